@@ -1,0 +1,124 @@
+import { readFile } from "node:fs/promises";
+import { dirname, join, relative, resolve } from "node:path";
+import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
+import { loadSchema } from "../assets.js";
+import { ConfigError, formatLocation } from "../errors.js";
+import type { Severity } from "../engine/result.js";
+import type { FailThreshold } from "../engine/summary.js";
+import { explainSchemaErrors } from "../util/schema-errors.js";
+import { parseYaml, positionAt, positionOf, toJs, type ParsedYaml } from "../util/yaml-position.js";
+import { describeIoError } from "../engine/rule-loader.js";
+
+/**
+ * The user's configuration file, `.access-baseline.yml`: found upward from the working directory,
+ * or named with `--config`. Validated against `schemas/config.schema.json`; every problem names
+ * the file, line and column.
+ */
+
+export const CONFIG_FILE_NAMES = [".access-baseline.yml", ".access-baseline.yaml"];
+
+export interface RuleSettings {
+  enabled: boolean;
+  severity?: Severity;
+  params: Record<string, unknown>;
+}
+
+export interface Configuration {
+  /** The file it came from, or undefined when there is none. */
+  file?: string;
+  failOn?: FailThreshold;
+  rules: Map<string, RuleSettings>;
+  /** Where each rule id is written, to report an unknown id at its line. */
+  locate(pointer: (string | number)[]): string;
+}
+
+export const EMPTY_CONFIGURATION: Configuration = {
+  rules: new Map(),
+  locate: () => "(no configuration file)",
+};
+
+let validator: ValidateFunction | undefined;
+
+export async function findConfigFile(start: string): Promise<string | undefined> {
+  let dir = resolve(start);
+  for (;;) {
+    for (const name of CONFIG_FILE_NAMES) {
+      const candidate = join(dir, name);
+      try {
+        await readFile(candidate);
+        return candidate;
+      } catch {
+        // Not here; keep looking upward.
+      }
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+export async function loadConfiguration(path: string, cwd = process.cwd()): Promise<Configuration> {
+  const display = relative(cwd, path) || path;
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new ConfigError(`cannot read configuration file ${display}: ${describeIoError(error)}`);
+  }
+  return parseConfiguration(text, display);
+}
+
+export function parseConfiguration(text: string, display: string): Configuration {
+  const parsed = parseYaml(text);
+  const yamlError = parsed.document.errors[0];
+  if (yamlError) {
+    const { line, column } = positionAt(parsed, yamlError.pos[0]);
+    throw new ConfigError(
+      `${formatLocation(display, line, column)}: invalid YAML: ${yamlError.message.split("\n")[0]}`,
+    );
+  }
+  const value = (toJs(parsed) ?? {}) as Record<string, unknown>;
+  validator ??= new Ajv2020({ allErrors: true, verbose: true, strict: false }).compile(
+    loadSchema("config.schema.json"),
+  );
+  if (!validator(value)) {
+    const explained = explainSchemaErrors(validator.errors ?? []);
+    const position = positionOf(
+      parsed,
+      explained.pointer,
+      explained.key === undefined ? {} : { key: explained.key },
+    );
+    const where = explained.pointer.length ? `${explained.pointer.join(".")}: ` : "";
+    throw new ConfigError(
+      `${formatLocation(display, position.line, position.column)}: ${where}${explained.message}`,
+    );
+  }
+  const rules = new Map<string, RuleSettings>();
+  for (const [id, setting] of Object.entries((value.rules ?? {}) as Record<string, unknown>)) {
+    if (setting === "on" || setting === "off") {
+      rules.set(id, { enabled: setting === "on", params: {} });
+    } else {
+      const { enabled, severity, params } = setting as {
+        enabled?: boolean;
+        severity?: Severity;
+        params?: object;
+      };
+      rules.set(id, {
+        enabled: enabled ?? true,
+        ...(severity ? { severity } : {}),
+        params: (params ?? {}) as Record<string, unknown>,
+      });
+    }
+  }
+  return {
+    file: display,
+    ...(value["fail-on"] ? { failOn: value["fail-on"] as FailThreshold } : {}),
+    rules,
+    locate: (pointer) => locate(parsed, display, pointer),
+  };
+}
+
+function locate(parsed: ParsedYaml, display: string, pointer: (string | number)[]): string {
+  const position = positionOf(parsed, pointer);
+  return formatLocation(display, position.line, position.column);
+}

@@ -1,0 +1,123 @@
+import { readFile } from "node:fs/promises";
+import { stringify } from "yaml";
+import type { Rule } from "../engine/rule.js";
+import { testFileFor } from "../engine/rule-tester.js";
+import { parseYaml, toJs } from "../util/yaml-position.js";
+
+/**
+ * The rule reference, generated from the rule files and their tests so that it cannot drift:
+ * one page per rule (`docs/rules/<id>.md`) and an index (`docs/rules/README.md`). The test suite
+ * regenerates it and fails when the committed pages differ.
+ */
+
+const GENERATED_NOTE = "<!-- Generated from the rule files by `npm run docs`; do not edit. -->";
+
+interface Example {
+  name: string;
+  resource: unknown;
+  message?: string;
+}
+
+async function examplesOf(rule: Rule): Promise<{ pass?: Example; fail?: Example }> {
+  try {
+    const parsed = toJs(parseYaml(await readFile(testFileFor(rule), "utf8"))) as {
+      pass?: Example[];
+      fail?: Example[];
+    };
+    return {
+      ...(parsed.pass?.[0] ? { pass: parsed.pass[0] } : {}),
+      ...(parsed.fail?.[0] ? { fail: parsed.fail[0] } : {}),
+    };
+  } catch {
+    return {};
+  }
+}
+
+function yamlBlock(value: unknown): string {
+  return ["```yaml", stringify(value, { lineWidth: 0 }).trimEnd(), "```"].join("\n");
+}
+
+export async function renderRulePage(rule: Rule): Promise<string> {
+  const { metadata, definition } = rule;
+  const examples = await examplesOf(rule);
+  const lines: string[] = [
+    GENERATED_NOTE,
+    "",
+    `# ${metadata.title}`,
+    "",
+    `| | |`,
+    `|---|---|`,
+    `| Rule id | \`${metadata.id}\` |`,
+    `| Severity | ${metadata.severity} (security severity ${metadata.securitySeverity}) |`,
+    `| Resource types | ${metadata.resourceTypes.map((type) => `\`${type}\``).join(", ")} |`,
+    `| Tags | ${metadata.tags.join(", ")} |`,
+    `| Source | [\`rules/${metadata.file}\`](../../rules/${metadata.file}) |`,
+    "",
+    "## What it checks",
+    "",
+    metadata.description,
+    "",
+    "## Why it matters",
+    "",
+    metadata.rationale,
+    "",
+  ];
+  const params = Object.entries(rule.params);
+  if (params.length) {
+    lines.push("## Parameters", "", "| Name | Type | Default | Description |", "|---|---|---|---|");
+    for (const [name, spec] of params) {
+      lines.push(
+        `| \`${name}\` | ${spec.type} | \`${JSON.stringify(spec.default)}\` | ${spec.description} |`,
+      );
+    }
+    lines.push(
+      "",
+      `Override in \`.access-baseline.yml\` (\`rules: { ${metadata.id}: { params: { ${params[0]![0]}: … } } }\`) or with \`--param ${metadata.id}.${params[0]![0]}=…\`.`,
+      "",
+    );
+  }
+  if (examples.fail) {
+    lines.push("## Failing example", "", `${examples.fail.name}:`, "", yamlBlock(examples.fail.resource), "");
+    if (examples.fail.message) lines.push(`Reported as: “${examples.fail.message}”`, "");
+  }
+  if (examples.pass) {
+    lines.push("## Passing example", "", `${examples.pass.name}:`, "", yamlBlock(examples.pass.resource), "");
+  }
+  lines.push("## Remediation", "", metadata.remediation, "");
+  lines.push("## Condition", "", "How the rule decides (see [the rule language](../rule-language.md)):", "");
+  const logic: Record<string, unknown> = {};
+  if (definition["applies-when"] !== undefined) logic["applies-when"] = definition["applies-when"];
+  logic.condition = definition.condition;
+  logic.message = definition.message;
+  lines.push(yamlBlock(logic), "");
+  return lines.join("\n");
+}
+
+export function renderRuleIndex(rules: readonly Rule[]): string {
+  const lines = [
+    GENERATED_NOTE,
+    "",
+    "# Rule reference",
+    "",
+    `The baseline rule pack: ${rules.length} rules.`,
+    "",
+    "| Rule | Severity | Resource types | Title |",
+    "|---|---|---|---|",
+  ];
+  for (const rule of [...rules].sort((a, b) => a.metadata.id.localeCompare(b.metadata.id))) {
+    const { id, severity, resourceTypes, title } = rule.metadata;
+    lines.push(
+      `| [\`${id}\`](${id}.md) | ${severity} | ${resourceTypes.map((t) => `\`${t}\``).join(", ")} | ${title} |`,
+    );
+  }
+  lines.push("");
+  return lines.join("\n");
+}
+
+/** Every generated file, by name relative to the docs/rules directory. */
+export async function renderRuleReference(rules: readonly Rule[]): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  files.set("README.md", renderRuleIndex(rules));
+  for (const rule of rules) files.set(`${rule.metadata.id}.md`, await renderRulePage(rule));
+  return files;
+}

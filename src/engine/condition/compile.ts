@@ -1,0 +1,268 @@
+import type { JsonValue } from "../../model/resource.js";
+import type { Evidence } from "../result.js";
+import { OperandError } from "./operand.js";
+import { TEST_OPERATORS, type Test } from "./operators.js";
+import { compilePath, PathSyntaxError, type CompiledPath, type Located, type PathScope } from "./path.js";
+
+/**
+ * Compiles a rule's declarative condition into a function, once per rule. Every node returns
+ * whether it holds *and* the evidence for that verdict, so a failing rule can say which element
+ * made it fail: a passing `some` returns the elements that matched, a failing `every` the elements
+ * that did not, a failing `none` the elements that matched, a failing test the value it saw.
+ */
+
+export interface Outcome {
+  ok: boolean;
+  evidence: Evidence[];
+}
+
+export interface EvaluationState {
+  current: Located;
+  scope: PathScope;
+}
+
+export type CompiledCondition = (state: EvaluationState) => Outcome;
+
+/** A problem in a condition, with the key path to the offending node (for file:line:column). */
+export class ConditionError extends Error {
+  constructor(
+    message: string,
+    readonly pointer: (string | number)[],
+  ) {
+    super(message);
+  }
+}
+
+interface CompileContext {
+  pointer: (string | number)[];
+  bindings: ReadonlySet<string>;
+  params: ReadonlySet<string>;
+}
+
+const QUANTIFIERS = ["some", "every", "none"] as const;
+type Quantifier = (typeof QUANTIFIERS)[number];
+const COMBINATORS = ["all", "any", "not"] as const;
+
+export function compileCondition(
+  raw: unknown,
+  params: ReadonlySet<string>,
+  pointer: (string | number)[] = [],
+) {
+  return compileNode(raw, { pointer, bindings: new Set(), params });
+}
+
+function compileNode(raw: unknown, context: CompileContext): CompiledCondition {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    throw new ConditionError("a condition must be a mapping", context.pointer);
+  }
+  const node = raw as Record<string, unknown>;
+  const keys = Object.keys(node);
+  const structural = keys.filter(
+    (key) =>
+      (COMBINATORS as readonly string[]).includes(key) || (QUANTIFIERS as readonly string[]).includes(key),
+  );
+  const tests = keys.filter((key) => key in TEST_OPERATORS);
+  const unknown = keys.filter((key) => key !== "path" && !structural.includes(key) && !tests.includes(key));
+  if (unknown.length) {
+    throw new ConditionError(
+      `unknown operator "${unknown[0]}"; expected one of all, any, not, some, every, none, ${Object.keys(TEST_OPERATORS).join(", ")}`,
+      [...context.pointer, unknown[0]!],
+    );
+  }
+  const operators = [...structural, ...tests];
+  if (operators.length !== 1) {
+    throw new ConditionError(
+      operators.length === 0
+        ? "a condition needs one operator besides `path`"
+        : `a condition has exactly one operator, found ${operators.join(", ")}; combine them with "all" or "any"`,
+      context.pointer,
+    );
+  }
+  const operator = operators[0]!;
+  if (structural.includes(operator) && "path" in node) {
+    throw new ConditionError(`"path" goes with a test operator, not with "${operator}"`, [
+      ...context.pointer,
+      "path",
+    ]);
+  }
+  const at = (...keys: (string | number)[]) => ({ ...context, pointer: [...context.pointer, ...keys] });
+  switch (operator) {
+    case "all":
+      return compileAll(
+        listOf(node.all, at("all")).map((child, index) => compileNode(child, at("all", index))),
+      );
+    case "any":
+      return compileAny(
+        listOf(node.any, at("any")).map((child, index) => compileNode(child, at("any", index))),
+      );
+    case "not":
+      return compileNot(compileNode(node.not, at("not")));
+    case "some":
+    case "every":
+    case "none":
+      return compileQuantifier(operator, node[operator], at(operator));
+    default:
+      return compileTest(operator, node, context);
+  }
+}
+
+function listOf(value: unknown, context: CompileContext): unknown[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new ConditionError("expected a non-empty list of conditions", context.pointer);
+  }
+  return value;
+}
+
+function compileAll(children: CompiledCondition[]): CompiledCondition {
+  return (state) => {
+    const failed: Evidence[] = [];
+    const passed: Evidence[] = [];
+    let ok = true;
+    for (const child of children) {
+      const outcome = child(state);
+      if (outcome.ok) passed.push(...outcome.evidence);
+      else {
+        ok = false;
+        failed.push(...outcome.evidence);
+      }
+    }
+    return { ok, evidence: ok ? passed : failed };
+  };
+}
+
+function compileAny(children: CompiledCondition[]): CompiledCondition {
+  return (state) => {
+    const failed: Evidence[] = [];
+    for (const child of children) {
+      const outcome = child(state);
+      if (outcome.ok) return outcome;
+      failed.push(...outcome.evidence);
+    }
+    return { ok: false, evidence: failed };
+  };
+}
+
+function compileNot(child: CompiledCondition): CompiledCondition {
+  return (state) => {
+    const outcome = child(state);
+    return { ok: !outcome.ok, evidence: outcome.evidence };
+  };
+}
+
+function compilePathAt(text: unknown, context: CompileContext, key: string): CompiledPath {
+  if (typeof text !== "string" || text === "") {
+    throw new ConditionError(`"${key}" must be a JMESPath expression`, [...context.pointer, key]);
+  }
+  try {
+    const path = compilePath(text);
+    if (
+      path.base !== "@" &&
+      path.base !== "root" &&
+      path.base !== "params" &&
+      !context.bindings.has(path.base)
+    ) {
+      throw new ConditionError(
+        `"${text}" refers to "$${path.base}", which no enclosing quantifier binds with "as"`,
+        [...context.pointer, key],
+      );
+    }
+    return path;
+  } catch (error) {
+    if (error instanceof PathSyntaxError) throw new ConditionError(error.message, [...context.pointer, key]);
+    throw error;
+  }
+}
+
+function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileContext): CompiledCondition {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    throw new ConditionError(`"${kind}" takes a mapping with "in" and "where"`, context.pointer);
+  }
+  const spec = raw as { in?: unknown; as?: unknown; where?: unknown };
+  const source = compilePathAt(spec.in, context, "in");
+  const name = typeof spec.as === "string" ? spec.as : undefined;
+  if (name && (name === "root" || name === "params")) {
+    throw new ConditionError(`"as: ${name}" is reserved`, [...context.pointer, "as"]);
+  }
+  if (spec.where === undefined && kind === "every") {
+    throw new ConditionError(`"every" needs a "where" condition`, context.pointer);
+  }
+  const bindings = name ? new Set([...context.bindings, name]) : context.bindings;
+  const where =
+    spec.where === undefined
+      ? undefined
+      : compileNode(spec.where, { ...context, bindings, pointer: [...context.pointer, "where"] });
+
+  return (state) => {
+    const selection = source.evaluate(state.current, state.scope);
+    const elements =
+      selection.elements ??
+      (Array.isArray(selection.value)
+        ? selection.value.map((value, index) => ({ value, path: `${selection.path}[${index}]` }))
+        : []);
+    const matched: Evidence[] = [];
+    const unmatched: Evidence[] = [];
+    for (const element of elements) {
+      const scope = name
+        ? { ...state.scope, bindings: { ...state.scope.bindings, [name]: element } }
+        : state.scope;
+      const outcome = where ? where({ current: element, scope }) : { ok: true, evidence: [] };
+      (outcome.ok ? matched : unmatched).push(elementEvidence(element, name, outcome.evidence));
+    }
+    const whole: Evidence[] = [{ path: selection.path, value: selection.value }];
+    switch (kind) {
+      case "some":
+        return matched.length ? { ok: true, evidence: matched } : { ok: false, evidence: whole };
+      case "every":
+        return unmatched.length ? { ok: false, evidence: unmatched } : { ok: true, evidence: whole };
+      case "none":
+        return matched.length ? { ok: false, evidence: matched } : { ok: true, evidence: whole };
+    }
+  };
+}
+
+/**
+ * The evidence for one element: the element itself (what a message's `{match}` shows), with the
+ * names bound inside it and the deepest path that explains it (`focus`, where a finding points).
+ */
+function elementEvidence(element: Located, name: string | undefined, inner: Evidence[]): Evidence {
+  const bindings: Record<string, JsonValue> = {};
+  let focus: string | undefined;
+  for (const item of inner) {
+    Object.assign(bindings, item.bindings);
+    const deepest = item.focus ?? item.path;
+    if (deepest.startsWith(element.path) && deepest.length > (focus?.length ?? element.path.length))
+      focus = deepest;
+  }
+  if (name) bindings[name] = element.value;
+  return {
+    path: element.path,
+    value: element.value,
+    ...(Object.keys(bindings).length ? { bindings } : {}),
+    ...(focus ? { focus } : {}),
+  };
+}
+
+function compileTest(
+  operator: string,
+  node: Record<string, unknown>,
+  context: CompileContext,
+): CompiledCondition {
+  const path = node.path === undefined ? undefined : compilePathAt(node.path, context, "path");
+  let test: Test;
+  try {
+    test = TEST_OPERATORS[operator]!.compile(node[operator], {
+      bindings: context.bindings,
+      params: context.params,
+    });
+  } catch (error) {
+    if (error instanceof OperandError || error instanceof SyntaxError) {
+      throw new ConditionError(error.message, [...context.pointer, operator]);
+    }
+    throw error;
+  }
+  return (state) => {
+    const selected = path ? path.evaluate(state.current, state.scope) : state.current;
+    const ok = test(selected.value, state.current, state.scope);
+    return { ok, evidence: [{ path: selected.path, value: selected.value }] };
+  };
+}

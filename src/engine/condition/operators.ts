@@ -1,0 +1,278 @@
+import type { JsonValue } from "../../model/resource.js";
+import { coversPort } from "../operators/ports.js";
+import { cidrContains, cidrIsPublic, cidrIsWorld } from "../operators/cidr.js";
+import { compareVersions } from "../operators/version.js";
+import {
+  documentAllowsAction,
+  hasCondition,
+  statementAllowsAction,
+  statementDeniesAction,
+  statementResourcesWithin,
+  trustsAwsPrincipals,
+} from "../../iam/index.js";
+import { compileOperand, type Operand, type OperandContext } from "./operand.js";
+import { isTruthy, type Located, type PathScope } from "./path.js";
+
+/**
+ * The test operators of the rule language. Each one compares the value selected by the
+ * condition's `path` (the current element when there is no path) with its argument. An operator
+ * throws when the data cannot be judged (a version that does not parse, a missing number): the
+ * engine turns that into an `error` result, never a pass.
+ */
+export type Test = (value: JsonValue, current: Located, scope: PathScope) => boolean;
+
+export interface TestOperator {
+  /** One line for the rule-language reference. */
+  summary: string;
+  compile(argument: unknown, context: OperandContext): Test;
+}
+
+function describe(value: JsonValue): string {
+  return value === null ? "missing" : JSON.stringify(value);
+}
+
+/** Numbers may come as strings (`idleSessionTimeout: "20"`); anything else cannot be compared. */
+function toNumber(value: JsonValue, what: string): number {
+  const number = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+  if (typeof number !== "number" || Number.isNaN(number)) {
+    throw new Error(`cannot compare ${what}: the value is ${describe(value)}, not a number`);
+  }
+  return number;
+}
+
+function toVersion(value: JsonValue, what: string): string {
+  if (typeof value !== "string" || value === "") {
+    throw new Error(`cannot compare ${what}: the value is ${describe(value)}, not a version`);
+  }
+  return value;
+}
+
+function isEmpty(value: JsonValue): boolean {
+  return !isTruthy(value) && value !== false && value !== 0;
+}
+
+function deepEqual(a: JsonValue, b: JsonValue): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((item, index) => deepEqual(item, b[index]!));
+  }
+  const aKeys = Object.keys(a);
+  const bRecord = b as Record<string, JsonValue>;
+  return (
+    aKeys.length === Object.keys(b).length &&
+    aKeys.every((key) => key in bRecord && deepEqual((a as Record<string, JsonValue>)[key]!, bRecord[key]!))
+  );
+}
+
+function numeric(compare: (actual: number, limit: number) => boolean, name: string): TestOperator {
+  return {
+    summary: `the value, a number or numeric string, ${name} the argument`,
+    compile(argument, context) {
+      const limit = compileOperand(argument, context);
+      return (value, current, scope) =>
+        compare(toNumber(value, "the value"), toNumber(limit(current, scope), `the "${name}" argument`));
+    },
+  };
+}
+
+function constant(argument: unknown, test: (value: JsonValue) => boolean): Test {
+  return argument === false ? (value) => !test(value) : (value) => test(value);
+}
+
+function portOf(argument: unknown): { port: unknown; protocol: "tcp" | "udp" } {
+  if (argument !== null && typeof argument === "object" && !Array.isArray(argument)) {
+    const { port, protocol } = argument as { port: unknown; protocol?: "tcp" | "udp" };
+    return { port, protocol: protocol ?? "tcp" };
+  }
+  return { port: argument, protocol: "tcp" };
+}
+
+function actionArgument(argument: unknown, context: OperandContext): { action: Operand; resource?: Operand } {
+  if (typeof argument === "string") return { action: compileOperand(argument, context) };
+  const { action, resource } = argument as { action: string; resource?: string };
+  return {
+    action: compileOperand(action, context),
+    ...(resource === undefined ? {} : { resource: compileOperand(resource, context) }),
+  };
+}
+
+export const TEST_OPERATORS: Record<string, TestOperator> = {
+  exists: {
+    summary: "the path selects a value (not null / missing) — or, with `false`, it does not",
+    compile: (argument) => constant(argument, (value) => value !== null),
+  },
+  empty: {
+    summary: 'the value is missing, null, "", [] or {} — or, with `false`, it is not',
+    compile: (argument) => constant(argument, isEmpty),
+  },
+  equals: {
+    summary: "the value equals the argument (deep equality for lists and objects)",
+    compile(argument, context) {
+      const expected = compileOperand(argument, context);
+      return (value, current, scope) => deepEqual(value, expected(current, scope));
+    },
+  },
+  "not-equals": {
+    summary: "the value does not equal the argument",
+    compile(argument, context) {
+      const expected = compileOperand(argument, context);
+      return (value, current, scope) => !deepEqual(value, expected(current, scope));
+    },
+  },
+  "one-of": {
+    summary: "the value equals one of the listed values",
+    compile(argument, context) {
+      const options = compileOperand(argument, context);
+      return (value, current, scope) => {
+        const list = options(current, scope);
+        if (!Array.isArray(list)) throw new Error(`"one-of" needs a list, got ${describe(list)}`);
+        return list.some((option) => deepEqual(value, option));
+      };
+    },
+  },
+  matches: {
+    summary: "the value is a string matching the regular expression",
+    compile(argument) {
+      const pattern = new RegExp(argument as string, "u");
+      return (value) => typeof value === "string" && pattern.test(value);
+    },
+  },
+  "starts-with": {
+    summary: "the value is a string starting with the argument",
+    compile(argument, context) {
+      const prefix = compileOperand(argument, context);
+      return (value, current, scope) => {
+        const expected = prefix(current, scope);
+        return typeof value === "string" && typeof expected === "string" && value.startsWith(expected);
+      };
+    },
+  },
+  "greater-than": numeric((actual, limit) => actual > limit, "greater-than"),
+  "at-least": numeric((actual, limit) => actual >= limit, "at-least"),
+  "less-than": numeric((actual, limit) => actual < limit, "less-than"),
+  "at-most": numeric((actual, limit) => actual <= limit, "at-most"),
+  "version-at-least": {
+    summary: "the value is a dotted version (`2.3.672.0`) at or above the argument, compared numerically",
+    compile(argument, context) {
+      const minimum = compileOperand(argument, context);
+      return (value, current, scope) =>
+        compareVersions(toVersion(value, "the version"), toVersion(minimum(current, scope), "the minimum")) >=
+        0;
+    },
+  },
+  "version-below": {
+    summary: "the value is a dotted version below the argument",
+    compile(argument, context) {
+      const limit = compileOperand(argument, context);
+      return (value, current, scope) =>
+        compareVersions(toVersion(value, "the version"), toVersion(limit(current, scope), "the limit")) < 0;
+    },
+  },
+  "covers-port": {
+    summary: "the value is a security-group permission whose protocol and port range include the port",
+    compile(argument, context) {
+      const { port, protocol } = portOf(argument);
+      const portOperand = compileOperand(port, context);
+      return (value, current, scope) =>
+        coversPort(value, toNumber(portOperand(current, scope), "the port"), protocol);
+    },
+  },
+  "cidr-is-world": {
+    summary: "the value is `0.0.0.0/0` or `::/0`",
+    compile: (argument) => constant(argument, cidrIsWorld),
+  },
+  "cidr-is-public": {
+    summary: "the value is a CIDR that includes at least one public (not private or reserved) address",
+    compile: (argument) => constant(argument, cidrIsPublic),
+  },
+  "cidr-contains": {
+    summary: "the value is a CIDR that contains the argument's CIDR",
+    compile(argument, context) {
+      const inner = compileOperand(argument, context);
+      return (value, current, scope) => cidrContains(value, inner(current, scope));
+    },
+  },
+  "allows-action": {
+    summary: "the value is an IAM statement that allows the action (wildcards, NotAction)",
+    compile(argument, context) {
+      const action = compileOperand(argument, context);
+      return (value, current, scope) => statementAllowsAction(value, String(action(current, scope)));
+    },
+  },
+  "denies-action": {
+    summary: "the value is an IAM statement that denies the action",
+    compile(argument, context) {
+      const action = compileOperand(argument, context);
+      return (value, current, scope) => statementDeniesAction(value, String(action(current, scope)));
+    },
+  },
+  "has-condition": {
+    summary: "the value is an IAM statement whose Condition has the key under one of the operators",
+    compile(argument) {
+      const test = argument as {
+        operator: string | string[];
+        key: string;
+        values?: (string | boolean | number)[];
+      };
+      const normalized = {
+        operator: test.operator,
+        key: test.key,
+        ...(test.values ? { values: test.values.map(String) } : {}),
+      };
+      return (value) => hasCondition(value, normalized);
+    },
+  },
+  "resources-within": {
+    summary: "the value is an IAM statement whose every Resource lies within the given ARN pattern(s)",
+    compile(argument, context) {
+      const allowed = compileOperand(argument, context);
+      return (value, current, scope) => {
+        const patterns = allowed(current, scope);
+        return statementResourcesWithin(
+          value,
+          Array.isArray(patterns) ? patterns.map(String) : String(patterns),
+        );
+      };
+    },
+  },
+  "trusts-aws-principals": {
+    summary:
+      "the value is a trust-policy statement that lets AWS principals (not only services) assume the role",
+    compile: (argument) => constant(argument, trustsAwsPrincipals),
+  },
+  "document-allows": {
+    summary:
+      "the value (a policy document, a list of documents or of statements) allows the action, explicit Deny winning",
+    compile(argument, context) {
+      const { action, resource } = actionArgument(argument, context);
+      return (value, current, scope) => {
+        const document = toDocument(value);
+        const resourceValue = resource?.(current, scope);
+        return documentAllowsAction(
+          document,
+          String(action(current, scope)),
+          resourceValue === undefined || resourceValue === null
+            ? undefined
+            : { resource: String(resourceValue) },
+        ).allowed;
+      };
+    },
+  },
+};
+
+/** Accepts one document, a list of documents, or a list of statements, as one document. */
+function toDocument(value: JsonValue): JsonValue {
+  if (!Array.isArray(value)) return value;
+  const statements = value.flatMap((item) => {
+    if (item !== null && typeof item === "object" && !Array.isArray(item) && "Statement" in item) {
+      const statement = item.Statement;
+      return Array.isArray(statement) ? statement : statement === undefined ? [] : [statement];
+    }
+    return [item];
+  });
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+export const TEST_OPERATOR_NAMES = Object.keys(TEST_OPERATORS);

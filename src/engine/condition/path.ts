@@ -1,0 +1,207 @@
+import { compile, TreeInterpreter } from "@jmespath-community/jmespath";
+import type { JsonValue } from "../../model/resource.js";
+import { registerDomainFunctions } from "./functions.js";
+
+/**
+ * Paths in rules are JMESPath (what AWS users know from `--query`), compiled once per rule. Paths
+ * may start with a reference — `$root` (the resource document), `$params`, or a name bound by a
+ * quantifier's `as` — followed by a JMESPath expression applied to it.
+ *
+ * Evaluation keeps track of *where* each value came from (`IpPermissions[0].IpRanges[1].CidrIp`)
+ * for the common expression forms (fields, indexes, `[]` flattening, projections and filters), so
+ * that evidence names the element that matched and file-based findings point at its line.
+ */
+
+type ExpressionNode = ReturnType<typeof compile>;
+
+/** A value with the path it was found at. */
+export interface Located {
+  value: JsonValue;
+  path: string;
+}
+
+/** The result of a path: one value, plus the list of elements when it is a projection or array. */
+export interface Selection extends Located {
+  /** Set when the expression projects (`A[].B`); each element with its own path. */
+  elements?: Located[];
+}
+
+export interface PathScope {
+  root: Located;
+  params: Record<string, JsonValue>;
+  bindings: Record<string, Located>;
+}
+
+export interface CompiledPath {
+  readonly text: string;
+  /** The reference the path starts from: `@` (the current element), `$root`, `$params` or a binding. */
+  readonly base: string;
+  evaluate(current: Located, scope: PathScope): Selection;
+}
+
+export class PathSyntaxError extends Error {}
+
+const REFERENCE = /^\$([A-Za-z][A-Za-z0-9]*)(?:\.|(?=\[)|$)/;
+
+export function compilePath(text: string): CompiledPath {
+  registerDomainFunctions();
+  let base = "@";
+  let expression = text;
+  const reference = REFERENCE.exec(text);
+  if (reference) {
+    base = reference[1]!;
+    expression = text.slice(reference[0].length) || "@";
+  }
+  let ast: ExpressionNode;
+  try {
+    ast = compile(expression);
+  } catch (error) {
+    throw new PathSyntaxError(`invalid JMESPath expression "${text}": ${(error as Error).message}`);
+  }
+  const traceable = isTraceable(ast);
+  return {
+    text,
+    base,
+    evaluate(current, scope) {
+      const start = resolveBase(base, current, scope);
+      if (traceable) return trace(ast as unknown as Node, start);
+      const value = TreeInterpreter.search(ast, start.value) ?? null;
+      const path = joinOpaque(start.path, expression);
+      return Array.isArray(value)
+        ? {
+            value,
+            path,
+            elements: value.map((element, index) => ({ value: element, path: `${path}[${index}]` })),
+          }
+        : { value, path };
+    },
+  };
+}
+
+function resolveBase(base: string, current: Located, scope: PathScope): Located {
+  switch (base) {
+    case "@":
+      return current;
+    case "root":
+      return scope.root;
+    case "params":
+      return { value: scope.params, path: "$params" };
+    default: {
+      const bound = scope.bindings[base];
+      if (!bound) throw new Error(`"$${base}" is not bound here`);
+      return bound;
+    }
+  }
+}
+
+function joinField(path: string, name: string): string {
+  const segment = /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : JSON.stringify(name);
+  return path ? `${path}.${segment}` : segment;
+}
+
+function joinOpaque(path: string, expression: string): string {
+  if (expression === "@") return path;
+  return path ? `${path}.(${expression})` : expression;
+}
+
+type Node = { type: string; [key: string]: unknown };
+
+const TRACEABLE_TYPES = new Set([
+  "Field",
+  "Subexpression",
+  "IndexExpression",
+  "Index",
+  "Projection",
+  "Flatten",
+  "FilterProjection",
+  "Identity",
+  "Current",
+]);
+
+function isTraceable(node: unknown): boolean {
+  if (node === null || typeof node !== "object") return true;
+  const typed = node as Node;
+  if (!TRACEABLE_TYPES.has(typed.type)) return false;
+  // A filter's condition is evaluated by the interpreter; only the selected elements need paths.
+  if (typed.type === "FilterProjection") return isTraceable(typed.left) && isTraceable(typed.right);
+  return Object.entries(typed).every(([key, child]) => key === "type" || isTraceable(child));
+}
+
+function isObject(value: JsonValue): value is { [key: string]: JsonValue } {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/**
+ * Evaluates the traceable subset of JMESPath with paths. Projections return `elements`, and the
+ * right-hand side of a projection is applied to each element, as the JMESPath specification does.
+ */
+function trace(node: Node, input: Selection): Selection {
+  switch (node.type) {
+    case "Identity":
+    case "Current":
+      return input;
+    case "Field": {
+      const name = node.name as string;
+      const value = isObject(input.value) ? (input.value[name] ?? null) : null;
+      return { value, path: joinField(input.path, name) };
+    }
+    case "Subexpression": {
+      const left = trace(node.left as Node, input);
+      if (left.value === null) return left;
+      return trace(node.right as Node, left);
+    }
+    case "IndexExpression": {
+      const left = trace(node.left as Node, input);
+      return trace(node.right as Node, left);
+    }
+    case "Index": {
+      if (!Array.isArray(input.value)) return { value: null, path: input.path };
+      let index = node.value as number;
+      if (index < 0) index += input.value.length;
+      return { value: input.value[index] ?? null, path: `${input.path}[${index}]` };
+    }
+    case "Flatten": {
+      const child = trace(node.child as Node, input);
+      if (!Array.isArray(child.value)) return { value: null, path: child.path };
+      const elements: Located[] = [];
+      const sources =
+        child.elements ?? child.value.map((value, index) => ({ value, path: `${child.path}[${index}]` }));
+      for (const element of sources) {
+        if (Array.isArray(element.value)) {
+          element.value.forEach((value, index) =>
+            elements.push({ value, path: `${element.path}[${index}]` }),
+          );
+        } else {
+          elements.push(element);
+        }
+      }
+      return { value: elements.map((element) => element.value), path: child.path, elements };
+    }
+    case "Projection":
+    case "FilterProjection": {
+      const left = trace(node.left as Node, input);
+      if (!Array.isArray(left.value)) return { value: null, path: left.path };
+      const sources =
+        left.elements ?? left.value.map((value, index) => ({ value, path: `${left.path}[${index}]` }));
+      const condition = node.type === "FilterProjection" ? (node.condition as ExpressionNode) : undefined;
+      const elements: Located[] = [];
+      for (const source of sources) {
+        if (condition && !isTruthy(TreeInterpreter.search(condition, source.value))) continue;
+        const projected = trace(node.right as Node, source);
+        if (projected.elements) elements.push(...projected.elements);
+        else if (projected.value !== null) elements.push(projected);
+      }
+      return { value: elements.map((element) => element.value), path: left.path, elements };
+    }
+    default:
+      throw new Error(`untraceable expression node ${node.type}`);
+  }
+}
+
+/** JMESPath truthiness: false, null, empty string, array and object are false. */
+export function isTruthy(value: JsonValue | undefined): boolean {
+  if (value === null || value === undefined || value === false || value === "") return false;
+  if (Array.isArray(value)) return value.length > 0;
+  if (typeof value === "object") return Object.keys(value).length > 0;
+  return true;
+}

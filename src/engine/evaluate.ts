@@ -1,0 +1,170 @@
+import type { CollectionError } from "../model/collection-error.js";
+import type { JsonObject, JsonValue, Resource, ResourceType } from "../model/resource.js";
+import type { Outcome } from "./condition/compile.js";
+import type { Rule } from "./rule.js";
+import type { Evidence, ResourceRef, RuleResult, Severity } from "./result.js";
+
+/**
+ * The engine: every rule against every resource of its types, each pair giving exactly one of
+ * `pass`, `fail`, `not_applicable` or `error`. A rule that throws on a resource (data it cannot
+ * judge) yields `error` for that resource and the run goes on. Data that was not collected yields
+ * `error` for what it affects — never a pass.
+ */
+
+/** What the engine needs from an inventory (the rule tester supplies its own). */
+export interface EvaluationData {
+  readonly collectionErrors: readonly CollectionError[];
+  ofType(type: ResourceType): readonly Resource[];
+  documentOf(resource: Resource): JsonObject;
+  errorsAffecting(types: readonly ResourceType[], account: string, region: string): CollectionError[];
+}
+
+export interface EvaluationSettings {
+  /** Effective parameters per rule id (see `resolveParams`). */
+  params: ReadonlyMap<string, Record<string, JsonValue>>;
+  /** Severity overrides per rule id, from the configuration file. */
+  severities?: ReadonlyMap<string, Severity>;
+}
+
+export function evaluateRules(
+  rules: readonly Rule[],
+  inventory: EvaluationData,
+  settings: EvaluationSettings,
+): RuleResult[] {
+  const results: RuleResult[] = [];
+  for (const rule of rules) {
+    const severity = settings.severities?.get(rule.metadata.id) ?? rule.metadata.severity;
+    const params = settings.params.get(rule.metadata.id) ?? defaults(rule);
+    results.push(...scopeErrors(rule, inventory, severity));
+    for (const type of rule.metadata.resourceTypes) {
+      for (const resource of inventory.ofType(type)) {
+        results.push(evaluateRule(rule, resource, inventory, params, severity));
+      }
+    }
+  }
+  return results;
+}
+
+function defaults(rule: Rule): Record<string, JsonValue> {
+  return Object.fromEntries(Object.entries(rule.params).map(([name, spec]) => [name, spec.default]));
+}
+
+export function refOf(resource: Resource): ResourceRef {
+  return {
+    type: resource.type,
+    id: resource.id,
+    ...(resource.arn ? { arn: resource.arn } : {}),
+    account: resource.account,
+    region: resource.region,
+    source: resource.source,
+  };
+}
+
+export function evaluateRule(
+  rule: Rule,
+  resource: Resource,
+  inventory: EvaluationData,
+  params: Record<string, JsonValue>,
+  severity: Severity = rule.metadata.severity,
+): RuleResult {
+  const base = { ruleId: rule.metadata.id, severity, resource: refOf(resource) };
+  const missing = missingRelatedData(rule, inventory, resource);
+  if (missing.length) {
+    return { ...base, status: "error", message: describeMissing(missing), evidence: [] };
+  }
+  const document = inventory.documentOf(resource);
+  const root = { value: document, path: "" };
+  const state = { current: root, scope: { root, params, bindings: {} } };
+  try {
+    if (rule.appliesWhen && !rule.appliesWhen(state).ok) {
+      return { ...base, status: "not_applicable", message: "not applicable", evidence: [] };
+    }
+    const outcome = rule.condition(state);
+    if (outcome.ok) return { ...base, status: "pass", message: "compliant", evidence: [] };
+    return {
+      ...base,
+      status: "fail",
+      message: failureMessage(rule, resource, document, params, outcome),
+      evidence: outcome.evidence,
+    };
+  } catch (error) {
+    return {
+      ...base,
+      status: "error",
+      message: `could not evaluate: ${(error as Error).message}`,
+      evidence: [],
+    };
+  }
+}
+
+function failureMessage(
+  rule: Rule,
+  resource: Resource,
+  document: JsonValue,
+  params: Record<string, JsonValue>,
+  outcome: Outcome,
+): string {
+  const first: Evidence | undefined = outcome.evidence[0];
+  const message = rule.message({
+    resource: document,
+    match: first?.value ?? null,
+    params,
+    bindings: first?.bindings ?? {},
+    meta: {
+      id: resource.id,
+      type: resource.type,
+      account: resource.account,
+      region: resource.region,
+      arn: resource.arn,
+    },
+  });
+  // Several elements of the same list (two open permissions) are counted in the message; the
+  // several values behind one verdict (both log destinations unset) are not.
+  const siblings = first ? outcome.evidence.filter((item) => sameList(item.path, first.path)).length - 1 : 0;
+  return siblings > 0 ? `${message} (and ${siblings} more)` : message;
+}
+
+function sameList(a: string, b: string): boolean {
+  const list = /^(.*)\[\d+\]$/;
+  const parentA = list.exec(a)?.[1];
+  return parentA !== undefined && parentA === list.exec(b)?.[1];
+}
+
+/**
+ * Collection errors that leave a resource's related data incomplete (its own type's data is whole:
+ * a resource either came back from the API or it did not).
+ */
+function missingRelatedData(rule: Rule, inventory: EvaluationData, resource: Resource): CollectionError[] {
+  const related = rule.dependsOn.filter((type) => !rule.metadata.resourceTypes.includes(type));
+  if (related.length === 0 || inventory.collectionErrors.length === 0) return [];
+  return inventory.errorsAffecting(related, resource.account, resource.region);
+}
+
+/** One error result per collection error that touches the rule's data: the scope itself is unjudged. */
+function scopeErrors(rule: Rule, inventory: EvaluationData, severity: Severity): RuleResult[] {
+  return inventory.collectionErrors
+    .filter((error) => error.resourceTypes.some((type: ResourceType) => rule.dependsOn.includes(type)))
+    .map((error) => ({
+      ruleId: rule.metadata.id,
+      status: "error" as const,
+      severity,
+      message: describeMissing([error]),
+      resource: {
+        type: "AWS::::Account" as const,
+        id: error.account,
+        account: error.account,
+        region: error.region,
+        source: { kind: "aws-live" as const },
+      },
+      evidence: [],
+    }));
+}
+
+export function describeMissing(errors: readonly CollectionError[]): string {
+  const reasons = errors.map(
+    (error) =>
+      `${error.service}:${error.operation} failed in ${error.account}/${error.region} (${error.code}: ${error.message})` +
+      (error.iamAction ? `; the scanner needs ${error.iamAction}` : ""),
+  );
+  return `could not evaluate: ${reasons.join("; ")}`;
+}

@@ -1,0 +1,84 @@
+import type { JsonValue } from "../model/resource.js";
+import { compilePath, PathSyntaxError, type CompiledPath, type Located } from "./condition/path.js";
+
+/**
+ * Message templates: text with `{placeholders}`. A placeholder starts with a name — `resource`
+ * (the resource document), `match` (the element that made the rule fail), `params`, a name bound
+ * by `as`, or one of `id`, `type`, `account`, `region`, `arn` — optionally followed by a JMESPath
+ * path (`{resource.GroupId}`, `{match.IpRanges[0].CidrIp}`). Braces that do not hold such a name,
+ * like the IAM policy variable `${aws:username}`, are left as they are.
+ */
+
+const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9]*)((?:[.[][^{}]*)?)\}/g;
+const META = new Set(["id", "type", "account", "region", "arn"]);
+
+export interface MessageContext {
+  resource: JsonValue;
+  match: JsonValue;
+  params: Record<string, JsonValue>;
+  bindings: Record<string, JsonValue>;
+  meta: Record<string, string | undefined>;
+}
+
+export type MessageTemplate = (context: MessageContext) => string;
+
+export class TemplateError extends Error {}
+
+export function compileMessage(template: string, names: ReadonlySet<string>): MessageTemplate {
+  const parts: (string | ((context: MessageContext) => string))[] = [];
+  let last = 0;
+  for (const found of template.matchAll(PLACEHOLDER)) {
+    const [whole, name, rest] = found as unknown as [string, string, string];
+    const known =
+      name === "resource" || name === "match" || name === "params" || META.has(name) || names.has(name);
+    if (!known) continue;
+    parts.push(template.slice(last, found.index));
+    last = found.index + whole.length;
+    parts.push(compilePlaceholder(whole, name, rest));
+  }
+  parts.push(template.slice(last));
+  return (context) => parts.map((part) => (typeof part === "string" ? part : part(context))).join("");
+}
+
+function compilePlaceholder(whole: string, name: string, rest: string): (context: MessageContext) => string {
+  if (META.has(name)) {
+    if (rest) throw new TemplateError(`placeholder ${whole}: "${name}" has no fields`);
+    return (context) => context.meta[name] ?? "(none)";
+  }
+  let path: CompiledPath | undefined;
+  if (rest) {
+    try {
+      path = compilePath(rest.startsWith(".") ? rest.slice(1) : `@${rest}`);
+    } catch (error) {
+      if (error instanceof PathSyntaxError) throw new TemplateError(`placeholder ${whole}: ${error.message}`);
+      throw error;
+    }
+  }
+  return (context) => {
+    const base = baseValue(name, context);
+    if (!path) return display(base);
+    const start: Located = { value: base, path: "" };
+    const value = path.evaluate(start, { root: start, params: context.params, bindings: {} }).value;
+    return display(value);
+  };
+}
+
+function baseValue(name: string, context: MessageContext): JsonValue {
+  switch (name) {
+    case "resource":
+      return context.resource;
+    case "match":
+      return context.match;
+    case "params":
+      return context.params;
+    default:
+      return context.bindings[name] ?? null;
+  }
+}
+
+function display(value: JsonValue | undefined): string {
+  if (value === null || value === undefined || value === "") return "(none)";
+  if (typeof value === "string") return value;
+  if (Array.isArray(value)) return value.map((item) => display(item)).join(", ");
+  return JSON.stringify(value);
+}

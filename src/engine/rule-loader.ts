@@ -1,0 +1,219 @@
+import { readdir, readFile } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+import { loadSchema } from "../assets.js";
+import { formatLocation } from "../errors.js";
+import type { ResourceType } from "../model/resource.js";
+import { explainSchemaErrors } from "../util/schema-errors.js";
+import { parseYaml, positionOf, positionAt, toJs, type ParsedYaml } from "../util/yaml-position.js";
+import { compileCondition, ConditionError } from "./condition/compile.js";
+import { compileMessage, TemplateError } from "./message.js";
+import { coerceParam, ParamError } from "./params.js";
+import type { Rule, RuleDefinition } from "./rule.js";
+
+/**
+ * Loads rule files: YAML, validated against `schemas/rule.schema.json`, then compiled (paths,
+ * references, message placeholders). Problems are collected, not thrown, so `rules validate`
+ * reports every broken file at once; each problem names file, line and column.
+ */
+
+export interface RuleProblem {
+  file: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+export function formatProblem(problem: RuleProblem): string {
+  return `${formatLocation(problem.file, problem.line, problem.column)}: ${problem.message}`;
+}
+
+export interface LoadedRules {
+  rules: Rule[];
+  problems: RuleProblem[];
+}
+
+const TEST_SUFFIX = /\.test\.ya?ml$/;
+const RULE_FILE = /\.ya?ml$/;
+
+let validator: ValidateFunction | undefined;
+function ruleValidator(): ValidateFunction {
+  if (!validator) {
+    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false });
+    addFormats.default(ajv);
+    validator = ajv.compile(loadSchema("rule.schema.json"));
+  }
+  return validator;
+}
+
+/** Rule files below `dir`, sorted so that load order and output are stable. */
+export async function findRuleFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile() && RULE_FILE.test(entry.name) && !TEST_SUFFIX.test(entry.name))
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+}
+
+export async function loadRuleDirectories(
+  dirs: readonly string[],
+  cwd = process.cwd(),
+): Promise<LoadedRules> {
+  const rules: Rule[] = [];
+  const problems: RuleProblem[] = [];
+  const seen = new Map<string, string>();
+  for (const dir of dirs) {
+    let files: string[];
+    try {
+      files = await findRuleFiles(dir);
+    } catch (error) {
+      problems.push({
+        file: relative(cwd, dir) || dir,
+        message: `cannot read rule directory: ${describeIoError(error)}`,
+      });
+      continue;
+    }
+    if (files.length === 0)
+      problems.push({ file: relative(cwd, dir) || dir, message: "no rule files (*.yaml) found" });
+    for (const file of files) {
+      const display = relative(cwd, file);
+      const text = await readFile(file, "utf8");
+      const result = compileRuleText(text, display, file, relative(dir, file));
+      if ("problem" in result) {
+        problems.push(result.problem);
+        continue;
+      }
+      const previous = seen.get(result.rule.metadata.id);
+      if (previous) {
+        problems.push({
+          file: display,
+          ...result.idPosition,
+          message: `duplicate rule id "${result.rule.metadata.id}" (also defined in ${previous})`,
+        });
+        continue;
+      }
+      seen.set(result.rule.metadata.id, display);
+      rules.push(result.rule);
+    }
+  }
+  return { rules, problems };
+}
+
+export function describeIoError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return "no such file or directory";
+  if (code === "EACCES") return "permission denied";
+  if (code === "EISDIR") return "is a directory";
+  if (code === "ENOTDIR") return "not a directory";
+  return (error as Error).message;
+}
+
+type CompileResult = { rule: Rule; idPosition: { line: number; column: number } } | { problem: RuleProblem };
+
+/**
+ * Compiles one rule file's text. `display` names the file in messages; `path` is where it lives;
+ * `relativeFile` is its path inside the rules directory (shown in reports and docs).
+ */
+export function compileRuleText(
+  text: string,
+  display: string,
+  path: string,
+  relativeFile: string,
+): CompileResult {
+  const parsed = parseYaml(text);
+  const at = (pointer: (string | number)[], message: string, key?: string): CompileResult => {
+    const position = positionOf(parsed, pointer, key === undefined ? {} : { key });
+    return { problem: { file: display, ...position, message } };
+  };
+  const yamlError = parsed.document.errors[0];
+  if (yamlError) {
+    const { line, column } = positionAt(parsed, yamlError.pos[0]);
+    return {
+      problem: { file: display, line, column, message: `invalid YAML: ${firstLine(yamlError.message)}` },
+    };
+  }
+  let value: unknown;
+  try {
+    value = toJs(parsed);
+  } catch (error) {
+    return { problem: { file: display, message: `invalid YAML: ${(error as Error).message}` } };
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return { problem: { file: display, line: 1, column: 1, message: "a rule file must be a YAML mapping" } };
+  }
+  const validate = ruleValidator();
+  if (!validate(value)) {
+    const explained = explainSchemaErrors(validate.errors ?? []);
+    const where = explained.pointer.length ? `${explained.pointer.join(".")}: ` : "";
+    return at(explained.pointer, `${where}${explained.message}`, explained.key);
+  }
+  const definition = value as RuleDefinition;
+  const params = definition.params ?? {};
+  for (const [name, spec] of Object.entries(params)) {
+    try {
+      coerceParam(name, spec, spec.default);
+    } catch (error) {
+      if (error instanceof ParamError) return at(["params", name, "default"], error.message);
+      throw error;
+    }
+  }
+  const paramNames = new Set(Object.keys(params));
+  try {
+    const condition = compileCondition(definition.condition, paramNames, ["condition"]);
+    const appliesWhen =
+      definition["applies-when"] === undefined
+        ? undefined
+        : compileCondition(definition["applies-when"], paramNames, ["applies-when"]);
+    const message = compileMessage(definition.message, collectBindings(definition.condition));
+    const resourceTypes: ResourceType[] = Array.isArray(definition.resource)
+      ? definition.resource
+      : [definition.resource];
+    const rule: Rule = {
+      metadata: {
+        id: definition.id,
+        title: definition.title,
+        severity: definition.severity,
+        securitySeverity: definition["security-severity"],
+        precision: definition.precision ?? "high",
+        description: definition.description.trim(),
+        rationale: definition.rationale.trim(),
+        remediation: definition.remediation.trim(),
+        ...(definition["help-uri"] ? { helpUri: definition["help-uri"] } : {}),
+        tags: definition.tags,
+        resourceTypes,
+        file: relativeFile.split("\\").join("/"),
+      },
+      path,
+      dependsOn: [...new Set([...resourceTypes, ...(definition.uses ?? [])])],
+      params,
+      ...(appliesWhen ? { appliesWhen } : {}),
+      condition,
+      message,
+      definition,
+    };
+    return { rule, idPosition: positionOf(parsed, ["id"]) };
+  } catch (error) {
+    if (error instanceof ConditionError) return at(error.pointer, error.message);
+    if (error instanceof TemplateError) return at(["message"], error.message);
+    throw error;
+  }
+}
+
+/** Names bound by `as` anywhere in a condition: the message may use them as placeholders. */
+function collectBindings(condition: unknown, names = new Set<string>()): Set<string> {
+  if (Array.isArray(condition)) condition.forEach((item) => collectBindings(item, names));
+  else if (condition !== null && typeof condition === "object") {
+    for (const [key, value] of Object.entries(condition)) {
+      if (key === "as" && typeof value === "string") names.add(value);
+      else collectBindings(value, names);
+    }
+  }
+  return names;
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0]!.trim();
+}
+
+export type { ParsedYaml };

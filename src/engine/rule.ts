@@ -1,0 +1,39 @@
+import type { ResourceType } from "../model/resource.js";
+import type { CompiledCondition } from "./condition/compile.js";
+import type { MessageTemplate } from "./message.js";
+import type { ParamSpec } from "./params.js";
+import type { RuleMetadata } from "./result.js";
+
+/** A rule file as written (after schema validation). */
+export interface RuleDefinition {
+  id: string;
+  title: string;
+  severity: "error" | "warning" | "note";
+  "security-severity": number;
+  precision?: "very-high" | "high" | "medium" | "low";
+  description: string;
+  rationale: string;
+  remediation: string;
+  "help-uri"?: string;
+  tags: string[];
+  resource: ResourceType | ResourceType[];
+  uses?: ResourceType[];
+  "applies-when"?: unknown;
+  params?: Record<string, ParamSpec>;
+  condition: unknown;
+  message: string;
+}
+
+/** A loaded, compiled rule, ready to evaluate. */
+export interface Rule {
+  metadata: RuleMetadata;
+  /** Absolute path of the rule file. */
+  path: string;
+  /** Types whose missing data makes the rule's results errors: its own and those in `uses`. */
+  dependsOn: ResourceType[];
+  params: Record<string, ParamSpec>;
+  appliesWhen?: CompiledCondition;
+  condition: CompiledCondition;
+  message: MessageTemplate;
+  definition: RuleDefinition;
+}

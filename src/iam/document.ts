@@ -1,0 +1,82 @@
+/**
+ * Whole policy documents: the stored shape, and whether a document as a whole grants an action.
+ */
+
+import type { JsonObject, JsonValue } from "../model/resource.js";
+import { statementAllowsAction, statementDeniesAction } from "./actions.js";
+import { principalsOf } from "./principals.js";
+import { statementAppliesToAllResources, statementAppliesToResource } from "./resources.js";
+import { isConditional, statementsOf } from "./statements.js";
+import type { PolicyStatement } from "./statements.js";
+
+export type NormalizedPolicyDocument = JsonObject & { Statement: JsonValue[] };
+
+/**
+ * The document with `Statement` always a list (one object becomes a list of one; a missing or
+ * `null` one, an empty list) and every other field untouched. The input is not modified. Values
+ * that are not objects are returned as they are.
+ */
+export function normalizePolicyDocument(document: JsonObject): NormalizedPolicyDocument;
+export function normalizePolicyDocument(document: unknown): unknown;
+export function normalizePolicyDocument(document: unknown): unknown {
+  if (typeof document !== "object" || document === null || Array.isArray(document)) return document;
+  const statements = (document as { Statement?: unknown }).Statement;
+  let list: unknown[];
+  if (statements === undefined || statements === null) list = [];
+  else if (Array.isArray(statements)) list = statements as unknown[];
+  else list = [statements];
+  return { ...document, Statement: list };
+}
+
+export interface ActionDecision {
+  /** Some statement allows the action and no statement definitely denies it. */
+  allowed: boolean;
+  /** `Allow` statements for the action (and resource), conditional or not. */
+  allowingStatements: PolicyStatement[];
+  /** `Deny` statements that deny the action (and resource) whatever the request looks like. */
+  denyingStatements: PolicyStatement[];
+}
+
+/**
+ * A `Deny` counts only when it certainly applies, so that a checker never wrongly concludes that
+ * a risky permission is neutralised: it has no `Condition` (a condition might not hold for the
+ * caller), it names no particular principals (no `NotPrincipal`, and no `Principal` other than
+ * everyone), and it covers the resource asked about, or every resource when none is given.
+ */
+function deniesDefinitely(statement: PolicyStatement, action: string, resource: string | undefined): boolean {
+  if (!statementDeniesAction(statement, action) || isConditional(statement)) return false;
+  if (statement.NotPrincipal !== undefined) return false;
+  if (statement.Principal !== undefined && !principalsOf(statement).wildcard) return false;
+  return resource === undefined
+    ? statementAppliesToAllResources(statement)
+    : statementAppliesToResource(statement, resource);
+}
+
+/**
+ * Whether the document grants `action` (on `options.resource` when given, on some resource
+ * otherwise). An explicit, unconditional `Deny` wins over any `Allow`. Conditions on `Allow`
+ * statements are not evaluated: an allowed-under-conditions action still counts as allowed,
+ * since the condition may hold for some caller.
+ */
+export function documentAllowsAction(
+  document: unknown,
+  action: string,
+  options?: { resource?: string },
+): ActionDecision {
+  const resource = options?.resource;
+  const allowingStatements: PolicyStatement[] = [];
+  const denyingStatements: PolicyStatement[] = [];
+  for (const statement of statementsOf(document)) {
+    if (statementAllowsAction(statement, action)) {
+      if (resource === undefined || statementAppliesToResource(statement, resource))
+        allowingStatements.push(statement);
+    } else if (deniesDefinitely(statement, action, resource)) {
+      denyingStatements.push(statement);
+    }
+  }
+  return {
+    allowed: allowingStatements.length > 0 && denyingStatements.length === 0,
+    allowingStatements,
+    denyingStatements,
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Resource ARNs in statements. Unlike actions, ARNs match case-sensitively. Policy variables
+ * (`${aws:username}`) are kept as literal text: the checker reasons about a policy for every
+ * caller at once, so it can only compare variables with the same variables.
+ */
+
+import type { GlobToken } from "./glob.js";
+import { globIncluded, globMatches, tokenizeGlob } from "./glob.js";
+import { normalizeStatement } from "./statements.js";
+
+function resourceTokens(pattern: string): GlobToken[] {
+  return tokenizeGlob(pattern, { escapes: true });
+}
+
+/** Whether the resource pattern written in a policy matches `arn`. */
+export function resourceMatches(pattern: string, arn: string): boolean {
+  if (typeof pattern !== "string" || typeof arn !== "string") return false;
+  return globMatches(resourceTokens(pattern), arn);
+}
+
+/**
+ * Whether every ARN that `pattern` can match is also matched by `allowed`, for instance
+ * `arn:aws:ssm:us-east-1:111122223333:session/${aws:username}-*` within
+ * `arn:aws:ssm:*:*:session/${aws:username}-*`, while `*` and `arn:aws:ssm:*:*:session/*` are not.
+ */
+export function resourcePatternWithin(pattern: string, allowed: string): boolean {
+  if (typeof pattern !== "string" || typeof allowed !== "string") return false;
+  return globIncluded(resourceTokens(pattern), resourceTokens(allowed));
+}
+
+/**
+ * Whether the statement's `Resource` entries all lie within one of the `allowed` patterns each.
+ * A statement with `NotResource`, no `Resource`, or an empty one reaches resources that cannot be
+ * bounded, so it is never within.
+ */
+export function statementResourcesWithin(statement: unknown, allowed: string | string[]): boolean {
+  const normalized = normalizeStatement(statement);
+  if (normalized === undefined || normalized.NotResource !== undefined) return false;
+  const resources = normalized.Resource;
+  if (resources === undefined || resources.length === 0) return false;
+  const allowedPatterns = (Array.isArray(allowed) ? allowed : [allowed]).filter(
+    (entry): entry is string => typeof entry === "string",
+  );
+  return resources.every((resource) =>
+    allowedPatterns.some((allowedPattern) => resourcePatternWithin(resource, allowedPattern)),
+  );
+}
+
+/**
+ * Whether the statement applies to the concrete `arn`: a `Resource` pattern matches it, or
+ * `NotResource` does not list it. Without either (resource-based policies such as trust
+ * policies), the statement is about the resource that holds the policy, so it applies.
+ */
+export function statementAppliesToResource(statement: unknown, arn: string): boolean {
+  const normalized = normalizeStatement(statement);
+  if (normalized === undefined) return false;
+  if (normalized.Resource !== undefined)
+    return normalized.Resource.some((pattern) => resourceMatches(pattern, arn));
+  if (normalized.NotResource !== undefined) {
+    return !normalized.NotResource.some((pattern) => resourceMatches(pattern, arn));
+  }
+  return true;
+}
+
+/** Whether the statement applies to every resource: a `Resource` entry made only of `*`, or none at all. */
+export function statementAppliesToAllResources(statement: unknown): boolean {
+  const normalized = normalizeStatement(statement);
+  if (normalized === undefined || normalized.NotResource !== undefined) return false;
+  if (normalized.Resource === undefined) return true;
+  return normalized.Resource.some((pattern) => {
+    const tokens = resourceTokens(pattern);
+    return tokens.length > 0 && tokens.every((token) => token.kind === "star");
+  });
+}

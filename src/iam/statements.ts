@@ -1,0 +1,135 @@
+/**
+ * Policy statements in one normalized shape. IAM lets most elements be a single value or a list
+ * and `Statement` itself an object or a list; every function in this module family works on the
+ * list form, so each question is answered once.
+ */
+
+export type PolicyEffect = "Allow" | "Deny";
+
+/** `"*"` for everyone, otherwise principal type (`AWS`, `Service`, `Federated`, …) to its values. */
+export type PolicyPrincipal = "*" | Record<string, string[]>;
+
+/** Operator (`StringEquals`, `BoolIfExists`, …) to condition key to the values, as text. */
+export type PolicyCondition = Record<string, Record<string, string[]>>;
+
+export interface PolicyStatement {
+  /** Position in the document's statement list (0 for a single statement object). */
+  index: number;
+  Sid?: string;
+  /** Absent when the statement has no recognisable effect; such a statement grants and denies nothing. */
+  Effect?: PolicyEffect;
+  Action?: string[];
+  NotAction?: string[];
+  Resource?: string[];
+  NotResource?: string[];
+  Principal?: PolicyPrincipal;
+  NotPrincipal?: PolicyPrincipal;
+  Condition?: PolicyCondition;
+}
+
+/** Statements produced here, so functions given one can skip normalizing it again. */
+const normalizedStatements = new WeakSet<PolicyStatement>();
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A string or list of strings as a list; entries of other types cannot name anything and are dropped. */
+function stringList(value: unknown): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  const entries = Array.isArray(value) ? (value as unknown[]) : [value];
+  return entries.filter((entry): entry is string => typeof entry === "string");
+}
+
+/** Condition values compare as text, so JSON `true` and `"true"`, `1` and `"1"` are the same value. */
+function conditionValueList(value: unknown): string[] {
+  const entries = Array.isArray(value) ? (value as unknown[]) : [value];
+  const values: string[] = [];
+  for (const entry of entries) {
+    if (typeof entry === "string") values.push(entry);
+    else if (typeof entry === "number" || typeof entry === "boolean") values.push(String(entry));
+  }
+  return values;
+}
+
+function normalizeEffect(value: unknown): PolicyEffect | undefined {
+  if (typeof value !== "string") return undefined;
+  const effect = value.trim().toLowerCase();
+  return effect === "allow" ? "Allow" : effect === "deny" ? "Deny" : undefined;
+}
+
+/**
+ * A bare string other than `"*"` is not valid IAM, but reading it as an AWS principal keeps a
+ * hand-written trust policy from silently trusting nobody in the checker's eyes.
+ */
+function normalizePrincipal(value: unknown): PolicyPrincipal | undefined {
+  if (typeof value === "string") return value.trim() === "*" ? "*" : { AWS: [value] };
+  if (!isRecord(value)) return undefined;
+  const principal: Record<string, string[]> = {};
+  for (const [type, entries] of Object.entries(value)) principal[type] = stringList(entries) ?? [];
+  return principal;
+}
+
+function normalizeCondition(value: unknown): PolicyCondition | undefined {
+  if (!isRecord(value)) return undefined;
+  const condition: PolicyCondition = {};
+  for (const [operator, block] of Object.entries(value)) {
+    if (!isRecord(block)) continue;
+    const keys: Record<string, string[]> = {};
+    for (const [key, values] of Object.entries(block)) keys[key] = conditionValueList(values);
+    condition[operator] = keys;
+  }
+  return condition;
+}
+
+/**
+ * One statement in list form. Accepts a statement as written or one already normalized (which is
+ * returned as is). `undefined` when the value is not an object.
+ */
+export function normalizeStatement(value: unknown, index = 0): PolicyStatement | undefined {
+  if (!isRecord(value)) return undefined;
+  if (normalizedStatements.has(value as unknown as PolicyStatement))
+    return value as unknown as PolicyStatement;
+  const statement: PolicyStatement = { index };
+  if (typeof value["Sid"] === "string") statement.Sid = value["Sid"];
+  const effect = normalizeEffect(value["Effect"]);
+  if (effect !== undefined) statement.Effect = effect;
+  for (const element of ["Action", "NotAction", "Resource", "NotResource"] as const) {
+    const list = stringList(value[element]);
+    if (list !== undefined) statement[element] = list;
+  }
+  const principal = normalizePrincipal(value["Principal"]);
+  if (principal !== undefined) statement.Principal = principal;
+  const notPrincipal = normalizePrincipal(value["NotPrincipal"]);
+  if (notPrincipal !== undefined) statement.NotPrincipal = notPrincipal;
+  const condition = normalizeCondition(value["Condition"]);
+  if (condition !== undefined) statement.Condition = condition;
+  normalizedStatements.add(statement);
+  return statement;
+}
+
+/** The raw `Statement` entries of a document, whether written as one object or a list. */
+export function rawStatementsOf(document: unknown): unknown[] {
+  if (!isRecord(document)) return [];
+  const statements = document["Statement"];
+  if (statements === undefined || statements === null) return [];
+  return Array.isArray(statements) ? (statements as unknown[]) : [statements];
+}
+
+/**
+ * The document's statements, normalized, each carrying its position in the written list so that
+ * findings can point at `Statement[index]`. Entries that are not objects are skipped.
+ */
+export function statementsOf(document: unknown): PolicyStatement[] {
+  const statements: PolicyStatement[] = [];
+  for (const [index, raw] of rawStatementsOf(document).entries()) {
+    const statement = normalizeStatement(raw, index);
+    if (statement !== undefined) statements.push(statement);
+  }
+  return statements;
+}
+
+/** Whether the statement's `Condition` holds at least one key, so that it may not always apply. */
+export function isConditional(statement: PolicyStatement): boolean {
+  return Object.values(statement.Condition ?? {}).some((keys) => Object.keys(keys).length > 0);
+}

@@ -1,0 +1,239 @@
+import type { Inventory } from "./inventory.js";
+import { ResourceTypes, type JsonObject, type JsonValue, type Resource } from "./resource.js";
+
+/**
+ * Resolves relations once, before rules run, so that rules stay declarative: each resource that
+ * has relations gets a document made of its canonical properties plus a `related` object.
+ *
+ * - instance → instance profile → roles → their policies; instance → SSM managed-instance record;
+ *   instance → its security groups;
+ * - security group → the instances that use it;
+ * - role / user / group → every policy that reaches it (inline, attached managed, and for users
+ *   the inline and attached policies of their groups), with decoded documents;
+ * - principals → the KMS keys their account's Session Manager preferences use;
+ * - managed instance → the EC2 instance it is.
+ *
+ * `related` is lowercase so it can never collide with a PascalCase describe-API field.
+ */
+
+type Document = { [key: string]: JsonValue };
+
+export interface EffectivePolicy {
+  PolicyName: string;
+  PolicyArn: string | null;
+  /** `inline`, `managed`, `group-inline` or `group-managed`. */
+  Kind: string;
+  /** The group the policy reaches a user through. */
+  Group: string | null;
+  Document: JsonValue;
+}
+
+function key(account: string, region: string, id: string): string {
+  return `${account}\u0000${region}\u0000${id}`;
+}
+
+function str(value: JsonValue | undefined): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+function list(value: JsonValue | undefined): JsonValue[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function obj(value: JsonValue | undefined): Document | undefined {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? value : undefined;
+}
+
+/** The default version's document of a managed policy, in the shape GetAccountAuthorizationDetails gives. */
+function defaultVersionDocument(policy: Resource): JsonValue {
+  const versions = list(policy.properties.PolicyVersionList);
+  const chosen =
+    versions.find((version) => obj(version)?.IsDefaultVersion === true) ??
+    versions.find((version) => obj(version)?.VersionId === policy.properties.DefaultVersionId) ??
+    versions[0];
+  return obj(chosen)?.Document ?? null;
+}
+
+export function resolveRelations(inventory: Inventory): Map<Resource, JsonObject> {
+  const documents = new Map<Resource, JsonObject>();
+  const accountOf = (resource: Resource) => resource.account;
+
+  const managedPolicies = new Map<string, Resource>();
+  for (const policy of inventory.ofType(ResourceTypes.ManagedPolicy)) {
+    const arn = str(policy.properties.Arn) ?? policy.id;
+    managedPolicies.set(arn, policy);
+  }
+
+  const managedPolicy = (attached: JsonValue, kind: string, group: string | null): EffectivePolicy => {
+    const arn = str(obj(attached)?.PolicyArn) ?? "";
+    const policy = managedPolicies.get(arn);
+    return {
+      PolicyName: str(obj(attached)?.PolicyName) ?? arn,
+      PolicyArn: arn,
+      Kind: kind,
+      Group: group,
+      // A policy whose document the data does not hold (an AWS-managed policy that was not
+      // collected) stays null: rules see that they cannot judge it.
+      Document: policy ? defaultVersionDocument(policy) : null,
+    };
+  };
+  const inlinePolicy = (inline: JsonValue, kind: string, group: string | null): EffectivePolicy => ({
+    PolicyName: str(obj(inline)?.PolicyName) ?? "",
+    PolicyArn: null,
+    Kind: kind,
+    Group: group,
+    Document: obj(inline)?.PolicyDocument ?? null,
+  });
+
+  const groupsByName = new Map<string, Resource>();
+  for (const group of inventory.ofType(ResourceTypes.Group)) {
+    groupsByName.set(key(group.account, "", group.id), group);
+  }
+  const groupPolicies = (group: Resource, direct: boolean): EffectivePolicy[] => {
+    const name = direct ? null : group.id;
+    return [
+      ...list(group.properties.GroupPolicyList).map((p) =>
+        inlinePolicy(p, direct ? "inline" : "group-inline", name),
+      ),
+      ...list(group.properties.AttachedManagedPolicies).map((p) =>
+        managedPolicy(p, direct ? "managed" : "group-managed", name),
+      ),
+    ];
+  };
+
+  // The KMS keys Session Manager encrypts sessions with, per account: principals who may start
+  // sessions need kms:GenerateDataKey on them.
+  const sessionKeys = new Map<string, Set<string>>();
+  for (const preferences of inventory.ofType(ResourceTypes.SessionPreferences)) {
+    const kmsKeyId = str(obj(obj(preferences.properties.Content)?.inputs)?.kmsKeyId);
+    if (!kmsKeyId) continue;
+    let keys = sessionKeys.get(accountOf(preferences));
+    if (!keys) sessionKeys.set(accountOf(preferences), (keys = new Set()));
+    keys.add(kmsKeyArn(kmsKeyId, preferences.region, preferences.account));
+  }
+  const keysOf = (account: string) => [...(sessionKeys.get(account) ?? [])].sort();
+
+  const rolesByName = new Map<string, Resource>();
+  const roleDocuments = new Map<Resource, JsonObject>();
+  for (const role of inventory.ofType(ResourceTypes.Role)) {
+    rolesByName.set(key(role.account, "", role.id), role);
+    const policies = [
+      ...list(role.properties.RolePolicyList).map((p) => inlinePolicy(p, "inline", null)),
+      ...list(role.properties.AttachedManagedPolicies).map((p) => managedPolicy(p, "managed", null)),
+    ];
+    const document = withRelated(role, {
+      Policies: policies as unknown as JsonValue,
+      SessionKmsKeys: keysOf(role.account),
+    });
+    roleDocuments.set(role, document);
+    documents.set(role, document);
+  }
+
+  for (const user of inventory.ofType(ResourceTypes.User)) {
+    const groups = list(user.properties.GroupList)
+      .map((name) => groupsByName.get(key(user.account, "", String(name))))
+      .filter((group): group is Resource => group !== undefined);
+    const policies = [
+      ...list(user.properties.UserPolicyList).map((p) => inlinePolicy(p, "inline", null)),
+      ...list(user.properties.AttachedManagedPolicies).map((p) => managedPolicy(p, "managed", null)),
+      ...groups.flatMap((group) => groupPolicies(group, false)),
+    ];
+    documents.set(
+      user,
+      withRelated(user, { Policies: policies as unknown as JsonValue, SessionKmsKeys: keysOf(user.account) }),
+    );
+  }
+  for (const group of inventory.ofType(ResourceTypes.Group)) {
+    documents.set(
+      group,
+      withRelated(group, {
+        Policies: groupPolicies(group, true) as unknown as JsonValue,
+        SessionKmsKeys: keysOf(group.account),
+      }),
+    );
+  }
+
+  // Instance profiles come from their own resources or, as GetAccountAuthorizationDetails gives
+  // them, from the roles' InstanceProfileList.
+  const profilesByArn = new Map<string, Document>();
+  for (const profile of inventory.ofType(ResourceTypes.InstanceProfile)) {
+    const arn = str(profile.properties.Arn);
+    if (arn) profilesByArn.set(arn, profile.properties);
+  }
+  for (const role of inventory.ofType(ResourceTypes.Role)) {
+    for (const profile of list(role.properties.InstanceProfileList)) {
+      const arn = str(obj(profile)?.Arn);
+      if (arn && !profilesByArn.has(arn)) profilesByArn.set(arn, obj(profile)!);
+    }
+  }
+
+  const managedInstances = new Map<string, Resource>();
+  for (const managed of inventory.ofType(ResourceTypes.ManagedInstance)) {
+    managedInstances.set(key(managed.account, managed.region, managed.id), managed);
+  }
+  const securityGroups = new Map<string, Resource>();
+  for (const group of inventory.ofType(ResourceTypes.SecurityGroup)) {
+    securityGroups.set(key(group.account, group.region, group.id), group);
+  }
+
+  const instancesByGroup = new Map<Resource, JsonValue[]>();
+  const instancesById = new Map<string, Resource>();
+  for (const instance of inventory.ofType(ResourceTypes.Instance)) {
+    instancesById.set(key(instance.account, instance.region, instance.id), instance);
+    const profileArn = str(obj(instance.properties.IamInstanceProfile)?.Arn);
+    const profile = profileArn ? (profilesByArn.get(profileArn) ?? null) : null;
+    const roles = list(profile?.Roles)
+      .map((entry) => rolesByName.get(key(instance.account, "", str(obj(entry)?.RoleName) ?? "")))
+      .filter((role): role is Resource => role !== undefined);
+    const groups = list(instance.properties.SecurityGroups)
+      .map((entry) =>
+        securityGroups.get(key(instance.account, instance.region, str(obj(entry)?.GroupId) ?? "")),
+      )
+      .filter((group): group is Resource => group !== undefined);
+    for (const group of groups) {
+      let users = instancesByGroup.get(group);
+      if (!users) instancesByGroup.set(group, (users = []));
+      users.push(instanceSummary(instance));
+    }
+    const managed = managedInstances.get(key(instance.account, instance.region, instance.id));
+    documents.set(
+      instance,
+      withRelated(instance, {
+        InstanceProfile: profile,
+        Roles: roles.map((role) => roleDocuments.get(role) ?? role.properties),
+        ManagedInstance: managed ? managed.properties : null,
+        SecurityGroups: groups.map((group) => group.properties),
+      }),
+    );
+  }
+
+  for (const group of inventory.ofType(ResourceTypes.SecurityGroup)) {
+    documents.set(group, withRelated(group, { Instances: instancesByGroup.get(group) ?? [] }));
+  }
+  for (const managed of inventory.ofType(ResourceTypes.ManagedInstance)) {
+    const instance = instancesById.get(key(managed.account, managed.region, managed.id));
+    documents.set(managed, withRelated(managed, { Instance: instance ? instanceSummary(instance) : null }));
+  }
+  return documents;
+}
+
+function withRelated(resource: Resource, related: Document): JsonObject {
+  return { ...resource.properties, related };
+}
+
+function instanceSummary(instance: Resource): JsonValue {
+  const { InstanceId, State, PublicIpAddress, KeyName } = instance.properties;
+  return {
+    InstanceId: InstanceId ?? instance.id,
+    State: State ?? null,
+    PublicIpAddress: PublicIpAddress ?? null,
+    KeyName: KeyName ?? null,
+  };
+}
+
+/** `kmsKeyId` may be a key id, an alias or an ARN; policies name keys by ARN. */
+function kmsKeyArn(kmsKeyId: string, region: string, account: string): string {
+  if (kmsKeyId.startsWith("arn:")) return kmsKeyId;
+  if (kmsKeyId.startsWith("alias/")) return `arn:aws:kms:${region}:${account}:${kmsKeyId}`;
+  return `arn:aws:kms:${region}:${account}:key/${kmsKeyId}`;
+}

@@ -1,0 +1,74 @@
+/**
+ * The canonical resource: one shape per resource type whatever the source, so that rules are
+ * written once. `properties` is the describe-API shape (PascalCase, as the AWS CLI and SDK v3
+ * return it) with IAM policy documents decoded to objects and SSM document `Content` parsed.
+ */
+
+/** Resource types are named by their CloudFormation / AWS Config type. */
+export const ResourceTypes = {
+  SecurityGroup: "AWS::EC2::SecurityGroup",
+  Instance: "AWS::EC2::Instance",
+  Role: "AWS::IAM::Role",
+  User: "AWS::IAM::User",
+  Group: "AWS::IAM::Group",
+  ManagedPolicy: "AWS::IAM::Policy",
+  InstanceProfile: "AWS::IAM::InstanceProfile",
+  ManagedInstance: "AWS::SSM::ManagedInstanceInventory",
+  SessionPreferences: "AWS::SSM::Document",
+} as const;
+
+export type ResourceType = (typeof ResourceTypes)[keyof typeof ResourceTypes];
+
+export const ALL_RESOURCE_TYPES: readonly ResourceType[] = Object.values(ResourceTypes);
+
+export function isResourceType(value: string): value is ResourceType {
+  return (ALL_RESOURCE_TYPES as readonly string[]).includes(value);
+}
+
+/** Where a resource was read from; reporters use it for locations and nothing else. */
+export type SourceKind = "aws-live" | "config-item" | "cloudformation" | "terraform-plan" | "snapshot";
+
+export interface SourcePosition {
+  line: number;
+  column?: number;
+}
+
+export interface ResourceSource {
+  kind: SourceKind;
+  /** File the resource was read from (templates, plans), relative to the working directory. */
+  file?: string;
+  /** Line of the resource's definition in `file`. */
+  line?: number;
+  column?: number;
+  /** Logical id (CloudFormation) or address (Terraform). */
+  address?: string;
+  /**
+   * Positions of properties inside `file`, keyed by their path in `properties`
+   * (`IpPermissions[0].IpRanges[1].CidrIp`), so a finding can point at the offending line.
+   */
+  positions?: Record<string, SourcePosition>;
+  /**
+   * Not read from the source: the resource stands for what AWS applies when it does not exist
+   * (the default Session Manager preferences of a region without a preferences document).
+   */
+  defaulted?: boolean;
+}
+
+/** The global pseudo-region IAM resources live in. */
+export const GLOBAL_REGION = "global";
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+export interface Resource {
+  type: ResourceType;
+  /** The resource's own id: `GroupId`, `InstanceId`, `RoleName`, the policy ARN, the document name. */
+  id: string;
+  arn?: string;
+  account: string;
+  /** An AWS region, or `global` for IAM. */
+  region: string;
+  source: ResourceSource;
+  /** The describe-API shape. */
+  properties: JsonObject;
+}

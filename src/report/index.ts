@@ -1,0 +1,41 @@
+import { ConfigError } from "../errors.js";
+import type { Report } from "../engine/result.js";
+import { renderJson } from "./json.js";
+import { renderSarif } from "./sarif.js";
+import { renderText, type GroupBy } from "./text.js";
+
+/** The output formats, chosen by name on the command line (`--format`). */
+export const FORMATS = ["text", "json", "sarif"] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface RenderOptions {
+  /** Text only: emit ANSI colours. Off unless the caller decided otherwise (`shouldUseColor`). */
+  color?: boolean;
+  /** Text only: group findings by rule (default) or by resource. */
+  groupBy?: GroupBy;
+  /** SARIF only: the code-scanning category, overriding the one derived from the results. */
+  category?: string;
+}
+
+export function isFormat(name: string): name is Format {
+  return (FORMATS as readonly string[]).includes(name);
+}
+
+/** Renders `report` in the format named `format`; an unknown name is a configuration error. */
+export function renderReport(format: string, report: Report, options: RenderOptions = {}): string {
+  if (!isFormat(format)) {
+    throw new ConfigError(`unknown output format "${format}": expected one of ${FORMATS.join(", ")}`);
+  }
+  switch (format) {
+    case "text":
+      return renderText(report, { color: options.color ?? false, groupBy: options.groupBy ?? "rule" });
+    case "json":
+      return renderJson(report);
+    case "sarif":
+      return renderSarif(report, options.category !== undefined ? { category: options.category } : {});
+  }
+}
+
+export { shouldUseColor } from "./color.js";
+export { GROUP_BY, type GroupBy } from "./text.js";
+export { renderJson, renderSarif, renderText };

@@ -1,0 +1,160 @@
+import type {
+  Evidence,
+  Report,
+  ResultStatus,
+  RuleMetadata,
+  RuleResult,
+  Severity,
+  Summary,
+} from "../engine/result.js";
+import type { CollectionError } from "../model/collection-error.js";
+import type { SourceKind } from "../model/resource.js";
+import { locateResult, type ResultLocation } from "./location.js";
+
+/**
+ * The JSON output: every result (passes included), the rules behind them, summary counts and
+ * collection errors, in a structure described by `schemas/results.schema.json`. `format` and
+ * `version` let consumers recognise the file and refuse versions they do not know; `version`
+ * changes whenever a field is removed or changes meaning, not when one is added.
+ *
+ * Each field is copied by name rather than spread, so that nothing internal leaks into a
+ * documented format.
+ */
+
+export const RESULTS_FORMAT = "access-baseline/results";
+export const RESULTS_FORMAT_VERSION = 1;
+
+export interface JsonReport {
+  format: typeof RESULTS_FORMAT;
+  version: typeof RESULTS_FORMAT_VERSION;
+  tool: { name: string; version: string; informationUri: string };
+  inputs: string[];
+  summary: Summary;
+  rules: JsonRule[];
+  results: JsonResult[];
+  collectionErrors: JsonCollectionError[];
+}
+
+export interface JsonRule {
+  id: string;
+  title: string;
+  severity: Severity;
+  securitySeverity: number;
+  precision: RuleMetadata["precision"];
+  description: string;
+  rationale: string;
+  remediation: string;
+  helpUri?: string;
+  tags: string[];
+  resourceTypes: string[];
+  file: string;
+}
+
+export interface JsonResult {
+  ruleId: string;
+  status: ResultStatus;
+  severity: Severity;
+  message: string;
+  resource: JsonResource;
+  location: ResultLocation;
+  evidence: Evidence[];
+}
+
+export interface JsonResource {
+  type: string;
+  id: string;
+  arn?: string;
+  account: string;
+  region: string;
+  sourceKind: SourceKind;
+  /** CloudFormation logical id or Terraform address. */
+  address?: string;
+}
+
+export type JsonCollectionError = CollectionError;
+
+export function renderJson(report: Report): string {
+  return `${JSON.stringify(buildJsonReport(report), null, 2)}\n`;
+}
+
+export function buildJsonReport(report: Report): JsonReport {
+  return {
+    format: RESULTS_FORMAT,
+    version: RESULTS_FORMAT_VERSION,
+    tool: {
+      name: report.tool.name,
+      version: report.tool.version,
+      informationUri: report.tool.informationUri,
+    },
+    inputs: [...report.inputs],
+    summary: {
+      byStatus: { ...report.summary.byStatus },
+      failuresBySeverity: { ...report.summary.failuresBySeverity },
+      resources: report.summary.resources,
+      rules: report.summary.rules,
+    },
+    rules: report.rules.map(jsonRule),
+    results: report.results.map(jsonResult),
+    collectionErrors: report.collectionErrors.map(jsonCollectionError),
+  };
+}
+
+function jsonRule(rule: RuleMetadata): JsonRule {
+  const json: JsonRule = {
+    id: rule.id,
+    title: rule.title,
+    severity: rule.severity,
+    securitySeverity: rule.securitySeverity,
+    precision: rule.precision,
+    description: rule.description,
+    rationale: rule.rationale,
+    remediation: rule.remediation,
+    tags: [...rule.tags],
+    resourceTypes: [...rule.resourceTypes],
+    file: rule.file,
+  };
+  if (rule.helpUri !== undefined) json.helpUri = rule.helpUri;
+  return json;
+}
+
+function jsonResult(result: RuleResult): JsonResult {
+  const { resource } = result;
+  const jsonResource: JsonResource = {
+    type: resource.type,
+    id: resource.id,
+    account: resource.account,
+    region: resource.region,
+    sourceKind: resource.source.kind,
+  };
+  if (resource.arn !== undefined) jsonResource.arn = resource.arn;
+  if (resource.source.address !== undefined) jsonResource.address = resource.source.address;
+  return {
+    ruleId: result.ruleId,
+    status: result.status,
+    severity: result.severity,
+    message: result.message,
+    resource: jsonResource,
+    location: locateResult(resource, result.evidence),
+    evidence: result.evidence.map(jsonEvidence),
+  };
+}
+
+function jsonEvidence(evidence: Evidence): Evidence {
+  const json: Evidence = { path: evidence.path, value: evidence.value };
+  if (evidence.bindings !== undefined) json.bindings = evidence.bindings;
+  return json;
+}
+
+function jsonCollectionError(error: CollectionError): JsonCollectionError {
+  const json: JsonCollectionError = {
+    account: error.account,
+    region: error.region,
+    service: error.service,
+    operation: error.operation,
+    code: error.code,
+    message: error.message,
+    resourceTypes: [...error.resourceTypes],
+  };
+  if (error.iamAction !== undefined) json.iamAction = error.iamAction;
+  return json;
+}

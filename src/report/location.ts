@@ -1,0 +1,124 @@
+import type { Evidence, ResourceRef } from "../engine/result.js";
+import type { SourcePosition } from "../model/resource.js";
+
+/**
+ * Where a result points, shared by every reporter so that the JSON `location`, the SARIF
+ * physical location and the text `file:line` never disagree.
+ *
+ * File-based resources (templates, plans) point at the file and the line of the offending
+ * property. Live resources have no file; they get a synthetic per-resource path instead, because
+ * GitHub code scanning rejects any result without a physical location and an ARN cannot be used
+ * as a URI (`arn:` parses as a URI scheme).
+ */
+export interface ResultLocation {
+  /** A URI reference: the file relative to the working directory, or the per-resource path. */
+  uri: string;
+  /** The source file as the source recorded it, for file-based resources only. */
+  file?: string;
+  /** 1-based line in `file`; only for file-based resources. */
+  line?: number;
+  /** 1-based column in `file`, when the source recorded one. */
+  column?: number;
+}
+
+/** Locates a result on its resource, pointing at the first piece of evidence the source can place. */
+export function locateResult(resource: ResourceRef, evidence: readonly Evidence[]): ResultLocation {
+  const { source } = resource;
+  if (source.file === undefined || source.file === "") {
+    return { uri: liveResourceUri(resource) };
+  }
+  const position = evidencePosition(source.positions, evidence);
+  const line = position?.line ?? source.line ?? 1;
+  const column = position ? position.column : source.column;
+  const location: ResultLocation = { uri: fileUri(source.file), file: source.file, line };
+  if (column !== undefined) location.column = column;
+  return location;
+}
+
+/**
+ * The synthetic path of a live resource: `aws/<account>/<region>/<type>/<id>`, with the type's
+ * `::` separators turned into `-` (`AWS-EC2-SecurityGroup`) and every segment percent-encoded, so
+ * that ids which are themselves ARNs (managed policies) cannot smuggle a scheme or a `/` into it.
+ * It depends on identity only, so the same resource gets the same path on every run.
+ */
+export function liveResourceUri(resource: Pick<ResourceRef, "account" | "region" | "type" | "id">): string {
+  const type = resource.type
+    .split("::")
+    .filter((part) => part !== "")
+    .join("-");
+  return ["aws", resource.account, resource.region, type, resource.id].map(encodeSegment).join("/");
+}
+
+/**
+ * A file path as a URI reference: forward slashes, each segment percent-encoded. Relative paths
+ * stay relative (GitHub resolves them against the repository root); absolute paths become
+ * `file://` URIs, which the upload action relativises against the checkout.
+ */
+export function fileUri(file: string): string {
+  const path = file.replaceAll("\\", "/");
+  const drive = /^([A-Za-z]):\//.exec(path);
+  if (drive) {
+    return `file:///${drive[1]}:/${encodePath(path.slice(3))}`;
+  }
+  if (path.startsWith("/")) {
+    return `file:///${encodePath(path.replace(/^\/+/, ""))}`;
+  }
+  return encodePath(path.replace(/^(\.\/)+/, ""));
+}
+
+function encodePath(path: string): string {
+  return path.split("/").map(encodeSegment).join("/");
+}
+
+// An empty segment would collapse into `//`, which a URI parser reads as the start of an authority.
+function encodeSegment(segment: string): string {
+  return segment === "" ? "_" : encodeURIComponent(segment);
+}
+
+/**
+ * The position of the first piece of evidence the source recorded, trying the evidence path and
+ * then each shorter prefix, because sources record positions only for the nodes they saw
+ * (`IpPermissions[0].IpRanges[1].CidrIp` may be known only as `IpPermissions[0]`).
+ */
+export function evidencePosition(
+  positions: Readonly<Record<string, SourcePosition>> | undefined,
+  evidence: readonly Evidence[],
+): SourcePosition | undefined {
+  if (!positions) return undefined;
+  for (const item of evidence) {
+    for (const prefix of pathPrefixes(item.path)) {
+      if (Object.hasOwn(positions, prefix)) return positions[prefix];
+    }
+  }
+  return undefined;
+}
+
+/**
+ * `A[0].B[1].C` → `A[0].B[1].C`, `A[0].B[1]`, `A[0].B`, `A[0]`, `A`: the path itself, then every
+ * shorter path that ends at a segment boundary. Quoted names (`Tags."a.b"`) and bracketed or
+ * parenthesised parts are skipped over, so that they are never cut at an inner dot.
+ */
+export function pathPrefixes(path: string): string[] {
+  const boundaries: number[] = [];
+  let depth = 0;
+  let quote: string | undefined;
+  for (let index = 0; index < path.length; index++) {
+    const char = path.charAt(index);
+    if (quote !== undefined) {
+      if (char === "\\") index++;
+      else if (char === quote) quote = undefined;
+    } else if (char === '"' || (depth > 0 && char === "'")) {
+      quote = char;
+    } else if (char === "[" || char === "(") {
+      if (depth === 0 && char === "[" && index > 0) boundaries.push(index);
+      depth++;
+    } else if (char === "]" || char === ")") {
+      depth = Math.max(0, depth - 1);
+    } else if (char === "." && depth === 0 && index > 0) {
+      boundaries.push(index);
+    }
+  }
+  const prefixes = path === "" ? [] : [path];
+  for (const end of boundaries.reverse()) prefixes.push(path.slice(0, end));
+  return prefixes;
+}

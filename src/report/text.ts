@@ -1,0 +1,252 @@
+import picocolors from "picocolors";
+import { SEVERITIES, type Report, type RuleResult, type Severity } from "../engine/result.js";
+import type { CollectionError } from "../model/collection-error.js";
+import { formatLocation } from "../errors.js";
+import { locateResult, type ResultLocation } from "./location.js";
+import { resultMessage } from "./message.js";
+
+/**
+ * The terminal summary: failing and unevaluated results grouped by rule or by resource, then the
+ * counts and the collection errors. Passes are only counted; a clean run is one short line.
+ */
+
+export const GROUP_BY = ["rule", "resource"] as const;
+export type GroupBy = (typeof GROUP_BY)[number];
+
+export interface TextOptions {
+  /** Whether to emit ANSI colours; decide it with `shouldUseColor`, never inside the reporter. */
+  color: boolean;
+  groupBy?: GroupBy;
+}
+
+type Colors = ReturnType<typeof picocolors.createColors>;
+
+/** A result worth a line, with its location computed once. */
+interface Finding {
+  result: RuleResult;
+  location: ResultLocation;
+}
+
+export function renderText(report: Report, options: TextOptions): string {
+  const colors = picocolors.createColors(options.color);
+  const findings = report.results
+    .filter((result) => result.status === "fail" || result.status === "error")
+    .map((result) => ({ result, location: locateResult(result.resource, result.evidence) }))
+    .sort(compareFindings);
+
+  const sections =
+    options.groupBy === "resource"
+      ? groupByResource(findings, colors)
+      : groupByRule(report, findings, colors);
+  const lines: string[] = [];
+  for (const section of sections) {
+    lines.push(section.heading, ...section.lines, "");
+  }
+  lines.push(...summaryLines(report, colors));
+  if (report.collectionErrors.length > 0) {
+    lines.push("", ...collectionErrorLines(report.collectionErrors, colors));
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+interface Section {
+  heading: string;
+  lines: string[];
+}
+
+function groupByRule(report: Report, findings: readonly Finding[], colors: Colors): Section[] {
+  const titles = new Map(report.rules.map((rule) => [rule.id, rule.title]));
+  const ruleOrder = new Map(report.rules.map((rule, index) => [rule.id, index]));
+  const groups = groupFindings(findings, (finding) => finding.result.ruleId);
+  return [...groups.entries()]
+    .sort(
+      ([ruleA, a], [ruleB, b]) =>
+        severityRank(worstSeverity(a)) - severityRank(worstSeverity(b)) ||
+        (ruleOrder.get(ruleA) ?? Infinity) - (ruleOrder.get(ruleB) ?? Infinity) ||
+        ruleA.localeCompare(ruleB),
+    )
+    .map(([ruleId, group]) => {
+      const title = titles.get(ruleId);
+      const heading = [
+        severityLabel(worstSeverity(group), colors),
+        colors.bold(ruleId),
+        ...(title !== undefined ? [title] : []),
+        colors.dim(`(${group.length})`),
+      ].join("  ");
+      return {
+        heading,
+        lines: table(
+          group.map(({ result, location }) => [
+            { text: result.resource.id },
+            { text: result.resource.region, style: colors.dim },
+            messageCell(result, colors),
+            fileCell(location, colors),
+          ]),
+        ),
+      };
+    });
+}
+
+function groupByResource(findings: readonly Finding[], colors: Colors): Section[] {
+  const groups = groupFindings(findings, (finding) => resourceKey(finding.result));
+  return [...groups.values()].map((unordered) => {
+    const group = [...unordered].sort(
+      (a, b) =>
+        severityRank(a.result.severity) - severityRank(b.result.severity) ||
+        a.result.ruleId.localeCompare(b.result.ruleId),
+    );
+    const [first] = group as [Finding, ...Finding[]];
+    const { resource } = first.result;
+    const where =
+      resource.source.file !== undefined && resource.source.file !== ""
+        ? formatLocation(resource.source.file, resource.source.line)
+        : `${resource.account} ${resource.region}`;
+    const heading = [colors.bold(resource.id), resource.type, colors.dim(where)].join("  ");
+    return {
+      heading,
+      lines: table(
+        group.map(({ result, location }) => [
+          { text: result.severity, style: severityStyle(result.severity, colors) },
+          { text: result.ruleId, style: colors.bold },
+          messageCell(result, colors),
+          fileCell(location, colors),
+        ]),
+      ),
+    };
+  });
+}
+
+function groupFindings(
+  findings: readonly Finding[],
+  key: (finding: Finding) => string,
+): Map<string, Finding[]> {
+  const groups = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    const name = key(finding);
+    const group = groups.get(name);
+    if (group) group.push(finding);
+    else groups.set(name, [finding]);
+  }
+  return groups;
+}
+
+function resourceKey(result: RuleResult): string {
+  const { resource } = result;
+  return JSON.stringify([
+    resource.account,
+    resource.region,
+    resource.type,
+    resource.id,
+    resource.source.file ?? "",
+    resource.source.address ?? "",
+  ]);
+}
+
+// Sorting by location keeps a template's findings in file order and a live scan's by account,
+// region, type and id, since that is how their URIs are built.
+function compareFindings(a: Finding, b: Finding): number {
+  return (
+    a.location.uri.localeCompare(b.location.uri) ||
+    (a.location.line ?? 0) - (b.location.line ?? 0) ||
+    a.result.ruleId.localeCompare(b.result.ruleId)
+  );
+}
+
+interface Cell {
+  text: string;
+  style?: (text: string) => string;
+}
+
+/** Pads every column but the last to its widest cell, measuring before colouring. */
+function table(rows: readonly Cell[][]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) {
+    row.forEach((cell, column) => {
+      widths[column] = Math.max(widths[column] ?? 0, cell.text.length);
+    });
+  }
+  return rows.map((row) => {
+    const cells = row.filter((cell, column) => cell.text !== "" || column < row.length - 1);
+    const text = cells
+      .map((cell, column) => {
+        const padded = column < cells.length - 1 ? cell.text.padEnd(widths[column] ?? 0) : cell.text;
+        return cell.style ? cell.style(padded) : padded;
+      })
+      .join("  ");
+    return `  ${text}`.trimEnd();
+  });
+}
+
+function messageCell(result: RuleResult, colors: Colors): Cell {
+  return result.status === "error"
+    ? { text: resultMessage(result), style: colors.magenta }
+    : { text: result.message };
+}
+
+function fileCell(location: ResultLocation, colors: Colors): Cell {
+  return location.file === undefined
+    ? { text: "" }
+    : { text: formatLocation(location.file, location.line, location.column), style: colors.cyan };
+}
+
+function worstSeverity(findings: readonly Finding[]): Severity {
+  return findings.reduce<Severity>(
+    (worst, { result }) => (severityRank(result.severity) < severityRank(worst) ? result.severity : worst),
+    "note",
+  );
+}
+
+function severityRank(severity: Severity): number {
+  return SEVERITIES.indexOf(severity);
+}
+
+function severityLabel(severity: Severity, colors: Colors): string {
+  return severityStyle(severity, colors)(severity.padEnd(7));
+}
+
+function severityStyle(severity: Severity, colors: Colors): (text: string) => string {
+  switch (severity) {
+    case "error":
+      return (text) => colors.bold(colors.red(text));
+    case "warning":
+      return colors.yellow;
+    case "note":
+      return colors.blue;
+  }
+}
+
+function summaryLines(report: Report, colors: Colors): string[] {
+  const { byStatus, failuresBySeverity, resources, rules } = report.summary;
+  const statuses = [
+    colors.red(`${byStatus.fail} failed`),
+    colors.magenta(`${byStatus.error} not evaluated`),
+    colors.green(`${byStatus.pass} passed`),
+    colors.dim(`${byStatus.not_applicable} not applicable`),
+  ].join(", ");
+  const severities = SEVERITIES.map((severity) =>
+    severityStyle(severity, colors)(`${failuresBySeverity[severity]} ${severity}`),
+  ).join(", ");
+  const lines = [
+    `${colors.bold("Results:")} ${statuses} (${plural(resources, "resource")}, ${plural(rules, "rule")})`,
+    `${colors.bold("Failures by severity:")} ${severities}`,
+  ];
+  if (byStatus.fail === 0 && byStatus.error === 0) lines.unshift(colors.green("No failing results."), "");
+  return lines;
+}
+
+function collectionErrorLines(errors: readonly CollectionError[], colors: Colors): string[] {
+  return [
+    colors.bold(colors.magenta(`${plural(errors.length, "collection error")}:`)),
+    ...errors.map((error) => {
+      const permission = error.iamAction !== undefined ? ` (requires ${error.iamAction})` : "";
+      return (
+        `  ${error.account} ${error.region}  ${colors.bold(`${error.service} ${error.operation}`)}  ` +
+        `${error.code}: ${error.message}${permission}`
+      );
+    }),
+  ];
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}

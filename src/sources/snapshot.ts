@@ -1,0 +1,691 @@
+import { readFile } from "node:fs/promises";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
+import { loadSchema } from "../assets.js";
+import { InputError, UserError, formatLocation } from "../errors.js";
+import type { CollectionError, Scope } from "../model/collection-error.js";
+import type { Resource } from "../model/resource.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
+
+/**
+ * Snapshots: the normalized inventory that `collect` writes and `check --snapshot` re-evaluates
+ * offline. The file is JSON validated against `schemas/snapshot.schema.json`; every problem with
+ * it becomes a single `InputError` line that names the file and, where possible, line and column.
+ */
+
+export const SNAPSHOT_FORMAT = "access-baseline/snapshot";
+export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_SCHEMA_ID = "https://access-baseline.dev/schemas/snapshot.schema.json";
+
+export interface SnapshotTool {
+  name: string;
+  version: string;
+}
+
+export interface Snapshot {
+  /** When collection finished, as an RFC 3339 UTC timestamp. */
+  createdAt: string;
+  tool: SnapshotTool;
+  /** Every account and region collected; a region without a preferences document has defaults. */
+  scopes: Scope[];
+  resources: Resource[];
+  collectionErrors: CollectionError[];
+}
+
+export async function readSnapshot(path: string): Promise<Snapshot> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new InputError(`cannot read snapshot ${path}: ${describeFileError(error)}`, { cause: error });
+  }
+  return parseSnapshot(text, path);
+}
+
+/** Parses and validates a snapshot; `fileName` is only used in error messages. */
+export function parseSnapshot(text: string, fileName: string): Snapshot {
+  // Editors on Windows may save a byte-order mark, which JSON.parse rejects.
+  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (source.trim() === "") throw new InputError(`${fileName}: the snapshot file is empty`);
+
+  let document: unknown;
+  try {
+    document = JSON.parse(source);
+  } catch (error) {
+    throw syntaxError(source, fileName, error);
+  }
+
+  checkFormatAndVersion(document, fileName);
+  const problem = findProblem(document);
+  if (problem) {
+    const position = locateProblem(source, problem);
+    const where = position ? formatLocation(fileName, position.line, position.column) : fileName;
+    throw new InputError(`${where}: invalid snapshot at ${describeProblem(problem)}`);
+  }
+
+  const valid = document as SnapshotDocument;
+  return {
+    createdAt: valid.createdAt,
+    tool: valid.tool,
+    scopes: valid.scopes,
+    resources: valid.resources,
+    collectionErrors: valid.collectionErrors,
+  };
+}
+
+/**
+ * The file text for a snapshot: the envelope pretty-printed, then one resource, scope or
+ * collection error per line. That keeps large snapshots compact while a diff or a `grep` still
+ * shows whole resources. Throws (a programming error, not a user one) when the snapshot would
+ * not be readable back.
+ */
+export function serializeSnapshot(snapshot: Snapshot): string {
+  const document: SnapshotDocument = {
+    $schema: SNAPSHOT_SCHEMA_ID,
+    format: SNAPSHOT_FORMAT,
+    version: SNAPSHOT_VERSION,
+    createdAt: snapshot.createdAt,
+    tool: snapshot.tool,
+    scopes: snapshot.scopes,
+    resources: snapshot.resources,
+    collectionErrors: snapshot.collectionErrors,
+  };
+  const problem = findProblem(document);
+  if (problem) throw new Error(`cannot serialize snapshot: invalid at ${describeProblem(problem)}`);
+
+  const lines = [
+    "{",
+    `  "$schema": ${JSON.stringify(document.$schema)},`,
+    `  "format": ${JSON.stringify(document.format)},`,
+    `  "version": ${document.version},`,
+    `  "createdAt": ${JSON.stringify(document.createdAt)},`,
+    `  "tool": ${JSON.stringify({ name: document.tool.name, version: document.tool.version })},`,
+    `  "scopes": ${jsonLines("scopes", document.scopes)},`,
+    `  "resources": ${jsonLines("resources", document.resources)},`,
+    `  "collectionErrors": ${jsonLines("collectionErrors", document.collectionErrors)}`,
+    "}",
+    "",
+  ];
+  return lines.join("\n");
+}
+
+/** Writes a snapshot atomically; when serialization fails, nothing is written at all. */
+export async function writeSnapshot(path: string, snapshot: Snapshot): Promise<void> {
+  const text = serializeSnapshot(snapshot);
+  try {
+    await writeFileAtomic(path, text);
+  } catch (error) {
+    throw new UserError(`cannot write snapshot ${path}: ${describeFileError(error)}`, { cause: error });
+  }
+}
+
+interface SnapshotDocument extends Snapshot {
+  $schema?: string;
+  format: string;
+  version: number;
+}
+
+function jsonLines(name: string, items: readonly unknown[]): string {
+  if (items.length === 0) return "[]";
+  const lines = items.map((item, index) => {
+    try {
+      return `    ${JSON.stringify(item)}`;
+    } catch (error) {
+      // BigInt values and cycles deep inside `properties` are not visible to the schema.
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`cannot serialize snapshot: /${name}/${index}: ${reason}`, { cause: error });
+    }
+  });
+  return `[\n${lines.join(",\n")}\n  ]`;
+}
+
+function describeFileError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case "ENOENT":
+      return "no such file";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "EISDIR":
+      return "it is a directory";
+    case "ENOTDIR":
+      return "a parent of the path is not a directory";
+    case "ERR_STRING_TOO_LONG":
+      return "the file is too large to read";
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Envelope, schema and consistency checks
+
+/**
+ * Checked before the schema so that a file of another kind, or a snapshot from a newer tool,
+ * gets a message saying so instead of a list of schema mismatches.
+ */
+function checkFormatAndVersion(document: unknown, fileName: string): void {
+  if (!isPlainObject(document)) {
+    throw new InputError(
+      `${fileName}: not an access-baseline snapshot: expected a JSON object at the top level, found ${describeValue(document)}`,
+    );
+  }
+  const { format, version } = document;
+  if (format !== SNAPSHOT_FORMAT) {
+    const found = format === undefined ? "it has no format" : `its format is ${JSON.stringify(format)}`;
+    throw new InputError(
+      `${fileName}: not an access-baseline snapshot (${found}; expected "format": "${SNAPSHOT_FORMAT}")`,
+    );
+  }
+  if (version === undefined) {
+    throw new InputError(
+      `${fileName}: the snapshot has no version (this tool reads version ${SNAPSHOT_VERSION})`,
+    );
+  }
+  if (version !== SNAPSHOT_VERSION) {
+    const shown = typeof version === "number" ? String(version) : JSON.stringify(version);
+    throw new InputError(
+      `${fileName}: snapshot version ${shown} is not supported (this tool reads version ${SNAPSHOT_VERSION})`,
+    );
+  }
+}
+
+interface Problem {
+  /** JSON pointer of the offending value, as shown to the user. */
+  pointer: string;
+  /** JSON pointer of the value to locate in the text (the parent object for a missing property). */
+  locate: string;
+  /** Locate the member's key rather than its value (for a property that is not allowed). */
+  atKey: boolean;
+  /** The resource the pointer is inside, as `type id`. */
+  resource?: string;
+  detail: string;
+}
+
+function describeProblem(problem: Problem): string {
+  const pointer = problem.pointer === "" ? "the top level" : problem.pointer;
+  const resource = problem.resource ? ` (${problem.resource})` : "";
+  return `${pointer}${resource}: ${problem.detail}`;
+}
+
+let validator: ValidateFunction | undefined;
+
+function snapshotValidator(): ValidateFunction {
+  // Compiling takes tens of milliseconds; commands that never read a snapshot should not pay it.
+  // `verbose` keeps each error's data and schema so the message can say what was found and
+  // expected; formats are described by patterns in the schema, so the format keyword stays an
+  // annotation for editors.
+  validator ??= new Ajv2020({ verbose: true, validateFormats: false }).compile(
+    loadSchema("snapshot.schema.json"),
+  );
+  return validator;
+}
+
+function findProblem(document: unknown): Problem | undefined {
+  const validate = snapshotValidator();
+  if (!validate(document)) {
+    const error = mostUsefulError(validate.errors ?? []);
+    // ajv always reports at least one error on failure; the fallback only keeps types honest.
+    return error
+      ? schemaProblem(error, document)
+      : { pointer: "", locate: "", atKey: false, detail: "does not match the snapshot schema" };
+  }
+  return findDuplicates(document as SnapshotDocument);
+}
+
+const COMBINATOR_KEYWORDS = new Set(["if", "then", "else", "allOf", "anyOf", "oneOf", "not", "$ref"]);
+
+/**
+ * ajv stops at the first failure but also reports the combinators it was inside (`must match
+ * "then" schema`); the deepest concrete error is the one that says what to fix.
+ */
+function mostUsefulError(errors: readonly ErrorObject[]): ErrorObject | undefined {
+  const concrete = errors.filter((error) => !COMBINATOR_KEYWORDS.has(error.keyword));
+  const candidates = concrete.length > 0 ? concrete : errors;
+  let best: ErrorObject | undefined;
+  let bestDepth = -1;
+  for (const error of candidates) {
+    const depth = error.instancePath === "" ? 0 : error.instancePath.split("/").length;
+    if (depth > bestDepth) {
+      best = error;
+      bestDepth = depth;
+    }
+  }
+  return best;
+}
+
+function schemaProblem(error: ErrorObject, document: unknown): Problem {
+  const params = error.params as Record<string, unknown>;
+  const at = error.instancePath;
+  const found = `found ${describeValue(error.data)}`;
+  let pointer = at;
+  let locate = at;
+  let atKey = false;
+  let expected: string;
+
+  switch (error.keyword) {
+    case "required": {
+      const missing = String(params.missingProperty);
+      pointer = `${at}/${escapePointerToken(missing)}`;
+      expected = `required property "${missing}" is missing`;
+      break;
+    }
+    case "additionalProperties": {
+      const extra = String(params.additionalProperty);
+      pointer = `${at}/${escapePointerToken(extra)}`;
+      locate = pointer;
+      atKey = true;
+      const allowed = Object.keys(schemaProperties(error.parentSchema));
+      expected =
+        `property "${extra}" is not allowed here` +
+        (allowed.length > 0 ? ` (allowed: ${allowed.join(", ")})` : "");
+      break;
+    }
+    case "type":
+      expected = `expected ${withArticle(String(params.type))}, ${found}`;
+      break;
+    case "const":
+      expected = `expected ${JSON.stringify(params.allowedValue)}, ${found}`;
+      break;
+    case "enum": {
+      const allowed = Array.isArray(params.allowedValues) ? params.allowedValues : [];
+      expected = `expected one of ${allowed.map((value) => JSON.stringify(value)).join(", ")}; ${found}`;
+      break;
+    }
+    case "pattern":
+    case "format": {
+      const description = schemaDescription(error.parentSchema);
+      expected = `expected ${description ?? `a string matching ${String(params.pattern ?? params.format)}`}, ${found}`;
+      break;
+    }
+    case "minimum":
+    case "maximum":
+      expected = `expected a number ${String(params.comparison)} ${String(params.limit)}, ${found}`;
+      break;
+    case "minLength":
+      expected = params.limit === 1 ? `expected a non-empty string` : `${error.message ?? "too short"}`;
+      break;
+    default:
+      expected = `${error.message ?? "does not match the schema"}, ${found}`;
+  }
+
+  return { pointer, locate, atKey, resource: resourceLabel(document, pointer), detail: expected };
+}
+
+/** Names the resource an error is inside, since a pointer like /resources/4127 means nothing to a reader. */
+function resourceLabel(document: unknown, pointer: string): string | undefined {
+  const match = /^\/resources\/(\d+)(?:\/|$)/.exec(pointer);
+  if (!match || !isPlainObject(document) || !Array.isArray(document.resources)) return undefined;
+  const resource: unknown = document.resources[Number(match[1])];
+  if (!isPlainObject(resource) || typeof resource.type !== "string") return undefined;
+  return typeof resource.id === "string" && resource.id !== ""
+    ? `${resource.type} ${resource.id}`
+    : resource.type;
+}
+
+function findDuplicates(document: SnapshotDocument): Problem | undefined {
+  const seenScopes = new Map<string, number>();
+  for (const [index, scope] of document.scopes.entries()) {
+    const key = `${scope.account}\u0000${scope.region}`;
+    const first = seenScopes.get(key);
+    if (first !== undefined) {
+      const pointer = `/scopes/${index}`;
+      const detail = `account ${scope.account} region ${scope.region} is already listed at /scopes/${first}`;
+      return { pointer, locate: pointer, atKey: false, detail };
+    }
+    seenScopes.set(key, index);
+  }
+
+  const seenResources = new Map<string, number>();
+  for (const [index, resource] of document.resources.entries()) {
+    const key = `${resource.type}\u0000${resource.account}\u0000${resource.region}\u0000${resource.id}`;
+    const first = seenResources.get(key);
+    if (first !== undefined) {
+      const pointer = `/resources/${index}`;
+      const detail =
+        `duplicate resource: /resources/${first} has the same type and id ` +
+        `in account ${resource.account}, region ${resource.region}`;
+      return { pointer, locate: pointer, atKey: false, resource: `${resource.type} ${resource.id}`, detail };
+    }
+    seenResources.set(key, index);
+  }
+  return undefined;
+}
+
+function schemaProperties(schema: unknown): Record<string, unknown> {
+  return isPlainObject(schema) && isPlainObject(schema.properties) ? schema.properties : {};
+}
+
+function schemaDescription(schema: unknown): string | undefined {
+  return isPlainObject(schema) && typeof schema.description === "string" ? schema.description : undefined;
+}
+
+function withArticle(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  switch (typeof value) {
+    case "object":
+      return "an object";
+    case "string":
+      return value.length > 60 ? `${JSON.stringify(value.slice(0, 57))}…` : JSON.stringify(value);
+    case "number":
+    case "boolean":
+      return String(value);
+    case "undefined":
+      return "nothing";
+    default:
+      return typeof value;
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function escapePointerToken(token: string): string {
+  return token.replaceAll("~", "~0").replaceAll("/", "~1");
+}
+
+function unescapePointerToken(token: string): string {
+  return token.replaceAll("~1", "/").replaceAll("~0", "~");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Positions in the text. Only computed on the error path, so a valid 50 MB snapshot is parsed once
+// by JSON.parse and never scanned again.
+
+interface Position {
+  line: number;
+  column: number;
+}
+
+/** 1-based line and column of a UTF-16 offset. */
+function positionAt(text: string, offset: number): Position {
+  let line = 1;
+  let lineStart = 0;
+  for (let next = text.indexOf("\n"); next !== -1 && next < offset; next = text.indexOf("\n", next + 1)) {
+    line += 1;
+    lineStart = next + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+function locateProblem(text: string, problem: Problem): Position | undefined {
+  const found = locatePointer(text, problem.locate);
+  if (!found) return undefined;
+  return positionAt(
+    text,
+    problem.atKey && found.keyOffset !== undefined ? found.keyOffset : found.valueOffset,
+  );
+}
+
+/**
+ * Finds where the value at a JSON pointer starts in text that is known to be valid JSON. Like
+ * JSON.parse, the last of duplicate keys wins.
+ */
+function locatePointer(
+  text: string,
+  pointer: string,
+): { valueOffset: number; keyOffset?: number } | undefined {
+  const tokens = pointer === "" ? [] : pointer.slice(1).split("/").map(unescapePointerToken);
+  let offset = skipWhitespace(text, 0);
+  let keyOffset: number | undefined;
+  for (const token of tokens) {
+    const open = text[offset];
+    if (open === "{") {
+      let match: { value: number; key: number } | undefined;
+      let cursor = skipWhitespace(text, offset + 1);
+      while (text[cursor] === '"') {
+        const keyEnd = skipString(text, cursor);
+        const key = JSON.parse(text.slice(cursor, keyEnd)) as string;
+        const valueStart = skipWhitespace(text, skipWhitespace(text, keyEnd) + 1);
+        if (key === token) match = { value: valueStart, key: cursor };
+        cursor = skipWhitespace(text, skipValue(text, valueStart));
+        if (text[cursor] === ",") cursor = skipWhitespace(text, cursor + 1);
+      }
+      if (!match) return undefined;
+      offset = match.value;
+      keyOffset = match.key;
+    } else if (open === "[") {
+      if (!/^(0|[1-9]\d*)$/.test(token)) return undefined;
+      let cursor = skipWhitespace(text, offset + 1);
+      for (let index = Number(token); index > 0; index -= 1) {
+        if (text[cursor] === "]" || cursor >= text.length) return undefined;
+        cursor = skipWhitespace(text, skipValue(text, cursor));
+        if (text[cursor] !== ",") return undefined;
+        cursor = skipWhitespace(text, cursor + 1);
+      }
+      if (text[cursor] === "]" || cursor >= text.length) return undefined;
+      offset = cursor;
+      keyOffset = undefined;
+    } else {
+      return undefined;
+    }
+  }
+  return { valueOffset: offset, keyOffset };
+}
+
+function isWhitespace(char: string | undefined): boolean {
+  return char === " " || char === "\n" || char === "\r" || char === "\t";
+}
+
+function skipWhitespace(text: string, offset: number): number {
+  let cursor = offset;
+  while (isWhitespace(text[cursor])) cursor += 1;
+  return cursor;
+}
+
+/** Offset just past the string that starts at `offset` (on its opening quote). */
+function skipString(text: string, offset: number): number {
+  let cursor = offset + 1;
+  for (;;) {
+    const quote = text.indexOf('"', cursor);
+    if (quote === -1) return text.length;
+    let backslashes = 0;
+    while (text[quote - 1 - backslashes] === "\\") backslashes += 1;
+    if (backslashes % 2 === 0) return quote + 1;
+    cursor = quote + 1;
+  }
+}
+
+/** Offset just past the (valid) value that starts at `offset`. */
+function skipValue(text: string, offset: number): number {
+  const first = text[offset];
+  if (first === '"') return skipString(text, offset);
+  if (first === "{" || first === "[") {
+    let depth = 0;
+    let cursor = offset;
+    while (cursor < text.length) {
+      const char = text[cursor];
+      if (char === '"') {
+        cursor = skipString(text, cursor);
+        continue;
+      }
+      if (char === "{" || char === "[") depth += 1;
+      else if (char === "}" || char === "]") {
+        depth -= 1;
+        if (depth === 0) return cursor + 1;
+      }
+      cursor += 1;
+    }
+    return cursor;
+  }
+  let cursor = offset;
+  while (cursor < text.length && !isWhitespace(text[cursor]) && !",}]".includes(text[cursor] ?? ""))
+    cursor += 1;
+  return cursor;
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON syntax errors. V8's messages differ between Node versions and often carry no position,
+// so the text is scanned again (only after JSON.parse has failed) to find the first error.
+
+function syntaxError(text: string, fileName: string, cause: unknown): InputError {
+  const found = findSyntaxError(text);
+  if (!found) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    return new InputError(`${fileName}: not valid JSON: ${reason}`, { cause });
+  }
+  const { line, column } = positionAt(text, found.offset);
+  return new InputError(`${formatLocation(fileName, line, column)}: not valid JSON: ${found.message}`, {
+    cause,
+  });
+}
+
+interface SyntaxProblem {
+  offset: number;
+  message: string;
+}
+
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const LITERALS = ["true", "false", "null"] as const;
+const WORD = /[A-Za-z0-9_.+-]+/y;
+const ESCAPES = new Set(['"', "\\", "/", "b", "f", "n", "r", "t"]);
+
+/** The first syntax error in `text`, or undefined when it is valid JSON. Iterative: no depth limit. */
+function findSyntaxError(text: string): SyntaxProblem | undefined {
+  const containers: ("object" | "array")[] = [];
+  let cursor = 0;
+
+  const ended = (): SyntaxProblem => {
+    const inside = containers.at(-1);
+    const where = inside ? ` inside ${inside === "object" ? "an object" : "an array"}` : "";
+    return {
+      offset: text.trimEnd().length,
+      message: `the file ends unexpectedly${where} (is it truncated?)`,
+    };
+  };
+  const unexpected = (what: string): SyntaxProblem => ({
+    offset: cursor,
+    message: `${what}, found ${JSON.stringify(text[cursor])}`,
+  });
+
+  // Scans a string starting at `cursor`; returns a problem or moves `cursor` past it.
+  const scanString = (): SyntaxProblem | undefined => {
+    cursor += 1;
+    for (;;) {
+      if (cursor >= text.length)
+        return {
+          offset: text.length,
+          message: "the file ends unexpectedly inside a string (is it truncated?)",
+        };
+      const char = text.charCodeAt(cursor);
+      if (char === 0x22) {
+        cursor += 1;
+        return undefined;
+      }
+      if (char < 0x20)
+        return { offset: cursor, message: "a string contains an unescaped control character or line break" };
+      if (char === 0x5c) {
+        const escaped = text[cursor + 1];
+        if (escaped === undefined) return ended();
+        if (escaped === "u") {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(cursor + 2, cursor + 6))) {
+            return cursor + 6 > text.length
+              ? ended()
+              : { offset: cursor, message: "invalid \\u escape in a string" };
+          }
+          cursor += 6;
+          continue;
+        }
+        if (!ESCAPES.has(escaped))
+          return { offset: cursor, message: `invalid escape \\${escaped} in a string` };
+        cursor += 2;
+        continue;
+      }
+      cursor += 1;
+    }
+  };
+
+  // Expects an object key and the colon after it.
+  const scanKey = (): SyntaxProblem | undefined => {
+    cursor = skipWhitespace(text, cursor);
+    if (cursor >= text.length) return ended();
+    if (text[cursor] !== '"') return unexpected("expected a property name in double quotes");
+    const problem = scanString();
+    if (problem) return problem;
+    cursor = skipWhitespace(text, cursor);
+    if (cursor >= text.length) return ended();
+    if (text[cursor] !== ":") return unexpected("expected ':' after a property name");
+    cursor += 1;
+    return undefined;
+  };
+
+  for (;;) {
+    // A value is expected at `cursor`.
+    cursor = skipWhitespace(text, cursor);
+    if (cursor >= text.length) return ended();
+    const char = text[cursor];
+    if (char === "{") {
+      cursor = skipWhitespace(text, cursor + 1);
+      if (text[cursor] === "}") {
+        cursor += 1;
+      } else {
+        containers.push("object");
+        const problem = scanKey();
+        if (problem) return problem;
+        continue;
+      }
+    } else if (char === "[") {
+      cursor = skipWhitespace(text, cursor + 1);
+      if (text[cursor] === "]") {
+        cursor += 1;
+      } else {
+        containers.push("array");
+        continue;
+      }
+    } else if (char === '"') {
+      const problem = scanString();
+      if (problem) return problem;
+    } else if (char === "-" || (char !== undefined && char >= "0" && char <= "9")) {
+      NUMBER.lastIndex = cursor;
+      const match = NUMBER.exec(text);
+      if (!match) return cursor + 1 >= text.length ? ended() : unexpected("expected a number");
+      cursor += match[0].length;
+    } else {
+      const literal = LITERALS.find((word) => word[0] === char);
+      if (literal === undefined) return unexpected("expected a value");
+      if (text.startsWith(literal, cursor)) cursor += literal.length;
+      else if (literal.startsWith(text.slice(cursor).trimEnd())) return ended();
+      else {
+        WORD.lastIndex = cursor;
+        const word = WORD.exec(text)?.[0] ?? char;
+        return { offset: cursor, message: `expected a value, found ${JSON.stringify(word)}` };
+      }
+    }
+
+    // After a value: close containers or move to the next element.
+    for (;;) {
+      cursor = skipWhitespace(text, cursor);
+      const inside = containers.at(-1);
+      if (inside === undefined) {
+        return cursor < text.length ? unexpected("expected the end of the file") : undefined;
+      }
+      if (cursor >= text.length) return ended();
+      const next = text[cursor];
+      if (next === ",") {
+        cursor += 1;
+        if (inside === "object") {
+          const problem = scanKey();
+          if (problem) return problem;
+        }
+        break;
+      }
+      if ((inside === "object" && next === "}") || (inside === "array" && next === "]")) {
+        containers.pop();
+        cursor += 1;
+        continue;
+      }
+      return unexpected(
+        inside === "object"
+          ? "expected ',' or '}' after a property value"
+          : "expected ',' or ']' after an array element",
+      );
+    }
+  }
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import { coversPort, describePortRange } from "../../../src/engine/operators/ports.js";
+
+describe("coversPort", () => {
+  it.each([
+    ["exactly port 22", { IpProtocol: "tcp", FromPort: 22, ToPort: 22 }, 22, "tcp", true],
+    ["a different single port", { IpProtocol: "tcp", FromPort: 443, ToPort: 443 }, 22, "tcp", false],
+    ["the full range 0-65535", { IpProtocol: "tcp", FromPort: 0, ToPort: 65535 }, 22, "tcp", true],
+    ["a range containing 22", { IpProtocol: "tcp", FromPort: 20, ToPort: 30 }, 22, "tcp", true],
+    ["a range starting after 22", { IpProtocol: "tcp", FromPort: 23, ToPort: 30 }, 22, "tcp", false],
+    ["a range ending at 22", { IpProtocol: "tcp", FromPort: 1, ToPort: 22 }, 22, "tcp", true],
+    ["a reversed range", { IpProtocol: "tcp", FromPort: 30, ToPort: 20 }, 22, "tcp", false],
+    ["all traffic as -1 without ports", { IpProtocol: "-1" }, 22, "tcp", true],
+    ["all traffic as -1 with -1 ports", { IpProtocol: "-1", FromPort: -1, ToPort: -1 }, 22, "tcp", true],
+    [
+      "all traffic even with an unrelated range",
+      { IpProtocol: "-1", FromPort: 80, ToPort: 80 },
+      22,
+      "tcp",
+      true,
+    ],
+    ["all traffic as the number -1 (YAML)", { IpProtocol: -1 }, 3389, "tcp", true],
+    ["all traffic written as all", { IpProtocol: "all" }, 22, "udp", true],
+    ["tcp written as its number", { IpProtocol: "6", FromPort: 22, ToPort: 22 }, 22, "tcp", true],
+    ["tcp as the number 6", { IpProtocol: 6, FromPort: 22, ToPort: 22 }, 22, "tcp", true],
+    ["tcp in capitals", { IpProtocol: "TCP", FromPort: 22, ToPort: 22 }, 22, "tcp", true],
+    ["ports given as strings", { IpProtocol: "tcp", FromPort: "22", ToPort: "22" }, 22, "tcp", true],
+    [
+      "a string range not containing the port",
+      { IpProtocol: "tcp", FromPort: "80", ToPort: "90" },
+      22,
+      "tcp",
+      false,
+    ],
+    ["tcp without a port range reads as every port", { IpProtocol: "tcp" }, 22, "tcp", true],
+    [
+      "tcp with -1 ports reads as every port",
+      { IpProtocol: "tcp", FromPort: -1, ToPort: -1 },
+      22,
+      "tcp",
+      true,
+    ],
+    ["an unreadable port", { IpProtocol: "tcp", FromPort: "ssh", ToPort: 22 }, 22, "tcp", false],
+    ["a fractional port", { IpProtocol: "tcp", FromPort: 21.5, ToPort: 22 }, 22, "tcp", false],
+    ["udp entry when asking for tcp", { IpProtocol: "udp", FromPort: 22, ToPort: 22 }, 22, "tcp", false],
+    ["udp entry when asking for udp", { IpProtocol: "udp", FromPort: 53, ToPort: 53 }, 53, "udp", true],
+    ["udp written as 17", { IpProtocol: "17", FromPort: 0, ToPort: 65535 }, 53, "udp", true],
+    ["tcp entry when asking for udp", { IpProtocol: "tcp", FromPort: 53, ToPort: 53 }, 53, "udp", false],
+    ["icmp never covers a port", { IpProtocol: "icmp", FromPort: -1, ToPort: -1 }, 22, "tcp", false],
+    ["icmp as 1", { IpProtocol: "1", FromPort: 8, ToPort: 0 }, 8, "tcp", false],
+    ["icmpv6 never covers a port", { IpProtocol: "icmpv6", FromPort: -1, ToPort: -1 }, 22, "tcp", false],
+    ["another protocol number (ESP)", { IpProtocol: "50" }, 22, "tcp", false],
+    ["a missing protocol", { FromPort: 22, ToPort: 22 }, 22, "tcp", false],
+    ["a protocol of the wrong type", { IpProtocol: true, FromPort: 22, ToPort: 22 }, 22, "tcp", false],
+  ] as const)("%s", (_name, permission, port, protocol, expected) => {
+    expect(coversPort(permission, port, protocol)).toBe(expected);
+  });
+
+  it("defaults to tcp", () => {
+    expect(coversPort({ IpProtocol: "tcp", FromPort: 22, ToPort: 22 }, 22)).toBe(true);
+    expect(coversPort({ IpProtocol: "udp", FromPort: 22, ToPort: 22 }, 22)).toBe(false);
+  });
+
+  it.each([null, undefined, "tcp", 22, [], [{ IpProtocol: "-1" }]])(
+    "rejects the permission %j",
+    (permission) => {
+      expect(coversPort(permission, 22)).toBe(false);
+    },
+  );
+
+  it.each([-1, 65536, 22.5, Number.NaN])("rejects the port %s", (port) => {
+    expect(coversPort({ IpProtocol: "-1" }, port)).toBe(false);
+  });
+});
+
+describe("describePortRange", () => {
+  it.each([
+    [{ IpProtocol: "tcp", FromPort: 22, ToPort: 22 }, "tcp 22"],
+    [{ IpProtocol: "6", FromPort: 0, ToPort: 65535 }, "tcp 0-65535"],
+    [{ IpProtocol: "tcp", FromPort: "20", ToPort: "30" }, "tcp 20-30"],
+    [{ IpProtocol: "tcp" }, "tcp 0-65535"],
+    [{ IpProtocol: "UDP", FromPort: 53, ToPort: 53 }, "udp 53"],
+    [{ IpProtocol: "-1" }, "all traffic"],
+    [{ IpProtocol: "all", FromPort: -1, ToPort: -1 }, "all traffic"],
+    [{ IpProtocol: "icmp", FromPort: 8, ToPort: -1 }, "icmp type 8"],
+    [{ IpProtocol: "icmp", FromPort: -1, ToPort: -1 }, "icmp"],
+    [{ IpProtocol: "58" }, "icmpv6"],
+    [{ IpProtocol: "50" }, "protocol 50"],
+    [{ IpProtocol: "tcp", FromPort: "ssh", ToPort: 22 }, "tcp (unreadable port range)"],
+    [{ FromPort: 22 }, "unknown protocol"],
+    ["tcp 22", "unknown traffic"],
+  ])("describes %j as %s", (permission, expected) => {
+    expect(describePortRange(permission)).toBe(expected);
+  });
+});

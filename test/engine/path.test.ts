@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { compilePath, PathSyntaxError, type PathScope } from "../../src/engine/condition/path.js";
+import type { JsonObject } from "../../src/model/resource.js";
+
+const group = {
+  GroupId: "sg-1",
+  IpPermissions: [
+    {
+      IpProtocol: "tcp",
+      IpRanges: [{ CidrIp: "10.0.0.0/8" }, { CidrIp: "0.0.0.0/0" }],
+      Ipv6Ranges: [{ CidrIpv6: "::/0" }],
+    },
+    { IpProtocol: "-1", IpRanges: [] },
+  ],
+} as const satisfies JsonObject;
+
+const scope: PathScope = {
+  root: { value: group, path: "" },
+  params: { port: 22 },
+  bindings: { permission: { value: group.IpPermissions[0]!, path: "IpPermissions[0]" } },
+};
+
+function select(text: string) {
+  return compilePath(text).evaluate(scope.root, scope);
+}
+
+describe("compilePath", () => {
+  it.each([
+    ["GroupId", "sg-1", "GroupId"],
+    ["IpPermissions[0].IpRanges[-1].CidrIp", "0.0.0.0/0", "IpPermissions[0].IpRanges[1].CidrIp"],
+    ["Missing.Deeper", null, "Missing"],
+    ["$params.port", 22, "$params.port"],
+    ["$permission.IpProtocol", "tcp", "IpPermissions[0].IpProtocol"],
+  ])("selects %s", (text, value, path) => {
+    expect(select(text)).toMatchObject({ value, path });
+  });
+
+  it("keeps the path of every projected element", () => {
+    const selection = select("IpPermissions[].IpRanges[].CidrIp");
+    expect(selection.elements).toEqual([
+      { value: "10.0.0.0/8", path: "IpPermissions[0].IpRanges[0].CidrIp" },
+      { value: "0.0.0.0/0", path: "IpPermissions[0].IpRanges[1].CidrIp" },
+    ]);
+  });
+
+  it("keeps paths through filters", () => {
+    const selection = select("IpPermissions[?IpProtocol=='-1']");
+    expect(selection.elements).toEqual([{ value: group.IpPermissions[1], path: "IpPermissions[1]" }]);
+  });
+
+  it("falls back to the interpreter for other expressions, with an opaque path", () => {
+    const current = { value: group.IpPermissions[0]!, path: "IpPermissions[0]" };
+    const selection = compilePath("[IpRanges[].CidrIp, Ipv6Ranges[].CidrIpv6][]").evaluate(current, scope);
+    expect(selection.value).toEqual(["10.0.0.0/8", "0.0.0.0/0", "::/0"]);
+    expect(selection.elements?.[2]?.path).toBe(
+      "IpPermissions[0].([IpRanges[].CidrIp, Ipv6Ranges[].CidrIpv6][])[2]",
+    );
+    expect(select("length(IpPermissions)").value).toBe(2);
+  });
+
+  it("rejects invalid syntax with the expression in the message", () => {
+    expect(() => compilePath("IpPermissions[?")).toThrow(PathSyntaxError);
+    expect(() => compilePath("IpPermissions[?")).toThrow(/IpPermissions\[\?/);
+  });
+
+  it("reports an unbound reference when evaluated", () => {
+    expect(() => select("$nothing.here")).toThrow(/"\$nothing" is not bound/);
+  });
+});

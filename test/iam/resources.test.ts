@@ -1,0 +1,145 @@
+import { describe, expect, it } from "vitest";
+import {
+  resourceMatches,
+  resourcePatternWithin,
+  statementAppliesToAllResources,
+  statementAppliesToResource,
+  statementResourcesWithin,
+} from "../../src/iam/index.js";
+
+const OWN_SESSIONS = "arn:aws:ssm:*:*:session/${aws:username}-*";
+
+describe("resourceMatches", () => {
+  it.each([
+    ["*", "arn:aws:ec2:us-east-1:111122223333:instance/i-0abc", true],
+    ["arn:aws:ec2:*:*:instance/*", "arn:aws:ec2:us-east-1:111122223333:instance/i-0abc", true],
+    [
+      "arn:aws:ec2:*:*:instance/*",
+      "arn:aws:ssm:us-east-1:111122223333:document/SSM-SessionManagerRunShell",
+      false,
+    ],
+    [
+      "arn:aws:ssm:*:*:document/AWS-StartPortForwardingSession*",
+      "arn:aws:ssm:eu-west-1::document/AWS-StartPortForwardingSessionToRemoteHost",
+      true,
+    ],
+    ["arn:aws:ec2:us-east-?:*:instance/*", "arn:aws:ec2:us-east-2:111122223333:instance/i-1", true],
+    ["arn:aws:ec2:us-east-?:*:instance/*", "arn:aws:ec2:us-east-12:111122223333:instance/i-1", false],
+    ["arn:aws:ec2:*:*:instance/I-0ABC", "arn:aws:ec2:us-east-1:111122223333:instance/i-0abc", false],
+    ["arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/deep/nested/key", true],
+    [OWN_SESSIONS, "arn:aws:ssm:us-east-1:111122223333:session/alice-0123", false],
+    [OWN_SESSIONS, "arn:aws:ssm:us-east-1:111122223333:session/${aws:username}-0123", true],
+    ["arn:aws:s3:::bucket/${*}", "arn:aws:s3:::bucket/*", true],
+    ["arn:aws:s3:::bucket/${*}", "arn:aws:s3:::bucket/key", false],
+    ["", "arn:aws:s3:::bucket", false],
+  ])("%j matches %j: %s", (pattern, arn, expected) => {
+    expect(resourceMatches(pattern, arn)).toBe(expected);
+  });
+});
+
+describe("resourcePatternWithin", () => {
+  it.each([
+    ["arn:aws:ssm:us-east-1:111122223333:session/${aws:username}-*", OWN_SESSIONS, true],
+    [OWN_SESSIONS, OWN_SESSIONS, true],
+    ["arn:aws:ssm:*:111122223333:session/${aws:username}-*", OWN_SESSIONS, true],
+    ["arn:aws:ssm:eu-west-1:111122223333:session/${aws:username}-abc", OWN_SESSIONS, true],
+    ["*", OWN_SESSIONS, false],
+    ["arn:aws:ssm:*:*:session/*", OWN_SESSIONS, false],
+    ["arn:aws:ssm:*:*:session/${aws:username}*", OWN_SESSIONS, false],
+    ["arn:aws:ssm:*:*:session/alice-*", OWN_SESSIONS, false],
+    ["arn:aws:ssm:*:*:*", OWN_SESSIONS, false],
+    ["arn:aws:ssm:us-east-1:111122223333:session/${aws:username}-?", OWN_SESSIONS, true],
+    ["arn:aws:ssm:*:*:session/${aws:username}-*", "*", true],
+    ["anything at all", "*", true],
+    ["", "*", true],
+    ["", "?", false],
+    ["abc", "abc", true],
+    ["abc", "ab", false],
+    ["ab", "abc", false],
+    ["a?c", "a*c", true],
+    ["a*c", "a?c", false],
+    ["?*", "*?", true],
+    ["*?", "?*", true],
+    ["??*", "*?", true],
+    ["*?", "??*", false],
+    ["a*b*c", "a*c", true],
+    ["a*c", "a*b*c", false],
+    ["*a*", "*a*", true],
+    ["a*a", "*a*", true],
+    ["*ab*", "*a*b*", true],
+    ["*a*b*", "*ab*", false],
+    ["x-${*}", "x-?", true],
+    ["x-?", "x-${*}", false],
+  ])("%j within %j: %s", (pattern, allowed, expected) => {
+    expect(resourcePatternWithin(pattern, allowed)).toBe(expected);
+  });
+
+  it("settles long patterns with many wildcards quickly", () => {
+    const started = Date.now();
+    const pattern = `arn:aws:ssm:${"*:".repeat(10)}session/${"?".repeat(20)}*`;
+    expect(resourcePatternWithin(pattern, "arn:aws:ssm:*")).toBe(true);
+    expect(resourcePatternWithin(pattern, OWN_SESSIONS)).toBe(false);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe("statementResourcesWithin", () => {
+  it.each([
+    ["one resource within", { Resource: "arn:aws:ssm:*:*:session/${aws:username}-*" }, OWN_SESSIONS, true],
+    [
+      "a list all within",
+      { Resource: ["arn:aws:ssm:us-east-1:*:session/${aws:username}-*", OWN_SESSIONS] },
+      OWN_SESSIONS,
+      true,
+    ],
+    [
+      "a list with one outside",
+      { Resource: [OWN_SESSIONS, "arn:aws:ssm:*:*:session/*"] },
+      OWN_SESSIONS,
+      false,
+    ],
+    ["the wildcard resource", { Resource: "*" }, OWN_SESSIONS, false],
+    [
+      "each within one of several allowed",
+      { Resource: ["arn:a:1", "arn:b:2"] },
+      ["arn:a:*", "arn:b:*"],
+      true,
+    ],
+    ["NotResource", { NotResource: "arn:aws:ssm:*:*:document/*" }, OWN_SESSIONS, false],
+    ["no Resource", {}, OWN_SESSIONS, false],
+    ["an empty Resource list", { Resource: [] }, OWN_SESSIONS, false],
+  ])("%s", (_name, resources, allowed, expected) => {
+    const statement = {
+      Effect: "Allow",
+      Action: ["ssm:TerminateSession", "ssm:ResumeSession"],
+      ...resources,
+    };
+    expect(statementResourcesWithin(statement, allowed)).toBe(expected);
+  });
+});
+
+describe("statementAppliesToResource", () => {
+  const arn = "arn:aws:ec2:us-east-1:111122223333:instance/i-0abc";
+  it.each([
+    ["a matching Resource", { Resource: "arn:aws:ec2:*:*:instance/*" }, true],
+    ["a Resource list without a match", { Resource: ["arn:aws:ec2:*:*:volume/*"] }, false],
+    ["NotResource listing it", { NotResource: "arn:aws:ec2:*:*:instance/*" }, false],
+    ["NotResource not listing it", { NotResource: "arn:aws:iam::*:*" }, true],
+    ["no Resource (resource-based policy)", {}, true],
+  ])("%s", (_name, resources, expected) => {
+    expect(statementAppliesToResource({ Effect: "Deny", Action: "*", ...resources }, arn)).toBe(expected);
+  });
+});
+
+describe("statementAppliesToAllResources", () => {
+  it.each([
+    [{ Resource: "*" }, true],
+    [{ Resource: ["arn:aws:ec2:*:*:instance/*", "*"] }, true],
+    [{ Resource: "arn:*" }, false],
+    [{ Resource: "" }, false],
+    [{ NotResource: "arn:aws:iam::*:*" }, false],
+    [{}, true],
+  ])("%j: %s", (resources, expected) => {
+    expect(statementAppliesToAllResources({ Effect: "Deny", Action: "*", ...resources })).toBe(expected);
+  });
+});

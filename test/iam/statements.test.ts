@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import { normalizePolicyDocument, normalizeStatement, statementsOf } from "../../src/iam/index.js";
+
+describe("statementsOf", () => {
+  it("reads a single statement object as a list of one", () => {
+    const statements = statementsOf({
+      Version: "2012-10-17",
+      Statement: { Sid: "Only", Effect: "Allow", Action: "ssm:StartSession", Resource: "*" },
+    });
+    expect(statements).toEqual([
+      { index: 0, Sid: "Only", Effect: "Allow", Action: ["ssm:StartSession"], Resource: ["*"] },
+    ]);
+  });
+
+  it("keeps each statement's position, skipping entries that are not objects", () => {
+    const statements = statementsOf({
+      Statement: [
+        { Effect: "Allow", Action: "a:b" },
+        "junk",
+        { Sid: "Third", Effect: "Deny", NotAction: "c:*" },
+      ],
+    });
+    expect(statements.map((statement) => [statement.index, statement.Sid])).toEqual([
+      [0, undefined],
+      [2, "Third"],
+    ]);
+  });
+
+  it("normalizes every element to lists and condition values to text", () => {
+    const [statement] = statementsOf({
+      Statement: [
+        {
+          Effect: "allow",
+          NotAction: "iam:*",
+          NotResource: "arn:aws:iam::*:*",
+          Principal: { AWS: "111122223333", Service: ["ec2.amazonaws.com"] },
+          Condition: {
+            Bool: { "aws:MultiFactorAuthPresent": true },
+            NumericLessThan: { "aws:Age": [5, "6"] },
+          },
+        },
+      ],
+    });
+    expect(statement).toEqual({
+      index: 0,
+      Effect: "Allow",
+      NotAction: ["iam:*"],
+      NotResource: ["arn:aws:iam::*:*"],
+      Principal: { AWS: ["111122223333"], Service: ["ec2.amazonaws.com"] },
+      Condition: {
+        Bool: { "aws:MultiFactorAuthPresent": ["true"] },
+        NumericLessThan: { "aws:Age": ["5", "6"] },
+      },
+    });
+  });
+
+  it("returns an already normalized statement unchanged", () => {
+    const [statement] = statementsOf({ Statement: [{ Effect: "Allow", Action: "*" }] });
+    expect(normalizeStatement(statement)).toBe(statement);
+  });
+
+  it.each([undefined, null, "{}", 42, [], {}, { Statement: null }, { Statement: "text" }])(
+    "finds no statements in %j",
+    (document) => {
+      expect(statementsOf(document)).toEqual([]);
+    },
+  );
+});
+
+describe("normalizePolicyDocument", () => {
+  it.each([
+    [
+      "a single statement object",
+      { Version: "2012-10-17", Statement: { Effect: "Allow", Action: "*" } },
+      { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*" }] },
+    ],
+    [
+      "a list, unchanged",
+      { Version: "2012-10-17", Id: "x", Statement: [{ Effect: "Deny", Action: "*" }] },
+      { Version: "2012-10-17", Id: "x", Statement: [{ Effect: "Deny", Action: "*" }] },
+    ],
+    ["no Statement", { Version: "2012-10-17" }, { Version: "2012-10-17", Statement: [] }],
+    ["a null Statement", { Statement: null }, { Statement: [] }],
+  ])("%s", (_name, document, expected) => {
+    const before = JSON.stringify(document);
+    expect(normalizePolicyDocument(document)).toEqual(expected);
+    expect(JSON.stringify(document)).toBe(before);
+  });
+
+  it("leaves a statement element unchanged (only Statement is reshaped)", () => {
+    const normalized = normalizePolicyDocument({
+      Statement: { Effect: "Allow", Action: "ssm:StartSession" },
+    });
+    expect(normalized.Statement[0]).toEqual({ Effect: "Allow", Action: "ssm:StartSession" });
+  });
+
+  it.each([null, "text", 3, [1, 2]])("returns %j as it is", (value) => {
+    expect(normalizePolicyDocument(value)).toEqual(value);
+  });
+});

@@ -1,0 +1,131 @@
+import { describe, expect, it } from "vitest";
+import type { Evidence, ResourceRef } from "../../src/engine/result.js";
+import { fileUri, liveResourceUri, locateResult, pathPrefixes } from "../../src/report/location.js";
+import { LIVE_FAIL, TEMPLATE_FAIL } from "./fixtures.js";
+
+describe("pathPrefixes", () => {
+  it.each([
+    [
+      "IpPermissions[0].IpRanges[1].CidrIp",
+      [
+        "IpPermissions[0].IpRanges[1].CidrIp",
+        "IpPermissions[0].IpRanges[1]",
+        "IpPermissions[0].IpRanges",
+        "IpPermissions[0]",
+        "IpPermissions",
+      ],
+    ],
+    ["GroupId", ["GroupId"]],
+    ["", []],
+    ['Tags."aws:cloudformation:stack-name"', ['Tags."aws:cloudformation:stack-name"', "Tags"]],
+    ['Policy."a.b"[2]', ['Policy."a.b"[2]', 'Policy."a.b"', "Policy"]],
+    [
+      "Statement[0].(Action || NotAction)",
+      ["Statement[0].(Action || NotAction)", "Statement[0]", "Statement"],
+    ],
+  ])("%s", (path, expected) => {
+    expect(pathPrefixes(path)).toEqual(expected);
+  });
+});
+
+describe("locateResult", () => {
+  const template = TEMPLATE_FAIL.resource;
+  const withSource = (source: Partial<ResourceRef["source"]>): ResourceRef => ({
+    ...template,
+    source: { ...template.source, ...source },
+  });
+  const evidence = (...paths: string[]): Evidence[] => paths.map((path) => ({ path, value: null }));
+
+  it.each<[string, ResourceRef, Evidence[], ReturnType<typeof locateResult>]>([
+    [
+      "the exact evidence path",
+      template,
+      evidence("IpPermissions[0].IpRanges[0]"),
+      { uri: "templates/web%20stack.yaml", file: "templates/web stack.yaml", line: 14, column: 13 },
+    ],
+    [
+      "the longest recorded prefix of the evidence path",
+      template,
+      evidence("IpPermissions[0].IpRanges[0].CidrIp"),
+      { uri: "templates/web%20stack.yaml", file: "templates/web stack.yaml", line: 14, column: 13 },
+    ],
+    [
+      "a shorter prefix when the longer ones were not recorded",
+      template,
+      evidence("IpPermissions[0].FromPort"),
+      { uri: "templates/web%20stack.yaml", file: "templates/web stack.yaml", line: 10, column: 9 },
+    ],
+    [
+      "the first evidence that can be placed",
+      template,
+      evidence("Tags[0]", "IpPermissions[3]"),
+      { uri: "templates/web%20stack.yaml", file: "templates/web stack.yaml", line: 9, column: 7 },
+    ],
+    [
+      "the resource's own line when no evidence can be placed",
+      template,
+      evidence("GroupDescription"),
+      { uri: "templates/web%20stack.yaml", file: "templates/web stack.yaml", line: 5, column: 3 },
+    ],
+    [
+      "line 1 when the source recorded no line",
+      withSource({ line: undefined, column: undefined, positions: undefined }),
+      evidence("IpPermissions[0]"),
+      { uri: "templates/web%20stack.yaml", file: "templates/web stack.yaml", line: 1 },
+    ],
+    [
+      "a position without a column",
+      withSource({ positions: { "IpPermissions[0]": { line: 30 } } }),
+      evidence("IpPermissions[0]"),
+      { uri: "templates/web%20stack.yaml", file: "templates/web stack.yaml", line: 30 },
+    ],
+    [
+      "a live resource by its identity",
+      LIVE_FAIL.resource,
+      LIVE_FAIL.evidence,
+      { uri: "aws/111122223333/eu-west-1/AWS-EC2-SecurityGroup/sg-0123456789abcdef0" },
+    ],
+  ])("points at %s", (_name, resource, items, expected) => {
+    expect(locateResult(resource, items)).toEqual(expected);
+  });
+});
+
+describe("liveResourceUri", () => {
+  it.each([
+    [
+      "an ARN id is encoded into a single segment",
+      {
+        type: "AWS::IAM::Policy",
+        id: "arn:aws:iam::aws:policy/AdministratorAccess",
+        account: "111122223333",
+        region: "global",
+      },
+      "aws/111122223333/global/AWS-IAM-Policy/arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2FAdministratorAccess",
+    ],
+    [
+      "the account pseudo-type",
+      { type: "AWS::::Account", id: "111122223333", account: "111122223333", region: "eu-west-1" },
+      "aws/111122223333/eu-west-1/AWS-Account/111122223333",
+    ],
+    [
+      "an empty segment is replaced so the path keeps its shape",
+      { type: "AWS::SSM::Document", id: "SSM-SessionManagerRunShell", account: "", region: "eu-west-1" },
+      "aws/_/eu-west-1/AWS-SSM-Document/SSM-SessionManagerRunShell",
+    ],
+  ] as const)("%s", (_name, resource, expected) => {
+    expect(liveResourceUri(resource)).toBe(expected);
+  });
+});
+
+describe("fileUri", () => {
+  it.each([
+    ["templates/app.yaml", "templates/app.yaml"],
+    ["./templates/app.yaml", "templates/app.yaml"],
+    ["templates\\nested dir\\app.yaml", "templates/nested%20dir/app.yaml"],
+    ["plans/tf#1.json", "plans/tf%231.json"],
+    ["/home/ci/repo/app.yaml", "file:///home/ci/repo/app.yaml"],
+    ["C:\\repo\\app.yaml", "file:///C:/repo/app.yaml"],
+  ])("%s → %s", (file, expected) => {
+    expect(fileUri(file)).toBe(expected);
+  });
+});

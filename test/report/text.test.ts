@@ -1,0 +1,140 @@
+import { stripVTControlCharacters } from "node:util";
+import { describe, expect, it } from "vitest";
+import type { Report } from "../../src/engine/result.js";
+import { shouldUseColor } from "../../src/report/color.js";
+import { renderText } from "../../src/report/text.js";
+import {
+  ACCOUNT_A,
+  ACCOUNT_B,
+  LIVE_ERROR,
+  LIVE_FAIL,
+  ROLE_RULE,
+  SSH_RULE,
+  TEMPLATE_FAIL,
+  buildReport,
+  liveReport,
+  mixedReport,
+} from "./fixtures.js";
+
+const ESCAPE = "\u001b[";
+
+function lines(text: string): string[] {
+  return text.split("\n");
+}
+
+describe("renderText grouped by rule", () => {
+  const text = renderText(mixedReport(), { color: false });
+
+  it("heads each rule with severity, id and title, worst severity first", () => {
+    const headings = lines(text).filter((line) => line !== "" && !line.startsWith(" "));
+    expect(headings.slice(0, 2)).toEqual([
+      `error    ${SSH_RULE.id}  ${SSH_RULE.title}  (2)`,
+      `warning  ${ROLE_RULE.id}  ${ROLE_RULE.title}  (1)`,
+    ]);
+  });
+
+  it("lists each failing resource under its rule, with file:line for templates", () => {
+    const body = lines(text);
+    const start = body.indexOf(`error    ${SSH_RULE.id}  ${SSH_RULE.title}  (2)`);
+    expect(body.slice(start + 1, start + 3)).toEqual([
+      `  sg-0123456789abcdef0  eu-west-1  ${LIVE_FAIL.message}`,
+      `  WebSecurityGroup      us-east-1  ${TEMPLATE_FAIL.message}  templates/web stack.yaml:14:13`,
+    ]);
+  });
+
+  it("says plainly when a rule could not be evaluated", () => {
+    expect(text).toContain(`  web-instance-role  global  could not evaluate: ${LIVE_ERROR.message}`);
+  });
+
+  it("leaves passes out of the listing", () => {
+    expect(text).not.toContain("sg-0aaaaaaaaaaaaaaaa");
+  });
+
+  it("ends with the counts and the collection errors", () => {
+    expect(text).toContain(
+      "Results: 2 failed, 1 not evaluated, 1 passed, 0 not applicable (4 resources, 2 rules)\n",
+    );
+    expect(text).toContain("Failures by severity: 2 error, 0 warning, 0 note\n");
+    expect(text).toContain(
+      `1 collection error:\n  ${ACCOUNT_B} global  iam ListAttachedRolePolicies  AccessDenied: ` +
+        "User is not authorized to perform iam:ListAttachedRolePolicies (requires iam:ListAttachedRolePolicies)\n",
+    );
+    expect(text.endsWith("\n")).toBe(true);
+  });
+});
+
+describe("renderText grouped by resource", () => {
+  const text = renderText(mixedReport(), { color: false, groupBy: "resource" });
+
+  it.each([
+    [
+      `sg-0123456789abcdef0  AWS::EC2::SecurityGroup  ${ACCOUNT_A} eu-west-1`,
+      `  error  ${SSH_RULE.id}  ${LIVE_FAIL.message}`,
+    ],
+    [
+      `web-instance-role  AWS::IAM::Role  ${ACCOUNT_B} global`,
+      `  warning  ${ROLE_RULE.id}  could not evaluate: ${LIVE_ERROR.message}`,
+    ],
+    [
+      "WebSecurityGroup  AWS::EC2::SecurityGroup  templates/web stack.yaml:5",
+      `  error  ${SSH_RULE.id}  ${TEMPLATE_FAIL.message}  templates/web stack.yaml:14:13`,
+    ],
+  ])("heads %s with its findings below", (heading, finding) => {
+    const body = lines(text);
+    const index = body.indexOf(heading);
+    expect(index).toBeGreaterThanOrEqual(0);
+    expect(body[index + 1]).toBe(finding);
+  });
+
+  it("gathers the findings of one resource under one heading", () => {
+    const twoRules = buildReport({
+      rules: [SSH_RULE, ROLE_RULE],
+      results: [LIVE_FAIL, { ...LIVE_FAIL, ruleId: ROLE_RULE.id, severity: "warning", message: "second" }],
+    });
+    const body = lines(renderText(twoRules, { color: false, groupBy: "resource" }));
+    expect(body.filter((line) => line.startsWith("sg-0123456789abcdef0"))).toHaveLength(1);
+    expect(body.filter((line) => line.startsWith("  "))).toEqual([
+      `  error    ${SSH_RULE.id.padEnd(ROLE_RULE.id.length)}  ${LIVE_FAIL.message}`,
+      `  warning  ${ROLE_RULE.id}  second`,
+    ]);
+  });
+});
+
+describe("renderText colour", () => {
+  it.each<[string, Report]>([
+    ["mixed", mixedReport()],
+    ["clean", buildReport()],
+  ])("%s: no escape sequences when colour is off", (_name, report) => {
+    expect(renderText(report, { color: false })).not.toContain(ESCAPE);
+    expect(renderText(report, { color: false, groupBy: "resource" })).not.toContain(ESCAPE);
+  });
+
+  it("colours when asked, whatever the environment", () => {
+    const coloured = renderText(liveReport(), { color: true });
+    expect(coloured).toContain(ESCAPE);
+    // Stripping the escapes gives back the plain rendering: colour never changes the layout.
+    expect(stripVTControlCharacters(coloured)).toBe(renderText(liveReport(), { color: false }));
+  });
+
+  it("says so when nothing failed", () => {
+    expect(renderText(buildReport(), { color: false })).toMatch(/^No failing results\.\n\nResults: 0 failed/);
+  });
+});
+
+describe("shouldUseColor", () => {
+  it.each<[string, { isTTY?: boolean }, NodeJS.ProcessEnv, boolean]>([
+    ["a terminal", { isTTY: true }, {}, true],
+    ["a pipe", { isTTY: false }, {}, false],
+    ["a stream that does not say", {}, {}, false],
+    ["NO_COLOR on a terminal", { isTTY: true }, { NO_COLOR: "1" }, false],
+    ["an empty NO_COLOR on a terminal", { isTTY: true }, { NO_COLOR: "" }, true],
+    ["FORCE_COLOR on a pipe", { isTTY: false }, { FORCE_COLOR: "1" }, true],
+    ["an empty FORCE_COLOR on a pipe", { isTTY: false }, { FORCE_COLOR: "" }, true],
+    ["FORCE_COLOR=0 on a terminal", { isTTY: true }, { FORCE_COLOR: "0" }, true],
+    ["FORCE_COLOR=0 on a pipe", { isTTY: false }, { FORCE_COLOR: "0" }, false],
+    ["FORCE_COLOR=false on a pipe", { isTTY: false }, { FORCE_COLOR: "false" }, false],
+    ["NO_COLOR and FORCE_COLOR together", { isTTY: true }, { NO_COLOR: "1", FORCE_COLOR: "1" }, false],
+  ])("%s", (_name, stream, env, expected) => {
+    expect(shouldUseColor(stream, env)).toBe(expected);
+  });
+});

@@ -1,0 +1,442 @@
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { InputError, UserError } from "../../src/errors.js";
+import type { Resource } from "../../src/model/resource.js";
+import {
+  SNAPSHOT_FORMAT,
+  SNAPSHOT_VERSION,
+  parseSnapshot,
+  readSnapshot,
+  serializeSnapshot,
+  writeSnapshot,
+} from "../../src/sources/snapshot.js";
+import type { Snapshot } from "../../src/sources/snapshot.js";
+
+const fixtures = join(import.meta.dirname, "..", "fixtures", "snapshots");
+const fixture = (name: string): string => join(fixtures, name);
+const example = join(import.meta.dirname, "..", "..", "examples", "snapshot.json");
+
+/** Runs `action` and returns the InputError it must throw, so tests can assert on the message. */
+async function inputError(action: () => unknown): Promise<InputError> {
+  try {
+    await action();
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError);
+    return error as InputError;
+  }
+  throw new Error("expected an InputError, but nothing was thrown");
+}
+
+function minimalText(): Promise<string> {
+  return readFile(fixture("minimal.json"), "utf8");
+}
+
+function countByType(resources: readonly Resource[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const resource of resources) counts[resource.type] = (counts[resource.type] ?? 0) + 1;
+  return counts;
+}
+
+describe("readSnapshot", () => {
+  it("reads the shipped example", async () => {
+    const snapshot = await readSnapshot(example);
+
+    expect(snapshot.scopes).toEqual([
+      { account: "111122223333", region: "us-east-1" },
+      { account: "111122223333", region: "eu-west-1" },
+    ]);
+    expect(countByType(snapshot.resources)).toEqual({
+      "AWS::EC2::SecurityGroup": 13,
+      "AWS::EC2::Instance": 10,
+      "AWS::IAM::Role": 6,
+      "AWS::IAM::User": 2,
+      "AWS::IAM::Group": 1,
+      "AWS::IAM::Policy": 5,
+      "AWS::IAM::InstanceProfile": 2,
+      "AWS::SSM::ManagedInstanceInventory": 6,
+      "AWS::SSM::Document": 1,
+    });
+    expect(snapshot.collectionErrors).toEqual([]);
+  });
+
+  it("keeps preferences in us-east-1 only, so eu-west-1 is evaluated with defaults", async () => {
+    const snapshot = await readSnapshot(example);
+
+    const documents = snapshot.resources.filter((resource) => resource.type === "AWS::SSM::Document");
+    expect(documents.map((document) => [document.region, document.id])).toEqual([
+      ["us-east-1", "SSM-SessionManagerRunShell"],
+    ]);
+  });
+
+  it("returns the envelope without format fields, and resources as written", async () => {
+    const snapshot = await readSnapshot(fixture("minimal.json"));
+
+    expect(Object.keys(snapshot).sort()).toEqual([
+      "collectionErrors",
+      "createdAt",
+      "resources",
+      "scopes",
+      "tool",
+    ]);
+    expect(snapshot.createdAt).toBe("2026-11-20T09:30:00.000Z");
+    expect(snapshot.tool).toEqual({ name: "access-baseline", version: "0.1.0" });
+    expect(snapshot.resources[0]?.properties.GroupName).toBe("admin-ssh");
+    expect(snapshot.collectionErrors[0]?.resourceTypes).toEqual(["AWS::SSM::ManagedInstanceInventory"]);
+  });
+
+  it("reports a missing file", async () => {
+    const path = fixture("does-not-exist.json");
+
+    const error = await inputError(() => readSnapshot(path));
+
+    expect(error.message).toBe(`cannot read snapshot ${path}: no such file`);
+  });
+
+  it("reports a directory given as the snapshot", async () => {
+    const error = await inputError(() => readSnapshot(fixtures));
+
+    expect(error.message).toBe(`cannot read snapshot ${fixtures}: it is a directory`);
+  });
+
+  it("reports a truncated file at its end", async () => {
+    const path = fixture("truncated.txt");
+
+    const error = await inputError(() => readSnapshot(path));
+
+    expect(error.message).toBe(
+      `${path}:19:63: not valid JSON: the file ends unexpectedly inside an object (is it truncated?)`,
+    );
+  });
+
+  it("reports invalid JSON at the offending character", async () => {
+    const path = fixture("invalid-json.txt");
+
+    const error = await inputError(() => readSnapshot(path));
+
+    expect(error.message).toBe(
+      `${path}:6:3: not valid JSON: expected ',' or '}' after a property value, found "\\""`,
+    );
+  });
+
+  it("reports an unsupported version", async () => {
+    const path = fixture("version-7.json");
+
+    const error = await inputError(() => readSnapshot(path));
+
+    expect(error.message).toBe(`${path}: snapshot version 7 is not supported (this tool reads version 1)`);
+  });
+
+  it("names the JSON pointer, the resource and the expectation of a schema failure", async () => {
+    const path = fixture("wrong-protocol-type.json");
+
+    const error = await inputError(() => readSnapshot(path));
+
+    expect(error.message).toBe(
+      `${path}:26:27: invalid snapshot at /resources/1/properties/IpPermissions/1/IpProtocol ` +
+        `(AWS::EC2::SecurityGroup sg-0f1e2d3c4b5a69788): expected a string, found 6`,
+    );
+  });
+
+  it("reports a duplicate resource", async () => {
+    const path = fixture("duplicate-resource.json");
+
+    const error = await inputError(() => readSnapshot(path));
+
+    expect(error.message).toBe(
+      `${path}:20:5: invalid snapshot at /resources/1 (AWS::SSM::ManagedInstanceInventory i-0a1b2c3d4e5f60718): ` +
+        `duplicate resource: /resources/0 has the same type and id in account 444455556666, region eu-central-1`,
+    );
+  });
+});
+
+describe("parseSnapshot", () => {
+  it("accepts a byte-order mark", async () => {
+    const snapshot = parseSnapshot(`\uFEFF${await minimalText()}`, "bom.json");
+
+    expect(snapshot.resources).toHaveLength(1);
+  });
+
+  it.each([
+    ["an empty file", "  \n", "s.json: the snapshot file is empty"],
+    [
+      "a truncated string",
+      '{"format": "access-b',
+      "s.json:1:21: not valid JSON: the file ends unexpectedly inside a string (is it truncated?)",
+    ],
+    [
+      "a truncated literal",
+      '{"a": [tru',
+      "s.json:1:11: not valid JSON: the file ends unexpectedly inside an array (is it truncated?)",
+    ],
+    ["a trailing comma", '{"a": [1, 2,]}', 's.json:1:13: not valid JSON: expected a value, found "]"'],
+    [
+      "a trailing comma in an object",
+      '{"a": 1,\n}',
+      's.json:2:1: not valid JSON: expected a property name in double quotes, found "}"',
+    ],
+    [
+      "a single-quoted key",
+      "{'a': 1}",
+      `s.json:1:2: not valid JSON: expected a property name in double quotes, found "'"`,
+    ],
+    [
+      "a missing colon",
+      '{\n  "a" 1}',
+      `s.json:2:7: not valid JSON: expected ':' after a property name, found "1"`,
+    ],
+    [
+      "a line break inside a string",
+      '{"a": "x\ny"}',
+      "s.json:1:9: not valid JSON: a string contains an unescaped control character or line break",
+    ],
+    ["a bad escape", '{"a": "\\x"}', "s.json:1:8: not valid JSON: invalid escape \\x in a string"],
+    ["a bad literal", '{"a": nothing}', 's.json:1:7: not valid JSON: expected a value, found "nothing"'],
+    [
+      "text after the end",
+      '{"a": 1} {"b": 2}',
+      's.json:1:10: not valid JSON: expected the end of the file, found "{"',
+    ],
+    [
+      "a comment",
+      '{\n  // note\n  "a": 1\n}',
+      's.json:2:3: not valid JSON: expected a property name in double quotes, found "/"',
+    ],
+  ])("reports %s with its position", (_name, text, message) => {
+    expect(() => parseSnapshot(text, "s.json")).toThrow(new InputError(message));
+  });
+
+  it("reports a file that is not a snapshot", () => {
+    expect(() => parseSnapshot("[]", "list.json")).toThrow(
+      "list.json: not an access-baseline snapshot: expected a JSON object at the top level, found an array",
+    );
+    expect(() => parseSnapshot('{"AWSTemplateFormatVersion": "2010-09-09"}', "template.json")).toThrow(
+      'template.json: not an access-baseline snapshot (it has no format; expected "format": "access-baseline/snapshot")',
+    );
+    expect(() => parseSnapshot('{"format": "sarif"}', "x.json")).toThrow(
+      'x.json: not an access-baseline snapshot (its format is "sarif"; expected "format": "access-baseline/snapshot")',
+    );
+  });
+
+  it("reports a missing or non-numeric version", () => {
+    expect(() => parseSnapshot(`{"format": "${SNAPSHOT_FORMAT}"}`, "x.json")).toThrow(
+      "x.json: the snapshot has no version (this tool reads version 1)",
+    );
+    expect(() => parseSnapshot(`{"format": "${SNAPSHOT_FORMAT}", "version": "1"}`, "x.json")).toThrow(
+      'x.json: snapshot version "1" is not supported (this tool reads version 1)',
+    );
+  });
+
+  it("reports a missing required property at its parent object", async () => {
+    const text = (await minimalText()).replace('"GroupId": "sg-0f1e2d3c4b5a69788",\n', "");
+
+    expect(() => parseSnapshot(text, "m.json")).toThrow(
+      new InputError(
+        "m.json:15:21: invalid snapshot at /resources/0/properties/GroupId " +
+          '(AWS::EC2::SecurityGroup sg-0f1e2d3c4b5a69788): required property "GroupId" is missing',
+      ),
+    );
+  });
+
+  it("reports an unknown envelope property at its key", async () => {
+    const text = (await minimalText()).replace(
+      '"region": "eu-central-1",\n      "source"',
+      '"region": "eu-central-1",\n      "zone": "a",\n      "source"',
+    );
+
+    expect(() => parseSnapshot(text, "m.json")).toThrow(
+      new InputError(
+        'm.json:14:7: invalid snapshot at /resources/0/zone (AWS::EC2::SecurityGroup sg-0f1e2d3c4b5a69788): property "zone" ' +
+          "is not allowed here (allowed: type, id, arn, account, region, source, properties)",
+      ),
+    );
+  });
+
+  it("explains a bad account id and an unknown resource type", async () => {
+    const text = await minimalText();
+
+    expect(() =>
+      parseSnapshot(
+        text.replace('"account": "444455556666",\n      "region"', '"account": "4444",\n      "region"'),
+        "m.json",
+      ),
+    ).toThrow(
+      new InputError(
+        "m.json:12:18: invalid snapshot at /resources/0/account (AWS::EC2::SecurityGroup sg-0f1e2d3c4b5a69788): " +
+          'expected a 12-digit AWS account id (a string, so leading zeros survive), found "4444"',
+      ),
+    );
+    expect(() => parseSnapshot(text.replace("AWS::EC2::SecurityGroup", "AWS::EC2::VPC"), "m.json")).toThrow(
+      /^m\.json:10:15: invalid snapshot at \/resources\/0\/type \(AWS::EC2::VPC sg-0f1e2d3c4b5a69788\): expected one of "AWS::EC2::SecurityGroup", .*"AWS::SSM::Document"; found "AWS::EC2::VPC"$/,
+    );
+  });
+
+  it("requires IAM documents to be decoded objects with a Statement array", () => {
+    const role: Resource = {
+      type: "AWS::IAM::Role",
+      id: "deploy",
+      account: "444455556666",
+      region: "global",
+      source: { kind: "aws-live" },
+      properties: {
+        RoleName: "deploy",
+        Arn: "arn:aws:iam::444455556666:role/deploy",
+        AssumeRolePolicyDocument: "%7B%22Version%22%3A%222012-10-17%22%7D",
+      },
+    };
+    const text = JSON.stringify(documentOf({ resources: [role] }));
+
+    expect(() => parseSnapshot(text, "r.json")).toThrow(
+      "r.json:1:434: invalid snapshot at /resources/0/properties/AssumeRolePolicyDocument (AWS::IAM::Role deploy): " +
+        'expected an object, found "%7B%22Version%22%3A%222012-10-17%22%7D"',
+    );
+  });
+
+  it("reports a scope listed twice", () => {
+    const scope = { account: "444455556666", region: "eu-central-1" };
+    const text = JSON.stringify(documentOf({ scopes: [scope, scope] }), null, 2);
+
+    expect(() => parseSnapshot(text, "s.json")).toThrow(
+      "s.json:14:5: invalid snapshot at /scopes/1: account 444455556666 region eu-central-1 is already listed at /scopes/0",
+    );
+  });
+
+  it("locates values under escaped pointer tokens and the last of duplicate keys", () => {
+    const text = [
+      "{",
+      `  "format": "${SNAPSHOT_FORMAT}", "version": 1, "createdAt": "2026-11-20T09:30:00Z",`,
+      '  "tool": { "name": "x", "version": "1" }, "scopes": [], "collectionErrors": [],',
+      '  "resources": [{ "type": "AWS::IAM::User", "id": "a/b", "account": "444455556666", "region": "global",',
+      '    "source": { "kind": "snapshot", "positions": { "x/y~z": { "line": 1 }, "x/y~z": { "line": 0 } } },',
+      '    "properties": { "UserName": "a/b" } }]',
+      "}",
+    ].join("\n");
+
+    expect(() => parseSnapshot(text, "p.json")).toThrow(
+      "p.json:5:95: invalid snapshot at /resources/0/source/positions/x~1y~0z/line (AWS::IAM::User a/b): expected a number >= 1, found 0",
+    );
+  });
+});
+
+describe("serializeSnapshot", () => {
+  it("round-trips the example", async () => {
+    const snapshot = await readSnapshot(example);
+
+    const text = serializeSnapshot(snapshot);
+
+    expect(parseSnapshot(text, "round-trip.json")).toEqual(snapshot);
+  });
+
+  it("writes the envelope first and one resource per line", async () => {
+    const snapshot = await readSnapshot(fixture("minimal.json"));
+
+    const lines = serializeSnapshot(snapshot).split("\n");
+
+    expect(lines.slice(0, 4)).toEqual([
+      "{",
+      '  "$schema": "https://access-baseline.dev/schemas/snapshot.schema.json",',
+      `  "format": "${SNAPSHOT_FORMAT}",`,
+      `  "version": ${SNAPSHOT_VERSION},`,
+    ]);
+    const resourceLine = lines.find((line) => line.includes('"type":"AWS::EC2::SecurityGroup"'));
+    expect(JSON.parse(resourceLine ?? "")).toEqual(snapshot.resources[0]);
+    expect(lines.at(-1)).toBe("");
+  });
+
+  it("writes empty lists compactly", () => {
+    const text = serializeSnapshot({ ...envelope(), scopes: [], resources: [], collectionErrors: [] });
+
+    expect(text).toContain('"resources": [],');
+    expect(parseSnapshot(text, "empty.json").resources).toEqual([]);
+  });
+
+  it("refuses a snapshot that could not be read back", () => {
+    const broken = { ...envelope(), resources: [{ type: "AWS::EC2::Instance" }] } as unknown as Snapshot;
+
+    expect(() => serializeSnapshot(broken)).toThrow(
+      'cannot serialize snapshot: invalid at /resources/0/id (AWS::EC2::Instance): required property "id" is missing',
+    );
+  });
+
+  it("names the resource holding a value JSON cannot represent", () => {
+    const snapshot = envelope();
+    snapshot.resources.push(
+      securityGroup({ GroupId: "sg-1", Weird: 1n } as unknown as Resource["properties"]),
+    );
+
+    expect(() => serializeSnapshot(snapshot)).toThrow(/^cannot serialize snapshot: \/resources\/0: .*BigInt/);
+  });
+});
+
+describe("writeSnapshot", () => {
+  let directory: string;
+
+  beforeEach(async () => {
+    directory = await mkdtemp(join(tmpdir(), "access-baseline-snapshot-"));
+  });
+
+  afterEach(async () => {
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it("writes a snapshot that reads back, leaving no temporary file", async () => {
+    const path = join(directory, "out.json");
+    const snapshot = envelope();
+    snapshot.resources.push(securityGroup({ GroupId: "sg-1", IpPermissions: [] }));
+
+    await writeSnapshot(path, snapshot);
+
+    expect(await readSnapshot(path)).toEqual(snapshot);
+    expect(await readdir(directory)).toEqual(["out.json"]);
+  });
+
+  it("leaves the target untouched when serialization fails", async () => {
+    const path = join(directory, "out.json");
+    await writeFile(path, "previous contents");
+    const snapshot = envelope();
+    snapshot.resources.push(
+      securityGroup({ GroupId: "sg-1", Weird: 1n } as unknown as Resource["properties"]),
+    );
+
+    await expect(writeSnapshot(path, snapshot)).rejects.toThrow(/cannot serialize snapshot/);
+
+    expect(await readFile(path, "utf8")).toBe("previous contents");
+    expect(await readdir(directory)).toEqual(["out.json"]);
+  });
+
+  it("reports a target directory that does not exist", async () => {
+    const path = join(directory, "missing", "out.json");
+
+    const error = await writeSnapshot(path, envelope()).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toBe(`cannot write snapshot ${path}: no such file`);
+  });
+});
+
+function envelope(): Snapshot {
+  return {
+    createdAt: "2026-11-20T09:30:00.000Z",
+    tool: { name: "access-baseline", version: "0.1.0" },
+    scopes: [{ account: "444455556666", region: "eu-central-1" }],
+    resources: [],
+    collectionErrors: [],
+  };
+}
+
+/** The file form of a snapshot, which the text-level tests need to get past the format check. */
+function documentOf(overrides: Partial<Snapshot>): object {
+  return { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, ...envelope(), ...overrides };
+}
+
+function securityGroup(properties: Resource["properties"]): Resource {
+  return {
+    type: "AWS::EC2::SecurityGroup",
+    id: properties.GroupId as string,
+    account: "444455556666",
+    region: "eu-central-1",
+    source: { kind: "aws-live" },
+    properties,
+  };
+}
