@@ -24,8 +24,8 @@ export function coerceParam(name: string, spec: ParamSpec, raw: unknown): JsonVa
   };
   switch (spec.type) {
     case "string":
-      if (typeof raw !== "string") fail("a string");
-      return raw as string;
+      if (typeof raw !== "string") return fail("a string");
+      return raw;
     case "boolean":
       if (typeof raw === "boolean") return raw;
       if (raw === "true" || raw === "false") return raw === "true";
@@ -35,14 +35,14 @@ export function coerceParam(name: string, spec: ParamSpec, raw: unknown): JsonVa
       const number = typeof raw === "string" && raw.trim() !== "" ? Number(raw) : raw;
       if (typeof number !== "number" || !Number.isFinite(number)) return fail("a number");
       if (spec.type === "integer" && !Number.isInteger(number)) fail("a whole number");
-      const value = number as number;
+      const value = number;
       if (spec.minimum !== undefined && value < spec.minimum) fail(`at least ${spec.minimum}`);
       if (spec.maximum !== undefined && value > spec.maximum) fail(`at most ${spec.maximum}`);
       return value;
     }
     case "version":
       if (typeof raw !== "string" || !parseVersion(raw)) return fail("a dotted version such as 2.3.672.0");
-      return raw as string;
+      return raw;
     case "string-list":
       if (typeof raw === "string") {
         return raw
@@ -53,7 +53,7 @@ export function coerceParam(name: string, spec: ParamSpec, raw: unknown): JsonVa
       if (!Array.isArray(raw) || !raw.every((item) => typeof item === "string")) {
         return fail("a list of strings");
       }
-      return raw as string[];
+      return raw;
   }
 }
 

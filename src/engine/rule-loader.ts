@@ -146,7 +146,11 @@ export function compileRuleText(
   if (!validate(value)) {
     const explained = explainSchemaErrors(validate.errors ?? []);
     const where = explained.pointer.length ? `${explained.pointer.join(".")}: ` : "";
-    return at(explained.pointer, `${where}${explained.message}`, explained.key);
+    const inCondition = explained.pointer[0] === "condition" || explained.pointer[0] === "applies-when";
+    const message = inCondition
+      ? explained.message.replace(/^unknown key/, "unknown operator")
+      : explained.message;
+    return at(explained.pointer, `${where}${message}`, explained.key);
   }
   const definition = value as RuleDefinition;
   const params = definition.params ?? {};

@@ -131,7 +131,7 @@ export function resolveRelations(inventory: Inventory): Map<Resource, JsonObject
 
   for (const user of inventory.ofType(ResourceTypes.User)) {
     const groups = list(user.properties.GroupList)
-      .map((name) => groupsByName.get(key(user.account, "", String(name))))
+      .map((name) => groupsByName.get(key(user.account, "", str(name) ?? "")))
       .filter((group): group is Resource => group !== undefined);
     const policies = [
       ...list(user.properties.UserPolicyList).map((p) => inlinePolicy(p, "inline", null)),

@@ -76,8 +76,9 @@ function encodeSegment(segment: string): string {
 }
 
 /**
- * The position of the first piece of evidence the source recorded, trying the evidence path and
- * then each shorter prefix, because sources record positions only for the nodes they saw
+ * The position of the first piece of evidence the source recorded, trying its focus (the deepest
+ * path that explains it: the `CidrIp` inside the matching permission) and then each shorter
+ * prefix, because sources record positions only for the nodes they saw
  * (`IpPermissions[0].IpRanges[1].CidrIp` may be known only as `IpPermissions[0]`).
  */
 export function evidencePosition(
@@ -86,7 +87,7 @@ export function evidencePosition(
 ): SourcePosition | undefined {
   if (!positions) return undefined;
   for (const item of evidence) {
-    for (const prefix of pathPrefixes(item.path)) {
+    for (const prefix of pathPrefixes(item.focus ?? item.path)) {
       if (Object.hasOwn(positions, prefix)) return positions[prefix];
     }
   }

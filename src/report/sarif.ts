@@ -178,17 +178,12 @@ function groupRuns(report: Report): RunGroup[] {
     group.results.push(result);
   }
   const groups = RUN_KINDS.flatMap((kind) => byKind.get(kind) ?? []);
-  // Only collectors of live data fail to collect, so their errors belong to the account run; an
-  // empty report still makes one run, so that an upload of a clean scan closes fixed alerts.
-  const collectionRun = byKind.get("aws") ?? byKind.get("config") ?? groups[0] ?? emptyGroup(groups, "aws");
-  collectionRun.collectionErrors.push(...report.collectionErrors);
+  // An empty report still makes one run, so that uploading a clean scan closes fixed alerts.
+  if (groups.length === 0) groups.push({ kind: "aws", results: [], collectionErrors: [] });
+  // Only collectors of live data fail to collect, so their errors belong to the account run.
+  const collectionRun = byKind.get("aws") ?? byKind.get("config") ?? groups[0];
+  collectionRun?.collectionErrors.push(...report.collectionErrors);
   return groups;
-}
-
-function emptyGroup(groups: RunGroup[], kind: RunKind): RunGroup {
-  const group: RunGroup = { kind, results: [], collectionErrors: [] };
-  groups.push(group);
-  return group;
 }
 
 function defaultCategory(group: RunGroup): string {

@@ -63,7 +63,7 @@ function groupByRule(report: Report, findings: readonly Finding[], colors: Color
       ([ruleA, a], [ruleB, b]) =>
         severityRank(worstSeverity(a)) - severityRank(worstSeverity(b)) ||
         (ruleOrder.get(ruleA) ?? Infinity) - (ruleOrder.get(ruleB) ?? Infinity) ||
-        ruleA.localeCompare(ruleB),
+        compareText(ruleA, ruleB),
     )
     .map(([ruleId, group]) => {
       const title = titles.get(ruleId);
@@ -93,7 +93,7 @@ function groupByResource(findings: readonly Finding[], colors: Colors): Section[
     const group = [...unordered].sort(
       (a, b) =>
         severityRank(a.result.severity) - severityRank(b.result.severity) ||
-        a.result.ruleId.localeCompare(b.result.ruleId),
+        compareText(a.result.ruleId, b.result.ruleId),
     );
     const [first] = group as [Finding, ...Finding[]];
     const { resource } = first.result;
@@ -146,10 +146,15 @@ function resourceKey(result: RuleResult): string {
 // region, type and id, since that is how their URIs are built.
 function compareFindings(a: Finding, b: Finding): number {
   return (
-    a.location.uri.localeCompare(b.location.uri) ||
+    compareText(a.location.uri, b.location.uri) ||
     (a.location.line ?? 0) - (b.location.line ?? 0) ||
-    a.result.ruleId.localeCompare(b.result.ruleId)
+    compareText(a.result.ruleId, b.result.ruleId)
   );
+}
+
+// Code-unit order rather than the locale's, so that the output is the same on every machine.
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 interface Cell {

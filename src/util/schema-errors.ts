@@ -53,13 +53,14 @@ function explain(error: ErrorObject, all: readonly ErrorObject[]): ExplainedErro
     }
     case "propertyNames":
     case "enum": {
-      const propertyName = params.propertyName ?? findPropertyName(all, error.instancePath);
+      const found = params.propertyName ?? findPropertyName(all, error.instancePath);
+      const propertyName = found === undefined ? undefined : JSON.stringify(found).replace(/^"|"$/g, "");
       const allowed = (params.allowedValues as unknown[] | undefined) ?? findAllowed(all, error.instancePath);
       if (propertyName !== undefined) {
         return {
           pointer,
-          key: String(propertyName),
-          message: `unknown key "${String(propertyName)}"${allowed ? `; expected one of: ${allowed.join(", ")}` : ""}`,
+          key: propertyName,
+          message: `unknown key "${propertyName}"${allowed ? `; expected one of: ${allowed.join(", ")}` : ""}`,
         };
       }
       return {

@@ -17,7 +17,7 @@ const group = {
 const scope: PathScope = {
   root: { value: group, path: "" },
   params: { port: 22 },
-  bindings: { permission: { value: group.IpPermissions[0]!, path: "IpPermissions[0]" } },
+  bindings: { permission: { value: group.IpPermissions[0], path: "IpPermissions[0]" } },
 };
 
 function select(text: string) {
@@ -49,7 +49,7 @@ describe("compilePath", () => {
   });
 
   it("falls back to the interpreter for other expressions, with an opaque path", () => {
-    const current = { value: group.IpPermissions[0]!, path: "IpPermissions[0]" };
+    const current = { value: group.IpPermissions[0], path: "IpPermissions[0]" };
     const selection = compilePath("[IpRanges[].CidrIp, Ipv6Ranges[].CidrIpv6][]").evaluate(current, scope);
     expect(selection.value).toEqual(["10.0.0.0/8", "0.0.0.0/0", "::/0"]);
     expect(selection.elements?.[2]?.path).toBe(

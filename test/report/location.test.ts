@@ -50,6 +50,12 @@ describe("locateResult", () => {
       { uri: "templates/web%20stack.yaml", file: "templates/web stack.yaml", line: 14, column: 13 },
     ],
     [
+      "the focus inside the matching element before the element itself",
+      template,
+      [{ path: "IpPermissions[0]", focus: "IpPermissions[0].IpRanges[0].CidrIp", value: null }],
+      { uri: "templates/web%20stack.yaml", file: "templates/web stack.yaml", line: 14, column: 13 },
+    ],
+    [
       "a shorter prefix when the longer ones were not recorded",
       template,
       evidence("IpPermissions[0].FromPort"),

@@ -1,7 +1,9 @@
 import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { loadSchema } from "../../src/assets.js";
 import { InputError, UserError } from "../../src/errors.js";
 import type { Resource } from "../../src/model/resource.js";
 import {
@@ -38,6 +40,18 @@ function countByType(resources: readonly Resource[]): Record<string, number> {
   for (const resource of resources) counts[resource.type] = (counts[resource.type] ?? 0) + 1;
   return counts;
 }
+
+describe("snapshot schema", () => {
+  // The reader compiles the schema without checking it against the meta-schema, to save start-up
+  // time; this is where that check happens.
+  it("is a valid draft 2020-12 schema that ajv compiles in strict mode", () => {
+    const ajv = new Ajv2020({ strict: true, strictTypes: true, validateFormats: false });
+    const schema = loadSchema("snapshot.schema.json");
+
+    expect(ajv.validateSchema(schema), ajv.errorsText()).toBe(true);
+    expect(() => ajv.compile(schema)).not.toThrow();
+  });
+});
 
 describe("readSnapshot", () => {
   it("reads the shipped example", async () => {
@@ -235,6 +249,16 @@ describe("parseSnapshot", () => {
       new InputError(
         "m.json:15:21: invalid snapshot at /resources/0/properties/GroupId " +
           '(AWS::EC2::SecurityGroup sg-0f1e2d3c4b5a69788): required property "GroupId" is missing',
+      ),
+    );
+  });
+
+  it("reports a resource without a type as such, not as a malformed security group", async () => {
+    const text = (await minimalText()).replace('"type": "AWS::EC2::SecurityGroup",\n', "");
+
+    expect(() => parseSnapshot(text, "m.json")).toThrow(
+      new InputError(
+        'm.json:9:5: invalid snapshot at /resources/0/type: required property "type" is missing',
       ),
     );
   });

@@ -47,6 +47,11 @@ function toVersion(value: JsonValue, what: string): string {
   return value;
 }
 
+function toText(value: JsonValue, what: string): string {
+  if (typeof value !== "string") throw new Error(`${what} must be a string, got ${describe(value)}`);
+  return value;
+}
+
 function isEmpty(value: JsonValue): boolean {
   return !isTruthy(value) && value !== false && value !== 0;
 }
@@ -198,14 +203,16 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
     summary: "the value is an IAM statement that allows the action (wildcards, NotAction)",
     compile(argument, context) {
       const action = compileOperand(argument, context);
-      return (value, current, scope) => statementAllowsAction(value, String(action(current, scope)));
+      return (value, current, scope) =>
+        statementAllowsAction(value, toText(action(current, scope), "the action"));
     },
   },
   "denies-action": {
     summary: "the value is an IAM statement that denies the action",
     compile(argument, context) {
       const action = compileOperand(argument, context);
-      return (value, current, scope) => statementDeniesAction(value, String(action(current, scope)));
+      return (value, current, scope) =>
+        statementDeniesAction(value, toText(action(current, scope), "the action"));
     },
   },
   "has-condition": {
@@ -232,7 +239,9 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
         const patterns = allowed(current, scope);
         return statementResourcesWithin(
           value,
-          Array.isArray(patterns) ? patterns.map(String) : String(patterns),
+          (Array.isArray(patterns) ? patterns : [patterns]).map((pattern) =>
+            toText(pattern, "an ARN pattern"),
+          ),
         );
       };
     },
@@ -252,10 +261,10 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
         const resourceValue = resource?.(current, scope);
         return documentAllowsAction(
           document,
-          String(action(current, scope)),
+          toText(action(current, scope), "the action"),
           resourceValue === undefined || resourceValue === null
             ? undefined
-            : { resource: String(resourceValue) },
+            : { resource: toText(resourceValue, "the resource") },
         ).allowed;
       };
     },

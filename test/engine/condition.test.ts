@@ -1,0 +1,230 @@
+import { describe, expect, it } from "vitest";
+import { compileCondition, ConditionError } from "../../src/engine/condition/compile.js";
+import type { JsonObject, JsonValue } from "../../src/model/resource.js";
+
+function evaluate(condition: unknown, document: JsonObject, params: Record<string, JsonValue> = {}) {
+  const compiled = compileCondition(condition, new Set(Object.keys(params)));
+  const root = { value: document, path: "" };
+  return compiled({ current: root, scope: { root, params, bindings: {} } });
+}
+
+const group: JsonObject = {
+  GroupId: "sg-1",
+  IpPermissions: [
+    { IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: "0.0.0.0/0" }] },
+    {
+      IpProtocol: "tcp",
+      FromPort: 22,
+      ToPort: 22,
+      IpRanges: [{ CidrIp: "10.0.0.0/8" }, { CidrIp: "0.0.0.0/0" }],
+    },
+    { IpProtocol: "-1", Ipv6Ranges: [{ CidrIpv6: "::/0" }] },
+  ],
+};
+
+describe("combinators", () => {
+  it.each([
+    [
+      {
+        all: [
+          { path: "GroupId", exists: true },
+          { path: "Missing", exists: false },
+        ],
+      },
+      true,
+    ],
+    [
+      {
+        all: [
+          { path: "GroupId", exists: true },
+          { path: "GroupId", equals: "sg-2" },
+        ],
+      },
+      false,
+    ],
+    [
+      {
+        any: [
+          { path: "GroupId", equals: "sg-2" },
+          { path: "GroupId", equals: "sg-1" },
+        ],
+      },
+      true,
+    ],
+    [
+      {
+        any: [
+          { path: "GroupId", equals: "sg-2" },
+          { path: "GroupId", equals: "sg-3" },
+        ],
+      },
+      false,
+    ],
+    [{ not: { path: "GroupId", equals: "sg-1" } }, false],
+    [{ not: { not: { path: "GroupId", equals: "sg-1" } } }, true],
+  ])("%j → %s", (condition, ok) => {
+    expect(evaluate(condition, group).ok).toBe(ok);
+  });
+
+  it("a failing all gives the evidence of the parts that failed", () => {
+    const outcome = evaluate(
+      {
+        all: [
+          { path: "GroupId", exists: true },
+          { path: "GroupId", equals: "sg-2" },
+        ],
+      },
+      group,
+    );
+    expect(outcome.evidence).toEqual([{ path: "GroupId", value: "sg-1" }]);
+  });
+});
+
+describe("quantifiers", () => {
+  const opensSsh = {
+    all: [
+      { "covers-port": 22 },
+      { some: { in: "IpRanges[].CidrIp", as: "source", where: { "cidr-is-world": true } } },
+    ],
+  };
+
+  it("none fails with each matching element as evidence, with names bound and the deepest path as focus", () => {
+    const outcome = evaluate({ none: { in: "IpPermissions[]", as: "permission", where: opensSsh } }, group);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.evidence).toHaveLength(1);
+    expect(outcome.evidence[0]).toMatchObject({
+      path: "IpPermissions[1]",
+      focus: "IpPermissions[1].IpRanges[1].CidrIp",
+      bindings: {
+        source: "0.0.0.0/0",
+        permission: group.IpPermissions && (group.IpPermissions as JsonValue[])[1],
+      },
+    });
+  });
+
+  it("some passes with the matching elements and fails with the whole list", () => {
+    const passing = evaluate(
+      { some: { in: "IpPermissions[]", where: { path: "IpProtocol", equals: "-1" } } },
+      group,
+    );
+    expect(passing).toMatchObject({ ok: true, evidence: [{ path: "IpPermissions[2]" }] });
+    const failing = evaluate(
+      { some: { in: "IpPermissions[]", where: { path: "IpProtocol", equals: "udp" } } },
+      group,
+    );
+    expect(failing.ok).toBe(false);
+    expect(failing.evidence).toEqual([{ path: "IpPermissions", value: group.IpPermissions }]);
+  });
+
+  it("every fails with the elements that do not hold", () => {
+    const outcome = evaluate(
+      { every: { in: "IpPermissions[]", where: { path: "IpProtocol", equals: "tcp" } } },
+      group,
+    );
+    expect(outcome.ok).toBe(false);
+    expect(outcome.evidence.map((item) => item.path)).toEqual(["IpPermissions[2]"]);
+  });
+
+  it("treats a missing list as empty: some fails, every and none hold", () => {
+    const empty: JsonObject = { GroupId: "sg-2" };
+    expect(evaluate({ some: { in: "IpPermissions[]" } }, empty).ok).toBe(false);
+    expect(evaluate({ every: { in: "IpPermissions[]", where: { "covers-port": 22 } } }, empty).ok).toBe(true);
+    expect(evaluate({ none: { in: "IpPermissions[]", where: { "covers-port": 22 } } }, empty).ok).toBe(true);
+  });
+
+  it("lets an inner condition refer to an outer element and to the root", () => {
+    const document: JsonObject = { Allowed: ["a", "b"], Items: [{ Name: "a" }, { Name: "c" }] };
+    const outcome = evaluate(
+      { every: { in: "Items[]", as: "item", where: { path: "$item.Name", "one-of": "$root.Allowed" } } },
+      document,
+    );
+    expect(outcome.ok).toBe(false);
+    expect(outcome.evidence.map((item) => item.path)).toEqual(["Items[1]"]);
+  });
+});
+
+describe("test operators", () => {
+  it.each([
+    [{ path: "Timeout", "at-most": 20 }, { Timeout: "20" }, true],
+    [{ path: "Timeout", "at-most": 20 }, { Timeout: "30" }, false],
+    [{ path: "Timeout", "at-most": "$params.limit" }, { Timeout: 25 }, true],
+    [{ path: "Timeout", "greater-than": 5 }, { Timeout: 6 }, true],
+    [{ path: "Timeout", "less-than": 5 }, { Timeout: 5 }, false],
+    [{ path: "Timeout", "at-least": 5 }, { Timeout: 5 }, true],
+    [{ path: "Name", empty: true }, { Name: "" }, true],
+    [{ path: "Name", empty: true }, {}, true],
+    [{ path: "Flag", empty: true }, { Flag: false }, false],
+    [{ path: "Name", matches: "^SSM-" }, { Name: "SSM-SessionManagerRunShell" }, true],
+    [{ path: "Name", "starts-with": "AWS-" }, { Name: "SSM-SessionManagerRunShell" }, false],
+    [{ path: "Tags", equals: [{ Key: "a" }] }, { Tags: [{ Key: "a" }] }, true],
+    [{ path: "State.Name", "not-equals": "running" }, { State: { Name: "stopped" } }, true],
+    [{ path: "Version", "version-at-least": "2.3.672.0" }, { Version: "2.3.1000.0" }, true],
+    [{ path: "Version", "version-below": "2.3.672.0" }, { Version: "2.3.68.0" }, true],
+    [{ path: "Cidr", "cidr-contains": "10.1.2.0/24" }, { Cidr: "10.0.0.0/8" }, true],
+    [{ path: "Cidr", "cidr-is-public": true }, { Cidr: "10.0.0.0/8" }, false],
+    [{ path: "Cidr", "cidr-is-world": false }, { Cidr: "10.0.0.0/8" }, true],
+    [{ "allows-action": "ssm:StartSession" }, { Effect: "Allow", Action: "ssm:Start*", Resource: "*" }, true],
+    [{ "denies-action": "ssm:StartSession" }, { Effect: "Allow", Action: "ssm:*", Resource: "*" }, false],
+    [
+      {
+        "has-condition": { operator: "BoolIfExists", key: "ssm:SessionDocumentAccessCheck", values: [true] },
+      },
+      { Effect: "Allow", Condition: { BoolIfExists: { "ssm:SessionDocumentAccessCheck": "true" } } },
+      true,
+    ],
+    [
+      { "resources-within": "arn:aws:ssm:*:*:session/${aws:username}-*" },
+      { Effect: "Allow", Action: "ssm:TerminateSession", Resource: "arn:aws:ssm:*:*:session/*" },
+      false,
+    ],
+    [
+      { "trusts-aws-principals": true },
+      { Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "ec2.amazonaws.com" } },
+      false,
+    ],
+    [
+      {
+        path: "Statement",
+        "document-allows": { action: "kms:GenerateDataKey", resource: "arn:aws:kms:us-east-1:1:key/k" },
+      },
+      { Statement: [{ Effect: "Allow", Action: "kms:*", Resource: "*" }] },
+      true,
+    ],
+  ])("%j on %j → %s", (condition, document, ok) => {
+    expect(evaluate(condition, document as JsonObject, { limit: 30 }).ok).toBe(ok);
+  });
+
+  it("throws, rather than deciding, when a number or version cannot be read", () => {
+    expect(() => evaluate({ path: "Timeout", "at-most": 20 }, { Timeout: "soon" })).toThrow(/not a number/);
+    expect(() => evaluate({ path: "Version", "version-at-least": "2.0" }, {})).toThrow(
+      /missing, not a version/,
+    );
+  });
+});
+
+describe("compile-time problems carry the path to the offending node", () => {
+  it.each([
+    [
+      { all: [{ path: "A", exists: true }, { frobnicate: 1 }] },
+      /unknown operator "frobnicate"/,
+      ["all", 1, "frobnicate"],
+    ],
+    [{ path: "A", exists: true, empty: true }, /exactly one operator, found exists, empty/, []],
+    [{ path: "A" }, /needs one operator/, []],
+    [{ some: { in: "A[?" } }, /invalid JMESPath expression "A\[\?"/, ["some", "in"]],
+    [{ every: { in: "A[]" } }, /"every" needs a "where"/, ["every"]],
+    [{ path: "$item.Name", exists: true }, /"\$item", which no enclosing quantifier binds/, ["path"]],
+    [{ path: "A", equals: "$params.nope" }, /does not declare/, ["equals"]],
+    [{ all: { path: "A", exists: true } }, /non-empty list/, ["all"]],
+    [{ some: { in: "A[]", as: "root" } }, /reserved/, ["some", "as"]],
+  ])("%j", (condition, message, pointer) => {
+    try {
+      compileCondition(condition, new Set());
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConditionError);
+      expect((error as Error).message).toMatch(message);
+      expect((error as ConditionError).pointer).toEqual(pointer);
+    }
+  });
+});

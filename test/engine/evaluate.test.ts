@@ -1,0 +1,190 @@
+import { describe, expect, it } from "vitest";
+import { evaluateRules } from "../../src/engine/evaluate.js";
+import { exitCodeFor } from "../../src/engine/summary.js";
+import { Inventory } from "../../src/model/inventory.js";
+import type { Resource } from "../../src/model/resource.js";
+import type { CollectionError } from "../../src/model/collection-error.js";
+import { ruleFrom } from "../support/rules.js";
+
+const ACCOUNT = "111122223333";
+
+function group(id: string, region: string, permissions: unknown[]): Resource {
+  return {
+    type: "AWS::EC2::SecurityGroup",
+    id,
+    account: ACCOUNT,
+    region,
+    source: { kind: "aws-live" },
+    properties: { GroupId: id, IpPermissions: permissions as never },
+  };
+}
+
+const sshRule = ruleFrom(`
+id: no-ssh
+resource: AWS::EC2::SecurityGroup
+condition:
+  none: { in: "IpPermissions[]", where: { covers-port: 22 } }
+message: "{resource.GroupId} opens {match.port_range(@)}"
+`);
+
+const open = { IpProtocol: "tcp", FromPort: 22, ToPort: 22 };
+
+describe("evaluateRules", () => {
+  it("gives one result per rule and resource, with evidence and a rendered message", () => {
+    const inventory = new Inventory({
+      resources: [group("sg-1", "us-east-1", [open, { IpProtocol: "-1" }]), group("sg-2", "us-east-1", [])],
+    });
+    const results = evaluateRules([sshRule], inventory, { params: new Map() });
+    expect(results.map((r) => [r.resource.id, r.status])).toEqual([
+      ["sg-1", "fail"],
+      ["sg-2", "pass"],
+    ]);
+    expect(results[0]!.message).toBe("sg-1 opens tcp 22 (and 1 more)");
+    expect(results[0]!.evidence.map((e) => e.path)).toEqual(["IpPermissions[0]", "IpPermissions[1]"]);
+  });
+
+  it("turns a rule that throws on a resource into an error result for that resource only", () => {
+    const rule = ruleFrom(`
+id: timeout
+resource: AWS::EC2::SecurityGroup
+condition: { path: Timeout, at-most: 20 }
+message: too long
+`);
+    const bad = group("sg-1", "us-east-1", []);
+    bad.properties.Timeout = "soon";
+    const good = group("sg-2", "us-east-1", []);
+    good.properties.Timeout = 10;
+    const results = evaluateRules([rule], new Inventory({ resources: [bad, good] }), { params: new Map() });
+    expect(results.map((r) => r.status)).toEqual(["error", "pass"]);
+    expect(results[0]!.message).toMatch(/^could not evaluate: cannot compare the value: the value is "soon"/);
+    expect(exitCodeFor(results, [], "never")).toBe(2);
+  });
+
+  it("reports not applicable when the applies-when filter does not hold", () => {
+    const rule = ruleFrom(`
+id: only-default
+resource: AWS::EC2::SecurityGroup
+applies-when: { path: GroupName, equals: default }
+condition: { path: IpPermissions, empty: true }
+message: the default group has rules
+`);
+    const custom = group("sg-1", "us-east-1", [open]);
+    custom.properties.GroupName = "web";
+    const [result] = evaluateRules([rule], new Inventory({ resources: [custom] }), { params: new Map() });
+    expect(result!.status).toBe("not_applicable");
+  });
+
+  it("applies severity overrides and parameters", () => {
+    const rule = ruleFrom(`
+id: port-param
+resource: AWS::EC2::SecurityGroup
+params: { port: { type: integer, default: 22, description: port } }
+condition: { none: { in: "IpPermissions[]", where: { covers-port: { port: $params.port } } } }
+message: "opens {params.port}"
+`);
+    const inventory = new Inventory({
+      resources: [group("sg-1", "us-east-1", [{ IpProtocol: "tcp", FromPort: 3389, ToPort: 3389 }])],
+    });
+    const byDefault = evaluateRules([rule], inventory, { params: new Map() });
+    expect(byDefault[0]!.status).toBe("pass");
+    const rdp = evaluateRules([rule], inventory, {
+      params: new Map([["port-param", { port: 3389 }]]),
+      severities: new Map([["port-param", "note"]]),
+    });
+    expect(rdp[0]).toMatchObject({ status: "fail", severity: "note", message: "opens 3389" });
+  });
+});
+
+describe("data that could not be collected is never a pass", () => {
+  const ssmDenied: CollectionError = {
+    account: ACCOUNT,
+    region: "eu-west-1",
+    service: "ssm",
+    operation: "DescribeInstanceInformation",
+    code: "AccessDeniedException",
+    message: "not authorized",
+    iamAction: "ssm:DescribeInstanceInformation",
+    resourceTypes: ["AWS::SSM::ManagedInstanceInventory"],
+  };
+
+  const managedRule = ruleFrom(`
+id: managed
+resource: AWS::EC2::Instance
+uses: [AWS::SSM::ManagedInstanceInventory]
+condition: { path: related.ManagedInstance.PingStatus, equals: Online }
+message: "{resource.InstanceId} is not managed"
+`);
+
+  function instance(id: string, region: string): Resource {
+    return {
+      type: "AWS::EC2::Instance",
+      id,
+      account: ACCOUNT,
+      region,
+      source: { kind: "aws-live" },
+      properties: { InstanceId: id, State: { Name: "running" } },
+    };
+  }
+
+  it("gives error results for resources whose related data is missing in that region, and for the scope", () => {
+    const inventory = new Inventory({
+      resources: [instance("i-1", "us-east-1"), instance("i-2", "eu-west-1")],
+      scopes: [
+        { account: ACCOUNT, region: "us-east-1" },
+        { account: ACCOUNT, region: "eu-west-1" },
+      ],
+      collectionErrors: [ssmDenied],
+    });
+    const results = evaluateRules([managedRule], inventory, { params: new Map() });
+    const byResource = Object.fromEntries(
+      results.map((r) => [`${r.resource.type}/${r.resource.id}/${r.resource.region}`, r]),
+    );
+    expect(byResource["AWS::EC2::Instance/i-1/us-east-1"]!.status).toBe("fail");
+    expect(byResource["AWS::EC2::Instance/i-2/eu-west-1"]!.status).toBe("error");
+    expect(byResource["AWS::EC2::Instance/i-2/eu-west-1"]!.message).toBe(
+      `could not evaluate: ssm:DescribeInstanceInformation failed in ${ACCOUNT}/eu-west-1 (AccessDeniedException: not authorized); the scanner needs ssm:DescribeInstanceInformation`,
+    );
+    expect(byResource[`AWS::::Account/${ACCOUNT}/eu-west-1`]!.status).toBe("error");
+    expect(exitCodeFor(results, inventory.collectionErrors, "never")).toBe(2);
+  });
+
+  it("does not invent default preferences for a region whose documents could not be read", () => {
+    const inventory = new Inventory({
+      resources: [],
+      scopes: [
+        { account: ACCOUNT, region: "us-east-1" },
+        { account: ACCOUNT, region: "eu-west-1" },
+      ],
+      collectionErrors: [{ ...ssmDenied, operation: "GetDocument", resourceTypes: ["AWS::SSM::Document"] }],
+    });
+    const documents = inventory.ofType("AWS::SSM::Document");
+    expect(documents.map((d) => [d.region, d.source.defaulted])).toEqual([["us-east-1", true]]);
+  });
+});
+
+describe("exitCodeFor", () => {
+  const result = (status: "pass" | "fail", severity: "error" | "warning" | "note") => ({
+    ruleId: "r",
+    status,
+    severity,
+    message: "",
+    evidence: [],
+    resource: {
+      type: "AWS::EC2::SecurityGroup" as const,
+      id: "sg",
+      account: ACCOUNT,
+      region: "us-east-1",
+      source: { kind: "aws-live" as const },
+    },
+  });
+  it.each([
+    [[result("fail", "warning")], "error", 0],
+    [[result("fail", "warning")], "warning", 1],
+    [[result("fail", "note")], "warning", 0],
+    [[result("fail", "note")], "note", 1],
+    [[result("fail", "error")], "never", 0],
+    [[result("pass", "error")], "note", 0],
+  ] as const)("%j with --fail-on %s → %d", (results, failOn, code) => {
+    expect(exitCodeFor(results, [], failOn)).toBe(code);
+  });
+});

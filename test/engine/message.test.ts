@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { compileMessage, TemplateError } from "../../src/engine/message.js";
+
+const context = {
+  resource: { GroupId: "sg-1", Tags: [{ Key: "team", Value: "web" }], Empty: "" },
+  match: { IpProtocol: "-1" },
+  params: { port: 22 },
+  bindings: { source: "::/0" },
+  meta: {
+    id: "sg-1",
+    type: "AWS::EC2::SecurityGroup",
+    account: "111122223333",
+    region: "us-east-1",
+    arn: undefined,
+  },
+};
+
+describe("message templates", () => {
+  it.each([
+    ["{resource.GroupId} from {source}", "sg-1 from ::/0"],
+    ["{match.port_range(@)} on port {params.port}", "all traffic on port 22"],
+    ["{resource.Tags[0].Value}", "web"],
+    ["{resource.Tags[].Key}", "team"],
+    ["{account}/{region} {arn}", "111122223333/us-east-1 (none)"],
+    ["{resource.Empty} {resource.Missing}", "(none) (none)"],
+    ["${aws:username} and {unknown} stay as written", "${aws:username} and {unknown} stay as written"],
+    ["{match}", '{"IpProtocol":"-1"}'],
+  ])("%s", (template, expected) => {
+    expect(compileMessage(template, new Set(["source"]))(context)).toBe(expected);
+  });
+
+  it("rejects a placeholder path that does not parse, and fields on meta names", () => {
+    expect(() => compileMessage("{resource.Tags[?}", new Set())).toThrow(TemplateError);
+    expect(() => compileMessage("{region.name}", new Set())).toThrow(/has no fields/);
+  });
+});
