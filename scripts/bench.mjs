@@ -8,7 +8,7 @@
 // Run after `npm run build`. Inputs are generated into .bench/ (git-ignored) from a fixed seed, so
 // every run and every machine measures the same data.
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -16,13 +16,15 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BENCH_DIR = join(ROOT, ".bench");
-const CLI_PATH = "dist/cli/main.js";
+// The command users run: whatever package.json declares as the binary (built into dist/).
+const CLI_PATH = cliPath(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")));
 const CLI = join(ROOT, CLI_PATH);
 const PROBE = pathToFileURL(join(ROOT, "scripts", "bench-probe.mjs")).href;
 
 // ---------------------------------------------------------------------------------------------
 // Scenarios. Add one by appending an object: `prepare()` creates its inputs and returns lines that
-// describe them; `args` are the arguments after `node dist/cli/main.js` (paths relative to the package root).
+// describe them; `args` are the CLI's arguments (paths relative to the package root); `outputs`
+// are files each run must produce, so a run that silently did nothing is not reported as fast.
 
 const scenarios = [
   {
@@ -53,6 +55,7 @@ const scenarios = [
       "--fail-on",
       "never",
     ],
+    outputs: [".bench/results.json"],
     targets: { wallSeconds: 1.5, peakRssMb: 400 },
   },
 ];
@@ -89,9 +92,9 @@ async function main() {
     const runs = [];
     for (let index = 0; index < options.warmup + options.runs; index += 1) {
       const warmUp = index < options.warmup;
-      const run = await measure(scenario.args);
-      if (run.exitCode !== 0) {
-        console.log(`   run ${index + 1} failed with exit code ${run.exitCode}:`);
+      const run = await measure(scenario);
+      if (run.problem) {
+        console.log(`   run ${index + 1} ${run.problem}`);
         for (const line of run.stderr.trim().split("\n").slice(0, 10)) console.log(`     ${line}`);
         failed = true;
         break;
@@ -137,11 +140,12 @@ async function main() {
 }
 
 /** Runs the CLI once; wall time includes Node start-up, as a user would see it. */
-async function measure(args) {
+async function measure(scenario) {
   const probeOutput = join(BENCH_DIR, `probe-${process.pid}.json`);
-  await rm(probeOutput, { force: true });
+  const outputs = (scenario.outputs ?? []).map((output) => join(ROOT, output));
+  await Promise.all([probeOutput, ...outputs].map((file) => rm(file, { force: true })));
   const started = performance.now();
-  const child = spawn(process.execPath, ["--import", PROBE, CLI, ...args], {
+  const child = spawn(process.execPath, ["--import", PROBE, CLI, ...scenario.args], {
     cwd: ROOT,
     env: { ...process.env, BENCH_PROBE_OUTPUT: probeOutput, NO_COLOR: "1" },
     stdio: ["ignore", "ignore", "pipe"],
@@ -163,7 +167,20 @@ async function measure(args) {
     // The probe writes on exit; a child killed by a signal leaves nothing.
   }
   await rm(probeOutput, { force: true });
-  return { exitCode, wallSeconds, peakRssMb, stderr };
+  let problem;
+  if (exitCode !== 0) problem = `failed with exit code ${exitCode}:`;
+  else {
+    const missing = outputs.filter((output) => !existsSync(output));
+    if (missing.length > 0) problem = `exited 0 but did not write ${missing.map(relative).join(", ")}`;
+  }
+  return { problem, wallSeconds, peakRssMb, stderr };
+}
+
+function cliPath(packageJson) {
+  const bin = typeof packageJson.bin === "string" ? packageJson.bin : packageJson.bin?.[packageJson.name];
+  if (typeof bin !== "string")
+    throw new Error(`bench: package.json declares no binary named ${packageJson.name}`);
+  return bin;
 }
 
 function parseArguments(argv) {
@@ -727,4 +744,9 @@ function relative(path) {
   return path.startsWith(ROOT) ? path.slice(ROOT.length) : path;
 }
 
-process.exitCode = await main();
+try {
+  process.exitCode = await main();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+}

@@ -76,11 +76,16 @@ export function evaluateRule(
   const root = { value: document, path: "" };
   const state = { current: root, scope: { root, params, bindings: {} } };
   try {
-    if (rule.appliesWhen && !rule.appliesWhen(state).ok) {
+    if (rule.appliesWhen && !rule.appliesWhen.holds(state)) {
       return { ...base, status: "not_applicable", message: "not applicable", evidence: [] };
     }
-    const outcome = rule.condition(state);
-    if (outcome.ok) return { ...base, status: "pass", message: "compliant", evidence: [] };
+    if (rule.condition.holds(state)) return { ...base, status: "pass", message: "compliant", evidence: [] };
+    const explained = rule.condition.explain(state);
+    if (explained.ok) {
+      // The two evaluations of one condition must agree; a disagreement is a bug, never a pass.
+      throw new Error("the condition held when explained but not when decided");
+    }
+    const outcome = { ok: false, evidence: distinctEvidence(explained.evidence) };
     return {
       ...base,
       status: "fail",
@@ -95,6 +100,19 @@ export function evaluateRule(
       evidence: [],
     };
   }
+}
+
+/**
+ * Evidence about the resource, each path once: a value tested twice (guarded, then compared)
+ * is one piece of evidence, and parameters are the rule's, not the resource's.
+ */
+function distinctEvidence(evidence: readonly Evidence[]): Evidence[] {
+  const seen = new Set<string>();
+  return evidence.filter((item) => {
+    if (item.path.startsWith("$params") || seen.has(item.path)) return false;
+    seen.add(item.path);
+    return true;
+  });
 }
 
 function failureMessage(

@@ -28,8 +28,24 @@ export interface EffectivePolicy {
   Document: JsonValue;
 }
 
-function key(account: string, region: string, id: string): string {
-  return `${account}\u0000${region}\u0000${id}`;
+/**
+ * Resources by account, region and id. Nested maps rather than one map of joined keys: building
+ * tens of thousands of composite strings is what made relation resolution slow.
+ */
+class ScopedIndex<T> {
+  private readonly accounts = new Map<string, Map<string, Map<string, T>>>();
+
+  set(account: string, region: string, id: string, value: T): void {
+    let regions = this.accounts.get(account);
+    if (!regions) this.accounts.set(account, (regions = new Map()));
+    let ids = regions.get(region);
+    if (!ids) regions.set(region, (ids = new Map()));
+    ids.set(id, value);
+  }
+
+  get(account: string, region: string, id: string | undefined): T | undefined {
+    return id === undefined ? undefined : this.accounts.get(account)?.get(region)?.get(id);
+  }
 }
 
 function str(value: JsonValue | undefined): string | undefined {
@@ -85,9 +101,9 @@ export function resolveRelations(inventory: Inventory): Map<Resource, JsonObject
     Document: obj(inline)?.PolicyDocument ?? null,
   });
 
-  const groupsByName = new Map<string, Resource>();
+  const groupsByName = new ScopedIndex<Resource>();
   for (const group of inventory.ofType(ResourceTypes.Group)) {
-    groupsByName.set(key(group.account, "", group.id), group);
+    groupsByName.set(group.account, "", group.id, group);
   }
   const groupPolicies = (group: Resource, direct: boolean): EffectivePolicy[] => {
     const name = direct ? null : group.id;
@@ -113,10 +129,10 @@ export function resolveRelations(inventory: Inventory): Map<Resource, JsonObject
   }
   const keysOf = (account: string) => [...(sessionKeys.get(account) ?? [])].sort();
 
-  const rolesByName = new Map<string, Resource>();
+  const rolesByName = new ScopedIndex<Resource>();
   const roleDocuments = new Map<Resource, JsonObject>();
   for (const role of inventory.ofType(ResourceTypes.Role)) {
-    rolesByName.set(key(role.account, "", role.id), role);
+    rolesByName.set(role.account, "", role.id, role);
     const policies = [
       ...list(role.properties.RolePolicyList).map((p) => inlinePolicy(p, "inline", null)),
       ...list(role.properties.AttachedManagedPolicies).map((p) => managedPolicy(p, "managed", null)),
@@ -131,7 +147,7 @@ export function resolveRelations(inventory: Inventory): Map<Resource, JsonObject
 
   for (const user of inventory.ofType(ResourceTypes.User)) {
     const groups = list(user.properties.GroupList)
-      .map((name) => groupsByName.get(key(user.account, "", str(name) ?? "")))
+      .map((name) => groupsByName.get(user.account, "", str(name)))
       .filter((group): group is Resource => group !== undefined);
     const policies = [
       ...list(user.properties.UserPolicyList).map((p) => inlinePolicy(p, "inline", null)),
@@ -167,35 +183,33 @@ export function resolveRelations(inventory: Inventory): Map<Resource, JsonObject
     }
   }
 
-  const managedInstances = new Map<string, Resource>();
+  const managedInstances = new ScopedIndex<Resource>();
   for (const managed of inventory.ofType(ResourceTypes.ManagedInstance)) {
-    managedInstances.set(key(managed.account, managed.region, managed.id), managed);
+    managedInstances.set(managed.account, managed.region, managed.id, managed);
   }
-  const securityGroups = new Map<string, Resource>();
+  const securityGroups = new ScopedIndex<Resource>();
   for (const group of inventory.ofType(ResourceTypes.SecurityGroup)) {
-    securityGroups.set(key(group.account, group.region, group.id), group);
+    securityGroups.set(group.account, group.region, group.id, group);
   }
 
   const instancesByGroup = new Map<Resource, JsonValue[]>();
-  const instancesById = new Map<string, Resource>();
+  const instancesById = new ScopedIndex<Resource>();
   for (const instance of inventory.ofType(ResourceTypes.Instance)) {
-    instancesById.set(key(instance.account, instance.region, instance.id), instance);
+    instancesById.set(instance.account, instance.region, instance.id, instance);
     const profileArn = str(obj(instance.properties.IamInstanceProfile)?.Arn);
     const profile = profileArn ? (profilesByArn.get(profileArn) ?? null) : null;
     const roles = list(profile?.Roles)
-      .map((entry) => rolesByName.get(key(instance.account, "", str(obj(entry)?.RoleName) ?? "")))
+      .map((entry) => rolesByName.get(instance.account, "", str(obj(entry)?.RoleName)))
       .filter((role): role is Resource => role !== undefined);
     const groups = list(instance.properties.SecurityGroups)
-      .map((entry) =>
-        securityGroups.get(key(instance.account, instance.region, str(obj(entry)?.GroupId) ?? "")),
-      )
+      .map((entry) => securityGroups.get(instance.account, instance.region, str(obj(entry)?.GroupId)))
       .filter((group): group is Resource => group !== undefined);
     for (const group of groups) {
       let users = instancesByGroup.get(group);
       if (!users) instancesByGroup.set(group, (users = []));
       users.push(instanceSummary(instance));
     }
-    const managed = managedInstances.get(key(instance.account, instance.region, instance.id));
+    const managed = managedInstances.get(instance.account, instance.region, instance.id);
     documents.set(
       instance,
       withRelated(instance, {
@@ -211,7 +225,7 @@ export function resolveRelations(inventory: Inventory): Map<Resource, JsonObject
     documents.set(group, withRelated(group, { Instances: instancesByGroup.get(group) ?? [] }));
   }
   for (const managed of inventory.ofType(ResourceTypes.ManagedInstance)) {
-    const instance = instancesById.get(key(managed.account, managed.region, managed.id));
+    const instance = instancesById.get(managed.account, managed.region, managed.id);
     documents.set(managed, withRelated(managed, { Instance: instance ? instanceSummary(instance) : null }));
   }
   return documents;

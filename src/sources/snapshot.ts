@@ -216,9 +216,12 @@ function snapshotValidator(): ValidateFunction {
   // every run); the project's tests check it instead. `verbose` keeps each error's data and schema
   // so the message can say what was found and expected. Dates are checked by a pattern, so
   // `format` stays an annotation for editors.
-  validator ??= new Ajv2020({ verbose: true, validateSchema: false, validateFormats: false }).compile(
-    loadSchema("snapshot.schema.json"),
-  );
+  validator ??= new Ajv2020({
+    verbose: true,
+    validateSchema: false,
+    validateFormats: false,
+    discriminator: true,
+  }).compile(loadSchema("snapshot.schema.json"));
   return validator;
 }
 

@@ -8,6 +8,7 @@ import type { Report } from "../../src/engine/result.js";
 import { renderSarif } from "../../src/report/sarif.js";
 import { LIVE_FAIL, buildReport, liveReport, mixedReport, templateReport } from "./fixtures.js";
 import { SARIF_MULTITOOL } from "./validators.js";
+import { EXAMPLE_SNAPSHOT, runCli } from "../support/cli.js";
 
 /**
  * The SARIF SDK's validator with its GitHub rules (`--rule-kind "Sarif;Gh"`). It starts slowly,
@@ -64,6 +65,10 @@ describe("sarif-multitool validate --rule-kind Sarif;Gh", () => {
       await writeFile(file, renderSarif(report));
       files.push(file);
     }
+    // The SARIF the CLI writes for the bundled example, end to end.
+    const example = join(directory, "example.sarif");
+    await runCli(["check", "--snapshot", EXAMPLE_SNAPSHOT, "--format", "sarif", "--output", example]);
+    files.push(example);
     const control = join(directory, "control.sarif");
     await writeFile(control, JSON.stringify(CONTROL));
     const output = join(directory, "validation.sarif");
@@ -119,7 +124,7 @@ describe("sarif-multitool validate --rule-kind Sarif;Gh", () => {
     expect(ruleIds).toContain("GH2012");
   });
 
-  it.each(Object.keys(REPORTS))("finds no errors in the %s report", (name) => {
+  it.each([...Object.keys(REPORTS), "example"])("finds no errors in the %s report", (name) => {
     expect(errorsIn(name)).toEqual([]);
   });
 });

@@ -45,7 +45,7 @@ describe("snapshot schema", () => {
   // The reader compiles the schema without checking it against the meta-schema, to save start-up
   // time; this is where that check happens.
   it("is a valid draft 2020-12 schema that ajv compiles in strict mode", () => {
-    const ajv = new Ajv2020({ strict: true, strictTypes: true, validateFormats: false });
+    const ajv = new Ajv2020({ strict: true, strictTypes: true, validateFormats: false, discriminator: true });
     const schema = loadSchema("snapshot.schema.json");
 
     expect(ajv.validateSchema(schema), ajv.errorsText()).toBe(true);

@@ -5,10 +5,16 @@ import { TEST_OPERATORS, type Test } from "./operators.js";
 import { compilePath, PathSyntaxError, type CompiledPath, type Located, type PathScope } from "./path.js";
 
 /**
- * Compiles a rule's declarative condition into a function, once per rule. Every node returns
- * whether it holds *and* the evidence for that verdict, so a failing rule can say which element
- * made it fail: a passing `some` returns the elements that matched, a failing `every` the elements
- * that did not, a failing `none` the elements that matched, a failing test the value it saw.
+ * Compiles a rule's declarative condition once per rule into two functions:
+ *
+ * - `holds` decides, allocating as little as possible: most resources pass, and a run judges tens
+ *   of thousands of them;
+ * - `explain` decides *and* returns the evidence for the verdict, so that a failing rule can say
+ *   which element made it fail: a passing `some` returns the elements that matched, a failing
+ *   `every` the elements that did not, a failing `none` the elements that matched, a failing test
+ *   the value it saw. The engine calls it only for resources that fail.
+ *
+ * Both walk the same compiled tree and must agree; the tests check them against each other.
  */
 
 export interface Outcome {
@@ -21,7 +27,10 @@ export interface EvaluationState {
   scope: PathScope;
 }
 
-export type CompiledCondition = (state: EvaluationState) => Outcome;
+export interface CompiledCondition {
+  holds(state: EvaluationState): boolean;
+  explain(state: EvaluationState): Outcome;
+}
 
 /** A problem in a condition, with the key path to the offending node (for file:line:column). */
 export class ConditionError extends Error {
@@ -47,7 +56,7 @@ export function compileCondition(
   raw: unknown,
   params: ReadonlySet<string>,
   pointer: (string | number)[] = [],
-) {
+): CompiledCondition {
   return compileNode(raw, { pointer, bindings: new Set(), params });
 }
 
@@ -114,38 +123,43 @@ function listOf(value: unknown, context: CompileContext): unknown[] {
 }
 
 function compileAll(children: CompiledCondition[]): CompiledCondition {
-  return (state) => {
-    const failed: Evidence[] = [];
-    const passed: Evidence[] = [];
-    let ok = true;
-    for (const child of children) {
-      const outcome = child(state);
-      if (outcome.ok) passed.push(...outcome.evidence);
-      else {
-        ok = false;
-        failed.push(...outcome.evidence);
+  return {
+    holds: (state) => children.every((child) => child.holds(state)),
+    explain(state) {
+      const failed: Evidence[] = [];
+      const passed: Evidence[] = [];
+      for (const child of children) {
+        const outcome = child.explain(state);
+        (outcome.ok ? passed : failed).push(...outcome.evidence);
       }
-    }
-    return { ok, evidence: ok ? passed : failed };
+      const ok = children.every((child) => child.holds(state));
+      return { ok, evidence: ok ? passed : failed };
+    },
   };
 }
 
 function compileAny(children: CompiledCondition[]): CompiledCondition {
-  return (state) => {
-    const failed: Evidence[] = [];
-    for (const child of children) {
-      const outcome = child(state);
-      if (outcome.ok) return outcome;
-      failed.push(...outcome.evidence);
-    }
-    return { ok: false, evidence: failed };
+  return {
+    holds: (state) => children.some((child) => child.holds(state)),
+    explain(state) {
+      const failed: Evidence[] = [];
+      for (const child of children) {
+        const outcome = child.explain(state);
+        if (outcome.ok) return outcome;
+        failed.push(...outcome.evidence);
+      }
+      return { ok: false, evidence: failed };
+    },
   };
 }
 
 function compileNot(child: CompiledCondition): CompiledCondition {
-  return (state) => {
-    const outcome = child(state);
-    return { ok: !outcome.ok, evidence: outcome.evidence };
+  return {
+    holds: (state) => !child.holds(state),
+    explain(state) {
+      const outcome = child.explain(state);
+      return { ok: !outcome.ok, evidence: outcome.evidence };
+    },
   };
 }
 
@@ -192,31 +206,53 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
       ? undefined
       : compileNode(spec.where, { ...context, bindings, pointer: [...context.pointer, "where"] });
 
-  return (state) => {
-    const selection = source.evaluate(state.current, state.scope);
-    const elements =
-      selection.elements ??
-      (Array.isArray(selection.value)
-        ? selection.value.map((value, index) => ({ value, path: `${selection.path}[${index}]` }))
-        : []);
-    const matched: Evidence[] = [];
-    const unmatched: Evidence[] = [];
-    for (const element of elements) {
-      const scope = name
-        ? { ...state.scope, bindings: { ...state.scope.bindings, [name]: element } }
-        : state.scope;
-      const outcome = where ? where({ current: element, scope }) : { ok: true, evidence: [] };
-      (outcome.ok ? matched : unmatched).push(elementEvidence(element, name, outcome.evidence));
-    }
-    const whole: Evidence[] = [{ path: selection.path, value: selection.value }];
-    switch (kind) {
-      case "some":
-        return matched.length ? { ok: true, evidence: matched } : { ok: false, evidence: whole };
-      case "every":
-        return unmatched.length ? { ok: false, evidence: unmatched } : { ok: true, evidence: whole };
-      case "none":
-        return matched.length ? { ok: false, evidence: matched } : { ok: true, evidence: whole };
-    }
+  const stateFor = (state: EvaluationState, element: Located): EvaluationState =>
+    name
+      ? {
+          current: element,
+          scope: { ...state.scope, bindings: { ...state.scope.bindings, [name]: element } },
+        }
+      : { current: element, scope: state.scope };
+
+  const matches = (state: EvaluationState, value: JsonValue): boolean =>
+    where ? where.holds(stateFor(state, { value, path: "" })) : true;
+
+  return {
+    holds(state) {
+      const selected = source.valueOf(state.current, state.scope);
+      const elements = Array.isArray(selected) ? selected : [];
+      switch (kind) {
+        case "some":
+          return elements.some((value) => matches(state, value));
+        case "every":
+          return elements.every((value) => matches(state, value));
+        case "none":
+          return !elements.some((value) => matches(state, value));
+      }
+    },
+    explain(state) {
+      const selection = source.evaluate(state.current, state.scope);
+      const elements =
+        selection.elements ??
+        (Array.isArray(selection.value)
+          ? selection.value.map((value, index) => ({ value, path: `${selection.path}[${index}]` }))
+          : []);
+      const matched: Evidence[] = [];
+      const unmatched: Evidence[] = [];
+      for (const element of elements) {
+        const outcome = where ? where.explain(stateFor(state, element)) : { ok: true, evidence: [] };
+        (outcome.ok ? matched : unmatched).push(elementEvidence(element, name, outcome.evidence));
+      }
+      const whole: Evidence[] = [{ path: selection.path, value: selection.value }];
+      switch (kind) {
+        case "some":
+          return matched.length ? { ok: true, evidence: matched } : { ok: false, evidence: whole };
+        case "every":
+          return unmatched.length ? { ok: false, evidence: unmatched } : { ok: true, evidence: whole };
+        case "none":
+          return matched.length ? { ok: false, evidence: matched } : { ok: true, evidence: whole };
+      }
+    },
   };
 }
 
@@ -230,8 +266,9 @@ function elementEvidence(element: Located, name: string | undefined, inner: Evid
   for (const item of inner) {
     Object.assign(bindings, item.bindings);
     const deepest = item.focus ?? item.path;
-    if (deepest.startsWith(element.path) && deepest.length > (focus?.length ?? element.path.length))
+    if (deepest.startsWith(element.path) && deepest.length > (focus?.length ?? element.path.length)) {
       focus = deepest;
+    }
   }
   if (name) bindings[name] = element.value;
   return {
@@ -260,9 +297,15 @@ function compileTest(
     }
     throw error;
   }
-  return (state) => {
-    const selected = path ? path.evaluate(state.current, state.scope) : state.current;
-    const ok = test(selected.value, state.current, state.scope);
-    return { ok, evidence: [{ path: selected.path, value: selected.value }] };
+  return {
+    holds(state) {
+      const value = path ? path.valueOf(state.current, state.scope) : state.current.value;
+      return test(value, state.current, state.scope);
+    },
+    explain(state) {
+      const selected = path ? path.evaluate(state.current, state.scope) : state.current;
+      const ok = test(selected.value, state.current, state.scope);
+      return { ok, evidence: [{ path: selected.path, value: selected.value }] };
+    },
   };
 }

@@ -31,10 +31,13 @@ function describe(value: JsonValue): string {
   return value === null ? "missing" : JSON.stringify(value);
 }
 
-/** Numbers may come as strings (`idleSessionTimeout: "20"`); anything else cannot be compared. */
+/**
+ * Numbers may come as decimal strings (`idleSessionTimeout: "20"`); anything else — including
+ * what JavaScript would read as a number, such as "0x14", "1e1" or "Infinity" — cannot be compared.
+ */
 function toNumber(value: JsonValue, what: string): number {
-  const number = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
-  if (typeof number !== "number" || Number.isNaN(number)) {
+  const number = typeof value === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
+  if (typeof number !== "number" || !Number.isFinite(number)) {
     throw new Error(`cannot compare ${what}: the value is ${describe(value)}, not a number`);
   }
   return number;

@@ -36,7 +36,10 @@ export interface CompiledPath {
   readonly text: string;
   /** The reference the path starts from: `@` (the current element), `$root`, `$params` or a binding. */
   readonly base: string;
+  /** The selected value with the path of every element: for evidence. */
   evaluate(current: Located, scope: PathScope): Selection;
+  /** The selected value only: the fast path, when no evidence is needed. */
+  valueOf(current: Located, scope: PathScope): JsonValue;
 }
 
 export class PathSyntaxError extends Error {}
@@ -74,6 +77,10 @@ export function compilePath(text: string): CompiledPath {
             elements: value.map((element, index) => ({ value: element, path: `${path}[${index}]` })),
           }
         : { value, path };
+    },
+    valueOf(current, scope) {
+      const start = resolveBase(base, current, scope);
+      return expression === "@" ? start.value : (TreeInterpreter.search(ast, start.value) ?? null);
     },
   };
 }

@@ -1,0 +1,146 @@
+import { describe, expect, it } from "vitest";
+import { Inventory } from "../../src/model/inventory.js";
+import type { JsonObject, Resource, ResourceType } from "../../src/model/resource.js";
+
+const ACCOUNT = "111122223333";
+
+function resource(type: ResourceType, id: string, region: string, properties: JsonObject): Resource {
+  return { type, id, account: ACCOUNT, region, source: { kind: "aws-live" }, properties };
+}
+
+const document = (action: string) => ({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Action: action, Resource: "*" }],
+});
+
+const role = resource("AWS::IAM::Role", "app-role", "global", {
+  RoleName: "app-role",
+  Arn: `arn:aws:iam::${ACCOUNT}:role/app-role`,
+  AssumeRolePolicyDocument: { Statement: [] },
+  RolePolicyList: [{ PolicyName: "inline", PolicyDocument: document("s3:GetObject") }],
+  AttachedManagedPolicies: [
+    { PolicyName: "Core", PolicyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" },
+    { PolicyName: "Unknown", PolicyArn: "arn:aws:iam::aws:policy/NotCollected" },
+  ],
+  InstanceProfileList: [
+    {
+      InstanceProfileName: "app-profile",
+      Arn: `arn:aws:iam::${ACCOUNT}:instance-profile/app-profile`,
+      Roles: [{ RoleName: "app-role" }],
+    },
+  ],
+});
+const core = resource("AWS::IAM::Policy", "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore", "global", {
+  Arn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+  DefaultVersionId: "v2",
+  PolicyVersionList: [
+    { VersionId: "v1", IsDefaultVersion: false, Document: document("ssm:Old") },
+    { VersionId: "v2", IsDefaultVersion: true, Document: document("ssm:UpdateInstanceInformation") },
+  ],
+});
+const group = resource("AWS::EC2::SecurityGroup", "sg-1", "us-east-1", {
+  GroupId: "sg-1",
+  IpPermissions: [],
+});
+const instance = resource("AWS::EC2::Instance", "i-1", "us-east-1", {
+  InstanceId: "i-1",
+  State: { Name: "running" },
+  IamInstanceProfile: { Arn: `arn:aws:iam::${ACCOUNT}:instance-profile/app-profile` },
+  SecurityGroups: [{ GroupId: "sg-1" }, { GroupId: "sg-gone" }],
+});
+const managed = resource("AWS::SSM::ManagedInstanceInventory", "i-1", "us-east-1", {
+  InstanceId: "i-1",
+  PingStatus: "Online",
+});
+const otherRegion = resource("AWS::SSM::ManagedInstanceInventory", "i-2", "eu-west-1", { InstanceId: "i-2" });
+const operators = resource("AWS::IAM::Group", "operators", "global", {
+  GroupName: "operators",
+  GroupPolicyList: [{ PolicyName: "sessions", PolicyDocument: document("ssm:StartSession") }],
+  AttachedManagedPolicies: [],
+});
+const alice = resource("AWS::IAM::User", "alice", "global", {
+  UserName: "alice",
+  GroupList: ["operators", "missing-group"],
+  UserPolicyList: [],
+  AttachedManagedPolicies: [],
+});
+const preferences = resource("AWS::SSM::Document", "SSM-SessionManagerRunShell", "us-east-1", {
+  Name: "SSM-SessionManagerRunShell",
+  Content: { inputs: { kmsKeyId: "alias/sessions" } },
+});
+
+const inventory = new Inventory({
+  resources: [role, core, group, instance, managed, otherRegion, operators, alice, preferences],
+  scopes: [
+    { account: ACCOUNT, region: "us-east-1" },
+    { account: ACCOUNT, region: "eu-west-1" },
+  ],
+});
+
+describe("relations", () => {
+  it("links an instance to its profile, roles with their policies, SSM record and security groups", () => {
+    const related = inventory.documentOf(instance).related as JsonObject;
+    expect((related.InstanceProfile as JsonObject).InstanceProfileName).toBe("app-profile");
+    const [roleDocument] = related.Roles as JsonObject[];
+    const policies = (roleDocument!.related as JsonObject).Policies as JsonObject[];
+    expect(policies.map((p) => [p.PolicyName, p.Kind])).toEqual([
+      ["inline", "inline"],
+      ["Core", "managed"],
+      ["Unknown", "managed"],
+    ]);
+    // The default version's document; a policy whose document was not collected stays null.
+    expect(policies[1]!.Document).toEqual(document("ssm:UpdateInstanceInformation"));
+    expect(policies[2]!.Document).toBeNull();
+    expect(related.ManagedInstance).toEqual(managed.properties);
+    expect((related.SecurityGroups as JsonObject[]).map((g) => g.GroupId)).toEqual(["sg-1"]);
+  });
+
+  it("links a security group to the instances using it", () => {
+    const related = inventory.documentOf(group).related as JsonObject;
+    expect(related.Instances).toEqual([
+      { InstanceId: "i-1", State: { Name: "running" }, PublicIpAddress: null, KeyName: null },
+    ]);
+  });
+
+  it("gives users their groups' policies, naming the group", () => {
+    const policies = (inventory.documentOf(alice).related as JsonObject).Policies as JsonObject[];
+    expect(policies).toEqual([
+      {
+        PolicyName: "sessions",
+        PolicyArn: null,
+        Kind: "group-inline",
+        Group: "operators",
+        Document: document("ssm:StartSession"),
+      },
+    ]);
+  });
+
+  it("gives principals the session KMS keys of their account, as ARNs", () => {
+    const related = inventory.documentOf(alice).related as JsonObject;
+    expect(related.SessionKmsKeys).toEqual([`arn:aws:kms:us-east-1:${ACCOUNT}:alias/sessions`]);
+  });
+
+  it("links a managed node to its instance only in the same region", () => {
+    expect((inventory.documentOf(managed).related as JsonObject).Instance).toMatchObject({
+      InstanceId: "i-1",
+    });
+    expect((inventory.documentOf(otherRegion).related as JsonObject).Instance).toBeNull();
+  });
+
+  it("stands default preferences in for a region without a preferences document", () => {
+    const documents = inventory.ofType("AWS::SSM::Document");
+    expect(documents.map((d) => [d.region, d.source.defaulted ?? false])).toEqual([
+      ["us-east-1", false],
+      ["eu-west-1", true],
+    ]);
+    expect(documents[1]!.properties.Content).toEqual({
+      schemaVersion: "1.0",
+      sessionType: "Standard_Stream",
+      inputs: {},
+    });
+  });
+
+  it("leaves the canonical properties untouched", () => {
+    expect("related" in instance.properties).toBe(false);
+  });
+});
