@@ -1,5 +1,6 @@
 import { INFORMATION_URI, PACKAGE } from "../assets.js";
 import type { CollectionError } from "../model/collection-error.js";
+import type { InputProblem } from "../sources/source.js";
 import type { Report, RuleResult } from "./result.js";
 import type { Rule } from "./rule.js";
 import { summarize } from "./summary.js";
@@ -8,6 +9,7 @@ export function buildReport(input: {
   rules: readonly Rule[];
   results: RuleResult[];
   collectionErrors: readonly CollectionError[];
+  inputProblems?: readonly InputProblem[];
   resourceCount: number;
   inputs: string[];
   severityOverrides?: ReadonlyMap<string, Report["rules"][number]["severity"]>;
@@ -20,6 +22,7 @@ export function buildReport(input: {
     })),
     results: input.results,
     collectionErrors: [...input.collectionErrors],
+    inputProblems: [...(input.inputProblems ?? [])],
     summary: summarize(input.results, input.rules.length, input.resourceCount),
     inputs: input.inputs,
   };

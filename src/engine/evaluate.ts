@@ -1,5 +1,6 @@
 import type { CollectionError } from "../model/collection-error.js";
 import type { JsonObject, JsonValue, Resource, ResourceType } from "../model/resource.js";
+import { UnknownValueError } from "../model/unknown.js";
 import type { Outcome } from "./condition/compile.js";
 import type { Rule } from "./rule.js";
 import type { Evidence, ResourceRef, RuleResult, Severity } from "./result.js";
@@ -14,6 +15,8 @@ import type { Evidence, ResourceRef, RuleResult, Severity } from "./result.js";
 /** What the engine needs from an inventory (the rule tester supplies its own). */
 export interface EvaluationData {
   readonly collectionErrors: readonly CollectionError[];
+  /** Whether the source may have left unknown values (templates, plans): paths then check for them. */
+  readonly mayHoldUnknowns: boolean;
   ofType(type: ResourceType): readonly Resource[];
   documentOf(resource: Resource): JsonObject;
   errorsAffecting(types: readonly ResourceType[], account: string, region: string): CollectionError[];
@@ -74,7 +77,10 @@ export function evaluateRule(
   }
   const document = inventory.documentOf(resource);
   const root = { value: document, path: "" };
-  const state = { current: root, scope: { root, params, bindings: {} } };
+  const state = {
+    current: root,
+    scope: { root, params, bindings: {}, mayHoldUnknowns: inventory.mayHoldUnknowns },
+  };
   try {
     if (rule.appliesWhen && !rule.appliesWhen.holds(state)) {
       return { ...base, status: "not_applicable", message: "not applicable", evidence: [] };
@@ -93,12 +99,9 @@ export function evaluateRule(
       evidence: outcome.evidence,
     };
   } catch (error) {
-    return {
-      ...base,
-      status: "error",
-      message: `could not evaluate: ${(error as Error).message}`,
-      evidence: [],
-    };
+    const message =
+      error instanceof UnknownValueError ? error.message : `could not evaluate: ${(error as Error).message}`;
+    return { ...base, status: "error", message, evidence: [] };
   }
 }
 

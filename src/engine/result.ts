@@ -1,5 +1,6 @@
 import type { JsonValue, ResourceSource, ResourceType } from "../model/resource.js";
 import type { CollectionError } from "../model/collection-error.js";
+import type { InputProblem } from "../sources/source.js";
 
 export type ResultStatus = "pass" | "fail" | "not_applicable" | "error";
 
@@ -75,6 +76,8 @@ export interface Report {
   rules: RuleMetadata[];
   results: RuleResult[];
   collectionErrors: CollectionError[];
+  /** Input files that could not be used; like collection errors, they make the run incomplete. */
+  inputProblems: InputProblem[];
   summary: Summary;
   /** The inputs that were checked (snapshot files, templates), for the report header. */
   inputs: string[];

@@ -3,6 +3,7 @@ import { relative } from "node:path";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import { loadSchema } from "../assets.js";
 import type { JsonObject, Resource, ResourceType } from "../model/resource.js";
+import { UNKNOWN_KEY } from "../model/unknown.js";
 import { explainSchemaErrors } from "../util/schema-errors.js";
 import { parseYaml, positionAt, positionOf, toJs } from "../util/yaml-position.js";
 import { evaluateRule, type EvaluationData } from "./evaluate.js";
@@ -129,6 +130,7 @@ export function runCase(rule: Rule, expected: ResultStatus, testCase: TestCase):
   };
   const data: EvaluationData = {
     collectionErrors: [],
+    mayHoldUnknowns: JSON.stringify(testCase.resource).includes(`"${UNKNOWN_KEY}"`),
     ofType: () => [resource],
     documentOf: (r) => r.properties,
     errorsAffecting: () => [],

@@ -22,16 +22,21 @@ export const EXIT_FINDINGS = 1;
 export const EXIT_INCOMPLETE = 2;
 
 /**
- * 2 when the run could not judge everything (an `error` result or a collection error), else 1
+ * 2 when the run could not judge everything (an `error` result, a collection error or an input
+ * file that could not be used), else 1
  * when a failure is at or above the threshold, else 0. The same for every command.
  */
 export function exitCodeFor(
   results: readonly RuleResult[],
   collectionErrors: readonly CollectionError[],
   failOn: FailThreshold,
+  inputProblems: readonly unknown[] = [],
 ): number {
-  if (collectionErrors.length > 0 || results.some((result) => result.status === "error"))
-    return EXIT_INCOMPLETE;
+  const incomplete =
+    collectionErrors.length > 0 ||
+    inputProblems.length > 0 ||
+    results.some((result) => result.status === "error");
+  if (incomplete) return EXIT_INCOMPLETE;
   if (failOn === "never") return EXIT_OK;
   const threshold = SEVERITIES.indexOf(failOn);
   const failing = results.some(

@@ -17,10 +17,18 @@ export class Inventory {
   readonly resources: readonly Resource[];
   readonly scopes: readonly Scope[];
   readonly collectionErrors: readonly CollectionError[];
+  readonly mayHoldUnknowns: boolean;
   private readonly byType = new Map<ResourceType, Resource[]>();
   private readonly documents: Map<Resource, JsonObject>;
 
-  constructor(input: { resources: Resource[]; scopes?: Scope[]; collectionErrors?: CollectionError[] }) {
+  constructor(input: {
+    resources: Resource[];
+    scopes?: Scope[];
+    collectionErrors?: CollectionError[];
+    /** Set by sources that may leave unknown values (templates, plans). */
+    mayHoldUnknowns?: boolean;
+  }) {
+    this.mayHoldUnknowns = input.mayHoldUnknowns ?? false;
     this.scopes = input.scopes ?? [];
     this.collectionErrors = input.collectionErrors ?? [];
     this.resources = [

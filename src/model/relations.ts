@@ -37,9 +37,9 @@ class ScopedIndex<T> {
 
   set(account: string, region: string, id: string, value: T): void {
     let regions = this.accounts.get(account);
-    if (!regions) this.accounts.set(account, (regions = new Map()));
+    if (!regions) this.accounts.set(account, (regions = new Map<string, Map<string, T>>()));
     let ids = regions.get(region);
-    if (!ids) regions.set(region, (ids = new Map()));
+    if (!ids) regions.set(region, (ids = new Map<string, T>()));
     ids.set(id, value);
   }
 

@@ -5,6 +5,7 @@ import { Inventory } from "../../src/model/inventory.js";
 import type { Resource } from "../../src/model/resource.js";
 import type { CollectionError } from "../../src/model/collection-error.js";
 import { ruleFrom } from "../support/rules.js";
+import { unknownValue } from "../../src/model/unknown.js";
 
 const ACCOUNT = "111122223333";
 
@@ -186,5 +187,47 @@ describe("exitCodeFor", () => {
     [[result("pass", "error")], "note", 0],
   ] as const)("%j with --fail-on %s → %d", (results, failOn, code) => {
     expect(exitCodeFor(results, [], failOn)).toBe(code);
+  });
+});
+
+describe("unknown values are never a pass", () => {
+  it("reports cannot decide, naming the reason, wherever a rule reads one", () => {
+    const unknownCidr = group("sg-1", "us-east-1", [
+      {
+        IpProtocol: "tcp",
+        FromPort: 22,
+        ToPort: 22,
+        IpRanges: [{ CidrIp: unknownValue("CidrIp comes from parameter AllowedCidr, which has no default") }],
+      },
+    ]);
+    const unknownPort = group("sg-2", "us-east-1", [
+      { IpProtocol: "tcp", FromPort: unknownValue("FromPort is known after apply"), ToPort: 22 },
+    ]);
+    const unknownList = group("sg-3", "us-east-1", []);
+    unknownList.properties.IpPermissions = unknownValue("ingress is known after apply");
+    const rule = ruleFrom(`
+id: public-ssh
+resource: AWS::EC2::SecurityGroup
+condition:
+  none:
+    in: "IpPermissions[]"
+    where:
+      all:
+        - covers-port: 22
+        - some: { in: "IpRanges[].CidrIp", where: { cidr-is-public: true } }
+message: open
+`);
+    const results = evaluateRules(
+      [rule],
+      new Inventory({ resources: [unknownCidr, unknownPort, unknownList], mayHoldUnknowns: true }),
+      {
+        params: new Map(),
+      },
+    );
+    expect(results.map((r) => [r.status, r.message])).toEqual([
+      ["error", "cannot decide: CidrIp comes from parameter AllowedCidr, which has no default"],
+      ["error", "cannot decide: FromPort is known after apply"],
+      ["error", "cannot decide: ingress is known after apply"],
+    ]);
   });
 });

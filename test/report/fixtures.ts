@@ -160,10 +160,11 @@ export function buildReport(overrides: Partial<Report> = {}): Report {
     rules,
     results,
     collectionErrors: [],
+    inputProblems: [],
     summary: summarize(results, rules.length),
     inputs: [],
     ...overrides,
-  };
+  } as Report;
 }
 
 /** The live scan of two accounts: a failure, an unevaluated rule, a pass and a collection error. */

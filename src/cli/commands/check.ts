@@ -1,18 +1,15 @@
-import { resolve } from "node:path";
 import { Option, type Command } from "commander";
-import { ConfigError } from "../../errors.js";
 import { buildReport } from "../../engine/build-report.js";
 import { evaluateRules } from "../../engine/evaluate.js";
 import { parseParamOptions, prepareRuleSet } from "../../engine/rule-set.js";
 import { exitCodeFor, type FailThreshold } from "../../engine/summary.js";
 import { Inventory } from "../../model/inventory.js";
 import { FORMATS, GROUP_BY, renderReport, shouldUseColor, type GroupBy } from "../../report/index.js";
-import { readSnapshot } from "../../sources/snapshot.js";
+import { loadInputs, type InputOptions } from "../inputs/index.js";
 import type { CliIo } from "../io.js";
 import { collect, emit, loadConfigurationFor, loadRulesOrFail, type RuleSourceOptions } from "./shared.js";
 
-interface CheckOptions extends RuleSourceOptions {
-  snapshot?: string;
+interface CheckOptions extends RuleSourceOptions, InputOptions {
   format: string;
   output?: string;
   failOn?: FailThreshold;
@@ -25,6 +22,7 @@ interface CheckOptions extends RuleSourceOptions {
 export function registerCheck(program: Command, io: CliIo, done: (code: number) => void): void {
   program
     .command("check")
+    .argument("[paths...]", "templates and plans to check (coming)")
     .description("Evaluate the baseline rules and report findings.")
     .addOption(new Option("--snapshot <file>", "evaluate a snapshot file written by `collect` (or by hand)"))
     .addOption(new Option("-f, --format <format>", "output format").choices(FORMATS).default("text"))
@@ -52,27 +50,25 @@ Examples:
   access-baseline check --snapshot inventory.json --format sarif --output results.sarif
   access-baseline check --snapshot inventory.json --param ssm-agent-version.minimumVersion=3.0.0.0`,
     )
-    .action(async (options: CheckOptions) => done(await runCheck(options, io)));
+    .action(async (paths: string[], options: CheckOptions) => done(await runCheck(options, paths, io)));
 }
 
-export async function runCheck(options: CheckOptions, io: CliIo): Promise<number> {
-  if (!options.snapshot) {
-    throw new ConfigError("check needs an input: --snapshot FILE (live accounts and templates are coming)");
-  }
+export async function runCheck(options: CheckOptions, paths: readonly string[], io: CliIo): Promise<number> {
   const configuration = await loadConfigurationFor(options.config, io.cwd);
   const paramOptions = parseParamOptions(options.param);
   const rules = await loadRulesOrFail(options, io.cwd);
   const { rules: enabled, settings } = prepareRuleSet(rules, configuration, paramOptions);
 
-  const snapshot = await readSnapshot(resolve(io.cwd, options.snapshot));
-  const inventory = new Inventory(snapshot);
+  const data = await loadInputs(options, paths, io);
+  const inventory = new Inventory(data);
   const results = evaluateRules(enabled, inventory, settings);
   const report = buildReport({
     rules: enabled,
     results,
     collectionErrors: inventory.collectionErrors,
+    inputProblems: data.inputProblems,
     resourceCount: inventory.resources.length,
-    inputs: [options.snapshot],
+    inputs: data.inputs,
     ...(settings.severities ? { severityOverrides: settings.severities } : {}),
   });
 
@@ -84,7 +80,7 @@ export async function runCheck(options: CheckOptions, io: CliIo): Promise<number
   });
   await emit(io, text, options.output);
   const failOn = options.failOn ?? configuration.failOn ?? "error";
-  const code = exitCodeFor(results, inventory.collectionErrors, failOn);
+  const code = exitCodeFor(results, inventory.collectionErrors, failOn, data.inputProblems);
   if (toFile) {
     const { byStatus } = report.summary;
     io.stderr.write(

@@ -1,4 +1,5 @@
 import type { JsonValue } from "../../model/resource.js";
+import { assertKnown } from "../../model/unknown.js";
 import type { Evidence } from "../result.js";
 import { OperandError } from "./operand.js";
 import { TEST_OPERATORS, type Test } from "./operators.js";
@@ -220,6 +221,7 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
   return {
     holds(state) {
       const selected = source.valueOf(state.current, state.scope);
+      assertKnown(selected);
       const elements = Array.isArray(selected) ? selected : [];
       switch (kind) {
         case "some":
@@ -232,6 +234,7 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
     },
     explain(state) {
       const selection = source.evaluate(state.current, state.scope);
+      assertKnown(selection.value);
       const elements =
         selection.elements ??
         (Array.isArray(selection.value)
@@ -300,10 +303,12 @@ function compileTest(
   return {
     holds(state) {
       const value = path ? path.valueOf(state.current, state.scope) : state.current.value;
+      assertKnown(value);
       return test(value, state.current, state.scope);
     },
     explain(state) {
       const selected = path ? path.evaluate(state.current, state.scope) : state.current;
+      assertKnown(selected.value);
       const ok = test(selected.value, state.current, state.scope);
       return { ok, evidence: [{ path: selected.path, value: selected.value }] };
     },

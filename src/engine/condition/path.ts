@@ -1,6 +1,7 @@
 import { compile, TreeInterpreter } from "@jmespath-community/jmespath";
 import type { JsonValue } from "../../model/resource.js";
 import { registerDomainFunctions } from "./functions.js";
+import { isUnknown, UnknownValueError } from "../../model/unknown.js";
 
 /**
  * Paths in rules are JMESPath (what AWS users know from `--query`), compiled once per rule. Paths
@@ -30,6 +31,8 @@ export interface PathScope {
   root: Located;
   params: Record<string, JsonValue>;
   bindings: Record<string, Located>;
+  /** Set when the resources may hold unknown values (see `model/unknown.ts`). */
+  mayHoldUnknowns?: boolean;
 }
 
 export interface CompiledPath {
@@ -80,7 +83,17 @@ export function compilePath(text: string): CompiledPath {
     },
     valueOf(current, scope) {
       const start = resolveBase(base, current, scope);
-      return expression === "@" ? start.value : (TreeInterpreter.search(ast, start.value) ?? null);
+      if (expression === "@") return start.value;
+      const value = TreeInterpreter.search(ast, start.value) ?? null;
+      // A path that ran into an unknown value comes back empty; walk it again to say which.
+      if (
+        scope.mayHoldUnknowns &&
+        traceable &&
+        (value === null || (Array.isArray(value) && value.length === 0))
+      ) {
+        trace(ast as unknown as Node, start);
+      }
+      return value;
     },
   };
 }
@@ -149,6 +162,7 @@ function trace(node: Node, input: Selection): Selection {
       return input;
     case "Field": {
       const name = node.name as string;
+      if (isUnknown(input.value)) throw new UnknownValueError(input.value.$unknown);
       const value = isObject(input.value) ? (input.value[name] ?? null) : null;
       return { value, path: joinField(input.path, name) };
     }
@@ -162,6 +176,7 @@ function trace(node: Node, input: Selection): Selection {
       return trace(node.right as Node, left);
     }
     case "Index": {
+      if (isUnknown(input.value)) throw new UnknownValueError(input.value.$unknown);
       if (!Array.isArray(input.value)) return { value: null, path: input.path };
       let index = node.value as number;
       if (index < 0) index += input.value.length;
@@ -169,6 +184,7 @@ function trace(node: Node, input: Selection): Selection {
     }
     case "Flatten": {
       const child = trace(node.child as Node, input);
+      if (isUnknown(child.value)) throw new UnknownValueError(child.value.$unknown);
       if (!Array.isArray(child.value)) return { value: null, path: child.path };
       const elements: Located[] = [];
       const sources =
@@ -187,6 +203,7 @@ function trace(node: Node, input: Selection): Selection {
     case "Projection":
     case "FilterProjection": {
       const left = trace(node.left as Node, input);
+      if (isUnknown(left.value)) throw new UnknownValueError(left.value.$unknown);
       if (!Array.isArray(left.value)) return { value: null, path: left.path };
       const sources =
         left.elements ?? left.value.map((value, index) => ({ value, path: `${left.path}[${index}]` }));

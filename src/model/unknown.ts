@@ -1,0 +1,47 @@
+import type { JsonValue } from "./resource.js";
+
+/**
+ * A value the source could not know: a template parameter without a default, an intrinsic
+ * function that cannot be resolved, a Terraform value known only after apply. Sources put this
+ * marker where the value would be; any rule that reads it reports `error` ("cannot decide: …")
+ * instead of a verdict, so an unknown value never passes silently.
+ */
+export const UNKNOWN_KEY = "$unknown";
+
+export type UnknownValue = { [UNKNOWN_KEY]: string } & { [key: string]: JsonValue };
+
+export function unknownValue(reason: string): UnknownValue {
+  return { [UNKNOWN_KEY]: reason };
+}
+
+export function isUnknown(value: unknown): value is UnknownValue {
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    !Array.isArray(value) &&
+    typeof (value as Record<string, unknown>)[UNKNOWN_KEY] === "string"
+  );
+}
+
+/** Raised when a rule reads an unknown value; the engine turns it into an `error` result. */
+export class UnknownValueError extends Error {
+  constructor(readonly reason: string) {
+    super(`cannot decide: ${reason}`);
+  }
+}
+
+/**
+ * Throws when `value`, or a value directly inside it (one level of object fields and list items,
+ * which covers a permission's ports or a statement's actions), is unknown.
+ */
+export function assertKnown(value: JsonValue | undefined): void {
+  if (value === null || typeof value !== "object") return;
+  if (isUnknown(value)) throw new UnknownValueError(value[UNKNOWN_KEY]);
+  const children = Array.isArray(value) ? value : Object.values(value);
+  for (const child of children) {
+    if (isUnknown(child)) throw new UnknownValueError(child[UNKNOWN_KEY]);
+    if (Array.isArray(child)) {
+      for (const item of child) if (isUnknown(item)) throw new UnknownValueError(item[UNKNOWN_KEY]);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import type { CollectionError, Scope } from "../model/collection-error.js";
+import type { Resource } from "../model/resource.js";
+
+/**
+ * What every source hands to the rest of the pipeline: canonical resources, the scopes that were
+ * covered, and everything that went wrong on the way. Nothing downstream knows which source it
+ * was, except through each resource's `source`.
+ */
+export interface SourceData {
+  resources: Resource[];
+  /** Account and region pairs that were read (live and snapshot sources). */
+  scopes: Scope[];
+  /** API calls that failed: the rules they affect report `error` there. */
+  collectionErrors: CollectionError[];
+  /** Input files that could not be used (malformed, unsupported); the run exits with 2. */
+  inputProblems: InputProblem[];
+  /** What was read, for report headers (`examples/snapshot.json`, `templates/`). */
+  inputs: string[];
+  /** Whether resources may hold unknown values (`model/unknown.ts`), as templates and plans do. */
+  mayHoldUnknowns: boolean;
+}
+
+/** A file that could not be read or understood, located as precisely as possible. */
+export interface InputProblem {
+  file: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+export function emptySourceData(): SourceData {
+  return {
+    resources: [],
+    scopes: [],
+    collectionErrors: [],
+    inputProblems: [],
+    inputs: [],
+    mayHoldUnknowns: false,
+  };
+}
