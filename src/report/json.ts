@@ -8,6 +8,7 @@ import type {
   Summary,
 } from "../engine/result.js";
 import type { CollectionError } from "../model/collection-error.js";
+import type { InputProblem } from "../sources/source.js";
 import type { SourceKind } from "../model/resource.js";
 import { locateResult, type ResultLocation } from "./location.js";
 
@@ -33,6 +34,7 @@ export interface JsonReport {
   rules: JsonRule[];
   results: JsonResult[];
   collectionErrors: JsonCollectionError[];
+  inputProblems: InputProblem[];
 }
 
 export interface JsonRule {
@@ -96,6 +98,7 @@ export function buildJsonReport(report: Report): JsonReport {
     rules: report.rules.map(jsonRule),
     results: report.results.map(jsonResult),
     collectionErrors: report.collectionErrors.map(jsonCollectionError),
+    inputProblems: report.inputProblems.map((problem) => ({ ...problem })),
   };
 }
 

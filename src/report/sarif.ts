@@ -2,8 +2,9 @@ import { createHash } from "node:crypto";
 import { ConfigError, RuleError } from "../errors.js";
 import type { Evidence, Report, RuleMetadata, RuleResult, Severity } from "../engine/result.js";
 import type { CollectionError } from "../model/collection-error.js";
+import type { InputProblem } from "../sources/source.js";
 import type { SourceKind } from "../model/resource.js";
-import { locateResult } from "./location.js";
+import { fileUri, locateResult } from "./location.js";
 import { resultMessage } from "./message.js";
 
 /**
@@ -70,15 +71,14 @@ export interface SarifInvocation {
 export interface SarifNotification {
   level: "error";
   message: { text: string };
-  properties: {
-    account: string;
-    region: string;
-    service: string;
-    operation: string;
-    code: string;
-    iamAction?: string;
-    resourceTypes: string[];
-  };
+  /** Where the problem is, for input files. */
+  locations?: {
+    physicalLocation: {
+      artifactLocation: { uri: string };
+      region?: { startLine: number; startColumn?: number };
+    };
+  }[];
+  properties: Record<string, unknown>;
 }
 
 export interface SarifResult {
@@ -137,6 +137,7 @@ interface RunGroup {
   /** Every result of this kind, whatever its status: a clean scan still names its accounts. */
   results: RuleResult[];
   collectionErrors: CollectionError[];
+  inputProblems: InputProblem[];
 }
 
 export function renderSarif(report: Report, options: SarifOptions = {}): string {
@@ -172,17 +173,23 @@ function groupRuns(report: Report): RunGroup[] {
     const kind = RUN_KIND_BY_SOURCE[result.resource.source.kind];
     let group = byKind.get(kind);
     if (!group) {
-      group = { kind, results: [], collectionErrors: [] };
+      group = { kind, results: [], collectionErrors: [], inputProblems: [] };
       byKind.set(kind, group);
     }
     group.results.push(result);
   }
   const groups = RUN_KINDS.flatMap((kind) => byKind.get(kind) ?? []);
   // An empty report still makes one run, so that uploading a clean scan closes fixed alerts.
-  if (groups.length === 0) groups.push({ kind: "aws", results: [], collectionErrors: [] });
+  if (groups.length === 0) {
+    const kind = report.inputProblems.length > 0 ? "iac" : "aws";
+    groups.push({ kind, results: [], collectionErrors: [], inputProblems: [] });
+  }
   // Only collectors of live data fail to collect, so their errors belong to the account run.
   const collectionRun = byKind.get("aws") ?? byKind.get("config") ?? groups[0];
   collectionRun?.collectionErrors.push(...report.collectionErrors);
+  // Input files belong to the templates run; without one, to the first run there is.
+  const inputRun = byKind.get("iac") ?? groups[0];
+  inputRun?.inputProblems.push(...report.inputProblems);
   return groups;
 }
 
@@ -284,8 +291,32 @@ function truncate(text: string, limit: number): string {
 function sarifInvocation(group: RunGroup): SarifInvocation {
   const evaluationFailed = group.results.some((result) => result.status === "error");
   return {
-    executionSuccessful: !evaluationFailed && group.collectionErrors.length === 0,
-    toolExecutionNotifications: group.collectionErrors.map(sarifNotification),
+    executionSuccessful:
+      !evaluationFailed && group.collectionErrors.length === 0 && group.inputProblems.length === 0,
+    toolExecutionNotifications: [
+      ...group.inputProblems.map(inputProblemNotification),
+      ...group.collectionErrors.map(sarifNotification),
+    ],
+  };
+}
+
+function inputProblemNotification(problem: InputProblem): SarifNotification {
+  const region =
+    problem.line === undefined
+      ? undefined
+      : { startLine: problem.line, ...(problem.column === undefined ? {} : { startColumn: problem.column }) };
+  return {
+    level: "error",
+    message: { text: `cannot use ${problem.file}: ${problem.message}` },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: fileUri(problem.file) },
+          ...(region ? { region } : {}),
+        },
+      },
+    ],
+    properties: { file: problem.file },
   };
 }
 

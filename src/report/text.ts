@@ -1,6 +1,7 @@
 import picocolors from "picocolors";
 import { SEVERITIES, type Report, type RuleResult, type Severity } from "../engine/result.js";
 import type { CollectionError } from "../model/collection-error.js";
+import type { InputProblem } from "../sources/source.js";
 import { formatLocation } from "../errors.js";
 import { locateResult, type ResultLocation } from "./location.js";
 import { resultMessage } from "./message.js";
@@ -43,6 +44,9 @@ export function renderText(report: Report, options: TextOptions): string {
     lines.push(section.heading, ...section.lines, "");
   }
   lines.push(...summaryLines(report, colors));
+  if (report.inputProblems.length > 0) {
+    lines.push("", ...inputProblemLines(report.inputProblems, colors));
+  }
   if (report.collectionErrors.length > 0) {
     lines.push("", ...collectionErrorLines(report.collectionErrors, colors));
   }
@@ -249,6 +253,15 @@ function collectionErrorLines(errors: readonly CollectionError[], colors: Colors
         `${error.code}: ${error.message}${permission}`
       );
     }),
+  ];
+}
+
+function inputProblemLines(problems: readonly InputProblem[], colors: Colors): string[] {
+  return [
+    colors.bold(colors.magenta(`${plural(problems.length, "input problem")}:`)),
+    ...problems.map(
+      (problem) => `  ${formatLocation(problem.file, problem.line, problem.column)}: ${problem.message}`,
+    ),
   ];
 }
 
