@@ -164,7 +164,7 @@ export function buildReport(overrides: Partial<Report> = {}): Report {
     summary: summarize(results, rules.length),
     inputs: [],
     ...overrides,
-  } as Report;
+  };
 }
 
 /** The live scan of two accounts: a failure, an unevaluated rule, a pass and a collection error. */
