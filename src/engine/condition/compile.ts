@@ -267,7 +267,8 @@ function elementEvidence(element: Located, name: string | undefined, inner: Evid
   const bindings: Record<string, JsonValue> = {};
   let focus: string | undefined;
   for (const item of inner) {
-    Object.assign(bindings, item.bindings);
+    // The first element that matched names the match, as it does for `{match}`.
+    for (const [key, value] of Object.entries(item.bindings ?? {})) if (!(key in bindings)) bindings[key] = value;
     const deepest = item.focus ?? item.path;
     if (deepest.startsWith(element.path) && deepest.length > (focus?.length ?? element.path.length)) {
       focus = deepest;
