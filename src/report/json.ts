@@ -145,6 +145,7 @@ function jsonResult(result: RuleResult): JsonResult {
 function jsonEvidence(evidence: Evidence): Evidence {
   const json: Evidence = { path: evidence.path, value: evidence.value };
   if (evidence.bindings !== undefined) json.bindings = evidence.bindings;
+  if (evidence.focus !== undefined) json.focus = evidence.focus;
   return json;
 }
 
