@@ -35,13 +35,16 @@ export function evaluateRules(
   settings: EvaluationSettings,
 ): RuleResult[] {
   const results: RuleResult[] = [];
+  // Verdicts of element-independent tests, for the resource being judged (see PathScope.memo).
+  const memo = new Map<number, boolean>();
   for (const rule of rules) {
     const severity = settings.severities?.get(rule.metadata.id) ?? rule.metadata.severity;
     const params = settings.params.get(rule.metadata.id) ?? defaults(rule);
     results.push(...scopeErrors(rule, inventory, severity));
     for (const type of rule.metadata.resourceTypes) {
       for (const resource of inventory.ofType(type)) {
-        results.push(evaluateRule(rule, resource, inventory, params, severity));
+        memo.clear();
+        results.push(evaluateRule(rule, resource, inventory, params, severity, memo));
       }
     }
   }
@@ -52,7 +55,16 @@ function defaults(rule: Rule): Record<string, JsonValue> {
   return Object.fromEntries(Object.entries(rule.params).map(([name, spec]) => [name, spec.default]));
 }
 
+const refs = new WeakMap<Resource, ResourceRef>();
+
+/** The identity a result names; one object per resource, shared by all its results. */
 export function refOf(resource: Resource): ResourceRef {
+  let ref = refs.get(resource);
+  if (!ref) refs.set(resource, (ref = makeRef(resource)));
+  return ref;
+}
+
+function makeRef(resource: Resource): ResourceRef {
   return {
     type: resource.type,
     id: resource.id,
@@ -69,6 +81,7 @@ export function evaluateRule(
   inventory: EvaluationData,
   params: Record<string, JsonValue>,
   severity: Severity = rule.metadata.severity,
+  memo = new Map<number, boolean>(),
 ): RuleResult {
   const base = { ruleId: rule.metadata.id, severity, resource: refOf(resource) };
   const missing = missingRelatedData(rule, inventory, resource);
@@ -79,7 +92,13 @@ export function evaluateRule(
   const root = { value: document, path: "" };
   const state = {
     current: root,
-    scope: { root, params, bindings: {}, mayHoldUnknowns: inventory.mayHoldUnknowns },
+    scope: {
+      root,
+      params,
+      bindings: null,
+      mayHoldUnknowns: inventory.mayHoldUnknowns,
+      memo,
+    },
   };
   try {
     if (rule.appliesWhen && !rule.appliesWhen.holds(state)) {

@@ -58,7 +58,7 @@ function compilePlaceholder(whole: string, name: string, rest: string): (context
     const base = baseValue(name, context);
     if (!path) return display(base);
     const start: Located = { value: base, path: "" };
-    const value = path.evaluate(start, { root: start, params: context.params, bindings: {} }).value;
+    const value = path.evaluate(start, { root: start, params: context.params, bindings: null }).value;
     return display(value);
   };
 }

@@ -25,8 +25,20 @@ export function resourceMatches(pattern: string, arn: string): boolean {
  */
 export function resourcePatternWithin(pattern: string, allowed: string): boolean {
   if (typeof pattern !== "string" || typeof allowed !== "string") return false;
-  return globIncluded(resourceTokens(pattern), resourceTokens(allowed));
+  // Inclusion is a search over both patterns; accounts repeat the same few patterns thousands
+  // of times, so each answer is kept (bounded, so a hostile input cannot grow it without end).
+  const key = `${pattern}\u0000${allowed}`;
+  let within = inclusionCache.get(key);
+  if (within === undefined) {
+    within = globIncluded(resourceTokens(pattern), resourceTokens(allowed));
+    if (inclusionCache.size >= INCLUSION_CACHE_LIMIT) inclusionCache.clear();
+    inclusionCache.set(key, within);
+  }
+  return within;
 }
+
+const INCLUSION_CACHE_LIMIT = 10_000;
+const inclusionCache = new Map<string, boolean>();
 
 /**
  * Whether the statement's `Resource` entries all lie within one of the `allowed` patterns each.

@@ -90,6 +90,22 @@ export function normalizeStatement(value: unknown, index = 0): PolicyStatement |
   if (!isRecord(value)) return undefined;
   if (normalizedStatements.has(value as unknown as PolicyStatement))
     return value as unknown as PolicyStatement;
+  // Every IAM rule reads the same statements of every principal: normalize each one once.
+  const cached = normalizedByRaw.get(value);
+  if (cached !== undefined) {
+    if (cached.index === index) return cached;
+    const moved = { ...cached, index };
+    normalizedStatements.add(moved);
+    return moved;
+  }
+  const statement = normalizeFresh(value, index);
+  normalizedByRaw.set(value, statement);
+  return statement;
+}
+
+const normalizedByRaw = new WeakMap<object, PolicyStatement>();
+
+function normalizeFresh(value: Record<string, unknown>, index: number): PolicyStatement {
   const statement: PolicyStatement = { index };
   if (typeof value["Sid"] === "string") statement.Sid = value["Sid"];
   const effect = normalizeEffect(value["Effect"]);

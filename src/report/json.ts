@@ -10,6 +10,7 @@ import type {
 import type { CollectionError } from "../model/collection-error.js";
 import type { InputProblem } from "../sources/source.js";
 import type { SourceKind } from "../model/resource.js";
+import { reportedEvidence } from "./evidence.js";
 import { locateResult, type ResultLocation } from "./location.js";
 
 /**
@@ -75,8 +76,19 @@ export interface JsonResource {
 
 export type JsonCollectionError = CollectionError;
 
+/**
+ * The report as JSON: the envelope indented for reading, each result on one line of its own. A
+ * large account has hundreds of thousands of results; one line each keeps the file a fraction of
+ * its indented size and still lets `grep` and a diff show whole results.
+ */
 export function renderJson(report: Report): string {
-  return `${JSON.stringify(buildJsonReport(report), null, 2)}\n`;
+  const { results, ...envelope } = buildJsonReport(report);
+  const head = JSON.stringify({ ...envelope, results: [] }, null, 2);
+  if (results.length === 0) return `${head}\n`;
+  const marker = '"results": []';
+  const at = head.indexOf(marker);
+  const lines = results.map((result) => `    ${JSON.stringify(result)}`).join(",\n");
+  return `${head.slice(0, at)}"results": [\n${lines}\n  ]${head.slice(at + marker.length)}\n`;
 }
 
 export function buildJsonReport(report: Report): JsonReport {
@@ -138,15 +150,8 @@ function jsonResult(result: RuleResult): JsonResult {
     message: result.message,
     resource: jsonResource,
     location: locateResult(resource, result.evidence),
-    evidence: result.evidence.map(jsonEvidence),
+    evidence: reportedEvidence(result.evidence),
   };
-}
-
-function jsonEvidence(evidence: Evidence): Evidence {
-  const json: Evidence = { path: evidence.path, value: evidence.value };
-  if (evidence.bindings !== undefined) json.bindings = evidence.bindings;
-  if (evidence.focus !== undefined) json.focus = evidence.focus;
-  return json;
 }
 
 function jsonCollectionError(error: CollectionError): JsonCollectionError {

@@ -4,6 +4,7 @@ import type { Evidence, Report, RuleMetadata, RuleResult, Severity } from "../en
 import type { CollectionError } from "../model/collection-error.js";
 import type { InputProblem } from "../sources/source.js";
 import type { SourceKind } from "../model/resource.js";
+import { reportedEvidence } from "./evidence.js";
 import { fileUri, locateResult } from "./location.js";
 import { resultMessage } from "./message.js";
 
@@ -390,7 +391,7 @@ function sarifResult(result: RuleResult, ruleIndex: number, fingerprint: string)
       resourceId: resource.id,
       account: resource.account,
       region: resource.region,
-      evidence: result.evidence,
+      evidence: reportedEvidence(result.evidence),
     },
   };
   if (resource.arn !== undefined) sarif.properties.arn = resource.arn;

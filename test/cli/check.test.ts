@@ -293,6 +293,23 @@ describe("the built binary", () => {
     expect(run.stdout).toContain("ssh-from-internet");
   });
 
+  it("stops quietly when the reader closes the pipe early", async () => {
+    const { spawn } = await import("node:child_process");
+    const child = spawn(
+      process.execPath,
+      [`${REPO}dist/cli/bin.js`, "check", "--snapshot", EXAMPLE_SNAPSHOT, "--format", "json"],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.once("data", () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(stderr).not.toMatch(/EPIPE|\n\s+at /);
+    expect(code).not.toBe(null);
+  });
+
   it("shows the stack trace only with --debug", () => {
     const plain = runBinary(["check", "--snapshot", "missing.json"]);
     expect(plain.stderr).not.toMatch(/\n\s+at /);

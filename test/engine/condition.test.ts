@@ -5,7 +5,7 @@ import type { JsonObject, JsonValue } from "../../src/model/resource.js";
 function evaluate(condition: unknown, document: JsonObject, params: Record<string, JsonValue> = {}) {
   const compiled = compileCondition(condition, new Set(Object.keys(params)));
   const root = { value: document, path: "" };
-  const state = { current: root, scope: { root, params, bindings: {} } };
+  const state = { current: root, scope: { root, params, bindings: null } };
   const outcome = compiled.explain(state);
   // The fast decision and the explained one must always agree.
   expect(compiled.holds(state)).toBe(outcome.ok);

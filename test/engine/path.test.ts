@@ -17,7 +17,11 @@ const group = {
 const scope: PathScope = {
   root: { value: group, path: "" },
   params: { port: 22 },
-  bindings: { permission: { value: group.IpPermissions[0], path: "IpPermissions[0]" } },
+  bindings: {
+    name: "permission",
+    element: { value: group.IpPermissions[0], path: "IpPermissions[0]" },
+    outer: null,
+  },
 };
 
 function select(text: string) {

@@ -3,7 +3,14 @@ import { assertKnown } from "../../model/unknown.js";
 import type { Evidence } from "../result.js";
 import { OperandError } from "./operand.js";
 import { TEST_OPERATORS, type Test } from "./operators.js";
-import { compilePath, PathSyntaxError, type CompiledPath, type Located, type PathScope } from "./path.js";
+import {
+  bind,
+  compilePath,
+  PathSyntaxError,
+  type CompiledPath,
+  type Located,
+  type PathScope,
+} from "./path.js";
 
 /**
  * Compiles a rule's declarative condition once per rule into two functions:
@@ -207,13 +214,10 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
       ? undefined
       : compileNode(spec.where, { ...context, bindings, pointer: [...context.pointer, "where"] });
 
-  const stateFor = (state: EvaluationState, element: Located): EvaluationState =>
-    name
-      ? {
-          current: element,
-          scope: { ...state.scope, bindings: { ...state.scope.bindings, [name]: element } },
-        }
-      : { current: element, scope: state.scope };
+  const stateFor = (state: EvaluationState, element: Located): EvaluationState => ({
+    current: element,
+    scope: name ? bind(state.scope, name, element) : state.scope,
+  });
 
   const matches = (state: EvaluationState, value: JsonValue): boolean =>
     where ? where.holds(stateFor(state, { value, path: "" })) : true;
@@ -268,7 +272,8 @@ function elementEvidence(element: Located, name: string | undefined, inner: Evid
   let focus: string | undefined;
   for (const item of inner) {
     // The first element that matched names the match, as it does for `{match}`.
-    for (const [key, value] of Object.entries(item.bindings ?? {})) if (!(key in bindings)) bindings[key] = value;
+    for (const [key, value] of Object.entries(item.bindings ?? {}))
+      if (!(key in bindings)) bindings[key] = value;
     const deepest = item.focus ?? item.path;
     if (deepest.startsWith(element.path) && deepest.length > (focus?.length ?? element.path.length)) {
       focus = deepest;
@@ -281,6 +286,21 @@ function elementEvidence(element: Located, name: string | undefined, inner: Evid
     ...(Object.keys(bindings).length ? { bindings } : {}),
     ...(focus ? { focus } : {}),
   };
+}
+
+let nextTestId = 0;
+
+/** Whether an operator's argument names an element bound by an enclosing quantifier. */
+function refersToBindings(argument: unknown, bindings: ReadonlySet<string>): boolean {
+  if (typeof argument === "string") {
+    const name = /^\$([A-Za-z][A-Za-z0-9]*)/.exec(argument)?.[1];
+    return name !== undefined && bindings.has(name);
+  }
+  if (Array.isArray(argument)) return argument.some((item) => refersToBindings(item, bindings));
+  if (argument !== null && typeof argument === "object") {
+    return Object.values(argument).some((item) => refersToBindings(item, bindings));
+  }
+  return false;
 }
 
 function compileTest(
@@ -301,11 +321,23 @@ function compileTest(
     }
     throw error;
   }
+  const decide = (state: EvaluationState): boolean => {
+    const value = path ? path.valueOf(state.current, state.scope) : state.current.value;
+    assertKnown(value);
+    return test(value, state.current, state.scope);
+  };
+  const invariant =
+    path !== undefined &&
+    (path.base === "root" || path.base === "params") &&
+    !refersToBindings(node[operator], context.bindings);
+  const id = nextTestId++;
   return {
     holds(state) {
-      const value = path ? path.valueOf(state.current, state.scope) : state.current.value;
-      assertKnown(value);
-      return test(value, state.current, state.scope);
+      const memo = invariant ? state.scope.memo : undefined;
+      if (!memo) return decide(state);
+      let verdict = memo.get(id);
+      if (verdict === undefined) memo.set(id, (verdict = decide(state)));
+      return verdict;
     },
     explain(state) {
       const selected = path ? path.evaluate(state.current, state.scope) : state.current;

@@ -27,12 +27,25 @@ export interface Selection extends Located {
   elements?: Located[];
 }
 
+/** Elements bound by `as`, innermost first: a short chain, cheap to extend for every element. */
+export interface Binding {
+  name: string;
+  element: Located;
+  outer: Binding | null;
+}
+
 export interface PathScope {
   root: Located;
   params: Record<string, JsonValue>;
-  bindings: Record<string, Located>;
+  bindings: Binding | null;
   /** Set when the resources may hold unknown values (see `model/unknown.ts`). */
   mayHoldUnknowns?: boolean;
+  /**
+   * Verdicts of tests that do not depend on the current element (their path starts at `$root`
+   * and their argument names no bound element), kept for the resource being judged: a test
+   * inside a quantifier would otherwise be repeated for every element.
+   */
+  memo?: Map<number, boolean>;
 }
 
 export interface CompiledPath {
@@ -107,11 +120,29 @@ function resolveBase(base: string, current: Located, scope: PathScope): Located 
     case "params":
       return { value: scope.params, path: "$params" };
     default: {
-      const bound = scope.bindings[base];
+      const bound = lookup(scope.bindings, base);
       if (!bound) throw new Error(`"$${base}" is not bound here`);
       return bound;
     }
   }
+}
+
+export function lookup(bindings: Binding | null, name: string): Located | undefined {
+  for (let binding = bindings; binding !== null; binding = binding.outer) {
+    if (binding.name === name) return binding.element;
+  }
+  return undefined;
+}
+
+/** The scope inside a quantifier's element: the same resource, one more bound name. */
+export function bind(scope: PathScope, name: string, element: Located): PathScope {
+  return {
+    root: scope.root,
+    params: scope.params,
+    bindings: { name, element, outer: scope.bindings },
+    mayHoldUnknowns: scope.mayHoldUnknowns,
+    memo: scope.memo,
+  };
 }
 
 function joinField(path: string, name: string): string {

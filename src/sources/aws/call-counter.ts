@@ -1,0 +1,34 @@
+/** API calls per service and operation (`{ ec2: { DescribeInstances: 4 } }`), keys sorted. */
+export type ApiCallCounts = Record<string, Record<string, number>>;
+
+/**
+ * Counts the HTTP requests the collector sends, retries included, since each one is a call that
+ * AWS logs and throttles. Filled by a middleware every client carries (`clients.ts`).
+ */
+export class ApiCallCounter {
+  private readonly counts = new Map<string, Map<string, number>>();
+  private sent = 0;
+
+  record(service: string, operation: string): void {
+    let operations = this.counts.get(service);
+    if (!operations) this.counts.set(service, (operations = new Map()));
+    operations.set(operation, (operations.get(operation) ?? 0) + 1);
+    this.sent += 1;
+  }
+
+  get total(): number {
+    return this.sent;
+  }
+
+  /** A plain, sorted copy, so that equal runs give byte-identical reports. */
+  snapshot(): ApiCallCounts {
+    const result: ApiCallCounts = {};
+    for (const service of [...this.counts.keys()].sort()) {
+      const operations = this.counts.get(service)!;
+      result[service] = Object.fromEntries(
+        [...operations.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      );
+    }
+    return result;
+  }
+}

@@ -1,0 +1,187 @@
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { IAMClient } from "@aws-sdk/client-iam";
+import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { SSMClient } from "@aws-sdk/client-ssm";
+import { STSClient } from "@aws-sdk/client-sts";
+import type { ApiCallCounter } from "./call-counter.js";
+import { findOperation, type AwsService } from "./operations.js";
+
+/**
+ * One place that makes SDK clients, so that every call the collector sends carries the same
+ * settings: the account's credentials, the SDK's adaptive retry mode (client-side rate limiting
+ * on top of exponential backoff, which is what keeps a large scan polite when AWS throttles),
+ * request timeouts, an optional endpoint, and the middleware that counts calls and refuses any
+ * operation the scanner policy does not cover.
+ */
+
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+
+/** What SDK clients accept as `credentials`: called whenever they need (fresh) credentials. */
+export type CredentialProvider = () => Promise<AwsCredentials>;
+
+export interface ClientSettings {
+  counter: ApiCallCounter;
+  /** An AWS-compatible endpoint for every service (`--endpoint-url`). */
+  endpoint?: string;
+  /** The profile whose settings (`max_attempts`, …) apply, when `--profile` was given. */
+  profile?: string;
+  /** Attempts per call, retries included; the SDK's own setting (`AWS_MAX_ATTEMPTS`) otherwise. */
+  maxAttempts?: number;
+  /** Milliseconds one attempt may take before it fails with a timeout (and is retried). */
+  requestTimeoutMs: number;
+  connectTimeoutMs: number;
+  userAgent?: string;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+
+/** Where calls go when neither the environment nor the profile names a region. */
+export const FALLBACK_REGION = "us-east-1";
+
+type AnyClient = STSClient | OrganizationsClient | IAMClient | EC2Client | SSMClient;
+
+export class AwsClients {
+  private readonly clients = new Map<string, AnyClient>();
+
+  constructor(private readonly settings: ClientSettings) {}
+
+  sts(identity: ClientIdentity, region: string): STSClient {
+    return this.client("sts", identity, region, (config) => new STSClient(config));
+  }
+
+  organizations(identity: ClientIdentity, region: string): OrganizationsClient {
+    return this.client("organizations", identity, region, (config) => new OrganizationsClient(config));
+  }
+
+  iam(identity: ClientIdentity, region: string): IAMClient {
+    return this.client("iam", identity, region, (config) => new IAMClient(config));
+  }
+
+  ec2(identity: ClientIdentity, region: string): EC2Client {
+    return this.client("ec2", identity, region, (config) => new EC2Client(config));
+  }
+
+  ssm(identity: ClientIdentity, region: string): SSMClient {
+    return this.client("ssm", identity, region, (config) => new SSMClient(config));
+  }
+
+  /** Closes every connection, so that the process can end as soon as the work is done. */
+  destroy(): void {
+    for (const client of this.clients.values()) client.destroy();
+    this.clients.clear();
+  }
+
+  private client<T extends AnyClient>(
+    service: AwsService,
+    identity: ClientIdentity,
+    region: string,
+    create: (config: ClientConfig) => T,
+  ): T {
+    const key = `${service}\u0000${identity.key}\u0000${region}`;
+    const existing = this.clients.get(key);
+    if (existing) return existing as T;
+    const { settings } = this;
+    const client = create({
+      region,
+      credentials: identity.credentials,
+      retryMode: "adaptive",
+      ...(settings.maxAttempts !== undefined ? { maxAttempts: settings.maxAttempts } : {}),
+      ...(settings.endpoint !== undefined ? { endpoint: settings.endpoint } : {}),
+      ...(settings.profile !== undefined ? { profile: settings.profile } : {}),
+      ...(settings.userAgent !== undefined ? { customUserAgent: settings.userAgent } : {}),
+      requestHandler: {
+        connectionTimeout: settings.connectTimeoutMs,
+        requestTimeout: settings.requestTimeoutMs,
+        throwOnRequestTimeout: true,
+      },
+    });
+    addCallMiddleware(client, service, settings.counter);
+    this.clients.set(key, client);
+    return client;
+  }
+}
+
+/** Whose credentials a client uses; `key` tells clients of different accounts apart. */
+export interface ClientIdentity {
+  key: string;
+  credentials: CredentialProvider;
+}
+
+interface ClientConfig {
+  region: string;
+  credentials: CredentialProvider;
+  retryMode: string;
+  maxAttempts?: number;
+  endpoint?: string;
+  profile?: string;
+  customUserAgent?: string;
+  requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: boolean };
+}
+
+/** An operation the collector tried to send although the scanner policy does not list it. */
+export class UndeclaredOperationError extends Error {
+  constructor(service: string, operation: string) {
+    super(
+      `${service}:${operation} is not in the collector's operation table (src/sources/aws/operations.ts); ` +
+        `declare it there and allow it in policies/scanner-policy.json`,
+    );
+    this.name = "UndeclaredOperationError";
+  }
+}
+
+/**
+ * The part of the SDK's middleware stack used here. Each client's stack is typed by its own
+ * inputs and outputs; these middlewares look at the command name only, so one shape fits all.
+ */
+interface MiddlewareStack {
+  add(
+    middleware: (
+      next: (args: unknown) => Promise<unknown>,
+      context: { commandName?: string },
+    ) => (args: unknown) => Promise<unknown>,
+    options: { step: "initialize" | "deserialize"; name: string },
+  ): void;
+}
+
+function addCallMiddleware(client: AnyClient, service: AwsService, counter: ApiCallCounter): void {
+  const stack = client.middlewareStack as unknown as MiddlewareStack;
+  // Refused before anything is sent: an undeclared operation is a programming error.
+  stack.add(
+    (next, context) => async (args) => {
+      const operation = context.commandName?.replace(/Command$/, "") ?? "";
+      if (!findOperation(service, operation)) throw new UndeclaredOperationError(service, operation);
+      return next(args);
+    },
+    { step: "initialize", name: "accessBaselineDeclaredOperation" },
+  );
+  // The deserialize step runs inside the retry loop, once for every request actually sent.
+  stack.add(
+    (next, context) => async (args) => {
+      counter.record(service, context.commandName?.replace(/Command$/, "") ?? "unknown");
+      return next(args);
+    },
+    { step: "deserialize", name: "accessBaselineCallCounter" },
+  );
+}
+
+/**
+ * The region for account-wide calls (STS, IAM, Organizations, DescribeRegions): the one the
+ * SDK resolves from `AWS_REGION` or the profile, else us-east-1.
+ */
+export async function resolveHomeRegion(profile: string | undefined): Promise<string> {
+  const probe = new STSClient(profile !== undefined ? { profile } : {});
+  try {
+    const region = await probe.config.region();
+    return region || FALLBACK_REGION;
+  } catch {
+    return FALLBACK_REGION;
+  } finally {
+    probe.destroy();
+  }
+}

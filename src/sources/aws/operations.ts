@@ -1,0 +1,143 @@
+import { ALL_RESOURCE_TYPES, ResourceTypes, type ResourceType } from "../../model/resource.js";
+
+/**
+ * Every AWS API operation the live collector can send, declared once: the IAM action it needs,
+ * what it is used for, and the resource types whose data is missing when it fails. The client
+ * factory refuses any operation that is not listed here, the scanner policy in
+ * `policies/scanner-policy.json` is tested against this table, and `docs/live-scanning.md`
+ * describes the same list, so the code, the policy and the docs cannot drift apart.
+ */
+
+export type AwsService = "sts" | "organizations" | "iam" | "ec2" | "ssm";
+
+export interface OperationSpec {
+  service: AwsService;
+  /** The API operation name, as the SDK's command names it without `Command`. */
+  operation: string;
+  /** The IAM action that allows the call. */
+  iamAction: string;
+  /**
+   * The resource the action is authorized on, with `${Partition}`, `${Region}`, `${Account}` and
+   * `${RoleName}` placeholders; `*` for actions that support no resource-level permissions.
+   */
+  resource: string;
+  /** The data that is missing or incomplete when the call fails. */
+  resourceTypes: readonly ResourceType[];
+  /** Whether the call is made once per region (else once per account or per run). */
+  regional: boolean;
+  /** Why the collector makes the call, for the documentation. */
+  purpose: string;
+}
+
+const IAM_TYPES: readonly ResourceType[] = [
+  ResourceTypes.User,
+  ResourceTypes.Group,
+  ResourceTypes.Role,
+  ResourceTypes.ManagedPolicy,
+  ResourceTypes.InstanceProfile,
+];
+
+/** The types collected per region: what a region that cannot be listed leaves unjudged. */
+export const REGIONAL_TYPES: readonly ResourceType[] = [
+  ResourceTypes.SecurityGroup,
+  ResourceTypes.Instance,
+  ResourceTypes.ManagedInstance,
+  ResourceTypes.SessionPreferences,
+];
+
+export const OPERATIONS = {
+  "sts:GetCallerIdentity": {
+    service: "sts",
+    operation: "GetCallerIdentity",
+    iamAction: "sts:GetCallerIdentity",
+    resource: "*",
+    resourceTypes: ALL_RESOURCE_TYPES,
+    regional: false,
+    purpose: "the account id and partition of the credentials (needs no permission)",
+  },
+  "sts:AssumeRole": {
+    service: "sts",
+    operation: "AssumeRole",
+    iamAction: "sts:AssumeRole",
+    resource: "arn:${Partition}:iam::${Account}:role/${RoleName}",
+    resourceTypes: ALL_RESOURCE_TYPES,
+    regional: false,
+    purpose: "--role-arn, and the --org-role in each account of the organization",
+  },
+  "organizations:ListAccounts": {
+    service: "organizations",
+    operation: "ListAccounts",
+    iamAction: "organizations:ListAccounts",
+    resource: "*",
+    resourceTypes: ALL_RESOURCE_TYPES,
+    regional: false,
+    purpose: "--org: the organization's accounts (only active ones are scanned)",
+  },
+  "ec2:DescribeRegions": {
+    service: "ec2",
+    operation: "DescribeRegions",
+    iamAction: "ec2:DescribeRegions",
+    resource: "*",
+    resourceTypes: REGIONAL_TYPES,
+    regional: false,
+    purpose: "the regions enabled in the account, when --regions is not given",
+  },
+  "iam:GetAccountAuthorizationDetails": {
+    service: "iam",
+    operation: "GetAccountAuthorizationDetails",
+    iamAction: "iam:GetAccountAuthorizationDetails",
+    resource: "*",
+    resourceTypes: IAM_TYPES,
+    regional: false,
+    purpose: "users, groups, roles, instance profiles and managed policies with their documents",
+  },
+  "ec2:DescribeSecurityGroups": {
+    service: "ec2",
+    operation: "DescribeSecurityGroups",
+    iamAction: "ec2:DescribeSecurityGroups",
+    resource: "*",
+    resourceTypes: [ResourceTypes.SecurityGroup],
+    regional: true,
+    purpose: "security groups and their ingress rules",
+  },
+  "ec2:DescribeInstances": {
+    service: "ec2",
+    operation: "DescribeInstances",
+    iamAction: "ec2:DescribeInstances",
+    resource: "*",
+    resourceTypes: [ResourceTypes.Instance],
+    regional: true,
+    purpose: "instances that are not terminated: key pair, public address, profile, groups",
+  },
+  "ssm:DescribeInstanceInformation": {
+    service: "ssm",
+    operation: "DescribeInstanceInformation",
+    iamAction: "ssm:DescribeInstanceInformation",
+    resource: "*",
+    resourceTypes: [ResourceTypes.ManagedInstance],
+    regional: true,
+    purpose: "managed nodes: agent version, ping status, platform",
+  },
+  "ssm:GetDocument": {
+    service: "ssm",
+    operation: "GetDocument",
+    iamAction: "ssm:GetDocument",
+    resource: "arn:${Partition}:ssm:${Region}:${Account}:document/SSM-SessionManagerRunShell",
+    resourceTypes: [ResourceTypes.SessionPreferences],
+    regional: true,
+    purpose: "the region's Session Manager preferences (SSM-SessionManagerRunShell)",
+  },
+} as const satisfies Record<string, OperationSpec>;
+
+export type OperationKey = keyof typeof OPERATIONS;
+
+export const OPERATION_KEYS = Object.keys(OPERATIONS) as OperationKey[];
+
+const BY_SERVICE_AND_NAME = new Map<string, OperationSpec>(
+  Object.values(OPERATIONS).map((spec: OperationSpec) => [`${spec.service}:${spec.operation}`, spec]),
+);
+
+/** The declared operation, or undefined when the collector must not send it. */
+export function findOperation(service: string, operation: string): OperationSpec | undefined {
+  return BY_SERVICE_AND_NAME.get(`${service}:${operation}`);
+}
