@@ -31,4 +31,14 @@ describe("the generated rule reference in docs/rules", () => {
     }
     expect(pages.get("README.md")).toContain(`${rules.length} rules`);
   });
+
+  it("gives every built-in rule's remediation as an AWS CLI command, CloudFormation and Terraform", async () => {
+    const { rules } = await loadRuleDirectories([BUILTIN_RULES_DIR], REPO);
+    for (const rule of rules) {
+      const { remediation, id } = rule.metadata;
+      expect(remediation, `${id}: no AWS CLI command`).toMatch(/```sh\n[^`]*\baws /);
+      expect(remediation, `${id}: no CloudFormation`).toMatch(/CloudFormation/);
+      expect(remediation, `${id}: no Terraform`).toMatch(/Terraform/);
+    }
+  });
 });
