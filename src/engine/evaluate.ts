@@ -175,8 +175,9 @@ function sameList(a: string, b: string): boolean {
  * a resource either came back from the API or it did not).
  */
 function missingRelatedData(rule: Rule, inventory: EvaluationData, resource: Resource): CollectionError[] {
+  if (inventory.collectionErrors.length === 0) return [];
   const related = rule.dependsOn.filter((type) => !rule.metadata.resourceTypes.includes(type));
-  if (related.length === 0 || inventory.collectionErrors.length === 0) return [];
+  if (related.length === 0) return [];
   return inventory.errorsAffecting(related, resource.account, resource.region);
 }
 

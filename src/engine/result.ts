@@ -2,7 +2,11 @@ import type { JsonValue, ResourceSource, ResourceType } from "../model/resource.
 import type { CollectionError } from "../model/collection-error.js";
 import type { InputProblem } from "../sources/source.js";
 
-export type ResultStatus = "pass" | "fail" | "not_applicable" | "error";
+/**
+ * `waived`: the rule failed, but an active waiver accepts the failure until its expiry date; it
+ * never fails the run.
+ */
+export type ResultStatus = "pass" | "fail" | "not_applicable" | "error" | "waived";
 
 export type Severity = "error" | "warning" | "note";
 
@@ -42,6 +46,78 @@ export interface RuleResult {
   resource: ResourceRef;
   /** For `fail`, the elements that made the rule fail; for `error`, empty. */
   evidence: Evidence[];
+  /**
+   * The waiver behind a `waived` result; on a `fail` result, an expired waiver that no longer
+   * accepts it; on an expired-waiver finding, the waiver itself.
+   */
+  waiver?: AppliedWaiver;
+  /**
+   * Only with a baseline (`--baseline`), only on `fail` results: whether the finding's
+   * fingerprint was already failing in the baseline. `unchanged` findings never fail the run.
+   */
+  baselineState?: BaselineState;
+}
+
+export type BaselineState = "new" | "unchanged";
+
+/**
+ * The pseudo rule of expired-waiver findings (`engine/waivers.ts`). The `/` keeps it apart from
+ * every loadable rule id. Here, with the types, because reporters and the baseline need to know it.
+ */
+export const EXPIRED_WAIVER_RULE_ID = "access-baseline/waiver-expired";
+
+/**
+ * A waiver: an accepted failure of one rule (or a glob of rules) on some resources, with a reason,
+ * an owner and a last day. Written in the configuration file (`origin: "configuration"`, with a
+ * resource glob) or in the source next to the resource it waives (`origin: "source"`: CloudFormation
+ * `Metadata`).
+ */
+export interface Waiver {
+  origin: "configuration" | "source";
+  /** A rule id, or a glob of rule ids (`*` any run of characters, `?` one character). */
+  rule: string;
+  /** Configuration waivers: a glob matched against the resource's id, ARN and logical id or address. */
+  resource?: string;
+  reason: string;
+  owner: string;
+  /** The last day the waiver applies, `YYYY-MM-DD` (UTC); it is expired from the next day. */
+  expires: string;
+  /** Where the waiver is written: the configuration file or the resource's source file. */
+  file: string;
+  line?: number;
+  column?: number;
+}
+
+export interface AppliedWaiver extends Waiver {
+  state: "active" | "expired";
+}
+
+/** What became of one waiver in a run. */
+export interface WaiverOutcome {
+  waiver: Waiver;
+  /** Source waivers: the id of the resource the waiver is written on. */
+  resourceId?: string;
+  /**
+   * `active`: it matched failing results and accepted them; `expired`: it matched failing results
+   * but its date has passed; `unmatched`: it matched no failing result (a stale waiver to remove).
+   */
+  state: "active" | "expired" | "unmatched";
+  /** Failing (or unevaluated) results the waiver matched. */
+  matched: number;
+  /** Days from today to the expiry date: 0 on its last day, negative once expired. */
+  daysLeft: number;
+}
+
+/** How the run compares with a baseline (`--baseline`). */
+export interface BaselineComparison {
+  /** The baseline file, as given on the command line. */
+  file: string;
+  /** Failing results whose fingerprint was not failing in the baseline. */
+  new: number;
+  /** Failing results whose fingerprint was already failing in the baseline. */
+  unchanged: number;
+  /** Fingerprints failing in the baseline that no longer fail (fixed, waived or gone). */
+  absent: number;
 }
 
 /** What reporters need to know about a rule, from its YAML file. */
@@ -81,4 +157,13 @@ export interface Report {
   summary: Summary;
   /** The inputs that were checked (snapshot files, templates), for the report header. */
   inputs: string[];
+  /** Every waiver of the run (configuration and sources) and what became of it. */
+  waivers?: WaiverOutcome[];
+  /** Only with `--baseline`: how the failing results compare with it. */
+  baseline?: BaselineComparison;
+  /** Live collection only: the API calls it made, retries included. */
+  apiCalls?: ApiCallCounts;
 }
+
+/** API calls per service and operation: `{ ec2: { DescribeInstances: 4 } }`. */
+export type ApiCallCounts = Record<string, Record<string, number>>;

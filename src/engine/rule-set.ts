@@ -5,11 +5,12 @@ import type { EvaluationSettings } from "./evaluate.js";
 import { ParamError, resolveParams } from "./params.js";
 import type { Severity } from "./result.js";
 import type { Rule } from "./rule.js";
+import { checkWaiverRules } from "./waivers.js";
 
 /**
  * Applies the user's settings to the loaded rules: rules switched off, severity overrides, and
- * parameters (rule default < configuration file < `--param`). A setting for a rule that does not
- * exist is an error, so that a typo never leaves a rule silently at its default.
+ * parameters (rule default < configuration file < `--param`). A setting (or a waiver) for a rule
+ * that does not exist is an error, so that a typo never leaves a rule silently at its default.
  */
 export interface PreparedRuleSet {
   rules: Rule[];
@@ -45,6 +46,7 @@ export function prepareRuleSet(
       );
     }
   }
+  checkWaiverRules(configuration.waivers, [...byId.keys()], configuration.locate);
   for (const id of paramOptions.keys()) {
     if (!byId.has(id)) throw new ConfigError(`--param: unknown rule "${id}"${suggest(id, byId)}`);
   }

@@ -3,14 +3,27 @@
  * is `ssm:StartSession`) and may use `*` and `?`.
  */
 
-import { globMatches, tokenizeGlob } from "./glob.js";
+import { globMatches, tokenizeGlob, type GlobToken } from "./glob.js";
 import { normalizeStatement } from "./statements.js";
 
 /** Whether the action pattern written in a policy matches the concrete action name. */
 export function actionMatches(pattern: string, action: string): boolean {
   if (typeof pattern !== "string" || typeof action !== "string") return false;
-  return globMatches(tokenizeGlob(pattern.toLowerCase(), { escapes: false }), action.toLowerCase());
+  // Most patterns are plain action names; rules ask about the same few actions for every
+  // statement of every principal, so those compare directly and the rest tokenize once.
+  if (!pattern.includes("*") && !pattern.includes("?")) {
+    return pattern.length === action.length && pattern.toLowerCase() === action.toLowerCase();
+  }
+  let tokens = actionPatterns.get(pattern);
+  if (tokens === undefined) {
+    if (actionPatterns.size >= ACTION_PATTERN_CACHE_LIMIT) actionPatterns.clear();
+    actionPatterns.set(pattern, (tokens = tokenizeGlob(pattern.toLowerCase(), { escapes: false })));
+  }
+  return globMatches(tokens, action.toLowerCase());
 }
+
+const ACTION_PATTERN_CACHE_LIMIT = 10_000;
+const actionPatterns = new Map<string, GlobToken[]>();
 
 /**
  * Whether the statement speaks about `action`: one of its `Action` patterns matches, or it has

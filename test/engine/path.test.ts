@@ -71,3 +71,38 @@ describe("compilePath", () => {
     expect(() => select("$nothing.here")).toThrow(/"\$nothing" is not bound/);
   });
 });
+
+describe("the fast path, the traced path and the JMESPath interpreter agree", () => {
+  const documents = [
+    group,
+    { A: [[1, 2], [3], 4, null], B: { C: [{ D: 1 }, { D: null }, {}] }, E: "text" },
+    { Statement: [{ Effect: "Allow", Action: ["a", "b"] }, { Effect: "Deny" }] },
+    {},
+  ];
+  const expressions = [
+    "GroupId",
+    "IpPermissions[]",
+    "IpPermissions[].IpRanges[].CidrIp",
+    "IpPermissions[0].IpRanges[-1].CidrIp",
+    "IpPermissions[?IpProtocol=='-1'].IpProtocol",
+    "A[]",
+    "A[][]",
+    "B.C[].D",
+    "B.C[*].D",
+    "E.F",
+    "Statement[?Effect=='Allow'].Action[]",
+    "Statement[].Action",
+    "Missing[].Thing",
+  ];
+  it.each(expressions)("%s", async (expression) => {
+    const { search } = await import("@jmespath-community/jmespath");
+    for (const document of documents) {
+      const root = { value: document as JsonObject, path: "" };
+      const scope: PathScope = { root, params: {}, bindings: null };
+      const path = compilePath(expression);
+      const expected = search(document as JsonObject, expression);
+      expect(path.valueOf(root, scope), `${expression} on ${JSON.stringify(document)}`).toEqual(expected);
+      expect(path.evaluate(root, scope).value).toEqual(expected);
+    }
+  });
+});

@@ -97,7 +97,9 @@ export function compilePath(text: string): CompiledPath {
     valueOf(current, scope) {
       const start = resolveBase(base, current, scope);
       if (expression === "@") return start.value;
-      const value = TreeInterpreter.search(ast, start.value) ?? null;
+      const value = traceable
+        ? select(ast as unknown as Node, start.value)
+        : (TreeInterpreter.search(ast, start.value) ?? null);
       // A path that ran into an unknown value comes back empty; walk it again to say which.
       if (
         scope.mayHoldUnknowns &&
@@ -250,6 +252,57 @@ function trace(node: Node, input: Selection): Selection {
     }
     default:
       throw new Error(`untraceable expression node ${node.type}`);
+  }
+}
+
+/**
+ * The same subset as `trace`, values only: the fast path that decides most resources. It must
+ * agree with `trace` and with the JMESPath interpreter; the tests compare all three.
+ */
+export function select(node: Node, value: JsonValue): JsonValue {
+  switch (node.type) {
+    case "Identity":
+    case "Current":
+      return value;
+    case "Field":
+      return isObject(value) ? (value[node.name as string] ?? null) : null;
+    case "Subexpression": {
+      const left = select(node.left as Node, value);
+      return left === null ? null : select(node.right as Node, left);
+    }
+    case "IndexExpression":
+      return select(node.right as Node, select(node.left as Node, value));
+    case "Index": {
+      if (!Array.isArray(value)) return null;
+      const index = node.value as number;
+      return value[index < 0 ? index + value.length : index] ?? null;
+    }
+    case "Flatten": {
+      const child = select(node.child as Node, value);
+      if (!Array.isArray(child)) return null;
+      const flattened: JsonValue[] = [];
+      for (const item of child) {
+        if (Array.isArray(item)) flattened.push(...item);
+        else flattened.push(item);
+      }
+      return flattened;
+    }
+    case "Projection":
+    case "FilterProjection": {
+      const left = select(node.left as Node, value);
+      if (!Array.isArray(left)) return null;
+      const condition = node.type === "FilterProjection" ? (node.condition as ExpressionNode) : undefined;
+      const right = node.right as Node;
+      const projected: JsonValue[] = [];
+      for (const item of left) {
+        if (condition && !isTruthy(TreeInterpreter.search(condition, item))) continue;
+        const result = right.type === "Identity" ? item : select(right, item);
+        if (result !== null) projected.push(result);
+      }
+      return projected;
+    }
+    default:
+      throw new Error(`unselectable expression node ${node.type}`);
   }
 }
 
