@@ -13,6 +13,7 @@ import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { lambdaScenario } from "./bench-lambda.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BENCH_DIR = join(ROOT, ".bench");
@@ -58,6 +59,17 @@ const scenarios = [
     outputs: [".bench/results.json"],
     targets: { wallSeconds: 1.5, peakRssMb: 400 },
   },
+  {
+    name: "template",
+    title: "check PATH: one CloudFormation JSON template, 10,000 security groups",
+    prepare: () =>
+      generateTemplate(join(BENCH_DIR, "template.json"), { seed: 20261121, securityGroups: 10_000, ingressPerGroup: 5 }),
+    args: ["check", ".bench/template.json", "--format", "json", "--output", ".bench/template-results.json", "--fail-on", "never"],
+    outputs: [".bench/template-results.json"],
+    targets: { wallSeconds: 1, peakRssMb: 400 },
+  },
+  // The Config rule Lambda: bundle size, cold start, warm evaluation (scripts/bench-lambda.mjs).
+  lambdaScenario(BENCH_DIR),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -87,12 +99,12 @@ async function main() {
     const description = await scenario.prepare();
     for (const line of description) console.log(`   ${line}`);
     console.log(`   inputs prepared in ${formatSeconds((performance.now() - started) / 1000)}`);
-    console.log(`   node ${CLI_PATH} ${scenario.args.join(" ")}`);
+    console.log(`   ${scenario.command ?? `node ${CLI_PATH} ${scenario.args.join(" ")}`}`);
 
     const runs = [];
     for (let index = 0; index < options.warmup + options.runs; index += 1) {
       const warmUp = index < options.warmup;
-      const run = await measure(scenario);
+      const run = await (scenario.measure ?? measure)(scenario);
       if (run.problem) {
         console.log(`   run ${index + 1} ${run.problem}`);
         for (const line of run.stderr.trim().split("\n").slice(0, 10)) console.log(`     ${line}`);
@@ -112,7 +124,7 @@ async function main() {
     printTable([
       ["metric", "measured", "target", "met"],
       [
-        `wall time (median of ${runs.length})`,
+        `${scenario.wallLabel ?? "wall time"} (median of ${runs.length})`,
         formatSeconds(wall),
         `<= ${formatSeconds(scenario.targets.wallSeconds)}`,
         verdict(wall <= scenario.targets.wallSeconds),
@@ -123,6 +135,7 @@ async function main() {
         `<= ${formatMb(scenario.targets.peakRssMb)}`,
         verdict(rss <= scenario.targets.peakRssMb),
       ],
+      ...(scenario.rows?.(runs) ?? []),
     ]);
     report.scenarios.push({
       name: scenario.name,
@@ -131,6 +144,7 @@ async function main() {
       medianWallSeconds: wall,
       peakRssMb: rss,
       targets: scenario.targets,
+      ...scenario.report?.(runs),
     });
   }
 
@@ -738,6 +752,72 @@ function managedInstance(rng, instanceId, resourceType) {
     ...(resourceType === "ManagedInstance" ? { IamRole: "SSMServiceRole-Hybrid" } : {}),
     ComputerName: `${instanceId}.internal`,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Synthetic CloudFormation template: security groups as a large stack set would write them, most
+// of them compliant, some with SSH or RDP open, a few taking their CIDR from parameters or
+// mappings so that intrinsic functions are resolved too. One resource per line, as generated
+// templates often are, which keeps it near 5 MB.
+
+async function generateTemplate(path, plan) {
+  const rng = random(plan.seed);
+  const ports = [443, 80, 8080, 8443, 5432, 6379, 9100, 3000];
+  const entry = (index) => {
+    const risky = rng.weighted([
+      [94, "none"],
+      [3, "ssh"],
+      [1, "rdp"],
+      [1, "all"],
+      [1, "parameter"],
+    ]);
+    if (index === 0 && risky === "ssh") return { IpProtocol: "tcp", FromPort: 22, ToPort: 22, CidrIp: "0.0.0.0/0" };
+    if (index === 0 && risky === "rdp") return { IpProtocol: "tcp", FromPort: 3389, ToPort: 3389, CidrIpv6: "::/0" };
+    if (index === 0 && risky === "all") return { IpProtocol: "-1", CidrIp: "0.0.0.0/0" };
+    if (index === 0 && risky === "parameter") return { IpProtocol: "tcp", FromPort: 22, ToPort: 22, CidrIp: { Ref: "AdminCidr" } };
+    const port = rng.pick(ports);
+    return {
+      IpProtocol: "tcp",
+      FromPort: port,
+      ToPort: port,
+      CidrIp: rng.chance(0.3) ? { "Fn::FindInMap": ["Networks", "internal", "Cidr"] } : `10.${rng.integer(0, 255)}.0.0/16`,
+    };
+  };
+  const lines = [];
+  for (let index = 0; index < plan.securityGroups; index += 1) {
+    const name = `Service${index.toString().padStart(5, "0")}Sg`;
+    const group = {
+      Type: "AWS::EC2::SecurityGroup",
+      Properties: {
+        GroupName: { "Fn::Sub": `\${AWS::StackName}-service-${index}` },
+        GroupDescription: `Service ${index}`,
+        VpcId: { Ref: "VpcId" },
+        SecurityGroupIngress: Array.from({ length: plan.ingressPerGroup }, (_, entryIndex) => entry(entryIndex)),
+      },
+    };
+    lines.push(`    ${JSON.stringify(name)}: ${JSON.stringify(group)}`);
+  }
+  const text = [
+    "{",
+    '  "AWSTemplateFormatVersion": "2010-09-09",',
+    '  "Description": "Synthetic benchmark template",',
+    '  "Parameters": {',
+    '    "VpcId": { "Type": "AWS::EC2::VPC::Id" },',
+    '    "AdminCidr": { "Type": "String", "Default": "198.51.100.0/24" }',
+    "  },",
+    '  "Mappings": { "Networks": { "internal": { "Cidr": "10.0.0.0/8" } } },',
+    '  "Resources": {',
+    lines.join(",\n"),
+    "  }",
+    "}",
+    "",
+  ].join("\n");
+  await writeFile(path, text);
+  const size = (await stat(path)).size;
+  return [
+    `${relative(path)}: ${(size / 1024 / 1024).toFixed(1)} MB`,
+    `${plan.securityGroups.toLocaleString("en-US")} security groups, ${plan.ingressPerGroup} ingress entries each`,
+  ];
 }
 
 function relative(path) {

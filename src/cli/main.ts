@@ -3,6 +3,7 @@ import { PACKAGE } from "../assets.js";
 import { UserError } from "../errors.js";
 import { EXIT_INCOMPLETE } from "../engine/summary.js";
 import { registerCheck } from "./commands/check.js";
+import { registerCollect } from "./commands/collect.js";
 import { registerRules } from "./commands/rules.js";
 import type { CliIo } from "./io.js";
 
@@ -27,6 +28,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       writeErr: (text) => io.stderr.write(text),
     });
   registerCheck(program, io, done);
+  registerCollect(program, io, done);
   registerRules(program, io, done);
   program.commands.forEach((command) => command.exitOverride());
   for (const command of program.commands.flatMap((c) => c.commands)) command.exitOverride();

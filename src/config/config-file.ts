@@ -3,8 +3,9 @@ import { dirname, join, relative, resolve } from "node:path";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import { loadSchema } from "../assets.js";
 import { ConfigError, formatLocation } from "../errors.js";
-import type { Severity } from "../engine/result.js";
+import type { Severity, Waiver } from "../engine/result.js";
 import type { FailThreshold } from "../engine/summary.js";
+import { isIsoDate } from "../util/date.js";
 import { explainSchemaErrors } from "../util/schema-errors.js";
 import { parseYaml, positionAt, positionOf, toJs, type ParsedYaml } from "../util/yaml-position.js";
 import { describeIoError } from "../engine/rule-loader.js";
@@ -28,12 +29,18 @@ export interface Configuration {
   file?: string;
   failOn?: FailThreshold;
   rules: Map<string, RuleSettings>;
+  /**
+   * `waivers:`, in file order, each located at its entry. Their rule ids are checked against the
+   * loaded rules by `prepareRuleSet`, like the ids under `rules:`.
+   */
+  waivers?: Waiver[];
   /** Where each rule id is written, to report an unknown id at its line. */
   locate(pointer: (string | number)[]): string;
 }
 
 export const EMPTY_CONFIGURATION: Configuration = {
   rules: new Map(),
+  waivers: [],
   locate: () => "(no configuration file)",
 };
 
@@ -114,8 +121,42 @@ export function parseConfiguration(text: string, display: string): Configuration
     file: display,
     ...(value["fail-on"] ? { failOn: value["fail-on"] as FailThreshold } : {}),
     rules,
+    waivers: parseWaivers(parsed, display, (value.waivers ?? []) as ConfigWaiverEntry[]),
     locate: (pointer) => locate(parsed, display, pointer),
   };
+}
+
+/** A `waivers:` entry, already checked against the schema. */
+interface ConfigWaiverEntry {
+  rule: string;
+  resource: string;
+  reason: string;
+  owner: string;
+  expires: string;
+}
+
+function parseWaivers(parsed: ParsedYaml, display: string, entries: readonly ConfigWaiverEntry[]): Waiver[] {
+  return entries.map((entry, index) => {
+    // The schema checks the shape of the date; only code can tell that 2025-02-30 does not exist.
+    if (!isIsoDate(entry.expires)) {
+      const position = positionOf(parsed, ["waivers", index, "expires"]);
+      throw new ConfigError(
+        `${formatLocation(display, position.line, position.column)}: waivers.${index}.expires: "${entry.expires}" is not a date (YYYY-MM-DD)`,
+      );
+    }
+    const { line, column } = positionOf(parsed, ["waivers", index]);
+    return {
+      origin: "configuration",
+      rule: entry.rule,
+      resource: entry.resource,
+      reason: entry.reason.trim(),
+      owner: entry.owner.trim(),
+      expires: entry.expires,
+      file: display,
+      line,
+      column,
+    };
+  });
 }
 
 function locate(parsed: ParsedYaml, display: string, pointer: (string | number)[]): string {

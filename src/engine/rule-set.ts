@@ -46,7 +46,7 @@ export function prepareRuleSet(
       );
     }
   }
-  checkWaiverRules(configuration.waivers, [...byId.keys()], configuration.locate);
+  checkWaiverRules(configuration.waivers, [...byId.keys()], (pointer) => configuration.locate(pointer));
   for (const id of paramOptions.keys()) {
     if (!byId.has(id)) throw new ConfigError(`--param: unknown rule "${id}"${suggest(id, byId)}`);
   }

@@ -144,6 +144,7 @@ export function applyWaivers(input: WaiverInput): WaiverApplication {
   }
   // A waiver written on the resource is the more specific one: it is preferred when both match.
   const candidates = [...inSource, ...configured];
+  if (candidates.length === 0) return { results: [...input.results], waivers: [], problems };
 
   const results: RuleResult[] = [];
   const expiredFindings: RuleResult[] = [];

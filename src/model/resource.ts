@@ -52,6 +52,25 @@ export interface ResourceSource {
    * (the default Session Manager preferences of a region without a preferences document).
    */
   defaulted?: boolean;
+  /**
+   * Waivers written in the source next to the resource (CloudFormation:
+   * `Metadata: { access-baseline: { waivers: [...] } }`), one per entry, copied as written: the
+   * engine checks their shape (`engine/waivers.ts`), so that a malformed waiver is reported at its
+   * line instead of silently waiving nothing.
+   */
+  waivers?: SourceWaiver[];
+}
+
+/**
+ * One waiver entry from a source, as written: expected to be `{ rule, reason, owner, expires }`.
+ * A source that finds `waivers` (or its parent) holding something other than a list of mappings
+ * passes that value as a single entry, and the engine reports it as malformed.
+ */
+export interface SourceWaiver {
+  entry: JsonValue;
+  /** Position of the entry in `ResourceSource.file`. */
+  line?: number;
+  column?: number;
 }
 
 /** The global pseudo-region IAM resources live in. */

@@ -1,7 +1,7 @@
 import { ConfigError } from "../errors.js";
 import type { Report } from "../engine/result.js";
 import { renderJson } from "./json.js";
-import { renderSarif } from "./sarif.js";
+import { renderSarif, type WaivedInSarif } from "./sarif.js";
 import { renderText, type GroupBy } from "./text.js";
 
 /** The output formats, chosen by name on the command line (`--format`). */
@@ -15,6 +15,8 @@ export interface RenderOptions {
   groupBy?: GroupBy;
   /** SARIF only: the code-scanning category, overriding the one derived from the results. */
   category?: string;
+  /** SARIF only: write waived results as suppressed results (the default), or leave them out. */
+  waived?: WaivedInSarif;
 }
 
 export function isFormat(name: string): name is Format {
@@ -32,10 +34,14 @@ export function renderReport(format: string, report: Report, options: RenderOpti
     case "json":
       return renderJson(report);
     case "sarif":
-      return renderSarif(report, options.category !== undefined ? { category: options.category } : {});
+      return renderSarif(report, {
+        ...(options.category !== undefined ? { category: options.category } : {}),
+        ...(options.waived !== undefined ? { waived: options.waived } : {}),
+      });
   }
 }
 
 export { shouldUseColor } from "./color.js";
 export { GROUP_BY, type GroupBy } from "./text.js";
+export { WAIVED_IN_SARIF, type WaivedInSarif } from "./sarif.js";
 export { renderJson, renderSarif, renderText };

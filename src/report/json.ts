@@ -1,4 +1,8 @@
 import type {
+  ApiCallCounts,
+  AppliedWaiver,
+  BaselineComparison,
+  BaselineState,
   Evidence,
   Report,
   ResultStatus,
@@ -6,11 +10,14 @@ import type {
   RuleResult,
   Severity,
   Summary,
+  Waiver,
+  WaiverOutcome,
 } from "../engine/result.js";
 import type { CollectionError } from "../model/collection-error.js";
 import type { InputProblem } from "../sources/source.js";
 import type { SourceKind } from "../model/resource.js";
 import { reportedEvidence } from "./evidence.js";
+import { fingerprintResults } from "./fingerprint.js";
 import { locateResult, type ResultLocation } from "./location.js";
 
 /**
@@ -31,11 +38,44 @@ export interface JsonReport {
   version: typeof RESULTS_FORMAT_VERSION;
   tool: { name: string; version: string; informationUri: string };
   inputs: string[];
-  summary: Summary;
+  summary: JsonSummary;
   rules: JsonRule[];
   results: JsonResult[];
   collectionErrors: JsonCollectionError[];
   inputProblems: InputProblem[];
+  /** Every waiver of the run and what became of it. */
+  waivers: JsonWaiverOutcome[];
+  /** Only with `--baseline`. */
+  baseline?: BaselineComparison;
+}
+
+/** A waiver as written: in the configuration file, or in a template next to its resource. */
+export interface JsonWaiver {
+  origin: Waiver["origin"];
+  rule: string;
+  /** Configuration waivers: the resource glob; source waivers: the id of their resource. */
+  resource?: string;
+  reason: string;
+  owner: string;
+  expires: string;
+  file: string;
+  line?: number;
+  column?: number;
+}
+
+export interface JsonAppliedWaiver extends JsonWaiver {
+  state: AppliedWaiver["state"];
+}
+
+export interface JsonWaiverOutcome extends JsonWaiver {
+  state: WaiverOutcome["state"];
+  matched: number;
+  daysLeft: number;
+}
+
+export interface JsonSummary extends Summary {
+  /** Live collection only: API calls per service and operation, retries included. */
+  apiCalls?: ApiCallCounts;
 }
 
 export interface JsonRule {
@@ -61,6 +101,15 @@ export interface JsonResult {
   resource: JsonResource;
   location: ResultLocation;
   evidence: Evidence[];
+  /**
+   * Findings only (`fail`, `error`, `waived`): the same value as SARIF's
+   * `partialFingerprints.primaryLocationLineHash`, what `--baseline` compares.
+   */
+  fingerprint?: string;
+  /** The waiver of a `waived` result, or the expired waiver of a `fail` result. */
+  waiver?: JsonAppliedWaiver;
+  /** Only with `--baseline`, on `fail` results. */
+  baselineState?: BaselineState;
 }
 
 export interface JsonResource {
@@ -92,6 +141,7 @@ export function renderJson(report: Report): string {
 }
 
 export function buildJsonReport(report: Report): JsonReport {
+  const fingerprints = fingerprintResults(report.results);
   return {
     format: RESULTS_FORMAT,
     version: RESULTS_FORMAT_VERSION,
@@ -106,11 +156,14 @@ export function buildJsonReport(report: Report): JsonReport {
       failuresBySeverity: { ...report.summary.failuresBySeverity },
       resources: report.summary.resources,
       rules: report.summary.rules,
+      ...(report.apiCalls !== undefined ? { apiCalls: jsonApiCalls(report.apiCalls) } : {}),
     },
+    ...(report.baseline !== undefined ? { baseline: { ...report.baseline } } : {}),
     rules: report.rules.map(jsonRule),
-    results: report.results.map(jsonResult),
+    results: report.results.map((result) => jsonResult(result, fingerprints.get(result))),
     collectionErrors: report.collectionErrors.map(jsonCollectionError),
     inputProblems: report.inputProblems.map((problem) => ({ ...problem })),
+    waivers: (report.waivers ?? []).map(jsonWaiverOutcome),
   };
 }
 
@@ -132,7 +185,7 @@ function jsonRule(rule: RuleMetadata): JsonRule {
   return json;
 }
 
-function jsonResult(result: RuleResult): JsonResult {
+function jsonResult(result: RuleResult, fingerprint: string | undefined): JsonResult {
   const { resource } = result;
   const jsonResource: JsonResource = {
     type: resource.type,
@@ -143,7 +196,7 @@ function jsonResult(result: RuleResult): JsonResult {
   };
   if (resource.arn !== undefined) jsonResource.arn = resource.arn;
   if (resource.source.address !== undefined) jsonResource.address = resource.source.address;
-  return {
+  const json: JsonResult = {
     ruleId: result.ruleId,
     status: result.status,
     severity: result.severity,
@@ -151,6 +204,39 @@ function jsonResult(result: RuleResult): JsonResult {
     resource: jsonResource,
     location: locateResult(resource, result.evidence),
     evidence: reportedEvidence(result.evidence),
+  };
+  if (fingerprint !== undefined) json.fingerprint = fingerprint;
+  if (result.waiver !== undefined) json.waiver = jsonAppliedWaiver(result.waiver);
+  if (result.baselineState !== undefined) json.baselineState = result.baselineState;
+  return json;
+}
+
+function jsonWaiver(waiver: Waiver, resourceId?: string): JsonWaiver {
+  const json: JsonWaiver = {
+    origin: waiver.origin,
+    rule: waiver.rule,
+    reason: waiver.reason,
+    owner: waiver.owner,
+    expires: waiver.expires,
+    file: waiver.file,
+  };
+  const resource = waiver.resource ?? resourceId;
+  if (resource !== undefined) json.resource = resource;
+  if (waiver.line !== undefined) json.line = waiver.line;
+  if (waiver.column !== undefined) json.column = waiver.column;
+  return json;
+}
+
+function jsonAppliedWaiver(waiver: AppliedWaiver): JsonAppliedWaiver {
+  return { ...jsonWaiver(waiver), state: waiver.state };
+}
+
+function jsonWaiverOutcome(outcome: WaiverOutcome): JsonWaiverOutcome {
+  return {
+    ...jsonWaiver(outcome.waiver, outcome.resourceId),
+    state: outcome.state,
+    matched: outcome.matched,
+    daysLeft: outcome.daysLeft,
   };
 }
 
@@ -166,4 +252,10 @@ function jsonCollectionError(error: CollectionError): JsonCollectionError {
   };
   if (error.iamAction !== undefined) json.iamAction = error.iamAction;
   return json;
+}
+
+function jsonApiCalls(calls: ApiCallCounts): ApiCallCounts {
+  return Object.fromEntries(
+    Object.entries(calls).map(([service, operations]) => [service, { ...operations }]),
+  );
 }

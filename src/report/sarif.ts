@@ -1,10 +1,19 @@
-import { createHash } from "node:crypto";
-import { ConfigError, RuleError } from "../errors.js";
-import type { Evidence, Report, RuleMetadata, RuleResult, Severity } from "../engine/result.js";
+import { ConfigError, RuleError, formatLocation } from "../errors.js";
+import type {
+  AppliedWaiver,
+  BaselineState,
+  Evidence,
+  Report,
+  RuleMetadata,
+  RuleResult,
+  Severity,
+  Waiver,
+  WaiverOutcome,
+} from "../engine/result.js";
 import type { CollectionError } from "../model/collection-error.js";
 import type { InputProblem } from "../sources/source.js";
-import type { SourceKind } from "../model/resource.js";
 import { reportedEvidence } from "./evidence.js";
+import { RUN_KIND_BY_SOURCE, fingerprintResults, isFinding, type RunKind } from "./fingerprint.js";
 import { fileUri, locateResult } from "./location.js";
 import { resultMessage } from "./message.js";
 
@@ -12,7 +21,8 @@ import { resultMessage } from "./message.js";
  * SARIF 2.1.0 for GitHub code scanning. The output has to satisfy both the OASIS schema and
  * GitHub's stricter ingestion rules (every result with a physical location, numeric
  * `security-severity` strings, unique categories, a `results` array in every run), and it has to
- * keep alerts stable across runs, which is why fingerprints are computed here from identity alone.
+ * keep alerts stable across runs, which is why fingerprints are computed from identity alone
+ * (`fingerprint.ts`, shared with the JSON output and `--baseline`).
  */
 
 export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -24,7 +34,16 @@ export interface SarifOptions {
    * without it GitHub would read the last segment as a run id rather than part of the category.
    */
   category?: string;
+  /**
+   * `suppress` (the default): waived results are written with an accepted suppression, as SARIF
+   * intends. `omit`: they are left out, for consumers that show suppressed results as open alerts
+   * (GitHub code scanning has been reported to); the alert then closes until the waiver expires.
+   */
+  waived?: WaivedInSarif;
 }
+
+export const WAIVED_IN_SARIF = ["suppress", "omit"] as const;
+export type WaivedInSarif = (typeof WAIVED_IN_SARIF)[number];
 
 /** The part of SARIF 2.1.0 this reporter writes. */
 export interface SarifLog {
@@ -70,15 +89,11 @@ export interface SarifInvocation {
 }
 
 export interface SarifNotification {
-  level: "error";
+  /** `error` for what made the run incomplete; `warning` for waivers that match nothing. */
+  level: "error" | "warning";
   message: { text: string };
-  /** Where the problem is, for input files. */
-  locations?: {
-    physicalLocation: {
-      artifactLocation: { uri: string };
-      region?: { startLine: number; startColumn?: number };
-    };
-  }[];
+  /** Where the problem is: an input file, or the line of a waiver. */
+  locations?: SarifFileLocation[];
   properties: Record<string, unknown>;
 }
 
@@ -90,8 +105,15 @@ export interface SarifResult {
   message: { text: string };
   locations: [SarifLocation];
   partialFingerprints: { primaryLocationLineHash: string };
+  /**
+   * Present on every result of a run that has a waived result (SARIF wants all or none): the
+   * waiver of a waived result, and an empty list on the others.
+   */
+  suppressions?: SarifSuppression[];
+  /** Only with a baseline, on failures: whether the baseline already had the finding. */
+  baselineState?: BaselineState;
   properties: {
-    status: "fail" | "error";
+    status: "fail" | "error" | "waived";
     resourceType: string;
     resourceId: string;
     arn?: string;
@@ -99,6 +121,26 @@ export interface SarifResult {
     region: string;
     address?: string;
     evidence: Evidence[];
+    /** The waiver of a waived result, or the expired waiver of a failure. */
+    waiver?: AppliedWaiver;
+  };
+}
+
+export interface SarifSuppression {
+  /** `external` for the configuration file's waivers, `inSource` for waivers in templates. */
+  kind: "external" | "inSource";
+  status: "accepted";
+  justification: string;
+  /** Where the waiver is written. */
+  location?: SarifFileLocation;
+  properties: { owner: string; expires: string; rule: string; resource?: string };
+}
+
+/** A place in a file, for notifications and suppressions (results use `SarifLocation`). */
+export interface SarifFileLocation {
+  physicalLocation: {
+    artifactLocation: { uri: string };
+    region?: { startLine: number; startColumn?: number };
   };
 }
 
@@ -115,21 +157,6 @@ const MAX_NAME_LENGTH = 255;
 const MAX_DESCRIPTION_LENGTH = 1024;
 const MAX_TAGS = 20;
 
-/**
- * Which run a result goes to. Each run is its own code-scanning category, and GitHub closes every
- * alert of a category that is missing from its next upload: template scans and account scans must
- * therefore never share one, and neither may the Config rule's one-resource-at-a-time evaluations.
- */
-type RunKind = "aws" | "config" | "iac";
-
-const RUN_KIND_BY_SOURCE: Record<SourceKind, RunKind> = {
-  "aws-live": "aws",
-  snapshot: "aws",
-  "config-item": "config",
-  cloudformation: "iac",
-  "terraform-plan": "iac",
-};
-
 /** The order runs appear in, so that equal input gives byte-identical output. */
 const RUN_KINDS: readonly RunKind[] = ["aws", "config", "iac"];
 
@@ -139,6 +166,8 @@ interface RunGroup {
   results: RuleResult[];
   collectionErrors: CollectionError[];
   inputProblems: InputProblem[];
+  /** Waivers that matched no failing result: warnings, in the first run. */
+  unmatchedWaivers: WaiverOutcome[];
 }
 
 export function renderSarif(report: Report, options: SarifOptions = {}): string {
@@ -156,6 +185,7 @@ export function buildSarifLog(report: Report, options: SarifOptions = {}): Sarif
   }
   const driver = sarifDriver(report);
   const ruleIndex = new Map(report.rules.map((rule, index) => [rule.id, index]));
+  const fingerprints = fingerprintResults(report.results);
   const runs = groups.map((group) => ({
     tool: { driver },
     automationDetails: {
@@ -163,7 +193,7 @@ export function buildSarifLog(report: Report, options: SarifOptions = {}): Sarif
     },
     invocations: [sarifInvocation(group)],
     columnKind: "utf16CodeUnits" as const,
-    results: sarifResults(group, ruleIndex),
+    results: sarifResults(group, ruleIndex, fingerprints, options.waived ?? "suppress"),
   }));
   return { $schema: SARIF_SCHEMA_URI, version: "2.1.0", runs };
 }
@@ -174,7 +204,7 @@ function groupRuns(report: Report): RunGroup[] {
     const kind = RUN_KIND_BY_SOURCE[result.resource.source.kind];
     let group = byKind.get(kind);
     if (!group) {
-      group = { kind, results: [], collectionErrors: [], inputProblems: [] };
+      group = { kind, results: [], collectionErrors: [], inputProblems: [], unmatchedWaivers: [] };
       byKind.set(kind, group);
     }
     group.results.push(result);
@@ -183,7 +213,7 @@ function groupRuns(report: Report): RunGroup[] {
   // An empty report still makes one run, so that uploading a clean scan closes fixed alerts.
   if (groups.length === 0) {
     const kind = report.inputProblems.length > 0 ? "iac" : "aws";
-    groups.push({ kind, results: [], collectionErrors: [], inputProblems: [] });
+    groups.push({ kind, results: [], collectionErrors: [], inputProblems: [], unmatchedWaivers: [] });
   }
   // Only collectors of live data fail to collect, so their errors belong to the account run.
   const collectionRun = byKind.get("aws") ?? byKind.get("config") ?? groups[0];
@@ -191,6 +221,10 @@ function groupRuns(report: Report): RunGroup[] {
   // Input files belong to the templates run; without one, to the first run there is.
   const inputRun = byKind.get("iac") ?? groups[0];
   inputRun?.inputProblems.push(...report.inputProblems);
+  // Notifications are not alerts, so any run will do; the first keeps them in one place.
+  groups[0]?.unmatchedWaivers.push(
+    ...(report.waivers ?? []).filter((outcome) => outcome.state === "unmatched"),
+  );
   return groups;
 }
 
@@ -297,6 +331,7 @@ function sarifInvocation(group: RunGroup): SarifInvocation {
     toolExecutionNotifications: [
       ...group.inputProblems.map(inputProblemNotification),
       ...group.collectionErrors.map(sarifNotification),
+      ...group.unmatchedWaivers.map(unmatchedWaiverNotification),
     ],
   };
 }
@@ -321,6 +356,59 @@ function inputProblemNotification(problem: InputProblem): SarifNotification {
   };
 }
 
+function unmatchedWaiverNotification(outcome: WaiverOutcome): SarifNotification {
+  const { waiver } = outcome;
+  const where = formatLocation(waiver.file || "(no file)", waiver.line, waiver.column);
+  const target = waiver.resource ?? outcome.resourceId ?? "";
+  const expired = outcome.daysLeft < 0 ? `; it also expired on ${waiver.expires}` : "";
+  const notification: SarifNotification = {
+    level: "warning",
+    message: {
+      text:
+        `the waiver at ${where} (rule ${waiver.rule}, resource ${target}) matches no failing result: ` +
+        `remove it${expired}`,
+    },
+    properties: {
+      origin: waiver.origin,
+      rule: waiver.rule,
+      resource: target,
+      owner: waiver.owner,
+      expires: waiver.expires,
+    },
+  };
+  const location = waiverLocation(waiver);
+  if (location !== undefined) notification.locations = [location];
+  return notification;
+}
+
+/** Where a waiver is written, when it is written in a file. */
+function waiverLocation(waiver: Waiver): SarifFileLocation | undefined {
+  if (waiver.file === "") return undefined;
+  const location: SarifFileLocation = {
+    physicalLocation: { artifactLocation: { uri: fileUri(waiver.file) } },
+  };
+  if (waiver.line !== undefined) {
+    location.physicalLocation.region = {
+      startLine: waiver.line,
+      ...(waiver.column !== undefined ? { startColumn: waiver.column } : {}),
+    };
+  }
+  return location;
+}
+
+function sarifSuppression(waiver: AppliedWaiver): SarifSuppression {
+  const suppression: SarifSuppression = {
+    kind: waiver.origin === "configuration" ? "external" : "inSource",
+    status: "accepted",
+    justification: `${waiver.reason} (owner: ${waiver.owner}; expires ${waiver.expires})`,
+    properties: { owner: waiver.owner, expires: waiver.expires, rule: waiver.rule },
+  };
+  if (waiver.resource !== undefined) suppression.properties.resource = waiver.resource;
+  const location = waiverLocation(waiver);
+  if (location !== undefined) suppression.location = location;
+  return suppression;
+}
+
 function sarifNotification(error: CollectionError): SarifNotification {
   const permission = error.iamAction !== undefined ? ` (requires ${error.iamAction})` : "";
   const notification: SarifNotification = {
@@ -343,23 +431,30 @@ function sarifNotification(error: CollectionError): SarifNotification {
   return notification;
 }
 
-function sarifResults(group: RunGroup, ruleIndex: ReadonlyMap<string, number>): SarifResult[] {
-  const occurrences = new Map<string, number>();
-  const results: SarifResult[] = [];
-  for (const result of group.results) {
-    if (result.status !== "fail" && result.status !== "error") continue;
+function sarifResults(
+  group: RunGroup,
+  ruleIndex: ReadonlyMap<string, number>,
+  fingerprints: ReadonlyMap<RuleResult, string>,
+  waived: WaivedInSarif,
+): SarifResult[] {
+  // Fingerprints were computed over every finding, so leaving waived results out changes no other.
+  const findings = group.results
+    .filter(isFinding)
+    .filter((result) => waived === "suppress" || result.status !== "waived");
+  // SARIF wants suppression information on every result of a run or on none.
+  const suppressions = findings.some((result) => result.status === "waived");
+  return findings.map((result) => {
     const index = ruleIndex.get(result.ruleId);
     if (index === undefined) {
       throw new Error(`result for rule ${result.ruleId}, which is not among the report's rules`);
     }
-    const identity = identityHash(result, group.kind);
-    // The same identity twice (two findings of one rule on one resource) must still give two
-    // distinct fingerprints; counting occurrences in report order keeps them stable.
-    const occurrence = (occurrences.get(identity) ?? 0) + 1;
-    occurrences.set(identity, occurrence);
-    results.push(sarifResult(result, index, `${identity}:${occurrence}`));
-  }
-  return results;
+    const sarif = sarifResult(result, index, fingerprints.get(result)!);
+    if (suppressions) {
+      sarif.suppressions =
+        result.status === "waived" && result.waiver ? [sarifSuppression(result.waiver)] : [];
+    }
+    return sarif;
+  });
 }
 
 function sarifResult(result: RuleResult, ruleIndex: number, fingerprint: string): SarifResult {
@@ -386,7 +481,7 @@ function sarifResult(result: RuleResult, ruleIndex: number, fingerprint: string)
     ],
     partialFingerprints: { primaryLocationLineHash: fingerprint },
     properties: {
-      status: result.status === "error" ? "error" : "fail",
+      status: result.status === "error" || result.status === "waived" ? result.status : "fail",
       resourceType: resource.type,
       resourceId: resource.id,
       account: resource.account,
@@ -396,21 +491,7 @@ function sarifResult(result: RuleResult, ruleIndex: number, fingerprint: string)
   };
   if (resource.arn !== undefined) sarif.properties.arn = resource.arn;
   if (resource.source.address !== undefined) sarif.properties.address = resource.source.address;
+  if (result.waiver !== undefined) sarif.properties.waiver = result.waiver;
+  if (result.baselineState !== undefined) sarif.baselineState = result.baselineState;
   return sarif;
-}
-
-/**
- * The stable identity of a finding, hashed: what GitHub matches alerts on between uploads. Only
- * what names the rule and the resource goes in — never the message, the evidence, a line number
- * or a time — so an alert survives edits around it. Template resources add their file and
- * address, because their account and region are placeholders; live resources do not, because a
- * snapshot's file name may change from run to run.
- */
-function identityHash(result: RuleResult, kind: RunKind): string {
-  const { resource } = result;
-  const identity: string[] = [result.ruleId, resource.account, resource.region, resource.type, resource.id];
-  if (kind === "iac") {
-    identity.push(locateResult(resource, []).uri, resource.source.address ?? "");
-  }
-  return createHash("sha256").update(JSON.stringify(identity)).digest("hex").slice(0, 32);
 }

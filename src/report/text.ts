@@ -1,5 +1,11 @@
 import picocolors from "picocolors";
-import { SEVERITIES, type Report, type RuleResult, type Severity } from "../engine/result.js";
+import {
+  SEVERITIES,
+  type Report,
+  type RuleResult,
+  type Severity,
+  type WaiverOutcome,
+} from "../engine/result.js";
 import type { CollectionError } from "../model/collection-error.js";
 import type { InputProblem } from "../sources/source.js";
 import { formatLocation } from "../errors.js";
@@ -8,8 +14,12 @@ import { resultMessage } from "./message.js";
 
 /**
  * The terminal summary: failing and unevaluated results grouped by rule or by resource, then the
- * counts and the collection errors. Passes are only counted; a clean run is one short line.
+ * counts and the collection errors. Passes and waived results are only counted; a clean run is one
+ * short line. With a baseline, only new failures are listed: the others did not fail the run.
  */
+
+/** Waivers that expire within this many days are listed, so that they are renewed or fixed in time. */
+export const EXPIRING_SOON_DAYS = 30;
 
 export const GROUP_BY = ["rule", "resource"] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
@@ -31,7 +41,10 @@ interface Finding {
 export function renderText(report: Report, options: TextOptions): string {
   const colors = picocolors.createColors(options.color);
   const findings = report.results
-    .filter((result) => result.status === "fail" || result.status === "error")
+    .filter(
+      (result) =>
+        (result.status === "fail" && result.baselineState !== "unchanged") || result.status === "error",
+    )
     .map((result) => ({ result, location: locateResult(result.resource, result.evidence) }))
     .sort(compareFindings);
 
@@ -44,6 +57,8 @@ export function renderText(report: Report, options: TextOptions): string {
     lines.push(section.heading, ...section.lines, "");
   }
   lines.push(...summaryLines(report, colors));
+  const waivers = waiverLines(report.waivers ?? [], colors);
+  if (waivers.length > 0) lines.push("", ...waivers);
   if (report.inputProblems.length > 0) {
     lines.push("", ...inputProblemLines(report.inputProblems, colors));
   }
@@ -228,6 +243,7 @@ function summaryLines(report: Report, colors: Colors): string[] {
   const { byStatus, failuresBySeverity, resources, rules } = report.summary;
   const statuses = [
     colors.red(`${byStatus.fail} failed`),
+    ...(byStatus.waived > 0 ? [colors.yellow(`${byStatus.waived} waived`)] : []),
     colors.magenta(`${byStatus.error} not evaluated`),
     colors.green(`${byStatus.pass} passed`),
     colors.dim(`${byStatus.not_applicable} not applicable`),
@@ -239,8 +255,53 @@ function summaryLines(report: Report, colors: Colors): string[] {
     `${colors.bold("Results:")} ${statuses} (${plural(resources, "resource")}, ${plural(rules, "rule")})`,
     `${colors.bold("Failures by severity:")} ${severities}`,
   ];
-  if (byStatus.fail === 0 && byStatus.error === 0) lines.unshift(colors.green("No failing results."), "");
+  const { baseline } = report;
+  if (baseline !== undefined) {
+    lines.push(
+      `${colors.bold(`Baseline ${baseline.file}:`)} ${colors.red(`${baseline.new} new`)}, ` +
+        `${baseline.unchanged} unchanged (not listed), ${colors.green(`${baseline.absent} no longer failing`)}`,
+    );
+  }
+  if (byStatus.error === 0 && (byStatus.fail === 0 || (baseline !== undefined && baseline.new === 0))) {
+    lines.unshift(colors.green(byStatus.fail === 0 ? "No failing results." : "No new failing results."), "");
+  }
   return lines;
+}
+
+/**
+ * The waivers worth a look: those that match nothing (stale, to remove), those that have expired,
+ * and those that expire within {@link EXPIRING_SOON_DAYS} days; the rest are only counted.
+ */
+function waiverLines(outcomes: readonly WaiverOutcome[], colors: Colors): string[] {
+  if (outcomes.length === 0) return [];
+  const count = (state: WaiverOutcome["state"]) => outcomes.filter((outcome) => outcome.state === state);
+  const heading =
+    `${colors.bold("Waivers:")} ${count("active").length} active, ` +
+    `${colors.red(`${count("expired").length} expired`)}, ${colors.yellow(`${count("unmatched").length} unmatched`)}`;
+  const noteworthy = outcomes
+    .filter((outcome) => outcome.state !== "active" || outcome.daysLeft <= EXPIRING_SOON_DAYS)
+    .map((outcome) => {
+      const { waiver } = outcome;
+      const where = formatLocation(waiver.file || "(no file)", waiver.line, waiver.column);
+      const [label, detail, style] =
+        outcome.state === "unmatched"
+          ? ["unmatched", "matches no failing result: remove it", colors.yellow]
+          : outcome.state === "expired"
+            ? ["expired", `expired on ${waiver.expires}`, colors.red]
+            : [
+                outcome.daysLeft === 0 ? "expires today" : `expires in ${plural(outcome.daysLeft, "day")}`,
+                `on ${waiver.expires}`,
+                colors.yellow,
+              ];
+      return [
+        { text: where, style: colors.cyan },
+        { text: label, style },
+        { text: waiver.rule, style: colors.bold },
+        { text: waiver.resource ?? outcome.resourceId ?? "" },
+        { text: `${detail} (owner: ${waiver.owner})` },
+      ];
+    });
+  return [heading, ...table(noteworthy)];
 }
 
 function collectionErrorLines(errors: readonly CollectionError[], colors: Colors): string[] {

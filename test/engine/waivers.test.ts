@@ -64,7 +64,7 @@ function templateGroup(logicalId: string, waivers?: SourceWaiver[]): Resource {
       address: logicalId,
       ...(waivers ? { waivers } : {}),
     },
-    properties: { GroupId: logicalId, IpPermissions: OPEN as never },
+    properties: { GroupId: logicalId, IpPermissions: OPEN },
   };
 }
 

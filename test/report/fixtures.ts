@@ -1,4 +1,5 @@
-import type { Report, RuleMetadata, RuleResult, Summary } from "../../src/engine/result.js";
+import type { Report, RuleMetadata, RuleResult, Summary, Waiver } from "../../src/engine/result.js";
+import { EXPIRED_WAIVER_RULE } from "../../src/engine/waivers.js";
 import type { CollectionError } from "../../src/model/collection-error.js";
 
 /**
@@ -136,7 +137,7 @@ export const COLLECTION_ERROR: CollectionError = {
 /** Counts that agree with `results`, as the engine would compute them. */
 export function summarize(results: readonly RuleResult[], rules: number): Summary {
   const summary: Summary = {
-    byStatus: { pass: 0, fail: 0, not_applicable: 0, error: 0 },
+    byStatus: { pass: 0, fail: 0, not_applicable: 0, error: 0, waived: 0 },
     failuresBySeverity: { error: 0, warning: 0, note: 0 },
     resources: new Set(results.map((result) => `${result.resource.type} ${result.resource.id}`)).size,
     rules,
@@ -187,5 +188,141 @@ export function mixedReport(): Report {
     results: [TEMPLATE_FAIL, LIVE_FAIL, LIVE_ERROR, LIVE_PASS],
     collectionErrors: [COLLECTION_ERROR],
     inputs: ["templates/web stack.yaml", "snapshots/two-accounts.json"],
+  });
+}
+
+/** A configuration-file waiver that accepts the template's failure (SARIF `external`). */
+export const CONFIG_WAIVER: Waiver = {
+  origin: "configuration",
+  rule: "sg-no-ssh-*",
+  resource: "WebSecurityGroup",
+  reason: "Legacy bastion, replaced by Session Manager in Q1",
+  owner: "platform-team",
+  expires: "2027-03-31",
+  file: ".access-baseline.yml",
+  line: 7,
+  column: 5,
+};
+
+export const TEMPLATE_WAIVED: RuleResult = {
+  ...TEMPLATE_FAIL,
+  status: "waived",
+  waiver: { ...CONFIG_WAIVER, state: "active" },
+};
+
+/** A waiver written in the template's `Metadata`, next to its resource (SARIF `inSource`). */
+export const SOURCE_WAIVER: Waiver = {
+  origin: "source",
+  rule: "sg-no-ssh-from-world",
+  reason: "Break-glass access for the on-call team",
+  owner: "sre",
+  expires: "2026-12-10",
+  file: "templates/web stack.yaml",
+  line: 31,
+  column: 11,
+};
+
+export const METADATA_WAIVED: RuleResult = {
+  ...TEMPLATE_FAIL,
+  status: "waived",
+  message: "BreakGlassSecurityGroup allows tcp/22 from 0.0.0.0/0.",
+  resource: {
+    ...TEMPLATE_FAIL.resource,
+    id: "BreakGlassSecurityGroup",
+    source: {
+      kind: "cloudformation",
+      file: "templates/web stack.yaml",
+      line: 25,
+      column: 3,
+      address: "BreakGlassSecurityGroup",
+    },
+  },
+  evidence: [],
+  waiver: { ...SOURCE_WAIVER, state: "active" },
+};
+
+/** A waiver whose date has passed: its failure is reported again, and so is the waiver. */
+export const EXPIRED_WAIVER: Waiver = {
+  origin: "configuration",
+  rule: "sg-no-ssh-from-world",
+  resource: "LegacySecurityGroup",
+  reason: "Vendor appliance",
+  owner: "network-team",
+  expires: "2026-10-31",
+  file: ".access-baseline.yml",
+  line: 12,
+  column: 5,
+};
+
+export const EXPIRED_FAIL: RuleResult = {
+  ...TEMPLATE_FAIL,
+  message: "LegacySecurityGroup allows tcp/22 from 0.0.0.0/0.",
+  resource: {
+    ...TEMPLATE_FAIL.resource,
+    id: "LegacySecurityGroup",
+    source: {
+      kind: "cloudformation",
+      file: "templates/legacy.yaml",
+      line: 4,
+      column: 3,
+      address: "LegacySecurityGroup",
+    },
+  },
+  evidence: [],
+  waiver: { ...EXPIRED_WAIVER, state: "expired" },
+};
+
+/** The expired waiver's own finding, located at the waiver in the configuration file. */
+export const EXPIRED_WAIVER_FINDING: RuleResult = {
+  ruleId: EXPIRED_WAIVER_RULE.id,
+  status: "fail",
+  severity: "error",
+  message:
+    "The waiver of sg-no-ssh-from-world for LegacySecurityGroup expired on 2026-10-31 (owner: network-team; reason: Vendor appliance); the failure is reported again.",
+  resource: {
+    ...EXPIRED_FAIL.resource,
+    source: {
+      kind: "cloudformation",
+      file: ".access-baseline.yml",
+      line: 12,
+      column: 5,
+      address: "LegacySecurityGroup",
+    },
+  },
+  evidence: [],
+  waiver: { ...EXPIRED_WAIVER, state: "expired" },
+};
+
+/** A waiver that matches nothing: reported so that it gets removed. */
+export const UNMATCHED_WAIVER: Waiver = {
+  origin: "configuration",
+  rule: "sg-no-ssh-from-world",
+  resource: "OldBastion*",
+  reason: "Bastion being decommissioned",
+  owner: "platform-team",
+  expires: "2027-01-31",
+  file: ".access-baseline.yml",
+  line: 18,
+  column: 5,
+};
+
+/** A template scan with every kind of waiver: active (both origins), expired and unmatched. */
+export function waiverReport(): Report {
+  return buildReport({
+    rules: [SSH_RULE, ROLE_RULE, EXPIRED_WAIVER_RULE],
+    results: [TEMPLATE_WAIVED, METADATA_WAIVED, EXPIRED_FAIL, EXPIRED_WAIVER_FINDING],
+    inputs: ["templates/web stack.yaml", "templates/legacy.yaml"],
+    waivers: [
+      { waiver: CONFIG_WAIVER, state: "active", matched: 1, daysLeft: 129 },
+      { waiver: EXPIRED_WAIVER, state: "expired", matched: 1, daysLeft: -22 },
+      { waiver: UNMATCHED_WAIVER, state: "unmatched", matched: 0, daysLeft: 70 },
+      {
+        waiver: SOURCE_WAIVER,
+        resourceId: "BreakGlassSecurityGroup",
+        state: "active",
+        matched: 1,
+        daysLeft: 18,
+      },
+    ],
   });
 }

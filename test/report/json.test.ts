@@ -8,6 +8,7 @@ import {
   RESULTS_FORMAT,
   RESULTS_FORMAT_VERSION,
 } from "../../src/report/json.js";
+import { fingerprintResults } from "../../src/report/fingerprint.js";
 import { locateResult } from "../../src/report/location.js";
 import { buildSarifLog } from "../../src/report/sarif.js";
 import {
@@ -56,6 +57,7 @@ describe("renderJson", () => {
     expect(output.rules).toEqual([SSH_RULE, ROLE_RULE]);
     expect(output.collectionErrors).toEqual([COLLECTION_ERROR]);
     expect(output.results).toHaveLength(report.results.length);
+    const fingerprints = fingerprintResults(report.results);
     output.results.forEach((result, index) => {
       const source = report.results[index]!;
       expect(result).toEqual({
@@ -72,6 +74,7 @@ describe("renderJson", () => {
         }),
         location: locateResult(source.resource, source.evidence),
         evidence: source.evidence,
+        ...(fingerprints.has(source) ? { fingerprint: fingerprints.get(source) } : {}),
       });
       expect(result.resource.arn).toBe(source.resource.arn);
     });

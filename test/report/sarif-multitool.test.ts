@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../../src/engine/result.js";
 import { renderSarif } from "../../src/report/sarif.js";
-import { LIVE_FAIL, buildReport, liveReport, mixedReport, templateReport } from "./fixtures.js";
+import { LIVE_FAIL, buildReport, liveReport, mixedReport, templateReport, waiverReport } from "./fixtures.js";
 import { SARIF_MULTITOOL } from "./validators.js";
 import { EXAMPLE_SNAPSHOT, runCli } from "../support/cli.js";
 
@@ -40,6 +40,8 @@ const REPORTS: Record<string, Report> = {
   "live-two-accounts": liveReport(),
   template: templateReport(),
   mixed: mixedReport(),
+  // Suppressions (external and inSource), an expired-waiver finding and a warning notification.
+  waivers: waiverReport(),
 };
 
 // A result without locations and a rule without descriptions: GitHub rejects both.

@@ -3,8 +3,19 @@ import { buildReport } from "../../engine/build-report.js";
 import { evaluateRules } from "../../engine/evaluate.js";
 import { parseParamOptions, prepareRuleSet } from "../../engine/rule-set.js";
 import { exitCodeFor, type FailThreshold } from "../../engine/summary.js";
+import { todayFrom } from "../../engine/waivers.js";
 import { Inventory } from "../../model/inventory.js";
-import { FORMATS, GROUP_BY, renderReport, shouldUseColor, type GroupBy } from "../../report/index.js";
+import {
+  FORMATS,
+  GROUP_BY,
+  WAIVED_IN_SARIF,
+  renderReport,
+  shouldUseColor,
+  type GroupBy,
+  type WaivedInSarif,
+} from "../../report/index.js";
+import { addAccountOptions } from "../inputs/account-options.js";
+import { applyGate, loadBaseline } from "../gate.js";
 import { loadInputs, type InputOptions } from "../inputs/index.js";
 import type { CliIo } from "../io.js";
 import { collect, emit, loadConfigurationFor, loadRulesOrFail, type RuleSourceOptions } from "./shared.js";
@@ -17,14 +28,17 @@ interface CheckOptions extends RuleSourceOptions, InputOptions {
   config?: string;
   category?: string;
   groupBy: GroupBy;
+  baseline?: string;
+  sarifWaived?: WaivedInSarif;
 }
 
 export function registerCheck(program: Command, io: CliIo, done: (code: number) => void): void {
-  program
+  const command = program
     .command("check")
-    .argument("[paths...]", "templates and plans to check (coming)")
+    .argument("[paths...]", "CloudFormation templates and Terraform plans (files or directories) to check")
     .description("Evaluate the baseline rules and report findings.")
-    .addOption(new Option("--snapshot <file>", "evaluate a snapshot file written by `collect` (or by hand)"))
+    .addOption(new Option("--snapshot <file>", "evaluate a snapshot file written by `collect` (or by hand)"));
+  addAccountOptions(command)
     .addOption(new Option("-f, --format <format>", "output format").choices(FORMATS).default("text"))
     .option("-o, --output <file>", "write the report to a file (atomically) instead of standard output")
     .addOption(
@@ -38,17 +52,30 @@ export function registerCheck(program: Command, io: CliIo, done: (code: number) 
     .option("--param <rule.name=value>", "override a rule parameter (repeatable)", collect, [])
     .option("-c, --config <file>", "configuration file (default: .access-baseline.yml found upward)")
     .option("--category <category>", "SARIF: code-scanning category (automationDetails.id)")
+    .option("--verbose", "templates and plans: list skipped files and notes on standard error")
+    .option("--baseline <file>", "a previous SARIF or JSON output: fail only on findings that are new")
+    .addOption(
+      new Option("--sarif-waived <mode>", "SARIF: write waived findings as suppressed results, or omit them")
+        .choices(WAIVED_IN_SARIF)
+        .default("suppress"),
+    )
     .addOption(new Option("--group-by <grouping>", "text: group findings").choices(GROUP_BY).default("rule"))
     .addHelpText(
       "after",
       `
 Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 the run could not
-complete (bad input, bad rule, data that could not be collected or evaluated).
+complete (bad input, bad rule, data that could not be collected or evaluated). Waived findings,
+and with --baseline those the baseline already had, never fail the run. Waivers expire by the
+UTC date; ACCESS_BASELINE_TODAY=YYYY-MM-DD fixes the date (docs/ci-gate.md).
 
 Examples:
   access-baseline check --snapshot examples/snapshot.json
   access-baseline check --snapshot inventory.json --format sarif --output results.sarif
-  access-baseline check --snapshot inventory.json --param ssm-agent-version.minimumVersion=3.0.0.0`,
+  access-baseline check --snapshot inventory.json --param ssm-agent-version.minimumVersion=3.0.0.0
+  access-baseline check --account --regions eu-west-1,us-east-1
+  access-baseline check --account --profile audit --org --format sarif --output results.sarif
+
+Live collection (--account) is described in docs/live-scanning.md.`,
     )
     .action(async (paths: string[], options: CheckOptions) => done(await runCheck(options, paths, io)));
 }
@@ -58,33 +85,50 @@ export async function runCheck(options: CheckOptions, paths: readonly string[], 
   const paramOptions = parseParamOptions(options.param);
   const rules = await loadRulesOrFail(options, io.cwd);
   const { rules: enabled, settings } = prepareRuleSet(rules, configuration, paramOptions);
+  const today = todayFrom(io.env);
+  const baseline = options.baseline !== undefined ? await loadBaseline(options.baseline, io.cwd) : undefined;
 
   const data = await loadInputs(options, paths, io);
   const inventory = new Inventory(data);
-  const results = evaluateRules(enabled, inventory, settings);
-  const report = buildReport({
+  const gate = applyGate({
+    results: evaluateRules(enabled, inventory, settings),
+    configuration,
+    resources: inventory.resources,
+    ruleIds: rules.map((rule) => rule.metadata.id),
+    today,
+    ...(baseline !== undefined ? { baseline } : {}),
+  });
+  const { results } = gate;
+  const inputProblems = [...data.inputProblems, ...gate.problems];
+  const built = buildReport({
     rules: enabled,
     results,
     collectionErrors: inventory.collectionErrors,
-    inputProblems: data.inputProblems,
+    inputProblems,
+    waivers: gate.waivers,
+    ...(gate.baseline !== undefined ? { baseline: gate.baseline } : {}),
     resourceCount: inventory.resources.length,
     inputs: data.inputs,
     ...(settings.severities ? { severityOverrides: settings.severities } : {}),
   });
+  const report = data.apiCalls !== undefined ? { ...built, apiCalls: data.apiCalls } : built;
 
   const toFile = options.output !== undefined && options.output !== "-";
   const text = renderReport(options.format, report, {
     color: !toFile && shouldUseColor(io.stdout, io.env),
     groupBy: options.groupBy,
     ...(options.category !== undefined ? { category: options.category } : {}),
+    ...(options.sarifWaived !== undefined ? { waived: options.sarifWaived } : {}),
   });
   await emit(io, text, options.output);
   const failOn = options.failOn ?? configuration.failOn ?? "error";
-  const code = exitCodeFor(results, inventory.collectionErrors, failOn, data.inputProblems);
+  const code = exitCodeFor(results, inventory.collectionErrors, failOn, inputProblems);
   if (toFile) {
     const { byStatus } = report.summary;
+    const newFailures = report.baseline !== undefined ? ` (${report.baseline.new} new)` : "";
+    const waived = byStatus.waived > 0 ? `, ${byStatus.waived} waived` : "";
     io.stderr.write(
-      `access-baseline: ${byStatus.fail} failing, ${byStatus.error} not evaluated, ${byStatus.pass} passing; wrote ${options.output}\n`,
+      `access-baseline: ${byStatus.fail} failing${newFailures}${waived}, ${byStatus.error} not evaluated, ${byStatus.pass} passing; wrote ${options.output}\n`,
     );
   }
   return code;

@@ -11,7 +11,7 @@ export class ApiCallCounter {
 
   record(service: string, operation: string): void {
     let operations = this.counts.get(service);
-    if (!operations) this.counts.set(service, (operations = new Map()));
+    if (!operations) this.counts.set(service, (operations = new Map<string, number>()));
     operations.set(operation, (operations.get(operation) ?? 0) + 1);
     this.sent += 1;
   }

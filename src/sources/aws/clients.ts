@@ -4,7 +4,10 @@ import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
 import type { ApiCallCounter } from "./call-counter.js";
+import { UndeclaredOperationError } from "./errors.js";
 import { findOperation, type AwsService } from "./operations.js";
+
+export { UndeclaredOperationError };
 
 /**
  * One place that makes SDK clients, so that every call the collector sends carries the same
@@ -122,17 +125,6 @@ interface ClientConfig {
   profile?: string;
   customUserAgent?: string;
   requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: boolean };
-}
-
-/** An operation the collector tried to send although the scanner policy does not list it. */
-export class UndeclaredOperationError extends Error {
-  constructor(service: string, operation: string) {
-    super(
-      `${service}:${operation} is not in the collector's operation table (src/sources/aws/operations.ts); ` +
-        `declare it there and allow it in policies/scanner-policy.json`,
-    );
-    this.name = "UndeclaredOperationError";
-  }
 }
 
 /**

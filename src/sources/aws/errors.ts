@@ -12,6 +12,20 @@ import { OPERATIONS, type OperationKey } from "./operations.js";
 /** Live collection cannot start: one line for the user, exit code 2. */
 export class AwsSetupError extends UserError {}
 
+/**
+ * An operation the collector tried to send although its table (and so the scanner policy) does
+ * not list it: a programming error, never turned into a collection error.
+ */
+export class UndeclaredOperationError extends Error {
+  constructor(service: string, operation: string) {
+    super(
+      `${service}:${operation} is not in the collector's operation table (src/sources/aws/operations.ts); ` +
+        `declare it there and allow it in policies/scanner-policy.json`,
+    );
+    this.name = "UndeclaredOperationError";
+  }
+}
+
 /** Codes that mean the caller lacks a permission: the collection error then names the action. */
 const PERMISSION_CODES = new Set([
   "AccessDenied",
@@ -80,6 +94,7 @@ export function collectionError(
   error: unknown,
   resourceTypes: CollectionError["resourceTypes"] = [...OPERATIONS[key].resourceTypes],
 ): CollectionError {
+  if (error instanceof UndeclaredOperationError) throw error;
   const spec = OPERATIONS[key];
   const { code, message } = describeAwsError(error);
   const hint =

@@ -44,7 +44,10 @@ export interface Normalized {
   problems: NormalizationProblem[];
 }
 
-const LIVE = { kind: "aws-live" } as const;
+/** A fresh object per resource: nothing downstream may see one resource's source change with another's. */
+function live(): Resource["source"] {
+  return { kind: "aws-live" };
+}
 
 /** A JSON copy of SDK output: `Date` as ISO strings, `undefined` members left out. */
 export function toJson(value: unknown): JsonValue | undefined {
@@ -93,7 +96,10 @@ export function decodePolicyDocument(text: string): Decoded<JsonObject> {
     try {
       json = decodeURIComponent(text);
     } catch (error) {
-      return { ok: false, problem: `the policy document is not valid URL encoding: ${(error as Error).message}` };
+      return {
+        ok: false,
+        problem: `the policy document is not valid URL encoding: ${(error as Error).message}`,
+      };
     }
   }
   let parsed: unknown;
@@ -194,7 +200,7 @@ function iamResource(
     ...(arn ? { arn } : {}),
     account: scope.account,
     region: GLOBAL_REGION,
-    source: LIVE,
+    source: live(),
     properties,
   };
 }
@@ -285,7 +291,7 @@ export function securityGroupResource(group: SecurityGroup, scope: AccountScope,
       group.SecurityGroupArn ?? `arn:${scope.partition}:ec2:${region}:${scope.account}:security-group/${id}`,
     account: scope.account,
     region,
-    source: LIVE,
+    source: live(),
     properties: toObject(group),
   };
 }
@@ -298,7 +304,7 @@ export function instanceResource(instance: Instance, scope: AccountScope, region
     arn: `arn:${scope.partition}:ec2:${region}:${scope.account}:instance/${id}`,
     account: scope.account,
     region,
-    source: LIVE,
+    source: live(),
     properties: toObject(instance),
   };
 }
@@ -315,7 +321,7 @@ export function managedInstanceResource(
     arn: `arn:${scope.partition}:ssm:${region}:${scope.account}:managed-instance-inventory/${id}`,
     account: scope.account,
     region,
-    source: LIVE,
+    source: live(),
     properties: toObject(information),
   };
 }
@@ -345,7 +351,7 @@ export function preferencesResource(
       arn: `arn:${scope.partition}:ssm:${region}:${scope.account}:document/${name}`,
       account: scope.account,
       region,
-      source: LIVE,
+      source: live(),
       properties,
     },
   };

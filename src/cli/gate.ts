@@ -1,0 +1,58 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import type { Configuration } from "../config/config-file.js";
+import { describeIoError } from "../engine/rule-loader.js";
+import type { BaselineComparison, RuleResult, WaiverOutcome } from "../engine/result.js";
+import { applyWaivers } from "../engine/waivers.js";
+import { InputError } from "../errors.js";
+import type { Resource } from "../model/resource.js";
+import { compareWithBaseline, parseBaseline, type Baseline } from "../report/baseline.js";
+import type { InputProblem } from "../sources/source.js";
+
+/**
+ * What the CI gate adds between evaluation and the report: waivers (configuration file and
+ * template `Metadata`), then the baseline. Wiring only; the logic is in `engine/waivers.ts` and
+ * `report/baseline.ts`.
+ */
+
+/** Reads `--baseline FILE`; a file that cannot be read or parsed is one line and exit code 2. */
+export async function loadBaseline(file: string, cwd: string): Promise<Baseline> {
+  let text: string;
+  try {
+    text = await readFile(resolve(cwd, file), "utf8");
+  } catch (error) {
+    throw new InputError(`cannot read baseline ${file}: ${describeIoError(error)}`, { cause: error });
+  }
+  return parseBaseline(text, file);
+}
+
+export interface GateInput {
+  results: readonly RuleResult[];
+  configuration: Configuration;
+  resources: readonly Resource[];
+  /** Every loaded rule id, switched-off rules included. */
+  ruleIds: readonly string[];
+  today: string;
+  baseline?: Baseline;
+}
+
+export interface GateOutcome {
+  results: RuleResult[];
+  waivers: WaiverOutcome[];
+  /** Malformed waivers in templates: the run is incomplete, as with any unusable input. */
+  problems: InputProblem[];
+  baseline?: BaselineComparison;
+}
+
+export function applyGate(input: GateInput): GateOutcome {
+  const waived = applyWaivers({
+    results: input.results,
+    waivers: input.configuration.waivers ?? [],
+    resources: input.resources,
+    ruleIds: input.ruleIds,
+    today: input.today,
+  });
+  if (input.baseline === undefined) return waived;
+  const { results, comparison } = compareWithBaseline(waived.results, input.baseline);
+  return { ...waived, results, baseline: comparison };
+}

@@ -1,0 +1,13 @@
+/** The IAM, EC2 and SSM clients and readers, loaded on first use (see `readers.ts`). */
+export type Readers = typeof import("./readers.js");
+
+let loading: Promise<Readers> | undefined;
+
+export function loadReaders(): Promise<Readers> {
+  // A failed load is not kept: the next invocation tries again.
+  loading ??= import("./readers.js").catch((error: unknown) => {
+    loading = undefined;
+    throw error;
+  });
+  return loading;
+}

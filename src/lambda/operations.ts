@@ -1,0 +1,166 @@
+/**
+ * Every AWS call the Config rule Lambda can make, declared once with the IAM action it needs and
+ * the resource the action is granted on. The Lambda's clients refuse any operation not listed
+ * here (`clients.ts`), and `policies/config-rule-lambda-policy.json` — the role the
+ * CloudFormation template in `docs/deploy/config-rule.yaml` gives the function — is tested to
+ * allow exactly these actions on exactly these resources, so the code, the policy and the
+ * template cannot drift apart.
+ */
+
+export type LambdaService = "config" | "iam" | "ec2" | "ssm";
+
+export interface LambdaOperation {
+  service: LambdaService;
+  /** The API operation, as the SDK's command names it without `Command`. */
+  operation: string;
+  iamAction: string;
+  /** The resource the action is granted on in the policy (`*` where the action has no resource type). */
+  resource: string;
+  /** When the handler makes the call. */
+  purpose: string;
+}
+
+const ANY = "*";
+const ROLES = "arn:aws:iam::*:role/*";
+const GROUPS = "arn:aws:iam::*:group/*";
+const POLICIES = "arn:aws:iam::*:policy/*";
+const INSTANCE_PROFILES = "arn:aws:iam::*:instance-profile/*";
+const PREFERENCES = "arn:aws:ssm:*:*:document/SSM-SessionManagerRunShell";
+
+export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
+  {
+    service: "config",
+    operation: "PutEvaluations",
+    iamAction: "config:PutEvaluations",
+    resource: ANY,
+    purpose: "every invocation: the verdicts",
+  },
+  {
+    service: "config",
+    operation: "GetResourceConfigHistory",
+    iamAction: "config:GetResourceConfigHistory",
+    resource: ANY,
+    purpose: "oversized change notifications: the item itself",
+  },
+  {
+    service: "iam",
+    operation: "GetInstanceProfile",
+    iamAction: "iam:GetInstanceProfile",
+    resource: INSTANCE_PROFILES,
+    purpose: "instances: the role behind the instance profile",
+  },
+  {
+    service: "iam",
+    operation: "ListRolePolicies",
+    iamAction: "iam:ListRolePolicies",
+    resource: ROLES,
+    purpose: "instances: the instance role's inline policies",
+  },
+  {
+    service: "iam",
+    operation: "GetRolePolicy",
+    iamAction: "iam:GetRolePolicy",
+    resource: ROLES,
+    purpose: "instances: the instance role's inline policy documents",
+  },
+  {
+    service: "iam",
+    operation: "ListAttachedRolePolicies",
+    iamAction: "iam:ListAttachedRolePolicies",
+    resource: ROLES,
+    purpose: "instances: the instance role's managed policies",
+  },
+  {
+    service: "iam",
+    operation: "ListGroupPolicies",
+    iamAction: "iam:ListGroupPolicies",
+    resource: GROUPS,
+    purpose: "users: their groups' inline policies",
+  },
+  {
+    service: "iam",
+    operation: "GetGroupPolicy",
+    iamAction: "iam:GetGroupPolicy",
+    resource: GROUPS,
+    purpose: "users: their groups' inline policy documents",
+  },
+  {
+    service: "iam",
+    operation: "ListAttachedGroupPolicies",
+    iamAction: "iam:ListAttachedGroupPolicies",
+    resource: GROUPS,
+    purpose: "users: their groups' managed policies",
+  },
+  {
+    service: "iam",
+    operation: "GetPolicy",
+    iamAction: "iam:GetPolicy",
+    resource: POLICIES,
+    purpose: "roles, users, groups and instance roles: each attached managed policy's default version",
+  },
+  {
+    service: "iam",
+    operation: "GetPolicyVersion",
+    iamAction: "iam:GetPolicyVersion",
+    resource: POLICIES,
+    purpose: "roles, users, groups and instance roles: each attached managed policy's document",
+  },
+  {
+    service: "iam",
+    operation: "GetAccountAuthorizationDetails",
+    iamAction: "iam:GetAccountAuthorizationDetails",
+    resource: ANY,
+    purpose: "periodic IAM evaluation: every role, user and group with its policies",
+  },
+  {
+    service: "ec2",
+    operation: "DescribeSecurityGroups",
+    iamAction: "ec2:DescribeSecurityGroups",
+    resource: ANY,
+    purpose: "instances with a public address: their security groups",
+  },
+  {
+    service: "ec2",
+    operation: "DescribeRegions",
+    iamAction: "ec2:DescribeRegions",
+    resource: ANY,
+    purpose: "the regions whose Session Manager preferences name KMS keys (unless PREFERENCE_REGIONS is set)",
+  },
+  {
+    service: "ssm",
+    operation: "DescribeInstanceInformation",
+    iamAction: "ssm:DescribeInstanceInformation",
+    resource: ANY,
+    purpose: "running instances: whether Systems Manager manages them",
+  },
+  {
+    service: "ssm",
+    operation: "GetDocument",
+    iamAction: "ssm:GetDocument",
+    resource: PREFERENCES,
+    purpose: "periodic preferences evaluation, and the session KMS keys IAM rules check",
+  },
+];
+
+/**
+ * Actions the Lambda runtime uses on the function's behalf, not the handler: writing its logs to
+ * the log group the template creates.
+ */
+export const RUNTIME_PERMISSIONS: readonly { iamAction: string; resource: string; purpose: string }[] = [
+  {
+    iamAction: "logs:CreateLogStream",
+    resource: "arn:aws:logs:*:*:log-group:/aws/lambda/access-baseline-config-rule:*",
+    purpose: "the runtime: a log stream per execution environment",
+  },
+  {
+    iamAction: "logs:PutLogEvents",
+    resource: "arn:aws:logs:*:*:log-group:/aws/lambda/access-baseline-config-rule:*",
+    purpose: "the runtime: the handler's structured log lines",
+  },
+];
+
+const DECLARED = new Set(LAMBDA_OPERATIONS.map((spec) => `${spec.service}:${spec.operation}`));
+
+export function isDeclaredOperation(service: LambdaService, operation: string): boolean {
+  return DECLARED.has(`${service}:${operation}`);
+}

@@ -1,0 +1,136 @@
+import { InputError } from "../errors.js";
+import { EXPIRED_WAIVER_RULE_ID, type BaselineComparison, type RuleResult } from "../engine/result.js";
+import { fingerprintResults } from "./fingerprint.js";
+import { RESULTS_FORMAT, RESULTS_FORMAT_VERSION } from "./json.js";
+
+/**
+ * `--baseline`: a previous run's SARIF or JSON output, read for the fingerprints of the findings
+ * that were failing then. A failure whose fingerprint is among them is `unchanged` and does not
+ * fail the run; only `new` failures do. Fingerprints (`fingerprint.ts`) hash identity alone, so a
+ * finding keeps its fingerprint when the lines around it move.
+ *
+ * Only failures count as the baseline's: a result that was waived, or that could not be evaluated,
+ * was not accepted debt, so it is new if it fails now. Expired-waiver findings are never taken
+ * from the baseline: a baseline computed the same day (from the pull request's base) would
+ * otherwise silence every expiry for good.
+ */
+
+export interface Baseline {
+  /** The file, as given on the command line. */
+  file: string;
+  /** Fingerprints of the findings that were failing in it. */
+  fingerprints: ReadonlySet<string>;
+}
+
+/** The name SARIF files written by this tool give in `tool.driver.name`. */
+const TOOL_NAME = "access-baseline";
+
+/** Reads a baseline from the text of a SARIF or JSON output file; every problem is one line. */
+export function parseBaseline(text: string, display: string): Baseline {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`baseline ${display}: invalid JSON: ${(error as Error).message.split("\n")[0]}`);
+  }
+  if (isObject(value) && value.format === RESULTS_FORMAT) {
+    return { file: display, fingerprints: fromJson(value, display) };
+  }
+  if (isObject(value) && value.version === "2.1.0" && Array.isArray(value.runs)) {
+    return { file: display, fingerprints: fromSarif(value.runs, display) };
+  }
+  throw new InputError(
+    `baseline ${display}: not the output of access-baseline (expected --format sarif or --format json)`,
+  );
+}
+
+function fromJson(report: Record<string, unknown>, display: string): Set<string> {
+  const version = report.version;
+  if (typeof version !== "number" || version > RESULTS_FORMAT_VERSION) {
+    throw new InputError(
+      `baseline ${display}: results version ${String(version)} is not supported (this version reads ${RESULTS_FORMAT_VERSION})`,
+    );
+  }
+  if (!Array.isArray(report.results)) throw new InputError(`baseline ${display}: "results" is not a list`);
+  const failing = report.results.filter((result) => isObject(result) && result.status === "fail");
+  return fingerprintsOf(
+    failing.map((result) => (result as Record<string, unknown>).fingerprint),
+    display,
+  );
+}
+
+function fromSarif(runs: unknown[], display: string): Set<string> {
+  const ours = runs.filter(isObject).filter((run) => toolName(run) === TOOL_NAME);
+  if (ours.length === 0) {
+    const tools = [...new Set(runs.filter(isObject).map(toolName))].join(", ") || "none";
+    throw new InputError(`baseline ${display}: no run of ${TOOL_NAME} in this SARIF file (tools: ${tools})`);
+  }
+  const failing: unknown[] = [];
+  for (const run of ours) {
+    if (!Array.isArray(run.results)) continue;
+    for (const result of run.results.filter(isObject)) {
+      const properties = isObject(result.properties) ? result.properties : {};
+      // Older files have no status for waived results; a suppression says the same.
+      const status = properties.status ?? (isSuppressed(result) ? "waived" : "fail");
+      if (status !== "fail") continue;
+      const fingerprints = isObject(result.partialFingerprints) ? result.partialFingerprints : {};
+      failing.push(fingerprints.primaryLocationLineHash);
+    }
+  }
+  return fingerprintsOf(failing, display);
+}
+
+function fingerprintsOf(values: readonly unknown[], display: string): Set<string> {
+  const fingerprints = new Set<string>();
+  for (const value of values) {
+    if (typeof value !== "string" || value === "") {
+      throw new InputError(
+        `baseline ${display}: a failing result has no fingerprint (written by an older version? run the check again to write a new baseline)`,
+      );
+    }
+    fingerprints.add(value);
+  }
+  return fingerprints;
+}
+
+function toolName(run: Record<string, unknown>): string {
+  const tool = isObject(run.tool) ? run.tool : {};
+  const driver = isObject(tool.driver) ? tool.driver : {};
+  return typeof driver.name === "string" ? driver.name : "(unnamed)";
+}
+
+function isSuppressed(result: Record<string, unknown>): boolean {
+  return (
+    Array.isArray(result.suppressions) &&
+    result.suppressions.some((suppression) => isObject(suppression) && suppression.status === "accepted")
+  );
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Marks each failure `new` or `unchanged` against the baseline, and counts the baseline's failures
+ * that no longer fail. The results keep their order, so their fingerprints stay the same.
+ */
+export function compareWithBaseline(
+  results: readonly RuleResult[],
+  baseline: Baseline,
+): { results: RuleResult[]; comparison: BaselineComparison } {
+  const fingerprints = fingerprintResults(results);
+  const failingNow = new Set<string>();
+  const comparison: BaselineComparison = { file: baseline.file, new: 0, unchanged: 0, absent: 0 };
+  const marked = results.map((result) => {
+    if (result.status !== "fail") return result;
+    const fingerprint = fingerprints.get(result)!;
+    failingNow.add(fingerprint);
+    const known = result.ruleId !== EXPIRED_WAIVER_RULE_ID && baseline.fingerprints.has(fingerprint);
+    comparison[known ? "unchanged" : "new"] += 1;
+    return { ...result, baselineState: known ? ("unchanged" as const) : ("new" as const) };
+  });
+  for (const fingerprint of baseline.fingerprints) {
+    if (!failingNow.has(fingerprint)) comparison.absent += 1;
+  }
+  return { results: marked, comparison };
+}

@@ -1,0 +1,77 @@
+import { hash } from "node:crypto";
+import type { RuleResult } from "../engine/result.js";
+import type { SourceKind } from "../model/resource.js";
+import { locateResult } from "./location.js";
+
+/**
+ * Fingerprints: how a finding is recognised from one run to the next. GitHub matches alerts on
+ * them (SARIF `partialFingerprints.primaryLocationLineHash`), the JSON output carries the same
+ * value (`fingerprint`), and `--baseline` compares them. This module is the only place they are
+ * computed, so the three can never disagree.
+ */
+
+/**
+ * Which SARIF run a result goes to. Each run is its own code-scanning category, and GitHub closes
+ * every alert of a category that is missing from its next upload: template scans and account scans
+ * must therefore never share one, and neither may the Config rule's one-resource-at-a-time
+ * evaluations.
+ */
+export type RunKind = "aws" | "config" | "iac";
+
+export const RUN_KIND_BY_SOURCE: Record<SourceKind, RunKind> = {
+  "aws-live": "aws",
+  snapshot: "aws",
+  "config-item": "config",
+  cloudformation: "iac",
+  "terraform-plan": "iac",
+};
+
+export function runKindOf(result: RuleResult): RunKind {
+  return RUN_KIND_BY_SOURCE[result.resource.source.kind];
+}
+
+/**
+ * The results that are findings, which SARIF writes and fingerprints identify: failures, results
+ * that could not be evaluated, and waived failures (kept so that a waiver dismisses the alert
+ * rather than closing it as fixed). Passes and not-applicable results are not alerts.
+ */
+export function isFinding(result: RuleResult): boolean {
+  return result.status === "fail" || result.status === "error" || result.status === "waived";
+}
+
+/**
+ * The fingerprint of every finding in `results`, as `<hash>:<occurrence>`. The occurrence counts
+ * findings with the same identity in the same run, in report order, so that two findings of one
+ * rule on one resource still get distinct, stable fingerprints.
+ */
+export function fingerprintResults(results: readonly RuleResult[]): Map<RuleResult, string> {
+  const fingerprints = new Map<RuleResult, string>();
+  const occurrences = new Map<string, number>();
+  for (const result of results) {
+    if (!isFinding(result)) continue;
+    const kind = runKindOf(result);
+    const identity = identityHash(result, kind);
+    const key = `${kind} ${identity}`;
+    const occurrence = (occurrences.get(key) ?? 0) + 1;
+    occurrences.set(key, occurrence);
+    fingerprints.set(result, `${identity}:${occurrence}`);
+  }
+  return fingerprints;
+}
+
+/**
+ * The stable identity of a finding, hashed: what GitHub matches alerts on between uploads. Only
+ * what names the rule and the resource goes in — never the message, the evidence, a line number
+ * or a time — so an alert survives edits around it. Template resources add their file and
+ * address, because their account and region are placeholders; live resources do not, because a
+ * snapshot's file name may change from run to run.
+ */
+function identityHash(result: RuleResult, kind: RunKind): string {
+  const { resource } = result;
+  const identity: string[] = [result.ruleId, resource.account, resource.region, resource.type, resource.id];
+  if (kind === "iac") {
+    identity.push(locateResult(resource, []).uri, resource.source.address ?? "");
+  }
+  // The one-shot hash: a large account has tens of thousands of findings, each hashed once per output.
+  return hash("sha256", JSON.stringify(identity), "hex").slice(0, 32);
+}

@@ -1,0 +1,324 @@
+import type { CollectionError, Scope } from "../../model/collection-error.js";
+import { ALL_RESOURCE_TYPES, GLOBAL_REGION, type Resource } from "../../model/resource.js";
+import { ApiCallCounter, type ApiCallCounts } from "./call-counter.js";
+import {
+  AwsClients,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  resolveHomeRegion,
+  type ClientIdentity,
+  type CredentialProvider,
+} from "./clients.js";
+import { mapLimit } from "./concurrency.js";
+import { baseCredentials, checkCredentials } from "./credentials.js";
+import { readEnabledRegions, readInstances, readSecurityGroups } from "./ec2.js";
+import { collectionError, setupError } from "./errors.js";
+import { readAuthorizationDetails } from "./iam.js";
+import type { AccountScope } from "./normalize.js";
+import { listActiveAccounts } from "./organizations.js";
+import { readManagedInstances, readPreferences } from "./ssm.js";
+import { assumedRoleCredentials, partitionOf, readCallerIdentity } from "./sts.js";
+import type { ReadResult } from "./types.js";
+
+/**
+ * Live collection: from credentials to canonical resources for one account or every active
+ * account of an organization. Account-wide data (IAM) is read once per account; regional data
+ * (security groups, instances, managed nodes, preferences) once per region, regions in parallel
+ * within a bound, and the four regional listings of a region in parallel with each other. What
+ * fails becomes a collection error for the account and region it leaves unjudged; the run goes on.
+ */
+
+export interface LiveCollectionOptions {
+  /** `--profile`: a named profile instead of the default credential chain. */
+  profile?: string;
+  /** `--role-arn`: a role to assume first; with `--org`, the role that may list the organization. */
+  roleArn?: string;
+  /** `--external-id`, sent with every AssumeRole. */
+  externalId?: string;
+  /** `--session-name`: the role session name of every AssumeRole. */
+  sessionName: string;
+  /** `--regions`; the account's enabled regions when absent. */
+  regions?: readonly string[];
+  /** `--endpoint-url`: an AWS-compatible endpoint for every service. */
+  endpoint?: string;
+  /** `--org` with `--org-role`: every active account of the organization, through this role. */
+  organization?: { roleName: string };
+  /** Accounts collected at the same time. */
+  accountConcurrency?: number;
+  /** Regions collected at the same time within one account. */
+  regionConcurrency?: number;
+  /** Attempts per call, retries included (the SDK's own setting when absent). */
+  maxAttempts?: number;
+  requestTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  userAgent?: string;
+  /** Credentials to start from instead of the profile or default chain (tests, embedders). */
+  credentials?: CredentialProvider;
+  onProgress?: (progress: CollectionProgress) => void;
+}
+
+export interface CollectionProgress {
+  accountsDone: number;
+  accountsTotal: number;
+  regionsDone: number;
+  regionsTotal: number;
+  resources: number;
+  apiCalls: number;
+}
+
+export interface LiveCollection {
+  /** The accounts that were scanned (or tried), in order. */
+  accounts: string[];
+  scopes: Scope[];
+  resources: Resource[];
+  collectionErrors: CollectionError[];
+  apiCalls: ApiCallCounts;
+}
+
+export const DEFAULT_ACCOUNT_CONCURRENCY = 4;
+export const DEFAULT_REGION_CONCURRENCY = 4;
+
+/** An account to scan: its credentials, or the role to assume for them. */
+interface AccountTarget {
+  account: string;
+  partition: string;
+  credentials?: CredentialProvider;
+  roleArn?: string;
+}
+
+interface AccountResult {
+  scopes: Scope[];
+  resources: Resource[];
+  errors: CollectionError[];
+}
+
+export async function collectLive(options: LiveCollectionOptions): Promise<LiveCollection> {
+  const counter = new ApiCallCounter();
+  const clients = new AwsClients({
+    counter,
+    requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+    ...(options.profile !== undefined ? { profile: options.profile } : {}),
+    ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+    ...(options.userAgent !== undefined ? { userAgent: options.userAgent } : {}),
+  });
+  const progress: CollectionProgress = {
+    accountsDone: 0,
+    accountsTotal: 0,
+    regionsDone: 0,
+    regionsTotal: 0,
+    resources: 0,
+    apiCalls: 0,
+  };
+  const report = () => {
+    progress.apiCalls = counter.total;
+    options.onProgress?.({ ...progress });
+  };
+
+  try {
+    const base = options.credentials ?? baseCredentials(options.profile);
+    await checkCredentials(base, options.profile);
+    const home = await resolveHomeRegion(options.profile);
+    const entry = await entryAccount(options, clients, { key: "\u0000base", credentials: base }, home);
+    const targets = options.organization
+      ? await organizationTargets(options.organization.roleName, entry, clients, home)
+      : [entry];
+    progress.accountsTotal = targets.length;
+    report();
+
+    const collector = new AccountCollector(options, clients, home, progress, report);
+    const sourceIdentity: ClientIdentity = { key: entry.account, credentials: entry.credentials };
+    const results = await mapLimit(
+      targets,
+      options.accountConcurrency ?? DEFAULT_ACCOUNT_CONCURRENCY,
+      async (target) => {
+        const result = await collector.collect(target, sourceIdentity);
+        progress.accountsDone += 1;
+        report();
+        return result;
+      },
+    );
+    return {
+      accounts: targets.map((target) => target.account),
+      scopes: results.flatMap((result) => result.scopes),
+      resources: results.flatMap((result) => result.resources),
+      collectionErrors: results.flatMap((result) => result.errors),
+      apiCalls: counter.snapshot(),
+    };
+  } finally {
+    clients.destroy();
+  }
+}
+
+/** The account the credentials (or `--role-arn`) lead to; failing here ends the run. */
+async function entryAccount(
+  options: LiveCollectionOptions,
+  clients: AwsClients,
+  base: ClientIdentity,
+  home: string,
+): Promise<AccountTarget & { credentials: CredentialProvider }> {
+  if (options.roleArn !== undefined) {
+    const credentials = assumedRoleCredentials(clients.sts(base, home), {
+      roleArn: options.roleArn,
+      sessionName: options.sessionName,
+      ...(options.externalId !== undefined ? { externalId: options.externalId } : {}),
+    });
+    try {
+      await credentials();
+    } catch (error) {
+      throw setupError("sts:AssumeRole", error, `cannot assume ${options.roleArn}`);
+    }
+    return { account: accountOfArn(options.roleArn), partition: partitionOf(options.roleArn), credentials };
+  }
+  try {
+    const identity = await readCallerIdentity(clients.sts(base, home));
+    return { account: identity.account, partition: identity.partition, credentials: base.credentials };
+  } catch (error) {
+    throw setupError("sts:GetCallerIdentity", error, "cannot identify the account of the credentials");
+  }
+}
+
+/**
+ * Every active account of the organization. The entry account is scanned with its own
+ * credentials (the organization's role usually does not exist in the management account);
+ * the others through `roleName`, assumed when their turn comes.
+ */
+async function organizationTargets(
+  roleName: string,
+  entry: AccountTarget & { credentials: CredentialProvider },
+  clients: AwsClients,
+  home: string,
+): Promise<AccountTarget[]> {
+  let accounts;
+  try {
+    accounts = await listActiveAccounts(
+      clients.organizations({ key: entry.account, credentials: entry.credentials }, home),
+    );
+  } catch (error) {
+    throw setupError("organizations:ListAccounts", error, "cannot list the organization's accounts");
+  }
+  return accounts.map(({ id }) =>
+    id === entry.account
+      ? entry
+      : {
+          account: id,
+          partition: entry.partition,
+          roleArn: `arn:${entry.partition}:iam::${id}:role/${roleName}`,
+        },
+  );
+}
+
+function accountOfArn(arn: string): string {
+  return arn.split(":")[4] ?? "";
+}
+
+class AccountCollector {
+  constructor(
+    private readonly options: LiveCollectionOptions,
+    private readonly clients: AwsClients,
+    private readonly home: string,
+    private readonly progress: CollectionProgress,
+    private readonly report: () => void,
+  ) {}
+
+  async collect(target: AccountTarget, source: ClientIdentity): Promise<AccountResult> {
+    const scope: AccountScope = { account: target.account, partition: target.partition };
+    let credentials = target.credentials;
+    if (credentials === undefined) {
+      const roleArn = target.roleArn!;
+      const assumed = assumedRoleCredentials(this.clients.sts(source, this.home), {
+        roleArn,
+        sessionName: this.options.sessionName,
+        ...(this.options.externalId !== undefined ? { externalId: this.options.externalId } : {}),
+      });
+      try {
+        await assumed();
+      } catch (error) {
+        // Nothing of this account can be read: every rule reports an error for it.
+        const failure = collectionError(
+          "sts:AssumeRole",
+          { account: target.account, region: GLOBAL_REGION },
+          error,
+          [...ALL_RESOURCE_TYPES],
+        );
+        return {
+          scopes: [],
+          resources: [],
+          errors: [{ ...failure, message: `${roleArn}: ${failure.message}` }],
+        };
+      }
+      credentials = assumed;
+    }
+    const identity: ClientIdentity = { key: target.account, credentials };
+
+    const errors: CollectionError[] = [];
+    const regions = await this.regionsOf(identity, scope, errors);
+    this.progress.regionsTotal += regions.length;
+    this.report();
+
+    const [iam, regional] = await Promise.all([
+      readAuthorizationDetails(this.clients.iam(identity, this.home), scope, this.onPage),
+      mapLimit(regions, this.options.regionConcurrency ?? DEFAULT_REGION_CONCURRENCY, async (region) => {
+        const result = await this.collectRegion(identity, scope, region);
+        this.progress.regionsDone += 1;
+        this.report();
+        return result;
+      }),
+    ]);
+    return {
+      scopes: regions.map((region) => ({ account: target.account, region })),
+      resources: [...iam.resources, ...regional.flatMap((result) => result.resources)],
+      errors: [...errors, ...iam.errors, ...regional.flatMap((result) => result.errors)],
+    };
+  }
+
+  /**
+   * `--regions`, or the regions enabled for the account. When they cannot be listed, the home
+   * region is still collected, and the error (region `global`) marks every other region's data
+   * as missing.
+   */
+  private async regionsOf(
+    identity: ClientIdentity,
+    scope: AccountScope,
+    errors: CollectionError[],
+  ): Promise<string[]> {
+    if (this.options.regions !== undefined) return [...new Set(this.options.regions)].sort();
+    try {
+      const regions = await readEnabledRegions(this.clients.ec2(identity, this.home));
+      return [...new Set(regions)].sort();
+    } catch (error) {
+      errors.push(
+        collectionError("ec2:DescribeRegions", { account: scope.account, region: GLOBAL_REGION }, error),
+      );
+      return [this.home];
+    }
+  }
+
+  private async collectRegion(
+    identity: ClientIdentity,
+    scope: AccountScope,
+    region: string,
+  ): Promise<ReadResult> {
+    const ec2 = this.clients.ec2(identity, region);
+    const ssm = this.clients.ssm(identity, region);
+    const parts = await Promise.all([
+      readSecurityGroups(ec2, scope, region, this.onPage),
+      readInstances(ec2, scope, region, this.onPage),
+      readManagedInstances(ssm, scope, region, this.onPage),
+      readPreferences(ssm, scope, region).then((result) => {
+        this.onPage(result.resources.length);
+        return result;
+      }),
+    ]);
+    return {
+      resources: parts.flatMap((part) => part.resources),
+      errors: parts.flatMap((part) => part.errors),
+    };
+  }
+
+  private readonly onPage = (resources: number): void => {
+    this.progress.resources += resources;
+    this.report();
+  };
+}

@@ -1,0 +1,94 @@
+import {
+  DescribeInstancesCommand,
+  DescribeRegionsCommand,
+  DescribeSecurityGroupsCommand,
+  type DescribeInstancesCommandOutput,
+  type DescribeSecurityGroupsCommandOutput,
+  type EC2Client,
+} from "@aws-sdk/client-ec2";
+import { collectionError } from "./errors.js";
+import { instanceResource, securityGroupResource, type AccountScope } from "./normalize.js";
+import { paginate } from "./paginate.js";
+import type { PageListener, ReadResult } from "./types.js";
+
+/** The largest page each EC2 API allows: fewer pages, fewer calls. */
+const SECURITY_GROUPS_PAGE = 1000;
+const INSTANCES_PAGE = 1000;
+
+/**
+ * Every state but `terminated`, filtered on the server: terminated instances linger in the
+ * API for about an hour, cannot be reached, and would only cost pages.
+ */
+const LIVE_INSTANCE_STATES = ["pending", "running", "shutting-down", "stopping", "stopped"];
+
+/** The regions enabled for the account (opt-in regions the account has not enabled are left out). */
+export async function readEnabledRegions(ec2: EC2Client): Promise<string[]> {
+  const output = await ec2.send(new DescribeRegionsCommand({}));
+  return (output.Regions ?? [])
+    .filter((region) => region.OptInStatus === undefined || region.OptInStatus !== "not-opted-in")
+    .map((region) => region.RegionName)
+    .filter((name): name is string => typeof name === "string" && name !== "");
+}
+
+export async function readSecurityGroups(
+  ec2: EC2Client,
+  scope: AccountScope,
+  region: string,
+  onPage: PageListener,
+): Promise<ReadResult> {
+  const result: ReadResult = { resources: [], errors: [] };
+  try {
+    await paginate(
+      (token) =>
+        ec2.send(new DescribeSecurityGroupsCommand({ MaxResults: SECURITY_GROUPS_PAGE, NextToken: token })),
+      (page: DescribeSecurityGroupsCommandOutput) => page.NextToken,
+      (page) => {
+        const groups = page.SecurityGroups ?? [];
+        for (const group of groups) result.resources.push(securityGroupResource(group, scope, region));
+        onPage(groups.length);
+      },
+    );
+  } catch (error) {
+    result.errors.push(
+      collectionError("ec2:DescribeSecurityGroups", { account: scope.account, region }, error),
+    );
+  }
+  return result;
+}
+
+export async function readInstances(
+  ec2: EC2Client,
+  scope: AccountScope,
+  region: string,
+  onPage: PageListener,
+): Promise<ReadResult> {
+  const result: ReadResult = { resources: [], errors: [] };
+  try {
+    await paginate(
+      (token) =>
+        ec2.send(
+          new DescribeInstancesCommand({
+            MaxResults: INSTANCES_PAGE,
+            NextToken: token,
+            Filters: [{ Name: "instance-state-name", Values: LIVE_INSTANCE_STATES }],
+          }),
+        ),
+      (page: DescribeInstancesCommandOutput) => page.NextToken,
+      (page) => {
+        let count = 0;
+        for (const reservation of page.Reservations ?? []) {
+          for (const instance of reservation.Instances ?? []) {
+            // Filtered on the server already; an endpoint that ignores filters is caught here.
+            if (instance.State?.Name === "terminated") continue;
+            result.resources.push(instanceResource(instance, scope, region));
+            count += 1;
+          }
+        }
+        onPage(count);
+      },
+    );
+  } catch (error) {
+    result.errors.push(collectionError("ec2:DescribeInstances", { account: scope.account, region }, error));
+  }
+  return result;
+}

@@ -1,0 +1,82 @@
+import {
+  DescribeInstanceInformationCommand,
+  GetDocumentCommand,
+  type DescribeInstanceInformationCommandOutput,
+  type SSMClient,
+} from "@aws-sdk/client-ssm";
+import { PREFERENCES_DOCUMENT } from "../../model/inventory.js";
+import { ResourceTypes } from "../../model/resource.js";
+import { collectionError, describeAwsError } from "./errors.js";
+import { managedInstanceResource, preferencesResource, type AccountScope } from "./normalize.js";
+import { paginate } from "./paginate.js";
+import type { PageListener, ReadResult } from "./types.js";
+
+/** DescribeInstanceInformation allows at most 50 per page. */
+const MANAGED_INSTANCES_PAGE = 50;
+
+export async function readManagedInstances(
+  ssm: SSMClient,
+  scope: AccountScope,
+  region: string,
+  onPage: PageListener,
+): Promise<ReadResult> {
+  const result: ReadResult = { resources: [], errors: [] };
+  try {
+    await paginate(
+      (token) =>
+        ssm.send(
+          new DescribeInstanceInformationCommand({ MaxResults: MANAGED_INSTANCES_PAGE, NextToken: token }),
+        ),
+      (page: DescribeInstanceInformationCommandOutput) => page.NextToken,
+      (page) => {
+        const list = page.InstanceInformationList ?? [];
+        for (const information of list) {
+          result.resources.push(managedInstanceResource(information, scope, region));
+        }
+        onPage(list.length);
+      },
+    );
+  } catch (error) {
+    result.errors.push(
+      collectionError("ssm:DescribeInstanceInformation", { account: scope.account, region }, error),
+    );
+  }
+  return result;
+}
+
+/**
+ * The region's Session Manager preferences. `InvalidDocument` means the region has never had
+ * preferences saved: no resource, and the inventory stands Session Manager's defaults in. Any
+ * other failure is a collection error, so that the region gets no defaults and its preference
+ * rules report `error` instead of judging defaults that may not be what the region has.
+ */
+export async function readPreferences(
+  ssm: SSMClient,
+  scope: AccountScope,
+  region: string,
+): Promise<ReadResult> {
+  const where = { account: scope.account, region };
+  let output;
+  try {
+    output = await ssm.send(new GetDocumentCommand({ Name: PREFERENCES_DOCUMENT }));
+  } catch (error) {
+    if (describeAwsError(error).code === "InvalidDocument") return { resources: [], errors: [] };
+    return { resources: [], errors: [collectionError("ssm:GetDocument", where, error)] };
+  }
+  const { $metadata: _metadata, ...document } = output;
+  const resource = preferencesResource(document, scope, region);
+  if (resource.ok) return { resources: [resource.value], errors: [] };
+  return {
+    resources: [],
+    errors: [
+      {
+        ...where,
+        service: "ssm",
+        operation: "GetDocument",
+        code: "InvalidDocumentContent",
+        message: `${PREFERENCES_DOCUMENT}: ${resource.problem}`,
+        resourceTypes: [ResourceTypes.SessionPreferences],
+      },
+    ],
+  };
+}

@@ -1,0 +1,267 @@
+import {
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Node,
+} from "yaml";
+import {
+  MAX_DEPTH,
+  ParseProblem,
+  newMap,
+  newSeq,
+  positionAt,
+  type MapNode,
+  type PositionedValue,
+  type SeqNode,
+} from "../positioned/node.js";
+
+/**
+ * CloudFormation YAML: read with the `yaml` package, keeping the line and column of every key and
+ * item, and with the short-form intrinsic tags turned into the long form they stand for
+ * (`!Ref X` → `{Ref: X}`, `!GetAtt A.B` → `{"Fn::GetAtt": [A, B]}`), so that everything after
+ * this file sees one shape whether the template was YAML or JSON.
+ */
+
+/** The short forms CloudFormation defines, and the long-form key each stands for. */
+const SHORT_FORMS: Readonly<Record<string, string>> = {
+  "!Ref": "Ref",
+  "!Condition": "Condition",
+  "!And": "Fn::And",
+  "!Base64": "Fn::Base64",
+  "!Cidr": "Fn::Cidr",
+  "!Equals": "Fn::Equals",
+  "!FindInMap": "Fn::FindInMap",
+  "!GetAtt": "Fn::GetAtt",
+  "!GetAZs": "Fn::GetAZs",
+  "!If": "Fn::If",
+  "!ImportValue": "Fn::ImportValue",
+  "!Join": "Fn::Join",
+  "!Length": "Fn::Length",
+  "!Not": "Fn::Not",
+  "!Or": "Fn::Or",
+  "!Select": "Fn::Select",
+  "!Split": "Fn::Split",
+  "!Sub": "Fn::Sub",
+  "!ToJsonString": "Fn::ToJsonString",
+  "!Transform": "Fn::Transform",
+};
+
+/**
+ * Aliases may stand for at most this many nodes in total. A "billion laughs" document of a few
+ * hundred bytes expands to millions; a template has no legitimate use for anything near this.
+ */
+export const MAX_ALIAS_NODES = 100_000;
+
+export interface YamlReadResult {
+  value: PositionedValue;
+  /** Tags that are neither YAML's own nor CloudFormation's short forms (read as their value). */
+  unknownTags: string[];
+}
+
+export function parseCloudFormationYaml(text: string): YamlReadResult {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    // Intrinsic tags are handled below; do not let the parser warn about them or drop them.
+    keepSourceTokens: false,
+  });
+  const [error] = document.errors;
+  if (error) {
+    const { line, col } = lineCounter.linePos(error.pos[0]);
+    throw new ParseProblem(describeYamlError(error.code, error.message), line, col);
+  }
+  const converter = new Converter(document, lineCounter);
+  // Depth counts as in the JSON reader: the top-level mapping is level 1.
+  const value = document.contents === null ? null : converter.convert(document.contents as Node, 1);
+  return { value, unknownTags: [...converter.unknownTags] };
+}
+
+function describeYamlError(code: string, message: string): string {
+  const first = message.split("\n")[0] ?? message;
+  if (first.startsWith("Maximum call stack size exceeded"))
+    return `not valid YAML: nesting is too deep to read (more than ${MAX_DEPTH} levels)`;
+  if (code === "MULTIPLE_DOCS") return "not a single YAML document (a template is one document)";
+  if (code === "DUPLICATE_KEY") return "not valid YAML: a mapping has the same key twice";
+  return `not valid YAML: ${first.replace(/ at line \d+, column \d+.*$/, "")}`;
+}
+
+class Converter {
+  readonly unknownTags = new Set<string>();
+  private aliasNodes = 0;
+  private readonly expanding = new Set<Node>();
+  private readonly sizes = new Map<Node, number>();
+
+  constructor(
+    private readonly document: Document.Parsed,
+    private readonly lineCounter: LineCounter,
+  ) {}
+
+  convert(node: Node, depth: number): PositionedValue {
+    if (depth > MAX_DEPTH) throw this.problem(node, `nesting deeper than ${MAX_DEPTH} levels`);
+    if (isAlias(node)) return this.alias(node, depth);
+    const tag = node.tag;
+    const shortForm = tag !== undefined && tag.startsWith("!") && !tag.startsWith("!!") ? tag : undefined;
+    let value: PositionedValue;
+    if (isScalar(node)) {
+      value = scalarValue(node.value);
+      if (shortForm === "!GetAtt" && typeof value === "string") {
+        // `!GetAtt Resource.Attribute`: the attribute itself may contain dots (`Endpoint.Address`).
+        const dot = value.indexOf(".");
+        const seq = this.at(newSeq, node);
+        seq.items.push(dot === -1 ? value : value.slice(0, dot), dot === -1 ? "" : value.slice(dot + 1));
+        const { line, column } = this.position(node);
+        seq.positions.push(line, column, line, column);
+        value = seq;
+      }
+    } else if (isMap(node)) {
+      value = this.map(node, depth);
+    } else if (isSeq(node)) {
+      const seq = this.at(newSeq, node);
+      for (const item of node.items) {
+        const { line, column } = this.position(item as Node);
+        seq.positions.push(line, column);
+        seq.items.push(item === null ? null : this.convert(item as Node, depth + 1));
+      }
+      value = seq;
+    } else {
+      throw this.problem(node, "not valid YAML: an unexpected kind of node");
+    }
+    if (shortForm === undefined) return value;
+    const longForm = SHORT_FORMS[shortForm];
+    if (longForm === undefined) {
+      this.unknownTags.add(shortForm);
+      return value;
+    }
+    const wrapper = this.at(newMap, node);
+    const { line, column } = this.position(node);
+    wrapper.keys.push(longForm);
+    wrapper.positions.push(line, column);
+    wrapper.values.push(value);
+    return wrapper;
+  }
+
+  private map(node: Node & { items: unknown[] }, depth: number): MapNode {
+    const map = this.at(newMap, node);
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const keyNode = pair.key as Node | null;
+      if (keyNode !== null && !isScalar(keyNode) && !isAlias(keyNode))
+        throw this.problem(keyNode, "a mapping key must be a plain value, not a list or a mapping");
+      const keyValue = keyNode === null ? null : isAlias(keyNode) ? this.convert(keyNode, depth + 1) : keyNode.value;
+      if (typeof keyValue === "object" && keyValue !== null)
+        throw this.problem(keyNode!, "a mapping key must be a plain value, not a list or a mapping");
+      const key = keyValue === null ? "" : String(keyValue);
+      const valueNode = pair.value as Node | null;
+      if (key === "<<" && keyNode !== null && isScalar(keyNode) && keyNode.source === "<<") {
+        this.merge(map, valueNode, depth);
+        continue;
+      }
+      const { line, column } = keyNode ? this.position(keyNode) : this.position(node);
+      const existing = map.keys.indexOf(key);
+      if (existing !== -1) {
+        // Only possible through a merge key: the mapping's own keys win over merged ones.
+        map.keys.splice(existing, 1);
+        map.values.splice(existing, 1);
+        map.positions.splice(2 * existing, 2);
+      }
+      map.keys.push(key);
+      map.positions.push(line, column);
+      map.values.push(valueNode === null ? null : this.convert(valueNode, depth + 1));
+    }
+    return map;
+  }
+
+  /** `<<: *base` (or a list of them) copies the keys the mapping does not set itself. */
+  private merge(map: MapNode, value: Node | null, depth: number): void {
+    const sources = value !== null && isSeq(value) ? (value.items as Node[]) : value === null ? [] : [value];
+    for (const source of sources) {
+      const merged = this.convert(source, depth + 1);
+      if (merged === null || typeof merged !== "object" || merged.kind !== "map")
+        throw this.problem(source, "a merge key (<<) must refer to a mapping");
+      merged.keys.forEach((key, index) => {
+        if (map.keys.includes(key)) return;
+        map.keys.push(key);
+        const { line, column } = positionAt(merged, index);
+        map.positions.push(line, column);
+        map.values.push(merged.values[index]!);
+      });
+    }
+  }
+
+  private alias(node: Node & { source: string }, depth: number): PositionedValue {
+    const target = (node as unknown as { resolve(document: Document): Node | undefined }).resolve(this.document);
+    if (target === undefined) throw this.problem(node, `the YAML alias *${node.source} has no anchor before it`);
+    if (this.expanding.has(target)) throw this.problem(node, `the YAML alias *${node.source} refers to a node that contains it`);
+    this.aliasNodes += this.sizeOf(target);
+    if (this.aliasNodes > MAX_ALIAS_NODES)
+      throw this.problem(
+        node,
+        `YAML aliases expand to more than ${MAX_ALIAS_NODES} nodes; this looks like an alias bomb and is not read`,
+      );
+    this.expanding.add(target);
+    try {
+      return this.convert(target, depth);
+    } finally {
+      this.expanding.delete(target);
+    }
+  }
+
+  /** The number of nodes `node` stands for once its own aliases are expanded (memoized). */
+  private sizeOf(node: Node, seen = new Set<Node>()): number {
+    const known = this.sizes.get(node);
+    if (known !== undefined) return known;
+    if (seen.has(node)) return Number.POSITIVE_INFINITY;
+    seen.add(node);
+    let size = 1;
+    if (isAlias(node)) {
+      const target = (node as unknown as { resolve(document: Document): Node | undefined }).resolve(this.document);
+      size = target === undefined ? 1 : this.sizeOf(target, seen);
+    } else if (isMap(node)) {
+      for (const pair of node.items) {
+        if (isPair(pair) && pair.value !== null) size += this.sizeOf(pair.value as Node, seen);
+        if (size > MAX_ALIAS_NODES) break;
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) {
+        if (item !== null) size += this.sizeOf(item as Node, seen);
+        if (size > MAX_ALIAS_NODES) break;
+      }
+    }
+    seen.delete(node);
+    this.sizes.set(node, size);
+    return size;
+  }
+
+  private at<T>(make: (line: number, column: number) => T, node: Node): T {
+    const { line, column } = this.position(node);
+    return make(line, column);
+  }
+
+  private position(node: Node | null | undefined): { line: number; column: number } {
+    const offset = node?.range?.[0] ?? 0;
+    const { line, col } = this.lineCounter.linePos(offset);
+    return { line, column: col };
+  }
+
+  private problem(node: Node, message: string): ParseProblem {
+    const { line, column } = this.position(node);
+    return new ParseProblem(message, line, column);
+  }
+}
+
+/** YAML scalars as CloudFormation reads them; anything exotic (dates, binary) as text. */
+function scalarValue(value: unknown): PositionedValue {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "string" || typeof value === "boolean") return value;
+  if (typeof value === "number") return value;
+  if (typeof value === "bigint") return Number(value);
+  if (value instanceof Date) return value.toISOString();
+  return String(value);
+}

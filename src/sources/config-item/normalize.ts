@@ -1,0 +1,291 @@
+import { normalizePolicyDocument } from "../../iam/index.js";
+import {
+  GLOBAL_REGION,
+  ResourceTypes,
+  type JsonObject,
+  type JsonValue,
+  type Resource,
+  type ResourceType,
+} from "../../model/resource.js";
+import {
+  authorizationDetailsResources,
+  instanceResource,
+  managedInstanceResource,
+  securityGroupResource,
+  type AccountScope,
+  type AuthorizationDetails,
+} from "../aws/normalize.js";
+import type { ConfigurationItem } from "./item.js";
+
+/**
+ * From a configuration item to the canonical resource. A configuration item holds the same data
+ * as the describe APIs, with camelCase names and a few differences of form; once those are
+ * brought to the SDK's shape, the live source's normalizers (`sources/aws/normalize.ts`) finish
+ * the job, so that URL-decoding of IAM documents and every other canonical detail are written
+ * once. The differences handled here:
+ *
+ * - names: `ipPermissions` → `IpPermissions`, at every level except inside policy documents,
+ *   whose keys (`Statement`, condition keys such as `aws:SourceIp`) are data and stay as written;
+ * - security groups: `ipRanges` as plain CIDR strings (older items carry only these) merged with
+ *   `ipv4Ranges` objects into `IpRanges[{CidrIp}]`; ports dropped for protocol `-1`, as the API
+ *   does;
+ * - IAM documents: URL-encoded JSON text (real items) or decoded objects (published samples, once
+ *   even wrapped in a one-element list): text goes to the live decoder, objects get `Statement`
+ *   as a list;
+ * - `AWS::SSM::ManagedInstanceInventory`: the agent's record is the value of the
+ *   `AWS:InstanceInformation` content map, whose key need not be the resource id;
+ * - nulls, which items use for absent members, are dropped as the SDK drops them.
+ */
+
+export type ItemConversion =
+  | {
+      ok: true;
+      /** The resource the item describes. */
+      resource: Resource;
+      /** Resources the item also carries (a role's instance profiles). */
+      carried: Resource[];
+    }
+  | { ok: false; unsupported: boolean; message: string };
+
+/** The types a configuration item can be turned into. */
+export const ITEM_TYPES: readonly ResourceType[] = [
+  ResourceTypes.SecurityGroup,
+  ResourceTypes.Instance,
+  ResourceTypes.Role,
+  ResourceTypes.User,
+  ResourceTypes.Group,
+  ResourceTypes.ManagedPolicy,
+  ResourceTypes.ManagedInstance,
+];
+
+/** A fresh object per resource, as the live source does: one resource's source must never change another's. */
+function configSource(): Resource["source"] {
+  return { kind: "config-item" };
+}
+
+/** The partition of an ARN (`aws`, `aws-cn`, `aws-us-gov`), or `aws`. */
+export function partitionOfArn(arn: string | undefined): string {
+  return /^arn:(aws[a-z-]*):/.exec(arn ?? "")?.[1] ?? "aws";
+}
+
+export function resourceFromItem(item: ConfigurationItem): ItemConversion {
+  const type = item.resourceType;
+  if (!(ITEM_TYPES as readonly string[]).includes(type)) {
+    return { ok: false, unsupported: true, message: `${type} configuration items are not evaluated` };
+  }
+  const configuration = item.configuration;
+  if (configuration === null || typeof configuration !== "object" || Array.isArray(configuration)) {
+    return { ok: false, unsupported: false, message: `${type} ${item.resourceId}: the item has no configuration` };
+  }
+  const scope: AccountScope = { account: item.awsAccountId, partition: partitionOfArn(item.ARN) };
+  const problems: string[] = [];
+  let converted: { resource?: Resource; carried: Resource[] };
+  switch (type) {
+    case ResourceTypes.SecurityGroup:
+      converted = { resource: securityGroup(configuration, item, scope), carried: [] };
+      break;
+    case ResourceTypes.Instance: {
+      const properties = pascalizeObject(configuration, problems, false);
+      properties.InstanceId ??= item.resourceId;
+      converted = { resource: instanceResource(properties, scope, item.awsRegion), carried: [] };
+      break;
+    }
+    case ResourceTypes.ManagedInstance:
+      converted = { resource: managedInstance(configuration, item, scope, problems), carried: [] };
+      break;
+    default:
+      converted = iamEntity(type as ResourceType, configuration, item, scope, problems);
+  }
+  if (problems.length > 0 || !converted.resource) {
+    const detail = problems.length > 0 ? problems.join("; ") : "the item could not be converted";
+    return { ok: false, unsupported: false, message: `${type} ${item.resourceId}: ${detail}` };
+  }
+  return {
+    ok: true,
+    resource: fromConfig(converted.resource, item),
+    carried: converted.carried.map((resource) => ({ ...resource, source: configSource() })),
+  };
+}
+
+function fromConfig(resource: Resource, item: ConfigurationItem): Resource {
+  return {
+    ...resource,
+    ...(item.ARN ? { arn: item.ARN } : {}),
+    account: item.awsAccountId,
+    region: resource.region === GLOBAL_REGION ? GLOBAL_REGION : item.awsRegion,
+    source: configSource(),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names
+
+/** Fields that hold IAM policy documents (after renaming): their contents are never renamed. */
+const DOCUMENT_FIELDS = new Set(["AssumeRolePolicyDocument", "PolicyDocument", "Document"]);
+
+function pascalCase(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+function pascalize(value: JsonValue, problems: string[], documents: boolean): JsonValue {
+  if (Array.isArray(value)) return value.map((item) => pascalize(item, problems, documents));
+  if (value !== null && typeof value === "object") return pascalizeObject(value, problems, documents);
+  return value;
+}
+
+function pascalizeObject(object: JsonObject, problems: string[], documents: boolean): JsonObject {
+  const result: JsonObject = {};
+  for (const [key, member] of Object.entries(object)) {
+    if (member === null) continue;
+    const name = pascalCase(key);
+    result[name] =
+      documents && DOCUMENT_FIELDS.has(name) ? policyDocument(member, name, problems) : pascalize(member, problems, documents);
+  }
+  return result;
+}
+
+/**
+ * A policy document as the item holds it. Text is left for the live decoder (URL-encoded JSON,
+ * or plain JSON); an object is already decoded. Anything else cannot be judged: it becomes null
+ * and a problem, so that the resource is reported as not evaluated rather than compliant.
+ */
+function policyDocument(value: JsonValue, field: string, problems: string[]): JsonValue {
+  if (typeof value === "string") return value;
+  const document = Array.isArray(value) && value.length === 1 ? value[0]! : value;
+  if (document !== null && typeof document === "object" && !Array.isArray(document)) {
+    return normalizePolicyDocument(document);
+  }
+  problems.push(`${field} is neither a URL-encoded JSON document nor a JSON object`);
+  return null;
+}
+
+function list(value: JsonValue | undefined): JsonValue[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function object(value: JsonValue | undefined): JsonObject | undefined {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? value : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Security groups
+
+function securityGroup(configuration: JsonObject, item: ConfigurationItem, scope: AccountScope): Resource {
+  const group = pascalizeObject(configuration, [], false);
+  group.GroupId ??= item.resourceId;
+  for (const field of ["IpPermissions", "IpPermissionsEgress"]) {
+    if (Array.isArray(group[field])) group[field] = group[field].map(permission);
+  }
+  return securityGroupResource(group, scope, item.awsRegion);
+}
+
+/**
+ * One permission in the API's shape. Items list IPv4 sources twice — `ipRanges` as plain CIDR
+ * strings and `ipv4Ranges` as objects with descriptions — or, in older items, only as strings.
+ */
+function permission(value: JsonValue): JsonValue {
+  const entry = object(value);
+  if (!entry) return value;
+  const result: JsonObject = { ...entry };
+  const ranges: JsonObject[] = [];
+  const seen = new Set<string>();
+  const add = (range: JsonObject) => {
+    const cidr = range.CidrIp;
+    if (typeof cidr !== "string" || seen.has(cidr)) return;
+    seen.add(cidr);
+    ranges.push(range);
+  };
+  for (const range of list(entry.Ipv4Ranges)) {
+    const fields = object(range);
+    if (fields) add(fields);
+  }
+  for (const range of list(entry.IpRanges)) {
+    if (typeof range === "string") add({ CidrIp: range });
+    else {
+      const fields = object(range);
+      if (fields) add(fields);
+    }
+  }
+  delete result.Ipv4Ranges;
+  if (entry.IpRanges !== undefined || entry.Ipv4Ranges !== undefined) result.IpRanges = ranges;
+  // All traffic has no port range in the API; items may carry -1 or nothing.
+  if (entry.IpProtocol === "-1" || entry.IpProtocol === -1) {
+    delete result.FromPort;
+    delete result.ToPort;
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// SSM managed-instance inventory
+
+const INSTANCE_INFORMATION = "AWS:InstanceInformation";
+
+function managedInstance(
+  configuration: JsonObject,
+  item: ConfigurationItem,
+  scope: AccountScope,
+  problems: string[],
+): Resource | undefined {
+  const content = object(object(configuration[INSTANCE_INFORMATION])?.Content) ?? {};
+  const entries = Object.entries(content)
+    .map(([key, value]) => [key, object(value)] as const)
+    .filter((entry): entry is readonly [string, JsonObject] => entry[1] !== undefined);
+  const chosen =
+    entries.find(([key, value]) => value.InstanceId === item.resourceId || key === item.resourceId) ??
+    (entries.length === 1 ? entries[0] : undefined);
+  if (!chosen && entries.length > 1) {
+    problems.push(`${INSTANCE_INFORMATION} lists ${entries.length} instances and none of them is ${item.resourceId}`);
+    return undefined;
+  }
+  // The inventory names the address IpAddress; DescribeInstanceInformation names it IPAddress.
+  const { IpAddress, ...fields } = chosen?.[1] ?? {};
+  const information: JsonObject = {
+    ...fields,
+    ...(IpAddress !== undefined ? { IPAddress: IpAddress } : {}),
+    // The evaluation is about the item's resource, whatever key the content map used.
+    InstanceId: item.resourceId,
+  };
+  return managedInstanceResource(information, scope, item.awsRegion);
+}
+
+// ---------------------------------------------------------------------------------------------
+// IAM
+
+function iamEntity(
+  type: ResourceType,
+  configuration: JsonObject,
+  item: ConfigurationItem,
+  scope: AccountScope,
+  problems: string[],
+): { resource?: Resource; carried: Resource[] } {
+  const entity = pascalizeObject(configuration, problems, true);
+  const name = item.resourceName ?? item.resourceId;
+  if (item.ARN) entity.Arn ??= item.ARN;
+  const details: AuthorizationDetails = {};
+  switch (type) {
+    case ResourceTypes.Role:
+      entity.RoleName ??= name;
+      entity.RoleId ??= item.resourceId;
+      details.RoleDetailList = [entity];
+      break;
+    case ResourceTypes.User:
+      entity.UserName ??= name;
+      entity.UserId ??= item.resourceId;
+      details.UserDetailList = [entity];
+      break;
+    case ResourceTypes.Group:
+      entity.GroupName ??= name;
+      entity.GroupId ??= item.resourceId;
+      details.GroupDetailList = [entity];
+      break;
+    default:
+      entity.PolicyName ??= name;
+      entity.PolicyId ??= item.resourceId;
+      details.Policies = [entity];
+  }
+  const normalized = authorizationDetailsResources(details, scope);
+  problems.push(...normalized.problems.map((problem) => problem.detail));
+  const resource = normalized.resources.find((candidate) => candidate.type === type);
+  return { ...(resource ? { resource } : {}), carried: normalized.resources.filter((other) => other !== resource) };
+}

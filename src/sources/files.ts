@@ -1,0 +1,214 @@
+import type { Dirent } from "node:fs";
+import { open, readdir, stat } from "node:fs/promises";
+import { extname, join, relative, resolve } from "node:path";
+import type { InputProblem } from "./source.js";
+import { parseCloudFormationYaml } from "./cloudformation/yaml.js";
+import { looksLikeTemplate } from "./cloudformation/template.js";
+import { parseJson } from "./positioned/json.js";
+import { isMapNode, member, ParseProblem, type MapNode, type PositionedValue } from "./positioned/node.js";
+
+/**
+ * Finding templates and plans under the paths given to `check`, and deciding what each file is
+ * from its content, not its name: a CloudFormation template has `Resources` whose entries have
+ * `Type: AWS::…`; a Terraform plan (`terraform show -json`) has `format_version` and
+ * `planned_values` or `resource_changes`. Anything else is skipped, with a note for `--verbose`.
+ */
+
+/** JSON files above this size are not read: no template or plan comes near it (CloudFormation's own limit is 1 MB). */
+export const MAX_JSON_BYTES = 64 * 1024 * 1024;
+/**
+ * YAML takes far more time and memory to parse than JSON (a 4 MB template needs over 350 MB), so
+ * YAML above this is refused with a message; CloudFormation itself takes templates up to 1 MB.
+ */
+export const MAX_YAML_BYTES = 2 * 1024 * 1024;
+
+/** Extensions looked at when walking a directory (a file named on the command line is always read). */
+const CANDIDATE_EXTENSIONS = new Set([".json", ".yaml", ".yml", ".template"]);
+/** Directories never walked into: tool caches and dependencies, not sources. */
+const SKIPPED_DIRECTORIES = new Set(["node_modules"]);
+
+export interface InputFile {
+  /** Absolute path. */
+  path: string;
+  /** Relative to the working directory, as reports show it. */
+  display: string;
+  /** Named on the command line rather than found in a directory. */
+  explicit: boolean;
+  /** The command-line argument the file was found under. */
+  argument: string;
+}
+
+export interface Discovery {
+  files: InputFile[];
+  problems: InputProblem[];
+  notes: string[];
+}
+
+export function displayPath(cwd: string, path: string): string {
+  const shown = relative(cwd, path);
+  return shown === "" ? "." : shown;
+}
+
+export async function discoverFiles(paths: readonly string[], cwd: string): Promise<Discovery> {
+  const discovery: Discovery = { files: [], problems: [], notes: [] };
+  const seen = new Set<string>();
+  for (const argument of paths) {
+    const path = resolve(cwd, argument);
+    let info;
+    try {
+      info = await stat(path);
+    } catch (error) {
+      discovery.problems.push({ file: argument, message: `cannot read it: ${describeFileError(error)}` });
+      continue;
+    }
+    if (info.isDirectory()) {
+      await walk(path, argument, cwd, discovery, seen);
+    } else if (!seen.has(path)) {
+      seen.add(path);
+      discovery.files.push({ path, display: displayPath(cwd, path), explicit: true, argument });
+    }
+  }
+  return discovery;
+}
+
+async function walk(directory: string, argument: string, cwd: string, discovery: Discovery, seen: Set<string>): Promise<void> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(directory, { withFileTypes: true });
+  } catch (error) {
+    discovery.problems.push({ file: displayPath(cwd, directory), message: `cannot read the directory: ${describeFileError(error)}` });
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const path = join(directory, entry.name);
+    // Hidden directories (.git, .terraform, .aws-sam) hold copies and caches, not sources.
+    if (entry.isDirectory()) {
+      if (entry.name.startsWith(".") || SKIPPED_DIRECTORIES.has(entry.name)) continue;
+      await walk(path, argument, cwd, discovery, seen);
+      continue;
+    }
+    if (entry.isSymbolicLink()) {
+      // Followed for files only, so that a link cannot make the walk go round in circles.
+      const target = await stat(path).catch(() => undefined);
+      if (!target?.isFile()) continue;
+    } else if (!entry.isFile()) continue;
+    if (!CANDIDATE_EXTENSIONS.has(extname(entry.name).toLowerCase()) || seen.has(path)) continue;
+    seen.add(path);
+    discovery.files.push({ path, display: displayPath(cwd, path), explicit: false, argument });
+  }
+}
+
+export type Classified =
+  | { kind: "cloudformation"; document: MapNode; unknownTags: string[] }
+  | { kind: "terraform-plan"; document: MapNode }
+  | { kind: "skip"; reason: string }
+  | { kind: "problem"; problem: InputProblem };
+
+/** Reads a file and decides what it is. Never throws: every failure is a problem or a skip. */
+export async function classifyFile(file: InputFile): Promise<Classified> {
+  const problem = (message: string, line?: number, column?: number): Classified => {
+    const found: InputProblem = { file: file.display, message };
+    if (line !== undefined) found.line = line;
+    if (column !== undefined) found.column = column;
+    return { kind: "problem", problem: found };
+  };
+
+  let buffer: Buffer;
+  try {
+    const handle = await open(file.path, "r");
+    try {
+      const { size } = await handle.stat();
+      if (size > MAX_JSON_BYTES) {
+        const head = Buffer.alloc(64 * 1024);
+        const { bytesRead } = await handle.read(head, 0, head.length, 0);
+        const start = head.subarray(0, bytesRead).toString("utf8");
+        if (!file.explicit && !looksLikeIac(start)) return { kind: "skip", reason: `larger than ${mb(MAX_JSON_BYTES)} and not a template or plan` };
+        return problem(`the file is ${mb(size)}, larger than the ${mb(MAX_JSON_BYTES)} this tool reads`);
+      }
+      buffer = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    return problem(`cannot read it: ${describeFileError(error)}`);
+  }
+
+  if (buffer.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
+    return file.explicit
+      ? problem("this is a binary Terraform plan (or another zip file); give the JSON that `terraform show -json PLANFILE` prints instead")
+      : { kind: "skip", reason: "a zip file" };
+  }
+  if (buffer.subarray(0, 8192).includes(0)) return { kind: "skip", reason: "not a text file" };
+
+  const text = buffer.toString("utf8");
+  const extension = extname(file.path).toLowerCase();
+  const first = /\S/.exec(text.slice(0, 4096).replace(/^\uFEFF/, ""))?.[0];
+  const asJson = (first === "{" || first === "[") && extension !== ".yaml" && extension !== ".yml";
+  const candidate = asJson ? /"Resources"|"format_version"|"AWSTemplateFormatVersion"/.test(text) : looksLikeYamlTemplate(text);
+  if (!candidate && !file.explicit) return { kind: "skip", reason: "neither a CloudFormation template nor a Terraform plan" };
+
+  let document: PositionedValue;
+  let unknownTags: string[] = [];
+  try {
+    if (asJson) document = parseJson(text);
+    else {
+      if (buffer.length > MAX_YAML_BYTES)
+        return problem(
+          `the YAML file is ${mb(buffer.length)}, larger than the ${mb(MAX_YAML_BYTES)} this tool reads as YAML (CloudFormation itself accepts templates up to 1 MB); convert it to JSON`,
+        );
+      ({ value: document, unknownTags } = parseCloudFormationYaml(text));
+    }
+  } catch (error) {
+    if (!(error instanceof ParseProblem)) throw error;
+    // A broken file that does not even look like a template is someone else's file.
+    if (!file.explicit && !looksLikeIac(text.slice(0, 64 * 1024)))
+      return { kind: "skip", reason: `not valid ${asJson ? "JSON" : "YAML"}, and not a template or plan` };
+    const message = error.message.startsWith("not valid") || !asJson ? error.message : `not valid JSON: ${error.message}`;
+    return problem(message, error.line, error.column);
+  }
+
+  if (looksLikeTemplate(document)) return { kind: "cloudformation", document, unknownTags };
+  if (isMapNode(document) && typeof member(document, "format_version") === "string") {
+    if (member(document, "planned_values") !== undefined || member(document, "resource_changes") !== undefined)
+      return { kind: "terraform-plan", document };
+    if (member(document, "values") !== undefined)
+      return { kind: "skip", reason: "Terraform state, not a plan (give `terraform show -json PLANFILE`)" };
+  }
+  return { kind: "skip", reason: "neither a CloudFormation template nor a Terraform plan" };
+}
+
+/** A cheap look at text, before parsing: CloudFormation and plan markers near the top. */
+function looksLikeIac(text: string): boolean {
+  return /AWSTemplateFormatVersion|"?Resources"?\s*:[\s\S]{0,4000}?(AWS|Custom)::|"format_version"[\s\S]{0,4000}?"(planned_values|resource_changes|terraform_version)"/.test(
+    text,
+  );
+}
+
+/** A YAML template has `Resources:` (or `AWSTemplateFormatVersion:`) as a top-level key. */
+function looksLikeYamlTemplate(text: string): boolean {
+  return /^(Resources|AWSTemplateFormatVersion|"Resources"|'Resources')\s*:/m.test(text);
+}
+
+function mb(bytes: number): string {
+  return `${Math.round(bytes / (1024 * 1024))} MB`;
+}
+
+export function describeFileError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case "ENOENT":
+      return "no such file or directory";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "EISDIR":
+      return "it is a directory";
+    case "ENOTDIR":
+      return "a parent of the path is not a directory";
+    case "ERR_STRING_TOO_LONG":
+      return "the file is too large to read";
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
+}

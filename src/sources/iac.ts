@@ -1,0 +1,208 @@
+import { unknownValue } from "../model/unknown.js";
+import {
+  GLOBAL_REGION,
+  type JsonObject,
+  type Resource,
+  type ResourceType,
+  type SourceKind,
+  type SourcePosition,
+} from "../model/resource.js";
+
+/**
+ * What CloudFormation templates and Terraform plans share once read: placeholder identities for
+ * what only exists after deployment, and the recording of where each canonical property was
+ * written. See docs/templates.md.
+ */
+
+/** The region of template resources: a template is deployed to a region it does not name. */
+export const UNKNOWN_REGION = "unknown";
+
+/**
+ * The placeholder account of one template or plan: twelve digits starting with `0000`, derived
+ * from the file's path. Each file gets its own, so that two stacks which both define an
+ * `InstanceRole` never see each other's role through relations (which match by account and
+ * name); the path keeps it stable from run to run, which SARIF fingerprints rely on.
+ */
+export function placeholderAccount(file: string): string {
+  // FNV-1a, 32 bits: small, deterministic, and plenty for telling a run's files apart.
+  let hash = 0x811c9dc5;
+  const normalized = file.replaceAll("\\", "/");
+  for (let index = 0; index < normalized.length; index += 1) {
+    hash ^= normalized.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return `0000${String(hash % 100_000_000).padStart(8, "0")}`;
+}
+
+/**
+ * Property paths are built for every property of every resource, and repeat from one resource to
+ * the next (`IpPermissions[0].IpRanges[0].CidrIp`), so each is built once and then looked up.
+ */
+const interned = new Map<string, string>();
+const fields = new Map<string, Map<string, string>>();
+const indexes = new Map<string, string[]>();
+const SIMPLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function internPath(path: string): string {
+  const known = interned.get(path);
+  if (known !== undefined) return known;
+  interned.set(path, path);
+  return path;
+}
+
+/** `base` + `.name`, or just `name` at the top (quoted when it is not a plain name). */
+export function fieldPath(base: string, name: string): string {
+  let byName = fields.get(base);
+  if (byName === undefined) fields.set(base, (byName = new Map()));
+  let path = byName.get(name);
+  if (path === undefined) {
+    const segment = SIMPLE_NAME.test(name) ? name : JSON.stringify(name);
+    path = internPath(base === "" ? segment : `${base}.${segment}`);
+    byName.set(name, path);
+  }
+  return path;
+}
+
+export function indexPath(base: string, index: number): string {
+  let byIndex = indexes.get(base);
+  if (byIndex === undefined) indexes.set(base, (byIndex = []));
+  return (byIndex[index] ??= internPath(`${base}[${index}]`));
+}
+
+/**
+ * The positions of a resource's canonical properties, keyed by their path (as in
+ * `ResourceSource.positions`). The first position recorded for a path wins: a property is
+ * located where it was first written.
+ */
+export class PositionRecorder {
+  readonly positions: Record<string, SourcePosition> = Object.create(null) as Record<string, SourcePosition>;
+
+  set(path: string, position: SourcePosition | undefined): void {
+    if (position === undefined || path in this.positions) return;
+    this.positions[path] = position;
+  }
+
+  /** Copies the positions recorded under `from` (a path prefix) to the same paths under `to`. */
+  copyFrom(other: Readonly<Record<string, SourcePosition>>, from: string, to: string): void {
+    for (const [path, position] of Object.entries(other)) {
+      if (path === from) this.set(to, position);
+      else if (path.startsWith(from) && (path[from.length] === "." || path[from.length] === "["))
+        this.set(internPath(to + path.slice(from.length)), position);
+    }
+  }
+}
+
+export interface IacResourceInput {
+  type: ResourceType;
+  id: string;
+  kind: SourceKind;
+  file: string;
+  account: string;
+  region: string;
+  address: string;
+  position: SourcePosition;
+  properties: JsonObject;
+  positions: Record<string, SourcePosition>;
+}
+
+/**
+ * A canonical resource read from a file. It has no `arn`: its ARN would hold placeholders, and
+ * reporters show the logical id or address in its place. IAM resources are global, as live.
+ */
+export function iacResource(input: IacResourceInput, global: boolean): Resource {
+  const source: Resource["source"] = {
+    kind: input.kind,
+    file: input.file,
+    line: input.position.line,
+    address: input.address,
+    positions: input.positions,
+  };
+  if (input.position.column !== undefined) source.column = input.position.column;
+  return {
+    type: input.type,
+    id: input.id,
+    account: input.account,
+    region: global ? GLOBAL_REGION : input.region,
+    source,
+    properties: input.properties,
+  };
+}
+
+/** What `recordRelatedPolicyPositions` needs of a principal or managed policy being built. */
+export interface PolicyHolder {
+  type: ResourceType;
+  /** The file the holder's positions refer to. */
+  file: string;
+  properties: JsonObject;
+  recorder: PositionRecorder;
+}
+
+const INLINE_KEY: Partial<Record<ResourceType, string>> = {
+  "AWS::IAM::Role": "RolePolicyList",
+  "AWS::IAM::User": "UserPolicyList",
+  "AWS::IAM::Group": "GroupPolicyList",
+};
+
+/**
+ * Rules about principals read `related.Policies`, which relations (`model/relations.ts`) build as:
+ * inline policies, attached managed policies, then, for users, each group's inline and managed
+ * policies in `GroupList` order. The same order is followed here, so that a finding on a
+ * statement points at the line it is written on. Positions are only copied within one file.
+ */
+export function recordRelatedPolicyPositions(
+  principals: Iterable<PolicyHolder>,
+  groupsByName: ReadonlyMap<string, PolicyHolder>,
+  managedByArn: ReadonlyMap<string, PolicyHolder>,
+): void {
+  const own = (target: PolicyHolder, from: PolicyHolder, start: number): number => {
+    let index = start;
+    const inlineKey = INLINE_KEY[from.type];
+    const inline = inlineKey === undefined ? undefined : from.properties[inlineKey];
+    const sameFile = target.file === from.file;
+    if (Array.isArray(inline) && inlineKey !== undefined) {
+      inline.forEach((_, item) => {
+        const base = indexPath("related.Policies", index++);
+        const itemPath = indexPath(inlineKey, item);
+        if (!sameFile) return;
+        target.recorder.set(base, from.recorder.positions[itemPath]);
+        target.recorder.copyFrom(from.recorder.positions, fieldPath(itemPath, "PolicyDocument"), fieldPath(base, "Document"));
+      });
+    }
+    const managed = from.properties.AttachedManagedPolicies;
+    if (Array.isArray(managed)) {
+      managed.forEach((attached, item) => {
+        const base = indexPath("related.Policies", index++);
+        if (sameFile) target.recorder.set(base, from.recorder.positions[indexPath("AttachedManagedPolicies", item)]);
+        const arn = attached !== null && typeof attached === "object" && !Array.isArray(attached) ? attached.PolicyArn : undefined;
+        const policy = typeof arn === "string" ? managedByArn.get(arn) : undefined;
+        if (policy && policy.file === target.file)
+          target.recorder.copyFrom(policy.recorder.positions, "PolicyVersionList[0].Document", fieldPath(base, "Document"));
+      });
+    }
+    return index;
+  };
+  for (const principal of principals) {
+    let index = own(principal, principal, 0);
+    if (principal.type !== "AWS::IAM::User") continue;
+    const groups = principal.properties.GroupList;
+    if (!Array.isArray(groups)) continue;
+    for (const name of groups) {
+      const group = typeof name === "string" ? groupsByName.get(name) : undefined;
+      if (group) index = own(principal, group, index);
+    }
+  }
+}
+
+/**
+ * Whether an instance's SSM Agent registers with Systems Manager is known only once it runs. A
+ * template or plan instance gets a managed-instance record saying so, so that rules about registration
+ * report that they cannot decide, rather than that the record is missing.
+ */
+export function notYetRegistered(id: string): JsonObject {
+  return {
+    InstanceId: id,
+    ResourceType: "EC2Instance",
+    PingStatus: unknownValue(`whether the SSM Agent of ${id} registers with Systems Manager is known only once the instance runs`),
+  };
+}
+

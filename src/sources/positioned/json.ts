@@ -1,0 +1,323 @@
+import {
+  MAX_DEPTH,
+  ParseProblem,
+  newMap,
+  newSeq,
+  type MapNode,
+  type PositionedValue,
+  type SeqNode,
+} from "./node.js";
+
+/**
+ * A JSON reader that keeps the line and column of every key and item. JSON.parse cannot say where
+ * a value was, and a general YAML parser that can (JSON is YAML) is an order of magnitude slower
+ * and larger on a 5 MB template, so templates and plans are read by this small scanner instead.
+ *
+ * Stricter than JSON.parse in one way: a duplicate key is an error rather than "the last one
+ * wins", because two definitions of one property would let a template say one thing to this tool
+ * and another to a parser that keeps the first.
+ */
+export function parseJson(text: string): PositionedValue {
+  return new JsonScanner(text).document();
+}
+
+const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+class JsonScanner {
+  private cursor = 0;
+  private readonly keyStack: string[] = [];
+  private readonly valueStack: PositionedValue[] = [];
+  private readonly positionStack: number[] = [];
+  /** The positions of every node's members, each node's from its `offset`. */
+  private readonly store: number[] = [];
+  private line = 1;
+  private lineStart = 0;
+
+  constructor(private readonly text: string) {
+    // A byte-order mark is not part of the document and does not count as a column.
+    if (text.charCodeAt(0) === 0xfeff) {
+      this.cursor = 1;
+      this.lineStart = 1;
+    }
+  }
+
+  document(): PositionedValue {
+    this.skipWhitespace();
+    if (this.cursor >= this.text.length) throw this.problem("the file is empty");
+    const value = this.value(0);
+    this.skipWhitespace();
+    if (this.cursor < this.text.length) throw this.unexpected("expected the end of the file");
+    return value;
+  }
+
+  private value(depth: number): PositionedValue {
+    const code = this.text.charCodeAt(this.cursor);
+    switch (code) {
+      case 0x7b /* { */:
+        return this.object(depth + 1);
+      case 0x5b /* [ */:
+        return this.array(depth + 1);
+      case 0x22 /* " */:
+        return this.string();
+      case 0x74 /* t */:
+        return this.literal("true", true);
+      case 0x66 /* f */:
+        return this.literal("false", false);
+      case 0x6e /* n */:
+        return this.literal("null", null);
+      default:
+        if (code === 0x2d || (code >= 0x30 && code <= 0x39)) return this.number();
+        if (Number.isNaN(code)) throw this.ended();
+        throw this.unexpected("expected a value");
+    }
+  }
+
+  private object(depth: number): MapNode {
+    if (depth > MAX_DEPTH) throw this.problem(`nesting deeper than ${MAX_DEPTH} levels`);
+    const line = this.line;
+    const column = this.column();
+    this.cursor += 1;
+    this.skipWhitespace();
+    if (this.text.charCodeAt(this.cursor) === 0x7d /* } */) {
+      this.cursor += 1;
+      return newMap(line, column);
+    }
+    // Members go on shared stacks and are copied out once the object ends: growing three arrays
+    // per object one push at a time is what made the first version of this reader slow.
+    const keys = this.keyStack;
+    const values = this.valueStack;
+    const positions = this.positionStack;
+    const base = keys.length;
+    const valueBase = values.length;
+    const positionBase = positions.length;
+    let seen: Set<string> | undefined;
+    for (;;) {
+      if (this.cursor >= this.text.length) throw this.ended("an object");
+      if (this.text.charCodeAt(this.cursor) !== 0x22) throw this.unexpected("expected a property name in double quotes");
+      const keyLine = this.line;
+      const keyColumn = this.column();
+      const key = this.string();
+      // Small objects are checked by scanning; large ones (a template's Resources) by a set.
+      if (keys.length - base < 16) {
+        for (let index = base; index < keys.length; index += 1) {
+          if (keys[index] === key)
+            throw this.duplicate(key, positions[positionBase + 2 * (index - base)], keyLine, keyColumn);
+        }
+      } else {
+        if (!seen) {
+          seen = new Set();
+          for (let index = base; index < keys.length; index += 1) seen.add(keys[index]!);
+        }
+        if (seen.has(key)) {
+          const first = keys.indexOf(key, base);
+          throw this.duplicate(key, positions[positionBase + 2 * (first - base)], keyLine, keyColumn);
+        }
+        seen.add(key);
+      }
+      this.skipWhitespace();
+      if (this.text.charCodeAt(this.cursor) !== 0x3a /* : */) {
+        if (this.cursor >= this.text.length) throw this.ended("an object");
+        throw this.unexpected("expected ':' after a property name");
+      }
+      this.cursor += 1;
+      this.skipWhitespace();
+      if (this.cursor >= this.text.length) throw this.ended("an object");
+      keys.push(key);
+      positions.push(keyLine, keyColumn);
+      values.push(this.value(depth));
+      this.skipWhitespace();
+      const next = this.text.charCodeAt(this.cursor);
+      if (next === 0x2c /* , */) {
+        this.cursor += 1;
+        this.skipWhitespace();
+        continue;
+      }
+      if (next === 0x7d /* } */) {
+        this.cursor += 1;
+        const node: MapNode = {
+          kind: "map",
+          line,
+          column,
+          keys: keys.slice(base),
+          values: values.slice(valueBase),
+          positions: this.store,
+          offset: this.keep(positions, positionBase),
+        };
+        keys.length = base;
+        values.length = valueBase;
+        positions.length = positionBase;
+        return node;
+      }
+      if (Number.isNaN(next)) throw this.ended("an object");
+      throw this.unexpected("expected ',' or '}' after a property value");
+    }
+  }
+
+  private array(depth: number): SeqNode {
+    if (depth > MAX_DEPTH) throw this.problem(`nesting deeper than ${MAX_DEPTH} levels`);
+    const line = this.line;
+    const column = this.column();
+    this.cursor += 1;
+    this.skipWhitespace();
+    if (this.text.charCodeAt(this.cursor) === 0x5d /* ] */) {
+      this.cursor += 1;
+      return newSeq(line, column);
+    }
+    const values = this.valueStack;
+    const positions = this.positionStack;
+    const base = values.length;
+    const positionBase = positions.length;
+    for (;;) {
+      if (this.cursor >= this.text.length) throw this.ended("an array");
+      positions.push(this.line, this.column());
+      values.push(this.value(depth));
+      this.skipWhitespace();
+      const next = this.text.charCodeAt(this.cursor);
+      if (next === 0x2c /* , */) {
+        this.cursor += 1;
+        this.skipWhitespace();
+        continue;
+      }
+      if (next === 0x5d /* ] */) {
+        this.cursor += 1;
+        const node: SeqNode = {
+          kind: "seq",
+          line,
+          column,
+          items: values.slice(base),
+          positions: this.store,
+          offset: this.keep(positions, positionBase),
+        };
+        values.length = base;
+        positions.length = positionBase;
+        return node;
+      }
+      if (Number.isNaN(next)) throw this.ended("an array");
+      throw this.unexpected("expected ',' or ']' after an array element");
+    }
+  }
+
+  /** Moves the positions above `base` on the stack to the store; returns where they start. */
+  private keep(positions: number[], base: number): number {
+    const offset = this.store.length;
+    for (let index = base; index < positions.length; index += 1) this.store.push(positions[index]!);
+    return offset;
+  }
+
+  private string(): string {
+    const text = this.text;
+    const start = this.cursor;
+    let index = start + 1;
+    // The common case: no escapes, so the value is a slice of the text.
+    for (;;) {
+      const code = text.charCodeAt(index);
+      if (code === 0x22) {
+        this.cursor = index + 1;
+        return text.slice(start + 1, index);
+      }
+      if (code === 0x5c /* \ */) break;
+      if (code < 0x20) return this.badStringCharacter(index);
+      if (Number.isNaN(code)) return this.badStringCharacter(index);
+      index += 1;
+    }
+    // With escapes: find the end, then let JSON.parse decode (and validate) them.
+    for (;;) {
+      const code = text.charCodeAt(index);
+      if (code === 0x22) break;
+      if (code === 0x5c) {
+        const escaped = text.charAt(index + 1);
+        if (escaped === "u") {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(index + 2, index + 6))) {
+            this.cursor = index;
+            throw index + 6 > text.length ? this.ended("a string") : this.problem("invalid \\u escape in a string");
+          }
+          index += 6;
+          continue;
+        }
+        if (!'"\\/bfnrt'.includes(escaped) || escaped === "") {
+          this.cursor = index;
+          throw escaped === "" ? this.ended("a string") : this.problem(`invalid escape \\${escaped} in a string`);
+        }
+        index += 2;
+        continue;
+      }
+      if (code < 0x20 || Number.isNaN(code)) return this.badStringCharacter(index);
+      index += 1;
+    }
+    this.cursor = index + 1;
+    return JSON.parse(text.slice(start, index + 1)) as string;
+  }
+
+  private badStringCharacter(index: number): never {
+    this.cursor = index;
+    if (index >= this.text.length) throw this.ended("a string");
+    throw this.problem("a string contains an unescaped control character or line break");
+  }
+
+  private number(): number {
+    const start = this.cursor;
+    let index = start;
+    for (;;) {
+      const code = this.text.charCodeAt(index);
+      // Digits, '-', '+', '.', 'e' and 'E': the shape is checked once the token is cut out.
+      if ((code >= 0x30 && code <= 0x39) || code === 0x2d || code === 0x2b || code === 0x2e || (code | 0x20) === 0x65)
+        index += 1;
+      else break;
+    }
+    const token = this.text.slice(start, index);
+    if (!NUMBER.test(token)) throw this.problem(`expected a number, found ${JSON.stringify(token)}`);
+    this.cursor = index;
+    return Number(token);
+  }
+
+  private literal<T>(word: string, value: T): T {
+    if (this.text.startsWith(word, this.cursor)) {
+      this.cursor += word.length;
+      return value;
+    }
+    if (word.startsWith(this.text.slice(this.cursor).trimEnd())) throw this.ended();
+    const found = /^[A-Za-z0-9_.+-]+/.exec(this.text.slice(this.cursor, this.cursor + 40))?.[0] ?? this.text.charAt(this.cursor);
+    throw this.problem(`expected a value, found ${JSON.stringify(found)}`);
+  }
+
+  private skipWhitespace(): void {
+    const text = this.text;
+    let index = this.cursor;
+    for (;;) {
+      const code = text.charCodeAt(index);
+      if (code === 0x20 || code === 0x09 || code === 0x0d) index += 1;
+      else if (code === 0x0a) {
+        index += 1;
+        this.line += 1;
+        this.lineStart = index;
+      } else break;
+    }
+    this.cursor = index;
+  }
+
+  private column(): number {
+    return this.cursor - this.lineStart + 1;
+  }
+
+  private problem(message: string): ParseProblem {
+    return new ParseProblem(message, this.line, this.column());
+  }
+
+  private unexpected(expected: string): ParseProblem {
+    return this.problem(`${expected}, found ${JSON.stringify(this.text.charAt(this.cursor))}`);
+  }
+
+  private ended(inside?: string): ParseProblem {
+    // Point at the end of the last line that holds something, where an editor shows the gap.
+    const end = this.text.trimEnd().length;
+    const before = this.text.slice(0, end);
+    const line = before.split("\n").length;
+    const column = end - (before.lastIndexOf("\n") + 1) + 1;
+    const where = inside ? ` inside ${inside}` : "";
+    return new ParseProblem(`the file ends unexpectedly${where} (is it truncated?)`, line, column);
+  }
+
+  private duplicate(key: string, firstLine: number | undefined, line: number, column: number): ParseProblem {
+    return new ParseProblem(`duplicate key ${JSON.stringify(key)} (first written at line ${firstLine})`, line, column);
+  }
+}

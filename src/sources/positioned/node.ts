@@ -1,0 +1,108 @@
+/**
+ * A parsed JSON or YAML document that remembers where each value was written, so that template
+ * findings can point at the line of the offending property. Scalars are plain values; mappings
+ * and sequences are small node objects holding their members' positions side by side, which
+ * keeps a 50 MB template to one object per container rather than one per value.
+ */
+
+export type PositionedValue = string | number | boolean | null | MapNode | SeqNode;
+
+export interface Position {
+  /** 1-based line. */
+  line: number;
+  /** 1-based column, in UTF-16 code units. */
+  column: number;
+}
+
+export interface MapNode {
+  readonly kind: "map";
+  /** Where the mapping starts (its `{`, or its first key in block YAML). */
+  readonly line: number;
+  readonly column: number;
+  readonly keys: string[];
+  readonly values: PositionedValue[];
+  /**
+   * Line and column of each key, interleaved (`[line0, column0, line1, column1, …]`), starting at
+   * `offset`. A JSON document keeps one such array for all its nodes, which saves an array per
+   * mapping and sequence.
+   */
+  readonly positions: number[];
+  readonly offset: number;
+}
+
+export interface SeqNode {
+  readonly kind: "seq";
+  readonly line: number;
+  readonly column: number;
+  readonly items: PositionedValue[];
+  /** Line and column of each item, interleaved, from `offset` (as for mappings). */
+  readonly positions: number[];
+  readonly offset: number;
+}
+
+export function isMapNode(value: unknown): value is MapNode {
+  return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "map";
+}
+
+export function isSeqNode(value: unknown): value is SeqNode {
+  return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "seq";
+}
+
+export function newMap(line: number, column: number): MapNode {
+  return { kind: "map", line, column, keys: [], values: [], positions: [], offset: 0 };
+}
+
+export function newSeq(line: number, column: number): SeqNode {
+  return { kind: "seq", line, column, items: [], positions: [], offset: 0 };
+}
+
+/** The index of `key` in a mapping, or -1. The last of duplicate keys wins, as in JSON.parse. */
+export function indexOfKey(map: MapNode, key: string): number {
+  return map.keys.lastIndexOf(key);
+}
+
+export function member(map: MapNode, key: string): PositionedValue | undefined {
+  const index = indexOfKey(map, key);
+  return index === -1 ? undefined : map.values[index];
+}
+
+/** Position of the key at `index` in a mapping, or of the item at `index` in a sequence. */
+export function positionAt(node: MapNode | SeqNode, index: number): Position {
+  const at = node.offset + 2 * index;
+  return { line: node.positions[at] ?? node.line, column: node.positions[at + 1] ?? node.column };
+}
+
+export function keyPosition(map: MapNode, key: string): Position | undefined {
+  const index = indexOfKey(map, key);
+  return index === -1 ? undefined : positionAt(map, index);
+}
+
+export function nodePosition(node: MapNode | SeqNode): Position {
+  return { line: node.line, column: node.column };
+}
+
+/** The plain value, without positions (for parts that are only read, never located). */
+export function toPlain(value: PositionedValue | undefined): unknown {
+  if (value === undefined) return undefined;
+  if (value === null || typeof value !== "object") return value;
+  if (value.kind === "seq") return value.items.map(toPlain);
+  const result: Record<string, unknown> = {};
+  value.keys.forEach((key, index) => {
+    result[key] = toPlain(value.values[index]);
+  });
+  return result;
+}
+
+/** A problem found while reading a file, located by line and column. */
+export class ParseProblem extends Error {
+  constructor(
+    message: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Containers nested deeper than this are refused: no template or plan comes close. */
+export const MAX_DEPTH = 128;

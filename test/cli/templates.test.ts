@@ -1,0 +1,484 @@
+import { spawnSync } from "node:child_process";
+import { mkdtemp, readFile, writeFile, mkdir, copyFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { FIXTURES, REPO, runCli } from "../support/cli.js";
+import { sarifSchemaValidator } from "../report/validators.js";
+
+/**
+ * `check PATH…` on CloudFormation templates and Terraform plans, end to end: every result that is
+ * not a pass is listed with its exact file, line and column, so that a change in how templates
+ * are read, resolved or located shows up here.
+ */
+
+interface JsonResult {
+  ruleId: string;
+  status: string;
+  message: string;
+  resource: { id: string; type: string; address?: string; sourceKind: string; account: string; region: string };
+  location: { uri: string; file?: string; line?: number; column?: number };
+}
+
+interface JsonReport {
+  inputs: string[];
+  results: JsonResult[];
+  inputProblems: { file: string; line?: number; column?: number; message: string }[];
+}
+
+async function check(args: string[], options: { cwd?: string } = {}) {
+  const run = await runCli(["check", ...args, "--format", "json"], options);
+  const report = JSON.parse(run.stdout) as JsonReport;
+  return { ...run, report };
+}
+
+/** Every result that is not a pass or not applicable, as `rule resource status file:line:column`. */
+function findings(report: JsonReport): string[] {
+  return report.results
+    .filter((result) => result.status === "fail" || result.status === "error")
+    .map((result) => {
+      const { file, line, column } = result.location;
+      return `${result.ruleId} ${result.resource.id} ${result.status} ${file}:${line}:${column}`;
+    })
+    .sort();
+}
+
+function result(report: JsonReport, ruleId: string, id: string): JsonResult {
+  const found = report.results.find((item) => item.ruleId === ruleId && item.resource.id === id);
+  if (!found) throw new Error(`no result for ${ruleId} on ${id}`);
+  return found;
+}
+
+const NETWORK = "test/fixtures/templates/network.yaml";
+const ACCESS = "test/fixtures/templates/access.json";
+const WEB_PLAN = "test/fixtures/plans/web/plan.json";
+const STANDALONE_PLAN = "test/fixtures/plans/standalone/plan.json";
+
+describe("check on a CloudFormation YAML template", () => {
+  it("points every finding at the line of the offending property", async () => {
+    const { code, report } = await check([NETWORK]);
+    expect(code).toBe(2);
+    const n = NETWORK;
+    expect(findings(report)).toEqual(
+      [
+        `rdp-from-internet LegacySecurityGroup fail ${n}:64:11`,
+        `rdp-from-internet RangeSecurityGroup fail ${n}:81:11`,
+        `rdp-from-internet Ipv6SecurityGroup error ${n}:123:3`,
+        `ssh-from-any-source BastionSecurityGroup fail ${n}:46:11`,
+        `ssh-from-any-source LegacySecurityGroup fail ${n}:63:11`,
+        `ssh-from-any-source RangeSecurityGroup fail ${n}:74:11`,
+        `ssh-from-any-source AdminSecurityGroup error ${n}:83:3`,
+        // The SSH rule is a separate AWS::EC2::SecurityGroupIngress joined to its group by !Ref.
+        `ssh-from-any-source AppSecurityGroup fail ${n}:105:3`,
+        `ssh-from-any-source Ipv6SecurityGroup error ${n}:123:3`,
+        `ssh-from-any-source SharedGroupSsh fail ${n}:137:3`,
+        `ssh-from-internet BastionSecurityGroup fail ${n}:49:11`,
+        `ssh-from-internet LegacySecurityGroup fail ${n}:64:11`,
+        `ssh-from-internet RangeSecurityGroup fail ${n}:77:11`,
+        `ssh-from-internet AdminSecurityGroup error ${n}:83:3`,
+        `ssh-from-internet Ipv6SecurityGroup error ${n}:123:3`,
+        // An ingress resource whose group comes from another stack is judged on its own.
+        `ssh-from-internet SharedGroupSsh fail ${n}:144:7`,
+      ].sort(),
+    );
+  });
+
+  it("resolves parameters with defaults, mappings, !Select/!Split and !Sub", async () => {
+    const { report } = await check([NETWORK]);
+    expect(result(report, "ssh-from-internet", "BastionSecurityGroup").message).toBe(
+      "BastionSecurityGroup (prod-bastion) allows tcp 22 from 0.0.0.0/0, which includes port 22",
+    );
+    expect(result(report, "ssh-from-internet", "RangeSecurityGroup").message).toBe(
+      "RangeSecurityGroup (RangeSecurityGroup) allows tcp 0-1024 from 198.51.100.0/24, which includes port 22",
+    );
+    expect(result(report, "ssh-from-internet", "AppSecurityGroup").status).toBe("pass");
+    expect(result(report, "ssh-from-any-source", "AppSecurityGroup").message).toBe(
+      "AppSecurityGroup (AppSecurityGroup) allows tcp 22 from BastionSecurityGroup, which includes port 22",
+    );
+    expect(report.results.some((item) => item.resource.id === "DevOnlyGroup")).toBe(false);
+  });
+
+  it("never passes an unknown value: the result is an error that says why", async () => {
+    const { report } = await check([NETWORK]);
+    expect(result(report, "ssh-from-internet", "AdminSecurityGroup").message).toBe(
+      "cannot decide: CidrIp comes from parameter AllowedCidr, which has no default",
+    );
+    expect(result(report, "ssh-from-internet", "Ipv6SecurityGroup").message).toBe(
+      "cannot decide: SecurityGroupIngress depends on condition NeedsIpv6, which cannot be evaluated before deployment (AWS::Region is known only at deployment)",
+    );
+    // The port is known (22, from a list parameter's default), so the SSH-from-anywhere rule does
+    // fail; writing its message then trips over the unknown CIDR (an engine limitation: see
+    // docs/templates.md), which still makes it an error rather than a pass.
+    expect(result(report, "ssh-from-any-source", "AdminSecurityGroup").status).toBe("error");
+  });
+
+  it("identifies template resources by file and logical id, with placeholder account and region", async () => {
+    const { report } = await check([NETWORK]);
+    const bastion = result(report, "ssh-from-internet", "BastionSecurityGroup");
+    expect(bastion.resource).toMatchObject({
+      sourceKind: "cloudformation",
+      address: "BastionSecurityGroup",
+      region: "unknown",
+    });
+    expect(bastion.resource.account).toMatch(/^0000\d{8}$/);
+    expect(bastion.location.uri).toBe(NETWORK);
+  });
+});
+
+describe("check on a CloudFormation JSON template", () => {
+  it("points at properties, trust statements and policy statements", async () => {
+    const { code, report } = await check([ACCESS]);
+    expect(code).toBe(2);
+    const a = ACCESS;
+    expect(findings(report)).toEqual(
+      [
+        `role-session-name-condition session-operator fail ${a}:109:13`,
+        `session-termination-scoped alice fail ${a}:172:13`,
+        `session-termination-scoped session-operators fail ${a}:172:13`,
+        `start-session-document-access-check session-operator fail ${a}:123:17`,
+        `start-session-source-condition session-operator fail ${a}:123:17`,
+        `instance-managed-by-ssm BastionHost error ${a}:30:5`,
+        `instance-managed-by-ssm AppServer error ${a}:46:5`,
+        `instance-role-ssm-permissions BastionHost fail ${a}:30:5`,
+        `exposed-bastion BastionHost fail ${a}:30:5`,
+        `instance-key-pair BastionHost error ${a}:30:5`,
+        `instance-key-pair AppServer fail ${a}:51:9`,
+        `ssh-from-any-source BastionSecurityGroup fail ${a}:21:11`,
+        `ssh-from-internet BastionSecurityGroup fail ${a}:25:13`,
+        `session-run-as SSM-SessionManagerRunShell fail ${a}:213:13`,
+        `session-timeouts SSM-SessionManagerRunShell fail ${a}:215:13`,
+      ].sort(),
+    );
+  });
+
+  it("relates instances, profiles, roles, managed policies and the session key", async () => {
+    const { report } = await check([ACCESS]);
+    expect(result(report, "instance-role-ssm-permissions", "AppServer").status).toBe("pass");
+    expect(result(report, "session-kms-permission", "session-operator").status).toBe("pass");
+    expect(result(report, "session-kms-permission", "alice").status).toBe("pass");
+    expect(result(report, "session-kms-encryption", "SSM-SessionManagerRunShell").status).toBe("pass");
+    expect(result(report, "exposed-bastion", "BastionHost").message).toBe(
+      "BastionHost has public IP (assigned at launch), and security group BastionSecurityGroup (bastion) allows tcp 22 from 198.51.100.0/24, which covers port 22",
+    );
+    expect(result(report, "exposed-bastion", "AppServer").status).toBe("not_applicable");
+    expect(result(report, "instance-key-pair", "BastionHost").message).toBe(
+      "cannot decide: KeyName comes from parameter KeyName, which has no default",
+    );
+    expect(result(report, "instance-managed-by-ssm", "AppServer").message).toBe(
+      "cannot decide: whether the SSM Agent of AppServer registers with Systems Manager is known only once the instance runs",
+    );
+  });
+});
+
+describe("check on a Terraform plan", () => {
+  it("points at the .tf file and line when the configuration sits beside the plan", async () => {
+    const { code, report } = await check([WEB_PLAN]);
+    expect(code).toBe(2);
+    const dir = "test/fixtures/plans/web";
+    expect(findings(report)).toEqual(
+      [
+        `role-session-name-condition session-operator fail ${dir}/iam.tf:40:3`,
+        `session-termination-scoped alice fail ${dir}/iam.tf:71:3`,
+        `session-termination-scoped session-operators fail ${dir}/iam.tf:71:3`,
+        `start-session-document-access-check session-operator fail ${dir}/iam.tf:54:3`,
+        `start-session-source-condition session-operator fail ${dir}/iam.tf:54:3`,
+        `instance-managed-by-ssm aws_instance.app[0] error ${dir}/instances.tf:10:1`,
+        `instance-managed-by-ssm aws_instance.app[1] error ${dir}/instances.tf:10:1`,
+        `instance-managed-by-ssm aws_instance.bastion error ${dir}/instances.tf:1:1`,
+        `instance-role-ssm-permissions aws_instance.bastion fail ${dir}/instances.tf:1:1`,
+        `exposed-bastion aws_instance.bastion fail ${dir}/instances.tf:1:1`,
+        `instance-key-pair aws_instance.bastion fail ${dir}/instances.tf:7:3`,
+        // The group's own ingress is computed (not set); its rules are separate resources.
+        `rdp-from-internet aws_security_group.app fail ${dir}/main.tf:70:3`,
+        `rdp-from-internet aws_security_group.ci error ${dir}/main.tf:77:1`,
+        `ssh-from-any-source aws_security_group.app fail ${dir}/main.tf:58:1`,
+        `ssh-from-any-source aws_security_group.bastion fail ${dir}/main.tf:43:3`,
+        `ssh-from-any-source aws_security_group.ci error ${dir}/main.tf:77:1`,
+        `ssh-from-internet aws_security_group.app fail ${dir}/main.tf:70:3`,
+        // ingress is a set: the plan's order is not the file's, so blocks are matched by value.
+        `ssh-from-internet aws_security_group.bastion fail ${dir}/main.tf:48:5`,
+        `ssh-from-internet aws_security_group.ci error ${dir}/main.tf:77:1`,
+        `session-kms-encryption SSM-SessionManagerRunShell error ${dir}/ssm.tf:6:1`,
+        `session-logging-enabled SSM-SessionManagerRunShell error ${dir}/ssm.tf:6:1`,
+        `session-logs-encrypted SSM-SessionManagerRunShell error ${dir}/ssm.tf:6:1`,
+        `session-run-as SSM-SessionManagerRunShell error ${dir}/ssm.tf:6:1`,
+        `session-timeouts SSM-SessionManagerRunShell error ${dir}/ssm.tf:6:1`,
+      ].sort(),
+    );
+  });
+
+  it("turns values known only after apply into errors naming the attribute and the address", async () => {
+    const { report } = await check([WEB_PLAN]);
+    expect(result(report, "ssh-from-internet", "aws_security_group.ci").message).toBe(
+      "cannot decide: cidr_ipv4 of aws_vpc_security_group_ingress_rule.ci_ssh is known only after apply",
+    );
+    expect(result(report, "session-logging-enabled", "SSM-SessionManagerRunShell").message).toBe(
+      "cannot decide: content of aws_ssm_document.session_preferences is known only after apply",
+    );
+  });
+
+  it("follows references through the configuration, modules included", async () => {
+    const { report } = await check([WEB_PLAN]);
+    // security_group_id = aws_security_group.app.id joins the rule to its group.
+    expect(result(report, "ssh-from-any-source", "aws_security_group.app").message).toBe(
+      "aws_security_group.app (aws_security_group.app) allows tcp 22 from aws_security_group.bastion, which includes port 22 (and 1 more)",
+    );
+    // iam_instance_profile → role → policy_arn = aws_iam_policy.instance_core.arn
+    expect(result(report, "instance-role-ssm-permissions", "aws_instance.app[0]").status).toBe("pass");
+    // subnet_id = module.network.private_subnet_id: a subnet without public IPs
+    expect(result(report, "exposed-bastion", "aws_instance.app[1]").status).toBe("not_applicable");
+    expect(result(report, "ssh-from-internet", "aws_security_group.bastion").resource).toMatchObject({
+      sourceKind: "terraform-plan",
+      address: "aws_security_group.bastion",
+      region: "eu-west-1",
+    });
+  });
+
+  it("points at the plan file and the resource when the configuration is not beside it", async () => {
+    const { report } = await check([STANDALONE_PLAN]);
+    const p = STANDALONE_PLAN;
+    expect(findings(report)).toEqual(
+      [
+        `start-session-source-condition deploy fail ${p}:514:11`,
+        `instance-managed-by-ssm module.app["production"].aws_instance.web error ${p}:757:5`,
+        `instance-managed-by-ssm module.app["staging"].aws_instance.web error ${p}:1040:5`,
+        `instance-role-ssm-permissions module.app["production"].aws_instance.web fail ${p}:757:5`,
+        `instance-role-ssm-permissions module.app["staging"].aws_instance.web fail ${p}:1040:5`,
+        // The key pair comes from the launch template, and is located there.
+        `instance-key-pair module.app["production"].aws_instance.web fail ${p}:901:11`,
+        `instance-key-pair module.app["staging"].aws_instance.web fail ${p}:1184:11`,
+        `rdp-from-internet aws_security_group.shared fail ${p}:620:17`,
+        `rdp-from-internet module.app["production"].aws_security_group.web fail ${p}:987:17`,
+        `rdp-from-internet module.app["staging"].aws_security_group.web fail ${p}:1270:17`,
+        `ssh-from-any-source aws_security_group.shared fail ${p}:618:13`,
+        `ssh-from-internet aws_security_group.shared fail ${p}:620:17`,
+        `session-kms-encryption SSM-SessionManagerRunShell fail ${p}:721:11`,
+        `session-logging-enabled SSM-SessionManagerRunShell fail ${p}:721:11`,
+        `session-timeouts SSM-SessionManagerRunShell fail ${p}:721:11`,
+      ].sort(),
+    );
+    const plan = (await readFile(join(REPO, p), "utf8")).split("\n");
+    // The resource's own line is where its entry in resource_changes opens, just above its address.
+    expect(plan[757 - 1]).toBe("    {");
+    expect(plan[758 - 1]).toContain('"address": "module.app[\\"production\\"].aws_instance.web"');
+    expect(plan[620 - 1]).toBe(`                "0.0.0.0/0"`);
+  });
+});
+
+describe("check on directories", () => {
+  it("finds templates, skips other files, and says so with --verbose", async () => {
+    const dir = "test/fixtures/templates/mixed";
+    const quiet = await check([dir]);
+    expect(quiet.stderr).toBe("");
+    expect(findings(quiet.report)).toEqual([`rdp-from-internet AppSecurityGroup fail ${dir}/app.yaml:11:11`]);
+    expect(quiet.code).toBe(1);
+    expect(quiet.report.inputs).toEqual([dir]);
+
+    const verbose = await check([dir, "--verbose"]);
+    const lines = verbose.stderr.trim().split("\n");
+    expect(lines).toEqual([
+      `access-baseline: read ${dir}/app.yaml (CloudFormation): 1 resource to check`,
+      `access-baseline: skipped ${dir}/ci/workflow.yml: neither a CloudFormation template nor a Terraform plan`,
+      `access-baseline: ${dir}/nested.yaml:3: nested stack Network is not checked; check its template directly`,
+      `access-baseline: read ${dir}/nested.yaml (CloudFormation): 0 resources to check`,
+      `access-baseline: skipped ${dir}/package.json: neither a CloudFormation template nor a Terraform plan`,
+      `access-baseline: skipped ${dir}/tsconfig.json: neither a CloudFormation template nor a Terraform plan`,
+    ]);
+  });
+
+  it("notes what it cannot check in a template", async () => {
+    const { stderr } = await check([NETWORK, "--verbose"]);
+    expect(stderr).toContain(`${NETWORK}:153: DevOnlyGroup is not created (condition IsDev is false) and is not checked`);
+    expect(stderr).toContain(`${NETWORK}:164: nested stack Network is not checked; check its template directly`);
+    expect(stderr).toContain(
+      `${NETWORK}:137: SharedGroupSsh adds a rule to a security group, which is not in the template (GroupId comes from Fn::ImportValue shared-services-security-group, which is another stack's export, known only at deployment); the rule is checked as a group of its own`,
+    );
+  });
+
+  it("reports a path with nothing to check, rather than passing", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "access-baseline-templates-"));
+    await mkdir(join(dir, "infra"));
+    await writeFile(join(dir, "infra", "README.md"), "Templates go here.\n");
+    await writeFile(join(dir, "infra", "workflow.yml"), "name: build\non: [push]\n");
+    const { code, report } = await check(["infra"], { cwd: dir });
+    expect(code).toBe(2);
+    expect(report.inputProblems).toEqual([
+      { file: "infra", message: "no CloudFormation template or Terraform plan found here" },
+    ]);
+    const missing = await check(["no/such/dir"]);
+    expect(missing.report.inputProblems).toEqual([
+      { file: "no/such/dir", message: "cannot read it: no such file or directory" },
+    ]);
+  });
+});
+
+describe("bad input", () => {
+  it("reports each bad file with its line and column, and still checks the others", async () => {
+    const { code, report } = await check([
+      "test/fixtures/templates/bad",
+      "test/fixtures/plans/bad",
+      "test/fixtures/templates/mixed/app.yaml",
+    ]);
+    expect(code).toBe(2);
+    expect(report.inputProblems).toEqual([
+      {
+        file: "test/fixtures/templates/bad/alias-bomb.yaml",
+        line: 6,
+        column: 26,
+        message: "YAML aliases expand to more than 100000 nodes; this looks like an alias bomb and is not read",
+      },
+      {
+        file: "test/fixtures/templates/bad/malformed.json",
+        line: 10,
+        column: 11,
+        message: `not valid JSON: expected ',' or ']' after an array element, found "{"`,
+      },
+      {
+        file: "test/fixtures/templates/bad/malformed.yaml",
+        line: 10,
+        column: 1,
+        message: "not valid YAML: Sequence item without - indicator",
+      },
+      {
+        file: "test/fixtures/templates/bad/no-type.yaml",
+        line: 7,
+        column: 3,
+        message: "not a valid CloudFormation template: resource Orphan has no Type",
+      },
+      {
+        file: "test/fixtures/plans/bad/future-format.json",
+        line: 2,
+        column: 3,
+        message: 'Terraform plan format version "2.0" is not supported (this tool reads format versions 0.x and 1.x)',
+      },
+    ]);
+    expect(findings(report)).toEqual([
+      "rdp-from-internet AppSecurityGroup fail test/fixtures/templates/mixed/app.yaml:11:11",
+    ]);
+  });
+
+  it("names input problems in the text report too", async () => {
+    const run = await runCli(["check", "test/fixtures/templates/bad/malformed.json"]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain(
+      `test/fixtures/templates/bad/malformed.json:10:11: not valid JSON: expected ',' or ']' after an array element, found "{"`,
+    );
+  });
+
+  it("refuses a binary plan named on the command line, saying how to convert it", async () => {
+    const { code, report } = await check(["test/fixtures/plans/bad/plan.out"]);
+    expect(code).toBe(2);
+    expect(report.inputProblems[0]?.message).toMatch(/binary Terraform plan .*terraform show -json PLANFILE/);
+  });
+
+  it("bounds nesting depth in JSON and YAML", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "access-baseline-templates-"));
+    const deepJson = `{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"A": {"Type": "AWS::EC2::SecurityGroup", "Metadata": ${"[".repeat(200)}${"]".repeat(200)}}}}`;
+    await writeFile(join(dir, "deep.json"), deepJson);
+    const deepYaml = `Resources:\n  A:\n    Type: AWS::EC2::SecurityGroup\n    Metadata: ${"[".repeat(200)}${"]".repeat(200)}\n`;
+    await writeFile(join(dir, "deep.yaml"), deepYaml);
+    const { code, report } = await check([dir], { cwd: dir });
+    expect(code).toBe(2);
+    expect(report.inputProblems).toEqual([
+      // The 126th bracket is the 129th level, inside the three mappings around it.
+      { file: "deep.json", line: 1, column: 110 + 126, message: "not valid JSON: nesting deeper than 128 levels" },
+      { file: "deep.yaml", line: 4, column: 14 + 126, message: "nesting deeper than 128 levels" },
+    ]);
+  });
+
+  it("refuses YAML over the size limit with a clear message", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "access-baseline-templates-"));
+    const group = (index: number) =>
+      `  Group${index}:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: ${"x".repeat(200)}\n`;
+    await writeFile(join(dir, "big.yaml"), `Resources:\n${Array.from({ length: 9000 }, (_, i) => group(i)).join("")}`);
+    const { report } = await check(["big.yaml"], { cwd: dir });
+    expect(report.inputProblems[0]?.message).toMatch(/^the YAML file is \d+ MB, larger than the 2 MB this tool reads as YAML/);
+  });
+});
+
+describe("SARIF for templates and plans", () => {
+  it("validates, and places each result at the file and line of the JSON output", async () => {
+    const validate = sarifSchemaValidator();
+    for (const input of [NETWORK, WEB_PLAN]) {
+      const sarif = await runCli(["check", input, "--format", "sarif"]);
+      const log = JSON.parse(sarif.stdout) as {
+        runs: {
+          automationDetails?: { id?: string };
+          results: {
+            ruleId: string;
+            kind?: string;
+            locations: { physicalLocation: { artifactLocation: { uri: string }; region?: { startLine?: number } } }[];
+          }[];
+        }[];
+      };
+      expect(validate(log), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+      expect(log.runs.map((run) => run.automationDetails?.id)).toEqual(["iac/"]);
+      const { report } = await check([input]);
+      const failing = report.results.filter((item) => item.status === "fail");
+      const located = log.runs[0]!.results.filter((item) => item.kind === "fail" || item.kind === undefined);
+      for (const item of failing) {
+        const match = located.find(
+          (candidate) =>
+            candidate.ruleId === item.ruleId &&
+            candidate.locations[0]?.physicalLocation.artifactLocation.uri === item.location.uri &&
+            candidate.locations[0]?.physicalLocation.region?.startLine === item.location.line,
+        );
+        expect(match, `${item.ruleId} at ${item.location.uri}:${item.location.line}`).toBeDefined();
+      }
+    }
+  });
+});
+
+describe("large templates", () => {
+  it("reads a 50 MB template within the memory target", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "access-baseline-large-"));
+    await mkdir(join(dir, "templates"));
+    // Large the way real templates are: inline function code and big mappings, plus groups.
+    const code = (index: number) =>
+      Array.from({ length: 2500 }, (_, line) => `  console.log("handler ${index} line ${line}: writing the event to the log");`).join("\n");
+    const resources: Record<string, unknown> = {};
+    for (let index = 0; index < 290; index += 1) {
+      resources[`Function${index}`] = {
+        Type: "AWS::Lambda::Function",
+        Properties: { Runtime: "nodejs20.x", Handler: "index.handler", Code: { ZipFile: code(index) } },
+      };
+    }
+    for (let index = 0; index < 500; index += 1) {
+      const port = index % 100 === 0 ? 22 : 443;
+      resources[`Group${index}`] = {
+        Type: "AWS::EC2::SecurityGroup",
+        Properties: {
+          GroupDescription: `group ${index}`,
+          SecurityGroupIngress: [{ IpProtocol: "tcp", FromPort: port, ToPort: port, CidrIp: "0.0.0.0/0" }],
+        },
+      };
+    }
+    const path = join(dir, "templates", "large.json");
+    await writeFile(path, JSON.stringify({ AWSTemplateFormatVersion: "2010-09-09", Resources: resources }, null, 2));
+    const size = (await readFile(path)).length;
+    expect(size).toBeGreaterThan(50 * 1024 * 1024);
+
+    const probe = join(dir, "probe.json");
+    await copyFile(join(REPO, "scripts", "bench-probe.mjs"), join(dir, "probe.mjs"));
+    const run = spawnSync(
+      process.execPath,
+      ["--import", `file://${join(dir, "probe.mjs")}`, join(REPO, "dist", "cli", "bin.js"), "check", "templates", "--format", "json", "--output", "out.json"],
+      { cwd: dir, env: { PATH: process.env.PATH, BENCH_PROBE_OUTPUT: probe }, encoding: "utf8" },
+    );
+    // Five groups open SSH to the internet: two rules each.
+    expect(run.stderr).toMatch(/10 failing, 0 not evaluated/);
+    expect(run.status).toBe(1);
+    const { maxRssKb } = JSON.parse(await readFile(probe, "utf8")) as { maxRssKb: number };
+    expect(maxRssKb / 1024).toBeLessThan(400);
+  }, 60_000);
+});
+
+describe("fixtures", () => {
+  it("keep their line numbers (the expectations above depend on them)", async () => {
+    const network = (await readFile(join(FIXTURES, "templates", "network.yaml"), "utf8")).split("\n");
+    expect(network[49 - 1]).toBe("          CidrIp: !Ref SshCidr");
+    expect(network[105 - 1]).toBe("  AppSshFromBastion:");
+    const main = (await readFile(join(FIXTURES, "plans", "web", "main.tf"), "utf8")).split("\n");
+    expect(main[48 - 1]).toBe('    cidr_blocks = ["0.0.0.0/0"]');
+  });
+});

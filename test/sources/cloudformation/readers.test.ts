@@ -1,0 +1,201 @@
+import { describe, expect, it } from "vitest";
+import { parseCloudFormationYaml, MAX_ALIAS_NODES } from "../../../src/sources/cloudformation/yaml.js";
+import { parseJson } from "../../../src/sources/positioned/json.js";
+import {
+  isMapNode,
+  isSeqNode,
+  keyPosition,
+  member,
+  ParseProblem,
+  positionAt,
+  toPlain,
+  type MapNode,
+  type PositionedValue,
+} from "../../../src/sources/positioned/node.js";
+
+function problemOf(read: () => unknown): { message: string; line?: number; column?: number } {
+  try {
+    read();
+  } catch (error) {
+    if (error instanceof ParseProblem) return { message: error.message, line: error.line, column: error.column };
+    throw error;
+  }
+  throw new Error("expected a problem");
+}
+
+function map(value: PositionedValue | undefined): MapNode {
+  if (!isMapNode(value)) throw new Error("not a mapping");
+  return value;
+}
+
+describe("the position-keeping JSON reader", () => {
+  const text = ['{', '  "a": 1,', '  "list": [', '    "x",', '    { "deep": true }', "  ]", "}"].join("\n");
+
+  it("reads values as JSON.parse does", () => {
+    expect(toPlain(parseJson(text))).toEqual(JSON.parse(text));
+    const escapes = '{"s": "tab\\there \\u00e9 \\"q\\" \\\\", "n": -1.5e3, "z": 0, "t": true, "f": false, "u": null}';
+    expect(toPlain(parseJson(escapes))).toEqual(JSON.parse(escapes));
+  });
+
+  it("keeps the line and column of every key and item", () => {
+    const root = map(parseJson(text));
+    expect(keyPosition(root, "a")).toEqual({ line: 2, column: 3 });
+    expect(keyPosition(root, "list")).toEqual({ line: 3, column: 3 });
+    const list = member(root, "list");
+    if (!isSeqNode(list)) throw new Error("not a list");
+    expect(positionAt(list, 0)).toEqual({ line: 4, column: 5 });
+    expect(positionAt(list, 1)).toEqual({ line: 5, column: 5 });
+    expect(keyPosition(map(list.items[1]), "deep")).toEqual({ line: 5, column: 7 });
+  });
+
+  it("does not count a byte-order mark as a column", () => {
+    expect(keyPosition(map(parseJson('\uFEFF{"a": 1}')), "a")).toEqual({ line: 1, column: 2 });
+  });
+
+  it.each([
+    ["a missing comma", '{\n  "a": 1\n  "b": 2\n}', "expected ',' or '}' after a property value, found \"\\\"\"", 3, 3],
+    ["a trailing comma", '{"a": [1, 2,]}', 'expected a value, found "]"', 1, 13],
+    ["a missing colon", '{"a" 1}', "expected ':' after a property name, found \"1\"", 1, 6],
+    ["an unquoted key", "{a: 1}", 'expected a property name in double quotes, found "a"', 1, 2],
+    ["a truncated file", '{\n  "a": [1, 2', "the file ends unexpectedly inside an array (is it truncated?)", 2, 13],
+    ["an unterminated string", '{"a": "b', "the file ends unexpectedly inside a string (is it truncated?)", 1, 9],
+    ["a line break in a string", '{"a": "b\nc"}', "a string contains an unescaped control character or line break", 1, 9],
+    ["a bad escape", '{"a": "\\q"}', "invalid escape \\q in a string", 1, 8],
+    ["a bad literal", '{"a": nope}', 'expected a value, found "nope"', 1, 7],
+    ["a bad number", '{"a": 01}', 'expected a number, found "01"', 1, 7],
+    ["text after the value", '{"a": 1} x', 'expected the end of the file, found "x"', 1, 10],
+    ["an empty file", "  \n", "the file is empty", 2, 1],
+  ])("reports %s with its position", (_name, input, message, line, column) => {
+    expect(problemOf(() => parseJson(input))).toEqual({ message, line, column });
+  });
+
+  it("refuses a key written twice, naming both lines", () => {
+    expect(problemOf(() => parseJson('{\n  "CidrIp": "10.0.0.0/8",\n  "CidrIp": "0.0.0.0/0"\n}'))).toEqual({
+      message: 'duplicate key "CidrIp" (first written at line 2)',
+      line: 3,
+      column: 3,
+    });
+    const many = `{${Array.from({ length: 40 }, (_, index) => `"k${index}": ${index}`).join(", ")}, "k7": 0}`;
+    expect(problemOf(() => parseJson(many)).message).toBe('duplicate key "k7" (first written at line 1)');
+  });
+
+  it("bounds nesting depth", () => {
+    const deep = `${"[".repeat(129)}${"]".repeat(129)}`;
+    expect(problemOf(() => parseJson(deep))).toEqual({ message: "nesting deeper than 128 levels", line: 1, column: 129 });
+    expect(() => parseJson(`${"[".repeat(128)}${"]".repeat(128)}`)).not.toThrow();
+  });
+});
+
+describe("the CloudFormation YAML reader", () => {
+  it("turns every short-form tag into its long form", () => {
+    const text = [
+      "A: !Ref Param",
+      "B: !GetAtt Database.Endpoint.Address",
+      "C: !GetAtt [Group, GroupId]",
+      "D: !Sub ${AWS::Region}",
+      "E: !Join [',', [a, b]]",
+      "F: !Select [0, !Split [',', 'a,b']]",
+      "G: !If [Cond, !Base64 text, !FindInMap [M, k1, k2]]",
+      "H: !And [!Equals [a, b], !Or [!Not [!Condition Other], !Condition Other]]",
+      "I: !ImportValue shared",
+      "J: !GetAZs ''",
+      "K: !Cidr [10.0.0.0/16, 4, 8]",
+      "L: !Length [1, 2]",
+      "M: !ToJsonString {a: 1}",
+      "N: !Transform {Name: AWS::Include}",
+    ].join("\n");
+    const { value, unknownTags } = parseCloudFormationYaml(text);
+    expect(unknownTags).toEqual([]);
+    expect(toPlain(value)).toEqual({
+      A: { Ref: "Param" },
+      B: { "Fn::GetAtt": ["Database", "Endpoint.Address"] },
+      C: { "Fn::GetAtt": ["Group", "GroupId"] },
+      D: { "Fn::Sub": "${AWS::Region}" },
+      E: { "Fn::Join": [",", ["a", "b"]] },
+      F: { "Fn::Select": [0, { "Fn::Split": [",", "a,b"] }] },
+      G: { "Fn::If": ["Cond", { "Fn::Base64": "text" }, { "Fn::FindInMap": ["M", "k1", "k2"] }] },
+      H: {
+        "Fn::And": [
+          { "Fn::Equals": ["a", "b"] },
+          { "Fn::Or": [{ "Fn::Not": [{ Condition: "Other" }] }, { Condition: "Other" }] },
+        ],
+      },
+      I: { "Fn::ImportValue": "shared" },
+      J: { "Fn::GetAZs": "" },
+      K: { "Fn::Cidr": ["10.0.0.0/16", 4, 8] },
+      L: { "Fn::Length": [1, 2] },
+      M: { "Fn::ToJsonString": { a: 1 } },
+      N: { "Fn::Transform": { Name: "AWS::Include" } },
+    });
+  });
+
+  it("keeps the line and column of keys and items", () => {
+    const { value } = parseCloudFormationYaml("Resources:\n  Group:\n    Ingress:\n      - CidrIp: !Ref Cidr\n");
+    const ingress = member(map(member(map(member(map(value), "Resources")), "Group")), "Ingress");
+    if (!isSeqNode(ingress)) throw new Error("not a list");
+    expect(positionAt(ingress, 0)).toEqual({ line: 4, column: 9 });
+    expect(keyPosition(map(ingress.items[0]), "CidrIp")).toEqual({ line: 4, column: 9 });
+  });
+
+  it("reads values of unknown tags as written, and lists the tags", () => {
+    const { value, unknownTags } = parseCloudFormationYaml("A: !Custom value\n");
+    expect(toPlain(value)).toEqual({ A: "value" });
+    expect(unknownTags).toEqual(["!Custom"]);
+  });
+
+  it("expands aliases and merge keys, within bounds", () => {
+    const { value } = parseCloudFormationYaml("base: &base {FromPort: 22, ToPort: 22}\nrule:\n  <<: *base\n  ToPort: 23\nsame: *base\n");
+    expect(toPlain(value)).toEqual({
+      base: { FromPort: 22, ToPort: 22 },
+      rule: { ToPort: 23, FromPort: 22 },
+      same: { FromPort: 22, ToPort: 22 },
+    });
+  });
+
+  it("refuses an alias bomb", () => {
+    const levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+    for (const [index, name] of ["b", "c", "d", "e", "f"].entries()) {
+      const previous = "abcde"[index]!;
+      levels.push(`${name}: &${name} [${Array.from({ length: 10 }, () => `*${previous}`).join(", ")}]`);
+    }
+    const problem = problemOf(() => parseCloudFormationYaml(levels.join("\n")));
+    expect(problem.message).toBe(
+      `YAML aliases expand to more than ${MAX_ALIAS_NODES} nodes; this looks like an alias bomb and is not read`,
+    );
+    expect(problem.line).toBe(6);
+  });
+
+  it("refuses an alias that contains itself", () => {
+    expect(problemOf(() => parseCloudFormationYaml("a: &x [1, *x]\n"))).toEqual({
+      message: "the YAML alias *x refers to a node that contains it",
+      line: 1,
+      column: 11,
+    });
+  });
+
+  it.each([
+    ["bad indentation", "Resources:\n  A:\n   B: 1\n  C: 2\n", 4, 3],
+    ["a duplicate key", "Resources: {}\nResources: {}\n", 2, 1],
+    ["an unterminated quote", 'A: "open\n', 2, 1],
+  ])("reports %s with its position", (_name, text, line, column) => {
+    const problem = problemOf(() => parseCloudFormationYaml(text));
+    expect(problem.message).toMatch(/^not valid YAML: /);
+    expect([problem.line, problem.column]).toEqual([line, column]);
+  });
+
+  it("refuses several documents in one file", () => {
+    expect(problemOf(() => parseCloudFormationYaml("a: 1\n---\nb: 2\n")).message).toBe(
+      "not a single YAML document (a template is one document)",
+    );
+  });
+
+  it("bounds nesting depth, however deep the parser itself could go", () => {
+    expect(problemOf(() => parseCloudFormationYaml(`a: ${"[".repeat(200)}${"]".repeat(200)}`))).toEqual({
+      message: "nesting deeper than 128 levels",
+      line: 1,
+      column: 4 + 127,
+    });
+    const veryDeep = problemOf(() => parseCloudFormationYaml(`a: ${"[".repeat(20000)}${"]".repeat(20000)}`));
+    expect(veryDeep.message).toMatch(/nesting/);
+  });
+});
