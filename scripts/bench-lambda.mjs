@@ -27,7 +27,9 @@ export function lambdaScenario(benchDir) {
       const { buildLambda } = await import("./build-lambda.mjs");
       const { manifest } = await buildLambda({ outdir, quiet: true });
       bundleBytes = manifest.bundle.bytes;
-      return [`bundle ${relative(ROOT, bundle)}: ${(bundleBytes / 1024 / 1024).toFixed(2)} MB, sha256 ${manifest.bundle.sha256}`];
+      return [
+        `bundle ${relative(ROOT, bundle)}: ${(bundleBytes / 1024 / 1024).toFixed(2)} MB, sha256 ${manifest.bundle.sha256}`,
+      ];
     },
     command: `node scripts/bench-lambda.mjs ${relative(ROOT, bundle)} ${WARM_RUNS}`,
     wallLabel: "module load + first evaluation",
@@ -36,8 +38,18 @@ export function lambdaScenario(benchDir) {
     rows: (runs) => {
       const warm = median(runs.map((run) => run.warmMedianMs));
       return [
-        ["bundle size", `${(bundleBytes / 1024 / 1024).toFixed(2)} MB`, "<= 3.00 MB", bundleBytes <= BUDGET.bundleBytes ? "yes" : "NO"],
-        [`warm evaluation (median of ${runs.length} medians)`, `${warm.toFixed(2)} ms`, `<= ${BUDGET.warmMs} ms`, warm <= BUDGET.warmMs ? "yes" : "NO"],
+        [
+          "bundle size",
+          `${(bundleBytes / 1024 / 1024).toFixed(2)} MB`,
+          "<= 3.00 MB",
+          bundleBytes <= BUDGET.bundleBytes ? "yes" : "NO",
+        ],
+        [
+          `warm evaluation (median of ${runs.length} medians)`,
+          `${warm.toFixed(2)} ms`,
+          `<= ${BUDGET.warmMs} ms`,
+          warm <= BUDGET.warmMs ? "yes" : "NO",
+        ],
       ];
     },
     report: (runs) => ({
@@ -67,7 +79,8 @@ async function measure(bundle) {
   });
   try {
     const result = JSON.parse(stdout.trim().split("\n").at(-1));
-    if (code !== 0 || result.verdict !== "NON_COMPLIANT") throw new Error(`exit code ${code}, verdict ${result.verdict}`);
+    if (code !== 0 || result.verdict !== "NON_COMPLIANT")
+      throw new Error(`exit code ${code}, verdict ${result.verdict}`);
     return { ...result, wallSeconds: result.coldStartMs / 1000, peakRssMb: result.maxRssKb / 1024, stderr };
   } catch (error) {
     return { problem: `failed: ${error.message}`, stderr: `${stderr}\n${stdout}` };
@@ -102,10 +115,13 @@ async function probe(bundle, warmRuns) {
     AWS_REGION: "us-east-1",
   });
   // The handler's log lines are not what is measured.
-  process.stdout.write = ((write) => (chunk, ...rest) =>
-    typeof chunk === "string" && chunk.startsWith('{"level"') ? true : write.call(process.stdout, chunk, ...rest))(
-    process.stdout.write,
-  );
+  process.stdout.write = (
+    (write) =>
+    (chunk, ...rest) =>
+      typeof chunk === "string" && chunk.startsWith('{"level"')
+        ? true
+        : write.call(process.stdout, chunk, ...rest)
+  )(process.stdout.write);
 
   const item = {
     configurationItemCaptureTime: "2026-11-20T10:00:00.000Z",
@@ -123,10 +139,26 @@ async function probe(bundle, warmRuns) {
       ownerId: "111122223333",
       vpcId: "vpc-0c4f7a2e9b1d30a11",
       ipPermissions: [
-        { ipProtocol: "tcp", fromPort: 22, toPort: 22, ipRanges: ["0.0.0.0/0"], ipv4Ranges: [{ cidrIp: "0.0.0.0/0" }], ipv6Ranges: [] },
-        { ipProtocol: "tcp", fromPort: 443, toPort: 443, ipRanges: ["0.0.0.0/0"], ipv4Ranges: [{ cidrIp: "0.0.0.0/0" }], ipv6Ranges: [{ cidrIpv6: "::/0" }] },
+        {
+          ipProtocol: "tcp",
+          fromPort: 22,
+          toPort: 22,
+          ipRanges: ["0.0.0.0/0"],
+          ipv4Ranges: [{ cidrIp: "0.0.0.0/0" }],
+          ipv6Ranges: [],
+        },
+        {
+          ipProtocol: "tcp",
+          fromPort: 443,
+          toPort: 443,
+          ipRanges: ["0.0.0.0/0"],
+          ipv4Ranges: [{ cidrIp: "0.0.0.0/0" }],
+          ipv6Ranges: [{ cidrIpv6: "::/0" }],
+        },
       ],
-      ipPermissionsEgress: [{ ipProtocol: "-1", ipRanges: ["0.0.0.0/0"], ipv4Ranges: [{ cidrIp: "0.0.0.0/0" }] }],
+      ipPermissionsEgress: [
+        { ipProtocol: "-1", ipRanges: ["0.0.0.0/0"], ipv4Ranges: [{ cidrIp: "0.0.0.0/0" }] },
+      ],
       tags: [],
     },
   };
@@ -144,7 +176,7 @@ async function probe(bundle, warmRuns) {
     accountId: "111122223333",
   };
 
-    const started = performance.now();
+  const started = performance.now();
   const { handler } = await import(pathToFileURL(bundle).href);
   const loaded = performance.now();
   const first = await handler(event, { awsRequestId: "cold" });

@@ -63,8 +63,21 @@ const scenarios = [
     name: "template",
     title: "check PATH: one CloudFormation JSON template, 10,000 security groups",
     prepare: () =>
-      generateTemplate(join(BENCH_DIR, "template.json"), { seed: 20261121, securityGroups: 10_000, ingressPerGroup: 5 }),
-    args: ["check", ".bench/template.json", "--format", "json", "--output", ".bench/template-results.json", "--fail-on", "never"],
+      generateTemplate(join(BENCH_DIR, "template.json"), {
+        seed: 20261121,
+        securityGroups: 10_000,
+        ingressPerGroup: 5,
+      }),
+    args: [
+      "check",
+      ".bench/template.json",
+      "--format",
+      "json",
+      "--output",
+      ".bench/template-results.json",
+      "--fail-on",
+      "never",
+    ],
     outputs: [".bench/template-results.json"],
     targets: { wallSeconds: 1, peakRssMb: 400 },
   },
@@ -771,16 +784,21 @@ async function generateTemplate(path, plan) {
       [1, "all"],
       [1, "parameter"],
     ]);
-    if (index === 0 && risky === "ssh") return { IpProtocol: "tcp", FromPort: 22, ToPort: 22, CidrIp: "0.0.0.0/0" };
-    if (index === 0 && risky === "rdp") return { IpProtocol: "tcp", FromPort: 3389, ToPort: 3389, CidrIpv6: "::/0" };
+    if (index === 0 && risky === "ssh")
+      return { IpProtocol: "tcp", FromPort: 22, ToPort: 22, CidrIp: "0.0.0.0/0" };
+    if (index === 0 && risky === "rdp")
+      return { IpProtocol: "tcp", FromPort: 3389, ToPort: 3389, CidrIpv6: "::/0" };
     if (index === 0 && risky === "all") return { IpProtocol: "-1", CidrIp: "0.0.0.0/0" };
-    if (index === 0 && risky === "parameter") return { IpProtocol: "tcp", FromPort: 22, ToPort: 22, CidrIp: { Ref: "AdminCidr" } };
+    if (index === 0 && risky === "parameter")
+      return { IpProtocol: "tcp", FromPort: 22, ToPort: 22, CidrIp: { Ref: "AdminCidr" } };
     const port = rng.pick(ports);
     return {
       IpProtocol: "tcp",
       FromPort: port,
       ToPort: port,
-      CidrIp: rng.chance(0.3) ? { "Fn::FindInMap": ["Networks", "internal", "Cidr"] } : `10.${rng.integer(0, 255)}.0.0/16`,
+      CidrIp: rng.chance(0.3)
+        ? { "Fn::FindInMap": ["Networks", "internal", "Cidr"] }
+        : `10.${rng.integer(0, 255)}.0.0/16`,
     };
   };
   const lines = [];
@@ -792,7 +810,9 @@ async function generateTemplate(path, plan) {
         GroupName: { "Fn::Sub": `\${AWS::StackName}-service-${index}` },
         GroupDescription: `Service ${index}`,
         VpcId: { Ref: "VpcId" },
-        SecurityGroupIngress: Array.from({ length: plan.ingressPerGroup }, (_, entryIndex) => entry(entryIndex)),
+        SecurityGroupIngress: Array.from({ length: plan.ingressPerGroup }, (_, entryIndex) =>
+          entry(entryIndex),
+        ),
       },
     };
     lines.push(`    ${JSON.stringify(name)}: ${JSON.stringify(group)}`);

@@ -59,7 +59,9 @@ export const HANDLER = "index.handler";
 
 export async function buildLambda({ outdir = join(ROOT, "dist", "config-rule-lambda"), quiet = false } = {}) {
   const rules = await validatedRules();
-  const schemas = { "rule.schema.json": JSON.parse(readFileSync(join(ROOT, "schemas", "rule.schema.json"), "utf8")) };
+  const schemas = {
+    "rule.schema.json": JSON.parse(readFileSync(join(ROOT, "schemas", "rule.schema.json"), "utf8")),
+  };
   const readers = await readersChunk();
   const result = await esbuild.build({
     entryPoints: [ENTRY],
@@ -86,11 +88,15 @@ export async function buildLambda({ outdir = join(ROOT, "dist", "config-rule-lam
     LAZY_PACKAGES.some((name) => input.split(sep).join("/").includes(`node_modules/${name}/`)),
   );
   if (bundled.length > 0) {
-    throw new Error(`the main bundle imports ${bundled[0]} directly; reach it through src/lambda/load-readers.ts`);
+    throw new Error(
+      `the main bundle imports ${bundled[0]} directly; reach it through src/lambda/load-readers.ts`,
+    );
   }
   const bundle = result.outputFiles[0].contents;
   if (bundle.length > MAX_BUNDLE_BYTES) {
-    throw new Error(`the bundle is ${formatBytes(bundle.length)}, over the budget of ${formatBytes(MAX_BUNDLE_BYTES)}`);
+    throw new Error(
+      `the bundle is ${formatBytes(bundle.length)}, over the budget of ${formatBytes(MAX_BUNDLE_BYTES)}`,
+    );
   }
   await mkdir(outdir, { recursive: true });
   const bundlePath = join(outdir, "index.mjs");
@@ -110,8 +116,12 @@ export async function buildLambda({ outdir = join(ROOT, "dist", "config-rule-lam
   };
   await writeFile(join(outdir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   if (!quiet) {
-    console.log(`built ${relative(ROOT, bundlePath)}: ${formatBytes(bundle.length)} (budget ${formatBytes(MAX_BUNDLE_BYTES)})`);
-    console.log(`      ${relative(ROOT, join(outdir, zipName))}: ${formatBytes(zip.length)}, sha256 ${manifest.zip.sha256}`);
+    console.log(
+      `built ${relative(ROOT, bundlePath)}: ${formatBytes(bundle.length)} (budget ${formatBytes(MAX_BUNDLE_BYTES)})`,
+    );
+    console.log(
+      `      ${relative(ROOT, join(outdir, zipName))}: ${formatBytes(zip.length)}, sha256 ${manifest.zip.sha256}`,
+    );
     console.log(`      ${rules.length} rules; handler ${HANDLER}, runtime ${RUNTIME}`);
   }
   return { outdir, bundlePath, zipPath: join(outdir, zipName), manifest };
@@ -151,7 +161,8 @@ async function validatedRules() {
     });
     const { loadRuleDirectories, formatProblem } = await import(pathToFileURL(file).href);
     const { rules, problems } = await loadRuleDirectories([RULES_DIR], ROOT);
-    if (problems.length > 0) throw new Error(`the rule pack does not load:\n${problems.map(formatProblem).join("\n")}`);
+    if (problems.length > 0)
+      throw new Error(`the rule pack does not load:\n${problems.map(formatProblem).join("\n")}`);
     return rules.map((rule) => {
       const text = JSON.stringify(rule.definition);
       if (!isDeepStrictEqual(JSON.parse(text), rule.definition)) {
@@ -172,7 +183,12 @@ async function validatedRules() {
 
 function allSchemas() {
   const schemas = {};
-  for (const name of ["rule.schema.json", "rule-test.schema.json", "config.schema.json", "snapshot.schema.json"]) {
+  for (const name of [
+    "rule.schema.json",
+    "rule-test.schema.json",
+    "config.schema.json",
+    "snapshot.schema.json",
+  ]) {
     const path = join(ROOT, "schemas", name);
     if (existsSync(path)) schemas[name] = JSON.parse(readFileSync(path, "utf8"));
   }
@@ -191,11 +207,15 @@ function resolvesTo(args, target) {
 /** `src/assets.ts` with its data embedded; its export names are checked against the original. */
 function assetsModule(schemas) {
   const original = readFileSync(ASSETS, "utf8");
-  const exported = [...original.matchAll(/^export (?:const|function|let|class) (\w+)/gm)].map((match) => match[1]);
+  const exported = [...original.matchAll(/^export (?:const|function|let|class) (\w+)/gm)].map(
+    (match) => match[1],
+  );
   const provided = ["PACKAGE_ROOT", "BUILTIN_RULES_DIR", "loadSchema", "PACKAGE", "INFORMATION_URI"];
   const missing = exported.filter((name) => !provided.includes(name));
   if (missing.length > 0) {
-    throw new Error(`src/assets.ts exports ${missing.join(", ")}, which the Lambda bundle's replacement lacks`);
+    throw new Error(
+      `src/assets.ts exports ${missing.join(", ")}, which the Lambda bundle's replacement lacks`,
+    );
   }
   const uri = /INFORMATION_URI = "([^"]+)"/.exec(original)?.[1] ?? "";
   return [
@@ -292,10 +312,17 @@ function lambdaPlugin({ rules, schemas, readers }) {
       build.onResolve({ filter: /^ajv(-formats)?(\/.*)?$/ }, (args) => {
         if (args.importer !== RULE_LOADER) {
           return {
-            errors: [{ text: `${relative(ROOT, args.importer)} imports ${args.path}; the Lambda bundle only expects the rule loader to` }],
+            errors: [
+              {
+                text: `${relative(ROOT, args.importer)} imports ${args.path}; the Lambda bundle only expects the rule loader to`,
+              },
+            ],
           };
         }
-        return { path: args.path.startsWith("ajv-formats") ? "ajv-formats" : "ajv", namespace: "access-baseline" };
+        return {
+          path: args.path.startsWith("ajv-formats") ? "ajv-formats" : "ajv",
+          namespace: "access-baseline",
+        };
       });
       build.onLoad({ filter: /.*/, namespace: "access-baseline" }, (args) => {
         switch (args.path) {
@@ -327,7 +354,9 @@ function sdkVersions(metafiles) {
   for (const input of metafiles.flatMap((metafile) => Object.keys(metafile.inputs))) {
     const match = /node_modules\/(@aws-sdk\/client-[^/]+)\//.exec(input.split(sep).join("/"));
     if (match && !versions[match[1]]) {
-      versions[match[1]] = JSON.parse(readFileSync(join(ROOT, "node_modules", match[1], "package.json"), "utf8")).version;
+      versions[match[1]] = JSON.parse(
+        readFileSync(join(ROOT, "node_modules", match[1], "package.json"), "utf8"),
+      ).version;
     }
   }
   return Object.fromEntries(Object.entries(versions).sort(([a], [b]) => (a < b ? -1 : 1)));
@@ -411,4 +440,3 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     process.exitCode = 1;
   }
 }
-

@@ -81,7 +81,11 @@ export class LambdaClients {
   }
 
   destroy(): void {
-    for (const client of this.clients.values()) void client.then((created) => created.destroy(), () => undefined);
+    for (const client of this.clients.values())
+      void client.then(
+        (created) => created.destroy(),
+        () => undefined,
+      );
     this.clients.clear();
   }
 

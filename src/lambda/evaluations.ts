@@ -21,7 +21,9 @@ export interface Verdict {
   timestamp: Date;
 }
 
-export type Combined = { decided: true; compliance: ComplianceType; annotation?: string } | { decided: false; errors: RuleResult[] };
+export type Combined =
+  | { decided: true; compliance: ComplianceType; annotation?: string }
+  | { decided: false; errors: RuleResult[] };
 
 /** Config's limit on an annotation. */
 export const MAX_ANNOTATION = 256;

@@ -44,10 +44,13 @@ export function parseEvent(raw: unknown): ConfigRuleEvent {
     try {
       invoking = JSON.parse(invoking);
     } catch (error) {
-      throw new InvalidEventError(`invokingEvent is not valid JSON: ${(error as Error).message}`, { cause: error });
+      throw new InvalidEventError(`invokingEvent is not valid JSON: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   }
-  if (!isObject(invoking)) throw new InvalidEventError("the event has no invokingEvent: is this an AWS Config rule event?");
+  if (!isObject(invoking))
+    throw new InvalidEventError("the event has no invokingEvent: is this an AWS Config rule event?");
   const resultToken = optionalText(raw, "resultToken");
   if (resultToken === undefined) throw new InvalidEventError("the event has no resultToken");
   const messageType = invoking.messageType;
@@ -77,7 +80,11 @@ export function parseEvent(raw: unknown): ConfigRuleEvent {
     case SCHEDULED: {
       if (!created) throw new InvalidEventError(`${SCHEDULED} without a notificationCreationTime`);
       const account = optionalText(invoking, "awsAccountId");
-      invokingEvent = { messageType, notificationCreationTime: created, ...(account ? { awsAccountId: account } : {}) };
+      invokingEvent = {
+        messageType,
+        notificationCreationTime: created,
+        ...(account ? { awsAccountId: account } : {}),
+      };
       break;
     }
     default:
@@ -103,6 +110,7 @@ export function parseEvent(raw: unknown): ConfigRuleEvent {
 /** A timestamp the event carries, as a Date; an unparseable one is an invalid event. */
 export function timestampOf(text: string, field: string): Date {
   const date = new Date(text);
-  if (Number.isNaN(date.getTime())) throw new InvalidEventError(`${field} is not a timestamp: ${JSON.stringify(text)}`);
+  if (Number.isNaN(date.getTime()))
+    throw new InvalidEventError(`${field} is not a timestamp: ${JSON.stringify(text)}`);
   return date;
 }

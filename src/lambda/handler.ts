@@ -22,7 +22,13 @@ import { combine, putEvaluations, type Verdict } from "./evaluations.js";
 import { loadReaders } from "./load-readers.js";
 import { CHANGE, OVERSIZED, SCHEDULED, parseEvent, timestampOf, type ConfigRuleEvent } from "./event.js";
 import { Logger, STDOUT_SINK, type LogSink } from "./log.js";
-import { checkOverrides, paramsFor, parseRuleParameters, selectRules, type RuleSelection } from "./parameters.js";
+import {
+  checkOverrides,
+  paramsFor,
+  parseRuleParameters,
+  selectRules,
+  type RuleSelection,
+} from "./parameters.js";
 import { RuleCatalog } from "./rule-catalog.js";
 import { neededTypes, readAllPreferences, readRelated, type ReadContext, type RuleRun } from "./related.js";
 
@@ -73,7 +79,11 @@ export interface HandlerOptions {
 
 export type Handler = (event: unknown, context?: LambdaContext) => Promise<InvocationSummary>;
 
-const PRINCIPAL_TYPES: readonly ResourceType[] = [ResourceTypes.Role, ResourceTypes.User, ResourceTypes.Group];
+const PRINCIPAL_TYPES: readonly ResourceType[] = [
+  ResourceTypes.Role,
+  ResourceTypes.User,
+  ResourceTypes.Group,
+];
 const ACCOUNT_TYPE = "AWS::::Account";
 
 /** The property that holds the id AWS Config knows an IAM entity by (not its name). */
@@ -94,7 +104,8 @@ export function createHandler(options: HandlerOptions = {}): Handler {
   const env = options.env ?? process.env;
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1";
   const clients =
-    options.clients ?? new LambdaClients({ region, userAgent: `access-baseline-config-rule/${PACKAGE.version}` });
+    options.clients ??
+    new LambdaClients({ region, userAgent: `access-baseline-config-rule/${PACKAGE.version}` });
   const baseLog = new Logger(options.sink ?? STDOUT_SINK, { function: "access-baseline-config-rule" });
   const preferenceRegions = regionList(env.PREFERENCE_REGIONS);
   let catalog = options.catalog;
@@ -130,7 +141,10 @@ export function createHandler(options: HandlerOptions = {}): Handler {
         batches = sent.batches;
         for (const failed of sent.failed) {
           const problem = `Config did not record ${failed.compliance} for ${failed.resourceType} ${failed.resourceId}`;
-          log.error("evaluation-not-recorded", { resourceType: failed.resourceType, resourceId: failed.resourceId });
+          log.error("evaluation-not-recorded", {
+            resourceType: failed.resourceType,
+            resourceId: failed.resourceId,
+          });
           outcome.problems.push(problem);
         }
       }
@@ -191,11 +205,15 @@ async function evaluateChange(invocation: Invocation): Promise<Outcome> {
   let identity: ItemIdentity;
   let item: ConfigurationItem | undefined;
   if (event.invokingEvent.messageType === CHANGE) {
-    item = readItem(() => readConfigurationItem((event.invokingEvent as { configurationItem: unknown }).configurationItem));
+    item = readItem(() =>
+      readConfigurationItem((event.invokingEvent as { configurationItem: unknown }).configurationItem),
+    );
     identity = identityOf(item);
   } else if (event.invokingEvent.messageType === OVERSIZED) {
     identity = readItem(() =>
-      readItemSummary((event.invokingEvent as { configurationItemSummary: unknown }).configurationItemSummary),
+      readItemSummary(
+        (event.invokingEvent as { configurationItemSummary: unknown }).configurationItemSummary,
+      ),
     );
   } else {
     throw new InvalidEventError(`unexpected ${event.invokingEvent.messageType}`);
@@ -221,7 +239,8 @@ async function evaluateChange(invocation: Invocation): Promise<Outcome> {
   // Applicability comes from the status and the scope flag alone: a deleted item's configuration
   // is null and is never read.
   if (event.eventLeftScope) return notApplicable("the resource is no longer in the rule's scope");
-  if (!EVALUABLE_STATUSES.has(identity.status)) return notApplicable(`the item's status is ${identity.status}`);
+  if (!EVALUABLE_STATUSES.has(identity.status))
+    return notApplicable(`the item's status is ${identity.status}`);
   const type = identity.resourceType;
   if (!isResourceType(type)) return notApplicable(`access-baseline has no rule for ${type}`);
   const ids = idsFor(invocation, type);
@@ -231,7 +250,11 @@ async function evaluateChange(invocation: Invocation): Promise<Outcome> {
 
   let target: Resource;
   let carried: Resource[] = [];
-  let extra: { resources: Resource[]; errors: CollectionError[]; scopes: { account: string; region: string }[] } = {
+  let extra: {
+    resources: Resource[];
+    errors: CollectionError[];
+    scopes: { account: string; region: string }[];
+  } = {
     resources: [],
     errors: [],
     scopes: [],
@@ -248,21 +271,37 @@ async function evaluateChange(invocation: Invocation): Promise<Outcome> {
       return notApplicable(`only ${PREFERENCES_DOCUMENT} holds Session Manager preferences`);
     }
     const preferences = await readAllPreferences({ ...context, preferenceRegions: [item.awsRegion] });
-    const inventory = new Inventory({ resources: preferences.resources, scopes: preferences.scopes, collectionErrors: preferences.errors });
+    const inventory = new Inventory({
+      resources: preferences.resources,
+      scopes: preferences.scopes,
+      collectionErrors: preferences.errors,
+    });
     const found = inventory.ofType(ResourceTypes.SessionPreferences)[0];
     if (!found) {
       outcome.problems.push(describeMissing(preferences.errors));
-      invocation.log.error("not-evaluated", { resourceType: type, resourceId: identity.resourceId, message: describeMissing(preferences.errors) });
+      invocation.log.error("not-evaluated", {
+        resourceType: type,
+        resourceId: identity.resourceId,
+        message: describeMissing(preferences.errors),
+      });
       return outcome;
     }
     target = found;
-    extra = { resources: inventory.resources.filter((resource) => resource !== found), errors: preferences.errors, scopes: [] };
+    extra = {
+      resources: inventory.resources.filter((resource) => resource !== found),
+      errors: preferences.errors,
+      scopes: [],
+    };
   } else {
     const conversion = resourceFromItem(item);
     if (!conversion.ok) {
       if (conversion.unsupported) return notApplicable(conversion.message);
       outcome.problems.push(conversion.message);
-      invocation.log.error("not-evaluated", { resourceType: type, resourceId: identity.resourceId, message: conversion.message });
+      invocation.log.error("not-evaluated", {
+        resourceType: type,
+        resourceId: identity.resourceId,
+        message: conversion.message,
+      });
       return outcome;
     }
     target = conversion.resource;
@@ -300,7 +339,10 @@ async function evaluateChange(invocation: Invocation): Promise<Outcome> {
 async function evaluateScheduled(invocation: Invocation): Promise<Outcome> {
   const { event, clients, log } = invocation;
   const invoking = event.invokingEvent as { awsAccountId?: string; notificationCreationTime: string };
-  const account = invoking.awsAccountId ?? event.accountId ?? /^arn:[^:]+:config:[^:]*:(\d+):/.exec(event.configRuleArn ?? "")?.[1];
+  const account =
+    invoking.awsAccountId ??
+    event.accountId ??
+    /^arn:[^:]+:config:[^:]*:(\d+):/.exec(event.configRuleArn ?? "")?.[1];
   if (!account) throw new InvalidEventError(`${SCHEDULED} without an account id`);
   const timestamp = timestampOf(invoking.notificationCreationTime, "notificationCreationTime");
   const scope: AccountScope = { account, partition: partitionOfArn(event.configRuleArn) };
@@ -317,7 +359,10 @@ async function evaluateScheduled(invocation: Invocation): Promise<Outcome> {
   const periodic = new Set([...preferenceIds, ...principalIds]);
   const changeOnly = invocation.selection.ruleIds.filter((id) => !periodic.has(id));
   if (changeOnly.length > 0 && invocation.selection.explicit) {
-    log.info("skipped-on-schedule", { rules: changeOnly, reason: "these rules judge configuration changes only" });
+    log.info("skipped-on-schedule", {
+      rules: changeOnly,
+      reason: "these rules judge configuration changes only",
+    });
   }
 
   if (preferenceIds.length > 0) {
@@ -357,7 +402,9 @@ async function evaluateScheduled(invocation: Invocation): Promise<Outcome> {
     }
     const inventory = new Inventory({ resources, scopes, collectionErrors: errors });
     // Principals that could not be listed cannot be judged, and their absence must not pass.
-    const unlisted = read.errors.filter((error) => error.resourceTypes.some((type) => PRINCIPAL_TYPES.includes(type)));
+    const unlisted = read.errors.filter((error) =>
+      error.resourceTypes.some((type) => PRINCIPAL_TYPES.includes(type)),
+    );
     for (const error of unlisted) {
       const message = describeMissing([error]);
       outcome.problems.push(message);
@@ -421,7 +468,13 @@ function judge(
   // Rule ids prefix the findings only when several rules judged the resource.
   const combined = combine(results, results.length > 1);
   if (!combined.decided) {
-    invocation.log.info("evaluation", { resourceType: reported.type, resourceId: reported.id, verdict: null, rules, durationMs });
+    invocation.log.info("evaluation", {
+      resourceType: reported.type,
+      resourceId: reported.id,
+      verdict: null,
+      rules,
+      durationMs,
+    });
     return;
   }
   const verdict: Verdict = {
@@ -444,14 +497,23 @@ function judge(
 
 /** The selected rules that judge resources of `type`. */
 function idsFor(invocation: Invocation, type: ResourceType): string[] {
-  return invocation.selection.ruleIds.filter((id) => invocation.catalog.source(id)!.resourceTypes.includes(type));
+  return invocation.selection.ruleIds.filter((id) =>
+    invocation.catalog.source(id)!.resourceTypes.includes(type),
+  );
 }
 
 function runOf(invocation: Invocation, id: string): RuleRun {
-  return { id, rule: invocation.catalog.rule(id), params: paramsFor(invocation.selection, invocation.catalog, id) };
+  return {
+    id,
+    rule: invocation.catalog.rule(id),
+    params: paramsFor(invocation.selection, invocation.catalog, id),
+  };
 }
 
-async function fetchOversizedItem(invocation: Invocation, identity: ItemIdentity): Promise<ConfigurationItem> {
+async function fetchOversizedItem(
+  invocation: Invocation,
+  identity: ItemIdentity,
+): Promise<ConfigurationItem> {
   const { GetResourceConfigHistoryCommand } = await import("@aws-sdk/client-config-service");
   const config = await invocation.clients.config();
   let output;

@@ -1,5 +1,7 @@
+import type * as ReadersModule from "./readers.js";
+
 /** The IAM, EC2 and SSM clients and readers, loaded on first use (see `readers.ts`). */
-export type Readers = typeof import("./readers.js");
+export type Readers = typeof ReadersModule;
 
 let loading: Promise<Readers> | undefined;
 

@@ -12,7 +12,10 @@ export interface LogSink {
 
 export type LogLevel = "info" | "warn" | "error";
 
-export type LogFields = Record<string, string | number | boolean | null | undefined | readonly string[] | object>;
+export type LogFields = Record<
+  string,
+  string | number | boolean | null | undefined | readonly string[] | object
+>;
 
 const MAX_TEXT = 512;
 

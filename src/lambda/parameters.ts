@@ -72,8 +72,10 @@ export function selectRules(parameters: Record<string, unknown>, catalog: RuleCa
     const qualified = QUALIFIED.exec(key);
     if (qualified) {
       const [, id, name] = qualified as unknown as [string, string, string];
-      if (!catalog.source(id)) throw new InputParametersError(`${key}: unknown rule "${id}"${known(catalog)}`);
-      if (!ruleIds.includes(id)) throw new InputParametersError(`${key}: rule "${id}" is not among the rules this Config rule runs`);
+      if (!catalog.source(id))
+        throw new InputParametersError(`${key}: unknown rule "${id}"${known(catalog)}`);
+      if (!ruleIds.includes(id))
+        throw new InputParametersError(`${key}: rule "${id}" is not among the rules this Config rule runs`);
       layer(id, 1)[name] = value;
       continue;
     }
@@ -82,7 +84,9 @@ export function selectRules(parameters: Record<string, unknown>, catalog: RuleCa
     }
     const declaring = ruleIds.filter((id) => catalog.source(id)!.params.includes(key));
     if (declaring.length === 0) {
-      throw new InputParametersError(`"${key}": none of the rules this Config rule runs has a parameter of that name`);
+      throw new InputParametersError(
+        `"${key}": none of the rules this Config rule runs has a parameter of that name`,
+      );
     }
     if (declaring.length > 1) {
       throw new InputParametersError(
@@ -98,7 +102,11 @@ export function selectRules(parameters: Record<string, unknown>, catalog: RuleCa
  * The effective parameters of a rule: its defaults with the overrides applied, converted and
  * checked by the engine. A bad value is an `InputParametersError`.
  */
-export function paramsFor(selection: RuleSelection, catalog: RuleCatalog, id: string): Record<string, JsonValue> {
+export function paramsFor(
+  selection: RuleSelection,
+  catalog: RuleCatalog,
+  id: string,
+): Record<string, JsonValue> {
   const rule = catalog.rule(id);
   try {
     return resolveParams(id, rule.params, selection.overrides.get(id) ?? []);

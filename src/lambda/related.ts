@@ -2,7 +2,13 @@ import { evaluateRule } from "../engine/evaluate.js";
 import type { Rule } from "../engine/rule.js";
 import type { CollectionError, Scope } from "../model/collection-error.js";
 import { Inventory } from "../model/inventory.js";
-import { GLOBAL_REGION, ResourceTypes, type JsonValue, type Resource, type ResourceType } from "../model/resource.js";
+import {
+  GLOBAL_REGION,
+  ResourceTypes,
+  type JsonValue,
+  type Resource,
+  type ResourceType,
+} from "../model/resource.js";
 import { mapLimit } from "../sources/aws/concurrency.js";
 import type { AccountScope } from "../sources/aws/normalize.js";
 import type { ReadResult } from "../sources/aws/types.js";
@@ -165,7 +171,11 @@ export async function readAllPreferences(context: ReadContext): Promise<ReadResu
     } catch (error) {
       const call = { service: "ec2", operation: "DescribeRegions", iamAction: "ec2:DescribeRegions" };
       const where = { account: scope.account, region: GLOBAL_REGION };
-      return { resources: [], errors: [readError(call, where, error, [ResourceTypes.SessionPreferences])], scopes: [] };
+      return {
+        resources: [],
+        errors: [readError(call, where, error, [ResourceTypes.SessionPreferences])],
+        scopes: [],
+      };
     }
   }
   const { readPreferences } = await loadReaders();

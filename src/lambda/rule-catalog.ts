@@ -32,7 +32,8 @@ export class RuleCatalog {
     const display = `rules/${source.file}`;
     const result = compileRuleText(source.text, display, display, source.file);
     // Built-in rules are validated when the bundle is built; a failure here is a packaging bug.
-    if ("problem" in result) throw new Error(`built-in rule ${display} does not compile: ${result.problem.message}`);
+    if ("problem" in result)
+      throw new Error(`built-in rule ${display} does not compile: ${result.problem.message}`);
     rule = result.rule;
     this.compiled.set(id, rule);
     return rule;

@@ -77,17 +77,19 @@ function groupByRule(report: Report, findings: readonly Finding[], colors: Color
   const titles = new Map(report.rules.map((rule) => [rule.id, rule.title]));
   const ruleOrder = new Map(report.rules.map((rule, index) => [rule.id, index]));
   const groups = groupFindings(findings, (finding) => finding.result.ruleId);
+  // Each group's worst severity once, not at every comparison of the sort.
+  const worst = new Map([...groups].map(([ruleId, group]) => [ruleId, worstSeverity(group)]));
   return [...groups.entries()]
     .sort(
-      ([ruleA, a], [ruleB, b]) =>
-        severityRank(worstSeverity(a)) - severityRank(worstSeverity(b)) ||
+      ([ruleA], [ruleB]) =>
+        severityRank(worst.get(ruleA)!) - severityRank(worst.get(ruleB)!) ||
         (ruleOrder.get(ruleA) ?? Infinity) - (ruleOrder.get(ruleB) ?? Infinity) ||
         compareText(ruleA, ruleB),
     )
     .map(([ruleId, group]) => {
       const title = titles.get(ruleId);
       const heading = [
-        severityLabel(worstSeverity(group), colors),
+        severityLabel(worst.get(ruleId)!, colors),
         colors.bold(ruleId),
         ...(title !== undefined ? [title] : []),
         colors.dim(`(${group.length})`),

@@ -71,12 +71,21 @@ export async function discoverFiles(paths: readonly string[], cwd: string): Prom
   return discovery;
 }
 
-async function walk(directory: string, argument: string, cwd: string, discovery: Discovery, seen: Set<string>): Promise<void> {
+async function walk(
+  directory: string,
+  argument: string,
+  cwd: string,
+  discovery: Discovery,
+  seen: Set<string>,
+): Promise<void> {
   let entries: Dirent[];
   try {
     entries = await readdir(directory, { withFileTypes: true });
   } catch (error) {
-    discovery.problems.push({ file: displayPath(cwd, directory), message: `cannot read the directory: ${describeFileError(error)}` });
+    discovery.problems.push({
+      file: displayPath(cwd, directory),
+      message: `cannot read the directory: ${describeFileError(error)}`,
+    });
     return;
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -123,7 +132,8 @@ export async function classifyFile(file: InputFile): Promise<Classified> {
         const head = Buffer.alloc(64 * 1024);
         const { bytesRead } = await handle.read(head, 0, head.length, 0);
         const start = head.subarray(0, bytesRead).toString("utf8");
-        if (!file.explicit && !looksLikeIac(start)) return { kind: "skip", reason: `larger than ${mb(MAX_JSON_BYTES)} and not a template or plan` };
+        if (!file.explicit && !looksLikeIac(start))
+          return { kind: "skip", reason: `larger than ${mb(MAX_JSON_BYTES)} and not a template or plan` };
         return problem(`the file is ${mb(size)}, larger than the ${mb(MAX_JSON_BYTES)} this tool reads`);
       }
       buffer = await handle.readFile();
@@ -136,7 +146,9 @@ export async function classifyFile(file: InputFile): Promise<Classified> {
 
   if (buffer.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
     return file.explicit
-      ? problem("this is a binary Terraform plan (or another zip file); give the JSON that `terraform show -json PLANFILE` prints instead")
+      ? problem(
+          "this is a binary Terraform plan (or another zip file); give the JSON that `terraform show -json PLANFILE` prints instead",
+        )
       : { kind: "skip", reason: "a zip file" };
   }
   if (buffer.subarray(0, 8192).includes(0)) return { kind: "skip", reason: "not a text file" };
@@ -145,8 +157,11 @@ export async function classifyFile(file: InputFile): Promise<Classified> {
   const extension = extname(file.path).toLowerCase();
   const first = /\S/.exec(text.slice(0, 4096).replace(/^\uFEFF/, ""))?.[0];
   const asJson = (first === "{" || first === "[") && extension !== ".yaml" && extension !== ".yml";
-  const candidate = asJson ? /"Resources"|"format_version"|"AWSTemplateFormatVersion"/.test(text) : looksLikeYamlTemplate(text);
-  if (!candidate && !file.explicit) return { kind: "skip", reason: "neither a CloudFormation template nor a Terraform plan" };
+  const candidate = asJson
+    ? /"Resources"|"format_version"|"AWSTemplateFormatVersion"/.test(text)
+    : looksLikeYamlTemplate(text);
+  if (!candidate && !file.explicit)
+    return { kind: "skip", reason: "neither a CloudFormation template nor a Terraform plan" };
 
   let document: PositionedValue;
   let unknownTags: string[] = [];
@@ -164,13 +179,17 @@ export async function classifyFile(file: InputFile): Promise<Classified> {
     // A broken file that does not even look like a template is someone else's file.
     if (!file.explicit && !looksLikeIac(text.slice(0, 64 * 1024)))
       return { kind: "skip", reason: `not valid ${asJson ? "JSON" : "YAML"}, and not a template or plan` };
-    const message = error.message.startsWith("not valid") || !asJson ? error.message : `not valid JSON: ${error.message}`;
+    const message =
+      error.message.startsWith("not valid") || !asJson ? error.message : `not valid JSON: ${error.message}`;
     return problem(message, error.line, error.column);
   }
 
   if (looksLikeTemplate(document)) return { kind: "cloudformation", document, unknownTags };
   if (isMapNode(document) && typeof member(document, "format_version") === "string") {
-    if (member(document, "planned_values") !== undefined || member(document, "resource_changes") !== undefined)
+    if (
+      member(document, "planned_values") !== undefined ||
+      member(document, "resource_changes") !== undefined
+    )
       return { kind: "terraform-plan", document };
     if (member(document, "values") !== undefined)
       return { kind: "skip", reason: "Terraform state, not a plan (give `terraform show -json PLANFILE`)" };

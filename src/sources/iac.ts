@@ -53,7 +53,7 @@ export function internPath(path: string): string {
 /** `base` + `.name`, or just `name` at the top (quoted when it is not a plain name). */
 export function fieldPath(base: string, name: string): string {
   let byName = fields.get(base);
-  if (byName === undefined) fields.set(base, (byName = new Map()));
+  if (byName === undefined) fields.set(base, (byName = new Map<string, string>()));
   let path = byName.get(name);
   if (path === undefined) {
     const segment = SIMPLE_NAME.test(name) ? name : JSON.stringify(name);
@@ -165,18 +165,30 @@ export function recordRelatedPolicyPositions(
         const itemPath = indexPath(inlineKey, item);
         if (!sameFile) return;
         target.recorder.set(base, from.recorder.positions[itemPath]);
-        target.recorder.copyFrom(from.recorder.positions, fieldPath(itemPath, "PolicyDocument"), fieldPath(base, "Document"));
+        target.recorder.copyFrom(
+          from.recorder.positions,
+          fieldPath(itemPath, "PolicyDocument"),
+          fieldPath(base, "Document"),
+        );
       });
     }
     const managed = from.properties.AttachedManagedPolicies;
     if (Array.isArray(managed)) {
       managed.forEach((attached, item) => {
         const base = indexPath("related.Policies", index++);
-        if (sameFile) target.recorder.set(base, from.recorder.positions[indexPath("AttachedManagedPolicies", item)]);
-        const arn = attached !== null && typeof attached === "object" && !Array.isArray(attached) ? attached.PolicyArn : undefined;
+        if (sameFile)
+          target.recorder.set(base, from.recorder.positions[indexPath("AttachedManagedPolicies", item)]);
+        const arn =
+          attached !== null && typeof attached === "object" && !Array.isArray(attached)
+            ? attached.PolicyArn
+            : undefined;
         const policy = typeof arn === "string" ? managedByArn.get(arn) : undefined;
         if (policy && policy.file === target.file)
-          target.recorder.copyFrom(policy.recorder.positions, "PolicyVersionList[0].Document", fieldPath(base, "Document"));
+          target.recorder.copyFrom(
+            policy.recorder.positions,
+            "PolicyVersionList[0].Document",
+            fieldPath(base, "Document"),
+          );
       });
     }
     return index;
@@ -202,7 +214,8 @@ export function notYetRegistered(id: string): JsonObject {
   return {
     InstanceId: id,
     ResourceType: "EC2Instance",
-    PingStatus: unknownValue(`whether the SSM Agent of ${id} registers with Systems Manager is known only once the instance runs`),
+    PingStatus: unknownValue(
+      `whether the SSM Agent of ${id} registers with Systems Manager is known only once the instance runs`,
+    ),
   };
 }
-

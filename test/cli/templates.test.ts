@@ -16,7 +16,14 @@ interface JsonResult {
   ruleId: string;
   status: string;
   message: string;
-  resource: { id: string; type: string; address?: string; sourceKind: string; account: string; region: string };
+  resource: {
+    id: string;
+    type: string;
+    address?: string;
+    sourceKind: string;
+    account: string;
+    region: string;
+  };
   location: { uri: string; file?: string; line?: number; column?: number };
 }
 
@@ -190,7 +197,6 @@ describe("check on a Terraform plan", () => {
         `instance-key-pair aws_instance.bastion fail ${dir}/instances.tf:7:3`,
         // The group's own ingress is computed (not set); its rules are separate resources.
         `rdp-from-internet aws_security_group.app fail ${dir}/main.tf:70:3`,
-        `rdp-from-internet aws_security_group.ci error ${dir}/main.tf:77:1`,
         `ssh-from-any-source aws_security_group.app fail ${dir}/main.tf:58:1`,
         `ssh-from-any-source aws_security_group.bastion fail ${dir}/main.tf:43:3`,
         `ssh-from-any-source aws_security_group.ci error ${dir}/main.tf:77:1`,
@@ -209,6 +215,8 @@ describe("check on a Terraform plan", () => {
 
   it("turns values known only after apply into errors naming the attribute and the address", async () => {
     const { report } = await check([WEB_PLAN]);
+    // Only where the value matters: the unknown address is on a port-22 rule, not an RDP one.
+    expect(result(report, "rdp-from-internet", "aws_security_group.ci").status).toBe("pass");
     expect(result(report, "ssh-from-internet", "aws_security_group.ci").message).toBe(
       "cannot decide: cidr_ipv4 of aws_vpc_security_group_ingress_rule.ci_ssh is known only after apply",
     );
@@ -288,8 +296,12 @@ describe("check on directories", () => {
 
   it("notes what it cannot check in a template", async () => {
     const { stderr } = await check([NETWORK, "--verbose"]);
-    expect(stderr).toContain(`${NETWORK}:153: DevOnlyGroup is not created (condition IsDev is false) and is not checked`);
-    expect(stderr).toContain(`${NETWORK}:164: nested stack Network is not checked; check its template directly`);
+    expect(stderr).toContain(
+      `${NETWORK}:153: DevOnlyGroup is not created (condition IsDev is false) and is not checked`,
+    );
+    expect(stderr).toContain(
+      `${NETWORK}:164: nested stack Network is not checked; check its template directly`,
+    );
     expect(stderr).toContain(
       `${NETWORK}:137: SharedGroupSsh adds a rule to a security group, which is not in the template (GroupId comes from Fn::ImportValue shared-services-security-group, which is another stack's export, known only at deployment); the rule is checked as a group of its own`,
     );
@@ -323,9 +335,10 @@ describe("bad input", () => {
     expect(report.inputProblems).toEqual([
       {
         file: "test/fixtures/templates/bad/alias-bomb.yaml",
-        line: 6,
-        column: 26,
-        message: "YAML aliases expand to more than 100000 nodes; this looks like an alias bomb and is not read",
+        line: 8,
+        column: 10,
+        message:
+          "YAML aliases expand to more than 100000 nodes; this looks like an alias bomb and is not read",
       },
       {
         file: "test/fixtures/templates/bad/malformed.json",
@@ -349,7 +362,8 @@ describe("bad input", () => {
         file: "test/fixtures/plans/bad/future-format.json",
         line: 2,
         column: 3,
-        message: 'Terraform plan format version "2.0" is not supported (this tool reads format versions 0.x and 1.x)',
+        message:
+          'Terraform plan format version "2.0" is not supported (this tool reads format versions 0.x and 1.x)',
       },
     ]);
     expect(findings(report)).toEqual([
@@ -381,7 +395,12 @@ describe("bad input", () => {
     expect(code).toBe(2);
     expect(report.inputProblems).toEqual([
       // The 126th bracket is the 129th level, inside the three mappings around it.
-      { file: "deep.json", line: 1, column: 110 + 126, message: "not valid JSON: nesting deeper than 128 levels" },
+      {
+        file: "deep.json",
+        line: 1,
+        column: 110 + 126,
+        message: "not valid JSON: nesting deeper than 128 levels",
+      },
       { file: "deep.yaml", line: 4, column: 14 + 126, message: "nesting deeper than 128 levels" },
     ]);
   });
@@ -390,9 +409,14 @@ describe("bad input", () => {
     const dir = await mkdtemp(join(tmpdir(), "access-baseline-templates-"));
     const group = (index: number) =>
       `  Group${index}:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: ${"x".repeat(200)}\n`;
-    await writeFile(join(dir, "big.yaml"), `Resources:\n${Array.from({ length: 9000 }, (_, i) => group(i)).join("")}`);
+    await writeFile(
+      join(dir, "big.yaml"),
+      `Resources:\n${Array.from({ length: 9000 }, (_, i) => group(i)).join("")}`,
+    );
     const { report } = await check(["big.yaml"], { cwd: dir });
-    expect(report.inputProblems[0]?.message).toMatch(/^the YAML file is \d+ MB, larger than the 2 MB this tool reads as YAML/);
+    expect(report.inputProblems[0]?.message).toMatch(
+      /^the YAML file is \d+ MB, larger than the 2 MB this tool reads as YAML/,
+    );
   });
 });
 
@@ -407,7 +431,9 @@ describe("SARIF for templates and plans", () => {
           results: {
             ruleId: string;
             kind?: string;
-            locations: { physicalLocation: { artifactLocation: { uri: string }; region?: { startLine?: number } } }[];
+            locations: {
+              physicalLocation: { artifactLocation: { uri: string }; region?: { startLine?: number } };
+            }[];
           }[];
         }[];
       };
@@ -435,7 +461,10 @@ describe("large templates", () => {
     await mkdir(join(dir, "templates"));
     // Large the way real templates are: inline function code and big mappings, plus groups.
     const code = (index: number) =>
-      Array.from({ length: 2500 }, (_, line) => `  console.log("handler ${index} line ${line}: writing the event to the log");`).join("\n");
+      Array.from(
+        { length: 2500 },
+        (_, line) => `  console.log("handler ${index} line ${line}: writing the event to the log");`,
+      ).join("\n");
     const resources: Record<string, unknown> = {};
     for (let index = 0; index < 290; index += 1) {
       resources[`Function${index}`] = {
@@ -454,7 +483,10 @@ describe("large templates", () => {
       };
     }
     const path = join(dir, "templates", "large.json");
-    await writeFile(path, JSON.stringify({ AWSTemplateFormatVersion: "2010-09-09", Resources: resources }, null, 2));
+    await writeFile(
+      path,
+      JSON.stringify({ AWSTemplateFormatVersion: "2010-09-09", Resources: resources }, null, 2),
+    );
     const size = (await readFile(path)).length;
     expect(size).toBeGreaterThan(50 * 1024 * 1024);
 
@@ -462,7 +494,17 @@ describe("large templates", () => {
     await copyFile(join(REPO, "scripts", "bench-probe.mjs"), join(dir, "probe.mjs"));
     const run = spawnSync(
       process.execPath,
-      ["--import", `file://${join(dir, "probe.mjs")}`, join(REPO, "dist", "cli", "bin.js"), "check", "templates", "--format", "json", "--output", "out.json"],
+      [
+        "--import",
+        `file://${join(dir, "probe.mjs")}`,
+        join(REPO, "dist", "cli", "bin.js"),
+        "check",
+        "templates",
+        "--format",
+        "json",
+        "--output",
+        "out.json",
+      ],
       { cwd: dir, env: { PATH: process.env.PATH, BENCH_PROBE_OUTPUT: probe }, encoding: "utf8" },
     );
     // Five groups open SSH to the internet: two rules each.

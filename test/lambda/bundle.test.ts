@@ -29,7 +29,11 @@ interface Manifest {
 
 function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, env: options.env ?? process.env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(command, args, {
+      cwd: ROOT,
+      env: options.env ?? process.env,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -134,21 +138,38 @@ describe("the Lambda bundle", () => {
       const fromSources = structuredClone(harness.fake.requests).sort(byCall);
 
       harness.reset({ resources: fixtureWorld(), regions: REGIONS, history });
-      const child = await run(process.execPath, ["--input-type=module", "-e", DRIVER, join(dir, "a", manifest.bundle.file)], {
-        env,
-        input: JSON.stringify(event),
-      });
-      const outcome = JSON.parse(child.stderr.trim().split("\n").at(-1)!) as { ok: boolean; results?: unknown };
+      const child = await run(
+        process.execPath,
+        ["--input-type=module", "-e", DRIVER, join(dir, "a", manifest.bundle.file)],
+        {
+          env,
+          input: JSON.stringify(event),
+        },
+      );
+      const outcome = JSON.parse(child.stderr.trim().split("\n").at(-1)!) as {
+        ok: boolean;
+        results?: unknown;
+      };
       expect(outcome, name).toEqual({ ok: true, results: expected.results });
       expect([...harness.fake.requests].sort(byCall), name).toEqual(fromSources);
       // The bundle logs JSON lines on standard output, one per evaluation at least.
-      const lines = child.stdout.trim().split("\n").map((line) => JSON.parse(line) as { event: string });
-      expect(lines.some((line) => line.event === "evaluation"), name).toBe(true);
+      const lines = child.stdout
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as { event: string });
+      expect(
+        lines.some((line) => line.event === "evaluation"),
+        name,
+      ).toBe(true);
     }
   }, 120_000);
 });
 
-function byCall(a: { service: string; operation: string; region: string; params: unknown }, b: typeof a): number {
-  const key = (call: typeof a) => `${call.service}:${call.operation}:${call.region}:${JSON.stringify(call.params)}`;
+function byCall(
+  a: { service: string; operation: string; region: string; params: unknown },
+  b: typeof a,
+): number {
+  const key = (call: typeof a) =>
+    `${call.service}:${call.operation}:${call.region}:${JSON.stringify(call.params)}`;
   return key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 }

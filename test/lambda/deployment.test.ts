@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { ListUsersCommand } from "@aws-sdk/client-iam";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, type CollectionTag, type ScalarTag } from "yaml";
@@ -28,7 +28,7 @@ const scalar = (tag: string, name: string, split = false): ScalarTag => ({
 const sequence = (tag: string, name: string): CollectionTag => ({
   tag,
   collection: "seq",
-  resolve: (value) => ({ [name]: (value as unknown as { toJSON(): unknown }).toJSON() }) as never,
+  resolve: (value) => ({ [name]: value.toJSON() }),
 });
 const template = parse(readFileSync(new URL("docs/deploy/config-rule.yaml", REPO), "utf8"), {
   customTags: [
@@ -42,7 +42,10 @@ const template = parse(readFileSync(new URL("docs/deploy/config-rule.yaml", REPO
 }) as {
   Parameters: Record<string, unknown>;
   Conditions: Record<string, unknown>;
-  Resources: Record<string, { Type: string; Condition?: string; DependsOn?: string; Properties: Record<string, unknown> }>;
+  Resources: Record<
+    string,
+    { Type: string; Condition?: string; DependsOn?: string; Properties: Record<string, unknown> }
+  >;
 };
 
 /** A concrete ARN inside a resource pattern, to ask the policy about. */
@@ -60,7 +63,11 @@ describe("the function's policy (policies/config-rule-lambda-policy.json)", () =
 
   it("allows every declared call on its resource", () => {
     for (const spec of declared) {
-      const decision = documentAllowsAction(policy, spec.iamAction, spec.resource === "*" ? {} : { resource: example(spec.resource) });
+      const decision = documentAllowsAction(
+        policy,
+        spec.iamAction,
+        spec.resource === "*" ? {} : { resource: example(spec.resource) },
+      );
       expect(decision.allowed, `${spec.iamAction} on ${spec.resource}`).toBe(true);
     }
   });
@@ -80,8 +87,57 @@ describe("the function's policy (policies/config-rule-lambda-policy.json)", () =
 
   it("grants AWS-managed policies too (their ARNs have the account 'aws')", () => {
     expect(
-      documentAllowsAction(policy, "iam:GetPolicyVersion", { resource: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole" }).allowed,
+      documentAllowsAction(policy, "iam:GetPolicyVersion", {
+        resource: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+      }).allowed,
     ).toBe(true);
+  });
+});
+
+describe("the operation table (src/lambda/operations.ts)", () => {
+  const declared = new Set(LAMBDA_OPERATIONS.map((spec) => spec.operation));
+  const commandsIn = (text: string) => [...text.matchAll(/new (\w+)Command\(/g)].map((match) => match[1]!);
+
+  it("lists every SDK command the function's own sources send", () => {
+    const commands = new Set<string>();
+    for (const dir of ["src/lambda", "src/sources/aws/targeted"]) {
+      for (const file of readdirSync(new URL(dir, REPO)).filter((name) => name.endsWith(".ts"))) {
+        for (const command of commandsIn(readFileSync(new URL(`${dir}/${file}`, REPO), "utf8")))
+          commands.add(command);
+      }
+    }
+    expect(commands.size).toBeGreaterThanOrEqual(12);
+    expect([...commands].filter((name) => !declared.has(name))).toEqual([]);
+  });
+
+  it("lists the commands of the live collector's readers the function reuses", () => {
+    // readers.ts re-exports them: each one's body is scanned in the file it comes from.
+    const readers = readFileSync(new URL("src/lambda/readers.ts", REPO), "utf8");
+    const reused = [...readers.matchAll(/export \{ ([\w, ]+) \} from "\.\.\/sources\/aws\/(\w+)\.js"/g)];
+    expect(reused.length).toBe(3);
+    for (const [, names, file] of reused) {
+      const source = readFileSync(new URL(`src/sources/aws/${file}.ts`, REPO), "utf8");
+      for (const name of names!.split(", ")) {
+        const start = source.indexOf(`export async function ${name}(`);
+        expect(start, name).toBeGreaterThanOrEqual(0);
+        const end = source.indexOf("\nexport ", start + 1);
+        const commands = commandsIn(source.slice(start, end === -1 ? undefined : end));
+        expect(commands.length, name).toBeGreaterThan(0);
+        expect(
+          commands.filter((command) => !declared.has(command)),
+          name,
+        ).toEqual([]);
+      }
+    }
+  });
+
+  it("is the table docs/config-rule.md documents", () => {
+    const page = readFileSync(new URL("docs/config-rule.md", REPO), "utf8");
+    const section = page.slice(page.indexOf("## Permissions"));
+    const rows = section.split("\n").filter((line) => /^\| `[a-z0-9]+:\w+`/.test(line));
+    expect(rows.map((row) => /`([a-z0-9]+:\w+)`/.exec(row)?.[1])).toEqual(
+      [...LAMBDA_OPERATIONS, ...RUNTIME_PERMISSIONS].map((spec) => spec.iamAction),
+    );
   });
 });
 
@@ -110,7 +166,9 @@ describe("the CloudFormation template (docs/deploy/config-rule.yaml)", () => {
   it("gives the function exactly the policy in policies/", () => {
     const role = resources.FunctionRole!;
     expect(role.Type).toBe("AWS::IAM::Role");
-    expect(role.Properties.Policies).toEqual([{ PolicyName: "access-baseline-config-rule", PolicyDocument: policy }]);
+    expect(role.Properties.Policies).toEqual([
+      { PolicyName: "access-baseline-config-rule", PolicyDocument: policy },
+    ]);
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
 
@@ -133,19 +191,27 @@ describe("the CloudFormation template (docs/deploy/config-rule.yaml)", () => {
   it("has one Config rule per rule of the pack, scoped and triggered for it", async () => {
     const { rules, problems } = await loadRuleDirectories([BUILTIN_RULES_DIR]);
     expect(problems).toEqual([]);
-    const configRules = Object.values(resources).filter((resource) => resource.Type === "AWS::Config::ConfigRule");
+    const configRules = Object.values(resources).filter(
+      (resource) => resource.Type === "AWS::Config::ConfigRule",
+    );
     expect(configRules.map((resource) => resource.Properties.ConfigRuleName).sort()).toEqual(
       rules.map((rule) => `access-baseline-${rule.metadata.id}`).sort(),
     );
     const iam = ["AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group"];
     for (const rule of rules) {
       const { id, resourceTypes, title } = rule.metadata;
-      const resource = configRules.find((candidate) => candidate.Properties.ConfigRuleName === `access-baseline-${id}`)!;
+      const resource = configRules.find(
+        (candidate) => candidate.Properties.ConfigRuleName === `access-baseline-${id}`,
+      )!;
       const properties = resource.Properties as {
         Description: string;
         InputParameters: unknown;
         Scope?: { ComplianceResourceTypes: string[] };
-        Source: { Owner: string; SourceIdentifier: unknown; SourceDetails: { EventSource: string; MessageType: string; MaximumExecutionFrequency?: unknown }[] };
+        Source: {
+          Owner: string;
+          SourceIdentifier: unknown;
+          SourceDetails: { EventSource: string; MessageType: string; MaximumExecutionFrequency?: unknown }[];
+        };
       };
       expect(properties.Description).toBe(title);
       expect(properties.InputParameters).toEqual({ rules: id });
@@ -153,26 +219,40 @@ describe("the CloudFormation template (docs/deploy/config-rule.yaml)", () => {
       expect(properties.Source.SourceIdentifier).toEqual({ "Fn::GetAtt": ["Function", "Arn"] });
       expect(resource.DependsOn).toBe("ConfigInvokePermission");
       const messages = properties.Source.SourceDetails.map((detail) => detail.MessageType);
-      expect(properties.Source.SourceDetails.every((detail) => detail.EventSource === "aws.config")).toBe(true);
+      expect(properties.Source.SourceDetails.every((detail) => detail.EventSource === "aws.config")).toBe(
+        true,
+      );
       if (resourceTypes.includes("AWS::SSM::Document")) {
         // Preferences have no item to react to: periodic only, reported on the account.
         expect(messages).toEqual(["ScheduledNotification"]);
         expect(properties.Scope).toBeUndefined();
       } else {
         expect(properties.Scope?.ComplianceResourceTypes).toEqual(resourceTypes);
-        expect(messages.slice(0, 2)).toEqual(["ConfigurationItemChangeNotification", "OversizedConfigurationItemChangeNotification"]);
+        expect(messages.slice(0, 2)).toEqual([
+          "ConfigurationItemChangeNotification",
+          "OversizedConfigurationItemChangeNotification",
+        ]);
         const global = resourceTypes.some((type) => iam.includes(type));
         expect(resource.Condition).toBe(global ? "InIamRegion" : undefined);
         expect(messages.slice(2)).toEqual(global ? ["ScheduledNotification"] : []);
       }
       for (const detail of properties.Source.SourceDetails) {
-        expect(detail.MaximumExecutionFrequency === undefined).toBe(detail.MessageType !== "ScheduledNotification");
+        expect(detail.MaximumExecutionFrequency === undefined).toBe(
+          detail.MessageType !== "ScheduledNotification",
+        );
       }
     }
   });
 
   it("refers only to parameters, resources and conditions it defines", () => {
-    const names = new Set([...Object.keys(template.Parameters), ...Object.keys(resources), "AWS::AccountId", "AWS::Region", "AWS::Partition", "AWS::NoValue"]);
+    const names = new Set([
+      ...Object.keys(template.Parameters),
+      ...Object.keys(resources),
+      "AWS::AccountId",
+      "AWS::Region",
+      "AWS::Partition",
+      "AWS::NoValue",
+    ]);
     const visit = (value: unknown): void => {
       if (Array.isArray(value)) value.forEach(visit);
       else if (value !== null && typeof value === "object") {

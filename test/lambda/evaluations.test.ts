@@ -8,14 +8,22 @@ function result(ruleId: string, status: RuleResult["status"], message = "", path
     status,
     severity: "error",
     message,
-    resource: { type: "AWS::EC2::SecurityGroup", id: "sg-1", account: "1", region: "r", source: { kind: "config-item" } },
+    resource: {
+      type: "AWS::EC2::SecurityGroup",
+      id: "sg-1",
+      account: "1",
+      region: "r",
+      source: { kind: "config-item" },
+    },
     evidence: path ? [{ path, value: null }] : [],
   };
 }
 
 describe("combine", () => {
   it("any failure is NON_COMPLIANT, whatever else", () => {
-    expect(combine([result("a", "pass"), result("b", "fail", "open", "X[0]"), result("c", "error", "?")], true)).toEqual({
+    expect(
+      combine([result("a", "pass"), result("b", "fail", "open", "X[0]"), result("c", "error", "?")], true),
+    ).toEqual({
       decided: true,
       compliance: "NON_COMPLIANT",
       annotation: "b: open [X[0]]",
@@ -28,17 +36,29 @@ describe("combine", () => {
   });
 
   it("passes are COMPLIANT without annotation; nothing applicable is NOT_APPLICABLE", () => {
-    expect(combine([result("a", "pass"), result("b", "not_applicable")], true)).toEqual({ decided: true, compliance: "COMPLIANT" });
-    expect(combine([result("a", "not_applicable")], false)).toEqual({ decided: true, compliance: "NOT_APPLICABLE" });
+    expect(combine([result("a", "pass"), result("b", "not_applicable")], true)).toEqual({
+      decided: true,
+      compliance: "COMPLIANT",
+    });
+    expect(combine([result("a", "not_applicable")], false)).toEqual({
+      decided: true,
+      compliance: "NOT_APPLICABLE",
+    });
     expect(combine([], false)).toEqual({ decided: true, compliance: "NOT_APPLICABLE" });
   });
 
   it("rules failing on the same finding share one entry, with the most precise path", () => {
     const combined = combine(
-      [result("ssh-from-any-source", "fail", "sg-1 allows tcp 22", "IpPermissions[0]"), result("ssh-from-internet", "fail", "sg-1 allows tcp 22", "IpPermissions[0].IpRanges[0].CidrIp")],
+      [
+        result("ssh-from-any-source", "fail", "sg-1 allows tcp 22", "IpPermissions[0]"),
+        result("ssh-from-internet", "fail", "sg-1 allows tcp 22", "IpPermissions[0].IpRanges[0].CidrIp"),
+      ],
       true,
     );
-    expect(combined).toMatchObject({ annotation: "ssh-from-any-source, ssh-from-internet: sg-1 allows tcp 22 [IpPermissions[0].IpRanges[0].CidrIp]" });
+    expect(combined).toMatchObject({
+      annotation:
+        "ssh-from-any-source, ssh-from-internet: sg-1 allows tcp 22 [IpPermissions[0].IpRanges[0].CidrIp]",
+    });
   });
 });
 

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EvaluationIncompleteError, InputParametersError, InvalidEventError } from "../../src/lambda/errors.js";
-import type { Resource } from "../../src/model/resource.js";
+import {
+  EvaluationIncompleteError,
+  InputParametersError,
+  InvalidEventError,
+} from "../../src/lambda/errors.js";
+import type { JsonObject, Resource } from "../../src/model/resource.js";
 import { Harness } from "./support/harness.js";
 import { ACCOUNT, REGIONS, fixture, fixtureWorld, loadEvent } from "./support/world.js";
 
@@ -36,7 +40,11 @@ function withItem(name: string, change: (item: Record<string, unknown>) => void,
   const invoking = structuredClone(event.invokingEvent) as { configurationItem: Record<string, unknown> };
   change(invoking.configurationItem);
   const text = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
-  return { ...event, invokingEvent: JSON.stringify(invoking), ruleParameters: ruleParameters ?? text(event.ruleParameters) };
+  return {
+    ...event,
+    invokingEvent: JSON.stringify(invoking),
+    ruleParameters: ruleParameters ?? text(event.ruleParameters),
+  };
 }
 
 describe("configuration item change notifications", () => {
@@ -77,7 +85,10 @@ describe("configuration item change notifications", () => {
   it("a compliant security group (older item: IPv4 sources as strings only): COMPLIANT without annotation", async () => {
     await world()(loadEvent("sg-compliant.json"));
     expect(harness.fake.putEvaluations).toEqual([
-      { Evaluations: [evaluation("AWS::EC2::SecurityGroup", "sg-0a1b2c3d4e5f60002", "COMPLIANT", CAPTURED)], ResultToken: TOKEN },
+      {
+        Evaluations: [evaluation("AWS::EC2::SecurityGroup", "sg-0a1b2c3d4e5f60002", "COMPLIANT", CAPTURED)],
+        ResultToken: TOKEN,
+      },
     ]);
   });
 
@@ -128,7 +139,11 @@ describe("configuration item change notifications", () => {
 
   it("PREFERENCE_REGIONS replaces the DescribeRegions call", async () => {
     await world({}, { PREFERENCE_REGIONS: "us-east-1" })(loadEvent("role-compliant.json"));
-    expect([...harness.fake.reads].sort()).toEqual(["iam:GetPolicy", "iam:GetPolicyVersion", "ssm:GetDocument"]);
+    expect([...harness.fake.reads].sort()).toEqual([
+      "iam:GetPolicy",
+      "iam:GetPolicyVersion",
+      "ssm:GetDocument",
+    ]);
   });
 
   it("a user with an inline StartSession policy: its groups are read, NON_COMPLIANT", async () => {
@@ -173,8 +188,12 @@ describe("configuration item change notifications", () => {
     ]);
     const groups = harness.fake.requests.find((request) => request.operation === "DescribeSecurityGroups")!;
     expect(groups.params).toMatchObject({ "GroupId.1": "sg-0a1b2c3d4e5f60001" });
-    const managed = harness.fake.requests.find((request) => request.operation === "DescribeInstanceInformation")!;
-    expect(managed.params).toMatchObject({ Filters: [{ Key: "InstanceIds", Values: ["i-0b45e1a7c3d9f2001"] }] });
+    const managed = harness.fake.requests.find(
+      (request) => request.operation === "DescribeInstanceInformation",
+    )!;
+    expect(managed.params).toMatchObject({
+      Filters: [{ Key: "InstanceIds", Values: ["i-0b45e1a7c3d9f2001"] }],
+    });
   });
 
   it("a stopped instance needs no call: the rules that read related data do not apply to it", async () => {
@@ -229,12 +248,121 @@ describe("configuration item change notifications", () => {
   it("an item that left the rule's scope, or is not recorded: NOT_APPLICABLE", async () => {
     await world()({ ...loadEvent("sg-world-open.json"), eventLeftScope: true });
     expect(harness.fake.putEvaluations[0]!.Evaluations).toEqual([
-      evaluation("AWS::EC2::SecurityGroup", "sg-0a1b2c3d4e5f60001", "NOT_APPLICABLE", CAPTURED, "the resource is no longer in the rule's scope"),
+      evaluation(
+        "AWS::EC2::SecurityGroup",
+        "sg-0a1b2c3d4e5f60001",
+        "NOT_APPLICABLE",
+        CAPTURED,
+        "the resource is no longer in the rule's scope",
+      ),
     ]);
-    await world()(withItem("sg-world-open.json", (item) => (item.configurationItemStatus = "ResourceNotRecorded")));
+    await world()(
+      withItem("sg-world-open.json", (item) => (item.configurationItemStatus = "ResourceNotRecorded")),
+    );
     expect(harness.fake.putEvaluations[0]!.Evaluations[0]).toMatchObject({
       ComplianceType: "NOT_APPLICABLE",
       Annotation: "the item's status is ResourceNotRecorded",
+    });
+  });
+
+  it("an item in the API model with a decoded trust policy, as published samples show it", async () => {
+    const item = {
+      version: "1.2",
+      accountId: ACCOUNT,
+      configurationItemCaptureTime: "2026-11-20T10:00:00.000Z",
+      configurationItemStatus: "OK",
+      configurationItemMD5Hash: "",
+      arn: `arn:aws:iam::${ACCOUNT}:role/service-role/config-role`,
+      resourceType: "AWS::IAM::Role",
+      resourceId: "AROAEXAMPLECONFIGR01",
+      resourceName: "config-role",
+      awsRegion: "global",
+      relationships: [
+        {
+          resourceType: "AWS::IAM::Policy",
+          resourceId: "ANPA1",
+          relationshipName: "Is attached to CustomerManagedPolicy",
+        },
+      ],
+      configuration: {
+        path: "/service-role/",
+        roleName: "config-role",
+        roleId: "AROAEXAMPLECONFIGR01",
+        assumeRolePolicyDocument: {
+          Version: "2012-10-17",
+          Statement: [{ Sid: "", Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }],
+        },
+        instanceProfileList: [],
+        rolePolicyList: [],
+        attachedManagedPolicies: [],
+      },
+      supplementaryConfiguration: {},
+    };
+    const event = withItem("role-trust-without-session-name.json", (original) => {
+      for (const key of Object.keys(original)) delete original[key];
+      Object.assign(original, item);
+    });
+    await world()(event);
+    expect(harness.fake.putEvaluations[0]!.Evaluations).toEqual([
+      evaluation(
+        "AWS::IAM::Role",
+        "AROAEXAMPLECONFIGR01",
+        "NON_COMPLIANT",
+        CAPTURED,
+        "Role config-role: a trust statement without a Sid lets * assume the role without requiring the session name (sts:RoleSessionName) to be ${aws:username} [AssumeRolePolicyDocument.Statement[0]]",
+      ),
+    ]);
+  });
+
+  it("a change to the preferences document is judged on the document, read with GetDocument", async () => {
+    const document = (name: string) =>
+      withItem(
+        "sg-world-open.json",
+        (item) => {
+          Object.assign(item, {
+            resourceType: "AWS::SSM::Document",
+            resourceId: name,
+            resourceName: name,
+            ARN: `arn:aws:ssm:us-east-1:${ACCOUNT}:document/${name}`,
+            configuration: { name, documentType: "Session" },
+          });
+        },
+        JSON.stringify({ rules: "session-logging-enabled" }),
+      );
+    await world()(document("SSM-SessionManagerRunShell"));
+    expect(harness.fake.reads).toEqual(["ssm:GetDocument"]);
+    expect(harness.fake.putEvaluations[0]!.Evaluations).toEqual([
+      evaluation("AWS::SSM::Document", "SSM-SessionManagerRunShell", "COMPLIANT", CAPTURED),
+    ]);
+    await world()(document("MyRunCommandDocument"));
+    expect(harness.fake.reads).toEqual([]);
+    expect(harness.fake.putEvaluations[0]!.Evaluations[0]).toMatchObject({
+      ComplianceType: "NOT_APPLICABLE",
+      Annotation: "only SSM-SessionManagerRunShell holds Session Manager preferences",
+    });
+  });
+
+  it("a managed policy item: no rule judges policies themselves (principals are judged on schedule)", async () => {
+    await world()(
+      withItem(
+        "role-trust-without-session-name.json",
+        (item) => {
+          Object.assign(item, {
+            resourceType: "AWS::IAM::Policy",
+            resourceId: "ANPAEXAMPLEPOLICY001",
+            configuration: {
+              policyName: "p",
+              policyVersionList: [{ document: "%7B%7D", versionId: "v1", isDefaultVersion: true }],
+            },
+          });
+        },
+        "",
+      ),
+    );
+    expect(harness.fake.putEvaluations[0]!.Evaluations[0]).toMatchObject({
+      ComplianceResourceType: "AWS::IAM::Policy",
+      ComplianceType: "NOT_APPLICABLE",
+      Annotation: "none of this Config rule's rules applies to AWS::IAM::Policy",
     });
   });
 
@@ -276,11 +404,15 @@ describe("oversized notifications", () => {
 
   it("decides a deleted resource from the summary, without fetching it", async () => {
     const event = fixture("sg-oversized.json");
-    const invoking = structuredClone(event.invokingEvent) as { configurationItemSummary: Record<string, unknown> };
+    const invoking = structuredClone(event.invokingEvent) as {
+      configurationItemSummary: Record<string, unknown>;
+    };
     invoking.configurationItemSummary.configurationItemStatus = "ResourceDeleted";
     await world({ history })({ ...event, invokingEvent: JSON.stringify(invoking) });
     expect(harness.fake.reads).toEqual([]);
-    expect(harness.fake.putEvaluations[0]!.Evaluations[0]).toMatchObject({ ComplianceType: "NOT_APPLICABLE" });
+    expect(harness.fake.putEvaluations[0]!.Evaluations[0]).toMatchObject({
+      ComplianceType: "NOT_APPLICABLE",
+    });
   });
 
   it("fails when the item cannot be fetched", async () => {
@@ -293,7 +425,8 @@ describe("oversized notifications", () => {
 });
 
 describe("scheduled notifications", () => {
-  const withoutPreferences = () => fixtureWorld().filter((resource) => resource.type !== "AWS::SSM::Document");
+  const withoutPreferences = () =>
+    fixtureWorld().filter((resource) => resource.type !== "AWS::SSM::Document");
 
   it("a region without preferences is judged on Session Manager's defaults, on the account", async () => {
     await world({ resources: withoutPreferences() })(loadEvent("scheduled-preferences.json"));
@@ -312,7 +445,8 @@ describe("scheduled notifications", () => {
         ResultToken: TOKEN,
       },
     ]);
-    expect(Array.from(String(harness.fake.putEvaluations[0]!.Evaluations[0].Annotation))).toHaveLength(256);
+    const annotation = harness.fake.putEvaluations[0]!.Evaluations[0]!.Annotation as string;
+    expect(Array.from(annotation)).toHaveLength(256);
   });
 
   it("the region's preferences document, when it exists", async () => {
@@ -329,7 +463,14 @@ describe("scheduled notifications", () => {
   it("250 principals: three PutEvaluations calls of 100, 100 and 50, on the ids Config knows them by", async () => {
     const roles: Resource[] = Array.from({ length: 250 }, (_, index) => {
       const name = `role-${String(index).padStart(3, "0")}`;
-      const condition = index % 2 === 0 ? { Condition: { StringLike: { "sts:RoleSessionName": "${aws:username}" } } } : {};
+      const condition: JsonObject =
+        index % 2 === 0 ? { Condition: { StringLike: { "sts:RoleSessionName": "${aws:username}" } } } : {};
+      const statement: JsonObject = {
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+        Action: "sts:AssumeRole",
+        ...condition,
+      };
       return {
         type: "AWS::IAM::Role",
         id: name,
@@ -342,21 +483,29 @@ describe("scheduled notifications", () => {
           Arn: `arn:aws:iam::${ACCOUNT}:role/${name}`,
           AssumeRolePolicyDocument: {
             Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "sts:AssumeRole", ...condition }],
+            Statement: [statement],
           },
           RolePolicyList: [],
           AttachedManagedPolicies: [],
         },
       };
     });
-    const event = { ...loadEvent("scheduled-preferences.json"), ruleParameters: JSON.stringify({ rules: "role-session-name-condition" }) };
+    const event = {
+      ...loadEvent("scheduled-preferences.json"),
+      ruleParameters: JSON.stringify({ rules: "role-session-name-condition" }),
+    };
     const summary = await world({ resources: roles })(event);
     const calls = harness.fake.putEvaluations;
-    expect(calls.map((call) => call.Evaluations!.length)).toEqual([100, 100, 50]);
+    expect(calls.map((call) => call.Evaluations.length)).toEqual([100, 100, 50]);
     expect(calls.every((call) => call.ResultToken === TOKEN)).toBe(true);
-    const all = calls.flatMap((call) => call.Evaluations as Record<string, unknown>[]);
-    expect(all[0]).toEqual(evaluation("AWS::IAM::Role", "AROAEXAMPLE000000000", "COMPLIANT", epoch("2026-11-20T13:00:00.000Z")));
-    expect(all[1]).toMatchObject({ ComplianceResourceId: "AROAEXAMPLE000000001", ComplianceType: "NON_COMPLIANT" });
+    const all = calls.flatMap((call) => call.Evaluations);
+    expect(all[0]).toEqual(
+      evaluation("AWS::IAM::Role", "AROAEXAMPLE000000000", "COMPLIANT", epoch("2026-11-20T13:00:00.000Z")),
+    );
+    expect(all[1]).toMatchObject({
+      ComplianceResourceId: "AROAEXAMPLE000000001",
+      ComplianceType: "NON_COMPLIANT",
+    });
     expect(new Set(all.map((entry) => entry.ComplianceResourceId)).size).toBe(250);
     expect(summary.evaluations.filter((verdict) => verdict.compliance === "NON_COMPLIANT")).toHaveLength(125);
     expect(harness.fake.reads).toEqual(["iam:GetAccountAuthorizationDetails"]);
@@ -374,11 +523,26 @@ describe("rule parameters", () => {
   });
 
   it("overrides a parameter by rule id, or by name when one selected rule declares it", async () => {
-    await world()(loadEvent("sg-world-open.json", JSON.stringify({ rules: "ssh-from-internet", "ssh-from-internet.port": "2222" })));
+    await world()(
+      loadEvent(
+        "sg-world-open.json",
+        JSON.stringify({ rules: "ssh-from-internet", "ssh-from-internet.port": "2222" }),
+      ),
+    );
     expect(harness.fake.putEvaluations[0]!.Evaluations[0]).toMatchObject({ ComplianceType: "COMPLIANT" });
-    await world()(loadEvent("inventory-old-agent.json", JSON.stringify({ rules: "ssm-agent-version", minimumVersion: "2.3.400.0" })));
+    await world()(
+      loadEvent(
+        "inventory-old-agent.json",
+        JSON.stringify({ rules: "ssm-agent-version", minimumVersion: "2.3.400.0" }),
+      ),
+    );
     expect(harness.fake.putEvaluations[0]!.Evaluations[0]).toMatchObject({ ComplianceType: "COMPLIANT" });
-    await world()(loadEvent("inventory-old-agent.json", JSON.stringify({ "ssm-agent-version.minimumVersion": "3.0.0.0" })));
+    await world()(
+      loadEvent(
+        "inventory-old-agent.json",
+        JSON.stringify({ "ssm-agent-version.minimumVersion": "3.0.0.0" }),
+      ),
+    );
     expect(harness.fake.putEvaluations[0]!.Evaluations[0]).toMatchObject({
       ComplianceType: "NON_COMPLIANT",
       Annotation: "i-0c78e9a1b3d5f6003 runs SSM Agent 2.3.444.0, below the minimum 3.0.0.0 [AgentVersion]",
@@ -388,15 +552,23 @@ describe("rule parameters", () => {
   it("a typo fails the invocation and sends nothing", async () => {
     const cases: [string, RegExp][] = [
       [JSON.stringify({ rules: "ssh-from-internt" }), /rules: unknown rule "ssh-from-internt"/],
-      [JSON.stringify({ "ssh-from-internet.prot": "22" }), /rule ssh-from-internet has no parameter "prot" \(it has: port\)/],
-      [JSON.stringify({ port: "22" }), /"port" is a parameter of exposed-bastion, rdp-from-internet, ssh-from-any-source, ssh-from-internet: name the rule/],
+      [
+        JSON.stringify({ "ssh-from-internet.prot": "22" }),
+        /rule ssh-from-internet has no parameter "prot" \(it has: port\)/,
+      ],
+      [
+        JSON.stringify({ port: "22" }),
+        /"port" is a parameter of exposed-bastion, rdp-from-internet, ssh-from-any-source, ssh-from-internet: name the rule/,
+      ],
       [JSON.stringify({ "ssm-agent-version.minimumVersion": "latest" }), /must be a dotted version/],
       ["{not json", /ruleParameters is not valid JSON/],
     ];
     for (const [parameters, message] of cases) {
       const handler = world();
       await expect(handler(loadEvent("sg-world-open.json", parameters))).rejects.toThrow(message);
-      await expect(handler(loadEvent("sg-world-open.json", parameters))).rejects.toBeInstanceOf(InputParametersError);
+      await expect(handler(loadEvent("sg-world-open.json", parameters))).rejects.toBeInstanceOf(
+        InputParametersError,
+      );
       expect(harness.fake.requests).toEqual([]);
     }
   });
@@ -405,20 +577,35 @@ describe("rule parameters", () => {
 describe("what cannot be decided is never recorded as compliant", () => {
   it("a FailedEvaluations answer fails the invocation after every batch was sent", async () => {
     const handler = world({
-      failEvaluations: (evaluations) => evaluations.filter((entry) => entry.ComplianceResourceId === "sg-0a1b2c3d4e5f60001"),
+      failEvaluations: (evaluations) =>
+        evaluations.filter((entry) => entry.ComplianceResourceId === "sg-0a1b2c3d4e5f60001"),
     });
     const failure = await handler(loadEvent("sg-world-open.json")).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(EvaluationIncompleteError);
-    expect((failure as Error).message).toContain("Config did not record NON_COMPLIANT for AWS::EC2::SecurityGroup sg-0a1b2c3d4e5f60001");
+    expect((failure as Error).message).toContain(
+      "Config did not record NON_COMPLIANT for AWS::EC2::SecurityGroup sg-0a1b2c3d4e5f60001",
+    );
     expect(harness.fake.putEvaluations).toHaveLength(1);
     expect(harness.logs("evaluation-not-recorded")).toEqual([
-      expect.objectContaining({ level: "error", resourceType: "AWS::EC2::SecurityGroup", resourceId: "sg-0a1b2c3d4e5f60001" }),
+      expect.objectContaining({
+        level: "error",
+        resourceType: "AWS::EC2::SecurityGroup",
+        resourceId: "sg-0a1b2c3d4e5f60001",
+      }),
     ]);
     expect(harness.logs("invocation-failed")).toHaveLength(1);
   });
 
   it("a rule error (data that could not be read) sends no verdict for that resource and fails", async () => {
-    const handler = world({ failures: { "iam:GetPolicy": { code: "AccessDenied", message: "not authorized to perform iam:GetPolicy", status: 403 } } });
+    const handler = world({
+      failures: {
+        "iam:GetPolicy": {
+          code: "AccessDenied",
+          message: "not authorized to perform iam:GetPolicy",
+          status: 403,
+        },
+      },
+    });
     const failure = await handler(loadEvent("role-compliant.json")).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(EvaluationIncompleteError);
     expect((failure as Error).message).toMatch(
@@ -435,19 +622,29 @@ describe("what cannot be decided is never recorded as compliant", () => {
   });
 
   it("but a failure is certain: NON_COMPLIANT is sent, then the invocation fails for the undecided rule", async () => {
-    const handler = world({ failures: { "ssm:DescribeInstanceInformation": { code: "ThrottlingException", message: "Rate exceeded" } } });
-    await expect(handler(loadEvent("instance.json"))).rejects.toThrow(/instance-managed-by-ssm on AWS::EC2::Instance i-0b45e1a7c3d9f2001/);
+    const handler = world({
+      failures: {
+        "ssm:DescribeInstanceInformation": { code: "ThrottlingException", message: "Rate exceeded" },
+      },
+    });
+    await expect(handler(loadEvent("instance.json"))).rejects.toThrow(
+      /instance-managed-by-ssm on AWS::EC2::Instance i-0b45e1a7c3d9f2001/,
+    );
     expect(harness.fake.putEvaluations[0]!.Evaluations[0]).toMatchObject({ ComplianceType: "NON_COMPLIANT" });
   });
 
   it("sends what could be decided for other resources before failing", async () => {
-    const handler = world({ failures: { "ssm:GetDocument": { code: "AccessDeniedException", message: "denied" } } });
+    const handler = world({
+      failures: { "ssm:GetDocument": { code: "AccessDeniedException", message: "denied" } },
+    });
     const event = {
       ...loadEvent("scheduled-preferences.json"),
       ruleParameters: JSON.stringify({ rules: "session-logging-enabled,role-session-name-condition" }),
     };
-    await expect(handler(event)).rejects.toThrow(/Session Manager preferences of 111122223333\/us-east-1: could not evaluate: ssm:GetDocument failed/);
-    const sent = harness.fake.putEvaluations.flatMap((call) => call.Evaluations as Record<string, unknown>[]);
+    await expect(handler(event)).rejects.toThrow(
+      /Session Manager preferences of 111122223333\/us-east-1: could not evaluate: ssm:GetDocument failed/,
+    );
+    const sent = harness.fake.putEvaluations.flatMap((call) => call.Evaluations);
     expect(sent.map((entry) => entry.ComplianceResourceType)).toEqual(Array(6).fill("AWS::IAM::Role"));
     expect(sent.some((entry) => entry.ComplianceResourceType === "AWS::::Account")).toBe(false);
   });
@@ -457,7 +654,9 @@ describe("what cannot be decided is never recorded as compliant", () => {
     const event = withItem("role-trust-without-session-name.json", (item) => {
       (item.configuration as Record<string, unknown>).assumeRolePolicyDocument = "%7B%22Version";
     });
-    await expect(handler(event)).rejects.toThrow(/AWS::IAM::Role AROAEXAMPLEDEPLOYOP01: trust policy: the policy document is not valid JSON/);
+    await expect(handler(event)).rejects.toThrow(
+      /AWS::IAM::Role AROAEXAMPLEDEPLOYOP01: trust policy: the policy document is not valid JSON/,
+    );
     expect(harness.fake.putEvaluations).toEqual([]);
   });
 });
@@ -471,9 +670,14 @@ describe("events and logs", () => {
   it("refuses what is not a Config rule event", async () => {
     const handler = world();
     await expect(handler({ hello: "world" })).rejects.toBeInstanceOf(InvalidEventError);
-    await expect(handler({ ...loadEvent("sg-compliant.json"), resultToken: undefined })).rejects.toThrow("the event has no resultToken");
+    await expect(handler({ ...loadEvent("sg-compliant.json"), resultToken: undefined })).rejects.toThrow(
+      "the event has no resultToken",
+    );
     await expect(
-      handler({ ...loadEvent("sg-compliant.json"), invokingEvent: JSON.stringify({ messageType: "ComplianceChangeNotification" }) }),
+      handler({
+        ...loadEvent("sg-compliant.json"),
+        invokingEvent: JSON.stringify({ messageType: "ComplianceChangeNotification" }),
+      }),
     ).rejects.toThrow(/unsupported messageType "ComplianceChangeNotification"/);
     expect(harness.fake.requests).toEqual([]);
   });
@@ -504,7 +708,13 @@ describe("events and logs", () => {
       expect.objectContaining({ coldStart: true, evaluations: 1, batches: 1, apiCalls: 6, notEvaluated: 0 }),
     ]);
     const text = JSON.stringify(harness.lines);
-    for (const secret of ["local-test-secret", "AKIDEXAMPLELOCAL0001", "Statement", "sts:RoleSessionName", "Authorization"]) {
+    for (const secret of [
+      "local-test-secret",
+      "AKIDEXAMPLELOCAL0001",
+      "Statement",
+      "sts:RoleSessionName",
+      "Authorization",
+    ]) {
       expect(text).not.toContain(secret);
     }
     await handler(loadEvent("sg-compliant.json"));

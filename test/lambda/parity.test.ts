@@ -24,7 +24,10 @@ const harness = new Harness();
 beforeAll(() => harness.start());
 afterAll(() => harness.stop());
 
-const snapshot = parseSnapshot(readFileSync(new URL("examples/snapshot.json", REPO), "utf8"), "examples/snapshot.json");
+const snapshot = parseSnapshot(
+  readFileSync(new URL("examples/snapshot.json", REPO), "utf8"),
+  "examples/snapshot.json",
+);
 const ITEM_TYPES = [
   "AWS::EC2::SecurityGroup",
   "AWS::EC2::Instance",
@@ -39,7 +42,9 @@ async function cliVerdicts(): Promise<Map<string, string>> {
   expect(problems).toEqual([]);
   const { rules: enabled, settings } = prepareRuleSet(rules, EMPTY_CONFIGURATION, new Map());
   const inventory = new Inventory(snapshot);
-  const byRef = new Map(inventory.resources.map((resource) => [`${resource.type}|${resource.region}|${resource.id}`, resource]));
+  const byRef = new Map(
+    inventory.resources.map((resource) => [`${resource.type}|${resource.region}|${resource.id}`, resource]),
+  );
   const verdicts = new Map<string, string>();
   for (const result of evaluateRules(enabled, inventory, settings)) {
     const { type, region, id } = result.resource;
@@ -51,12 +56,17 @@ async function cliVerdicts(): Promise<Map<string, string>> {
 }
 
 function key(ruleId: string, resource: Pick<Resource, "type" | "region" | "id" | "properties">): string {
-  const configId = resource.type === "AWS::SSM::Document" ? resource.region : configIdOf(resource as Resource);
+  const configId =
+    resource.type === "AWS::SSM::Document" ? resource.region : configIdOf(resource as Resource);
   return `${ruleId} ${resource.type} ${configId}`;
 }
 
 /** The handler's per-rule statuses, from its evaluation log lines (written even when it fails). */
-function loggedVerdicts(into: Map<string, string>, type: (line: Record<string, unknown>) => string, id: (line: Record<string, unknown>) => string) {
+function loggedVerdicts(
+  into: Map<string, string>,
+  type: (line: Record<string, unknown>) => string,
+  id: (line: Record<string, unknown>) => string,
+) {
   for (const line of harness.logs("evaluation")) {
     for (const [ruleId, status] of Object.entries((line.rules ?? {}) as Record<string, string>)) {
       into.set(`${ruleId} ${type(line)} ${id(line)}`, status);
@@ -73,18 +83,35 @@ describe("parity with the CLI", () => {
     for (const resource of snapshot.resources.filter((candidate) => ITEM_TYPES.includes(candidate.type))) {
       const handler = harness.reset({ resources: snapshot.resources, regions });
       await handler(changeEvent(toConfigItem(resource))).catch(() => undefined);
-      loggedVerdicts(actual, (line) => String(line.resourceType), (line) => String(line.resourceId));
+      loggedVerdicts(
+        actual,
+        (line) => String(line.resourceType),
+        (line) => String(line.resourceId),
+      );
     }
     // The preferences of each region, as the periodic rule judges them (reported on the account).
     for (const region of regions) {
       const handler = harness.reset({ resources: snapshot.resources, regions }, {}, region);
       await handler(
-        scheduledEvent(snapshot.scopes[0]!.account, JSON.stringify({ rules: "session-logging-enabled,session-logs-encrypted,session-kms-encryption,session-timeouts,session-run-as" })),
+        scheduledEvent(
+          snapshot.scopes[0]!.account,
+          JSON.stringify({
+            rules:
+              "session-logging-enabled,session-logs-encrypted,session-kms-encryption,session-timeouts,session-run-as",
+          }),
+        ),
       );
-      loggedVerdicts(actual, () => "AWS::SSM::Document", () => region);
+      loggedVerdicts(
+        actual,
+        () => "AWS::SSM::Document",
+        () => region,
+      );
     }
 
-    const comparable = [...expected].filter(([name]) => ITEM_TYPES.some((type) => name.includes(` ${type} `)) || name.includes(" AWS::SSM::Document "));
+    const comparable = [...expected].filter(
+      ([name]) =>
+        ITEM_TYPES.some((type) => name.includes(` ${type} `)) || name.includes(" AWS::SSM::Document "),
+    );
     expect(comparable.length).toBeGreaterThan(100);
     expect(Object.fromEntries([...actual].sort())).toEqual(Object.fromEntries(comparable.sort()));
     // Both ways find something to report, so the comparison is not vacuous.
@@ -95,11 +122,23 @@ describe("parity with the CLI", () => {
     const expected = await cliVerdicts();
     const regions = [...new Set(snapshot.scopes.map((scope) => scope.region))];
     const handler = harness.reset({ resources: snapshot.resources, regions });
-    const ids = ["role-session-name-condition", "session-kms-permission", "session-termination-scoped", "start-session-document-access-check", "start-session-source-condition"];
+    const ids = [
+      "role-session-name-condition",
+      "session-kms-permission",
+      "session-termination-scoped",
+      "start-session-document-access-check",
+      "start-session-source-condition",
+    ];
     await handler(scheduledEvent(snapshot.scopes[0]!.account, JSON.stringify({ rules: ids.join(",") })));
     const actual = new Map<string, string>();
-    loggedVerdicts(actual, (line) => String(line.resourceType), (line) => String(line.resourceId));
-    const principals = [...expected].filter(([name]) => ids.includes(name.split(" ")[0]!) && /AWS::IAM::(Role|User|Group) /.test(name));
+    loggedVerdicts(
+      actual,
+      (line) => String(line.resourceType),
+      (line) => String(line.resourceId),
+    );
+    const principals = [...expected].filter(
+      ([name]) => ids.includes(name.split(" ")[0]!) && /AWS::IAM::(Role|User|Group) /.test(name),
+    );
     expect(Object.fromEntries([...actual].sort())).toEqual(Object.fromEntries(principals.sort()));
   });
 });

@@ -40,7 +40,10 @@ export async function loadTemplateInputs(
       case "cloudformation": {
         used.add(file.argument);
         const read = readCloudFormation(file, classified.document);
-        for (const tag of classified.unknownTags) say(`${file.display}: the YAML tag ${tag} is not a CloudFormation function; its value is read as written`);
+        for (const tag of classified.unknownTags)
+          say(
+            `${file.display}: the YAML tag ${tag} is not a CloudFormation function; its value is read as written`,
+          );
         pushAll(data.resources, read.resources);
         if (read.problem) data.inputProblems.push(read.problem);
         for (const note of read.notes) say(note);
@@ -53,7 +56,8 @@ export async function loadTemplateInputs(
         pushAll(data.resources, read.resources);
         data.inputProblems.push(...read.problems);
         for (const note of read.notes) say(note);
-        if (read.problems.length === 0) say(`read ${file.display} (Terraform plan): ${count(read.resources.length)}`);
+        if (read.problems.length === 0)
+          say(`read ${file.display} (Terraform plan): ${count(read.resources.length)}`);
         break;
       }
     }
@@ -61,7 +65,10 @@ export async function loadTemplateInputs(
   // A gate that was pointed at the wrong directory must not pass for lack of anything to check.
   for (const argument of paths) {
     if (used.has(argument) || discovery.problems.some((problem) => problem.file === argument)) continue;
-    data.inputProblems.push({ file: argument, message: "no CloudFormation template or Terraform plan found here" });
+    data.inputProblems.push({
+      file: argument,
+      message: "no CloudFormation template or Terraform plan found here",
+    });
   }
   return data;
 }
@@ -80,11 +87,16 @@ function readCloudFormation(
     });
     return {
       resources,
-      notes: notes.map((note) => `${file.display}${note.line === undefined ? "" : `:${note.line}`}: ${note.message}`),
+      notes: notes.map(
+        (note) => `${file.display}${note.line === undefined ? "" : `:${note.line}`}: ${note.message}`,
+      ),
     };
   } catch (error) {
     if (!(error instanceof TemplateShapeError)) throw error;
-    const problem: InputProblem = { file: file.display, message: `not a valid CloudFormation template: ${error.message}` };
+    const problem: InputProblem = {
+      file: file.display,
+      message: `not a valid CloudFormation template: ${error.message}`,
+    };
     if (error.position) {
       problem.line = error.position.line;
       problem.column = error.position.column;
@@ -95,7 +107,9 @@ function readCloudFormation(
 
 /** `AWS::StackName` stands for the file's name: `templates/web-app.yaml` → `web-app`. */
 function stackName(file: string): string {
-  const name = basename(file, extname(file)).replace(/[^A-Za-z0-9-]/g, "-").replace(/^[^A-Za-z]+/, "");
+  const name = basename(file, extname(file))
+    .replace(/[^A-Za-z0-9-]/g, "-")
+    .replace(/^[^A-Za-z]+/, "");
   return name === "" ? "stack" : name.slice(0, 128);
 }
 

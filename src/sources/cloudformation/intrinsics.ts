@@ -46,7 +46,9 @@ class Cause {
   ) {}
 
   render(what: string): string {
-    return what === "" ? `${this.source} ${this.state}` : `${what} ${this.verb} ${this.source}, which ${this.state}`;
+    return what === ""
+      ? `${this.source} ${this.state}`
+      : `${what} ${this.verb} ${this.source}, which ${this.state}`;
   }
 }
 
@@ -150,7 +152,7 @@ export class Resolver {
       });
       return result;
     }
-    return resolved as JsonValue;
+    return resolved;
   }
 
   /** A string (numbers and booleans are written as text), or an unknown marker. */
@@ -194,7 +196,11 @@ export class Resolver {
       case "Fn::ImportValue": {
         const name = this.string(argument, what);
         const shown = typeof name === "string" ? name : "(a computed name)";
-        return this.unknown(what, `Fn::ImportValue ${shown}`, "is another stack's export, known only at deployment");
+        return this.unknown(
+          what,
+          `Fn::ImportValue ${shown}`,
+          "is another stack's export, known only at deployment",
+        );
       }
       case "Fn::GetAZs":
         return this.unknown(what, "Fn::GetAZs", "is known only at deployment");
@@ -208,7 +214,9 @@ export class Resolver {
       }
       case "Fn::Length": {
         const items = this.list(argument, what);
-        return Array.isArray(items) ? items.filter((item) => this.shallow(item, what) !== NO_VALUE).length : (items ?? 0);
+        return Array.isArray(items)
+          ? items.filter((item) => this.shallow(item, what) !== NO_VALUE).length
+          : (items ?? 0);
       }
       case "Fn::ToJsonString": {
         const value = this.deep(argument, what);
@@ -221,7 +229,7 @@ export class Resolver {
   }
 
   private ref(argument: PositionedValue, what: string): Resolved {
-    if (typeof argument !== "string") return this.malformed(what, "Ref", "needs a name");
+    if (typeof argument !== "string") return this.malformed(what, "Ref", "it needs a name");
     if (argument === "AWS::NoValue") return NO_VALUE;
     const pseudo = this.pseudo(argument, what);
     if (pseudo !== undefined) return pseudo;
@@ -236,7 +244,8 @@ export class Resolver {
     const { account, region, partition, stackName } = this.placeholders;
     // Placeholders are fine for naming things (ARNs, names), but a condition that compares the
     // region or account would be decided by the placeholder: there, they are unknown.
-    if (this.comparing && DEPLOYMENT_VALUES.has(name)) return this.unknown(what, name, "is known only at deployment");
+    if (this.comparing && DEPLOYMENT_VALUES.has(name))
+      return this.unknown(what, name, "is known only at deployment");
     switch (name) {
       case "AWS::AccountId":
         return account;
@@ -260,7 +269,11 @@ export class Resolver {
   private parameter(name: string, parameter: MapNode, what: string): Resolved {
     const type = member(parameter, "Type");
     if (typeof type === "string" && type.startsWith("AWS::SSM::Parameter::Value<"))
-      return this.unknown(what, `parameter ${name}`, "is read from Systems Manager Parameter Store at deployment");
+      return this.unknown(
+        what,
+        `parameter ${name}`,
+        "is read from Systems Manager Parameter Store at deployment",
+      );
     const index = parameter.keys.lastIndexOf("Default");
     if (index === -1) return this.unknown(what, `parameter ${name}`, "has no default");
     const value = parameter.values[index]!;
@@ -366,15 +379,26 @@ export class Resolver {
       name = argument.items[0];
       attribute = this.string(argument.items[1], what, "Fn::GetAtt");
     }
-    if (name === undefined || attribute === undefined) return this.malformed(what, "Fn::GetAtt", "needs a resource and an attribute");
+    if (name === undefined || attribute === undefined)
+      return this.malformed(what, "Fn::GetAtt", "it needs a resource and an attribute");
     if (typeof attribute !== "string") return attribute;
     const resource = this.template.resources.get(name);
-    if (!resource) return this.unknown(what, `Fn::GetAtt ${name}.${attribute}`, "names a resource that is not in the template");
+    if (!resource)
+      return this.unknown(
+        what,
+        `Fn::GetAtt ${name}.${attribute}`,
+        "names a resource that is not in the template",
+      );
     const excluded = this.excluded(resource, what);
     if (excluded) return excluded;
-    const late = () => this.unknown(what, `Fn::GetAtt ${name}.${attribute}`, "is known only after deployment");
+    const late = () =>
+      this.unknown(what, `Fn::GetAtt ${name}.${attribute}`, "is known only after deployment");
     if (resource.type === "AWS::CloudFormation::Stack")
-      return this.unknown(what, `Fn::GetAtt ${name}.${attribute}`, "is an output of a nested stack, which is not read");
+      return this.unknown(
+        what,
+        `Fn::GetAtt ${name}.${attribute}`,
+        "is an output of a nested stack, which is not read",
+      );
     switch (`${resource.type}.${attribute}`) {
       case "AWS::EC2::SecurityGroup.GroupId":
         return resource.logicalId;
@@ -404,7 +428,11 @@ export class Resolver {
     const created = this.isCreated(resource);
     if (created === true) return undefined;
     if (created === false)
-      return this.unknown(what, `resource ${resource.logicalId}`, `is not created (its condition ${resource.condition} is false)`);
+      return this.unknown(
+        what,
+        `resource ${resource.logicalId}`,
+        `is not created (its condition ${resource.condition} is false)`,
+      );
     return this.unknown(
       what,
       `resource ${resource.logicalId}`,
@@ -416,16 +444,17 @@ export class Resolver {
     let text: Resolved | undefined = argument;
     let variables: MapNode | undefined;
     if (isSeqNode(argument)) {
-      if (argument.items.length < 1 || argument.items.length > 2) return this.malformed(what, "Fn::Sub", "takes a string and an optional mapping");
+      if (argument.items.length < 1 || argument.items.length > 2)
+        return this.malformed(what, "Fn::Sub", "it takes a string and an optional mapping");
       text = argument.items[0];
       const second = argument.items[1];
       if (second !== undefined) {
-        if (!isMapNode(second)) return this.malformed(what, "Fn::Sub", "variables must be a mapping");
+        if (!isMapNode(second)) return this.malformed(what, "Fn::Sub", "its variables must be a mapping");
         variables = second;
       }
     }
     const template = this.string(text, what, "Fn::Sub");
-    if (template === undefined) return this.malformed(what, "Fn::Sub", "needs a string");
+    if (template === undefined) return this.malformed(what, "Fn::Sub", "it needs a string");
     if (typeof template !== "string") return template;
     let result = "";
     let cursor = 0;
@@ -443,28 +472,36 @@ export class Resolver {
       }
       let part: string | UnknownValue | undefined;
       const variable = variables ? variables.keys.lastIndexOf(name) : -1;
-      if (variables && variable !== -1) part = this.string(variables.values[variable], what, `Fn::Sub variable ${name}`);
-      else if (this.template.parameters.has(name) || this.template.resources.has(name) || name.startsWith("AWS::"))
+      if (variables && variable !== -1)
+        part = this.string(variables.values[variable], what, `Fn::Sub variable ${name}`);
+      else if (
+        this.template.parameters.has(name) ||
+        this.template.resources.has(name) ||
+        name.startsWith("AWS::")
+      )
         part = this.string(this.ref(name, what), what, `Fn::Sub variable ${name}`);
-      else if (name.includes(".")) part = this.string(this.getAtt(name, what), what, `Fn::Sub variable ${name}`);
+      else if (name.includes("."))
+        part = this.string(this.getAtt(name, what), what, `Fn::Sub variable ${name}`);
       else
         part = this.unknown(
           what,
           `Fn::Sub variable \${${name}}`,
           `names neither a parameter nor a resource (write \${!${name}} for the literal text)`,
         );
-      if (part === undefined) return this.malformed(what, "Fn::Sub", `variable ${name} has no value`);
+      if (part === undefined) return this.malformed(what, "Fn::Sub", `its variable ${name} has no value`);
       if (typeof part !== "string") return part;
       result += part;
     }
   }
 
   private join(argument: PositionedValue, what: string): Resolved {
-    if (!isSeqNode(argument) || argument.items.length !== 2) return this.malformed(what, "Fn::Join", "takes a delimiter and a list");
+    if (!isSeqNode(argument) || argument.items.length !== 2)
+      return this.malformed(what, "Fn::Join", "it takes a delimiter and a list");
     const delimiter = this.string(argument.items[0], what, "Fn::Join");
-    if (typeof delimiter !== "string") return delimiter ?? this.malformed(what, "Fn::Join", "needs a delimiter");
+    if (typeof delimiter !== "string")
+      return delimiter ?? this.malformed(what, "Fn::Join", "it needs a delimiter");
     const items = this.list(argument.items[1], what);
-    if (items === undefined) return this.malformed(what, "Fn::Join", "needs a list");
+    if (items === undefined) return this.malformed(what, "Fn::Join", "it needs a list");
     if (!Array.isArray(items)) return items;
     const parts: string[] = [];
     for (const item of items) {
@@ -478,11 +515,12 @@ export class Resolver {
   }
 
   private select(argument: PositionedValue, what: string): Resolved {
-    if (!isSeqNode(argument) || argument.items.length !== 2) return this.malformed(what, "Fn::Select", "takes an index and a list");
+    if (!isSeqNode(argument) || argument.items.length !== 2)
+      return this.malformed(what, "Fn::Select", "it takes an index and a list");
     const index = this.string(argument.items[0], what, "Fn::Select");
-    if (typeof index !== "string") return index ?? this.malformed(what, "Fn::Select", "needs an index");
+    if (typeof index !== "string") return index ?? this.malformed(what, "Fn::Select", "it needs an index");
     const items = this.list(argument.items[1], what);
-    if (items === undefined) return this.malformed(what, "Fn::Select", "needs a list");
+    if (items === undefined) return this.malformed(what, "Fn::Select", "it needs a list");
     if (!Array.isArray(items)) return items;
     const position = Number(index);
     const item = Number.isInteger(position) ? items[position] : undefined;
@@ -491,17 +529,19 @@ export class Resolver {
   }
 
   private split(argument: PositionedValue, what: string): Resolved {
-    if (!isSeqNode(argument) || argument.items.length !== 2) return this.malformed(what, "Fn::Split", "takes a delimiter and a string");
+    if (!isSeqNode(argument) || argument.items.length !== 2)
+      return this.malformed(what, "Fn::Split", "it takes a delimiter and a string");
     const delimiter = this.string(argument.items[0], what, "Fn::Split");
     const text = this.string(argument.items[1], what, "Fn::Split");
-    if (typeof delimiter !== "string" || delimiter === "") return this.malformed(what, "Fn::Split", "needs a delimiter");
-    if (typeof text !== "string") return text ?? this.malformed(what, "Fn::Split", "needs a string");
+    if (typeof delimiter !== "string" || delimiter === "")
+      return this.malformed(what, "Fn::Split", "it needs a delimiter");
+    if (typeof text !== "string") return text ?? this.malformed(what, "Fn::Split", "it needs a string");
     return text.split(delimiter);
   }
 
   private if(argument: PositionedValue, what: string): Resolved {
     if (!isSeqNode(argument) || argument.items.length !== 3 || typeof argument.items[0] !== "string")
-      return this.malformed(what, "Fn::If", "takes a condition name and two values");
+      return this.malformed(what, "Fn::If", "it takes a condition name and two values");
     const name = argument.items[0];
     const holds = this.condition(name);
     if (holds === true) return argument.items[1]!;
@@ -509,34 +549,57 @@ export class Resolver {
     // Both branches giving the same value makes the condition irrelevant.
     const whenTrue = this.deep(argument.items[1], what);
     const whenFalse = this.deep(argument.items[2], what);
-    if (whenTrue !== undefined && findUnknown(whenTrue) === undefined && JSON.stringify(whenTrue) === JSON.stringify(whenFalse))
+    if (
+      whenTrue !== undefined &&
+      findUnknown(whenTrue) === undefined &&
+      JSON.stringify(whenTrue) === JSON.stringify(whenFalse)
+    )
       return whenTrue;
-    return this.unknown(what, `condition ${name}`, `cannot be evaluated before deployment (${this.explain(holds)})`, "depends on");
+    return this.unknown(
+      what,
+      `condition ${name}`,
+      `cannot be evaluated before deployment (${this.explain(holds)})`,
+      "depends on",
+    );
   }
 
   private findInMap(argument: PositionedValue, what: string): Resolved {
     if (!isSeqNode(argument) || argument.items.length < 3)
-      return this.malformed(what, "Fn::FindInMap", "takes a mapping name and two keys");
+      return this.malformed(what, "Fn::FindInMap", "it takes a mapping name and two keys");
     const [mapArgument, firstArgument, secondArgument, fallback] = argument.items;
     const mapName = this.string(mapArgument, what, "Fn::FindInMap");
-    if (typeof mapName !== "string") return mapName ?? this.malformed(what, "Fn::FindInMap", "needs a mapping name");
+    if (typeof mapName !== "string")
+      return mapName ?? this.malformed(what, "Fn::FindInMap", "it needs a mapping name");
     const mapping = this.template.mappings ? member(this.template.mappings, mapName) : undefined;
-    if (!isMapNode(mapping)) return this.unknown(what, `Fn::FindInMap ${mapName}`, "names a mapping that is not in the template");
+    if (!isMapNode(mapping))
+      return this.unknown(what, `Fn::FindInMap ${mapName}`, "names a mapping that is not in the template");
     const second = this.string(secondArgument, what, "Fn::FindInMap");
-    if (typeof second !== "string") return second ?? this.malformed(what, "Fn::FindInMap", "needs a second key");
+    if (typeof second !== "string")
+      return second ?? this.malformed(what, "Fn::FindInMap", "it needs a second key");
     const fallbackValue = isMapNode(fallback) ? member(fallback, "DefaultValue") : undefined;
 
     // Keyed by something known only at deployment (the region, most often): the answer is still
     // known when every entry gives the same value.
-    const deployTime = isMapNode(firstArgument) && firstArgument.keys[0] === "Ref" && ["AWS::Region", "AWS::AccountId", "AWS::StackName", "AWS::StackId"].includes(String(firstArgument.values[0]));
-    if (deployTime) {
-      const candidates = mapping.values.map((entry) => (isMapNode(entry) ? member(entry, second) : undefined));
-      const plain = candidates.map((candidate) => JSON.stringify(this.deep(candidate ?? fallbackValue, what) ?? null));
-      if (candidates.length > 0 && candidates[0] !== undefined && plain.every((text) => text === plain[0])) return candidates[0];
-      return this.unknown(what, `mapping ${mapName}, looked up by ${String(firstArgument.values[0])},`, "is known only at deployment");
+    const keyedBy =
+      isMapNode(firstArgument) &&
+      firstArgument.keys[0] === "Ref" &&
+      typeof firstArgument.values[0] === "string"
+        ? firstArgument.values[0]
+        : undefined;
+    if (keyedBy !== undefined && DEPLOYMENT_VALUES.has(keyedBy)) {
+      const candidates = mapping.values.map((entry) =>
+        isMapNode(entry) ? member(entry, second) : undefined,
+      );
+      const plain = candidates.map((candidate) =>
+        JSON.stringify(this.deep(candidate ?? fallbackValue, what) ?? null),
+      );
+      if (candidates.length > 0 && candidates[0] !== undefined && plain.every((text) => text === plain[0]))
+        return candidates[0];
+      return this.unknown(what, `mapping ${mapName} looked up by ${keyedBy}`, "is known only at deployment");
     }
     const first = this.string(firstArgument, what, "Fn::FindInMap");
-    if (typeof first !== "string") return first ?? this.malformed(what, "Fn::FindInMap", "needs a first key");
+    if (typeof first !== "string")
+      return first ?? this.malformed(what, "Fn::FindInMap", "it needs a first key");
     const entry = member(mapping, first);
     const value = isMapNode(entry) ? member(entry, second) : undefined;
     if (value !== undefined) return value;
@@ -545,7 +608,7 @@ export class Resolver {
   }
 
   private malformed(what: string, fn: string, detail: string): UnknownValue {
-    return this.unknown(what, fn, `is written wrongly (it ${detail})`);
+    return this.unknown(what, fn, `cannot be evaluated: ${detail}`);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -556,8 +619,10 @@ export class Resolver {
     if (known !== undefined) return known;
     const definition = this.template.conditions ? member(this.template.conditions, name) : undefined;
     let value: boolean | UnknownValue;
-    if (definition === undefined) value = this.unknown("", `condition ${name}`, "is not defined in the template");
-    else if (this.inProgress.has(`condition:${name}`)) value = this.unknown("", `condition ${name}`, "refers to itself");
+    if (definition === undefined)
+      value = this.unknown("", `condition ${name}`, "is not defined in the template");
+    else if (this.inProgress.has(`condition:${name}`))
+      value = this.unknown("", `condition ${name}`, "refers to itself");
     else {
       this.inProgress.add(`condition:${name}`);
       try {
@@ -573,15 +638,21 @@ export class Resolver {
   private evaluateCondition(value: PositionedValue): boolean | UnknownValue {
     if (typeof value === "boolean") return value;
     if (value === "true" || value === "false") return value === "true";
-    if (!isMapNode(value) || value.keys.length !== 1) return this.unknown("", "a condition", "is written wrongly");
+    if (!isMapNode(value) || value.keys.length !== 1)
+      return this.unknown("", "a condition", "is written wrongly");
     const fn = value.keys[0]!;
     const argument = value.values[0]!;
     const items = isSeqNode(argument) ? argument.items : [];
     switch (fn) {
       case "Condition":
-        return typeof argument === "string" ? this.condition(argument) : this.unknown("", "a Condition", "needs a name");
+        return typeof argument === "string"
+          ? this.condition(argument)
+          : this.unknown("", "a Condition", "needs a name");
       case "Fn::Not": {
-        const inner = items.length === 1 ? this.evaluateCondition(items[0]!) : this.unknown("", "Fn::Not", "takes one condition");
+        const inner =
+          items.length === 1
+            ? this.evaluateCondition(items[0]!)
+            : this.unknown("", "Fn::Not", "takes one condition");
         return typeof inner === "boolean" ? !inner : inner;
       }
       case "Fn::And":
@@ -641,7 +712,8 @@ function comparable(value: JsonValue | undefined): string {
 
 /** Sets a field even when it is named `__proto__`, as JSON.parse does. */
 export function defineField(target: { [key: string]: JsonValue }, key: string, value: JsonValue): void {
-  if (key === "__proto__") Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === "__proto__")
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;
 }
 

@@ -1,6 +1,12 @@
 import { parse as parseYamlText } from "yaml";
 import { normalizePolicyDocument } from "../../iam/document.js";
-import { ResourceTypes, type JsonObject, type JsonValue, type Resource, type ResourceType } from "../../model/resource.js";
+import {
+  ResourceTypes,
+  type JsonObject,
+  type JsonValue,
+  type Resource,
+  type ResourceType,
+} from "../../model/resource.js";
 import { isUnknown, type UnknownValue } from "../../model/unknown.js";
 import {
   fieldPath,
@@ -105,7 +111,11 @@ const ALL_TRAFFIC_EGRESS: JsonValue = {
   UserIdGroupPairs: [],
 };
 
-export function normalizeTemplate(template: Template, file: string, placeholders: Placeholders): NormalizedTemplate {
+export function normalizeTemplate(
+  template: Template,
+  file: string,
+  placeholders: Placeholders,
+): NormalizedTemplate {
   return new Normalizer(template, file, placeholders).run();
 }
 
@@ -130,7 +140,10 @@ class Normalizer {
 
   run(): NormalizedTemplate {
     for (const transform of this.template.transforms) {
-      this.note(undefined, `uses the transform ${transform}; resources it adds at deployment are not checked`);
+      this.note(
+        undefined,
+        `uses the transform ${transform}; resources it adds at deployment are not checked`,
+      );
     }
     const created = this.template.resourceList.filter((resource) => this.included(resource));
     const ofType = (type: string) => created.filter((resource) => resource.type === type);
@@ -153,9 +166,15 @@ class Normalizer {
 
     for (const resource of created) {
       if (resource.type === "AWS::CloudFormation::Stack")
-        this.note(resource.position.line, `nested stack ${resource.logicalId} is not checked; check its template directly`);
+        this.note(
+          resource.position.line,
+          `nested stack ${resource.logicalId} is not checked; check its template directly`,
+        );
       else if (resource.type.startsWith("AWS::Serverless::"))
-        this.note(resource.position.line, `${resource.logicalId} (${resource.type}) is expanded by the SAM transform at deployment and is not checked`);
+        this.note(
+          resource.position.line,
+          `${resource.logicalId} (${resource.type}) is expanded by the SAM transform at deployment and is not checked`,
+        );
     }
 
     recordRelatedPolicyPositions(
@@ -191,7 +210,10 @@ class Normalizer {
   private included(resource: TemplateResource): boolean {
     const created = this.r.isCreated(resource);
     if (created === false) {
-      this.note(resource.position.line, `${resource.logicalId} is not created (condition ${resource.condition} is false) and is not checked`);
+      this.note(
+        resource.position.line,
+        `${resource.logicalId} is not created (condition ${resource.condition} is false) and is not checked`,
+      );
       return false;
     }
     if (created !== true)
@@ -202,8 +224,22 @@ class Normalizer {
     return true;
   }
 
-  private add(resource: TemplateResource, type: ResourceType, id: string, properties: JsonObject, global = false): Build {
-    const build: Build = { resource, type, id, properties, recorder: new PositionRecorder(), global, file: this.file };
+  private add(
+    resource: TemplateResource,
+    type: ResourceType,
+    id: string,
+    properties: JsonObject,
+    global = false,
+  ): Build {
+    const build: Build = {
+      resource,
+      type,
+      id,
+      properties,
+      recorder: new PositionRecorder(),
+      global,
+      file: this.file,
+    };
     this.builds.push(build);
     return build;
   }
@@ -277,7 +313,14 @@ class Normalizer {
       const node = this.r.shallow(this.prop(resource, property), property);
       entries.forEach((entry, index) => {
         const entryPosition = isSeqNode(node) ? positionAt(node, index) : position;
-        const permission = this.permission(entry, entryPosition, direction, build, indexPath(target, list.length), property);
+        const permission = this.permission(
+          entry,
+          entryPosition,
+          direction,
+          build,
+          indexPath(target, list.length),
+          property,
+        );
         if (permission !== undefined) list.push(permission);
       });
     }
@@ -286,12 +329,15 @@ class Normalizer {
 
   /** `AWS::EC2::SecurityGroupIngress` / `Egress`: joins its group, or stands for one of its own. */
   private separateRule(resource: TemplateResource, direction: "ingress" | "egress"): void {
-    const reference = this.text(resource, "GroupId") ?? (direction === "ingress" ? this.text(resource, "GroupName") : undefined);
+    const reference =
+      this.text(resource, "GroupId") ??
+      (direction === "ingress" ? this.text(resource, "GroupName") : undefined);
     const target = typeof reference === "string" ? this.groups.get(reference) : undefined;
     const list = direction === "ingress" ? "IpPermissions" : "IpPermissionsEgress";
     let build = target;
     if (!build) {
-      const shown = typeof reference === "string" ? reference : reference === undefined ? "no group" : reference.$unknown;
+      const shown =
+        typeof reference === "string" ? reference : reference === undefined ? "no group" : reference.$unknown;
       this.note(
         resource.position.line,
         `${resource.logicalId} adds a rule to ${typeof reference === "string" ? `security group ${shown}` : "a security group"}, which is not in the template${typeof reference === "string" ? "" : ` (${shown})`}; the rule is checked as a group of its own`,
@@ -386,7 +432,12 @@ class Normalizer {
   // IAM
 
   /** An IAM policy document (a mapping, or a JSON string) with `Statement` always a list. */
-  private policyDocument(value: Resolved | undefined, what: string, path: string, recorder: PositionRecorder): JsonValue | undefined {
+  private policyDocument(
+    value: Resolved | undefined,
+    what: string,
+    path: string,
+    recorder: PositionRecorder,
+  ): JsonValue | undefined {
     const resolved = this.r.shallow(value, what);
     if (resolved === undefined || resolved === NO_VALUE) return undefined;
     if (typeof resolved === "string") {
@@ -417,7 +468,7 @@ class Normalizer {
       recorder.set(keyPath, position);
       defineField(document, key, child);
     });
-    return normalizePolicyDocument(document) as JsonValue;
+    return normalizePolicyDocument(document);
   }
 
   private principal(resource: TemplateResource, kind: "role" | "user" | "group"): void {
@@ -425,9 +476,17 @@ class Normalizer {
     const path = this.r.iamPath(resource);
     const arn = this.r.arnOf(resource)!;
     const nameKey = kind === "role" ? "RoleName" : kind === "user" ? "UserName" : "GroupName";
-    const inlineKey = kind === "role" ? "RolePolicyList" : kind === "user" ? "UserPolicyList" : "GroupPolicyList";
-    const type = kind === "role" ? ResourceTypes.Role : kind === "user" ? ResourceTypes.User : ResourceTypes.Group;
-    const properties: JsonObject = { [nameKey]: name, Path: path, Arn: arn, [inlineKey]: [], AttachedManagedPolicies: [] };
+    const inlineKey =
+      kind === "role" ? "RolePolicyList" : kind === "user" ? "UserPolicyList" : "GroupPolicyList";
+    const type =
+      kind === "role" ? ResourceTypes.Role : kind === "user" ? ResourceTypes.User : ResourceTypes.Group;
+    const properties: JsonObject = {
+      [nameKey]: name,
+      Path: path,
+      Arn: arn,
+      [inlineKey]: [],
+      AttachedManagedPolicies: [],
+    };
     const build = this.add(resource, type, name, properties, true);
     build.recorder.set(nameKey, this.propPosition(resource, nameKey));
 
@@ -440,7 +499,10 @@ class Normalizer {
       );
       if (trust !== undefined) {
         properties.AssumeRolePolicyDocument = trust;
-        build.recorder.set("AssumeRolePolicyDocument", this.propPosition(resource, "AssumeRolePolicyDocument"));
+        build.recorder.set(
+          "AssumeRolePolicyDocument",
+          this.propPosition(resource, "AssumeRolePolicyDocument"),
+        );
       }
       properties.InstanceProfileList = [];
       for (const extra of ["MaxSessionDuration", "PermissionsBoundary", "Description"]) {
@@ -454,7 +516,7 @@ class Normalizer {
       if (Array.isArray(groups)) {
         for (const group of groups) {
           const groupName = this.r.string(group, "Groups");
-          if (groupName !== undefined) (properties.GroupList as JsonValue[]).push(groupName);
+          if (groupName !== undefined) properties.GroupList.push(groupName);
         }
       } else if (groups !== undefined) properties.GroupList = groups;
     }
@@ -476,9 +538,11 @@ class Normalizer {
       const node = this.r.shallow(this.prop(resource, "ManagedPolicyArns"), "ManagedPolicyArns");
       const items = Array.isArray(attached) ? attached : [attached];
       items.forEach((item, index) => {
-        const policyArn = this.r.string(item as Resolved, "PolicyArn");
+        const policyArn = this.r.string(item, "PolicyArn");
         if (policyArn === undefined) return;
-        const at = isSeqNode(node) ? positionAt(node, index) : this.propPosition(resource, "ManagedPolicyArns");
+        const at = isSeqNode(node)
+          ? positionAt(node, index)
+          : this.propPosition(resource, "ManagedPolicyArns");
         this.attach(build, policyArn, at);
       });
     }
@@ -486,18 +550,33 @@ class Normalizer {
   }
 
   private addInlinePolicy(build: Build, policy: Resolved, at: Position, what: string): void {
-    const inlineKey = build.type === ResourceTypes.Role ? "RolePolicyList" : build.type === ResourceTypes.User ? "UserPolicyList" : "GroupPolicyList";
+    const inlineKey =
+      build.type === ResourceTypes.Role
+        ? "RolePolicyList"
+        : build.type === ResourceTypes.User
+          ? "UserPolicyList"
+          : "GroupPolicyList";
     const list = build.properties[inlineKey] as JsonValue[];
     const resolved = this.r.shallow(policy, what);
     if (resolved === NO_VALUE || resolved === undefined) return;
     const itemPath = indexPath(inlineKey, list.length);
     build.recorder.set(itemPath, at);
     if (!isMapNode(resolved)) {
-      list.push({ PolicyName: `(${what})`, PolicyDocument: isUnknown(resolved) ? resolved : this.r.unknown(what, "an inline policy", "is not a mapping") });
+      list.push({
+        PolicyName: `(${what})`,
+        PolicyDocument: isUnknown(resolved)
+          ? resolved
+          : this.r.unknown(what, "an inline policy", "is not a mapping"),
+      });
       return;
     }
     const name = this.r.string(member(resolved, "PolicyName"), "PolicyName");
-    const document = this.policyDocument(member(resolved, "PolicyDocument"), "PolicyDocument", fieldPath(itemPath, "PolicyDocument"), build.recorder);
+    const document = this.policyDocument(
+      member(resolved, "PolicyDocument"),
+      "PolicyDocument",
+      fieldPath(itemPath, "PolicyDocument"),
+      build.recorder,
+    );
     const index = resolved.keys.lastIndexOf("PolicyDocument");
     if (index !== -1) build.recorder.set(fieldPath(itemPath, "PolicyDocument"), positionAt(resolved, index));
     list.push({ PolicyName: name ?? "(unnamed)", PolicyDocument: document ?? null });
@@ -510,11 +589,16 @@ class Normalizer {
     build.recorder.set(fieldPath(itemPath, "PolicyArn"), at);
     if (typeof policyArn !== "string") {
       // Relations name a policy by its PolicyName; this one's can only be described.
-      list.push({ PolicyName: `(a managed policy whose ARN is unknown: ${policyArn.$unknown})`, PolicyArn: policyArn });
+      list.push({
+        PolicyName: `(a managed policy whose ARN is unknown: ${policyArn.$unknown})`,
+        PolicyArn: policyArn,
+      });
       return;
     }
     const managed = this.managedPolicies.get(policyArn);
-    const name = managed ? (managed.properties.PolicyName as string) : policyArn.slice(policyArn.lastIndexOf("/") + 1);
+    const name = managed
+      ? (managed.properties.PolicyName as string)
+      : policyArn.slice(policyArn.lastIndexOf("/") + 1);
     list.push({ PolicyName: name, PolicyArn: policyArn });
   }
 
@@ -532,7 +616,12 @@ class Normalizer {
     const description = this.value(resource, "Description", build);
     if (description !== undefined) properties.Description = description;
     const documentPath = "PolicyVersionList[0].Document";
-    const document = this.policyDocument(this.prop(resource, "PolicyDocument"), "PolicyDocument", documentPath, build.recorder);
+    const document = this.policyDocument(
+      this.prop(resource, "PolicyDocument"),
+      "PolicyDocument",
+      documentPath,
+      build.recorder,
+    );
     build.recorder.set("PolicyVersionList", this.propPosition(resource, "PolicyDocument"));
     build.recorder.set("PolicyVersionList[0]", this.propPosition(resource, "PolicyDocument"));
     build.recorder.set(documentPath, this.propPosition(resource, "PolicyDocument"));
@@ -541,7 +630,10 @@ class Normalizer {
   }
 
   /** Names in a `Roles` / `Users` / `Groups` list, each with where it is written. */
-  private names(resource: TemplateResource, property: string): { name: string | UnknownValue; at: Position }[] {
+  private names(
+    resource: TemplateResource,
+    property: string,
+  ): { name: string | UnknownValue; at: Position }[] {
     const items = this.r.list(this.prop(resource, property), property);
     if (items === undefined) return [];
     const at = this.propPosition(resource, property);
@@ -555,7 +647,11 @@ class Normalizer {
     return result;
   }
 
-  private target(kind: "Roles" | "Users" | "Groups", name: string | UnknownValue, resource: TemplateResource): Build | undefined {
+  private target(
+    kind: "Roles" | "Users" | "Groups",
+    name: string | UnknownValue,
+    resource: TemplateResource,
+  ): Build | undefined {
     const map = kind === "Roles" ? this.roles : kind === "Users" ? this.users : this.iamGroups;
     const found = typeof name === "string" ? map.get(name) : undefined;
     if (!found) {
@@ -605,12 +701,22 @@ class Normalizer {
     // Resolved once, then its positions are copied under each principal's own path.
     const scratch = new PositionRecorder();
     const policyName = this.text(resource, "PolicyName");
-    const document = this.policyDocument(this.prop(resource, "PolicyDocument"), "PolicyDocument", "D", scratch);
+    const document = this.policyDocument(
+      this.prop(resource, "PolicyDocument"),
+      "PolicyDocument",
+      "D",
+      scratch,
+    );
     scratch.set("D", this.propPosition(resource, "PolicyDocument"));
     for (const { kind, name, at } of targets) {
       const build = this.target(kind, name, resource);
       if (!build) continue;
-      const inlineKey = build.type === ResourceTypes.Role ? "RolePolicyList" : build.type === ResourceTypes.User ? "UserPolicyList" : "GroupPolicyList";
+      const inlineKey =
+        build.type === ResourceTypes.Role
+          ? "RolePolicyList"
+          : build.type === ResourceTypes.User
+            ? "UserPolicyList"
+            : "GroupPolicyList";
       const list = build.properties[inlineKey] as JsonValue[];
       const itemPath = indexPath(inlineKey, list.length);
       build.recorder.set(itemPath, at);
@@ -637,7 +743,13 @@ class Normalizer {
     const arn = this.r.arnOf(resource)!;
     const path = this.r.iamPath(resource);
     const roles: JsonValue[] = [];
-    const build = this.add(resource, ResourceTypes.InstanceProfile, name, { InstanceProfileName: name, Arn: arn, Path: path, Roles: roles }, true);
+    const build = this.add(
+      resource,
+      ResourceTypes.InstanceProfile,
+      name,
+      { InstanceProfileName: name, Arn: arn, Path: path, Roles: roles },
+      true,
+    );
     build.recorder.set("InstanceProfileName", this.propPosition(resource, "InstanceProfileName"));
     build.recorder.set("Roles", this.propPosition(resource, "Roles"));
     const summary: JsonObject = { InstanceProfileName: name, Arn: arn, Path: path, Roles: roles };
@@ -650,10 +762,13 @@ class Normalizer {
       const role = this.roles.get(roleName);
       roles.push({
         RoleName: roleName,
-        Arn: role ? (role.properties.Arn as string) : `arn:${this.placeholders.partition}:iam::${this.placeholders.account}:role/${roleName}`,
+        Arn: role
+          ? (role.properties.Arn as string)
+          : `arn:${this.placeholders.partition}:iam::${this.placeholders.account}:role/${roleName}`,
         Path: role ? (role.properties.Path as string) : "/",
       });
-      if (role && Array.isArray(role.properties.InstanceProfileList)) role.properties.InstanceProfileList.push(summary);
+      if (role && Array.isArray(role.properties.InstanceProfileList))
+        role.properties.InstanceProfileList.push(summary);
     }
     this.profiles.set(name, build);
   }
@@ -677,16 +792,25 @@ class Normalizer {
       if (!launchTemplate) return undefined;
       if (launchTemplate.data === undefined) return undefined;
       const index = launchTemplate.data.keys.lastIndexOf(name);
-      return index === -1 ? undefined : { value: launchTemplate.data.values[index], at: positionAt(launchTemplate.data, index) };
+      return index === -1
+        ? undefined
+        : { value: launchTemplate.data.values[index], at: positionAt(launchTemplate.data, index) };
     };
     const externalLaunchTemplate = (what: string) =>
       launchTemplate && launchTemplate.data === undefined
-        ? this.r.unknown(what, `launch template ${launchTemplate.name}`, "is not in the template", "may come from")
+        ? this.r.unknown(
+            what,
+            `launch template ${launchTemplate.name}`,
+            "is not in the template",
+            "may come from",
+          )
         : undefined;
 
     // KeyName
     const key: { value: Resolved | undefined; at: Position } | undefined =
-      this.prop(resource, "KeyName") !== undefined ? { value: this.prop(resource, "KeyName"), at: this.propPosition(resource, "KeyName") } : fromLaunchTemplate("KeyName");
+      this.prop(resource, "KeyName") !== undefined
+        ? { value: this.prop(resource, "KeyName"), at: this.propPosition(resource, "KeyName") }
+        : fromLaunchTemplate("KeyName");
     const keyName = key ? this.r.deep(key.value, "KeyName") : externalLaunchTemplate("KeyName");
     if (keyName !== undefined) {
       properties.KeyName = keyName;
@@ -707,7 +831,9 @@ class Normalizer {
       } else profile = externalLaunchTemplate("IamInstanceProfile");
     }
     if (profile !== undefined) {
-      properties.IamInstanceProfile = { Arn: typeof profile === "string" ? this.profileArn(profile) : profile };
+      properties.IamInstanceProfile = {
+        Arn: typeof profile === "string" ? this.profileArn(profile) : profile,
+      };
       build.recorder.set("IamInstanceProfile", profileAt);
       build.recorder.set("IamInstanceProfile.Arn", profileAt);
     }
@@ -729,7 +855,10 @@ class Normalizer {
         const entry: JsonObject = { GroupId: groupId };
         const group = typeof groupId === "string" ? this.groups.get(groupId) : undefined;
         if (group) entry.GroupName = group.properties.GroupName as string;
-        build.recorder.set(indexPath("SecurityGroups", groups.length), isSeqNode(node) ? positionAt(node, index) : at);
+        build.recorder.set(
+          indexPath("SecurityGroups", groups.length),
+          isSeqNode(node) ? positionAt(node, index) : at,
+        );
         groups.push(entry);
       });
     };
@@ -739,7 +868,10 @@ class Normalizer {
       groupsGiven = true;
       addGroups(this.prop(resource, name), this.propPosition(resource, name), name);
     }
-    const interfaces = this.networkInterfaces(this.prop(resource, "NetworkInterfaces"), this.propPosition(resource, "NetworkInterfaces"));
+    const interfaces = this.networkInterfaces(
+      this.prop(resource, "NetworkInterfaces"),
+      this.propPosition(resource, "NetworkInterfaces"),
+    );
     for (const networkInterface of interfaces) {
       const groupSet = networkInterface.node ? member(networkInterface.node, "GroupSet") : undefined;
       if (groupSet !== undefined) {
@@ -758,7 +890,10 @@ class Normalizer {
       if (launchTemplate.data === undefined) groups.push({ GroupId: externalLaunchTemplate("GroupId")! });
     }
     properties.SecurityGroups = groups;
-    build.recorder.set("SecurityGroups", this.propPosition(resource, groupsGiven ? "SecurityGroupIds" : "NetworkInterfaces"));
+    build.recorder.set(
+      "SecurityGroups",
+      this.propPosition(resource, groupsGiven ? "SecurityGroupIds" : "NetworkInterfaces"),
+    );
 
     const publicIp = this.publicIp(resource, interfaces, created, launchTemplate);
     if (publicIp !== undefined) {
@@ -775,7 +910,10 @@ class Normalizer {
     return `arn:${this.placeholders.partition}:iam::${this.placeholders.account}:instance-profile/${name}`;
   }
 
-  private networkInterfaces(value: Resolved | undefined, at: Position): { node: MapNode | undefined; at: Position; primary: boolean }[] {
+  private networkInterfaces(
+    value: Resolved | undefined,
+    at: Position,
+  ): { node: MapNode | undefined; at: Position; primary: boolean }[] {
     const items = this.r.list(value, "NetworkInterfaces");
     if (!Array.isArray(items)) return [];
     const node = this.r.shallow(value, "NetworkInterfaces");
@@ -784,21 +922,34 @@ class Normalizer {
       if (resolved === NO_VALUE || resolved === undefined) return [];
       const mapNode = isMapNode(resolved) ? resolved : undefined;
       const deviceIndex = mapNode ? this.r.string(member(mapNode, "DeviceIndex"), "DeviceIndex") : undefined;
-      return [{ node: mapNode, at: isSeqNode(node) ? positionAt(node, index) : at, primary: deviceIndex === undefined || deviceIndex === "0" }];
+      return [
+        {
+          node: mapNode,
+          at: isSeqNode(node) ? positionAt(node, index) : at,
+          primary: deviceIndex === undefined || deviceIndex === "0",
+        },
+      ];
     });
   }
 
-  private launchTemplateData(resource: TemplateResource): { name: string; data: MapNode | undefined } | undefined {
+  private launchTemplateData(
+    resource: TemplateResource,
+  ): { name: string; data: MapNode | undefined } | undefined {
     const spec = this.r.shallow(this.prop(resource, "LaunchTemplate"), "LaunchTemplate");
     if (!isMapNode(spec)) return undefined;
-    const reference = this.r.string(member(spec, "LaunchTemplateId") ?? member(spec, "LaunchTemplateName"), "LaunchTemplate");
+    const reference = this.r.string(
+      member(spec, "LaunchTemplateId") ?? member(spec, "LaunchTemplateName"),
+      "LaunchTemplate",
+    );
     const name = typeof reference === "string" ? reference : "(unknown)";
     const found = this.template.resourceList.find(
       (candidate) =>
         candidate.type === "AWS::EC2::LaunchTemplate" &&
         (candidate.logicalId === reference || this.text(candidate, "LaunchTemplateName") === reference),
     );
-    const data = found ? this.r.shallow(this.prop(found, "LaunchTemplateData"), "LaunchTemplateData") : undefined;
+    const data = found
+      ? this.r.shallow(this.prop(found, "LaunchTemplateData"), "LaunchTemplateData")
+      : undefined;
     return { name, data: isMapNode(data) ? data : undefined };
   }
 
@@ -816,13 +967,17 @@ class Normalizer {
     const id = resource.logicalId;
     for (const candidate of created) {
       if (candidate.type !== "AWS::EC2::EIP" && candidate.type !== "AWS::EC2::EIPAssociation") continue;
-      if (this.text(candidate, "InstanceId") === id) return { value: `(Elastic IP ${candidate.logicalId})`, at: candidate.position };
+      if (this.text(candidate, "InstanceId") === id)
+        return { value: `(Elastic IP ${candidate.logicalId})`, at: candidate.position };
     }
     let primary = interfaces.find((entry) => entry.primary);
     let subnet: Resolved | undefined = this.prop(resource, "SubnetId");
     let subnetAt = this.propPosition(resource, "SubnetId");
     if (!primary && launchTemplate?.data) {
-      const fromTemplate = this.networkInterfaces(member(launchTemplate.data, "NetworkInterfaces"), launchTemplate.data);
+      const fromTemplate = this.networkInterfaces(
+        member(launchTemplate.data, "NetworkInterfaces"),
+        launchTemplate.data,
+      );
       primary = fromTemplate.find((entry) => entry.primary);
     }
     if (primary?.node) {
@@ -841,16 +996,34 @@ class Normalizer {
       }
     }
     if (subnet === undefined && launchTemplate && launchTemplate.data === undefined)
-      return { value: this.r.unknown("PublicIpAddress", `launch template ${launchTemplate.name}`, "is not in the template", "depends on"), at: resource.position };
-    if (subnet === undefined) return { value: "(assigned at launch in the default VPC)", at: resource.position };
+      return {
+        value: this.r.unknown(
+          "PublicIpAddress",
+          `launch template ${launchTemplate.name}`,
+          "is not in the template",
+          "depends on",
+        ),
+        at: resource.position,
+      };
+    if (subnet === undefined)
+      return { value: "(assigned at launch in the default VPC)", at: resource.position };
     const subnetId = this.r.string(subnet, "SubnetId");
     if (subnetId === undefined) return undefined;
     if (typeof subnetId !== "string")
-      return { value: this.r.unknown("PublicIpAddress", "the instance's subnet", `cannot be known (${this.r.explain(subnetId)})`, "depends on"), at: subnetAt };
+      return {
+        value: this.r.unknown(
+          "PublicIpAddress",
+          "the instance's subnet",
+          `cannot be known (${this.r.explain(subnetId)})`,
+          "depends on",
+        ),
+        at: subnetAt,
+      };
     const subnetResource = this.template.resources.get(subnetId);
     if (subnetResource?.type === "AWS::EC2::Subnet") {
       const mapPublic = this.r.deep(this.prop(subnetResource, "MapPublicIpOnLaunch"), "MapPublicIpOnLaunch");
-      if (mapPublic === true || mapPublic === "true") return { value: ASSIGNED_AT_LAUNCH, at: this.propPosition(subnetResource, "MapPublicIpOnLaunch") };
+      if (mapPublic === true || mapPublic === "true")
+        return { value: ASSIGNED_AT_LAUNCH, at: this.propPosition(subnetResource, "MapPublicIpOnLaunch") };
       if (isUnknown(mapPublic)) return { value: mapPublic, at: subnetAt };
       return undefined;
     }
@@ -874,7 +1047,7 @@ class Normalizer {
     const format = this.text(resource, "DocumentFormat");
     const properties: JsonObject = {
       Name: name === undefined || name === "" ? resource.logicalId : name,
-      DocumentType: (this.value(resource, "DocumentType") as JsonValue | undefined) ?? "Command",
+      DocumentType: this.value(resource, "DocumentType") ?? "Command",
       DocumentFormat: typeof format === "string" ? format.toUpperCase() : "JSON",
       Status: "Active",
     };
@@ -882,7 +1055,8 @@ class Normalizer {
     build.recorder.set("Name", this.propPosition(resource, "Name"));
     const content = this.r.shallow(this.prop(resource, "Content"), "Content");
     build.recorder.set("Content", this.propPosition(resource, "Content"));
-    if (typeof content === "string") properties.Content = this.parseContent(content, properties.DocumentFormat as string);
+    if (typeof content === "string")
+      properties.Content = this.parseContent(content, properties.DocumentFormat as string);
     else {
       const value = this.r.deep(content, "Content", "Content", build.recorder);
       if (value !== undefined) properties.Content = value;
@@ -898,7 +1072,11 @@ class Normalizer {
       try {
         return parseYamlText(text, { maxAliasCount: 100 }) as JsonValue;
       } catch {
-        return this.r.unknown("Content", "the document content", `is text that is not valid ${format === "YAML" ? "YAML" : "JSON"}`);
+        return this.r.unknown(
+          "Content",
+          "the document content",
+          `is text that is not valid ${format === "YAML" ? "YAML" : "JSON"}`,
+        );
       }
     }
   }

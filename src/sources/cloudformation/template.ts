@@ -40,7 +40,9 @@ export function looksLikeTemplate(document: PositionedValue): document is MapNod
   if (!isMapNode(document)) return false;
   const resources = member(document, "Resources");
   if (isMapNode(resources)) {
-    const types = resources.values.map((resource) => (isMapNode(resource) ? member(resource, "Type") : undefined));
+    const types = resources.values.map((resource) =>
+      isMapNode(resource) ? member(resource, "Type") : undefined,
+    );
     if (types.some((type) => typeof type === "string" && /^(AWS|Alexa|Custom)::/.test(type))) return true;
   }
   return typeof member(document, "AWSTemplateFormatVersion") === "string" && isMapNode(resources);
@@ -62,7 +64,8 @@ export function readTemplate(document: MapNode): Template {
     if (index === -1) return undefined;
     const value = document.values[index];
     if (value === null) return undefined;
-    if (!isMapNode(value)) throw new TemplateShapeError(`${name} must be a mapping`, positionAt(document, index));
+    if (!isMapNode(value))
+      throw new TemplateShapeError(`${name} must be a mapping`, positionAt(document, index));
     return value;
   };
 
@@ -81,8 +84,7 @@ export function readTemplate(document: MapNode): Template {
     const position = positionAt(resourceSection, index);
     if (!isMapNode(node)) throw new TemplateShapeError(`resource ${logicalId} must be a mapping`, position);
     const type = member(node, "Type");
-    if (typeof type !== "string")
-      throw new TemplateShapeError(`resource ${logicalId} has no Type`, position);
+    if (typeof type !== "string") throw new TemplateShapeError(`resource ${logicalId} has no Type`, position);
     const properties = member(node, "Properties");
     const condition = member(node, "Condition");
     const resource: TemplateResource = {

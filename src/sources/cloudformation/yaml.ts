@@ -17,7 +17,6 @@ import {
   positionAt,
   type MapNode,
   type PositionedValue,
-  type SeqNode,
 } from "../positioned/node.js";
 
 /**
@@ -79,7 +78,7 @@ export function parseCloudFormationYaml(text: string): YamlReadResult {
   }
   const converter = new Converter(document, lineCounter);
   // Depth counts as in the JSON reader: the top-level mapping is level 1.
-  const value = document.contents === null ? null : converter.convert(document.contents as Node, 1);
+  const value = document.contents === null ? null : converter.convert(document.contents, 1);
   return { value, unknownTags: [...converter.unknownTags] };
 }
 
@@ -154,10 +153,15 @@ class Converter {
       const keyNode = pair.key as Node | null;
       if (keyNode !== null && !isScalar(keyNode) && !isAlias(keyNode))
         throw this.problem(keyNode, "a mapping key must be a plain value, not a list or a mapping");
-      const keyValue = keyNode === null ? null : isAlias(keyNode) ? this.convert(keyNode, depth + 1) : keyNode.value;
+      const keyValue =
+        keyNode === null
+          ? null
+          : isAlias(keyNode)
+            ? this.convert(keyNode, depth + 1)
+            : scalarValue(keyNode.value);
       if (typeof keyValue === "object" && keyValue !== null)
         throw this.problem(keyNode!, "a mapping key must be a plain value, not a list or a mapping");
-      const key = keyValue === null ? "" : String(keyValue);
+      const key = keyValue === null ? "" : typeof keyValue === "string" ? keyValue : `${keyValue}`;
       const valueNode = pair.value as Node | null;
       if (key === "<<" && keyNode !== null && isScalar(keyNode) && keyNode.source === "<<") {
         this.merge(map, valueNode, depth);
@@ -196,15 +200,23 @@ class Converter {
   }
 
   private alias(node: Node & { source: string }, depth: number): PositionedValue {
-    const target = (node as unknown as { resolve(document: Document): Node | undefined }).resolve(this.document);
-    if (target === undefined) throw this.problem(node, `the YAML alias *${node.source} has no anchor before it`);
-    if (this.expanding.has(target)) throw this.problem(node, `the YAML alias *${node.source} refers to a node that contains it`);
-    this.aliasNodes += this.sizeOf(target);
-    if (this.aliasNodes > MAX_ALIAS_NODES)
-      throw this.problem(
-        node,
-        `YAML aliases expand to more than ${MAX_ALIAS_NODES} nodes; this looks like an alias bomb and is not read`,
-      );
+    const target = (node as unknown as { resolve(document: Document): Node | undefined }).resolve(
+      this.document,
+    );
+    if (target === undefined)
+      throw this.problem(node, `the YAML alias *${node.source} has no anchor before it`);
+    const size = this.sizeOf(target);
+    if (this.expanding.has(target) || !Number.isFinite(size))
+      throw this.problem(node, `the YAML alias *${node.source} refers to a node that contains it`);
+    // Counted where the document uses an alias; the aliases inside what it expands to are in its size.
+    if (this.expanding.size === 0) {
+      this.aliasNodes += size;
+      if (this.aliasNodes > MAX_ALIAS_NODES)
+        throw this.problem(
+          node,
+          `YAML aliases expand to more than ${MAX_ALIAS_NODES} nodes; this looks like an alias bomb and is not read`,
+        );
+    }
     this.expanding.add(target);
     try {
       return this.convert(target, depth);
@@ -221,7 +233,9 @@ class Converter {
     seen.add(node);
     let size = 1;
     if (isAlias(node)) {
-      const target = (node as unknown as { resolve(document: Document): Node | undefined }).resolve(this.document);
+      const target = (node as unknown as { resolve(document: Document): Node | undefined }).resolve(
+        this.document,
+      );
       size = target === undefined ? 1 : this.sizeOf(target, seen);
     } else if (isMap(node)) {
       for (const pair of node.items) {
@@ -263,5 +277,5 @@ function scalarValue(value: unknown): PositionedValue {
   if (typeof value === "number") return value;
   if (typeof value === "bigint") return Number(value);
   if (value instanceof Date) return value.toISOString();
-  return String(value);
+  return JSON.stringify(value) ?? "";
 }

@@ -92,7 +92,9 @@ function parsed(value: unknown, what: string): JsonValue {
   try {
     return JSON.parse(value) as JsonValue;
   } catch (error) {
-    throw new ConfigurationItemError(`${what} is not valid JSON: ${(error as Error).message}`, { cause: error });
+    throw new ConfigurationItemError(`${what} is not valid JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 

@@ -75,7 +75,11 @@ export function resourceFromItem(item: ConfigurationItem): ItemConversion {
   }
   const configuration = item.configuration;
   if (configuration === null || typeof configuration !== "object" || Array.isArray(configuration)) {
-    return { ok: false, unsupported: false, message: `${type} ${item.resourceId}: the item has no configuration` };
+    return {
+      ok: false,
+      unsupported: false,
+      message: `${type} ${item.resourceId}: the item has no configuration`,
+    };
   }
   const scope: AccountScope = { account: item.awsAccountId, partition: partitionOfArn(item.ARN) };
   const problems: string[] = [];
@@ -139,7 +143,9 @@ function pascalizeObject(object: JsonObject, problems: string[], documents: bool
     if (member === null) continue;
     const name = pascalCase(key);
     result[name] =
-      documents && DOCUMENT_FIELDS.has(name) ? policyDocument(member, name, problems) : pascalize(member, problems, documents);
+      documents && DOCUMENT_FIELDS.has(name)
+        ? policyDocument(member, name, problems)
+        : pascalize(member, problems, documents);
   }
   return result;
 }
@@ -235,7 +241,9 @@ function managedInstance(
     entries.find(([key, value]) => value.InstanceId === item.resourceId || key === item.resourceId) ??
     (entries.length === 1 ? entries[0] : undefined);
   if (!chosen && entries.length > 1) {
-    problems.push(`${INSTANCE_INFORMATION} lists ${entries.length} instances and none of them is ${item.resourceId}`);
+    problems.push(
+      `${INSTANCE_INFORMATION} lists ${entries.length} instances and none of them is ${item.resourceId}`,
+    );
     return undefined;
   }
   // The inventory names the address IpAddress; DescribeInstanceInformation names it IPAddress.
@@ -287,5 +295,8 @@ function iamEntity(
   const normalized = authorizationDetailsResources(details, scope);
   problems.push(...normalized.problems.map((problem) => problem.detail));
   const resource = normalized.resources.find((candidate) => candidate.type === type);
-  return { ...(resource ? { resource } : {}), carried: normalized.resources.filter((other) => other !== resource) };
+  return {
+    ...(resource ? { resource } : {}),
+    carried: normalized.resources.filter((other) => other !== resource),
+  };
 }

@@ -93,7 +93,8 @@ class JsonScanner {
     let seen: Set<string> | undefined;
     for (;;) {
       if (this.cursor >= this.text.length) throw this.ended("an object");
-      if (this.text.charCodeAt(this.cursor) !== 0x22) throw this.unexpected("expected a property name in double quotes");
+      if (this.text.charCodeAt(this.cursor) !== 0x22)
+        throw this.unexpected("expected a property name in double quotes");
       const keyLine = this.line;
       const keyColumn = this.column();
       const key = this.string();
@@ -229,14 +230,18 @@ class JsonScanner {
         if (escaped === "u") {
           if (!/^[0-9a-fA-F]{4}$/.test(text.slice(index + 2, index + 6))) {
             this.cursor = index;
-            throw index + 6 > text.length ? this.ended("a string") : this.problem("invalid \\u escape in a string");
+            throw index + 6 > text.length
+              ? this.ended("a string")
+              : this.problem("invalid \\u escape in a string");
           }
           index += 6;
           continue;
         }
         if (!'"\\/bfnrt'.includes(escaped) || escaped === "") {
           this.cursor = index;
-          throw escaped === "" ? this.ended("a string") : this.problem(`invalid escape \\${escaped} in a string`);
+          throw escaped === ""
+            ? this.ended("a string")
+            : this.problem(`invalid escape \\${escaped} in a string`);
         }
         index += 2;
         continue;
@@ -260,7 +265,13 @@ class JsonScanner {
     for (;;) {
       const code = this.text.charCodeAt(index);
       // Digits, '-', '+', '.', 'e' and 'E': the shape is checked once the token is cut out.
-      if ((code >= 0x30 && code <= 0x39) || code === 0x2d || code === 0x2b || code === 0x2e || (code | 0x20) === 0x65)
+      if (
+        (code >= 0x30 && code <= 0x39) ||
+        code === 0x2d ||
+        code === 0x2b ||
+        code === 0x2e ||
+        (code | 0x20) === 0x65
+      )
         index += 1;
       else break;
     }
@@ -276,7 +287,9 @@ class JsonScanner {
       return value;
     }
     if (word.startsWith(this.text.slice(this.cursor).trimEnd())) throw this.ended();
-    const found = /^[A-Za-z0-9_.+-]+/.exec(this.text.slice(this.cursor, this.cursor + 40))?.[0] ?? this.text.charAt(this.cursor);
+    const found =
+      /^[A-Za-z0-9_.+-]+/.exec(this.text.slice(this.cursor, this.cursor + 40))?.[0] ??
+      this.text.charAt(this.cursor);
     throw this.problem(`expected a value, found ${JSON.stringify(found)}`);
   }
 
@@ -318,6 +331,10 @@ class JsonScanner {
   }
 
   private duplicate(key: string, firstLine: number | undefined, line: number, column: number): ParseProblem {
-    return new ParseProblem(`duplicate key ${JSON.stringify(key)} (first written at line ${firstLine})`, line, column);
+    return new ParseProblem(
+      `duplicate key ${JSON.stringify(key)} (first written at line ${firstLine})`,
+      line,
+      column,
+    );
   }
 }

@@ -53,7 +53,8 @@ export function findResources(text: string): HclResource[] {
       else if (char === "\n") {
         newline(cursor);
         cursor += 1;
-      } else if ((char === "$" || char === "%") && text[cursor + 1] === "{") cursor = skipTemplate(cursor + 2);
+      } else if ((char === "$" || char === "%") && text[cursor + 1] === "{")
+        cursor = skipTemplate(cursor + 2);
       else cursor += 1;
     }
     return cursor;
@@ -146,7 +147,10 @@ export function findResources(text: string): HclResource[] {
           if (block) {
             block.attributes.set(word[0], position(start));
             const literal = /[ \t]*("(?:[^"\\\n$]|\\.)*"|-?\d+|true|false)[ \t]*(?:#.*|\/\/.*)?\r?$/m;
-            const rest = text.slice(cursor + 1, text.indexOf("\n", cursor) === -1 ? length : text.indexOf("\n", cursor));
+            const rest = text.slice(
+              cursor + 1,
+              text.indexOf("\n", cursor) === -1 ? length : text.indexOf("\n", cursor),
+            );
             const value = literal.exec(rest);
             if (value && value.index === 0) block.literals.set(word[0], value[1]!.replace(/^"|"$/g, ""));
           }
@@ -166,7 +170,12 @@ export function findResources(text: string): HclResource[] {
           cursor = label.lastIndex;
         }
         if (text[cursor] === "{") {
-          const block: HclBlock = { position: position(start), attributes: new Map(), blocks: new Map(), literals: new Map() };
+          const block: HclBlock = {
+            position: position(start),
+            attributes: new Map(),
+            blocks: new Map(),
+            literals: new Map(),
+          };
           const parent = currentBlock();
           if (frames.length === 0 && word[0] === "resource" && labels.length === 2) {
             resources.push({ ...block, type: labels[0]!, name: labels[1]! });

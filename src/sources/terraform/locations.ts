@@ -27,7 +27,11 @@ export class ConfigurationSources {
     private readonly moduleSources: ReadonlyMap<string, string>,
   ) {}
 
-  static forPlan(planPath: string, cwd: string, moduleSources: ReadonlyMap<string, string>): ConfigurationSources {
+  static forPlan(
+    planPath: string,
+    cwd: string,
+    moduleSources: ReadonlyMap<string, string>,
+  ): ConfigurationSources {
     return new ConfigurationSources(dirname(planPath), cwd, moduleSources);
   }
 
@@ -65,7 +69,8 @@ export class ConfigurationSources {
         const parsed = JSON.parse(text) as { Modules?: { Key?: unknown; Dir?: unknown }[] };
         const result = new Map<string, string>();
         for (const module of parsed.Modules ?? []) {
-          if (typeof module.Key === "string" && typeof module.Dir === "string") result.set(module.Key, module.Dir);
+          if (typeof module.Key === "string" && typeof module.Dir === "string")
+            result.set(module.Key, module.Dir);
         }
         return result;
       })
@@ -120,7 +125,12 @@ export function positionInBlock(
       const matches = nested.filter((candidate) =>
         [...candidate.literals].every(([key, literal]) => {
           const value = values[key];
-          return value === undefined || value === null || String(value) === literal;
+          return (
+            value === undefined ||
+            value === null ||
+            ((typeof value === "string" || typeof value === "number" || typeof value === "boolean") &&
+              String(value) === literal)
+          );
         }),
       );
       if (matches.length === 1) chosen = matches[0];

@@ -1,6 +1,12 @@
 import { parse as parseYamlText } from "yaml";
 import { normalizePolicyDocument } from "../../iam/document.js";
-import { ResourceTypes, type JsonObject, type JsonValue, type Resource, type ResourceType } from "../../model/resource.js";
+import {
+  ResourceTypes,
+  type JsonObject,
+  type JsonValue,
+  type Resource,
+  type ResourceType,
+} from "../../model/resource.js";
 import { isUnknown, unknownValue, type UnknownValue } from "../../model/unknown.js";
 import type { InputFile } from "../files.js";
 import {
@@ -14,7 +20,17 @@ import {
   UNKNOWN_REGION,
   type PolicyHolder,
 } from "../iac.js";
-import { isMapNode, isSeqNode, member, nodePosition, positionAt, toPlain, type MapNode, type Position, type PositionedValue } from "../positioned/node.js";
+import {
+  isMapNode,
+  isSeqNode,
+  member,
+  nodePosition,
+  positionAt,
+  toPlain,
+  type MapNode,
+  type Position,
+  type PositionedValue,
+} from "../positioned/node.js";
 import type { InputProblem } from "../source.js";
 import { ConfigurationSources, positionInBlock, type SourceBlock } from "./locations.js";
 
@@ -122,11 +138,19 @@ class PlanReader {
     const configuration = asRecord(toPlain(member(this.document, "configuration")));
     this.indexModule(asRecord(configuration?.root_module), []);
     this.region = this.providerRegion(configuration);
-    if (member(this.document, "errored") === true) this.notes.push(`${this.file.display}: the plan reports errors (errored: true); what it holds may be incomplete`);
+    if (member(this.document, "errored") === true)
+      this.notes.push(
+        `${this.file.display}: the plan reports errors (errored: true); what it holds may be incomplete`,
+      );
 
     const sources = ConfigurationSources.forPlan(this.file.path, this.cwd, this.moduleSources);
     const changes = member(this.document, "resource_changes");
-    const entries: { entry: MapNode; afterNode: PositionedValue | undefined; after: unknown; afterUnknown: unknown }[] = [];
+    const entries: {
+      entry: MapNode;
+      afterNode: PositionedValue | undefined;
+      after: unknown;
+      afterUnknown: unknown;
+    }[] = [];
     if (isSeqNode(changes)) {
       for (const entry of changes.items) {
         if (!isMapNode(entry) || member(entry, "mode") !== "managed") continue;
@@ -135,7 +159,12 @@ class PlanReader {
         const actions = toPlain(member(change, "actions"));
         if (Array.isArray(actions) && actions.length === 1 && actions[0] === "delete") continue;
         const afterNode = member(change, "after");
-        entries.push({ entry, afterNode, after: toPlain(afterNode), afterUnknown: toPlain(member(change, "after_unknown")) });
+        entries.push({
+          entry,
+          afterNode,
+          after: toPlain(afterNode),
+          afterUnknown: toPlain(member(change, "after_unknown")),
+        });
       }
     } else {
       // Without resource_changes (an empty or very old plan), planned values are all there is.
@@ -157,10 +186,17 @@ class PlanReader {
     }
 
     for (const { entry, afterNode, after, afterUnknown } of entries) {
-      const address = String(member(entry, "address") ?? "");
-      const type = String(member(entry, "type") ?? "");
-      const name = String(member(entry, "name") ?? "");
-      const moduleAddress = typeof member(entry, "module_address") === "string" ? (member(entry, "module_address") as string) : moduleOf(address);
+      const text = (key: string) => {
+        const value = member(entry, key);
+        return typeof value === "string" ? value : "";
+      };
+      const address = text("address");
+      const type = text("type");
+      const name = text("name");
+      const moduleAddress =
+        typeof member(entry, "module_address") === "string"
+          ? (member(entry, "module_address") as string)
+          : moduleOf(address);
       const indexValue = member(entry, "index");
       const modulePath = [...moduleAddress.matchAll(/module\.([A-Za-z0-9_-]+)/g)].map((match) => match[1]!);
       const instance: Instance = {
@@ -192,7 +228,8 @@ class PlanReader {
     this.moduleConfigs.set(path.join("."), module);
     for (const resource of asArray(module.resources)) {
       const record = asRecord(resource);
-      if (record && typeof record.address === "string") this.configResources.set(`${path.join(".")}|${record.address}`, record);
+      if (record && typeof record.address === "string")
+        this.configResources.set(`${path.join(".")}|${record.address}`, record);
     }
     for (const [name, call] of Object.entries(asRecord(module.module_calls) ?? {})) {
       const record = asRecord(call);
@@ -207,7 +244,9 @@ class PlanReader {
     const provider = asRecord(asRecord(configuration?.provider_config)?.aws);
     const region = asRecord(asRecord(provider?.expressions)?.region);
     if (typeof region?.constant_value === "string") return region.constant_value;
-    const reference = asArray(region?.references).find((item): item is string => typeof item === "string" && item.startsWith("var."));
+    const reference = asArray(region?.references).find(
+      (item): item is string => typeof item === "string" && item.startsWith("var."),
+    );
     if (reference) {
       const variables = asRecord(toPlain(member(this.document, "variables")));
       const value = asRecord(variables?.[reference.slice(4)])?.value;
@@ -259,11 +298,19 @@ class PlanReader {
     let value: unknown = instance.after;
     for (const step of path) {
       if (unknown === true) return this.unknownAt(instance, path);
-      unknown = unknown !== null && typeof unknown === "object" ? (unknown as Record<string | number, unknown>)[step] : undefined;
-      value = value !== null && typeof value === "object" ? (value as Record<string | number, unknown>)[step] : undefined;
+      unknown =
+        unknown !== null && typeof unknown === "object"
+          ? (unknown as Record<string | number, unknown>)[step]
+          : undefined;
+      value =
+        value !== null && typeof value === "object"
+          ? (value as Record<string | number, unknown>)[step]
+          : undefined;
     }
     if (unknown === true) return this.unknownAt(instance, path);
-    return value === undefined ? undefined : mergeUnknown(value, unknown, (inner) => this.unknownAt(instance, [...path, ...inner]));
+    return value === undefined
+      ? undefined
+      : mergeUnknown(value, unknown, (inner) => this.unknownAt(instance, [...path, ...inner]));
   }
 
   private unknownAt(instance: Instance, path: Path): UnknownValue {
@@ -279,7 +326,8 @@ class PlanReader {
    */
   private valueOrUnset(instance: Instance, attribute: string, unset: JsonValue): JsonValue | undefined {
     const value = this.value(instance, [attribute]);
-    if (isUnknown(value) && instance.config !== undefined && !this.configured(instance, attribute)) return unset;
+    if (isUnknown(value) && instance.config !== undefined && !this.configured(instance, attribute))
+      return unset;
     return value;
   }
 
@@ -302,7 +350,10 @@ class PlanReader {
   }
 
   /** A list attribute of names or ids, each element resolved as `reference` does. */
-  private references(instance: Instance, attribute: string): (string | UnknownValue)[] | UnknownValue | undefined {
+  private references(
+    instance: Instance,
+    attribute: string,
+  ): (string | UnknownValue)[] | UnknownValue | undefined {
     const value = this.value(instance, [attribute]);
     if (isUnknown(value)) {
       const targets = this.referencedIdentities(instance, attribute);
@@ -321,7 +372,9 @@ class PlanReader {
   /** The identities an attribute's expression refers to, when every reference can be followed. */
   private referencedIdentities(instance: Instance, attribute: string): string[] | undefined {
     const expression = asRecord(asRecord(instance.config?.expressions)?.[attribute]);
-    const references = asArray(expression?.references).filter((item): item is string => typeof item === "string");
+    const references = asArray(expression?.references).filter(
+      (item): item is string => typeof item === "string",
+    );
     if (references.length === 0) return undefined;
     const targets = this.follow(references, instance.moduleAddress, instance.modulePath, instance.index);
     if (!targets) return undefined;
@@ -343,9 +396,15 @@ class PlanReader {
     depth = 0,
   ): { target: Instance; attribute: string }[] | undefined {
     if (depth > 16) return undefined;
-    const perInstance = references.some((reference) => reference === "count.index" || reference.startsWith("each."));
+    const perInstance = references.some(
+      (reference) => reference === "count.index" || reference.startsWith("each."),
+    );
     const qualified = new Set(
-      references.map((reference) => /^([a-z0-9_]+\.[A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.[A-Za-z0-9_]+/.exec(reference)?.[1]).filter(Boolean),
+      references
+        .map(
+          (reference) => /^([a-z0-9_]+\.[A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.[A-Za-z0-9_]+/.exec(reference)?.[1],
+        )
+        .filter(Boolean),
     );
     const result: { target: Instance; attribute: string }[] = [];
     for (const reference of references) {
@@ -353,9 +412,13 @@ class PlanReader {
       if (reference.startsWith("var.")) {
         if (modulePath.length === 0) return undefined;
         const parentPath = modulePath.slice(0, -1);
-        const call = asRecord(asRecord(this.moduleConfigs.get(parentPath.join("."))?.module_calls)?.[modulePath.at(-1)!]);
+        const call = asRecord(
+          asRecord(this.moduleConfigs.get(parentPath.join("."))?.module_calls)?.[modulePath.at(-1)!],
+        );
         const expression = asRecord(asRecord(call?.expressions)?.[reference.slice(4).split(".")[0]!]);
-        const inner = asArray(expression?.references).filter((item): item is string => typeof item === "string");
+        const inner = asArray(expression?.references).filter(
+          (item): item is string => typeof item === "string",
+        );
         if (inner.length === 0) return undefined;
         const parentAddress = moduleAddress.replace(/\.?module\.[A-Za-z0-9_-]+(\[[^\]]*\])?$/, "");
         const followed = this.follow(inner, parentAddress, parentPath, undefined, depth + 1);
@@ -373,13 +436,25 @@ class PlanReader {
         const childPath = [...modulePath, child];
         const outputs = asRecord(this.moduleConfigs.get(childPath.join("."))?.outputs);
         const expression = asRecord(asRecord(outputs?.[output])?.expression);
-        const inner = asArray(expression?.references).filter((item): item is string => typeof item === "string");
+        const inner = asArray(expression?.references).filter(
+          (item): item is string => typeof item === "string",
+        );
         if (inner.length === 0) return undefined;
         const prefix = `${moduleAddress === "" ? "" : `${moduleAddress}.`}module.${child}`;
         const childAddresses = new Set(
-          this.instances.map((instance) => instance.moduleAddress).filter((address) => address === prefix + (key ?? "") || (key === undefined && address.startsWith(`${prefix}[`))),
+          this.instances
+            .map((instance) => instance.moduleAddress)
+            .filter(
+              (address) =>
+                address === prefix + (key ?? "") || (key === undefined && address.startsWith(`${prefix}[`)),
+            ),
         );
-        const childAddress = key !== undefined ? prefix + key : childAddresses.size <= 1 ? ([...childAddresses][0] ?? prefix) : undefined;
+        const childAddress =
+          key !== undefined
+            ? prefix + key
+            : childAddresses.size <= 1
+              ? ([...childAddresses][0] ?? prefix)
+              : undefined;
         if (childAddress === undefined) return undefined;
         const followed = this.follow(inner, childAddress, childPath, undefined, depth + 1);
         if (!followed) return undefined;
@@ -388,18 +463,27 @@ class PlanReader {
       }
       const match = /^([a-z0-9_]+)\.([A-Za-z0-9_-]+)(\[[^\]]*\])?(?:\.([A-Za-z0-9_]+))?/.exec(reference);
       if (!match || /^(data|local|path|terraform|self)$/.test(match[1]!)) return undefined;
-      const [, type, name, key, attribute] = match as unknown as [string, string, string, string | undefined, string | undefined];
+      const [, type, name, key, attribute] = match as unknown as [
+        string,
+        string,
+        string,
+        string | undefined,
+        string | undefined,
+      ];
       if (attribute === undefined) {
         if (qualified.has(`${type}.${name}`)) continue;
         return undefined;
       }
       const candidates = this.byConfigAddress.get(`${moduleAddress}|${type}.${name}`) ?? [];
       let target: Instance | undefined;
-      if (key !== undefined) target = candidates.find((candidate) => `${candidate.address}`.endsWith(`${type}.${name}${key}`));
+      if (key !== undefined)
+        target = candidates.find((candidate) => `${candidate.address}`.endsWith(`${type}.${name}${key}`));
       else if (candidates.length === 1) target = candidates[0];
-      else if (perInstance && index !== undefined) target = candidates.find((candidate) => candidate.index === index);
+      else if (perInstance && index !== undefined)
+        target = candidates.find((candidate) => candidate.index === index);
       if (!target) return undefined;
-      if (!result.some((entry) => entry.target === target && entry.attribute === attribute)) result.push({ target, attribute });
+      if (!result.some((entry) => entry.target === target && entry.attribute === attribute))
+        result.push({ target, attribute });
     }
     return result;
   }
@@ -413,7 +497,8 @@ class PlanReader {
       return typeof value === "string" && value !== "" ? value : undefined;
     };
     const path = text("path") ?? "/";
-    const iamArn = (kind: string, name: string) => text("arn") ?? `arn:aws:iam::${this.account}:${kind}${path}${name}`;
+    const iamArn = (kind: string, name: string) =>
+      text("arn") ?? `arn:aws:iam::${this.account}:${kind}${path}${name}`;
     let identity: Record<string, string>;
     switch (instance.type) {
       case "aws_security_group": {
@@ -426,7 +511,12 @@ class PlanReader {
       case "aws_iam_group":
       case "aws_iam_instance_profile": {
         const name = text("name") ?? instance.address;
-        const kind = { aws_iam_role: "role", aws_iam_user: "user", aws_iam_group: "group", aws_iam_instance_profile: "instance-profile" }[instance.type]!;
+        const kind = {
+          aws_iam_role: "role",
+          aws_iam_user: "user",
+          aws_iam_group: "group",
+          aws_iam_instance_profile: "instance-profile",
+        }[instance.type];
         identity = { id: name, name, arn: iamArn(kind, name) };
         if (instance.type === "aws_iam_role") identity.unique_id = name;
         break;
@@ -439,12 +529,20 @@ class PlanReader {
       }
       case "aws_kms_key": {
         const keyId = text("key_id") ?? instance.address;
-        identity = { id: keyId, key_id: keyId, arn: text("arn") ?? `arn:aws:kms:${this.region}:${this.account}:key/${keyId}` };
+        identity = {
+          id: keyId,
+          key_id: keyId,
+          arn: text("arn") ?? `arn:aws:kms:${this.region}:${this.account}:key/${keyId}`,
+        };
         break;
       }
       case "aws_kms_alias": {
         const name = text("name") ?? instance.address;
-        identity = { id: name, name, arn: text("arn") ?? `arn:aws:kms:${this.region}:${this.account}:${name}` };
+        identity = {
+          id: name,
+          name,
+          arn: text("arn") ?? `arn:aws:kms:${this.region}:${this.account}:${name}`,
+        };
         break;
       }
       case "aws_key_pair": {
@@ -469,7 +567,11 @@ class PlanReader {
   normalize(): PlanReadResult {
     const ofType = (...types: string[]) => this.instances.filter((instance) => types.includes(instance.type));
     for (const instance of ofType("aws_security_group")) this.securityGroup(instance);
-    for (const instance of ofType("aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"))
+    for (const instance of ofType(
+      "aws_security_group_rule",
+      "aws_vpc_security_group_ingress_rule",
+      "aws_vpc_security_group_egress_rule",
+    ))
       this.separateRule(instance);
     for (const instance of ofType("aws_iam_policy")) this.managedPolicy(instance);
     for (const instance of ofType("aws_iam_role", "aws_iam_user", "aws_iam_group")) this.principal(instance);
@@ -478,9 +580,15 @@ class PlanReader {
     for (const instance of ofType("aws_instance")) this.ec2Instance(instance);
     for (const instance of ofType("aws_ssm_document")) this.ssmDocument(instance);
     for (const instance of ofType("aws_cloudformation_stack"))
-      this.notes.push(`${this.file.display}: ${instance.address} deploys a CloudFormation stack, which is not checked; check its template directly`);
+      this.notes.push(
+        `${this.file.display}: ${instance.address} deploys a CloudFormation stack, which is not checked; check its template directly`,
+      );
 
-    recordRelatedPolicyPositions([...this.roles.values(), ...this.users.values(), ...this.iamGroups.values()], this.iamGroups, this.managedPolicies);
+    recordRelatedPolicyPositions(
+      [...this.roles.values(), ...this.users.values(), ...this.iamGroups.values()],
+      this.iamGroups,
+      this.managedPolicies,
+    );
     const resources = this.builds.map((build) =>
       iacResource(
         {
@@ -501,8 +609,22 @@ class PlanReader {
     return { resources, problems: [], notes: this.notes };
   }
 
-  private add(instance: Instance, type: ResourceType, id: string, properties: JsonObject, global = false): Build {
-    const build: Build = { instance, type, id, properties, recorder: new PositionRecorder(), global, file: instance.locator.file };
+  private add(
+    instance: Instance,
+    type: ResourceType,
+    id: string,
+    properties: JsonObject,
+    global = false,
+  ): Build {
+    const build: Build = {
+      instance,
+      type,
+      id,
+      properties,
+      recorder: new PositionRecorder(),
+      global,
+      file: instance.locator.file,
+    };
     this.builds.push(build);
     return build;
   }
@@ -528,7 +650,13 @@ class PlanReader {
 
   private securityGroup(instance: Instance): void {
     const { id, name } = this.identity(instance);
-    const properties: JsonObject = { GroupId: id!, GroupName: name!, OwnerId: this.account, IpPermissions: [], IpPermissionsEgress: [] };
+    const properties: JsonObject = {
+      GroupId: id!,
+      GroupName: name!,
+      OwnerId: this.account,
+      IpPermissions: [],
+      IpPermissionsEgress: [],
+    };
     const build = this.add(instance, ResourceTypes.SecurityGroup, id!, properties);
     this.locate(build, "GroupName", instance, ["name"]);
     const description = this.value(instance, ["description"]);
@@ -557,7 +685,13 @@ class PlanReader {
   }
 
   /** An `ingress` / `egress` block, or a rule resource's attributes (`base` = `[]`), as an `IpPermission`. */
-  private blockPermission(instance: Instance, base: Path, build: Build, path: string, ownGroup: string): JsonValue {
+  private blockPermission(
+    instance: Instance,
+    base: Path,
+    build: Build,
+    path: string,
+    ownGroup: string,
+  ): JsonValue {
     const whole = base.length === 0 ? undefined : this.value(instance, base);
     if (isUnknown(whole)) return whole;
     const get = (attribute: string) => this.value(instance, [...base, attribute]);
@@ -566,7 +700,10 @@ class PlanReader {
     const protocol = get(rule ? "ip_protocol" : "protocol");
     if (protocol !== undefined && protocol !== null) {
       permission.IpProtocol = typeof protocol === "number" ? String(protocol) : protocol;
-      this.locate(build, fieldPath(path, "IpProtocol"), instance, [...base, rule ? "ip_protocol" : "protocol"]);
+      this.locate(build, fieldPath(path, "IpProtocol"), instance, [
+        ...base,
+        rule ? "ip_protocol" : "protocol",
+      ]);
     }
     for (const [attribute, key] of [
       ["from_port", "FromPort"],
@@ -578,13 +715,26 @@ class PlanReader {
       this.locate(build, fieldPath(path, key), instance, [...base, attribute]);
     }
     const description = get("description");
-    const ranges = (list: string, key: string, attribute: string, values: JsonValue | undefined) => {
+    // A list attribute that is unknown as a whole is an unknown list; a single value (a rule
+    // resource's `cidr_ipv4`) that is unknown is one source whose address is unknown.
+    const ranges = (
+      list: string,
+      key: string,
+      attribute: string,
+      given: JsonValue | undefined,
+      single = false,
+    ) => {
+      const values = single && isUnknown(given) ? [given] : given;
       if (isUnknown(values)) {
         permission[list] = values;
         this.locate(build, fieldPath(path, list), instance, [...base, attribute]);
         return;
       }
-      const items = Array.isArray(values) ? values : values === undefined || values === null || values === "" ? [] : [values];
+      const items = Array.isArray(values)
+        ? values
+        : values === undefined || values === null || values === ""
+          ? []
+          : [values];
       permission[list] = items.map((value, index) => {
         const itemPath = indexPath(fieldPath(path, list), index);
         this.locate(build, itemPath, instance, [...base, attribute, index]);
@@ -595,11 +745,11 @@ class PlanReader {
       });
     };
     if (rule) {
-      ranges("IpRanges", "CidrIp", "cidr_ipv4", get("cidr_ipv4"));
-      ranges("Ipv6Ranges", "CidrIpv6", "cidr_ipv6", get("cidr_ipv6"));
-      ranges("PrefixListIds", "PrefixListId", "prefix_list_id", get("prefix_list_id"));
+      ranges("IpRanges", "CidrIp", "cidr_ipv4", get("cidr_ipv4"), true);
+      ranges("Ipv6Ranges", "CidrIpv6", "cidr_ipv6", get("cidr_ipv6"), true);
+      ranges("PrefixListIds", "PrefixListId", "prefix_list_id", get("prefix_list_id"), true);
       const referenced = this.reference(instance, "referenced_security_group_id");
-      ranges("UserIdGroupPairs", "GroupId", "referenced_security_group_id", referenced);
+      ranges("UserIdGroupPairs", "GroupId", "referenced_security_group_id", referenced, true);
     } else {
       ranges("IpRanges", "CidrIp", "cidr_blocks", get("cidr_blocks"));
       ranges("Ipv6Ranges", "CidrIpv6", "ipv6_cidr_blocks", get("ipv6_cidr_blocks"));
@@ -614,23 +764,41 @@ class PlanReader {
         else sources.push(...asArray(groups).map((group) => group as JsonValue));
       }
       if (get("self") === true) sources.push(ownGroup);
-      ranges("UserIdGroupPairs", "GroupId", base.length === 0 ? "source_security_group_id" : "security_groups", sources);
+      ranges(
+        "UserIdGroupPairs",
+        "GroupId",
+        base.length === 0 ? "source_security_group_id" : "security_groups",
+        sources,
+      );
     }
     return permission;
   }
 
   private separateRule(instance: Instance): void {
     const direction =
-      instance.type === "aws_vpc_security_group_egress_rule" ? "egress" : instance.type === "aws_vpc_security_group_ingress_rule" ? "ingress" : this.value(instance, ["type"]);
+      instance.type === "aws_vpc_security_group_egress_rule"
+        ? "egress"
+        : instance.type === "aws_vpc_security_group_ingress_rule"
+          ? "ingress"
+          : this.value(instance, ["type"]);
     if (direction !== "ingress" && direction !== "egress") {
-      this.note(instance, `${instance.address} has no known type (ingress or egress) before apply and is not checked`);
+      this.note(
+        instance,
+        `${instance.address} has no known type (ingress or egress) before apply and is not checked`,
+      );
       return;
     }
     const reference = this.reference(instance, "security_group_id");
     let build = typeof reference === "string" ? this.groups.get(reference) : undefined;
     if (!build) {
-      const shown = typeof reference === "string" ? `security group ${reference}` : "a security group whose id is known only after apply";
-      this.note(instance, `${instance.address} adds a rule to ${shown}, which is not in the plan; the rule is checked as a group of its own`);
+      const shown =
+        typeof reference === "string"
+          ? `security group ${reference}`
+          : "a security group whose id is known only after apply";
+      this.note(
+        instance,
+        `${instance.address} adds a rule to ${shown}, which is not in the plan; the rule is checked as a group of its own`,
+      );
       const groupId = typeof reference === "string" ? reference : instance.address;
       build = this.add(instance, ResourceTypes.SecurityGroup, instance.address, {
         GroupId: groupId,
@@ -653,7 +821,8 @@ class PlanReader {
   private policyDocument(instance: Instance, attribute: Path): JsonValue | undefined {
     const value = this.value(instance, attribute);
     if (value === undefined || value === null || value === "") return undefined;
-    if (typeof value !== "string") return isUnknown(value) ? value : (normalizePolicyDocument(value) as JsonValue);
+    if (typeof value !== "string")
+      return isUnknown(value) ? value : (normalizePolicyDocument(value) as JsonValue);
     try {
       return normalizePolicyDocument(JSON.parse(value) as JsonValue) as JsonValue;
     } catch {
@@ -663,10 +832,13 @@ class PlanReader {
 
   private principal(instance: Instance): void {
     const { name, arn } = this.identity(instance);
-    const kind = instance.type === "aws_iam_role" ? "role" : instance.type === "aws_iam_user" ? "user" : "group";
+    const kind =
+      instance.type === "aws_iam_role" ? "role" : instance.type === "aws_iam_user" ? "user" : "group";
     const nameKey = kind === "role" ? "RoleName" : kind === "user" ? "UserName" : "GroupName";
-    const inlineKey = kind === "role" ? "RolePolicyList" : kind === "user" ? "UserPolicyList" : "GroupPolicyList";
-    const type = kind === "role" ? ResourceTypes.Role : kind === "user" ? ResourceTypes.User : ResourceTypes.Group;
+    const inlineKey =
+      kind === "role" ? "RolePolicyList" : kind === "user" ? "UserPolicyList" : "GroupPolicyList";
+    const type =
+      kind === "role" ? ResourceTypes.Role : kind === "user" ? ResourceTypes.User : ResourceTypes.Group;
     const path = this.value(instance, ["path"]);
     const properties: JsonObject = {
       [nameKey]: name!,
@@ -685,7 +857,11 @@ class PlanReader {
       const duration = this.value(instance, ["max_session_duration"]);
       if (typeof duration === "number") properties.MaxSessionDuration = duration;
       const inline = this.valueOrUnset(instance, "inline_policy", []);
-      if (isUnknown(inline)) (properties.RolePolicyList as JsonValue[]).push({ PolicyName: "inline_policy", PolicyDocument: inline });
+      if (isUnknown(inline))
+        (properties.RolePolicyList as JsonValue[]).push({
+          PolicyName: "inline_policy",
+          PolicyDocument: inline,
+        });
       else
         asArray(inline).forEach((_, index) => {
           const document = this.policyDocument(instance, ["inline_policy", index, "policy"]);
@@ -694,11 +870,19 @@ class PlanReader {
           const list = properties.RolePolicyList as JsonValue[];
           const itemPath = indexPath("RolePolicyList", list.length);
           this.locate(build, itemPath, instance, ["inline_policy", index]);
-          this.locate(build, fieldPath(itemPath, "PolicyDocument"), instance, ["inline_policy", index, "policy"]);
-          list.push({ PolicyName: typeof policyName === "string" ? policyName : "(unnamed)", PolicyDocument: document });
+          this.locate(build, fieldPath(itemPath, "PolicyDocument"), instance, [
+            "inline_policy",
+            index,
+            "policy",
+          ]);
+          list.push({
+            PolicyName: typeof policyName === "string" ? policyName : "(unnamed)",
+            PolicyDocument: document,
+          });
         });
       const unset = this.valueOrUnset(instance, "managed_policy_arns", []);
-      const managed = Array.isArray(unset) && unset.length === 0 ? [] : this.references(instance, "managed_policy_arns");
+      const managed =
+        Array.isArray(unset) && unset.length === 0 ? [] : this.references(instance, "managed_policy_arns");
       for (const policyArn of Array.isArray(managed) ? managed : managed === undefined ? [] : [managed])
         this.attach(build, policyArn, instance, ["managed_policy_arns"]);
     }
@@ -713,11 +897,19 @@ class PlanReader {
     this.locate(build, itemPath, from, attribute);
     this.locate(build, fieldPath(itemPath, "PolicyArn"), from, attribute);
     if (typeof policyArn !== "string") {
-      list.push({ PolicyName: `(a managed policy whose ARN is unknown: ${policyArn.$unknown})`, PolicyArn: policyArn });
+      list.push({
+        PolicyName: `(a managed policy whose ARN is unknown: ${policyArn.$unknown})`,
+        PolicyArn: policyArn,
+      });
       return;
     }
     const managed = this.managedPolicies.get(policyArn);
-    list.push({ PolicyName: managed ? (managed.properties.PolicyName as string) : policyArn.slice(policyArn.lastIndexOf("/") + 1), PolicyArn: policyArn });
+    list.push({
+      PolicyName: managed
+        ? (managed.properties.PolicyName as string)
+        : policyArn.slice(policyArn.lastIndexOf("/") + 1),
+      PolicyArn: policyArn,
+    });
   }
 
   private managedPolicy(instance: Instance): void {
@@ -732,17 +924,25 @@ class PlanReader {
     };
     const build = this.add(instance, ResourceTypes.ManagedPolicy, arn!, properties, true);
     const document = this.policyDocument(instance, ["policy"]);
-    for (const path of ["PolicyVersionList", "PolicyVersionList[0]", "PolicyVersionList[0].Document"]) this.locate(build, path, instance, ["policy"]);
+    for (const path of ["PolicyVersionList", "PolicyVersionList[0]", "PolicyVersionList[0].Document"])
+      this.locate(build, path, instance, ["policy"]);
     properties.PolicyVersionList = [{ Document: document ?? null, VersionId: "v1", IsDefaultVersion: true }];
     this.managedPolicies.set(arn!, build);
   }
 
-  private principalBuild(kind: "role" | "user" | "group", name: string | UnknownValue | undefined, from: Instance): Build | undefined {
+  private principalBuild(
+    kind: "role" | "user" | "group",
+    name: string | UnknownValue | undefined,
+    from: Instance,
+  ): Build | undefined {
     const map = kind === "role" ? this.roles : kind === "user" ? this.users : this.iamGroups;
     const found = typeof name === "string" ? map.get(name) : undefined;
     if (!found && name !== undefined) {
       const shown = typeof name === "string" ? name : `whose name is known only after apply`;
-      this.note(from, `${from.address} applies to ${kind} ${shown}, which is not in the plan; that principal is not checked`);
+      this.note(
+        from,
+        `${from.address} applies to ${kind} ${shown}, which is not in the plan; that principal is not checked`,
+      );
     }
     return found;
   }
@@ -752,15 +952,22 @@ class PlanReader {
     const inline = (kind: "role" | "user" | "group") => {
       const build = this.principalBuild(kind, this.reference(instance, kind), instance);
       if (!build) return;
-      const inlineKey = kind === "role" ? "RolePolicyList" : kind === "user" ? "UserPolicyList" : "GroupPolicyList";
+      const inlineKey =
+        kind === "role" ? "RolePolicyList" : kind === "user" ? "UserPolicyList" : "GroupPolicyList";
       const list = build.properties[inlineKey] as JsonValue[];
       const itemPath = indexPath(inlineKey, list.length);
       this.locate(build, itemPath, instance, []);
       this.locate(build, fieldPath(itemPath, "PolicyDocument"), instance, ["policy"]);
       const name = this.value(instance, ["name"]);
-      list.push({ PolicyName: typeof name === "string" ? name : instance.address, PolicyDocument: this.policyDocument(instance, ["policy"]) ?? null });
+      list.push({
+        PolicyName: typeof name === "string" ? name : instance.address,
+        PolicyDocument: this.policyDocument(instance, ["policy"]) ?? null,
+      });
     };
-    const attached = (kind: "role" | "user" | "group", names: (string | UnknownValue)[] | string | UnknownValue | undefined) => {
+    const attached = (
+      kind: "role" | "user" | "group",
+      names: (string | UnknownValue)[] | string | UnknownValue | undefined,
+    ) => {
       const policyArn = this.reference(instance, "policy_arn");
       if (policyArn === undefined) return;
       for (const name of Array.isArray(names) ? names : names === undefined ? [] : [names]) {
@@ -790,7 +997,8 @@ class PlanReader {
         const user = this.principalBuild("user", this.reference(instance, "user"), instance);
         const groups = this.references(instance, "groups");
         if (user && Array.isArray(user.properties.GroupList))
-          for (const group of Array.isArray(groups) ? groups : groups === undefined ? [] : [groups]) user.properties.GroupList.push(group);
+          for (const group of Array.isArray(groups) ? groups : groups === undefined ? [] : [groups])
+            user.properties.GroupList.push(group);
         return;
       }
       case "aws_iam_group_membership": {
@@ -798,7 +1006,8 @@ class PlanReader {
         const users = this.references(instance, "users");
         for (const name of Array.isArray(users) ? users : users === undefined ? [] : [users]) {
           const user = this.principalBuild("user", name, instance);
-          if (user && Array.isArray(user.properties.GroupList) && group !== undefined) user.properties.GroupList.push(group);
+          if (user && Array.isArray(user.properties.GroupList) && group !== undefined)
+            user.properties.GroupList.push(group);
         }
         return;
       }
@@ -811,7 +1020,12 @@ class PlanReader {
     const { name, arn } = this.identity(instance);
     const path = this.value(instance, ["path"]);
     const roles: JsonValue[] = [];
-    const summary: JsonObject = { InstanceProfileName: name!, Arn: arn!, Path: typeof path === "string" ? path : "/", Roles: roles };
+    const summary: JsonObject = {
+      InstanceProfileName: name!,
+      Arn: arn!,
+      Path: typeof path === "string" ? path : "/",
+      Roles: roles,
+    };
     const build = this.add(instance, ResourceTypes.InstanceProfile, name!, summary, true);
     this.locate(build, "Roles", instance, ["role"]);
     const roleName = this.reference(instance, "role");
@@ -819,10 +1033,14 @@ class PlanReader {
       const role = typeof roleName === "string" ? this.roles.get(roleName) : undefined;
       roles.push(
         typeof roleName === "string"
-          ? { RoleName: roleName, Arn: role ? (role.properties.Arn as string) : `arn:aws:iam::${this.account}:role/${roleName}` }
+          ? {
+              RoleName: roleName,
+              Arn: role ? (role.properties.Arn as string) : `arn:aws:iam::${this.account}:role/${roleName}`,
+            }
           : { RoleName: roleName },
       );
-      if (role && Array.isArray(role.properties.InstanceProfileList)) role.properties.InstanceProfileList.push(summary);
+      if (role && Array.isArray(role.properties.InstanceProfileList))
+        role.properties.InstanceProfileList.push(summary);
     }
     this.profiles.set(name!, build);
   }
@@ -846,7 +1064,9 @@ class PlanReader {
     const fromTemplate = (attribute: string, describe: string): JsonValue | undefined => {
       if (!launchTemplate) return undefined;
       if (!launchTemplate.target)
-        return unknownValue(`${describe} may come from launch template ${launchTemplate.name}, which is not in the plan`);
+        return unknownValue(
+          `${describe} may come from launch template ${launchTemplate.name}, which is not in the plan`,
+        );
       return this.value(launchTemplate.target, [attribute]);
     };
 
@@ -859,19 +1079,27 @@ class PlanReader {
         : fromTemplate("key_name", "KeyName");
     if (keyName !== undefined && keyName !== null && keyName !== "") {
       properties.KeyName = keyName;
-      this.locate(build, "KeyName", keyFromInstance || !launchTemplate?.target ? instance : launchTemplate.target, ["key_name"]);
+      this.locate(
+        build,
+        "KeyName",
+        keyFromInstance || !launchTemplate?.target ? instance : launchTemplate.target,
+        ["key_name"],
+      );
     }
 
     let profile: JsonValue | undefined;
-    if (this.configured(instance, "iam_instance_profile")) profile = this.reference(instance, "iam_instance_profile");
+    if (this.configured(instance, "iam_instance_profile"))
+      profile = this.reference(instance, "iam_instance_profile");
     else if (launchTemplate) {
       const spec = fromTemplate("iam_instance_profile", "IamInstanceProfile");
       const first = isUnknown(spec) ? spec : (asArray(spec)[0] as JsonValue | undefined);
       const record = asRecord(first);
-      profile = isUnknown(first) ? first : ((record?.arn as string) || (record?.name as string) || undefined);
+      profile = isUnknown(first) ? first : (record?.arn as string) || (record?.name as string) || undefined;
     }
     if (profile !== undefined && profile !== null && profile !== "") {
-      properties.IamInstanceProfile = { Arn: typeof profile === "string" ? this.profileArn(profile) : profile };
+      properties.IamInstanceProfile = {
+        Arn: typeof profile === "string" ? this.profileArn(profile) : profile,
+      };
       this.locate(build, "IamInstanceProfile", instance, ["iam_instance_profile"]);
       this.locate(build, "IamInstanceProfile.Arn", instance, ["iam_instance_profile"]);
     }
@@ -899,7 +1127,9 @@ class PlanReader {
         const group = typeof groupId === "string" ? this.groups.get(groupId) : undefined;
         if (group) entry.GroupName = group.properties.GroupName as string;
         if (launchTemplate.target)
-          this.locate(build, indexPath("SecurityGroups", groups.length), launchTemplate.target, ["vpc_security_group_ids"]);
+          this.locate(build, indexPath("SecurityGroups", groups.length), launchTemplate.target, [
+            "vpc_security_group_ids",
+          ]);
         groups.push(entry);
       }
       given = true;
@@ -908,7 +1138,12 @@ class PlanReader {
       // Known for an instance that already exists; otherwise the VPC's default group, not in the plan.
       const ids = this.value(instance, ["vpc_security_group_ids"]);
       if (Array.isArray(ids)) for (const groupId of ids) groups.push({ GroupId: groupId });
-      else groups.push({ GroupId: unknownValue(`the security groups of ${instance.address} are its VPC's default group, which is not in the plan`) });
+      else
+        groups.push({
+          GroupId: unknownValue(
+            `the security groups of ${instance.address} are its VPC's default group, which is not in the plan`,
+          ),
+        });
     }
     properties.SecurityGroups = groups;
     this.locate(build, "SecurityGroups", instance, ["vpc_security_group_ids"]);
@@ -924,30 +1159,45 @@ class PlanReader {
   private profileArn(profile: string): string {
     if (profile.startsWith("arn:")) return profile;
     const build = this.profiles.get(profile);
-    return build ? (build.properties.Arn as string) : `arn:aws:iam::${this.account}:instance-profile/${profile}`;
+    return build
+      ? (build.properties.Arn as string)
+      : `arn:aws:iam::${this.account}:instance-profile/${profile}`;
   }
 
   private launchTemplate(instance: Instance): { name: string; target: Instance | undefined } | undefined {
     if (!this.configured(instance, "launch_template")) return undefined;
     const spec = asRecord(asArray(instance.after.launch_template)[0]);
     const expression = asRecord(asArray(asRecord(instance.config?.expressions)?.launch_template)[0]);
-    const references = [...asArray(asRecord(expression?.id)?.references), ...asArray(asRecord(expression?.name)?.references)].filter(
-      (item): item is string => typeof item === "string",
-    );
-    const followed = references.length > 0 ? this.follow(references, instance.moduleAddress, instance.modulePath, instance.index) : undefined;
+    const references = [
+      ...asArray(asRecord(expression?.id)?.references),
+      ...asArray(asRecord(expression?.name)?.references),
+    ].filter((item): item is string => typeof item === "string");
+    const followed =
+      references.length > 0
+        ? this.follow(references, instance.moduleAddress, instance.modulePath, instance.index)
+        : undefined;
     const target =
       followed?.[0]?.target ??
       this.instances.find(
         (candidate) =>
           candidate.type === "aws_launch_template" &&
-          ((typeof spec?.id === "string" && candidate.after.id === spec.id) || (typeof spec?.name === "string" && candidate.after.name === spec.name)),
+          ((typeof spec?.id === "string" && candidate.after.id === spec.id) ||
+            (typeof spec?.name === "string" && candidate.after.name === spec.name)),
       );
-    const name = typeof spec?.name === "string" ? spec.name : typeof spec?.id === "string" ? spec.id : "(known only after apply)";
+    const name =
+      typeof spec?.name === "string"
+        ? spec.name
+        : typeof spec?.id === "string"
+          ? spec.id
+          : "(known only after apply)";
     return { name, target };
   }
 
   /** Whether the instance will have a public IPv4 address (see docs/templates.md). */
-  private publicIp(instance: Instance, launchTemplate: { name: string; target: Instance | undefined } | undefined): JsonValue | undefined {
+  private publicIp(
+    instance: Instance,
+    launchTemplate: { name: string; target: Instance | undefined } | undefined,
+  ): JsonValue | undefined {
     const known = this.value(instance, ["public_ip"]);
     if (typeof known === "string" && known !== "") return known;
     const id = this.identity(instance).id;
@@ -964,15 +1214,23 @@ class PlanReader {
     }
     if (launchTemplate) {
       if (!launchTemplate.target)
-        return unknownValue(`PublicIpAddress of ${instance.address} depends on launch template ${launchTemplate.name}, which is not in the plan`);
-      const associate = this.value(launchTemplate.target, ["network_interfaces", 0, "associate_public_ip_address"]);
+        return unknownValue(
+          `PublicIpAddress of ${instance.address} depends on launch template ${launchTemplate.name}, which is not in the plan`,
+        );
+      const associate = this.value(launchTemplate.target, [
+        "network_interfaces",
+        0,
+        "associate_public_ip_address",
+      ]);
       if (associate === true || associate === "true") return ASSIGNED_AT_LAUNCH;
       if (associate === false || associate === "false") return undefined;
       if (isUnknown(associate)) return associate;
     }
     if (!this.configured(instance, "subnet_id")) return "(assigned at launch in the default VPC)";
     const subnet = this.reference(instance, "subnet_id");
-    const subnetInstance = this.instances.find((candidate) => candidate.type === "aws_subnet" && this.identity(candidate).id === subnet);
+    const subnetInstance = this.instances.find(
+      (candidate) => candidate.type === "aws_subnet" && this.identity(candidate).id === subnet,
+    );
     if (subnetInstance) {
       const mapPublic = this.value(subnetInstance, ["map_public_ip_on_launch"]);
       if (mapPublic === true) return ASSIGNED_AT_LAUNCH;
@@ -1007,9 +1265,14 @@ class PlanReader {
       return;
     }
     try {
-      properties.Content = documentFormat === "YAML" ? (parseYamlText(content, { maxAliasCount: 100 }) as JsonValue) : (JSON.parse(content) as JsonValue);
+      properties.Content =
+        documentFormat === "YAML"
+          ? (parseYamlText(content, { maxAliasCount: 100 }) as JsonValue)
+          : (JSON.parse(content) as JsonValue);
     } catch {
-      properties.Content = unknownValue(`content of ${instance.address} is not valid ${documentFormat === "YAML" ? "YAML" : "JSON"}`);
+      properties.Content = unknownValue(
+        `content of ${instance.address} is not valid ${documentFormat === "YAML" ? "YAML" : "JSON"}`,
+      );
     }
   }
 }
@@ -1017,11 +1280,17 @@ class PlanReader {
 // ---------------------------------------------------------------------------------------------
 
 function scalarText(value: JsonValue): string {
-  return typeof value === "string" ? value : typeof value === "number" || typeof value === "boolean" ? String(value) : JSON.stringify(value);
+  return typeof value === "string"
+    ? value
+    : typeof value === "number" || typeof value === "boolean"
+      ? String(value)
+      : JSON.stringify(value);
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 function asArray(value: unknown): unknown[] {
@@ -1036,14 +1305,21 @@ function moduleOf(address: string): string {
 
 /** `ingress[0].cidr_blocks` */
 function pathText(path: Path): string {
-  return path.reduce<string>((text, step) => (typeof step === "number" ? `${text}[${step}]` : text === "" ? step : `${text}.${step}`), "");
+  return path.reduce<string>(
+    (text, step) => (typeof step === "number" ? `${text}[${step}]` : text === "" ? step : `${text}.${step}`),
+    "",
+  );
 }
 
 /**
  * The planned value with markers where `after_unknown` says a nested part is unknown: a list of
  * CIDR blocks with one element computed keeps its known elements.
  */
-function mergeUnknown(value: unknown, unknown: unknown, marker: (path: (string | number)[]) => UnknownValue): JsonValue {
+function mergeUnknown(
+  value: unknown,
+  unknown: unknown,
+  marker: (path: (string | number)[]) => UnknownValue,
+): JsonValue {
   if (unknown === null || typeof unknown !== "object") return value as JsonValue;
   if (Array.isArray(value)) {
     const flags = Array.isArray(unknown) ? unknown : [];
@@ -1062,7 +1338,10 @@ function mergeUnknown(value: unknown, unknown: unknown, marker: (path: (string |
     for (const key of new Set([...Object.keys(value), ...Object.keys(flags)])) {
       const flag = flags[key];
       if (flag === true) result[key] = marker([key]);
-      else if (key in value) result[key] = mergeUnknown((value as Record<string, unknown>)[key], flag, (inner) => marker([key, ...inner]));
+      else if (key in value)
+        result[key] = mergeUnknown((value as Record<string, unknown>)[key], flag, (inner) =>
+          marker([key, ...inner]),
+        );
     }
     return result;
   }

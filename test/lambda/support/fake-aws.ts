@@ -21,9 +21,11 @@ export interface RecordedRequest {
   params: Record<string, unknown>;
 }
 
-export interface ConfigHistoryItem {
-  /** The item in the API model, with dates as RFC 3339 strings and `configuration` as JSON text. */
-  item: Record<string, unknown>;
+/** A PutEvaluations request body. */
+export interface PutEvaluationsBody {
+  Evaluations: Record<string, unknown>[];
+  ResultToken: string;
+  TestMode?: boolean;
 }
 
 export interface FakeOptions {
@@ -61,8 +63,10 @@ export class FakeAws {
   }
 
   /** PutEvaluations request bodies, in order. */
-  get putEvaluations(): JsonObject[] {
-    return this.requests.filter((request) => request.operation === "PutEvaluations").map((request) => request.params as JsonObject);
+  get putEvaluations(): PutEvaluationsBody[] {
+    return this.requests
+      .filter((request) => request.operation === "PutEvaluations")
+      .map((request) => request.params as unknown as PutEvaluationsBody);
   }
 
   /** `service:Operation` of every request but PutEvaluations, in order. */
@@ -106,7 +110,12 @@ export class FakeAws {
     const requestId = `00000000-0000-4000-8000-${String((this.counter += 1)).padStart(12, "0")}`;
     try {
       const failure = this.options.failures?.[`${service}:${operation}`];
-      if (failure) throw new FakeError(failure.code, failure.message ?? `${failure.code} (scripted)`, failure.status ?? 400);
+      if (failure)
+        throw new FakeError(
+          failure.code,
+          failure.message ?? `${failure.code} (scripted)`,
+          failure.status ?? 400,
+        );
       const result = this.dispatch(service, region, operation, params);
       const [contentType, text] = json
         ? ["application/x-amz-json-1.1", JSON.stringify(result)]
@@ -119,11 +128,20 @@ export class FakeAws {
         "content-type": json ? "application/x-amz-json-1.1" : "text/xml",
         "x-amzn-requestid": requestId,
       });
-      response.end(json ? JSON.stringify({ __type: fake.code, message: fake.message }) : xmlError(service, fake, requestId));
+      response.end(
+        json
+          ? JSON.stringify({ __type: fake.code, message: fake.message })
+          : xmlError(service, fake, requestId),
+      );
     }
   }
 
-  private dispatch(service: string, region: string, operation: string, params: Record<string, unknown>): unknown {
+  private dispatch(
+    service: string,
+    region: string,
+    operation: string,
+    params: Record<string, unknown>,
+  ): unknown {
     switch (`${service}:${operation}`) {
       case "config:PutEvaluations": {
         const evaluations = (params.Evaluations ?? []) as JsonObject[];
@@ -141,7 +159,12 @@ export class FakeAws {
       case "ec2:DescribeSecurityGroups":
         return this.describeSecurityGroups(region, params);
       case "ec2:DescribeRegions":
-        return node("regionInfo", ...(this.options.regions ?? []).map((name) => item(leaf("regionName", name) + leaf("optInStatus", "opt-in-not-required"))));
+        return node(
+          "regionInfo",
+          ...(this.options.regions ?? []).map((name) =>
+            item(leaf("regionName", name) + leaf("optInStatus", "opt-in-not-required")),
+          ),
+        );
       default:
         if (service === "iam") return this.iam(operation, params);
         throw new FakeError("InvalidAction", `the fake does not implement ${service}:${operation}`);
@@ -149,7 +172,9 @@ export class FakeAws {
   }
 
   private ofType(type: string, region?: string): Resource[] {
-    return this.resources.filter((resource) => resource.type === type && (region === undefined || resource.region === region));
+    return this.resources.filter(
+      (resource) => resource.type === type && (region === undefined || resource.region === region),
+    );
   }
 
   // ------------------------------------------------------------------------------------------
@@ -160,12 +185,20 @@ export class FakeAws {
     const ids = filters.find((filter) => filter.Key === "InstanceIds")?.Values;
     const records = this.ofType("AWS::SSM::ManagedInstanceInventory", region)
       .filter((resource) => ids === undefined || ids.includes(resource.id))
-      .map((resource) => withEpochDates(resource.properties, ["LastPingDateTime", "RegistrationDate", "LastAssociationExecutionDate"]));
+      .map((resource) =>
+        withEpochDates(resource.properties, [
+          "LastPingDateTime",
+          "RegistrationDate",
+          "LastAssociationExecutionDate",
+        ]),
+      );
     return { InstanceInformationList: records };
   }
 
   private getDocument(region: string, params: Record<string, unknown>): unknown {
-    const document = this.ofType("AWS::SSM::Document", region).find((resource) => resource.id === params.Name);
+    const document = this.ofType("AWS::SSM::Document", region).find(
+      (resource) => resource.id === params.Name,
+    );
     if (!document) throw new FakeError("InvalidDocument", "The specified document does not exist.");
     const { Content, CreatedDate: _created, ...rest } = document.properties;
     return { ...rest, Content: typeof Content === "string" ? Content : JSON.stringify(Content) };
@@ -198,7 +231,9 @@ export class FakeAws {
       case "GetInstanceProfile": {
         const name = String(params.InstanceProfileName);
         const profile =
-          this.ofType("AWS::IAM::InstanceProfile").find((resource) => resource.properties.InstanceProfileName === name)?.properties ??
+          this.ofType("AWS::IAM::InstanceProfile").find(
+            (resource) => resource.properties.InstanceProfileName === name,
+          )?.properties ??
           this.ofType("AWS::IAM::Role")
             .flatMap((resource) => list(resource.properties.InstanceProfileList))
             .find((candidate) => object(candidate)?.InstanceProfileName === name);
@@ -206,7 +241,10 @@ export class FakeAws {
         const roles = list(object(profile)!.Roles).map((entry) => {
           const name = object(entry)?.RoleName;
           const full = this.ofType("AWS::IAM::Role").find((resource) => resource.id === name)?.properties;
-          return { ...object(entry), ...(full ? { AssumeRolePolicyDocument: full.AssumeRolePolicyDocument } : {}) };
+          return {
+            ...object(entry),
+            ...(full ? { AssumeRolePolicyDocument: full.AssumeRolePolicyDocument } : {}),
+          };
         });
         return node("InstanceProfile", members({ ...object(profile), Roles: roles }));
       }
@@ -230,7 +268,12 @@ export class FakeAws {
         const version = list(this.policy(params.PolicyArn).PolicyVersionList)
           .map(object)
           .find((candidate) => candidate?.VersionId === params.VersionId);
-        if (!version) throw new FakeError("NoSuchEntity", `Policy version ${String(params.VersionId)} does not exist.`, 404);
+        if (!version)
+          throw new FakeError(
+            "NoSuchEntity",
+            `Policy version ${String(params.VersionId)} does not exist.`,
+            404,
+          );
         return node("PolicyVersion", members(version));
       }
       case "GetAccountAuthorizationDetails":
@@ -248,7 +291,8 @@ export class FakeAws {
 
   private policy(arn: unknown): JsonObject {
     const found = this.ofType("AWS::IAM::Policy").find((resource) => resource.id === arn);
-    if (!found) throw new FakeError("NoSuchEntity", `Policy ${String(arn)} does not exist or is not attachable.`, 404);
+    if (!found)
+      throw new FakeError("NoSuchEntity", `Policy ${String(arn)} does not exist or is not attachable.`, 404);
     return found.properties;
   }
 
@@ -258,9 +302,15 @@ export class FakeAws {
       .map(([, value]) => String(value));
     const wanted = (kind: string) => filters.length === 0 || filters.includes(kind);
     const entities: { list: string; value: JsonObject }[] = [
-      ...(wanted("User") ? this.ofType("AWS::IAM::User").map((r) => ({ list: "UserDetailList", value: r.properties })) : []),
-      ...(wanted("Group") ? this.ofType("AWS::IAM::Group").map((r) => ({ list: "GroupDetailList", value: r.properties })) : []),
-      ...(wanted("Role") ? this.ofType("AWS::IAM::Role").map((r) => ({ list: "RoleDetailList", value: r.properties })) : []),
+      ...(wanted("User")
+        ? this.ofType("AWS::IAM::User").map((r) => ({ list: "UserDetailList", value: r.properties }))
+        : []),
+      ...(wanted("Group")
+        ? this.ofType("AWS::IAM::Group").map((r) => ({ list: "GroupDetailList", value: r.properties }))
+        : []),
+      ...(wanted("Role")
+        ? this.ofType("AWS::IAM::Role").map((r) => ({ list: "RoleDetailList", value: r.properties }))
+        : []),
       ...this.ofType("AWS::IAM::Policy")
         .filter((r) => wanted(r.id.includes(":iam::aws:") ? "AWSManagedPolicy" : "LocalManagedPolicy"))
         .map((r) => ({ list: "Policies", value: r.properties })),
@@ -270,7 +320,12 @@ export class FakeAws {
     const page = entities.slice(start, start + size);
     const next = start + size < entities.length ? String(start + size) : undefined;
     const lists = ["UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"].map((name) =>
-      node(name, ...page.filter((entity) => entity.list === name).map((entity) => `<member>${members(entity.value)}</member>`)),
+      node(
+        name,
+        ...page
+          .filter((entity) => entity.list === name)
+          .map((entity) => `<member>${members(entity.value)}</member>`),
+      ),
     );
     return lists.join("") + leaf("IsTruncated", next !== undefined) + (next ? leaf("Marker", next) : "");
   }
@@ -280,12 +335,23 @@ export class FakeAws {
 // Wire formats
 
 function escapeXml(text: string): string {
-  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
+  return text
+    .replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;")
+    .replaceAll('"', "&quot;");
+}
+
+/** A value as XML text: scalars as they print, anything else as JSON. */
+function text(value: unknown): string {
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean"
+    ? String(value)
+    : JSON.stringify(value);
 }
 
 function leaf(name: string, value: unknown): string {
   if (value === undefined || value === null) return "";
-  return `<${name}>${escapeXml(String(value))}</${name}>`;
+  return `<${name}>${escapeXml(text(value))}</${name}>`;
 }
 
 function node(name: string, ...children: string[]): string {
@@ -333,7 +399,7 @@ function field(name: string, value: JsonValue | undefined): string {
       ...value.map((entry) =>
         entry !== null && typeof entry === "object" && !Array.isArray(entry)
           ? `<member>${members(entry)}</member>`
-          : `<member>${escapeXml(String(entry))}</member>`,
+          : `<member>${escapeXml(text(entry))}</member>`,
       ),
     );
   }
@@ -342,7 +408,12 @@ function field(name: string, value: JsonValue | undefined): string {
 }
 
 function names(policies: JsonValue[]): string {
-  return node("PolicyNames", ...policies.map((policy) => `<member>${escapeXml(String(object(policy)?.PolicyName))}</member>`)) + leaf("IsTruncated", false);
+  return (
+    node(
+      "PolicyNames",
+      ...policies.map((policy) => `<member>${escapeXml(text(object(policy)?.PolicyName))}</member>`),
+    ) + leaf("IsTruncated", false)
+  );
 }
 
 function attached(policies: JsonValue[]): string {
@@ -351,7 +422,8 @@ function attached(policies: JsonValue[]): string {
 
 function inlinePolicy(policies: JsonValue[], params: Record<string, unknown>): string {
   const policy = policies.map(object).find((candidate) => candidate?.PolicyName === params.PolicyName);
-  if (!policy) throw new FakeError("NoSuchEntity", `The policy ${String(params.PolicyName)} cannot be found.`, 404);
+  if (!policy)
+    throw new FakeError("NoSuchEntity", `The policy ${String(params.PolicyName)} cannot be found.`, 404);
   return members({ PolicyName: policy.PolicyName ?? null, PolicyDocument: policy.PolicyDocument ?? null });
 }
 
@@ -363,10 +435,26 @@ function securityGroupXml(group: JsonObject): string {
       leaf("ipProtocol", p.IpProtocol) +
         leaf("fromPort", p.FromPort) +
         leaf("toPort", p.ToPort) +
-        node("groups", ...list(p.UserIdGroupPairs).map((pair) => item(leaf("groupId", object(pair)?.GroupId) + leaf("userId", object(pair)?.UserId)))) +
-        node("ipRanges", ...list(p.IpRanges).map((range) => item(leaf("cidrIp", object(range)?.CidrIp) + leaf("description", object(range)?.Description)))) +
-        node("ipv6Ranges", ...list(p.Ipv6Ranges).map((range) => item(leaf("cidrIpv6", object(range)?.CidrIpv6)))) +
-        node("prefixListIds", ...list(p.PrefixListIds).map((range) => item(leaf("prefixListId", object(range)?.PrefixListId)))),
+        node(
+          "groups",
+          ...list(p.UserIdGroupPairs).map((pair) =>
+            item(leaf("groupId", object(pair)?.GroupId) + leaf("userId", object(pair)?.UserId)),
+          ),
+        ) +
+        node(
+          "ipRanges",
+          ...list(p.IpRanges).map((range) =>
+            item(leaf("cidrIp", object(range)?.CidrIp) + leaf("description", object(range)?.Description)),
+          ),
+        ) +
+        node(
+          "ipv6Ranges",
+          ...list(p.Ipv6Ranges).map((range) => item(leaf("cidrIpv6", object(range)?.CidrIpv6))),
+        ) +
+        node(
+          "prefixListIds",
+          ...list(p.PrefixListIds).map((range) => item(leaf("prefixListId", object(range)?.PrefixListId))),
+        ),
     );
   };
   return (
@@ -377,7 +465,12 @@ function securityGroupXml(group: JsonObject): string {
     leaf("vpcId", group.VpcId) +
     node("ipPermissions", ...list(group.IpPermissions).map(permission)) +
     node("ipPermissionsEgress", ...list(group.IpPermissionsEgress).map(permission)) +
-    node("tagSet", ...list(group.Tags).map((tag) => item(leaf("key", object(tag)?.Key) + leaf("value", object(tag)?.Value))))
+    node(
+      "tagSet",
+      ...list(group.Tags).map((tag) =>
+        item(leaf("key", object(tag)?.Key) + leaf("value", object(tag)?.Value)),
+      ),
+    )
   );
 }
 

@@ -22,7 +22,8 @@ const CONFIG_ID: Record<string, string> = {
 };
 
 export function configIdOf(resource: Resource): string {
-  return String(resource.properties[CONFIG_ID[resource.type]!] ?? resource.id);
+  const id = resource.properties[CONFIG_ID[resource.type]!];
+  return typeof id === "string" ? id : resource.id;
 }
 
 function camel(value: JsonValue): JsonValue {
@@ -31,7 +32,10 @@ function camel(value: JsonValue): JsonValue {
   const result: JsonObject = {};
   for (const [key, member] of Object.entries(value)) {
     const name = key.charAt(0).toLowerCase() + key.slice(1);
-    result[name] = DOCUMENT_FIELDS.has(key) && member !== null ? encodeURIComponent(JSON.stringify(member)) : camel(member);
+    result[name] =
+      DOCUMENT_FIELDS.has(key) && member !== null
+        ? encodeURIComponent(JSON.stringify(member))
+        : camel(member);
   }
   return result;
 }
@@ -51,11 +55,23 @@ function securityGroup(properties: JsonObject): JsonValue {
 }
 
 function inventory(properties: JsonObject): JsonValue {
-  const { IPAddress, PingStatus: _ping, LastPingDateTime: _last, IsLatestVersion: _latest, IamRole: _role, ...fields } = properties;
+  const {
+    IPAddress,
+    PingStatus: _ping,
+    LastPingDateTime: _last,
+    IsLatestVersion: _latest,
+    IamRole: _role,
+    ...fields
+  } = properties;
   return {
     "AWS:InstanceInformation": {
       SchemaVersion: "1.0",
-      Content: { [String(properties.InstanceId)]: { ...fields, ...(IPAddress !== undefined ? { IpAddress: IPAddress } : {}) } },
+      Content: {
+        [typeof properties.InstanceId === "string" ? properties.InstanceId : "?"]: {
+          ...fields,
+          ...(IPAddress !== undefined ? { IpAddress: IPAddress } : {}),
+        },
+      },
     },
   };
 }

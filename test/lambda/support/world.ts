@@ -8,7 +8,9 @@ const FIXTURES = new URL("test/fixtures/config-events/", REPO);
 
 /** The example snapshot's resources: the account every test event belongs to. */
 export function snapshotResources(): Resource[] {
-  const snapshot = JSON.parse(readFileSync(new URL("examples/snapshot.json", REPO), "utf8")) as { resources: Resource[] };
+  const snapshot = JSON.parse(readFileSync(new URL("examples/snapshot.json", REPO), "utf8")) as {
+    resources: Resource[];
+  };
   return snapshot.resources;
 }
 
@@ -30,7 +32,15 @@ export function fixtureWorld(): Resource[] {
       OwnerId: ACCOUNT,
       VpcId: "vpc-0c4f7a2e9b1d30a11",
       IpPermissions: [
-        { IpProtocol: "tcp", FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: "0.0.0.0/0" }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] },
+        {
+          IpProtocol: "tcp",
+          FromPort: 22,
+          ToPort: 22,
+          IpRanges: [{ CidrIp: "0.0.0.0/0" }],
+          Ipv6Ranges: [],
+          PrefixListIds: [],
+          UserIdGroupPairs: [],
+        },
       ],
       IpPermissionsEgress: [],
     }),

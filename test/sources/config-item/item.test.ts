@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ConfigurationItemError, readConfigurationItem, readItemSummary } from "../../../src/sources/config-item/item.js";
+import {
+  ConfigurationItemError,
+  readConfigurationItem,
+  readItemSummary,
+} from "../../../src/sources/config-item/item.js";
 
 const EVENT_MODEL = {
   configurationItemVersion: "1.3",
@@ -45,7 +49,9 @@ describe("readConfigurationItem", () => {
       resourceType: "AWS::EC2::SecurityGroup",
       resourceId: "sg-1",
       awsRegion: "us-east-1",
-      relationships: [{ resourceType: "AWS::EC2::VPC", resourceId: "vpc-1", relationshipName: "Is contained in Vpc" }],
+      relationships: [
+        { resourceType: "AWS::EC2::VPC", resourceId: "vpc-1", relationshipName: "Is contained in Vpc" },
+      ],
       configuration: { groupId: "sg-1" },
     });
     expect(item).toMatchObject({
@@ -79,10 +85,20 @@ describe("readConfigurationItem", () => {
 
   it("never reads the configuration of an item that is not evaluable", () => {
     for (const status of ["ResourceDeleted", "ResourceDeletedNotRecorded", "ResourceNotRecorded"]) {
-      const item = readConfigurationItem({ ...EVENT_MODEL, configurationItemStatus: status, configuration: "not JSON at all" });
+      const item = readConfigurationItem({
+        ...EVENT_MODEL,
+        configurationItemStatus: status,
+        configuration: "not JSON at all",
+      });
       expect(item.configuration).toBeNull();
     }
-    expect(readConfigurationItem({ ...EVENT_MODEL, configurationItemStatus: "ResourceDeleted", configuration: null }).configuration).toBeNull();
+    expect(
+      readConfigurationItem({
+        ...EVENT_MODEL,
+        configurationItemStatus: "ResourceDeleted",
+        configuration: null,
+      }).configuration,
+    ).toBeNull();
   });
 
   it("refuses an item that does not say what it is", () => {
@@ -90,7 +106,9 @@ describe("readConfigurationItem", () => {
     expect(() => readConfigurationItem(withoutId)).toThrow(ConfigurationItemError);
     expect(() => readConfigurationItem(withoutId)).toThrow("AWS::EC2::SecurityGroup has no resource id");
     expect(() => readConfigurationItem("item")).toThrow("not an object");
-    expect(() => readConfigurationItem({ ...EVENT_MODEL, configuration: "{" })).toThrow("configuration is not valid JSON");
+    expect(() => readConfigurationItem({ ...EVENT_MODEL, configuration: "{" })).toThrow(
+      "configuration is not valid JSON",
+    );
   });
 
   it("reads an oversized notification's summary in either model", () => {

@@ -5,7 +5,12 @@ import { partitionOfArn, resourceFromItem } from "../../../src/sources/config-it
 
 const ACCOUNT = "111122223333";
 
-function item(resourceType: string, resourceId: string, configuration: unknown, extra: Record<string, unknown> = {}) {
+function item(
+  resourceType: string,
+  resourceId: string,
+  configuration: unknown,
+  extra: Record<string, unknown> = {},
+) {
   return readConfigurationItem({
     configurationItemCaptureTime: "2026-11-20T10:00:00.000Z",
     configurationItemStatus: "OK",
@@ -45,7 +50,14 @@ describe("security groups", () => {
           prefixListIds: [{ prefixListId: "pl-1" }],
           userIdGroupPairs: [{ groupId: "sg-2", userId: ACCOUNT }],
         },
-        { ipProtocol: "-1", fromPort: -1, toPort: -1, ipv6Ranges: [{ cidrIpv6: "::/0" }], ipRanges: [], ipv4Ranges: [] },
+        {
+          ipProtocol: "-1",
+          fromPort: -1,
+          toPort: -1,
+          ipv6Ranges: [{ cidrIpv6: "::/0" }],
+          ipRanges: [],
+          ipv4Ranges: [],
+        },
       ],
       ipPermissionsEgress: [{ ipProtocol: "-1", ipRanges: ["0.0.0.0/0"] }],
       tags: [{ key: "Name", value: "mixed" }],
@@ -82,9 +94,14 @@ describe("security groups", () => {
   });
 
   it("takes the item's ARN, and the resource id when the configuration lacks it", () => {
-    const group = convert("AWS::EC2::SecurityGroup", "sg-9", { ipPermissions: [] }, {
-      ARN: "arn:aws-cn:ec2:cn-north-1:111122223333:security-group/sg-9",
-    });
+    const group = convert(
+      "AWS::EC2::SecurityGroup",
+      "sg-9",
+      { ipPermissions: [] },
+      {
+        ARN: "arn:aws-cn:ec2:cn-north-1:111122223333:security-group/sg-9",
+      },
+    );
     expect(group.id).toBe("sg-9");
     expect(group.properties.GroupId).toBe("sg-9");
     expect(group.arn).toBe("arn:aws-cn:ec2:cn-north-1:111122223333:security-group/sg-9");
@@ -94,9 +111,17 @@ describe("security groups", () => {
 describe("IAM", () => {
   const trust = {
     Version: "2012-10-17",
-    Statement: { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "sts:AssumeRole", Condition: { StringLike: { "sts:RoleSessionName": "${aws:username}" } } },
+    Statement: {
+      Effect: "Allow",
+      Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+      Action: "sts:AssumeRole",
+      Condition: { StringLike: { "sts:RoleSessionName": "${aws:username}" } },
+    },
   };
-  const inline = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }] };
+  const inline = {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }],
+  };
 
   it("decodes URL-encoded documents and keeps their keys as written", () => {
     const role = convert(
@@ -137,13 +162,20 @@ describe("IAM", () => {
     const role = convert("AWS::IAM::Role", "AROA2", {
       roleName: "config-role",
       roleId: "AROA2",
-      assumeRolePolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "config.amazonaws.com" }, Action: "sts:AssumeRole" }] },
+      assumeRolePolicyDocument: {
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Principal: { Service: "config.amazonaws.com" }, Action: "sts:AssumeRole" },
+        ],
+      },
       rolePolicyList: [],
       attachedManagedPolicies: [],
     });
     expect(role.properties.AssumeRolePolicyDocument).toEqual({
       Version: "2012-10-17",
-      Statement: [{ Effect: "Allow", Principal: { Service: "config.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      Statement: [
+        { Effect: "Allow", Principal: { Service: "config.amazonaws.com" }, Action: "sts:AssumeRole" },
+      ],
     });
   });
 
@@ -178,19 +210,36 @@ describe("IAM", () => {
       attachedManagedPolicies: [],
     });
     expect(user.id).toBe("carol");
-    expect(user.properties).toEqual({ UserName: "carol", UserId: "AIDA1", GroupList: ["operators"], AttachedManagedPolicies: [] });
-    const group = convert("AWS::IAM::Group", "AGPA1", { groupName: "operators", groupPolicyList: [{ policyName: "p", policyDocument: encode(inline) }] });
+    expect(user.properties).toEqual({
+      UserName: "carol",
+      UserId: "AIDA1",
+      GroupList: ["operators"],
+      AttachedManagedPolicies: [],
+    });
+    const group = convert("AWS::IAM::Group", "AGPA1", {
+      groupName: "operators",
+      groupPolicyList: [{ policyName: "p", policyDocument: encode(inline) }],
+    });
     expect(group.properties.GroupPolicyList).toEqual([{ PolicyName: "p", PolicyDocument: inline }]);
   });
 
   it("refuses a document it cannot decode, rather than judging the principal without it", () => {
     const broken = resourceFromItem(
-      item("AWS::IAM::Role", "AROA3", { roleName: "broken", assumeRolePolicyDocument: "%7B%22Version%22%3A" }),
+      item("AWS::IAM::Role", "AROA3", {
+        roleName: "broken",
+        assumeRolePolicyDocument: "%7B%22Version%22%3A",
+      }),
     );
     expect(broken).toMatchObject({ ok: false, unsupported: false });
-    expect(!broken.ok && broken.message).toMatch(/^AWS::IAM::Role AROA3: trust policy: the policy document is not valid JSON/);
-    const odd = resourceFromItem(item("AWS::IAM::Role", "AROA4", { roleName: "odd", assumeRolePolicyDocument: 42 }));
-    expect(!odd.ok && odd.message).toContain("AssumeRolePolicyDocument is neither a URL-encoded JSON document nor a JSON object");
+    expect(!broken.ok && broken.message).toMatch(
+      /^AWS::IAM::Role AROA3: trust policy: the policy document is not valid JSON/,
+    );
+    const odd = resourceFromItem(
+      item("AWS::IAM::Role", "AROA4", { roleName: "odd", assumeRolePolicyDocument: 42 }),
+    );
+    expect(!odd.ok && odd.message).toContain(
+      "AssumeRolePolicyDocument is neither a URL-encoded JSON document nor a JSON object",
+    );
   });
 });
 
@@ -230,7 +279,13 @@ describe("managed-instance inventory", () => {
       "AWS::SSM::ManagedInstanceInventory",
       "i-07f6b44c44bab9e8e",
       information({
-        "i-f1b3d5ff": { InstanceId: "i-f1b3d5ff", AgentVersion: "2.0.433.0", PlatformType: "Windows", IpAddress: "172.31.58.174", ResourceType: "EC2Instance" },
+        "i-f1b3d5ff": {
+          InstanceId: "i-f1b3d5ff",
+          AgentVersion: "2.0.433.0",
+          PlatformType: "Windows",
+          IpAddress: "172.31.58.174",
+          ResourceType: "EC2Instance",
+        },
       }),
     );
     expect(managed.id).toBe("i-07f6b44c44bab9e8e");
@@ -244,14 +299,23 @@ describe("managed-instance inventory", () => {
   });
 
   it("picks the entry for the resource among several, and refuses to guess", () => {
-    const entries = { "i-a": { InstanceId: "i-a", AgentVersion: "3.0.0.0" }, "i-b": { InstanceId: "i-b", AgentVersion: "2.0.0.0" } };
-    expect(convert("AWS::SSM::ManagedInstanceInventory", "i-b", information(entries)).properties.AgentVersion).toBe("2.0.0.0");
-    const ambiguous = resourceFromItem(item("AWS::SSM::ManagedInstanceInventory", "i-c", information(entries)));
+    const entries = {
+      "i-a": { InstanceId: "i-a", AgentVersion: "3.0.0.0" },
+      "i-b": { InstanceId: "i-b", AgentVersion: "2.0.0.0" },
+    };
+    expect(
+      convert("AWS::SSM::ManagedInstanceInventory", "i-b", information(entries)).properties.AgentVersion,
+    ).toBe("2.0.0.0");
+    const ambiguous = resourceFromItem(
+      item("AWS::SSM::ManagedInstanceInventory", "i-c", information(entries)),
+    );
     expect(!ambiguous.ok && ambiguous.message).toContain("lists 2 instances and none of them is i-c");
   });
 
   it("gives a record without an agent version when the item has no instance information", () => {
-    expect(convert("AWS::SSM::ManagedInstanceInventory", "i-d", { "AWS:Network": {} }).properties).toEqual({ InstanceId: "i-d" });
+    expect(convert("AWS::SSM::ManagedInstanceInventory", "i-d", { "AWS:Network": {} }).properties).toEqual({
+      InstanceId: "i-d",
+    });
   });
 });
 

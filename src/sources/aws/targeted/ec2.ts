@@ -24,7 +24,11 @@ export async function readSecurityGroupsById(
       errors: [],
     };
   } catch (error) {
-    const call = { service: "ec2", operation: "DescribeSecurityGroups", iamAction: "ec2:DescribeSecurityGroups" };
+    const call = {
+      service: "ec2",
+      operation: "DescribeSecurityGroups",
+      iamAction: "ec2:DescribeSecurityGroups",
+    };
     return {
       resources: [],
       errors: [readError(call, { account: scope.account, region }, error, [ResourceTypes.SecurityGroup])],

@@ -20,7 +20,9 @@ export function readError(
     service: call.service,
     operation: call.operation,
     code,
-    message: isNetworkError(code) ? `${message} (the endpoint could not be reached or did not answer in time)` : message,
+    message: isNetworkError(code)
+      ? `${message} (the endpoint could not be reached or did not answer in time)`
+      : message,
     ...(isPermissionError(code) ? { iamAction: call.iamAction } : {}),
     resourceTypes,
   };

@@ -66,12 +66,22 @@ export function nameOfArn(arn: string): string {
  * attached policies' documents are read separately, by `readManagedPolicies`). A profile that no
  * longer exists yields nothing: the instance then has no role, which the rules judge.
  */
-export async function readInstanceProfile(iam: IAMClient, scope: AccountScope, profileArn: string): Promise<ReadResult> {
+export async function readInstanceProfile(
+  iam: IAMClient,
+  scope: AccountScope,
+  profileArn: string,
+): Promise<ReadResult> {
   const where = { account: scope.account, region: GLOBAL_REGION };
-  const affected: ResourceType[] = [ResourceTypes.InstanceProfile, ResourceTypes.Role, ResourceTypes.ManagedPolicy];
+  const affected: ResourceType[] = [
+    ResourceTypes.InstanceProfile,
+    ResourceTypes.Role,
+    ResourceTypes.ManagedPolicy,
+  ];
   let profile: InstanceProfile | undefined;
   try {
-    const output = await iam.send(new GetInstanceProfileCommand({ InstanceProfileName: nameOfArn(profileArn) }));
+    const output = await iam.send(
+      new GetInstanceProfileCommand({ InstanceProfileName: nameOfArn(profileArn) }),
+    );
     profile = output.InstanceProfile;
   } catch (error) {
     if (errorCode(error) === NO_SUCH_ENTITY) return { resources: [], errors: [] };
@@ -109,18 +119,26 @@ interface PrincipalPolicies {
   errors: CollectionError[];
 }
 
-async function readRolePolicies(iam: IAMClient, scope: AccountScope, roleName: string): Promise<PrincipalPolicies> {
+async function readRolePolicies(
+  iam: IAMClient,
+  scope: AccountScope,
+  roleName: string,
+): Promise<PrincipalPolicies> {
   return readPrincipalPolicies(scope, [ResourceTypes.Role, ResourceTypes.ManagedPolicy], {
     listInline: (marker) => iam.send(new ListRolePoliciesCommand({ RoleName: roleName, Marker: marker })),
     getInline: async (policyName) =>
-      (await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }))).PolicyDocument,
-    listAttached: (marker) => iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName, Marker: marker })),
+      (await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName })))
+        .PolicyDocument,
+    listAttached: (marker) =>
+      iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName, Marker: marker })),
     operations: ["ListRolePolicies", "GetRolePolicy", "ListAttachedRolePolicies"],
   });
 }
 
 interface PolicyCalls {
-  listInline(marker: string | undefined): Promise<{ PolicyNames?: string[]; IsTruncated?: boolean; Marker?: string }>;
+  listInline(
+    marker: string | undefined,
+  ): Promise<{ PolicyNames?: string[]; IsTruncated?: boolean; Marker?: string }>;
   getInline(policyName: string): Promise<string | undefined>;
   listAttached(
     marker: string | undefined,
@@ -166,14 +184,20 @@ async function readPrincipalPolicies(
  * Groups by name, with their inline and attached policies: what a user's group membership adds
  * to its permissions. A group that no longer exists adds nothing.
  */
-export async function readGroups(iam: IAMClient, scope: AccountScope, groupNames: readonly string[]): Promise<ReadResult> {
+export async function readGroups(
+  iam: IAMClient,
+  scope: AccountScope,
+  groupNames: readonly string[],
+): Promise<ReadResult> {
   const errors: CollectionError[] = [];
   const groups: GroupDetail[] = [];
   const read = await mapLimit([...new Set(groupNames)], CONCURRENCY, async (groupName) => {
     const policies = await readPrincipalPolicies(scope, [ResourceTypes.Group, ResourceTypes.ManagedPolicy], {
-      listInline: (marker) => iam.send(new ListGroupPoliciesCommand({ GroupName: groupName, Marker: marker })),
+      listInline: (marker) =>
+        iam.send(new ListGroupPoliciesCommand({ GroupName: groupName, Marker: marker })),
       getInline: async (policyName) =>
-        (await iam.send(new GetGroupPolicyCommand({ GroupName: groupName, PolicyName: policyName }))).PolicyDocument,
+        (await iam.send(new GetGroupPolicyCommand({ GroupName: groupName, PolicyName: policyName })))
+          .PolicyDocument,
       listAttached: (marker) =>
         iam.send(new ListAttachedGroupPoliciesCommand({ GroupName: groupName, Marker: marker })),
       operations: ["ListGroupPolicies", "GetGroupPolicy", "ListAttachedGroupPolicies"],
@@ -181,7 +205,8 @@ export async function readGroups(iam: IAMClient, scope: AccountScope, groupNames
     return { groupName, policies };
   });
   for (const { groupName, policies } of read) {
-    const gone = policies.errors.length > 0 && policies.errors.every((error) => error.code === NO_SUCH_ENTITY);
+    const gone =
+      policies.errors.length > 0 && policies.errors.every((error) => error.code === NO_SUCH_ENTITY);
     if (gone) continue;
     errors.push(...policies.errors);
     if (policies.errors.length > 0) continue;

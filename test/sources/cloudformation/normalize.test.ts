@@ -1,0 +1,433 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Resource } from "../../../src/model/resource.js";
+import { normalizeTemplate } from "../../../src/sources/cloudformation/normalize.js";
+import { readTemplate } from "../../../src/sources/cloudformation/template.js";
+import { parseCloudFormationYaml } from "../../../src/sources/cloudformation/yaml.js";
+import { placeholderAccount } from "../../../src/sources/iac.js";
+import { parseJson } from "../../../src/sources/positioned/json.js";
+import type { MapNode } from "../../../src/sources/positioned/node.js";
+import { FIXTURES } from "../../support/cli.js";
+
+const PLACEHOLDERS = { account: "000012345678", region: "unknown", partition: "aws", stackName: "stack" };
+
+async function normalizeFixture(name: string) {
+  const text = await readFile(join(FIXTURES, "templates", name), "utf8");
+  const document = name.endsWith(".json") ? parseJson(text) : parseCloudFormationYaml(text).value;
+  return normalizeTemplate(readTemplate(document as MapNode), `templates/${name}`, PLACEHOLDERS);
+}
+
+function normalizeText(text: string) {
+  return normalizeTemplate(
+    readTemplate(parseCloudFormationYaml(text).value as MapNode),
+    "t.yaml",
+    PLACEHOLDERS,
+  );
+}
+
+function find(resources: readonly Resource[], type: string, id: string): Resource {
+  const found = resources.find((resource) => resource.type === type && resource.id === id);
+  if (!found)
+    throw new Error(`no ${type} ${id} among ${resources.map((r) => `${r.type} ${r.id}`).join(", ")}`);
+  return found;
+}
+
+describe("CloudFormation security groups", () => {
+  it("become the describe-API shape, inline and separate rules together", async () => {
+    const { resources } = await normalizeFixture("network.yaml");
+    const bastion = find(resources, "AWS::EC2::SecurityGroup", "BastionSecurityGroup");
+    expect(bastion).toMatchObject({ account: "000012345678", region: "unknown" });
+    expect(bastion.arn).toBeUndefined();
+    expect(bastion.properties).toMatchObject({
+      GroupId: "BastionSecurityGroup",
+      GroupName: "prod-bastion",
+      Description: "Bastion hosts for prod",
+      VpcId: { $unknown: "VpcId comes from parameter VpcId, which has no default" },
+      IpPermissions: [
+        {
+          IpProtocol: "tcp",
+          FromPort: 443,
+          ToPort: 443,
+          IpRanges: [{ CidrIp: "10.20.0.0/16" }],
+          Ipv6Ranges: [],
+          PrefixListIds: [],
+          UserIdGroupPairs: [],
+        },
+        {
+          IpProtocol: "tcp",
+          FromPort: 22,
+          ToPort: 22,
+          IpRanges: [{ CidrIp: "0.0.0.0/0", Description: "SSH from anywhere" }],
+        },
+      ],
+      IpPermissionsEgress: [{ IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }] }],
+      Tags: [{ Key: "Name", Value: "prod-bastion" }],
+    });
+    const legacy = find(resources, "AWS::EC2::SecurityGroup", "LegacySecurityGroup");
+    expect(legacy.properties.IpPermissions).toMatchObject([
+      { IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }] },
+      { IpProtocol: "-1", Ipv6Ranges: [{ CidrIpv6: "::/0" }] },
+    ]);
+    const app = find(resources, "AWS::EC2::SecurityGroup", "AppSecurityGroup");
+    expect(app.properties.IpPermissions).toMatchObject([
+      { FromPort: 8443, IpRanges: [{ CidrIp: "10.20.0.0/16" }] },
+      { FromPort: 22, ToPort: 22, UserIdGroupPairs: [{ GroupId: "BastionSecurityGroup" }], IpRanges: [] },
+      { FromPort: 443, IpRanges: [{ CidrIp: "0.0.0.0/0" }] },
+    ]);
+  });
+
+  it("records where each property is written, in the group or in a separate rule", async () => {
+    const { resources } = await normalizeFixture("network.yaml");
+    const bastion = find(resources, "AWS::EC2::SecurityGroup", "BastionSecurityGroup");
+    expect(bastion.source).toMatchObject({
+      kind: "cloudformation",
+      file: "templates/network.yaml",
+      line: 35,
+      column: 3,
+      address: "BastionSecurityGroup",
+    });
+    expect(bastion.source.positions).toMatchObject({
+      IpPermissions: { line: 41, column: 7 },
+      "IpPermissions[1]": { line: 46, column: 11 },
+      "IpPermissions[1].FromPort": { line: 47, column: 11 },
+      "IpPermissions[1].IpRanges[0].CidrIp": { line: 49, column: 11 },
+      GroupName: { line: 38, column: 7 },
+    });
+    const app = find(resources, "AWS::EC2::SecurityGroup", "AppSecurityGroup");
+    expect(app.source.positions).toMatchObject({
+      "IpPermissions[1]": { line: 105, column: 3 },
+      "IpPermissions[1].UserIdGroupPairs[0].GroupId": { line: 112, column: 7 },
+      "IpPermissions[2].IpRanges[0].CidrIp": { line: 121, column: 7 },
+    });
+  });
+
+  it("keeps unknown values, and judges a rule whose group is elsewhere as a group of its own", async () => {
+    const { resources, notes } = await normalizeFixture("network.yaml");
+    expect(find(resources, "AWS::EC2::SecurityGroup", "AdminSecurityGroup").properties.IpPermissions).toEqual(
+      [
+        {
+          IpProtocol: "tcp",
+          FromPort: 22,
+          ToPort: 22,
+          IpRanges: [
+            { CidrIp: { $unknown: "CidrIp comes from parameter AllowedCidr, which has no default" } },
+          ],
+          Ipv6Ranges: [],
+          PrefixListIds: [],
+          UserIdGroupPairs: [],
+        },
+      ],
+    );
+    expect(find(resources, "AWS::EC2::SecurityGroup", "Ipv6SecurityGroup").properties.IpPermissions).toEqual([
+      {
+        $unknown:
+          "SecurityGroupIngress depends on condition NeedsIpv6, which cannot be evaluated before deployment (AWS::Region is known only at deployment)",
+      },
+    ]);
+    const shared = find(resources, "AWS::EC2::SecurityGroup", "SharedGroupSsh");
+    expect(shared.properties).toMatchObject({
+      GroupId: "SharedGroupSsh",
+      IpPermissions: [{ FromPort: 22, IpRanges: [{ CidrIp: "203.0.113.0/24" }] }],
+    });
+    expect(resources.some((resource) => resource.id === "DevOnlyGroup")).toBe(false);
+    expect(notes.map((note) => note.line)).toEqual([153, 137, 164]);
+  });
+
+  it("joins a rule to a group named by a literal id only when that group is in the template", () => {
+    const { resources } = normalizeText(`
+Resources:
+  Rule:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties: { GroupId: sg-0123456789abcdef0, IpProtocol: tcp, FromPort: "22", ToPort: "22", SourcePrefixListId: pl-1 }
+  Egress:
+    Type: AWS::EC2::SecurityGroupEgress
+    Properties: { GroupId: sg-0123456789abcdef0, IpProtocol: "6", FromPort: 443, ToPort: 443, DestinationSecurityGroupId: sg-9 }
+`);
+    expect(resources.map((resource) => [resource.id, resource.properties.GroupId])).toEqual([
+      ["Rule", "sg-0123456789abcdef0"],
+      ["Egress", "sg-0123456789abcdef0"],
+    ]);
+    expect(resources[0]!.properties.IpPermissions).toEqual([
+      {
+        IpProtocol: "tcp",
+        FromPort: 22,
+        ToPort: 22,
+        IpRanges: [],
+        Ipv6Ranges: [],
+        PrefixListIds: [{ PrefixListId: "pl-1" }],
+        UserIdGroupPairs: [],
+      },
+    ]);
+    expect(resources[1]!.properties.IpPermissionsEgress).toEqual([
+      {
+        IpProtocol: "6",
+        FromPort: 443,
+        ToPort: 443,
+        IpRanges: [],
+        Ipv6Ranges: [],
+        PrefixListIds: [],
+        UserIdGroupPairs: [{ GroupId: "sg-9" }],
+      },
+    ]);
+  });
+});
+
+describe("CloudFormation IAM", () => {
+  it("gives roles their trust policy, inline and attached policies and instance profiles", async () => {
+    const { resources } = await normalizeFixture("access.json");
+    const app = find(resources, "AWS::IAM::Role", "app-instance-role");
+    expect(app.region).toBe("global");
+    expect(app.properties).toEqual({
+      RoleName: "app-instance-role",
+      Path: "/",
+      Arn: "arn:aws:iam::000012345678:role/app-instance-role",
+      AssumeRolePolicyDocument: {
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
+        ],
+      },
+      RolePolicyList: [],
+      AttachedManagedPolicies: [
+        { PolicyName: "instance-core", PolicyArn: "arn:aws:iam::000012345678:policy/instance-core" },
+      ],
+      InstanceProfileList: [
+        {
+          InstanceProfileName: "AppInstanceProfile",
+          Arn: "arn:aws:iam::000012345678:instance-profile/AppInstanceProfile",
+          Path: "/",
+          Roles: [
+            {
+              RoleName: "app-instance-role",
+              Arn: "arn:aws:iam::000012345678:role/app-instance-role",
+              Path: "/",
+            },
+          ],
+        },
+      ],
+    });
+    // A single trust statement is a list of one, and its position gains the [0].
+    expect(app.source.positions?.["AssumeRolePolicyDocument.Statement[0]"]).toEqual({ line: 71, column: 11 });
+
+    const policy = find(resources, "AWS::IAM::Policy", "arn:aws:iam::000012345678:policy/instance-core");
+    expect(policy.properties).toMatchObject({
+      PolicyName: "instance-core",
+      Arn: "arn:aws:iam::000012345678:policy/instance-core",
+      PolicyVersionList: [
+        { VersionId: "v1", IsDefaultVersion: true, Document: { Statement: [{ Resource: "*" }] } },
+      ],
+    });
+
+    const operator = find(resources, "AWS::IAM::Role", "session-operator");
+    expect(operator.properties.AssumeRolePolicyDocument).toMatchObject({
+      Statement: [{ Sid: "Operators", Principal: { AWS: "arn:aws:iam::000012345678:root" } }],
+    });
+    expect(operator.properties.RolePolicyList).toMatchObject([
+      {
+        PolicyName: "start-sessions",
+        PolicyDocument: {
+          Statement: [
+            { Sid: "StartSessions" },
+            { Sid: "SessionKey", Resource: "arn:aws:kms:unknown:000012345678:key/SessionKey" },
+          ],
+        },
+      },
+    ]);
+  });
+
+  it("places policy statements where relations will list them", async () => {
+    const { resources } = await normalizeFixture("access.json");
+    const alice = find(resources, "AWS::IAM::User", "alice");
+    expect(alice.properties).toMatchObject({
+      GroupList: ["session-operators"],
+      UserPolicyList: [],
+      AttachedManagedPolicies: [],
+    });
+    // alice's only policy comes through her group: the group's managed policy, in the same file.
+    expect(alice.source.positions?.["related.Policies[0].Document.Statement[1]"]).toEqual({
+      line: 172,
+      column: 13,
+    });
+    const operator = find(resources, "AWS::IAM::Role", "session-operator");
+    expect(operator.source.positions?.["related.Policies[0].Document.Statement[0]"]).toEqual({
+      line: 123,
+      column: 17,
+    });
+  });
+
+  it("attaches policy resources to the principals they name, and notes the others", () => {
+    const { resources, notes } = normalizeText(`
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties: { AssumeRolePolicyDocument: '{"Statement": {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}}' }
+  Group:
+    Type: AWS::IAM::Group
+  User:
+    Type: AWS::IAM::User
+  Membership:
+    Type: AWS::IAM::UserToGroupAddition
+    Properties: { GroupName: !Ref Group, Users: [!Ref User] }
+  Inline:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: shared
+      PolicyDocument: { Statement: { Effect: Allow, Action: ssm:StartSession, Resource: "*" } }
+      Roles: [!Ref Role, someone-else]
+      Groups: [!Ref Group]
+  RoleOnly:
+    Type: AWS::IAM::RolePolicy
+    Properties: { RoleName: !Ref Role, PolicyName: own, PolicyDocument: { Statement: [] } }
+`);
+    const role = find(resources, "AWS::IAM::Role", "Role");
+    expect(role.properties.AssumeRolePolicyDocument).toEqual({
+      Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+    });
+    expect(role.properties.RolePolicyList).toEqual([
+      {
+        PolicyName: "shared",
+        PolicyDocument: { Statement: [{ Effect: "Allow", Action: "ssm:StartSession", Resource: "*" }] },
+      },
+      { PolicyName: "own", PolicyDocument: { Statement: [] } },
+    ]);
+    expect(find(resources, "AWS::IAM::Group", "Group").properties.GroupPolicyList).toHaveLength(1);
+    expect(find(resources, "AWS::IAM::User", "User").properties.GroupList).toEqual(["Group"]);
+    expect(notes).toEqual([
+      {
+        line: 13,
+        message:
+          "Inline applies to role someone-else, which is not in the template; that principal is not checked",
+      },
+    ]);
+  });
+});
+
+describe("CloudFormation instances", () => {
+  it("carry their key pair, profile ARN, groups and whether they get a public IP", async () => {
+    const { resources } = await normalizeFixture("access.json");
+    const bastion = find(resources, "AWS::EC2::Instance", "BastionHost");
+    expect(bastion.properties).toMatchObject({
+      InstanceId: "BastionHost",
+      State: { Name: "running" },
+      KeyName: { $unknown: "KeyName comes from parameter KeyName, which has no default" },
+      PublicIpAddress: "(assigned at launch)",
+      SecurityGroups: [{ GroupId: "BastionSecurityGroup", GroupName: "bastion" }],
+    });
+    expect(bastion.properties.IamInstanceProfile).toBeUndefined();
+    const app = find(resources, "AWS::EC2::Instance", "AppServer");
+    expect(app.properties).toMatchObject({
+      KeyName: "ops-shared",
+      IamInstanceProfile: { Arn: "arn:aws:iam::000012345678:instance-profile/AppInstanceProfile" },
+    });
+    expect(app.properties.PublicIpAddress).toBeUndefined();
+    expect(find(resources, "AWS::SSM::ManagedInstanceInventory", "AppServer").properties.PingStatus).toEqual({
+      $unknown:
+        "whether the SSM Agent of AppServer registers with Systems Manager is known only once the instance runs",
+    });
+  });
+
+  it.each([
+    [
+      "a subnet outside the template",
+      "SubnetId: subnet-1",
+      {
+        $unknown: expect.stringMatching(
+          /^PublicIpAddress depends on subnet subnet-1, which is not in the template/,
+        ),
+      },
+    ],
+    ["no subnet (the default VPC)", "ImageId: ami-1", "(assigned at launch in the default VPC)"],
+    ["an Elastic IP", "SubnetId: !Ref Subnet", "(Elastic IP Address)"],
+    ["a public subnet in the template", "SubnetId: !Ref PublicSubnet", "(assigned at launch)"],
+    ["a private subnet in the template", "SubnetId: !Ref Subnet", undefined],
+  ])("decide the public IP from %s", (name, line, expected) => {
+    const eip =
+      name === "an Elastic IP"
+        ? "\n  Address:\n    Type: AWS::EC2::EIP\n    Properties: { InstanceId: !Ref Host }"
+        : "";
+    const { resources } = normalizeText(`
+Resources:
+  Subnet:
+    Type: AWS::EC2::Subnet
+    Properties: { VpcId: vpc-1, CidrBlock: 10.0.0.0/24 }
+  PublicSubnet:
+    Type: AWS::EC2::Subnet
+    Properties: { VpcId: vpc-1, CidrBlock: 10.0.1.0/24, MapPublicIpOnLaunch: true }
+  Host:
+    Type: AWS::EC2::Instance
+    Properties:
+      ${line}${eip}
+`);
+    expect(find(resources, "AWS::EC2::Instance", "Host").properties.PublicIpAddress).toEqual(expected);
+  });
+
+  it("take what a launch template in the same template supplies", () => {
+    const { resources } = normalizeText(`
+Resources:
+  Template:
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateData:
+        KeyName: legacy
+        IamInstanceProfile: { Name: web-profile }
+        SecurityGroupIds: [sg-1]
+        NetworkInterfaces: [{ DeviceIndex: 0, AssociatePublicIpAddress: false }]
+  Host:
+    Type: AWS::EC2::Instance
+    Properties:
+      LaunchTemplate: { LaunchTemplateId: !Ref Template, Version: "1" }
+  Elsewhere:
+    Type: AWS::EC2::Instance
+    Properties:
+      LaunchTemplate: { LaunchTemplateName: shared-template, Version: "1" }
+`);
+    expect(find(resources, "AWS::EC2::Instance", "Host").properties).toMatchObject({
+      KeyName: "legacy",
+      IamInstanceProfile: { Arn: "arn:aws:iam::000012345678:instance-profile/web-profile" },
+      SecurityGroups: [{ GroupId: "sg-1" }],
+    });
+    expect(find(resources, "AWS::EC2::Instance", "Host").properties.PublicIpAddress).toBeUndefined();
+    expect(find(resources, "AWS::EC2::Instance", "Elsewhere").properties.KeyName).toEqual({
+      $unknown: "KeyName may come from launch template shared-template, which is not in the template",
+    });
+  });
+});
+
+describe("CloudFormation SSM documents", () => {
+  it("parse content given as an object, as JSON text or as YAML text", () => {
+    const { resources } = normalizeText(`
+Resources:
+  AsObject:
+    Type: AWS::SSM::Document
+    Properties: { Name: SSM-SessionManagerRunShell, DocumentType: Session, Content: { inputs: { s3BucketName: logs } } }
+  AsJson:
+    Type: AWS::SSM::Document
+    Properties: { Name: json-doc, DocumentType: Session, Content: '{"inputs": {"runAsEnabled": true}}' }
+  AsYaml:
+    Type: AWS::SSM::Document
+    Properties:
+      DocumentType: Session
+      DocumentFormat: YAML
+      Content: |
+        inputs:
+          idleSessionTimeout: "20"
+`);
+    expect(
+      resources.map((resource) => [resource.id, resource.properties.Name, resource.properties.Content]),
+    ).toEqual([
+      ["SSM-SessionManagerRunShell", "SSM-SessionManagerRunShell", { inputs: { s3BucketName: "logs" } }],
+      ["json-doc", "json-doc", { inputs: { runAsEnabled: true } }],
+      ["AsYaml", "AsYaml", { inputs: { idleSessionTimeout: "20" } }],
+    ]);
+    expect(resources[0]!.source.positions?.["Content.inputs.s3BucketName"]).toEqual({ line: 5, column: 97 });
+  });
+});
+
+describe("placeholder accounts", () => {
+  it("differ between files and stay the same from run to run", () => {
+    expect(placeholderAccount("templates/a.yaml")).toMatch(/^0000\d{8}$/);
+    expect(placeholderAccount("templates/a.yaml")).toBe(placeholderAccount("templates\\a.yaml"));
+    expect(placeholderAccount("templates/a.yaml")).not.toBe(placeholderAccount("templates/b.yaml"));
+  });
+});

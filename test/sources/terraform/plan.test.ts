@@ -1,0 +1,364 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Resource } from "../../../src/model/resource.js";
+import type { InputFile } from "../../../src/sources/files.js";
+import { parseJson } from "../../../src/sources/positioned/json.js";
+import type { MapNode } from "../../../src/sources/positioned/node.js";
+import { readPlan } from "../../../src/sources/terraform/plan.js";
+import { REPO } from "../../support/cli.js";
+
+function inputFile(display: string): InputFile {
+  return { path: join(REPO, display), display, explicit: true, argument: display };
+}
+
+async function readFixture(display: string) {
+  const document = parseJson(await readFile(join(REPO, display), "utf8")) as MapNode;
+  return readPlan(document, inputFile(display), REPO);
+}
+
+/** A plan written here, read as if it were `dir/plan.json` (no configuration files beside it). */
+function readText(plan: unknown) {
+  return readPlan(
+    parseJson(JSON.stringify(plan, null, 2)) as MapNode,
+    inputFile("synthetic/plan.json"),
+    REPO,
+  );
+}
+
+function find(resources: readonly Resource[], type: string, id: string): Resource {
+  const found = resources.find((resource) => resource.type === type && resource.id === id);
+  if (!found)
+    throw new Error(`no ${type} ${id} among ${resources.map((r) => `${r.type} ${r.id}`).join(", ")}`);
+  return found;
+}
+
+const WEB = "test/fixtures/plans/web/plan.json";
+const STANDALONE = "test/fixtures/plans/standalone/plan.json";
+
+describe("Terraform plans: security groups", () => {
+  it("join separate rule resources to their group through the configuration's references", async () => {
+    const { resources, problems } = await readFixture(WEB);
+    expect(problems).toEqual([]);
+    const app = find(resources, "AWS::EC2::SecurityGroup", "aws_security_group.app");
+    expect(app).toMatchObject({
+      region: "eu-west-1",
+      source: { kind: "terraform-plan", address: "aws_security_group.app" },
+    });
+    expect(app.account).toMatch(/^0000\d{8}$/);
+    expect(app.properties).toMatchObject({
+      GroupId: "aws_security_group.app",
+      GroupName: "aws_security_group.app",
+      Description: "Application servers",
+      VpcId: { $unknown: "vpc_id of aws_security_group.app is known only after apply" },
+      IpPermissions: [
+        {
+          IpProtocol: "tcp",
+          FromPort: 22,
+          ToPort: 22,
+          IpRanges: [],
+          UserIdGroupPairs: [{ GroupId: "aws_security_group.bastion" }],
+        },
+        {
+          IpProtocol: "-1",
+          Ipv6Ranges: [{ CidrIpv6: "::/0" }],
+          IpRanges: [],
+          PrefixListIds: [],
+          UserIdGroupPairs: [],
+        },
+      ],
+      IpPermissionsEgress: [],
+    });
+    expect(app.source.positions).toMatchObject({
+      "IpPermissions[0]": { line: 58, column: 1 },
+      "IpPermissions[0].FromPort": { line: 61, column: 3 },
+      "IpPermissions[1].Ipv6Ranges[0].CidrIpv6": { line: 70, column: 3 },
+    });
+    expect(app.source.file).toBe("test/fixtures/plans/web/main.tf");
+    expect(app.source.line).toBe(52);
+  });
+
+  it("mark values known only after apply, naming the attribute and the address", async () => {
+    const { resources } = await readFixture(WEB);
+    const ci = find(resources, "AWS::EC2::SecurityGroup", "aws_security_group.ci");
+    expect(ci.properties.IpPermissions).toEqual([
+      {
+        IpProtocol: "tcp",
+        FromPort: 22,
+        ToPort: 22,
+        IpRanges: [
+          {
+            CidrIp: {
+              $unknown: "cidr_ipv4 of aws_vpc_security_group_ingress_rule.ci_ssh is known only after apply",
+            },
+          },
+        ],
+        Ipv6Ranges: [],
+        PrefixListIds: [],
+        UserIdGroupPairs: [],
+      },
+    ]);
+  });
+
+  it("read inline blocks: all traffic, IPv6, prefix lists and self", async () => {
+    const { resources } = await readFixture(STANDALONE);
+    const shared = find(resources, "AWS::EC2::SecurityGroup", "aws_security_group.shared");
+    expect(shared.properties.IpPermissions).toEqual([
+      {
+        IpProtocol: "-1",
+        FromPort: 0,
+        ToPort: 0,
+        IpRanges: [{ CidrIp: "0.0.0.0/0", Description: "Everything from the world" }],
+        Ipv6Ranges: [{ CidrIpv6: "::/0", Description: "Everything from the world" }],
+        PrefixListIds: [],
+        UserIdGroupPairs: [],
+      },
+      {
+        IpProtocol: "tcp",
+        FromPort: 9100,
+        ToPort: 9100,
+        IpRanges: [],
+        Ipv6Ranges: [],
+        PrefixListIds: [
+          { PrefixListId: "pl-0123456789abcdef0", Description: "Monitoring from the prefix list" },
+        ],
+        UserIdGroupPairs: [
+          { GroupId: "aws_security_group.shared", Description: "Monitoring from the prefix list" },
+        ],
+      },
+    ]);
+    // No configuration beside this plan: positions are in the plan file itself.
+    expect(shared.source).toMatchObject({ file: STANDALONE, line: 604, column: 5 });
+    expect(shared.source.positions?.["IpPermissions[0].IpRanges[0].CidrIp"]).toEqual({
+      line: 620,
+      column: 17,
+    });
+  });
+});
+
+describe("Terraform plans: IAM", () => {
+  it("attaches role policies, managed policies and group memberships given as resources", async () => {
+    const { resources } = await readFixture(WEB);
+    const operator = find(resources, "AWS::IAM::Role", "session-operator");
+    expect(operator.region).toBe("global");
+    expect(operator.properties).toMatchObject({
+      RoleName: "session-operator",
+      Arn: expect.stringMatching(/^arn:aws:iam::0000\d{8}:role\/session-operator$/),
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Sid: "Operators",
+            Principal: { AWS: "arn:aws:iam::111122223333:root" },
+            Action: "sts:AssumeRole",
+          },
+        ],
+      },
+      RolePolicyList: [
+        { PolicyName: "start-sessions", PolicyDocument: { Statement: [{ Sid: "StartSessions" }] } },
+      ],
+      AttachedManagedPolicies: [],
+    });
+    const app = find(resources, "AWS::IAM::Role", "app-instance-role");
+    expect(app.properties.AttachedManagedPolicies).toEqual([
+      { PolicyName: "instance-core", PolicyArn: expect.stringMatching(/:policy\/instance-core$/) },
+    ]);
+    expect(app.properties.InstanceProfileList).toMatchObject([
+      { InstanceProfileName: "app-instance-profile" },
+    ]);
+    expect(find(resources, "AWS::IAM::User", "alice").properties.GroupList).toEqual(["session-operators"]);
+    expect(
+      find(resources, "AWS::IAM::Group", "session-operators").properties.AttachedManagedPolicies,
+    ).toEqual([
+      { PolicyName: "operator-access", PolicyArn: expect.stringMatching(/:policy\/operator-access$/) },
+    ]);
+    const policy = find(
+      resources,
+      "AWS::IAM::Policy",
+      (app.properties.AttachedManagedPolicies as { PolicyArn: string }[])[0]!.PolicyArn,
+    );
+    expect(policy.properties).toMatchObject({
+      PolicyName: "instance-core",
+      PolicyVersionList: [{ IsDefaultVersion: true }],
+    });
+  });
+
+  it("reads a trust policy written as a JSON string, with its condition", async () => {
+    const { resources } = await readFixture(STANDALONE);
+    expect(find(resources, "AWS::IAM::Role", "deploy").properties.AssumeRolePolicyDocument).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { AWS: "arn:aws:iam::111122223333:root" },
+          Action: "sts:AssumeRole",
+          Condition: { StringLike: { "sts:RoleSessionName": "${aws:username}" } },
+        },
+      ],
+    });
+    expect(find(resources, "AWS::IAM::Role", "deploy").properties.AttachedManagedPolicies).toMatchObject([
+      { PolicyName: "sessions" },
+    ]);
+  });
+});
+
+describe("Terraform plans: instances and documents", () => {
+  it("relate instances to profiles and groups, and decide public IPs from subnets", async () => {
+    const { resources } = await readFixture(WEB);
+    const bastion = find(resources, "AWS::EC2::Instance", "aws_instance.bastion");
+    expect(bastion.properties).toMatchObject({
+      KeyName: "ops-shared",
+      PublicIpAddress: "(assigned at launch)",
+      SecurityGroups: [{ GroupId: "aws_security_group.bastion", GroupName: "bastion" }],
+      State: { Name: "running" },
+    });
+    expect(bastion.source.positions?.KeyName).toEqual({ line: 7, column: 3 });
+    const app = find(resources, "AWS::EC2::Instance", "aws_instance.app[1]");
+    expect(app.properties).toMatchObject({
+      IamInstanceProfile: { Arn: expect.stringMatching(/:instance-profile\/app-instance-profile$/) },
+      SecurityGroups: [{ GroupId: "aws_security_group.app" }],
+    });
+    expect(app.properties.KeyName).toBeUndefined();
+    expect(app.properties.PublicIpAddress).toBeUndefined();
+  });
+
+  it("take a key pair and groups from a launch template in the plan", async () => {
+    const { resources } = await readFixture(STANDALONE);
+    const web = find(resources, "AWS::EC2::Instance", 'module.app["staging"].aws_instance.web');
+    expect(web.properties).toMatchObject({
+      KeyName: "legacy-staging",
+      SecurityGroups: [{ GroupId: 'module.app["staging"].aws_security_group.web', GroupName: "web-staging" }],
+      PublicIpAddress: "(assigned at launch in the default VPC)",
+    });
+  });
+
+  it("parse document content as JSON or YAML, and keep it unknown when it is", async () => {
+    const yaml = find(
+      (await readFixture(STANDALONE)).resources,
+      "AWS::SSM::Document",
+      "SSM-SessionManagerRunShell",
+    );
+    expect(yaml.region).toBe("us-east-1");
+    expect(yaml.properties.Content).toEqual({
+      schemaVersion: "1.0",
+      description: "Session Manager preferences",
+      sessionType: "Standard_Stream",
+      inputs: { s3BucketName: "", cloudWatchLogGroupName: "", runAsEnabled: true, idleSessionTimeout: "60" },
+    });
+    const unknown = find(
+      (await readFixture(WEB)).resources,
+      "AWS::SSM::Document",
+      "SSM-SessionManagerRunShell",
+    );
+    expect(unknown.properties).toMatchObject({
+      DocumentType: "Session",
+      Content: { $unknown: "content of aws_ssm_document.session_preferences is known only after apply" },
+    });
+  });
+});
+
+describe("Terraform plans: the envelope", () => {
+  const change = (address: string, actions: string[], after: unknown, afterUnknown: unknown = {}) => ({
+    address,
+    mode: "managed",
+    type: address.split(".")[0],
+    name: address.split(".")[1],
+    provider_name: "registry.terraform.io/hashicorp/aws",
+    change: {
+      actions,
+      before: null,
+      after,
+      after_unknown: afterUnknown,
+      before_sensitive: false,
+      after_sensitive: {},
+    },
+  });
+
+  it("refuses a format version it does not read, at the line of the version", async () => {
+    const result = await readFixture("test/fixtures/plans/bad/future-format.json");
+    expect(result.resources).toEqual([]);
+    expect(result.problems).toEqual([
+      {
+        file: "test/fixtures/plans/bad/future-format.json",
+        line: 2,
+        column: 3,
+        message:
+          'Terraform plan format version "2.0" is not supported (this tool reads format versions 0.x and 1.x)',
+      },
+    ]);
+  });
+
+  it("skips resources the plan deletes, and keeps elements of a list that are known", async () => {
+    const group = (name: string) => ({
+      name,
+      description: name,
+      ingress: [
+        { from_port: 22, to_port: 22, protocol: "tcp", cidr_blocks: ["10.0.0.0/8", null], self: false },
+      ],
+    });
+    const { resources } = await readText({
+      format_version: "1.2",
+      terraform_version: "1.9.8",
+      planned_values: { root_module: {} },
+      resource_changes: [
+        change("aws_security_group.gone", ["delete"], null),
+        change("aws_security_group.replaced", ["delete", "create"], group("replaced"), {
+          ingress: [{ cidr_blocks: [false, true] }],
+        }),
+      ],
+    });
+    expect(resources.map((resource) => resource.id)).toEqual(["aws_security_group.replaced"]);
+    expect(resources[0]!.properties.IpPermissions).toMatchObject([
+      {
+        IpRanges: [
+          { CidrIp: "10.0.0.0/8" },
+          {
+            CidrIp: {
+              $unknown: "ingress[0].cidr_blocks[1] of aws_security_group.replaced is known only after apply",
+            },
+          },
+        ],
+      },
+    ]);
+  });
+
+  it("reads planned values when the plan has no resource changes", async () => {
+    const { resources } = await readText({
+      format_version: "0.2",
+      terraform_version: "0.15.5",
+      planned_values: {
+        root_module: {
+          child_modules: [
+            {
+              address: "module.net",
+              resources: [
+                {
+                  address: "module.net.aws_security_group.a",
+                  mode: "managed",
+                  type: "aws_security_group",
+                  name: "a",
+                  values: { name: "a", ingress: [] },
+                },
+              ],
+            },
+          ],
+        },
+      },
+    });
+    expect(resources.map((resource) => [resource.id, resource.source.address])).toEqual([
+      ["module.net.aws_security_group.a", "module.net.aws_security_group.a"],
+    ]);
+  });
+
+  it("keeps a computed attribute unknown when the plan has no configuration to say it is unset", async () => {
+    const { resources } = await readText({
+      format_version: "1.2",
+      planned_values: { root_module: {} },
+      resource_changes: [
+        change("aws_security_group.open", ["create"], { name: "open" }, { ingress: true, id: true }),
+      ],
+    });
+    expect(resources[0]!.properties.IpPermissions).toEqual({
+      $unknown: "ingress of aws_security_group.open is known only after apply",
+    });
+  });
+});
