@@ -303,7 +303,7 @@ describe("check on directories", () => {
       `${NETWORK}:164: nested stack Network is not checked; check its template directly`,
     );
     expect(stderr).toContain(
-      `${NETWORK}:137: SharedGroupSsh adds a rule to a security group, which is not in the template (GroupId comes from Fn::ImportValue shared-services-security-group, which is another stack's export, known only at deployment); the rule is checked as a group of its own`,
+      `${NETWORK}:137: SharedGroupSsh adds a rule to a security group that is not in the template (GroupId comes from Fn::ImportValue shared-services-security-group, which is another stack's export, known only at deployment); the rule is checked as a group of its own`,
     );
   });
 
@@ -320,6 +320,53 @@ describe("check on directories", () => {
     const missing = await check(["no/such/dir"]);
     expect(missing.report.inputProblems).toEqual([
       { file: "no/such/dir", message: "cannot read it: no such file or directory" },
+    ]);
+  });
+});
+
+describe("waivers in a template's Metadata", () => {
+  it("waive the finding on their resource, and a malformed one is reported at its line", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "access-baseline-templates-"));
+    const template = [
+      "Resources:",
+      "  BreakGlass:",
+      "    Type: AWS::EC2::SecurityGroup",
+      "    Metadata:",
+      "      access-baseline:",
+      "        waivers:",
+      "          - rule: ssh-from-internet",
+      "            reason: Break-glass access for the on-call team",
+      "            owner: sre",
+      "            expires: 2026-12-31",
+      "    Properties:",
+      "      GroupDescription: Break glass",
+      "      SecurityGroupIngress:",
+      "        - { IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0 }",
+      "  Other:",
+      "    Type: AWS::EC2::SecurityGroup",
+      "    Metadata:",
+      "      access-baseline:",
+      "        waivers: not-a-list",
+      "    Properties:",
+      "      GroupDescription: Other",
+      "",
+    ].join("\n");
+    await writeFile(join(dir, "stack.yaml"), template);
+    const run = await runCli(["check", "stack.yaml", "--format", "json"], {
+      cwd: dir,
+      env: { ACCESS_BASELINE_TODAY: "2026-11-20" },
+    });
+    const report = JSON.parse(run.stdout) as JsonReport & { waivers: { state: string }[] };
+    expect(result(report, "ssh-from-internet", "BreakGlass").status).toBe("waived");
+    expect(result(report, "ssh-from-any-source", "BreakGlass").status).toBe("fail");
+    expect(report.waivers.map((waiver) => waiver.state)).toEqual(["active"]);
+    expect(report.inputProblems).toEqual([
+      {
+        file: "stack.yaml",
+        line: 19,
+        column: 9,
+        message: expect.stringMatching(/^invalid waiver on Other: /),
+      },
     ]);
   });
 });

@@ -28,6 +28,21 @@ export async function loadTemplateInputs(
 
   const used = new Set<string>();
   for (const file of discovery.files) {
+    try {
+      await readFile(file);
+    } catch (error) {
+      // A file this reader does not cope with must not stop the others from being checked: it is
+      // reported like unusable input (the run exits with 2), with the cause for a bug report.
+      used.add(file.argument);
+      const reason = error instanceof Error ? error.message : String(error);
+      data.inputProblems.push({
+        file: file.display,
+        message: `could not be read (internal error: ${reason})`,
+      });
+    }
+  }
+
+  async function readFile(file: InputFile): Promise<void> {
     const classified = await classifyFile(file);
     switch (classified.kind) {
       case "skip":
@@ -62,6 +77,7 @@ export async function loadTemplateInputs(
       }
     }
   }
+
   // A gate that was pointed at the wrong directory must not pass for lack of anything to check.
   for (const argument of paths) {
     if (used.has(argument) || discovery.problems.some((problem) => problem.file === argument)) continue;

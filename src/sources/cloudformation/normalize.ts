@@ -6,6 +6,7 @@ import {
   type JsonValue,
   type Resource,
   type ResourceType,
+  type SourceWaiver,
 } from "../../model/resource.js";
 import { isUnknown, type UnknownValue } from "../../model/unknown.js";
 import {
@@ -17,7 +18,15 @@ import {
   recordRelatedPolicyPositions,
   type PolicyHolder,
 } from "../iac.js";
-import { isMapNode, isSeqNode, member, positionAt, type MapNode, type Position } from "../positioned/node.js";
+import {
+  isMapNode,
+  isSeqNode,
+  member,
+  positionAt,
+  toPlain,
+  type MapNode,
+  type Position,
+} from "../positioned/node.js";
 import { NO_VALUE, defineField, type Placeholders, type Resolved, Resolver } from "./intrinsics.js";
 import type { Template, TemplateResource } from "./template.js";
 
@@ -111,6 +120,33 @@ const ALL_TRAFFIC_EGRESS: JsonValue = {
   UserIdGroupPairs: [],
 };
 
+/**
+ * Waivers written next to a resource, in `Metadata: { access-baseline: { waivers: [...] } }`,
+ * passed on as written (with their lines) for the engine to check and apply. Anything other than
+ * a list of entries is passed as one entry, which the engine reports as malformed at its line.
+ */
+function metadataWaivers(resource: TemplateResource): SourceWaiver[] {
+  const metadata = member(resource.node, "Metadata");
+  if (!isMapNode(metadata)) return [];
+  const index = metadata.keys.lastIndexOf("access-baseline");
+  if (index === -1) return [];
+  const settings = metadata.values[index]!;
+  const at = positionAt(metadata, index);
+  if (!isMapNode(settings))
+    return [{ entry: toPlain(settings) as JsonValue, line: at.line, column: at.column }];
+  const waiversIndex = settings.keys.lastIndexOf("waivers");
+  if (waiversIndex === -1) return [];
+  const waivers = settings.values[waiversIndex]!;
+  if (!isSeqNode(waivers)) {
+    const { line, column } = positionAt(settings, waiversIndex);
+    return [{ entry: toPlain(waivers) as JsonValue, line, column }];
+  }
+  return waivers.items.map((entry, item) => {
+    const { line, column } = positionAt(waivers, item);
+    return { entry: toPlain(entry) as JsonValue, line, column };
+  });
+}
+
 export function normalizeTemplate(
   template: Template,
   file: string,
@@ -182,8 +218,8 @@ class Normalizer {
       this.iamGroups,
       this.managedPolicies,
     );
-    const resources = this.builds.map((build) =>
-      iacResource(
+    const resources = this.builds.map((build) => {
+      const resource = iacResource(
         {
           type: build.type,
           id: build.id,
@@ -197,8 +233,13 @@ class Normalizer {
           positions: build.recorder.positions,
         },
         build.global,
-      ),
-    );
+      );
+      // The registration stand-in shares its instance's logical id, not its waivers: a waiver
+      // copied to it would be reported as matching nothing.
+      const waivers = build.type === ResourceTypes.ManagedInstance ? [] : metadataWaivers(build.resource);
+      if (waivers.length > 0) resource.source.waivers = waivers;
+      return resource;
+    });
     return { resources, notes: this.notes };
   }
 
@@ -336,12 +377,13 @@ class Normalizer {
     const list = direction === "ingress" ? "IpPermissions" : "IpPermissionsEgress";
     let build = target;
     if (!build) {
-      const shown =
-        typeof reference === "string" ? reference : reference === undefined ? "no group" : reference.$unknown;
-      this.note(
-        resource.position.line,
-        `${resource.logicalId} adds a rule to ${typeof reference === "string" ? `security group ${shown}` : "a security group"}, which is not in the template${typeof reference === "string" ? "" : ` (${shown})`}; the rule is checked as a group of its own`,
-      );
+      const target =
+        typeof reference === "string"
+          ? `adds a rule to security group ${reference}, which is not in the template`
+          : reference === undefined
+            ? "names no group (GroupId)"
+            : `adds a rule to a security group that is not in the template (${reference.$unknown})`;
+      this.note(resource.position.line, `${resource.logicalId} ${target}; the rule is checked as a group of its own`);
       const groupId = typeof reference === "string" ? reference : resource.logicalId;
       build = this.add(resource, ResourceTypes.SecurityGroup, resource.logicalId, {
         GroupId: groupId,
@@ -887,12 +929,30 @@ class Normalizer {
           addGroups(given.value, given.at, name);
         }
       }
-      if (launchTemplate.data === undefined) groups.push({ GroupId: externalLaunchTemplate("GroupId")! });
+      if (launchTemplate.data === undefined) {
+        groupsGiven = true;
+        groups.push({ GroupId: externalLaunchTemplate("GroupId")! });
+      }
+    }
+    if (!groupsGiven) {
+      // An instance given no group gets its VPC's default group, which the template does not hold.
+      groups.push({
+        GroupId: this.r.unknown(
+          "GroupId",
+          "the default security group of the instance's VPC",
+          "is not in the template",
+        ),
+      });
     }
     properties.SecurityGroups = groups;
     build.recorder.set(
       "SecurityGroups",
-      this.propPosition(resource, groupsGiven ? "SecurityGroupIds" : "NetworkInterfaces"),
+      this.propPosition(
+        resource,
+        ["SecurityGroupIds", "SecurityGroups", "NetworkInterfaces"].find(
+          (name) => this.prop(resource, name) !== undefined,
+        ) ?? "SecurityGroupIds",
+      ),
     );
 
     const publicIp = this.publicIp(resource, interfaces, created, launchTemplate);

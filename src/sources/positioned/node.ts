@@ -88,7 +88,13 @@ export function toPlain(value: PositionedValue | undefined): unknown {
   if (value.kind === "seq") return value.items.map(toPlain);
   const result: Record<string, unknown> = {};
   value.keys.forEach((key, index) => {
-    result[key] = toPlain(value.values[index]);
+    // Defined rather than assigned, so that a key named `__proto__` stays a plain key.
+    Object.defineProperty(result, key, {
+      value: toPlain(value.values[index]),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   });
   return result;
 }
