@@ -100,6 +100,10 @@ async function walk(
     if (entry.isSymbolicLink()) {
       // Followed for files only, so that a link cannot make the walk go round in circles.
       const target = await stat(path).catch(() => undefined);
+      if (target?.isDirectory())
+        discovery.notes.push(
+          `skipped ${displayPath(cwd, path)}: a link to a directory (name it to check it)`,
+        );
       if (!target?.isFile()) continue;
     } else if (!entry.isFile()) continue;
     if (!CANDIDATE_EXTENSIONS.has(extname(entry.name).toLowerCase()) || seen.has(path)) continue;

@@ -74,8 +74,10 @@ Examples:
   access-baseline check --snapshot inventory.json --param ssm-agent-version.minimumVersion=3.0.0.0
   access-baseline check --account --regions eu-west-1,us-east-1
   access-baseline check --account --profile audit --org --format sarif --output results.sarif
+  access-baseline check templates/ plan.json --format sarif --output results.sarif
 
-Live collection (--account) is described in docs/live-scanning.md.`,
+Live collection (--account) is described in docs/live-scanning.md, templates and plans
+(PATH…) in docs/templates.md.`,
     )
     .action(async (paths: string[], options: CheckOptions) => done(await runCheck(options, paths, io)));
 }

@@ -383,7 +383,10 @@ class Normalizer {
           : reference === undefined
             ? "names no group (GroupId)"
             : `adds a rule to a security group that is not in the template (${reference.$unknown})`;
-      this.note(resource.position.line, `${resource.logicalId} ${target}; the rule is checked as a group of its own`);
+      this.note(
+        resource.position.line,
+        `${resource.logicalId} ${target}; the rule is checked as a group of its own`,
+      );
       const groupId = typeof reference === "string" ? reference : resource.logicalId;
       build = this.add(resource, ResourceTypes.SecurityGroup, resource.logicalId, {
         GroupId: groupId,

@@ -109,7 +109,7 @@ class Converter {
     const shortForm = tag !== undefined && tag.startsWith("!") && !tag.startsWith("!!") ? tag : undefined;
     let value: PositionedValue;
     if (isScalar(node)) {
-      value = scalarValue(node.value);
+      value = scalarOf(node);
       if (shortForm === "!GetAtt" && typeof value === "string") {
         // `!GetAtt Resource.Attribute`: the attribute itself may contain dots (`Endpoint.Address`).
         const dot = value.indexOf(".");
@@ -154,11 +154,7 @@ class Converter {
       if (keyNode !== null && !isScalar(keyNode) && !isAlias(keyNode))
         throw this.problem(keyNode, "a mapping key must be a plain value, not a list or a mapping");
       const keyValue =
-        keyNode === null
-          ? null
-          : isAlias(keyNode)
-            ? this.convert(keyNode, depth + 1)
-            : scalarValue(keyNode.value);
+        keyNode === null ? null : isAlias(keyNode) ? this.convert(keyNode, depth + 1) : scalarOf(keyNode);
       if (typeof keyValue === "object" && keyValue !== null)
         throw this.problem(keyNode!, "a mapping key must be a plain value, not a list or a mapping");
       const key = keyValue === null ? "" : typeof keyValue === "string" ? keyValue : `${keyValue}`;
@@ -268,6 +264,18 @@ class Converter {
     const { line, column } = this.position(node);
     return new ParseProblem(message, line, column);
   }
+}
+
+/**
+ * A plain scalar that reads as a number but is not written as one (`012345678901`, an account id
+ * with its leading zero; `1.0`; `0x1F`) is kept as written: CloudFormation treats such values as
+ * text, and an account id must not lose its zero.
+ */
+function scalarOf(node: Node & { value: unknown; source?: unknown }): PositionedValue {
+  const value = scalarValue(node.value);
+  if (typeof value === "number" && typeof node.source === "string" && String(value) !== node.source)
+    return node.source;
+  return value;
 }
 
 /** YAML scalars as CloudFormation reads them; anything exotic (dates, binary) as text. */

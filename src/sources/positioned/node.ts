@@ -1,8 +1,8 @@
 /**
  * A parsed JSON or YAML document that remembers where each value was written, so that template
  * findings can point at the line of the offending property. Scalars are plain values; mappings
- * and sequences are small node objects holding their members' positions side by side, which
- * keeps a 50 MB template to one object per container rather than one per value.
+ * and sequences are small node objects holding their members' positions side by side, so that a
+ * large template costs a node per container rather than an object per value.
  */
 
 export type PositionedValue = string | number | boolean | null | MapNode | SeqNode;
@@ -41,11 +41,21 @@ export interface SeqNode {
 }
 
 export function isMapNode(value: unknown): value is MapNode {
-  return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "map";
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as { kind?: unknown }).kind === "map" &&
+    Array.isArray((value as { keys?: unknown }).keys)
+  );
 }
 
 export function isSeqNode(value: unknown): value is SeqNode {
-  return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "seq";
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as { kind?: unknown }).kind === "seq" &&
+    Array.isArray((value as { items?: unknown }).items)
+  );
 }
 
 export function newMap(line: number, column: number): MapNode {

@@ -70,8 +70,6 @@ interface Instance {
   index: string | number | undefined;
   after: Record<string, unknown>;
   afterUnknown: unknown;
-  afterNode: PositionedValue | undefined;
-  entry: MapNode;
   config: Record<string, unknown> | undefined;
   locator: Locator;
 }
@@ -208,8 +206,6 @@ class PlanReader {
         index: typeof indexValue === "string" || typeof indexValue === "number" ? indexValue : undefined,
         after: asRecord(after) ?? {},
         afterUnknown,
-        afterNode,
-        entry,
         config: this.configResources.get(`${modulePath.join(".")}|${type}.${name}`),
         locator: this.planLocator(entry, afterNode),
       };

@@ -169,6 +169,15 @@ describe("the CloudFormation YAML reader", () => {
     expect(keyPosition(map(ingress.items[0]), "CidrIp")).toEqual({ line: 4, column: 9 });
   });
 
+  it("keeps as text what reads as a number but is not written as one", () => {
+    const { value } = parseCloudFormationYaml(
+      "012345678901: { Port: 22, Zero: -1, Id: 012345678901, Version: 1.0 }\n",
+    );
+    expect(toPlain(value)).toEqual({
+      "012345678901": { Port: 22, Zero: -1, Id: "012345678901", Version: "1.0" },
+    });
+  });
+
   it("reads values of unknown tags as written, and lists the tags", () => {
     const { value, unknownTags } = parseCloudFormationYaml("A: !Custom value\n");
     expect(toPlain(value)).toEqual({ A: "value" });
