@@ -1,5 +1,5 @@
 import type { CollectionError } from "../model/collection-error.js";
-import type { JsonObject, JsonValue, Resource, ResourceType } from "../model/resource.js";
+import type { JsonObject, JsonValue, Resource, ResourceType, SourceKind } from "../model/resource.js";
 import { UnknownValueError } from "../model/unknown.js";
 import type { Outcome } from "./condition/compile.js";
 import type { Rule } from "./rule.js";
@@ -55,6 +55,9 @@ function defaults(rule: Rule): Record<string, JsonValue> {
   return Object.fromEntries(Object.entries(rule.params).map(([name, spec]) => [name, spec.default]));
 }
 
+/** Sources that describe what will be deployed, not what runs. */
+const PLANNED_SOURCES: ReadonlySet<SourceKind> = new Set(["cloudformation", "terraform-plan"]);
+
 const refs = new WeakMap<Resource, ResourceRef>();
 
 /** The identity a result names; one object per resource, shared by all its results. */
@@ -84,6 +87,9 @@ export function evaluateRule(
   memo = new Map<number, boolean>(),
 ): RuleResult {
   const base = { ruleId: rule.metadata.id, severity, resource: refOf(resource) };
+  if (rule.liveOnly && PLANNED_SOURCES.has(resource.source.kind)) {
+    return { ...base, status: "not_applicable", message: "judged on live data only", evidence: [] };
+  }
   const missing = missingRelatedData(rule, inventory, resource);
   if (missing.length) {
     return { ...base, status: "error", message: describeMissing(missing), evidence: [] };

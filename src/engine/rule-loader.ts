@@ -191,6 +191,7 @@ export function compileRuleText(
       path,
       dependsOn: [...new Set([...resourceTypes, ...(definition.uses ?? [])])],
       params,
+      liveOnly: definition["live-only"] ?? false,
       ...(appliesWhen ? { appliesWhen } : {}),
       condition,
       message,

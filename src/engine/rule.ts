@@ -18,6 +18,7 @@ export interface RuleDefinition {
   tags: string[];
   resource: ResourceType | ResourceType[];
   uses?: ResourceType[];
+  "live-only"?: boolean;
   "applies-when"?: unknown;
   params?: Record<string, ParamSpec>;
   condition: unknown;
@@ -32,6 +33,8 @@ export interface Rule {
   /** Types whose missing data makes the rule's results errors: its own and those in `uses`. */
   dependsOn: ResourceType[];
   params: Record<string, ParamSpec>;
+  /** Judges only what a running account shows: resources from templates and plans are not applicable. */
+  liveOnly: boolean;
   appliesWhen?: CompiledCondition;
   condition: CompiledCondition;
   message: MessageTemplate;

@@ -1,3 +1,4 @@
+import { knownAwsManagedPolicyDocument } from "./aws-managed-policies.js";
 import type { Inventory } from "./inventory.js";
 import { ResourceTypes, type JsonObject, type JsonValue, type Resource } from "./resource.js";
 
@@ -88,9 +89,10 @@ export function resolveRelations(inventory: Inventory): Map<Resource, JsonObject
       PolicyArn: arn,
       Kind: kind,
       Group: group,
-      // A policy whose document the data does not hold (an AWS-managed policy that was not
-      // collected) stays null: rules see that they cannot judge it.
-      Document: policy ? defaultVersionDocument(policy) : null,
+      // A policy whose document the data does not hold (an AWS-managed policy a template attaches
+      // by ARN) takes the document AWS publishes when we know it, else stays null: rules then
+      // see that they cannot judge it.
+      Document: policy ? defaultVersionDocument(policy) : (knownAwsManagedPolicyDocument(arn) ?? null),
     };
   };
   const inlinePolicy = (inline: JsonValue, kind: string, group: string | null): EffectivePolicy => ({

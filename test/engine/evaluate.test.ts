@@ -231,3 +231,31 @@ message: open
     ]);
   });
 });
+
+describe("live-only rules", () => {
+  it("do not judge resources read from templates and plans", () => {
+    const rule = ruleFrom(`
+id: registered
+resource: AWS::EC2::Instance
+live-only: true
+condition: { path: related.ManagedInstance.PingStatus, equals: Online }
+message: not registered
+`);
+    const fromTemplate: Resource = {
+      type: "AWS::EC2::Instance",
+      id: "WebServer",
+      account: ACCOUNT,
+      region: "unknown",
+      source: { kind: "cloudformation", file: "stack.yaml", line: 3 },
+      properties: { InstanceId: "WebServer", State: { Name: "running" } },
+    };
+    const live: Resource = { ...fromTemplate, id: "i-1", region: "us-east-1", source: { kind: "aws-live" } };
+    const results = evaluateRules([rule], new Inventory({ resources: [fromTemplate, live] }), {
+      params: new Map(),
+    });
+    expect(results.map((r) => [r.resource.id, r.status, r.message])).toEqual([
+      ["WebServer", "not_applicable", "judged on live data only"],
+      ["i-1", "fail", "not registered"],
+    ]);
+  });
+});

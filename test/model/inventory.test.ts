@@ -95,6 +95,22 @@ describe("relations", () => {
     expect((related.SecurityGroups as JsonObject[]).map((g) => g.GroupId)).toEqual(["sg-1"]);
   });
 
+  it("knows the published documents of common AWS-managed policies the data lacks", () => {
+    const templateRole = resource("AWS::IAM::Role", "InstanceRole", "global", {
+      RoleName: "InstanceRole",
+      AssumeRolePolicyDocument: { Statement: [] },
+      AttachedManagedPolicies: [{ PolicyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" }],
+    });
+    const [policy] = (
+      new Inventory({ resources: [templateRole] }).documentOf(templateRole).related as JsonObject
+    ).Policies as JsonObject[];
+    const actions = ((policy!.Document as JsonObject).Statement as JsonObject[]).flatMap(
+      (s) => s.Action as string[],
+    );
+    expect(actions).toContain("ssm:UpdateInstanceInformation");
+    expect(actions).toContain("ssmmessages:OpenDataChannel");
+  });
+
   it("links a security group to the instances using it", () => {
     const related = inventory.documentOf(group).related as JsonObject;
     expect(related.Instances).toEqual([
