@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Configuration } from "../config/config-file.js";
-import { describeIoError } from "../engine/rule-loader.js";
+import { describeFileError } from "../util/file-errors.js";
 import type { BaselineComparison, RuleResult, WaiverOutcome } from "../engine/result.js";
 import { applyWaivers } from "../engine/waivers.js";
 import { InputError } from "../errors.js";
@@ -21,7 +21,7 @@ export async function loadBaseline(file: string, cwd: string): Promise<Baseline>
   try {
     text = await readFile(resolve(cwd, file), "utf8");
   } catch (error) {
-    throw new InputError(`cannot read baseline ${file}: ${describeIoError(error)}`, { cause: error });
+    throw new InputError(`cannot read baseline ${file}: ${describeFileError(error)}`, { cause: error });
   }
   return parseBaseline(text, file);
 }

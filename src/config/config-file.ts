@@ -8,7 +8,7 @@ import type { FailThreshold } from "../engine/summary.js";
 import { isIsoDate } from "../util/date.js";
 import { explainSchemaErrors } from "../util/schema-errors.js";
 import { parseYaml, positionAt, positionOf, toJs, type ParsedYaml } from "../util/yaml-position.js";
-import { describeIoError } from "../engine/rule-loader.js";
+import { describeFileError } from "../util/file-errors.js";
 
 /**
  * The user's configuration file, `.access-baseline.yml`: found upward from the working directory,
@@ -70,7 +70,7 @@ export async function loadConfiguration(path: string, cwd = process.cwd()): Prom
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    throw new ConfigError(`cannot read configuration file ${display}: ${describeIoError(error)}`);
+    throw new ConfigError(`cannot read configuration file ${display}: ${describeFileError(error)}`);
   }
   return parseConfiguration(text, display);
 }

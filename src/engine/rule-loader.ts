@@ -11,6 +11,7 @@ import { compileCondition, ConditionError } from "./condition/compile.js";
 import { compileMessage, TemplateError } from "./message.js";
 import { coerceParam, ParamError } from "./params.js";
 import type { Rule, RuleDefinition } from "./rule.js";
+import { describeFileError } from "../util/file-errors.js";
 
 /**
  * Loads rule files: YAML, validated against `schemas/rule.schema.json`, then compiled (paths,
@@ -70,7 +71,7 @@ export async function loadRuleDirectories(
     } catch (error) {
       problems.push({
         file: relative(cwd, dir) || dir,
-        message: `cannot read rule directory: ${describeIoError(error)}`,
+        message: `cannot read rule directory: ${describeFileError(error)}`,
       });
       continue;
     }
@@ -98,15 +99,6 @@ export async function loadRuleDirectories(
     }
   }
   return { rules, problems };
-}
-
-export function describeIoError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === "ENOENT") return "no such file or directory";
-  if (code === "EACCES") return "permission denied";
-  if (code === "EISDIR") return "is a directory";
-  if (code === "ENOTDIR") return "not a directory";
-  return (error as Error).message;
 }
 
 type CompileResult = { rule: Rule; idPosition: { line: number; column: number } } | { problem: RuleProblem };

@@ -10,7 +10,8 @@ import { evaluateRule, type EvaluationData } from "./evaluate.js";
 import { ParamError, resolveParams } from "./params.js";
 import type { ResultStatus } from "./result.js";
 import type { Rule } from "./rule.js";
-import { describeIoError, type RuleProblem } from "./rule-loader.js";
+import { type RuleProblem } from "./rule-loader.js";
+import { describeFileError } from "../util/file-errors.js";
 
 /**
  * Runs the cases written beside each rule (`<rule>.test.yaml`): resource documents that must
@@ -65,7 +66,7 @@ export async function testRule(rule: Rule, cwd = process.cwd()): Promise<RuleTes
   } catch (error) {
     report.problems.push({
       file: display,
-      message: `rule ${rule.metadata.id} has no tests: ${describeIoError(error)}`,
+      message: `rule ${rule.metadata.id} has no tests: ${describeFileError(error)}`,
     });
     return report;
   }

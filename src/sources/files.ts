@@ -6,6 +6,7 @@ import { parseCloudFormationYaml } from "./cloudformation/yaml.js";
 import { looksLikeTemplate } from "./cloudformation/template.js";
 import { parseJson } from "./positioned/json.js";
 import { isMapNode, member, ParseProblem, type MapNode, type PositionedValue } from "./positioned/node.js";
+import { describeFileError } from "../util/file-errors.js";
 
 /**
  * Finding templates and plans under the paths given to `check`, and deciding what each file is
@@ -215,23 +216,4 @@ function looksLikeYamlTemplate(text: string): boolean {
 
 function mb(bytes: number): string {
   return `${Math.round(bytes / (1024 * 1024))} MB`;
-}
-
-export function describeFileError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case "ENOENT":
-      return "no such file or directory";
-    case "EACCES":
-    case "EPERM":
-      return "permission denied";
-    case "EISDIR":
-      return "it is a directory";
-    case "ENOTDIR":
-      return "a parent of the path is not a directory";
-    case "ERR_STRING_TOO_LONG":
-      return "the file is too large to read";
-    default:
-      return error instanceof Error ? error.message : String(error);
-  }
 }

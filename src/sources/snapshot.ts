@@ -6,6 +6,7 @@ import { InputError, UserError, formatLocation } from "../errors.js";
 import type { CollectionError, Scope } from "../model/collection-error.js";
 import type { Resource } from "../model/resource.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
+import { describeFileError } from "../util/file-errors.js";
 
 /**
  * Snapshots: the normalized inventory that `collect` writes and `check --snapshot` re-evaluates
@@ -136,25 +137,6 @@ function jsonLines(name: string, items: readonly unknown[]): string {
     }
   });
   return `[\n${lines.join(",\n")}\n  ]`;
-}
-
-function describeFileError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case "ENOENT":
-      return "no such file";
-    case "EACCES":
-    case "EPERM":
-      return "permission denied";
-    case "EISDIR":
-      return "it is a directory";
-    case "ENOTDIR":
-      return "a parent of the path is not a directory";
-    case "ERR_STRING_TOO_LONG":
-      return "the file is too large to read";
-    default:
-      return error instanceof Error ? error.message : String(error);
-  }
 }
 
 // ---------------------------------------------------------------------------------------------

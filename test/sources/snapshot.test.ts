@@ -105,7 +105,7 @@ describe("readSnapshot", () => {
 
     const error = await inputError(() => readSnapshot(path));
 
-    expect(error.message).toBe(`cannot read snapshot ${path}: no such file`);
+    expect(error.message).toBe(`cannot read snapshot ${path}: no such file or directory`);
   });
 
   it("reports a directory given as the snapshot", async () => {
@@ -435,7 +435,7 @@ describe("writeSnapshot", () => {
     const error = await writeSnapshot(path, envelope()).catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(UserError);
-    expect((error as Error).message).toBe(`cannot write snapshot ${path}: no such file`);
+    expect((error as Error).message).toBe(`cannot write snapshot ${path}: no such file or directory`);
   });
 });
 

@@ -11,7 +11,7 @@ import { formatProblem, loadRuleDirectories } from "../../engine/rule-loader.js"
 import type { Rule } from "../../engine/rule.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { UserError } from "../../errors.js";
-import { describeIoError } from "../../engine/rule-loader.js";
+import { describeFileError } from "../../util/file-errors.js";
 import type { CliIo } from "../io.js";
 
 /** Options every command that loads rules understands. */
@@ -55,7 +55,7 @@ export async function emit(io: CliIo, text: string, output: string | undefined):
   try {
     await writeFileAtomic(resolve(io.cwd, output), text);
   } catch (error) {
-    throw new UserError(`cannot write output file ${output}: ${describeIoError(error)}`, { cause: error });
+    throw new UserError(`cannot write output file ${output}: ${describeFileError(error)}`, { cause: error });
   }
 }
 
