@@ -6,9 +6,8 @@ import {
   type DescribeSecurityGroupsCommandOutput,
   type EC2Client,
 } from "@aws-sdk/client-ec2";
-import { collectionError } from "./errors.js";
 import { instanceResource, securityGroupResource, type AccountScope } from "./normalize.js";
-import { paginate } from "./paginate.js";
+import { readPages } from "./paginate.js";
 import type { PageListener, ReadResult } from "./types.js";
 
 /** The largest page each EC2 API allows: fewer pages, fewer calls. */
@@ -36,24 +35,15 @@ export async function readSecurityGroups(
   region: string,
   onPage: PageListener,
 ): Promise<ReadResult> {
-  const result: ReadResult = { resources: [], errors: [] };
-  try {
-    await paginate(
-      (token) =>
-        ec2.send(new DescribeSecurityGroupsCommand({ MaxResults: SECURITY_GROUPS_PAGE, NextToken: token })),
-      (page: DescribeSecurityGroupsCommandOutput) => page.NextToken,
-      (page) => {
-        const groups = page.SecurityGroups ?? [];
-        for (const group of groups) result.resources.push(securityGroupResource(group, scope, region));
-        onPage(groups.length);
-      },
-    );
-  } catch (error) {
-    result.errors.push(
-      collectionError("ec2:DescribeSecurityGroups", { account: scope.account, region }, error),
-    );
-  }
-  return result;
+  return readPages(
+    "ec2:DescribeSecurityGroups",
+    { account: scope.account, region },
+    (token) =>
+      ec2.send(new DescribeSecurityGroupsCommand({ MaxResults: SECURITY_GROUPS_PAGE, NextToken: token })),
+    (page: DescribeSecurityGroupsCommandOutput) => page.NextToken,
+    (page) => (page.SecurityGroups ?? []).map((group) => securityGroupResource(group, scope, region)),
+    onPage,
+  );
 }
 
 export async function readInstances(
@@ -62,33 +52,24 @@ export async function readInstances(
   region: string,
   onPage: PageListener,
 ): Promise<ReadResult> {
-  const result: ReadResult = { resources: [], errors: [] };
-  try {
-    await paginate(
-      (token) =>
-        ec2.send(
-          new DescribeInstancesCommand({
-            MaxResults: INSTANCES_PAGE,
-            NextToken: token,
-            Filters: [{ Name: "instance-state-name", Values: LIVE_INSTANCE_STATES }],
-          }),
-        ),
-      (page: DescribeInstancesCommandOutput) => page.NextToken,
-      (page) => {
-        let count = 0;
-        for (const reservation of page.Reservations ?? []) {
-          for (const instance of reservation.Instances ?? []) {
-            // Filtered on the server already; an endpoint that ignores filters is caught here.
-            if (instance.State?.Name === "terminated") continue;
-            result.resources.push(instanceResource(instance, scope, region));
-            count += 1;
-          }
-        }
-        onPage(count);
-      },
-    );
-  } catch (error) {
-    result.errors.push(collectionError("ec2:DescribeInstances", { account: scope.account, region }, error));
-  }
-  return result;
+  return readPages(
+    "ec2:DescribeInstances",
+    { account: scope.account, region },
+    (token) =>
+      ec2.send(
+        new DescribeInstancesCommand({
+          MaxResults: INSTANCES_PAGE,
+          NextToken: token,
+          Filters: [{ Name: "instance-state-name", Values: LIVE_INSTANCE_STATES }],
+        }),
+      ),
+    (page: DescribeInstancesCommandOutput) => page.NextToken,
+    (page) =>
+      (page.Reservations ?? [])
+        .flatMap((reservation) => reservation.Instances ?? [])
+        // Filtered on the server already; an endpoint that ignores filters is caught here.
+        .filter((instance) => instance.State?.Name !== "terminated")
+        .map((instance) => instanceResource(instance, scope, region)),
+    onPage,
+  );
 }

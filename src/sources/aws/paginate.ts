@@ -1,3 +1,8 @@
+import type { Resource } from "../../model/resource.js";
+import { collectionError } from "./errors.js";
+import type { OperationKey } from "./operations.js";
+import type { PageListener, ReadResult } from "./types.js";
+
 /**
  * Follows an API's pagination token until the last page, handing each page over as it arrives
  * so that what was read before a failure is kept. A token that comes back twice would loop
@@ -28,4 +33,29 @@ export class PaginationLoopError extends Error {
     );
     this.name = "PaginationLoop";
   }
+}
+
+/**
+ * One regional listing, page by page, into canonical resources. A failure keeps what the pages
+ * before it gave and becomes a collection error for `operation` in that account and region.
+ */
+export async function readPages<P>(
+  operation: OperationKey,
+  where: { account: string; region: string },
+  fetchPage: (token: string | undefined) => Promise<P>,
+  nextToken: (page: P) => string | undefined,
+  resourcesOf: (page: P) => Resource[],
+  onPage: PageListener,
+): Promise<ReadResult> {
+  const result: ReadResult = { resources: [], errors: [] };
+  try {
+    await paginate(fetchPage, nextToken, (page) => {
+      const resources = resourcesOf(page);
+      result.resources.push(...resources);
+      onPage(resources.length);
+    });
+  } catch (error) {
+    result.errors.push(collectionError(operation, where, error));
+  }
+  return result;
 }

@@ -8,7 +8,7 @@ import { PREFERENCES_DOCUMENT } from "../../model/inventory.js";
 import { ResourceTypes } from "../../model/resource.js";
 import { collectionError, describeAwsError } from "./errors.js";
 import { managedInstanceResource, preferencesResource, type AccountScope } from "./normalize.js";
-import { paginate } from "./paginate.js";
+import { readPages } from "./paginate.js";
 import type { PageListener, ReadResult } from "./types.js";
 
 /** DescribeInstanceInformation allows at most 50 per page. */
@@ -20,28 +20,20 @@ export async function readManagedInstances(
   region: string,
   onPage: PageListener,
 ): Promise<ReadResult> {
-  const result: ReadResult = { resources: [], errors: [] };
-  try {
-    await paginate(
-      (token) =>
-        ssm.send(
-          new DescribeInstanceInformationCommand({ MaxResults: MANAGED_INSTANCES_PAGE, NextToken: token }),
-        ),
-      (page: DescribeInstanceInformationCommandOutput) => page.NextToken,
-      (page) => {
-        const list = page.InstanceInformationList ?? [];
-        for (const information of list) {
-          result.resources.push(managedInstanceResource(information, scope, region));
-        }
-        onPage(list.length);
-      },
-    );
-  } catch (error) {
-    result.errors.push(
-      collectionError("ssm:DescribeInstanceInformation", { account: scope.account, region }, error),
-    );
-  }
-  return result;
+  return readPages(
+    "ssm:DescribeInstanceInformation",
+    { account: scope.account, region },
+    (token) =>
+      ssm.send(
+        new DescribeInstanceInformationCommand({ MaxResults: MANAGED_INSTANCES_PAGE, NextToken: token }),
+      ),
+    (page: DescribeInstanceInformationCommandOutput) => page.NextToken,
+    (page) =>
+      (page.InstanceInformationList ?? []).map((information) =>
+        managedInstanceResource(information, scope, region),
+      ),
+    onPage,
+  );
 }
 
 /**
