@@ -225,7 +225,7 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
   return {
     holds(state) {
       const selected = source.valueOf(state.current, state.scope);
-      assertKnown(selected);
+      if (state.scope.mayHoldUnknowns) assertKnown(selected);
       const elements = Array.isArray(selected) ? selected : [];
       switch (kind) {
         case "some":
@@ -238,7 +238,7 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
     },
     explain(state) {
       const selection = source.evaluate(state.current, state.scope);
-      assertKnown(selection.value);
+      if (state.scope.mayHoldUnknowns) assertKnown(selection.value);
       const elements =
         selection.elements ??
         (Array.isArray(selection.value)
@@ -323,7 +323,7 @@ function compileTest(
   }
   const decide = (state: EvaluationState): boolean => {
     const value = path ? path.valueOf(state.current, state.scope) : state.current.value;
-    assertKnown(value);
+    if (state.scope.mayHoldUnknowns) assertKnown(value);
     return test(value, state.current, state.scope);
   };
   const invariant =
@@ -341,7 +341,7 @@ function compileTest(
     },
     explain(state) {
       const selected = path ? path.evaluate(state.current, state.scope) : state.current;
-      assertKnown(selected.value);
+      if (state.scope.mayHoldUnknowns) assertKnown(selected.value);
       const ok = test(selected.value, state.current, state.scope);
       return { ok, evidence: [{ path: selected.path, value: selected.value }] };
     },
