@@ -3,6 +3,7 @@ import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { IAMClient } from "@aws-sdk/client-iam";
 import type { SSMClient } from "@aws-sdk/client-ssm";
 import { ApiCallCounter } from "../sources/aws/call-counter.js";
+import type { MiddlewareStack } from "../sources/aws/clients.js";
 import { loadReaders } from "./load-readers.js";
 import { isDeclaredOperation, type LambdaService } from "./operations.js";
 
@@ -143,15 +144,4 @@ export class LambdaClients {
 
 function operationOf(context: { commandName?: string }): string {
   return context.commandName?.replace(/Command$/, "") ?? "unknown";
-}
-
-/** The part of the SDK's middleware stack used here; these middlewares look at the command name only. */
-interface MiddlewareStack {
-  add(
-    middleware: (
-      next: (args: unknown) => Promise<unknown>,
-      context: { commandName?: string },
-    ) => (args: unknown) => Promise<unknown>,
-    options: { step: "initialize" | "deserialize"; name: string },
-  ): void;
 }

@@ -1,4 +1,4 @@
-import { unknownValue } from "../model/unknown.js";
+import { unknownValue, type UnknownValue } from "../model/unknown.js";
 import {
   GLOBAL_REGION,
   type JsonObject,
@@ -217,5 +217,27 @@ export function notYetRegistered(id: string): JsonObject {
     PingStatus: unknownValue(
       `whether the SSM Agent of ${id} registers with Systems Manager is known only once the instance runs`,
     ),
+  };
+}
+
+/**
+ * The entry a role, user or group lists for a managed policy it attaches, as
+ * GetAccountAuthorizationDetails shows it. Relations name a policy by its `PolicyName`: the name
+ * of a policy defined in the same file, else the last part of its ARN; a policy whose ARN is
+ * unknown can only be described.
+ */
+export function attachedPolicyEntry(
+  policyArn: string | UnknownValue,
+  definedName: (arn: string) => string | undefined,
+): JsonObject {
+  if (typeof policyArn !== "string") {
+    return {
+      PolicyName: `(a managed policy whose ARN is unknown: ${policyArn.$unknown})`,
+      PolicyArn: policyArn,
+    };
+  }
+  return {
+    PolicyName: definedName(policyArn) ?? policyArn.slice(policyArn.lastIndexOf("/") + 1),
+    PolicyArn: policyArn,
   };
 }

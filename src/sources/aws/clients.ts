@@ -131,7 +131,7 @@ interface ClientConfig {
  * The part of the SDK's middleware stack used here. Each client's stack is typed by its own
  * inputs and outputs; these middlewares look at the command name only, so one shape fits all.
  */
-interface MiddlewareStack {
+export interface MiddlewareStack {
   add(
     middleware: (
       next: (args: unknown) => Promise<unknown>,

@@ -17,6 +17,7 @@ import {
   PositionRecorder,
   recordRelatedPolicyPositions,
   type PolicyHolder,
+  attachedPolicyEntry,
 } from "../iac.js";
 import {
   isMapNode,
@@ -632,19 +633,12 @@ class Normalizer {
     const itemPath = indexPath("AttachedManagedPolicies", list.length);
     build.recorder.set(itemPath, at);
     build.recorder.set(fieldPath(itemPath, "PolicyArn"), at);
-    if (typeof policyArn !== "string") {
-      // Relations name a policy by its PolicyName; this one's can only be described.
-      list.push({
-        PolicyName: `(a managed policy whose ARN is unknown: ${policyArn.$unknown})`,
-        PolicyArn: policyArn,
-      });
-      return;
-    }
-    const managed = this.managedPolicies.get(policyArn);
-    const name = managed
-      ? (managed.properties.PolicyName as string)
-      : policyArn.slice(policyArn.lastIndexOf("/") + 1);
-    list.push({ PolicyName: name, PolicyArn: policyArn });
+    list.push(
+      attachedPolicyEntry(
+        policyArn,
+        (arn) => this.managedPolicies.get(arn)?.properties.PolicyName as string | undefined,
+      ),
+    );
   }
 
   private managedPolicy(resource: TemplateResource): void {

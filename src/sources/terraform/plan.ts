@@ -19,6 +19,7 @@ import {
   recordRelatedPolicyPositions,
   UNKNOWN_REGION,
   type PolicyHolder,
+  attachedPolicyEntry,
 } from "../iac.js";
 import {
   isMapNode,
@@ -892,20 +893,12 @@ class PlanReader {
     const itemPath = indexPath("AttachedManagedPolicies", list.length);
     this.locate(build, itemPath, from, attribute);
     this.locate(build, fieldPath(itemPath, "PolicyArn"), from, attribute);
-    if (typeof policyArn !== "string") {
-      list.push({
-        PolicyName: `(a managed policy whose ARN is unknown: ${policyArn.$unknown})`,
-        PolicyArn: policyArn,
-      });
-      return;
-    }
-    const managed = this.managedPolicies.get(policyArn);
-    list.push({
-      PolicyName: managed
-        ? (managed.properties.PolicyName as string)
-        : policyArn.slice(policyArn.lastIndexOf("/") + 1),
-      PolicyArn: policyArn,
-    });
+    list.push(
+      attachedPolicyEntry(
+        policyArn,
+        (arn) => this.managedPolicies.get(arn)?.properties.PolicyName as string | undefined,
+      ),
+    );
   }
 
   private managedPolicy(instance: Instance): void {
