@@ -3,6 +3,40 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+/**
+ * The pipeline is the folder structure (docs/architecture.md): a stage never imports a later one.
+ * Each folder lists the folders of src/ it must not import; `npm test` runs ESLint, so a wrong
+ * import fails the build.
+ */
+const LAYERS = {
+  util: ["model", "iam", "sources", "engine", "report", "config", "docs", "pipeline", "cli", "lambda"],
+  model: ["iam", "sources", "engine", "report", "config", "docs", "pipeline", "cli", "lambda"],
+  iam: ["sources", "engine", "report", "config", "docs", "pipeline", "cli", "lambda"],
+  sources: ["engine", "report", "config", "docs", "pipeline", "cli", "lambda"],
+  engine: ["sources", "report", "config", "docs", "pipeline", "cli", "lambda"],
+  report: ["sources", "config", "docs", "pipeline", "cli", "lambda"],
+  config: ["sources", "report", "docs", "pipeline", "cli", "lambda"],
+  docs: ["sources", "report", "config", "pipeline", "cli", "lambda"],
+  pipeline: ["cli", "lambda"],
+  cli: ["lambda"],
+  lambda: ["cli"],
+};
+
+const layering = Object.entries(LAYERS).map(([folder, forbidden]) => ({
+  files: [`src/${folder}/**/*.ts`],
+  rules: {
+    "no-restricted-imports": [
+      "error",
+      {
+        patterns: forbidden.map((later) => ({
+          regex: `^(\\.\\./)+${later}(/|\\.js$)`,
+          message: `src/${folder}/ must not import src/${later}/: a stage never imports a later one (docs/architecture.md).`,
+        })),
+      },
+    ],
+  },
+}));
+
 export default tseslint.config(
   { ignores: ["dist/", "node_modules/", "coverage/", "**/*.mjs"] },
   js.configs.recommended,
@@ -28,6 +62,7 @@ export default tseslint.config(
       ],
     },
   },
+  ...layering,
   {
     files: ["test/**/*.ts"],
     rules: {

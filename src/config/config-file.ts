@@ -4,6 +4,7 @@ import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import { loadSchema } from "../assets.js";
 import { ConfigError, formatLocation } from "../errors.js";
 import type { Severity, Waiver } from "../engine/result.js";
+import type { RuleConfiguration, RuleSettings } from "../engine/rule-set.js";
 import type { FailThreshold } from "../engine/summary.js";
 import { isIsoDate } from "../util/date.js";
 import { explainSchemaErrors } from "../util/schema-errors.js";
@@ -18,13 +19,9 @@ import { describeFileError } from "../util/file-errors.js";
 
 export const CONFIG_FILE_NAMES = [".access-baseline.yml", ".access-baseline.yaml"];
 
-export interface RuleSettings {
-  enabled: boolean;
-  severity?: Severity;
-  params: Record<string, unknown>;
-}
+export type { RuleSettings } from "../engine/rule-set.js";
 
-export interface Configuration {
+export interface Configuration extends RuleConfiguration {
   /** The file it came from, or undefined when there is none. */
   file?: string;
   failOn?: FailThreshold;

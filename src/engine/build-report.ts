@@ -1,6 +1,6 @@
 import { INFORMATION_URI, PACKAGE } from "../assets.js";
 import type { CollectionError } from "../model/collection-error.js";
-import type { InputProblem } from "../sources/source.js";
+import type { InputProblem } from "../model/input-problem.js";
 import type { BaselineComparison, Report, RuleResult, WaiverOutcome } from "./result.js";
 import type { Rule } from "./rule.js";
 import { summarize } from "./summary.js";

@@ -1,5 +1,6 @@
 import type { CollectionError } from "../model/collection-error.js";
-import type { JsonObject, JsonValue, Resource, ResourceType, SourceKind } from "../model/resource.js";
+import type { JsonObject, JsonValue, Resource, ResourceType } from "../model/resource.js";
+import { isPlanned } from "../model/source-kinds.js";
 import { UnknownValueError } from "../model/unknown.js";
 import type { Outcome } from "./condition/compile.js";
 import type { Rule } from "./rule.js";
@@ -55,9 +56,6 @@ function defaults(rule: Rule): Record<string, JsonValue> {
   return Object.fromEntries(Object.entries(rule.params).map(([name, spec]) => [name, spec.default]));
 }
 
-/** Sources that describe what will be deployed, not what runs. */
-const PLANNED_SOURCES: ReadonlySet<SourceKind> = new Set(["cloudformation", "terraform-plan"]);
-
 const refs = new WeakMap<Resource, ResourceRef>();
 
 /** The identity a result names; one object per resource, shared by all its results. */
@@ -87,7 +85,7 @@ export function evaluateRule(
   memo = new Map<number, boolean>(),
 ): RuleResult {
   const base = { ruleId: rule.metadata.id, severity, resource: refOf(resource) };
-  if (rule.liveOnly && PLANNED_SOURCES.has(resource.source.kind)) {
+  if (rule.liveOnly && isPlanned(resource.source.kind)) {
     return { ...base, status: "not_applicable", message: "judged on live data only", evidence: [] };
   }
   const missing = missingRelatedData(rule, inventory, resource);

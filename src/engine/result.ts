@@ -1,6 +1,6 @@
 import type { JsonValue, ResourceSource, ResourceType } from "../model/resource.js";
 import type { CollectionError } from "../model/collection-error.js";
-import type { InputProblem } from "../sources/source.js";
+import type { InputProblem } from "../model/input-problem.js";
 
 /**
  * `waived`: the rule failed, but an active waiver accepts the failure until its expiry date; it

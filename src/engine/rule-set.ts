@@ -1,9 +1,8 @@
 import type { JsonValue } from "../model/resource.js";
-import type { Configuration } from "../config/config-file.js";
 import { ConfigError } from "../errors.js";
 import type { EvaluationSettings } from "./evaluate.js";
 import { ParamError, resolveParams } from "./params.js";
-import type { Severity } from "./result.js";
+import type { Severity, Waiver } from "./result.js";
 import type { Rule } from "./rule.js";
 import { checkWaiverRules } from "./waivers.js";
 
@@ -15,6 +14,24 @@ import { checkWaiverRules } from "./waivers.js";
 export interface PreparedRuleSet {
   rules: Rule[];
   settings: EvaluationSettings;
+}
+
+/** What the user configured for one rule (`rules:` in the configuration file). */
+export interface RuleSettings {
+  enabled: boolean;
+  severity?: Severity;
+  params: Record<string, unknown>;
+}
+
+/**
+ * The part of the user's configuration that selects and tunes rules. The configuration file
+ * (`config/config-file.ts`) provides it; the engine knows nothing of where it came from.
+ */
+export interface RuleConfiguration {
+  rules: ReadonlyMap<string, RuleSettings>;
+  waivers?: readonly Waiver[];
+  /** Where an entry is written (`file:line:column`), to report an unknown rule id at its line. */
+  locate(pointer: (string | number)[]): string;
 }
 
 /** `--param rule-id.name=value`, grouped by rule id. */
@@ -35,7 +52,7 @@ export function parseParamOptions(options: readonly string[]): Map<string, Recor
 
 export function prepareRuleSet(
   rules: readonly Rule[],
-  configuration: Configuration,
+  configuration: RuleConfiguration,
   paramOptions: ReadonlyMap<string, Record<string, string>>,
 ): PreparedRuleSet {
   const byId = new Map(rules.map((rule) => [rule.metadata.id, rule]));

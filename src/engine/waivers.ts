@@ -2,7 +2,7 @@ import { INFORMATION_URI } from "../assets.js";
 import { ConfigError } from "../errors.js";
 import { globMatches, tokenizeGlob, type GlobToken } from "../iam/glob.js";
 import type { JsonValue, Resource, ResourceSource, SourceWaiver } from "../model/resource.js";
-import type { InputProblem } from "../sources/source.js";
+import type { InputProblem } from "../model/input-problem.js";
 import { daysBetween, isIsoDate, todayUtc } from "../util/date.js";
 import {
   EXPIRED_WAIVER_RULE_ID,

@@ -23,4 +23,6 @@ export interface CollectionError {
 export interface Scope {
   account: string;
   region: string;
+  /** The account's partition (`aws`, `aws-cn`, `aws-us-gov`), when the source knows it. */
+  partition?: string;
 }

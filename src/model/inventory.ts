@@ -8,6 +8,7 @@ import {
   type SourceKind,
 } from "./resource.js";
 import { resolveRelations } from "./relations.js";
+import { arnOf } from "./resource-types.js";
 
 /**
  * The resources of one run with their relations resolved, as the rules see them. Built once from
@@ -96,7 +97,11 @@ function defaultPreferences(
     .map((scope) => ({
       type: ResourceTypes.SessionPreferences,
       id: PREFERENCES_DOCUMENT,
-      arn: `arn:aws:ssm:${scope.region}:${scope.account}:document/${PREFERENCES_DOCUMENT}`,
+      arn: arnOf(
+        ResourceTypes.SessionPreferences,
+        { partition: scope.partition ?? "aws", region: scope.region, account: scope.account },
+        PREFERENCES_DOCUMENT,
+      ),
       account: scope.account,
       region: scope.region,
       source: { kind: sourceKindOf(resources, scope.account), defaulted: true },

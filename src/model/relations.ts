@@ -1,4 +1,5 @@
 import { knownAwsManagedPolicyDocument } from "./aws-managed-policies.js";
+import { partitionOfArn } from "./resource-types.js";
 import type { Inventory } from "./inventory.js";
 import { ResourceTypes, type JsonObject, type JsonValue, type Resource } from "./resource.js";
 
@@ -127,7 +128,7 @@ export function resolveRelations(inventory: Inventory): Map<Resource, JsonObject
     if (!kmsKeyId) continue;
     let keys = sessionKeys.get(accountOf(preferences));
     if (!keys) sessionKeys.set(accountOf(preferences), (keys = new Set()));
-    keys.add(kmsKeyArn(kmsKeyId, preferences.region, preferences.account));
+    keys.add(kmsKeyArn(kmsKeyId, preferences));
   }
   const keysOf = (account: string) => [...(sessionKeys.get(account) ?? [])].sort();
 
@@ -248,8 +249,10 @@ function instanceSummary(instance: Resource): JsonValue {
 }
 
 /** `kmsKeyId` may be a key id, an alias or an ARN; policies name keys by ARN. */
-function kmsKeyArn(kmsKeyId: string, region: string, account: string): string {
+function kmsKeyArn(kmsKeyId: string, preferences: Resource): string {
   if (kmsKeyId.startsWith("arn:")) return kmsKeyId;
-  if (kmsKeyId.startsWith("alias/")) return `arn:aws:kms:${region}:${account}:${kmsKeyId}`;
-  return `arn:aws:kms:${region}:${account}:key/${kmsKeyId}`;
+  const { region, account } = preferences;
+  const partition = partitionOfArn(preferences.arn);
+  if (kmsKeyId.startsWith("alias/")) return `arn:${partition}:kms:${region}:${account}:${kmsKeyId}`;
+  return `arn:${partition}:kms:${region}:${account}:key/${kmsKeyId}`;
 }

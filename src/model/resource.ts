@@ -1,3 +1,5 @@
+import type { SourceKind } from "./source-kinds.js";
+
 /**
  * The canonical resource: one shape per resource type whatever the source, so that rules are
  * written once. `properties` is the describe-API shape (PascalCase, as the AWS CLI and SDK v3
@@ -25,8 +27,7 @@ export function isResourceType(value: string): value is ResourceType {
   return (ALL_RESOURCE_TYPES as readonly string[]).includes(value);
 }
 
-/** Where a resource was read from; reporters use it for locations and nothing else. */
-export type SourceKind = "aws-live" | "config-item" | "cloudformation" | "terraform-plan" | "snapshot";
+export type { SourceKind } from "./source-kinds.js";
 
 export interface SourcePosition {
   line: number;

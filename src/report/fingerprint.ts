@@ -1,6 +1,6 @@
 import { hash } from "node:crypto";
 import type { RuleResult } from "../engine/result.js";
-import type { SourceKind } from "../model/resource.js";
+import { sourceKindSpec, type RunKind } from "../model/source-kinds.js";
 import { locateResult } from "./location.js";
 
 /**
@@ -16,18 +16,10 @@ import { locateResult } from "./location.js";
  * must therefore never share one, and neither may the Config rule's one-resource-at-a-time
  * evaluations.
  */
-export type RunKind = "aws" | "config" | "iac";
-
-export const RUN_KIND_BY_SOURCE: Record<SourceKind, RunKind> = {
-  "aws-live": "aws",
-  snapshot: "aws",
-  "config-item": "config",
-  cloudformation: "iac",
-  "terraform-plan": "iac",
-};
+export type { RunKind } from "../model/source-kinds.js";
 
 export function runKindOf(result: RuleResult): RunKind {
-  return RUN_KIND_BY_SOURCE[result.resource.source.kind];
+  return sourceKindSpec(result.resource.source.kind).run;
 }
 
 /**

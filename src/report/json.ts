@@ -14,7 +14,7 @@ import type {
   WaiverOutcome,
 } from "../engine/result.js";
 import type { CollectionError } from "../model/collection-error.js";
-import type { InputProblem } from "../sources/source.js";
+import type { InputProblem } from "../model/input-problem.js";
 import type { SourceKind } from "../model/resource.js";
 import { reportedEvidence } from "./evidence.js";
 import { fingerprintResults } from "./fingerprint.js";

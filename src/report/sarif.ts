@@ -11,9 +11,9 @@ import type {
   WaiverOutcome,
 } from "../engine/result.js";
 import type { CollectionError } from "../model/collection-error.js";
-import type { InputProblem } from "../sources/source.js";
+import type { InputProblem } from "../model/input-problem.js";
 import { reportedEvidence } from "./evidence.js";
-import { RUN_KIND_BY_SOURCE, fingerprintResults, isFinding, type RunKind } from "./fingerprint.js";
+import { fingerprintResults, isFinding, runKindOf, type RunKind } from "./fingerprint.js";
 import { fileUri, locateResult } from "./location.js";
 import { resultMessage } from "./message.js";
 
@@ -201,7 +201,7 @@ export function buildSarifLog(report: Report, options: SarifOptions = {}): Sarif
 function groupRuns(report: Report): RunGroup[] {
   const byKind = new Map<RunKind, RunGroup>();
   for (const result of report.results) {
-    const kind = RUN_KIND_BY_SOURCE[result.resource.source.kind];
+    const kind = runKindOf(result);
     let group = byKind.get(kind);
     if (!group) {
       group = { kind, results: [], collectionErrors: [], inputProblems: [], unmatchedWaivers: [] };

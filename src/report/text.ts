@@ -7,7 +7,7 @@ import {
   type WaiverOutcome,
 } from "../engine/result.js";
 import type { CollectionError } from "../model/collection-error.js";
-import type { InputProblem } from "../sources/source.js";
+import type { InputProblem } from "../model/input-problem.js";
 import { formatLocation } from "../errors.js";
 import { locateResult, type ResultLocation } from "./location.js";
 import { resultMessage } from "./message.js";

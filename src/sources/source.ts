@@ -1,4 +1,5 @@
 import type { CollectionError, Scope } from "../model/collection-error.js";
+import type { InputProblem } from "../model/input-problem.js";
 import type { Resource } from "../model/resource.js";
 
 /**
@@ -20,13 +21,7 @@ export interface SourceData {
   mayHoldUnknowns: boolean;
 }
 
-/** A file that could not be read or understood, located as precisely as possible. */
-export interface InputProblem {
-  file: string;
-  line?: number;
-  column?: number;
-  message: string;
-}
+export type { InputProblem } from "../model/input-problem.js";
 
 export function emptySourceData(): SourceData {
   return {

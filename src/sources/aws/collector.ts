@@ -267,7 +267,7 @@ class AccountCollector {
       }),
     ]);
     return {
-      scopes: regions.map((region) => ({ account: target.account, region })),
+      scopes: regions.map((region) => ({ account: target.account, region, partition: target.partition })),
       resources: [...iam.resources, ...regional.flatMap((result) => result.resources)],
       errors: [...errors, ...iam.errors, ...regional.flatMap((result) => result.errors)],
     };

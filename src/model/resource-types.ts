@@ -1,0 +1,192 @@
+import { ResourceTypes, type ResourceType } from "./resource.js";
+import { SOURCE_KINDS, type SourceKind } from "./source-kinds.js";
+
+/**
+ * Everything the project knows about a resource type, declared once. Sources, relations, the
+ * Lambda, the reporters and the docs read this table instead of keeping their own copies, so that
+ * adding a type is this entry, one normalizer per source that has it, its schema and its tests
+ * (docs/architecture.md, "Adding a resource type").
+ */
+export interface ResourceTypeSpec {
+  type: ResourceType;
+  /** The `$defs` entry of `schemas/resources.schema.json` that holds the type's canonical shape. */
+  schema: string;
+  /** The property of the canonical shape that holds the resource's own id. */
+  idField: string;
+  /**
+   * The ARN of a resource, from the partition (`aws`, `aws-cn`, `aws-us-gov`), region, account and
+   * id (IAM types take the path too, from the canonical properties).
+   */
+  arn: (at: ArnScope, id: string, properties?: Readonly<Record<string, unknown>>) => string;
+  /** How AWS Config records the type, when it does: its resource type and the field of its id. */
+  config?: { resourceType: string; idField: string };
+  /** Whether one resource lives in a region (else it is global, as IAM is). */
+  regional: boolean;
+  /** The key of the list of inline policies, for IAM principals. */
+  inlinePolicyKey?: string;
+  /** The sources that can produce resources of this type. */
+  sources: readonly SourceKind[];
+  /**
+   * Properties that only an observed (running) resource has: a planned resource cannot know them,
+   * so a rule that reads them is not applicable to templates and plans.
+   */
+  liveOnlyProperties: readonly string[];
+}
+
+export interface ArnScope {
+  partition: string;
+  region: string;
+  account: string;
+}
+
+const ALL_SOURCES = SOURCE_KINDS.map((source) => source.kind);
+const OBSERVED_SOURCES = SOURCE_KINDS.filter((source) => source.observed).map((source) => source.kind);
+
+/** IAM ARNs carry the entity's path (`/`, `/service-role/`, …) between the kind and the name. */
+function iamArn(kind: string): ResourceTypeSpec["arn"] {
+  return ({ partition, account }, name, properties) => {
+    const path =
+      typeof properties?.Path === "string" && properties.Path.startsWith("/") ? properties.Path : "/";
+    return `arn:${partition}:iam::${account}:${kind}${path}${name}`;
+  };
+}
+
+const SPECS: readonly ResourceTypeSpec[] = [
+  {
+    type: ResourceTypes.SecurityGroup,
+    schema: "securityGroup",
+    idField: "GroupId",
+    arn: ({ partition, region, account }, id) =>
+      `arn:${partition}:ec2:${region}:${account}:security-group/${id}`,
+    config: { resourceType: "AWS::EC2::SecurityGroup", idField: "GroupId" },
+    regional: true,
+    sources: ALL_SOURCES,
+    liveOnlyProperties: [],
+  },
+  {
+    type: ResourceTypes.Instance,
+    schema: "instance",
+    idField: "InstanceId",
+    arn: ({ partition, region, account }, id) => `arn:${partition}:ec2:${region}:${account}:instance/${id}`,
+    config: { resourceType: "AWS::EC2::Instance", idField: "InstanceId" },
+    regional: true,
+    sources: ALL_SOURCES,
+    // Assigned when the instance launches; a template or plan cannot know them.
+    liveOnlyProperties: ["PublicIpAddress", "PrivateIpAddress", "LaunchTime"],
+  },
+  {
+    type: ResourceTypes.Role,
+    schema: "role",
+    idField: "RoleName",
+    arn: iamArn("role"),
+    config: { resourceType: "AWS::IAM::Role", idField: "RoleId" },
+    regional: false,
+    inlinePolicyKey: "RolePolicyList",
+    sources: ALL_SOURCES,
+    liveOnlyProperties: ["RoleLastUsed"],
+  },
+  {
+    type: ResourceTypes.User,
+    schema: "user",
+    idField: "UserName",
+    arn: iamArn("user"),
+    config: { resourceType: "AWS::IAM::User", idField: "UserId" },
+    regional: false,
+    inlinePolicyKey: "UserPolicyList",
+    sources: ALL_SOURCES,
+    liveOnlyProperties: [],
+  },
+  {
+    type: ResourceTypes.Group,
+    schema: "group",
+    idField: "GroupName",
+    arn: iamArn("group"),
+    config: { resourceType: "AWS::IAM::Group", idField: "GroupId" },
+    regional: false,
+    inlinePolicyKey: "GroupPolicyList",
+    sources: ALL_SOURCES,
+    liveOnlyProperties: [],
+  },
+  {
+    type: ResourceTypes.ManagedPolicy,
+    schema: "managedPolicy",
+    // A managed policy is known by its ARN: AWS-managed and customer policies share names.
+    idField: "Arn",
+    arn: iamArn("policy"),
+    config: { resourceType: "AWS::IAM::Policy", idField: "PolicyId" },
+    regional: false,
+    sources: ALL_SOURCES,
+    liveOnlyProperties: [],
+  },
+  {
+    type: ResourceTypes.InstanceProfile,
+    schema: "instanceProfile",
+    idField: "InstanceProfileName",
+    arn: iamArn("instance-profile"),
+    regional: false,
+    // AWS Config does not record instance profiles: the Lambda reads them when a rule needs them.
+    sources: ALL_SOURCES.filter((kind) => kind !== "config-item"),
+    liveOnlyProperties: [],
+  },
+  {
+    type: ResourceTypes.ManagedInstance,
+    schema: "managedInstance",
+    idField: "InstanceId",
+    arn: ({ partition, region, account }, id) =>
+      `arn:${partition}:ssm:${region}:${account}:managed-instance-inventory/${id}`,
+    config: { resourceType: "AWS::SSM::ManagedInstanceInventory", idField: "InstanceId" },
+    regional: true,
+    // The agent's record exists only once an instance runs and registers.
+    sources: OBSERVED_SOURCES,
+    liveOnlyProperties: ["PingStatus", "AgentVersion", "LastPingDateTime", "PlatformName", "PlatformType"],
+  },
+  {
+    type: ResourceTypes.SessionPreferences,
+    schema: "sessionDocument",
+    idField: "Name",
+    arn: ({ partition, region, account }, id) => `arn:${partition}:ssm:${region}:${account}:document/${id}`,
+    regional: true,
+    sources: ALL_SOURCES,
+    liveOnlyProperties: [],
+  },
+];
+
+const BY_TYPE = new Map<ResourceType, ResourceTypeSpec>(SPECS.map((spec) => [spec.type, spec]));
+const BY_CONFIG_TYPE = new Map<string, ResourceTypeSpec>(
+  SPECS.filter((spec) => spec.config !== undefined).map((spec) => [spec.config!.resourceType, spec]),
+);
+
+export const RESOURCE_TYPE_SPECS: readonly ResourceTypeSpec[] = SPECS;
+
+export function resourceTypeSpec(type: ResourceType): ResourceTypeSpec {
+  const spec = BY_TYPE.get(type);
+  // Every ResourceType has an entry (a test proves it); reaching this is a programming error.
+  if (spec === undefined) throw new Error(`no registry entry for resource type ${type}`);
+  return spec;
+}
+
+/** The type AWS Config names `configType`, when the project knows it. */
+export function typeOfConfigResource(configType: string): ResourceTypeSpec | undefined {
+  return BY_CONFIG_TYPE.get(configType);
+}
+
+/** The ARN of a resource of `type`: the one ARN builder every source uses. */
+export function arnOf(
+  type: ResourceType,
+  at: ArnScope,
+  id: string,
+  properties?: Readonly<Record<string, unknown>>,
+): string {
+  return resourceTypeSpec(type).arn(at, id, properties);
+}
+
+/** The key of a principal's inline policies (`RolePolicyList`, …), undefined for other types. */
+export function inlinePolicyKeyOf(type: ResourceType): string | undefined {
+  return BY_TYPE.get(type)?.inlinePolicyKey;
+}
+
+/** The partition an ARN names (`arn:aws-cn:…` → `aws-cn`), `aws` when it is not an ARN. */
+export function partitionOfArn(arn: string | undefined): string {
+  const match = /^arn:(aws[a-z-]*):/.exec(arn ?? "");
+  return match?.[1] ?? "aws";
+}
