@@ -38,7 +38,7 @@ const layering = Object.entries(LAYERS).map(([folder, forbidden]) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "coverage/", "**/*.mjs"] },
+  { ignores: ["dist/", "node_modules/", "coverage/", "**/*.mjs", "src/**/*.generated.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -21,6 +21,10 @@ export interface EvaluationData {
   ofType(type: ResourceType): readonly Resource[];
   documentOf(resource: Resource): JsonObject;
   errorsAffecting(types: readonly ResourceType[], account: string, region: string): CollectionError[];
+  /** Why a resource does not have its type's canonical shape (`model/canonical.ts`). */
+  misfitOf?(resource: Resource): string | undefined;
+  /** A resource of one of `types` in the account that does not have its canonical shape. */
+  misfitAffecting?(types: readonly ResourceType[], account: string): string | undefined;
 }
 
 export interface EvaluationSettings {
@@ -87,6 +91,10 @@ export function evaluateRule(
   const base = { ruleId: rule.metadata.id, severity, resource: refOf(resource) };
   if (rule.liveOnly && isPlanned(resource.source.kind)) {
     return { ...base, status: "not_applicable", message: "judged on live data only", evidence: [] };
+  }
+  const misfit = inventory.misfitOf?.(resource) ?? relatedMisfit(rule, inventory, resource);
+  if (misfit !== undefined) {
+    return { ...base, status: "error", message: `cannot decide: ${misfit}`, evidence: [] };
   }
   const missing = missingRelatedData(rule, inventory, resource);
   if (missing.length) {
@@ -183,6 +191,15 @@ function missingRelatedData(rule: Rule, inventory: EvaluationData, resource: Res
   const related = rule.dependsOn.filter((type) => !rule.metadata.resourceTypes.includes(type));
   if (related.length === 0) return [];
   return inventory.errorsAffecting(related, resource.account, resource.region);
+}
+
+/** A related resource the rule reads that does not have its canonical shape. */
+function relatedMisfit(rule: Rule, inventory: EvaluationData, resource: Resource): string | undefined {
+  if (inventory.misfitAffecting === undefined) return undefined;
+  const related = rule.dependsOn.filter((type) => !rule.metadata.resourceTypes.includes(type));
+  if (related.length === 0) return undefined;
+  const problem = inventory.misfitAffecting(related, resource.account);
+  return problem === undefined ? undefined : `a related resource: ${problem}`;
 }
 
 /** One error result per collection error that touches the rule's data: the scope itself is unjudged. */

@@ -8,6 +8,7 @@ import {
   type SourceKind,
 } from "./resource.js";
 import { resolveRelations } from "./relations.js";
+import { canonicalShapeProblem } from "./canonical.js";
 import { arnOf } from "./resource-types.js";
 
 /**
@@ -21,6 +22,10 @@ export class Inventory {
   readonly mayHoldUnknowns: boolean;
   private readonly byType = new Map<ResourceType, Resource[]>();
   private readonly documents: Map<Resource, JsonObject>;
+  /** Resources that do not have their type's canonical shape, with why (see `canonical.ts`). */
+  private readonly misfits = new Map<Resource, string>();
+  /** The first misfit of each account and type (`account type`), for the rules that relate to it. */
+  private readonly firstMisfits = new Map<string, string>();
 
   constructor(input: {
     resources: Resource[];
@@ -28,6 +33,11 @@ export class Inventory {
     collectionErrors?: CollectionError[];
     /** Set by sources that may leave unknown values (templates, plans). */
     mayHoldUnknowns?: boolean;
+    /**
+     * Set when the source already held every resource to the canonical schema (a snapshot is
+     * validated as a whole when it is read), so that a large input is not checked twice.
+     */
+    shapesChecked?: boolean;
   }) {
     this.mayHoldUnknowns = input.mayHoldUnknowns ?? false;
     this.scopes = input.scopes ?? [];
@@ -37,6 +47,14 @@ export class Inventory {
       ...defaultPreferences(input.resources, this.scopes, this.collectionErrors),
     ];
     for (const resource of this.resources) {
+      if (input.shapesChecked !== true) {
+        const problem = canonicalShapeProblem(resource);
+        if (problem !== undefined) {
+          this.misfits.set(resource, problem);
+          const key = `${resource.account} ${resource.type}`;
+          if (!this.firstMisfits.has(key)) this.firstMisfits.set(key, problem);
+        }
+      }
       let list = this.byType.get(resource.type);
       if (!list) this.byType.set(resource.type, (list = []));
       list.push(resource);
@@ -51,6 +69,24 @@ export class Inventory {
   /** What a rule sees: the canonical properties, plus `related` where the type has relations. */
   documentOf(resource: Resource): JsonObject {
     return this.documents.get(resource) ?? resource.properties;
+  }
+
+  /** Why `resource` does not have its type's canonical shape, or undefined when it does. */
+  misfitOf(resource: Resource): string | undefined {
+    return this.misfits.size === 0 ? undefined : this.misfits.get(resource);
+  }
+
+  /**
+   * A resource of one of `types` in this account that does not have its canonical shape: the
+   * relations of every resource there may be built on it, so they cannot be trusted either.
+   */
+  misfitAffecting(types: readonly ResourceType[], account: string): string | undefined {
+    if (this.firstMisfits.size === 0) return undefined;
+    for (const type of types) {
+      const problem = this.firstMisfits.get(`${account} ${type}`);
+      if (problem !== undefined) return problem;
+    }
+    return undefined;
   }
 
   /** The collection errors that leave data of one of `types` missing for this account and region. */

@@ -18,6 +18,11 @@ export interface ResourceTypeSpec {
    * id (IAM types take the path too, from the canonical properties).
    */
   arn: (at: ArnScope, id: string, properties?: Readonly<Record<string, unknown>>) => string;
+  /**
+   * The API operations live collection reads the type with (`service:Operation`, which is also the
+   * IAM action each needs); `sources/aws/operations.ts` declares how each is called.
+   */
+  liveReads: readonly string[];
   /** How AWS Config records the type, when it does: its resource type and the field of its id. */
   config?: { resourceType: string; idField: string };
   /** Whether one resource lives in a region (else it is global, as IAM is). */
@@ -54,6 +59,7 @@ function iamArn(kind: string): ResourceTypeSpec["arn"] {
 const SPECS: readonly ResourceTypeSpec[] = [
   {
     type: ResourceTypes.SecurityGroup,
+    liveReads: ["ec2:DescribeSecurityGroups"],
     schema: "securityGroup",
     idField: "GroupId",
     arn: ({ partition, region, account }, id) =>
@@ -65,6 +71,7 @@ const SPECS: readonly ResourceTypeSpec[] = [
   },
   {
     type: ResourceTypes.Instance,
+    liveReads: ["ec2:DescribeInstances"],
     schema: "instance",
     idField: "InstanceId",
     arn: ({ partition, region, account }, id) => `arn:${partition}:ec2:${region}:${account}:instance/${id}`,
@@ -76,6 +83,7 @@ const SPECS: readonly ResourceTypeSpec[] = [
   },
   {
     type: ResourceTypes.Role,
+    liveReads: ["iam:GetAccountAuthorizationDetails"],
     schema: "role",
     idField: "RoleName",
     arn: iamArn("role"),
@@ -87,6 +95,7 @@ const SPECS: readonly ResourceTypeSpec[] = [
   },
   {
     type: ResourceTypes.User,
+    liveReads: ["iam:GetAccountAuthorizationDetails"],
     schema: "user",
     idField: "UserName",
     arn: iamArn("user"),
@@ -98,6 +107,7 @@ const SPECS: readonly ResourceTypeSpec[] = [
   },
   {
     type: ResourceTypes.Group,
+    liveReads: ["iam:GetAccountAuthorizationDetails"],
     schema: "group",
     idField: "GroupName",
     arn: iamArn("group"),
@@ -109,6 +119,7 @@ const SPECS: readonly ResourceTypeSpec[] = [
   },
   {
     type: ResourceTypes.ManagedPolicy,
+    liveReads: ["iam:GetAccountAuthorizationDetails"],
     schema: "managedPolicy",
     // A managed policy is known by its ARN: AWS-managed and customer policies share names.
     idField: "Arn",
@@ -120,6 +131,7 @@ const SPECS: readonly ResourceTypeSpec[] = [
   },
   {
     type: ResourceTypes.InstanceProfile,
+    liveReads: ["iam:GetAccountAuthorizationDetails"],
     schema: "instanceProfile",
     idField: "InstanceProfileName",
     arn: iamArn("instance-profile"),
@@ -130,6 +142,7 @@ const SPECS: readonly ResourceTypeSpec[] = [
   },
   {
     type: ResourceTypes.ManagedInstance,
+    liveReads: ["ssm:DescribeInstanceInformation"],
     schema: "managedInstance",
     idField: "InstanceId",
     arn: ({ partition, region, account }, id) =>
@@ -142,6 +155,7 @@ const SPECS: readonly ResourceTypeSpec[] = [
   },
   {
     type: ResourceTypes.SessionPreferences,
+    liveReads: ["ssm:GetDocument"],
     schema: "sessionDocument",
     idField: "Name",
     arn: ({ partition, region, account }, id) => `arn:${partition}:ssm:${region}:${account}:document/${id}`,

@@ -203,6 +203,8 @@ function snapshotValidator(): ValidateFunction {
     validateSchema: false,
     validateFormats: false,
     discriminator: true,
+    // Resource properties have the canonical shape every source is held to.
+    schemas: [loadSchema("resources.schema.json")],
   }).compile(loadSchema("snapshot.schema.json"));
   return validator;
 }

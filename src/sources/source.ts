@@ -19,6 +19,8 @@ export interface SourceData {
   inputs: string[];
   /** Whether resources may hold unknown values (`model/unknown.ts`), as templates and plans do. */
   mayHoldUnknowns: boolean;
+  /** Whether the source already held every resource to the canonical schema (snapshots do). */
+  shapesChecked?: boolean;
 }
 
 export type { InputProblem } from "../model/input-problem.js";

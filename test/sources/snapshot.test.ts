@@ -46,6 +46,9 @@ describe("snapshot schema", () => {
   // time; this is where that check happens.
   it("is a valid draft 2020-12 schema that ajv compiles in strict mode", () => {
     const ajv = new Ajv2020({ strict: true, strictTypes: true, validateFormats: false, discriminator: true });
+    const resources = loadSchema("resources.schema.json");
+    expect(ajv.validateSchema(resources), ajv.errorsText()).toBe(true);
+    ajv.addSchema(resources);
     const schema = loadSchema("snapshot.schema.json");
 
     expect(ajv.validateSchema(schema), ajv.errorsText()).toBe(true);

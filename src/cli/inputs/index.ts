@@ -44,7 +44,7 @@ export async function loadInputs(
   }
   if (options.snapshot !== undefined) {
     const snapshot = await readSnapshot(resolve(io.cwd, options.snapshot));
-    return { ...emptySourceData(), ...snapshot, inputs: [options.snapshot] };
+    return { ...emptySourceData(), ...snapshot, inputs: [options.snapshot], shapesChecked: true };
   }
   if (options.account) {
     const settings = liveSettings(options);

@@ -77,8 +77,8 @@ describe("collecting one account", () => {
   it("covers every enabled region and reports nothing missing", () => {
     expect(result.accounts).toEqual([ACCOUNT]);
     expect(result.scopes).toEqual([
-      { account: ACCOUNT, region: "eu-west-1" },
-      { account: ACCOUNT, region: "us-east-1" },
+      { account: ACCOUNT, region: "eu-west-1", partition: "aws" },
+      { account: ACCOUNT, region: "us-east-1", partition: "aws" },
     ]);
     expect(result.collectionErrors).toEqual([]);
   });
@@ -381,7 +381,7 @@ describe("partial failures", () => {
   it("collects the home region when the regions cannot be listed, and marks the rest missing", async () => {
     const world = exampleWorld({ faults: [{ operation: "DescribeRegions", code: "UnauthorizedOperation" }] });
     const { result } = await collectFrom(world);
-    expect(result.scopes).toEqual([{ account: ACCOUNT, region: "us-east-1" }]);
+    expect(result.scopes).toEqual([{ account: ACCOUNT, region: "us-east-1", partition: "aws" }]);
     expect(result.collectionErrors).toMatchObject([
       {
         region: "global",
