@@ -511,7 +511,7 @@ return errors === 0;
 validate24.evaluated = {"props":{"IpProtocol":true,"FromPort":true,"ToPort":true,"IpRanges":true,"Ipv6Ranges":true,"PrefixListIds":true,"UserIdGroupPairs":true},"dynamicProps":false,"dynamicItems":false};
 
 export const securityGroup = validate25;
-const schema38 = {"type":"object","required":["GroupId"],"properties":{"GroupId":{"$ref":"#/$defs/nonEmptyString"},"GroupName":{"type":"string"},"VpcId":{"type":"string"},"IpPermissions":{"type":"array","items":{"$ref":"#/$defs/ipPermission"}},"IpPermissionsEgress":{"type":"array","items":{"type":"object"}},"Tags":{"$ref":"#/$defs/tags"}}};
+const schema38 = {"type":"object","required":["GroupId","IpPermissions"],"properties":{"GroupId":{"$ref":"#/$defs/nonEmptyString"},"GroupName":{"type":"string"},"VpcId":{"type":"string"},"IpPermissions":{"type":"array","items":{"$ref":"#/$defs/ipPermission"}},"IpPermissionsEgress":{"type":"array","items":{"type":"object"}},"Tags":{"$ref":"#/$defs/tags"}}};
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -534,10 +534,8 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.GroupId !== undefined){
-let data0 = data.GroupId;
-if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/GroupId",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data0};
+if(data.IpPermissions === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "IpPermissions"},message:"must have required property '"+"IpPermissions"+"'",schema:schema38.required,parentSchema:schema38,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -546,10 +544,10 @@ vErrors.push(err1);
 }
 errors++;
 }
-const _errs4 = errors;
-const _errs5 = errors;
-if("" !== data0){
-const err2 = {};
+if(data.GroupId !== undefined){
+let data0 = data.GroupId;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/GroupId",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -558,14 +556,26 @@ vErrors.push(err2);
 }
 errors++;
 }
-var valid2 = _errs5 === errors;
-if(valid2){
-const err3 = {instancePath:instancePath+"/GroupId",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema32.not,parentSchema:schema32,data:data0};
+const _errs4 = errors;
+const _errs5 = errors;
+if("" !== data0){
+const err3 = {};
 if(vErrors === null){
 vErrors = [err3];
 }
 else {
 vErrors.push(err3);
+}
+errors++;
+}
+var valid2 = _errs5 === errors;
+if(valid2){
+const err4 = {instancePath:instancePath+"/GroupId",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema32.not,parentSchema:schema32,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
 }
 errors++;
 }
@@ -584,12 +594,12 @@ vErrors = null;
 if(data.GroupName !== undefined){
 let data1 = data.GroupName;
 if(typeof data1 !== "string"){
-const err4 = {instancePath:instancePath+"/GroupName",schemaPath:"#/properties/GroupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.GroupName.type,parentSchema:schema38.properties.GroupName,data:data1};
+const err5 = {instancePath:instancePath+"/GroupName",schemaPath:"#/properties/GroupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.GroupName.type,parentSchema:schema38.properties.GroupName,data:data1};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err5];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err5);
 }
 errors++;
 }
@@ -597,12 +607,12 @@ errors++;
 if(data.VpcId !== undefined){
 let data2 = data.VpcId;
 if(typeof data2 !== "string"){
-const err5 = {instancePath:instancePath+"/VpcId",schemaPath:"#/properties/VpcId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.VpcId.type,parentSchema:schema38.properties.VpcId,data:data2};
+const err6 = {instancePath:instancePath+"/VpcId",schemaPath:"#/properties/VpcId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.VpcId.type,parentSchema:schema38.properties.VpcId,data:data2};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err6];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err6);
 }
 errors++;
 }
@@ -619,12 +629,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/IpPermissions",schemaPath:"#/properties/IpPermissions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema38.properties.IpPermissions.type,parentSchema:schema38.properties.IpPermissions,data:data3};
+const err7 = {instancePath:instancePath+"/IpPermissions",schemaPath:"#/properties/IpPermissions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema38.properties.IpPermissions.type,parentSchema:schema38.properties.IpPermissions,data:data3};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err7];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err7);
 }
 errors++;
 }
@@ -636,24 +646,24 @@ const len1 = data5.length;
 for(let i1=0; i1<len1; i1++){
 let data6 = data5[i1];
 if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
-const err7 = {instancePath:instancePath+"/IpPermissionsEgress/" + i1,schemaPath:"#/properties/IpPermissionsEgress/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.IpPermissionsEgress.items.type,parentSchema:schema38.properties.IpPermissionsEgress.items,data:data6};
+const err8 = {instancePath:instancePath+"/IpPermissionsEgress/" + i1,schemaPath:"#/properties/IpPermissionsEgress/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.IpPermissionsEgress.items.type,parentSchema:schema38.properties.IpPermissionsEgress.items,data:data6};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err8];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err8);
 }
 errors++;
 }
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/IpPermissionsEgress",schemaPath:"#/properties/IpPermissionsEgress/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema38.properties.IpPermissionsEgress.type,parentSchema:schema38.properties.IpPermissionsEgress,data:data5};
+const err9 = {instancePath:instancePath+"/IpPermissionsEgress",schemaPath:"#/properties/IpPermissionsEgress/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema38.properties.IpPermissionsEgress.type,parentSchema:schema38.properties.IpPermissionsEgress,data:data5};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err9];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err9);
 }
 errors++;
 }
@@ -666,19 +676,7 @@ for(let i2=0; i2<len2; i2++){
 let data8 = data7[i2];
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 if(data8.Key === undefined){
-const err9 = {instancePath:instancePath+"/Tags/" + i2,schemaPath:"#/$defs/tags/items/required",keyword:"required",params:{missingProperty: "Key"},message:"must have required property '"+"Key"+"'",schema:schema33.items.required,parentSchema:schema33.items,data:data8};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(data8.Key !== undefined){
-let data9 = data8.Key;
-if(typeof data9 !== "string"){
-const err10 = {instancePath:instancePath+"/Tags/" + i2+"/Key",schemaPath:"#/$defs/tags/items/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.items.properties.Key.type,parentSchema:schema33.items.properties.Key,data:data9};
+const err10 = {instancePath:instancePath+"/Tags/" + i2,schemaPath:"#/$defs/tags/items/required",keyword:"required",params:{missingProperty: "Key"},message:"must have required property '"+"Key"+"'",schema:schema33.items.required,parentSchema:schema33.items,data:data8};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -687,11 +685,10 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-if(data8.Value !== undefined){
-let data10 = data8.Value;
-if(typeof data10 !== "string"){
-const err11 = {instancePath:instancePath+"/Tags/" + i2+"/Value",schemaPath:"#/$defs/tags/items/properties/Value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.items.properties.Value.type,parentSchema:schema33.items.properties.Value,data:data10};
+if(data8.Key !== undefined){
+let data9 = data8.Key;
+if(typeof data9 !== "string"){
+const err11 = {instancePath:instancePath+"/Tags/" + i2+"/Key",schemaPath:"#/$defs/tags/items/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.items.properties.Key.type,parentSchema:schema33.items.properties.Key,data:data9};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -701,9 +698,10 @@ vErrors.push(err11);
 errors++;
 }
 }
-}
-else {
-const err12 = {instancePath:instancePath+"/Tags/" + i2,schemaPath:"#/$defs/tags/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.items.type,parentSchema:schema33.items,data:data8};
+if(data8.Value !== undefined){
+let data10 = data8.Value;
+if(typeof data10 !== "string"){
+const err12 = {instancePath:instancePath+"/Tags/" + i2+"/Value",schemaPath:"#/$defs/tags/items/properties/Value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.items.properties.Value.type,parentSchema:schema33.items.properties.Value,data:data10};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -715,7 +713,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema33.type,parentSchema:schema33,data:data7};
+const err13 = {instancePath:instancePath+"/Tags/" + i2,schemaPath:"#/$defs/tags/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.items.type,parentSchema:schema33.items,data:data8};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -727,12 +725,24 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.type,parentSchema:schema38,data};
+const err14 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema33.type,parentSchema:schema33,data:data7};
 if(vErrors === null){
 vErrors = [err14];
 }
 else {
 vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.type,parentSchema:schema38,data};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
 }
 errors++;
 }

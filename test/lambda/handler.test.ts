@@ -649,6 +649,32 @@ describe("what cannot be decided is never recorded as compliant", () => {
     expect(sent.some((entry) => entry.ComplianceResourceType === "AWS::::Account")).toBe(false);
   });
 
+  it.each([
+    ["an empty configuration", () => ({})],
+    [
+      "ipPermissions written as an object",
+      (configuration: Record<string, unknown>) => ({
+        ...configuration,
+        ipPermissions: { ipProtocol: "tcp", fromPort: 22, toPort: 22, ipRanges: ["0.0.0.0/0"] },
+      }),
+    ],
+    [
+      "a permission without ipProtocol",
+      (configuration: Record<string, unknown>) => ({
+        ...configuration,
+        ipPermissions: [{ fromPort: 22, toPort: 22, ipv4Ranges: [{ cidrIp: "0.0.0.0/0" }] }],
+      }),
+    ],
+  ])("a security-group item with %s is never COMPLIANT: the invocation fails", async (_, reshape) => {
+    const handler = world();
+    const event = withItem("sg-compliant.json", (item) => {
+      item.configuration = reshape(item.configuration as Record<string, unknown>);
+    });
+    await expect(handler(event)).rejects.toThrow(/AWS::EC2::SecurityGroup/);
+    const sent = harness.fake.putEvaluations.flatMap((call) => call.Evaluations);
+    expect(sent.filter((entry) => entry.ComplianceType === "COMPLIANT")).toEqual([]);
+  });
+
   it("an item whose document cannot be decoded is bad input: nothing is sent", async () => {
     const handler = world();
     const event = withItem("role-trust-without-session-name.json", (item) => {

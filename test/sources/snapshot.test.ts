@@ -389,7 +389,7 @@ describe("serializeSnapshot", () => {
   it("names the resource holding a value JSON cannot represent", () => {
     const snapshot = envelope();
     snapshot.resources.push(
-      securityGroup({ GroupId: "sg-1", Weird: 1n } as unknown as Resource["properties"]),
+      securityGroup({ GroupId: "sg-1", IpPermissions: [], Weird: 1n } as unknown as Resource["properties"]),
     );
 
     expect(() => serializeSnapshot(snapshot)).toThrow(/^cannot serialize snapshot: \/resources\/0: .*BigInt/);
