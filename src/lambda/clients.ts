@@ -4,8 +4,9 @@ import type { IAMClient } from "@aws-sdk/client-iam";
 import type { SSMClient } from "@aws-sdk/client-ssm";
 import { ApiCallCounter } from "../sources/aws/call-counter.js";
 import type { MiddlewareStack } from "../sources/aws/clients.js";
+import { addResponseCheck } from "../sources/aws/response-check.js";
 import { loadReaders } from "./load-readers.js";
-import { isDeclaredOperation, type LambdaService } from "./operations.js";
+import { findLambdaOperation, isDeclaredOperation, type LambdaService } from "./operations.js";
 
 /**
  * The Lambda's AWS clients. The IAM, EC2 and SSM clients are loaded the first time a call needs
@@ -120,7 +121,10 @@ export class LambdaClients {
     return client;
   }
 
-  /** Refuses undeclared operations before anything is sent, and counts every request sent. */
+  /**
+   * Refuses undeclared operations before anything is sent, counts every request sent, and checks
+   * that each answer is the API's (a 200 without its result must not read as "nothing there").
+   */
   private guard(client: AnyClient, service: LambdaService): void {
     const stack = client.middlewareStack as unknown as MiddlewareStack;
     stack.add(
@@ -139,6 +143,7 @@ export class LambdaClients {
       },
       { step: "deserialize", name: "accessBaselineCallCounter" },
     );
+    addResponseCheck(stack, service, (operation) => findLambdaOperation(service, operation)?.resultFields);
   }
 }
 

@@ -18,6 +18,11 @@ export interface LambdaOperation {
   resource: string;
   /** When the handler makes the call. */
   purpose: string;
+  /**
+   * The output fields every successful answer holds; an answer without them did not come from
+   * the API, and the response check (`src/sources/aws/response-check.ts`) makes it an error.
+   */
+  resultFields: readonly string[];
 }
 
 const ANY = "*";
@@ -34,6 +39,8 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "config:PutEvaluations",
     resource: ANY,
     purpose: "every invocation: the verdicts",
+    // Config need not list FailedEvaluations when none failed: `{}` is an answer, an empty body is not.
+    resultFields: [],
   },
   {
     service: "config",
@@ -41,6 +48,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "config:GetResourceConfigHistory",
     resource: ANY,
     purpose: "oversized change notifications: the item itself",
+    resultFields: ["configurationItems"],
   },
   {
     service: "iam",
@@ -48,6 +56,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "iam:GetInstanceProfile",
     resource: INSTANCE_PROFILES,
     purpose: "instances: the role behind the instance profile",
+    resultFields: ["InstanceProfile"],
   },
   {
     service: "iam",
@@ -55,6 +64,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "iam:ListRolePolicies",
     resource: ROLES,
     purpose: "instances: the instance role's inline policies",
+    resultFields: ["IsTruncated"],
   },
   {
     service: "iam",
@@ -62,6 +72,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "iam:GetRolePolicy",
     resource: ROLES,
     purpose: "instances: the instance role's inline policy documents",
+    resultFields: ["PolicyDocument"],
   },
   {
     service: "iam",
@@ -69,6 +80,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "iam:ListAttachedRolePolicies",
     resource: ROLES,
     purpose: "instances: the instance role's managed policies",
+    resultFields: ["IsTruncated"],
   },
   {
     service: "iam",
@@ -76,6 +88,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "iam:ListGroupPolicies",
     resource: GROUPS,
     purpose: "users: their groups' inline policies",
+    resultFields: ["IsTruncated"],
   },
   {
     service: "iam",
@@ -83,6 +96,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "iam:GetGroupPolicy",
     resource: GROUPS,
     purpose: "users: their groups' inline policy documents",
+    resultFields: ["PolicyDocument"],
   },
   {
     service: "iam",
@@ -90,6 +104,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "iam:ListAttachedGroupPolicies",
     resource: GROUPS,
     purpose: "users: their groups' managed policies",
+    resultFields: ["IsTruncated"],
   },
   {
     service: "iam",
@@ -97,6 +112,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "iam:GetPolicy",
     resource: POLICIES,
     purpose: "roles, users, groups and instance roles: each attached managed policy's default version",
+    resultFields: ["Policy"],
   },
   {
     service: "iam",
@@ -104,6 +120,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "iam:GetPolicyVersion",
     resource: POLICIES,
     purpose: "roles, users, groups and instance roles: each attached managed policy's document",
+    resultFields: ["PolicyVersion"],
   },
   {
     service: "iam",
@@ -111,6 +128,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "iam:GetAccountAuthorizationDetails",
     resource: ANY,
     purpose: "periodic IAM evaluation: every role, user and group with its policies",
+    resultFields: ["IsTruncated"],
   },
   {
     service: "ec2",
@@ -118,6 +136,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "ec2:DescribeSecurityGroups",
     resource: ANY,
     purpose: "instances with a public address: their security groups",
+    resultFields: ["SecurityGroups"],
   },
   {
     service: "ec2",
@@ -125,6 +144,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "ec2:DescribeRegions",
     resource: ANY,
     purpose: "the regions whose Session Manager preferences name KMS keys (unless PREFERENCE_REGIONS is set)",
+    resultFields: ["Regions"],
   },
   {
     service: "ssm",
@@ -132,6 +152,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "ssm:DescribeInstanceInformation",
     resource: ANY,
     purpose: "running instances: whether Systems Manager manages them",
+    resultFields: ["InstanceInformationList"],
   },
   {
     service: "ssm",
@@ -139,6 +160,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "ssm:GetDocument",
     resource: PREFERENCES,
     purpose: "periodic preferences evaluation, and the session KMS keys IAM rules check",
+    resultFields: ["Content"],
   },
 ];
 
@@ -159,8 +181,13 @@ export const RUNTIME_PERMISSIONS: readonly { iamAction: string; resource: string
   },
 ];
 
-const DECLARED = new Set(LAMBDA_OPERATIONS.map((spec) => `${spec.service}:${spec.operation}`));
+const DECLARED = new Map(LAMBDA_OPERATIONS.map((spec) => [`${spec.service}:${spec.operation}`, spec]));
 
 export function isDeclaredOperation(service: LambdaService, operation: string): boolean {
   return DECLARED.has(`${service}:${operation}`);
+}
+
+/** The declared operation, or undefined when the handler must not send it. */
+export function findLambdaOperation(service: LambdaService, operation: string): LambdaOperation | undefined {
+  return DECLARED.get(`${service}:${operation}`);
 }

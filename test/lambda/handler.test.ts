@@ -621,6 +621,17 @@ describe("what cannot be decided is never recorded as compliant", () => {
     ]);
   });
 
+  it("an IAM read answered with an empty 200 fails the invocation instead of reading as no policy", async () => {
+    const handler = world({ answers: { "iam:GetPolicy": { body: "" } } });
+    const failure = await handler(loadEvent("role-compliant.json")).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(EvaluationIncompleteError);
+    expect((failure as Error).message).toMatch(
+      /AWS::IAM::Role AROAEXAMPLESESSIONOP1: could not evaluate: iam:GetPolicy failed in 111122223333\/global \(UnexpectedResponse: the response had no GetPolicyResponse element \(an empty body\)\)/,
+    );
+    const sent = harness.fake.putEvaluations.flatMap((call) => call.Evaluations);
+    expect(sent.some((entry) => entry.ComplianceType === "COMPLIANT")).toBe(false);
+  });
+
   it("but a failure is certain: NON_COMPLIANT is sent, then the invocation fails for the undecided rule", async () => {
     const handler = world({
       failures: {

@@ -6,6 +6,7 @@ import { STSClient } from "@aws-sdk/client-sts";
 import type { ApiCallCounter } from "./call-counter.js";
 import { UndeclaredOperationError } from "./errors.js";
 import { findOperation, type AwsService } from "./operations.js";
+import { addResponseCheck } from "./response-check.js";
 
 export { UndeclaredOperationError };
 
@@ -13,8 +14,8 @@ export { UndeclaredOperationError };
  * One place that makes SDK clients, so that every call the collector sends carries the same
  * settings: the account's credentials, the SDK's adaptive retry mode (client-side rate limiting
  * on top of exponential backoff, which is what keeps a large scan polite when AWS throttles),
- * request timeouts, an optional endpoint, and the middleware that counts calls and refuses any
- * operation the scanner policy does not cover.
+ * request timeouts, an optional endpoint, and the middleware that counts calls, refuses any
+ * operation the scanner policy does not cover, and checks that each answer is the API's.
  */
 
 export interface AwsCredentials {
@@ -137,7 +138,7 @@ export interface MiddlewareStack {
       next: (args: unknown) => Promise<unknown>,
       context: { commandName?: string },
     ) => (args: unknown) => Promise<unknown>,
-    options: { step: "initialize" | "deserialize"; name: string },
+    options: { step: "initialize" | "deserialize"; name: string; priority?: "high" | "normal" | "low" },
   ): void;
 }
 
@@ -160,6 +161,7 @@ function addCallMiddleware(client: AnyClient, service: AwsService, counter: ApiC
     },
     { step: "deserialize", name: "accessBaselineCallCounter" },
   );
+  addResponseCheck(stack, service, (operation) => findOperation(service, operation)?.resultFields);
 }
 
 /**

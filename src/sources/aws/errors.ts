@@ -1,6 +1,7 @@
 import { UserError } from "../../errors.js";
 import type { CollectionError } from "../../model/collection-error.js";
 import { OPERATIONS, type OperationKey } from "./operations.js";
+import { UNEXPECTED_RESPONSE } from "./response-check.js";
 
 /**
  * Turning SDK failures into what the rest of the pipeline understands: a `CollectionError` for
@@ -123,7 +124,9 @@ export function setupError(key: OperationKey, error: unknown, context: string): 
     ? " (check --endpoint-url, the network and proxies)"
     : isPermissionError(code)
       ? ` (the credentials need ${spec.iamAction})`
-      : "";
+      : code === UNEXPECTED_RESPONSE
+        ? " (is the endpoint an AWS API? a proxy or captive portal may have answered instead)"
+        : "";
   return new AwsSetupError(
     `${context}: ${spec.service}:${spec.operation} failed: ${code}: ${message}${advice}`,
     { cause: error },

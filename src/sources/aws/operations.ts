@@ -27,6 +27,12 @@ export interface OperationSpec {
   regional: boolean;
   /** Why the collector makes the call, for the documentation. */
   purpose: string;
+  /**
+   * The output fields every successful answer holds, even when there is nothing to list (AWS
+   * sends empty lists). An answer without them did not come from the API, however it parsed: the
+   * response check (`response-check.ts`) makes it an error of the call.
+   */
+  resultFields: readonly string[];
 }
 
 const IAM_TYPES: readonly ResourceType[] = [
@@ -54,6 +60,7 @@ export const OPERATIONS = {
     resourceTypes: ALL_RESOURCE_TYPES,
     regional: false,
     purpose: "the account id and partition of the credentials (needs no permission)",
+    resultFields: ["Account"],
   },
   "sts:AssumeRole": {
     service: "sts",
@@ -63,6 +70,7 @@ export const OPERATIONS = {
     resourceTypes: ALL_RESOURCE_TYPES,
     regional: false,
     purpose: "--role-arn, and the --org-role in each account of the organization",
+    resultFields: ["Credentials"],
   },
   "organizations:ListAccounts": {
     service: "organizations",
@@ -72,6 +80,7 @@ export const OPERATIONS = {
     resourceTypes: ALL_RESOURCE_TYPES,
     regional: false,
     purpose: "--org: the organization's accounts (only active ones are scanned)",
+    resultFields: ["Accounts"],
   },
   "ec2:DescribeRegions": {
     service: "ec2",
@@ -81,6 +90,7 @@ export const OPERATIONS = {
     resourceTypes: REGIONAL_TYPES,
     regional: false,
     purpose: "the regions enabled in the account, when --regions is not given",
+    resultFields: ["Regions"],
   },
   "iam:GetAccountAuthorizationDetails": {
     service: "iam",
@@ -90,6 +100,7 @@ export const OPERATIONS = {
     resourceTypes: IAM_TYPES,
     regional: false,
     purpose: "users, groups, roles, instance profiles and managed policies with their documents",
+    resultFields: ["IsTruncated"],
   },
   "ec2:DescribeSecurityGroups": {
     service: "ec2",
@@ -99,6 +110,7 @@ export const OPERATIONS = {
     resourceTypes: [ResourceTypes.SecurityGroup],
     regional: true,
     purpose: "security groups and their ingress rules",
+    resultFields: ["SecurityGroups"],
   },
   "ec2:DescribeInstances": {
     service: "ec2",
@@ -108,6 +120,7 @@ export const OPERATIONS = {
     resourceTypes: [ResourceTypes.Instance],
     regional: true,
     purpose: "instances that are not terminated: key pair, public address, profile, groups",
+    resultFields: ["Reservations"],
   },
   "ssm:DescribeInstanceInformation": {
     service: "ssm",
@@ -117,6 +130,7 @@ export const OPERATIONS = {
     resourceTypes: [ResourceTypes.ManagedInstance],
     regional: true,
     purpose: "managed nodes: agent version, ping status, platform",
+    resultFields: ["InstanceInformationList"],
   },
   "ssm:GetDocument": {
     service: "ssm",
@@ -126,6 +140,7 @@ export const OPERATIONS = {
     resourceTypes: [ResourceTypes.SessionPreferences],
     regional: true,
     purpose: "the region's Session Manager preferences (SSM-SessionManagerRunShell)",
+    resultFields: ["Content"],
   },
 } as const satisfies Record<string, OperationSpec>;
 

@@ -36,6 +36,11 @@ export interface FakeOptions {
   history?: Record<string, Record<string, unknown>>;
   /** `service:Operation` → the error every such call answers with. */
   failures?: Record<string, { code: string; message?: string; status?: number }>;
+  /**
+   * `service:Operation` → a 200 answer with exactly this body, as a proxy, a captive portal or a
+   * misbehaving endpoint may send instead of the API's answer.
+   */
+  answers?: Record<string, { body: string; contentType?: string }>;
   /** Decides which evaluations of a PutEvaluations call Config "fails". */
   failEvaluations?: (evaluations: JsonObject[]) => JsonObject[];
 }
@@ -116,6 +121,15 @@ export class FakeAws {
           failure.message ?? `${failure.code} (scripted)`,
           failure.status ?? 400,
         );
+      const answer = this.options.answers?.[`${service}:${operation}`];
+      if (answer) {
+        response.writeHead(200, {
+          "content-type": answer.contentType ?? (json ? "application/x-amz-json-1.1" : "text/xml"),
+          "x-amzn-requestid": requestId,
+        });
+        response.end(answer.body);
+        return;
+      }
       const result = this.dispatch(service, region, operation, params);
       const [contentType, text] = json
         ? ["application/x-amz-json-1.1", JSON.stringify(result)]

@@ -14,7 +14,8 @@ import { escapeXml } from "./xml.js";
  * XML) and SSM and Organizations (JSON 1.1, `X-Amz-Target`) answer it, for the calls the
  * collector makes. The account of each call is the one whose access key signed it; base keys
  * belong to `world.base`, AssumeRole hands out keys of the target account. Every call is
- * recorded, so tests can count them; faults scripted in the world answer with errors or delays.
+ * recorded, so tests can count them; faults scripted in the world answer with errors, delays or
+ * bodies that are not the API's answer.
  */
 
 export interface RecordedCall {
@@ -36,6 +37,11 @@ export interface AwsEndpoint {
 
 const QUERY_VERSIONS: Record<string, string> = { iam: "2010-05-08", sts: "2011-06-15", ec2: "2016-11-15" };
 const JSON_TARGETS: Record<string, string> = { AmazonSSM: "ssm", AWSOrganizationsV20161128: "organizations" };
+const CONTENT_TYPES: Record<Request["protocol"], string> = {
+  json: "application/x-amz-json-1.1",
+  ec2: "text/xml;charset=UTF-8",
+  query: "text/xml",
+};
 const HANDLERS: Record<string, Handler> = {
   iam: handleIam,
   sts: handleSts,
@@ -108,6 +114,10 @@ export async function startAwsEndpoint(world: FakeWorld): Promise<AwsEndpoint> {
         if (left > 0) {
           faultsLeft.set(fault, left - 1);
           if (fault.delayMs !== undefined) await delay(fault.delayMs, response);
+          if (fault.body !== undefined) {
+            send(200, fault.body, fault.contentType ?? CONTENT_TYPES[protocol]);
+            return;
+          }
           if (fault.code !== undefined) {
             throw new FakeError(
               fault.code,
@@ -142,20 +152,20 @@ export async function startAwsEndpoint(world: FakeWorld): Promise<AwsEndpoint> {
       });
       if (response.destroyed) return;
       if (protocol === "json") {
-        send(200, JSON.stringify(result), "application/x-amz-json-1.1");
+        send(200, JSON.stringify(result), CONTENT_TYPES.json);
       } else if (protocol === "ec2") {
         send(
           200,
           `<?xml version="1.0" encoding="UTF-8"?>\n<${operation}Response xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">` +
             `<requestId>${requestId}</requestId>${String(result)}</${operation}Response>`,
-          "text/xml;charset=UTF-8",
+          CONTENT_TYPES.ec2,
         );
       } else {
         send(
           200,
           `<${operation}Response xmlns="${namespace(service)}"><${operation}Result>${String(result)}</${operation}Result>` +
             `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${operation}Response>`,
-          "text/xml",
+          CONTENT_TYPES.query,
         );
       }
     } catch (error) {

@@ -57,6 +57,13 @@ export interface Fault {
   times?: number;
   /** Milliseconds to wait before answering (past the client's timeout, the call times out). */
   delayMs?: number;
+  /**
+   * A 200 answer with exactly this body instead of the service's: what a captive portal, a
+   * misconfigured proxy or a misbehaving AWS-compatible endpoint sends.
+   */
+  body?: string;
+  /** The content type of `body`; the service's own when absent. */
+  contentType?: string;
 }
 
 export interface FakeWorld {

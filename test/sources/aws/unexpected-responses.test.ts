@@ -1,0 +1,216 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { LAMBDA_OPERATIONS } from "../../../src/lambda/operations.js";
+import { AwsSetupError, collectLive } from "../../../src/sources/aws/index.js";
+import { OPERATIONS } from "../../../src/sources/aws/operations.js";
+import { awsTestEnv } from "../../support/aws-endpoint/env.js";
+import { ACCOUNT, exampleWorld } from "../../support/aws-endpoint/fixtures.js";
+import { startAwsEndpoint } from "../../support/aws-endpoint/server.js";
+import type { Fault, FakeWorld } from "../../support/aws-endpoint/world.js";
+
+/**
+ * Answers that carry HTTP 200 but not the API's result — an empty body, a login page, another
+ * call's answer, an empty JSON object — through the real SDK against the loopback endpoint. Each
+ * must become an error naming the call and the region, never a region that simply has nothing.
+ */
+
+beforeAll(() => {
+  for (const [name, value] of Object.entries(awsTestEnv(exampleWorld()))) vi.stubEnv(name, value);
+});
+afterAll(() => {
+  vi.unstubAllEnvs();
+});
+
+const HTML = "<html><body>Login</body></html>";
+
+async function collectFrom(world: FakeWorld) {
+  const endpoint = await startAwsEndpoint(world);
+  try {
+    const result = await collectLive({
+      sessionName: "access-baseline-test",
+      endpoint: endpoint.url,
+      // Retries are allowed; an answer that is not the API's must not use them.
+      maxAttempts: 3,
+      credentials: () =>
+        Promise.resolve({ accessKeyId: world.base.accessKeyId, secretAccessKey: world.base.secretAccessKey }),
+    });
+    return { result, endpoint };
+  } finally {
+    await endpoint.close();
+  }
+}
+
+interface Case {
+  name: string;
+  fault: Fault & { service: string; operation: string; region: string };
+  message: string;
+}
+
+const REGIONAL_CASES: Case[] = [
+  {
+    name: "EC2: an empty body",
+    fault: { service: "ec2", operation: "DescribeSecurityGroups", region: "eu-west-1", body: "" },
+    message: "the response had no DescribeSecurityGroupsResponse element (an empty body)",
+  },
+  {
+    name: "EC2: an HTML login page",
+    fault: {
+      service: "ec2",
+      operation: "DescribeInstances",
+      region: "eu-west-1",
+      body: HTML,
+      contentType: "text/html",
+    },
+    message: "the response had no DescribeInstancesResponse element (an HTML page, content-type text/html)",
+  },
+  {
+    name: "EC2: another call's answer",
+    fault: {
+      service: "ec2",
+      operation: "DescribeSecurityGroups",
+      region: "eu-west-1",
+      body: '<?xml version="1.0" encoding="UTF-8"?>\n<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><reservationSet/></DescribeInstancesResponse>',
+    },
+    message:
+      "the response had no DescribeSecurityGroupsResponse element (its root element is <DescribeInstancesResponse>)",
+  },
+  {
+    name: "EC2: the right element without the result in it",
+    fault: {
+      service: "ec2",
+      operation: "DescribeSecurityGroups",
+      region: "eu-west-1",
+      body: '<DescribeSecurityGroupsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>1</requestId></DescribeSecurityGroupsResponse>',
+    },
+    message: "the response had no SecurityGroups",
+  },
+  {
+    name: "SSM (JSON 1.1): an empty JSON object",
+    fault: { service: "ssm", operation: "DescribeInstanceInformation", region: "eu-west-1", body: "{}" },
+    message: "the response had no InstanceInformationList (an empty JSON object)",
+  },
+  {
+    name: "SSM (JSON 1.1): an empty body",
+    fault: { service: "ssm", operation: "GetDocument", region: "eu-west-1", body: "" },
+    message: "the response was not a JSON object (an empty body)",
+  },
+  {
+    name: "SSM (JSON 1.1): an HTML login page",
+    fault: {
+      service: "ssm",
+      operation: "GetDocument",
+      region: "eu-west-1",
+      body: HTML,
+      contentType: "text/html",
+    },
+    message: "the response was not a JSON object (an HTML page, content-type text/html)",
+  },
+];
+
+describe("a 200 answer without the API's result is a collection error", () => {
+  it.each(REGIONAL_CASES)("$name", async ({ fault, message }) => {
+    const { result, endpoint } = await collectFrom(exampleWorld({ faults: [fault] }));
+    const spec = Object.values(OPERATIONS).find(
+      (candidate) => candidate.service === fault.service && candidate.operation === fault.operation,
+    )!;
+    expect(result.collectionErrors).toEqual([
+      {
+        account: ACCOUNT,
+        region: fault.region,
+        service: fault.service,
+        operation: fault.operation,
+        code: "UnexpectedResponse",
+        message,
+        resourceTypes: [...spec.resourceTypes],
+      },
+    ]);
+    // Not retried: the same endpoint would only answer the same again.
+    const sent = endpoint.calls.filter(
+      (call) => call.operation === fault.operation && call.region === fault.region,
+    );
+    expect(sent).toHaveLength(1);
+    // The region's other data and the other region are collected as usual.
+    expect(result.resources.some((resource) => resource.region === "us-east-1")).toBe(true);
+  });
+
+  it.each([
+    {
+      name: "IAM (query): an empty body",
+      body: "",
+      message: "the response had no GetAccountAuthorizationDetailsResponse element (an empty body)",
+    },
+    {
+      name: "IAM (query): the response element without its result",
+      body: '<GetAccountAuthorizationDetailsResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></GetAccountAuthorizationDetailsResponse>',
+      message: "the response had no GetAccountAuthorizationDetailsResult element",
+    },
+    {
+      name: "IAM (query): a result without IsTruncated",
+      body: "<GetAccountAuthorizationDetailsResponse><GetAccountAuthorizationDetailsResult></GetAccountAuthorizationDetailsResult></GetAccountAuthorizationDetailsResponse>",
+      message: "the response had no IsTruncated",
+    },
+  ])("$name", async ({ body, message }) => {
+    const fault = {
+      service: "iam",
+      operation: "GetAccountAuthorizationDetails",
+      body,
+      contentType: "text/xml",
+    };
+    const { result, endpoint } = await collectFrom(exampleWorld({ faults: [fault] }));
+    expect(result.collectionErrors).toEqual([
+      {
+        account: ACCOUNT,
+        region: "global",
+        service: "iam",
+        operation: "GetAccountAuthorizationDetails",
+        code: "UnexpectedResponse",
+        message,
+        resourceTypes: [...OPERATIONS["iam:GetAccountAuthorizationDetails"].resourceTypes],
+      },
+    ]);
+    expect(endpoint.counts()["iam:GetAccountAuthorizationDetails"]).toBe(1);
+  });
+
+  it("an EC2 region listing that is a login page marks every region but the home one missing", async () => {
+    const fault = { operation: "DescribeRegions", body: HTML, contentType: "text/html" };
+    const { result } = await collectFrom(exampleWorld({ faults: [fault] }));
+    expect(result.scopes).toEqual([{ account: ACCOUNT, region: "us-east-1" }]);
+    expect(result.collectionErrors).toMatchObject([
+      {
+        region: "global",
+        operation: "DescribeRegions",
+        code: "UnexpectedResponse",
+        message: "the response had no DescribeRegionsResponse element (an HTML page, content-type text/html)",
+      },
+    ]);
+  });
+});
+
+describe("a 200 answer without the result stops the run where nothing can be collected", () => {
+  it("STS (query): a login page instead of the caller's identity", async () => {
+    const world = exampleWorld({
+      faults: [{ operation: "GetCallerIdentity", body: HTML, contentType: "text/html" }],
+    });
+    const failure = await collectFrom(world).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(AwsSetupError);
+    expect((failure as Error).message).toBe(
+      "cannot identify the account of the credentials: sts:GetCallerIdentity failed: UnexpectedResponse: " +
+        "the response had no GetCallerIdentityResponse element (an HTML page, content-type text/html) " +
+        "(is the endpoint an AWS API? a proxy or captive portal may have answered instead)",
+    );
+  });
+});
+
+describe("every declared operation says what its answer must hold", () => {
+  it.each([
+    ...Object.values(OPERATIONS).map(
+      (spec) => ["collector", `${spec.service}:${spec.operation}`, spec] as const,
+    ),
+    ...LAMBDA_OPERATIONS.map(
+      (spec) => ["Config rule Lambda", `${spec.service}:${spec.operation}`, spec] as const,
+    ),
+  ])("%s: %s", (_table, name, spec) => {
+    // The one exception: Config may answer PutEvaluations with `{}` when no evaluation failed.
+    if (name !== "config:PutEvaluations") expect(spec.resultFields.length).toBeGreaterThan(0);
+    for (const field of spec.resultFields) expect(field).toMatch(/^[A-Za-z]+$/);
+  });
+});
