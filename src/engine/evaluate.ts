@@ -34,10 +34,15 @@ export interface EvaluationSettings {
   severities?: ReadonlyMap<string, Severity>;
 }
 
+/**
+ * Every rule against every resource of its types, or, given `only`, against those resources alone
+ * (the Config rule judges the one resource an event names; the rest of its inventory is context).
+ */
 export function evaluateRules(
   rules: readonly Rule[],
   inventory: EvaluationData,
   settings: EvaluationSettings,
+  only?: ReadonlySet<Resource>,
 ): RuleResult[] {
   const results: RuleResult[] = [];
   // Verdicts of element-independent tests, for the resource being judged (see PathScope.memo).
@@ -45,9 +50,10 @@ export function evaluateRules(
   for (const rule of rules) {
     const severity = settings.severities?.get(rule.metadata.id) ?? rule.metadata.severity;
     const params = settings.params.get(rule.metadata.id) ?? defaults(rule);
-    results.push(...scopeErrors(rule, inventory, severity));
+    if (only === undefined) results.push(...scopeErrors(rule, inventory, severity));
     for (const type of rule.metadata.resourceTypes) {
       for (const resource of inventory.ofType(type)) {
+        if (only !== undefined && !only.has(resource)) continue;
         memo.clear();
         results.push(evaluateRule(rule, resource, inventory, params, severity, memo));
       }

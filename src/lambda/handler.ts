@@ -1,8 +1,9 @@
 import { PACKAGE } from "../assets.js";
-import { describeMissing, evaluateRule } from "../engine/evaluate.js";
+import { describeMissing } from "../engine/evaluate.js";
 import type { RuleResult } from "../engine/result.js";
 import type { CollectionError } from "../model/collection-error.js";
-import { Inventory, PREFERENCES_DOCUMENT } from "../model/inventory.js";
+import { PREFERENCES_DOCUMENT, type Inventory } from "../model/inventory.js";
+import { evaluateResources, relate } from "../pipeline/run.js";
 import { ResourceTypes, isResourceType, type Resource, type ResourceType } from "../model/resource.js";
 import { ApiCallCounter, type ApiCallCounts } from "../sources/aws/call-counter.js";
 import type { AccountScope } from "../sources/aws/normalize.js";
@@ -271,7 +272,7 @@ async function evaluateChange(invocation: Invocation): Promise<Outcome> {
       return notApplicable(`only ${PREFERENCES_DOCUMENT} holds Session Manager preferences`);
     }
     const preferences = await readAllPreferences({ ...context, preferenceRegions: [item.awsRegion] });
-    const inventory = new Inventory({
+    const inventory = relate({
       resources: preferences.resources,
       scopes: preferences.scopes,
       collectionErrors: preferences.errors,
@@ -327,7 +328,7 @@ async function evaluateChange(invocation: Invocation): Promise<Outcome> {
       durationMs: elapsed(readStarted),
     });
   }
-  const inventory = new Inventory({
+  const inventory = relate({
     resources: [target, ...carried, ...extra.resources],
     scopes: extra.scopes,
     collectionErrors: extra.errors,
@@ -368,7 +369,7 @@ async function evaluateScheduled(invocation: Invocation): Promise<Outcome> {
   if (preferenceIds.length > 0) {
     const { readPreferences } = await loadReaders();
     const read = await readPreferences(await clients.ssm(region), scope, region);
-    const inventory = new Inventory({
+    const inventory = relate({
       resources: read.resources,
       scopes: [{ account, region }],
       collectionErrors: read.errors,
@@ -400,7 +401,7 @@ async function evaluateScheduled(invocation: Invocation): Promise<Outcome> {
       errors.push(...preferences.errors);
       scopes.push(...preferences.scopes);
     }
-    const inventory = new Inventory({ resources, scopes, collectionErrors: errors });
+    const inventory = relate({ resources, scopes, collectionErrors: errors });
     // Principals that could not be listed cannot be judged, and their absence must not pass.
     const unlisted = read.errors.filter((error) =>
       error.resourceTypes.some((type) => PRINCIPAL_TYPES.includes(type)),
@@ -440,9 +441,12 @@ function judge(
   timestamp: Date,
 ): void {
   const started = performance.now();
-  const results = runs
-    .filter((run) => run.rule.metadata.resourceTypes.includes(target.type))
-    .map((run) => evaluateRule(run.rule, target, inventory, run.params));
+  const results = evaluateResources(
+    runs.map((run) => run.rule),
+    inventory,
+    { params: new Map(runs.map((run) => [run.rule.metadata.id, run.params])) },
+    [target],
+  );
   const durationMs = elapsed(started);
   for (const result of results) {
     outcome.results.push({

@@ -21,6 +21,18 @@ export interface SourceData {
   mayHoldUnknowns: boolean;
   /** Whether the source already held every resource to the canonical schema (snapshots do). */
   shapesChecked?: boolean;
+  /** API calls made, by service and operation (live sources). */
+  apiCalls?: Record<string, Record<string, number>>;
+}
+
+/**
+ * One kind of input behind the interface every entry uses: the CLI turns its arguments into a
+ * source, the Lambda turns a Config event into one, and the pipeline reads it without knowing
+ * which it is. A source reports what it could not read in its data (input problems, collection
+ * errors); it throws only when nothing could be read at all (a `UserError` with one line).
+ */
+export interface Source {
+  read(): Promise<SourceData>;
 }
 
 export type { InputProblem } from "../model/input-problem.js";

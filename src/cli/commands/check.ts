@@ -1,10 +1,7 @@
 import { Option, type Command } from "commander";
-import { buildReport } from "../../engine/build-report.js";
-import { evaluateRules } from "../../engine/evaluate.js";
-import { parseParamOptions, prepareRuleSet } from "../../engine/rule-set.js";
-import { exitCodeFor, type FailThreshold } from "../../engine/summary.js";
+import { parseParamOptions } from "../../engine/rule-set.js";
+import type { FailThreshold } from "../../engine/summary.js";
 import { todayFrom } from "../../engine/waivers.js";
-import { Inventory } from "../../model/inventory.js";
 import {
   FORMATS,
   GROUP_BY,
@@ -15,8 +12,9 @@ import {
   type WaivedInSarif,
 } from "../../report/index.js";
 import { addAccountOptions } from "../inputs/account-options.js";
-import { applyGate, loadBaseline } from "../gate.js";
-import { loadInputs, type InputOptions } from "../inputs/index.js";
+import { loadBaseline } from "../../pipeline/gate.js";
+import { runCheck as runPipeline } from "../../pipeline/run.js";
+import { inputSource, type InputOptions } from "../inputs/index.js";
 import type { CliIo } from "../io.js";
 import { collect, emit, loadConfigurationFor, loadRulesOrFail, type RuleSourceOptions } from "./shared.js";
 
@@ -84,36 +82,17 @@ Live collection (--account) is described in docs/live-scanning.md, templates and
 
 export async function runCheck(options: CheckOptions, paths: readonly string[], io: CliIo): Promise<number> {
   const configuration = await loadConfigurationFor(options.config, io.cwd);
-  const paramOptions = parseParamOptions(options.param);
+  const paramOverrides = parseParamOptions(options.param);
   const rules = await loadRulesOrFail(options, io.cwd);
-  const { rules: enabled, settings } = prepareRuleSet(rules, configuration, paramOptions);
-  const today = todayFrom(io.env);
   const baseline = options.baseline !== undefined ? await loadBaseline(options.baseline, io.cwd) : undefined;
-
-  const data = await loadInputs(options, paths, io);
-  const inventory = new Inventory(data);
-  const gate = applyGate({
-    results: evaluateRules(enabled, inventory, settings),
+  const { report, exitCode } = await runPipeline({
+    rules,
     configuration,
-    resources: inventory.resources,
-    ruleIds: rules.map((rule) => rule.metadata.id),
-    today,
+    paramOverrides,
+    source: inputSource(options, paths, io),
+    today: todayFrom(io.env),
     ...(baseline !== undefined ? { baseline } : {}),
   });
-  const { results } = gate;
-  const inputProblems = [...data.inputProblems, ...gate.problems];
-  const built = buildReport({
-    rules: enabled,
-    results,
-    collectionErrors: inventory.collectionErrors,
-    inputProblems,
-    waivers: gate.waivers,
-    ...(gate.baseline !== undefined ? { baseline: gate.baseline } : {}),
-    resourceCount: inventory.resources.length,
-    inputs: data.inputs,
-    ...(settings.severities ? { severityOverrides: settings.severities } : {}),
-  });
-  const report = data.apiCalls !== undefined ? { ...built, apiCalls: data.apiCalls } : built;
 
   const toFile = options.output !== undefined && options.output !== "-";
   const text = renderReport(options.format, report, {
@@ -124,7 +103,7 @@ export async function runCheck(options: CheckOptions, paths: readonly string[], 
   });
   await emit(io, text, options.output);
   const failOn = options.failOn ?? configuration.failOn ?? "error";
-  const code = exitCodeFor(results, inventory.collectionErrors, failOn, inputProblems);
+  const code = exitCode(failOn);
   if (toFile) {
     const { byStatus } = report.summary;
     const newFailures = report.baseline !== undefined ? ` (${report.baseline.new} new)` : "";

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { PACKAGE } from "../../assets.js";
 import { ConfigError } from "../../errors.js";
 import { EXIT_INCOMPLETE, EXIT_OK } from "../../engine/summary.js";
+import { readInputs } from "../../pipeline/run.js";
 import { serializeSnapshot, writeSnapshot } from "../../sources/snapshot.js";
 import { addAccountOptions, liveSettings, type AccountInputOptions } from "../inputs/account-options.js";
 import type { CliIo } from "../io.js";
@@ -47,8 +48,8 @@ export async function runCollect(options: CollectOptions, io: CliIo): Promise<nu
   }
   const settings = liveSettings(options);
   // The SDK is loaded only now, as for `check --account`.
-  const { collectAccounts } = await import("../inputs/account.js");
-  const collection = await collectAccounts(settings, io);
+  const { accountSource } = await import("../inputs/account.js");
+  const collection = await readInputs(accountSource(settings, io));
   const snapshot = {
     createdAt: new Date().toISOString(),
     tool: { name: PACKAGE.name, version: PACKAGE.version },
@@ -59,11 +60,11 @@ export async function runCollect(options: CollectOptions, io: CliIo): Promise<nu
   // `-o -` writes to standard output, for piping; a file is written atomically.
   if (options.output === "-") io.stdout.write(serializeSnapshot(snapshot));
   else await writeSnapshot(resolve(io.cwd, options.output), snapshot);
-  const calls = Object.values(collection.apiCalls)
+  const calls = Object.values(collection.apiCalls ?? {})
     .flatMap((operations) => Object.values(operations))
     .reduce((sum, count) => sum + count, 0);
   const errors = collection.collectionErrors.length;
-  const accounts = collection.accounts.length;
+  const accounts = collection.inputs.length;
   io.stderr.write(
     `access-baseline: collected ${collection.resources.length} resources from ${accounts} ` +
       `account${accounts === 1 ? "" : "s"} and ${collection.scopes.length} ` +

@@ -1,5 +1,11 @@
 import { PACKAGE } from "../../assets.js";
-import { collectLive, type CollectionProgress, type LiveCollection } from "../../sources/aws/index.js";
+import {
+  collectLive,
+  liveSourceData,
+  type CollectionProgress,
+  type LiveCollection,
+} from "../../sources/aws/index.js";
+import type { Source } from "../../sources/source.js";
 import type { CliIo } from "../io.js";
 import type { LiveSettings } from "./account-options.js";
 
@@ -8,7 +14,11 @@ import type { LiveSettings } from "./account-options.js";
  * error when it is a terminal. This module (and through it the AWS SDK) is imported only when
  * `--account` is given.
  */
-export async function collectAccounts(settings: LiveSettings, io: CliIo): Promise<LiveCollection> {
+export function accountSource(settings: LiveSettings, io: CliIo): Source {
+  return { read: async () => liveSourceData(await collectAccounts(settings, io)) };
+}
+
+async function collectAccounts(settings: LiveSettings, io: CliIo): Promise<LiveCollection> {
   // Under Node 20 the SDK prints a multi-line notice about its future Node requirement on every
   // run. The Node versions this tool supports are its own `engines`; the notice would bury the
   // one-line messages on standard error, so it is off unless the user set the variable.
@@ -29,11 +39,6 @@ export async function collectAccounts(settings: LiveSettings, io: CliIo): Promis
   } finally {
     progress?.clear();
   }
-}
-
-/** How each account is named in a report's inputs. */
-export function accountInputs(collection: LiveCollection): string[] {
-  return collection.accounts.map((account) => `aws:${account}`);
 }
 
 /** Redraws are limited to this interval: a fast scan would otherwise print thousands of lines. */

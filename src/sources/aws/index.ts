@@ -2,6 +2,7 @@
  * The live AWS source. Everything under this folder imports the AWS SDK; the CLI loads it with a
  * dynamic `import()` only when `--account` is given, so that other inputs never pay for it.
  */
+export { liveSource, liveSourceData } from "./live-source.js";
 export { collectLive, DEFAULT_ACCOUNT_CONCURRENCY, DEFAULT_REGION_CONCURRENCY } from "./collector.js";
 export type { CollectionProgress, LiveCollection, LiveCollectionOptions } from "./collector.js";
 export type { ApiCallCounts } from "./call-counter.js";

@@ -1,13 +1,13 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import type { Configuration } from "../config/config-file.js";
 import { describeFileError } from "../util/file-errors.js";
 import type { BaselineComparison, RuleResult, WaiverOutcome } from "../engine/result.js";
 import { applyWaivers } from "../engine/waivers.js";
 import { InputError } from "../errors.js";
 import type { Resource } from "../model/resource.js";
 import { compareWithBaseline, parseBaseline, type Baseline } from "../report/baseline.js";
-import type { InputProblem } from "../sources/source.js";
+import type { InputProblem } from "../model/input-problem.js";
+import type { RuleConfiguration } from "../engine/rule-set.js";
 
 /**
  * What the CI gate adds between evaluation and the report: waivers (configuration file and
@@ -28,7 +28,7 @@ export async function loadBaseline(file: string, cwd: string): Promise<Baseline>
 
 export interface GateInput {
   results: readonly RuleResult[];
-  configuration: Configuration;
+  configuration: RuleConfiguration;
   resources: readonly Resource[];
   /** Every loaded rule id, switched-off rules included. */
   ruleIds: readonly string[];
