@@ -35,6 +35,8 @@ export class ForEachError extends Error {
   constructor(
     message: string,
     readonly position: Position,
+    /** False when the loop is well formed but its collection cannot be known before deployment. */
+    readonly invalid = true,
   ) {
     super(message);
   }
@@ -102,6 +104,7 @@ function readLoop(
     throw new ForEachError(
       `the collection of ${key} cannot be known before deployment (${items}), so the resources it generates cannot be checked`,
       position,
+      false,
     );
   return { identifier, collection: items, outputs };
 }

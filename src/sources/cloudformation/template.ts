@@ -55,11 +55,16 @@ export function looksLikeTemplate(document: PositionedValue): document is MapNod
   });
 }
 
-/** Problems with the template's own structure, reported as input problems. */
+/**
+ * Problems with the template's own structure, reported as input problems. `invalid` is false for
+ * a valid template whose resources cannot be known before deployment (a loop over a parameter
+ * without a default): the message must not call it invalid.
+ */
 export class TemplateShapeError extends Error {
   constructor(
     message: string,
     readonly position?: Position,
+    readonly invalid = true,
   ) {
     super(message);
   }
@@ -98,7 +103,8 @@ export function readTemplate(document: MapNode): Template {
   try {
     entries = expandResources(resourceSection, parameters);
   } catch (error) {
-    if (error instanceof ForEachError) throw new TemplateShapeError(error.message, error.position);
+    if (error instanceof ForEachError)
+      throw new TemplateShapeError(error.message, error.position, error.invalid);
     throw error;
   }
   for (const { logicalId, value: node, position } of entries) {
