@@ -611,3 +611,20 @@ Resources:
     ]);
   });
 });
+
+describe("values written in a template", () => {
+  it("pass through as written, for the rules to judge (an invalid CIDR is not corrected or dropped)", () => {
+    const { resources } = normalizeText(`
+Resources:
+  Admin:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: admin
+      SecurityGroupIngress:
+        - { IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/00 }
+`);
+    expect(find(resources, "AWS::EC2::SecurityGroup", "Admin").properties.IpPermissions).toEqual([
+      expect.objectContaining({ IpRanges: [{ CidrIp: "0.0.0.0/00" }] }),
+    ]);
+  });
+});
