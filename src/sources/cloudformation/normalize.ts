@@ -15,6 +15,8 @@ import type { Template, TemplateResource } from "./template.js";
  * come out. References between resources are resolved in `normalize/references.ts`.
  */
 
+const LANGUAGE_EXTENSIONS = "AWS::LanguageExtensions";
+
 export type { TemplateNote } from "./normalize/context.js";
 
 export interface NormalizedTemplate {
@@ -62,6 +64,9 @@ export function normalizeTemplate(
 function run(context: NormalizeContext): NormalizedTemplate {
   const { template, placeholders } = context;
   for (const transform of template.transforms) {
+    // The language extensions are applied here (loops expanded, their functions resolved), so
+    // they add nothing this tool does not see.
+    if (transform === LANGUAGE_EXTENSIONS) continue;
     context.note(
       undefined,
       `uses the transform ${transform}; resources it adds at deployment are not checked`,

@@ -628,3 +628,20 @@ Resources:
     ]);
   });
 });
+
+describe("transforms", () => {
+  it("note what a macro adds, but not the language extensions this tool applies itself", () => {
+    const text = (transform: string) => `
+Transform: ${transform}
+Resources:
+  Fn::ForEach::Groups:
+    - Name
+    - [A]
+    - \${Name}Group: { Type: AWS::EC2::SecurityGroup, Properties: { GroupDescription: x } }
+`;
+    expect(normalizeText(text("AWS::LanguageExtensions")).notes).toEqual([]);
+    expect(normalizeText(text("[AWS::LanguageExtensions, Acme-Macro]")).notes).toEqual([
+      { message: "uses the transform Acme-Macro; resources it adds at deployment are not checked" },
+    ]);
+  });
+});
