@@ -684,8 +684,9 @@ describe("templates recognised by their structure", () => {
 
   it("shows every path relative to the working directory", async () => {
     const dir = await templateDir({ "notes.yaml": "title: not a template\n" });
-    const { report } = await check([join(dir, "notes.yaml")], { cwd: dir });
+    const { report } = await check([join(dir, "notes.yaml"), join(dir, "missing.yaml")], { cwd: dir });
     expect(report.inputProblems).toEqual([
+      { file: "missing.yaml", message: "cannot read it: no such file or directory" },
       { file: "notes.yaml", message: "no CloudFormation template or Terraform plan found here" },
     ]);
   });

@@ -23,7 +23,13 @@ export async function loadTemplateInputs(
     if (options.verbose) io.stderr.write(`access-baseline: ${text}\n`);
   };
   const discovery = await discoverFiles(paths, io.cwd);
-  data.inputProblems.push(...discovery.problems);
+  // Every path in a message is shown relative to the working directory, however it was given.
+  const shownPath = (path: string) => displayPath(io.cwd, resolve(io.cwd, path));
+  const discoveryProblems = discovery.problems.map((problem) => ({
+    ...problem,
+    file: shownPath(problem.file),
+  }));
+  data.inputProblems.push(...discoveryProblems);
   for (const note of discovery.notes) say(note);
 
   const used = new Set<string>();
@@ -83,9 +89,8 @@ export async function loadTemplateInputs(
 
   // A gate that was pointed at the wrong directory must not pass for lack of anything to check.
   for (const argument of paths) {
-    const shown = displayPath(io.cwd, resolve(io.cwd, argument));
-    if (used.has(argument) || discovery.problems.some((problem) => [argument, shown].includes(problem.file)))
-      continue;
+    const shown = shownPath(argument);
+    if (used.has(argument) || discoveryProblems.some((problem) => problem.file === shown)) continue;
     data.inputProblems.push({
       file: shown,
       message: "no CloudFormation template or Terraform plan found here",
