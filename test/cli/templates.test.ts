@@ -283,7 +283,7 @@ describe("check on directories", () => {
       `access-baseline: read ${dir}/app.yaml (CloudFormation): 1 resource to check`,
       `access-baseline: skipped ${dir}/ci/workflow.yml: neither a CloudFormation template nor a Terraform plan`,
       `access-baseline: ${dir}/nested.yaml:3: nested stack Network is not checked; check its template directly`,
-      `access-baseline: read ${dir}/nested.yaml (CloudFormation): 0 resources to check`,
+      `access-baseline: read ${dir}/nested.yaml (CloudFormation): 0 resources to check, 1 not checked`,
       `access-baseline: skipped ${dir}/package.json: neither a CloudFormation template nor a Terraform plan`,
       `access-baseline: skipped ${dir}/tsconfig.json: neither a CloudFormation template nor a Terraform plan`,
     ]);
@@ -564,5 +564,192 @@ describe("fixtures", () => {
     expect(network[105 - 1]).toBe("  AppSshFromBastion:");
     const main = (await readFile(join(FIXTURES, "plans", "web", "main.tf"), "utf8")).split("\n");
     expect(main[48 - 1]).toBe('    cidr_blocks = ["0.0.0.0/0"]');
+  });
+});
+
+describe("templates recognised by their structure", () => {
+  async function templateDir(files: Record<string, string>): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), "access-baseline-templates-"));
+    for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+    return dir;
+  }
+
+  it("reads modules, third-party and private types, noting them as not checked", async () => {
+    const dir = await templateDir({
+      "stack.yaml": [
+        "Resources:",
+        "  Network:",
+        "    Type: My::Org::Network::MODULE",
+        "  Widget:",
+        "    Type: Acme::Foo::Bar",
+        "  Seed:",
+        "    Type: Custom::Seeder",
+        "  Handler:",
+        "    Type: AWS::Lambda::Function",
+        "  Open:",
+        "    Type: AWS::EC2::SecurityGroup",
+        "    Properties:",
+        "      GroupDescription: open",
+        "      SecurityGroupIngress:",
+        "        - { IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0 }",
+        "",
+      ].join("\n"),
+    });
+    const { code, report, stderr } = await check(["stack.yaml", "--verbose"], { cwd: dir });
+    expect(report.inputProblems).toEqual([]);
+    expect(code).toBe(1);
+    expect(result(report, "ssh-from-internet", "Open").status).toBe("fail");
+    expect(stderr).toContain(
+      "access-baseline: read stack.yaml (CloudFormation): 1 resource to check, 4 not checked",
+    );
+    expect(stderr).toContain(
+      "stack.yaml:2: Network (My::Org::Network::MODULE) is a registry module, expanded at deployment; the resources it adds are not checked",
+    );
+    expect(stderr).toContain("stack.yaml:4: Widget (Acme::Foo::Bar) is not checked: no rule reads this type");
+    expect(stderr).toContain(
+      "stack.yaml:8: Handler (AWS::Lambda::Function) is not checked: no rule reads this type",
+    );
+  });
+
+  it("expands Fn::ForEach loops and checks every resource they generate", async () => {
+    const dir = await templateDir({
+      "loops.yaml": [
+        "Transform: AWS::LanguageExtensions",
+        "Parameters:",
+        "  Teams: { Type: CommaDelimitedList, Default: 'red,blue' }",
+        "Resources:",
+        "  Fn::ForEach::Teams:",
+        "    - Team",
+        "    - !Ref Teams",
+        "    - ${Team}Group:",
+        "        Type: AWS::EC2::SecurityGroup",
+        "        Properties:",
+        "          GroupDescription: !Sub '${Team} team'",
+        "          SecurityGroupIngress:",
+        "            - { IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0 }",
+        "",
+      ].join("\n"),
+    });
+    const { code, report } = await check(["loops.yaml"], { cwd: dir });
+    expect(report.inputProblems).toEqual([]);
+    expect(code).toBe(1);
+    expect(findings(report).filter((finding) => finding.startsWith("ssh-from-internet "))).toEqual([
+      "ssh-from-internet blueGroup fail loops.yaml:13:60",
+      "ssh-from-internet redGroup fail loops.yaml:13:60",
+    ]);
+  });
+
+  it("reports a loop whose collection cannot be known, at the loop's line", async () => {
+    const dir = await templateDir({
+      "loops.yaml": [
+        "Transform: AWS::LanguageExtensions",
+        "Parameters:",
+        "  Teams: { Type: CommaDelimitedList }",
+        "Resources:",
+        "  Fn::ForEach::Teams:",
+        "    - Team",
+        "    - !Ref Teams",
+        "    - ${Team}Group: { Type: AWS::EC2::SecurityGroup }",
+        "",
+      ].join("\n"),
+    });
+    const { code, report } = await check(["loops.yaml"], { cwd: dir });
+    expect(code).toBe(2);
+    expect(report.inputProblems).toEqual([
+      {
+        file: "loops.yaml",
+        line: 5,
+        column: 3,
+        message:
+          "the collection of Fn::ForEach::Teams cannot be known before deployment (parameter Teams has no default), so the resources it generates cannot be checked",
+      },
+    ]);
+  });
+
+  it("refuses a template without resources, as CloudFormation does", async () => {
+    const dir = await templateDir({
+      "empty.yaml": 'AWSTemplateFormatVersion: "2010-09-09"\nResources: {}\n',
+    });
+    const { code, report } = await check(["empty.yaml"], { cwd: dir });
+    expect(code).toBe(2);
+    expect(report.inputProblems).toEqual([
+      {
+        file: "empty.yaml",
+        line: 2,
+        column: 1,
+        message: "not a valid CloudFormation template: template defines no resources",
+      },
+    ]);
+  });
+
+  it("shows every path relative to the working directory", async () => {
+    const dir = await templateDir({ "notes.yaml": "title: not a template\n" });
+    const { report } = await check([join(dir, "notes.yaml"), join(dir, "missing.yaml")], { cwd: dir });
+    expect(report.inputProblems).toEqual([
+      { file: "missing.yaml", message: "cannot read it: no such file or directory" },
+      { file: "notes.yaml", message: "no CloudFormation template or Terraform plan found here" },
+    ]);
+  });
+});
+
+describe("a user-written rule on instance metadata options", () => {
+  const RULE = [
+    "id: imdsv2-required",
+    "title: Instances require IMDSv2",
+    "severity: error",
+    "security-severity: 5",
+    "description: The instance metadata service answers only session-token requests.",
+    "rationale: IMDSv1 can be reached through request forgery.",
+    "remediation: Set MetadataOptions.HttpTokens to required in the launch template.",
+    "tags: [test]",
+    "resource: AWS::EC2::Instance",
+    "condition:",
+    "  path: MetadataOptions.HttpTokens",
+    "  equals: required",
+    'message: "{resource.InstanceId} does not require IMDSv2"',
+    "",
+  ].join("\n");
+
+  function template(tokens: string | undefined): string {
+    const launchTemplate =
+      tokens === undefined
+        ? []
+        : [
+            "  Template:",
+            "    Type: AWS::EC2::LaunchTemplate",
+            "    Properties:",
+            "      LaunchTemplateData:",
+            `        MetadataOptions: { HttpTokens: ${tokens} }`,
+          ];
+    return [
+      "Resources:",
+      ...launchTemplate,
+      "  Host:",
+      "    Type: AWS::EC2::Instance",
+      "    Properties:",
+      "      ImageId: ami-123",
+      ...(tokens === undefined
+        ? []
+        : ["      LaunchTemplate: { LaunchTemplateId: !Ref Template, Version: '1' }"]),
+      "",
+    ].join("\n");
+  }
+
+  it.each([
+    ["required", "required", "pass", 0],
+    ["optional", "optional", "fail", 1],
+    ["not resolvable (no launch template)", undefined, "error", 2],
+  ])("is decided from the template: %s", async (_name, tokens, status, exit) => {
+    const dir = await mkdtemp(join(tmpdir(), "access-baseline-templates-"));
+    await mkdir(join(dir, "rules"));
+    await writeFile(join(dir, "rules", "imdsv2-required.yaml"), RULE);
+    await writeFile(join(dir, "stack.yaml"), template(tokens));
+    const { code, report } = await check(["stack.yaml", "--no-builtin-rules", "--rules", "rules"], {
+      cwd: dir,
+    });
+    const found = result(report, "imdsv2-required", "Host");
+    expect(found.status).toBe(status);
+    if (status === "error") expect(found.message).toMatch(/^cannot decide: MetadataOptions depends on/);
+    expect(code).toBe(exit);
   });
 });

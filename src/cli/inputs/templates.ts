@@ -1,8 +1,8 @@
-import { basename, extname } from "node:path";
+import { basename, extname, resolve } from "node:path";
 import type { Resource } from "../../model/resource.js";
 import { normalizeTemplate } from "../../sources/cloudformation/normalize.js";
 import { readTemplate, TemplateShapeError } from "../../sources/cloudformation/template.js";
-import { classifyFile, discoverFiles, type InputFile } from "../../sources/files.js";
+import { classifyFile, discoverFiles, displayPath, type InputFile } from "../../sources/files.js";
 import { placeholderAccount, UNKNOWN_REGION } from "../../sources/iac.js";
 import { emptySourceData, type InputProblem, type SourceData } from "../../sources/source.js";
 import { readPlan } from "../../sources/terraform/plan.js";
@@ -23,7 +23,13 @@ export async function loadTemplateInputs(
     if (options.verbose) io.stderr.write(`access-baseline: ${text}\n`);
   };
   const discovery = await discoverFiles(paths, io.cwd);
-  data.inputProblems.push(...discovery.problems);
+  // Every path in a message is shown relative to the working directory, however it was given.
+  const shownPath = (path: string) => displayPath(io.cwd, resolve(io.cwd, path));
+  const discoveryProblems = discovery.problems.map((problem) => ({
+    ...problem,
+    file: shownPath(problem.file),
+  }));
+  data.inputProblems.push(...discoveryProblems);
   for (const note of discovery.notes) say(note);
 
   const used = new Set<string>();
@@ -62,7 +68,10 @@ export async function loadTemplateInputs(
         pushAll(data.resources, read.resources);
         if (read.problem) data.inputProblems.push(read.problem);
         for (const note of read.notes) say(note);
-        if (!read.problem) say(`read ${file.display} (CloudFormation): ${count(read.resources.length)}`);
+        if (!read.problem)
+          say(
+            `read ${file.display} (CloudFormation): ${count(read.resources.length)}${read.notChecked > 0 ? `, ${read.notChecked} not checked` : ""}`,
+          );
         break;
       }
       case "terraform-plan": {
@@ -80,9 +89,10 @@ export async function loadTemplateInputs(
 
   // A gate that was pointed at the wrong directory must not pass for lack of anything to check.
   for (const argument of paths) {
-    if (used.has(argument) || discovery.problems.some((problem) => problem.file === argument)) continue;
+    const shown = shownPath(argument);
+    if (used.has(argument) || discoveryProblems.some((problem) => problem.file === shown)) continue;
     data.inputProblems.push({
-      file: argument,
+      file: shown,
       message: "no CloudFormation template or Terraform plan found here",
     });
   }
@@ -92,10 +102,10 @@ export async function loadTemplateInputs(
 function readCloudFormation(
   file: InputFile,
   document: Parameters<typeof readTemplate>[0],
-): { resources: Resource[]; notes: string[]; problem?: InputProblem } {
+): { resources: Resource[]; notChecked: number; notes: string[]; problem?: InputProblem } {
   try {
     const template = readTemplate(document);
-    const { resources, notes } = normalizeTemplate(template, file.display, {
+    const { resources, notes, notChecked } = normalizeTemplate(template, file.display, {
       account: placeholderAccount(file.display),
       region: UNKNOWN_REGION,
       partition: "aws",
@@ -103,6 +113,7 @@ function readCloudFormation(
     });
     return {
       resources,
+      notChecked,
       notes: notes.map(
         (note) => `${file.display}${note.line === undefined ? "" : `:${note.line}`}: ${note.message}`,
       ),
@@ -111,13 +122,13 @@ function readCloudFormation(
     if (!(error instanceof TemplateShapeError)) throw error;
     const problem: InputProblem = {
       file: file.display,
-      message: `not a valid CloudFormation template: ${error.message}`,
+      message: error.invalid ? `not a valid CloudFormation template: ${error.message}` : error.message,
     };
     if (error.position) {
       problem.line = error.position.line;
       problem.column = error.position.column;
     }
-    return { resources: [], notes: [], problem };
+    return { resources: [], notChecked: 0, notes: [], problem };
   }
 }
 

@@ -6,6 +6,7 @@ import {
   type Position,
   type PositionedValue,
 } from "../positioned/node.js";
+import { expandResources, ForEachError, FOR_EACH_PREFIX } from "./for-each.js";
 
 /**
  * The parts of a CloudFormation template this tool reads, once the file is parsed: parameters,
@@ -35,24 +36,35 @@ export interface Template {
   transforms: string[];
 }
 
-/** Whether a parsed document is a CloudFormation template: `Resources` with `Type: AWS::…` entries. */
+/**
+ * Whether a parsed document is a CloudFormation template, by its structure rather than by the
+ * resource types it names (registry modules, third-party and private types are templates too):
+ * a `Resources` mapping that is empty or has an entry shaped like a resource (a mapping with a
+ * string `Type`) or a `Fn::ForEach` loop, or the `AWSTemplateFormatVersion` only templates have.
+ */
 export function looksLikeTemplate(document: PositionedValue): document is MapNode {
   if (!isMapNode(document)) return false;
+  if (typeof member(document, "AWSTemplateFormatVersion") === "string") return true;
   const resources = member(document, "Resources");
-  if (isMapNode(resources)) {
-    const types = resources.values.map((resource) =>
-      isMapNode(resource) ? member(resource, "Type") : undefined,
-    );
-    if (types.some((type) => typeof type === "string" && /^(AWS|Alexa|Custom)::/.test(type))) return true;
-  }
-  return typeof member(document, "AWSTemplateFormatVersion") === "string" && isMapNode(resources);
+  if (!isMapNode(resources)) return false;
+  if (resources.keys.length === 0) return true;
+  return resources.keys.some((key, index) => {
+    if (key.startsWith(FOR_EACH_PREFIX)) return true;
+    const resource = resources.values[index];
+    return isMapNode(resource) && typeof member(resource, "Type") === "string";
+  });
 }
 
-/** Problems with the template's own structure, reported as input problems. */
+/**
+ * Problems with the template's own structure, reported as input problems. `invalid` is false for
+ * a valid template whose resources cannot be known before deployment (a loop over a parameter
+ * without a default): the message must not call it invalid.
+ */
 export class TemplateShapeError extends Error {
   constructor(
     message: string,
     readonly position?: Position,
+    readonly invalid = true,
   ) {
     super(message);
   }
@@ -79,12 +91,28 @@ export function readTemplate(document: MapNode): Template {
   const resources = new Map<string, TemplateResource>();
   const resourceList: TemplateResource[] = [];
   const resourceSection = section("Resources");
-  resourceSection?.keys.forEach((logicalId, index) => {
-    const node = resourceSection.values[index];
-    const position = positionAt(resourceSection, index);
+  // CloudFormation refuses a template without resources; so does this tool, rather than pass it.
+  if (resourceSection === undefined || resourceSection.keys.length === 0) {
+    const index = document.keys.lastIndexOf("Resources");
+    throw new TemplateShapeError(
+      "template defines no resources",
+      index === -1 ? { line: document.line, column: document.column } : positionAt(document, index),
+    );
+  }
+  let entries;
+  try {
+    entries = expandResources(resourceSection, parameters);
+  } catch (error) {
+    if (error instanceof ForEachError)
+      throw new TemplateShapeError(error.message, error.position, error.invalid);
+    throw error;
+  }
+  for (const { logicalId, value: node, position } of entries) {
     if (!isMapNode(node)) throw new TemplateShapeError(`resource ${logicalId} must be a mapping`, position);
     const type = member(node, "Type");
     if (typeof type !== "string") throw new TemplateShapeError(`resource ${logicalId} has no Type`, position);
+    if (resources.has(logicalId))
+      throw new TemplateShapeError(`the logical id ${logicalId} is used twice`, position);
     const properties = member(node, "Properties");
     const condition = member(node, "Condition");
     const resource: TemplateResource = {
@@ -97,7 +125,7 @@ export function readTemplate(document: MapNode): Template {
     };
     resources.set(logicalId, resource);
     resourceList.push(resource);
-  });
+  }
 
   const transform = member(document, "Transform");
   const transforms = (

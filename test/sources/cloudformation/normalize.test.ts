@@ -131,7 +131,8 @@ describe("CloudFormation security groups", () => {
       IpPermissions: [{ FromPort: 22, IpRanges: [{ CidrIp: "203.0.113.0/24" }] }],
     });
     expect(resources.some((resource) => resource.id === "DevOnlyGroup")).toBe(false);
-    expect(notes.map((note) => note.line)).toEqual([153, 137, 164]);
+    // The last is BootstrapScript, an AWS::SSM::Parameter: no rule reads that type.
+    expect(notes.map((note) => note.line)).toEqual([153, 137, 164, 169]);
   });
 
   it("joins a rule to a group named by a literal id only when that group is in the template", () => {
@@ -429,5 +430,218 @@ describe("placeholder accounts", () => {
     expect(placeholderAccount("templates/a.yaml")).toMatch(/^0000\d{8}$/);
     expect(placeholderAccount("templates/a.yaml")).toBe(placeholderAccount("templates\\a.yaml"));
     expect(placeholderAccount("templates/a.yaml")).not.toBe(placeholderAccount("templates/b.yaml"));
+  });
+});
+
+describe("every property of a type the tool reads", () => {
+  it("maps an instance's properties to the describe-instances shape", () => {
+    const { resources } = normalizeText(`
+Resources:
+  Host:
+    Type: AWS::EC2::Instance
+    Properties:
+      InstanceType: t3.micro
+      ImageId: ami-123
+      KeyName: ops
+      SubnetId: subnet-1
+      PrivateIpAddress: 10.0.0.5
+      EbsOptimized: true
+      SourceDestCheck: false
+      Monitoring: true
+      AvailabilityZone: eu-west-1a
+      Tenancy: dedicated
+      PlacementGroupName: cluster
+      SecurityGroupIds: [sg-1]
+      BlockDeviceMappings:
+        - DeviceName: /dev/xvda
+          Ebs: { VolumeSize: 20, DeleteOnTermination: false }
+        - DeviceName: /dev/sdb
+          VirtualName: ephemeral0
+      Tags: [{ Key: team, Value: ops }]
+      SsmAssociations: [{ DocumentName: setup }]
+`);
+    const host = find(resources, "AWS::EC2::Instance", "Host");
+    expect(host.properties).toMatchObject({
+      InstanceType: "t3.micro",
+      ImageId: "ami-123",
+      KeyName: "ops",
+      SubnetId: "subnet-1",
+      PrivateIpAddress: "10.0.0.5",
+      EbsOptimized: true,
+      SourceDestCheck: false,
+      Monitoring: { State: "enabled" },
+      Placement: { AvailabilityZone: "eu-west-1a", Tenancy: "dedicated", GroupName: "cluster" },
+      SecurityGroups: [{ GroupId: "sg-1" }],
+      BlockDeviceMappings: [{ DeviceName: "/dev/xvda", Ebs: { DeleteOnTermination: false } }],
+      Tags: [{ Key: "team", Value: "ops" }],
+    });
+    // A property the tool does not map stays, as a value that cannot be decided on.
+    expect(host.properties.SsmAssociations).toEqual({
+      $unknown:
+        "AWS::EC2::Instance property SsmAssociations is not read by this tool, so its value as AWS describes it is not known",
+    });
+    expect(host.source.positions?.SsmAssociations?.line).toBe(24);
+  });
+
+  it("takes an instance's metadata options from its launch template, and never leaves them out", () => {
+    const { resources } = normalizeText(`
+Resources:
+  Template:
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateData:
+        MetadataOptions: { HttpTokens: required, HttpPutResponseHopLimit: 1 }
+        Monitoring: { Enabled: true }
+  Defaults:
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateData:
+        InstanceType: t3.small
+  Host:
+    Type: AWS::EC2::Instance
+    Properties:
+      LaunchTemplate: { LaunchTemplateId: !Ref Template, Version: "1" }
+  OnDefaults:
+    Type: AWS::EC2::Instance
+    Properties:
+      LaunchTemplate: { LaunchTemplateId: !Ref Defaults, Version: "1" }
+  Elsewhere:
+    Type: AWS::EC2::Instance
+    Properties:
+      LaunchTemplate: { LaunchTemplateName: shared-template, Version: "1" }
+  Bare:
+    Type: AWS::EC2::Instance
+    Properties:
+      ImageId: ami-123
+`);
+    const host = find(resources, "AWS::EC2::Instance", "Host");
+    expect(host.properties.MetadataOptions).toMatchObject({
+      HttpTokens: "required",
+      HttpPutResponseHopLimit: 1,
+    });
+    expect(host.properties.Monitoring).toEqual({ State: "enabled" });
+    expect(host.source.positions?.["MetadataOptions.HttpTokens"]?.line).toBe(7);
+    const defaults = "the AMI and the account's instance metadata defaults, which are not in the template";
+    expect(find(resources, "AWS::EC2::Instance", "OnDefaults").properties).toMatchObject({
+      InstanceType: "t3.small",
+      MetadataOptions: { HttpTokens: { $unknown: `HttpTokens depends on ${defaults}` } },
+    });
+    expect(find(resources, "AWS::EC2::Instance", "Elsewhere").properties).toMatchObject({
+      MetadataOptions: {
+        $unknown: "MetadataOptions come from launch template shared-template, which is not in the template",
+      },
+      InstanceType: {
+        $unknown: "InstanceType may come from launch template shared-template, which is not in the template",
+      },
+    });
+    expect(find(resources, "AWS::EC2::Instance", "Bare").properties.MetadataOptions).toEqual({
+      $unknown:
+        "MetadataOptions depends on the AMI and the account's instance metadata defaults, which are not in the template (Bare has no launch template to set them)",
+    });
+  });
+
+  it("maps IAM principals' boundaries, tags, descriptions and login profiles as IAM describes them", () => {
+    const { resources } = normalizeText(`
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      Path: /app/
+      MaxSessionDuration: 7200
+      Description: The app
+      PermissionsBoundary: arn:aws:iam::aws:policy/PowerUserAccess
+      Tags: [{ Key: team, Value: app }]
+      AssumeRolePolicyDocument: { Statement: [] }
+  Person:
+    Type: AWS::IAM::User
+    Properties:
+      PermissionsBoundary: arn:aws:iam::aws:policy/ReadOnlyAccess
+      LoginProfile: { Password: not-shown, PasswordResetRequired: true }
+      Tags: [{ Key: team, Value: ops }]
+  Team:
+    Type: AWS::IAM::Group
+    Properties:
+      Path: /teams/
+`);
+    expect(find(resources, "AWS::IAM::Role", "Role").properties).toMatchObject({
+      Path: "/app/",
+      MaxSessionDuration: 7200,
+      Description: "The app",
+      PermissionsBoundary: {
+        PermissionsBoundaryType: "Policy",
+        PermissionsBoundaryArn: "arn:aws:iam::aws:policy/PowerUserAccess",
+      },
+      Tags: [{ Key: "team", Value: "app" }],
+    });
+    const person = find(resources, "AWS::IAM::User", "Person").properties;
+    expect(person).toMatchObject({
+      PermissionsBoundary: { PermissionsBoundaryArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" },
+      LoginProfile: { UserName: "Person", PasswordResetRequired: true },
+      Tags: [{ Key: "team", Value: "ops" }],
+    });
+    expect(JSON.stringify(person)).not.toContain("not-shown");
+    expect(find(resources, "AWS::IAM::Group", "Team").properties.Path).toBe("/teams/");
+  });
+});
+
+describe("resources of types no rule reads", () => {
+  it("are noted as not checked, and counted", () => {
+    const { resources, notes, notChecked } = normalizeText(`
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+  Thing:
+    Type: Acme::Foo::Bar
+  Vpc:
+    Type: My::Org::Network::MODULE
+  Template:
+    Type: AWS::EC2::LaunchTemplate
+    Properties: { LaunchTemplateData: {} }
+`);
+    expect(resources).toEqual([]);
+    expect(notChecked).toBe(3);
+    expect(notes).toEqual([
+      { line: 3, message: "Fn (AWS::Lambda::Function) is not checked: no rule reads this type" },
+      { line: 5, message: "Thing (Acme::Foo::Bar) is not checked: no rule reads this type" },
+      {
+        line: 7,
+        message:
+          "Vpc (My::Org::Network::MODULE) is a registry module, expanded at deployment; the resources it adds are not checked",
+      },
+    ]);
+  });
+});
+
+describe("values written in a template", () => {
+  it("pass through as written, for the rules to judge (an invalid CIDR is not corrected or dropped)", () => {
+    const { resources } = normalizeText(`
+Resources:
+  Admin:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: admin
+      SecurityGroupIngress:
+        - { IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/00 }
+`);
+    expect(find(resources, "AWS::EC2::SecurityGroup", "Admin").properties.IpPermissions).toEqual([
+      expect.objectContaining({ IpRanges: [{ CidrIp: "0.0.0.0/00" }] }),
+    ]);
+  });
+});
+
+describe("transforms", () => {
+  it("note what a macro adds, but not the language extensions this tool applies itself", () => {
+    const text = (transform: string) => `
+Transform: ${transform}
+Resources:
+  Fn::ForEach::Groups:
+    - Name
+    - [A]
+    - \${Name}Group: { Type: AWS::EC2::SecurityGroup, Properties: { GroupDescription: x } }
+`;
+    expect(normalizeText(text("AWS::LanguageExtensions")).notes).toEqual([]);
+    expect(normalizeText(text("[AWS::LanguageExtensions, Acme-Macro]")).notes).toEqual([
+      { message: "uses the transform Acme-Macro; resources it adds at deployment are not checked" },
+    ]);
   });
 });

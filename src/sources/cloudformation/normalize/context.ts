@@ -1,0 +1,118 @@
+import type { JsonObject, JsonValue, ResourceType } from "../../../model/resource.js";
+import { isUnknown, type UnknownValue } from "../../../model/unknown.js";
+import { PositionRecorder, type PolicyHolder } from "../../iac.js";
+import { member, positionAt, type Position } from "../../positioned/node.js";
+import { type Placeholders, type Resolved, Resolver } from "../intrinsics.js";
+import type { Template, TemplateResource } from "../template.js";
+import { References } from "./references.js";
+
+/** What reading one template shares between the normalizers of its resource types. */
+
+export interface TemplateNote {
+  line?: number;
+  message: string;
+}
+
+/** A canonical resource being built: its properties, and where each was written. */
+export interface Build extends PolicyHolder {
+  resource: TemplateResource;
+  type: ResourceType;
+  id: string;
+  properties: JsonObject;
+  recorder: PositionRecorder;
+  global: boolean;
+}
+
+export class NormalizeContext {
+  readonly r: Resolver;
+  readonly notes: TemplateNote[] = [];
+  readonly builds: Build[] = [];
+  readonly refs: References;
+  /** The resources the template creates (its conditions allowing), in template order. */
+  created: readonly TemplateResource[] = [];
+
+  constructor(
+    readonly template: Template,
+    readonly file: string,
+    readonly placeholders: Placeholders,
+  ) {
+    this.r = new Resolver(template, placeholders);
+    this.refs = new References(this);
+  }
+
+  note(line: number | undefined, message: string): void {
+    this.notes.push(line === undefined ? { message } : { line, message });
+  }
+
+  add(
+    resource: TemplateResource,
+    type: ResourceType,
+    id: string,
+    properties: JsonObject,
+    global = false,
+  ): Build {
+    const build: Build = {
+      resource,
+      type,
+      id,
+      properties,
+      recorder: new PositionRecorder(),
+      global,
+      file: this.file,
+    };
+    this.builds.push(build);
+    return build;
+  }
+
+  prop(resource: TemplateResource, name: string): Resolved | undefined {
+    return resource.properties ? member(resource.properties, name) : undefined;
+  }
+
+  propPosition(resource: TemplateResource, name: string): Position {
+    const index = resource.properties ? resource.properties.keys.lastIndexOf(name) : -1;
+    return index === -1 ? resource.position : positionAt(resource.properties!, index);
+  }
+
+  /** A property resolved whole, its positions recorded under `path`. */
+  value(resource: TemplateResource, name: string, build?: Build, path = name): JsonValue | undefined {
+    const value = this.r.deep(this.prop(resource, name), name, path, build?.recorder);
+    if (value !== undefined) build?.recorder.set(path, this.propPosition(resource, name));
+    return value;
+  }
+
+  /** A property copied under the same name, where the describe API has it with the same shape. */
+  copy(resource: TemplateResource, build: Build, name: string, target = name): void {
+    const value = this.value(resource, name, build, target);
+    if (value !== undefined) build.properties[target] = value;
+  }
+
+  /** A name-like property: the text when plain, else the logical id (see `Resolver.physicalName`). */
+  text(resource: TemplateResource, name: string): string | UnknownValue | undefined {
+    return this.r.string(this.prop(resource, name), name);
+  }
+
+  /** `Tags`, which templates write in the describe shape already: `[{Key, Value}]`. */
+  tags(resource: TemplateResource, build: Build): void {
+    const tags = this.value(resource, "Tags", build);
+    if (Array.isArray(tags) || isUnknown(tags)) build.properties.Tags = tags;
+  }
+
+  /**
+   * Properties of the template resource that the type's normalizer does not map: rather than
+   * vanish, each becomes an unknown value at its own name, so that a rule reading it reports that
+   * it cannot decide instead of finding the property not set.
+   */
+  keepUnmapped(resource: TemplateResource, build: Build, mapped: ReadonlySet<string>): void {
+    const properties = resource.properties;
+    if (!properties) return;
+    properties.keys.forEach((name, index) => {
+      if (mapped.has(name) || Object.hasOwn(build.properties, name)) return;
+      build.properties[name] = this.r.unknown(
+        "",
+        `${resource.type} property ${name}`,
+        "is not read by this tool, so its value as AWS describes it is not known",
+      );
+      build.recorder.set(name, positionAt(properties, index));
+    });
+  }
+}

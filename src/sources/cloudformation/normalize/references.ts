@@ -1,0 +1,102 @@
+import type { UnknownValue } from "../../../model/unknown.js";
+import {
+  isMapNode,
+  isSeqNode,
+  member,
+  positionAt,
+  type MapNode,
+  type Position,
+} from "../../positioned/node.js";
+import type { TemplateResource } from "../template.js";
+import type { Build, NormalizeContext } from "./context.js";
+
+/**
+ * References between the resources of one template, once `Ref` and `Fn::GetAtt` are resolved to
+ * names and ids: a separate rule to its group, a policy to its principals, an instance to its
+ * profile and launch template. Each normalizer registers what it builds here, in the order of
+ * the table (groups before their rules, principals before the policies that name them).
+ */
+
+export type PrincipalKind = "Roles" | "Users" | "Groups";
+
+export interface LaunchTemplateReference {
+  /** The name or id the instance gives, for messages. */
+  name: string;
+  /** The template's `LaunchTemplateData`, when the launch template is in the same template. */
+  data: MapNode | undefined;
+}
+
+export class References {
+  readonly securityGroups = new Map<string, Build>();
+  readonly roles = new Map<string, Build>();
+  readonly users = new Map<string, Build>();
+  readonly groups = new Map<string, Build>();
+  readonly managedPolicies = new Map<string, Build>();
+  readonly instanceProfiles = new Map<string, Build>();
+
+  constructor(private readonly context: NormalizeContext) {}
+
+  principals(kind: PrincipalKind): Map<string, Build> {
+    return kind === "Roles" ? this.roles : kind === "Users" ? this.users : this.groups;
+  }
+
+  /** The principal a policy or membership names, or a note that it is not in the template. */
+  principal(kind: PrincipalKind, name: string | UnknownValue, resource: TemplateResource): Build | undefined {
+    const found = typeof name === "string" ? this.principals(kind).get(name) : undefined;
+    if (!found) {
+      const shown = typeof name === "string" ? name : `whose name is unknown (${name.$unknown})`;
+      this.context.note(
+        resource.position.line,
+        `${resource.logicalId} applies to ${kind.slice(0, -1).toLowerCase()} ${shown}, which is not in the template; that principal is not checked`,
+      );
+    }
+    return found;
+  }
+
+  /** Names in a `Roles` / `Users` / `Groups` list, each with where it is written. */
+  names(resource: TemplateResource, property: string): { name: string | UnknownValue; at: Position }[] {
+    const { r } = this.context;
+    const items = r.list(this.context.prop(resource, property), property);
+    if (items === undefined) return [];
+    const at = this.context.propPosition(resource, property);
+    if (!Array.isArray(items)) return [{ name: items, at }];
+    const node = r.shallow(this.context.prop(resource, property), property);
+    const result: { name: string | UnknownValue; at: Position }[] = [];
+    items.forEach((item, index) => {
+      const name = r.string(item, property);
+      if (name !== undefined) result.push({ name, at: isSeqNode(node) ? positionAt(node, index) : at });
+    });
+    return result;
+  }
+
+  /** The ARN of an instance profile given by name (or by ARN). */
+  instanceProfileArn(name: string): string {
+    if (name.startsWith("arn:")) return name;
+    const profile = this.instanceProfiles.get(name);
+    if (profile) return profile.properties.Arn as string;
+    const { partition, account } = this.context.placeholders;
+    return `arn:${partition}:iam::${account}:instance-profile/${name}`;
+  }
+
+  /** The launch template an instance names, with its data when it is in the same template. */
+  launchTemplate(resource: TemplateResource): LaunchTemplateReference | undefined {
+    const { r, template } = this.context;
+    const spec = r.shallow(this.context.prop(resource, "LaunchTemplate"), "LaunchTemplate");
+    if (!isMapNode(spec)) return undefined;
+    const reference = r.string(
+      member(spec, "LaunchTemplateId") ?? member(spec, "LaunchTemplateName"),
+      "LaunchTemplate",
+    );
+    const name = typeof reference === "string" ? reference : "(unknown)";
+    const found = template.resourceList.find(
+      (candidate) =>
+        candidate.type === "AWS::EC2::LaunchTemplate" &&
+        (candidate.logicalId === reference ||
+          this.context.text(candidate, "LaunchTemplateName") === reference),
+    );
+    const data = found
+      ? r.shallow(this.context.prop(found, "LaunchTemplateData"), "LaunchTemplateData")
+      : undefined;
+    return { name, data: isMapNode(data) ? data : undefined };
+  }
+}

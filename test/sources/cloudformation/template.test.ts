@@ -1,0 +1,169 @@
+import { describe, expect, it } from "vitest";
+import {
+  looksLikeTemplate,
+  readTemplate,
+  TemplateShapeError,
+} from "../../../src/sources/cloudformation/template.js";
+import { parseCloudFormationYaml } from "../../../src/sources/cloudformation/yaml.js";
+import { toPlain, type MapNode } from "../../../src/sources/positioned/node.js";
+
+function parse(text: string) {
+  return parseCloudFormationYaml(text).value;
+}
+
+function read(text: string) {
+  return readTemplate(parse(text) as MapNode);
+}
+
+function shapeError(text: string): { message: string; line?: number } {
+  try {
+    read(text);
+  } catch (error) {
+    if (error instanceof TemplateShapeError) return { message: error.message, line: error.position?.line };
+    throw error;
+  }
+  throw new Error("the template was read without a problem");
+}
+
+describe("recognising a template", () => {
+  it.each([
+    ["a registry module", "Resources:\n  Vpc:\n    Type: My::Org::Network::MODULE\n"],
+    ["a third-party type", "Resources:\n  Thing:\n    Type: Acme::Foo::Bar\n"],
+    ["a custom resource", "Resources:\n  Thing:\n    Type: Custom::Seeder\n"],
+    ["a type no rule reads", "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n"],
+    [
+      "a loop only",
+      "Transform: AWS::LanguageExtensions\nResources:\n  Fn::ForEach::Topics:\n    - Name\n    - [A]\n    - ${Name}Topic: { Type: AWS::SNS::Topic }\n",
+    ],
+    ["an empty Resources", "Resources: {}\n"],
+    ["a format version without resources", 'AWSTemplateFormatVersion: "2010-09-09"\n'],
+  ])("by its structure: %s", (_name, text) => {
+    expect(looksLikeTemplate(parse(text))).toBe(true);
+  });
+
+  it.each([
+    ["a mapping named Resources holding something else", "Resources:\n  cpu: 2\n  memory: 4Gi\n"],
+    ["a workflow", "name: build\non: [push]\n"],
+    ["a list", "- Resources\n"],
+  ])("and not: %s", (_name, text) => {
+    expect(looksLikeTemplate(parse(text))).toBe(false);
+  });
+});
+
+describe("a template without resources", () => {
+  it("is refused as CloudFormation refuses it, at its Resources", () => {
+    expect(shapeError("Parameters: {}\nResources: {}\n")).toEqual({
+      message: "template defines no resources",
+      line: 2,
+    });
+    expect(shapeError('AWSTemplateFormatVersion: "2010-09-09"\n')).toEqual({
+      message: "template defines no resources",
+      line: 1,
+    });
+  });
+});
+
+describe("Fn::ForEach", () => {
+  it("expands a literal collection, substituting the identifier in keys and values", () => {
+    const template = read(`Transform: AWS::LanguageExtensions
+Resources:
+  Fn::ForEach::Queues:
+    - Name
+    - [Orders, order-events]
+    - Queue\${Name}:
+        Type: AWS::SQS::Queue
+        Properties:
+          QueueName: !Sub "\${Name}-queue"
+          Tags: [{ Key: name, Value: !Ref Name }]
+      Alarm&{Name}:
+        Type: AWS::CloudWatch::Alarm
+  Plain:
+    Type: AWS::SNS::Topic
+`);
+    expect(template.resourceList.map((resource) => [resource.logicalId, resource.type])).toEqual([
+      ["QueueOrders", "AWS::SQS::Queue"],
+      ["AlarmOrders", "AWS::CloudWatch::Alarm"],
+      ["Queueorder-events", "AWS::SQS::Queue"],
+      ["Alarmorderevents", "AWS::CloudWatch::Alarm"],
+      ["Plain", "AWS::SNS::Topic"],
+    ]);
+    const queue = template.resources.get("QueueOrders")!;
+    expect(toPlain(queue.properties)).toEqual({
+      QueueName: { "Fn::Sub": "Orders-queue" },
+      Tags: [{ Key: "name", Value: "Orders" }],
+    });
+    // Generated resources point at the loop's output, where they are written.
+    expect(queue.position.line).toBe(6);
+  });
+
+  it("takes the collection from a list parameter's default, and nests", () => {
+    const template = read(`Transform: AWS::LanguageExtensions
+Parameters:
+  Environments:
+    Type: CommaDelimitedList
+    Default: "dev, prod"
+Resources:
+  Fn::ForEach::Environments:
+    - Env
+    - !Ref Environments
+    - Fn::ForEach::Ports:
+        - Port
+        - ["22", "443"]
+        - \${Env}Port\${Port}:
+            Type: AWS::EC2::SecurityGroup
+            Properties:
+              GroupDescription: !Sub "\${Env} \${Port}"
+`);
+    expect(template.resourceList.map((resource) => resource.logicalId)).toEqual([
+      "devPort22",
+      "devPort443",
+      "prodPort22",
+      "prodPort443",
+    ]);
+    expect(toPlain(template.resources.get("prodPort443")!.properties)).toEqual({
+      GroupDescription: { "Fn::Sub": "prod 443" },
+    });
+  });
+
+  it("reports a collection that cannot be known at the loop's line, rather than dropping resources", () => {
+    expect(
+      shapeError(`Parameters:
+  Names: { Type: CommaDelimitedList }
+Resources:
+  Fn::ForEach::Groups:
+    - Name
+    - !Ref Names
+    - \${Name}Group: { Type: AWS::EC2::SecurityGroup }
+`),
+    ).toEqual({
+      message:
+        "the collection of Fn::ForEach::Groups cannot be known before deployment (parameter Names has no default), so the resources it generates cannot be checked",
+      line: 4,
+    });
+    expect(
+      shapeError(`Resources:
+  Fn::ForEach::Groups:
+    - Name
+    - !GetAtt Lookup.Names
+    - \${Name}Group: { Type: AWS::EC2::SecurityGroup }
+  Lookup: { Type: Custom::Names }
+`).line,
+    ).toBe(2);
+    expect(shapeError("Resources:\n  Fn::ForEach::Broken: [Name]\n")).toEqual({
+      message:
+        "Fn::ForEach::Broken must be a list of an identifier, a collection and a mapping of output keys to resources",
+      line: 2,
+    });
+  });
+
+  it("refuses two resources with the same generated logical id", () => {
+    expect(
+      shapeError(`Resources:
+  Fn::ForEach::Topics:
+    - Name
+    - [A, A]
+    - \${Name}Topic: { Type: AWS::SNS::Topic }
+`),
+    ).toEqual({ message: "Fn::ForEach::Topics generates the logical id ATopic twice", line: 2 });
+  });
+});
