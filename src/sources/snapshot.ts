@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 import { loadSchema } from "../assets.js";
@@ -7,6 +6,8 @@ import type { CollectionError, Scope } from "../model/collection-error.js";
 import type { Resource } from "../model/resource.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { describeFileError } from "../util/file-errors.js";
+import { findDuplicateKey } from "../util/json-duplicates.js";
+import { NotTextError, readTextFile } from "../util/text-file.js";
 
 /**
  * Snapshots: the normalized inventory that `collect` writes and `check --snapshot` re-evaluates
@@ -36,8 +37,9 @@ export interface Snapshot {
 export async function readSnapshot(path: string): Promise<Snapshot> {
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = await readTextFile(path);
   } catch (error) {
+    if (error instanceof NotTextError) throw new InputError(`${path}: ${error.message}`);
     throw new InputError(`cannot read snapshot ${path}: ${describeFileError(error)}`, { cause: error });
   }
   return parseSnapshot(text, path);
@@ -54,6 +56,12 @@ export function parseSnapshot(text: string, fileName: string): Snapshot {
     if (/^\s*$/.test(source)) throw new InputError(`${fileName}: the snapshot file is empty`);
     throw syntaxError(source, fileName, error);
   }
+
+  const duplicate = findDuplicateKey(source, document);
+  if (duplicate)
+    throw new InputError(
+      `${formatLocation(fileName, duplicate.line, duplicate.column)}: duplicate key ${JSON.stringify(duplicate.key)} (first written at line ${duplicate.firstLine})`,
+    );
 
   checkFormatAndVersion(document, fileName);
   const problem = findProblem(document);
