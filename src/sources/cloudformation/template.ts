@@ -35,17 +35,23 @@ export interface Template {
   transforms: string[];
 }
 
-/** Whether a parsed document is a CloudFormation template: `Resources` with `Type: AWS::…` entries. */
+/**
+ * Whether a parsed document is a CloudFormation template, by its structure rather than by knowing
+ * resource types (modules, third-party and private types have any name): an
+ * `AWSTemplateFormatVersion`, or a `Resources` mapping with an entry that is a mapping with a
+ * string `Type`, or an `Fn::ForEach::…` loop.
+ */
 export function looksLikeTemplate(document: PositionedValue): document is MapNode {
   if (!isMapNode(document)) return false;
+  if (member(document, "AWSTemplateFormatVersion") !== undefined) return true;
   const resources = member(document, "Resources");
-  if (isMapNode(resources)) {
-    const types = resources.values.map((resource) =>
-      isMapNode(resource) ? member(resource, "Type") : undefined,
+  if (!isMapNode(resources)) return false;
+  return resources.keys.some((key, index) => {
+    const resource = resources.values[index];
+    return (
+      key.startsWith("Fn::ForEach::") || (isMapNode(resource) && typeof member(resource, "Type") === "string")
     );
-    if (types.some((type) => typeof type === "string" && /^(AWS|Alexa|Custom)::/.test(type))) return true;
-  }
-  return typeof member(document, "AWSTemplateFormatVersion") === "string" && isMapNode(resources);
+  });
 }
 
 /** Problems with the template's own structure, reported as input problems. */
