@@ -8,7 +8,8 @@ import type { RuleConfiguration, RuleSettings } from "../engine/rule-set.js";
 import type { FailThreshold } from "../engine/summary.js";
 import { isIsoDate } from "../util/date.js";
 import { explainSchemaErrors } from "../util/schema-errors.js";
-import { parseYaml, positionAt, positionOf, toJs, type ParsedYaml } from "../util/yaml-position.js";
+import { NotTextError, readTextFile } from "../util/text-file.js";
+import { parseYaml, positionOf, toJs, type ParsedYaml } from "../util/yaml-position.js";
 import { describeFileError } from "../util/file-errors.js";
 
 /**
@@ -65,8 +66,9 @@ export async function loadConfiguration(path: string, cwd = process.cwd()): Prom
   const display = relative(cwd, path) || path;
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = await readTextFile(path);
   } catch (error) {
+    if (error instanceof NotTextError) throw new ConfigError(`${display}: ${error.message}`);
     throw new ConfigError(`cannot read configuration file ${display}: ${describeFileError(error)}`);
   }
   return parseConfiguration(text, display);
@@ -74,12 +76,9 @@ export async function loadConfiguration(path: string, cwd = process.cwd()): Prom
 
 export function parseConfiguration(text: string, display: string): Configuration {
   const parsed = parseYaml(text);
-  const yamlError = parsed.document.errors[0];
-  if (yamlError) {
-    const { line, column } = positionAt(parsed, yamlError.pos[0]);
-    throw new ConfigError(
-      `${formatLocation(display, line, column)}: invalid YAML: ${yamlError.message.split("\n")[0]}`,
-    );
+  if (parsed.problem) {
+    const { line, column, message } = parsed.problem;
+    throw new ConfigError(`${formatLocation(display, line, column)}: invalid YAML: ${message}`);
   }
   const value = (toJs(parsed) ?? {}) as Record<string, unknown>;
   validator ??= new Ajv2020({ allErrors: true, verbose: true, strict: false }).compile(

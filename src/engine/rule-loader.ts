@@ -1,4 +1,4 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
@@ -6,7 +6,8 @@ import { loadSchema } from "../assets.js";
 import { formatLocation } from "../errors.js";
 import type { ResourceType } from "../model/resource.js";
 import { explainSchemaErrors } from "../util/schema-errors.js";
-import { parseYaml, positionOf, positionAt, toJs, type ParsedYaml } from "../util/yaml-position.js";
+import { NotTextError, readTextFile } from "../util/text-file.js";
+import { parseYaml, positionOf, toJs, type ParsedYaml } from "../util/yaml-position.js";
 import { compileCondition, ConditionError } from "./condition/compile.js";
 import { compileMessage, TemplateError } from "./message.js";
 import { coerceParam, ParamError } from "./params.js";
@@ -79,7 +80,17 @@ export async function loadRuleDirectories(
       problems.push({ file: relative(cwd, dir) || dir, message: "no rule files (*.yaml) found" });
     for (const file of files) {
       const display = relative(cwd, file);
-      const text = await readFile(file, "utf8");
+      let text: string;
+      try {
+        text = await readTextFile(file);
+      } catch (error) {
+        const message =
+          error instanceof NotTextError
+            ? error.message
+            : `cannot read the rule file: ${describeFileError(error)}`;
+        problems.push({ file: display, message });
+        continue;
+      }
       const result = compileRuleText(text, display, file, relative(dir, file));
       if ("problem" in result) {
         problems.push(result.problem);
@@ -118,12 +129,9 @@ export function compileRuleText(
     const position = positionOf(parsed, pointer, key === undefined ? {} : { key });
     return { problem: { file: display, ...position, message } };
   };
-  const yamlError = parsed.document.errors[0];
-  if (yamlError) {
-    const { line, column } = positionAt(parsed, yamlError.pos[0]);
-    return {
-      problem: { file: display, line, column, message: `invalid YAML: ${firstLine(yamlError.message)}` },
-    };
+  if (parsed.problem) {
+    const { line, column, message } = parsed.problem;
+    return { problem: { file: display, line, column, message: `invalid YAML: ${message}` } };
   }
   let value: unknown;
   try {
@@ -207,10 +215,6 @@ function collectBindings(condition: unknown, names = new Set<string>()): Set<str
     }
   }
   return names;
-}
-
-function firstLine(message: string): string {
-  return message.split("\n")[0]!.trim();
 }
 
 export type { ParsedYaml };

@@ -1,11 +1,11 @@
-import { readFile } from "node:fs/promises";
 import { relative } from "node:path";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import { loadSchema } from "../assets.js";
 import type { JsonObject, Resource, ResourceType } from "../model/resource.js";
 import { UNKNOWN_KEY } from "../model/unknown.js";
 import { explainSchemaErrors } from "../util/schema-errors.js";
-import { parseYaml, positionAt, positionOf, toJs } from "../util/yaml-position.js";
+import { NotTextError, readTextFile } from "../util/text-file.js";
+import { parseYaml, positionOf, toJs } from "../util/yaml-position.js";
 import { evaluateRule, type EvaluationData } from "./evaluate.js";
 import { ParamError, resolveParams } from "./params.js";
 import type { ResultStatus } from "./result.js";
@@ -62,22 +62,21 @@ export async function testRule(rule: Rule, cwd = process.cwd()): Promise<RuleTes
   const report: RuleTestReport = { ruleId: rule.metadata.id, testFile: display, cases: [], problems: [] };
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = await readTextFile(path);
   } catch (error) {
     report.problems.push({
       file: display,
-      message: `rule ${rule.metadata.id} has no tests: ${describeFileError(error)}`,
+      message:
+        error instanceof NotTextError
+          ? error.message
+          : `rule ${rule.metadata.id} has no tests: ${describeFileError(error)}`,
     });
     return report;
   }
   const parsed = parseYaml(text);
-  const yamlError = parsed.document.errors[0];
-  if (yamlError) {
-    report.problems.push({
-      file: display,
-      ...positionAt(parsed, yamlError.pos[0]),
-      message: `invalid YAML: ${yamlError.message.split("\n")[0]}`,
-    });
+  if (parsed.problem) {
+    const { line, column, message } = parsed.problem;
+    report.problems.push({ file: display, line, column, message: `invalid YAML: ${message}` });
     return report;
   }
   const value = toJs(parsed);

@@ -1,6 +1,7 @@
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { describeFileError } from "../util/file-errors.js";
+import { findDuplicateKey } from "../util/json-duplicates.js";
+import { NotTextError, readTextFile } from "../util/text-file.js";
 import type { BaselineComparison, RuleResult, WaiverOutcome } from "../engine/result.js";
 import { applyWaivers } from "../engine/waivers.js";
 import { InputError } from "../errors.js";
@@ -19,11 +20,19 @@ import type { RuleConfiguration } from "../engine/rule-set.js";
 export async function loadBaseline(file: string, cwd: string): Promise<Baseline> {
   let text: string;
   try {
-    text = await readFile(resolve(cwd, file), "utf8");
+    text = await readTextFile(resolve(cwd, file));
   } catch (error) {
+    if (error instanceof NotTextError) throw new InputError(`baseline ${file}: ${error.message}`);
     throw new InputError(`cannot read baseline ${file}: ${describeFileError(error)}`, { cause: error });
   }
-  return parseBaseline(text, file);
+  const baseline = parseBaseline(text, file);
+  // Parsed again only to be sure no key is written twice: which of two fingerprints counts would be a guess.
+  const duplicate = findDuplicateKey(text, JSON.parse(text));
+  if (duplicate)
+    throw new InputError(
+      `baseline ${file}:${duplicate.line}:${duplicate.column}: duplicate key ${JSON.stringify(duplicate.key)} (first written at line ${duplicate.firstLine})`,
+    );
+  return baseline;
 }
 
 export interface GateInput {

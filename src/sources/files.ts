@@ -2,17 +2,19 @@ import type { Dirent } from "node:fs";
 import { open, readdir, stat } from "node:fs/promises";
 import { extname, join, relative, resolve } from "node:path";
 import type { InputProblem } from "./source.js";
-import { parseCloudFormationYaml } from "./cloudformation/yaml.js";
+import { NOT_ONE_DOCUMENT, parseCloudFormationYaml } from "./cloudformation/yaml.js";
 import { looksLikeTemplate } from "./cloudformation/template.js";
 import { parseJson } from "./positioned/json.js";
 import { isMapNode, member, ParseProblem, type MapNode, type PositionedValue } from "./positioned/node.js";
 import { describeFileError } from "../util/file-errors.js";
+import { decodeText, isZip, NotTextError } from "../util/text-file.js";
 
 /**
  * Finding templates and plans under the paths given to `check`, and deciding what each file is
- * from its content, not its name: a CloudFormation template has `Resources` whose entries have
- * `Type: AWS::…`; a Terraform plan (`terraform show -json`) has `format_version` and
- * `planned_values` or `resource_changes`. Anything else is skipped, with a note for `--verbose`.
+ * from its content, not its name: a CloudFormation template has `AWSTemplateFormatVersion`, or
+ * `Resources` whose entries have a `Type`; a Terraform plan (`terraform show -json`) has
+ * `format_version` and `planned_values` or `resource_changes`. Other files found in a directory
+ * are skipped, with a note for `--verbose`; see `classifyFile` for what is never skipped.
  */
 
 /** JSON files above this size are not read: no template or plan comes near it (CloudFormation's own limit is 1 MB). */
@@ -119,7 +121,15 @@ export type Classified =
   | { kind: "skip"; reason: string }
   | { kind: "problem"; problem: InputProblem };
 
-/** Reads a file and decides what it is. Never throws: every failure is a problem or a skip. */
+const NEITHER = "neither a CloudFormation template nor a Terraform plan";
+
+/**
+ * Reads a file and decides what it is. Never throws: every failure is a problem or a skip.
+ *
+ * A file found in a directory is skipped only when it was read and understood and is something
+ * else (a package.json, a workflow, Kubernetes manifests). A file that cannot be read, decoded or
+ * parsed is a problem wherever it was found: it may be a template or plan this run cannot see.
+ */
 export async function classifyFile(file: InputFile): Promise<Classified> {
   const problem = (message: string, line?: number, column?: number): Classified => {
     const found: InputProblem = { file: file.display, message };
@@ -149,41 +159,44 @@ export async function classifyFile(file: InputFile): Promise<Classified> {
     return problem(`cannot read it: ${describeFileError(error)}`);
   }
 
-  if (buffer.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
-    return file.explicit
-      ? problem(
-          "this is a binary Terraform plan (or another zip file); give the JSON that `terraform show -json PLANFILE` prints instead",
-        )
-      : { kind: "skip", reason: "a zip file" };
+  if (isZip(buffer))
+    return problem(
+      "this is a binary Terraform plan (or another zip file); give the JSON that `terraform show -json PLANFILE` prints instead",
+    );
+  let text: string;
+  try {
+    text = decodeText(buffer);
+  } catch (error) {
+    if (!(error instanceof NotTextError)) throw error;
+    return problem(error.message);
   }
-  if (buffer.subarray(0, 8192).includes(0)) return { kind: "skip", reason: "not a text file" };
 
-  const text = buffer.toString("utf8");
   const extension = extname(file.path).toLowerCase();
-  const first = /\S/.exec(text.slice(0, 4096).replace(/^\uFEFF/, ""))?.[0];
+  const first = /\S/.exec(text.slice(0, 4096))?.[0];
   const asJson = (first === "{" || first === "[") && extension !== ".yaml" && extension !== ".yml";
-  const candidate = asJson
-    ? /"Resources"|"format_version"|"AWSTemplateFormatVersion"/.test(text)
-    : looksLikeYamlTemplate(text);
-  if (!candidate && !file.explicit)
-    return { kind: "skip", reason: "neither a CloudFormation template nor a Terraform plan" };
+  if (!asJson && buffer.length > MAX_YAML_BYTES) {
+    // Too costly to parse just to find out; its top-level keys say whether it could be a template.
+    if (!file.explicit && !looksLikeYamlTemplate(text))
+      return { kind: "skip", reason: `a YAML file larger than ${mb(MAX_YAML_BYTES)} and not a template` };
+    return problem(
+      `the YAML file is ${mb(buffer.length)}, larger than the ${mb(MAX_YAML_BYTES)} this tool reads as YAML (CloudFormation itself accepts templates up to 1 MB); convert it to JSON`,
+    );
+  }
 
   let document: PositionedValue;
   let unknownTags: string[] = [];
   try {
     if (asJson) document = parseJson(text);
-    else {
-      if (buffer.length > MAX_YAML_BYTES)
-        return problem(
-          `the YAML file is ${mb(buffer.length)}, larger than the ${mb(MAX_YAML_BYTES)} this tool reads as YAML (CloudFormation itself accepts templates up to 1 MB); convert it to JSON`,
-        );
-      ({ value: document, unknownTags } = parseCloudFormationYaml(text));
-    }
+    else ({ value: document, unknownTags } = parseCloudFormationYaml(text));
   } catch (error) {
     if (!(error instanceof ParseProblem)) throw error;
-    // A broken file that does not even look like a template is someone else's file.
-    if (!file.explicit && !looksLikeIac(text.slice(0, 64 * 1024)))
-      return { kind: "skip", reason: `not valid ${asJson ? "JSON" : "YAML"}, and not a template or plan` };
+    // Several documents in one file parse well, and a template is never more than one.
+    if (error.message === NOT_ONE_DOCUMENT && !file.explicit)
+      return { kind: "skip", reason: "several YAML documents, and a template is one" };
+    // CloudFormation and Terraform never take comments in JSON, so a file with them (a tsconfig.json,
+    // editor settings) is someone else's file, not a template that failed to parse.
+    if (asJson && !file.explicit && startsComment(text, error.line, error.column))
+      return { kind: "skip", reason: "JSON with comments, which no template or plan is" };
     const message =
       error.message.startsWith("not valid") || !asJson ? error.message : `not valid JSON: ${error.message}`;
     return problem(message, error.line, error.column);
@@ -198,13 +211,31 @@ export async function classifyFile(file: InputFile): Promise<Classified> {
       return { kind: "terraform-plan", document };
     if (member(document, "values") !== undefined)
       return { kind: "skip", reason: "Terraform state, not a plan (give `terraform show -json PLANFILE`)" };
+    // What `terraform show -json` prints, but cut short or edited: it may be the plan this run was meant to check.
+    if (member(document, "terraform_version") !== undefined)
+      return problem(
+        "a Terraform plan without planned_values or resource_changes; give the JSON that `terraform show -json PLANFILE` prints",
+        document.line,
+        document.column,
+      );
   }
-  return { kind: "skip", reason: "neither a CloudFormation template nor a Terraform plan" };
+  return { kind: "skip", reason: NEITHER };
 }
 
-/** A cheap look at text, before parsing: CloudFormation and plan markers near the top. */
+function startsComment(text: string, line: number | undefined, column: number | undefined): boolean {
+  if (line === undefined || column === undefined) return false;
+  let start = 0;
+  for (let current = 1; current < line; current += 1) {
+    start = text.indexOf("\n", start) + 1;
+    if (start === 0) return false;
+  }
+  const at = text.slice(start + column - 1, start + column + 1);
+  return at === "//" || at === "/*";
+}
+
+/** A cheap look at the start of a file too large to read: CloudFormation and plan markers. */
 function looksLikeIac(text: string): boolean {
-  return /AWSTemplateFormatVersion|"?Resources"?\s*:[\s\S]{0,4000}?(AWS|Custom)::|"format_version"[\s\S]{0,4000}?"(planned_values|resource_changes|terraform_version)"/.test(
+  return /AWSTemplateFormatVersion|"Resources"\s*:\s*\{|"format_version"[\s\S]{0,4000}?"(planned_values|resource_changes|terraform_version)"/.test(
     text,
   );
 }

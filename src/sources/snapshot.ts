@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 import { loadSchema } from "../assets.js";
@@ -8,6 +7,8 @@ import type { Resource } from "../model/resource.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { emptySourceData, type Source, type SourceData } from "./source.js";
 import { describeFileError } from "../util/file-errors.js";
+import { findDuplicateKey } from "../util/json-duplicates.js";
+import { NotTextError, readTextFile } from "../util/text-file.js";
 
 /**
  * Snapshots: the normalized inventory that `collect` writes and `check --snapshot` re-evaluates
@@ -57,8 +58,9 @@ export function snapshotSource(path: string, shown: string): Source {
 export async function readSnapshot(path: string): Promise<Snapshot> {
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = await readTextFile(path);
   } catch (error) {
+    if (error instanceof NotTextError) throw new InputError(`${path}: ${error.message}`);
     throw new InputError(`cannot read snapshot ${path}: ${describeFileError(error)}`, { cause: error });
   }
   return parseSnapshot(text, path);
@@ -75,6 +77,12 @@ export function parseSnapshot(text: string, fileName: string): Snapshot {
     if (/^\s*$/.test(source)) throw new InputError(`${fileName}: the snapshot file is empty`);
     throw syntaxError(source, fileName, error);
   }
+
+  const duplicate = findDuplicateKey(source, document);
+  if (duplicate)
+    throw new InputError(
+      `${formatLocation(fileName, duplicate.line, duplicate.column)}: duplicate key ${JSON.stringify(duplicate.key)} (first written at line ${duplicate.firstLine})`,
+    );
 
   checkFormatAndVersion(document, fileName);
   const problem = findProblem(document);

@@ -1,12 +1,26 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import {
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Node,
+  type YAMLError,
+} from "yaml";
 
 /**
- * YAML parsing that keeps positions, so that every problem in a rule or configuration file can be
- * reported as `file:line:column`.
+ * YAML parsing that keeps positions, so that every problem in a YAML input — template, rule, rule
+ * test or configuration — can be reported as `file:line:column`, and that refuses the same things
+ * in all of them: a key written twice in one mapping, and aliases that expand beyond reason.
  */
 export interface ParsedYaml {
   document: Document.Parsed;
   lineCounter: LineCounter;
+  /** The first reason the document cannot be used; when set, the document must not be read. */
+  problem?: YamlProblem;
 }
 
 export interface YamlPosition {
@@ -14,17 +28,131 @@ export interface YamlPosition {
   column: number;
 }
 
-/** Aliases are expanded at most this many times: a small file must not become a huge value. */
-const MAX_ALIAS_COUNT = 1000;
+export interface YamlProblem extends YamlPosition {
+  /** One line, without a "not valid YAML" prefix: each reader words that its own way. */
+  message: string;
+  /** The parser's error code (`MULTIPLE_DOCS`, `DUPLICATE_KEY`, …), when the parser found it. */
+  code?: string;
+}
+
+/**
+ * Aliases may stand for at most this many nodes in total, in every YAML input. A "billion laughs"
+ * document of a few hundred bytes expands to millions; no template, rule or configuration has a
+ * legitimate use for anything near this.
+ */
+export const MAX_ALIAS_NODES = 100_000;
 
 export function parseYaml(text: string): ParsedYaml {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  return { document, lineCounter };
+  const parsed: ParsedYaml = { document, lineCounter };
+  const [error] = document.errors;
+  if (error) {
+    parsed.problem = { ...positionAt(parsed, error.pos[0]), ...describeError(parsed, error) };
+    return parsed;
+  }
+  const alias = aliasProblem(document);
+  if (alias) parsed.problem = { ...positionAt(parsed, alias.offset), message: alias.message };
+  return parsed;
 }
 
+/** The plain value of a document `parseYaml` found no problem in. */
 export function toJs(parsed: ParsedYaml): unknown {
-  return parsed.document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  if (parsed.problem) throw new Error(`YAML with a problem cannot be read: ${parsed.problem.message}`);
+  // Alias expansion was bounded by `aliasProblem` already, in the same terms for every input.
+  return parsed.document.toJS({ maxAliasCount: -1 });
+}
+
+function describeError(parsed: ParsedYaml, error: YAMLError): { message: string; code: string } {
+  if (error.code === "DUPLICATE_KEY") {
+    const duplicate = duplicateKeyAt(parsed, error.pos[0]);
+    if (duplicate) return { code: error.code, message: duplicate };
+  }
+  const first = error.message.split("\n")[0] ?? error.message;
+  return { code: error.code, message: first.replace(/ at line \d+, column \d+.*$/, "") };
+}
+
+/** Names the key the parser refused at `offset`, and the line it was first written on. */
+function duplicateKeyAt(parsed: ParsedYaml, offset: number): string | undefined {
+  const pending: unknown[] = [parsed.document.contents];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (isSeq(node)) pending.push(...node.items);
+    if (!isMap(node)) continue;
+    for (const pair of node.items) {
+      pending.push(pair.value);
+      if (!isScalar(pair.key) || pair.key.range?.[0] !== offset) continue;
+      const key = String(pair.key.value);
+      const first = node.items.find((other) => isScalar(other.key) && String(other.key.value) === key);
+      const firstOffset = isScalar(first?.key) ? first.key.range?.[0] : undefined;
+      const where =
+        firstOffset === undefined || firstOffset === offset
+          ? ""
+          : ` (first written at line ${positionAt(parsed, firstOffset).line})`;
+      return `duplicate key ${JSON.stringify(key)}${where}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Where the document's aliases, expanded, first stand for more than `MAX_ALIAS_NODES` nodes in
+ * total, or where an alias refers to a node that contains it. Each alias written in the document
+ * counts for the size of what it refers to, its own aliases expanded (sizes are memoized, so a
+ * bomb is measured without being expanded).
+ */
+function aliasProblem(document: Document.Parsed): { offset: number; message: string } | undefined {
+  const sizes = new Map<unknown, number>();
+  const resolve = (alias: Node): Node | undefined =>
+    (alias as unknown as { resolve(document: Document): Node | undefined }).resolve(document);
+  const sizeOf = (node: unknown, open: Set<unknown>): number => {
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    if (open.has(node)) return Number.POSITIVE_INFINITY;
+    open.add(node);
+    let size = 1;
+    if (isAlias(node)) {
+      const target = resolve(node);
+      size = target === undefined ? 1 : sizeOf(target, open);
+    } else if (isMap(node) || isSeq(node)) {
+      for (const item of node.items as unknown[]) {
+        size += isPair(item) ? sizeOf(item.key, open) + sizeOf(item.value, open) : sizeOf(item, open);
+        if (size > MAX_ALIAS_NODES) break;
+      }
+    }
+    open.delete(node);
+    sizes.set(node, size);
+    return size;
+  };
+
+  let total = 0;
+  // Iterative and in document order, so that the alias reported is the first one past the limit.
+  const pending: unknown[] = [document.contents];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (isAlias(node)) {
+      const target = resolve(node);
+      if (target === undefined) continue;
+      const offset = node.range?.[0] ?? 0;
+      const size = sizeOf(target, new Set([node]));
+      if (!Number.isFinite(size))
+        return { offset, message: `the YAML alias *${node.source} refers to a node that contains it` };
+      total += size;
+      if (total > MAX_ALIAS_NODES)
+        return {
+          offset,
+          message: `YAML aliases expand to more than ${MAX_ALIAS_NODES} nodes; this looks like an alias bomb and is not read`,
+        };
+    } else if (isMap(node) || isSeq(node)) {
+      const items = node.items as unknown[];
+      for (let index = items.length - 1; index >= 0; index -= 1) {
+        const item = items[index];
+        if (isPair(item)) pending.push(item.value, item.key);
+        else pending.push(item);
+      }
+    }
+  }
+  return undefined;
 }
 
 export function positionAt(parsed: ParsedYaml, offset: number): YamlPosition {

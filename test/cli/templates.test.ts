@@ -285,7 +285,7 @@ describe("check on directories", () => {
       `access-baseline: ${dir}/nested.yaml:3: nested stack Network is not checked; check its template directly`,
       `access-baseline: read ${dir}/nested.yaml (CloudFormation): 0 resources to check, 1 not checked`,
       `access-baseline: skipped ${dir}/package.json: neither a CloudFormation template nor a Terraform plan`,
-      `access-baseline: skipped ${dir}/tsconfig.json: neither a CloudFormation template nor a Terraform plan`,
+      `access-baseline: skipped ${dir}/tsconfig.json: JSON with comments, which no template or plan is`,
     ]);
   });
 

@@ -329,19 +329,19 @@ describe("parseSnapshot", () => {
     );
   });
 
-  it("locates values under escaped pointer tokens and the last of duplicate keys", () => {
+  it("locates values under escaped pointer tokens", () => {
     const text = [
       "{",
       `  "format": "${SNAPSHOT_FORMAT}", "version": 1, "createdAt": "2026-11-20T09:30:00Z",`,
       '  "tool": { "name": "x", "version": "1" }, "scopes": [], "collectionErrors": [],',
       '  "resources": [{ "type": "AWS::IAM::User", "id": "a/b", "account": "444455556666", "region": "global",',
-      '    "source": { "kind": "snapshot", "positions": { "x/y~z": { "line": 1 }, "x/y~z": { "line": 0 } } },',
+      '    "source": { "kind": "snapshot", "positions": { "x/y~z": { "line": 0 } } },',
       '    "properties": { "UserName": "a/b" } }]',
       "}",
     ].join("\n");
 
     expect(() => parseSnapshot(text, "p.json")).toThrow(
-      "p.json:5:95: invalid snapshot at /resources/0/source/positions/x~1y~0z/line (AWS::IAM::User a/b): expected a number >= 1, found 0",
+      "p.json:5:71: invalid snapshot at /resources/0/source/positions/x~1y~0z/line (AWS::IAM::User a/b): expected a number >= 1, found 0",
     );
   });
 });

@@ -1,14 +1,4 @@
-import {
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseDocument,
-  type Document,
-  type Node,
-} from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from "yaml";
 import {
   MAX_DEPTH,
   ParseProblem,
@@ -18,6 +8,7 @@ import {
   type MapNode,
   type PositionedValue,
 } from "../positioned/node.js";
+import { parseYaml, type YamlProblem } from "../../util/yaml-position.js";
 
 /**
  * CloudFormation YAML: read with the `yaml` package, keeping the line and column of every key and
@@ -50,12 +41,6 @@ const SHORT_FORMS: Readonly<Record<string, string>> = {
   "!Transform": "Fn::Transform",
 };
 
-/**
- * Aliases may stand for at most this many nodes in total. A "billion laughs" document of a few
- * hundred bytes expands to millions; a template has no legitimate use for anything near this.
- */
-export const MAX_ALIAS_NODES = 100_000;
-
 export interface YamlReadResult {
   value: PositionedValue;
   /** Tags that are neither YAML's own nor CloudFormation's short forms (read as their value). */
@@ -63,39 +48,29 @@ export interface YamlReadResult {
 }
 
 export function parseCloudFormationYaml(text: string): YamlReadResult {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, {
-    lineCounter,
-    prettyErrors: false,
-    uniqueKeys: true,
-    // Intrinsic tags are handled below; do not let the parser warn about them or drop them.
-    keepSourceTokens: false,
-  });
-  const [error] = document.errors;
-  if (error) {
-    const { line, col } = lineCounter.linePos(error.pos[0]);
-    throw new ParseProblem(describeYamlError(error.code, error.message), line, col);
-  }
+  // Intrinsic tags are not YAML's own; the parser keeps them on the nodes, turned into their long form below.
+  const { document, lineCounter, problem } = parseYaml(text);
+  if (problem) throw new ParseProblem(describeYamlProblem(problem), problem.line, problem.column);
   const converter = new Converter(document, lineCounter);
   // Depth counts as in the JSON reader: the top-level mapping is level 1.
   const value = document.contents === null ? null : converter.convert(document.contents, 1);
   return { value, unknownTags: [...converter.unknownTags] };
 }
 
-function describeYamlError(code: string, message: string): string {
-  const first = message.split("\n")[0] ?? message;
-  if (first.startsWith("Maximum call stack size exceeded"))
+function describeYamlProblem({ code, message }: YamlProblem): string {
+  if (message.startsWith("Maximum call stack size exceeded"))
     return `not valid YAML: nesting is too deep to read (more than ${MAX_DEPTH} levels)`;
-  if (code === "MULTIPLE_DOCS") return "not a single YAML document (a template is one document)";
-  if (code === "DUPLICATE_KEY") return "not valid YAML: a mapping has the same key twice";
-  return `not valid YAML: ${first.replace(/ at line \d+, column \d+.*$/, "")}`;
+  if (code === "MULTIPLE_DOCS") return NOT_ONE_DOCUMENT;
+  // Problems the parser did not find itself (aliases) are already worded for a reader.
+  return code === undefined ? message : `not valid YAML: ${message}`;
 }
+
+/** A file of several YAML documents (Kubernetes manifests, for one) is not a template. */
+export const NOT_ONE_DOCUMENT = "not a single YAML document (a template is one document)";
 
 class Converter {
   readonly unknownTags = new Set<string>();
-  private aliasNodes = 0;
   private readonly expanding = new Set<Node>();
-  private readonly sizes = new Map<Node, number>();
 
   constructor(
     private readonly document: Document.Parsed,
@@ -201,52 +176,15 @@ class Converter {
     );
     if (target === undefined)
       throw this.problem(node, `the YAML alias *${node.source} has no anchor before it`);
-    const size = this.sizeOf(target);
-    if (this.expanding.has(target) || !Number.isFinite(size))
+    // Their total size was bounded when parsing; a node that contains its own alias was refused there too.
+    if (this.expanding.has(target))
       throw this.problem(node, `the YAML alias *${node.source} refers to a node that contains it`);
-    // Counted where the document uses an alias; the aliases inside what it expands to are in its size.
-    if (this.expanding.size === 0) {
-      this.aliasNodes += size;
-      if (this.aliasNodes > MAX_ALIAS_NODES)
-        throw this.problem(
-          node,
-          `YAML aliases expand to more than ${MAX_ALIAS_NODES} nodes; this looks like an alias bomb and is not read`,
-        );
-    }
     this.expanding.add(target);
     try {
       return this.convert(target, depth);
     } finally {
       this.expanding.delete(target);
     }
-  }
-
-  /** The number of nodes `node` stands for once its own aliases are expanded (memoized). */
-  private sizeOf(node: Node, seen = new Set<Node>()): number {
-    const known = this.sizes.get(node);
-    if (known !== undefined) return known;
-    if (seen.has(node)) return Number.POSITIVE_INFINITY;
-    seen.add(node);
-    let size = 1;
-    if (isAlias(node)) {
-      const target = (node as unknown as { resolve(document: Document): Node | undefined }).resolve(
-        this.document,
-      );
-      size = target === undefined ? 1 : this.sizeOf(target, seen);
-    } else if (isMap(node)) {
-      for (const pair of node.items) {
-        if (isPair(pair) && pair.value !== null) size += this.sizeOf(pair.value as Node, seen);
-        if (size > MAX_ALIAS_NODES) break;
-      }
-    } else if (isSeq(node)) {
-      for (const item of node.items) {
-        if (item !== null) size += this.sizeOf(item as Node, seen);
-        if (size > MAX_ALIAS_NODES) break;
-      }
-    }
-    seen.delete(node);
-    this.sizes.set(node, size);
-    return size;
   }
 
   private at<T>(make: (line: number, column: number) => T, node: Node): T {

@@ -173,7 +173,7 @@ describe("a 200 answer without the API's result is a collection error", () => {
   it("an EC2 region listing that is a login page marks every region but the home one missing", async () => {
     const fault = { operation: "DescribeRegions", body: HTML, contentType: "text/html" };
     const { result } = await collectFrom(exampleWorld({ faults: [fault] }));
-    expect(result.scopes).toEqual([{ account: ACCOUNT, region: "us-east-1" }]);
+    expect(result.scopes).toEqual([{ account: ACCOUNT, region: "us-east-1", partition: "aws" }]);
     expect(result.collectionErrors).toMatchObject([
       {
         region: "global",

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseCloudFormationYaml, MAX_ALIAS_NODES } from "../../../src/sources/cloudformation/yaml.js";
+import { parseCloudFormationYaml } from "../../../src/sources/cloudformation/yaml.js";
+import { MAX_ALIAS_NODES } from "../../../src/util/yaml-position.js";
 import { parseJson } from "../../../src/sources/positioned/json.js";
 import {
   isMapNode,

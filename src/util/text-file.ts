@@ -1,0 +1,56 @@
+import { readFile } from "node:fs/promises";
+
+/**
+ * Every input file — templates, plans, snapshots, rules, configuration, baselines — is decoded
+ * here, so that all of them accept the same encodings and refuse the same way. Editors and shells
+ * write UTF-8 (with or without a byte-order mark) and, on Windows, UTF-16 with a byte-order mark:
+ * PowerShell's `>` writes UTF-16 LE with one. Anything else is refused rather than guessed at, so
+ * that a file is never read as something it is not.
+ */
+
+/** The start of every refusal, so that reports and tests can recognise it. */
+export const NOT_TEXT = "not UTF-8 or UTF-16 text";
+
+/** The file's bytes are not text this tool reads; the message says why, in one line. */
+export class NotTextError extends Error {}
+
+const ZIP_SIGNATURE = [0x50, 0x4b, 0x03, 0x04];
+
+/** Whether the bytes start like a zip archive (a binary Terraform plan is one). */
+export function isZip(bytes: Uint8Array): boolean {
+  return ZIP_SIGNATURE.every((byte, index) => bytes[index] === byte);
+}
+
+export function decodeText(bytes: Uint8Array): string {
+  const encoding =
+    bytes[0] === 0xff && bytes[1] === 0xfe
+      ? "utf-16le"
+      : bytes[0] === 0xfe && bytes[1] === 0xff
+        ? "utf-16be"
+        : "utf-8";
+  // Without a byte-order mark, a NUL byte means UTF-16 (every ASCII character has one) or binary
+  // data: UTF-8 text has none.
+  if (encoding === "utf-8" && bytes.includes(0))
+    throw new NotTextError(
+      `${NOT_TEXT} (it holds NUL bytes: binary data, or UTF-16 without a byte-order mark)`,
+    );
+  let text: string;
+  try {
+    // The decoder drops the byte-order mark of its own encoding.
+    text = new TextDecoder(encoding, { fatal: true }).decode(bytes);
+  } catch {
+    throw new NotTextError(
+      encoding === "utf-8"
+        ? `${NOT_TEXT} (invalid UTF-8)`
+        : `${NOT_TEXT} (invalid ${encoding.toUpperCase()})`,
+    );
+  }
+  if (encoding !== "utf-8" && text.includes("\u0000"))
+    throw new NotTextError(`${NOT_TEXT} (it holds NUL characters: binary data)`);
+  return text;
+}
+
+/** Reads and decodes a file. File-system errors are thrown as they are; undecodable bytes as `NotTextError`. */
+export async function readTextFile(path: string): Promise<string> {
+  return decodeText(await readFile(path));
+}
