@@ -1,0 +1,583 @@
+import type { JsonValue } from "../../model/resource.js";
+import { isUnknown, unknownValue, type UnknownValue } from "../../model/unknown.js";
+import type { InputFile } from "../files.js";
+import { placeholderAccount, UNKNOWN_REGION } from "../iac.js";
+import {
+  isMapNode,
+  isSeqNode,
+  member,
+  nodePosition,
+  positionAt,
+  toPlain,
+  type MapNode,
+  type Position,
+  type PositionedValue,
+} from "../positioned/node.js";
+import type { InputProblem } from "../source.js";
+import { mistypedAttributes, typeName, type AttributeSchema } from "./attributes.js";
+import { ConfigurationSources, positionInBlock, type SourceBlock } from "./locations.js";
+import { asArray, asRecord, mergeUnknown, moduleOf, pathText, scalarText, type Path } from "./values.js";
+
+/**
+ * The plan document itself: its envelope, its modules and resource changes, and the values of
+ * each managed resource instance with what Terraform knows only after apply. Each instance the
+ * plan keeps (every action but a plain delete) is read from `resource_changes[].change.after`;
+ * what `after_unknown` lists becomes an unknown marker naming the attribute and the address
+ * ("cidr_blocks of aws_security_group.web is known only after apply"). References between
+ * resources are followed through the plan's `configuration`, so that
+ * `security_group_id = aws_security_group.web.id` still names the group. A part of the document
+ * with the wrong JSON type is an input problem at its line, and reads as unknown.
+ */
+
+export interface Locator {
+  file: string;
+  position: Position;
+  at(path: Path): Position | undefined;
+}
+
+export interface PlanInstance {
+  address: string;
+  moduleAddress: string;
+  modulePath: string[];
+  type: string;
+  name: string;
+  index: string | number | undefined;
+  after: Record<string, unknown>;
+  afterUnknown: unknown;
+  config: Record<string, unknown> | undefined;
+  locator: Locator;
+}
+
+interface PlannedEntry {
+  entry: MapNode;
+  afterNode: PositionedValue | undefined;
+  afterUnknown: unknown;
+}
+
+export class PlanReader {
+  readonly notes: string[] = [];
+  readonly problems: InputProblem[] = [];
+  readonly account: string;
+  readonly instances: PlanInstance[] = [];
+  region = UNKNOWN_REGION;
+  private readonly byConfigAddress = new Map<string, PlanInstance[]>();
+  private readonly configResources = new Map<string, Record<string, unknown>>();
+  private readonly moduleConfigs = new Map<string, Record<string, unknown>>();
+  private readonly moduleSources = new Map<string, string>();
+  private readonly identities = new Map<PlanInstance, Record<string, string>>();
+
+  constructor(
+    private readonly document: MapNode,
+    readonly file: InputFile,
+    private readonly cwd: string,
+    /** The attributes each resource type's normalizer reads, with their JSON types. */
+    private readonly schemaOf: (type: string) => AttributeSchema | undefined,
+  ) {
+    this.account = placeholderAccount(file.display);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Reading the plan
+
+  async load(): Promise<void> {
+    const configuration = asRecord(toPlain(member(this.document, "configuration")));
+    this.indexModule(asRecord(configuration?.root_module), []);
+    this.region = this.providerRegion(configuration);
+    if (member(this.document, "errored") === true)
+      this.notes.push(
+        `${this.file.display}: the plan reports errors (errored: true); what it holds may be incomplete`,
+      );
+
+    const sources = ConfigurationSources.forPlan(this.file.path, this.cwd, this.moduleSources);
+    const entries = this.document.keys.includes("resource_changes")
+      ? this.resourceChanges()
+      : this.plannedValues();
+
+    for (const { entry, afterNode, afterUnknown } of entries) {
+      const text = (key: string) => {
+        const value = member(entry, key);
+        if (value === undefined || value === null || typeof value === "string") return value ?? "";
+        this.mistyped(entry, key, `${key} of a resource in the Terraform plan`, "a string", value);
+        return "";
+      };
+      const address = text("address");
+      const type = text("type");
+      const name = text("name");
+      const givenModule = text("module_address");
+      const moduleAddress = givenModule !== "" ? givenModule : moduleOf(address);
+      const indexValue = member(entry, "index");
+      const modulePath = [...moduleAddress.matchAll(/module\.([A-Za-z0-9_-]+)/g)].map((match) => match[1]!);
+      const after = asRecord(toPlain(afterNode)) ?? {};
+      if (afterNode !== undefined && afterNode !== null && !isMapNode(afterNode))
+        this.problem(
+          nodePosition(entry),
+          `the planned values of ${address} must be an object, not ${typeName(afterNode)}`,
+        );
+      const instance: PlanInstance = {
+        address,
+        moduleAddress,
+        modulePath,
+        type,
+        name,
+        index: typeof indexValue === "string" || typeof indexValue === "number" ? indexValue : undefined,
+        after,
+        afterUnknown,
+        config: this.configResources.get(`${modulePath.join(".")}|${type}.${name}`),
+        locator: this.planLocator(entry, afterNode),
+      };
+      this.checkTypes(instance, afterNode);
+      const source = await sources.find(modulePath, type, name);
+      if (source) instance.locator = this.sourceLocator(source, instance);
+      this.instances.push(instance);
+      const key = `${moduleAddress}|${type}.${name}`;
+      const list = this.byConfigAddress.get(key) ?? [];
+      list.push(instance);
+      this.byConfigAddress.set(key, list);
+    }
+  }
+
+  private resourceChanges(): PlannedEntry[] {
+    const entries: PlannedEntry[] = [];
+    const changes = this.list(this.document, "resource_changes", "resource_changes");
+    changes?.items.forEach((entry, index) => {
+      if (!isMapNode(entry)) {
+        this.problem(
+          positionAt(changes, index),
+          `resource_changes[${index}] of the Terraform plan must be an object, not ${typeName(entry)}`,
+        );
+        return;
+      }
+      if (member(entry, "mode") !== "managed") return;
+      const change = member(entry, "change");
+      if (!isMapNode(change)) {
+        if (change !== undefined)
+          this.mistyped(entry, "change", `change of resource_changes[${index}]`, "an object", change);
+        return;
+      }
+      const actions = toPlain(member(change, "actions"));
+      if (Array.isArray(actions) && actions.length === 1 && actions[0] === "delete") return;
+      entries.push({
+        entry,
+        afterNode: member(change, "after"),
+        afterUnknown: toPlain(member(change, "after_unknown")),
+      });
+    });
+    return entries;
+  }
+
+  /** Without resource_changes (an empty or very old plan), planned values are all there is. */
+  private plannedValues(): PlannedEntry[] {
+    const entries: PlannedEntry[] = [];
+    const visit = (module: PositionedValue | undefined, path: string) => {
+      if (module === undefined || module === null) return;
+      if (!isMapNode(module)) {
+        this.problem(
+          nodePosition(this.document),
+          `${path} of the Terraform plan must be an object, not ${typeName(module)}`,
+        );
+        return;
+      }
+      this.list(module, "resources", `${path}.resources`)?.items.forEach((entry) => {
+        if (!isMapNode(entry) || member(entry, "mode") !== "managed") return;
+        entries.push({ entry, afterNode: member(entry, "values"), afterUnknown: {} });
+      });
+      this.list(module, "child_modules", `${path}.child_modules`)?.items.forEach((child, index) =>
+        visit(child, `${path}.child_modules[${index}]`),
+      );
+    };
+    const planned = member(this.document, "planned_values");
+    if (isMapNode(planned)) visit(member(planned, "root_module"), "planned_values.root_module");
+    else if (planned !== undefined && planned !== null)
+      this.mistyped(this.document, "planned_values", "planned_values", "an object", planned);
+    return entries;
+  }
+
+  /** The list under `key`, or nothing; anything else there is a problem, so it is never skipped unsaid. */
+  private list(map: MapNode, key: string, shown: string) {
+    const value = member(map, key);
+    if (isSeqNode(value)) return value;
+    if (value !== undefined && value !== null) this.mistyped(map, key, shown, "a list", value);
+    return undefined;
+  }
+
+  private mistyped(map: MapNode, key: string, shown: string, expected: string, value: PositionedValue): void {
+    const at = positionAt(map, map.keys.lastIndexOf(key));
+    const owner = shown.includes(" of ") ? "" : " of the Terraform plan";
+    this.problem(at, `${shown}${owner} must be ${expected}, not ${typeName(value)}`);
+  }
+
+  private problem(at: Position, message: string): void {
+    this.problems.push({ file: this.file.display, line: at.line, column: at.column, message });
+  }
+
+  /**
+   * Attributes of the wrong JSON type are reported where the plan writes them, and read as
+   * unknown: the resource is still checked, and whatever depends on them cannot pass.
+   */
+  private checkTypes(instance: PlanInstance, afterNode: PositionedValue | undefined): void {
+    const schema = this.schemaOf(instance.type);
+    if (!schema || !isMapNode(afterNode)) return;
+    for (const { path, position, complaint } of mistypedAttributes(
+      schema,
+      afterNode,
+      instance.afterUnknown,
+      nodePosition(afterNode),
+    )) {
+      const message = `${pathText(path)} of ${instance.address} ${complaint}`;
+      this.problem(position, message);
+      let parent: unknown = instance.after;
+      for (const step of path.slice(0, -1))
+        parent =
+          parent !== null && typeof parent === "object"
+            ? (parent as Record<string | number, unknown>)[step]
+            : undefined;
+      if (parent !== null && typeof parent === "object")
+        (parent as Record<string | number, unknown>)[path.at(-1)!] = unknownValue(message);
+    }
+  }
+
+  private indexModule(module: Record<string, unknown> | undefined, path: string[]): void {
+    if (!module) return;
+    this.moduleConfigs.set(path.join("."), module);
+    for (const resource of asArray(module.resources)) {
+      const record = asRecord(resource);
+      if (record && typeof record.address === "string")
+        this.configResources.set(`${path.join(".")}|${record.address}`, record);
+    }
+    for (const [name, call] of Object.entries(asRecord(module.module_calls) ?? {})) {
+      const record = asRecord(call);
+      const childPath = [...path, name];
+      if (typeof record?.source === "string") this.moduleSources.set(childPath.join("."), record.source);
+      this.indexModule(asRecord(record?.module), childPath);
+    }
+  }
+
+  /** The region of the default `aws` provider, when the plan states it. */
+  private providerRegion(configuration: Record<string, unknown> | undefined): string {
+    const provider = asRecord(asRecord(configuration?.provider_config)?.aws);
+    const region = asRecord(asRecord(provider?.expressions)?.region);
+    if (typeof region?.constant_value === "string") return region.constant_value;
+    const reference = asArray(region?.references).find(
+      (item): item is string => typeof item === "string" && item.startsWith("var."),
+    );
+    if (reference) {
+      const variables = asRecord(toPlain(member(this.document, "variables")));
+      const value = asRecord(variables?.[reference.slice(4)])?.value;
+      if (typeof value === "string") return value;
+    }
+    return UNKNOWN_REGION;
+  }
+
+  private planLocator(entry: MapNode, afterNode: PositionedValue | undefined): Locator {
+    return {
+      file: this.file.display,
+      position: nodePosition(entry),
+      at: (path) => {
+        let node = afterNode;
+        let found: Position | undefined;
+        for (const step of path) {
+          if (typeof step === "string" && isMapNode(node)) {
+            const index = node.keys.lastIndexOf(step);
+            if (index === -1) break;
+            found = positionAt(node, index);
+            node = node.values[index];
+          } else if (typeof step === "number" && isSeqNode(node) && step < node.items.length) {
+            found = positionAt(node, step);
+            node = node.items[step];
+          } else break;
+        }
+        return found;
+      },
+    };
+  }
+
+  private sourceLocator(source: SourceBlock, instance: PlanInstance): Locator {
+    return {
+      file: source.file,
+      position: source.block.position,
+      at: (path) =>
+        positionInBlock(source.block, path, {
+          nested: (name, index) => asRecord(asArray(instance.after[name])[index]),
+        }),
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Values
+
+  /** The value at `path` in the planned attributes, or a marker when Terraform knows it only after apply. */
+  value(instance: PlanInstance, path: Path): JsonValue | undefined {
+    let unknown: unknown = instance.afterUnknown;
+    let value: unknown = instance.after;
+    for (const step of path) {
+      if (unknown === true) return this.unknownAt(instance, path);
+      if (isUnknown(value)) return value;
+      unknown =
+        unknown !== null && typeof unknown === "object"
+          ? (unknown as Record<string | number, unknown>)[step]
+          : undefined;
+      value =
+        value !== null && typeof value === "object"
+          ? (value as Record<string | number, unknown>)[step]
+          : undefined;
+    }
+    if (unknown === true) return this.unknownAt(instance, path);
+    return value === undefined
+      ? undefined
+      : mergeUnknown(value, unknown, (inner) => this.unknownAt(instance, [...path, ...inner]));
+  }
+
+  private unknownAt(instance: PlanInstance, path: Path): UnknownValue {
+    return unknownValue(`${pathText(path)} of ${instance.address} is known only after apply`);
+  }
+
+  /**
+   * An attribute that is optional and computed (a security group's inline `ingress`, a role's
+   * `inline_policy`): when the configuration does not set it, the plan shows it as unknown, yet
+   * this resource adds nothing through it, so it reads as `unset`. Only when the plan's
+   * configuration is there to say so and the plan holds no value for it: a plan that writes
+   * blocks yet marks them unknown as a whole contradicts itself, and the marker stays.
+   */
+  valueOrUnset(instance: PlanInstance, attribute: string, unset: JsonValue): JsonValue | undefined {
+    const value = this.value(instance, [attribute]);
+    const planned = instance.after[attribute];
+    if (
+      isUnknown(value) &&
+      (planned === undefined || planned === null) &&
+      instance.config !== undefined &&
+      !this.configured(instance, attribute)
+    )
+      return unset;
+    return value;
+  }
+
+  /** Whether the configuration sets the attribute at all (an unset computed attribute is AWS's default). */
+  configured(instance: PlanInstance, attribute: string): boolean {
+    const expressions = asRecord(instance.config?.expressions);
+    return expressions !== undefined && attribute in expressions;
+  }
+
+  /**
+   * A string attribute that names another resource: the planned value, else the identity of the
+   * resource the configuration refers to, else a marker.
+   */
+  reference(instance: PlanInstance, attribute: string): string | UnknownValue | undefined {
+    const value = this.value(instance, [attribute]);
+    if (typeof value === "string") return value === "" ? undefined : value;
+    if (!isUnknown(value)) return value === undefined || value === null ? undefined : scalarText(value);
+    const targets = this.referencedIdentities(instance, attribute);
+    return targets && targets.length === 1 ? targets[0] : value;
+  }
+
+  /** A list attribute of names or ids, each element resolved as `reference` does. */
+  references(
+    instance: PlanInstance,
+    attribute: string,
+  ): (string | UnknownValue)[] | UnknownValue | undefined {
+    const value = this.value(instance, [attribute]);
+    if (isUnknown(value)) {
+      const targets = this.referencedIdentities(instance, attribute);
+      return targets ?? value;
+    }
+    if (!Array.isArray(value)) return value === undefined || value === null ? undefined : [scalarText(value)];
+    const unresolved = value.some((item) => isUnknown(item));
+    const targets = unresolved ? this.referencedIdentities(instance, attribute) : undefined;
+    if (unresolved && targets && targets.length >= value.filter((item) => isUnknown(item)).length) {
+      const known = value.filter((item): item is string => typeof item === "string");
+      return [...known, ...targets.filter((target) => !known.includes(target))];
+    }
+    return value.map((item) => (typeof item === "string" ? item : isUnknown(item) ? item : scalarText(item)));
+  }
+
+  /** The identities an attribute's expression refers to, when every reference can be followed. */
+  private referencedIdentities(instance: PlanInstance, attribute: string): string[] | undefined {
+    const expression = asRecord(asRecord(instance.config?.expressions)?.[attribute]);
+    const references = asArray(expression?.references).filter(
+      (item): item is string => typeof item === "string",
+    );
+    if (references.length === 0) return undefined;
+    const targets = this.follow(references, instance.moduleAddress, instance.modulePath, instance.index);
+    if (!targets) return undefined;
+    const identities: string[] = [];
+    for (const { target, attribute: targetAttribute } of targets) {
+      const identity = this.identity(target)[targetAttribute];
+      if (identity === undefined) return undefined;
+      if (!identities.includes(identity)) identities.push(identity);
+    }
+    return identities;
+  }
+
+  /** Follows references (resources, module outputs, module variables) to resource instances. */
+  follow(
+    references: readonly string[],
+    moduleAddress: string,
+    modulePath: readonly string[],
+    index: string | number | undefined,
+    depth = 0,
+  ): { target: PlanInstance; attribute: string }[] | undefined {
+    if (depth > 16) return undefined;
+    const perInstance = references.some(
+      (reference) => reference === "count.index" || reference.startsWith("each."),
+    );
+    const qualified = new Set(
+      references
+        .map(
+          (reference) => /^([a-z0-9_]+\.[A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.[A-Za-z0-9_]+/.exec(reference)?.[1],
+        )
+        .filter(Boolean),
+    );
+    const result: { target: PlanInstance; attribute: string }[] = [];
+    for (const reference of references) {
+      if (reference === "count.index" || reference.startsWith("each.")) continue;
+      if (reference.startsWith("var.")) {
+        if (modulePath.length === 0) return undefined;
+        const parentPath = modulePath.slice(0, -1);
+        const call = asRecord(
+          asRecord(this.moduleConfigs.get(parentPath.join("."))?.module_calls)?.[modulePath.at(-1)!],
+        );
+        const expression = asRecord(asRecord(call?.expressions)?.[reference.slice(4).split(".")[0]!]);
+        const inner = asArray(expression?.references).filter(
+          (item): item is string => typeof item === "string",
+        );
+        if (inner.length === 0) return undefined;
+        const parentAddress = moduleAddress.replace(/\.?module\.[A-Za-z0-9_-]+(\[[^\]]*\])?$/, "");
+        const followed = this.follow(inner, parentAddress, parentPath, undefined, depth + 1);
+        if (!followed) return undefined;
+        result.push(...followed);
+        continue;
+      }
+      if (reference.startsWith("module.")) {
+        const match = /^module\.([A-Za-z0-9_-]+)(\[[^\]]*\])?\.([A-Za-z0-9_-]+)/.exec(reference);
+        if (!match) {
+          if (/^module\.[A-Za-z0-9_-]+(\[[^\]]*\])?$/.test(reference)) continue;
+          return undefined;
+        }
+        const [, child, key, output] = match as unknown as [string, string, string | undefined, string];
+        const childPath = [...modulePath, child];
+        const outputs = asRecord(this.moduleConfigs.get(childPath.join("."))?.outputs);
+        const expression = asRecord(asRecord(outputs?.[output])?.expression);
+        const inner = asArray(expression?.references).filter(
+          (item): item is string => typeof item === "string",
+        );
+        if (inner.length === 0) return undefined;
+        const prefix = `${moduleAddress === "" ? "" : `${moduleAddress}.`}module.${child}`;
+        const childAddresses = new Set(
+          this.instances
+            .map((instance) => instance.moduleAddress)
+            .filter(
+              (address) =>
+                address === prefix + (key ?? "") || (key === undefined && address.startsWith(`${prefix}[`)),
+            ),
+        );
+        const childAddress =
+          key !== undefined
+            ? prefix + key
+            : childAddresses.size <= 1
+              ? ([...childAddresses][0] ?? prefix)
+              : undefined;
+        if (childAddress === undefined) return undefined;
+        const followed = this.follow(inner, childAddress, childPath, undefined, depth + 1);
+        if (!followed) return undefined;
+        result.push(...followed);
+        continue;
+      }
+      const match = /^([a-z0-9_]+)\.([A-Za-z0-9_-]+)(\[[^\]]*\])?(?:\.([A-Za-z0-9_]+))?/.exec(reference);
+      if (!match || /^(data|local|path|terraform|self)$/.test(match[1]!)) return undefined;
+      const [, type, name, key, attribute] = match as unknown as [
+        string,
+        string,
+        string,
+        string | undefined,
+        string | undefined,
+      ];
+      if (attribute === undefined) {
+        if (qualified.has(`${type}.${name}`)) continue;
+        return undefined;
+      }
+      const candidates = this.byConfigAddress.get(`${moduleAddress}|${type}.${name}`) ?? [];
+      let target: PlanInstance | undefined;
+      if (key !== undefined)
+        target = candidates.find((candidate) => `${candidate.address}`.endsWith(`${type}.${name}${key}`));
+      else if (candidates.length === 1) target = candidates[0];
+      else if (perInstance && index !== undefined)
+        target = candidates.find((candidate) => candidate.index === index);
+      if (!target) return undefined;
+      if (!result.some((entry) => entry.target === target && entry.attribute === attribute))
+        result.push({ target, attribute });
+    }
+    return result;
+  }
+
+  /** The identities of an instance other resources refer to it by (`id`, `arn`, `name`, …). */
+  identity(instance: PlanInstance): Record<string, string> {
+    const known = this.identities.get(instance);
+    if (known) return known;
+    const text = (attribute: string) => {
+      const value = this.value(instance, [attribute]);
+      return typeof value === "string" && value !== "" ? value : undefined;
+    };
+    const path = text("path") ?? "/";
+    const iamArn = (kind: string, name: string) =>
+      text("arn") ?? `arn:aws:iam::${this.account}:${kind}${path}${name}`;
+    let identity: Record<string, string>;
+    switch (instance.type) {
+      case "aws_security_group": {
+        const id = text("id") ?? instance.address;
+        identity = { id, name: text("name") ?? id };
+        break;
+      }
+      case "aws_iam_role":
+      case "aws_iam_user":
+      case "aws_iam_group":
+      case "aws_iam_instance_profile": {
+        const name = text("name") ?? instance.address;
+        const kind = {
+          aws_iam_role: "role",
+          aws_iam_user: "user",
+          aws_iam_group: "group",
+          aws_iam_instance_profile: "instance-profile",
+        }[instance.type];
+        identity = { id: name, name, arn: iamArn(kind, name) };
+        if (instance.type === "aws_iam_role") identity.unique_id = name;
+        break;
+      }
+      case "aws_iam_policy": {
+        const name = text("name") ?? instance.address;
+        const arn = iamArn("policy", name);
+        identity = { id: arn, arn, name, policy_id: arn };
+        break;
+      }
+      case "aws_kms_key": {
+        const keyId = text("key_id") ?? instance.address;
+        identity = {
+          id: keyId,
+          key_id: keyId,
+          arn: text("arn") ?? `arn:aws:kms:${this.region}:${this.account}:key/${keyId}`,
+        };
+        break;
+      }
+      case "aws_kms_alias": {
+        const name = text("name") ?? instance.address;
+        identity = {
+          id: name,
+          name,
+          arn: text("arn") ?? `arn:aws:kms:${this.region}:${this.account}:${name}`,
+        };
+        break;
+      }
+      case "aws_key_pair": {
+        const name = text("key_name") ?? instance.address;
+        identity = { id: name, key_name: name };
+        break;
+      }
+      default: {
+        const id = text("id") ?? instance.address;
+        identity = { id, name: text("name") ?? id };
+        const arn = text("arn");
+        if (arn) identity.arn = arn;
+      }
+    }
+    this.identities.set(instance, identity);
+    return identity;
+  }
+}
