@@ -80,6 +80,7 @@ export class PlanReader {
   // Reading the plan
 
   async load(): Promise<void> {
+    this.checkConfiguration();
     const configuration = asRecord(toPlain(member(this.document, "configuration")));
     this.indexModule(asRecord(configuration?.root_module), []);
     this.region = this.providerRegion(configuration);
@@ -140,14 +141,15 @@ export class PlanReader {
     const entries: PlannedEntry[] = [];
     const changes = this.list(this.document, "resource_changes", "resource_changes");
     changes?.items.forEach((entry, index) => {
+      const shown = `resource_changes[${index}]`;
       if (!isMapNode(entry)) {
         this.problem(
           positionAt(changes, index),
-          `resource_changes[${index}] of the Terraform plan must be an object, not ${typeName(entry)}`,
+          `${shown} of the Terraform plan must be an object, not ${typeName(entry)}`,
         );
         return;
       }
-      if (member(entry, "mode") !== "managed") return;
+      if (!this.managed(entry, shown, positionAt(changes, index))) return;
       const change = member(entry, "change");
       if (!isMapNode(change)) {
         if (change !== undefined)
@@ -156,11 +158,12 @@ export class PlanReader {
       }
       const actions = toPlain(member(change, "actions"));
       if (Array.isArray(actions) && actions.length === 1 && actions[0] === "delete") return;
-      entries.push({
-        entry,
-        afterNode: member(change, "after"),
-        afterUnknown: toPlain(member(change, "after_unknown")),
-      });
+      const afterNode = member(change, "after");
+      if (afterNode === undefined || afterNode === null) {
+        this.missingValues(entry, change, "after", shown);
+        return;
+      }
+      entries.push({ entry, afterNode, afterUnknown: toPlain(member(change, "after_unknown")) });
     });
     return entries;
   }
@@ -177,9 +180,20 @@ export class PlanReader {
         );
         return;
       }
-      this.list(module, "resources", `${path}.resources`)?.items.forEach((entry) => {
-        if (!isMapNode(entry) || member(entry, "mode") !== "managed") return;
-        entries.push({ entry, afterNode: member(entry, "values"), afterUnknown: {} });
+      const resources = this.list(module, "resources", `${path}.resources`);
+      resources?.items.forEach((entry, index) => {
+        const shown = `${path}.resources[${index}]`;
+        if (!isMapNode(entry)) {
+          this.problem(
+            positionAt(resources, index),
+            `${shown} of the Terraform plan must be an object, not ${typeName(entry)}`,
+          );
+          return;
+        }
+        if (!this.managed(entry, shown, positionAt(resources, index))) return;
+        const afterNode = member(entry, "values");
+        if (afterNode === undefined || afterNode === null) this.missingValues(entry, entry, "values", shown);
+        else entries.push({ entry, afterNode, afterUnknown: {} });
       });
       this.list(module, "child_modules", `${path}.child_modules`)?.items.forEach((child, index) =>
         visit(child, `${path}.child_modules[${index}]`),
@@ -190,6 +204,54 @@ export class PlanReader {
     else if (planned !== undefined && planned !== null)
       this.mistyped(this.document, "planned_values", "planned_values", "an object", planned);
     return entries;
+  }
+
+  /** Whether a resource entry is a managed resource; one that says neither managed nor data is a problem. */
+  private managed(entry: MapNode, shown: string, at: Position): boolean {
+    const mode = member(entry, "mode");
+    if (mode === "managed") return true;
+    if (mode === "data") return false;
+    this.problem(
+      at,
+      mode === undefined
+        ? `${shown} of the Terraform plan has no mode (managed or data)`
+        : `${shown} of the Terraform plan has mode ${JSON.stringify(toPlain(mode))}, not managed or data`,
+    );
+    return false;
+  }
+
+  private missingValues(entry: MapNode, holder: MapNode, key: string, shown: string): void {
+    const address = member(entry, "address");
+    const index = holder.keys.lastIndexOf(key);
+    this.problem(
+      index === -1 ? nodePosition(holder) : positionAt(holder, index),
+      `the planned values of ${typeof address === "string" ? address : shown} are missing, though the plan keeps it`,
+    );
+  }
+
+  /** The parts of the configuration the reader follows references through. */
+  private checkConfiguration(): void {
+    const configuration = member(this.document, "configuration");
+    if (configuration === undefined || configuration === null) return;
+    if (!isMapNode(configuration))
+      return this.mistyped(this.document, "configuration", "configuration", "an object", configuration);
+    const visit = (holder: MapNode, key: string, path: string): void => {
+      const module = member(holder, key);
+      if (module === undefined || module === null) return;
+      if (!isMapNode(module)) return this.mistyped(holder, key, path, "an object", module);
+      this.list(module, "resources", `${path}.resources`);
+      const calls = member(module, "module_calls");
+      if (calls === undefined || calls === null) return;
+      if (!isMapNode(calls))
+        return this.mistyped(module, "module_calls", `${path}.module_calls`, "an object", calls);
+      calls.keys.forEach((name, index) => {
+        const call = calls.values[index];
+        const callPath = `${path}.module_calls.${name}`;
+        if (isMapNode(call)) visit(call, "module", `${callPath}.module`);
+        else if (call !== null) this.mistyped(calls, name, callPath, "an object", call!);
+      });
+    };
+    visit(configuration, "root_module", "configuration.root_module");
   }
 
   /** The list under `key`, or nothing; anything else there is a problem, so it is never skipped unsaid. */

@@ -197,6 +197,44 @@ describe("Terraform plans: values of the wrong JSON type", () => {
     ]);
     expect(problems.every((problem) => problem.file === FILE)).toBe(true);
   });
+  it("report a change with no mode, and one kept with no planned values, instead of skipping them", async () => {
+    const unmoded = change("aws_security_group.web", { name: "web", ingress: [SSH_FROM_WORLD] });
+    const { mode: _mode, ...withoutMode } = unmoded;
+    const plan = {
+      format_version: "1.2",
+      resource_changes: [withoutMode, change("aws_security_group.empty", null)],
+    };
+    const { problems } = await read(plan);
+    expect(problems.map((problem) => [problem.line, problem.message])).toEqual([
+      [
+        lineOf(plan, /"address": "aws_security_group.web"/) - 1,
+        "resource_changes[0] of the Terraform plan has no mode (managed or data)",
+      ],
+      [
+        lineOf(plan, /"after": null/),
+        "the planned values of aws_security_group.empty are missing, though the plan keeps it",
+      ],
+    ]);
+  });
+
+  it("report a configuration whose parts are not what Terraform writes", async () => {
+    const plan = {
+      format_version: "1.2",
+      configuration: { root_module: { resources: {}, module_calls: [] } },
+      resource_changes: [],
+    };
+    const { problems } = await read(plan);
+    expect(problems.map((problem) => [problem.line, problem.message])).toEqual([
+      [
+        lineOf(plan, /"resources"/),
+        "configuration.root_module.resources of the Terraform plan must be a list, not an object",
+      ],
+      [
+        lineOf(plan, /"module_calls"/),
+        "configuration.root_module.module_calls of the Terraform plan must be an object, not a list",
+      ],
+    ]);
+  });
 });
 
 describe("Terraform plans: sources known only after apply", () => {
@@ -244,6 +282,30 @@ describe("Terraform plans: sources known only after apply", () => {
             },
           },
         ],
+      },
+    ]);
+  });
+});
+
+describe("Terraform plans: self and descriptions known only after apply", () => {
+  it("keep them as unknown values rather than dropping them", async () => {
+    const { resources } = await read({
+      format_version: "1.2",
+      resource_changes: [
+        change(
+          "aws_security_group.g",
+          { name: "g", ingress: [{ ...SSH_FROM_WORLD, self: null, description: null }] },
+          { ingress: [{ self: true, description: true }] },
+        ),
+      ],
+    });
+    const unknown = (attribute: string) => ({
+      $unknown: `ingress[0].${attribute} of aws_security_group.g is known only after apply`,
+    });
+    expect(only(resources, "AWS::EC2::SecurityGroup").properties.IpPermissions).toMatchObject([
+      {
+        IpRanges: [{ CidrIp: "0.0.0.0/0", Description: unknown("description") }],
+        UserIdGroupPairs: [{ GroupId: unknown("self"), Description: unknown("description") }],
       },
     ]);
   });

@@ -153,7 +153,8 @@ export function blockPermission(
       n.locate(build, itemPath, instance, [...base, attribute, index]);
       n.locate(build, fieldPath(itemPath, key), instance, [...base, attribute, index]);
       const item: JsonObject = { [key]: value };
-      if (typeof description === "string" && description !== "") item.Description = description;
+      if ((typeof description === "string" && description !== "") || isUnknown(description))
+        item.Description = description;
       return item;
     });
   };
@@ -176,7 +177,10 @@ export function blockPermission(
       if (isUnknown(groups)) sources.push(groups);
       else sources.push(...asArray(groups).map((group) => group as JsonValue));
     }
-    if (get("self") === true) sources.push(ownGroup);
+    // `self` known only after apply may add the group itself as a source: one whose id is unknown.
+    const self = get("self");
+    if (self === true) sources.push(ownGroup);
+    else if (isUnknown(self)) sources.push(self);
     ranges(
       "UserIdGroupPairs",
       "GroupId",
