@@ -45,6 +45,8 @@ export interface PlanInstance {
   after: Record<string, unknown>;
   afterUnknown: unknown;
   config: Record<string, unknown> | undefined;
+  /** Nested blocks the `.tf` source writes with `dynamic`, which the plan's configuration leaves out. */
+  dynamicBlocks: ReadonlySet<string>;
   locator: Locator;
 }
 
@@ -124,11 +126,15 @@ export class PlanReader {
         after,
         afterUnknown,
         config: this.configResources.get(`${modulePath.join(".")}|${type}.${name}`),
+        dynamicBlocks: new Set(),
         locator: this.planLocator(entry, afterNode),
       };
       this.checkTypes(instance, afterNode);
       const source = await sources.find(modulePath, type, name);
-      if (source) instance.locator = this.sourceLocator(source, instance);
+      if (source) {
+        instance.locator = this.sourceLocator(source, instance);
+        instance.dynamicBlocks = source.block.dynamicBlocks;
+      }
       this.instances.push(instance);
       const key = `${moduleAddress}|${type}.${name}`;
       const list = this.byConfigAddress.get(key) ?? [];
@@ -153,7 +159,13 @@ export class PlanReader {
       const change = member(entry, "change");
       if (!isMapNode(change)) {
         if (change !== undefined)
-          this.mistyped(entry, "change", `change of resource_changes[${index}]`, "an object", change);
+          this.mistyped(
+            entry,
+            "change",
+            `change of resource_changes[${index}] in the Terraform plan`,
+            "an object",
+            change,
+          );
         return;
       }
       const actions = toPlain(member(change, "actions"));
@@ -202,7 +214,13 @@ export class PlanReader {
     const planned = member(this.document, "planned_values");
     if (isMapNode(planned)) visit(member(planned, "root_module"), "planned_values.root_module");
     else if (planned !== undefined && planned !== null)
-      this.mistyped(this.document, "planned_values", "planned_values", "an object", planned);
+      this.mistyped(
+        this.document,
+        "planned_values",
+        "planned_values of the Terraform plan",
+        "an object",
+        planned,
+      );
     return entries;
   }
 
@@ -234,21 +252,35 @@ export class PlanReader {
     const configuration = member(this.document, "configuration");
     if (configuration === undefined || configuration === null) return;
     if (!isMapNode(configuration))
-      return this.mistyped(this.document, "configuration", "configuration", "an object", configuration);
+      return this.mistyped(
+        this.document,
+        "configuration",
+        "configuration of the Terraform plan",
+        "an object",
+        configuration,
+      );
     const visit = (holder: MapNode, key: string, path: string): void => {
       const module = member(holder, key);
       if (module === undefined || module === null) return;
-      if (!isMapNode(module)) return this.mistyped(holder, key, path, "an object", module);
+      if (!isMapNode(module))
+        return this.mistyped(holder, key, `${path} of the Terraform plan`, "an object", module);
       this.list(module, "resources", `${path}.resources`);
       const calls = member(module, "module_calls");
       if (calls === undefined || calls === null) return;
       if (!isMapNode(calls))
-        return this.mistyped(module, "module_calls", `${path}.module_calls`, "an object", calls);
+        return this.mistyped(
+          module,
+          "module_calls",
+          `${path}.module_calls of the Terraform plan`,
+          "an object",
+          calls,
+        );
       calls.keys.forEach((name, index) => {
         const call = calls.values[index];
         const callPath = `${path}.module_calls.${name}`;
         if (isMapNode(call)) visit(call, "module", `${callPath}.module`);
-        else if (call !== null) this.mistyped(calls, name, callPath, "an object", call!);
+        else if (call !== null && call !== undefined)
+          this.mistyped(calls, name, `${callPath} of the Terraform plan`, "an object", call);
       });
     };
     visit(configuration, "root_module", "configuration.root_module");
@@ -258,14 +290,23 @@ export class PlanReader {
   private list(map: MapNode, key: string, shown: string) {
     const value = member(map, key);
     if (isSeqNode(value)) return value;
-    if (value !== undefined && value !== null) this.mistyped(map, key, shown, "a list", value);
+    if (value !== undefined && value !== null)
+      this.mistyped(map, key, `${shown} of the Terraform plan`, "a list", value);
     return undefined;
   }
 
-  private mistyped(map: MapNode, key: string, shown: string, expected: string, value: PositionedValue): void {
-    const at = positionAt(map, map.keys.lastIndexOf(key));
-    const owner = shown.includes(" of ") ? "" : " of the Terraform plan";
-    this.problem(at, `${shown}${owner} must be ${expected}, not ${typeName(value)}`);
+  /** `subject` (what the value is, and where) must be `expected`, not what it is. */
+  private mistyped(
+    map: MapNode,
+    key: string,
+    subject: string,
+    expected: string,
+    value: PositionedValue,
+  ): void {
+    this.problem(
+      positionAt(map, map.keys.lastIndexOf(key)),
+      `${subject} must be ${expected}, not ${typeName(value)}`,
+    );
   }
 
   private problem(at: Position, message: string): void {
@@ -398,7 +439,9 @@ export class PlanReader {
    * `inline_policy`): when the configuration does not set it, the plan shows it as unknown, yet
    * this resource adds nothing through it, so it reads as `unset`. Only when the plan's
    * configuration is there to say so and the plan holds no value for it: a plan that writes
-   * blocks yet marks them unknown as a whole contradicts itself, and the marker stays.
+   * blocks yet marks them unknown as a whole contradicts itself, and the marker stays. Dynamic
+   * blocks are missing from the configuration's expressions; the `.tf` source, when it is beside
+   * the plan, tells them apart.
    */
   valueOrUnset(instance: PlanInstance, attribute: string, unset: JsonValue): JsonValue | undefined {
     const value = this.value(instance, [attribute]);
@@ -407,7 +450,8 @@ export class PlanReader {
       isUnknown(value) &&
       (planned === undefined || planned === null) &&
       instance.config !== undefined &&
-      !this.configured(instance, attribute)
+      !this.configured(instance, attribute) &&
+      !instance.dynamicBlocks.has(attribute)
     )
       return unset;
     return value;

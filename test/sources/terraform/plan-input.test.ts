@@ -1,3 +1,5 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Resource } from "../../../src/model/resource.js";
@@ -79,6 +81,49 @@ describe("Terraform plans: parts unknown as a whole", () => {
     expect(only(resources, "AWS::EC2::SecurityGroup").properties.IpPermissions).toEqual({
       $unknown: "ingress of aws_security_group.open is known only after apply",
     });
+  });
+
+  it("keep blocks a dynamic block writes unknown, when the configuration beside the plan has one", async () => {
+    // The plan's configuration leaves dynamic blocks out, so only the .tf file tells an unset
+    // computed attribute from blocks generated over a value known only after apply.
+    const dir = await mkdtemp(join(tmpdir(), "access-baseline-dynamic-"));
+    await writeFile(
+      join(dir, "main.tf"),
+      [
+        'resource "aws_iam_role" "r" {',
+        '  name = "r"',
+        '  dynamic "inline_policy" {',
+        "    for_each = var.policies",
+        "    content {",
+        "      name   = inline_policy.key",
+        "      policy = inline_policy.value",
+        "    }",
+        "  }",
+        "}",
+        "",
+      ].join("\n"),
+    );
+    const plan = {
+      format_version: "1.2",
+      configuration: {
+        root_module: { resources: [configured("aws_iam_role.r", { name: { constant_value: "r" } })] },
+      },
+      resource_changes: [change("aws_iam_role.r", { name: "r" }, { inline_policy: true })],
+    };
+    await writeFile(join(dir, "plan.json"), JSON.stringify(plan));
+    const file: InputFile = {
+      path: join(dir, "plan.json"),
+      display: "plan.json",
+      explicit: true,
+      argument: "plan.json",
+    };
+    const { resources } = await readPlan(parseJson(JSON.stringify(plan)) as MapNode, file, dir);
+    expect(only(resources, "AWS::IAM::Role").properties.RolePolicyList).toEqual([
+      {
+        PolicyName: "inline_policy",
+        PolicyDocument: { $unknown: "inline_policy of aws_iam_role.r is known only after apply" },
+      },
+    ]);
   });
 
   it("keep a role's inline policies unknown when the plan marks them so and holds a value", async () => {

@@ -256,5 +256,6 @@ export function instanceProfile(n: Normalization, instance: PlanInstance): void 
     if (role && Array.isArray(role.properties.InstanceProfileList))
       role.properties.InstanceProfileList.push(summary);
   }
+  n.tags(instance, build);
   n.profiles.set(name!, build);
 }
