@@ -10,6 +10,7 @@ import {
   type PolicyHolder,
 } from "../../iac.js";
 import type { PlanInstance, PlanReader } from "../reader.js";
+import { PlanReferences } from "../references.js";
 import type { Path } from "../values.js";
 
 /** A canonical resource being built from a plan instance. */
@@ -37,7 +38,11 @@ export class Normalization {
   readonly managedPolicies = new Map<string, Build>();
   readonly profiles = new Map<string, Build>();
 
-  constructor(readonly plan: PlanReader) {}
+  readonly refs: PlanReferences;
+
+  constructor(readonly plan: PlanReader) {
+    this.refs = new PlanReferences(plan);
+  }
 
   add(instance: PlanInstance, type: ResourceType, id: string, properties: JsonObject, global = false): Build {
     const build: Build = {

@@ -78,7 +78,7 @@ export function policyDocument(
 }
 
 export function principal(n: Normalization, instance: PlanInstance): void {
-  const { name, arn } = n.plan.identity(instance);
+  const { name, arn } = n.refs.identity(instance);
   const kind =
     instance.type === "aws_iam_role" ? "role" : instance.type === "aws_iam_user" ? "user" : "group";
   const nameKey = kind === "role" ? "RoleName" : kind === "user" ? "UserName" : "GroupName";
@@ -127,7 +127,7 @@ export function principal(n: Normalization, instance: PlanInstance): void {
       });
     const unset = n.plan.valueOrUnset(instance, "managed_policy_arns", []);
     const managed =
-      Array.isArray(unset) && unset.length === 0 ? [] : n.plan.references(instance, "managed_policy_arns");
+      Array.isArray(unset) && unset.length === 0 ? [] : n.refs.references(instance, "managed_policy_arns");
     for (const policyArn of asList(managed)) n.attach(build, policyArn, instance, ["managed_policy_arns"]);
   }
   if (kind === "user") properties.GroupList = [];
@@ -142,7 +142,7 @@ export function principal(n: Normalization, instance: PlanInstance): void {
 }
 
 export function managedPolicy(n: Normalization, instance: PlanInstance): void {
-  const { arn, name } = n.plan.identity(instance);
+  const { arn, name } = n.refs.identity(instance);
   const path = n.plan.value(instance, ["path"]);
   const properties: JsonObject = {
     PolicyName: name!,
@@ -165,7 +165,7 @@ export function managedPolicy(n: Normalization, instance: PlanInstance): void {
 /** Policies and memberships given as resources of their own. */
 export function attachment(n: Normalization, instance: PlanInstance): void {
   const inline = (kind: PrincipalKind) => {
-    const build = n.principal(kind, n.plan.reference(instance, kind), instance);
+    const build = n.principal(kind, n.refs.reference(instance, kind), instance);
     if (!build) return;
     const inlineKey =
       kind === "role" ? "RolePolicyList" : kind === "user" ? "UserPolicyList" : "GroupPolicyList";
@@ -183,7 +183,7 @@ export function attachment(n: Normalization, instance: PlanInstance): void {
     kind: PrincipalKind,
     names: (string | UnknownValue)[] | string | UnknownValue | undefined,
   ) => {
-    const policyArn = n.plan.reference(instance, "policy_arn");
+    const policyArn = n.refs.reference(instance, "policy_arn");
     if (policyArn === undefined) return;
     for (const name of asList(names)) {
       const build = n.principal(kind, name, instance);
@@ -198,26 +198,26 @@ export function attachment(n: Normalization, instance: PlanInstance): void {
     case "aws_iam_group_policy":
       return inline("group");
     case "aws_iam_role_policy_attachment":
-      return attached("role", n.plan.reference(instance, "role"));
+      return attached("role", n.refs.reference(instance, "role"));
     case "aws_iam_user_policy_attachment":
-      return attached("user", n.plan.reference(instance, "user"));
+      return attached("user", n.refs.reference(instance, "user"));
     case "aws_iam_group_policy_attachment":
-      return attached("group", n.plan.reference(instance, "group"));
+      return attached("group", n.refs.reference(instance, "group"));
     case "aws_iam_policy_attachment":
-      attached("role", n.plan.references(instance, "roles"));
-      attached("user", n.plan.references(instance, "users"));
-      attached("group", n.plan.references(instance, "groups"));
+      attached("role", n.refs.references(instance, "roles"));
+      attached("user", n.refs.references(instance, "users"));
+      attached("group", n.refs.references(instance, "groups"));
       return;
     case "aws_iam_user_group_membership": {
-      const user = n.principal("user", n.plan.reference(instance, "user"), instance);
-      const groups = n.plan.references(instance, "groups");
+      const user = n.principal("user", n.refs.reference(instance, "user"), instance);
+      const groups = n.refs.references(instance, "groups");
       if (user && Array.isArray(user.properties.GroupList))
         for (const group of asList(groups)) user.properties.GroupList.push(group);
       return;
     }
     case "aws_iam_group_membership": {
-      const group = n.plan.reference(instance, "group");
-      const users = n.plan.references(instance, "users");
+      const group = n.refs.reference(instance, "group");
+      const users = n.refs.references(instance, "users");
       for (const name of asList(users)) {
         const user = n.principal("user", name, instance);
         if (user && Array.isArray(user.properties.GroupList) && group !== undefined)
@@ -231,7 +231,7 @@ export function attachment(n: Normalization, instance: PlanInstance): void {
 }
 
 export function instanceProfile(n: Normalization, instance: PlanInstance): void {
-  const { name, arn } = n.plan.identity(instance);
+  const { name, arn } = n.refs.identity(instance);
   const path = n.plan.value(instance, ["path"]);
   const roles: JsonValue[] = [];
   const summary: JsonObject = {
@@ -242,7 +242,7 @@ export function instanceProfile(n: Normalization, instance: PlanInstance): void 
   };
   const build = n.add(instance, ResourceTypes.InstanceProfile, name!, summary, true);
   n.locate(build, "Roles", instance, ["role"]);
-  const roleName = n.plan.reference(instance, "role");
+  const roleName = n.refs.reference(instance, "role");
   if (roleName !== undefined) {
     const role = typeof roleName === "string" ? n.principals.role.get(roleName) : undefined;
     roles.push(

@@ -234,7 +234,7 @@ function blockDevices(n: Normalization, instance: PlanInstance, build: Build): v
 }
 
 export function ec2Instance(n: Normalization, instance: PlanInstance): void {
-  const { id } = n.plan.identity(instance);
+  const { id } = n.refs.identity(instance);
   const properties: JsonObject = { InstanceId: id!, State: { Code: 16, Name: "running" } };
   const build = n.add(instance, ResourceTypes.Instance, id!, properties);
   n.tags(instance, build);
@@ -252,9 +252,9 @@ export function ec2Instance(n: Normalization, instance: PlanInstance): void {
   // A computed attribute the configuration does not set is what AWS (or a launch template) gives.
   const keyFromInstance = n.plan.configured(instance, "key_name");
   const keyName = keyFromInstance
-    ? n.plan.reference(instance, "key_name")
+    ? n.refs.reference(instance, "key_name")
     : launchTemplate?.target
-      ? n.plan.reference(launchTemplate.target, "key_name")
+      ? n.refs.reference(launchTemplate.target, "key_name")
       : fromTemplate("key_name", "KeyName");
   if (keyName !== undefined && keyName !== null && keyName !== "") {
     properties.KeyName = keyName;
@@ -268,7 +268,7 @@ export function ec2Instance(n: Normalization, instance: PlanInstance): void {
 
   let profile: JsonValue | undefined;
   if (n.plan.configured(instance, "iam_instance_profile"))
-    profile = n.plan.reference(instance, "iam_instance_profile");
+    profile = n.refs.reference(instance, "iam_instance_profile");
   else if (launchTemplate) {
     const spec = fromTemplate("iam_instance_profile", "IamInstanceProfile");
     const first = isUnknown(spec) ? spec : (asArray(spec)[0] as JsonValue | undefined);
@@ -288,7 +288,7 @@ export function ec2Instance(n: Normalization, instance: PlanInstance): void {
   for (const attribute of ["vpc_security_group_ids", "security_groups"]) {
     if (!n.plan.configured(instance, attribute)) continue;
     given = true;
-    const ids = n.plan.references(instance, attribute);
+    const ids = n.refs.references(instance, attribute);
     for (const groupId of Array.isArray(ids) ? ids : ids === undefined ? [] : [ids]) {
       const entry: JsonObject = { GroupId: groupId };
       const group = typeof groupId === "string" ? n.groups.get(groupId) : undefined;
@@ -299,7 +299,7 @@ export function ec2Instance(n: Normalization, instance: PlanInstance): void {
   }
   if (!given && launchTemplate) {
     const ids = launchTemplate.target
-      ? n.plan.references(launchTemplate.target, "vpc_security_group_ids")
+      ? n.refs.references(launchTemplate.target, "vpc_security_group_ids")
       : fromTemplate("vpc_security_group_ids", "SecurityGroups");
     for (const groupId of isUnknown(ids) ? [ids] : asArray(ids)) {
       const entry: JsonObject = { GroupId: groupId as JsonValue };
@@ -348,7 +348,7 @@ function launchTemplateOf(
   ].filter((item): item is string => typeof item === "string");
   const followed =
     references.length > 0
-      ? n.plan.follow(references, instance.moduleAddress, instance.modulePath, instance.index)
+      ? n.refs.follow(references, instance.moduleAddress, instance.modulePath, instance.index)
       : undefined;
   const target =
     followed?.[0]?.target ??
@@ -375,10 +375,10 @@ function publicIp(
 ): JsonValue | undefined {
   const known = n.plan.value(instance, ["public_ip"]);
   if (typeof known === "string" && known !== "") return known;
-  const id = n.plan.identity(instance).id;
+  const id = n.refs.identity(instance).id;
   for (const candidate of n.plan.instances) {
     if (candidate.type !== "aws_eip" && candidate.type !== "aws_eip_association") continue;
-    const target = n.plan.reference(candidate, candidate.type === "aws_eip" ? "instance" : "instance_id");
+    const target = n.refs.reference(candidate, candidate.type === "aws_eip" ? "instance" : "instance_id");
     if (target === id) return `(Elastic IP ${candidate.address})`;
   }
   if (n.plan.configured(instance, "associate_public_ip_address")) {
@@ -402,9 +402,9 @@ function publicIp(
     if (isUnknown(associate)) return associate;
   }
   if (!n.plan.configured(instance, "subnet_id")) return "(assigned at launch in the default VPC)";
-  const subnet = n.plan.reference(instance, "subnet_id");
+  const subnet = n.refs.reference(instance, "subnet_id");
   const subnetInstance = n.plan.instances.find(
-    (candidate) => candidate.type === "aws_subnet" && n.plan.identity(candidate).id === subnet,
+    (candidate) => candidate.type === "aws_subnet" && n.refs.identity(candidate).id === subnet,
   );
   if (subnetInstance) {
     const mapPublic = n.plan.value(subnetInstance, ["map_public_ip_on_launch"]);

@@ -64,7 +64,7 @@ export const VPC_SECURITY_GROUP_RULE_SCHEMA: AttributeSchema = {
 };
 
 export function securityGroup(n: Normalization, instance: PlanInstance): void {
-  const { id, name } = n.plan.identity(instance);
+  const { id, name } = n.refs.identity(instance);
   const properties: JsonObject = {
     GroupId: id!,
     GroupName: name!,
@@ -162,7 +162,7 @@ export function blockPermission(
     ranges("IpRanges", "CidrIp", "cidr_ipv4", get("cidr_ipv4"), true);
     ranges("Ipv6Ranges", "CidrIpv6", "cidr_ipv6", get("cidr_ipv6"), true);
     ranges("PrefixListIds", "PrefixListId", "prefix_list_id", get("prefix_list_id"), true);
-    const referenced = n.plan.reference(instance, "referenced_security_group_id");
+    const referenced = n.refs.reference(instance, "referenced_security_group_id");
     ranges("UserIdGroupPairs", "GroupId", "referenced_security_group_id", referenced, true);
   } else {
     ranges("IpRanges", "CidrIp", "cidr_blocks", get("cidr_blocks"));
@@ -170,7 +170,7 @@ export function blockPermission(
     ranges("PrefixListIds", "PrefixListId", "prefix_list_ids", get("prefix_list_ids"));
     const sources: JsonValue[] = [];
     if (base.length === 0) {
-      const source = n.plan.reference(instance, "source_security_group_id");
+      const source = n.refs.reference(instance, "source_security_group_id");
       if (source !== undefined) sources.push(source);
     } else {
       const groups = get("security_groups");
@@ -205,7 +205,7 @@ export function separateRule(n: Normalization, instance: PlanInstance): void {
     );
     return;
   }
-  const reference = n.plan.reference(instance, "security_group_id");
+  const reference = n.refs.reference(instance, "security_group_id");
   let build = typeof reference === "string" ? n.groups.get(reference) : undefined;
   if (!build) {
     const shown =
