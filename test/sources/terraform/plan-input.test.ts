@@ -428,6 +428,16 @@ describe("Terraform plans: instances in the describe-instances shape", () => {
     });
   });
 
+  it("keep tags known only after apply as an unknown list", async () => {
+    const { resources } = await read({
+      format_version: "1.2",
+      resource_changes: [change("aws_instance.web", { ami: "ami-1" }, { tags: true })],
+    });
+    expect(only(resources, "AWS::EC2::Instance").properties.Tags).toEqual({
+      $unknown: "tags of aws_instance.web is known only after apply",
+    });
+  });
+
   it("keep metadata options unknown when the plan knows them only after apply", async () => {
     const { resources } = await read({
       format_version: "1.2",
