@@ -753,3 +753,168 @@ describe("a user-written rule on instance metadata options", () => {
     expect(code).toBe(exit);
   });
 });
+
+describe("hostile and unusual Terraform plans", () => {
+  const change = (address: string, after: unknown, afterUnknown: unknown = {}) => ({
+    address,
+    mode: "managed",
+    type: address.split(".")[0],
+    name: address.split(".")[1],
+    change: { actions: ["create"], before: null, after, after_unknown: afterUnknown, after_sensitive: {} },
+  });
+  const sshFrom = (sources: Record<string, unknown>) => ({
+    from_port: 22,
+    to_port: 22,
+    protocol: "tcp",
+    cidr_blocks: [],
+    ipv6_cidr_blocks: [],
+    prefix_list_ids: [],
+    security_groups: [],
+    self: false,
+    description: "",
+    ...sources,
+  });
+
+  async function checkPlan(plan: unknown, extra: string[] = []) {
+    const dir = await mkdtemp(join(tmpdir(), "access-baseline-plan-"));
+    await writeFile(join(dir, "plan.json"), JSON.stringify(plan, null, 2));
+    return { dir, ...(await check([join(dir, "plan.json"), ...extra], { cwd: dir })) };
+  }
+
+  it("never passes an ingress the plan marks unknown as a whole", async () => {
+    const { code, report } = await checkPlan({
+      format_version: "1.2",
+      configuration: {
+        root_module: {
+          resources: [
+            {
+              address: "aws_security_group.open",
+              mode: "managed",
+              type: "aws_security_group",
+              name: "open",
+              expressions: { name: { constant_value: "open" } },
+            },
+          ],
+        },
+      },
+      resource_changes: [
+        change(
+          "aws_security_group.open",
+          { name: "open", ingress: [sshFrom({ cidr_blocks: ["0.0.0.0/0"] })] },
+          { ingress: true },
+        ),
+      ],
+    });
+    expect(code).toBe(2);
+    expect(result(report, "ssh-from-internet", "aws_security_group.open")).toMatchObject({
+      status: "error",
+      message: "cannot decide: ingress of aws_security_group.open is known only after apply",
+    });
+  });
+
+  it("reports a plan whose resource changes are not a list, at its line, and exits 2", async () => {
+    const { code, report } = await checkPlan({
+      format_version: "1.2",
+      resource_changes: { open: change("aws_security_group.open", { name: "open" }) },
+    });
+    expect(code).toBe(2);
+    expect(report.inputProblems).toEqual([
+      {
+        file: "plan.json",
+        line: 3,
+        column: 3,
+        message: "resource_changes of the Terraform plan must be a list, not an object",
+      },
+    ]);
+  });
+
+  it("decides SSH rules whose source is a security group known only after apply", async () => {
+    const plan = {
+      format_version: "1.2",
+      resource_changes: [
+        change(
+          "aws_security_group.app",
+          { name: "app", ingress: [sshFrom({ security_groups: null })] },
+          { ingress: [{ security_groups: true }] },
+        ),
+      ],
+    };
+    const { report } = await checkPlan(plan);
+    expect(result(report, "ssh-from-internet", "aws_security_group.app").status).toBe("pass");
+    // The stricter rule's own condition, with a message that does not print the group ids.
+    const rules = await mkdtemp(join(tmpdir(), "access-baseline-rules-"));
+    await writeFile(
+      join(rules, "ssh-from-any-group.yaml"),
+      [
+        "id: ssh-from-any-group",
+        "title: No SSH from anywhere",
+        "severity: warning",
+        "security-severity: 5",
+        "description: SSH from any source.",
+        "rationale: Session Manager needs no inbound port.",
+        "remediation: Remove the rule.",
+        "tags: [test]",
+        "resource: AWS::EC2::SecurityGroup",
+        "condition:",
+        "  none:",
+        "    in: IpPermissions[]",
+        "    where:",
+        "      covers-port: { port: 22 }",
+        'message: "{resource.GroupId} allows SSH"',
+        "",
+      ].join("\n"),
+    );
+    const strict = await checkPlan(plan, ["--no-builtin-rules", "--rules", rules]);
+    expect(result(strict.report, "ssh-from-any-group", "aws_security_group.app").status).toBe("fail");
+  });
+
+  it("reads an instance's metadata options for a rule of the user's own", async () => {
+    const rules = await mkdtemp(join(tmpdir(), "access-baseline-rules-"));
+    await writeFile(
+      join(rules, "imdsv2-required.yaml"),
+      [
+        "id: imdsv2-required",
+        "title: Instances must require IMDSv2",
+        "severity: error",
+        "security-severity: 7",
+        "description: The instance metadata service answers without a session token.",
+        "rationale: IMDSv1 lets a server-side request forgery read the role's credentials.",
+        'remediation: Set metadata_options { http_tokens = "required" }.',
+        "tags: [test]",
+        "resource: AWS::EC2::Instance",
+        "condition:",
+        "  path: MetadataOptions.HttpTokens",
+        "  equals: required",
+        'message: "{resource.InstanceId} does not require IMDSv2"',
+        "",
+      ].join("\n"),
+    );
+    const instance = (name: string, metadata: unknown, afterUnknown: unknown = {}) =>
+      change(
+        `aws_instance.${name}`,
+        { ami: "ami-0a3c5e7f9b1d2c4e6", instance_type: "t3.micro", metadata_options: metadata },
+        afterUnknown,
+      );
+    const { report } = await checkPlan(
+      {
+        format_version: "1.2",
+        resource_changes: [
+          instance("optional", [
+            { http_tokens: "optional", http_endpoint: "enabled", http_put_response_hop_limit: 1 },
+          ]),
+          instance("required", [
+            { http_tokens: "required", http_endpoint: "enabled", http_put_response_hop_limit: 1 },
+          ]),
+          instance("later", null, { metadata_options: true }),
+        ],
+      },
+      ["--no-builtin-rules", "--rules", rules],
+    );
+    expect(result(report, "imdsv2-required", "aws_instance.optional").status).toBe("fail");
+    expect(result(report, "imdsv2-required", "aws_instance.required").status).toBe("pass");
+    expect(result(report, "imdsv2-required", "aws_instance.later")).toMatchObject({
+      status: "error",
+      message: "cannot decide: metadata_options of aws_instance.later is known only after apply",
+    });
+  });
+});

@@ -16,6 +16,8 @@ export interface HclBlock {
   blocks: Map<string, HclBlock[]>;
   /** Literal values of simple attributes (`from_port = 22`), for matching blocks to plan values. */
   literals: Map<string, string>;
+  /** The names of `dynamic "name"` blocks directly inside the block. */
+  dynamicBlocks: Set<string>;
 }
 
 export interface HclResource extends HclBlock {
@@ -175,8 +177,10 @@ export function findResources(text: string): HclResource[] {
             attributes: new Map(),
             blocks: new Map(),
             literals: new Map(),
+            dynamicBlocks: new Set(),
           };
           const parent = currentBlock();
+          if (parent && word[0] === "dynamic" && labels.length === 1) parent.dynamicBlocks.add(labels[0]!);
           if (frames.length === 0 && word[0] === "resource" && labels.length === 2) {
             resources.push({ ...block, type: labels[0]!, name: labels[1]! });
             frames.push({ kind: "block", block: resources.at(-1) });

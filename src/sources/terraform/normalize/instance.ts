@@ -1,0 +1,418 @@
+import { ResourceTypes, type JsonObject, type JsonValue } from "../../../model/resource.js";
+import { isUnknown, unknownValue } from "../../../model/unknown.js";
+import { indexPath, notYetRegistered } from "../../iac.js";
+import type { AttributeSchema } from "../attributes.js";
+import type { PlanInstance } from "../reader.js";
+import { asArray, asRecord, type Path } from "../values.js";
+import type { Build, Normalization } from "./context.js";
+
+/**
+ * EC2 instances in the `describe-instances` shape, each with the Systems Manager record it does
+ * not have yet. Every attribute the describe shape has a place for is carried over, an unknown
+ * one as an unknown value, so a rule of the user's own about any of them never reads "not set".
+ */
+
+const ASSIGNED_AT_LAUNCH = "(assigned at launch)";
+
+const strings = { list: "string" } as const;
+
+const BLOCK_DEVICE: AttributeSchema = {
+  device_name: "string",
+  delete_on_termination: "bool",
+  volume_id: "string",
+  encrypted: "bool",
+  volume_size: "number",
+  volume_type: "string",
+};
+
+export const INSTANCE_SCHEMA: AttributeSchema = {
+  id: "string",
+  ami: "string",
+  instance_type: "string",
+  subnet_id: "string",
+  key_name: "string",
+  iam_instance_profile: "string",
+  vpc_security_group_ids: strings,
+  security_groups: strings,
+  associate_public_ip_address: "bool",
+  public_ip: "string",
+  public_dns: "string",
+  private_ip: "string",
+  private_dns: "string",
+  ebs_optimized: "bool",
+  monitoring: "bool",
+  source_dest_check: "bool",
+  hibernation: "bool",
+  availability_zone: "string",
+  tenancy: "string",
+  placement_group: "string",
+  placement_partition_number: "number",
+  host_id: "string",
+  outpost_arn: "string",
+  tags: { map: "string" },
+  launch_template: { block: { id: "string", name: "string", version: "string" } },
+  metadata_options: {
+    block: {
+      http_tokens: "string",
+      http_endpoint: "string",
+      http_put_response_hop_limit: "number",
+      http_protocol_ipv6: "string",
+      instance_metadata_tags: "string",
+    },
+  },
+  root_block_device: { block: BLOCK_DEVICE },
+  ebs_block_device: { block: BLOCK_DEVICE },
+  enclave_options: { block: { enabled: "bool" } },
+  cpu_options: { block: { core_count: "number", threads_per_core: "number", amd_sev_snp: "string" } },
+  maintenance_options: { block: { auto_recovery: "string" } },
+  private_dns_name_options: {
+    block: {
+      hostname_type: "string",
+      enable_resource_name_dns_a_record: "bool",
+      enable_resource_name_dns_aaaa_record: "bool",
+    },
+  },
+  capacity_reservation_specification: { block: { capacity_reservation_preference: "string" } },
+};
+
+type FieldMap = readonly (readonly [attribute: string, key: string])[];
+
+/** Sets `key` to the planned value at `path`, an unknown one included, when the plan has one. */
+function copy(n: Normalization, instance: PlanInstance, into: JsonObject, key: string, path: Path): void {
+  const value = n.plan.value(instance, path);
+  if (value !== undefined && value !== null) into[key] = value;
+}
+
+/** The fields of an object gathered from several attributes, or nothing when none is in the plan. */
+function gather(
+  n: Normalization,
+  instance: PlanInstance,
+  base: Path,
+  fields: FieldMap,
+): JsonObject | undefined {
+  const object: JsonObject = {};
+  for (const [attribute, key] of fields) copy(n, instance, object, key, [...base, attribute]);
+  return Object.keys(object).length > 0 ? object : undefined;
+}
+
+/** A single nested block (`metadata_options { … }`) as the describe shape's object. */
+function singleBlock(
+  n: Normalization,
+  instance: PlanInstance,
+  attribute: string,
+  fields: FieldMap,
+): JsonValue | undefined {
+  const blocks = n.plan.value(instance, [attribute]);
+  if (isUnknown(blocks)) return blocks;
+  const first = Array.isArray(blocks) ? blocks[0] : undefined;
+  if (first === undefined || first === null) return undefined;
+  if (isUnknown(first)) return first;
+  return gather(n, instance, [attribute, 0], fields);
+}
+
+const METADATA_OPTIONS: FieldMap = [
+  ["http_tokens", "HttpTokens"],
+  ["http_endpoint", "HttpEndpoint"],
+  ["http_put_response_hop_limit", "HttpPutResponseHopLimit"],
+  ["http_protocol_ipv6", "HttpProtocolIpv6"],
+  ["instance_metadata_tags", "InstanceMetadataTags"],
+];
+
+const NESTED_OPTIONS: readonly (readonly [attribute: string, key: string, fields: FieldMap])[] = [
+  ["enclave_options", "EnclaveOptions", [["enabled", "Enabled"]]],
+  [
+    "cpu_options",
+    "CpuOptions",
+    [
+      ["core_count", "CoreCount"],
+      ["threads_per_core", "ThreadsPerCore"],
+      ["amd_sev_snp", "AmdSevSnp"],
+    ],
+  ],
+  ["maintenance_options", "MaintenanceOptions", [["auto_recovery", "AutoRecovery"]]],
+  [
+    "private_dns_name_options",
+    "PrivateDnsNameOptions",
+    [
+      ["hostname_type", "HostnameType"],
+      ["enable_resource_name_dns_a_record", "EnableResourceNameDnsARecord"],
+      ["enable_resource_name_dns_aaaa_record", "EnableResourceNameDnsAAAARecord"],
+    ],
+  ],
+  [
+    "capacity_reservation_specification",
+    "CapacityReservationSpecification",
+    [["capacity_reservation_preference", "CapacityReservationPreference"]],
+  ],
+];
+
+/** The attributes that map one to one onto the describe shape. */
+function describeAttributes(n: Normalization, instance: PlanInstance, build: Build): void {
+  const properties = build.properties;
+  for (const [attribute, key] of [
+    ["instance_type", "InstanceType"],
+    ["ami", "ImageId"],
+    ["subnet_id", "SubnetId"],
+    ["ebs_optimized", "EbsOptimized"],
+    ["source_dest_check", "SourceDestCheck"],
+    ["private_ip", "PrivateIpAddress"],
+    ["private_dns", "PrivateDnsName"],
+    ["public_dns", "PublicDnsName"],
+    ["outpost_arn", "OutpostArn"],
+  ] as const) {
+    copy(n, instance, properties, key, [attribute]);
+    if (key in properties) n.locate(build, key, instance, [attribute]);
+  }
+  const placement = gather(
+    n,
+    instance,
+    [],
+    [
+      ["availability_zone", "AvailabilityZone"],
+      ["tenancy", "Tenancy"],
+      ["placement_group", "GroupName"],
+      ["host_id", "HostId"],
+      ["placement_partition_number", "PartitionNumber"],
+    ],
+  );
+  if (placement) properties.Placement = placement;
+  const monitoring = n.plan.value(instance, ["monitoring"]);
+  if (monitoring !== undefined && monitoring !== null)
+    properties.Monitoring = {
+      State: typeof monitoring === "boolean" ? (monitoring ? "enabled" : "disabled") : monitoring,
+    };
+  const hibernation = n.plan.value(instance, ["hibernation"]);
+  if (hibernation !== undefined && hibernation !== null)
+    properties.HibernationOptions = { Configured: hibernation };
+
+  // EC2 always reports metadata options; a plan without them leaves them to AWS's defaults for
+  // the image and account, which the plan cannot tell.
+  properties.MetadataOptions =
+    singleBlock(n, instance, "metadata_options", METADATA_OPTIONS) ??
+    unknownValue(`metadata_options of ${instance.address} is not in the plan; AWS sets them at launch`);
+  n.locate(build, "MetadataOptions", instance, ["metadata_options"]);
+  for (const [field, key] of METADATA_OPTIONS)
+    n.locate(build, `MetadataOptions.${key}`, instance, ["metadata_options", 0, field]);
+  for (const [attribute, key, fields] of NESTED_OPTIONS) {
+    const value = singleBlock(n, instance, attribute, fields);
+    if (value !== undefined) properties[key] = value;
+  }
+  blockDevices(n, instance, build);
+}
+
+/** `root_block_device` and `ebs_block_device` as far as `describe-instances` shows them. */
+function blockDevices(n: Normalization, instance: PlanInstance, build: Build): void {
+  const mappings: JsonValue[] = [];
+  for (const attribute of ["root_block_device", "ebs_block_device"]) {
+    const blocks = n.plan.value(instance, [attribute]);
+    if (isUnknown(blocks)) {
+      build.properties.BlockDeviceMappings = blocks;
+      n.locate(build, "BlockDeviceMappings", instance, [attribute]);
+      return;
+    }
+    asArray(blocks).forEach((block, index) => {
+      const base = [attribute, index];
+      const path = indexPath("BlockDeviceMappings", mappings.length);
+      n.locate(build, path, instance, base);
+      if (isUnknown(block)) {
+        mappings.push(block);
+        return;
+      }
+      const mapping: JsonObject = {};
+      copy(n, instance, mapping, "DeviceName", [...base, "device_name"]);
+      const ebs = gather(n, instance, base, [
+        ["delete_on_termination", "DeleteOnTermination"],
+        ["volume_id", "VolumeId"],
+      ]);
+      if (ebs) mapping.Ebs = ebs;
+      mappings.push(mapping);
+      if (attribute === "root_block_device" && mapping.DeviceName !== undefined)
+        build.properties.RootDeviceName = mapping.DeviceName;
+    });
+  }
+  if (mappings.length > 0) build.properties.BlockDeviceMappings = mappings;
+}
+
+export function ec2Instance(n: Normalization, instance: PlanInstance): void {
+  const { id } = n.refs.identity(instance);
+  const properties: JsonObject = { InstanceId: id!, State: { Code: 16, Name: "running" } };
+  const build = n.add(instance, ResourceTypes.Instance, id!, properties);
+  n.tags(instance, build);
+  const launchTemplate = launchTemplateOf(n, instance);
+  describeAttributes(n, instance, build);
+  const fromTemplate = (attribute: string, describe: string): JsonValue | undefined => {
+    if (!launchTemplate) return undefined;
+    if (!launchTemplate.target)
+      return unknownValue(
+        `${describe} may come from launch template ${launchTemplate.name}, which is not in the plan`,
+      );
+    return n.plan.value(launchTemplate.target, [attribute]);
+  };
+
+  // A computed attribute the configuration does not set is what AWS (or a launch template) gives.
+  const keyFromInstance = n.plan.configured(instance, "key_name");
+  const keyName = keyFromInstance
+    ? n.refs.reference(instance, "key_name")
+    : launchTemplate?.target
+      ? n.refs.reference(launchTemplate.target, "key_name")
+      : fromTemplate("key_name", "KeyName");
+  if (keyName !== undefined && keyName !== null && keyName !== "") {
+    properties.KeyName = keyName;
+    n.locate(
+      build,
+      "KeyName",
+      keyFromInstance || !launchTemplate?.target ? instance : launchTemplate.target,
+      ["key_name"],
+    );
+  }
+
+  let profile: JsonValue | undefined;
+  if (n.plan.configured(instance, "iam_instance_profile"))
+    profile = n.refs.reference(instance, "iam_instance_profile");
+  else if (launchTemplate) {
+    const spec = fromTemplate("iam_instance_profile", "IamInstanceProfile");
+    const first = isUnknown(spec) ? spec : (asArray(spec)[0] as JsonValue | undefined);
+    const record = asRecord(first);
+    profile = isUnknown(first) ? first : (record?.arn as string) || (record?.name as string) || undefined;
+  }
+  if (profile !== undefined && profile !== null && profile !== "") {
+    properties.IamInstanceProfile = {
+      Arn: typeof profile === "string" ? n.profileArn(profile) : profile,
+    };
+    n.locate(build, "IamInstanceProfile", instance, ["iam_instance_profile"]);
+    n.locate(build, "IamInstanceProfile.Arn", instance, ["iam_instance_profile"]);
+  }
+
+  const groups: JsonValue[] = [];
+  let given = false;
+  for (const attribute of ["vpc_security_group_ids", "security_groups"]) {
+    if (!n.plan.configured(instance, attribute)) continue;
+    given = true;
+    const ids = n.refs.references(instance, attribute);
+    for (const groupId of Array.isArray(ids) ? ids : ids === undefined ? [] : [ids]) {
+      const entry: JsonObject = { GroupId: groupId };
+      const group = typeof groupId === "string" ? n.groups.get(groupId) : undefined;
+      if (group) entry.GroupName = group.properties.GroupName as string;
+      n.locate(build, indexPath("SecurityGroups", groups.length), instance, [attribute]);
+      groups.push(entry);
+    }
+  }
+  if (!given && launchTemplate) {
+    const ids = launchTemplate.target
+      ? n.refs.references(launchTemplate.target, "vpc_security_group_ids")
+      : fromTemplate("vpc_security_group_ids", "SecurityGroups");
+    for (const groupId of isUnknown(ids) ? [ids] : asArray(ids)) {
+      const entry: JsonObject = { GroupId: groupId as JsonValue };
+      const group = typeof groupId === "string" ? n.groups.get(groupId) : undefined;
+      if (group) entry.GroupName = group.properties.GroupName as string;
+      if (launchTemplate.target)
+        n.locate(build, indexPath("SecurityGroups", groups.length), launchTemplate.target, [
+          "vpc_security_group_ids",
+        ]);
+      groups.push(entry);
+    }
+    given = true;
+  }
+  if (!given) {
+    // Known for an instance that already exists; otherwise the VPC's default group, not in the plan.
+    const ids = n.plan.value(instance, ["vpc_security_group_ids"]);
+    if (Array.isArray(ids)) for (const groupId of ids) groups.push({ GroupId: groupId });
+    else
+      groups.push({
+        GroupId: unknownValue(
+          `the security groups of ${instance.address} are its VPC's default group, which is not in the plan`,
+        ),
+      });
+  }
+  properties.SecurityGroups = groups;
+  n.locate(build, "SecurityGroups", instance, ["vpc_security_group_ids"]);
+
+  const publicAddress = publicIp(n, instance, launchTemplate);
+  if (publicAddress !== undefined) {
+    properties.PublicIpAddress = publicAddress;
+    n.locate(build, "PublicIpAddress", instance, ["associate_public_ip_address"]);
+  }
+  n.add(instance, ResourceTypes.ManagedInstance, id!, notYetRegistered(id!));
+}
+
+function launchTemplateOf(
+  n: Normalization,
+  instance: PlanInstance,
+): { name: string; target: PlanInstance | undefined } | undefined {
+  if (!n.plan.configured(instance, "launch_template")) return undefined;
+  const spec = asRecord(asArray(instance.after.launch_template)[0]);
+  const expression = asRecord(asArray(asRecord(instance.config?.expressions)?.launch_template)[0]);
+  const references = [
+    ...asArray(asRecord(expression?.id)?.references),
+    ...asArray(asRecord(expression?.name)?.references),
+  ].filter((item): item is string => typeof item === "string");
+  const followed =
+    references.length > 0
+      ? n.refs.follow(references, instance.moduleAddress, instance.modulePath, instance.index)
+      : undefined;
+  const target =
+    followed?.[0]?.target ??
+    n.plan.instances.find(
+      (candidate) =>
+        candidate.type === "aws_launch_template" &&
+        ((typeof spec?.id === "string" && candidate.after.id === spec.id) ||
+          (typeof spec?.name === "string" && candidate.after.name === spec.name)),
+    );
+  const name =
+    typeof spec?.name === "string"
+      ? spec.name
+      : typeof spec?.id === "string"
+        ? spec.id
+        : "(known only after apply)";
+  return { name, target };
+}
+
+/** Whether the instance will have a public IPv4 address (see docs/templates.md). */
+function publicIp(
+  n: Normalization,
+  instance: PlanInstance,
+  launchTemplate: { name: string; target: PlanInstance | undefined } | undefined,
+): JsonValue | undefined {
+  const known = n.plan.value(instance, ["public_ip"]);
+  if (typeof known === "string" && known !== "") return known;
+  const id = n.refs.identity(instance).id;
+  for (const candidate of n.plan.instances) {
+    if (candidate.type !== "aws_eip" && candidate.type !== "aws_eip_association") continue;
+    const target = n.refs.reference(candidate, candidate.type === "aws_eip" ? "instance" : "instance_id");
+    if (target === id) return `(Elastic IP ${candidate.address})`;
+  }
+  if (n.plan.configured(instance, "associate_public_ip_address")) {
+    const associate = n.plan.value(instance, ["associate_public_ip_address"]);
+    if (associate === true) return ASSIGNED_AT_LAUNCH;
+    if (associate === false) return undefined;
+    if (isUnknown(associate)) return associate;
+  }
+  if (launchTemplate) {
+    if (!launchTemplate.target)
+      return unknownValue(
+        `PublicIpAddress of ${instance.address} depends on launch template ${launchTemplate.name}, which is not in the plan`,
+      );
+    const associate = n.plan.value(launchTemplate.target, [
+      "network_interfaces",
+      0,
+      "associate_public_ip_address",
+    ]);
+    if (associate === true || associate === "true") return ASSIGNED_AT_LAUNCH;
+    if (associate === false || associate === "false") return undefined;
+    if (isUnknown(associate)) return associate;
+  }
+  if (!n.plan.configured(instance, "subnet_id")) return "(assigned at launch in the default VPC)";
+  const subnet = n.refs.reference(instance, "subnet_id");
+  const subnetInstance = n.plan.instances.find(
+    (candidate) => candidate.type === "aws_subnet" && n.refs.identity(candidate).id === subnet,
+  );
+  if (subnetInstance) {
+    const mapPublic = n.plan.value(subnetInstance, ["map_public_ip_on_launch"]);
+    if (mapPublic === true) return ASSIGNED_AT_LAUNCH;
+    if (isUnknown(mapPublic)) return mapPublic;
+    return undefined;
+  }
+  return unknownValue(
+    `PublicIpAddress of ${instance.address} depends on subnet ${typeof subnet === "string" ? subnet : "(known only after apply)"}, which is not in the plan (set associate_public_ip_address to decide)`,
+  );
+}

@@ -1,0 +1,473 @@
+import type { JsonValue } from "../../model/resource.js";
+import { isUnknown, unknownValue, type UnknownValue } from "../../model/unknown.js";
+import type { InputFile } from "../files.js";
+import { placeholderAccount, UNKNOWN_REGION } from "../iac.js";
+import {
+  isMapNode,
+  isSeqNode,
+  member,
+  nodePosition,
+  positionAt,
+  toPlain,
+  type MapNode,
+  type Position,
+  type PositionedValue,
+} from "../positioned/node.js";
+import type { InputProblem } from "../source.js";
+import { mistypedAttributes, typeName, type AttributeSchema } from "./attributes.js";
+import { ConfigurationSources, positionInBlock, type SourceBlock } from "./locations.js";
+import { asArray, asRecord, mergeUnknown, moduleOf, pathText, type Path } from "./values.js";
+
+/**
+ * The plan document itself: its envelope, its modules and resource changes, and the values of
+ * each managed resource instance with what Terraform knows only after apply. Each instance the
+ * plan keeps (every action but a plain delete) is read from `resource_changes[].change.after`;
+ * what `after_unknown` lists becomes an unknown marker naming the attribute and the address
+ * ("cidr_blocks of aws_security_group.web is known only after apply"). The configuration is
+ * indexed for `references.ts`, which follows references between resources. A part of the
+ * document with the wrong JSON type is an input problem at its line, and reads as unknown.
+ */
+
+export interface Locator {
+  file: string;
+  position: Position;
+  at(path: Path): Position | undefined;
+}
+
+export interface PlanInstance {
+  address: string;
+  moduleAddress: string;
+  modulePath: string[];
+  type: string;
+  name: string;
+  index: string | number | undefined;
+  after: Record<string, unknown>;
+  afterUnknown: unknown;
+  config: Record<string, unknown> | undefined;
+  /** Nested blocks the `.tf` source writes with `dynamic`, which the plan's configuration leaves out. */
+  dynamicBlocks: ReadonlySet<string>;
+  locator: Locator;
+}
+
+interface PlannedEntry {
+  entry: MapNode;
+  afterNode: PositionedValue | undefined;
+  afterUnknown: unknown;
+}
+
+export class PlanReader {
+  readonly notes: string[] = [];
+  readonly problems: InputProblem[] = [];
+  readonly account: string;
+  readonly instances: PlanInstance[] = [];
+  region = UNKNOWN_REGION;
+  private readonly byConfigAddress = new Map<string, PlanInstance[]>();
+  private readonly configResources = new Map<string, Record<string, unknown>>();
+  private readonly moduleConfigs = new Map<string, Record<string, unknown>>();
+  private readonly moduleSources = new Map<string, string>();
+
+  constructor(
+    private readonly document: MapNode,
+    readonly file: InputFile,
+    private readonly cwd: string,
+    /** The attributes each resource type's normalizer reads, with their JSON types. */
+    private readonly schemaOf: (type: string) => AttributeSchema | undefined,
+  ) {
+    this.account = placeholderAccount(file.display);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Reading the plan
+
+  async load(): Promise<void> {
+    this.checkConfiguration();
+    const configuration = asRecord(toPlain(member(this.document, "configuration")));
+    this.indexModule(asRecord(configuration?.root_module), []);
+    this.region = this.providerRegion(configuration);
+    if (member(this.document, "errored") === true)
+      this.notes.push(
+        `${this.file.display}: the plan reports errors (errored: true); what it holds may be incomplete`,
+      );
+
+    const sources = ConfigurationSources.forPlan(this.file.path, this.cwd, this.moduleSources);
+    const entries = this.document.keys.includes("resource_changes")
+      ? this.resourceChanges()
+      : this.plannedValues();
+
+    for (const { entry, afterNode, afterUnknown } of entries) {
+      const text = (key: string) => {
+        const value = member(entry, key);
+        if (value === undefined || value === null || typeof value === "string") return value ?? "";
+        this.mistyped(entry, key, `${key} of a resource in the Terraform plan`, "a string", value);
+        return "";
+      };
+      const address = text("address");
+      const type = text("type");
+      const name = text("name");
+      const givenModule = text("module_address");
+      const moduleAddress = givenModule !== "" ? givenModule : moduleOf(address);
+      const indexValue = member(entry, "index");
+      const modulePath = [...moduleAddress.matchAll(/module\.([A-Za-z0-9_-]+)/g)].map((match) => match[1]!);
+      const after = asRecord(toPlain(afterNode)) ?? {};
+      if (afterNode !== undefined && afterNode !== null && !isMapNode(afterNode))
+        this.problem(
+          nodePosition(entry),
+          `the planned values of ${address} must be an object, not ${typeName(afterNode)}`,
+        );
+      const instance: PlanInstance = {
+        address,
+        moduleAddress,
+        modulePath,
+        type,
+        name,
+        index: typeof indexValue === "string" || typeof indexValue === "number" ? indexValue : undefined,
+        after,
+        afterUnknown,
+        config: this.configResources.get(`${modulePath.join(".")}|${type}.${name}`),
+        dynamicBlocks: new Set(),
+        locator: this.planLocator(entry, afterNode),
+      };
+      this.checkTypes(instance, afterNode);
+      const source = await sources.find(modulePath, type, name);
+      if (source) {
+        instance.locator = this.sourceLocator(source, instance);
+        instance.dynamicBlocks = source.block.dynamicBlocks;
+      }
+      this.instances.push(instance);
+      const key = `${moduleAddress}|${type}.${name}`;
+      const list = this.byConfigAddress.get(key) ?? [];
+      list.push(instance);
+      this.byConfigAddress.set(key, list);
+    }
+  }
+
+  private resourceChanges(): PlannedEntry[] {
+    const entries: PlannedEntry[] = [];
+    const changes = this.list(this.document, "resource_changes", "resource_changes");
+    changes?.items.forEach((entry, index) => {
+      const shown = `resource_changes[${index}]`;
+      if (!isMapNode(entry)) {
+        this.problem(
+          positionAt(changes, index),
+          `${shown} of the Terraform plan must be an object, not ${typeName(entry)}`,
+        );
+        return;
+      }
+      if (!this.managed(entry, shown, positionAt(changes, index))) return;
+      const change = member(entry, "change");
+      if (!isMapNode(change)) {
+        if (change !== undefined)
+          this.mistyped(
+            entry,
+            "change",
+            `change of resource_changes[${index}] in the Terraform plan`,
+            "an object",
+            change,
+          );
+        return;
+      }
+      const actions = toPlain(member(change, "actions"));
+      if (Array.isArray(actions) && actions.length === 1 && actions[0] === "delete") return;
+      const afterNode = member(change, "after");
+      if (afterNode === undefined || afterNode === null) {
+        this.missingValues(entry, change, "after", shown);
+        return;
+      }
+      entries.push({ entry, afterNode, afterUnknown: toPlain(member(change, "after_unknown")) });
+    });
+    return entries;
+  }
+
+  /** Without resource_changes (an empty or very old plan), planned values are all there is. */
+  private plannedValues(): PlannedEntry[] {
+    const entries: PlannedEntry[] = [];
+    const visit = (module: PositionedValue | undefined, path: string) => {
+      if (module === undefined || module === null) return;
+      if (!isMapNode(module)) {
+        this.problem(
+          nodePosition(this.document),
+          `${path} of the Terraform plan must be an object, not ${typeName(module)}`,
+        );
+        return;
+      }
+      const resources = this.list(module, "resources", `${path}.resources`);
+      resources?.items.forEach((entry, index) => {
+        const shown = `${path}.resources[${index}]`;
+        if (!isMapNode(entry)) {
+          this.problem(
+            positionAt(resources, index),
+            `${shown} of the Terraform plan must be an object, not ${typeName(entry)}`,
+          );
+          return;
+        }
+        if (!this.managed(entry, shown, positionAt(resources, index))) return;
+        const afterNode = member(entry, "values");
+        if (afterNode === undefined || afterNode === null) this.missingValues(entry, entry, "values", shown);
+        else entries.push({ entry, afterNode, afterUnknown: {} });
+      });
+      this.list(module, "child_modules", `${path}.child_modules`)?.items.forEach((child, index) =>
+        visit(child, `${path}.child_modules[${index}]`),
+      );
+    };
+    const planned = member(this.document, "planned_values");
+    if (isMapNode(planned)) visit(member(planned, "root_module"), "planned_values.root_module");
+    else if (planned !== undefined && planned !== null)
+      this.mistyped(
+        this.document,
+        "planned_values",
+        "planned_values of the Terraform plan",
+        "an object",
+        planned,
+      );
+    return entries;
+  }
+
+  /** Whether a resource entry is a managed resource; one that says neither managed nor data is a problem. */
+  private managed(entry: MapNode, shown: string, at: Position): boolean {
+    const mode = member(entry, "mode");
+    if (mode === "managed") return true;
+    if (mode === "data") return false;
+    this.problem(
+      at,
+      mode === undefined
+        ? `${shown} of the Terraform plan has no mode (managed or data)`
+        : `${shown} of the Terraform plan has mode ${JSON.stringify(toPlain(mode))}, not managed or data`,
+    );
+    return false;
+  }
+
+  private missingValues(entry: MapNode, holder: MapNode, key: string, shown: string): void {
+    const address = member(entry, "address");
+    const index = holder.keys.lastIndexOf(key);
+    this.problem(
+      index === -1 ? nodePosition(holder) : positionAt(holder, index),
+      `the planned values of ${typeof address === "string" ? address : shown} are missing, though the plan keeps it`,
+    );
+  }
+
+  /** The parts of the configuration the reader follows references through. */
+  private checkConfiguration(): void {
+    const configuration = member(this.document, "configuration");
+    if (configuration === undefined || configuration === null) return;
+    if (!isMapNode(configuration))
+      return this.mistyped(
+        this.document,
+        "configuration",
+        "configuration of the Terraform plan",
+        "an object",
+        configuration,
+      );
+    const visit = (holder: MapNode, key: string, path: string): void => {
+      const module = member(holder, key);
+      if (module === undefined || module === null) return;
+      if (!isMapNode(module))
+        return this.mistyped(holder, key, `${path} of the Terraform plan`, "an object", module);
+      this.list(module, "resources", `${path}.resources`);
+      const calls = member(module, "module_calls");
+      if (calls === undefined || calls === null) return;
+      if (!isMapNode(calls))
+        return this.mistyped(
+          module,
+          "module_calls",
+          `${path}.module_calls of the Terraform plan`,
+          "an object",
+          calls,
+        );
+      calls.keys.forEach((name, index) => {
+        const call = calls.values[index];
+        const callPath = `${path}.module_calls.${name}`;
+        if (isMapNode(call)) visit(call, "module", `${callPath}.module`);
+        else if (call !== null && call !== undefined)
+          this.mistyped(calls, name, `${callPath} of the Terraform plan`, "an object", call);
+      });
+    };
+    visit(configuration, "root_module", "configuration.root_module");
+  }
+
+  /** The list under `key`, or nothing; anything else there is a problem, so it is never skipped unsaid. */
+  private list(map: MapNode, key: string, shown: string) {
+    const value = member(map, key);
+    if (isSeqNode(value)) return value;
+    if (value !== undefined && value !== null)
+      this.mistyped(map, key, `${shown} of the Terraform plan`, "a list", value);
+    return undefined;
+  }
+
+  /** `subject` (what the value is, and where) must be `expected`, not what it is. */
+  private mistyped(
+    map: MapNode,
+    key: string,
+    subject: string,
+    expected: string,
+    value: PositionedValue,
+  ): void {
+    this.problem(
+      positionAt(map, map.keys.lastIndexOf(key)),
+      `${subject} must be ${expected}, not ${typeName(value)}`,
+    );
+  }
+
+  private problem(at: Position, message: string): void {
+    this.problems.push({ file: this.file.display, line: at.line, column: at.column, message });
+  }
+
+  /**
+   * Attributes of the wrong JSON type are reported where the plan writes them, and read as
+   * unknown: the resource is still checked, and whatever depends on them cannot pass.
+   */
+  private checkTypes(instance: PlanInstance, afterNode: PositionedValue | undefined): void {
+    const schema = this.schemaOf(instance.type);
+    if (!schema || !isMapNode(afterNode)) return;
+    for (const { path, position, complaint } of mistypedAttributes(
+      schema,
+      afterNode,
+      instance.afterUnknown,
+      nodePosition(afterNode),
+    )) {
+      const message = `${pathText(path)} of ${instance.address} ${complaint}`;
+      this.problem(position, message);
+      let parent: unknown = instance.after;
+      for (const step of path.slice(0, -1))
+        parent =
+          parent !== null && typeof parent === "object"
+            ? (parent as Record<string | number, unknown>)[step]
+            : undefined;
+      if (parent !== null && typeof parent === "object")
+        (parent as Record<string | number, unknown>)[path.at(-1)!] = unknownValue(message);
+    }
+  }
+
+  private indexModule(module: Record<string, unknown> | undefined, path: string[]): void {
+    if (!module) return;
+    this.moduleConfigs.set(path.join("."), module);
+    for (const resource of asArray(module.resources)) {
+      const record = asRecord(resource);
+      if (record && typeof record.address === "string")
+        this.configResources.set(`${path.join(".")}|${record.address}`, record);
+    }
+    for (const [name, call] of Object.entries(asRecord(module.module_calls) ?? {})) {
+      const record = asRecord(call);
+      const childPath = [...path, name];
+      if (typeof record?.source === "string") this.moduleSources.set(childPath.join("."), record.source);
+      this.indexModule(asRecord(record?.module), childPath);
+    }
+  }
+
+  /** The region of the default `aws` provider, when the plan states it. */
+  private providerRegion(configuration: Record<string, unknown> | undefined): string {
+    const provider = asRecord(asRecord(configuration?.provider_config)?.aws);
+    const region = asRecord(asRecord(provider?.expressions)?.region);
+    if (typeof region?.constant_value === "string") return region.constant_value;
+    const reference = asArray(region?.references).find(
+      (item): item is string => typeof item === "string" && item.startsWith("var."),
+    );
+    if (reference) {
+      const variables = asRecord(toPlain(member(this.document, "variables")));
+      const value = asRecord(variables?.[reference.slice(4)])?.value;
+      if (typeof value === "string") return value;
+    }
+    return UNKNOWN_REGION;
+  }
+
+  private planLocator(entry: MapNode, afterNode: PositionedValue | undefined): Locator {
+    return {
+      file: this.file.display,
+      position: nodePosition(entry),
+      at: (path) => {
+        let node = afterNode;
+        let found: Position | undefined;
+        for (const step of path) {
+          if (typeof step === "string" && isMapNode(node)) {
+            const index = node.keys.lastIndexOf(step);
+            if (index === -1) break;
+            found = positionAt(node, index);
+            node = node.values[index];
+          } else if (typeof step === "number" && isSeqNode(node) && step < node.items.length) {
+            found = positionAt(node, step);
+            node = node.items[step];
+          } else break;
+        }
+        return found;
+      },
+    };
+  }
+
+  private sourceLocator(source: SourceBlock, instance: PlanInstance): Locator {
+    return {
+      file: source.file,
+      position: source.block.position,
+      at: (path) =>
+        positionInBlock(source.block, path, {
+          nested: (name, index) => asRecord(asArray(instance.after[name])[index]),
+        }),
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Values
+
+  /** The value at `path` in the planned attributes, or a marker when Terraform knows it only after apply. */
+  value(instance: PlanInstance, path: Path): JsonValue | undefined {
+    let unknown: unknown = instance.afterUnknown;
+    let value: unknown = instance.after;
+    for (const step of path) {
+      if (unknown === true) return this.unknownAt(instance, path);
+      if (isUnknown(value)) return value;
+      unknown =
+        unknown !== null && typeof unknown === "object"
+          ? (unknown as Record<string | number, unknown>)[step]
+          : undefined;
+      value =
+        value !== null && typeof value === "object"
+          ? (value as Record<string | number, unknown>)[step]
+          : undefined;
+    }
+    if (unknown === true) return this.unknownAt(instance, path);
+    return value === undefined
+      ? undefined
+      : mergeUnknown(value, unknown, (inner) => this.unknownAt(instance, [...path, ...inner]));
+  }
+
+  private unknownAt(instance: PlanInstance, path: Path): UnknownValue {
+    return unknownValue(`${pathText(path)} of ${instance.address} is known only after apply`);
+  }
+
+  /**
+   * An attribute that is optional and computed (a security group's inline `ingress`, a role's
+   * `inline_policy`): when the configuration does not set it, the plan shows it as unknown, yet
+   * this resource adds nothing through it, so it reads as `unset`. Only when the plan's
+   * configuration is there to say so and the plan holds no value for it: a plan that writes
+   * blocks yet marks them unknown as a whole contradicts itself, and the marker stays. Dynamic
+   * blocks are missing from the configuration's expressions; the `.tf` source, when it is beside
+   * the plan, tells them apart.
+   */
+  valueOrUnset(instance: PlanInstance, attribute: string, unset: JsonValue): JsonValue | undefined {
+    const value = this.value(instance, [attribute]);
+    const planned = instance.after[attribute];
+    if (
+      isUnknown(value) &&
+      (planned === undefined || planned === null) &&
+      instance.config !== undefined &&
+      !this.configured(instance, attribute) &&
+      !instance.dynamicBlocks.has(attribute)
+    )
+      return unset;
+    return value;
+  }
+
+  /** Whether the configuration sets the attribute at all (an unset computed attribute is AWS's default). */
+  configured(instance: PlanInstance, attribute: string): boolean {
+    const expressions = asRecord(instance.config?.expressions);
+    return expressions !== undefined && attribute in expressions;
+  }
+
+  /** The module configuration at a module path (`net.subnets`; `""` for the root). */
+  moduleConfig(path: string): Record<string, unknown> | undefined {
+    return this.moduleConfigs.get(path);
+  }
+
+  /** The instances of `type.name` in the module instance at `moduleAddress`. */
+  instancesOf(moduleAddress: string, typeAndName: string): readonly PlanInstance[] {
+    return this.byConfigAddress.get(`${moduleAddress}|${typeAndName}`) ?? [];
+  }
+}

@@ -1,0 +1,450 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Resource } from "../../../src/model/resource.js";
+import type { InputFile } from "../../../src/sources/files.js";
+import { parseJson } from "../../../src/sources/positioned/json.js";
+import type { MapNode } from "../../../src/sources/positioned/node.js";
+import { readPlan } from "../../../src/sources/terraform/plan.js";
+import { REPO } from "../../support/cli.js";
+
+/**
+ * Plans that are unusual or hostile: parts unknown as a whole, values of the wrong JSON type,
+ * sources known only after apply. None of them may read as a clean pass.
+ */
+
+const FILE = "synthetic/plan.json";
+
+function read(plan: unknown) {
+  const file: InputFile = { path: join(REPO, FILE), display: FILE, explicit: true, argument: FILE };
+  return readPlan(parseJson(JSON.stringify(plan, null, 2)) as MapNode, file, REPO);
+}
+
+/** The 1-based line of the first line of the pretty-printed plan that matches. */
+function lineOf(plan: unknown, pattern: RegExp): number {
+  const index = JSON.stringify(plan, null, 2)
+    .split("\n")
+    .findIndex((line) => pattern.test(line));
+  if (index === -1) throw new Error(`nothing matches ${pattern}`);
+  return index + 1;
+}
+
+function change(address: string, after: unknown, afterUnknown: unknown = {}) {
+  const [type, name] = address.split(".");
+  return {
+    address,
+    mode: "managed",
+    type,
+    name,
+    change: { actions: ["create"], before: null, after, after_unknown: afterUnknown, after_sensitive: {} },
+  };
+}
+
+function configured(address: string, expressions: Record<string, unknown>) {
+  const [type, name] = address.split(".");
+  return { address, mode: "managed", type, name, expressions };
+}
+
+function only(resources: readonly Resource[], type: string): Resource {
+  const found = resources.filter((resource) => resource.type === type);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+}
+
+const SSH_FROM_WORLD = {
+  from_port: 22,
+  to_port: 22,
+  protocol: "tcp",
+  cidr_blocks: ["0.0.0.0/0"],
+  ipv6_cidr_blocks: [],
+  prefix_list_ids: [],
+  security_groups: [],
+  self: false,
+  description: "",
+};
+
+describe("Terraform plans: parts unknown as a whole", () => {
+  it("keep an ingress the plan marks unknown unknown, even when the configuration does not set it", async () => {
+    const { resources, problems } = await read({
+      format_version: "1.2",
+      configuration: {
+        root_module: {
+          resources: [configured("aws_security_group.open", { name: { constant_value: "open" } })],
+        },
+      },
+      resource_changes: [
+        change("aws_security_group.open", { name: "open", ingress: [SSH_FROM_WORLD] }, { ingress: true }),
+      ],
+    });
+    expect(problems).toEqual([]);
+    expect(only(resources, "AWS::EC2::SecurityGroup").properties.IpPermissions).toEqual({
+      $unknown: "ingress of aws_security_group.open is known only after apply",
+    });
+  });
+
+  it("keep blocks a dynamic block writes unknown, when the configuration beside the plan has one", async () => {
+    // The plan's configuration leaves dynamic blocks out, so only the .tf file tells an unset
+    // computed attribute from blocks generated over a value known only after apply.
+    const dir = await mkdtemp(join(tmpdir(), "access-baseline-dynamic-"));
+    await writeFile(
+      join(dir, "main.tf"),
+      [
+        'resource "aws_iam_role" "r" {',
+        '  name = "r"',
+        '  dynamic "inline_policy" {',
+        "    for_each = var.policies",
+        "    content {",
+        "      name   = inline_policy.key",
+        "      policy = inline_policy.value",
+        "    }",
+        "  }",
+        "}",
+        "",
+      ].join("\n"),
+    );
+    const plan = {
+      format_version: "1.2",
+      configuration: {
+        root_module: { resources: [configured("aws_iam_role.r", { name: { constant_value: "r" } })] },
+      },
+      resource_changes: [change("aws_iam_role.r", { name: "r" }, { inline_policy: true })],
+    };
+    await writeFile(join(dir, "plan.json"), JSON.stringify(plan));
+    const file: InputFile = {
+      path: join(dir, "plan.json"),
+      display: "plan.json",
+      explicit: true,
+      argument: "plan.json",
+    };
+    const { resources } = await readPlan(parseJson(JSON.stringify(plan)) as MapNode, file, dir);
+    expect(only(resources, "AWS::IAM::Role").properties.RolePolicyList).toEqual([
+      {
+        PolicyName: "inline_policy",
+        PolicyDocument: { $unknown: "inline_policy of aws_iam_role.r is known only after apply" },
+      },
+    ]);
+  });
+
+  it("keep a role's inline policies unknown when the plan marks them so and holds a value", async () => {
+    const { resources } = await read({
+      format_version: "1.2",
+      configuration: {
+        root_module: { resources: [configured("aws_iam_role.r", { name: { constant_value: "r" } })] },
+      },
+      resource_changes: [
+        change(
+          "aws_iam_role.r",
+          { name: "r", inline_policy: [{ name: "all", policy: '{"Statement":[]}' }] },
+          { inline_policy: true },
+        ),
+      ],
+    });
+    expect(only(resources, "AWS::IAM::Role").properties.RolePolicyList).toEqual([
+      {
+        PolicyName: "inline_policy",
+        PolicyDocument: { $unknown: "inline_policy of aws_iam_role.r is known only after apply" },
+      },
+    ]);
+  });
+});
+
+describe("Terraform plans: values of the wrong JSON type", () => {
+  it("report resource_changes written as an object at its line", async () => {
+    const plan = {
+      format_version: "1.2",
+      resource_changes: { web: change("aws_security_group.web", { name: "web", ingress: [SSH_FROM_WORLD] }) },
+    };
+    const { problems } = await read(plan);
+    expect(problems).toEqual([
+      {
+        file: FILE,
+        line: lineOf(plan, /"resource_changes"/),
+        column: 3,
+        message: "resource_changes of the Terraform plan must be a list, not an object",
+      },
+    ]);
+  });
+
+  it("report planned resources and child modules written as objects", async () => {
+    const plan = {
+      format_version: "1.2",
+      planned_values: {
+        root_module: {
+          resources: { a: { address: "aws_security_group.a", mode: "managed", type: "aws_security_group" } },
+          child_modules: { net: { address: "module.net", resources: [] } },
+        },
+      },
+    };
+    const { problems } = await read(plan);
+    expect(problems).toEqual([
+      {
+        file: FILE,
+        line: lineOf(plan, /"resources"/),
+        column: 7,
+        message: "planned_values.root_module.resources of the Terraform plan must be a list, not an object",
+      },
+      {
+        file: FILE,
+        line: lineOf(plan, /"child_modules"/),
+        column: 7,
+        message:
+          "planned_values.root_module.child_modules of the Terraform plan must be a list, not an object",
+      },
+    ]);
+  });
+
+  it("report an ingress written as an object, and keep the group's permissions unknown", async () => {
+    const plan = {
+      format_version: "1.2",
+      resource_changes: [change("aws_security_group.web", { name: "web", ingress: SSH_FROM_WORLD })],
+    };
+    const { problems, resources } = await read(plan);
+    expect(problems).toEqual([
+      {
+        file: FILE,
+        line: lineOf(plan, /"ingress"/),
+        column: 11,
+        message: "ingress of aws_security_group.web must be a list, not an object",
+      },
+    ]);
+    expect(only(resources, "AWS::EC2::SecurityGroup").properties.IpPermissions).toEqual({
+      $unknown: "ingress of aws_security_group.web must be a list, not an object",
+    });
+  });
+
+  it("report a port written as a string and tags written as a list", async () => {
+    const plan = {
+      format_version: "1.2",
+      resource_changes: [
+        change("aws_security_group.web", {
+          name: "web",
+          ingress: [{ ...SSH_FROM_WORLD, from_port: "22" }],
+          tags: ["web"],
+        }),
+        change("aws_instance.web", {
+          ami: "ami-1",
+          metadata_options: [{ http_put_response_hop_limit: "2" }],
+        }),
+      ],
+    };
+    const { problems } = await read(plan);
+    expect(problems.map((problem) => [problem.line, problem.message])).toEqual([
+      [
+        lineOf(plan, /"from_port": "22"/),
+        "ingress[0].from_port of aws_security_group.web must be a number, not a string",
+      ],
+      [lineOf(plan, /"tags": \[/), "tags of aws_security_group.web must be a map, not a list"],
+      [
+        lineOf(plan, /"http_put_response_hop_limit"/),
+        "metadata_options[0].http_put_response_hop_limit of aws_instance.web must be a number, not a string",
+      ],
+    ]);
+    expect(problems.every((problem) => problem.file === FILE)).toBe(true);
+  });
+  it("report a change with no mode, and one kept with no planned values, instead of skipping them", async () => {
+    const unmoded = change("aws_security_group.web", { name: "web", ingress: [SSH_FROM_WORLD] });
+    const { mode: _mode, ...withoutMode } = unmoded;
+    const plan = {
+      format_version: "1.2",
+      resource_changes: [withoutMode, change("aws_security_group.empty", null)],
+    };
+    const { problems } = await read(plan);
+    expect(problems.map((problem) => [problem.line, problem.message])).toEqual([
+      [
+        lineOf(plan, /"address": "aws_security_group.web"/) - 1,
+        "resource_changes[0] of the Terraform plan has no mode (managed or data)",
+      ],
+      [
+        lineOf(plan, /"after": null/),
+        "the planned values of aws_security_group.empty are missing, though the plan keeps it",
+      ],
+    ]);
+  });
+
+  it("report a configuration whose parts are not what Terraform writes", async () => {
+    const plan = {
+      format_version: "1.2",
+      configuration: { root_module: { resources: {}, module_calls: [] } },
+      resource_changes: [],
+    };
+    const { problems } = await read(plan);
+    expect(problems.map((problem) => [problem.line, problem.message])).toEqual([
+      [
+        lineOf(plan, /"resources"/),
+        "configuration.root_module.resources of the Terraform plan must be a list, not an object",
+      ],
+      [
+        lineOf(plan, /"module_calls"/),
+        "configuration.root_module.module_calls of the Terraform plan must be an object, not a list",
+      ],
+    ]);
+  });
+});
+
+describe("Terraform plans: sources known only after apply", () => {
+  it("map security groups unknown until apply to group pairs with an unknown id, never to CIDR ranges", async () => {
+    const { resources } = await read({
+      format_version: "1.2",
+      resource_changes: [
+        change(
+          "aws_security_group.whole",
+          { name: "whole", ingress: [{ ...SSH_FROM_WORLD, cidr_blocks: [], security_groups: null }] },
+          { ingress: [{ security_groups: true }] },
+        ),
+        change(
+          "aws_security_group.item",
+          { name: "item", ingress: [{ ...SSH_FROM_WORLD, cidr_blocks: [], security_groups: [null] }] },
+          { ingress: [{ security_groups: [true] }] },
+        ),
+      ],
+    });
+    const [whole, item] = resources;
+    expect(whole!.properties.IpPermissions).toEqual([
+      {
+        IpProtocol: "tcp",
+        FromPort: 22,
+        ToPort: 22,
+        IpRanges: [],
+        Ipv6Ranges: [],
+        PrefixListIds: [],
+        UserIdGroupPairs: [
+          {
+            GroupId: {
+              $unknown: "ingress[0].security_groups of aws_security_group.whole is known only after apply",
+            },
+          },
+        ],
+      },
+    ]);
+    expect(item!.properties.IpPermissions).toMatchObject([
+      {
+        IpRanges: [],
+        UserIdGroupPairs: [
+          {
+            GroupId: {
+              $unknown: "ingress[0].security_groups[0] of aws_security_group.item is known only after apply",
+            },
+          },
+        ],
+      },
+    ]);
+  });
+});
+
+describe("Terraform plans: self and descriptions known only after apply", () => {
+  it("keep them as unknown values rather than dropping them", async () => {
+    const { resources } = await read({
+      format_version: "1.2",
+      resource_changes: [
+        change(
+          "aws_security_group.g",
+          { name: "g", ingress: [{ ...SSH_FROM_WORLD, self: null, description: null }] },
+          { ingress: [{ self: true, description: true }] },
+        ),
+      ],
+    });
+    const unknown = (attribute: string) => ({
+      $unknown: `ingress[0].${attribute} of aws_security_group.g is known only after apply`,
+    });
+    expect(only(resources, "AWS::EC2::SecurityGroup").properties.IpPermissions).toMatchObject([
+      {
+        IpRanges: [{ CidrIp: "0.0.0.0/0", Description: unknown("description") }],
+        UserIdGroupPairs: [{ GroupId: unknown("self"), Description: unknown("description") }],
+      },
+    ]);
+  });
+});
+
+describe("Terraform plans: instances in the describe-instances shape", () => {
+  it("map the instance's attributes, metadata options, block devices and tags", async () => {
+    const { resources, problems } = await read({
+      format_version: "1.2",
+      resource_changes: [
+        change(
+          "aws_instance.web",
+          {
+            ami: "ami-0a3c5e7f9b1d2c4e6",
+            instance_type: "t3.small",
+            ebs_optimized: true,
+            monitoring: false,
+            source_dest_check: true,
+            availability_zone: "eu-west-1a",
+            tenancy: "default",
+            private_ip: "10.0.1.10",
+            tags: { Name: "web", Team: "platform" },
+            metadata_options: [
+              {
+                http_tokens: "required",
+                http_endpoint: "enabled",
+                http_put_response_hop_limit: 1,
+                http_protocol_ipv6: "disabled",
+                instance_metadata_tags: "enabled",
+              },
+            ],
+            root_block_device: [{ device_name: "/dev/xvda", delete_on_termination: true, encrypted: true }],
+            ebs_block_device: [{ device_name: "/dev/sdf", delete_on_termination: false }],
+            hibernation: false,
+          },
+          { root_block_device: [{ volume_id: true }], ebs_block_device: [{ volume_id: true }] },
+        ),
+      ],
+    });
+    expect(problems).toEqual([]);
+    const unknownVolume = (path: string) => ({
+      $unknown: `${path}.volume_id of aws_instance.web is known only after apply`,
+    });
+    expect(only(resources, "AWS::EC2::Instance").properties).toMatchObject({
+      ImageId: "ami-0a3c5e7f9b1d2c4e6",
+      InstanceType: "t3.small",
+      EbsOptimized: true,
+      Monitoring: { State: "disabled" },
+      SourceDestCheck: true,
+      Placement: { AvailabilityZone: "eu-west-1a", Tenancy: "default" },
+      PrivateIpAddress: "10.0.1.10",
+      Tags: [
+        { Key: "Name", Value: "web" },
+        { Key: "Team", Value: "platform" },
+      ],
+      MetadataOptions: {
+        HttpTokens: "required",
+        HttpEndpoint: "enabled",
+        HttpPutResponseHopLimit: 1,
+        HttpProtocolIpv6: "disabled",
+        InstanceMetadataTags: "enabled",
+      },
+      RootDeviceName: "/dev/xvda",
+      BlockDeviceMappings: [
+        {
+          DeviceName: "/dev/xvda",
+          Ebs: { DeleteOnTermination: true, VolumeId: unknownVolume("root_block_device[0]") },
+        },
+        {
+          DeviceName: "/dev/sdf",
+          Ebs: { DeleteOnTermination: false, VolumeId: unknownVolume("ebs_block_device[0]") },
+        },
+      ],
+      HibernationOptions: { Configured: false },
+    });
+  });
+
+  it("keep tags known only after apply as an unknown list", async () => {
+    const { resources } = await read({
+      format_version: "1.2",
+      resource_changes: [change("aws_instance.web", { ami: "ami-1" }, { tags: true })],
+    });
+    expect(only(resources, "AWS::EC2::Instance").properties.Tags).toEqual({
+      $unknown: "tags of aws_instance.web is known only after apply",
+    });
+  });
+
+  it("keep metadata options unknown when the plan knows them only after apply", async () => {
+    const { resources } = await read({
+      format_version: "1.2",
+      resource_changes: [change("aws_instance.web", { ami: "ami-1" }, { metadata_options: true })],
+    });
+    expect(only(resources, "AWS::EC2::Instance").properties.MetadataOptions).toEqual({
+      $unknown: "metadata_options of aws_instance.web is known only after apply",
+    });
+  });
+});
