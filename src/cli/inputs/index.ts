@@ -45,11 +45,14 @@ export function inputSource(options: InputOptions, paths: readonly string[], io:
       },
     };
   }
+  const note = (text: string) => {
+    if (options.verbose) io.stderr.write(`access-baseline: ${text}\n`);
+  };
   return {
     async read() {
       // Loaded only for templates and plans, like the live collector for --account.
-      const { loadTemplateInputs } = await import("./templates.js");
-      return loadTemplateInputs(paths, io, { verbose: options.verbose === true });
+      const { templateSource } = await import("../../sources/templates.js");
+      return templateSource(paths, { cwd: io.cwd, note }).read();
     },
   };
 }

@@ -1,30 +1,31 @@
-import { basename, extname, resolve } from "node:path";
-import type { Resource } from "../../model/resource.js";
-import { normalizeTemplate } from "../../sources/cloudformation/normalize.js";
-import { readTemplate, TemplateShapeError } from "../../sources/cloudformation/template.js";
-import { classifyFile, discoverFiles, displayPath, type InputFile } from "../../sources/files.js";
-import { placeholderAccount, UNKNOWN_REGION } from "../../sources/iac.js";
-import { emptySourceData, type InputProblem, type SourceData } from "../../sources/source.js";
-import { readPlan } from "../../sources/terraform/plan.js";
-import type { CliIo } from "../io.js";
+import { resolve } from "node:path";
+import { readCloudFormationFile } from "./cloudformation/file.js";
+import { classifyFile, discoverFiles, displayPath, type InputFile } from "./files.js";
+import { emptySourceData, type Source, type SourceData } from "./source.js";
+import { readPlan } from "./terraform/plan.js";
 
 /**
- * `check PATH…`: CloudFormation templates and Terraform plans, found in the files and directories
- * given, read into canonical resources. A file that cannot be used becomes an input problem and
- * the others are still checked; the run then exits with 2. Loaded only when paths are given.
+ * CloudFormation templates and Terraform plans behind the `Source` interface (`check PATH…`):
+ * found in the files and directories given, each recognised by its content, read into canonical
+ * resources. A file that cannot be used becomes an input problem and the others are still
+ * checked; the run then exits with 2. `note` hears what was skipped or read, for `--verbose`.
  */
-export async function loadTemplateInputs(
+export function templateSource(
   paths: readonly string[],
-  io: CliIo,
-  options: { verbose?: boolean } = {},
+  options: { cwd: string; note?: (text: string) => void },
+): Source {
+  return { read: () => readTemplatesAndPlans(paths, options.cwd, options.note ?? (() => undefined)) };
+}
+
+async function readTemplatesAndPlans(
+  paths: readonly string[],
+  cwd: string,
+  say: (text: string) => void,
 ): Promise<SourceData> {
   const data: SourceData = { ...emptySourceData(), inputs: [...paths], mayHoldUnknowns: true };
-  const say = (text: string) => {
-    if (options.verbose) io.stderr.write(`access-baseline: ${text}\n`);
-  };
-  const discovery = await discoverFiles(paths, io.cwd);
+  const discovery = await discoverFiles(paths, cwd);
   // Every path in a message is shown relative to the working directory, however it was given.
-  const shownPath = (path: string) => displayPath(io.cwd, resolve(io.cwd, path));
+  const shownPath = (path: string) => displayPath(cwd, resolve(cwd, path));
   const discoveryProblems = discovery.problems.map((problem) => ({
     ...problem,
     file: shownPath(problem.file),
@@ -60,7 +61,7 @@ export async function loadTemplateInputs(
         break;
       case "cloudformation": {
         used.add(file.argument);
-        const read = readCloudFormation(file, classified.document);
+        const read = readCloudFormationFile(file, classified.document);
         for (const tag of classified.unknownTags)
           say(
             `${file.display}: the YAML tag ${tag} is not a CloudFormation function; its value is read as written`,
@@ -76,7 +77,7 @@ export async function loadTemplateInputs(
       }
       case "terraform-plan": {
         used.add(file.argument);
-        const read = await readPlan(classified.document, file, io.cwd);
+        const read = await readPlan(classified.document, file, cwd);
         pushAll(data.resources, read.resources);
         data.inputProblems.push(...read.problems);
         for (const note of read.notes) say(note);
@@ -97,47 +98,6 @@ export async function loadTemplateInputs(
     });
   }
   return data;
-}
-
-function readCloudFormation(
-  file: InputFile,
-  document: Parameters<typeof readTemplate>[0],
-): { resources: Resource[]; notChecked: number; notes: string[]; problem?: InputProblem } {
-  try {
-    const template = readTemplate(document);
-    const { resources, notes, notChecked } = normalizeTemplate(template, file.display, {
-      account: placeholderAccount(file.display),
-      region: UNKNOWN_REGION,
-      partition: "aws",
-      stackName: stackName(file.display),
-    });
-    return {
-      resources,
-      notChecked,
-      notes: notes.map(
-        (note) => `${file.display}${note.line === undefined ? "" : `:${note.line}`}: ${note.message}`,
-      ),
-    };
-  } catch (error) {
-    if (!(error instanceof TemplateShapeError)) throw error;
-    const problem: InputProblem = {
-      file: file.display,
-      message: error.invalid ? `not a valid CloudFormation template: ${error.message}` : error.message,
-    };
-    if (error.position) {
-      problem.line = error.position.line;
-      problem.column = error.position.column;
-    }
-    return { resources: [], notChecked: 0, notes: [], problem };
-  }
-}
-
-/** `AWS::StackName` stands for the file's name: `templates/web-app.yaml` → `web-app`. */
-function stackName(file: string): string {
-  const name = basename(file, extname(file))
-    .replace(/[^A-Za-z0-9-]/g, "-")
-    .replace(/^[^A-Za-z]+/, "");
-  return name === "" ? "stack" : name.slice(0, 128);
 }
 
 function count(resources: number): string {

@@ -1,0 +1,52 @@
+import { basename, extname } from "node:path";
+import type { InputProblem } from "../../model/input-problem.js";
+import type { Resource } from "../../model/resource.js";
+import type { InputFile } from "../files.js";
+import { placeholderAccount, UNKNOWN_REGION } from "../iac.js";
+import { normalizeTemplate } from "./normalize.js";
+import { readTemplate, TemplateShapeError } from "./template.js";
+
+/**
+ * One CloudFormation template file, already parsed, read into canonical resources: a template
+ * that is not valid becomes one input problem located where CloudFormation would complain.
+ */
+export function readCloudFormationFile(
+  file: InputFile,
+  document: Parameters<typeof readTemplate>[0],
+): { resources: Resource[]; notChecked: number; notes: string[]; problem?: InputProblem } {
+  try {
+    const template = readTemplate(document);
+    const { resources, notes, notChecked } = normalizeTemplate(template, file.display, {
+      account: placeholderAccount(file.display),
+      region: UNKNOWN_REGION,
+      partition: "aws",
+      stackName: stackName(file.display),
+    });
+    return {
+      resources,
+      notChecked,
+      notes: notes.map(
+        (note) => `${file.display}${note.line === undefined ? "" : `:${note.line}`}: ${note.message}`,
+      ),
+    };
+  } catch (error) {
+    if (!(error instanceof TemplateShapeError)) throw error;
+    const problem: InputProblem = {
+      file: file.display,
+      message: error.invalid ? `not a valid CloudFormation template: ${error.message}` : error.message,
+    };
+    if (error.position) {
+      problem.line = error.position.line;
+      problem.column = error.position.column;
+    }
+    return { resources: [], notChecked: 0, notes: [], problem };
+  }
+}
+
+/** `AWS::StackName` stands for the file's name: `templates/web-app.yaml` → `web-app`. */
+function stackName(file: string): string {
+  const name = basename(file, extname(file))
+    .replace(/[^A-Za-z0-9-]/g, "-")
+    .replace(/^[^A-Za-z]+/, "");
+  return name === "" ? "stack" : name.slice(0, 128);
+}
