@@ -23,12 +23,20 @@ export function isUnknown(value: unknown): value is UnknownValue {
   );
 }
 
-/** Raised when a rule reads an unknown value; the engine turns it into an `error` result. */
-export class UnknownValueError extends Error {
+/**
+ * Raised when a rule cannot reach a verdict on the data it reads (an unknown value, a value that
+ * does not parse); the engine turns it into an `error` result whose message is this one. A
+ * quantifier or combinator whose other, known parts decide the verdict on their own gives that
+ * verdict instead.
+ */
+export class CannotDecideError extends Error {
   constructor(readonly reason: string) {
     super(`cannot decide: ${reason}`);
   }
 }
+
+/** Raised when a rule reads an unknown value. */
+export class UnknownValueError extends CannotDecideError {}
 
 /**
  * Throws when `value`, or a value directly inside it (one level of object fields and list items,

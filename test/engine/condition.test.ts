@@ -201,7 +201,7 @@ describe("test operators", () => {
   it("throws, rather than deciding, when a number or version cannot be read", () => {
     expect(() => evaluate({ path: "Timeout", "at-most": 20 }, { Timeout: "soon" })).toThrow(/not a number/);
     expect(() => evaluate({ path: "Version", "version-at-least": "2.0" }, {})).toThrow(
-      /missing, not a version/,
+      "cannot decide: Version is missing, not a dotted version",
     );
   });
 });

@@ -1,7 +1,8 @@
 import type { JsonValue } from "../../model/resource.js";
 import { coversPort } from "../operators/ports.js";
-import { cidrContains, cidrIsPublic, cidrIsWorld } from "../operators/cidr.js";
-import { compareVersions } from "../operators/version.js";
+import { cidrContains, cidrIsPublic, cidrIsWorld, parseCidr } from "../operators/cidr.js";
+import { InvalidValueError } from "../operators/invalid-value.js";
+import { compareVersionParts, parseVersion } from "../operators/version.js";
 import {
   documentAllowsAction,
   hasCondition,
@@ -16,14 +17,20 @@ import { isTruthy, type Located, type PathScope } from "./path.js";
 /**
  * The test operators of the rule language. Each one compares the value selected by the
  * condition's `path` (the current element when there is no path) with its argument. An operator
- * throws when the data cannot be judged (a version that does not parse, a missing number): the
- * engine turns that into an `error` result, never a pass.
+ * throws `InvalidValueError` when the data cannot be judged (a CIDR, port, protocol, number or
+ * version that does not parse), and a plain error when its own argument is wrong: the engine
+ * turns either into an `error` result, never a pass.
  */
 export type Test = (value: JsonValue, current: Located, scope: PathScope) => boolean;
 
 export interface TestOperator {
   /** One line for the rule-language reference. */
   summary: string;
+  /**
+   * Set by operators that judge values holding unknowns themselves, because known parts may
+   * decide (a document's known Deny); for the others, the condition reports any unknown it passes.
+   */
+  readsUnknowns?: boolean;
   compile(argument: unknown, context: OperandContext): Test;
 }
 
@@ -35,19 +42,37 @@ function describe(value: JsonValue): string {
  * Numbers may come as decimal strings (`idleSessionTimeout: "20"`); anything else — including
  * what JavaScript would read as a number, such as "0x14", "1e1" or "Infinity" — cannot be compared.
  */
-function toNumber(value: JsonValue, what: string): number {
+function readNumber(value: JsonValue): number | undefined {
   const number = typeof value === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
-  if (typeof number !== "number" || !Number.isFinite(number)) {
-    throw new Error(`cannot compare ${what}: the value is ${describe(value)}, not a number`);
-  }
+  return typeof number === "number" && Number.isFinite(number) ? number : undefined;
+}
+
+/** The data's number: one that does not parse is an `InvalidValueError`, located by the caller. */
+function valueNumber(value: JsonValue): number {
+  const number = readNumber(value);
+  if (number === undefined) throw new InvalidValueError(value, "a number");
   return number;
 }
 
-function toVersion(value: JsonValue, what: string): string {
-  if (typeof value !== "string" || value === "") {
-    throw new Error(`cannot compare ${what}: the value is ${describe(value)}, not a version`);
-  }
-  return value;
+/** The rule's own number (an argument or parameter): one that does not parse is the rule's mistake. */
+function argumentNumber(value: JsonValue, what: string): number {
+  const number = readNumber(value);
+  if (number === undefined) throw new Error(`${what} is ${describe(value)}, not a number`);
+  return number;
+}
+
+const EXPECTED_VERSION = "a dotted version such as 2.3.672.0";
+
+function valueVersion(value: JsonValue): number[] {
+  const parts = parseVersion(value);
+  if (parts === undefined) throw new InvalidValueError(value, EXPECTED_VERSION);
+  return parts;
+}
+
+function argumentVersion(value: JsonValue, what: string): number[] {
+  const parts = parseVersion(value);
+  if (parts === undefined) throw new Error(`${what} is ${describe(value)}, not ${EXPECTED_VERSION}`);
+  return parts;
 }
 
 function toText(value: JsonValue, what: string): string {
@@ -80,7 +105,7 @@ function numeric(compare: (actual: number, limit: number) => boolean, name: stri
     compile(argument, context) {
       const limit = compileOperand(argument, context);
       return (value, current, scope) =>
-        compare(toNumber(value, "the value"), toNumber(limit(current, scope), `the "${name}" argument`));
+        compare(valueNumber(value), argumentNumber(limit(current, scope), `the "${name}" argument`));
     },
   };
 }
@@ -166,7 +191,7 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
     compile(argument, context) {
       const minimum = compileOperand(argument, context);
       return (value, current, scope) =>
-        compareVersions(toVersion(value, "the version"), toVersion(minimum(current, scope), "the minimum")) >=
+        compareVersionParts(valueVersion(value), argumentVersion(minimum(current, scope), "the minimum")) >=
         0;
     },
   },
@@ -175,7 +200,7 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
     compile(argument, context) {
       const limit = compileOperand(argument, context);
       return (value, current, scope) =>
-        compareVersions(toVersion(value, "the version"), toVersion(limit(current, scope), "the limit")) < 0;
+        compareVersionParts(valueVersion(value), argumentVersion(limit(current, scope), "the limit")) < 0;
     },
   },
   "covers-port": {
@@ -184,7 +209,7 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
       const { port, protocol } = portOf(argument);
       const portOperand = compileOperand(port, context);
       return (value, current, scope) =>
-        coversPort(value, toNumber(portOperand(current, scope), "the port"), protocol);
+        coversPort(value, argumentNumber(portOperand(current, scope), "the port"), protocol);
     },
   },
   "cidr-is-world": {
@@ -199,7 +224,13 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
     summary: "the value is a CIDR that contains the argument's CIDR",
     compile(argument, context) {
       const inner = compileOperand(argument, context);
-      return (value, current, scope) => cidrContains(value, inner(current, scope));
+      return (value, current, scope) => {
+        const range = inner(current, scope);
+        if (parseCidr(range) === undefined) {
+          throw new Error(`the "cidr-contains" argument is ${describe(range)}, not a valid CIDR`);
+        }
+        return cidrContains(value, range);
+      };
     },
   },
   "allows-action": {
