@@ -25,9 +25,7 @@ export function isUnknown(value: unknown): value is UnknownValue {
 
 /**
  * Raised when a rule cannot reach a verdict on the data it reads (an unknown value, a value that
- * does not parse); the engine turns it into an `error` result whose message is this one. A
- * quantifier or combinator whose other, known parts decide the verdict on their own gives that
- * verdict instead.
+ * does not parse); the engine turns it into an `error` result whose message is this one.
  */
 export class CannotDecideError extends Error {
   constructor(readonly reason: string) {
@@ -35,7 +33,10 @@ export class CannotDecideError extends Error {
   }
 }
 
-/** Raised when a rule reads an unknown value. */
+/**
+ * Raised when a rule reads an unknown value. A quantifier or combinator whose other, known parts
+ * decide the verdict on their own gives that verdict instead.
+ */
 export class UnknownValueError extends CannotDecideError {}
 
 /**

@@ -342,8 +342,11 @@ message: open
     expect(text).toMatch(new RegExp(`^cannot decide: ${message.replace(/[.[\]]/g, "\\$&")}, not a `));
   });
 
-  it("still fails on a permission that opens the port, whatever the unreadable one says", () => {
-    expect(judge(sshRule, [{ IpProtocol: "06" }, open])).toEqual(["fail", "sg-1 opens tcp 22"]);
+  it("is reported even when another permission already fails: the data needs fixing", () => {
+    expect(judge(sshRule, [open, { IpProtocol: "06" }])).toEqual([
+      "error",
+      "cannot decide: IpPermissions[1].IpProtocol is '06', not a protocol (tcp, udp, icmp, icmpv6, a number 0-255, or -1)",
+    ]);
   });
 
   it.each(["3.0.x", "3..1", "", "3.0.0.1.2"])("the agent version %j", (version) => {

@@ -1,5 +1,5 @@
 import type { JsonValue } from "../../model/resource.js";
-import { assertKnown, CannotDecideError, isUnknown, UnknownValueError } from "../../model/unknown.js";
+import { assertKnown, isUnknown, UnknownValueError } from "../../model/unknown.js";
 import { InvalidValueError } from "../operators/invalid-value.js";
 import type { Evidence } from "../result.js";
 import { OperandError } from "./operand.js";
@@ -25,12 +25,13 @@ import {
  *
  * Both walk the same compiled tree and must agree; the tests check them against each other.
  *
- * A part that cannot be decided (an unknown value, a value that does not parse) throws a
- * `CannotDecideError`. Combinators and quantifiers read it as "unknown", in three-valued logic: a
- * known part that settles the verdict on its own (a false branch of `all`, an element that
- * matches `some` or `none`, one that fails `every`) gives a definite verdict; otherwise the first
- * undecided part's error goes up, and the engine reports it. No allocation is added for data that
- * decides: `try` costs nothing until something throws.
+ * A part that reads an unknown value throws `UnknownValueError`. Combinators and quantifiers read
+ * it as "unknown", in three-valued logic: a known part that settles the verdict on its own (a
+ * false branch of `all`, an element that matches `some` or `none`, one that fails `every`) gives
+ * a definite verdict; otherwise the first unknown's error goes up, and the engine reports it.
+ * A value that does not parse (`InvalidValueError`) is different: it is a mistake in the data
+ * that the user can fix, so it is always reported, even where other parts would decide. No
+ * allocation is added for data that decides: `try` costs nothing until something throws.
  */
 
 export interface Outcome {
@@ -138,16 +139,16 @@ function listOf(value: unknown, context: CompileContext): unknown[] {
   return value;
 }
 
-/** Rethrows what is not a `CannotDecideError`, so only undecided parts are held back. */
-function undecided(error: unknown): CannotDecideError {
-  if (error instanceof CannotDecideError) return error;
+/** Rethrows what is not an unknown value, so that only unknown parts are held back. */
+function undecided(error: unknown): UnknownValueError {
+  if (error instanceof UnknownValueError) return error;
   throw error;
 }
 
 function compileAll(children: CompiledCondition[]): CompiledCondition {
   return {
     holds(state) {
-      let unknown: CannotDecideError | undefined;
+      let unknown: UnknownValueError | undefined;
       for (const child of children) {
         try {
           if (!child.holds(state)) return false;
@@ -162,7 +163,7 @@ function compileAll(children: CompiledCondition[]): CompiledCondition {
       const failed: Evidence[] = [];
       const passed: Evidence[] = [];
       let anyFailed = false;
-      let unknown: CannotDecideError | undefined;
+      let unknown: UnknownValueError | undefined;
       for (const child of children) {
         let outcome: Outcome;
         try {
@@ -184,7 +185,7 @@ function compileAll(children: CompiledCondition[]): CompiledCondition {
 function compileAny(children: CompiledCondition[]): CompiledCondition {
   return {
     holds(state) {
-      let unknown: CannotDecideError | undefined;
+      let unknown: UnknownValueError | undefined;
       for (const child of children) {
         try {
           if (child.holds(state)) return true;
@@ -197,7 +198,7 @@ function compileAny(children: CompiledCondition[]): CompiledCondition {
     },
     explain(state) {
       const failed: Evidence[] = [];
-      let unknown: CannotDecideError | undefined;
+      let unknown: UnknownValueError | undefined;
       for (const child of children) {
         let outcome: Outcome;
         try {
@@ -290,7 +291,7 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
       const selected = source.valueOf(state.current, state.scope);
       if (state.scope.mayHoldUnknowns && isUnknown(selected)) throw new UnknownValueError(selected.$unknown);
       if (!Array.isArray(selected)) return kind !== "some";
-      let unknown: CannotDecideError | undefined;
+      let unknown: UnknownValueError | undefined;
       for (const value of selected) {
         let matched: boolean;
         try {
@@ -316,7 +317,7 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
           : []);
       const matched: Evidence[] = [];
       const unmatched: Evidence[] = [];
-      let unknown: CannotDecideError | undefined;
+      let unknown: UnknownValueError | undefined;
       for (const element of elements) {
         let outcome: Outcome;
         try {
