@@ -6,6 +6,8 @@ import type { Resource } from "../../src/model/resource.js";
 import type { CollectionError } from "../../src/model/collection-error.js";
 import { ruleFrom } from "../support/rules.js";
 import { unknownValue } from "../../src/model/unknown.js";
+import { BUILTIN_RULES_DIR } from "../../src/assets.js";
+import { loadRuleDirectories } from "../../src/engine/rule-loader.js";
 
 const ACCOUNT = "111122223333";
 
@@ -363,5 +365,74 @@ message: old
       "error",
       `cannot decide: Agent.Version is '${version}', not a dotted version such as 2.3.672.0`,
     ]);
+  });
+});
+
+const { rules: builtinRules } = await loadRuleDirectories([BUILTIN_RULES_DIR]);
+
+describe("a policy whose document is not in the data", () => {
+  const iamRules = builtinRules.filter((rule) =>
+    [
+      "start-session-document-access-check",
+      "start-session-source-condition",
+      "session-kms-permission",
+      "session-termination-scoped",
+    ].includes(rule.metadata.id),
+  );
+  const missing = "arn:aws:iam::aws:policy/AmazonSSMFullAccess";
+
+  function user(inline: unknown[]): Resource {
+    return {
+      type: "AWS::IAM::User",
+      id: "carol",
+      account: ACCOUNT,
+      region: "global",
+      source: { kind: "aws-live" },
+      properties: {
+        UserName: "carol",
+        UserPolicyList: inline.map((document, index) => ({
+          PolicyName: `inline-${index}`,
+          PolicyDocument: document,
+        })) as never,
+        AttachedManagedPolicies: [{ PolicyName: "AmazonSSMFullAccess", PolicyArn: missing }],
+      },
+    };
+  }
+  const preferences: Resource = {
+    type: "AWS::SSM::Document",
+    id: "SSM-SessionManagerRunShell",
+    account: ACCOUNT,
+    region: "us-east-1",
+    source: { kind: "aws-live" },
+    properties: { Name: "SSM-SessionManagerRunShell", Content: { inputs: { kmsKeyId: "alias/sessions" } } },
+  };
+
+  function judge(principal: Resource) {
+    // A snapshot or live scan: the source itself leaves no unknown values.
+    const inventory = new Inventory({ resources: [principal, preferences] });
+    return evaluateRules(iamRules, inventory, { params: new Map() })
+      .filter((result) => result.resource.id === "carol")
+      .map((result) => [result.ruleId, result.status, result.message]);
+  }
+
+  it("leaves every rule that needs it unable to decide, naming the policy", () => {
+    const message = `cannot decide: the document of managed policy ${missing} is not in the data`;
+    expect(judge(user([]))).toEqual(iamRules.map((rule) => [rule.metadata.id, "error", message]));
+  });
+
+  it("does not keep known statements from deciding: an unconditional Deny makes the rules not applicable", () => {
+    const denyAll = {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Deny",
+          Action: ["ssm:StartSession", "ssm:TerminateSession", "ssm:ResumeSession"],
+          Resource: "*",
+        },
+      ],
+    };
+    expect(judge(user([denyAll])).map(([id, status]) => [id, status])).toEqual(
+      iamRules.map((rule) => [rule.metadata.id, "not_applicable"]),
+    );
   });
 });

@@ -11,7 +11,9 @@ import {
   statementResourcesWithin,
   trustsAwsPrincipals,
 } from "../../iam/index.js";
+import { isUnknown, UNKNOWN_KEY, UnknownValueError } from "../../model/unknown.js";
 import { compileOperand, type Operand, type OperandContext } from "./operand.js";
+import { firstUnknown } from "./unknown-aware.js";
 import { isTruthy, type Located, type PathScope } from "./path.js";
 
 /**
@@ -288,34 +290,60 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
   "document-allows": {
     summary:
       "the value (a policy document, a list of documents or of statements) allows the action, explicit Deny winning",
+    readsUnknowns: true,
     compile(argument, context) {
       const { action, resource } = actionArgument(argument, context);
       return (value, current, scope) => {
-        const document = toDocument(value);
+        const { document, unknown } = toDocument(value, scope.mayHoldUnknowns === true);
         const resourceValue = resource?.(current, scope);
-        return documentAllowsAction(
+        const decision = documentAllowsAction(
           document,
           toText(action(current, scope), "the action"),
           resourceValue === undefined || resourceValue === null
             ? undefined
             : { resource: toText(resourceValue, "the resource") },
-        ).allowed;
+        );
+        // A document or statement that is not known may allow the action, or deny it: only a
+        // known, definite Deny decides without it.
+        if (unknown !== undefined && decision.denyingStatements.length === 0) {
+          throw new UnknownValueError(unknown);
+        }
+        return decision.allowed;
       };
     },
   },
 };
 
-/** Accepts one document, a list of documents, or a list of statements, as one document. */
-function toDocument(value: JsonValue): JsonValue {
+/**
+ * Accepts one document, a list of documents, or a list of statements, as one document of the
+ * known statements, with the reason of the first document or statement that is not known.
+ */
+function toDocument(value: JsonValue, mayHoldUnknowns: boolean): { document: JsonValue; unknown?: string } {
+  if (!mayHoldUnknowns) return { document: mergeDocuments(value) };
+  if (isUnknown(value)) throw new UnknownValueError(value[UNKNOWN_KEY]);
+  let unknown: string | undefined;
+  const known = (item: JsonValue): boolean => {
+    const reason = firstUnknown(item);
+    unknown ??= reason;
+    return reason === undefined;
+  };
+  const items = Array.isArray(value) ? value : [value];
+  const statements = items.flatMap((item) => statementsIn(item)).filter(known);
+  return { document: { Version: "2012-10-17", Statement: statements }, ...(unknown ? { unknown } : {}) };
+}
+
+function mergeDocuments(value: JsonValue): JsonValue {
   if (!Array.isArray(value)) return value;
-  const statements = value.flatMap((item) => {
-    if (item !== null && typeof item === "object" && !Array.isArray(item) && "Statement" in item) {
-      const statement = item.Statement;
-      return Array.isArray(statement) ? statement : statement === undefined ? [] : [statement];
-    }
-    return [item];
-  });
-  return { Version: "2012-10-17", Statement: statements };
+  return { Version: "2012-10-17", Statement: value.flatMap((item) => statementsIn(item)) };
+}
+
+/** The statements of a document, or the item itself when it is a statement (or an unknown). */
+function statementsIn(item: JsonValue): JsonValue[] {
+  if (item !== null && typeof item === "object" && !Array.isArray(item) && "Statement" in item) {
+    const statement = item.Statement;
+    return Array.isArray(statement) ? statement : statement === undefined ? [] : [statement];
+  }
+  return [item];
 }
 
 export const TEST_OPERATOR_NAMES = Object.keys(TEST_OPERATORS);
