@@ -54,3 +54,29 @@ export function assertKnown(value: JsonValue | undefined): void {
     }
   }
 }
+
+/** The reason of the first unknown anywhere inside `value`, without allocating for values that hold none. */
+export function firstUnknown(value: unknown): string | undefined {
+  if (value === null || typeof value !== "object") return undefined;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const reason = firstUnknown(item);
+      if (reason !== undefined) return reason;
+    }
+    return undefined;
+  }
+  const record = value as Record<string, unknown>;
+  const reason = record[UNKNOWN_KEY];
+  if (typeof reason === "string") return reason;
+  for (const key in record) {
+    const inner = firstUnknown(record[key]);
+    if (inner !== undefined) return inner;
+  }
+  return undefined;
+}
+
+/** Throws when `value` holds an unknown at any depth: for tests that read all of a value. */
+export function assertWhollyKnown(value: JsonValue | undefined): void {
+  const reason = firstUnknown(value);
+  if (reason !== undefined) throw new UnknownValueError(reason);
+}

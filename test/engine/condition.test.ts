@@ -379,6 +379,63 @@ describe("unknown values", () => {
       true,
     ],
     [
+      "an IAM test on a statement whose condition holds an unknown",
+      {
+        some: {
+          in: "Statement[]",
+          where: { "has-condition": { operator: "Bool", key: "aws:SecureTransport", values: ["true"] } },
+        },
+      },
+      {
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: "s3:*",
+            Condition: { Bool: { "aws:SecureTransport": pending("the flag") } },
+          },
+        ],
+      },
+      "cannot decide: the flag is known only after apply",
+    ],
+    [
+      "document-allows, when a document is unknown and the known ones allow",
+      { path: "Documents", "document-allows": "ssm:StartSession" },
+      {
+        Documents: [
+          { Statement: [{ Effect: "Allow", Action: "ssm:StartSession", Resource: "*" }] },
+          pending("the managed policy"),
+        ],
+      },
+      "cannot decide: the managed policy is known only after apply",
+    ],
+    [
+      "document-allows, when a known unconditional Deny decides",
+      { path: "Documents", "document-allows": "ssm:StartSession" },
+      {
+        Documents: [
+          pending("the managed policy"),
+          { Statement: [{ Effect: "Deny", Action: "ssm:*", Resource: "*" }] },
+        ],
+      },
+      false,
+    ],
+    [
+      "document-allows, when a statement of a known document is unknown",
+      { path: "Documents", "document-allows": "ssm:StartSession" },
+      {
+        Documents: [
+          { Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }, pending("a statement")] },
+        ],
+      },
+      "cannot decide: a statement is known only after apply",
+    ],
+    [
+      "document-allows on a document that is unknown",
+      { path: "Document", "document-allows": "ssm:StartSession" },
+      { Document: pending("the document") },
+      "cannot decide: the document is known only after apply",
+    ],
+    [
       "not of an unknown",
       { not: { path: "Name", equals: "web" } },
       { Name: pending("the name") },

@@ -1,5 +1,5 @@
 import type { JsonValue } from "../../model/resource.js";
-import { assertKnown, isUnknown, UnknownValueError } from "../../model/unknown.js";
+import { assertKnown, assertWhollyKnown, isUnknown, UnknownValueError } from "../../model/unknown.js";
 import { InvalidValueError } from "../operators/invalid-value.js";
 import type { Evidence } from "../result.js";
 import { OperandError } from "./operand.js";
@@ -406,10 +406,11 @@ function compileTest(
     }
     throw error;
   }
-  const checksUnknowns = !TEST_OPERATORS[operator]!.readsUnknowns;
+  const unknowns = TEST_OPERATORS[operator]!.unknowns ?? "shallow";
+  const checkKnown = unknowns === "own" ? undefined : unknowns === "deep" ? assertWhollyKnown : assertKnown;
   const decide = (state: EvaluationState): boolean => {
     const value = path ? path.valueOf(state.current, state.scope) : state.current.value;
-    if (checksUnknowns && state.scope.mayHoldUnknowns) assertKnown(value);
+    if (checkKnown && state.scope.mayHoldUnknowns) checkKnown(value);
     return test(value, state.current, state.scope);
   };
   const invariant =
@@ -427,7 +428,7 @@ function compileTest(
     },
     explain(state) {
       const selected = path ? path.evaluate(state.current, state.scope) : state.current;
-      if (checksUnknowns && state.scope.mayHoldUnknowns) assertKnown(selected.value);
+      if (checkKnown && state.scope.mayHoldUnknowns) checkKnown(selected.value);
       let ok: boolean;
       try {
         ok = test(selected.value, state.current, state.scope);

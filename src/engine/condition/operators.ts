@@ -11,9 +11,8 @@ import {
   statementResourcesWithin,
   trustsAwsPrincipals,
 } from "../../iam/index.js";
-import { isUnknown, UNKNOWN_KEY, UnknownValueError } from "../../model/unknown.js";
+import { firstUnknown, isUnknown, UNKNOWN_KEY, UnknownValueError } from "../../model/unknown.js";
 import { compileOperand, type Operand, type OperandContext } from "./operand.js";
-import { firstUnknown } from "./unknown-aware.js";
 import { isTruthy, type Located, type PathScope } from "./path.js";
 
 /**
@@ -29,10 +28,12 @@ export interface TestOperator {
   /** One line for the rule-language reference. */
   summary: string;
   /**
-   * Set by operators that judge values holding unknowns themselves, because known parts may
-   * decide (a document's known Deny); for the others, the condition reports any unknown it passes.
+   * How the condition checks the value for unknowns before the test: `shallow` (the default) the
+   * value and what sits directly in it, `deep` all of it (IAM statements, whose conditions nest),
+   * `own` not at all, for operators that judge unknowns themselves because known parts may
+   * decide (a document's known Deny).
    */
-  readsUnknowns?: boolean;
+  unknowns?: "shallow" | "deep" | "own";
   compile(argument: unknown, context: OperandContext): Test;
 }
 
@@ -237,6 +238,7 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
   },
   "allows-action": {
     summary: "the value is an IAM statement that allows the action (wildcards, NotAction)",
+    unknowns: "deep",
     compile(argument, context) {
       const action = compileOperand(argument, context);
       return (value, current, scope) =>
@@ -245,6 +247,7 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
   },
   "denies-action": {
     summary: "the value is an IAM statement that denies the action",
+    unknowns: "deep",
     compile(argument, context) {
       const action = compileOperand(argument, context);
       return (value, current, scope) =>
@@ -253,6 +256,7 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
   },
   "has-condition": {
     summary: "the value is an IAM statement whose Condition has the key under one of the operators",
+    unknowns: "deep",
     compile(argument) {
       const test = argument as {
         operator: string | string[];
@@ -269,6 +273,7 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
   },
   "resources-within": {
     summary: "the value is an IAM statement whose every Resource lies within the given ARN pattern(s)",
+    unknowns: "deep",
     compile(argument, context) {
       const allowed = compileOperand(argument, context);
       return (value, current, scope) => {
@@ -285,12 +290,13 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
   "trusts-aws-principals": {
     summary:
       "the value is a trust-policy statement that lets AWS principals (not only services) assume the role",
+    unknowns: "deep",
     compile: (argument) => constant(argument, trustsAwsPrincipals),
   },
   "document-allows": {
     summary:
       "the value (a policy document, a list of documents or of statements) allows the action, explicit Deny winning",
-    readsUnknowns: true,
+    unknowns: "own",
     compile(argument, context) {
       const { action, resource } = actionArgument(argument, context);
       return (value, current, scope) => {

@@ -1,7 +1,13 @@
 import { TreeInterpreter } from "@jmespath-community/jmespath";
 import type { JsonValue } from "../../model/resource.js";
 import { checksOwnUnknowns } from "./functions.js";
-import { isUnknown, UNKNOWN_KEY, unknownValue, UnknownValueError } from "../../model/unknown.js";
+import {
+  firstUnknown,
+  isUnknown,
+  UNKNOWN_KEY,
+  unknownValue,
+  UnknownValueError,
+} from "../../model/unknown.js";
 
 /**
  * The JMESPath interpreter for data that may hold unknown values (see `model/unknown.ts`).
@@ -28,26 +34,6 @@ import { isUnknown, UNKNOWN_KEY, unknownValue, UnknownValueError } from "../../m
 
 type Interpreter = typeof TreeInterpreter;
 type Node = { type: string; [key: string]: unknown };
-
-/** The first unknown anywhere inside `value`, without allocating for values that hold none. */
-export function firstUnknown(value: unknown): string | undefined {
-  if (value === null || typeof value !== "object") return undefined;
-  if (Array.isArray(value)) {
-    for (const item of value) {
-      const reason = firstUnknown(item);
-      if (reason !== undefined) return reason;
-    }
-    return undefined;
-  }
-  const record = value as Record<string, unknown>;
-  const reason = record[UNKNOWN_KEY];
-  if (typeof reason === "string") return reason;
-  for (const key in record) {
-    const inner = firstUnknown(record[key]);
-    if (inner !== undefined) return inner;
-  }
-  return undefined;
-}
 
 function requireKnown(value: unknown): void {
   const reason = firstUnknown(value);
