@@ -1,8 +1,9 @@
 import type { CollectionError } from "../model/collection-error.js";
 import type { JsonObject, JsonValue, Resource, ResourceType } from "../model/resource.js";
 import { isPlanned } from "../model/source-kinds.js";
-import { UnknownValueError } from "../model/unknown.js";
-import type { Outcome } from "./condition/compile.js";
+import { CannotDecideError } from "../model/unknown.js";
+import { InvalidValueError } from "./operators/invalid-value.js";
+import type { EvaluationState, Outcome } from "./condition/compile.js";
 import type { Rule } from "./rule.js";
 import type { Evidence, ResourceRef, RuleResult, Severity } from "./result.js";
 
@@ -108,7 +109,7 @@ export function evaluateRule(
   }
   const document = inventory.documentOf(resource);
   const root = { value: document, path: "" };
-  const state = {
+  const state: EvaluationState = {
     current: root,
     scope: {
       root,
@@ -136,10 +137,32 @@ export function evaluateRule(
       evidence: outcome.evidence,
     };
   } catch (error) {
-    const message =
-      error instanceof UnknownValueError ? error.message : `could not evaluate: ${(error as Error).message}`;
-    return { ...base, status: "error", message, evidence: [] };
+    return { ...base, status: "error", message: errorMessage(rule, state, error), evidence: [] };
   }
+}
+
+function errorMessage(rule: Rule, state: EvaluationState, error: unknown): string {
+  const located =
+    error instanceof InvalidValueError && error.location === undefined
+      ? (locateUndecided(rule, state) ?? error)
+      : error;
+  return located instanceof CannotDecideError
+    ? located.message
+    : `could not evaluate: ${(located as Error).message}`;
+}
+
+/**
+ * The fast evaluation does not keep paths, so a value it could not read is named without its
+ * place; the explaining one keeps them, and is run again for the one resource to say where it is.
+ */
+function locateUndecided(rule: Rule, state: EvaluationState): CannotDecideError | undefined {
+  try {
+    if (rule.appliesWhen && !rule.appliesWhen.explain(state).ok) return undefined;
+    rule.condition.explain(state);
+  } catch (error) {
+    if (error instanceof CannotDecideError) return error;
+  }
+  return undefined;
 }
 
 /**

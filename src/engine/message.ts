@@ -1,4 +1,5 @@
 import type { JsonValue } from "../model/resource.js";
+import { isUnknown, UnknownValueError } from "../model/unknown.js";
 import { compilePath, PathSyntaxError, type CompiledPath, type Located } from "./condition/path.js";
 
 /**
@@ -7,6 +8,10 @@ import { compilePath, PathSyntaxError, type CompiledPath, type Located } from ".
  * by `as`, or one of `id`, `type`, `account`, `region`, `arn` — optionally followed by a JMESPath
  * path (`{resource.GroupId}`, `{match.IpRanges[0].CidrIp}`). Braces that do not hold such a name,
  * like the IAM policy variable `${aws:username}`, are left as they are.
+ *
+ * A message is rendered once the verdict is known. A placeholder that shows, or is computed from,
+ * an unknown value shows the unknown's reason in its place, rather than the marker it is stored as
+ * or an error about types.
  */
 
 const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9]*)((?:[.[][^{}]*)?)\}/g;
@@ -58,8 +63,13 @@ function compilePlaceholder(whole: string, name: string, rest: string): (context
     const base = baseValue(name, context);
     if (!path) return display(base);
     const start: Located = { value: base, path: "" };
-    const value = path.evaluate(start, { root: start, params: context.params, bindings: null }).value;
-    return display(value);
+    try {
+      const scope = { root: start, params: context.params, bindings: null, mayHoldUnknowns: true };
+      return display(path.evaluate(start, scope).value);
+    } catch (error) {
+      if (error instanceof UnknownValueError) return showUnknown(error.reason);
+      throw error;
+    }
   };
 }
 
@@ -76,8 +86,13 @@ function baseValue(name: string, context: MessageContext): JsonValue {
   }
 }
 
+function showUnknown(reason: string): string {
+  return `(unknown: ${reason})`;
+}
+
 function display(value: JsonValue | undefined): string {
   if (value === null || value === undefined || value === "") return "(none)";
+  if (isUnknown(value)) return showUnknown(value.$unknown);
   if (typeof value === "string") return value;
   if (Array.isArray(value)) return value.map((item) => display(item)).join(", ");
   return JSON.stringify(value);

@@ -19,6 +19,7 @@ export class Inventory {
   readonly resources: readonly Resource[];
   readonly scopes: readonly Scope[];
   readonly collectionErrors: readonly CollectionError[];
+  /** Set when a source left unknown values, or relations put some (policy documents not in the data). */
   readonly mayHoldUnknowns: boolean;
   private readonly byType = new Map<ResourceType, Resource[]>();
   private readonly documents: Map<Resource, JsonObject>;
@@ -39,7 +40,6 @@ export class Inventory {
      */
     shapesChecked?: boolean;
   }) {
-    this.mayHoldUnknowns = input.mayHoldUnknowns ?? false;
     this.scopes = input.scopes ?? [];
     this.collectionErrors = input.collectionErrors ?? [];
     this.resources = [
@@ -59,7 +59,9 @@ export class Inventory {
       if (!list) this.byType.set(resource.type, (list = []));
       list.push(resource);
     }
-    this.documents = resolveRelations(this);
+    const relations = resolveRelations(this);
+    this.documents = relations.documents;
+    this.mayHoldUnknowns = (input.mayHoldUnknowns ?? false) || relations.holdsUnknowns;
   }
 
   ofType(type: ResourceType): readonly Resource[] {

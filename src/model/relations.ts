@@ -2,6 +2,7 @@ import { knownAwsManagedPolicyDocument } from "./aws-managed-policies.js";
 import { partitionOfArn } from "./resource-types.js";
 import type { Inventory } from "./inventory.js";
 import { ResourceTypes, type JsonObject, type JsonValue, type Resource } from "./resource.js";
+import { isUnknown, unknownValue } from "./unknown.js";
 
 /**
  * Resolves relations once, before rules run, so that rules stay declarative: each resource that
@@ -27,7 +28,14 @@ export interface EffectivePolicy {
   Kind: string;
   /** The group the policy reaches a user through. */
   Group: string | null;
+  /** The decoded document, or an unknown value when the data does not hold it. */
   Document: JsonValue;
+}
+
+export interface Relations {
+  documents: Map<Resource, JsonObject>;
+  /** Whether some document holds an unknown value put there here (a policy document not in the data). */
+  holdsUnknowns: boolean;
 }
 
 /**
@@ -63,17 +71,30 @@ function obj(value: JsonValue | undefined): Document | undefined {
 }
 
 /** The default version's document of a managed policy, in the shape GetAccountAuthorizationDetails gives. */
-function defaultVersionDocument(policy: Resource): JsonValue {
+function defaultVersionDocument(policy: Resource): JsonValue | undefined {
   const versions = list(policy.properties.PolicyVersionList);
   const chosen =
     versions.find((version) => obj(version)?.IsDefaultVersion === true) ??
     versions.find((version) => obj(version)?.VersionId === policy.properties.DefaultVersionId) ??
     versions[0];
-  return obj(chosen)?.Document ?? null;
+  const document = obj(chosen)?.Document;
+  return document === null ? undefined : document;
 }
 
-export function resolveRelations(inventory: Inventory): Map<Resource, JsonObject> {
+export function resolveRelations(inventory: Inventory): Relations {
   const documents = new Map<Resource, JsonObject>();
+  let holdsUnknowns = false;
+  // A policy whose document the data does not hold is an unknown value, never a missing one: a
+  // rule that reads it reports that it cannot decide, unless the principal's known statements
+  // decide on their own.
+  const documentOrUnknown = (document: JsonValue | undefined, what: string): JsonValue => {
+    if (document !== undefined && document !== null) {
+      if (isUnknown(document)) holdsUnknowns = true;
+      return document;
+    }
+    holdsUnknowns = true;
+    return unknownValue(`the document of ${what} is not in the data`);
+  };
   const accountOf = (resource: Resource) => resource.account;
 
   const managedPolicies = new Map<string, Resource>();
@@ -90,19 +111,24 @@ export function resolveRelations(inventory: Inventory): Map<Resource, JsonObject
       PolicyArn: arn,
       Kind: kind,
       Group: group,
-      // A policy whose document the data does not hold (an AWS-managed policy a template attaches
-      // by ARN) takes the document AWS publishes when we know it, else stays null: rules then
-      // see that they cannot judge it.
-      Document: policy ? defaultVersionDocument(policy) : (knownAwsManagedPolicyDocument(arn) ?? null),
+      // A policy the data does not hold (an AWS-managed policy a template attaches by ARN) takes
+      // the document AWS publishes when we know it.
+      Document: documentOrUnknown(
+        policy ? defaultVersionDocument(policy) : knownAwsManagedPolicyDocument(arn),
+        `managed policy ${arn || "(no ARN)"}`,
+      ),
     };
   };
-  const inlinePolicy = (inline: JsonValue, kind: string, group: string | null): EffectivePolicy => ({
-    PolicyName: str(obj(inline)?.PolicyName) ?? "",
-    PolicyArn: null,
-    Kind: kind,
-    Group: group,
-    Document: obj(inline)?.PolicyDocument ?? null,
-  });
+  const inlinePolicy = (inline: JsonValue, kind: string, group: string | null): EffectivePolicy => {
+    const name = str(obj(inline)?.PolicyName) ?? "";
+    return {
+      PolicyName: name,
+      PolicyArn: null,
+      Kind: kind,
+      Group: group,
+      Document: documentOrUnknown(obj(inline)?.PolicyDocument, `inline policy ${name || "(unnamed)"}`),
+    };
+  };
 
   const groupsByName = new ScopedIndex<Resource>();
   for (const group of inventory.ofType(ResourceTypes.Group)) {
@@ -231,7 +257,7 @@ export function resolveRelations(inventory: Inventory): Map<Resource, JsonObject
     const instance = instancesById.get(managed.account, managed.region, managed.id);
     documents.set(managed, withRelated(managed, { Instance: instance ? instanceSummary(instance) : null }));
   }
-  return documents;
+  return { documents, holdsUnknowns };
 }
 
 function withRelated(resource: Resource, related: Document): JsonObject {

@@ -23,12 +23,21 @@ export function isUnknown(value: unknown): value is UnknownValue {
   );
 }
 
-/** Raised when a rule reads an unknown value; the engine turns it into an `error` result. */
-export class UnknownValueError extends Error {
+/**
+ * Raised when a rule cannot reach a verdict on the data it reads (an unknown value, a value that
+ * does not parse); the engine turns it into an `error` result whose message is this one.
+ */
+export class CannotDecideError extends Error {
   constructor(readonly reason: string) {
     super(`cannot decide: ${reason}`);
   }
 }
+
+/**
+ * Raised when a rule reads an unknown value. A quantifier or combinator whose other, known parts
+ * decide the verdict on their own gives that verdict instead.
+ */
+export class UnknownValueError extends CannotDecideError {}
 
 /**
  * Throws when `value`, or a value directly inside it (one level of object fields and list items,
@@ -44,4 +53,30 @@ export function assertKnown(value: JsonValue | undefined): void {
       for (const item of child) if (isUnknown(item)) throw new UnknownValueError(item[UNKNOWN_KEY]);
     }
   }
+}
+
+/** The reason of the first unknown anywhere inside `value`, without allocating for values that hold none. */
+export function firstUnknown(value: unknown): string | undefined {
+  if (value === null || typeof value !== "object") return undefined;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const reason = firstUnknown(item);
+      if (reason !== undefined) return reason;
+    }
+    return undefined;
+  }
+  const record = value as Record<string, unknown>;
+  const reason = record[UNKNOWN_KEY];
+  if (typeof reason === "string") return reason;
+  for (const key in record) {
+    const inner = firstUnknown(record[key]);
+    if (inner !== undefined) return inner;
+  }
+  return undefined;
+}
+
+/** Throws when `value` holds an unknown at any depth: for tests that read all of a value. */
+export function assertWhollyKnown(value: JsonValue | undefined): void {
+  const reason = firstUnknown(value);
+  if (reason !== undefined) throw new UnknownValueError(reason);
 }

@@ -74,7 +74,7 @@ describe("check on a CloudFormation YAML template", () => {
         `ssh-from-any-source BastionSecurityGroup fail ${n}:46:11`,
         `ssh-from-any-source LegacySecurityGroup fail ${n}:63:11`,
         `ssh-from-any-source RangeSecurityGroup fail ${n}:74:11`,
-        `ssh-from-any-source AdminSecurityGroup error ${n}:83:3`,
+        `ssh-from-any-source AdminSecurityGroup fail ${n}:89:11`,
         // The SSH rule is a separate AWS::EC2::SecurityGroupIngress joined to its group by !Ref.
         `ssh-from-any-source AppSecurityGroup fail ${n}:105:3`,
         `ssh-from-any-source Ipv6SecurityGroup error ${n}:123:3`,
@@ -114,9 +114,12 @@ describe("check on a CloudFormation YAML template", () => {
       "cannot decide: SecurityGroupIngress depends on condition NeedsIpv6, which cannot be evaluated before deployment (AWS::Region is known only at deployment)",
     );
     // The port is known (22, from a list parameter's default), so the SSH-from-anywhere rule does
-    // fail; writing its message then trips over the unknown CIDR (an engine limitation: see
-    // docs/templates.md), which still makes it an error rather than a pass.
-    expect(result(report, "ssh-from-any-source", "AdminSecurityGroup").status).toBe("error");
+    // fail, whatever the CIDR; its message shows the unknown CIDR's reason in its place.
+    const anySource = result(report, "ssh-from-any-source", "AdminSecurityGroup");
+    expect([anySource.status, anySource.message]).toEqual([
+      "fail",
+      "AdminSecurityGroup (AdminSecurityGroup) allows tcp 22 from (unknown: CidrIp comes from parameter AllowedCidr, which has no default), which includes port 22",
+    ]);
   });
 
   it("identifies template resources by file and logical id, with placeholder account and region", async () => {
@@ -196,7 +199,7 @@ describe("check on a Terraform plan", () => {
         `rdp-from-internet aws_security_group.app fail ${dir}/main.tf:70:3`,
         `ssh-from-any-source aws_security_group.app fail ${dir}/main.tf:58:1`,
         `ssh-from-any-source aws_security_group.bastion fail ${dir}/main.tf:43:3`,
-        `ssh-from-any-source aws_security_group.ci error ${dir}/main.tf:77:1`,
+        `ssh-from-any-source aws_security_group.ci fail ${dir}/main.tf:83:1`,
         `ssh-from-internet aws_security_group.app fail ${dir}/main.tf:70:3`,
         // ingress is a set: the plan's order is not the file's, so blocks are matched by value.
         `ssh-from-internet aws_security_group.bastion fail ${dir}/main.tf:48:5`,

@@ -201,7 +201,7 @@ describe("test operators", () => {
   it("throws, rather than deciding, when a number or version cannot be read", () => {
     expect(() => evaluate({ path: "Timeout", "at-most": 20 }, { Timeout: "soon" })).toThrow(/not a number/);
     expect(() => evaluate({ path: "Version", "version-at-least": "2.0" }, {})).toThrow(
-      /missing, not a version/,
+      "cannot decide: Version is missing, not a dotted version",
     );
   });
 });
@@ -230,5 +230,218 @@ describe("compile-time problems carry the path to the offending node", () => {
       expect((error as Error).message).toMatch(message);
       expect((error as ConditionError).pointer).toEqual(pointer);
     }
+  });
+});
+
+describe("unknown values", () => {
+  const pending = (what: string) => ({ $unknown: `${what} is known only after apply` });
+
+  function judge(condition: unknown, document: JsonObject): boolean | string {
+    const compiled = compileCondition(condition, new Set());
+    const root = { value: document, path: "" };
+    const state = { current: root, scope: { root, params: {}, bindings: null, mayHoldUnknowns: true } };
+    let decided: boolean | string;
+    try {
+      decided = compiled.holds(state);
+    } catch (error) {
+      decided = (error as Error).message;
+    }
+    let explained: boolean | string;
+    try {
+      explained = compiled.explain(state).ok;
+    } catch (error) {
+      explained = (error as Error).message;
+    }
+    // The fast decision and the explained one agree, on verdicts and on what cannot be decided.
+    expect(explained).toEqual(decided);
+    return decided;
+  }
+
+  const groups = { Groups: ["sg-1", pending("the second group"), "sg-3"] };
+
+  it.each<[string, unknown, JsonObject, boolean | string]>([
+    [
+      "join over a list holding an unknown",
+      { path: "join(', ', Groups)", equals: "sg-1, sg-3" },
+      groups,
+      "cannot decide: the second group is known only after apply",
+    ],
+    [
+      "contains over a list holding an unknown",
+      { path: "contains(Groups, 'sg-9')", equals: true },
+      groups,
+      "cannot decide: the second group is known only after apply",
+    ],
+    [
+      "length of an unknown list",
+      { path: "length(Groups)", "at-least": 1 },
+      { Groups: pending("the group list") },
+      "cannot decide: the group list is known only after apply",
+    ],
+    [
+      "a comparison with an unknown",
+      { path: "Name == 'web'", equals: true },
+      { Name: pending("the name") },
+      "cannot decide: the name is known only after apply",
+    ],
+    [
+      "the truth of an unknown",
+      { path: "Name || 'unnamed'", equals: "unnamed" },
+      { Name: pending("the name") },
+      "cannot decide: the name is known only after apply",
+    ],
+    [
+      "a field of an unknown object",
+      { path: "Config.Port", equals: 22 },
+      { Config: pending("the configuration") },
+      "cannot decide: the configuration is known only after apply",
+    ],
+    [
+      "a filter on an unknown field",
+      { some: { in: "Rules[?Port == `22`]" } },
+      { Rules: [{ Port: 443 }, { Port: pending("the port") }] },
+      "cannot decide: the port is known only after apply",
+    ],
+    [
+      "a filter that a known element satisfies",
+      { some: { in: "Rules[?Port == `22`]" } },
+      { Rules: [{ Port: 22 }, { Port: pending("the port") }] },
+      true,
+    ],
+    [
+      "some, when a known element matches",
+      { some: { in: "Groups[]", where: { equals: "sg-3" } } },
+      groups,
+      true,
+    ],
+    [
+      "some, when no known element matches",
+      { some: { in: "Groups[]", where: { equals: "sg-9" } } },
+      groups,
+      "cannot decide: the second group is known only after apply",
+    ],
+    [
+      "none, when a known element matches",
+      { none: { in: "Groups[]", where: { equals: "sg-1" } } },
+      groups,
+      false,
+    ],
+    [
+      "none, when no known element matches",
+      { none: { in: "Groups[]", where: { equals: "sg-9" } } },
+      groups,
+      "cannot decide: the second group is known only after apply",
+    ],
+    [
+      "every, when a known element fails",
+      { every: { in: "Groups[]", where: { "starts-with": "sg-3" } } },
+      groups,
+      false,
+    ],
+    [
+      "every, when every known element holds",
+      { every: { in: "Groups[]", where: { "starts-with": "sg-" } } },
+      groups,
+      "cannot decide: the second group is known only after apply",
+    ],
+    [
+      "a quantifier over a projection through an unknown",
+      { none: { in: "Rules[].Ranges[]", where: { "cidr-is-world": true } } },
+      { Rules: [{ Ranges: ["10.0.0.0/8"] }, { Ranges: pending("the ranges") }, { Ranges: ["0.0.0.0/0"] }] },
+      false,
+    ],
+    [
+      "a quantifier over a projection through an unknown, undecided",
+      { none: { in: "Rules[].Ranges[]", where: { "cidr-is-world": true } } },
+      { Rules: [{ Ranges: ["10.0.0.0/8"] }, { Ranges: pending("the ranges") }] },
+      "cannot decide: the ranges is known only after apply",
+    ],
+    [
+      "all, when a known part is false",
+      {
+        all: [
+          { path: "Name", equals: "web" },
+          { path: "Port", equals: 22 },
+        ],
+      },
+      { Name: pending("the name"), Port: 443 },
+      false,
+    ],
+    [
+      "any, when a known part is true",
+      {
+        any: [
+          { path: "Name", equals: "web" },
+          { path: "Port", equals: 22 },
+        ],
+      },
+      { Name: pending("the name"), Port: 22 },
+      true,
+    ],
+    [
+      "an IAM test on a statement whose condition holds an unknown",
+      {
+        some: {
+          in: "Statement[]",
+          where: { "has-condition": { operator: "Bool", key: "aws:SecureTransport", values: ["true"] } },
+        },
+      },
+      {
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: "s3:*",
+            Condition: { Bool: { "aws:SecureTransport": pending("the flag") } },
+          },
+        ],
+      },
+      "cannot decide: the flag is known only after apply",
+    ],
+    [
+      "document-allows, when a document is unknown and the known ones allow",
+      { path: "Documents", "document-allows": "ssm:StartSession" },
+      {
+        Documents: [
+          { Statement: [{ Effect: "Allow", Action: "ssm:StartSession", Resource: "*" }] },
+          pending("the managed policy"),
+        ],
+      },
+      "cannot decide: the managed policy is known only after apply",
+    ],
+    [
+      "document-allows, when a known unconditional Deny decides",
+      { path: "Documents", "document-allows": "ssm:StartSession" },
+      {
+        Documents: [
+          pending("the managed policy"),
+          { Statement: [{ Effect: "Deny", Action: "ssm:*", Resource: "*" }] },
+        ],
+      },
+      false,
+    ],
+    [
+      "document-allows, when a statement of a known document is unknown",
+      { path: "Documents", "document-allows": "ssm:StartSession" },
+      {
+        Documents: [
+          { Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }, pending("a statement")] },
+        ],
+      },
+      "cannot decide: a statement is known only after apply",
+    ],
+    [
+      "document-allows on a document that is unknown",
+      { path: "Document", "document-allows": "ssm:StartSession" },
+      { Document: pending("the document") },
+      "cannot decide: the document is known only after apply",
+    ],
+    [
+      "not of an unknown",
+      { not: { path: "Name", equals: "web" } },
+      { Name: pending("the name") },
+      "cannot decide: the name is known only after apply",
+    ],
+  ])("%s", (_name, condition, document, expected) => {
+    expect(judge(condition, document)).toEqual(expected);
   });
 });

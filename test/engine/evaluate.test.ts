@@ -6,6 +6,8 @@ import type { Resource } from "../../src/model/resource.js";
 import type { CollectionError } from "../../src/model/collection-error.js";
 import { ruleFrom } from "../support/rules.js";
 import { unknownValue } from "../../src/model/unknown.js";
+import { BUILTIN_RULES_DIR } from "../../src/assets.js";
+import { loadRuleDirectories } from "../../src/engine/rule-loader.js";
 
 const ACCOUNT = "111122223333";
 
@@ -57,7 +59,7 @@ message: too long
     good.properties.Timeout = 10;
     const results = evaluateRules([rule], new Inventory({ resources: [bad, good] }), { params: new Map() });
     expect(results.map((r) => r.status)).toEqual(["error", "pass"]);
-    expect(results[0]!.message).toMatch(/^could not evaluate: cannot compare the value: the value is "soon"/);
+    expect(results[0]!.message).toBe("cannot decide: Timeout is 'soon', not a number");
     expect(exitCodeFor(results, [], "never")).toBe(2);
   });
 
@@ -201,7 +203,12 @@ describe("unknown values are never a pass", () => {
       },
     ]);
     const unknownPort = group("sg-2", "us-east-1", [
-      { IpProtocol: "tcp", FromPort: unknownValue("FromPort is known after apply"), ToPort: 22 },
+      {
+        IpProtocol: "tcp",
+        FromPort: unknownValue("FromPort is known after apply"),
+        ToPort: 22,
+        IpRanges: [{ CidrIp: "0.0.0.0/0" }],
+      },
     ]);
     const unknownList = group("sg-3", "us-east-1", []);
     unknownList.properties.IpPermissions = unknownValue("ingress is known after apply");
@@ -257,5 +264,176 @@ message: not registered
       ["WebServer", "not_applicable", "judged on live data only"],
       ["i-1", "fail", "not registered"],
     ]);
+  });
+});
+
+describe("a value that does not parse is an error naming it and its place, never a verdict", () => {
+  const publicSsh = ruleFrom(`
+id: public-ssh
+resource: AWS::EC2::SecurityGroup
+condition:
+  none:
+    in: "IpPermissions[]"
+    where:
+      all:
+        - covers-port: 22
+        - some: { in: "IpRanges[].CidrIp", where: { cidr-is-public: true } }
+message: open
+`);
+  const worldSsh = ruleFrom(`
+id: world-ssh
+resource: AWS::EC2::SecurityGroup
+condition:
+  none:
+    in: "IpPermissions[]"
+    where:
+      all:
+        - covers-port: 22
+        - some: { in: "IpRanges[].CidrIp", where: { cidr-is-world: true } }
+message: open
+`);
+
+  function judge(rule: typeof publicSsh, permissions: unknown[]) {
+    const results = evaluateRules(
+      [rule],
+      // The operators' own defence, behind the canonical shape check (test/model/canonical.test.ts).
+      new Inventory({ resources: [group("sg-1", "us-east-1", permissions)], shapesChecked: true }),
+      {
+        params: new Map(),
+      },
+    );
+    return [results[0]!.status, results[0]!.message];
+  }
+
+  it.each(["0.0.0.0/00", "000.0.0.0/0", "0.0.0.0/0x", "10.0.0.0/33", "", "0.0.0.0/0 and more"])(
+    "the CIDR %j",
+    (cidr) => {
+      const permissions = [{ IpProtocol: "tcp", FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: cidr }] }];
+      const expected = `cannot decide: IpPermissions[0].IpRanges[0].CidrIp is '${cidr}', not a valid CIDR`;
+      expect(judge(publicSsh, permissions)).toEqual(["error", expected]);
+      expect(judge(worldSsh, permissions)).toEqual(["error", expected]);
+    },
+  );
+
+  it("an IPv6 CIDR with too long a prefix, and a CIDR written as a number", () => {
+    const rule = ruleFrom(`
+id: world-v6
+resource: AWS::EC2::SecurityGroup
+condition:
+  none: { in: "IpPermissions[].Ipv6Ranges[].CidrIpv6", where: { cidr-is-world: true } }
+message: open
+`);
+    expect(judge(rule, [{ IpProtocol: "-1", Ipv6Ranges: [{ CidrIpv6: "::/129" }] }])).toEqual([
+      "error",
+      "cannot decide: IpPermissions[0].Ipv6Ranges[0].CidrIpv6 is '::/129', not a valid CIDR",
+    ]);
+    expect(judge(rule, [{ IpProtocol: "-1", Ipv6Ranges: [{ CidrIpv6: 0 }] }])).toEqual([
+      "error",
+      "cannot decide: IpPermissions[0].Ipv6Ranges[0].CidrIpv6 is the number 0, not a valid CIDR",
+    ]);
+  });
+
+  it.each<[Record<string, unknown>, string]>([
+    [{ IpProtocol: "06", FromPort: 22, ToPort: 22 }, "IpPermissions[1].IpProtocol is '06'"],
+    [{ IpProtocol: "tcp ", FromPort: 22, ToPort: 22 }, "IpPermissions[1].IpProtocol is 'tcp '"],
+    [{ IpProtocol: "tcp", FromPort: "22.0", ToPort: 22 }, "IpPermissions[1].FromPort is '22.0'"],
+    [{ IpProtocol: "tcp", FromPort: 22, ToPort: 70000 }, "IpPermissions[1].ToPort is the number 70000"],
+  ])("the permission %j", (permission, message) => {
+    const permissions = [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443 }, permission];
+    const [status, text] = judge(sshRule, permissions);
+    expect(status).toBe("error");
+    expect(text).toMatch(new RegExp(`^cannot decide: ${message.replace(/[.[\]]/g, "\\$&")}, not a `));
+  });
+
+  it("is reported even when another permission already fails: the data needs fixing", () => {
+    expect(judge(sshRule, [open, { IpProtocol: "06" }])).toEqual([
+      "error",
+      "cannot decide: IpPermissions[1].IpProtocol is '06', not a protocol (tcp, udp, icmp, icmpv6, a number 0-255, or -1)",
+    ]);
+  });
+
+  it.each(["3.0.x", "3..1", "", "3.0.0.1.2"])("the agent version %j", (version) => {
+    const rule = ruleFrom(`
+id: agent
+resource: AWS::EC2::SecurityGroup
+condition: { path: Agent.Version, version-at-least: "3.0" }
+message: old
+`);
+    const resource = group("sg-1", "us-east-1", []);
+    resource.properties.Agent = { Version: version };
+    const [result] = evaluateRules([rule], new Inventory({ resources: [resource] }), { params: new Map() });
+    expect([result!.status, result!.message]).toEqual([
+      "error",
+      `cannot decide: Agent.Version is '${version}', not a dotted version such as 2.3.672.0`,
+    ]);
+  });
+});
+
+const { rules: builtinRules } = await loadRuleDirectories([BUILTIN_RULES_DIR]);
+
+describe("a policy whose document is not in the data", () => {
+  const iamRules = builtinRules.filter((rule) =>
+    [
+      "start-session-document-access-check",
+      "start-session-source-condition",
+      "session-kms-permission",
+      "session-termination-scoped",
+    ].includes(rule.metadata.id),
+  );
+  const missing = "arn:aws:iam::aws:policy/AmazonSSMFullAccess";
+
+  function user(inline: unknown[]): Resource {
+    return {
+      type: "AWS::IAM::User",
+      id: "carol",
+      account: ACCOUNT,
+      region: "global",
+      source: { kind: "aws-live" },
+      properties: {
+        UserName: "carol",
+        UserPolicyList: inline.map((document, index) => ({
+          PolicyName: `inline-${index}`,
+          PolicyDocument: document,
+        })) as never,
+        AttachedManagedPolicies: [{ PolicyName: "AmazonSSMFullAccess", PolicyArn: missing }],
+      },
+    };
+  }
+  const preferences: Resource = {
+    type: "AWS::SSM::Document",
+    id: "SSM-SessionManagerRunShell",
+    account: ACCOUNT,
+    region: "us-east-1",
+    source: { kind: "aws-live" },
+    properties: { Name: "SSM-SessionManagerRunShell", Content: { inputs: { kmsKeyId: "alias/sessions" } } },
+  };
+
+  function judge(principal: Resource) {
+    // A snapshot or live scan: the source itself leaves no unknown values.
+    const inventory = new Inventory({ resources: [principal, preferences] });
+    return evaluateRules(iamRules, inventory, { params: new Map() })
+      .filter((result) => result.resource.id === "carol")
+      .map((result) => [result.ruleId, result.status, result.message]);
+  }
+
+  it("leaves every rule that needs it unable to decide, naming the policy", () => {
+    const message = `cannot decide: the document of managed policy ${missing} is not in the data`;
+    expect(judge(user([]))).toEqual(iamRules.map((rule) => [rule.metadata.id, "error", message]));
+  });
+
+  it("does not keep known statements from deciding: an unconditional Deny makes the rules not applicable", () => {
+    const denyAll = {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Deny",
+          Action: ["ssm:StartSession", "ssm:TerminateSession", "ssm:ResumeSession"],
+          Resource: "*",
+        },
+      ],
+    };
+    expect(judge(user([denyAll])).map(([id, status]) => [id, status])).toEqual(
+      iamRules.map((rule) => [rule.metadata.id, "not_applicable"]),
+    );
   });
 });

@@ -34,3 +34,19 @@ describe("message templates", () => {
     expect(() => compileMessage("{region.name}", new Set())).toThrow(/has no fields/);
   });
 });
+
+describe("unknown values in messages", () => {
+  const pending = { $unknown: "security_groups of aws_security_group.web is known only after apply" };
+  const shown = "(unknown: security_groups of aws_security_group.web is known only after apply)";
+
+  it.each([
+    ["{match.UserIdGroupPairs[0].GroupId}", shown],
+    ["{match.join(', ', UserIdGroupPairs[].GroupId)}", shown],
+    ["{match.length(UserIdGroupPairs[].GroupId)}", shown],
+    ["{match.UserIdGroupPairs[0].GroupId || 'none'}", shown],
+    ["{match.IpRanges[0].CidrIp}", "10.0.0.0/8"],
+  ])("%s shows the unknown's reason, never the engine's internals", (template, expected) => {
+    const match = { IpRanges: [{ CidrIp: "10.0.0.0/8" }], UserIdGroupPairs: [{ GroupId: pending }] };
+    expect(compileMessage(template, new Set())({ ...context, match })).toBe(expected);
+  });
+});

@@ -88,11 +88,27 @@ describe("relations", () => {
       ["Core", "managed"],
       ["Unknown", "managed"],
     ]);
-    // The default version's document; a policy whose document was not collected stays null.
+    // The default version's document; a policy whose document was not collected is unknown.
     expect(policies[1]!.Document).toEqual(document("ssm:UpdateInstanceInformation"));
-    expect(policies[2]!.Document).toBeNull();
+    expect(policies[2]!.Document).toEqual({
+      $unknown: "the document of managed policy arn:aws:iam::aws:policy/NotCollected is not in the data",
+    });
+    // Rules then check for unknown values, although the source itself leaves none.
+    expect(inventory.mayHoldUnknowns).toBe(true);
     expect(related.ManagedInstance).toEqual(managed.properties);
     expect((related.SecurityGroups as JsonObject[]).map((g) => g.GroupId)).toEqual(["sg-1"]);
+  });
+
+  it("makes an inline policy whose document could not be read unknown, and knows when there is none", () => {
+    const user = resource("AWS::IAM::User", "bob", "global", {
+      UserName: "bob",
+      UserPolicyList: [{ PolicyName: "bad", PolicyDocument: null }],
+    });
+    const withUnreadable = new Inventory({ resources: [user] });
+    const [policy] = (withUnreadable.documentOf(user).related as JsonObject).Policies as JsonObject[];
+    expect(policy!.Document).toEqual({ $unknown: "the document of inline policy bad is not in the data" });
+    expect(withUnreadable.mayHoldUnknowns).toBe(true);
+    expect(new Inventory({ resources: [alice, operators] }).mayHoldUnknowns).toBe(false);
   });
 
   it("knows the published documents of common AWS-managed policies the data lacks", () => {

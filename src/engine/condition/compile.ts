@@ -1,5 +1,6 @@
 import type { JsonValue } from "../../model/resource.js";
-import { assertKnown } from "../../model/unknown.js";
+import { assertKnown, assertWhollyKnown, isUnknown, UnknownValueError } from "../../model/unknown.js";
+import { InvalidValueError } from "../operators/invalid-value.js";
 import type { Evidence } from "../result.js";
 import { OperandError } from "./operand.js";
 import { TEST_OPERATORS, type Test } from "./operators.js";
@@ -23,6 +24,14 @@ import {
  *   the value it saw. The engine calls it only for resources that fail.
  *
  * Both walk the same compiled tree and must agree; the tests check them against each other.
+ *
+ * A part that reads an unknown value throws `UnknownValueError`. Combinators and quantifiers read
+ * it as "unknown", in three-valued logic: a known part that settles the verdict on its own (a
+ * false branch of `all`, an element that matches `some` or `none`, one that fails `every`) gives
+ * a definite verdict; otherwise the first unknown's error goes up, and the engine reports it.
+ * A value that does not parse (`InvalidValueError`) is different: it is a mistake in the data
+ * that the user can fix, so it is always reported, even where other parts would decide. No
+ * allocation is added for data that decides: `try` costs nothing until something throws.
  */
 
 export interface Outcome {
@@ -130,32 +139,78 @@ function listOf(value: unknown, context: CompileContext): unknown[] {
   return value;
 }
 
+/** Rethrows what is not an unknown value, so that only unknown parts are held back. */
+function undecided(error: unknown): UnknownValueError {
+  if (error instanceof UnknownValueError) return error;
+  throw error;
+}
+
 function compileAll(children: CompiledCondition[]): CompiledCondition {
   return {
-    holds: (state) => children.every((child) => child.holds(state)),
+    holds(state) {
+      let unknown: UnknownValueError | undefined;
+      for (const child of children) {
+        try {
+          if (!child.holds(state)) return false;
+        } catch (error) {
+          unknown ??= undecided(error);
+        }
+      }
+      if (unknown) throw unknown;
+      return true;
+    },
     explain(state) {
       const failed: Evidence[] = [];
       const passed: Evidence[] = [];
+      let anyFailed = false;
+      let unknown: UnknownValueError | undefined;
       for (const child of children) {
-        const outcome = child.explain(state);
+        let outcome: Outcome;
+        try {
+          outcome = child.explain(state);
+        } catch (error) {
+          unknown ??= undecided(error);
+          continue;
+        }
+        if (!outcome.ok) anyFailed = true;
         (outcome.ok ? passed : failed).push(...outcome.evidence);
       }
-      const ok = children.every((child) => child.holds(state));
-      return { ok, evidence: ok ? passed : failed };
+      if (anyFailed) return { ok: false, evidence: failed };
+      if (unknown) throw unknown;
+      return { ok: true, evidence: passed };
     },
   };
 }
 
 function compileAny(children: CompiledCondition[]): CompiledCondition {
   return {
-    holds: (state) => children.some((child) => child.holds(state)),
+    holds(state) {
+      let unknown: UnknownValueError | undefined;
+      for (const child of children) {
+        try {
+          if (child.holds(state)) return true;
+        } catch (error) {
+          unknown ??= undecided(error);
+        }
+      }
+      if (unknown) throw unknown;
+      return false;
+    },
     explain(state) {
       const failed: Evidence[] = [];
+      let unknown: UnknownValueError | undefined;
       for (const child of children) {
-        const outcome = child.explain(state);
+        let outcome: Outcome;
+        try {
+          outcome = child.explain(state);
+        } catch (error) {
+          unknown ??= undecided(error);
+          continue;
+        }
         if (outcome.ok) return outcome;
         failed.push(...outcome.evidence);
       }
+      if (unknown) throw unknown;
       return { ok: false, evidence: failed };
     },
   };
@@ -219,26 +274,42 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
     scope: name ? bind(state.scope, name, element) : state.scope,
   });
 
-  const matches = (state: EvaluationState, value: JsonValue): boolean =>
-    where ? where.holds(stateFor(state, { value, path: "" })) : true;
+  // An element that is itself unknown (a list item a source could not resolve) is undecided.
+  const checkElement = (state: EvaluationState, value: JsonValue): void => {
+    if (state.scope.mayHoldUnknowns && isUnknown(value)) throw new UnknownValueError(value.$unknown);
+  };
+  const matches = (state: EvaluationState, value: JsonValue): boolean => {
+    checkElement(state, value);
+    return where ? where.holds(stateFor(state, { value, path: "" })) : true;
+  };
+  // The element that settles the verdict alone: one that matches for `some` and `none`, one that
+  // does not for `every`.
+  const settles = (matched: boolean): boolean => (kind === "every" ? !matched : matched);
 
   return {
     holds(state) {
       const selected = source.valueOf(state.current, state.scope);
-      if (state.scope.mayHoldUnknowns) assertKnown(selected);
-      const elements = Array.isArray(selected) ? selected : [];
-      switch (kind) {
-        case "some":
-          return elements.some((value) => matches(state, value));
-        case "every":
-          return elements.every((value) => matches(state, value));
-        case "none":
-          return !elements.some((value) => matches(state, value));
+      if (state.scope.mayHoldUnknowns && isUnknown(selected)) throw new UnknownValueError(selected.$unknown);
+      if (!Array.isArray(selected)) return kind !== "some";
+      let unknown: UnknownValueError | undefined;
+      for (const value of selected) {
+        let matched: boolean;
+        try {
+          matched = matches(state, value);
+        } catch (error) {
+          unknown ??= undecided(error);
+          continue;
+        }
+        if (settles(matched)) return kind === "some";
       }
+      if (unknown) throw unknown;
+      return kind !== "some";
     },
     explain(state) {
       const selection = source.evaluate(state.current, state.scope);
-      if (state.scope.mayHoldUnknowns) assertKnown(selection.value);
+      if (state.scope.mayHoldUnknowns && isUnknown(selection.value)) {
+        throw new UnknownValueError(selection.value.$unknown);
+      }
       const elements =
         selection.elements ??
         (Array.isArray(selection.value)
@@ -246,18 +317,32 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
           : []);
       const matched: Evidence[] = [];
       const unmatched: Evidence[] = [];
+      let unknown: UnknownValueError | undefined;
       for (const element of elements) {
-        const outcome = where ? where.explain(stateFor(state, element)) : { ok: true, evidence: [] };
+        let outcome: Outcome;
+        try {
+          checkElement(state, element.value);
+          outcome = where ? where.explain(stateFor(state, element)) : { ok: true, evidence: [] };
+        } catch (error) {
+          unknown ??= undecided(error);
+          continue;
+        }
         (outcome.ok ? matched : unmatched).push(elementEvidence(element, name, outcome.evidence));
       }
       const whole: Evidence[] = [{ path: selection.path, value: selection.value }];
       switch (kind) {
         case "some":
-          return matched.length ? { ok: true, evidence: matched } : { ok: false, evidence: whole };
+          if (matched.length) return { ok: true, evidence: matched };
+          if (unknown) throw unknown;
+          return { ok: false, evidence: whole };
         case "every":
-          return unmatched.length ? { ok: false, evidence: unmatched } : { ok: true, evidence: whole };
+          if (unmatched.length) return { ok: false, evidence: unmatched };
+          if (unknown) throw unknown;
+          return { ok: true, evidence: whole };
         case "none":
-          return matched.length ? { ok: false, evidence: matched } : { ok: true, evidence: whole };
+          if (matched.length) return { ok: false, evidence: matched };
+          if (unknown) throw unknown;
+          return { ok: true, evidence: whole };
       }
     },
   };
@@ -321,9 +406,11 @@ function compileTest(
     }
     throw error;
   }
+  const unknowns = TEST_OPERATORS[operator]!.unknowns ?? "shallow";
+  const checkKnown = unknowns === "own" ? undefined : unknowns === "deep" ? assertWhollyKnown : assertKnown;
   const decide = (state: EvaluationState): boolean => {
     const value = path ? path.valueOf(state.current, state.scope) : state.current.value;
-    if (state.scope.mayHoldUnknowns) assertKnown(value);
+    if (checkKnown && state.scope.mayHoldUnknowns) checkKnown(value);
     return test(value, state.current, state.scope);
   };
   const invariant =
@@ -341,8 +428,15 @@ function compileTest(
     },
     explain(state) {
       const selected = path ? path.evaluate(state.current, state.scope) : state.current;
-      if (state.scope.mayHoldUnknowns) assertKnown(selected.value);
-      const ok = test(selected.value, state.current, state.scope);
+      if (checkKnown && state.scope.mayHoldUnknowns) checkKnown(selected.value);
+      let ok: boolean;
+      try {
+        ok = test(selected.value, state.current, state.scope);
+      } catch (error) {
+        // The operator named the value; here is where it sits in the resource.
+        if (error instanceof InvalidValueError && error.location === undefined) throw error.at(selected.path);
+        throw error;
+      }
       return { ok, evidence: [{ path: selected.path, value: selected.value }] };
     },
   };

@@ -1,7 +1,8 @@
 import type { JsonValue } from "../../model/resource.js";
 import { coversPort } from "../operators/ports.js";
-import { cidrContains, cidrIsPublic, cidrIsWorld } from "../operators/cidr.js";
-import { compareVersions } from "../operators/version.js";
+import { cidrContains, cidrIsPublic, cidrIsWorld, parseCidr } from "../operators/cidr.js";
+import { InvalidValueError } from "../operators/invalid-value.js";
+import { compareVersionParts, parseVersion } from "../operators/version.js";
 import {
   documentAllowsAction,
   hasCondition,
@@ -10,20 +11,29 @@ import {
   statementResourcesWithin,
   trustsAwsPrincipals,
 } from "../../iam/index.js";
+import { firstUnknown, isUnknown, UNKNOWN_KEY, UnknownValueError } from "../../model/unknown.js";
 import { compileOperand, type Operand, type OperandContext } from "./operand.js";
 import { isTruthy, type Located, type PathScope } from "./path.js";
 
 /**
  * The test operators of the rule language. Each one compares the value selected by the
  * condition's `path` (the current element when there is no path) with its argument. An operator
- * throws when the data cannot be judged (a version that does not parse, a missing number): the
- * engine turns that into an `error` result, never a pass.
+ * throws `InvalidValueError` when the data cannot be judged (a CIDR, port, protocol, number or
+ * version that does not parse), and a plain error when its own argument is wrong: the engine
+ * turns either into an `error` result, never a pass.
  */
 export type Test = (value: JsonValue, current: Located, scope: PathScope) => boolean;
 
 export interface TestOperator {
   /** One line for the rule-language reference. */
   summary: string;
+  /**
+   * How the condition checks the value for unknowns before the test: `shallow` (the default) the
+   * value and what sits directly in it, `deep` all of it (IAM statements, whose conditions nest),
+   * `own` not at all, for operators that judge unknowns themselves because known parts may
+   * decide (a document's known Deny).
+   */
+  unknowns?: "shallow" | "deep" | "own";
   compile(argument: unknown, context: OperandContext): Test;
 }
 
@@ -35,19 +45,37 @@ function describe(value: JsonValue): string {
  * Numbers may come as decimal strings (`idleSessionTimeout: "20"`); anything else — including
  * what JavaScript would read as a number, such as "0x14", "1e1" or "Infinity" — cannot be compared.
  */
-function toNumber(value: JsonValue, what: string): number {
+function readNumber(value: JsonValue): number | undefined {
   const number = typeof value === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
-  if (typeof number !== "number" || !Number.isFinite(number)) {
-    throw new Error(`cannot compare ${what}: the value is ${describe(value)}, not a number`);
-  }
+  return typeof number === "number" && Number.isFinite(number) ? number : undefined;
+}
+
+/** The data's number: one that does not parse is an `InvalidValueError`, located by the caller. */
+function valueNumber(value: JsonValue): number {
+  const number = readNumber(value);
+  if (number === undefined) throw new InvalidValueError(value, "a number");
   return number;
 }
 
-function toVersion(value: JsonValue, what: string): string {
-  if (typeof value !== "string" || value === "") {
-    throw new Error(`cannot compare ${what}: the value is ${describe(value)}, not a version`);
-  }
-  return value;
+/** The rule's own number (an argument or parameter): one that does not parse is the rule's mistake. */
+function argumentNumber(value: JsonValue, what: string): number {
+  const number = readNumber(value);
+  if (number === undefined) throw new Error(`${what} is ${describe(value)}, not a number`);
+  return number;
+}
+
+const EXPECTED_VERSION = "a dotted version such as 2.3.672.0";
+
+function valueVersion(value: JsonValue): number[] {
+  const parts = parseVersion(value);
+  if (parts === undefined) throw new InvalidValueError(value, EXPECTED_VERSION);
+  return parts;
+}
+
+function argumentVersion(value: JsonValue, what: string): number[] {
+  const parts = parseVersion(value);
+  if (parts === undefined) throw new Error(`${what} is ${describe(value)}, not ${EXPECTED_VERSION}`);
+  return parts;
 }
 
 function toText(value: JsonValue, what: string): string {
@@ -80,7 +108,7 @@ function numeric(compare: (actual: number, limit: number) => boolean, name: stri
     compile(argument, context) {
       const limit = compileOperand(argument, context);
       return (value, current, scope) =>
-        compare(toNumber(value, "the value"), toNumber(limit(current, scope), `the "${name}" argument`));
+        compare(valueNumber(value), argumentNumber(limit(current, scope), `the "${name}" argument`));
     },
   };
 }
@@ -166,7 +194,7 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
     compile(argument, context) {
       const minimum = compileOperand(argument, context);
       return (value, current, scope) =>
-        compareVersions(toVersion(value, "the version"), toVersion(minimum(current, scope), "the minimum")) >=
+        compareVersionParts(valueVersion(value), argumentVersion(minimum(current, scope), "the minimum")) >=
         0;
     },
   },
@@ -175,7 +203,7 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
     compile(argument, context) {
       const limit = compileOperand(argument, context);
       return (value, current, scope) =>
-        compareVersions(toVersion(value, "the version"), toVersion(limit(current, scope), "the limit")) < 0;
+        compareVersionParts(valueVersion(value), argumentVersion(limit(current, scope), "the limit")) < 0;
     },
   },
   "covers-port": {
@@ -184,7 +212,7 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
       const { port, protocol } = portOf(argument);
       const portOperand = compileOperand(port, context);
       return (value, current, scope) =>
-        coversPort(value, toNumber(portOperand(current, scope), "the port"), protocol);
+        coversPort(value, argumentNumber(portOperand(current, scope), "the port"), protocol);
     },
   },
   "cidr-is-world": {
@@ -199,11 +227,18 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
     summary: "the value is a CIDR that contains the argument's CIDR",
     compile(argument, context) {
       const inner = compileOperand(argument, context);
-      return (value, current, scope) => cidrContains(value, inner(current, scope));
+      return (value, current, scope) => {
+        const range = inner(current, scope);
+        if (parseCidr(range) === undefined) {
+          throw new Error(`the "cidr-contains" argument is ${describe(range)}, not a valid CIDR`);
+        }
+        return cidrContains(value, range);
+      };
     },
   },
   "allows-action": {
     summary: "the value is an IAM statement that allows the action (wildcards, NotAction)",
+    unknowns: "deep",
     compile(argument, context) {
       const action = compileOperand(argument, context);
       return (value, current, scope) =>
@@ -212,6 +247,7 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
   },
   "denies-action": {
     summary: "the value is an IAM statement that denies the action",
+    unknowns: "deep",
     compile(argument, context) {
       const action = compileOperand(argument, context);
       return (value, current, scope) =>
@@ -220,6 +256,7 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
   },
   "has-condition": {
     summary: "the value is an IAM statement whose Condition has the key under one of the operators",
+    unknowns: "deep",
     compile(argument) {
       const test = argument as {
         operator: string | string[];
@@ -236,6 +273,7 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
   },
   "resources-within": {
     summary: "the value is an IAM statement whose every Resource lies within the given ARN pattern(s)",
+    unknowns: "deep",
     compile(argument, context) {
       const allowed = compileOperand(argument, context);
       return (value, current, scope) => {
@@ -252,39 +290,66 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
   "trusts-aws-principals": {
     summary:
       "the value is a trust-policy statement that lets AWS principals (not only services) assume the role",
+    unknowns: "deep",
     compile: (argument) => constant(argument, trustsAwsPrincipals),
   },
   "document-allows": {
     summary:
       "the value (a policy document, a list of documents or of statements) allows the action, explicit Deny winning",
+    unknowns: "own",
     compile(argument, context) {
       const { action, resource } = actionArgument(argument, context);
       return (value, current, scope) => {
-        const document = toDocument(value);
+        const { document, unknown } = toDocument(value, scope.mayHoldUnknowns === true);
         const resourceValue = resource?.(current, scope);
-        return documentAllowsAction(
+        const decision = documentAllowsAction(
           document,
           toText(action(current, scope), "the action"),
           resourceValue === undefined || resourceValue === null
             ? undefined
             : { resource: toText(resourceValue, "the resource") },
-        ).allowed;
+        );
+        // A document or statement that is not known may allow the action, or deny it: only a
+        // known, definite Deny decides without it.
+        if (unknown !== undefined && decision.denyingStatements.length === 0) {
+          throw new UnknownValueError(unknown);
+        }
+        return decision.allowed;
       };
     },
   },
 };
 
-/** Accepts one document, a list of documents, or a list of statements, as one document. */
-function toDocument(value: JsonValue): JsonValue {
+/**
+ * Accepts one document, a list of documents, or a list of statements, as one document of the
+ * known statements, with the reason of the first document or statement that is not known.
+ */
+function toDocument(value: JsonValue, mayHoldUnknowns: boolean): { document: JsonValue; unknown?: string } {
+  if (!mayHoldUnknowns) return { document: mergeDocuments(value) };
+  if (isUnknown(value)) throw new UnknownValueError(value[UNKNOWN_KEY]);
+  let unknown: string | undefined;
+  const known = (item: JsonValue): boolean => {
+    const reason = firstUnknown(item);
+    unknown ??= reason;
+    return reason === undefined;
+  };
+  const items = Array.isArray(value) ? value : [value];
+  const statements = items.flatMap((item) => statementsIn(item)).filter(known);
+  return { document: { Version: "2012-10-17", Statement: statements }, ...(unknown ? { unknown } : {}) };
+}
+
+function mergeDocuments(value: JsonValue): JsonValue {
   if (!Array.isArray(value)) return value;
-  const statements = value.flatMap((item) => {
-    if (item !== null && typeof item === "object" && !Array.isArray(item) && "Statement" in item) {
-      const statement = item.Statement;
-      return Array.isArray(statement) ? statement : statement === undefined ? [] : [statement];
-    }
-    return [item];
-  });
-  return { Version: "2012-10-17", Statement: statements };
+  return { Version: "2012-10-17", Statement: value.flatMap((item) => statementsIn(item)) };
+}
+
+/** The statements of a document, or the item itself when it is a statement (or an unknown). */
+function statementsIn(item: JsonValue): JsonValue[] {
+  if (item !== null && typeof item === "object" && !Array.isArray(item) && "Statement" in item) {
+    const statement = item.Statement;
+    return Array.isArray(statement) ? statement : statement === undefined ? [] : [statement];
+  }
+  return [item];
 }
 
 export const TEST_OPERATOR_NAMES = Object.keys(TEST_OPERATORS);

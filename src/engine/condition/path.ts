@@ -1,7 +1,8 @@
 import { compile, TreeInterpreter } from "@jmespath-community/jmespath";
 import type { JsonValue } from "../../model/resource.js";
 import { registerDomainFunctions } from "./functions.js";
-import { isUnknown, UnknownValueError } from "../../model/unknown.js";
+import { isUnknown, unknownValue, UnknownValueError, type UnknownValue } from "../../model/unknown.js";
+import { searchWithUnknowns } from "./unknown-aware.js";
 
 /**
  * Paths in rules are JMESPath (what AWS users know from `--query`), compiled once per rule. Paths
@@ -83,8 +84,8 @@ export function compilePath(text: string): CompiledPath {
     base,
     evaluate(current, scope) {
       const start = resolveBase(base, current, scope);
-      if (traceable) return trace(ast as unknown as Node, start);
-      const value = TreeInterpreter.search(ast, start.value) ?? null;
+      if (traceable) return trace(ast as unknown as Node, start, scope.mayHoldUnknowns === true);
+      const value = search(ast, start.value, scope);
       const path = joinOpaque(start.path, expression);
       return Array.isArray(value)
         ? {
@@ -97,20 +98,22 @@ export function compilePath(text: string): CompiledPath {
     valueOf(current, scope) {
       const start = resolveBase(base, current, scope);
       if (expression === "@") return start.value;
-      const value = traceable
-        ? select(ast as unknown as Node, start.value)
-        : (TreeInterpreter.search(ast, start.value) ?? null);
-      // A path that ran into an unknown value comes back empty; walk it again to say which.
-      if (
-        scope.mayHoldUnknowns &&
-        traceable &&
-        (value === null || (Array.isArray(value) && value.length === 0))
-      ) {
-        trace(ast as unknown as Node, start);
-      }
-      return value;
+      return traceable
+        ? select(ast as unknown as Node, start.value, scope.mayHoldUnknowns === true)
+        : search(ast, start.value, scope);
     },
   };
+}
+
+function search(ast: ExpressionNode, value: JsonValue, scope: PathScope): JsonValue {
+  return scope.mayHoldUnknowns
+    ? searchWithUnknowns(ast, value)
+    : (TreeInterpreter.search(ast, value) ?? null);
+}
+
+/** A filter's condition on one element; with unknowns, an undecided one keeps an unknown in its place. */
+function filterKeeps(condition: ExpressionNode, item: JsonValue, unknowns: boolean): boolean {
+  return isTruthy(unknowns ? searchWithUnknowns(condition, item) : TreeInterpreter.search(condition, item));
 }
 
 function resolveBase(base: string, current: Located, scope: PathScope): Located {
@@ -188,36 +191,36 @@ function isObject(value: JsonValue): value is { [key: string]: JsonValue } {
  * Evaluates the traceable subset of JMESPath with paths. Projections return `elements`, and the
  * right-hand side of a projection is applied to each element, as the JMESPath specification does.
  */
-function trace(node: Node, input: Selection): Selection {
+function trace(node: Node, input: Selection, unknowns: boolean): Selection {
   switch (node.type) {
     case "Identity":
     case "Current":
       return input;
     case "Field": {
       const name = node.name as string;
-      if (isUnknown(input.value)) throw new UnknownValueError(input.value.$unknown);
+      if (isUnknown(input.value)) return { value: input.value, path: input.path };
       const value = isObject(input.value) ? (input.value[name] ?? null) : null;
       return { value, path: joinField(input.path, name) };
     }
     case "Subexpression": {
-      const left = trace(node.left as Node, input);
+      const left = trace(node.left as Node, input, unknowns);
       if (left.value === null) return left;
-      return trace(node.right as Node, left);
+      return trace(node.right as Node, left, unknowns);
     }
     case "IndexExpression": {
-      const left = trace(node.left as Node, input);
-      return trace(node.right as Node, left);
+      const left = trace(node.left as Node, input, unknowns);
+      return trace(node.right as Node, left, unknowns);
     }
     case "Index": {
-      if (isUnknown(input.value)) throw new UnknownValueError(input.value.$unknown);
+      if (isUnknown(input.value)) return { value: input.value, path: input.path };
       if (!Array.isArray(input.value)) return { value: null, path: input.path };
       let index = node.value as number;
       if (index < 0) index += input.value.length;
       return { value: input.value[index] ?? null, path: `${input.path}[${index}]` };
     }
     case "Flatten": {
-      const child = trace(node.child as Node, input);
-      if (isUnknown(child.value)) throw new UnknownValueError(child.value.$unknown);
+      const child = trace(node.child as Node, input, unknowns);
+      if (isUnknown(child.value)) return { value: child.value, path: child.path };
       if (!Array.isArray(child.value)) return { value: null, path: child.path };
       const elements: Located[] = [];
       const sources =
@@ -235,16 +238,16 @@ function trace(node: Node, input: Selection): Selection {
     }
     case "Projection":
     case "FilterProjection": {
-      const left = trace(node.left as Node, input);
-      if (isUnknown(left.value)) throw new UnknownValueError(left.value.$unknown);
+      const left = trace(node.left as Node, input, unknowns);
+      if (isUnknown(left.value)) return { value: left.value, path: left.path };
       if (!Array.isArray(left.value)) return { value: null, path: left.path };
       const sources =
         left.elements ?? left.value.map((value, index) => ({ value, path: `${left.path}[${index}]` }));
       const condition = node.type === "FilterProjection" ? (node.condition as ExpressionNode) : undefined;
       const elements: Located[] = [];
       for (const source of sources) {
-        if (condition && !isTruthy(TreeInterpreter.search(condition, source.value))) continue;
-        const projected = trace(node.right as Node, source);
+        if (condition && !filterKeepsTraced(condition, source, unknowns, elements)) continue;
+        const projected = trace(node.right as Node, source, unknowns);
         if (projected.elements) elements.push(...projected.elements);
         else if (projected.value !== null) elements.push(projected);
       }
@@ -256,30 +259,59 @@ function trace(node: Node, input: Selection): Selection {
 }
 
 /**
+ * Whether a filter keeps a traced element. An element whose membership cannot be decided is
+ * added to `elements` as an unknown at its own path, and not projected further.
+ */
+function filterKeepsTraced(
+  condition: ExpressionNode,
+  source: Located,
+  unknowns: boolean,
+  elements: Located[],
+): boolean {
+  if (!unknowns) return isTruthy(TreeInterpreter.search(condition, source.value));
+  if (isUnknown(source.value)) {
+    elements.push(source);
+    return false;
+  }
+  try {
+    return filterKeeps(condition, source.value, true);
+  } catch (error) {
+    if (!(error instanceof UnknownValueError)) throw error;
+    elements.push({ value: unknownValue(error.reason), path: source.path });
+    return false;
+  }
+}
+
+/**
  * The same subset as `trace`, values only: the fast path that decides most resources. It must
  * agree with `trace` and with the JMESPath interpreter; the tests compare all three.
  */
-export function select(node: Node, value: JsonValue): JsonValue {
+export function select(node: Node, value: JsonValue, unknowns = false): JsonValue {
   switch (node.type) {
     case "Identity":
     case "Current":
       return value;
-    case "Field":
-      return isObject(value) ? (value[node.name as string] ?? null) : null;
+    case "Field": {
+      if (!isObject(value)) return null;
+      const field = value[node.name as string];
+      // Only a missing field can be a field of an unknown: a found one costs nothing more.
+      if (field !== undefined) return field;
+      return isUnknown(value) ? value : null;
+    }
     case "Subexpression": {
-      const left = select(node.left as Node, value);
-      return left === null ? null : select(node.right as Node, left);
+      const left = select(node.left as Node, value, unknowns);
+      return left === null ? null : select(node.right as Node, left, unknowns);
     }
     case "IndexExpression":
-      return select(node.right as Node, select(node.left as Node, value));
+      return select(node.right as Node, select(node.left as Node, value, unknowns), unknowns);
     case "Index": {
-      if (!Array.isArray(value)) return null;
+      if (!Array.isArray(value)) return isUnknown(value) ? value : null;
       const index = node.value as number;
       return value[index < 0 ? index + value.length : index] ?? null;
     }
     case "Flatten": {
-      const child = select(node.child as Node, value);
-      if (!Array.isArray(child)) return null;
+      const child = select(node.child as Node, value, unknowns);
+      if (!Array.isArray(child)) return isUnknown(child) ? child : null;
       const flattened: JsonValue[] = [];
       for (const item of child) {
         if (Array.isArray(item)) flattened.push(...item);
@@ -289,20 +321,39 @@ export function select(node: Node, value: JsonValue): JsonValue {
     }
     case "Projection":
     case "FilterProjection": {
-      const left = select(node.left as Node, value);
-      if (!Array.isArray(left)) return null;
+      const left = select(node.left as Node, value, unknowns);
+      if (!Array.isArray(left)) return isUnknown(left) ? left : null;
       const condition = node.type === "FilterProjection" ? (node.condition as ExpressionNode) : undefined;
       const right = node.right as Node;
       const projected: JsonValue[] = [];
       for (const item of left) {
-        if (condition && !isTruthy(TreeInterpreter.search(condition, item))) continue;
-        const result = right.type === "Identity" ? item : select(right, item);
+        if (condition) {
+          const kept = unknowns
+            ? selectFiltered(condition, item)
+            : isTruthy(TreeInterpreter.search(condition, item));
+          if (kept !== true) {
+            if (kept !== false) projected.push(kept);
+            continue;
+          }
+        }
+        const result = right.type === "Identity" ? item : select(right, item, unknowns);
         if (result !== null) projected.push(result);
       }
       return projected;
     }
     default:
       throw new Error(`unselectable expression node ${node.type}`);
+  }
+}
+
+/** Whether a filter keeps an element, or the unknown that stands for it when that is not known. */
+function selectFiltered(condition: ExpressionNode, item: JsonValue): boolean | UnknownValue {
+  if (isUnknown(item)) return item;
+  try {
+    return filterKeeps(condition, item, true);
+  } catch (error) {
+    if (!(error instanceof UnknownValueError)) throw error;
+    return unknownValue(error.reason);
   }
 }
 

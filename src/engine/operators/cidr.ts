@@ -5,6 +5,8 @@
  * Both families are held as BigInt so that one set of range arithmetic serves both.
  */
 
+import { InvalidValueError } from "./invalid-value.js";
+
 export type AddressFamily = 4 | 6;
 
 export interface Cidr {
@@ -96,20 +98,35 @@ export function parseCidr(text: unknown): Cidr | undefined {
   return { family, network: (address >> hostBits) << hostBits, prefixLength };
 }
 
+/**
+ * The range a value holds, for the tests below: `undefined` when there is no value (a missing
+ * field, which no test matches), an `InvalidValueError` when there is one that does not parse.
+ * Invalid text is never read as "not the internet" or "not public": that would be a silent pass.
+ */
+export function requireCidr(value: unknown): Cidr | undefined {
+  if (value === null || value === undefined) return undefined;
+  const cidr = parseCidr(value);
+  if (cidr === undefined) throw new InvalidValueError(value, "a valid CIDR");
+  return cidr;
+}
+
 function lastAddressOf(cidr: Cidr): bigint {
   const hostBits = BigInt(ADDRESS_BITS[cidr.family] - cidr.prefixLength);
   return cidr.network | ((1n << hostBits) - 1n);
 }
 
-/** Whether the text is a valid range spanning its whole family: `0.0.0.0/0`, `::/0`, `0::/0`. */
+/** Whether the text is a range spanning its whole family: `0.0.0.0/0`, `::/0`, `0::/0`. */
 export function cidrIsWorld(text: unknown): boolean {
-  return parseCidr(text)?.prefixLength === 0;
+  return requireCidr(text)?.prefixLength === 0;
 }
 
-/** Whether `inner` lies entirely inside `outer`; ranges of different families never contain each other. */
+/**
+ * Whether `inner` lies entirely inside `outer`; ranges of different families never contain each
+ * other. Throws `InvalidValueError` when either does not parse.
+ */
 export function cidrContains(outer: unknown, inner: unknown): boolean {
-  const outerRange = parseCidr(outer);
-  const innerRange = parseCidr(inner);
+  const outerRange = requireCidr(outer);
+  const innerRange = requireCidr(inner);
   if (outerRange === undefined || innerRange === undefined) return false;
   if (outerRange.family !== innerRange.family || outerRange.prefixLength > innerRange.prefixLength) {
     return false;
@@ -191,10 +208,10 @@ const NON_PUBLIC_INTERVALS: Readonly<Record<AddressFamily, AddressInterval[]>> =
 /**
  * Whether the range holds at least one address outside the non-public address space above, that
  * is, whether some internet host could send traffic from it. `10.1.0.0/16` is not public;
- * `10.0.0.0/7` is, because it also spans 11.0.0.0/8. Invalid text is not public.
+ * `10.0.0.0/7` is, because it also spans 11.0.0.0/8. Invalid text throws `InvalidValueError`.
  */
 export function cidrIsPublic(text: unknown): boolean {
-  const cidr = parseCidr(text);
+  const cidr = requireCidr(text);
   if (cidr === undefined) return false;
   let firstUncovered = cidr.network;
   const last = lastAddressOf(cidr);

@@ -4,15 +4,24 @@
  * Config, CloudFormation YAML, Terraform plans), so protocols and ports may be numbers or strings.
  */
 
+import { InvalidValueError } from "./invalid-value.js";
+
 export type TransportProtocol = "tcp" | "udp";
 
-/** An `IpProtocol` reduced to one spelling: `all`, `tcp`, `udp`, `icmp`, `icmpv6`, or as written. */
+/** An `IpProtocol` reduced to one spelling: `all`, `tcp`, `udp`, `icmp`, `icmpv6`, or its number. */
 type ProtocolName = string;
 
 const LOWEST_PORT = 0;
 const HIGHEST_PORT = 65_535;
+const HIGHEST_PROTOCOL_NUMBER = 255;
 
-/** EC2 accepts protocol numbers as well as names; these are the ones a rule reasons about. */
+/**
+ * EC2 takes a protocol as a name (tcp, udp, icmp, icmpv6), as a number 0-255, or as -1 for all
+ * traffic; Terraform also writes `all`. Names are read in any case: the describe API writes them
+ * in lowercase, but reading `TCP` as some other protocol would skip the port check, so the only
+ * safe reading is tcp. Anything else — `"06"`, `"tcp "`, `"gre"`, 256 — is not a value EC2 stores,
+ * and its meaning is a guess, so it is an error rather than "not tcp".
+ */
 const PROTOCOL_ALIASES: Readonly<Record<string, ProtocolName>> = {
   "-1": "all",
   all: "all",
@@ -26,67 +35,110 @@ const PROTOCOL_ALIASES: Readonly<Record<string, ProtocolName>> = {
   icmpv6: "icmpv6",
 };
 
+const PROTOCOL_NUMBER = /^(0|[1-9]\d{0,2})$/;
+const PLAIN_INTEGER = /^(-1|0|[1-9]\d{0,4})$/;
+
+const EXPECTED_PROTOCOL = "a protocol (tcp, udp, icmp, icmpv6, a number 0-255, or -1)";
+const EXPECTED_PORT = "a port (an integer from -1 to 65535)";
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function protocolOf(permission: Record<string, unknown>): ProtocolName | undefined {
-  const raw = permission["IpProtocol"];
+/** `undefined` when the entry does not name a protocol that EC2 would accept. */
+function readProtocol(raw: unknown): ProtocolName | undefined {
   let text: string;
-  if (typeof raw === "number" && Number.isInteger(raw)) text = String(raw);
-  else if (typeof raw === "string" && raw.trim() !== "") text = raw.trim().toLowerCase();
-  else return undefined;
-  return PROTOCOL_ALIASES[text] ?? text;
+  if (typeof raw === "number") {
+    if (!Number.isInteger(raw) || raw < -1 || raw > HIGHEST_PROTOCOL_NUMBER) return undefined;
+    text = String(raw);
+  } else if (typeof raw === "string") {
+    text = raw.toLowerCase();
+  } else {
+    return undefined;
+  }
+  const alias = PROTOCOL_ALIASES[text];
+  if (alias !== undefined) return alias;
+  return PROTOCOL_NUMBER.test(text) && Number(text) <= HIGHEST_PROTOCOL_NUMBER ? text : undefined;
 }
 
-/** `undefined` when the port is absent, `null` when it is present but unreadable. */
+function protocolOf(permission: Record<string, unknown>): ProtocolName {
+  const raw = permission["IpProtocol"];
+  const protocol = readProtocol(raw);
+  if (protocol === undefined) throw new InvalidValueError(raw, EXPECTED_PROTOCOL, "IpProtocol");
+  return protocol;
+}
+
+/** `undefined` when the port is absent, `null` when it is present but not a port EC2 would accept. */
 function portOf(value: unknown): number | undefined | null {
   if (value === undefined || value === null) return undefined;
-  if (typeof value === "number") return Number.isInteger(value) ? value : null;
-  if (typeof value === "string" && /^-?\d{1,6}$/.test(value.trim())) return Number(value.trim());
-  return null;
+  let port: number;
+  if (typeof value === "number") port = value;
+  else if (typeof value === "string" && PLAIN_INTEGER.test(value)) port = Number(value);
+  else return null;
+  return Number.isInteger(port) && port >= -1 && port <= HIGHEST_PORT ? port : null;
+}
+
+function requirePort(permission: Record<string, unknown>, field: "FromPort" | "ToPort"): number | undefined {
+  const raw = permission[field];
+  const port = portOf(raw);
+  if (port === null) throw new InvalidValueError(raw, EXPECTED_PORT, field);
+  return port;
 }
 
 /**
  * The inclusive port range of a TCP or UDP entry. An absent bound, or `-1`, is read as open on
  * that side: a checker that guessed "no ports" would miss an entry that some source (older
  * templates, hand-written snapshots) writes without a range, so the safe reading is "every port".
+ * A bound that is not a port, or a range that ends before it starts, throws `InvalidValueError`.
  */
-function portRangeOf(permission: Record<string, unknown>): { from: number; to: number } | undefined {
-  const from = portOf(permission["FromPort"]);
-  const to = portOf(permission["ToPort"]);
-  if (from === null || to === null) return undefined;
-  return {
+function portRangeOf(permission: Record<string, unknown>): { from: number; to: number } {
+  const from = requirePort(permission, "FromPort");
+  const to = requirePort(permission, "ToPort");
+  const range = {
     from: from === undefined || from === -1 ? LOWEST_PORT : from,
     to: to === undefined || to === -1 ? HIGHEST_PORT : to,
   };
+  if (range.from > range.to) {
+    throw new InvalidValueError(permission["ToPort"], `a port at or above FromPort ${range.from}`, "ToPort");
+  }
+  return range;
 }
 
 /**
  * Whether `permission` lets traffic reach `port` over `protocol`. Entries for all traffic (`-1`,
  * `all`) cover every port of every protocol, whatever ports they carry, because EC2 ignores the
- * range for them. ICMP and other protocols never cover a TCP or UDP port.
+ * range for them. ICMP and other protocols never cover a TCP or UDP port. An entry that is not a
+ * permission, or whose protocol or ports do not parse, throws `InvalidValueError`; so does a port
+ * or protocol asked about that is not one, which is the rule's mistake, not the data's.
  */
 export function coversPort(permission: unknown, port: number, protocol: TransportProtocol = "tcp"): boolean {
-  if (!isRecord(permission)) return false;
-  if (!Number.isInteger(port) || port < LOWEST_PORT || port > HIGHEST_PORT) return false;
-  if (protocol !== "tcp" && protocol !== "udp") return false;
+  if (!Number.isInteger(port) || port < LOWEST_PORT || port > HIGHEST_PORT) {
+    throw new RangeError(`the port asked about must be an integer from 0 to 65535, got ${port}`);
+  }
+  if (protocol !== "tcp" && protocol !== "udp") {
+    throw new RangeError(`the protocol asked about must be tcp or udp, got ${String(protocol)}`);
+  }
+  if (!isRecord(permission)) throw new InvalidValueError(permission, "a security-group permission");
   const entryProtocol = protocolOf(permission);
   if (entryProtocol === "all") return true;
   if (entryProtocol !== protocol) return false;
   const range = portRangeOf(permission);
-  return range !== undefined && range.from <= port && port <= range.to;
+  return range.from <= port && port <= range.to;
 }
 
 /** A short description of the traffic an entry admits, for finding messages: `tcp 22`, `all traffic`. */
 export function describePortRange(permission: unknown): string {
   if (!isRecord(permission)) return "unknown traffic";
-  const protocol = protocolOf(permission);
+  const protocol = readProtocol(permission["IpProtocol"]);
   if (protocol === undefined) return "unknown protocol";
   if (protocol === "all") return "all traffic";
   if (protocol === "tcp" || protocol === "udp") {
-    const range = portRangeOf(permission);
-    if (range === undefined) return `${protocol} (unreadable port range)`;
+    let range: { from: number; to: number };
+    try {
+      range = portRangeOf(permission);
+    } catch {
+      return `${protocol} (unreadable port range)`;
+    }
     return range.from === range.to ? `${protocol} ${range.from}` : `${protocol} ${range.from}-${range.to}`;
   }
   if (protocol === "icmp" || protocol === "icmpv6") {

@@ -36,8 +36,11 @@ function requireVersion(value: unknown): number[] {
  * `2.3.0.0`. Throws a `TypeError` naming the value when either side is not a version.
  */
 export function compareVersions(a: unknown, b: unknown): -1 | 0 | 1 {
-  const left = requireVersion(a);
-  const right = requireVersion(b);
+  return compareVersionParts(requireVersion(a), requireVersion(b));
+}
+
+/** Compares two parsed versions (see `parseVersion`) the same way. */
+export function compareVersionParts(left: readonly number[], right: readonly number[]): -1 | 0 | 1 {
   for (let position = 0; position < Math.max(left.length, right.length); position++) {
     const leftPart = left[position] ?? 0;
     const rightPart = right[position] ?? 0;
