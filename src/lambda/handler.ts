@@ -15,7 +15,8 @@ import {
   type ConfigurationItem,
   type ItemIdentity,
 } from "../sources/config-item/item.js";
-import { partitionOfArn, resourceFromItem } from "../sources/config-item/normalize.js";
+import { partitionOfArn, resourceTypeSpec } from "../model/resource-types.js";
+import { resourceFromItem } from "../sources/config-item/normalize.js";
 import { builtinRuleSources } from "./builtin-rules.js";
 import { LambdaClients } from "./clients.js";
 import { EvaluationIncompleteError, InvalidEventError } from "./errors.js";
@@ -86,13 +87,6 @@ const PRINCIPAL_TYPES: readonly ResourceType[] = [
   ResourceTypes.Group,
 ];
 const ACCOUNT_TYPE = "AWS::::Account";
-
-/** The property that holds the id AWS Config knows an IAM entity by (not its name). */
-const CONFIG_ID_FIELD: Partial<Record<ResourceType, string>> = {
-  [ResourceTypes.Role]: "RoleId",
-  [ResourceTypes.User]: "UserId",
-  [ResourceTypes.Group]: "GroupId",
-};
 
 /** What one invocation decided, and what it could not. */
 interface Outcome {
@@ -415,7 +409,8 @@ async function evaluateScheduled(invocation: Invocation): Promise<Outcome> {
       const typeRuns = runs.filter((run) => run.rule.metadata.resourceTypes.includes(type));
       if (typeRuns.length === 0) continue;
       for (const principal of inventory.ofType(type)) {
-        const field = CONFIG_ID_FIELD[type]!;
+        // The id AWS Config knows an IAM entity by, not its name.
+        const field = resourceTypeSpec(type).config!.idField;
         const configId = principal.properties[field];
         if (typeof configId !== "string" || configId === "") {
           const message = `${type} ${principal.id} has no ${field}, which AWS Config identifies it by`;

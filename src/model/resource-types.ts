@@ -159,6 +159,7 @@ const SPECS: readonly ResourceTypeSpec[] = [
     schema: "sessionDocument",
     idField: "Name",
     arn: ({ partition, region, account }, id) => `arn:${partition}:ssm:${region}:${account}:document/${id}`,
+    config: { resourceType: "AWS::SSM::Document", idField: "Name" },
     regional: true,
     sources: ALL_SOURCES,
     liveOnlyProperties: [],
@@ -197,6 +198,32 @@ export function arnOf(
 /** The key of a principal's inline policies (`RolePolicyList`, …), undefined for other types. */
 export function inlinePolicyKeyOf(type: ResourceType): string | undefined {
   return BY_TYPE.get(type)?.inlinePolicyKey;
+}
+
+/** IAM principals as templates and plans name them (`role`, `user`, `group`). */
+export type PrincipalKind = "role" | "user" | "group";
+
+const PRINCIPAL_TYPES: Record<PrincipalKind, ResourceType> = {
+  role: ResourceTypes.Role,
+  user: ResourceTypes.User,
+  group: ResourceTypes.Group,
+};
+
+/** A principal kind's type, the field of its name and the key of its inline policies. */
+export function principalSpec(kind: PrincipalKind): {
+  type: ResourceType;
+  nameKey: string;
+  inlineKey: string;
+} {
+  const spec = resourceTypeSpec(PRINCIPAL_TYPES[kind]);
+  return { type: spec.type, nameKey: spec.idField, inlineKey: spec.inlinePolicyKey! };
+}
+
+/** The key of a principal's inline policies, for a type known to be a principal. */
+export function inlineKeyOfPrincipal(type: ResourceType): string {
+  const key = inlinePolicyKeyOf(type);
+  if (key === undefined) throw new Error(`${type} is not an IAM principal`);
+  return key;
 }
 
 /** The partition an ARN names (`arn:aws-cn:…` → `aws-cn`), `aws` when it is not an ARN. */

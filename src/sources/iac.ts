@@ -1,3 +1,4 @@
+import { inlinePolicyKeyOf } from "../model/resource-types.js";
 import { unknownValue, type UnknownValue } from "../model/unknown.js";
 import {
   GLOBAL_REGION,
@@ -13,6 +14,12 @@ import {
  * what only exists after deployment, and the recording of where each canonical property was
  * written. See docs/templates.md.
  */
+
+/**
+ * The partition of template resources' placeholder ARNs: a template or plan does not say where it
+ * will be deployed, and `AWS::Partition` stands for this value.
+ */
+export const PLACEHOLDER_PARTITION = "aws";
 
 /** The region of template resources: a template is deployed to a region it does not name. */
 export const UNKNOWN_REGION = "unknown";
@@ -137,12 +144,6 @@ export interface PolicyHolder {
   recorder: PositionRecorder;
 }
 
-const INLINE_KEY: Partial<Record<ResourceType, string>> = {
-  "AWS::IAM::Role": "RolePolicyList",
-  "AWS::IAM::User": "UserPolicyList",
-  "AWS::IAM::Group": "GroupPolicyList",
-};
-
 /**
  * Rules about principals read `related.Policies`, which relations (`model/relations.ts`) build as:
  * inline policies, attached managed policies, then, for users, each group's inline and managed
@@ -156,7 +157,7 @@ export function recordRelatedPolicyPositions(
 ): void {
   const own = (target: PolicyHolder, from: PolicyHolder, start: number): number => {
     let index = start;
-    const inlineKey = INLINE_KEY[from.type];
+    const inlineKey = inlinePolicyKeyOf(from.type);
     const inline = inlineKey === undefined ? undefined : from.properties[inlineKey];
     const sameFile = target.file === from.file;
     if (Array.isArray(inline) && inlineKey !== undefined) {

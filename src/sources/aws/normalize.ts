@@ -1,3 +1,4 @@
+import { arnOf, inlineKeyOfPrincipal } from "../../model/resource-types.js";
 import type {
   GroupDetail,
   InstanceProfile,
@@ -227,13 +228,21 @@ export function authorizationDetailsResources(
   for (const user of page.UserDetailList ?? []) {
     const id = user.UserName ?? user.UserId ?? "";
     const properties = toObject(user);
-    decodeInlinePolicies(properties, "UserPolicyList", { type: ResourceTypes.User, id, problems });
+    decodeInlinePolicies(properties, inlineKeyOfPrincipal(ResourceTypes.User), {
+      type: ResourceTypes.User,
+      id,
+      problems,
+    });
     resources.push(iamResource(ResourceTypes.User, id, user.Arn, scope, properties));
   }
   for (const group of page.GroupDetailList ?? []) {
     const id = group.GroupName ?? group.GroupId ?? "";
     const properties = toObject(group);
-    decodeInlinePolicies(properties, "GroupPolicyList", { type: ResourceTypes.Group, id, problems });
+    decodeInlinePolicies(properties, inlineKeyOfPrincipal(ResourceTypes.Group), {
+      type: ResourceTypes.Group,
+      id,
+      problems,
+    });
     resources.push(iamResource(ResourceTypes.Group, id, group.Arn, scope, properties));
   }
   for (const role of page.RoleDetailList ?? []) {
@@ -241,7 +250,7 @@ export function authorizationDetailsResources(
     const context = { type: ResourceTypes.Role, id, problems };
     const properties = toObject(role);
     decodeField(properties, "AssumeRolePolicyDocument", context, "trust policy");
-    decodeInlinePolicies(properties, "RolePolicyList", context);
+    decodeInlinePolicies(properties, inlineKeyOfPrincipal(ResourceTypes.Role), context);
     decodeInstanceProfiles(properties, context);
     resources.push(iamResource(ResourceTypes.Role, id, role.Arn, scope, properties));
     for (const profile of role.InstanceProfileList ?? []) {
@@ -287,8 +296,7 @@ export function securityGroupResource(group: SecurityGroup, scope: AccountScope,
   return {
     type: ResourceTypes.SecurityGroup,
     id,
-    arn:
-      group.SecurityGroupArn ?? `arn:${scope.partition}:ec2:${region}:${scope.account}:security-group/${id}`,
+    arn: group.SecurityGroupArn ?? arnOf(ResourceTypes.SecurityGroup, { ...scope, region }, id),
     account: scope.account,
     region,
     source: live(),
@@ -301,7 +309,7 @@ export function instanceResource(instance: Instance, scope: AccountScope, region
   return {
     type: ResourceTypes.Instance,
     id,
-    arn: `arn:${scope.partition}:ec2:${region}:${scope.account}:instance/${id}`,
+    arn: arnOf(ResourceTypes.Instance, { ...scope, region }, id),
     account: scope.account,
     region,
     source: live(),
@@ -318,7 +326,7 @@ export function managedInstanceResource(
   return {
     type: ResourceTypes.ManagedInstance,
     id,
-    arn: `arn:${scope.partition}:ssm:${region}:${scope.account}:managed-instance-inventory/${id}`,
+    arn: arnOf(ResourceTypes.ManagedInstance, { ...scope, region }, id),
     account: scope.account,
     region,
     source: live(),
@@ -348,7 +356,7 @@ export function preferencesResource(
     value: {
       type: ResourceTypes.SessionPreferences,
       id: name,
-      arn: `arn:${scope.partition}:ssm:${region}:${scope.account}:document/${name}`,
+      arn: arnOf(ResourceTypes.SessionPreferences, { ...scope, region }, name),
       account: scope.account,
       region,
       source: live(),

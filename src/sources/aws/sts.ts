@@ -1,3 +1,4 @@
+import { partitionOfArn } from "../../model/resource-types.js";
 import { AssumeRoleCommand, GetCallerIdentityCommand, type STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentials, CredentialProvider } from "./clients.js";
 import { memoizeCredentials } from "./credentials.js";
@@ -14,12 +15,10 @@ export async function readCallerIdentity(sts: STSClient): Promise<CallerIdentity
   const account = output.Account ?? "";
   const arn = output.Arn ?? "";
   if (!/^\d{12}$/.test(account)) throw new Error(`GetCallerIdentity returned no account id (${account})`);
-  return { account, arn, partition: partitionOf(arn) };
+  return { account, arn, partition: partitionOfArn(arn) };
 }
 
-export function partitionOf(arn: string): string {
-  return arn.split(":")[1] || "aws";
-}
+export { partitionOfArn as partitionOf };
 
 export interface AssumeRoleParams {
   roleArn: string;

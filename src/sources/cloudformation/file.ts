@@ -2,7 +2,7 @@ import { basename, extname } from "node:path";
 import type { InputProblem } from "../../model/input-problem.js";
 import type { Resource } from "../../model/resource.js";
 import type { InputFile } from "../files.js";
-import { placeholderAccount, UNKNOWN_REGION } from "../iac.js";
+import { PLACEHOLDER_PARTITION, placeholderAccount, UNKNOWN_REGION } from "../iac.js";
 import { normalizeTemplate } from "./normalize.js";
 import { readTemplate, TemplateShapeError } from "./template.js";
 
@@ -19,7 +19,7 @@ export function readCloudFormationFile(
     const { resources, notes, notChecked } = normalizeTemplate(template, file.display, {
       account: placeholderAccount(file.display),
       region: UNKNOWN_REGION,
-      partition: "aws",
+      partition: PLACEHOLDER_PARTITION,
       stackName: stackName(file.display),
     });
     return {

@@ -1,3 +1,4 @@
+import { partitionOfArn, RESOURCE_TYPE_SPECS } from "../../model/resource-types.js";
 import { normalizePolicyDocument } from "../../iam/index.js";
 import {
   GLOBAL_REGION,
@@ -48,25 +49,17 @@ export type ItemConversion =
   | { ok: false; unsupported: boolean; message: string };
 
 /** The types a configuration item can be turned into. */
-export const ITEM_TYPES: readonly ResourceType[] = [
-  ResourceTypes.SecurityGroup,
-  ResourceTypes.Instance,
-  ResourceTypes.Role,
-  ResourceTypes.User,
-  ResourceTypes.Group,
-  ResourceTypes.ManagedPolicy,
-  ResourceTypes.ManagedInstance,
-];
+export const ITEM_TYPES: readonly ResourceType[] = RESOURCE_TYPE_SPECS.filter(
+  // A document item does not carry the document's content: the Config rule reads the document.
+  (spec) => spec.config !== undefined && spec.type !== ResourceTypes.SessionPreferences,
+).map((spec) => spec.type);
 
 /** A fresh object per resource, as the live source does: one resource's source must never change another's. */
 function configSource(): Resource["source"] {
   return { kind: "config-item" };
 }
 
-/** The partition of an ARN (`aws`, `aws-cn`, `aws-us-gov`), or `aws`. */
-export function partitionOfArn(arn: string | undefined): string {
-  return /^arn:(aws[a-z-]*):/.exec(arn ?? "")?.[1] ?? "aws";
-}
+export { partitionOfArn } from "../../model/resource-types.js";
 
 export function resourceFromItem(item: ConfigurationItem): ItemConversion {
   const type = item.resourceType;

@@ -1,7 +1,8 @@
+import type { ArnScope } from "../../model/resource-types.js";
 import type { JsonValue } from "../../model/resource.js";
 import { isUnknown, unknownValue, type UnknownValue } from "../../model/unknown.js";
 import type { InputFile } from "../files.js";
-import { placeholderAccount, UNKNOWN_REGION } from "../iac.js";
+import { PLACEHOLDER_PARTITION, placeholderAccount, UNKNOWN_REGION } from "../iac.js";
 import {
   isMapNode,
   isSeqNode,
@@ -60,6 +61,11 @@ export class PlanReader {
   readonly problems: InputProblem[] = [];
   readonly account: string;
   readonly instances: PlanInstance[] = [];
+
+  /** Where the plan's placeholder ARNs point: a plan names no partition, and its region only maybe. */
+  get arnScope(): ArnScope {
+    return { partition: PLACEHOLDER_PARTITION, region: this.region, account: this.account };
+  }
   region = UNKNOWN_REGION;
   private readonly byConfigAddress = new Map<string, PlanInstance[]>();
   private readonly configResources = new Map<string, Record<string, unknown>>();

@@ -1,3 +1,4 @@
+import { PLACEHOLDER_PARTITION } from "../iac.js";
 import { isUnknown, type UnknownValue } from "../../model/unknown.js";
 import type { PlanInstance, PlanReader } from "./reader.js";
 import { asArray, asRecord, scalarText } from "./values.js";
@@ -174,7 +175,7 @@ export class PlanReferences {
     };
     const path = text("path") ?? "/";
     const iamArn = (kind: string, name: string) =>
-      text("arn") ?? `arn:aws:iam::${this.plan.account}:${kind}${path}${name}`;
+      text("arn") ?? `arn:${PLACEHOLDER_PARTITION}:iam::${this.plan.account}:${kind}${path}${name}`;
     let identity: Record<string, string>;
     switch (instance.type) {
       case "aws_security_group": {
@@ -208,7 +209,9 @@ export class PlanReferences {
         identity = {
           id: keyId,
           key_id: keyId,
-          arn: text("arn") ?? `arn:aws:kms:${this.plan.region}:${this.plan.account}:key/${keyId}`,
+          arn:
+            text("arn") ??
+            `arn:${PLACEHOLDER_PARTITION}:kms:${this.plan.region}:${this.plan.account}:key/${keyId}`,
         };
         break;
       }
@@ -217,7 +220,9 @@ export class PlanReferences {
         identity = {
           id: name,
           name,
-          arn: text("arn") ?? `arn:aws:kms:${this.plan.region}:${this.plan.account}:${name}`,
+          arn:
+            text("arn") ??
+            `arn:${PLACEHOLDER_PARTITION}:kms:${this.plan.region}:${this.plan.account}:${name}`,
         };
         break;
       }

@@ -1,3 +1,4 @@
+import { inlineKeyOfPrincipal } from "../../../model/resource-types.js";
 import { ResourceTypes, type JsonObject, type JsonValue } from "../../../model/resource.js";
 import type { UnknownValue } from "../../../model/unknown.js";
 import { fieldPath, indexPath, PositionRecorder } from "../../iac.js";
@@ -101,12 +102,7 @@ export function inlinePolicyResource(context: NormalizeContext, resource: Templa
   for (const { kind, name, at } of targets) {
     const build = context.refs.principal(kind, name, resource);
     if (!build) continue;
-    const inlineKey =
-      build.type === ResourceTypes.Role
-        ? "RolePolicyList"
-        : build.type === ResourceTypes.User
-          ? "UserPolicyList"
-          : "GroupPolicyList";
+    const inlineKey = inlineKeyOfPrincipal(build.type);
     const list = build.properties[inlineKey] as JsonValue[];
     const itemPath = indexPath(inlineKey, list.length);
     build.recorder.set(itemPath, at);

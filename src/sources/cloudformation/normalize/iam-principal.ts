@@ -1,4 +1,5 @@
-import { ResourceTypes, type JsonObject, type JsonValue } from "../../../model/resource.js";
+import { inlineKeyOfPrincipal, principalSpec } from "../../../model/resource-types.js";
+import type { JsonObject, JsonValue } from "../../../model/resource.js";
 import { isUnknown, type UnknownValue } from "../../../model/unknown.js";
 import { attachedPolicyEntry, fieldPath, indexPath } from "../../iac.js";
 import { isMapNode, isSeqNode, member, positionAt, type Position } from "../../positioned/node.js";
@@ -43,11 +44,7 @@ export function principal(context: NormalizeContext, resource: TemplateResource,
   const name = context.r.physicalName(resource);
   const path = context.r.iamPath(resource);
   const arn = context.r.arnOf(resource)!;
-  const nameKey = kind === "role" ? "RoleName" : kind === "user" ? "UserName" : "GroupName";
-  const inlineKey =
-    kind === "role" ? "RolePolicyList" : kind === "user" ? "UserPolicyList" : "GroupPolicyList";
-  const type =
-    kind === "role" ? ResourceTypes.Role : kind === "user" ? ResourceTypes.User : ResourceTypes.Group;
+  const { type, nameKey, inlineKey } = principalSpec(kind);
   const properties: JsonObject = {
     [nameKey]: name,
     Path: path,
@@ -157,12 +154,7 @@ export function addInlinePolicy(
   at: Position,
   what: string,
 ): void {
-  const inlineKey =
-    build.type === ResourceTypes.Role
-      ? "RolePolicyList"
-      : build.type === ResourceTypes.User
-        ? "UserPolicyList"
-        : "GroupPolicyList";
+  const inlineKey = inlineKeyOfPrincipal(build.type);
   const list = build.properties[inlineKey] as JsonValue[];
   const resolved = context.r.shallow(policy, what);
   if (resolved === NO_VALUE || resolved === undefined) return;

@@ -1,3 +1,4 @@
+import { arnOf } from "../../../model/resource-types.js";
 import { ResourceTypes, type JsonObject, type JsonValue } from "../../../model/resource.js";
 import { indexPath } from "../../iac.js";
 import type { TemplateResource } from "../template.js";
@@ -34,9 +35,7 @@ export function instanceProfile(context: NormalizeContext, resource: TemplateRes
     const role = context.refs.roles.get(roleName);
     roles.push({
       RoleName: roleName,
-      Arn: role
-        ? (role.properties.Arn as string)
-        : `arn:${context.placeholders.partition}:iam::${context.placeholders.account}:role/${roleName}`,
+      Arn: role ? (role.properties.Arn as string) : arnOf(ResourceTypes.Role, context.placeholders, roleName),
       Path: role ? (role.properties.Path as string) : "/",
     });
     if (role && Array.isArray(role.properties.InstanceProfileList))

@@ -1,3 +1,5 @@
+import { ResourceTypes } from "../../../model/resource.js";
+import { arnOf } from "../../../model/resource-types.js";
 import type { UnknownValue } from "../../../model/unknown.js";
 import {
   isMapNode,
@@ -74,8 +76,7 @@ export class References {
     if (name.startsWith("arn:")) return name;
     const profile = this.instanceProfiles.get(name);
     if (profile) return profile.properties.Arn as string;
-    const { partition, account } = this.context.placeholders;
-    return `arn:${partition}:iam::${account}:instance-profile/${name}`;
+    return arnOf(ResourceTypes.InstanceProfile, this.context.placeholders, name);
   }
 
   /** The launch template an instance names, with its data when it is in the same template. */

@@ -1,4 +1,11 @@
-import type { JsonObject, JsonValue, Resource, ResourceType } from "../../../model/resource.js";
+import { arnOf } from "../../../model/resource-types.js";
+import {
+  ResourceTypes,
+  type JsonObject,
+  type JsonValue,
+  type Resource,
+  type ResourceType,
+} from "../../../model/resource.js";
 import { isUnknown, type UnknownValue } from "../../../model/unknown.js";
 import {
   attachedPolicyEntry,
@@ -115,7 +122,7 @@ export class Normalization {
     const build = this.profiles.get(profile);
     return build
       ? (build.properties.Arn as string)
-      : `arn:aws:iam::${this.plan.account}:instance-profile/${profile}`;
+      : arnOf(ResourceTypes.InstanceProfile, this.plan.arnScope, profile);
   }
 
   resources(): Resource[] {

@@ -1,3 +1,5 @@
+import { arnOf } from "../../../model/resource-types.js";
+import { principalSpec } from "../../../model/resource-types.js";
 import { normalizePolicyDocument } from "../../../iam/document.js";
 import { ResourceTypes, type JsonObject, type JsonValue } from "../../../model/resource.js";
 import { isUnknown, unknownValue, type UnknownValue } from "../../../model/unknown.js";
@@ -81,11 +83,7 @@ export function principal(n: Normalization, instance: PlanInstance): void {
   const { name, arn } = n.refs.identity(instance);
   const kind =
     instance.type === "aws_iam_role" ? "role" : instance.type === "aws_iam_user" ? "user" : "group";
-  const nameKey = kind === "role" ? "RoleName" : kind === "user" ? "UserName" : "GroupName";
-  const inlineKey =
-    kind === "role" ? "RolePolicyList" : kind === "user" ? "UserPolicyList" : "GroupPolicyList";
-  const type =
-    kind === "role" ? ResourceTypes.Role : kind === "user" ? ResourceTypes.User : ResourceTypes.Group;
+  const { type, nameKey, inlineKey } = principalSpec(kind);
   const path = n.plan.value(instance, ["path"]);
   const properties: JsonObject = {
     [nameKey]: name!,
@@ -167,8 +165,7 @@ export function attachment(n: Normalization, instance: PlanInstance): void {
   const inline = (kind: PrincipalKind) => {
     const build = n.principal(kind, n.refs.reference(instance, kind), instance);
     if (!build) return;
-    const inlineKey =
-      kind === "role" ? "RolePolicyList" : kind === "user" ? "UserPolicyList" : "GroupPolicyList";
+    const { inlineKey } = principalSpec(kind);
     const list = build.properties[inlineKey] as JsonValue[];
     const itemPath = indexPath(inlineKey, list.length);
     n.locate(build, itemPath, instance, []);
@@ -249,7 +246,9 @@ export function instanceProfile(n: Normalization, instance: PlanInstance): void 
       typeof roleName === "string"
         ? {
             RoleName: roleName,
-            Arn: role ? (role.properties.Arn as string) : `arn:aws:iam::${n.plan.account}:role/${roleName}`,
+            Arn: role
+              ? (role.properties.Arn as string)
+              : arnOf(ResourceTypes.Role, n.plan.arnScope, roleName),
           }
         : { RoleName: roleName },
     );
