@@ -8,7 +8,7 @@ import tseslint from "typescript-eslint";
  * Each folder lists the folders of src/ it must not import; `npm test` runs ESLint, so a wrong
  * import fails the build.
  */
-const LAYERS = {
+export const LAYERS = {
   util: ["model", "iam", "sources", "engine", "report", "config", "docs", "pipeline", "cli", "lambda"],
   model: ["iam", "sources", "engine", "report", "config", "docs", "pipeline", "cli", "lambda"],
   iam: ["sources", "engine", "report", "config", "docs", "pipeline", "cli", "lambda"],
@@ -22,7 +22,7 @@ const LAYERS = {
   lambda: ["cli"],
 };
 
-const layering = Object.entries(LAYERS).map(([folder, forbidden]) => ({
+export const layering = Object.entries(LAYERS).map(([folder, forbidden]) => ({
   files: [`src/${folder}/**/*.ts`],
   rules: {
     "no-restricted-imports": [
