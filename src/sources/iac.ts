@@ -207,6 +207,20 @@ export function recordRelatedPolicyPositions(
 }
 
 /**
+ * A security group that a separate rule resource names but the file does not define: the rule is
+ * checked as a group of its own, so that what it opens is judged rather than dropped.
+ */
+export function standInSecurityGroup(groupId: string, account: string): JsonObject {
+  return {
+    GroupId: groupId,
+    GroupName: groupId,
+    OwnerId: account,
+    IpPermissions: [],
+    IpPermissionsEgress: [],
+  };
+}
+
+/**
  * Whether an instance's SSM Agent registers with Systems Manager is known only once it runs. A
  * template or plan instance gets a managed-instance record saying so, so that rules about registration
  * report that they cannot decide, rather than that the record is missing.

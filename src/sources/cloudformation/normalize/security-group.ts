@@ -1,6 +1,6 @@
 import { ResourceTypes, type JsonObject, type JsonValue } from "../../../model/resource.js";
 import { isUnknown } from "../../../model/unknown.js";
-import { fieldPath, indexPath } from "../../iac.js";
+import { fieldPath, indexPath, standInSecurityGroup } from "../../iac.js";
 import { isMapNode, isSeqNode, positionAt, type Position } from "../../positioned/node.js";
 import { NO_VALUE, type Resolved } from "../intrinsics.js";
 import type { TemplateResource } from "../template.js";
@@ -164,13 +164,12 @@ export function separateRule(
       `${resource.logicalId} ${target}; the rule is checked as a group of its own`,
     );
     const groupId = typeof reference === "string" ? reference : resource.logicalId;
-    build = context.add(resource, ResourceTypes.SecurityGroup, resource.logicalId, {
-      GroupId: groupId,
-      GroupName: groupId,
-      OwnerId: context.placeholders.account,
-      IpPermissions: [],
-      IpPermissionsEgress: [],
-    });
+    build = context.add(
+      resource,
+      ResourceTypes.SecurityGroup,
+      resource.logicalId,
+      standInSecurityGroup(groupId, context.placeholders.account),
+    );
   }
   const permissions = build.properties[list];
   if (!Array.isArray(permissions)) return; // the group's own list is unknown: it already cannot be judged

@@ -1,6 +1,6 @@
 import { ResourceTypes, type JsonObject, type JsonValue } from "../../../model/resource.js";
 import { isUnknown } from "../../../model/unknown.js";
-import { fieldPath, indexPath } from "../../iac.js";
+import { fieldPath, indexPath, standInSecurityGroup } from "../../iac.js";
 import type { AttributeSchema } from "../attributes.js";
 import type { PlanInstance } from "../reader.js";
 import { asArray, type Path } from "../values.js";
@@ -217,13 +217,12 @@ export function separateRule(n: Normalization, instance: PlanInstance): void {
       `${instance.address} adds a rule to ${shown}, which is not in the plan; the rule is checked as a group of its own`,
     );
     const groupId = typeof reference === "string" ? reference : instance.address;
-    build = n.add(instance, ResourceTypes.SecurityGroup, instance.address, {
-      GroupId: groupId,
-      GroupName: groupId,
-      OwnerId: n.plan.account,
-      IpPermissions: [],
-      IpPermissionsEgress: [],
-    });
+    build = n.add(
+      instance,
+      ResourceTypes.SecurityGroup,
+      instance.address,
+      standInSecurityGroup(groupId, n.plan.account),
+    );
   }
   const target = direction === "ingress" ? "IpPermissions" : "IpPermissionsEgress";
   const list = build.properties[target];
