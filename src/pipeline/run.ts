@@ -1,3 +1,5 @@
+import { canonicalShapeProblem } from "../model/canonical.js";
+import { resourceTypeSpec } from "../model/resource-types.js";
 import { buildReport } from "../engine/build-report.js";
 import { evaluateRules, type EvaluationSettings } from "../engine/evaluate.js";
 import type { Report, RuleResult } from "../engine/result.js";
@@ -76,6 +78,36 @@ export async function runCheck(request: CheckRequest): Promise<CheckOutcome> {
 /** The inputs stage: what `collect` writes and `check` evaluates. */
 export async function readInputs(source: Source): Promise<SourceData> {
   return source.read();
+}
+
+/**
+ * What `collect` writes: the resources that have their canonical shape. One that does not is left
+ * out and becomes a collection error for its type in its account and region, so that checking the
+ * snapshot later reports `error` there instead of judging data nobody understood.
+ */
+export function snapshotInputs(data: SourceData): SourceData {
+  const resources: Resource[] = [];
+  const collectionErrors = [...data.collectionErrors];
+  for (const resource of data.resources) {
+    const problem = canonicalShapeProblem(resource);
+    if (problem === undefined) {
+      resources.push(resource);
+      continue;
+    }
+    const [service = "aws", operation = "unknown"] = (
+      resourceTypeSpec(resource.type).liveReads[0] ?? ""
+    ).split(":");
+    collectionErrors.push({
+      account: resource.account,
+      region: resource.region,
+      service,
+      operation,
+      code: "UnexpectedShape",
+      message: problem,
+      resourceTypes: [resource.type],
+    });
+  }
+  return { ...data, resources, collectionErrors };
 }
 
 /**

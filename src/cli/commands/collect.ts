@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { PACKAGE } from "../../assets.js";
 import { ConfigError } from "../../errors.js";
 import { EXIT_INCOMPLETE, EXIT_OK } from "../../engine/summary.js";
-import { readInputs } from "../../pipeline/run.js";
+import { readInputs, snapshotInputs } from "../../pipeline/run.js";
 import { serializeSnapshot, writeSnapshot } from "../../sources/snapshot.js";
 import { addAccountOptions, liveSettings, type AccountInputOptions } from "../inputs/account-options.js";
 import type { CliIo } from "../io.js";
@@ -49,7 +49,7 @@ export async function runCollect(options: CollectOptions, io: CliIo): Promise<nu
   const settings = liveSettings(options);
   // The SDK is loaded only now, as for `check --account`.
   const { accountSource } = await import("../inputs/account.js");
-  const collection = await readInputs(accountSource(settings, io));
+  const collection = snapshotInputs(await readInputs(accountSource(settings, io)));
   const snapshot = {
     createdAt: new Date().toISOString(),
     tool: { name: PACKAGE.name, version: PACKAGE.version },
