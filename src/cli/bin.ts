@@ -2,12 +2,12 @@
 import { main } from "./main.js";
 import { processIo } from "./io.js";
 
-// A reader that stops early (`access-baseline check … | head`) closes the pipe: that is the
-// reader's choice, not an error to report with a stack trace.
+// A report that could not be written (a full disk, a reader that closed the pipe) is reported by
+// the command that wrote it, in one line, with exit code 2. The streams' own error events must
+// then neither crash the process with a stack trace nor turn the failure into a success.
 for (const stream of [process.stdout, process.stderr]) {
-  stream.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    throw error;
+  stream.on("error", () => {
+    process.exitCode = 2;
   });
 }
 

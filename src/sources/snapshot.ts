@@ -4,7 +4,7 @@ import { loadSchema } from "../assets.js";
 import { InputError, UserError, formatLocation } from "../errors.js";
 import type { CollectionError, Scope } from "../model/collection-error.js";
 import type { Resource } from "../model/resource.js";
-import { writeFileAtomic } from "../util/atomic-write.js";
+import { writeOutputFile } from "../util/atomic-write.js";
 import { emptySourceData, type Source, type SourceData } from "./source.js";
 import { describeFileError } from "../util/file-errors.js";
 import { findDuplicateKey } from "../util/json-duplicates.js";
@@ -138,11 +138,11 @@ export function serializeSnapshot(snapshot: Snapshot): string {
   return lines.join("\n");
 }
 
-/** Writes a snapshot atomically; when serialization fails, nothing is written at all. */
+/** Writes a snapshot (see `writeOutputFile`); when serialization fails, nothing is written at all. */
 export async function writeSnapshot(path: string, snapshot: Snapshot): Promise<void> {
   const text = serializeSnapshot(snapshot);
   try {
-    await writeFileAtomic(path, text);
+    await writeOutputFile(path, text);
   } catch (error) {
     throw new UserError(`cannot write snapshot ${path}: ${describeFileError(error)}`, { cause: error });
   }

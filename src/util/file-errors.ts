@@ -14,6 +14,14 @@ export function describeFileError(error: unknown): string {
       return "it is a directory";
     case "ENOTDIR":
       return "not a directory";
+    case "ENOSPC":
+      return "no space left on the device";
+    case "EPIPE":
+      return "the reader closed the pipe";
+    case "ELOOP":
+      return "too many levels of symbolic links";
+    case "EROFS":
+      return "read-only file system";
     case "ERR_STRING_TOO_LONG":
       return "the file is too large to read";
     default:

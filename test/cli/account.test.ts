@@ -126,7 +126,7 @@ describe("check --account against the loopback endpoint", () => {
   it("shows progress on a terminal's standard error, and clears it", async () => {
     let stderr = "";
     const code = await main(["check", "--account", "--endpoint-url", url, "--format", "json"], {
-      stdout: { write: () => true },
+      stdout: { write: (_text: string, done?: () => void) => (done?.(), true) },
       stderr: { write: (text: string) => (stderr += text), isTTY: true },
       env: {},
       cwd: REPO,

@@ -20,7 +20,14 @@ export async function runCli(
   let stdout = "";
   let stderr = "";
   const code = await main(args, {
-    stdout: { write: (text: string) => (stdout += text), isTTY: options.tty ?? false },
+    stdout: {
+      write: (text: string, done?: (error?: Error | null) => void) => {
+        stdout += text;
+        done?.();
+        return true;
+      },
+      isTTY: options.tty ?? false,
+    },
     stderr: { write: (text: string) => (stderr += text), isTTY: false },
     env: options.env ?? {},
     cwd: options.cwd ?? REPO,

@@ -9,7 +9,7 @@ import {
 import { RuleError } from "../../errors.js";
 import { formatProblem, loadRuleDirectories } from "../../engine/rule-loader.js";
 import type { Rule } from "../../engine/rule.js";
-import { writeFileAtomic } from "../../util/atomic-write.js";
+import { writeOutputFile } from "../../util/atomic-write.js";
 import { UserError } from "../../errors.js";
 import { describeFileError } from "../../util/file-errors.js";
 import type { CliIo } from "../io.js";
@@ -46,17 +46,41 @@ export async function loadConfigurationFor(
   return found ? loadConfiguration(found, cwd) : EMPTY_CONFIGURATION;
 }
 
-/** Writes a command's output to `--output` atomically, or to standard output. */
+/**
+ * Writes a command's output to `--output` (see `writeOutputFile`: never replacing what is not a
+ * regular file) or to standard output. A report that could not be written is an error, never a
+ * run that looks done: one line, and exit code 2.
+ */
 export async function emit(io: CliIo, text: string, output: string | undefined): Promise<void> {
   if (output === undefined || output === "-") {
-    io.stdout.write(text);
+    await writeToStream(io.stdout, text).catch((error: unknown) => {
+      throw new UserError(`cannot write to standard output: ${describeFileError(error)}`, { cause: error });
+    });
     return;
   }
   try {
-    await writeFileAtomic(resolve(io.cwd, output), text);
+    await writeOutputFile(resolve(io.cwd, output), text);
   } catch (error) {
     throw new UserError(`cannot write output file ${output}: ${describeFileError(error)}`, { cause: error });
   }
+}
+
+/** Resolves once the stream has taken the text (its write callback), or rejects with its error. */
+function writeToStream(stream: CliIo["stdout"], text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (error?: Error | null) => {
+      if (settled) return;
+      settled = true;
+      if (error) reject(error);
+      else resolve();
+    };
+    try {
+      stream.write(text, settle);
+    } catch (error) {
+      settle(error as Error);
+    }
+  });
 }
 
 export function collect(value: string, previous: string[] = []): string[] {
