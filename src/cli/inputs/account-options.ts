@@ -31,7 +31,11 @@ export interface LiveSettings {
 }
 
 export const DEFAULT_SESSION_NAME = "access-baseline";
-export const DEFAULT_ORG_ROLE = "OrganizationAccountAccessRole";
+/**
+ * The read-only role `docs/deploy/scanner-role-stackset.yaml` creates in every account. Never an
+ * administrator role such as `OrganizationAccountAccessRole`: scanning needs only reads.
+ */
+export const DEFAULT_ORG_ROLE = "access-baseline-scanner";
 
 export function addAccountOptions(command: Command): Command {
   return command

@@ -3,8 +3,9 @@ import { ALL_RESOURCE_TYPES, ResourceTypes, type ResourceType } from "../../mode
 /**
  * Every AWS API operation the live collector can send, declared once: the IAM action it needs,
  * what it is used for, and the resource types whose data is missing when it fails. The client
- * factory refuses any operation that is not listed here, the scanner policy in
- * `policies/scanner-policy.json` is tested against this table, and `docs/live-scanning.md`
+ * factory refuses any operation that is not listed here, the scanner policies in
+ * `policies/scanner-policy.json` and `policies/organization-scanner-policy.json` are tested against
+ * this table, and `docs/live-scanning.md`
  * describes the same list, so the code, the policy and the docs cannot drift apart.
  */
 
@@ -27,6 +28,12 @@ export interface OperationSpec {
   regional: boolean;
   /** Why the collector makes the call, for the documentation. */
   purpose: string;
+  /**
+   * The shipped policy that allows it: `scanner` (read-only, `policies/scanner-policy.json`, for
+   * every identity that scans) or `organization` (`policies/organization-scanner-policy.json`, only
+   * for the identity that lists the organization and assumes the scanner role in each account).
+   */
+  policy: "scanner" | "organization";
   /**
    * The output fields every successful answer holds, even when there is nothing to list (AWS
    * sends empty lists). An answer without them did not come from the API, however it parsed: the
@@ -59,6 +66,7 @@ export const OPERATIONS = {
     resource: "*",
     resourceTypes: ALL_RESOURCE_TYPES,
     regional: false,
+    policy: "scanner",
     purpose: "the account id and partition of the credentials (needs no permission)",
     resultFields: ["Account"],
   },
@@ -69,6 +77,7 @@ export const OPERATIONS = {
     resource: "arn:${Partition}:iam::${Account}:role/${RoleName}",
     resourceTypes: ALL_RESOURCE_TYPES,
     regional: false,
+    policy: "organization",
     purpose: "--role-arn, and the --org-role in each account of the organization",
     resultFields: ["Credentials"],
   },
@@ -79,6 +88,7 @@ export const OPERATIONS = {
     resource: "*",
     resourceTypes: ALL_RESOURCE_TYPES,
     regional: false,
+    policy: "organization",
     purpose: "--org: the organization's accounts (only active ones are scanned)",
     resultFields: ["Accounts"],
   },
@@ -89,6 +99,7 @@ export const OPERATIONS = {
     resource: "*",
     resourceTypes: REGIONAL_TYPES,
     regional: false,
+    policy: "scanner",
     purpose: "the regions enabled in the account, when --regions is not given",
     resultFields: ["Regions"],
   },
@@ -99,6 +110,7 @@ export const OPERATIONS = {
     resource: "*",
     resourceTypes: IAM_TYPES,
     regional: false,
+    policy: "scanner",
     purpose: "users, groups, roles, instance profiles and managed policies with their documents",
     resultFields: ["IsTruncated"],
   },
@@ -109,6 +121,7 @@ export const OPERATIONS = {
     resource: "*",
     resourceTypes: [ResourceTypes.SecurityGroup],
     regional: true,
+    policy: "scanner",
     purpose: "security groups and their ingress rules",
     resultFields: ["SecurityGroups"],
   },
@@ -119,6 +132,7 @@ export const OPERATIONS = {
     resource: "*",
     resourceTypes: [ResourceTypes.Instance],
     regional: true,
+    policy: "scanner",
     purpose: "instances that are not terminated: key pair, public address, profile, groups",
     resultFields: ["Reservations"],
   },
@@ -129,6 +143,7 @@ export const OPERATIONS = {
     resource: "*",
     resourceTypes: [ResourceTypes.ManagedInstance],
     regional: true,
+    policy: "scanner",
     purpose: "managed nodes: agent version, ping status, platform",
     resultFields: ["InstanceInformationList"],
   },
@@ -139,6 +154,7 @@ export const OPERATIONS = {
     resource: "arn:${Partition}:ssm:${Region}:${Account}:document/SSM-SessionManagerRunShell",
     resourceTypes: [ResourceTypes.SessionPreferences],
     regional: true,
+    policy: "scanner",
     purpose: "the region's Session Manager preferences (SSM-SessionManagerRunShell)",
     resultFields: ["Content"],
   },

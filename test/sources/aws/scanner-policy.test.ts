@@ -13,7 +13,11 @@ import { REPO } from "../../support/cli.js";
  * source names is in the operation table (the client factory refuses any other at run time).
  */
 
-const policy: unknown = JSON.parse(await readFile(join(REPO, "policies/scanner-policy.json"), "utf8"));
+const POLICIES: Record<string, unknown> = {
+  scanner: JSON.parse(await readFile(join(REPO, "policies/scanner-policy.json"), "utf8")),
+  organization: JSON.parse(await readFile(join(REPO, "policies/organization-scanner-policy.json"), "utf8")),
+};
+const policy = POLICIES.scanner;
 
 /** The resource an operation is authorized on, with sample values for the placeholders. */
 function sampleResource(template: string, roleName: string): string {
@@ -24,19 +28,17 @@ function sampleResource(template: string, roleName: string): string {
     .replaceAll("${RoleName}", roleName);
 }
 
-describe("policies/scanner-policy.json", () => {
-  it.each(OPERATION_KEYS)("allows %s on the resource it is made on", (key) => {
+describe("policies/scanner-policy.json and policies/organization-scanner-policy.json", () => {
+  it.each(OPERATION_KEYS)("allow %s on the resource it is made on", (key) => {
     const spec = OPERATIONS[key];
-    for (const roleName of [DEFAULT_ORG_ROLE, "access-baseline-scanner"]) {
-      const resource = sampleResource(spec.resource, roleName);
-      const decision = documentAllowsAction(policy, spec.iamAction, { resource });
-      expect(decision.allowed, `${spec.iamAction} on ${resource}`).toBe(true);
-    }
+    const resource = sampleResource(spec.resource, DEFAULT_ORG_ROLE);
+    const decision = documentAllowsAction(POLICIES[spec.policy], spec.iamAction, { resource });
+    expect(decision.allowed, `${spec.iamAction} on ${resource}`).toBe(true);
   });
 
-  it("allows nothing the collector does not do", () => {
+  it.each(Object.keys(POLICIES))("%s: allows nothing the collector does not do", (name) => {
     const needed = OPERATION_KEYS.map((key) => OPERATIONS[key].iamAction);
-    for (const statement of statementsOf(policy)) {
+    for (const statement of statementsOf(POLICIES[name])) {
       expect(statement.Effect).toBe("Allow");
       expect(statement.NotAction).toBeUndefined();
       for (const pattern of statement.Action ?? []) {
