@@ -3,10 +3,10 @@ import { ALL_RESOURCE_TYPES, ResourceTypes, type ResourceType } from "../../mode
 /**
  * Every AWS API operation the live collector can send, declared once: the IAM action it needs,
  * what it is used for, and the resource types whose data is missing when it fails. The client
- * factory refuses any operation that is not listed here, the scanner policies in
- * `policies/scanner-policy.json` and `policies/organization-scanner-policy.json` are tested against
- * this table, and `docs/live-scanning.md`
- * describes the same list, so the code, the policy and the docs cannot drift apart.
+ * factory refuses any operation that is not listed here, the policies in
+ * `policies/scanner-policy.json` and `policies/organization-scanner-policy.json` are tested
+ * against this table, and `docs/live-scanning.md` describes the same list, so the code, the
+ * policies and the docs cannot drift apart.
  */
 
 export type AwsService = "sts" | "organizations" | "iam" | "ec2" | "ssm";
