@@ -4,9 +4,9 @@ import { testFileFor } from "../../../src/engine/rule-tester.js";
 import type { Rule } from "../../../src/engine/rule.js";
 import type { JsonObject, ResourceType } from "../../../src/model/resource.js";
 import { resourceTypeSpec } from "../../../src/model/resource-types.js";
-import { isPlanned, type SourceKind } from "../../../src/model/source-kinds.js";
+import { isPlanned } from "../../../src/model/source-kinds.js";
 import { parseYaml, toJs } from "../../../src/util/yaml-position.js";
-import { MATRIX_SOURCES, readWorld, verdictOf, type MatrixSource, type Verdict } from "./sources.js";
+import { kindOf, MATRIX_SOURCES, readWorld, verdictOf, type MatrixSource, type Verdict } from "./sources.js";
 import { Inexpressible, worldOf, type World } from "./world.js";
 
 /** One case of a rule's test file, with its expected status. */
@@ -93,7 +93,8 @@ function pathsOf(condition: unknown, into: string[] = []): string[] {
  * registry: the rule is marked live-only, one of its types is produced by observed sources only,
  * or its condition reads a property only a running resource has. Undefined when it may not.
  */
-export function liveOnlyAllowance(rule: Rule, source: SourceKind): string | undefined {
+export function liveOnlyAllowance(rule: Rule, column: MatrixSource): string | undefined {
+  const source = kindOf(column);
   if (!isPlanned(source)) return undefined;
   if (rule.liveOnly) return "the rule is marked live-only";
   for (const type of new Set([...rule.metadata.resourceTypes, ...rule.dependsOn])) {

@@ -26,8 +26,23 @@ import { Inexpressible, WORLD_ACCOUNT, WORLD_REGION, type World } from "./world.
  * Config rule's item reader and normalizer.
  */
 
-export const MATRIX_SOURCES = ["snapshot", "cloudformation", "terraform-plan", "config-item"] as const;
-export type MatrixSource = (typeof MATRIX_SOURCES)[number] & SourceKind;
+/**
+ * The matrix's columns: each source kind, and Terraform twice — the plan that creates the
+ * resources, and the plan of the same resources already deployed (an in-place update whose
+ * configuration leaves `key_name` and `iam_instance_profile` to the prior state).
+ */
+export const MATRIX_SOURCES = [
+  "snapshot",
+  "cloudformation",
+  "terraform-plan",
+  "terraform-plan-deployed",
+  "config-item",
+] as const;
+export type MatrixSource = (typeof MATRIX_SOURCES)[number];
+
+export function kindOf(source: MatrixSource): SourceKind {
+  return source === "terraform-plan-deployed" ? "terraform-plan" : source;
+}
 
 export interface Verdict {
   status: ResultStatus;
@@ -60,9 +75,10 @@ export async function readWorld(
       await writeFile(path, toCloudFormation(world));
       return templateSource([path], { cwd: dir }).read();
     }
-    case "terraform-plan": {
-      const path = join(dir, `${name}.plan.json`);
-      await writeFile(path, toTerraformPlan(world));
+    case "terraform-plan":
+    case "terraform-plan-deployed": {
+      const path = join(dir, `${name}.${source}.json`);
+      await writeFile(path, toTerraformPlan(world, { deployed: source === "terraform-plan-deployed" }));
       return templateSource([path], { cwd: dir }).read();
     }
     case "config-item": {
@@ -91,6 +107,7 @@ function isSubject(source: MatrixSource, world: World, resource: Resource): bool
     case "cloudformation":
       return resource.source.address === SUBJECT_LOGICAL_ID;
     case "terraform-plan":
+    case "terraform-plan-deployed":
       return resource.source.address?.endsWith(".subject") === true;
     default:
       return resource.id === world.subject.id;

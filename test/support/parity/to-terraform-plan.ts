@@ -71,7 +71,23 @@ function ruleBlock(permission: Obj): JsonObject {
   };
 }
 
-export function toTerraformPlan(world: World): string {
+/**
+ * Attributes of `aws_instance` that are optional and computed: a configuration that leaves them
+ * out keeps what the deployed instance has, which the plan shows in `before` and `after`.
+ */
+const KEPT_FROM_PRIOR_STATE: Partial<Record<string, readonly string[]>> = {
+  aws_instance: ["key_name", "iam_instance_profile"],
+};
+
+export interface PlanOptions {
+  /**
+   * The plan of the resources already deployed: an in-place update whose configuration does not
+   * write the attributes Terraform keeps from the prior state.
+   */
+  deployed?: boolean;
+}
+
+export function toTerraformPlan(world: World, options: PlanOptions = {}): string {
   const changes: Change[] = [];
   const addresses = new Map<WorldResource, string>();
   const name = (resource: WorldResource, index: number) =>
@@ -331,7 +347,14 @@ export function toTerraformPlan(world: World): string {
       type: change.type,
       name: change.name,
       provider_name: provider,
-      change: { actions: ["create"], before: null, after: change.after, after_unknown: change.afterUnknown },
+      change: options.deployed
+        ? {
+            actions: ["update"],
+            before: change.after,
+            after: change.after,
+            after_unknown: change.afterUnknown,
+          }
+        : { actions: ["create"], before: null, after: change.after, after_unknown: change.afterUnknown },
     })),
     configuration: {
       provider_config: {
@@ -347,10 +370,12 @@ export function toTerraformPlan(world: World): string {
           // What the configuration writes: every planned attribute as a constant, the rest by reference.
           expressions: {
             ...Object.fromEntries(
-              Object.entries(change.after).map(([attribute, value]) => [
-                attribute,
-                { constant_value: value },
-              ]),
+              Object.entries(change.after)
+                .filter(
+                  ([attribute]) =>
+                    options.deployed !== true || !KEPT_FROM_PRIOR_STATE[change.type]?.includes(attribute),
+                )
+                .map(([attribute, value]) => [attribute, { constant_value: value }]),
             ),
             ...Object.fromEntries(
               Object.entries(change.references).map(([attribute, references]) => [attribute, { references }]),
