@@ -199,6 +199,13 @@ describe(`parity matrix: ${rules.length} rules, ${allRows.length} cases, ${MATRI
     expect([...KNOWN_DISAGREEMENTS.keys()].filter((entry) => !keys.has(entry))).toEqual([]);
   });
 
+  it("compares every status: pass, fail, not applicable and error", () => {
+    const statuses = new Set(
+      compared.map(({ cell }) => (cell.kind === "verdict" ? cell.verdict.status : undefined)),
+    );
+    expect([...statuses].sort()).toEqual(["error", "fail", "not_applicable", "pass"]);
+  });
+
   it("every case reads through every source", () => {
     const broken = cells
       .filter((entry) => entry.cell.kind === "broken")

@@ -34,14 +34,18 @@ import { Inexpressible, WORLD_ACCOUNT, WORLD_REGION, type World } from "./world.
 export const MATRIX_SOURCES = [
   "snapshot",
   "cloudformation",
+  "cloudformation-separate",
   "terraform-plan",
   "terraform-plan-deployed",
+  "terraform-plan-separate",
   "config-item",
 ] as const;
 export type MatrixSource = (typeof MATRIX_SOURCES)[number];
 
 export function kindOf(source: MatrixSource): SourceKind {
-  return source === "terraform-plan-deployed" ? "terraform-plan" : source;
+  if (source === "cloudformation-separate") return "cloudformation";
+  if (source === "terraform-plan-deployed" || source === "terraform-plan-separate") return "terraform-plan";
+  return source;
 }
 
 export interface Verdict {
@@ -70,15 +74,23 @@ export async function readWorld(
         throw error;
       }
     }
-    case "cloudformation": {
-      const path = join(dir, `${name}.template.json`);
-      await writeFile(path, toCloudFormation(world));
+    case "cloudformation":
+    case "cloudformation-separate": {
+      const path = join(dir, `${name}.${source}.json`);
+      await writeFile(path, toCloudFormation(world, { separate: source === "cloudformation-separate" }));
       return templateSource([path], { cwd: dir }).read();
     }
     case "terraform-plan":
-    case "terraform-plan-deployed": {
+    case "terraform-plan-deployed":
+    case "terraform-plan-separate": {
       const path = join(dir, `${name}.${source}.json`);
-      await writeFile(path, toTerraformPlan(world, { deployed: source === "terraform-plan-deployed" }));
+      await writeFile(
+        path,
+        toTerraformPlan(world, {
+          deployed: source === "terraform-plan-deployed",
+          separate: source === "terraform-plan-separate",
+        }),
+      );
       return templateSource([path], { cwd: dir }).read();
     }
     case "config-item": {
@@ -105,9 +117,11 @@ function isSubject(source: MatrixSource, world: World, resource: Resource): bool
   if (resource.type !== world.subject.type) return false;
   switch (source) {
     case "cloudformation":
+    case "cloudformation-separate":
       return resource.source.address === SUBJECT_LOGICAL_ID;
     case "terraform-plan":
     case "terraform-plan-deployed":
+    case "terraform-plan-separate":
       return resource.source.address?.endsWith(".subject") === true;
     default:
       return resource.id === world.subject.id;

@@ -66,7 +66,30 @@ export function cloudFormationRules(
   return sources.length === 0 ? [base] : sources.map((source) => ({ ...base, ...source }));
 }
 
-export function toCloudFormation(world: World): string {
+export interface TemplateOptions {
+  /**
+   * Write what can stand alone as resources of its own: security group rules as
+   * `AWS::EC2::SecurityGroupIngress` / `Egress`, inline policies as `AWS::IAM::RolePolicy` (and
+   * the user and group kinds), customer managed policies attached through their own `Roles`,
+   * `Users` and `Groups`, and group membership as `AWS::IAM::UserToGroupAddition`.
+   */
+  separate?: boolean;
+}
+
+const INLINE_POLICY_TYPES: Partial<Record<string, [type: string, nameKey: string]>> = {
+  [ResourceTypes.Role]: ["AWS::IAM::RolePolicy", "RoleName"],
+  [ResourceTypes.User]: ["AWS::IAM::UserPolicy", "UserName"],
+  [ResourceTypes.Group]: ["AWS::IAM::GroupPolicy", "GroupName"],
+};
+
+const ATTACHMENT_KEYS: Partial<Record<string, string>> = {
+  [ResourceTypes.Role]: "Roles",
+  [ResourceTypes.User]: "Users",
+  [ResourceTypes.Group]: "Groups",
+};
+
+export function toCloudFormation(world: World, options: TemplateOptions = {}): string {
+  const separate = options.separate === true;
   const logicalIds = new Map<WorldResource, string>();
   world.resources.forEach((resource, index) =>
     logicalIds.set(resource, resource === world.subject ? SUBJECT_LOGICAL_ID : `Related${index}`),
@@ -78,22 +101,42 @@ export function toCloudFormation(world: World): string {
   };
   const managedArn = (arn: string): JsonValue =>
     arn.startsWith(AWS_MANAGED) ? arn : ref(ResourceTypes.ManagedPolicy, arn, arn);
-  const iamPolicies = (properties: Obj, inlineKey: string): JsonObject => {
+  const resources: JsonObject = {};
+  /** Customer managed policies' attachments, when they are written on the policy. */
+  const attachedThroughPolicy = new Map<string, Record<string, JsonValue[]>>();
+  const iamPolicies = (resource: WorldResource, inlineKey: string): JsonObject => {
+    const properties = resource.properties;
+    const logicalId = logicalIds.get(resource)!;
     const result: JsonObject = {};
     const inline = list(properties[inlineKey]).map((entry) => ({
       PolicyName: obj(entry)?.PolicyName ?? null,
       PolicyDocument: obj(entry)?.PolicyDocument ?? null,
     }));
-    if (inline.length > 0) result.Policies = inline;
-    const attached = list(properties.AttachedManagedPolicies).map((entry) =>
-      managedArn(textOf(obj(entry)?.PolicyArn)),
-    );
+    if (separate) {
+      const [type, nameKey] = INLINE_POLICY_TYPES[resource.type]!;
+      inline.forEach((policy, index) => {
+        resources[`${logicalId}Policy${index}`] = {
+          Type: type,
+          Properties: { ...policy, [nameKey]: { Ref: logicalId } },
+        };
+      });
+    } else if (inline.length > 0) result.Policies = inline;
+    const attached: JsonValue[] = [];
+    for (const entry of list(properties.AttachedManagedPolicies)) {
+      const arn = textOf(obj(entry)?.PolicyArn);
+      const policy = arn.startsWith(AWS_MANAGED) ? undefined : find(ResourceTypes.ManagedPolicy, arn);
+      if (separate && policy) {
+        const byKind = attachedThroughPolicy.get(logicalIds.get(policy)!) ?? {};
+        const key = ATTACHMENT_KEYS[resource.type]!;
+        byKind[key] = [...(byKind[key] ?? []), { Ref: logicalId }];
+        attachedThroughPolicy.set(logicalIds.get(policy)!, byKind);
+      } else attached.push(managedArn(arn));
+    }
     if (attached.length > 0) result.ManagedPolicyArns = attached;
     if (properties.Path !== undefined) result.Path = properties.Path;
     return result;
   };
 
-  const resources: JsonObject = {};
   for (const resource of world.resources) {
     const p = resource.properties;
     const logicalId = logicalIds.get(resource)!;
@@ -106,19 +149,28 @@ export function toCloudFormation(world: World): string {
           GroupDescription: p.Description ?? "parity",
         };
         if (p.VpcId !== undefined) properties.VpcId = p.VpcId;
-        if (p.IpPermissions !== undefined)
-          properties.SecurityGroupIngress = list(p.IpPermissions).flatMap((permission) =>
-            cloudFormationRules(obj(permission) ?? {}, "ingress", groupReference),
+        for (const [key, property, type, direction] of [
+          ["IpPermissions", "SecurityGroupIngress", "AWS::EC2::SecurityGroupIngress", "ingress"],
+          ["IpPermissionsEgress", "SecurityGroupEgress", "AWS::EC2::SecurityGroupEgress", "egress"],
+        ] as const) {
+          if (p[key] === undefined) continue;
+          const entries = list(p[key]).flatMap((permission) =>
+            cloudFormationRules(obj(permission) ?? {}, direction, groupReference),
           );
-        if (p.IpPermissionsEgress !== undefined)
-          properties.SecurityGroupEgress = list(p.IpPermissionsEgress).flatMap((permission) =>
-            cloudFormationRules(obj(permission) ?? {}, "egress", groupReference),
-          );
+          if (!separate) properties[property] = entries;
+          else
+            entries.forEach((entry, index) => {
+              resources[`${logicalId}${direction === "ingress" ? "Ingress" : "Egress"}${index}`] = {
+                Type: type,
+                Properties: { GroupId: { Ref: logicalId }, ...entry },
+              };
+            });
+        }
         put("AWS::EC2::SecurityGroup", properties);
         break;
       }
       case ResourceTypes.Role: {
-        const properties: JsonObject = { RoleName: resource.id, ...iamPolicies(p, "RolePolicyList") };
+        const properties: JsonObject = { RoleName: resource.id, ...iamPolicies(resource, "RolePolicyList") };
         if (p.AssumeRolePolicyDocument !== undefined)
           properties.AssumeRolePolicyDocument = p.AssumeRolePolicyDocument;
         if (p.MaxSessionDuration !== undefined) properties.MaxSessionDuration = p.MaxSessionDuration;
@@ -126,14 +178,21 @@ export function toCloudFormation(world: World): string {
         break;
       }
       case ResourceTypes.User: {
-        const properties: JsonObject = { UserName: resource.id, ...iamPolicies(p, "UserPolicyList") };
+        const properties: JsonObject = { UserName: resource.id, ...iamPolicies(resource, "UserPolicyList") };
         const groups = list(p.GroupList).map((name) => ref(ResourceTypes.Group, textOf(name), name));
-        if (groups.length > 0) properties.Groups = groups;
+        if (separate)
+          groups.forEach((group, index) => {
+            resources[`${logicalId}Membership${index}`] = {
+              Type: "AWS::IAM::UserToGroupAddition",
+              Properties: { GroupName: group, Users: [{ Ref: logicalId }] },
+            };
+          });
+        else if (groups.length > 0) properties.Groups = groups;
         put("AWS::IAM::User", properties);
         break;
       }
       case ResourceTypes.Group:
-        put("AWS::IAM::Group", { GroupName: resource.id, ...iamPolicies(p, "GroupPolicyList") });
+        put("AWS::IAM::Group", { GroupName: resource.id, ...iamPolicies(resource, "GroupPolicyList") });
         break;
       case ResourceTypes.ManagedPolicy: {
         // An AWS-managed policy is AWS's: a template attaches it by ARN and cannot state its document.
@@ -209,6 +268,11 @@ export function toCloudFormation(world: World): string {
       default:
         throw new Inexpressible(`no CloudFormation resource for ${resource.type as string}`);
     }
+  }
+  for (const [logicalId, byKind] of attachedThroughPolicy) {
+    const policy = obj(resources[logicalId]);
+    const properties = obj(policy?.Properties);
+    if (policy && properties) policy.Properties = { ...properties, ...byKind };
   }
   return JSON.stringify({ AWSTemplateFormatVersion: "2010-09-09", Resources: resources }, null, 1);
 }

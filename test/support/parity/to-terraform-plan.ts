@@ -85,6 +85,36 @@ export interface PlanOptions {
    * write the attributes Terraform keeps from the prior state.
    */
   deployed?: boolean;
+  /**
+   * Write what can stand alone as resources of its own: security group rules as
+   * `aws_vpc_security_group_ingress_rule` / `egress_rule`, a role's inline policies as
+   * `aws_iam_role_policy`, attachments as `aws_iam_policy_attachment` (one per policy, naming its
+   * roles, users and groups), and group membership as `aws_iam_group_membership`.
+   */
+  separate?: boolean;
+}
+
+/** A `aws_vpc_security_group_*_rule` for each source of one `IpPermission`. */
+function vpcRules(permission: Obj): JsonObject[] {
+  const protocol = permission.IpProtocol === undefined ? null : textOf(permission.IpProtocol);
+  const base: JsonObject = {
+    ip_protocol: protocol,
+    from_port: permission.FromPort ?? null,
+    to_port: permission.ToPort ?? null,
+    cidr_ipv4: null,
+    cidr_ipv6: null,
+    prefix_list_id: null,
+    referenced_security_group_id: null,
+  };
+  const sources: JsonObject[] = [
+    ...list(permission.IpRanges).map((item) => ({ cidr_ipv4: obj(item)?.CidrIp ?? null })),
+    ...list(permission.Ipv6Ranges).map((item) => ({ cidr_ipv6: obj(item)?.CidrIpv6 ?? null })),
+    ...list(permission.PrefixListIds).map((item) => ({ prefix_list_id: obj(item)?.PrefixListId ?? null })),
+    ...list(permission.UserIdGroupPairs).map((item) => ({
+      referenced_security_group_id: obj(item)?.GroupId ?? null,
+    })),
+  ];
+  return sources.length === 0 ? [base] : sources.map((source) => ({ ...base, ...source }));
 }
 
 export function toTerraformPlan(world: World, options: PlanOptions = {}): string {
@@ -111,6 +141,10 @@ export function toTerraformPlan(world: World, options: PlanOptions = {}): string
   const add = (change: Omit<Change, "afterUnknown" | "references"> & Partial<Change>) =>
     changes.push({ afterUnknown: {}, references: {}, ...change });
 
+  const separate = options.separate === true;
+  /** Attachments by policy ARN, when they are written as `aws_iam_policy_attachment`. */
+  const attachments = new Map<string, Record<string, string[]>>();
+
   /** Inline policies and attachments of a principal, as the resources Terraform writes them with. */
   const principalPolicies = (resource: WorldResource, kind: "role" | "user" | "group", inlineKey: string) => {
     const base = name(resource, world.resources.indexOf(resource));
@@ -120,6 +154,12 @@ export function toTerraformPlan(world: World, options: PlanOptions = {}): string
         ? undefined
         : find(ResourceTypes.ManagedPolicy, (p) => p.id === arn);
       const policyAddress = policy ? addresses.get(policy) : undefined;
+      if (separate) {
+        const byKind = attachments.get(arn) ?? {};
+        byKind[`${kind}s`] = [...(byKind[`${kind}s`] ?? []), resource.id];
+        attachments.set(arn, byKind);
+        return;
+      }
       add({
         type: `aws_iam_${kind}_policy_attachment`,
         name: `${base}_attachment_${index}`,
@@ -128,7 +168,7 @@ export function toTerraformPlan(world: World, options: PlanOptions = {}): string
         references: policyAddress ? { policy_arn: [`${policyAddress}.arn`, policyAddress] } : {},
       });
     });
-    if (kind === "role") return;
+    if (kind === "role" && !separate) return;
     list(resource.properties[inlineKey]).forEach((entry, index) => {
       add({
         type: `aws_iam_${kind}_policy`,
@@ -154,8 +194,10 @@ export function toTerraformPlan(world: World, options: PlanOptions = {}): string
           after: {
             name: p.GroupName ?? resource.id,
             description: p.Description ?? "parity",
-            ingress: list(p.IpPermissions).map((permission) => ruleBlock(obj(permission) ?? {})),
-            ...(p.IpPermissionsEgress !== undefined
+            ...(separate
+              ? {}
+              : { ingress: list(p.IpPermissions).map((permission) => ruleBlock(obj(permission) ?? {})) }),
+            ...(p.IpPermissionsEgress !== undefined && !separate
               ? { egress: list(p.IpPermissionsEgress).map((permission) => ruleBlock(obj(permission) ?? {})) }
               : {}),
             ...(p.VpcId !== undefined ? { vpc_id: p.VpcId } : {}),
@@ -164,9 +206,34 @@ export function toTerraformPlan(world: World, options: PlanOptions = {}): string
             id: true,
             arn: true,
             owner_id: true,
-            ...(p.IpPermissionsEgress === undefined ? { egress: true } : {}),
+            ...(p.IpPermissionsEgress === undefined || separate ? { egress: true } : {}),
+            ...(separate ? { ingress: true } : {}),
           },
         });
+        if (separate) {
+          const address = `aws_security_group.${resourceName}`;
+          for (const [key, direction] of [
+            ["IpPermissions", "ingress"],
+            ["IpPermissionsEgress", "egress"],
+          ] as const) {
+            list(p[key])
+              .flatMap((permission) => vpcRules(obj(permission) ?? {}))
+              .forEach((rule, ruleIndex) =>
+                add({
+                  type: `aws_vpc_security_group_${direction}_rule`,
+                  name: `${resourceName}_${direction}_${ruleIndex}`,
+                  after: rule,
+                  afterUnknown: {
+                    id: true,
+                    arn: true,
+                    security_group_id: true,
+                    security_group_rule_id: true,
+                  },
+                  references: { security_group_id: [`${address}.id`, address] },
+                }),
+              );
+          }
+        }
         break;
       case ResourceTypes.Role: {
         const inline = list(p.RolePolicyList).map((entry) => ({
@@ -181,14 +248,14 @@ export function toTerraformPlan(world: World, options: PlanOptions = {}): string
             path: p.Path ?? "/",
             assume_role_policy: JSON.stringify(p.AssumeRolePolicyDocument ?? null),
             max_session_duration: p.MaxSessionDuration ?? 3600,
-            ...(inline.length > 0 ? { inline_policy: inline } : {}),
+            ...(inline.length > 0 && !separate ? { inline_policy: inline } : {}),
           },
           afterUnknown: {
             id: true,
             arn: true,
             unique_id: true,
             managed_policy_arns: true,
-            ...(inline.length > 0 ? {} : { inline_policy: true }),
+            ...(inline.length > 0 && !separate ? {} : { inline_policy: true }),
           },
         });
         principalPolicies(resource, "role", "RolePolicyList");
@@ -203,7 +270,16 @@ export function toTerraformPlan(world: World, options: PlanOptions = {}): string
         });
         principalPolicies(resource, "user", "UserPolicyList");
         const groups = list(p.GroupList).map(String);
-        if (groups.length > 0)
+        if (separate)
+          groups.forEach((group, groupIndex) =>
+            add({
+              type: "aws_iam_group_membership",
+              name: `${resourceName}_membership_${groupIndex}`,
+              after: { name: `${resource.id}-${group}`, group, users: [resource.id] },
+              afterUnknown: { id: true },
+            }),
+          );
+        else if (groups.length > 0)
           add({
             type: "aws_iam_user_group_membership",
             name: `${resourceName}_groups`,
@@ -322,6 +398,26 @@ export function toTerraformPlan(world: World, options: PlanOptions = {}): string
       default:
         throw new Inexpressible(`no Terraform resource for ${resource.type as string}`);
     }
+  });
+
+  [...attachments].forEach(([arn, byKind], index) => {
+    const policy = arn.startsWith(AWS_MANAGED)
+      ? undefined
+      : find(ResourceTypes.ManagedPolicy, (p) => p.id === arn);
+    const policyAddress = policy ? addresses.get(policy) : undefined;
+    add({
+      type: "aws_iam_policy_attachment",
+      name: `attachment_${index}`,
+      after: {
+        name: `attachment-${index}`,
+        roles: byKind.roles ?? null,
+        users: byKind.users ?? null,
+        groups: byKind.groups ?? null,
+        ...(policyAddress ? {} : { policy_arn: arn }),
+      },
+      afterUnknown: policyAddress ? { id: true, policy_arn: true } : { id: true },
+      references: policyAddress ? { policy_arn: [`${policyAddress}.arn`, policyAddress] } : {},
+    });
   });
 
   const provider = "registry.terraform.io/hashicorp/aws";
