@@ -197,7 +197,7 @@ return errors === 0;
 validate23.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 export const ipPermission = validate24;
-const schema35 = {"type":"object","required":["IpProtocol"],"properties":{"IpProtocol":{"type":"string"},"FromPort":{"$ref":"#/$defs/port"},"ToPort":{"$ref":"#/$defs/port"},"IpRanges":{"type":"array","items":{"type":"object","required":["CidrIp"],"properties":{"CidrIp":{"type":"string"}}}},"Ipv6Ranges":{"type":"array","items":{"type":"object","required":["CidrIpv6"],"properties":{"CidrIpv6":{"type":"string"}}}},"PrefixListIds":{"type":"array","items":{"type":"object","required":["PrefixListId"],"properties":{"PrefixListId":{"type":"string"}}}},"UserIdGroupPairs":{"type":"array","items":{"type":"object"}}}};
+const schema35 = {"type":"object","required":["IpProtocol"],"properties":{"IpProtocol":{"type":"string"},"FromPort":{"$ref":"#/$defs/port"},"ToPort":{"$ref":"#/$defs/port"},"IpRanges":{"type":"array","items":{"type":"object","required":["CidrIp"],"properties":{"CidrIp":{"type":"string"}}}},"Ipv6Ranges":{"type":"array","items":{"type":"object","required":["CidrIpv6"],"properties":{"CidrIpv6":{"type":"string"}}}},"PrefixListIds":{"type":"array","items":{"type":"object","required":["PrefixListId"],"properties":{"PrefixListId":{"type":"string"}}}},"UserIdGroupPairs":{"type":"array","items":{"type":"object","properties":{"GroupId":{"type":"string"},"GroupName":{"type":"string"},"UserId":{"type":"string"},"VpcId":{"type":"string"},"Description":{"type":"string"}}}}}};
 
 function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -471,8 +471,11 @@ if(Array.isArray(data12)){
 const len3 = data12.length;
 for(let i3=0; i3<len3; i3++){
 let data13 = data12[i3];
-if(!(data13 && typeof data13 == "object" && !Array.isArray(data13))){
-const err20 = {instancePath:instancePath+"/UserIdGroupPairs/" + i3,schemaPath:"#/properties/UserIdGroupPairs/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.properties.UserIdGroupPairs.items.type,parentSchema:schema35.properties.UserIdGroupPairs.items,data:data13};
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+if(data13.GroupId !== undefined){
+let data14 = data13.GroupId;
+if(typeof data14 !== "string"){
+const err20 = {instancePath:instancePath+"/UserIdGroupPairs/" + i3+"/GroupId",schemaPath:"#/properties/UserIdGroupPairs/items/properties/GroupId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.UserIdGroupPairs.items.properties.GroupId.type,parentSchema:schema35.properties.UserIdGroupPairs.items.properties.GroupId,data:data14};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -482,9 +485,10 @@ vErrors.push(err20);
 errors++;
 }
 }
-}
-else {
-const err21 = {instancePath:instancePath+"/UserIdGroupPairs",schemaPath:"#/properties/UserIdGroupPairs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema35.properties.UserIdGroupPairs.type,parentSchema:schema35.properties.UserIdGroupPairs,data:data12};
+if(data13.GroupName !== undefined){
+let data15 = data13.GroupName;
+if(typeof data15 !== "string"){
+const err21 = {instancePath:instancePath+"/UserIdGroupPairs/" + i3+"/GroupName",schemaPath:"#/properties/UserIdGroupPairs/items/properties/GroupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.UserIdGroupPairs.items.properties.GroupName.type,parentSchema:schema35.properties.UserIdGroupPairs.items.properties.GroupName,data:data15};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -494,14 +498,77 @@ vErrors.push(err21);
 errors++;
 }
 }
-}
-else {
-const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.type,parentSchema:schema35,data};
+if(data13.UserId !== undefined){
+let data16 = data13.UserId;
+if(typeof data16 !== "string"){
+const err22 = {instancePath:instancePath+"/UserIdGroupPairs/" + i3+"/UserId",schemaPath:"#/properties/UserIdGroupPairs/items/properties/UserId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.UserIdGroupPairs.items.properties.UserId.type,parentSchema:schema35.properties.UserIdGroupPairs.items.properties.UserId,data:data16};
 if(vErrors === null){
 vErrors = [err22];
 }
 else {
 vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data13.VpcId !== undefined){
+let data17 = data13.VpcId;
+if(typeof data17 !== "string"){
+const err23 = {instancePath:instancePath+"/UserIdGroupPairs/" + i3+"/VpcId",schemaPath:"#/properties/UserIdGroupPairs/items/properties/VpcId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.UserIdGroupPairs.items.properties.VpcId.type,parentSchema:schema35.properties.UserIdGroupPairs.items.properties.VpcId,data:data17};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data13.Description !== undefined){
+let data18 = data13.Description;
+if(typeof data18 !== "string"){
+const err24 = {instancePath:instancePath+"/UserIdGroupPairs/" + i3+"/Description",schemaPath:"#/properties/UserIdGroupPairs/items/properties/Description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.UserIdGroupPairs.items.properties.Description.type,parentSchema:schema35.properties.UserIdGroupPairs.items.properties.Description,data:data18};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/UserIdGroupPairs/" + i3,schemaPath:"#/properties/UserIdGroupPairs/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.properties.UserIdGroupPairs.items.type,parentSchema:schema35.properties.UserIdGroupPairs.items,data:data13};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/UserIdGroupPairs",schemaPath:"#/properties/UserIdGroupPairs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema35.properties.UserIdGroupPairs.type,parentSchema:schema35.properties.UserIdGroupPairs,data:data12};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+}
+else {
+const err27 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.type,parentSchema:schema35,data};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
 }
 errors++;
 }

@@ -78,24 +78,7 @@ const EXCLUSIONS: readonly { sources: readonly MatrixSource[]; reason: RegExp; w
 ];
 
 /** `rule › case › source`: a status that differs from the snapshot's because of a bug in src/. */
-const KEPT_KEY_IGNORED =
-  "the plan reader ignores a known after.key_name that the configuration does not write (src/sources/terraform/normalize/instance.ts reads key_name only when configured), so a deployed instance that keeps its key pair passes";
-const KEPT_PROFILE_IGNORED =
-  "the plan reader ignores a known after.iam_instance_profile that the configuration does not write (read only when configured), so a deployed instance that keeps its profile has none";
-const KNOWN_DISAGREEMENTS: ReadonlyMap<string, string> = new Map([
-  ["instance-key-pair › a running instance with a shared key › terraform-plan-deployed", KEPT_KEY_IGNORED],
-  ...[
-    "AmazonSSMManagedInstanceCore attached, its document collected",
-    "the managed policy attached by ARN, its document not collected",
-    "a custom inline policy with ssmmessages:* and ssm:UpdateInstanceInformation",
-    "ssm:* and ssmmessages:* in two policies, actions in any case",
-    "NotAction allows everything it does not list",
-    "a conditional Deny and an unrelated Deny do not take the permissions away",
-  ].map((name): [string, string] => [
-    `instance-role-ssm-permissions › ${name} › terraform-plan-deployed`,
-    KEPT_PROFILE_IGNORED,
-  ]),
-]);
+const KNOWN_DISAGREEMENTS: ReadonlyMap<string, string> = new Map<string, string>([]);
 
 const dir = await mkdtemp(join(tmpdir(), "parity-matrix-"));
 afterAll(() => rm(dir, { recursive: true, force: true }));

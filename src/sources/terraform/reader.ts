@@ -461,6 +461,19 @@ export class PlanReader {
     return value;
   }
 
+  /**
+   * Whether the resource has the attribute: the configuration sets it, or the plan holds a known
+   * value for it anyway — an optional, computed attribute the configuration leaves out keeps its
+   * value from the prior state on an update (a key pair, an instance profile, security groups),
+   * and that value is what will be deployed.
+   */
+  given(instance: PlanInstance, attribute: string): boolean {
+    if (this.configured(instance, attribute)) return true;
+    const planned = instance.after[attribute];
+    if (planned === undefined || planned === null || planned === "") return false;
+    return !Array.isArray(planned) || planned.length > 0;
+  }
+
   /** Whether the configuration sets the attribute at all (an unset computed attribute is AWS's default). */
   configured(instance: PlanInstance, attribute: string): boolean {
     const expressions = asRecord(instance.config?.expressions);

@@ -250,7 +250,7 @@ export function ec2Instance(n: Normalization, instance: PlanInstance): void {
   };
 
   // A computed attribute the configuration does not set is what AWS (or a launch template) gives.
-  const keyFromInstance = n.plan.configured(instance, "key_name");
+  const keyFromInstance = n.plan.given(instance, "key_name");
   const keyName = keyFromInstance
     ? n.refs.reference(instance, "key_name")
     : launchTemplate?.target
@@ -267,7 +267,7 @@ export function ec2Instance(n: Normalization, instance: PlanInstance): void {
   }
 
   let profile: JsonValue | undefined;
-  if (n.plan.configured(instance, "iam_instance_profile"))
+  if (n.plan.given(instance, "iam_instance_profile"))
     profile = n.refs.reference(instance, "iam_instance_profile");
   else if (launchTemplate) {
     const spec = fromTemplate("iam_instance_profile", "IamInstanceProfile");
@@ -286,7 +286,7 @@ export function ec2Instance(n: Normalization, instance: PlanInstance): void {
   const groups: JsonValue[] = [];
   let given = false;
   for (const attribute of ["vpc_security_group_ids", "security_groups"]) {
-    if (!n.plan.configured(instance, attribute)) continue;
+    if (!n.plan.given(instance, attribute)) continue;
     given = true;
     const ids = n.refs.references(instance, attribute);
     for (const groupId of Array.isArray(ids) ? ids : ids === undefined ? [] : [ids]) {
@@ -381,7 +381,7 @@ function publicIp(
     const target = n.refs.reference(candidate, candidate.type === "aws_eip" ? "instance" : "instance_id");
     if (target === id) return `(Elastic IP ${candidate.address})`;
   }
-  if (n.plan.configured(instance, "associate_public_ip_address")) {
+  if (n.plan.given(instance, "associate_public_ip_address")) {
     const associate = n.plan.value(instance, ["associate_public_ip_address"]);
     if (associate === true) return ASSIGNED_AT_LAUNCH;
     if (associate === false) return undefined;
@@ -401,7 +401,7 @@ function publicIp(
     if (associate === false || associate === "false") return undefined;
     if (isUnknown(associate)) return associate;
   }
-  if (!n.plan.configured(instance, "subnet_id")) return "(assigned at launch in the default VPC)";
+  if (!n.plan.given(instance, "subnet_id")) return "(assigned at launch in the default VPC)";
   const subnet = n.refs.reference(instance, "subnet_id");
   const subnetInstance = n.plan.instances.find(
     (candidate) => candidate.type === "aws_subnet" && n.refs.identity(candidate).id === subnet,
