@@ -8,6 +8,7 @@ import { writeFileAtomic } from "../util/atomic-write.js";
 import { emptySourceData, type Source, type SourceData } from "./source.js";
 import { describeFileError } from "../util/file-errors.js";
 import { findDuplicateKey } from "../util/json-duplicates.js";
+import { mostSpecificSchemaError } from "../util/schema-errors.js";
 import { NotTextError, readTextFile } from "../util/text-file.js";
 
 /**
@@ -241,34 +242,9 @@ function snapshotValidator(): ValidateFunction {
 function findProblem(document: unknown): Problem | undefined {
   const validate = snapshotValidator();
   if (!validate(document)) {
-    const error = mostUsefulError(validate.errors ?? []);
-    // ajv always reports at least one error on failure; the fallback only keeps types honest.
-    return error
-      ? schemaProblem(error, document)
-      : { pointer: "", locate: "", atKey: false, detail: "does not match the snapshot schema" };
+    return schemaProblem(mostSpecificSchemaError(validate.errors ?? []), document);
   }
   return findDuplicates(document as SnapshotDocument);
-}
-
-const COMBINATOR_KEYWORDS = new Set(["if", "then", "else", "allOf", "anyOf", "oneOf", "not", "$ref"]);
-
-/**
- * ajv stops at the first failure but also reports the combinators it was inside (`must match
- * "then" schema`); the deepest concrete error is the one that says what to fix.
- */
-function mostUsefulError(errors: readonly ErrorObject[]): ErrorObject | undefined {
-  const concrete = errors.filter((error) => !COMBINATOR_KEYWORDS.has(error.keyword));
-  const candidates = concrete.length > 0 ? concrete : errors;
-  let best: ErrorObject | undefined;
-  let bestDepth = -1;
-  for (const error of candidates) {
-    const depth = error.instancePath === "" ? 0 : error.instancePath.split("/").length;
-    if (depth > bestDepth) {
-      best = error;
-      bestDepth = depth;
-    }
-  }
-  return best;
 }
 
 function schemaProblem(error: ErrorObject, document: unknown): Problem {
