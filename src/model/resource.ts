@@ -1,4 +1,5 @@
 import type { SourceKind } from "./source-kinds.js";
+import type { SourcePosition } from "../util/source-position.js";
 
 /**
  * The canonical resource: one shape per resource type whatever the source, so that rules are
@@ -28,11 +29,6 @@ export function isResourceType(value: string): value is ResourceType {
 }
 
 export type { SourceKind } from "./source-kinds.js";
-
-export interface SourcePosition {
-  line: number;
-  column?: number;
-}
 
 export interface ResourceSource {
   kind: SourceKind;

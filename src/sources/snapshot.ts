@@ -10,6 +10,7 @@ import { describeFileError } from "../util/file-errors.js";
 import { findDuplicateKey } from "../util/json-duplicates.js";
 import { mostSpecificSchemaError } from "../util/schema-errors.js";
 import { NotTextError, readTextFile } from "../util/text-file.js";
+import type { SourcePosition } from "../util/source-position.js";
 
 /**
  * Snapshots: the normalized inventory that `collect` writes and `check --snapshot` re-evaluates
@@ -391,13 +392,8 @@ function unescapePointerToken(token: string): string {
 // Positions in the text. Only computed on the error path, so a valid 50 MB snapshot is parsed once
 // by JSON.parse and never scanned again.
 
-interface Position {
-  line: number;
-  column: number;
-}
-
 /** 1-based line and column of a UTF-16 offset. */
-function positionAt(text: string, offset: number): Position {
+function positionAt(text: string, offset: number): SourcePosition {
   let line = 1;
   let lineStart = 0;
   for (let next = text.indexOf("\n"); next !== -1 && next < offset; next = text.indexOf("\n", next + 1)) {
@@ -407,7 +403,7 @@ function positionAt(text: string, offset: number): Position {
   return { line, column: offset - lineStart + 1 };
 }
 
-function locateProblem(text: string, problem: Problem): Position | undefined {
+function locateProblem(text: string, problem: Problem): SourcePosition | undefined {
   const found = locatePointer(text, problem.locate);
   if (!found) return undefined;
   return positionAt(

@@ -7,7 +7,6 @@ import {
   member,
   positionAt,
   type MapNode,
-  type Position,
   type PositionedValue,
 } from "../positioned/node.js";
 import type { Template, TemplateResource } from "./template.js";
@@ -716,5 +715,3 @@ export function defineField(target: { [key: string]: JsonValue }, key: string, v
     Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;
 }
-
-export type { Position };

@@ -1,8 +1,8 @@
 import { readdir, readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { displayPath } from "../files.js";
-import type { Position } from "../positioned/node.js";
 import { findResources, type HclBlock, type HclResource } from "./hcl.js";
+import type { SourcePosition } from "../../util/source-position.js";
 
 /**
  * The `.tf` sources of a plan's modules, when the configuration sits beside the plan file: the
@@ -108,7 +108,7 @@ export function positionInBlock(
   block: HclBlock,
   path: readonly (string | number)[],
   plan: { nested?: (name: string, index: number) => Record<string, unknown> | undefined } = {},
-): Position | undefined {
+): SourcePosition | undefined {
   const [first, second, third] = path;
   if (typeof first !== "string") return undefined;
   const attribute = block.attributes.get(first);
