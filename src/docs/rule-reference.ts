@@ -1,8 +1,8 @@
-import { readFile } from "node:fs/promises";
 import { stringify } from "yaml";
 import type { Rule } from "../engine/rule.js";
 import { testFileFor } from "../engine/rule-tester.js";
 import { parseYaml, toJs } from "../util/yaml-position.js";
+import { readTextFile } from "../util/text-file.js";
 
 /**
  * The rule reference, generated from the rule files and their tests so that it cannot drift:
@@ -20,7 +20,7 @@ interface Example {
 
 async function examplesOf(rule: Rule): Promise<{ pass?: Example; fail?: Example }> {
   try {
-    const parsed = toJs(parseYaml(await readFile(testFileFor(rule), "utf8"))) as {
+    const parsed = toJs(parseYaml(await readTextFile(testFileFor(rule)))) as {
       pass?: Example[];
       fail?: Example[];
     };

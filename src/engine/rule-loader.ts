@@ -13,6 +13,7 @@ import { compileMessage, TemplateError } from "./message.js";
 import { coerceParam, ParamError } from "./params.js";
 import type { Rule, RuleDefinition } from "./rule.js";
 import { describeFileError } from "../util/file-errors.js";
+import type { SourcePosition } from "../util/source-position.js";
 
 /**
  * Loads rule files: YAML, validated against `schemas/rule.schema.json`, then compiled (paths,
@@ -112,7 +113,7 @@ export async function loadRuleDirectories(
   return { rules, problems };
 }
 
-type CompileResult = { rule: Rule; idPosition: { line: number; column: number } } | { problem: RuleProblem };
+type CompileResult = { rule: Rule; idPosition: SourcePosition } | { problem: RuleProblem };
 
 /**
  * Compiles one rule file's text. `display` names the file in messages; `path` is where it lives;

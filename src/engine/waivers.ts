@@ -1,13 +1,18 @@
 import { INFORMATION_URI } from "../assets.js";
 import { ConfigError } from "../errors.js";
 import { globMatches, tokenizeGlob, type GlobToken } from "../iam/glob.js";
-import type { JsonValue, Resource, ResourceSource, SourceWaiver } from "../model/resource.js";
+import {
+  resourceIdentity,
+  type JsonValue,
+  type Resource,
+  type ResourceSource,
+  type SourceWaiver,
+} from "../model/resource.js";
 import type { InputProblem } from "../model/input-problem.js";
 import { daysBetween, isIsoDate, todayUtc } from "../util/date.js";
 import {
   EXPIRED_WAIVER_RULE_ID,
   type AppliedWaiver,
-  type ResourceRef,
   type RuleMetadata,
   type RuleResult,
   type Waiver,
@@ -138,7 +143,7 @@ export function applyWaivers(input: WaiverInput): WaiverApplication {
       }
       inSource.push({
         ...candidate(parsed, input.today, resource.id),
-        resourceKey: resourceKey(resource),
+        resourceKey: resourceIdentity(resource),
       });
     }
   }
@@ -195,25 +200,12 @@ function candidate(waiver: Waiver, today: string, resourceId?: string): Candidat
 function matches(entry: Candidate, result: RuleResult): boolean {
   if (!globMatches(entry.rule, result.ruleId)) return false;
   const { resource } = result;
-  if (entry.resourceKey !== undefined) return entry.resourceKey === resourceKey(resource);
+  if (entry.resourceKey !== undefined) return entry.resourceKey === resourceIdentity(resource);
   const pattern = entry.resource;
   if (pattern === undefined) return false;
   return [resource.id, resource.arn, resource.source.address].some(
     (name) => name !== undefined && globMatches(pattern, name),
   );
-}
-
-/** Identity of a resource across the inventory and its results (their `source` is the same). */
-function resourceKey(resource: Pick<ResourceRef, "type" | "id" | "account" | "region" | "source">): string {
-  const { source } = resource;
-  return JSON.stringify([
-    resource.type,
-    resource.id,
-    resource.account,
-    resource.region,
-    source.file ?? "",
-    source.address ?? "",
-  ]);
 }
 
 function applied(waiver: Waiver, state: AppliedWaiver["state"]): AppliedWaiver {

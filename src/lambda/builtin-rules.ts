@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { parse } from "yaml";
 import { BUILTIN_RULES_DIR } from "../assets.js";
+import { decodeText } from "../util/text-file.js";
+import { parseYaml, toJs } from "../util/yaml-position.js";
 
 /**
  * The built-in rule files, as text with the little the handler needs to choose among them before
@@ -29,8 +30,8 @@ export function builtinRuleSources(): RuleSource[] {
     .map((entry) => join(entry.parentPath, entry.name))
     .sort()
     .map((path) => {
-      const text = readFileSync(path, "utf8");
-      const head = parse(text) as { id?: unknown; resource?: unknown; params?: unknown };
+      const text = decodeText(readFileSync(path));
+      const head = toJs(parseYaml(text)) as { id?: unknown; resource?: unknown; params?: unknown };
       const resource = Array.isArray(head.resource) ? head.resource : [head.resource];
       return {
         id: String(head.id),

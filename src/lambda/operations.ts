@@ -1,3 +1,7 @@
+import { PREFERENCES_DOCUMENT } from "../model/inventory.js";
+import { ResourceTypes } from "../model/resource.js";
+import { arnOf } from "../model/resource-types.js";
+
 /**
  * Every AWS call the Config rule Lambda can make, declared once with the IAM action it needs and
  * the resource the action is granted on. The Lambda's clients refuse any operation not listed
@@ -26,11 +30,13 @@ export interface LambdaOperation {
 }
 
 const ANY = "*";
-const ROLES = "arn:aws:iam::*:role/*";
-const GROUPS = "arn:aws:iam::*:group/*";
-const POLICIES = "arn:aws:iam::*:policy/*";
-const INSTANCE_PROFILES = "arn:aws:iam::*:instance-profile/*";
-const PREFERENCES = "arn:aws:ssm:*:*:document/SSM-SessionManagerRunShell";
+/** Any account and region of the partition the function is deployed in (the policy says `aws`). */
+const EVERYWHERE = { partition: "aws", region: ANY, account: ANY };
+const ROLES = arnOf(ResourceTypes.Role, EVERYWHERE, ANY);
+const GROUPS = arnOf(ResourceTypes.Group, EVERYWHERE, ANY);
+const POLICIES = arnOf(ResourceTypes.ManagedPolicy, EVERYWHERE, ANY);
+const INSTANCE_PROFILES = arnOf(ResourceTypes.InstanceProfile, EVERYWHERE, ANY);
+const PREFERENCES = arnOf(ResourceTypes.SessionPreferences, EVERYWHERE, PREFERENCES_DOCUMENT);
 
 export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
   {

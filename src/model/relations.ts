@@ -1,7 +1,12 @@
 import { knownAwsManagedPolicyDocument } from "./aws-managed-policies.js";
 import { partitionOfArn } from "./resource-types.js";
-import type { Inventory } from "./inventory.js";
-import { ResourceTypes, type JsonObject, type JsonValue, type Resource } from "./resource.js";
+import {
+  ResourceTypes,
+  type JsonObject,
+  type JsonValue,
+  type Resource,
+  type ResourceType,
+} from "./resource.js";
 import { isUnknown, unknownValue } from "./unknown.js";
 
 /**
@@ -81,7 +86,15 @@ function defaultVersionDocument(policy: Resource): JsonValue | undefined {
   return document === null ? undefined : document;
 }
 
-export function resolveRelations(inventory: Inventory): Relations {
+/**
+ * What relations read of the resources of a run: their lists by type. The inventory provides it
+ * (and is built from the relations), so relations depend on this and not on the inventory.
+ */
+export interface ResourcesByType {
+  ofType(type: ResourceType): readonly Resource[];
+}
+
+export function resolveRelations(inventory: ResourcesByType): Relations {
   const documents = new Map<Resource, JsonObject>();
   let holdsUnknowns = false;
   // A policy whose document the data does not hold is an unknown value, never a missing one: a

@@ -1,4 +1,5 @@
 import type { SourceKind } from "./source-kinds.js";
+import type { SourcePosition } from "../util/source-position.js";
 
 /**
  * The canonical resource: one shape per resource type whatever the source, so that rules are
@@ -28,11 +29,6 @@ export function isResourceType(value: string): value is ResourceType {
 }
 
 export type { SourceKind } from "./source-kinds.js";
-
-export interface SourcePosition {
-  line: number;
-  column?: number;
-}
 
 export interface ResourceSource {
   kind: SourceKind;
@@ -91,4 +87,32 @@ export interface Resource {
   source: ResourceSource;
   /** The describe-API shape. */
   properties: JsonObject;
+}
+
+/** What identifies a resource: the fields `resourceIdentity` reads. */
+export interface ResourceIdentityFields {
+  type: string;
+  id: string;
+  account: string;
+  region: string;
+  source: Pick<ResourceSource, "file" | "address">;
+}
+
+/**
+ * The one key that tells resources apart within a run, across the inventory, its results, the
+ * waivers that apply to them and the report's grouping. Type, id, account and region say what
+ * the resource is; a planned resource's file and address say which definition it comes from, since
+ * two templates may define the same logical id in the same placeholder account. (Fingerprints
+ * hash their own stable identity on purpose: see `report/fingerprint.ts`.)
+ */
+export function resourceIdentity(resource: ResourceIdentityFields): string {
+  const { source } = resource;
+  return JSON.stringify([
+    resource.type,
+    resource.id,
+    resource.account,
+    resource.region,
+    source.file ?? "",
+    source.address ?? "",
+  ]);
 }

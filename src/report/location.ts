@@ -1,5 +1,5 @@
 import type { Evidence, ResourceRef } from "../engine/result.js";
-import type { SourcePosition } from "../model/resource.js";
+import type { SourcePosition } from "../util/source-position.js";
 
 /**
  * Where a result points, shared by every reporter so that the JSON `location`, the SARIF

@@ -8,6 +8,7 @@ import {
 } from "../engine/result.js";
 import type { CollectionError } from "../model/collection-error.js";
 import type { InputProblem } from "../model/input-problem.js";
+import { resourceIdentity } from "../model/resource.js";
 import { formatLocation } from "../errors.js";
 import { locateResult, type ResultLocation } from "./location.js";
 import { resultMessage } from "./message.js";
@@ -109,7 +110,7 @@ function groupByRule(report: Report, findings: readonly Finding[], colors: Color
 }
 
 function groupByResource(findings: readonly Finding[], colors: Colors): Section[] {
-  const groups = groupFindings(findings, (finding) => resourceKey(finding.result));
+  const groups = groupFindings(findings, (finding) => resourceIdentity(finding.result.resource));
   return [...groups.values()].map((unordered) => {
     const group = [...unordered].sort(
       (a, b) =>
@@ -149,18 +150,6 @@ function groupFindings(
     else groups.set(name, [finding]);
   }
   return groups;
-}
-
-function resourceKey(result: RuleResult): string {
-  const { resource } = result;
-  return JSON.stringify([
-    resource.account,
-    resource.region,
-    resource.type,
-    resource.id,
-    resource.source.file ?? "",
-    resource.source.address ?? "",
-  ]);
 }
 
 // Sorting by location keeps a template's findings in file order and a live scan's by account,

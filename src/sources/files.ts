@@ -61,7 +61,10 @@ export async function discoverFiles(paths: readonly string[], cwd: string): Prom
     try {
       info = await stat(path);
     } catch (error) {
-      discovery.problems.push({ file: argument, message: `cannot read it: ${describeFileError(error)}` });
+      discovery.problems.push({
+        file: displayPath(cwd, path),
+        message: `cannot read it: ${describeFileError(error)}`,
+      });
       continue;
     }
     if (info.isDirectory()) {

@@ -6,8 +6,8 @@ import {
   type Resource,
   type ResourceType,
   type SourceKind,
-  type SourcePosition,
 } from "../model/resource.js";
+import type { SourcePosition } from "../util/source-position.js";
 
 /**
  * What CloudFormation templates and Terraform plans share once read: placeholder identities for

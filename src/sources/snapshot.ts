@@ -8,7 +8,9 @@ import { writeOutputFile } from "../util/atomic-write.js";
 import { emptySourceData, type Source, type SourceData } from "./source.js";
 import { describeFileError } from "../util/file-errors.js";
 import { findDuplicateKey } from "../util/json-duplicates.js";
+import { mostSpecificSchemaError } from "../util/schema-errors.js";
 import { NotTextError, readTextFile } from "../util/text-file.js";
+import type { SourcePosition } from "../util/source-position.js";
 
 /**
  * Snapshots: the normalized inventory that `collect` writes and `check --snapshot` re-evaluates
@@ -241,34 +243,9 @@ function snapshotValidator(): ValidateFunction {
 function findProblem(document: unknown): Problem | undefined {
   const validate = snapshotValidator();
   if (!validate(document)) {
-    const error = mostUsefulError(validate.errors ?? []);
-    // ajv always reports at least one error on failure; the fallback only keeps types honest.
-    return error
-      ? schemaProblem(error, document)
-      : { pointer: "", locate: "", atKey: false, detail: "does not match the snapshot schema" };
+    return schemaProblem(mostSpecificSchemaError(validate.errors ?? []), document);
   }
   return findDuplicates(document as SnapshotDocument);
-}
-
-const COMBINATOR_KEYWORDS = new Set(["if", "then", "else", "allOf", "anyOf", "oneOf", "not", "$ref"]);
-
-/**
- * ajv stops at the first failure but also reports the combinators it was inside (`must match
- * "then" schema`); the deepest concrete error is the one that says what to fix.
- */
-function mostUsefulError(errors: readonly ErrorObject[]): ErrorObject | undefined {
-  const concrete = errors.filter((error) => !COMBINATOR_KEYWORDS.has(error.keyword));
-  const candidates = concrete.length > 0 ? concrete : errors;
-  let best: ErrorObject | undefined;
-  let bestDepth = -1;
-  for (const error of candidates) {
-    const depth = error.instancePath === "" ? 0 : error.instancePath.split("/").length;
-    if (depth > bestDepth) {
-      best = error;
-      bestDepth = depth;
-    }
-  }
-  return best;
 }
 
 function schemaProblem(error: ErrorObject, document: unknown): Problem {
@@ -415,13 +392,8 @@ function unescapePointerToken(token: string): string {
 // Positions in the text. Only computed on the error path, so a valid 50 MB snapshot is parsed once
 // by JSON.parse and never scanned again.
 
-interface Position {
-  line: number;
-  column: number;
-}
-
 /** 1-based line and column of a UTF-16 offset. */
-function positionAt(text: string, offset: number): Position {
+function positionAt(text: string, offset: number): SourcePosition {
   let line = 1;
   let lineStart = 0;
   for (let next = text.indexOf("\n"); next !== -1 && next < offset; next = text.indexOf("\n", next + 1)) {
@@ -431,7 +403,7 @@ function positionAt(text: string, offset: number): Position {
   return { line, column: offset - lineStart + 1 };
 }
 
-function locateProblem(text: string, problem: Problem): Position | undefined {
+function locateProblem(text: string, problem: Problem): SourcePosition | undefined {
   const found = locatePointer(text, problem.locate);
   if (!found) return undefined;
   return positionAt(

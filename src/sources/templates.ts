@@ -24,13 +24,7 @@ async function readTemplatesAndPlans(
 ): Promise<SourceData> {
   const data: SourceData = { ...emptySourceData(), inputs: [...paths], mayHoldUnknowns: true };
   const discovery = await discoverFiles(paths, cwd);
-  // Every path in a message is shown relative to the working directory, however it was given.
-  const shownPath = (path: string) => displayPath(cwd, resolve(cwd, path));
-  const discoveryProblems = discovery.problems.map((problem) => ({
-    ...problem,
-    file: shownPath(problem.file),
-  }));
-  data.inputProblems.push(...discoveryProblems);
+  data.inputProblems.push(...discovery.problems);
   for (const note of discovery.notes) say(note);
 
   const used = new Set<string>();
@@ -90,8 +84,8 @@ async function readTemplatesAndPlans(
 
   // A gate that was pointed at the wrong directory must not pass for lack of anything to check.
   for (const argument of paths) {
-    const shown = shownPath(argument);
-    if (used.has(argument) || discoveryProblems.some((problem) => problem.file === shown)) continue;
+    const shown = displayPath(cwd, resolve(cwd, argument));
+    if (used.has(argument) || discovery.problems.some((problem) => problem.file === shown)) continue;
     data.inputProblems.push({
       file: shown,
       message: "no CloudFormation template or Terraform plan found here",

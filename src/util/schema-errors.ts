@@ -25,14 +25,22 @@ export function pointerOf(instancePath: string): (string | number)[] {
 }
 
 export function explainSchemaErrors(errors: readonly ErrorObject[]): ExplainedError {
+  return explain(mostSpecificSchemaError(errors), errors);
+}
+
+/**
+ * The one error of a failed validation worth showing, for readers that word it themselves. ajv
+ * reports at least one error on failure; an empty list is a caller's mistake.
+ */
+export function mostSpecificSchemaError(errors: readonly ErrorObject[]): ErrorObject {
+  if (errors.length === 0) throw new Error("a failed validation reports at least one error");
   const specific = errors.filter((error) => !GENERIC.has(error.keyword));
   const candidates = specific.length ? specific : errors;
   const depth = (error: ErrorObject) =>
     pointerOf(error.instancePath).length + (error.params.propertyName ? 1 : 0);
   const rank = (error: ErrorObject) =>
     ["additionalProperties", "propertyNames", "required"].includes(error.keyword) ? 0 : 1;
-  const best = [...candidates].sort((a, b) => depth(b) - depth(a) || rank(a) - rank(b))[0]!;
-  return explain(best, errors);
+  return [...candidates].sort((a, b) => depth(b) - depth(a) || rank(a) - rank(b))[0]!;
 }
 
 function quote(value: unknown): string {

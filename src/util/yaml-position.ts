@@ -10,6 +10,7 @@ import {
   type Node,
   type YAMLError,
 } from "yaml";
+import type { SourcePosition } from "./source-position.js";
 
 /**
  * YAML parsing that keeps positions, so that every problem in a YAML input — template, rule, rule
@@ -23,12 +24,7 @@ export interface ParsedYaml {
   problem?: YamlProblem;
 }
 
-export interface YamlPosition {
-  line: number;
-  column: number;
-}
-
-export interface YamlProblem extends YamlPosition {
+export interface YamlProblem extends SourcePosition {
   /** One line, without a "not valid YAML" prefix: each reader words that its own way. */
   message: string;
   /** The parser's error code (`MULTIPLE_DOCS`, `DUPLICATE_KEY`, …), when the parser found it. */
@@ -155,7 +151,7 @@ function aliasProblem(document: Document.Parsed): { offset: number; message: str
   return undefined;
 }
 
-export function positionAt(parsed: ParsedYaml, offset: number): YamlPosition {
+export function positionAt(parsed: ParsedYaml, offset: number): SourcePosition {
   const { line, col } = parsed.lineCounter.linePos(offset);
   return { line, column: col };
 }
@@ -169,7 +165,7 @@ export function positionOf(
   parsed: ParsedYaml,
   pointer: readonly (string | number)[],
   options: { key?: string } = {},
-): YamlPosition {
+): SourcePosition {
   let node: Node | null | undefined = parsed.document.contents;
   let offset = node?.range?.[0] ?? 0;
   const steps = options.key === undefined ? pointer : [...pointer, options.key];

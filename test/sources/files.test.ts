@@ -2,7 +2,7 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { classifyFile, type Classified } from "../../src/sources/files.js";
+import { classifyFile, discoverFiles, type Classified } from "../../src/sources/files.js";
 
 /**
  * What a file found in a directory is: a template or plan (by its structure), someone else's file
@@ -114,5 +114,19 @@ describe("files found in a directory", () => {
     expect(kindOf(classified)).toBe(
       `problem: not valid JSON: expected a property name in double quotes, found "/"`,
     );
+  });
+});
+
+describe("discoverFiles", () => {
+  it("names a path it cannot read relative to the working directory, however it was given", async () => {
+    const cwd = await mkdtemp(join(tmpdir(), "access-baseline-discover-"));
+
+    const { problems } = await discoverFiles(
+      [join(cwd, "stacks", "missing.yaml"), "./other/../gone.json"],
+      cwd,
+    );
+
+    expect(problems.map((problem) => problem.file)).toEqual([join("stacks", "missing.yaml"), "gone.json"]);
+    expect(problems.every((problem) => problem.message.startsWith("cannot read it: "))).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import type { CollectionError, Scope } from "../../model/collection-error.js";
-import { ALL_RESOURCE_TYPES, GLOBAL_REGION, type Resource } from "../../model/resource.js";
+import { arnOf } from "../../model/resource-types.js";
+import { ALL_RESOURCE_TYPES, GLOBAL_REGION, ResourceTypes, type Resource } from "../../model/resource.js";
 import { ApiCallCounter, type ApiCallCounts } from "./call-counter.js";
 import {
   AwsClients,
@@ -204,7 +205,11 @@ async function organizationTargets(
       : {
           account: id,
           partition: entry.partition,
-          roleArn: `arn:${entry.partition}:iam::${id}:role/${roleName}`,
+          roleArn: arnOf(
+            ResourceTypes.Role,
+            { partition: entry.partition, region: GLOBAL_REGION, account: id },
+            roleName,
+          ),
         },
   );
 }

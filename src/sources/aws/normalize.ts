@@ -8,8 +8,8 @@ import type {
 } from "@aws-sdk/client-iam";
 import type { Instance, SecurityGroup } from "@aws-sdk/client-ec2";
 import type { GetDocumentCommandOutput, InstanceInformation } from "@aws-sdk/client-ssm";
-import { parse as parseYaml } from "yaml";
 import { normalizePolicyDocument } from "../../iam/index.js";
+import { parseDocumentContent } from "../../model/ssm-document-content.js";
 import {
   GLOBAL_REGION,
   ResourceTypes,
@@ -113,24 +113,6 @@ export function decodePolicyDocument(text: string): Decoded<JsonObject> {
     return { ok: false, problem: "the policy document is not a JSON object" };
   }
   return { ok: true, value: normalizePolicyDocument(parsed as JsonObject) };
-}
-
-/** An SSM document's `Content`, in the format the document was stored in. */
-export function parseDocumentContent(content: string, format: string | undefined): Decoded<JsonObject> {
-  const attempts: ("JSON" | "YAML")[] =
-    format === "YAML" ? ["YAML"] : format === "JSON" ? ["JSON"] : ["JSON", "YAML"];
-  let problem = "";
-  for (const attempt of attempts) {
-    try {
-      const parsed: unknown = attempt === "JSON" ? JSON.parse(content) : parseYaml(content);
-      const json = toJson(parsed);
-      if (json !== null && typeof json === "object" && !Array.isArray(json)) return { ok: true, value: json };
-      problem = `the document content is not a ${attempt} object`;
-    } catch (error) {
-      problem = `the document content is not valid ${attempt}: ${oneLine((error as Error).message)}`;
-    }
-  }
-  return { ok: false, problem };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -363,8 +345,4 @@ export function preferencesResource(
       properties,
     },
   };
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
 }

@@ -4,9 +4,9 @@ import {
   member,
   positionAt,
   type MapNode,
-  type Position,
   type PositionedValue,
 } from "../positioned/node.js";
+import type { SourcePosition } from "../../util/source-position.js";
 
 /**
  * `Fn::ForEach` loops of the `AWS::LanguageExtensions` transform, expanded in the `Resources`
@@ -28,13 +28,13 @@ export const FOR_EACH_PREFIX = "Fn::ForEach::";
 export interface ExpandedEntry {
   logicalId: string;
   value: PositionedValue;
-  position: Position;
+  position: SourcePosition;
 }
 
 export class ForEachError extends Error {
   constructor(
     message: string,
-    readonly position: Position,
+    readonly position: SourcePosition,
     /** False when the loop is well formed but its collection cannot be known before deployment. */
     readonly invalid = true,
   ) {
@@ -89,7 +89,7 @@ function expandInto(
 function readLoop(
   key: string,
   value: PositionedValue,
-  position: Position,
+  position: SourcePosition,
   bindings: ReadonlyMap<string, string>,
   parameters: ReadonlyMap<string, MapNode>,
 ): { identifier: string; collection: string[]; outputs: MapNode } {

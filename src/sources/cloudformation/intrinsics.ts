@@ -1,4 +1,5 @@
-import type { JsonValue } from "../../model/resource.js";
+import { arnOf as arnOfType } from "../../model/resource-types.js";
+import { ResourceTypes, type JsonValue, type ResourceType } from "../../model/resource.js";
 import { isUnknown, unknownValue, type UnknownValue } from "../../model/unknown.js";
 import { fieldPath, indexPath, type PositionRecorder } from "../iac.js";
 import {
@@ -7,7 +8,6 @@ import {
   member,
   positionAt,
   type MapNode,
-  type Position,
   type PositionedValue,
 } from "../positioned/node.js";
 import type { Template, TemplateResource } from "./template.js";
@@ -51,6 +51,26 @@ class Cause {
       : `${what} ${this.verb} ${this.source}, which ${this.state}`;
   }
 }
+
+/**
+ * Template types the resource-type registry models, by the type the registry knows them as (a
+ * template's `AWS::IAM::ManagedPolicy` is the registry's `AWS::IAM::Policy`): their ARNs come
+ * from the registry; the others this file builds itself.
+ */
+const REGISTERED_TYPES: Readonly<Record<string, ResourceType>> = {
+  "AWS::EC2::SecurityGroup": ResourceTypes.SecurityGroup,
+  "AWS::EC2::Instance": ResourceTypes.Instance,
+  "AWS::IAM::Role": ResourceTypes.Role,
+  "AWS::IAM::User": ResourceTypes.User,
+  "AWS::IAM::Group": ResourceTypes.Group,
+  "AWS::IAM::ManagedPolicy": ResourceTypes.ManagedPolicy,
+  "AWS::IAM::InstanceProfile": ResourceTypes.InstanceProfile,
+  "AWS::SSM::Document": ResourceTypes.SessionPreferences,
+};
+const ASSIGNED_IDS: ReadonlySet<ResourceType> = new Set([
+  ResourceTypes.SecurityGroup,
+  ResourceTypes.Instance,
+]);
 
 const PSEUDO_UNKNOWN = new Set(["AWS::NotificationARNs"]);
 const DEPLOYMENT_VALUES = new Set(["AWS::AccountId", "AWS::Region", "AWS::StackName", "AWS::StackId"]);
@@ -312,19 +332,15 @@ export class Resolver {
 
   arnOf(resource: TemplateResource): string | undefined {
     const { account, region, partition } = this.placeholders;
+    const registered = REGISTERED_TYPES[resource.type];
+    if (registered !== undefined) {
+      // Resources whose physical id AWS assigns (groups, instances) stand in by their logical id.
+      const id = ASSIGNED_IDS.has(registered) ? resource.logicalId : this.physicalName(resource);
+      // The registry reads the IAM path from the properties; other types have none.
+      return arnOfType(registered, { partition, region, account }, id, { Path: this.iamPath(resource) });
+    }
     const name = this.physicalName(resource);
-    const iam = (kind: string) => `arn:${partition}:iam::${account}:${kind}${this.iamPath(resource)}${name}`;
     switch (resource.type) {
-      case "AWS::IAM::Role":
-        return iam("role");
-      case "AWS::IAM::User":
-        return iam("user");
-      case "AWS::IAM::Group":
-        return iam("group");
-      case "AWS::IAM::InstanceProfile":
-        return iam("instance-profile");
-      case "AWS::IAM::ManagedPolicy":
-        return iam("policy");
       case "AWS::KMS::Key":
         return `arn:${partition}:kms:${region}:${account}:key/${resource.logicalId}`;
       case "AWS::KMS::Alias":
@@ -339,12 +355,6 @@ export class Resolver {
         return `arn:${partition}:sqs:${region}:${account}:${name}`;
       case "AWS::Lambda::Function":
         return `arn:${partition}:lambda:${region}:${account}:function:${name}`;
-      case "AWS::SSM::Document":
-        return `arn:${partition}:ssm:${region}:${account}:document/${name}`;
-      case "AWS::EC2::SecurityGroup":
-        return `arn:${partition}:ec2:${region}:${account}:security-group/${resource.logicalId}`;
-      case "AWS::EC2::Instance":
-        return `arn:${partition}:ec2:${region}:${account}:instance/${resource.logicalId}`;
       default:
         return undefined;
     }
@@ -716,5 +726,3 @@ export function defineField(target: { [key: string]: JsonValue }, key: string, v
     Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;
 }
-
-export type { Position };

@@ -1,12 +1,6 @@
-import {
-  isMapNode,
-  member,
-  positionAt,
-  type MapNode,
-  type Position,
-  type PositionedValue,
-} from "../positioned/node.js";
+import { isMapNode, member, positionAt, type MapNode, type PositionedValue } from "../positioned/node.js";
 import { expandResources, ForEachError, FOR_EACH_PREFIX } from "./for-each.js";
+import type { SourcePosition } from "../../util/source-position.js";
 
 /**
  * The parts of a CloudFormation template this tool reads, once the file is parsed: parameters,
@@ -19,7 +13,7 @@ export interface TemplateResource {
   /** The resource's own mapping (`Type`, `Properties`, `Condition`, …). */
   node: MapNode;
   /** Where the logical id is written: the resource's own line. */
-  position: Position;
+  position: SourcePosition;
   properties: MapNode | undefined;
   /** The name of the resource's `Condition`, if it has one. */
   condition: string | undefined;
@@ -63,7 +57,7 @@ export function looksLikeTemplate(document: PositionedValue): document is MapNod
 export class TemplateShapeError extends Error {
   constructor(
     message: string,
-    readonly position?: Position,
+    readonly position?: SourcePosition,
     readonly invalid = true,
   ) {
     super(message);

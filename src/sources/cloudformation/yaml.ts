@@ -163,7 +163,7 @@ class Converter {
       merged.keys.forEach((key, index) => {
         if (map.keys.includes(key)) return;
         map.keys.push(key);
-        const { line, column } = positionAt(merged, index);
+        const { line, column = merged.column } = positionAt(merged, index);
         map.positions.push(line, column);
         map.values.push(merged.values[index]!);
       });

@@ -1,3 +1,4 @@
+import type { SourcePosition } from "../../util/source-position.js";
 /**
  * A parsed JSON or YAML document that remembers where each value was written, so that template
  * findings can point at the line of the offending property. Scalars are plain values; mappings
@@ -6,13 +7,6 @@
  */
 
 export type PositionedValue = string | number | boolean | null | MapNode | SeqNode;
-
-export interface Position {
-  /** 1-based line. */
-  line: number;
-  /** 1-based column, in UTF-16 code units. */
-  column: number;
-}
 
 export interface MapNode {
   readonly kind: "map";
@@ -77,17 +71,17 @@ export function member(map: MapNode, key: string): PositionedValue | undefined {
 }
 
 /** Position of the key at `index` in a mapping, or of the item at `index` in a sequence. */
-export function positionAt(node: MapNode | SeqNode, index: number): Position {
+export function positionAt(node: MapNode | SeqNode, index: number): SourcePosition {
   const at = node.offset + 2 * index;
   return { line: node.positions[at] ?? node.line, column: node.positions[at + 1] ?? node.column };
 }
 
-export function keyPosition(map: MapNode, key: string): Position | undefined {
+export function keyPosition(map: MapNode, key: string): SourcePosition | undefined {
   const index = indexOfKey(map, key);
   return index === -1 ? undefined : positionAt(map, index);
 }
 
-export function nodePosition(node: MapNode | SeqNode): Position {
+export function nodePosition(node: MapNode | SeqNode): SourcePosition {
   return { line: node.line, column: node.column };
 }
 

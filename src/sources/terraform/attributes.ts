@@ -1,4 +1,5 @@
-import { isMapNode, isSeqNode, positionAt, type Position, type PositionedValue } from "../positioned/node.js";
+import { isMapNode, isSeqNode, positionAt, type PositionedValue } from "../positioned/node.js";
+import type { SourcePosition } from "../../util/source-position.js";
 
 /**
  * The JSON types of a resource type's attributes as `terraform show -json` writes them, for the
@@ -21,7 +22,7 @@ export type AttributeSchema = Readonly<Record<string, AttributeType>>;
 export interface MistypedAttribute {
   path: (string | number)[];
   /** Where the value's key (or list item) is written in the plan. */
-  position: Position;
+  position: SourcePosition;
   /** `must be a list, not an object` */
   complaint: string;
 }
@@ -34,7 +35,7 @@ export function mistypedAttributes(
   schema: AttributeSchema,
   after: PositionedValue | undefined,
   afterUnknown: unknown,
-  at: Position,
+  at: SourcePosition,
 ): MistypedAttribute[] {
   const found: MistypedAttribute[] = [];
   checkFields(schema, after, afterUnknown, [], at, found);
@@ -46,7 +47,7 @@ function checkFields(
   node: PositionedValue | undefined,
   unknown: unknown,
   path: (string | number)[],
-  at: Position,
+  at: SourcePosition,
   found: MistypedAttribute[],
 ): void {
   if (node === undefined || node === null) return;
@@ -73,7 +74,7 @@ function checkValue(
   value: PositionedValue | undefined,
   unknown: unknown,
   path: (string | number)[],
-  at: Position,
+  at: SourcePosition,
   found: MistypedAttribute[],
 ): void {
   if (unknown === true || value === undefined || value === null) return;

@@ -1,4 +1,4 @@
-import type { Position } from "../positioned/node.js";
+import type { SourcePosition } from "../../util/source-position.js";
 
 /**
  * Where resources are written in Terraform configuration (`.tf` files), for pointing plan
@@ -9,9 +9,9 @@ import type { Position } from "../positioned/node.js";
  */
 
 export interface HclBlock {
-  position: Position;
+  position: SourcePosition;
   /** Attributes (`name = …`) directly inside the block. */
-  attributes: Map<string, Position>;
+  attributes: Map<string, SourcePosition>;
   /** Nested blocks (`ingress { … }`) by type, in source order. */
   blocks: Map<string, HclBlock[]>;
   /** Literal values of simple attributes (`from_port = 22`), for matching blocks to plan values. */
@@ -34,7 +34,7 @@ export function findResources(text: string): HclResource[] {
   let line = 1;
   let lineStart = 0;
   const length = text.length;
-  const position = (at: number): Position => ({ line, column: at - lineStart + 1 });
+  const position = (at: number): SourcePosition => ({ line, column: at - lineStart + 1 });
   const newline = (at: number) => {
     line += 1;
     lineStart = at + 1;

@@ -1,8 +1,9 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { displayPath } from "../files.js";
-import type { Position } from "../positioned/node.js";
 import { findResources, type HclBlock, type HclResource } from "./hcl.js";
+import type { SourcePosition } from "../../util/source-position.js";
+import { readTextFile } from "../../util/text-file.js";
 
 /**
  * The `.tf` sources of a plan's modules, when the configuration sits beside the plan file: the
@@ -64,7 +65,7 @@ export class ConfigurationSources {
   }
 
   private installed(): Promise<Map<string, string>> {
-    this.registry ??= readFile(join(this.rootDirectory, ".terraform", "modules", "modules.json"), "utf8")
+    this.registry ??= readTextFile(join(this.rootDirectory, ".terraform", "modules", "modules.json"))
       .then((text) => {
         const parsed = JSON.parse(text) as { Modules?: { Key?: unknown; Dir?: unknown }[] };
         const result = new Map<string, string>();
@@ -90,7 +91,7 @@ export class ConfigurationSources {
       const path = join(directory, name);
       let text: string;
       try {
-        text = await readFile(path, "utf8");
+        text = await readTextFile(path);
       } catch {
         continue;
       }
@@ -108,7 +109,7 @@ export function positionInBlock(
   block: HclBlock,
   path: readonly (string | number)[],
   plan: { nested?: (name: string, index: number) => Record<string, unknown> | undefined } = {},
-): Position | undefined {
+): SourcePosition | undefined {
   const [first, second, third] = path;
   if (typeof first !== "string") return undefined;
   const attribute = block.attributes.get(first);

@@ -11,13 +11,13 @@ import {
   positionAt,
   toPlain,
   type MapNode,
-  type Position,
   type PositionedValue,
 } from "../positioned/node.js";
 import type { InputProblem } from "../source.js";
 import { mistypedAttributes, typeName, type AttributeSchema } from "./attributes.js";
 import { ConfigurationSources, positionInBlock, type SourceBlock } from "./locations.js";
 import { asArray, asRecord, mergeUnknown, moduleOf, pathText, type Path } from "./values.js";
+import type { SourcePosition } from "../../util/source-position.js";
 
 /**
  * The plan document itself: its envelope, its modules and resource changes, and the values of
@@ -31,8 +31,8 @@ import { asArray, asRecord, mergeUnknown, moduleOf, pathText, type Path } from "
 
 export interface Locator {
   file: string;
-  position: Position;
-  at(path: Path): Position | undefined;
+  position: SourcePosition;
+  at(path: Path): SourcePosition | undefined;
 }
 
 export interface PlanInstance {
@@ -229,7 +229,7 @@ export class PlanReader {
   }
 
   /** Whether a resource entry is a managed resource; one that says neither managed nor data is a problem. */
-  private managed(entry: MapNode, shown: string, at: Position): boolean {
+  private managed(entry: MapNode, shown: string, at: SourcePosition): boolean {
     const mode = member(entry, "mode");
     if (mode === "managed") return true;
     if (mode === "data") return false;
@@ -313,7 +313,7 @@ export class PlanReader {
     );
   }
 
-  private problem(at: Position, message: string): void {
+  private problem(at: SourcePosition, message: string): void {
     this.problems.push({ file: this.file.display, line: at.line, column: at.column, message });
   }
 
@@ -381,7 +381,7 @@ export class PlanReader {
       position: nodePosition(entry),
       at: (path) => {
         let node = afterNode;
-        let found: Position | undefined;
+        let found: SourcePosition | undefined;
         for (const step of path) {
           if (typeof step === "string" && isMapNode(node)) {
             const index = node.keys.lastIndexOf(step);

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import {
   authorizationDetailsResources,
   decodePolicyDocument,
-  parseDocumentContent,
   preferencesResource,
   toJson,
 } from "../../../src/sources/aws/normalize.js";
@@ -79,33 +78,6 @@ describe("decodePolicyDocument", () => {
       problem: expect.stringContaining("JSON"),
     });
     expect(decodePolicyDocument("%5B%5D")).toMatchObject({
-      ok: false,
-      problem: expect.stringContaining("object"),
-    });
-  });
-});
-
-describe("parseDocumentContent", () => {
-  it("parses JSON and YAML documents as their format says", () => {
-    expect(parseDocumentContent('{"inputs":{"idleSessionTimeout":"20"}}', "JSON")).toEqual({
-      ok: true,
-      value: { inputs: { idleSessionTimeout: "20" } },
-    });
-    expect(
-      parseDocumentContent('inputs:\n  idleSessionTimeout: "20"\n  s3EncryptionEnabled: true\n', "YAML"),
-    ).toEqual({
-      ok: true,
-      value: { inputs: { idleSessionTimeout: "20", s3EncryptionEnabled: true } },
-    });
-  });
-
-  it("tries JSON then YAML when the format is not given, and reports what does not parse", () => {
-    expect(parseDocumentContent("sessionType: Standard_Stream", undefined)).toEqual({
-      ok: true,
-      value: { sessionType: "Standard_Stream" },
-    });
-    expect(parseDocumentContent("{ broken", "JSON")).toMatchObject({ ok: false });
-    expect(parseDocumentContent("- a list", "YAML")).toMatchObject({
       ok: false,
       problem: expect.stringContaining("object"),
     });

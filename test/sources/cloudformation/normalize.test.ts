@@ -423,6 +423,33 @@ Resources:
     ]);
     expect(resources[0]!.source.positions?.["Content.inputs.s3BucketName"]).toEqual({ line: 5, column: 97 });
   });
+
+  it("parse document content with the YAML limits of every other input", () => {
+    const content = ["shared: &shared standard", "inputs:"];
+    for (let index = 0; index < 150; index += 1) content.push(`  key${index}: *shared`);
+    const { resources } = normalizeText(`
+Resources:
+  Preferences:
+    Type: AWS::SSM::Document
+    Properties:
+      DocumentType: Session
+      DocumentFormat: YAML
+      Content: ${JSON.stringify(content.join("\n"))}
+  Duplicated:
+    Type: AWS::SSM::Document
+    Properties:
+      DocumentType: Session
+      DocumentFormat: YAML
+      Content: "inputs:\\n  a: 1\\n  a: 2\\n"
+`);
+    expect((resources[0]!.properties.Content as { inputs: Record<string, string> }).inputs.key149).toBe(
+      "standard",
+    );
+    expect(resources[1]!.properties.Content).toEqual({
+      $unknown:
+        'Content comes from the document content, which is not valid YAML: duplicate key "a" (first written at line 2) (line 3, column 3 of the content)',
+    });
+  });
 });
 
 describe("placeholder accounts", () => {

@@ -1,10 +1,11 @@
 import type { JsonObject, JsonValue, ResourceType } from "../../../model/resource.js";
 import { isUnknown, type UnknownValue } from "../../../model/unknown.js";
 import { PositionRecorder, type PolicyHolder } from "../../iac.js";
-import { member, positionAt, type Position } from "../../positioned/node.js";
+import { member, positionAt } from "../../positioned/node.js";
 import { type Placeholders, type Resolved, Resolver } from "../intrinsics.js";
 import type { Template, TemplateResource } from "../template.js";
 import { References } from "./references.js";
+import type { SourcePosition } from "../../../util/source-position.js";
 
 /** What reading one template shares between the normalizers of its resource types. */
 
@@ -68,7 +69,7 @@ export class NormalizeContext {
     return resource.properties ? member(resource.properties, name) : undefined;
   }
 
-  propPosition(resource: TemplateResource, name: string): Position {
+  propPosition(resource: TemplateResource, name: string): SourcePosition {
     const index = resource.properties ? resource.properties.keys.lastIndexOf(name) : -1;
     return index === -1 ? resource.position : positionAt(resource.properties!, index);
   }

@@ -2,11 +2,11 @@ import { inlineKeyOfPrincipal } from "../../../model/resource-types.js";
 import { ResourceTypes, type JsonObject, type JsonValue } from "../../../model/resource.js";
 import type { UnknownValue } from "../../../model/unknown.js";
 import { fieldPath, indexPath, PositionRecorder } from "../../iac.js";
-import type { Position } from "../../positioned/node.js";
 import type { TemplateResource } from "../template.js";
 import type { NormalizeContext } from "./context.js";
 import { attach } from "./iam-principal.js";
 import { policyDocument } from "./policy-document.js";
+import type { SourcePosition } from "../../../util/source-position.js";
 
 /**
  * IAM policies defined apart from their principals: `AWS::IAM::ManagedPolicy` (a resource of its
@@ -66,7 +66,8 @@ export function attachManagedPolicy(context: NormalizeContext, resource: Templat
 
 /** `AWS::IAM::Policy` and the single-principal `RolePolicy` / `UserPolicy` / `GroupPolicy`. */
 export function inlinePolicyResource(context: NormalizeContext, resource: TemplateResource): void {
-  const targets: { kind: "Roles" | "Users" | "Groups"; name: string | UnknownValue; at: Position }[] = [];
+  const targets: { kind: "Roles" | "Users" | "Groups"; name: string | UnknownValue; at: SourcePosition }[] =
+    [];
   switch (resource.type) {
     case "AWS::IAM::Policy":
       for (const kind of ["Roles", "Users", "Groups"] as const)

@@ -2,11 +2,12 @@ import { inlineKeyOfPrincipal, principalSpec } from "../../../model/resource-typ
 import type { JsonObject, JsonValue } from "../../../model/resource.js";
 import { isUnknown, type UnknownValue } from "../../../model/unknown.js";
 import { attachedPolicyEntry, fieldPath, indexPath } from "../../iac.js";
-import { isMapNode, isSeqNode, member, positionAt, type Position } from "../../positioned/node.js";
+import { isMapNode, isSeqNode, member, positionAt } from "../../positioned/node.js";
 import { NO_VALUE, type Resolved } from "../intrinsics.js";
 import type { TemplateResource } from "../template.js";
 import type { Build, NormalizeContext } from "./context.js";
 import { policyDocument } from "./policy-document.js";
+import type { SourcePosition } from "../../../util/source-position.js";
 
 /**
  * `AWS::IAM::Role`, `User` and `Group` as `aws iam get-account-authorization-details` lists them
@@ -151,7 +152,7 @@ export function addInlinePolicy(
   context: NormalizeContext,
   build: Build,
   policy: Resolved,
-  at: Position,
+  at: SourcePosition,
   what: string,
 ): void {
   const inlineKey = inlineKeyOfPrincipal(build.type);
@@ -186,7 +187,7 @@ export function attach(
   context: NormalizeContext,
   build: Build,
   policyArn: string | UnknownValue,
-  at: Position,
+  at: SourcePosition,
 ): void {
   const list = build.properties.AttachedManagedPolicies as JsonValue[];
   const itemPath = indexPath("AttachedManagedPolicies", list.length);

@@ -1,18 +1,12 @@
 import { ResourceTypes, type JsonObject, type JsonValue } from "../../../model/resource.js";
 import { isUnknown, type UnknownValue } from "../../../model/unknown.js";
 import { fieldPath, indexPath, notYetRegistered } from "../../iac.js";
-import {
-  isMapNode,
-  isSeqNode,
-  member,
-  positionAt,
-  type MapNode,
-  type Position,
-} from "../../positioned/node.js";
+import { isMapNode, isSeqNode, member, positionAt, type MapNode } from "../../positioned/node.js";
 import { NO_VALUE, type Resolved } from "../intrinsics.js";
 import type { TemplateResource } from "../template.js";
 import type { Build, NormalizeContext } from "./context.js";
 import type { LaunchTemplateReference } from "./references.js";
+import type { SourcePosition } from "../../../util/source-position.js";
 
 /**
  * `AWS::EC2::Instance` as `aws ec2 describe-instances` shows it, with what a launch template of
@@ -83,7 +77,7 @@ const INSTANCE_PROPERTIES = new Set([
 /** A setting of the instance: its own property, else its launch template's, with where it is written. */
 interface Setting {
   value: Resolved | undefined;
-  at: Position;
+  at: SourcePosition;
 }
 
 export function instance(context: NormalizeContext, resource: TemplateResource): void {
@@ -171,7 +165,7 @@ export function instance(context: NormalizeContext, resource: TemplateResource):
 
   // Security groups: ids, names, and those of the network interfaces.
   const groups: JsonValue[] = [];
-  const addGroups = (value: Resolved | undefined, at: Position, what: string) => {
+  const addGroups = (value: Resolved | undefined, at: SourcePosition, what: string) => {
     const items = context.r.list(value, what);
     if (items === undefined) return;
     if (!Array.isArray(items)) {
@@ -257,14 +251,14 @@ export function instance(context: NormalizeContext, resource: TemplateResource):
 
 interface NetworkInterface {
   node: MapNode | undefined;
-  at: Position;
+  at: SourcePosition;
   primary: boolean;
 }
 
 function networkInterfaces(
   context: NormalizeContext,
   value: Resolved | undefined,
-  at: Position,
+  at: SourcePosition,
 ): NetworkInterface[] {
   const items = context.r.list(value, "NetworkInterfaces");
   if (!Array.isArray(items)) return [];
@@ -289,7 +283,7 @@ function publicIp(
   resource: TemplateResource,
   interfaces: readonly NetworkInterface[],
   launchTemplate: LaunchTemplateReference | undefined,
-): { value: JsonValue; at: Position } | undefined {
+): { value: JsonValue; at: SourcePosition } | undefined {
   const id = resource.logicalId;
   for (const candidate of context.created) {
     if (candidate.type !== "AWS::EC2::EIP" && candidate.type !== "AWS::EC2::EIPAssociation") continue;
@@ -405,7 +399,7 @@ function monitoring(
   external: UnknownValue | undefined,
 ): void {
   let enabled: JsonValue | undefined;
-  let at: Position | undefined;
+  let at: SourcePosition | undefined;
   if (own) {
     enabled = context.r.deep(own.value, "Monitoring");
     at = own.at;

@@ -1,16 +1,10 @@
 import { ResourceTypes } from "../../../model/resource.js";
 import { arnOf } from "../../../model/resource-types.js";
 import type { UnknownValue } from "../../../model/unknown.js";
-import {
-  isMapNode,
-  isSeqNode,
-  member,
-  positionAt,
-  type MapNode,
-  type Position,
-} from "../../positioned/node.js";
+import { isMapNode, isSeqNode, member, positionAt, type MapNode } from "../../positioned/node.js";
 import type { TemplateResource } from "../template.js";
 import type { Build, NormalizeContext } from "./context.js";
+import type { SourcePosition } from "../../../util/source-position.js";
 
 /**
  * References between the resources of one template, once `Ref` and `Fn::GetAtt` are resolved to
@@ -56,14 +50,14 @@ export class References {
   }
 
   /** Names in a `Roles` / `Users` / `Groups` list, each with where it is written. */
-  names(resource: TemplateResource, property: string): { name: string | UnknownValue; at: Position }[] {
+  names(resource: TemplateResource, property: string): { name: string | UnknownValue; at: SourcePosition }[] {
     const { r } = this.context;
     const items = r.list(this.context.prop(resource, property), property);
     if (items === undefined) return [];
     const at = this.context.propPosition(resource, property);
     if (!Array.isArray(items)) return [{ name: items, at }];
     const node = r.shallow(this.context.prop(resource, property), property);
-    const result: { name: string | UnknownValue; at: Position }[] = [];
+    const result: { name: string | UnknownValue; at: SourcePosition }[] = [];
     items.forEach((item, index) => {
       const name = r.string(item, property);
       if (name !== undefined) result.push({ name, at: isSeqNode(node) ? positionAt(node, index) : at });

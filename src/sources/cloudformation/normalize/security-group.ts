@@ -1,10 +1,11 @@
 import { ResourceTypes, type JsonObject, type JsonValue } from "../../../model/resource.js";
 import { isUnknown } from "../../../model/unknown.js";
 import { fieldPath, indexPath, standInSecurityGroup } from "../../iac.js";
-import { isMapNode, isSeqNode, positionAt, type Position } from "../../positioned/node.js";
+import { isMapNode, isSeqNode, positionAt } from "../../positioned/node.js";
 import { NO_VALUE, type Resolved } from "../intrinsics.js";
 import type { TemplateResource } from "../template.js";
 import type { Build, NormalizeContext } from "./context.js";
+import type { SourcePosition } from "../../../util/source-position.js";
 
 /**
  * `AWS::EC2::SecurityGroup` as `describe-security-groups` shows it, with the rules of the separate
@@ -189,7 +190,7 @@ export function separateRule(
 function ipPermission(
   context: NormalizeContext,
   entry: Resolved | undefined,
-  position: Position,
+  position: SourcePosition,
   direction: "ingress" | "egress",
   build: Build,
   path: string,

@@ -1,5 +1,5 @@
-import { parse as parseYamlText } from "yaml";
 import { ResourceTypes, type JsonObject, type JsonValue } from "../../../model/resource.js";
+import { parseDocumentContent } from "../../../model/ssm-document-content.js";
 import type { TemplateResource } from "../template.js";
 import type { NormalizeContext } from "./context.js";
 
@@ -37,7 +37,11 @@ export function ssmDocument(context: NormalizeContext, resource: TemplateResourc
   const content = context.r.shallow(context.prop(resource, "Content"), "Content");
   build.recorder.set("Content", context.propPosition(resource, "Content"));
   if (typeof content === "string")
-    properties.Content = parseContent(context, content, properties.DocumentFormat as string);
+    properties.Content = parseContent(
+      context,
+      content,
+      typeof format === "string" ? format.toUpperCase() : undefined,
+    );
   else {
     const value = context.r.deep(content, "Content", "Content", build.recorder);
     if (value !== undefined) properties.Content = value;
@@ -46,20 +50,9 @@ export function ssmDocument(context: NormalizeContext, resource: TemplateResourc
   context.keepUnmapped(resource, build, SSM_DOCUMENT_PROPERTIES);
 }
 
-/** Document content written as text: JSON, or YAML when the format says so (or JSON fails). */
-function parseContent(context: NormalizeContext, text: string, format: string): JsonValue {
+/** Document content written as text, in the format the template declares (TEXT stays text). */
+function parseContent(context: NormalizeContext, text: string, format: string | undefined): JsonValue {
   if (format === "TEXT") return text;
-  try {
-    return JSON.parse(text) as JsonValue;
-  } catch {
-    try {
-      return parseYamlText(text, { maxAliasCount: 100 }) as JsonValue;
-    } catch {
-      return context.r.unknown(
-        "Content",
-        "the document content",
-        `is text that is not valid ${format === "YAML" ? "YAML" : "JSON"}`,
-      );
-    }
-  }
+  const parsed = parseDocumentContent(text, format);
+  return parsed.ok ? parsed.value : context.r.unknown("Content", "the document content", parsed.reason);
 }

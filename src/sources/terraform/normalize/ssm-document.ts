@@ -1,5 +1,5 @@
-import { parse as parseYamlText } from "yaml";
-import { ResourceTypes, type JsonObject, type JsonValue } from "../../../model/resource.js";
+import { ResourceTypes, type JsonObject } from "../../../model/resource.js";
+import { parseDocumentContent } from "../../../model/ssm-document-content.js";
 import { isUnknown, unknownValue } from "../../../model/unknown.js";
 import type { AttributeSchema } from "../attributes.js";
 import type { PlanInstance } from "../reader.js";
@@ -45,14 +45,8 @@ export function ssmDocument(n: Normalization, instance: PlanInstance): void {
     if (content !== undefined && content !== null) properties.Content = content;
     return;
   }
-  try {
-    properties.Content =
-      documentFormat === "YAML"
-        ? (parseYamlText(content, { maxAliasCount: 100 }) as JsonValue)
-        : (JSON.parse(content) as JsonValue);
-  } catch {
-    properties.Content = unknownValue(
-      `content of ${instance.address} is not valid ${documentFormat === "YAML" ? "YAML" : "JSON"}`,
-    );
-  }
+  const parsed = parseDocumentContent(content, typeof format === "string" ? format : undefined);
+  properties.Content = parsed.ok
+    ? parsed.value
+    : unknownValue(`content of ${instance.address} ${parsed.reason}`);
 }

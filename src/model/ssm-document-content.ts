@@ -1,0 +1,62 @@
+import { parseYaml, toJs } from "../util/yaml-position.js";
+import type { JsonObject } from "./resource.js";
+
+/**
+ * An SSM document's `Content` as text (what `GetDocument` returns and what templates and plans
+ * may write) made into the object the canonical shape holds. Every source parses it here, so a
+ * document refused by one is refused by all, with the same YAML limits as every other YAML input
+ * (duplicate keys, alias bombs) and in the same words.
+ */
+
+export type ParsedDocumentContent =
+  | { ok: true; value: JsonObject }
+  /** `reason` completes a sentence whose subject the caller names; `problem` is that sentence for the content itself. */
+  | { ok: false; reason: string; problem: string };
+
+const SUBJECT = "the document content";
+
+/**
+ * Parses `text` in the document's `format` (`JSON` or `YAML`); without a format, as JSON and then
+ * as YAML, since a document written without one may be either.
+ */
+export function parseDocumentContent(text: string, format: string | undefined): ParsedDocumentContent {
+  const upper = format?.toUpperCase();
+  const attempts: ("JSON" | "YAML")[] =
+    upper === "YAML" ? ["YAML"] : upper === "JSON" ? ["JSON"] : ["JSON", "YAML"];
+  let reason = "";
+  for (const attempt of attempts) {
+    const parsed = attempt === "JSON" ? parseJson(text) : parseYamlContent(text);
+    if ("reason" in parsed) {
+      reason = parsed.reason;
+      continue;
+    }
+    const { value } = parsed;
+    if (value !== null && typeof value === "object" && !Array.isArray(value))
+      return { ok: true, value: value as JsonObject };
+    reason = `is not a ${attempt} object`;
+  }
+  return { ok: false, reason, problem: `${SUBJECT} ${reason}` };
+}
+
+function parseJson(text: string): { value: unknown } | { reason: string } {
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch (error) {
+    return { reason: `is not valid JSON: ${oneLine((error as Error).message)}` };
+  }
+}
+
+function parseYamlContent(text: string): { value: unknown } | { reason: string } {
+  const parsed = parseYaml(text);
+  if (parsed.problem) {
+    const { message, line, column } = parsed.problem;
+    return {
+      reason: `is not valid YAML: ${oneLine(message)} (line ${line}, column ${column} of the content)`,
+    };
+  }
+  return { value: toJs(parsed) };
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
