@@ -3,7 +3,7 @@ import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { IAMClient } from "@aws-sdk/client-iam";
 import type { SSMClient } from "@aws-sdk/client-ssm";
 import { ApiCallCounter } from "../sources/aws/call-counter.js";
-import type { MiddlewareStack } from "../sources/aws/clients.js";
+import type { MiddlewareStack } from "../sources/aws/types.js";
 import { addResponseCheck } from "../sources/aws/response-check.js";
 import { loadReaders } from "./load-readers.js";
 import { findLambdaOperation, isDeclaredOperation, type LambdaService } from "./operations.js";

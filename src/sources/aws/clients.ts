@@ -3,6 +3,7 @@ import { IAMClient } from "@aws-sdk/client-iam";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
+import type { MiddlewareStack } from "./types.js";
 import type { ApiCallCounter } from "./call-counter.js";
 import { UndeclaredOperationError } from "./errors.js";
 import { findOperation, type AwsService } from "./operations.js";
@@ -126,20 +127,6 @@ interface ClientConfig {
   profile?: string;
   customUserAgent?: string;
   requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: boolean };
-}
-
-/**
- * The part of the SDK's middleware stack used here. Each client's stack is typed by its own
- * inputs and outputs; these middlewares look at the command name only, so one shape fits all.
- */
-export interface MiddlewareStack {
-  add(
-    middleware: (
-      next: (args: unknown) => Promise<unknown>,
-      context: { commandName?: string },
-    ) => (args: unknown) => Promise<unknown>,
-    options: { step: "initialize" | "deserialize"; name: string; priority?: "high" | "normal" | "low" },
-  ): void;
 }
 
 function addCallMiddleware(client: AnyClient, service: AwsService, counter: ApiCallCounter): void {

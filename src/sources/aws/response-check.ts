@@ -1,4 +1,4 @@
-import type { MiddlewareStack } from "./clients.js";
+import type { MiddlewareStack } from "./types.js";
 
 /**
  * Live answers are checked, not trusted. A captive portal, a misconfigured proxy or an

@@ -9,3 +9,17 @@ export interface ReadResult {
 
 /** Told the number of resources of each page as it arrives, for the progress display. */
 export type PageListener = (resources: number) => void;
+
+/**
+ * The part of the SDK's middleware stack used here. Each client's stack is typed by its own
+ * inputs and outputs; these middlewares look at the command name only, so one shape fits all.
+ */
+export interface MiddlewareStack {
+  add(
+    middleware: (
+      next: (args: unknown) => Promise<unknown>,
+      context: { commandName?: string },
+    ) => (args: unknown) => Promise<unknown>,
+    options: { step: "initialize" | "deserialize"; name: string; priority?: "high" | "normal" | "low" },
+  ): void;
+}
