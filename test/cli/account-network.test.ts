@@ -1,4 +1,5 @@
 import { mkdtemp, writeFile } from "node:fs/promises";
+import { createServer, type AddressInfo, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -185,6 +186,30 @@ describe("timeouts", () => {
       `${ACCOUNT} eu-west-1 ec2:DescribeInstances TimeoutError`,
       `${ACCOUNT} eu-west-1 ec2:DescribeSecurityGroups TimeoutError`,
     ]);
+  });
+
+  it("gives up on a connection that is never established, after --connect-timeout", async () => {
+    // A proxy that takes the connection and never answers CONNECT: the tunnel, and so the
+    // connection to the endpoint, is never established.
+    const sockets = new Set<Socket>();
+    const blackhole = createServer((socket) => {
+      sockets.add(socket);
+    });
+    await new Promise<void>((resolve) => blackhole.listen(0, "127.0.0.1", resolve));
+    servers.push({
+      url: "",
+      close: () => {
+        for (const socket of sockets) socket.destroy();
+        return new Promise((resolve) => blackhole.close(() => resolve()));
+      },
+    });
+    vi.stubEnv("HTTP_PROXY", `http://127.0.0.1:${(blackhole.address() as AddressInfo).port}`);
+    vi.stubEnv("AWS_MAX_ATTEMPTS", "1");
+    const run = await runCli(live(endpoint.url, "--connect-timeout", "0.5"));
+    expect(run.code).toBe(2);
+    expect(oneLine(run.stderr)).toMatch(
+      /sts:GetCallerIdentity failed: TimeoutError: .*did not establish a connection/,
+    );
   });
 
   it.each([["0"], ["-1"], ["soon"], ["1e3"], [""], ["7200"]])(
