@@ -64,7 +64,7 @@ describe("check --account against the loopback endpoint", () => {
 
   it("prints the expected findings, and exits 1", async () => {
     // Act
-    const run = await runCli(["check", "--account", "--endpoint-url", url]);
+    const run = await runCli(["check", "--account", "--quiet", "--endpoint-url", url]);
     // Assess
     expect(run.stderr).toBe("");
     expect(run.code).toBe(1);
@@ -232,6 +232,7 @@ describe("collect, then check --snapshot", () => {
       "collect",
       "--account",
       "--org",
+      "--quiet",
       "--endpoint-url",
       url,
       "--output",

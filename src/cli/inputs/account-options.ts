@@ -14,9 +14,14 @@ export interface AccountInputOptions {
   externalId?: string;
   sessionName?: string;
   regions?: string[];
+  /** `--region`, the AWS CLI's spelling, merged with `--regions`. */
+  region?: string[];
   endpointUrl?: string;
   org?: boolean;
   orgRole?: string;
+  connectTimeout?: string;
+  readTimeout?: string;
+  quiet?: boolean;
 }
 
 /** What live collection runs with, validated. */
@@ -28,6 +33,10 @@ export interface LiveSettings {
   regions?: string[];
   endpoint?: string;
   organization?: { roleName: string };
+  connectTimeoutMs?: number;
+  readTimeoutMs?: number;
+  /** `--quiet`: no progress on standard error. */
+  quiet: boolean;
 }
 
 export const DEFAULT_SESSION_NAME = "access-baseline";
@@ -36,6 +45,9 @@ export const DEFAULT_SESSION_NAME = "access-baseline";
  * administrator role such as `OrganizationAccountAccessRole`: scanning needs only reads.
  */
 export const DEFAULT_ORG_ROLE = "access-baseline-scanner";
+/** Seconds; the same values as `DEFAULT_*_TIMEOUT_MS` of the live source, which is not loaded here. */
+export const DEFAULT_CONNECT_TIMEOUT_SECONDS = 5;
+export const DEFAULT_READ_TIMEOUT_SECONDS = 30;
 
 export function addAccountOptions(command: Command): Command {
   return command
@@ -52,7 +64,21 @@ export function addAccountOptions(command: Command): Command {
         "live: comma-separated regions (repeatable; default: the account's enabled regions)",
       ).argParser(appendRegions),
     )
+    .addOption(new Option("--region <list>", "live: the same as --regions").argParser(appendRegions))
     .addOption(new Option("--endpoint-url <url>", "live: send every call to this AWS-compatible endpoint"))
+    .addOption(
+      new Option(
+        "--connect-timeout <seconds>",
+        `live: give up connecting to an endpoint after this long (default: ${DEFAULT_CONNECT_TIMEOUT_SECONDS})`,
+      ),
+    )
+    .addOption(
+      new Option(
+        "--read-timeout <seconds>",
+        `live: give up waiting for one answer after this long (default: ${DEFAULT_READ_TIMEOUT_SECONDS})`,
+      ),
+    )
+    .addOption(new Option("--quiet", "live: no progress lines on standard error"))
     .addOption(new Option("--org", "live: every active account of the organization (needs --account)"))
     .addOption(
       new Option("--org-role <name>", `live: role to assume in each account (default: ${DEFAULT_ORG_ROLE})`),
@@ -69,7 +95,10 @@ const LIVE_ONLY: readonly [keyof AccountInputOptions, string][] = [
   ["externalId", "--external-id"],
   ["sessionName", "--session-name"],
   ["regions", "--regions"],
+  ["region", "--region"],
   ["endpointUrl", "--endpoint-url"],
+  ["connectTimeout", "--connect-timeout"],
+  ["readTimeout", "--read-timeout"],
   ["org", "--org"],
   ["orgRole", "--org-role"],
 ];
@@ -88,7 +117,10 @@ const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 
 /** Checks every live option, so that a typo is one clear line before any call is made. */
 export function liveSettings(options: AccountInputOptions): LiveSettings {
-  const settings: LiveSettings = { sessionName: options.sessionName ?? DEFAULT_SESSION_NAME };
+  const settings: LiveSettings = {
+    sessionName: options.sessionName ?? DEFAULT_SESSION_NAME,
+    quiet: options.quiet === true,
+  };
   if (options.profile !== undefined) {
     if (options.profile.trim() === "") throw new ConfigError("--profile needs a profile name");
     settings.profile = options.profile;
@@ -112,8 +144,12 @@ export function liveSettings(options: AccountInputOptions): LiveSettings {
   if (!SESSION_NAME.test(settings.sessionName)) {
     throw new ConfigError("--session-name must be 2 to 64 characters: letters, digits and + = , . @ - _");
   }
-  if (options.regions !== undefined) {
-    const regions = options.regions.filter((region) => region !== "");
+  const given =
+    options.regions !== undefined || options.region !== undefined
+      ? [...(options.regions ?? []), ...(options.region ?? [])]
+      : undefined;
+  if (given !== undefined) {
+    const regions = given.filter((region) => region !== "");
     if (regions.length === 0) throw new ConfigError("--regions needs at least one region");
     const bad = regions.find((region) => !REGION.test(region));
     if (bad !== undefined) {
@@ -122,6 +158,12 @@ export function liveSettings(options: AccountInputOptions): LiveSettings {
     settings.regions = [...new Set(regions)];
   }
   if (options.endpointUrl !== undefined) settings.endpoint = endpointUrl(options.endpointUrl);
+  if (options.connectTimeout !== undefined) {
+    settings.connectTimeoutMs = seconds("--connect-timeout", options.connectTimeout) * 1000;
+  }
+  if (options.readTimeout !== undefined) {
+    settings.readTimeoutMs = seconds("--read-timeout", options.readTimeout) * 1000;
+  }
   if (options.orgRole !== undefined && !options.org) {
     throw new ConfigError("--org-role needs --org");
   }
@@ -133,6 +175,21 @@ export function liveSettings(options: AccountInputOptions): LiveSettings {
     settings.organization = { roleName };
   }
   return settings;
+}
+
+/** Node's timers take at most 2^31-1 ms and fire at once beyond that; an hour is ample. */
+const MAX_TIMEOUT_SECONDS = 3600;
+
+/** A positive number of seconds, whole or decimal; anything else would be a silent default. */
+function seconds(flag: string, value: string): number {
+  const number = /^\s*\d*\.?\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isFinite(number) || number <= 0) {
+    throw new ConfigError(`${flag} ${JSON.stringify(value)} is not a positive number of seconds (such as 5)`);
+  }
+  if (number > MAX_TIMEOUT_SECONDS) {
+    throw new ConfigError(`${flag} ${JSON.stringify(value)} is more than ${MAX_TIMEOUT_SECONDS} seconds`);
+  }
+  return number;
 }
 
 function endpointUrl(value: string): string {

@@ -3,6 +3,7 @@ import {
   collectLive,
   liveSourceData,
   type CollectionProgress,
+  type FamilyDone,
   type LiveCollection,
 } from "../../sources/aws/index.js";
 import type { Source } from "../../sources/source.js";
@@ -11,7 +12,8 @@ import type { LiveSettings } from "./account-options.js";
 
 /**
  * The live input: collects from AWS with the validated settings, showing progress on standard
- * error when it is a terminal. This module (and through it the AWS SDK) is imported only when
+ * error (unless `--quiet`): one line redrawn in place on a terminal, otherwise a line as each
+ * service of each account and region is done, so that a CI log shows a run is moving. This module (and through it the AWS SDK) is imported only when
  * `--account` is given.
  */
 export function accountSource(settings: LiveSettings, io: CliIo): Source {
@@ -23,7 +25,8 @@ async function collectAccounts(settings: LiveSettings, io: CliIo): Promise<LiveC
   // run. The Node versions this tool supports are its own `engines`; the notice would bury the
   // one-line messages on standard error, so it is off unless the user set the variable.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-  const progress = io.stderr.isTTY ? new ProgressLine(io.stderr) : undefined;
+  const progress = !settings.quiet && io.stderr.isTTY ? new ProgressLine(io.stderr) : undefined;
+  const logFamilies = !settings.quiet && !io.stderr.isTTY;
   try {
     return await collectLive({
       sessionName: settings.sessionName,
@@ -33,8 +36,13 @@ async function collectAccounts(settings: LiveSettings, io: CliIo): Promise<LiveC
       ...(settings.regions !== undefined ? { regions: settings.regions } : {}),
       ...(settings.endpoint !== undefined ? { endpoint: settings.endpoint } : {}),
       ...(settings.organization !== undefined ? { organization: settings.organization } : {}),
+      ...(settings.connectTimeoutMs !== undefined ? { connectTimeoutMs: settings.connectTimeoutMs } : {}),
+      ...(settings.readTimeoutMs !== undefined ? { requestTimeoutMs: settings.readTimeoutMs } : {}),
       userAgent: `${PACKAGE.name}/${PACKAGE.version}`,
       ...(progress ? { onProgress: (state: CollectionProgress) => progress.update(state) } : {}),
+      ...(logFamilies
+        ? { onFamilyDone: (done: FamilyDone) => io.stderr.write(`${describeFamily(done)}\n`) }
+        : {}),
     });
   } finally {
     progress?.clear();
@@ -76,4 +84,11 @@ export function describeProgress(state: CollectionProgress): string {
     `access-baseline: collecting ${accounts}${count(state.regionsDone)}/${count(state.regionsTotal)} regions, ` +
     `${count(state.resources)} resources, ${count(state.apiCalls)} API calls`
   );
+}
+
+export function describeFamily(done: FamilyDone): string {
+  const plural = (value: number, noun: string) =>
+    `${value.toLocaleString("en-US")} ${noun}${value === 1 ? "" : "s"}`;
+  const errors = done.errors > 0 ? `, ${plural(done.errors, "collection error")}` : "";
+  return `access-baseline: ${done.account} ${done.region}: ${done.service} done (${plural(done.calls, "call")}${errors})`;
 }

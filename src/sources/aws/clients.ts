@@ -6,7 +6,9 @@ import { STSClient } from "@aws-sdk/client-sts";
 import type { MiddlewareStack } from "./types.js";
 import type { ApiCallCounter } from "./call-counter.js";
 import { UndeclaredOperationError } from "./errors.js";
+import { readNetworkEnvironment, type NetworkEnvironment } from "./network-environment.js";
 import { findOperation, type AwsService } from "./operations.js";
+import { ProxyRoutingHandler } from "./request-handler.js";
 import { addResponseCheck } from "./response-check.js";
 
 export { UndeclaredOperationError };
@@ -15,7 +17,8 @@ export { UndeclaredOperationError };
  * One place that makes SDK clients, so that every call the collector sends carries the same
  * settings: the account's credentials, the SDK's adaptive retry mode (client-side rate limiting
  * on top of exponential backoff, which is what keeps a large scan polite when AWS throttles),
- * request timeouts, an optional endpoint, and the middleware that counts calls, refuses any
+ * timeouts, the proxies and certificate authorities of the environment (`request-handler.ts`),
+ * an optional endpoint, and the middleware that counts calls, refuses any
  * operation the scanner policy does not cover, and checks that each answer is the API's.
  */
 
@@ -37,13 +40,23 @@ export interface ClientSettings {
   profile?: string;
   /** Attempts per call, retries included; the SDK's own setting (`AWS_MAX_ATTEMPTS`) otherwise. */
   maxAttempts?: number;
-  /** Milliseconds one attempt may take before it fails with a timeout (and is retried). */
+  /**
+   * Milliseconds one attempt may take, from sending to the end of the answer, before it fails
+   * with a timeout (and is retried): `--read-timeout`.
+   */
   requestTimeoutMs: number;
+  /** Milliseconds to establish a connection: `--connect-timeout`. */
   connectTimeoutMs: number;
+  /** Proxies and extra certificate authorities; read from the process environment when absent. */
+  network?: NetworkEnvironment;
   userAgent?: string;
 }
 
-export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+/**
+ * Short enough that an endpoint which accepts connections but never answers shows within a
+ * minute or two of retries, long enough for the largest page AWS sends.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 
 /** Where calls go when neither the environment nor the profile names a region. */
@@ -53,8 +66,16 @@ type AnyClient = STSClient | OrganizationsClient | IAMClient | EC2Client | SSMCl
 
 export class AwsClients {
   private readonly clients = new Map<string, AnyClient>();
+  /** Shared by every client, so that calls to one endpoint share connections. */
+  private readonly requestHandler: ProxyRoutingHandler;
 
-  constructor(private readonly settings: ClientSettings) {}
+  constructor(private readonly settings: ClientSettings) {
+    this.requestHandler = new ProxyRoutingHandler({
+      network: settings.network ?? readNetworkEnvironment(),
+      connectTimeoutMs: settings.connectTimeoutMs,
+      readTimeoutMs: settings.requestTimeoutMs,
+    });
+  }
 
   sts(identity: ClientIdentity, region: string): STSClient {
     return this.client("sts", identity, region, (config) => new STSClient(config));
@@ -80,6 +101,7 @@ export class AwsClients {
   destroy(): void {
     for (const client of this.clients.values()) client.destroy();
     this.clients.clear();
+    this.requestHandler.destroy();
   }
 
   private client<T extends AnyClient>(
@@ -100,13 +122,9 @@ export class AwsClients {
       ...(settings.endpoint !== undefined ? { endpoint: settings.endpoint } : {}),
       ...(settings.profile !== undefined ? { profile: settings.profile } : {}),
       ...(settings.userAgent !== undefined ? { customUserAgent: settings.userAgent } : {}),
-      requestHandler: {
-        connectionTimeout: settings.connectTimeoutMs,
-        requestTimeout: settings.requestTimeoutMs,
-        throwOnRequestTimeout: true,
-      },
+      requestHandler: this.requestHandler,
     });
-    addCallMiddleware(client, service, settings.counter);
+    addCallMiddleware(client, service, region, identity.key, settings.counter);
     this.clients.set(key, client);
     return client;
   }
@@ -126,10 +144,16 @@ interface ClientConfig {
   endpoint?: string;
   profile?: string;
   customUserAgent?: string;
-  requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: boolean };
+  requestHandler: ProxyRoutingHandler;
 }
 
-function addCallMiddleware(client: AnyClient, service: AwsService, counter: ApiCallCounter): void {
+function addCallMiddleware(
+  client: AnyClient,
+  service: AwsService,
+  region: string,
+  identityKey: string,
+  counter: ApiCallCounter,
+): void {
   const stack = client.middlewareStack as unknown as MiddlewareStack;
   // Refused before anything is sent: an undeclared operation is a programming error.
   stack.add(
@@ -143,7 +167,10 @@ function addCallMiddleware(client: AnyClient, service: AwsService, counter: ApiC
   // The deserialize step runs inside the retry loop, once for every request actually sent.
   stack.add(
     (next, context) => async (args) => {
-      counter.record(service, context.commandName?.replace(/Command$/, "") ?? "unknown");
+      counter.record(service, context.commandName?.replace(/Command$/, "") ?? "unknown", {
+        identity: identityKey,
+        region,
+      });
       return next(args);
     },
     { step: "deserialize", name: "accessBaselineCallCounter" },

@@ -15,6 +15,7 @@ import { baseCredentials, checkCredentials } from "./credentials.js";
 import { readEnabledRegions, readInstances, readSecurityGroups } from "./ec2.js";
 import { collectionError, setupError } from "./errors.js";
 import { readAuthorizationDetails } from "./iam.js";
+import type { NetworkEnvironment } from "./network-environment.js";
 import type { AccountScope } from "./normalize.js";
 import { listActiveAccounts } from "./organizations.js";
 import { readManagedInstances, readPreferences } from "./ssm.js";
@@ -50,12 +51,30 @@ export interface LiveCollectionOptions {
   regionConcurrency?: number;
   /** Attempts per call, retries included (the SDK's own setting when absent). */
   maxAttempts?: number;
+  /** `--read-timeout`: milliseconds one attempt may take, from sending to the end of the answer. */
   requestTimeoutMs?: number;
+  /** `--connect-timeout`: milliseconds to establish a connection. */
   connectTimeoutMs?: number;
+  /** Proxies and extra certificate authorities; read from the process environment when absent. */
+  network?: NetworkEnvironment;
   userAgent?: string;
   /** Credentials to start from instead of the profile or default chain (tests, embedders). */
   credentials?: CredentialProvider;
   onProgress?: (progress: CollectionProgress) => void;
+  /** Called as each API family (service) of an account and region is done. */
+  onFamilyDone?: (done: FamilyDone) => void;
+}
+
+/** The calls of one service for one account and region are all done (some may have failed). */
+export interface FamilyDone {
+  account: string;
+  /** `global` for IAM. */
+  region: string;
+  service: "iam" | "ec2" | "ssm";
+  /** Requests sent, retries included. */
+  calls: number;
+  /** Collection errors these calls left. */
+  errors: number;
 }
 
 export interface CollectionProgress {
@@ -103,6 +122,7 @@ export async function collectLive(options: LiveCollectionOptions): Promise<LiveC
     ...(options.profile !== undefined ? { profile: options.profile } : {}),
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
     ...(options.userAgent !== undefined ? { userAgent: options.userAgent } : {}),
+    ...(options.network !== undefined ? { network: options.network } : {}),
   });
   const progress: CollectionProgress = {
     accountsDone: 0,
@@ -128,7 +148,7 @@ export async function collectLive(options: LiveCollectionOptions): Promise<LiveC
     progress.accountsTotal = targets.length;
     report();
 
-    const collector = new AccountCollector(options, clients, home, progress, report);
+    const collector = new AccountCollector(options, clients, counter, home, progress, report);
     const sourceIdentity: ClientIdentity = { key: entry.account, credentials: entry.credentials };
     const results = await mapLimit(
       targets,
@@ -222,6 +242,7 @@ class AccountCollector {
   constructor(
     private readonly options: LiveCollectionOptions,
     private readonly clients: AwsClients,
+    private readonly counter: ApiCallCounter,
     private readonly home: string,
     private readonly progress: CollectionProgress,
     private readonly report: () => void,
@@ -263,7 +284,9 @@ class AccountCollector {
     this.report();
 
     const [iam, regional] = await Promise.all([
-      readAuthorizationDetails(this.clients.iam(identity, this.home), scope, this.onPage),
+      readAuthorizationDetails(this.clients.iam(identity, this.home), scope, this.onPage).then((result) =>
+        this.familyDone(identity, this.home, GLOBAL_REGION, "iam", [result]),
+      ),
       mapLimit(regions, this.options.regionConcurrency ?? DEFAULT_REGION_CONCURRENCY, async (region) => {
         const result = await this.collectRegion(identity, scope, region);
         this.progress.regionsDone += 1;
@@ -307,19 +330,45 @@ class AccountCollector {
   ): Promise<ReadResult> {
     const ec2 = this.clients.ec2(identity, region);
     const ssm = this.clients.ssm(identity, region);
-    const parts = await Promise.all([
-      readSecurityGroups(ec2, scope, region, this.onPage),
-      readInstances(ec2, scope, region, this.onPage),
-      readManagedInstances(ssm, scope, region, this.onPage),
-      readPreferences(ssm, scope, region).then((result) => {
-        this.onPage(result.resources.length);
-        return result;
-      }),
+    const families = await Promise.all([
+      Promise.all([
+        readSecurityGroups(ec2, scope, region, this.onPage),
+        readInstances(ec2, scope, region, this.onPage),
+      ]).then((parts) => this.familyDone(identity, region, region, "ec2", parts)),
+      Promise.all([
+        readManagedInstances(ssm, scope, region, this.onPage),
+        readPreferences(ssm, scope, region).then((result) => {
+          this.onPage(result.resources.length);
+          return result;
+        }),
+      ]).then((parts) => this.familyDone(identity, region, region, "ssm", parts)),
     ]);
     return {
+      resources: families.flatMap((family) => family.resources),
+      errors: families.flatMap((family) => family.errors),
+    };
+  }
+
+  /** Merges a service's results for one region and tells the caller that service is done. */
+  private familyDone(
+    identity: ClientIdentity,
+    callRegion: string,
+    region: string,
+    service: FamilyDone["service"],
+    parts: readonly ReadResult[],
+  ): ReadResult {
+    const result = {
       resources: parts.flatMap((part) => part.resources),
       errors: parts.flatMap((part) => part.errors),
     };
+    this.options.onFamilyDone?.({
+      account: identity.key,
+      region,
+      service,
+      calls: this.counter.countFor(service, { identity: identity.key, region: callRegion }),
+      errors: result.errors.length,
+    });
+    return result;
   }
 
   private readonly onPage = (resources: number): void => {

@@ -3,7 +3,8 @@ import type { FakeWorld } from "./world.js";
 /**
  * The environment a live-collection test runs the SDK in: the world's base key, a region, and
  * nothing from the machine (no shared config or credentials files, no instance metadata, which
- * would be a call off this machine), so that every request goes to the loopback endpoint.
+ * would be a call off this machine, no proxies or certificate authorities of the machine's
+ * network), so that every request goes straight to the loopback endpoint.
  */
 export function awsTestEnv(
   world: FakeWorld,
@@ -28,6 +29,13 @@ export function awsTestEnv(
     AWS_RETRY_MODE: undefined,
     AWS_ENDPOINT_URL: undefined,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    ...Object.fromEntries(
+      ["https_proxy", "http_proxy", "all_proxy", "no_proxy"].flatMap((name) => [
+        [name, undefined],
+        [name.toUpperCase(), undefined],
+      ]),
+    ),
+    AWS_CA_BUNDLE: undefined,
     ...extra,
   };
 }
