@@ -540,7 +540,16 @@ async function fetchOversizedItem(
       [],
     );
   }
-  return readItem(() => readConfigurationItem(found));
+  const item = readItem(() => readConfigurationItem(found));
+  // A verdict on what came back would be recorded under the notified resource: never judge another.
+  if (item.resourceType !== identity.resourceType || item.resourceId !== identity.resourceId) {
+    throw new EvaluationIncompleteError(
+      `GetResourceConfigHistory returned ${item.resourceType} ${item.resourceId} ` +
+        `for the oversized item ${identity.resourceType} ${identity.resourceId}`,
+      [],
+    );
+  }
+  return item;
 }
 
 function identityOf(item: ConfigurationItem): ItemIdentity {

@@ -41,6 +41,8 @@ export interface FakeOptions {
    * misbehaving endpoint may send instead of the API's answer.
    */
   answers?: Record<string, { body: string; contentType?: string }>;
+  /** `service:Operation` of calls never answered: the client gives up at its request timeout. */
+  hangs?: string[];
   /** Decides which evaluations of a PutEvaluations call Config "fails". */
   failEvaluations?: (evaluations: JsonObject[]) => JsonObject[];
 }
@@ -113,6 +115,10 @@ export class FakeAws {
       : Object.fromEntries(new URLSearchParams(body));
     this.requests.push({ service, region, operation, params });
     const requestId = `00000000-0000-4000-8000-${String((this.counter += 1)).padStart(12, "0")}`;
+    if (this.options.hangs?.includes(`${service}:${operation}`)) {
+      await new Promise((resolve) => response.once("close", resolve));
+      return;
+    }
     try {
       const failure = this.options.failures?.[`${service}:${operation}`];
       if (failure)

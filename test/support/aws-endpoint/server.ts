@@ -4,6 +4,7 @@ import { handleEc2 } from "./ec2.js";
 import { handleIam } from "./iam.js";
 import { handleOrganizations } from "./organizations.js";
 import { FakeError, type Handler, type Request } from "./protocol.js";
+import { regionNotEnabled } from "./regions.js";
 import { handleSsm } from "./ssm.js";
 import { handleSts } from "./sts.js";
 import type { Fault, FakeAccount, FakeWorld } from "./world.js";
@@ -267,17 +268,6 @@ function unknownKey(service: string): FakeError {
     );
   }
   return new FakeError("InvalidClientTokenId", "The security token included in the request is invalid.", 403);
-}
-
-/** What AWS answers in a region the account has not enabled. */
-function regionNotEnabled(service: string): FakeError {
-  return service === "ec2"
-    ? new FakeError("AuthFailure", "AWS was not able to validate the provided access credentials", 401)
-    : new FakeError(
-        "UnrecognizedClientException",
-        "The security token included in the request is invalid.",
-        400,
-      );
 }
 
 function renderError(
