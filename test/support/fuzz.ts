@@ -1,6 +1,6 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import fc from "fast-check";
 import { expect } from "vitest";
 import { UserError } from "../../src/errors.js";
@@ -152,6 +152,7 @@ export async function scratchDirectory(prefix: string): Promise<{
     path,
     write: async (name, content) => {
       const file = join(path, name);
+      await mkdir(dirname(file), { recursive: true });
       await writeFile(file, content);
       return file;
     },
