@@ -1,5 +1,6 @@
 import type { JsonValue } from "../model/resource.js";
 import { isUnknown, UnknownValueError } from "../model/unknown.js";
+import { oneLine } from "../util/one-line.js";
 import { compilePath, PathSyntaxError, type CompiledPath, type Located } from "./condition/path.js";
 
 /**
@@ -93,7 +94,7 @@ function showUnknown(reason: string): string {
 function display(value: JsonValue | undefined): string {
   if (value === null || value === undefined || value === "") return "(none)";
   if (isUnknown(value)) return showUnknown(value.$unknown);
-  if (typeof value === "string") return value;
+  if (typeof value === "string") return oneLine(value);
   if (Array.isArray(value)) return value.map((item) => display(item)).join(", ");
   return JSON.stringify(value);
 }

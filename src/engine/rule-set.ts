@@ -75,6 +75,16 @@ export function prepareRuleSet(
     const setting = configuration.rules.get(id);
     if (setting && !setting.enabled) continue;
     if (setting?.severity) severities.set(id, setting.severity);
+    // The configuration file's values are checked one by one first, so that a bad one is reported
+    // at its line in the file rather than with no place to look.
+    for (const [name, raw] of Object.entries(setting?.params ?? {})) {
+      try {
+        resolveParams(id, rule.params, [{ [name]: raw }]);
+      } catch (error) {
+        if (!(error instanceof ParamError)) throw error;
+        throw new ConfigError(`${configuration.locate(["rules", id, "params", name])}: ${error.message}`);
+      }
+    }
     try {
       params.set(id, resolveParams(id, rule.params, [setting?.params ?? {}, paramOptions.get(id) ?? {}]));
     } catch (error) {

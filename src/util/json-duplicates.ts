@@ -35,13 +35,21 @@ function countWrittenKeys(text: string): number {
 }
 
 function countParsedKeys(value: unknown): number {
-  if (value === null || typeof value !== "object") return 0;
+  // A stack rather than recursion: a document nested 100,000 levels deep must not overflow it.
   let keys = 0;
-  if (Array.isArray(value)) {
-    for (const item of value) keys += countParsedKeys(item);
-    return keys;
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const current = pending.pop();
+    if (current === null || typeof current !== "object") continue;
+    if (Array.isArray(current)) {
+      for (const item of current) pending.push(item);
+      continue;
+    }
+    for (const key in current) {
+      keys += 1;
+      pending.push((current as Record<string, unknown>)[key]);
+    }
   }
-  for (const key in value) keys += 1 + countParsedKeys((value as Record<string, unknown>)[key]);
   return keys;
 }
 

@@ -38,6 +38,9 @@ export interface YamlProblem extends SourcePosition {
  */
 export const MAX_ALIAS_NODES = 100_000;
 
+/** Nesting deeper than the parser can follow (a hostile `[[[[…` of a hundred thousand levels). */
+export const NESTING_TOO_DEEP = "nesting is too deep to read";
+
 export function parseYaml(text: string): ParsedYaml {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
@@ -65,6 +68,9 @@ function describeError(parsed: ParsedYaml, error: YAMLError): { message: string;
     if (duplicate) return { code: error.code, message: duplicate };
   }
   const first = error.message.split("\n")[0] ?? error.message;
+  // The parser passes on running out of stack in the engine's words; say what it means.
+  if (first.startsWith("Maximum call stack size exceeded"))
+    return { code: error.code, message: NESTING_TOO_DEEP };
   return { code: error.code, message: first.replace(/ at line \d+, column \d+.*$/, "") };
 }
 

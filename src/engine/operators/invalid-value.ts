@@ -1,4 +1,5 @@
 import { CannotDecideError } from "../../model/unknown.js";
+import { oneLine } from "../../util/one-line.js";
 
 /**
  * Raised by a domain operator when the data holds a value it cannot read: a CIDR, port, protocol
@@ -36,7 +37,16 @@ function describeLocation(location: string | undefined, field: string | undefine
 /** A value as a finding shows it: text in quotes, so that spaces and empty text stay visible. */
 export function showValue(value: unknown): string {
   if (value === undefined || value === null) return "missing";
-  if (typeof value === "string") return `'${value}'`;
+  if (typeof value === "string") return quoted(value);
   if (typeof value === "number" || typeof value === "boolean") return `the ${typeof value} ${String(value)}`;
   return Array.isArray(value) ? "a list" : "an object";
+}
+
+/** Text shown in a message: one line, and a long value (a megabyte of text in a CIDR) cut short. */
+const SHOWN_CHARACTERS = 120;
+
+function quoted(text: string): string {
+  const shown = oneLine(text);
+  if (shown.length <= SHOWN_CHARACTERS) return `'${shown}'`;
+  return `'${shown.slice(0, SHOWN_CHARACTERS)}…' (${text.length} characters)`;
 }

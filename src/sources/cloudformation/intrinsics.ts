@@ -72,6 +72,9 @@ const ASSIGNED_IDS: ReadonlySet<ResourceType> = new Set([
   ResourceTypes.Instance,
 ]);
 
+/** Functions resolved one inside another beyond this depth can only be a value that refers to itself. */
+const MAX_NESTING = 256;
+
 const PSEUDO_UNKNOWN = new Set(["AWS::NotificationARNs"]);
 const DEPLOYMENT_VALUES = new Set(["AWS::AccountId", "AWS::Region", "AWS::StackName", "AWS::StackId"]);
 
@@ -99,6 +102,8 @@ export class Resolver {
   private readonly inProgress = new Set<string>();
   /** Set while a condition's `Fn::Equals` operands are resolved. */
   private comparing = false;
+  /** Resolutions under way, one inside another. */
+  private nesting = 0;
 
   constructor(
     readonly template: Template,
@@ -130,12 +135,21 @@ export class Resolver {
 
   /** Applies the intrinsic functions at the top of `value` until a plain value is left. */
   shallow(value: Resolved | undefined, what: string): Resolved | undefined {
-    let current = value;
-    for (let steps = 0; isMapNode(current) && isIntrinsic(current); steps += 1) {
-      if (steps > 64) return this.unknown(what, "a chain of intrinsic functions", "does not end");
-      current = this.apply(current.keys[0]!, current.values[0]!, what);
+    // A value that refers to itself through nested functions (a parameter whose default is
+    // `!Sub "${Itself}"`) would otherwise recurse until the stack overflows.
+    if (this.nesting > MAX_NESTING)
+      return this.unknown(what, "a chain of intrinsic functions", "refers to itself or nests too deeply");
+    this.nesting += 1;
+    try {
+      let current = value;
+      for (let steps = 0; isMapNode(current) && isIntrinsic(current); steps += 1) {
+        if (steps > 64) return this.unknown(what, "a chain of intrinsic functions", "does not end");
+        current = this.apply(current.keys[0]!, current.values[0]!, what);
+      }
+      return current;
+    } finally {
+      this.nesting -= 1;
     }
-    return current;
   }
 
   /**

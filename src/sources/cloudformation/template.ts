@@ -108,6 +108,13 @@ export function readTemplate(document: MapNode): Template {
     if (resources.has(logicalId))
       throw new TemplateShapeError(`the logical id ${logicalId} is used twice`, position);
     const properties = member(node, "Properties");
+    // Properties that are text or a list would otherwise be read as no properties at all, and a
+    // group written that way would pass every rule; CloudFormation refuses such a template.
+    if (properties !== undefined && properties !== null && !isMapNode(properties))
+      throw new TemplateShapeError(
+        `the Properties of resource ${logicalId} must be a mapping`,
+        positionAt(node, node.keys.lastIndexOf("Properties")),
+      );
     const condition = member(node, "Condition");
     const resource: TemplateResource = {
       logicalId,

@@ -8,7 +8,7 @@ import {
   type MapNode,
   type PositionedValue,
 } from "../positioned/node.js";
-import { parseYaml, type YamlProblem } from "../../util/yaml-position.js";
+import { NESTING_TOO_DEEP, parseYaml, type YamlProblem } from "../../util/yaml-position.js";
 
 /**
  * CloudFormation YAML: read with the `yaml` package, keeping the line and column of every key and
@@ -58,7 +58,7 @@ export function parseCloudFormationYaml(text: string): YamlReadResult {
 }
 
 function describeYamlProblem({ code, message }: YamlProblem): string {
-  if (message.startsWith("Maximum call stack size exceeded"))
+  if (message === NESTING_TOO_DEEP)
     return `not valid YAML: nesting is too deep to read (more than ${MAX_DEPTH} levels)`;
   if (code === "MULTIPLE_DOCS") return NOT_ONE_DOCUMENT;
   // Problems the parser did not find itself (aliases) are already worded for a reader.

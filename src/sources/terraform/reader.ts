@@ -109,6 +109,15 @@ export class PlanReader {
       };
       const address = text("address");
       const type = text("type");
+      const givenType = member(entry, "type");
+      // Without its type a resource cannot be read as anything; leaving it out would pass the plan.
+      if (givenType === undefined || givenType === null || givenType === "") {
+        this.problem(
+          nodePosition(entry),
+          `${address !== "" ? address : "a resource"} in the Terraform plan has no type`,
+        );
+        continue;
+      }
       const name = text("name");
       const givenModule = text("module_address");
       const moduleAddress = givenModule !== "" ? givenModule : moduleOf(address);
