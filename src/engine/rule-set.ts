@@ -91,12 +91,7 @@ export function prepareRuleSet(
     const choice = chosen(id);
     if (choice === "skip" || (choice === "default" && setting && !setting.enabled)) continue;
     if (setting?.severity) severities.set(id, setting.severity);
-    try {
-      params.set(id, resolveParams(id, rule.params, [setting?.params ?? {}, paramOptions.get(id) ?? {}]));
-    } catch (error) {
-      if (error instanceof ParamError) throw new ConfigError(error.message);
-      throw error;
-    }
+    params.set(id, paramsOrFail(id, rule, [setting?.params ?? {}, paramOptions.get(id) ?? {}]));
     enabled.push(rule);
   }
   if (
@@ -106,6 +101,49 @@ export function prepareRuleSet(
     throw new ConfigError("--rule/--skip-rule: no rule left to run");
   }
   return { rules: enabled, settings: { params, severities } };
+}
+
+/** One rule as the configuration leaves it: what `rules list` shows. */
+export interface EffectiveRule {
+  rule: Rule;
+  enabled: boolean;
+  severity: Severity;
+  params: Record<string, JsonValue>;
+}
+
+/**
+ * Every loaded rule with the state the configuration gives it, checked exactly as a run checks
+ * it (an unknown rule id or a bad parameter is the same error). A rule switched off shows the
+ * parameters it would have.
+ */
+export function effectiveRules(
+  rules: readonly Rule[],
+  configuration: RuleConfiguration,
+  paramOptions: ReadonlyMap<string, Record<string, string>> = new Map(),
+): EffectiveRule[] {
+  const prepared = prepareRuleSet(rules, configuration, paramOptions);
+  const running = new Set(prepared.rules.map((rule) => rule.metadata.id));
+  return rules.map((rule) => {
+    const id = rule.metadata.id;
+    const setting = configuration.rules.get(id);
+    return {
+      rule,
+      enabled: running.has(id),
+      severity: prepared.settings.severities?.get(id) ?? setting?.severity ?? rule.metadata.severity,
+      params:
+        prepared.settings.params.get(id) ??
+        paramsOrFail(id, rule, [setting?.params ?? {}, paramOptions.get(id) ?? {}]),
+    };
+  });
+}
+
+function paramsOrFail(id: string, rule: Rule, layers: Record<string, unknown>[]): Record<string, JsonValue> {
+  try {
+    return resolveParams(id, rule.params, layers);
+  } catch (error) {
+    if (error instanceof ParamError) throw new ConfigError(error.message);
+    throw error;
+  }
 }
 
 type RuleChoice = "run" | "skip" | "default";
