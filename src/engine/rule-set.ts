@@ -33,6 +33,8 @@ export interface RuleConfiguration {
   waivers?: readonly Waiver[];
   /** Where an entry is written (`file:line:column`), to report an unknown rule id at its line. */
   locate(pointer: (string | number)[]): string;
+  /** The file the configuration came from; undefined when there is none. */
+  file?: string;
   /** The rules chosen for this one run (`--rule`, `--skip-rule`). */
   selection?: RuleSelection;
 }
