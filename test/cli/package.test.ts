@@ -172,6 +172,20 @@ describe("README", () => {
   });
 });
 
+describe("npx in a clone", () => {
+  it("runs the clone's own command, as README says, without installing anything", async () => {
+    const manifest = JSON.parse(await readFile(join(REPO, "package.json"), "utf8")) as { version: string };
+    const readme = await readFile(join(REPO, "README.md"), "utf8");
+    expect(readme).toContain("Run `npx access-baseline …` inside a clone");
+    const run = spawnSync("npx", ["--no-install", "access-baseline", "--version"], {
+      cwd: REPO,
+      encoding: "utf8",
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    });
+    expect(run.stdout.trim()).toBe(manifest.version);
+  });
+});
+
 describe("npm ci --omit=dev in a clone", () => {
   it("the prepare script skips the build, saying why, when TypeScript is not installed", async () => {
     const clone = join(work, "clone");
