@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import { loadSchema } from "../assets.js";
@@ -13,8 +13,8 @@ import { parseYaml, positionOf, toJs, type ParsedYaml } from "../util/yaml-posit
 import { describeFileError } from "../util/file-errors.js";
 
 /**
- * The user's configuration file, `.access-baseline.yml`: found upward from the working directory,
- * or named with `--config`. Validated against `schemas/config.schema.json`; every problem names
+ * The user's configuration file, `.access-baseline.yml`: found upward from the working directory
+ * (no further than the repository root), or named with `--config`. Validated against `schemas/config.schema.json`; every problem names
  * the file, line and column.
  */
 
@@ -44,6 +44,11 @@ export const EMPTY_CONFIGURATION: Configuration = {
 
 let validator: ValidateFunction | undefined;
 
+/**
+ * The nearest configuration file from `start` upward, stopping at the repository root (the first
+ * directory holding `.git`, a directory or, in a worktree or submodule, a file): a file above the
+ * repository belongs to someone else and would silently change what this repository's check does.
+ */
 export async function findConfigFile(start: string): Promise<string | undefined> {
   let dir = resolve(start);
   for (;;) {
@@ -56,9 +61,19 @@ export async function findConfigFile(start: string): Promise<string | undefined>
         // Not here; keep looking upward.
       }
     }
+    if (await exists(join(dir, ".git"))) return undefined;
     const parent = dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -163,6 +163,8 @@ export interface Report {
   baseline?: BaselineComparison;
   /** Live collection only: the API calls it made, retries included. */
   apiCalls?: ApiCallCounts;
+  /** The configuration file the run used, `null` for none (the built-in defaults). */
+  configurationFile?: string | null;
 }
 
 /** API calls per service and operation: `{ ec2: { DescribeInstances: 4 } }`. */

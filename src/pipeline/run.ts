@@ -67,7 +67,8 @@ export async function runCheck(request: CheckRequest): Promise<CheckOutcome> {
     inputs: data.inputs,
     ...(settings.severities ? { severityOverrides: settings.severities } : {}),
   });
-  const report = data.apiCalls !== undefined ? { ...built, apiCalls: data.apiCalls } : built;
+  const located = { ...built, configurationFile: request.configuration.file ?? null };
+  const report = data.apiCalls !== undefined ? { ...located, apiCalls: data.apiCalls } : located;
   return {
     report,
     data,

@@ -38,6 +38,7 @@ export interface JsonReport {
   version: typeof RESULTS_FORMAT_VERSION;
   tool: { name: string; version: string; informationUri: string };
   inputs: string[];
+  configurationFile?: string | null;
   summary: JsonSummary;
   rules: JsonRule[];
   results: JsonResult[];
@@ -151,6 +152,7 @@ export function buildJsonReport(report: Report): JsonReport {
       informationUri: report.tool.informationUri,
     },
     inputs: [...report.inputs],
+    ...(report.configurationFile !== undefined ? { configurationFile: report.configurationFile } : {}),
     summary: {
       byStatus: { ...report.summary.byStatus },
       failuresBySeverity: { ...report.summary.failuresBySeverity },

@@ -86,6 +86,7 @@ export interface SarifRule {
 export interface SarifInvocation {
   executionSuccessful: boolean;
   toolExecutionNotifications: SarifNotification[];
+  properties?: { configurationFile: string | null };
 }
 
 export interface SarifNotification {
@@ -191,7 +192,14 @@ export function buildSarifLog(report: Report, options: SarifOptions = {}): Sarif
     automationDetails: {
       id: options.category !== undefined ? normalizeCategory(options.category) : defaultCategory(group),
     },
-    invocations: [sarifInvocation(group)],
+    invocations: [
+      {
+        ...sarifInvocation(group),
+        ...(report.configurationFile !== undefined
+          ? { properties: { configurationFile: report.configurationFile } }
+          : {}),
+      },
+    ],
     columnKind: "utf16CodeUnits" as const,
     results: sarifResults(group, ruleIndex, fingerprints, options.waived ?? "suppress"),
   }));

@@ -246,6 +246,9 @@ function summaryLines(report: Report, colors: Colors): string[] {
     `${colors.bold("Results:")} ${statuses} (${plural(resources, "resource")}, ${plural(rules, "rule")})`,
     `${colors.bold("Failures by severity:")} ${severities}`,
   ];
+  if (report.configurationFile !== undefined) {
+    lines.push(`${colors.bold("Configuration:")} ${report.configurationFile ?? "none (built-in defaults)"}`);
+  }
   const { baseline } = report;
   if (baseline !== undefined) {
     lines.push(

@@ -28,6 +28,8 @@ interface CheckOptions extends RuleSourceOptions, InputOptions {
   groupBy: GroupBy;
   baseline?: string;
   sarifWaived?: WaivedInSarif;
+  rule: string[];
+  skipRule: string[];
 }
 
 export function registerCheck(program: Command, io: CliIo, done: (code: number) => void): void {
@@ -49,6 +51,9 @@ export function registerCheck(program: Command, io: CliIo, done: (code: number) 
     .option("--no-builtin-rules", "do not load the built-in rule pack (use with --rules)")
     .option("--param <rule.name=value>", "override a rule parameter (repeatable)", collect, [])
     .option("-c, --config <file>", "configuration file (default: .access-baseline.yml found upward)")
+    // Choosing the rules of this run: ids or globs, checked against the loaded rules.
+    .option("--rule <id>", "run only the rules matching this id or glob (repeatable)", collect, [])
+    .option("--skip-rule <id>", "do not run the rules matching this id or glob (repeatable)", collect, [])
     .option("--category <category>", "SARIF: code-scanning category (automationDetails.id)")
     .option("--verbose", "templates and plans: list skipped files and notes on standard error")
     .option("--baseline <file>", "a previous SARIF or JSON output: fail only on findings that are new")
@@ -81,7 +86,10 @@ Live collection (--account) is described in docs/live-scanning.md, templates and
 }
 
 export async function runCheck(options: CheckOptions, paths: readonly string[], io: CliIo): Promise<number> {
-  const configuration = await loadConfigurationFor(options.config, io.cwd);
+  const configuration = {
+    ...(await loadConfigurationFor(options.config, io.cwd)),
+    selection: { only: options.rule, skip: options.skipRule },
+  };
   const paramOverrides = parseParamOptions(options.param);
   const rules = await loadRulesOrFail(options, io.cwd);
   const baseline = options.baseline !== undefined ? await loadBaseline(options.baseline, io.cwd) : undefined;

@@ -5,11 +5,13 @@ import { createColors } from "picocolors";
 import { renderRuleReference } from "../../docs/rule-reference.js";
 import { formatProblem, loadRuleDirectories } from "../../engine/rule-loader.js";
 import { testRule } from "../../engine/rule-tester.js";
+import { effectiveRules } from "../../engine/rule-set.js";
+import type { JsonValue } from "../../model/resource.js";
 import { EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK } from "../../engine/summary.js";
 import { shouldUseColor } from "../../report/index.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import type { CliIo } from "../io.js";
-import { loadRulesOrFail, ruleDirectories, type RuleSourceOptions } from "./shared.js";
+import { loadConfigurationFor, loadRulesOrFail, ruleDirectories, type RuleSourceOptions } from "./shared.js";
 
 /**
  * `rules validate [DIR]`, `rules test [DIR]`, `rules list`, `rules docs`: for people writing and
@@ -76,26 +78,33 @@ export function registerRules(program: Command, io: CliIo, done: (code: number) 
   addRuleSourceOptions(
     rules
       .command("list")
-      .description("List the rules that would run.")
+      .description(
+        "List the rules and what the configuration makes of them: on or off, severity, parameters.",
+      )
       .addOption(
         new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"),
-      ),
-  ).action(async (options: RuleSourceOptions & { format: string }) => {
-    const loaded = await loadRulesOrFail(options, io.cwd);
+      )
+      .option("-c, --config <file>", "configuration file (default: .access-baseline.yml found upward)"),
+  ).action(async (options: RuleSourceOptions & { format: string; config?: string }) => {
+    const configuration = await loadConfigurationFor(options.config, io.cwd);
+    const listed = effectiveRules(await loadRulesOrFail(options, io.cwd), configuration);
     if (options.format === "json") {
-      io.stdout.write(
-        `${JSON.stringify(
-          loaded.map((rule) => rule.metadata),
-          null,
-          2,
-        )}\n`,
-      );
+      const entries = listed.map(({ rule, enabled, severity, params }) => ({
+        ...rule.metadata,
+        defaultSeverity: rule.metadata.severity,
+        severity,
+        enabled,
+        params,
+      }));
+      io.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
     } else {
-      const width = Math.max(...loaded.map((rule) => rule.metadata.id.length), 4);
-      for (const rule of loaded) {
-        const { id, severity, resourceTypes, title } = rule.metadata;
+      io.stdout.write(`configuration: ${configuration.file ?? "none (built-in defaults)"}\n`);
+      const width = Math.max(...listed.map(({ rule }) => rule.metadata.id.length), 4);
+      for (const { rule, enabled, severity, params } of listed) {
+        const { id, resourceTypes, title } = rule.metadata;
+        const settings = Object.entries(params).map(([name, value]) => `${name}=${formatParam(value)}`);
         io.stdout.write(
-          `${id.padEnd(width)}  ${severity.padEnd(7)}  ${title} [${resourceTypes.join(", ")}]\n`,
+          `${id.padEnd(width)}  ${(enabled ? "on" : "off").padEnd(3)}  ${severity.padEnd(7)}  ${title} [${resourceTypes.join(", ")}]${settings.length ? ` (${settings.join(", ")})` : ""}\n`,
         );
       }
     }
@@ -127,6 +136,10 @@ export function registerRules(program: Command, io: CliIo, done: (code: number) 
     io.stdout.write(`wrote ${pages.size} pages to ${options.output}\n`);
     done(EXIT_OK);
   });
+}
+
+function formatParam(value: JsonValue): string {
+  return typeof value === "string" ? value : JSON.stringify(value);
 }
 
 /** Pages that differ from what the rules generate, plus pages of rules that no longer exist. */

