@@ -44,7 +44,7 @@ export interface Snapshot {
 export function snapshotSource(path: string, shown: string): Source {
   return {
     async read(): Promise<SourceData> {
-      const snapshot = await readSnapshot(path);
+      const snapshot = await readSnapshot(path, shown);
       return {
         ...emptySourceData(),
         resources: snapshot.resources,
@@ -57,15 +57,16 @@ export function snapshotSource(path: string, shown: string): Source {
   };
 }
 
-export async function readSnapshot(path: string): Promise<Snapshot> {
+/** Reads and validates a snapshot; messages name it as `shown` (the path as the user gave it). */
+export async function readSnapshot(path: string, shown = path): Promise<Snapshot> {
   let text: string;
   try {
     text = await readTextFile(path);
   } catch (error) {
-    if (error instanceof NotTextError) throw new InputError(`${path}: ${error.message}`);
-    throw new InputError(`cannot read snapshot ${path}: ${describeFileError(error)}`, { cause: error });
+    if (error instanceof NotTextError) throw new InputError(`${shown}: ${error.message}`);
+    throw new InputError(`cannot read snapshot ${shown}: ${describeFileError(error)}`, { cause: error });
   }
-  return parseSnapshot(text, path);
+  return parseSnapshot(text, shown);
 }
 
 /** Parses and validates a snapshot; `fileName` is only used in error messages. */
