@@ -588,7 +588,13 @@ const TABLE: Entry[] = [
     /^(?:.*\/)?snapshots\/duplicate-key\.json:31:15: duplicate key "FromPort" \(first written at line 30\)$/,
     false,
   ],
-  ["snapshots/empty.json", snapshot, 2, /^(?:.*\/)?snapshots\/empty\.json: the snapshot file is empty$/, false],
+  [
+    "snapshots/empty.json",
+    snapshot,
+    2,
+    /^(?:.*\/)?snapshots\/empty\.json: the snapshot file is empty$/,
+    false,
+  ],
   [
     "snapshots/future-version.json",
     snapshot,
