@@ -3,8 +3,10 @@ import { parseParamOptions } from "../../engine/rule-set.js";
 import type { FailThreshold } from "../../engine/summary.js";
 import { todayFrom } from "../../engine/waivers.js";
 import {
+  DEFAULT_TEXT_WIDTH,
   FORMATS,
   GROUP_BY,
+  renderGithubSummary,
   WAIVED_IN_SARIF,
   renderReport,
   shouldUseColor,
@@ -16,10 +18,14 @@ import { loadBaseline } from "../../pipeline/gate.js";
 import { runCheck as runPipeline } from "../../pipeline/run.js";
 import { inputSource, type InputOptions } from "../inputs/index.js";
 import type { CliIo } from "../io.js";
-import { collect, emit, loadConfigurationFor, loadRulesOrFail, type RuleSourceOptions } from "./shared.js";
+import { appendFile } from "node:fs/promises";
+import { UserError } from "../../errors.js";
+import { describeFileError } from "../../util/file-errors.js";
+import { checkDestinations, parseFormatOptions, writeOutputs } from "./outputs.js";
+import { collect, loadConfigurationFor, loadRulesOrFail, type RuleSourceOptions } from "./shared.js";
 
 interface CheckOptions extends RuleSourceOptions, InputOptions {
-  format: string;
+  format: string[];
   output?: string;
   failOn?: FailThreshold;
   param: string[];
@@ -37,8 +43,16 @@ export function registerCheck(program: Command, io: CliIo, done: (code: number) 
     .description("Evaluate the baseline rules and report findings.")
     .addOption(new Option("--snapshot <file>", "evaluate a snapshot file written by `collect` (or by hand)"));
   addAccountOptions(command)
-    .addOption(new Option("-f, --format <format>", "output format").choices(FORMATS).default("text"))
-    .option("-o, --output <file>", "write the report to a file (atomically) instead of standard output")
+    .option(
+      "-f, --format <format[=file]>",
+      `output format: ${FORMATS.join(", ")} (default: text); repeatable, FORMAT=FILE writes that format to FILE`,
+      collect,
+      [],
+    )
+    .option(
+      "-o, --output <file>",
+      "write the report of the bare --format to a file (atomically) instead of standard output",
+    )
     .addOption(
       new Option(
         "--fail-on <severity>",
@@ -81,6 +95,8 @@ Live collection (--account) is described in docs/live-scanning.md, templates and
 }
 
 export async function runCheck(options: CheckOptions, paths: readonly string[], io: CliIo): Promise<number> {
+  // Bad format options fail before any collection starts.
+  const requests = parseFormatOptions(options.format, options.output);
   const configuration = await loadConfigurationFor(options.config, io.cwd);
   const paramOverrides = parseParamOptions(options.param);
   const rules = await loadRulesOrFail(options, io.cwd);
@@ -94,14 +110,25 @@ export async function runCheck(options: CheckOptions, paths: readonly string[], 
     ...(baseline !== undefined ? { baseline } : {}),
   });
 
-  const toFile = options.output !== undefined && options.output !== "-";
-  const text = renderReport(options.format, report, {
-    color: !toFile && shouldUseColor(io.stdout, io.env),
-    groupBy: options.groupBy,
-    ...(options.category !== undefined ? { category: options.category } : {}),
-    ...(options.sarifWaived !== undefined ? { waived: options.sarifWaived } : {}),
-  });
-  await emit(io, text, options.output);
+  const toTerminal = io.stdout.isTTY === true;
+  const rendered = requests.map((request) => ({
+    request,
+    text: renderReport(request.format, report, {
+      color: request.file === undefined && shouldUseColor(io.stdout, io.env),
+      width:
+        request.file === undefined && toTerminal
+          ? (io.stdout.columns ?? DEFAULT_TEXT_WIDTH)
+          : DEFAULT_TEXT_WIDTH,
+      groupBy: options.groupBy,
+      ...(options.category !== undefined ? { category: options.category } : {}),
+      ...(options.sarifWaived !== undefined ? { waived: options.sarifWaived } : {}),
+    }),
+  }));
+  await checkDestinations(requests, io.cwd);
+  await writeOutputs(io, rendered);
+  await writeJobSummary(requests, report, io);
+  const files = requests.flatMap((request) => (request.file !== undefined ? [request.file] : []));
+  const toFile = files.length > 0 && requests.every((request) => request.file !== undefined);
   const failOn = options.failOn ?? configuration.failOn ?? "error";
   const code = exitCode(failOn);
   if (toFile) {
@@ -109,8 +136,31 @@ export async function runCheck(options: CheckOptions, paths: readonly string[], 
     const newFailures = report.baseline !== undefined ? ` (${report.baseline.new} new)` : "";
     const waived = byStatus.waived > 0 ? `, ${byStatus.waived} waived` : "";
     io.stderr.write(
-      `access-baseline: ${byStatus.fail} failing${newFailures}${waived}, ${byStatus.error} not evaluated, ${byStatus.pass} passing; wrote ${options.output}\n`,
+      `access-baseline: ${byStatus.fail} failing${newFailures}${waived}, ${byStatus.error} not evaluated, ${byStatus.pass} passing; wrote ${files.join(", ")}\n`,
     );
   }
   return code;
+}
+
+/**
+ * With `--format github` inside GitHub Actions, a Markdown summary of the run is appended to the
+ * job summary file (appended, as GitHub asks: other steps write to the same page).
+ */
+async function writeJobSummary(
+  requests: readonly { format: string }[],
+  report: Parameters<typeof renderGithubSummary>[0],
+  io: CliIo,
+): Promise<void> {
+  const file = io.env.GITHUB_STEP_SUMMARY;
+  if (file === undefined || file === "" || !requests.some((request) => request.format === "github")) return;
+  try {
+    await appendFile(file, renderGithubSummary(report));
+  } catch (error) {
+    throw new UserError(
+      `cannot write the job summary to ${file} (GITHUB_STEP_SUMMARY): ${describeFileError(error)}`,
+      {
+        cause: error,
+      },
+    );
+  }
 }
