@@ -1,5 +1,7 @@
 import { ConfigError } from "../errors.js";
 import type { Report } from "../engine/result.js";
+import { renderAsff } from "./asff.js";
+import type { Baseline } from "./baseline.js";
 import { renderCsv } from "./csv.js";
 import { renderGithub } from "./github.js";
 import { renderJson } from "./json.js";
@@ -8,7 +10,7 @@ import { renderSarif, type WaivedInSarif } from "./sarif.js";
 import { renderText, type GroupBy } from "./text.js";
 
 /** The output formats, chosen by name on the command line (`--format`). */
-export const FORMATS = ["text", "json", "sarif", "junit", "csv", "github"] as const;
+export const FORMATS = ["text", "json", "sarif", "junit", "csv", "github", "asff"] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface RenderOptions {
@@ -20,6 +22,12 @@ export interface RenderOptions {
   groupBy?: GroupBy;
   /** SARIF only: the code-scanning category, overriding the one derived from the results. */
   category?: string;
+  /** ASFF only: when the findings were produced (default: now). */
+  now?: Date;
+  /** ASFF only: the Security Hub region for resources without a region (default: us-east-1). */
+  homeRegion?: string;
+  /** ASFF only: the previous run, whose failures that are gone are archived. */
+  previous?: Baseline;
   /** SARIF only: write waived results as suppressed results (the default), or leave them out. */
   waived?: WaivedInSarif;
 }
@@ -53,6 +61,12 @@ export function renderReport(format: string, report: Report, options: RenderOpti
       return renderCsv(report);
     case "github":
       return renderGithub(report);
+    case "asff":
+      return renderAsff(report, {
+        now: options.now ?? new Date(),
+        homeRegion: options.homeRegion ?? "us-east-1",
+        ...(options.previous !== undefined ? { previous: options.previous } : {}),
+      });
   }
 }
 
@@ -60,5 +74,6 @@ export { shouldUseColor } from "./color.js";
 export { GROUP_BY, type GroupBy } from "./text.js";
 export { WAIVED_IN_SARIF, type WaivedInSarif } from "./sarif.js";
 export { renderGithubSummary } from "./github.js";
+export { buildAsffFindings, type AsffFinding } from "./asff.js";
 export { DEFAULT_TEXT_WIDTH } from "./wrap.js";
 export { renderCsv, renderGithub, renderJson, renderJunit, renderSarif, renderText };

@@ -120,6 +120,8 @@ export async function runCheck(options: CheckOptions, paths: readonly string[], 
           ? (io.stdout.columns ?? DEFAULT_TEXT_WIDTH)
           : DEFAULT_TEXT_WIDTH,
       groupBy: options.groupBy,
+      homeRegion: homeRegion(io.env),
+      ...(baseline !== undefined ? { previous: baseline } : {}),
       ...(options.category !== undefined ? { category: options.category } : {}),
       ...(options.sarifWaived !== undefined ? { waived: options.sarifWaived } : {}),
     }),
@@ -163,4 +165,9 @@ async function writeJobSummary(
       },
     );
   }
+}
+
+/** Where findings about resources without a region (IAM, the account) go in Security Hub. */
+function homeRegion(env: NodeJS.ProcessEnv): string {
+  return env.AWS_REGION || env.AWS_DEFAULT_REGION || "us-east-1";
 }
