@@ -130,7 +130,7 @@ function groupByRule(report: Report, findings: readonly Finding[], colors: Color
 function fitHeading(head: readonly string[], rest: readonly string[], width: number): string {
   const line = [...head, ...rest].join("  ");
   if (visibleLength(line) <= width) return line;
-  const restLines = rest.flatMap((part) => wrapText(part, width, "  "));
+  const restLines = wrapText(rest.join("  "), width, "  ");
   return [head.join("  "), ...restLines].join("\n");
 }
 
@@ -268,12 +268,22 @@ function table(rows: readonly Cell[][], width: number = Infinity): string[] {
       .join("  ");
     const line = `  ${text}`.trimEnd();
     if (visibleLength(line) <= width) return [line];
-    const [first, ...rest] = cells.filter((cell) => cell.text !== "");
-    if (first === undefined) return [line];
+    // Leading cells (the id, the region) stay together while they fit; the rest is wrapped below.
+    const present = cells.filter((cell) => cell.text !== "");
     const style = (cell: Cell) => (lineText: string) => (cell.style ? cell.style(lineText) : lineText);
+    let head = `  ${present[0]?.text ?? ""}`;
+    let taken = 1;
+    while (taken < present.length - 1 && head.length + 2 + present[taken]!.text.length <= width) {
+      head = `${head}  ${present[taken]!.text}`;
+      taken += 1;
+    }
+    const headLine = present
+      .slice(0, taken)
+      .map((cell) => style(cell)(cell.text))
+      .join("  ");
     return [
-      style(first)(`  ${first.text}`),
-      ...rest.flatMap((cell) => wrapText(cell.text, width, "    ").map(style(cell))),
+      `  ${headLine}`,
+      ...present.slice(taken).flatMap((cell) => wrapText(cell.text, width, "    ").map(style(cell))),
     ];
   });
 }

@@ -13,7 +13,7 @@ export function wrapText(text: string, width: number, indent: string): string[] 
   let line = "";
   for (const word of words) {
     if (line === "") line = word;
-    else if (indent.length + line.length + 1 + word.length <= width) line = `${line} ${word}`;
+    else if (indent.length + visibleLength(line) + 1 + visibleLength(word) <= width) line = `${line} ${word}`;
     else {
       lines.push(`${indent}${line}`);
       line = word;

@@ -21,6 +21,10 @@ import type { CliIo } from "../io.js";
 import { appendFile } from "node:fs/promises";
 import { UserError } from "../../errors.js";
 import { describeFileError } from "../../util/file-errors.js";
+import { baseCredentials } from "../../sources/aws/credentials.js";
+import { importFindings } from "../../sources/aws/security-hub.js";
+import { buildAsffFindings } from "../../report/index.js";
+import type { Baseline } from "../../report/baseline.js";
 import { checkDestinations, parseFormatOptions, writeOutputs } from "./outputs.js";
 import { collect, loadConfigurationFor, loadRulesOrFail, type RuleSourceOptions } from "./shared.js";
 
@@ -34,6 +38,7 @@ interface CheckOptions extends RuleSourceOptions, InputOptions {
   groupBy: GroupBy;
   baseline?: string;
   sarifWaived?: WaivedInSarif;
+  securityHub?: boolean;
 }
 
 export function registerCheck(program: Command, io: CliIo, done: (code: number) => void): void {
@@ -72,6 +77,10 @@ export function registerCheck(program: Command, io: CliIo, done: (code: number) 
         .default("suppress"),
     )
     .addOption(new Option("--group-by <grouping>", "text: group findings").choices(GROUP_BY).default("rule"))
+    .option(
+      "--security-hub",
+      "send the ASFF findings to AWS Security Hub (BatchImportFindings; see docs/output-formats.md)",
+    )
     .addHelpText(
       "after",
       `
@@ -129,6 +138,8 @@ export async function runCheck(options: CheckOptions, paths: readonly string[], 
   await checkDestinations(requests, io.cwd);
   await writeOutputs(io, rendered);
   await writeJobSummary(requests, report, io);
+  const imported =
+    options.securityHub === true ? await sendToSecurityHub(report, baseline, options, io) : true;
   const files = requests.flatMap((request) => (request.file !== undefined ? [request.file] : []));
   const toFile = files.length > 0 && requests.every((request) => request.file !== undefined);
   const failOn = options.failOn ?? configuration.failOn ?? "error";
@@ -141,7 +152,7 @@ export async function runCheck(options: CheckOptions, paths: readonly string[], 
       `access-baseline: ${byStatus.fail} failing${newFailures}${waived}, ${byStatus.error} not evaluated, ${byStatus.pass} passing; wrote ${files.join(", ")}\n`,
     );
   }
-  return code;
+  return imported ? code : 2;
 }
 
 /**
@@ -170,4 +181,51 @@ async function writeJobSummary(
 /** Where findings about resources without a region (IAM, the account) go in Security Hub. */
 function homeRegion(env: NodeJS.ProcessEnv): string {
   return env.AWS_REGION || env.AWS_DEFAULT_REGION || "us-east-1";
+}
+
+/** Failed findings listed one per line, up to this many; the rest are counted. */
+const MAX_LISTED_FAILURES = 20;
+
+/**
+ * `--security-hub`: the ASFF findings go to Security Hub with the scan's base credentials
+ * (`--profile`, or the default chain) and `--endpoint-url`. Every refused finding is listed (up
+ * to a cap, then counted); any refusal makes the run exit 2.
+ */
+async function sendToSecurityHub(
+  report: Parameters<typeof buildAsffFindings>[0],
+  baseline: Baseline | undefined,
+  options: CheckOptions,
+  io: CliIo,
+): Promise<boolean> {
+  const findings = buildAsffFindings(report, {
+    now: new Date(),
+    homeRegion: homeRegion(io.env),
+    ...(baseline !== undefined ? { previous: baseline } : {}),
+  });
+  const outcome = await importFindings(findings, {
+    credentials: baseCredentials(options.profile),
+    ...(options.endpointUrl !== undefined ? { endpoint: options.endpointUrl } : {}),
+    ...(options.profile !== undefined ? { profile: options.profile } : {}),
+  });
+  const { failed } = outcome;
+  if (failed.length === 0) {
+    io.stderr.write(
+      `access-baseline: Security Hub imported ${outcome.imported} findings in ${outcome.batches} batches\n`,
+    );
+    return true;
+  }
+  const lines = failed
+    .slice(0, MAX_LISTED_FAILURES)
+    .map(
+      (failure) =>
+        `access-baseline: Security Hub refused ${failure.id}: ${failure.code}: ${failure.message}\n`,
+    );
+  if (failed.length > MAX_LISTED_FAILURES) {
+    lines.push(`access-baseline: … and ${failed.length - MAX_LISTED_FAILURES} more refused findings\n`);
+  }
+  lines.push(
+    `access-baseline: Security Hub imported ${outcome.imported} of ${findings.length} findings; ${failed.length} failed (requires securityhub:BatchImportFindings)\n`,
+  );
+  io.stderr.write(lines.join(""));
+  return false;
 }

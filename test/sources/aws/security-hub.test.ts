@@ -21,10 +21,11 @@ function findings(count: number, region = "eu-west-1") {
 async function send(world: FakeWorld, list: ReturnType<typeof findings>) {
   endpoint = await startAwsEndpoint(world);
   return importFindings(list, {
-    credentials: async () => ({
-      accessKeyId: world.base.accessKeyId,
-      secretAccessKey: world.base.secretAccessKey,
-    }),
+    credentials: () =>
+      Promise.resolve({
+        accessKeyId: world.base.accessKeyId,
+        secretAccessKey: world.base.secretAccessKey,
+      }),
     endpoint: endpoint.url,
     maxAttempts: 1,
   });
