@@ -56,9 +56,9 @@ describe("check --format, repeated", () => {
     ],
     [
       ["--format", "json=missing/out.json", "--format", "sarif=ok.sarif"],
-      /cannot write json output to missing\/out.json: /,
+      /cannot write output file missing\/out.json: /,
     ],
-    [["--format", "json=."], /cannot write json output to \.: it is a directory/],
+    [["--format", "json=."], /cannot write output file \.: it is a directory/],
   ])("refuses %j with one line, exit 2, and writes nothing", async (formats, message) => {
     const run = await runCli([...CHECK, ...formats], { cwd: dir });
     expect(run.code).toBe(2);

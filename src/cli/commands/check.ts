@@ -21,8 +21,6 @@ import type { CliIo } from "../io.js";
 import { appendFile } from "node:fs/promises";
 import { UserError } from "../../errors.js";
 import { describeFileError } from "../../util/file-errors.js";
-import { baseCredentials } from "../../sources/aws/credentials.js";
-import { importFindings } from "../../sources/aws/security-hub.js";
 import { buildAsffFindings } from "../../report/index.js";
 import type { Baseline } from "../../report/baseline.js";
 import { checkDestinations, parseFormatOptions, writeOutputs } from "./outputs.js";
@@ -202,6 +200,9 @@ async function sendToSecurityHub(
     homeRegion: homeRegion(io.env),
     ...(baseline !== undefined ? { previous: baseline } : {}),
   });
+  // Loaded only when asked for: a run that sends nothing must not load the AWS SDK.
+  const { baseCredentials } = await import("../../sources/aws/credentials.js");
+  const { importFindings } = await import("../../sources/aws/security-hub.js");
   const outcome = await importFindings(findings, {
     credentials: baseCredentials(options.profile),
     ...(options.endpointUrl !== undefined ? { endpoint: options.endpointUrl } : {}),

@@ -57,7 +57,7 @@ export async function checkDestinations(requests: readonly OutputRequest[], cwd:
       throw new ConfigError(`--format ${format}: ${file} is already the destination of --format ${previous}`);
     }
     seen.set(path, format);
-    const fail = (reason: string) => new UserError(`cannot write ${format} output to ${file}: ${reason}`);
+    const fail = (reason: string) => new UserError(`cannot write output file ${file}: ${reason}`);
     const target = await stat(path).catch((error: NodeJS.ErrnoException) => {
       if (error.code === "ENOENT") return undefined;
       throw fail(describeFileError(error));
@@ -87,10 +87,9 @@ export async function writeOutputs(
       written.push(request.file);
     } catch (error) {
       const already = written.length > 0 ? ` (already written: ${written.join(", ")})` : "";
-      throw new UserError(
-        `cannot write ${request.format} output to ${request.file}: ${describeFileError(error)}${already}`,
-        { cause: error },
-      );
+      throw new UserError(`cannot write output file ${request.file}: ${describeFileError(error)}${already}`, {
+        cause: error,
+      });
     }
   }
 }
