@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { documentAllowsAction, statementsOf } from "../../src/iam/index.js";
-import { IMPORT_ACTION } from "../../src/sources/aws/security-hub.js";
+import { IMPORT_ACTION } from "../../src/cli/security-hub.js";
 import { REPO } from "../support/cli.js";
 
 /**

@@ -202,7 +202,7 @@ async function sendToSecurityHub(
   });
   // Loaded only when asked for: a run that sends nothing must not load the AWS SDK.
   const { baseCredentials } = await import("../../sources/aws/credentials.js");
-  const { importFindings } = await import("../../sources/aws/security-hub.js");
+  const { importFindings } = await import("../security-hub.js");
   const outcome = await importFindings(findings, {
     credentials: baseCredentials(options.profile),
     ...(options.endpointUrl !== undefined ? { endpoint: options.endpointUrl } : {}),

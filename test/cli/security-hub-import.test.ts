@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { IMPORT_BATCH_SIZE, importFindings } from "../../../src/sources/aws/security-hub.js";
-import { exampleWorld } from "../../support/aws-endpoint/fixtures.js";
-import { startAwsEndpoint, type AwsEndpoint } from "../../support/aws-endpoint/server.js";
-import type { FakeWorld } from "../../support/aws-endpoint/world.js";
+import { IMPORT_BATCH_SIZE, importFindings } from "../../src/cli/security-hub.js";
+import { exampleWorld } from "../support/aws-endpoint/fixtures.js";
+import { startAwsEndpoint, type AwsEndpoint } from "../support/aws-endpoint/server.js";
+import type { FakeWorld } from "../support/aws-endpoint/world.js";
 
 let endpoint: AwsEndpoint | undefined;
 afterEach(async () => {

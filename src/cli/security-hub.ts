@@ -1,7 +1,7 @@
 import { BatchImportFindingsCommand, SecurityHubClient } from "@aws-sdk/client-securityhub";
 import type { AwsSecurityFinding } from "@aws-sdk/client-securityhub";
-import type { CredentialProvider } from "./clients.js";
-import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from "./clients.js";
+import type { CredentialProvider } from "../sources/aws/clients.js";
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from "../sources/aws/clients.js";
 
 /**
  * Sends ASFF findings to Security Hub (`--security-hub`) with BatchImportFindings, at most 100 per
@@ -9,11 +9,10 @@ import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from "./client
  * lost silently: every finding Security Hub refuses (FailedFindings) is returned with its reason,
  * and a batch whose call fails returns every finding of the batch as failed.
  *
- * This lives with the other AWS calls (credentials, endpoint, timeouts) rather than in report/,
- * which renders and never calls out; the findings come in as plain ASFF objects, so this module
- * needs nothing from the report layer. It is not in the operation table of `operations.ts`: that
- * table is the read-only scanner's, and the write permission this needs is a policy of its own,
- * `policies/security-hub-import-policy.json`.
+ * It belongs to the command line, not to report/ (which renders and never calls out) nor to
+ * sources/ (which reads inputs: its operation table is the read-only collector's, and every call
+ * there must be allowed by the scanner policy). Sending is a write with a permission of its own,
+ * `policies/security-hub-import-policy.json`; the findings come in as plain ASFF objects.
  */
 
 export const IMPORT_BATCH_SIZE = 100;
