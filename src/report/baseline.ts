@@ -20,6 +20,20 @@ export interface Baseline {
   file: string;
   /** Fingerprints of the findings that were failing in it. */
   fingerprints: ReadonlySet<string>;
+  /**
+   * What each failing finding was about, by fingerprint, as far as the file says: the ASFF output
+   * archives in Security Hub the findings that are gone, and needs their rule and resource.
+   */
+  findings?: ReadonlyMap<string, BaselineFinding>;
+}
+
+export interface BaselineFinding {
+  ruleId: string;
+  resourceType: string;
+  resourceId: string;
+  arn?: string;
+  account: string;
+  region: string;
 }
 
 /** The name SARIF files written by this tool give in `tool.driver.name`. */
@@ -34,10 +48,14 @@ export function parseBaseline(text: string, display: string): Baseline {
     throw new InputError(`baseline ${display}: invalid JSON: ${(error as Error).message.split("\n")[0]}`);
   }
   if (isObject(value) && value.format === RESULTS_FORMAT) {
-    return { file: display, fingerprints: fromJson(value, display) };
+    return { file: display, fingerprints: fromJson(value, display), findings: jsonFindings(value) };
   }
   if (isObject(value) && value.version === "2.1.0" && Array.isArray(value.runs)) {
-    return { file: display, fingerprints: fromSarif(value.runs, display) };
+    return {
+      file: display,
+      fingerprints: fromSarif(value.runs, display),
+      findings: sarifFindings(value.runs),
+    };
   }
   throw new InputError(
     `baseline ${display}: not the output of access-baseline (expected --format sarif or --format json)`,
@@ -91,6 +109,62 @@ function fingerprintsOf(values: readonly unknown[], display: string): Set<string
     fingerprints.add(value);
   }
   return fingerprints;
+}
+
+function jsonFindings(report: Record<string, unknown>): Map<string, BaselineFinding> {
+  const findings = new Map<string, BaselineFinding>();
+  for (const result of Array.isArray(report.results) ? report.results.filter(isObject) : []) {
+    const resource = isObject(result.resource) ? result.resource : {};
+    const finding = baselineFinding(
+      result.ruleId,
+      resource.type,
+      resource.id,
+      resource.arn,
+      resource.account,
+      resource.region,
+    );
+    if (result.status === "fail" && typeof result.fingerprint === "string" && finding) {
+      findings.set(result.fingerprint, finding);
+    }
+  }
+  return findings;
+}
+
+function sarifFindings(runs: unknown[]): Map<string, BaselineFinding> {
+  const findings = new Map<string, BaselineFinding>();
+  for (const run of runs.filter(isObject).filter((run) => toolName(run) === TOOL_NAME)) {
+    for (const result of Array.isArray(run.results) ? run.results.filter(isObject) : []) {
+      const properties = isObject(result.properties) ? result.properties : {};
+      const fingerprints = isObject(result.partialFingerprints) ? result.partialFingerprints : {};
+      const fingerprint = fingerprints.primaryLocationLineHash;
+      const finding = baselineFinding(
+        result.ruleId,
+        properties.resourceType,
+        properties.resourceId,
+        properties.arn,
+        properties.account,
+        properties.region,
+      );
+      if ((properties.status ?? "fail") === "fail" && typeof fingerprint === "string" && finding) {
+        findings.set(fingerprint, finding);
+      }
+    }
+  }
+  return findings;
+}
+
+function baselineFinding(...fields: unknown[]): BaselineFinding | undefined {
+  const [ruleId, resourceType, resourceId, arn, account, region] = fields;
+  if (
+    typeof ruleId !== "string" ||
+    typeof resourceType !== "string" ||
+    typeof resourceId !== "string" ||
+    typeof account !== "string" ||
+    typeof region !== "string"
+  ) {
+    return undefined;
+  }
+  return { ruleId, resourceType, resourceId, account, region, ...(typeof arn === "string" ? { arn } : {}) };
 }
 
 function toolName(run: Record<string, unknown>): string {

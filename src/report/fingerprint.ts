@@ -34,13 +34,17 @@ export function isFinding(result: RuleResult): boolean {
 /**
  * The fingerprint of every finding in `results`, as `<hash>:<occurrence>`. The occurrence counts
  * findings with the same identity in the same run, in report order, so that two findings of one
- * rule on one resource still get distinct, stable fingerprints.
+ * rule on one resource still get distinct, stable fingerprints. `include` widens the set for the
+ * ASFF output, whose passes must keep the Id their failure had so that Security Hub resolves it.
  */
-export function fingerprintResults(results: readonly RuleResult[]): Map<RuleResult, string> {
+export function fingerprintResults(
+  results: readonly RuleResult[],
+  include: (result: RuleResult) => boolean = isFinding,
+): Map<RuleResult, string> {
   const fingerprints = new Map<RuleResult, string>();
   const occurrences = new Map<string, number>();
   for (const result of results) {
-    if (!isFinding(result)) continue;
+    if (!include(result)) continue;
     const kind = runKindOf(result);
     const identity = identityHash(result, kind);
     const key = `${kind} ${identity}`;

@@ -19,6 +19,7 @@ import type { SourceKind } from "../model/resource.js";
 import { reportedEvidence } from "./evidence.js";
 import { fingerprintResults } from "./fingerprint.js";
 import { locateResult, type ResultLocation } from "./location.js";
+import { ruleDocUri, ruleDocUris } from "./rule-docs.js";
 
 /**
  * The JSON output: every result (passes included), the rules behind them, summary counts and
@@ -111,6 +112,8 @@ export interface JsonResult {
   waiver?: JsonAppliedWaiver;
   /** Only with `--baseline`, on `fail` results. */
   baselineState?: BaselineState;
+  /** The rule's documentation (its `helpUri`): what the finding means and how to fix it. */
+  helpUri?: string;
 }
 
 export interface JsonResource {
@@ -143,6 +146,7 @@ export function renderJson(report: Report): string {
 
 export function buildJsonReport(report: Report): JsonReport {
   const fingerprints = fingerprintResults(report.results);
+  const docUris = ruleDocUris(report.rules);
   return {
     format: RESULTS_FORMAT,
     version: RESULTS_FORMAT_VERSION,
@@ -162,7 +166,9 @@ export function buildJsonReport(report: Report): JsonReport {
     },
     ...(report.baseline !== undefined ? { baseline: { ...report.baseline } } : {}),
     rules: report.rules.map(jsonRule),
-    results: report.results.map((result) => jsonResult(result, fingerprints.get(result))),
+    results: report.results.map((result) =>
+      jsonResult(result, fingerprints.get(result), docUris.get(result.ruleId)),
+    ),
     collectionErrors: report.collectionErrors.map(jsonCollectionError),
     inputProblems: report.inputProblems.map((problem) => ({ ...problem })),
     waivers: (report.waivers ?? []).map(jsonWaiverOutcome),
@@ -183,11 +189,16 @@ function jsonRule(rule: RuleMetadata): JsonRule {
     resourceTypes: [...rule.resourceTypes],
     file: rule.file,
   };
-  if (rule.helpUri !== undefined) json.helpUri = rule.helpUri;
+  const helpUri = ruleDocUri(rule);
+  if (helpUri !== undefined) json.helpUri = helpUri;
   return json;
 }
 
-function jsonResult(result: RuleResult, fingerprint: string | undefined): JsonResult {
+function jsonResult(
+  result: RuleResult,
+  fingerprint: string | undefined,
+  helpUri: string | undefined,
+): JsonResult {
   const { resource } = result;
   const jsonResource: JsonResource = {
     type: resource.type,
@@ -210,6 +221,7 @@ function jsonResult(result: RuleResult, fingerprint: string | undefined): JsonRe
   if (fingerprint !== undefined) json.fingerprint = fingerprint;
   if (result.waiver !== undefined) json.waiver = jsonAppliedWaiver(result.waiver);
   if (result.baselineState !== undefined) json.baselineState = result.baselineState;
+  if (helpUri !== undefined) json.helpUri = helpUri;
   return json;
 }
 

@@ -16,6 +16,7 @@ import { reportedEvidence } from "./evidence.js";
 import { fingerprintResults, isFinding, runKindOf, type RunKind } from "./fingerprint.js";
 import { fileUri, locateResult } from "./location.js";
 import { resultMessage } from "./message.js";
+import { ruleDocUri, ruleDocUris } from "./rule-docs.js";
 
 /**
  * SARIF 2.1.0 for GitHub code scanning. The output has to satisfy both the OASIS schema and
@@ -124,6 +125,8 @@ export interface SarifResult {
     evidence: Evidence[];
     /** The waiver of a waived result, or the expired waiver of a failure. */
     waiver?: AppliedWaiver;
+    /** The rule's documentation, also the rule's `helpUri`: how to fix the finding. */
+    helpUri?: string;
   };
 }
 
@@ -201,7 +204,13 @@ export function buildSarifLog(report: Report, options: SarifOptions = {}): Sarif
       },
     ],
     columnKind: "utf16CodeUnits" as const,
-    results: sarifResults(group, ruleIndex, fingerprints, options.waived ?? "suppress"),
+    results: sarifResults(
+      group,
+      ruleIndex,
+      fingerprints,
+      options.waived ?? "suppress",
+      ruleDocUris(report.rules),
+    ),
   }));
   return { $schema: SARIF_SCHEMA_URI, version: "2.1.0", runs };
 }
@@ -276,7 +285,8 @@ function sarifRule(rule: RuleMetadata): SarifRule {
       "security-severity": securitySeverity(rule),
     },
   };
-  if (rule.helpUri !== undefined) sarif.helpUri = rule.helpUri;
+  const helpUri = ruleDocUri(rule);
+  if (helpUri !== undefined) sarif.helpUri = helpUri;
   return sarif;
 }
 
@@ -308,7 +318,8 @@ function securitySeverity(rule: RuleMetadata): string {
 
 function helpText(rule: RuleMetadata): string {
   const parts = [rule.description, `Rationale: ${rule.rationale}`, `Remediation: ${rule.remediation}`];
-  if (rule.helpUri !== undefined) parts.push(`More information: ${rule.helpUri}`);
+  const helpUri = ruleDocUri(rule);
+  if (helpUri !== undefined) parts.push(`More information: ${helpUri}`);
   return parts.join("\n\n");
 }
 
@@ -321,7 +332,8 @@ function helpMarkdown(rule: RuleMetadata): string {
     "### Remediation",
     rule.remediation,
   ];
-  if (rule.helpUri !== undefined) parts.push(`[More information](${rule.helpUri})`);
+  const helpUri = ruleDocUri(rule);
+  if (helpUri !== undefined) parts.push(`[More information](${helpUri})`);
   return parts.join("\n\n");
 }
 
@@ -444,6 +456,7 @@ function sarifResults(
   ruleIndex: ReadonlyMap<string, number>,
   fingerprints: ReadonlyMap<RuleResult, string>,
   waived: WaivedInSarif,
+  docUris: ReadonlyMap<string, string>,
 ): SarifResult[] {
   // Fingerprints were computed over every finding, so leaving waived results out changes no other.
   const findings = group.results
@@ -457,6 +470,8 @@ function sarifResults(
       throw new Error(`result for rule ${result.ruleId}, which is not among the report's rules`);
     }
     const sarif = sarifResult(result, index, fingerprints.get(result)!);
+    const helpUri = docUris.get(result.ruleId);
+    if (helpUri !== undefined) sarif.properties.helpUri = helpUri;
     if (suppressions) {
       sarif.suppressions =
         result.status === "waived" && result.waiver ? [sarifSuppression(result.waiver)] : [];

@@ -2,6 +2,7 @@ import picocolors from "picocolors";
 import {
   SEVERITIES,
   type Report,
+  type RuleMetadata,
   type RuleResult,
   type Severity,
   type WaiverOutcome,
@@ -12,6 +13,8 @@ import { resourceIdentity } from "../model/resource.js";
 import { formatLocation } from "../errors.js";
 import { locateResult, type ResultLocation } from "./location.js";
 import { resultMessage } from "./message.js";
+import { ruleDocUri } from "./rule-docs.js";
+import { firstSentence, visibleLength, wrapText } from "./wrap.js";
 
 /**
  * The terminal summary: failing and unevaluated results grouped by rule or by resource, then the
@@ -29,6 +32,8 @@ export interface TextOptions {
   /** Whether to emit ANSI colours; decide it with `shouldUseColor`, never inside the reporter. */
   color: boolean;
   groupBy?: GroupBy;
+  /** Columns to fit lines in (the CLI passes the terminal's width, or DEFAULT_TEXT_WIDTH); unbounded if unset. */
+  width?: number;
 }
 
 type Colors = ReturnType<typeof picocolors.createColors>;
@@ -49,10 +54,11 @@ export function renderText(report: Report, options: TextOptions): string {
     .map((result) => ({ result, location: locateResult(result.resource, result.evidence) }))
     .sort(compareFindings);
 
+  const width = options.width ?? Infinity;
   const sections =
     options.groupBy === "resource"
-      ? groupByResource(findings, colors)
-      : groupByRule(report, findings, colors);
+      ? [...groupByResource(findings, colors, width), ...howToFix(report, findings, colors, width)]
+      : groupByRule(report, findings, colors, width);
   const lines: string[] = [];
   for (const section of sections) {
     lines.push(section.heading, ...section.lines, "");
@@ -74,8 +80,9 @@ interface Section {
   lines: string[];
 }
 
-function groupByRule(report: Report, findings: readonly Finding[], colors: Colors): Section[] {
+function groupByRule(report: Report, findings: readonly Finding[], colors: Colors, width: number): Section[] {
   const titles = new Map(report.rules.map((rule) => [rule.id, rule.title]));
+  const rules = new Map(report.rules.map((rule) => [rule.id, rule]));
   const ruleOrder = new Map(report.rules.map((rule, index) => [rule.id, index]));
   const groups = groupFindings(findings, (finding) => finding.result.ruleId);
   // Each group's worst severity once, not at every comparison of the sort.
@@ -89,27 +96,82 @@ function groupByRule(report: Report, findings: readonly Finding[], colors: Color
     )
     .map(([ruleId, group]) => {
       const title = titles.get(ruleId);
-      const heading = [
-        severityLabel(worst.get(ruleId)!, colors),
-        colors.bold(ruleId),
-        ...(title !== undefined ? [title] : []),
-        colors.dim(`(${group.length})`),
-      ].join("  ");
+      const heading = fitHeading(
+        [severityLabel(worst.get(ruleId)!, colors), colors.bold(ruleId)],
+        [...(title !== undefined ? [title] : []), colors.dim(`(${group.length})`)],
+        width,
+      );
+      const rule = rules.get(ruleId);
+      const teaching =
+        rule !== undefined && group.some(({ result }) => result.status === "fail")
+          ? remediationLines(rule, colors, width, "  ")
+          : [];
       return {
         heading,
-        lines: table(
-          group.map(({ result, location }) => [
-            { text: result.resource.id },
-            { text: result.resource.region, style: colors.dim },
-            messageCell(result, colors),
-            fileCell(location, colors),
-          ]),
-        ),
+        lines: [
+          ...teaching,
+          ...table(
+            group.map(({ result, location }) => [
+              { text: result.resource.id },
+              { text: result.resource.region, style: colors.dim },
+              messageCell(result, colors),
+              fileCell(location, colors),
+            ]),
+            width,
+          ),
+        ],
       };
     });
 }
 
-function groupByResource(findings: readonly Finding[], colors: Colors): Section[] {
+/**
+ * A heading on one line when it fits; otherwise what names the group (`head`) on its own line and
+ * the rest wrapped below it, so that an id is never cut.
+ */
+function fitHeading(head: readonly string[], rest: readonly string[], width: number): string {
+  const line = [...head, ...rest].join("  ");
+  if (visibleLength(line) <= width) return line;
+  const restLines = wrapText(rest.join("  "), width, "  ");
+  return [head.join("  "), ...restLines].join("\n");
+}
+
+/**
+ * A failing rule's first remediation sentence and its documentation link: a finding should say how
+ * to fix it, not only what is wrong.
+ */
+function remediationLines(rule: RuleMetadata, colors: Colors, width: number, indent: string): string[] {
+  const lines = wrapText(`Fix: ${firstSentence(rule.remediation)}`, width, indent);
+  const docs = ruleDocUri(rule);
+  if (docs !== undefined) {
+    // The link is never wrapped: it goes on its own line when it does not fit beside its label.
+    lines.push(
+      indent.length + 6 + docs.length <= width
+        ? `${indent}Docs: ${colors.cyan(docs)}`
+        : `${indent}Docs:\n${indent}${colors.cyan(docs)}`,
+    );
+  }
+  return lines.map((line) => colors.dim(line));
+}
+
+/** Grouped by resource, the rules appear on many resources: how to fix each is said once, after. */
+function howToFix(report: Report, findings: readonly Finding[], colors: Colors, width: number): Section[] {
+  const failing = new Set(
+    findings.filter(({ result }) => result.status === "fail").map(({ result }) => result.ruleId),
+  );
+  const rules = report.rules.filter((rule) => failing.has(rule.id));
+  if (rules.length === 0) return [];
+  return [
+    {
+      heading: colors.bold("How to fix:"),
+      lines: rules.flatMap((rule) => [
+        `  ${colors.bold(rule.id)}`,
+        ...remediationLines(rule, colors, width, "    "),
+      ]),
+    },
+  ];
+}
+
+function groupByResource(findings: readonly Finding[], colors: Colors, width: number): Section[] {
   const groups = groupFindings(findings, (finding) => resourceIdentity(finding.result.resource));
   return [...groups.values()].map((unordered) => {
     const group = [...unordered].sort(
@@ -123,7 +185,7 @@ function groupByResource(findings: readonly Finding[], colors: Colors): Section[
       resource.source.file !== undefined && resource.source.file !== ""
         ? formatLocation(resource.source.file, resource.source.line)
         : `${resource.account} ${resource.region}`;
-    const heading = [colors.bold(resource.id), resource.type, colors.dim(where)].join("  ");
+    const heading = fitHeading([colors.bold(resource.id)], [resource.type, colors.dim(where)], width);
     return {
       heading,
       lines: table(
@@ -133,6 +195,7 @@ function groupByResource(findings: readonly Finding[], colors: Colors): Section[
           messageCell(result, colors),
           fileCell(location, colors),
         ]),
+        width,
       ),
     };
   });
@@ -172,15 +235,19 @@ interface Cell {
   style?: (text: string) => string;
 }
 
-/** Pads every column but the last to its widest cell, measuring before colouring. */
-function table(rows: readonly Cell[][]): string[] {
+/**
+ * Pads every column but the last to its widest cell, measuring before colouring. A row wider than
+ * `width` is stacked instead: its first cell (an id or ARN, never cut) on a line of its own, then
+ * each other cell wrapped below it.
+ */
+function table(rows: readonly Cell[][], width: number = Infinity): string[] {
   const widths: number[] = [];
   for (const row of rows) {
     row.forEach((cell, column) => {
       widths[column] = Math.max(widths[column] ?? 0, cell.text.length);
     });
   }
-  return rows.map((row) => {
+  return rows.flatMap((row) => {
     const cells = row.filter((cell, column) => cell.text !== "" || column < row.length - 1);
     const text = cells
       .map((cell, column) => {
@@ -188,7 +255,25 @@ function table(rows: readonly Cell[][]): string[] {
         return cell.style ? cell.style(padded) : padded;
       })
       .join("  ");
-    return `  ${text}`.trimEnd();
+    const line = `  ${text}`.trimEnd();
+    if (visibleLength(line) <= width) return [line];
+    // Leading cells (the id, the region) stay together while they fit; the rest is wrapped below.
+    const present = cells.filter((cell) => cell.text !== "");
+    const style = (cell: Cell) => (lineText: string) => (cell.style ? cell.style(lineText) : lineText);
+    let head = `  ${present[0]?.text ?? ""}`;
+    let taken = 1;
+    while (taken < present.length - 1 && head.length + 2 + present[taken]!.text.length <= width) {
+      head = `${head}  ${present[taken]!.text}`;
+      taken += 1;
+    }
+    const headLine = present
+      .slice(0, taken)
+      .map((cell) => style(cell)(cell.text))
+      .join("  ");
+    return [
+      `  ${headLine}`,
+      ...present.slice(taken).flatMap((cell) => wrapText(cell.text, width, "    ").map(style(cell))),
+    ];
   });
 }
 

@@ -85,7 +85,7 @@ describe("a 200 answer without the API's result", () => {
     const { run } = await checkAgainst(fault, "text");
     expect(run.code).toBe(2);
     expect(run.stdout).toMatch(
-      /exposed-bastion[\s\S]*could not evaluate: ec2:DescribeInstances failed in 111122223333\/us-east-1 \(UnexpectedResponse: the response had no DescribeInstancesResponse element \(its root element is <DescribeRegionsResponse>\)\)/,
+      /exposed-bastion[\s\S]*could\s+not\s+evaluate:\s+ec2:DescribeInstances\s+failed\s+in\s+111122223333\/us-east-1\s+\(UnexpectedResponse:\s+the\s+response\s+had\s+no\s+DescribeInstancesResponse\s+element\s+\(its\s+root\s+element\s+is\s+<DescribeRegionsResponse>\)\)/,
     );
     expect(run.stdout).toMatch(
       /111122223333 us-east-1 +ec2 DescribeInstances +UnexpectedResponse: the response had no DescribeInstancesResponse element/,

@@ -69,7 +69,7 @@ describe("check --account against the loopback endpoint", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(1);
     for (const expected of [
-      /ssh-from-internet .*\n {2}sg-0017b3c9e5a1f4d01 +us-east-1 +sg-0017b3c9e5a1f4d01 \(bastion-ssh\) allows tcp 22 from 0\.0\.0\.0\/0/,
+      /ssh-from-internet .*\n(?:.*\n)*? {2}sg-0017b3c9e5a1f4d01 +us-east-1\s+sg-0017b3c9e5a1f4d01 \(bastion-ssh\) allows tcp 22 from 0\.0\.0\.0\/0/,
       /rdp-from-internet[\s\S]*sg-0e00000000000e001 +eu-west-1/,
       /exposed-bastion[\s\S]*i-0b45e1a7c3d9f2001 has public IP 54\.210\.33\.17/,
       /instance-key-pair[\s\S]*launched with key pair ops-shared/,
@@ -183,7 +183,7 @@ describe("partial failures", () => {
     const run = await runCli(["check", "--account", "--endpoint-url", url]);
     expect(run.code).toBe(2);
     expect(run.stdout).toMatch(
-      /ssh-from-internet[\s\S]*could not evaluate: ec2:DescribeSecurityGroups failed in 111122223333\/us-east-1 \(RequestLimitExceeded: .*after 2 attempts\)\)\n/,
+      /ssh-from-internet[\s\S]*could not evaluate: ec2:DescribeSecurityGroups failed in 111122223333\/us-east-1\s+\(RequestLimitExceeded: .*after 2 attempts\)\)\n/,
     );
     expect(run.stdout).not.toMatch(/DescribeSecurityGroups[^\n]*the scanner needs/);
   });

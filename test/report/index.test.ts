@@ -32,7 +32,7 @@ describe("renderReport", () => {
   });
 
   it("knows exactly its formats", () => {
-    expect(FORMATS).toEqual(["text", "json", "sarif"]);
+    expect(FORMATS).toEqual(["text", "json", "sarif", "junit", "csv", "github", "asff"]);
     expect(FORMATS.every(isFormat)).toBe(true);
     expect(isFormat("yaml")).toBe(false);
   });

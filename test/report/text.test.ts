@@ -36,7 +36,9 @@ describe("renderText grouped by rule", () => {
   it("lists each failing resource under its rule, with file:line for templates", () => {
     const body = lines(text);
     const start = body.indexOf(`error    ${SSH_RULE.id}  ${SSH_RULE.title}  (2)`);
-    expect(body.slice(start + 1, start + 3)).toEqual([
+    expect(body.slice(start + 1, start + 5)).toEqual([
+      `  Fix: ${SSH_RULE.remediation}`,
+      `  Docs: ${SSH_RULE.helpUri}`,
       `  sg-0123456789abcdef0  eu-west-1  ${LIVE_FAIL.message}`,
       `  WebSecurityGroup      us-east-1  ${TEMPLATE_FAIL.message}  templates/web stack.yaml:14:13`,
     ]);
@@ -93,9 +95,18 @@ describe("renderText grouped by resource", () => {
     });
     const body = lines(renderText(twoRules, { color: false, groupBy: "resource" }));
     expect(body.filter((line) => line.startsWith("sg-0123456789abcdef0"))).toHaveLength(1);
-    expect(body.filter((line) => line.startsWith("  "))).toEqual([
+    const howToFix = body.indexOf("How to fix:");
+    expect(body.slice(0, howToFix).filter((line) => line.startsWith("  "))).toEqual([
       `  error    ${SSH_RULE.id.padEnd(ROLE_RULE.id.length)}  ${LIVE_FAIL.message}`,
       `  warning  ${ROLE_RULE.id}  second`,
+    ]);
+    // How to fix each rule is said once, after the resources, not under each of them.
+    expect(body.slice(howToFix + 1, howToFix + 6)).toEqual([
+      `  ${SSH_RULE.id}`,
+      `    Fix: ${SSH_RULE.remediation}`,
+      `    Docs: ${SSH_RULE.helpUri}`,
+      `  ${ROLE_RULE.id}`,
+      `    Fix: ${ROLE_RULE.remediation}`,
     ]);
   });
 });

@@ -3,8 +3,10 @@ import { parseParamOptions } from "../../engine/rule-set.js";
 import type { FailThreshold } from "../../engine/summary.js";
 import { todayFrom } from "../../engine/waivers.js";
 import {
+  DEFAULT_TEXT_WIDTH,
   FORMATS,
   GROUP_BY,
+  renderGithubSummary,
   WAIVED_IN_SARIF,
   renderReport,
   shouldUseColor,
@@ -16,10 +18,16 @@ import { loadBaseline } from "../../pipeline/gate.js";
 import { runCheck as runPipeline } from "../../pipeline/run.js";
 import { inputSource, type InputOptions } from "../inputs/index.js";
 import type { CliIo } from "../io.js";
-import { collect, emit, loadConfigurationFor, loadRulesOrFail, type RuleSourceOptions } from "./shared.js";
+import { appendFile } from "node:fs/promises";
+import { UserError } from "../../errors.js";
+import { describeFileError } from "../../util/file-errors.js";
+import { buildAsffFindings } from "../../report/index.js";
+import type { Baseline } from "../../report/baseline.js";
+import { checkDestinations, parseFormatOptions, writeOutputs } from "./outputs.js";
+import { collect, loadConfigurationFor, loadRulesOrFail, type RuleSourceOptions } from "./shared.js";
 
 interface CheckOptions extends RuleSourceOptions, InputOptions {
-  format: string;
+  format: string[];
   output?: string;
   failOn?: FailThreshold;
   param: string[];
@@ -30,6 +38,7 @@ interface CheckOptions extends RuleSourceOptions, InputOptions {
   sarifWaived?: WaivedInSarif;
   rule: string[];
   skipRule: string[];
+  securityHub?: boolean;
 }
 
 export function registerCheck(program: Command, io: CliIo, done: (code: number) => void): void {
@@ -39,8 +48,16 @@ export function registerCheck(program: Command, io: CliIo, done: (code: number) 
     .description("Evaluate the baseline rules and report findings.")
     .addOption(new Option("--snapshot <file>", "evaluate a snapshot file written by `collect` (or by hand)"));
   addAccountOptions(command)
-    .addOption(new Option("-f, --format <format>", "output format").choices(FORMATS).default("text"))
-    .option("-o, --output <file>", "write the report to a file (atomically) instead of standard output")
+    .option(
+      "-f, --format <format[=file]>",
+      `output format: ${FORMATS.join(", ")} (default: text); repeatable, FORMAT=FILE writes that format to FILE`,
+      collect,
+      [],
+    )
+    .option(
+      "-o, --output <file>",
+      "write the report of the bare --format to a file (atomically) instead of standard output",
+    )
     .addOption(
       new Option(
         "--fail-on <severity>",
@@ -63,6 +80,10 @@ export function registerCheck(program: Command, io: CliIo, done: (code: number) 
         .default("suppress"),
     )
     .addOption(new Option("--group-by <grouping>", "text: group findings").choices(GROUP_BY).default("rule"))
+    .option(
+      "--security-hub",
+      "send the ASFF findings to AWS Security Hub (BatchImportFindings; see docs/output-formats.md)",
+    )
     .addHelpText(
       "after",
       `
@@ -86,6 +107,8 @@ Live collection (--account) is described in docs/live-scanning.md, templates and
 }
 
 export async function runCheck(options: CheckOptions, paths: readonly string[], io: CliIo): Promise<number> {
+  // Bad format options fail before any collection starts.
+  const requests = parseFormatOptions(options.format, options.output);
   const configuration = {
     ...(await loadConfigurationFor(options.config, io.cwd)),
     selection: { only: options.rule, skip: options.skipRule },
@@ -102,14 +125,29 @@ export async function runCheck(options: CheckOptions, paths: readonly string[], 
     ...(baseline !== undefined ? { baseline } : {}),
   });
 
-  const toFile = options.output !== undefined && options.output !== "-";
-  const text = renderReport(options.format, report, {
-    color: !toFile && shouldUseColor(io.stdout, io.env),
-    groupBy: options.groupBy,
-    ...(options.category !== undefined ? { category: options.category } : {}),
-    ...(options.sarifWaived !== undefined ? { waived: options.sarifWaived } : {}),
-  });
-  await emit(io, text, options.output);
+  const toTerminal = io.stdout.isTTY === true;
+  const rendered = requests.map((request) => ({
+    request,
+    text: renderReport(request.format, report, {
+      color: request.file === undefined && shouldUseColor(io.stdout, io.env),
+      width:
+        request.file === undefined && toTerminal
+          ? (io.stdout.columns ?? DEFAULT_TEXT_WIDTH)
+          : DEFAULT_TEXT_WIDTH,
+      groupBy: options.groupBy,
+      homeRegion: homeRegion(io.env),
+      ...(baseline !== undefined ? { previous: baseline } : {}),
+      ...(options.category !== undefined ? { category: options.category } : {}),
+      ...(options.sarifWaived !== undefined ? { waived: options.sarifWaived } : {}),
+    }),
+  }));
+  await checkDestinations(requests, io.cwd);
+  await writeOutputs(io, rendered);
+  await writeJobSummary(requests, report, io);
+  const imported =
+    options.securityHub === true ? await sendToSecurityHub(report, baseline, options, io) : true;
+  const files = requests.flatMap((request) => (request.file !== undefined ? [request.file] : []));
+  const toFile = files.length > 0 && requests.every((request) => request.file !== undefined);
   const failOn = options.failOn ?? configuration.failOn ?? "error";
   const code = exitCode(failOn);
   if (toFile) {
@@ -117,8 +155,86 @@ export async function runCheck(options: CheckOptions, paths: readonly string[], 
     const newFailures = report.baseline !== undefined ? ` (${report.baseline.new} new)` : "";
     const waived = byStatus.waived > 0 ? `, ${byStatus.waived} waived` : "";
     io.stderr.write(
-      `access-baseline: ${byStatus.fail} failing${newFailures}${waived}, ${byStatus.error} not evaluated, ${byStatus.pass} passing; wrote ${options.output}\n`,
+      `access-baseline: ${byStatus.fail} failing${newFailures}${waived}, ${byStatus.error} not evaluated, ${byStatus.pass} passing; wrote ${files.join(", ")}\n`,
     );
   }
-  return code;
+  return imported ? code : 2;
+}
+
+/**
+ * With `--format github` inside GitHub Actions, a Markdown summary of the run is appended to the
+ * job summary file (appended, as GitHub asks: other steps write to the same page).
+ */
+async function writeJobSummary(
+  requests: readonly { format: string }[],
+  report: Parameters<typeof renderGithubSummary>[0],
+  io: CliIo,
+): Promise<void> {
+  const file = io.env.GITHUB_STEP_SUMMARY;
+  if (file === undefined || file === "" || !requests.some((request) => request.format === "github")) return;
+  try {
+    await appendFile(file, renderGithubSummary(report));
+  } catch (error) {
+    throw new UserError(
+      `cannot write the job summary to ${file} (GITHUB_STEP_SUMMARY): ${describeFileError(error)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+/** Where findings about resources without a region (IAM, the account) go in Security Hub. */
+function homeRegion(env: NodeJS.ProcessEnv): string {
+  return env.AWS_REGION || env.AWS_DEFAULT_REGION || "us-east-1";
+}
+
+/** Failed findings listed one per line, up to this many; the rest are counted. */
+const MAX_LISTED_FAILURES = 20;
+
+/**
+ * `--security-hub`: the ASFF findings go to Security Hub with the scan's base credentials
+ * (`--profile`, or the default chain) and `--endpoint-url`. Every refused finding is listed (up
+ * to a cap, then counted); any refusal makes the run exit 2.
+ */
+async function sendToSecurityHub(
+  report: Parameters<typeof buildAsffFindings>[0],
+  baseline: Baseline | undefined,
+  options: CheckOptions,
+  io: CliIo,
+): Promise<boolean> {
+  const findings = buildAsffFindings(report, {
+    now: new Date(),
+    homeRegion: homeRegion(io.env),
+    ...(baseline !== undefined ? { previous: baseline } : {}),
+  });
+  // Loaded only when asked for: a run that sends nothing must not load the AWS SDK.
+  const { baseCredentials } = await import("../../sources/aws/credentials.js");
+  const { importFindings } = await import("../security-hub.js");
+  const outcome = await importFindings(findings, {
+    credentials: baseCredentials(options.profile),
+    ...(options.endpointUrl !== undefined ? { endpoint: options.endpointUrl } : {}),
+    ...(options.profile !== undefined ? { profile: options.profile } : {}),
+  });
+  const { failed } = outcome;
+  if (failed.length === 0) {
+    io.stderr.write(
+      `access-baseline: Security Hub imported ${outcome.imported} findings in ${outcome.batches} batches\n`,
+    );
+    return true;
+  }
+  const lines = failed
+    .slice(0, MAX_LISTED_FAILURES)
+    .map(
+      (failure) =>
+        `access-baseline: Security Hub refused ${failure.id}: ${failure.code}: ${failure.message}\n`,
+    );
+  if (failed.length > MAX_LISTED_FAILURES) {
+    lines.push(`access-baseline: … and ${failed.length - MAX_LISTED_FAILURES} more refused findings\n`);
+  }
+  lines.push(
+    `access-baseline: Security Hub imported ${outcome.imported} of ${findings.length} findings; ${failed.length} failed (requires securityhub:BatchImportFindings)\n`,
+  );
+  io.stderr.write(lines.join(""));
+  return false;
 }

@@ -5,6 +5,7 @@ import { handleIam } from "./iam.js";
 import { handleOrganizations } from "./organizations.js";
 import { FakeError, type Handler, type Request } from "./protocol.js";
 import { regionNotEnabled } from "./regions.js";
+import { handleSecurityHub } from "./security-hub.js";
 import { handleSsm } from "./ssm.js";
 import { handleSts } from "./sts.js";
 import type { Fault, FakeAccount, FakeWorld } from "./world.js";
@@ -49,6 +50,7 @@ const HANDLERS: Record<string, Handler> = {
   ec2: handleEc2,
   ssm: handleSsm,
   organizations: handleOrganizations,
+  securityhub: handleSecurityHub,
 };
 
 export async function startAwsEndpoint(world: FakeWorld): Promise<AwsEndpoint> {
@@ -67,13 +69,19 @@ export async function startAwsEndpoint(world: FakeWorld): Promise<AwsEndpoint> {
     const requestId = `00000000-0000-4000-8000-${String(requestCounter).padStart(12, "0")}`;
     const scope = credentialScope(request.headers.authorization);
     const target = request.headers["x-amz-target"];
+    // Security Hub speaks REST-JSON: the operation is in the path, not in a target header.
+    const restJson = scope?.service === "securityhub";
     const protocol: Request["protocol"] =
-      typeof target === "string" ? "json" : scope?.service === "ec2" ? "ec2" : "query";
+      typeof target === "string" || restJson ? "json" : scope?.service === "ec2" ? "ec2" : "query";
     let service = scope?.service ?? "unknown";
     let operation = "unknown";
     let params: Record<string, unknown>;
     let raw = new URLSearchParams();
-    if (typeof target === "string") {
+    if (restJson) {
+      operation =
+        request.method === "POST" && request.url === "/findings/import" ? "BatchImportFindings" : "unknown";
+      params = body === "" ? {} : (JSON.parse(body) as Record<string, unknown>);
+    } else if (typeof target === "string") {
       const [prefix = "", name = ""] = target.split(".");
       service = JSON_TARGETS[prefix] ?? service;
       operation = name;

@@ -77,6 +77,8 @@ export interface FakeWorld {
    */
   pageSizes?: Record<string, number>;
   faults?: Fault[];
+  /** Security Hub: the findings imported so far, and the Ids to refuse (FailedFindings). */
+  securityHub?: { imported: Record<string, unknown>[]; refuse?: string[] };
 }
 
 export const BASE_KEY = {

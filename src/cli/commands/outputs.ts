@@ -1,0 +1,95 @@
+import { stat } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { ConfigError, UserError } from "../../errors.js";
+import { FORMATS, isFormat, type Format } from "../../report/index.js";
+import { writeOutputFile } from "../../util/atomic-write.js";
+import { describeFileError } from "../../util/file-errors.js";
+import type { CliIo } from "../io.js";
+import { emit } from "./shared.js";
+
+/**
+ * `--format NAME` and `--format NAME=PATH`, repeatable: each report goes to its own destination. A
+ * bare name goes to `--output` (or standard output); at most one may. Every report is rendered
+ * before anything is written, and every destination is checked first, so that a bad option or an
+ * unwritable path leaves no file half-updated.
+ */
+
+export interface OutputRequest {
+  format: Format;
+  /** A file path, or undefined for standard output (or `--output`). */
+  file?: string;
+}
+
+export function parseFormatOptions(specs: readonly string[], output: string | undefined): OutputRequest[] {
+  const requests = (specs.length > 0 ? specs : ["text"]).map((spec): OutputRequest => {
+    const at = spec.indexOf("=");
+    const name = at === -1 ? spec : spec.slice(0, at);
+    const file = at === -1 ? undefined : spec.slice(at + 1);
+    if (!isFormat(name)) {
+      throw new ConfigError(`unknown output format "${name}": expected one of ${FORMATS.join(", ")}`);
+    }
+    if (file === "") throw new ConfigError(`--format ${spec}: the file name after "=" is empty`);
+    return file === undefined || file === "-" ? { format: name } : { format: name, file };
+  });
+  const toDefault = requests.filter((request) => request.file === undefined);
+  if (toDefault.length > 1) {
+    const where = output !== undefined && output !== "-" ? output : "standard output";
+    throw new ConfigError(
+      `--format ${toDefault.map((request) => request.format).join(", ")}: only one format can go to ${where}; ` +
+        "write the others to files with --format NAME=PATH",
+    );
+  }
+  return requests.map((request) =>
+    request.file === undefined && output !== undefined && output !== "-"
+      ? { format: request.format, file: output }
+      : request,
+  );
+}
+
+/** Checks that each file destination can be written: its directory exists and it is no directory. */
+export async function checkDestinations(requests: readonly OutputRequest[], cwd: string): Promise<void> {
+  const seen = new Map<string, Format>();
+  for (const { format, file } of requests) {
+    if (file === undefined) continue;
+    const path = resolve(cwd, file);
+    const previous = seen.get(path);
+    if (previous !== undefined) {
+      throw new ConfigError(`--format ${format}: ${file} is already the destination of --format ${previous}`);
+    }
+    seen.set(path, format);
+    const fail = (reason: string) => new UserError(`cannot write output file ${file}: ${reason}`);
+    const target = await stat(path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return undefined;
+      throw fail(describeFileError(error));
+    });
+    if (target?.isDirectory()) throw fail("it is a directory");
+    if (target !== undefined) continue;
+    const parent = await stat(dirname(path)).catch((error: unknown) => {
+      throw fail(describeFileError(error));
+    });
+    if (!parent.isDirectory()) throw fail(`${dirname(file)} is not a directory`);
+  }
+}
+
+/** Writes every rendered report; a failure names the destination, and what was already written. */
+export async function writeOutputs(
+  io: CliIo,
+  rendered: readonly { request: OutputRequest; text: string }[],
+): Promise<void> {
+  const written: string[] = [];
+  for (const { request, text } of rendered) {
+    if (request.file === undefined) {
+      await emit(io, text, undefined);
+      continue;
+    }
+    try {
+      await writeOutputFile(resolve(io.cwd, request.file), text);
+      written.push(request.file);
+    } catch (error) {
+      const already = written.length > 0 ? ` (already written: ${written.join(", ")})` : "";
+      throw new UserError(`cannot write output file ${request.file}: ${describeFileError(error)}${already}`, {
+        cause: error,
+      });
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import type { Report } from "../engine/result.js";
+import { fingerprintResults } from "./fingerprint.js";
+import { locateResult } from "./location.js";
+import { resultMessage } from "./message.js";
+
+/**
+ * CSV (RFC 4180), for spreadsheets: a header row, then one row per result — passes and
+ * not-applicable results included, like the JSON output, so that a sheet can count coverage as
+ * well as failures. Rows end with CRLF; a field with a comma, a quote or a line break is quoted,
+ * its quotes doubled. A field that a spreadsheet would read as a formula (starting with `=`, `+`,
+ * `-`, `@`, a tab or a carriage return) gets a leading `'`, so a resource name cannot run code.
+ */
+
+export const CSV_COLUMNS = [
+  "rule",
+  "severity",
+  "status",
+  "resource type",
+  "id",
+  "account",
+  "region",
+  "file",
+  "line",
+  "message",
+  "fingerprint",
+] as const;
+
+export function renderCsv(report: Report): string {
+  const fingerprints = fingerprintResults(report.results);
+  const rows = report.results.map((result) => {
+    const location = locateResult(result.resource, result.evidence);
+    return [
+      result.ruleId,
+      result.severity,
+      result.status,
+      result.resource.type,
+      result.resource.id,
+      result.resource.account,
+      result.resource.region,
+      location.file ?? "",
+      location.line !== undefined ? String(location.line) : "",
+      resultMessage(result),
+      fingerprints.get(result) ?? "",
+    ];
+  });
+  return [CSV_COLUMNS, ...rows].map((row) => `${row.map(csvField).join(",")}\r\n`).join("");
+}
+
+export function csvField(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}

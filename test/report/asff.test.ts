@@ -1,0 +1,112 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { asffResourceType, buildAsffFindings, renderAsff } from "../../src/report/asff.js";
+import { parseBaseline } from "../../src/report/baseline.js";
+import { fingerprintResults } from "../../src/report/fingerprint.js";
+import { renderJson } from "../../src/report/json.js";
+import { renderSarif } from "../../src/report/sarif.js";
+import {
+  ACCOUNT_A,
+  LIVE_ERROR,
+  LIVE_FAIL,
+  LIVE_PASS,
+  SSH_RULE,
+  buildReport,
+  mixedReport,
+  waiverReport,
+} from "./fixtures.js";
+import { compileSchema } from "./validators.js";
+
+const validate = compileSchema(
+  JSON.parse(readFileSync(new URL("../fixtures/report/asff.schema.json", import.meta.url), "utf8")) as object,
+);
+const OPTIONS = { now: new Date("2026-12-06T10:00:00.000Z"), homeRegion: "eu-central-1" };
+
+describe("renderAsff", () => {
+  it.each([
+    ["mixed", mixedReport()],
+    ["waivers", waiverReport()],
+    ["clean", buildReport()],
+  ])("%s: every finding has the fields and types ASFF requires", (_name, report) => {
+    const findings = JSON.parse(renderAsff(report, OPTIONS));
+    expect(validate(findings), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it("the schema refuses a finding without a required field", () => {
+    const [finding] = buildAsffFindings(mixedReport(), OPTIONS);
+    const { Severity: _severity, ...incomplete } = finding!;
+    expect(validate([incomplete])).toBe(false);
+  });
+
+  it("describes a live failure with a stable Id from its fingerprint", () => {
+    const report = mixedReport();
+    const findings = buildAsffFindings(report, OPTIONS);
+    const fingerprint = fingerprintResults(report.results).get(LIVE_FAIL)!;
+    const finding = findings.find((entry) => entry.Id === `access-baseline/${fingerprint}`)!;
+    expect(finding).toMatchObject({
+      SchemaVersion: "2018-10-08",
+      ProductArn: `arn:aws:securityhub:eu-west-1:${ACCOUNT_A}:product/${ACCOUNT_A}/default`,
+      GeneratorId: SSH_RULE.id,
+      AwsAccountId: ACCOUNT_A,
+      Types: ["Software and Configuration Checks/AWS Security Best Practices"],
+      CreatedAt: "2026-12-06T10:00:00.000Z",
+      UpdatedAt: "2026-12-06T10:00:00.000Z",
+      Severity: { Label: "HIGH", Original: "8.6" },
+      Title: SSH_RULE.title,
+      Description: LIVE_FAIL.message,
+      Resources: [
+        { Type: "AwsEc2SecurityGroup", Id: LIVE_FAIL.resource.arn, Partition: "aws", Region: "eu-west-1" },
+      ],
+      Compliance: { Status: "FAILED" },
+      RecordState: "ACTIVE",
+      Remediation: { Recommendation: { Text: SSH_RULE.remediation, Url: SSH_RULE.helpUri } },
+    });
+    // The same report gives the same Ids: Security Hub updates the findings instead of adding new ones.
+    expect(buildAsffFindings(report, OPTIONS).map((entry) => entry.Id)).toEqual(
+      findings.map((entry) => entry.Id),
+    );
+  });
+
+  it("marks passes PASSED, unevaluated rules NOT_AVAILABLE, and sends regionless resources to the home region", () => {
+    const findings = buildAsffFindings(mixedReport(), OPTIONS);
+    const byResource = (id: string) => findings.find((entry) => entry.Resources[0].Id.endsWith(id))!;
+    expect(byResource(LIVE_PASS.resource.id).Compliance.Status).toBe("PASSED");
+    const error = byResource(LIVE_ERROR.resource.id);
+    expect(error.Compliance.Status).toBe("NOT_AVAILABLE");
+    expect(error.Resources[0]).toMatchObject({ Type: "AwsIamRole", Region: "eu-central-1" });
+    expect(error.ProductArn).toContain(":securityhub:eu-central-1:");
+  });
+
+  it("suppresses waived failures rather than passing them", () => {
+    const waived = buildAsffFindings(waiverReport(), OPTIONS).filter(
+      (entry) => entry.Workflow?.Status === "SUPPRESSED",
+    );
+    expect(waived.length).toBeGreaterThan(0);
+    expect(waived.every((entry) => entry.Compliance.Status === "FAILED")).toBe(true);
+  });
+
+  it("uses ASFF's own resource type names, and Other for the rest", () => {
+    expect(asffResourceType("AWS::EC2::Instance")).toBe("AwsEc2Instance");
+    expect(asffResourceType("AWS::IAM::Policy")).toBe("AwsIamPolicy");
+    expect(asffResourceType("AWS::SSM::Document")).toBe("Other");
+  });
+
+  it.each([
+    ["JSON", renderJson],
+    ["SARIF", (report: ReturnType<typeof mixedReport>) => renderSarif(report)],
+  ])("archives the failures of a previous %s run that are gone", (_kind, render) => {
+    const previous = parseBaseline(render(mixedReport()), "previous");
+    const fixed = buildReport({ results: [LIVE_PASS] });
+    const findings = buildAsffFindings(fixed, { ...OPTIONS, previous });
+    const archived = findings.filter((entry) => entry.RecordState === "ARCHIVED");
+    const fingerprints = fingerprintResults(mixedReport().results);
+    expect(archived.map((entry) => entry.Id).sort()).toEqual(
+      [...fingerprints]
+        .filter(([result]) => result.status === "fail")
+        .map(([, fingerprint]) => `access-baseline/${fingerprint}`)
+        .sort(),
+    );
+    expect(archived.every((entry) => entry.Compliance.Status === "PASSED")).toBe(true);
+    expect(validate(findings), JSON.stringify(validate.errors)).toBe(true);
+  });
+});
