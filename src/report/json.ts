@@ -17,7 +17,7 @@ import type { CollectionError } from "../model/collection-error.js";
 import type { InputProblem } from "../model/input-problem.js";
 import type { SourceKind } from "../model/resource.js";
 import { reportedEvidence } from "./evidence.js";
-import { fingerprintResults } from "./fingerprint.js";
+import { fingerprintResults, isFinding } from "./fingerprint.js";
 import { locateResult, type ResultLocation } from "./location.js";
 import { ruleDocUri, ruleDocUris } from "./rule-docs.js";
 
@@ -221,7 +221,9 @@ function jsonResult(
   if (fingerprint !== undefined) json.fingerprint = fingerprint;
   if (result.waiver !== undefined) json.waiver = jsonAppliedWaiver(result.waiver);
   if (result.baselineState !== undefined) json.baselineState = result.baselineState;
-  if (helpUri !== undefined) json.helpUri = helpUri;
+  // Findings say where to learn how to fix them; passes and not-applicable results, most of a large
+  // report, would only repeat the rule's link (the rules list carries it for every rule).
+  if (helpUri !== undefined && isFinding(result)) json.helpUri = helpUri;
   return json;
 }
 

@@ -75,7 +75,7 @@ describe("renderJson", () => {
         location: locateResult(source.resource, source.evidence),
         evidence: source.evidence,
         ...(fingerprints.has(source) ? { fingerprint: fingerprints.get(source) } : {}),
-        ...(source.ruleId === SSH_RULE.id ? { helpUri: SSH_RULE.helpUri } : {}),
+        ...(source.ruleId === SSH_RULE.id && fingerprints.has(source) ? { helpUri: SSH_RULE.helpUri } : {}),
       });
       expect(result.resource.arn).toBe(source.resource.arn);
     });
