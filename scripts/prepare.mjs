@@ -4,11 +4,11 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 
 const require = createRequire(import.meta.url);
-let compiler;
 try {
-  compiler = require.resolve("typescript/bin/tsc");
+  require.resolve("typescript/bin/tsc");
 } catch {
   const built = existsSync(new URL("../dist/cli/bin.js", import.meta.url));
   process.stderr.write(
@@ -18,5 +18,6 @@ try {
   );
   process.exit(0);
 }
-const result = spawnSync(process.execPath, [compiler, "-p", "tsconfig.build.json"], { stdio: "inherit" });
+const build = fileURLToPath(new URL("build.mjs", import.meta.url));
+const result = spawnSync(process.execPath, [build], { stdio: "inherit" });
 process.exit(result.status ?? 1);
