@@ -33,8 +33,14 @@ export function renderGithub(report: Report): string {
     return `::${command} ${props}::${escapeData(resultMessage(result))}`;
   });
   for (const problem of report.inputProblems) {
+    // On the file and line, so that a template that could not be read shows in the pull request.
+    const properties: [string, string][] = [["file", problem.file]];
+    if (problem.line !== undefined) properties.push(["line", String(problem.line)]);
+    if (problem.column !== undefined) properties.push(["col", String(problem.column)]);
+    properties.push(["title", "input problem"]);
+    const props = properties.map(([key, value]) => `${key}=${escapeProperty(value)}`).join(",");
     lines.push(
-      `::error title=${escapeProperty("input problem")}::${escapeData(
+      `::error ${props}::${escapeData(
         `${formatLocation(problem.file, problem.line, problem.column)}: ${problem.message}`,
       )}`,
     );

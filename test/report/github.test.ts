@@ -34,6 +34,18 @@ describe("renderGithub", () => {
     expect(text).toMatch(/^::notice title=/m);
   });
 
+  it("annotates an input problem on its file and line", () => {
+    const text = renderGithub(
+      buildReport({
+        results: [],
+        inputProblems: [{ file: "infra/broken,1.yaml", line: 3, column: 5, message: "not valid YAML" }],
+      }),
+    );
+    expect(text).toBe(
+      "::error file=infra/broken%2C1.yaml,line=3,col=5,title=input problem::infra/broken,1.yaml:3:5: not valid YAML\n",
+    );
+  });
+
   it("reports collection errors, so an incomplete run shows", () => {
     expect(lines.some((line) => line.startsWith("::error title=collection error%3A iam "))).toBe(true);
   });
