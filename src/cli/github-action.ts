@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 import { appendFile, readFile } from "node:fs/promises";
 import { existsSync, realpathSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { EXIT_INCOMPLETE } from "../engine/summary.js";
-import { annotations, findingsOf, jobSummary, type SarifLog } from "./github-workflow.js";
 import { processIo, type CliIo } from "./io.js";
 import { main } from "./main.js";
 
@@ -14,9 +13,8 @@ import { main } from "./main.js";
  * (`sarif-file` output), the report in the step's log, an annotation per finding and a Markdown
  * job summary. The exit code is the check's (0, 1 findings at or above fail-on, 2 incomplete).
  *
- * The check runs twice, once writing SARIF and once writing the log's format: the CLI writes one
- * format per run. A live account is collected once, into a snapshot both runs read, so that both
- * judge the same data and the account is not called twice.
+ * The check runs once and writes several reports (`--format NAME=PATH`). A live account is first
+ * collected into a snapshot, which the check reads.
  */
 
 export interface ActionInputs {
@@ -87,24 +85,34 @@ export async function runAction(io: CliIo): Promise<number> {
   const settings = [
     ...(inputs.config !== undefined ? ["--config", inputs.config] : []),
     ...(inputs.failOn !== undefined ? ["--fail-on", inputs.failOn] : []),
+    ...(inputs.category !== undefined ? ["--category", inputs.category] : []),
   ];
-  const category = inputs.category !== undefined ? ["--category", inputs.category] : [];
+  // One run writes everything: SARIF for code scanning, the annotations (and, through
+  // GITHUB_STEP_SUMMARY, the job summary) of `--format github`, and the report for the log.
+  const annotationsFile = join(io.env.RUNNER_TEMP ?? inputs.workingDirectory, "access-baseline.annotations");
+  const logFormat = inputs.format === "github" ? [] : ["--format", inputs.format];
   const exitCode = await main(
-    ["check", ...source, ...settings, ...category, "--format", "sarif", "--output", inputs.sarifFile],
+    [
+      "check",
+      ...source,
+      ...settings,
+      "--format",
+      `sarif=${inputs.sarifFile}`,
+      "--format",
+      `github=${annotationsFile}`,
+      ...logFormat,
+    ],
     checkIo,
   );
-  if (exitCode === EXIT_INCOMPLETE && !existsSync(inputs.sarifFile)) {
-    await writeSummary(io, jobSummary([], exitCode));
-    return exitCode;
+  if (!existsSync(inputs.sarifFile)) {
+    // The check stopped before writing a report (its one-line reason is in the log above).
+    await writeSummary(
+      io,
+      `## access-baseline\n\nThe check could not complete (exit code ${exitCode}); see the log.\n`,
+    );
+    return exitCode === 0 ? EXIT_INCOMPLETE : exitCode;
   }
-  // The log's copy of the report; the gate is the SARIF run's exit code.
-  await main(["check", ...source, ...settings, "--format", inputs.format, "--fail-on", "never"], checkIo);
-
-  const log = JSON.parse(await readFile(inputs.sarifFile, "utf8")) as SarifLog;
-  const workspace = io.env.GITHUB_WORKSPACE ?? io.cwd;
-  const findings = findingsOf(log, relative(workspace, inputs.workingDirectory));
-  io.stdout.write(annotations(findings));
-  await writeSummary(io, jobSummary(findings, exitCode));
+  if (existsSync(annotationsFile)) io.stdout.write(await readFile(annotationsFile, "utf8"));
   await setOutputs(io, { "sarif-file": inputs.sarifFile, "exit-code": String(exitCode) });
   return exitCode;
 }

@@ -1,3 +1,4 @@
+import { posix } from "node:path";
 import type { Report, RuleResult, Severity } from "../engine/result.js";
 import { formatLocation } from "../errors.js";
 import { locateResult } from "./location.js";
@@ -18,13 +19,16 @@ const COMMAND_BY_SEVERITY: Record<Severity, "error" | "warning" | "notice"> = {
   note: "notice",
 };
 
-export function renderGithub(report: Report): string {
+export function renderGithub(report: Report, repositoryPath = ""): string {
+  // GitHub places an annotation by the file's path in the repository.
+  const inRepository = (file: string) =>
+    repositoryPath === "" ? file : posix.join(repositoryPath.replaceAll("\\", "/"), file);
   const lines = listedResults(report).map((result) => {
     const location = locateResult(result.resource, result.evidence);
     const command = result.status === "error" ? "error" : COMMAND_BY_SEVERITY[result.severity];
     const properties: [string, string][] = [];
     if (location.file !== undefined) {
-      properties.push(["file", location.file]);
+      properties.push(["file", inRepository(location.file)]);
       if (location.line !== undefined) properties.push(["line", String(location.line)]);
       if (location.column !== undefined) properties.push(["col", String(location.column)]);
     }
@@ -34,7 +38,7 @@ export function renderGithub(report: Report): string {
   });
   for (const problem of report.inputProblems) {
     // On the file and line, so that a template that could not be read shows in the pull request.
-    const properties: [string, string][] = [["file", problem.file]];
+    const properties: [string, string][] = [["file", inRepository(problem.file)]];
     if (problem.line !== undefined) properties.push(["line", String(problem.line)]);
     if (problem.column !== undefined) properties.push(["col", String(problem.column)]);
     properties.push(["title", "input problem"]);

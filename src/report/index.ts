@@ -28,6 +28,11 @@ export interface RenderOptions {
   homeRegion?: string;
   /** ASFF only: the previous run, whose failures that are gone are archived. */
   previous?: Baseline;
+  /**
+   * GitHub only: the path from the repository root to the working directory (`infra/`), so that
+   * annotations name files as the repository does when the run is not started at its root.
+   */
+  repositoryPath?: string;
   /** SARIF only: write waived results as suppressed results (the default), or leave them out. */
   waived?: WaivedInSarif;
 }
@@ -60,7 +65,7 @@ export function renderReport(format: string, report: Report, options: RenderOpti
     case "csv":
       return renderCsv(report);
     case "github":
-      return renderGithub(report);
+      return renderGithub(report, options.repositoryPath ?? "");
     case "asff":
       return renderAsff(report, {
         now: options.now ?? new Date(),

@@ -1,3 +1,4 @@
+import { isAbsolute, relative, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { parseParamOptions } from "../../engine/rule-set.js";
 import type { FailThreshold } from "../../engine/summary.js";
@@ -136,6 +137,7 @@ export async function runCheck(options: CheckOptions, paths: readonly string[], 
           : DEFAULT_TEXT_WIDTH,
       groupBy: options.groupBy,
       homeRegion: homeRegion(io.env),
+      repositoryPath: repositoryPath(io),
       ...(baseline !== undefined ? { previous: baseline } : {}),
       ...(options.category !== undefined ? { category: options.category } : {}),
       ...(options.sarifWaived !== undefined ? { waived: options.sarifWaived } : {}),
@@ -159,6 +161,17 @@ export async function runCheck(options: CheckOptions, paths: readonly string[], 
     );
   }
   return imported ? code : 2;
+}
+
+/**
+ * Inside GitHub Actions, the path from the workspace (the repository's checkout) to the working
+ * directory; empty elsewhere, or when the run is not inside the workspace.
+ */
+function repositoryPath(io: CliIo): string {
+  const workspace = io.env.GITHUB_WORKSPACE;
+  if (workspace === undefined || workspace === "") return "";
+  const path = relative(resolve(workspace), resolve(io.cwd));
+  return path.startsWith("..") || isAbsolute(path) ? "" : path;
 }
 
 /**
