@@ -1,6 +1,7 @@
 import { ResourceTypes, type JsonObject, type JsonValue } from "../../../src/model/resource.js";
 import { knownAwsManagedPolicyDocument } from "../../../src/model/aws-managed-policies.js";
 import { Inexpressible, type World, type WorldResource } from "./world.js";
+import { type Obj, AWS_MANAGED, obj, textOf, list } from "./values.js";
 
 /**
  * A world as a CloudFormation template, written in CloudFormation's own shapes (one
@@ -11,23 +12,6 @@ import { Inexpressible, type World, type WorldResource } from "./world.js";
  */
 
 export const SUBJECT_LOGICAL_ID = "Subject";
-
-type Obj = Record<string, JsonValue>;
-
-const AWS_MANAGED = "arn:aws:iam::aws:policy/";
-
-function obj(value: JsonValue | undefined): Obj | undefined {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? value : undefined;
-}
-
-/** A value as text: names and ids are strings; anything else is written as JSON. */
-function textOf(value: JsonValue | undefined): string {
-  return typeof value === "string" ? value : value === undefined ? "" : JSON.stringify(value);
-}
-
-function list(value: JsonValue | undefined): JsonValue[] {
-  return Array.isArray(value) ? value : [];
-}
 
 /** The CloudFormation entries of one `IpPermission`: one per source, as the template resource takes them. */
 export function cloudFormationRules(

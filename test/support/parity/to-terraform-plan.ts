@@ -1,6 +1,7 @@
 import { ResourceTypes, type JsonObject, type JsonValue } from "../../../src/model/resource.js";
 import { knownAwsManagedPolicyDocument } from "../../../src/model/aws-managed-policies.js";
 import { Inexpressible, type World, type WorldResource } from "./world.js";
+import { type Obj, AWS_MANAGED, obj, textOf, list } from "./values.js";
 
 /**
  * A world as `terraform show -json` prints the plan that would create it, written in Terraform's
@@ -11,8 +12,6 @@ import { Inexpressible, type World, type WorldResource } from "./world.js";
  * subject's address is `<type>.subject`.
  */
 
-type Obj = Record<string, JsonValue>;
-
 interface Change {
   type: string;
   name: string;
@@ -20,21 +19,6 @@ interface Change {
   afterUnknown: JsonObject;
   /** Attributes the configuration sets by reference: attribute → addresses it refers to. */
   references: Record<string, string[]>;
-}
-
-const AWS_MANAGED = "arn:aws:iam::aws:policy/";
-
-function obj(value: JsonValue | undefined): Obj | undefined {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? value : undefined;
-}
-
-/** A value as text: names and ids are strings; anything else is written as JSON. */
-function textOf(value: JsonValue | undefined): string {
-  return typeof value === "string" ? value : value === undefined ? "" : JSON.stringify(value);
-}
-
-function list(value: JsonValue | undefined): JsonValue[] {
-  return Array.isArray(value) ? value : [];
 }
 
 function strings(value: JsonValue | undefined, key: string): JsonValue[] {

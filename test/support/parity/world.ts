@@ -2,6 +2,7 @@ import type { JsonObject, JsonValue, ResourceType } from "../../../src/model/res
 import { ResourceTypes } from "../../../src/model/resource.js";
 import { UNKNOWN_KEY } from "../../../src/model/unknown.js";
 import { arnOf, inlinePolicyKeyOf, resourceTypeSpec } from "../../../src/model/resource-types.js";
+import { type Obj, obj, list } from "./values.js";
 
 /**
  * A rule test case as the resources an account (or a template, a plan, a Config recorder) would
@@ -35,16 +36,6 @@ export interface World {
 
 /** Why a case cannot be taken apart into resources (then it is listed as an exclusion). */
 export class Inexpressible extends Error {}
-
-type Obj = Record<string, JsonValue>;
-
-function obj(value: JsonValue | undefined): Obj | undefined {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? value : undefined;
-}
-
-function list(value: JsonValue | undefined): JsonValue[] {
-  return Array.isArray(value) ? value : [];
-}
 
 function text(value: JsonValue | undefined): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
