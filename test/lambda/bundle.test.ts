@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,6 +22,8 @@ interface Manifest {
   runtime: string;
   handler: string;
   bundle: { file: string; bytes: number; sha256: string };
+  modules: { file: string; bytes: number; sha256: string }[];
+  totalBytes: number;
   zip: { file: string; bytes: number; sha256: string };
   rules: string[];
   awsSdk: Record<string, string>;
@@ -83,13 +85,23 @@ describe("the Lambda bundle", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("is one file within the size budget, zipped for deployment, with a manifest", async () => {
+  it("is two modules within the size budget, zipped for deployment, with a manifest", async () => {
     const bundle = await readFile(join(dir, "a", manifest.bundle.file));
     expect(bundle.length).toBe(manifest.bundle.bytes);
-    expect(bundle.length).toBeLessThanOrEqual(MAX_BUNDLE_BYTES);
     expect(sha256(bundle)).toBe(manifest.bundle.sha256);
+    expect(manifest.modules.map((module) => module.file)).toEqual(["index.mjs", "readers.mjs"]);
+    let total = 0;
+    for (const module of manifest.modules) {
+      const data = await readFile(join(dir, "a", module.file));
+      expect(sha256(data)).toBe(module.sha256);
+      total += data.length;
+    }
+    expect(total).toBe(manifest.totalBytes);
+    expect(total).toBeLessThanOrEqual(MAX_BUNDLE_BYTES);
     const zip = await readFile(join(dir, "a", manifest.zip.file));
     expect(zip.subarray(0, 4).toString("hex")).toBe("504b0304");
+    // Both modules are in the zip, under the names index.mjs imports them by.
+    for (const module of manifest.modules) expect(zip.includes(Buffer.from(module.file))).toBe(true);
     expect(sha256(zip)).toBe(manifest.zip.sha256);
     expect(manifest.zip.file).toMatch(/^access-baseline-config-rule-\d+\.\d+\.\d+\.zip$/);
     expect(manifest).toMatchObject({ runtime: "nodejs22.x", handler: "index.handler" });
@@ -105,6 +117,55 @@ describe("the Lambda bundle", () => {
     expect(template).toContain(`Runtime: ${manifest.runtime}`);
     expect(template).toContain(`Handler: ${manifest.handler}`);
     expect(template).toContain(`Default: ${manifest.zip.file}`);
+  });
+
+  it("compiles no code from text at run time, and loads the readers only for events that need them", async () => {
+    for (const module of manifest.modules) {
+      const text = await readFile(join(dir, "a", module.file), "utf8");
+      expect(text).not.toMatch(/\bnew Function\s*\(/);
+      expect(text).not.toMatch(/(?<![\w$.])eval\s*\(/);
+    }
+    const index = await readFile(join(dir, "a", "index.mjs"), "utf8");
+    expect(index).toMatch(/import\(["']\.\/readers\.mjs["']\)/);
+    // Node refuses to compile strings here; the security-group and the instance event still run.
+    const env = {
+      PATH: process.env.PATH,
+      AWS_ENDPOINT_URL: process.env.AWS_ENDPOINT_URL,
+      AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID,
+      AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY,
+      AWS_REGION: "us-east-1",
+      AWS_MAX_ATTEMPTS: "1",
+    };
+    for (const name of ["sg-world-open.json", "instance.json"]) {
+      harness.reset({ resources: fixtureWorld(), regions: REGIONS });
+      const result = await run(
+        process.execPath,
+        [
+          "--disallow-code-generation-from-strings",
+          "--input-type=module",
+          "-e",
+          DRIVER,
+          join(dir, "a", "index.mjs"),
+        ],
+        { env, input: JSON.stringify(loadEvent(name)) },
+      );
+      expect(result.code, result.stderr).toBe(0);
+      expect(JSON.parse(result.stderr.trim().split("\n").pop() ?? "{}")).toMatchObject({ ok: true });
+    }
+    // Without readers.mjs beside it, a security-group event still runs: it never imports them.
+    const alone = join(dir, "alone");
+    await mkdir(alone);
+    await copyFile(join(dir, "a", "index.mjs"), join(alone, "index.mjs"));
+    harness.reset({ resources: fixtureWorld(), regions: REGIONS });
+    const securityGroup = await run(
+      process.execPath,
+      ["--input-type=module", "-e", DRIVER, join(alone, "index.mjs")],
+      {
+        env,
+        input: JSON.stringify(loadEvent("sg-world-open.json")),
+      },
+    );
+    expect(JSON.parse(securityGroup.stderr.trim().split("\n").pop() ?? "{}")).toMatchObject({ ok: true });
   });
 
   it("is reproducible: a second build is byte-identical", async () => {
