@@ -26,9 +26,9 @@ export function lambdaScenario(benchDir) {
     prepare: async () => {
       const { buildLambda } = await import("./build-lambda.mjs");
       const { manifest } = await buildLambda({ outdir, quiet: true });
-      bundleBytes = manifest.bundle.bytes;
+      bundleBytes = manifest.totalBytes;
       return [
-        `bundle ${relative(ROOT, bundle)}: ${(bundleBytes / 1024 / 1024).toFixed(2)} MB, sha256 ${manifest.bundle.sha256}`,
+        `bundle ${relative(ROOT, bundle)} and the modules it imports: ${(bundleBytes / 1024 / 1024).toFixed(2)} MB, sha256 ${manifest.bundle.sha256}`,
       ];
     },
     command: `node scripts/bench-lambda.mjs ${relative(ROOT, bundle)} ${WARM_RUNS}`,
@@ -39,7 +39,7 @@ export function lambdaScenario(benchDir) {
       const warm = median(runs.map((run) => run.warmMedianMs));
       return [
         [
-          "bundle size",
+          "bundle size (all modules)",
           `${(bundleBytes / 1024 / 1024).toFixed(2)} MB`,
           "<= 3.00 MB",
           bundleBytes <= BUDGET.bundleBytes ? "yes" : "NO",
