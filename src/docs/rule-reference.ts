@@ -1,4 +1,6 @@
 import { stringify } from "yaml";
+import { controlSummary, FRAMEWORK_IDS, FRAMEWORKS, fsbpControlUri } from "../engine/frameworks.js";
+import type { FrameworkId, RuleFrameworks } from "../engine/frameworks.js";
 import type { Rule } from "../engine/rule.js";
 import { testFileFor } from "../engine/rule-tester.js";
 import { parseYaml, toJs } from "../util/yaml-position.js";
@@ -51,6 +53,7 @@ export async function renderRulePage(rule: Rule): Promise<string> {
     `| Severity | ${metadata.severity} (security severity ${metadata.securitySeverity}) |`,
     `| Resource types | ${metadata.resourceTypes.map((type) => `\`${type}\``).join(", ")} |`,
     `| Tags | ${metadata.tags.join(", ")} |`,
+    `| Compliance controls | ${controlsCell(metadata.frameworks)} |`,
     `| Source | [\`rules/${metadata.file}\`](../../rules/${metadata.file}) |`,
     "",
     "## What it checks",
@@ -83,6 +86,7 @@ export async function renderRulePage(rule: Rule): Promise<string> {
   if (examples.pass) {
     lines.push("## Passing example", "", `${examples.pass.name}:`, "", yamlBlock(examples.pass.resource), "");
   }
+  lines.push(...complianceSection(metadata.frameworks));
   lines.push("## Remediation", "", metadata.remediation, "");
   lines.push("## Condition", "", "How the rule decides (see [the rule language](../rule-language.md)):", "");
   const logic: Record<string, unknown> = {};
@@ -101,17 +105,54 @@ export function renderRuleIndex(rules: readonly Rule[]): string {
     "",
     `The baseline rule pack: ${rules.length} rules.`,
     "",
-    "| Rule | Severity | Resource types | Title |",
-    "|---|---|---|---|",
+    "| Rule | Severity | Resource types | Compliance controls | Title |",
+    "|---|---|---|---|---|",
   ];
   for (const rule of [...rules].sort((a, b) => a.metadata.id.localeCompare(b.metadata.id))) {
-    const { id, severity, resourceTypes, title } = rule.metadata;
+    const { id, severity, resourceTypes, title, frameworks } = rule.metadata;
     lines.push(
-      `| [\`${id}\`](${id}.md) | ${severity} | ${resourceTypes.map((t) => `\`${t}\``).join(", ")} | ${title} |`,
+      `| [\`${id}\`](${id}.md) | ${severity} | ${resourceTypes.map((t) => `\`${t}\``).join(", ")} | ${controlsCell(frameworks)} | ${title} |`,
     );
   }
   lines.push("");
   return lines.join("\n");
+}
+
+const MAPPING_GUIDE = "[compliance frameworks](../compliance-frameworks.md)";
+
+/** The controls in one line; "none" when no public control matches, "not mapped" without a mapping. */
+function controlsCell(frameworks: RuleFrameworks | undefined): string {
+  if (frameworks === undefined) return "not mapped";
+  return controlSummary(frameworks) || "none";
+}
+
+function controlLink(id: FrameworkId, control: string): string {
+  return id === "aws-fsbp" ? `[${control}](${fsbpControlUri(control)})` : control;
+}
+
+/**
+ * Every known framework gets a line, with the version its control ids come from, so that a page
+ * says as plainly that no public control matches as which ones do.
+ */
+function complianceSection(frameworks: RuleFrameworks | undefined): string[] {
+  const lines = ["## Compliance", ""];
+  if (frameworks === undefined) {
+    lines.push(`This rule is not mapped to compliance frameworks yet (see ${MAPPING_GUIDE}).`, "");
+    return lines;
+  }
+  lines.push("| Framework | Version | Controls |", "|---|---|---|");
+  for (const id of FRAMEWORK_IDS) {
+    const framework = FRAMEWORKS[id];
+    const entry = frameworks[id];
+    const controls = entry
+      ? entry.controls.map((control) => controlLink(id, control)).join(", ")
+      : "no public control";
+    lines.push(
+      `| [${framework.name}](${framework.reference}) (\`${id}\`) | ${entry?.version ?? framework.version} | ${controls} |`,
+    );
+  }
+  lines.push("", `How rules are mapped, and the sources: ${MAPPING_GUIDE}.`, "");
+  return lines;
 }
 
 /** Every generated file, by name relative to the docs/rules directory. */

@@ -1,6 +1,7 @@
 import type { JsonValue, ResourceSource, ResourceType } from "../model/resource.js";
 import type { CollectionError } from "../model/collection-error.js";
 import type { InputProblem } from "../model/input-problem.js";
+import type { RuleFrameworks } from "./frameworks.js";
 
 /**
  * `waived`: the rule failed, but an active waiver accepts the failure until its expiry date; it
@@ -133,6 +134,11 @@ export interface RuleMetadata {
   remediation: string;
   helpUri?: string;
   tags: string[];
+  /**
+   * The public compliance controls the rule implements; `{}` when none matches, absent when the
+   * rule has not been mapped.
+   */
+  frameworks?: RuleFrameworks;
   resourceTypes: ResourceType[];
   /** The rule file, relative to the rules directory it was loaded from. */
   file: string;

@@ -9,6 +9,7 @@ import { explainSchemaErrors } from "../util/schema-errors.js";
 import { NotTextError, readTextFile } from "../util/text-file.js";
 import { parseYaml, positionOf, toJs, type ParsedYaml } from "../util/yaml-position.js";
 import { compileCondition, ConditionError } from "./condition/compile.js";
+import { frameworkTags } from "./frameworks.js";
 import { compileMessage, TemplateError } from "./message.js";
 import { coerceParam, ParamError } from "./params.js";
 import type { Rule, RuleDefinition } from "./rule.js";
@@ -36,6 +37,9 @@ export interface LoadedRules {
   rules: Rule[];
   problems: RuleProblem[];
 }
+
+/** GitHub code scanning keeps 20 tags of a rule; reports add `security`. */
+const MAX_RULE_TAGS = 19;
 
 const TEST_SUFFIX = /\.test\.ya?ml$/;
 const RULE_FILE = /\.ya?ml$/;
@@ -154,6 +158,15 @@ export function compileRuleText(
     return at(explained.pointer, `${where}${message}`, explained.key);
   }
   const definition = value as RuleDefinition;
+  // Reports show each control as a tag next to the rule's own, within GitHub's limit of 20
+  // (one of them `security`): a rule whose tags would be cut is refused rather than cut.
+  const tagCount = definition.tags.length + frameworkTags(definition.frameworks).length;
+  if (tagCount > MAX_RULE_TAGS) {
+    return at(
+      ["frameworks"],
+      `frameworks: the rule's ${definition.tags.length} tags and its ${tagCount - definition.tags.length} framework controls make ${tagCount} tags, more than ${MAX_RULE_TAGS}`,
+    );
+  }
   const params = definition.params ?? {};
   for (const [name, spec] of Object.entries(params)) {
     try {
@@ -186,6 +199,7 @@ export function compileRuleText(
         remediation: definition.remediation.trim(),
         ...(definition["help-uri"] ? { helpUri: definition["help-uri"] } : {}),
         tags: definition.tags,
+        ...(definition.frameworks ? { frameworks: definition.frameworks } : {}),
         resourceTypes,
         file: relativeFile.split("\\").join("/"),
       },

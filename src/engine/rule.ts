@@ -1,5 +1,6 @@
 import type { ResourceType } from "../model/resource.js";
 import type { CompiledCondition } from "./condition/compile.js";
+import type { RuleFrameworks } from "./frameworks.js";
 import type { MessageTemplate } from "./message.js";
 import type { ParamSpec } from "./params.js";
 import type { RuleMetadata } from "./result.js";
@@ -16,6 +17,7 @@ export interface RuleDefinition {
   remediation: string;
   "help-uri"?: string;
   tags: string[];
+  frameworks?: RuleFrameworks;
   resource: ResourceType | ResourceType[];
   uses?: ResourceType[];
   "live-only"?: boolean;

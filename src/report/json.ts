@@ -13,6 +13,7 @@ import type {
   Waiver,
   WaiverOutcome,
 } from "../engine/result.js";
+import { frameworkEntries, type RuleFrameworks } from "../engine/frameworks.js";
 import type { CollectionError } from "../model/collection-error.js";
 import type { InputProblem } from "../model/input-problem.js";
 import type { SourceKind } from "../model/resource.js";
@@ -91,6 +92,8 @@ export interface JsonRule {
   remediation: string;
   helpUri?: string;
   tags: string[];
+  /** The public compliance controls the rule implements; `{}` when none matches; absent when unmapped. */
+  frameworks?: RuleFrameworks;
   resourceTypes: string[];
   file: string;
 }
@@ -114,6 +117,8 @@ export interface JsonResult {
   baselineState?: BaselineState;
   /** The rule's documentation (its `helpUri`): what the finding means and how to fix it. */
   helpUri?: string;
+  /** Findings of a rule mapped to compliance controls: the controls the finding fails. */
+  frameworks?: RuleFrameworks;
 }
 
 export interface JsonResource {
@@ -147,6 +152,12 @@ export function renderJson(report: Report): string {
 export function buildJsonReport(report: Report): JsonReport {
   const fingerprints = fingerprintResults(report.results);
   const docUris = ruleDocUris(report.rules);
+  const controls = new Map(
+    report.rules.flatMap((rule) => {
+      const mapping = copyFrameworks(rule.frameworks);
+      return mapping && Object.keys(mapping).length > 0 ? [[rule.id, mapping] as const] : [];
+    }),
+  );
   return {
     format: RESULTS_FORMAT,
     version: RESULTS_FORMAT_VERSION,
@@ -167,7 +178,7 @@ export function buildJsonReport(report: Report): JsonReport {
     ...(report.baseline !== undefined ? { baseline: { ...report.baseline } } : {}),
     rules: report.rules.map(jsonRule),
     results: report.results.map((result) =>
-      jsonResult(result, fingerprints.get(result), docUris.get(result.ruleId)),
+      jsonResult(result, fingerprints.get(result), docUris.get(result.ruleId), controls.get(result.ruleId)),
     ),
     collectionErrors: report.collectionErrors.map(jsonCollectionError),
     inputProblems: report.inputProblems.map((problem) => ({ ...problem })),
@@ -191,13 +202,26 @@ function jsonRule(rule: RuleMetadata): JsonRule {
   };
   const helpUri = ruleDocUri(rule);
   if (helpUri !== undefined) json.helpUri = helpUri;
+  const frameworks = copyFrameworks(rule.frameworks);
+  if (frameworks !== undefined) json.frameworks = frameworks;
   return json;
+}
+
+function copyFrameworks(frameworks: RuleFrameworks | undefined): RuleFrameworks | undefined {
+  if (frameworks === undefined) return undefined;
+  return Object.fromEntries(
+    frameworkEntries(frameworks).map(([id, entry]) => [
+      id,
+      { version: entry.version, controls: [...entry.controls] },
+    ]),
+  );
 }
 
 function jsonResult(
   result: RuleResult,
   fingerprint: string | undefined,
   helpUri: string | undefined,
+  frameworks: RuleFrameworks | undefined,
 ): JsonResult {
   const { resource } = result;
   const jsonResource: JsonResource = {
@@ -224,6 +248,8 @@ function jsonResult(
   // Findings say where to learn how to fix them; passes and not-applicable results, most of a large
   // report, would only repeat the rule's link (the rules list carries it for every rule).
   if (helpUri !== undefined && isFinding(result)) json.helpUri = helpUri;
+  // Like the link, the controls go on findings only: they are what an auditor looks up.
+  if (frameworks !== undefined && isFinding(result)) json.frameworks = frameworks;
   return json;
 }
 

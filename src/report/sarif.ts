@@ -10,6 +10,7 @@ import type {
   Waiver,
   WaiverOutcome,
 } from "../engine/result.js";
+import { frameworkEntries, frameworkTags, type RuleFrameworks } from "../engine/frameworks.js";
 import type { CollectionError } from "../model/collection-error.js";
 import type { InputProblem } from "../model/input-problem.js";
 import { reportedEvidence } from "./evidence.js";
@@ -81,6 +82,8 @@ export interface SarifRule {
     tags: string[];
     precision: RuleMetadata["precision"];
     "security-severity": string;
+    /** The public compliance controls the rule implements, by framework id, with their version. */
+    frameworks?: RuleFrameworks;
   };
 }
 
@@ -280,11 +283,19 @@ function sarifRule(rule: RuleMetadata): SarifRule {
     help: { text: helpText(rule), markdown: helpMarkdown(rule) },
     defaultConfiguration: { level: rule.severity },
     properties: {
-      tags: ruleTags(rule.tags),
+      tags: ruleTags(rule.tags, frameworkTags(rule.frameworks)),
       precision: rule.precision,
       "security-severity": securitySeverity(rule),
     },
   };
+  if (rule.frameworks !== undefined) {
+    sarif.properties.frameworks = Object.fromEntries(
+      frameworkEntries(rule.frameworks).map(([id, entry]) => [
+        id,
+        { version: entry.version, controls: [...entry.controls] },
+      ]),
+    );
+  }
   const helpUri = ruleDocUri(rule);
   if (helpUri !== undefined) sarif.helpUri = helpUri;
   return sarif;
@@ -300,9 +311,10 @@ export function ruleName(id: string): string {
 }
 
 // GitHub files an alert under "security" only with this tag; it goes first so it is among the
-// ten tags GitHub shows.
-function ruleTags(tags: readonly string[]): string[] {
-  return [...new Set(["security", ...tags])].slice(0, MAX_TAGS);
+// ten tags GitHub shows, and the controls (`CIS-6.3`, `FSBP-EC2.13`) next, so that alerts can be
+// filtered by control. The rule loader keeps the total within the limit.
+function ruleTags(tags: readonly string[], controls: readonly string[]): string[] {
+  return [...new Set(["security", ...controls, ...tags])].slice(0, MAX_TAGS);
 }
 
 /** A number in (0, 10] as a string: GitHub rejects the whole upload for anything else. */

@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { createColors } from "picocolors";
 import { renderRuleReference } from "../../docs/rule-reference.js";
+import { controlSummary, matchesFrameworkFilter, parseFrameworkFilter } from "../../engine/frameworks.js";
 import { formatProblem, loadRuleDirectories } from "../../engine/rule-loader.js";
 import { testRule } from "../../engine/rule-tester.js";
 import { effectiveRules } from "../../engine/rule-set.js";
@@ -84,10 +85,17 @@ export function registerRules(program: Command, io: CliIo, done: (code: number) 
       .addOption(
         new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"),
       )
-      .option("-c, --config <file>", "configuration file (default: .access-baseline.yml found upward)"),
-  ).action(async (options: RuleSourceOptions & { format: string; config?: string }) => {
+      .option("-c, --config <file>", "configuration file (default: .access-baseline.yml found upward)")
+      .option(
+        "--framework <id[:control]>",
+        "only rules mapped to a compliance framework (cis-aws-foundations, aws-fsbp), or to one of its controls (aws-fsbp:EC2.13)",
+      ),
+  ).action(async (options: RuleSourceOptions & { format: string; config?: string; framework?: string }) => {
+    const filter = options.framework === undefined ? undefined : parseFrameworkFilter(options.framework);
     const configuration = await loadConfigurationFor(options.config, io.cwd);
-    const listed = effectiveRules(await loadRulesOrFail(options, io.cwd), configuration);
+    const listed = effectiveRules(await loadRulesOrFail(options, io.cwd), configuration).filter(
+      ({ rule }) => filter === undefined || matchesFrameworkFilter(rule.metadata.frameworks, filter),
+    );
     if (options.format === "json") {
       const entries = listed.map(({ rule, enabled, severity, params }) => ({
         ...rule.metadata,
@@ -101,11 +109,15 @@ export function registerRules(program: Command, io: CliIo, done: (code: number) 
       io.stdout.write(`configuration: ${configuration.file ?? "none (built-in defaults)"}\n`);
       const width = Math.max(...listed.map(({ rule }) => rule.metadata.id.length), 4);
       for (const { rule, enabled, severity, params } of listed) {
-        const { id, resourceTypes, title } = rule.metadata;
+        const { id, resourceTypes, title, frameworks } = rule.metadata;
         const settings = Object.entries(params).map(([name, value]) => `${name}=${formatParam(value)}`);
+        const controls = controlSummary(frameworks);
         io.stdout.write(
-          `${id.padEnd(width)}  ${(enabled ? "on" : "off").padEnd(3)}  ${severity.padEnd(7)}  ${title} [${resourceTypes.join(", ")}]${settings.length ? ` (${settings.join(", ")})` : ""}\n`,
+          `${id.padEnd(width)}  ${(enabled ? "on" : "off").padEnd(3)}  ${severity.padEnd(7)}  ${title} [${resourceTypes.join(", ")}]${settings.length ? ` (${settings.join(", ")})` : ""}${controls ? ` {${controls}}` : ""}\n`,
         );
+      }
+      if (filter !== undefined && listed.length === 0) {
+        io.stdout.write(`no rule is mapped to ${options.framework}\n`);
       }
     }
     done(EXIT_OK);
