@@ -5,7 +5,8 @@
  */
 
 import type { GlobToken } from "./glob.js";
-import { globIncluded, globMatches, tokenizeGlob } from "./glob.js";
+import { globMatches, tokenizeGlob } from "./glob.js";
+import { globIncluded } from "./glob-inclusion.js";
 import { normalizeStatement } from "./statements.js";
 
 function resourceTokens(pattern: string): GlobToken[] {
