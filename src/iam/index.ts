@@ -25,3 +25,4 @@ export type { StatementPrincipals } from "./principals.js";
 export { principalsOf, trustsAwsPrincipals } from "./principals.js";
 export type { ActionDecision, NormalizedPolicyDocument } from "./document.js";
 export { documentAllowsAction, normalizePolicyDocument } from "./document.js";
+export { denyEnforcesCondition, deniesWheneverAsked, effectiveResourcesWithin } from "./deny.js";
