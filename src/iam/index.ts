@@ -17,8 +17,10 @@ export {
   resourcePatternWithin,
   statementAppliesToAllResources,
   statementAppliesToResource,
+  statementMayReach,
   statementResourcesWithin,
 } from "./resources.js";
+export type { ReachOptions } from "./resources.js";
 export type { ConditionTest, ParsedConditionOperator, SetQualifier } from "./conditions.js";
 export { hasCondition, parseConditionOperator } from "./conditions.js";
 export type { StatementPrincipals } from "./principals.js";

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { globIncluded } from "../../src/iam/glob-inclusion.js";
+import { globsOverlap } from "../../src/iam/glob-overlap.js";
 import { globMatches, tokenizeGlob } from "../../src/iam/glob.js";
 
 /** A small deterministic generator, so that a failure names a reproducible seed. */
@@ -200,5 +201,50 @@ describe("tokenizeGlob", () => {
       star,
       literal("}"),
     ]);
+  });
+});
+
+describe("globsOverlap", () => {
+  const shortPattern = (maxLength: number) =>
+    fc.array(fc.constantFrom("a", "b", "*", "?"), { maxLength }).map((symbols) => symbols.join(""));
+  const STRINGS_UP_TO_8 = allStrings(8);
+
+  it("agrees with looking for a shared string up to eight characters (property)", () => {
+    fc.assert(
+      fc.property(shortPattern(4), shortPattern(4), (first, second) => {
+        const expected = STRINGS_UP_TO_8.some(
+          (text) => referenceMatches(first, text) && referenceMatches(second, text),
+        );
+        expect(globsOverlap(tokens(first), tokens(second)), `${first} and ${second}`).toBe(expected);
+      }),
+      { numRuns: 400, seed: 4_242 },
+    );
+  });
+
+  it.each([
+    ["arn:aws:ssm:*::document/AWS-Start*", "arn:*:ssm:*:*:document/AWS-StartSSHSession", true],
+    ["*", "arn:*:ssm:*:*:document/AWS-StartSSHSession", true],
+    ["arn:aws:ssm:*::document/AWS-StartSSHSessionX", "arn:*:ssm:*:*:document/AWS-StartSSHSession", false],
+    ["arn:aws:ec2:*:1:instance/*", "arn:*:ssm:*:*:document/AWS-StartSSHSession", true],
+  ])("%j and %j: %s", (first, second, expected) => {
+    expect(globsOverlap(tokens(first), tokens(second))).toBe(expected);
+  });
+
+  it("keeps a field star within its field", () => {
+    const target = tokens("arn:*:ssm:*:*:document/AWS-StartSSHSession");
+    const fieldStars = new Set([4, 10, 12]);
+    expect(target.map((token) => token.kind).filter((_, index) => fieldStars.has(index))).toEqual([
+      "star",
+      "star",
+      "star",
+    ]);
+    expect(globsOverlap(tokens("arn:aws:ec2:*:1:instance/*"), target, fieldStars)).toBe(false);
+    expect(globsOverlap(tokens("arn:aws:*"), target, fieldStars)).toBe(true);
+    expect(globsOverlap(tokens("arn:aws-us-gov:ssm:us-gov-west-1::document/*"), target, fieldStars)).toBe(
+      true,
+    );
+    expect(globsOverlap(tokens("arn:a:b:ssm:c:d:document/AWS-StartSSHSession"), target, fieldStars)).toBe(
+      false,
+    );
   });
 });

@@ -9,6 +9,7 @@ import {
   effectiveResourcesWithin,
   hasCondition,
   statementAllowsAction,
+  statementMayReach,
   statementDeniesAction,
   statementResourcesWithin,
   trustsAwsPrincipals,
@@ -357,7 +358,39 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
       };
     },
   },
+  "reaches-resources": {
+    summary:
+      "the value is an IAM statement that may apply to a resource one of the ARN patterns describes (Resource entries that overlap it, or a NotResource that does not exclude it)",
+    unknowns: "deep",
+    compile(argument, context) {
+      const { patterns, ignoreCase, exceptNamed } = reachArgument(argument, context);
+      return (value, current, scope) => {
+        const targets = patterns(current, scope);
+        return (Array.isArray(targets) ? targets : [targets]).some((target) =>
+          statementMayReach(value, toText(target, "an ARN pattern"), { ignoreCase, exceptNamed }),
+        );
+      };
+    },
+  },
 };
+
+/**
+ * `reaches-resources` takes the pattern(s), or `{patterns, ignore-case, except-named}`.
+ */
+function reachArgument(
+  argument: unknown,
+  context: OperandContext,
+): { patterns: Operand; ignoreCase: boolean; exceptNamed: boolean } {
+  if (argument === null || typeof argument !== "object" || Array.isArray(argument)) {
+    return { patterns: compileOperand(argument, context), ignoreCase: false, exceptNamed: false };
+  }
+  const options = argument as { patterns: unknown; "ignore-case"?: boolean; "except-named"?: boolean };
+  return {
+    patterns: compileOperand(options.patterns, context),
+    ignoreCase: options["ignore-case"] === true,
+    exceptNamed: options["except-named"] === true,
+  };
+}
 
 /**
  * `resources-within` takes the pattern(s), or `{patterns, action, policies}` to count the Deny
