@@ -9,10 +9,9 @@
 import type { GlobToken } from "./glob.js";
 
 /**
- * `fieldStars`: positions of `target` whose `*` stands for one field of an ARN (partition,
- * service, region, account), which never holds a `:`. Without it an entry such as
- * `arn:aws:ec2:*:111122223333:instance/*` would "overlap" a document ARN through a region that
- * swallows `:ssm:…`, which no real ARN has.
+ * `fieldStars`: positions of `target` whose `*` stands within one field of an ARN, which never
+ * holds a `:`. Without it an entry such as `arn:aws:ec2:*:111122223333:instance/*` would
+ * "overlap" a document ARN through a region that swallows `:ssm:…`, which no real ARN has.
  */
 export function globsOverlap(
   pattern: readonly GlobToken[],

@@ -93,15 +93,13 @@ function namesOneResource(pattern: string): boolean {
   return slash !== -1 && !/[*?]/.test(pattern.slice(slash + 1));
 }
 
-/** The `*` tokens of an ARN pattern that stand in its first five fields, before the resource. */
+/**
+ * The `*` tokens of a target ARN pattern. Each stands for part of one field of a real ARN, which
+ * never holds a `:` (resource ids included: `i-0abc`, `mi-0abc`, a document name).
+ */
 function arnFieldStars(tokens: readonly GlobToken[]): Set<number> {
   const stars = new Set<number>();
-  let colons = 0;
-  for (const [index, token] of tokens.entries()) {
-    if (colons >= 5) break;
-    if (token.kind === "literal" && token.char === ":") colons++;
-    else if (token.kind === "star") stars.add(index);
-  }
+  for (const [index, token] of tokens.entries()) if (token.kind === "star") stars.add(index);
   return stars;
 }
 
@@ -118,8 +116,8 @@ export interface ReachOptions {
 /**
  * Whether the statement may apply to a resource that `target` (an ARN pattern) describes: a
  * `Resource` entry has an ARN in common with it, or `NotResource` does not exclude all of it.
- * Without either element the statement applies to every resource. A `*` in the target's first
- * five fields (partition, service, region, account) stands for one field of a real ARN.
+ * Without either element the statement applies to every resource. A `*` in the target stands
+ * for part of one field of a real ARN: it never matches a `:`.
  */
 export function statementMayReach(statement: unknown, target: string, options: ReachOptions = {}): boolean {
   const normalized = normalizeStatement(statement);

@@ -168,6 +168,13 @@ describe("statementMayReach", () => {
       true,
     ],
     ["everything", { Resource: "*" }, SSH, {}, true],
+    [
+      "a document in every region is no managed node",
+      { Resource: "arn:aws:ssm:*:111122223333:document/SSM-SessionManagerRunShell" },
+      "arn:*:ssm:*:*:managed-instance/*",
+      { exceptNamed: true },
+      false,
+    ],
     ["a look-alike", { Resource: "arn:aws:ssm:*::document/AWS-StartSSHSessionX" }, SSH, {}, false],
     ["instances only", { Resource: "arn:aws:ec2:*:111122223333:instance/*" }, SSH, {}, false],
     [
