@@ -44,7 +44,8 @@ export function parseConditionOperator(name: string): ParsedConditionOperator | 
   return setQualifier === undefined ? { base, ifExists } : { setQualifier, base, ifExists };
 }
 
-function sameOperator(a: ParsedConditionOperator, b: ParsedConditionOperator): boolean {
+/** Whether two parsed operators are the same, the operator name compared case-insensitively. */
+export function sameOperator(a: ParsedConditionOperator, b: ParsedConditionOperator): boolean {
   return (
     a.setQualifier === b.setQualifier &&
     a.ifExists === b.ifExists &&

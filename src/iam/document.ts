@@ -3,10 +3,10 @@
  */
 
 import type { JsonObject, JsonValue } from "../model/resource.js";
-import { statementAllowsAction, statementDeniesAction } from "./actions.js";
-import { principalsOf } from "./principals.js";
+import { statementAllowsAction } from "./actions.js";
+import { deniesWheneverAsked } from "./deny.js";
 import { statementAppliesToAllResources, statementAppliesToResource } from "./resources.js";
-import { isConditional, statementsOf } from "./statements.js";
+import { statementsOf } from "./statements.js";
 import type { PolicyStatement } from "./statements.js";
 
 export type NormalizedPolicyDocument = JsonObject & { Statement: JsonValue[] };
@@ -39,14 +39,12 @@ export interface ActionDecision {
 
 /**
  * A `Deny` counts only when it certainly applies, so that a checker never wrongly concludes that
- * a risky permission is neutralised: it has no `Condition` (a condition might not hold for the
- * caller), it names no particular principals (no `NotPrincipal`, and no `Principal` other than
- * everyone), and it covers the resource asked about, or every resource when none is given.
+ * a risky permission is neutralised: it applies to every request for the action (see
+ * {@link deniesWheneverAsked}) and covers the resource asked about, or every resource when none
+ * is given.
  */
 function deniesDefinitely(statement: PolicyStatement, action: string, resource: string | undefined): boolean {
-  if (!statementDeniesAction(statement, action) || isConditional(statement)) return false;
-  if (statement.NotPrincipal !== undefined) return false;
-  if (statement.Principal !== undefined && !principalsOf(statement).wildcard) return false;
+  if (!deniesWheneverAsked(statement, action)) return false;
   return resource === undefined
     ? statementAppliesToAllResources(statement)
     : statementAppliesToResource(statement, resource);

@@ -17,11 +17,14 @@ export {
   resourcePatternWithin,
   statementAppliesToAllResources,
   statementAppliesToResource,
+  statementMayReach,
   statementResourcesWithin,
 } from "./resources.js";
+export type { ReachOptions } from "./resources.js";
 export type { ConditionTest, ParsedConditionOperator, SetQualifier } from "./conditions.js";
 export { hasCondition, parseConditionOperator } from "./conditions.js";
 export type { StatementPrincipals } from "./principals.js";
 export { principalsOf, trustsAwsPrincipals } from "./principals.js";
 export type { ActionDecision, NormalizedPolicyDocument } from "./document.js";
 export { documentAllowsAction, normalizePolicyDocument } from "./document.js";
+export { denyEnforcesCondition, deniesWheneverAsked, effectiveResourcesWithin } from "./deny.js";

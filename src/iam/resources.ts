@@ -5,7 +5,9 @@
  */
 
 import type { GlobToken } from "./glob.js";
-import { globIncluded, globMatches, tokenizeGlob } from "./glob.js";
+import { globMatches, tokenizeGlob } from "./glob.js";
+import { globIncluded } from "./glob-inclusion.js";
+import { globsOverlap } from "./glob-overlap.js";
 import { normalizeStatement } from "./statements.js";
 
 function resourceTokens(pattern: string): GlobToken[] {
@@ -83,4 +85,55 @@ export function statementAppliesToAllResources(statement: unknown): boolean {
     const tokens = resourceTokens(pattern);
     return tokens.length > 0 && tokens.every((token) => token.kind === "star");
   });
+}
+
+/** Whether a Resource entry names one resource id: nothing after its last `/` is a wildcard. */
+function namesOneResource(pattern: string): boolean {
+  const slash = pattern.lastIndexOf("/");
+  return slash !== -1 && !/[*?]/.test(pattern.slice(slash + 1));
+}
+
+/**
+ * The `*` tokens of a target ARN pattern. Each stands for part of one field of a real ARN, which
+ * never holds a `:` (resource ids included: `i-0abc`, `mi-0abc`, a document name).
+ */
+function arnFieldStars(tokens: readonly GlobToken[]): Set<number> {
+  const stars = new Set<number>();
+  for (const [index, token] of tokens.entries()) if (token.kind === "star") stars.add(index);
+  return stars;
+}
+
+export interface ReachOptions {
+  /**
+   * Names that differ only in letter case count as the same resource, wherever that widens what
+   * the statement reaches (a Resource entry), never where it would narrow it (a NotResource entry).
+   */
+  ignoreCase?: boolean;
+  /** Leave out Resource entries that name one resource id (`…:instance/i-0abc`). */
+  exceptNamed?: boolean;
+}
+
+/**
+ * Whether the statement may apply to a resource that `target` (an ARN pattern) describes: a
+ * `Resource` entry has an ARN in common with it, or `NotResource` does not exclude all of it.
+ * Without either element the statement applies to every resource. A `*` in the target stands
+ * for part of one field of a real ARN: it never matches a `:`.
+ */
+export function statementMayReach(statement: unknown, target: string, options: ReachOptions = {}): boolean {
+  const normalized = normalizeStatement(statement);
+  if (normalized === undefined || typeof target !== "string") return false;
+  if (normalized.Resource !== undefined) {
+    const fold = (text: string) => (options.ignoreCase === true ? text.toLowerCase() : text);
+    const targetTokens = resourceTokens(fold(target));
+    const fieldStars = arnFieldStars(targetTokens);
+    return normalized.Resource.some(
+      (entry) =>
+        !(options.exceptNamed === true && namesOneResource(entry)) &&
+        globsOverlap(resourceTokens(fold(entry)), targetTokens, fieldStars),
+    );
+  }
+  if (normalized.NotResource !== undefined) {
+    return !normalized.NotResource.some((excluded) => resourcePatternWithin(target, excluded));
+  }
+  return true;
 }

@@ -155,6 +155,9 @@ describe("check on a CloudFormation JSON template", () => {
         `ssh-from-internet BastionSecurityGroup fail ${a}:25:13`,
         `session-run-as SSM-SessionManagerRunShell fail ${a}:213:13`,
         `session-timeouts SSM-SessionManagerRunShell fail ${a}:215:13`,
+        `port-forwarding-documents-limited session-operator fail ${a}:123:17`,
+        `port-forwarding-documents-limited alice fail ${a}:162:13`,
+        `port-forwarding-documents-limited session-operators fail ${a}:162:13`,
       ].sort(),
     );
   });
@@ -192,6 +195,7 @@ describe("check on a Terraform plan", () => {
         `session-termination-scoped session-operators fail ${dir}/iam.tf:71:3`,
         `start-session-document-access-check session-operator fail ${dir}/iam.tf:54:3`,
         `start-session-source-condition session-operator fail ${dir}/iam.tf:54:3`,
+        `port-forwarding-documents-limited session-operator fail ${dir}/iam.tf:54:3`,
         `instance-role-ssm-permissions aws_instance.bastion fail ${dir}/instances.tf:1:1`,
         `exposed-bastion aws_instance.bastion fail ${dir}/instances.tf:1:1`,
         `instance-key-pair aws_instance.bastion fail ${dir}/instances.tf:7:3`,
@@ -248,6 +252,7 @@ describe("check on a Terraform plan", () => {
     expect(findings(report)).toEqual(
       [
         `start-session-source-condition deploy fail ${p}:514:11`,
+        `port-forwarding-documents-limited deploy fail ${p}:514:11`,
         `instance-role-ssm-permissions module.app["production"].aws_instance.web fail ${p}:757:5`,
         `instance-role-ssm-permissions module.app["staging"].aws_instance.web fail ${p}:1040:5`,
         // The key pair comes from the launch template, and is located there.

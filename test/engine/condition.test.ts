@@ -188,6 +188,51 @@ describe("test operators", () => {
     ],
     [
       {
+        path: "Statement[0]",
+        "resources-within": {
+          patterns: "arn:aws:ssm:*:*:session/${aws:username}-*",
+          action: "ssm:TerminateSession",
+          policies: "$root",
+        },
+      },
+      {
+        Statement: [
+          { Effect: "Allow", Action: "ssm:TerminateSession", Resource: "*" },
+          {
+            Effect: "Deny",
+            Action: "ssm:TerminateSession",
+            NotResource: "arn:aws:ssm:*:*:session/${aws:username}-*",
+          },
+        ],
+      },
+      true,
+    ],
+    [
+      {
+        path: "Statement[0]",
+        "denied-unless-condition": {
+          policies: "$root",
+          action: "sts:AssumeRole",
+          operator: ["StringEquals"],
+          key: "sts:RoleSessionName",
+          values: ["${aws:username}"],
+        },
+      },
+      {
+        Statement: [
+          { Effect: "Allow", Action: "sts:AssumeRole", Principal: { AWS: "111122223333" } },
+          {
+            Effect: "Deny",
+            Action: "sts:AssumeRole",
+            Principal: "*",
+            Condition: { StringNotEquals: { "sts:RoleSessionName": "${aws:username}" } },
+          },
+        ],
+      },
+      true,
+    ],
+    [
+      {
         path: "Statement",
         "document-allows": { action: "kms:GenerateDataKey", resource: "arn:aws:kms:us-east-1:1:key/k" },
       },
@@ -258,6 +303,24 @@ describe("unknown values", () => {
   }
 
   const groups = { Groups: ["sg-1", pending("the second group"), "sg-3"] };
+  const confinedTermination = {
+    patterns: ["arn:aws:ssm:*:*:session/${aws:username}-*"],
+    action: "ssm:TerminateSession",
+    policies: "$root.Documents",
+  };
+  const allowTerminateEverywhere = { Effect: "Allow", Action: "ssm:TerminateSession", Resource: "*" };
+  const denyElsewhere = {
+    Effect: "Deny",
+    Action: "ssm:TerminateSession",
+    NotResource: "arn:aws:ssm:*:*:session/${aws:username}-*",
+  };
+  const sessionNameDeny = {
+    policies: "$root.Trust",
+    action: "sts:AssumeRole",
+    operator: ["StringLike"],
+    key: "sts:RoleSessionName",
+    values: ["${aws:username}"],
+  };
 
   it.each<[string, unknown, JsonObject, boolean | string]>([
     [
@@ -440,6 +503,48 @@ describe("unknown values", () => {
       { not: { path: "Name", equals: "web" } },
       { Name: pending("the name") },
       "cannot decide: the name is known only after apply",
+    ],
+    [
+      "resources-within with Deny statements, when a known Deny confines the statement",
+      { path: "Documents[0].Statement[0]", "resources-within": confinedTermination },
+      {
+        Documents: [
+          { Statement: [allowTerminateEverywhere, { ...denyElsewhere }] },
+          pending("the managed policy"),
+        ],
+      },
+      true,
+    ],
+    [
+      "resources-within with Deny statements, when an unknown policy may hold the Deny",
+      { path: "Documents[0].Statement[0]", "resources-within": confinedTermination },
+      { Documents: [{ Statement: [allowTerminateEverywhere] }, pending("the managed policy")] },
+      "cannot decide: the managed policy is known only after apply",
+    ],
+    [
+      "resources-within with Deny statements: a Deny whose NotResource is unknown does not confine",
+      { path: "Documents[0].Statement[0]", "resources-within": confinedTermination },
+      {
+        Documents: [
+          {
+            Statement: [allowTerminateEverywhere, { ...denyElsewhere, NotResource: pending("the resource") }],
+          },
+        ],
+      },
+      "cannot decide: the resource is known only after apply",
+    ],
+    [
+      "denied-unless-condition, when a statement of the trust policy is unknown",
+      { path: "Trust.Statement[0]", "denied-unless-condition": sessionNameDeny },
+      {
+        Trust: {
+          Statement: [
+            { Effect: "Allow", Principal: { AWS: "111122223333" }, Action: "sts:AssumeRole" },
+            { Effect: "Deny", Principal: "*", Action: "sts:AssumeRole", Condition: pending("the condition") },
+          ],
+        },
+      },
+      "cannot decide: the condition is known only after apply",
     ],
   ])("%s", (_name, condition, document, expected) => {
     expect(judge(condition, document)).toEqual(expected);

@@ -4,6 +4,7 @@ import {
   resourcePatternWithin,
   statementAppliesToAllResources,
   statementAppliesToResource,
+  statementMayReach,
   statementResourcesWithin,
 } from "../../src/iam/index.js";
 
@@ -141,5 +142,117 @@ describe("statementAppliesToAllResources", () => {
     [{}, true],
   ])("%j: %s", (resources, expected) => {
     expect(statementAppliesToAllResources({ Effect: "Deny", Action: "*", ...resources })).toBe(expected);
+  });
+});
+
+describe("statementMayReach", () => {
+  const SSH = "arn:*:ssm:*:*:document/AWS-StartSSHSession";
+  const INSTANCES = "arn:*:ec2:*:*:instance/*";
+
+  it.each<
+    [string, Record<string, unknown>, string, { ignoreCase?: boolean; exceptNamed?: boolean }, boolean]
+  >([
+    [
+      "the document itself",
+      { Resource: "arn:aws:ssm:us-east-1::document/AWS-StartSSHSession" },
+      SSH,
+      {},
+      true,
+    ],
+    ["a wildcard over documents", { Resource: ["arn:aws:ssm:*:*:document/AWS-Start*"] }, SSH, {}, true],
+    [
+      "another partition",
+      { Resource: "arn:aws-cn:ssm:cn-north-1::document/AWS-StartSSHSession" },
+      SSH,
+      {},
+      true,
+    ],
+    ["everything", { Resource: "*" }, SSH, {}, true],
+    [
+      "a document in every region is no managed node",
+      { Resource: "arn:aws:ssm:*:111122223333:document/SSM-SessionManagerRunShell" },
+      "arn:*:ssm:*:*:managed-instance/*",
+      { exceptNamed: true },
+      false,
+    ],
+    ["a look-alike", { Resource: "arn:aws:ssm:*::document/AWS-StartSSHSessionX" }, SSH, {}, false],
+    ["instances only", { Resource: "arn:aws:ec2:*:111122223333:instance/*" }, SSH, {}, false],
+    [
+      "another case, compared exactly",
+      { Resource: "arn:aws:ssm:*::document/aws-startsshsession" },
+      SSH,
+      {},
+      false,
+    ],
+    [
+      "another case, ignoring case",
+      { Resource: "arn:aws:ssm:*::document/aws-startsshsession" },
+      SSH,
+      { ignoreCase: true },
+      true,
+    ],
+    [
+      "NotResource of another document",
+      { NotResource: "arn:aws:ssm:*::document/SSM-SessionManagerRunShell" },
+      SSH,
+      {},
+      true,
+    ],
+    ["NotResource of every document", { NotResource: "arn:*:ssm:*:*:document/*" }, SSH, {}, false],
+    [
+      "NotResource in another case never narrows, even ignoring case",
+      { NotResource: "arn:*:ssm:*:*:document/aws-startsshsession" },
+      SSH,
+      { ignoreCase: true },
+      true,
+    ],
+    [
+      "NotResource of one region only",
+      { NotResource: "arn:aws:ssm:us-east-1::document/AWS-StartSSHSession" },
+      SSH,
+      {},
+      true,
+    ],
+    ["no Resource at all", {}, SSH, {}, true],
+    ["every instance", { Resource: "arn:aws:ec2:*:*:instance/*" }, INSTANCES, { exceptNamed: true }, true],
+    [
+      "one instance, named",
+      { Resource: "arn:aws:ec2:*:*:instance/i-0abc" },
+      INSTANCES,
+      { exceptNamed: true },
+      false,
+    ],
+    [
+      "one instance, counted when named ones count",
+      { Resource: "arn:aws:ec2:*:*:instance/i-0abc" },
+      INSTANCES,
+      {},
+      true,
+    ],
+    [
+      "instances by a prefix",
+      { Resource: "arn:aws:ec2:*:*:instance/i-0*" },
+      INSTANCES,
+      { exceptNamed: true },
+      true,
+    ],
+    [
+      "a named document does not name an instance",
+      { Resource: "arn:aws:ssm:*::document/AWS-StartSSHSession" },
+      INSTANCES,
+      { exceptNamed: true },
+      false,
+    ],
+    [
+      "NotResource with named ones left out",
+      { NotResource: "arn:aws:ec2:*:*:instance/i-0abc" },
+      INSTANCES,
+      { exceptNamed: true },
+      true,
+    ],
+  ])("%s", (_name, resources, target, options, expected) => {
+    expect(
+      statementMayReach({ Effect: "Allow", Action: "ssm:StartSession", ...resources }, target, options),
+    ).toBe(expected);
   });
 });

@@ -97,6 +97,7 @@ describe("the reference documents in policies/", () => {
       "session-kms-encryption",
       "session-timeouts",
       "session-run-as",
+      "port-forwarding-documents-limited",
     ]) {
       expect(judged, id).toContain(id);
     }
@@ -167,6 +168,13 @@ describe("the reference documents in policies/", () => {
       (documents) => (inputs(documents).idleSessionTimeout = "60"),
     ],
     ["run as a named OS user", "session-run-as", (documents) => (inputs(documents).runAsEnabled = false)],
+    [
+      "the resource-tag condition on the instances",
+      "port-forwarding-documents-limited",
+      ({ user }) =>
+        delete (statement(user, "StartSessionsOnTaggedInstancesFromTrustedNetworks").Condition as JsonObject)
+          .StringEquals,
+    ],
   ])("fail %s without it (%s)", (_element, ruleId, mutate) => {
     const failing = evaluate(mutate).filter((r) => r.status === "fail" || r.status === "error");
     expect(failing.map((r) => r.ruleId)).toContain(ruleId);

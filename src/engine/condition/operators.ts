@@ -4,9 +4,12 @@ import { cidrContains, cidrIsPublic, cidrIsWorld, parseCidr } from "../operators
 import { InvalidValueError } from "../operators/invalid-value.js";
 import { compareVersionParts, parseVersion } from "../operators/version.js";
 import {
+  denyEnforcesCondition,
   documentAllowsAction,
+  effectiveResourcesWithin,
   hasCondition,
   statementAllowsAction,
+  statementMayReach,
   statementDeniesAction,
   statementResourcesWithin,
   trustsAwsPrincipals,
@@ -272,18 +275,25 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
     },
   },
   "resources-within": {
-    summary: "the value is an IAM statement whose every Resource lies within the given ARN pattern(s)",
+    summary:
+      "the value is an IAM statement whose every Resource lies within the given ARN pattern(s), or that Deny statements with NotResource confine to them",
     unknowns: "deep",
     compile(argument, context) {
-      const allowed = compileOperand(argument, context);
+      const { patterns, action, policies } = withinArgument(argument, context);
       return (value, current, scope) => {
-        const patterns = allowed(current, scope);
-        return statementResourcesWithin(
-          value,
-          (Array.isArray(patterns) ? patterns : [patterns]).map((pattern) =>
-            toText(pattern, "an ARN pattern"),
-          ),
+        const allowed = patterns(current, scope);
+        const within = (Array.isArray(allowed) ? allowed : [allowed]).map((pattern) =>
+          toText(pattern, "an ARN pattern"),
         );
+        if (action === undefined || policies === undefined) return statementResourcesWithin(value, within);
+        const { document, unknown } = toDocument(policies(current, scope), scope.mayHoldUnknowns === true);
+        const confined = effectiveResourcesWithin(value, within, {
+          action: toText(action(current, scope), "the action"),
+          policies: document,
+        });
+        // A statement that is not known may be the Deny that confines it.
+        if (!confined && unknown !== undefined) throw new UnknownValueError(unknown);
+        return confined;
       };
     },
   },
@@ -318,7 +328,88 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
       };
     },
   },
+  "denied-unless-condition": {
+    summary:
+      "the value is an IAM Allow statement whose AWS principals a Deny statement of the given policies refuses the action whenever the condition does not hold",
+    unknowns: "deep",
+    compile(argument, context) {
+      const { policies, action, operator, key, values } = argument as {
+        policies: string;
+        action: string;
+        operator: string | string[];
+        key: string;
+        values: (string | boolean | number)[];
+      };
+      const policiesOperand = compileOperand(policies, context);
+      const actionOperand = compileOperand(action, context);
+      const test = { operator, key, values: values.map(String) };
+      return (value, current, scope) => {
+        const { document, unknown } = toDocument(
+          policiesOperand(current, scope),
+          scope.mayHoldUnknowns === true,
+        );
+        const enforced = denyEnforcesCondition(value, document, {
+          action: toText(actionOperand(current, scope), "the action"),
+          test,
+        });
+        // A statement that is not known may be the Deny that enforces it.
+        if (!enforced && unknown !== undefined) throw new UnknownValueError(unknown);
+        return enforced;
+      };
+    },
+  },
+  "reaches-resources": {
+    summary:
+      "the value is an IAM statement that may apply to a resource one of the ARN patterns describes (Resource entries that overlap it, or a NotResource that does not exclude it)",
+    unknowns: "deep",
+    compile(argument, context) {
+      const { patterns, ignoreCase, exceptNamed } = reachArgument(argument, context);
+      return (value, current, scope) => {
+        const targets = patterns(current, scope);
+        return (Array.isArray(targets) ? targets : [targets]).some((target) =>
+          statementMayReach(value, toText(target, "an ARN pattern"), { ignoreCase, exceptNamed }),
+        );
+      };
+    },
+  },
 };
+
+/**
+ * `reaches-resources` takes the pattern(s), or `{patterns, ignore-case, except-named}`.
+ */
+function reachArgument(
+  argument: unknown,
+  context: OperandContext,
+): { patterns: Operand; ignoreCase: boolean; exceptNamed: boolean } {
+  if (argument === null || typeof argument !== "object" || Array.isArray(argument)) {
+    return { patterns: compileOperand(argument, context), ignoreCase: false, exceptNamed: false };
+  }
+  const options = argument as { patterns: unknown; "ignore-case"?: boolean; "except-named"?: boolean };
+  return {
+    patterns: compileOperand(options.patterns, context),
+    ignoreCase: options["ignore-case"] === true,
+    exceptNamed: options["except-named"] === true,
+  };
+}
+
+/**
+ * `resources-within` takes the pattern(s), or `{patterns, action, policies}` to count the Deny
+ * statements of `policies` that confine `action` with NotResource.
+ */
+function withinArgument(
+  argument: unknown,
+  context: OperandContext,
+): { patterns: Operand; action?: Operand; policies?: Operand } {
+  if (argument === null || typeof argument !== "object" || Array.isArray(argument)) {
+    return { patterns: compileOperand(argument, context) };
+  }
+  const { patterns, action, policies } = argument as { patterns: unknown; action: string; policies: string };
+  return {
+    patterns: compileOperand(patterns, context),
+    action: compileOperand(action, context),
+    policies: compileOperand(policies, context),
+  };
+}
 
 /**
  * Accepts one document, a list of documents, or a list of statements, as one document of the
