@@ -1,6 +1,6 @@
 import type { ResourceType } from "../model/resource.js";
 import type { CompiledCondition } from "./condition/compile.js";
-import type { MessageTemplate } from "./message.js";
+import type { RuleMessages } from "./message.js";
 import type { ParamSpec } from "./params.js";
 import type { RuleMetadata } from "./result.js";
 
@@ -22,7 +22,9 @@ export interface RuleDefinition {
   "applies-when"?: unknown;
   params?: Record<string, ParamSpec>;
   condition: unknown;
-  message: string;
+  /** The message of a rule with one; otherwise `messages`, by id. */
+  message?: string;
+  messages?: Record<string, string>;
 }
 
 /** A loaded, compiled rule, ready to evaluate. */
@@ -37,6 +39,6 @@ export interface Rule {
   liveOnly: boolean;
   appliesWhen?: CompiledCondition;
   condition: CompiledCondition;
-  message: MessageTemplate;
+  message: RuleMessages;
   definition: RuleDefinition;
 }
