@@ -3,6 +3,7 @@ import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import { loadSchema } from "../assets.js";
 import type { JsonObject, Resource, ResourceType } from "../model/resource.js";
 import { resourceTypeSpec } from "../model/resource-types.js";
+import { withPreferenceDefaults } from "../model/session-preferences.js";
 import { UNKNOWN_KEY } from "../model/unknown.js";
 import { explainSchemaErrors } from "../util/schema-errors.js";
 import { NotTextError, readTextFile } from "../util/text-file.js";
@@ -133,7 +134,7 @@ export function runCase(rule: Rule, expected: ResultStatus, testCase: TestCase):
     collectionErrors: [],
     mayHoldUnknowns: JSON.stringify(testCase.resource).includes(`"${UNKNOWN_KEY}"`),
     ofType: () => [resource],
-    documentOf: (r) => r.properties,
+    documentOf: (r) => withPreferenceDefaults(r),
     errorsAffecting: () => [],
   };
   const result = evaluateRule(rule, resource, data, params);
