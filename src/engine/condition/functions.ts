@@ -1,4 +1,5 @@
-import { register, TYPE_ANY, TYPE_STRING } from "@jmespath-community/jmespath";
+import { register, TYPE_ANY, TYPE_ARRAY_STRING, TYPE_STRING } from "@jmespath-community/jmespath";
+import { conditionValues } from "../../iam/condition-values.js";
 import type { JsonValue } from "../../model/resource.js";
 import { assertKnown } from "../../model/unknown.js";
 import {
@@ -16,7 +17,9 @@ import { describePermissionSources, describePortRange } from "../operators/ports
  * ("statement Sid", "a statement without a Sid"; an optional second argument replaces the noun),
  * `policy_name(@)` an entry of `related.Policies` ("policy P of group G"), `statement_resources(@)`
  * and `statement_principals(@)` what a statement covers. They hold the cases a message would
- * otherwise spell out with `&&` and `||`.
+ * otherwise spell out with `&&` and `||`. `condition_values(@, key, operators)` lists the values an
+ * IAM statement's `Condition` gives `key` under `operators` (a name or a list, written in full:
+ * `IpAddress`, `ForAnyValue:StringLikeIfExists`), keys and operators compared without regard to case.
  * The library keeps one registry per process, so this module registers once, on first import.
  */
 let registered = false;
@@ -72,4 +75,14 @@ export function registerDomainFunctions(): void {
   register("statement_principals", ([statement]) => describeStatementPrincipals(statement as JsonValue), [
     { types: [TYPE_ANY] },
   ]);
+  register(
+    "condition_values",
+    ([statement, key, operators]) =>
+      conditionValues(
+        statement,
+        key as string,
+        typeof operators === "string" ? [operators] : (operators as string[]),
+      ),
+    [{ types: [TYPE_ANY] }, { types: [TYPE_STRING] }, { types: [TYPE_STRING, TYPE_ARRAY_STRING] }],
+  );
 }
