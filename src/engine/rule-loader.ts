@@ -19,6 +19,7 @@ import {
   type RuleMessages,
 } from "./message.js";
 import { coerceParam, ParamError } from "./params.js";
+import { checkRulePaths } from "./rule-paths.js";
 import type { Rule, RuleDefinition } from "./rule.js";
 import { describeFileError } from "../util/file-errors.js";
 import type { SourcePosition } from "../util/source-position.js";
@@ -210,6 +211,8 @@ export function compileRuleText(
     const resourceTypes: ResourceType[] = Array.isArray(definition.resource)
       ? definition.resource
       : [definition.resource];
+    const pathProblem = checkRulePaths(definition, resourceTypes);
+    if (pathProblem) return at(pathProblem.pointer, pathProblem.message);
     const rule: Rule = {
       metadata: {
         id: definition.id,

@@ -48,7 +48,7 @@ export function tagFailure(condition: CompiledCondition, id: string): CompiledCo
   const tag = (evidence: Evidence[]): Evidence[] =>
     evidence.map((item) => (item.message === undefined ? { ...item, message: id } : item));
   return {
-    holds: condition.holds,
+    holds: (state) => condition.holds(state),
     explain(state) {
       const outcome = condition.explain(state);
       return outcome.ok ? outcome : { ok: false, evidence: tag(outcome.evidence) };
