@@ -163,6 +163,15 @@ export function compileRuleText(
     return at(explained.pointer, `${where}${message}`, explained.key);
   }
   const definition = value as RuleDefinition;
+  if ((definition.message === undefined) === (definition.messages === undefined)) {
+    return definition.message === undefined
+      ? at([], `missing required key "message" (or "messages", by id)`)
+      : at(
+          [],
+          `"message" and "messages" do not go together: a rule has one message, or messages by id`,
+          "messages",
+        );
+  }
   const params = definition.params ?? {};
   for (const [name, spec] of Object.entries(params)) {
     try {

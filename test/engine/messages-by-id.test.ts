@@ -136,7 +136,10 @@ condition:
   });
 
   it("takes either one message or messages by id, not both, and no message in applies-when", () => {
-    expect(rejected(`${profileRule}message: one\n`)).not.toBe("accepted");
+    expect(rejected(`${profileRule}message: one\n`)).toMatch(/"message" and "messages" do not go together/);
+    expect(
+      rejected("id: none\nresource: AWS::EC2::Instance\ncondition: { path: KeyName, exists: false }\n"),
+    ).toMatch(/missing required key "message" \(or "messages", by id\)/);
     expect(
       rejected(`${profileRule}applies-when: { path: State.Name, exists: true, message: other }\n`),
     ).toMatch(/"message" names a message only in a rule's condition/);
