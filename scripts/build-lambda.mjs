@@ -62,6 +62,8 @@ export async function buildLambda({ outdir = join(ROOT, "dist", "config-rule-lam
   const rules = await validatedRules();
   const schemas = {
     "rule.schema.json": JSON.parse(readFileSync(join(ROOT, "schemas", "rule.schema.json"), "utf8")),
+    // The rule loader resolves every rule path against the canonical shapes.
+    "resources.schema.json": JSON.parse(readFileSync(join(ROOT, "schemas", "resources.schema.json"), "utf8")),
   };
   const readers = await readersChunk();
   const result = await esbuild.build({
@@ -202,6 +204,7 @@ function allSchemas() {
     "rule-test.schema.json",
     "config.schema.json",
     "snapshot.schema.json",
+    "resources.schema.json",
   ]) {
     const path = join(ROOT, "schemas", name);
     if (existsSync(path)) schemas[name] = JSON.parse(readFileSync(path, "utf8"));

@@ -92,7 +92,8 @@ export async function renderRulePage(rule: Rule): Promise<string> {
   const logic: Record<string, unknown> = {};
   if (definition["applies-when"] !== undefined) logic["applies-when"] = definition["applies-when"];
   logic.condition = definition.condition;
-  logic.message = definition.message;
+  if (definition.message !== undefined) logic.message = definition.message;
+  if (definition.messages !== undefined) logic.messages = definition.messages;
   lines.push(yamlBlock(logic), "");
   return lines.join("\n");
 }

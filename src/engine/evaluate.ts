@@ -134,7 +134,7 @@ export function evaluateRule(
       ...base,
       status: "fail",
       message: failureMessage(rule, resource, document, params, outcome),
-      evidence: outcome.evidence,
+      evidence: outcome.evidence.map(withoutMessageId),
     };
   } catch (error) {
     return { ...base, status: "error", message: errorMessage(rule, state, error), evidence: [] };
@@ -186,7 +186,7 @@ function failureMessage(
   outcome: Outcome,
 ): string {
   const first: Evidence | undefined = outcome.evidence[0];
-  const message = rule.message({
+  const message = rule.message.render(first?.message, {
     resource: document,
     match: first?.value ?? null,
     params,
@@ -194,6 +194,7 @@ function failureMessage(
     meta: {
       id: resource.id,
       type: resource.type,
+      kind: resource.type.split("::").at(-1),
       account: resource.account,
       region: resource.region,
       arn: resource.arn,
@@ -203,6 +204,13 @@ function failureMessage(
   // several values behind one verdict (both log destinations unset) are not.
   const siblings = first ? outcome.evidence.filter((item) => sameList(item.path, first.path)).length - 1 : 0;
   return siblings > 0 ? `${message} (and ${siblings} more)` : message;
+}
+
+/** The message id chose the message; a result reports only what the resource holds. */
+function withoutMessageId(evidence: Evidence): Evidence {
+  if (evidence.message === undefined) return evidence;
+  const { message: _id, ...reported } = evidence;
+  return reported;
 }
 
 function sameList(a: string, b: string): boolean {

@@ -6,7 +6,8 @@ import { compilePath, PathSyntaxError, type CompiledPath, type Located } from ".
 /**
  * Message templates: text with `{placeholders}`. A placeholder starts with a name — `resource`
  * (the resource document), `match` (the element that made the rule fail), `params`, a name bound
- * by `as`, or one of `id`, `type`, `account`, `region`, `arn` — optionally followed by a JMESPath
+ * by `as`, or one of `id`, `type`, `kind` (the type's last part: `Role`, `Instance`), `account`,
+ * `region`, `arn` — optionally followed by a JMESPath
  * path (`{resource.GroupId}`, `{match.IpRanges[0].CidrIp}`). Braces that do not hold such a name,
  * like the IAM policy variable `${aws:username}`, are left as they are.
  *
@@ -16,7 +17,7 @@ import { compilePath, PathSyntaxError, type CompiledPath, type Located } from ".
  */
 
 const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9]*)((?:[.[][^{}]*)?)\}/g;
-const META = new Set(["id", "type", "account", "region", "arn"]);
+const META = new Set(["id", "type", "kind", "account", "region", "arn"]);
 
 export interface MessageContext {
   resource: JsonValue;
@@ -97,4 +98,28 @@ function display(value: JsonValue | undefined): string {
   if (typeof value === "string") return oneLine(value);
   if (Array.isArray(value)) return value.map((item) => display(item)).join(", ");
   return JSON.stringify(value);
+}
+
+/**
+ * A rule's failure messages: the one `message`, or `messages` by id, of which the failing branch
+ * names one (`condition/message-branch.ts`) and the top of the condition names the fallback.
+ */
+export interface RuleMessages {
+  render(id: string | undefined, context: MessageContext): string;
+}
+
+export function singleMessage(template: MessageTemplate): RuleMessages {
+  return { render: (_id, context) => template(context) };
+}
+
+export function messagesById(
+  templates: ReadonlyMap<string, MessageTemplate>,
+  fallback: string,
+): RuleMessages {
+  return {
+    render(id, context) {
+      const template = templates.get(id ?? fallback) ?? templates.get(fallback)!;
+      return template(context);
+    },
+  };
 }

@@ -26,6 +26,8 @@ export interface Evidence {
    * matching permission): file-based findings point at its line.
    */
   focus?: string;
+  /** The id of the message the failing branch named (`message: id`); results do not report it. */
+  message?: string;
 }
 
 /** The identity of the resource a result is about, without its properties. */

@@ -10,8 +10,17 @@ import { NotTextError, readTextFile } from "../util/text-file.js";
 import { parseYaml, positionOf, toJs, type ParsedYaml } from "../util/yaml-position.js";
 import { compileCondition, ConditionError } from "./condition/compile.js";
 import { frameworkTags } from "./frameworks.js";
-import { compileMessage, TemplateError } from "./message.js";
+import { MessageBranches } from "./condition/message-branch.js";
+import {
+  compileMessage,
+  messagesById,
+  singleMessage,
+  TemplateError,
+  type MessageTemplate,
+  type RuleMessages,
+} from "./message.js";
 import { coerceParam, ParamError } from "./params.js";
+import { checkRulePaths } from "./rule-paths.js";
 import type { Rule, RuleDefinition } from "./rule.js";
 import { describeFileError } from "../util/file-errors.js";
 import type { SourcePosition } from "../util/source-position.js";
@@ -167,6 +176,15 @@ export function compileRuleText(
       `frameworks: the rule's ${definition.tags.length} tags and its ${tagCount - definition.tags.length} framework controls make ${tagCount} tags, more than ${MAX_RULE_TAGS}`,
     );
   }
+  if ((definition.message === undefined) === (definition.messages === undefined)) {
+    return definition.message === undefined
+      ? at([], `missing required key "message" (or "messages", by id)`)
+      : at(
+          [],
+          `"message" and "messages" do not go together: a rule has one message, or messages by id`,
+          "messages",
+        );
+  }
   const params = definition.params ?? {};
   for (const [name, spec] of Object.entries(params)) {
     try {
@@ -177,16 +195,46 @@ export function compileRuleText(
     }
   }
   const paramNames = new Set(Object.keys(params));
+  let templatePointer: (string | number)[] = ["message"];
   try {
-    const condition = compileCondition(definition.condition, paramNames, ["condition"]);
+    const branches = definition.messages ? new MessageBranches(Object.keys(definition.messages)) : undefined;
+    const condition = compileCondition(definition.condition, paramNames, ["condition"], branches);
     const appliesWhen =
       definition["applies-when"] === undefined
         ? undefined
         : compileCondition(definition["applies-when"], paramNames, ["applies-when"]);
-    const message = compileMessage(definition.message, collectBindings(definition.condition));
+    const names = collectBindings(definition.condition);
+    let message: RuleMessages;
+    if (definition.messages && branches) {
+      const fallback = (definition.condition as Record<string, unknown>).message;
+      if (typeof fallback !== "string") {
+        return at(
+          ["condition"],
+          `a rule with "messages" names, at the top of its condition, the message for failures no branch names ("message: <id>")`,
+        );
+      }
+      const unused = branches.unused();
+      if (unused.length) {
+        return at(
+          ["messages"],
+          `message "${unused[0]}" is declared but no branch of the condition names it`,
+          unused[0],
+        );
+      }
+      const templates = new Map<string, MessageTemplate>();
+      for (const [id, text] of Object.entries(definition.messages)) {
+        templatePointer = ["messages", id];
+        templates.set(id, compileMessage(text, names));
+      }
+      message = messagesById(templates, fallback);
+    } else {
+      message = singleMessage(compileMessage(definition.message!, names));
+    }
     const resourceTypes: ResourceType[] = Array.isArray(definition.resource)
       ? definition.resource
       : [definition.resource];
+    const pathProblem = checkRulePaths(definition, resourceTypes);
+    if (pathProblem) return at(pathProblem.pointer, pathProblem.message);
     const rule: Rule = {
       metadata: {
         id: definition.id,
@@ -215,7 +263,7 @@ export function compileRuleText(
     return { rule, idPosition: positionOf(parsed, ["id"]) };
   } catch (error) {
     if (error instanceof ConditionError) return at(error.pointer, error.message);
-    if (error instanceof TemplateError) return at(["message"], error.message);
+    if (error instanceof TemplateError) return at(templatePointer, error.message);
     throw error;
   }
 }

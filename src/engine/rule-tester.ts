@@ -2,6 +2,8 @@ import { relative } from "node:path";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import { loadSchema } from "../assets.js";
 import type { JsonObject, Resource, ResourceType } from "../model/resource.js";
+import { resourceTypeSpec } from "../model/resource-types.js";
+import { withPreferenceDefaults } from "../model/session-preferences.js";
 import { UNKNOWN_KEY } from "../model/unknown.js";
 import { explainSchemaErrors } from "../util/schema-errors.js";
 import { NotTextError, readTextFile } from "../util/text-file.js";
@@ -122,7 +124,7 @@ export function runCase(rule: Rule, expected: ResultStatus, testCase: TestCase):
   }
   const resource: Resource = {
     type,
-    id: "test-resource",
+    id: testResourceId(type, testCase.resource),
     account: TEST_ACCOUNT,
     region: TEST_REGION,
     source: { kind: "snapshot" },
@@ -132,7 +134,7 @@ export function runCase(rule: Rule, expected: ResultStatus, testCase: TestCase):
     collectionErrors: [],
     mayHoldUnknowns: JSON.stringify(testCase.resource).includes(`"${UNKNOWN_KEY}"`),
     ofType: () => [resource],
-    documentOf: (r) => r.properties,
+    documentOf: (r) => withPreferenceDefaults(r),
     errorsAffecting: () => [],
   };
   const result = evaluateRule(rule, resource, data, params);
@@ -163,4 +165,10 @@ export function runCase(rule: Rule, expected: ResultStatus, testCase: TestCase):
     };
   }
   return outcome;
+}
+
+/** The case's resource names itself as the real one would (`{id}` in a message): by its id field. */
+function testResourceId(type: ResourceType, properties: JsonObject): string {
+  const id = properties[resourceTypeSpec(type).idField];
+  return typeof id === "string" && id !== "" ? id : "test-resource";
 }

@@ -1,7 +1,7 @@
 import type { ResourceType } from "../model/resource.js";
 import type { CompiledCondition } from "./condition/compile.js";
 import type { RuleFrameworks } from "./frameworks.js";
-import type { MessageTemplate } from "./message.js";
+import type { RuleMessages } from "./message.js";
 import type { ParamSpec } from "./params.js";
 import type { RuleMetadata } from "./result.js";
 
@@ -24,7 +24,9 @@ export interface RuleDefinition {
   "applies-when"?: unknown;
   params?: Record<string, ParamSpec>;
   condition: unknown;
-  message: string;
+  /** The message of a rule with one; otherwise `messages`, by id. */
+  message?: string;
+  messages?: Record<string, string>;
 }
 
 /** A loaded, compiled rule, ready to evaluate. */
@@ -39,6 +41,6 @@ export interface Rule {
   liveOnly: boolean;
   appliesWhen?: CompiledCondition;
   condition: CompiledCondition;
-  message: MessageTemplate;
+  message: RuleMessages;
   definition: RuleDefinition;
 }

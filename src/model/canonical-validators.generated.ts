@@ -197,7 +197,7 @@ return errors === 0;
 validate23.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 export const ipPermission = validate24;
-const schema35 = {"type":"object","required":["IpProtocol"],"properties":{"IpProtocol":{"type":"string"},"FromPort":{"$ref":"#/$defs/port"},"ToPort":{"$ref":"#/$defs/port"},"IpRanges":{"type":"array","items":{"type":"object","required":["CidrIp"],"properties":{"CidrIp":{"type":"string"}}}},"Ipv6Ranges":{"type":"array","items":{"type":"object","required":["CidrIpv6"],"properties":{"CidrIpv6":{"type":"string"}}}},"PrefixListIds":{"type":"array","items":{"type":"object","required":["PrefixListId"],"properties":{"PrefixListId":{"type":"string"}}}},"UserIdGroupPairs":{"type":"array","items":{"type":"object","properties":{"GroupId":{"type":"string"},"GroupName":{"type":"string"},"UserId":{"type":"string"},"VpcId":{"type":"string"},"Description":{"type":"string"}}}}}};
+const schema35 = {"type":"object","required":["IpProtocol"],"properties":{"IpProtocol":{"type":"string"},"FromPort":{"$ref":"#/$defs/port"},"ToPort":{"$ref":"#/$defs/port"},"IpRanges":{"type":"array","items":{"type":"object","required":["CidrIp"],"properties":{"CidrIp":{"type":"string"},"Description":{}}}},"Ipv6Ranges":{"type":"array","items":{"type":"object","required":["CidrIpv6"],"properties":{"CidrIpv6":{"type":"string"},"Description":{}}}},"PrefixListIds":{"type":"array","items":{"type":"object","required":["PrefixListId"],"properties":{"PrefixListId":{"type":"string"},"Description":{}}}},"UserIdGroupPairs":{"type":"array","items":{"type":"object","properties":{"GroupId":{"type":"string"},"GroupName":{"type":"string"},"UserId":{"type":"string"},"VpcId":{"type":"string"},"Description":{"type":"string"},"VpcPeeringConnectionId":{},"PeeringStatus":{}}}}}};
 
 function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -578,7 +578,7 @@ return errors === 0;
 validate24.evaluated = {"props":{"IpProtocol":true,"FromPort":true,"ToPort":true,"IpRanges":true,"Ipv6Ranges":true,"PrefixListIds":true,"UserIdGroupPairs":true},"dynamicProps":false,"dynamicItems":false};
 
 export const securityGroup = validate25;
-const schema38 = {"type":"object","required":["GroupId","IpPermissions"],"properties":{"GroupId":{"$ref":"#/$defs/nonEmptyString"},"GroupName":{"type":"string"},"VpcId":{"type":"string"},"IpPermissions":{"type":"array","items":{"$ref":"#/$defs/ipPermission"}},"IpPermissionsEgress":{"type":"array","items":{"type":"object"}},"Tags":{"$ref":"#/$defs/tags"}}};
+const schema38 = {"type":"object","required":["GroupId","IpPermissions"],"properties":{"GroupId":{"$ref":"#/$defs/nonEmptyString"},"GroupName":{"type":"string"},"VpcId":{"type":"string"},"IpPermissions":{"type":"array","items":{"$ref":"#/$defs/ipPermission"}},"IpPermissionsEgress":{"type":"array","items":{"type":"object"}},"Tags":{"$ref":"#/$defs/tags"},"Description":{},"OwnerId":{},"SecurityGroupArn":{}}};
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -816,10 +816,10 @@ errors++;
 validate25.errors = vErrors;
 return errors === 0;
 }
-validate25.evaluated = {"props":{"GroupId":true,"GroupName":true,"VpcId":true,"IpPermissions":true,"IpPermissionsEgress":true,"Tags":true},"dynamicProps":false,"dynamicItems":false};
+validate25.evaluated = {"props":{"GroupId":true,"GroupName":true,"VpcId":true,"IpPermissions":true,"IpPermissionsEgress":true,"Tags":true,"Description":true,"OwnerId":true,"SecurityGroupArn":true},"dynamicProps":false,"dynamicItems":false};
 
 export const instance = validate27;
-const schema41 = {"type":"object","required":["InstanceId","State"],"properties":{"InstanceId":{"$ref":"#/$defs/nonEmptyString"},"KeyName":{"type":"string"},"State":{"type":"object","required":["Name"],"properties":{"Code":{"type":"integer"},"Name":{"type":"string"}}},"PublicIpAddress":{"type":"string"},"PrivateIpAddress":{"type":"string"},"IamInstanceProfile":{"type":"object","required":["Arn"],"properties":{"Arn":{"type":"string"},"Id":{"type":"string"}}},"SecurityGroups":{"type":"array","items":{"type":"object","required":["GroupId"],"properties":{"GroupId":{"type":"string"}}}},"Tags":{"$ref":"#/$defs/tags"}}};
+const schema41 = {"type":"object","required":["InstanceId","State"],"properties":{"InstanceId":{"$ref":"#/$defs/nonEmptyString"},"KeyName":{"type":"string"},"State":{"type":"object","required":["Name"],"properties":{"Code":{"type":"integer"},"Name":{"type":"string"}}},"PublicIpAddress":{"type":"string"},"PrivateIpAddress":{"type":"string"},"IamInstanceProfile":{"type":"object","required":["Arn"],"properties":{"Arn":{"type":"string"},"Id":{"type":"string"}}},"SecurityGroups":{"type":"array","items":{"type":"object","required":["GroupId"],"properties":{"GroupId":{"type":"string"},"GroupName":{"type":"string"}}}},"Tags":{"$ref":"#/$defs/tags"},"AmiLaunchIndex":{},"ImageId":{},"InstanceType":{},"KernelId":{},"LaunchTime":{},"Monitoring":{},"Placement":{},"Platform":{},"PrivateDnsName":{},"ProductCodes":{},"PublicDnsName":{},"RamdiskId":{},"StateTransitionReason":{},"SubnetId":{},"VpcId":{},"Architecture":{},"BlockDeviceMappings":{},"ClientToken":{},"EbsOptimized":{},"EnaSupport":{},"Hypervisor":{},"InstanceLifecycle":{},"ElasticGpuAssociations":{},"ElasticInferenceAcceleratorAssociations":{},"NetworkInterfaces":{},"OutpostArn":{},"RootDeviceName":{},"RootDeviceType":{},"SourceDestCheck":{},"SpotInstanceRequestId":{},"SriovNetSupport":{},"StateReason":{},"VirtualizationType":{},"CpuOptions":{},"CapacityReservationId":{},"CapacityReservationSpecification":{},"HibernationOptions":{},"Licenses":{},"MetadataOptions":{"type":"object","properties":{"State":{},"HttpTokens":{},"HttpPutResponseHopLimit":{},"HttpEndpoint":{},"HttpProtocolIpv6":{},"InstanceMetadataTags":{}}},"EnclaveOptions":{},"BootMode":{},"PlatformDetails":{},"UsageOperation":{},"UsageOperationUpdateTime":{},"PrivateDnsNameOptions":{},"Ipv6Address":{},"TpmSupport":{},"MaintenanceOptions":{},"CurrentInstanceBootMode":{},"NetworkPerformanceOptions":{},"Operator":{}}};
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1070,9 +1070,10 @@ vErrors.push(err17);
 errors++;
 }
 }
-}
-else {
-const err18 = {instancePath:instancePath+"/SecurityGroups/" + i0,schemaPath:"#/properties/SecurityGroups/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.SecurityGroups.items.type,parentSchema:schema41.properties.SecurityGroups.items,data:data11};
+if(data11.GroupName !== undefined){
+let data13 = data11.GroupName;
+if(typeof data13 !== "string"){
+const err18 = {instancePath:instancePath+"/SecurityGroups/" + i0+"/GroupName",schemaPath:"#/properties/SecurityGroups/items/properties/GroupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.SecurityGroups.items.properties.GroupName.type,parentSchema:schema41.properties.SecurityGroups.items.properties.GroupName,data:data13};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1084,7 +1085,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/SecurityGroups",schemaPath:"#/properties/SecurityGroups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema41.properties.SecurityGroups.type,parentSchema:schema41.properties.SecurityGroups,data:data10};
+const err19 = {instancePath:instancePath+"/SecurityGroups/" + i0,schemaPath:"#/properties/SecurityGroups/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.SecurityGroups.items.type,parentSchema:schema41.properties.SecurityGroups.items,data:data11};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1094,15 +1095,9 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data.Tags !== undefined){
-let data13 = data.Tags;
-if(Array.isArray(data13)){
-const len1 = data13.length;
-for(let i1=0; i1<len1; i1++){
-let data14 = data13[i1];
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-if(data14.Key === undefined){
-const err20 = {instancePath:instancePath+"/Tags/" + i1,schemaPath:"#/$defs/tags/items/required",keyword:"required",params:{missingProperty: "Key"},message:"must have required property '"+"Key"+"'",schema:schema33.items.required,parentSchema:schema33.items,data:data14};
+}
+else {
+const err20 = {instancePath:instancePath+"/SecurityGroups",schemaPath:"#/properties/SecurityGroups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema41.properties.SecurityGroups.type,parentSchema:schema41.properties.SecurityGroups,data:data10};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1111,10 +1106,16 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(data14.Key !== undefined){
-let data15 = data14.Key;
-if(typeof data15 !== "string"){
-const err21 = {instancePath:instancePath+"/Tags/" + i1+"/Key",schemaPath:"#/$defs/tags/items/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.items.properties.Key.type,parentSchema:schema33.items.properties.Key,data:data15};
+}
+if(data.Tags !== undefined){
+let data14 = data.Tags;
+if(Array.isArray(data14)){
+const len1 = data14.length;
+for(let i1=0; i1<len1; i1++){
+let data15 = data14[i1];
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+if(data15.Key === undefined){
+const err21 = {instancePath:instancePath+"/Tags/" + i1,schemaPath:"#/$defs/tags/items/required",keyword:"required",params:{missingProperty: "Key"},message:"must have required property '"+"Key"+"'",schema:schema33.items.required,parentSchema:schema33.items,data:data15};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1123,11 +1124,10 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-if(data14.Value !== undefined){
-let data16 = data14.Value;
+if(data15.Key !== undefined){
+let data16 = data15.Key;
 if(typeof data16 !== "string"){
-const err22 = {instancePath:instancePath+"/Tags/" + i1+"/Value",schemaPath:"#/$defs/tags/items/properties/Value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.items.properties.Value.type,parentSchema:schema33.items.properties.Value,data:data16};
+const err22 = {instancePath:instancePath+"/Tags/" + i1+"/Key",schemaPath:"#/$defs/tags/items/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.items.properties.Key.type,parentSchema:schema33.items.properties.Key,data:data16};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1137,9 +1137,10 @@ vErrors.push(err22);
 errors++;
 }
 }
-}
-else {
-const err23 = {instancePath:instancePath+"/Tags/" + i1,schemaPath:"#/$defs/tags/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.items.type,parentSchema:schema33.items,data:data14};
+if(data15.Value !== undefined){
+let data17 = data15.Value;
+if(typeof data17 !== "string"){
+const err23 = {instancePath:instancePath+"/Tags/" + i1+"/Value",schemaPath:"#/$defs/tags/items/properties/Value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.items.properties.Value.type,parentSchema:schema33.items.properties.Value,data:data17};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1151,7 +1152,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema33.type,parentSchema:schema33,data:data13};
+const err24 = {instancePath:instancePath+"/Tags/" + i1,schemaPath:"#/$defs/tags/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.items.type,parentSchema:schema33.items,data:data15};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1163,7 +1164,7 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.type,parentSchema:schema41,data};
+const err25 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema33.type,parentSchema:schema33,data:data14};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1172,13 +1173,38 @@ vErrors.push(err25);
 }
 errors++;
 }
+}
+if(data.MetadataOptions !== undefined){
+let data18 = data.MetadataOptions;
+if(!(data18 && typeof data18 == "object" && !Array.isArray(data18))){
+const err26 = {instancePath:instancePath+"/MetadataOptions",schemaPath:"#/properties/MetadataOptions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.MetadataOptions.type,parentSchema:schema41.properties.MetadataOptions,data:data18};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+}
+else {
+const err27 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.type,parentSchema:schema41,data};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
 validate27.errors = vErrors;
 return errors === 0;
 }
-validate27.evaluated = {"props":{"InstanceId":true,"KeyName":true,"State":true,"PublicIpAddress":true,"PrivateIpAddress":true,"IamInstanceProfile":true,"SecurityGroups":true,"Tags":true},"dynamicProps":false,"dynamicItems":false};
+validate27.evaluated = {"props":{"InstanceId":true,"KeyName":true,"State":true,"PublicIpAddress":true,"PrivateIpAddress":true,"IamInstanceProfile":true,"SecurityGroups":true,"Tags":true,"AmiLaunchIndex":true,"ImageId":true,"InstanceType":true,"KernelId":true,"LaunchTime":true,"Monitoring":true,"Placement":true,"Platform":true,"PrivateDnsName":true,"ProductCodes":true,"PublicDnsName":true,"RamdiskId":true,"StateTransitionReason":true,"SubnetId":true,"VpcId":true,"Architecture":true,"BlockDeviceMappings":true,"ClientToken":true,"EbsOptimized":true,"EnaSupport":true,"Hypervisor":true,"InstanceLifecycle":true,"ElasticGpuAssociations":true,"ElasticInferenceAcceleratorAssociations":true,"NetworkInterfaces":true,"OutpostArn":true,"RootDeviceName":true,"RootDeviceType":true,"SourceDestCheck":true,"SpotInstanceRequestId":true,"SriovNetSupport":true,"StateReason":true,"VirtualizationType":true,"CpuOptions":true,"CapacityReservationId":true,"CapacityReservationSpecification":true,"HibernationOptions":true,"Licenses":true,"MetadataOptions":true,"EnclaveOptions":true,"BootMode":true,"PlatformDetails":true,"UsageOperation":true,"UsageOperationUpdateTime":true,"PrivateDnsNameOptions":true,"Ipv6Address":true,"TpmSupport":true,"MaintenanceOptions":true,"CurrentInstanceBootMode":true,"NetworkPerformanceOptions":true,"Operator":true},"dynamicProps":false,"dynamicItems":false};
 
 export const policyDocument = validate28;
-const schema44 = {"description":"a decoded IAM policy document whose Statement is an array","type":"object","required":["Statement"],"properties":{"Version":{"type":"string"},"Statement":{"type":"array","items":{"type":"object"}}}};
+const schema44 = {"description":"a decoded IAM policy document whose Statement is an array","type":"object","required":["Statement"],"properties":{"Version":{"type":"string"},"Statement":{"type":"array","items":{"type":"object"}},"Id":{}}};
 
 function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1257,7 +1283,7 @@ errors++;
 validate28.errors = vErrors;
 return errors === 0;
 }
-validate28.evaluated = {"props":{"Version":true,"Statement":true},"dynamicProps":false,"dynamicItems":false};
+validate28.evaluated = {"props":{"Version":true,"Statement":true,"Id":true},"dynamicProps":false,"dynamicItems":false};
 
 export const inlinePolicies = validate29;
 const schema45 = {"type":"array","items":{"type":"object","required":["PolicyName","PolicyDocument"],"properties":{"PolicyName":{"type":"string"},"PolicyDocument":{"$ref":"#/$defs/policyDocument"}}}};
@@ -1488,7 +1514,7 @@ return errors === 0;
 validate30.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 export const role = validate31;
-const schema48 = {"type":"object","required":["RoleName","Arn","AssumeRolePolicyDocument"],"properties":{"RoleName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"$ref":"#/$defs/nonEmptyString"},"AssumeRolePolicyDocument":{"$ref":"#/$defs/policyDocument"},"RolePolicyList":{"$ref":"#/$defs/inlinePolicies"},"AttachedManagedPolicies":{"$ref":"#/$defs/attachedPolicies"},"InstanceProfileList":{"type":"array","items":{"type":"object"}},"Tags":{"$ref":"#/$defs/tags"}}};
+const schema48 = {"type":"object","required":["RoleName","Arn","AssumeRolePolicyDocument"],"properties":{"RoleName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"$ref":"#/$defs/nonEmptyString"},"AssumeRolePolicyDocument":{"$ref":"#/$defs/policyDocument"},"RolePolicyList":{"$ref":"#/$defs/inlinePolicies"},"AttachedManagedPolicies":{"$ref":"#/$defs/attachedPolicies"},"InstanceProfileList":{"type":"array","items":{"type":"object"}},"Tags":{"$ref":"#/$defs/tags"},"Path":{},"RoleId":{},"CreateDate":{},"PermissionsBoundary":{},"RoleLastUsed":{}}};
 
 function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1875,10 +1901,10 @@ errors++;
 validate31.errors = vErrors;
 return errors === 0;
 }
-validate31.evaluated = {"props":{"RoleName":true,"Arn":true,"AssumeRolePolicyDocument":true,"RolePolicyList":true,"AttachedManagedPolicies":true,"InstanceProfileList":true,"Tags":true},"dynamicProps":false,"dynamicItems":false};
+validate31.evaluated = {"props":{"RoleName":true,"Arn":true,"AssumeRolePolicyDocument":true,"RolePolicyList":true,"AttachedManagedPolicies":true,"InstanceProfileList":true,"Tags":true,"Path":true,"RoleId":true,"CreateDate":true,"PermissionsBoundary":true,"RoleLastUsed":true},"dynamicProps":false,"dynamicItems":false};
 
 export const user = validate33;
-const schema54 = {"type":"object","required":["UserName"],"properties":{"UserName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"UserPolicyList":{"$ref":"#/$defs/inlinePolicies"},"GroupList":{"type":"array","items":{"type":"string"}},"AttachedManagedPolicies":{"$ref":"#/$defs/attachedPolicies"}}};
+const schema54 = {"type":"object","required":["UserName"],"properties":{"UserName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"UserPolicyList":{"$ref":"#/$defs/inlinePolicies"},"GroupList":{"type":"array","items":{"type":"string"}},"AttachedManagedPolicies":{"$ref":"#/$defs/attachedPolicies"},"Path":{},"UserId":{},"CreateDate":{},"PermissionsBoundary":{},"Tags":{}}};
 
 function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2077,10 +2103,10 @@ errors++;
 validate33.errors = vErrors;
 return errors === 0;
 }
-validate33.evaluated = {"props":{"UserName":true,"Arn":true,"UserPolicyList":true,"GroupList":true,"AttachedManagedPolicies":true},"dynamicProps":false,"dynamicItems":false};
+validate33.evaluated = {"props":{"UserName":true,"Arn":true,"UserPolicyList":true,"GroupList":true,"AttachedManagedPolicies":true,"Path":true,"UserId":true,"CreateDate":true,"PermissionsBoundary":true,"Tags":true},"dynamicProps":false,"dynamicItems":false};
 
 export const group = validate35;
-const schema57 = {"type":"object","required":["GroupName"],"properties":{"GroupName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"GroupPolicyList":{"$ref":"#/$defs/inlinePolicies"},"AttachedManagedPolicies":{"$ref":"#/$defs/attachedPolicies"}}};
+const schema57 = {"type":"object","required":["GroupName"],"properties":{"GroupName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"GroupPolicyList":{"$ref":"#/$defs/inlinePolicies"},"AttachedManagedPolicies":{"$ref":"#/$defs/attachedPolicies"},"Path":{},"GroupId":{},"CreateDate":{}}};
 
 function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2250,10 +2276,10 @@ errors++;
 validate35.errors = vErrors;
 return errors === 0;
 }
-validate35.evaluated = {"props":{"GroupName":true,"Arn":true,"GroupPolicyList":true,"AttachedManagedPolicies":true},"dynamicProps":false,"dynamicItems":false};
+validate35.evaluated = {"props":{"GroupName":true,"Arn":true,"GroupPolicyList":true,"AttachedManagedPolicies":true,"Path":true,"GroupId":true,"CreateDate":true},"dynamicProps":false,"dynamicItems":false};
 
 export const managedPolicy = validate37;
-const schema60 = {"type":"object","required":["Arn","PolicyVersionList"],"properties":{"PolicyName":{"type":"string"},"Arn":{"$ref":"#/$defs/nonEmptyString"},"DefaultVersionId":{"type":"string"},"PolicyVersionList":{"type":"array","items":{"type":"object","required":["Document"],"properties":{"Document":{"$ref":"#/$defs/policyDocument"},"VersionId":{"type":"string"},"IsDefaultVersion":{"type":"boolean"}}}}}};
+const schema60 = {"type":"object","required":["Arn","PolicyVersionList"],"properties":{"PolicyName":{"type":"string"},"Arn":{"$ref":"#/$defs/nonEmptyString"},"DefaultVersionId":{"type":"string"},"PolicyVersionList":{"type":"array","items":{"type":"object","required":["Document"],"properties":{"Document":{"$ref":"#/$defs/policyDocument"},"VersionId":{"type":"string"},"IsDefaultVersion":{"type":"boolean"},"CreateDate":{}}}},"PolicyId":{},"Path":{},"AttachmentCount":{},"PermissionsBoundaryUsageCount":{},"IsAttachable":{},"Description":{},"CreateDate":{},"UpdateDate":{}}};
 
 function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2507,10 +2533,10 @@ errors++;
 validate37.errors = vErrors;
 return errors === 0;
 }
-validate37.evaluated = {"props":{"PolicyName":true,"Arn":true,"DefaultVersionId":true,"PolicyVersionList":true},"dynamicProps":false,"dynamicItems":false};
+validate37.evaluated = {"props":{"PolicyName":true,"Arn":true,"DefaultVersionId":true,"PolicyVersionList":true,"PolicyId":true,"Path":true,"AttachmentCount":true,"PermissionsBoundaryUsageCount":true,"IsAttachable":true,"Description":true,"CreateDate":true,"UpdateDate":true},"dynamicProps":false,"dynamicItems":false};
 
 export const instanceProfile = validate38;
-const schema63 = {"type":"object","required":["InstanceProfileName","Roles"],"properties":{"InstanceProfileName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"Roles":{"type":"array","items":{"type":"object","required":["RoleName"],"properties":{"RoleName":{"type":"string"}}}}}};
+const schema63 = {"type":"object","required":["InstanceProfileName","Roles"],"properties":{"InstanceProfileName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"Roles":{"type":"array","items":{"type":"object","required":["RoleName"],"properties":{"RoleName":{"type":"string"},"Path":{},"RoleId":{},"Arn":{},"CreateDate":{},"AssumeRolePolicyDocument":{},"Description":{},"MaxSessionDuration":{},"PermissionsBoundary":{},"Tags":{},"RoleLastUsed":{}}}},"Path":{},"InstanceProfileId":{},"CreateDate":{},"Tags":{}}};
 
 function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2671,10 +2697,10 @@ errors++;
 validate38.errors = vErrors;
 return errors === 0;
 }
-validate38.evaluated = {"props":{"InstanceProfileName":true,"Arn":true,"Roles":true},"dynamicProps":false,"dynamicItems":false};
+validate38.evaluated = {"props":{"InstanceProfileName":true,"Arn":true,"Roles":true,"Path":true,"InstanceProfileId":true,"CreateDate":true,"Tags":true},"dynamicProps":false,"dynamicItems":false};
 
 export const managedInstance = validate39;
-const schema65 = {"type":"object","required":["InstanceId"],"properties":{"InstanceId":{"$ref":"#/$defs/nonEmptyString"},"PingStatus":{"type":"string"},"AgentVersion":{"type":"string"},"PlatformType":{"type":"string"},"ResourceType":{"type":"string"}}};
+const schema65 = {"type":"object","required":["InstanceId"],"properties":{"InstanceId":{"$ref":"#/$defs/nonEmptyString"},"PingStatus":{"type":"string"},"AgentVersion":{"type":"string"},"PlatformType":{"type":"string"},"ResourceType":{"type":"string"},"LastPingDateTime":{},"IsLatestVersion":{},"PlatformName":{},"PlatformVersion":{},"ActivationId":{},"IamRole":{},"RegistrationDate":{},"Name":{},"IPAddress":{},"ComputerName":{},"AssociationStatus":{},"LastAssociationExecutionDate":{},"LastSuccessfulAssociationExecutionDate":{},"AssociationOverview":{},"SourceId":{},"SourceType":{}}};
 
 function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2810,10 +2836,10 @@ errors++;
 validate39.errors = vErrors;
 return errors === 0;
 }
-validate39.evaluated = {"props":{"InstanceId":true,"PingStatus":true,"AgentVersion":true,"PlatformType":true,"ResourceType":true},"dynamicProps":false,"dynamicItems":false};
+validate39.evaluated = {"props":{"InstanceId":true,"PingStatus":true,"AgentVersion":true,"PlatformType":true,"ResourceType":true,"LastPingDateTime":true,"IsLatestVersion":true,"PlatformName":true,"PlatformVersion":true,"ActivationId":true,"IamRole":true,"RegistrationDate":true,"Name":true,"IPAddress":true,"ComputerName":true,"AssociationStatus":true,"LastAssociationExecutionDate":true,"LastSuccessfulAssociationExecutionDate":true,"AssociationOverview":true,"SourceId":true,"SourceType":true},"dynamicProps":false,"dynamicItems":false};
 
 export const sessionDocument = validate40;
-const schema67 = {"type":"object","required":["Name","Content"],"properties":{"Name":{"$ref":"#/$defs/nonEmptyString"},"DocumentType":{"type":"string"},"Content":{"description":"the parsed document content (an object, not the JSON or YAML text)","type":"object","properties":{"inputs":{"type":"object"}}}}};
+const schema67 = {"type":"object","required":["Name","Content"],"properties":{"Name":{"$ref":"#/$defs/nonEmptyString"},"DocumentType":{"type":"string"},"Content":{"description":"the parsed document content (an object, not the JSON or YAML text)","type":"object","properties":{"inputs":{"description":"Session Manager preferences, each input as the Session document schema names it; rules read unset inputs as Session Manager's defaults (src/model/session-preferences.ts). Values are not typed here: templates write numbers and booleans as text, and may leave them unknown.","type":"object","properties":{"s3BucketName":{},"s3KeyPrefix":{},"s3EncryptionEnabled":{},"cloudWatchLogGroupName":{},"cloudWatchEncryptionEnabled":{},"cloudWatchStreamingEnabled":{},"kmsKeyId":{},"runAsEnabled":{},"runAsDefaultUser":{},"idleSessionTimeout":{},"maxSessionDuration":{},"shellProfile":{}}}},"additionalProperties":true},"CreatedDate":{},"DisplayName":{},"VersionName":{},"DocumentVersion":{},"Status":{},"StatusInformation":{},"DocumentFormat":{},"Requires":{},"AttachmentsContent":{},"ReviewStatus":{}}};
 
 function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2948,5 +2974,5 @@ errors++;
 validate40.errors = vErrors;
 return errors === 0;
 }
-validate40.evaluated = {"props":{"Name":true,"DocumentType":true,"Content":true},"dynamicProps":false,"dynamicItems":false};
+validate40.evaluated = {"props":{"Name":true,"DocumentType":true,"Content":true,"CreatedDate":true,"DisplayName":true,"VersionName":true,"DocumentVersion":true,"Status":true,"StatusInformation":true,"DocumentFormat":true,"Requires":true,"AttachmentsContent":true,"ReviewStatus":true},"dynamicProps":false,"dynamicItems":false};
 

@@ -1,4 +1,5 @@
 import type { CollectionError, Scope } from "./collection-error.js";
+import { PREFERENCES_DOCUMENT, withPreferenceDefaults } from "./session-preferences.js";
 import {
   GLOBAL_REGION,
   ResourceTypes,
@@ -61,6 +62,11 @@ export class Inventory {
     }
     const relations = resolveRelations(this);
     this.documents = relations.documents;
+    // Rules read Session Manager's preferences with its defaults filled in.
+    for (const preferences of this.ofType(ResourceTypes.SessionPreferences)) {
+      if (preferences.id === PREFERENCES_DOCUMENT)
+        this.documents.set(preferences, withPreferenceDefaults(preferences));
+    }
     this.mayHoldUnknowns = (input.mayHoldUnknowns ?? false) || relations.holdsUnknowns;
   }
 
@@ -102,12 +108,12 @@ export class Inventory {
   }
 }
 
-export const PREFERENCES_DOCUMENT = "SSM-SessionManagerRunShell";
+export { PREFERENCES_DOCUMENT };
 
 /**
- * Session Manager falls back to its defaults (no logging, no KMS, 20-minute idle timeout) in a
- * region without a preferences document. That region must still be judged, so it gets a document
- * holding the defaults — unless the region's documents could not be read at all, in which case
+ * Session Manager falls back to its defaults (`session-preferences.ts`) in a region without a
+ * preferences document. That region must still be judged, so it gets a document with no inputs,
+ * which rules read with the defaults filled in — unless the region's documents could not be read at all, in which case
  * the collection error makes the rules report an error instead.
  */
 function defaultPreferences(

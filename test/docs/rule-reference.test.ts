@@ -61,3 +61,14 @@ describe("the Compliance section of a rule page", () => {
     expect(text).toContain("This rule is not mapped to compliance frameworks yet");
   });
 });
+
+describe("the condition section of a rule page", () => {
+  it("shows the messages by id of a rule that has them", async () => {
+    const [rule] = (await loadRuleDirectories([BUILTIN_RULES_DIR])).rules.filter(
+      (candidate) => candidate.metadata.id === "instance-managed-by-ssm",
+    );
+    const page = await renderRulePage(rule!);
+    expect(page).toContain("messages:\n  not-registered: ");
+    expect(page).toContain("message: not-registered");
+  });
+});

@@ -50,16 +50,16 @@ describe("evaluateRules", () => {
     const rule = ruleFrom(`
 id: timeout
 resource: AWS::EC2::SecurityGroup
-condition: { path: Timeout, at-most: 20 }
+condition: { path: "Tags[0].Value", at-most: 20 }
 message: too long
 `);
     const bad = group("sg-1", "us-east-1", []);
-    bad.properties.Timeout = "soon";
+    bad.properties.Tags = [{ Key: "Timeout", Value: "soon" }];
     const good = group("sg-2", "us-east-1", []);
-    good.properties.Timeout = 10;
+    good.properties.Tags = [{ Key: "Timeout", Value: "10" }];
     const results = evaluateRules([rule], new Inventory({ resources: [bad, good] }), { params: new Map() });
     expect(results.map((r) => r.status)).toEqual(["error", "pass"]);
-    expect(results[0]!.message).toBe("cannot decide: Timeout is 'soon', not a number");
+    expect(results[0]!.message).toBe("cannot decide: Tags[0].Value is 'soon', not a number");
     expect(exitCodeFor(results, [], "never")).toBe(2);
   });
 
@@ -356,15 +356,15 @@ message: open
     const rule = ruleFrom(`
 id: agent
 resource: AWS::EC2::SecurityGroup
-condition: { path: Agent.Version, version-at-least: "3.0" }
+condition: { path: "Tags[0].Value", version-at-least: "3.0" }
 message: old
 `);
     const resource = group("sg-1", "us-east-1", []);
-    resource.properties.Agent = { Version: version };
+    resource.properties.Tags = [{ Key: "AgentVersion", Value: version }];
     const [result] = evaluateRules([rule], new Inventory({ resources: [resource] }), { params: new Map() });
     expect([result!.status, result!.message]).toEqual([
       "error",
-      `cannot decide: Agent.Version is '${version}', not a dotted version such as 2.3.672.0`,
+      `cannot decide: Tags[0].Value is '${version}', not a dotted version such as 2.3.672.0`,
     ]);
   });
 });

@@ -6,14 +6,14 @@ import { BUILTIN_RULES_DIR } from "../../src/assets.js";
 import { loadRuleDirectories } from "../../src/engine/rule-loader.js";
 import type { Rule } from "../../src/engine/rule.js";
 import { isPlanned } from "../../src/model/source-kinds.js";
-import { FIXTURES } from "../support/cli.js";
+import { REPO } from "../support/cli.js";
 import { casesOf, liveOnlyAllowance, runCase, type CaseRow } from "../support/parity/matrix.js";
 import { kindOf, MATRIX_SOURCES, type MatrixSource } from "../support/parity/sources.js";
 
 /**
  * Parity as one matrix. Covered: every case written beside every built-in rule (pass, fail, not
  * applicable and error) and the cases of a custom IMDSv2 rule written as a user would
- * (test/fixtures/parity/rules). Each case is taken apart into the resources an account holds
+ * (examples/rules, the rule docs/rule-authoring.md builds). Each case is taken apart into the resources an account holds
  * (test/support/parity/world.ts) and written, by converters independent of the readers
  * (test/support/parity/to-*.ts), as the input of each source: a snapshot file; a CloudFormation
  * template; a Terraform plan (`terraform show -json`), once creating the resources and once as the
@@ -84,7 +84,7 @@ const dir = await mkdtemp(join(tmpdir(), "parity-matrix-"));
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 const builtin = await loadRuleDirectories([BUILTIN_RULES_DIR]);
-const custom = await loadRuleDirectories([join(FIXTURES, "parity/rules")]);
+const custom = await loadRuleDirectories([join(REPO, "examples/rules")]);
 const rules: Rule[] = [...builtin.rules, ...custom.rules];
 
 const rows = new Map<Rule, CaseRow[]>();

@@ -2,6 +2,7 @@ import type { JsonValue } from "../../model/resource.js";
 import { assertKnown, assertWhollyKnown, isUnknown, UnknownValueError } from "../../model/unknown.js";
 import { InvalidValueError } from "../operators/invalid-value.js";
 import type { Evidence } from "../result.js";
+import { MessageBranchError, tagFailure, type MessageBranches } from "./message-branch.js";
 import { OperandError } from "./operand.js";
 import { TEST_OPERATORS, type Test } from "./operators.js";
 import {
@@ -63,26 +64,50 @@ interface CompileContext {
   pointer: (string | number)[];
   bindings: ReadonlySet<string>;
   params: ReadonlySet<string>;
+  /** Whether a failure of this node makes the whole condition hold (under `not`, `none`'s `where`). */
+  negated: boolean;
+  messages: MessageBranches | undefined;
 }
 
 const QUANTIFIERS = ["some", "every", "none"] as const;
 type Quantifier = (typeof QUANTIFIERS)[number];
 const COMBINATORS = ["all", "any", "not"] as const;
 
+/**
+ * `messages`, for a rule's `condition`, lists the message ids the rule declares and collects those
+ * that its branches name (`message: id`); without it, a branch that names a message is an error.
+ */
 export function compileCondition(
   raw: unknown,
   params: ReadonlySet<string>,
   pointer: (string | number)[] = [],
+  messages?: MessageBranches,
 ): CompiledCondition {
-  return compileNode(raw, { pointer, bindings: new Set(), params });
+  return compileNode(raw, { pointer, bindings: new Set(), params, negated: false, messages });
 }
 
 function compileNode(raw: unknown, context: CompileContext): CompiledCondition {
+  const compiled = compileOperator(raw, context);
+  const id = (raw as Record<string, unknown>).message;
+  if (id === undefined) return compiled;
+  const pointer = [...context.pointer, "message"];
+  if (!context.messages)
+    throw new ConditionError(`"message" names a message only in a rule's condition`, pointer);
+  try {
+    context.messages.use(id, context.negated);
+  } catch (error) {
+    if (error instanceof MessageBranchError) throw new ConditionError(error.message, pointer);
+    throw error;
+  }
+  return tagFailure(compiled, id as string);
+}
+
+function compileOperator(raw: unknown, context: CompileContext): CompiledCondition {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw new ConditionError("a condition must be a mapping", context.pointer);
   }
   const node = raw as Record<string, unknown>;
-  const keys = Object.keys(node);
+  const keys = Object.keys(node).filter((key) => key !== "message");
   const structural = keys.filter(
     (key) =>
       (COMBINATORS as readonly string[]).includes(key) || (QUANTIFIERS as readonly string[]).includes(key),
@@ -122,7 +147,7 @@ function compileNode(raw: unknown, context: CompileContext): CompiledCondition {
         listOf(node.any, at("any")).map((child, index) => compileNode(child, at("any", index))),
       );
     case "not":
-      return compileNot(compileNode(node.not, at("not")));
+      return compileNot(compileNode(node.not, { ...at("not"), negated: !context.negated }));
     case "some":
     case "every":
     case "none":
@@ -264,10 +289,12 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
     throw new ConditionError(`"every" needs a "where" condition`, context.pointer);
   }
   const bindings = name ? new Set([...context.bindings, name]) : context.bindings;
+  // `none` fails on an element that matches, so a failure inside `where` counts the other way.
+  const negated = kind === "none" ? !context.negated : context.negated;
   const where =
     spec.where === undefined
       ? undefined
-      : compileNode(spec.where, { ...context, bindings, pointer: [...context.pointer, "where"] });
+      : compileNode(spec.where, { ...context, bindings, negated, pointer: [...context.pointer, "where"] });
 
   const stateFor = (state: EvaluationState, element: Located): EvaluationState => ({
     current: element,
@@ -355,7 +382,9 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
 function elementEvidence(element: Located, name: string | undefined, inner: Evidence[]): Evidence {
   const bindings: Record<string, JsonValue> = {};
   let focus: string | undefined;
+  let message: string | undefined;
   for (const item of inner) {
+    message ??= item.message;
     // The first element that matched names the match, as it does for `{match}`.
     for (const [key, value] of Object.entries(item.bindings ?? {}))
       if (!(key in bindings)) bindings[key] = value;
@@ -370,6 +399,7 @@ function elementEvidence(element: Located, name: string | undefined, inner: Evid
     value: element.value,
     ...(Object.keys(bindings).length ? { bindings } : {}),
     ...(focus ? { focus } : {}),
+    ...(message ? { message } : {}),
   };
 }
 

@@ -4,6 +4,8 @@
  * Config, CloudFormation YAML, Terraform plans), so protocols and ports may be numbers or strings.
  */
 
+import type { JsonValue } from "../../model/resource.js";
+import { assertKnown } from "../../model/unknown.js";
 import { InvalidValueError } from "./invalid-value.js";
 
 export type TransportProtocol = "tcp" | "udp";
@@ -146,4 +148,26 @@ export function describePortRange(permission: unknown): string {
     return typeof type === "number" && type >= 0 ? `${protocol} type ${type}` : protocol;
   }
   return /^\d+$/.test(protocol) ? `protocol ${protocol}` : protocol;
+}
+
+/** The sources a permission opens to: CIDRs, prefix lists and security groups, as listed. */
+export function describePermissionSources(permission: unknown): string {
+  if (!isRecord(permission)) return "a source the data does not show";
+  const sources: string[] = [];
+  // A source a template leaves unknown is shown as unknown, never left out of the list.
+  const collect = (list: unknown, key: string): void => {
+    assertKnown(list as JsonValue);
+    if (!Array.isArray(list)) return;
+    for (const entry of list) {
+      assertKnown(entry as JsonValue);
+      const value = isRecord(entry) ? entry[key] : undefined;
+      assertKnown(value as JsonValue);
+      if (typeof value === "string" && value !== "") sources.push(value);
+    }
+  };
+  collect(permission["IpRanges"], "CidrIp");
+  collect(permission["Ipv6Ranges"], "CidrIpv6");
+  collect(permission["PrefixListIds"], "PrefixListId");
+  collect(permission["UserIdGroupPairs"], "GroupId");
+  return sources.length ? sources.join(", ") : "a source the data does not show";
 }

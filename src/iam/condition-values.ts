@@ -1,0 +1,66 @@
+import { parseConditionOperator, type ParsedConditionOperator } from "./conditions.js";
+import { normalizeStatement } from "./statements.js";
+
+/**
+ * The values a statement's `Condition` gives a key under some operators: for
+ * `{"IpAddress": {"aws:SourceIp": ["10.0.0.0/8"]}, "ForAnyValue:IpAddressIfExists": {"AWS:SOURCEIP": "::/0"}}`
+ * and the operators `IpAddress` and `ForAnyValue:IpAddressIfExists`, both ranges. Operators are
+ * written in full, as `has-condition` takes them (`IpAddress` does not also mean
+ * `IpAddressIfExists`), and compared without regard to case; keys are compared without regard to
+ * case, as IAM does; a single value and a list of values are the same. Values come back as text,
+ * in the order the condition lists them.
+ */
+export function conditionValues(statement: unknown, key: string, operators: readonly string[]): string[] {
+  return conditionEntries(statement, [key], operators).flatMap((entry) => entry.Values);
+}
+
+/** One key of a statement's `Condition` under one operator, with the values it lists. */
+export interface ConditionEntry {
+  Operator: string;
+  Key: string;
+  Values: string[];
+}
+
+/**
+ * The keys a statement's `Condition` tests under some operators, each with its values, for keys
+ * that carry a name of their own after a slash (`ssm:resourceTag/Team`): a key written with a
+ * trailing `*` (`ssm:resourceTag/*`) stands for every key that begins with what precedes it. Each
+ * operator and key of the condition is one entry, so values listed for one tag are not mixed with
+ * another's. Comparisons ignore case, as in `conditionValues`.
+ */
+export function conditionEntries(
+  statement: unknown,
+  keys: readonly string[],
+  operators: readonly string[],
+): ConditionEntry[] {
+  const condition = normalizeStatement(statement)?.Condition;
+  if (condition === undefined) return [];
+  const wanted = operators
+    .map(parseConditionOperator)
+    .filter((operator): operator is ParsedConditionOperator => operator !== undefined);
+  const matchers = keys.map((key) => {
+    const lower = key.toLowerCase();
+    return lower.endsWith("*")
+      ? (candidate: string) => candidate.startsWith(lower.slice(0, -1))
+      : (candidate: string) => candidate === lower;
+  });
+  const entries: ConditionEntry[] = [];
+  for (const [operatorName, listedKeys] of Object.entries(condition)) {
+    const operator = parseConditionOperator(operatorName);
+    if (operator === undefined || !wanted.some((candidate) => sameOperator(candidate, operator))) continue;
+    for (const [conditionKey, values] of Object.entries(listedKeys)) {
+      const lower = conditionKey.toLowerCase();
+      if (matchers.some((matches) => matches(lower)))
+        entries.push({ Operator: operatorName, Key: conditionKey, Values: [...values] });
+    }
+  }
+  return entries;
+}
+
+function sameOperator(a: ParsedConditionOperator, b: ParsedConditionOperator): boolean {
+  return (
+    a.setQualifier === b.setQualifier &&
+    a.ifExists === b.ifExists &&
+    a.base.toLowerCase() === b.base.toLowerCase()
+  );
+}

@@ -1,0 +1,62 @@
+import type { JsonValue } from "../model/resource.js";
+import { assertKnown } from "../model/unknown.js";
+
+/**
+ * How a finding names the IAM things it is about, so that rule messages say "policy Ops of group
+ * admins" or "a statement without a Sid" without spelling the cases out in their templates.
+ */
+
+function field(value: JsonValue | undefined, key: string): JsonValue | undefined {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
+  const found = value[key];
+  assertKnown(found);
+  return found;
+}
+
+function text(value: JsonValue | undefined): string | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+function list(value: JsonValue | undefined): string | undefined {
+  if (Array.isArray(value))
+    return value.length ? value.map((item) => text(item) ?? "").join(", ") : undefined;
+  return text(value);
+}
+
+/** "statement AllowSessions", or "a statement without a Sid"; `noun` replaces "statement". */
+export function describeStatement(statement: JsonValue, noun = "statement"): string {
+  assertKnown(statement);
+  const sid = text(field(statement, "Sid"));
+  return sid === undefined ? `a ${noun} without a Sid` : `${noun} ${sid}`;
+}
+
+/**
+ * An entry of a principal's `related.Policies`: "policy Ops", or "policy Ops of group admins" for
+ * one that reaches a user through a group; a policy without a name is named by its ARN.
+ */
+export function describePolicyEntry(entry: JsonValue): string {
+  assertKnown(entry);
+  const name = text(field(entry, "PolicyName")) ?? text(field(entry, "PolicyArn")) ?? "(unnamed)";
+  const group = text(field(entry, "Group"));
+  return group === undefined ? `policy ${name}` : `policy ${name} of group ${group}`;
+}
+
+/** What a statement's `Resource` (or `NotResource`) covers, as written. */
+export function describeStatementResources(statement: JsonValue): string {
+  assertKnown(statement);
+  const resources = list(field(statement, "Resource"));
+  if (resources !== undefined) return resources;
+  // NotResource is shown as written, brackets included, so it is not read as a Resource list.
+  const excluded = text(field(statement, "NotResource"));
+  return excluded === undefined ? "no resource" : `NotResource ${excluded}`;
+}
+
+/** The AWS principals a trust statement names (else its whole `Principal`), as written. */
+export function describeStatementPrincipals(statement: JsonValue): string {
+  assertKnown(statement);
+  const principal = field(statement, "Principal");
+  const aws = list(field(principal, "AWS"));
+  if (aws !== undefined) return aws;
+  return text(principal) ?? "every principal but its NotPrincipal";
+}
