@@ -4,7 +4,7 @@ import { renderAsff } from "./asff.js";
 import type { Baseline } from "./baseline.js";
 import { renderCsv } from "./csv.js";
 import { renderGithub } from "./github.js";
-import { renderJson } from "./json.js";
+import { renderJson, renderJsonChunks } from "./json.js";
 import { renderJunit } from "./junit.js";
 import { renderSarif, type WaivedInSarif } from "./sarif.js";
 import { renderText, type GroupBy } from "./text.js";
@@ -35,6 +35,8 @@ export interface RenderOptions {
   repositoryPath?: string;
   /** SARIF only: write waived results as suppressed results (the default), or leave them out. */
   waived?: WaivedInSarif;
+  /** JSON only: write passes and not-applicable results in full rather than compact. */
+  verbosePasses?: boolean;
 }
 
 export function isFormat(name: string): name is Format {
@@ -43,9 +45,34 @@ export function isFormat(name: string): name is Format {
 
 /** Renders `report` in the format named `format`; an unknown name is a configuration error. */
 export function renderReport(format: string, report: Report, options: RenderOptions = {}): string {
+  return [...renderReportChunks(format, report, options)].join("");
+}
+
+/**
+ * `renderReport` as a sequence of chunks, produced as they are taken, so that a large report goes
+ * to its destination while it is rendered instead of being built as one string first. The JSON
+ * output comes one result at a time; the other formats, whose size follows the findings rather
+ * than every result, in one piece.
+ */
+export function renderReportChunks(
+  format: string,
+  report: Report,
+  options: RenderOptions = {},
+): Iterable<string> {
   if (!isFormat(format)) {
     throw new ConfigError(`unknown output format "${format}": expected one of ${FORMATS.join(", ")}`);
   }
+  if (format === "json") {
+    return renderJsonChunks(report, options.verbosePasses === true ? { verbosePasses: true } : {});
+  }
+  return {
+    *[Symbol.iterator]() {
+      yield renderWhole(format, report, options);
+    },
+  };
+}
+
+function renderWhole(format: Exclude<Format, "json">, report: Report, options: RenderOptions): string {
   switch (format) {
     case "text":
       return renderText(report, {
@@ -53,8 +80,6 @@ export function renderReport(format: string, report: Report, options: RenderOpti
         groupBy: options.groupBy ?? "rule",
         ...(options.width !== undefined ? { width: options.width } : {}),
       });
-    case "json":
-      return renderJson(report);
     case "sarif":
       return renderSarif(report, {
         ...(options.category !== undefined ? { category: options.category } : {}),
@@ -81,4 +106,4 @@ export { WAIVED_IN_SARIF, type WaivedInSarif } from "./sarif.js";
 export { renderGithubSummary } from "./github.js";
 export { buildAsffFindings, type AsffFinding } from "./asff.js";
 export { DEFAULT_TEXT_WIDTH } from "./wrap.js";
-export { renderCsv, renderGithub, renderJson, renderJunit, renderSarif, renderText };
+export { renderCsv, renderGithub, renderJson, renderJsonChunks, renderJunit, renderSarif, renderText };

@@ -9,7 +9,7 @@ import {
   GROUP_BY,
   renderGithubSummary,
   WAIVED_IN_SARIF,
-  renderReport,
+  renderReportChunks,
   shouldUseColor,
   type GroupBy,
   type WaivedInSarif,
@@ -40,6 +40,7 @@ interface CheckOptions extends RuleSourceOptions, InputOptions {
   rule: string[];
   skipRule: string[];
   securityHub?: boolean;
+  verbosePasses?: boolean;
 }
 
 export function registerCheck(program: Command, io: CliIo, done: (code: number) => void): void {
@@ -81,6 +82,10 @@ export function registerCheck(program: Command, io: CliIo, done: (code: number) 
         .default("suppress"),
     )
     .addOption(new Option("--group-by <grouping>", "text: group findings").choices(GROUP_BY).default("rule"))
+    .option(
+      "--verbose-passes",
+      "JSON: write passes and not-applicable results in full (message, location, evidence), not compact",
+    )
     .option(
       "--security-hub",
       "send the ASFF findings to AWS Security Hub (BatchImportFindings; see docs/output-formats.md)",
@@ -127,9 +132,9 @@ export async function runCheck(options: CheckOptions, paths: readonly string[], 
   });
 
   const toTerminal = io.stdout.isTTY === true;
-  const rendered = requests.map((request) => ({
-    request,
-    text: renderReport(request.format, report, {
+  await checkDestinations(requests, io.cwd);
+  await writeOutputs(io, requests, (request) =>
+    renderReportChunks(request.format, report, {
       color: request.file === undefined && shouldUseColor(io.stdout, io.env),
       width:
         request.file === undefined && toTerminal
@@ -138,13 +143,12 @@ export async function runCheck(options: CheckOptions, paths: readonly string[], 
       groupBy: options.groupBy,
       homeRegion: homeRegion(io.env),
       repositoryPath: repositoryPath(io),
+      verbosePasses: options.verbosePasses === true,
       ...(baseline !== undefined ? { previous: baseline } : {}),
       ...(options.category !== undefined ? { category: options.category } : {}),
       ...(options.sarifWaived !== undefined ? { waived: options.sarifWaived } : {}),
     }),
-  }));
-  await checkDestinations(requests, io.cwd);
-  await writeOutputs(io, rendered);
+  );
   await writeJobSummary(requests, report, io);
   const imported =
     options.securityHub === true ? await sendToSecurityHub(report, baseline, options, io) : true;
