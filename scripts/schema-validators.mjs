@@ -5,8 +5,7 @@
 // own modules at run time (string length, deep equality, the uri format) come from
 // src/util/schema-runtime.ts instead, so the generated code loads no part of ajv. `npm run
 // validators` rewrites the files; a test fails when one is stale.
-import { writeFileSync } from "node:fs";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import standaloneCode from "ajv/dist/standalone/index.js";
@@ -14,17 +13,39 @@ import { _ } from "ajv/dist/compile/codegen/index.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
+// The options the loaders always used: every error (the most specific one is shown), with the
+// offending data and schema (the message says what was found and expected).
+const FILE_OPTIONS = { allErrors: true, verbose: true, strict: false };
+
 /** Each schema, the module generated from it, and where that module finds the run-time functions. */
 export const SCHEMA_VALIDATORS = [
   {
     schema: "rule.schema.json",
     path: "src/engine/rule-validator.generated.ts",
     runtime: "../util/schema-runtime.js",
+    options: FILE_OPTIONS,
   },
   {
     schema: "config.schema.json",
     path: "src/config/config-validator.generated.ts",
     runtime: "../util/schema-runtime.js",
+    options: FILE_OPTIONS,
+  },
+  {
+    schema: "rule-test.schema.json",
+    path: "src/engine/rule-test-validator.generated.ts",
+    runtime: "../util/schema-runtime.js",
+    options: FILE_OPTIONS,
+  },
+  {
+    // A snapshot stops at its first error (a large one may hold thousands); dates are checked by a
+    // pattern, so `format` stays an annotation for editors. Resource properties have the canonical
+    // shape every source is held to.
+    schema: "snapshot.schema.json",
+    path: "src/sources/snapshot-validator.generated.ts",
+    runtime: "../util/schema-runtime.js",
+    options: { verbose: true, validateFormats: false, discriminator: true, strict: false },
+    references: ["resources.schema.json"],
   },
 ];
 
@@ -35,14 +56,12 @@ const RUNTIME = {
 };
 
 /** The generated module's text for one entry of `SCHEMA_VALIDATORS`, from the schema on disk. */
-export function generateSchemaValidator({ schema: name, runtime }) {
-  const schema = JSON.parse(readFileSync(`${ROOT}/schemas/${name}`, "utf8"));
-  // The options the loaders always used: every error (the most specific one is shown), with the
-  // offending data and schema (the message says what was found and expected).
+export function generateSchemaValidator({ schema: name, runtime, options, references = [] }) {
+  const read = (file) => JSON.parse(readFileSync(`${ROOT}/schemas/${file}`, "utf8"));
+  const schema = read(name);
   const ajv = new Ajv2020({
-    allErrors: true,
-    verbose: true,
-    strict: false,
+    ...options,
+    schemas: references.map(read),
     code: { source: true, esm: true, lines: true, formats: _`require("schema-runtime").formats` },
   });
   // The check itself is the run-time one (`formats.uri`); this only declares the format.

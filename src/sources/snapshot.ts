@@ -1,6 +1,4 @@
-import { Ajv2020 } from "ajv/dist/2020.js";
-import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
-import { loadSchema } from "../assets.js";
+import type { ErrorObject } from "ajv";
 import { InputError, UserError, formatLocation } from "../errors.js";
 import type { CollectionError, Scope } from "../model/collection-error.js";
 import type { Resource } from "../model/resource.js";
@@ -11,6 +9,7 @@ import { findDuplicateKey } from "../util/json-duplicates.js";
 import { mostSpecificSchemaError } from "../util/schema-errors.js";
 import { NotTextError, readTextFile } from "../util/text-file.js";
 import type { SourcePosition } from "../util/source-position.js";
+import validateSnapshotSchema from "./snapshot-validator.generated.js";
 
 /**
  * Snapshots: the normalized inventory that `collect` writes and `check --snapshot` re-evaluates
@@ -222,27 +221,18 @@ function describeProblem(problem: Problem): string {
   return `${pointer}${resource}: ${problem.detail}`;
 }
 
-let validator: ValidateFunction | undefined;
-
-function snapshotValidator(): ValidateFunction {
-  // Compiled on first use, so commands that never read a snapshot do not pay for it. Checking the
-  // schema against the draft 2020-12 meta-schema would compile that too (tens of milliseconds on
-  // every run); the project's tests check it instead. `verbose` keeps each error's data and schema
-  // so the message can say what was found and expected. Dates are checked by a pattern, so
-  // `format` stays an annotation for editors.
-  validator ??= new Ajv2020({
-    verbose: true,
-    validateSchema: false,
-    validateFormats: false,
-    discriminator: true,
-    // Resource properties have the canonical shape every source is held to.
-    schemas: [loadSchema("resources.schema.json")],
-  }).compile(loadSchema("snapshot.schema.json"));
-  return validator;
-}
+/**
+ * `schemas/snapshot.schema.json` (with the canonical resource shapes it refers to), compiled ahead
+ * of time by `npm run validators`: compiling it, and loading the compiler, took a large part of
+ * reading a small snapshot. It stops at the first error and keeps the offending data and schema, so
+ * the message can say what was found and expected.
+ */
+const validate = validateSnapshotSchema as {
+  (value: unknown): boolean;
+  errors?: ErrorObject[] | null;
+};
 
 function findProblem(document: unknown): Problem | undefined {
-  const validate = snapshotValidator();
   if (!validate(document)) {
     return schemaProblem(mostSpecificSchemaError(validate.errors ?? []), document);
   }
