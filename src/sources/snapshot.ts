@@ -56,22 +56,44 @@ export function snapshotSource(path: string, shown: string): Source {
   };
 }
 
-/** Reads and validates a snapshot; messages name it as `shown` (the path as the user gave it). */
+/**
+ * Reads and validates a snapshot; messages name it as `shown` (the path as the user gave it). The
+ * text is let go once it is parsed, so a large snapshot is held once, as values, while it is
+ * checked; the file is read again only to say where a problem is.
+ */
 export async function readSnapshot(path: string, shown = path): Promise<Snapshot> {
-  let text: string;
+  const document = parseSnapshotText(await readSnapshotText(path, shown), shown);
+  const problem = findDocumentProblem(document, shown);
+  if (!problem) return snapshotOf(document);
+  const text = await readSnapshotText(path, shown).catch(() => undefined);
+  throw problemError(problem, shown, text === undefined ? undefined : withoutByteOrderMark(text));
+}
+
+async function readSnapshotText(path: string, shown: string): Promise<string> {
   try {
-    text = await readTextFile(path);
+    return await readTextFile(path);
   } catch (error) {
     if (error instanceof NotTextError) throw new InputError(`${shown}: ${error.message}`);
     throw new InputError(`cannot read snapshot ${shown}: ${describeFileError(error)}`, { cause: error });
   }
-  return parseSnapshot(text, shown);
 }
 
 /** Parses and validates a snapshot; `fileName` is only used in error messages. */
 export function parseSnapshot(text: string, fileName: string): Snapshot {
-  // Editors on Windows may save a byte-order mark, which JSON.parse rejects.
-  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const document = parseSnapshotText(text, fileName);
+  const problem = findDocumentProblem(document, fileName);
+  if (problem) throw problemError(problem, fileName, withoutByteOrderMark(text));
+  return snapshotOf(document);
+}
+
+/** Editors on Windows may save a byte-order mark, which JSON.parse rejects. */
+function withoutByteOrderMark(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** The parsed text: valid JSON without duplicate keys, or an error naming the line. */
+function parseSnapshotText(text: string, fileName: string): unknown {
+  const source = withoutByteOrderMark(text);
   let document: unknown;
   try {
     document = JSON.parse(source);
@@ -85,15 +107,23 @@ export function parseSnapshot(text: string, fileName: string): Snapshot {
     throw new InputError(
       `${formatLocation(fileName, duplicate.line, duplicate.column)}: duplicate key ${JSON.stringify(duplicate.key)} (first written at line ${duplicate.firstLine})`,
     );
+  return document;
+}
 
+/** Checks the parsed document in place: its kind and version (thrown), then its schema and consistency. */
+function findDocumentProblem(document: unknown, fileName: string): Problem | undefined {
   checkFormatAndVersion(document, fileName);
-  const problem = findProblem(document);
-  if (problem) {
-    const position = locateProblem(source, problem);
-    const where = position ? formatLocation(fileName, position.line, position.column) : fileName;
-    throw new InputError(`${where}: invalid snapshot at ${describeProblem(problem)}`);
-  }
+  return findProblem(document);
+}
 
+/** The error for a problem, at its line and column when the text is at hand to find them in. */
+function problemError(problem: Problem, fileName: string, text: string | undefined): InputError {
+  const position = text === undefined ? undefined : locateProblem(text, problem);
+  const where = position ? formatLocation(fileName, position.line, position.column) : fileName;
+  return new InputError(`${where}: invalid snapshot at ${describeProblem(problem)}`);
+}
+
+function snapshotOf(document: unknown): Snapshot {
   const valid = document as SnapshotDocument;
   return {
     createdAt: valid.createdAt,
