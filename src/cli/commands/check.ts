@@ -3,17 +3,16 @@ import { Option, type Command } from "commander";
 import { parseParamOptions } from "../../engine/rule-set.js";
 import type { FailThreshold } from "../../engine/summary.js";
 import { todayFrom } from "../../engine/waivers.js";
+import { shouldUseColor } from "../../report/color.js";
+import { renderReportLazily } from "../../report/load.js";
 import {
-  DEFAULT_TEXT_WIDTH,
   FORMATS,
   GROUP_BY,
-  renderGithubSummary,
   WAIVED_IN_SARIF,
-  renderReportChunks,
-  shouldUseColor,
   type GroupBy,
   type WaivedInSarif,
-} from "../../report/index.js";
+} from "../../report/options.js";
+import { DEFAULT_TEXT_WIDTH } from "../../report/wrap.js";
 import { addAccountOptions } from "../inputs/account-options.js";
 import { loadBaseline } from "../../pipeline/gate.js";
 import { runCheck as runPipeline } from "../../pipeline/run.js";
@@ -22,8 +21,8 @@ import type { CliIo } from "../io.js";
 import { appendFile } from "node:fs/promises";
 import { UserError } from "../../errors.js";
 import { describeFileError } from "../../util/file-errors.js";
-import { buildAsffFindings } from "../../report/index.js";
 import type { Baseline } from "../../report/baseline.js";
+import type { Report } from "../../engine/result.js";
 import { checkDestinations, parseFormatOptions, writeOutputs } from "./outputs.js";
 import { collect, loadConfigurationFor, loadRulesOrFail, type RuleSourceOptions } from "./shared.js";
 
@@ -134,7 +133,7 @@ export async function runCheck(options: CheckOptions, paths: readonly string[], 
   const toTerminal = io.stdout.isTTY === true;
   await checkDestinations(requests, io.cwd);
   await writeOutputs(io, requests, (request) =>
-    renderReportChunks(request.format, report, {
+    renderReportLazily(request.format, report, {
       color: request.file === undefined && shouldUseColor(io.stdout, io.env),
       width:
         request.file === undefined && toTerminal
@@ -184,11 +183,12 @@ function repositoryPath(io: CliIo): string {
  */
 async function writeJobSummary(
   requests: readonly { format: string }[],
-  report: Parameters<typeof renderGithubSummary>[0],
+  report: Report,
   io: CliIo,
 ): Promise<void> {
   const file = io.env.GITHUB_STEP_SUMMARY;
   if (file === undefined || file === "" || !requests.some((request) => request.format === "github")) return;
+  const { renderGithubSummary } = await import("../../report/github.js");
   try {
     await appendFile(file, renderGithubSummary(report));
   } catch (error) {
@@ -215,11 +215,12 @@ const MAX_LISTED_FAILURES = 20;
  * to a cap, then counted); any refusal makes the run exit 2.
  */
 async function sendToSecurityHub(
-  report: Parameters<typeof buildAsffFindings>[0],
+  report: Report,
   baseline: Baseline | undefined,
   options: CheckOptions,
   io: CliIo,
 ): Promise<boolean> {
+  const { buildAsffFindings } = await import("../../report/asff.js");
   const findings = buildAsffFindings(report, {
     now: new Date(),
     homeRegion: homeRegion(io.env),

@@ -1,7 +1,7 @@
 import { stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { ConfigError, UserError } from "../../errors.js";
-import { FORMATS, isFormat, type Format } from "../../report/index.js";
+import { FORMATS, isFormat, type Format } from "../../report/options.js";
 import { writeOutputFile, type OutputData } from "../../util/atomic-write.js";
 import { describeFileError } from "../../util/file-errors.js";
 import type { CliIo } from "../io.js";
@@ -79,16 +79,16 @@ export async function checkDestinations(requests: readonly OutputRequest[], cwd:
 export async function writeOutputs(
   io: CliIo,
   requests: readonly OutputRequest[],
-  render: (request: OutputRequest) => OutputData,
+  render: (request: OutputRequest) => OutputData | Promise<OutputData>,
 ): Promise<void> {
   const written: string[] = [];
   for (const request of requests) {
     if (request.file === undefined) {
-      await emit(io, render(request), undefined);
+      await emit(io, await render(request), undefined);
       continue;
     }
     try {
-      await writeOutputFile(resolve(io.cwd, request.file), render(request));
+      await writeOutputFile(resolve(io.cwd, request.file), await render(request));
       written.push(request.file);
     } catch (error) {
       const already = written.length > 0 ? ` (already written: ${written.join(", ")})` : "";
