@@ -1,7 +1,6 @@
 import { readFile, stat } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
-import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
-import { loadSchema } from "../assets.js";
+import type { ErrorObject } from "ajv";
 import { ConfigError, formatLocation } from "../errors.js";
 import type { Severity, Waiver } from "../engine/result.js";
 import type { RuleConfiguration, RuleSettings } from "../engine/rule-set.js";
@@ -11,6 +10,7 @@ import { explainSchemaErrors } from "../util/schema-errors.js";
 import { NotTextError, readTextFile } from "../util/text-file.js";
 import { parseYaml, positionOf, toJs, type ParsedYaml } from "../util/yaml-position.js";
 import { describeFileError } from "../util/file-errors.js";
+import validateConfigSchema from "./config-validator.generated.js";
 
 /**
  * The user's configuration file, `.access-baseline.yml`: found upward from the working directory
@@ -42,7 +42,8 @@ export const EMPTY_CONFIGURATION: Configuration = {
   locate: () => "(no configuration file)",
 };
 
-let validator: ValidateFunction | undefined;
+/** `schemas/config.schema.json`, compiled ahead of time (`npm run validators`), not at every start. */
+const validator = validateConfigSchema as { (value: unknown): boolean; errors?: ErrorObject[] | null };
 
 /**
  * The nearest configuration file from `start` upward, stopping at the repository root (the first
@@ -96,9 +97,6 @@ export function parseConfiguration(text: string, display: string): Configuration
     throw new ConfigError(`${formatLocation(display, line, column)}: invalid YAML: ${message}`);
   }
   const value = (toJs(parsed) ?? {}) as Record<string, unknown>;
-  validator ??= new Ajv2020({ allErrors: true, verbose: true, strict: false }).compile(
-    loadSchema("config.schema.json"),
-  );
   if (!validator(value)) {
     const explained = explainSchemaErrors(validator.errors ?? []);
     const position = positionOf(

@@ -1,8 +1,6 @@
 import { readdir } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
-import { loadSchema } from "../assets.js";
+import type { ErrorObject } from "ajv";
 import { formatLocation } from "../errors.js";
 import type { ResourceType } from "../model/resource.js";
 import { explainSchemaErrors } from "../util/schema-errors.js";
@@ -23,6 +21,7 @@ import { coerceParam, ParamError } from "./params.js";
 import { checkRulePaths } from "./rule-paths.js";
 import type { Rule, RuleDefinition } from "./rule.js";
 import { describeFileError } from "../util/file-errors.js";
+import validateRuleSchema from "./rule-validator.generated.js";
 import type { SourcePosition } from "../util/source-position.js";
 
 /**
@@ -53,15 +52,15 @@ const MAX_RULE_TAGS = 19;
 const TEST_SUFFIX = /\.test\.ya?ml$/;
 const RULE_FILE = /\.ya?ml$/;
 
-let validator: ValidateFunction | undefined;
-function ruleValidator(): ValidateFunction {
-  if (!validator) {
-    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false });
-    addFormats.default(ajv);
-    validator = ajv.compile(loadSchema("rule.schema.json"));
-  }
-  return validator;
+/**
+ * `schemas/rule.schema.json`, compiled ahead of time (`npm run validators`) rather than at every
+ * start: compiling it took longer than loading every built-in rule.
+ */
+interface SchemaValidator {
+  (value: unknown): boolean;
+  errors?: ErrorObject[] | null;
 }
+const validateRule = validateRuleSchema as SchemaValidator;
 
 /** Rule files below `dir`, sorted so that load order and output are stable. */
 export async function findRuleFiles(dir: string): Promise<string[]> {
@@ -156,9 +155,8 @@ export function compileRuleText(
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     return { problem: { file: display, line: 1, column: 1, message: "a rule file must be a YAML mapping" } };
   }
-  const validate = ruleValidator();
-  if (!validate(value)) {
-    const explained = explainSchemaErrors(validate.errors ?? []);
+  if (!validateRule(value)) {
+    const explained = explainSchemaErrors(validateRule.errors ?? []);
     const where = explained.pointer.length ? `${explained.pointer.join(".")}: ` : "";
     const inCondition = explained.pointer[0] === "condition" || explained.pointer[0] === "applies-when";
     const message = inCondition

@@ -1,6 +1,5 @@
 import { relative } from "node:path";
-import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
-import { loadSchema } from "../assets.js";
+import type { ErrorObject } from "ajv";
 import type { JsonObject, Resource, ResourceType } from "../model/resource.js";
 import { resourceTypeSpec } from "../model/resource-types.js";
 import { withPreferenceDefaults } from "../model/session-preferences.js";
@@ -14,6 +13,7 @@ import type { ResultStatus } from "./result.js";
 import type { Rule } from "./rule.js";
 import { type RuleProblem } from "./rule-loader.js";
 import { describeFileError } from "../util/file-errors.js";
+import validateRuleTestSchema from "./rule-test-validator.generated.js";
 
 /**
  * Runs the cases written beside each rule (`<rule>.test.yaml`): resource documents that must
@@ -52,7 +52,8 @@ export interface RuleTestReport {
   problems: RuleProblem[];
 }
 
-let validator: ValidateFunction | undefined;
+/** `schemas/rule-test.schema.json`, compiled ahead of time (`npm run validators`). */
+const validator = validateRuleTestSchema as { (value: unknown): boolean; errors?: ErrorObject[] | null };
 
 export function testFileFor(rule: Rule): string {
   return rule.path.replace(/\.ya?ml$/, ".test.yaml");
@@ -82,9 +83,6 @@ export async function testRule(rule: Rule, cwd = process.cwd()): Promise<RuleTes
     return report;
   }
   const value = toJs(parsed);
-  validator ??= new Ajv2020({ allErrors: true, verbose: true, strict: false }).compile(
-    loadSchema("rule-test.schema.json"),
-  );
   if (!validator(value)) {
     const explained = explainSchemaErrors(validator.errors ?? []);
     report.problems.push({

@@ -1,84 +1,49 @@
-import { ConfigError } from "../errors.js";
 import type { Report } from "../engine/result.js";
 import { renderAsff } from "./asff.js";
-import type { Baseline } from "./baseline.js";
 import { renderCsv } from "./csv.js";
 import { renderGithub } from "./github.js";
-import { renderJson } from "./json.js";
+import { renderJson, renderJsonChunks } from "./json.js";
 import { renderJunit } from "./junit.js";
-import { renderSarif, type WaivedInSarif } from "./sarif.js";
-import { renderText, type GroupBy } from "./text.js";
+import { checkFormat, renderChunksWith, type RenderOptions, type Renderers } from "./options.js";
+import { renderSarif } from "./sarif.js";
+import { renderText } from "./text.js";
 
-/** The output formats, chosen by name on the command line (`--format`). */
-export const FORMATS = ["text", "json", "sarif", "junit", "csv", "github", "asff"] as const;
-export type Format = (typeof FORMATS)[number];
-
-export interface RenderOptions {
-  /** Text only: emit ANSI colours. Off unless the caller decided otherwise (`shouldUseColor`). */
-  color?: boolean;
-  /** Text only: the width to fit lines in; unbounded when unset. */
-  width?: number;
-  /** Text only: group findings by rule (default) or by resource. */
-  groupBy?: GroupBy;
-  /** SARIF only: the code-scanning category, overriding the one derived from the results. */
-  category?: string;
-  /** ASFF only: when the findings were produced (default: now). */
-  now?: Date;
-  /** ASFF only: the Security Hub region for resources without a region (default: us-east-1). */
-  homeRegion?: string;
-  /** ASFF only: the previous run, whose failures that are gone are archived. */
-  previous?: Baseline;
-  /**
-   * GitHub only: the path from the repository root to the working directory (`infra/`), so that
-   * annotations name files as the repository does when the run is not started at its root.
-   */
-  repositoryPath?: string;
-  /** SARIF only: write waived results as suppressed results (the default), or leave them out. */
-  waived?: WaivedInSarif;
-}
-
-export function isFormat(name: string): name is Format {
-  return (FORMATS as readonly string[]).includes(name);
-}
+const RENDERERS: Renderers = {
+  text: renderText,
+  json: renderJsonChunks,
+  sarif: renderSarif,
+  junit: renderJunit,
+  csv: renderCsv,
+  github: renderGithub,
+  asff: renderAsff,
+};
 
 /** Renders `report` in the format named `format`; an unknown name is a configuration error. */
 export function renderReport(format: string, report: Report, options: RenderOptions = {}): string {
-  if (!isFormat(format)) {
-    throw new ConfigError(`unknown output format "${format}": expected one of ${FORMATS.join(", ")}`);
-  }
-  switch (format) {
-    case "text":
-      return renderText(report, {
-        color: options.color ?? false,
-        groupBy: options.groupBy ?? "rule",
-        ...(options.width !== undefined ? { width: options.width } : {}),
-      });
-    case "json":
-      return renderJson(report);
-    case "sarif":
-      return renderSarif(report, {
-        ...(options.category !== undefined ? { category: options.category } : {}),
-        ...(options.waived !== undefined ? { waived: options.waived } : {}),
-      });
-    case "junit":
-      return renderJunit(report);
-    case "csv":
-      return renderCsv(report);
-    case "github":
-      return renderGithub(report, options.repositoryPath ?? "");
-    case "asff":
-      return renderAsff(report, {
-        now: options.now ?? new Date(),
-        homeRegion: options.homeRegion ?? "us-east-1",
-        ...(options.previous !== undefined ? { previous: options.previous } : {}),
-      });
-  }
+  return [...renderReportChunks(format, report, options)].join("");
+}
+
+/** `renderReport` as a sequence of chunks (see `renderChunksWith`). */
+export function renderReportChunks(
+  format: string,
+  report: Report,
+  options: RenderOptions = {},
+): Iterable<string> {
+  return renderChunksWith(RENDERERS, checkFormat(format), report, options);
 }
 
 export { shouldUseColor } from "./color.js";
-export { GROUP_BY, type GroupBy } from "./text.js";
-export { WAIVED_IN_SARIF, type WaivedInSarif } from "./sarif.js";
+export {
+  FORMATS,
+  GROUP_BY,
+  WAIVED_IN_SARIF,
+  isFormat,
+  type Format,
+  type GroupBy,
+  type RenderOptions,
+  type WaivedInSarif,
+} from "./options.js";
 export { renderGithubSummary } from "./github.js";
 export { buildAsffFindings, type AsffFinding } from "./asff.js";
 export { DEFAULT_TEXT_WIDTH } from "./wrap.js";
-export { renderCsv, renderGithub, renderJson, renderJunit, renderSarif, renderText };
+export { renderCsv, renderGithub, renderJson, renderJsonChunks, renderJunit, renderSarif, renderText };

@@ -13,9 +13,9 @@ import type {
   Waiver,
   WaiverOutcome,
 } from "../engine/result.js";
-import { frameworkEntries, type RuleFrameworks } from "../engine/frameworks.js";
 import type { CollectionError } from "../model/collection-error.js";
 import type { InputProblem } from "../model/input-problem.js";
+import { frameworkEntries, type RuleFrameworks } from "../engine/frameworks.js";
 import type { SourceKind } from "../model/resource.js";
 import { reportedEvidence } from "./evidence.js";
 import { fingerprintResults, isFinding } from "./fingerprint.js";
@@ -23,7 +23,7 @@ import { locateResult, type ResultLocation } from "./location.js";
 import { ruleDocUri, ruleDocUris } from "./rule-docs.js";
 
 /**
- * The JSON output: every result (passes included), the rules behind them, summary counts and
+ * The JSON output: every result (passes included, compact unless asked for in full), the rules behind them, summary counts and
  * collection errors, in a structure described by `schemas/results.schema.json`. `format` and
  * `version` let consumers recognise the file and refuse versions they do not know; `version`
  * changes whenever a field is removed or changes meaning, not when one is added.
@@ -43,7 +43,8 @@ export interface JsonReport {
   configurationFile?: string | null;
   summary: JsonSummary;
   rules: JsonRule[];
-  results: JsonResult[];
+  /** Findings in full; passes and not-applicable results compact unless `verbosePasses`. */
+  results: (JsonResult | JsonCompactResult)[];
   collectionErrors: JsonCollectionError[];
   inputProblems: InputProblem[];
   /** Every waiver of the run and what became of it. */
@@ -92,10 +93,10 @@ export interface JsonRule {
   remediation: string;
   helpUri?: string;
   tags: string[];
-  /** The public compliance controls the rule implements; `{}` when none matches; absent when unmapped. */
-  frameworks?: RuleFrameworks;
   resourceTypes: string[];
   file: string;
+  /** The public compliance controls the rule implements; `{}` when none matches; absent when unmapped. */
+  frameworks?: RuleFrameworks;
 }
 
 export interface JsonResult {
@@ -121,6 +122,21 @@ export interface JsonResult {
   frameworks?: RuleFrameworks;
 }
 
+/**
+ * A pass or a not-applicable result without `--verbose-passes`: which rule, which resource, and the
+ * verdict. Its severity and message are the rule's (in `rules`); it has no evidence, and no
+ * fingerprint since it is no finding.
+ */
+export interface JsonCompactResult {
+  ruleId: string;
+  status: "pass" | "not_applicable";
+  resource: JsonResource;
+}
+
+function isCompact(status: ResultStatus): status is JsonCompactResult["status"] {
+  return status === "pass" || status === "not_applicable";
+}
+
 export interface JsonResource {
   type: string;
   id: string;
@@ -134,30 +150,80 @@ export interface JsonResource {
 
 export type JsonCollectionError = CollectionError;
 
+/** How much of each pass and not-applicable result the JSON output carries. */
+export interface JsonOptions {
+  /**
+   * Write passes and not-applicable results in full (message, location, evidence, severity), as
+   * findings are. Off by default: they are most of a large report, and what they add repeats the
+   * rule (severity, message) or the resource (location).
+   */
+  verbosePasses?: boolean;
+}
+
 /**
  * The report as JSON: the envelope indented for reading, each result on one line of its own. A
  * large account has hundreds of thousands of results; one line each keeps the file a fraction of
  * its indented size and still lets `grep` and a diff show whole results.
  */
-export function renderJson(report: Report): string {
-  const { results, ...envelope } = buildJsonReport(report);
-  const head = JSON.stringify({ ...envelope, results: [] }, null, 2);
-  if (results.length === 0) return `${head}\n`;
-  const marker = '"results": []';
-  const at = head.indexOf(marker);
-  const lines = results.map((result) => `    ${JSON.stringify(result)}`).join(",\n");
-  return `${head.slice(0, at)}"results": [\n${lines}\n  ]${head.slice(at + marker.length)}\n`;
+export function renderJson(report: Report, options: JsonOptions = {}): string {
+  return [...renderJsonChunks(report, options)].join("");
 }
 
-export function buildJsonReport(report: Report): JsonReport {
+/**
+ * `renderJson` in chunks, one result at a time, so that a writer can send the report on while it
+ * is produced and no result is held as JSON longer than it takes to write it.
+ */
+export function* renderJsonChunks(report: Report, options: JsonOptions = {}): Generator<string> {
+  const head = JSON.stringify({ ...buildEnvelope(report), results: [] }, null, 2);
+  if (report.results.length === 0) {
+    yield `${head}\n`;
+    return;
+  }
+  const marker = '"results": []';
+  const at = head.indexOf(marker);
+  yield `${head.slice(0, at)}"results": [\n`;
   const fingerprints = fingerprintResults(report.results);
   const docUris = ruleDocUris(report.rules);
-  const controls = new Map(
-    report.rules.flatMap((rule) => {
-      const mapping = copyFrameworks(rule.frameworks);
-      return mapping && Object.keys(mapping).length > 0 ? [[rule.id, mapping] as const] : [];
-    }),
-  );
+  const controls = controlsByRule(report.rules);
+  const verbose = options.verbosePasses === true;
+  let separator = "";
+  for (const result of report.results) {
+    const json = jsonResult(result, {
+      fingerprint: fingerprints.get(result),
+      helpUri: docUris.get(result.ruleId),
+      frameworks: controls.get(result.ruleId),
+      verbosePasses: verbose,
+    });
+    yield `${separator}    ${JSON.stringify(json)}`;
+    separator = ",\n";
+  }
+  yield `\n  ]${head.slice(at + marker.length)}\n`;
+}
+
+export function buildJsonReport(report: Report, options: JsonOptions = {}): JsonReport {
+  const fingerprints = fingerprintResults(report.results);
+  const docUris = ruleDocUris(report.rules);
+  const controls = controlsByRule(report.rules);
+  const verbose = options.verbosePasses === true;
+  const { collectionErrors, inputProblems, waivers, ...head } = buildEnvelope(report);
+  return {
+    ...head,
+    results: report.results.map((result) =>
+      jsonResult(result, {
+        fingerprint: fingerprints.get(result),
+        helpUri: docUris.get(result.ruleId),
+        frameworks: controls.get(result.ruleId),
+        verbosePasses: verbose,
+      }),
+    ),
+    collectionErrors,
+    inputProblems,
+    waivers,
+  };
+}
+
+/** Everything but the results, in the order the file shows it. */
+function buildEnvelope(report: Report): Omit<JsonReport, "results"> {
   return {
     format: RESULTS_FORMAT,
     version: RESULTS_FORMAT_VERSION,
@@ -177,9 +243,6 @@ export function buildJsonReport(report: Report): JsonReport {
     },
     ...(report.baseline !== undefined ? { baseline: { ...report.baseline } } : {}),
     rules: report.rules.map(jsonRule),
-    results: report.results.map((result) =>
-      jsonResult(result, fingerprints.get(result), docUris.get(result.ruleId), controls.get(result.ruleId)),
-    ),
     collectionErrors: report.collectionErrors.map(jsonCollectionError),
     inputProblems: report.inputProblems.map((problem) => ({ ...problem })),
     waivers: (report.waivers ?? []).map(jsonWaiverOutcome),
@@ -207,6 +270,16 @@ function jsonRule(rule: RuleMetadata): JsonRule {
   return json;
 }
 
+/** The controls of each rule mapped to at least one, for its findings. */
+function controlsByRule(rules: readonly RuleMetadata[]): Map<string, RuleFrameworks> {
+  return new Map(
+    rules.flatMap((rule) => {
+      const mapping = copyFrameworks(rule.frameworks);
+      return mapping && Object.keys(mapping).length > 0 ? [[rule.id, mapping] as const] : [];
+    }),
+  );
+}
+
 function copyFrameworks(frameworks: RuleFrameworks | undefined): RuleFrameworks | undefined {
   if (frameworks === undefined) return undefined;
   return Object.fromEntries(
@@ -217,12 +290,18 @@ function copyFrameworks(frameworks: RuleFrameworks | undefined): RuleFrameworks 
   );
 }
 
+/** What a result's JSON takes from outside the result. */
+interface ResultContext {
+  fingerprint: string | undefined;
+  helpUri: string | undefined;
+  frameworks: RuleFrameworks | undefined;
+  verbosePasses: boolean;
+}
+
 function jsonResult(
   result: RuleResult,
-  fingerprint: string | undefined,
-  helpUri: string | undefined,
-  frameworks: RuleFrameworks | undefined,
-): JsonResult {
+  { fingerprint, helpUri, frameworks, verbosePasses }: ResultContext,
+): JsonResult | JsonCompactResult {
   const { resource } = result;
   const jsonResource: JsonResource = {
     type: resource.type,
@@ -233,6 +312,9 @@ function jsonResult(
   };
   if (resource.arn !== undefined) jsonResource.arn = resource.arn;
   if (resource.source.address !== undefined) jsonResource.address = resource.source.address;
+  if (!verbosePasses && isCompact(result.status)) {
+    return { ruleId: result.ruleId, status: result.status, resource: jsonResource };
+  }
   const json: JsonResult = {
     ruleId: result.ruleId,
     status: result.status,

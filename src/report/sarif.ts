@@ -44,8 +44,8 @@ export interface SarifOptions {
   waived?: WaivedInSarif;
 }
 
-export const WAIVED_IN_SARIF = ["suppress", "omit"] as const;
-export type WaivedInSarif = (typeof WAIVED_IN_SARIF)[number];
+import type { WaivedInSarif } from "./options.js";
+export { WAIVED_IN_SARIF, type WaivedInSarif } from "./options.js";
 
 /** The part of SARIF 2.1.0 this reporter writes. */
 export interface SarifLog {

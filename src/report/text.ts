@@ -25,8 +25,8 @@ import { firstSentence, visibleLength, wrapText } from "./wrap.js";
 /** Waivers that expire within this many days are listed, so that they are renewed or fixed in time. */
 export const EXPIRING_SOON_DAYS = 30;
 
-export const GROUP_BY = ["rule", "resource"] as const;
-export type GroupBy = (typeof GROUP_BY)[number];
+import type { GroupBy } from "./options.js";
+export { GROUP_BY, type GroupBy } from "./options.js";
 
 export interface TextOptions {
   /** Whether to emit ANSI colours; decide it with `shouldUseColor`, never inside the reporter. */

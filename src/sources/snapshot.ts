@@ -1,6 +1,4 @@
-import { Ajv2020 } from "ajv/dist/2020.js";
-import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
-import { loadSchema } from "../assets.js";
+import type { ErrorObject } from "ajv";
 import { InputError, UserError, formatLocation } from "../errors.js";
 import type { CollectionError, Scope } from "../model/collection-error.js";
 import type { Resource } from "../model/resource.js";
@@ -11,6 +9,7 @@ import { findDuplicateKey } from "../util/json-duplicates.js";
 import { mostSpecificSchemaError } from "../util/schema-errors.js";
 import { NotTextError, readTextFile } from "../util/text-file.js";
 import type { SourcePosition } from "../util/source-position.js";
+import validateSnapshotSchema from "./snapshot-validator.generated.js";
 
 /**
  * Snapshots: the normalized inventory that `collect` writes and `check --snapshot` re-evaluates
@@ -57,22 +56,44 @@ export function snapshotSource(path: string, shown: string): Source {
   };
 }
 
-/** Reads and validates a snapshot; messages name it as `shown` (the path as the user gave it). */
+/**
+ * Reads and validates a snapshot; messages name it as `shown` (the path as the user gave it). The
+ * text is let go once it is parsed, so a large snapshot is held once, as values, while it is
+ * checked; the file is read again only to say where a problem is.
+ */
 export async function readSnapshot(path: string, shown = path): Promise<Snapshot> {
-  let text: string;
+  const document = parseSnapshotText(await readSnapshotText(path, shown), shown);
+  const problem = findDocumentProblem(document, shown);
+  if (!problem) return snapshotOf(document);
+  const text = await readSnapshotText(path, shown).catch(() => undefined);
+  throw problemError(problem, shown, text === undefined ? undefined : withoutByteOrderMark(text));
+}
+
+async function readSnapshotText(path: string, shown: string): Promise<string> {
   try {
-    text = await readTextFile(path);
+    return await readTextFile(path);
   } catch (error) {
     if (error instanceof NotTextError) throw new InputError(`${shown}: ${error.message}`);
     throw new InputError(`cannot read snapshot ${shown}: ${describeFileError(error)}`, { cause: error });
   }
-  return parseSnapshot(text, shown);
 }
 
 /** Parses and validates a snapshot; `fileName` is only used in error messages. */
 export function parseSnapshot(text: string, fileName: string): Snapshot {
-  // Editors on Windows may save a byte-order mark, which JSON.parse rejects.
-  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const document = parseSnapshotText(text, fileName);
+  const problem = findDocumentProblem(document, fileName);
+  if (problem) throw problemError(problem, fileName, withoutByteOrderMark(text));
+  return snapshotOf(document);
+}
+
+/** Editors on Windows may save a byte-order mark, which JSON.parse rejects. */
+function withoutByteOrderMark(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** The parsed text: valid JSON without duplicate keys, or an error naming the line. */
+function parseSnapshotText(text: string, fileName: string): unknown {
+  const source = withoutByteOrderMark(text);
   let document: unknown;
   try {
     document = JSON.parse(source);
@@ -86,15 +107,23 @@ export function parseSnapshot(text: string, fileName: string): Snapshot {
     throw new InputError(
       `${formatLocation(fileName, duplicate.line, duplicate.column)}: duplicate key ${JSON.stringify(duplicate.key)} (first written at line ${duplicate.firstLine})`,
     );
+  return document;
+}
 
+/** Checks the parsed document in place: its kind and version (thrown), then its schema and consistency. */
+function findDocumentProblem(document: unknown, fileName: string): Problem | undefined {
   checkFormatAndVersion(document, fileName);
-  const problem = findProblem(document);
-  if (problem) {
-    const position = locateProblem(source, problem);
-    const where = position ? formatLocation(fileName, position.line, position.column) : fileName;
-    throw new InputError(`${where}: invalid snapshot at ${describeProblem(problem)}`);
-  }
+  return findProblem(document);
+}
 
+/** The error for a problem, at its line and column when the text is at hand to find them in. */
+function problemError(problem: Problem, fileName: string, text: string | undefined): InputError {
+  const position = text === undefined ? undefined : locateProblem(text, problem);
+  const where = position ? formatLocation(fileName, position.line, position.column) : fileName;
+  return new InputError(`${where}: invalid snapshot at ${describeProblem(problem)}`);
+}
+
+function snapshotOf(document: unknown): Snapshot {
   const valid = document as SnapshotDocument;
   return {
     createdAt: valid.createdAt,
@@ -222,27 +251,18 @@ function describeProblem(problem: Problem): string {
   return `${pointer}${resource}: ${problem.detail}`;
 }
 
-let validator: ValidateFunction | undefined;
-
-function snapshotValidator(): ValidateFunction {
-  // Compiled on first use, so commands that never read a snapshot do not pay for it. Checking the
-  // schema against the draft 2020-12 meta-schema would compile that too (tens of milliseconds on
-  // every run); the project's tests check it instead. `verbose` keeps each error's data and schema
-  // so the message can say what was found and expected. Dates are checked by a pattern, so
-  // `format` stays an annotation for editors.
-  validator ??= new Ajv2020({
-    verbose: true,
-    validateSchema: false,
-    validateFormats: false,
-    discriminator: true,
-    // Resource properties have the canonical shape every source is held to.
-    schemas: [loadSchema("resources.schema.json")],
-  }).compile(loadSchema("snapshot.schema.json"));
-  return validator;
-}
+/**
+ * `schemas/snapshot.schema.json` (with the canonical resource shapes it refers to), compiled ahead
+ * of time by `npm run validators`: compiling it, and loading the compiler, took a large part of
+ * reading a small snapshot. It stops at the first error and keeps the offending data and schema, so
+ * the message can say what was found and expected.
+ */
+const validate = validateSnapshotSchema as {
+  (value: unknown): boolean;
+  errors?: ErrorObject[] | null;
+};
 
 function findProblem(document: unknown): Problem | undefined {
-  const validate = snapshotValidator();
   if (!validate(document)) {
     return schemaProblem(mostSpecificSchemaError(validate.errors ?? []), document);
   }

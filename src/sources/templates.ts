@@ -1,8 +1,6 @@
 import { resolve } from "node:path";
-import { readCloudFormationFile } from "./cloudformation/file.js";
 import { classifyFile, discoverFiles, displayPath, type InputFile } from "./files.js";
 import { emptySourceData, type Source, type SourceData } from "./source.js";
-import { readPlan } from "./terraform/plan.js";
 
 /**
  * CloudFormation templates and Terraform plans behind the `Source` interface (`check PATH…`):
@@ -55,6 +53,9 @@ async function readTemplatesAndPlans(
         break;
       case "cloudformation": {
         used.add(file.argument);
+        // Each reader is loaded with the first file of its kind: a run over templates never loads the
+        // plan reader, nor a run over plans the template one.
+        const { readCloudFormationFile } = await import("./cloudformation/file.js");
         const read = readCloudFormationFile(file, classified.document);
         for (const tag of classified.unknownTags)
           say(
@@ -71,6 +72,7 @@ async function readTemplatesAndPlans(
       }
       case "terraform-plan": {
         used.add(file.argument);
+        const { readPlan } = await import("./terraform/plan.js");
         const read = await readPlan(classified.document, file, cwd);
         pushAll(data.resources, read.resources);
         data.inputProblems.push(...read.problems);

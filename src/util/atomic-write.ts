@@ -1,17 +1,30 @@
 import { randomBytes } from "node:crypto";
-import { chmod, lstat, readlink, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, lstat, open, readlink, realpath, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { dirname, basename, join, resolve } from "node:path";
+
+/**
+ * What an output is made of: the whole text at once, or its chunks in order. Chunks let a large
+ * report be written while it is rendered, so that it never exists as one string in memory.
+ */
+export type OutputData = string | Uint8Array | Iterable<string>;
+
+/**
+ * Chunks are gathered up to about this many characters before each write: large enough that a
+ * report of hundreds of thousands of one-line results takes a few hundred system calls, small
+ * enough that the buffer stays a rounding error next to the report.
+ */
+const WRITE_BATCH = 1 << 20;
 
 /**
  * Writes `data` to `path` so that readers see either the old file or the whole new one: the data
  * goes to a temporary file in the same directory (same file system, so the rename is atomic),
- * which then replaces the target. On failure the temporary file is removed and the target is left
- * untouched.
+ * which then replaces the target. On failure — writing, or producing a chunk — the temporary file
+ * is removed and the target is left untouched.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(path: string, data: OutputData): Promise<void> {
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
   try {
-    await writeFile(temporary, data, { flag: "wx" });
+    await writeThroughHandle(temporary, "wx", data);
     // The new file keeps the permissions of the one it replaces.
     const mode = await stat(path).then(
       (info) => info.mode & 0o7777,
@@ -31,7 +44,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
  * so the link stays; anything else — a FIFO, a terminal, a device such as `/dev/null` — is written
  * to directly, never replaced by a regular file. A directory is refused.
  */
-export async function writeOutputFile(path: string, data: string | Uint8Array): Promise<void> {
+export async function writeOutputFile(path: string, data: OutputData): Promise<void> {
   const target = await followLinks(path);
   const info = await stat(target).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") return undefined;
@@ -39,7 +52,38 @@ export async function writeOutputFile(path: string, data: string | Uint8Array): 
   });
   if (info === undefined || info.isFile()) return writeFileAtomic(target, data);
   if (info.isDirectory()) throw Object.assign(new Error(`${path} is a directory`), { code: "EISDIR" });
-  await writeFile(target, data, { flag: "w" });
+  await writeThroughHandle(target, "w", data);
+}
+
+/** Gathers `data` into batches of about `WRITE_BATCH` characters, in order. */
+export function* batchOutput(data: OutputData): Generator<string | Uint8Array> {
+  if (typeof data === "string" || data instanceof Uint8Array) {
+    yield data;
+    return;
+  }
+  let pending: string[] = [];
+  let size = 0;
+  for (const chunk of data) {
+    pending.push(chunk);
+    size += chunk.length;
+    if (size >= WRITE_BATCH) {
+      yield pending.join("");
+      pending = [];
+      size = 0;
+    }
+  }
+  if (size > 0) yield pending.join("");
+}
+
+async function writeThroughHandle(path: string, flags: string, data: OutputData): Promise<void> {
+  const handle: FileHandle = await open(path, flags);
+  try {
+    // `writeFile` on a handle writes from the current position and retries partial writes (a
+    // FIFO takes what its buffer holds), so consecutive calls append the batches in order.
+    for (const batch of batchOutput(data)) await handle.writeFile(batch);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** The path a chain of symbolic links leads to, whether or not the last one exists yet. */

@@ -29,6 +29,18 @@ describe("check --format, repeated", () => {
     });
   });
 
+  it("writes passes compact in JSON, and in full with --verbose-passes", async () => {
+    type Results = { results: Record<string, unknown>[] };
+    const compact = await runCli([...CHECK, "--format", "json"], { cwd: dir });
+    const verbose = await runCli([...CHECK, "--format", "json", "--verbose-passes"], { cwd: dir });
+    const passes = (run: typeof compact) =>
+      (JSON.parse(run.stdout) as Results).results.filter((result) => result.status === "pass");
+    expect(passes(compact).length).toBeGreaterThan(0);
+    for (const pass of passes(compact)) expect(Object.keys(pass)).toEqual(["ruleId", "status", "resource"]);
+    for (const pass of passes(verbose)) expect(pass).toHaveProperty("location");
+    expect(passes(verbose)).toHaveLength(passes(compact).length);
+  });
+
   it("sends the bare format to --output", async () => {
     const run = await runCli(
       [...CHECK, "--format", "csv", "--output", "out.csv", "--format", "junit=out.xml"],

@@ -11,6 +11,7 @@ async function checkWithExampleRule(input: string[]) {
     "check",
     ...input,
     "--no-builtin-rules",
+    "--verbose-passes",
     "--rules",
     "examples/rules",
     "--format",
@@ -19,7 +20,7 @@ async function checkWithExampleRule(input: string[]) {
   const report = JSON.parse(run.stdout) as JsonReport;
   const verdicts = report.results
     .filter((result) => result.ruleId === "imdsv2-required")
-    .map((result) => `${result.resource.id}: ${result.status}: ${result.message}`)
+    .map((result) => `${result.resource.id}: ${result.status}: ${"message" in result ? result.message : ""}`)
     .sort();
   return { code: run.code, verdicts };
 }

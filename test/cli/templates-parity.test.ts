@@ -52,7 +52,7 @@ const NAMES: Record<string, Record<string, string>> = {
 };
 
 async function results(source: keyof typeof NAMES, args: string[]): Promise<string[]> {
-  const run = await runCli(["check", ...args, "--format", "json"]);
+  const run = await runCli(["check", ...args, "--format", "json", "--verbose-passes"]);
   const report = JSON.parse(run.stdout) as JsonReport;
   return report.results
     .filter((result) => !RUNTIME_ONLY.has(result.ruleId) && result.resource.type !== "AWS::IAM::Policy")

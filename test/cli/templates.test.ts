@@ -34,7 +34,7 @@ interface JsonReport {
 }
 
 async function check(args: string[], options: { cwd?: string } = {}) {
-  const run = await runCli(["check", ...args, "--format", "json"], options);
+  const run = await runCli(["check", ...args, "--format", "json", "--verbose-passes"], options);
   const report = JSON.parse(run.stdout) as JsonReport;
   return { ...run, report };
 }

@@ -5,6 +5,8 @@ import { ALL_RESOURCE_TYPES } from "../../src/model/resource.js";
 import {
   buildJsonReport,
   renderJson,
+  renderJsonChunks,
+  type JsonResult,
   RESULTS_FORMAT,
   RESULTS_FORMAT_VERSION,
 } from "../../src/report/json.js";
@@ -15,6 +17,7 @@ import {
   COLLECTION_ERROR,
   LIVE_ERROR,
   LIVE_FAIL,
+  LIVE_PASS,
   ROLE_RULE,
   SSH_RULE,
   TEMPLATE_FAIL,
@@ -46,9 +49,11 @@ describe("renderJson", () => {
     expect(text.endsWith("}\n")).toBe(true);
   });
 
-  it("round-trips the report", () => {
+  it("round-trips the report, with --verbose-passes", () => {
     const report = mixedReport();
-    const output = JSON.parse(renderJson(report)) as ReturnType<typeof buildJsonReport>;
+    const output = JSON.parse(renderJson(report, { verbosePasses: true })) as {
+      results: JsonResult[];
+    } & ReturnType<typeof buildJsonReport>;
     expect(output.format).toBe(RESULTS_FORMAT);
     expect(output.version).toBe(RESULTS_FORMAT_VERSION);
     expect(output.tool).toEqual(report.tool);
@@ -116,7 +121,7 @@ describe("renderJson", () => {
   it("locates results exactly as SARIF does", () => {
     const report = mixedReport();
     const jsonUris = buildJsonReport(report)
-      .results.filter((result) => result.status === "fail" || result.status === "error")
+      .results.filter((result): result is JsonResult => result.status === "fail" || result.status === "error")
       .map((result) => [result.location.uri, result.location.line ?? 1]);
     const sarifUris = buildSarifLog(report)
       .runs.flatMap((run) => run.results)
@@ -125,6 +130,56 @@ describe("renderJson", () => {
         result.locations[0].physicalLocation.region.startLine,
       ]);
     expect(new Set(jsonUris.map(String))).toEqual(new Set(sarifUris.map(String)));
+  });
+
+  it("writes passes and not-applicable results compact: rule, verdict and resource", () => {
+    const notApplicable = { ...LIVE_PASS, status: "not_applicable" as const };
+    const report = buildReport({ results: [LIVE_PASS, notApplicable, LIVE_FAIL] });
+    const output = JSON.parse(renderJson(report)) as ReturnType<typeof buildJsonReport>;
+    expect(validate(output), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    const resource = {
+      type: LIVE_PASS.resource.type,
+      id: LIVE_PASS.resource.id,
+      arn: LIVE_PASS.resource.arn,
+      account: LIVE_PASS.resource.account,
+      region: LIVE_PASS.resource.region,
+      sourceKind: LIVE_PASS.resource.source.kind,
+    };
+    expect(output.results[0]).toEqual({ ruleId: LIVE_PASS.ruleId, status: "pass", resource });
+    expect(output.results[1]).toEqual({ ruleId: LIVE_PASS.ruleId, status: "not_applicable", resource });
+    expect(output.results[2]).toMatchObject({ status: "fail", message: LIVE_FAIL.message });
+    expect(output.results[2]).toHaveProperty("location");
+  });
+
+  it("writes passes in full with verbosePasses, and such output still validates", () => {
+    const report = buildReport({ results: [LIVE_PASS] });
+    const output = JSON.parse(renderJson(report, { verbosePasses: true })) as {
+      results: JsonResult[];
+    } & ReturnType<typeof buildJsonReport>;
+    expect(validate(output), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    expect(output.results[0]).toMatchObject({
+      status: "pass",
+      severity: LIVE_PASS.severity,
+      message: LIVE_PASS.message,
+      evidence: LIVE_PASS.evidence,
+    });
+    expect(output.results[0]!.location.uri).toMatch(/^aws\//);
+  });
+
+  it("is produced one result per chunk, the same text as the whole", () => {
+    const report = mixedReport();
+    const chunks = [...renderJsonChunks(report)];
+    expect(chunks.length).toBeGreaterThan(report.results.length);
+    expect(chunks.join("")).toBe(renderJson(report));
+    expect([...renderJsonChunks(buildReport())].join("")).toBe(renderJson(buildReport()));
+  });
+
+  it("rejects a compact finding: only passes and not-applicable results may leave out details", () => {
+    const output = JSON.parse(renderJson(buildReport({ results: [LIVE_FAIL] }))) as {
+      results: Record<string, unknown>[];
+    };
+    for (const key of ["message", "location", "evidence", "severity"]) delete output.results[0]![key];
+    expect(validate(output)).toBe(false);
   });
 
   it("does not leak fields the format does not document", () => {
@@ -137,6 +192,10 @@ describe("renderJson", () => {
   });
 });
 
+function isFull(result: ReturnType<typeof buildJsonReport>["results"][number]): result is JsonResult {
+  return "location" in result;
+}
+
 describe("results.schema.json", () => {
   const valid = () =>
     JSON.parse(renderJson(mixedReport())) as Record<string, unknown> & ReturnType<typeof buildJsonReport>;
@@ -147,9 +206,12 @@ describe("results.schema.json", () => {
     ["an unknown status", (output) => Object.assign(output.results[0]!, { status: "skipped" })],
     [
       "a result without a location",
-      (output) => delete (output.results[0] as Partial<(typeof output.results)[0]>).location,
+      (output) => delete (output.results.find(isFull) as Partial<JsonResult>).location,
     ],
-    ["a line without a file", (output) => Object.assign(output.results[1]!.location, { line: 3 })],
+    [
+      "a line without a file",
+      (output) => Object.assign(output.results.filter(isFull)[1]!.location, { line: 3 }),
+    ],
     ["a security severity above 10", (output) => Object.assign(output.rules[0]!, { securitySeverity: 11 })],
   ])("rejects %s", (_name, corrupt) => {
     const output = valid();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { INFORMATION_URI } from "../../src/assets.js";
 import type { RuleMetadata, RuleResult } from "../../src/engine/result.js";
-import { buildJsonReport } from "../../src/report/json.js";
+import { buildJsonReport, type JsonResult } from "../../src/report/json.js";
 import { ruleDocUri } from "../../src/report/rule-docs.js";
 import { buildSarifLog } from "../../src/report/sarif.js";
 import { renderText } from "../../src/report/text.js";
@@ -42,7 +42,7 @@ describe("rule documentation links", () => {
     expect(run.results[0]!.properties.helpUri).toBe(uri);
     const json = buildJsonReport(report);
     expect(json.rules[0]!.helpUri).toBe(uri);
-    expect(json.results[0]!.helpUri).toBe(uri);
+    expect((json.results[0] as JsonResult).helpUri).toBe(uri);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadSchema } from "../../src/assets.js";
 import { EXPIRED_WAIVER_RULE_ID, type Waiver } from "../../src/engine/result.js";
-import { buildJsonReport, renderJson } from "../../src/report/json.js";
+import { buildJsonReport, renderJson, type JsonReport, type JsonResult } from "../../src/report/json.js";
 import { buildSarifLog, renderSarif } from "../../src/report/sarif.js";
 import { renderText } from "../../src/report/text.js";
 import {
@@ -140,7 +140,7 @@ describe("JSON", () => {
   });
 
   it("gives waived results their status and waiver, and every finding the SARIF fingerprint", () => {
-    const json = buildJsonReport(waiverReport());
+    const json = buildJsonReport(waiverReport()) as { results: JsonResult[] } & JsonReport;
     expect(json.summary.byStatus).toMatchObject({ waived: 2, fail: 2 });
     expect(json.summary.failuresBySeverity.error).toBe(2);
     expect(json.results[0]).toMatchObject({
@@ -167,7 +167,7 @@ describe("JSON", () => {
   });
 
   it("rejects a waived result without its waiver's required fields", () => {
-    const output = JSON.parse(renderJson(waiverReport())) as ReturnType<typeof buildJsonReport>;
+    const output = JSON.parse(renderJson(waiverReport())) as { results: JsonResult[] } & JsonReport;
     delete (output.results[0]!.waiver as Partial<Waiver>).expires;
     expect(validateJson(output)).toBe(false);
   });

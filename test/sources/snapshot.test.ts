@@ -103,6 +103,28 @@ describe("readSnapshot", () => {
     expect(snapshot.collectionErrors[0]?.resourceTypes).toEqual(["AWS::SSM::ManagedInstanceInventory"]);
   });
 
+  it("names the line of a schema problem, found again in the file once the problem is known", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "access-baseline-snapshot-line-"));
+    try {
+      const lines = (await minimalText()).split("\n");
+      const at = lines.findIndex((line) => line.includes('"region": "eu-central-1",'));
+      expect(at).toBeGreaterThan(0);
+      lines[at] = lines[at]!.replace('"eu-central-1"', "42");
+      const path = join(dir, "snapshot.json");
+      await writeFile(path, lines.join("\n"));
+
+      const error = await inputError(() => readSnapshot(path, "snapshot.json"));
+      const fromText = await inputError(() => parseSnapshot(lines.join("\n"), "snapshot.json"));
+
+      expect(error.message).toMatch(
+        new RegExp(`^snapshot\\.json:${at + 1}:\\d+: invalid snapshot at /resources/`),
+      );
+      expect(error.message).toBe(fromText.message);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("reports a missing file", async () => {
     const path = fixture("does-not-exist.json");
 

@@ -3,17 +3,16 @@ import { Option, type Command } from "commander";
 import { parseParamOptions } from "../../engine/rule-set.js";
 import type { FailThreshold } from "../../engine/summary.js";
 import { todayFrom } from "../../engine/waivers.js";
+import { shouldUseColor } from "../../report/color.js";
+import { renderReportLazily } from "../../report/load.js";
 import {
-  DEFAULT_TEXT_WIDTH,
   FORMATS,
   GROUP_BY,
-  renderGithubSummary,
   WAIVED_IN_SARIF,
-  renderReport,
-  shouldUseColor,
   type GroupBy,
   type WaivedInSarif,
-} from "../../report/index.js";
+} from "../../report/options.js";
+import { DEFAULT_TEXT_WIDTH } from "../../report/wrap.js";
 import { addAccountOptions } from "../inputs/account-options.js";
 import { loadBaseline } from "../../pipeline/gate.js";
 import { runCheck as runPipeline } from "../../pipeline/run.js";
@@ -22,8 +21,8 @@ import type { CliIo } from "../io.js";
 import { appendFile } from "node:fs/promises";
 import { UserError } from "../../errors.js";
 import { describeFileError } from "../../util/file-errors.js";
-import { buildAsffFindings } from "../../report/index.js";
 import type { Baseline } from "../../report/baseline.js";
+import type { Report } from "../../engine/result.js";
 import { checkDestinations, parseFormatOptions, writeOutputs } from "./outputs.js";
 import { collect, loadConfigurationFor, loadRulesOrFail, type RuleSourceOptions } from "./shared.js";
 
@@ -40,6 +39,7 @@ interface CheckOptions extends RuleSourceOptions, InputOptions {
   rule: string[];
   skipRule: string[];
   securityHub?: boolean;
+  verbosePasses?: boolean;
 }
 
 export function registerCheck(program: Command, io: CliIo, done: (code: number) => void): void {
@@ -81,6 +81,10 @@ export function registerCheck(program: Command, io: CliIo, done: (code: number) 
         .default("suppress"),
     )
     .addOption(new Option("--group-by <grouping>", "text: group findings").choices(GROUP_BY).default("rule"))
+    .option(
+      "--verbose-passes",
+      "JSON: write passes and not-applicable results in full (message, location, evidence), not compact",
+    )
     .option(
       "--security-hub",
       "send the ASFF findings to AWS Security Hub (BatchImportFindings; see docs/output-formats.md)",
@@ -127,9 +131,9 @@ export async function runCheck(options: CheckOptions, paths: readonly string[], 
   });
 
   const toTerminal = io.stdout.isTTY === true;
-  const rendered = requests.map((request) => ({
-    request,
-    text: renderReport(request.format, report, {
+  await checkDestinations(requests, io.cwd);
+  await writeOutputs(io, requests, (request) =>
+    renderReportLazily(request.format, report, {
       color: request.file === undefined && shouldUseColor(io.stdout, io.env),
       width:
         request.file === undefined && toTerminal
@@ -138,13 +142,12 @@ export async function runCheck(options: CheckOptions, paths: readonly string[], 
       groupBy: options.groupBy,
       homeRegion: homeRegion(io.env),
       repositoryPath: repositoryPath(io),
+      verbosePasses: options.verbosePasses === true,
       ...(baseline !== undefined ? { previous: baseline } : {}),
       ...(options.category !== undefined ? { category: options.category } : {}),
       ...(options.sarifWaived !== undefined ? { waived: options.sarifWaived } : {}),
     }),
-  }));
-  await checkDestinations(requests, io.cwd);
-  await writeOutputs(io, rendered);
+  );
   await writeJobSummary(requests, report, io);
   const imported =
     options.securityHub === true ? await sendToSecurityHub(report, baseline, options, io) : true;
@@ -180,11 +183,12 @@ function repositoryPath(io: CliIo): string {
  */
 async function writeJobSummary(
   requests: readonly { format: string }[],
-  report: Parameters<typeof renderGithubSummary>[0],
+  report: Report,
   io: CliIo,
 ): Promise<void> {
   const file = io.env.GITHUB_STEP_SUMMARY;
   if (file === undefined || file === "" || !requests.some((request) => request.format === "github")) return;
+  const { renderGithubSummary } = await import("../../report/github.js");
   try {
     await appendFile(file, renderGithubSummary(report));
   } catch (error) {
@@ -211,11 +215,12 @@ const MAX_LISTED_FAILURES = 20;
  * to a cap, then counted); any refusal makes the run exit 2.
  */
 async function sendToSecurityHub(
-  report: Parameters<typeof buildAsffFindings>[0],
+  report: Report,
   baseline: Baseline | undefined,
   options: CheckOptions,
   io: CliIo,
 ): Promise<boolean> {
+  const { buildAsffFindings } = await import("../../report/asff.js");
   const findings = buildAsffFindings(report, {
     now: new Date(),
     homeRegion: homeRegion(io.env),

@@ -4,7 +4,6 @@ import { PACKAGE } from "../../assets.js";
 import { ConfigError } from "../../errors.js";
 import { EXIT_INCOMPLETE, EXIT_OK } from "../../engine/summary.js";
 import { readInputs, snapshotInputs } from "../../pipeline/run.js";
-import { serializeSnapshot, writeSnapshot } from "../../sources/snapshot.js";
 import { addAccountOptions, liveSettings, type AccountInputOptions } from "../inputs/account-options.js";
 import type { CliIo } from "../io.js";
 
@@ -58,6 +57,8 @@ export async function runCollect(options: CollectOptions, io: CliIo): Promise<nu
     collectionErrors: collection.collectionErrors,
   };
   // `-o -` writes to standard output, for piping; a file is written atomically.
+  // The snapshot module (and its schema's validator) is loaded by the commands that use it.
+  const { serializeSnapshot, writeSnapshot } = await import("../../sources/snapshot.js");
   if (options.output === "-") io.stdout.write(serializeSnapshot(snapshot));
   else await writeSnapshot(resolve(io.cwd, options.output), snapshot);
   const calls = Object.values(collection.apiCalls ?? {})

@@ -1,17 +1,18 @@
 import { stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { ConfigError, UserError } from "../../errors.js";
-import { FORMATS, isFormat, type Format } from "../../report/index.js";
-import { writeOutputFile } from "../../util/atomic-write.js";
+import { FORMATS, isFormat, type Format } from "../../report/options.js";
+import { writeOutputFile, type OutputData } from "../../util/atomic-write.js";
 import { describeFileError } from "../../util/file-errors.js";
 import type { CliIo } from "../io.js";
 import { emit } from "./shared.js";
 
 /**
  * `--format NAME` and `--format NAME=PATH`, repeatable: each report goes to its own destination. A
- * bare name goes to `--output` (or standard output); at most one may. Every report is rendered
- * before anything is written, and every destination is checked first, so that a bad option or an
- * unwritable path leaves no file half-updated.
+ * bare name goes to `--output` (or standard output); at most one may. Every destination is checked
+ * before anything is written, so that a bad option or an unwritable path leaves no file
+ * half-updated; each report is then rendered while it is written, to a temporary file that replaces
+ * the destination only once it is whole.
  */
 
 export interface OutputRequest {
@@ -71,19 +72,23 @@ export async function checkDestinations(requests: readonly OutputRequest[], cwd:
   }
 }
 
-/** Writes every rendered report; a failure names the destination, and what was already written. */
+/**
+ * Writes every report, rendering each as it goes (`render` is called once its destination is
+ * next); a failure names the destination, and what was already written.
+ */
 export async function writeOutputs(
   io: CliIo,
-  rendered: readonly { request: OutputRequest; text: string }[],
+  requests: readonly OutputRequest[],
+  render: (request: OutputRequest) => OutputData | Promise<OutputData>,
 ): Promise<void> {
   const written: string[] = [];
-  for (const { request, text } of rendered) {
+  for (const request of requests) {
     if (request.file === undefined) {
-      await emit(io, text, undefined);
+      await emit(io, await render(request), undefined);
       continue;
     }
     try {
-      await writeOutputFile(resolve(io.cwd, request.file), text);
+      await writeOutputFile(resolve(io.cwd, request.file), await render(request));
       written.push(request.file);
     } catch (error) {
       const already = written.length > 0 ? ` (already written: ${written.join(", ")})` : "";

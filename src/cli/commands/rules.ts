@@ -2,14 +2,12 @@ import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { createColors } from "picocolors";
-import { renderRuleReference } from "../../docs/rule-reference.js";
 import { controlSummary, matchesFrameworkFilter, parseFrameworkFilter } from "../../engine/frameworks.js";
 import { formatProblem, loadRuleDirectories } from "../../engine/rule-loader.js";
-import { testRule } from "../../engine/rule-tester.js";
 import { effectiveRules } from "../../engine/rule-set.js";
 import type { JsonValue } from "../../model/resource.js";
 import { EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK } from "../../engine/summary.js";
-import { shouldUseColor } from "../../report/index.js";
+import { shouldUseColor } from "../../report/color.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import type { CliIo } from "../io.js";
 import { loadConfigurationFor, loadRulesOrFail, ruleDirectories, type RuleSourceOptions } from "./shared.js";
@@ -54,6 +52,8 @@ export function registerRules(program: Command, io: CliIo, done: (code: number) 
     const { rules: loaded, problems } = await loadRuleDirectories(directoriesFor(dir, options, io), io.cwd);
     for (const problem of problems) io.stderr.write(`${formatProblem(problem)}\n`);
     const color = createColors(shouldUseColor(io.stdout, io.env));
+    // Loaded by the commands that use them, not by every start of the CLI.
+    const { testRule } = await import("../../engine/rule-tester.js");
     let passed = 0;
     let failed = 0;
     let broken = problems.length;
@@ -131,6 +131,7 @@ export function registerRules(program: Command, io: CliIo, done: (code: number) 
       .option("--check", "write nothing; exit 1 when the pages in the directory are stale"),
   ).action(async (options: RuleSourceOptions & { output: string; check?: boolean }) => {
     const loaded = await loadRulesOrFail(options, io.cwd);
+    const { renderRuleReference } = await import("../../docs/rule-reference.js");
     const pages = await renderRuleReference(loaded);
     const dir = resolve(io.cwd, options.output);
     if (options.check) {

@@ -9,7 +9,7 @@ import {
 import { RuleError } from "../../errors.js";
 import { formatProblem, loadRuleDirectories } from "../../engine/rule-loader.js";
 import type { Rule } from "../../engine/rule.js";
-import { writeOutputFile } from "../../util/atomic-write.js";
+import { batchOutput, writeOutputFile, type OutputData } from "../../util/atomic-write.js";
 import { UserError } from "../../errors.js";
 import { describeFileError } from "../../util/file-errors.js";
 import type { CliIo } from "../io.js";
@@ -51,15 +51,23 @@ export async function loadConfigurationFor(
  * regular file) or to standard output. A report that could not be written is an error, never a
  * run that looks done: one line, and exit code 2.
  */
-export async function emit(io: CliIo, text: string, output: string | undefined): Promise<void> {
+export async function emit(io: CliIo, data: OutputData, output: string | undefined): Promise<void> {
   if (output === undefined || output === "-") {
-    await writeToStream(io.stdout, text).catch((error: unknown) => {
-      throw new UserError(`cannot write to standard output: ${describeFileError(error)}`, { cause: error });
-    });
+    // One batch at a time, each once the stream has taken the last: a large report never piles up
+    // in the stream's buffer, and a reader that closed the pipe stops the writing at once.
+    for (const batch of batchOutput(data)) {
+      await writeToStream(io.stdout, typeof batch === "string" ? batch : Buffer.from(batch).toString()).catch(
+        (error: unknown) => {
+          throw new UserError(`cannot write to standard output: ${describeFileError(error)}`, {
+            cause: error,
+          });
+        },
+      );
+    }
     return;
   }
   try {
-    await writeOutputFile(resolve(io.cwd, output), text);
+    await writeOutputFile(resolve(io.cwd, output), data);
   } catch (error) {
     throw new UserError(`cannot write output file ${output}: ${describeFileError(error)}`, { cause: error });
   }

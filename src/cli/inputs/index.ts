@@ -1,6 +1,5 @@
 import { resolve } from "node:path";
 import { ConfigError } from "../../errors.js";
-import { snapshotSource } from "../../sources/snapshot.js";
 import type { Source } from "../../sources/source.js";
 import type { CliIo } from "../io.js";
 import { liveOptionsWithoutAccount, liveSettings, type AccountInputOptions } from "./account-options.js";
@@ -32,8 +31,14 @@ export function inputSource(options: InputOptions, paths: readonly string[], io:
   if (stray.length > 0) {
     throw new ConfigError(`${stray.join(", ")} only apply to live collection: add --account`);
   }
-  if (options.snapshot !== undefined) {
-    return snapshotSource(resolve(io.cwd, options.snapshot), options.snapshot);
+  const snapshot = options.snapshot;
+  if (snapshot !== undefined) {
+    return {
+      async read() {
+        const { snapshotSource } = await import("../../sources/snapshot.js");
+        return snapshotSource(resolve(io.cwd, snapshot), snapshot).read();
+      },
+    };
   }
   if (options.account) {
     const settings = liveSettings(options);
