@@ -1,3 +1,4 @@
+import { RE2JS, RE2JSException } from "re2js";
 import type { JsonValue } from "../../model/resource.js";
 import { coversPort } from "../operators/ports.js";
 import { cidrContains, cidrIsPublic, cidrIsWorld, parseCidr } from "../operators/cidr.js";
@@ -12,7 +13,7 @@ import {
   trustsAwsPrincipals,
 } from "../../iam/index.js";
 import { firstUnknown, isUnknown, UNKNOWN_KEY, UnknownValueError } from "../../model/unknown.js";
-import { compileOperand, type Operand, type OperandContext } from "./operand.js";
+import { compileOperand, OperandError, type Operand, type OperandContext } from "./operand.js";
 import { isTruthy, type Located, type PathScope } from "./path.js";
 
 /**
@@ -134,6 +135,29 @@ function actionArgument(argument: unknown, context: OperandContext): { action: O
   };
 }
 
+/**
+ * Patterns run against names and values anyone who can create a resource chooses, so matching
+ * must take linear time: RE2 semantics, never a backtracking engine, where `^(a+)+$` on a long
+ * name would never finish. What RE2 cannot express (backreferences, lookaround) is refused when
+ * the rule loads, rather than approximated.
+ */
+function compileLinearPattern(argument: unknown): RE2JS {
+  if (typeof argument !== "string") {
+    throw new OperandError(
+      `"matches" needs a regular expression as a string, got ${JSON.stringify(argument)}`,
+    );
+  }
+  try {
+    return RE2JS.compile(argument);
+  } catch (error) {
+    if (!(error instanceof RE2JSException)) throw error;
+    throw new OperandError(
+      `the pattern ${JSON.stringify(argument)} cannot be matched in linear time (${error.message}); ` +
+        "backreferences and lookaround are not supported",
+    );
+  }
+}
+
 export const TEST_OPERATORS: Record<string, TestOperator> = {
   exists: {
     summary: "the path selects a value (not null / missing) — or, with `false`, it does not",
@@ -169,9 +193,10 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
     },
   },
   matches: {
-    summary: "the value is a string matching the regular expression",
+    summary:
+      "the value is a string matching the regular expression (RE2 syntax: no backreferences or lookaround)",
     compile(argument) {
-      const pattern = new RegExp(argument as string, "u");
+      const pattern = compileLinearPattern(argument);
       return (value) => typeof value === "string" && pattern.test(value);
     },
   },
