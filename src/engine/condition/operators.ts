@@ -325,6 +325,20 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
     compile(argument, context) {
       const { action, resource } = actionArgument(argument, context);
       return (value, current, scope) => {
+        const decisions = scope.mayHoldUnknowns ? undefined : scope.memo?.documents;
+        if (decisions !== undefined) {
+          const resourceValue = resource?.(current, scope);
+          const actionText = toText(action(current, scope), "the action");
+          const options =
+            resourceValue === undefined || resourceValue === null
+              ? undefined
+              : { resource: toText(resourceValue, "the resource") };
+          return decisions.decide(
+            value,
+            JSON.stringify(options === undefined ? [actionText] : [actionText, options.resource]),
+            () => documentAllowsAction(mergeDocuments(value), actionText, options).allowed,
+          );
+        }
         const { document, unknown } = toDocument(value, scope.mayHoldUnknowns === true);
         const resourceValue = resource?.(current, scope);
         const decision = documentAllowsAction(

@@ -3,6 +3,7 @@ import type { JsonValue } from "../../model/resource.js";
 import { registerDomainFunctions } from "./functions.js";
 import { isUnknown, unknownValue, UnknownValueError, type UnknownValue } from "../../model/unknown.js";
 import { searchWithUnknowns } from "./unknown-aware.js";
+import { DocumentDecisions } from "./decisions.js";
 
 /**
  * Paths in rules are JMESPath (what AWS users know from `--query`), compiled once per rule. Paths
@@ -53,6 +54,8 @@ export interface PathScope {
 export interface VerdictMemo {
   get(id: number): boolean | undefined;
   set(id: number, verdict: boolean): unknown;
+  /** Answers about policy documents, kept for the whole run rather than one resource. */
+  readonly documents?: DocumentDecisions;
 }
 
 /**
@@ -63,6 +66,7 @@ export class ResourceVerdicts implements VerdictMemo {
   private readonly stamps: number[] = [];
   private readonly verdicts: boolean[] = [];
   private generation = 1;
+  readonly documents = new DocumentDecisions();
 
   get(id: number): boolean | undefined {
     return this.stamps[id] === this.generation ? this.verdicts[id] : undefined;
