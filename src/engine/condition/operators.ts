@@ -15,6 +15,7 @@ import {
 import { firstUnknown, isUnknown, UNKNOWN_KEY, UnknownValueError } from "../../model/unknown.js";
 import { compileOperand, OperandError, type Operand, type OperandContext } from "./operand.js";
 import { isTruthy, type Located, type PathScope } from "./path.js";
+import { Question } from "./decisions.js";
 
 /**
  * The test operators of the rule language. Each one compares the value selected by the
@@ -158,6 +159,11 @@ function compileLinearPattern(argument: unknown): RE2JS {
   }
 }
 
+const STATEMENT_ALLOWS = new Question("statement allows");
+const STATEMENT_DENIES = new Question("statement denies");
+const DOCUMENT_ALLOWS = new Question("document allows");
+const DOCUMENT_ALLOWS_ON = new Question("document allows on a resource");
+
 export const TEST_OPERATORS: Record<string, TestOperator> = {
   exists: {
     summary: "the path selects a value (not null / missing) — or, with `false`, it does not",
@@ -266,8 +272,14 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
     unknowns: "deep",
     compile(argument, context) {
       const action = compileOperand(argument, context);
-      return (value, current, scope) =>
-        statementAllowsAction(value, toText(action(current, scope), "the action"));
+      return (value, current, scope) => {
+        const actionText = toText(action(current, scope), "the action");
+        const decisions = scope.mayHoldUnknowns ? undefined : scope.memo?.documents;
+        if (decisions === undefined) return statementAllowsAction(value, actionText);
+        return decisions.decide(value, STATEMENT_ALLOWS, actionText, () =>
+          statementAllowsAction(value, actionText),
+        );
+      };
     },
   },
   "denies-action": {
@@ -275,8 +287,14 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
     unknowns: "deep",
     compile(argument, context) {
       const action = compileOperand(argument, context);
-      return (value, current, scope) =>
-        statementDeniesAction(value, toText(action(current, scope), "the action"));
+      return (value, current, scope) => {
+        const actionText = toText(action(current, scope), "the action");
+        const decisions = scope.mayHoldUnknowns ? undefined : scope.memo?.documents;
+        if (decisions === undefined) return statementDeniesAction(value, actionText);
+        return decisions.decide(value, STATEMENT_DENIES, actionText, () =>
+          statementDeniesAction(value, actionText),
+        );
+      };
     },
   },
   "has-condition": {
@@ -335,7 +353,8 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
               : { resource: toText(resourceValue, "the resource") };
           return decisions.decide(
             value,
-            JSON.stringify(options === undefined ? [actionText] : [actionText, options.resource]),
+            options === undefined ? DOCUMENT_ALLOWS : DOCUMENT_ALLOWS_ON,
+            options === undefined ? actionText : JSON.stringify([actionText, options.resource]),
             () => documentAllowsAction(mergeDocuments(value), actionText, options).allowed,
           );
         }

@@ -425,7 +425,8 @@ function compileSelector(node: Node): Selector {
     }
     return (value) => {
       let at = value;
-      for (const name of fields) {
+      for (let index = 0; index < fields.length; index++) {
+        const name = fields[index]!;
         if (!isObject(at)) return null;
         const field: JsonValue | undefined = at[name];
         // Only a missing field can be a field of an unknown: a found one costs nothing more.
