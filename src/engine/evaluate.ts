@@ -49,19 +49,48 @@ export function evaluateRules(
   const results: RuleResult[] = [];
   // Verdicts of element-independent tests, for the resource being judged (see PathScope.memo).
   const memo = new ResourceVerdicts();
+  // Each type's documents and identities, looked up once for all the rules that judge it.
+  const judged = new Map<ResourceType, JudgedResources>();
   for (const rule of rules) {
     const severity = settings.severities?.get(rule.metadata.id) ?? rule.metadata.severity;
     const params = settings.params.get(rule.metadata.id) ?? defaults(rule);
     if (only === undefined) results.push(...scopeErrors(rule, inventory, severity));
     for (const type of rule.metadata.resourceTypes) {
-      for (const resource of inventory.ofType(type)) {
+      let ofType = judged.get(type);
+      if (ofType === undefined) judged.set(type, (ofType = judgedResources(inventory, type)));
+      const { resources, documents, refs } = ofType;
+      for (let index = 0; index < resources.length; index++) {
+        const resource = resources[index]!;
         if (only !== undefined && !only.has(resource)) continue;
         memo.clear();
-        results.push(evaluateRule(rule, resource, inventory, params, severity, memo));
+        const subject = { resource, ref: refs[index]!, document: documents[index]! };
+        results.push(judge(rule, subject, inventory, params, severity, memo));
       }
     }
   }
   return results;
+}
+
+interface JudgedResources {
+  resources: readonly Resource[];
+  documents: JsonObject[];
+  refs: ResourceRef[];
+}
+
+function judgedResources(inventory: EvaluationData, type: ResourceType): JudgedResources {
+  const resources = inventory.ofType(type);
+  return {
+    resources,
+    documents: resources.map((resource) => inventory.documentOf(resource)),
+    refs: resources.map(refOf),
+  };
+}
+
+/** The resource being judged, with what every rule reads of it. */
+interface Subject {
+  resource: Resource;
+  ref: ResourceRef;
+  document: JsonObject;
 }
 
 /** The types a rule reads besides its own (`uses`), worked out once per rule. */
@@ -84,13 +113,13 @@ const NO_EVIDENCE = Object.freeze([]) as unknown as Evidence[];
 
 function result(
   rule: Rule,
-  resource: Resource,
+  subject: Subject,
   severity: Severity,
   status: RuleResult["status"],
   message: string,
   evidence: Evidence[] = NO_EVIDENCE,
 ): RuleResult {
-  return { ruleId: rule.metadata.id, severity, resource: refOf(resource), status, message, evidence };
+  return { ruleId: rule.metadata.id, severity, resource: subject.ref, status, message, evidence };
 }
 
 function defaults(rule: Rule): Record<string, JsonValue> {
@@ -125,18 +154,30 @@ export function evaluateRule(
   severity: Severity = rule.metadata.severity,
   memo: VerdictMemo = new ResourceVerdicts(),
 ): RuleResult {
+  const subject = { resource, ref: refOf(resource), document: inventory.documentOf(resource) };
+  return judge(rule, subject, inventory, params, severity, memo);
+}
+
+function judge(
+  rule: Rule,
+  subject: Subject,
+  inventory: EvaluationData,
+  params: Record<string, JsonValue>,
+  severity: Severity,
+  memo: VerdictMemo,
+): RuleResult {
+  const { resource, document } = subject;
   if (rule.liveOnly && isPlanned(resource.source.kind)) {
-    return result(rule, resource, severity, "not_applicable", "judged on live data only");
+    return result(rule, subject, severity, "not_applicable", "judged on live data only");
   }
   const misfit = inventory.misfitOf?.(resource) ?? relatedMisfit(rule, inventory, resource);
   if (misfit !== undefined) {
-    return result(rule, resource, severity, "error", `cannot decide: ${misfit}`);
+    return result(rule, subject, severity, "error", `cannot decide: ${misfit}`);
   }
   const missing = missingRelatedData(rule, inventory, resource);
   if (missing.length) {
-    return result(rule, resource, severity, "error", describeMissing(missing));
+    return result(rule, subject, severity, "error", describeMissing(missing));
   }
-  const document = inventory.documentOf(resource);
   const root = { value: document, path: "" };
   const state: EvaluationState = {
     current: root,
@@ -150,9 +191,9 @@ export function evaluateRule(
   };
   try {
     if (rule.appliesWhen && !rule.appliesWhen.holds(state)) {
-      return result(rule, resource, severity, "not_applicable", "not applicable");
+      return result(rule, subject, severity, "not_applicable", "not applicable");
     }
-    if (rule.condition.holds(state)) return result(rule, resource, severity, "pass", "compliant");
+    if (rule.condition.holds(state)) return result(rule, subject, severity, "pass", "compliant");
     const explained = rule.condition.explain(state);
     if (explained.ok) {
       // The two evaluations of one condition must agree; a disagreement is a bug, never a pass.
@@ -160,9 +201,9 @@ export function evaluateRule(
     }
     const outcome = { ok: false, evidence: distinctEvidence(explained.evidence) };
     const message = failureMessage(rule, resource, document, params, outcome);
-    return result(rule, resource, severity, "fail", message, outcome.evidence);
+    return result(rule, subject, severity, "fail", message, outcome.evidence);
   } catch (error) {
-    return result(rule, resource, severity, "error", errorMessage(rule, state, error));
+    return result(rule, subject, severity, "error", errorMessage(rule, state, error));
   }
 }
 

@@ -377,24 +377,30 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
  * names bound inside it and the deepest path that explains it (`focus`, where a finding points).
  */
 function elementEvidence(element: Located, name: string | undefined, inner: Evidence[]): Evidence {
-  const bindings: Record<string, JsonValue> = {};
+  let bindings: Record<string, JsonValue> | undefined;
   let focus: string | undefined;
   for (const item of inner) {
     // The first element that matched names the match, as it does for `{match}`.
-    for (const [key, value] of Object.entries(item.bindings ?? {}))
-      if (!(key in bindings)) bindings[key] = value;
+    const named = item.bindings;
+    if (named !== undefined) {
+      bindings ??= {};
+      for (const key in named) if (!(key in bindings)) bindings[key] = named[key]!;
+    }
     const deepest = item.focus ?? item.path;
     if (deepest.startsWith(element.path) && deepest.length > (focus?.length ?? element.path.length)) {
       focus = deepest;
     }
   }
-  if (name) bindings[name] = element.value;
-  return {
-    path: element.path,
-    value: element.value,
-    ...(Object.keys(bindings).length ? { bindings } : {}),
-    ...(focus ? { focus } : {}),
-  };
+  if (name) (bindings ??= {})[name] = element.value;
+  const evidence: Evidence = { path: element.path, value: element.value };
+  if (bindings !== undefined && hasKeys(bindings)) evidence.bindings = bindings;
+  if (focus) evidence.focus = focus;
+  return evidence;
+}
+
+function hasKeys(record: Record<string, JsonValue>): boolean {
+  for (const _ in record) return true;
+  return false;
 }
 
 let nextTestId = 0;
