@@ -4,6 +4,7 @@ import { isPlanned } from "../model/source-kinds.js";
 import { CannotDecideError } from "../model/unknown.js";
 import { InvalidValueError } from "./operators/invalid-value.js";
 import type { EvaluationState, Outcome } from "./condition/compile.js";
+import { ResourceVerdicts, type VerdictMemo } from "./condition/path.js";
 import type { Rule } from "./rule.js";
 import type { Evidence, ResourceRef, RuleResult, Severity } from "./result.js";
 
@@ -47,20 +48,78 @@ export function evaluateRules(
 ): RuleResult[] {
   const results: RuleResult[] = [];
   // Verdicts of element-independent tests, for the resource being judged (see PathScope.memo).
-  const memo = new Map<number, boolean>();
+  const memo = new ResourceVerdicts();
+  // Each type's documents and identities, looked up once for all the rules that judge it.
+  const judged = new Map<ResourceType, JudgedResources>();
   for (const rule of rules) {
     const severity = settings.severities?.get(rule.metadata.id) ?? rule.metadata.severity;
     const params = settings.params.get(rule.metadata.id) ?? defaults(rule);
     if (only === undefined) results.push(...scopeErrors(rule, inventory, severity));
     for (const type of rule.metadata.resourceTypes) {
-      for (const resource of inventory.ofType(type)) {
+      let ofType = judged.get(type);
+      if (ofType === undefined) judged.set(type, (ofType = judgedResources(inventory, type)));
+      const { resources, documents, refs } = ofType;
+      for (let index = 0; index < resources.length; index++) {
+        const resource = resources[index]!;
         if (only !== undefined && !only.has(resource)) continue;
         memo.clear();
-        results.push(evaluateRule(rule, resource, inventory, params, severity, memo));
+        const subject = { resource, ref: refs[index]!, document: documents[index]! };
+        results.push(judge(rule, subject, inventory, params, severity, memo));
       }
     }
   }
   return results;
+}
+
+interface JudgedResources {
+  resources: readonly Resource[];
+  documents: JsonObject[];
+  refs: ResourceRef[];
+}
+
+function judgedResources(inventory: EvaluationData, type: ResourceType): JudgedResources {
+  const resources = inventory.ofType(type);
+  return {
+    resources,
+    documents: resources.map((resource) => inventory.documentOf(resource)),
+    refs: resources.map(refOf),
+  };
+}
+
+/** The resource being judged, with what every rule reads of it. */
+interface Subject {
+  resource: Resource;
+  ref: ResourceRef;
+  document: JsonObject;
+}
+
+/** The types a rule reads besides its own (`uses`), worked out once per rule. */
+const relatedTypesOfRule = new WeakMap<Rule, readonly ResourceType[]>();
+
+function relatedTypes(rule: Rule): readonly ResourceType[] {
+  let related = relatedTypesOfRule.get(rule);
+  if (related === undefined) {
+    related = rule.dependsOn.filter((type) => !rule.metadata.resourceTypes.includes(type));
+    relatedTypesOfRule.set(rule, related);
+  }
+  return related;
+}
+
+/**
+ * The evidence of results that have none (passes, not applicable, errors): one shared, frozen
+ * list, since a run holds a hundred thousand of them.
+ */
+const NO_EVIDENCE = Object.freeze([]) as unknown as Evidence[];
+
+function result(
+  rule: Rule,
+  subject: Subject,
+  severity: Severity,
+  status: RuleResult["status"],
+  message: string,
+  evidence: Evidence[] = NO_EVIDENCE,
+): RuleResult {
+  return { ruleId: rule.metadata.id, severity, resource: subject.ref, status, message, evidence };
 }
 
 function defaults(rule: Rule): Record<string, JsonValue> {
@@ -93,21 +152,32 @@ export function evaluateRule(
   inventory: EvaluationData,
   params: Record<string, JsonValue>,
   severity: Severity = rule.metadata.severity,
-  memo = new Map<number, boolean>(),
+  memo: VerdictMemo = new ResourceVerdicts(),
 ): RuleResult {
-  const base = { ruleId: rule.metadata.id, severity, resource: refOf(resource) };
+  const subject = { resource, ref: refOf(resource), document: inventory.documentOf(resource) };
+  return judge(rule, subject, inventory, params, severity, memo);
+}
+
+function judge(
+  rule: Rule,
+  subject: Subject,
+  inventory: EvaluationData,
+  params: Record<string, JsonValue>,
+  severity: Severity,
+  memo: VerdictMemo,
+): RuleResult {
+  const { resource, document } = subject;
   if (rule.liveOnly && isPlanned(resource.source.kind)) {
-    return { ...base, status: "not_applicable", message: "judged on live data only", evidence: [] };
+    return result(rule, subject, severity, "not_applicable", "judged on live data only");
   }
   const misfit = inventory.misfitOf?.(resource) ?? relatedMisfit(rule, inventory, resource);
   if (misfit !== undefined) {
-    return { ...base, status: "error", message: `cannot decide: ${misfit}`, evidence: [] };
+    return result(rule, subject, severity, "error", `cannot decide: ${misfit}`);
   }
   const missing = missingRelatedData(rule, inventory, resource);
   if (missing.length) {
-    return { ...base, status: "error", message: describeMissing(missing), evidence: [] };
+    return result(rule, subject, severity, "error", describeMissing(missing));
   }
-  const document = inventory.documentOf(resource);
   const root = { value: document, path: "" };
   const state: EvaluationState = {
     current: root,
@@ -121,23 +191,19 @@ export function evaluateRule(
   };
   try {
     if (rule.appliesWhen && !rule.appliesWhen.holds(state)) {
-      return { ...base, status: "not_applicable", message: "not applicable", evidence: [] };
+      return result(rule, subject, severity, "not_applicable", "not applicable");
     }
-    if (rule.condition.holds(state)) return { ...base, status: "pass", message: "compliant", evidence: [] };
+    if (rule.condition.holds(state)) return result(rule, subject, severity, "pass", "compliant");
     const explained = rule.condition.explain(state);
     if (explained.ok) {
       // The two evaluations of one condition must agree; a disagreement is a bug, never a pass.
       throw new Error("the condition held when explained but not when decided");
     }
     const outcome = { ok: false, evidence: distinctEvidence(explained.evidence) };
-    return {
-      ...base,
-      status: "fail",
-      message: failureMessage(rule, resource, document, params, outcome),
-      evidence: outcome.evidence.map(withoutMessageId),
-    };
+    const message = failureMessage(rule, resource, document, params, outcome);
+    return result(rule, subject, severity, "fail", message, outcome.evidence.map(withoutMessageId));
   } catch (error) {
-    return { ...base, status: "error", message: errorMessage(rule, state, error), evidence: [] };
+    return result(rule, subject, severity, "error", errorMessage(rule, state, error));
   }
 }
 
@@ -225,7 +291,7 @@ function sameList(a: string, b: string): boolean {
  */
 function missingRelatedData(rule: Rule, inventory: EvaluationData, resource: Resource): CollectionError[] {
   if (inventory.collectionErrors.length === 0) return [];
-  const related = rule.dependsOn.filter((type) => !rule.metadata.resourceTypes.includes(type));
+  const related = relatedTypes(rule);
   if (related.length === 0) return [];
   return inventory.errorsAffecting(related, resource.account, resource.region);
 }
@@ -233,7 +299,7 @@ function missingRelatedData(rule: Rule, inventory: EvaluationData, resource: Res
 /** A related resource the rule reads that does not have its canonical shape. */
 function relatedMisfit(rule: Rule, inventory: EvaluationData, resource: Resource): string | undefined {
   if (inventory.misfitAffecting === undefined) return undefined;
-  const related = rule.dependsOn.filter((type) => !rule.metadata.resourceTypes.includes(type));
+  const related = relatedTypes(rule);
   if (related.length === 0) return undefined;
   const problem = inventory.misfitAffecting(related, resource.account);
   return problem === undefined ? undefined : `a related resource: ${problem}`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { compilePath, PathSyntaxError, type PathScope } from "../../src/engine/condition/path.js";
-import type { JsonObject } from "../../src/model/resource.js";
+import { compilePath, LISTED, PathSyntaxError, type PathScope } from "../../src/engine/condition/path.js";
+import type { JsonObject, JsonValue } from "../../src/model/resource.js";
 
 const group = {
   GroupId: "sg-1",
@@ -103,6 +103,24 @@ describe("the fast path, the traced path and the JMESPath interpreter agree", ()
       const expected = search(document as JsonObject, expression);
       expect(path.valueOf(root, scope), `${expression} on ${JSON.stringify(document)}`).toEqual(expected);
       expect(path.evaluate(root, scope).value).toEqual(expected);
+      const visited: JsonValue[] = [];
+      const walked = path.each(root, scope, (element) => {
+        visited.push(element);
+        return false;
+      });
+      expect(walked === LISTED ? visited : walked).toEqual(expected);
     }
+  });
+
+  it("walking a list stops at the element the visitor settles on", () => {
+    const root = { value: group as JsonObject, path: "" };
+    const scope: PathScope = { root, params: {}, bindings: null };
+    const visited: JsonValue[] = [];
+    const walked = compilePath("IpPermissions[].IpRanges[].CidrIp").each(root, scope, (element) => {
+      visited.push(element);
+      return true;
+    });
+    expect(walked).toBe(LISTED);
+    expect(visited).toHaveLength(1);
   });
 });

@@ -8,7 +8,9 @@ import { TEST_OPERATORS, type Test } from "./operators.js";
 import {
   bind,
   compilePath,
+  LISTED,
   PathSyntaxError,
+  type Binding,
   type CompiledPath,
   type Located,
   type PathScope,
@@ -305,30 +307,52 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
   const checkElement = (state: EvaluationState, value: JsonValue): void => {
     if (state.scope.mayHoldUnknowns && isUnknown(value)) throw new UnknownValueError(value.$unknown);
   };
-  const matches = (state: EvaluationState, value: JsonValue): boolean => {
-    checkElement(state, value);
-    return where ? where.holds(stateFor(state, { value, path: "" })) : true;
-  };
   // The element that settles the verdict alone: one that matches for `some` and `none`, one that
   // does not for `every`.
-  const settles = (matched: boolean): boolean => (kind === "every" ? !matched : matched);
+  const settling = kind !== "every";
+
+  // The fast decision visits elements where they lie and judges each in one frame, made once
+  // here and refilled for every call and element: a quantifier never runs inside itself, and
+  // nothing keeps the frame once `holds` returns. Judging a list allocates nothing per element.
+  const element: Located = { value: null, path: "" };
+  const binding: Binding | null = name ? { name, element, outer: null } : null;
+  const elementScope: PathScope = { root: element, params: {}, bindings: binding };
+  const elementState: EvaluationState = { current: element, scope: elementScope };
 
   return {
     holds(state) {
-      const selected = source.valueOf(state.current, state.scope);
-      if (state.scope.mayHoldUnknowns && isUnknown(selected)) throw new UnknownValueError(selected.$unknown);
-      if (!Array.isArray(selected)) return kind !== "some";
+      const scope = state.scope;
+      const unknowns = scope.mayHoldUnknowns === true;
+      if (binding) {
+        binding.outer = scope.bindings;
+        elementScope.root = scope.root;
+        elementScope.params = scope.params;
+        elementScope.mayHoldUnknowns = unknowns;
+        elementScope.memo = scope.memo;
+      } else {
+        elementState.scope = scope;
+      }
+      let settled = false;
       let unknown: UnknownValueError | undefined;
-      for (const value of selected) {
-        let matched: boolean;
+      const selected = source.each(state.current, scope, (value) => {
+        let matched = true;
         try {
-          matched = matches(state, value);
+          if (unknowns && isUnknown(value)) throw new UnknownValueError(value.$unknown);
+          if (where) {
+            element.value = value;
+            matched = where.holds(elementState);
+          }
         } catch (error) {
           unknown ??= undecided(error);
-          continue;
+          return false;
         }
-        if (settles(matched)) return kind === "some";
+        return (settled = matched === settling);
+      });
+      if (selected !== LISTED) {
+        if (unknowns && isUnknown(selected)) throw new UnknownValueError(selected.$unknown);
+        return kind !== "some";
       }
+      if (settled) return kind === "some";
       if (unknown) throw unknown;
       return kind !== "some";
     },
@@ -380,27 +404,33 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
  * names bound inside it and the deepest path that explains it (`focus`, where a finding points).
  */
 function elementEvidence(element: Located, name: string | undefined, inner: Evidence[]): Evidence {
-  const bindings: Record<string, JsonValue> = {};
+  let bindings: Record<string, JsonValue> | undefined;
   let focus: string | undefined;
   let message: string | undefined;
   for (const item of inner) {
     message ??= item.message;
     // The first element that matched names the match, as it does for `{match}`.
-    for (const [key, value] of Object.entries(item.bindings ?? {}))
-      if (!(key in bindings)) bindings[key] = value;
+    const named = item.bindings;
+    if (named !== undefined) {
+      bindings ??= {};
+      for (const key in named) if (!(key in bindings)) bindings[key] = named[key]!;
+    }
     const deepest = item.focus ?? item.path;
     if (deepest.startsWith(element.path) && deepest.length > (focus?.length ?? element.path.length)) {
       focus = deepest;
     }
   }
-  if (name) bindings[name] = element.value;
-  return {
-    path: element.path,
-    value: element.value,
-    ...(Object.keys(bindings).length ? { bindings } : {}),
-    ...(focus ? { focus } : {}),
-    ...(message ? { message } : {}),
-  };
+  if (name) (bindings ??= {})[name] = element.value;
+  const evidence: Evidence = { path: element.path, value: element.value };
+  if (bindings !== undefined && hasKeys(bindings)) evidence.bindings = bindings;
+  if (focus) evidence.focus = focus;
+  if (message) evidence.message = message;
+  return evidence;
+}
+
+function hasKeys(record: Record<string, JsonValue>): boolean {
+  for (const _ in record) return true;
+  return false;
 }
 
 let nextTestId = 0;

@@ -1,3 +1,4 @@
+import { RE2JS, RE2JSException } from "re2js";
 import type { JsonValue } from "../../model/resource.js";
 import { coversPort } from "../operators/ports.js";
 import { cidrContains, cidrIsPublic, cidrIsWorld, parseCidr } from "../operators/cidr.js";
@@ -15,8 +16,9 @@ import {
   trustsAwsPrincipals,
 } from "../../iam/index.js";
 import { firstUnknown, isUnknown, UNKNOWN_KEY, UnknownValueError } from "../../model/unknown.js";
-import { compileOperand, type Operand, type OperandContext } from "./operand.js";
+import { compileOperand, OperandError, type Operand, type OperandContext } from "./operand.js";
 import { isTruthy, type Located, type PathScope } from "./path.js";
+import { Question } from "./decisions.js";
 
 /**
  * The test operators of the rule language. Each one compares the value selected by the
@@ -137,6 +139,34 @@ function actionArgument(argument: unknown, context: OperandContext): { action: O
   };
 }
 
+/**
+ * Patterns run against names and values anyone who can create a resource chooses, so matching
+ * must take linear time: RE2 semantics, never a backtracking engine, where `^(a+)+$` on a long
+ * name would never finish. What RE2 cannot express (backreferences, lookaround) is refused when
+ * the rule loads, rather than approximated.
+ */
+function compileLinearPattern(argument: unknown): RE2JS {
+  if (typeof argument !== "string") {
+    throw new OperandError(
+      `"matches" needs a regular expression as a string, got ${JSON.stringify(argument)}`,
+    );
+  }
+  try {
+    return RE2JS.compile(argument);
+  } catch (error) {
+    if (!(error instanceof RE2JSException)) throw error;
+    throw new OperandError(
+      `the pattern ${JSON.stringify(argument)} cannot be matched in linear time (${error.message}); ` +
+        "backreferences and lookaround are not supported",
+    );
+  }
+}
+
+const STATEMENT_ALLOWS = new Question("statement allows");
+const STATEMENT_DENIES = new Question("statement denies");
+const DOCUMENT_ALLOWS = new Question("document allows");
+const DOCUMENT_ALLOWS_ON = new Question("document allows on a resource");
+
 export const TEST_OPERATORS: Record<string, TestOperator> = {
   exists: {
     summary: "the path selects a value (not null / missing) — or, with `false`, it does not",
@@ -172,9 +202,10 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
     },
   },
   matches: {
-    summary: "the value is a string matching the regular expression",
+    summary:
+      "the value is a string matching the regular expression (RE2 syntax: no backreferences or lookaround)",
     compile(argument) {
-      const pattern = new RegExp(argument as string, "u");
+      const pattern = compileLinearPattern(argument);
       return (value) => typeof value === "string" && pattern.test(value);
     },
   },
@@ -244,8 +275,14 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
     unknowns: "deep",
     compile(argument, context) {
       const action = compileOperand(argument, context);
-      return (value, current, scope) =>
-        statementAllowsAction(value, toText(action(current, scope), "the action"));
+      return (value, current, scope) => {
+        const actionText = toText(action(current, scope), "the action");
+        const decisions = scope.mayHoldUnknowns ? undefined : scope.memo?.documents;
+        if (decisions === undefined) return statementAllowsAction(value, actionText);
+        return decisions.decide(value, STATEMENT_ALLOWS, actionText, () =>
+          statementAllowsAction(value, actionText),
+        );
+      };
     },
   },
   "denies-action": {
@@ -253,8 +290,14 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
     unknowns: "deep",
     compile(argument, context) {
       const action = compileOperand(argument, context);
-      return (value, current, scope) =>
-        statementDeniesAction(value, toText(action(current, scope), "the action"));
+      return (value, current, scope) => {
+        const actionText = toText(action(current, scope), "the action");
+        const decisions = scope.mayHoldUnknowns ? undefined : scope.memo?.documents;
+        if (decisions === undefined) return statementDeniesAction(value, actionText);
+        return decisions.decide(value, STATEMENT_DENIES, actionText, () =>
+          statementDeniesAction(value, actionText),
+        );
+      };
     },
   },
   "has-condition": {
@@ -310,6 +353,21 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
     compile(argument, context) {
       const { action, resource } = actionArgument(argument, context);
       return (value, current, scope) => {
+        const decisions = scope.mayHoldUnknowns ? undefined : scope.memo?.documents;
+        if (decisions !== undefined) {
+          const resourceValue = resource?.(current, scope);
+          const actionText = toText(action(current, scope), "the action");
+          const options =
+            resourceValue === undefined || resourceValue === null
+              ? undefined
+              : { resource: toText(resourceValue, "the resource") };
+          return decisions.decide(
+            value,
+            options === undefined ? DOCUMENT_ALLOWS : DOCUMENT_ALLOWS_ON,
+            options === undefined ? actionText : JSON.stringify([actionText, options.resource]),
+            () => documentAllowsAction(mergeDocuments(value), actionText, options).allowed,
+          );
+        }
         const { document, unknown } = toDocument(value, scope.mayHoldUnknowns === true);
         const resourceValue = resource?.(current, scope);
         const decision = documentAllowsAction(

@@ -3,6 +3,7 @@ import type { JsonValue } from "../../model/resource.js";
 import { registerDomainFunctions } from "./functions.js";
 import { isUnknown, unknownValue, UnknownValueError, type UnknownValue } from "../../model/unknown.js";
 import { searchWithUnknowns } from "./unknown-aware.js";
+import { DocumentDecisions } from "./decisions.js";
 
 /**
  * Paths in rules are JMESPath (what AWS users know from `--query`), compiled once per rule. Paths
@@ -46,7 +47,39 @@ export interface PathScope {
    * and their argument names no bound element), kept for the resource being judged: a test
    * inside a quantifier would otherwise be repeated for every element.
    */
-  memo?: Map<number, boolean>;
+  memo?: VerdictMemo;
+}
+
+/** Verdicts by test id, for one resource at a time (a `Map` will do; the engine keeps a cheaper one). */
+export interface VerdictMemo {
+  get(id: number): boolean | undefined;
+  set(id: number, verdict: boolean): unknown;
+  /** Answers about policy documents, kept for the whole run rather than one resource. */
+  readonly documents?: DocumentDecisions;
+}
+
+/**
+ * The engine's memo: forgetting every verdict when the next resource comes is one increment, not
+ * a new table, which matters when a run judges a hundred thousand rule and resource pairs.
+ */
+export class ResourceVerdicts implements VerdictMemo {
+  private readonly stamps: number[] = [];
+  private readonly verdicts: boolean[] = [];
+  private generation = 1;
+  readonly documents = new DocumentDecisions();
+
+  get(id: number): boolean | undefined {
+    return this.stamps[id] === this.generation ? this.verdicts[id] : undefined;
+  }
+
+  set(id: number, verdict: boolean): void {
+    this.stamps[id] = this.generation;
+    this.verdicts[id] = verdict;
+  }
+
+  clear(): void {
+    this.generation++;
+  }
 }
 
 export interface CompiledPath {
@@ -57,7 +90,16 @@ export interface CompiledPath {
   evaluate(current: Located, scope: PathScope): Selection;
   /** The selected value only: the fast path, when no evidence is needed. */
   valueOf(current: Located, scope: PathScope): JsonValue;
+  /**
+   * Calls `visit` with each element of the list the path selects, in order, without building the
+   * list (`A[].B[]` is walked where it lies); `visit` returns true to stop. Returns `LISTED` when
+   * the selection is a list, and otherwise the value selected instead (null, or an unknown).
+   */
+  each(current: Located, scope: PathScope, visit: (element: JsonValue) => boolean): JsonValue | typeof LISTED;
 }
+
+/** What `each` returns when the path selected a list (whose elements it visited). */
+export const LISTED: unique symbol = Symbol("listed");
 
 export class PathSyntaxError extends Error {}
 
@@ -79,6 +121,8 @@ export function compilePath(text: string): CompiledPath {
     throw new PathSyntaxError(`invalid JMESPath expression "${text}": ${(error as Error).message}`);
   }
   const traceable = isTraceable(ast);
+  const selector = traceable ? compileSelector(ast as unknown as Node) : undefined;
+  const walker = traceable ? compileWalker(ast as unknown as Node) : undefined;
   return {
     text,
     base,
@@ -97,10 +141,17 @@ export function compilePath(text: string): CompiledPath {
     },
     valueOf(current, scope) {
       const start = resolveBase(base, current, scope);
-      if (expression === "@") return start.value;
-      return traceable
-        ? select(ast as unknown as Node, start.value, scope.mayHoldUnknowns === true)
+      return selector
+        ? selector(start.value, scope.mayHoldUnknowns === true)
         : search(ast, start.value, scope);
+    },
+    each(current, scope, visit) {
+      const start = resolveBase(base, current, scope);
+      if (walker) return walker(start.value, scope.mayHoldUnknowns === true, visit);
+      const value = search(ast, start.value, scope);
+      if (!Array.isArray(value)) return value;
+      for (const element of value) if (visit(element)) break;
+      return LISTED;
     },
   };
 }
@@ -150,8 +201,14 @@ export function bind(scope: PathScope, name: string, element: Located): PathScop
   };
 }
 
+const segments = new Map<string, string>();
+
 function joinField(path: string, name: string): string {
-  const segment = /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : JSON.stringify(name);
+  let segment = segments.get(name);
+  if (segment === undefined) {
+    segment = /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : JSON.stringify(name);
+    segments.set(name, segment);
+  }
   return path ? `${path}.${segment}` : segment;
 }
 
@@ -343,6 +400,155 @@ export function select(node: Node, value: JsonValue, unknowns = false): JsonValu
     }
     default:
       throw new Error(`unselectable expression node ${node.type}`);
+  }
+}
+
+type Selector = (value: JsonValue, unknowns: boolean) => JsonValue;
+
+/**
+ * `select` turned into closures once per path, so that judging a resource does not dispatch on
+ * node types: a chain of fields (`Content.inputs.kmsKeyId`, the most common path) is one loop.
+ * It must agree with `select`; the tests compare them.
+ */
+function compileSelector(node: Node): Selector {
+  const fields = fieldChain(node);
+  if (fields !== undefined) {
+    if (fields.length === 0) return (value) => value;
+    if (fields.length === 1) {
+      const name = fields[0]!;
+      return (value) => {
+        if (!isObject(value)) return null;
+        const field = value[name];
+        if (field !== undefined) return field;
+        return isUnknown(value) ? value : null;
+      };
+    }
+    return (value) => {
+      let at = value;
+      for (let index = 0; index < fields.length; index++) {
+        const name = fields[index]!;
+        if (!isObject(at)) return null;
+        const field: JsonValue | undefined = at[name];
+        // Only a missing field can be a field of an unknown: a found one costs nothing more.
+        if (field === undefined) return isUnknown(at) ? at : null;
+        if (field === null) return null;
+        at = field;
+      }
+      return at;
+    };
+  }
+  switch (node.type) {
+    case "Subexpression": {
+      const left = compileSelector(node.left as Node);
+      const right = compileSelector(node.right as Node);
+      return (value, unknowns) => {
+        const selected = left(value, unknowns);
+        return selected === null ? null : right(selected, unknowns);
+      };
+    }
+    case "IndexExpression": {
+      const left = compileSelector(node.left as Node);
+      const right = compileSelector(node.right as Node);
+      return (value, unknowns) => right(left(value, unknowns), unknowns);
+    }
+    case "Index": {
+      const index = node.value as number;
+      return (value) => {
+        if (!Array.isArray(value)) return isUnknown(value) ? value : null;
+        return value[index < 0 ? index + value.length : index] ?? null;
+      };
+    }
+    case "Flatten":
+    case "Projection":
+    case "FilterProjection": {
+      const walk = compileWalker(node);
+      return (value, unknowns) => {
+        const collected: JsonValue[] = [];
+        const outcome = walk(value, unknowns, (element) => {
+          collected.push(element);
+          return false;
+        });
+        return outcome === LISTED ? collected : outcome;
+      };
+    }
+    default:
+      throw new Error(`unselectable expression node ${node.type}`);
+  }
+}
+
+/** The field names of `A.B.C` (none for `@`), or undefined when the node is not such a chain. */
+function fieldChain(node: Node): string[] | undefined {
+  switch (node.type) {
+    case "Identity":
+    case "Current":
+      return [];
+    case "Field":
+      return [node.name as string];
+    case "Subexpression": {
+      const left = fieldChain(node.left as Node);
+      const right = left && fieldChain(node.right as Node);
+      return left && right ? [...left, ...right] : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+type Walker = (
+  value: JsonValue,
+  unknowns: boolean,
+  visit: (element: JsonValue) => boolean,
+) => JsonValue | typeof LISTED;
+
+/**
+ * The elements `select` would collect for a projection or flattening, handed to `visit` one by
+ * one where they lie in the resource, in the same order; quantifiers stop at the element that
+ * decides. Any other node selects its value, and a list is walked.
+ */
+function compileWalker(node: Node): Walker {
+  switch (node.type) {
+    case "Flatten": {
+      const child = compileWalker(node.child as Node);
+      return (value, unknowns, visit) => {
+        const outcome = child(value, unknowns, (item) => {
+          if (!Array.isArray(item)) return visit(item);
+          for (const inner of item) if (visit(inner)) return true;
+          return false;
+        });
+        if (outcome === LISTED) return LISTED;
+        return isUnknown(outcome) ? outcome : null;
+      };
+    }
+    case "Projection":
+    case "FilterProjection": {
+      const left = compileWalker(node.left as Node);
+      const condition = node.type === "FilterProjection" ? (node.condition as ExpressionNode) : undefined;
+      const rightNode = node.right as Node;
+      const right = rightNode.type === "Identity" ? undefined : compileSelector(rightNode);
+      return (value, unknowns, visit) => {
+        const outcome = left(value, unknowns, (item) => {
+          if (condition) {
+            const kept = unknowns
+              ? selectFiltered(condition, item)
+              : isTruthy(TreeInterpreter.search(condition, item));
+            if (kept !== true) return kept !== false ? visit(kept) : false;
+          }
+          const projected = right ? right(item, unknowns) : item;
+          return projected !== null ? visit(projected) : false;
+        });
+        if (outcome === LISTED) return LISTED;
+        return isUnknown(outcome) ? outcome : null;
+      };
+    }
+    default: {
+      const selector = compileSelector(node);
+      return (value, unknowns, visit) => {
+        const selected = selector(value, unknowns);
+        if (!Array.isArray(selected)) return selected;
+        for (const element of selected) if (visit(element)) break;
+        return LISTED;
+      };
+    }
   }
 }
 

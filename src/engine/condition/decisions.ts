@@ -1,0 +1,63 @@
+import type { JsonValue } from "../../model/resource.js";
+
+/**
+ * Answers about policy documents and statements, kept for one evaluation run. Every principal's documents are
+ * asked the same few questions (may it start a session, terminate one, use the session key) by
+ * several rules, and a role's documents once for every instance that carries the role: deciding
+ * each question once per set of documents is what keeps IAM rules fast on large accounts.
+ *
+ * The documents are recognised by identity (the run's resources do not change while it is being
+ * judged), so the list a path selects may be a new array each time: its elements are not.
+ */
+interface Level {
+  next?: WeakMap<object, Level>;
+  answers?: Map<Question, Map<string, boolean>>;
+}
+
+/**
+ * A kind of question (one per operator), asked about a subject: an action, or an action and a
+ * resource. Subjects come from the rules and the data as they are, so looking one up hashes a
+ * string that already knows its hash, rather than a key built for every call.
+ */
+export class Question {
+  constructor(readonly name: string) {}
+}
+
+export class DocumentDecisions {
+  /** Lists of documents (or statements), and single documents: not the same question. */
+  private readonly lists: Level = {};
+  private readonly singles: Level = {};
+
+  /** The answer to `question` on `subject` about `documents`, deciding it with `decide` the first time. */
+  decide(documents: JsonValue, question: Question, subject: string, decide: () => boolean): boolean {
+    const level = this.levelOf(documents);
+    if (level === undefined) return decide();
+    level.answers ??= new Map();
+    let answers = level.answers.get(question);
+    if (answers === undefined) level.answers.set(question, (answers = new Map<string, boolean>()));
+    let answer = answers.get(subject);
+    if (answer === undefined) answers.set(subject, (answer = decide()));
+    return answer;
+  }
+
+  /** One level per document, in order; undefined when an item is not an object to key on. */
+  private levelOf(documents: JsonValue): Level | undefined {
+    if (!Array.isArray(documents)) {
+      if (documents === null || typeof documents !== "object") return undefined;
+      return this.child(this.singles, documents);
+    }
+    let level = this.lists;
+    for (const item of documents) {
+      if (item === null || typeof item !== "object") return undefined;
+      level = this.child(level, item);
+    }
+    return level;
+  }
+
+  private child(level: Level, item: object): Level {
+    level.next ??= new WeakMap();
+    let next = level.next.get(item);
+    if (next === undefined) level.next.set(item, (next = {}));
+    return next;
+  }
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { DocumentDecisions, Question } from "../../src/engine/condition/decisions.js";
+import type { JsonObject } from "../../src/model/resource.js";
+
+describe("answers about policy documents, kept for a run", () => {
+  const allows = new Question("allows");
+  const denies = new Question("denies");
+  const first: JsonObject = { Statement: [{ Effect: "Allow", Action: "ssm:StartSession", Resource: "*" }] };
+  const second: JsonObject = { Statement: [] };
+
+  it("decides a question about the same documents once, whatever list holds them", () => {
+    const decisions = new DocumentDecisions();
+    let decided = 0;
+    const decide = () => {
+      decided++;
+      return true;
+    };
+    expect(decisions.decide([first, second], allows, "ssm:StartSession", decide)).toBe(true);
+    expect(decisions.decide([first, second], allows, "ssm:StartSession", decide)).toBe(true);
+    expect(decided).toBe(1);
+  });
+
+  it("keeps apart other questions, other documents, their order, and a document from a list of it", () => {
+    const decisions = new DocumentDecisions();
+    const answers = [
+      decisions.decide([first, second], allows, "a", () => true),
+      decisions.decide([first, second], allows, "b", () => false),
+      decisions.decide([first, second], denies, "a", () => false),
+      decisions.decide([second, first], allows, "a", () => false),
+      decisions.decide([first], allows, "a", () => false),
+      decisions.decide(first, allows, "a", () => true),
+      decisions.decide([], allows, "a", () => false),
+    ];
+    expect(answers).toEqual([true, false, false, false, false, true, false]);
+  });
+
+  it("decides every time when an item is not an object it can recognise", () => {
+    const decisions = new DocumentDecisions();
+    let decided = 0;
+    const decide = () => ++decided > 0;
+    decisions.decide(["text"], allows, "a", decide);
+    decisions.decide("text", allows, "a", decide);
+    decisions.decide("text", allows, "a", decide);
+    expect(decided).toBe(3);
+  });
+});

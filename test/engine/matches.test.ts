@@ -1,0 +1,73 @@
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { compileCondition, ConditionError } from "../../src/engine/condition/compile.js";
+import { loadRuleDirectories } from "../../src/engine/rule-loader.js";
+import type { JsonObject } from "../../src/model/resource.js";
+
+/**
+ * `matches` runs patterns written in rules against names and values from the data, which anyone
+ * who can create a resource chooses: matching must take linear time whatever the pattern.
+ */
+
+function judge(condition: unknown, document: JsonObject): boolean {
+  const compiled = compileCondition(condition, new Set());
+  const root = { value: document, path: "" };
+  const state = { current: root, scope: { root, params: {}, bindings: null } };
+  const explained = compiled.explain(state);
+  expect(compiled.holds(state)).toBe(explained.ok);
+  return explained.ok;
+}
+
+describe("matches", () => {
+  it("finishes on a pattern that backtracks exponentially in a backtracking engine", () => {
+    const name = `${"a".repeat(33)}!`;
+    expect(judge({ path: "Name", matches: "^(a+)+$" }, { Name: name })).toBe(false);
+    expect(judge({ path: "Name", matches: "^(a+)+$" }, { Name: "a".repeat(33) })).toBe(true);
+  });
+
+  it.each([
+    ["^SSM-", "SSM-SessionManagerRunShell", true],
+    ["\\S", "   ", false],
+    ["\\S", " x ", true],
+    ["^\\p{L}+$", "Ünïcödé", true],
+    ["^.$", "😀", true],
+  ])("%s on %j → %s", (pattern, name, ok) => {
+    expect(judge({ path: "Name", matches: pattern }, { Name: name })).toBe(ok);
+  });
+
+  it("does not match what is not a string", () => {
+    expect(judge({ path: "Port", matches: "^22$" }, { Port: 22 })).toBe(false);
+  });
+
+  it.each([
+    ["(a)\\1", "backreference"],
+    ["a(?=b)", "lookahead"],
+    ["a(?!b)", "negative lookahead"],
+    ["(?<=a)b", "lookbehind"],
+  ])("refuses %s (a %s) when the condition is compiled, naming the pattern", (pattern) => {
+    try {
+      compileCondition({ path: "Name", matches: pattern }, new Set());
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConditionError);
+      expect((error as Error).message).toContain(JSON.stringify(pattern));
+      expect((error as Error).message).toMatch(/linear time/);
+      expect((error as ConditionError).pointer).toEqual(["matches"]);
+    }
+  });
+
+  it("refuses a rule file with such a pattern, naming the file, the line and the pattern", async () => {
+    const good = join(import.meta.dirname, "..", "fixtures", "rules", "good", "group-has-description.yaml");
+    const text = (await readFile(good, "utf8")).replace("  empty: false\n", '  matches: "^(sg)-\\\\1$"\n');
+    const dir = await mkdtemp(join(tmpdir(), "access-baseline-matches-"));
+    await writeFile(join(dir, "group-has-description.yaml"), text);
+    const { rules, problems } = await loadRuleDirectories([dir], dir);
+    expect(rules).toEqual([]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ file: "group-has-description.yaml", line: 13 });
+    expect(problems[0]!.message).toContain('"^(sg)-\\\\1$"');
+    expect(problems[0]!.message).toMatch(/backreferences|lookaround/);
+  });
+});
