@@ -1878,7 +1878,7 @@ return errors === 0;
 validate31.evaluated = {"props":{"RoleName":true,"Arn":true,"AssumeRolePolicyDocument":true,"RolePolicyList":true,"AttachedManagedPolicies":true,"InstanceProfileList":true,"Tags":true},"dynamicProps":false,"dynamicItems":false};
 
 export const user = validate33;
-const schema54 = {"type":"object","required":["UserName"],"properties":{"UserName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"UserPolicyList":{"$ref":"#/$defs/inlinePolicies"},"GroupList":{"type":"array","items":{"type":"string"}},"AttachedManagedPolicies":{"$ref":"#/$defs/attachedPolicies"}}};
+const schema54 = {"type":"object","required":["UserName"],"properties":{"UserName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"UserPolicyList":{"$ref":"#/$defs/inlinePolicies"},"GroupList":{"type":"array","items":{"type":"string"}},"AttachedManagedPolicies":{"$ref":"#/$defs/attachedPolicies"},"Path":{"type":"string"},"Tags":{"$ref":"#/$defs/tags"}}};
 
 function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2063,9 +2063,10 @@ vErrors.push(err11);
 errors++;
 }
 }
-}
-else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema54.type,parentSchema:schema54,data};
+if(data.Path !== undefined){
+let data9 = data.Path;
+if(typeof data9 !== "string"){
+const err12 = {instancePath:instancePath+"/Path",schemaPath:"#/properties/Path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.Path.type,parentSchema:schema54.properties.Path,data:data9};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2074,13 +2075,92 @@ vErrors.push(err12);
 }
 errors++;
 }
+}
+if(data.Tags !== undefined){
+let data10 = data.Tags;
+if(Array.isArray(data10)){
+const len2 = data10.length;
+for(let i2=0; i2<len2; i2++){
+let data11 = data10[i2];
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+if(data11.Key === undefined){
+const err13 = {instancePath:instancePath+"/Tags/" + i2,schemaPath:"#/$defs/tags/items/required",keyword:"required",params:{missingProperty: "Key"},message:"must have required property '"+"Key"+"'",schema:schema33.items.required,parentSchema:schema33.items,data:data11};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data11.Key !== undefined){
+let data12 = data11.Key;
+if(typeof data12 !== "string"){
+const err14 = {instancePath:instancePath+"/Tags/" + i2+"/Key",schemaPath:"#/$defs/tags/items/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.items.properties.Key.type,parentSchema:schema33.items.properties.Key,data:data12};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data11.Value !== undefined){
+let data13 = data11.Value;
+if(typeof data13 !== "string"){
+const err15 = {instancePath:instancePath+"/Tags/" + i2+"/Value",schemaPath:"#/$defs/tags/items/properties/Value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.items.properties.Value.type,parentSchema:schema33.items.properties.Value,data:data13};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/Tags/" + i2,schemaPath:"#/$defs/tags/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.items.type,parentSchema:schema33.items,data:data11};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema33.type,parentSchema:schema33,data:data10};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+else {
+const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema54.type,parentSchema:schema54,data};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
 validate33.errors = vErrors;
 return errors === 0;
 }
-validate33.evaluated = {"props":{"UserName":true,"Arn":true,"UserPolicyList":true,"GroupList":true,"AttachedManagedPolicies":true},"dynamicProps":false,"dynamicItems":false};
+validate33.evaluated = {"props":{"UserName":true,"Arn":true,"UserPolicyList":true,"GroupList":true,"AttachedManagedPolicies":true,"Path":true,"Tags":true},"dynamicProps":false,"dynamicItems":false};
 
 export const group = validate35;
-const schema57 = {"type":"object","required":["GroupName"],"properties":{"GroupName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"GroupPolicyList":{"$ref":"#/$defs/inlinePolicies"},"AttachedManagedPolicies":{"$ref":"#/$defs/attachedPolicies"}}};
+const schema58 = {"type":"object","required":["GroupName"],"properties":{"GroupName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"GroupPolicyList":{"$ref":"#/$defs/inlinePolicies"},"AttachedManagedPolicies":{"$ref":"#/$defs/attachedPolicies"}}};
 
 function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2094,7 +2174,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.GroupName === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "GroupName"},message:"must have required property '"+"GroupName"+"'",schema:schema57.required,parentSchema:schema57,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "GroupName"},message:"must have required property '"+"GroupName"+"'",schema:schema58.required,parentSchema:schema58,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2153,7 +2233,7 @@ vErrors = null;
 if(data.Arn !== undefined){
 let data1 = data.Arn;
 if(typeof data1 !== "string"){
-const err4 = {instancePath:instancePath+"/Arn",schemaPath:"#/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.Arn.type,parentSchema:schema57.properties.Arn,data:data1};
+const err4 = {instancePath:instancePath+"/Arn",schemaPath:"#/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.Arn.type,parentSchema:schema58.properties.Arn,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2238,7 +2318,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.type,parentSchema:schema57,data};
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.type,parentSchema:schema58,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2253,7 +2333,7 @@ return errors === 0;
 validate35.evaluated = {"props":{"GroupName":true,"Arn":true,"GroupPolicyList":true,"AttachedManagedPolicies":true},"dynamicProps":false,"dynamicItems":false};
 
 export const managedPolicy = validate37;
-const schema60 = {"type":"object","required":["Arn","PolicyVersionList"],"properties":{"PolicyName":{"type":"string"},"Arn":{"$ref":"#/$defs/nonEmptyString"},"DefaultVersionId":{"type":"string"},"PolicyVersionList":{"type":"array","items":{"type":"object","required":["Document"],"properties":{"Document":{"$ref":"#/$defs/policyDocument"},"VersionId":{"type":"string"},"IsDefaultVersion":{"type":"boolean"}}}}}};
+const schema61 = {"type":"object","required":["Arn","PolicyVersionList"],"properties":{"PolicyName":{"type":"string"},"Arn":{"$ref":"#/$defs/nonEmptyString"},"DefaultVersionId":{"type":"string"},"PolicyVersionList":{"type":"array","items":{"type":"object","required":["Document"],"properties":{"Document":{"$ref":"#/$defs/policyDocument"},"VersionId":{"type":"string"},"IsDefaultVersion":{"type":"boolean"}}}}}};
 
 function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2267,7 +2347,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.Arn === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Arn"},message:"must have required property '"+"Arn"+"'",schema:schema60.required,parentSchema:schema60,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Arn"},message:"must have required property '"+"Arn"+"'",schema:schema61.required,parentSchema:schema61,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2277,7 +2357,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.PolicyVersionList === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "PolicyVersionList"},message:"must have required property '"+"PolicyVersionList"+"'",schema:schema60.required,parentSchema:schema60,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "PolicyVersionList"},message:"must have required property '"+"PolicyVersionList"+"'",schema:schema61.required,parentSchema:schema61,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2289,7 +2369,7 @@ errors++;
 if(data.PolicyName !== undefined){
 let data0 = data.PolicyName;
 if(typeof data0 !== "string"){
-const err2 = {instancePath:instancePath+"/PolicyName",schemaPath:"#/properties/PolicyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.properties.PolicyName.type,parentSchema:schema60.properties.PolicyName,data:data0};
+const err2 = {instancePath:instancePath+"/PolicyName",schemaPath:"#/properties/PolicyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.PolicyName.type,parentSchema:schema61.properties.PolicyName,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2349,7 +2429,7 @@ vErrors = null;
 if(data.DefaultVersionId !== undefined){
 let data2 = data.DefaultVersionId;
 if(typeof data2 !== "string"){
-const err6 = {instancePath:instancePath+"/DefaultVersionId",schemaPath:"#/properties/DefaultVersionId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.properties.DefaultVersionId.type,parentSchema:schema60.properties.DefaultVersionId,data:data2};
+const err6 = {instancePath:instancePath+"/DefaultVersionId",schemaPath:"#/properties/DefaultVersionId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.DefaultVersionId.type,parentSchema:schema61.properties.DefaultVersionId,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2367,7 +2447,7 @@ for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 if(data4.Document === undefined){
-const err7 = {instancePath:instancePath+"/PolicyVersionList/" + i0,schemaPath:"#/properties/PolicyVersionList/items/required",keyword:"required",params:{missingProperty: "Document"},message:"must have required property '"+"Document"+"'",schema:schema60.properties.PolicyVersionList.items.required,parentSchema:schema60.properties.PolicyVersionList.items,data:data4};
+const err7 = {instancePath:instancePath+"/PolicyVersionList/" + i0,schemaPath:"#/properties/PolicyVersionList/items/required",keyword:"required",params:{missingProperty: "Document"},message:"must have required property '"+"Document"+"'",schema:schema61.properties.PolicyVersionList.items.required,parentSchema:schema61.properties.PolicyVersionList.items,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2446,7 +2526,7 @@ errors++;
 if(data4.VersionId !== undefined){
 let data9 = data4.VersionId;
 if(typeof data9 !== "string"){
-const err13 = {instancePath:instancePath+"/PolicyVersionList/" + i0+"/VersionId",schemaPath:"#/properties/PolicyVersionList/items/properties/VersionId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.properties.PolicyVersionList.items.properties.VersionId.type,parentSchema:schema60.properties.PolicyVersionList.items.properties.VersionId,data:data9};
+const err13 = {instancePath:instancePath+"/PolicyVersionList/" + i0+"/VersionId",schemaPath:"#/properties/PolicyVersionList/items/properties/VersionId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.PolicyVersionList.items.properties.VersionId.type,parentSchema:schema61.properties.PolicyVersionList.items.properties.VersionId,data:data9};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2459,7 +2539,7 @@ errors++;
 if(data4.IsDefaultVersion !== undefined){
 let data10 = data4.IsDefaultVersion;
 if(typeof data10 !== "boolean"){
-const err14 = {instancePath:instancePath+"/PolicyVersionList/" + i0+"/IsDefaultVersion",schemaPath:"#/properties/PolicyVersionList/items/properties/IsDefaultVersion/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema60.properties.PolicyVersionList.items.properties.IsDefaultVersion.type,parentSchema:schema60.properties.PolicyVersionList.items.properties.IsDefaultVersion,data:data10};
+const err14 = {instancePath:instancePath+"/PolicyVersionList/" + i0+"/IsDefaultVersion",schemaPath:"#/properties/PolicyVersionList/items/properties/IsDefaultVersion/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema61.properties.PolicyVersionList.items.properties.IsDefaultVersion.type,parentSchema:schema61.properties.PolicyVersionList.items.properties.IsDefaultVersion,data:data10};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2471,7 +2551,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/PolicyVersionList/" + i0,schemaPath:"#/properties/PolicyVersionList/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema60.properties.PolicyVersionList.items.type,parentSchema:schema60.properties.PolicyVersionList.items,data:data4};
+const err15 = {instancePath:instancePath+"/PolicyVersionList/" + i0,schemaPath:"#/properties/PolicyVersionList/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.properties.PolicyVersionList.items.type,parentSchema:schema61.properties.PolicyVersionList.items,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2483,7 +2563,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/PolicyVersionList",schemaPath:"#/properties/PolicyVersionList/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema60.properties.PolicyVersionList.type,parentSchema:schema60.properties.PolicyVersionList,data:data3};
+const err16 = {instancePath:instancePath+"/PolicyVersionList",schemaPath:"#/properties/PolicyVersionList/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema61.properties.PolicyVersionList.type,parentSchema:schema61.properties.PolicyVersionList,data:data3};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2495,7 +2575,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema60.type,parentSchema:schema60,data};
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.type,parentSchema:schema61,data};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2510,7 +2590,7 @@ return errors === 0;
 validate37.evaluated = {"props":{"PolicyName":true,"Arn":true,"DefaultVersionId":true,"PolicyVersionList":true},"dynamicProps":false,"dynamicItems":false};
 
 export const instanceProfile = validate38;
-const schema63 = {"type":"object","required":["InstanceProfileName","Roles"],"properties":{"InstanceProfileName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"Roles":{"type":"array","items":{"type":"object","required":["RoleName"],"properties":{"RoleName":{"type":"string"}}}}}};
+const schema64 = {"type":"object","required":["InstanceProfileName","Roles"],"properties":{"InstanceProfileName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"Roles":{"type":"array","items":{"type":"object","required":["RoleName"],"properties":{"RoleName":{"type":"string"}}}}}};
 
 function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2524,7 +2604,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.InstanceProfileName === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "InstanceProfileName"},message:"must have required property '"+"InstanceProfileName"+"'",schema:schema63.required,parentSchema:schema63,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "InstanceProfileName"},message:"must have required property '"+"InstanceProfileName"+"'",schema:schema64.required,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2534,7 +2614,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.Roles === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Roles"},message:"must have required property '"+"Roles"+"'",schema:schema63.required,parentSchema:schema63,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Roles"},message:"must have required property '"+"Roles"+"'",schema:schema64.required,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2593,7 +2673,7 @@ vErrors = null;
 if(data.Arn !== undefined){
 let data1 = data.Arn;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/Arn",schemaPath:"#/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema63.properties.Arn.type,parentSchema:schema63.properties.Arn,data:data1};
+const err5 = {instancePath:instancePath+"/Arn",schemaPath:"#/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.Arn.type,parentSchema:schema64.properties.Arn,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2611,7 +2691,7 @@ for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.RoleName === undefined){
-const err6 = {instancePath:instancePath+"/Roles/" + i0,schemaPath:"#/properties/Roles/items/required",keyword:"required",params:{missingProperty: "RoleName"},message:"must have required property '"+"RoleName"+"'",schema:schema63.properties.Roles.items.required,parentSchema:schema63.properties.Roles.items,data:data3};
+const err6 = {instancePath:instancePath+"/Roles/" + i0,schemaPath:"#/properties/Roles/items/required",keyword:"required",params:{missingProperty: "RoleName"},message:"must have required property '"+"RoleName"+"'",schema:schema64.properties.Roles.items.required,parentSchema:schema64.properties.Roles.items,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2623,7 +2703,7 @@ errors++;
 if(data3.RoleName !== undefined){
 let data4 = data3.RoleName;
 if(typeof data4 !== "string"){
-const err7 = {instancePath:instancePath+"/Roles/" + i0+"/RoleName",schemaPath:"#/properties/Roles/items/properties/RoleName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema63.properties.Roles.items.properties.RoleName.type,parentSchema:schema63.properties.Roles.items.properties.RoleName,data:data4};
+const err7 = {instancePath:instancePath+"/Roles/" + i0+"/RoleName",schemaPath:"#/properties/Roles/items/properties/RoleName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.Roles.items.properties.RoleName.type,parentSchema:schema64.properties.Roles.items.properties.RoleName,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2635,7 +2715,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/Roles/" + i0,schemaPath:"#/properties/Roles/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema63.properties.Roles.items.type,parentSchema:schema63.properties.Roles.items,data:data3};
+const err8 = {instancePath:instancePath+"/Roles/" + i0,schemaPath:"#/properties/Roles/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.properties.Roles.items.type,parentSchema:schema64.properties.Roles.items,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2647,7 +2727,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/Roles",schemaPath:"#/properties/Roles/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema63.properties.Roles.type,parentSchema:schema63.properties.Roles,data:data2};
+const err9 = {instancePath:instancePath+"/Roles",schemaPath:"#/properties/Roles/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema64.properties.Roles.type,parentSchema:schema64.properties.Roles,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2659,7 +2739,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema63.type,parentSchema:schema63,data};
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.type,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2674,7 +2754,7 @@ return errors === 0;
 validate38.evaluated = {"props":{"InstanceProfileName":true,"Arn":true,"Roles":true},"dynamicProps":false,"dynamicItems":false};
 
 export const managedInstance = validate39;
-const schema65 = {"type":"object","required":["InstanceId"],"properties":{"InstanceId":{"$ref":"#/$defs/nonEmptyString"},"PingStatus":{"type":"string"},"AgentVersion":{"type":"string"},"PlatformType":{"type":"string"},"ResourceType":{"type":"string"}}};
+const schema66 = {"type":"object","required":["InstanceId"],"properties":{"InstanceId":{"$ref":"#/$defs/nonEmptyString"},"PingStatus":{"type":"string"},"AgentVersion":{"type":"string"},"PlatformType":{"type":"string"},"ResourceType":{"type":"string"}}};
 
 function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2688,7 +2768,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.InstanceId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "InstanceId"},message:"must have required property '"+"InstanceId"+"'",schema:schema65.required,parentSchema:schema65,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "InstanceId"},message:"must have required property '"+"InstanceId"+"'",schema:schema66.required,parentSchema:schema66,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2747,7 +2827,7 @@ vErrors = null;
 if(data.PingStatus !== undefined){
 let data1 = data.PingStatus;
 if(typeof data1 !== "string"){
-const err4 = {instancePath:instancePath+"/PingStatus",schemaPath:"#/properties/PingStatus/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.PingStatus.type,parentSchema:schema65.properties.PingStatus,data:data1};
+const err4 = {instancePath:instancePath+"/PingStatus",schemaPath:"#/properties/PingStatus/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema66.properties.PingStatus.type,parentSchema:schema66.properties.PingStatus,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2760,7 +2840,7 @@ errors++;
 if(data.AgentVersion !== undefined){
 let data2 = data.AgentVersion;
 if(typeof data2 !== "string"){
-const err5 = {instancePath:instancePath+"/AgentVersion",schemaPath:"#/properties/AgentVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.AgentVersion.type,parentSchema:schema65.properties.AgentVersion,data:data2};
+const err5 = {instancePath:instancePath+"/AgentVersion",schemaPath:"#/properties/AgentVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema66.properties.AgentVersion.type,parentSchema:schema66.properties.AgentVersion,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2773,7 +2853,7 @@ errors++;
 if(data.PlatformType !== undefined){
 let data3 = data.PlatformType;
 if(typeof data3 !== "string"){
-const err6 = {instancePath:instancePath+"/PlatformType",schemaPath:"#/properties/PlatformType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.PlatformType.type,parentSchema:schema65.properties.PlatformType,data:data3};
+const err6 = {instancePath:instancePath+"/PlatformType",schemaPath:"#/properties/PlatformType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema66.properties.PlatformType.type,parentSchema:schema66.properties.PlatformType,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2786,7 +2866,7 @@ errors++;
 if(data.ResourceType !== undefined){
 let data4 = data.ResourceType;
 if(typeof data4 !== "string"){
-const err7 = {instancePath:instancePath+"/ResourceType",schemaPath:"#/properties/ResourceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.ResourceType.type,parentSchema:schema65.properties.ResourceType,data:data4};
+const err7 = {instancePath:instancePath+"/ResourceType",schemaPath:"#/properties/ResourceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema66.properties.ResourceType.type,parentSchema:schema66.properties.ResourceType,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2798,7 +2878,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.type,parentSchema:schema65,data};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema66.type,parentSchema:schema66,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2813,7 +2893,7 @@ return errors === 0;
 validate39.evaluated = {"props":{"InstanceId":true,"PingStatus":true,"AgentVersion":true,"PlatformType":true,"ResourceType":true},"dynamicProps":false,"dynamicItems":false};
 
 export const sessionDocument = validate40;
-const schema67 = {"type":"object","required":["Name","Content"],"properties":{"Name":{"$ref":"#/$defs/nonEmptyString"},"DocumentType":{"type":"string"},"Content":{"description":"the parsed document content (an object, not the JSON or YAML text)","type":"object","properties":{"inputs":{"type":"object"}}}}};
+const schema68 = {"type":"object","required":["Name","Content"],"properties":{"Name":{"$ref":"#/$defs/nonEmptyString"},"DocumentType":{"type":"string"},"Content":{"description":"the parsed document content (an object, not the JSON or YAML text)","type":"object","properties":{"inputs":{"type":"object"}}}}};
 
 function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2827,7 +2907,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.Name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema67.required,parentSchema:schema67,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema68.required,parentSchema:schema68,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2837,7 +2917,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.Content === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Content"},message:"must have required property '"+"Content"+"'",schema:schema67.required,parentSchema:schema67,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Content"},message:"must have required property '"+"Content"+"'",schema:schema68.required,parentSchema:schema68,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2896,7 +2976,7 @@ vErrors = null;
 if(data.DocumentType !== undefined){
 let data1 = data.DocumentType;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/DocumentType",schemaPath:"#/properties/DocumentType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.DocumentType.type,parentSchema:schema67.properties.DocumentType,data:data1};
+const err5 = {instancePath:instancePath+"/DocumentType",schemaPath:"#/properties/DocumentType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.properties.DocumentType.type,parentSchema:schema68.properties.DocumentType,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2912,7 +2992,7 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2.inputs !== undefined){
 let data3 = data2.inputs;
 if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-const err6 = {instancePath:instancePath+"/Content/inputs",schemaPath:"#/properties/Content/properties/inputs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema67.properties.Content.properties.inputs.type,parentSchema:schema67.properties.Content.properties.inputs,data:data3};
+const err6 = {instancePath:instancePath+"/Content/inputs",schemaPath:"#/properties/Content/properties/inputs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema68.properties.Content.properties.inputs.type,parentSchema:schema68.properties.Content.properties.inputs,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2924,7 +3004,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/Content",schemaPath:"#/properties/Content/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema67.properties.Content.type,parentSchema:schema67.properties.Content,data:data2};
+const err7 = {instancePath:instancePath+"/Content",schemaPath:"#/properties/Content/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema68.properties.Content.type,parentSchema:schema68.properties.Content,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2936,7 +3016,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema67.type,parentSchema:schema67,data};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema68.type,parentSchema:schema68,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2949,4 +3029,293 @@ validate40.errors = vErrors;
 return errors === 0;
 }
 validate40.evaluated = {"props":{"Name":true,"DocumentType":true,"Content":true},"dynamicProps":false,"dynamicItems":false};
+
+export const accessKey = validate41;
+const schema70 = {"description":"An IAM user's access key, as ListAccessKeys and GetAccessKeyLastUsed describe it. AccessKeyId is absent where the source does not give it (the credential report, templates, plans); CreateDate and AccessKeyLastUsed only an observed key has.","type":"object","required":["UserName","Status"],"properties":{"UserName":{"$ref":"#/$defs/nonEmptyString"},"AccessKeyId":{"$ref":"#/$defs/nonEmptyString"},"Status":{"enum":["Active","Inactive","Expired"]},"CreateDate":{"$ref":"#/$defs/timestamp"},"AccessKeyLastUsed":{"type":"object","properties":{"LastUsedDate":{"$ref":"#/$defs/timestamp"},"ServiceName":{"type":"string"},"Region":{"type":"string"}}}}};
+const schema73 = {"description":"an ISO 8601 date and time (2024-05-01T09:30:00Z), as the AWS SDK's dates are written in JSON","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"};
+const pattern4 = new RegExp("^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$", "u");
+
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate41.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.UserName === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "UserName"},message:"must have required property '"+"UserName"+"'",schema:schema70.required,parentSchema:schema70,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.Status === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Status"},message:"must have required property '"+"Status"+"'",schema:schema70.required,parentSchema:schema70,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.UserName !== undefined){
+let data0 = data.UserName;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/UserName",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+const _errs4 = errors;
+const _errs5 = errors;
+if("" !== data0){
+const err3 = {};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var valid2 = _errs5 === errors;
+if(valid2){
+const err4 = {instancePath:instancePath+"/UserName",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema32.not,parentSchema:schema32,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.AccessKeyId !== undefined){
+let data1 = data.AccessKeyId;
+if(typeof data1 !== "string"){
+const err5 = {instancePath:instancePath+"/AccessKeyId",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+const _errs9 = errors;
+const _errs10 = errors;
+if("" !== data1){
+const err6 = {};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var valid4 = _errs10 === errors;
+if(valid4){
+const err7 = {instancePath:instancePath+"/AccessKeyId",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema32.not,parentSchema:schema32,data:data1};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+else {
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.Status !== undefined){
+let data2 = data.Status;
+if(!(((data2 === "Active") || (data2 === "Inactive")) || (data2 === "Expired"))){
+const err8 = {instancePath:instancePath+"/Status",schemaPath:"#/properties/Status/enum",keyword:"enum",params:{allowedValues: schema70.properties.Status.enum},message:"must be equal to one of the allowed values",schema:schema70.properties.Status.enum,parentSchema:schema70.properties.Status,data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.CreateDate !== undefined){
+let data3 = data.CreateDate;
+if(typeof data3 === "string"){
+if(!pattern4.test(data3)){
+const err9 = {instancePath:instancePath+"/CreateDate",schemaPath:"#/$defs/timestamp/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$",parentSchema:schema73,data:data3};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/CreateDate",schemaPath:"#/$defs/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.type,parentSchema:schema73,data:data3};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.AccessKeyLastUsed !== undefined){
+let data4 = data.AccessKeyLastUsed;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(data4.LastUsedDate !== undefined){
+let data5 = data4.LastUsedDate;
+if(typeof data5 === "string"){
+if(!pattern4.test(data5)){
+const err11 = {instancePath:instancePath+"/AccessKeyLastUsed/LastUsedDate",schemaPath:"#/$defs/timestamp/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$",parentSchema:schema73,data:data5};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/AccessKeyLastUsed/LastUsedDate",schemaPath:"#/$defs/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.type,parentSchema:schema73,data:data5};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data4.ServiceName !== undefined){
+let data6 = data4.ServiceName;
+if(typeof data6 !== "string"){
+const err13 = {instancePath:instancePath+"/AccessKeyLastUsed/ServiceName",schemaPath:"#/properties/AccessKeyLastUsed/properties/ServiceName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.AccessKeyLastUsed.properties.ServiceName.type,parentSchema:schema70.properties.AccessKeyLastUsed.properties.ServiceName,data:data6};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data4.Region !== undefined){
+let data7 = data4.Region;
+if(typeof data7 !== "string"){
+const err14 = {instancePath:instancePath+"/AccessKeyLastUsed/Region",schemaPath:"#/properties/AccessKeyLastUsed/properties/Region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.AccessKeyLastUsed.properties.Region.type,parentSchema:schema70.properties.AccessKeyLastUsed.properties.Region,data:data7};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/AccessKeyLastUsed",schemaPath:"#/properties/AccessKeyLastUsed/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.properties.AccessKeyLastUsed.type,parentSchema:schema70.properties.AccessKeyLastUsed,data:data4};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.type,parentSchema:schema70,data};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+validate41.errors = vErrors;
+return errors === 0;
+}
+validate41.evaluated = {"props":{"UserName":true,"AccessKeyId":true,"Status":true,"CreateDate":true,"AccessKeyLastUsed":true},"dynamicProps":false,"dynamicItems":false};
+
+export const timestamp = validate42;
+
+function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate42.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data === "string"){
+if(!pattern4.test(data)){
+const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$",parentSchema:schema73,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.type,parentSchema:schema73,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate42.errors = vErrors;
+return errors === 0;
+}
+validate42.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
