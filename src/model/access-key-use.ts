@@ -16,27 +16,29 @@ export interface AccessKeyUse {
   Planned: boolean;
   /** `2026-11-30 (s3, eu-west-1)`, `never used`, or `not created yet`. */
   LastUse: JsonValue;
-  /** `AKIA… (412 days old, last used 2026-11-30 (s3, eu-west-1))`. */
+  /** `alice/access_key_1 (412 days old, last used 2026-11-30 (s3, eu-west-1))`. */
   Summary: string;
 }
 
 /** A timestamp's UTC calendar date, or undefined when it is not an ISO 8601 date and time. */
 export function utcDateOf(timestamp: string): string | undefined {
-  const match =
-    /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(timestamp);
+  const match = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(
+    timestamp,
+  );
   if (!match || !isIsoDate(match[1]!)) return undefined;
   if (match[2] === undefined) return match[1];
   const [hours, minutes, seconds] = [Number(match[2]), Number(match[3]), Number(match[4] ?? 0)];
   if (hours > 23 || minutes > 59 || seconds > 59) return undefined;
   // A time without an offset is read as UTC, as the AWS APIs write theirs.
-  const zone = match[5] === undefined || match[5] === "Z" ? "Z" : match[5].replace(/^([+-]\d{2})(\d{2})$/, "$1:$2");
+  const zone =
+    match[5] === undefined || match[5] === "Z" ? "Z" : match[5].replace(/^([+-]\d{2})(\d{2})$/, "$1:$2");
   const time = Date.parse(`${match[1]}T${match[2]}:${match[3]}:${String(seconds).padStart(2, "0")}${zone}`);
   return Number.isNaN(time) ? undefined : new Date(time).toISOString().slice(0, 10);
 }
 
 export function accessKeyUse(key: Resource, today: string): AccessKeyUse {
   const { properties } = key;
-  const name = typeof properties.AccessKeyId === "string" ? properties.AccessKeyId : key.id;
+  const name = typeof properties.Name === "string" ? properties.Name : key.id;
   if (isPlanned(key.source.kind) && properties.CreateDate === undefined) {
     return {
       AgeDays: 0,
@@ -48,7 +50,8 @@ export function accessKeyUse(key: Resource, today: string): AccessKeyUse {
   const age = ageDays(properties.CreateDate, name, today);
   const lastUse = lastUseOf(properties.AccessKeyLastUsed, name);
   const ageText = typeof age === "number" ? `${age} day${age === 1 ? "" : "s"} old` : "age unknown";
-  const useText = typeof lastUse === "string" ? (lastUse === NEVER ? NEVER : `last used ${lastUse}`) : "last use unknown";
+  const useText =
+    typeof lastUse === "string" ? (lastUse === NEVER ? NEVER : `last used ${lastUse}`) : "last use unknown";
   return { AgeDays: age, Planned: false, LastUse: lastUse, Summary: `${name} (${ageText}, ${useText})` };
 }
 
@@ -71,7 +74,8 @@ function ageDays(created: JsonValue | undefined, name: string, today: string): J
 /** The last use as one phrase, an unknown value when the data holds a date that does not read. */
 function lastUseOf(lastUsed: JsonValue | undefined, name: string): JsonValue {
   if (isUnknown(lastUsed)) return lastUsed;
-  const record = lastUsed !== null && typeof lastUsed === "object" && !Array.isArray(lastUsed) ? lastUsed : {};
+  const record =
+    lastUsed !== null && typeof lastUsed === "object" && !Array.isArray(lastUsed) ? lastUsed : {};
   const used = (record as JsonObject).LastUsedDate;
   if (isUnknown(used)) return used;
   // GetAccessKeyLastUsed leaves LastUsedDate out for a key never used (ServiceName is then N/A).

@@ -3031,8 +3031,8 @@ return errors === 0;
 validate40.evaluated = {"props":{"Name":true,"DocumentType":true,"Content":true},"dynamicProps":false,"dynamicItems":false};
 
 export const accessKey = validate41;
-const schema70 = {"description":"An IAM user's access key, as ListAccessKeys and GetAccessKeyLastUsed describe it. AccessKeyId is absent where the source does not give it (the credential report, templates, plans); CreateDate and AccessKeyLastUsed only an observed key has.","type":"object","required":["UserName","Status"],"properties":{"UserName":{"$ref":"#/$defs/nonEmptyString"},"AccessKeyId":{"$ref":"#/$defs/nonEmptyString"},"Status":{"enum":["Active","Inactive","Expired"]},"CreateDate":{"$ref":"#/$defs/timestamp"},"AccessKeyLastUsed":{"type":"object","properties":{"LastUsedDate":{"$ref":"#/$defs/timestamp"},"ServiceName":{"type":"string"},"Region":{"type":"string"}}}}};
-const schema73 = {"description":"an ISO 8601 date and time (2024-05-01T09:30:00Z), as the AWS SDK's dates are written in JSON","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"};
+const schema70 = {"description":"An IAM user's access key. Name identifies it: `<user>/access_key_1` or `<user>/access_key_2` as the credential report numbers a user's keys (it gives no key ids), `<user>/<AccessKeyId>` when the id is known, the logical id or address of a key a template or plan would create. CreateDate (the report's access_key_N_last_rotated: when the key was created) and AccessKeyLastUsed only an observed key has.","type":"object","required":["Name","UserName","Status"],"properties":{"Name":{"$ref":"#/$defs/nonEmptyString"},"UserName":{"$ref":"#/$defs/nonEmptyString"},"AccessKeyId":{"$ref":"#/$defs/nonEmptyString"},"Status":{"enum":["Active","Inactive","Expired"]},"CreateDate":{"$ref":"#/$defs/timestamp"},"AccessKeyLastUsed":{"type":"object","properties":{"LastUsedDate":{"$ref":"#/$defs/timestamp"},"ServiceName":{"type":"string"},"Region":{"type":"string"}}}}};
+const schema74 = {"description":"an ISO 8601 date and time (2024-05-01T09:30:00Z), as the AWS SDK's dates are written in JSON","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"};
 const pattern4 = new RegExp("^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$", "u");
 
 function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -3046,8 +3046,8 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.UserName === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "UserName"},message:"must have required property '"+"UserName"+"'",schema:schema70.required,parentSchema:schema70,data};
+if(data.Name === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema70.required,parentSchema:schema70,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3056,8 +3056,8 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.Status === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Status"},message:"must have required property '"+"Status"+"'",schema:schema70.required,parentSchema:schema70,data};
+if(data.UserName === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "UserName"},message:"must have required property '"+"UserName"+"'",schema:schema70.required,parentSchema:schema70,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3066,10 +3066,8 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.UserName !== undefined){
-let data0 = data.UserName;
-if(typeof data0 !== "string"){
-const err2 = {instancePath:instancePath+"/UserName",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data0};
+if(data.Status === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Status"},message:"must have required property '"+"Status"+"'",schema:schema70.required,parentSchema:schema70,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3078,10 +3076,10 @@ vErrors.push(err2);
 }
 errors++;
 }
-const _errs4 = errors;
-const _errs5 = errors;
-if("" !== data0){
-const err3 = {};
+if(data.Name !== undefined){
+let data0 = data.Name;
+if(typeof data0 !== "string"){
+const err3 = {instancePath:instancePath+"/Name",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3090,14 +3088,26 @@ vErrors.push(err3);
 }
 errors++;
 }
-var valid2 = _errs5 === errors;
-if(valid2){
-const err4 = {instancePath:instancePath+"/UserName",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema32.not,parentSchema:schema32,data:data0};
+const _errs4 = errors;
+const _errs5 = errors;
+if("" !== data0){
+const err4 = {};
 if(vErrors === null){
 vErrors = [err4];
 }
 else {
 vErrors.push(err4);
+}
+errors++;
+}
+var valid2 = _errs5 === errors;
+if(valid2){
+const err5 = {instancePath:instancePath+"/Name",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema32.not,parentSchema:schema32,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
 }
 errors++;
 }
@@ -3113,22 +3123,10 @@ vErrors = null;
 }
 }
 }
-if(data.AccessKeyId !== undefined){
-let data1 = data.AccessKeyId;
+if(data.UserName !== undefined){
+let data1 = data.UserName;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/AccessKeyId",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data1};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-const _errs9 = errors;
-const _errs10 = errors;
-if("" !== data1){
-const err6 = {};
+const err6 = {instancePath:instancePath+"/UserName",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3137,14 +3135,26 @@ vErrors.push(err6);
 }
 errors++;
 }
-var valid4 = _errs10 === errors;
-if(valid4){
-const err7 = {instancePath:instancePath+"/AccessKeyId",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema32.not,parentSchema:schema32,data:data1};
+const _errs9 = errors;
+const _errs10 = errors;
+if("" !== data1){
+const err7 = {};
 if(vErrors === null){
 vErrors = [err7];
 }
 else {
 vErrors.push(err7);
+}
+errors++;
+}
+var valid4 = _errs10 === errors;
+if(valid4){
+const err8 = {instancePath:instancePath+"/UserName",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema32.not,parentSchema:schema32,data:data1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
 }
 errors++;
 }
@@ -3160,24 +3170,10 @@ vErrors = null;
 }
 }
 }
-if(data.Status !== undefined){
-let data2 = data.Status;
-if(!(((data2 === "Active") || (data2 === "Inactive")) || (data2 === "Expired"))){
-const err8 = {instancePath:instancePath+"/Status",schemaPath:"#/properties/Status/enum",keyword:"enum",params:{allowedValues: schema70.properties.Status.enum},message:"must be equal to one of the allowed values",schema:schema70.properties.Status.enum,parentSchema:schema70.properties.Status,data:data2};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.CreateDate !== undefined){
-let data3 = data.CreateDate;
-if(typeof data3 === "string"){
-if(!pattern4.test(data3)){
-const err9 = {instancePath:instancePath+"/CreateDate",schemaPath:"#/$defs/timestamp/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$",parentSchema:schema73,data:data3};
+if(data.AccessKeyId !== undefined){
+let data2 = data.AccessKeyId;
+if(typeof data2 !== "string"){
+const err9 = {instancePath:instancePath+"/AccessKeyId",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3186,9 +3182,10 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
-else {
-const err10 = {instancePath:instancePath+"/CreateDate",schemaPath:"#/$defs/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.type,parentSchema:schema73,data:data3};
+const _errs14 = errors;
+const _errs15 = errors;
+if("" !== data2){
+const err10 = {};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3197,15 +3194,9 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-if(data.AccessKeyLastUsed !== undefined){
-let data4 = data.AccessKeyLastUsed;
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-if(data4.LastUsedDate !== undefined){
-let data5 = data4.LastUsedDate;
-if(typeof data5 === "string"){
-if(!pattern4.test(data5)){
-const err11 = {instancePath:instancePath+"/AccessKeyLastUsed/LastUsedDate",schemaPath:"#/$defs/timestamp/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$",parentSchema:schema73,data:data5};
+var valid6 = _errs15 === errors;
+if(valid6){
+const err11 = {instancePath:instancePath+"/AccessKeyId",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema32.not,parentSchema:schema32,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3214,9 +3205,22 @@ vErrors.push(err11);
 }
 errors++;
 }
+else {
+errors = _errs14;
+if(vErrors !== null){
+if(_errs14){
+vErrors.length = _errs14;
 }
 else {
-const err12 = {instancePath:instancePath+"/AccessKeyLastUsed/LastUsedDate",schemaPath:"#/$defs/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.type,parentSchema:schema73,data:data5};
+vErrors = null;
+}
+}
+}
+}
+if(data.Status !== undefined){
+let data3 = data.Status;
+if(!(((data3 === "Active") || (data3 === "Inactive")) || (data3 === "Expired"))){
+const err12 = {instancePath:instancePath+"/Status",schemaPath:"#/properties/Status/enum",keyword:"enum",params:{allowedValues: schema70.properties.Status.enum},message:"must be equal to one of the allowed values",schema:schema70.properties.Status.enum,parentSchema:schema70.properties.Status,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3226,10 +3230,11 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data4.ServiceName !== undefined){
-let data6 = data4.ServiceName;
-if(typeof data6 !== "string"){
-const err13 = {instancePath:instancePath+"/AccessKeyLastUsed/ServiceName",schemaPath:"#/properties/AccessKeyLastUsed/properties/ServiceName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.AccessKeyLastUsed.properties.ServiceName.type,parentSchema:schema70.properties.AccessKeyLastUsed.properties.ServiceName,data:data6};
+if(data.CreateDate !== undefined){
+let data4 = data.CreateDate;
+if(typeof data4 === "string"){
+if(!pattern4.test(data4)){
+const err13 = {instancePath:instancePath+"/CreateDate",schemaPath:"#/$defs/timestamp/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$",parentSchema:schema74,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3239,10 +3244,8 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data4.Region !== undefined){
-let data7 = data4.Region;
-if(typeof data7 !== "string"){
-const err14 = {instancePath:instancePath+"/AccessKeyLastUsed/Region",schemaPath:"#/properties/AccessKeyLastUsed/properties/Region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.AccessKeyLastUsed.properties.Region.type,parentSchema:schema70.properties.AccessKeyLastUsed.properties.Region,data:data7};
+else {
+const err14 = {instancePath:instancePath+"/CreateDate",schemaPath:"#/$defs/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.type,parentSchema:schema74,data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3252,9 +3255,14 @@ vErrors.push(err14);
 errors++;
 }
 }
-}
-else {
-const err15 = {instancePath:instancePath+"/AccessKeyLastUsed",schemaPath:"#/properties/AccessKeyLastUsed/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.properties.AccessKeyLastUsed.type,parentSchema:schema70.properties.AccessKeyLastUsed,data:data4};
+if(data.AccessKeyLastUsed !== undefined){
+let data5 = data.AccessKeyLastUsed;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.LastUsedDate !== undefined){
+let data6 = data5.LastUsedDate;
+if(typeof data6 === "string"){
+if(!pattern4.test(data6)){
+const err15 = {instancePath:instancePath+"/AccessKeyLastUsed/LastUsedDate",schemaPath:"#/$defs/timestamp/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$",parentSchema:schema74,data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3264,9 +3272,8 @@ vErrors.push(err15);
 errors++;
 }
 }
-}
 else {
-const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.type,parentSchema:schema70,data};
+const err16 = {instancePath:instancePath+"/AccessKeyLastUsed/LastUsedDate",schemaPath:"#/$defs/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.type,parentSchema:schema74,data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3275,10 +3282,60 @@ vErrors.push(err16);
 }
 errors++;
 }
+}
+if(data5.ServiceName !== undefined){
+let data7 = data5.ServiceName;
+if(typeof data7 !== "string"){
+const err17 = {instancePath:instancePath+"/AccessKeyLastUsed/ServiceName",schemaPath:"#/properties/AccessKeyLastUsed/properties/ServiceName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.AccessKeyLastUsed.properties.ServiceName.type,parentSchema:schema70.properties.AccessKeyLastUsed.properties.ServiceName,data:data7};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data5.Region !== undefined){
+let data8 = data5.Region;
+if(typeof data8 !== "string"){
+const err18 = {instancePath:instancePath+"/AccessKeyLastUsed/Region",schemaPath:"#/properties/AccessKeyLastUsed/properties/Region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.AccessKeyLastUsed.properties.Region.type,parentSchema:schema70.properties.AccessKeyLastUsed.properties.Region,data:data8};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/AccessKeyLastUsed",schemaPath:"#/properties/AccessKeyLastUsed/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.properties.AccessKeyLastUsed.type,parentSchema:schema70.properties.AccessKeyLastUsed,data:data5};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+else {
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.type,parentSchema:schema70,data};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
 validate41.errors = vErrors;
 return errors === 0;
 }
-validate41.evaluated = {"props":{"UserName":true,"AccessKeyId":true,"Status":true,"CreateDate":true,"AccessKeyLastUsed":true},"dynamicProps":false,"dynamicItems":false};
+validate41.evaluated = {"props":{"Name":true,"UserName":true,"AccessKeyId":true,"Status":true,"CreateDate":true,"AccessKeyLastUsed":true},"dynamicProps":false,"dynamicItems":false};
 
 export const timestamp = validate42;
 
@@ -3294,7 +3351,7 @@ evaluated0.items = undefined;
 }
 if(typeof data === "string"){
 if(!pattern4.test(data)){
-const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$",parentSchema:schema73,data};
+const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$",parentSchema:schema74,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3305,7 +3362,7 @@ errors++;
 }
 }
 else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.type,parentSchema:schema73,data};
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.type,parentSchema:schema74,data};
 if(vErrors === null){
 vErrors = [err1];
 }

@@ -166,11 +166,11 @@ const SPECS: readonly ResourceTypeSpec[] = [
   },
   {
     type: ResourceTypes.AccessKey,
-    // Each user's keys, then when each active key was last used (docs/live-scanning.md says why
-    // not the credential report).
-    liveReads: ["iam:ListAccessKeys", "iam:GetAccessKeyLastUsed"],
+    // One credential report per account holds every user's keys (docs/live-scanning.md).
+    liveReads: ["iam:GenerateCredentialReport", "iam:GetCredentialReport"],
     schema: "accessKey",
-    idField: "AccessKeyId",
+    // The credential report gives no key ids: a key is its user's first or second.
+    idField: "Name",
     // An access key has no ARN of its own; it acts as its user, so it is named by the user's.
     arn: ({ partition, account }, _id, properties) =>
       `arn:${partition}:iam::${account}:user/${typeof properties?.UserName === "string" ? properties.UserName : ""}`,
