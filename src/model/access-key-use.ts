@@ -74,11 +74,11 @@ function ageDays(created: JsonValue | undefined, name: string, today: string): J
 /** The last use as one phrase, an unknown value when the data holds a date that does not read. */
 function lastUseOf(lastUsed: JsonValue | undefined, name: string): JsonValue {
   if (isUnknown(lastUsed)) return lastUsed;
-  const record =
+  const record: JsonObject =
     lastUsed !== null && typeof lastUsed === "object" && !Array.isArray(lastUsed) ? lastUsed : {};
-  const used = (record as JsonObject).LastUsedDate;
+  const used = record.LastUsedDate;
   if (isUnknown(used)) return used;
-  // GetAccessKeyLastUsed leaves LastUsedDate out for a key never used (ServiceName is then N/A).
+  // A key never used has no last-use date (the credential report writes N/A).
   if (used === undefined || used === null) return NEVER;
   const date = typeof used === "string" ? utcDateOf(used) : undefined;
   if (date === undefined) {

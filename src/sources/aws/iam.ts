@@ -116,11 +116,13 @@ export async function readCredentialReport(
   let content: Uint8Array | undefined;
   try {
     const report = await iam.send(new GetCredentialReportCommand({}));
-    if (report.ReportFormat !== undefined && report.ReportFormat !== "text/csv") {
+    // The only format IAM has; another would be a report this reader cannot know how to read.
+    const format: string | undefined = report.ReportFormat;
+    if (format !== undefined && format !== "text/csv") {
       return failure(
         "MalformedCredentialReport",
         "GetCredentialReport",
-        `the credential report is in ${report.ReportFormat}, not text/csv`,
+        `the credential report is in ${format}, not text/csv`,
       );
     }
     content = report.Content;

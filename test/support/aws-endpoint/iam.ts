@@ -68,12 +68,13 @@ function credentialReportOf(users: readonly JsonObject[], keys: readonly JsonObj
       const key = userKeys[index];
       if (!key) return ["false", "N/A", "N/A", "N/A", "N/A"];
       const used = (key.AccessKeyLastUsed ?? {}) as Record<string, unknown>;
+      const text = (value: unknown) => (typeof value === "string" ? value : "N/A");
       return [
         key.Status === "Active" ? "true" : "false",
-        String(key.CreateDate ?? "N/A"),
-        String(used.LastUsedDate ?? "N/A"),
-        String(used.Region ?? "N/A"),
-        String(used.ServiceName ?? "N/A"),
+        text(key.CreateDate),
+        text(used.LastUsedDate),
+        text(used.Region),
+        text(used.ServiceName),
       ];
     });
     return [name, arn, "2025-01-01T00:00:00+00:00", "false", "N/A", "false", ...keyFields, "false", "false"];
@@ -83,8 +84,8 @@ function credentialReportOf(users: readonly JsonObject[], keys: readonly JsonObj
     row("<root_account>", "arn:aws:iam::000000000000:root", []),
     ...users.map((user) =>
       row(
-        String(user.UserName),
-        String(user.Arn ?? ""),
+        typeof user.UserName === "string" ? user.UserName : "",
+        typeof user.Arn === "string" ? user.Arn : "",
         keys.filter((key) => key.UserName === user.UserName),
       ),
     ),
