@@ -352,10 +352,10 @@ class AccountCollector {
   /** Users, groups, roles and policies, and the users' access keys from the credential report. */
   private async collectIam(identity: ClientIdentity, scope: AccountScope): Promise<ReadResult> {
     const iam = this.clients.iam(identity, this.home);
-    const [details, keys] = await Promise.all([
-      readAuthorizationDetails(iam, scope, this.onPage),
-      readCredentialReport(iam, scope, this.onPage, this.options.credentialReportPolling),
-    ]);
+    // One after the other: IAM throttles an account's calls together, and the regions are being
+    // read meanwhile.
+    const details = await readAuthorizationDetails(iam, scope, this.onPage);
+    const keys = await readCredentialReport(iam, scope, this.onPage, this.options.credentialReportPolling);
     return this.familyDone(identity, this.home, GLOBAL_REGION, "iam", [details, keys]);
   }
 
