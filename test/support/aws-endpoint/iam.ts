@@ -62,7 +62,7 @@ const REPORT_COLUMNS = [
 ];
 
 /** The report IAM writes: a root row, then one row per user, `N/A` for what is not there. */
-function credentialReportOf(users: readonly JsonObject[], keys: readonly JsonObject[]): string {
+export function credentialReportOf(users: readonly JsonObject[], keys: readonly JsonObject[]): string {
   const row = (name: string, arn: string, userKeys: readonly JsonObject[]) => {
     const keyFields = [0, 1].flatMap((index) => {
       const key = userKeys[index];
