@@ -199,10 +199,12 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
     else keysByUser.set(key.account, "", userName, [key]);
   }
   const accessKeysOf = (user: Resource): JsonValue =>
-    (keysByUser.get(user.account, "", user.id) ?? []).map((key) => ({
-      ...key.properties,
-      ...accessKeyUse(key, today),
-    }));
+    (keysByUser.get(user.account, "", user.id) ?? []).map((key) => {
+      const use = accessKeyUse(key, today);
+      // A date that does not read is an unknown value put here: rules must see it as one.
+      if (isUnknown(use.AgeDays) || isUnknown(use.LastUse)) holdsUnknowns = true;
+      return { ...key.properties, ...use };
+    });
 
   for (const user of inventory.ofType(ResourceTypes.User)) {
     const groups = list(user.properties.GroupList)

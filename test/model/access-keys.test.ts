@@ -165,5 +165,11 @@ describe("relations of users and their access keys", () => {
     ]);
     expect(keysOf(bob)).toEqual([]);
     expect(keysOf(otherAlice)).toEqual([]);
+    expect(inventory.mayHoldUnknowns).toBe(false);
+  });
+
+  it("says the documents hold unknowns when a key's date does not read, so rules see one", () => {
+    const odd = key("AKIA9", { Status: "Active", CreateDate: "2026-02-30" });
+    expect(new Inventory({ resources: [alice, odd], today: TODAY }).mayHoldUnknowns).toBe(true);
   });
 });
