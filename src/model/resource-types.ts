@@ -167,7 +167,7 @@ const SPECS: readonly ResourceTypeSpec[] = [
   {
     type: ResourceTypes.AccessKey,
     // One credential report per account holds every user's keys (docs/live-scanning.md).
-    liveReads: ["iam:GenerateCredentialReport", "iam:GetCredentialReport"],
+    liveReads: ["iam:GetCredentialReport", "iam:GenerateCredentialReport"],
     schema: "accessKey",
     // The credential report gives no key ids: a key is its user's first or second.
     idField: "Name",
