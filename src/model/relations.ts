@@ -191,20 +191,34 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
   }
 
   const keysByUser = new ScopedIndex<Resource[]>();
+  // A key whose user a template leaves unknown may be any user's of its account: each of them
+  // gets it as an unknown value, so that none passes on it.
+  const unattributedKeys = new Map<string, JsonValue[]>();
   for (const key of inventory.ofType(ResourceTypes.AccessKey)) {
     const userName = str(key.properties.UserName);
-    if (userName === undefined) continue;
+    if (userName === undefined) {
+      const reason = isUnknown(key.properties.UserName)
+        ? key.properties.UserName.$unknown
+        : "its UserName is not in the data";
+      const keys = unattributedKeys.get(key.account) ?? [];
+      keys.push(unknownValue(`the user of access key ${key.id} is not known: ${reason}`));
+      unattributedKeys.set(key.account, keys);
+      holdsUnknowns = true;
+      continue;
+    }
     const keys = keysByUser.get(key.account, "", userName);
     if (keys) keys.push(key);
     else keysByUser.set(key.account, "", userName, [key]);
   }
-  const accessKeysOf = (user: Resource): JsonValue =>
-    (keysByUser.get(user.account, "", user.id) ?? []).map((key) => {
+  const accessKeysOf = (user: Resource): JsonValue => [
+    ...(keysByUser.get(user.account, "", user.id) ?? []).map((key) => {
       const use = accessKeyUse(key, today);
       // A date that does not read is an unknown value put here: rules must see it as one.
       if (isUnknown(use.AgeDays) || isUnknown(use.LastUse)) holdsUnknowns = true;
       return { ...key.properties, ...use };
-    });
+    }),
+    ...(unattributedKeys.get(user.account) ?? []),
+  ];
 
   for (const user of inventory.ofType(ResourceTypes.User)) {
     const groups = list(user.properties.GroupList)

@@ -168,6 +168,27 @@ describe("relations of users and their access keys", () => {
     expect(inventory.mayHoldUnknowns).toBe(false);
   });
 
+  it("gives a key whose user a template leaves unknown to every user of its account, as an unknown", () => {
+    const planned = resource(
+      "AWS::IAM::AccessKey",
+      "SomeKey",
+      {
+        Name: "SomeKey",
+        UserName: { $unknown: "UserName comes from parameter Who, which has no default" },
+        Status: "Active",
+      },
+      "cloudformation",
+    );
+    const inventory = new Inventory({ resources: [alice, bob, planned], today: TODAY });
+    expect((inventory.documentOf(bob).related as JsonObject).AccessKeys).toEqual([
+      {
+        $unknown:
+          "the user of access key SomeKey is not known: UserName comes from parameter Who, which has no default",
+      },
+    ]);
+    expect(inventory.mayHoldUnknowns).toBe(true);
+  });
+
   it("says the documents hold unknowns when a key's date does not read, so rules see one", () => {
     const odd = key("AKIA9", { Status: "Active", CreateDate: "2026-02-30" });
     expect(new Inventory({ resources: [alice, odd], today: TODAY }).mayHoldUnknowns).toBe(true);
