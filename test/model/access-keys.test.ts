@@ -40,7 +40,7 @@ describe("an access key's age and last use", () => {
     });
   });
 
-  it('says "never used" when the last use is missing or has no date (GetAccessKeyLastUsed writes N/A)', () => {
+  it('says "never used" when the last use is missing or has only N/A service and region', () => {
     expect(accessKeyUse(key("AKIA2", { Status: "Active", CreateDate: "2026-11-30" }), TODAY).Summary).toBe(
       "AKIA2 (1 day old, never used)",
     );
@@ -115,7 +115,7 @@ describe("an access key's age and last use", () => {
 });
 
 describe("the canonical shape of an access key", () => {
-  it("accepts what ListAccessKeys and GetAccessKeyLastUsed give", () => {
+  it("accepts what the credential report and a snapshot give", () => {
     expect(
       canonicalShapeProblem(
         key("AKIA1", {
