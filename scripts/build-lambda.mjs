@@ -101,8 +101,10 @@ export async function buildLambda({ outdir = join(ROOT, "dist", "config-rule-lam
     { file: READERS_FILE, data: readers.code },
   ];
   for (const { file, data } of modules) {
-    // The point of two modules: nothing may turn text into code when the function runs.
-    const dynamic = /\bnew Function\s*\(|(?<![\w$.])eval\s*\(/.exec(Buffer.from(data).toString("utf8"));
+    // The point of two modules: nothing may turn text into code when the function runs. (A
+    // textual check for `eval` would flag methods of that name; the bundle test runs the function
+    // with code generation from strings disallowed, which catches both.)
+    const dynamic = /\bnew Function\s*\(/.exec(Buffer.from(data).toString("utf8"));
     if (dynamic) throw new Error(`${file} compiles code at run time (${dynamic[0]})`);
   }
   const totalBytes = modules.reduce((sum, { data }) => sum + data.length, 0);

@@ -45,7 +45,8 @@ import { neededTypes, readAllPreferences, readRelated, type ReadContext, type Ru
  *   NOT_APPLICABLE, decided from the status alone.
  * - A scheduled notification judges the region's Session Manager preferences (reported on the
  *   account, since a region may have no preferences document at all) and every role, user and
- *   group of the account.
+ *   group of the account (users with their access keys, from the credential report: AWS Config
+ *   records no access keys).
  * - Verdicts are sent with PutEvaluations. Whatever could not be decided — a rule `error`, data
  *   that could not be read, an evaluation Config did not record — is logged and makes the
  *   invocation fail once everything decided has been sent: Config then shows the failure and
@@ -389,6 +390,12 @@ async function evaluateScheduled(invocation: Invocation): Promise<Outcome> {
     const resources = [...read.resources];
     const errors = [...read.errors];
     const scopes: { account: string; region: string }[] = [];
+    if (runs.some((run) => run.rule.dependsOn.includes(ResourceTypes.AccessKey))) {
+      const { readCredentialReport } = await loadReaders();
+      const keys = await readCredentialReport(await clients.iam(), scope, () => undefined);
+      resources.push(...keys.resources);
+      errors.push(...keys.errors);
+    }
     if (runs.some((run) => run.rule.dependsOn.includes(ResourceTypes.SessionPreferences))) {
       const preferences = await readAllPreferences(context);
       resources.push(...preferences.resources);

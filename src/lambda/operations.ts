@@ -168,6 +168,22 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     purpose: "periodic preferences evaluation, and the session KMS keys IAM rules check",
     resultFields: ["Content"],
   },
+  {
+    service: "iam",
+    operation: "GenerateCredentialReport",
+    iamAction: "iam:GenerateCredentialReport",
+    resource: ANY,
+    purpose: "users: asks for the account's credential report, which holds their access keys",
+    resultFields: ["State"],
+  },
+  {
+    service: "iam",
+    operation: "GetCredentialReport",
+    iamAction: "iam:GetCredentialReport",
+    resource: ANY,
+    purpose: "users: their access keys, whether active, and when each was created and last used",
+    resultFields: ["Content"],
+  },
 ];
 
 /**

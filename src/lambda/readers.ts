@@ -11,7 +11,7 @@ export { EC2Client } from "@aws-sdk/client-ec2";
 export { IAMClient } from "@aws-sdk/client-iam";
 export { SSMClient } from "@aws-sdk/client-ssm";
 export { readEnabledRegions } from "../sources/aws/ec2.js";
-export { readAuthorizationDetails } from "../sources/aws/iam.js";
+export { readAuthorizationDetails, readCredentialReport } from "../sources/aws/iam.js";
 export { readPreferences } from "../sources/aws/ssm.js";
 export { readSecurityGroupsById } from "../sources/aws/targeted/ec2.js";
 export { readGroups, readInstanceProfile, readManagedPolicies } from "../sources/aws/targeted/iam.js";

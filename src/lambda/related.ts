@@ -134,6 +134,15 @@ export async function readRelated(
       }
       add(await iamReads.readManagedPolicies(iam, scope, arns));
     }
+    // AWS Config records no access keys: the account's credential report holds the user's.
+    if (target.type === ResourceTypes.User && want(ResourceTypes.AccessKey)) {
+      const { readCredentialReport } = await loadReaders();
+      const report = await readCredentialReport(await clients.iam(), scope, () => undefined);
+      add({
+        resources: report.resources.filter((key) => key.properties.UserName === target.id),
+        errors: report.errors,
+      });
+    }
   }
 
   if (want(ResourceTypes.SessionPreferences)) {

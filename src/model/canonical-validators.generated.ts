@@ -1904,7 +1904,7 @@ return errors === 0;
 validate31.evaluated = {"props":{"RoleName":true,"Arn":true,"AssumeRolePolicyDocument":true,"RolePolicyList":true,"AttachedManagedPolicies":true,"InstanceProfileList":true,"Tags":true,"Path":true,"RoleId":true,"CreateDate":true,"PermissionsBoundary":true,"RoleLastUsed":true},"dynamicProps":false,"dynamicItems":false};
 
 export const user = validate33;
-const schema54 = {"type":"object","required":["UserName"],"properties":{"UserName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"UserPolicyList":{"$ref":"#/$defs/inlinePolicies"},"GroupList":{"type":"array","items":{"type":"string"}},"AttachedManagedPolicies":{"$ref":"#/$defs/attachedPolicies"},"Path":{},"UserId":{},"CreateDate":{},"PermissionsBoundary":{},"Tags":{}}};
+const schema54 = {"type":"object","required":["UserName"],"properties":{"UserName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"UserPolicyList":{"$ref":"#/$defs/inlinePolicies"},"GroupList":{"type":"array","items":{"type":"string"}},"AttachedManagedPolicies":{"$ref":"#/$defs/attachedPolicies"},"Path":{"type":"string"},"UserId":{},"CreateDate":{},"PermissionsBoundary":{},"Tags":{"$ref":"#/$defs/tags"}}};
 
 function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2089,14 +2089,94 @@ vErrors.push(err11);
 errors++;
 }
 }
-}
-else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema54.type,parentSchema:schema54,data};
+if(data.Path !== undefined){
+let data9 = data.Path;
+if(typeof data9 !== "string"){
+const err12 = {instancePath:instancePath+"/Path",schemaPath:"#/properties/Path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.Path.type,parentSchema:schema54.properties.Path,data:data9};
 if(vErrors === null){
 vErrors = [err12];
 }
 else {
 vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.Tags !== undefined){
+let data10 = data.Tags;
+if(Array.isArray(data10)){
+const len2 = data10.length;
+for(let i2=0; i2<len2; i2++){
+let data11 = data10[i2];
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+if(data11.Key === undefined){
+const err13 = {instancePath:instancePath+"/Tags/" + i2,schemaPath:"#/$defs/tags/items/required",keyword:"required",params:{missingProperty: "Key"},message:"must have required property '"+"Key"+"'",schema:schema33.items.required,parentSchema:schema33.items,data:data11};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data11.Key !== undefined){
+let data12 = data11.Key;
+if(typeof data12 !== "string"){
+const err14 = {instancePath:instancePath+"/Tags/" + i2+"/Key",schemaPath:"#/$defs/tags/items/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.items.properties.Key.type,parentSchema:schema33.items.properties.Key,data:data12};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data11.Value !== undefined){
+let data13 = data11.Value;
+if(typeof data13 !== "string"){
+const err15 = {instancePath:instancePath+"/Tags/" + i2+"/Value",schemaPath:"#/$defs/tags/items/properties/Value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.items.properties.Value.type,parentSchema:schema33.items.properties.Value,data:data13};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/Tags/" + i2,schemaPath:"#/$defs/tags/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.items.type,parentSchema:schema33.items,data:data11};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema33.type,parentSchema:schema33,data:data10};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+else {
+const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema54.type,parentSchema:schema54,data};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
 }
 errors++;
 }
@@ -2106,7 +2186,7 @@ return errors === 0;
 validate33.evaluated = {"props":{"UserName":true,"Arn":true,"UserPolicyList":true,"GroupList":true,"AttachedManagedPolicies":true,"Path":true,"UserId":true,"CreateDate":true,"PermissionsBoundary":true,"Tags":true},"dynamicProps":false,"dynamicItems":false};
 
 export const group = validate35;
-const schema57 = {"type":"object","required":["GroupName"],"properties":{"GroupName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"GroupPolicyList":{"$ref":"#/$defs/inlinePolicies"},"AttachedManagedPolicies":{"$ref":"#/$defs/attachedPolicies"},"Path":{},"GroupId":{},"CreateDate":{}}};
+const schema58 = {"type":"object","required":["GroupName"],"properties":{"GroupName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"GroupPolicyList":{"$ref":"#/$defs/inlinePolicies"},"AttachedManagedPolicies":{"$ref":"#/$defs/attachedPolicies"},"Path":{},"GroupId":{},"CreateDate":{}}};
 
 function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2120,7 +2200,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.GroupName === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "GroupName"},message:"must have required property '"+"GroupName"+"'",schema:schema57.required,parentSchema:schema57,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "GroupName"},message:"must have required property '"+"GroupName"+"'",schema:schema58.required,parentSchema:schema58,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2179,7 +2259,7 @@ vErrors = null;
 if(data.Arn !== undefined){
 let data1 = data.Arn;
 if(typeof data1 !== "string"){
-const err4 = {instancePath:instancePath+"/Arn",schemaPath:"#/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.Arn.type,parentSchema:schema57.properties.Arn,data:data1};
+const err4 = {instancePath:instancePath+"/Arn",schemaPath:"#/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.Arn.type,parentSchema:schema58.properties.Arn,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2264,7 +2344,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.type,parentSchema:schema57,data};
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.type,parentSchema:schema58,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2279,7 +2359,7 @@ return errors === 0;
 validate35.evaluated = {"props":{"GroupName":true,"Arn":true,"GroupPolicyList":true,"AttachedManagedPolicies":true,"Path":true,"GroupId":true,"CreateDate":true},"dynamicProps":false,"dynamicItems":false};
 
 export const managedPolicy = validate37;
-const schema60 = {"type":"object","required":["Arn","PolicyVersionList"],"properties":{"PolicyName":{"type":"string"},"Arn":{"$ref":"#/$defs/nonEmptyString"},"DefaultVersionId":{"type":"string"},"PolicyVersionList":{"type":"array","items":{"type":"object","required":["Document"],"properties":{"Document":{"$ref":"#/$defs/policyDocument"},"VersionId":{"type":"string"},"IsDefaultVersion":{"type":"boolean"},"CreateDate":{}}}},"PolicyId":{},"Path":{},"AttachmentCount":{},"PermissionsBoundaryUsageCount":{},"IsAttachable":{},"Description":{},"CreateDate":{},"UpdateDate":{}}};
+const schema61 = {"type":"object","required":["Arn","PolicyVersionList"],"properties":{"PolicyName":{"type":"string"},"Arn":{"$ref":"#/$defs/nonEmptyString"},"DefaultVersionId":{"type":"string"},"PolicyVersionList":{"type":"array","items":{"type":"object","required":["Document"],"properties":{"Document":{"$ref":"#/$defs/policyDocument"},"VersionId":{"type":"string"},"IsDefaultVersion":{"type":"boolean"},"CreateDate":{}}}},"PolicyId":{},"Path":{},"AttachmentCount":{},"PermissionsBoundaryUsageCount":{},"IsAttachable":{},"Description":{},"CreateDate":{},"UpdateDate":{}}};
 
 function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2293,7 +2373,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.Arn === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Arn"},message:"must have required property '"+"Arn"+"'",schema:schema60.required,parentSchema:schema60,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Arn"},message:"must have required property '"+"Arn"+"'",schema:schema61.required,parentSchema:schema61,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2303,7 +2383,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.PolicyVersionList === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "PolicyVersionList"},message:"must have required property '"+"PolicyVersionList"+"'",schema:schema60.required,parentSchema:schema60,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "PolicyVersionList"},message:"must have required property '"+"PolicyVersionList"+"'",schema:schema61.required,parentSchema:schema61,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2315,7 +2395,7 @@ errors++;
 if(data.PolicyName !== undefined){
 let data0 = data.PolicyName;
 if(typeof data0 !== "string"){
-const err2 = {instancePath:instancePath+"/PolicyName",schemaPath:"#/properties/PolicyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.properties.PolicyName.type,parentSchema:schema60.properties.PolicyName,data:data0};
+const err2 = {instancePath:instancePath+"/PolicyName",schemaPath:"#/properties/PolicyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.PolicyName.type,parentSchema:schema61.properties.PolicyName,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2375,7 +2455,7 @@ vErrors = null;
 if(data.DefaultVersionId !== undefined){
 let data2 = data.DefaultVersionId;
 if(typeof data2 !== "string"){
-const err6 = {instancePath:instancePath+"/DefaultVersionId",schemaPath:"#/properties/DefaultVersionId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.properties.DefaultVersionId.type,parentSchema:schema60.properties.DefaultVersionId,data:data2};
+const err6 = {instancePath:instancePath+"/DefaultVersionId",schemaPath:"#/properties/DefaultVersionId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.DefaultVersionId.type,parentSchema:schema61.properties.DefaultVersionId,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2393,7 +2473,7 @@ for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 if(data4.Document === undefined){
-const err7 = {instancePath:instancePath+"/PolicyVersionList/" + i0,schemaPath:"#/properties/PolicyVersionList/items/required",keyword:"required",params:{missingProperty: "Document"},message:"must have required property '"+"Document"+"'",schema:schema60.properties.PolicyVersionList.items.required,parentSchema:schema60.properties.PolicyVersionList.items,data:data4};
+const err7 = {instancePath:instancePath+"/PolicyVersionList/" + i0,schemaPath:"#/properties/PolicyVersionList/items/required",keyword:"required",params:{missingProperty: "Document"},message:"must have required property '"+"Document"+"'",schema:schema61.properties.PolicyVersionList.items.required,parentSchema:schema61.properties.PolicyVersionList.items,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2472,7 +2552,7 @@ errors++;
 if(data4.VersionId !== undefined){
 let data9 = data4.VersionId;
 if(typeof data9 !== "string"){
-const err13 = {instancePath:instancePath+"/PolicyVersionList/" + i0+"/VersionId",schemaPath:"#/properties/PolicyVersionList/items/properties/VersionId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.properties.PolicyVersionList.items.properties.VersionId.type,parentSchema:schema60.properties.PolicyVersionList.items.properties.VersionId,data:data9};
+const err13 = {instancePath:instancePath+"/PolicyVersionList/" + i0+"/VersionId",schemaPath:"#/properties/PolicyVersionList/items/properties/VersionId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.PolicyVersionList.items.properties.VersionId.type,parentSchema:schema61.properties.PolicyVersionList.items.properties.VersionId,data:data9};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2485,7 +2565,7 @@ errors++;
 if(data4.IsDefaultVersion !== undefined){
 let data10 = data4.IsDefaultVersion;
 if(typeof data10 !== "boolean"){
-const err14 = {instancePath:instancePath+"/PolicyVersionList/" + i0+"/IsDefaultVersion",schemaPath:"#/properties/PolicyVersionList/items/properties/IsDefaultVersion/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema60.properties.PolicyVersionList.items.properties.IsDefaultVersion.type,parentSchema:schema60.properties.PolicyVersionList.items.properties.IsDefaultVersion,data:data10};
+const err14 = {instancePath:instancePath+"/PolicyVersionList/" + i0+"/IsDefaultVersion",schemaPath:"#/properties/PolicyVersionList/items/properties/IsDefaultVersion/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema61.properties.PolicyVersionList.items.properties.IsDefaultVersion.type,parentSchema:schema61.properties.PolicyVersionList.items.properties.IsDefaultVersion,data:data10};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2497,7 +2577,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/PolicyVersionList/" + i0,schemaPath:"#/properties/PolicyVersionList/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema60.properties.PolicyVersionList.items.type,parentSchema:schema60.properties.PolicyVersionList.items,data:data4};
+const err15 = {instancePath:instancePath+"/PolicyVersionList/" + i0,schemaPath:"#/properties/PolicyVersionList/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.properties.PolicyVersionList.items.type,parentSchema:schema61.properties.PolicyVersionList.items,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2509,7 +2589,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/PolicyVersionList",schemaPath:"#/properties/PolicyVersionList/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema60.properties.PolicyVersionList.type,parentSchema:schema60.properties.PolicyVersionList,data:data3};
+const err16 = {instancePath:instancePath+"/PolicyVersionList",schemaPath:"#/properties/PolicyVersionList/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema61.properties.PolicyVersionList.type,parentSchema:schema61.properties.PolicyVersionList,data:data3};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2521,7 +2601,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema60.type,parentSchema:schema60,data};
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.type,parentSchema:schema61,data};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2536,7 +2616,7 @@ return errors === 0;
 validate37.evaluated = {"props":{"PolicyName":true,"Arn":true,"DefaultVersionId":true,"PolicyVersionList":true,"PolicyId":true,"Path":true,"AttachmentCount":true,"PermissionsBoundaryUsageCount":true,"IsAttachable":true,"Description":true,"CreateDate":true,"UpdateDate":true},"dynamicProps":false,"dynamicItems":false};
 
 export const instanceProfile = validate38;
-const schema63 = {"type":"object","required":["InstanceProfileName","Roles"],"properties":{"InstanceProfileName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"Roles":{"type":"array","items":{"type":"object","required":["RoleName"],"properties":{"RoleName":{"type":"string"},"Path":{},"RoleId":{},"Arn":{},"CreateDate":{},"AssumeRolePolicyDocument":{},"Description":{},"MaxSessionDuration":{},"PermissionsBoundary":{},"Tags":{},"RoleLastUsed":{}}}},"Path":{},"InstanceProfileId":{},"CreateDate":{},"Tags":{}}};
+const schema64 = {"type":"object","required":["InstanceProfileName","Roles"],"properties":{"InstanceProfileName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"Roles":{"type":"array","items":{"type":"object","required":["RoleName"],"properties":{"RoleName":{"type":"string"},"Path":{},"RoleId":{},"Arn":{},"CreateDate":{},"AssumeRolePolicyDocument":{},"Description":{},"MaxSessionDuration":{},"PermissionsBoundary":{},"Tags":{},"RoleLastUsed":{}}}},"Path":{},"InstanceProfileId":{},"CreateDate":{},"Tags":{}}};
 
 function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2550,7 +2630,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.InstanceProfileName === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "InstanceProfileName"},message:"must have required property '"+"InstanceProfileName"+"'",schema:schema63.required,parentSchema:schema63,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "InstanceProfileName"},message:"must have required property '"+"InstanceProfileName"+"'",schema:schema64.required,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2560,7 +2640,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.Roles === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Roles"},message:"must have required property '"+"Roles"+"'",schema:schema63.required,parentSchema:schema63,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Roles"},message:"must have required property '"+"Roles"+"'",schema:schema64.required,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2619,7 +2699,7 @@ vErrors = null;
 if(data.Arn !== undefined){
 let data1 = data.Arn;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/Arn",schemaPath:"#/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema63.properties.Arn.type,parentSchema:schema63.properties.Arn,data:data1};
+const err5 = {instancePath:instancePath+"/Arn",schemaPath:"#/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.Arn.type,parentSchema:schema64.properties.Arn,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2637,7 +2717,7 @@ for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.RoleName === undefined){
-const err6 = {instancePath:instancePath+"/Roles/" + i0,schemaPath:"#/properties/Roles/items/required",keyword:"required",params:{missingProperty: "RoleName"},message:"must have required property '"+"RoleName"+"'",schema:schema63.properties.Roles.items.required,parentSchema:schema63.properties.Roles.items,data:data3};
+const err6 = {instancePath:instancePath+"/Roles/" + i0,schemaPath:"#/properties/Roles/items/required",keyword:"required",params:{missingProperty: "RoleName"},message:"must have required property '"+"RoleName"+"'",schema:schema64.properties.Roles.items.required,parentSchema:schema64.properties.Roles.items,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2649,7 +2729,7 @@ errors++;
 if(data3.RoleName !== undefined){
 let data4 = data3.RoleName;
 if(typeof data4 !== "string"){
-const err7 = {instancePath:instancePath+"/Roles/" + i0+"/RoleName",schemaPath:"#/properties/Roles/items/properties/RoleName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema63.properties.Roles.items.properties.RoleName.type,parentSchema:schema63.properties.Roles.items.properties.RoleName,data:data4};
+const err7 = {instancePath:instancePath+"/Roles/" + i0+"/RoleName",schemaPath:"#/properties/Roles/items/properties/RoleName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.Roles.items.properties.RoleName.type,parentSchema:schema64.properties.Roles.items.properties.RoleName,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2661,7 +2741,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/Roles/" + i0,schemaPath:"#/properties/Roles/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema63.properties.Roles.items.type,parentSchema:schema63.properties.Roles.items,data:data3};
+const err8 = {instancePath:instancePath+"/Roles/" + i0,schemaPath:"#/properties/Roles/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.properties.Roles.items.type,parentSchema:schema64.properties.Roles.items,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2673,7 +2753,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/Roles",schemaPath:"#/properties/Roles/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema63.properties.Roles.type,parentSchema:schema63.properties.Roles,data:data2};
+const err9 = {instancePath:instancePath+"/Roles",schemaPath:"#/properties/Roles/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema64.properties.Roles.type,parentSchema:schema64.properties.Roles,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2685,7 +2765,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema63.type,parentSchema:schema63,data};
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.type,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2700,7 +2780,7 @@ return errors === 0;
 validate38.evaluated = {"props":{"InstanceProfileName":true,"Arn":true,"Roles":true,"Path":true,"InstanceProfileId":true,"CreateDate":true,"Tags":true},"dynamicProps":false,"dynamicItems":false};
 
 export const managedInstance = validate39;
-const schema65 = {"type":"object","required":["InstanceId"],"properties":{"InstanceId":{"$ref":"#/$defs/nonEmptyString"},"PingStatus":{"type":"string"},"AgentVersion":{"type":"string"},"PlatformType":{"type":"string"},"ResourceType":{"type":"string"},"LastPingDateTime":{},"IsLatestVersion":{},"PlatformName":{},"PlatformVersion":{},"ActivationId":{},"IamRole":{},"RegistrationDate":{},"Name":{},"IPAddress":{},"ComputerName":{},"AssociationStatus":{},"LastAssociationExecutionDate":{},"LastSuccessfulAssociationExecutionDate":{},"AssociationOverview":{},"SourceId":{},"SourceType":{}}};
+const schema66 = {"type":"object","required":["InstanceId"],"properties":{"InstanceId":{"$ref":"#/$defs/nonEmptyString"},"PingStatus":{"type":"string"},"AgentVersion":{"type":"string"},"PlatformType":{"type":"string"},"ResourceType":{"type":"string"},"LastPingDateTime":{},"IsLatestVersion":{},"PlatformName":{},"PlatformVersion":{},"ActivationId":{},"IamRole":{},"RegistrationDate":{},"Name":{},"IPAddress":{},"ComputerName":{},"AssociationStatus":{},"LastAssociationExecutionDate":{},"LastSuccessfulAssociationExecutionDate":{},"AssociationOverview":{},"SourceId":{},"SourceType":{}}};
 
 function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2714,7 +2794,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.InstanceId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "InstanceId"},message:"must have required property '"+"InstanceId"+"'",schema:schema65.required,parentSchema:schema65,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "InstanceId"},message:"must have required property '"+"InstanceId"+"'",schema:schema66.required,parentSchema:schema66,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2773,7 +2853,7 @@ vErrors = null;
 if(data.PingStatus !== undefined){
 let data1 = data.PingStatus;
 if(typeof data1 !== "string"){
-const err4 = {instancePath:instancePath+"/PingStatus",schemaPath:"#/properties/PingStatus/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.PingStatus.type,parentSchema:schema65.properties.PingStatus,data:data1};
+const err4 = {instancePath:instancePath+"/PingStatus",schemaPath:"#/properties/PingStatus/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema66.properties.PingStatus.type,parentSchema:schema66.properties.PingStatus,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2786,7 +2866,7 @@ errors++;
 if(data.AgentVersion !== undefined){
 let data2 = data.AgentVersion;
 if(typeof data2 !== "string"){
-const err5 = {instancePath:instancePath+"/AgentVersion",schemaPath:"#/properties/AgentVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.AgentVersion.type,parentSchema:schema65.properties.AgentVersion,data:data2};
+const err5 = {instancePath:instancePath+"/AgentVersion",schemaPath:"#/properties/AgentVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema66.properties.AgentVersion.type,parentSchema:schema66.properties.AgentVersion,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2799,7 +2879,7 @@ errors++;
 if(data.PlatformType !== undefined){
 let data3 = data.PlatformType;
 if(typeof data3 !== "string"){
-const err6 = {instancePath:instancePath+"/PlatformType",schemaPath:"#/properties/PlatformType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.PlatformType.type,parentSchema:schema65.properties.PlatformType,data:data3};
+const err6 = {instancePath:instancePath+"/PlatformType",schemaPath:"#/properties/PlatformType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema66.properties.PlatformType.type,parentSchema:schema66.properties.PlatformType,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2812,7 +2892,7 @@ errors++;
 if(data.ResourceType !== undefined){
 let data4 = data.ResourceType;
 if(typeof data4 !== "string"){
-const err7 = {instancePath:instancePath+"/ResourceType",schemaPath:"#/properties/ResourceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.ResourceType.type,parentSchema:schema65.properties.ResourceType,data:data4};
+const err7 = {instancePath:instancePath+"/ResourceType",schemaPath:"#/properties/ResourceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema66.properties.ResourceType.type,parentSchema:schema66.properties.ResourceType,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2824,7 +2904,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.type,parentSchema:schema65,data};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema66.type,parentSchema:schema66,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2839,7 +2919,7 @@ return errors === 0;
 validate39.evaluated = {"props":{"InstanceId":true,"PingStatus":true,"AgentVersion":true,"PlatformType":true,"ResourceType":true,"LastPingDateTime":true,"IsLatestVersion":true,"PlatformName":true,"PlatformVersion":true,"ActivationId":true,"IamRole":true,"RegistrationDate":true,"Name":true,"IPAddress":true,"ComputerName":true,"AssociationStatus":true,"LastAssociationExecutionDate":true,"LastSuccessfulAssociationExecutionDate":true,"AssociationOverview":true,"SourceId":true,"SourceType":true},"dynamicProps":false,"dynamicItems":false};
 
 export const sessionDocument = validate40;
-const schema67 = {"type":"object","required":["Name","Content"],"properties":{"Name":{"$ref":"#/$defs/nonEmptyString"},"DocumentType":{"type":"string"},"Content":{"description":"the parsed document content (an object, not the JSON or YAML text)","type":"object","properties":{"inputs":{"description":"Session Manager preferences, each input as the Session document schema names it; rules read unset inputs as Session Manager's defaults (src/model/session-preferences.ts). Values are not typed here: templates write numbers and booleans as text, and may leave them unknown.","type":"object","properties":{"s3BucketName":{},"s3KeyPrefix":{},"s3EncryptionEnabled":{},"cloudWatchLogGroupName":{},"cloudWatchEncryptionEnabled":{},"cloudWatchStreamingEnabled":{},"kmsKeyId":{},"runAsEnabled":{},"runAsDefaultUser":{},"idleSessionTimeout":{},"maxSessionDuration":{},"shellProfile":{}}}},"additionalProperties":true},"CreatedDate":{},"DisplayName":{},"VersionName":{},"DocumentVersion":{},"Status":{},"StatusInformation":{},"DocumentFormat":{},"Requires":{},"AttachmentsContent":{},"ReviewStatus":{}}};
+const schema68 = {"type":"object","required":["Name","Content"],"properties":{"Name":{"$ref":"#/$defs/nonEmptyString"},"DocumentType":{"type":"string"},"Content":{"description":"the parsed document content (an object, not the JSON or YAML text)","type":"object","properties":{"inputs":{"description":"Session Manager preferences, each input as the Session document schema names it; rules read unset inputs as Session Manager's defaults (src/model/session-preferences.ts). Values are not typed here: templates write numbers and booleans as text, and may leave them unknown.","type":"object","properties":{"s3BucketName":{},"s3KeyPrefix":{},"s3EncryptionEnabled":{},"cloudWatchLogGroupName":{},"cloudWatchEncryptionEnabled":{},"cloudWatchStreamingEnabled":{},"kmsKeyId":{},"runAsEnabled":{},"runAsDefaultUser":{},"idleSessionTimeout":{},"maxSessionDuration":{},"shellProfile":{}}}},"additionalProperties":true},"CreatedDate":{},"DisplayName":{},"VersionName":{},"DocumentVersion":{},"Status":{},"StatusInformation":{},"DocumentFormat":{},"Requires":{},"AttachmentsContent":{},"ReviewStatus":{}}};
 
 function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2853,7 +2933,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.Name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema67.required,parentSchema:schema67,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema68.required,parentSchema:schema68,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2863,7 +2943,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.Content === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Content"},message:"must have required property '"+"Content"+"'",schema:schema67.required,parentSchema:schema67,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Content"},message:"must have required property '"+"Content"+"'",schema:schema68.required,parentSchema:schema68,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2922,7 +3002,7 @@ vErrors = null;
 if(data.DocumentType !== undefined){
 let data1 = data.DocumentType;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/DocumentType",schemaPath:"#/properties/DocumentType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.DocumentType.type,parentSchema:schema67.properties.DocumentType,data:data1};
+const err5 = {instancePath:instancePath+"/DocumentType",schemaPath:"#/properties/DocumentType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.properties.DocumentType.type,parentSchema:schema68.properties.DocumentType,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2938,7 +3018,7 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2.inputs !== undefined){
 let data3 = data2.inputs;
 if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-const err6 = {instancePath:instancePath+"/Content/inputs",schemaPath:"#/properties/Content/properties/inputs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema67.properties.Content.properties.inputs.type,parentSchema:schema67.properties.Content.properties.inputs,data:data3};
+const err6 = {instancePath:instancePath+"/Content/inputs",schemaPath:"#/properties/Content/properties/inputs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema68.properties.Content.properties.inputs.type,parentSchema:schema68.properties.Content.properties.inputs,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2950,7 +3030,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/Content",schemaPath:"#/properties/Content/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema67.properties.Content.type,parentSchema:schema67.properties.Content,data:data2};
+const err7 = {instancePath:instancePath+"/Content",schemaPath:"#/properties/Content/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema68.properties.Content.type,parentSchema:schema68.properties.Content,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2962,7 +3042,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema67.type,parentSchema:schema67,data};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema68.type,parentSchema:schema68,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2975,4 +3055,350 @@ validate40.errors = vErrors;
 return errors === 0;
 }
 validate40.evaluated = {"props":{"Name":true,"DocumentType":true,"Content":true,"CreatedDate":true,"DisplayName":true,"VersionName":true,"DocumentVersion":true,"Status":true,"StatusInformation":true,"DocumentFormat":true,"Requires":true,"AttachmentsContent":true,"ReviewStatus":true},"dynamicProps":false,"dynamicItems":false};
+
+export const accessKey = validate41;
+const schema70 = {"description":"An IAM user's access key. Name identifies it: `<user>/access_key_1` or `<user>/access_key_2` as the credential report numbers a user's keys (it gives no key ids), `<user>/<AccessKeyId>` when the id is known, the logical id or address of a key a template or plan would create. CreateDate (the report's access_key_N_last_rotated: when the key was created) and AccessKeyLastUsed only an observed key has.","type":"object","required":["Name","UserName","Status"],"properties":{"Name":{"$ref":"#/$defs/nonEmptyString"},"UserName":{"$ref":"#/$defs/nonEmptyString"},"AccessKeyId":{"$ref":"#/$defs/nonEmptyString"},"Status":{"enum":["Active","Inactive","Expired"]},"CreateDate":{"$ref":"#/$defs/timestamp"},"AccessKeyLastUsed":{"type":"object","properties":{"LastUsedDate":{"$ref":"#/$defs/timestamp"},"ServiceName":{"type":"string"},"Region":{"type":"string"}}}}};
+const schema74 = {"description":"an ISO 8601 date and time (2024-05-01T09:30:00Z), as the AWS SDK's dates are written in JSON","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"};
+const pattern4 = new RegExp("^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$", "u");
+
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate41.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Name === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema70.required,parentSchema:schema70,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.UserName === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "UserName"},message:"must have required property '"+"UserName"+"'",schema:schema70.required,parentSchema:schema70,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.Status === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Status"},message:"must have required property '"+"Status"+"'",schema:schema70.required,parentSchema:schema70,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.Name !== undefined){
+let data0 = data.Name;
+if(typeof data0 !== "string"){
+const err3 = {instancePath:instancePath+"/Name",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+const _errs4 = errors;
+const _errs5 = errors;
+if("" !== data0){
+const err4 = {};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var valid2 = _errs5 === errors;
+if(valid2){
+const err5 = {instancePath:instancePath+"/Name",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema32.not,parentSchema:schema32,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.UserName !== undefined){
+let data1 = data.UserName;
+if(typeof data1 !== "string"){
+const err6 = {instancePath:instancePath+"/UserName",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+const _errs9 = errors;
+const _errs10 = errors;
+if("" !== data1){
+const err7 = {};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var valid4 = _errs10 === errors;
+if(valid4){
+const err8 = {instancePath:instancePath+"/UserName",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema32.not,parentSchema:schema32,data:data1};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+else {
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.AccessKeyId !== undefined){
+let data2 = data.AccessKeyId;
+if(typeof data2 !== "string"){
+const err9 = {instancePath:instancePath+"/AccessKeyId",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data2};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+const _errs14 = errors;
+const _errs15 = errors;
+if("" !== data2){
+const err10 = {};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var valid6 = _errs15 === errors;
+if(valid6){
+const err11 = {instancePath:instancePath+"/AccessKeyId",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema32.not,parentSchema:schema32,data:data2};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+else {
+errors = _errs14;
+if(vErrors !== null){
+if(_errs14){
+vErrors.length = _errs14;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.Status !== undefined){
+let data3 = data.Status;
+if(!(((data3 === "Active") || (data3 === "Inactive")) || (data3 === "Expired"))){
+const err12 = {instancePath:instancePath+"/Status",schemaPath:"#/properties/Status/enum",keyword:"enum",params:{allowedValues: schema70.properties.Status.enum},message:"must be equal to one of the allowed values",schema:schema70.properties.Status.enum,parentSchema:schema70.properties.Status,data:data3};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.CreateDate !== undefined){
+let data4 = data.CreateDate;
+if(typeof data4 === "string"){
+if(!pattern4.test(data4)){
+const err13 = {instancePath:instancePath+"/CreateDate",schemaPath:"#/$defs/timestamp/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$",parentSchema:schema74,data:data4};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/CreateDate",schemaPath:"#/$defs/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.type,parentSchema:schema74,data:data4};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.AccessKeyLastUsed !== undefined){
+let data5 = data.AccessKeyLastUsed;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.LastUsedDate !== undefined){
+let data6 = data5.LastUsedDate;
+if(typeof data6 === "string"){
+if(!pattern4.test(data6)){
+const err15 = {instancePath:instancePath+"/AccessKeyLastUsed/LastUsedDate",schemaPath:"#/$defs/timestamp/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$",parentSchema:schema74,data:data6};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/AccessKeyLastUsed/LastUsedDate",schemaPath:"#/$defs/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.type,parentSchema:schema74,data:data6};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data5.ServiceName !== undefined){
+let data7 = data5.ServiceName;
+if(typeof data7 !== "string"){
+const err17 = {instancePath:instancePath+"/AccessKeyLastUsed/ServiceName",schemaPath:"#/properties/AccessKeyLastUsed/properties/ServiceName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.AccessKeyLastUsed.properties.ServiceName.type,parentSchema:schema70.properties.AccessKeyLastUsed.properties.ServiceName,data:data7};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data5.Region !== undefined){
+let data8 = data5.Region;
+if(typeof data8 !== "string"){
+const err18 = {instancePath:instancePath+"/AccessKeyLastUsed/Region",schemaPath:"#/properties/AccessKeyLastUsed/properties/Region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.AccessKeyLastUsed.properties.Region.type,parentSchema:schema70.properties.AccessKeyLastUsed.properties.Region,data:data8};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/AccessKeyLastUsed",schemaPath:"#/properties/AccessKeyLastUsed/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.properties.AccessKeyLastUsed.type,parentSchema:schema70.properties.AccessKeyLastUsed,data:data5};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+else {
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.type,parentSchema:schema70,data};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+validate41.errors = vErrors;
+return errors === 0;
+}
+validate41.evaluated = {"props":{"Name":true,"UserName":true,"AccessKeyId":true,"Status":true,"CreateDate":true,"AccessKeyLastUsed":true},"dynamicProps":false,"dynamicItems":false};
+
+export const timestamp = validate42;
+
+function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate42.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data === "string"){
+if(!pattern4.test(data)){
+const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$",parentSchema:schema74,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.type,parentSchema:schema74,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate42.errors = vErrors;
+return errors === 0;
+}
+validate42.evaluated = {"dynamicProps":false,"dynamicItems":false};
 

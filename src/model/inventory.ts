@@ -11,6 +11,7 @@ import {
 import { resolveRelations } from "./relations.js";
 import { canonicalShapeProblem } from "./canonical.js";
 import { arnOf } from "./resource-types.js";
+import { todayUtc } from "../util/date.js";
 
 /**
  * The resources of one run with their relations resolved, as the rules see them. Built once from
@@ -40,6 +41,11 @@ export class Inventory {
      * validated as a whole when it is read), so that a large input is not checked twice.
      */
     shapesChecked?: boolean;
+    /**
+     * The day (`YYYY-MM-DD`, UTC) ages are counted to: the run's today, which
+     * `ACCESS_BASELINE_TODAY` fixes; the current UTC date when not given.
+     */
+    today?: string;
   }) {
     this.scopes = input.scopes ?? [];
     this.collectionErrors = input.collectionErrors ?? [];
@@ -60,7 +66,7 @@ export class Inventory {
       if (!list) this.byType.set(resource.type, (list = []));
       list.push(resource);
     }
-    const relations = resolveRelations(this);
+    const relations = resolveRelations(this, input.today ?? todayUtc());
     this.documents = relations.documents;
     // Rules read Session Manager's preferences with its defaults filled in.
     for (const preferences of this.ofType(ResourceTypes.SessionPreferences)) {

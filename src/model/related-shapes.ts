@@ -29,6 +29,17 @@ const PRINCIPAL_RELATED: ShapeSchema = {
   properties: { Policies: listOf(POLICY_ENTRY), SessionKmsKeys: listOf({ type: "string" }) },
 };
 
+/** An access key with what relations work out from its dates (`access-key-use.ts`). */
+const ACCESS_KEY_IN_USE: ShapeSchema = {
+  allOf: [ref("accessKey")],
+  properties: {
+    AgeDays: { type: "integer" },
+    Planned: { type: "boolean" },
+    LastUse: { type: "string" },
+    Summary: { type: "string" },
+  },
+};
+
 const INSTANCE_SUMMARY: ShapeSchema = {
   type: "object",
   properties: {
@@ -56,7 +67,13 @@ const RELATED: Partial<Record<ResourceType, ShapeSchema>> = {
   },
   [ResourceTypes.SecurityGroup]: { type: "object", properties: { Instances: listOf(INSTANCE_SUMMARY) } },
   [ResourceTypes.Role]: PRINCIPAL_RELATED,
-  [ResourceTypes.User]: PRINCIPAL_RELATED,
+  [ResourceTypes.User]: {
+    type: "object",
+    properties: {
+      ...(PRINCIPAL_RELATED.properties as ShapeSchema),
+      AccessKeys: listOf(ACCESS_KEY_IN_USE),
+    },
+  },
   [ResourceTypes.Group]: PRINCIPAL_RELATED,
   [ResourceTypes.ManagedInstance]: { type: "object", properties: { Instance: nullable(INSTANCE_SUMMARY) } },
 };

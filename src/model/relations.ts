@@ -1,3 +1,4 @@
+import { accessKeyUse } from "./access-key-use.js";
 import { knownAwsManagedPolicyDocument } from "./aws-managed-policies.js";
 import { partitionOfArn } from "./resource-types.js";
 import {
@@ -19,7 +20,8 @@ import { isUnknown, unknownValue } from "./unknown.js";
  * - role / user / group → every policy that reaches it (inline, attached managed, and for users
  *   the inline and attached policies of their groups), with decoded documents;
  * - principals → the KMS keys their account's Session Manager preferences use;
- * - managed instance → the EC2 instance it is.
+ * - managed instance → the EC2 instance it is;
+ * - user → its access keys, each with its age on `today` and its last use (`access-key-use.ts`).
  *
  * `related` is lowercase so it can never collide with a PascalCase describe-API field.
  */
@@ -94,7 +96,8 @@ export interface ResourcesByType {
   ofType(type: ResourceType): readonly Resource[];
 }
 
-export function resolveRelations(inventory: ResourcesByType): Relations {
+/** `today` (`YYYY-MM-DD`, UTC) is the day access keys' ages are counted to. */
+export function resolveRelations(inventory: ResourcesByType, today: string): Relations {
   const documents = new Map<Resource, JsonObject>();
   let holdsUnknowns = false;
   // A policy whose document the data does not hold is an unknown value, never a missing one: a
@@ -187,6 +190,36 @@ export function resolveRelations(inventory: ResourcesByType): Relations {
     documents.set(role, document);
   }
 
+  const keysByUser = new ScopedIndex<Resource[]>();
+  // A key whose user a template leaves unknown may be any user's of its account: each of them
+  // gets it as an unknown value, so that none passes on it.
+  const unattributedKeys = new Map<string, JsonValue[]>();
+  for (const key of inventory.ofType(ResourceTypes.AccessKey)) {
+    const userName = str(key.properties.UserName);
+    if (userName === undefined) {
+      const reason = isUnknown(key.properties.UserName)
+        ? key.properties.UserName.$unknown
+        : "its UserName is not in the data";
+      const keys = unattributedKeys.get(key.account) ?? [];
+      keys.push(unknownValue(`the user of access key ${key.id} is not known: ${reason}`));
+      unattributedKeys.set(key.account, keys);
+      holdsUnknowns = true;
+      continue;
+    }
+    const keys = keysByUser.get(key.account, "", userName);
+    if (keys) keys.push(key);
+    else keysByUser.set(key.account, "", userName, [key]);
+  }
+  const accessKeysOf = (user: Resource): JsonValue => [
+    ...(keysByUser.get(user.account, "", user.id) ?? []).map((key) => {
+      const use = accessKeyUse(key, today);
+      // A date that does not read is an unknown value put here: rules must see it as one.
+      if (isUnknown(use.AgeDays) || isUnknown(use.LastUse)) holdsUnknowns = true;
+      return { ...key.properties, ...use };
+    }),
+    ...(unattributedKeys.get(user.account) ?? []),
+  ];
+
   for (const user of inventory.ofType(ResourceTypes.User)) {
     const groups = list(user.properties.GroupList)
       .map((name) => groupsByName.get(user.account, "", str(name)))
@@ -198,7 +231,11 @@ export function resolveRelations(inventory: ResourcesByType): Relations {
     ];
     documents.set(
       user,
-      withRelated(user, { Policies: policies as unknown as JsonValue, SessionKmsKeys: keysOf(user.account) }),
+      withRelated(user, {
+        Policies: policies as unknown as JsonValue,
+        SessionKmsKeys: keysOf(user.account),
+        AccessKeys: accessKeysOf(user),
+      }),
     );
   }
   for (const group of inventory.ofType(ResourceTypes.Group)) {

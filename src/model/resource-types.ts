@@ -164,6 +164,23 @@ const SPECS: readonly ResourceTypeSpec[] = [
     sources: ALL_SOURCES,
     liveOnlyProperties: [],
   },
+  {
+    type: ResourceTypes.AccessKey,
+    // One credential report per account holds every user's keys (docs/live-scanning.md).
+    liveReads: ["iam:GetCredentialReport", "iam:GenerateCredentialReport"],
+    schema: "accessKey",
+    // The credential report gives no key ids: a key is its user's first or second.
+    idField: "Name",
+    // An access key has no ARN of its own; it acts as its user, so it is named by the user's.
+    arn: ({ partition, account }, _id, properties) =>
+      `arn:${partition}:iam::${account}:user/${typeof properties?.UserName === "string" ? properties.UserName : ""}`,
+    regional: false,
+    // AWS Config has no resource type for access keys: the Lambda reads them with the live API
+    // when a rule about users needs them.
+    sources: ALL_SOURCES.filter((kind) => kind !== "config-item"),
+    // A key gets its creation date when it is created, and a last use once it is used.
+    liveOnlyProperties: ["CreateDate", "AccessKeyLastUsed"],
+  },
 ];
 
 const BY_TYPE = new Map<ResourceType, ResourceTypeSpec>(SPECS.map((spec) => [spec.type, spec]));

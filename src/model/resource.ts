@@ -18,6 +18,7 @@ export const ResourceTypes = {
   InstanceProfile: "AWS::IAM::InstanceProfile",
   ManagedInstance: "AWS::SSM::ManagedInstanceInventory",
   SessionPreferences: "AWS::SSM::Document",
+  AccessKey: "AWS::IAM::AccessKey",
 } as const;
 
 export type ResourceType = (typeof ResourceTypes)[keyof typeof ResourceTypes];

@@ -46,7 +46,7 @@ export async function runCheck(request: CheckRequest): Promise<CheckOutcome> {
     request.paramOverrides,
   );
   const data = await readInputs(request.source);
-  const inventory = relate(data);
+  const inventory = relate(data, request.today);
   const gate = applyGate({
     results: evaluateRules(enabled, inventory, settings),
     configuration: request.configuration,
@@ -115,8 +115,13 @@ export function snapshotInputs(data: SourceData): SourceData {
  * The relations stage: every resource held to its canonical shape, relations resolved once, and
  * regions without a preferences document given Session Manager's defaults.
  */
-export function relate(data: Pick<SourceData, "resources"> & Partial<SourceData>): Inventory {
+export function relate(
+  data: Pick<SourceData, "resources"> & Partial<SourceData>,
+  /** The day ages are counted to (`YYYY-MM-DD`); the current UTC date when not given. */
+  today?: string,
+): Inventory {
   return new Inventory({
+    ...(today !== undefined ? { today } : {}),
     resources: data.resources,
     scopes: data.scopes ?? [],
     collectionErrors: data.collectionErrors ?? [],

@@ -5,7 +5,7 @@ import { ucs2length } from "../util/schema-runtime.js";
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://access-baseline.dev/schemas/snapshot.schema.json","title":"access-baseline snapshot","description":"The normalized inventory that `collect` writes and `check --snapshot` reads (format version 1). Resource properties are the describe-API shape, with IAM policy documents decoded and SSM document content parsed.","type":"object","additionalProperties":false,"required":["format","version","createdAt","tool","scopes","resources","collectionErrors"],"properties":{"$schema":{"type":"string"},"format":{"const":"access-baseline/snapshot"},"version":{"const":1},"createdAt":{"description":"an RFC 3339 UTC timestamp such as 2026-11-20T09:30:00.000Z","type":"string","format":"date-time","pattern":"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$"},"tool":{"description":"The program that wrote the snapshot.","type":"object","additionalProperties":false,"required":["name","version"],"properties":{"name":{"$ref":"#/$defs/nonEmptyString"},"version":{"$ref":"#/$defs/nonEmptyString"}}},"scopes":{"description":"Every account and region that was collected. A listed region without an SSM-SessionManagerRunShell document has default Session Manager preferences.","type":"array","items":{"$ref":"#/$defs/scope"}},"resources":{"type":"array","items":{"$ref":"#/$defs/resource"}},"collectionErrors":{"description":"Data that could not be collected; rules that need it report an error rather than a verdict.","type":"array","items":{"$ref":"#/$defs/collectionError"}}},"$defs":{"nonEmptyString":{"type":"string","minLength":1},"accountId":{"description":"a 12-digit AWS account id (a string, so leading zeros survive)","type":"string","pattern":"^[0-9]{12}$"},"region":{"description":"an AWS region such as us-east-1, or global for IAM","type":"string","minLength":1},"resourceType":{"enum":["AWS::EC2::SecurityGroup","AWS::EC2::Instance","AWS::IAM::Role","AWS::IAM::User","AWS::IAM::Group","AWS::IAM::Policy","AWS::IAM::InstanceProfile","AWS::SSM::ManagedInstanceInventory","AWS::SSM::Document"]},"scope":{"type":"object","additionalProperties":false,"required":["account","region"],"properties":{"account":{"$ref":"#/$defs/accountId"},"region":{"$ref":"#/$defs/region"},"partition":{"description":"the account's partition: aws, aws-cn or aws-us-gov","type":"string","pattern":"^aws(-[a-z]+)*$"}}},"collectionError":{"type":"object","additionalProperties":false,"required":["account","region","service","operation","code","message","resourceTypes"],"properties":{"account":{"$ref":"#/$defs/accountId"},"region":{"$ref":"#/$defs/region"},"service":{"$ref":"#/$defs/nonEmptyString"},"operation":{"$ref":"#/$defs/nonEmptyString"},"code":{"$ref":"#/$defs/nonEmptyString"},"message":{"type":"string"},"iamAction":{"$ref":"#/$defs/nonEmptyString"},"resourceTypes":{"type":"array","items":{"$ref":"#/$defs/resourceType"}}}},"position":{"type":"object","additionalProperties":false,"required":["line"],"properties":{"line":{"type":"integer","minimum":1},"column":{"type":"integer","minimum":1}}},"source":{"description":"Where the resource was read from; used for finding locations only.","type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"enum":["aws-live","config-item","cloudformation","terraform-plan","snapshot"]},"file":{"$ref":"#/$defs/nonEmptyString"},"line":{"type":"integer","minimum":1},"column":{"type":"integer","minimum":1},"address":{"$ref":"#/$defs/nonEmptyString"},"positions":{"description":"Positions of properties inside `file`, keyed by their path in `properties`.","type":"object","additionalProperties":{"$ref":"#/$defs/position"}}}},"resource":{"type":"object","additionalProperties":false,"required":["type","id","account","region","source","properties"],"properties":{"type":{"$ref":"#/$defs/resourceType"},"id":{"$ref":"#/$defs/nonEmptyString"},"arn":{"$ref":"#/$defs/nonEmptyString"},"account":{"$ref":"#/$defs/accountId"},"region":{"$ref":"#/$defs/region"},"source":{"$ref":"#/$defs/source"},"properties":{"type":"object"}},"$comment":"Per-type checks are deliberately shallow and cover only what the rules read: they catch a wrong shape early (a Config item pasted as-is, an undecoded policy document) without walking every value of a large snapshot twice. The discriminator on `type` makes the validator check only the branch of the resource's own type, which keeps validation of a 50,000-resource snapshot fast.","discriminator":{"propertyName":"type"},"oneOf":[{"properties":{"type":{"const":"AWS::EC2::SecurityGroup"},"properties":{"$ref":"resources.schema.json#/$defs/securityGroup"}}},{"properties":{"type":{"const":"AWS::EC2::Instance"},"properties":{"$ref":"resources.schema.json#/$defs/instance"}}},{"properties":{"type":{"const":"AWS::IAM::Role"},"properties":{"$ref":"resources.schema.json#/$defs/role"}}},{"properties":{"type":{"const":"AWS::IAM::User"},"properties":{"$ref":"resources.schema.json#/$defs/user"}}},{"properties":{"type":{"const":"AWS::IAM::Group"},"properties":{"$ref":"resources.schema.json#/$defs/group"}}},{"properties":{"type":{"const":"AWS::IAM::Policy"},"properties":{"$ref":"resources.schema.json#/$defs/managedPolicy"}}},{"properties":{"type":{"const":"AWS::IAM::InstanceProfile"},"properties":{"$ref":"resources.schema.json#/$defs/instanceProfile"}}},{"properties":{"type":{"const":"AWS::SSM::ManagedInstanceInventory"},"properties":{"$ref":"resources.schema.json#/$defs/managedInstance"}}},{"properties":{"type":{"const":"AWS::SSM::Document"},"properties":{"$ref":"resources.schema.json#/$defs/sessionDocument"}}}]}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://access-baseline.dev/schemas/snapshot.schema.json","title":"access-baseline snapshot","description":"The normalized inventory that `collect` writes and `check --snapshot` reads (format version 1). Resource properties are the describe-API shape, with IAM policy documents decoded and SSM document content parsed.","type":"object","additionalProperties":false,"required":["format","version","createdAt","tool","scopes","resources","collectionErrors"],"properties":{"$schema":{"type":"string"},"format":{"const":"access-baseline/snapshot"},"version":{"const":1},"createdAt":{"description":"an RFC 3339 UTC timestamp such as 2026-11-20T09:30:00.000Z","type":"string","format":"date-time","pattern":"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$"},"tool":{"description":"The program that wrote the snapshot.","type":"object","additionalProperties":false,"required":["name","version"],"properties":{"name":{"$ref":"#/$defs/nonEmptyString"},"version":{"$ref":"#/$defs/nonEmptyString"}}},"scopes":{"description":"Every account and region that was collected. A listed region without an SSM-SessionManagerRunShell document has default Session Manager preferences.","type":"array","items":{"$ref":"#/$defs/scope"}},"resources":{"type":"array","items":{"$ref":"#/$defs/resource"}},"collectionErrors":{"description":"Data that could not be collected; rules that need it report an error rather than a verdict.","type":"array","items":{"$ref":"#/$defs/collectionError"}}},"$defs":{"nonEmptyString":{"type":"string","minLength":1},"accountId":{"description":"a 12-digit AWS account id (a string, so leading zeros survive)","type":"string","pattern":"^[0-9]{12}$"},"region":{"description":"an AWS region such as us-east-1, or global for IAM","type":"string","minLength":1},"resourceType":{"enum":["AWS::EC2::SecurityGroup","AWS::EC2::Instance","AWS::IAM::Role","AWS::IAM::User","AWS::IAM::Group","AWS::IAM::Policy","AWS::IAM::InstanceProfile","AWS::SSM::ManagedInstanceInventory","AWS::SSM::Document","AWS::IAM::AccessKey"]},"scope":{"type":"object","additionalProperties":false,"required":["account","region"],"properties":{"account":{"$ref":"#/$defs/accountId"},"region":{"$ref":"#/$defs/region"},"partition":{"description":"the account's partition: aws, aws-cn or aws-us-gov","type":"string","pattern":"^aws(-[a-z]+)*$"}}},"collectionError":{"type":"object","additionalProperties":false,"required":["account","region","service","operation","code","message","resourceTypes"],"properties":{"account":{"$ref":"#/$defs/accountId"},"region":{"$ref":"#/$defs/region"},"service":{"$ref":"#/$defs/nonEmptyString"},"operation":{"$ref":"#/$defs/nonEmptyString"},"code":{"$ref":"#/$defs/nonEmptyString"},"message":{"type":"string"},"iamAction":{"$ref":"#/$defs/nonEmptyString"},"resourceTypes":{"type":"array","items":{"$ref":"#/$defs/resourceType"}}}},"position":{"type":"object","additionalProperties":false,"required":["line"],"properties":{"line":{"type":"integer","minimum":1},"column":{"type":"integer","minimum":1}}},"source":{"description":"Where the resource was read from; used for finding locations only.","type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"enum":["aws-live","config-item","cloudformation","terraform-plan","snapshot"]},"file":{"$ref":"#/$defs/nonEmptyString"},"line":{"type":"integer","minimum":1},"column":{"type":"integer","minimum":1},"address":{"$ref":"#/$defs/nonEmptyString"},"positions":{"description":"Positions of properties inside `file`, keyed by their path in `properties`.","type":"object","additionalProperties":{"$ref":"#/$defs/position"}}}},"resource":{"type":"object","additionalProperties":false,"required":["type","id","account","region","source","properties"],"properties":{"type":{"$ref":"#/$defs/resourceType"},"id":{"$ref":"#/$defs/nonEmptyString"},"arn":{"$ref":"#/$defs/nonEmptyString"},"account":{"$ref":"#/$defs/accountId"},"region":{"$ref":"#/$defs/region"},"source":{"$ref":"#/$defs/source"},"properties":{"type":"object"}},"$comment":"Per-type checks are deliberately shallow and cover only what the rules read: they catch a wrong shape early (a Config item pasted as-is, an undecoded policy document) without walking every value of a large snapshot twice. The discriminator on `type` makes the validator check only the branch of the resource's own type, which keeps validation of a 50,000-resource snapshot fast.","discriminator":{"propertyName":"type"},"oneOf":[{"properties":{"type":{"const":"AWS::EC2::SecurityGroup"},"properties":{"$ref":"resources.schema.json#/$defs/securityGroup"}}},{"properties":{"type":{"const":"AWS::EC2::Instance"},"properties":{"$ref":"resources.schema.json#/$defs/instance"}}},{"properties":{"type":{"const":"AWS::IAM::Role"},"properties":{"$ref":"resources.schema.json#/$defs/role"}}},{"properties":{"type":{"const":"AWS::IAM::User"},"properties":{"$ref":"resources.schema.json#/$defs/user"}}},{"properties":{"type":{"const":"AWS::IAM::Group"},"properties":{"$ref":"resources.schema.json#/$defs/group"}}},{"properties":{"type":{"const":"AWS::IAM::Policy"},"properties":{"$ref":"resources.schema.json#/$defs/managedPolicy"}}},{"properties":{"type":{"const":"AWS::IAM::InstanceProfile"},"properties":{"$ref":"resources.schema.json#/$defs/instanceProfile"}}},{"properties":{"type":{"const":"AWS::SSM::ManagedInstanceInventory"},"properties":{"$ref":"resources.schema.json#/$defs/managedInstance"}}},{"properties":{"type":{"const":"AWS::SSM::Document"},"properties":{"$ref":"resources.schema.json#/$defs/sessionDocument"}}},{"properties":{"type":{"const":"AWS::IAM::AccessKey"},"properties":{"$ref":"resources.schema.json#/$defs/accessKey"}}}]}}};
 const schema32 = {"type":"string","minLength":1};
 const pattern4 = new RegExp("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$", "u");
 const func1 = ucs2length;
@@ -121,8 +121,8 @@ return errors === 0;
 }
 validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema37 = {"type":"object","additionalProperties":false,"required":["type","id","account","region","source","properties"],"properties":{"type":{"$ref":"#/$defs/resourceType"},"id":{"$ref":"#/$defs/nonEmptyString"},"arn":{"$ref":"#/$defs/nonEmptyString"},"account":{"$ref":"#/$defs/accountId"},"region":{"$ref":"#/$defs/region"},"source":{"$ref":"#/$defs/source"},"properties":{"type":"object"}},"$comment":"Per-type checks are deliberately shallow and cover only what the rules read: they catch a wrong shape early (a Config item pasted as-is, an undecoded policy document) without walking every value of a large snapshot twice. The discriminator on `type` makes the validator check only the branch of the resource's own type, which keeps validation of a 50,000-resource snapshot fast.","discriminator":{"propertyName":"type"},"oneOf":[{"properties":{"type":{"const":"AWS::EC2::SecurityGroup"},"properties":{"$ref":"resources.schema.json#/$defs/securityGroup"}}},{"properties":{"type":{"const":"AWS::EC2::Instance"},"properties":{"$ref":"resources.schema.json#/$defs/instance"}}},{"properties":{"type":{"const":"AWS::IAM::Role"},"properties":{"$ref":"resources.schema.json#/$defs/role"}}},{"properties":{"type":{"const":"AWS::IAM::User"},"properties":{"$ref":"resources.schema.json#/$defs/user"}}},{"properties":{"type":{"const":"AWS::IAM::Group"},"properties":{"$ref":"resources.schema.json#/$defs/group"}}},{"properties":{"type":{"const":"AWS::IAM::Policy"},"properties":{"$ref":"resources.schema.json#/$defs/managedPolicy"}}},{"properties":{"type":{"const":"AWS::IAM::InstanceProfile"},"properties":{"$ref":"resources.schema.json#/$defs/instanceProfile"}}},{"properties":{"type":{"const":"AWS::SSM::ManagedInstanceInventory"},"properties":{"$ref":"resources.schema.json#/$defs/managedInstance"}}},{"properties":{"type":{"const":"AWS::SSM::Document"},"properties":{"$ref":"resources.schema.json#/$defs/sessionDocument"}}}]};
-const schema38 = {"enum":["AWS::EC2::SecurityGroup","AWS::EC2::Instance","AWS::IAM::Role","AWS::IAM::User","AWS::IAM::Group","AWS::IAM::Policy","AWS::IAM::InstanceProfile","AWS::SSM::ManagedInstanceInventory","AWS::SSM::Document"]};
+const schema37 = {"type":"object","additionalProperties":false,"required":["type","id","account","region","source","properties"],"properties":{"type":{"$ref":"#/$defs/resourceType"},"id":{"$ref":"#/$defs/nonEmptyString"},"arn":{"$ref":"#/$defs/nonEmptyString"},"account":{"$ref":"#/$defs/accountId"},"region":{"$ref":"#/$defs/region"},"source":{"$ref":"#/$defs/source"},"properties":{"type":"object"}},"$comment":"Per-type checks are deliberately shallow and cover only what the rules read: they catch a wrong shape early (a Config item pasted as-is, an undecoded policy document) without walking every value of a large snapshot twice. The discriminator on `type` makes the validator check only the branch of the resource's own type, which keeps validation of a 50,000-resource snapshot fast.","discriminator":{"propertyName":"type"},"oneOf":[{"properties":{"type":{"const":"AWS::EC2::SecurityGroup"},"properties":{"$ref":"resources.schema.json#/$defs/securityGroup"}}},{"properties":{"type":{"const":"AWS::EC2::Instance"},"properties":{"$ref":"resources.schema.json#/$defs/instance"}}},{"properties":{"type":{"const":"AWS::IAM::Role"},"properties":{"$ref":"resources.schema.json#/$defs/role"}}},{"properties":{"type":{"const":"AWS::IAM::User"},"properties":{"$ref":"resources.schema.json#/$defs/user"}}},{"properties":{"type":{"const":"AWS::IAM::Group"},"properties":{"$ref":"resources.schema.json#/$defs/group"}}},{"properties":{"type":{"const":"AWS::IAM::Policy"},"properties":{"$ref":"resources.schema.json#/$defs/managedPolicy"}}},{"properties":{"type":{"const":"AWS::IAM::InstanceProfile"},"properties":{"$ref":"resources.schema.json#/$defs/instanceProfile"}}},{"properties":{"type":{"const":"AWS::SSM::ManagedInstanceInventory"},"properties":{"$ref":"resources.schema.json#/$defs/managedInstance"}}},{"properties":{"type":{"const":"AWS::SSM::Document"},"properties":{"$ref":"resources.schema.json#/$defs/sessionDocument"}}},{"properties":{"type":{"const":"AWS::IAM::AccessKey"},"properties":{"$ref":"resources.schema.json#/$defs/accessKey"}}}]};
+const schema38 = {"enum":["AWS::EC2::SecurityGroup","AWS::EC2::Instance","AWS::IAM::Role","AWS::IAM::User","AWS::IAM::Group","AWS::IAM::Policy","AWS::IAM::InstanceProfile","AWS::SSM::ManagedInstanceInventory","AWS::SSM::Document","AWS::IAM::AccessKey"]};
 const schema43 = {"description":"Where the resource was read from; used for finding locations only.","type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"enum":["aws-live","config-item","cloudformation","terraform-plan","snapshot"]},"file":{"$ref":"#/$defs/nonEmptyString"},"line":{"type":"integer","minimum":1},"column":{"type":"integer","minimum":1},"address":{"$ref":"#/$defs/nonEmptyString"},"positions":{"description":"Positions of properties inside `file`, keyed by their path in `properties`.","type":"object","additionalProperties":{"$ref":"#/$defs/position"}}}};
 const schema46 = {"type":"object","additionalProperties":false,"required":["line"],"properties":{"line":{"type":"integer","minimum":1},"column":{"type":"integer","minimum":1}}};
 
@@ -1828,7 +1828,7 @@ return errors === 0;
 }
 validate33.evaluated = {"props":{"RoleName":true,"Arn":true,"AssumeRolePolicyDocument":true,"RolePolicyList":true,"AttachedManagedPolicies":true,"InstanceProfileList":true,"Tags":true,"Path":true,"RoleId":true,"CreateDate":true,"PermissionsBoundary":true,"RoleLastUsed":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema65 = {"type":"object","required":["UserName"],"properties":{"UserName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"UserPolicyList":{"$ref":"#/$defs/inlinePolicies"},"GroupList":{"type":"array","items":{"type":"string"}},"AttachedManagedPolicies":{"$ref":"#/$defs/attachedPolicies"},"Path":{},"UserId":{},"CreateDate":{},"PermissionsBoundary":{},"Tags":{}}};
+const schema65 = {"type":"object","required":["UserName"],"properties":{"UserName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"UserPolicyList":{"$ref":"#/$defs/inlinePolicies"},"GroupList":{"type":"array","items":{"type":"string"}},"AttachedManagedPolicies":{"$ref":"#/$defs/attachedPolicies"},"Path":{"type":"string"},"UserId":{},"CreateDate":{},"PermissionsBoundary":{},"Tags":{"$ref":"#/$defs/tags"}}};
 
 function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2013,6 +2013,90 @@ var valid0 = _errs13 === errors;
 else {
 var valid0 = true;
 }
+if(valid0){
+if(data.Path !== undefined){
+let data9 = data.Path;
+const _errs22 = errors;
+if(typeof data9 !== "string"){
+validate37.errors = [{instancePath:instancePath+"/Path",schemaPath:"#/properties/Path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.Path.type,parentSchema:schema65.properties.Path,data:data9}];
+return false;
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.Tags !== undefined){
+let data10 = data.Tags;
+const _errs24 = errors;
+const _errs25 = errors;
+if(errors === _errs25){
+if(Array.isArray(data10)){
+var valid8 = true;
+const len2 = data10.length;
+for(let i2=0; i2<len2; i2++){
+let data11 = data10[i2];
+const _errs27 = errors;
+if(errors === _errs27){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing2;
+if((data11.Key === undefined) && (missing2 = "Key")){
+validate37.errors = [{instancePath:instancePath+"/Tags/" + i2,schemaPath:"#/$defs/tags/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'",schema:schema53.items.required,parentSchema:schema53.items,data:data11}];
+return false;
+}
+else {
+if(data11.Key !== undefined){
+let data12 = data11.Key;
+const _errs29 = errors;
+if(typeof data12 !== "string"){
+validate37.errors = [{instancePath:instancePath+"/Tags/" + i2+"/Key",schemaPath:"#/$defs/tags/items/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.items.properties.Key.type,parentSchema:schema53.items.properties.Key,data:data12}];
+return false;
+}
+var valid9 = _errs29 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data11.Value !== undefined){
+let data13 = data11.Value;
+const _errs31 = errors;
+if(typeof data13 !== "string"){
+validate37.errors = [{instancePath:instancePath+"/Tags/" + i2+"/Value",schemaPath:"#/$defs/tags/items/properties/Value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.items.properties.Value.type,parentSchema:schema53.items.properties.Value,data:data13}];
+return false;
+}
+var valid9 = _errs31 === errors;
+}
+else {
+var valid9 = true;
+}
+}
+}
+}
+else {
+validate37.errors = [{instancePath:instancePath+"/Tags/" + i2,schemaPath:"#/$defs/tags/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema53.items.type,parentSchema:schema53.items,data:data11}];
+return false;
+}
+}
+var valid8 = _errs27 === errors;
+if(!valid8){
+break;
+}
+}
+}
+else {
+validate37.errors = [{instancePath:instancePath+"/Tags",schemaPath:"#/$defs/tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema53.type,parentSchema:schema53,data:data10}];
+return false;
+}
+}
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
 }
 }
 }
@@ -2029,7 +2113,7 @@ return errors === 0;
 }
 validate37.evaluated = {"props":{"UserName":true,"Arn":true,"UserPolicyList":true,"GroupList":true,"AttachedManagedPolicies":true,"Path":true,"UserId":true,"CreateDate":true,"PermissionsBoundary":true,"Tags":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema68 = {"type":"object","required":["GroupName"],"properties":{"GroupName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"GroupPolicyList":{"$ref":"#/$defs/inlinePolicies"},"AttachedManagedPolicies":{"$ref":"#/$defs/attachedPolicies"},"Path":{},"GroupId":{},"CreateDate":{}}};
+const schema69 = {"type":"object","required":["GroupName"],"properties":{"GroupName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"GroupPolicyList":{"$ref":"#/$defs/inlinePolicies"},"AttachedManagedPolicies":{"$ref":"#/$defs/attachedPolicies"},"Path":{},"GroupId":{},"CreateDate":{}}};
 
 function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2045,7 +2129,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.GroupName === undefined) && (missing0 = "GroupName")){
-validate40.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema68.required,parentSchema:schema68,data}];
+validate40.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema69.required,parentSchema:schema69,data}];
 return false;
 }
 else {
@@ -2094,7 +2178,7 @@ if(data.Arn !== undefined){
 let data1 = data.Arn;
 const _errs6 = errors;
 if(typeof data1 !== "string"){
-validate40.errors = [{instancePath:instancePath+"/Arn",schemaPath:"#/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.properties.Arn.type,parentSchema:schema68.properties.Arn,data:data1}];
+validate40.errors = [{instancePath:instancePath+"/Arn",schemaPath:"#/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.Arn.type,parentSchema:schema69.properties.Arn,data:data1}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -2189,7 +2273,7 @@ var valid0 = true;
 }
 }
 else {
-validate40.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema68.type,parentSchema:schema68,data}];
+validate40.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema69.type,parentSchema:schema69,data}];
 return false;
 }
 }
@@ -2198,7 +2282,7 @@ return errors === 0;
 }
 validate40.evaluated = {"props":{"GroupName":true,"Arn":true,"GroupPolicyList":true,"AttachedManagedPolicies":true,"Path":true,"GroupId":true,"CreateDate":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema71 = {"type":"object","required":["Arn","PolicyVersionList"],"properties":{"PolicyName":{"type":"string"},"Arn":{"$ref":"#/$defs/nonEmptyString"},"DefaultVersionId":{"type":"string"},"PolicyVersionList":{"type":"array","items":{"type":"object","required":["Document"],"properties":{"Document":{"$ref":"#/$defs/policyDocument"},"VersionId":{"type":"string"},"IsDefaultVersion":{"type":"boolean"},"CreateDate":{}}}},"PolicyId":{},"Path":{},"AttachmentCount":{},"PermissionsBoundaryUsageCount":{},"IsAttachable":{},"Description":{},"CreateDate":{},"UpdateDate":{}}};
+const schema72 = {"type":"object","required":["Arn","PolicyVersionList"],"properties":{"PolicyName":{"type":"string"},"Arn":{"$ref":"#/$defs/nonEmptyString"},"DefaultVersionId":{"type":"string"},"PolicyVersionList":{"type":"array","items":{"type":"object","required":["Document"],"properties":{"Document":{"$ref":"#/$defs/policyDocument"},"VersionId":{"type":"string"},"IsDefaultVersion":{"type":"boolean"},"CreateDate":{}}}},"PolicyId":{},"Path":{},"AttachmentCount":{},"PermissionsBoundaryUsageCount":{},"IsAttachable":{},"Description":{},"CreateDate":{},"UpdateDate":{}}};
 
 function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2214,7 +2298,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.Arn === undefined) && (missing0 = "Arn")) || ((data.PolicyVersionList === undefined) && (missing0 = "PolicyVersionList"))){
-validate43.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema71.required,parentSchema:schema71,data}];
+validate43.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema72.required,parentSchema:schema72,data}];
 return false;
 }
 else {
@@ -2222,7 +2306,7 @@ if(data.PolicyName !== undefined){
 let data0 = data.PolicyName;
 const _errs1 = errors;
 if(typeof data0 !== "string"){
-validate43.errors = [{instancePath:instancePath+"/PolicyName",schemaPath:"#/properties/PolicyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema71.properties.PolicyName.type,parentSchema:schema71.properties.PolicyName,data:data0}];
+validate43.errors = [{instancePath:instancePath+"/PolicyName",schemaPath:"#/properties/PolicyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.PolicyName.type,parentSchema:schema72.properties.PolicyName,data:data0}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -2276,7 +2360,7 @@ if(data.DefaultVersionId !== undefined){
 let data2 = data.DefaultVersionId;
 const _errs8 = errors;
 if(typeof data2 !== "string"){
-validate43.errors = [{instancePath:instancePath+"/DefaultVersionId",schemaPath:"#/properties/DefaultVersionId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema71.properties.DefaultVersionId.type,parentSchema:schema71.properties.DefaultVersionId,data:data2}];
+validate43.errors = [{instancePath:instancePath+"/DefaultVersionId",schemaPath:"#/properties/DefaultVersionId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.DefaultVersionId.type,parentSchema:schema72.properties.DefaultVersionId,data:data2}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -2299,7 +2383,7 @@ if(errors === _errs12){
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 let missing1;
 if((data4.Document === undefined) && (missing1 = "Document")){
-validate43.errors = [{instancePath:instancePath+"/PolicyVersionList/" + i0,schemaPath:"#/properties/PolicyVersionList/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'",schema:schema71.properties.PolicyVersionList.items.required,parentSchema:schema71.properties.PolicyVersionList.items,data:data4}];
+validate43.errors = [{instancePath:instancePath+"/PolicyVersionList/" + i0,schemaPath:"#/properties/PolicyVersionList/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'",schema:schema72.properties.PolicyVersionList.items.required,parentSchema:schema72.properties.PolicyVersionList.items,data:data4}];
 return false;
 }
 else {
@@ -2376,7 +2460,7 @@ if(data4.VersionId !== undefined){
 let data9 = data4.VersionId;
 const _errs23 = errors;
 if(typeof data9 !== "string"){
-validate43.errors = [{instancePath:instancePath+"/PolicyVersionList/" + i0+"/VersionId",schemaPath:"#/properties/PolicyVersionList/items/properties/VersionId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema71.properties.PolicyVersionList.items.properties.VersionId.type,parentSchema:schema71.properties.PolicyVersionList.items.properties.VersionId,data:data9}];
+validate43.errors = [{instancePath:instancePath+"/PolicyVersionList/" + i0+"/VersionId",schemaPath:"#/properties/PolicyVersionList/items/properties/VersionId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.PolicyVersionList.items.properties.VersionId.type,parentSchema:schema72.properties.PolicyVersionList.items.properties.VersionId,data:data9}];
 return false;
 }
 var valid4 = _errs23 === errors;
@@ -2389,7 +2473,7 @@ if(data4.IsDefaultVersion !== undefined){
 let data10 = data4.IsDefaultVersion;
 const _errs25 = errors;
 if(typeof data10 !== "boolean"){
-validate43.errors = [{instancePath:instancePath+"/PolicyVersionList/" + i0+"/IsDefaultVersion",schemaPath:"#/properties/PolicyVersionList/items/properties/IsDefaultVersion/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema71.properties.PolicyVersionList.items.properties.IsDefaultVersion.type,parentSchema:schema71.properties.PolicyVersionList.items.properties.IsDefaultVersion,data:data10}];
+validate43.errors = [{instancePath:instancePath+"/PolicyVersionList/" + i0+"/IsDefaultVersion",schemaPath:"#/properties/PolicyVersionList/items/properties/IsDefaultVersion/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema72.properties.PolicyVersionList.items.properties.IsDefaultVersion.type,parentSchema:schema72.properties.PolicyVersionList.items.properties.IsDefaultVersion,data:data10}];
 return false;
 }
 var valid4 = _errs25 === errors;
@@ -2402,7 +2486,7 @@ var valid4 = true;
 }
 }
 else {
-validate43.errors = [{instancePath:instancePath+"/PolicyVersionList/" + i0,schemaPath:"#/properties/PolicyVersionList/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema71.properties.PolicyVersionList.items.type,parentSchema:schema71.properties.PolicyVersionList.items,data:data4}];
+validate43.errors = [{instancePath:instancePath+"/PolicyVersionList/" + i0,schemaPath:"#/properties/PolicyVersionList/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema72.properties.PolicyVersionList.items.type,parentSchema:schema72.properties.PolicyVersionList.items,data:data4}];
 return false;
 }
 }
@@ -2413,7 +2497,7 @@ break;
 }
 }
 else {
-validate43.errors = [{instancePath:instancePath+"/PolicyVersionList",schemaPath:"#/properties/PolicyVersionList/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema71.properties.PolicyVersionList.type,parentSchema:schema71.properties.PolicyVersionList,data:data3}];
+validate43.errors = [{instancePath:instancePath+"/PolicyVersionList",schemaPath:"#/properties/PolicyVersionList/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema72.properties.PolicyVersionList.type,parentSchema:schema72.properties.PolicyVersionList,data:data3}];
 return false;
 }
 }
@@ -2428,7 +2512,7 @@ var valid0 = true;
 }
 }
 else {
-validate43.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema71.type,parentSchema:schema71,data}];
+validate43.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema72.type,parentSchema:schema72,data}];
 return false;
 }
 }
@@ -2437,7 +2521,7 @@ return errors === 0;
 }
 validate43.evaluated = {"props":{"PolicyName":true,"Arn":true,"DefaultVersionId":true,"PolicyVersionList":true,"PolicyId":true,"Path":true,"AttachmentCount":true,"PermissionsBoundaryUsageCount":true,"IsAttachable":true,"Description":true,"CreateDate":true,"UpdateDate":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema74 = {"type":"object","required":["InstanceProfileName","Roles"],"properties":{"InstanceProfileName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"Roles":{"type":"array","items":{"type":"object","required":["RoleName"],"properties":{"RoleName":{"type":"string"},"Path":{},"RoleId":{},"Arn":{},"CreateDate":{},"AssumeRolePolicyDocument":{},"Description":{},"MaxSessionDuration":{},"PermissionsBoundary":{},"Tags":{},"RoleLastUsed":{}}}},"Path":{},"InstanceProfileId":{},"CreateDate":{},"Tags":{}}};
+const schema75 = {"type":"object","required":["InstanceProfileName","Roles"],"properties":{"InstanceProfileName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"Roles":{"type":"array","items":{"type":"object","required":["RoleName"],"properties":{"RoleName":{"type":"string"},"Path":{},"RoleId":{},"Arn":{},"CreateDate":{},"AssumeRolePolicyDocument":{},"Description":{},"MaxSessionDuration":{},"PermissionsBoundary":{},"Tags":{},"RoleLastUsed":{}}}},"Path":{},"InstanceProfileId":{},"CreateDate":{},"Tags":{}}};
 
 function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2453,7 +2537,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.InstanceProfileName === undefined) && (missing0 = "InstanceProfileName")) || ((data.Roles === undefined) && (missing0 = "Roles"))){
-validate45.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema74.required,parentSchema:schema74,data}];
+validate45.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema75.required,parentSchema:schema75,data}];
 return false;
 }
 else {
@@ -2502,7 +2586,7 @@ if(data.Arn !== undefined){
 let data1 = data.Arn;
 const _errs6 = errors;
 if(typeof data1 !== "string"){
-validate45.errors = [{instancePath:instancePath+"/Arn",schemaPath:"#/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.properties.Arn.type,parentSchema:schema74.properties.Arn,data:data1}];
+validate45.errors = [{instancePath:instancePath+"/Arn",schemaPath:"#/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema75.properties.Arn.type,parentSchema:schema75.properties.Arn,data:data1}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -2525,21 +2609,21 @@ if(errors === _errs10){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing1;
 if((data3.RoleName === undefined) && (missing1 = "RoleName")){
-validate45.errors = [{instancePath:instancePath+"/Roles/" + i0,schemaPath:"#/properties/Roles/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'",schema:schema74.properties.Roles.items.required,parentSchema:schema74.properties.Roles.items,data:data3}];
+validate45.errors = [{instancePath:instancePath+"/Roles/" + i0,schemaPath:"#/properties/Roles/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'",schema:schema75.properties.Roles.items.required,parentSchema:schema75.properties.Roles.items,data:data3}];
 return false;
 }
 else {
 if(data3.RoleName !== undefined){
 let data4 = data3.RoleName;
 if(typeof data4 !== "string"){
-validate45.errors = [{instancePath:instancePath+"/Roles/" + i0+"/RoleName",schemaPath:"#/properties/Roles/items/properties/RoleName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.properties.Roles.items.properties.RoleName.type,parentSchema:schema74.properties.Roles.items.properties.RoleName,data:data4}];
+validate45.errors = [{instancePath:instancePath+"/Roles/" + i0+"/RoleName",schemaPath:"#/properties/Roles/items/properties/RoleName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema75.properties.Roles.items.properties.RoleName.type,parentSchema:schema75.properties.Roles.items.properties.RoleName,data:data4}];
 return false;
 }
 }
 }
 }
 else {
-validate45.errors = [{instancePath:instancePath+"/Roles/" + i0,schemaPath:"#/properties/Roles/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema74.properties.Roles.items.type,parentSchema:schema74.properties.Roles.items,data:data3}];
+validate45.errors = [{instancePath:instancePath+"/Roles/" + i0,schemaPath:"#/properties/Roles/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema75.properties.Roles.items.type,parentSchema:schema75.properties.Roles.items,data:data3}];
 return false;
 }
 }
@@ -2550,7 +2634,7 @@ break;
 }
 }
 else {
-validate45.errors = [{instancePath:instancePath+"/Roles",schemaPath:"#/properties/Roles/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema74.properties.Roles.type,parentSchema:schema74.properties.Roles,data:data2}];
+validate45.errors = [{instancePath:instancePath+"/Roles",schemaPath:"#/properties/Roles/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema75.properties.Roles.type,parentSchema:schema75.properties.Roles,data:data2}];
 return false;
 }
 }
@@ -2564,7 +2648,7 @@ var valid0 = true;
 }
 }
 else {
-validate45.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema74.type,parentSchema:schema74,data}];
+validate45.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema75.type,parentSchema:schema75,data}];
 return false;
 }
 }
@@ -2573,7 +2657,7 @@ return errors === 0;
 }
 validate45.evaluated = {"props":{"InstanceProfileName":true,"Arn":true,"Roles":true,"Path":true,"InstanceProfileId":true,"CreateDate":true,"Tags":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema76 = {"type":"object","required":["InstanceId"],"properties":{"InstanceId":{"$ref":"#/$defs/nonEmptyString"},"PingStatus":{"type":"string"},"AgentVersion":{"type":"string"},"PlatformType":{"type":"string"},"ResourceType":{"type":"string"},"LastPingDateTime":{},"IsLatestVersion":{},"PlatformName":{},"PlatformVersion":{},"ActivationId":{},"IamRole":{},"RegistrationDate":{},"Name":{},"IPAddress":{},"ComputerName":{},"AssociationStatus":{},"LastAssociationExecutionDate":{},"LastSuccessfulAssociationExecutionDate":{},"AssociationOverview":{},"SourceId":{},"SourceType":{}}};
+const schema77 = {"type":"object","required":["InstanceId"],"properties":{"InstanceId":{"$ref":"#/$defs/nonEmptyString"},"PingStatus":{"type":"string"},"AgentVersion":{"type":"string"},"PlatformType":{"type":"string"},"ResourceType":{"type":"string"},"LastPingDateTime":{},"IsLatestVersion":{},"PlatformName":{},"PlatformVersion":{},"ActivationId":{},"IamRole":{},"RegistrationDate":{},"Name":{},"IPAddress":{},"ComputerName":{},"AssociationStatus":{},"LastAssociationExecutionDate":{},"LastSuccessfulAssociationExecutionDate":{},"AssociationOverview":{},"SourceId":{},"SourceType":{}}};
 
 function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2589,7 +2673,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.InstanceId === undefined) && (missing0 = "InstanceId")){
-validate47.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema76.required,parentSchema:schema76,data}];
+validate47.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema77.required,parentSchema:schema77,data}];
 return false;
 }
 else {
@@ -2638,7 +2722,7 @@ if(data.PingStatus !== undefined){
 let data1 = data.PingStatus;
 const _errs6 = errors;
 if(typeof data1 !== "string"){
-validate47.errors = [{instancePath:instancePath+"/PingStatus",schemaPath:"#/properties/PingStatus/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema76.properties.PingStatus.type,parentSchema:schema76.properties.PingStatus,data:data1}];
+validate47.errors = [{instancePath:instancePath+"/PingStatus",schemaPath:"#/properties/PingStatus/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.PingStatus.type,parentSchema:schema77.properties.PingStatus,data:data1}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -2651,7 +2735,7 @@ if(data.AgentVersion !== undefined){
 let data2 = data.AgentVersion;
 const _errs8 = errors;
 if(typeof data2 !== "string"){
-validate47.errors = [{instancePath:instancePath+"/AgentVersion",schemaPath:"#/properties/AgentVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema76.properties.AgentVersion.type,parentSchema:schema76.properties.AgentVersion,data:data2}];
+validate47.errors = [{instancePath:instancePath+"/AgentVersion",schemaPath:"#/properties/AgentVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.AgentVersion.type,parentSchema:schema77.properties.AgentVersion,data:data2}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -2664,7 +2748,7 @@ if(data.PlatformType !== undefined){
 let data3 = data.PlatformType;
 const _errs10 = errors;
 if(typeof data3 !== "string"){
-validate47.errors = [{instancePath:instancePath+"/PlatformType",schemaPath:"#/properties/PlatformType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema76.properties.PlatformType.type,parentSchema:schema76.properties.PlatformType,data:data3}];
+validate47.errors = [{instancePath:instancePath+"/PlatformType",schemaPath:"#/properties/PlatformType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.PlatformType.type,parentSchema:schema77.properties.PlatformType,data:data3}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -2677,7 +2761,7 @@ if(data.ResourceType !== undefined){
 let data4 = data.ResourceType;
 const _errs12 = errors;
 if(typeof data4 !== "string"){
-validate47.errors = [{instancePath:instancePath+"/ResourceType",schemaPath:"#/properties/ResourceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema76.properties.ResourceType.type,parentSchema:schema76.properties.ResourceType,data:data4}];
+validate47.errors = [{instancePath:instancePath+"/ResourceType",schemaPath:"#/properties/ResourceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.ResourceType.type,parentSchema:schema77.properties.ResourceType,data:data4}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -2692,7 +2776,7 @@ var valid0 = true;
 }
 }
 else {
-validate47.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema76.type,parentSchema:schema76,data}];
+validate47.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema77.type,parentSchema:schema77,data}];
 return false;
 }
 }
@@ -2701,7 +2785,7 @@ return errors === 0;
 }
 validate47.evaluated = {"props":{"InstanceId":true,"PingStatus":true,"AgentVersion":true,"PlatformType":true,"ResourceType":true,"LastPingDateTime":true,"IsLatestVersion":true,"PlatformName":true,"PlatformVersion":true,"ActivationId":true,"IamRole":true,"RegistrationDate":true,"Name":true,"IPAddress":true,"ComputerName":true,"AssociationStatus":true,"LastAssociationExecutionDate":true,"LastSuccessfulAssociationExecutionDate":true,"AssociationOverview":true,"SourceId":true,"SourceType":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema78 = {"type":"object","required":["Name","Content"],"properties":{"Name":{"$ref":"#/$defs/nonEmptyString"},"DocumentType":{"type":"string"},"Content":{"description":"the parsed document content (an object, not the JSON or YAML text)","type":"object","properties":{"inputs":{"description":"Session Manager preferences, each input as the Session document schema names it; rules read unset inputs as Session Manager's defaults (src/model/session-preferences.ts). Values are not typed here: templates write numbers and booleans as text, and may leave them unknown.","type":"object","properties":{"s3BucketName":{},"s3KeyPrefix":{},"s3EncryptionEnabled":{},"cloudWatchLogGroupName":{},"cloudWatchEncryptionEnabled":{},"cloudWatchStreamingEnabled":{},"kmsKeyId":{},"runAsEnabled":{},"runAsDefaultUser":{},"idleSessionTimeout":{},"maxSessionDuration":{},"shellProfile":{}}}},"additionalProperties":true},"CreatedDate":{},"DisplayName":{},"VersionName":{},"DocumentVersion":{},"Status":{},"StatusInformation":{},"DocumentFormat":{},"Requires":{},"AttachmentsContent":{},"ReviewStatus":{}}};
+const schema79 = {"type":"object","required":["Name","Content"],"properties":{"Name":{"$ref":"#/$defs/nonEmptyString"},"DocumentType":{"type":"string"},"Content":{"description":"the parsed document content (an object, not the JSON or YAML text)","type":"object","properties":{"inputs":{"description":"Session Manager preferences, each input as the Session document schema names it; rules read unset inputs as Session Manager's defaults (src/model/session-preferences.ts). Values are not typed here: templates write numbers and booleans as text, and may leave them unknown.","type":"object","properties":{"s3BucketName":{},"s3KeyPrefix":{},"s3EncryptionEnabled":{},"cloudWatchLogGroupName":{},"cloudWatchEncryptionEnabled":{},"cloudWatchStreamingEnabled":{},"kmsKeyId":{},"runAsEnabled":{},"runAsDefaultUser":{},"idleSessionTimeout":{},"maxSessionDuration":{},"shellProfile":{}}}},"additionalProperties":true},"CreatedDate":{},"DisplayName":{},"VersionName":{},"DocumentVersion":{},"Status":{},"StatusInformation":{},"DocumentFormat":{},"Requires":{},"AttachmentsContent":{},"ReviewStatus":{}}};
 
 function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2717,7 +2801,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.Name === undefined) && (missing0 = "Name")) || ((data.Content === undefined) && (missing0 = "Content"))){
-validate49.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema78.required,parentSchema:schema78,data}];
+validate49.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema79.required,parentSchema:schema79,data}];
 return false;
 }
 else {
@@ -2766,7 +2850,7 @@ if(data.DocumentType !== undefined){
 let data1 = data.DocumentType;
 const _errs6 = errors;
 if(typeof data1 !== "string"){
-validate49.errors = [{instancePath:instancePath+"/DocumentType",schemaPath:"#/properties/DocumentType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema78.properties.DocumentType.type,parentSchema:schema78.properties.DocumentType,data:data1}];
+validate49.errors = [{instancePath:instancePath+"/DocumentType",schemaPath:"#/properties/DocumentType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema79.properties.DocumentType.type,parentSchema:schema79.properties.DocumentType,data:data1}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -2785,14 +2869,14 @@ let data3 = data2.inputs;
 const _errs11 = errors;
 if(errors === _errs11){
 if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-validate49.errors = [{instancePath:instancePath+"/Content/inputs",schemaPath:"#/properties/Content/properties/inputs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema78.properties.Content.properties.inputs.type,parentSchema:schema78.properties.Content.properties.inputs,data:data3}];
+validate49.errors = [{instancePath:instancePath+"/Content/inputs",schemaPath:"#/properties/Content/properties/inputs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema79.properties.Content.properties.inputs.type,parentSchema:schema79.properties.Content.properties.inputs,data:data3}];
 return false;
 }
 }
 }
 }
 else {
-validate49.errors = [{instancePath:instancePath+"/Content",schemaPath:"#/properties/Content/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema78.properties.Content.type,parentSchema:schema78.properties.Content,data:data2}];
+validate49.errors = [{instancePath:instancePath+"/Content",schemaPath:"#/properties/Content/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema79.properties.Content.type,parentSchema:schema79.properties.Content,data:data2}];
 return false;
 }
 }
@@ -2806,7 +2890,7 @@ var valid0 = true;
 }
 }
 else {
-validate49.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema78.type,parentSchema:schema78,data}];
+validate49.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema79.type,parentSchema:schema79,data}];
 return false;
 }
 }
@@ -2814,6 +2898,268 @@ validate49.errors = vErrors;
 return errors === 0;
 }
 validate49.evaluated = {"props":{"Name":true,"DocumentType":true,"Content":true,"CreatedDate":true,"DisplayName":true,"VersionName":true,"DocumentVersion":true,"Status":true,"StatusInformation":true,"DocumentFormat":true,"Requires":true,"AttachmentsContent":true,"ReviewStatus":true},"dynamicProps":false,"dynamicItems":false};
+
+const schema81 = {"description":"An IAM user's access key. Name identifies it: `<user>/access_key_1` or `<user>/access_key_2` as the credential report numbers a user's keys (it gives no key ids), `<user>/<AccessKeyId>` when the id is known, the logical id or address of a key a template or plan would create. CreateDate (the report's access_key_N_last_rotated: when the key was created) and AccessKeyLastUsed only an observed key has.","type":"object","required":["Name","UserName","Status"],"properties":{"Name":{"$ref":"#/$defs/nonEmptyString"},"UserName":{"$ref":"#/$defs/nonEmptyString"},"AccessKeyId":{"$ref":"#/$defs/nonEmptyString"},"Status":{"enum":["Active","Inactive","Expired"]},"CreateDate":{"$ref":"#/$defs/timestamp"},"AccessKeyLastUsed":{"type":"object","properties":{"LastUsedDate":{"$ref":"#/$defs/timestamp"},"ServiceName":{"type":"string"},"Region":{"type":"string"}}}}};
+const schema85 = {"description":"an ISO 8601 date and time (2024-05-01T09:30:00Z), as the AWS SDK's dates are written in JSON","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"};
+const pattern8 = new RegExp("^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$", "u");
+
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate51.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.Name === undefined) && (missing0 = "Name")) || ((data.UserName === undefined) && (missing0 = "UserName"))) || ((data.Status === undefined) && (missing0 = "Status"))){
+validate51.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema81.required,parentSchema:schema81,data}];
+return false;
+}
+else {
+if(data.Name !== undefined){
+let data0 = data.Name;
+const _errs1 = errors;
+if(typeof data0 !== "string"){
+validate51.errors = [{instancePath:instancePath+"/Name",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.type,parentSchema:schema49,data:data0}];
+return false;
+}
+const _errs4 = errors;
+const _errs5 = errors;
+if("" !== data0){
+const err0 = {};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var valid2 = _errs5 === errors;
+if(valid2){
+validate51.errors = [{instancePath:instancePath+"/Name",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema49.not,parentSchema:schema49,data:data0}];
+return false;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.UserName !== undefined){
+let data1 = data.UserName;
+const _errs6 = errors;
+if(typeof data1 !== "string"){
+validate51.errors = [{instancePath:instancePath+"/UserName",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.type,parentSchema:schema49,data:data1}];
+return false;
+}
+const _errs9 = errors;
+const _errs10 = errors;
+if("" !== data1){
+const err1 = {};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var valid4 = _errs10 === errors;
+if(valid4){
+validate51.errors = [{instancePath:instancePath+"/UserName",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema49.not,parentSchema:schema49,data:data1}];
+return false;
+}
+else {
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.AccessKeyId !== undefined){
+let data2 = data.AccessKeyId;
+const _errs11 = errors;
+if(typeof data2 !== "string"){
+validate51.errors = [{instancePath:instancePath+"/AccessKeyId",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.type,parentSchema:schema49,data:data2}];
+return false;
+}
+const _errs14 = errors;
+const _errs15 = errors;
+if("" !== data2){
+const err2 = {};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var valid6 = _errs15 === errors;
+if(valid6){
+validate51.errors = [{instancePath:instancePath+"/AccessKeyId",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema49.not,parentSchema:schema49,data:data2}];
+return false;
+}
+else {
+errors = _errs14;
+if(vErrors !== null){
+if(_errs14){
+vErrors.length = _errs14;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.Status !== undefined){
+let data3 = data.Status;
+const _errs16 = errors;
+if(!(((data3 === "Active") || (data3 === "Inactive")) || (data3 === "Expired"))){
+validate51.errors = [{instancePath:instancePath+"/Status",schemaPath:"#/properties/Status/enum",keyword:"enum",params:{allowedValues: schema81.properties.Status.enum},message:"must be equal to one of the allowed values",schema:schema81.properties.Status.enum,parentSchema:schema81.properties.Status,data:data3}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.CreateDate !== undefined){
+let data4 = data.CreateDate;
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs18){
+if(typeof data4 === "string"){
+if(!pattern8.test(data4)){
+validate51.errors = [{instancePath:instancePath+"/CreateDate",schemaPath:"#/$defs/timestamp/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$",parentSchema:schema85,data:data4}];
+return false;
+}
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/CreateDate",schemaPath:"#/$defs/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema85.type,parentSchema:schema85,data:data4}];
+return false;
+}
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.AccessKeyLastUsed !== undefined){
+let data5 = data.AccessKeyLastUsed;
+const _errs20 = errors;
+if(errors === _errs20){
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.LastUsedDate !== undefined){
+let data6 = data5.LastUsedDate;
+const _errs22 = errors;
+const _errs23 = errors;
+if(errors === _errs23){
+if(typeof data6 === "string"){
+if(!pattern8.test(data6)){
+validate51.errors = [{instancePath:instancePath+"/AccessKeyLastUsed/LastUsedDate",schemaPath:"#/$defs/timestamp/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$",parentSchema:schema85,data:data6}];
+return false;
+}
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/AccessKeyLastUsed/LastUsedDate",schemaPath:"#/$defs/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema85.type,parentSchema:schema85,data:data6}];
+return false;
+}
+}
+var valid8 = _errs22 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data5.ServiceName !== undefined){
+let data7 = data5.ServiceName;
+const _errs25 = errors;
+if(typeof data7 !== "string"){
+validate51.errors = [{instancePath:instancePath+"/AccessKeyLastUsed/ServiceName",schemaPath:"#/properties/AccessKeyLastUsed/properties/ServiceName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema81.properties.AccessKeyLastUsed.properties.ServiceName.type,parentSchema:schema81.properties.AccessKeyLastUsed.properties.ServiceName,data:data7}];
+return false;
+}
+var valid8 = _errs25 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data5.Region !== undefined){
+let data8 = data5.Region;
+const _errs27 = errors;
+if(typeof data8 !== "string"){
+validate51.errors = [{instancePath:instancePath+"/AccessKeyLastUsed/Region",schemaPath:"#/properties/AccessKeyLastUsed/properties/Region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema81.properties.AccessKeyLastUsed.properties.Region.type,parentSchema:schema81.properties.AccessKeyLastUsed.properties.Region,data:data8}];
+return false;
+}
+var valid8 = _errs27 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/AccessKeyLastUsed",schemaPath:"#/properties/AccessKeyLastUsed/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema81.properties.AccessKeyLastUsed.type,parentSchema:schema81.properties.AccessKeyLastUsed,data:data5}];
+return false;
+}
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate51.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema81.type,parentSchema:schema81,data}];
+return false;
+}
+}
+validate51.errors = vErrors;
+return errors === 0;
+}
+validate51.evaluated = {"props":{"Name":true,"UserName":true,"AccessKeyId":true,"Status":true,"CreateDate":true,"AccessKeyLastUsed":true},"dynamicProps":false,"dynamicItems":false};
 
 
 function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -2846,7 +3192,7 @@ if(_errs3 === errors){
 if(data.type !== undefined){
 let data0 = data.type;
 const _errs4 = errors;
-if(!(((((((((data0 === "AWS::EC2::SecurityGroup") || (data0 === "AWS::EC2::Instance")) || (data0 === "AWS::IAM::Role")) || (data0 === "AWS::IAM::User")) || (data0 === "AWS::IAM::Group")) || (data0 === "AWS::IAM::Policy")) || (data0 === "AWS::IAM::InstanceProfile")) || (data0 === "AWS::SSM::ManagedInstanceInventory")) || (data0 === "AWS::SSM::Document"))){
+if(!((((((((((data0 === "AWS::EC2::SecurityGroup") || (data0 === "AWS::EC2::Instance")) || (data0 === "AWS::IAM::Role")) || (data0 === "AWS::IAM::User")) || (data0 === "AWS::IAM::Group")) || (data0 === "AWS::IAM::Policy")) || (data0 === "AWS::IAM::InstanceProfile")) || (data0 === "AWS::SSM::ManagedInstanceInventory")) || (data0 === "AWS::SSM::Document")) || (data0 === "AWS::IAM::AccessKey"))){
 validate23.errors = [{instancePath:instancePath+"/type",schemaPath:"#/$defs/resourceType/enum",keyword:"enum",params:{allowedValues: schema38.enum},message:"must be equal to one of the allowed values",schema:schema38.enum,parentSchema:schema38,data:data0}];
 return false;
 }
@@ -3232,6 +3578,35 @@ var valid24 = true;
 }
 }
 }
+else if(tag0 === "AWS::IAM::AccessKey"){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type !== undefined){
+let data25 = data.type;
+const _errs49 = errors;
+if("AWS::IAM::AccessKey" !== data25){
+validate23.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/9/properties/type/const",keyword:"const",params:{allowedValue: "AWS::IAM::AccessKey"},message:"must be equal to constant",schema:"AWS::IAM::AccessKey",parentSchema:schema37.oneOf[9].properties.type,data:data25}];
+return false;
+}
+var valid26 = _errs49 === errors;
+}
+else {
+var valid26 = true;
+}
+if(valid26){
+if(data.properties !== undefined){
+const _errs50 = errors;
+if(!(validate51(data.properties, {instancePath:instancePath+"/properties",parentData:data,parentDataProperty:"properties",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+errors = vErrors.length;
+}
+var valid26 = _errs50 === errors;
+}
+else {
+var valid26 = true;
+}
+}
+}
+}
 else {
 validate23.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf",schema:schema37.discriminator,parentSchema:schema37,data}];
 return false;
@@ -3261,12 +3636,12 @@ return errors === 0;
 }
 validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema80 = {"type":"object","additionalProperties":false,"required":["account","region","service","operation","code","message","resourceTypes"],"properties":{"account":{"$ref":"#/$defs/accountId"},"region":{"$ref":"#/$defs/region"},"service":{"$ref":"#/$defs/nonEmptyString"},"operation":{"$ref":"#/$defs/nonEmptyString"},"code":{"$ref":"#/$defs/nonEmptyString"},"message":{"type":"string"},"iamAction":{"$ref":"#/$defs/nonEmptyString"},"resourceTypes":{"type":"array","items":{"$ref":"#/$defs/resourceType"}}}};
+const schema87 = {"type":"object","additionalProperties":false,"required":["account","region","service","operation","code","message","resourceTypes"],"properties":{"account":{"$ref":"#/$defs/accountId"},"region":{"$ref":"#/$defs/region"},"service":{"$ref":"#/$defs/nonEmptyString"},"operation":{"$ref":"#/$defs/nonEmptyString"},"code":{"$ref":"#/$defs/nonEmptyString"},"message":{"type":"string"},"iamAction":{"$ref":"#/$defs/nonEmptyString"},"resourceTypes":{"type":"array","items":{"$ref":"#/$defs/resourceType"}}}};
 
-function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate52.evaluated;
+const evaluated0 = validate54.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3277,14 +3652,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((((data.account === undefined) && (missing0 = "account")) || ((data.region === undefined) && (missing0 = "region"))) || ((data.service === undefined) && (missing0 = "service"))) || ((data.operation === undefined) && (missing0 = "operation"))) || ((data.code === undefined) && (missing0 = "code"))) || ((data.message === undefined) && (missing0 = "message"))) || ((data.resourceTypes === undefined) && (missing0 = "resourceTypes"))){
-validate52.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema80.required,parentSchema:schema80,data}];
+validate54.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema87.required,parentSchema:schema87,data}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((((key0 === "account") || (key0 === "region")) || (key0 === "service")) || (key0 === "operation")) || (key0 === "code")) || (key0 === "message")) || (key0 === "iamAction")) || (key0 === "resourceTypes"))){
-validate52.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema80,data}];
+validate54.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema87,data}];
 return false;
 break;
 }
@@ -3297,12 +3672,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
 if(!pattern5.test(data0)){
-validate52.errors = [{instancePath:instancePath+"/account",schemaPath:"#/$defs/accountId/pattern",keyword:"pattern",params:{pattern: "^[0-9]{12}$"},message:"must match pattern \""+"^[0-9]{12}$"+"\"",schema:"^[0-9]{12}$",parentSchema:schema35,data:data0}];
+validate54.errors = [{instancePath:instancePath+"/account",schemaPath:"#/$defs/accountId/pattern",keyword:"pattern",params:{pattern: "^[0-9]{12}$"},message:"must match pattern \""+"^[0-9]{12}$"+"\"",schema:"^[0-9]{12}$",parentSchema:schema35,data:data0}];
 return false;
 }
 }
 else {
-validate52.errors = [{instancePath:instancePath+"/account",schemaPath:"#/$defs/accountId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.type,parentSchema:schema35,data:data0}];
+validate54.errors = [{instancePath:instancePath+"/account",schemaPath:"#/$defs/accountId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.type,parentSchema:schema35,data:data0}];
 return false;
 }
 }
@@ -3319,12 +3694,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func1(data1) < 1){
-validate52.errors = [{instancePath:instancePath+"/region",schemaPath:"#/$defs/region/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36,data:data1}];
+validate54.errors = [{instancePath:instancePath+"/region",schemaPath:"#/$defs/region/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36,data:data1}];
 return false;
 }
 }
 else {
-validate52.errors = [{instancePath:instancePath+"/region",schemaPath:"#/$defs/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.type,parentSchema:schema36,data:data1}];
+validate54.errors = [{instancePath:instancePath+"/region",schemaPath:"#/$defs/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.type,parentSchema:schema36,data:data1}];
 return false;
 }
 }
@@ -3341,12 +3716,12 @@ const _errs9 = errors;
 if(errors === _errs9){
 if(typeof data2 === "string"){
 if(func1(data2) < 1){
-validate52.errors = [{instancePath:instancePath+"/service",schemaPath:"#/$defs/nonEmptyString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema32,data:data2}];
+validate54.errors = [{instancePath:instancePath+"/service",schemaPath:"#/$defs/nonEmptyString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema32,data:data2}];
 return false;
 }
 }
 else {
-validate52.errors = [{instancePath:instancePath+"/service",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data2}];
+validate54.errors = [{instancePath:instancePath+"/service",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data2}];
 return false;
 }
 }
@@ -3363,12 +3738,12 @@ const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-validate52.errors = [{instancePath:instancePath+"/operation",schemaPath:"#/$defs/nonEmptyString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema32,data:data3}];
+validate54.errors = [{instancePath:instancePath+"/operation",schemaPath:"#/$defs/nonEmptyString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema32,data:data3}];
 return false;
 }
 }
 else {
-validate52.errors = [{instancePath:instancePath+"/operation",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data3}];
+validate54.errors = [{instancePath:instancePath+"/operation",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data3}];
 return false;
 }
 }
@@ -3385,12 +3760,12 @@ const _errs15 = errors;
 if(errors === _errs15){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-validate52.errors = [{instancePath:instancePath+"/code",schemaPath:"#/$defs/nonEmptyString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema32,data:data4}];
+validate54.errors = [{instancePath:instancePath+"/code",schemaPath:"#/$defs/nonEmptyString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema32,data:data4}];
 return false;
 }
 }
 else {
-validate52.errors = [{instancePath:instancePath+"/code",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data4}];
+validate54.errors = [{instancePath:instancePath+"/code",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data4}];
 return false;
 }
 }
@@ -3404,7 +3779,7 @@ if(data.message !== undefined){
 let data5 = data.message;
 const _errs17 = errors;
 if(typeof data5 !== "string"){
-validate52.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.message.type,parentSchema:schema80.properties.message,data:data5}];
+validate54.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema87.properties.message.type,parentSchema:schema87.properties.message,data:data5}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -3420,12 +3795,12 @@ const _errs20 = errors;
 if(errors === _errs20){
 if(typeof data6 === "string"){
 if(func1(data6) < 1){
-validate52.errors = [{instancePath:instancePath+"/iamAction",schemaPath:"#/$defs/nonEmptyString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema32,data:data6}];
+validate54.errors = [{instancePath:instancePath+"/iamAction",schemaPath:"#/$defs/nonEmptyString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema32,data:data6}];
 return false;
 }
 }
 else {
-validate52.errors = [{instancePath:instancePath+"/iamAction",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data6}];
+validate54.errors = [{instancePath:instancePath+"/iamAction",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data6}];
 return false;
 }
 }
@@ -3445,8 +3820,8 @@ const len0 = data7.length;
 for(let i0=0; i0<len0; i0++){
 let data8 = data7[i0];
 const _errs24 = errors;
-if(!(((((((((data8 === "AWS::EC2::SecurityGroup") || (data8 === "AWS::EC2::Instance")) || (data8 === "AWS::IAM::Role")) || (data8 === "AWS::IAM::User")) || (data8 === "AWS::IAM::Group")) || (data8 === "AWS::IAM::Policy")) || (data8 === "AWS::IAM::InstanceProfile")) || (data8 === "AWS::SSM::ManagedInstanceInventory")) || (data8 === "AWS::SSM::Document"))){
-validate52.errors = [{instancePath:instancePath+"/resourceTypes/" + i0,schemaPath:"#/$defs/resourceType/enum",keyword:"enum",params:{allowedValues: schema38.enum},message:"must be equal to one of the allowed values",schema:schema38.enum,parentSchema:schema38,data:data8}];
+if(!((((((((((data8 === "AWS::EC2::SecurityGroup") || (data8 === "AWS::EC2::Instance")) || (data8 === "AWS::IAM::Role")) || (data8 === "AWS::IAM::User")) || (data8 === "AWS::IAM::Group")) || (data8 === "AWS::IAM::Policy")) || (data8 === "AWS::IAM::InstanceProfile")) || (data8 === "AWS::SSM::ManagedInstanceInventory")) || (data8 === "AWS::SSM::Document")) || (data8 === "AWS::IAM::AccessKey"))){
+validate54.errors = [{instancePath:instancePath+"/resourceTypes/" + i0,schemaPath:"#/$defs/resourceType/enum",keyword:"enum",params:{allowedValues: schema38.enum},message:"must be equal to one of the allowed values",schema:schema38.enum,parentSchema:schema38,data:data8}];
 return false;
 }
 var valid7 = _errs24 === errors;
@@ -3456,7 +3831,7 @@ break;
 }
 }
 else {
-validate52.errors = [{instancePath:instancePath+"/resourceTypes",schemaPath:"#/properties/resourceTypes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema80.properties.resourceTypes.type,parentSchema:schema80.properties.resourceTypes,data:data7}];
+validate54.errors = [{instancePath:instancePath+"/resourceTypes",schemaPath:"#/properties/resourceTypes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema87.properties.resourceTypes.type,parentSchema:schema87.properties.resourceTypes,data:data7}];
 return false;
 }
 }
@@ -3476,14 +3851,14 @@ var valid0 = true;
 }
 }
 else {
-validate52.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema80.type,parentSchema:schema80,data}];
+validate54.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema87.type,parentSchema:schema87,data}];
 return false;
 }
 }
-validate52.errors = vErrors;
+validate54.errors = vErrors;
 return errors === 0;
 }
-validate52.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate54.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -3723,8 +4098,8 @@ var valid6 = true;
 const len2 = data11.length;
 for(let i2=0; i2<len2; i2++){
 const _errs25 = errors;
-if(!(validate52(data11[i2], {instancePath:instancePath+"/collectionErrors/" + i2,parentData:data11,parentDataProperty:i2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+if(!(validate54(data11[i2], {instancePath:instancePath+"/collectionErrors/" + i2,parentData:data11,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
 errors = vErrors.length;
 }
 var valid6 = _errs25 === errors;

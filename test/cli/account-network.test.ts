@@ -269,7 +269,7 @@ describe("progress", () => {
     expect(run.stderr.trimEnd().split("\n").sort()).toEqual([
       `access-baseline: ${ACCOUNT} eu-west-1: ec2 done (2 calls)`,
       `access-baseline: ${ACCOUNT} eu-west-1: ssm done (2 calls)`,
-      `access-baseline: ${ACCOUNT} global: iam done (1 call)`,
+      `access-baseline: ${ACCOUNT} global: iam done (3 calls)`,
       // DescribeRegions goes to the home region's EC2 endpoint.
       `access-baseline: ${ACCOUNT} us-east-1: ec2 done (3 calls)`,
       `access-baseline: ${ACCOUNT} us-east-1: ssm done (2 calls)`,

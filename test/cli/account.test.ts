@@ -93,7 +93,7 @@ describe("check --account against the loopback endpoint", () => {
     expect(report.inputs).toEqual([`aws:${ACCOUNT}`]);
     expect((report.summary as { apiCalls: unknown }).apiCalls).toEqual({
       ec2: { DescribeInstances: 2, DescribeRegions: 1, DescribeSecurityGroups: 2 },
-      iam: { GetAccountAuthorizationDetails: 1 },
+      iam: { GenerateCredentialReport: 1, GetAccountAuthorizationDetails: 1, GetCredentialReport: 1 },
       ssm: { DescribeInstanceInformation: 2, GetDocument: 2 },
       sts: { GetCallerIdentity: 1 },
     });

@@ -30,11 +30,15 @@ async function listed(framework: string): Promise<ListedRule[]> {
 describe("rules list --framework", () => {
   it("lists only the rules mapped to the framework, with their controls", async () => {
     const rules = await listed("cis-aws-foundations");
-    expect(rules.map((rule) => rule.id).sort()).toEqual(["rdp-from-internet", "ssh-from-internet"]);
+    expect(rules.map((rule) => rule.id).sort()).toEqual([
+      "long-lived-access-keys",
+      "rdp-from-internet",
+      "ssh-from-internet",
+    ]);
     for (const rule of rules) {
       expect(rule.frameworks?.["cis-aws-foundations"]).toEqual({
         version: "7.0.0",
-        controls: ["6.3", "6.4"],
+        controls: rule.id === "long-lived-access-keys" ? ["2.12"] : ["6.3", "6.4"],
       });
     }
   });
@@ -42,6 +46,7 @@ describe("rules list --framework", () => {
   it("filters by one control, whatever its case", async () => {
     expect((await listed("aws-fsbp:EC2.13")).map((rule) => rule.id)).toEqual(["ssh-from-internet"]);
     expect((await listed("aws-fsbp:ssm.1")).map((rule) => rule.id)).toEqual(["instance-managed-by-ssm"]);
+    expect((await listed("aws-fsbp:IAM.3")).map((rule) => rule.id)).toEqual(["long-lived-access-keys"]);
   });
 
   it("text: shows each rule's controls, and says so when no rule implements the control", async () => {

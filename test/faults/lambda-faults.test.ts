@@ -73,6 +73,13 @@ const USER: Trigger = {
   resourceId: "AIDAEXAMPLECAROL0001",
 };
 const ROLE: Trigger = { event: () => loadEvent("role-compliant.json"), resourceId: "AROAEXAMPLESESSIONOP1" };
+/** Every user's access keys, from the credential report. */
+const KEYS_ON_SCHEDULE: Trigger = {
+  event: () => ({
+    ...loadEvent("scheduled-preferences.json"),
+    ruleParameters: JSON.stringify({ rules: "long-lived-access-keys" }),
+  }),
+};
 const TRIGGERS: Record<string, Trigger> = {
   "config:PutEvaluations": {
     event: () => loadEvent("sg-compliant.json"),
@@ -98,6 +105,8 @@ const TRIGGERS: Record<string, Trigger> = {
   "ec2:DescribeRegions": ROLE,
   "ssm:DescribeInstanceInformation": INSTANCE,
   "ssm:GetDocument": ROLE,
+  "iam:GenerateCredentialReport": KEYS_ON_SCHEDULE,
+  "iam:GetCredentialReport": KEYS_ON_SCHEDULE,
 };
 
 const THROTTLING: Record<string, string> = {

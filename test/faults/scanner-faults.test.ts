@@ -124,6 +124,15 @@ const APIS: ApiUnderTest[] = [
     errorRegion: "global",
     hiddenRegions: ["global"],
   },
+  // The credential report holds every user's access keys: the account's users are then unjudged.
+  ...(["iam:GenerateCredentialReport", "iam:GetCredentialReport"] as const).map((key): ApiUnderTest => ({
+    key,
+    world: "account",
+    args: [],
+    account: ACCOUNT,
+    errorRegion: "global",
+    hiddenRegions: ["global"],
+  })),
   ...(
     [
       "ec2:DescribeSecurityGroups",

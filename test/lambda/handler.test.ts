@@ -614,6 +614,7 @@ describe("what cannot be decided is never recorded as compliant", () => {
     expect(harness.fake.putEvaluations).toEqual([]);
     const errors = harness.logs("not-evaluated");
     expect(errors.map((line) => line.rule)).toEqual([
+      "port-forwarding-documents-limited",
       "session-kms-permission",
       "session-termination-scoped",
       "start-session-document-access-check",

@@ -95,7 +95,8 @@ export function registerCheck(program: Command, io: CliIo, done: (code: number) 
 Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 the run could not
 complete (bad input, bad rule, data that could not be collected or evaluated). Waived findings,
 and with --baseline those the baseline already had, never fail the run. Waivers expire by the
-UTC date; ACCESS_BASELINE_TODAY=YYYY-MM-DD fixes the date (docs/ci-gate.md).
+UTC date, and access keys' ages are counted to it; ACCESS_BASELINE_TODAY=YYYY-MM-DD fixes the
+date (docs/ci-gate.md).
 
 Examples:
   access-baseline check --snapshot examples/snapshot.json

@@ -14,7 +14,7 @@ import { mapLimit } from "./concurrency.js";
 import { baseCredentials, checkCredentials } from "./credentials.js";
 import { readEnabledRegions, readInstances, readSecurityGroups } from "./ec2.js";
 import { collectionError, setupError } from "./errors.js";
-import { readAuthorizationDetails } from "./iam.js";
+import { readAuthorizationDetails, readCredentialReport, type CredentialReportPolling } from "./iam.js";
 import type { NetworkEnvironment } from "./network-environment.js";
 import type { AccountScope } from "./normalize.js";
 import { listActiveAccounts } from "./organizations.js";
@@ -61,6 +61,8 @@ export interface LiveCollectionOptions {
   /** Credentials to start from instead of the profile or default chain (tests, embedders). */
   credentials?: CredentialProvider;
   onProgress?: (progress: CollectionProgress) => void;
+  /** How long to wait for each account's credential report (the default when absent). */
+  credentialReportPolling?: CredentialReportPolling;
   /** Called as each API family (service) of an account and region is done. */
   onFamilyDone?: (done: FamilyDone) => void;
 }
@@ -284,9 +286,7 @@ class AccountCollector {
     this.report();
 
     const [iam, regional] = await Promise.all([
-      readAuthorizationDetails(this.clients.iam(identity, this.home), scope, this.onPage).then((result) =>
-        this.familyDone(identity, this.home, GLOBAL_REGION, "iam", [result]),
-      ),
+      this.collectIam(identity, scope),
       mapLimit(regions, this.options.regionConcurrency ?? DEFAULT_REGION_CONCURRENCY, async (region) => {
         const result = await this.collectRegion(identity, scope, region);
         this.progress.regionsDone += 1;
@@ -347,6 +347,16 @@ class AccountCollector {
       resources: families.flatMap((family) => family.resources),
       errors: families.flatMap((family) => family.errors),
     };
+  }
+
+  /** Users, groups, roles and policies, and the users' access keys from the credential report. */
+  private async collectIam(identity: ClientIdentity, scope: AccountScope): Promise<ReadResult> {
+    const iam = this.clients.iam(identity, this.home);
+    // One after the other: IAM throttles an account's calls together, and the regions are being
+    // read meanwhile.
+    const details = await readAuthorizationDetails(iam, scope, this.onPage);
+    const keys = await readCredentialReport(iam, scope, this.onPage, this.options.credentialReportPolling);
+    return this.familyDone(identity, this.home, GLOBAL_REGION, "iam", [details, keys]);
   }
 
   /** Merges a service's results for one region and tells the caller that service is done. */

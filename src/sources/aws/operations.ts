@@ -158,6 +158,29 @@ export const OPERATIONS = {
     purpose: "the region's Session Manager preferences (SSM-SessionManagerRunShell)",
     resultFields: ["Content"],
   },
+  "iam:GenerateCredentialReport": {
+    service: "iam",
+    operation: "GenerateCredentialReport",
+    iamAction: "iam:GenerateCredentialReport",
+    resource: "*",
+    resourceTypes: [ResourceTypes.AccessKey],
+    regional: false,
+    policy: "scanner",
+    purpose: "asks IAM for a fresh credential report (polled, a bounded number of times, until it is ready)",
+    resultFields: ["State"],
+  },
+  "iam:GetCredentialReport": {
+    service: "iam",
+    operation: "GetCredentialReport",
+    iamAction: "iam:GetCredentialReport",
+    resource: "*",
+    resourceTypes: [ResourceTypes.AccessKey],
+    regional: false,
+    policy: "scanner",
+    purpose:
+      "the credential report: each user's access keys, whether active, created and last used when, where and by which service",
+    resultFields: ["Content"],
+  },
 } as const satisfies Record<string, OperationSpec>;
 
 export type OperationKey = keyof typeof OPERATIONS;

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { JsonObject, JsonValue, Resource } from "../../../src/model/resource.js";
+import { credentialReportOf } from "../../support/aws-endpoint/iam.js";
 
 /**
  * A loopback AWS endpoint for the Config rule Lambda's tests: AWS Config and SSM over JSON 1.1,
@@ -298,6 +299,18 @@ export class FakeAws {
       }
       case "GetAccountAuthorizationDetails":
         return this.authorizationDetails(params);
+      // The report is ready at once, as when IAM holds one less than four hours old.
+      case "GenerateCredentialReport":
+        return leaf("State", "COMPLETE");
+      case "GetCredentialReport": {
+        const csv = credentialReportOf(
+          this.ofType("AWS::IAM::User").map((user) => user.properties),
+          this.ofType("AWS::IAM::AccessKey").map((key) => key.properties),
+        );
+        return (
+          leaf("Content", Buffer.from(csv, "utf8").toString("base64")) + leaf("ReportFormat", "text/csv")
+        );
+      }
       default:
         throw new FakeError("InvalidAction", `the fake does not implement iam:${operation}`);
     }

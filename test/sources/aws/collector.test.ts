@@ -139,6 +139,8 @@ describe("collecting one account", () => {
       `${ACCOUNT} global AWS::IAM::InstanceProfile ssm-managed-instance`,
       `${ACCOUNT} global AWS::IAM::Role session-operators`,
       `${ACCOUNT} global AWS::IAM::Policy arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore`,
+      `${ACCOUNT} global AWS::IAM::AccessKey alice/access_key_1`,
+      `${ACCOUNT} global AWS::IAM::AccessKey alice/access_key_2`,
     ]);
   });
 
@@ -155,6 +157,8 @@ describe("collecting one account", () => {
       "sts:GetCallerIdentity": 1,
       "ec2:DescribeRegions": 1,
       "iam:GetAccountAuthorizationDetails": 1,
+      "iam:GenerateCredentialReport": 1,
+      "iam:GetCredentialReport": 1,
       "ec2:DescribeSecurityGroups": 2,
       "ec2:DescribeInstances": 2,
       "ssm:DescribeInstanceInformation": 2,
@@ -162,7 +166,7 @@ describe("collecting one account", () => {
     });
     expect(result.apiCalls).toEqual({
       ec2: { DescribeInstances: 2, DescribeRegions: 1, DescribeSecurityGroups: 2 },
-      iam: { GetAccountAuthorizationDetails: 1 },
+      iam: { GenerateCredentialReport: 1, GetAccountAuthorizationDetails: 1, GetCredentialReport: 1 },
       ssm: { DescribeInstanceInformation: 2, GetDocument: 2 },
       sts: { GetCallerIdentity: 1 },
     });
@@ -274,7 +278,7 @@ describe("throttling", () => {
       "ssm:GetDocument": 4,
     });
     // Retries are calls too: the report counts every request sent.
-    expect(result.apiCalls.iam).toEqual({ GetAccountAuthorizationDetails: 3 });
+    expect(result.apiCalls.iam?.GetAccountAuthorizationDetails).toBe(3);
     expect(result.apiCalls.ec2?.DescribeSecurityGroups).toBe(4);
   });
 

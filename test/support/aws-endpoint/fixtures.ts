@@ -293,6 +293,15 @@ export function exampleAccount(id: string = ACCOUNT): FakeAccount {
     assumableRoles: ["OrganizationAccountAccessRole", "access-baseline-scanner"],
     iam: {
       users: [user(id, "alice", { GroupList: ["session-users"] })],
+      accessKeys: [
+        {
+          UserName: "alice",
+          Status: "Active",
+          CreateDate: CREATED,
+          AccessKeyLastUsed: { LastUsedDate: CREATED, ServiceName: "sts", Region: "us-east-1" },
+        },
+        { UserName: "alice", Status: "Inactive", CreateDate: CREATED },
+      ],
       groups: [
         group(id, "session-users", {
           GroupPolicyList: [

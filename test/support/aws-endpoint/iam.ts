@@ -1,15 +1,99 @@
 import { FakeError, pageOf, queryList, type Request } from "./protocol.js";
+import type { JsonObject } from "../../../src/model/resource.js";
 import { escapeXml, leaf, node } from "./xml.js";
 
 /**
- * IAM over the query protocol: `GetAccountAuthorizationDetails`, paged over all requested
+ * IAM over the query protocol: the credential report (GenerateCredentialReport, GetCredentialReport),
+ * and `GetAccountAuthorizationDetails`, paged over all requested
  * entities together (MaxItems counts users, groups, roles and policies alike), documents
  * URL-encoded as IAM sends them, lists as `<member>` elements.
  */
 export function handleIam(request: Request): string {
-  if (request.operation !== "GetAccountAuthorizationDetails") {
-    throw new FakeError("InvalidAction", `the loopback IAM does not implement ${request.operation}`, 400);
+  switch (request.operation) {
+    case "GetAccountAuthorizationDetails":
+      return authorizationDetails(request);
+    case "GenerateCredentialReport":
+      return generateCredentialReport(request);
+    case "GetCredentialReport":
+      return getCredentialReport(request);
+    default:
+      throw new FakeError("InvalidAction", `the loopback IAM does not implement ${request.operation}`, 400);
   }
+}
+
+const checksSoFar = new WeakMap<object, number>();
+
+/** STARTED for the scripted number of checks, then COMPLETE, as IAM answers while it writes the report. */
+function generateCredentialReport(request: Request): string {
+  const { iam } = request.account;
+  const checks = (checksSoFar.get(iam) ?? 0) + 1;
+  checksSoFar.set(iam, checks);
+  const pending = checks <= (iam.credentialReport?.checksBeforeComplete ?? 0);
+  return (
+    leaf("State", pending ? "STARTED" : "COMPLETE") +
+    leaf("Description", "No report exists. Starting a new report generation task")
+  );
+}
+
+function getCredentialReport(request: Request): string {
+  const { iam } = request.account;
+  const csv = iam.credentialReport?.csv ?? credentialReportOf(iam.users, iam.accessKeys ?? []);
+  return (
+    leaf("Content", Buffer.from(csv, "utf8").toString("base64")) +
+    leaf("ReportFormat", "text/csv") +
+    leaf("GeneratedTime", "2026-11-20T09:00:00Z")
+  );
+}
+
+const REPORT_COLUMNS = [
+  "user",
+  "arn",
+  "user_creation_time",
+  "password_enabled",
+  "password_last_used",
+  "mfa_active",
+  ...[1, 2].flatMap((n) =>
+    ["active", "last_rotated", "last_used_date", "last_used_region", "last_used_service"].map(
+      (field) => `access_key_${n}_${field}`,
+    ),
+  ),
+  "cert_1_active",
+  "cert_2_active",
+];
+
+/** The report IAM writes: a root row, then one row per user, `N/A` for what is not there. */
+export function credentialReportOf(users: readonly JsonObject[], keys: readonly JsonObject[]): string {
+  const row = (name: string, arn: string, userKeys: readonly JsonObject[]) => {
+    const keyFields = [0, 1].flatMap((index) => {
+      const key = userKeys[index];
+      if (!key) return ["false", "N/A", "N/A", "N/A", "N/A"];
+      const used = (key.AccessKeyLastUsed ?? {}) as Record<string, unknown>;
+      const text = (value: unknown) => (typeof value === "string" ? value : "N/A");
+      return [
+        key.Status === "Active" ? "true" : "false",
+        text(key.CreateDate),
+        text(used.LastUsedDate),
+        text(used.Region),
+        text(used.ServiceName),
+      ];
+    });
+    return [name, arn, "2025-01-01T00:00:00+00:00", "false", "N/A", "false", ...keyFields, "false", "false"];
+  };
+  const rows = [
+    REPORT_COLUMNS,
+    row("<root_account>", "arn:aws:iam::000000000000:root", []),
+    ...users.map((user) =>
+      row(
+        typeof user.UserName === "string" ? user.UserName : "",
+        typeof user.Arn === "string" ? user.Arn : "",
+        keys.filter((key) => key.UserName === user.UserName),
+      ),
+    ),
+  ];
+  return rows.map((fields) => fields.join(",")).join("\n") + "\n";
+}
+
+function authorizationDetails(request: Request): string {
   const { iam } = request.account;
   const filters = queryList(request.query, "Filter.member");
   const wanted = (kind: string) => filters.length === 0 || filters.includes(kind);

@@ -28,6 +28,13 @@ export interface FakeIam {
   groups: JsonObject[];
   roles: JsonObject[];
   policies: JsonObject[];
+  /**
+   * Users' access keys (`UserName`, `Status`, `CreateDate`, `AccessKeyLastUsed`), in each user's
+   * order: the credential report lists a user's first two as access_key_1 and access_key_2.
+   */
+  accessKeys?: JsonObject[];
+  /** The credential report: its text instead of one made from the keys, and how many checks answer STARTED first. */
+  credentialReport?: { csv?: string; checksBeforeComplete?: number };
 }
 
 export interface FakeAccount {

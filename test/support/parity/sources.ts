@@ -48,6 +48,9 @@ export function kindOf(source: MatrixSource): SourceKind {
   return source;
 }
 
+/** The day access keys' ages are counted to: the rules' test files give ages on this day. */
+export const PARITY_TODAY = "2026-12-01";
+
 export interface Verdict {
   status: ResultStatus;
   message: string;
@@ -139,7 +142,7 @@ export function verdictOf(
     const problems = data.inputProblems.map((problem) => `${problem.file}: ${problem.message}`);
     throw new Error(`${source} input was not usable: ${problems.join("; ")}`);
   }
-  const inventory = relate(data);
+  const inventory = relate(data, PARITY_TODAY);
   const subjects = inventory.resources.filter((resource) => isSubject(source, world, resource));
   if (subjects.length !== 1)
     throw new Error(`${source}: expected one subject ${world.subject.type}, found ${subjects.length}`);

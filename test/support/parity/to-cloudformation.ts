@@ -172,7 +172,20 @@ export function toCloudFormation(world: World, options: TemplateOptions = {}): s
             };
           });
         else if (groups.length > 0) properties.Groups = groups;
+        if (p.Tags !== undefined) properties.Tags = p.Tags;
         put("AWS::IAM::User", properties);
+        break;
+      }
+      case ResourceTypes.AccessKey: {
+        if (p.CreateDate !== undefined || p.AccessKeyLastUsed !== undefined)
+          throw new Inexpressible(
+            "an access key's creation date or last use, which only an observed key has",
+          );
+        const userName = textOf(p.UserName);
+        put("AWS::IAM::AccessKey", {
+          UserName: ref(ResourceTypes.User, userName, userName),
+          ...(p.Status !== undefined ? { Status: p.Status } : {}),
+        });
         break;
       }
       case ResourceTypes.Group:

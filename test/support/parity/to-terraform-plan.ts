@@ -115,6 +115,7 @@ export function toTerraformPlan(world: World, options: PlanOptions = {}): string
     [ResourceTypes.InstanceProfile]: "aws_iam_instance_profile",
     [ResourceTypes.Instance]: "aws_instance",
     [ResourceTypes.SessionPreferences]: "aws_ssm_document",
+    [ResourceTypes.AccessKey]: "aws_iam_access_key",
   };
   world.resources.forEach((resource, index) => {
     const type = terraformType[resource.type];
@@ -249,7 +250,17 @@ export function toTerraformPlan(world: World, options: PlanOptions = {}): string
         add({
           type: "aws_iam_user",
           name: resourceName,
-          after: { name: resource.id, path: p.Path ?? "/" },
+          after: {
+            name: resource.id,
+            path: p.Path ?? "/",
+            ...(p.Tags !== undefined
+              ? {
+                  tags: Object.fromEntries(
+                    list(p.Tags).map((tag) => [textOf(obj(tag)?.Key), obj(tag)?.Value ?? ""]),
+                  ),
+                }
+              : {}),
+          },
           afterUnknown: { id: true, arn: true },
         });
         principalPolicies(resource, "user", "UserPolicyList");
@@ -378,6 +389,18 @@ export function toTerraformPlan(world: World, options: PlanOptions = {}): string
       case ResourceTypes.ManagedInstance:
         if (resource === world.subject) throw new Inexpressible("the agent's record of a running instance");
         // The agent's record exists once an instance runs: a plan cannot state it.
+        break;
+      case ResourceTypes.AccessKey:
+        if (p.CreateDate !== undefined || p.AccessKeyLastUsed !== undefined)
+          throw new Inexpressible(
+            "an access key's creation date or last use, which only an observed key has",
+          );
+        add({
+          type: "aws_iam_access_key",
+          name: resourceName,
+          after: { user: p.UserName ?? null, ...(p.Status !== undefined ? { status: p.Status } : {}) },
+          afterUnknown: { id: true, create_date: true, secret: true, ses_smtp_password_v4: true },
+        });
         break;
       default:
         throw new Inexpressible(`no Terraform resource for ${resource.type as string}`);

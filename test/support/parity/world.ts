@@ -124,11 +124,24 @@ class WorldBuilder {
     }
     properties[inlineKey] = inline;
     properties.AttachedManagedPolicies = attached;
+    for (const entry of list(relatedObject.AccessKeys)) this.accessKey(entry, userName);
     const keys = list(relatedObject.SessionKmsKeys);
     if (keys.length > 1) throw new Inexpressible("more than one session key in one account and region");
     const key = text(keys[0]);
     if (key !== undefined) this.sessionKey(key);
     return properties;
+  }
+
+  /** A user's key as the credential report gives it: without what relations compute from it. */
+  private accessKey(entry: JsonValue, userName: string | undefined): void {
+    const key = obj(entry);
+    if (!key) throw new Inexpressible("a related access key is not an object");
+    if (userName === undefined) throw new Inexpressible("access keys on a principal that is not a user");
+    const { AgeDays: _age, Planned: planned, LastUse: _lastUse, Summary: _summary, ...properties } = key;
+    if (planned === true)
+      throw new Inexpressible("a key a template or plan would create, which observed data cannot hold");
+    if (properties.UserName !== userName) throw new Inexpressible("an access key of another user");
+    this.add(ResourceTypes.AccessKey, properties);
   }
 
   private groups = new Map<string, Obj>();

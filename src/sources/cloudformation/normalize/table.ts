@@ -1,4 +1,5 @@
 import type { TemplateResource } from "../template.js";
+import { accessKey } from "./access-key.js";
 import type { NormalizeContext } from "./context.js";
 import { attachManagedPolicy, groupMembership, inlinePolicyResource, managedPolicy } from "./iam-policies.js";
 import { principal } from "./iam-principal.js";
@@ -45,6 +46,7 @@ export const NORMALIZERS: ReadonlyMap<string, readonly Step[]> = new Map<string,
   ["AWS::IAM::InstanceProfile", [{ pass: 7, normalize: instanceProfile }]],
   ["AWS::EC2::Instance", [{ pass: 8, normalize: instance }]],
   ["AWS::SSM::Document", [{ pass: 9, normalize: ssmDocument }]],
+  ["AWS::IAM::AccessKey", [{ pass: 10, normalize: accessKey }]],
 ]);
 
 /**

@@ -21,6 +21,7 @@ import {
   VPC_SECURITY_GROUP_RULE_SCHEMA,
 } from "./security-group.js";
 import { SSM_DOCUMENT_SCHEMA, ssmDocument } from "./ssm-document.js";
+import { ACCESS_KEY_SCHEMA, accessKey } from "./access-key.js";
 
 interface TypeNormalizer {
   /** The attributes the normalizer reads, with their JSON types. */
@@ -71,6 +72,7 @@ const NORMALIZERS: ReadonlyMap<string, TypeNormalizer> = new Map<string, TypeNor
       normalize: note("deploys a CloudFormation stack, which is not checked; check its template directly"),
     },
   ],
+  ["aws_iam_access_key", { schema: ACCESS_KEY_SCHEMA, normalize: accessKey }],
 ]);
 
 export function attributeSchema(type: string): AttributeSchema | undefined {
