@@ -18,6 +18,8 @@ export const ResourceTypes = {
   InstanceProfile: "AWS::IAM::InstanceProfile",
   ManagedInstance: "AWS::SSM::ManagedInstanceInventory",
   SessionPreferences: "AWS::SSM::Document",
+  Trail: "AWS::CloudTrail::Trail",
+  EventRule: "AWS::Events::Rule",
 } as const;
 
 export type ResourceType = (typeof ResourceTypes)[keyof typeof ResourceTypes];
