@@ -19,7 +19,9 @@ import { isUnknown, unknownValue } from "./unknown.js";
  * - role / user / group → every policy that reaches it (inline, attached managed, and for users
  *   the inline and attached policies of their groups), with decoded documents;
  * - principals → the KMS keys their account's Session Manager preferences use;
- * - managed instance → the EC2 instance it is.
+ * - managed instance → the EC2 instance it is;
+ * - a region's Session Manager preferences → the EventBridge rules of that region and the trails
+ *   of the account, which together decide whether starting a session raises an alert there.
  *
  * `related` is lowercase so it can never collide with a PascalCase describe-API field.
  */
@@ -269,6 +271,32 @@ export function resolveRelations(inventory: ResourcesByType): Relations {
   for (const managed of inventory.ofType(ResourceTypes.ManagedInstance)) {
     const instance = instancesById.get(managed.account, managed.region, managed.id);
     documents.set(managed, withRelated(managed, { Instance: instance ? instanceSummary(instance) : null }));
+  }
+
+  // EventBridge receives a session's StartSession call in the region it was made in, and only
+  // when a trail records it; a trail of any home region records every region when it is
+  // multi-region, so the account's trails all relate to each region.
+  const eventRules = new ScopedIndex<JsonValue[]>();
+  for (const rule of inventory.ofType(ResourceTypes.EventRule)) {
+    const listed = eventRules.get(rule.account, rule.region, "");
+    if (listed) listed.push(rule.properties);
+    else eventRules.set(rule.account, rule.region, "", [rule.properties]);
+  }
+  const trails = new Map<string, JsonValue[]>();
+  for (const trail of inventory.ofType(ResourceTypes.Trail)) {
+    const listed = trails.get(trail.account);
+    if (listed) listed.push(trail.properties);
+    else trails.set(trail.account, [trail.properties]);
+  }
+  for (const preferences of inventory.ofType(ResourceTypes.SessionPreferences)) {
+    const { account, region } = preferences;
+    documents.set(
+      preferences,
+      withRelated(preferences, {
+        EventRules: eventRules.get(account, region, "") ?? [],
+        Trails: trails.get(account) ?? [],
+      }),
+    );
   }
   return { documents, holdsUnknowns };
 }
