@@ -7,7 +7,7 @@ import {
   type Resource,
   type ResourceType,
 } from "./resource.js";
-import { isUnknown, unknownValue } from "./unknown.js";
+import { firstUnknown, isUnknown, unknownValue } from "./unknown.js";
 
 /**
  * Resolves relations once, before rules run, so that rules stay declarative: each resource that
@@ -284,6 +284,8 @@ export function resolveRelations(inventory: ResourcesByType): Relations {
   }
   const trails = new Map<string, JsonValue[]>();
   for (const trail of inventory.ofType(ResourceTypes.Trail)) {
+    // A Config item does not say whether its trail logs, nor what its custom selectors record.
+    if (firstUnknown(trail.properties) !== undefined) holdsUnknowns = true;
     const listed = trails.get(trail.account);
     if (listed) listed.push(trail.properties);
     else trails.set(trail.account, [trail.properties]);
