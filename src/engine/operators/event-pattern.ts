@@ -97,7 +97,7 @@ function compileObject(pattern: JsonRecord, at: string): ObjectTest {
 function compileOr(value: JsonValue, at: string): ObjectTest {
   if (!Array.isArray(value) || value.length < 2 || !value.every(isRecord))
     throw new InvalidEventPatternError('"$or" takes a list of at least two patterns', at);
-  const branches = value.map((branch, index) => compileObject(branch as JsonRecord, `${at}[${index}]`));
+  const branches = value.map((branch, index) => compileObject(branch, `${at}[${index}]`));
   return (event) => branches.some((branch) => branch(event));
 }
 

@@ -118,7 +118,7 @@ function advancedSelectorMatches(selector: JsonValue, event: ManagementEvent, in
         throw new InvalidValueError(operands, "a list of text under a known condition", `${where}.${name}`);
       if (value === undefined) return false;
       // Equals, StartsWith and EndsWith hold when one operand does; the Not… forms when all do.
-      const results = (operands as string[]).map((operand) => condition(value, operand));
+      const results = operands.map((operand) => condition(value, operand));
       return name.startsWith("Not") ? results.every(Boolean) : results.some(Boolean);
     });
   });
