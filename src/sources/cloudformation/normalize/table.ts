@@ -6,6 +6,7 @@ import { instanceProfile } from "./instance-profile.js";
 import { instance } from "./instance.js";
 import { securityGroup, separateRule } from "./security-group.js";
 import { ssmDocument } from "./ssm-document.js";
+import { eventRule, trail } from "./alerting.js";
 
 /**
  * The CloudFormation resource types this tool reads, each with its normalizer. A step runs for
@@ -45,6 +46,8 @@ export const NORMALIZERS: ReadonlyMap<string, readonly Step[]> = new Map<string,
   ["AWS::IAM::InstanceProfile", [{ pass: 7, normalize: instanceProfile }]],
   ["AWS::EC2::Instance", [{ pass: 8, normalize: instance }]],
   ["AWS::SSM::Document", [{ pass: 9, normalize: ssmDocument }]],
+  ["AWS::CloudTrail::Trail", [{ pass: 10, normalize: trail }]],
+  ["AWS::Events::Rule", [{ pass: 10, normalize: eventRule }]],
 ]);
 
 /**
