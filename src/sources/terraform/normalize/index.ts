@@ -21,6 +21,14 @@ import {
   VPC_SECURITY_GROUP_RULE_SCHEMA,
 } from "./security-group.js";
 import { SSM_DOCUMENT_SCHEMA, ssmDocument } from "./ssm-document.js";
+import {
+  EVENT_RULE_SCHEMA,
+  EVENT_TARGET_SCHEMA,
+  eventRule,
+  eventTarget,
+  TRAIL_SCHEMA,
+  trail,
+} from "./alerting.js";
 
 interface TypeNormalizer {
   /** The attributes the normalizer reads, with their JSON types. */
@@ -71,6 +79,9 @@ const NORMALIZERS: ReadonlyMap<string, TypeNormalizer> = new Map<string, TypeNor
       normalize: note("deploys a CloudFormation stack, which is not checked; check its template directly"),
     },
   ],
+  ["aws_cloudtrail", { schema: TRAIL_SCHEMA, normalize: trail }],
+  ["aws_cloudwatch_event_rule", { schema: EVENT_RULE_SCHEMA, normalize: eventRule }],
+  ["aws_cloudwatch_event_target", { schema: EVENT_TARGET_SCHEMA, normalize: eventTarget }],
 ]);
 
 export function attributeSchema(type: string): AttributeSchema | undefined {
