@@ -330,6 +330,8 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
         );
       const event = argument as JsonValue;
       return (value) => {
+        // A rule without a pattern (a scheduled rule) matches no event.
+        if (value === null) return false;
         try {
           return compileEventPattern(value)(event);
         } catch (error) {
@@ -344,6 +346,9 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
     },
   },
   "trail-records-event": {
+    // A trail's computed fields (its ARN, home region) may be unknown in a plan; only its
+    // selectors decide, and the operator checks those itself.
+    unknowns: "own",
     summary:
       "the value is a CloudTrail trail whose event selectors record the argument, a management event ({eventSource, eventName, readOnly})",
     compile(argument) {

@@ -10,6 +10,7 @@
  */
 
 import type { JsonValue } from "../../model/resource.js";
+import { assertWhollyKnown } from "../../model/unknown.js";
 import { InvalidValueError } from "./invalid-value.js";
 
 /** The management event to look for, as CloudTrail's advanced selectors name its fields. */
@@ -30,6 +31,10 @@ export function trailRecordsEvent(trail: JsonValue, event: ManagementEvent): boo
   if (!isRecord(trail)) throw new InvalidValueError(trail, "a CloudTrail trail");
   const advanced = trail.AdvancedEventSelectors;
   const basic = trail.EventSelectors;
+  // Selectors a source could not know (a Config item's, a value known only after apply) cannot
+  // say what the trail records.
+  assertWhollyKnown(advanced);
+  assertWhollyKnown(basic);
   if (Array.isArray(advanced) && advanced.length > 0) {
     return advanced.some((selector, index) => advancedSelectorMatches(selector, event, index));
   }
