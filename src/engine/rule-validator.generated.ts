@@ -5,9 +5,9 @@ import { formats, jsonEqual, ucs2length } from "../util/schema-runtime.js";
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://access-baseline.dev/schemas/rule.schema.json","title":"access-baseline rule","description":"One rule of the SSH-free access baseline. See docs/rule-language.md.","type":"object","additionalProperties":false,"required":["id","title","severity","security-severity","description","rationale","remediation","tags","resource","condition"],"properties":{"$schema":{"type":"string"},"id":{"description":"Stable kebab-case identifier; never reuse or rename one that has shipped.","type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":80},"title":{"type":"string","minLength":1,"maxLength":200},"severity":{"enum":["error","warning","note"]},"security-severity":{"description":"Score in (0, 10] that GitHub shows as critical (>= 9), high (7-8.9), medium (4-6.9) or low.","type":"number","exclusiveMinimum":0,"maximum":10},"precision":{"enum":["very-high","high","medium","low"],"default":"high"},"description":{"type":"string","minLength":1,"maxLength":1024},"rationale":{"type":"string","minLength":1},"remediation":{"type":"string","minLength":1},"help-uri":{"type":"string","format":"uri"},"tags":{"type":"array","items":{"type":"string","minLength":1},"maxItems":19,"uniqueItems":true},"frameworks":{"description":"The public compliance controls the rule implements, by framework (see docs/compliance-frameworks.md). {} says no public control matches the rule; leaving the key out leaves the rule unmapped.","type":"object","additionalProperties":false,"properties":{"cis-aws-foundations":{"description":"CIS Amazon Web Services Foundations Benchmark recommendation numbers (the built-in rules use v7.0.0).","$ref":"#/$defs/frameworkControls","properties":{"controls":{"items":{"pattern":"^[1-9][0-9]*(\\.[0-9]+)*$"}}}},"aws-fsbp":{"description":"AWS Security Hub Foundational Security Best Practices control ids, such as EC2.13 (standard v1.0.0).","$ref":"#/$defs/frameworkControls","properties":{"controls":{"items":{"pattern":"^[A-Za-z][A-Za-z0-9]*\\.[1-9][0-9]*$"}}}}}},"resource":{"description":"The resource type(s) the rule applies to, named by their CloudFormation type.","oneOf":[{"$ref":"#/$defs/resourceType"},{"type":"array","items":{"$ref":"#/$defs/resourceType"},"minItems":1,"uniqueItems":true}]},"uses":{"description":"Other resource types the rule reads through relations; missing data for them makes the result an error.","type":"array","items":{"$ref":"#/$defs/resourceType"},"uniqueItems":true},"applies-when":{"description":"Applicability filter: resources for which it is false are not applicable.","$ref":"#/$defs/condition"},"params":{"type":"object","propertyNames":{"pattern":"^[a-z][a-zA-Z0-9]*$"},"additionalProperties":{"$ref":"#/$defs/param"}},"condition":{"description":"What compliance looks like: true passes, false fails.","$ref":"#/$defs/condition"},"message":{"description":"Message of a failing result, for a rule with one; {placeholders} are filled from the resource, the match and named elements. A rule has either `message` or `messages`.","type":"string","minLength":1},"messages":{"description":"Messages of failing results by id, for a rule whose failures need different words: each condition branch that decides a failure names one with `message: <id>`, and the top of the condition names the one for failures no branch names. Every declared message must be named by a branch.","type":"object","minProperties":2,"propertyNames":{"pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},"additionalProperties":{"type":"string","minLength":1}},"live-only":{"description":"The rule judges what only a running account shows (an instance's registration with Systems Manager, its agent version). Resources read from templates and plans are not applicable to it.","type":"boolean","default":false}},"$defs":{"resourceType":{"enum":["AWS::EC2::SecurityGroup","AWS::EC2::Instance","AWS::IAM::Role","AWS::IAM::User","AWS::IAM::Group","AWS::IAM::Policy","AWS::IAM::InstanceProfile","AWS::SSM::ManagedInstanceInventory","AWS::SSM::Document","AWS::IAM::AccessKey"]},"param":{"type":"object","additionalProperties":false,"required":["type","default","description"],"properties":{"type":{"enum":["string","number","integer","boolean","version","string-list"]},"default":{},"description":{"type":"string","minLength":1},"minimum":{"type":"number"},"maximum":{"type":"number"}}},"path":{"description":"A JMESPath expression, optionally starting with $root, $params or a name bound by 'as'.","type":"string","minLength":1},"operand":{"description":"A literal, or a reference: \"$params.name\", \"$name\" (an element bound by 'as'), \"$root.path\"."},"quantifier":{"type":"object","additionalProperties":false,"required":["in"],"properties":{"in":{"$ref":"#/$defs/path"},"as":{"type":"string","pattern":"^[a-z][a-zA-Z0-9]*$"},"where":{"$ref":"#/$defs/condition"}}},"condition":{"type":"object","minProperties":1,"propertyNames":{"enum":["all","any","not","some","every","none","path","exists","empty","equals","not-equals","one-of","matches","starts-with","greater-than","at-least","less-than","at-most","version-at-least","version-below","covers-port","cidr-is-world","cidr-is-public","cidr-contains","allows-action","denies-action","has-condition","resources-within","trusts-aws-principals","document-allows","denied-unless-condition","reaches-resources","message"]},"properties":{"all":{"type":"array","items":{"$ref":"#/$defs/condition"},"minItems":1},"any":{"type":"array","items":{"$ref":"#/$defs/condition"},"minItems":1},"not":{"$ref":"#/$defs/condition"},"some":{"$ref":"#/$defs/quantifier"},"every":{"$ref":"#/$defs/quantifier"},"none":{"$ref":"#/$defs/quantifier"},"path":{"$ref":"#/$defs/path"},"exists":{"type":"boolean"},"empty":{"type":"boolean"},"equals":{"$ref":"#/$defs/operand"},"not-equals":{"$ref":"#/$defs/operand"},"one-of":{"anyOf":[{"type":"array"},{"type":"string","pattern":"^\\$"}]},"matches":{"type":"string"},"starts-with":{"type":"string"},"greater-than":{"type":["number","string"]},"at-least":{"type":["number","string"]},"less-than":{"type":["number","string"]},"at-most":{"type":["number","string"]},"version-at-least":{"type":"string"},"version-below":{"type":"string"},"covers-port":{"oneOf":[{"type":["integer","string"]},{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"type":["integer","string"]},"protocol":{"enum":["tcp","udp"]}}}]},"cidr-is-world":{"type":"boolean"},"cidr-is-public":{"type":"boolean"},"cidr-contains":{"type":"string"},"allows-action":{"type":"string","minLength":1},"denies-action":{"type":"string","minLength":1},"has-condition":{"type":"object","additionalProperties":false,"required":["operator","key"],"properties":{"operator":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]},"key":{"type":"string","minLength":1},"values":{"type":"array","items":{"type":["string","boolean","number"]},"minItems":1}}},"resources-within":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"required":["patterns","action","policies"],"properties":{"patterns":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]},"action":{"type":"string","minLength":1},"policies":{"type":"string","minLength":1}}}]},"trusts-aws-principals":{"type":"boolean"},"document-allows":{"oneOf":[{"type":"string","minLength":1},{"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","minLength":1},"resource":{"type":"string","minLength":1}}}]},"denied-unless-condition":{"type":"object","additionalProperties":false,"required":["policies","action","operator","key","values"],"properties":{"policies":{"type":"string","minLength":1},"action":{"type":"string","minLength":1},"operator":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]},"key":{"type":"string","minLength":1},"values":{"type":"array","items":{"type":["string","boolean","number"]},"minItems":1}}},"reaches-resources":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"required":["patterns"],"properties":{"patterns":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]},"ignore-case":{"type":"boolean"},"except-named":{"type":"boolean"}}}]},"message":{"description":"The id of the rule message (declared in `messages`) that a failure of this branch shows.","type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"}}},"frameworkControls":{"type":"object","additionalProperties":false,"required":["version","controls"],"properties":{"version":{"description":"The framework version the control ids come from.","type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"controls":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"uniqueItems":true}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://access-baseline.dev/schemas/rule.schema.json","title":"access-baseline rule","description":"One rule of the SSH-free access baseline. See docs/rule-language.md.","type":"object","additionalProperties":false,"required":["id","title","severity","security-severity","description","rationale","remediation","tags","resource","condition"],"properties":{"$schema":{"type":"string"},"id":{"description":"Stable kebab-case identifier; never reuse or rename one that has shipped.","type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":80},"title":{"type":"string","minLength":1,"maxLength":200},"severity":{"enum":["error","warning","note"]},"security-severity":{"description":"Score in (0, 10] that GitHub shows as critical (>= 9), high (7-8.9), medium (4-6.9) or low.","type":"number","exclusiveMinimum":0,"maximum":10},"precision":{"enum":["very-high","high","medium","low"],"default":"high"},"description":{"type":"string","minLength":1,"maxLength":1024},"rationale":{"type":"string","minLength":1},"remediation":{"type":"string","minLength":1},"help-uri":{"type":"string","format":"uri"},"tags":{"type":"array","items":{"type":"string","minLength":1},"maxItems":19,"uniqueItems":true},"frameworks":{"description":"The public compliance controls the rule implements, by framework (see docs/compliance-frameworks.md). {} says no public control matches the rule; leaving the key out leaves the rule unmapped.","type":"object","additionalProperties":false,"properties":{"cis-aws-foundations":{"description":"CIS Amazon Web Services Foundations Benchmark recommendation numbers (the built-in rules use v7.0.0).","$ref":"#/$defs/frameworkControls","properties":{"controls":{"items":{"pattern":"^[1-9][0-9]*(\\.[0-9]+)*$"}}}},"aws-fsbp":{"description":"AWS Security Hub Foundational Security Best Practices control ids, such as EC2.13 (standard v1.0.0).","$ref":"#/$defs/frameworkControls","properties":{"controls":{"items":{"pattern":"^[A-Za-z][A-Za-z0-9]*\\.[1-9][0-9]*$"}}}}}},"resource":{"description":"The resource type(s) the rule applies to, named by their CloudFormation type.","oneOf":[{"$ref":"#/$defs/resourceType"},{"type":"array","items":{"$ref":"#/$defs/resourceType"},"minItems":1,"uniqueItems":true}]},"uses":{"description":"Other resource types the rule reads through relations; missing data for them makes the result an error.","type":"array","items":{"$ref":"#/$defs/resourceType"},"uniqueItems":true},"applies-when":{"description":"Applicability filter: resources for which it is false are not applicable.","$ref":"#/$defs/condition"},"params":{"type":"object","propertyNames":{"pattern":"^[a-z][a-zA-Z0-9]*$"},"additionalProperties":{"$ref":"#/$defs/param"}},"condition":{"description":"What compliance looks like: true passes, false fails.","$ref":"#/$defs/condition"},"message":{"description":"Message of a failing result, for a rule with one; {placeholders} are filled from the resource, the match and named elements. A rule has either `message` or `messages`.","type":"string","minLength":1},"messages":{"description":"Messages of failing results by id, for a rule whose failures need different words: each condition branch that decides a failure names one with `message: <id>`, and the top of the condition names the one for failures no branch names. Every declared message must be named by a branch.","type":"object","minProperties":2,"propertyNames":{"pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},"additionalProperties":{"type":"string","minLength":1}},"live-only":{"description":"The rule judges what only a running account shows (an instance's registration with Systems Manager, its agent version). Resources read from templates and plans are not applicable to it.","type":"boolean","default":false}},"$defs":{"resourceType":{"enum":["AWS::EC2::SecurityGroup","AWS::EC2::Instance","AWS::IAM::Role","AWS::IAM::User","AWS::IAM::Group","AWS::IAM::Policy","AWS::IAM::InstanceProfile","AWS::SSM::ManagedInstanceInventory","AWS::SSM::Document","AWS::IAM::AccessKey","AWS::CloudTrail::Trail","AWS::Events::Rule"]},"param":{"type":"object","additionalProperties":false,"required":["type","default","description"],"properties":{"type":{"enum":["string","number","integer","boolean","version","string-list"]},"default":{},"description":{"type":"string","minLength":1},"minimum":{"type":"number"},"maximum":{"type":"number"}}},"path":{"description":"A JMESPath expression, optionally starting with $root, $params or a name bound by 'as'.","type":"string","minLength":1},"operand":{"description":"A literal, or a reference: \"$params.name\", \"$name\" (an element bound by 'as'), \"$root.path\"."},"quantifier":{"type":"object","additionalProperties":false,"required":["in"],"properties":{"in":{"$ref":"#/$defs/path"},"as":{"type":"string","pattern":"^[a-z][a-zA-Z0-9]*$"},"where":{"$ref":"#/$defs/condition"}}},"condition":{"type":"object","minProperties":1,"propertyNames":{"enum":["all","any","not","some","every","none","path","exists","empty","equals","not-equals","one-of","matches","starts-with","greater-than","at-least","less-than","at-most","version-at-least","version-below","covers-port","cidr-is-world","cidr-is-public","cidr-contains","allows-action","denies-action","has-condition","resources-within","trusts-aws-principals","document-allows","denied-unless-condition","reaches-resources","message","pattern-matches-event","trail-records-event"]},"properties":{"all":{"type":"array","items":{"$ref":"#/$defs/condition"},"minItems":1},"any":{"type":"array","items":{"$ref":"#/$defs/condition"},"minItems":1},"not":{"$ref":"#/$defs/condition"},"some":{"$ref":"#/$defs/quantifier"},"every":{"$ref":"#/$defs/quantifier"},"none":{"$ref":"#/$defs/quantifier"},"path":{"$ref":"#/$defs/path"},"exists":{"type":"boolean"},"empty":{"type":"boolean"},"equals":{"$ref":"#/$defs/operand"},"not-equals":{"$ref":"#/$defs/operand"},"one-of":{"anyOf":[{"type":"array"},{"type":"string","pattern":"^\\$"}]},"matches":{"type":"string"},"starts-with":{"type":"string"},"greater-than":{"type":["number","string"]},"at-least":{"type":["number","string"]},"less-than":{"type":["number","string"]},"at-most":{"type":["number","string"]},"version-at-least":{"type":"string"},"version-below":{"type":"string"},"covers-port":{"oneOf":[{"type":["integer","string"]},{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"type":["integer","string"]},"protocol":{"enum":["tcp","udp"]}}}]},"cidr-is-world":{"type":"boolean"},"cidr-is-public":{"type":"boolean"},"cidr-contains":{"type":"string"},"allows-action":{"type":"string","minLength":1},"denies-action":{"type":"string","minLength":1},"has-condition":{"type":"object","additionalProperties":false,"required":["operator","key"],"properties":{"operator":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]},"key":{"type":"string","minLength":1},"values":{"type":"array","items":{"type":["string","boolean","number"]},"minItems":1}}},"resources-within":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"required":["patterns","action","policies"],"properties":{"patterns":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]},"action":{"type":"string","minLength":1},"policies":{"type":"string","minLength":1}}}]},"trusts-aws-principals":{"type":"boolean"},"document-allows":{"oneOf":[{"type":"string","minLength":1},{"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","minLength":1},"resource":{"type":"string","minLength":1}}}]},"denied-unless-condition":{"type":"object","additionalProperties":false,"required":["policies","action","operator","key","values"],"properties":{"policies":{"type":"string","minLength":1},"action":{"type":"string","minLength":1},"operator":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]},"key":{"type":"string","minLength":1},"values":{"type":"array","items":{"type":["string","boolean","number"]},"minItems":1}}},"reaches-resources":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"required":["patterns"],"properties":{"patterns":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]},"ignore-case":{"type":"boolean"},"except-named":{"type":"boolean"}}}]},"message":{"description":"The id of the rule message (declared in `messages`) that a failure of this branch shows.","type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},"pattern-matches-event":{"type":"object","minProperties":1,"description":"the event the pattern must match, as EventBridge delivers it"},"trail-records-event":{"type":"object","additionalProperties":false,"required":["eventSource","eventName","readOnly"],"properties":{"eventSource":{"type":"string","minLength":1},"eventName":{"type":"string","minLength":1},"readOnly":{"type":"boolean"}}}}},"frameworkControls":{"type":"object","additionalProperties":false,"required":["version","controls"],"properties":{"version":{"description":"The framework version the control ids come from.","type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"controls":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"uniqueItems":true}}}}};
 const schema32 = {"type":"object","additionalProperties":false,"required":["version","controls"],"properties":{"version":{"description":"The framework version the control ids come from.","type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"controls":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"uniqueItems":true}}};
-const schema34 = {"enum":["AWS::EC2::SecurityGroup","AWS::EC2::Instance","AWS::IAM::Role","AWS::IAM::User","AWS::IAM::Group","AWS::IAM::Policy","AWS::IAM::InstanceProfile","AWS::SSM::ManagedInstanceInventory","AWS::SSM::Document","AWS::IAM::AccessKey"]};
+const schema34 = {"enum":["AWS::EC2::SecurityGroup","AWS::EC2::Instance","AWS::IAM::Role","AWS::IAM::User","AWS::IAM::Group","AWS::IAM::Policy","AWS::IAM::InstanceProfile","AWS::SSM::ManagedInstanceInventory","AWS::SSM::Document","AWS::IAM::AccessKey","AWS::CloudTrail::Trail","AWS::Events::Rule"]};
 const schema43 = {"type":"object","additionalProperties":false,"required":["type","default","description"],"properties":{"type":{"enum":["string","number","integer","boolean","version","string-list"]},"default":{},"description":{"type":"string","minLength":1},"minimum":{"type":"number"},"maximum":{"type":"number"}}};
 const func1 = Object.prototype.hasOwnProperty;
 const func2 = ucs2length;
@@ -18,7 +18,7 @@ const pattern6 = new RegExp("^[1-9][0-9]*(\\.[0-9]+)*$", "u");
 const pattern8 = new RegExp("^[A-Za-z][A-Za-z0-9]*\\.[1-9][0-9]*$", "u");
 const pattern9 = new RegExp("^[a-z][a-zA-Z0-9]*$", "u");
 const formats0 = formats.uri;
-const schema37 = {"type":"object","minProperties":1,"propertyNames":{"enum":["all","any","not","some","every","none","path","exists","empty","equals","not-equals","one-of","matches","starts-with","greater-than","at-least","less-than","at-most","version-at-least","version-below","covers-port","cidr-is-world","cidr-is-public","cidr-contains","allows-action","denies-action","has-condition","resources-within","trusts-aws-principals","document-allows","denied-unless-condition","reaches-resources","message"]},"properties":{"all":{"type":"array","items":{"$ref":"#/$defs/condition"},"minItems":1},"any":{"type":"array","items":{"$ref":"#/$defs/condition"},"minItems":1},"not":{"$ref":"#/$defs/condition"},"some":{"$ref":"#/$defs/quantifier"},"every":{"$ref":"#/$defs/quantifier"},"none":{"$ref":"#/$defs/quantifier"},"path":{"$ref":"#/$defs/path"},"exists":{"type":"boolean"},"empty":{"type":"boolean"},"equals":{"$ref":"#/$defs/operand"},"not-equals":{"$ref":"#/$defs/operand"},"one-of":{"anyOf":[{"type":"array"},{"type":"string","pattern":"^\\$"}]},"matches":{"type":"string"},"starts-with":{"type":"string"},"greater-than":{"type":["number","string"]},"at-least":{"type":["number","string"]},"less-than":{"type":["number","string"]},"at-most":{"type":["number","string"]},"version-at-least":{"type":"string"},"version-below":{"type":"string"},"covers-port":{"oneOf":[{"type":["integer","string"]},{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"type":["integer","string"]},"protocol":{"enum":["tcp","udp"]}}}]},"cidr-is-world":{"type":"boolean"},"cidr-is-public":{"type":"boolean"},"cidr-contains":{"type":"string"},"allows-action":{"type":"string","minLength":1},"denies-action":{"type":"string","minLength":1},"has-condition":{"type":"object","additionalProperties":false,"required":["operator","key"],"properties":{"operator":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]},"key":{"type":"string","minLength":1},"values":{"type":"array","items":{"type":["string","boolean","number"]},"minItems":1}}},"resources-within":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"required":["patterns","action","policies"],"properties":{"patterns":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]},"action":{"type":"string","minLength":1},"policies":{"type":"string","minLength":1}}}]},"trusts-aws-principals":{"type":"boolean"},"document-allows":{"oneOf":[{"type":"string","minLength":1},{"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","minLength":1},"resource":{"type":"string","minLength":1}}}]},"denied-unless-condition":{"type":"object","additionalProperties":false,"required":["policies","action","operator","key","values"],"properties":{"policies":{"type":"string","minLength":1},"action":{"type":"string","minLength":1},"operator":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]},"key":{"type":"string","minLength":1},"values":{"type":"array","items":{"type":["string","boolean","number"]},"minItems":1}}},"reaches-resources":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"required":["patterns"],"properties":{"patterns":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]},"ignore-case":{"type":"boolean"},"except-named":{"type":"boolean"}}}]},"message":{"description":"The id of the rule message (declared in `messages`) that a failure of this branch shows.","type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"}}};
+const schema37 = {"type":"object","minProperties":1,"propertyNames":{"enum":["all","any","not","some","every","none","path","exists","empty","equals","not-equals","one-of","matches","starts-with","greater-than","at-least","less-than","at-most","version-at-least","version-below","covers-port","cidr-is-world","cidr-is-public","cidr-contains","allows-action","denies-action","has-condition","resources-within","trusts-aws-principals","document-allows","denied-unless-condition","reaches-resources","message","pattern-matches-event","trail-records-event"]},"properties":{"all":{"type":"array","items":{"$ref":"#/$defs/condition"},"minItems":1},"any":{"type":"array","items":{"$ref":"#/$defs/condition"},"minItems":1},"not":{"$ref":"#/$defs/condition"},"some":{"$ref":"#/$defs/quantifier"},"every":{"$ref":"#/$defs/quantifier"},"none":{"$ref":"#/$defs/quantifier"},"path":{"$ref":"#/$defs/path"},"exists":{"type":"boolean"},"empty":{"type":"boolean"},"equals":{"$ref":"#/$defs/operand"},"not-equals":{"$ref":"#/$defs/operand"},"one-of":{"anyOf":[{"type":"array"},{"type":"string","pattern":"^\\$"}]},"matches":{"type":"string"},"starts-with":{"type":"string"},"greater-than":{"type":["number","string"]},"at-least":{"type":["number","string"]},"less-than":{"type":["number","string"]},"at-most":{"type":["number","string"]},"version-at-least":{"type":"string"},"version-below":{"type":"string"},"covers-port":{"oneOf":[{"type":["integer","string"]},{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"type":["integer","string"]},"protocol":{"enum":["tcp","udp"]}}}]},"cidr-is-world":{"type":"boolean"},"cidr-is-public":{"type":"boolean"},"cidr-contains":{"type":"string"},"allows-action":{"type":"string","minLength":1},"denies-action":{"type":"string","minLength":1},"has-condition":{"type":"object","additionalProperties":false,"required":["operator","key"],"properties":{"operator":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]},"key":{"type":"string","minLength":1},"values":{"type":"array","items":{"type":["string","boolean","number"]},"minItems":1}}},"resources-within":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"required":["patterns","action","policies"],"properties":{"patterns":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]},"action":{"type":"string","minLength":1},"policies":{"type":"string","minLength":1}}}]},"trusts-aws-principals":{"type":"boolean"},"document-allows":{"oneOf":[{"type":"string","minLength":1},{"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","minLength":1},"resource":{"type":"string","minLength":1}}}]},"denied-unless-condition":{"type":"object","additionalProperties":false,"required":["policies","action","operator","key","values"],"properties":{"policies":{"type":"string","minLength":1},"action":{"type":"string","minLength":1},"operator":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]},"key":{"type":"string","minLength":1},"values":{"type":"array","items":{"type":["string","boolean","number"]},"minItems":1}}},"reaches-resources":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"required":["patterns"],"properties":{"patterns":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]},"ignore-case":{"type":"boolean"},"except-named":{"type":"boolean"}}}]},"message":{"description":"The id of the rule message (declared in `messages`) that a failure of this branch shows.","type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},"pattern-matches-event":{"type":"object","minProperties":1,"description":"the event the pattern must match, as EventBridge delivers it"},"trail-records-event":{"type":"object","additionalProperties":false,"required":["eventSource","eventName","readOnly"],"properties":{"eventSource":{"type":"string","minLength":1},"eventName":{"type":"string","minLength":1},"readOnly":{"type":"boolean"}}}}};
 const schema39 = {"description":"A JMESPath expression, optionally starting with $root, $params or a name bound by 'as'.","type":"string","minLength":1};
 const schema41 = {"description":"A literal, or a reference: \"$params.name\", \"$name\" (an element bound by 'as'), \"$root.path\"."};
 const wrapper0 = {validate: validate21};
@@ -154,7 +154,7 @@ errors++;
 }
 for(const key0 in data){
 const _errs1 = errors;
-if(!(((((((((((((((((((((((((((((((((key0 === "all") || (key0 === "any")) || (key0 === "not")) || (key0 === "some")) || (key0 === "every")) || (key0 === "none")) || (key0 === "path")) || (key0 === "exists")) || (key0 === "empty")) || (key0 === "equals")) || (key0 === "not-equals")) || (key0 === "one-of")) || (key0 === "matches")) || (key0 === "starts-with")) || (key0 === "greater-than")) || (key0 === "at-least")) || (key0 === "less-than")) || (key0 === "at-most")) || (key0 === "version-at-least")) || (key0 === "version-below")) || (key0 === "covers-port")) || (key0 === "cidr-is-world")) || (key0 === "cidr-is-public")) || (key0 === "cidr-contains")) || (key0 === "allows-action")) || (key0 === "denies-action")) || (key0 === "has-condition")) || (key0 === "resources-within")) || (key0 === "trusts-aws-principals")) || (key0 === "document-allows")) || (key0 === "denied-unless-condition")) || (key0 === "reaches-resources")) || (key0 === "message"))){
+if(!(((((((((((((((((((((((((((((((((((key0 === "all") || (key0 === "any")) || (key0 === "not")) || (key0 === "some")) || (key0 === "every")) || (key0 === "none")) || (key0 === "path")) || (key0 === "exists")) || (key0 === "empty")) || (key0 === "equals")) || (key0 === "not-equals")) || (key0 === "one-of")) || (key0 === "matches")) || (key0 === "starts-with")) || (key0 === "greater-than")) || (key0 === "at-least")) || (key0 === "less-than")) || (key0 === "at-most")) || (key0 === "version-at-least")) || (key0 === "version-below")) || (key0 === "covers-port")) || (key0 === "cidr-is-world")) || (key0 === "cidr-is-public")) || (key0 === "cidr-contains")) || (key0 === "allows-action")) || (key0 === "denies-action")) || (key0 === "has-condition")) || (key0 === "resources-within")) || (key0 === "trusts-aws-principals")) || (key0 === "document-allows")) || (key0 === "denied-unless-condition")) || (key0 === "reaches-resources")) || (key0 === "message")) || (key0 === "pattern-matches-event")) || (key0 === "trail-records-event"))){
 const err1 = {instancePath,schemaPath:"#/propertyNames/enum",keyword:"enum",params:{allowedValues: schema37.propertyNames.enum},message:"must be equal to one of the allowed values",schema:schema37.propertyNames.enum,parentSchema:schema37.propertyNames,data:key0,propertyName:key0};
 if(vErrors === null){
 vErrors = [err1];
@@ -2056,9 +2056,11 @@ vErrors.push(err130);
 errors++;
 }
 }
-}
-else {
-const err131 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data};
+if(data["pattern-matches-event"] !== undefined){
+let data61 = data["pattern-matches-event"];
+if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
+if(Object.keys(data61).length < 1){
+const err131 = {instancePath:instancePath+"/pattern-matches-event",schemaPath:"#/properties/pattern-matches-event/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema37.properties["pattern-matches-event"],data:data61};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -2067,10 +2069,153 @@ vErrors.push(err131);
 }
 errors++;
 }
+}
+else {
+const err132 = {instancePath:instancePath+"/pattern-matches-event",schemaPath:"#/properties/pattern-matches-event/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties["pattern-matches-event"].type,parentSchema:schema37.properties["pattern-matches-event"],data:data61};
+if(vErrors === null){
+vErrors = [err132];
+}
+else {
+vErrors.push(err132);
+}
+errors++;
+}
+}
+if(data["trail-records-event"] !== undefined){
+let data62 = data["trail-records-event"];
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+if(data62.eventSource === undefined){
+const err133 = {instancePath:instancePath+"/trail-records-event",schemaPath:"#/properties/trail-records-event/required",keyword:"required",params:{missingProperty: "eventSource"},message:"must have required property '"+"eventSource"+"'",schema:schema37.properties["trail-records-event"].required,parentSchema:schema37.properties["trail-records-event"],data:data62};
+if(vErrors === null){
+vErrors = [err133];
+}
+else {
+vErrors.push(err133);
+}
+errors++;
+}
+if(data62.eventName === undefined){
+const err134 = {instancePath:instancePath+"/trail-records-event",schemaPath:"#/properties/trail-records-event/required",keyword:"required",params:{missingProperty: "eventName"},message:"must have required property '"+"eventName"+"'",schema:schema37.properties["trail-records-event"].required,parentSchema:schema37.properties["trail-records-event"],data:data62};
+if(vErrors === null){
+vErrors = [err134];
+}
+else {
+vErrors.push(err134);
+}
+errors++;
+}
+if(data62.readOnly === undefined){
+const err135 = {instancePath:instancePath+"/trail-records-event",schemaPath:"#/properties/trail-records-event/required",keyword:"required",params:{missingProperty: "readOnly"},message:"must have required property '"+"readOnly"+"'",schema:schema37.properties["trail-records-event"].required,parentSchema:schema37.properties["trail-records-event"],data:data62};
+if(vErrors === null){
+vErrors = [err135];
+}
+else {
+vErrors.push(err135);
+}
+errors++;
+}
+for(const key7 in data62){
+if(!(((key7 === "eventSource") || (key7 === "eventName")) || (key7 === "readOnly"))){
+const err136 = {instancePath:instancePath+"/trail-records-event",schemaPath:"#/properties/trail-records-event/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema37.properties["trail-records-event"],data:data62};
+if(vErrors === null){
+vErrors = [err136];
+}
+else {
+vErrors.push(err136);
+}
+errors++;
+}
+}
+if(data62.eventSource !== undefined){
+let data63 = data62.eventSource;
+if(typeof data63 === "string"){
+if(func2(data63) < 1){
+const err137 = {instancePath:instancePath+"/trail-records-event/eventSource",schemaPath:"#/properties/trail-records-event/properties/eventSource/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["trail-records-event"].properties.eventSource,data:data63};
+if(vErrors === null){
+vErrors = [err137];
+}
+else {
+vErrors.push(err137);
+}
+errors++;
+}
+}
+else {
+const err138 = {instancePath:instancePath+"/trail-records-event/eventSource",schemaPath:"#/properties/trail-records-event/properties/eventSource/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["trail-records-event"].properties.eventSource.type,parentSchema:schema37.properties["trail-records-event"].properties.eventSource,data:data63};
+if(vErrors === null){
+vErrors = [err138];
+}
+else {
+vErrors.push(err138);
+}
+errors++;
+}
+}
+if(data62.eventName !== undefined){
+let data64 = data62.eventName;
+if(typeof data64 === "string"){
+if(func2(data64) < 1){
+const err139 = {instancePath:instancePath+"/trail-records-event/eventName",schemaPath:"#/properties/trail-records-event/properties/eventName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["trail-records-event"].properties.eventName,data:data64};
+if(vErrors === null){
+vErrors = [err139];
+}
+else {
+vErrors.push(err139);
+}
+errors++;
+}
+}
+else {
+const err140 = {instancePath:instancePath+"/trail-records-event/eventName",schemaPath:"#/properties/trail-records-event/properties/eventName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["trail-records-event"].properties.eventName.type,parentSchema:schema37.properties["trail-records-event"].properties.eventName,data:data64};
+if(vErrors === null){
+vErrors = [err140];
+}
+else {
+vErrors.push(err140);
+}
+errors++;
+}
+}
+if(data62.readOnly !== undefined){
+let data65 = data62.readOnly;
+if(typeof data65 !== "boolean"){
+const err141 = {instancePath:instancePath+"/trail-records-event/readOnly",schemaPath:"#/properties/trail-records-event/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema37.properties["trail-records-event"].properties.readOnly.type,parentSchema:schema37.properties["trail-records-event"].properties.readOnly,data:data65};
+if(vErrors === null){
+vErrors = [err141];
+}
+else {
+vErrors.push(err141);
+}
+errors++;
+}
+}
+}
+else {
+const err142 = {instancePath:instancePath+"/trail-records-event",schemaPath:"#/properties/trail-records-event/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties["trail-records-event"].type,parentSchema:schema37.properties["trail-records-event"],data:data62};
+if(vErrors === null){
+vErrors = [err142];
+}
+else {
+vErrors.push(err142);
+}
+errors++;
+}
+}
+}
+else {
+const err143 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data};
+if(vErrors === null){
+vErrors = [err143];
+}
+else {
+vErrors.push(err143);
+}
+errors++;
+}
 validate21.errors = vErrors;
 return errors === 0;
 }
-validate21.evaluated = {"props":{"all":true,"any":true,"not":true,"some":true,"every":true,"none":true,"path":true,"exists":true,"empty":true,"equals":true,"not-equals":true,"one-of":true,"matches":true,"starts-with":true,"greater-than":true,"at-least":true,"less-than":true,"at-most":true,"version-at-least":true,"version-below":true,"covers-port":true,"cidr-is-world":true,"cidr-is-public":true,"cidr-contains":true,"allows-action":true,"denies-action":true,"has-condition":true,"resources-within":true,"trusts-aws-principals":true,"document-allows":true,"denied-unless-condition":true,"reaches-resources":true,"message":true},"dynamicProps":false,"dynamicItems":false};
+validate21.evaluated = {"props":{"all":true,"any":true,"not":true,"some":true,"every":true,"none":true,"path":true,"exists":true,"empty":true,"equals":true,"not-equals":true,"one-of":true,"matches":true,"starts-with":true,"greater-than":true,"at-least":true,"less-than":true,"at-most":true,"version-at-least":true,"version-below":true,"covers-port":true,"cidr-is-world":true,"cidr-is-public":true,"cidr-contains":true,"allows-action":true,"denies-action":true,"has-condition":true,"resources-within":true,"trusts-aws-principals":true,"document-allows":true,"denied-unless-condition":true,"reaches-resources":true,"message":true,"pattern-matches-event":true,"trail-records-event":true},"dynamicProps":false,"dynamicItems":false};
 
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -2899,7 +3044,7 @@ const _errs52 = errors;
 let valid21 = false;
 let passing0 = null;
 const _errs53 = errors;
-if(!((((((((((data25 === "AWS::EC2::SecurityGroup") || (data25 === "AWS::EC2::Instance")) || (data25 === "AWS::IAM::Role")) || (data25 === "AWS::IAM::User")) || (data25 === "AWS::IAM::Group")) || (data25 === "AWS::IAM::Policy")) || (data25 === "AWS::IAM::InstanceProfile")) || (data25 === "AWS::SSM::ManagedInstanceInventory")) || (data25 === "AWS::SSM::Document")) || (data25 === "AWS::IAM::AccessKey"))){
+if(!((((((((((((data25 === "AWS::EC2::SecurityGroup") || (data25 === "AWS::EC2::Instance")) || (data25 === "AWS::IAM::Role")) || (data25 === "AWS::IAM::User")) || (data25 === "AWS::IAM::Group")) || (data25 === "AWS::IAM::Policy")) || (data25 === "AWS::IAM::InstanceProfile")) || (data25 === "AWS::SSM::ManagedInstanceInventory")) || (data25 === "AWS::SSM::Document")) || (data25 === "AWS::IAM::AccessKey")) || (data25 === "AWS::CloudTrail::Trail")) || (data25 === "AWS::Events::Rule"))){
 const err63 = {instancePath:instancePath+"/resource",schemaPath:"#/$defs/resourceType/enum",keyword:"enum",params:{allowedValues: schema34.enum},message:"must be equal to one of the allowed values",schema:schema34.enum,parentSchema:schema34,data:data25};
 if(vErrors === null){
 vErrors = [err63];
@@ -2929,7 +3074,7 @@ errors++;
 const len5 = data25.length;
 for(let i8=0; i8<len5; i8++){
 let data26 = data25[i8];
-if(!((((((((((data26 === "AWS::EC2::SecurityGroup") || (data26 === "AWS::EC2::Instance")) || (data26 === "AWS::IAM::Role")) || (data26 === "AWS::IAM::User")) || (data26 === "AWS::IAM::Group")) || (data26 === "AWS::IAM::Policy")) || (data26 === "AWS::IAM::InstanceProfile")) || (data26 === "AWS::SSM::ManagedInstanceInventory")) || (data26 === "AWS::SSM::Document")) || (data26 === "AWS::IAM::AccessKey"))){
+if(!((((((((((((data26 === "AWS::EC2::SecurityGroup") || (data26 === "AWS::EC2::Instance")) || (data26 === "AWS::IAM::Role")) || (data26 === "AWS::IAM::User")) || (data26 === "AWS::IAM::Group")) || (data26 === "AWS::IAM::Policy")) || (data26 === "AWS::IAM::InstanceProfile")) || (data26 === "AWS::SSM::ManagedInstanceInventory")) || (data26 === "AWS::SSM::Document")) || (data26 === "AWS::IAM::AccessKey")) || (data26 === "AWS::CloudTrail::Trail")) || (data26 === "AWS::Events::Rule"))){
 const err65 = {instancePath:instancePath+"/resource/" + i8,schemaPath:"#/$defs/resourceType/enum",keyword:"enum",params:{allowedValues: schema34.enum},message:"must be equal to one of the allowed values",schema:schema34.enum,parentSchema:schema34,data:data26};
 if(vErrors === null){
 vErrors = [err65];
@@ -3010,7 +3155,7 @@ if(Array.isArray(data27)){
 const len6 = data27.length;
 for(let i10=0; i10<len6; i10++){
 let data28 = data27[i10];
-if(!((((((((((data28 === "AWS::EC2::SecurityGroup") || (data28 === "AWS::EC2::Instance")) || (data28 === "AWS::IAM::Role")) || (data28 === "AWS::IAM::User")) || (data28 === "AWS::IAM::Group")) || (data28 === "AWS::IAM::Policy")) || (data28 === "AWS::IAM::InstanceProfile")) || (data28 === "AWS::SSM::ManagedInstanceInventory")) || (data28 === "AWS::SSM::Document")) || (data28 === "AWS::IAM::AccessKey"))){
+if(!((((((((((((data28 === "AWS::EC2::SecurityGroup") || (data28 === "AWS::EC2::Instance")) || (data28 === "AWS::IAM::Role")) || (data28 === "AWS::IAM::User")) || (data28 === "AWS::IAM::Group")) || (data28 === "AWS::IAM::Policy")) || (data28 === "AWS::IAM::InstanceProfile")) || (data28 === "AWS::SSM::ManagedInstanceInventory")) || (data28 === "AWS::SSM::Document")) || (data28 === "AWS::IAM::AccessKey")) || (data28 === "AWS::CloudTrail::Trail")) || (data28 === "AWS::Events::Rule"))){
 const err69 = {instancePath:instancePath+"/uses/" + i10,schemaPath:"#/$defs/resourceType/enum",keyword:"enum",params:{allowedValues: schema34.enum},message:"must be equal to one of the allowed values",schema:schema34.enum,parentSchema:schema34,data:data28};
 if(vErrors === null){
 vErrors = [err69];

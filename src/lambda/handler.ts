@@ -364,10 +364,27 @@ async function evaluateScheduled(invocation: Invocation): Promise<Outcome> {
   if (preferenceIds.length > 0) {
     const { readPreferences } = await loadReaders();
     const read = await readPreferences(await clients.ssm(region), scope, region);
+    const runs = preferenceIds.map((id) => runOf(invocation, id));
+    // Other data a preferences rule relates to (a region's trails and event rules) is not read
+    // here: the rule reports an error rather than judge the region without it.
+    const unread = [...new Set(runs.flatMap((run) => run.rule.dependsOn))].filter(
+      (type) => type !== ResourceTypes.SessionPreferences,
+    );
     const inventory = relate({
       resources: read.resources,
       scopes: [{ account, region }],
-      collectionErrors: read.errors,
+      collectionErrors: [
+        ...read.errors,
+        ...unread.map((type) => ({
+          account,
+          region,
+          service: "access-baseline",
+          operation: "ReadRelated",
+          code: "NotSupported",
+          message: `the Config rule function does not read ${type} data for Session Manager preferences`,
+          resourceTypes: [type],
+        })),
+      ],
     });
     const documents = inventory.ofType(ResourceTypes.SessionPreferences);
     if (documents.length === 0) {
@@ -375,7 +392,6 @@ async function evaluateScheduled(invocation: Invocation): Promise<Outcome> {
       outcome.problems.push(message);
       log.error("not-evaluated", { resourceType: ACCOUNT_TYPE, resourceId: account, message });
     }
-    const runs = preferenceIds.map((id) => runOf(invocation, id));
     for (const document of documents) {
       // Reported on the account: the region may have no document, and Config would not show a
       // verdict on a resource it never recorded.

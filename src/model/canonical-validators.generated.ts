@@ -3402,3 +3402,864 @@ return errors === 0;
 }
 validate42.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
+export const trail = validate43;
+const schema77 = {"type":"object","description":"DescribeTrails' trail, with IsLogging from GetTrailStatus and the selectors from GetEventSelectors. A trail without EventSelectors and AdvancedEventSelectors records every management event, as CloudTrail's defaults do.","required":["Name"],"properties":{"Name":{"$ref":"#/$defs/nonEmptyString"},"TrailARN":{"type":"string"},"HomeRegion":{"type":"string"},"IsMultiRegionTrail":{"type":"boolean"},"IsOrganizationTrail":{"type":"boolean"},"IncludeGlobalServiceEvents":{"type":"boolean"},"IsLogging":{"type":"boolean"},"S3BucketName":{"type":"string"},"EventSelectors":{"type":"array","items":{"type":"object","properties":{"ReadWriteType":{"enum":["All","ReadOnly","WriteOnly"]},"IncludeManagementEvents":{"type":"boolean"},"DataResources":{"type":"array"},"ExcludeManagementEventSources":{"type":"array","items":{"type":"string"}}}}},"AdvancedEventSelectors":{"type":"array","items":{"type":"object","required":["FieldSelectors"],"properties":{"Name":{"type":"string"},"FieldSelectors":{"type":"array","items":{"type":"object","required":["Field"],"properties":{"Field":{"$ref":"#/$defs/nonEmptyString"},"Equals":{"type":"array","items":{"type":"string"}},"StartsWith":{"type":"array","items":{"type":"string"}},"EndsWith":{"type":"array","items":{"type":"string"}},"NotEquals":{"type":"array","items":{"type":"string"}},"NotStartsWith":{"type":"array","items":{"type":"string"}},"NotEndsWith":{"type":"array","items":{"type":"string"}}}}}}}}}};
+
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate43.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Name === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema77.required,parentSchema:schema77,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.Name !== undefined){
+let data0 = data.Name;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/Name",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data0};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+const _errs4 = errors;
+const _errs5 = errors;
+if("" !== data0){
+const err2 = {};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var valid2 = _errs5 === errors;
+if(valid2){
+const err3 = {instancePath:instancePath+"/Name",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema32.not,parentSchema:schema32,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.TrailARN !== undefined){
+let data1 = data.TrailARN;
+if(typeof data1 !== "string"){
+const err4 = {instancePath:instancePath+"/TrailARN",schemaPath:"#/properties/TrailARN/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.TrailARN.type,parentSchema:schema77.properties.TrailARN,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.HomeRegion !== undefined){
+let data2 = data.HomeRegion;
+if(typeof data2 !== "string"){
+const err5 = {instancePath:instancePath+"/HomeRegion",schemaPath:"#/properties/HomeRegion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.HomeRegion.type,parentSchema:schema77.properties.HomeRegion,data:data2};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.IsMultiRegionTrail !== undefined){
+let data3 = data.IsMultiRegionTrail;
+if(typeof data3 !== "boolean"){
+const err6 = {instancePath:instancePath+"/IsMultiRegionTrail",schemaPath:"#/properties/IsMultiRegionTrail/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema77.properties.IsMultiRegionTrail.type,parentSchema:schema77.properties.IsMultiRegionTrail,data:data3};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.IsOrganizationTrail !== undefined){
+let data4 = data.IsOrganizationTrail;
+if(typeof data4 !== "boolean"){
+const err7 = {instancePath:instancePath+"/IsOrganizationTrail",schemaPath:"#/properties/IsOrganizationTrail/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema77.properties.IsOrganizationTrail.type,parentSchema:schema77.properties.IsOrganizationTrail,data:data4};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.IncludeGlobalServiceEvents !== undefined){
+let data5 = data.IncludeGlobalServiceEvents;
+if(typeof data5 !== "boolean"){
+const err8 = {instancePath:instancePath+"/IncludeGlobalServiceEvents",schemaPath:"#/properties/IncludeGlobalServiceEvents/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema77.properties.IncludeGlobalServiceEvents.type,parentSchema:schema77.properties.IncludeGlobalServiceEvents,data:data5};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.IsLogging !== undefined){
+let data6 = data.IsLogging;
+if(typeof data6 !== "boolean"){
+const err9 = {instancePath:instancePath+"/IsLogging",schemaPath:"#/properties/IsLogging/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema77.properties.IsLogging.type,parentSchema:schema77.properties.IsLogging,data:data6};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.S3BucketName !== undefined){
+let data7 = data.S3BucketName;
+if(typeof data7 !== "string"){
+const err10 = {instancePath:instancePath+"/S3BucketName",schemaPath:"#/properties/S3BucketName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.S3BucketName.type,parentSchema:schema77.properties.S3BucketName,data:data7};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.EventSelectors !== undefined){
+let data8 = data.EventSelectors;
+if(Array.isArray(data8)){
+const len0 = data8.length;
+for(let i0=0; i0<len0; i0++){
+let data9 = data8[i0];
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.ReadWriteType !== undefined){
+let data10 = data9.ReadWriteType;
+if(!(((data10 === "All") || (data10 === "ReadOnly")) || (data10 === "WriteOnly"))){
+const err11 = {instancePath:instancePath+"/EventSelectors/" + i0+"/ReadWriteType",schemaPath:"#/properties/EventSelectors/items/properties/ReadWriteType/enum",keyword:"enum",params:{allowedValues: schema77.properties.EventSelectors.items.properties.ReadWriteType.enum},message:"must be equal to one of the allowed values",schema:schema77.properties.EventSelectors.items.properties.ReadWriteType.enum,parentSchema:schema77.properties.EventSelectors.items.properties.ReadWriteType,data:data10};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data9.IncludeManagementEvents !== undefined){
+let data11 = data9.IncludeManagementEvents;
+if(typeof data11 !== "boolean"){
+const err12 = {instancePath:instancePath+"/EventSelectors/" + i0+"/IncludeManagementEvents",schemaPath:"#/properties/EventSelectors/items/properties/IncludeManagementEvents/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema77.properties.EventSelectors.items.properties.IncludeManagementEvents.type,parentSchema:schema77.properties.EventSelectors.items.properties.IncludeManagementEvents,data:data11};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data9.DataResources !== undefined){
+let data12 = data9.DataResources;
+if(!(Array.isArray(data12))){
+const err13 = {instancePath:instancePath+"/EventSelectors/" + i0+"/DataResources",schemaPath:"#/properties/EventSelectors/items/properties/DataResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema77.properties.EventSelectors.items.properties.DataResources.type,parentSchema:schema77.properties.EventSelectors.items.properties.DataResources,data:data12};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data9.ExcludeManagementEventSources !== undefined){
+let data13 = data9.ExcludeManagementEventSources;
+if(Array.isArray(data13)){
+const len1 = data13.length;
+for(let i1=0; i1<len1; i1++){
+let data14 = data13[i1];
+if(typeof data14 !== "string"){
+const err14 = {instancePath:instancePath+"/EventSelectors/" + i0+"/ExcludeManagementEventSources/" + i1,schemaPath:"#/properties/EventSelectors/items/properties/ExcludeManagementEventSources/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.EventSelectors.items.properties.ExcludeManagementEventSources.items.type,parentSchema:schema77.properties.EventSelectors.items.properties.ExcludeManagementEventSources.items,data:data14};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/EventSelectors/" + i0+"/ExcludeManagementEventSources",schemaPath:"#/properties/EventSelectors/items/properties/ExcludeManagementEventSources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema77.properties.EventSelectors.items.properties.ExcludeManagementEventSources.type,parentSchema:schema77.properties.EventSelectors.items.properties.ExcludeManagementEventSources,data:data13};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/EventSelectors/" + i0,schemaPath:"#/properties/EventSelectors/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema77.properties.EventSelectors.items.type,parentSchema:schema77.properties.EventSelectors.items,data:data9};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/EventSelectors",schemaPath:"#/properties/EventSelectors/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema77.properties.EventSelectors.type,parentSchema:schema77.properties.EventSelectors,data:data8};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.AdvancedEventSelectors !== undefined){
+let data15 = data.AdvancedEventSelectors;
+if(Array.isArray(data15)){
+const len2 = data15.length;
+for(let i2=0; i2<len2; i2++){
+let data16 = data15[i2];
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.FieldSelectors === undefined){
+const err18 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2,schemaPath:"#/properties/AdvancedEventSelectors/items/required",keyword:"required",params:{missingProperty: "FieldSelectors"},message:"must have required property '"+"FieldSelectors"+"'",schema:schema77.properties.AdvancedEventSelectors.items.required,parentSchema:schema77.properties.AdvancedEventSelectors.items,data:data16};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(data16.Name !== undefined){
+let data17 = data16.Name;
+if(typeof data17 !== "string"){
+const err19 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/Name",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.AdvancedEventSelectors.items.properties.Name.type,parentSchema:schema77.properties.AdvancedEventSelectors.items.properties.Name,data:data17};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data16.FieldSelectors !== undefined){
+let data18 = data16.FieldSelectors;
+if(Array.isArray(data18)){
+const len3 = data18.length;
+for(let i3=0; i3<len3; i3++){
+let data19 = data18[i3];
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+if(data19.Field === undefined){
+const err20 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/required",keyword:"required",params:{missingProperty: "Field"},message:"must have required property '"+"Field"+"'",schema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.required,parentSchema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items,data:data19};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if(data19.Field !== undefined){
+let data20 = data19.Field;
+if(typeof data20 !== "string"){
+const err21 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/Field",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data20};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+const _errs46 = errors;
+const _errs47 = errors;
+if("" !== data20){
+const err22 = {};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+var valid15 = _errs47 === errors;
+if(valid15){
+const err23 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/Field",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema32.not,parentSchema:schema32,data:data20};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+else {
+errors = _errs46;
+if(vErrors !== null){
+if(_errs46){
+vErrors.length = _errs46;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data19.Equals !== undefined){
+let data21 = data19.Equals;
+if(Array.isArray(data21)){
+const len4 = data21.length;
+for(let i4=0; i4<len4; i4++){
+let data22 = data21[i4];
+if(typeof data22 !== "string"){
+const err24 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/Equals/" + i4,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/Equals/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.Equals.items.type,parentSchema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.Equals.items,data:data22};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/Equals",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/Equals/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.Equals.type,parentSchema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.Equals,data:data21};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data19.StartsWith !== undefined){
+let data23 = data19.StartsWith;
+if(Array.isArray(data23)){
+const len5 = data23.length;
+for(let i5=0; i5<len5; i5++){
+let data24 = data23[i5];
+if(typeof data24 !== "string"){
+const err26 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/StartsWith/" + i5,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/StartsWith/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.StartsWith.items.type,parentSchema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.StartsWith.items,data:data24};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/StartsWith",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/StartsWith/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.StartsWith.type,parentSchema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.StartsWith,data:data23};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data19.EndsWith !== undefined){
+let data25 = data19.EndsWith;
+if(Array.isArray(data25)){
+const len6 = data25.length;
+for(let i6=0; i6<len6; i6++){
+let data26 = data25[i6];
+if(typeof data26 !== "string"){
+const err28 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/EndsWith/" + i6,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/EndsWith/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.EndsWith.items.type,parentSchema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.EndsWith.items,data:data26};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/EndsWith",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/EndsWith/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.EndsWith.type,parentSchema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.EndsWith,data:data25};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data19.NotEquals !== undefined){
+let data27 = data19.NotEquals;
+if(Array.isArray(data27)){
+const len7 = data27.length;
+for(let i7=0; i7<len7; i7++){
+let data28 = data27[i7];
+if(typeof data28 !== "string"){
+const err30 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotEquals/" + i7,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotEquals/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEquals.items.type,parentSchema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEquals.items,data:data28};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotEquals",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotEquals/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEquals.type,parentSchema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEquals,data:data27};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data19.NotStartsWith !== undefined){
+let data29 = data19.NotStartsWith;
+if(Array.isArray(data29)){
+const len8 = data29.length;
+for(let i8=0; i8<len8; i8++){
+let data30 = data29[i8];
+if(typeof data30 !== "string"){
+const err32 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotStartsWith/" + i8,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotStartsWith/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotStartsWith.items.type,parentSchema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotStartsWith.items,data:data30};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotStartsWith",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotStartsWith/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotStartsWith.type,parentSchema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotStartsWith,data:data29};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+if(data19.NotEndsWith !== undefined){
+let data31 = data19.NotEndsWith;
+if(Array.isArray(data31)){
+const len9 = data31.length;
+for(let i9=0; i9<len9; i9++){
+let data32 = data31[i9];
+if(typeof data32 !== "string"){
+const err34 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotEndsWith/" + i9,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotEndsWith/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEndsWith.items.type,parentSchema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEndsWith.items,data:data32};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotEndsWith",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotEndsWith/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEndsWith.type,parentSchema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEndsWith,data:data31};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.type,parentSchema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items,data:data19};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+}
+else {
+const err37 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.type,parentSchema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors,data:data18};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+}
+else {
+const err38 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2,schemaPath:"#/properties/AdvancedEventSelectors/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema77.properties.AdvancedEventSelectors.items.type,parentSchema:schema77.properties.AdvancedEventSelectors.items,data:data16};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+}
+else {
+const err39 = {instancePath:instancePath+"/AdvancedEventSelectors",schemaPath:"#/properties/AdvancedEventSelectors/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema77.properties.AdvancedEventSelectors.type,parentSchema:schema77.properties.AdvancedEventSelectors,data:data15};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+}
+else {
+const err40 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema77.type,parentSchema:schema77,data};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+validate43.errors = vErrors;
+return errors === 0;
+}
+validate43.evaluated = {"props":{"Name":true,"TrailARN":true,"HomeRegion":true,"IsMultiRegionTrail":true,"IsOrganizationTrail":true,"IncludeGlobalServiceEvents":true,"IsLogging":true,"S3BucketName":true,"EventSelectors":true,"AdvancedEventSelectors":true},"dynamicProps":false,"dynamicItems":false};
+
+export const eventRule = validate44;
+const schema80 = {"type":"object","description":"ListRules' rule with its targets from ListTargetsByRule. EventPattern is the decoded pattern object; a pattern text that is not JSON stays text, and the rules that read it report it as invalid.","required":["Name"],"properties":{"Name":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"EventBusName":{"type":"string"},"State":{"type":"string"},"EventPattern":{"anyOf":[{"type":"object"},{"type":"string"}]},"ScheduleExpression":{"type":"string"},"Targets":{"type":"array","items":{"type":"object","required":["Id","Arn"],"properties":{"Id":{"type":"string"},"Arn":{"type":"string"}}}}}};
+
+function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate44.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.Name === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema80.required,parentSchema:schema80,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.Name !== undefined){
+let data0 = data.Name;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/Name",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data0};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+const _errs4 = errors;
+const _errs5 = errors;
+if("" !== data0){
+const err2 = {};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var valid2 = _errs5 === errors;
+if(valid2){
+const err3 = {instancePath:instancePath+"/Name",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema32.not,parentSchema:schema32,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.Arn !== undefined){
+let data1 = data.Arn;
+if(typeof data1 !== "string"){
+const err4 = {instancePath:instancePath+"/Arn",schemaPath:"#/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.Arn.type,parentSchema:schema80.properties.Arn,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.EventBusName !== undefined){
+let data2 = data.EventBusName;
+if(typeof data2 !== "string"){
+const err5 = {instancePath:instancePath+"/EventBusName",schemaPath:"#/properties/EventBusName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.EventBusName.type,parentSchema:schema80.properties.EventBusName,data:data2};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.State !== undefined){
+let data3 = data.State;
+if(typeof data3 !== "string"){
+const err6 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.State.type,parentSchema:schema80.properties.State,data:data3};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.EventPattern !== undefined){
+let data4 = data.EventPattern;
+const _errs13 = errors;
+let valid3 = false;
+const _errs14 = errors;
+if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
+const err7 = {instancePath:instancePath+"/EventPattern",schemaPath:"#/properties/EventPattern/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema80.properties.EventPattern.anyOf[0].type,parentSchema:schema80.properties.EventPattern.anyOf[0],data:data4};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var _valid0 = _errs14 === errors;
+valid3 = valid3 || _valid0;
+const _errs16 = errors;
+if(typeof data4 !== "string"){
+const err8 = {instancePath:instancePath+"/EventPattern",schemaPath:"#/properties/EventPattern/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.EventPattern.anyOf[1].type,parentSchema:schema80.properties.EventPattern.anyOf[1],data:data4};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var _valid0 = _errs16 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const err9 = {instancePath:instancePath+"/EventPattern",schemaPath:"#/properties/EventPattern/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema80.properties.EventPattern.anyOf,parentSchema:schema80.properties.EventPattern,data:data4};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+else {
+errors = _errs13;
+if(vErrors !== null){
+if(_errs13){
+vErrors.length = _errs13;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.ScheduleExpression !== undefined){
+let data5 = data.ScheduleExpression;
+if(typeof data5 !== "string"){
+const err10 = {instancePath:instancePath+"/ScheduleExpression",schemaPath:"#/properties/ScheduleExpression/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.ScheduleExpression.type,parentSchema:schema80.properties.ScheduleExpression,data:data5};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.Targets !== undefined){
+let data6 = data.Targets;
+if(Array.isArray(data6)){
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+let data7 = data6[i0];
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(data7.Id === undefined){
+const err11 = {instancePath:instancePath+"/Targets/" + i0,schemaPath:"#/properties/Targets/items/required",keyword:"required",params:{missingProperty: "Id"},message:"must have required property '"+"Id"+"'",schema:schema80.properties.Targets.items.required,parentSchema:schema80.properties.Targets.items,data:data7};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(data7.Arn === undefined){
+const err12 = {instancePath:instancePath+"/Targets/" + i0,schemaPath:"#/properties/Targets/items/required",keyword:"required",params:{missingProperty: "Arn"},message:"must have required property '"+"Arn"+"'",schema:schema80.properties.Targets.items.required,parentSchema:schema80.properties.Targets.items,data:data7};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data7.Id !== undefined){
+let data8 = data7.Id;
+if(typeof data8 !== "string"){
+const err13 = {instancePath:instancePath+"/Targets/" + i0+"/Id",schemaPath:"#/properties/Targets/items/properties/Id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.Targets.items.properties.Id.type,parentSchema:schema80.properties.Targets.items.properties.Id,data:data8};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data7.Arn !== undefined){
+let data9 = data7.Arn;
+if(typeof data9 !== "string"){
+const err14 = {instancePath:instancePath+"/Targets/" + i0+"/Arn",schemaPath:"#/properties/Targets/items/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.Targets.items.properties.Arn.type,parentSchema:schema80.properties.Targets.items.properties.Arn,data:data9};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/Targets/" + i0,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema80.properties.Targets.items.type,parentSchema:schema80.properties.Targets.items,data:data7};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema80.properties.Targets.type,parentSchema:schema80.properties.Targets,data:data6};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+else {
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema80.type,parentSchema:schema80,data};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+validate44.errors = vErrors;
+return errors === 0;
+}
+validate44.evaluated = {"props":{"Name":true,"Arn":true,"EventBusName":true,"State":true,"EventPattern":true,"ScheduleExpression":true,"Targets":true},"dynamicProps":false,"dynamicItems":false};
+

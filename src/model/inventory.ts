@@ -71,7 +71,10 @@ export class Inventory {
     // Rules read Session Manager's preferences with its defaults filled in.
     for (const preferences of this.ofType(ResourceTypes.SessionPreferences)) {
       if (preferences.id === PREFERENCES_DOCUMENT)
-        this.documents.set(preferences, withPreferenceDefaults(preferences));
+        this.documents.set(
+          preferences,
+          withPreferenceDefaults(preferences, this.documents.get(preferences) ?? preferences.properties),
+        );
     }
     this.mayHoldUnknowns = (input.mayHoldUnknowns ?? false) || relations.holdsUnknowns;
   }

@@ -75,6 +75,10 @@ const RELATED: Partial<Record<ResourceType, ShapeSchema>> = {
     },
   },
   [ResourceTypes.Group]: PRINCIPAL_RELATED,
+  [ResourceTypes.SessionPreferences]: {
+    type: "object",
+    properties: { EventRules: listOf(ref("eventRule")), Trails: listOf(ref("trail")) },
+  },
   [ResourceTypes.ManagedInstance]: { type: "object", properties: { Instance: nullable(INSTANCE_SUMMARY) } },
 };
 

@@ -8,7 +8,7 @@ import {
   type Resource,
   type ResourceType,
 } from "./resource.js";
-import { isUnknown, unknownValue } from "./unknown.js";
+import { firstUnknown, isUnknown, unknownValue } from "./unknown.js";
 
 /**
  * Resolves relations once, before rules run, so that rules stay declarative: each resource that
@@ -22,6 +22,8 @@ import { isUnknown, unknownValue } from "./unknown.js";
  * - principals → the KMS keys their account's Session Manager preferences use;
  * - managed instance → the EC2 instance it is;
  * - user → its access keys, each with its age on `today` and its last use (`access-key-use.ts`).
+ * - a region's Session Manager preferences → the EventBridge rules of that region and the trails
+ *   of the account, which together decide whether starting a session raises an alert there.
  *
  * `related` is lowercase so it can never collide with a PascalCase describe-API field.
  */
@@ -306,6 +308,34 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
   for (const managed of inventory.ofType(ResourceTypes.ManagedInstance)) {
     const instance = instancesById.get(managed.account, managed.region, managed.id);
     documents.set(managed, withRelated(managed, { Instance: instance ? instanceSummary(instance) : null }));
+  }
+
+  // EventBridge receives a session's StartSession call in the region it was made in, and only
+  // when a trail records it; a trail of any home region records every region when it is
+  // multi-region, so the account's trails all relate to each region.
+  const eventRules = new ScopedIndex<JsonValue[]>();
+  for (const rule of inventory.ofType(ResourceTypes.EventRule)) {
+    const listed = eventRules.get(rule.account, rule.region, "");
+    if (listed) listed.push(rule.properties);
+    else eventRules.set(rule.account, rule.region, "", [rule.properties]);
+  }
+  const trails = new Map<string, JsonValue[]>();
+  for (const trail of inventory.ofType(ResourceTypes.Trail)) {
+    // A Config item does not say whether its trail logs, nor what its custom selectors record.
+    if (firstUnknown(trail.properties) !== undefined) holdsUnknowns = true;
+    const listed = trails.get(trail.account);
+    if (listed) listed.push(trail.properties);
+    else trails.set(trail.account, [trail.properties]);
+  }
+  for (const preferences of inventory.ofType(ResourceTypes.SessionPreferences)) {
+    const { account, region } = preferences;
+    documents.set(
+      preferences,
+      withRelated(preferences, {
+        EventRules: eventRules.get(account, region, "") ?? [],
+        Trails: trails.get(account) ?? [],
+      }),
+    );
   }
   return { documents, holdsUnknowns };
 }

@@ -46,6 +46,11 @@ export interface ArnScope {
 
 const ALL_SOURCES = SOURCE_KINDS.map((source) => source.kind);
 const OBSERVED_SOURCES = SOURCE_KINDS.filter((source) => source.observed).map((source) => source.kind);
+/**
+ * CloudTrail and EventBridge are read through their SDK clients, which this build does not ship
+ * yet: live collection cannot produce trails and event rules until their readers exist.
+ */
+const WITHOUT_LIVE_READER = ALL_SOURCES.filter((kind) => kind !== "aws-live");
 
 /** IAM ARNs carry the entity's path (`/`, `/service-role/`, …) between the kind and the name. */
 function iamArn(kind: string): ResourceTypeSpec["arn"] {
@@ -180,6 +185,35 @@ const SPECS: readonly ResourceTypeSpec[] = [
     sources: ALL_SOURCES.filter((kind) => kind !== "config-item"),
     // A key gets its creation date when it is created, and a last use once it is used.
     liveOnlyProperties: ["CreateDate", "AccessKeyLastUsed"],
+  },
+  {
+    type: ResourceTypes.Trail,
+    liveReads: ["cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors"],
+    schema: "trail",
+    idField: "Name",
+    // A trail lives in its home region; a multi-region trail records the other regions from there.
+    arn: ({ partition, region, account }, id) =>
+      `arn:${partition}:cloudtrail:${region}:${account}:trail/${id}`,
+    config: { resourceType: "AWS::CloudTrail::Trail", idField: "Name" },
+    regional: true,
+    sources: WITHOUT_LIVE_READER,
+    liveOnlyProperties: [],
+  },
+  {
+    type: ResourceTypes.EventRule,
+    liveReads: ["events:ListRules", "events:ListTargetsByRule"],
+    schema: "eventRule",
+    idField: "Name",
+    // Rules of the default bus; a rule of another bus has the bus name before its own.
+    arn: ({ partition, region, account }, id, properties) => {
+      const bus = typeof properties?.EventBusName === "string" ? properties.EventBusName : "default";
+      const path = bus === "default" || bus.startsWith("arn:") ? id : `${bus}/${id}`;
+      return `arn:${partition}:events:${region}:${account}:rule/${path}`;
+    },
+    config: { resourceType: "AWS::Events::Rule", idField: "Name" },
+    regional: true,
+    sources: WITHOUT_LIVE_READER,
+    liveOnlyProperties: [],
   },
 ];
 

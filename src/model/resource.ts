@@ -19,6 +19,8 @@ export const ResourceTypes = {
   ManagedInstance: "AWS::SSM::ManagedInstanceInventory",
   SessionPreferences: "AWS::SSM::Document",
   AccessKey: "AWS::IAM::AccessKey",
+  Trail: "AWS::CloudTrail::Trail",
+  EventRule: "AWS::Events::Rule",
 } as const;
 
 export type ResourceType = (typeof ResourceTypes)[keyof typeof ResourceTypes];

@@ -43,8 +43,10 @@ function isPreferences(resource: Resource): boolean {
  * The preferences document's properties with every unset input at its default; other resources'
  * properties as they are. Values a template leaves unknown stay unknown.
  */
-export function withPreferenceDefaults(resource: Resource): JsonObject {
-  const properties = resource.properties;
+export function withPreferenceDefaults(
+  resource: Resource,
+  properties: JsonObject = resource.properties,
+): JsonObject {
   if (!isPreferences(resource)) return properties;
   const content = properties["Content"];
   if (!isObject(content) || isUnknown(content)) return properties;

@@ -5,7 +5,7 @@ import { ucs2length } from "../util/schema-runtime.js";
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://access-baseline.dev/schemas/snapshot.schema.json","title":"access-baseline snapshot","description":"The normalized inventory that `collect` writes and `check --snapshot` reads (format version 1). Resource properties are the describe-API shape, with IAM policy documents decoded and SSM document content parsed.","type":"object","additionalProperties":false,"required":["format","version","createdAt","tool","scopes","resources","collectionErrors"],"properties":{"$schema":{"type":"string"},"format":{"const":"access-baseline/snapshot"},"version":{"const":1},"createdAt":{"description":"an RFC 3339 UTC timestamp such as 2026-11-20T09:30:00.000Z","type":"string","format":"date-time","pattern":"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$"},"tool":{"description":"The program that wrote the snapshot.","type":"object","additionalProperties":false,"required":["name","version"],"properties":{"name":{"$ref":"#/$defs/nonEmptyString"},"version":{"$ref":"#/$defs/nonEmptyString"}}},"scopes":{"description":"Every account and region that was collected. A listed region without an SSM-SessionManagerRunShell document has default Session Manager preferences.","type":"array","items":{"$ref":"#/$defs/scope"}},"resources":{"type":"array","items":{"$ref":"#/$defs/resource"}},"collectionErrors":{"description":"Data that could not be collected; rules that need it report an error rather than a verdict.","type":"array","items":{"$ref":"#/$defs/collectionError"}}},"$defs":{"nonEmptyString":{"type":"string","minLength":1},"accountId":{"description":"a 12-digit AWS account id (a string, so leading zeros survive)","type":"string","pattern":"^[0-9]{12}$"},"region":{"description":"an AWS region such as us-east-1, or global for IAM","type":"string","minLength":1},"resourceType":{"enum":["AWS::EC2::SecurityGroup","AWS::EC2::Instance","AWS::IAM::Role","AWS::IAM::User","AWS::IAM::Group","AWS::IAM::Policy","AWS::IAM::InstanceProfile","AWS::SSM::ManagedInstanceInventory","AWS::SSM::Document","AWS::IAM::AccessKey"]},"scope":{"type":"object","additionalProperties":false,"required":["account","region"],"properties":{"account":{"$ref":"#/$defs/accountId"},"region":{"$ref":"#/$defs/region"},"partition":{"description":"the account's partition: aws, aws-cn or aws-us-gov","type":"string","pattern":"^aws(-[a-z]+)*$"}}},"collectionError":{"type":"object","additionalProperties":false,"required":["account","region","service","operation","code","message","resourceTypes"],"properties":{"account":{"$ref":"#/$defs/accountId"},"region":{"$ref":"#/$defs/region"},"service":{"$ref":"#/$defs/nonEmptyString"},"operation":{"$ref":"#/$defs/nonEmptyString"},"code":{"$ref":"#/$defs/nonEmptyString"},"message":{"type":"string"},"iamAction":{"$ref":"#/$defs/nonEmptyString"},"resourceTypes":{"type":"array","items":{"$ref":"#/$defs/resourceType"}}}},"position":{"type":"object","additionalProperties":false,"required":["line"],"properties":{"line":{"type":"integer","minimum":1},"column":{"type":"integer","minimum":1}}},"source":{"description":"Where the resource was read from; used for finding locations only.","type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"enum":["aws-live","config-item","cloudformation","terraform-plan","snapshot"]},"file":{"$ref":"#/$defs/nonEmptyString"},"line":{"type":"integer","minimum":1},"column":{"type":"integer","minimum":1},"address":{"$ref":"#/$defs/nonEmptyString"},"positions":{"description":"Positions of properties inside `file`, keyed by their path in `properties`.","type":"object","additionalProperties":{"$ref":"#/$defs/position"}}}},"resource":{"type":"object","additionalProperties":false,"required":["type","id","account","region","source","properties"],"properties":{"type":{"$ref":"#/$defs/resourceType"},"id":{"$ref":"#/$defs/nonEmptyString"},"arn":{"$ref":"#/$defs/nonEmptyString"},"account":{"$ref":"#/$defs/accountId"},"region":{"$ref":"#/$defs/region"},"source":{"$ref":"#/$defs/source"},"properties":{"type":"object"}},"$comment":"Per-type checks are deliberately shallow and cover only what the rules read: they catch a wrong shape early (a Config item pasted as-is, an undecoded policy document) without walking every value of a large snapshot twice. The discriminator on `type` makes the validator check only the branch of the resource's own type, which keeps validation of a 50,000-resource snapshot fast.","discriminator":{"propertyName":"type"},"oneOf":[{"properties":{"type":{"const":"AWS::EC2::SecurityGroup"},"properties":{"$ref":"resources.schema.json#/$defs/securityGroup"}}},{"properties":{"type":{"const":"AWS::EC2::Instance"},"properties":{"$ref":"resources.schema.json#/$defs/instance"}}},{"properties":{"type":{"const":"AWS::IAM::Role"},"properties":{"$ref":"resources.schema.json#/$defs/role"}}},{"properties":{"type":{"const":"AWS::IAM::User"},"properties":{"$ref":"resources.schema.json#/$defs/user"}}},{"properties":{"type":{"const":"AWS::IAM::Group"},"properties":{"$ref":"resources.schema.json#/$defs/group"}}},{"properties":{"type":{"const":"AWS::IAM::Policy"},"properties":{"$ref":"resources.schema.json#/$defs/managedPolicy"}}},{"properties":{"type":{"const":"AWS::IAM::InstanceProfile"},"properties":{"$ref":"resources.schema.json#/$defs/instanceProfile"}}},{"properties":{"type":{"const":"AWS::SSM::ManagedInstanceInventory"},"properties":{"$ref":"resources.schema.json#/$defs/managedInstance"}}},{"properties":{"type":{"const":"AWS::SSM::Document"},"properties":{"$ref":"resources.schema.json#/$defs/sessionDocument"}}},{"properties":{"type":{"const":"AWS::IAM::AccessKey"},"properties":{"$ref":"resources.schema.json#/$defs/accessKey"}}}]}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://access-baseline.dev/schemas/snapshot.schema.json","title":"access-baseline snapshot","description":"The normalized inventory that `collect` writes and `check --snapshot` reads (format version 1). Resource properties are the describe-API shape, with IAM policy documents decoded and SSM document content parsed.","type":"object","additionalProperties":false,"required":["format","version","createdAt","tool","scopes","resources","collectionErrors"],"properties":{"$schema":{"type":"string"},"format":{"const":"access-baseline/snapshot"},"version":{"const":1},"createdAt":{"description":"an RFC 3339 UTC timestamp such as 2026-11-20T09:30:00.000Z","type":"string","format":"date-time","pattern":"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$"},"tool":{"description":"The program that wrote the snapshot.","type":"object","additionalProperties":false,"required":["name","version"],"properties":{"name":{"$ref":"#/$defs/nonEmptyString"},"version":{"$ref":"#/$defs/nonEmptyString"}}},"scopes":{"description":"Every account and region that was collected. A listed region without an SSM-SessionManagerRunShell document has default Session Manager preferences.","type":"array","items":{"$ref":"#/$defs/scope"}},"resources":{"type":"array","items":{"$ref":"#/$defs/resource"}},"collectionErrors":{"description":"Data that could not be collected; rules that need it report an error rather than a verdict.","type":"array","items":{"$ref":"#/$defs/collectionError"}}},"$defs":{"nonEmptyString":{"type":"string","minLength":1},"accountId":{"description":"a 12-digit AWS account id (a string, so leading zeros survive)","type":"string","pattern":"^[0-9]{12}$"},"region":{"description":"an AWS region such as us-east-1, or global for IAM","type":"string","minLength":1},"resourceType":{"enum":["AWS::EC2::SecurityGroup","AWS::EC2::Instance","AWS::IAM::Role","AWS::IAM::User","AWS::IAM::Group","AWS::IAM::Policy","AWS::IAM::InstanceProfile","AWS::SSM::ManagedInstanceInventory","AWS::SSM::Document","AWS::IAM::AccessKey","AWS::CloudTrail::Trail","AWS::Events::Rule"]},"scope":{"type":"object","additionalProperties":false,"required":["account","region"],"properties":{"account":{"$ref":"#/$defs/accountId"},"region":{"$ref":"#/$defs/region"},"partition":{"description":"the account's partition: aws, aws-cn or aws-us-gov","type":"string","pattern":"^aws(-[a-z]+)*$"}}},"collectionError":{"type":"object","additionalProperties":false,"required":["account","region","service","operation","code","message","resourceTypes"],"properties":{"account":{"$ref":"#/$defs/accountId"},"region":{"$ref":"#/$defs/region"},"service":{"$ref":"#/$defs/nonEmptyString"},"operation":{"$ref":"#/$defs/nonEmptyString"},"code":{"$ref":"#/$defs/nonEmptyString"},"message":{"type":"string"},"iamAction":{"$ref":"#/$defs/nonEmptyString"},"resourceTypes":{"type":"array","items":{"$ref":"#/$defs/resourceType"}}}},"position":{"type":"object","additionalProperties":false,"required":["line"],"properties":{"line":{"type":"integer","minimum":1},"column":{"type":"integer","minimum":1}}},"source":{"description":"Where the resource was read from; used for finding locations only.","type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"enum":["aws-live","config-item","cloudformation","terraform-plan","snapshot"]},"file":{"$ref":"#/$defs/nonEmptyString"},"line":{"type":"integer","minimum":1},"column":{"type":"integer","minimum":1},"address":{"$ref":"#/$defs/nonEmptyString"},"positions":{"description":"Positions of properties inside `file`, keyed by their path in `properties`.","type":"object","additionalProperties":{"$ref":"#/$defs/position"}}}},"resource":{"type":"object","additionalProperties":false,"required":["type","id","account","region","source","properties"],"properties":{"type":{"$ref":"#/$defs/resourceType"},"id":{"$ref":"#/$defs/nonEmptyString"},"arn":{"$ref":"#/$defs/nonEmptyString"},"account":{"$ref":"#/$defs/accountId"},"region":{"$ref":"#/$defs/region"},"source":{"$ref":"#/$defs/source"},"properties":{"type":"object"}},"$comment":"Per-type checks are deliberately shallow and cover only what the rules read: they catch a wrong shape early (a Config item pasted as-is, an undecoded policy document) without walking every value of a large snapshot twice. The discriminator on `type` makes the validator check only the branch of the resource's own type, which keeps validation of a 50,000-resource snapshot fast.","discriminator":{"propertyName":"type"},"oneOf":[{"properties":{"type":{"const":"AWS::EC2::SecurityGroup"},"properties":{"$ref":"resources.schema.json#/$defs/securityGroup"}}},{"properties":{"type":{"const":"AWS::EC2::Instance"},"properties":{"$ref":"resources.schema.json#/$defs/instance"}}},{"properties":{"type":{"const":"AWS::IAM::Role"},"properties":{"$ref":"resources.schema.json#/$defs/role"}}},{"properties":{"type":{"const":"AWS::IAM::User"},"properties":{"$ref":"resources.schema.json#/$defs/user"}}},{"properties":{"type":{"const":"AWS::IAM::Group"},"properties":{"$ref":"resources.schema.json#/$defs/group"}}},{"properties":{"type":{"const":"AWS::IAM::Policy"},"properties":{"$ref":"resources.schema.json#/$defs/managedPolicy"}}},{"properties":{"type":{"const":"AWS::IAM::InstanceProfile"},"properties":{"$ref":"resources.schema.json#/$defs/instanceProfile"}}},{"properties":{"type":{"const":"AWS::SSM::ManagedInstanceInventory"},"properties":{"$ref":"resources.schema.json#/$defs/managedInstance"}}},{"properties":{"type":{"const":"AWS::SSM::Document"},"properties":{"$ref":"resources.schema.json#/$defs/sessionDocument"}}},{"properties":{"type":{"const":"AWS::IAM::AccessKey"},"properties":{"$ref":"resources.schema.json#/$defs/accessKey"}}},{"properties":{"type":{"const":"AWS::CloudTrail::Trail"},"properties":{"$ref":"resources.schema.json#/$defs/trail"}}},{"properties":{"type":{"const":"AWS::Events::Rule"},"properties":{"$ref":"resources.schema.json#/$defs/eventRule"}}}]}}};
 const schema32 = {"type":"string","minLength":1};
 const pattern4 = new RegExp("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$", "u");
 const func1 = ucs2length;
@@ -121,8 +121,8 @@ return errors === 0;
 }
 validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema37 = {"type":"object","additionalProperties":false,"required":["type","id","account","region","source","properties"],"properties":{"type":{"$ref":"#/$defs/resourceType"},"id":{"$ref":"#/$defs/nonEmptyString"},"arn":{"$ref":"#/$defs/nonEmptyString"},"account":{"$ref":"#/$defs/accountId"},"region":{"$ref":"#/$defs/region"},"source":{"$ref":"#/$defs/source"},"properties":{"type":"object"}},"$comment":"Per-type checks are deliberately shallow and cover only what the rules read: they catch a wrong shape early (a Config item pasted as-is, an undecoded policy document) without walking every value of a large snapshot twice. The discriminator on `type` makes the validator check only the branch of the resource's own type, which keeps validation of a 50,000-resource snapshot fast.","discriminator":{"propertyName":"type"},"oneOf":[{"properties":{"type":{"const":"AWS::EC2::SecurityGroup"},"properties":{"$ref":"resources.schema.json#/$defs/securityGroup"}}},{"properties":{"type":{"const":"AWS::EC2::Instance"},"properties":{"$ref":"resources.schema.json#/$defs/instance"}}},{"properties":{"type":{"const":"AWS::IAM::Role"},"properties":{"$ref":"resources.schema.json#/$defs/role"}}},{"properties":{"type":{"const":"AWS::IAM::User"},"properties":{"$ref":"resources.schema.json#/$defs/user"}}},{"properties":{"type":{"const":"AWS::IAM::Group"},"properties":{"$ref":"resources.schema.json#/$defs/group"}}},{"properties":{"type":{"const":"AWS::IAM::Policy"},"properties":{"$ref":"resources.schema.json#/$defs/managedPolicy"}}},{"properties":{"type":{"const":"AWS::IAM::InstanceProfile"},"properties":{"$ref":"resources.schema.json#/$defs/instanceProfile"}}},{"properties":{"type":{"const":"AWS::SSM::ManagedInstanceInventory"},"properties":{"$ref":"resources.schema.json#/$defs/managedInstance"}}},{"properties":{"type":{"const":"AWS::SSM::Document"},"properties":{"$ref":"resources.schema.json#/$defs/sessionDocument"}}},{"properties":{"type":{"const":"AWS::IAM::AccessKey"},"properties":{"$ref":"resources.schema.json#/$defs/accessKey"}}}]};
-const schema38 = {"enum":["AWS::EC2::SecurityGroup","AWS::EC2::Instance","AWS::IAM::Role","AWS::IAM::User","AWS::IAM::Group","AWS::IAM::Policy","AWS::IAM::InstanceProfile","AWS::SSM::ManagedInstanceInventory","AWS::SSM::Document","AWS::IAM::AccessKey"]};
+const schema37 = {"type":"object","additionalProperties":false,"required":["type","id","account","region","source","properties"],"properties":{"type":{"$ref":"#/$defs/resourceType"},"id":{"$ref":"#/$defs/nonEmptyString"},"arn":{"$ref":"#/$defs/nonEmptyString"},"account":{"$ref":"#/$defs/accountId"},"region":{"$ref":"#/$defs/region"},"source":{"$ref":"#/$defs/source"},"properties":{"type":"object"}},"$comment":"Per-type checks are deliberately shallow and cover only what the rules read: they catch a wrong shape early (a Config item pasted as-is, an undecoded policy document) without walking every value of a large snapshot twice. The discriminator on `type` makes the validator check only the branch of the resource's own type, which keeps validation of a 50,000-resource snapshot fast.","discriminator":{"propertyName":"type"},"oneOf":[{"properties":{"type":{"const":"AWS::EC2::SecurityGroup"},"properties":{"$ref":"resources.schema.json#/$defs/securityGroup"}}},{"properties":{"type":{"const":"AWS::EC2::Instance"},"properties":{"$ref":"resources.schema.json#/$defs/instance"}}},{"properties":{"type":{"const":"AWS::IAM::Role"},"properties":{"$ref":"resources.schema.json#/$defs/role"}}},{"properties":{"type":{"const":"AWS::IAM::User"},"properties":{"$ref":"resources.schema.json#/$defs/user"}}},{"properties":{"type":{"const":"AWS::IAM::Group"},"properties":{"$ref":"resources.schema.json#/$defs/group"}}},{"properties":{"type":{"const":"AWS::IAM::Policy"},"properties":{"$ref":"resources.schema.json#/$defs/managedPolicy"}}},{"properties":{"type":{"const":"AWS::IAM::InstanceProfile"},"properties":{"$ref":"resources.schema.json#/$defs/instanceProfile"}}},{"properties":{"type":{"const":"AWS::SSM::ManagedInstanceInventory"},"properties":{"$ref":"resources.schema.json#/$defs/managedInstance"}}},{"properties":{"type":{"const":"AWS::SSM::Document"},"properties":{"$ref":"resources.schema.json#/$defs/sessionDocument"}}},{"properties":{"type":{"const":"AWS::IAM::AccessKey"},"properties":{"$ref":"resources.schema.json#/$defs/accessKey"}}},{"properties":{"type":{"const":"AWS::CloudTrail::Trail"},"properties":{"$ref":"resources.schema.json#/$defs/trail"}}},{"properties":{"type":{"const":"AWS::Events::Rule"},"properties":{"$ref":"resources.schema.json#/$defs/eventRule"}}}]};
+const schema38 = {"enum":["AWS::EC2::SecurityGroup","AWS::EC2::Instance","AWS::IAM::Role","AWS::IAM::User","AWS::IAM::Group","AWS::IAM::Policy","AWS::IAM::InstanceProfile","AWS::SSM::ManagedInstanceInventory","AWS::SSM::Document","AWS::IAM::AccessKey","AWS::CloudTrail::Trail","AWS::Events::Rule"]};
 const schema43 = {"description":"Where the resource was read from; used for finding locations only.","type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"enum":["aws-live","config-item","cloudformation","terraform-plan","snapshot"]},"file":{"$ref":"#/$defs/nonEmptyString"},"line":{"type":"integer","minimum":1},"column":{"type":"integer","minimum":1},"address":{"$ref":"#/$defs/nonEmptyString"},"positions":{"description":"Positions of properties inside `file`, keyed by their path in `properties`.","type":"object","additionalProperties":{"$ref":"#/$defs/position"}}}};
 const schema46 = {"type":"object","additionalProperties":false,"required":["line"],"properties":{"line":{"type":"integer","minimum":1},"column":{"type":"integer","minimum":1}}};
 
@@ -3161,6 +3161,872 @@ return errors === 0;
 }
 validate51.evaluated = {"props":{"Name":true,"UserName":true,"AccessKeyId":true,"Status":true,"CreateDate":true,"AccessKeyLastUsed":true},"dynamicProps":false,"dynamicItems":false};
 
+const schema87 = {"type":"object","description":"DescribeTrails' trail, with IsLogging from GetTrailStatus and the selectors from GetEventSelectors. A trail without EventSelectors and AdvancedEventSelectors records every management event, as CloudTrail's defaults do.","required":["Name"],"properties":{"Name":{"$ref":"#/$defs/nonEmptyString"},"TrailARN":{"type":"string"},"HomeRegion":{"type":"string"},"IsMultiRegionTrail":{"type":"boolean"},"IsOrganizationTrail":{"type":"boolean"},"IncludeGlobalServiceEvents":{"type":"boolean"},"IsLogging":{"type":"boolean"},"S3BucketName":{"type":"string"},"EventSelectors":{"type":"array","items":{"type":"object","properties":{"ReadWriteType":{"enum":["All","ReadOnly","WriteOnly"]},"IncludeManagementEvents":{"type":"boolean"},"DataResources":{"type":"array"},"ExcludeManagementEventSources":{"type":"array","items":{"type":"string"}}}}},"AdvancedEventSelectors":{"type":"array","items":{"type":"object","required":["FieldSelectors"],"properties":{"Name":{"type":"string"},"FieldSelectors":{"type":"array","items":{"type":"object","required":["Field"],"properties":{"Field":{"$ref":"#/$defs/nonEmptyString"},"Equals":{"type":"array","items":{"type":"string"}},"StartsWith":{"type":"array","items":{"type":"string"}},"EndsWith":{"type":"array","items":{"type":"string"}},"NotEquals":{"type":"array","items":{"type":"string"}},"NotStartsWith":{"type":"array","items":{"type":"string"}},"NotEndsWith":{"type":"array","items":{"type":"string"}}}}}}}}}};
+
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate53.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.Name === undefined) && (missing0 = "Name")){
+validate53.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema87.required,parentSchema:schema87,data}];
+return false;
+}
+else {
+if(data.Name !== undefined){
+let data0 = data.Name;
+const _errs1 = errors;
+if(typeof data0 !== "string"){
+validate53.errors = [{instancePath:instancePath+"/Name",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.type,parentSchema:schema49,data:data0}];
+return false;
+}
+const _errs4 = errors;
+const _errs5 = errors;
+if("" !== data0){
+const err0 = {};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var valid2 = _errs5 === errors;
+if(valid2){
+validate53.errors = [{instancePath:instancePath+"/Name",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema49.not,parentSchema:schema49,data:data0}];
+return false;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.TrailARN !== undefined){
+let data1 = data.TrailARN;
+const _errs6 = errors;
+if(typeof data1 !== "string"){
+validate53.errors = [{instancePath:instancePath+"/TrailARN",schemaPath:"#/properties/TrailARN/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema87.properties.TrailARN.type,parentSchema:schema87.properties.TrailARN,data:data1}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.HomeRegion !== undefined){
+let data2 = data.HomeRegion;
+const _errs8 = errors;
+if(typeof data2 !== "string"){
+validate53.errors = [{instancePath:instancePath+"/HomeRegion",schemaPath:"#/properties/HomeRegion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema87.properties.HomeRegion.type,parentSchema:schema87.properties.HomeRegion,data:data2}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.IsMultiRegionTrail !== undefined){
+let data3 = data.IsMultiRegionTrail;
+const _errs10 = errors;
+if(typeof data3 !== "boolean"){
+validate53.errors = [{instancePath:instancePath+"/IsMultiRegionTrail",schemaPath:"#/properties/IsMultiRegionTrail/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema87.properties.IsMultiRegionTrail.type,parentSchema:schema87.properties.IsMultiRegionTrail,data:data3}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.IsOrganizationTrail !== undefined){
+let data4 = data.IsOrganizationTrail;
+const _errs12 = errors;
+if(typeof data4 !== "boolean"){
+validate53.errors = [{instancePath:instancePath+"/IsOrganizationTrail",schemaPath:"#/properties/IsOrganizationTrail/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema87.properties.IsOrganizationTrail.type,parentSchema:schema87.properties.IsOrganizationTrail,data:data4}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.IncludeGlobalServiceEvents !== undefined){
+let data5 = data.IncludeGlobalServiceEvents;
+const _errs14 = errors;
+if(typeof data5 !== "boolean"){
+validate53.errors = [{instancePath:instancePath+"/IncludeGlobalServiceEvents",schemaPath:"#/properties/IncludeGlobalServiceEvents/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema87.properties.IncludeGlobalServiceEvents.type,parentSchema:schema87.properties.IncludeGlobalServiceEvents,data:data5}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.IsLogging !== undefined){
+let data6 = data.IsLogging;
+const _errs16 = errors;
+if(typeof data6 !== "boolean"){
+validate53.errors = [{instancePath:instancePath+"/IsLogging",schemaPath:"#/properties/IsLogging/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema87.properties.IsLogging.type,parentSchema:schema87.properties.IsLogging,data:data6}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.S3BucketName !== undefined){
+let data7 = data.S3BucketName;
+const _errs18 = errors;
+if(typeof data7 !== "string"){
+validate53.errors = [{instancePath:instancePath+"/S3BucketName",schemaPath:"#/properties/S3BucketName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema87.properties.S3BucketName.type,parentSchema:schema87.properties.S3BucketName,data:data7}];
+return false;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.EventSelectors !== undefined){
+let data8 = data.EventSelectors;
+const _errs20 = errors;
+if(errors === _errs20){
+if(Array.isArray(data8)){
+var valid3 = true;
+const len0 = data8.length;
+for(let i0=0; i0<len0; i0++){
+let data9 = data8[i0];
+const _errs22 = errors;
+if(errors === _errs22){
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.ReadWriteType !== undefined){
+let data10 = data9.ReadWriteType;
+const _errs24 = errors;
+if(!(((data10 === "All") || (data10 === "ReadOnly")) || (data10 === "WriteOnly"))){
+validate53.errors = [{instancePath:instancePath+"/EventSelectors/" + i0+"/ReadWriteType",schemaPath:"#/properties/EventSelectors/items/properties/ReadWriteType/enum",keyword:"enum",params:{allowedValues: schema87.properties.EventSelectors.items.properties.ReadWriteType.enum},message:"must be equal to one of the allowed values",schema:schema87.properties.EventSelectors.items.properties.ReadWriteType.enum,parentSchema:schema87.properties.EventSelectors.items.properties.ReadWriteType,data:data10}];
+return false;
+}
+var valid4 = _errs24 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data9.IncludeManagementEvents !== undefined){
+let data11 = data9.IncludeManagementEvents;
+const _errs25 = errors;
+if(typeof data11 !== "boolean"){
+validate53.errors = [{instancePath:instancePath+"/EventSelectors/" + i0+"/IncludeManagementEvents",schemaPath:"#/properties/EventSelectors/items/properties/IncludeManagementEvents/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema87.properties.EventSelectors.items.properties.IncludeManagementEvents.type,parentSchema:schema87.properties.EventSelectors.items.properties.IncludeManagementEvents,data:data11}];
+return false;
+}
+var valid4 = _errs25 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data9.DataResources !== undefined){
+let data12 = data9.DataResources;
+const _errs27 = errors;
+if(!(Array.isArray(data12))){
+validate53.errors = [{instancePath:instancePath+"/EventSelectors/" + i0+"/DataResources",schemaPath:"#/properties/EventSelectors/items/properties/DataResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema87.properties.EventSelectors.items.properties.DataResources.type,parentSchema:schema87.properties.EventSelectors.items.properties.DataResources,data:data12}];
+return false;
+}
+var valid4 = _errs27 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data9.ExcludeManagementEventSources !== undefined){
+let data13 = data9.ExcludeManagementEventSources;
+const _errs29 = errors;
+if(errors === _errs29){
+if(Array.isArray(data13)){
+var valid5 = true;
+const len1 = data13.length;
+for(let i1=0; i1<len1; i1++){
+let data14 = data13[i1];
+const _errs31 = errors;
+if(typeof data14 !== "string"){
+validate53.errors = [{instancePath:instancePath+"/EventSelectors/" + i0+"/ExcludeManagementEventSources/" + i1,schemaPath:"#/properties/EventSelectors/items/properties/ExcludeManagementEventSources/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema87.properties.EventSelectors.items.properties.ExcludeManagementEventSources.items.type,parentSchema:schema87.properties.EventSelectors.items.properties.ExcludeManagementEventSources.items,data:data14}];
+return false;
+}
+var valid5 = _errs31 === errors;
+if(!valid5){
+break;
+}
+}
+}
+else {
+validate53.errors = [{instancePath:instancePath+"/EventSelectors/" + i0+"/ExcludeManagementEventSources",schemaPath:"#/properties/EventSelectors/items/properties/ExcludeManagementEventSources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema87.properties.EventSelectors.items.properties.ExcludeManagementEventSources.type,parentSchema:schema87.properties.EventSelectors.items.properties.ExcludeManagementEventSources,data:data13}];
+return false;
+}
+}
+var valid4 = _errs29 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+}
+else {
+validate53.errors = [{instancePath:instancePath+"/EventSelectors/" + i0,schemaPath:"#/properties/EventSelectors/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema87.properties.EventSelectors.items.type,parentSchema:schema87.properties.EventSelectors.items,data:data9}];
+return false;
+}
+}
+var valid3 = _errs22 === errors;
+if(!valid3){
+break;
+}
+}
+}
+else {
+validate53.errors = [{instancePath:instancePath+"/EventSelectors",schemaPath:"#/properties/EventSelectors/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema87.properties.EventSelectors.type,parentSchema:schema87.properties.EventSelectors,data:data8}];
+return false;
+}
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.AdvancedEventSelectors !== undefined){
+let data15 = data.AdvancedEventSelectors;
+const _errs33 = errors;
+if(errors === _errs33){
+if(Array.isArray(data15)){
+var valid6 = true;
+const len2 = data15.length;
+for(let i2=0; i2<len2; i2++){
+let data16 = data15[i2];
+const _errs35 = errors;
+if(errors === _errs35){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+let missing1;
+if((data16.FieldSelectors === undefined) && (missing1 = "FieldSelectors")){
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2,schemaPath:"#/properties/AdvancedEventSelectors/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'",schema:schema87.properties.AdvancedEventSelectors.items.required,parentSchema:schema87.properties.AdvancedEventSelectors.items,data:data16}];
+return false;
+}
+else {
+if(data16.Name !== undefined){
+let data17 = data16.Name;
+const _errs37 = errors;
+if(typeof data17 !== "string"){
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/Name",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema87.properties.AdvancedEventSelectors.items.properties.Name.type,parentSchema:schema87.properties.AdvancedEventSelectors.items.properties.Name,data:data17}];
+return false;
+}
+var valid7 = _errs37 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data16.FieldSelectors !== undefined){
+let data18 = data16.FieldSelectors;
+const _errs39 = errors;
+if(errors === _errs39){
+if(Array.isArray(data18)){
+var valid8 = true;
+const len3 = data18.length;
+for(let i3=0; i3<len3; i3++){
+let data19 = data18[i3];
+const _errs41 = errors;
+if(errors === _errs41){
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+let missing2;
+if((data19.Field === undefined) && (missing2 = "Field")){
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'",schema:schema87.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.required,parentSchema:schema87.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items,data:data19}];
+return false;
+}
+else {
+if(data19.Field !== undefined){
+let data20 = data19.Field;
+const _errs43 = errors;
+if(typeof data20 !== "string"){
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/Field",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.type,parentSchema:schema49,data:data20}];
+return false;
+}
+const _errs46 = errors;
+const _errs47 = errors;
+if("" !== data20){
+const err1 = {};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var valid11 = _errs47 === errors;
+if(valid11){
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/Field",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema49.not,parentSchema:schema49,data:data20}];
+return false;
+}
+else {
+errors = _errs46;
+if(vErrors !== null){
+if(_errs46){
+vErrors.length = _errs46;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid9 = _errs43 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data19.Equals !== undefined){
+let data21 = data19.Equals;
+const _errs48 = errors;
+if(errors === _errs48){
+if(Array.isArray(data21)){
+var valid12 = true;
+const len4 = data21.length;
+for(let i4=0; i4<len4; i4++){
+let data22 = data21[i4];
+const _errs50 = errors;
+if(typeof data22 !== "string"){
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/Equals/" + i4,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/Equals/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema87.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.Equals.items.type,parentSchema:schema87.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.Equals.items,data:data22}];
+return false;
+}
+var valid12 = _errs50 === errors;
+if(!valid12){
+break;
+}
+}
+}
+else {
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/Equals",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/Equals/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema87.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.Equals.type,parentSchema:schema87.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.Equals,data:data21}];
+return false;
+}
+}
+var valid9 = _errs48 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data19.StartsWith !== undefined){
+let data23 = data19.StartsWith;
+const _errs52 = errors;
+if(errors === _errs52){
+if(Array.isArray(data23)){
+var valid13 = true;
+const len5 = data23.length;
+for(let i5=0; i5<len5; i5++){
+let data24 = data23[i5];
+const _errs54 = errors;
+if(typeof data24 !== "string"){
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/StartsWith/" + i5,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/StartsWith/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema87.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.StartsWith.items.type,parentSchema:schema87.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.StartsWith.items,data:data24}];
+return false;
+}
+var valid13 = _errs54 === errors;
+if(!valid13){
+break;
+}
+}
+}
+else {
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/StartsWith",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/StartsWith/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema87.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.StartsWith.type,parentSchema:schema87.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.StartsWith,data:data23}];
+return false;
+}
+}
+var valid9 = _errs52 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data19.EndsWith !== undefined){
+let data25 = data19.EndsWith;
+const _errs56 = errors;
+if(errors === _errs56){
+if(Array.isArray(data25)){
+var valid14 = true;
+const len6 = data25.length;
+for(let i6=0; i6<len6; i6++){
+let data26 = data25[i6];
+const _errs58 = errors;
+if(typeof data26 !== "string"){
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/EndsWith/" + i6,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/EndsWith/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema87.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.EndsWith.items.type,parentSchema:schema87.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.EndsWith.items,data:data26}];
+return false;
+}
+var valid14 = _errs58 === errors;
+if(!valid14){
+break;
+}
+}
+}
+else {
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/EndsWith",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/EndsWith/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema87.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.EndsWith.type,parentSchema:schema87.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.EndsWith,data:data25}];
+return false;
+}
+}
+var valid9 = _errs56 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data19.NotEquals !== undefined){
+let data27 = data19.NotEquals;
+const _errs60 = errors;
+if(errors === _errs60){
+if(Array.isArray(data27)){
+var valid15 = true;
+const len7 = data27.length;
+for(let i7=0; i7<len7; i7++){
+let data28 = data27[i7];
+const _errs62 = errors;
+if(typeof data28 !== "string"){
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotEquals/" + i7,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotEquals/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema87.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEquals.items.type,parentSchema:schema87.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEquals.items,data:data28}];
+return false;
+}
+var valid15 = _errs62 === errors;
+if(!valid15){
+break;
+}
+}
+}
+else {
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotEquals",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotEquals/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema87.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEquals.type,parentSchema:schema87.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEquals,data:data27}];
+return false;
+}
+}
+var valid9 = _errs60 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data19.NotStartsWith !== undefined){
+let data29 = data19.NotStartsWith;
+const _errs64 = errors;
+if(errors === _errs64){
+if(Array.isArray(data29)){
+var valid16 = true;
+const len8 = data29.length;
+for(let i8=0; i8<len8; i8++){
+let data30 = data29[i8];
+const _errs66 = errors;
+if(typeof data30 !== "string"){
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotStartsWith/" + i8,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotStartsWith/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema87.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotStartsWith.items.type,parentSchema:schema87.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotStartsWith.items,data:data30}];
+return false;
+}
+var valid16 = _errs66 === errors;
+if(!valid16){
+break;
+}
+}
+}
+else {
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotStartsWith",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotStartsWith/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema87.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotStartsWith.type,parentSchema:schema87.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotStartsWith,data:data29}];
+return false;
+}
+}
+var valid9 = _errs64 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data19.NotEndsWith !== undefined){
+let data31 = data19.NotEndsWith;
+const _errs68 = errors;
+if(errors === _errs68){
+if(Array.isArray(data31)){
+var valid17 = true;
+const len9 = data31.length;
+for(let i9=0; i9<len9; i9++){
+let data32 = data31[i9];
+const _errs70 = errors;
+if(typeof data32 !== "string"){
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotEndsWith/" + i9,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotEndsWith/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema87.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEndsWith.items.type,parentSchema:schema87.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEndsWith.items,data:data32}];
+return false;
+}
+var valid17 = _errs70 === errors;
+if(!valid17){
+break;
+}
+}
+}
+else {
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotEndsWith",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotEndsWith/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema87.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEndsWith.type,parentSchema:schema87.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEndsWith,data:data31}];
+return false;
+}
+}
+var valid9 = _errs68 === errors;
+}
+else {
+var valid9 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema87.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.type,parentSchema:schema87.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items,data:data19}];
+return false;
+}
+}
+var valid8 = _errs41 === errors;
+if(!valid8){
+break;
+}
+}
+}
+else {
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema87.properties.AdvancedEventSelectors.items.properties.FieldSelectors.type,parentSchema:schema87.properties.AdvancedEventSelectors.items.properties.FieldSelectors,data:data18}];
+return false;
+}
+}
+var valid7 = _errs39 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+else {
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2,schemaPath:"#/properties/AdvancedEventSelectors/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema87.properties.AdvancedEventSelectors.items.type,parentSchema:schema87.properties.AdvancedEventSelectors.items,data:data16}];
+return false;
+}
+}
+var valid6 = _errs35 === errors;
+if(!valid6){
+break;
+}
+}
+}
+else {
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors",schemaPath:"#/properties/AdvancedEventSelectors/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema87.properties.AdvancedEventSelectors.type,parentSchema:schema87.properties.AdvancedEventSelectors,data:data15}];
+return false;
+}
+}
+var valid0 = _errs33 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate53.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema87.type,parentSchema:schema87,data}];
+return false;
+}
+}
+validate53.errors = vErrors;
+return errors === 0;
+}
+validate53.evaluated = {"props":{"Name":true,"TrailARN":true,"HomeRegion":true,"IsMultiRegionTrail":true,"IsOrganizationTrail":true,"IncludeGlobalServiceEvents":true,"IsLogging":true,"S3BucketName":true,"EventSelectors":true,"AdvancedEventSelectors":true},"dynamicProps":false,"dynamicItems":false};
+
+const schema90 = {"type":"object","description":"ListRules' rule with its targets from ListTargetsByRule. EventPattern is the decoded pattern object; a pattern text that is not JSON stays text, and the rules that read it report it as invalid.","required":["Name"],"properties":{"Name":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"EventBusName":{"type":"string"},"State":{"type":"string"},"EventPattern":{"anyOf":[{"type":"object"},{"type":"string"}]},"ScheduleExpression":{"type":"string"},"Targets":{"type":"array","items":{"type":"object","required":["Id","Arn"],"properties":{"Id":{"type":"string"},"Arn":{"type":"string"}}}}}};
+
+function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate55.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.Name === undefined) && (missing0 = "Name")){
+validate55.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema90.required,parentSchema:schema90,data}];
+return false;
+}
+else {
+if(data.Name !== undefined){
+let data0 = data.Name;
+const _errs1 = errors;
+if(typeof data0 !== "string"){
+validate55.errors = [{instancePath:instancePath+"/Name",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.type,parentSchema:schema49,data:data0}];
+return false;
+}
+const _errs4 = errors;
+const _errs5 = errors;
+if("" !== data0){
+const err0 = {};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var valid2 = _errs5 === errors;
+if(valid2){
+validate55.errors = [{instancePath:instancePath+"/Name",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema49.not,parentSchema:schema49,data:data0}];
+return false;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.Arn !== undefined){
+let data1 = data.Arn;
+const _errs6 = errors;
+if(typeof data1 !== "string"){
+validate55.errors = [{instancePath:instancePath+"/Arn",schemaPath:"#/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.Arn.type,parentSchema:schema90.properties.Arn,data:data1}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.EventBusName !== undefined){
+let data2 = data.EventBusName;
+const _errs8 = errors;
+if(typeof data2 !== "string"){
+validate55.errors = [{instancePath:instancePath+"/EventBusName",schemaPath:"#/properties/EventBusName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.EventBusName.type,parentSchema:schema90.properties.EventBusName,data:data2}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.State !== undefined){
+let data3 = data.State;
+const _errs10 = errors;
+if(typeof data3 !== "string"){
+validate55.errors = [{instancePath:instancePath+"/State",schemaPath:"#/properties/State/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.State.type,parentSchema:schema90.properties.State,data:data3}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.EventPattern !== undefined){
+let data4 = data.EventPattern;
+const _errs12 = errors;
+const _errs13 = errors;
+let valid3 = false;
+const _errs14 = errors;
+if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
+const err1 = {instancePath:instancePath+"/EventPattern",schemaPath:"#/properties/EventPattern/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema90.properties.EventPattern.anyOf[0].type,parentSchema:schema90.properties.EventPattern.anyOf[0],data:data4};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs14 === errors;
+valid3 = valid3 || _valid0;
+const _errs16 = errors;
+if(typeof data4 !== "string"){
+const err2 = {instancePath:instancePath+"/EventPattern",schemaPath:"#/properties/EventPattern/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.EventPattern.anyOf[1].type,parentSchema:schema90.properties.EventPattern.anyOf[1],data:data4};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var _valid0 = _errs16 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const err3 = {instancePath:instancePath+"/EventPattern",schemaPath:"#/properties/EventPattern/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema90.properties.EventPattern.anyOf,parentSchema:schema90.properties.EventPattern,data:data4};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+validate55.errors = vErrors;
+return false;
+}
+else {
+errors = _errs13;
+if(vErrors !== null){
+if(_errs13){
+vErrors.length = _errs13;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.ScheduleExpression !== undefined){
+let data5 = data.ScheduleExpression;
+const _errs18 = errors;
+if(typeof data5 !== "string"){
+validate55.errors = [{instancePath:instancePath+"/ScheduleExpression",schemaPath:"#/properties/ScheduleExpression/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.ScheduleExpression.type,parentSchema:schema90.properties.ScheduleExpression,data:data5}];
+return false;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.Targets !== undefined){
+let data6 = data.Targets;
+const _errs20 = errors;
+if(errors === _errs20){
+if(Array.isArray(data6)){
+var valid4 = true;
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+let data7 = data6[i0];
+const _errs22 = errors;
+if(errors === _errs22){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+let missing1;
+if(((data7.Id === undefined) && (missing1 = "Id")) || ((data7.Arn === undefined) && (missing1 = "Arn"))){
+validate55.errors = [{instancePath:instancePath+"/Targets/" + i0,schemaPath:"#/properties/Targets/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'",schema:schema90.properties.Targets.items.required,parentSchema:schema90.properties.Targets.items,data:data7}];
+return false;
+}
+else {
+if(data7.Id !== undefined){
+let data8 = data7.Id;
+const _errs24 = errors;
+if(typeof data8 !== "string"){
+validate55.errors = [{instancePath:instancePath+"/Targets/" + i0+"/Id",schemaPath:"#/properties/Targets/items/properties/Id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.Targets.items.properties.Id.type,parentSchema:schema90.properties.Targets.items.properties.Id,data:data8}];
+return false;
+}
+var valid5 = _errs24 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data7.Arn !== undefined){
+let data9 = data7.Arn;
+const _errs26 = errors;
+if(typeof data9 !== "string"){
+validate55.errors = [{instancePath:instancePath+"/Targets/" + i0+"/Arn",schemaPath:"#/properties/Targets/items/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.Targets.items.properties.Arn.type,parentSchema:schema90.properties.Targets.items.properties.Arn,data:data9}];
+return false;
+}
+var valid5 = _errs26 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+else {
+validate55.errors = [{instancePath:instancePath+"/Targets/" + i0,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema90.properties.Targets.items.type,parentSchema:schema90.properties.Targets.items,data:data7}];
+return false;
+}
+}
+var valid4 = _errs22 === errors;
+if(!valid4){
+break;
+}
+}
+}
+else {
+validate55.errors = [{instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema90.properties.Targets.type,parentSchema:schema90.properties.Targets,data:data6}];
+return false;
+}
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate55.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema90.type,parentSchema:schema90,data}];
+return false;
+}
+}
+validate55.errors = vErrors;
+return errors === 0;
+}
+validate55.evaluated = {"props":{"Name":true,"Arn":true,"EventBusName":true,"State":true,"EventPattern":true,"ScheduleExpression":true,"Targets":true},"dynamicProps":false,"dynamicItems":false};
+
 
 function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3192,7 +4058,7 @@ if(_errs3 === errors){
 if(data.type !== undefined){
 let data0 = data.type;
 const _errs4 = errors;
-if(!((((((((((data0 === "AWS::EC2::SecurityGroup") || (data0 === "AWS::EC2::Instance")) || (data0 === "AWS::IAM::Role")) || (data0 === "AWS::IAM::User")) || (data0 === "AWS::IAM::Group")) || (data0 === "AWS::IAM::Policy")) || (data0 === "AWS::IAM::InstanceProfile")) || (data0 === "AWS::SSM::ManagedInstanceInventory")) || (data0 === "AWS::SSM::Document")) || (data0 === "AWS::IAM::AccessKey"))){
+if(!((((((((((((data0 === "AWS::EC2::SecurityGroup") || (data0 === "AWS::EC2::Instance")) || (data0 === "AWS::IAM::Role")) || (data0 === "AWS::IAM::User")) || (data0 === "AWS::IAM::Group")) || (data0 === "AWS::IAM::Policy")) || (data0 === "AWS::IAM::InstanceProfile")) || (data0 === "AWS::SSM::ManagedInstanceInventory")) || (data0 === "AWS::SSM::Document")) || (data0 === "AWS::IAM::AccessKey")) || (data0 === "AWS::CloudTrail::Trail")) || (data0 === "AWS::Events::Rule"))){
 validate23.errors = [{instancePath:instancePath+"/type",schemaPath:"#/$defs/resourceType/enum",keyword:"enum",params:{allowedValues: schema38.enum},message:"must be equal to one of the allowed values",schema:schema38.enum,parentSchema:schema38,data:data0}];
 return false;
 }
@@ -3607,6 +4473,64 @@ var valid26 = true;
 }
 }
 }
+else if(tag0 === "AWS::CloudTrail::Trail"){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type !== undefined){
+let data27 = data.type;
+const _errs52 = errors;
+if("AWS::CloudTrail::Trail" !== data27){
+validate23.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/10/properties/type/const",keyword:"const",params:{allowedValue: "AWS::CloudTrail::Trail"},message:"must be equal to constant",schema:"AWS::CloudTrail::Trail",parentSchema:schema37.oneOf[10].properties.type,data:data27}];
+return false;
+}
+var valid28 = _errs52 === errors;
+}
+else {
+var valid28 = true;
+}
+if(valid28){
+if(data.properties !== undefined){
+const _errs53 = errors;
+if(!(validate53(data.properties, {instancePath:instancePath+"/properties",parentData:data,parentDataProperty:"properties",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+var valid28 = _errs53 === errors;
+}
+else {
+var valid28 = true;
+}
+}
+}
+}
+else if(tag0 === "AWS::Events::Rule"){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type !== undefined){
+let data29 = data.type;
+const _errs55 = errors;
+if("AWS::Events::Rule" !== data29){
+validate23.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/11/properties/type/const",keyword:"const",params:{allowedValue: "AWS::Events::Rule"},message:"must be equal to constant",schema:"AWS::Events::Rule",parentSchema:schema37.oneOf[11].properties.type,data:data29}];
+return false;
+}
+var valid30 = _errs55 === errors;
+}
+else {
+var valid30 = true;
+}
+if(valid30){
+if(data.properties !== undefined){
+const _errs56 = errors;
+if(!(validate55(data.properties, {instancePath:instancePath+"/properties",parentData:data,parentDataProperty:"properties",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+var valid30 = _errs56 === errors;
+}
+else {
+var valid30 = true;
+}
+}
+}
+}
 else {
 validate23.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf",schema:schema37.discriminator,parentSchema:schema37,data}];
 return false;
@@ -3636,12 +4560,12 @@ return errors === 0;
 }
 validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema87 = {"type":"object","additionalProperties":false,"required":["account","region","service","operation","code","message","resourceTypes"],"properties":{"account":{"$ref":"#/$defs/accountId"},"region":{"$ref":"#/$defs/region"},"service":{"$ref":"#/$defs/nonEmptyString"},"operation":{"$ref":"#/$defs/nonEmptyString"},"code":{"$ref":"#/$defs/nonEmptyString"},"message":{"type":"string"},"iamAction":{"$ref":"#/$defs/nonEmptyString"},"resourceTypes":{"type":"array","items":{"$ref":"#/$defs/resourceType"}}}};
+const schema92 = {"type":"object","additionalProperties":false,"required":["account","region","service","operation","code","message","resourceTypes"],"properties":{"account":{"$ref":"#/$defs/accountId"},"region":{"$ref":"#/$defs/region"},"service":{"$ref":"#/$defs/nonEmptyString"},"operation":{"$ref":"#/$defs/nonEmptyString"},"code":{"$ref":"#/$defs/nonEmptyString"},"message":{"type":"string"},"iamAction":{"$ref":"#/$defs/nonEmptyString"},"resourceTypes":{"type":"array","items":{"$ref":"#/$defs/resourceType"}}}};
 
-function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate54.evaluated;
+const evaluated0 = validate58.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3652,14 +4576,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((((data.account === undefined) && (missing0 = "account")) || ((data.region === undefined) && (missing0 = "region"))) || ((data.service === undefined) && (missing0 = "service"))) || ((data.operation === undefined) && (missing0 = "operation"))) || ((data.code === undefined) && (missing0 = "code"))) || ((data.message === undefined) && (missing0 = "message"))) || ((data.resourceTypes === undefined) && (missing0 = "resourceTypes"))){
-validate54.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema87.required,parentSchema:schema87,data}];
+validate58.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema92.required,parentSchema:schema92,data}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((((key0 === "account") || (key0 === "region")) || (key0 === "service")) || (key0 === "operation")) || (key0 === "code")) || (key0 === "message")) || (key0 === "iamAction")) || (key0 === "resourceTypes"))){
-validate54.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema87,data}];
+validate58.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema92,data}];
 return false;
 break;
 }
@@ -3672,12 +4596,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
 if(!pattern5.test(data0)){
-validate54.errors = [{instancePath:instancePath+"/account",schemaPath:"#/$defs/accountId/pattern",keyword:"pattern",params:{pattern: "^[0-9]{12}$"},message:"must match pattern \""+"^[0-9]{12}$"+"\"",schema:"^[0-9]{12}$",parentSchema:schema35,data:data0}];
+validate58.errors = [{instancePath:instancePath+"/account",schemaPath:"#/$defs/accountId/pattern",keyword:"pattern",params:{pattern: "^[0-9]{12}$"},message:"must match pattern \""+"^[0-9]{12}$"+"\"",schema:"^[0-9]{12}$",parentSchema:schema35,data:data0}];
 return false;
 }
 }
 else {
-validate54.errors = [{instancePath:instancePath+"/account",schemaPath:"#/$defs/accountId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.type,parentSchema:schema35,data:data0}];
+validate58.errors = [{instancePath:instancePath+"/account",schemaPath:"#/$defs/accountId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.type,parentSchema:schema35,data:data0}];
 return false;
 }
 }
@@ -3694,12 +4618,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(func1(data1) < 1){
-validate54.errors = [{instancePath:instancePath+"/region",schemaPath:"#/$defs/region/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36,data:data1}];
+validate58.errors = [{instancePath:instancePath+"/region",schemaPath:"#/$defs/region/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36,data:data1}];
 return false;
 }
 }
 else {
-validate54.errors = [{instancePath:instancePath+"/region",schemaPath:"#/$defs/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.type,parentSchema:schema36,data:data1}];
+validate58.errors = [{instancePath:instancePath+"/region",schemaPath:"#/$defs/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.type,parentSchema:schema36,data:data1}];
 return false;
 }
 }
@@ -3716,12 +4640,12 @@ const _errs9 = errors;
 if(errors === _errs9){
 if(typeof data2 === "string"){
 if(func1(data2) < 1){
-validate54.errors = [{instancePath:instancePath+"/service",schemaPath:"#/$defs/nonEmptyString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema32,data:data2}];
+validate58.errors = [{instancePath:instancePath+"/service",schemaPath:"#/$defs/nonEmptyString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema32,data:data2}];
 return false;
 }
 }
 else {
-validate54.errors = [{instancePath:instancePath+"/service",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data2}];
+validate58.errors = [{instancePath:instancePath+"/service",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data2}];
 return false;
 }
 }
@@ -3738,12 +4662,12 @@ const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-validate54.errors = [{instancePath:instancePath+"/operation",schemaPath:"#/$defs/nonEmptyString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema32,data:data3}];
+validate58.errors = [{instancePath:instancePath+"/operation",schemaPath:"#/$defs/nonEmptyString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema32,data:data3}];
 return false;
 }
 }
 else {
-validate54.errors = [{instancePath:instancePath+"/operation",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data3}];
+validate58.errors = [{instancePath:instancePath+"/operation",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data3}];
 return false;
 }
 }
@@ -3760,12 +4684,12 @@ const _errs15 = errors;
 if(errors === _errs15){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-validate54.errors = [{instancePath:instancePath+"/code",schemaPath:"#/$defs/nonEmptyString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema32,data:data4}];
+validate58.errors = [{instancePath:instancePath+"/code",schemaPath:"#/$defs/nonEmptyString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema32,data:data4}];
 return false;
 }
 }
 else {
-validate54.errors = [{instancePath:instancePath+"/code",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data4}];
+validate58.errors = [{instancePath:instancePath+"/code",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data4}];
 return false;
 }
 }
@@ -3779,7 +4703,7 @@ if(data.message !== undefined){
 let data5 = data.message;
 const _errs17 = errors;
 if(typeof data5 !== "string"){
-validate54.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema87.properties.message.type,parentSchema:schema87.properties.message,data:data5}];
+validate58.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.properties.message.type,parentSchema:schema92.properties.message,data:data5}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -3795,12 +4719,12 @@ const _errs20 = errors;
 if(errors === _errs20){
 if(typeof data6 === "string"){
 if(func1(data6) < 1){
-validate54.errors = [{instancePath:instancePath+"/iamAction",schemaPath:"#/$defs/nonEmptyString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema32,data:data6}];
+validate58.errors = [{instancePath:instancePath+"/iamAction",schemaPath:"#/$defs/nonEmptyString/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema32,data:data6}];
 return false;
 }
 }
 else {
-validate54.errors = [{instancePath:instancePath+"/iamAction",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data6}];
+validate58.errors = [{instancePath:instancePath+"/iamAction",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data6}];
 return false;
 }
 }
@@ -3820,8 +4744,8 @@ const len0 = data7.length;
 for(let i0=0; i0<len0; i0++){
 let data8 = data7[i0];
 const _errs24 = errors;
-if(!((((((((((data8 === "AWS::EC2::SecurityGroup") || (data8 === "AWS::EC2::Instance")) || (data8 === "AWS::IAM::Role")) || (data8 === "AWS::IAM::User")) || (data8 === "AWS::IAM::Group")) || (data8 === "AWS::IAM::Policy")) || (data8 === "AWS::IAM::InstanceProfile")) || (data8 === "AWS::SSM::ManagedInstanceInventory")) || (data8 === "AWS::SSM::Document")) || (data8 === "AWS::IAM::AccessKey"))){
-validate54.errors = [{instancePath:instancePath+"/resourceTypes/" + i0,schemaPath:"#/$defs/resourceType/enum",keyword:"enum",params:{allowedValues: schema38.enum},message:"must be equal to one of the allowed values",schema:schema38.enum,parentSchema:schema38,data:data8}];
+if(!((((((((((((data8 === "AWS::EC2::SecurityGroup") || (data8 === "AWS::EC2::Instance")) || (data8 === "AWS::IAM::Role")) || (data8 === "AWS::IAM::User")) || (data8 === "AWS::IAM::Group")) || (data8 === "AWS::IAM::Policy")) || (data8 === "AWS::IAM::InstanceProfile")) || (data8 === "AWS::SSM::ManagedInstanceInventory")) || (data8 === "AWS::SSM::Document")) || (data8 === "AWS::IAM::AccessKey")) || (data8 === "AWS::CloudTrail::Trail")) || (data8 === "AWS::Events::Rule"))){
+validate58.errors = [{instancePath:instancePath+"/resourceTypes/" + i0,schemaPath:"#/$defs/resourceType/enum",keyword:"enum",params:{allowedValues: schema38.enum},message:"must be equal to one of the allowed values",schema:schema38.enum,parentSchema:schema38,data:data8}];
 return false;
 }
 var valid7 = _errs24 === errors;
@@ -3831,7 +4755,7 @@ break;
 }
 }
 else {
-validate54.errors = [{instancePath:instancePath+"/resourceTypes",schemaPath:"#/properties/resourceTypes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema87.properties.resourceTypes.type,parentSchema:schema87.properties.resourceTypes,data:data7}];
+validate58.errors = [{instancePath:instancePath+"/resourceTypes",schemaPath:"#/properties/resourceTypes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema92.properties.resourceTypes.type,parentSchema:schema92.properties.resourceTypes,data:data7}];
 return false;
 }
 }
@@ -3851,14 +4775,14 @@ var valid0 = true;
 }
 }
 else {
-validate54.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema87.type,parentSchema:schema87,data}];
+validate58.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema92.type,parentSchema:schema92,data}];
 return false;
 }
 }
-validate54.errors = vErrors;
+validate58.errors = vErrors;
 return errors === 0;
 }
-validate54.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate58.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -4098,8 +5022,8 @@ var valid6 = true;
 const len2 = data11.length;
 for(let i2=0; i2<len2; i2++){
 const _errs25 = errors;
-if(!(validate54(data11[i2], {instancePath:instancePath+"/collectionErrors/" + i2,parentData:data11,parentDataProperty:i2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+if(!(validate58(data11[i2], {instancePath:instancePath+"/collectionErrors/" + i2,parentData:data11,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
 errors = vErrors.length;
 }
 var valid6 = _errs25 === errors;

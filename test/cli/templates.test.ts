@@ -154,6 +154,8 @@ describe("check on a CloudFormation JSON template", () => {
         `ssh-from-any-source BastionSecurityGroup fail ${a}:21:11`,
         `ssh-from-internet BastionSecurityGroup fail ${a}:25:13`,
         `session-run-as SSM-SessionManagerRunShell fail ${a}:213:13`,
+        // The template holds no trail and no EventBridge rule.
+        `session-start-alerting SSM-SessionManagerRunShell fail ${a}:198:5`,
         `session-timeouts SSM-SessionManagerRunShell fail ${a}:215:13`,
         `port-forwarding-documents-limited session-operator fail ${a}:123:17`,
         `port-forwarding-documents-limited alice fail ${a}:162:13`,
@@ -212,6 +214,7 @@ describe("check on a Terraform plan", () => {
         `session-logging-enabled SSM-SessionManagerRunShell error ${dir}/ssm.tf:6:1`,
         `session-logs-encrypted SSM-SessionManagerRunShell error ${dir}/ssm.tf:6:1`,
         `session-run-as SSM-SessionManagerRunShell error ${dir}/ssm.tf:6:1`,
+        `session-start-alerting SSM-SessionManagerRunShell fail ${dir}/ssm.tf:6:1`,
         `session-timeouts SSM-SessionManagerRunShell error ${dir}/ssm.tf:6:1`,
       ].sort(),
     );
@@ -265,6 +268,7 @@ describe("check on a Terraform plan", () => {
         `ssh-from-internet aws_security_group.shared fail ${p}:620:17`,
         `session-kms-encryption SSM-SessionManagerRunShell fail ${p}:721:11`,
         `session-logging-enabled SSM-SessionManagerRunShell fail ${p}:721:11`,
+        `session-start-alerting SSM-SessionManagerRunShell fail ${p}:708:5`,
         `session-timeouts SSM-SessionManagerRunShell fail ${p}:721:11`,
       ].sort(),
     );

@@ -105,7 +105,7 @@ describe("the Lambda bundle", () => {
     expect(sha256(zip)).toBe(manifest.zip.sha256);
     expect(manifest.zip.file).toMatch(/^access-baseline-config-rule-\d+\.\d+\.\d+\.zip$/);
     expect(manifest).toMatchObject({ runtime: "nodejs22.x", handler: "index.handler" });
-    expect(manifest.rules).toHaveLength(20);
+    expect(manifest.rules).toHaveLength(21);
     // The SDK clients are bundled at the versions the lockfile pins.
     expect(Object.keys(manifest.awsSdk).sort()).toEqual([
       "@aws-sdk/client-config-service",

@@ -110,12 +110,33 @@ describe("parity with the CLI", () => {
 
     const comparable = [...expected].filter(
       ([name]) =>
-        ITEM_TYPES.some((type) => name.includes(` ${type} `)) || name.includes(" AWS::SSM::Document "),
+        (ITEM_TYPES.some((type) => name.includes(` ${type} `)) || name.includes(" AWS::SSM::Document ")) &&
+        // The function does not read trails and event rules yet: see the test below.
+        !name.startsWith("session-start-alerting "),
     );
     expect(comparable.length).toBeGreaterThan(100);
     expect(Object.fromEntries([...actual].sort())).toEqual(Object.fromEntries(comparable.sort()));
     // Both ways find something to report, so the comparison is not vacuous.
     expect(new Set([...actual.values()])).toEqual(new Set(["pass", "fail", "not_applicable"]));
+  });
+
+  it("reports session-start-alerting as an error in each region, since it cannot read trails and event rules", async () => {
+    const regions = [...new Set(snapshot.scopes.map((scope) => scope.region))];
+    const actual = new Map<string, string>();
+    for (const region of regions) {
+      const handler = harness.reset({ resources: snapshot.resources, regions }, {}, region);
+      await handler(
+        scheduledEvent(snapshot.scopes[0]!.account, JSON.stringify({ rules: "session-start-alerting" })),
+      ).catch(() => undefined);
+      loggedVerdicts(
+        actual,
+        () => "AWS::SSM::Document",
+        () => region,
+      );
+    }
+    expect([...actual.values()]).not.toContain("pass");
+    expect([...actual.values()]).not.toContain("fail");
+    expect(actual.size).toBeGreaterThan(0);
   });
 
   it("judges every principal of the account the same way on a schedule", async () => {

@@ -76,3 +76,30 @@ describe("Session Manager preference defaults", () => {
     expect(inputsOf(inventory.documentOf(standIn!))).toEqual(SESSION_MANAGER_DEFAULTS);
   });
 });
+
+describe("the preferences document a rule sees", () => {
+  it("has the defaults filled in and keeps what relations gave it (the region's event rules and trails)", () => {
+    const preferences = document("SSM-SessionManagerRunShell", { schemaVersion: "1.0", inputs: {} });
+    const rule: Resource = {
+      type: "AWS::Events::Rule",
+      id: "session-started",
+      account: "111122223333",
+      region: "eu-west-1",
+      source: { kind: "aws-live" },
+      properties: {
+        Name: "session-started",
+        State: "ENABLED",
+        EventPattern: { source: ["aws.ssm"] },
+        Targets: [],
+      },
+    };
+    const inventory = new Inventory({
+      resources: [preferences, rule],
+      scopes: [{ account: "111122223333", region: "eu-west-1" }],
+      collectionErrors: [],
+    });
+    const seen = inventory.documentOf(preferences) as Record<string, unknown>;
+    expect((inputsOf(seen) as Record<string, unknown>).idleSessionTimeout).toBe("20");
+    expect((seen.related as { EventRules: unknown[] }).EventRules).toEqual([rule.properties]);
+  });
+});

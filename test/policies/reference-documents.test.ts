@@ -23,12 +23,23 @@ async function policy(name: string): Promise<JsonObject> {
 const userPolicy = await policy("session-manager-user-policy.json");
 const trustPolicy = await policy("assume-role-trust-policy.json");
 const preferences = await policy("session-manager-preferences.json");
+const startSessionPattern = await policy("session-start-event-pattern.json");
 const { rules, problems } = await loadRuleDirectories([BUILTIN_RULES_DIR], REPO);
 
-type Mutation = (documents: { user: JsonObject; trust: JsonObject; preferences: JsonObject }) => void;
+type Mutation = (documents: {
+  user: JsonObject;
+  trust: JsonObject;
+  preferences: JsonObject;
+  pattern: JsonObject;
+}) => void;
 
 function inventoryOf(mutate: Mutation = () => {}): Inventory {
-  const documents = structuredClone({ user: userPolicy, trust: trustPolicy, preferences });
+  const documents = structuredClone({
+    user: userPolicy,
+    trust: trustPolicy,
+    preferences,
+    pattern: startSessionPattern,
+  });
   mutate(documents);
   const resource = (
     type: Resource["type"],
@@ -66,6 +77,17 @@ function inventoryOf(mutate: Mutation = () => {}): Inventory {
         DocumentFormat: "JSON",
         Content: documents.preferences,
       }),
+      resource("AWS::Events::Rule", "session-start-alert", REGION, {
+        Name: "session-start-alert",
+        State: "ENABLED",
+        EventPattern: documents.pattern,
+        Targets: [{ Id: "notify", Arn: `arn:aws:sns:${REGION}:${ACCOUNT}:session-alerts` }],
+      }),
+      resource("AWS::CloudTrail::Trail", "management-events", REGION, {
+        Name: "management-events",
+        IsMultiRegionTrail: true,
+        IsLogging: true,
+      }),
     ],
     scopes: [{ account: ACCOUNT, region: REGION }],
   });
@@ -98,6 +120,7 @@ describe("the reference documents in policies/", () => {
       "session-timeouts",
       "session-run-as",
       "port-forwarding-documents-limited",
+      "session-start-alerting",
     ]) {
       expect(judged, id).toContain(id);
     }
@@ -174,6 +197,11 @@ describe("the reference documents in policies/", () => {
       ({ user }) =>
         delete (statement(user, "StartSessionsOnTaggedInstancesFromTrustedNetworks").Condition as JsonObject)
           .StringEquals,
+    ],
+    [
+      "the StartSession event name in the alert's pattern",
+      "session-start-alerting",
+      ({ pattern }) => ((pattern.detail as JsonObject).eventName = ["StartSessions"]),
     ],
   ])("fail %s without it (%s)", (_element, ruleId, mutate) => {
     const failing = evaluate(mutate).filter((r) => r.status === "fail" || r.status === "error");

@@ -4,6 +4,8 @@ import { coversPort } from "../operators/ports.js";
 import { cidrContains, cidrIsPublic, cidrIsWorld, parseCidr } from "../operators/cidr.js";
 import { InvalidValueError } from "../operators/invalid-value.js";
 import { compareVersionParts, parseVersion } from "../operators/version.js";
+import { compileEventPattern, InvalidEventPatternError } from "../operators/event-pattern.js";
+import { trailRecordsEvent, type ManagementEvent } from "../operators/trail-selectors.js";
 import {
   denyEnforcesCondition,
   documentAllowsAction,
@@ -428,6 +430,57 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
           statementMayReach(value, toText(target, "an ARN pattern"), { ignoreCase, exceptNamed }),
         );
       };
+    },
+  },
+  "pattern-matches-event": {
+    summary:
+      "the value is an EventBridge event pattern (an object or its JSON text) that matches the argument, an event",
+    compile(argument) {
+      if (argument === null || typeof argument !== "object" || Array.isArray(argument))
+        throw new Error(
+          `"pattern-matches-event" takes an event object, got ${describe(argument as JsonValue)}`,
+        );
+      const event = argument as JsonValue;
+      return (value) => {
+        // A rule without a pattern (a scheduled rule) matches no event.
+        if (value === null) return false;
+        try {
+          return compileEventPattern(value)(event);
+        } catch (error) {
+          if (error instanceof InvalidEventPatternError)
+            throw new InvalidValueError(
+              value,
+              `a valid EventBridge event pattern (${error.message.replace(/^not a valid EventBridge event pattern: /, "")})`,
+            );
+          throw error;
+        }
+      };
+    },
+  },
+  "trail-records-event": {
+    // A trail's computed fields (its ARN, home region) may be unknown in a plan; only its
+    // selectors decide, and the operator checks those itself.
+    unknowns: "own",
+    summary:
+      "the value is a CloudTrail trail whose event selectors record the argument, a management event ({eventSource, eventName, readOnly})",
+    compile(argument) {
+      const event = argument as Partial<ManagementEvent> | null;
+      if (
+        event === null ||
+        typeof event !== "object" ||
+        typeof event.eventSource !== "string" ||
+        typeof event.eventName !== "string" ||
+        typeof event.readOnly !== "boolean"
+      )
+        throw new Error(
+          `"trail-records-event" takes { eventSource, eventName, readOnly }, got ${describe(argument as JsonValue)}`,
+        );
+      const wanted: ManagementEvent = {
+        eventSource: event.eventSource,
+        eventName: event.eventName,
+        readOnly: event.readOnly,
+      };
+      return (value) => trailRecordsEvent(value, wanted);
     },
   },
 };

@@ -9,7 +9,7 @@ import { ALL_RESOURCE_TYPES, ResourceTypes, type ResourceType } from "../../mode
  * policies and the docs cannot drift apart.
  */
 
-export type AwsService = "sts" | "organizations" | "iam" | "ec2" | "ssm";
+export type AwsService = "sts" | "organizations" | "iam" | "ec2" | "ssm" | "cloudtrail" | "events";
 
 export interface OperationSpec {
   service: AwsService;
@@ -180,6 +180,62 @@ export const OPERATIONS = {
     purpose:
       "the credential report: each user's access keys, whether active, created and last used when, where and by which service",
     resultFields: ["Content"],
+  },
+  "cloudtrail:DescribeTrails": {
+    service: "cloudtrail",
+    operation: "DescribeTrails",
+    iamAction: "cloudtrail:DescribeTrails",
+    resource: "*",
+    resourceTypes: [ResourceTypes.Trail],
+    regional: true,
+    policy: "scanner",
+    purpose: "the trails that record the region, organization trails included",
+    resultFields: ["trailList"],
+  },
+  "cloudtrail:GetTrailStatus": {
+    service: "cloudtrail",
+    operation: "GetTrailStatus",
+    iamAction: "cloudtrail:GetTrailStatus",
+    // An organization trail belongs to the management account: no one ARN pattern covers it.
+    resource: "*",
+    resourceTypes: [ResourceTypes.Trail],
+    regional: true,
+    policy: "scanner",
+    purpose: "whether each trail is logging",
+    resultFields: ["IsLogging"],
+  },
+  "cloudtrail:GetEventSelectors": {
+    service: "cloudtrail",
+    operation: "GetEventSelectors",
+    iamAction: "cloudtrail:GetEventSelectors",
+    resource: "*",
+    resourceTypes: [ResourceTypes.Trail],
+    regional: true,
+    policy: "scanner",
+    purpose: "which management events each trail records (basic or advanced event selectors)",
+    resultFields: ["TrailARN"],
+  },
+  "events:ListRules": {
+    service: "events",
+    operation: "ListRules",
+    iamAction: "events:ListRules",
+    resource: "*",
+    resourceTypes: [ResourceTypes.EventRule],
+    regional: true,
+    policy: "scanner",
+    purpose: "the EventBridge rules of the default event bus, which alone receives AWS API calls",
+    resultFields: ["Rules"],
+  },
+  "events:ListTargetsByRule": {
+    service: "events",
+    operation: "ListTargetsByRule",
+    iamAction: "events:ListTargetsByRule",
+    resource: "arn:${Partition}:events:${Region}:${Account}:rule/*",
+    resourceTypes: [ResourceTypes.EventRule],
+    regional: true,
+    policy: "scanner",
+    purpose: "the targets of each rule",
+    resultFields: ["Targets"],
   },
 } as const satisfies Record<string, OperationSpec>;
 

@@ -16,6 +16,8 @@ import {
   type AccountScope,
   type AuthorizationDetails,
 } from "../aws/normalize.js";
+import { eventRuleResource, trailResource } from "../aws/normalize-alerting.js";
+import { unknownValue } from "../../model/unknown.js";
 import type { ConfigurationItem } from "./item.js";
 
 /**
@@ -35,6 +37,11 @@ import type { ConfigurationItem } from "./item.js";
  *   as a list;
  * - `AWS::SSM::ManagedInstanceInventory`: the agent's record is the value of the
  *   `AWS:InstanceInformation` content map, whose key need not be the resource id;
+ * - `AWS::CloudTrail::Trail`: the item does not record whether the trail is logging, nor its
+ *   custom event selectors (only that it has some): those are unknown values, which the Config
+ *   rule has to read with GetTrailStatus and GetEventSelectors;
+ * - `AWS::Events::Rule`: the event pattern is JSON text, decoded as the live source decodes it,
+ *   and never renamed (its keys are data);
  * - nulls, which items use for absent members, are dropped as the SDK drops them.
  */
 
@@ -89,6 +96,12 @@ export function resourceFromItem(item: ConfigurationItem): ItemConversion {
     }
     case ResourceTypes.ManagedInstance:
       converted = { resource: managedInstance(configuration, item, scope, problems), carried: [] };
+      break;
+    case ResourceTypes.Trail:
+      converted = { resource: trail(configuration, item, scope, problems), carried: [] };
+      break;
+    case ResourceTypes.EventRule:
+      converted = { resource: eventRule(configuration, item, scope, problems), carried: [] };
       break;
     default:
       converted = iamEntity(type as ResourceType, configuration, item, scope, problems);
@@ -292,4 +305,44 @@ function iamEntity(
     ...(resource ? { resource } : {}),
     carried: normalized.resources.filter((other) => other !== resource),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// CloudTrail trails and EventBridge rules
+
+function trail(
+  configuration: JsonObject,
+  item: ConfigurationItem,
+  scope: AccountScope,
+  problems: string[],
+): Resource {
+  const { HasCustomEventSelectors, ...fields } = pascalizeObject(configuration, problems, false);
+  fields.Name ??= item.resourceName ?? item.resourceId;
+  const resource = trailResource({ trail: fields }, scope, item.awsRegion);
+  const name = resource.id;
+  resource.properties.IsLogging = unknownValue(
+    `AWS Config does not record whether trail ${name} is logging (GetTrailStatus does)`,
+  );
+  // Without custom selectors a trail records every management event; with them, the item does
+  // not say which.
+  if (HasCustomEventSelectors === true)
+    resource.properties.EventSelectors = unknownValue(
+      `AWS Config does not record the event selectors of trail ${name} (GetEventSelectors does)`,
+    );
+  return resource;
+}
+
+function eventRule(
+  configuration: JsonObject,
+  item: ConfigurationItem,
+  scope: AccountScope,
+  problems: string[],
+): Resource {
+  const { EventPattern, eventPattern, Targets, targets, ...rest } = configuration;
+  const fields = pascalizeObject(rest, problems, false);
+  fields.Name ??= item.resourceName ?? item.resourceId;
+  const pattern = EventPattern ?? eventPattern;
+  if (pattern !== undefined && pattern !== null) fields.EventPattern = pattern;
+  const targetList = list(Targets ?? targets).map((target) => pascalize(target, problems, false));
+  return eventRuleResource(fields, targetList, scope, item.awsRegion);
 }

@@ -19,6 +19,8 @@ const CONFIG_ID: Record<string, string> = {
   "AWS::IAM::Group": "GroupId",
   "AWS::IAM::Policy": "PolicyId",
   "AWS::SSM::ManagedInstanceInventory": "InstanceId",
+  "AWS::CloudTrail::Trail": "Name",
+  "AWS::Events::Rule": "Name",
 };
 
 export function configIdOf(resource: Resource): string {
@@ -76,13 +78,26 @@ function inventory(properties: JsonObject): JsonValue {
   };
 }
 
+/** Config records an EventBridge rule with the API's PascalCase names and its pattern as JSON text. */
+function eventRule(properties: JsonObject): JsonValue {
+  const { EventPattern, ...fields } = properties;
+  return {
+    ...fields,
+    ...(EventPattern === undefined
+      ? {}
+      : { EventPattern: typeof EventPattern === "string" ? EventPattern : JSON.stringify(EventPattern) }),
+  };
+}
+
 export function toConfigItem(resource: Resource): Record<string, unknown> {
   const configuration =
     resource.type === "AWS::EC2::SecurityGroup"
       ? securityGroup(resource.properties)
       : resource.type === "AWS::SSM::ManagedInstanceInventory"
         ? inventory(resource.properties)
-        : camel(resource.properties);
+        : resource.type === "AWS::Events::Rule"
+          ? eventRule(resource.properties)
+          : camel(resource.properties);
   return {
     relatedEvents: [],
     relationships: [],

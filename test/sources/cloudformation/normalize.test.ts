@@ -672,3 +672,79 @@ Resources:
     ]);
   });
 });
+
+describe("CloudFormation trails and event rules", () => {
+  const template = `
+Resources:
+  Topic:
+    Type: AWS::SNS::Topic
+    Properties: { TopicName: session-alerts }
+  Trail:
+    Type: AWS::CloudTrail::Trail
+    Properties:
+      TrailName: management-events
+      IsLogging: "true"
+      IsMultiRegionTrail: true
+      S3BucketName: trail-bucket
+      EventSelectors:
+        - { ReadWriteType: WriteOnly, IncludeManagementEvents: "true" }
+      InsightSelectors: [{ InsightType: ApiCallRateInsight }]
+  DefaultTrail:
+    Type: AWS::CloudTrail::Trail
+    Properties: { IsLogging: false, S3BucketName: trail-bucket }
+  ObjectRule:
+    Type: AWS::Events::Rule
+    Properties:
+      EventPattern:
+        source: [aws.ssm]
+        detail-type: [AWS API Call via CloudTrail]
+        detail: { eventName: [StartSession] }
+      Targets: [{ Id: notify, Arn: !Ref Topic }]
+  TextRule:
+    Type: AWS::Events::Rule
+    Properties:
+      Name: text-pattern
+      State: DISABLED
+      EventBusName: security
+      EventPattern: '{"source": ["aws.ssm"]}'
+`;
+
+  it("reads a trail as the describe APIs show it, CloudFormation's defaults included", () => {
+    const { resources } = normalizeText(template);
+    const trail = find(resources, "AWS::CloudTrail::Trail", "management-events");
+    expect(trail.properties).toMatchObject({
+      Name: "management-events",
+      IsLogging: true,
+      IsMultiRegionTrail: true,
+      IsOrganizationTrail: false,
+      S3BucketName: "trail-bucket",
+      EventSelectors: [{ ReadWriteType: "WriteOnly", IncludeManagementEvents: true }],
+      InsightSelectors: { $unknown: expect.stringContaining("InsightSelectors") as unknown },
+    });
+    expect(trail.source.positions?.IsLogging?.line).toBe(10);
+    const defaults = find(resources, "AWS::CloudTrail::Trail", "DefaultTrail");
+    expect(defaults.properties).toMatchObject({ IsLogging: false, IsMultiRegionTrail: false });
+    expect(defaults.properties.EventSelectors).toBeUndefined();
+  });
+
+  it("reads an event rule's pattern written as an object or as JSON text", () => {
+    const { resources } = normalizeText(template);
+    expect(find(resources, "AWS::Events::Rule", "ObjectRule").properties).toEqual({
+      Name: "ObjectRule",
+      State: "ENABLED",
+      EventPattern: {
+        source: ["aws.ssm"],
+        "detail-type": ["AWS API Call via CloudTrail"],
+        detail: { eventName: ["StartSession"] },
+      },
+      Targets: [{ Id: "notify", Arn: "arn:aws:sns:unknown:000012345678:session-alerts" }],
+    });
+    expect(find(resources, "AWS::Events::Rule", "text-pattern").properties).toEqual({
+      Name: "text-pattern",
+      State: "DISABLED",
+      EventBusName: "security",
+      EventPattern: { source: ["aws.ssm"] },
+      Targets: [],
+    });
+  });
+});

@@ -333,3 +333,83 @@ describe("everything else", () => {
     expect(partitionOfArn(undefined)).toBe("aws");
   });
 });
+
+describe("CloudTrail trails", () => {
+  const configuration = {
+    name: "management-events",
+    trailARN: `arn:aws:cloudtrail:eu-west-1:${ACCOUNT}:trail/management-events`,
+    homeRegion: "eu-west-1",
+    isMultiRegionTrail: true,
+    isOrganizationTrail: false,
+    includeGlobalServiceEvents: true,
+    s3BucketName: "trail-bucket",
+    hasCustomEventSelectors: false,
+    hasInsightSelectors: false,
+  };
+
+  it("keeps what the item records and makes the logging status an unknown value", () => {
+    const trail = convert("AWS::CloudTrail::Trail", "management-events", configuration);
+    expect(trail.type).toBe("AWS::CloudTrail::Trail");
+    expect(trail.id).toBe("management-events");
+    expect(trail.properties).toMatchObject({
+      Name: "management-events",
+      TrailARN: `arn:aws:cloudtrail:eu-west-1:${ACCOUNT}:trail/management-events`,
+      HomeRegion: "eu-west-1",
+      IsMultiRegionTrail: true,
+      IsOrganizationTrail: false,
+      IsLogging: { $unknown: expect.stringContaining("is logging") as unknown },
+    });
+    // No custom selectors: CloudTrail's default, every management event, is what the trail records.
+    expect(trail.properties.EventSelectors).toBeUndefined();
+    expect(trail.properties.HasCustomEventSelectors).toBeUndefined();
+  });
+
+  it("makes custom event selectors an unknown value: the item does not carry them", () => {
+    const trail = convert("AWS::CloudTrail::Trail", "management-events", {
+      ...configuration,
+      hasCustomEventSelectors: true,
+    });
+    expect(trail.properties.EventSelectors).toEqual({
+      $unknown: expect.stringContaining("event selectors") as unknown,
+    });
+  });
+});
+
+describe("EventBridge rules", () => {
+  it("decodes the event pattern without renaming its keys, and keeps the targets", () => {
+    const rule = convert("AWS::Events::Rule", "session-start-alert", {
+      Name: "session-start-alert",
+      Arn: `arn:aws:events:us-east-1:${ACCOUNT}:rule/session-start-alert`,
+      EventBusName: "default",
+      State: "ENABLED",
+      EventPattern: JSON.stringify({
+        source: ["aws.ssm"],
+        "detail-type": ["AWS API Call via CloudTrail"],
+        detail: { eventName: ["StartSession"] },
+      }),
+      Targets: [{ Id: "notify", Arn: `arn:aws:sns:us-east-1:${ACCOUNT}:session-alerts` }],
+    });
+    expect(rule.properties).toEqual({
+      Name: "session-start-alert",
+      Arn: `arn:aws:events:us-east-1:${ACCOUNT}:rule/session-start-alert`,
+      EventBusName: "default",
+      State: "ENABLED",
+      EventPattern: {
+        source: ["aws.ssm"],
+        "detail-type": ["AWS API Call via CloudTrail"],
+        detail: { eventName: ["StartSession"] },
+      },
+      Targets: [{ Id: "notify", Arn: `arn:aws:sns:us-east-1:${ACCOUNT}:session-alerts` }],
+    });
+  });
+
+  it("keeps a pattern that is not JSON as text, for the rules to report as invalid", () => {
+    const rule = convert("AWS::Events::Rule", "broken", {
+      Name: "broken",
+      State: "ENABLED",
+      EventPattern: "{",
+    });
+    expect(rule.properties.EventPattern).toBe("{");
+    expect(rule.properties.Targets).toEqual([]);
+  });
+});

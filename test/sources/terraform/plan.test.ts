@@ -362,3 +362,137 @@ describe("Terraform plans: the envelope", () => {
     });
   });
 });
+
+describe("Terraform plans: trails, event rules and their targets", () => {
+  const created = (address: string, after: unknown, afterUnknown: unknown = {}) => ({
+    address,
+    mode: "managed",
+    type: address.split(".")[0],
+    name: address.split(".")[1],
+    provider_name: "registry.terraform.io/hashicorp/aws",
+    change: { actions: ["create"], before: null, after, after_unknown: afterUnknown },
+  });
+  const plan = (...changes: unknown[]) =>
+    readText({
+      format_version: "1.2",
+      terraform_version: "1.9.8",
+      planned_values: { root_module: {} },
+      resource_changes: changes,
+      configuration: {
+        root_module: {
+          resources: [
+            {
+              address: "aws_cloudwatch_event_target.notify",
+              mode: "managed",
+              type: "aws_cloudwatch_event_target",
+              name: "notify",
+              expressions: {
+                rule: {
+                  references: [
+                    "aws_cloudwatch_event_rule.session_start.name",
+                    "aws_cloudwatch_event_rule.session_start",
+                  ],
+                },
+                arn: { references: ["aws_sns_topic.alerts.arn", "aws_sns_topic.alerts"] },
+              },
+            },
+          ],
+        },
+      },
+    });
+
+  it("reads a trail with the provider's defaults and its selectors in the describe shape", async () => {
+    const { resources, problems } = await plan(
+      created("aws_cloudtrail.management", {
+        name: "management-events",
+        s3_bucket_name: "trail-bucket",
+        is_multi_region_trail: true,
+        event_selector: [
+          {
+            read_write_type: "WriteOnly",
+            include_management_events: true,
+            exclude_management_event_sources: [],
+          },
+        ],
+        advanced_event_selector: [],
+      }),
+      created("aws_cloudtrail.advanced", {
+        name: "advanced",
+        enable_logging: false,
+        advanced_event_selector: [
+          {
+            name: "management",
+            field_selector: [
+              { field: "eventCategory", equals: ["Management"], not_equals: [], starts_with: null },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(problems).toEqual([]);
+    expect(find(resources, "AWS::CloudTrail::Trail", "management-events").properties).toEqual({
+      Name: "management-events",
+      IsLogging: true,
+      IsMultiRegionTrail: true,
+      IsOrganizationTrail: false,
+      IncludeGlobalServiceEvents: true,
+      S3BucketName: "trail-bucket",
+      EventSelectors: [
+        { ReadWriteType: "WriteOnly", IncludeManagementEvents: true, ExcludeManagementEventSources: [] },
+      ],
+    });
+    expect(find(resources, "AWS::CloudTrail::Trail", "advanced").properties).toMatchObject({
+      IsLogging: false,
+      IsMultiRegionTrail: false,
+      AdvancedEventSelectors: [
+        { Name: "management", FieldSelectors: [{ Field: "eventCategory", Equals: ["Management"] }] },
+      ],
+    });
+  });
+
+  it("joins a target to the rule it names, whose pattern is decoded", async () => {
+    const { resources, problems, notes } = await plan(
+      created("aws_cloudwatch_event_rule.session_start", {
+        name: "session-start-alert",
+        event_pattern: '{"source":["aws.ssm"],"detail":{"eventName":["StartSession"]}}',
+        state: "ENABLED",
+        event_bus_name: "default",
+      }),
+      created(
+        "aws_cloudwatch_event_target.notify",
+        { rule: "session-start-alert", event_bus_name: "default" },
+        { arn: true, target_id: true },
+      ),
+      created("aws_cloudwatch_event_target.stray", { rule: "elsewhere", arn: "arn:aws:sns:eu-west-1:1:x" }),
+    );
+    expect(problems).toEqual([]);
+    const rule = find(resources, "AWS::Events::Rule", "session-start-alert");
+    expect(rule.properties).toEqual({
+      Name: "session-start-alert",
+      State: "ENABLED",
+      EventPattern: { source: ["aws.ssm"], detail: { eventName: ["StartSession"] } },
+      EventBusName: "default",
+      // The topic is not in the plan: its ARN stays unknown, and the target is there all the same.
+      Targets: [
+        {
+          Id: "aws_cloudwatch_event_target.notify",
+          Arn: { $unknown: "arn of aws_cloudwatch_event_target.notify is known only after apply" },
+        },
+      ],
+    });
+    expect(notes.join("\n")).toContain(
+      "aws_cloudwatch_event_target.stray targets rule elsewhere, which is not in the plan",
+    );
+  });
+
+  it("reads the older is_enabled as the rule's state", async () => {
+    const { resources } = await plan(
+      created("aws_cloudwatch_event_rule.old", { name: "old", is_enabled: false, event_pattern: "{" }),
+    );
+    expect(find(resources, "AWS::Events::Rule", "old").properties).toMatchObject({
+      State: "DISABLED",
+      EventPattern: "{",
+      Targets: [],
+    });
+  });
+});

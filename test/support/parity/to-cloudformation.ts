@@ -72,6 +72,13 @@ const ATTACHMENT_KEYS: Partial<Record<string, string>> = {
   [ResourceTypes.Group]: "Groups",
 };
 
+/** The properties a template writes under the describe API's own names, when the world has them. */
+function pick(properties: JsonObject, names: readonly string[]): JsonObject {
+  return Object.fromEntries(
+    names.filter((name) => properties[name] !== undefined).map((name) => [name, properties[name]!]),
+  );
+}
+
 export function toCloudFormation(world: World, options: TemplateOptions = {}): string {
   const separate = options.separate === true;
   const logicalIds = new Map<WorldResource, string>();
@@ -261,6 +268,25 @@ export function toCloudFormation(world: World, options: TemplateOptions = {}): s
       case ResourceTypes.ManagedInstance:
         if (resource === world.subject) throw new Inexpressible("the agent's record of a running instance");
         // The agent's record exists once an instance runs: a template cannot state it.
+        break;
+      case ResourceTypes.Trail:
+        put("AWS::CloudTrail::Trail", {
+          TrailName: resource.id,
+          IsLogging: p.IsLogging ?? null,
+          S3BucketName: p.S3BucketName ?? "trail-bucket",
+          ...pick(p, [
+            "IsMultiRegionTrail",
+            "IsOrganizationTrail",
+            "EventSelectors",
+            "AdvancedEventSelectors",
+          ]),
+        });
+        break;
+      case ResourceTypes.EventRule:
+        put("AWS::Events::Rule", {
+          Name: resource.id,
+          ...pick(p, ["State", "EventPattern", "EventBusName", "Targets"]),
+        });
         break;
       default:
         throw new Inexpressible(`no CloudFormation resource for ${resource.type as string}`);

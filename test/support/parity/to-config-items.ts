@@ -9,7 +9,8 @@ import type { World } from "./world.js";
  * A world as the Config rule sees it: a configuration item for every resource AWS Config records
  * (`test/lambda/support/to-config-item.ts` writes them), and, for what Config does not record or
  * whose items do not carry the content (instance profiles, the Session Manager preferences
- * document), the canonical resources the rule's API readers return.
+ * document, a trail's logging status and selectors), the canonical resources the rule's API
+ * readers return.
  */
 export interface ConfigWorld {
   items: Record<string, unknown>[];
@@ -24,8 +25,12 @@ export function toConfigWorld(world: World): ConfigWorld {
     // The agent's record of an instance that is not the subject is what the rule reads with
     // DescribeInstanceInformation: an inventory item does not carry PingStatus.
     const readForInstance = resource.type === ResourceTypes.ManagedInstance && resource !== world.subject;
+    // A trail's item records neither its logging status nor its selectors: the rule reads the
+    // trail with GetTrailStatus and GetEventSelectors.
+    const readForTrail = resource.type === ResourceTypes.Trail;
     const recorded =
       !readForInstance &&
+      !readForTrail &&
       resourceTypeSpec(resource.type).config !== undefined &&
       ITEM_TYPES.includes(resource.type);
     if (recorded) items.push(toConfigItem(canonical));

@@ -116,6 +116,8 @@ export function toTerraformPlan(world: World, options: PlanOptions = {}): string
     [ResourceTypes.Instance]: "aws_instance",
     [ResourceTypes.SessionPreferences]: "aws_ssm_document",
     [ResourceTypes.AccessKey]: "aws_iam_access_key",
+    [ResourceTypes.Trail]: "aws_cloudtrail",
+    [ResourceTypes.EventRule]: "aws_cloudwatch_event_rule",
   };
   world.resources.forEach((resource, index) => {
     const type = terraformType[resource.type];
@@ -402,6 +404,75 @@ export function toTerraformPlan(world: World, options: PlanOptions = {}): string
           afterUnknown: { id: true, create_date: true, secret: true, ses_smtp_password_v4: true },
         });
         break;
+      case ResourceTypes.Trail:
+        add({
+          type: "aws_cloudtrail",
+          name: resourceName,
+          after: {
+            name: resource.id,
+            s3_bucket_name: p.S3BucketName ?? "trail-bucket",
+            enable_logging: p.IsLogging ?? null,
+            is_multi_region_trail: p.IsMultiRegionTrail ?? false,
+            is_organization_trail: p.IsOrganizationTrail ?? false,
+            event_selector: list(p.EventSelectors).map((entry) => ({
+              read_write_type: obj(entry)?.ReadWriteType ?? "All",
+              include_management_events: obj(entry)?.IncludeManagementEvents ?? true,
+              exclude_management_event_sources: obj(entry)?.ExcludeManagementEventSources ?? [],
+              data_resource: [],
+            })),
+            advanced_event_selector: list(p.AdvancedEventSelectors).map((entry) => ({
+              name: obj(entry)?.Name ?? null,
+              field_selector: list(obj(entry)?.FieldSelectors).map((field) => ({
+                field: obj(field)?.Field ?? null,
+                equals: obj(field)?.Equals ?? null,
+                starts_with: obj(field)?.StartsWith ?? null,
+                ends_with: obj(field)?.EndsWith ?? null,
+                not_equals: obj(field)?.NotEquals ?? null,
+                not_starts_with: obj(field)?.NotStartsWith ?? null,
+                not_ends_with: obj(field)?.NotEndsWith ?? null,
+              })),
+            })),
+          },
+          afterUnknown: { id: true, arn: true, home_region: true },
+        });
+        break;
+      case ResourceTypes.EventRule: {
+        const pattern = p.EventPattern;
+        add({
+          type: "aws_cloudwatch_event_rule",
+          name: resourceName,
+          after: {
+            name: resource.id,
+            state: p.State ?? "ENABLED",
+            event_bus_name: p.EventBusName ?? "default",
+            // The provider takes the pattern as JSON text (`jsonencode`); a scheduled rule has none.
+            event_pattern:
+              pattern === undefined ? null : typeof pattern === "string" ? pattern : JSON.stringify(pattern),
+          },
+          afterUnknown: { id: true, arn: true },
+        });
+        // Targets are resources of their own that name their rule.
+        list(p.Targets).forEach((target, targetIndex) => {
+          add({
+            type: "aws_cloudwatch_event_target",
+            name: `${resourceName}_target_${targetIndex}`,
+            after: {
+              rule: resource.id,
+              event_bus_name: p.EventBusName ?? "default",
+              target_id: obj(target)?.Id ?? null,
+              arn: obj(target)?.Arn ?? null,
+            },
+            afterUnknown: { id: true },
+            references: {
+              rule: [
+                `aws_cloudwatch_event_rule.${resourceName}.name`,
+                `aws_cloudwatch_event_rule.${resourceName}`,
+              ],
+            },
+          });
+        });
+        break;
+      }
       default:
         throw new Inexpressible(`no Terraform resource for ${resource.type as string}`);
     }

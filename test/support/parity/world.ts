@@ -186,6 +186,24 @@ class WorldBuilder {
     });
   }
 
+  /** A region's preferences, with its EventBridge rules and the account's trails as resources. */
+  preferences(document: Obj): JsonObject {
+    const { related, ...own } = document;
+    const relatedObject = obj(related);
+    if (!relatedObject) return { ...own };
+    for (const [key, type] of [
+      ["EventRules", ResourceTypes.EventRule],
+      ["Trails", ResourceTypes.Trail],
+    ] as const) {
+      for (const entry of list(relatedObject[key])) {
+        const properties = obj(entry);
+        if (!properties) throw new Inexpressible(`a related ${type} is not an object`);
+        this.add(type, { ...properties });
+      }
+    }
+    return { ...own };
+  }
+
   instance(document: Obj): JsonObject {
     const { related, ...own } = document;
     const properties: JsonObject = { ...own };
@@ -264,6 +282,9 @@ export function worldOf(type: ResourceType, document: JsonObject): World {
       break;
     case ResourceTypes.Instance:
       properties = builder.instance(document);
+      break;
+    case ResourceTypes.SessionPreferences:
+      properties = builder.preferences(document);
       break;
     default: {
       if (document.related !== undefined) throw new Inexpressible(`related data on a ${type}`);

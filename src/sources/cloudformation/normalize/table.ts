@@ -7,6 +7,7 @@ import { instanceProfile } from "./instance-profile.js";
 import { instance } from "./instance.js";
 import { securityGroup, separateRule } from "./security-group.js";
 import { ssmDocument } from "./ssm-document.js";
+import { eventRule, trail } from "./alerting.js";
 
 /**
  * The CloudFormation resource types this tool reads, each with its normalizer. A step runs for
@@ -47,6 +48,8 @@ export const NORMALIZERS: ReadonlyMap<string, readonly Step[]> = new Map<string,
   ["AWS::EC2::Instance", [{ pass: 8, normalize: instance }]],
   ["AWS::SSM::Document", [{ pass: 9, normalize: ssmDocument }]],
   ["AWS::IAM::AccessKey", [{ pass: 10, normalize: accessKey }]],
+  ["AWS::CloudTrail::Trail", [{ pass: 10, normalize: trail }]],
+  ["AWS::Events::Rule", [{ pass: 10, normalize: eventRule }]],
 ]);
 
 /**

@@ -22,6 +22,14 @@ import {
 } from "./security-group.js";
 import { SSM_DOCUMENT_SCHEMA, ssmDocument } from "./ssm-document.js";
 import { ACCESS_KEY_SCHEMA, accessKey } from "./access-key.js";
+import {
+  EVENT_RULE_SCHEMA,
+  EVENT_TARGET_SCHEMA,
+  eventRule,
+  eventTarget,
+  TRAIL_SCHEMA,
+  trail,
+} from "./alerting.js";
 
 interface TypeNormalizer {
   /** The attributes the normalizer reads, with their JSON types. */
@@ -73,6 +81,9 @@ const NORMALIZERS: ReadonlyMap<string, TypeNormalizer> = new Map<string, TypeNor
     },
   ],
   ["aws_iam_access_key", { schema: ACCESS_KEY_SCHEMA, normalize: accessKey }],
+  ["aws_cloudtrail", { schema: TRAIL_SCHEMA, normalize: trail }],
+  ["aws_cloudwatch_event_rule", { schema: EVENT_RULE_SCHEMA, normalize: eventRule }],
+  ["aws_cloudwatch_event_target", { schema: EVENT_TARGET_SCHEMA, normalize: eventTarget }],
 ]);
 
 export function attributeSchema(type: string): AttributeSchema | undefined {
