@@ -47,8 +47,11 @@ export function parseFormatOptions(specs: readonly string[], output: string | un
 }
 
 /** Checks that each file destination can be written: its directory exists and it is no directory. */
-export async function checkDestinations(requests: readonly OutputRequest[], cwd: string): Promise<void> {
-  const seen = new Map<string, Format>();
+export async function checkDestinations(
+  requests: readonly { format: string; file?: string }[],
+  cwd: string,
+): Promise<void> {
+  const seen = new Map<string, string>();
   for (const { format, file } of requests) {
     if (file === undefined) continue;
     const path = resolve(cwd, file);
@@ -74,7 +77,7 @@ export async function checkDestinations(requests: readonly OutputRequest[], cwd:
 /** Writes every rendered report; a failure names the destination, and what was already written. */
 export async function writeOutputs(
   io: CliIo,
-  rendered: readonly { request: OutputRequest; text: string }[],
+  rendered: readonly { request: { format: string; file?: string }; text: string }[],
 ): Promise<void> {
   const written: string[] = [];
   for (const { request, text } of rendered) {
