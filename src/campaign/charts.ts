@@ -22,7 +22,10 @@ type VegaLiteSpec = Record<string, unknown>;
 export async function renderCampaignCharts(view: CampaignView): Promise<RenderedChart[]> {
   const [vegaLite, vega] = await Promise.all([import("vega-lite"), import("vega")]);
   const toSvg = async (spec: VegaLiteSpec): Promise<string> => {
-    const compiled = vegaLite.compile(spec as unknown as Parameters<typeof vegaLite.compile>[0]).spec;
+    // Warnings go nowhere: the command's standard error is for the user's problems, not the chart's.
+    const compiled = vegaLite.compile(spec as unknown as Parameters<typeof vegaLite.compile>[0], {
+      logger: vega.logger(vega.Error),
+    }).spec;
     const chartView = new vega.View(vega.parse(compiled), { renderer: "none" });
     try {
       return await chartView.toSVG();
@@ -102,17 +105,25 @@ function burnDownSpec(view: CampaignView): VegaLiteSpec {
   const last = view.points.at(-1)!.createdAt;
   const values = view.burnDown
     .filter((point) => charted.has(point.owner))
-    .map((point) => ({
-      owner: point.owner,
-      run: point.createdAt,
-      open: point.open,
-      newest: point.createdAt === last,
-    }));
+    .map((point) => ({ owner: point.owner, run: point.createdAt, open: point.open, label: "" }));
+  // Owners that end on the same count share one label, so that labels never print over each other.
+  const byCount = new Map<number, (typeof values)[number][]>();
+  for (const value of values.filter((candidate) => candidate.run === last)) {
+    byCount.set(value.open, [...(byCount.get(value.open) ?? []), value]);
+  }
+  for (const tied of byCount.values()) {
+    tied[0]!.label = tied.map((value) => value.owner).join(", ") + (tied[0]!.open === 0 ? " — done" : "");
+  }
+  // UTC throughout, and a tick at each run: the axis names the runs, whatever the time zone.
   const x = {
     field: "run",
     type: "temporal",
     title: "run",
-    axis: { format: "%Y-%m-%d", tickCount: view.points.length },
+    scale: { type: "utc" },
+    axis: {
+      format: "%Y-%m-%d",
+      values: view.points.map((point) => Date.parse(point.createdAt)),
+    },
   };
   const y = { field: "open", type: "quantitative", title: "open items" };
   const owner = { field: "owner", type: "nominal", title: "owner" };
@@ -125,9 +136,9 @@ function burnDownSpec(view: CampaignView): VegaLiteSpec {
       { mark: { type: "line", strokeWidth: 2 }, encoding: { x, y, color: owner, strokeDash: owner } },
       { mark: { type: "point", filled: true, size: 60 }, encoding: { x, y, color: owner, shape: owner } },
       {
-        transform: [{ filter: "datum.newest" }],
+        transform: [{ filter: "datum.label !== ''" }],
         mark: { type: "text", align: "left", dx: 8, fontSize: 12, color: "#222" },
-        encoding: { x, y, text: { field: "owner" } },
+        encoding: { x, y, text: { field: "label" } },
       },
     ],
   };

@@ -41,12 +41,11 @@ export async function renderCampaignHtml(view: CampaignView): Promise<string> {
     )}</p>`,
     "</header>",
     '<main id="main">',
-    '<nav aria-labelledby="contents"><h2 id="contents">Contents</h2><ul>' +
+    '<nav aria-label="Contents"><ul>' +
       '<li><a href="#headline">Headline</a></li><li><a href="#progress">Progress over time</a></li>' +
       '<li><a href="#owners">Owners</a></li><li><a href="#cost">Cost of bastions and jump hosts</a></li>' +
       '<li><a href="#runs">Runs</a></li></ul></nav>',
-    headlineSection(view),
-    progressSection(view, charts),
+    `<div class="overview">${headlineSection(view)}${progressSection(view, charts)}</div>`,
     ownersSection(view),
     costSection(view),
     runsSection(view),
@@ -128,8 +127,8 @@ function progressSection(view: CampaignView, charts: RenderedChart[]): string {
         ? `At zero: ${done.join(", ")}. ${plural(view.owners.length - done.length, "owner")} still with open items.`
         : `${plural(view.owners.length, "owner")} with open items; none at zero yet.`,
     )}</p>` +
-    chartFigure(total!, totalTable) +
     chartFigure(burnDown!, burnDownTable) +
+    chartFigure(total!, totalTable) +
     "</section>"
   );
 }
@@ -284,8 +283,10 @@ function escapeHtml(text: string): string {
 const STYLE = `
 :root{color-scheme:light;--ink:#1b1b1b;--muted:#555;--line:#c8c8c8;--accent:#35618f}
 *{box-sizing:border-box}
-body{margin:0 auto;max-width:72rem;padding:1rem 1.5rem 3rem;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:#fff}
-h1{font-size:1.6rem;margin:.5rem 0}h2{font-size:1.3rem;margin:2rem 0 .5rem;border-bottom:2px solid var(--ink)}h3{font-size:1.15rem;margin:1.6rem 0 .4rem}h4{font-size:1rem;margin:1.2rem 0 .4rem}
+body{margin:0 auto;max-width:80rem;padding:1rem 1.5rem 3rem;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:#fff}
+h1{font-size:1.6rem;margin:.5rem 0}h2{font-size:1.3rem;margin:1.6rem 0 .5rem;border-bottom:2px solid var(--ink)}
+.overview{display:grid;grid-template-columns:minmax(0,1fr);gap:0 2rem}
+@media (min-width:1100px){.overview{grid-template-columns:minmax(0,1fr) minmax(0,1fr)}}h3{font-size:1.15rem;margin:1.6rem 0 .4rem}h4{font-size:1rem;margin:1.2rem 0 .4rem}
 .skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.3rem;outline:2px solid var(--accent)}
 a{color:var(--accent)}a:focus,summary:focus{outline:2px solid var(--accent);outline-offset:2px}
 nav ul{display:flex;flex-wrap:wrap;gap:.3rem 1.2rem;padding:0;list-style:none}
