@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { lambdaScenario } from "./bench-lambda.mjs";
+import { reportScenarios } from "./bench-report.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BENCH_DIR = join(ROOT, ".bench");
@@ -83,6 +84,8 @@ const scenarios = [
   },
   // The Config rule Lambda: bundle size, cold start, warm evaluation (scripts/bench-lambda.mjs).
   lambdaScenario(BENCH_DIR),
+  // The campaign report over 70 and 20,000 instances (scripts/bench-report.mjs).
+  ...reportScenarios(BENCH_DIR),
 ];
 
 // ---------------------------------------------------------------------------------------------

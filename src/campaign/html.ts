@@ -15,6 +15,8 @@ import type { CampaignView, OwnerView, RegionGroup, ResourceRow } from "./view.j
  * opens on its summary; beyond `MAX_ROWS_PER_GROUP` rows the CSV output carries the rest.
  */
 const COLLAPSE_ABOVE = 25;
+/** A report of more resources than this opens with every owner's tables collapsed. */
+const COLLAPSE_OWNERS_ABOVE = 300;
 const MAX_ROWS_PER_GROUP = 2000;
 
 export async function renderCampaignHtml(view: CampaignView): Promise<string> {
@@ -150,7 +152,7 @@ function ownersSection(view: CampaignView): string {
   return (
     '<section aria-labelledby="owners"><h2 id="owners">Owners</h2>' +
     summary +
-    view.owners.map(ownerSection).join("") +
+    view.owners.map((owner) => ownerSection(owner, totalResources > COLLAPSE_OWNERS_ABOVE)).join("") +
     "</section>"
   );
 }
@@ -159,7 +161,7 @@ function ownerAnchor(owner: OwnerView): string {
   return `owner-${[...owner.owner].map((c) => (/[A-Za-z0-9_-]/.test(c) ? c : `.${c.codePointAt(0)!.toString(16)}`)).join("")}`;
 }
 
-function ownerSection(owner: OwnerView): string {
+function ownerSection(owner: OwnerView, collapsed: boolean): string {
   const anchor = ownerAnchor(owner);
   const heading = `<h3 id="${anchor}">${escapeHtml(owner.owner)}${owner.done ? " — done" : ""}</h3>`;
   if (owner.done) {
@@ -168,12 +170,18 @@ function ownerSection(owner: OwnerView): string {
   return (
     `<section aria-labelledby="${anchor}" data-owner="${escapeHtml(owner.owner)}">${heading}` +
     `<p>${escapeHtml(`${plural(owner.openItems, "open item")} on ${plural(owner.resources, "resource")}, in ${plural(owner.groups.length, "account and region", "accounts and regions")}.`)}</p>` +
-    owner.groups.map((group, index) => groupSection(group, `${anchor}-${index}`)).join("") +
+    (collapsed
+      ? `<details><summary>${escapeHtml(`Show the ${plural(owner.resources, "resource")} and what to do next`)}</summary>${groups(owner, anchor, false)}</details>`
+      : groups(owner, anchor, true)) +
     "</section>"
   );
 }
 
-function groupSection(group: RegionGroup, anchor: string): string {
+function groups(owner: OwnerView, anchor: string, collapsible: boolean): string {
+  return owner.groups.map((group, index) => groupSection(group, `${anchor}-${index}`, collapsible)).join("");
+}
+
+function groupSection(group: RegionGroup, anchor: string, collapsible: boolean): string {
   const shown = group.resources.slice(0, MAX_ROWS_PER_GROUP);
   const more = group.resources.length - shown.length;
   const table =
@@ -191,7 +199,7 @@ function groupSection(group: RegionGroup, anchor: string): string {
       ? `<details class="ssm"><summary>For people who used SSH here: Session Manager instead</summary>${stepList(group.sessionManager)}<p>Replace the instance id with the one you need; port forwarding reaches any host the target instance can reach.</p></details>`
       : "";
   const body =
-    group.resources.length > COLLAPSE_ABOVE
+    collapsible && group.resources.length > COLLAPSE_ABOVE
       ? `<details><summary>${escapeHtml(`Show the ${plural(group.resources.length, "resource")}`)}</summary>${table}</details>`
       : table;
   return (
@@ -201,24 +209,24 @@ function groupSection(group: RegionGroup, anchor: string): string {
 }
 
 function resourceRow(row: ResourceRow): string {
+  // Kept short: a large estate has tens of thousands of rows (messages are in the JSON results).
   const items = row.items
     .map(
       (item) =>
-        `<li><span class="sev">${escapeHtml(item.status === "error" ? "not evaluated" : item.severity)}</span> ` +
-        `<span title="${escapeHtml(item.message)}">${escapeHtml(item.ruleId)}</span> <span class="since">since ${escapeHtml(day(item.firstSeen))}</span></li>`,
+        `<li>${escapeHtml(item.ruleId)} <small>${item.status === "error" ? "not evaluated" : item.severity}, since ${escapeHtml(day(item.firstSeen))}</small></li>`,
     )
     .join("");
   return (
-    `<tr><th scope="row">${escapeHtml(row.id)}<br><span class="type">${escapeHtml(row.type)}</span></th>` +
-    `<td>${escapeHtml(row.name)}</td><td><ul>${items}</ul></td><td>${stepList(row.steps)}</td></tr>`
+    `<tr><th scope="row">${escapeHtml(row.id)} <small>${escapeHtml(row.type.split("::").at(-1) ?? row.type)}</small></th>` +
+    `<td>${escapeText(row.name)}</td><td><ul>${items}</ul></td><td>${stepList(row.steps)}</td></tr>`
   );
 }
 
 function stepList(steps: readonly NextStep[]): string {
-  return `<ul class="steps">${steps
+  return `<ul>${steps
     .map(
       (step) =>
-        `<li>${escapeHtml(step.text)}${step.command !== undefined ? `<br><code>${escapeHtml(step.command)}</code>` : ""}</li>`,
+        `<li>${escapeText(step.text)}${step.command !== undefined ? `<code>${escapeText(step.command)}</code>` : ""}</li>`,
     )
     .join("")}</ul>`;
 }
@@ -273,6 +281,11 @@ function runsSection(view: CampaignView): string {
   );
 }
 
+/** Element content: quotes need no escaping there, and commands are full of them. */
+function escapeText(text: string): string {
+  return text.replace(/[&<>]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;" })[c]!);
+}
+
 function escapeHtml(text: string): string {
   return text.replace(
     /[&<>"']/g,
@@ -295,9 +308,9 @@ th,td{border:1px solid var(--line);padding:.3rem .5rem;text-align:left;vertical-
 .num{text-align:right;font-variant-numeric:tabular-nums}
 table.headline td.better::before{content:"▼ "}table.headline td.worse::before{content:"▲ "}
 .done{font-weight:600}.warning{border:2px solid var(--ink);padding:.5rem}
-.type,.since{color:var(--muted);font-size:.85em}.sev{font-weight:600}
-ul{margin:0;padding-left:1.1rem}ul.steps li{margin-bottom:.3rem}
-code{font:12.5px/1.35 ui-monospace,Menlo,Consolas,monospace;background:#f3f3f3;padding:.1rem .25rem;word-break:break-all}
+small{color:var(--muted);font-size:.85em}
+ul{margin:0;padding-left:1.1rem}td li{margin-bottom:.3rem}
+code{display:block;font:12.5px/1.35 ui-monospace,Menlo,Consolas,monospace;background:#f3f3f3;padding:.1rem .25rem;word-break:break-all}
 figure{margin:1rem 0}.chart svg{max-width:100%;height:auto}figcaption{color:var(--muted)}
 details{margin:.3rem 0 1rem}summary{cursor:pointer;color:var(--accent)}
 .sr{position:absolute;left:-999px}

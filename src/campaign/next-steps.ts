@@ -68,12 +68,12 @@ export function nextSteps(items: readonly OpenItem[], facts: ResourceFacts | und
           });
         } else if (item.ruleId === "instance-role-ssm-permissions") {
           add({
-            text: "Give the instance a profile whose role has AmazonSSMManagedInstanceCore",
+            text: "Attach a profile whose role has AmazonSSMManagedInstanceCore",
             command: `aws ec2 associate-iam-instance-profile --instance-id ${id}${regionOption} --iam-instance-profile Name=SSMInstanceProfile`,
           });
         } else {
           add({
-            text: "Check that the agent registers (role, agent running, a route to the ssm endpoints)",
+            text: "Check the agent registers (role, agent running, route to ssm endpoints)",
             command: `aws ssm describe-instance-information${regionOption} --filters Key=InstanceIds,Values=${id}`,
           });
         }
@@ -81,15 +81,20 @@ export function nextSteps(items: readonly OpenItem[], facts: ResourceFacts | und
       }
       case "ssm-agent-version":
         // One command per account and region covers every outdated agent there (agentUpdateCommands).
-        add({ text: "Update the SSM Agent (AWS-UpdateSSMAgent: the group's command above the table)" });
+        add({ text: "Update the agent (the group's AWS-UpdateSSMAgent command, above)" });
         break;
       case "instance-key-pair":
+        // The Session Manager commands for the group stand above its table, once.
+        add({
+          text: `Delete key pair ${facts?.keyName ?? "(its name is in the results)"}; use Session Manager (above)`,
+        });
+        break;
       case "exposed-bastion":
         add({
-          text: "Use Session Manager instead of SSH",
+          text: "Retire the bastion: Session Manager instead",
           command: `aws ssm start-session --target ${id}${regionOption}`,
         });
-        if (item.ruleId === "exposed-bastion" && facts?.publicIp !== undefined) {
+        if (facts?.publicIp !== undefined) {
           add({ text: `Release the public address ${facts.publicIp} once nothing uses the bastion` });
         }
         break;
