@@ -191,7 +191,7 @@ describe.runIf(HAVE_BROWSER)("the campaign report in Chromium", () => {
         /^aws ec2 associate-iam-instance-profile --instance-id i-[0-9a-f]+ /.test(command),
       ),
     ).toBe(true);
-    const steps = await page.$$eval("table.resources ul.steps", (lists) =>
+    const steps = await page.$$eval("table.resources td:last-child ul", (lists) =>
       lists.map((list) => list.textContent ?? ""),
     );
     expect(steps.some((step) => step.includes("AmazonSSMManagedInstanceCore"))).toBe(true);
