@@ -62,7 +62,7 @@ const BASE = {
   config: {
     font: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
     axis: { labelFontSize: 12, titleFontSize: 12, labelColor: "#222", titleColor: "#222" },
-    legend: { labelFontSize: 12, titleFontSize: 12 },
+    legend: { labelFontSize: 12, titleFontSize: 12, orient: "bottom" },
   },
 };
 

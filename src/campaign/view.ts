@@ -118,23 +118,22 @@ export function buildCampaignView(campaign: Campaign, options: CampaignOptions):
     })),
   );
 
-  const byOwner = new Map<
-    string,
-    Map<string, { account: string; region: string; items: Map<string, OpenItem[]> }>
-  >();
+  const byOwner = new Map<string, Map<string, OpenGroup>>();
   for (const item of latest.items) {
     const owner = ownerOfItem(item, currentFacts);
-    const groups = byOwner.get(owner) ?? new Map();
+    const groups = byOwner.get(owner) ?? new Map<string, OpenGroup>();
     byOwner.set(owner, groups);
     const groupKey = `${item.resource.account}\u0000${item.resource.region}`;
-    const group = groups.get(groupKey) ?? {
+    const group: OpenGroup = groups.get(groupKey) ?? {
       account: item.resource.account,
       region: item.resource.region,
-      items: new Map(),
+      items: new Map<string, OpenItem[]>(),
     };
     groups.set(groupKey, group);
     const key = resourceKey(item.resource);
-    group.items.set(key, [...(group.items.get(key) ?? []), item]);
+    const open = group.items.get(key);
+    if (open === undefined) group.items.set(key, [item]);
+    else open.push(item);
   }
 
   const ownerViews: OwnerView[] = ownerNames.map((owner) => {
@@ -228,6 +227,13 @@ export function buildCampaignView(campaign: Campaign, options: CampaignOptions):
     ownerTags: options.ownerTags,
     notEvaluated: latest.items.filter((item) => item.status === "error").length,
   };
+}
+
+/** The open items of one owner in one account and region, by resource. */
+interface OpenGroup {
+  account: string;
+  region: string;
+  items: Map<string, OpenItem[]>;
 }
 
 /** Owners alphabetically, "no owner" last. */

@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import type { Browser, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO, runCli } from "../support/cli.js";
 
@@ -69,9 +70,12 @@ async function expectedOwners(): Promise<Map<string, number>> {
   return counts;
 }
 
+/** Runs an expression in the page (the tests compile without the DOM's types). */
+async function inPage<T>(page: Page, expression: string): Promise<T> {
+  return (await page.evaluate(expression)) as T;
+}
+
 describe.runIf(HAVE_BROWSER)("the campaign report in Chromium", () => {
-  type Browser = Awaited<ReturnType<(typeof import("puppeteer-core"))["default"]["launch"]>>;
-  type Page = Awaited<ReturnType<Browser["newPage"]>>;
   let browser: Browser;
   let page: Page;
   const leaving: string[] = [];
@@ -117,38 +121,46 @@ describe.runIf(HAVE_BROWSER)("the campaign report in Chromium", () => {
 
   it("shows every owner's open items and the total as the results file has them", async () => {
     const expected = await expectedOwners();
-    const rows = await page.$$eval("table.owners tbody tr", (trs) =>
-      trs.map((tr) => ({
+    const rows = await inPage<{ owner: string; shownOwner: string; open: number }[]>(
+      page,
+      `[...document.querySelectorAll("table.owners tbody tr")].map((tr) => ({
         owner: tr.getAttribute("data-owner"),
-        shownOwner: tr.querySelector("th")?.textContent,
-        open: Number(tr.querySelector("td")?.textContent),
-      })),
+        shownOwner: tr.querySelector("th").textContent,
+        open: Number(tr.querySelector("td").textContent),
+      }))`,
     );
     const shown = new Map(rows.filter((row) => row.open > 0).map((row) => [row.owner, row.open]));
     expect(shown).toEqual(expected);
     for (const row of rows) expect(row.shownOwner).toBe(row.owner);
-    const total = await page.$eval("table.owners tfoot td", (td) => Number(td.textContent));
+    const total = await inPage<number>(
+      page,
+      `Number(document.querySelector("table.owners tfoot td").textContent)`,
+    );
     expect(total).toBe([...expected.values()].reduce((sum, count) => sum + count, 0));
     // An owner that reached zero is shown as done, in words.
     const done = rows.filter((row) => row.open === 0).map((row) => row.owner);
     expect(done).toContain("web");
-    expect(await page.$eval('table.owners tr[data-owner="web"]', (tr) => tr.textContent)).toContain("done");
+    expect(
+      await inPage<string>(page, `document.querySelector('table.owners tr[data-owner="web"]').textContent`),
+    ).toContain("done");
   });
 
   it("renders the charts as images with text alternatives and a table of their numbers", async () => {
-    const charts = await page.$$eval("figure", (figures) =>
-      figures.map((figure) => {
+    const charts = await inPage<
+      { role: string; labels: string[]; marks: number; width: number; table: boolean }[]
+    >(
+      page,
+      `[...document.querySelectorAll("figure")].map((figure) => {
         const svg = figure.querySelector("svg");
-        const ids = (svg?.getAttribute("aria-labelledby") ?? "").split(" ").filter(Boolean);
-        const box = svg?.getBoundingClientRect();
+        const ids = (svg.getAttribute("aria-labelledby") || "").split(" ").filter(Boolean);
         return {
-          role: svg?.getAttribute("role"),
-          labels: ids.map((id: string) => figure.ownerDocument.getElementById(id)?.textContent ?? ""),
-          marks: svg?.querySelectorAll("path, rect").length ?? 0,
-          width: box?.width ?? 0,
-          table: figure.nextElementSibling?.querySelector("table") !== null,
+          role: svg.getAttribute("role"),
+          labels: ids.map((id) => (document.getElementById(id) || {}).textContent || ""),
+          marks: svg.querySelectorAll("path, rect").length,
+          width: svg.getBoundingClientRect().width,
+          table: figure.nextElementSibling.querySelector("table") !== null,
         };
-      }),
+      })`,
     );
     expect(charts).toHaveLength(2);
     for (const chart of charts) {
@@ -162,22 +174,27 @@ describe.runIf(HAVE_BROWSER)("the campaign report in Chromium", () => {
   });
 
   it("has a language, headings in order and header cells with a scope", async () => {
-    expect(await page.$eval("html", (html) => html.lang)).toBe("en");
-    const levels = await page.$$eval("h1, h2, h3, h4, h5, h6", (headings) =>
-      headings.map((h) => Number(h.tagName[1])),
+    expect(await inPage<string>(page, "document.documentElement.lang")).toBe("en");
+    const levels = await inPage<number[]>(
+      page,
+      `[...document.querySelectorAll("h1, h2, h3, h4, h5, h6")].map((h) => Number(h.tagName[1]))`,
     );
     expect(levels[0]).toBe(1);
     levels.forEach((level, index) => {
       if (index > 0) expect(level).toBeLessThanOrEqual(levels[index - 1]! + 1);
     });
-    const scopes = await page.$$eval("th", (cells) => cells.map((th) => th.getAttribute("scope")));
+    const scopes = await inPage<(string | null)[]>(
+      page,
+      `[...document.querySelectorAll("th")].map((th) => th.getAttribute("scope"))`,
+    );
     expect(scopes.length).toBeGreaterThan(10);
     for (const scope of scopes) expect(["col", "row"]).toContain(scope);
   });
 
   it("gives each resource its next step as a command with the real identifiers", async () => {
-    const commands = await page.$$eval("table.resources code", (codes) =>
-      codes.map((code) => code.textContent ?? ""),
+    const commands = await inPage<string[]>(
+      page,
+      `[...document.querySelectorAll("table.resources code")].map((code) => code.textContent)`,
     );
     expect(
       commands.some((command) =>
@@ -191,8 +208,9 @@ describe.runIf(HAVE_BROWSER)("the campaign report in Chromium", () => {
         /^aws ec2 associate-iam-instance-profile --instance-id i-[0-9a-f]+ /.test(command),
       ),
     ).toBe(true);
-    const steps = await page.$$eval("table.resources td:last-child ul", (lists) =>
-      lists.map((list) => list.textContent ?? ""),
+    const steps = await inPage<string[]>(
+      page,
+      `[...document.querySelectorAll("table.resources td:last-child ul")].map((list) => list.textContent)`,
     );
     expect(steps.some((step) => step.includes("AmazonSSMManagedInstanceCore"))).toBe(true);
   });
