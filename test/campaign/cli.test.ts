@@ -32,7 +32,9 @@ describe("report over the example history", () => {
     expect(run.stdout).toMatch(/^## SSH-free access campaign — 2026-12-04\n/);
     expect(run.stdout).toContain("1 account, 4 runs (2026-11-13 to 2026-12-04)");
     expect(run.stdout).toMatch(/\| Exposed bastions \| 1 \| no change \|/);
-    expect(run.stdout).toMatch(/\| Instances reachable on port 22 from anywhere \| 3 \| down 2 \(from 5\) \|/);
+    expect(run.stdout).toMatch(
+      /\| Instances reachable on port 22 from anywhere \| 3 \| down 2 \(from 5\) \|/,
+    );
     expect(run.stdout).toMatch(/\| web \| 0 \| 0 \| done ✓ \|/);
     expect(run.stdout).toMatch(/about \$\d+\.\d\d a month on demand .*an estimate/);
     // Short enough for a pull-request comment.
@@ -168,6 +170,33 @@ describe("report refuses what it cannot use, in one line, writing nothing", () =
     const run = await runCli(["report", ...args]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
+  });
+});
+
+describe("the run's time in check's results", () => {
+  it("is the time of the run, or ACCESS_BASELINE_NOW, and a bad value is refused", async () => {
+    const fixed = await runCli(["check", "--snapshot", EXAMPLE_SNAPSHOT, "--format", "json"], {
+      env: { ACCESS_BASELINE_NOW: "2026-11-19T10:00:00+01:00" },
+    });
+    const json = JSON.parse(fixed.stdout) as {
+      createdAt: string;
+      resources: { id: string; tags?: Record<string, string> }[];
+    };
+    expect(json.createdAt).toBe("2026-11-19T09:00:00.000Z");
+    // Facts of the resources with findings: the bastion's tags and its instance facts.
+    expect(json.resources.find((fact) => fact.id === "i-0b45e1a7c3d9f2001")).toMatchObject({
+      tags: { Name: "bastion" },
+      instanceType: "t3.micro",
+      publicIp: "54.210.33.17",
+      securityGroups: ["sg-0017b3c9e5a1f4d01"],
+    });
+    const bad = await runCli(["check", "--snapshot", EXAMPLE_SNAPSHOT, "--format", "json"], {
+      env: { ACCESS_BASELINE_NOW: "yesterday" },
+    });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(
+      'access-baseline: ACCESS_BASELINE_NOW="yesterday" is not a timestamp (such as 2026-11-20T09:30:00Z)\n',
+    );
   });
 });
 
