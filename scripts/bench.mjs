@@ -17,6 +17,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { guardBinary, GUARD_RULES } from "./bench-guard.mjs";
 import { generateOneResourceTemplate, generateSnapshot, generateTemplate } from "./bench-inputs.mjs";
 import { lambdaScenario } from "./bench-lambda.mjs";
+import { reportScenarios } from "./bench-report.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BENCH_DIR = join(ROOT, ".bench");
@@ -285,6 +286,8 @@ const scenarios = [
   },
   // The Config rule Lambda: bundle size, cold start, warm evaluation (scripts/bench-lambda.mjs).
   lambdaScenario(BENCH_DIR),
+  // The campaign report over 70 and 20,000 instances (scripts/bench-report.mjs).
+  ...reportScenarios(BENCH_DIR),
 ];
 
 /** Alternating pairs per start-up run: enough for a stable median of a ~100 ms process. */

@@ -5,6 +5,7 @@ import { EXIT_INCOMPLETE } from "../engine/summary.js";
 import { registerCheck } from "./commands/check.js";
 import { registerCollect } from "./commands/collect.js";
 import { registerRules } from "./commands/rules.js";
+import { registerReport } from "./commands/report.js";
 import type { CliIo } from "./io.js";
 
 /**
@@ -30,6 +31,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   registerCheck(program, io, done);
   registerCollect(program, io, done);
   registerRules(program, io, done);
+  registerReport(program, io, done);
   program.commands.forEach((command) => command.exitOverride());
   for (const command of program.commands.flatMap((c) => c.commands)) command.exitOverride();
 

@@ -1,4 +1,4 @@
-import type { JsonValue, ResourceSource, ResourceType } from "../model/resource.js";
+import type { JsonValue, Resource, ResourceSource, ResourceType } from "../model/resource.js";
 import type { CollectionError } from "../model/collection-error.js";
 import type { InputProblem } from "../model/input-problem.js";
 import type { RuleFrameworks } from "./frameworks.js";
@@ -173,6 +173,10 @@ export interface Report {
   apiCalls?: ApiCallCounts;
   /** The configuration file the run used, `null` for none (the built-in defaults). */
   configurationFile?: string | null;
+  /** When the run read its inputs (RFC 3339 UTC): what dates the run in a campaign's history. */
+  createdAt?: string;
+  /** Every resource the run judged, with its properties (the JSON output keeps facts of some). */
+  resources?: readonly Resource[];
 }
 
 /** API calls per service and operation: `{ ec2: { DescribeInstances: 4 } }`. */

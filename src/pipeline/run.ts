@@ -29,6 +29,8 @@ export interface CheckRequest {
   /** Today's date (UTC, `YYYY-MM-DD`), when waivers expire. */
   today: string;
   baseline?: Baseline;
+  /** When the run started (RFC 3339 UTC), written into the report to date it. */
+  createdAt?: string;
 }
 
 export interface CheckOutcome {
@@ -67,7 +69,12 @@ export async function runCheck(request: CheckRequest): Promise<CheckOutcome> {
     inputs: data.inputs,
     ...(settings.severities ? { severityOverrides: settings.severities } : {}),
   });
-  const located = { ...built, configurationFile: request.configuration.file ?? null };
+  const located = {
+    ...built,
+    configurationFile: request.configuration.file ?? null,
+    resources: inventory.resources,
+    ...(request.createdAt !== undefined ? { createdAt: request.createdAt } : {}),
+  };
   const report = data.apiCalls !== undefined ? { ...located, apiCalls: data.apiCalls } : located;
   return {
     report,

@@ -18,6 +18,7 @@ import type { InputProblem } from "../model/input-problem.js";
 import { frameworkEntries, type RuleFrameworks } from "../engine/frameworks.js";
 import type { SourceKind } from "../model/resource.js";
 import { reportedEvidence } from "./evidence.js";
+import { factsForFindings, type ResourceFacts } from "./resource-facts.js";
 import { fingerprintResults, isFinding } from "./fingerprint.js";
 import { locateResult, type ResultLocation } from "./location.js";
 import { ruleDocUri, ruleDocUris } from "./rule-docs.js";
@@ -51,6 +52,10 @@ export interface JsonReport {
   waivers: JsonWaiverOutcome[];
   /** Only with `--baseline`. */
   baseline?: BaselineComparison;
+  /** When the run read its inputs (RFC 3339 UTC). */
+  createdAt?: string;
+  /** Tags and instance facts of the resources with findings (and of the instances behind them). */
+  resources?: ResourceFacts[];
 }
 
 /** A waiver as written: in the configuration file, or in a template next to its resource. */
@@ -246,6 +251,10 @@ function buildEnvelope(report: Report): Omit<JsonReport, "results"> {
     collectionErrors: report.collectionErrors.map(jsonCollectionError),
     inputProblems: report.inputProblems.map((problem) => ({ ...problem })),
     waivers: (report.waivers ?? []).map(jsonWaiverOutcome),
+    ...(report.createdAt !== undefined ? { createdAt: report.createdAt } : {}),
+    ...(report.resources !== undefined
+      ? { resources: factsForFindings(report.results, report.resources) }
+      : {}),
   };
 }
 

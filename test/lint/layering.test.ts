@@ -50,6 +50,17 @@ describe("import layering", () => {
     ],
     ["src/pipeline/run.ts", 'import { x } from "../cli/main.js";', "src/pipeline/ must not import src/cli/"],
     ["src/lambda/handler.ts", 'import { x } from "../cli/io.js";', "src/lambda/ must not import src/cli/"],
+    ["src/campaign/view.ts", 'import { x } from "../cli/main.js";', "src/campaign/ must not import src/cli/"],
+    [
+      "src/campaign/history.ts",
+      'import { x } from "../sources/snapshot.js";',
+      "src/campaign/ must not import src/sources/",
+    ],
+    [
+      "src/report/json.ts",
+      'import { x } from "../campaign/view.js";',
+      "src/report/ must not import src/campaign/",
+    ],
   ])("refuses a later stage imported by %s", async (file, code, expected) => {
     expect((await problems(file, `${code}\nexport const y = 1;\n`)).join("\n")).toContain(expected);
   });
@@ -60,6 +71,8 @@ describe("import layering", () => {
     ["src/sources/config-item/item.ts", 'import { x } from "../../model/input-problem.js";'],
     ["src/cli/main.ts", 'import { x } from "../pipeline/run.js";'],
     ["src/lambda/handler.ts", 'import { x } from "../pipeline/run.js";'],
+    ["src/campaign/run-file.ts", 'import { x } from "../report/json.js";'],
+    ["src/cli/commands/report.ts", 'import { x } from "../../campaign/index.js";'],
   ])("allows an earlier stage imported by %s", async (file, code) => {
     expect(await problems(file, `${code}\nexport const y = 1;\n`)).toEqual([]);
   });

@@ -48,8 +48,11 @@ export function parseFormatOptions(specs: readonly string[], output: string | un
 }
 
 /** Checks that each file destination can be written: its directory exists and it is no directory. */
-export async function checkDestinations(requests: readonly OutputRequest[], cwd: string): Promise<void> {
-  const seen = new Map<string, Format>();
+export async function checkDestinations(
+  requests: readonly { format: string; file?: string }[],
+  cwd: string,
+): Promise<void> {
+  const seen = new Map<string, string>();
   for (const { format, file } of requests) {
     if (file === undefined) continue;
     const path = resolve(cwd, file);
@@ -76,10 +79,10 @@ export async function checkDestinations(requests: readonly OutputRequest[], cwd:
  * Writes every report, rendering each as it goes (`render` is called once its destination is
  * next); a failure names the destination, and what was already written.
  */
-export async function writeOutputs(
+export async function writeOutputs<Request extends { format: string; file?: string }>(
   io: CliIo,
-  requests: readonly OutputRequest[],
-  render: (request: OutputRequest) => OutputData | Promise<OutputData>,
+  requests: readonly Request[],
+  render: (request: Request) => OutputData | Promise<OutputData>,
 ): Promise<void> {
   const written: string[] = [];
   for (const request of requests) {

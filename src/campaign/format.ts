@@ -1,0 +1,27 @@
+import type { HeadlineFigure } from "./view.js";
+
+/** Shared wording of the renderers: dates, changes, money. */
+
+export function day(timestamp: string): string {
+  return timestamp.slice(0, 10);
+}
+
+export function minute(timestamp: string): string {
+  return `${timestamp.slice(0, 10)} ${timestamp.slice(11, 16)} UTC`;
+}
+
+/** The change since the previous run, in words that need no colour: "−3", "+1", "no change". */
+export function change(figure: HeadlineFigure): string {
+  if (figure.previous === undefined) return "first run";
+  const delta = figure.current - figure.previous;
+  if (delta === 0) return "no change";
+  return delta < 0 ? `down ${-delta} (from ${figure.previous})` : `up ${delta} (from ${figure.previous})`;
+}
+
+export function money(amount: number, currency: string): string {
+  return `${currency === "USD" ? "$" : `${currency} `}${amount.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count.toLocaleString("en-US")} ${count === 1 ? one : many}`;
+}

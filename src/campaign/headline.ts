@@ -1,0 +1,75 @@
+import type { ResourceFacts } from "../report/resource-facts.js";
+import { INSTANCE, SECURITY_GROUP, type CampaignRule, type OpenItem } from "./model.js";
+
+/**
+ * The campaign's headline figures for one point of the history. Each counts distinct resources
+ * with a failing result (results that could not be evaluated are counted apart, never as fixed):
+ *
+ * - reachable on 22 from the internet: instances in a security group that fails ssh-from-internet;
+ * - reachable on 22 from anywhere: instances in a group that fails ssh-from-any-source or
+ *   ssh-from-internet (any source at all, the VPC and other groups included);
+ * - not managed by Systems Manager: instances failing instance-managed-by-ssm;
+ * - agent below minimum: managed nodes failing ssm-agent-version;
+ * - launched with key pairs: instances failing instance-key-pair;
+ * - exposed bastions: instances failing exposed-bastion;
+ * - principals failing session attribution: IAM principals failing a rule tagged `attribution`.
+ */
+
+export const HEADLINE_METRICS = [
+  { id: "ssh-internet", label: "Instances reachable on port 22 from the internet" },
+  { id: "ssh-anywhere", label: "Instances reachable on port 22 from anywhere" },
+  { id: "unmanaged", label: "Instances not managed by Systems Manager" },
+  { id: "agent-outdated", label: "Instances with the SSM Agent below the minimum" },
+  { id: "key-pairs", label: "Instances launched with a key pair" },
+  { id: "bastions", label: "Exposed bastions" },
+  { id: "attribution", label: "IAM principals failing session attribution" },
+] as const;
+
+export type HeadlineMetricId = (typeof HEADLINE_METRICS)[number]["id"];
+export type HeadlineCounts = Record<HeadlineMetricId, number>;
+
+export function headlineCounts(
+  items: readonly OpenItem[],
+  facts: Iterable<ResourceFacts>,
+  rules: ReadonlyMap<string, CampaignRule>,
+): HeadlineCounts {
+  const failing = items.filter((item) => item.status === "fail");
+  const ids = (ruleIds: readonly string[], type?: string) =>
+    new Set(
+      failing
+        .filter(
+          (item) => ruleIds.includes(item.ruleId) && (type === undefined || item.resource.type === type),
+        )
+        .map((item) => `${item.resource.account}/${item.resource.region}/${item.resource.id}`),
+    );
+  const internetGroups = ids(["ssh-from-internet"], SECURITY_GROUP);
+  const anyGroups = ids(["ssh-from-internet", "ssh-from-any-source"], SECURITY_GROUP);
+  const internet = new Set<string>();
+  const anywhere = new Set<string>();
+  for (const fact of facts) {
+    if (fact.type !== INSTANCE || fact.state === "terminated") continue;
+    const key = `${fact.account}/${fact.region}/${fact.id}`;
+    for (const group of fact.securityGroups ?? []) {
+      const groupKey = `${fact.account}/${fact.region}/${group}`;
+      if (internetGroups.has(groupKey)) internet.add(key);
+      if (anyGroups.has(groupKey)) anywhere.add(key);
+    }
+  }
+  const attributionRules = [...rules.values()]
+    .filter((rule) => rule.tags.includes("attribution"))
+    .map((rule) => rule.id);
+  const principals = new Set(
+    failing
+      .filter((item) => attributionRules.includes(item.ruleId) && item.resource.type.startsWith("AWS::IAM::"))
+      .map((item) => `${item.resource.account}/${item.resource.type}/${item.resource.id}`),
+  );
+  return {
+    "ssh-internet": internet.size,
+    "ssh-anywhere": anywhere.size,
+    unmanaged: ids(["instance-managed-by-ssm"]).size,
+    "agent-outdated": ids(["ssm-agent-version"]).size,
+    "key-pairs": ids(["instance-key-pair"]).size,
+    bastions: ids(["exposed-bastion"]).size,
+    attribution: principals.size,
+  };
+}
