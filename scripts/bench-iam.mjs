@@ -7,9 +7,13 @@
 //
 //   node scripts/bench.mjs --scenario iam
 //   node scripts/bench-iam.mjs [SNAPSHOT]     writes the snapshot only (default .bench/iam-snapshot.json)
+import { execFile } from "node:child_process";
 import { mkdir, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+
+const execFileAsync = promisify(execFile);
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const ACCOUNT = "111122223333";
@@ -159,7 +163,64 @@ export function iamScenario(benchDir) {
     ],
     outputs: [relative(ROOT, results)],
     targets: { wallSeconds: 1, peakRssMb: 300 },
+    // Besides the whole run, the check itself: each policy's pattern against the own-session
+    // pattern, in a fresh process (the built code, nothing cached), against IAM's 50 ms budget.
+    measure: async (scenario, measureCli) => {
+      const run = await measureCli(scenario.args, scenario.outputs);
+      if (run.problem) return run;
+      const perPolicy = await timePolicies(snapshot);
+      return { ...run, perPolicyMs: perPolicy };
+    },
+    rows: (runs) => {
+      const slowest = Math.max(...runs.flatMap((run) => run.perPolicyMs));
+      const typical = median(runs.flatMap((run) => run.perPolicyMs));
+      return [
+        [
+          `inclusion check per policy, slowest of ${runs[0].perPolicyMs.length * runs.length}`,
+          `${slowest.toFixed(1)} ms`,
+          "<= 50 ms",
+          slowest <= 50 ? "yes" : "NO",
+        ],
+        ["inclusion check per policy, median", `${typical.toFixed(1)} ms`, "", ""],
+      ];
+    },
   };
+}
+
+/** The rule's own-session pattern (session-termination-scoped's default). */
+const OWN_SESSIONS = "arn:aws:ssm:*:*:session/${aws:username}-*";
+
+/** Times `statementResourcesWithin` on each policy's session statement in a child process. */
+async function timePolicies(snapshot) {
+  const script = `
+    import { readFileSync } from "node:fs";
+    import { performance } from "node:perf_hooks";
+    const { statementResourcesWithin } = await import(${JSON.stringify(pathToFileURL(join(ROOT, "dist", "iam", "resources.js")).href)});
+    const { resources } = JSON.parse(readFileSync(process.argv[1], "utf8"));
+    const times = [];
+    for (const resource of resources) {
+      const policies = resource.properties.UserPolicyList ?? resource.properties.RolePolicyList ?? [];
+      for (const policy of policies) {
+        for (const statement of policy.PolicyDocument.Statement) {
+          const started = performance.now();
+          statementResourcesWithin(statement, ${JSON.stringify(OWN_SESSIONS)});
+          times.push(performance.now() - started);
+        }
+      }
+    }
+    console.log(JSON.stringify(times));
+  `;
+  const { stdout } = await execFileAsync(process.execPath, ["--input-type=module", "-e", script, snapshot], {
+    cwd: ROOT,
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(stdout);
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

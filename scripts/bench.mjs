@@ -16,6 +16,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { guardBinary, GUARD_RULES } from "./bench-guard.mjs";
 import { generateOneResourceTemplate, generateSnapshot, generateTemplate } from "./bench-inputs.mjs";
+import { iamScenario } from "./bench-iam.mjs";
 import { lambdaScenario } from "./bench-lambda.mjs";
 import { reportScenarios } from "./bench-report.mjs";
 
@@ -284,6 +285,8 @@ const scenarios = [
     outputs: [".bench/results-huge.json"],
     targets: { wallSeconds: 12, peakRssMb: 1200 },
   },
+  // IAM resource-pattern inclusion at IAM's policy size limit (scripts/bench-iam.mjs).
+  iamScenario(BENCH_DIR),
   // The Config rule Lambda: bundle size, cold start, warm evaluation (scripts/bench-lambda.mjs).
   lambdaScenario(BENCH_DIR),
   // The campaign report over 70 and 20,000 instances (scripts/bench-report.mjs).
@@ -325,7 +328,7 @@ async function main() {
     const runs = [];
     for (let index = 0; index < options.warmup + options.runs; index += 1) {
       const warmUp = index < options.warmup;
-      const run = await (scenario.measure ?? measure)(scenario);
+      const run = await (scenario.measure ?? measure)(scenario, measureCli);
       if (run.problem) {
         console.log(`   run ${index + 1} ${run.problem}`);
         for (const line of run.stderr.trim().split("\n").slice(0, 10)) console.log(`     ${line}`);
