@@ -53,6 +53,18 @@ async function build(outdir: string): Promise<Manifest> {
   return JSON.parse(await readFile(join(outdir, "manifest.json"), "utf8")) as Manifest;
 }
 
+/** What the bundle's process gets: the loopback endpoint the harness set up, and nothing else. */
+function bundleEnvironment(): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    AWS_ENDPOINT_URL: process.env.AWS_ENDPOINT_URL,
+    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY,
+    AWS_REGION: "us-east-1",
+    AWS_MAX_ATTEMPTS: "1",
+  };
+}
+
 const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
 
 /** Invokes the bundle's handler in a fresh process with one event; prints its summary or error. */
@@ -127,14 +139,7 @@ describe("the Lambda bundle", () => {
     const index = await readFile(join(dir, "a", "index.mjs"), "utf8");
     expect(index).toMatch(/import\(["']\.\/readers\.mjs["']\)/);
     // Node refuses to compile strings here; the security-group and the instance event still run.
-    const env = {
-      PATH: process.env.PATH,
-      AWS_ENDPOINT_URL: process.env.AWS_ENDPOINT_URL,
-      AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID,
-      AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY,
-      AWS_REGION: "us-east-1",
-      AWS_MAX_ATTEMPTS: "1",
-    };
+    const env = bundleEnvironment();
     for (const name of ["sg-world-open.json", "instance.json"]) {
       harness.reset({ resources: fixtureWorld(), regions: REGIONS });
       const result = await run(
@@ -175,14 +180,7 @@ describe("the Lambda bundle", () => {
 
   it("sends what the handler sends from the sources, for every kind of event", async () => {
     const history = { "AWS::EC2::SecurityGroup/sg-0a1b2c3d4e5f60005": fixture("sg-oversized.history.json") };
-    const env = {
-      PATH: process.env.PATH,
-      AWS_ENDPOINT_URL: process.env.AWS_ENDPOINT_URL,
-      AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID,
-      AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY,
-      AWS_REGION: "us-east-1",
-      AWS_MAX_ATTEMPTS: "1",
-    };
+    const env = bundleEnvironment();
     for (const name of [
       "sg-world-open.json",
       "sg-oversized.json",
