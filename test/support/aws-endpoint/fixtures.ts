@@ -273,6 +273,19 @@ export function eventRule(
   };
 }
 
+/**
+ * The account's regions raise an alert on every session start: each region has a rule on the
+ * default bus, and each is home to a logging multi-region trail (either one covers both).
+ */
+export function withSessionStartAlerts(world: FakeWorld, account: string = world.accounts[0]!.id): FakeWorld {
+  const regions = world.accounts.find((candidate) => candidate.id === account)!.regions;
+  for (const [region, contents] of Object.entries(regions)) {
+    contents.trails = [trail(account, `audit-${region}`, region)];
+    contents.eventRules = [eventRule(account, region, "session-start-alert")];
+  }
+  return world;
+}
+
 export const ENCODED_POLICY = {
   Version: "2012-10-17",
   Statement: {
