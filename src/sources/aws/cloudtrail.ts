@@ -15,8 +15,15 @@ import type { OperationKey } from "./operations.js";
 import type { PageListener, ReadResult } from "./types.js";
 
 /**
- * The trails of a region: those whose home region it is, so that a multi-region trail, which
- * every region lists, is read once. DescribeTrails is not paginated; each trail kept costs a
+ * Which of the trails a region lists to read: `home`, those whose home region it is, so that a
+ * scan of every region reads a multi-region trail once; `recording`, every trail that records
+ * the region (its own, and the multi-region and organization trails of other regions), for a
+ * reader that judges one region alone.
+ */
+export type TrailSelection = "home" | "recording";
+
+/**
+ * The trails of a region. DescribeTrails is not paginated; each trail kept costs a
  * GetTrailStatus and a GetEventSelectors.
  */
 export async function readTrails(
@@ -24,6 +31,7 @@ export async function readTrails(
   scope: AccountScope,
   region: string,
   onPage: PageListener,
+  selection: TrailSelection = "home",
 ): Promise<ReadResult> {
   const where = { account: scope.account, region };
   let trails: Trail[];
@@ -34,7 +42,9 @@ export async function readTrails(
     return { resources: [], errors: [collectionError("cloudtrail:DescribeTrails", where, error)] };
   }
   const result: ReadResult = { resources: [], errors: [] };
-  for (const trail of trails.filter((candidate) => (candidate.HomeRegion || region) === region)) {
+  const kept =
+    selection === "home" ? trails.filter((candidate) => (candidate.HomeRegion || region) === region) : trails;
+  for (const trail of kept) {
     const read = await readTrail(cloudtrail, trail, scope, region);
     if ("resource" in read) result.resources.push(read.resource);
     else result.errors.push(read.error);
