@@ -15,12 +15,18 @@ import type { OperationKey } from "./operations.js";
 import type { PageListener, ReadResult } from "./types.js";
 
 /**
- * Which of the trails a region lists to read: `home`, those whose home region it is, so that a
- * scan of every region reads a multi-region trail once; `recording`, every trail that records
- * the region (its own, and the multi-region and organization trails of other regions), for a
- * reader that judges one region alone.
+ * Which of the trails a region lists to read. A scan of several regions reads each trail once:
+ * in its home region, or, when the scan leaves that region out, in the first region it scans
+ * (`scanned`, sorted), since the trail still records the regions scanned. `recording` reads every
+ * trail that records the region (its own, and the multi-region and organization trails of other
+ * regions), for a reader that judges one region alone.
  */
-export type TrailSelection = "home" | "recording";
+export type TrailSelection = { scanned: readonly string[] } | "recording";
+
+function keeps(selection: TrailSelection, region: string, home: string): boolean {
+  if (selection === "recording" || home === region) return true;
+  return !selection.scanned.includes(home) && selection.scanned[0] === region;
+}
 
 /**
  * The trails of a region. DescribeTrails is not paginated; each trail kept costs a
@@ -31,7 +37,7 @@ export async function readTrails(
   scope: AccountScope,
   region: string,
   onPage: PageListener,
-  selection: TrailSelection = "home",
+  selection: TrailSelection,
 ): Promise<ReadResult> {
   const where = { account: scope.account, region };
   let trails: Trail[];
@@ -42,9 +48,9 @@ export async function readTrails(
     return { resources: [], errors: [collectionError("cloudtrail:DescribeTrails", where, error)] };
   }
   const result: ReadResult = { resources: [], errors: [] };
-  const kept =
-    selection === "home" ? trails.filter((candidate) => (candidate.HomeRegion || region) === region) : trails;
-  for (const trail of kept) {
+  for (const trail of trails.filter((candidate) =>
+    keeps(selection, region, candidate.HomeRegion || region),
+  )) {
     const read = await readTrail(cloudtrail, trail, scope, region);
     if ("resource" in read) result.resources.push(read.resource);
     else result.errors.push(read.error);

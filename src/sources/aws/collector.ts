@@ -291,7 +291,7 @@ class AccountCollector {
     const [iam, regional] = await Promise.all([
       this.collectIam(identity, scope),
       mapLimit(regions, this.options.regionConcurrency ?? DEFAULT_REGION_CONCURRENCY, async (region) => {
-        const result = await this.collectRegion(identity, scope, region);
+        const result = await this.collectRegion(identity, scope, region, regions);
         this.progress.regionsDone += 1;
         this.report();
         return result;
@@ -326,10 +326,12 @@ class AccountCollector {
     }
   }
 
+  /** One region's listings; `scanned`, every region of the account being collected, sorted. */
   private async collectRegion(
     identity: ClientIdentity,
     scope: AccountScope,
     region: string,
+    scanned: readonly string[],
   ): Promise<ReadResult> {
     const ec2 = this.clients.ec2(identity, region);
     const ssm = this.clients.ssm(identity, region);
@@ -345,8 +347,8 @@ class AccountCollector {
           return result;
         }),
       ]).then((parts) => this.familyDone(identity, region, region, "ssm", parts)),
-      readTrails(this.clients.cloudtrail(identity, region), scope, region, this.onPage).then((part) =>
-        this.familyDone(identity, region, region, "cloudtrail", [part]),
+      readTrails(this.clients.cloudtrail(identity, region), scope, region, this.onPage, { scanned }).then(
+        (part) => this.familyDone(identity, region, region, "cloudtrail", [part]),
       ),
       readEventRules(this.clients.events(identity, region), scope, region, this.onPage).then((part) =>
         this.familyDone(identity, region, region, "events", [part]),

@@ -204,3 +204,32 @@ describe("event rules", () => {
     expect(result.collectionErrors[0]!.message).toMatch(/^rule (session-start-alert|nightly): /);
   });
 });
+
+describe("trails whose home region is not scanned", () => {
+  it("reads a multi-region trail once, from the first region scanned, when --regions leaves out its home", async () => {
+    const world = alertingWorld();
+    const endpoint = await startAwsEndpoint(world);
+    try {
+      const result = await collectLive({
+        sessionName: "access-baseline-test",
+        endpoint: endpoint.url,
+        regions: ["eu-west-1"],
+        credentials: () =>
+          Promise.resolve({
+            accessKeyId: world.base.accessKeyId,
+            secretAccessKey: world.base.secretAccessKey,
+          }),
+      });
+      const trails = result.resources.filter((resource) => resource.type === "AWS::CloudTrail::Trail");
+      // local-only records us-east-1 alone: eu-west-1 does not list it.
+      expect(trails.map((resource) => [resource.id, resource.region]).sort()).toEqual([
+        ["management-events", "us-east-1"],
+        ["organization-trail", "eu-west-1"],
+      ]);
+      expect(trails.find((resource) => resource.id === "management-events")!.properties.IsLogging).toBe(true);
+      expect(result.collectionErrors).toEqual([]);
+    } finally {
+      await endpoint.close();
+    }
+  });
+});
