@@ -49,7 +49,13 @@ const YAML_POSITION = join(ROOT, "src", "util", "yaml-position.ts");
 const READERS = join(ROOT, "src", "lambda", "readers.ts");
 const LOAD_READERS = join(ROOT, "src", "lambda", "load-readers.ts");
 /** Packages that must reach the function only through the embedded readers chunk. */
-const LAZY_PACKAGES = ["@aws-sdk/client-ec2", "@aws-sdk/client-iam", "@aws-sdk/client-ssm"];
+const LAZY_PACKAGES = [
+  "@aws-sdk/client-ec2",
+  "@aws-sdk/client-iam",
+  "@aws-sdk/client-ssm",
+  "@aws-sdk/client-cloudtrail",
+  "@aws-sdk/client-eventbridge",
+];
 const RULES_DIR = join(ROOT, "rules");
 
 /** The bundle must stay within this size (the budget). */

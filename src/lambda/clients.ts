@@ -1,5 +1,7 @@
 import type { ConfigServiceClient } from "@aws-sdk/client-config-service";
+import type { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import type { EC2Client } from "@aws-sdk/client-ec2";
+import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import type { IAMClient } from "@aws-sdk/client-iam";
 import type { SSMClient } from "@aws-sdk/client-ssm";
 import { ApiCallCounter } from "../sources/aws/call-counter.js";
@@ -9,7 +11,7 @@ import { loadReaders } from "./load-readers.js";
 import { findLambdaOperation, isDeclaredOperation, type LambdaService } from "./operations.js";
 
 /**
- * The Lambda's AWS clients. The IAM, EC2 and SSM clients are loaded the first time a call needs
+ * The Lambda's AWS clients. The IAM, EC2, SSM, CloudTrail and EventBridge clients are loaded the first time a call needs
  * them (`load-readers.ts`): a security-group event needs only Config, and loading the others as
  * well would more than double the cold start. Clients live as long as the execution environment, so warm invocations
  * reuse their connections; the call counter is replaced for each invocation.
@@ -30,7 +32,8 @@ export interface ClientSettings {
   userAgent?: string;
 }
 
-type AnyClient = ConfigServiceClient | IAMClient | EC2Client | SSMClient;
+type AnyClient =
+  ConfigServiceClient | IAMClient | EC2Client | SSMClient | CloudTrailClient | EventBridgeClient;
 
 /** An operation the handler tried to send although `operations.ts` does not declare it. */
 export class UndeclaredOperationError extends Error {
@@ -79,6 +82,20 @@ export class LambdaClients {
     return this.client("ssm", region, async (config) => {
       const { SSMClient } = await loadReaders();
       return new SSMClient(config);
+    });
+  }
+
+  cloudtrail(region: string): Promise<CloudTrailClient> {
+    return this.client("cloudtrail", region, async (config) => {
+      const { CloudTrailClient } = await loadReaders();
+      return new CloudTrailClient(config);
+    });
+  }
+
+  events(region: string): Promise<EventBridgeClient> {
+    return this.client("events", region, async (config) => {
+      const { EventBridgeClient } = await loadReaders();
+      return new EventBridgeClient(config);
     });
   }
 

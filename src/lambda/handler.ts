@@ -32,7 +32,15 @@ import {
   type RuleSelection,
 } from "./parameters.js";
 import { RuleCatalog } from "./rule-catalog.js";
-import { neededTypes, readAllPreferences, readRelated, type ReadContext, type RuleRun } from "./related.js";
+import {
+  PREFERENCES_READS,
+  neededTypes,
+  readAllPreferences,
+  readPreferencesRelated,
+  readRelated,
+  type ReadContext,
+  type RuleRun,
+} from "./related.js";
 
 /**
  * The AWS Config custom rule function: the same rules and verdicts as the CLI, for every change
@@ -365,16 +373,18 @@ async function evaluateScheduled(invocation: Invocation): Promise<Outcome> {
     const { readPreferences } = await loadReaders();
     const read = await readPreferences(await clients.ssm(region), scope, region);
     const runs = preferenceIds.map((id) => runOf(invocation, id));
-    // Other data a preferences rule relates to (a region's trails and event rules) is not read
-    // here: the rule reports an error rather than judge the region without it.
+    const related = await readPreferencesRelated(clients, scope, region, runs);
+    // Other data a preferences rule relates to is not read here: the rule reports an error
+    // rather than judge the region without it.
     const unread = [...new Set(runs.flatMap((run) => run.rule.dependsOn))].filter(
-      (type) => type !== ResourceTypes.SessionPreferences,
+      (type) => !PREFERENCES_READS.has(type),
     );
     const inventory = relate({
-      resources: read.resources,
+      resources: [...read.resources, ...related.resources],
       scopes: [{ account, region }],
       collectionErrors: [
         ...read.errors,
+        ...related.errors,
         ...unread.map((type) => ({
           account,
           region,

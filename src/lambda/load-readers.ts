@@ -1,6 +1,6 @@
 import type * as ReadersModule from "./readers.js";
 
-/** The IAM, EC2 and SSM clients and readers, loaded on first use (see `readers.ts`). */
+/** The IAM, EC2, SSM, CloudTrail and EventBridge clients and readers, loaded on first use (see `readers.ts`). */
 export type Readers = typeof ReadersModule;
 
 let loading: Promise<Readers> | undefined;

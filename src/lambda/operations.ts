@@ -11,7 +11,7 @@ import { arnOf } from "../model/resource-types.js";
  * template cannot drift apart.
  */
 
-export type LambdaService = "config" | "iam" | "ec2" | "ssm";
+export type LambdaService = "config" | "iam" | "ec2" | "ssm" | "cloudtrail" | "events";
 
 export interface LambdaOperation {
   service: LambdaService;
@@ -37,6 +37,7 @@ const GROUPS = arnOf(ResourceTypes.Group, EVERYWHERE, ANY);
 const POLICIES = arnOf(ResourceTypes.ManagedPolicy, EVERYWHERE, ANY);
 const INSTANCE_PROFILES = arnOf(ResourceTypes.InstanceProfile, EVERYWHERE, ANY);
 const PREFERENCES = arnOf(ResourceTypes.SessionPreferences, EVERYWHERE, PREFERENCES_DOCUMENT);
+const EVENT_RULES = arnOf(ResourceTypes.EventRule, EVERYWHERE, ANY);
 
 export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
   {
@@ -183,6 +184,47 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     resource: ANY,
     purpose: "users: their access keys, whether active, and when each was created and last used",
     resultFields: ["Content"],
+  },
+  {
+    service: "cloudtrail",
+    operation: "DescribeTrails",
+    iamAction: "cloudtrail:DescribeTrails",
+    resource: ANY,
+    purpose:
+      "periodic session-start alerting: the trails that record the region, organization trails included",
+    resultFields: ["trailList"],
+  },
+  {
+    service: "cloudtrail",
+    operation: "GetTrailStatus",
+    iamAction: "cloudtrail:GetTrailStatus",
+    resource: ANY,
+    purpose: "periodic session-start alerting: whether each trail is logging",
+    resultFields: ["IsLogging"],
+  },
+  {
+    service: "cloudtrail",
+    operation: "GetEventSelectors",
+    iamAction: "cloudtrail:GetEventSelectors",
+    resource: ANY,
+    purpose: "periodic session-start alerting: which management events each trail records",
+    resultFields: ["TrailARN"],
+  },
+  {
+    service: "events",
+    operation: "ListRules",
+    iamAction: "events:ListRules",
+    resource: ANY,
+    purpose: "periodic session-start alerting: the rules of the region's default event bus",
+    resultFields: ["Rules"],
+  },
+  {
+    service: "events",
+    operation: "ListTargetsByRule",
+    iamAction: "events:ListTargetsByRule",
+    resource: EVENT_RULES,
+    purpose: "periodic session-start alerting: the targets of each rule",
+    resultFields: ["Targets"],
   },
 ];
 

@@ -216,3 +216,39 @@ function object(value: JsonValue | undefined): { [key: string]: JsonValue } | un
 function text(value: JsonValue | undefined): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
+
+/** The types the scheduled preferences evaluation reads for the rules that judge preferences. */
+export const PREFERENCES_READS: ReadonlySet<ResourceType> = new Set([
+  ResourceTypes.SessionPreferences,
+  ResourceTypes.Trail,
+  ResourceTypes.EventRule,
+]);
+
+/**
+ * The region's trails and event rules, for the preferences rules that relate to them
+ * (session-start alerting); nothing when none of `runs` does. Every trail that records the
+ * region is read, multi-region trails of other regions included, since the region is judged alone.
+ */
+export async function readPreferencesRelated(
+  clients: LambdaClients,
+  scope: AccountScope,
+  region: string,
+  runs: readonly RuleRun[],
+): Promise<ReadResult> {
+  const needs = (type: ResourceType) => runs.some((run) => run.rule.dependsOn.includes(type));
+  const parts: Promise<ReadResult>[] = [];
+  const ignorePages = () => undefined;
+  if (needs(ResourceTypes.Trail)) {
+    const { readTrails } = await loadReaders();
+    parts.push(readTrails(await clients.cloudtrail(region), scope, region, ignorePages, "recording"));
+  }
+  if (needs(ResourceTypes.EventRule)) {
+    const { readEventRules } = await loadReaders();
+    parts.push(readEventRules(await clients.events(region), scope, region, ignorePages));
+  }
+  const results = await Promise.all(parts);
+  return {
+    resources: results.flatMap((result) => result.resources),
+    errors: results.flatMap((result) => result.errors),
+  };
+}

@@ -46,11 +46,6 @@ export interface ArnScope {
 
 const ALL_SOURCES = SOURCE_KINDS.map((source) => source.kind);
 const OBSERVED_SOURCES = SOURCE_KINDS.filter((source) => source.observed).map((source) => source.kind);
-/**
- * CloudTrail and EventBridge are read through their SDK clients, which this build does not ship
- * yet: live collection cannot produce trails and event rules until their readers exist.
- */
-const WITHOUT_LIVE_READER = ALL_SOURCES.filter((kind) => kind !== "aws-live");
 
 /** IAM ARNs carry the entity's path (`/`, `/service-role/`, …) between the kind and the name. */
 function iamArn(kind: string): ResourceTypeSpec["arn"] {
@@ -196,7 +191,7 @@ const SPECS: readonly ResourceTypeSpec[] = [
       `arn:${partition}:cloudtrail:${region}:${account}:trail/${id}`,
     config: { resourceType: "AWS::CloudTrail::Trail", idField: "Name" },
     regional: true,
-    sources: WITHOUT_LIVE_READER,
+    sources: ALL_SOURCES,
     liveOnlyProperties: [],
   },
   {
@@ -212,7 +207,7 @@ const SPECS: readonly ResourceTypeSpec[] = [
     },
     config: { resourceType: "AWS::Events::Rule", idField: "Name" },
     regional: true,
-    sources: WITHOUT_LIVE_READER,
+    sources: ALL_SOURCES,
     liveOnlyProperties: [],
   },
 ];

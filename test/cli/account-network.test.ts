@@ -267,11 +267,15 @@ describe("progress", () => {
     const run = await runCli(["check", "--account", "--endpoint-url", endpoint.url, "--format", "json"]);
     expect(run.code).toBe(1);
     expect(run.stderr.trimEnd().split("\n").sort()).toEqual([
+      `access-baseline: ${ACCOUNT} eu-west-1: cloudtrail done (1 call)`,
       `access-baseline: ${ACCOUNT} eu-west-1: ec2 done (2 calls)`,
+      `access-baseline: ${ACCOUNT} eu-west-1: events done (1 call)`,
       `access-baseline: ${ACCOUNT} eu-west-1: ssm done (2 calls)`,
       `access-baseline: ${ACCOUNT} global: iam done (3 calls)`,
+      `access-baseline: ${ACCOUNT} us-east-1: cloudtrail done (1 call)`,
       // DescribeRegions goes to the home region's EC2 endpoint.
       `access-baseline: ${ACCOUNT} us-east-1: ec2 done (3 calls)`,
+      `access-baseline: ${ACCOUNT} us-east-1: events done (1 call)`,
       `access-baseline: ${ACCOUNT} us-east-1: ssm done (2 calls)`,
     ]);
   });

@@ -92,6 +92,8 @@ describe("check --account against the loopback endpoint", () => {
     expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
     expect(report.inputs).toEqual([`aws:${ACCOUNT}`]);
     expect((report.summary as { apiCalls: unknown }).apiCalls).toEqual({
+      cloudtrail: { DescribeTrails: 2 },
+      events: { ListRules: 2 },
       ec2: { DescribeInstances: 2, DescribeRegions: 1, DescribeSecurityGroups: 2 },
       iam: { GenerateCredentialReport: 1, GetAccountAuthorizationDetails: 1, GetCredentialReport: 1 },
       ssm: { DescribeInstanceInformation: 2, GetDocument: 2 },

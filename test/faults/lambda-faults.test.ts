@@ -46,7 +46,7 @@ function world(): Resource[] {
       Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::example-reports/*" }],
     },
   };
-  return fixtureWorld().map((resource) =>
+  return [...fixtureWorld(), ...sessionStartAlerts()].map((resource) =>
     (resource.type === "AWS::IAM::Role" && resource.id === "ec2-ssm-instance-role") ||
     (resource.type === "AWS::IAM::Group" && resource.id === "operators")
       ? {
@@ -58,6 +58,40 @@ function world(): Resource[] {
         }
       : resource,
   );
+}
+
+/** A logging multi-region trail and a rule that alerts on StartSession: us-east-1 passes with them. */
+function sessionStartAlerts(): Resource[] {
+  const region = "us-east-1";
+  return [
+    {
+      type: "AWS::CloudTrail::Trail",
+      id: "management-events",
+      arn: `arn:aws:cloudtrail:${region}:${ACCOUNT}:trail/management-events`,
+      account: ACCOUNT,
+      region,
+      source: { kind: "aws-live" },
+      properties: { Name: "management-events", IsMultiRegionTrail: true, IsLogging: true },
+    },
+    {
+      type: "AWS::Events::Rule",
+      id: "session-start-alert",
+      arn: `arn:aws:events:${region}:${ACCOUNT}:rule/session-start-alert`,
+      account: ACCOUNT,
+      region,
+      source: { kind: "aws-live" },
+      properties: {
+        Name: "session-start-alert",
+        State: "ENABLED",
+        EventPattern: {
+          source: ["aws.ssm"],
+          "detail-type": ["AWS API Call via CloudTrail"],
+          detail: { eventSource: ["ssm.amazonaws.com"], eventName: ["StartSession"] },
+        },
+        Targets: [{ Id: "notify", Arn: `arn:aws:sns:${region}:${ACCOUNT}:session-alerts` }],
+      },
+    },
+  ];
 }
 
 /** The event that makes the handler call the operation, and the resource the call reads for. */
@@ -78,6 +112,13 @@ const KEYS_ON_SCHEDULE: Trigger = {
   event: () => ({
     ...loadEvent("scheduled-preferences.json"),
     ruleParameters: JSON.stringify({ rules: "long-lived-access-keys" }),
+  }),
+};
+/** The region's session-start alerting, from its trails and event rules. */
+const ALERTING_ON_SCHEDULE: Trigger = {
+  event: () => ({
+    ...loadEvent("scheduled-preferences.json"),
+    ruleParameters: JSON.stringify({ rules: "session-start-alerting" }),
   }),
 };
 const TRIGGERS: Record<string, Trigger> = {
@@ -107,6 +148,11 @@ const TRIGGERS: Record<string, Trigger> = {
   "ssm:GetDocument": ROLE,
   "iam:GenerateCredentialReport": KEYS_ON_SCHEDULE,
   "iam:GetCredentialReport": KEYS_ON_SCHEDULE,
+  "cloudtrail:DescribeTrails": ALERTING_ON_SCHEDULE,
+  "cloudtrail:GetTrailStatus": ALERTING_ON_SCHEDULE,
+  "cloudtrail:GetEventSelectors": ALERTING_ON_SCHEDULE,
+  "events:ListRules": ALERTING_ON_SCHEDULE,
+  "events:ListTargetsByRule": ALERTING_ON_SCHEDULE,
 };
 
 const THROTTLING: Record<string, string> = {
@@ -114,14 +160,18 @@ const THROTTLING: Record<string, string> = {
   iam: "Throttling",
   ec2: "RequestLimitExceeded",
   ssm: "ThrottlingException",
+  cloudtrail: "ThrottlingException",
+  events: "ThrottlingException",
 };
 const ACCESS_DENIED: Record<string, { code: string; status: number }> = {
   config: { code: "AccessDeniedException", status: 400 },
   iam: { code: "AccessDenied", status: 403 },
   ec2: { code: "UnauthorizedOperation", status: 403 },
   ssm: { code: "AccessDeniedException", status: 400 },
+  cloudtrail: { code: "AccessDeniedException", status: 400 },
+  events: { code: "AccessDeniedException", status: 400 },
 };
-const JSON_SERVICES = new Set(["config", "ssm"]);
+const JSON_SERVICES = new Set(["config", "ssm", "cloudtrail", "events"]);
 
 interface FaultKind {
   name: string;

@@ -11,6 +11,7 @@ import {
   MEMBER_OK,
   exampleWorld,
   organizationWorld,
+  withSessionStartAlerts,
 } from "../support/aws-endpoint/fixtures.js";
 import { regionDisabled, regionNotEnabled } from "../support/aws-endpoint/regions.js";
 import { startAwsEndpoint, type AwsEndpoint } from "../support/aws-endpoint/server.js";
@@ -139,6 +140,13 @@ const APIS: ApiUnderTest[] = [
       "ec2:DescribeInstances",
       "ssm:DescribeInstanceInformation",
       "ssm:GetDocument",
+      // Session-start alerting passes in both regions of the account world; trails and event
+      // rules hidden in eu-west-1 leave that region's verdict an error.
+      "cloudtrail:DescribeTrails",
+      "cloudtrail:GetTrailStatus",
+      "cloudtrail:GetEventSelectors",
+      "events:ListRules",
+      "events:ListTargetsByRule",
     ] as const
   ).map((key): ApiUnderTest => ({
     key,
@@ -157,6 +165,8 @@ const THROTTLING: Record<string, { code: string; status: number }> = {
   iam: { code: "Throttling", status: 400 },
   ssm: { code: "ThrottlingException", status: 400 },
   organizations: { code: "TooManyRequestsException", status: 400 },
+  cloudtrail: { code: "ThrottlingException", status: 400 },
+  events: { code: "ThrottlingException", status: 400 },
 };
 const ACCESS_DENIED: Record<string, { code: string; status: number }> = {
   ec2: { code: "UnauthorizedOperation", status: 403 },
@@ -164,8 +174,10 @@ const ACCESS_DENIED: Record<string, { code: string; status: number }> = {
   iam: { code: "AccessDenied", status: 403 },
   ssm: { code: "AccessDeniedException", status: 400 },
   organizations: { code: "AccessDeniedException", status: 400 },
+  cloudtrail: { code: "AccessDeniedException", status: 400 },
+  events: { code: "AccessDeniedException", status: 400 },
 };
-const JSON_SERVICES = new Set(["ssm", "organizations"]);
+const JSON_SERVICES = new Set(["ssm", "organizations", "cloudtrail", "events"]);
 
 /** One kind of failure, as the endpoint answers it for one operation. */
 interface FaultKind {
@@ -211,7 +223,11 @@ function organization(faults: Fault[] = []): FakeWorld {
 }
 
 function worldOf(api: ApiUnderTest, faults: Fault[] = []): FakeWorld {
-  return api.world === "organization" ? organization(faults) : exampleWorld({ faults });
+  return api.world === "organization" ? organization(faults) : accountWorld(faults);
+}
+
+function accountWorld(faults: Fault[] = []): FakeWorld {
+  return withSessionStartAlerts(exampleWorld({ faults }));
 }
 
 const endpoints: AwsEndpoint[] = [];
@@ -248,13 +264,21 @@ beforeAll(async () => {
   // What each world gives without faults: every result outside the hidden data must stay as is.
   for (const kind of ["account", "organization"] as const) {
     const { run } = await check(
-      kind === "organization" ? organization() : exampleWorld(),
+      kind === "organization" ? organization() : accountWorld(),
       kind === "organization" ? ORG : [],
     );
     expect(run.stderr).toBe("");
     const report = JSON.parse(run.stdout) as JsonReport;
     expect(report.collectionErrors).toEqual([]);
     baselines.set(kind, new Map(report.results.map((result) => [resultKey(result), result.status])));
+    if (kind === "account") {
+      // So that the alerting rows show a pass turning into an error, not a failure staying one.
+      const alerting = report.results.filter((result) => result.ruleId === "session-start-alerting");
+      expect(alerting.map((result) => `${result.resource.region} ${result.status}`).sort()).toEqual([
+        "eu-west-1 pass",
+        "us-east-1 pass",
+      ]);
+    }
   }
 });
 
@@ -298,6 +322,13 @@ describe.concurrent("live collection under faults", () => {
       }
       const report = JSON.parse(run.stdout) as JsonReport;
       expectHiddenDataUnjudged(report, api, [...spec.resourceTypes]);
+      if (spec.service === "cloudtrail" || spec.service === "events") {
+        const alerting = report.results.filter(
+          (result) => result.ruleId === "session-start-alerting" && result.resource.region === "eu-west-1",
+        );
+        expect(alerting.length).toBeGreaterThan(0);
+        for (const result of alerting) expect(result.status).toBe("error");
+      }
     },
   );
 });
@@ -305,7 +336,7 @@ describe.concurrent("live collection under faults", () => {
 describe("a region the account has not enabled, named in --regions", () => {
   it("every regional listing there gives error; the other regions are judged as usual", async () => {
     const started = performance.now();
-    const { run } = await check(exampleWorld(), ["--regions", "us-east-1,eu-west-1,ap-east-1"]);
+    const { run } = await check(accountWorld(), ["--regions", "us-east-1,eu-west-1,ap-east-1"]);
     timings.push({
       cell: "every regional API × --regions names a region not enabled",
       ms: Math.round(performance.now() - started),
@@ -317,8 +348,10 @@ describe("a region the account has not enabled, named in --regions", () => {
         .map((error) => `${error.service}:${error.operation} ${error.region} ${error.code}`)
         .sort(),
     ).toEqual([
+      "cloudtrail:DescribeTrails ap-east-1 UnrecognizedClientException",
       "ec2:DescribeInstances ap-east-1 AuthFailure",
       "ec2:DescribeSecurityGroups ap-east-1 AuthFailure",
+      "events:ListRules ap-east-1 UnrecognizedClientException",
       "ssm:DescribeInstanceInformation ap-east-1 UnrecognizedClientException",
       "ssm:GetDocument ap-east-1 UnrecognizedClientException",
     ]);

@@ -120,8 +120,10 @@ describe("the Lambda bundle", () => {
     expect(manifest.rules).toHaveLength(21);
     // The SDK clients are bundled at the versions the lockfile pins.
     expect(Object.keys(manifest.awsSdk).sort()).toEqual([
+      "@aws-sdk/client-cloudtrail",
       "@aws-sdk/client-config-service",
       "@aws-sdk/client-ec2",
+      "@aws-sdk/client-eventbridge",
       "@aws-sdk/client-iam",
       "@aws-sdk/client-ssm",
     ]);

@@ -97,7 +97,7 @@ describe("parity with the CLI", () => {
           snapshot.scopes[0]!.account,
           JSON.stringify({
             rules:
-              "session-logging-enabled,session-logs-encrypted,session-kms-encryption,session-timeouts,session-run-as",
+              "session-logging-enabled,session-logs-encrypted,session-kms-encryption,session-timeouts,session-run-as,session-start-alerting",
           }),
         ),
       );
@@ -110,9 +110,7 @@ describe("parity with the CLI", () => {
 
     const comparable = [...expected].filter(
       ([name]) =>
-        (ITEM_TYPES.some((type) => name.includes(` ${type} `)) || name.includes(" AWS::SSM::Document ")) &&
-        // The function does not read trails and event rules yet: see the test below.
-        !name.startsWith("session-start-alerting "),
+        ITEM_TYPES.some((type) => name.includes(` ${type} `)) || name.includes(" AWS::SSM::Document "),
     );
     expect(comparable.length).toBeGreaterThan(100);
     expect(Object.fromEntries([...actual].sort())).toEqual(Object.fromEntries(comparable.sort()));
@@ -120,23 +118,71 @@ describe("parity with the CLI", () => {
     expect(new Set([...actual.values()])).toEqual(new Set(["pass", "fail", "not_applicable"]));
   });
 
-  it("reports session-start-alerting as an error in each region, since it cannot read trails and event rules", async () => {
+  it("judges session-start-alerting per region from the trails and event rules it reads", async () => {
+    const account = snapshot.scopes[0]!.account;
+    const alerting: Resource[] = [
+      {
+        type: "AWS::CloudTrail::Trail",
+        id: "management-events",
+        arn: `arn:aws:cloudtrail:eu-west-1:${account}:trail/management-events`,
+        account,
+        region: "eu-west-1",
+        source: { kind: "aws-live" },
+        properties: { Name: "management-events", IsMultiRegionTrail: true, IsLogging: true },
+      },
+      {
+        type: "AWS::Events::Rule",
+        id: "session-start-alert",
+        arn: `arn:aws:events:us-east-1:${account}:rule/session-start-alert`,
+        account,
+        region: "us-east-1",
+        source: { kind: "aws-live" },
+        properties: {
+          Name: "session-start-alert",
+          State: "ENABLED",
+          EventPattern: {
+            source: ["aws.ssm"],
+            "detail-type": ["AWS API Call via CloudTrail"],
+            detail: { eventSource: ["ssm.amazonaws.com"], eventName: ["StartSession"] },
+          },
+          Targets: [{ Id: "notify", Arn: `arn:aws:sns:us-east-1:${account}:session-alerts` }],
+        },
+      },
+    ];
+    const world = { ...snapshot, resources: [...snapshot.resources, ...alerting] };
+    const expected = new Map<string, string>();
+    const inventory = new Inventory(world);
+    const { rules } = await loadRuleDirectories([BUILTIN_RULES_DIR]);
+    const { rules: enabled, settings } = prepareRuleSet(rules, EMPTY_CONFIGURATION, new Map());
+    for (const result of evaluateRules(
+      enabled.filter((rule) => rule.metadata.id === "session-start-alerting"),
+      inventory,
+      settings,
+    ))
+      expected.set(`session-start-alerting AWS::SSM::Document ${result.resource.region}`, result.status);
+
     const regions = [...new Set(snapshot.scopes.map((scope) => scope.region))];
     const actual = new Map<string, string>();
     for (const region of regions) {
-      const handler = harness.reset({ resources: snapshot.resources, regions }, {}, region);
-      await handler(
-        scheduledEvent(snapshot.scopes[0]!.account, JSON.stringify({ rules: "session-start-alerting" })),
-      ).catch(() => undefined);
+      const handler = harness.reset({ resources: world.resources, regions }, {}, region);
+      await handler(scheduledEvent(account, JSON.stringify({ rules: "session-start-alerting" })));
       loggedVerdicts(
         actual,
         () => "AWS::SSM::Document",
         () => region,
       );
+      // The multi-region trail of eu-west-1 is read in every region it records.
+      expect(harness.fake.reads).toEqual(
+        expect.arrayContaining([
+          "cloudtrail:DescribeTrails",
+          "cloudtrail:GetTrailStatus",
+          "events:ListRules",
+        ]),
+      );
     }
-    expect([...actual.values()]).not.toContain("pass");
-    expect([...actual.values()]).not.toContain("fail");
-    expect(actual.size).toBeGreaterThan(0);
+    expect(actual).toEqual(expected);
+    expect(actual.get("session-start-alerting AWS::SSM::Document us-east-1")).toBe("pass");
+    expect([...actual.values()]).toContain("fail");
   });
 
   it("judges every principal of the account the same way on a schedule", async () => {

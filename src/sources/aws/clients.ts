@@ -1,4 +1,6 @@
+import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { EC2Client } from "@aws-sdk/client-ec2";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { SSMClient } from "@aws-sdk/client-ssm";
@@ -62,7 +64,8 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 /** Where calls go when neither the environment nor the profile names a region. */
 export const FALLBACK_REGION = "us-east-1";
 
-type AnyClient = STSClient | OrganizationsClient | IAMClient | EC2Client | SSMClient;
+type AnyClient =
+  STSClient | OrganizationsClient | IAMClient | EC2Client | SSMClient | CloudTrailClient | EventBridgeClient;
 
 export class AwsClients {
   private readonly clients = new Map<string, AnyClient>();
@@ -95,6 +98,14 @@ export class AwsClients {
 
   ssm(identity: ClientIdentity, region: string): SSMClient {
     return this.client("ssm", identity, region, (config) => new SSMClient(config));
+  }
+
+  cloudtrail(identity: ClientIdentity, region: string): CloudTrailClient {
+    return this.client("cloudtrail", identity, region, (config) => new CloudTrailClient(config));
+  }
+
+  events(identity: ClientIdentity, region: string): EventBridgeClient {
+    return this.client("events", identity, region, (config) => new EventBridgeClient(config));
   }
 
   /** Closes every connection, so that the process can end as soon as the work is done. */

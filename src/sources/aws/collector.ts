@@ -12,8 +12,10 @@ import {
 } from "./clients.js";
 import { mapLimit } from "./concurrency.js";
 import { baseCredentials, checkCredentials } from "./credentials.js";
+import { readTrails } from "./cloudtrail.js";
 import { readEnabledRegions, readInstances, readSecurityGroups } from "./ec2.js";
 import { collectionError, setupError } from "./errors.js";
+import { readEventRules } from "./eventbridge.js";
 import { readAuthorizationDetails, readCredentialReport, type CredentialReportPolling } from "./iam.js";
 import type { NetworkEnvironment } from "./network-environment.js";
 import type { AccountScope } from "./normalize.js";
@@ -25,8 +27,9 @@ import type { ReadResult } from "./types.js";
 /**
  * Live collection: from credentials to canonical resources for one account or every active
  * account of an organization. Account-wide data (IAM) is read once per account; regional data
- * (security groups, instances, managed nodes, preferences) once per region, regions in parallel
- * within a bound, and the four regional listings of a region in parallel with each other. What
+ * (security groups, instances, managed nodes, preferences, trails, event rules) once per region,
+ * regions in parallel within a bound, and the regional listings of a region in parallel with each
+ * other. What
  * fails becomes a collection error for the account and region it leaves unjudged; the run goes on.
  */
 
@@ -72,7 +75,7 @@ export interface FamilyDone {
   account: string;
   /** `global` for IAM. */
   region: string;
-  service: "iam" | "ec2" | "ssm";
+  service: "iam" | "ec2" | "ssm" | "cloudtrail" | "events";
   /** Requests sent, retries included. */
   calls: number;
   /** Collection errors these calls left. */
@@ -288,7 +291,7 @@ class AccountCollector {
     const [iam, regional] = await Promise.all([
       this.collectIam(identity, scope),
       mapLimit(regions, this.options.regionConcurrency ?? DEFAULT_REGION_CONCURRENCY, async (region) => {
-        const result = await this.collectRegion(identity, scope, region);
+        const result = await this.collectRegion(identity, scope, region, regions);
         this.progress.regionsDone += 1;
         this.report();
         return result;
@@ -323,10 +326,12 @@ class AccountCollector {
     }
   }
 
+  /** One region's listings; `scanned`, every region of the account being collected, sorted. */
   private async collectRegion(
     identity: ClientIdentity,
     scope: AccountScope,
     region: string,
+    scanned: readonly string[],
   ): Promise<ReadResult> {
     const ec2 = this.clients.ec2(identity, region);
     const ssm = this.clients.ssm(identity, region);
@@ -342,6 +347,12 @@ class AccountCollector {
           return result;
         }),
       ]).then((parts) => this.familyDone(identity, region, region, "ssm", parts)),
+      readTrails(this.clients.cloudtrail(identity, region), scope, region, this.onPage, { scanned }).then(
+        (part) => this.familyDone(identity, region, region, "cloudtrail", [part]),
+      ),
+      readEventRules(this.clients.events(identity, region), scope, region, this.onPage).then((part) =>
+        this.familyDone(identity, region, region, "events", [part]),
+      ),
     ]);
     return {
       resources: families.flatMap((family) => family.resources),

@@ -56,6 +56,8 @@ export const REGIONAL_TYPES: readonly ResourceType[] = [
   ResourceTypes.Instance,
   ResourceTypes.ManagedInstance,
   ResourceTypes.SessionPreferences,
+  ResourceTypes.Trail,
+  ResourceTypes.EventRule,
 ];
 
 export const OPERATIONS = {

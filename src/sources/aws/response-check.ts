@@ -25,6 +25,8 @@ const PROTOCOLS: Record<string, WireProtocol> = {
   ssm: "json",
   organizations: "json",
   config: "json",
+  cloudtrail: "json",
+  events: "json",
 };
 
 export const UNEXPECTED_RESPONSE = "UnexpectedResponse";

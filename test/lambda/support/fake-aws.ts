@@ -110,7 +110,10 @@ export class FakeAws {
     const service = scope?.[2] ?? "unknown";
     const target = request.headers["x-amz-target"];
     const json = typeof target === "string";
-    const operation = json ? target.split(".")[1]! : (new URLSearchParams(body).get("Action") ?? "");
+    // `Prefix.Operation`, where the prefix may hold dots of its own.
+    const operation = json
+      ? target.slice(target.lastIndexOf(".") + 1)
+      : (new URLSearchParams(body).get("Action") ?? "");
     const params: Record<string, unknown> = json
       ? (JSON.parse(body || "{}") as Record<string, unknown>)
       : Object.fromEntries(new URLSearchParams(body));
@@ -179,6 +182,16 @@ export class FakeAws {
         return this.getDocument(region, params);
       case "ec2:DescribeSecurityGroups":
         return this.describeSecurityGroups(region, params);
+      case "cloudtrail:DescribeTrails":
+        return this.describeTrails(region);
+      case "cloudtrail:GetTrailStatus":
+        return { IsLogging: this.trail(params.Name).IsLogging === true };
+      case "cloudtrail:GetEventSelectors":
+        return this.eventSelectors(params.TrailName);
+      case "events:ListRules":
+        return this.listRules(region);
+      case "events:ListTargetsByRule":
+        return this.listTargets(region, params.Rule);
       case "ec2:DescribeRegions":
         return node(
           "regionInfo",
@@ -223,6 +236,81 @@ export class FakeAws {
     if (!document) throw new FakeError("InvalidDocument", "The specified document does not exist.");
     const { Content, CreatedDate: _created, ...rest } = document.properties;
     return { ...rest, Content: typeof Content === "string" ? Content : JSON.stringify(Content) };
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // CloudTrail and EventBridge
+
+  /** The region's own trails and every multi-region trail of another region (shadow trails). */
+  private describeTrails(region: string): unknown {
+    const trails = this.ofType("AWS::CloudTrail::Trail").filter(
+      (resource) => resource.region === region || resource.properties.IsMultiRegionTrail === true,
+    );
+    return {
+      trailList: trails.map((resource) => {
+        const {
+          IsLogging: _logging,
+          EventSelectors,
+          AdvancedEventSelectors,
+          ...listed
+        } = resource.properties;
+        return {
+          HomeRegion: resource.region,
+          TrailARN: resource.arn,
+          ...listed,
+          HasCustomEventSelectors: EventSelectors !== undefined || AdvancedEventSelectors !== undefined,
+        };
+      }),
+    };
+  }
+
+  private trail(name: unknown): JsonObject {
+    const found = this.ofType("AWS::CloudTrail::Trail").find(
+      (resource) => resource.arn === name || resource.id === name,
+    );
+    if (!found) throw new FakeError("TrailNotFoundException", `Unknown trail: ${String(name)}`);
+    return { ...found.properties, TrailARN: found.arn ?? found.properties.TrailARN ?? null };
+  }
+
+  private eventSelectors(name: unknown): unknown {
+    const trail = this.trail(name);
+    if (trail.AdvancedEventSelectors !== undefined)
+      return { TrailARN: trail.TrailARN, AdvancedEventSelectors: trail.AdvancedEventSelectors };
+    return {
+      TrailARN: trail.TrailARN,
+      EventSelectors: trail.EventSelectors ?? [
+        { ReadWriteType: "All", IncludeManagementEvents: true, DataResources: [] },
+      ],
+    };
+  }
+
+  private rulesOf(region: string): Resource[] {
+    return this.ofType("AWS::Events::Rule", region).filter(
+      (resource) => (resource.properties.EventBusName ?? "default") === "default",
+    );
+  }
+
+  private listRules(region: string): unknown {
+    return {
+      Rules: this.rulesOf(region).map((resource) => {
+        const { Targets: _targets, EventPattern, ...rule } = resource.properties;
+        return {
+          ...rule,
+          Arn: resource.arn,
+          ...(EventPattern === undefined
+            ? {}
+            : {
+                EventPattern: typeof EventPattern === "string" ? EventPattern : JSON.stringify(EventPattern),
+              }),
+        };
+      }),
+    };
+  }
+
+  private listTargets(region: string, name: unknown): unknown {
+    const rule = this.rulesOf(region).find((resource) => resource.id === name);
+    if (!rule) throw new FakeError("ResourceNotFoundException", `Rule ${String(name)} does not exist.`);
+    return { Targets: list(rule.properties.Targets) };
   }
 
   // ------------------------------------------------------------------------------------------

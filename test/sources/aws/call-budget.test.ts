@@ -7,8 +7,8 @@ import { startAwsEndpoint, type AwsEndpoint } from "../../support/aws-endpoint/s
 /**
  * The API-call budget, counted at the endpoint (not timed): for 1,500 roles, 300 users, 2,500
  * security groups, 3,000 instances and 120 managed nodes in two regions, the collector makes
- * exactly the pages the APIs require at their largest page sizes, one GetDocument per region,
- * and the constant calls (identity, regions). A per-role collector (GetRole,
+ * exactly the pages the APIs require at their largest page sizes, one GetDocument per region, one
+ * status and selectors call per trail and one targets call per event rule, and the constant calls (identity, regions). A per-role collector (GetRole,
  * ListAttachedRolePolicies, ListRolePolicies, GetRolePolicy, …) would make thousands.
  */
 
@@ -73,10 +73,17 @@ describe("the API-call budget", () => {
       // One credential report for every user's access keys, already complete when first asked.
       "iam:GenerateCredentialReport": 1,
       "iam:GetCredentialReport": 1,
+      // Every region lists the multi-region trail; only its home region reads its status and selectors.
+      "cloudtrail:DescribeTrails": regions.length,
+      "cloudtrail:GetTrailStatus": 1,
+      "cloudtrail:GetEventSelectors": 1,
+      "events:ListRules": regions.reduce((sum, region) => sum + pages(region.eventRules!.length, 100), 0),
+      // One targets call per rule: EventBridge lists targets only rule by rule.
+      "events:ListTargetsByRule": regions.reduce((sum, region) => sum + region.eventRules!.length, 0),
     };
     expect(endpoint.counts()).toEqual(expected);
     const total = Object.values(expected).reduce((sum, count) => sum + count, 0);
-    expect(total).toBe(19);
+    expect(total).toBe(30);
     // The report's own count agrees with the endpoint's.
     const reported = Object.values(result.apiCalls).flatMap((operations) => Object.values(operations));
     expect(reported.reduce((sum, count) => sum + count, 0)).toBe(endpoint.calls.length);

@@ -163,8 +163,12 @@ describe("collecting one account", () => {
       "ec2:DescribeInstances": 2,
       "ssm:DescribeInstanceInformation": 2,
       "ssm:GetDocument": 2,
+      "cloudtrail:DescribeTrails": 2,
+      "events:ListRules": 2,
     });
     expect(result.apiCalls).toEqual({
+      cloudtrail: { DescribeTrails: 2 },
+      events: { ListRules: 2 },
       ec2: { DescribeInstances: 2, DescribeRegions: 1, DescribeSecurityGroups: 2 },
       iam: { GenerateCredentialReport: 1, GetAccountAuthorizationDetails: 1, GetCredentialReport: 1 },
       ssm: { DescribeInstanceInformation: 2, GetDocument: 2 },
@@ -359,6 +363,8 @@ describe("partial failures", () => {
       ["ap-east-1", "DescribeInstances", "AuthFailure", undefined],
       ["ap-east-1", "DescribeInstanceInformation", "UnrecognizedClientException", undefined],
       ["ap-east-1", "GetDocument", "UnrecognizedClientException", undefined],
+      ["ap-east-1", "DescribeTrails", "UnrecognizedClientException", undefined],
+      ["ap-east-1", "ListRules", "UnrecognizedClientException", undefined],
     ]);
     expect(result.collectionErrors[0]!.message).toContain("is the region enabled");
   });
@@ -396,6 +402,8 @@ describe("partial failures", () => {
           "AWS::EC2::Instance",
           "AWS::SSM::ManagedInstanceInventory",
           "AWS::SSM::Document",
+          "AWS::CloudTrail::Trail",
+          "AWS::Events::Rule",
         ],
       },
     ]);

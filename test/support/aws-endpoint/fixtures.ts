@@ -231,6 +231,61 @@ inputs:
  * An inline policy whose text needs every kind of escaping: `+` and `/` in a condition value,
  * a non-ASCII description. Written as a string so the exact wire bytes are known.
  */
+/** A trail in the shape the endpoint keeps it: DescribeTrails' fields with its status and selectors. */
+export function trail(
+  account: string,
+  name: string,
+  home: string,
+  extra: Partial<JsonObject> = {},
+): JsonObject {
+  return {
+    Name: name,
+    TrailARN: `arn:aws:cloudtrail:${home}:${account}:trail/${name}`,
+    IsMultiRegionTrail: true,
+    IsOrganizationTrail: false,
+    IncludeGlobalServiceEvents: true,
+    S3BucketName: `${name}-logs-${account}`,
+    IsLogging: true,
+    ...extra,
+  };
+}
+
+/** The pattern of StartSession calls as CloudTrail delivers them to EventBridge. */
+export const SESSION_START_PATTERN = {
+  source: ["aws.ssm"],
+  "detail-type": ["AWS API Call via CloudTrail"],
+  detail: { eventSource: ["ssm.amazonaws.com"], eventName: ["StartSession"] },
+};
+
+/** An EventBridge rule of the default bus, with one SNS target unless `targets` says otherwise. */
+export function eventRule(
+  account: string,
+  region: string,
+  name: string,
+  extra: Partial<JsonObject> = {},
+): JsonObject {
+  return {
+    Name: name,
+    EventPattern: SESSION_START_PATTERN,
+    State: "ENABLED",
+    Targets: [{ Id: "notify", Arn: `arn:aws:sns:${region}:${account}:session-alerts` }],
+    ...extra,
+  };
+}
+
+/**
+ * The account's regions raise an alert on every session start: each region has a rule on the
+ * default bus, and each is home to a logging multi-region trail (either one covers both).
+ */
+export function withSessionStartAlerts(world: FakeWorld, account: string = world.accounts[0]!.id): FakeWorld {
+  const regions = world.accounts.find((candidate) => candidate.id === account)!.regions;
+  for (const [region, contents] of Object.entries(regions)) {
+    contents.trails = [trail(account, `audit-${region}`, region)];
+    contents.eventRules = [eventRule(account, region, "session-start-alert")];
+  }
+  return world;
+}
+
 export const ENCODED_POLICY = {
   Version: "2012-10-17",
   Statement: {
@@ -401,8 +456,8 @@ function smallAccount(id: string): FakeAccount {
 }
 
 /**
- * The call-budget fixture: 1,500 roles, 300 users, 2,500 security groups, 3,000 instances and
- * 120 managed instances over two regions, generated.
+ * The call-budget fixture: 1,500 roles, 300 users, 2,500 security groups, 3,000 instances,
+ * 120 managed instances, one multi-region trail and five event rules over two regions, generated.
  */
 export function budgetWorld(): FakeWorld {
   const id = ACCOUNT;
@@ -453,6 +508,11 @@ export function budgetWorld(): FakeWorld {
         managedInstance(`i-${tag}${String(index).padStart(16, "0")}`, "3.3.1142.0"),
       ),
       preferences: { Content: JSON.stringify(GOOD_PREFERENCES), DocumentFormat: "JSON" },
+      // One multi-region trail (read in its home region only) and a few rules per region.
+      trails: region === "us-east-1" ? [trail(id, "management-events", region)] : [],
+      eventRules: Array.from({ length: region === "us-east-1" ? 3 : 2 }, (_, index) =>
+        eventRule(id, region, `rule-${index}`),
+      ),
     };
   }
   return { accounts: [account], base: { ...BASE_KEY, account: id, arn: `arn:aws:iam::${id}:user/scanner` } };

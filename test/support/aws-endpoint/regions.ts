@@ -10,7 +10,7 @@ import { FakeError } from "./protocol.js";
 export function regionNotEnabled(service: string): FakeError {
   if (service === "ec2")
     return new FakeError("AuthFailure", "AWS was not able to validate the provided access credentials", 401);
-  if (service === "ssm" || service === "organizations")
+  if (service === "ssm" || service === "organizations" || service === "cloudtrail" || service === "events")
     return new FakeError(
       "UnrecognizedClientException",
       "The security token included in the request is invalid.",

@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { handleCloudTrail } from "./cloudtrail.js";
 import { handleEc2 } from "./ec2.js";
+import { handleEventBridge } from "./eventbridge.js";
 import { handleIam } from "./iam.js";
 import { handleOrganizations } from "./organizations.js";
 import { FakeError, type Handler, type Request } from "./protocol.js";
@@ -38,7 +40,14 @@ export interface AwsEndpoint {
 }
 
 const QUERY_VERSIONS: Record<string, string> = { iam: "2010-05-08", sts: "2011-06-15", ec2: "2016-11-15" };
-const JSON_TARGETS: Record<string, string> = { AmazonSSM: "ssm", AWSOrganizationsV20161128: "organizations" };
+const JSON_TARGETS: Record<string, string> = {
+  AmazonSSM: "ssm",
+  AWSOrganizationsV20161128: "organizations",
+  CloudTrail_20131101: "cloudtrail",
+  AWSEvents: "events",
+};
+/** Services whose calls fail outside the account's enabled regions. */
+const REGIONAL_SERVICES = new Set(["ec2", "ssm", "cloudtrail", "events"]);
 const CONTENT_TYPES: Record<Request["protocol"], string> = {
   json: "application/x-amz-json-1.1",
   ec2: "text/xml;charset=UTF-8",
@@ -51,6 +60,8 @@ const HANDLERS: Record<string, Handler> = {
   ssm: handleSsm,
   organizations: handleOrganizations,
   securityhub: handleSecurityHub,
+  cloudtrail: handleCloudTrail,
+  events: handleEventBridge,
 };
 
 export async function startAwsEndpoint(world: FakeWorld): Promise<AwsEndpoint> {
@@ -82,9 +93,11 @@ export async function startAwsEndpoint(world: FakeWorld): Promise<AwsEndpoint> {
         request.method === "POST" && request.url === "/findings/import" ? "BatchImportFindings" : "unknown";
       params = body === "" ? {} : (JSON.parse(body) as Record<string, unknown>);
     } else if (typeof target === "string") {
-      const [prefix = "", name = ""] = target.split(".");
+      // `Prefix.Operation`; CloudTrail's prefix may carry its Smithy namespace, dots included.
+      const dot = target.lastIndexOf(".");
+      const prefix = target.slice(0, dot).split(".").pop() ?? "";
       service = JSON_TARGETS[prefix] ?? service;
-      operation = name;
+      operation = target.slice(dot + 1);
       params = body === "" ? {} : (JSON.parse(body) as Record<string, unknown>);
     } else {
       raw = new URLSearchParams(body);
@@ -140,7 +153,7 @@ export async function startAwsEndpoint(world: FakeWorld): Promise<AwsEndpoint> {
       if (!handler) throw new FakeError("UnknownService", `no such service ${service}`, 400);
       const fakeAccount = world.accounts.find((candidate) => candidate.id === account);
       if (!fakeAccount) throw unknownKey(service);
-      if ((service === "ec2" || service === "ssm") && !fakeAccount.enabledRegions.includes(region)) {
+      if (REGIONAL_SERVICES.has(service) && !fakeAccount.enabledRegions.includes(region)) {
         throw regionNotEnabled(service);
       }
       const result = handler({
@@ -268,7 +281,7 @@ function defaultStatus(code: string): number {
 function unknownKey(service: string): FakeError {
   if (service === "ec2")
     return new FakeError("AuthFailure", "AWS was not able to validate the provided access credentials", 401);
-  if (service === "ssm" || service === "organizations") {
+  if (service === "ssm" || service === "organizations" || service === "cloudtrail" || service === "events") {
     return new FakeError(
       "UnrecognizedClientException",
       "The security token included in the request is invalid.",

@@ -13,6 +13,15 @@ export interface FakeRegion {
   managedInstances: JsonObject[];
   /** The SSM-SessionManagerRunShell document, absent when the region has none. */
   preferences?: FakePreferences;
+  /**
+   * The trails whose home region this is, with what GetTrailStatus (`IsLogging`) and
+   * GetEventSelectors (`EventSelectors` or `AdvancedEventSelectors`, every management event when
+   * neither) answer; a `TrailARN` of another account makes it an organization trail seen from a
+   * member account.
+   */
+  trails?: JsonObject[];
+  /** EventBridge rules, with their `Targets`; on the default bus unless `EventBusName` says otherwise. */
+  eventRules?: JsonObject[];
 }
 
 export interface FakePreferences {
