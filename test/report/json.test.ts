@@ -179,14 +179,25 @@ describe("renderJson", () => {
   it("writes each result line exactly as its object form stringified, passes compact or in full", () => {
     const oddEvidence: RuleResult = {
       ...LIVE_FAIL,
-      message: 'quotes " and \\ backslashes, \u2028 separators, \u00e9 and \ud83d\ude00 survive',
-      resource: { ...LIVE_FAIL.resource, source: { kind: "aws-live", address: "module.a.b" } },
+      message:
+        'quotes " and \\ backslashes, \u2028 separators, \u00e9, \ud83d\ude00, a lone \ud800 and \u0007 survive',
+      // Each of these alone needs an escape: a lone surrogate, a control character, a backslash.
+      resource: {
+        ...LIVE_FAIL.resource,
+        id: "sg-\u0007",
+        source: { kind: "aws-live", address: "module.\udbff" },
+      },
       evidence: [
         {
           path: "RoleName",
           value: { RoleName: "r", related: { Policies: [] }, Nested: [1, null, true, -0] },
-          bindings: { big: { Text: "x".repeat(EVIDENCE_VALUE_LIMIT) }, gone: undefined as never, "2": "two" },
-          focus: "RoleName",
+          bindings: {
+            big: { Text: "x".repeat(EVIDENCE_VALUE_LIMIT) },
+            gone: undefined as never,
+            "2": "two",
+            'quoted "name"\t': "\udc00",
+          },
+          focus: "Role\\Name",
           message: "not-reported",
         },
         { path: "Tags", value: ["a", { related: 1 }] },
