@@ -26,7 +26,22 @@ function boundedValue(value: JsonValue): JsonValue {
   if (value === null || typeof value !== "object") return value;
   const withoutRelated = Array.isArray(value) || !("related" in value) ? value : omitRelated(value);
   const length = JSON.stringify(withoutRelated).length;
-  return length <= EVIDENCE_VALUE_LIMIT ? withoutRelated : { $omitted: `a value of ${length} characters` };
+  return length <= EVIDENCE_VALUE_LIMIT ? withoutRelated : omittedNote(length);
+}
+
+/**
+ * `boundedValue` as JSON text. Measuring a value takes its JSON text, which is then the text to
+ * write: a report written as text need not stringify each value twice.
+ */
+export function boundedValueJson(value: JsonValue): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  const withoutRelated = Array.isArray(value) || !("related" in value) ? value : omitRelated(value);
+  const json = JSON.stringify(withoutRelated);
+  return json.length <= EVIDENCE_VALUE_LIMIT ? json : JSON.stringify(omittedNote(json.length));
+}
+
+function omittedNote(length: number): JsonValue {
+  return { $omitted: `a value of ${length} characters` };
 }
 
 function omitRelated(value: { [key: string]: JsonValue }): JsonValue {

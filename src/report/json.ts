@@ -20,6 +20,7 @@ import type { SourceKind } from "../model/resource.js";
 import { reportedEvidence } from "./evidence.js";
 import { factsForFindings, type ResourceFacts } from "./resource-facts.js";
 import { fingerprintResults, isFinding } from "./fingerprint.js";
+import { resultLine } from "./json-result-line.js";
 import { locateResult, type ResultLocation } from "./location.js";
 import { ruleDocUri, ruleDocUris } from "./rule-docs.js";
 
@@ -190,16 +191,20 @@ export function* renderJsonChunks(report: Report, options: JsonOptions = {}): Ge
   const fingerprints = fingerprintResults(report.results);
   const docUris = ruleDocUris(report.rules);
   const controls = controlsByRule(report.rules);
+  const helpUrisJson = new Map([...docUris].map(([id, uri]) => [id, JSON.stringify(uri)]));
+  const controlsJson = new Map([...controls].map(([id, mapping]) => [id, JSON.stringify(mapping)]));
   const verbose = options.verbosePasses === true;
+  const waiverJson = (waiver: AppliedWaiver) => JSON.stringify(jsonAppliedWaiver(waiver));
   let separator = "";
   for (const result of report.results) {
-    const json = jsonResult(result, {
+    const line = resultLine(result, {
       fingerprint: fingerprints.get(result),
-      helpUri: docUris.get(result.ruleId),
-      frameworks: controls.get(result.ruleId),
+      helpUriJson: helpUrisJson.get(result.ruleId),
+      frameworksJson: controlsJson.get(result.ruleId),
       verbosePasses: verbose,
+      waiverJson,
     });
-    yield `${separator}    ${JSON.stringify(json)}`;
+    yield `${separator}    ${line}`;
     separator = ",\n";
   }
   yield `\n  ]${head.slice(at + marker.length)}\n`;

@@ -66,33 +66,61 @@ export function factsForFindings(
   results: readonly RuleResult[],
   resources: readonly Resource[],
 ): ResourceFacts[] {
-  const key = (type: string, account: string, region: string, id: string) =>
-    `${type}\u0000${account}\u0000${region}\u0000${id}`;
-  const wanted = new Set<string>();
-  const groupsWithFindings = new Set<string>();
+  const wanted = new IdsByScope();
+  const groupsWithFindings = new IdsByScope();
   for (const result of results) {
     if (!isFinding(result)) continue;
     const { type, account, region, id } = result.resource;
-    wanted.add(key(type, account, region, id));
-    if (type === SECURITY_GROUP) groupsWithFindings.add(key(type, account, region, id));
-    if (type === MANAGED_INSTANCE) wanted.add(key(INSTANCE, account, region, id));
+    wanted.add(type, account, region, id);
+    if (type === SECURITY_GROUP) groupsWithFindings.add(type, account, region, id);
+    if (type === MANAGED_INSTANCE) wanted.add(INSTANCE, account, region, id);
   }
-  if (wanted.size === 0) return [];
+  if (wanted.isEmpty()) return [];
   const facts: ResourceFacts[] = [];
   for (const resource of resources) {
     const { type, account, region, id } = resource;
-    const inGroupWithFinding =
-      type === INSTANCE &&
-      Array.isArray(resource.properties.SecurityGroups) &&
-      resource.properties.SecurityGroups.some(
-        (group) =>
-          isObject(group) &&
-          typeof group.GroupId === "string" &&
-          groupsWithFindings.has(key(SECURITY_GROUP, account, region, group.GroupId)),
-      );
-    if (inGroupWithFinding || wanted.has(key(type, account, region, id))) facts.push(resourceFacts(resource));
+    let kept = wanted.has(type, account, region, id);
+    if (!kept && type === INSTANCE && Array.isArray(resource.properties.SecurityGroups)) {
+      const groups = groupsWithFindings.idsIn(SECURITY_GROUP, account, region);
+      kept =
+        groups !== undefined &&
+        resource.properties.SecurityGroups.some(
+          (group) => isObject(group) && typeof group.GroupId === "string" && groups.has(group.GroupId),
+        );
+    }
+    if (kept) facts.push(resourceFacts(resource));
   }
   return facts;
+}
+
+/**
+ * Resource ids by type, account and region. Nested maps rather than one set of joined keys: a
+ * large account has a key to build and hash for every finding and every resource otherwise.
+ */
+class IdsByScope {
+  private readonly byType = new Map<string, Map<string, Map<string, Set<string>>>>();
+
+  add(type: string, account: string, region: string, id: string): void {
+    let accounts = this.byType.get(type);
+    if (!accounts) this.byType.set(type, (accounts = new Map<string, Map<string, Set<string>>>()));
+    let regions = accounts.get(account);
+    if (!regions) accounts.set(account, (regions = new Map<string, Set<string>>()));
+    let ids = regions.get(region);
+    if (!ids) regions.set(region, (ids = new Set<string>()));
+    ids.add(id);
+  }
+
+  idsIn(type: string, account: string, region: string): ReadonlySet<string> | undefined {
+    return this.byType.get(type)?.get(account)?.get(region);
+  }
+
+  has(type: string, account: string, region: string, id: string): boolean {
+    return this.idsIn(type, account, region)?.has(id) === true;
+  }
+
+  isEmpty(): boolean {
+    return this.byType.size === 0;
+  }
 }
 
 function tagsOf(value: JsonValue | undefined): Record<string, string> | undefined {

@@ -351,10 +351,18 @@ function findDuplicates(document: SnapshotDocument): Problem | undefined {
     seenScopes.set(key, index);
   }
 
-  const seenResources = new Map<string, number>();
+  // Positions by type, account, region and id in nested maps: joining the four into one key
+  // for each of hundreds of thousands of resources costs more than the lookups.
+  const seenResources = new Map<string, Map<string, Map<string, Map<string, number>>>>();
   for (const [index, resource] of document.resources.entries()) {
-    const key = `${resource.type}\u0000${resource.account}\u0000${resource.region}\u0000${resource.id}`;
-    const first = seenResources.get(key);
+    let accounts = seenResources.get(resource.type);
+    if (!accounts)
+      seenResources.set(resource.type, (accounts = new Map<string, Map<string, Map<string, number>>>()));
+    let regions = accounts.get(resource.account);
+    if (!regions) accounts.set(resource.account, (regions = new Map<string, Map<string, number>>()));
+    let ids = regions.get(resource.region);
+    if (!ids) regions.set(resource.region, (ids = new Map<string, number>()));
+    const first = ids.get(resource.id);
     if (first !== undefined) {
       const pointer = `/resources/${index}`;
       const detail =
@@ -362,7 +370,7 @@ function findDuplicates(document: SnapshotDocument): Problem | undefined {
         `in account ${resource.account}, region ${resource.region}`;
       return { pointer, locate: pointer, atKey: false, resource: `${resource.type} ${resource.id}`, detail };
     }
-    seenResources.set(key, index);
+    ids.set(resource.id, index);
   }
   return undefined;
 }

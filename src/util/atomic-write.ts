@@ -75,12 +75,43 @@ export function* batchOutput(data: OutputData): Generator<string | Uint8Array> {
   if (size > 0) yield pending.join("");
 }
 
+/**
+ * `batchOutput` encoded as UTF-8 as it is gathered, for a file: each chunk is encoded once, into
+ * the batch, instead of being joined into a batch string that is then encoded again. A chunk too
+ * large for a batch goes out on its own.
+ */
+export function* byteBatches(data: OutputData): Generator<string | Uint8Array> {
+  if (typeof data === "string" || data instanceof Uint8Array) {
+    yield data;
+    return;
+  }
+  let batch = Buffer.allocUnsafe(WRITE_BATCH);
+  let used = 0;
+  for (const chunk of data) {
+    // No UTF-16 code unit takes more than three bytes of UTF-8.
+    const mostBytes = chunk.length * 3;
+    if (used + mostBytes > batch.length) {
+      if (used > 0) {
+        yield batch.subarray(0, used);
+        batch = Buffer.allocUnsafe(WRITE_BATCH);
+        used = 0;
+      }
+      if (mostBytes > batch.length) {
+        yield chunk;
+        continue;
+      }
+    }
+    used += batch.write(chunk, used);
+  }
+  if (used > 0) yield batch.subarray(0, used);
+}
+
 async function writeThroughHandle(path: string, flags: string, data: OutputData): Promise<void> {
   const handle: FileHandle = await open(path, flags);
   try {
     // `writeFile` on a handle writes from the current position and retries partial writes (a
     // FIFO takes what its buffer holds), so consecutive calls append the batches in order.
-    for (const batch of batchOutput(data)) await handle.writeFile(batch);
+    for (const batch of byteBatches(data)) await handle.writeFile(batch);
   } finally {
     await handle.close();
   }

@@ -21,33 +21,41 @@ export function findDuplicateKey(text: string, value: unknown): DuplicateKey | u
   return locateDuplicateKey(text);
 }
 
-/** Keys in valid JSON text: colons outside strings. */
+/**
+ * Keys in valid JSON text: strings followed by a colon. Only the whitespace after each string is
+ * read; the text between a colon and the next string (indentation, numbers, brackets) is skipped
+ * by the search for the next quote, since valid JSON has no colon outside strings but after a key.
+ */
 function countWrittenKeys(text: string): number {
   let keys = 0;
-  let cursor = 0;
-  for (;;) {
-    const quote = text.indexOf('"', cursor);
-    const end = quote === -1 ? text.length : quote;
-    for (let index = cursor; index < end; index += 1) if (text.charCodeAt(index) === 0x3a) keys += 1;
-    if (quote === -1) return keys;
-    cursor = stringEnd(text, quote);
+  let cursor = text.indexOf('"');
+  while (cursor !== -1) {
+    let after = stringEnd(text, cursor);
+    let code = text.charCodeAt(after);
+    while (code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09) code = text.charCodeAt(++after);
+    if (code === 0x3a /* : */) keys += 1;
+    cursor = text.indexOf('"', after);
   }
+  return keys;
 }
 
 function countParsedKeys(value: unknown): number {
   // A stack rather than recursion: a document nested 100,000 levels deep must not overflow it.
   let keys = 0;
-  const pending: unknown[] = [value];
+  // Only containers go on the stack: most values are strings and numbers, with no keys inside.
+  const pending: object[] = [];
+  if (value !== null && typeof value === "object") pending.push(value);
   while (pending.length > 0) {
-    const current = pending.pop();
-    if (current === null || typeof current !== "object") continue;
+    const current = pending.pop()!;
     if (Array.isArray(current)) {
-      for (const item of current) pending.push(item);
+      for (const item of current as unknown[])
+        if (item !== null && typeof item === "object") pending.push(item);
       continue;
     }
     for (const key in current) {
       keys += 1;
-      pending.push((current as Record<string, unknown>)[key]);
+      const item = (current as Record<string, unknown>)[key];
+      if (item !== null && typeof item === "object") pending.push(item);
     }
   }
   return keys;

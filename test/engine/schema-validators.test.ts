@@ -52,6 +52,8 @@ describe("the functions the compiled validators call", () => {
     expect(ucs2length("abc")).toBe(3);
     expect(ucs2length("a😀b")).toBe(3);
     expect(ucs2length("\ud800")).toBe(1);
+    expect(ucs2length("x\ud83dy\udbff")).toBe(4);
+    expect(ucs2length("\udc00\ud800\udc00é")).toBe(3);
   });
 
   it("compare JSON values deeply", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadSchema } from "../../src/assets.js";
-import type { Report } from "../../src/engine/result.js";
+import type { Report, RuleResult } from "../../src/engine/result.js";
 import { ALL_RESOURCE_TYPES } from "../../src/model/resource.js";
 import {
   buildJsonReport,
@@ -10,6 +10,7 @@ import {
   RESULTS_FORMAT,
   RESULTS_FORMAT_VERSION,
 } from "../../src/report/json.js";
+import { EVIDENCE_VALUE_LIMIT } from "../../src/report/evidence.js";
 import { fingerprintResults } from "../../src/report/fingerprint.js";
 import { locateResult } from "../../src/report/location.js";
 import { buildSarifLog } from "../../src/report/sarif.js";
@@ -25,6 +26,7 @@ import {
   liveReport,
   mixedReport,
   templateReport,
+  waiverReport,
 } from "./fixtures.js";
 import { compileSchema } from "./validators.js";
 
@@ -172,6 +174,49 @@ describe("renderJson", () => {
     expect(chunks.length).toBeGreaterThan(report.results.length);
     expect(chunks.join("")).toBe(renderJson(report));
     expect([...renderJsonChunks(buildReport())].join("")).toBe(renderJson(buildReport()));
+  });
+
+  it("writes each result line exactly as its object form stringified, passes compact or in full", () => {
+    const oddEvidence: RuleResult = {
+      ...LIVE_FAIL,
+      message:
+        'quotes " and \\ backslashes, \u2028 separators, \u00e9, \ud83d\ude00, a lone \ud800 and \u0007 survive',
+      // Each of these alone needs an escape: a lone surrogate, a control character, a backslash.
+      resource: {
+        ...LIVE_FAIL.resource,
+        id: "sg-\u0007",
+        source: { kind: "aws-live", address: "module.\udbff" },
+      },
+      evidence: [
+        {
+          path: "RoleName",
+          value: { RoleName: "r", related: { Policies: [] }, Nested: [1, null, true, -0] },
+          bindings: {
+            big: { Text: "x".repeat(EVIDENCE_VALUE_LIMIT) },
+            gone: undefined as never,
+            "2": "two",
+            'quoted "name"\t': "\udc00",
+          },
+          focus: "Role\\Name",
+          message: "not-reported",
+        },
+        { path: "Tags", value: ["a", { related: 1 }] },
+      ],
+      baselineState: "new",
+    };
+    const reports = [mixedReport(), waiverReport(), buildReport({ results: [oddEvidence, LIVE_PASS] })];
+    for (const report of reports) {
+      for (const verbosePasses of [false, true]) {
+        const lines = renderJson(report, { verbosePasses })
+          .split("\n")
+          .filter((line) => line.startsWith(`    {"ruleId"`))
+          .map((line) => line.trim().replace(/,$/, ""));
+        const expected = buildJsonReport(report, { verbosePasses }).results.map((result) =>
+          JSON.stringify(result),
+        );
+        expect(lines).toEqual(expected);
+      }
+    }
   });
 
   it("rejects a compact finding: only passes and not-applicable results may leave out details", () => {

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { batchOutput, writeOutputFile } from "../../src/util/atomic-write.js";
+import { batchOutput, byteBatches, writeOutputFile } from "../../src/util/atomic-write.js";
 
 let dir: string;
 beforeEach(async () => {
@@ -38,5 +38,28 @@ describe("batchOutput", () => {
     expect([...batchOutput("whole")]).toEqual(["whole"]);
     expect([...batchOutput(["a", "b", "c"])]).toEqual(["abc"]);
     expect([...batchOutput([])]).toEqual([]);
+  });
+});
+
+describe("byteBatches", () => {
+  it("encodes chunks as UTF-8 into batches, a chunk larger than a batch on its own", () => {
+    const chunks = [
+      "é",
+      "😀",
+      "\u2028",
+      "a".repeat(300_000),
+      "ü".repeat(500_000),
+      "z",
+      "x".repeat(2_000_000),
+      "end",
+    ];
+    const batches = [...byteBatches(chunks)];
+    expect(batches.length).toBeGreaterThan(2);
+    const bytes = Buffer.concat(
+      batches.map((batch) => (typeof batch === "string" ? Buffer.from(batch) : batch)),
+    );
+    expect(bytes.equals(Buffer.from(chunks.join("")))).toBe(true);
+    expect([...byteBatches("whole")]).toEqual(["whole"]);
+    expect([...byteBatches([])]).toEqual([]);
   });
 });

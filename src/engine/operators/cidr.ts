@@ -80,6 +80,19 @@ function parseIpv6Address(text: string): bigint | undefined {
  */
 export function parseCidr(text: unknown): Cidr | undefined {
   if (typeof text !== "string") return undefined;
+  // An account repeats a few ranges (0.0.0.0/0, its VPC blocks) across hundreds of thousands of
+  // rules; each is parsed once. The cache is emptied when full, so odd inputs cannot grow it.
+  if (parsedRanges.has(text)) return parsedRanges.get(text);
+  const cidr = parseCidrText(text);
+  if (parsedRanges.size >= PARSED_RANGES_LIMIT) parsedRanges.clear();
+  parsedRanges.set(text, cidr === undefined ? undefined : Object.freeze(cidr));
+  return cidr;
+}
+
+const PARSED_RANGES_LIMIT = 4096;
+const parsedRanges = new Map<string, Readonly<Cidr> | undefined>();
+
+function parseCidrText(text: string): Cidr | undefined {
   const trimmed = text.trim();
   const slash = trimmed.indexOf("/");
   const addressText = slash === -1 ? trimmed : trimmed.slice(0, slash);

@@ -4,6 +4,20 @@ import { cidrContains, cidrIsPublic, cidrIsWorld, parseCidr } from "../../../src
 import { InvalidValueError } from "../../../src/engine/operators/invalid-value.js";
 
 describe("parseCidr", () => {
+  it("reads a range the same when it comes again, also after many other ranges", () => {
+    const first = parseCidr("10.1.2.3/8");
+    expect(parseCidr("10.1.2.3/8")).toEqual(first);
+    expect(parseCidr("10.0.0.0/33")).toBeUndefined();
+    for (let index = 0; index < 10_000; index += 1) {
+      expect(parseCidr(`10.${index >> 8}.${index & 255}.0/24`)?.network).toBe(
+        (10n << 24n) | (BigInt(index >> 8) << 16n) | (BigInt(index & 255) << 8n),
+      );
+    }
+    expect(parseCidr("10.1.2.3/8")).toEqual({ family: 4, network: 0x0a000000n, prefixLength: 8 });
+    expect(parseCidr("10.0.0.0/33")).toBeUndefined();
+    expect(Object.isFrozen(parseCidr("0.0.0.0/0"))).toBe(true);
+  });
+
   it.each([
     ["10.0.0.0/8", { family: 4, network: 0x0a000000n, prefixLength: 8 }],
     ["0.0.0.0/0", { family: 4, network: 0n, prefixLength: 0 }],

@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import type { RuleResult } from "../../src/engine/result.js";
+import type { JsonObject, Resource, ResourceType } from "../../src/model/resource.js";
+import { factsForFindings } from "../../src/report/resource-facts.js";
+
+const resource = (type: ResourceType, id: string, region: string, properties: JsonObject = {}): Resource => ({
+  type,
+  id,
+  account: "111122223333",
+  region,
+  source: { kind: "aws-live" },
+  properties,
+});
+
+const result = (subject: Resource, status: RuleResult["status"]): RuleResult => ({
+  ruleId: "some-rule",
+  status,
+  severity: "error",
+  message: "",
+  resource: {
+    type: subject.type,
+    id: subject.id,
+    account: subject.account,
+    region: subject.region,
+    source: subject.source,
+  },
+  evidence: [],
+});
+
+const instanceIn = (id: string, region: string, groups: string[]) =>
+  resource("AWS::EC2::Instance", id, region, { SecurityGroups: groups.map((GroupId) => ({ GroupId })) });
+
+describe("factsForFindings", () => {
+  it("keeps resources with findings, the instances of their security groups and of their managed nodes", () => {
+    const openGroup = resource("AWS::EC2::SecurityGroup", "sg-open", "eu-west-1");
+    const closedGroup = resource("AWS::EC2::SecurityGroup", "sg-closed", "eu-west-1");
+    const behindOpen = instanceIn("i-behind-open", "eu-west-1", ["sg-closed", "sg-open"]);
+    const sameGroupIdElsewhere = instanceIn("i-other-region", "us-east-1", ["sg-open"]);
+    const behindClosed = instanceIn("i-behind-closed", "eu-west-1", ["sg-closed"]);
+    const managedNode = resource("AWS::SSM::ManagedInstanceInventory", "i-managed", "eu-west-1");
+    const managedInstance = instanceIn("i-managed", "eu-west-1", []);
+    const passingRole = resource("AWS::IAM::Role", "role", "global");
+    const resources = [
+      openGroup,
+      closedGroup,
+      behindOpen,
+      sameGroupIdElsewhere,
+      behindClosed,
+      managedNode,
+      managedInstance,
+      passingRole,
+    ];
+    const results = [
+      result(openGroup, "fail"),
+      result(closedGroup, "pass"),
+      result(managedNode, "error"),
+      result(passingRole, "not_applicable"),
+    ];
+    expect(factsForFindings(results, resources).map((facts) => facts.id)).toEqual([
+      "sg-open",
+      "i-behind-open",
+      "i-managed",
+      "i-managed",
+    ]);
+    expect(factsForFindings([result(closedGroup, "pass")], resources)).toEqual([]);
+  });
+});
