@@ -71,9 +71,13 @@ function encodePath(path: string): string {
 }
 
 // An empty segment would collapse into `//`, which a URI parser reads as the start of an authority.
+// A lone surrogate (an id read from JSON with a broken `\ud800` escape) has no UTF-8 form, which
+// encodeURIComponent refuses with an error; it becomes U+FFFD, as a UTF-8 decoder would show it.
 function encodeSegment(segment: string): string {
-  return segment === "" ? "_" : encodeURIComponent(segment);
+  return segment === "" ? "_" : encodeURIComponent(segment.replace(LONE_SURROGATE, "\uFFFD"));
 }
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
  * The position of the first piece of evidence the source recorded, trying its focus (the deepest

@@ -118,6 +118,11 @@ describe("liveResourceUri", () => {
       { type: "AWS::SSM::Document", id: "SSM-SessionManagerRunShell", account: "", region: "eu-west-1" },
       "aws/_/eu-west-1/AWS-SSM-Document/SSM-SessionManagerRunShell",
     ],
+    [
+      "a lone surrogate, which has no UTF-8 form, is written as U+FFFD; a pair stays itself",
+      { type: "AWS::EC2::SecurityGroup", id: "sg-0\udbff-\ud83d\ude00-\udc00", account: "1", region: "r" },
+      "aws/1/r/AWS-EC2-SecurityGroup/sg-0%EF%BF%BD-%F0%9F%98%80-%EF%BF%BD",
+    ],
   ] as const)("%s", (_name, resource, expected) => {
     expect(liveResourceUri(resource)).toBe(expected);
   });
