@@ -7,7 +7,9 @@ import {
   type Configuration,
 } from "../../config/config-file.js";
 import { RuleError } from "../../errors.js";
-import { formatProblem, loadRuleDirectories } from "../../engine/rule-loader.js";
+import { readBuiltinRulePack } from "../../engine/builtin-rule-pack.js";
+import { formatProblem } from "../../engine/rule-compile.js";
+import { loadRuleDirectories, type LoadedRules } from "../../engine/rule-directories.js";
 import type { Rule } from "../../engine/rule.js";
 import { batchOutput, writeOutputFile, type OutputData } from "../../util/atomic-write.js";
 import { UserError } from "../../errors.js";
@@ -30,11 +32,17 @@ export async function loadRulesOrFail(options: RuleSourceOptions, cwd: string): 
   const dirs = ruleDirectories(options, cwd);
   if (dirs.length === 0)
     throw new RuleError("no rules to run: --no-builtin-rules needs at least one --rules DIR");
-  const { rules, problems } = await loadRuleDirectories(dirs, cwd);
+  const { rules, problems } = await loadRules(dirs, cwd);
   if (problems.length) {
     throw new RuleError(problems.map(formatProblem).join("\n"));
   }
   return rules;
+}
+
+/** Loads rule directories; the built-in one from the pack the build stored, when it is current. */
+export function loadRules(dirs: readonly string[], cwd: string): Promise<LoadedRules> {
+  const pack = dirs.includes(BUILTIN_RULES_DIR) ? readBuiltinRulePack(BUILTIN_RULES_DIR) : undefined;
+  return loadRuleDirectories(dirs, cwd, pack);
 }
 
 export async function loadConfigurationFor(
