@@ -83,6 +83,33 @@ describe("start-up", () => {
     }
   });
 
+  it("a command loads no other command's modules", async () => {
+    const loaded = await modulesLoadedBy(
+      ["check", template, "--fail-on", "never"],
+      join(dir, "commands.log"),
+    );
+    expect(loaded.some((url) => url.endsWith("/dist/cli/commands/check.js"))).toBe(true);
+    for (const unused of [
+      "/dist/cli/commands/collect.js",
+      "/dist/cli/commands/rules.js",
+      "/dist/cli/commands/report.js",
+      "/dist/campaign/",
+    ]) {
+      expect(loaded.filter((url) => url.includes(unused))).toEqual([]);
+    }
+  });
+
+  it("the program's help still lists every command", () => {
+    const result = spawnSync(process.execPath, [join(REPO, "dist/cli/bin.js"), "--debug", "--help"], {
+      cwd: REPO,
+      encoding: "utf8",
+    });
+    expect(result.status).toBe(0);
+    for (const command of ["check", "collect", "rules", "report"]) {
+      expect(result.stdout).toMatch(new RegExp(`^  ${command} `, "m"));
+    }
+  });
+
   it("checking a snapshot loads its reader, and no ajv", async () => {
     const loaded = await modulesLoadedBy(
       ["check", "--snapshot", EXAMPLE_SNAPSHOT, "--format", "sarif", "--fail-on", "never"],
