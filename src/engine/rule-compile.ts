@@ -58,6 +58,8 @@ const validateRule = validateRuleSchema as SchemaValidator;
 /**
  * Compiles one rule's value. `display` names the file in messages; `path` is where it lives;
  * `relativeFile` is its path inside the rules directory (shown in reports and docs).
+ * `validatedAtBuild` says the value is a definition the loader accepted when the package was
+ * built (the built-in pack).
  */
 export function compileRuleValue(
   value: unknown,
@@ -65,6 +67,7 @@ export function compileRuleValue(
   path: string,
   relativeFile: string,
   locate: RuleLocator,
+  validatedAtBuild = false,
 ): CompileResult {
   const at = (pointer: (string | number)[], message: string, key?: string): CompileResult => ({
     problem: { file: display, ...locate(pointer, key), message },
@@ -72,7 +75,9 @@ export function compileRuleValue(
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     return { problem: { file: display, line: 1, column: 1, message: "a rule file must be a YAML mapping" } };
   }
-  if (!validateRule(value)) {
+  // The schema and path checks only find problems, and a rule validated when the package was built
+  // has none: the built-in pack skips them (the rest of compilation builds the rule).
+  if (!validatedAtBuild && !validateRule(value)) {
     const explained = explainSchemaErrors(validateRule.errors ?? []);
     const where = explained.pointer.length ? `${explained.pointer.join(".")}: ` : "";
     const inCondition = explained.pointer[0] === "condition" || explained.pointer[0] === "applies-when";
@@ -110,6 +115,54 @@ export function compileRuleValue(
     }
   }
   const paramNames = new Set(Object.keys(params));
+  const resourceTypes: ResourceType[] = Array.isArray(definition.resource)
+    ? definition.resource
+    : [definition.resource];
+  const rule: Omit<Rule, keyof CompiledParts> = {
+    metadata: {
+      id: definition.id,
+      title: definition.title,
+      severity: definition.severity,
+      securitySeverity: definition["security-severity"],
+      precision: definition.precision ?? "high",
+      description: definition.description.trim(),
+      rationale: definition.rationale.trim(),
+      remediation: definition.remediation.trim(),
+      ...(definition["help-uri"] ? { helpUri: definition["help-uri"] } : {}),
+      tags: definition.tags,
+      ...(definition.frameworks ? { frameworks: definition.frameworks } : {}),
+      resourceTypes,
+      file: relativeFile.split("\\").join("/"),
+    },
+    path,
+    dependsOn: [...new Set([...resourceTypes, ...(definition.uses ?? [])])],
+    params,
+    liveOnly: definition["live-only"] ?? false,
+    definition,
+  };
+  if (validatedAtBuild)
+    return { rule: compiledOnFirstUse(rule, paramNames, display), idPosition: locate(["id"]) };
+  const compiled = compileParts(definition, paramNames);
+  if ("problem" in compiled) return at(compiled.pointer, compiled.problem, compiled.key);
+  const pathProblem = checkRulePaths(definition, resourceTypes);
+  if (pathProblem) return at(pathProblem.pointer, pathProblem.message);
+  const { appliesWhen, ...always } = compiled;
+  return {
+    rule: { ...rule, ...(appliesWhen ? { appliesWhen } : {}), ...always },
+    idPosition: locate(["id"]),
+  };
+}
+
+/** The parts of a rule compiled from its condition and messages. */
+type CompiledParts = Pick<Rule, "condition" | "appliesWhen" | "message">;
+
+interface PartsProblem {
+  pointer: (string | number)[];
+  problem: string;
+  key?: string;
+}
+
+function compileParts(definition: RuleDefinition, paramNames: Set<string>): CompiledParts | PartsProblem {
   let templatePointer: (string | number)[] = ["message"];
   try {
     const branches = definition.messages ? new MessageBranches(Object.keys(definition.messages)) : undefined;
@@ -123,18 +176,18 @@ export function compileRuleValue(
     if (definition.messages && branches) {
       const fallback = (definition.condition as Record<string, unknown>).message;
       if (typeof fallback !== "string") {
-        return at(
-          ["condition"],
-          `a rule with "messages" names, at the top of its condition, the message for failures no branch names ("message: <id>")`,
-        );
+        return {
+          pointer: ["condition"],
+          problem: `a rule with "messages" names, at the top of its condition, the message for failures no branch names ("message: <id>")`,
+        };
       }
       const unused = branches.unused();
       if (unused.length) {
-        return at(
-          ["messages"],
-          `message "${unused[0]}" is declared but no branch of the condition names it`,
-          unused[0],
-        );
+        return {
+          pointer: ["messages"],
+          problem: `message "${unused[0]}" is declared but no branch of the condition names it`,
+          key: unused[0],
+        };
       }
       const templates = new Map<string, MessageTemplate>();
       for (const [id, text] of Object.entries(definition.messages)) {
@@ -145,42 +198,37 @@ export function compileRuleValue(
     } else {
       message = singleMessage(compileMessage(definition.message!, names));
     }
-    const resourceTypes: ResourceType[] = Array.isArray(definition.resource)
-      ? definition.resource
-      : [definition.resource];
-    const pathProblem = checkRulePaths(definition, resourceTypes);
-    if (pathProblem) return at(pathProblem.pointer, pathProblem.message);
-    const rule: Rule = {
-      metadata: {
-        id: definition.id,
-        title: definition.title,
-        severity: definition.severity,
-        securitySeverity: definition["security-severity"],
-        precision: definition.precision ?? "high",
-        description: definition.description.trim(),
-        rationale: definition.rationale.trim(),
-        remediation: definition.remediation.trim(),
-        ...(definition["help-uri"] ? { helpUri: definition["help-uri"] } : {}),
-        tags: definition.tags,
-        ...(definition.frameworks ? { frameworks: definition.frameworks } : {}),
-        resourceTypes,
-        file: relativeFile.split("\\").join("/"),
-      },
-      path,
-      dependsOn: [...new Set([...resourceTypes, ...(definition.uses ?? [])])],
-      params,
-      liveOnly: definition["live-only"] ?? false,
-      ...(appliesWhen ? { appliesWhen } : {}),
-      condition,
-      message,
-      definition,
-    };
-    return { rule, idPosition: locate(["id"]) };
+    return { condition, appliesWhen, message };
   } catch (error) {
-    if (error instanceof ConditionError) return at(error.pointer, error.message);
-    if (error instanceof TemplateError) return at(templatePointer, error.message);
+    if (error instanceof ConditionError) return { pointer: error.pointer, problem: error.message };
+    if (error instanceof TemplateError) return { pointer: templatePointer, problem: error.message };
     throw error;
   }
+}
+
+/**
+ * A rule whose condition and messages are compiled when first used. A run compiles only the
+ * rules it evaluates (those of the resource types it read), as the Lambda does; a rule of the
+ * built-in pack compiled when the package was built, so a failure here is a packaging bug.
+ */
+function compiledOnFirstUse(
+  rule: Omit<Rule, keyof CompiledParts>,
+  paramNames: Set<string>,
+  display: string,
+): Rule {
+  let parts: CompiledParts | undefined;
+  const compiled = (): CompiledParts => {
+    if (parts) return parts;
+    const result = compileParts(rule.definition, paramNames);
+    if ("problem" in result) throw new Error(`built-in rule ${display} does not compile: ${result.problem}`);
+    parts = result;
+    return parts;
+  };
+  return Object.defineProperties(rule as Rule, {
+    condition: { get: () => compiled().condition, enumerable: true },
+    appliesWhen: { get: () => compiled().appliesWhen, enumerable: true },
+    message: { get: () => compiled().message, enumerable: true },
+  });
 }
 
 /** Names bound by `as` anywhere in a condition: the message may use them as placeholders. */

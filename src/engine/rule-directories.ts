@@ -80,8 +80,15 @@ function compilePrebuilt(prebuilt: PrebuiltRuleDirectory, cwd: string): Loaded[]
   return prebuilt.rules.map(({ file, definition }) => {
     const path = join(prebuilt.dir, ...file.split("/"));
     const display = relative(cwd, path);
-    // Validated when the pack was built, so a problem here has no position to name.
-    const result = compileRuleValue(definition, display, path, relative(prebuilt.dir, path), () => ({}));
+    // Validated when the pack was built: no problem to find, and no positions to name one.
+    const result = compileRuleValue(
+      definition,
+      display,
+      path,
+      relative(prebuilt.dir, path),
+      () => ({}),
+      true,
+    );
     return { display, result };
   });
 }
