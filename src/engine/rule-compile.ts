@@ -15,9 +15,8 @@ import {
   type RuleMessages,
 } from "./message.js";
 import { coerceParam, ParamError } from "./params.js";
-import { checkRulePaths } from "./rule-paths.js";
+import type { checkRulePaths } from "./rule-paths.js";
 import type { Rule, RuleDefinition } from "./rule.js";
-import validateRuleSchema from "./rule-validator.generated.js";
 
 /**
  * Compiles a rule from its plain value (a rule file's mapping): schema validation, then paths,
@@ -45,21 +44,27 @@ export type CompileResult = { rule: Rule; idPosition: Partial<SourcePosition> } 
 /** GitHub code scanning keeps 20 tags of a rule; reports add `security`. */
 const MAX_RULE_TAGS = 19;
 
-/**
- * `schemas/rule.schema.json`, compiled ahead of time (`npm run validators`) rather than at every
- * start: compiling it took longer than loading every built-in rule.
- */
-interface SchemaValidator {
+/** A compiled JSON Schema validator (ajv's standalone code). */
+export interface SchemaValidator {
   (value: unknown): boolean;
   errors?: ErrorObject[] | null;
 }
-const validateRule = validateRuleSchema as SchemaValidator;
+
+/**
+ * The checks that find problems in a rule without building any part of it: its schema, and
+ * whether its paths can select anything. A definition the loader accepted when the package was
+ * built (the built-in pack) has none to find, and is compiled without them (nor loading them).
+ */
+export interface RuleChecks {
+  validateRule: SchemaValidator;
+  checkRulePaths: typeof checkRulePaths;
+}
 
 /**
  * Compiles one rule's value. `display` names the file in messages; `path` is where it lives;
  * `relativeFile` is its path inside the rules directory (shown in reports and docs).
- * `validatedAtBuild` says the value is a definition the loader accepted when the package was
- * built (the built-in pack).
+ * Without `checks`, the value is a definition the loader accepted when the package was built
+ * (the built-in pack).
  */
 export function compileRuleValue(
   value: unknown,
@@ -67,7 +72,7 @@ export function compileRuleValue(
   path: string,
   relativeFile: string,
   locate: RuleLocator,
-  validatedAtBuild = false,
+  checks?: RuleChecks,
 ): CompileResult {
   const at = (pointer: (string | number)[], message: string, key?: string): CompileResult => ({
     problem: { file: display, ...locate(pointer, key), message },
@@ -75,10 +80,8 @@ export function compileRuleValue(
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     return { problem: { file: display, line: 1, column: 1, message: "a rule file must be a YAML mapping" } };
   }
-  // The schema and path checks only find problems, and a rule validated when the package was built
-  // has none: the built-in pack skips them (the rest of compilation builds the rule).
-  if (!validatedAtBuild && !validateRule(value)) {
-    const explained = explainSchemaErrors(validateRule.errors ?? []);
+  if (checks && !checks.validateRule(value)) {
+    const explained = explainSchemaErrors(checks.validateRule.errors ?? []);
     const where = explained.pointer.length ? `${explained.pointer.join(".")}: ` : "";
     const inCondition = explained.pointer[0] === "condition" || explained.pointer[0] === "applies-when";
     const message = inCondition
@@ -140,11 +143,10 @@ export function compileRuleValue(
     liveOnly: definition["live-only"] ?? false,
     definition,
   };
-  if (validatedAtBuild)
-    return { rule: compiledOnFirstUse(rule, paramNames, display), idPosition: locate(["id"]) };
+  if (!checks) return { rule: compiledOnFirstUse(rule, paramNames, display), idPosition: locate(["id"]) };
   const compiled = compileParts(definition, paramNames);
   if ("problem" in compiled) return at(compiled.pointer, compiled.problem, compiled.key);
-  const pathProblem = checkRulePaths(definition, resourceTypes);
+  const pathProblem = checks.checkRulePaths(definition, resourceTypes);
   if (pathProblem) return at(pathProblem.pointer, pathProblem.message);
   const { appliesWhen, ...always } = compiled;
   return {

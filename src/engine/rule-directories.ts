@@ -81,14 +81,7 @@ function compilePrebuilt(prebuilt: PrebuiltRuleDirectory, cwd: string): Loaded[]
     const path = join(prebuilt.dir, ...file.split("/"));
     const display = relative(cwd, path);
     // Validated when the pack was built: no problem to find, and no positions to name one.
-    const result = compileRuleValue(
-      definition,
-      display,
-      path,
-      relative(prebuilt.dir, path),
-      () => ({}),
-      true,
-    );
+    const result = compileRuleValue(definition, display, path, relative(prebuilt.dir, path), () => ({}));
     return { display, result };
   });
 }

@@ -1,5 +1,12 @@
 import { parseYaml, positionOf, toJs, type ParsedYaml } from "../util/yaml-position.js";
-import { compileRuleValue, type CompileResult } from "./rule-compile.js";
+import {
+  compileRuleValue,
+  type CompileResult,
+  type RuleChecks,
+  type SchemaValidator,
+} from "./rule-compile.js";
+import { checkRulePaths } from "./rule-paths.js";
+import validateRuleSchema from "./rule-validator.generated.js";
 
 /**
  * Loads rule files: YAML, validated against `schemas/rule.schema.json`, then compiled (paths,
@@ -9,6 +16,12 @@ import { compileRuleValue, type CompileResult } from "./rule-compile.js";
 
 export { formatProblem, type RuleProblem } from "./rule-compile.js";
 export { findRuleFiles, loadRuleDirectories, type LoadedRules } from "./rule-directories.js";
+
+/**
+ * `schemas/rule.schema.json`, compiled ahead of time (`npm run validators`) rather than at every
+ * start: compiling it took longer than loading every built-in rule.
+ */
+const CHECKS: RuleChecks = { validateRule: validateRuleSchema as SchemaValidator, checkRulePaths };
 
 /**
  * Compiles one rule file's text. `display` names the file in messages; `path` is where it lives;
@@ -31,8 +44,13 @@ export function compileRuleText(
   } catch (error) {
     return { problem: { file: display, message: `invalid YAML: ${(error as Error).message}` } };
   }
-  return compileRuleValue(value, display, path, relativeFile, (pointer, key) =>
-    positionOf(parsed, pointer, key === undefined ? {} : { key }),
+  return compileRuleValue(
+    value,
+    display,
+    path,
+    relativeFile,
+    (pointer, key) => positionOf(parsed, pointer, key === undefined ? {} : { key }),
+    CHECKS,
   );
 }
 

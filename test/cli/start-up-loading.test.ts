@@ -99,6 +99,28 @@ describe("start-up", () => {
     }
   });
 
+  it("checking a JSON template without a configuration file reads no YAML: no rule files, configuration or YAML template reader", async () => {
+    const json = join(dir, "template.json");
+    await writeFile(
+      json,
+      JSON.stringify({
+        Resources: {
+          Web: { Type: "AWS::EC2::SecurityGroup", Properties: { GroupDescription: "web" } },
+        },
+      }),
+    );
+    const loaded = await modulesLoadedBy(["check", json, "--fail-on", "never"], join(dir, "json.log"));
+    expect(loaded.some((url) => url.endsWith("/dist/engine/rule-directories.js"))).toBe(true);
+    for (const unused of [
+      "/dist/engine/rule-loader.js",
+      "/dist/engine/rule-validator.generated.js",
+      "/dist/config/config-file.js",
+      "/dist/sources/cloudformation/yaml.js",
+    ]) {
+      expect(loaded.filter((url) => url.includes(unused))).toEqual([]);
+    }
+  });
+
   it("the program's help still lists every command", () => {
     const result = spawnSync(process.execPath, [join(REPO, "dist/cli/bin.js"), "--debug", "--help"], {
       cwd: REPO,

@@ -1,11 +1,6 @@
 import { resolve } from "node:path";
 import { BUILTIN_RULES_DIR } from "../../assets.js";
-import {
-  EMPTY_CONFIGURATION,
-  findConfigFile,
-  loadConfiguration,
-  type Configuration,
-} from "../../config/config-file.js";
+import { EMPTY_CONFIGURATION, findConfigFile, type Configuration } from "../../config/config-location.js";
 import { RuleError } from "../../errors.js";
 import { readBuiltinRulePack } from "../../engine/builtin-rule-pack.js";
 import { formatProblem } from "../../engine/rule-compile.js";
@@ -49,9 +44,11 @@ export async function loadConfigurationFor(
   configPath: string | undefined,
   cwd: string,
 ): Promise<Configuration> {
-  if (configPath) return loadConfiguration(resolve(cwd, configPath), cwd);
-  const found = await findConfigFile(cwd);
-  return found ? loadConfiguration(found, cwd) : EMPTY_CONFIGURATION;
+  const path = configPath ? resolve(cwd, configPath) : await findConfigFile(cwd);
+  if (path === undefined) return EMPTY_CONFIGURATION;
+  // The configuration reader (and the YAML parser) is loaded only when there is a file to read.
+  const { loadConfiguration } = await import("../../config/config-file.js");
+  return loadConfiguration(path, cwd);
 }
 
 /**
