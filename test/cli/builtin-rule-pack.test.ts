@@ -27,6 +27,7 @@ const RUNS = [
   ["check", "--snapshot", EXAMPLE_SNAPSHOT, "--format", "json"],
   ["rules", "list"],
   ["rules", "validate"],
+  ["rules", "test"],
 ];
 
 function run(args: string[]) {
