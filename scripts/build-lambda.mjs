@@ -35,9 +35,9 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { isDeepStrictEqual } from "node:util";
 import { crc32, deflateRawSync } from "node:zlib";
 import * as esbuild from "esbuild";
+import { validatedRuleDefinitions } from "./rule-pack.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
@@ -152,7 +152,7 @@ export async function buildLambda({ outdir = join(ROOT, "dist", "config-rule-lam
 }
 
 // ---------------------------------------------------------------------------------------------
-// The rule pack, validated with the CLI's loader
+// The rule pack, validated with the CLI's loader (scripts/rule-pack.mjs)
 
 async function validatedRules() {
   // The loader is TypeScript: bundle it on the fly (with the assets it reads embedded from the
@@ -183,23 +183,15 @@ async function validatedRules() {
         },
       ],
     });
-    const { loadRuleDirectories, formatProblem } = await import(pathToFileURL(file).href);
-    const { rules, problems } = await loadRuleDirectories([RULES_DIR], ROOT);
-    if (problems.length > 0)
-      throw new Error(`the rule pack does not load:\n${problems.map(formatProblem).join("\n")}`);
-    return rules.map((rule) => {
-      const text = JSON.stringify(rule.definition);
-      if (!isDeepStrictEqual(JSON.parse(text), rule.definition)) {
-        throw new Error(`rule ${rule.metadata.id} holds values JSON cannot carry`);
-      }
-      return {
-        id: rule.metadata.id,
-        resourceTypes: rule.metadata.resourceTypes,
-        params: Object.keys(rule.params),
-        file: rule.metadata.file,
-        text,
-      };
-    });
+    const loader = await import(pathToFileURL(file).href);
+    const rules = await validatedRuleDefinitions(loader, RULES_DIR, ROOT);
+    return rules.map(({ rule, text }) => ({
+      id: rule.metadata.id,
+      resourceTypes: rule.metadata.resourceTypes,
+      params: Object.keys(rule.params),
+      file: rule.metadata.file,
+      text,
+    }));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

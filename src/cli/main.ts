@@ -2,11 +2,30 @@ import { Command, CommanderError } from "commander";
 import { PACKAGE } from "../assets.js";
 import { UserError } from "../errors.js";
 import { EXIT_INCOMPLETE } from "../engine/summary.js";
-import { registerCheck } from "./commands/check.js";
-import { registerCollect } from "./commands/collect.js";
-import { registerRules } from "./commands/rules.js";
-import { registerReport } from "./commands/report.js";
 import type { CliIo } from "./io.js";
+
+type Register = (program: Command, io: CliIo, done: (code: number) => void) => void;
+
+/**
+ * The commands, in the order help lists them, each loaded only when it is registered: a command's
+ * module brings everything it uses, and a run of one command should not load the others.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  check: async () => (await import("./commands/check.js")).registerCheck,
+  collect: async () => (await import("./commands/collect.js")).registerCollect,
+  rules: async () => (await import("./commands/rules.js")).registerRules,
+  report: async () => (await import("./commands/report.js")).registerReport,
+};
+
+/**
+ * The commands a run needs: the one it names, or all of them when it names none (help, the
+ * version, an unknown command and its suggestions). The program's own options take no values,
+ * so the first word that is not an option is the command.
+ */
+function commandsFor(argv: readonly string[]): string[] {
+  const named = argv.find((arg) => !arg.startsWith("-"));
+  return named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : Object.keys(COMMANDS);
+}
 
 /**
  * The command-line entry: parses arguments and runs one command. Every failure the user can act
@@ -28,10 +47,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
     });
-  registerCheck(program, io, done);
-  registerCollect(program, io, done);
-  registerRules(program, io, done);
-  registerReport(program, io, done);
+  const registers = await Promise.all(commandsFor(argv).map((name) => COMMANDS[name]!()));
+  for (const register of registers) register(program, io, done);
   program.commands.forEach((command) => command.exitOverride());
   for (const command of program.commands.flatMap((c) => c.commands)) command.exitOverride();
 

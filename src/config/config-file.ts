@@ -1,9 +1,8 @@
-import { readFile, stat } from "node:fs/promises";
-import { dirname, join, relative, resolve } from "node:path";
+import { relative } from "node:path";
 import type { ErrorObject } from "ajv";
 import { ConfigError, formatLocation } from "../errors.js";
 import type { Severity, Waiver } from "../engine/result.js";
-import type { RuleConfiguration, RuleSettings } from "../engine/rule-set.js";
+import type { RuleSettings } from "../engine/rule-set.js";
 import type { FailThreshold } from "../engine/summary.js";
 import { isIsoDate } from "../util/date.js";
 import { explainSchemaErrors } from "../util/schema-errors.js";
@@ -11,6 +10,7 @@ import { NotTextError, readTextFile } from "../util/text-file.js";
 import { parseYaml, positionOf, toJs, type ParsedYaml } from "../util/yaml-position.js";
 import { describeFileError } from "../util/file-errors.js";
 import validateConfigSchema from "./config-validator.generated.js";
+import type { Configuration } from "./config-location.js";
 
 /**
  * The user's configuration file, `.access-baseline.yml`: found upward from the working directory
@@ -18,65 +18,16 @@ import validateConfigSchema from "./config-validator.generated.js";
  * the file, line and column.
  */
 
-export const CONFIG_FILE_NAMES = [".access-baseline.yml", ".access-baseline.yaml"];
-
-export type { RuleSettings } from "../engine/rule-set.js";
-
-export interface Configuration extends RuleConfiguration {
-  /** The file it came from, or undefined when there is none. */
-  file?: string;
-  failOn?: FailThreshold;
-  rules: Map<string, RuleSettings>;
-  /**
-   * `waivers:`, in file order, each located at its entry. Their rule ids are checked against the
-   * loaded rules by `prepareRuleSet`, like the ids under `rules:`.
-   */
-  waivers?: Waiver[];
-  /** Where each rule id is written, to report an unknown id at its line. */
-  locate(pointer: (string | number)[]): string;
-}
-
-export const EMPTY_CONFIGURATION: Configuration = {
-  rules: new Map(),
-  waivers: [],
-  locate: () => "(no configuration file)",
-};
+export {
+  CONFIG_FILE_NAMES,
+  EMPTY_CONFIGURATION,
+  findConfigFile,
+  type Configuration,
+  type RuleSettings,
+} from "./config-location.js";
 
 /** `schemas/config.schema.json`, compiled ahead of time (`npm run validators`), not at every start. */
 const validator = validateConfigSchema as { (value: unknown): boolean; errors?: ErrorObject[] | null };
-
-/**
- * The nearest configuration file from `start` upward, stopping at the repository root (the first
- * directory holding `.git`, a directory or, in a worktree or submodule, a file): a file above the
- * repository belongs to someone else and would silently change what this repository's check does.
- */
-export async function findConfigFile(start: string): Promise<string | undefined> {
-  let dir = resolve(start);
-  for (;;) {
-    for (const name of CONFIG_FILE_NAMES) {
-      const candidate = join(dir, name);
-      try {
-        await readFile(candidate);
-        return candidate;
-      } catch {
-        // Not here; keep looking upward.
-      }
-    }
-    if (await exists(join(dir, ".git"))) return undefined;
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export async function loadConfiguration(path: string, cwd = process.cwd()): Promise<Configuration> {
   const display = relative(cwd, path) || path;

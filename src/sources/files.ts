@@ -2,7 +2,6 @@ import type { Dirent } from "node:fs";
 import { open, readdir, stat } from "node:fs/promises";
 import { extname, join, relative, resolve } from "node:path";
 import type { InputProblem } from "./source.js";
-import { NOT_ONE_DOCUMENT, parseCloudFormationYaml } from "./cloudformation/yaml.js";
 import { looksLikeTemplate } from "./cloudformation/template.js";
 import { parseJson } from "./positioned/json.js";
 import { isMapNode, member, ParseProblem, type MapNode, type PositionedValue } from "./positioned/node.js";
@@ -190,11 +189,19 @@ export async function classifyFile(file: InputFile): Promise<Classified> {
   let unknownTags: string[] = [];
   try {
     if (asJson) document = parseJson(text);
-    else ({ value: document, unknownTags } = parseCloudFormationYaml(text));
+    else {
+      // The YAML reader (and its parser) is loaded only when a file is read as YAML.
+      const { parseCloudFormationYaml } = await import("./cloudformation/yaml.js");
+      ({ value: document, unknownTags } = parseCloudFormationYaml(text));
+    }
   } catch (error) {
     if (!(error instanceof ParseProblem)) throw error;
     // Several documents in one file parse well, and a template is never more than one.
-    if (error.message === NOT_ONE_DOCUMENT && !file.explicit)
+    if (
+      !asJson &&
+      !file.explicit &&
+      error.message === (await import("./cloudformation/yaml.js")).NOT_ONE_DOCUMENT
+    )
       return { kind: "skip", reason: "several YAML documents, and a template is one" };
     // CloudFormation and Terraform never take comments in JSON, so a file with them (a tsconfig.json,
     // editor settings) is someone else's file, not a template that failed to parse.

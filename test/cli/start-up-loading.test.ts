@@ -83,6 +83,55 @@ describe("start-up", () => {
     }
   });
 
+  it("a command loads no other command's modules", async () => {
+    const loaded = await modulesLoadedBy(
+      ["check", template, "--fail-on", "never"],
+      join(dir, "commands.log"),
+    );
+    expect(loaded.some((url) => url.endsWith("/dist/cli/commands/check.js"))).toBe(true);
+    for (const unused of [
+      "/dist/cli/commands/collect.js",
+      "/dist/cli/commands/rules.js",
+      "/dist/cli/commands/report.js",
+      "/dist/campaign/",
+    ]) {
+      expect(loaded.filter((url) => url.includes(unused))).toEqual([]);
+    }
+  });
+
+  it("checking a JSON template without a configuration file reads no YAML: no rule files, configuration or YAML template reader", async () => {
+    const json = join(dir, "template.json");
+    await writeFile(
+      json,
+      JSON.stringify({
+        Resources: {
+          Web: { Type: "AWS::EC2::SecurityGroup", Properties: { GroupDescription: "web" } },
+        },
+      }),
+    );
+    const loaded = await modulesLoadedBy(["check", json, "--fail-on", "never"], join(dir, "json.log"));
+    expect(loaded.some((url) => url.endsWith("/dist/engine/rule-directories.js"))).toBe(true);
+    for (const unused of [
+      "/dist/engine/rule-loader.js",
+      "/dist/engine/rule-validator.generated.js",
+      "/dist/config/config-file.js",
+      "/dist/sources/cloudformation/yaml.js",
+    ]) {
+      expect(loaded.filter((url) => url.includes(unused))).toEqual([]);
+    }
+  });
+
+  it("the program's help still lists every command", () => {
+    const result = spawnSync(process.execPath, [join(REPO, "dist/cli/bin.js"), "--debug", "--help"], {
+      cwd: REPO,
+      encoding: "utf8",
+    });
+    expect(result.status).toBe(0);
+    for (const command of ["check", "collect", "rules", "report"]) {
+      expect(result.stdout).toMatch(new RegExp(`^  ${command} `, "m"));
+    }
+  });
+
   it("checking a snapshot loads its reader, and no ajv", async () => {
     const loaded = await modulesLoadedBy(
       ["check", "--snapshot", EXAMPLE_SNAPSHOT, "--format", "sarif", "--fail-on", "never"],

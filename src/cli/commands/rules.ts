@@ -3,14 +3,20 @@ import { join, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { createColors } from "picocolors";
 import { controlSummary, matchesFrameworkFilter, parseFrameworkFilter } from "../../engine/frameworks.js";
-import { formatProblem, loadRuleDirectories } from "../../engine/rule-loader.js";
+import { formatProblem } from "../../engine/rule-compile.js";
 import { effectiveRules } from "../../engine/rule-set.js";
 import type { JsonValue } from "../../model/resource.js";
 import { EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK } from "../../engine/summary.js";
 import { shouldUseColor } from "../../report/color.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import type { CliIo } from "../io.js";
-import { loadConfigurationFor, loadRulesOrFail, ruleDirectories, type RuleSourceOptions } from "./shared.js";
+import {
+  loadConfigurationFor,
+  loadRules,
+  loadRulesOrFail,
+  ruleDirectories,
+  type RuleSourceOptions,
+} from "./shared.js";
 
 /**
  * `rules validate [DIR]`, `rules test [DIR]`, `rules list`, `rules docs`: for people writing and
@@ -40,7 +46,7 @@ export function registerRules(program: Command, io: CliIo, done: (code: number) 
       .command("validate [dir]")
       .description("Check rule files against the rule schema and compile them; list every problem."),
   ).action(async (dir: string | undefined, options: RuleSourceOptions) => {
-    const { rules: loaded, problems } = await loadRuleDirectories(directoriesFor(dir, options, io), io.cwd);
+    const { rules: loaded, problems } = await loadRules(directoriesFor(dir, options, io), io.cwd);
     for (const problem of problems) io.stderr.write(`${formatProblem(problem)}\n`);
     io.stdout.write(`${loaded.length} rules valid, ${problems.length} problems\n`);
     done(problems.length ? EXIT_INCOMPLETE : EXIT_OK);
@@ -49,7 +55,7 @@ export function registerRules(program: Command, io: CliIo, done: (code: number) 
   addRuleSourceOptions(
     rules.command("test [dir]").description("Run the cases in each rule's <rule>.test.yaml file."),
   ).action(async (dir: string | undefined, options: RuleSourceOptions) => {
-    const { rules: loaded, problems } = await loadRuleDirectories(directoriesFor(dir, options, io), io.cwd);
+    const { rules: loaded, problems } = await loadRules(directoriesFor(dir, options, io), io.cwd);
     for (const problem of problems) io.stderr.write(`${formatProblem(problem)}\n`);
     const color = createColors(shouldUseColor(io.stdout, io.env));
     // Loaded by the commands that use them, not by every start of the CLI.

@@ -1,13 +1,10 @@
 import { resolve } from "node:path";
 import { BUILTIN_RULES_DIR } from "../../assets.js";
-import {
-  EMPTY_CONFIGURATION,
-  findConfigFile,
-  loadConfiguration,
-  type Configuration,
-} from "../../config/config-file.js";
+import { EMPTY_CONFIGURATION, findConfigFile, type Configuration } from "../../config/config-location.js";
 import { RuleError } from "../../errors.js";
-import { formatProblem, loadRuleDirectories } from "../../engine/rule-loader.js";
+import { readBuiltinRulePack } from "../../engine/builtin-rule-pack.js";
+import { formatProblem } from "../../engine/rule-compile.js";
+import { loadRuleDirectories, type LoadedRules } from "../../engine/rule-directories.js";
 import type { Rule } from "../../engine/rule.js";
 import { batchOutput, writeOutputFile, type OutputData } from "../../util/atomic-write.js";
 import { UserError } from "../../errors.js";
@@ -30,20 +27,28 @@ export async function loadRulesOrFail(options: RuleSourceOptions, cwd: string): 
   const dirs = ruleDirectories(options, cwd);
   if (dirs.length === 0)
     throw new RuleError("no rules to run: --no-builtin-rules needs at least one --rules DIR");
-  const { rules, problems } = await loadRuleDirectories(dirs, cwd);
+  const { rules, problems } = await loadRules(dirs, cwd);
   if (problems.length) {
     throw new RuleError(problems.map(formatProblem).join("\n"));
   }
   return rules;
 }
 
+/** Loads rule directories; the built-in one from the pack the build stored, when it is current. */
+export function loadRules(dirs: readonly string[], cwd: string): Promise<LoadedRules> {
+  const pack = dirs.includes(BUILTIN_RULES_DIR) ? readBuiltinRulePack(BUILTIN_RULES_DIR) : undefined;
+  return loadRuleDirectories(dirs, cwd, pack);
+}
+
 export async function loadConfigurationFor(
   configPath: string | undefined,
   cwd: string,
 ): Promise<Configuration> {
-  if (configPath) return loadConfiguration(resolve(cwd, configPath), cwd);
-  const found = await findConfigFile(cwd);
-  return found ? loadConfiguration(found, cwd) : EMPTY_CONFIGURATION;
+  const path = configPath ? resolve(cwd, configPath) : await findConfigFile(cwd);
+  if (path === undefined) return EMPTY_CONFIGURATION;
+  // The configuration reader (and the YAML parser) is loaded only when there is a file to read.
+  const { loadConfiguration } = await import("../../config/config-file.js");
+  return loadConfiguration(path, cwd);
 }
 
 /**
