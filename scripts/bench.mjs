@@ -11,7 +11,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, open, readFile, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { guardBinary, GUARD_RULES } from "./bench-guard.mjs";
@@ -385,7 +385,7 @@ function measure(scenario) {
 
 /** Runs the CLI once; wall time includes Node start-up, as a user would see it. */
 async function measureCli(args, outputs) {
-  const files = outputs.map((output) => join(ROOT, output));
+  const files = outputs.map((output) => resolve(ROOT, output));
   await Promise.all(files.map((file) => rm(file, { force: true })));
   const run = await measureProcess(process.execPath, [CLI, ...args]);
   if (run.problem) return run;
