@@ -10,7 +10,7 @@ import {
 } from "./resource.js";
 import { resolveRelations } from "./relations.js";
 import { canonicalShapeProblem } from "./canonical.js";
-import { arnOf } from "./resource-types.js";
+import { arnOf, partitionOfArn } from "./resource-types.js";
 import { todayUtc } from "../util/date.js";
 
 /**
@@ -52,6 +52,7 @@ export class Inventory {
     this.resources = [
       ...input.resources,
       ...defaultPreferences(input.resources, this.scopes, this.collectionErrors),
+      ...keyHolders(input.resources),
     ];
     for (const resource of this.resources) {
       if (input.shapesChecked !== true) {
@@ -165,6 +166,48 @@ function defaultPreferences(
         Content: { schemaVersion: "1.0", sessionType: "Standard_Stream", inputs: {} },
       },
     }));
+}
+
+/**
+ * Rules judge access keys on their users. A key whose user is not in the data — a template that
+ * adds a key for a user created elsewhere, the most common way a long-lived key arrives — gets a
+ * stand-in user with only its name, placed where the key is, so that the key is judged rather
+ * than dropped. IAM user names are unique regardless of case.
+ */
+function keyHolders(resources: readonly Resource[]): Resource[] {
+  const users = new Set(
+    resources
+      .filter((resource) => resource.type === ResourceTypes.User)
+      .map((user) => `${user.account}/${user.id.toLowerCase()}`),
+  );
+  const hasUser = (account: string) => [...users].some((user) => user.startsWith(`${account}/`));
+  const standIns: Resource[] = [];
+  for (const key of resources) {
+    if (key.type !== ResourceTypes.AccessKey) continue;
+    const written = key.properties.UserName;
+    // A key whose user is not known goes, as an unknown, to every user of its account
+    // (relations.ts); with no user there, a stand-in named after the key receives it.
+    const name = typeof written === "string" && written !== "" ? written : undefined;
+    if (name === undefined && hasUser(key.account)) continue;
+    const id = name ?? `user of ${key.id}`;
+    const identity = `${key.account}/${id.toLowerCase()}`;
+    if (users.has(identity)) continue;
+    users.add(identity);
+    standIns.push({
+      type: ResourceTypes.User,
+      id,
+      arn: arnOf(
+        ResourceTypes.User,
+        { partition: partitionOfArn(key.arn), region: GLOBAL_REGION, account: key.account },
+        id,
+      ),
+      account: key.account,
+      region: GLOBAL_REGION,
+      source: key.source,
+      properties: { UserName: written ?? id },
+    });
+  }
+  return standIns;
 }
 
 /** Defaults belong to the same run (and SARIF category) as the account's collected resources. */

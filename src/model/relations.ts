@@ -208,12 +208,13 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
       holdsUnknowns = true;
       continue;
     }
-    const keys = keysByUser.get(key.account, "", userName);
+    // IAM user names are unique regardless of case: "Alice" is alice.
+    const keys = keysByUser.get(key.account, "", userName.toLowerCase());
     if (keys) keys.push(key);
-    else keysByUser.set(key.account, "", userName, [key]);
+    else keysByUser.set(key.account, "", userName.toLowerCase(), [key]);
   }
   const accessKeysOf = (user: Resource): JsonValue => [
-    ...(keysByUser.get(user.account, "", user.id) ?? []).map((key) => {
+    ...(keysByUser.get(user.account, "", user.id.toLowerCase()) ?? []).map((key) => {
       const use = accessKeyUse(key, today);
       // A date that does not read is an unknown value put here: rules must see it as one.
       if (isUnknown(use.AgeDays) || isUnknown(use.LastUse)) holdsUnknowns = true;

@@ -189,6 +189,49 @@ describe("relations of users and their access keys", () => {
     expect(inventory.mayHoldUnknowns).toBe(true);
   });
 
+  it("matches a key to its user whatever the case of the name, as IAM does", () => {
+    const shouted = key("AKIA2", { UserName: "ALICE", Status: "Active", CreateDate: "2026-11-01T00:00:00Z" });
+    const inventory = new Inventory({ resources: [alice, shouted], today: TODAY });
+    expect(
+      ((inventory.documentOf(alice).related as JsonObject).AccessKeys as JsonObject[]).map((k) => k.Name),
+    ).toEqual(["AKIA2"]);
+    expect(inventory.ofType("AWS::IAM::User")).toHaveLength(1);
+  });
+
+  it("judges a key whose user is not in the data on a stand-in user, placed where the key is", () => {
+    const planned = resource(
+      "AWS::IAM::AccessKey",
+      "CiKey",
+      { Name: "CiKey", UserName: "ci-bot", Status: "Active" },
+      "cloudformation",
+    );
+    const inventory = new Inventory({ resources: [alice, planned], today: TODAY });
+    const standIn = inventory.ofType("AWS::IAM::User").find((user) => user.id === "ci-bot")!;
+    expect(standIn).toMatchObject({
+      account: ACCOUNT,
+      source: planned.source,
+      properties: { UserName: "ci-bot" },
+    });
+    expect(
+      ((inventory.documentOf(standIn).related as JsonObject).AccessKeys as JsonObject[]).map((k) => k.Name),
+    ).toEqual(["CiKey"]);
+  });
+
+  it("gives a key whose user is unknown to a stand-in when its account has no user at all", () => {
+    const planned = resource(
+      "AWS::IAM::AccessKey",
+      "SomeKey",
+      { Name: "SomeKey", UserName: { $unknown: "UserName comes from parameter Who" }, Status: "Active" },
+      "cloudformation",
+    );
+    const inventory = new Inventory({ resources: [planned], today: TODAY });
+    const [standIn] = inventory.ofType("AWS::IAM::User");
+    expect(standIn?.id).toBe("user of SomeKey");
+    expect((inventory.documentOf(standIn!).related as JsonObject).AccessKeys).toEqual([
+      { $unknown: "the user of access key SomeKey is not known: UserName comes from parameter Who" },
+    ]);
+  });
+
   it("says the documents hold unknowns when a key's date does not read, so rules see one", () => {
     const odd = key("AKIA9", { Status: "Active", CreateDate: "2026-02-30" });
     expect(new Inventory({ resources: [alice, odd], today: TODAY }).mayHoldUnknowns).toBe(true);
