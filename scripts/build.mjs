@@ -1,5 +1,5 @@
-// `npm run build`: compiles src/ into dist/, stores the built-in rule pack and makes the command
-// executable. The compiler writes files without the execute bit, and `npm ci` links a package's
+// `npm run build`: compiles src/ into dist/, stores the built-in rule pack, bundles the command
+// and makes it executable. The compiler writes files without the execute bit, and `npm ci` links a package's
 // own command before `prepare` builds it, so `npx access-baseline` in a fresh clone would
 // otherwise be refused.
 //
@@ -11,6 +11,7 @@ import { chmodSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { bundleCli } from "./bundle-cli.mjs";
 import { validatedRuleDefinitions } from "./rule-pack.mjs";
 
 const require = createRequire(import.meta.url);
@@ -34,6 +35,14 @@ try {
   writeFileSync(BUILTIN_RULE_PACK_FILE, `${JSON.stringify(pack)}\n`);
 } catch (error) {
   console.error(`build: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+// The command itself is a bundle of the sources (scripts/bundle-cli.mjs); it replaces the
+// compiler's dist/cli/bin.js, while the rest of dist/ stays the library's modules.
+try {
+  await bundleCli(root);
+} catch (error) {
+  console.error(`build: bundling the command: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 }
 const manifest = require("../package.json");

@@ -1,12 +1,24 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 /**
- * The package root, where `schemas/` and `rules/` live. Both `src/assets.ts` (tests) and
- * `dist/assets.js` (the built CLI) sit one level below it.
+ * The package root, where `schemas/` and `rules/` live: the nearest folder above this module that
+ * holds a `package.json`. The module sits at different depths — `src/assets.ts` (tests),
+ * `dist/assets.js` (the library), a chunk in `dist/cli/chunks/` (the bundled command) — so the
+ * root is found, not counted.
  */
-export const PACKAGE_ROOT = fileURLToPath(new URL("..", import.meta.url));
+export const PACKAGE_ROOT = packageRootAbove(fileURLToPath(import.meta.url));
+
+function packageRootAbove(file: string): string {
+  let dir = dirname(file);
+  while (!existsSync(join(dir, "package.json"))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`no package.json above ${file}`);
+    dir = parent;
+  }
+  return `${dir}/`;
+}
 
 export const BUILTIN_RULES_DIR = join(PACKAGE_ROOT, "rules");
 

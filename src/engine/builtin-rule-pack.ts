@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { PACKAGE_ROOT } from "../assets.js";
 import { isRuleFileName, type PrebuiltRuleDirectory } from "./rule-directories.js";
 
 /**
- * The built-in rule pack as the build stores it (`npm run build` writes it beside this module in
- * `dist/`): every rule file's definition, as the loader read and validated it, in one JSON file.
+ * The built-in rule pack as the build stores it (`npm run build` writes it to
+ * `dist/engine/builtin-rules.json`): every rule file's definition, as the loader read and validated it, in one JSON file.
  * Parsing the YAML files with positions took most of a `check`'s start-up; the definitions are
  * what the loader compiles, so rules, results and reports are the same either way.
  *
@@ -20,8 +20,12 @@ export interface BuiltinRulePack {
   rules: PrebuiltRuleDirectory["rules"];
 }
 
-/** Where the built CLI finds the pack: `dist/engine/builtin-rules.json`. */
-export const BUILTIN_RULE_PACK_FILE = fileURLToPath(new URL("./builtin-rules.json", import.meta.url));
+/**
+ * Where the build stores the pack. Named from the package root, not from this module, because the
+ * bundled command's chunks live elsewhere in `dist/`; a run from the sources finds it too, and uses
+ * it only when its digest matches the rule files.
+ */
+export const BUILTIN_RULE_PACK_FILE = join(PACKAGE_ROOT, "dist", "engine", "builtin-rules.json");
 
 /**
  * A digest of the rule files below `dir` (names and bytes, in load order). Rule tests and other

@@ -1,10 +1,10 @@
-import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { EXAMPLE_SNAPSHOT, FIXTURES, REPO, runCli } from "../support/cli.js";
+import { modulesLoadedBy } from "../support/module-log.js";
 
 /** `access-baseline report` end to end: the example history, snapshots, bad input, outputs. */
 
@@ -201,33 +201,17 @@ describe("the run's time in check's results", () => {
 });
 
 describe("loading", () => {
-  /** Runs the built CLI logging every vega module it resolves. */
+  /** Runs the built command and names the vega packages it loaded. */
   async function importedVega(args: string[]): Promise<{ code: number; imported: string[] }> {
-    const hooks = join(dir, "hooks.mjs");
-    await writeFile(
-      hooks,
-      'import { appendFileSync } from "node:fs";\nexport async function resolve(specifier, context, next) {\n  if (/^vega(-lite)?$/.test(specifier)) appendFileSync(process.env.VEGA_IMPORT_LOG, specifier + "\\n");\n  return next(specifier, context);\n}\n',
-    );
-    await writeFile(
-      join(dir, "register.mjs"),
-      'import { register } from "node:module";\nregister("./hooks.mjs", import.meta.url);\n',
-    );
-    const log = join(dir, "imports.log");
-    const result = spawnSync(
-      process.execPath,
-      ["--import", join(dir, "register.mjs"), join(REPO, "dist/cli/bin.js"), ...args],
-      {
-        cwd: dir,
-        encoding: "utf8",
-        env: { PATH: process.env.PATH, VEGA_IMPORT_LOG: log },
-      },
-    );
-    const imported = await readFile(log, "utf8").then(
-      (text) => text.split("\n").filter(Boolean),
-      () => [],
-    );
-    return { code: result.status ?? -1, imported };
+    const result = await modulesLoadedBy(args, { cwd: dir, log: join(dir, `imports-${(logs += 1)}.log`) });
+    const imported = new Set<string>();
+    for (const module of [...result.modules, ...result.specifiers]) {
+      const match = /(?:^|node_modules\/)(vega(?:-lite)?)(?:\/|$)/.exec(module);
+      if (match?.[1] !== undefined) imported.add(match[1]);
+    }
+    return { code: result.code, imported: [...imported] };
   }
+  let logs = 0;
 
   it("loads vega and vega-lite only when HTML is written", async () => {
     expect(
@@ -238,6 +222,6 @@ describe("loading", () => {
     );
     const html = await importedVega(["report", "--history", HISTORY, "--format", "html=c.html"]);
     expect(html.code).toBe(0);
-    expect([...new Set(html.imported)].sort()).toEqual(["vega", "vega-lite"]);
+    expect(html.imported.sort()).toEqual(["vega", "vega-lite"]);
   });
 });

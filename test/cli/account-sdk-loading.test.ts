@@ -1,49 +1,29 @@
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { spawnSync } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
-import { EXAMPLE_SNAPSHOT, REPO } from "../support/cli.js";
+import { EXAMPLE_SNAPSHOT } from "../support/cli.js";
+import { modulesLoadedBy } from "../support/module-log.js";
 
 /**
- * Commands load only what they use: the built CLI runs under a module-resolution hook that logs
- * every `@aws-sdk` package the program imports. Checking a snapshot must log none; a live run
- * must log the clients, which proves the hook sees them.
+ * Commands load only what they use: the built command runs under a module-resolution hook that
+ * logs every chunk it loads (test/support/module-log.ts). Checking a snapshot must load no
+ * `@aws-sdk` package; a live run must load the clients, which proves the log sees them.
  */
 
 let dir: string;
-let hook: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "access-baseline-sdk-loading-"));
-  await writeFile(
-    join(dir, "hooks.mjs"),
-    [
-      'import { appendFileSync } from "node:fs";',
-      "export async function resolve(specifier, context, next) {",
-      '  if (specifier.includes("@aws-sdk/")) appendFileSync(process.env.AWS_SDK_IMPORT_LOG, specifier + "\\n");',
-      "  return next(specifier, context);",
-      "}",
-      "",
-    ].join("\n"),
-  );
-  hook = join(dir, "register.mjs");
-  await writeFile(
-    hook,
-    'import { register } from "node:module";\nregister("./hooks.mjs", import.meta.url);\n',
-  );
 });
 
 async function run(
   args: string[],
   log: string,
 ): Promise<{ code: number; imported: string[]; stderr: string }> {
-  const result = spawnSync(process.execPath, ["--import", hook, join(REPO, "dist/cli/bin.js"), ...args], {
-    cwd: REPO,
-    encoding: "utf8",
+  const result = await modulesLoadedBy(args, {
+    log,
     env: {
-      PATH: process.env.PATH,
-      AWS_SDK_IMPORT_LOG: log,
       AWS_ACCESS_KEY_ID: "AKIAEXAMPLE",
       AWS_SECRET_ACCESS_KEY: "example",
       AWS_REGION: "us-east-1",
@@ -53,11 +33,13 @@ async function run(
       AWS_EC2_METADATA_DISABLED: "true",
     },
   });
-  const imported = await readFile(log, "utf8").then(
-    (text) => text.split("\n").filter(Boolean),
-    () => [],
-  );
-  return { code: result.status ?? -1, imported, stderr: result.stderr };
+  // The packages, by name: node_modules/@aws-sdk/client-sts/dist-es/… → @aws-sdk/client-sts.
+  const imported = new Set<string>();
+  for (const module of [...result.modules, ...result.specifiers]) {
+    const match = /(?:^|node_modules\/)(@aws-sdk\/[^/]+)/.exec(module);
+    if (match?.[1] !== undefined) imported.add(match[1]);
+  }
+  return { code: result.code, imported: [...imported].sort(), stderr: result.stderr };
 }
 
 describe("loading the AWS SDK", () => {

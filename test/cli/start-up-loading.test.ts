@@ -1,40 +1,24 @@
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
 import { EXAMPLE_SNAPSHOT, REPO } from "../support/cli.js";
+import { modulesLoadedBy } from "../support/module-log.js";
 
 /**
- * A command loads what it uses and nothing else: the built CLI runs under a module-resolution hook
- * that logs every module the program resolves. Checking a template loads no schema compiler, no
- * snapshot reader, no plan reader and no renderer beyond the one it writes; checking a snapshot
- * loads the snapshot reader, which proves the hook sees it.
+ * A command loads what it uses and nothing else: the built command runs under a module-resolution
+ * hook, and the chunks it loaded are expanded into the sources they hold (test/support/module-log.ts).
+ * Checking a template loads no schema compiler, no snapshot reader, no plan reader and no renderer
+ * beyond the one it writes; checking a snapshot loads the snapshot reader, which proves the hook
+ * sees it.
  */
 
 let dir: string;
-let hook: string;
 let template: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "access-baseline-start-up-"));
-  await writeFile(
-    join(dir, "hooks.mjs"),
-    [
-      'import { appendFileSync } from "node:fs";',
-      "export async function resolve(specifier, context, next) {",
-      "  const resolved = await next(specifier, context);",
-      '  appendFileSync(process.env.MODULE_LOG, resolved.url + "\\n");',
-      "  return resolved;",
-      "}",
-      "",
-    ].join("\n"),
-  );
-  hook = join(dir, "register.mjs");
-  await writeFile(
-    hook,
-    'import { register } from "node:module";\nregister("./hooks.mjs", import.meta.url);\n',
-  );
   template = join(dir, "template.yaml");
   await writeFile(
     template,
@@ -51,51 +35,41 @@ beforeAll(async () => {
   );
 });
 
-async function modulesLoadedBy(args: string[], log: string): Promise<string[]> {
-  const result = spawnSync(process.execPath, ["--import", hook, join(REPO, "dist/cli/bin.js"), ...args], {
-    cwd: REPO,
-    encoding: "utf8",
-    env: { PATH: process.env.PATH, MODULE_LOG: log },
-  });
+async function modulesLoaded(args: string[], log: string): Promise<string[]> {
+  const result = await modulesLoadedBy(args, { log });
   expect(result.stderr).not.toMatch(/internal error/);
-  return (await readFile(log, "utf8")).split("\n").filter(Boolean);
+  return result.modules;
 }
 
 describe("start-up", () => {
   it("checking a template loads neither ajv, the snapshot and plan readers, nor other renderers", async () => {
-    const loaded = await modulesLoadedBy(
-      ["check", template, "--fail-on", "never"],
-      join(dir, "template.log"),
-    );
-    expect(loaded.some((url) => url.endsWith("/dist/sources/cloudformation/file.js"))).toBe(true);
-    expect(loaded.some((url) => url.endsWith("/dist/report/text.js"))).toBe(true);
+    const loaded = await modulesLoaded(["check", template, "--fail-on", "never"], join(dir, "template.log"));
+    expect(loaded).toContain("src/sources/cloudformation/file.ts");
+    expect(loaded).toContain("src/report/text.ts");
     for (const unused of [
-      "/node_modules/ajv/",
-      "/dist/sources/snapshot.js",
-      "/dist/sources/terraform/plan.js",
-      "/dist/report/sarif.js",
-      "/dist/report/asff.js",
-      "/dist/report/junit.js",
-      "/dist/engine/rule-tester.js",
-      "/dist/docs/rule-reference.js",
+      "node_modules/ajv/",
+      "src/sources/snapshot.ts",
+      "src/sources/terraform/plan.ts",
+      "src/report/sarif.ts",
+      "src/report/asff.ts",
+      "src/report/junit.ts",
+      "src/engine/rule-tester.ts",
+      "src/docs/rule-reference.ts",
     ]) {
-      expect(loaded.filter((url) => url.includes(unused))).toEqual([]);
+      expect(loaded.filter((url) => url.startsWith(unused))).toEqual([]);
     }
   });
 
   it("a command loads no other command's modules", async () => {
-    const loaded = await modulesLoadedBy(
-      ["check", template, "--fail-on", "never"],
-      join(dir, "commands.log"),
-    );
-    expect(loaded.some((url) => url.endsWith("/dist/cli/commands/check.js"))).toBe(true);
+    const loaded = await modulesLoaded(["check", template, "--fail-on", "never"], join(dir, "commands.log"));
+    expect(loaded).toContain("src/cli/commands/check.ts");
     for (const unused of [
-      "/dist/cli/commands/collect.js",
-      "/dist/cli/commands/rules.js",
-      "/dist/cli/commands/report.js",
-      "/dist/campaign/",
+      "src/cli/commands/collect.ts",
+      "src/cli/commands/rules.ts",
+      "src/cli/commands/report.ts",
+      "src/campaign/",
     ]) {
-      expect(loaded.filter((url) => url.includes(unused))).toEqual([]);
+      expect(loaded.filter((url) => url.startsWith(unused))).toEqual([]);
     }
   });
 
@@ -109,15 +83,15 @@ describe("start-up", () => {
         },
       }),
     );
-    const loaded = await modulesLoadedBy(["check", json, "--fail-on", "never"], join(dir, "json.log"));
-    expect(loaded.some((url) => url.endsWith("/dist/engine/rule-directories.js"))).toBe(true);
+    const loaded = await modulesLoaded(["check", json, "--fail-on", "never"], join(dir, "json.log"));
+    expect(loaded).toContain("src/engine/rule-directories.ts");
     for (const unused of [
-      "/dist/engine/rule-loader.js",
-      "/dist/engine/rule-validator.generated.js",
-      "/dist/config/config-file.js",
-      "/dist/sources/cloudformation/yaml.js",
+      "src/engine/rule-loader.ts",
+      "src/engine/rule-validator.generated.ts",
+      "src/config/config-file.ts",
+      "src/sources/cloudformation/yaml.ts",
     ]) {
-      expect(loaded.filter((url) => url.includes(unused))).toEqual([]);
+      expect(loaded.filter((url) => url.startsWith(unused))).toEqual([]);
     }
   });
 
@@ -133,13 +107,13 @@ describe("start-up", () => {
   });
 
   it("checking a snapshot loads its reader, and no ajv", async () => {
-    const loaded = await modulesLoadedBy(
+    const loaded = await modulesLoaded(
       ["check", "--snapshot", EXAMPLE_SNAPSHOT, "--format", "sarif", "--fail-on", "never"],
       join(dir, "snapshot.log"),
     );
-    expect(loaded.some((url) => url.endsWith("/dist/sources/snapshot.js"))).toBe(true);
-    expect(loaded.some((url) => url.endsWith("/dist/report/sarif.js"))).toBe(true);
-    expect(loaded.filter((url) => url.includes("/node_modules/ajv/"))).toEqual([]);
-    expect(loaded.filter((url) => url.endsWith("/dist/report/text.js"))).toEqual([]);
+    expect(loaded).toContain("src/sources/snapshot.ts");
+    expect(loaded).toContain("src/report/sarif.ts");
+    expect(loaded.filter((url) => url.startsWith("node_modules/ajv/"))).toEqual([]);
+    expect(loaded).not.toContain("src/report/text.ts");
   });
 });
