@@ -2,14 +2,7 @@ import { arnOf as arnOfType } from "../../model/resource-types.js";
 import { ResourceTypes, type JsonValue, type ResourceType } from "../../model/resource.js";
 import { isUnknown, unknownValue, type UnknownValue } from "../../model/unknown.js";
 import { fieldPath, indexPath, type PositionRecorder } from "../iac.js";
-import {
-  isMapNode,
-  isSeqNode,
-  member,
-  positionAt,
-  type MapNode,
-  type PositionedValue,
-} from "../positioned/node.js";
+import { isMapNode, isSeqNode, member, type MapNode, type PositionedValue } from "../positioned/node.js";
 import type { Template, TemplateResource } from "./template.js";
 
 /**
@@ -170,7 +163,7 @@ export class Resolver {
         const childPath = path === undefined ? undefined : fieldPath(path, key);
         const child = this.deep(resolved.values[index], key, childPath, recorder);
         if (child === undefined) return;
-        if (childPath !== undefined) recorder?.set(childPath, positionAt(resolved, index));
+        if (childPath !== undefined) recorder?.setAt(childPath, resolved, index);
         defineField(result, key, child);
       });
       return result;
@@ -181,7 +174,7 @@ export class Resolver {
         const childPath = path === undefined ? undefined : indexPath(path, result.length);
         const child = this.deep(item, what, childPath, recorder);
         if (child === undefined) return;
-        if (childPath !== undefined) recorder?.set(childPath, positionAt(resolved, index));
+        if (childPath !== undefined) recorder?.setAt(childPath, resolved, index);
         result.push(child);
       });
       return result;

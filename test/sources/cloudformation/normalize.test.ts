@@ -102,6 +102,32 @@ describe("CloudFormation security groups", () => {
     });
   });
 
+  it("locates each permission at its own entry when an entry before it is left out", () => {
+    const { resources } = normalizeText(`
+Conditions:
+  Never: !Equals [a, b]
+Resources:
+  Web:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: web
+      SecurityGroupIngress:
+        - !If [Never, { IpProtocol: tcp, FromPort: 80, ToPort: 80, CidrIp: 0.0.0.0/0 }, !Ref AWS::NoValue]
+        - IpProtocol: tcp
+          FromPort: 22
+          ToPort: 22
+          CidrIp: 0.0.0.0/0
+`);
+    const web = find(resources, "AWS::EC2::SecurityGroup", "Web");
+    expect(web.properties.IpPermissions).toMatchObject([{ FromPort: 22 }]);
+    expect(web.source.positions).toMatchObject({
+      IpPermissions: { line: 9, column: 7 },
+      "IpPermissions[0]": { line: 11, column: 11 },
+      "IpPermissions[0].FromPort": { line: 12, column: 11 },
+      "IpPermissions[0].IpRanges[0].CidrIp": { line: 14, column: 11 },
+    });
+  });
+
   it("keeps unknown values, and judges a rule whose group is elsewhere as a group of its own", async () => {
     const { resources, notes } = await normalizeFixture("network.yaml");
     expect(find(resources, "AWS::EC2::SecurityGroup", "AdminSecurityGroup").properties.IpPermissions).toEqual(

@@ -1,7 +1,7 @@
 import { ResourceTypes, type JsonObject, type JsonValue } from "../../../model/resource.js";
 import { isUnknown } from "../../../model/unknown.js";
 import { fieldPath, indexPath, standInSecurityGroup } from "../../iac.js";
-import { isMapNode, isSeqNode, positionAt } from "../../positioned/node.js";
+import { isMapNode, isSeqNode, type MapNode, type SeqNode } from "../../positioned/node.js";
 import { NO_VALUE, type Resolved } from "../intrinsics.js";
 import type { TemplateResource } from "../template.js";
 import type { Build, NormalizeContext } from "./context.js";
@@ -77,6 +77,10 @@ const EGRESS_RANGES: readonly (readonly [string, string, Field])[] = [
  * array per empty list is a third of what a large template allocates. Never written to.
  */
 const NONE: JsonValue[] = Object.freeze([]) as unknown as JsonValue[];
+const DIRECTIONS = [
+  ["SecurityGroupIngress", "IpPermissions", "ingress"],
+  ["SecurityGroupEgress", "IpPermissionsEgress", "egress"],
+] as const;
 const ALL_TRAFFIC_EGRESS: JsonValue = {
   IpProtocol: "-1",
   IpRanges: [{ CidrIp: "0.0.0.0/0" }],
@@ -96,46 +100,49 @@ export function securityGroup(context: NormalizeContext, resource: TemplateResou
     IpPermissionsEgress: [],
   };
   const build = context.add(resource, ResourceTypes.SecurityGroup, id, properties);
-  build.recorder.set("GroupName", context.propPosition(resource, "GroupName"));
+  context.locateProp(build, "GroupName", resource, "GroupName");
   const description = context.value(resource, "GroupDescription");
   if (description !== undefined) {
     properties.Description = description;
-    build.recorder.set("Description", context.propPosition(resource, "GroupDescription"));
+    context.locateProp(build, "Description", resource, "GroupDescription");
   }
   const vpc = context.value(resource, "VpcId", build);
   if (vpc !== undefined) properties.VpcId = vpc;
   context.tags(resource, build);
 
-  for (const [property, target, direction] of [
-    ["SecurityGroupIngress", "IpPermissions", "ingress"],
-    ["SecurityGroupEgress", "IpPermissionsEgress", "egress"],
-  ] as const) {
-    const position = context.propPosition(resource, property);
-    const entries = context.r.list(context.prop(resource, property), property);
+  for (const [property, target, direction] of DIRECTIONS) {
+    const written = context.prop(resource, property);
+    const entries = context.r.list(written, property);
     if (entries === undefined) {
       if (direction === "egress") properties.IpPermissionsEgress = [ALL_TRAFFIC_EGRESS];
       continue;
     }
+    const position = context.propPosition(resource, property);
     build.recorder.set(target, position);
     if (!Array.isArray(entries)) {
       properties[target] = entries;
       continue;
     }
     const list = properties[target] as JsonValue[];
-    const node = context.r.shallow(context.prop(resource, property), property);
-    entries.forEach((entry, index) => {
-      const entryPosition = isSeqNode(node) ? positionAt(node, index) : position;
+    // The entries' own positions, when the list is written out rather than made by a function.
+    const node = isSeqNode(written) ? written : context.r.shallow(written, property);
+    const located = isSeqNode(node) ? node : undefined;
+    for (let index = 0; index < entries.length; index += 1) {
+      const path = indexPath(target, list.length);
+      const entry = entries[index];
       const permission = ipPermission(
         context,
         entry,
-        entryPosition,
+        position,
         direction,
         build,
-        indexPath(target, list.length),
+        path,
         property,
+        located,
+        index,
       );
       if (permission !== undefined) list.push(permission);
-    });
+    }
   }
   context.keepUnmapped(resource, build, SECURITY_GROUP_PROPERTIES);
   context.refs.securityGroups.set(id, build);
@@ -186,7 +193,11 @@ export function separateRule(
   if (permission !== undefined) permissions.push(permission);
 }
 
-/** One CloudFormation rule (an inline entry or a separate resource's properties) as an `IpPermission`. */
+/**
+ * One CloudFormation rule (an inline entry or a separate resource's properties) as an
+ * `IpPermission`. An inline entry is located at item `index` of `list`; a separate resource at
+ * `position`.
+ */
 function ipPermission(
   context: NormalizeContext,
   entry: Resolved | undefined,
@@ -195,11 +206,14 @@ function ipPermission(
   build: Build,
   path: string,
   what: string,
+  list?: SeqNode,
+  index = 0,
 ): JsonValue | undefined {
   const resolved = context.r.shallow(entry, what);
   if (resolved === NO_VALUE || resolved === undefined) return undefined;
   const rec = build.recorder;
-  rec.set(path, position);
+  if (list) rec.setAt(path, list, index);
+  else rec.set(path, position);
   if (isUnknown(resolved)) return resolved;
   if (!isMapNode(resolved)) return context.r.unknown(what, "a security group rule", "is not a mapping");
 
@@ -207,33 +221,31 @@ function ipPermission(
   // entries each make this the hot path of a large template.
   const { keys } = resolved;
   const found = FOUND.fill(-1);
-  for (let index = 0; index < keys.length; index += 1) {
-    const field = FIELD_INDEX.get(keys[index]!);
-    if (field !== undefined) found[field] = index;
+  for (let key = 0; key < keys.length; key += 1) {
+    const field = FIELD_INDEX.get(keys[key]!);
+    if (field !== undefined) found[field] = key;
   }
-  const valueOf = (field: number): JsonValue | undefined => {
-    const index = found[field]!;
-    if (index === -1) return undefined;
-    const raw = resolved.values[index]!;
-    return typeof raw === "object" && raw !== null ? context.r.deep(raw, keys[index]!) : raw;
-  };
   const permission: JsonObject = {};
-  const protocol = valueOf(Field.IpProtocol);
+  const protocol = fieldValue(context, resolved, found[Field.IpProtocol]!);
   if (protocol !== undefined) {
     permission.IpProtocol = typeof protocol === "number" ? String(protocol) : protocol;
-    rec.set(fieldPath(path, "IpProtocol"), positionAt(resolved, found[Field.IpProtocol]!));
+    rec.setAt(fieldPath(path, "IpProtocol"), resolved, found[Field.IpProtocol]!);
   }
   for (const [field, name] of PORTS) {
-    const port = valueOf(field);
+    const port = fieldValue(context, resolved, found[field]!);
     if (port === undefined) continue;
     permission[name] = typeof port === "string" && /^-?\d+$/.test(port.trim()) ? Number(port) : port;
-    rec.set(fieldPath(path, name), positionAt(resolved, found[field]!));
+    rec.setAt(fieldPath(path, name), resolved, found[field]!);
   }
-  const description = valueOf(Field.Description);
-  const owner = direction === "ingress" ? valueOf(Field.SourceSecurityGroupOwnerId) : undefined;
+  const description = fieldValue(context, resolved, found[Field.Description]!);
+  const owner =
+    direction === "ingress"
+      ? fieldValue(context, resolved, found[Field.SourceSecurityGroupOwnerId]!)
+      : undefined;
   for (const [list, key, field] of direction === "ingress" ? INGRESS_RANGES : EGRESS_RANGES) {
     if (permission[list] !== undefined && permission[list] !== NONE) continue;
-    const value = valueOf(field);
+    const at = found[field]!;
+    const value = fieldValue(context, resolved, at);
     if (value === undefined) {
       permission[list] = NONE;
       continue;
@@ -244,9 +256,15 @@ function ipPermission(
     if (description !== undefined) item.Description = description;
     permission[list] = [item];
     const itemPath = indexPath(fieldPath(path, list), 0);
-    const at = positionAt(resolved, found[field]!);
-    rec.set(itemPath, at);
-    rec.set(fieldPath(itemPath, key), at);
+    rec.setAt(itemPath, resolved, at);
+    rec.setAt(fieldPath(itemPath, key), resolved, at);
   }
   return permission;
+}
+
+/** The value of the entry's member at `index` (-1: not written), its functions applied. */
+function fieldValue(context: NormalizeContext, entry: MapNode, index: number): JsonValue | undefined {
+  if (index === -1) return undefined;
+  const raw = entry.values[index]!;
+  return typeof raw === "object" && raw !== null ? context.r.deep(raw, entry.keys[index]!) : raw;
 }
