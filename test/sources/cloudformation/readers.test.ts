@@ -40,6 +40,64 @@ describe("the position-keeping JSON reader", () => {
     expect(toPlain(parseJson(escapes))).toEqual(JSON.parse(escapes));
   });
 
+  it("reads numbers as JSON.parse does, short integers and all other forms alike", () => {
+    const numbers = [
+      "0",
+      "-0",
+      "7",
+      "-7",
+      "22",
+      "65535",
+      "-1",
+      "123456789012345",
+      "-123456789012345",
+      "1234567890123456",
+      "12345678901234567890",
+      "9007199254740993",
+      "1.5",
+      "-0.25",
+      "10.0",
+      "1e3",
+      "1E-3",
+      "-2e+2",
+      "0.1e1",
+      "123456789012345e2",
+    ];
+    const list = `[${numbers.join(", ")}]`;
+    const read = toPlain(parseJson(list)) as number[];
+    expect(read.map((value) => (Object.is(value, -0) ? "-0" : value))).toEqual(
+      (JSON.parse(list) as number[]).map((value) => (Object.is(value, -0) ? "-0" : value)),
+    );
+    expect(toPlain(parseJson('{"FromPort":22,"ToPort":-1}'))).toEqual({ FromPort: 22, ToPort: -1 });
+  });
+
+  it.each([
+    ["-", "-"],
+    ["12-3", "12-3"],
+    ["1.", "1."],
+    ["2e", "2e"],
+    ["-01", "-01"],
+    ["1.2.3", "1.2.3"],
+    ["99999999999999999e+-1", "99999999999999999e+-1"],
+  ])("refuses the number %s, naming it", (input, token) => {
+    expect(problemOf(() => parseJson(`[${input}]`))).toEqual({
+      message: `expected a number, found ${JSON.stringify(token)}`,
+      line: 1,
+      column: 2,
+    });
+  });
+
+  it("reads repeated short keys and values as the same text each time, whatever they look like", () => {
+    const entries = Array.from({ length: 3000 }, (_, index) => {
+      const key = ["IpProtocol", "FromPort", "ab", "ba", String.raw`a\"b`, "x".repeat(32), "x".repeat(33)][
+        index % 7
+      ];
+      return `{"${key}": "${["tcp", "udp", "tpc", String(index % 50), ""][index % 5]}"}`;
+    });
+    const text = `[${entries.join(",\n")}]`;
+    expect(toPlain(parseJson(text))).toEqual(JSON.parse(text));
+  });
+
   it("keeps the line and column of every key and item", () => {
     const root = map(parseJson(text));
     expect(keyPosition(root, "a")).toEqual({ line: 2, column: 3 });
