@@ -254,6 +254,21 @@ describe("the CloudFormation YAML reader", () => {
     });
   });
 
+  it("keeps a mapping's own keys over merged ones, and the later of keys equal as text, in long mappings too", () => {
+    const own = Array.from({ length: 40 }, (_, index) => `  k${index}: own${index}`).join("\n");
+    const base = Array.from({ length: 40 }, (_, index) => `k${index * 2}: base${index}`).join(", ");
+    const { value } = parseCloudFormationYaml(
+      `base: &base {${base}}\nrule:\n${own}\n  <<: *base\n  1: number\n  "1": text\n`,
+    );
+    const rule = map(member(map(value), "rule"));
+    expect(rule.keys).toHaveLength(40 + 20 + 1);
+    expect(member(rule, "k2")).toBe("own2");
+    expect(member(rule, "k78")).toBe("base39");
+    expect(member(rule, "1")).toBe("text");
+    expect(rule.keys.filter((key) => key === "1")).toHaveLength(1);
+    expect(keyPosition(rule, "1")).toEqual({ line: 45, column: 3 });
+  });
+
   it("refuses an alias bomb", () => {
     const levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
     for (const [index, name] of ["b", "c", "d", "e", "f"].entries()) {
