@@ -54,24 +54,6 @@ const FIELD_COUNT = FIELD_NAMES.length;
 const FIELD_INDEX = new Map<string, number>(FIELD_NAMES.map((name, index) => [name, index]));
 /** Where each field was found in the entry being read (reused: reading an entry never nests). */
 const FOUND: number[] = new Array<number>(FIELD_COUNT).fill(-1);
-const PORTS = [
-  [Field.FromPort, "FromPort"],
-  [Field.ToPort, "ToPort"],
-] as const;
-/** Where each source of a rule goes: the `IpPermission` list, the key of its items, the property. */
-const INGRESS_RANGES: readonly (readonly [string, string, Field])[] = [
-  ["IpRanges", "CidrIp", Field.CidrIp],
-  ["Ipv6Ranges", "CidrIpv6", Field.CidrIpv6],
-  ["PrefixListIds", "PrefixListId", Field.SourcePrefixListId],
-  ["UserIdGroupPairs", "GroupId", Field.SourceSecurityGroupId],
-  ["UserIdGroupPairs", "GroupName", Field.SourceSecurityGroupName],
-];
-const EGRESS_RANGES: readonly (readonly [string, string, Field])[] = [
-  ["IpRanges", "CidrIp", Field.CidrIp],
-  ["Ipv6Ranges", "CidrIpv6", Field.CidrIpv6],
-  ["PrefixListIds", "PrefixListId", Field.DestinationPrefixListId],
-  ["UserIdGroupPairs", "GroupId", Field.DestinationSecurityGroupId],
-];
 /**
  * The empty source lists of a permission, shared: most entries have one kind of source, and an
  * array per empty list is a third of what a large template allocates. Never written to.
@@ -218,48 +200,143 @@ function ipPermission(
   if (!isMapNode(resolved)) return context.r.unknown(what, "a security group rule", "is not a mapping");
 
   // One pass over the entry, without intermediate objects: thousands of groups with several
-  // entries each make this the hot path of a large template.
+  // entries each make this the hot path of a large template. Objects are written as literals
+  // where their shape is known, which is much cheaper than adding fields by computed names.
   const { keys } = resolved;
   const found = FOUND.fill(-1);
   for (let key = 0; key < keys.length; key += 1) {
     const field = FIELD_INDEX.get(keys[key]!);
     if (field !== undefined) found[field] = key;
   }
-  const permission: JsonObject = {};
-  const protocol = fieldValue(context, resolved, found[Field.IpProtocol]!);
-  if (protocol !== undefined) {
-    permission.IpProtocol = typeof protocol === "number" ? String(protocol) : protocol;
-    rec.setAt(fieldPath(path, "IpProtocol"), resolved, found[Field.IpProtocol]!);
-  }
-  for (const [field, name] of PORTS) {
-    const port = fieldValue(context, resolved, found[field]!);
-    if (port === undefined) continue;
-    permission[name] = typeof port === "string" && /^-?\d+$/.test(port.trim()) ? Number(port) : port;
-    rec.setAt(fieldPath(path, name), resolved, found[field]!);
-  }
+  const paths = permissionPaths(path);
+  const rawProtocol = fieldValue(context, resolved, found[Field.IpProtocol]!);
+  const protocol = typeof rawProtocol === "number" ? String(rawProtocol) : rawProtocol;
+  if (protocol !== undefined) rec.setAt(paths.protocol, resolved, found[Field.IpProtocol]!);
+  const from = portValue(fieldValue(context, resolved, found[Field.FromPort]!));
+  if (from !== undefined) rec.setAt(paths.fromPort, resolved, found[Field.FromPort]!);
+  const to = portValue(fieldValue(context, resolved, found[Field.ToPort]!));
+  if (to !== undefined) rec.setAt(paths.toPort, resolved, found[Field.ToPort]!);
   const description = fieldValue(context, resolved, found[Field.Description]!);
-  const owner =
-    direction === "ingress"
-      ? fieldValue(context, resolved, found[Field.SourceSecurityGroupOwnerId]!)
-      : undefined;
-  for (const [list, key, field] of direction === "ingress" ? INGRESS_RANGES : EGRESS_RANGES) {
-    if (permission[list] !== undefined && permission[list] !== NONE) continue;
-    const at = found[field]!;
-    const value = fieldValue(context, resolved, at);
-    if (value === undefined) {
-      permission[list] = NONE;
-      continue;
-    }
-    const item: JsonObject = {};
-    item[key] = value;
-    if (list === "UserIdGroupPairs" && owner !== undefined) item.UserId = owner;
-    if (description !== undefined) item.Description = description;
-    permission[list] = [item];
-    const itemPath = indexPath(fieldPath(path, list), 0);
-    rec.setAt(itemPath, resolved, at);
-    rec.setAt(fieldPath(itemPath, key), resolved, at);
+  const ingress = direction === "ingress";
+  const owner = ingress ? fieldValue(context, resolved, found[Field.SourceSecurityGroupOwnerId]!) : undefined;
+
+  const cidrAt = found[Field.CidrIp]!;
+  const cidr = fieldValue(context, resolved, cidrAt);
+  let ipRanges = NONE;
+  if (cidr !== undefined) {
+    ipRanges = [description === undefined ? { CidrIp: cidr } : { CidrIp: cidr, Description: description }];
+    rec.setAt(paths.ipRange, resolved, cidrAt);
+    rec.setAt(paths.cidrIp, resolved, cidrAt);
   }
+  const cidrIpv6At = found[Field.CidrIpv6]!;
+  const cidrIpv6 = fieldValue(context, resolved, cidrIpv6At);
+  let ipv6Ranges = NONE;
+  if (cidrIpv6 !== undefined) {
+    ipv6Ranges = [
+      description === undefined ? { CidrIpv6: cidrIpv6 } : { CidrIpv6: cidrIpv6, Description: description },
+    ];
+    rec.setAt(paths.ipv6Range, resolved, cidrIpv6At);
+    rec.setAt(paths.cidrIpv6, resolved, cidrIpv6At);
+  }
+  const prefixListAt = found[ingress ? Field.SourcePrefixListId : Field.DestinationPrefixListId]!;
+  const prefixList = fieldValue(context, resolved, prefixListAt);
+  let prefixListIds = NONE;
+  if (prefixList !== undefined) {
+    prefixListIds = [
+      description === undefined
+        ? { PrefixListId: prefixList }
+        : { PrefixListId: prefixList, Description: description },
+    ];
+    rec.setAt(paths.prefixList, resolved, prefixListAt);
+    rec.setAt(paths.prefixListId, resolved, prefixListAt);
+  }
+  // A group named by id, else (ingress only) by name.
+  let groupAt = found[ingress ? Field.SourceSecurityGroupId : Field.DestinationSecurityGroupId]!;
+  let groupKey: "GroupId" | "GroupName" = "GroupId";
+  let group = fieldValue(context, resolved, groupAt);
+  if (group === undefined && ingress) {
+    groupAt = found[Field.SourceSecurityGroupName]!;
+    groupKey = "GroupName";
+    group = fieldValue(context, resolved, groupAt);
+  }
+  let userIdGroupPairs = NONE;
+  if (group !== undefined) {
+    const pair: JsonObject = groupKey === "GroupId" ? { GroupId: group } : { GroupName: group };
+    if (owner !== undefined) pair.UserId = owner;
+    if (description !== undefined) pair.Description = description;
+    userIdGroupPairs = [pair];
+    rec.setAt(paths.groupPair, resolved, groupAt);
+    rec.setAt(groupKey === "GroupId" ? paths.groupId : paths.groupName, resolved, groupAt);
+  }
+
+  if (protocol !== undefined && from !== undefined && to !== undefined)
+    return {
+      IpProtocol: protocol,
+      FromPort: from,
+      ToPort: to,
+      IpRanges: ipRanges,
+      Ipv6Ranges: ipv6Ranges,
+      PrefixListIds: prefixListIds,
+      UserIdGroupPairs: userIdGroupPairs,
+    };
+  const permission: JsonObject = {};
+  if (protocol !== undefined) permission.IpProtocol = protocol;
+  if (from !== undefined) permission.FromPort = from;
+  if (to !== undefined) permission.ToPort = to;
+  permission.IpRanges = ipRanges;
+  permission.Ipv6Ranges = ipv6Ranges;
+  permission.PrefixListIds = prefixListIds;
+  permission.UserIdGroupPairs = userIdGroupPairs;
   return permission;
+}
+
+/** A port as written, text that is a whole number read as that number. */
+function portValue(port: JsonValue | undefined): JsonValue | undefined {
+  return typeof port === "string" && /^-?\d+$/.test(port.trim()) ? Number(port) : port;
+}
+
+/** The paths under one permission where its parts are located, built once per permission index. */
+interface PermissionPaths {
+  protocol: string;
+  fromPort: string;
+  toPort: string;
+  ipRange: string;
+  cidrIp: string;
+  ipv6Range: string;
+  cidrIpv6: string;
+  prefixList: string;
+  prefixListId: string;
+  groupPair: string;
+  groupId: string;
+  groupName: string;
+}
+
+const PERMISSION_PATHS = new Map<string, PermissionPaths>();
+
+function permissionPaths(path: string): PermissionPaths {
+  let paths = PERMISSION_PATHS.get(path);
+  if (paths === undefined) {
+    const ipRange = indexPath(fieldPath(path, "IpRanges"), 0);
+    const ipv6Range = indexPath(fieldPath(path, "Ipv6Ranges"), 0);
+    const prefixList = indexPath(fieldPath(path, "PrefixListIds"), 0);
+    const groupPair = indexPath(fieldPath(path, "UserIdGroupPairs"), 0);
+    paths = {
+      protocol: fieldPath(path, "IpProtocol"),
+      fromPort: fieldPath(path, "FromPort"),
+      toPort: fieldPath(path, "ToPort"),
+      ipRange,
+      cidrIp: fieldPath(ipRange, "CidrIp"),
+      ipv6Range,
+      cidrIpv6: fieldPath(ipv6Range, "CidrIpv6"),
+      prefixList,
+      prefixListId: fieldPath(prefixList, "PrefixListId"),
+      groupPair,
+      groupId: fieldPath(groupPair, "GroupId"),
+      groupName: fieldPath(groupPair, "GroupName"),
+    };
+    PERMISSION_PATHS.set(path, paths);
+  }
+  return paths;
 }
 
 /** The value of the entry's member at `index` (-1: not written), its functions applied. */
