@@ -48,6 +48,9 @@ class JsonScanner {
   private positionTop = 0;
   /** The positions of every node's members, each node's from its `offset`. */
   private readonly store: number[] = [];
+  private readonly sharedKeys: (string[] | undefined)[] = new Array<string[] | undefined>(SHARED_SLOTS).fill(
+    undefined,
+  );
   private readonly shared: (string | undefined)[] = new Array<string | undefined>(SHARED_SLOTS).fill(
     undefined,
   );
@@ -166,7 +169,7 @@ class JsonScanner {
           kind: "map",
           line,
           column,
-          keys: keys.slice(base, this.keyTop),
+          keys: this.keyList(base, this.keyTop),
           values: values.slice(valueBase, this.valueTop),
           positions: this.store,
           offset: this.keep(positionBase),
@@ -223,6 +226,30 @@ class JsonScanner {
       if (Number.isNaN(next)) throw this.ended("an array");
       throw this.unexpected("expected ',' or ']' after an array element");
     }
+  }
+
+  /**
+   * The keys from `start` to `end` on the stack as a list, the same (frozen) list as the last
+   * object with the same keys in the same order had: the entries of a large template repeat a
+   * few key lists thousands of times.
+   */
+  private keyList(start: number, end: number): string[] {
+    const keys = this.keyStack;
+    let hash = end - start;
+    for (let index = start; index < end; index += 1) {
+      const key = keys[index]!;
+      hash = (hash * 31 + key.length * 7 + key.charCodeAt(0)) | 0;
+    }
+    const slot = hash & (SHARED_SLOTS - 1);
+    const known = this.sharedKeys[slot];
+    if (known !== undefined && known.length === end - start) {
+      let same = true;
+      for (let index = start; index < end && same; index += 1) same = known[index - start] === keys[index];
+      if (same) return known;
+    }
+    const list = Object.freeze(keys.slice(start, end)) as string[];
+    this.sharedKeys[slot] = list;
+    return list;
   }
 
   /** Moves the positions above `base` on the stack to the store; returns where they start. */
