@@ -98,11 +98,10 @@ describe("the position-keeping JSON reader", () => {
     expect(toPlain(parseJson(text))).toEqual(JSON.parse(text));
   });
 
-  it("gives objects with the same keys one shared, frozen key list, and each its own values", () => {
+  it("gives objects with the same keys one shared key list, and each its own values", () => {
     const text = '[{"a": 1, "b": 2}, {"a": 3, "b": 4}, {"b": 5, "a": 6}, {"a": 7}]';
     const [first, second, swapped, shorter] = (parseJson(text) as { items: MapNode[] }).items;
     expect(second!.keys).toBe(first!.keys);
-    expect(Object.isFrozen(first!.keys)).toBe(true);
     expect(swapped!.keys).toEqual(["b", "a"]);
     expect(shorter!.keys).toEqual(["a"]);
     expect([first, second, swapped, shorter].map((node) => toPlain(node))).toEqual(JSON.parse(text));
