@@ -91,6 +91,10 @@ const NAME_PROPERTY: Readonly<Record<string, string>> = {
 export class Resolver {
   private readonly causes = new Map<object, Cause>();
   private readonly markers = new Map<string, UnknownValue>();
+  private readonly markersByCause = new Map<
+    string,
+    Map<string, Map<string | undefined, Map<string, UnknownValue>>>
+  >();
   private readonly conditionValues = new Map<string, boolean | UnknownValue>();
   private readonly inProgress = new Set<string>();
   /** Set while a condition's `Fn::Equals` operands are resolved. */
@@ -108,14 +112,40 @@ export class Resolver {
    * (a parameter used by ten thousand resources makes one marker, not ten thousand).
    */
   unknown(what: string, source: string, state: string, verb?: string): UnknownValue {
+    // Looked up by its parts first: the same cause reached again (a parameter without a default
+    // that ten thousand resources use) costs no new cause and no new text.
+    const byWhat = this.markersByCause.get(source)?.get(state)?.get(verb);
+    const seen = byWhat?.get(what);
+    if (seen) return seen;
     const cause = new Cause(source, state, verb);
     const text = cause.render(what);
-    const known = this.markers.get(text);
-    if (known) return known;
-    const marker = unknownValue(text);
-    this.markers.set(text, marker);
-    this.causes.set(marker, cause);
+    let marker = this.markers.get(text);
+    if (!marker) {
+      marker = unknownValue(text);
+      this.markers.set(text, marker);
+      this.causes.set(marker, cause);
+    }
+    if (byWhat) byWhat.set(what, marker);
+    else this.rememberByCause(source, state, verb).set(what, marker);
     return marker;
+  }
+
+  private rememberByCause(
+    source: string,
+    state: string,
+    verb: string | undefined,
+  ): Map<string, UnknownValue> {
+    let byState = this.markersByCause.get(source);
+    if (!byState)
+      this.markersByCause.set(
+        source,
+        (byState = new Map<string, Map<string | undefined, Map<string, UnknownValue>>>()),
+      );
+    let byVerb = byState.get(state);
+    if (!byVerb) byState.set(state, (byVerb = new Map<string | undefined, Map<string, UnknownValue>>()));
+    let byWhat = byVerb.get(verb);
+    if (!byWhat) byVerb.set(verb, (byWhat = new Map<string, UnknownValue>()));
+    return byWhat;
   }
 
   /** The cause of a marker made here, phrased on its own ("parameter Env has no default"). */
