@@ -42,17 +42,39 @@ export class UnknownValueError extends CannotDecideError {}
 /**
  * Throws when `value`, or a value directly inside it (one level of object fields and list items,
  * which covers a permission's ports or a statement's actions), is unknown.
+ *
+ * Rules call this for every value they test in a template, a hundred thousand times on a large
+ * one, so it walks the fields where they are rather than listing them first.
  */
 export function assertKnown(value: JsonValue | undefined): void {
   if (value === null || typeof value !== "object") return;
-  if (isUnknown(value)) throw new UnknownValueError(value[UNKNOWN_KEY]);
-  const children = Array.isArray(value) ? value : Object.values(value);
-  for (const child of children) {
-    if (isUnknown(child)) throw new UnknownValueError(child[UNKNOWN_KEY]);
-    if (Array.isArray(child)) {
-      for (const item of child) if (isUnknown(item)) throw new UnknownValueError(item[UNKNOWN_KEY]);
-    }
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index += 1) throwIfHoldsUnknown(value[index]);
+    return;
   }
+  const reason = (value as Record<string, unknown>)[UNKNOWN_KEY];
+  if (typeof reason === "string") throw new UnknownValueError(reason);
+  for (const key in value) throwIfHoldsUnknown(value[key]);
+}
+
+/** Throws when `child` is unknown, or is a list with an unknown item. */
+function throwIfHoldsUnknown(child: JsonValue | undefined): void {
+  if (child === null || typeof child !== "object") return;
+  if (Array.isArray(child)) {
+    for (let index = 0; index < child.length; index += 1) {
+      const reason = ownUnknownReason(child[index]);
+      if (reason !== undefined) throw new UnknownValueError(reason);
+    }
+    return;
+  }
+  const reason = (child as Record<string, unknown>)[UNKNOWN_KEY];
+  if (typeof reason === "string") throw new UnknownValueError(reason);
+}
+
+function ownUnknownReason(value: JsonValue | undefined): string | undefined {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
+  const reason = (value as Record<string, unknown>)[UNKNOWN_KEY];
+  return typeof reason === "string" ? reason : undefined;
 }
 
 /** The reason of the first unknown anywhere inside `value`, without allocating for values that hold none. */

@@ -8,6 +8,7 @@ import {
   type SourceKind,
 } from "../model/resource.js";
 import type { SourcePosition } from "../util/source-position.js";
+import type { MapNode, SeqNode } from "./positioned/node.js";
 
 /**
  * What CloudFormation templates and Terraform plans share once read: placeholder identities for
@@ -80,13 +81,54 @@ export function indexPath(base: string, index: number): string {
  * The positions of a resource's canonical properties, keyed by their path (as in
  * `ResourceSource.positions`). The first position recorded for a path wins: a property is
  * located where it was first written.
+ *
+ * A large template records tens of positions for each of thousands of resources, and reporters
+ * look up only those of the few properties that findings point at. So they are kept as plain
+ * numbers in two lists, and the record of `SourcePosition`s is built the first time it is read.
  */
 export class PositionRecorder {
-  readonly positions: Record<string, SourcePosition> = Object.create(null) as Record<string, SourcePosition>;
+  private paths: string[] = [];
+  /** Line and column of each path, interleaved; a column of 0 stands for none. */
+  private places: number[] = [];
+  private record: Record<string, SourcePosition> | undefined;
 
   set(path: string, position: SourcePosition | undefined): void {
-    if (position === undefined || path in this.positions) return;
-    this.positions[path] = position;
+    if (position === undefined) return;
+    this.add(path, position.line, position.column ?? 0);
+  }
+
+  /**
+   * Records the position of the key at `index` of a mapping, or of the item at `index` of a
+   * sequence: the same as `set(path, positionAt(node, index))`, without building the position.
+   */
+  setAt(path: string, node: MapNode | SeqNode, index: number): void {
+    const at = node.offset + 2 * index;
+    this.add(path, node.positions[at] ?? node.line, node.positions[at + 1] ?? node.column);
+  }
+
+  private add(path: string, line: number, column: number): void {
+    if (this.record !== undefined) {
+      if (!(path in this.record)) this.record[path] = place(line, column);
+      return;
+    }
+    this.paths.push(path);
+    this.places.push(line, column);
+  }
+
+  /** The positions recorded so far, by path (built once, then kept up to date). */
+  get positions(): Readonly<Record<string, SourcePosition>> {
+    if (this.record === undefined) {
+      const record = Object.create(null) as Record<string, SourcePosition>;
+      const { paths, places } = this;
+      for (let index = 0; index < paths.length; index += 1) {
+        const path = paths[index]!;
+        if (!(path in record)) record[path] = place(places[2 * index]!, places[2 * index + 1]!);
+      }
+      this.record = record;
+      this.paths = [];
+      this.places = [];
+    }
+    return this.record;
   }
 
   /** Copies the positions recorded under `from` (a path prefix) to the same paths under `to`. */
@@ -99,6 +141,10 @@ export class PositionRecorder {
   }
 }
 
+function place(line: number, column: number): SourcePosition {
+  return column === 0 ? { line } : { line, column };
+}
+
 export interface IacResourceInput {
   type: ResourceType;
   id: string;
@@ -109,7 +155,7 @@ export interface IacResourceInput {
   address: string;
   position: SourcePosition;
   properties: JsonObject;
-  positions: Record<string, SourcePosition>;
+  recorder: PositionRecorder;
 }
 
 /**
@@ -117,12 +163,16 @@ export interface IacResourceInput {
  * reporters show the logical id or address in its place. IAM resources are global, as live.
  */
 export function iacResource(input: IacResourceInput, global: boolean): Resource {
+  const { recorder } = input;
   const source: Resource["source"] = {
     kind: input.kind,
     file: input.file,
     line: input.position.line,
     address: input.address,
-    positions: input.positions,
+    // Built when a reporter first looks a position up: most resources are never located.
+    get positions() {
+      return recorder.positions;
+    },
   };
   if (input.position.column !== undefined) source.column = input.position.column;
   return {

@@ -6,6 +6,7 @@ import {
   isSeq,
   LineCounter,
   parseDocument,
+  YAMLParseError,
   type Document,
   type Node,
   type YAMLError,
@@ -43,9 +44,18 @@ export const NESTING_TOO_DEEP = "nesting is too deep to read";
 
 export function parseYaml(text: string): ParsedYaml {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // The parser's own check for keys written twice compares each key with every key before it in
+  // its mapping, which takes minutes for a mapping of a hundred thousand keys; the same check is
+  // made here, with a set per mapping.
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const parsed: ParsedYaml = { document, lineCounter };
-  const [error] = document.errors;
+  const [parserError] = document.errors;
+  const duplicate = firstDuplicateKey(document);
+  // The parser reports problems in document order; a key written twice takes its place among them.
+  const error =
+    duplicate !== undefined && (parserError === undefined || duplicate < parserError.pos[0])
+      ? new YAMLParseError([duplicate, duplicate + 1], "DUPLICATE_KEY", "Map keys must be unique")
+      : parserError;
   if (error) {
     parsed.problem = { ...positionAt(parsed, error.pos[0]), ...describeError(parsed, error) };
     return parsed;
@@ -72,6 +82,37 @@ function describeError(parsed: ParsedYaml, error: YAMLError): { message: string;
   if (first.startsWith("Maximum call stack size exceeded"))
     return { code: error.code, message: NESTING_TOO_DEEP };
   return { code: error.code, message: first.replace(/ at line \d+, column \d+.*$/, "") };
+}
+
+/**
+ * Where the first key written twice in one mapping is (its offset), as the parser's `uniqueKeys`
+ * check finds them: two scalar keys are the same when their values are identical (`1` and `"1"`
+ * are not; `.nan` never equals itself).
+ */
+function firstDuplicateKey(document: Document.Parsed): number | undefined {
+  let first: number | undefined;
+  const pending: unknown[] = [document.contents];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (isSeq(node)) {
+      for (const item of node.items) pending.push(item);
+      continue;
+    }
+    if (!isMap(node)) continue;
+    const seen = new Set<unknown>();
+    for (const pair of node.items) {
+      pending.push(pair.key, pair.value);
+      const key = pair.key;
+      if (!isScalar(key) || Number.isNaN(key.value)) continue;
+      if (!seen.has(key.value)) {
+        seen.add(key.value);
+        continue;
+      }
+      const offset = key.range?.[0];
+      if (offset !== undefined && (first === undefined || offset < first)) first = offset;
+    }
+  }
+  return first;
 }
 
 /** Names the key the parser refused at `offset`, and the line it was first written on. */

@@ -94,16 +94,23 @@ function requirePort(permission: Record<string, unknown>, field: "FromPort" | "T
  * A bound that is not a port, or a range that ends before it starts, throws `InvalidValueError`.
  */
 function portRangeOf(permission: Record<string, unknown>): { from: number; to: number } {
+  const from = lowestPortOf(permission);
+  return { from, to: highestPortOf(permission, from) };
+}
+
+function lowestPortOf(permission: Record<string, unknown>): number {
   const from = requirePort(permission, "FromPort");
-  const to = requirePort(permission, "ToPort");
-  const range = {
-    from: from === undefined || from === -1 ? LOWEST_PORT : from,
-    to: to === undefined || to === -1 ? HIGHEST_PORT : to,
-  };
-  if (range.from > range.to) {
-    throw new InvalidValueError(permission["ToPort"], `a port at or above FromPort ${range.from}`, "ToPort");
+  return from === undefined || from === -1 ? LOWEST_PORT : from;
+}
+
+/** The range's upper end, which must not lie below `from`. */
+function highestPortOf(permission: Record<string, unknown>, from: number): number {
+  const port = requirePort(permission, "ToPort");
+  const to = port === undefined || port === -1 ? HIGHEST_PORT : port;
+  if (from > to) {
+    throw new InvalidValueError(permission["ToPort"], `a port at or above FromPort ${from}`, "ToPort");
   }
-  return range;
+  return to;
 }
 
 /**
@@ -124,8 +131,10 @@ export function coversPort(permission: unknown, port: number, protocol: Transpor
   const entryProtocol = protocolOf(permission);
   if (entryProtocol === "all") return true;
   if (entryProtocol !== protocol) return false;
-  const range = portRangeOf(permission);
-  return range.from <= port && port <= range.to;
+  // Read without building the range: rules ask this of every permission of every group.
+  const from = lowestPortOf(permission);
+  const to = highestPortOf(permission, from);
+  return from <= port && port <= to;
 }
 
 /** A short description of the traffic an entry admits, for finding messages: `tcp 22`, `all traffic`. */

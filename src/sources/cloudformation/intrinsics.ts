@@ -2,14 +2,7 @@ import { arnOf as arnOfType } from "../../model/resource-types.js";
 import { ResourceTypes, type JsonValue, type ResourceType } from "../../model/resource.js";
 import { isUnknown, unknownValue, type UnknownValue } from "../../model/unknown.js";
 import { fieldPath, indexPath, type PositionRecorder } from "../iac.js";
-import {
-  isMapNode,
-  isSeqNode,
-  member,
-  positionAt,
-  type MapNode,
-  type PositionedValue,
-} from "../positioned/node.js";
+import { isMapNode, isSeqNode, member, type MapNode, type PositionedValue } from "../positioned/node.js";
 import type { Template, TemplateResource } from "./template.js";
 
 /**
@@ -98,6 +91,10 @@ const NAME_PROPERTY: Readonly<Record<string, string>> = {
 export class Resolver {
   private readonly causes = new Map<object, Cause>();
   private readonly markers = new Map<string, UnknownValue>();
+  private readonly markersByCause = new Map<
+    string,
+    Map<string, Map<string | undefined, Map<string, UnknownValue>>>
+  >();
   private readonly conditionValues = new Map<string, boolean | UnknownValue>();
   private readonly inProgress = new Set<string>();
   /** Set while a condition's `Fn::Equals` operands are resolved. */
@@ -115,14 +112,40 @@ export class Resolver {
    * (a parameter used by ten thousand resources makes one marker, not ten thousand).
    */
   unknown(what: string, source: string, state: string, verb?: string): UnknownValue {
+    // Looked up by its parts first: the same cause reached again (a parameter without a default
+    // that ten thousand resources use) costs no new cause and no new text.
+    const byWhat = this.markersByCause.get(source)?.get(state)?.get(verb);
+    const seen = byWhat?.get(what);
+    if (seen) return seen;
     const cause = new Cause(source, state, verb);
     const text = cause.render(what);
-    const known = this.markers.get(text);
-    if (known) return known;
-    const marker = unknownValue(text);
-    this.markers.set(text, marker);
-    this.causes.set(marker, cause);
+    let marker = this.markers.get(text);
+    if (!marker) {
+      marker = unknownValue(text);
+      this.markers.set(text, marker);
+      this.causes.set(marker, cause);
+    }
+    if (byWhat) byWhat.set(what, marker);
+    else this.rememberByCause(source, state, verb).set(what, marker);
     return marker;
+  }
+
+  private rememberByCause(
+    source: string,
+    state: string,
+    verb: string | undefined,
+  ): Map<string, UnknownValue> {
+    let byState = this.markersByCause.get(source);
+    if (!byState)
+      this.markersByCause.set(
+        source,
+        (byState = new Map<string, Map<string | undefined, Map<string, UnknownValue>>>()),
+      );
+    let byVerb = byState.get(state);
+    if (!byVerb) byState.set(state, (byVerb = new Map<string | undefined, Map<string, UnknownValue>>()));
+    let byWhat = byVerb.get(verb);
+    if (!byWhat) byVerb.set(verb, (byWhat = new Map<string, UnknownValue>()));
+    return byWhat;
   }
 
   /** The cause of a marker made here, phrased on its own ("parameter Env has no default"). */
@@ -170,7 +193,7 @@ export class Resolver {
         const childPath = path === undefined ? undefined : fieldPath(path, key);
         const child = this.deep(resolved.values[index], key, childPath, recorder);
         if (child === undefined) return;
-        if (childPath !== undefined) recorder?.set(childPath, positionAt(resolved, index));
+        if (childPath !== undefined) recorder?.setAt(childPath, resolved, index);
         defineField(result, key, child);
       });
       return result;
@@ -181,7 +204,7 @@ export class Resolver {
         const childPath = path === undefined ? undefined : indexPath(path, result.length);
         const child = this.deep(item, what, childPath, recorder);
         if (child === undefined) return;
-        if (childPath !== undefined) recorder?.set(childPath, positionAt(resolved, index));
+        if (childPath !== undefined) recorder?.setAt(childPath, resolved, index);
         result.push(child);
       });
       return result;

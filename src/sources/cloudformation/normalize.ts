@@ -108,7 +108,7 @@ function run(context: NormalizeContext): NormalizedTemplate {
         address: build.resource.logicalId,
         position: build.resource.position,
         properties: build.properties,
-        positions: build.recorder.positions,
+        recorder: build.recorder,
       },
       build.global,
     );

@@ -123,6 +123,7 @@ class Converter {
 
   private map(node: Node & { items: unknown[] }, depth: number): MapNode {
     const map = this.at(newMap, node);
+    const written = new KeySet(map);
     for (const pair of node.items) {
       if (!isPair(pair)) continue;
       const keyNode = pair.key as Node | null;
@@ -135,17 +136,19 @@ class Converter {
       const key = keyValue === null ? "" : typeof keyValue === "string" ? keyValue : `${keyValue}`;
       const valueNode = pair.value as Node | null;
       if (key === "<<" && keyNode !== null && isScalar(keyNode) && keyNode.source === "<<") {
-        this.merge(map, valueNode, depth);
+        this.merge(map, written, valueNode, depth);
         continue;
       }
       const { line, column } = keyNode ? this.position(keyNode) : this.position(node);
-      const existing = map.keys.indexOf(key);
-      if (existing !== -1) {
-        // Only possible through a merge key: the mapping's own keys win over merged ones.
+      if (written.has(key)) {
+        // Only possible through a merge key, or keys that differ only in type (`1` and `"1"`):
+        // the mapping's own keys, and later keys, win.
+        const existing = map.keys.indexOf(key);
         map.keys.splice(existing, 1);
         map.values.splice(existing, 1);
         map.positions.splice(2 * existing, 2);
       }
+      written.add(key);
       map.keys.push(key);
       map.positions.push(line, column);
       map.values.push(valueNode === null ? null : this.convert(valueNode, depth + 1));
@@ -154,14 +157,15 @@ class Converter {
   }
 
   /** `<<: *base` (or a list of them) copies the keys the mapping does not set itself. */
-  private merge(map: MapNode, value: Node | null, depth: number): void {
+  private merge(map: MapNode, written: KeySet, value: Node | null, depth: number): void {
     const sources = value !== null && isSeq(value) ? (value.items as Node[]) : value === null ? [] : [value];
     for (const source of sources) {
       const merged = this.convert(source, depth + 1);
       if (merged === null || typeof merged !== "object" || merged.kind !== "map")
         throw this.problem(source, "a merge key (<<) must refer to a mapping");
       merged.keys.forEach((key, index) => {
-        if (map.keys.includes(key)) return;
+        if (written.has(key)) return;
+        written.add(key);
         map.keys.push(key);
         const { line, column = merged.column } = positionAt(merged, index);
         map.positions.push(line, column);
@@ -201,6 +205,25 @@ class Converter {
   private problem(node: Node, message: string): ParseProblem {
     const { line, column } = this.position(node);
     return new ParseProblem(message, line, column);
+  }
+}
+
+/**
+ * The keys of a mapping being built: looked up in its list while it is short, in a set once it
+ * is long, so that a mapping of many thousands of keys is not read in quadratic time.
+ */
+class KeySet {
+  private set: Set<string> | undefined;
+
+  constructor(private readonly map: MapNode) {}
+
+  has(key: string): boolean {
+    if (this.set === undefined && this.map.keys.length >= 16) this.set = new Set(this.map.keys);
+    return this.set === undefined ? this.map.keys.includes(key) : this.set.has(key);
+  }
+
+  add(key: string): void {
+    this.set?.add(key);
   }
 }
 

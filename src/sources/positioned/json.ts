@@ -23,13 +23,37 @@ export function parseJson(text: string): PositionedValue {
 
 const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
+/** Strings up to this length are shared between the places they are written (see `recent`). */
+const MAX_SHARED_LENGTH = 32;
+const SHARED_SLOTS = 1024;
+
+/** Digits, '-', '+', '.', 'e' and 'E': what a number token is cut from, its shape checked after. */
+function continuesNumber(code: number): boolean {
+  return (
+    (code >= 0x30 && code <= 0x39) ||
+    code === 0x2d ||
+    code === 0x2b ||
+    code === 0x2e ||
+    (code | 0x20) === 0x65
+  );
+}
+
 class JsonScanner {
   private cursor = 0;
   private readonly keyStack: string[] = [];
   private readonly valueStack: PositionedValue[] = [];
   private readonly positionStack: number[] = [];
+  private keyTop = 0;
+  private valueTop = 0;
+  private positionTop = 0;
   /** The positions of every node's members, each node's from its `offset`. */
   private readonly store: number[] = [];
+  private readonly sharedKeys: (string[] | undefined)[] = new Array<string[] | undefined>(SHARED_SLOTS).fill(
+    undefined,
+  );
+  private readonly shared: (string | undefined)[] = new Array<string | undefined>(SHARED_SLOTS).fill(
+    undefined,
+  );
   private line = 1;
   private lineStart = 0;
 
@@ -83,13 +107,15 @@ class JsonScanner {
       return newMap(line, column);
     }
     // Members go on shared stacks and are copied out once the object ends: growing three arrays
-    // per object one push at a time is what made the first version of this reader slow.
+    // per object one push at a time is what made the first version of this reader slow. The
+    // stacks keep their length (their tops say where they end), so they are never shrunk and
+    // grown again.
     const keys = this.keyStack;
     const values = this.valueStack;
     const positions = this.positionStack;
-    const base = keys.length;
-    const valueBase = values.length;
-    const positionBase = positions.length;
+    const base = this.keyTop;
+    const valueBase = this.valueTop;
+    const positionBase = this.positionTop;
     let seen: Set<string> | undefined;
     for (;;) {
       if (this.cursor >= this.text.length) throw this.ended("an object");
@@ -98,19 +124,21 @@ class JsonScanner {
       const keyLine = this.line;
       const keyColumn = this.column();
       const key = this.string();
+      const top = this.keyTop;
       // Small objects are checked by scanning; large ones (a template's Resources) by a set.
-      if (keys.length - base < 16) {
-        for (let index = base; index < keys.length; index += 1) {
+      if (top - base < 16) {
+        for (let index = base; index < top; index += 1) {
           if (keys[index] === key)
             throw this.duplicate(key, positions[positionBase + 2 * (index - base)], keyLine, keyColumn);
         }
       } else {
         if (!seen) {
           seen = new Set();
-          for (let index = base; index < keys.length; index += 1) seen.add(keys[index]!);
+          for (let index = base; index < top; index += 1) seen.add(keys[index]!);
         }
         if (seen.has(key)) {
-          const first = keys.indexOf(key, base);
+          let first = base;
+          while (keys[first] !== key) first += 1;
           throw this.duplicate(key, positions[positionBase + 2 * (first - base)], keyLine, keyColumn);
         }
         seen.add(key);
@@ -123,9 +151,11 @@ class JsonScanner {
       this.cursor += 1;
       this.skipWhitespace();
       if (this.cursor >= this.text.length) throw this.ended("an object");
-      keys.push(key);
-      positions.push(keyLine, keyColumn);
-      values.push(this.value(depth));
+      keys[this.keyTop++] = key;
+      positions[this.positionTop++] = keyLine;
+      positions[this.positionTop++] = keyColumn;
+      const value = this.value(depth);
+      values[this.valueTop++] = value;
       this.skipWhitespace();
       const next = this.text.charCodeAt(this.cursor);
       if (next === 0x2c /* , */) {
@@ -139,14 +169,13 @@ class JsonScanner {
           kind: "map",
           line,
           column,
-          keys: keys.slice(base),
-          values: values.slice(valueBase),
+          keys: this.keyList(base, this.keyTop),
+          values: values.slice(valueBase, this.valueTop),
           positions: this.store,
-          offset: this.keep(positions, positionBase),
+          offset: this.keep(positionBase),
         };
-        keys.length = base;
-        values.length = valueBase;
-        positions.length = positionBase;
+        this.keyTop = base;
+        this.valueTop = valueBase;
         return node;
       }
       if (Number.isNaN(next)) throw this.ended("an object");
@@ -166,12 +195,14 @@ class JsonScanner {
     }
     const values = this.valueStack;
     const positions = this.positionStack;
-    const base = values.length;
-    const positionBase = positions.length;
+    const base = this.valueTop;
+    const positionBase = this.positionTop;
     for (;;) {
       if (this.cursor >= this.text.length) throw this.ended("an array");
-      positions.push(this.line, this.column());
-      values.push(this.value(depth));
+      positions[this.positionTop++] = this.line;
+      positions[this.positionTop++] = this.column();
+      const value = this.value(depth);
+      values[this.valueTop++] = value;
       this.skipWhitespace();
       const next = this.text.charCodeAt(this.cursor);
       if (next === 0x2c /* , */) {
@@ -185,12 +216,11 @@ class JsonScanner {
           kind: "seq",
           line,
           column,
-          items: values.slice(base),
+          items: values.slice(base, this.valueTop),
           positions: this.store,
-          offset: this.keep(positions, positionBase),
+          offset: this.keep(positionBase),
         };
-        values.length = base;
-        positions.length = positionBase;
+        this.valueTop = base;
         return node;
       }
       if (Number.isNaN(next)) throw this.ended("an array");
@@ -198,10 +228,37 @@ class JsonScanner {
     }
   }
 
+  /**
+   * The keys from `start` to `end` on the stack as a list, the same list as the last object with
+   * the same keys in the same order had: the entries of a large template repeat a few key lists
+   * thousands of times. Readers never change a parsed mapping's keys. (Not frozen: builtins such
+   * as `lastIndexOf` take a path several times slower on frozen arrays.)
+   */
+  private keyList(start: number, end: number): string[] {
+    const keys = this.keyStack;
+    let hash = end - start;
+    for (let index = start; index < end; index += 1) {
+      const key = keys[index]!;
+      hash = (hash * 31 + key.length * 7 + key.charCodeAt(0)) | 0;
+    }
+    const slot = hash & (SHARED_SLOTS - 1);
+    const known = this.sharedKeys[slot];
+    if (known !== undefined && known.length === end - start) {
+      let same = true;
+      for (let index = start; index < end && same; index += 1) same = known[index - start] === keys[index];
+      if (same) return known;
+    }
+    const list = keys.slice(start, end);
+    this.sharedKeys[slot] = list;
+    return list;
+  }
+
   /** Moves the positions above `base` on the stack to the store; returns where they start. */
-  private keep(positions: number[], base: number): number {
-    const offset = this.store.length;
-    for (let index = base; index < positions.length; index += 1) this.store.push(positions[index]!);
+  private keep(base: number): number {
+    const { store, positionStack } = this;
+    const offset = store.length;
+    for (let index = base; index < this.positionTop; index += 1) store.push(positionStack[index]!);
+    this.positionTop = base;
     return offset;
   }
 
@@ -214,7 +271,7 @@ class JsonScanner {
       const code = text.charCodeAt(index);
       if (code === 0x22) {
         this.cursor = index + 1;
-        return text.slice(start + 1, index);
+        return this.recent(start + 1, index);
       }
       if (code === 0x5c /* \ */) break;
       if (code < 0x20) return this.badStringCharacter(index);
@@ -253,6 +310,29 @@ class JsonScanner {
     return JSON.parse(text.slice(start, index + 1)) as string;
   }
 
+  /**
+   * The text from `start` to `end`, as the same string as the last time it was read when it is
+   * short and was read recently: keys and values such as `IpProtocol` or `tcp` repeat
+   * thousands of times in a large template, and one string for each would be kept until the
+   * template is read.
+   */
+  private recent(start: number, end: number): string {
+    const length = end - start;
+    if (length > MAX_SHARED_LENGTH || length === 0) return this.text.slice(start, end);
+    const text = this.text;
+    const slot =
+      (length * 31 +
+        text.charCodeAt(start) * 7 +
+        text.charCodeAt(end - 1) +
+        text.charCodeAt(start + (length >> 1))) &
+      (SHARED_SLOTS - 1);
+    const known = this.shared[slot];
+    if (known !== undefined && known.length === length && text.startsWith(known, start)) return known;
+    const value = text.slice(start, end);
+    this.shared[slot] = value;
+    return value;
+  }
+
   private badStringCharacter(index: number): never {
     this.cursor = index;
     if (index >= this.text.length) throw this.ended("a string");
@@ -260,22 +340,29 @@ class JsonScanner {
   }
 
   private number(): number {
+    const text = this.text;
     const start = this.cursor;
-    let index = start;
-    for (;;) {
-      const code = this.text.charCodeAt(index);
-      // Digits, '-', '+', '.', 'e' and 'E': the shape is checked once the token is cut out.
-      if (
-        (code >= 0x30 && code <= 0x39) ||
-        code === 0x2d ||
-        code === 0x2b ||
-        code === 0x2e ||
-        (code | 0x20) === 0x65
-      )
+    // The common case, a short integer (ports, counts, versions): read while scanning, without
+    // cutting the token out. Anything else is cut out and checked as a whole.
+    const negative = text.charCodeAt(start) === 0x2d; /* - */
+    let index = negative ? start + 1 : start;
+    const first = text.charCodeAt(index);
+    if (first >= 0x31 && first <= 0x39) {
+      let value = first - 0x30;
+      index += 1;
+      for (let code = text.charCodeAt(index); code >= 0x30 && code <= 0x39 && index - start < 15;) {
+        value = value * 10 + (code - 0x30);
         index += 1;
-      else break;
+        code = text.charCodeAt(index);
+      }
+      if (!continuesNumber(text.charCodeAt(index))) {
+        this.cursor = index;
+        return negative ? -value : value;
+      }
     }
-    const token = this.text.slice(start, index);
+    index = start;
+    while (continuesNumber(text.charCodeAt(index))) index += 1;
+    const token = text.slice(start, index);
     if (!NUMBER.test(token)) throw this.problem(`expected a number, found ${JSON.stringify(token)}`);
     this.cursor = index;
     return Number(token);

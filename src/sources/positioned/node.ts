@@ -89,17 +89,27 @@ export function nodePosition(node: MapNode | SeqNode): SourcePosition {
 export function toPlain(value: PositionedValue | undefined): unknown {
   if (value === undefined) return undefined;
   if (value === null || typeof value !== "object") return value;
-  if (value.kind === "seq") return value.items.map(toPlain);
+  if (value.kind === "seq") {
+    const { items } = value;
+    const list = new Array<unknown>(items.length);
+    for (let index = 0; index < items.length; index += 1) list[index] = toPlain(items[index]);
+    return list;
+  }
   const result: Record<string, unknown> = {};
-  value.keys.forEach((key, index) => {
+  const { keys, values } = value;
+  for (let index = 0; index < keys.length; index += 1) {
+    const key = keys[index]!;
+    const plain = toPlain(values[index]);
     // Defined rather than assigned, so that a key named `__proto__` stays a plain key.
-    Object.defineProperty(result, key, {
-      value: toPlain(value.values[index]),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  });
+    if (key === "__proto__")
+      Object.defineProperty(result, key, {
+        value: plain,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else result[key] = plain;
+  }
   return result;
 }
 

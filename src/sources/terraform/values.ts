@@ -50,29 +50,49 @@ export function mergeUnknown(
   unknown: unknown,
   marker: (path: (string | number)[]) => UnknownValue,
 ): JsonValue {
+  return merge(value, unknown, [], marker);
+}
+
+/**
+ * `mergeUnknown` below `path` (the steps from the top, a stack shared by the whole walk): a large
+ * plan has hundreds of thousands of values, so no list or function is made for each of them.
+ */
+function merge(
+  value: unknown,
+  unknown: unknown,
+  path: (string | number)[],
+  marker: (path: (string | number)[]) => UnknownValue,
+): JsonValue {
   if (unknown === null || typeof unknown !== "object") return value as JsonValue;
   if (Array.isArray(value)) {
     const flags = Array.isArray(unknown) ? unknown : [];
     const length = Math.max(value.length, flags.length);
     const result: JsonValue[] = [];
     for (let index = 0; index < length; index += 1) {
+      path.push(index);
       const flag: unknown = flags[index];
-      if (flag === true) result.push(marker([index]));
-      else result.push(mergeUnknown(value[index], flag, (inner) => marker([index, ...inner])));
+      if (flag === true) result.push(marker(path.slice()));
+      else result.push(merge(value[index], flag, path, marker));
+      path.pop();
     }
     return result;
   }
   if (value !== null && typeof value === "object") {
     const result: JsonObject = {};
+    const record = value as Record<string, unknown>;
     const flags = unknown as Record<string, unknown>;
-    for (const key of new Set([...Object.keys(value), ...Object.keys(flags)])) {
+    const mergeKey = (key: string): void => {
       const flag = flags[key];
-      if (flag === true) result[key] = marker([key]);
-      else if (key in value)
-        result[key] = mergeUnknown((value as Record<string, unknown>)[key], flag, (inner) =>
-          marker([key, ...inner]),
-        );
-    }
+      path.push(key);
+      if (flag === true) result[key] = marker(path.slice());
+      else if (key in record) result[key] = merge(record[key], flag, path, marker);
+      path.pop();
+    };
+    // The value's own keys first, then those only the flags name, each once.
+    const own = Object.keys(record);
+    for (const key of own) mergeKey(key);
+    for (const key of Object.keys(flags))
+      if (!Object.prototype.propertyIsEnumerable.call(record, key)) mergeKey(key);
     return result;
   }
   return value as JsonValue;

@@ -84,6 +84,9 @@ describe("coversPort", () => {
     ["a port with spaces", { IpProtocol: "tcp", FromPort: " 22", ToPort: 22 }, "FromPort is ' 22'"],
     ["a port in exponent form", { IpProtocol: "tcp", FromPort: "2e1", ToPort: 22 }, "FromPort is '2e1'"],
     ["a reversed range", { IpProtocol: "tcp", FromPort: 30, ToPort: 20 }, "ToPort is the number 20"],
+    ["a reversed range of text", { IpProtocol: "tcp", FromPort: "30", ToPort: "20" }, "ToPort is '20'"],
+    ["two unreadable ports, the first", { IpProtocol: "tcp", FromPort: "x", ToPort: "y" }, "FromPort is 'x'"],
+    ["an unreadable upper port", { IpProtocol: "tcp", FromPort: -1, ToPort: "y" }, "ToPort is 'y'"],
   ])("cannot decide on %s, naming the field", (_name, permission, message) => {
     expect(() => coversPort(permission, 22)).toThrow(`cannot decide: ${message}, not `);
   });

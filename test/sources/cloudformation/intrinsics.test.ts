@@ -220,6 +220,21 @@ describe("intrinsic functions", () => {
     expect(resolver.explain(first)).toBe("parameter Cidr has no default");
   });
 
+  it("shares a marker between causes that read the same, and tells markers of other parts apart", () => {
+    const { resolver } = probe();
+    const plain = resolver.unknown("", "parameter Cidr", "has no default");
+    expect(plain).toEqual({ $unknown: "parameter Cidr has no default" });
+    expect(resolver.unknown("", "parameter Cidr has", "no default")).toBe(plain);
+    const verb = resolver.unknown("CidrIp", "parameter Cidr", "has no default", "is read from");
+    expect(verb).toEqual({ $unknown: "CidrIp is read from parameter Cidr, which has no default" });
+    expect(resolver.unknown("CidrIp", "parameter Cidr", "has no default")).not.toBe(verb);
+    expect(resolver.unknown("CidrIp", "parameter Cidr", "has no default", "is read from")).toBe(verb);
+    expect(resolver.unknown("CidrIpv6", "parameter Cidr", "has no default", "is read from")).toEqual({
+      $unknown: "CidrIpv6 is read from parameter Cidr, which has no default",
+    });
+    expect(resolver.explain(verb)).toBe("parameter Cidr has no default");
+  });
+
   it("evaluates conditions, leaving the undecidable ones unknown", () => {
     const { resolver } = probe();
     expect(resolver.condition("IsProd")).toBe(true);

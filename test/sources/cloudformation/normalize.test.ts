@@ -102,6 +102,119 @@ describe("CloudFormation security groups", () => {
     });
   });
 
+  it("writes each kind of entry in the describe shape, fields in the API's order", () => {
+    const { resources } = normalizeText(`
+Resources:
+  Mixed:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: mixed
+      SecurityGroupIngress:
+        - { IpProtocol: 6, FromPort: "22", ToPort: " 23 ", CidrIpv6: "::/0", Description: ssh }
+        - { SourceSecurityGroupName: admins, SourceSecurityGroupOwnerId: "111122223333", IpProtocol: "-1" }
+        - { ToPort: 80, SourceSecurityGroupId: sg-1, SourceSecurityGroupName: ignored, SourcePrefixListId: pl-1 }
+      SecurityGroupEgress:
+        - { IpProtocol: tcp, FromPort: 443, ToPort: 443, DestinationSecurityGroupId: sg-2, DestinationPrefixListId: pl-2, Description: out }
+`);
+    const mixed = find(resources, "AWS::EC2::SecurityGroup", "Mixed");
+    expect(JSON.stringify(mixed.properties.IpPermissions)).toBe(
+      JSON.stringify([
+        {
+          IpProtocol: "6",
+          FromPort: 22,
+          ToPort: 23,
+          IpRanges: [],
+          Ipv6Ranges: [{ CidrIpv6: "::/0", Description: "ssh" }],
+          PrefixListIds: [],
+          UserIdGroupPairs: [],
+        },
+        {
+          IpProtocol: "-1",
+          IpRanges: [],
+          Ipv6Ranges: [],
+          PrefixListIds: [],
+          UserIdGroupPairs: [{ GroupName: "admins", UserId: "111122223333" }],
+        },
+        {
+          ToPort: 80,
+          IpRanges: [],
+          Ipv6Ranges: [],
+          PrefixListIds: [{ PrefixListId: "pl-1" }],
+          UserIdGroupPairs: [{ GroupId: "sg-1" }],
+        },
+      ]),
+    );
+    expect(JSON.stringify(mixed.properties.IpPermissionsEgress)).toBe(
+      JSON.stringify([
+        {
+          IpProtocol: "tcp",
+          FromPort: 443,
+          ToPort: 443,
+          IpRanges: [],
+          Ipv6Ranges: [],
+          PrefixListIds: [{ PrefixListId: "pl-2", Description: "out" }],
+          UserIdGroupPairs: [{ GroupId: "sg-2", Description: "out" }],
+        },
+      ]),
+    );
+    expect(Object.keys(mixed.source.positions ?? {})).toEqual([
+      "GroupName",
+      "Description",
+      "IpPermissions",
+      "IpPermissions[0]",
+      "IpPermissions[0].IpProtocol",
+      "IpPermissions[0].FromPort",
+      "IpPermissions[0].ToPort",
+      "IpPermissions[0].Ipv6Ranges[0]",
+      "IpPermissions[0].Ipv6Ranges[0].CidrIpv6",
+      "IpPermissions[1]",
+      "IpPermissions[1].IpProtocol",
+      "IpPermissions[1].UserIdGroupPairs[0]",
+      "IpPermissions[1].UserIdGroupPairs[0].GroupName",
+      "IpPermissions[2]",
+      "IpPermissions[2].ToPort",
+      "IpPermissions[2].PrefixListIds[0]",
+      "IpPermissions[2].PrefixListIds[0].PrefixListId",
+      "IpPermissions[2].UserIdGroupPairs[0]",
+      "IpPermissions[2].UserIdGroupPairs[0].GroupId",
+      "IpPermissionsEgress",
+      "IpPermissionsEgress[0]",
+      "IpPermissionsEgress[0].IpProtocol",
+      "IpPermissionsEgress[0].FromPort",
+      "IpPermissionsEgress[0].ToPort",
+      "IpPermissionsEgress[0].PrefixListIds[0]",
+      "IpPermissionsEgress[0].PrefixListIds[0].PrefixListId",
+      "IpPermissionsEgress[0].UserIdGroupPairs[0]",
+      "IpPermissionsEgress[0].UserIdGroupPairs[0].GroupId",
+    ]);
+  });
+
+  it("locates each permission at its own entry when an entry before it is left out", () => {
+    const { resources } = normalizeText(`
+Conditions:
+  Never: !Equals [a, b]
+Resources:
+  Web:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: web
+      SecurityGroupIngress:
+        - !If [Never, { IpProtocol: tcp, FromPort: 80, ToPort: 80, CidrIp: 0.0.0.0/0 }, !Ref AWS::NoValue]
+        - IpProtocol: tcp
+          FromPort: 22
+          ToPort: 22
+          CidrIp: 0.0.0.0/0
+`);
+    const web = find(resources, "AWS::EC2::SecurityGroup", "Web");
+    expect(web.properties.IpPermissions).toMatchObject([{ FromPort: 22 }]);
+    expect(web.source.positions).toMatchObject({
+      IpPermissions: { line: 9, column: 7 },
+      "IpPermissions[0]": { line: 11, column: 11 },
+      "IpPermissions[0].FromPort": { line: 12, column: 11 },
+      "IpPermissions[0].IpRanges[0].CidrIp": { line: 14, column: 11 },
+    });
+  });
+
   it("keeps unknown values, and judges a rule whose group is elsewhere as a group of its own", async () => {
     const { resources, notes } = await normalizeFixture("network.yaml");
     expect(find(resources, "AWS::EC2::SecurityGroup", "AdminSecurityGroup").properties.IpPermissions).toEqual(

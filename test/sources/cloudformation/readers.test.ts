@@ -40,6 +40,73 @@ describe("the position-keeping JSON reader", () => {
     expect(toPlain(parseJson(escapes))).toEqual(JSON.parse(escapes));
   });
 
+  it("reads numbers as JSON.parse does, short integers and all other forms alike", () => {
+    const numbers = [
+      "0",
+      "-0",
+      "7",
+      "-7",
+      "22",
+      "65535",
+      "-1",
+      "123456789012345",
+      "-123456789012345",
+      "1234567890123456",
+      "12345678901234567890",
+      "9007199254740993",
+      "1.5",
+      "-0.25",
+      "10.0",
+      "1e3",
+      "1E-3",
+      "-2e+2",
+      "0.1e1",
+      "123456789012345e2",
+    ];
+    const list = `[${numbers.join(", ")}]`;
+    const read = toPlain(parseJson(list)) as number[];
+    expect(read.map((value) => (Object.is(value, -0) ? "-0" : value))).toEqual(
+      (JSON.parse(list) as number[]).map((value) => (Object.is(value, -0) ? "-0" : value)),
+    );
+    expect(toPlain(parseJson('{"FromPort":22,"ToPort":-1}'))).toEqual({ FromPort: 22, ToPort: -1 });
+  });
+
+  it.each([
+    ["-", "-"],
+    ["12-3", "12-3"],
+    ["1.", "1."],
+    ["2e", "2e"],
+    ["-01", "-01"],
+    ["1.2.3", "1.2.3"],
+    ["99999999999999999e+-1", "99999999999999999e+-1"],
+  ])("refuses the number %s, naming it", (input, token) => {
+    expect(problemOf(() => parseJson(`[${input}]`))).toEqual({
+      message: `expected a number, found ${JSON.stringify(token)}`,
+      line: 1,
+      column: 2,
+    });
+  });
+
+  it("reads repeated short keys and values as the same text each time, whatever they look like", () => {
+    const entries = Array.from({ length: 3000 }, (_, index) => {
+      const key = ["IpProtocol", "FromPort", "ab", "ba", String.raw`a\"b`, "x".repeat(32), "x".repeat(33)][
+        index % 7
+      ];
+      return `{"${key}": "${["tcp", "udp", "tpc", String(index % 50), ""][index % 5]}"}`;
+    });
+    const text = `[${entries.join(",\n")}]`;
+    expect(toPlain(parseJson(text))).toEqual(JSON.parse(text));
+  });
+
+  it("gives objects with the same keys one shared key list, and each its own values", () => {
+    const text = '[{"a": 1, "b": 2}, {"a": 3, "b": 4}, {"b": 5, "a": 6}, {"a": 7}]';
+    const [first, second, swapped, shorter] = (parseJson(text) as { items: MapNode[] }).items;
+    expect(second!.keys).toBe(first!.keys);
+    expect(swapped!.keys).toEqual(["b", "a"]);
+    expect(shorter!.keys).toEqual(["a"]);
+    expect([first, second, swapped, shorter].map((node) => toPlain(node))).toEqual(JSON.parse(text));
+  });
+
   it("keeps the line and column of every key and item", () => {
     const root = map(parseJson(text));
     expect(keyPosition(root, "a")).toEqual({ line: 2, column: 3 });
@@ -194,6 +261,21 @@ describe("the CloudFormation YAML reader", () => {
       rule: { ToPort: 23, FromPort: 22 },
       same: { FromPort: 22, ToPort: 22 },
     });
+  });
+
+  it("keeps a mapping's own keys over merged ones, and the later of keys equal as text, in long mappings too", () => {
+    const own = Array.from({ length: 40 }, (_, index) => `  k${index}: own${index}`).join("\n");
+    const base = Array.from({ length: 40 }, (_, index) => `k${index * 2}: base${index}`).join(", ");
+    const { value } = parseCloudFormationYaml(
+      `base: &base {${base}}\nrule:\n${own}\n  <<: *base\n  1: number\n  "1": text\n`,
+    );
+    const rule = map(member(map(value), "rule"));
+    expect(rule.keys).toHaveLength(40 + 20 + 1);
+    expect(member(rule, "k2")).toBe("own2");
+    expect(member(rule, "k78")).toBe("base39");
+    expect(member(rule, "1")).toBe("text");
+    expect(rule.keys.filter((key) => key === "1")).toHaveLength(1);
+    expect(keyPosition(rule, "1")).toEqual({ line: 45, column: 3 });
   });
 
   it("refuses an alias bomb", () => {

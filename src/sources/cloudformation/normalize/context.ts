@@ -74,10 +74,17 @@ export class NormalizeContext {
     return index === -1 ? resource.position : positionAt(resource.properties!, index);
   }
 
+  /** Records where property `name` is written (the resource's own line when it is not) under `path`. */
+  locateProp(build: Build, path: string, resource: TemplateResource, name: string): void {
+    const index = resource.properties ? resource.properties.keys.lastIndexOf(name) : -1;
+    if (index === -1) build.recorder.set(path, resource.position);
+    else build.recorder.setAt(path, resource.properties!, index);
+  }
+
   /** A property resolved whole, its positions recorded under `path`. */
   value(resource: TemplateResource, name: string, build?: Build, path = name): JsonValue | undefined {
     const value = this.r.deep(this.prop(resource, name), name, path, build?.recorder);
-    if (value !== undefined) build?.recorder.set(path, this.propPosition(resource, name));
+    if (value !== undefined && build !== undefined) this.locateProp(build, path, resource, name);
     return value;
   }
 
@@ -113,7 +120,7 @@ export class NormalizeContext {
         `${resource.type} property ${name}`,
         "is not read by this tool, so its value as AWS describes it is not known",
       );
-      build.recorder.set(name, positionAt(properties, index));
+      build.recorder.setAt(name, properties, index);
     });
   }
 }

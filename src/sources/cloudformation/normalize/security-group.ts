@@ -1,7 +1,7 @@
 import { ResourceTypes, type JsonObject, type JsonValue } from "../../../model/resource.js";
 import { isUnknown } from "../../../model/unknown.js";
 import { fieldPath, indexPath, standInSecurityGroup } from "../../iac.js";
-import { isMapNode, isSeqNode, positionAt } from "../../positioned/node.js";
+import { isMapNode, isSeqNode, type MapNode, type SeqNode } from "../../positioned/node.js";
 import { NO_VALUE, type Resolved } from "../intrinsics.js";
 import type { TemplateResource } from "../template.js";
 import type { Build, NormalizeContext } from "./context.js";
@@ -54,29 +54,15 @@ const FIELD_COUNT = FIELD_NAMES.length;
 const FIELD_INDEX = new Map<string, number>(FIELD_NAMES.map((name, index) => [name, index]));
 /** Where each field was found in the entry being read (reused: reading an entry never nests). */
 const FOUND: number[] = new Array<number>(FIELD_COUNT).fill(-1);
-const PORTS = [
-  [Field.FromPort, "FromPort"],
-  [Field.ToPort, "ToPort"],
-] as const;
-/** Where each source of a rule goes: the `IpPermission` list, the key of its items, the property. */
-const INGRESS_RANGES: readonly (readonly [string, string, Field])[] = [
-  ["IpRanges", "CidrIp", Field.CidrIp],
-  ["Ipv6Ranges", "CidrIpv6", Field.CidrIpv6],
-  ["PrefixListIds", "PrefixListId", Field.SourcePrefixListId],
-  ["UserIdGroupPairs", "GroupId", Field.SourceSecurityGroupId],
-  ["UserIdGroupPairs", "GroupName", Field.SourceSecurityGroupName],
-];
-const EGRESS_RANGES: readonly (readonly [string, string, Field])[] = [
-  ["IpRanges", "CidrIp", Field.CidrIp],
-  ["Ipv6Ranges", "CidrIpv6", Field.CidrIpv6],
-  ["PrefixListIds", "PrefixListId", Field.DestinationPrefixListId],
-  ["UserIdGroupPairs", "GroupId", Field.DestinationSecurityGroupId],
-];
 /**
  * The empty source lists of a permission, shared: most entries have one kind of source, and an
  * array per empty list is a third of what a large template allocates. Never written to.
  */
 const NONE: JsonValue[] = Object.freeze([]) as unknown as JsonValue[];
+const DIRECTIONS = [
+  ["SecurityGroupIngress", "IpPermissions", "ingress"],
+  ["SecurityGroupEgress", "IpPermissionsEgress", "egress"],
+] as const;
 const ALL_TRAFFIC_EGRESS: JsonValue = {
   IpProtocol: "-1",
   IpRanges: [{ CidrIp: "0.0.0.0/0" }],
@@ -96,46 +82,49 @@ export function securityGroup(context: NormalizeContext, resource: TemplateResou
     IpPermissionsEgress: [],
   };
   const build = context.add(resource, ResourceTypes.SecurityGroup, id, properties);
-  build.recorder.set("GroupName", context.propPosition(resource, "GroupName"));
+  context.locateProp(build, "GroupName", resource, "GroupName");
   const description = context.value(resource, "GroupDescription");
   if (description !== undefined) {
     properties.Description = description;
-    build.recorder.set("Description", context.propPosition(resource, "GroupDescription"));
+    context.locateProp(build, "Description", resource, "GroupDescription");
   }
   const vpc = context.value(resource, "VpcId", build);
   if (vpc !== undefined) properties.VpcId = vpc;
   context.tags(resource, build);
 
-  for (const [property, target, direction] of [
-    ["SecurityGroupIngress", "IpPermissions", "ingress"],
-    ["SecurityGroupEgress", "IpPermissionsEgress", "egress"],
-  ] as const) {
-    const position = context.propPosition(resource, property);
-    const entries = context.r.list(context.prop(resource, property), property);
+  for (const [property, target, direction] of DIRECTIONS) {
+    const written = context.prop(resource, property);
+    const entries = context.r.list(written, property);
     if (entries === undefined) {
       if (direction === "egress") properties.IpPermissionsEgress = [ALL_TRAFFIC_EGRESS];
       continue;
     }
+    const position = context.propPosition(resource, property);
     build.recorder.set(target, position);
     if (!Array.isArray(entries)) {
       properties[target] = entries;
       continue;
     }
     const list = properties[target] as JsonValue[];
-    const node = context.r.shallow(context.prop(resource, property), property);
-    entries.forEach((entry, index) => {
-      const entryPosition = isSeqNode(node) ? positionAt(node, index) : position;
+    // The entries' own positions, when the list is written out rather than made by a function.
+    const node = isSeqNode(written) ? written : context.r.shallow(written, property);
+    const located = isSeqNode(node) ? node : undefined;
+    for (let index = 0; index < entries.length; index += 1) {
+      const path = indexPath(target, list.length);
+      const entry = entries[index];
       const permission = ipPermission(
         context,
         entry,
-        entryPosition,
+        position,
         direction,
         build,
-        indexPath(target, list.length),
+        path,
         property,
+        located,
+        index,
       );
       if (permission !== undefined) list.push(permission);
-    });
+    }
   }
   context.keepUnmapped(resource, build, SECURITY_GROUP_PROPERTIES);
   context.refs.securityGroups.set(id, build);
@@ -186,7 +175,11 @@ export function separateRule(
   if (permission !== undefined) permissions.push(permission);
 }
 
-/** One CloudFormation rule (an inline entry or a separate resource's properties) as an `IpPermission`. */
+/**
+ * One CloudFormation rule (an inline entry or a separate resource's properties) as an
+ * `IpPermission`. An inline entry is located at item `index` of `list`; a separate resource at
+ * `position`.
+ */
 function ipPermission(
   context: NormalizeContext,
   entry: Resolved | undefined,
@@ -195,58 +188,160 @@ function ipPermission(
   build: Build,
   path: string,
   what: string,
+  list?: SeqNode,
+  index = 0,
 ): JsonValue | undefined {
   const resolved = context.r.shallow(entry, what);
   if (resolved === NO_VALUE || resolved === undefined) return undefined;
   const rec = build.recorder;
-  rec.set(path, position);
+  if (list) rec.setAt(path, list, index);
+  else rec.set(path, position);
   if (isUnknown(resolved)) return resolved;
   if (!isMapNode(resolved)) return context.r.unknown(what, "a security group rule", "is not a mapping");
 
   // One pass over the entry, without intermediate objects: thousands of groups with several
-  // entries each make this the hot path of a large template.
+  // entries each make this the hot path of a large template. Objects are written as literals
+  // where their shape is known, which is much cheaper than adding fields by computed names.
   const { keys } = resolved;
   const found = FOUND.fill(-1);
-  for (let index = 0; index < keys.length; index += 1) {
-    const field = FIELD_INDEX.get(keys[index]!);
-    if (field !== undefined) found[field] = index;
+  for (let key = 0; key < keys.length; key += 1) {
+    const field = FIELD_INDEX.get(keys[key]!);
+    if (field !== undefined) found[field] = key;
   }
-  const valueOf = (field: number): JsonValue | undefined => {
-    const index = found[field]!;
-    if (index === -1) return undefined;
-    const raw = resolved.values[index]!;
-    return typeof raw === "object" && raw !== null ? context.r.deep(raw, keys[index]!) : raw;
-  };
+  const paths = permissionPaths(path);
+  const rawProtocol = fieldValue(context, resolved, found[Field.IpProtocol]!);
+  const protocol = typeof rawProtocol === "number" ? String(rawProtocol) : rawProtocol;
+  if (protocol !== undefined) rec.setAt(paths.protocol, resolved, found[Field.IpProtocol]!);
+  const from = portValue(fieldValue(context, resolved, found[Field.FromPort]!));
+  if (from !== undefined) rec.setAt(paths.fromPort, resolved, found[Field.FromPort]!);
+  const to = portValue(fieldValue(context, resolved, found[Field.ToPort]!));
+  if (to !== undefined) rec.setAt(paths.toPort, resolved, found[Field.ToPort]!);
+  const description = fieldValue(context, resolved, found[Field.Description]!);
+  const ingress = direction === "ingress";
+  const owner = ingress ? fieldValue(context, resolved, found[Field.SourceSecurityGroupOwnerId]!) : undefined;
+
+  const cidrAt = found[Field.CidrIp]!;
+  const cidr = fieldValue(context, resolved, cidrAt);
+  let ipRanges = NONE;
+  if (cidr !== undefined) {
+    ipRanges = [description === undefined ? { CidrIp: cidr } : { CidrIp: cidr, Description: description }];
+    rec.setAt(paths.ipRange, resolved, cidrAt);
+    rec.setAt(paths.cidrIp, resolved, cidrAt);
+  }
+  const cidrIpv6At = found[Field.CidrIpv6]!;
+  const cidrIpv6 = fieldValue(context, resolved, cidrIpv6At);
+  let ipv6Ranges = NONE;
+  if (cidrIpv6 !== undefined) {
+    ipv6Ranges = [
+      description === undefined ? { CidrIpv6: cidrIpv6 } : { CidrIpv6: cidrIpv6, Description: description },
+    ];
+    rec.setAt(paths.ipv6Range, resolved, cidrIpv6At);
+    rec.setAt(paths.cidrIpv6, resolved, cidrIpv6At);
+  }
+  const prefixListAt = found[ingress ? Field.SourcePrefixListId : Field.DestinationPrefixListId]!;
+  const prefixList = fieldValue(context, resolved, prefixListAt);
+  let prefixListIds = NONE;
+  if (prefixList !== undefined) {
+    prefixListIds = [
+      description === undefined
+        ? { PrefixListId: prefixList }
+        : { PrefixListId: prefixList, Description: description },
+    ];
+    rec.setAt(paths.prefixList, resolved, prefixListAt);
+    rec.setAt(paths.prefixListId, resolved, prefixListAt);
+  }
+  // A group named by id, else (ingress only) by name.
+  let groupAt = found[ingress ? Field.SourceSecurityGroupId : Field.DestinationSecurityGroupId]!;
+  let groupKey: "GroupId" | "GroupName" = "GroupId";
+  let group = fieldValue(context, resolved, groupAt);
+  if (group === undefined && ingress) {
+    groupAt = found[Field.SourceSecurityGroupName]!;
+    groupKey = "GroupName";
+    group = fieldValue(context, resolved, groupAt);
+  }
+  let userIdGroupPairs = NONE;
+  if (group !== undefined) {
+    const pair: JsonObject = groupKey === "GroupId" ? { GroupId: group } : { GroupName: group };
+    if (owner !== undefined) pair.UserId = owner;
+    if (description !== undefined) pair.Description = description;
+    userIdGroupPairs = [pair];
+    rec.setAt(paths.groupPair, resolved, groupAt);
+    rec.setAt(groupKey === "GroupId" ? paths.groupId : paths.groupName, resolved, groupAt);
+  }
+
+  if (protocol !== undefined && from !== undefined && to !== undefined)
+    return {
+      IpProtocol: protocol,
+      FromPort: from,
+      ToPort: to,
+      IpRanges: ipRanges,
+      Ipv6Ranges: ipv6Ranges,
+      PrefixListIds: prefixListIds,
+      UserIdGroupPairs: userIdGroupPairs,
+    };
   const permission: JsonObject = {};
-  const protocol = valueOf(Field.IpProtocol);
-  if (protocol !== undefined) {
-    permission.IpProtocol = typeof protocol === "number" ? String(protocol) : protocol;
-    rec.set(fieldPath(path, "IpProtocol"), positionAt(resolved, found[Field.IpProtocol]!));
-  }
-  for (const [field, name] of PORTS) {
-    const port = valueOf(field);
-    if (port === undefined) continue;
-    permission[name] = typeof port === "string" && /^-?\d+$/.test(port.trim()) ? Number(port) : port;
-    rec.set(fieldPath(path, name), positionAt(resolved, found[field]!));
-  }
-  const description = valueOf(Field.Description);
-  const owner = direction === "ingress" ? valueOf(Field.SourceSecurityGroupOwnerId) : undefined;
-  for (const [list, key, field] of direction === "ingress" ? INGRESS_RANGES : EGRESS_RANGES) {
-    if (permission[list] !== undefined && permission[list] !== NONE) continue;
-    const value = valueOf(field);
-    if (value === undefined) {
-      permission[list] = NONE;
-      continue;
-    }
-    const item: JsonObject = {};
-    item[key] = value;
-    if (list === "UserIdGroupPairs" && owner !== undefined) item.UserId = owner;
-    if (description !== undefined) item.Description = description;
-    permission[list] = [item];
-    const itemPath = indexPath(fieldPath(path, list), 0);
-    const at = positionAt(resolved, found[field]!);
-    rec.set(itemPath, at);
-    rec.set(fieldPath(itemPath, key), at);
-  }
+  if (protocol !== undefined) permission.IpProtocol = protocol;
+  if (from !== undefined) permission.FromPort = from;
+  if (to !== undefined) permission.ToPort = to;
+  permission.IpRanges = ipRanges;
+  permission.Ipv6Ranges = ipv6Ranges;
+  permission.PrefixListIds = prefixListIds;
+  permission.UserIdGroupPairs = userIdGroupPairs;
   return permission;
+}
+
+/** A port as written, text that is a whole number read as that number. */
+function portValue(port: JsonValue | undefined): JsonValue | undefined {
+  return typeof port === "string" && /^-?\d+$/.test(port.trim()) ? Number(port) : port;
+}
+
+/** The paths under one permission where its parts are located, built once per permission index. */
+interface PermissionPaths {
+  protocol: string;
+  fromPort: string;
+  toPort: string;
+  ipRange: string;
+  cidrIp: string;
+  ipv6Range: string;
+  cidrIpv6: string;
+  prefixList: string;
+  prefixListId: string;
+  groupPair: string;
+  groupId: string;
+  groupName: string;
+}
+
+const PERMISSION_PATHS = new Map<string, PermissionPaths>();
+
+function permissionPaths(path: string): PermissionPaths {
+  let paths = PERMISSION_PATHS.get(path);
+  if (paths === undefined) {
+    const ipRange = indexPath(fieldPath(path, "IpRanges"), 0);
+    const ipv6Range = indexPath(fieldPath(path, "Ipv6Ranges"), 0);
+    const prefixList = indexPath(fieldPath(path, "PrefixListIds"), 0);
+    const groupPair = indexPath(fieldPath(path, "UserIdGroupPairs"), 0);
+    paths = {
+      protocol: fieldPath(path, "IpProtocol"),
+      fromPort: fieldPath(path, "FromPort"),
+      toPort: fieldPath(path, "ToPort"),
+      ipRange,
+      cidrIp: fieldPath(ipRange, "CidrIp"),
+      ipv6Range,
+      cidrIpv6: fieldPath(ipv6Range, "CidrIpv6"),
+      prefixList,
+      prefixListId: fieldPath(prefixList, "PrefixListId"),
+      groupPair,
+      groupId: fieldPath(groupPair, "GroupId"),
+      groupName: fieldPath(groupPair, "GroupName"),
+    };
+    PERMISSION_PATHS.set(path, paths);
+  }
+  return paths;
+}
+
+/** The value of the entry's member at `index` (-1: not written), its functions applied. */
+function fieldValue(context: NormalizeContext, entry: MapNode, index: number): JsonValue | undefined {
+  if (index === -1) return undefined;
+  const raw = entry.values[index]!;
+  return typeof raw === "object" && raw !== null ? context.r.deep(raw, entry.keys[index]!) : raw;
 }

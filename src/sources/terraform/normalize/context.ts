@@ -143,7 +143,7 @@ export class Normalization {
           address: build.instance.address,
           position: build.instance.locator.position,
           properties: build.properties,
-          positions: build.recorder.positions,
+          recorder: build.recorder,
         },
         build.global,
       ),

@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { iacResource, PositionRecorder } from "../../src/sources/iac.js";
+import { parseJson } from "../../src/sources/positioned/json.js";
+import { positionAt, type MapNode, type SeqNode } from "../../src/sources/positioned/node.js";
+
+function recorded(recorder: PositionRecorder): Record<string, unknown> {
+  return { ...recorder.positions };
+}
+
+describe("PositionRecorder", () => {
+  it("keeps the first position recorded for a path, in the order paths were first recorded", () => {
+    const recorder = new PositionRecorder();
+    recorder.set("B", { line: 2, column: 1 });
+    recorder.set("A", { line: 3, column: 5 });
+    recorder.set("B", { line: 9, column: 9 });
+    recorder.set("C", undefined);
+    recorder.set("C", { line: 4 });
+    expect(JSON.stringify(recorder.positions)).toBe(
+      '{"B":{"line":2,"column":1},"A":{"line":3,"column":5},"C":{"line":4}}',
+    );
+  });
+
+  it("records a member's position from its node as positionAt gives it", () => {
+    const document = parseJson('{\n  "a": [1,\n    {"b": 2}],\n  "c": 3\n}') as MapNode;
+    const list = document.values[0] as SeqNode;
+    const recorder = new PositionRecorder();
+    recorder.setAt("a", document, 0);
+    recorder.setAt("a[1]", list, 1);
+    recorder.setAt("c", document, 1);
+    expect(recorded(recorder)).toEqual({
+      a: positionAt(document, 0),
+      "a[1]": positionAt(list, 1),
+      c: positionAt(document, 1),
+    });
+    expect(recorder.positions["a[1]"]).toEqual({ line: 3, column: 5 });
+  });
+
+  it("still takes positions, first one winning, once its record has been read", () => {
+    const recorder = new PositionRecorder();
+    recorder.set("A", { line: 1, column: 1 });
+    expect(recorder.positions.A).toEqual({ line: 1, column: 1 });
+    recorder.set("A", { line: 7, column: 7 });
+    recorder.set("B", { line: 2, column: 3 });
+    expect(recorded(recorder)).toEqual({ A: { line: 1, column: 1 }, B: { line: 2, column: 3 } });
+  });
+
+  it("keeps a path named like an object's prototype as a plain path", () => {
+    const recorder = new PositionRecorder();
+    recorder.set("__proto__", { line: 5, column: 2 });
+    recorder.set("toString", { line: 6, column: 2 });
+    expect(Object.keys(recorder.positions)).toEqual(["__proto__", "toString"]);
+    expect(Object.hasOwn(recorder.positions, "constructor")).toBe(false);
+  });
+});
+
+describe("iacResource", () => {
+  it("gives the resource the recorder's positions, also when serialized", () => {
+    const recorder = new PositionRecorder();
+    recorder.set("GroupName", { line: 4, column: 7 });
+    const resource = iacResource(
+      {
+        type: "AWS::EC2::SecurityGroup",
+        id: "Web",
+        kind: "cloudformation",
+        file: "t.json",
+        account: "000012345678",
+        region: "unknown",
+        address: "Web",
+        position: { line: 3, column: 5 },
+        properties: { GroupId: "Web" },
+        recorder,
+      },
+      false,
+    );
+    // Recorded after the resource was made, as related policies are.
+    recorder.set("IpPermissions", { line: 8, column: 7 });
+    expect(resource.source.positions?.IpPermissions).toEqual({ line: 8, column: 7 });
+    expect(JSON.parse(JSON.stringify(resource.source))).toEqual({
+      kind: "cloudformation",
+      file: "t.json",
+      line: 3,
+      column: 5,
+      address: "Web",
+      positions: { GroupName: { line: 4, column: 7 }, IpPermissions: { line: 8, column: 7 } },
+    });
+    expect(Object.keys(resource.source)).toEqual(["kind", "file", "line", "address", "positions", "column"]);
+  });
+});
