@@ -61,3 +61,54 @@ export class DocumentDecisions {
     return next;
   }
 }
+
+/**
+ * Verdicts of the parts of conditions that read one element and the rule's parameters, nothing
+ * else (a quantifier's `where` that names no `$root` and no outer element), kept for a run by the
+ * element's identity: a role's policies are judged once, not once for every instance carrying it.
+ */
+export class ElementVerdicts {
+  private readonly parts: (PartVerdicts | undefined)[] = [];
+
+  /** The verdicts of one part under one set of parameters; undefined once keeping them does not pay. */
+  of(part: number, params: object): PartVerdicts | undefined {
+    let kept = this.parts[part];
+    if (kept === undefined || kept.params !== params) this.parts[part] = kept = new PartVerdicts(params);
+    return kept.pays() ? kept : undefined;
+  }
+}
+
+/** Elements seen before this many lookups decide whether a part's elements recur at all. */
+const TRIAL_LOOKUPS = 2000;
+
+export class PartVerdicts {
+  private verdicts = new WeakMap<object, boolean>();
+  private lookups = 0;
+  private hits = 0;
+  private given = false;
+
+  constructor(readonly params: object) {}
+
+  /**
+   * Elements that are each resource's own (a security group's permissions) never recur: a table
+   * of them only costs memory and collection time, so it is dropped after a trial.
+   */
+  pays(): boolean {
+    if (this.given) return false;
+    if (this.lookups < TRIAL_LOOKUPS || this.hits * 4 >= this.lookups) return true;
+    this.given = true;
+    this.verdicts = new WeakMap();
+    return false;
+  }
+
+  get(element: object): boolean | undefined {
+    this.lookups++;
+    const verdict = this.verdicts.get(element);
+    if (verdict !== undefined) this.hits++;
+    return verdict;
+  }
+
+  set(element: object, verdict: boolean): void {
+    this.verdicts.set(element, verdict);
+  }
+}

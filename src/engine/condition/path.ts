@@ -3,7 +3,7 @@ import type { JsonValue } from "../../model/resource.js";
 import { registerDomainFunctions } from "./functions.js";
 import { isUnknown, unknownValue, UnknownValueError, type UnknownValue } from "../../model/unknown.js";
 import { searchWithUnknowns } from "./unknown-aware.js";
-import { DocumentDecisions } from "./decisions.js";
+import { DocumentDecisions, ElementVerdicts } from "./decisions.js";
 
 /**
  * Paths in rules are JMESPath (what AWS users know from `--query`), compiled once per rule. Paths
@@ -56,6 +56,8 @@ export interface VerdictMemo {
   set(id: number, verdict: boolean): unknown;
   /** Answers about policy documents, kept for the whole run rather than one resource. */
   readonly documents?: DocumentDecisions;
+  /** Verdicts about elements shared by resources (a role's policies), kept for the whole run. */
+  readonly elements?: ElementVerdicts;
 }
 
 /**
@@ -67,6 +69,7 @@ export class ResourceVerdicts implements VerdictMemo {
   private readonly verdicts: boolean[] = [];
   private generation = 1;
   readonly documents = new DocumentDecisions();
+  readonly elements = new ElementVerdicts();
 
   get(id: number): boolean | undefined {
     return this.stamps[id] === this.generation ? this.verdicts[id] : undefined;
