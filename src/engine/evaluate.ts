@@ -200,7 +200,7 @@ function judge(
       throw new Error("the condition held when explained but not when decided");
     }
     const outcome = { ok: false, evidence: distinctEvidence(explained.evidence) };
-    const message = failureMessage(rule, resource, document, params, outcome);
+    const message = failureMessage(rule, resource, document, params, outcome, inventory.mayHoldUnknowns);
     return result(rule, subject, severity, "fail", message, outcome.evidence.map(withoutMessageId));
   } catch (error) {
     return result(rule, subject, severity, "error", errorMessage(rule, state, error));
@@ -250,6 +250,7 @@ function failureMessage(
   document: JsonValue,
   params: Record<string, JsonValue>,
   outcome: Outcome,
+  mayHoldUnknowns: boolean,
 ): string {
   const first: Evidence | undefined = outcome.evidence[0];
   const message = rule.message.render(first?.message, {
@@ -265,6 +266,7 @@ function failureMessage(
       region: resource.region,
       arn: resource.arn,
     },
+    mayHoldUnknowns,
   });
   // Several elements of the same list (two open permissions) are counted in the message; the
   // several values behind one verdict (both log destinations unset) are not.
