@@ -60,6 +60,17 @@ describe("elements shared by resources (a role carried by many instances)", () =
     expect(role.reads()).toBe(afterFirst);
   });
 
+  it("explains a shared element that fails once for the run, not once per resource", () => {
+    const role = counted({ Actions: ["ec2:DescribeInstances"] });
+    const condition = compileCondition({ every: allowsStart.some }, new Set());
+    const memo = new ResourceVerdicts();
+    const first = judge(condition, { Roles: [role.value] }, memo);
+    const afterFirst = role.reads();
+    const second = judge(condition, { Name: "other", Roles: [role.value] }, memo);
+    expect(role.reads()).toBe(afterFirst);
+    expect(second.explained).toEqual(first.explained);
+  });
+
   it("judges again a where that reads the resource, whose verdict may differ between resources", () => {
     const role = { Actions: ["ssm:StartSession"] };
     const condition = compileCondition(

@@ -422,11 +422,23 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
     if (reported.length === 0) {
       return { ok: kind !== "some", evidence: [{ path: selection.path, value: selection.value }] };
     }
+    const explained =
+      part === undefined ? undefined : state.scope.memo?.elements?.explanationsOf(part, state.scope.params);
     const evidence: Evidence[] = [];
     for (const candidate of reported) {
-      const outcome = where.explain(stateFor(state, candidate));
-      if (outcome.ok !== settling) return undefined;
-      evidence.push(elementEvidence(candidate, name, outcome.evidence));
+      const value = candidate.value;
+      // Explained at one path, an element is explained at any other: what is found inside it
+      // lies under its own path, whatever resource holds it.
+      const shared =
+        explained !== undefined && candidate.path !== "" && value !== null && typeof value === "object";
+      let summary = shared ? (explained.get(value) as ElementSummary | undefined) : undefined;
+      if (summary === undefined) {
+        const outcome = where.explain(stateFor(state, candidate));
+        if (outcome.ok !== settling) return undefined;
+        summary = summarizeElement(candidate.path, outcome.evidence);
+        if (shared) explained.set(value, summary);
+      }
+      evidence.push(evidenceOfElement(candidate, name, summary));
     }
     return { ok: kind === "some", evidence };
   };
@@ -509,6 +521,17 @@ let nextPartId = 0;
  * names bound inside it and the deepest path that explains it (`focus`, where a finding points).
  */
 function elementEvidence(element: Located, name: string | undefined, inner: Evidence[]): Evidence {
+  return evidenceOfElement(element, name, summarizeElement(element.path, inner));
+}
+
+/** What the explanation of an element found, with its focus relative to the element's path. */
+interface ElementSummary {
+  bindings: Record<string, JsonValue> | undefined;
+  focusTail: string | undefined;
+  message: string | undefined;
+}
+
+function summarizeElement(path: string, inner: Evidence[]): ElementSummary {
   let bindings: Record<string, JsonValue> | undefined;
   let focus: string | undefined;
   let message: string | undefined;
@@ -521,15 +544,21 @@ function elementEvidence(element: Located, name: string | undefined, inner: Evid
       for (const key in named) if (!(key in bindings)) bindings[key] = named[key]!;
     }
     const deepest = item.focus ?? item.path;
-    if (deepest.startsWith(element.path) && deepest.length > (focus?.length ?? element.path.length)) {
+    if (deepest.startsWith(path) && deepest.length > (focus?.length ?? path.length)) {
       focus = deepest;
     }
   }
+  return { bindings, focusTail: focus?.slice(path.length), message };
+}
+
+function evidenceOfElement(element: Located, name: string | undefined, summary: ElementSummary): Evidence {
+  let bindings = summary.bindings === undefined ? undefined : { ...summary.bindings };
   if (name) (bindings ??= {})[name] = element.value;
   const evidence: Evidence = { path: element.path, value: element.value };
   if (bindings !== undefined && hasKeys(bindings)) evidence.bindings = bindings;
+  const focus = summary.focusTail === undefined ? undefined : element.path + summary.focusTail;
   if (focus) evidence.focus = focus;
-  if (message) evidence.message = message;
+  if (summary.message) evidence.message = summary.message;
   return evidence;
 }
 

@@ -69,6 +69,19 @@ export class DocumentDecisions {
  */
 export class ElementVerdicts {
   private readonly parts: (PartVerdicts | undefined)[] = [];
+  private readonly explanations: ({ params: object; kept: WeakMap<object, unknown> } | undefined)[] = [];
+
+  /**
+   * What explaining an element of one part found, under one set of parameters: only the elements
+   * a failure reports are explained, so these are few, and kept without a trial.
+   */
+  explanationsOf(part: number, params: object): WeakMap<object, unknown> {
+    let table = this.explanations[part];
+    if (table === undefined || table.params !== params) {
+      this.explanations[part] = table = { params, kept: new WeakMap() };
+    }
+    return table.kept;
+  }
 
   /** The verdicts of one part under one set of parameters; undefined once keeping them does not pay. */
   of(part: number, params: object): PartVerdicts | undefined {
