@@ -149,3 +149,39 @@ describe("elements shared by resources (a role carried by many instances)", () =
     });
   });
 });
+
+describe("answers about a statement kept for the run", () => {
+  const statement = {
+    Effect: "Allow",
+    Action: ["ssm:StartSession", "sts:AssumeRole"],
+    Resource: "arn:aws:ec2:*:*:instance/*",
+    Principal: { AWS: "arn:aws:iam::111122223333:root" },
+    Condition: { StringEquals: { "aws:SourceVpce": "vpce-1" } },
+  };
+
+  it.each([
+    [{ "has-condition": { operator: "StringEquals", key: "aws:SourceVpce" } }, true],
+    [{ "has-condition": { operator: "StringEquals", key: "aws:SourceIp" } }, false],
+    [{ "has-condition": { operator: "StringLike", key: "aws:SourceVpce" } }, false],
+    [{ "reaches-resources": "arn:*:ec2:*:*:instance/*" }, true],
+    [{ "reaches-resources": "arn:*:ssm:*:*:document/*" }, false],
+    [{ "reaches-resources": ["arn:*:ssm:*:*:document/*", "arn:*:ec2:*:*:instance/i-1"] }, true],
+    [{ "trusts-aws-principals": true }, true],
+    [{ "trusts-aws-principals": false }, false],
+  ])("%j asked of a statement other tests asked before → %s", (test, expected) => {
+    const memo = new ResourceVerdicts();
+    const others = [
+      { "has-condition": { operator: "StringEquals", key: "aws:SourceIp" } },
+      { "reaches-resources": "arn:*:ssm:*:*:document/*" },
+      { "trusts-aws-principals": false },
+    ];
+    for (const other of [...others, test]) {
+      const condition = compileCondition({ some: { in: "Statement[]", where: other } }, new Set());
+      const outcome = judge(condition, { Statement: [statement] }, memo);
+      if (other === test) {
+        expect(outcome.holds).toBe(expected);
+        expect(outcome.explained.ok).toBe(expected);
+      }
+    }
+  });
+});
