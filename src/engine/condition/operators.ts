@@ -183,7 +183,6 @@ const STATEMENT_ALLOWS = new Question("statement allows");
 const STATEMENT_DENIES = new Question("statement denies");
 const DOCUMENT_ALLOWS = new Question("document allows");
 const DOCUMENT_ALLOWS_ON = new Question("document allows on a resource");
-const TRUSTS_AWS_PRINCIPALS = new Question("statement trusts AWS principals");
 
 export const TEST_OPERATORS: Record<string, TestOperator> = {
   exists: {
@@ -365,11 +364,7 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
     summary:
       "the value is a trust-policy statement that lets AWS principals (not only services) assume the role",
     unknowns: "deep",
-    compile(argument) {
-      const trusts: Test = (value, _current, scope) =>
-        decidedOnce(value, scope, TRUSTS_AWS_PRINCIPALS, "", () => trustsAwsPrincipals(value));
-      return argument === false ? (value, current, scope) => !trusts(value, current, scope) : trusts;
-    },
+    compile: (argument) => constant(argument, trustsAwsPrincipals),
   },
   "document-allows": {
     summary:
