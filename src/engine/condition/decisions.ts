@@ -23,20 +23,43 @@ export class Question {
   constructor(readonly name: string) {}
 }
 
+interface Trial {
+  asked: number;
+  found: number;
+}
+
+/** Questions asked this many times decide whether their documents recur at all. */
+const TRIAL_QUESTIONS = 2000;
+
+/**
+ * Documents each resource has alone (a role's trust policy) are never asked about twice: keeping
+ * their answers only costs memory and time, so a question that rarely finds one kept stops keeping.
+ */
+function worthKeeping(trial: Trial): boolean {
+  return trial.asked < TRIAL_QUESTIONS || trial.found * 4 >= trial.asked;
+}
+
 export class DocumentDecisions {
   /** Lists of documents (or statements), and single documents: not the same question. */
   private readonly lists: Level = {};
   private readonly singles: Level = {};
+  /** How often each question found its answer kept: see `worthKeeping`. */
+  private readonly trials = new Map<Question, Trial>();
 
   /** The answer to `question` on `subject` about `documents`, deciding it with `decide` the first time. */
   decide(documents: JsonValue, question: Question, subject: string, decide: () => boolean): boolean {
+    let trial = this.trials.get(question);
+    if (trial === undefined) this.trials.set(question, (trial = { asked: 0, found: 0 }));
+    if (!worthKeeping(trial)) return decide();
     const level = this.levelOf(documents);
     if (level === undefined) return decide();
+    trial.asked++;
     level.answers ??= new Map();
     let answers = level.answers.get(question);
     if (answers === undefined) level.answers.set(question, (answers = new Map<string, boolean>()));
     let answer = answers.get(subject);
     if (answer === undefined) answers.set(subject, (answer = decide()));
+    else trial.found++;
     return answer;
   }
 
