@@ -270,7 +270,12 @@ function failureMessage(
   });
   // Several elements of the same list (two open permissions) are counted in the message; the
   // several values behind one verdict (both log destinations unset) are not.
-  const siblings = first ? outcome.evidence.filter((item) => sameList(item.path, first.path)).length - 1 : 0;
+  const list = first === undefined ? undefined : listOfItem(first.path);
+  let siblings = 0;
+  if (list !== undefined) {
+    for (const item of outcome.evidence) if (listOfItem(item.path) === list) siblings++;
+    siblings--;
+  }
   return siblings > 0 ? `${message} (and ${siblings} more)` : message;
 }
 
@@ -281,10 +286,15 @@ function withoutMessageId(evidence: Evidence): Evidence {
   return reported;
 }
 
-function sameList(a: string, b: string): boolean {
-  const list = /^(.*)\[\d+\]$/;
-  const parentA = list.exec(a)?.[1];
-  return parentA !== undefined && parentA === list.exec(b)?.[1];
+/** The path of the list a path is an item of (`A[2]` → `A`), or undefined when it is not one. */
+function listOfItem(path: string): string | undefined {
+  const open = path.lastIndexOf("[");
+  if (open < 0 || path.length - open < 3 || path.charCodeAt(path.length - 1) !== 93) return undefined;
+  for (let index = open + 1; index < path.length - 1; index++) {
+    const code = path.charCodeAt(index);
+    if (code < 48 || code > 57) return undefined;
+  }
+  return path.slice(0, open);
 }
 
 /**

@@ -46,6 +46,33 @@ describe("evaluateRules", () => {
     expect(results[0]!.evidence.map((e) => e.path)).toEqual(["IpPermissions[0]", "IpPermissions[1]"]);
   });
 
+  it("counts in the message the other items of the first item's list only", () => {
+    const rule = ruleFrom(`
+id: no-ssh-nor-one
+resource: AWS::EC2::SecurityGroup
+condition:
+  all:
+    - none: { in: "IpPermissions[]", where: { covers-port: 22 } }
+    - none: { in: "IpPermissionsEgress[]", where: { covers-port: 443 } }
+message: "{resource.GroupId} opens {match.port_range(@)}"
+`);
+    const resource = group("sg-1", "us-east-1", [
+      open,
+      open,
+      { IpProtocol: "udp", FromPort: 53, ToPort: 53 },
+    ]);
+    const https = { IpProtocol: "tcp", FromPort: 443, ToPort: 443 };
+    resource.properties.IpPermissionsEgress = [https, { IpProtocol: "tcp", FromPort: 80, ToPort: 80 }, https];
+    const [result] = evaluateRules([rule], new Inventory({ resources: [resource] }), { params: new Map() });
+    expect(result!.evidence.map((e) => e.path)).toEqual([
+      "IpPermissions[0]",
+      "IpPermissions[1]",
+      "IpPermissionsEgress[0]",
+      "IpPermissionsEgress[2]",
+    ]);
+    expect(result!.message).toBe("sg-1 opens tcp 22 (and 1 more)");
+  });
+
   it("turns a rule that throws on a resource into an error result for that resource only", () => {
     const rule = ruleFrom(`
 id: timeout
