@@ -1,6 +1,6 @@
 import { compile, TreeInterpreter } from "@jmespath-community/jmespath";
 import type { JsonValue } from "../../model/resource.js";
-import { registerDomainFunctions } from "./functions.js";
+import { functionOfOneValue, registerDomainFunctions } from "./functions.js";
 import { isUnknown, unknownValue, UnknownValueError, type UnknownValue } from "../../model/unknown.js";
 import { searchWithUnknowns } from "./unknown-aware.js";
 import { DocumentDecisions, ElementVerdicts } from "./decisions.js";
@@ -124,6 +124,9 @@ export function compilePath(text: string): CompiledPath {
     throw new PathSyntaxError(`invalid JMESPath expression "${text}": ${(error as Error).message}`);
   }
   const traceable = isTraceable(ast);
+  const called = calledOnElement(ast as unknown as Node);
+  const opaque = (value: JsonValue, scope: PathScope): JsonValue =>
+    called ? (called(value) ?? null) : search(ast, value, scope);
   const selector = traceable ? compileSelector(ast as unknown as Node) : undefined;
   const walker = traceable ? compileWalker(ast as unknown as Node) : undefined;
   return {
@@ -132,7 +135,7 @@ export function compilePath(text: string): CompiledPath {
     evaluate(current, scope) {
       const start = resolveBase(base, current, scope);
       if (traceable) return trace(ast as unknown as Node, start, scope.mayHoldUnknowns === true);
-      const value = search(ast, start.value, scope);
+      const value = opaque(start.value, scope);
       const path = joinOpaque(start.path, expression);
       return Array.isArray(value)
         ? {
@@ -144,19 +147,31 @@ export function compilePath(text: string): CompiledPath {
     },
     valueOf(current, scope) {
       const start = resolveBase(base, current, scope);
-      return selector
-        ? selector(start.value, scope.mayHoldUnknowns === true)
-        : search(ast, start.value, scope);
+      return selector ? selector(start.value, scope.mayHoldUnknowns === true) : opaque(start.value, scope);
     },
     each(current, scope, visit) {
       const start = resolveBase(base, current, scope);
       if (walker) return walker(start.value, scope.mayHoldUnknowns === true, visit);
-      const value = search(ast, start.value, scope);
+      const value = opaque(start.value, scope);
       if (!Array.isArray(value)) return value;
       for (const element of value) if (visit(element)) break;
       return LISTED;
     },
   };
+}
+
+/**
+ * A domain function of one value called on the element itself (`port_range(@)`): what the
+ * interpreter would call, without its dispatch and argument checks (the function takes any value,
+ * and judges unknowns itself).
+ */
+function calledOnElement(node: Node): ((value: JsonValue) => JsonValue) | undefined {
+  if (node.type !== "Function") return undefined;
+  const children = node.children as Node[];
+  if (children.length !== 1 || (children[0]!.type !== "Current" && children[0]!.type !== "Identity")) {
+    return undefined;
+  }
+  return functionOfOneValue(node.name as string);
 }
 
 function search(ast: ExpressionNode, value: JsonValue, scope: PathScope): JsonValue {
