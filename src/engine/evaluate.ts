@@ -82,7 +82,9 @@ function judgedResources(inventory: EvaluationData, type: ResourceType): JudgedR
   return {
     resources,
     documents: resources.map((resource) => inventory.documentOf(resource)),
-    refs: resources.map(refOf),
+    // One identity per resource for the run, shared by all its results; a table that outlives the
+    // run (refOf) is for resources judged one at a time.
+    refs: resources.map(makeRef),
   };
 }
 

@@ -46,6 +46,28 @@ describe("evaluateRules", () => {
     expect(results[0]!.evidence.map((e) => e.path)).toEqual(["IpPermissions[0]", "IpPermissions[1]"]);
   });
 
+  it("names a resource with one identity shared by all its results in a run", () => {
+    const resource = group("sg-1", "us-east-1", [open]);
+    const other = ruleFrom(`
+id: named
+resource: AWS::EC2::SecurityGroup
+condition: { path: GroupId, exists: true }
+message: unnamed
+`);
+    const results = evaluateRules([sshRule, other], new Inventory({ resources: [resource] }), {
+      params: new Map(),
+    });
+    expect(results).toHaveLength(2);
+    expect(results[0]!.resource).toBe(results[1]!.resource);
+    expect(results[0]!.resource).toEqual({
+      type: "AWS::EC2::SecurityGroup",
+      id: "sg-1",
+      account: ACCOUNT,
+      region: "us-east-1",
+      source: { kind: "aws-live" },
+    });
+  });
+
   it("counts in the message the other items of the first item's list only", () => {
     const rule = ruleFrom(`
 id: no-ssh-nor-one
