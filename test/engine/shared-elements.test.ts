@@ -185,3 +185,48 @@ describe("answers about a statement kept for the run", () => {
     }
   });
 });
+
+describe("parts of an element's condition that read only the resource", () => {
+  /** A list that counts how often it is read. */
+  function countedList(items: JsonValue[]): { value: JsonValue[]; reads: () => number } {
+    let reads = 0;
+    const proxy = new Proxy(items, {
+      get(target, key, receiver) {
+        reads++;
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    return { value: proxy, reads: () => reads };
+  }
+
+  const condition = {
+    every: { in: "Items[]", where: { some: { in: "$root.Allowed[]", where: { equals: "yes" } } } },
+  };
+
+  it("are decided and explained once for the resource, not once per element", () => {
+    const compiled = compileCondition(condition, new Set());
+    const one = countedList(["no", "yes"]);
+    const many = countedList(["no", "yes"]);
+    const memo = new ResourceVerdicts();
+    const single = judge(compiled, { Items: [1], Allowed: one.value }, memo);
+    const several = judge(compiled, { Items: [1, 2, 3, 4], Allowed: many.value }, memo);
+    expect(single.holds).toBe(true);
+    expect(several.holds).toBe(true);
+    expect(many.reads()).toBe(one.reads());
+  });
+
+  it("are decided again for the next resource", () => {
+    const compiled = compileCondition(condition, new Set());
+    const memo = new ResourceVerdicts();
+    expect(judge(compiled, { Items: [1, 2], Allowed: ["yes"] }, memo).holds).toBe(true);
+    const failing = judge(compiled, { Items: [1, 2], Allowed: ["no"] }, memo);
+    expect(failing.holds).toBe(false);
+    expect(failing.explained).toEqual({
+      ok: false,
+      evidence: [
+        { path: "Items[0]", value: 1 },
+        { path: "Items[1]", value: 2 },
+      ],
+    });
+  });
+});

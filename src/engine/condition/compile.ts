@@ -77,6 +77,8 @@ interface CompileContext {
    * depends on their element alone.
    */
   uses: Set<string>;
+  /** Whether the node is judged on a quantifier's element rather than on the resource itself. */
+  withinElement: boolean;
 }
 
 const QUANTIFIERS = ["some", "every", "none"] as const;
@@ -100,11 +102,22 @@ export function compileCondition(
     negated: false,
     messages,
     uses: new Set(),
+    withinElement: false,
   });
 }
 
 function compileNode(raw: unknown, context: CompileContext): CompiledCondition {
-  const compiled = compileOperator(raw, context);
+  const uses = new Set<string>();
+  const operator = compileOperator(raw, { ...context, uses });
+  for (const used of uses) context.uses.add(used);
+  // A combinator or quantifier inside an element's condition that reads only the resource (and
+  // the parameters) has one verdict and one explanation per resource, whichever element asks.
+  const compiled =
+    context.withinElement &&
+    isStructural(raw) &&
+    [...uses].every((used) => used === "root" || used === "params")
+      ? oncePerResource(operator)
+      : operator;
   const id = (raw as Record<string, unknown>).message;
   if (id === undefined) return compiled;
   const pointer = [...context.pointer, "message"];
@@ -117,6 +130,38 @@ function compileNode(raw: unknown, context: CompileContext): CompiledCondition {
     throw error;
   }
   return tagFailure(compiled, id as string);
+}
+
+function isStructural(raw: unknown): boolean {
+  return (
+    raw !== null &&
+    typeof raw === "object" &&
+    Object.keys(raw).some(
+      (key) =>
+        (COMBINATORS as readonly string[]).includes(key) || (QUANTIFIERS as readonly string[]).includes(key),
+    )
+  );
+}
+
+/** Decides and explains a part once for the resource being judged (see `compileNode`). */
+function oncePerResource(condition: CompiledCondition): CompiledCondition {
+  const id = nextTestId++;
+  return {
+    holds(state) {
+      const memo = state.scope.mayHoldUnknowns === true ? undefined : state.scope.memo;
+      if (memo === undefined) return condition.holds(state);
+      let verdict = memo.get(id);
+      if (verdict === undefined) memo.set(id, (verdict = condition.holds(state)));
+      return verdict;
+    },
+    explain(state) {
+      const memo = state.scope.mayHoldUnknowns === true ? undefined : state.scope.memo;
+      if (memo?.outcomeOf === undefined || memo.keepOutcome === undefined) return condition.explain(state);
+      let outcome = memo.outcomeOf(id) as Outcome | undefined;
+      if (outcome === undefined) memo.keepOutcome(id, (outcome = condition.explain(state)));
+      return outcome;
+    },
+  };
 }
 
 function compileOperator(raw: unknown, context: CompileContext): CompiledCondition {
@@ -344,6 +389,7 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
           negated,
           pointer: [...context.pointer, "where"],
           uses: whereUses,
+          withinElement: true,
         });
   for (const used of whereUses) if (used !== name && used !== "@") context.uses.add(used);
   // A `where` that reads only its element and the parameters judges an element the same way in

@@ -54,6 +54,9 @@ export interface PathScope {
 export interface VerdictMemo {
   get(id: number): boolean | undefined;
   set(id: number, verdict: boolean): unknown;
+  /** Explanations by part id, for the resource being judged (see `compile.ts`). */
+  outcomeOf?(id: number): unknown;
+  keepOutcome?(id: number, outcome: unknown): void;
   /** Answers about policy documents, kept for the whole run rather than one resource. */
   readonly documents?: DocumentDecisions;
   /** Verdicts about elements shared by resources (a role's policies), kept for the whole run. */
@@ -78,6 +81,18 @@ export class ResourceVerdicts implements VerdictMemo {
   set(id: number, verdict: boolean): void {
     this.stamps[id] = this.generation;
     this.verdicts[id] = verdict;
+  }
+
+  private readonly outcomeStamps: number[] = [];
+  private readonly outcomes: unknown[] = [];
+
+  outcomeOf(id: number): unknown {
+    return this.outcomeStamps[id] === this.generation ? this.outcomes[id] : undefined;
+  }
+
+  keepOutcome(id: number, outcome: unknown): void {
+    this.outcomeStamps[id] = this.generation;
+    this.outcomes[id] = outcome;
   }
 
   clear(): void {
