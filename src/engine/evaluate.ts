@@ -82,7 +82,9 @@ function judgedResources(inventory: EvaluationData, type: ResourceType): JudgedR
   return {
     resources,
     documents: resources.map((resource) => inventory.documentOf(resource)),
-    refs: resources.map(refOf),
+    // One identity per resource for the run, shared by all its results; a table that outlives the
+    // run (refOf) is for resources judged one at a time.
+    refs: resources.map(makeRef),
   };
 }
 
@@ -200,7 +202,7 @@ function judge(
       throw new Error("the condition held when explained but not when decided");
     }
     const outcome = { ok: false, evidence: distinctEvidence(explained.evidence) };
-    const message = failureMessage(rule, resource, document, params, outcome);
+    const message = failureMessage(rule, resource, document, params, outcome, inventory.mayHoldUnknowns);
     return result(rule, subject, severity, "fail", message, outcome.evidence.map(withoutMessageId));
   } catch (error) {
     return result(rule, subject, severity, "error", errorMessage(rule, state, error));
@@ -250,6 +252,7 @@ function failureMessage(
   document: JsonValue,
   params: Record<string, JsonValue>,
   outcome: Outcome,
+  mayHoldUnknowns: boolean,
 ): string {
   const first: Evidence | undefined = outcome.evidence[0];
   const message = rule.message.render(first?.message, {
@@ -265,10 +268,16 @@ function failureMessage(
       region: resource.region,
       arn: resource.arn,
     },
+    mayHoldUnknowns,
   });
   // Several elements of the same list (two open permissions) are counted in the message; the
   // several values behind one verdict (both log destinations unset) are not.
-  const siblings = first ? outcome.evidence.filter((item) => sameList(item.path, first.path)).length - 1 : 0;
+  const list = first === undefined ? undefined : listOfItem(first.path);
+  let siblings = 0;
+  if (list !== undefined) {
+    for (const item of outcome.evidence) if (listOfItem(item.path) === list) siblings++;
+    siblings--;
+  }
   return siblings > 0 ? `${message} (and ${siblings} more)` : message;
 }
 
@@ -279,10 +288,15 @@ function withoutMessageId(evidence: Evidence): Evidence {
   return reported;
 }
 
-function sameList(a: string, b: string): boolean {
-  const list = /^(.*)\[\d+\]$/;
-  const parentA = list.exec(a)?.[1];
-  return parentA !== undefined && parentA === list.exec(b)?.[1];
+/** The path of the list a path is an item of (`A[2]` → `A`), or undefined when it is not one. */
+function listOfItem(path: string): string | undefined {
+  const open = path.lastIndexOf("[");
+  if (open < 0 || path.length - open < 3 || path.charCodeAt(path.length - 1) !== 93) return undefined;
+  for (let index = open + 1; index < path.length - 1; index++) {
+    const code = path.charCodeAt(index);
+    if (code < 48 || code > 57) return undefined;
+  }
+  return path.slice(0, open);
 }
 
 /**

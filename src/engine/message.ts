@@ -25,6 +25,11 @@ export interface MessageContext {
   params: Record<string, JsonValue>;
   bindings: Record<string, JsonValue>;
   meta: Record<string, string | undefined>;
+  /**
+   * Whether the values may hold unknowns (templates, plans); when false, paths are read with the
+   * plain interpreter, which need not look for unknowns in every argument of a function.
+   */
+  mayHoldUnknowns?: boolean;
 }
 
 export type MessageTemplate = (context: MessageContext) => string;
@@ -66,8 +71,14 @@ function compilePlaceholder(whole: string, name: string, rest: string): (context
     if (!path) return display(base);
     const start: Located = { value: base, path: "" };
     try {
-      const scope = { root: start, params: context.params, bindings: null, mayHoldUnknowns: true };
-      return display(path.evaluate(start, scope).value);
+      const scope = {
+        root: start,
+        params: context.params,
+        bindings: null,
+        mayHoldUnknowns: context.mayHoldUnknowns !== false,
+      };
+      // A message shows values, not where they are: the path's fast reading will do.
+      return display(path.valueOf(start, scope));
     } catch (error) {
       if (error instanceof UnknownValueError) return showUnknown(error.reason);
       throw error;

@@ -88,22 +88,28 @@ function normalizeCondition(value: unknown): PolicyCondition | undefined {
  */
 export function normalizeStatement(value: unknown, index = 0): PolicyStatement | undefined {
   if (!isRecord(value)) return undefined;
+  // Every IAM rule reads the same statements of every principal: normalize each one once, and
+  // keep one copy per position it is read at (a document's list, or alone at 0).
+  const positions = normalizedByRaw.get(value);
+  const kept = positions?.[index];
+  if (kept !== undefined) return kept;
   if (normalizedStatements.has(value as unknown as PolicyStatement))
     return value as unknown as PolicyStatement;
-  // Every IAM rule reads the same statements of every principal: normalize each one once.
-  const cached = normalizedByRaw.get(value);
-  if (cached !== undefined) {
-    if (cached.index === index) return cached;
-    const moved = { ...cached, index };
-    normalizedStatements.add(moved);
-    return moved;
+  if (positions === undefined) {
+    const statement = normalizeFresh(value, index);
+    const fresh: PolicyStatement[] = [];
+    fresh[index] = statement;
+    normalizedByRaw.set(value, fresh);
+    return statement;
   }
-  const statement = normalizeFresh(value, index);
-  normalizedByRaw.set(value, statement);
-  return statement;
+  const moved = { ...positions.find((statement) => statement !== undefined)!, index };
+  normalizedStatements.add(moved);
+  positions[index] = moved;
+  return moved;
 }
 
-const normalizedByRaw = new WeakMap<object, PolicyStatement>();
+/** The normalized forms of a statement as written, by the position each was read at. */
+const normalizedByRaw = new WeakMap<object, PolicyStatement[]>();
 
 function normalizeFresh(value: Record<string, unknown>, index: number): PolicyStatement {
   const statement: PolicyStatement = { index };

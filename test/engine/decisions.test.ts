@@ -43,4 +43,23 @@ describe("answers about policy documents, kept for a run", () => {
     decisions.decide("text", allows, "a", decide);
     expect(decided).toBe(3);
   });
+
+  it("stops keeping the answers of a question whose documents never recur, and still answers it", () => {
+    const decisions = new DocumentDecisions();
+    const documents = Array.from({ length: 3000 }, (_, index) => ({ Statement: [{ Sid: `s${index}` }] }));
+    let decided = 0;
+    const decide = () => ++decided % 2 === 0;
+    for (const document of documents) decisions.decide(document, allows, "a", decide);
+    const again = decisions.decide(documents[0]!, allows, "a", () => {
+      decided++;
+      return false;
+    });
+    expect(again).toBe(false);
+    expect(decided).toBe(3001);
+    // Other questions keep theirs.
+    let other = 0;
+    decisions.decide(first, denies, "a", () => ++other > 0);
+    decisions.decide(first, denies, "a", () => ++other > 0);
+    expect(other).toBe(1);
+  });
 });

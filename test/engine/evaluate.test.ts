@@ -46,6 +46,55 @@ describe("evaluateRules", () => {
     expect(results[0]!.evidence.map((e) => e.path)).toEqual(["IpPermissions[0]", "IpPermissions[1]"]);
   });
 
+  it("names a resource with one identity shared by all its results in a run", () => {
+    const resource = group("sg-1", "us-east-1", [open]);
+    const other = ruleFrom(`
+id: named
+resource: AWS::EC2::SecurityGroup
+condition: { path: GroupId, exists: true }
+message: unnamed
+`);
+    const results = evaluateRules([sshRule, other], new Inventory({ resources: [resource] }), {
+      params: new Map(),
+    });
+    expect(results).toHaveLength(2);
+    expect(results[0]!.resource).toBe(results[1]!.resource);
+    expect(results[0]!.resource).toEqual({
+      type: "AWS::EC2::SecurityGroup",
+      id: "sg-1",
+      account: ACCOUNT,
+      region: "us-east-1",
+      source: { kind: "aws-live" },
+    });
+  });
+
+  it("counts in the message the other items of the first item's list only", () => {
+    const rule = ruleFrom(`
+id: no-ssh-nor-one
+resource: AWS::EC2::SecurityGroup
+condition:
+  all:
+    - none: { in: "IpPermissions[]", where: { covers-port: 22 } }
+    - none: { in: "IpPermissionsEgress[]", where: { covers-port: 443 } }
+message: "{resource.GroupId} opens {match.port_range(@)}"
+`);
+    const resource = group("sg-1", "us-east-1", [
+      open,
+      open,
+      { IpProtocol: "udp", FromPort: 53, ToPort: 53 },
+    ]);
+    const https = { IpProtocol: "tcp", FromPort: 443, ToPort: 443 };
+    resource.properties.IpPermissionsEgress = [https, { IpProtocol: "tcp", FromPort: 80, ToPort: 80 }, https];
+    const [result] = evaluateRules([rule], new Inventory({ resources: [resource] }), { params: new Map() });
+    expect(result!.evidence.map((e) => e.path)).toEqual([
+      "IpPermissions[0]",
+      "IpPermissions[1]",
+      "IpPermissionsEgress[0]",
+      "IpPermissionsEgress[2]",
+    ]);
+    expect(result!.message).toBe("sg-1 opens tcp 22 (and 1 more)");
+  });
+
   it("turns a rule that throws on a resource into an error result for that resource only", () => {
     const rule = ruleFrom(`
 id: timeout

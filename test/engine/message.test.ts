@@ -27,6 +27,10 @@ describe("message templates", () => {
     ["{match}", '{"IpProtocol":"-1"}'],
   ])("%s", (template, expected) => {
     expect(compileMessage(template, new Set(["source"]))(context)).toBe(expected);
+    // Data that cannot hold unknowns (a snapshot, a live account) is read without looking for them.
+    expect(compileMessage(template, new Set(["source"]))({ ...context, mayHoldUnknowns: false })).toBe(
+      expected,
+    );
   });
 
   it("rejects a placeholder path that does not parse, and fields on meta names", () => {

@@ -112,6 +112,29 @@ describe("the fast path, the traced path and the JMESPath interpreter agree", ()
     }
   });
 
+  it.each([
+    ["port_range(@)", { IpProtocol: "tcp", FromPort: 22, ToPort: 22 }],
+    ["permission_sources(@)", { IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }] }],
+    ["statement_name(@)", { Sid: "Open", Effect: "Allow" }],
+    ["statement_resources(@)", { Effect: "Allow", Resource: ["arn:aws:ec2:*:*:instance/*", "*"] }],
+    ["statement_principals(@)", { Effect: "Allow", Principal: { AWS: "111122223333" } }],
+    ["policy_name(@)", { PolicyName: "P", Kind: "group-inline", Group: "G" }],
+    ["port_range(@)", null],
+  ])(
+    "a domain function called on the element, %s, gives what the interpreter gives",
+    async (expression, value) => {
+      const { search } = await import("@jmespath-community/jmespath");
+      const root = { value: value as JsonValue, path: "X" };
+      for (const mayHoldUnknowns of [false, true]) {
+        const scope: PathScope = { root, params: {}, bindings: null, mayHoldUnknowns };
+        const path = compilePath(expression);
+        const expected = search(value, expression);
+        expect(path.valueOf(root, scope)).toEqual(expected);
+        expect(path.evaluate(root, scope)).toEqual({ value: expected, path: `X.(${expression})` });
+      }
+    },
+  );
+
   it("walking a list stops at the element the visitor settles on", () => {
     const root = { value: group as JsonObject, path: "" };
     const scope: PathScope = { root, params: {}, bindings: null };

@@ -59,6 +59,16 @@ describe("statementsOf", () => {
     expect(normalizeStatement(statement)).toBe(statement);
   });
 
+  it("normalizes a statement read at another position than its list's once, not at every read", () => {
+    const raw = { Effect: "Allow", Action: "ssm:StartSession", Resource: "*" };
+    const [, listed] = statementsOf({ Statement: [{ Effect: "Deny", Action: "*" }, raw] });
+    const alone = normalizeStatement(raw);
+    expect(listed?.index).toBe(1);
+    expect(alone?.index).toBe(0);
+    expect(normalizeStatement(raw)).toBe(alone);
+    expect(statementsOf({ Statement: [{}, raw] })[1]).toBe(listed);
+  });
+
   it.each([undefined, null, "{}", 42, [], {}, { Statement: null }, { Statement: "text" }])(
     "finds no statements in %j",
     (document) => {

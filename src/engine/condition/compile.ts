@@ -14,7 +14,9 @@ import {
   type CompiledPath,
   type Located,
   type PathScope,
+  type Selection,
 } from "./path.js";
+import type { PartVerdicts } from "./decisions.js";
 
 /**
  * Compiles a rule's declarative condition once per rule into two functions:
@@ -69,6 +71,14 @@ interface CompileContext {
   /** Whether a failure of this node makes the whole condition hold (under `not`, `none`'s `where`). */
   negated: boolean;
   messages: MessageBranches | undefined;
+  /**
+   * What the node reads besides its current element: `root`, `params` and names bound by `as`
+   * (`@` for the element itself). Collected while compiling, to find the parts whose verdict
+   * depends on their element alone.
+   */
+  uses: Set<string>;
+  /** Whether the node is judged on a quantifier's element rather than on the resource itself. */
+  withinElement: boolean;
 }
 
 const QUANTIFIERS = ["some", "every", "none"] as const;
@@ -85,11 +95,29 @@ export function compileCondition(
   pointer: (string | number)[] = [],
   messages?: MessageBranches,
 ): CompiledCondition {
-  return compileNode(raw, { pointer, bindings: new Set(), params, negated: false, messages });
+  return compileNode(raw, {
+    pointer,
+    bindings: new Set(),
+    params,
+    negated: false,
+    messages,
+    uses: new Set(),
+    withinElement: false,
+  });
 }
 
 function compileNode(raw: unknown, context: CompileContext): CompiledCondition {
-  const compiled = compileOperator(raw, context);
+  const uses = new Set<string>();
+  const operator = compileOperator(raw, { ...context, uses });
+  for (const used of uses) context.uses.add(used);
+  // A combinator or quantifier inside an element's condition that reads only the resource (and
+  // the parameters) has one verdict and one explanation per resource, whichever element asks.
+  const compiled =
+    context.withinElement &&
+    isStructural(raw) &&
+    [...uses].every((used) => used === "root" || used === "params")
+      ? oncePerResource(operator)
+      : operator;
   const id = (raw as Record<string, unknown>).message;
   if (id === undefined) return compiled;
   const pointer = [...context.pointer, "message"];
@@ -102,6 +130,38 @@ function compileNode(raw: unknown, context: CompileContext): CompiledCondition {
     throw error;
   }
   return tagFailure(compiled, id as string);
+}
+
+function isStructural(raw: unknown): boolean {
+  return (
+    raw !== null &&
+    typeof raw === "object" &&
+    Object.keys(raw).some(
+      (key) =>
+        (COMBINATORS as readonly string[]).includes(key) || (QUANTIFIERS as readonly string[]).includes(key),
+    )
+  );
+}
+
+/** Decides and explains a part once for the resource being judged (see `compileNode`). */
+function oncePerResource(condition: CompiledCondition): CompiledCondition {
+  const id = nextTestId++;
+  return {
+    holds(state) {
+      const memo = state.scope.mayHoldUnknowns === true ? undefined : state.scope.memo;
+      if (memo === undefined) return condition.holds(state);
+      let verdict = memo.get(id);
+      if (verdict === undefined) memo.set(id, (verdict = condition.holds(state)));
+      return verdict;
+    },
+    explain(state) {
+      const memo = state.scope.mayHoldUnknowns === true ? undefined : state.scope.memo;
+      if (memo?.outcomeOf === undefined || memo.keepOutcome === undefined) return condition.explain(state);
+      let outcome = memo.outcomeOf(id) as Outcome | undefined;
+      if (outcome === undefined) memo.keepOutcome(id, (outcome = condition.explain(state)));
+      return outcome;
+    },
+  };
 }
 
 function compileOperator(raw: unknown, context: CompileContext): CompiledCondition {
@@ -187,6 +247,8 @@ function compileAll(children: CompiledCondition[]): CompiledCondition {
       return true;
     },
     explain(state) {
+      const failing = explainFailing(children, state);
+      if (failing !== undefined) return failing;
       const failed: Evidence[] = [];
       const passed: Evidence[] = [];
       let anyFailed = false;
@@ -207,6 +269,29 @@ function compileAll(children: CompiledCondition[]): CompiledCondition {
       return { ok: true, evidence: passed };
     },
   };
+}
+
+/**
+ * A failing `all` reports its failing children only: found with the fast decision, then
+ * explained. Undefined when all hold, or when that cannot be relied on (a value that may be
+ * unknown, an error, a disagreement): the caller then explains every child.
+ */
+function explainFailing(children: readonly CompiledCondition[], state: EvaluationState): Outcome | undefined {
+  if (state.scope.mayHoldUnknowns === true) return undefined;
+  let failing: CompiledCondition[] | undefined;
+  try {
+    for (const child of children) if (!child.holds(state)) (failing ??= []).push(child);
+  } catch {
+    return undefined;
+  }
+  if (failing === undefined) return undefined;
+  const evidence: Evidence[] = [];
+  for (const child of failing) {
+    const outcome = child.explain(state);
+    if (outcome.ok) return undefined;
+    evidence.push(...outcome.evidence);
+  }
+  return { ok: false, evidence };
 }
 
 function compileAny(children: CompiledCondition[]): CompiledCondition {
@@ -259,6 +344,7 @@ function compilePathAt(text: unknown, context: CompileContext, key: string): Com
   }
   try {
     const path = compilePath(text);
+    context.uses.add(path.base);
     if (
       path.base !== "@" &&
       path.base !== "root" &&
@@ -293,10 +379,25 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
   const bindings = name ? new Set([...context.bindings, name]) : context.bindings;
   // `none` fails on an element that matches, so a failure inside `where` counts the other way.
   const negated = kind === "none" ? !context.negated : context.negated;
+  const whereUses = new Set<string>();
   const where =
     spec.where === undefined
       ? undefined
-      : compileNode(spec.where, { ...context, bindings, negated, pointer: [...context.pointer, "where"] });
+      : compileNode(spec.where, {
+          ...context,
+          bindings,
+          negated,
+          pointer: [...context.pointer, "where"],
+          uses: whereUses,
+          withinElement: true,
+        });
+  for (const used of whereUses) if (used !== name && used !== "@") context.uses.add(used);
+  // A `where` that reads only its element and the parameters judges an element the same way in
+  // every resource that holds it, so its verdicts can be kept for the run (see ElementVerdicts).
+  const part =
+    where !== undefined && [...whereUses].every((used) => used === "@" || used === "params" || used === name)
+      ? nextPartId++
+      : undefined;
 
   const stateFor = (state: EvaluationState, element: Located): EvaluationState => ({
     current: element,
@@ -319,29 +420,87 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
   const elementScope: PathScope = { root: element, params: {}, bindings: binding };
   const elementState: EvaluationState = { current: element, scope: elementScope };
 
+  /** Points the frame at the resource being judged; the verdicts kept for its elements, if any. */
+  const enter = (scope: PathScope): PartVerdicts | undefined => {
+    if (binding) {
+      binding.outer = scope.bindings;
+      elementScope.root = scope.root;
+      elementScope.params = scope.params;
+      elementScope.mayHoldUnknowns = scope.mayHoldUnknowns === true;
+      elementScope.memo = scope.memo;
+    } else {
+      elementState.scope = scope;
+    }
+    if (part === undefined || scope.mayHoldUnknowns === true) return undefined;
+    return scope.memo?.elements?.of(part, scope.params);
+  };
+
+  /** Whether `where` holds for the element in the frame, from the kept verdicts when it recurs. */
+  const matches = (value: JsonValue, kept: PartVerdicts | undefined): boolean => {
+    element.value = value;
+    if (kept === undefined || value === null || typeof value !== "object") return where!.holds(elementState);
+    let verdict = kept.get(value);
+    if (verdict === undefined) kept.set(value, (verdict = where!.holds(elementState)));
+    return verdict;
+  };
+
+  /**
+   * Explains only the elements the verdict reports (those that matched for `some` and `none`, those
+   * that did not for `every`), having judged each with the fast decision. Undefined when that
+   * cannot be relied on (a value that may be unknown, an error, a disagreement): the caller then
+   * explains every element, which names what went wrong where it is.
+   */
+  const explainReported = (
+    state: EvaluationState,
+    selection: Selection,
+    elements: Located[],
+  ): Outcome | undefined => {
+    if (where === undefined || state.scope.mayHoldUnknowns === true) return undefined;
+    const reported: Located[] = [];
+    try {
+      const kept = enter(state.scope);
+      for (const candidate of elements) {
+        if (matches(candidate.value, kept) === settling) reported.push(candidate);
+      }
+    } catch {
+      return undefined;
+    }
+    if (reported.length === 0) {
+      return { ok: kind !== "some", evidence: [{ path: selection.path, value: selection.value }] };
+    }
+    const explained =
+      part === undefined ? undefined : state.scope.memo?.elements?.explanationsOf(part, state.scope.params);
+    const evidence: Evidence[] = [];
+    for (const candidate of reported) {
+      const value = candidate.value;
+      // Explained at one path, an element is explained at any other: what is found inside it
+      // lies under its own path, whatever resource holds it.
+      const shared =
+        explained !== undefined && candidate.path !== "" && value !== null && typeof value === "object";
+      let summary = shared ? (explained.get(value) as ElementSummary | undefined) : undefined;
+      if (summary === undefined) {
+        const outcome = where.explain(stateFor(state, candidate));
+        if (outcome.ok !== settling) return undefined;
+        summary = summarizeElement(candidate.path, outcome.evidence);
+        if (shared) explained.set(value, summary);
+      }
+      evidence.push(evidenceOfElement(candidate, name, summary));
+    }
+    return { ok: kind === "some", evidence };
+  };
+
   return {
     holds(state) {
       const scope = state.scope;
       const unknowns = scope.mayHoldUnknowns === true;
-      if (binding) {
-        binding.outer = scope.bindings;
-        elementScope.root = scope.root;
-        elementScope.params = scope.params;
-        elementScope.mayHoldUnknowns = unknowns;
-        elementScope.memo = scope.memo;
-      } else {
-        elementState.scope = scope;
-      }
+      const kept = enter(scope);
       let settled = false;
       let unknown: UnknownValueError | undefined;
       const selected = source.each(state.current, scope, (value) => {
         let matched = true;
         try {
           if (unknowns && isUnknown(value)) throw new UnknownValueError(value.$unknown);
-          if (where) {
-            element.value = value;
-            matched = where.holds(elementState);
-          }
+          if (where) matched = matches(value, kept);
         } catch (error) {
           unknown ??= undecided(error);
           return false;
@@ -366,6 +525,8 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
         (Array.isArray(selection.value)
           ? selection.value.map((value, index) => ({ value, path: `${selection.path}[${index}]` }))
           : []);
+      const reported = explainReported(state, selection, elements);
+      if (reported !== undefined) return reported;
       const matched: Evidence[] = [];
       const unmatched: Evidence[] = [];
       let unknown: UnknownValueError | undefined;
@@ -399,11 +560,24 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
   };
 }
 
+let nextPartId = 0;
+
 /**
  * The evidence for one element: the element itself (what a message's `{match}` shows), with the
  * names bound inside it and the deepest path that explains it (`focus`, where a finding points).
  */
 function elementEvidence(element: Located, name: string | undefined, inner: Evidence[]): Evidence {
+  return evidenceOfElement(element, name, summarizeElement(element.path, inner));
+}
+
+/** What the explanation of an element found, with its focus relative to the element's path. */
+interface ElementSummary {
+  bindings: Record<string, JsonValue> | undefined;
+  focusTail: string | undefined;
+  message: string | undefined;
+}
+
+function summarizeElement(path: string, inner: Evidence[]): ElementSummary {
   let bindings: Record<string, JsonValue> | undefined;
   let focus: string | undefined;
   let message: string | undefined;
@@ -416,15 +590,21 @@ function elementEvidence(element: Located, name: string | undefined, inner: Evid
       for (const key in named) if (!(key in bindings)) bindings[key] = named[key]!;
     }
     const deepest = item.focus ?? item.path;
-    if (deepest.startsWith(element.path) && deepest.length > (focus?.length ?? element.path.length)) {
+    if (deepest.startsWith(path) && deepest.length > (focus?.length ?? path.length)) {
       focus = deepest;
     }
   }
+  return { bindings, focusTail: focus?.slice(path.length), message };
+}
+
+function evidenceOfElement(element: Located, name: string | undefined, summary: ElementSummary): Evidence {
+  let bindings = summary.bindings === undefined ? undefined : { ...summary.bindings };
   if (name) (bindings ??= {})[name] = element.value;
   const evidence: Evidence = { path: element.path, value: element.value };
   if (bindings !== undefined && hasKeys(bindings)) evidence.bindings = bindings;
+  const focus = summary.focusTail === undefined ? undefined : element.path + summary.focusTail;
   if (focus) evidence.focus = focus;
-  if (message) evidence.message = message;
+  if (summary.message) evidence.message = summary.message;
   return evidence;
 }
 
@@ -434,6 +614,18 @@ function hasKeys(record: Record<string, JsonValue>): boolean {
 }
 
 let nextTestId = 0;
+
+/** The names an operator's argument refers to (`$root.…`, `$params.…`, `$name`), into `uses`. */
+function addReferences(argument: unknown, uses: Set<string>): void {
+  if (typeof argument === "string") {
+    const name = /^\$([A-Za-z][A-Za-z0-9]*)/.exec(argument)?.[1];
+    if (name !== undefined) uses.add(name);
+  } else if (Array.isArray(argument)) {
+    for (const item of argument) addReferences(item, uses);
+  } else if (argument !== null && typeof argument === "object") {
+    for (const item of Object.values(argument)) addReferences(item, uses);
+  }
+}
 
 /** Whether an operator's argument names an element bound by an enclosing quantifier. */
 function refersToBindings(argument: unknown, bindings: ReadonlySet<string>): boolean {
@@ -454,6 +646,8 @@ function compileTest(
   context: CompileContext,
 ): CompiledCondition {
   const path = node.path === undefined ? undefined : compilePathAt(node.path, context, "path");
+  if (path === undefined) context.uses.add("@");
+  addReferences(node[operator], context.uses);
   let test: Test;
   try {
     test = TEST_OPERATORS[operator]!.compile(node[operator], {

@@ -23,20 +23,43 @@ export class Question {
   constructor(readonly name: string) {}
 }
 
+interface Trial {
+  asked: number;
+  found: number;
+}
+
+/** Questions asked this many times decide whether their documents recur at all. */
+const TRIAL_QUESTIONS = 2000;
+
+/**
+ * Documents each resource has alone (a role's trust policy) are never asked about twice: keeping
+ * their answers only costs memory and time, so a question that rarely finds one kept stops keeping.
+ */
+function worthKeeping(trial: Trial): boolean {
+  return trial.asked < TRIAL_QUESTIONS || trial.found * 4 >= trial.asked;
+}
+
 export class DocumentDecisions {
   /** Lists of documents (or statements), and single documents: not the same question. */
   private readonly lists: Level = {};
   private readonly singles: Level = {};
+  /** How often each question found its answer kept: see `worthKeeping`. */
+  private readonly trials = new Map<Question, Trial>();
 
   /** The answer to `question` on `subject` about `documents`, deciding it with `decide` the first time. */
   decide(documents: JsonValue, question: Question, subject: string, decide: () => boolean): boolean {
+    let trial = this.trials.get(question);
+    if (trial === undefined) this.trials.set(question, (trial = { asked: 0, found: 0 }));
+    if (!worthKeeping(trial)) return decide();
     const level = this.levelOf(documents);
     if (level === undefined) return decide();
+    trial.asked++;
     level.answers ??= new Map();
     let answers = level.answers.get(question);
     if (answers === undefined) level.answers.set(question, (answers = new Map<string, boolean>()));
     let answer = answers.get(subject);
     if (answer === undefined) answers.set(subject, (answer = decide()));
+    else trial.found++;
     return answer;
   }
 
@@ -59,5 +82,69 @@ export class DocumentDecisions {
     let next = level.next.get(item);
     if (next === undefined) level.next.set(item, (next = {}));
     return next;
+  }
+}
+
+/**
+ * Verdicts of the parts of conditions that read one element and the rule's parameters, nothing
+ * else (a quantifier's `where` that names no `$root` and no outer element), kept for a run by the
+ * element's identity: a role's policies are judged once, not once for every instance carrying it.
+ */
+export class ElementVerdicts {
+  private readonly parts: (PartVerdicts | undefined)[] = [];
+  private readonly explanations: ({ params: object; kept: WeakMap<object, unknown> } | undefined)[] = [];
+
+  /**
+   * What explaining an element of one part found, under one set of parameters: only the elements
+   * a failure reports are explained, so these are few, and kept without a trial.
+   */
+  explanationsOf(part: number, params: object): WeakMap<object, unknown> {
+    let table = this.explanations[part];
+    if (table === undefined || table.params !== params) {
+      this.explanations[part] = table = { params, kept: new WeakMap() };
+    }
+    return table.kept;
+  }
+
+  /** The verdicts of one part under one set of parameters; undefined once keeping them does not pay. */
+  of(part: number, params: object): PartVerdicts | undefined {
+    let kept = this.parts[part];
+    if (kept === undefined || kept.params !== params) this.parts[part] = kept = new PartVerdicts(params);
+    return kept.pays() ? kept : undefined;
+  }
+}
+
+/** Elements seen before this many lookups decide whether a part's elements recur at all. */
+const TRIAL_LOOKUPS = 2000;
+
+export class PartVerdicts {
+  private verdicts = new WeakMap<object, boolean>();
+  private lookups = 0;
+  private hits = 0;
+  private given = false;
+
+  constructor(readonly params: object) {}
+
+  /**
+   * Elements that are each resource's own (a security group's permissions) never recur: a table
+   * of them only costs memory and collection time, so it is dropped after a trial.
+   */
+  pays(): boolean {
+    if (this.given) return false;
+    if (this.lookups < TRIAL_LOOKUPS || this.hits * 4 >= this.lookups) return true;
+    this.given = true;
+    this.verdicts = new WeakMap();
+    return false;
+  }
+
+  get(element: object): boolean | undefined {
+    this.lookups++;
+    const verdict = this.verdicts.get(element);
+    if (verdict !== undefined) this.hits++;
+    return verdict;
+  }
+
+  set(element: object, verdict: boolean): void {
+    this.verdicts.set(element, verdict);
   }
 }

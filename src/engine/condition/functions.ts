@@ -43,40 +43,50 @@ export function checksOwnUnknowns(name: string): boolean {
   return CHECKING_THEIR_OWN_UNKNOWNS.has(name);
 }
 
+/**
+ * The functions of one value (`port_range(@)`, `policy_name(@)`, …), as the interpreter calls them.
+ * A path that is one such call on its element is called directly (`path.ts`): messages name the
+ * element of every failure this way, and the interpreter's dispatch would cost more than the call.
+ */
+const OF_ONE_VALUE: Readonly<Record<string, (value: JsonValue) => JsonValue>> = {
+  port_range(value) {
+    assertKnown(value);
+    return describePortRange(value);
+  },
+  permission_sources(value) {
+    assertKnown(value);
+    return describePermissionSources(value);
+  },
+  statement_name: (value) => describeStatement(value, undefined),
+  policy_name: (value) => describePolicyEntry(value),
+  statement_resources: (value) => describeStatementResources(value),
+  statement_principals: (value) => describeStatementPrincipals(value),
+};
+
+/** The function `name` of one value, when it is one of the domain functions taking any value. */
+export function functionOfOneValue(name: string): ((value: JsonValue) => JsonValue) | undefined {
+  return Object.hasOwn(OF_ONE_VALUE, name) ? OF_ONE_VALUE[name] : undefined;
+}
+
 export function registerDomainFunctions(): void {
   if (registered) return;
   registered = true;
-  register(
+  for (const name of [
     "port_range",
-    ([permission]) => {
-      const value = permission as JsonValue;
-      assertKnown(value);
-      return describePortRange(value);
-    },
-    [{ types: [TYPE_ANY] }],
-  );
-  register(
     "permission_sources",
-    ([permission]) => {
-      const value = permission as JsonValue;
-      assertKnown(value);
-      return describePermissionSources(value);
-    },
-    [{ types: [TYPE_ANY] }],
-  );
+    "policy_name",
+    "statement_resources",
+    "statement_principals",
+  ]) {
+    const call = OF_ONE_VALUE[name]!;
+    register(name, ([value]) => call(value as JsonValue), [{ types: [TYPE_ANY] }]);
+  }
   register(
     "statement_name",
     ([statement, noun]) =>
       describeStatement(statement as JsonValue, (noun as string | undefined) ?? undefined),
     [{ types: [TYPE_ANY] }, { types: [TYPE_STRING], optional: true }],
   );
-  register("policy_name", ([entry]) => describePolicyEntry(entry as JsonValue), [{ types: [TYPE_ANY] }]);
-  register("statement_resources", ([statement]) => describeStatementResources(statement as JsonValue), [
-    { types: [TYPE_ANY] },
-  ]);
-  register("statement_principals", ([statement]) => describeStatementPrincipals(statement as JsonValue), [
-    { types: [TYPE_ANY] },
-  ]);
   register(
     "condition_values",
     ([statement, key, operators]) =>

@@ -24,7 +24,8 @@ export function compileOperand(raw: unknown, context: OperandContext): Operand {
     if (reference) {
       checkReference(raw, reference[1]!, context);
       const path = compilePath(raw);
-      return (current, scope) => path.evaluate(current, scope).value;
+      // An argument is a value, not evidence: the fast reading, without paths, will do.
+      return (current, scope) => path.valueOf(current, scope);
     }
   }
   if (Array.isArray(raw)) {

@@ -124,6 +124,21 @@ function constant(argument: unknown, test: (value: JsonValue) => boolean): Test 
   return argument === false ? (value) => !test(value) : (value) => test(value);
 }
 
+/**
+ * The answer about a statement, decided once for the run: the principals of an account share
+ * their policies, so the same statements are asked the same questions again and again.
+ */
+function decidedOnce(
+  value: JsonValue,
+  scope: PathScope,
+  question: Question,
+  subject: string,
+  decide: () => boolean,
+): boolean {
+  const decisions = scope.mayHoldUnknowns ? undefined : scope.memo?.documents;
+  return decisions === undefined ? decide() : decisions.decide(value, question, subject, decide);
+}
+
 function portOf(argument: unknown): { port: unknown; protocol: "tcp" | "udp" } {
   if (argument !== null && typeof argument === "object" && !Array.isArray(argument)) {
     const { port, protocol } = argument as { port: unknown; protocol?: "tcp" | "udp" };
@@ -316,7 +331,10 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
         key: test.key,
         ...(test.values ? { values: test.values.map(String) } : {}),
       };
-      return (value) => hasCondition(value, normalized);
+      // One question per test: its argument is fixed, so the statement alone decides the answer.
+      const question = new Question("statement has condition");
+      return (value, _current, scope) =>
+        decidedOnce(value, scope, question, "", () => hasCondition(value, normalized));
     },
   },
   "resources-within": {
@@ -424,11 +442,15 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
     unknowns: "deep",
     compile(argument, context) {
       const { patterns, ignoreCase, exceptNamed } = reachArgument(argument, context);
+      const question = new Question("statement may reach");
       return (value, current, scope) => {
         const targets = patterns(current, scope);
-        return (Array.isArray(targets) ? targets : [targets]).some((target) =>
-          statementMayReach(value, toText(target, "an ARN pattern"), { ignoreCase, exceptNamed }),
-        );
+        return (Array.isArray(targets) ? targets : [targets]).some((target) => {
+          const pattern = toText(target, "an ARN pattern");
+          return decidedOnce(value, scope, question, pattern, () =>
+            statementMayReach(value, pattern, { ignoreCase, exceptNamed }),
+          );
+        });
       };
     },
   },

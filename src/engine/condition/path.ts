@@ -1,9 +1,9 @@
 import { compile, TreeInterpreter } from "@jmespath-community/jmespath";
 import type { JsonValue } from "../../model/resource.js";
-import { registerDomainFunctions } from "./functions.js";
+import { functionOfOneValue, registerDomainFunctions } from "./functions.js";
 import { isUnknown, unknownValue, UnknownValueError, type UnknownValue } from "../../model/unknown.js";
 import { searchWithUnknowns } from "./unknown-aware.js";
-import { DocumentDecisions } from "./decisions.js";
+import { DocumentDecisions, ElementVerdicts } from "./decisions.js";
 
 /**
  * Paths in rules are JMESPath (what AWS users know from `--query`), compiled once per rule. Paths
@@ -54,8 +54,13 @@ export interface PathScope {
 export interface VerdictMemo {
   get(id: number): boolean | undefined;
   set(id: number, verdict: boolean): unknown;
+  /** Explanations by part id, for the resource being judged (see `compile.ts`). */
+  outcomeOf?(id: number): unknown;
+  keepOutcome?(id: number, outcome: unknown): void;
   /** Answers about policy documents, kept for the whole run rather than one resource. */
   readonly documents?: DocumentDecisions;
+  /** Verdicts about elements shared by resources (a role's policies), kept for the whole run. */
+  readonly elements?: ElementVerdicts;
 }
 
 /**
@@ -67,6 +72,7 @@ export class ResourceVerdicts implements VerdictMemo {
   private readonly verdicts: boolean[] = [];
   private generation = 1;
   readonly documents = new DocumentDecisions();
+  readonly elements = new ElementVerdicts();
 
   get(id: number): boolean | undefined {
     return this.stamps[id] === this.generation ? this.verdicts[id] : undefined;
@@ -75,6 +81,18 @@ export class ResourceVerdicts implements VerdictMemo {
   set(id: number, verdict: boolean): void {
     this.stamps[id] = this.generation;
     this.verdicts[id] = verdict;
+  }
+
+  private readonly outcomeStamps: number[] = [];
+  private readonly outcomes: unknown[] = [];
+
+  outcomeOf(id: number): unknown {
+    return this.outcomeStamps[id] === this.generation ? this.outcomes[id] : undefined;
+  }
+
+  keepOutcome(id: number, outcome: unknown): void {
+    this.outcomeStamps[id] = this.generation;
+    this.outcomes[id] = outcome;
   }
 
   clear(): void {
@@ -121,6 +139,9 @@ export function compilePath(text: string): CompiledPath {
     throw new PathSyntaxError(`invalid JMESPath expression "${text}": ${(error as Error).message}`);
   }
   const traceable = isTraceable(ast);
+  const called = calledOnElement(ast as unknown as Node);
+  const opaque = (value: JsonValue, scope: PathScope): JsonValue =>
+    called ? (called(value) ?? null) : search(ast, value, scope);
   const selector = traceable ? compileSelector(ast as unknown as Node) : undefined;
   const walker = traceable ? compileWalker(ast as unknown as Node) : undefined;
   return {
@@ -129,7 +150,7 @@ export function compilePath(text: string): CompiledPath {
     evaluate(current, scope) {
       const start = resolveBase(base, current, scope);
       if (traceable) return trace(ast as unknown as Node, start, scope.mayHoldUnknowns === true);
-      const value = search(ast, start.value, scope);
+      const value = opaque(start.value, scope);
       const path = joinOpaque(start.path, expression);
       return Array.isArray(value)
         ? {
@@ -141,19 +162,31 @@ export function compilePath(text: string): CompiledPath {
     },
     valueOf(current, scope) {
       const start = resolveBase(base, current, scope);
-      return selector
-        ? selector(start.value, scope.mayHoldUnknowns === true)
-        : search(ast, start.value, scope);
+      return selector ? selector(start.value, scope.mayHoldUnknowns === true) : opaque(start.value, scope);
     },
     each(current, scope, visit) {
       const start = resolveBase(base, current, scope);
       if (walker) return walker(start.value, scope.mayHoldUnknowns === true, visit);
-      const value = search(ast, start.value, scope);
+      const value = opaque(start.value, scope);
       if (!Array.isArray(value)) return value;
       for (const element of value) if (visit(element)) break;
       return LISTED;
     },
   };
+}
+
+/**
+ * A domain function of one value called on the element itself (`port_range(@)`): what the
+ * interpreter would call, without its dispatch and argument checks (the function takes any value,
+ * and judges unknowns itself).
+ */
+function calledOnElement(node: Node): ((value: JsonValue) => JsonValue) | undefined {
+  if (node.type !== "Function") return undefined;
+  const children = node.children as Node[];
+  if (children.length !== 1 || (children[0]!.type !== "Current" && children[0]!.type !== "Identity")) {
+    return undefined;
+  }
+  return functionOfOneValue(node.name as string);
 }
 
 function search(ast: ExpressionNode, value: JsonValue, scope: PathScope): JsonValue {
