@@ -19,8 +19,8 @@ import { frameworkEntries, type RuleFrameworks } from "../engine/frameworks.js";
 import type { SourceKind } from "../model/resource.js";
 import { reportedEvidence } from "./evidence.js";
 import { factsForFindings, type ResourceFacts } from "./resource-facts.js";
-import { fingerprintResults, isFinding } from "./fingerprint.js";
-import { resultLine } from "./json-result-line.js";
+import { FingerprintSequence, fingerprintResults, isFinding } from "./fingerprint.js";
+import { resultLine, type ResultLineContext } from "./json-result-line.js";
 import { locateResult, type ResultLocation } from "./location.js";
 import { ruleDocUri, ruleDocUris } from "./rule-docs.js";
 
@@ -185,26 +185,36 @@ export function* renderJsonChunks(report: Report, options: JsonOptions = {}): Ge
     yield `${head}\n`;
     return;
   }
+  // `results` is the envelope's last field: searching from the end skips the resource facts,
+  // which are most of a large envelope.
   const marker = '"results": []';
-  const at = head.indexOf(marker);
+  const at = head.lastIndexOf(marker);
   yield `${head.slice(0, at)}"results": [\n`;
-  const fingerprints = fingerprintResults(report.results);
+  const fingerprints = new FingerprintSequence();
   const docUris = ruleDocUris(report.rules);
   const controls = controlsByRule(report.rules);
   const helpUrisJson = new Map([...docUris].map(([id, uri]) => [id, JSON.stringify(uri)]));
   const controlsJson = new Map([...controls].map(([id, mapping]) => [id, JSON.stringify(mapping)]));
-  const verbose = options.verbosePasses === true;
-  const waiverJson = (waiver: AppliedWaiver) => JSON.stringify(jsonAppliedWaiver(waiver));
+  // One context, updated for each result: results come grouped by rule, so the rule's parts
+  // are looked up when the rule changes.
+  const context: ResultLineContext = {
+    fingerprint: undefined,
+    helpUriJson: undefined,
+    frameworksJson: undefined,
+    verbosePasses: options.verbosePasses === true,
+    waiverJson: (waiver: AppliedWaiver) => JSON.stringify(jsonAppliedWaiver(waiver)),
+  };
+  let ruleId: string | undefined;
   let separator = "";
   for (const result of report.results) {
-    const line = resultLine(result, {
-      fingerprint: fingerprints.get(result),
-      helpUriJson: helpUrisJson.get(result.ruleId),
-      frameworksJson: controlsJson.get(result.ruleId),
-      verbosePasses: verbose,
-      waiverJson,
-    });
-    yield `${separator}    ${line}`;
+    if (result.ruleId !== ruleId) {
+      ruleId = result.ruleId;
+      context.helpUriJson = helpUrisJson.get(ruleId);
+      context.frameworksJson = controlsJson.get(ruleId);
+    }
+    // The same sequence as `fingerprintResults`: findings, in report order.
+    context.fingerprint = isFinding(result) ? fingerprints.next(result) : undefined;
+    yield `${separator}    ${resultLine(result, context)}`;
     separator = ",\n";
   }
   yield `\n  ]${head.slice(at + marker.length)}\n`;

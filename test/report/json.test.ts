@@ -219,6 +219,33 @@ describe("renderJson", () => {
     }
   });
 
+  it("writes fingerprints, links and controls right when results of rules alternate and findings repeat", () => {
+    // The writer looks a rule's parts up when the rule changes and counts fingerprints as it
+    // goes: results out of rule order and a finding twice on one resource must not confuse it.
+    const framed = { ...SSH_RULE, frameworks: { "aws-fsbp": { version: "1.0", controls: ["EC2.13"] } } };
+    const results = [LIVE_FAIL, LIVE_ERROR, LIVE_PASS, LIVE_FAIL, TEMPLATE_FAIL, LIVE_ERROR, LIVE_FAIL].map(
+      (result) => ({ ...result }),
+    );
+    const report = buildReport({ rules: [framed, ROLE_RULE], results, resources: [] });
+    const text = renderJson(report);
+    const output = JSON.parse(text) as { results: JsonResult[] };
+    expect(output.results).toEqual(JSON.parse(JSON.stringify(buildJsonReport(report).results)));
+    const fingerprints = fingerprintResults(results);
+    expect(output.results.map((result) => result.fingerprint)).toEqual(
+      results.map((result) => fingerprints.get(result)),
+    );
+    expect(output.results.map((result) => result.fingerprint?.split(":")[1])).toEqual([
+      "1",
+      "1",
+      undefined,
+      "2",
+      "1",
+      "2",
+      "3",
+    ]);
+    expect(text.match(/"frameworks":\{"aws-fsbp"/g)).toHaveLength(4);
+  });
+
   it("rejects a compact finding: only passes and not-applicable results may leave out details", () => {
     const output = JSON.parse(renderJson(buildReport({ results: [LIVE_FAIL] }))) as {
       results: Record<string, unknown>[];
