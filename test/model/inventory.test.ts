@@ -172,6 +172,41 @@ describe("relations", () => {
     });
   });
 
+  it("links an instance in two groups to both, and both to it, in the order the instance lists them", () => {
+    const web = resource("AWS::EC2::SecurityGroup", "sg-web", "us-east-1", { GroupId: "sg-web" });
+    const ops = resource("AWS::EC2::SecurityGroup", "sg-ops", "us-east-1", { GroupId: "sg-ops" });
+    const server = resource("AWS::EC2::Instance", "i-9", "us-east-1", {
+      InstanceId: "i-9",
+      KeyName: "ops",
+      SecurityGroups: [{ GroupId: "sg-ops" }, { GroupId: "sg-missing" }, { GroupId: "sg-web" }],
+    });
+    const both = new Inventory({ resources: [web, server, ops], today: "2026-12-07" });
+    const summary = { InstanceId: "i-9", State: null, PublicIpAddress: null, KeyName: "ops" };
+    expect((both.documentOf(web).related as JsonObject).Instances).toEqual([summary]);
+    expect((both.documentOf(ops).related as JsonObject).Instances).toEqual([summary]);
+    expect((both.documentOf(server).related as JsonObject).SecurityGroups).toEqual([
+      ops.properties,
+      web.properties,
+    ]);
+  });
+
+  it("lists the resources read, then the stand-ins, each type in the order read", () => {
+    const key = resource("AWS::IAM::AccessKey", "AKIA1", "global", { UserName: "bob", Status: "Active" });
+    const carol = resource("AWS::IAM::User", "carol", "global", { UserName: "carol" });
+    const listed = new Inventory({
+      resources: [key, carol],
+      scopes: [{ account: ACCOUNT, region: "eu-west-1" }],
+      today: "2026-12-07",
+    });
+    expect(listed.resources.map((r) => `${r.type} ${r.id}`)).toEqual([
+      "AWS::IAM::AccessKey AKIA1",
+      "AWS::IAM::User carol",
+      "AWS::SSM::Document SSM-SessionManagerRunShell",
+      "AWS::IAM::User bob",
+    ]);
+    expect(listed.ofType("AWS::IAM::User").map((user) => user.id)).toEqual(["carol", "bob"]);
+  });
+
   it("leaves the canonical properties untouched", () => {
     expect("related" in instance.properties).toBe(false);
   });
