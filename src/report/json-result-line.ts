@@ -22,6 +22,12 @@ export interface ResultLineContext {
   verbosePasses: boolean;
   /** The JSON object of an applied waiver (written by `json.ts`, which owns its shape). */
   waiverJson: (waiver: AppliedWaiver) => string;
+  /**
+   * The JSON text of the evidence values written so far, by value: the findings of several
+   * rules on one resource show the same values (a role's policies, a group's permissions), and
+   * each is measured and stringified once. Values do not change while a report is written.
+   */
+  writtenValues: Map<object, string>;
 }
 
 /**
@@ -52,7 +58,7 @@ export function resultLine(result: RuleResult, context: ResultLineContext): stri
     result.message,
   )},"resource":${resourceJson},"location":${JSON.stringify(
     locateResult(resource, result.evidence),
-  )},"evidence":${evidenceJson(result.evidence)}`;
+  )},"evidence":${evidenceJson(result.evidence, context.writtenValues)}`;
   if (context.fingerprint !== undefined) line += `,"fingerprint":${quote(context.fingerprint)}`;
   if (result.waiver !== undefined) line += `,"waiver":${context.waiverJson(result.waiver)}`;
   if (result.baselineState !== undefined) line += `,"baselineState":${quote(result.baselineState)}`;
@@ -63,18 +69,18 @@ export function resultLine(result: RuleResult, context: ResultLineContext): stri
 }
 
 /** `reportedEvidence` as JSON text. */
-function evidenceJson(evidence: readonly Evidence[]): string {
+function evidenceJson(evidence: readonly Evidence[], written: Map<object, string>): string {
   let text = "[";
   for (let index = 0; index < evidence.length; index += 1) {
     const item = evidence[index]!;
     if (index > 0) text += ",";
     let fields = `{"path":${quote(item.path)}`;
-    const value = valueJson(item.value);
+    const value = valueJson(item.value, written);
     if (value !== undefined) fields += `,"value":${value}`;
     if (item.bindings !== undefined) {
       let bindings = "";
       for (const [name, bound] of Object.entries(item.bindings)) {
-        const json = valueJson(bound);
+        const json = valueJson(bound, written);
         if (json === undefined) continue;
         bindings += `${bindings === "" ? "" : ","}${quote(name)}:${json}`;
       }
@@ -87,7 +93,10 @@ function evidenceJson(evidence: readonly Evidence[]): string {
 }
 
 /** A bounded evidence value as JSON, or undefined where `JSON.stringify` would leave the field out. */
-function valueJson(value: JsonValue | undefined): string | undefined {
+function valueJson(value: JsonValue | undefined, written: Map<object, string>): string | undefined {
   if (value === undefined) return undefined;
-  return boundedValueJson(value);
+  if (value === null || typeof value !== "object") return boundedValueJson(value);
+  let json = written.get(value);
+  if (json === undefined) written.set(value, (json = boundedValueJson(value)));
+  return json;
 }

@@ -18,7 +18,7 @@ import type { InputProblem } from "../model/input-problem.js";
 import { frameworkEntries, type RuleFrameworks } from "../engine/frameworks.js";
 import type { SourceKind } from "../model/resource.js";
 import { reportedEvidence } from "./evidence.js";
-import { factsForFindings, type ResourceFacts } from "./resource-facts.js";
+import { eachFactForFindings, factsForFindings, type ResourceFacts } from "./resource-facts.js";
 import { FingerprintSequence, fingerprintResults, isFinding } from "./fingerprint.js";
 import { resultLine, type ResultLineContext } from "./json-result-line.js";
 import { locateResult, type ResultLocation } from "./location.js";
@@ -180,16 +180,22 @@ export function renderJson(report: Report, options: JsonOptions = {}): string {
  * is produced and no result is held as JSON longer than it takes to write it.
  */
 export function* renderJsonChunks(report: Report, options: JsonOptions = {}): Generator<string> {
-  const head = JSON.stringify({ ...buildEnvelope(report), results: [] }, null, 2);
+  // The resource facts, the one large part of the envelope, are written one by one rather than
+  // stringified with the rest: a large account has tens of thousands.
+  const head = JSON.stringify({ ...buildEnvelope(report, { facts: false }), results: [] }, null, 2);
+  // `results` is the envelope's last field, and `resources` the one before it.
+  const at = head.lastIndexOf(RESULTS_MARKER);
+  yield head.slice(0, at);
+  if (report.resources !== undefined) {
+    yield '"resources": ';
+    yield* factsJsonChunks(eachFactForFindings(report.results, report.resources));
+    yield ",\n  ";
+  }
   if (report.results.length === 0) {
-    yield `${head}\n`;
+    yield `${head.slice(at)}\n`;
     return;
   }
-  // `results` is the envelope's last field: searching from the end skips the resource facts,
-  // which are most of a large envelope.
-  const marker = '"results": []';
-  const at = head.lastIndexOf(marker);
-  yield `${head.slice(0, at)}"results": [\n`;
+  yield '"results": [\n';
   const fingerprints = new FingerprintSequence();
   const docUris = ruleDocUris(report.rules);
   const controls = controlsByRule(report.rules);
@@ -203,6 +209,7 @@ export function* renderJsonChunks(report: Report, options: JsonOptions = {}): Ge
     frameworksJson: undefined,
     verbosePasses: options.verbosePasses === true,
     waiverJson: (waiver: AppliedWaiver) => JSON.stringify(jsonAppliedWaiver(waiver)),
+    writtenValues: new Map(),
   };
   let ruleId: string | undefined;
   let separator = "";
@@ -217,7 +224,24 @@ export function* renderJsonChunks(report: Report, options: JsonOptions = {}): Ge
     yield `${separator}    ${resultLine(result, context)}`;
     separator = ",\n";
   }
-  yield `\n  ]${head.slice(at + marker.length)}\n`;
+  yield `\n  ]${head.slice(at + RESULTS_MARKER.length)}\n`;
+}
+
+const RESULTS_MARKER = '"results": []';
+
+/**
+ * An array of facts as `JSON.stringify` indents it as a field of the envelope: each fact
+ * stringified on its own, its lines indented by the depth it is written at. JSON text has no
+ * line break but between its tokens, so every one of them is a line of the indentation.
+ */
+function* factsJsonChunks(facts: Iterable<ResourceFacts>): Generator<string> {
+  let separator = "[\n    ";
+  for (const fact of facts) {
+    yield separator;
+    yield JSON.stringify(fact, null, 2).replaceAll("\n", "\n    ");
+    separator = ",\n    ";
+  }
+  yield separator === "[\n    " ? "[]" : "\n  ]";
 }
 
 export function buildJsonReport(report: Report, options: JsonOptions = {}): JsonReport {
@@ -243,7 +267,7 @@ export function buildJsonReport(report: Report, options: JsonOptions = {}): Json
 }
 
 /** Everything but the results, in the order the file shows it. */
-function buildEnvelope(report: Report): Omit<JsonReport, "results"> {
+function buildEnvelope(report: Report, { facts = true } = {}): Omit<JsonReport, "results"> {
   return {
     format: RESULTS_FORMAT,
     version: RESULTS_FORMAT_VERSION,
@@ -267,7 +291,7 @@ function buildEnvelope(report: Report): Omit<JsonReport, "results"> {
     inputProblems: report.inputProblems.map((problem) => ({ ...problem })),
     waivers: (report.waivers ?? []).map(jsonWaiverOutcome),
     ...(report.createdAt !== undefined ? { createdAt: report.createdAt } : {}),
-    ...(report.resources !== undefined
+    ...(report.resources !== undefined && facts
       ? { resources: factsForFindings(report.results, report.resources) }
       : {}),
   };

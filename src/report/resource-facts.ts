@@ -68,6 +68,17 @@ export function factsForFindings(
   results: readonly RuleResult[],
   resources: readonly Resource[],
 ): ResourceFacts[] {
+  return [...eachFactForFindings(results, resources)];
+}
+
+/**
+ * `factsForFindings` one resource at a time, in the same order, so that a writer can write each
+ * as it is made: a large account has tens of thousands of them.
+ */
+export function* eachFactForFindings(
+  results: readonly RuleResult[],
+  resources: readonly Resource[],
+): Generator<ResourceFacts> {
   const wanted = new IdsByScope();
   const groupsWithFindings = new IdsByScope();
   for (const result of results) {
@@ -77,8 +88,7 @@ export function factsForFindings(
     if (type === SECURITY_GROUP) groupsWithFindings.add(type, account, region, id);
     if (type === MANAGED_INSTANCE) wanted.add(INSTANCE, account, region, id);
   }
-  if (wanted.isEmpty()) return [];
-  const facts: ResourceFacts[] = [];
+  if (wanted.isEmpty()) return;
   for (const resource of resources) {
     const { type, account, region, id } = resource;
     let kept = wanted.has(type, account, region, id);
@@ -90,9 +100,8 @@ export function factsForFindings(
           (group) => isObject(group) && typeof group.GroupId === "string" && groups.has(group.GroupId),
         );
     }
-    if (kept) facts.push(resourceFacts(resource));
+    if (kept) yield resourceFacts(resource);
   }
-  return facts;
 }
 
 /**

@@ -12,6 +12,8 @@ import {
 } from "../../src/report/json.js";
 import { EVIDENCE_VALUE_LIMIT } from "../../src/report/evidence.js";
 import { fingerprintResults } from "../../src/report/fingerprint.js";
+import { factsForFindings, type ResourceFacts } from "../../src/report/resource-facts.js";
+import type { Resource } from "../../src/model/resource.js";
 import { locateResult } from "../../src/report/location.js";
 import { buildSarifLog } from "../../src/report/sarif.js";
 import {
@@ -244,6 +246,44 @@ describe("renderJson", () => {
       "3",
     ]);
     expect(text.match(/"frameworks":\{"aws-fsbp"/g)).toHaveLength(4);
+  });
+
+  it("indents the resource facts exactly as the rest of the envelope, with or without results", () => {
+    const group: Resource = {
+      ...LIVE_FAIL.resource,
+      properties: { GroupId: LIVE_FAIL.resource.id, Tags: [{ Key: "Name", Value: 'web "\n" \u2028' }] },
+    };
+    const instance: Resource = {
+      type: "AWS::EC2::Instance",
+      id: "i-1",
+      account: LIVE_FAIL.resource.account,
+      region: LIVE_FAIL.resource.region,
+      source: { kind: "aws-live" },
+      properties: {
+        InstanceType: "t3.micro",
+        Tags: [],
+        SecurityGroups: [{ GroupId: LIVE_FAIL.resource.id }],
+      },
+    };
+    const reports = [
+      buildReport({
+        results: [LIVE_FAIL, LIVE_PASS],
+        resources: [group, instance],
+        createdAt: "2026-12-07T00:00:00Z",
+      }),
+      buildReport({ results: [LIVE_PASS], resources: [group, instance] }),
+      buildReport({ results: [], resources: [group] }),
+    ];
+    for (const report of reports) {
+      const text = renderJson(report);
+      const output = JSON.parse(text) as { results: unknown[]; resources: ResourceFacts[] };
+      expect(output.resources).toEqual(factsForFindings(report.results, report.resources!));
+      // The envelope as JSON.stringify indents it, the results aside.
+      const envelope = text.replace(/"results": \[\n(?: {4}\{.*\n)+ {2}\]/, '"results": []');
+      expect(envelope).toBe(`${JSON.stringify({ ...output, results: [] }, null, 2)}\n`);
+    }
+    expect((JSON.parse(renderJson(reports[0]!)) as { resources: unknown[] }).resources).toHaveLength(2);
+    expect((JSON.parse(renderJson(reports[1]!)) as { resources: unknown[] }).resources).toEqual([]);
   });
 
   it("rejects a compact finding: only passes and not-applicable results may leave out details", () => {
