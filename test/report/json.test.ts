@@ -251,6 +251,7 @@ describe("renderJson", () => {
   it("indents the resource facts exactly as the rest of the envelope, with or without results", () => {
     const group: Resource = {
       ...LIVE_FAIL.resource,
+      type: "AWS::EC2::SecurityGroup",
       properties: { GroupId: LIVE_FAIL.resource.id, Tags: [{ Key: "Name", Value: 'web "\n" \u2028' }] },
     };
     const instance: Resource = {
