@@ -53,17 +53,34 @@ export interface Relations {
  */
 class ScopedIndex<T> {
   private readonly accounts = new Map<string, Map<string, Map<string, T>>>();
+  // The ids of the account and region asked for last: resources come grouped by account and
+  // region, so most calls in a row ask for the same ones.
+  private lastAccount: string | undefined;
+  private lastRegion: string | undefined;
+  private lastIds: Map<string, T> | undefined;
 
   set(account: string, region: string, id: string, value: T): void {
-    let regions = this.accounts.get(account);
-    if (!regions) this.accounts.set(account, (regions = new Map<string, Map<string, T>>()));
-    let ids = regions.get(region);
-    if (!ids) regions.set(region, (ids = new Map<string, T>()));
+    let ids = this.idsIn(account, region);
+    if (!ids) {
+      let regions = this.accounts.get(account);
+      if (!regions) this.accounts.set(account, (regions = new Map<string, Map<string, T>>()));
+      regions.set(region, (ids = new Map<string, T>()));
+      this.lastIds = ids;
+    }
     ids.set(id, value);
   }
 
   get(account: string, region: string, id: string | undefined): T | undefined {
-    return id === undefined ? undefined : this.accounts.get(account)?.get(region)?.get(id);
+    return id === undefined ? undefined : this.idsIn(account, region)?.get(id);
+  }
+
+  private idsIn(account: string, region: string): Map<string, T> | undefined {
+    if (account !== this.lastAccount || region !== this.lastRegion) {
+      this.lastAccount = account;
+      this.lastRegion = region;
+      this.lastIds = this.accounts.get(account)?.get(region);
+    }
+    return this.lastIds;
   }
 }
 

@@ -190,6 +190,61 @@ describe("relations", () => {
     ]);
   });
 
+  it("links each instance to the group of its own account and region when the same id is in several", () => {
+    const at = (account: string, region: string, type: ResourceType, id: string, properties: JsonObject) => ({
+      ...resource(type, id, region, properties),
+      account,
+    });
+    const scopes = [
+      [ACCOUNT, "us-east-1"],
+      ["444455556666", "us-east-1"],
+      [ACCOUNT, "eu-west-1"],
+    ] as const;
+    const groups = scopes.map(([account, region]) =>
+      at(account, region, "AWS::EC2::SecurityGroup", "sg-1", {
+        GroupId: "sg-1",
+        Description: `${account} ${region}`,
+      }),
+    );
+    // Instances alternate between the scopes, and the second scope has no managed node.
+    const instances = [0, 1, 2, 0, 2, 1].map((scope, index) =>
+      at(scopes[scope]![0], scopes[scope]![1], "AWS::EC2::Instance", `i-${index}`, {
+        InstanceId: `i-${index}`,
+        SecurityGroups: [{ GroupId: "sg-1" }],
+      }),
+    );
+    const nodes = [2, 0].map((scope) =>
+      at(scopes[scope]![0], scopes[scope]![1], "AWS::SSM::ManagedInstanceInventory", "i-0", {
+        InstanceId: "i-0",
+      }),
+    );
+    const scoped = new Inventory({ resources: [...instances, ...nodes, ...groups], today: "2026-12-07" });
+    for (const instance of instances) {
+      const related = scoped.documentOf(instance).related as JsonObject;
+      expect(related.SecurityGroups).toEqual([
+        { GroupId: "sg-1", Description: `${instance.account} ${instance.region}` },
+      ]);
+      const node = nodes.find(
+        (n) => n.account === instance.account && n.region === instance.region && n.id === instance.id,
+      );
+      expect(related.ManagedInstance).toEqual(node ? node.properties : null);
+    }
+    expect(
+      groups.map((group) =>
+        ((scoped.documentOf(group).related as JsonObject).Instances as JsonObject[]).map((i) => i.InstanceId),
+      ),
+    ).toEqual([
+      ["i-0", "i-3"],
+      ["i-1", "i-5"],
+      ["i-2", "i-4"],
+    ]);
+    expect(
+      nodes.map(
+        (node) => ((scoped.documentOf(node).related as JsonObject).Instance as JsonObject | null)?.InstanceId,
+      ),
+    ).toEqual([undefined, "i-0"]);
+  });
+
   it("lists the resources read, then the stand-ins, each type in the order read", () => {
     const key = resource("AWS::IAM::AccessKey", "AKIA1", "global", { UserName: "bob", Status: "Active" });
     const carol = resource("AWS::IAM::User", "carol", "global", { UserName: "carol" });
