@@ -230,19 +230,35 @@ export function* renderJsonChunks(report: Report, options: JsonOptions = {}): Ge
 const RESULTS_MARKER = '"results": []';
 
 /**
- * An array of facts as `JSON.stringify` indents it as a field of the envelope: each fact
- * stringified on its own, its lines indented by the depth it is written at. JSON text has no
- * line break but between its tokens, so every one of them is a line of the indentation.
+ * An array of facts as `JSON.stringify` indents it as a field of the envelope, written a few
+ * hundred facts at a time: each group is stringified as the same field of an object of its own,
+ * which indents it the same, and its elements are taken out of that text.
  */
 function* factsJsonChunks(facts: Iterable<ResourceFacts>): Generator<string> {
-  let separator = "[\n    ";
+  let group: ResourceFacts[] = [];
+  let separator = "[\n";
+  const elements = () => {
+    const text = JSON.stringify({ resources: group }, null, 2);
+    group = [];
+    return text.slice(FACTS_OPENING.length, -FACTS_CLOSING.length);
+  };
   for (const fact of facts) {
-    yield separator;
-    yield JSON.stringify(fact, null, 2).replaceAll("\n", "\n    ");
-    separator = ",\n    ";
+    group.push(fact);
+    if (group.length === FACTS_GROUP) {
+      yield separator + elements();
+      separator = ",\n";
+    }
   }
-  yield separator === "[\n    " ? "[]" : "\n  ]";
+  if (group.length > 0) {
+    yield separator + elements();
+    separator = ",\n";
+  }
+  yield separator === "[\n" ? "[]" : "\n  ]";
 }
+
+const FACTS_GROUP = 500;
+const FACTS_OPENING = '{\n  "resources": [\n';
+const FACTS_CLOSING = "\n  ]\n}";
 
 export function buildJsonReport(report: Report, options: JsonOptions = {}): JsonReport {
   const fingerprints = fingerprintResults(report.results);

@@ -266,7 +266,14 @@ describe("renderJson", () => {
         SecurityGroups: [{ GroupId: LIVE_FAIL.resource.id }],
       },
     };
+    // Facts are written in groups: enough instances behind the failing group to fill a few.
+    const behindGroup = Array.from({ length: 1001 }, (_, index): Resource => ({
+      ...instance,
+      id: `i-${index}`,
+      properties: { ...instance.properties, PublicIpAddress: `203.0.113.${index % 250}` },
+    }));
     const reports = [
+      buildReport({ results: [LIVE_FAIL], resources: [group, ...behindGroup] }),
       buildReport({
         results: [LIVE_FAIL, LIVE_PASS],
         resources: [group, instance],
@@ -283,8 +290,9 @@ describe("renderJson", () => {
       const envelope = text.replace(/"results": \[\n(?: {4}\{.*\n)+ {2}\]/, '"results": []');
       expect(envelope).toBe(`${JSON.stringify({ ...output, results: [] }, null, 2)}\n`);
     }
-    expect((JSON.parse(renderJson(reports[0]!)) as { resources: unknown[] }).resources).toHaveLength(2);
-    expect((JSON.parse(renderJson(reports[1]!)) as { resources: unknown[] }).resources).toEqual([]);
+    expect((JSON.parse(renderJson(reports[0]!)) as { resources: unknown[] }).resources).toHaveLength(1002);
+    expect((JSON.parse(renderJson(reports[1]!)) as { resources: unknown[] }).resources).toHaveLength(2);
+    expect((JSON.parse(renderJson(reports[2]!)) as { resources: unknown[] }).resources).toEqual([]);
   });
 
   it("rejects a compact finding: only passes and not-applicable results may leave out details", () => {
