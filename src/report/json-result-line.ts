@@ -28,6 +28,9 @@ export interface ResultLineContext {
    * each is measured and stringified once. Values do not change while a report is written.
    */
   writtenValues: Map<object, string>;
+  /** The rule of the last line written and its id as JSON: lines come grouped by rule. */
+  ruleId?: string;
+  ruleIdJson?: string;
 }
 
 /**
@@ -44,17 +47,23 @@ function quote(text: string): string {
 
 export function resultLine(result: RuleResult, context: ResultLineContext): string {
   const { resource } = result;
+  // The status, severity and source kind are words of this tool's own vocabulary, which JSON
+  // writes as they are.
   let resourceJson = `{"type":${quote(resource.type)},"id":${quote(resource.id)},"account":${quote(
     resource.account,
-  )},"region":${quote(resource.region)},"sourceKind":${quote(resource.source.kind)}`;
+  )},"region":${quote(resource.region)},"sourceKind":"${resource.source.kind}"`;
   if (resource.arn !== undefined) resourceJson += `,"arn":${quote(resource.arn)}`;
   if (resource.source.address !== undefined) resourceJson += `,"address":${quote(resource.source.address)}`;
   resourceJson += "}";
-  const ruleAndStatus = `{"ruleId":${quote(result.ruleId)},"status":${quote(result.status)}`;
+  if (context.ruleId !== result.ruleId) {
+    context.ruleId = result.ruleId;
+    context.ruleIdJson = quote(result.ruleId);
+  }
+  const ruleAndStatus = `{"ruleId":${context.ruleIdJson},"status":"${result.status}"`;
   if (!context.verbosePasses && (result.status === "pass" || result.status === "not_applicable")) {
     return `${ruleAndStatus},"resource":${resourceJson}}`;
   }
-  let line = `${ruleAndStatus},"severity":${quote(result.severity)},"message":${quote(
+  let line = `${ruleAndStatus},"severity":"${result.severity}","message":${quote(
     result.message,
   )},"resource":${resourceJson},"location":${JSON.stringify(
     locateResult(resource, result.evidence),
