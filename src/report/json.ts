@@ -180,8 +180,9 @@ export function renderJson(report: Report, options: JsonOptions = {}): string {
  * is produced and no result is held as JSON longer than it takes to write it.
  */
 export function* renderJsonChunks(report: Report, options: JsonOptions = {}): Generator<string> {
-  // The resource facts, the one large part of the envelope, are written one by one rather than
-  // stringified with the rest: a large account has tens of thousands.
+  // The resource facts, the one large part of the envelope, are written as they are made, a few
+  // hundred at a time, rather than stringified with the rest: a large account has tens of
+  // thousands, which would be held as one string.
   const head = JSON.stringify({ ...buildEnvelope(report, { facts: false }), results: [] }, null, 2);
   // `results` is the envelope's last field, and `resources` the one before it.
   const at = head.lastIndexOf(RESULTS_MARKER);
