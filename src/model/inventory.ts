@@ -49,24 +49,21 @@ export class Inventory {
   }) {
     this.scopes = input.scopes ?? [];
     this.collectionErrors = input.collectionErrors ?? [];
-    this.resources = [
-      ...input.resources,
-      ...defaultPreferences(input.resources, this.scopes, this.collectionErrors),
-      ...keyHolders(input.resources),
+    // Resources are grouped by type in one pass; the stand-ins below are made from those groups
+    // rather than from more passes over every resource.
+    const checkShapes = input.shapesChecked !== true;
+    for (const resource of input.resources) this.add(resource, checkShapes);
+    const standIns = [
+      ...defaultPreferences(
+        this.ofType(ResourceTypes.SessionPreferences),
+        input.resources,
+        this.scopes,
+        this.collectionErrors,
+      ),
+      ...keyHolders(this.ofType(ResourceTypes.User), this.ofType(ResourceTypes.AccessKey)),
     ];
-    for (const resource of this.resources) {
-      if (input.shapesChecked !== true) {
-        const problem = canonicalShapeProblem(resource);
-        if (problem !== undefined) {
-          this.misfits.set(resource, problem);
-          const key = `${resource.account} ${resource.type}`;
-          if (!this.firstMisfits.has(key)) this.firstMisfits.set(key, problem);
-        }
-      }
-      let list = this.byType.get(resource.type);
-      if (!list) this.byType.set(resource.type, (list = []));
-      list.push(resource);
-    }
+    for (const resource of standIns) this.add(resource, checkShapes);
+    this.resources = [...input.resources, ...standIns];
     const relations = resolveRelations(this, input.today ?? todayUtc());
     this.documents = relations.documents;
     // Rules read Session Manager's preferences with its defaults filled in.
@@ -82,6 +79,20 @@ export class Inventory {
 
   ofType(type: ResourceType): readonly Resource[] {
     return this.byType.get(type) ?? [];
+  }
+
+  private add(resource: Resource, checkShape: boolean): void {
+    if (checkShape) {
+      const problem = canonicalShapeProblem(resource);
+      if (problem !== undefined) {
+        this.misfits.set(resource, problem);
+        const key = `${resource.account} ${resource.type}`;
+        if (!this.firstMisfits.has(key)) this.firstMisfits.set(key, problem);
+      }
+    }
+    let list = this.byType.get(resource.type);
+    if (!list) this.byType.set(resource.type, (list = []));
+    list.push(resource);
   }
 
   /** What a rule sees: the canonical properties, plus `related` where the type has relations. */
@@ -127,16 +138,14 @@ export { PREFERENCES_DOCUMENT };
  * the collection error makes the rules report an error instead.
  */
 function defaultPreferences(
+  documents: readonly Resource[],
   resources: readonly Resource[],
   scopes: readonly Scope[],
   errors: readonly CollectionError[],
 ): Resource[] {
   const present = new Set(
-    resources
-      .filter(
-        (resource) =>
-          resource.type === ResourceTypes.SessionPreferences && resource.id === PREFERENCES_DOCUMENT,
-      )
+    documents
+      .filter((resource) => resource.id === PREFERENCES_DOCUMENT)
       .map((resource) => `${resource.account}/${resource.region}`),
   );
   const unreadable = new Set(
@@ -174,16 +183,11 @@ function defaultPreferences(
  * stand-in user with only its name, placed where the key is, so that the key is judged rather
  * than dropped. IAM user names are unique regardless of case.
  */
-function keyHolders(resources: readonly Resource[]): Resource[] {
-  const users = new Set(
-    resources
-      .filter((resource) => resource.type === ResourceTypes.User)
-      .map((user) => `${user.account}/${user.id.toLowerCase()}`),
-  );
+function keyHolders(userResources: readonly Resource[], keys: readonly Resource[]): Resource[] {
+  const users = new Set(userResources.map((user) => `${user.account}/${user.id.toLowerCase()}`));
   const hasUser = (account: string) => [...users].some((user) => user.startsWith(`${account}/`));
   const standIns: Resource[] = [];
-  for (const key of resources) {
-    if (key.type !== ResourceTypes.AccessKey) continue;
+  for (const key of keys) {
     const written = key.properties.UserName;
     // A key whose user is not known goes, as an unknown, to every user of its account
     // (relations.ts); with no user there, a stand-in named after the key receives it.

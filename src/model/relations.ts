@@ -53,17 +53,34 @@ export interface Relations {
  */
 class ScopedIndex<T> {
   private readonly accounts = new Map<string, Map<string, Map<string, T>>>();
+  // The ids of the account and region asked for last: resources come grouped by account and
+  // region, so most calls in a row ask for the same ones.
+  private lastAccount: string | undefined;
+  private lastRegion: string | undefined;
+  private lastIds: Map<string, T> | undefined;
 
   set(account: string, region: string, id: string, value: T): void {
-    let regions = this.accounts.get(account);
-    if (!regions) this.accounts.set(account, (regions = new Map<string, Map<string, T>>()));
-    let ids = regions.get(region);
-    if (!ids) regions.set(region, (ids = new Map<string, T>()));
+    let ids = this.idsIn(account, region);
+    if (!ids) {
+      let regions = this.accounts.get(account);
+      if (!regions) this.accounts.set(account, (regions = new Map<string, Map<string, T>>()));
+      regions.set(region, (ids = new Map<string, T>()));
+      this.lastIds = ids;
+    }
     ids.set(id, value);
   }
 
   get(account: string, region: string, id: string | undefined): T | undefined {
-    return id === undefined ? undefined : this.accounts.get(account)?.get(region)?.get(id);
+    return id === undefined ? undefined : this.idsIn(account, region)?.get(id);
+  }
+
+  private idsIn(account: string, region: string): Map<string, T> | undefined {
+    if (account !== this.lastAccount || region !== this.lastRegion) {
+      this.lastAccount = account;
+      this.lastRegion = region;
+      this.lastIds = this.accounts.get(account)?.get(region);
+    }
+    return this.lastIds;
   }
 }
 
@@ -174,7 +191,13 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
     if (!keys) sessionKeys.set(accountOf(preferences), (keys = new Set()));
     keys.add(kmsKeyArn(kmsKeyId, preferences));
   }
-  const keysOf = (account: string) => [...(sessionKeys.get(account) ?? [])].sort();
+  // One list per account, which its principals' documents share.
+  const keyLists = new Map<string, string[]>();
+  const keysOf = (account: string): string[] => {
+    let keys = keyLists.get(account);
+    if (!keys) keyLists.set(account, (keys = [...(sessionKeys.get(account) ?? [])].sort()));
+    return keys;
+  };
 
   const rolesByName = new ScopedIndex<Resource>();
   const roleDocuments = new Map<Resource, JsonObject>();
@@ -277,28 +300,35 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
   const instancesByGroup = new Map<Resource, JsonValue[]>();
   const instancesById = new ScopedIndex<Resource>();
   for (const instance of inventory.ofType(ResourceTypes.Instance)) {
-    instancesById.set(instance.account, instance.region, instance.id, instance);
+    const { account, region } = instance;
+    instancesById.set(account, region, instance.id, instance);
     const profileArn = str(obj(instance.properties.IamInstanceProfile)?.Arn);
     const profile = profileArn ? (profilesByArn.get(profileArn) ?? null) : null;
-    const roles = list(profile?.Roles)
-      .map((entry) => rolesByName.get(instance.account, "", str(obj(entry)?.RoleName)))
-      .filter((role): role is Resource => role !== undefined);
-    const groups = list(instance.properties.SecurityGroups)
-      .map((entry) => securityGroups.get(instance.account, instance.region, str(obj(entry)?.GroupId)))
-      .filter((group): group is Resource => group !== undefined);
-    for (const group of groups) {
-      let users = instancesByGroup.get(group);
-      if (!users) instancesByGroup.set(group, (users = []));
-      users.push(instanceSummary(instance));
+    const roles: JsonValue[] = [];
+    for (const entry of list(profile?.Roles)) {
+      const role = rolesByName.get(account, "", str(obj(entry)?.RoleName));
+      if (role !== undefined) roles.push(roleDocuments.get(role) ?? role.properties);
     }
-    const managed = managedInstances.get(instance.account, instance.region, instance.id);
+    const groups: JsonValue[] = [];
+    // One summary for every group the instance is in: the groups' documents share it.
+    let summary: JsonValue | undefined;
+    for (const entry of list(instance.properties.SecurityGroups)) {
+      const group = securityGroups.get(account, region, str(obj(entry)?.GroupId));
+      if (group === undefined) continue;
+      groups.push(group.properties);
+      summary ??= instanceSummary(instance);
+      const users = instancesByGroup.get(group);
+      if (users) users.push(summary);
+      else instancesByGroup.set(group, [summary]);
+    }
+    const managed = managedInstances.get(account, region, instance.id);
     documents.set(
       instance,
       withRelated(instance, {
         InstanceProfile: profile,
-        Roles: roles.map((role) => roleDocuments.get(role) ?? role.properties),
+        Roles: roles,
         ManagedInstance: managed ? managed.properties : null,
-        SecurityGroups: groups.map((group) => group.properties),
+        SecurityGroups: groups,
       }),
     );
   }

@@ -42,17 +42,29 @@ export function fingerprintResults(
   include: (result: RuleResult) => boolean = isFinding,
 ): Map<RuleResult, string> {
   const fingerprints = new Map<RuleResult, string>();
-  const occurrences = new Map<string, number>();
+  const sequence = new FingerprintSequence();
   for (const result of results) {
-    if (!include(result)) continue;
+    if (include(result)) fingerprints.set(result, sequence.next(result));
+  }
+  return fingerprints;
+}
+
+/**
+ * The fingerprints of `fingerprintResults`, one result at a time, for a writer that goes through
+ * the results in report order anyway: it need not hold a map of every finding to its fingerprint.
+ * Each result given to `next` counts as an occurrence, so it must be given the same results.
+ */
+export class FingerprintSequence {
+  private readonly occurrences = new Map<string, number>();
+
+  next(result: RuleResult): string {
     const kind = runKindOf(result);
     const identity = identityHash(result, kind);
     const key = `${kind} ${identity}`;
-    const occurrence = (occurrences.get(key) ?? 0) + 1;
-    occurrences.set(key, occurrence);
-    fingerprints.set(result, `${identity}:${occurrence}`);
+    const occurrence = (this.occurrences.get(key) ?? 0) + 1;
+    this.occurrences.set(key, occurrence);
+    return `${identity}:${occurrence}`;
   }
-  return fingerprints;
 }
 
 /**

@@ -22,6 +22,15 @@ export interface ResultLineContext {
   verbosePasses: boolean;
   /** The JSON object of an applied waiver (written by `json.ts`, which owns its shape). */
   waiverJson: (waiver: AppliedWaiver) => string;
+  /**
+   * The JSON text of the evidence values written so far, by value: the findings of several
+   * rules on one resource show the same values (a role's policies, a group's permissions), and
+   * each is measured and stringified once. Values do not change while a report is written.
+   */
+  writtenValues: Map<object, string>;
+  /** The rule of the last line written and its id as JSON: lines come grouped by rule. */
+  ruleId?: string;
+  ruleIdJson?: string;
 }
 
 /**
@@ -38,21 +47,27 @@ function quote(text: string): string {
 
 export function resultLine(result: RuleResult, context: ResultLineContext): string {
   const { resource } = result;
+  // The status, severity and source kind are words of this tool's own vocabulary, which JSON
+  // writes as they are.
   let resourceJson = `{"type":${quote(resource.type)},"id":${quote(resource.id)},"account":${quote(
     resource.account,
-  )},"region":${quote(resource.region)},"sourceKind":${quote(resource.source.kind)}`;
+  )},"region":${quote(resource.region)},"sourceKind":"${resource.source.kind}"`;
   if (resource.arn !== undefined) resourceJson += `,"arn":${quote(resource.arn)}`;
   if (resource.source.address !== undefined) resourceJson += `,"address":${quote(resource.source.address)}`;
   resourceJson += "}";
-  const ruleAndStatus = `{"ruleId":${quote(result.ruleId)},"status":${quote(result.status)}`;
+  if (context.ruleId !== result.ruleId) {
+    context.ruleId = result.ruleId;
+    context.ruleIdJson = quote(result.ruleId);
+  }
+  const ruleAndStatus = `{"ruleId":${context.ruleIdJson},"status":"${result.status}"`;
   if (!context.verbosePasses && (result.status === "pass" || result.status === "not_applicable")) {
     return `${ruleAndStatus},"resource":${resourceJson}}`;
   }
-  let line = `${ruleAndStatus},"severity":${quote(result.severity)},"message":${quote(
+  let line = `${ruleAndStatus},"severity":"${result.severity}","message":${quote(
     result.message,
   )},"resource":${resourceJson},"location":${JSON.stringify(
     locateResult(resource, result.evidence),
-  )},"evidence":${evidenceJson(result.evidence)}`;
+  )},"evidence":${evidenceJson(result.evidence, context.writtenValues)}`;
   if (context.fingerprint !== undefined) line += `,"fingerprint":${quote(context.fingerprint)}`;
   if (result.waiver !== undefined) line += `,"waiver":${context.waiverJson(result.waiver)}`;
   if (result.baselineState !== undefined) line += `,"baselineState":${quote(result.baselineState)}`;
@@ -63,18 +78,18 @@ export function resultLine(result: RuleResult, context: ResultLineContext): stri
 }
 
 /** `reportedEvidence` as JSON text. */
-function evidenceJson(evidence: readonly Evidence[]): string {
+function evidenceJson(evidence: readonly Evidence[], written: Map<object, string>): string {
   let text = "[";
   for (let index = 0; index < evidence.length; index += 1) {
     const item = evidence[index]!;
     if (index > 0) text += ",";
     let fields = `{"path":${quote(item.path)}`;
-    const value = valueJson(item.value);
+    const value = valueJson(item.value, written);
     if (value !== undefined) fields += `,"value":${value}`;
     if (item.bindings !== undefined) {
       let bindings = "";
       for (const [name, bound] of Object.entries(item.bindings)) {
-        const json = valueJson(bound);
+        const json = valueJson(bound, written);
         if (json === undefined) continue;
         bindings += `${bindings === "" ? "" : ","}${quote(name)}:${json}`;
       }
@@ -87,7 +102,10 @@ function evidenceJson(evidence: readonly Evidence[]): string {
 }
 
 /** A bounded evidence value as JSON, or undefined where `JSON.stringify` would leave the field out. */
-function valueJson(value: JsonValue | undefined): string | undefined {
+function valueJson(value: JsonValue | undefined, written: Map<object, string>): string | undefined {
   if (value === undefined) return undefined;
-  return boundedValueJson(value);
+  if (value === null || typeof value !== "object") return boundedValueJson(value);
+  let json = written.get(value);
+  if (json === undefined) written.set(value, (json = boundedValueJson(value)));
+  return json;
 }

@@ -18,9 +18,9 @@ import type { InputProblem } from "../model/input-problem.js";
 import { frameworkEntries, type RuleFrameworks } from "../engine/frameworks.js";
 import type { SourceKind } from "../model/resource.js";
 import { reportedEvidence } from "./evidence.js";
-import { factsForFindings, type ResourceFacts } from "./resource-facts.js";
-import { fingerprintResults, isFinding } from "./fingerprint.js";
-import { resultLine } from "./json-result-line.js";
+import { eachFactForFindings, factsForFindings, type ResourceFacts } from "./resource-facts.js";
+import { FingerprintSequence, fingerprintResults, isFinding } from "./fingerprint.js";
+import { resultLine, type ResultLineContext } from "./json-result-line.js";
 import { locateResult, type ResultLocation } from "./location.js";
 import { ruleDocUri, ruleDocUris } from "./rule-docs.js";
 
@@ -180,35 +180,86 @@ export function renderJson(report: Report, options: JsonOptions = {}): string {
  * is produced and no result is held as JSON longer than it takes to write it.
  */
 export function* renderJsonChunks(report: Report, options: JsonOptions = {}): Generator<string> {
-  const head = JSON.stringify({ ...buildEnvelope(report), results: [] }, null, 2);
+  // The resource facts, the one large part of the envelope, are written as they are made, a few
+  // hundred at a time, rather than stringified with the rest: a large account has tens of
+  // thousands, which would be held as one string.
+  const head = JSON.stringify({ ...buildEnvelope(report, { facts: false }), results: [] }, null, 2);
+  // `results` is the envelope's last field, and `resources` the one before it.
+  const at = head.lastIndexOf(RESULTS_MARKER);
+  yield head.slice(0, at);
+  if (report.resources !== undefined) {
+    yield '"resources": ';
+    yield* factsJsonChunks(eachFactForFindings(report.results, report.resources));
+    yield ",\n  ";
+  }
   if (report.results.length === 0) {
-    yield `${head}\n`;
+    yield `${head.slice(at)}\n`;
     return;
   }
-  const marker = '"results": []';
-  const at = head.indexOf(marker);
-  yield `${head.slice(0, at)}"results": [\n`;
-  const fingerprints = fingerprintResults(report.results);
+  yield '"results": [\n';
+  const fingerprints = new FingerprintSequence();
   const docUris = ruleDocUris(report.rules);
   const controls = controlsByRule(report.rules);
   const helpUrisJson = new Map([...docUris].map(([id, uri]) => [id, JSON.stringify(uri)]));
   const controlsJson = new Map([...controls].map(([id, mapping]) => [id, JSON.stringify(mapping)]));
-  const verbose = options.verbosePasses === true;
-  const waiverJson = (waiver: AppliedWaiver) => JSON.stringify(jsonAppliedWaiver(waiver));
+  // One context, updated for each result: results come grouped by rule, so the rule's parts
+  // are looked up when the rule changes.
+  const context: ResultLineContext = {
+    fingerprint: undefined,
+    helpUriJson: undefined,
+    frameworksJson: undefined,
+    verbosePasses: options.verbosePasses === true,
+    waiverJson: (waiver: AppliedWaiver) => JSON.stringify(jsonAppliedWaiver(waiver)),
+    writtenValues: new Map(),
+  };
+  let ruleId: string | undefined;
   let separator = "";
   for (const result of report.results) {
-    const line = resultLine(result, {
-      fingerprint: fingerprints.get(result),
-      helpUriJson: helpUrisJson.get(result.ruleId),
-      frameworksJson: controlsJson.get(result.ruleId),
-      verbosePasses: verbose,
-      waiverJson,
-    });
-    yield `${separator}    ${line}`;
+    if (result.ruleId !== ruleId) {
+      ruleId = result.ruleId;
+      context.helpUriJson = helpUrisJson.get(ruleId);
+      context.frameworksJson = controlsJson.get(ruleId);
+    }
+    // The same sequence as `fingerprintResults`: findings, in report order.
+    context.fingerprint = isFinding(result) ? fingerprints.next(result) : undefined;
+    yield `${separator}    ${resultLine(result, context)}`;
     separator = ",\n";
   }
-  yield `\n  ]${head.slice(at + marker.length)}\n`;
+  yield `\n  ]${head.slice(at + RESULTS_MARKER.length)}\n`;
 }
+
+const RESULTS_MARKER = '"results": []';
+
+/**
+ * An array of facts as `JSON.stringify` indents it as a field of the envelope, written a few
+ * hundred facts at a time: each group is stringified as the same field of an object of its own,
+ * which indents it the same, and its elements are taken out of that text.
+ */
+function* factsJsonChunks(facts: Iterable<ResourceFacts>): Generator<string> {
+  let group: ResourceFacts[] = [];
+  let separator = "[\n";
+  const elements = () => {
+    const text = JSON.stringify({ resources: group }, null, 2);
+    group = [];
+    return text.slice(FACTS_OPENING.length, -FACTS_CLOSING.length);
+  };
+  for (const fact of facts) {
+    group.push(fact);
+    if (group.length === FACTS_GROUP) {
+      yield separator + elements();
+      separator = ",\n";
+    }
+  }
+  if (group.length > 0) {
+    yield separator + elements();
+    separator = ",\n";
+  }
+  yield separator === "[\n" ? "[]" : "\n  ]";
+}
+
+const FACTS_GROUP = 500;
+const FACTS_OPENING = '{\n  "resources": [\n';
+const FACTS_CLOSING = "\n  ]\n}";
 
 export function buildJsonReport(report: Report, options: JsonOptions = {}): JsonReport {
   const fingerprints = fingerprintResults(report.results);
@@ -233,7 +284,7 @@ export function buildJsonReport(report: Report, options: JsonOptions = {}): Json
 }
 
 /** Everything but the results, in the order the file shows it. */
-function buildEnvelope(report: Report): Omit<JsonReport, "results"> {
+function buildEnvelope(report: Report, { facts = true } = {}): Omit<JsonReport, "results"> {
   return {
     format: RESULTS_FORMAT,
     version: RESULTS_FORMAT_VERSION,
@@ -257,7 +308,7 @@ function buildEnvelope(report: Report): Omit<JsonReport, "results"> {
     inputProblems: report.inputProblems.map((problem) => ({ ...problem })),
     waivers: (report.waivers ?? []).map(jsonWaiverOutcome),
     ...(report.createdAt !== undefined ? { createdAt: report.createdAt } : {}),
-    ...(report.resources !== undefined
+    ...(report.resources !== undefined && facts
       ? { resources: factsForFindings(report.results, report.resources) }
       : {}),
   };

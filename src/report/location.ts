@@ -42,12 +42,21 @@ export function locateResult(resource: ResourceRef, evidence: readonly Evidence[
  * It depends on identity only, so the same resource gets the same path on every run.
  */
 export function liveResourceUri(resource: Pick<ResourceRef, "account" | "region" | "type" | "id">): string {
-  const type = resource.type
-    .split("::")
-    .filter((part) => part !== "")
-    .join("-");
-  return ["aws", resource.account, resource.region, type, resource.id].map(encodeSegment).join("/");
+  let type = typeSegments.get(resource.type);
+  if (type === undefined) {
+    type = encodeSegment(
+      resource.type
+        .split("::")
+        .filter((part) => part !== "")
+        .join("-"),
+    );
+    typeSegments.set(resource.type, type);
+  }
+  return `aws/${encodeSegment(resource.account)}/${encodeSegment(resource.region)}/${type}/${encodeSegment(resource.id)}`;
 }
+
+/** Each resource type's segment, encoded: a large account has a few types and tens of thousands of findings. */
+const typeSegments = new Map<string, string>();
 
 /**
  * A file path as a URI reference: forward slashes, each segment percent-encoded. Relative paths

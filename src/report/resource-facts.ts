@@ -38,17 +38,19 @@ export function resourceFacts(resource: Resource): ResourceFacts {
   const tags = tagsOf(properties.Tags);
   if (tags !== undefined) facts.tags = tags;
   if (resource.type !== INSTANCE) return facts;
-  const text = (value: JsonValue | undefined) =>
-    typeof value === "string" && value !== "" ? value : undefined;
+  // Assigned one by one in the order the output shows them: a large account has tens of
+  // thousands of instances with findings.
+  const instanceType = textOf(properties.InstanceType);
+  if (instanceType !== undefined) facts.instanceType = instanceType;
   const state = properties.State;
-  const fields: [keyof ResourceFacts, string | undefined][] = [
-    ["instanceType", text(properties.InstanceType)],
-    ["state", isObject(state) ? text(state.Name) : undefined],
-    ["publicIp", text(properties.PublicIpAddress)],
-    ["privateIp", text(properties.PrivateIpAddress)],
-    ["keyName", text(properties.KeyName)],
-  ];
-  for (const [key, value] of fields) if (value !== undefined) Object.assign(facts, { [key]: value });
+  const stateName = isObject(state) ? textOf(state.Name) : undefined;
+  if (stateName !== undefined) facts.state = stateName;
+  const publicIp = textOf(properties.PublicIpAddress);
+  if (publicIp !== undefined) facts.publicIp = publicIp;
+  const privateIp = textOf(properties.PrivateIpAddress);
+  if (privateIp !== undefined) facts.privateIp = privateIp;
+  const keyName = textOf(properties.KeyName);
+  if (keyName !== undefined) facts.keyName = keyName;
   const groups = Array.isArray(properties.SecurityGroups)
     ? properties.SecurityGroups.flatMap((group) =>
         isObject(group) && typeof group.GroupId === "string" ? [group.GroupId] : [],
@@ -66,6 +68,17 @@ export function factsForFindings(
   results: readonly RuleResult[],
   resources: readonly Resource[],
 ): ResourceFacts[] {
+  return [...eachFactForFindings(results, resources)];
+}
+
+/**
+ * `factsForFindings` one resource at a time, in the same order, so that a writer can write each
+ * as it is made: a large account has tens of thousands of them.
+ */
+export function* eachFactForFindings(
+  results: readonly RuleResult[],
+  resources: readonly Resource[],
+): Generator<ResourceFacts> {
   const wanted = new IdsByScope();
   const groupsWithFindings = new IdsByScope();
   for (const result of results) {
@@ -75,8 +88,7 @@ export function factsForFindings(
     if (type === SECURITY_GROUP) groupsWithFindings.add(type, account, region, id);
     if (type === MANAGED_INSTANCE) wanted.add(INSTANCE, account, region, id);
   }
-  if (wanted.isEmpty()) return [];
-  const facts: ResourceFacts[] = [];
+  if (wanted.isEmpty()) return;
   for (const resource of resources) {
     const { type, account, region, id } = resource;
     let kept = wanted.has(type, account, region, id);
@@ -88,9 +100,8 @@ export function factsForFindings(
           (group) => isObject(group) && typeof group.GroupId === "string" && groups.has(group.GroupId),
         );
     }
-    if (kept) facts.push(resourceFacts(resource));
+    if (kept) yield resourceFacts(resource);
   }
-  return facts;
 }
 
 /**
@@ -121,6 +132,10 @@ class IdsByScope {
   isEmpty(): boolean {
     return this.byType.size === 0;
   }
+}
+
+function textOf(value: JsonValue | undefined): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
 }
 
 function tagsOf(value: JsonValue | undefined): Record<string, string> | undefined {

@@ -352,16 +352,28 @@ function findDuplicates(document: SnapshotDocument): Problem | undefined {
   }
 
   // Positions by type, account, region and id in nested maps: joining the four into one key
-  // for each of hundreds of thousands of resources costs more than the lookups.
+  // for each of hundreds of thousands of resources costs more than the lookups. Resources come
+  // grouped by type, account and region, so the ids of the last three are kept at hand.
   const seenResources = new Map<string, Map<string, Map<string, Map<string, number>>>>();
+  let ids = new Map<string, number>();
+  let idsOf: Pick<Resource, "type" | "account" | "region"> | undefined;
   for (const [index, resource] of document.resources.entries()) {
-    let accounts = seenResources.get(resource.type);
-    if (!accounts)
-      seenResources.set(resource.type, (accounts = new Map<string, Map<string, Map<string, number>>>()));
-    let regions = accounts.get(resource.account);
-    if (!regions) accounts.set(resource.account, (regions = new Map<string, Map<string, number>>()));
-    let ids = regions.get(resource.region);
-    if (!ids) regions.set(resource.region, (ids = new Map<string, number>()));
+    if (
+      idsOf === undefined ||
+      resource.type !== idsOf.type ||
+      resource.account !== idsOf.account ||
+      resource.region !== idsOf.region
+    ) {
+      idsOf = resource;
+      let accounts = seenResources.get(resource.type);
+      if (!accounts)
+        seenResources.set(resource.type, (accounts = new Map<string, Map<string, Map<string, number>>>()));
+      let regions = accounts.get(resource.account);
+      if (!regions) accounts.set(resource.account, (regions = new Map<string, Map<string, number>>()));
+      const known = regions.get(resource.region);
+      if (known) ids = known;
+      else regions.set(resource.region, (ids = new Map<string, number>()));
+    }
     const first = ids.get(resource.id);
     if (first !== undefined) {
       const pointer = `/resources/${index}`;

@@ -172,6 +172,96 @@ describe("relations", () => {
     });
   });
 
+  it("links an instance in two groups to both, and both to it, in the order the instance lists them", () => {
+    const web = resource("AWS::EC2::SecurityGroup", "sg-web", "us-east-1", { GroupId: "sg-web" });
+    const ops = resource("AWS::EC2::SecurityGroup", "sg-ops", "us-east-1", { GroupId: "sg-ops" });
+    const server = resource("AWS::EC2::Instance", "i-9", "us-east-1", {
+      InstanceId: "i-9",
+      KeyName: "ops",
+      SecurityGroups: [{ GroupId: "sg-ops" }, { GroupId: "sg-missing" }, { GroupId: "sg-web" }],
+    });
+    const both = new Inventory({ resources: [web, server, ops], today: "2026-12-07" });
+    const summary = { InstanceId: "i-9", State: null, PublicIpAddress: null, KeyName: "ops" };
+    expect((both.documentOf(web).related as JsonObject).Instances).toEqual([summary]);
+    expect((both.documentOf(ops).related as JsonObject).Instances).toEqual([summary]);
+    expect((both.documentOf(server).related as JsonObject).SecurityGroups).toEqual([
+      ops.properties,
+      web.properties,
+    ]);
+  });
+
+  it("links each instance to the group of its own account and region when the same id is in several", () => {
+    const at = (account: string, region: string, type: ResourceType, id: string, properties: JsonObject) => ({
+      ...resource(type, id, region, properties),
+      account,
+    });
+    const scopes = [
+      [ACCOUNT, "us-east-1"],
+      ["444455556666", "us-east-1"],
+      [ACCOUNT, "eu-west-1"],
+    ] as const;
+    const groups = scopes.map(([account, region]) =>
+      at(account, region, "AWS::EC2::SecurityGroup", "sg-1", {
+        GroupId: "sg-1",
+        Description: `${account} ${region}`,
+      }),
+    );
+    // Instances alternate between the scopes, and the second scope has no managed node.
+    const instances = [0, 1, 2, 0, 2, 1].map((scope, index) =>
+      at(scopes[scope]![0], scopes[scope]![1], "AWS::EC2::Instance", `i-${index}`, {
+        InstanceId: `i-${index}`,
+        SecurityGroups: [{ GroupId: "sg-1" }],
+      }),
+    );
+    const nodes = [2, 0].map((scope) =>
+      at(scopes[scope]![0], scopes[scope]![1], "AWS::SSM::ManagedInstanceInventory", "i-0", {
+        InstanceId: "i-0",
+      }),
+    );
+    const scoped = new Inventory({ resources: [...instances, ...nodes, ...groups], today: "2026-12-07" });
+    for (const instance of instances) {
+      const related = scoped.documentOf(instance).related as JsonObject;
+      expect(related.SecurityGroups).toEqual([
+        { GroupId: "sg-1", Description: `${instance.account} ${instance.region}` },
+      ]);
+      const node = nodes.find(
+        (n) => n.account === instance.account && n.region === instance.region && n.id === instance.id,
+      );
+      expect(related.ManagedInstance).toEqual(node ? node.properties : null);
+    }
+    expect(
+      groups.map((group) =>
+        ((scoped.documentOf(group).related as JsonObject).Instances as JsonObject[]).map((i) => i.InstanceId),
+      ),
+    ).toEqual([
+      ["i-0", "i-3"],
+      ["i-1", "i-5"],
+      ["i-2", "i-4"],
+    ]);
+    expect(
+      nodes.map(
+        (node) => ((scoped.documentOf(node).related as JsonObject).Instance as JsonObject | null)?.InstanceId,
+      ),
+    ).toEqual([undefined, "i-0"]);
+  });
+
+  it("lists the resources read, then the stand-ins, each type in the order read", () => {
+    const key = resource("AWS::IAM::AccessKey", "AKIA1", "global", { UserName: "bob", Status: "Active" });
+    const carol = resource("AWS::IAM::User", "carol", "global", { UserName: "carol" });
+    const listed = new Inventory({
+      resources: [key, carol],
+      scopes: [{ account: ACCOUNT, region: "eu-west-1" }],
+      today: "2026-12-07",
+    });
+    expect(listed.resources.map((r) => `${r.type} ${r.id}`)).toEqual([
+      "AWS::IAM::AccessKey AKIA1",
+      "AWS::IAM::User carol",
+      "AWS::SSM::Document SSM-SessionManagerRunShell",
+      "AWS::IAM::User bob",
+    ]);
+    expect(listed.ofType("AWS::IAM::User").map((user) => user.id)).toEqual(["carol", "bob"]);
+  });
+
   it("leaves the canonical properties untouched", () => {
     expect("related" in instance.properties).toBe(false);
   });

@@ -12,6 +12,8 @@ import {
 } from "../../src/report/json.js";
 import { EVIDENCE_VALUE_LIMIT } from "../../src/report/evidence.js";
 import { fingerprintResults } from "../../src/report/fingerprint.js";
+import { factsForFindings, type ResourceFacts } from "../../src/report/resource-facts.js";
+import type { Resource } from "../../src/model/resource.js";
 import { locateResult } from "../../src/report/location.js";
 import { buildSarifLog } from "../../src/report/sarif.js";
 import {
@@ -217,6 +219,80 @@ describe("renderJson", () => {
         expect(lines).toEqual(expected);
       }
     }
+  });
+
+  it("writes fingerprints, links and controls right when results of rules alternate and findings repeat", () => {
+    // The writer looks a rule's parts up when the rule changes and counts fingerprints as it
+    // goes: results out of rule order and a finding twice on one resource must not confuse it.
+    const framed = { ...SSH_RULE, frameworks: { "aws-fsbp": { version: "1.0", controls: ["EC2.13"] } } };
+    const results = [LIVE_FAIL, LIVE_ERROR, LIVE_PASS, LIVE_FAIL, TEMPLATE_FAIL, LIVE_ERROR, LIVE_FAIL].map(
+      (result) => ({ ...result }),
+    );
+    const report = buildReport({ rules: [framed, ROLE_RULE], results, resources: [] });
+    const text = renderJson(report);
+    const output = JSON.parse(text) as { results: JsonResult[] };
+    expect(output.results).toEqual(JSON.parse(JSON.stringify(buildJsonReport(report).results)));
+    const fingerprints = fingerprintResults(results);
+    expect(output.results.map((result) => result.fingerprint)).toEqual(
+      results.map((result) => fingerprints.get(result)),
+    );
+    expect(output.results.map((result) => result.fingerprint?.split(":")[1])).toEqual([
+      "1",
+      "1",
+      undefined,
+      "2",
+      "1",
+      "2",
+      "3",
+    ]);
+    expect(text.match(/"frameworks":\{"aws-fsbp"/g)).toHaveLength(4);
+  });
+
+  it("indents the resource facts exactly as the rest of the envelope, with or without results", () => {
+    const group: Resource = {
+      ...LIVE_FAIL.resource,
+      type: "AWS::EC2::SecurityGroup",
+      properties: { GroupId: LIVE_FAIL.resource.id, Tags: [{ Key: "Name", Value: 'web "\n" \u2028' }] },
+    };
+    const instance: Resource = {
+      type: "AWS::EC2::Instance",
+      id: "i-1",
+      account: LIVE_FAIL.resource.account,
+      region: LIVE_FAIL.resource.region,
+      source: { kind: "aws-live" },
+      properties: {
+        InstanceType: "t3.micro",
+        Tags: [],
+        SecurityGroups: [{ GroupId: LIVE_FAIL.resource.id }],
+      },
+    };
+    // Facts are written in groups: enough instances behind the failing group to fill a few.
+    const behindGroup = Array.from({ length: 1001 }, (_, index): Resource => ({
+      ...instance,
+      id: `i-${index}`,
+      properties: { ...instance.properties, PublicIpAddress: `203.0.113.${index % 250}` },
+    }));
+    const reports = [
+      buildReport({ results: [LIVE_FAIL], resources: [group, ...behindGroup] }),
+      buildReport({
+        results: [LIVE_FAIL, LIVE_PASS],
+        resources: [group, instance],
+        createdAt: "2026-12-07T00:00:00Z",
+      }),
+      buildReport({ results: [LIVE_PASS], resources: [group, instance] }),
+      buildReport({ results: [], resources: [group] }),
+    ];
+    for (const report of reports) {
+      const text = renderJson(report);
+      const output = JSON.parse(text) as { results: unknown[]; resources: ResourceFacts[] };
+      expect(output.resources).toEqual(factsForFindings(report.results, report.resources!));
+      // The envelope as JSON.stringify indents it, the results aside.
+      const envelope = text.replace(/"results": \[\n(?: {4}\{.*\n)+ {2}\]/, '"results": []');
+      expect(envelope).toBe(`${JSON.stringify({ ...output, results: [] }, null, 2)}\n`);
+    }
+    expect((JSON.parse(renderJson(reports[0]!)) as { resources: unknown[] }).resources).toHaveLength(1002);
+    expect((JSON.parse(renderJson(reports[1]!)) as { resources: unknown[] }).resources).toHaveLength(2);
+    expect((JSON.parse(renderJson(reports[2]!)) as { resources: unknown[] }).resources).toEqual([]);
   });
 
   it("rejects a compact finding: only passes and not-applicable results may leave out details", () => {

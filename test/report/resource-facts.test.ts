@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RuleResult } from "../../src/engine/result.js";
 import type { JsonObject, Resource, ResourceType } from "../../src/model/resource.js";
-import { factsForFindings } from "../../src/report/resource-facts.js";
+import { factsForFindings, resourceFacts } from "../../src/report/resource-facts.js";
 
 const resource = (type: ResourceType, id: string, region: string, properties: JsonObject = {}): Resource => ({
   type,
@@ -63,5 +63,27 @@ describe("factsForFindings", () => {
       "i-managed",
     ]);
     expect(factsForFindings([result(closedGroup, "pass")], resources)).toEqual([]);
+  });
+});
+
+describe("resourceFacts", () => {
+  it("writes an instance's facts in a fixed order, leaving out the empty ones", () => {
+    const instance = resource("AWS::EC2::Instance", "i-1", "eu-west-1", {
+      KeyName: "ops",
+      PrivateIpAddress: "10.0.0.1",
+      PublicIpAddress: "",
+      State: { Name: "running" },
+      InstanceType: "t3.micro",
+      SecurityGroups: [{ GroupId: "sg-1" }, { GroupName: "no-id" }],
+      Tags: [{ Key: "Name", Value: "web" }],
+    });
+    expect(JSON.stringify(resourceFacts(instance))).toBe(
+      '{"type":"AWS::EC2::Instance","id":"i-1","account":"111122223333","region":"eu-west-1",' +
+        '"tags":{"Name":"web"},"instanceType":"t3.micro","state":"running","privateIp":"10.0.0.1",' +
+        '"keyName":"ops","securityGroups":["sg-1"]}',
+    );
+    expect(
+      JSON.stringify(resourceFacts(resource("AWS::EC2::Instance", "i-2", "eu-west-1", { State: "odd" }))),
+    ).toBe('{"type":"AWS::EC2::Instance","id":"i-2","account":"111122223333","region":"eu-west-1"}');
   });
 });

@@ -190,6 +190,53 @@ describe("readSnapshot", () => {
   });
 });
 
+describe("duplicate resources", () => {
+  const user = (id: string, account: string, type = "AWS::IAM::User", region = "global") => ({
+    type,
+    id,
+    account,
+    region,
+    source: { kind: "aws-live" },
+    properties: type === "AWS::IAM::User" ? { UserName: id } : { GroupName: id },
+  });
+  const text = (resources: unknown[]) =>
+    JSON.stringify({
+      format: SNAPSHOT_FORMAT,
+      version: SNAPSHOT_VERSION,
+      createdAt: "2026-12-07T00:00:00Z",
+      tool: { name: "access-baseline", version: "1" },
+      scopes: [],
+      resources,
+      collectionErrors: [],
+    });
+  const A = "111122223333";
+  const B = "444455556666";
+
+  it("finds a resource repeated after resources of other accounts, types and regions", () => {
+    const resources = [
+      user("alice", A),
+      user("alice", B),
+      user("alice", A, "AWS::IAM::Group"),
+      user("bob", A),
+      user("alice", A, "AWS::IAM::User", "us-east-1"),
+      user("alice", A),
+    ];
+    expect(() => parseSnapshot(text(resources), "s.json")).toThrow(
+      "invalid snapshot at /resources/5 (AWS::IAM::User alice): duplicate resource: /resources/0 has the same type and id in account 111122223333, region global",
+    );
+  });
+
+  it("accepts the same id in another account, type or region", () => {
+    const resources = [
+      user("alice", A),
+      user("alice", B),
+      user("alice", A, "AWS::IAM::Group"),
+      user("bob", A),
+    ];
+    expect(parseSnapshot(text(resources), "s.json").resources).toHaveLength(4);
+  });
+});
+
 describe("parseSnapshot", () => {
   it("accepts a byte-order mark", async () => {
     const snapshot = parseSnapshot(`\uFEFF${await minimalText()}`, "bom.json");

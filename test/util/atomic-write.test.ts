@@ -62,4 +62,23 @@ describe("byteBatches", () => {
     expect([...byteBatches("whole")]).toEqual(["whole"]);
     expect([...byteBatches([])]).toEqual([]);
   });
+
+  it("keeps the order and the bytes of small chunks gathered together, around large ones", () => {
+    // Lines of every size around the groups small chunks are gathered into and around a batch,
+    // in three scripts, with a few chunks larger than a batch among them.
+    const chunks: string[] = [];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
+    for (let index = 0; index < 4000; index += 1) {
+      const size = [1, 200, 1300, 16_383, 16_384, 40_000][next() % 6]!;
+      chunks.push(["a", "é", "😀"][next() % 3]!.repeat(Math.ceil(size / 2)) + `${index}\n`);
+      if (index % 1000 === 999) chunks.push("x".repeat(1_200_000));
+    }
+    const batches = [...byteBatches(chunks)];
+    const bytes = Buffer.concat(
+      batches.map((batch) => (typeof batch === "string" ? Buffer.from(batch) : batch)),
+    );
+    expect(bytes.equals(Buffer.from(chunks.join("")))).toBe(true);
+    expect(batches.filter((batch) => typeof batch === "string")).toHaveLength(4);
+  });
 });

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { findDuplicateKey } from "../../src/util/json-duplicates.js";
 
@@ -23,5 +24,94 @@ describe("findDuplicateKey", () => {
   it("finds a duplicate inside an array of objects deep in the document", () => {
     const text = JSON.stringify({ resources: [{ a: [{ b: 1 }] }] }).replace('{"b":1}', '{"b":1,"b":2}');
     expect(duplicateIn(text)?.key).toBe("b");
+  });
+
+  it("tells a key of an object from the same key of the objects inside it and beside it", () => {
+    expect(duplicateIn('[{"a": 1}, {"a": 2}, {"b": {"a": [{"a": 3}]}, "a": {"b": 4}}]')).toBeUndefined();
+    expect(duplicateIn('{"a": {"b": {"c": 1}}, "b": [{"c": 2}], "c": 3}')).toBeUndefined();
+    expect(duplicateIn('{"a": {"x": [1, {"y": 2}]},\n "a": 2}')).toEqual({
+      key: "a",
+      line: 2,
+      column: 2,
+      firstLine: 1,
+    });
+  });
+
+  it("is not misled by brackets, braces and escaped quotes inside strings", () => {
+    expect(duplicateIn('{"{": "}", "}": "{[", "[": 3, "x\\"y": "]}", "x": "\\"{"}')).toBeUndefined();
+    expect(duplicateIn('{"a": "}}]]", "a\\"": 1, "a": 2}')?.key).toBe("a");
+    expect(duplicateIn('{"a\\"b": 1, "a\\u0022b": 2}')?.key).toBe('a"b');
+  });
+
+  it("finds a duplicate among many keys of one object, escaped or not", () => {
+    const keys = Array.from({ length: 5000 }, (_, index) => `"k${index}": ${index}`);
+    expect(duplicateIn(`{${keys.join(", ")}}`)).toBeUndefined();
+    expect(duplicateIn(`{${keys.join(", ")}, "k4999": 0}`)).toMatchObject({ key: "k4999", line: 1 });
+    expect(duplicateIn(`{${keys.join(", ")}, "\\u006b7": 0}`)?.key).toBe("k7");
+    // Each of the first few keys against the one after them, before and after the object grows.
+    for (const count of [2, 15, 16, 17, 40]) {
+      const few = keys.slice(0, count);
+      expect(duplicateIn(`{${few.join(",")}, "k${count - 1}": 1}`)?.key).toBe(`k${count - 1}`);
+      expect(duplicateIn(`{${few.join(",")}, "k${count}": 1}`)).toBeUndefined();
+    }
+  });
+
+  it("finds a duplicate in an object nested a hundred thousand levels deep", () => {
+    const depth = 100_000;
+    const text = `${"[".repeat(depth)}{"a": 1, "b": {"a": 2}, "a": 3}${"]".repeat(depth)}`;
+    expect(duplicateIn(text)).toMatchObject({ key: "a", firstLine: 1 });
+    expect(duplicateIn(`${"[".repeat(depth)}{"a": 1}, {"a": 2}${"]".repeat(depth)}`)).toBeUndefined();
+  });
+
+  it("agrees with a reading of every object's keys on random documents", () => {
+    // Objects are written as lists of entries, so that keys may repeat; a key is written plainly,
+    // with a \\u escape or with its quote escaped, and what it decodes to decides.
+    type Written =
+      | { kind: "object"; entries: [string, string, Written][] }
+      | { kind: "array"; items: Written[] }
+      | { kind: "leaf"; text: string };
+    const name = fc.constantFrom("a", "b", "ab", '"', "{", "]");
+    const spelled = name.chain((key) =>
+      fc.constantFrom(
+        [key, JSON.stringify(key)],
+        [
+          key,
+          `"${[...key].map((char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`).join("")}"`,
+        ],
+      ),
+    );
+    const leaf = fc
+      .constantFrom('"x:y"', '"}{"', "1", "null", '"\\\\"', '"a\\":"')
+      .map((text): Written => ({ kind: "leaf", text }));
+    const { node } = fc.letrec<{ node: Written }>((tie) => ({
+      node: fc.oneof(
+        { depthSize: "small", withCrossShrink: true },
+        leaf,
+        fc.array(tie("node"), { maxLength: 4 }).map((items): Written => ({ kind: "array", items })),
+        fc.array(fc.tuple(spelled, tie("node")), { maxLength: 5 }).map((entries): Written => ({
+          kind: "object",
+          entries: entries.map(([[key, text], value]) => [key, text, value]),
+        })),
+      ),
+    }));
+    const write = (value: Written): string =>
+      value.kind === "leaf"
+        ? value.text
+        : value.kind === "array"
+          ? `[${value.items.map(write).join(", ")}]`
+          : `{${value.entries.map(([, text, item]) => `${text} : ${write(item)}`).join(",\n")}}`;
+    const repeats = (value: Written): boolean =>
+      value.kind === "leaf"
+        ? false
+        : value.kind === "array"
+          ? value.items.some(repeats)
+          : new Set(value.entries.map(([key]) => key)).size < value.entries.length ||
+            value.entries.some(([, , item]) => repeats(item));
+    fc.assert(
+      fc.property(node, (value) => {
+        expect(duplicateIn(write(value)) !== undefined).toBe(repeats(value));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
