@@ -120,11 +120,22 @@ const ENCODE_GROUP = 1 << 14;
 
 async function writeThroughHandle(path: string, flags: string, data: OutputData): Promise<void> {
   const handle: FileHandle = await open(path, flags);
+  // One batch is written while the next is rendered: the write runs on libuv's threads, and
+  // waiting for each before rendering more left the program idle for a tenth of a large run.
+  let writing: Promise<void> | undefined;
   try {
     // `writeFile` on a handle writes from the current position and retries partial writes (a
-    // FIFO takes what its buffer holds), so consecutive calls append the batches in order.
-    for (const batch of byteBatches(data)) await handle.writeFile(batch);
+    // FIFO takes what its buffer holds); each starts once the one before it has finished, so the
+    // batches are appended in order.
+    for (const batch of byteBatches(data)) {
+      if (writing !== undefined) await writing;
+      writing = handle.writeFile(batch);
+    }
+    if (writing !== undefined) await writing;
   } finally {
+    // A rendering error can leave a write running: it settles before the handle closes, and its
+    // own failure does not hide the error being raised.
+    await writing?.catch(() => undefined);
     await handle.close();
   }
 }

@@ -12,12 +12,16 @@ beforeEach(async () => {
 describe("writeOutputFile with chunks", () => {
   it("writes the chunks in order, more than one batch of them", async () => {
     const path = join(dir, "report.json");
-    const line = `${"x".repeat(1023)}\n`;
+    // Numbered lines, so that a batch written out of turn (one is written while the next is
+    // rendered) shows.
+    const line = (index: number) => `${String(index).padStart(8, "0")}${"x".repeat(1015)}\n`;
     function* lines() {
-      for (let index = 0; index < 3000; index += 1) yield line;
+      for (let index = 0; index < 3000; index += 1) yield line(index);
     }
     await writeOutputFile(path, lines());
-    expect(await readFile(path, "utf8")).toBe(line.repeat(3000));
+    expect(await readFile(path, "utf8")).toBe(
+      Array.from({ length: 3000 }, (_, index) => line(index)).join(""),
+    );
   });
 
   it("leaves the old file and no temporary file when producing a chunk fails", async () => {
