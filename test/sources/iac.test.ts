@@ -20,6 +20,23 @@ describe("PositionRecorder", () => {
     );
   });
 
+  it("gives back every line and column as recorded, from the smallest to the largest a file can hold", () => {
+    const positions = {
+      first: { line: 1, column: 1 },
+      noColumn: { line: 7 },
+      // A 64 MiB file written on one line.
+      farColumn: { line: 1, column: 64 * 1024 * 1024 },
+      // A 64 MiB file of empty lines.
+      farLine: { line: 64 * 1024 * 1024, column: 1 },
+      // Beyond any file this tool reads, and still given back as recorded.
+      beyondColumn: { line: 3, column: 2 ** 40 },
+      beyondLine: { line: 2 ** 40, column: 9 },
+    };
+    const recorder = new PositionRecorder();
+    for (const [path, position] of Object.entries(positions)) recorder.set(path, position);
+    expect(recorded(recorder)).toEqual(positions);
+  });
+
   it("records a member's position from its node as positionAt gives it", () => {
     const document = parseJson('{\n  "a": [1,\n    {"b": 2}],\n  "c": 3\n}') as MapNode;
     const list = document.values[0] as SeqNode;
@@ -84,5 +101,38 @@ describe("iacResource", () => {
       positions: { GroupName: { line: 4, column: 7 }, IpPermissions: { line: 8, column: 7 } },
     });
     expect(Object.keys(resource.source)).toEqual(["kind", "file", "line", "address", "positions", "column"]);
+  });
+
+  it("gives each resource its own recorder's positions, also in a copy of its source", () => {
+    const made = ["A", "B"].map((id, index) => {
+      const recorder = new PositionRecorder();
+      recorder.set("GroupName", { line: 10 + index, column: 3 });
+      return iacResource(
+        {
+          type: "AWS::EC2::SecurityGroup",
+          id,
+          kind: "cloudformation",
+          file: "t.json",
+          account: "000012345678",
+          region: "unknown",
+          address: id,
+          position: { line: 1 + index },
+          properties: { GroupId: id },
+          recorder,
+        },
+        false,
+      );
+    });
+    expect(made.map((resource) => resource.source.positions?.GroupName)).toEqual([
+      { line: 10, column: 3 },
+      { line: 11, column: 3 },
+    ]);
+    expect({ ...made[1]!.source }).toEqual({
+      kind: "cloudformation",
+      file: "t.json",
+      line: 2,
+      address: "B",
+      positions: { GroupName: { line: 11, column: 3 } },
+    });
   });
 });
