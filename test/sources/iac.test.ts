@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { iacResource, PositionRecorder } from "../../src/sources/iac.js";
+import { iacResource, PositionRecorder, PositionStore } from "../../src/sources/iac.js";
 import { parseJson } from "../../src/sources/positioned/json.js";
 import { positionAt, type MapNode, type SeqNode } from "../../src/sources/positioned/node.js";
 
@@ -35,6 +35,28 @@ describe("PositionRecorder", () => {
     const recorder = new PositionRecorder();
     for (const [path, position] of Object.entries(positions)) recorder.set(path, position);
     expect(recorded(recorder)).toEqual(positions);
+  });
+
+  it("keeps each recorder's positions apart when several record into one store in turn", () => {
+    const store = new PositionStore();
+    const group = new PositionRecorder(store);
+    const other = new PositionRecorder(store);
+    group.set("GroupName", { line: 2, column: 3 });
+    group.set("IpPermissions", { line: 4, column: 3 });
+    other.set("GroupName", { line: 20, column: 3 });
+    // A separate rule, read later, adds to the group.
+    group.set("IpPermissions[1]", { line: 30, column: 5 });
+    group.set("GroupName", { line: 31, column: 5 });
+    other.set("IpPermissions", { line: 21 });
+    expect(JSON.stringify(group.positions)).toBe(
+      '{"GroupName":{"line":2,"column":3},"IpPermissions":{"line":4,"column":3},"IpPermissions[1]":{"line":30,"column":5}}',
+    );
+    other.set("Tags", { line: 22, column: 1 });
+    expect(recorded(other)).toEqual({
+      GroupName: { line: 20, column: 3 },
+      IpPermissions: { line: 21 },
+      Tags: { line: 22, column: 1 },
+    });
   });
 
   it("records a member's position from its node as positionAt gives it", () => {
