@@ -1,4 +1,4 @@
-import { explainSchemaErrors, pointerOf } from "../util/schema-errors.js";
+import { explainSchemaErrors } from "../util/schema-errors.js";
 import * as validators from "./canonical-validators.generated.js";
 import type { ErrorObject } from "ajv";
 import type { Resource } from "./resource.js";
@@ -54,15 +54,29 @@ export function describeOrigin(resource: Resource): string {
 /**
  * Whether an unknown value stands at, or above, the value the error is about: a property a source
  * could not know is neither of the wrong type nor missing what it should hold.
+ *
+ * A template whose groups all take their VPC from a parameter fails validation once per group, so
+ * the error's path is walked segment by segment as written, decoding only segments that hold an
+ * escape (list indexes read the same as text or as numbers).
  */
 function causedByUnknown(properties: unknown, error: ErrorObject): boolean {
+  const path = error.instancePath;
   let value: unknown = properties;
-  for (const segment of pointerOf(error.instancePath)) {
+  let start = 1;
+  while (start <= path.length) {
     if (isUnknown(value)) return true;
     if (value === null || typeof value !== "object") return false;
-    value = (value as Record<string | number, unknown>)[segment];
+    let end = path.indexOf("/", start);
+    if (end === -1) end = path.length;
+    const segment = path.slice(start, end);
+    value = (value as Record<string, unknown>)[segment.includes("~") ? unescapePointer(segment) : segment];
+    start = end + 1;
   }
   return isUnknown(value);
+}
+
+function unescapePointer(segment: string): string {
+  return segment.replace(/~1/g, "/").replace(/~0/g, "~");
 }
 
 /** `["IpPermissions", 0, "IpProtocol"]` → `IpPermissions[0].IpProtocol`, as rules write paths. */

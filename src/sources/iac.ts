@@ -78,19 +78,37 @@ export function indexPath(base: string, index: number): string {
 }
 
 /**
+ * The recorded positions of many resources, one after another: the resources of one file record
+ * into one store, so that each does not grow lists of its own (ten thousand groups of a large
+ * template would otherwise keep twenty thousand half-empty lists).
+ */
+export class PositionStore {
+  readonly paths: string[] = [];
+  /**
+   * The line and column of each path as `line * COLUMNS + column` (a column of 0 stands for
+   * none), exact for every file this tool reads; a position beyond that range is kept in `wide`
+   * and stands here as `-1 - its index there`.
+   */
+  readonly places: number[] = [];
+  readonly wide: SourcePosition[] = [];
+}
+
+/**
  * The positions of a resource's canonical properties, keyed by their path (as in
  * `ResourceSource.positions`). The first position recorded for a path wins: a property is
  * located where it was first written.
  *
  * A large template records tens of positions for each of thousands of resources, and reporters
  * look up only those of the few properties that findings point at. So they are kept as plain
- * numbers in two lists, and the record of `SourcePosition`s is built the first time it is read.
+ * numbers in a store (line and column in one number), as runs of entries there, and the record
+ * of `SourcePosition`s is built the first time it is read.
  */
 export class PositionRecorder {
-  private paths: string[] = [];
-  /** Line and column of each path, interleaved; a column of 0 stands for none. */
-  private places: number[] = [];
+  /** Where this recorder's entries are in the store: start and end of each run, in order. */
+  private runs: number[] = [];
   private record: Record<string, SourcePosition> | undefined;
+
+  constructor(private readonly store: PositionStore = new PositionStore()) {}
 
   set(path: string, position: SourcePosition | undefined): void {
     if (position === undefined) return;
@@ -111,22 +129,41 @@ export class PositionRecorder {
       if (!(path in this.record)) this.record[path] = place(line, column);
       return;
     }
-    this.paths.push(path);
-    this.places.push(line, column);
+    const { store, runs } = this;
+    const entry = store.paths.length;
+    store.paths.push(path);
+    if (line >= 0 && line < MAX_PACKED_LINE && column >= 0 && column < COLUMNS)
+      store.places.push(line * COLUMNS + column);
+    else {
+      store.wide.push(place(line, column));
+      store.places.push(-store.wide.length);
+    }
+    // The entry continues this recorder's last run when nothing was stored in between.
+    if (runs.length > 0 && runs[runs.length - 1] === entry) runs[runs.length - 1] = entry + 1;
+    else runs.push(entry, entry + 1);
   }
 
   /** The positions recorded so far, by path (built once, then kept up to date). */
   get positions(): Readonly<Record<string, SourcePosition>> {
     if (this.record === undefined) {
       const record = Object.create(null) as Record<string, SourcePosition>;
-      const { paths, places } = this;
-      for (let index = 0; index < paths.length; index += 1) {
-        const path = paths[index]!;
-        if (!(path in record)) record[path] = place(places[2 * index]!, places[2 * index + 1]!);
+      const { runs } = this;
+      const { paths, places, wide } = this.store;
+      for (let run = 0; run < runs.length; run += 2) {
+        for (let entry = runs[run]!; entry < runs[run + 1]!; entry += 1) {
+          const path = paths[entry]!;
+          if (path in record) continue;
+          const packed = places[entry]!;
+          if (packed < 0) {
+            record[path] = wide[-1 - packed]!;
+            continue;
+          }
+          const line = Math.floor(packed / COLUMNS);
+          record[path] = place(line, packed - line * COLUMNS);
+        }
       }
       this.record = record;
-      this.paths = [];
-      this.places = [];
+      this.runs = [];
     }
     return this.record;
   }
@@ -140,6 +177,14 @@ export class PositionRecorder {
     }
   }
 }
+
+/**
+ * Columns and lines a packed position holds: files are read up to 64 MiB (2^26 characters), so
+ * every line and column is below these, and `line * COLUMNS + column` stays below 2^53, where
+ * numbers are exact.
+ */
+const COLUMNS = 2 ** 27;
+const MAX_PACKED_LINE = 2 ** 26;
 
 function place(line: number, column: number): SourcePosition {
   return column === 0 ? { line } : { line, column };
@@ -158,22 +203,34 @@ export interface IacResourceInput {
   recorder: PositionRecorder;
 }
 
+/** Where a template or plan resource's source keeps its recorder (not enumerable). */
+const RECORDER = Symbol("position recorder");
+
+function recordedPositions(this: { [RECORDER]: PositionRecorder }): Readonly<Record<string, SourcePosition>> {
+  return this[RECORDER].positions;
+}
+
 /**
  * A canonical resource read from a file. It has no `arn`: its ARN would hold placeholders, and
  * reporters show the logical id or address in its place. IAM resources are global, as live.
  */
 export function iacResource(input: IacResourceInput, global: boolean): Resource {
-  const { recorder } = input;
   const source: Resource["source"] = {
     kind: input.kind,
     file: input.file,
     line: input.position.line,
     address: input.address,
-    // Built when a reporter first looks a position up: most resources are never located.
-    get positions() {
-      return recorder.positions;
-    },
   };
+  // The positions are built when a reporter first looks one up: most resources are never
+  // located. One getter shared by every resource, reading the recorder from a hidden field, keeps
+  // the sources in one shape; a getter written in the literal would be a function per resource
+  // and put each source in a slow dictionary of its own.
+  Object.defineProperty(source, RECORDER, { value: input.recorder });
+  Object.defineProperty(source, "positions", {
+    get: recordedPositions,
+    enumerable: true,
+    configurable: true,
+  });
   if (input.position.column !== undefined) source.column = input.position.column;
   return {
     type: input.type,

@@ -101,6 +101,26 @@ describe("the canonical shape, checked at the boundary", () => {
         }),
       ),
     ).toBeUndefined();
+    // An unknown item of a list, and an unknown value inside an item, stand for what they replace.
+    expect(
+      canonicalShapeProblem(group({ GroupId: "sg-1", IpPermissions: [unknownValue("a parameter")] })),
+    ).toBeUndefined();
+    expect(
+      canonicalShapeProblem(
+        group({
+          GroupId: "sg-1",
+          VpcId: unknownValue("a parameter"),
+          IpPermissions: [
+            {
+              IpProtocol: "tcp",
+              FromPort: 22,
+              ToPort: 22,
+              IpRanges: [{ CidrIp: unknownValue("a mapping") }],
+            },
+          ],
+        }),
+      ),
+    ).toBeUndefined();
     // An unknown value elsewhere does not excuse a real misfit.
     expect(
       canonicalShapeProblem(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { iacResource, PositionRecorder } from "../../src/sources/iac.js";
+import { iacResource, PositionRecorder, PositionStore } from "../../src/sources/iac.js";
 import { parseJson } from "../../src/sources/positioned/json.js";
 import { positionAt, type MapNode, type SeqNode } from "../../src/sources/positioned/node.js";
 
@@ -18,6 +18,45 @@ describe("PositionRecorder", () => {
     expect(JSON.stringify(recorder.positions)).toBe(
       '{"B":{"line":2,"column":1},"A":{"line":3,"column":5},"C":{"line":4}}',
     );
+  });
+
+  it("gives back every line and column as recorded, from the smallest to the largest a file can hold", () => {
+    const positions = {
+      first: { line: 1, column: 1 },
+      noColumn: { line: 7 },
+      // A 64 MiB file written on one line.
+      farColumn: { line: 1, column: 64 * 1024 * 1024 },
+      // A 64 MiB file of empty lines.
+      farLine: { line: 64 * 1024 * 1024, column: 1 },
+      // Beyond any file this tool reads, and still given back as recorded.
+      beyondColumn: { line: 3, column: 2 ** 40 },
+      beyondLine: { line: 2 ** 40, column: 9 },
+    };
+    const recorder = new PositionRecorder();
+    for (const [path, position] of Object.entries(positions)) recorder.set(path, position);
+    expect(recorded(recorder)).toEqual(positions);
+  });
+
+  it("keeps each recorder's positions apart when several record into one store in turn", () => {
+    const store = new PositionStore();
+    const group = new PositionRecorder(store);
+    const other = new PositionRecorder(store);
+    group.set("GroupName", { line: 2, column: 3 });
+    group.set("IpPermissions", { line: 4, column: 3 });
+    other.set("GroupName", { line: 20, column: 3 });
+    // A separate rule, read later, adds to the group.
+    group.set("IpPermissions[1]", { line: 30, column: 5 });
+    group.set("GroupName", { line: 31, column: 5 });
+    other.set("IpPermissions", { line: 21 });
+    expect(JSON.stringify(group.positions)).toBe(
+      '{"GroupName":{"line":2,"column":3},"IpPermissions":{"line":4,"column":3},"IpPermissions[1]":{"line":30,"column":5}}',
+    );
+    other.set("Tags", { line: 22, column: 1 });
+    expect(recorded(other)).toEqual({
+      GroupName: { line: 20, column: 3 },
+      IpPermissions: { line: 21 },
+      Tags: { line: 22, column: 1 },
+    });
   });
 
   it("records a member's position from its node as positionAt gives it", () => {
@@ -84,5 +123,38 @@ describe("iacResource", () => {
       positions: { GroupName: { line: 4, column: 7 }, IpPermissions: { line: 8, column: 7 } },
     });
     expect(Object.keys(resource.source)).toEqual(["kind", "file", "line", "address", "positions", "column"]);
+  });
+
+  it("gives each resource its own recorder's positions, also in a copy of its source", () => {
+    const made = ["A", "B"].map((id, index) => {
+      const recorder = new PositionRecorder();
+      recorder.set("GroupName", { line: 10 + index, column: 3 });
+      return iacResource(
+        {
+          type: "AWS::EC2::SecurityGroup",
+          id,
+          kind: "cloudformation",
+          file: "t.json",
+          account: "000012345678",
+          region: "unknown",
+          address: id,
+          position: { line: 1 + index },
+          properties: { GroupId: id },
+          recorder,
+        },
+        false,
+      );
+    });
+    expect(made.map((resource) => resource.source.positions?.GroupName)).toEqual([
+      { line: 10, column: 3 },
+      { line: 11, column: 3 },
+    ]);
+    expect({ ...made[1]!.source }).toEqual({
+      kind: "cloudformation",
+      file: "t.json",
+      line: 2,
+      address: "B",
+      positions: { GroupName: { line: 11, column: 3 } },
+    });
   });
 });

@@ -26,6 +26,20 @@ function normalizeText(text: string) {
   );
 }
 
+/** An `IpPermission` of one port, with the source lists given and the others empty. */
+function perm(protocol: string, port: number, sources: Record<string, unknown>): Record<string, unknown> {
+  return {
+    IpProtocol: protocol,
+    FromPort: port,
+    ToPort: port,
+    IpRanges: [],
+    Ipv6Ranges: [],
+    PrefixListIds: [],
+    UserIdGroupPairs: [],
+    ...sources,
+  };
+}
+
 function find(resources: readonly Resource[], type: string, id: string): Resource {
   const found = resources.find((resource) => resource.type === type && resource.id === id);
   if (!found)
@@ -74,6 +88,56 @@ describe("CloudFormation security groups", () => {
       { FromPort: 8443, IpRanges: [{ CidrIp: "10.20.0.0/16" }] },
       { FromPort: 22, ToPort: 22, UserIdGroupPairs: [{ GroupId: "BastionSecurityGroup" }], IpRanges: [] },
       { FromPort: 443, IpRanges: [{ CidrIp: "0.0.0.0/0" }] },
+    ]);
+  });
+
+  it("reads entries written with the same keys, in the same or another order, each by its own keys", () => {
+    const text = JSON.stringify({
+      Resources: {
+        // A separate rule written before its group still joins it: groups are read first.
+        Extra: {
+          Type: "AWS::EC2::SecurityGroupIngress",
+          Properties: {
+            GroupId: { Ref: "First" },
+            IpProtocol: "udp",
+            FromPort: 53,
+            ToPort: 53,
+            CidrIp: "10.1.0.0/16",
+          },
+        },
+        First: {
+          Type: "AWS::EC2::SecurityGroup",
+          Properties: {
+            GroupDescription: "first",
+            SecurityGroupIngress: [
+              { IpProtocol: "tcp", FromPort: 22, ToPort: 22, CidrIp: "0.0.0.0/0" },
+              { IpProtocol: "tcp", FromPort: 80, ToPort: 80, CidrIp: "10.0.0.0/8" },
+              { CidrIp: "10.2.0.0/16", ToPort: 443, FromPort: 443, IpProtocol: "tcp" },
+            ],
+          },
+        },
+        Second: {
+          Type: "AWS::EC2::SecurityGroup",
+          Properties: {
+            GroupDescription: "second",
+            SecurityGroupIngress: [
+              { IpProtocol: "tcp", FromPort: 3389, ToPort: 3389, CidrIpv6: "::/0" },
+              { IpProtocol: "tcp", FromPort: 22, ToPort: 22, CidrIp: "0.0.0.0/0" },
+            ],
+          },
+        },
+      },
+    });
+    const { resources } = normalizeTemplate(readTemplate(parseJson(text) as MapNode), "t.json", PLACEHOLDERS);
+    expect(find(resources, "AWS::EC2::SecurityGroup", "First").properties.IpPermissions).toEqual([
+      perm("tcp", 22, { IpRanges: [{ CidrIp: "0.0.0.0/0" }] }),
+      perm("tcp", 80, { IpRanges: [{ CidrIp: "10.0.0.0/8" }] }),
+      perm("tcp", 443, { IpRanges: [{ CidrIp: "10.2.0.0/16" }] }),
+      perm("udp", 53, { IpRanges: [{ CidrIp: "10.1.0.0/16" }] }),
+    ]);
+    expect(find(resources, "AWS::EC2::SecurityGroup", "Second").properties.IpPermissions).toEqual([
+      perm("tcp", 3389, { Ipv6Ranges: [{ CidrIpv6: "::/0" }] }),
+      perm("tcp", 22, { IpRanges: [{ CidrIp: "0.0.0.0/0" }] }),
     ]);
   });
 

@@ -1,6 +1,6 @@
 import type { JsonObject, JsonValue, ResourceType } from "../../../model/resource.js";
 import { isUnknown, type UnknownValue } from "../../../model/unknown.js";
-import { PositionRecorder, type PolicyHolder } from "../../iac.js";
+import { PositionRecorder, PositionStore, type PolicyHolder } from "../../iac.js";
 import { member, positionAt } from "../../positioned/node.js";
 import { type Placeholders, type Resolved, Resolver } from "../intrinsics.js";
 import type { Template, TemplateResource } from "../template.js";
@@ -29,6 +29,8 @@ export class NormalizeContext {
   readonly notes: TemplateNote[] = [];
   readonly builds: Build[] = [];
   readonly refs: References;
+  /** Where the positions of every resource of the template are recorded. */
+  private readonly positions = new PositionStore();
   /** The resources the template creates (its conditions allowing), in template order. */
   created: readonly TemplateResource[] = [];
 
@@ -57,7 +59,7 @@ export class NormalizeContext {
       type,
       id,
       properties,
-      recorder: new PositionRecorder(),
+      recorder: new PositionRecorder(this.positions),
       global,
       file: this.file,
     };

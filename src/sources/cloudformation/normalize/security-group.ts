@@ -52,8 +52,25 @@ const FIELD_NAMES = [
 ] as const;
 const FIELD_COUNT = FIELD_NAMES.length;
 const FIELD_INDEX = new Map<string, number>(FIELD_NAMES.map((name, index) => [name, index]));
-/** Where each field was found in the entry being read (reused: reading an entry never nests). */
-const FOUND: number[] = new Array<number>(FIELD_COUNT).fill(-1);
+/**
+ * Where each field is in the entries with the last key list seen. The JSON reader gives entries
+ * written with the same keys in the same order one shared key list, so a large template's
+ * thousands of entries are indexed once per shape rather than once each.
+ */
+let indexedKeys: readonly string[] | undefined;
+let indexedFields: Int32Array = new Int32Array(FIELD_COUNT);
+
+function fieldIndexes(keys: readonly string[]): Int32Array {
+  if (keys === indexedKeys) return indexedFields;
+  const found = new Int32Array(FIELD_COUNT).fill(-1);
+  for (let key = 0; key < keys.length; key += 1) {
+    const field = FIELD_INDEX.get(keys[key]!);
+    if (field !== undefined) found[field] = key;
+  }
+  indexedKeys = keys;
+  indexedFields = found;
+  return found;
+}
 /**
  * The empty source lists of a permission, shared: most entries have one kind of source, and an
  * array per empty list is a third of what a large template allocates. Never written to.
@@ -202,12 +219,7 @@ function ipPermission(
   // One pass over the entry, without intermediate objects: thousands of groups with several
   // entries each make this the hot path of a large template. Objects are written as literals
   // where their shape is known, which is much cheaper than adding fields by computed names.
-  const { keys } = resolved;
-  const found = FOUND.fill(-1);
-  for (let key = 0; key < keys.length; key += 1) {
-    const field = FIELD_INDEX.get(keys[key]!);
-    if (field !== undefined) found[field] = key;
-  }
+  const found = fieldIndexes(resolved.keys);
   const paths = permissionPaths(path);
   const rawProtocol = fieldValue(context, resolved, found[Field.IpProtocol]!);
   const protocol = typeof rawProtocol === "number" ? String(rawProtocol) : rawProtocol;
