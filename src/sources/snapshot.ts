@@ -340,7 +340,9 @@ function resourceLabel(document: unknown, pointer: string): string | undefined {
 
 function findDuplicates(document: SnapshotDocument): Problem | undefined {
   const seenScopes = new Map<string, number>();
-  for (const [index, scope] of document.scopes.entries()) {
+  const { scopes, resources } = document;
+  for (let index = 0; index < scopes.length; index += 1) {
+    const scope = scopes[index]!;
     const key = `${scope.account}\u0000${scope.region}`;
     const first = seenScopes.get(key);
     if (first !== undefined) {
@@ -357,7 +359,10 @@ function findDuplicates(document: SnapshotDocument): Problem | undefined {
   const seenResources = new Map<string, Map<string, Map<string, Map<string, number>>>>();
   let ids = new Map<string, number>();
   let idsOf: Pick<Resource, "type" | "account" | "region"> | undefined;
-  for (const [index, resource] of document.resources.entries()) {
+  // An index loop: an iterator's [index, value] pair for each of hundreds of thousands of
+  // resources is work the collector pays for while the whole snapshot is held.
+  for (let index = 0; index < resources.length; index += 1) {
+    const resource = resources[index]!;
     if (
       idsOf === undefined ||
       resource.type !== idsOf.type ||
