@@ -9,6 +9,7 @@ import { findDuplicateKey } from "../util/json-duplicates.js";
 import { mostSpecificSchemaError } from "../util/schema-errors.js";
 import { NotTextError, readTextFile } from "../util/text-file.js";
 import type { SourcePosition } from "../util/source-position.js";
+import checkSnapshotSchema from "./snapshot-check.generated.js";
 import validateSnapshotSchema from "./snapshot-validator.generated.js";
 
 /**
@@ -262,8 +263,14 @@ const validate = validateSnapshotSchema as {
   errors?: ErrorObject[] | null;
 };
 
+/**
+ * The same schema as a yes-or-no check that builds no error paths as it goes: a valid snapshot is
+ * checked by it alone, and one that fails it is validated again by `validate` for its error.
+ */
+const passesSchema = checkSnapshotSchema as (value: unknown) => boolean;
+
 function findProblem(document: unknown): Problem | undefined {
-  if (!validate(document)) {
+  if (!passesSchema(document) && !validate(document)) {
     return schemaProblem(mostSpecificSchemaError(validate.errors ?? []), document);
   }
   return findDuplicates(document as SnapshotDocument);
