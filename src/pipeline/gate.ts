@@ -6,7 +6,7 @@ import type { BaselineComparison, RuleResult, WaiverOutcome } from "../engine/re
 import { applyWaivers } from "../engine/waivers.js";
 import { InputError } from "../errors.js";
 import type { Resource } from "../model/resource.js";
-import { compareWithBaseline, parseBaseline, type Baseline } from "../report/baseline.js";
+import { baselineOf, compareWithBaseline, parseBaselineJson, type Baseline } from "../report/baseline.js";
 import type { InputProblem } from "../model/input-problem.js";
 import type { RuleConfiguration } from "../engine/rule-set.js";
 
@@ -25,9 +25,10 @@ export async function loadBaseline(file: string, cwd: string): Promise<Baseline>
     if (error instanceof NotTextError) throw new InputError(`baseline ${file}: ${error.message}`);
     throw new InputError(`cannot read baseline ${file}: ${describeFileError(error)}`, { cause: error });
   }
-  const baseline = parseBaseline(text, file);
-  // Parsed again only to be sure no key is written twice: which of two fingerprints counts would be a guess.
-  const duplicate = findDuplicateKey(text, JSON.parse(text));
+  const value = parseBaselineJson(text, file);
+  const baseline = baselineOf(value, file);
+  // No key may be written twice: which of two fingerprints counts would be a guess.
+  const duplicate = findDuplicateKey(text, value);
   if (duplicate)
     throw new InputError(
       `baseline ${file}:${duplicate.line}:${duplicate.column}: duplicate key ${JSON.stringify(duplicate.key)} (first written at line ${duplicate.firstLine})`,

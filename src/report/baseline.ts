@@ -41,12 +41,20 @@ const TOOL_NAME = "access-baseline";
 
 /** Reads a baseline from the text of a SARIF or JSON output file; every problem is one line. */
 export function parseBaseline(text: string, display: string): Baseline {
-  let value: unknown;
+  return baselineOf(parseBaselineJson(text, display), display);
+}
+
+/** The baseline file's JSON value, for callers that check more of it than `baselineOf` reads. */
+export function parseBaselineJson(text: string, display: string): unknown {
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new InputError(`baseline ${display}: invalid JSON: ${(error as Error).message.split("\n")[0]}`);
   }
+}
+
+/** The baseline held in a parsed report (JSON or SARIF); anything else is an input error. */
+export function baselineOf(value: unknown, display: string): Baseline {
   if (isObject(value) && value.format === RESULTS_FORMAT) {
     return { file: display, fingerprints: fromJson(value, display), findings: jsonFindings(value) };
   }

@@ -56,6 +56,18 @@ describe("findDuplicateKey", () => {
     }
   });
 
+  it("counts keys written without spaces, as JSON.stringify writes them, around values that open with a colon", () => {
+    const compact = JSON.stringify({ a: "::/0", b: [":", { "c:": ":x", "": ":" }], ":d": { e: 'a":' } });
+    expect(duplicateIn(compact)).toBeUndefined();
+    expect(duplicateIn(compact.replace('"b":', '"a":'))?.key).toBe("a");
+    expect(duplicateIn('{"CidrIpv6":"::/0","CidrIpv6":"::/0"}')?.key).toBe("CidrIpv6");
+    expect(duplicateIn('{"":":","":":"}')?.key).toBe("");
+    expect(duplicateIn('{"a:":1,"a:":2}')?.key).toBe("a:");
+    expect(duplicateIn('[":",{"x":1,"x":2}]')?.key).toBe("x");
+    // A space before a colon inside a string does not hide a duplicate written compactly.
+    expect(duplicateIn('{"note":"a :b","x":1,"x":2}')?.key).toBe("x");
+  });
+
   it("finds a duplicate in an object nested a hundred thousand levels deep", () => {
     const depth = 100_000;
     const text = `${"[".repeat(depth)}{"a": 1, "b": {"a": 2}, "a": 3}${"]".repeat(depth)}`;
@@ -70,7 +82,7 @@ describe("findDuplicateKey", () => {
       | { kind: "object"; entries: [string, string, Written][] }
       | { kind: "array"; items: Written[] }
       | { kind: "leaf"; text: string };
-    const name = fc.constantFrom("a", "b", "ab", '"', "{", "]");
+    const name = fc.constantFrom("a", "b", "ab", '"', "{", "]", ":", "a:", ":a", ",");
     const spelled = name.chain((key) =>
       fc.constantFrom(
         [key, JSON.stringify(key)],
@@ -81,7 +93,7 @@ describe("findDuplicateKey", () => {
       ),
     );
     const leaf = fc
-      .constantFrom('"x:y"', '"}{"', "1", "null", '"\\\\"', '"a\\":"')
+      .constantFrom('"x:y"', '"}{"', "1", "null", '"\\\\"', '"a\\":"', '"::/0"', '":"', '""')
       .map((text): Written => ({ kind: "leaf", text }));
     const { node } = fc.letrec<{ node: Written }>((tie) => ({
       node: fc.oneof(
@@ -94,12 +106,15 @@ describe("findDuplicateKey", () => {
         })),
       ),
     }));
-    const write = (value: Written): string =>
+    // Spaced out, or compact as JSON.stringify writes: the two are counted differently.
+    const write = (value: Written, compact: boolean): string =>
       value.kind === "leaf"
         ? value.text
         : value.kind === "array"
-          ? `[${value.items.map(write).join(", ")}]`
-          : `{${value.entries.map(([, text, item]) => `${text} : ${write(item)}`).join(",\n")}}`;
+          ? `[${value.items.map((item) => write(item, compact)).join(compact ? "," : ", ")}]`
+          : `{${value.entries
+              .map(([, text, item]) => `${text}${compact ? ":" : " : "}${write(item, compact)}`)
+              .join(compact ? "," : ",\n")}}`;
     const repeats = (value: Written): boolean =>
       value.kind === "leaf"
         ? false
@@ -108,8 +123,8 @@ describe("findDuplicateKey", () => {
           : new Set(value.entries.map(([key]) => key)).size < value.entries.length ||
             value.entries.some(([, , item]) => repeats(item));
     fc.assert(
-      fc.property(node, (value) => {
-        expect(duplicateIn(write(value)) !== undefined).toBe(repeats(value));
+      fc.property(node, fc.boolean(), (value, compact) => {
+        expect(duplicateIn(write(value, compact)) !== undefined).toBe(repeats(value));
       }),
       { numRuns: 2000 },
     );
