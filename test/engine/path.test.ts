@@ -1,3 +1,4 @@
+import { search } from "@jmespath-community/jmespath";
 import { describe, expect, it } from "vitest";
 import { compilePath, LISTED, PathSyntaxError, type PathScope } from "../../src/engine/condition/path.js";
 import type { JsonObject, JsonValue } from "../../src/model/resource.js";
@@ -134,6 +135,37 @@ describe("the fast path, the traced path and the JMESPath interpreter agree", ()
       }
     },
   );
+
+  it("a walk started from inside a walk of the same path visits its own elements, and the outer walk goes on", () => {
+    const documents = [
+      { A: [{ B: [1, 2] }, { B: [3] }] },
+      { A: [{ B: [10] }, { B: [20, 30] }] },
+    ] as JsonObject[];
+    for (const expression of ["A[].B[]", "A[].B"]) {
+      const path = compilePath(expression);
+      const scopeOf = (value: JsonObject): PathScope => ({
+        root: { value, path: "" },
+        params: {},
+        bindings: null,
+      });
+      const outer: JsonValue[] = [];
+      const inner: JsonValue[] = [];
+      const [first, second] = documents.map(scopeOf) as [PathScope, PathScope];
+      path.each(first.root, first, (element) => {
+        outer.push(element);
+        if (outer.length === 1) {
+          path.each(second.root, second, (nested) => {
+            inner.push(nested);
+            return false;
+          });
+          expect(path.valueOf(second.root, second)).toEqual(search(documents[1]!, expression));
+        }
+        return false;
+      });
+      expect(outer).toEqual(search(documents[0]!, expression));
+      expect(inner).toEqual(search(documents[1]!, expression));
+    }
+  });
 
   it("walking a list stops at the element the visitor settles on", () => {
     const root = { value: group as JsonObject, path: "" };

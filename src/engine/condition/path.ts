@@ -495,13 +495,22 @@ function compileSelector(node: Node): Selector {
     case "Projection":
     case "FilterProjection": {
       const walk = compileWalker(node);
+      // The list being collected, beside the selector (see `compileWalker`).
+      let collected: JsonValue[] = [];
+      const collect = (element: JsonValue): boolean => {
+        collected.push(element);
+        return false;
+      };
       return (value, unknowns) => {
-        const collected: JsonValue[] = [];
-        const outcome = walk(value, unknowns, (element) => {
-          collected.push(element);
-          return false;
-        });
-        return outcome === LISTED ? collected : outcome;
+        const outer = collected;
+        const list: JsonValue[] = (collected = []);
+        let outcome: JsonValue | typeof LISTED;
+        try {
+          outcome = walk(value, unknowns, collect);
+        } finally {
+          collected = outer;
+        }
+        return outcome === LISTED ? list : outcome;
       };
     }
     default:
@@ -527,11 +536,11 @@ function fieldChain(node: Node): string[] | undefined {
   }
 }
 
-type Walker = (
-  value: JsonValue,
-  unknowns: boolean,
-  visit: (element: JsonValue) => boolean,
-) => JsonValue | typeof LISTED;
+type Visit = (element: JsonValue) => boolean;
+
+type Walker = (value: JsonValue, unknowns: boolean, visit: Visit) => JsonValue | typeof LISTED;
+
+const stopAtFirst: Visit = () => true;
 
 /**
  * The elements `select` would collect for a projection or flattening, handed to `visit` one by
@@ -542,12 +551,23 @@ function compileWalker(node: Node): Walker {
   switch (node.type) {
     case "Flatten": {
       const child = compileWalker(node.child as Node);
-      return (value, unknowns, visit) => {
-        const outcome = child(value, unknowns, (item) => {
-          if (!Array.isArray(item)) return visit(item);
-          for (const inner of item) if (visit(inner)) return true;
-          return false;
-        });
+      // The visitor of the walk under way, kept beside the walker rather than captured by a new
+      // function on every call; restored afterwards, so a walk inside a walk would find its own.
+      let visit: Visit = stopAtFirst;
+      const visitItem = (item: JsonValue): boolean => {
+        if (!Array.isArray(item)) return visit(item);
+        for (const inner of item) if (visit(inner)) return true;
+        return false;
+      };
+      return (value, unknowns, visitor) => {
+        const outer = visit;
+        visit = visitor;
+        let outcome: JsonValue | typeof LISTED;
+        try {
+          outcome = child(value, unknowns, visitItem);
+        } finally {
+          visit = outer;
+        }
         if (outcome === LISTED) return LISTED;
         return isUnknown(outcome) ? outcome : null;
       };
@@ -558,17 +578,31 @@ function compileWalker(node: Node): Walker {
       const condition = node.type === "FilterProjection" ? (node.condition as ExpressionNode) : undefined;
       const rightNode = node.right as Node;
       const right = rightNode.type === "Identity" ? undefined : compileSelector(rightNode);
-      return (value, unknowns, visit) => {
-        const outcome = left(value, unknowns, (item) => {
-          if (condition) {
-            const kept = unknowns
-              ? selectFiltered(condition, item)
-              : isTruthy(TreeInterpreter.search(condition, item));
-            if (kept !== true) return kept !== false ? visit(kept) : false;
-          }
-          const projected = right ? right(item, unknowns) : item;
-          return projected !== null ? visit(projected) : false;
-        });
+      // As for `Flatten`: the walk under way, without a new function per call.
+      let visit: Visit = stopAtFirst;
+      let unknowns = false;
+      const visitItem = (item: JsonValue): boolean => {
+        if (condition) {
+          const kept = unknowns
+            ? selectFiltered(condition, item)
+            : isTruthy(TreeInterpreter.search(condition, item));
+          if (kept !== true) return kept !== false ? visit(kept) : false;
+        }
+        const projected = right ? right(item, unknowns) : item;
+        return projected !== null ? visit(projected) : false;
+      };
+      return (value, withUnknowns, visitor) => {
+        const outerVisit = visit;
+        const outerUnknowns = unknowns;
+        visit = visitor;
+        unknowns = withUnknowns;
+        let outcome: JsonValue | typeof LISTED;
+        try {
+          outcome = left(value, withUnknowns, visitItem);
+        } finally {
+          visit = outerVisit;
+          unknowns = outerUnknowns;
+        }
         if (outcome === LISTED) return LISTED;
         return isUnknown(outcome) ? outcome : null;
       };
