@@ -1,5 +1,5 @@
 import { search } from "@jmespath-community/jmespath";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { compilePath, LISTED, PathSyntaxError, type PathScope } from "../../src/engine/condition/path.js";
 import type { JsonObject, JsonValue } from "../../src/model/resource.js";
 
@@ -132,6 +132,46 @@ describe("the fast path, the traced path and the JMESPath interpreter agree", ()
         const expected = search(value, expression);
         expect(path.valueOf(root, scope)).toEqual(expected);
         expect(path.evaluate(root, scope)).toEqual({ value: expected, path: `X.(${expression})` });
+      }
+    },
+  );
+
+  const conditioned = {
+    Effect: "Allow",
+    Condition: {
+      StringEquals: { "ssm:resourceTag/Team": ["a", "b"], "sts:RoleSessionName": "${aws:username}" },
+      "ForAnyValue:StringLike": { "aws:ResourceTag/Env": "*" },
+    },
+  };
+  it.each([
+    ["condition_values(@, 'sts:RoleSessionName', ['StringEquals', 'StringLike'])", conditioned],
+    ["condition_values(@, 'sts:rolesessionname', 'StringEquals')", conditioned],
+    [
+      "condition_entries(@, ['ssm:resourceTag/*', 'aws:ResourceTag/*'], ['StringEquals', 'ForAnyValue:StringLike'])",
+      conditioned,
+    ],
+    ["condition_entries(@, 'ssm:resourceTag/*', 'StringEquals')", conditioned],
+    ["condition_entries(@, ['ssm:resourceTag/*'], ['StringEquals'])", null],
+    ["statement_name(@, 'trust statement')", { Sid: "Open", Effect: "Allow" }],
+    ["statement_name(@, 'trust statement')", { Effect: "Allow" }],
+  ])(
+    "a domain function called on the element with literal arguments, %s, gives what the interpreter gives, without it",
+    async (expression, value) => {
+      const jmespath = await import("@jmespath-community/jmespath");
+      const expected = jmespath.search(value, expression);
+      const root = { value: value as JsonValue, path: "X" };
+      const path = compilePath(expression);
+      const interpreted = vi.spyOn(jmespath.TreeInterpreter, "search");
+      try {
+        const scope: PathScope = { root, params: {}, bindings: null };
+        expect(path.valueOf(root, scope)).toEqual(expected);
+        expect(path.evaluate(root, scope)).toMatchObject({ value: expected, path: `X.(${expression})` });
+        expect(interpreted).not.toHaveBeenCalled();
+        // Data that may hold unknowns goes to the interpreter that looks for them.
+        const withUnknowns: PathScope = { ...scope, mayHoldUnknowns: true };
+        expect(path.valueOf(root, withUnknowns)).toEqual(expected);
+      } finally {
+        interpreted.mockRestore();
       }
     },
   );

@@ -1,6 +1,6 @@
 import { compile, TreeInterpreter } from "@jmespath-community/jmespath";
 import type { JsonValue } from "../../model/resource.js";
-import { functionOfOneValue, registerDomainFunctions } from "./functions.js";
+import { functionOfOneValue, functionWithArguments, registerDomainFunctions } from "./functions.js";
 import { isUnknown, unknownValue, UnknownValueError, type UnknownValue } from "../../model/unknown.js";
 import { searchWithUnknowns } from "./unknown-aware.js";
 import { DocumentDecisions, ElementVerdicts } from "./decisions.js";
@@ -140,8 +140,13 @@ export function compilePath(text: string): CompiledPath {
   }
   const traceable = isTraceable(ast);
   const called = calledOnElement(ast as unknown as Node);
-  const opaque = (value: JsonValue, scope: PathScope): JsonValue =>
-    called ? (called(value) ?? null) : search(ast, value, scope);
+  const calledWithArguments = called ? undefined : calledWithLiterals(ast as unknown as Node);
+  const opaque = (value: JsonValue, scope: PathScope): JsonValue => {
+    if (called) return called(value) ?? null;
+    // These functions do not judge unknowns themselves: the interpreter that looks for them does.
+    if (calledWithArguments && scope.mayHoldUnknowns !== true) return calledWithArguments(value) ?? null;
+    return search(ast, value, scope);
+  };
   const selector = traceable ? compileSelector(ast as unknown as Node) : undefined;
   const walker = traceable ? compileWalker(ast as unknown as Node) : undefined;
   return {
@@ -187,6 +192,36 @@ function calledOnElement(node: Node): ((value: JsonValue) => JsonValue) | undefi
     return undefined;
   }
   return functionOfOneValue(node.name as string);
+}
+
+/**
+ * A domain function called on the element with literal arguments (`condition_values(@, 'key',
+ * ['StringEquals'])`): the interpreter would evaluate the same arguments for every element.
+ */
+function calledWithLiterals(node: Node): ((value: JsonValue) => JsonValue) | undefined {
+  if (node.type !== "Function") return undefined;
+  const [first, ...rest] = node.children as Node[];
+  if (first === undefined || (first.type !== "Current" && first.type !== "Identity")) return undefined;
+  const args: JsonValue[] = [];
+  for (const child of rest) {
+    const literal = literalValue(child);
+    if (literal === undefined) return undefined;
+    args.push(literal);
+  }
+  return functionWithArguments(node.name as string, args);
+}
+
+/** The value of a literal argument (`'text'`, a list of them), whatever the element. */
+function literalValue(node: Node): JsonValue | undefined {
+  if (node.type === "Literal") return node.value as JsonValue;
+  if (node.type !== "MultiSelectList") return undefined;
+  const items: JsonValue[] = [];
+  for (const child of node.children as Node[]) {
+    const item = literalValue(child);
+    if (item === undefined) return undefined;
+    items.push(item);
+  }
+  return items;
 }
 
 function search(ast: ExpressionNode, value: JsonValue, scope: PathScope): JsonValue {
