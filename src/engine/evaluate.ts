@@ -272,7 +272,7 @@ function failureMessage(
     meta: {
       id: resource.id,
       type: resource.type,
-      kind: resource.type.split("::").at(-1),
+      kind: kindOf(resource.type),
       account: resource.account,
       region: resource.region,
       arn: resource.arn,
@@ -288,6 +288,15 @@ function failureMessage(
     siblings--;
   }
   return siblings > 0 ? `${message} (and ${siblings} more)` : message;
+}
+
+const kinds = new Map<string, string | undefined>();
+
+/** The last part of a resource type (`Instance` of `AWS::EC2::Instance`), worked out once per type. */
+function kindOf(type: string): string | undefined {
+  let kind = kinds.get(type);
+  if (kind === undefined && !kinds.has(type)) kinds.set(type, (kind = type.split("::").at(-1)));
+  return kind;
 }
 
 /** The message id chose the message; a result reports only what the resource holds. */
