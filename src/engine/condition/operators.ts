@@ -101,12 +101,18 @@ function deepEqual(a: JsonValue, b: JsonValue): boolean {
   if (Array.isArray(a) && Array.isArray(b)) {
     return a.length === b.length && a.every((item, index) => deepEqual(item, b[index]!));
   }
-  const aKeys = Object.keys(a);
+  // Keys are counted rather than listed: `equals: $statement` compares a principal's every
+  // statement with the one reported, and most differ at once.
+  const aRecord = a as Record<string, JsonValue>;
   const bRecord = b as Record<string, JsonValue>;
-  return (
-    aKeys.length === Object.keys(b).length &&
-    aKeys.every((key) => key in bRecord && deepEqual((a as Record<string, JsonValue>)[key]!, bRecord[key]!))
-  );
+  let aCount = 0;
+  for (const key in aRecord) {
+    if (!Object.hasOwn(bRecord, key) || !deepEqual(aRecord[key]!, bRecord[key]!)) return false;
+    aCount++;
+  }
+  let bCount = 0;
+  for (const _ in bRecord) bCount++;
+  return aCount === bCount;
 }
 
 function numeric(compare: (actual: number, limit: number) => boolean, name: string): TestOperator {
