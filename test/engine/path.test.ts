@@ -2,6 +2,7 @@ import { search } from "@jmespath-community/jmespath";
 import { describe, expect, it, vi } from "vitest";
 import { compilePath, LISTED, PathSyntaxError, type PathScope } from "../../src/engine/condition/path.js";
 import type { JsonObject, JsonValue } from "../../src/model/resource.js";
+import { unknownValue } from "../../src/model/unknown.js";
 
 const group = {
   GroupId: "sg-1",
@@ -175,6 +176,24 @@ describe("the fast path, the traced path and the JMESPath interpreter agree", ()
       }
     },
   );
+
+  it.each([
+    ["A.B.C", { A: { B: { C: 1 } } }, { value: 1, path: "X.A.B.C" }],
+    ["A.B.C", { A: { B: null } }, { value: null, path: "X.A.B" }],
+    ["A.B.C", { A: "text" }, { value: null, path: "X.A.B" }],
+    ["A.B.C", { A: [{ B: 1 }] }, { value: null, path: "X.A.B" }],
+    ["A.B.C", { A: unknownValue("computed") }, { value: unknownValue("computed"), path: "X.A" }],
+    ["A.B.C", unknownValue("computed"), { value: unknownValue("computed"), path: "X" }],
+    ["@.A", null, { value: null, path: "X" }],
+    ['A."b-c".D', { A: { "b-c": { D: 2 } } }, { value: 2, path: 'X.A."b-c".D' }],
+  ])("a chain of fields, %s, on %j is found where it stops", (expression, value, expected) => {
+    const root = { value: value as JsonValue, path: "X" };
+    const scope: PathScope = { root, params: {}, bindings: null, mayHoldUnknowns: true };
+    expect(compilePath(expression).evaluate(root, scope)).toEqual(expected);
+    expect(compilePath(expression).evaluate({ value: value, path: "" }, scope).path).toBe(
+      expected.path.replace(/^X\.?/, ""),
+    );
+  });
 
   it("a walk started from inside a walk of the same path visits its own elements, and the outer walk goes on", () => {
     const documents = [

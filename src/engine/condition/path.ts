@@ -148,13 +148,14 @@ export function compilePath(text: string): CompiledPath {
     return search(ast, value, scope);
   };
   const selector = traceable ? compileSelector(ast as unknown as Node) : undefined;
+  const tracer = traceable ? compileTracer(ast as unknown as Node) : undefined;
   const walker = traceable ? compileWalker(ast as unknown as Node) : undefined;
   return {
     text,
     base,
     evaluate(current, scope) {
       const start = resolveBase(base, current, scope);
-      if (traceable) return trace(ast as unknown as Node, start, scope.mayHoldUnknowns === true);
+      if (tracer) return tracer(start, scope.mayHoldUnknowns === true);
       const value = opaque(start.value, scope);
       const path = joinOpaque(start.path, expression);
       return Array.isArray(value)
@@ -312,75 +313,120 @@ function isObject(value: JsonValue): value is { [key: string]: JsonValue } {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
+type Tracer = (input: Selection, unknowns: boolean) => Selection;
+
 /**
  * Evaluates the traceable subset of JMESPath with paths. Projections return `elements`, and the
  * right-hand side of a projection is applied to each element, as the JMESPath specification does.
+ * Turned into closures once per path, as `compileSelector` is: a chain of fields is one loop that
+ * makes one path, not one per field.
  */
-function trace(node: Node, input: Selection, unknowns: boolean): Selection {
+function compileTracer(node: Node): Tracer {
+  // Only fields: `@` inside a chain (`@.A`) stops at a null input without naming the field.
+  const fields = fieldChain(node);
+  if (fields !== undefined && fields.length > 0 && !readsCurrent(node)) return fieldChainTracer(fields);
   switch (node.type) {
     case "Identity":
     case "Current":
-      return input;
-    case "Field": {
-      const name = node.name as string;
-      if (isUnknown(input.value)) return { value: input.value, path: input.path };
-      const value = isObject(input.value) ? (input.value[name] ?? null) : null;
-      return { value, path: joinField(input.path, name) };
-    }
+      return (input) => input;
     case "Subexpression": {
-      const left = trace(node.left as Node, input, unknowns);
-      if (left.value === null) return left;
-      return trace(node.right as Node, left, unknowns);
+      const left = compileTracer(node.left as Node);
+      const right = compileTracer(node.right as Node);
+      return (input, unknowns) => {
+        const selected = left(input, unknowns);
+        if (selected.value === null) return selected;
+        return right(selected, unknowns);
+      };
     }
     case "IndexExpression": {
-      const left = trace(node.left as Node, input, unknowns);
-      return trace(node.right as Node, left, unknowns);
+      const left = compileTracer(node.left as Node);
+      const right = compileTracer(node.right as Node);
+      return (input, unknowns) => right(left(input, unknowns), unknowns);
     }
     case "Index": {
-      if (isUnknown(input.value)) return { value: input.value, path: input.path };
-      if (!Array.isArray(input.value)) return { value: null, path: input.path };
-      let index = node.value as number;
-      if (index < 0) index += input.value.length;
-      return { value: input.value[index] ?? null, path: `${input.path}[${index}]` };
+      const wanted = node.value as number;
+      return (input) => {
+        if (isUnknown(input.value)) return { value: input.value, path: input.path };
+        if (!Array.isArray(input.value)) return { value: null, path: input.path };
+        const index = wanted < 0 ? wanted + input.value.length : wanted;
+        return { value: input.value[index] ?? null, path: `${input.path}[${index}]` };
+      };
     }
     case "Flatten": {
-      const child = trace(node.child as Node, input, unknowns);
-      if (isUnknown(child.value)) return { value: child.value, path: child.path };
-      if (!Array.isArray(child.value)) return { value: null, path: child.path };
-      const elements: Located[] = [];
-      const sources =
-        child.elements ?? child.value.map((value, index) => ({ value, path: `${child.path}[${index}]` }));
-      for (const element of sources) {
-        if (Array.isArray(element.value)) {
-          element.value.forEach((value, index) =>
-            elements.push({ value, path: `${element.path}[${index}]` }),
-          );
-        } else {
-          elements.push(element);
+      const childTracer = compileTracer(node.child as Node);
+      return (input, unknowns) => {
+        const child = childTracer(input, unknowns);
+        if (isUnknown(child.value)) return { value: child.value, path: child.path };
+        if (!Array.isArray(child.value)) return { value: null, path: child.path };
+        const elements: Located[] = [];
+        const sources =
+          child.elements ?? child.value.map((value, index) => ({ value, path: `${child.path}[${index}]` }));
+        for (const element of sources) {
+          if (Array.isArray(element.value)) {
+            element.value.forEach((value, index) =>
+              elements.push({ value, path: `${element.path}[${index}]` }),
+            );
+          } else {
+            elements.push(element);
+          }
         }
-      }
-      return { value: elements.map((element) => element.value), path: child.path, elements };
+        return { value: elements.map((element) => element.value), path: child.path, elements };
+      };
     }
     case "Projection":
     case "FilterProjection": {
-      const left = trace(node.left as Node, input, unknowns);
-      if (isUnknown(left.value)) return { value: left.value, path: left.path };
-      if (!Array.isArray(left.value)) return { value: null, path: left.path };
-      const sources =
-        left.elements ?? left.value.map((value, index) => ({ value, path: `${left.path}[${index}]` }));
+      const leftTracer = compileTracer(node.left as Node);
+      const right = compileTracer(node.right as Node);
       const condition = node.type === "FilterProjection" ? (node.condition as ExpressionNode) : undefined;
-      const elements: Located[] = [];
-      for (const source of sources) {
-        if (condition && !filterKeepsTraced(condition, source, unknowns, elements)) continue;
-        const projected = trace(node.right as Node, source, unknowns);
-        if (projected.elements) elements.push(...projected.elements);
-        else if (projected.value !== null) elements.push(projected);
-      }
-      return { value: elements.map((element) => element.value), path: left.path, elements };
+      return (input, unknowns) => {
+        const left = leftTracer(input, unknowns);
+        if (isUnknown(left.value)) return { value: left.value, path: left.path };
+        if (!Array.isArray(left.value)) return { value: null, path: left.path };
+        const sources =
+          left.elements ?? left.value.map((value, index) => ({ value, path: `${left.path}[${index}]` }));
+        const elements: Located[] = [];
+        for (const source of sources) {
+          if (condition && !filterKeepsTraced(condition, source, unknowns, elements)) continue;
+          const projected = right(source, unknowns);
+          if (projected.elements) elements.push(...projected.elements);
+          else if (projected.value !== null) elements.push(projected);
+        }
+        return { value: elements.map((element) => element.value), path: left.path, elements };
+      };
     }
     default:
       throw new Error(`untraceable expression node ${node.type}`);
   }
+}
+
+function readsCurrent(node: Node): boolean {
+  if (node.type === "Identity" || node.type === "Current") return true;
+  if (node.type !== "Subexpression") return false;
+  return readsCurrent(node.left as Node) || readsCurrent(node.right as Node);
+}
+
+/**
+ * `A.B.C` with its path. Reading stops at the first field that is missing or null, whose path it
+ * names; an unknown value is where its own path says, whatever is asked of it.
+ */
+function fieldChainTracer(fields: readonly string[]): Tracer {
+  // The path below the input after each field: `A`, `A.B`, `A.B.C`.
+  const below: string[] = [];
+  for (const name of fields) below.push(joinField(below.at(-1) ?? "", name));
+  const pathAfter = (input: Selection, count: number): string => {
+    if (count === 0) return input.path;
+    return input.path ? `${input.path}.${below[count - 1]!}` : below[count - 1]!;
+  };
+  return (input) => {
+    let at = input.value;
+    for (let index = 0; index < fields.length; index++) {
+      if (isUnknown(at)) return { value: at, path: pathAfter(input, index) };
+      const field: JsonValue | undefined = isObject(at) ? at[fields[index]!] : undefined;
+      if (field === undefined || field === null) return { value: null, path: pathAfter(input, index + 1) };
+      at = field;
+    }
+    return { value: at, path: pathAfter(input, fields.length) };
+  };
 }
 
 /**
