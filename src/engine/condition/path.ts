@@ -167,13 +167,13 @@ export function compilePath(text: string): CompiledPath {
         : { value, path };
     },
     valueOf(current, scope) {
-      const start = resolveBase(base, current, scope);
-      return selector ? selector(start.value, scope.mayHoldUnknowns === true) : opaque(start.value, scope);
+      const start = baseValue(base, current, scope);
+      return selector ? selector(start, scope.mayHoldUnknowns === true) : opaque(start, scope);
     },
     each(current, scope, visit) {
-      const start = resolveBase(base, current, scope);
-      if (walker) return walker(start.value, scope.mayHoldUnknowns === true, visit);
-      const value = opaque(start.value, scope);
+      const start = baseValue(base, current, scope);
+      if (walker) return walker(start, scope.mayHoldUnknowns === true, visit);
+      const value = opaque(start, scope);
       if (!Array.isArray(value)) return value;
       for (const element of value) if (visit(element)) break;
       return LISTED;
@@ -250,6 +250,11 @@ function resolveBase(base: string, current: Located, scope: PathScope): Located 
       return bound;
     }
   }
+}
+
+/** The value a path starts from, without its place: the fast readings need no more. */
+function baseValue(base: string, current: Located, scope: PathScope): JsonValue {
+  return base === "params" ? scope.params : resolveBase(base, current, scope).value;
 }
 
 export function lookup(bindings: Binding | null, name: string): Located | undefined {
