@@ -4,7 +4,7 @@ import { isPlanned } from "../model/source-kinds.js";
 import { CannotDecideError } from "../model/unknown.js";
 import { InvalidValueError } from "./operators/invalid-value.js";
 import type { EvaluationState, Outcome } from "./condition/compile.js";
-import { ResourceVerdicts, type VerdictMemo } from "./condition/path.js";
+import { ResourceVerdicts, type Located, type PathScope, type VerdictMemo } from "./condition/path.js";
 import type { Rule } from "./rule.js";
 import type { Evidence, ResourceRef, RuleResult, Severity } from "./result.js";
 
@@ -49,6 +49,7 @@ export function evaluateRules(
   const results: RuleResult[] = [];
   // Verdicts of element-independent tests, for the resource being judged (see PathScope.memo).
   const memo = new ResourceVerdicts();
+  const frame = new JudgingFrame(memo, inventory.mayHoldUnknowns);
   // Each type's documents and identities, looked up once for all the rules that judge it.
   const judged = new Map<ResourceType, JudgedResources>();
   for (const rule of rules) {
@@ -63,8 +64,9 @@ export function evaluateRules(
         const resource = resources[index]!;
         if (only !== undefined && !only.has(resource)) continue;
         memo.clear();
-        const subject = { resource, ref: refs[index]!, document: documents[index]! };
-        results.push(judge(rule, subject, inventory, params, severity, memo));
+        results.push(
+          judge(rule, resource, refs[index]!, documents[index]!, inventory, params, severity, frame),
+        );
       }
     }
   }
@@ -88,11 +90,26 @@ function judgedResources(inventory: EvaluationData, type: ResourceType): JudgedR
   };
 }
 
-/** The resource being judged, with what every rule reads of it. */
-interface Subject {
-  resource: Resource;
-  ref: ResourceRef;
-  document: JsonObject;
+/**
+ * The state a condition starts from, made once for a run and pointed at each resource in turn:
+ * nothing keeps it once the resource is judged, and a run judges a hundred thousand pairs.
+ */
+class JudgingFrame {
+  readonly root: Located = { value: null, path: "" };
+  readonly scope: PathScope;
+  readonly state: EvaluationState;
+
+  constructor(memo: VerdictMemo, mayHoldUnknowns: boolean) {
+    this.scope = { root: this.root, params: {}, bindings: null, mayHoldUnknowns, memo };
+    this.state = { current: this.root, scope: this.scope };
+  }
+
+  /** The state for judging `document` under `params`. */
+  at(document: JsonObject, params: Record<string, JsonValue>): EvaluationState {
+    this.root.value = document;
+    this.scope.params = params;
+    return this.state;
+  }
 }
 
 /** The types a rule reads besides its own (`uses`), worked out once per rule. */
@@ -115,13 +132,13 @@ const NO_EVIDENCE = Object.freeze([]) as unknown as Evidence[];
 
 function result(
   rule: Rule,
-  subject: Subject,
+  ref: ResourceRef,
   severity: Severity,
   status: RuleResult["status"],
   message: string,
   evidence: Evidence[] = NO_EVIDENCE,
 ): RuleResult {
-  return { ruleId: rule.metadata.id, severity, resource: subject.ref, status, message, evidence };
+  return { ruleId: rule.metadata.id, severity, resource: ref, status, message, evidence };
 }
 
 function defaults(rule: Rule): Record<string, JsonValue> {
@@ -156,46 +173,38 @@ export function evaluateRule(
   severity: Severity = rule.metadata.severity,
   memo: VerdictMemo = new ResourceVerdicts(),
 ): RuleResult {
-  const subject = { resource, ref: refOf(resource), document: inventory.documentOf(resource) };
-  return judge(rule, subject, inventory, params, severity, memo);
+  const frame = new JudgingFrame(memo, inventory.mayHoldUnknowns);
+  const document = inventory.documentOf(resource);
+  return judge(rule, resource, refOf(resource), document, inventory, params, severity, frame);
 }
 
 function judge(
   rule: Rule,
-  subject: Subject,
+  resource: Resource,
+  ref: ResourceRef,
+  document: JsonObject,
   inventory: EvaluationData,
   params: Record<string, JsonValue>,
   severity: Severity,
-  memo: VerdictMemo,
+  frame: JudgingFrame,
 ): RuleResult {
-  const { resource, document } = subject;
   if (rule.liveOnly && isPlanned(resource.source.kind)) {
-    return result(rule, subject, severity, "not_applicable", "judged on live data only");
+    return result(rule, ref, severity, "not_applicable", "judged on live data only");
   }
   const misfit = inventory.misfitOf?.(resource) ?? relatedMisfit(rule, inventory, resource);
   if (misfit !== undefined) {
-    return result(rule, subject, severity, "error", `cannot decide: ${misfit}`);
+    return result(rule, ref, severity, "error", `cannot decide: ${misfit}`);
   }
   const missing = missingRelatedData(rule, inventory, resource);
   if (missing.length) {
-    return result(rule, subject, severity, "error", describeMissing(missing));
+    return result(rule, ref, severity, "error", describeMissing(missing));
   }
-  const root = { value: document, path: "" };
-  const state: EvaluationState = {
-    current: root,
-    scope: {
-      root,
-      params,
-      bindings: null,
-      mayHoldUnknowns: inventory.mayHoldUnknowns,
-      memo,
-    },
-  };
+  const state = frame.at(document, params);
   try {
     if (rule.appliesWhen && !rule.appliesWhen.holds(state)) {
-      return result(rule, subject, severity, "not_applicable", "not applicable");
+      return result(rule, ref, severity, "not_applicable", "not applicable");
     }
-    if (rule.condition.holds(state)) return result(rule, subject, severity, "pass", "compliant");
+    if (rule.condition.holds(state)) return result(rule, ref, severity, "pass", "compliant");
     const explained = rule.condition.explain(state);
     if (explained.ok) {
       // The two evaluations of one condition must agree; a disagreement is a bug, never a pass.
@@ -203,9 +212,9 @@ function judge(
     }
     const outcome = { ok: false, evidence: distinctEvidence(explained.evidence) };
     const message = failureMessage(rule, resource, document, params, outcome, inventory.mayHoldUnknowns);
-    return result(rule, subject, severity, "fail", message, outcome.evidence.map(withoutMessageId));
+    return result(rule, ref, severity, "fail", message, outcome.evidence.map(withoutMessageId));
   } catch (error) {
-    return result(rule, subject, severity, "error", errorMessage(rule, state, error));
+    return result(rule, ref, severity, "error", errorMessage(rule, state, error));
   }
 }
 
@@ -263,7 +272,7 @@ function failureMessage(
     meta: {
       id: resource.id,
       type: resource.type,
-      kind: resource.type.split("::").at(-1),
+      kind: kindOf(resource.type),
       account: resource.account,
       region: resource.region,
       arn: resource.arn,
@@ -279,6 +288,15 @@ function failureMessage(
     siblings--;
   }
   return siblings > 0 ? `${message} (and ${siblings} more)` : message;
+}
+
+const kinds = new Map<string, string | undefined>();
+
+/** The last part of a resource type (`Instance` of `AWS::EC2::Instance`), worked out once per type. */
+function kindOf(type: string): string | undefined {
+  let kind = kinds.get(type);
+  if (kind === undefined && !kinds.has(type)) kinds.set(type, (kind = type.split("::").at(-1)));
+  return kind;
 }
 
 /** The message id chose the message; a result reports only what the resource holds. */

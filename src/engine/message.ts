@@ -49,7 +49,12 @@ export function compileMessage(template: string, names: ReadonlySet<string>): Me
     parts.push(compilePlaceholder(whole, name, rest));
   }
   parts.push(template.slice(last));
-  return (context) => parts.map((part) => (typeof part === "string" ? part : part(context))).join("");
+  // Joined as it goes: a run renders one message per failure, tens of thousands of them.
+  return (context) => {
+    let text = "";
+    for (const part of parts) text += typeof part === "string" ? part : part(context);
+    return text;
+  };
 }
 
 function compilePlaceholder(whole: string, name: string, rest: string): (context: MessageContext) => string {

@@ -33,8 +33,17 @@ export function conditionEntries(
   keys: readonly string[],
   operators: readonly string[],
 ): ConditionEntry[] {
-  const condition = normalizeStatement(statement)?.Condition;
-  if (condition === undefined) return [];
+  return conditionEntriesReader(keys, operators)(statement);
+}
+
+/**
+ * `conditionEntries` for fixed keys and operators, read once: a rule asks the same of every
+ * statement.
+ */
+export function conditionEntriesReader(
+  keys: readonly string[],
+  operators: readonly string[],
+): (statement: unknown) => ConditionEntry[] {
   const wanted = operators
     .map(parseConditionOperator)
     .filter((operator): operator is ParsedConditionOperator => operator !== undefined);
@@ -44,17 +53,21 @@ export function conditionEntries(
       ? (candidate: string) => candidate.startsWith(lower.slice(0, -1))
       : (candidate: string) => candidate === lower;
   });
-  const entries: ConditionEntry[] = [];
-  for (const [operatorName, listedKeys] of Object.entries(condition)) {
-    const operator = parseConditionOperator(operatorName);
-    if (operator === undefined || !wanted.some((candidate) => sameOperator(candidate, operator))) continue;
-    for (const [conditionKey, values] of Object.entries(listedKeys)) {
-      const lower = conditionKey.toLowerCase();
-      if (matchers.some((matches) => matches(lower)))
-        entries.push({ Operator: operatorName, Key: conditionKey, Values: [...values] });
+  return (statement) => {
+    const condition = normalizeStatement(statement)?.Condition;
+    if (condition === undefined) return [];
+    const entries: ConditionEntry[] = [];
+    for (const [operatorName, listedKeys] of Object.entries(condition)) {
+      const operator = parseConditionOperator(operatorName);
+      if (operator === undefined || !wanted.some((candidate) => sameOperator(candidate, operator))) continue;
+      for (const [conditionKey, values] of Object.entries(listedKeys)) {
+        const lower = conditionKey.toLowerCase();
+        if (matchers.some((matches) => matches(lower)))
+          entries.push({ Operator: operatorName, Key: conditionKey, Values: [...values] });
+      }
     }
-  }
-  return entries;
+    return entries;
+  };
 }
 
 function sameOperator(a: ParsedConditionOperator, b: ParsedConditionOperator): boolean {

@@ -61,6 +61,17 @@ export function principalsOf(statement: unknown): StatementPrincipals {
 export function trustsAwsPrincipals(statement: unknown): boolean {
   const normalized = normalizeStatement(statement);
   if (normalized === undefined || !statementAllowsAction(normalized, "sts:AssumeRole")) return false;
-  const principals = principalsOf(normalized);
-  return principals.wildcard || principals.aws.length > 0;
+  // What `principalsOf` reads as anyone or as AWS entries, without listing every type: every
+  // role's trust policy is asked this.
+  if (normalized.NotPrincipal !== undefined) return true;
+  const principal = normalized.Principal;
+  if (principal === "*") return true;
+  return principal !== undefined && hasEntriesOfType(principal, "aws");
+}
+
+function hasEntriesOfType(principal: Record<string, string[]>, type: string): boolean {
+  for (const name of Object.keys(principal)) {
+    if (name.toLowerCase() === type && principal[name]!.length > 0) return true;
+  }
+  return false;
 }

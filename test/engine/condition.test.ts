@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compileCondition, ConditionError } from "../../src/engine/condition/compile.js";
 import type { JsonObject, JsonValue } from "../../src/model/resource.js";
@@ -548,5 +549,44 @@ describe("unknown values", () => {
     ],
   ])("%s", (_name, condition, document, expected) => {
     expect(judge(condition, document)).toEqual(expected);
+  });
+});
+
+describe("equals", () => {
+  /** The same JSON text once keys are sorted: the reference for deep equality. */
+  function canonical(value: JsonValue): string {
+    if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+    if (value !== null && typeof value === "object") {
+      const keys = Object.keys(value).sort();
+      return `{${keys.map((key) => `${JSON.stringify(key)}:${canonical(value[key]!)}`).join(",")}}`;
+    }
+    return JSON.stringify(value);
+  }
+
+  it("compares lists and objects by their contents, whatever the order of keys", () => {
+    // A string that starts with `$` is a reference, not a value to compare.
+    const json = (fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<JsonValue>).filter(
+      (value) => !JSON.stringify(value).includes('"$'),
+    );
+    fc.assert(
+      fc.property(json, json, (left, right) => {
+        const reordered = JSON.parse(canonical(left)) as JsonValue;
+        for (const [value, expected] of [
+          [right, canonical(left) === canonical(right)],
+          [reordered, true],
+        ] as const) {
+          const outcome = evaluate({ path: "A", equals: value }, { A: left });
+          expect(outcome.ok).toBe(expected);
+        }
+      }),
+    );
+  });
+
+  it("does not take a key the other object lacks for one that every object inherits", () => {
+    const document = JSON.parse('{"A": {"__proto__": {}}}') as JsonObject;
+    expect(evaluate({ path: "A", equals: { x: 1 } }, document).ok).toBe(false);
+    expect(evaluate({ path: "A", equals: JSON.parse('{"__proto__": {}}') as JsonValue }, document).ok).toBe(
+      true,
+    );
   });
 });

@@ -20,6 +20,24 @@ describe("answers about policy documents, kept for a run", () => {
     expect(decided).toBe(1);
   });
 
+  it("gives the deciding function the documents and the subject, kept or not", () => {
+    const decisions = new DocumentDecisions();
+    const asked: unknown[] = [];
+    const decide = (documents: unknown, subject: string) => {
+      asked.push([documents, subject]);
+      return subject === "ssm:StartSession";
+    };
+    const documents = [first, second];
+    expect(decisions.decide(documents, allows, "ssm:StartSession", decide)).toBe(true);
+    expect(decisions.decide(documents, allows, "ssm:TerminateSession", decide)).toBe(false);
+    expect(decisions.decide(["text"], allows, "ssm:StartSession", decide)).toBe(true);
+    expect(asked).toEqual([
+      [documents, "ssm:StartSession"],
+      [documents, "ssm:TerminateSession"],
+      [["text"], "ssm:StartSession"],
+    ]);
+  });
+
   it("keeps apart other questions, other documents, their order, and a document from a list of it", () => {
     const decisions = new DocumentDecisions();
     const answers = [

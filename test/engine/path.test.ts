@@ -1,6 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { search } from "@jmespath-community/jmespath";
+import { describe, expect, it, vi } from "vitest";
 import { compilePath, LISTED, PathSyntaxError, type PathScope } from "../../src/engine/condition/path.js";
 import type { JsonObject, JsonValue } from "../../src/model/resource.js";
+import { unknownValue } from "../../src/model/unknown.js";
 
 const group = {
   GroupId: "sg-1",
@@ -134,6 +136,95 @@ describe("the fast path, the traced path and the JMESPath interpreter agree", ()
       }
     },
   );
+
+  const conditioned = {
+    Effect: "Allow",
+    Condition: {
+      StringEquals: { "ssm:resourceTag/Team": ["a", "b"], "sts:RoleSessionName": "${aws:username}" },
+      "ForAnyValue:StringLike": { "aws:ResourceTag/Env": "*" },
+    },
+  };
+  it.each([
+    ["condition_values(@, 'sts:RoleSessionName', ['StringEquals', 'StringLike'])", conditioned],
+    ["condition_values(@, 'sts:rolesessionname', 'StringEquals')", conditioned],
+    [
+      "condition_entries(@, ['ssm:resourceTag/*', 'aws:ResourceTag/*'], ['StringEquals', 'ForAnyValue:StringLike'])",
+      conditioned,
+    ],
+    ["condition_entries(@, 'ssm:resourceTag/*', 'StringEquals')", conditioned],
+    ["condition_entries(@, ['ssm:resourceTag/*'], ['StringEquals'])", null],
+    ["statement_name(@, 'trust statement')", { Sid: "Open", Effect: "Allow" }],
+    ["statement_name(@, 'trust statement')", { Effect: "Allow" }],
+  ])(
+    "a domain function called on the element with literal arguments, %s, gives what the interpreter gives, without it",
+    async (expression, value) => {
+      const jmespath = await import("@jmespath-community/jmespath");
+      const expected = jmespath.search(value, expression);
+      const root = { value: value as JsonValue, path: "X" };
+      const path = compilePath(expression);
+      const interpreted = vi.spyOn(jmespath.TreeInterpreter, "search");
+      try {
+        const scope: PathScope = { root, params: {}, bindings: null };
+        expect(path.valueOf(root, scope)).toEqual(expected);
+        expect(path.evaluate(root, scope)).toMatchObject({ value: expected, path: `X.(${expression})` });
+        expect(interpreted).not.toHaveBeenCalled();
+        // Data that may hold unknowns goes to the interpreter that looks for them.
+        const withUnknowns: PathScope = { ...scope, mayHoldUnknowns: true };
+        expect(path.valueOf(root, withUnknowns)).toEqual(expected);
+      } finally {
+        interpreted.mockRestore();
+      }
+    },
+  );
+
+  it.each([
+    ["A.B.C", { A: { B: { C: 1 } } }, { value: 1, path: "X.A.B.C" }],
+    ["A.B.C", { A: { B: null } }, { value: null, path: "X.A.B" }],
+    ["A.B.C", { A: "text" }, { value: null, path: "X.A.B" }],
+    ["A.B.C", { A: [{ B: 1 }] }, { value: null, path: "X.A.B" }],
+    ["A.B.C", { A: unknownValue("computed") }, { value: unknownValue("computed"), path: "X.A" }],
+    ["A.B.C", unknownValue("computed"), { value: unknownValue("computed"), path: "X" }],
+    ["@.A", null, { value: null, path: "X" }],
+    ['A."b-c".D', { A: { "b-c": { D: 2 } } }, { value: 2, path: 'X.A."b-c".D' }],
+  ])("a chain of fields, %s, on %j is found where it stops", (expression, value, expected) => {
+    const root = { value: value as JsonValue, path: "X" };
+    const scope: PathScope = { root, params: {}, bindings: null, mayHoldUnknowns: true };
+    expect(compilePath(expression).evaluate(root, scope)).toEqual(expected);
+    expect(compilePath(expression).evaluate({ value: value, path: "" }, scope).path).toBe(
+      expected.path.replace(/^X\.?/, ""),
+    );
+  });
+
+  it("a walk started from inside a walk of the same path visits its own elements, and the outer walk goes on", () => {
+    const documents = [
+      { A: [{ B: [1, 2] }, { B: [3] }] },
+      { A: [{ B: [10] }, { B: [20, 30] }] },
+    ] as JsonObject[];
+    for (const expression of ["A[].B[]", "A[].B"]) {
+      const path = compilePath(expression);
+      const scopeOf = (value: JsonObject): PathScope => ({
+        root: { value, path: "" },
+        params: {},
+        bindings: null,
+      });
+      const outer: JsonValue[] = [];
+      const inner: JsonValue[] = [];
+      const [first, second] = documents.map(scopeOf) as [PathScope, PathScope];
+      path.each(first.root, first, (element) => {
+        outer.push(element);
+        if (outer.length === 1) {
+          path.each(second.root, second, (nested) => {
+            inner.push(nested);
+            return false;
+          });
+          expect(path.valueOf(second.root, second)).toEqual(search(documents[1]!, expression));
+        }
+        return false;
+      });
+      expect(outer).toEqual(search(documents[0]!, expression));
+      expect(inner).toEqual(search(documents[1]!, expression));
+    }
+  });
 
   it("walking a list stops at the element the visitor settles on", () => {
     const root = { value: group as JsonObject, path: "" };

@@ -61,6 +61,8 @@ describe("trustsAwsPrincipals", () => {
     ["a federated provider only", trust({ Federated: "cognito-identity.amazonaws.com" }), false],
     ["AWS and Service together", trust({ AWS: "111122223333", Service: "ec2.amazonaws.com" }), true],
     ["an empty AWS list", trust({ AWS: [] }), false],
+    ["the type in another case", trust({ aws: "111122223333" }), true],
+    ["an empty AWS list beside a full one in another case", trust({ AWS: [], Aws: ["111122223333"] }), true],
     ["a Deny", trust({ AWS: "111122223333" }, { Effect: "Deny" }), false],
     ["another action", trust({ AWS: "111122223333" }, { Action: "sts:AssumeRoleWithSAML" }), false],
     [

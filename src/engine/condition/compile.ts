@@ -489,29 +489,46 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
     return { ok: kind === "some", evidence };
   };
 
+  /**
+   * What the fast decision has found so far, in the one pass over the list that runs at a time
+   * (see the frame above): the visitor is made once here, not once for every call.
+   */
+  const pass: {
+    unknowns: boolean;
+    kept: PartVerdicts | undefined;
+    settled: boolean;
+    unknown: UnknownValueError | undefined;
+  } = { unknowns: false, kept: undefined, settled: false, unknown: undefined };
+  const beginPass = (unknowns: boolean, kept: PartVerdicts | undefined): void => {
+    pass.unknowns = unknowns;
+    pass.kept = kept;
+    pass.settled = false;
+    pass.unknown = undefined;
+  };
+  const visitElement = (value: JsonValue): boolean => {
+    let matched = true;
+    try {
+      if (pass.unknowns && isUnknown(value)) throw new UnknownValueError(value.$unknown);
+      if (where) matched = matches(value, pass.kept);
+    } catch (error) {
+      pass.unknown ??= undecided(error);
+      return false;
+    }
+    return (pass.settled = matched === settling);
+  };
+
   return {
     holds(state) {
       const scope = state.scope;
       const unknowns = scope.mayHoldUnknowns === true;
-      const kept = enter(scope);
-      let settled = false;
-      let unknown: UnknownValueError | undefined;
-      const selected = source.each(state.current, scope, (value) => {
-        let matched = true;
-        try {
-          if (unknowns && isUnknown(value)) throw new UnknownValueError(value.$unknown);
-          if (where) matched = matches(value, kept);
-        } catch (error) {
-          unknown ??= undecided(error);
-          return false;
-        }
-        return (settled = matched === settling);
-      });
+      beginPass(unknowns, enter(scope));
+      const selected = source.each(state.current, scope, visitElement);
+      const unknown = pass.unknown;
       if (selected !== LISTED) {
         if (unknowns && isUnknown(selected)) throw new UnknownValueError(selected.$unknown);
         return kind !== "some";
       }
-      if (settled) return kind === "some";
+      if (pass.settled) return kind === "some";
       if (unknown) throw unknown;
       return kind !== "some";
     },

@@ -46,19 +46,27 @@ export class DocumentDecisions {
   /** How often each question found its answer kept: see `worthKeeping`. */
   private readonly trials = new Map<Question, Trial>();
 
-  /** The answer to `question` on `subject` about `documents`, deciding it with `decide` the first time. */
-  decide(documents: JsonValue, question: Question, subject: string, decide: () => boolean): boolean {
+  /**
+   * The answer to `question` on `subject` about `documents`, deciding it with `decide` the first
+   * time. `decide` is given both, so that callers can pass one function made once, not one per call.
+   */
+  decide(
+    documents: JsonValue,
+    question: Question,
+    subject: string,
+    decide: (documents: JsonValue, subject: string) => boolean,
+  ): boolean {
     let trial = this.trials.get(question);
     if (trial === undefined) this.trials.set(question, (trial = { asked: 0, found: 0 }));
-    if (!worthKeeping(trial)) return decide();
+    if (!worthKeeping(trial)) return decide(documents, subject);
     const level = this.levelOf(documents);
-    if (level === undefined) return decide();
+    if (level === undefined) return decide(documents, subject);
     trial.asked++;
     level.answers ??= new Map();
     let answers = level.answers.get(question);
     if (answers === undefined) level.answers.set(question, (answers = new Map<string, boolean>()));
     let answer = answers.get(subject);
-    if (answer === undefined) answers.set(subject, (answer = decide()));
+    if (answer === undefined) answers.set(subject, (answer = decide(documents, subject)));
     else trial.found++;
     return answer;
   }

@@ -1,5 +1,5 @@
 import { register, TYPE_ANY, TYPE_ARRAY_STRING, TYPE_STRING } from "@jmespath-community/jmespath";
-import { conditionEntries, conditionValues } from "../../iam/condition-values.js";
+import { conditionEntries, conditionEntriesReader, conditionValues } from "../../iam/condition-values.js";
 import type { JsonValue } from "../../model/resource.js";
 import { assertKnown } from "../../model/unknown.js";
 import {
@@ -66,6 +66,68 @@ const OF_ONE_VALUE: Readonly<Record<string, (value: JsonValue) => JsonValue>> = 
 /** The function `name` of one value, when it is one of the domain functions taking any value. */
 export function functionOfOneValue(name: string): ((value: JsonValue) => JsonValue) | undefined {
   return Object.hasOwn(OF_ONE_VALUE, name) ? OF_ONE_VALUE[name] : undefined;
+}
+
+/** A name, or a list of names, as `condition_values` and `condition_entries` take them. */
+function names(value: JsonValue): string[] {
+  return typeof value === "string" ? [value] : (value as string[]);
+}
+
+function isName(value: JsonValue | undefined): boolean {
+  return typeof value === "string";
+}
+
+function isNameOrNames(value: JsonValue | undefined): boolean {
+  return isName(value) || (Array.isArray(value) && value.every(isName));
+}
+
+/**
+ * The functions whose further arguments a rule writes as literals (`condition_values(@, 'key',
+ * ['StringEquals'])`), with the argument types the interpreter checks. Given such arguments, a path
+ * calls the function directly, as for the functions of one value, its arguments read once.
+ */
+interface FunctionWithArguments {
+  accepts(args: readonly JsonValue[]): boolean;
+  /** The function with these arguments, of the value it is called on. */
+  given(args: readonly JsonValue[]): (value: JsonValue) => JsonValue;
+}
+
+const WITH_ARGUMENTS: Readonly<Record<string, FunctionWithArguments>> = {
+  statement_name: {
+    accepts: (args) => args.length <= 1 && args.every(isName),
+    given:
+      ([noun]) =>
+      (value) =>
+        describeStatement(value, noun as string | undefined),
+  },
+  condition_values: {
+    accepts: (args) => args.length === 2 && isName(args[0]) && isNameOrNames(args[1]),
+    given([key, operators]) {
+      const read = conditionEntriesReader([key as string], names(operators!));
+      return (value) => read(value).flatMap((entry) => entry.Values);
+    },
+  },
+  condition_entries: {
+    accepts: (args) => args.length === 2 && isNameOrNames(args[0]) && isNameOrNames(args[1]),
+    given([keys, operators]) {
+      const read = conditionEntriesReader(names(keys!), names(operators!));
+      return (value) => read(value) as unknown as JsonValue;
+    },
+  },
+};
+
+/**
+ * The function `name` with the literal arguments `args`, of the value it is called on, when it is
+ * a domain function that accepts them; undefined otherwise (the interpreter then calls it, or says
+ * why it cannot).
+ */
+export function functionWithArguments(
+  name: string,
+  args: readonly JsonValue[],
+): ((value: JsonValue) => JsonValue) | undefined {
+  if (!Object.hasOwn(WITH_ARGUMENTS, name)) return undefined;
+  const known = WITH_ARGUMENTS[name]!;
+  return known.accepts(args) ? known.given(args) : undefined;
 }
 
 export function registerDomainFunctions(): void {

@@ -101,12 +101,18 @@ function deepEqual(a: JsonValue, b: JsonValue): boolean {
   if (Array.isArray(a) && Array.isArray(b)) {
     return a.length === b.length && a.every((item, index) => deepEqual(item, b[index]!));
   }
-  const aKeys = Object.keys(a);
+  // Keys are counted rather than listed: `equals: $statement` compares a principal's every
+  // statement with the one reported, and most differ at once.
+  const aRecord = a as Record<string, JsonValue>;
   const bRecord = b as Record<string, JsonValue>;
-  return (
-    aKeys.length === Object.keys(b).length &&
-    aKeys.every((key) => key in bRecord && deepEqual((a as Record<string, JsonValue>)[key]!, bRecord[key]!))
-  );
+  let aCount = 0;
+  for (const key in aRecord) {
+    if (!Object.hasOwn(bRecord, key) || !deepEqual(aRecord[key]!, bRecord[key]!)) return false;
+    aCount++;
+  }
+  let bCount = 0;
+  for (const _ in bRecord) bCount++;
+  return aCount === bCount;
 }
 
 function numeric(compare: (actual: number, limit: number) => boolean, name: string): TestOperator {
@@ -133,10 +139,12 @@ function decidedOnce(
   scope: PathScope,
   question: Question,
   subject: string,
-  decide: () => boolean,
+  decide: (value: JsonValue, subject: string) => boolean,
 ): boolean {
   const decisions = scope.mayHoldUnknowns ? undefined : scope.memo?.documents;
-  return decisions === undefined ? decide() : decisions.decide(value, question, subject, decide);
+  return decisions === undefined
+    ? decide(value, subject)
+    : decisions.decide(value, question, subject, decide);
 }
 
 function portOf(argument: unknown): { port: unknown; protocol: "tcp" | "udp" } {
@@ -177,6 +185,17 @@ function compileLinearPattern(argument: unknown): RE2JS {
         "backreferences and lookaround are not supported",
     );
   }
+}
+
+/** Whether documents allow an action, for `DocumentDecisions` (which passes the action as the subject). */
+function documentsAllow(documents: JsonValue, action: string): boolean {
+  return documentAllowsAction(mergeDocuments(documents), action).allowed;
+}
+
+/** Whether documents allow an action on a resource, the two given as `[action, resource]` in JSON. */
+function documentsAllowOnResource(documents: JsonValue, subject: string): boolean {
+  const [action, resource] = JSON.parse(subject) as [string, string];
+  return documentAllowsAction(mergeDocuments(documents), action, { resource }).allowed;
 }
 
 const STATEMENT_ALLOWS = new Question("statement allows");
@@ -296,9 +315,7 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
         const actionText = toText(action(current, scope), "the action");
         const decisions = scope.mayHoldUnknowns ? undefined : scope.memo?.documents;
         if (decisions === undefined) return statementAllowsAction(value, actionText);
-        return decisions.decide(value, STATEMENT_ALLOWS, actionText, () =>
-          statementAllowsAction(value, actionText),
-        );
+        return decisions.decide(value, STATEMENT_ALLOWS, actionText, statementAllowsAction);
       };
     },
   },
@@ -311,9 +328,7 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
         const actionText = toText(action(current, scope), "the action");
         const decisions = scope.mayHoldUnknowns ? undefined : scope.memo?.documents;
         if (decisions === undefined) return statementDeniesAction(value, actionText);
-        return decisions.decide(value, STATEMENT_DENIES, actionText, () =>
-          statementDeniesAction(value, actionText),
-        );
+        return decisions.decide(value, STATEMENT_DENIES, actionText, statementDeniesAction);
       };
     },
   },
@@ -333,8 +348,8 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
       };
       // One question per test: its argument is fixed, so the statement alone decides the answer.
       const question = new Question("statement has condition");
-      return (value, _current, scope) =>
-        decidedOnce(value, scope, question, "", () => hasCondition(value, normalized));
+      const decide = (value: JsonValue): boolean => hasCondition(value, normalized);
+      return (value, _current, scope) => decidedOnce(value, scope, question, "", decide);
     },
   },
   "resources-within": {
@@ -381,12 +396,14 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
             resourceValue === undefined || resourceValue === null
               ? undefined
               : { resource: toText(resourceValue, "the resource") };
-          return decisions.decide(
-            value,
-            options === undefined ? DOCUMENT_ALLOWS : DOCUMENT_ALLOWS_ON,
-            options === undefined ? actionText : JSON.stringify([actionText, options.resource]),
-            () => documentAllowsAction(mergeDocuments(value), actionText, options).allowed,
-          );
+          return options === undefined
+            ? decisions.decide(value, DOCUMENT_ALLOWS, actionText, documentsAllow)
+            : decisions.decide(
+                value,
+                DOCUMENT_ALLOWS_ON,
+                JSON.stringify([actionText, options.resource]),
+                documentsAllowOnResource,
+              );
         }
         const { document, unknown } = toDocument(value, scope.mayHoldUnknowns === true);
         const resourceValue = resource?.(current, scope);
@@ -443,14 +460,14 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
     compile(argument, context) {
       const { patterns, ignoreCase, exceptNamed } = reachArgument(argument, context);
       const question = new Question("statement may reach");
+      const options = { ignoreCase, exceptNamed };
+      const decide = (value: JsonValue, pattern: string): boolean =>
+        statementMayReach(value, pattern, options);
       return (value, current, scope) => {
         const targets = patterns(current, scope);
-        return (Array.isArray(targets) ? targets : [targets]).some((target) => {
-          const pattern = toText(target, "an ARN pattern");
-          return decidedOnce(value, scope, question, pattern, () =>
-            statementMayReach(value, pattern, { ignoreCase, exceptNamed }),
-          );
-        });
+        return (Array.isArray(targets) ? targets : [targets]).some((target) =>
+          decidedOnce(value, scope, question, toText(target, "an ARN pattern"), decide),
+        );
       };
     },
   },

@@ -1,6 +1,6 @@
 import { compile, TreeInterpreter } from "@jmespath-community/jmespath";
 import type { JsonValue } from "../../model/resource.js";
-import { functionOfOneValue, registerDomainFunctions } from "./functions.js";
+import { functionOfOneValue, functionWithArguments, registerDomainFunctions } from "./functions.js";
 import { isUnknown, unknownValue, UnknownValueError, type UnknownValue } from "../../model/unknown.js";
 import { searchWithUnknowns } from "./unknown-aware.js";
 import { DocumentDecisions, ElementVerdicts } from "./decisions.js";
@@ -140,16 +140,22 @@ export function compilePath(text: string): CompiledPath {
   }
   const traceable = isTraceable(ast);
   const called = calledOnElement(ast as unknown as Node);
-  const opaque = (value: JsonValue, scope: PathScope): JsonValue =>
-    called ? (called(value) ?? null) : search(ast, value, scope);
+  const calledWithArguments = called ? undefined : calledWithLiterals(ast as unknown as Node);
+  const opaque = (value: JsonValue, scope: PathScope): JsonValue => {
+    if (called) return called(value) ?? null;
+    // These functions do not judge unknowns themselves: the interpreter that looks for them does.
+    if (calledWithArguments && scope.mayHoldUnknowns !== true) return calledWithArguments(value) ?? null;
+    return search(ast, value, scope);
+  };
   const selector = traceable ? compileSelector(ast as unknown as Node) : undefined;
+  const tracer = traceable ? compileTracer(ast as unknown as Node) : undefined;
   const walker = traceable ? compileWalker(ast as unknown as Node) : undefined;
   return {
     text,
     base,
     evaluate(current, scope) {
       const start = resolveBase(base, current, scope);
-      if (traceable) return trace(ast as unknown as Node, start, scope.mayHoldUnknowns === true);
+      if (tracer) return tracer(start, scope.mayHoldUnknowns === true);
       const value = opaque(start.value, scope);
       const path = joinOpaque(start.path, expression);
       return Array.isArray(value)
@@ -161,13 +167,13 @@ export function compilePath(text: string): CompiledPath {
         : { value, path };
     },
     valueOf(current, scope) {
-      const start = resolveBase(base, current, scope);
-      return selector ? selector(start.value, scope.mayHoldUnknowns === true) : opaque(start.value, scope);
+      const start = baseValue(base, current, scope);
+      return selector ? selector(start, scope.mayHoldUnknowns === true) : opaque(start, scope);
     },
     each(current, scope, visit) {
-      const start = resolveBase(base, current, scope);
-      if (walker) return walker(start.value, scope.mayHoldUnknowns === true, visit);
-      const value = opaque(start.value, scope);
+      const start = baseValue(base, current, scope);
+      if (walker) return walker(start, scope.mayHoldUnknowns === true, visit);
+      const value = opaque(start, scope);
       if (!Array.isArray(value)) return value;
       for (const element of value) if (visit(element)) break;
       return LISTED;
@@ -187,6 +193,36 @@ function calledOnElement(node: Node): ((value: JsonValue) => JsonValue) | undefi
     return undefined;
   }
   return functionOfOneValue(node.name as string);
+}
+
+/**
+ * A domain function called on the element with literal arguments (`condition_values(@, 'key',
+ * ['StringEquals'])`): the interpreter would evaluate the same arguments for every element.
+ */
+function calledWithLiterals(node: Node): ((value: JsonValue) => JsonValue) | undefined {
+  if (node.type !== "Function") return undefined;
+  const [first, ...rest] = node.children as Node[];
+  if (first === undefined || (first.type !== "Current" && first.type !== "Identity")) return undefined;
+  const args: JsonValue[] = [];
+  for (const child of rest) {
+    const literal = literalValue(child);
+    if (literal === undefined) return undefined;
+    args.push(literal);
+  }
+  return functionWithArguments(node.name as string, args);
+}
+
+/** The value of a literal argument (`'text'`, a list of them), whatever the element. */
+function literalValue(node: Node): JsonValue | undefined {
+  if (node.type === "Literal") return node.value as JsonValue;
+  if (node.type !== "MultiSelectList") return undefined;
+  const items: JsonValue[] = [];
+  for (const child of node.children as Node[]) {
+    const item = literalValue(child);
+    if (item === undefined) return undefined;
+    items.push(item);
+  }
+  return items;
 }
 
 function search(ast: ExpressionNode, value: JsonValue, scope: PathScope): JsonValue {
@@ -214,6 +250,11 @@ function resolveBase(base: string, current: Located, scope: PathScope): Located 
       return bound;
     }
   }
+}
+
+/** The value a path starts from, without its place: the fast readings need no more. */
+function baseValue(base: string, current: Located, scope: PathScope): JsonValue {
+  return base === "params" ? scope.params : resolveBase(base, current, scope).value;
 }
 
 export function lookup(bindings: Binding | null, name: string): Located | undefined {
@@ -277,75 +318,120 @@ function isObject(value: JsonValue): value is { [key: string]: JsonValue } {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
+type Tracer = (input: Selection, unknowns: boolean) => Selection;
+
 /**
  * Evaluates the traceable subset of JMESPath with paths. Projections return `elements`, and the
  * right-hand side of a projection is applied to each element, as the JMESPath specification does.
+ * Turned into closures once per path, as `compileSelector` is: a chain of fields is one loop that
+ * makes one path, not one per field.
  */
-function trace(node: Node, input: Selection, unknowns: boolean): Selection {
+function compileTracer(node: Node): Tracer {
+  // Only fields: `@` inside a chain (`@.A`) stops at a null input without naming the field.
+  const fields = fieldChain(node);
+  if (fields !== undefined && fields.length > 0 && !readsCurrent(node)) return fieldChainTracer(fields);
   switch (node.type) {
     case "Identity":
     case "Current":
-      return input;
-    case "Field": {
-      const name = node.name as string;
-      if (isUnknown(input.value)) return { value: input.value, path: input.path };
-      const value = isObject(input.value) ? (input.value[name] ?? null) : null;
-      return { value, path: joinField(input.path, name) };
-    }
+      return (input) => input;
     case "Subexpression": {
-      const left = trace(node.left as Node, input, unknowns);
-      if (left.value === null) return left;
-      return trace(node.right as Node, left, unknowns);
+      const left = compileTracer(node.left as Node);
+      const right = compileTracer(node.right as Node);
+      return (input, unknowns) => {
+        const selected = left(input, unknowns);
+        if (selected.value === null) return selected;
+        return right(selected, unknowns);
+      };
     }
     case "IndexExpression": {
-      const left = trace(node.left as Node, input, unknowns);
-      return trace(node.right as Node, left, unknowns);
+      const left = compileTracer(node.left as Node);
+      const right = compileTracer(node.right as Node);
+      return (input, unknowns) => right(left(input, unknowns), unknowns);
     }
     case "Index": {
-      if (isUnknown(input.value)) return { value: input.value, path: input.path };
-      if (!Array.isArray(input.value)) return { value: null, path: input.path };
-      let index = node.value as number;
-      if (index < 0) index += input.value.length;
-      return { value: input.value[index] ?? null, path: `${input.path}[${index}]` };
+      const wanted = node.value as number;
+      return (input) => {
+        if (isUnknown(input.value)) return { value: input.value, path: input.path };
+        if (!Array.isArray(input.value)) return { value: null, path: input.path };
+        const index = wanted < 0 ? wanted + input.value.length : wanted;
+        return { value: input.value[index] ?? null, path: `${input.path}[${index}]` };
+      };
     }
     case "Flatten": {
-      const child = trace(node.child as Node, input, unknowns);
-      if (isUnknown(child.value)) return { value: child.value, path: child.path };
-      if (!Array.isArray(child.value)) return { value: null, path: child.path };
-      const elements: Located[] = [];
-      const sources =
-        child.elements ?? child.value.map((value, index) => ({ value, path: `${child.path}[${index}]` }));
-      for (const element of sources) {
-        if (Array.isArray(element.value)) {
-          element.value.forEach((value, index) =>
-            elements.push({ value, path: `${element.path}[${index}]` }),
-          );
-        } else {
-          elements.push(element);
+      const childTracer = compileTracer(node.child as Node);
+      return (input, unknowns) => {
+        const child = childTracer(input, unknowns);
+        if (isUnknown(child.value)) return { value: child.value, path: child.path };
+        if (!Array.isArray(child.value)) return { value: null, path: child.path };
+        const elements: Located[] = [];
+        const sources =
+          child.elements ?? child.value.map((value, index) => ({ value, path: `${child.path}[${index}]` }));
+        for (const element of sources) {
+          if (Array.isArray(element.value)) {
+            element.value.forEach((value, index) =>
+              elements.push({ value, path: `${element.path}[${index}]` }),
+            );
+          } else {
+            elements.push(element);
+          }
         }
-      }
-      return { value: elements.map((element) => element.value), path: child.path, elements };
+        return { value: elements.map((element) => element.value), path: child.path, elements };
+      };
     }
     case "Projection":
     case "FilterProjection": {
-      const left = trace(node.left as Node, input, unknowns);
-      if (isUnknown(left.value)) return { value: left.value, path: left.path };
-      if (!Array.isArray(left.value)) return { value: null, path: left.path };
-      const sources =
-        left.elements ?? left.value.map((value, index) => ({ value, path: `${left.path}[${index}]` }));
+      const leftTracer = compileTracer(node.left as Node);
+      const right = compileTracer(node.right as Node);
       const condition = node.type === "FilterProjection" ? (node.condition as ExpressionNode) : undefined;
-      const elements: Located[] = [];
-      for (const source of sources) {
-        if (condition && !filterKeepsTraced(condition, source, unknowns, elements)) continue;
-        const projected = trace(node.right as Node, source, unknowns);
-        if (projected.elements) elements.push(...projected.elements);
-        else if (projected.value !== null) elements.push(projected);
-      }
-      return { value: elements.map((element) => element.value), path: left.path, elements };
+      return (input, unknowns) => {
+        const left = leftTracer(input, unknowns);
+        if (isUnknown(left.value)) return { value: left.value, path: left.path };
+        if (!Array.isArray(left.value)) return { value: null, path: left.path };
+        const sources =
+          left.elements ?? left.value.map((value, index) => ({ value, path: `${left.path}[${index}]` }));
+        const elements: Located[] = [];
+        for (const source of sources) {
+          if (condition && !filterKeepsTraced(condition, source, unknowns, elements)) continue;
+          const projected = right(source, unknowns);
+          if (projected.elements) elements.push(...projected.elements);
+          else if (projected.value !== null) elements.push(projected);
+        }
+        return { value: elements.map((element) => element.value), path: left.path, elements };
+      };
     }
     default:
       throw new Error(`untraceable expression node ${node.type}`);
   }
+}
+
+function readsCurrent(node: Node): boolean {
+  if (node.type === "Identity" || node.type === "Current") return true;
+  if (node.type !== "Subexpression") return false;
+  return readsCurrent(node.left as Node) || readsCurrent(node.right as Node);
+}
+
+/**
+ * `A.B.C` with its path. Reading stops at the first field that is missing or null, whose path it
+ * names; an unknown value is where its own path says, whatever is asked of it.
+ */
+function fieldChainTracer(fields: readonly string[]): Tracer {
+  // The path below the input after each field: `A`, `A.B`, `A.B.C`.
+  const below: string[] = [];
+  for (const name of fields) below.push(joinField(below.at(-1) ?? "", name));
+  const pathAfter = (input: Selection, count: number): string => {
+    if (count === 0) return input.path;
+    return input.path ? `${input.path}.${below[count - 1]!}` : below[count - 1]!;
+  };
+  return (input) => {
+    let at = input.value;
+    for (let index = 0; index < fields.length; index++) {
+      if (isUnknown(at)) return { value: at, path: pathAfter(input, index) };
+      const field: JsonValue | undefined = isObject(at) ? at[fields[index]!] : undefined;
+      if (field === undefined || field === null) return { value: null, path: pathAfter(input, index + 1) };
+      at = field;
+    }
+    return { value: at, path: pathAfter(input, fields.length) };
+  };
 }
 
 /**
@@ -495,13 +581,22 @@ function compileSelector(node: Node): Selector {
     case "Projection":
     case "FilterProjection": {
       const walk = compileWalker(node);
+      // The list being collected, beside the selector (see `compileWalker`).
+      let collected: JsonValue[] = [];
+      const collect = (element: JsonValue): boolean => {
+        collected.push(element);
+        return false;
+      };
       return (value, unknowns) => {
-        const collected: JsonValue[] = [];
-        const outcome = walk(value, unknowns, (element) => {
-          collected.push(element);
-          return false;
-        });
-        return outcome === LISTED ? collected : outcome;
+        const outer = collected;
+        const list: JsonValue[] = (collected = []);
+        let outcome: JsonValue | typeof LISTED;
+        try {
+          outcome = walk(value, unknowns, collect);
+        } finally {
+          collected = outer;
+        }
+        return outcome === LISTED ? list : outcome;
       };
     }
     default:
@@ -527,11 +622,11 @@ function fieldChain(node: Node): string[] | undefined {
   }
 }
 
-type Walker = (
-  value: JsonValue,
-  unknowns: boolean,
-  visit: (element: JsonValue) => boolean,
-) => JsonValue | typeof LISTED;
+type Visit = (element: JsonValue) => boolean;
+
+type Walker = (value: JsonValue, unknowns: boolean, visit: Visit) => JsonValue | typeof LISTED;
+
+const stopAtFirst: Visit = () => true;
 
 /**
  * The elements `select` would collect for a projection or flattening, handed to `visit` one by
@@ -542,12 +637,23 @@ function compileWalker(node: Node): Walker {
   switch (node.type) {
     case "Flatten": {
       const child = compileWalker(node.child as Node);
-      return (value, unknowns, visit) => {
-        const outcome = child(value, unknowns, (item) => {
-          if (!Array.isArray(item)) return visit(item);
-          for (const inner of item) if (visit(inner)) return true;
-          return false;
-        });
+      // The visitor of the walk under way, kept beside the walker rather than captured by a new
+      // function on every call; restored afterwards, so a walk inside a walk would find its own.
+      let visit: Visit = stopAtFirst;
+      const visitItem = (item: JsonValue): boolean => {
+        if (!Array.isArray(item)) return visit(item);
+        for (const inner of item) if (visit(inner)) return true;
+        return false;
+      };
+      return (value, unknowns, visitor) => {
+        const outer = visit;
+        visit = visitor;
+        let outcome: JsonValue | typeof LISTED;
+        try {
+          outcome = child(value, unknowns, visitItem);
+        } finally {
+          visit = outer;
+        }
         if (outcome === LISTED) return LISTED;
         return isUnknown(outcome) ? outcome : null;
       };
@@ -558,17 +664,31 @@ function compileWalker(node: Node): Walker {
       const condition = node.type === "FilterProjection" ? (node.condition as ExpressionNode) : undefined;
       const rightNode = node.right as Node;
       const right = rightNode.type === "Identity" ? undefined : compileSelector(rightNode);
-      return (value, unknowns, visit) => {
-        const outcome = left(value, unknowns, (item) => {
-          if (condition) {
-            const kept = unknowns
-              ? selectFiltered(condition, item)
-              : isTruthy(TreeInterpreter.search(condition, item));
-            if (kept !== true) return kept !== false ? visit(kept) : false;
-          }
-          const projected = right ? right(item, unknowns) : item;
-          return projected !== null ? visit(projected) : false;
-        });
+      // As for `Flatten`: the walk under way, without a new function per call.
+      let visit: Visit = stopAtFirst;
+      let unknowns = false;
+      const visitItem = (item: JsonValue): boolean => {
+        if (condition) {
+          const kept = unknowns
+            ? selectFiltered(condition, item)
+            : isTruthy(TreeInterpreter.search(condition, item));
+          if (kept !== true) return kept !== false ? visit(kept) : false;
+        }
+        const projected = right ? right(item, unknowns) : item;
+        return projected !== null ? visit(projected) : false;
+      };
+      return (value, withUnknowns, visitor) => {
+        const outerVisit = visit;
+        const outerUnknowns = unknowns;
+        visit = visitor;
+        unknowns = withUnknowns;
+        let outcome: JsonValue | typeof LISTED;
+        try {
+          outcome = left(value, withUnknowns, visitItem);
+        } finally {
+          visit = outerVisit;
+          unknowns = outerUnknowns;
+        }
         if (outcome === LISTED) return LISTED;
         return isUnknown(outcome) ? outcome : null;
       };
