@@ -17,6 +17,7 @@ import {
   type Selection,
 } from "./path.js";
 import type { PartVerdicts } from "./decisions.js";
+import { firstSettledOf, keepFirstSettled } from "./first-settled.js";
 
 /**
  * Compiles a rule's declarative condition once per rule into two functions:
@@ -203,6 +204,7 @@ function compileOperator(raw: unknown, context: CompileContext): CompiledConditi
     case "all":
       return compileAll(
         listOf(node.all, at("all")).map((child, index) => compileNode(child, at("all", index))),
+        !context.withinElement,
       );
     case "any":
       return compileAny(
@@ -232,13 +234,21 @@ function undecided(error: unknown): UnknownValueError {
   throw error;
 }
 
-function compileAll(children: CompiledCondition[]): CompiledCondition {
+/**
+ * `onResource`: whether the node is judged on the resource itself (not on a quantifier's element),
+ * so that where its fast decision stopped can be kept for explaining the same resource.
+ */
+function compileAll(children: CompiledCondition[], onResource: boolean): CompiledCondition {
+  const id = onResource ? nextTestId++ : undefined;
   return {
     holds(state) {
       let unknown: UnknownValueError | undefined;
-      for (const child of children) {
+      for (let index = 0; index < children.length; index++) {
         try {
-          if (!child.holds(state)) return false;
+          if (!children[index]!.holds(state)) {
+            if (id !== undefined && unknown === undefined) keepFirstSettled(state, id, index, undefined);
+            return false;
+          }
         } catch (error) {
           unknown ??= undecided(error);
         }
@@ -247,7 +257,7 @@ function compileAll(children: CompiledCondition[]): CompiledCondition {
       return true;
     },
     explain(state) {
-      const failing = explainFailing(children, state);
+      const failing = explainFailing(children, state, id);
       if (failing !== undefined) return failing;
       const failed: Evidence[] = [];
       const passed: Evidence[] = [];
@@ -276,11 +286,25 @@ function compileAll(children: CompiledCondition[]): CompiledCondition {
  * explained. Undefined when all hold, or when that cannot be relied on (a value that may be
  * unknown, an error, a disagreement): the caller then explains every child.
  */
-function explainFailing(children: readonly CompiledCondition[], state: EvaluationState): Outcome | undefined {
+function explainFailing(
+  children: readonly CompiledCondition[],
+  state: EvaluationState,
+  id: number | undefined,
+): Outcome | undefined {
   if (state.scope.mayHoldUnknowns === true) return undefined;
   let failing: CompiledCondition[] | undefined;
+  // The children before the first that failed the fast decision held; those after it are unknown.
+  const first = id === undefined ? undefined : firstSettledOf(state, id);
+  let from = 0;
+  if (first !== undefined) {
+    failing = [children[first.index]!];
+    from = first.index + 1;
+  }
   try {
-    for (const child of children) if (!child.holds(state)) (failing ??= []).push(child);
+    for (let index = from; index < children.length; index++) {
+      const child = children[index]!;
+      if (!child.holds(state)) (failing ??= []).push(child);
+    }
   } catch {
     return undefined;
   }
@@ -377,6 +401,8 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
     throw new ConditionError(`"every" needs a "where" condition`, context.pointer);
   }
   const bindings = name ? new Set([...context.bindings, name]) : context.bindings;
+  // Judged on the resource itself, the element that settled the fast decision is kept for explaining.
+  const id = context.withinElement ? undefined : nextTestId++;
   // `none` fails on an element that matches, so a failure inside `where` counts the other way.
   const negated = kind === "none" ? !context.negated : context.negated;
   const whereUses = new Set<string>();
@@ -457,9 +483,17 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
   ): Outcome | undefined => {
     if (where === undefined || state.scope.mayHoldUnknowns === true) return undefined;
     const reported: Located[] = [];
+    // The elements before the one that settled the fast decision did not settle it.
+    const first = id === undefined ? undefined : firstSettledOf(state, id);
+    let from = 0;
+    if (first !== undefined && elements[first.index]?.value === first.value) {
+      reported.push(elements[first.index]!);
+      from = first.index + 1;
+    }
     try {
       const kept = enter(state.scope);
-      for (const candidate of elements) {
+      for (let index = from; index < elements.length; index++) {
+        const candidate = elements[index]!;
         if (matches(candidate.value, kept) === settling) reported.push(candidate);
       }
     } catch {
@@ -498,14 +532,27 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
     kept: PartVerdicts | undefined;
     settled: boolean;
     unknown: UnknownValueError | undefined;
-  } = { unknowns: false, kept: undefined, settled: false, unknown: undefined };
+    /** How many elements were visited, the settling one included. */
+    visited: number;
+    settledBy: JsonValue | undefined;
+  } = {
+    unknowns: false,
+    kept: undefined,
+    settled: false,
+    unknown: undefined,
+    visited: 0,
+    settledBy: undefined,
+  };
   const beginPass = (unknowns: boolean, kept: PartVerdicts | undefined): void => {
     pass.unknowns = unknowns;
     pass.kept = kept;
     pass.settled = false;
     pass.unknown = undefined;
+    pass.visited = 0;
+    pass.settledBy = undefined;
   };
   const visitElement = (value: JsonValue): boolean => {
+    pass.visited++;
     let matched = true;
     try {
       if (pass.unknowns && isUnknown(value)) throw new UnknownValueError(value.$unknown);
@@ -514,7 +561,9 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
       pass.unknown ??= undecided(error);
       return false;
     }
-    return (pass.settled = matched === settling);
+    if (matched !== settling) return false;
+    pass.settledBy = value;
+    return (pass.settled = true);
   };
 
   return {
@@ -528,7 +577,12 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
         if (unknowns && isUnknown(selected)) throw new UnknownValueError(selected.$unknown);
         return kind !== "some";
       }
-      if (pass.settled) return kind === "some";
+      if (pass.settled) {
+        if (id !== undefined && unknown === undefined) {
+          keepFirstSettled(state, id, pass.visited - 1, pass.settledBy);
+        }
+        return kind === "some";
+      }
       if (unknown) throw unknown;
       return kind !== "some";
     },

@@ -1,0 +1,108 @@
+import { describe, expect, it } from "vitest";
+import { compileCondition } from "../../src/engine/condition/compile.js";
+import { ResourceVerdicts } from "../../src/engine/condition/path.js";
+import type { JsonObject, JsonValue } from "../../src/model/resource.js";
+
+/** A part of a resource that counts how often its fields are read. */
+function counted(value: JsonObject): { value: JsonObject; reads: () => number } {
+  let reads = 0;
+  const proxy = new Proxy(value, {
+    get(target, key, receiver) {
+      if (typeof key === "string") reads++;
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
+  return { value: proxy, reads: () => reads };
+}
+
+const NO_PARAMS: Record<string, JsonValue> = {};
+
+function stateOf(document: JsonObject, memo: ResourceVerdicts) {
+  const root = { value: document, path: "" };
+  return { current: root, scope: { root, params: NO_PARAMS, bindings: null, memo } };
+}
+
+describe("explaining a resource that the fast decision found failing", () => {
+  it("does not decide again the parts of an `all` that held before the failing one", () => {
+    const profile = counted({ Arn: "arn:aws:iam::1:instance-profile/web" });
+    const condition = compileCondition(
+      {
+        all: [
+          { path: "Profile.Arn", empty: false },
+          { path: "KeyName", empty: true },
+        ],
+      },
+      new Set(),
+    );
+    const memo = new ResourceVerdicts();
+    const state = stateOf({ Profile: profile.value, KeyName: "admin" }, memo);
+    expect(condition.holds(state)).toBe(false);
+    const decided = profile.reads();
+    expect(condition.explain(state)).toEqual({
+      ok: false,
+      evidence: [{ path: "KeyName", value: "admin" }],
+    });
+    expect(profile.reads()).toBe(decided);
+  });
+
+  it("still reports every failing part of an `all`, those after the first included", () => {
+    const condition = compileCondition(
+      {
+        all: [
+          { path: "A", equals: 1 },
+          { path: "B", equals: 2 },
+          { path: "C", equals: 3 },
+        ],
+      },
+      new Set(),
+    );
+    const memo = new ResourceVerdicts();
+    const state = stateOf({ A: 1, B: 0, C: 0 }, memo);
+    expect(condition.holds(state)).toBe(false);
+    expect(condition.explain(state)).toEqual({
+      ok: false,
+      evidence: [
+        { path: "B", value: 0 },
+        { path: "C", value: 0 },
+      ],
+    });
+  });
+
+  it("does not judge again the elements before the first one that settled a quantifier", () => {
+    const closed = counted({ FromPort: 443 });
+    const open = counted({ FromPort: 22 });
+    const alsoOpen = { FromPort: 22 };
+    const condition = compileCondition(
+      // The port is the resource's, so that verdicts are not kept by element for the run.
+      { none: { in: "IpPermissions[]", where: { path: "FromPort", equals: "$root.Port" } } },
+      new Set(),
+    );
+    const memo = new ResourceVerdicts();
+    const state = stateOf({ Port: 22, IpPermissions: [closed.value, open.value, alsoOpen] }, memo);
+    expect(condition.holds(state)).toBe(false);
+    const decided = closed.reads();
+    expect(condition.explain(state)).toEqual({
+      ok: false,
+      evidence: [
+        { path: "IpPermissions[1]", value: open.value, focus: "IpPermissions[1].FromPort" },
+        { path: "IpPermissions[2]", value: alsoOpen, focus: "IpPermissions[2].FromPort" },
+      ],
+    });
+    expect(closed.reads()).toBe(decided);
+  });
+
+  it("explains from scratch a resource other than the one last decided", () => {
+    const condition = compileCondition(
+      {
+        all: [{ path: "A", equals: 1 }, { none: { in: "L[]", where: { equals: 0 } } }],
+      },
+      new Set(),
+    );
+    const memo = new ResourceVerdicts();
+    expect(condition.holds(stateOf({ A: 2, L: [0] }, memo))).toBe(false);
+    expect(condition.explain(stateOf({ A: 1, L: [1, 0] }, memo))).toEqual({
+      ok: false,
+      evidence: [{ path: "L[1]", value: 0 }],
+    });
+  });
+});
