@@ -17,9 +17,14 @@ function counted(value: JsonObject): { value: JsonObject; reads: () => number } 
 
 const NO_PARAMS: Record<string, JsonValue> = {};
 
-function stateOf(document: JsonObject, memo: ResourceVerdicts) {
+function stateOf(
+  document: JsonObject,
+  memo: ResourceVerdicts,
+  params: Record<string, JsonValue> = NO_PARAMS,
+  mayHoldUnknowns = false,
+) {
   const root = { value: document, path: "" };
-  return { current: root, scope: { root, params: NO_PARAMS, bindings: null, memo } };
+  return { current: root, scope: { root, params, bindings: null, memo, mayHoldUnknowns } };
 }
 
 describe("explaining a resource that the fast decision found failing", () => {
@@ -104,5 +109,46 @@ describe("explaining a resource that the fast decision found failing", () => {
       ok: false,
       evidence: [{ path: "L[1]", value: 0 }],
     });
+  });
+
+  it("explains from scratch the same resource under other parameters", () => {
+    const condition = compileCondition(
+      {
+        all: [
+          { path: "A", equals: "$params.a" },
+          { path: "B", equals: "$params.b" },
+        ],
+      },
+      new Set(["a", "b"]),
+    );
+    const memo = new ResourceVerdicts();
+    const document = { A: 1, B: 2 };
+    expect(condition.holds(stateOf(document, memo, { a: 1, b: 0 }))).toBe(false);
+    expect(condition.explain(stateOf(document, memo, { a: 0, b: 0 }))).toEqual({
+      ok: false,
+      evidence: [
+        { path: "A", value: 1 },
+        { path: "B", value: 2 },
+      ],
+    });
+  });
+
+  it("decides every part again when the data may hold unknown values", () => {
+    const profile = counted({ Arn: "arn:aws:iam::1:instance-profile/web" });
+    const condition = compileCondition(
+      {
+        all: [
+          { path: "Profile.Arn", empty: false },
+          { path: "KeyName", empty: true },
+        ],
+      },
+      new Set(),
+    );
+    const memo = new ResourceVerdicts();
+    const state = stateOf({ Profile: profile.value, KeyName: "admin" }, memo, NO_PARAMS, true);
+    expect(condition.holds(state)).toBe(false);
+    const decided = profile.reads();
+    expect(condition.explain(state).ok).toBe(false);
+    expect(profile.reads()).toBeGreaterThan(decided);
   });
 });

@@ -17,7 +17,7 @@ import {
   type Selection,
 } from "./path.js";
 import type { PartVerdicts } from "./decisions.js";
-import { firstSettledOf, keepFirstSettled } from "./first-settled.js";
+import { FirstSettled } from "./first-settled.js";
 
 /**
  * Compiles a rule's declarative condition once per rule into two functions:
@@ -239,14 +239,14 @@ function undecided(error: unknown): UnknownValueError {
  * so that where its fast decision stopped can be kept for explaining the same resource.
  */
 function compileAll(children: CompiledCondition[], onResource: boolean): CompiledCondition {
-  const id = onResource ? nextTestId++ : undefined;
+  const stop = onResource ? new FirstSettled(nextTestId++) : undefined;
   return {
     holds(state) {
       let unknown: UnknownValueError | undefined;
       for (let index = 0; index < children.length; index++) {
         try {
           if (!children[index]!.holds(state)) {
-            if (id !== undefined && unknown === undefined) keepFirstSettled(state, id, index, undefined);
+            if (stop !== undefined && unknown === undefined) stop.keep(state, index, undefined);
             return false;
           }
         } catch (error) {
@@ -257,7 +257,7 @@ function compileAll(children: CompiledCondition[], onResource: boolean): Compile
       return true;
     },
     explain(state) {
-      const failing = explainFailing(children, state, id);
+      const failing = explainFailing(children, state, stop);
       if (failing !== undefined) return failing;
       const failed: Evidence[] = [];
       const passed: Evidence[] = [];
@@ -289,16 +289,15 @@ function compileAll(children: CompiledCondition[], onResource: boolean): Compile
 function explainFailing(
   children: readonly CompiledCondition[],
   state: EvaluationState,
-  id: number | undefined,
+  stop: FirstSettled | undefined,
 ): Outcome | undefined {
   if (state.scope.mayHoldUnknowns === true) return undefined;
   let failing: CompiledCondition[] | undefined;
   // The children before the first that failed the fast decision held; those after it are unknown.
-  const first = id === undefined ? undefined : firstSettledOf(state, id);
   let from = 0;
-  if (first !== undefined) {
-    failing = [children[first.index]!];
-    from = first.index + 1;
+  if (stop?.found(state) === true) {
+    failing = [children[stop.index]!];
+    from = stop.index + 1;
   }
   try {
     for (let index = from; index < children.length; index++) {
@@ -402,7 +401,7 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
   }
   const bindings = name ? new Set([...context.bindings, name]) : context.bindings;
   // Judged on the resource itself, the element that settled the fast decision is kept for explaining.
-  const id = context.withinElement ? undefined : nextTestId++;
+  const stop = context.withinElement ? undefined : new FirstSettled(nextTestId++);
   // `none` fails on an element that matches, so a failure inside `where` counts the other way.
   const negated = kind === "none" ? !context.negated : context.negated;
   const whereUses = new Set<string>();
@@ -484,11 +483,10 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
     if (where === undefined || state.scope.mayHoldUnknowns === true) return undefined;
     const reported: Located[] = [];
     // The elements before the one that settled the fast decision did not settle it.
-    const first = id === undefined ? undefined : firstSettledOf(state, id);
     let from = 0;
-    if (first !== undefined && elements[first.index]?.value === first.value) {
-      reported.push(elements[first.index]!);
-      from = first.index + 1;
+    if (stop?.found(state) === true && elements[stop.index]?.value === stop.value) {
+      reported.push(elements[stop.index]!);
+      from = stop.index + 1;
     }
     try {
       const kept = enter(state.scope);
@@ -578,9 +576,7 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
         return kind !== "some";
       }
       if (pass.settled) {
-        if (id !== undefined && unknown === undefined) {
-          keepFirstSettled(state, id, pass.visited - 1, pass.settledBy);
-        }
+        if (stop !== undefined && unknown === undefined) stop.keep(state, pass.visited - 1, pass.settledBy);
         return kind === "some";
       }
       if (unknown) throw unknown;
