@@ -205,7 +205,7 @@ function judge(
       return result(rule, ref, severity, "not_applicable", "not applicable");
     }
     if (rule.condition.holds(state)) return result(rule, ref, severity, "pass", "compliant");
-    const explained = rule.condition.explain(state);
+    const explained = rule.condition.explain(state, false);
     if (explained.ok) {
       // The two evaluations of one condition must agree; a disagreement is a bug, never a pass.
       throw new Error("the condition held when explained but not when decided");

@@ -151,4 +151,58 @@ describe("explaining a resource that the fast decision found failing", () => {
     expect(condition.explain(state).ok).toBe(false);
     expect(profile.reads()).toBeGreaterThan(decided);
   });
+
+  it("explains the element that settled a quantifier without deciding its `where` again", () => {
+    const statement = counted({ Effect: "Allow", Action: "ssm:StartSession" });
+    const condition = compileCondition(
+      {
+        none: {
+          in: "Statements[]",
+          where: {
+            all: [
+              { path: "Effect", equals: "Allow" },
+              { path: "Action", equals: "$root.Action" },
+            ],
+          },
+        },
+      },
+      new Set(),
+    );
+    const memo = new ResourceVerdicts();
+    const state = stateOf({ Action: "ssm:StartSession", Statements: [statement.value] }, memo);
+    expect(condition.holds(state)).toBe(false);
+    const decided = statement.reads();
+    expect(condition.explain(state, false).ok).toBe(false);
+    const explaining = statement.reads() - decided;
+    // What explaining the two tests reads, each on its own: all that explaining the element needs.
+    const fresh = counted({ Effect: "Allow", Action: "ssm:StartSession" });
+    const root = { value: { Action: "ssm:StartSession" }, path: "" };
+    const scope = { root, params: NO_PARAMS, bindings: null, memo: new ResourceVerdicts() };
+    const element = { current: { value: fresh.value, path: "Statements[0]" }, scope };
+    compileCondition({ path: "Effect", equals: "Allow" }, new Set()).explain(element);
+    compileCondition({ path: "Action", equals: "$root.Action" }, new Set()).explain(element);
+    expect(explaining).toBe(fresh.reads());
+  });
+
+  it("says a failing `some` found no element without judging its elements again", () => {
+    const item = counted({ Port: 443 });
+    const condition = compileCondition(
+      {
+        all: [
+          { path: "Name", equals: "web" },
+          { some: { in: "Items[]", where: { path: "Port", equals: "$root.Port" } } },
+        ],
+      },
+      new Set(),
+    );
+    const memo = new ResourceVerdicts();
+    const state = stateOf({ Name: "web", Port: 22, Items: [item.value] }, memo);
+    expect(condition.holds(state)).toBe(false);
+    const decided = item.reads();
+    expect(condition.explain(state, false)).toEqual({
+      ok: false,
+      evidence: [{ path: "Items", value: [item.value] }],
+    });
+    expect(item.reads()).toBe(decided);
+  });
 });

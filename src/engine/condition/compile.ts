@@ -52,7 +52,16 @@ export interface EvaluationState {
 
 export interface CompiledCondition {
   holds(state: EvaluationState): boolean;
-  explain(state: EvaluationState): Outcome;
+  /**
+   * `decided`, when given, is what `holds` returned for this very state, without throwing, on data
+   * that holds no unknown values: the explanation then skips deciding again what that settles.
+   */
+  explain(state: EvaluationState, decided?: boolean): Outcome;
+}
+
+/** The fast decision's verdict, where it may spare deciding again (never on data with unknowns). */
+function knownVerdict(state: EvaluationState, decided: boolean | undefined): boolean | undefined {
+  return state.scope.mayHoldUnknowns === true ? undefined : decided;
 }
 
 /** A problem in a condition, with the key path to the offending node (for file:line:column). */
@@ -155,11 +164,13 @@ function oncePerResource(condition: CompiledCondition): CompiledCondition {
       if (verdict === undefined) memo.set(id, (verdict = condition.holds(state)));
       return verdict;
     },
-    explain(state) {
+    explain(state, decided) {
       const memo = state.scope.mayHoldUnknowns === true ? undefined : state.scope.memo;
-      if (memo?.outcomeOf === undefined || memo.keepOutcome === undefined) return condition.explain(state);
+      if (memo?.outcomeOf === undefined || memo.keepOutcome === undefined) {
+        return condition.explain(state, decided);
+      }
       let outcome = memo.outcomeOf(id) as Outcome | undefined;
-      if (outcome === undefined) memo.keepOutcome(id, (outcome = condition.explain(state)));
+      if (outcome === undefined) memo.keepOutcome(id, (outcome = condition.explain(state, decided)));
       return outcome;
     },
   };
@@ -256,8 +267,10 @@ function compileAll(children: CompiledCondition[], onResource: boolean): Compile
       if (unknown) throw unknown;
       return true;
     },
-    explain(state) {
-      const failing = explainFailing(children, state, stop);
+    explain(state, decided) {
+      const verdict = knownVerdict(state, decided);
+      // Held, every child held: there is no failing child to look for.
+      const failing = verdict === true ? undefined : explainFailing(children, state, stop);
       if (failing !== undefined) return failing;
       const failed: Evidence[] = [];
       const passed: Evidence[] = [];
@@ -266,7 +279,7 @@ function compileAll(children: CompiledCondition[], onResource: boolean): Compile
       for (const child of children) {
         let outcome: Outcome;
         try {
-          outcome = child.explain(state);
+          outcome = child.explain(state, verdict === true ? true : undefined);
         } catch (error) {
           unknown ??= undecided(error);
           continue;
@@ -310,7 +323,7 @@ function explainFailing(
   if (failing === undefined) return undefined;
   const evidence: Evidence[] = [];
   for (const child of failing) {
-    const outcome = child.explain(state);
+    const outcome = child.explain(state, false);
     if (outcome.ok) return undefined;
     evidence.push(...outcome.evidence);
   }
@@ -331,13 +344,15 @@ function compileAny(children: CompiledCondition[]): CompiledCondition {
       if (unknown) throw unknown;
       return false;
     },
-    explain(state) {
+    explain(state, decided) {
+      // Failed, every child failed.
+      const childVerdict = knownVerdict(state, decided) === false ? false : undefined;
       const failed: Evidence[] = [];
       let unknown: UnknownValueError | undefined;
       for (const child of children) {
         let outcome: Outcome;
         try {
-          outcome = child.explain(state);
+          outcome = child.explain(state, childVerdict);
         } catch (error) {
           unknown ??= undecided(error);
           continue;
@@ -354,8 +369,8 @@ function compileAny(children: CompiledCondition[]): CompiledCondition {
 function compileNot(child: CompiledCondition): CompiledCondition {
   return {
     holds: (state) => !child.holds(state),
-    explain(state) {
-      const outcome = child.explain(state);
+    explain(state, decided) {
+      const outcome = child.explain(state, decided === undefined ? undefined : !decided);
       return { ok: !outcome.ok, evidence: outcome.evidence };
     },
   };
@@ -479,8 +494,13 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
     state: EvaluationState,
     selection: Selection,
     elements: Located[],
+    decided: boolean | undefined,
   ): Outcome | undefined => {
     if (where === undefined || state.scope.mayHoldUnknowns === true) return undefined;
+    // The fast decision found no element that settles the verdict: there is none to report.
+    if (decided !== undefined && decided !== (kind === "some")) {
+      return { ok: decided, evidence: [{ path: selection.path, value: selection.value }] };
+    }
     const reported: Located[] = [];
     // The elements before the one that settled the fast decision did not settle it.
     let from = 0;
@@ -511,7 +531,7 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
         explained !== undefined && candidate.path !== "" && value !== null && typeof value === "object";
       let summary = shared ? (explained.get(value) as ElementSummary | undefined) : undefined;
       if (summary === undefined) {
-        const outcome = where.explain(stateFor(state, candidate));
+        const outcome = where.explain(stateFor(state, candidate), settling);
         if (outcome.ok !== settling) return undefined;
         summary = summarizeElement(candidate.path, outcome.evidence);
         if (shared) explained.set(value, summary);
@@ -582,7 +602,7 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
       if (unknown) throw unknown;
       return kind !== "some";
     },
-    explain(state) {
+    explain(state, decided) {
       const selection = source.evaluate(state.current, state.scope);
       if (state.scope.mayHoldUnknowns && isUnknown(selection.value)) {
         throw new UnknownValueError(selection.value.$unknown);
@@ -592,7 +612,7 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
         (Array.isArray(selection.value)
           ? selection.value.map((value, index) => ({ value, path: `${selection.path}[${index}]` }))
           : []);
-      const reported = explainReported(state, selection, elements);
+      const reported = explainReported(state, selection, elements, knownVerdict(state, decided));
       if (reported !== undefined) return reported;
       const matched: Evidence[] = [];
       const unmatched: Evidence[] = [];

@@ -49,8 +49,8 @@ export function tagFailure(condition: CompiledCondition, id: string): CompiledCo
     evidence.map((item) => (item.message === undefined ? { ...item, message: id } : item));
   return {
     holds: (state) => condition.holds(state),
-    explain(state) {
-      const outcome = condition.explain(state);
+    explain(state, decided) {
+      const outcome = condition.explain(state, decided);
       return outcome.ok ? outcome : { ok: false, evidence: tag(outcome.evidence) };
     },
   };
