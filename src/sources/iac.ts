@@ -87,10 +87,24 @@ export class PositionStore {
   /**
    * The line and column of each path as `line * COLUMNS + column` (a column of 0 stands for
    * none), exact for every file this tool reads; a position beyond that range is kept in `wide`
-   * and stands here as `-1 - its index there`.
+   * and stands here as `-1 - its index there`. Typed, and grown by doubling, so that the garbage
+   * collector neither scans nor moves them; filled up to the length of `paths`.
    */
-  readonly places: number[] = [];
+  places = new Float64Array(256);
   readonly wide: SourcePosition[] = [];
+
+  /** Stores `path` at `place`; returns its entry. */
+  push(path: string, place: number): number {
+    const entry = this.paths.length;
+    if (entry === this.places.length) {
+      const larger = new Float64Array(2 * entry);
+      larger.set(this.places);
+      this.places = larger;
+    }
+    this.places[entry] = place;
+    this.paths.push(path);
+    return entry;
+  }
 }
 
 /**
@@ -130,13 +144,12 @@ export class PositionRecorder {
       return;
     }
     const { store, runs } = this;
-    const entry = store.paths.length;
-    store.paths.push(path);
+    let entry: number;
     if (line >= 0 && line < MAX_PACKED_LINE && column >= 0 && column < COLUMNS)
-      store.places.push(line * COLUMNS + column);
+      entry = store.push(path, line * COLUMNS + column);
     else {
       store.wide.push(place(line, column));
-      store.places.push(-store.wide.length);
+      entry = store.push(path, -store.wide.length);
     }
     // The entry continues this recorder's last run when nothing was stored in between.
     if (runs.length > 0 && runs[runs.length - 1] === entry) runs[runs.length - 1] = entry + 1;

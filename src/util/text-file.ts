@@ -1,3 +1,4 @@
+import { Buffer, isAscii } from "node:buffer";
 import { readFile } from "node:fs/promises";
 
 /**
@@ -34,6 +35,10 @@ export function decodeText(bytes: Uint8Array): string {
     throw new NotTextError(
       `${NOT_TEXT} (it holds NUL bytes: binary data, or UTF-16 without a byte-order mark)`,
     );
+  // Most inputs are ASCII, which reads the same as UTF-8 and as Latin-1: Latin-1 is decoded by a
+  // plain copy, without the validation that only bytes above 0x7f need.
+  if (encoding === "utf-8" && isAscii(bytes))
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
   let text: string;
   try {
     // The decoder drops the byte-order mark of its own encoding.

@@ -37,6 +37,22 @@ describe("PositionRecorder", () => {
     expect(recorded(recorder)).toEqual(positions);
   });
 
+  it("keeps every position of thousands of recorders sharing one store, however many the store holds", () => {
+    const store = new PositionStore();
+    const recorders = Array.from({ length: 3_000 }, () => new PositionRecorder(store));
+    const expected: Record<string, { line: number; column: number }>[] = recorders.map(() => ({}));
+    for (let round = 0; round < 3; round += 1) {
+      recorders.forEach((recorder, index) => {
+        // Now and then a position too far for a packed number, kept apart from the others.
+        const line = index % 997 === 0 ? 2 ** 40 + index : 10 * index + round + 1;
+        const position = { line, column: round + 2 };
+        recorder.set(`P${round}`, position);
+        expected[index]![`P${round}`] = position;
+      });
+    }
+    recorders.forEach((recorder, index) => expect(recorded(recorder)).toEqual(expected[index]));
+  });
+
   it("keeps each recorder's positions apart when several record into one store in turn", () => {
     const store = new PositionStore();
     const group = new PositionRecorder(store);

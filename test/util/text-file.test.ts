@@ -30,6 +30,15 @@ describe("decodeText", () => {
     expect(decodeText(bytes)).toBe(TEXT);
   });
 
+  it("reads ASCII text as written, from any part of a larger buffer", () => {
+    let ascii = "\t\r\n";
+    for (let code = 0x20; code < 0x7f; code += 1) ascii += String.fromCharCode(code);
+    const around = Buffer.from(`\u00e9${ascii}\u00e9`, "utf8");
+    expect(decodeText(around.subarray(2, 2 + ascii.length))).toBe(ascii);
+    expect(decodeText(new Uint8Array(Buffer.from(ascii)))).toBe(ascii);
+    expect(decodeText(new Uint8Array(0))).toBe("");
+  });
+
   it.each([
     ["UTF-16 LE without a byte-order mark", utf16(TEXT, "le", false), "it holds NUL bytes"],
     ["UTF-16 BE without a byte-order mark", utf16(TEXT, "be", false), "it holds NUL bytes"],

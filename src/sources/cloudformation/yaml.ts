@@ -5,6 +5,7 @@ import {
   newMap,
   newSeq,
   positionAt,
+  type GrowingMap,
   type MapNode,
   type PositionedValue,
 } from "../positioned/node.js";
@@ -157,7 +158,7 @@ class Converter {
   }
 
   /** `<<: *base` (or a list of them) copies the keys the mapping does not set itself. */
-  private merge(map: MapNode, written: KeySet, value: Node | null, depth: number): void {
+  private merge(map: GrowingMap, written: KeySet, value: Node | null, depth: number): void {
     const sources = value !== null && isSeq(value) ? (value.items as Node[]) : value === null ? [] : [value];
     for (const source of sources) {
       const merged = this.convert(source, depth + 1);

@@ -27,6 +27,15 @@ const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 const MAX_SHARED_LENGTH = 32;
 const SHARED_SLOTS = 1024;
 
+/**
+ * Members' positions are kept in typed chunks, each node's in one chunk from its `offset`: a
+ * typed array's contents are not moved or scanned by the garbage collector, and a chunk never
+ * grows (a node with more members than fit gets a chunk of its own). Chunks start small, for the
+ * many small files, and double up to the largest size.
+ */
+const FIRST_CHUNK = 1024;
+const LARGEST_CHUNK = 65536;
+
 /** Digits, '-', '+', '.', 'e' and 'E': what a number token is cut from, its shape checked after. */
 function continuesNumber(code: number): boolean {
   return (
@@ -46,8 +55,9 @@ class JsonScanner {
   private keyTop = 0;
   private valueTop = 0;
   private positionTop = 0;
-  /** The positions of every node's members, each node's from its `offset`. */
-  private readonly store: number[] = [];
+  /** The chunk that members' positions are moved to when their node ends, filled up to `filled`. */
+  private chunk = new Int32Array(FIRST_CHUNK);
+  private filled = 0;
   private readonly sharedKeys: (string[] | undefined)[] = new Array<string[] | undefined>(SHARED_SLOTS).fill(
     undefined,
   );
@@ -165,14 +175,15 @@ class JsonScanner {
       }
       if (next === 0x7d /* } */) {
         this.cursor += 1;
+        const offset = this.keep(positionBase);
         const node: MapNode = {
           kind: "map",
           line,
           column,
           keys: this.keyList(base, this.keyTop),
           values: values.slice(valueBase, this.valueTop),
-          positions: this.store,
-          offset: this.keep(positionBase),
+          positions: this.chunk,
+          offset,
         };
         this.keyTop = base;
         this.valueTop = valueBase;
@@ -212,13 +223,14 @@ class JsonScanner {
       }
       if (next === 0x5d /* ] */) {
         this.cursor += 1;
+        const offset = this.keep(positionBase);
         const node: SeqNode = {
           kind: "seq",
           line,
           column,
           items: values.slice(base, this.valueTop),
-          positions: this.store,
-          offset: this.keep(positionBase),
+          positions: this.chunk,
+          offset,
         };
         this.valueTop = base;
         return node;
@@ -253,11 +265,21 @@ class JsonScanner {
     return list;
   }
 
-  /** Moves the positions above `base` on the stack to the store; returns where they start. */
+  /**
+   * Moves the positions above `base` on the stack to the current chunk (a new one when they do
+   * not fit) and returns where they start there.
+   */
   private keep(base: number): number {
-    const { store, positionStack } = this;
-    const offset = store.length;
-    for (let index = base; index < this.positionTop; index += 1) store.push(positionStack[index]!);
+    const count = this.positionTop - base;
+    if (this.filled + count > this.chunk.length) {
+      const size = Math.min(this.chunk.length * 2, LARGEST_CHUNK);
+      this.chunk = new Int32Array(Math.max(size, count));
+      this.filled = 0;
+    }
+    const { chunk, positionStack } = this;
+    const offset = this.filled;
+    for (let index = 0; index < count; index += 1) chunk[offset + index] = positionStack[base + index]!;
+    this.filled = offset + count;
     this.positionTop = base;
     return offset;
   }
@@ -327,7 +349,13 @@ class JsonScanner {
         text.charCodeAt(start + (length >> 1))) &
       (SHARED_SLOTS - 1);
     const known = this.shared[slot];
-    if (known !== undefined && known.length === length && text.startsWith(known, start)) return known;
+    if (known !== undefined && known.length === length) {
+      // Compared code by code: `startsWith` at an offset costs more than the comparison itself on
+      // text this short.
+      let index = 0;
+      while (index < length && known.charCodeAt(index) === text.charCodeAt(start + index)) index += 1;
+      if (index === length) return known;
+    }
     const value = text.slice(start, end);
     this.shared[slot] = value;
     return value;

@@ -17,10 +17,10 @@ export interface MapNode {
   readonly values: PositionedValue[];
   /**
    * Line and column of each key, interleaved (`[line0, column0, line1, column1, …]`), starting at
-   * `offset`. A JSON document keeps one such array for all its nodes, which saves an array per
-   * mapping and sequence.
+   * `offset`. A JSON document keeps these in a few shared chunks, which saves an array per mapping
+   * and sequence.
    */
-  readonly positions: number[];
+  readonly positions: ArrayLike<number>;
   readonly offset: number;
 }
 
@@ -30,7 +30,7 @@ export interface SeqNode {
   readonly column: number;
   readonly items: PositionedValue[];
   /** Line and column of each item, interleaved, from `offset` (as for mappings). */
-  readonly positions: number[];
+  readonly positions: ArrayLike<number>;
   readonly offset: number;
 }
 
@@ -52,11 +52,15 @@ export function isSeqNode(value: unknown): value is SeqNode {
   );
 }
 
-export function newMap(line: number, column: number): MapNode {
+/** A mapping being built member by member (by the YAML reader), its positions in a list of its own. */
+export type GrowingMap = MapNode & { readonly positions: number[] };
+export type GrowingSeq = SeqNode & { readonly positions: number[] };
+
+export function newMap(line: number, column: number): GrowingMap {
   return { kind: "map", line, column, keys: [], values: [], positions: [], offset: 0 };
 }
 
-export function newSeq(line: number, column: number): SeqNode {
+export function newSeq(line: number, column: number): GrowingSeq {
   return { kind: "seq", line, column, items: [], positions: [], offset: 0 };
 }
 

@@ -118,6 +118,32 @@ describe("the position-keeping JSON reader", () => {
     expect(keyPosition(map(list.items[1]), "deep")).toEqual({ line: 5, column: 7 });
   });
 
+  it("keeps every position in a large document, of small objects and of an object with many keys", () => {
+    // Thousands of entries on lines of their own, inside one object with more keys than the
+    // reader keeps the positions of together, followed by a list.
+    const count = 40_000;
+    const lines = ["{", '  "entries": {'];
+    for (let index = 0; index < count; index += 1)
+      lines.push(`    "e${index}": {"port": ${index}, "to": [${index}]}${index + 1 < count ? "," : ""}`);
+    lines.push("  },", '  "after": [', "    1,", "    2", "  ]", "}");
+    const root = map(parseJson(lines.join("\n")));
+    const entries = map(member(root, "entries"));
+    for (const index of [0, 1, 4_095, 4_096, 20_000, count - 1]) {
+      const line = 3 + index;
+      const written = lines[line - 1]!;
+      expect(keyPosition(entries, `e${index}`)).toEqual({ line, column: 5 });
+      const entry = map(entries.values[index]);
+      expect(keyPosition(entry, "port")).toEqual({ line, column: written.indexOf('"port"') + 1 });
+      const to = member(entry, "to");
+      if (!isSeqNode(to)) throw new Error("not a list");
+      expect(positionAt(to, 0)).toEqual({ line, column: written.indexOf("[") + 2 });
+    }
+    const after = member(root, "after");
+    if (!isSeqNode(after)) throw new Error("not a list");
+    expect(keyPosition(root, "after")).toEqual({ line: count + 4, column: 3 });
+    expect(positionAt(after, 1)).toEqual({ line: count + 6, column: 5 });
+  });
+
   it("does not count a byte-order mark as a column", () => {
     expect(keyPosition(map(parseJson('\uFEFF{"a": 1}')), "a")).toEqual({ line: 1, column: 2 });
   });
