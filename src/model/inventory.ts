@@ -8,7 +8,7 @@ import {
   type ResourceType,
   type SourceKind,
 } from "./resource.js";
-import { resolveRelations } from "./relations.js";
+import { resolveRelations, type Relations } from "./relations.js";
 import { canonicalShapeProblem } from "./canonical.js";
 import { arnOf, partitionOfArn } from "./resource-types.js";
 import { todayUtc } from "../util/date.js";
@@ -24,7 +24,7 @@ export class Inventory {
   /** Set when a source left unknown values, or relations put some (policy documents not in the data). */
   readonly mayHoldUnknowns: boolean;
   private readonly byType = new Map<ResourceType, Resource[]>();
-  private readonly documents: Map<Resource, JsonObject>;
+  private readonly relations: Relations;
   /** Resources that do not have their type's canonical shape, with why (see `canonical.ts`). */
   private readonly misfits = new Map<Resource, string>();
   /** The first misfit of each account and type (`account type`), for the rules that relate to it. */
@@ -65,13 +65,13 @@ export class Inventory {
     for (const resource of standIns) this.add(resource, checkShapes);
     this.resources = [...input.resources, ...standIns];
     const relations = resolveRelations(this, input.today ?? todayUtc());
-    this.documents = relations.documents;
+    this.relations = relations;
     // Rules read Session Manager's preferences with its defaults filled in.
     for (const preferences of this.ofType(ResourceTypes.SessionPreferences)) {
       if (preferences.id === PREFERENCES_DOCUMENT)
-        this.documents.set(
+        relations.documents.set(
           preferences,
-          withPreferenceDefaults(preferences, this.documents.get(preferences) ?? preferences.properties),
+          withPreferenceDefaults(preferences, relations.documentOf(preferences) ?? preferences.properties),
         );
     }
     this.mayHoldUnknowns = (input.mayHoldUnknowns ?? false) || relations.holdsUnknowns;
@@ -97,7 +97,7 @@ export class Inventory {
 
   /** What a rule sees: the canonical properties, plus `related` where the type has relations. */
   documentOf(resource: Resource): JsonObject {
-    return this.documents.get(resource) ?? resource.properties;
+    return this.relations.documentOf(resource) ?? resource.properties;
   }
 
   /** Why `resource` does not have its type's canonical shape, or undefined when it does. */

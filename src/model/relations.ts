@@ -42,10 +42,27 @@ export interface EffectivePolicy {
 }
 
 export interface Relations {
+  /**
+   * The documents resolved so far. Those of instances, security groups and managed nodes are
+   * only there once `documentOf` has been asked for one of them.
+   */
   documents: Map<Resource, JsonObject>;
+  /** The document of a resource whose type has relations; undefined for other types. */
+  documentOf(resource: Resource): JsonObject | undefined;
   /** Whether some document holds an unknown value put there here (a policy document not in the data). */
   holdsUnknowns: boolean;
 }
+
+/**
+ * Types whose relations are resolved on first use: together they are most of a large account,
+ * rules on principals alone read none of them, and linking them puts no unknown value anywhere
+ * (so whether documents hold unknowns is known without them).
+ */
+const LINKED_ON_DEMAND: ReadonlySet<ResourceType> = new Set([
+  ResourceTypes.Instance,
+  ResourceTypes.SecurityGroup,
+  ResourceTypes.ManagedInstance,
+]);
 
 /**
  * Resources by account, region and id. Nested maps rather than one map of joined keys: building
@@ -274,72 +291,77 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
     );
   }
 
-  // Instance profiles come from their own resources or, as GetAccountAuthorizationDetails gives
-  // them, from the roles' InstanceProfileList.
-  const profilesByArn = new Map<string, Document>();
-  for (const profile of inventory.ofType(ResourceTypes.InstanceProfile)) {
-    const arn = str(profile.properties.Arn);
-    if (arn) profilesByArn.set(arn, profile.properties);
-  }
-  for (const role of inventory.ofType(ResourceTypes.Role)) {
-    for (const profile of list(role.properties.InstanceProfileList)) {
-      const arn = str(obj(profile)?.Arn);
-      if (arn && !profilesByArn.has(arn)) profilesByArn.set(arn, obj(profile)!);
+  // Filled in by `linkInstances` below the first time a document of its types is asked for.
+  let instancesLinked = false;
+  const linkInstances = (): void => {
+    instancesLinked = true;
+    // Instance profiles come from their own resources or, as GetAccountAuthorizationDetails gives
+    // them, from the roles' InstanceProfileList.
+    const profilesByArn = new Map<string, Document>();
+    for (const profile of inventory.ofType(ResourceTypes.InstanceProfile)) {
+      const arn = str(profile.properties.Arn);
+      if (arn) profilesByArn.set(arn, profile.properties);
     }
-  }
-
-  const managedInstances = new ScopedIndex<Resource>();
-  for (const managed of inventory.ofType(ResourceTypes.ManagedInstance)) {
-    managedInstances.set(managed.account, managed.region, managed.id, managed);
-  }
-  const securityGroups = new ScopedIndex<Resource>();
-  for (const group of inventory.ofType(ResourceTypes.SecurityGroup)) {
-    securityGroups.set(group.account, group.region, group.id, group);
-  }
-
-  const instancesByGroup = new Map<Resource, JsonValue[]>();
-  const instancesById = new ScopedIndex<Resource>();
-  for (const instance of inventory.ofType(ResourceTypes.Instance)) {
-    const { account, region } = instance;
-    instancesById.set(account, region, instance.id, instance);
-    const profileArn = str(obj(instance.properties.IamInstanceProfile)?.Arn);
-    const profile = profileArn ? (profilesByArn.get(profileArn) ?? null) : null;
-    const roles: JsonValue[] = [];
-    for (const entry of list(profile?.Roles)) {
-      const role = rolesByName.get(account, "", str(obj(entry)?.RoleName));
-      if (role !== undefined) roles.push(roleDocuments.get(role) ?? role.properties);
+    for (const role of inventory.ofType(ResourceTypes.Role)) {
+      for (const profile of list(role.properties.InstanceProfileList)) {
+        const arn = str(obj(profile)?.Arn);
+        if (arn && !profilesByArn.has(arn)) profilesByArn.set(arn, obj(profile)!);
+      }
     }
-    const groups: JsonValue[] = [];
-    // One summary for every group the instance is in: the groups' documents share it.
-    let summary: JsonValue | undefined;
-    for (const entry of list(instance.properties.SecurityGroups)) {
-      const group = securityGroups.get(account, region, str(obj(entry)?.GroupId));
-      if (group === undefined) continue;
-      groups.push(group.properties);
-      summary ??= instanceSummary(instance);
-      const users = instancesByGroup.get(group);
-      if (users) users.push(summary);
-      else instancesByGroup.set(group, [summary]);
-    }
-    const managed = managedInstances.get(account, region, instance.id);
-    documents.set(
-      instance,
-      withRelated(instance, {
-        InstanceProfile: profile,
-        Roles: roles,
-        ManagedInstance: managed ? managed.properties : null,
-        SecurityGroups: groups,
-      }),
-    );
-  }
 
-  for (const group of inventory.ofType(ResourceTypes.SecurityGroup)) {
-    documents.set(group, withRelated(group, { Instances: instancesByGroup.get(group) ?? [] }));
-  }
-  for (const managed of inventory.ofType(ResourceTypes.ManagedInstance)) {
-    const instance = instancesById.get(managed.account, managed.region, managed.id);
-    documents.set(managed, withRelated(managed, { Instance: instance ? instanceSummary(instance) : null }));
-  }
+    const managedInstances = new ScopedIndex<Resource>();
+    for (const managed of inventory.ofType(ResourceTypes.ManagedInstance)) {
+      managedInstances.set(managed.account, managed.region, managed.id, managed);
+    }
+    const securityGroups = new ScopedIndex<Resource>();
+    for (const group of inventory.ofType(ResourceTypes.SecurityGroup)) {
+      securityGroups.set(group.account, group.region, group.id, group);
+    }
+
+    const instancesByGroup = new Map<Resource, JsonValue[]>();
+    const instancesById = new ScopedIndex<Resource>();
+    for (const instance of inventory.ofType(ResourceTypes.Instance)) {
+      const { account, region } = instance;
+      instancesById.set(account, region, instance.id, instance);
+      const profileArn = str(obj(instance.properties.IamInstanceProfile)?.Arn);
+      const profile = profileArn ? (profilesByArn.get(profileArn) ?? null) : null;
+      const roles: JsonValue[] = [];
+      for (const entry of list(profile?.Roles)) {
+        const role = rolesByName.get(account, "", str(obj(entry)?.RoleName));
+        if (role !== undefined) roles.push(roleDocuments.get(role) ?? role.properties);
+      }
+      const groups: JsonValue[] = [];
+      // One summary for every group the instance is in: the groups' documents share it.
+      let summary: JsonValue | undefined;
+      for (const entry of list(instance.properties.SecurityGroups)) {
+        const group = securityGroups.get(account, region, str(obj(entry)?.GroupId));
+        if (group === undefined) continue;
+        groups.push(group.properties);
+        summary ??= instanceSummary(instance);
+        const users = instancesByGroup.get(group);
+        if (users) users.push(summary);
+        else instancesByGroup.set(group, [summary]);
+      }
+      const managed = managedInstances.get(account, region, instance.id);
+      documents.set(
+        instance,
+        withRelated(instance, {
+          InstanceProfile: profile,
+          Roles: roles,
+          ManagedInstance: managed ? managed.properties : null,
+          SecurityGroups: groups,
+        }),
+      );
+    }
+
+    for (const group of inventory.ofType(ResourceTypes.SecurityGroup)) {
+      documents.set(group, withRelated(group, { Instances: instancesByGroup.get(group) ?? [] }));
+    }
+    for (const managed of inventory.ofType(ResourceTypes.ManagedInstance)) {
+      const instance = instancesById.get(managed.account, managed.region, managed.id);
+      documents.set(managed, withRelated(managed, { Instance: instance ? instanceSummary(instance) : null }));
+    }
+  };
 
   // EventBridge receives a session's StartSession call in the region it was made in, and only
   // when a trail records it; a trail of any home region records every region when it is
@@ -368,7 +390,16 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
       }),
     );
   }
-  return { documents, holdsUnknowns };
+  return {
+    documents,
+    documentOf(resource: Resource): JsonObject | undefined {
+      const document = documents.get(resource);
+      if (document !== undefined || instancesLinked || !LINKED_ON_DEMAND.has(resource.type)) return document;
+      linkInstances();
+      return documents.get(resource);
+    },
+    holdsUnknowns,
+  };
 }
 
 function withRelated(resource: Resource, related: Document): JsonObject {

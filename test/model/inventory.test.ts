@@ -245,6 +245,37 @@ describe("relations", () => {
     ).toEqual([undefined, "i-0"]);
   });
 
+  it("links instances, security groups and managed nodes only once one of them is asked for", () => {
+    // Rules on principals alone (access keys, policies) must not pay for linking every instance.
+    let reads = 0;
+    const server = resource("AWS::EC2::Instance", "i-7", "us-east-1", { InstanceId: "i-7" });
+    Object.defineProperty(server.properties, "SecurityGroups", {
+      enumerable: true,
+      get: () => {
+        reads += 1;
+        return [{ GroupId: "sg-7" }];
+      },
+    });
+    const sg = resource("AWS::EC2::SecurityGroup", "sg-7", "us-east-1", { GroupId: "sg-7" });
+    const node = resource("AWS::SSM::ManagedInstanceInventory", "i-7", "us-east-1", { InstanceId: "i-7" });
+    const lazy = new Inventory({
+      resources: [server, sg, node, alice, operators],
+      shapesChecked: true,
+      today: "2026-12-07",
+    });
+    expect((lazy.documentOf(alice).related as JsonObject).Policies).toHaveLength(1);
+    expect(reads).toBe(0);
+    expect((lazy.documentOf(sg).related as JsonObject).Instances).toEqual([
+      { InstanceId: "i-7", State: null, PublicIpAddress: null, KeyName: null },
+    ]);
+    expect((lazy.documentOf(node).related as JsonObject).Instance).toMatchObject({ InstanceId: "i-7" });
+    expect(lazy.documentOf(server).related).toMatchObject({ ManagedInstance: { InstanceId: "i-7" } });
+    // Linked once, and every later ask gets the same documents.
+    const linked = reads;
+    expect(lazy.documentOf(sg)).toBe(lazy.documentOf(sg));
+    expect(reads).toBe(linked);
+  });
+
   it("lists the resources read, then the stand-ins, each type in the order read", () => {
     const key = resource("AWS::IAM::AccessKey", "AKIA1", "global", { UserName: "bob", Status: "Active" });
     const carol = resource("AWS::IAM::User", "carol", "global", { UserName: "carol" });
