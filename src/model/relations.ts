@@ -319,10 +319,11 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
     }
 
     const instancesByGroup = new Map<Resource, JsonValue[]>();
-    const instancesById = new ScopedIndex<Resource>();
+    // Each managed node's instance, found from the instance's side: the instance looks its node
+    // up anyway, and indexing every instance by id as well cost as much as linking them.
+    const instanceOfNode = new Map<Resource, Resource>();
     for (const instance of inventory.ofType(ResourceTypes.Instance)) {
       const { account, region } = instance;
-      instancesById.set(account, region, instance.id, instance);
       const profileArn = str(obj(instance.properties.IamInstanceProfile)?.Arn);
       const profile = profileArn ? (profilesByArn.get(profileArn) ?? null) : null;
       const roles: JsonValue[] = [];
@@ -343,6 +344,7 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
         else instancesByGroup.set(group, [summary]);
       }
       const managed = managedInstances.get(account, region, instance.id);
+      if (managed !== undefined) instanceOfNode.set(managed, instance);
       documents.set(
         instance,
         withRelated(instance, {
@@ -358,7 +360,10 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
       documents.set(group, withRelated(group, { Instances: instancesByGroup.get(group) ?? [] }));
     }
     for (const managed of inventory.ofType(ResourceTypes.ManagedInstance)) {
-      const instance = instancesById.get(managed.account, managed.region, managed.id);
+      // A node listed twice is only in the index once; the other listing has the same instance.
+      const instance =
+        instanceOfNode.get(managed) ??
+        instanceOfNode.get(managedInstances.get(managed.account, managed.region, managed.id)!);
       documents.set(managed, withRelated(managed, { Instance: instance ? instanceSummary(instance) : null }));
     }
   };

@@ -276,6 +276,23 @@ describe("relations", () => {
     expect(reads).toBe(linked);
   });
 
+  it("links a managed node listed twice to its instance both times, and to the last of an instance listed twice", () => {
+    const first = resource("AWS::EC2::Instance", "i-5", "us-east-1", { InstanceId: "i-5", KeyName: "first" });
+    const last = resource("AWS::EC2::Instance", "i-5", "us-east-1", { InstanceId: "i-5", KeyName: "last" });
+    const nodes = [1, 2].map((copy) =>
+      resource("AWS::SSM::ManagedInstanceInventory", "i-5", "us-east-1", { InstanceId: "i-5", Copy: copy }),
+    );
+    const twice = new Inventory({ resources: [first, ...nodes, last], today: "2026-12-07" });
+    const linked = nodes.map((node) => (twice.documentOf(node).related as JsonObject).Instance);
+    expect(linked).toEqual([
+      { InstanceId: "i-5", State: null, PublicIpAddress: null, KeyName: "last" },
+      { InstanceId: "i-5", State: null, PublicIpAddress: null, KeyName: "last" },
+    ]);
+    // Each node's document has a summary of its own.
+    expect(linked[0]).not.toBe(linked[1]);
+    expect((twice.documentOf(first).related as JsonObject).ManagedInstance).toEqual(nodes[1]!.properties);
+  });
+
   it("lists the resources read, then the stand-ins, each type in the order read", () => {
     const key = resource("AWS::IAM::AccessKey", "AKIA1", "global", { UserName: "bob", Status: "Active" });
     const carol = resource("AWS::IAM::User", "carol", "global", { UserName: "carol" });
