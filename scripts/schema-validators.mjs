@@ -84,6 +84,24 @@ function withoutContext(code, name) {
   return bare;
 }
 
+/**
+ * Each validator starts by forgetting the properties and items it evaluated last time when that
+ * set depends on the data. Without `unevaluatedProperties` or `unevaluatedItems` in the schema
+ * none does, and the yes-or-no check drops the test from each of its calls.
+ */
+const EVALUATED_RESET =
+  /const (evaluated\d+) = validate\d+\.evaluated;\nif\(\1\.dynamicProps\)\{\n\1\.props = undefined;\n\}\nif\(\1\.dynamicItems\)\{\n\1\.items = undefined;\n\}\n/g;
+const DYNAMIC_EVALUATION =
+  /"dynamic(?:Props|Items)":true|\bevaluated\d+\b|\.evaluated\.|=\s*validate\d+\.evaluated\b/;
+
+function withoutEvaluatedReset(code, name) {
+  if (/"dynamic(?:Props|Items)":true/.test(code)) return code;
+  const reset = code.replace(EVALUATED_RESET, "");
+  const left = DYNAMIC_EVALUATION.exec(reset);
+  if (left) throw new Error(`${name}: the check still reads what its validators evaluated (${left[0]})`);
+  return reset;
+}
+
 const RUNTIME = {
   'require("ajv/dist/runtime/ucs2length").default': "ucs2length",
   'require("ajv/dist/runtime/equal").default': "jsonEqual",
@@ -116,7 +134,7 @@ export function generateSchemaValidator({
       used.add(local);
     }
   }
-  if (passOnly) code = withoutContext(code, name);
+  if (passOnly) code = withoutEvaluatedReset(withoutContext(code, name), name);
   const leftover = /\brequire\([^)]*\)/.exec(code);
   if (leftover) throw new Error(`${name}: the validator needs ${leftover[0]}; add it to schema-runtime.ts`);
   return [
