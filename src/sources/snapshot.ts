@@ -7,7 +7,7 @@ import { emptySourceData, type Source, type SourceData } from "./source.js";
 import { describeFileError } from "../util/file-errors.js";
 import { findDuplicateKey } from "../util/json-duplicates.js";
 import { mostSpecificSchemaError } from "../util/schema-errors.js";
-import { NotTextError, readTextFile } from "../util/text-file.js";
+import { decodeText, NotTextError, readTextFile } from "../util/text-file.js";
 import type { SourcePosition } from "../util/source-position.js";
 import checkSnapshotSchema from "./snapshot-check.generated.js";
 import validateSnapshotSchema from "./snapshot-validator.generated.js";
@@ -39,12 +39,13 @@ export interface Snapshot {
 
 /**
  * A snapshot file behind the `Source` interface. `shown` is how reports name it (the path as
- * given). Every resource was held to the canonical schema when the file was validated.
+ * given). Every resource was held to the canonical schema when the file was validated. `bytes`,
+ * when given and it holds them, are the file's content, read while other work went on.
  */
-export function snapshotSource(path: string, shown: string): Source {
+export function snapshotSource(path: string, shown: string, bytes?: Promise<Uint8Array | undefined>): Source {
   return {
     async read(): Promise<SourceData> {
-      const snapshot = await readSnapshot(path, shown);
+      const snapshot = await readSnapshot(path, shown, bytes);
       return {
         ...emptySourceData(),
         resources: snapshot.resources,
@@ -62,17 +63,26 @@ export function snapshotSource(path: string, shown: string): Source {
  * text is let go once it is parsed, so a large snapshot is held once, as values, while it is
  * checked; the file is read again only to say where a problem is.
  */
-export async function readSnapshot(path: string, shown = path): Promise<Snapshot> {
-  const document = parseSnapshotText(await readSnapshotText(path, shown), shown);
+export async function readSnapshot(
+  path: string,
+  shown = path,
+  bytes?: Promise<Uint8Array | undefined>,
+): Promise<Snapshot> {
+  const document = parseSnapshotText(await readSnapshotText(path, shown, bytes), shown);
   const problem = findDocumentProblem(document, shown);
   if (!problem) return snapshotOf(document);
   const text = await readSnapshotText(path, shown).catch(() => undefined);
   throw problemError(problem, shown, text === undefined ? undefined : withoutByteOrderMark(text));
 }
 
-async function readSnapshotText(path: string, shown: string): Promise<string> {
+async function readSnapshotText(
+  path: string,
+  shown: string,
+  bytes?: Promise<Uint8Array | undefined>,
+): Promise<string> {
   try {
-    return await readTextFile(path);
+    const read = await bytes;
+    return read !== undefined ? decodeText(read) : await readTextFile(path);
   } catch (error) {
     if (error instanceof NotTextError) throw new InputError(`${shown}: ${error.message}`);
     throw new InputError(`cannot read snapshot ${shown}: ${describeFileError(error)}`, { cause: error });

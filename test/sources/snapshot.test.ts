@@ -78,6 +78,19 @@ describe("readSnapshot", () => {
     expect(snapshot.collectionErrors).toEqual([]);
   });
 
+  it("reads bytes already read for it, and reads the file itself when there are none", async () => {
+    const bytes = await readFile(example);
+    const given = await readSnapshot(
+      join(tmpdir(), "no-such-snapshot.json"),
+      "given.json",
+      Promise.resolve(bytes),
+    );
+    expect(given.resources).toHaveLength(46);
+
+    const fallback = await readSnapshot(example, "example.json", Promise.resolve(undefined));
+    expect(fallback.resources).toHaveLength(46);
+  });
+
   it("keeps preferences in us-east-1 only, so eu-west-1 is evaluated with defaults", async () => {
     const snapshot = await readSnapshot(example);
 

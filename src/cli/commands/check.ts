@@ -116,6 +116,8 @@ Live collection (--account) is described in docs/live-scanning.md, templates and
 export async function runCheck(options: CheckOptions, paths: readonly string[], io: CliIo): Promise<number> {
   // Bad format options fail before any collection starts.
   const requests = parseFormatOptions(options.format, options.output);
+  // Made before the rules load: a snapshot starts being read meanwhile.
+  const source = inputSource(options, paths, io);
   const configuration = {
     ...(await loadConfigurationFor(options.config, io.cwd)),
     selection: { only: options.rule, skip: options.skipRule },
@@ -127,7 +129,7 @@ export async function runCheck(options: CheckOptions, paths: readonly string[], 
     rules,
     configuration,
     paramOverrides,
-    source: inputSource(options, paths, io),
+    source,
     today: todayFrom(io.env),
     createdAt: runTimestamp(io.env),
     ...(baseline !== undefined ? { baseline } : {}),

@@ -1,3 +1,4 @@
+import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ConfigError } from "../../errors.js";
 import type { Source } from "../../sources/source.js";
@@ -13,6 +14,20 @@ export interface InputOptions extends AccountInputOptions {
   snapshot?: string;
   /** Templates and plans: say on standard error which files were skipped, and why. */
   verbose?: boolean;
+}
+
+/**
+ * A snapshot's bytes, read from now on while the rules load (a large snapshot takes tens of
+ * milliseconds to come off the disk). Only a regular file is: a pipe or a terminal could keep the
+ * process waiting after an error in the rules, so it, and a file that cannot be read, is left to
+ * the snapshot reader, which reports why.
+ */
+async function readRegularFile(path: string): Promise<Uint8Array | undefined> {
+  try {
+    return (await stat(path)).isFile() ? await readFile(path) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function inputSource(options: InputOptions, paths: readonly string[], io: CliIo): Source {
@@ -33,10 +48,12 @@ export function inputSource(options: InputOptions, paths: readonly string[], io:
   }
   const snapshot = options.snapshot;
   if (snapshot !== undefined) {
+    const path = resolve(io.cwd, snapshot);
+    const bytes = readRegularFile(path);
     return {
       async read() {
         const { snapshotSource } = await import("../../sources/snapshot.js");
-        return snapshotSource(resolve(io.cwd, snapshot), snapshot).read();
+        return snapshotSource(path, snapshot, bytes).read();
       },
     };
   }
