@@ -46,31 +46,57 @@ export function evaluateRules(
   settings: EvaluationSettings,
   only?: ReadonlySet<Resource>,
 ): RuleResult[] {
-  const results: RuleResult[] = [];
   // Verdicts of element-independent tests, for the resource being judged (see PathScope.memo).
   const memo = new ResourceVerdicts();
   const frame = new JudgingFrame(memo, inventory.mayHoldUnknowns);
-  // Each type's documents and identities, looked up once for all the rules that judge it.
-  const judged = new Map<ResourceType, JudgedResources>();
+  // Results are reported rule by rule, each rule's in the order of its types and their resources;
+  // they are judged resource by resource, all the rules of its type in turn, so that a document
+  // is read by every rule while it is still in the processor's cache, not once per rule.
+  const reported: RuleResult[][] = [];
+  const byType = new Map<ResourceType, RuleJudging[]>();
   for (const rule of rules) {
     const severity = settings.severities?.get(rule.metadata.id) ?? rule.metadata.severity;
     const params = settings.params.get(rule.metadata.id) ?? defaults(rule);
-    if (only === undefined) results.push(...scopeErrors(rule, inventory, severity));
+    if (only === undefined) reported.push(scopeErrors(rule, inventory, severity));
     for (const type of rule.metadata.resourceTypes) {
-      let ofType = judged.get(type);
-      if (ofType === undefined) judged.set(type, (ofType = judgedResources(inventory, type)));
-      const { resources, documents, refs } = ofType;
-      for (let index = 0; index < resources.length; index++) {
-        const resource = resources[index]!;
-        if (only !== undefined && !only.has(resource)) continue;
+      const judging = new RuleJudging(rule, params, severity);
+      reported.push(judging.results);
+      let ofType = byType.get(type);
+      if (ofType === undefined) byType.set(type, (ofType = []));
+      ofType.push(judging);
+    }
+  }
+  for (const [type, judgings] of byType) {
+    const { resources, documents, refs } = judgedResources(inventory, type);
+    for (let index = 0; index < resources.length; index++) {
+      const resource = resources[index]!;
+      if (only !== undefined && !only.has(resource)) continue;
+      const document = documents[index]!;
+      const ref = refs[index]!;
+      for (const judging of judgings) {
         memo.clear();
-        results.push(
-          judge(rule, resource, refs[index]!, documents[index]!, inventory, params, severity, frame),
-        );
+        judging.results.push(judge(judging, resource, ref, document, inventory, frame));
       }
     }
   }
+  const results: RuleResult[] = [];
+  for (const list of reported) for (const result of list) results.push(result);
   return results;
+}
+
+/** One rule on one of its types, with what judging it needs worked out once for the run. */
+class RuleJudging {
+  readonly results: RuleResult[] = [];
+  /** The types the rule reads besides its own (`uses`). */
+  readonly related: readonly ResourceType[];
+
+  constructor(
+    readonly rule: Rule,
+    readonly params: Record<string, JsonValue>,
+    readonly severity: Severity,
+  ) {
+    this.related = relatedTypes(rule);
+  }
 }
 
 interface JudgedResources {
@@ -112,16 +138,9 @@ class JudgingFrame {
   }
 }
 
-/** The types a rule reads besides its own (`uses`), worked out once per rule. */
-const relatedTypesOfRule = new WeakMap<Rule, readonly ResourceType[]>();
-
+/** The types a rule reads besides its own (`uses`). */
 function relatedTypes(rule: Rule): readonly ResourceType[] {
-  let related = relatedTypesOfRule.get(rule);
-  if (related === undefined) {
-    related = rule.dependsOn.filter((type) => !rule.metadata.resourceTypes.includes(type));
-    relatedTypesOfRule.set(rule, related);
-  }
-  return related;
+  return rule.dependsOn.filter((type) => !rule.metadata.resourceTypes.includes(type));
 }
 
 /**
@@ -175,28 +194,28 @@ export function evaluateRule(
 ): RuleResult {
   const frame = new JudgingFrame(memo, inventory.mayHoldUnknowns);
   const document = inventory.documentOf(resource);
-  return judge(rule, resource, refOf(resource), document, inventory, params, severity, frame);
+  const judging = new RuleJudging(rule, params, severity);
+  return judge(judging, resource, refOf(resource), document, inventory, frame);
 }
 
 function judge(
-  rule: Rule,
+  judging: RuleJudging,
   resource: Resource,
   ref: ResourceRef,
   document: JsonObject,
   inventory: EvaluationData,
-  params: Record<string, JsonValue>,
-  severity: Severity,
   frame: JudgingFrame,
 ): RuleResult {
+  const { rule, params, severity } = judging;
   if (rule.liveOnly && isPlanned(resource.source.kind)) {
     return result(rule, ref, severity, "not_applicable", "judged on live data only");
   }
-  const misfit = inventory.misfitOf?.(resource) ?? relatedMisfit(rule, inventory, resource);
+  const misfit = inventory.misfitOf?.(resource) ?? relatedMisfit(judging.related, inventory, resource);
   if (misfit !== undefined) {
     return result(rule, ref, severity, "error", `cannot decide: ${misfit}`);
   }
-  const missing = missingRelatedData(rule, inventory, resource);
-  if (missing.length) {
+  const missing = missingRelatedData(judging.related, inventory, resource);
+  if (missing !== undefined) {
     return result(rule, ref, severity, "error", describeMissing(missing));
   }
   const state = frame.at(document, params);
@@ -321,18 +340,23 @@ function listOfItem(path: string): string | undefined {
  * Collection errors that leave a resource's related data incomplete (its own type's data is whole:
  * a resource either came back from the API or it did not).
  */
-function missingRelatedData(rule: Rule, inventory: EvaluationData, resource: Resource): CollectionError[] {
-  if (inventory.collectionErrors.length === 0) return [];
-  const related = relatedTypes(rule);
-  if (related.length === 0) return [];
-  return inventory.errorsAffecting(related, resource.account, resource.region);
+function missingRelatedData(
+  related: readonly ResourceType[],
+  inventory: EvaluationData,
+  resource: Resource,
+): CollectionError[] | undefined {
+  if (inventory.collectionErrors.length === 0 || related.length === 0) return undefined;
+  const errors = inventory.errorsAffecting(related, resource.account, resource.region);
+  return errors.length === 0 ? undefined : errors;
 }
 
 /** A related resource the rule reads that does not have its canonical shape. */
-function relatedMisfit(rule: Rule, inventory: EvaluationData, resource: Resource): string | undefined {
-  if (inventory.misfitAffecting === undefined) return undefined;
-  const related = relatedTypes(rule);
-  if (related.length === 0) return undefined;
+function relatedMisfit(
+  related: readonly ResourceType[],
+  inventory: EvaluationData,
+  resource: Resource,
+): string | undefined {
+  if (inventory.misfitAffecting === undefined || related.length === 0) return undefined;
   const problem = inventory.misfitAffecting(related, resource.account);
   return problem === undefined ? undefined : `a related resource: ${problem}`;
 }
