@@ -124,10 +124,35 @@ class JudgingFrame {
   readonly root: Located = { value: null, path: "" };
   readonly scope: PathScope;
   readonly state: EvaluationState;
+  /** The facts about the resource a message may name, for the last resource that failed a rule. */
+  private metaFor: Resource | undefined;
+  private meta: Record<string, string | undefined> = {};
 
-  constructor(memo: VerdictMemo, mayHoldUnknowns: boolean) {
+  constructor(
+    memo: VerdictMemo,
+    readonly mayHoldUnknowns: boolean,
+  ) {
     this.scope = { root: this.root, params: {}, bindings: null, mayHoldUnknowns, memo };
     this.state = { current: this.root, scope: this.scope };
+  }
+
+  /**
+   * What a message's `{id}`, `{type}`, `{kind}`… show: one object for all the rules a resource
+   * fails, since the rules of a type judge each resource in turn.
+   */
+  metaOf(resource: Resource): Record<string, string | undefined> {
+    if (this.metaFor !== resource) {
+      this.metaFor = resource;
+      this.meta = {
+        id: resource.id,
+        type: resource.type,
+        kind: kindOf(resource.type),
+        account: resource.account,
+        region: resource.region,
+        arn: resource.arn,
+      };
+    }
+    return this.meta;
   }
 
   /** The state for judging `document` under `params`. */
@@ -148,6 +173,9 @@ function relatedTypes(rule: Rule): readonly ResourceType[] {
  * list, since a run holds a hundred thousand of them.
  */
 const NO_EVIDENCE = Object.freeze([]) as unknown as Evidence[];
+
+/** The names bound for a message whose evidence binds none. */
+const NO_BINDINGS: Record<string, JsonValue> = Object.freeze({});
 
 function result(
   rule: Rule,
@@ -230,7 +258,7 @@ function judge(
       throw new Error("the condition held when explained but not when decided");
     }
     const outcome = { ok: false, evidence: distinctEvidence(explained.evidence) };
-    const message = failureMessage(rule, resource, document, params, outcome, inventory.mayHoldUnknowns);
+    const message = failureMessage(rule, resource, document, params, outcome, frame);
     return result(rule, ref, severity, "fail", message, outcome.evidence.map(withoutMessageId));
   } catch (error) {
     return result(rule, ref, severity, "error", errorMessage(rule, state, error));
@@ -266,12 +294,21 @@ function locateUndecided(rule: Rule, state: EvaluationState): CannotDecideError 
  * is one piece of evidence, and parameters are the rule's, not the resource's.
  */
 function distinctEvidence(evidence: readonly Evidence[]): Evidence[] {
+  // Most failures have one piece of evidence: nothing to compare it with.
+  if (evidence.length === 1) {
+    const only = evidence[0]!;
+    return isParameter(only.path) ? [] : [only];
+  }
   const seen = new Set<string>();
   return evidence.filter((item) => {
-    if (item.path.startsWith("$params") || seen.has(item.path)) return false;
+    if (isParameter(item.path) || seen.has(item.path)) return false;
     seen.add(item.path);
     return true;
   });
+}
+
+function isParameter(path: string): boolean {
+  return path.startsWith("$params");
 }
 
 function failureMessage(
@@ -280,23 +317,16 @@ function failureMessage(
   document: JsonValue,
   params: Record<string, JsonValue>,
   outcome: Outcome,
-  mayHoldUnknowns: boolean,
+  frame: JudgingFrame,
 ): string {
   const first: Evidence | undefined = outcome.evidence[0];
   const message = rule.message.render(first?.message, {
     resource: document,
     match: first?.value ?? null,
     params,
-    bindings: first?.bindings ?? {},
-    meta: {
-      id: resource.id,
-      type: resource.type,
-      kind: kindOf(resource.type),
-      account: resource.account,
-      region: resource.region,
-      arn: resource.arn,
-    },
-    mayHoldUnknowns,
+    bindings: first?.bindings ?? NO_BINDINGS,
+    meta: frame.metaOf(resource),
+    mayHoldUnknowns: frame.mayHoldUnknowns,
   });
   // Several elements of the same list (two open permissions) are counted in the message; the
   // several values behind one verdict (both log destinations unset) are not.
@@ -321,7 +351,10 @@ function kindOf(type: string): string | undefined {
 /** The message id chose the message; a result reports only what the resource holds. */
 function withoutMessageId(evidence: Evidence): Evidence {
   if (evidence.message === undefined) return evidence;
-  const { message: _id, ...reported } = evidence;
+  // Field by field, in the order evidence is made: cheaper than copying all but one field.
+  const reported: Evidence = { path: evidence.path, value: evidence.value };
+  if (evidence.bindings !== undefined) reported.bindings = evidence.bindings;
+  if (evidence.focus !== undefined) reported.focus = evidence.focus;
   return reported;
 }
 
