@@ -3,8 +3,9 @@ import type { JsonObject, JsonValue, Resource, ResourceType } from "../model/res
 import { isPlanned } from "../model/source-kinds.js";
 import { CannotDecideError } from "../model/unknown.js";
 import { InvalidValueError } from "./operators/invalid-value.js";
-import type { EvaluationState, Outcome } from "./condition/compile.js";
+import type { CompiledCondition, EvaluationState, Outcome } from "./condition/compile.js";
 import { ResourceVerdicts, type Located, type PathScope, type VerdictMemo } from "./condition/path.js";
+import type { RuleMessages } from "./message.js";
 import type { Rule } from "./rule.js";
 import type { Evidence, ResourceRef, RuleResult, Severity } from "./result.js";
 
@@ -89,6 +90,7 @@ class RuleJudging {
   readonly results: RuleResult[] = [];
   /** The types the rule reads besides its own (`uses`). */
   readonly related: readonly ResourceType[];
+  private parts: CompiledParts | undefined;
 
   constructor(
     readonly rule: Rule,
@@ -97,6 +99,25 @@ class RuleJudging {
   ) {
     this.related = relatedTypes(rule);
   }
+
+  /**
+   * The rule's compiled parts, read once rather than for every resource: a built-in rule compiles
+   * them on first use, and one that fails to throws again at every use, as it did before.
+   */
+  compiled(): CompiledParts {
+    const rule = this.rule;
+    return (this.parts ??= {
+      appliesWhen: rule.appliesWhen,
+      condition: rule.condition,
+      message: rule.message,
+    });
+  }
+}
+
+interface CompiledParts {
+  appliesWhen: CompiledCondition | undefined;
+  condition: CompiledCondition;
+  message: RuleMessages;
 }
 
 interface JudgedResources {
@@ -248,17 +269,18 @@ function judge(
   }
   const state = frame.at(document, params);
   try {
-    if (rule.appliesWhen && !rule.appliesWhen.holds(state)) {
+    const { appliesWhen, condition, message: messages } = judging.compiled();
+    if (appliesWhen && !appliesWhen.holds(state)) {
       return result(rule, ref, severity, "not_applicable", "not applicable");
     }
-    if (rule.condition.holds(state)) return result(rule, ref, severity, "pass", "compliant");
-    const explained = rule.condition.explain(state, false);
+    if (condition.holds(state)) return result(rule, ref, severity, "pass", "compliant");
+    const explained = condition.explain(state, false);
     if (explained.ok) {
       // The two evaluations of one condition must agree; a disagreement is a bug, never a pass.
       throw new Error("the condition held when explained but not when decided");
     }
     const outcome = { ok: false, evidence: distinctEvidence(explained.evidence) };
-    const message = failureMessage(rule, resource, document, params, outcome, frame);
+    const message = failureMessage(messages, resource, document, params, outcome, frame);
     return result(rule, ref, severity, "fail", message, outcome.evidence.map(withoutMessageId));
   } catch (error) {
     return result(rule, ref, severity, "error", errorMessage(rule, state, error));
@@ -312,7 +334,7 @@ function isParameter(path: string): boolean {
 }
 
 function failureMessage(
-  rule: Rule,
+  messages: RuleMessages,
   resource: Resource,
   document: JsonValue,
   params: Record<string, JsonValue>,
@@ -320,7 +342,7 @@ function failureMessage(
   frame: JudgingFrame,
 ): string {
   const first: Evidence | undefined = outcome.evidence[0];
-  const message = rule.message.render(first?.message, {
+  const message = messages.render(first?.message, {
     resource: document,
     match: first?.value ?? null,
     params,
