@@ -52,42 +52,56 @@ export function evaluateRules(
   const frame = new JudgingFrame(memo, inventory.mayHoldUnknowns);
   // Results are reported rule by rule, each rule's in the order of its types and their resources;
   // they are judged resource by resource, all the rules of its type in turn, so that a document
-  // is read by every rule while it is still in the processor's cache, not once per rule.
-  const reported: RuleResult[][] = [];
-  const byType = new Map<ResourceType, RuleJudging[]>();
+  // is read by every rule while it is still in the processor's cache, not once per rule. Each
+  // result is written in the place kept for it.
+  const results: RuleResult[] = [];
+  const byType = new Map<ResourceType, TypeJudging>();
   for (const rule of rules) {
     const severity = settings.severities?.get(rule.metadata.id) ?? rule.metadata.severity;
     const params = settings.params.get(rule.metadata.id) ?? defaults(rule);
-    if (only === undefined) reported.push(scopeErrors(rule, inventory, severity));
+    if (only === undefined) for (const error of scopeErrors(rule, inventory, severity)) results.push(error);
     for (const type of rule.metadata.resourceTypes) {
-      const judging = new RuleJudging(rule, params, severity);
-      reported.push(judging.results);
       let ofType = byType.get(type);
-      if (ofType === undefined) byType.set(type, (ofType = []));
-      ofType.push(judging);
+      if (ofType === undefined) byType.set(type, (ofType = typeJudging(inventory, type, only)));
+      ofType.rules.push({ judging: new RuleJudging(rule, params, severity), from: results.length });
+      for (let index = 0; index < ofType.resources.length; index++) results.push(NOT_YET_JUDGED);
     }
   }
-  for (const [type, judgings] of byType) {
-    const { resources, documents, refs } = judgedResources(inventory, type);
+  for (const { resources, documents, refs, rules: judgings } of byType.values()) {
     for (let index = 0; index < resources.length; index++) {
       const resource = resources[index]!;
-      if (only !== undefined && !only.has(resource)) continue;
       const document = documents[index]!;
       const ref = refs[index]!;
-      for (const judging of judgings) {
+      for (const { judging, from } of judgings) {
         memo.clear();
-        judging.results.push(judge(judging, resource, ref, document, inventory, frame));
+        results[from + index] = judge(judging, resource, ref, document, inventory, frame);
       }
     }
   }
-  const results: RuleResult[] = [];
-  for (const list of reported) for (const result of list) results.push(result);
   return results;
+}
+
+/** The place of a result in the run's list until its resource is judged. */
+const NOT_YET_JUDGED = undefined as unknown as RuleResult;
+
+/** The resources of a type to judge, and the rules that judge them with where their results go. */
+interface TypeJudging extends JudgedResources {
+  rules: { judging: RuleJudging; from: number }[];
+}
+
+function typeJudging(
+  inventory: EvaluationData,
+  type: ResourceType,
+  only: ReadonlySet<Resource> | undefined,
+): TypeJudging {
+  const all = inventory.ofType(type);
+  const resources = only === undefined ? all : all.filter((resource) => only.has(resource));
+  return { ...judgedResources(inventory, resources), rules: [] };
 }
 
 /** One rule on one of its types, with what judging it needs worked out once for the run. */
 class RuleJudging {
-  readonly results: RuleResult[] = [];
+  readonly ruleId: string;
   /** The types the rule reads besides its own (`uses`). */
   readonly related: readonly ResourceType[];
   private parts: CompiledParts | undefined;
@@ -97,6 +111,7 @@ class RuleJudging {
     readonly params: Record<string, JsonValue>,
     readonly severity: Severity,
   ) {
+    this.ruleId = rule.metadata.id;
     this.related = relatedTypes(rule);
   }
 
@@ -126,8 +141,7 @@ interface JudgedResources {
   refs: ResourceRef[];
 }
 
-function judgedResources(inventory: EvaluationData, type: ResourceType): JudgedResources {
-  const resources = inventory.ofType(type);
+function judgedResources(inventory: EvaluationData, resources: readonly Resource[]): JudgedResources {
   return {
     resources,
     documents: resources.map((resource) => inventory.documentOf(resource)),
@@ -155,6 +169,18 @@ class JudgingFrame {
   ) {
     this.scope = { root: this.root, params: {}, bindings: null, mayHoldUnknowns, memo };
     this.state = { current: this.root, scope: this.scope };
+  }
+
+  private plannedFor: Resource | undefined;
+  private planned = false;
+
+  /** Whether a resource is planned rather than observed, asked once for all the rules of its type. */
+  isPlanned(resource: Resource): boolean {
+    if (this.plannedFor !== resource) {
+      this.plannedFor = resource;
+      this.planned = isPlanned(resource.source.kind);
+    }
+    return this.planned;
   }
 
   /**
@@ -199,14 +225,13 @@ const NO_EVIDENCE = Object.freeze([]) as unknown as Evidence[];
 const NO_BINDINGS: Record<string, JsonValue> = Object.freeze({});
 
 function result(
-  rule: Rule,
+  judging: RuleJudging,
   ref: ResourceRef,
-  severity: Severity,
   status: RuleResult["status"],
   message: string,
   evidence: Evidence[] = NO_EVIDENCE,
 ): RuleResult {
-  return { ruleId: rule.metadata.id, severity, resource: ref, status, message, evidence };
+  return { ruleId: judging.ruleId, severity: judging.severity, resource: ref, status, message, evidence };
 }
 
 function defaults(rule: Rule): Record<string, JsonValue> {
@@ -255,25 +280,25 @@ function judge(
   inventory: EvaluationData,
   frame: JudgingFrame,
 ): RuleResult {
-  const { rule, params, severity } = judging;
-  if (rule.liveOnly && isPlanned(resource.source.kind)) {
-    return result(rule, ref, severity, "not_applicable", "judged on live data only");
+  const { rule, params } = judging;
+  if (rule.liveOnly && frame.isPlanned(resource)) {
+    return result(judging, ref, "not_applicable", "judged on live data only");
   }
   const misfit = inventory.misfitOf?.(resource) ?? relatedMisfit(judging.related, inventory, resource);
   if (misfit !== undefined) {
-    return result(rule, ref, severity, "error", `cannot decide: ${misfit}`);
+    return result(judging, ref, "error", `cannot decide: ${misfit}`);
   }
   const missing = missingRelatedData(judging.related, inventory, resource);
   if (missing !== undefined) {
-    return result(rule, ref, severity, "error", describeMissing(missing));
+    return result(judging, ref, "error", describeMissing(missing));
   }
   const state = frame.at(document, params);
   try {
     const { appliesWhen, condition, message: messages } = judging.compiled();
     if (appliesWhen && !appliesWhen.holds(state)) {
-      return result(rule, ref, severity, "not_applicable", "not applicable");
+      return result(judging, ref, "not_applicable", "not applicable");
     }
-    if (condition.holds(state)) return result(rule, ref, severity, "pass", "compliant");
+    if (condition.holds(state)) return result(judging, ref, "pass", "compliant");
     const explained = condition.explain(state, false);
     if (explained.ok) {
       // The two evaluations of one condition must agree; a disagreement is a bug, never a pass.
@@ -281,9 +306,9 @@ function judge(
     }
     const outcome = { ok: false, evidence: distinctEvidence(explained.evidence) };
     const message = failureMessage(messages, resource, document, params, outcome, frame);
-    return result(rule, ref, severity, "fail", message, outcome.evidence.map(withoutMessageId));
+    return result(judging, ref, "fail", message, outcome.evidence.map(withoutMessageId));
   } catch (error) {
-    return result(rule, ref, severity, "error", errorMessage(rule, state, error));
+    return result(judging, ref, "error", errorMessage(rule, state, error));
   }
 }
 

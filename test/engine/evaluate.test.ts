@@ -331,6 +331,15 @@ message: "{id} has a key"
     expect(results[2]!.message).toBe("i-1 has a key");
   });
 
+  it("judges only the resources asked for, in the same order, without the scope's errors", () => {
+    const asked = instance("i-2");
+    const inventory = new Inventory({
+      resources: [instance("i-1", "admin"), group("sg-1", "us-east-1", [open]), asked],
+    });
+    const results = evaluateRules([sshRule, keyRule], inventory, { params: new Map() }, new Set([asked]));
+    expect(results.map((r) => [r.ruleId, r.resource.id, r.status])).toEqual([["no-key", "i-2", "pass"]]);
+  });
+
   it("reads a rule's compiled parts once for a run, not once for every resource", () => {
     const reads = { condition: 0, appliesWhen: 0, message: 0 };
     const counted = Object.create(keyRule) as typeof keyRule;

@@ -686,10 +686,14 @@ function summarizeElement(path: string, inner: Evidence[]): ElementSummary {
 }
 
 function evidenceOfElement(element: Located, name: string | undefined, summary: ElementSummary): Evidence {
-  let bindings = summary.bindings === undefined ? undefined : { ...summary.bindings };
-  if (name) (bindings ??= {})[name] = element.value;
   const evidence: Evidence = { path: element.path, value: element.value };
-  if (bindings !== undefined && hasKeys(bindings)) evidence.bindings = bindings;
+  if (name) {
+    const bindings = summary.bindings === undefined ? {} : { ...summary.bindings };
+    bindings[name] = element.value;
+    evidence.bindings = bindings;
+  } else if (summary.bindings !== undefined && hasKeys(summary.bindings)) {
+    evidence.bindings = { ...summary.bindings };
+  }
   const focus = summary.focusTail === undefined ? undefined : element.path + summary.focusTail;
   if (focus) evidence.focus = focus;
   if (summary.message) evidence.message = summary.message;
