@@ -248,14 +248,9 @@ export function refOf(resource: Resource): ResourceRef {
 }
 
 function makeRef(resource: Resource): ResourceRef {
-  return {
-    type: resource.type,
-    id: resource.id,
-    ...(resource.arn ? { arn: resource.arn } : {}),
-    account: resource.account,
-    region: resource.region,
-    source: resource.source,
-  };
+  const { type, id, arn, account, region, source } = resource;
+  // Two literals rather than a spread: one identity per resource, fifty thousand in a large run.
+  return arn ? { type, id, arn, account, region, source } : { type, id, account, region, source };
 }
 
 export function evaluateRule(
