@@ -1,7 +1,13 @@
 import type { JsonValue } from "../model/resource.js";
 import { isUnknown, UnknownValueError } from "../model/unknown.js";
 import { oneLine } from "../util/one-line.js";
-import { compilePath, PathSyntaxError, type CompiledPath, type Located } from "./condition/path.js";
+import {
+  compilePath,
+  PathSyntaxError,
+  type CompiledPath,
+  type Located,
+  type PathScope,
+} from "./condition/path.js";
 
 /**
  * Message templates: text with `{placeholders}`. A placeholder starts with a name — `resource`
@@ -71,22 +77,24 @@ function compilePlaceholder(whole: string, name: string, rest: string): (context
       throw error;
     }
   }
+  // Where the path starts, refilled for every message: rendering one never renders another.
+  const start: Located = { value: null, path: "" };
+  const scope: PathScope = { root: start, params: {}, bindings: null, mayHoldUnknowns: true };
   return (context) => {
     const base = baseValue(name, context);
     if (!path) return display(base);
-    const start: Located = { value: base, path: "" };
+    start.value = base;
+    scope.params = context.params;
+    scope.mayHoldUnknowns = context.mayHoldUnknowns !== false;
     try {
-      const scope = {
-        root: start,
-        params: context.params,
-        bindings: null,
-        mayHoldUnknowns: context.mayHoldUnknowns !== false,
-      };
       // A message shows values, not where they are: the path's fast reading will do.
       return display(path.valueOf(start, scope));
     } catch (error) {
       if (error instanceof UnknownValueError) return showUnknown(error.reason);
       throw error;
+    } finally {
+      // The frame does not keep the resource once its message is made.
+      start.value = null;
     }
   };
 }

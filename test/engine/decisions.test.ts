@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DocumentDecisions, Question } from "../../src/engine/condition/decisions.js";
+import { DocumentDecisions, ElementVerdicts, Question } from "../../src/engine/condition/decisions.js";
 import type { JsonObject } from "../../src/model/resource.js";
 
 describe("answers about policy documents, kept for a run", () => {
@@ -79,5 +79,42 @@ describe("answers about policy documents, kept for a run", () => {
     decisions.decide(first, denies, "a", () => ++other > 0);
     decisions.decide(first, denies, "a", () => ++other > 0);
     expect(other).toBe(1);
+  });
+});
+
+describe("explanations of elements, kept for a run", () => {
+  const params = {};
+
+  it("keeps the explanation of an element that recurs", () => {
+    const explanations = new ElementVerdicts().explanationsOf(0, params);
+    const shared = { PolicyName: "ssm" };
+    explanations.set(shared, "explained");
+    for (let index = 0; index < 3000; index++) expect(explanations.get(shared)).toBe("explained");
+    expect(explanations.pays()).toBe(true);
+  });
+
+  it("stops keeping explanations once elements are seen to be each resource's own", () => {
+    const verdicts = new ElementVerdicts();
+    const explanations = verdicts.explanationsOf(0, params);
+    expect(explanations.pays()).toBe(true);
+    const kept = { PolicyName: "kept" };
+    explanations.set(kept, "explained");
+    for (let index = 0; index < 3000; index++) {
+      const own = { FromPort: index };
+      expect(explanations.get(own)).toBeUndefined();
+      explanations.set(own, "explained");
+    }
+    expect(explanations.pays()).toBe(false);
+    // Given up, the table holds nothing, and the same part and parameters stay given up.
+    expect(explanations.get(kept)).toBeUndefined();
+    expect(verdicts.explanationsOf(0, params).pays()).toBe(false);
+  });
+
+  it("starts again for other parameters", () => {
+    const verdicts = new ElementVerdicts();
+    const explanations = verdicts.explanationsOf(0, params);
+    for (let index = 0; index < 3000; index++) explanations.get({ FromPort: index });
+    expect(explanations.pays()).toBe(false);
+    expect(verdicts.explanationsOf(0, {}).pays()).toBe(true);
   });
 });

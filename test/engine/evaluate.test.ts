@@ -288,6 +288,101 @@ message: open
   });
 });
 
+describe("judging resources rule by rule", () => {
+  const keyRule = ruleFrom(`
+id: no-key
+resource: [AWS::EC2::Instance, AWS::EC2::SecurityGroup]
+condition: { path: KeyName, exists: false }
+message: "{id} has a key"
+`);
+
+  function instance(id: string, key?: string): Resource {
+    return {
+      type: "AWS::EC2::Instance",
+      id,
+      account: ACCOUNT,
+      region: "us-east-1",
+      source: { kind: "aws-live" },
+      properties:
+        key === undefined
+          ? { InstanceId: id, State: { Name: "running" } }
+          : { InstanceId: id, State: { Name: "running" }, KeyName: key },
+    };
+  }
+
+  it("reports results rule by rule, each rule's type by type, whatever order they were judged in", () => {
+    const inventory = new Inventory({
+      resources: [
+        instance("i-1", "admin"),
+        group("sg-1", "us-east-1", [open]),
+        instance("i-2"),
+        group("sg-2", "us-east-1", []),
+      ],
+    });
+    const results = evaluateRules([sshRule, keyRule], inventory, { params: new Map() });
+    expect(results.map((r) => [r.ruleId, r.resource.id, r.status])).toEqual([
+      ["no-ssh", "sg-1", "fail"],
+      ["no-ssh", "sg-2", "pass"],
+      ["no-key", "i-1", "fail"],
+      ["no-key", "i-2", "pass"],
+      ["no-key", "sg-1", "pass"],
+      ["no-key", "sg-2", "pass"],
+    ]);
+    expect(results[2]!.message).toBe("i-1 has a key");
+  });
+
+  it("judges only the resources asked for, in the same order, without the scope's errors", () => {
+    const asked = instance("i-2");
+    const inventory = new Inventory({
+      resources: [instance("i-1", "admin"), group("sg-1", "us-east-1", [open]), asked],
+    });
+    const results = evaluateRules([sshRule, keyRule], inventory, { params: new Map() }, new Set([asked]));
+    expect(results.map((r) => [r.ruleId, r.resource.id, r.status])).toEqual([["no-key", "i-2", "pass"]]);
+  });
+
+  it("reads a rule's compiled parts once for a run, not once for every resource", () => {
+    const reads = { condition: 0, appliesWhen: 0, message: 0 };
+    const counted = Object.create(keyRule) as typeof keyRule;
+    for (const part of ["condition", "appliesWhen", "message"] as const) {
+      Object.defineProperty(counted, part, {
+        get: () => {
+          reads[part]++;
+          return keyRule[part];
+        },
+      });
+    }
+    const inventory = new Inventory({
+      resources: [instance("i-1", "admin"), instance("i-2", "ops"), instance("i-3")],
+    });
+    const results = evaluateRules([counted], inventory, { params: new Map() });
+    expect(results.map((r) => r.status)).toEqual(["fail", "fail", "pass"]);
+    expect(results.map((r) => r.message)).toEqual(["i-1 has a key", "i-2 has a key", "compliant"]);
+    expect(reads).toEqual({ condition: 1, appliesWhen: 1, message: 1 });
+  });
+
+  it("gives every resource an error when a rule's parts do not compile, and goes on", () => {
+    const broken = Object.create(keyRule) as typeof keyRule;
+    let attempts = 0;
+    for (const part of ["condition", "appliesWhen", "message"] as const) {
+      Object.defineProperty(broken, part, {
+        get: () => {
+          attempts++;
+          throw new Error("the rule does not compile");
+        },
+      });
+    }
+    const inventory = new Inventory({ resources: [instance("i-1"), instance("i-2")] });
+    const results = evaluateRules([broken, keyRule], inventory, { params: new Map() });
+    expect(results.map((r) => [r.ruleId, r.status, r.message])).toEqual([
+      ["no-key", "error", "could not evaluate: the rule does not compile"],
+      ["no-key", "error", "could not evaluate: the rule does not compile"],
+      ["no-key", "pass", "compliant"],
+      ["no-key", "pass", "compliant"],
+    ]);
+    expect(attempts).toBe(2);
+  });
+});
+
 describe("live-only rules", () => {
   it("do not judge resources read from templates and plans", () => {
     const rule = ruleFrom(`

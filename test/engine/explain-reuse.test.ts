@@ -205,4 +205,35 @@ describe("explaining a resource that the fast decision found failing", () => {
     });
     expect(item.reads()).toBe(decided);
   });
+
+  it("explains a test the fast decision judged without judging its value again", () => {
+    const expected = counted({ Action: "ssm:StartSession" });
+    const condition = compileCondition({ path: "Action", equals: "$root.Expected.Action" }, new Set());
+    const state = stateOf({ Action: "ssm:StartSession", Expected: expected.value }, new ResourceVerdicts());
+    expect(condition.holds(state)).toBe(true);
+    const decided = expected.reads();
+    expect(condition.explain(state, true)).toEqual({
+      ok: true,
+      evidence: [{ path: "Action", value: "ssm:StartSession" }],
+    });
+    expect(expected.reads()).toBe(decided);
+    // Without the fast decision's verdict, the test is judged.
+    expect(condition.explain(state).ok).toBe(true);
+    expect(expected.reads()).toBeGreaterThan(decided);
+  });
+
+  it("judges a test again when the data may hold unknown values", () => {
+    const expected = counted({ Action: "ssm:StartSession" });
+    const condition = compileCondition({ path: "Action", equals: "$root.Expected.Action" }, new Set());
+    const state = stateOf(
+      { Action: "ssm:StartSession", Expected: expected.value },
+      new ResourceVerdicts(),
+      NO_PARAMS,
+      true,
+    );
+    expect(condition.holds(state)).toBe(true);
+    const decided = expected.reads();
+    expect(condition.explain(state, true).ok).toBe(true);
+    expect(expected.reads()).toBeGreaterThan(decided);
+  });
 });

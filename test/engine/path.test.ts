@@ -89,6 +89,9 @@ describe("the fast path, the traced path and the JMESPath interpreter agree", ()
     "IpPermissions[?IpProtocol=='-1'].IpProtocol",
     "A[]",
     "A[][]",
+    "A[0][]",
+    "B.C[]",
+    "E[]",
     "B.C[].D",
     "B.C[*].D",
     "E.F",
@@ -236,5 +239,17 @@ describe("the fast path, the traced path and the JMESPath interpreter agree", ()
     });
     expect(walked).toBe(LISTED);
     expect(visited).toHaveLength(1);
+  });
+
+  it("walking a flattened list stops inside an inner list at the element the visitor settles on", () => {
+    const root = { value: { A: [[1, 2], [3], 4] } as JsonObject, path: "" };
+    const scope: PathScope = { root, params: {}, bindings: null };
+    const visited: JsonValue[] = [];
+    const walked = compilePath("A[]").each(root, scope, (element) => {
+      visited.push(element);
+      return element === 2;
+    });
+    expect(walked).toBe(LISTED);
+    expect(visited).toEqual([1, 2]);
   });
 });

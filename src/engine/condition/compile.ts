@@ -520,8 +520,9 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
     if (reported.length === 0) {
       return { ok: kind !== "some", evidence: [{ path: selection.path, value: selection.value }] };
     }
-    const explained =
+    const keptExplanations =
       part === undefined ? undefined : state.scope.memo?.elements?.explanationsOf(part, state.scope.params);
+    const explained = keptExplanations?.pays() === true ? keptExplanations : undefined;
     const evidence: Evidence[] = [];
     for (const candidate of reported) {
       const value = candidate.value;
@@ -685,10 +686,14 @@ function summarizeElement(path: string, inner: Evidence[]): ElementSummary {
 }
 
 function evidenceOfElement(element: Located, name: string | undefined, summary: ElementSummary): Evidence {
-  let bindings = summary.bindings === undefined ? undefined : { ...summary.bindings };
-  if (name) (bindings ??= {})[name] = element.value;
   const evidence: Evidence = { path: element.path, value: element.value };
-  if (bindings !== undefined && hasKeys(bindings)) evidence.bindings = bindings;
+  if (name) {
+    const bindings = summary.bindings === undefined ? {} : { ...summary.bindings };
+    bindings[name] = element.value;
+    evidence.bindings = bindings;
+  } else if (summary.bindings !== undefined && hasKeys(summary.bindings)) {
+    evidence.bindings = { ...summary.bindings };
+  }
   const focus = summary.focusTail === undefined ? undefined : element.path + summary.focusTail;
   if (focus) evidence.focus = focus;
   if (summary.message) evidence.message = summary.message;
@@ -767,8 +772,12 @@ function compileTest(
       if (verdict === undefined) memo.set(id, (verdict = decide(state)));
       return verdict;
     },
-    explain(state) {
+    explain(state, decided) {
       const selected = path ? path.evaluate(state.current, state.scope) : state.current;
+      // The fast decision judged this very value without throwing: only where it lies is new.
+      const verdict = knownVerdict(state, decided);
+      if (verdict !== undefined)
+        return { ok: verdict, evidence: [{ path: selected.path, value: selected.value }] };
       if (checkKnown && state.scope.mayHoldUnknowns) checkKnown(selected.value);
       let ok: boolean;
       try {

@@ -100,18 +100,19 @@ export class DocumentDecisions {
  */
 export class ElementVerdicts {
   private readonly parts: (PartVerdicts | undefined)[] = [];
-  private readonly explanations: ({ params: object; kept: WeakMap<object, unknown> } | undefined)[] = [];
+  private readonly explanations: (ElementExplanations | undefined)[] = [];
 
   /**
    * What explaining an element of one part found, under one set of parameters: only the elements
-   * a failure reports are explained, so these are few, and kept without a trial.
+   * a failure reports are explained, so these are fewer than verdicts, but as with them, keeping
+   * those of elements that never recur only costs memory and collection time.
    */
-  explanationsOf(part: number, params: object): WeakMap<object, unknown> {
+  explanationsOf(part: number, params: object): ElementExplanations {
     let table = this.explanations[part];
     if (table === undefined || table.params !== params) {
-      this.explanations[part] = table = { params, kept: new WeakMap() };
+      this.explanations[part] = table = new ElementExplanations(params);
     }
-    return table.kept;
+    return table;
   }
 
   /** The verdicts of one part under one set of parameters; undefined once keeping them does not pay. */
@@ -125,8 +126,9 @@ export class ElementVerdicts {
 /** Elements seen before this many lookups decide whether a part's elements recur at all. */
 const TRIAL_LOOKUPS = 2000;
 
-export class PartVerdicts {
-  private verdicts = new WeakMap<object, boolean>();
+/** Answers kept by an element's identity, as long as elements are found again often enough. */
+class KeptByElement<Answer> {
+  private answers = new WeakMap<object, Answer>();
   private lookups = 0;
   private hits = 0;
   private given = false;
@@ -141,18 +143,22 @@ export class PartVerdicts {
     if (this.given) return false;
     if (this.lookups < TRIAL_LOOKUPS || this.hits * 4 >= this.lookups) return true;
     this.given = true;
-    this.verdicts = new WeakMap();
+    this.answers = new WeakMap();
     return false;
   }
 
-  get(element: object): boolean | undefined {
+  get(element: object): Answer | undefined {
     this.lookups++;
-    const verdict = this.verdicts.get(element);
-    if (verdict !== undefined) this.hits++;
-    return verdict;
+    const answer = this.answers.get(element);
+    if (answer !== undefined) this.hits++;
+    return answer;
   }
 
-  set(element: object, verdict: boolean): void {
-    this.verdicts.set(element, verdict);
+  set(element: object, answer: Answer): void {
+    this.answers.set(element, answer);
   }
 }
+
+export class PartVerdicts extends KeptByElement<boolean> {}
+
+export class ElementExplanations extends KeptByElement<unknown> {}

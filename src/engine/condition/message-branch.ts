@@ -1,4 +1,3 @@
-import type { Evidence } from "../result.js";
 import type { CompiledCondition } from "./compile.js";
 
 /**
@@ -43,15 +42,21 @@ export class MessageBranches {
   }
 }
 
-/** The node's failing evidence, each piece tagged with `id` unless an inner branch tagged it. */
+/**
+ * The node's failing evidence, each piece tagged with `id` unless an inner branch tagged it.
+ *
+ * Pieces are tagged where they are rather than copied: each is made by one explanation of one
+ * node, and the branches above that node are always the same ones, so a piece an explanation
+ * kept for the resource (see `oncePerResource`) and met again is tagged with the same id again.
+ */
 export function tagFailure(condition: CompiledCondition, id: string): CompiledCondition {
-  const tag = (evidence: Evidence[]): Evidence[] =>
-    evidence.map((item) => (item.message === undefined ? { ...item, message: id } : item));
   return {
     holds: (state) => condition.holds(state),
     explain(state, decided) {
       const outcome = condition.explain(state, decided);
-      return outcome.ok ? outcome : { ok: false, evidence: tag(outcome.evidence) };
+      if (outcome.ok) return outcome;
+      for (const item of outcome.evidence) item.message ??= id;
+      return outcome;
     },
   };
 }

@@ -581,7 +581,18 @@ function toDocument(value: JsonValue, mayHoldUnknowns: boolean): { document: Jso
 
 function mergeDocuments(value: JsonValue): JsonValue {
   if (!Array.isArray(value)) return value;
-  return { Version: "2012-10-17", Statement: value.flatMap((item) => statementsIn(item)) };
+  // Gathered in one list as they come, rather than a list for every document first.
+  const statements: JsonValue[] = [];
+  for (const item of value) {
+    if (item !== null && typeof item === "object" && !Array.isArray(item) && "Statement" in item) {
+      const statement = item.Statement;
+      if (Array.isArray(statement)) for (const one of statement) statements.push(one);
+      else if (statement !== undefined) statements.push(statement);
+    } else {
+      statements.push(item);
+    }
+  }
+  return { Version: "2012-10-17", Statement: statements };
 }
 
 /** The statements of a document, or the item itself when it is a statement (or an unknown). */

@@ -636,7 +636,25 @@ const stopAtFirst: Visit = () => true;
 function compileWalker(node: Node): Walker {
   switch (node.type) {
     case "Flatten": {
-      const child = compileWalker(node.child as Node);
+      const childNode = node.child as Node;
+      if (!walksElements(childNode)) {
+        // `A.B[]`: the list is where the selector finds it, and its items are visited there,
+        // without a visitor between the list and the quantifier.
+        const selector = compileSelector(childNode);
+        return (value, unknowns, visit) => {
+          const selected = selector(value, unknowns);
+          if (!Array.isArray(selected)) return isUnknown(selected) ? selected : null;
+          for (const item of selected) {
+            if (!Array.isArray(item)) {
+              if (visit(item)) return LISTED;
+            } else {
+              for (const inner of item) if (visit(inner)) return LISTED;
+            }
+          }
+          return LISTED;
+        };
+      }
+      const child = compileWalker(childNode);
       // The visitor of the walk under way, kept beside the walker rather than captured by a new
       // function on every call; restored afterwards, so a walk inside a walk would find its own.
       let visit: Visit = stopAtFirst;
@@ -703,6 +721,11 @@ function compileWalker(node: Node): Walker {
       };
     }
   }
+}
+
+/** Whether the node's walker visits the elements of a projection or flattening (not a selector's list). */
+function walksElements(node: Node): boolean {
+  return node.type === "Flatten" || node.type === "Projection" || node.type === "FilterProjection";
 }
 
 /** Whether a filter keeps an element, or the unknown that stands for it when that is not known. */
