@@ -110,39 +110,19 @@ export function* eachFactForFindings(
  */
 class IdsByScope {
   private readonly byType = new Map<string, Map<string, Map<string, Set<string>>>>();
-  /**
-   * The scope last looked up and its ids: results and resources come in inventory order, grouped
-   * by type, account and region, so comparing with the last scope mostly spares three lookups.
-   */
-  private last: { type: string; account: string; region: string; ids: Set<string> | undefined } = {
-    type: "",
-    account: "",
-    region: "",
-    ids: undefined,
-  };
 
   add(type: string, account: string, region: string, id: string): void {
-    let ids = this.idsIn(type, account, region);
-    if (ids === undefined) {
-      let accounts = this.byType.get(type);
-      if (!accounts) this.byType.set(type, (accounts = new Map<string, Map<string, Set<string>>>()));
-      let regions = accounts.get(account);
-      if (!regions) accounts.set(account, (regions = new Map<string, Set<string>>()));
-      regions.set(region, (ids = new Set<string>()));
-      this.last = { type, account, region, ids };
-    }
+    let accounts = this.byType.get(type);
+    if (!accounts) this.byType.set(type, (accounts = new Map<string, Map<string, Set<string>>>()));
+    let regions = accounts.get(account);
+    if (!regions) accounts.set(account, (regions = new Map<string, Set<string>>()));
+    let ids = regions.get(region);
+    if (!ids) regions.set(region, (ids = new Set<string>()));
     ids.add(id);
   }
 
-  idsIn(type: string, account: string, region: string): Set<string> | undefined {
-    const { last } = this;
-    if (type === last.type && account === last.account && region === last.region && last.ids !== undefined)
-      return last.ids;
-    const ids = this.byType.get(type)?.get(account)?.get(region);
-    // Only a scope that has ids is remembered: one looked up before its first id is added must
-    // not be taken for empty afterwards.
-    if (ids !== undefined) this.last = { type, account, region, ids };
-    return ids;
+  idsIn(type: string, account: string, region: string): ReadonlySet<string> | undefined {
+    return this.byType.get(type)?.get(account)?.get(region);
   }
 
   has(type: string, account: string, region: string, id: string): boolean {
