@@ -55,14 +55,16 @@ export function fingerprintResults(
  * Each result given to `next` counts as an occurrence, so it must be given the same results.
  */
 export class FingerprintSequence {
-  private readonly occurrences = new Map<string, number>();
+  /** Occurrences by run and identity: one map per run rather than a key joined for each finding. */
+  private readonly occurrences = new Map<RunKind, Map<string, number>>();
 
   next(result: RuleResult): string {
     const kind = runKindOf(result);
     const identity = identityHash(result, kind);
-    const key = `${kind} ${identity}`;
-    const occurrence = (this.occurrences.get(key) ?? 0) + 1;
-    this.occurrences.set(key, occurrence);
+    let counts = this.occurrences.get(kind);
+    if (counts === undefined) this.occurrences.set(kind, (counts = new Map<string, number>()));
+    const occurrence = (counts.get(identity) ?? 0) + 1;
+    counts.set(identity, occurrence);
     return `${identity}:${occurrence}`;
   }
 }

@@ -2,7 +2,7 @@ import type { AppliedWaiver, Evidence, RuleResult } from "../engine/result.js";
 import type { JsonValue } from "../model/resource.js";
 import { boundedValueJson } from "./evidence.js";
 import { isFinding } from "./fingerprint.js";
-import { locateResult } from "./location.js";
+import { locationJson } from "./location.js";
 
 /**
  * One result of the JSON output as the text of its line, written field by field instead of built
@@ -28,9 +28,8 @@ export interface ResultLineContext {
    * each is measured and stringified once. Values do not change while a report is written.
    */
   writtenValues: Map<object, string>;
-  /** The rule of the last line written and its id as JSON: lines come grouped by rule. */
-  ruleId?: string;
-  ruleIdJson?: string;
+  /** The parts that repeat from one line to the next, as JSON text (see `RepeatedFragments`). */
+  fragments?: RepeatedFragments;
 }
 
 /**
@@ -45,30 +44,83 @@ function quote(text: string): string {
   return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
+/**
+ * A string as it goes between quotes the surrounding text already has: most need no escape, and
+ * are then written as they are, one piece of the line rather than three.
+ */
+function inQuotes(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text).slice(1, -1) : text;
+}
+
+/**
+ * The JSON text of what consecutive lines share, kept for as long as they share it: lines come
+ * grouped by rule, and a rule's results in inventory order, grouped by type, account and region.
+ * Comparing with the last line's values costs less than escaping and joining the same strings
+ * again; and a line made of fewer, longer pieces costs less to gather when it is encoded.
+ */
+export class RepeatedFragments {
+  private ruleId: string | undefined;
+  private status: string | undefined;
+  private type: string | undefined;
+  private account: string | undefined;
+  private region: string | undefined;
+  private sourceKind: string | undefined;
+  /** `{"ruleId":…,"status":…` of the last line. */
+  opening = "";
+  /** `{"type":…,"id":"` of the last line's resource, up to its id. */
+  resourceOpening = "";
+  /** A compact line up to its resource's id: `opening`, then `,"resource":` and `resourceOpening`. */
+  compactOpening = "";
+  /** `","account":…,"region":…,"sourceKind":…` of the last line's resource, from the end of its id. */
+  scope = "";
+
+  update(result: RuleResult): void {
+    const { resource } = result;
+    let opened = false;
+    if (result.ruleId !== this.ruleId || result.status !== this.status) {
+      this.ruleId = result.ruleId;
+      this.status = result.status;
+      // The status is a word of this tool's own vocabulary, which JSON writes as it is.
+      this.opening = `{"ruleId":${quote(result.ruleId)},"status":"${result.status}"`;
+      opened = true;
+    }
+    if (resource.type !== this.type) {
+      this.type = resource.type;
+      this.resourceOpening = `{"type":${quote(resource.type)},"id":"`;
+      opened = true;
+    }
+    if (opened) this.compactOpening = `${this.opening},"resource":${this.resourceOpening}`;
+    const kind = resource.source.kind;
+    if (resource.account !== this.account || resource.region !== this.region || kind !== this.sourceKind) {
+      this.account = resource.account;
+      this.region = resource.region;
+      this.sourceKind = kind;
+      // The source kind, too, is of the tool's vocabulary.
+      this.scope = `","account":${quote(resource.account)},"region":${quote(resource.region)},"sourceKind":"${kind}"`;
+    }
+  }
+}
+
 export function resultLine(result: RuleResult, context: ResultLineContext): string {
+  const fragments = (context.fragments ??= new RepeatedFragments());
+  fragments.update(result);
   const { resource } = result;
-  // The status, severity and source kind are words of this tool's own vocabulary, which JSON
-  // writes as they are.
-  let resourceJson = `{"type":${quote(resource.type)},"id":${quote(resource.id)},"account":${quote(
-    resource.account,
-  )},"region":${quote(resource.region)},"sourceKind":"${resource.source.kind}"`;
-  if (resource.arn !== undefined) resourceJson += `,"arn":${quote(resource.arn)}`;
-  if (resource.source.address !== undefined) resourceJson += `,"address":${quote(resource.source.address)}`;
-  resourceJson += "}";
-  if (context.ruleId !== result.ruleId) {
-    context.ruleId = result.ruleId;
-    context.ruleIdJson = quote(result.ruleId);
-  }
-  const ruleAndStatus = `{"ruleId":${context.ruleIdJson},"status":"${result.status}"`;
+  // The resource's fields from its id on, its closing brace left to the line.
+  let resourceFields = `${inQuotes(resource.id)}${fragments.scope}`;
+  if (resource.arn !== undefined) resourceFields += `,"arn":"${inQuotes(resource.arn)}"`;
+  if (resource.source.address !== undefined)
+    resourceFields += `,"address":"${inQuotes(resource.source.address)}"`;
   if (!context.verbosePasses && (result.status === "pass" || result.status === "not_applicable")) {
-    return `${ruleAndStatus},"resource":${resourceJson}}`;
+    return `${fragments.compactOpening}${resourceFields}}}`;
   }
-  let line = `${ruleAndStatus},"severity":"${result.severity}","message":${quote(
+  let line = `${fragments.opening},"severity":"${result.severity}","message":"${inQuotes(
     result.message,
-  )},"resource":${resourceJson},"location":${JSON.stringify(
-    locateResult(resource, result.evidence),
+  )}","resource":${fragments.resourceOpening}${resourceFields}},"location":${locationJson(
+    resource,
+    result.evidence,
   )},"evidence":${evidenceJson(result.evidence, context.writtenValues)}`;
-  if (context.fingerprint !== undefined) line += `,"fingerprint":${quote(context.fingerprint)}`;
+  // A fingerprint is hexadecimal digits, a colon and a count: nothing in it to escape.
+  if (context.fingerprint !== undefined) line += `,"fingerprint":"${context.fingerprint}"`;
   if (result.waiver !== undefined) line += `,"waiver":${context.waiverJson(result.waiver)}`;
   if (result.baselineState !== undefined) line += `,"baselineState":${quote(result.baselineState)}`;
   const finding = isFinding(result);
@@ -83,7 +135,7 @@ function evidenceJson(evidence: readonly Evidence[], written: Map<object, string
   for (let index = 0; index < evidence.length; index += 1) {
     const item = evidence[index]!;
     if (index > 0) text += ",";
-    let fields = `{"path":${quote(item.path)}`;
+    let fields = `{"path":"${inQuotes(item.path)}"`;
     const value = valueJson(item.value, written);
     if (value !== undefined) fields += `,"value":${value}`;
     if (item.bindings !== undefined) {
@@ -91,11 +143,11 @@ function evidenceJson(evidence: readonly Evidence[], written: Map<object, string
       for (const [name, bound] of Object.entries(item.bindings)) {
         const json = valueJson(bound, written);
         if (json === undefined) continue;
-        bindings += `${bindings === "" ? "" : ","}${quote(name)}:${json}`;
+        bindings += `${bindings === "" ? "" : ","}"${inQuotes(name)}":${json}`;
       }
       fields += `,"bindings":{${bindings}}`;
     }
-    if (item.focus !== undefined) fields += `,"focus":${quote(item.focus)}`;
+    if (item.focus !== undefined) fields += `,"focus":"${inQuotes(item.focus)}"`;
     text += `${fields}}`;
   }
   return `${text}]`;

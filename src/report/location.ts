@@ -42,21 +42,45 @@ export function locateResult(resource: ResourceRef, evidence: readonly Evidence[
  * It depends on identity only, so the same resource gets the same path on every run.
  */
 export function liveResourceUri(resource: Pick<ResourceRef, "account" | "region" | "type" | "id">): string {
-  let type = typeSegments.get(resource.type);
-  if (type === undefined) {
-    type = encodeSegment(
-      resource.type
-        .split("::")
-        .filter((part) => part !== "")
-        .join("-"),
-    );
-    typeSegments.set(resource.type, type);
+  const { account, region, type } = resource;
+  // Findings come in inventory order, grouped by type, account and region: the last prefix is
+  // usually the one needed.
+  if (account !== lastScope.account || region !== lastScope.region || type !== lastScope.type) {
+    let typeSegment = typeSegments.get(type);
+    if (typeSegment === undefined) {
+      typeSegment = encodeSegment(
+        type
+          .split("::")
+          .filter((part) => part !== "")
+          .join("-"),
+      );
+      typeSegments.set(type, typeSegment);
+    }
+    lastScope = {
+      account,
+      region,
+      type,
+      prefix: `aws/${encodeSegment(account)}/${encodeSegment(region)}/${typeSegment}/`,
+    };
   }
-  return `aws/${encodeSegment(resource.account)}/${encodeSegment(resource.region)}/${type}/${encodeSegment(resource.id)}`;
+  return `${lastScope.prefix}${encodeSegment(resource.id)}`;
 }
 
 /** Each resource type's segment, encoded: a large account has a few types and tens of thousands of findings. */
 const typeSegments = new Map<string, string>();
+
+/** The path up to the id of the last live resource located, and what it was made of. */
+let lastScope = { account: "", region: "", type: "", prefix: "aws/_/_/_/" };
+
+/**
+ * `locateResult` as JSON text. A live resource's location is only its path, which percent-encoding
+ * leaves with nothing JSON escapes: written as it is rather than built and stringified.
+ */
+export function locationJson(resource: ResourceRef, evidence: readonly Evidence[]): string {
+  const { file } = resource.source;
+  if (file === undefined || file === "") return `{"uri":"${liveResourceUri(resource)}"}`;
+  return JSON.stringify(locateResult(resource, evidence));
+}
 
 /**
  * A file path as a URI reference: forward slashes, each segment percent-encoded. Relative paths

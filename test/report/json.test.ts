@@ -221,6 +221,40 @@ describe("renderJson", () => {
     }
   });
 
+  it("writes each line right when the status, type, account, region or source kind changes from the one before", () => {
+    // A line reuses the text it shares with the one before: every change, and a return to
+    // earlier values, must show, and so must values that need escapes.
+    const withResource = (result: RuleResult, resource: Partial<RuleResult["resource"]>): RuleResult => ({
+      ...result,
+      resource: { ...result.resource, ...resource },
+    });
+    const results: RuleResult[] = [
+      LIVE_FAIL,
+      LIVE_PASS,
+      withResource(LIVE_PASS, { region: "us-east-1" }),
+      withResource(LIVE_PASS, { account: 'acc"ount' }),
+      withResource(LIVE_PASS, { type: "AWS::IAM::Role" }),
+      withResource(LIVE_FAIL, { type: "AWS::IAM::Role" }),
+      withResource(LIVE_FAIL, { source: { kind: "snapshot" } }),
+      withResource(LIVE_PASS, { region: "eu\\west\u0007", id: 'sg-"x"', arn: "arn\ud800" }),
+      { ...LIVE_PASS, status: "not_applicable" as const },
+      TEMPLATE_FAIL,
+      LIVE_FAIL,
+      { ...LIVE_FAIL, ruleId: ROLE_RULE.id, message: 'a "quoted" message' },
+      { ...LIVE_PASS, ruleId: ROLE_RULE.id },
+    ].map((result) => ({ ...result }));
+    const report = buildReport({ results, resources: [] });
+    for (const verbosePasses of [false, true]) {
+      const lines = renderJson(report, { verbosePasses })
+        .split("\n")
+        .filter((line) => line.startsWith(`    {"ruleId"`))
+        .map((line) => line.trim().replace(/,$/, ""));
+      expect(lines).toEqual(
+        buildJsonReport(report, { verbosePasses }).results.map((result) => JSON.stringify(result)),
+      );
+    }
+  });
+
   it("writes fingerprints, links and controls right when results of rules alternate and findings repeat", () => {
     // The writer looks a rule's parts up when the rule changes and counts fingerprints as it
     // goes: results out of rule order and a finding twice on one resource must not confuse it.

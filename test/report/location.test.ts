@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { Evidence, ResourceRef } from "../../src/engine/result.js";
-import { fileUri, liveResourceUri, locateResult, pathPrefixes } from "../../src/report/location.js";
+import {
+  fileUri,
+  liveResourceUri,
+  locateResult,
+  locationJson,
+  pathPrefixes,
+} from "../../src/report/location.js";
 import { LIVE_FAIL, TEMPLATE_FAIL } from "./fixtures.js";
 
 describe("pathPrefixes", () => {
@@ -125,6 +131,52 @@ describe("liveResourceUri", () => {
     ],
   ] as const)("%s", (_name, resource, expected) => {
     expect(liveResourceUri(resource)).toBe(expected);
+  });
+});
+
+describe("liveResourceUri in a run of resources", () => {
+  it("gives each resource its own path when the account, region or type changes from one to the next", () => {
+    // The path up to the id is remembered from the resource before: a change of any one part,
+    // and a return to an earlier scope, must each be noticed.
+    const scopes: Omit<Parameters<typeof liveResourceUri>[0], "id">[] = [
+      { type: "AWS::EC2::SecurityGroup", account: "111122223333", region: "eu-west-1" },
+      { type: "AWS::EC2::SecurityGroup", account: "111122223333", region: "eu-west-1" },
+      { type: "AWS::EC2::SecurityGroup", account: "111122223333", region: "us-east-1" },
+      { type: "AWS::EC2::SecurityGroup", account: "444455556666", region: "us-east-1" },
+      { type: "AWS::IAM::Role", account: "444455556666", region: "us-east-1" },
+      { type: "AWS::EC2::SecurityGroup", account: "111122223333", region: "eu-west-1" },
+      { type: "" as ResourceRef["type"], account: "", region: "" },
+      { type: "AWS::EC2::SecurityGroup", account: "a/b", region: "eu-west-1" },
+    ];
+    expect(scopes.map((scope, index) => liveResourceUri({ ...scope, id: `r${index}` }))).toEqual([
+      "aws/111122223333/eu-west-1/AWS-EC2-SecurityGroup/r0",
+      "aws/111122223333/eu-west-1/AWS-EC2-SecurityGroup/r1",
+      "aws/111122223333/us-east-1/AWS-EC2-SecurityGroup/r2",
+      "aws/444455556666/us-east-1/AWS-EC2-SecurityGroup/r3",
+      "aws/444455556666/us-east-1/AWS-IAM-Role/r4",
+      "aws/111122223333/eu-west-1/AWS-EC2-SecurityGroup/r5",
+      "aws/_/_/_/r6",
+      "aws/a%2Fb/eu-west-1/AWS-EC2-SecurityGroup/r7",
+    ]);
+  });
+});
+
+describe("locationJson", () => {
+  it("is the location stringified, for live and file resources, with or without placed evidence", () => {
+    const oddLive: ResourceRef = {
+      ...LIVE_FAIL.resource,
+      id: 'sg-"quoted"\\back\u0007\ud800',
+      account: 'acc"ount',
+    };
+    const oddFile: ResourceRef = {
+      ...TEMPLATE_FAIL.resource,
+      source: { ...TEMPLATE_FAIL.resource.source, file: 'dir\\"odd" name.yaml' },
+    };
+    for (const resource of [LIVE_FAIL.resource, TEMPLATE_FAIL.resource, oddLive, oddFile]) {
+      for (const evidence of [[], TEMPLATE_FAIL.evidence, LIVE_FAIL.evidence]) {
+        expect(locationJson(resource, evidence)).toBe(JSON.stringify(locateResult(resource, evidence)));
+      }
+    }
   });
 });
 

@@ -66,6 +66,45 @@ describe("factsForFindings", () => {
   });
 });
 
+describe("factsForFindings over many scopes", () => {
+  it("keeps the same resources when findings and resources move between types and regions and back", () => {
+    // Lookups remember the last scope: a scope asked about before it has any finding, and a
+    // return to an earlier one, must both be answered afresh.
+    const group = (id: string, region: string) => resource("AWS::EC2::SecurityGroup", id, region);
+    const resources = [
+      group("sg-1", "eu-west-1"),
+      group("sg-2", "us-east-1"),
+      instanceIn("i-1", "eu-west-1", ["sg-1"]),
+      instanceIn("i-2", "us-east-1", ["sg-2"]),
+      instanceIn("i-3", "us-east-1", ["sg-1"]),
+      group("sg-3", "eu-west-1"),
+      resource("AWS::IAM::Role", "role-1", "global"),
+      resource("AWS::IAM::Role", "role-2", "global"),
+      instanceIn("i-4", "eu-west-1", []),
+    ];
+    const [sg1, sg2, i1, i2, i3, sg3, role1, role2, i4] = resources;
+    const results = [
+      result(role1!, "pass"),
+      result(sg1!, "fail"),
+      result(role2!, "fail"),
+      result(i4!, "error"),
+      result(sg3!, "pass"),
+      result(sg2!, "pass"),
+      result(i2!, "pass"),
+      result(sg3!, "waived"),
+      result(i1!, "pass"),
+      result(i3!, "pass"),
+    ];
+    expect(factsForFindings(results, resources).map((facts) => facts.id)).toEqual([
+      "sg-1",
+      "i-1",
+      "sg-3",
+      "role-2",
+      "i-4",
+    ]);
+  });
+});
+
 describe("resourceFacts", () => {
   it("writes an instance's facts in a fixed order, leaving out the empty ones", () => {
     const instance = resource("AWS::EC2::Instance", "i-1", "eu-west-1", {
