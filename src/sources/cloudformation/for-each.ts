@@ -58,16 +58,18 @@ function expandInto(
   parameters: ReadonlyMap<string, MapNode>,
   entries: ExpandedEntry[],
 ): void {
-  map.keys.forEach((key, index) => {
+  const { keys, values } = map;
+  for (let index = 0; index < keys.length; index += 1) {
+    const key = keys[index]!;
     const position = positionAt(map, index);
-    const value = map.values[index]!;
+    const value = values[index]!;
     if (!key.startsWith(FOR_EACH_PREFIX)) {
       entries.push({
-        logicalId: substituteText(key, bindings),
+        logicalId: bindings.size === 0 ? key : substituteText(key, bindings),
         value: substitute(value, bindings),
         position,
       });
-      return;
+      continue;
     }
     const loop = readLoop(key, value, position, bindings, parameters);
     const generated: ExpandedEntry[] = [];
@@ -83,7 +85,7 @@ function expandInto(
       seen.add(entry.logicalId);
       entries.push(entry);
     }
-  });
+  }
 }
 
 function readLoop(

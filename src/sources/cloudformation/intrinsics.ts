@@ -96,6 +96,7 @@ export class Resolver {
     Map<string, Map<string | undefined, Map<string, UnknownValue>>>
   >();
   private readonly conditionValues = new Map<string, boolean | UnknownValue>();
+  private readonly parameterMarkers = new Map<string, Map<string, UnknownValue>>();
   private readonly inProgress = new Set<string>();
   /** Set while a condition's `Fn::Equals` operands are resolved. */
   private comparing = false;
@@ -332,7 +333,7 @@ export class Resolver {
         "is read from Systems Manager Parameter Store at deployment",
       );
     const index = parameter.keys.lastIndexOf("Default");
-    if (index === -1) return this.unknown(what, `parameter ${name}`, "has no default");
+    if (index === -1) return this.withoutDefault(name, what);
     const value = parameter.values[index]!;
     const isList = typeof type === "string" && (type === "CommaDelimitedList" || type.startsWith("List<"));
     if (isList && (typeof value === "string" || typeof value === "number")) {
@@ -340,6 +341,20 @@ export class Resolver {
       return text === "" ? [] : text.split(",").map((part) => part.trim());
     }
     return value;
+  }
+
+  /**
+   * The marker of a parameter without a default, kept by parameter and property: a parameter such
+   * as a VPC id is referred to by every resource of a large template, and the marker is the same
+   * each time.
+   */
+  private withoutDefault(name: string, what: string): UnknownValue {
+    let byWhat = this.parameterMarkers.get(name);
+    if (byWhat === undefined) this.parameterMarkers.set(name, (byWhat = new Map<string, UnknownValue>()));
+    let marker = byWhat.get(what);
+    if (marker === undefined)
+      byWhat.set(what, (marker = this.unknown(what, `parameter ${name}`, "has no default")));
+    return marker;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -613,7 +628,13 @@ export class Resolver {
   private findInMap(argument: PositionedValue, what: string): Resolved {
     if (!isSeqNode(argument) || argument.items.length < 3)
       return this.malformed(what, "Fn::FindInMap", "it takes a mapping name and two keys");
-    const [mapArgument, firstArgument, secondArgument, fallback] = argument.items;
+    // Read by index: destructuring a list goes through its iterator, which costs more than the
+    // rest of a lookup while the code is still cold, and a large template makes thousands.
+    const { items } = argument;
+    const mapArgument = items[0];
+    const firstArgument = items[1];
+    const secondArgument = items[2];
+    const fallback = items[3];
     const mapName = this.string(mapArgument, what, "Fn::FindInMap");
     if (typeof mapName !== "string")
       return mapName ?? this.malformed(what, "Fn::FindInMap", "it needs a mapping name");

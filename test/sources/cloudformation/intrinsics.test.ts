@@ -213,6 +213,18 @@ describe("intrinsic functions", () => {
     expect(value(name)).toEqual({ $unknown: reason });
   });
 
+  it("phrases a parameter without a default for each property that reads it, one marker for each", () => {
+    const { resolver } = probe();
+    const reference = parseCloudFormationYaml("Ref: Cidr").value as MapNode;
+    const cidr = resolver.deep(reference, "CidrIp");
+    const other = resolver.deep(reference, "CidrIpv6");
+    expect(cidr).toEqual({ $unknown: "CidrIp comes from parameter Cidr, which has no default" });
+    expect(other).toEqual({ $unknown: "CidrIpv6 comes from parameter Cidr, which has no default" });
+    expect(resolver.deep(reference, "CidrIp")).toBe(cidr);
+    expect(resolver.unknown("CidrIp", "parameter Cidr", "has no default")).toBe(cidr);
+    expect(resolver.explain(other as never)).toBe("parameter Cidr has no default");
+  });
+
   it("shares one marker per reason", () => {
     const { resolver } = probe();
     const first = resolver.unknown("CidrIp", "parameter Cidr", "has no default");

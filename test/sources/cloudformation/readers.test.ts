@@ -98,6 +98,16 @@ describe("the position-keeping JSON reader", () => {
     expect(toPlain(parseJson(text))).toEqual(JSON.parse(text));
   });
 
+  it("tells apart repeated texts of one length that differ only inside", () => {
+    // Same length, same first, middle and last characters: read into one slot of recent texts,
+    // each in turn, long enough to be kept as slices of the document.
+    const texts = ["10.251.0.0/16", "10.151.0.0/16", "10.251.9.0/16", "10.251.0.0/16"];
+    const text = JSON.stringify(
+      Array.from({ length: 40 }, (_, index) => ({ [texts[(index + 1) % 4]!]: texts[index % 4] })),
+    );
+    expect(toPlain(parseJson(text))).toEqual(JSON.parse(text));
+  });
+
   it("gives objects with the same keys one shared key list, and each its own values", () => {
     const text = '[{"a": 1, "b": 2}, {"a": 3, "b": 4}, {"b": 5, "a": 6}, {"a": 7}]';
     const [first, second, swapped, shorter] = (parseJson(text) as { items: MapNode[] }).items;

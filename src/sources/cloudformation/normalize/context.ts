@@ -115,14 +115,16 @@ export class NormalizeContext {
   keepUnmapped(resource: TemplateResource, build: Build, mapped: ReadonlySet<string>): void {
     const properties = resource.properties;
     if (!properties) return;
-    properties.keys.forEach((name, index) => {
-      if (mapped.has(name) || Object.hasOwn(build.properties, name)) return;
+    const { keys } = properties;
+    for (let index = 0; index < keys.length; index += 1) {
+      const name = keys[index]!;
+      if (mapped.has(name) || Object.hasOwn(build.properties, name)) continue;
       build.properties[name] = this.r.unknown(
         "",
         `${resource.type} property ${name}`,
         "is not read by this tool, so its value as AWS describes it is not known",
       );
       build.recorder.setAt(name, properties, index);
-    });
+    }
   }
 }

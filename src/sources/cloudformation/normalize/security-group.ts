@@ -109,7 +109,13 @@ export function securityGroup(context: NormalizeContext, resource: TemplateResou
   if (vpc !== undefined) properties.VpcId = vpc;
   context.tags(resource, build);
 
-  for (const [property, target, direction] of DIRECTIONS) {
+  // Indexed rather than destructured from an iterator: this runs for each of thousands of groups,
+  // mostly before the engine has optimized it.
+  for (let side = 0; side < DIRECTIONS.length; side += 1) {
+    const sideNames = DIRECTIONS[side]!;
+    const property = sideNames[0];
+    const target = sideNames[1];
+    const direction = sideNames[2];
     const written = context.prop(resource, property);
     const entries = context.r.list(written, property);
     if (entries === undefined) {
