@@ -9,6 +9,7 @@ import { normalizeStatement } from "./statements.js";
 /** Whether the action pattern written in a policy matches the concrete action name. */
 export function actionMatches(pattern: string, action: string): boolean {
   if (typeof pattern !== "string" || typeof action !== "string") return false;
+  if (pattern === action) return true;
   // Most patterns are plain action names; rules ask about the same few actions for every
   // statement of every principal, so those compare directly and the rest tokenize once.
   if (!pattern.includes("*") && !pattern.includes("?")) {
