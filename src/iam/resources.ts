@@ -10,9 +10,25 @@ import { globIncluded } from "./glob-inclusion.js";
 import { globsOverlap } from "./glob-overlap.js";
 import { normalizeStatement } from "./statements.js";
 
-function resourceTokens(pattern: string): GlobToken[] {
-  return tokenizeGlob(pattern, { escapes: true });
+/**
+ * The tokens of a Resource pattern, read once per text: an account's statements repeat the same
+ * few patterns, and each is asked about again for every rule and target. Only patterns of ARN
+ * length are kept, and the cache is emptied when full, so that policies full of long odd
+ * patterns cannot make it hold megabytes of tokens.
+ */
+function resourceTokens(pattern: string): readonly GlobToken[] {
+  if (pattern.length > KEPT_PATTERN_LENGTH) return tokenizeGlob(pattern, { escapes: true });
+  let tokens = resourcePatterns.get(pattern);
+  if (tokens === undefined) {
+    if (resourcePatterns.size >= RESOURCE_PATTERN_LIMIT) resourcePatterns.clear();
+    resourcePatterns.set(pattern, (tokens = Object.freeze(tokenizeGlob(pattern, { escapes: true }))));
+  }
+  return tokens;
 }
+
+const KEPT_PATTERN_LENGTH = 512;
+const RESOURCE_PATTERN_LIMIT = 4096;
+const resourcePatterns = new Map<string, readonly GlobToken[]>();
 
 /** Whether the resource pattern written in a policy matches `arn`. */
 export function resourceMatches(pattern: string, arn: string): boolean {

@@ -38,6 +38,21 @@ describe("resourceMatches", () => {
   });
 });
 
+describe("patterns read again", () => {
+  it("match the same, also after many other patterns and with long patterns", () => {
+    const arn = "arn:aws:ec2:us-east-1:111122223333:instance/i-0abc";
+    expect(resourceMatches("arn:aws:ec2:*:*:instance/*", arn)).toBe(true);
+    for (let index = 0; index < 5_000; index += 1) {
+      expect(resourceMatches(`arn:aws:ec2:*:*:instance/i-x${index}*`, arn)).toBe(false);
+    }
+    expect(resourceMatches("arn:aws:ec2:*:*:instance/*", arn)).toBe(true);
+    const long = `arn:aws:ec2:*:*:instance/${"*?".repeat(400)}`;
+    expect(resourceMatches(long, arn)).toBe(false);
+    expect(resourceMatches(long, `${arn}${"x".repeat(400)}`)).toBe(true);
+    expect(statementMayReach({ Resource: long }, "arn:*:ec2:*:*:instance/*")).toBe(true);
+  });
+});
+
 describe("resourcePatternWithin", () => {
   it.each([
     ["arn:aws:ssm:us-east-1:111122223333:session/${aws:username}-*", OWN_SESSIONS, true],
