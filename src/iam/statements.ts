@@ -58,8 +58,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function stringList(value: unknown): string[] | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === "string") return [value];
-  const entries = Array.isArray(value) ? (value as unknown[]) : [value];
-  return entries.filter((entry): entry is string => typeof entry === "string");
+  const strings: string[] = [];
+  if (!Array.isArray(value)) return strings;
+  for (const entry of value as unknown[]) if (typeof entry === "string") strings.push(entry);
+  return strings;
 }
 
 /** Condition values compare as text, so JSON `true` and `"true"`, `1` and `"1"` are the same value. */
@@ -74,6 +76,8 @@ function conditionValueList(value: unknown): string[] {
 }
 
 function normalizeEffect(value: unknown): PolicyEffect | undefined {
+  // As IAM writes them, without a copy in lowercase: every statement of every policy has one.
+  if (value === "Allow" || value === "Deny") return value;
   if (typeof value !== "string") return undefined;
   const effect = value.trim().toLowerCase();
   return effect === "allow" ? "Allow" : effect === "deny" ? "Deny" : undefined;
@@ -150,10 +154,14 @@ function normalizeFresh(value: Record<string, unknown>, index: number): Normaliz
   if (typeof value["Sid"] === "string") statement.Sid = value["Sid"];
   const effect = normalizeEffect(value["Effect"]);
   if (effect !== undefined) statement.Effect = effect;
-  for (const element of ["Action", "NotAction", "Resource", "NotResource"] as const) {
-    const list = stringList(value[element]);
-    if (list !== undefined) statement[element] = list;
-  }
+  const action = stringList(value["Action"]);
+  if (action !== undefined) statement.Action = action;
+  const notAction = stringList(value["NotAction"]);
+  if (notAction !== undefined) statement.NotAction = notAction;
+  const resource = stringList(value["Resource"]);
+  if (resource !== undefined) statement.Resource = resource;
+  const notResource = stringList(value["NotResource"]);
+  if (notResource !== undefined) statement.NotResource = notResource;
   const principal = normalizePrincipal(value["Principal"]);
   if (principal !== undefined) statement.Principal = principal;
   const notPrincipal = normalizePrincipal(value["NotPrincipal"]);
