@@ -34,11 +34,13 @@ const actionPatterns = new Map<string, GlobToken[]>();
 export function statementAppliesToAction(statement: unknown, action: string): boolean {
   const normalized = normalizeStatement(statement);
   if (normalized === undefined) return false;
-  if (normalized.Action !== undefined)
-    return normalized.Action.some((pattern) => actionMatches(pattern, action));
-  if (normalized.NotAction !== undefined) {
-    return !normalized.NotAction.some((pattern) => actionMatches(pattern, action));
-  }
+  if (normalized.Action !== undefined) return anyActionMatches(normalized.Action, action);
+  if (normalized.NotAction !== undefined) return !anyActionMatches(normalized.NotAction, action);
+  return false;
+}
+
+function anyActionMatches(patterns: readonly string[], action: string): boolean {
+  for (const pattern of patterns) if (actionMatches(pattern, action)) return true;
   return false;
 }
 

@@ -44,19 +44,28 @@ export function resourceMatches(pattern: string, arn: string): boolean {
 export function resourcePatternWithin(pattern: string, allowed: string): boolean {
   if (typeof pattern !== "string" || typeof allowed !== "string") return false;
   // Inclusion is a search over both patterns; accounts repeat the same few patterns thousands
-  // of times, so each answer is kept (bounded, so a hostile input cannot grow it without end).
-  const key = `${pattern}\u0000${allowed}`;
-  let within = inclusionCache.get(key);
+  // of times, so each answer is kept (bounded, so a hostile input cannot grow it without end). The
+  // answers are filed under the allowed pattern, of which rules name a few, so that looking one up
+  // builds no key.
+  let answers = inclusionCache.get(allowed);
+  if (answers === undefined) inclusionCache.set(allowed, (answers = new Map<string, boolean>()));
+  let within = answers.get(pattern);
   if (within === undefined) {
     within = globIncluded(resourceTokens(pattern), resourceTokens(allowed));
-    if (inclusionCache.size >= INCLUSION_CACHE_LIMIT) inclusionCache.clear();
-    inclusionCache.set(key, within);
+    if (++inclusionAnswers > INCLUSION_CACHE_LIMIT) {
+      inclusionCache.clear();
+      inclusionCache.set(allowed, (answers = new Map<string, boolean>()));
+      inclusionAnswers = 1;
+    }
+    answers.set(pattern, within);
   }
   return within;
 }
 
 const INCLUSION_CACHE_LIMIT = 10_000;
-const inclusionCache = new Map<string, boolean>();
+/** Whether a pattern lies within an allowed one, by allowed pattern, then pattern. */
+const inclusionCache = new Map<string, Map<string, boolean>>();
+let inclusionAnswers = 0;
 
 /**
  * Whether the statement's `Resource` entries all lie within one of the `allowed` patterns each.

@@ -54,6 +54,20 @@ describe("patterns read again", () => {
 });
 
 describe("resourcePatternWithin", () => {
+  it("answers the same when asked again, also after many other questions about other patterns", () => {
+    const own = "arn:aws:ssm:us-east-1:111122223333:session/${aws:username}-*";
+    expect(resourcePatternWithin(own, OWN_SESSIONS)).toBe(true);
+    expect(resourcePatternWithin("*", OWN_SESSIONS)).toBe(false);
+    for (let index = 0; index < 12_000; index += 1) {
+      const allowed = index % 2 ? OWN_SESSIONS : `arn:aws:ssm:*:*:session/team-${index % 7}-*`;
+      expect(resourcePatternWithin(`arn:aws:ssm:*:*:session/team-${index % 7}-${index}`, allowed)).toBe(
+        !(index % 2),
+      );
+    }
+    expect(resourcePatternWithin(own, OWN_SESSIONS)).toBe(true);
+    expect(resourcePatternWithin("*", OWN_SESSIONS)).toBe(false);
+  });
+
   it.each([
     ["arn:aws:ssm:us-east-1:111122223333:session/${aws:username}-*", OWN_SESSIONS, true],
     [OWN_SESSIONS, OWN_SESSIONS, true],
