@@ -63,8 +63,11 @@ function readProtocol(raw: unknown): ProtocolName | undefined {
     return PROTOCOLS_BY_NUMBER[raw + 1];
   }
   if (typeof raw !== "string") return undefined;
-  // Looked up as written first: the describe API and most templates already write lowercase.
-  const alias = PROTOCOL_ALIASES.get(raw) ?? PROTOCOL_ALIASES.get(raw.toLowerCase());
+  // The spellings the describe API writes, compared before any lookup: a template's parser gives
+  // every permission its own copy of the text, which a lookup would first have to hash.
+  if (raw === "tcp" || raw === "udp" || raw === "icmp" || raw === "icmpv6") return raw;
+  if (raw === "-1") return "all";
+  const alias = PROTOCOL_ALIASES.get(raw.toLowerCase());
   if (alias !== undefined) return alias;
   return PROTOCOL_NUMBER.test(raw) && Number(raw) <= HIGHEST_PROTOCOL_NUMBER ? raw : undefined;
 }
