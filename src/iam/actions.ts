@@ -9,6 +9,7 @@ import { normalizeStatement } from "./statements.js";
 /** Whether the action pattern written in a policy matches the concrete action name. */
 export function actionMatches(pattern: string, action: string): boolean {
   if (typeof pattern !== "string" || typeof action !== "string") return false;
+  if (pattern === action) return true;
   // Most patterns are plain action names; rules ask about the same few actions for every
   // statement of every principal, so those compare directly and the rest tokenize once.
   if (!pattern.includes("*") && !pattern.includes("?")) {
@@ -33,11 +34,13 @@ const actionPatterns = new Map<string, GlobToken[]>();
 export function statementAppliesToAction(statement: unknown, action: string): boolean {
   const normalized = normalizeStatement(statement);
   if (normalized === undefined) return false;
-  if (normalized.Action !== undefined)
-    return normalized.Action.some((pattern) => actionMatches(pattern, action));
-  if (normalized.NotAction !== undefined) {
-    return !normalized.NotAction.some((pattern) => actionMatches(pattern, action));
-  }
+  if (normalized.Action !== undefined) return anyActionMatches(normalized.Action, action);
+  if (normalized.NotAction !== undefined) return !anyActionMatches(normalized.NotAction, action);
+  return false;
+}
+
+function anyActionMatches(patterns: readonly string[], action: string): boolean {
+  for (const pattern of patterns) if (actionMatches(pattern, action)) return true;
   return false;
 }
 

@@ -1,4 +1,4 @@
-import { parseConditionOperator, type ParsedConditionOperator } from "./conditions.js";
+import { operatorIdentity, operatorKeys } from "./conditions.js";
 import { normalizeStatement } from "./statements.js";
 
 /**
@@ -44,9 +44,7 @@ export function conditionEntriesReader(
   keys: readonly string[],
   operators: readonly string[],
 ): (statement: unknown) => ConditionEntry[] {
-  const wanted = operators
-    .map(parseConditionOperator)
-    .filter((operator): operator is ParsedConditionOperator => operator !== undefined);
+  const wanted = operatorKeys(operators);
   const matchers = keys.map((key) => {
     const lower = key.toLowerCase();
     return lower.endsWith("*")
@@ -58,8 +56,8 @@ export function conditionEntriesReader(
     if (condition === undefined) return [];
     const entries: ConditionEntry[] = [];
     for (const [operatorName, listedKeys] of Object.entries(condition)) {
-      const operator = parseConditionOperator(operatorName);
-      if (operator === undefined || !wanted.some((candidate) => sameOperator(candidate, operator))) continue;
+      const operator = operatorIdentity(operatorName);
+      if (operator === undefined || !wanted.has(operator.key)) continue;
       for (const [conditionKey, values] of Object.entries(listedKeys)) {
         const lower = conditionKey.toLowerCase();
         if (matchers.some((matches) => matches(lower)))
@@ -68,12 +66,4 @@ export function conditionEntriesReader(
     }
     return entries;
   };
-}
-
-function sameOperator(a: ParsedConditionOperator, b: ParsedConditionOperator): boolean {
-  return (
-    a.setQualifier === b.setQualifier &&
-    a.ifExists === b.ifExists &&
-    a.base.toLowerCase() === b.base.toLowerCase()
-  );
 }

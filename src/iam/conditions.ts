@@ -44,6 +44,50 @@ export function parseConditionOperator(name: string): ParsedConditionOperator | 
   return setQualifier === undefined ? { base, ifExists } : { setQualifier, base, ifExists };
 }
 
+/**
+ * What tells an operator apart from the others, so that names compare as one string each:
+ * `operatorIdentity(a) === operatorIdentity(b)` exactly when {@link sameOperator} holds for their
+ * parsed forms. `undefined` for a name that is not shaped like an operator.
+ */
+export interface OperatorIdentity {
+  key: string;
+  /** The operator proper in lowercase: `bool`, `stringlike`. */
+  base: string;
+}
+
+/**
+ * The identity of an operator name. A policy set uses a handful of operator names across all its
+ * statements, and rules ask about every statement: each name is taken apart once.
+ */
+export function operatorIdentity(name: string): OperatorIdentity | undefined {
+  if (typeof name !== "string") return undefined;
+  let identity = operatorIdentities.get(name);
+  if (identity === undefined && !operatorIdentities.has(name)) {
+    const parsed = parseConditionOperator(name);
+    if (parsed !== undefined) {
+      const base = parsed.base.toLowerCase();
+      const key = `${parsed.setQualifier ?? ""}:${base}:${parsed.ifExists ? "IfExists" : ""}`;
+      identity = Object.freeze({ key, base });
+    }
+    if (operatorIdentities.size >= OPERATOR_IDENTITY_LIMIT) operatorIdentities.clear();
+    operatorIdentities.set(name, identity);
+  }
+  return identity;
+}
+
+const OPERATOR_IDENTITY_LIMIT = 1024;
+const operatorIdentities = new Map<string, Readonly<OperatorIdentity> | undefined>();
+
+/** The identities of the operators named, leaving out names that are not operators. */
+export function operatorKeys(names: readonly string[]): Set<string> {
+  const keys = new Set<string>();
+  for (const name of names) {
+    const identity = operatorIdentity(name);
+    if (identity !== undefined) keys.add(identity.key);
+  }
+  return keys;
+}
+
 /** Whether two parsed operators are the same, the operator name compared case-insensitively. */
 export function sameOperator(a: ParsedConditionOperator, b: ParsedConditionOperator): boolean {
   return (
@@ -61,16 +105,14 @@ export function sameOperator(a: ParsedConditionOperator, b: ParsedConditionOpera
 export function hasCondition(statement: unknown, test: ConditionTest): boolean {
   const condition = normalizeStatement(statement)?.Condition;
   if (condition === undefined) return false;
-  const wantedOperators = (Array.isArray(test.operator) ? test.operator : [test.operator])
-    .map(parseConditionOperator)
-    .filter((operator): operator is ParsedConditionOperator => operator !== undefined);
+  const wantedOperators = operatorKeys(Array.isArray(test.operator) ? test.operator : [test.operator]);
   const wantedKey = String(test.key).toLowerCase();
   const wantedValues = test.values?.map(String);
 
   for (const [operatorName, keys] of Object.entries(condition)) {
-    const operator = parseConditionOperator(operatorName);
-    if (operator === undefined || !wantedOperators.some((wanted) => sameOperator(wanted, operator))) continue;
-    const ignoreCase = operator.base.toLowerCase() === "bool";
+    const operator = operatorIdentity(operatorName);
+    if (operator === undefined || !wantedOperators.has(operator.key)) continue;
+    const ignoreCase = operator.base === "bool";
     for (const [key, values] of Object.entries(keys)) {
       if (key.toLowerCase() !== wantedKey) continue;
       if (wantedValues === undefined) return true;

@@ -6,7 +6,7 @@ import type { JsonObject, JsonValue } from "../model/resource.js";
 import { statementAllowsAction } from "./actions.js";
 import { deniesWheneverAsked } from "./deny.js";
 import { statementAppliesToAllResources, statementAppliesToResource } from "./resources.js";
-import { statementsOf } from "./statements.js";
+import { normalizeStatement, rawStatementsOf } from "./statements.js";
 import type { PolicyStatement } from "./statements.js";
 
 export type NormalizedPolicyDocument = JsonObject & { Statement: JsonValue[] };
@@ -64,7 +64,12 @@ export function documentAllowsAction(
   const resource = options?.resource;
   const allowingStatements: PolicyStatement[] = [];
   const denyingStatements: PolicyStatement[] = [];
-  for (const statement of statementsOf(document)) {
+  // The statements are read in place rather than listed first: every principal's documents are
+  // asked this for every action a rule needs.
+  const raws = rawStatementsOf(document);
+  for (let index = 0; index < raws.length; index++) {
+    const statement = normalizeStatement(raws[index], index);
+    if (statement === undefined) continue;
     if (statementAllowsAction(statement, action)) {
       if (resource === undefined || statementAppliesToResource(statement, resource))
         allowingStatements.push(statement);

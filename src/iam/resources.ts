@@ -10,9 +10,25 @@ import { globIncluded } from "./glob-inclusion.js";
 import { globsOverlap } from "./glob-overlap.js";
 import { normalizeStatement } from "./statements.js";
 
-function resourceTokens(pattern: string): GlobToken[] {
-  return tokenizeGlob(pattern, { escapes: true });
+/**
+ * The tokens of a Resource pattern, read once per text: an account's statements repeat the same
+ * few patterns, and each is asked about again for every rule and target. Only patterns of ARN
+ * length are kept, and the cache is emptied when full, so that policies full of long odd
+ * patterns cannot make it hold megabytes of tokens.
+ */
+function resourceTokens(pattern: string): readonly GlobToken[] {
+  if (pattern.length > KEPT_PATTERN_LENGTH) return tokenizeGlob(pattern, { escapes: true });
+  let tokens = resourcePatterns.get(pattern);
+  if (tokens === undefined) {
+    if (resourcePatterns.size >= RESOURCE_PATTERN_LIMIT) resourcePatterns.clear();
+    resourcePatterns.set(pattern, (tokens = Object.freeze(tokenizeGlob(pattern, { escapes: true }))));
+  }
+  return tokens;
 }
+
+const KEPT_PATTERN_LENGTH = 512;
+const RESOURCE_PATTERN_LIMIT = 4096;
+const resourcePatterns = new Map<string, readonly GlobToken[]>();
 
 /** Whether the resource pattern written in a policy matches `arn`. */
 export function resourceMatches(pattern: string, arn: string): boolean {
@@ -28,19 +44,28 @@ export function resourceMatches(pattern: string, arn: string): boolean {
 export function resourcePatternWithin(pattern: string, allowed: string): boolean {
   if (typeof pattern !== "string" || typeof allowed !== "string") return false;
   // Inclusion is a search over both patterns; accounts repeat the same few patterns thousands
-  // of times, so each answer is kept (bounded, so a hostile input cannot grow it without end).
-  const key = `${pattern}\u0000${allowed}`;
-  let within = inclusionCache.get(key);
+  // of times, so each answer is kept (bounded, so a hostile input cannot grow it without end). The
+  // answers are filed under the allowed pattern, of which rules name a few, so that looking one up
+  // builds no key.
+  let answers = inclusionCache.get(allowed);
+  if (answers === undefined) inclusionCache.set(allowed, (answers = new Map<string, boolean>()));
+  let within = answers.get(pattern);
   if (within === undefined) {
     within = globIncluded(resourceTokens(pattern), resourceTokens(allowed));
-    if (inclusionCache.size >= INCLUSION_CACHE_LIMIT) inclusionCache.clear();
-    inclusionCache.set(key, within);
+    if (++inclusionAnswers > INCLUSION_CACHE_LIMIT) {
+      inclusionCache.clear();
+      inclusionCache.set(allowed, (answers = new Map<string, boolean>()));
+      inclusionAnswers = 1;
+    }
+    answers.set(pattern, within);
   }
   return within;
 }
 
 const INCLUSION_CACHE_LIMIT = 10_000;
-const inclusionCache = new Map<string, boolean>();
+/** Whether a pattern lies within an allowed one, by allowed pattern, then pattern. */
+const inclusionCache = new Map<string, Map<string, boolean>>();
+let inclusionAnswers = 0;
 
 /**
  * Whether the statement's `Resource` entries all lie within one of the `allowed` patterns each.

@@ -27,8 +27,28 @@ export interface PolicyStatement {
   Condition?: PolicyCondition;
 }
 
-/** Statements produced here, so functions given one can skip normalizing it again. */
-const normalizedStatements = new WeakSet<PolicyStatement>();
+/**
+ * Statements produced here are of this class, so functions given one recognise it by its
+ * prototype and skip normalizing it again: every IAM function is handed normalized statements far
+ * more often than written ones, and a prototype check costs less than a lookup in a weak table.
+ */
+class NormalizedStatement implements PolicyStatement {
+  index: number;
+  // Declared only: an element the statement lacks must stay absent, not become a property.
+  declare Sid?: string;
+  declare Effect?: PolicyEffect;
+  declare Action?: string[];
+  declare NotAction?: string[];
+  declare Resource?: string[];
+  declare NotResource?: string[];
+  declare Principal?: PolicyPrincipal;
+  declare NotPrincipal?: PolicyPrincipal;
+  declare Condition?: PolicyCondition;
+
+  constructor(index: number) {
+    this.index = index;
+  }
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -37,8 +57,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** A string or list of strings as a list; entries of other types cannot name anything and are dropped. */
 function stringList(value: unknown): string[] | undefined {
   if (value === undefined || value === null) return undefined;
-  const entries = Array.isArray(value) ? (value as unknown[]) : [value];
-  return entries.filter((entry): entry is string => typeof entry === "string");
+  if (typeof value === "string") return [value];
+  const strings: string[] = [];
+  if (!Array.isArray(value)) return strings;
+  for (const entry of value as unknown[]) if (typeof entry === "string") strings.push(entry);
+  return strings;
 }
 
 /** Condition values compare as text, so JSON `true` and `"true"`, `1` and `"1"` are the same value. */
@@ -53,6 +76,8 @@ function conditionValueList(value: unknown): string[] {
 }
 
 function normalizeEffect(value: unknown): PolicyEffect | undefined {
+  // As IAM writes them, without a copy in lowercase: every statement of every policy has one.
+  if (value === "Allow" || value === "Deny") return value;
   if (typeof value !== "string") return undefined;
   const effect = value.trim().toLowerCase();
   return effect === "allow" ? "Allow" : effect === "deny" ? "Deny" : undefined;
@@ -87,46 +112,62 @@ function normalizeCondition(value: unknown): PolicyCondition | undefined {
  * returned as is). `undefined` when the value is not an object.
  */
 export function normalizeStatement(value: unknown, index = 0): PolicyStatement | undefined {
+  if (value instanceof NormalizedStatement) return value;
   if (!isRecord(value)) return undefined;
   // Every IAM rule reads the same statements of every principal: normalize each one once, and
   // keep one copy per position it is read at (a document's list, or alone at 0).
-  const positions = normalizedByRaw.get(value);
-  const kept = positions?.[index];
-  if (kept !== undefined) return kept;
-  if (normalizedStatements.has(value as unknown as PolicyStatement))
-    return value as unknown as PolicyStatement;
-  if (positions === undefined) {
+  const kept = normalizedByRaw.get(value);
+  if (kept === undefined) {
     const statement = normalizeFresh(value, index);
-    const fresh: PolicyStatement[] = [];
-    fresh[index] = statement;
-    normalizedByRaw.set(value, fresh);
+    normalizedByRaw.set(value, statement);
     return statement;
   }
-  const moved = { ...positions.find((statement) => statement !== undefined)!, index };
-  normalizedStatements.add(moved);
+  if (kept instanceof NormalizedStatement) {
+    if (kept.index === index) return kept;
+    const positions: NormalizedStatement[] = [];
+    positions[kept.index] = kept;
+    normalizedByRaw.set(value, positions);
+    return atPosition(positions, index);
+  }
+  return kept[index] ?? atPosition(kept, index);
+}
+
+/** A copy of a statement already normalized, for another position it is read at. */
+function atPosition(positions: NormalizedStatement[], index: number): NormalizedStatement {
+  const moved = Object.assign(
+    new NormalizedStatement(index),
+    positions.find((statement) => statement !== undefined),
+  );
+  moved.index = index;
   positions[index] = moved;
   return moved;
 }
 
-/** The normalized forms of a statement as written, by the position each was read at. */
-const normalizedByRaw = new WeakMap<object, PolicyStatement[]>();
+/**
+ * The normalized form of a statement as written, or, once it has been read at several positions,
+ * its forms by position. Almost every statement is read at one position only.
+ */
+const normalizedByRaw = new WeakMap<object, NormalizedStatement | NormalizedStatement[]>();
 
-function normalizeFresh(value: Record<string, unknown>, index: number): PolicyStatement {
-  const statement: PolicyStatement = { index };
+function normalizeFresh(value: Record<string, unknown>, index: number): NormalizedStatement {
+  const statement = new NormalizedStatement(index);
   if (typeof value["Sid"] === "string") statement.Sid = value["Sid"];
   const effect = normalizeEffect(value["Effect"]);
   if (effect !== undefined) statement.Effect = effect;
-  for (const element of ["Action", "NotAction", "Resource", "NotResource"] as const) {
-    const list = stringList(value[element]);
-    if (list !== undefined) statement[element] = list;
-  }
+  const action = stringList(value["Action"]);
+  if (action !== undefined) statement.Action = action;
+  const notAction = stringList(value["NotAction"]);
+  if (notAction !== undefined) statement.NotAction = notAction;
+  const resource = stringList(value["Resource"]);
+  if (resource !== undefined) statement.Resource = resource;
+  const notResource = stringList(value["NotResource"]);
+  if (notResource !== undefined) statement.NotResource = notResource;
   const principal = normalizePrincipal(value["Principal"]);
   if (principal !== undefined) statement.Principal = principal;
   const notPrincipal = normalizePrincipal(value["NotPrincipal"]);
   if (notPrincipal !== undefined) statement.NotPrincipal = notPrincipal;
   const condition = normalizeCondition(value["Condition"]);
   if (condition !== undefined) statement.Condition = condition;
-  normalizedStatements.add(statement);
   return statement;
 }
 
@@ -143,9 +184,10 @@ export function rawStatementsOf(document: unknown): unknown[] {
  * findings can point at `Statement[index]`. Entries that are not objects are skipped.
  */
 export function statementsOf(document: unknown): PolicyStatement[] {
+  const raws = rawStatementsOf(document);
   const statements: PolicyStatement[] = [];
-  for (const [index, raw] of rawStatementsOf(document).entries()) {
-    const statement = normalizeStatement(raw, index);
+  for (let index = 0; index < raws.length; index++) {
+    const statement = normalizeStatement(raws[index], index);
     if (statement !== undefined) statements.push(statement);
   }
   return statements;
@@ -153,5 +195,6 @@ export function statementsOf(document: unknown): PolicyStatement[] {
 
 /** Whether the statement's `Condition` holds at least one key, so that it may not always apply. */
 export function isConditional(statement: PolicyStatement): boolean {
-  return Object.values(statement.Condition ?? {}).some((keys) => Object.keys(keys).length > 0);
+  const condition = statement.Condition;
+  return condition !== undefined && Object.values(condition).some((keys) => Object.keys(keys).length > 0);
 }

@@ -1,6 +1,8 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ConditionTest } from "../../src/iam/index.js";
 import { hasCondition, parseConditionOperator } from "../../src/iam/index.js";
+import { operatorIdentity, sameOperator } from "../../src/iam/conditions.js";
 
 describe("parseConditionOperator", () => {
   it.each([
@@ -26,6 +28,35 @@ describe("parseConditionOperator", () => {
     "ForAnyValue:IfExists",
   ])("refuses %j", (name) => {
     expect(parseConditionOperator(name)).toBeUndefined();
+  });
+});
+
+describe("operatorIdentity", () => {
+  const operatorName = fc
+    .tuple(
+      fc.constantFrom("", "ForAnyValue:", "forallvalues:", "ForAllValues:", "ForSomeValues:"),
+      fc.constantFrom("StringLike", "stringlike", "Bool", "BOOL", "Null", "String Like", ""),
+      fc.constantFrom("", "IfExists", "ifexists"),
+    )
+    .map((parts) => parts.join(""));
+
+  it("gives two names the same identity exactly when they are the same operator", () => {
+    fc.assert(
+      fc.property(operatorName, operatorName, (left, right) => {
+        const [a, b] = [parseConditionOperator(left), parseConditionOperator(right)];
+        const same = a !== undefined && b !== undefined && sameOperator(a, b);
+        const [first, second] = [operatorIdentity(left), operatorIdentity(right)];
+        expect(first === undefined).toBe(a === undefined);
+        expect(first !== undefined && second !== undefined && first.key === second.key).toBe(same);
+        expect(first?.base).toBe(a?.base.toLowerCase());
+      }),
+    );
+  });
+
+  it("names no identity for what is not an operator name", () => {
+    expect(operatorIdentity(42 as unknown as string)).toBeUndefined();
+    expect(operatorIdentity("IfExists")).toBeUndefined();
+    expect(operatorIdentity("IfExists")).toBeUndefined();
   });
 });
 

@@ -38,7 +38,36 @@ describe("resourceMatches", () => {
   });
 });
 
+describe("patterns read again", () => {
+  it("match the same, also after many other patterns and with long patterns", () => {
+    const arn = "arn:aws:ec2:us-east-1:111122223333:instance/i-0abc";
+    expect(resourceMatches("arn:aws:ec2:*:*:instance/*", arn)).toBe(true);
+    for (let index = 0; index < 5_000; index += 1) {
+      expect(resourceMatches(`arn:aws:ec2:*:*:instance/i-x${index}*`, arn)).toBe(false);
+    }
+    expect(resourceMatches("arn:aws:ec2:*:*:instance/*", arn)).toBe(true);
+    const long = `arn:aws:ec2:*:*:instance/${"*?".repeat(400)}`;
+    expect(resourceMatches(long, arn)).toBe(false);
+    expect(resourceMatches(long, `${arn}${"x".repeat(400)}`)).toBe(true);
+    expect(statementMayReach({ Resource: long }, "arn:*:ec2:*:*:instance/*")).toBe(true);
+  });
+});
+
 describe("resourcePatternWithin", () => {
+  it("answers the same when asked again, also after many other questions about other patterns", () => {
+    const own = "arn:aws:ssm:us-east-1:111122223333:session/${aws:username}-*";
+    expect(resourcePatternWithin(own, OWN_SESSIONS)).toBe(true);
+    expect(resourcePatternWithin("*", OWN_SESSIONS)).toBe(false);
+    for (let index = 0; index < 12_000; index += 1) {
+      const allowed = index % 2 ? OWN_SESSIONS : `arn:aws:ssm:*:*:session/team-${index % 7}-*`;
+      expect(resourcePatternWithin(`arn:aws:ssm:*:*:session/team-${index % 7}-${index}`, allowed)).toBe(
+        !(index % 2),
+      );
+    }
+    expect(resourcePatternWithin(own, OWN_SESSIONS)).toBe(true);
+    expect(resourcePatternWithin("*", OWN_SESSIONS)).toBe(false);
+  });
+
   it.each([
     ["arn:aws:ssm:us-east-1:111122223333:session/${aws:username}-*", OWN_SESSIONS, true],
     [OWN_SESSIONS, OWN_SESSIONS, true],

@@ -54,6 +54,16 @@ describe("statementsOf", () => {
     });
   });
 
+  it("holds only the elements the statement has, also when read at another position", () => {
+    const raw = { Action: "ssm:StartSession", Effect: "Allow" };
+    const [statement] = statementsOf({ Statement: [raw] });
+    expect(Object.keys(statement!)).toEqual(["index", "Effect", "Action"]);
+    expect(Object.keys(statementsOf({ Statement: [{}, raw] })[1]!)).toEqual(["index", "Effect", "Action"]);
+    expect(JSON.stringify(normalizeStatement(raw, 5))).toBe(
+      '{"index":5,"Effect":"Allow","Action":["ssm:StartSession"]}',
+    );
+  });
+
   it("returns an already normalized statement unchanged", () => {
     const [statement] = statementsOf({ Statement: [{ Effect: "Allow", Action: "*" }] });
     expect(normalizeStatement(statement)).toBe(statement);

@@ -82,7 +82,8 @@ export function parseCidr(text: unknown): Cidr | undefined {
   if (typeof text !== "string") return undefined;
   // An account repeats a few ranges (0.0.0.0/0, its VPC blocks) across hundreds of thousands of
   // rules; each is parsed once. The cache is emptied when full, so odd inputs cannot grow it.
-  if (parsedRanges.has(text)) return parsedRanges.get(text);
+  const kept = parsedRanges.get(text);
+  if (kept !== undefined || parsedRanges.has(text)) return kept;
   const cidr = parseCidrText(text);
   if (parsedRanges.size >= PARSED_RANGES_LIMIT) parsedRanges.clear();
   parsedRanges.set(text, cidr === undefined ? undefined : Object.freeze(cidr));
@@ -224,6 +225,20 @@ const NON_PUBLIC_INTERVALS: Readonly<Record<AddressFamily, AddressInterval[]>> =
  * `10.0.0.0/7` is, because it also spans 11.0.0.0/8. Invalid text throws `InvalidValueError`.
  */
 export function cidrIsPublic(text: unknown): boolean {
+  // The few ranges an account repeats are judged once each, like they are parsed once each.
+  if (typeof text !== "string") return rangeIsPublic(text);
+  const kept = publicVerdicts.get(text);
+  if (kept !== undefined) return kept;
+  const verdict = rangeIsPublic(text);
+  if (publicVerdicts.size >= PARSED_RANGES_LIMIT) publicVerdicts.clear();
+  publicVerdicts.set(text, verdict);
+  return verdict;
+}
+
+/** Verdicts of `cidrIsPublic` by text; only text that parses has one. */
+const publicVerdicts = new Map<string, boolean>();
+
+function rangeIsPublic(text: unknown): boolean {
   const cidr = requireCidr(text);
   if (cidr === undefined) return false;
   let firstUncovered = cidr.network;

@@ -24,18 +24,27 @@ const HIGHEST_PROTOCOL_NUMBER = 255;
  * safe reading is tcp. Anything else — `"06"`, `"tcp "`, `"gre"`, 256 — is not a value EC2 stores,
  * and its meaning is a guess, so it is an error rather than "not tcp".
  */
-const PROTOCOL_ALIASES: Readonly<Record<string, ProtocolName>> = {
-  "-1": "all",
-  all: "all",
-  "6": "tcp",
-  tcp: "tcp",
-  "17": "udp",
-  udp: "udp",
-  "1": "icmp",
-  icmp: "icmp",
-  "58": "icmpv6",
-  icmpv6: "icmpv6",
-};
+const PROTOCOL_ALIASES: ReadonlyMap<string, ProtocolName> = new Map([
+  ["-1", "all"],
+  ["all", "all"],
+  ["6", "tcp"],
+  ["tcp", "tcp"],
+  ["17", "udp"],
+  ["udp", "udp"],
+  ["1", "icmp"],
+  ["icmp", "icmp"],
+  ["58", "icmpv6"],
+  ["icmpv6", "icmpv6"],
+]);
+
+/** Protocols by number, -1 first: every permission of every group is read, so none is spelled anew. */
+const PROTOCOLS_BY_NUMBER: readonly ProtocolName[] = Array.from(
+  { length: HIGHEST_PROTOCOL_NUMBER + 2 },
+  (_, slot) => {
+    const text = String(slot - 1);
+    return PROTOCOL_ALIASES.get(text) ?? text;
+  },
+);
 
 const PROTOCOL_NUMBER = /^(0|[1-9]\d{0,2})$/;
 const PLAIN_INTEGER = /^(-1|0|[1-9]\d{0,4})$/;
@@ -49,18 +58,18 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** `undefined` when the entry does not name a protocol that EC2 would accept. */
 function readProtocol(raw: unknown): ProtocolName | undefined {
-  let text: string;
   if (typeof raw === "number") {
     if (!Number.isInteger(raw) || raw < -1 || raw > HIGHEST_PROTOCOL_NUMBER) return undefined;
-    text = String(raw);
-  } else if (typeof raw === "string") {
-    text = raw.toLowerCase();
-  } else {
-    return undefined;
+    return PROTOCOLS_BY_NUMBER[raw + 1];
   }
-  const alias = PROTOCOL_ALIASES[text];
+  if (typeof raw !== "string") return undefined;
+  // The spellings the describe API writes, compared before any lookup: a template's parser gives
+  // every permission its own copy of the text, which a lookup would first have to hash.
+  if (raw === "tcp" || raw === "udp" || raw === "icmp" || raw === "icmpv6") return raw;
+  if (raw === "-1") return "all";
+  const alias = PROTOCOL_ALIASES.get(raw.toLowerCase());
   if (alias !== undefined) return alias;
-  return PROTOCOL_NUMBER.test(text) && Number(text) <= HIGHEST_PROTOCOL_NUMBER ? text : undefined;
+  return PROTOCOL_NUMBER.test(raw) && Number(raw) <= HIGHEST_PROTOCOL_NUMBER ? raw : undefined;
 }
 
 function protocolOf(permission: Record<string, unknown>): ProtocolName {

@@ -8,7 +8,23 @@ const VERSION_PATTERN = /^\d+(\.\d+)*$/;
 
 /** The numeric parts of a version of one to four parts, or `undefined` for anything else. */
 export function parseVersion(text: unknown): number[] | undefined {
-  if (typeof text !== "string" || !VERSION_PATTERN.test(text)) return undefined;
+  if (typeof text !== "string") return undefined;
+  // A fleet runs a few agent versions across thousands of instances: each text is read once. The
+  // caller gets its own copy of the parts, so nothing it does to them reaches the next caller.
+  let parts = parsedVersions.get(text);
+  if (parts === undefined && !parsedVersions.has(text)) {
+    parts = parseVersionText(text);
+    if (parsedVersions.size >= PARSED_VERSIONS_LIMIT) parsedVersions.clear();
+    parsedVersions.set(text, parts);
+  }
+  return parts?.slice();
+}
+
+const PARSED_VERSIONS_LIMIT = 1024;
+const parsedVersions = new Map<string, readonly number[] | undefined>();
+
+function parseVersionText(text: string): number[] | undefined {
+  if (!VERSION_PATTERN.test(text)) return undefined;
   const parts = text.split(".").map(Number);
   if (parts.length > MAX_PARTS || !parts.every(Number.isSafeInteger)) return undefined;
   return parts;

@@ -136,6 +136,21 @@ describe("a CIDR that does not parse is never judged", () => {
 });
 
 describe("cidrIsPublic", () => {
+  it("judges a range the same when it comes again, also after many other ranges", () => {
+    expect(cidrIsPublic("10.0.0.0/7")).toBe(true);
+    expect(cidrIsPublic("10.0.0.0/8")).toBe(false);
+    for (let index = 0; index < 5_000; index += 1) {
+      expect(cidrIsPublic(`${index & 1 ? 10 : 11}.${index >> 8}.${index & 255}.0/24`)).toBe(!(index & 1));
+    }
+    expect(cidrIsPublic("10.0.0.0/7")).toBe(true);
+    expect(cidrIsPublic("10.0.0.0/8")).toBe(false);
+  });
+
+  it("refuses a range that does not parse every time it comes, not only the first", () => {
+    expect(() => cidrIsPublic("10.0.0.0/33")).toThrow(InvalidValueError);
+    expect(() => cidrIsPublic("10.0.0.0/33")).toThrow(InvalidValueError);
+  });
+
   it.each<[unknown, boolean, string]>([
     ["0.0.0.0/0", true, "the whole IPv4 internet"],
     ["::/0", true, "the whole IPv6 internet"],

@@ -91,6 +91,16 @@ describe("coversPort", () => {
     expect(() => coversPort(permission, 22)).toThrow(`cannot decide: ${message}, not `);
   });
 
+  it.each(["constructor", "toString", "__proto__", "hasOwnProperty"])(
+    "cannot decide on the protocol %j, a name every JavaScript object has, rather than reading it as another protocol",
+    (protocol) => {
+      expect(() => coversPort({ IpProtocol: protocol, FromPort: 22, ToPort: 22 }, 22)).toThrow(
+        `cannot decide: IpProtocol is '${protocol}', not `,
+      );
+      expect(describePortRange({ IpProtocol: protocol })).toBe("unknown protocol");
+    },
+  );
+
   it("reads protocol numbers 0-255 that are not tcp or udp as other protocols", () => {
     expect(coversPort({ IpProtocol: "0" }, 22)).toBe(false);
     expect(coversPort({ IpProtocol: 255 }, 22)).toBe(false);

@@ -12,6 +12,21 @@ describe("parseVersion", () => {
     expect(parseVersion(text)).toEqual(expected);
   });
 
+  it("gives every caller parts of its own, so changing them does not change the next reading", () => {
+    const first = parseVersion("3.2.582.0");
+    first!.fill(0);
+    expect(parseVersion("3.2.582.0")).toEqual([3, 2, 582, 0]);
+  });
+
+  it("reads a version the same when it comes again, also after many other versions", () => {
+    for (let index = 0; index < 3_000; index += 1) {
+      expect(parseVersion(`3.${index}.1`)).toEqual([3, index, 1]);
+    }
+    expect(parseVersion("3.0.1")).toEqual([3, 0, 1]);
+    expect(parseVersion("1.2.3.4.5")).toBeUndefined();
+    expect(parseVersion("1.2.3.4.5")).toBeUndefined();
+  });
+
   it.each<[unknown, string]>([
     ["", "empty text"],
     ["1.2.3.4.5", "five parts"],
