@@ -39,13 +39,17 @@ export interface Snapshot {
 
 /**
  * A snapshot file behind the `Source` interface. `shown` is how reports name it (the path as
- * given). Every resource was held to the canonical schema when the file was validated. `bytes`,
- * when given and it holds them, are the file's content, read while other work went on.
+ * given). Every resource was held to the canonical schema when the file was validated. `takeBytes`,
+ * when given, hands over the file's content if it was read while other work went on.
  */
-export function snapshotSource(path: string, shown: string, bytes?: Promise<Uint8Array | undefined>): Source {
+export function snapshotSource(
+  path: string,
+  shown: string,
+  takeBytes?: () => Promise<Uint8Array | undefined>,
+): Source {
   return {
     async read(): Promise<SourceData> {
-      const snapshot = await readSnapshot(path, shown, bytes);
+      const snapshot = await readSnapshot(path, shown, takeBytes);
       return {
         ...emptySourceData(),
         resources: snapshot.resources,
@@ -66,9 +70,9 @@ export function snapshotSource(path: string, shown: string, bytes?: Promise<Uint
 export async function readSnapshot(
   path: string,
   shown = path,
-  bytes?: Promise<Uint8Array | undefined>,
+  takeBytes?: () => Promise<Uint8Array | undefined>,
 ): Promise<Snapshot> {
-  const document = parseSnapshotText(await readSnapshotText(path, shown, bytes), shown);
+  const document = parseSnapshotText(await readSnapshotText(path, shown, takeBytes), shown);
   const problem = findDocumentProblem(document, shown);
   if (!problem) return snapshotOf(document);
   const text = await readSnapshotText(path, shown).catch(() => undefined);
@@ -78,11 +82,11 @@ export async function readSnapshot(
 async function readSnapshotText(
   path: string,
   shown: string,
-  bytes?: Promise<Uint8Array | undefined>,
+  takeBytes?: () => Promise<Uint8Array | undefined>,
 ): Promise<string> {
   try {
-    const read = await bytes;
-    return read !== undefined ? decodeText(read) : await readTextFile(path);
+    const bytes = await takeBytes?.();
+    return bytes !== undefined ? decodeText(bytes) : await readTextFile(path);
   } catch (error) {
     if (error instanceof NotTextError) throw new InputError(`${shown}: ${error.message}`);
     throw new InputError(`cannot read snapshot ${shown}: ${describeFileError(error)}`, { cause: error });

@@ -80,14 +80,12 @@ describe("readSnapshot", () => {
 
   it("reads bytes already read for it, and reads the file itself when there are none", async () => {
     const bytes = await readFile(example);
-    const given = await readSnapshot(
-      join(tmpdir(), "no-such-snapshot.json"),
-      "given.json",
+    const given = await readSnapshot(join(tmpdir(), "no-such-snapshot.json"), "given.json", () =>
       Promise.resolve(bytes),
     );
     expect(given.resources).toHaveLength(46);
 
-    const fallback = await readSnapshot(example, "example.json", Promise.resolve(undefined));
+    const fallback = await readSnapshot(example, "example.json", () => Promise.resolve(undefined));
     expect(fallback.resources).toHaveLength(46);
   });
 

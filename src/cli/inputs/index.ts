@@ -49,11 +49,17 @@ export function inputSource(options: InputOptions, paths: readonly string[], io:
   const snapshot = options.snapshot;
   if (snapshot !== undefined) {
     const path = resolve(io.cwd, snapshot);
-    const bytes = readRegularFile(path);
+    // Handed over once and then forgotten here, so the bytes are let go as soon as they are decoded.
+    let reading: Promise<Uint8Array | undefined> | undefined = readRegularFile(path);
+    const takeBytes = () => {
+      const bytes = reading ?? Promise.resolve(undefined);
+      reading = undefined;
+      return bytes;
+    };
     return {
       async read() {
         const { snapshotSource } = await import("../../sources/snapshot.js");
-        return snapshotSource(path, snapshot, bytes).read();
+        return snapshotSource(path, snapshot, takeBytes).read();
       },
     };
   }
