@@ -124,12 +124,10 @@ async function writeThroughHandle(path: string, flags: string, data: OutputData)
   // waiting for each before rendering more left the program idle for a tenth of a large run.
   let writing: Promise<void> | undefined;
   try {
-    // `writeFile` on a handle writes from the current position and retries partial writes (a
-    // FIFO takes what its buffer holds); each starts once the one before it has finished, so the
-    // batches are appended in order.
+    // Each batch starts once the one before it has finished, so the batches are appended in order.
     for (const batch of byteBatches(data)) {
       if (writing !== undefined) await writing;
-      writing = handle.writeFile(batch);
+      writing = writeAll(handle, batch);
     }
     if (writing !== undefined) await writing;
   } finally {
@@ -156,5 +154,21 @@ async function followLinks(path: string): Promise<string> {
       current = resolve(dirname(current), await readlink(current));
     }
     throw Object.assign(new Error(`${path}: too many levels of symbolic links`), { code: "ELOOP" });
+  }
+}
+
+/**
+ * Writes a batch at the handle's current position, in as few system calls as the file takes:
+ * one, for a regular file. (`writeFile` on a handle issues one call per 512 KiB, each from the
+ * main thread, so a batch made no progress while the next one was being rendered.) A FIFO may
+ * take part of it at a time; the rest follows.
+ */
+async function writeAll(handle: FileHandle, batch: string | Uint8Array): Promise<void> {
+  const bytes = typeof batch === "string" ? Buffer.from(batch, "utf8") : batch;
+  let written = 0;
+  while (written < bytes.length) {
+    const { bytesWritten } = await handle.write(bytes, written, bytes.length - written, null);
+    if (bytesWritten === 0) throw Object.assign(new Error("the output took no more bytes"), { code: "EIO" });
+    written += bytesWritten;
   }
 }

@@ -1,4 +1,4 @@
-import { readFile, stat } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ConfigError } from "../../errors.js";
 import type { Source } from "../../sources/source.js";
@@ -24,7 +24,27 @@ export interface InputOptions extends AccountInputOptions {
  */
 async function readRegularFile(path: string): Promise<Uint8Array | undefined> {
   try {
-    return (await stat(path)).isFile() ? await readFile(path) : undefined;
+    // Opening a FIFO for reading waits for a writer, so the path is looked at first.
+    if (!(await stat(path)).isFile()) return undefined;
+    const handle = await open(path, "r");
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) return undefined;
+      // One read for the whole file where the system allows: `readFile` asks for 512 KiB at a
+      // time, each from the main thread, so it made no progress while the rules were loading.
+      const bytes = Buffer.allocUnsafe(info.size);
+      let read = 0;
+      while (read < bytes.length) {
+        const { bytesRead } = await handle.read(bytes, read, bytes.length - read, read);
+        if (bytesRead === 0) return undefined;
+        read += bytesRead;
+      }
+      // A file that changed size while it was read is read again, whole, by the snapshot reader.
+      const { bytesRead: beyond } = await handle.read(Buffer.alloc(1), 0, 1, read);
+      return beyond === 0 ? bytes : undefined;
+    } finally {
+      await handle.close();
+    }
   } catch {
     return undefined;
   }
