@@ -2,6 +2,7 @@ import type { AppliedWaiver, Evidence, RuleResult } from "../engine/result.js";
 import type { JsonValue } from "../model/resource.js";
 import { boundedValueJson } from "./evidence.js";
 import { isFinding } from "./fingerprint.js";
+import { inQuotes, quote } from "./json-text.js";
 import { locationJson } from "./location.js";
 
 /**
@@ -30,26 +31,6 @@ export interface ResultLineContext {
   writtenValues: Map<object, string>;
   /** The parts that repeat from one line to the next, as JSON text (see `RepeatedFragments`). */
   fragments?: RepeatedFragments;
-}
-
-/**
- * What `JSON.stringify` escapes in a string: quotes, backslashes, control characters and lone
- * surrogates (a pair is tested too, and left to `JSON.stringify`, which writes it as it is).
- */
-// eslint-disable-next-line no-control-regex -- control characters are among what JSON escapes
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
-
-/** A string as JSON: most ids and names need no escape, and quoting them is cheaper than a call. */
-function quote(text: string): string {
-  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
-}
-
-/**
- * A string as it goes between quotes the surrounding text already has: most need no escape, and
- * are then written as they are, one piece of the line rather than three.
- */
-function inQuotes(text: string): string {
-  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text).slice(1, -1) : text;
 }
 
 /**

@@ -126,3 +126,39 @@ describe("resourceFacts", () => {
     ).toBe('{"type":"AWS::EC2::Instance","id":"i-2","account":"111122223333","region":"eu-west-1"}');
   });
 });
+
+describe("factsForFindings with ids that several resources share", () => {
+  it("keeps only the resources whose type, account and region match a finding's", () => {
+    const inAccount = (subject: Resource, account: string): Resource => ({ ...subject, account });
+    const role = resource("AWS::IAM::Role", "web", "global");
+    const roleElsewhere = inAccount(role, "444455556666");
+    const userOfSameName = resource("AWS::IAM::User", "web", "global");
+    const group = resource("AWS::EC2::SecurityGroup", "sg-1", "eu-west-1");
+    const groupElsewhere = inAccount(group, "444455556666");
+    const instanceElsewhere = inAccount(instanceIn("i-1", "eu-west-1", ["sg-1"]), "444455556666");
+    const instanceBehind = instanceIn("i-2", "eu-west-1", ["sg-1"]);
+    const resources = [
+      role,
+      roleElsewhere,
+      userOfSameName,
+      group,
+      groupElsewhere,
+      instanceElsewhere,
+      instanceBehind,
+    ];
+    const results = [
+      result(roleElsewhere, "fail"),
+      result(role, "pass"),
+      result(userOfSameName, "pass"),
+      result(group, "fail"),
+      result(roleElsewhere, "error"),
+    ];
+    expect(
+      factsForFindings(results, resources).map((facts) => `${facts.type} ${facts.account} ${facts.id}`),
+    ).toEqual([
+      "AWS::IAM::Role 444455556666 web",
+      "AWS::EC2::SecurityGroup 111122223333 sg-1",
+      "AWS::EC2::Instance 111122223333 i-2",
+    ]);
+  });
+});

@@ -1,0 +1,24 @@
+/**
+ * Strings as JSON text, for writers that put a report's JSON together from pieces rather than
+ * stringify whole objects: the text is exactly what `JSON.stringify` writes for the string.
+ */
+
+/**
+ * What `JSON.stringify` escapes in a string: quotes, backslashes, control characters and lone
+ * surrogates (a pair is tested too, and left to `JSON.stringify`, which writes it as it is).
+ */
+// eslint-disable-next-line no-control-regex -- control characters are among what JSON escapes
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** A string as JSON: most ids and names need no escape, and quoting them is cheaper than a call. */
+export function quote(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
+/**
+ * A string as it goes between quotes the surrounding text already has: most need no escape, and
+ * are then written as they are, one piece of the line rather than three.
+ */
+export function inQuotes(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text).slice(1, -1) : text;
+}
