@@ -181,6 +181,48 @@ describe("the fast path, the traced path and the JMESPath interpreter agree", ()
   );
 
   it.each([
+    ["replace(@, ':alias/', ':key/alias/')", "arn:aws:kms:eu-west-1:111122223333:alias/session"],
+    ["replace(@, ':alias/', ':key/alias/')", "arn:aws:kms:eu-west-1:111122223333:key/1234"],
+    ["replace(@, 'a', '')", "banana"],
+    ["replace(@, '', '-')", "abc"],
+  ])(
+    "a string function called on a string with literal arguments, %s, gives what the interpreter gives, without it",
+    async (expression, value) => {
+      const jmespath = await import("@jmespath-community/jmespath");
+      const expected = jmespath.search(value, expression);
+      const root = { value: value as JsonValue, path: "X" };
+      const path = compilePath(expression);
+      const interpreted = vi.spyOn(jmespath.TreeInterpreter, "search");
+      try {
+        const scope: PathScope = { root, params: {}, bindings: null };
+        expect(path.valueOf(root, scope)).toEqual(expected);
+        expect(path.evaluate(root, scope)).toEqual({ value: expected, path: `X.(${expression})` });
+        expect(interpreted).not.toHaveBeenCalled();
+      } finally {
+        interpreted.mockRestore();
+      }
+    },
+  );
+
+  it.each([null, 5, ["a"], { a: 1 }])(
+    "a string function called on %j fails as the interpreter does",
+    async (value) => {
+      const jmespath = await import("@jmespath-community/jmespath");
+      const expression = "replace(@, 'a', 'b')";
+      const expected = (() => {
+        try {
+          return jmespath.search(value, expression);
+        } catch (error) {
+          return (error as Error).message;
+        }
+      })();
+      const root = { value: value as JsonValue, path: "X" };
+      const scope: PathScope = { root, params: {}, bindings: null };
+      expect(() => compilePath(expression).valueOf(root, scope)).toThrow(expected);
+    },
+  );
+
+  it.each([
     ["A.B.C", { A: { B: { C: 1 } } }, { value: 1, path: "X.A.B.C" }],
     ["A.B.C", { A: { B: null } }, { value: null, path: "X.A.B" }],
     ["A.B.C", { A: "text" }, { value: null, path: "X.A.B" }],

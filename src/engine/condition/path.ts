@@ -1,6 +1,11 @@
 import { compile, TreeInterpreter } from "@jmespath-community/jmespath";
 import type { JsonValue } from "../../model/resource.js";
-import { functionOfOneValue, functionWithArguments, registerDomainFunctions } from "./functions.js";
+import {
+  functionOfOneValue,
+  functionWithArguments,
+  registerDomainFunctions,
+  stringFunctionWithArguments,
+} from "./functions.js";
 import { isUnknown, unknownValue, UnknownValueError, type UnknownValue } from "../../model/unknown.js";
 import { searchWithUnknowns } from "./unknown-aware.js";
 import { DocumentDecisions, ElementVerdicts } from "./decisions.js";
@@ -141,10 +146,16 @@ export function compilePath(text: string): CompiledPath {
   const traceable = isTraceable(ast);
   const called = calledOnElement(ast as unknown as Node);
   const calledWithArguments = called ? undefined : calledWithLiterals(ast as unknown as Node);
+  const calledOnString =
+    called || calledWithArguments
+      ? undefined
+      : calledWithLiterals(ast as unknown as Node, stringFunctionWithArguments);
   const opaque = (value: JsonValue, scope: PathScope): JsonValue => {
     if (called) return called(value) ?? null;
     // These functions do not judge unknowns themselves: the interpreter that looks for them does.
     if (calledWithArguments && scope.mayHoldUnknowns !== true) return calledWithArguments(value) ?? null;
+    // A string holds no unknown value; anything else is for the interpreter to refuse.
+    if (calledOnString && typeof value === "string") return calledOnString(value) ?? null;
     return search(ast, value, scope);
   };
   const selector = traceable ? compileSelector(ast as unknown as Node) : undefined;
@@ -199,7 +210,13 @@ function calledOnElement(node: Node): ((value: JsonValue) => JsonValue) | undefi
  * A domain function called on the element with literal arguments (`condition_values(@, 'key',
  * ['StringEquals'])`): the interpreter would evaluate the same arguments for every element.
  */
-function calledWithLiterals(node: Node): ((value: JsonValue) => JsonValue) | undefined {
+function calledWithLiterals<Subject extends JsonValue>(
+  node: Node,
+  given: (
+    name: string,
+    args: readonly JsonValue[],
+  ) => ((value: Subject) => JsonValue) | undefined = functionWithArguments,
+): ((value: Subject) => JsonValue) | undefined {
   if (node.type !== "Function") return undefined;
   const [first, ...rest] = node.children as Node[];
   if (first === undefined || (first.type !== "Current" && first.type !== "Identity")) return undefined;
@@ -209,7 +226,7 @@ function calledWithLiterals(node: Node): ((value: JsonValue) => JsonValue) | und
     if (literal === undefined) return undefined;
     args.push(literal);
   }
-  return functionWithArguments(node.name as string, args);
+  return given(node.name as string, args);
 }
 
 /** The value of a literal argument (`'text'`, a list of them), whatever the element. */
