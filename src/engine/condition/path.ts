@@ -380,19 +380,27 @@ function compileTracer(node: Node): Tracer {
         const child = childTracer(input, unknowns);
         if (isUnknown(child.value)) return { value: child.value, path: child.path };
         if (!Array.isArray(child.value)) return { value: null, path: child.path };
+        // The values and their places in one pass: explaining a failure lists every element.
+        const values: JsonValue[] = [];
         const elements: Located[] = [];
-        const sources =
-          child.elements ?? child.value.map((value, index) => ({ value, path: `${child.path}[${index}]` }));
-        for (const element of sources) {
-          if (Array.isArray(element.value)) {
-            element.value.forEach((value, index) =>
-              elements.push({ value, path: `${element.path}[${index}]` }),
-            );
+        const sources = child.elements;
+        const count = sources === undefined ? child.value.length : sources.length;
+        for (let index = 0; index < count; index++) {
+          const value = sources === undefined ? child.value[index]! : sources[index]!.value;
+          if (Array.isArray(value)) {
+            const path = sources === undefined ? `${child.path}[${index}]` : sources[index]!.path;
+            for (let inner = 0; inner < value.length; inner++) {
+              values.push(value[inner]!);
+              elements.push({ value: value[inner]!, path: `${path}[${inner}]` });
+            }
           } else {
-            elements.push(element);
+            values.push(value);
+            elements.push(
+              sources === undefined ? { value, path: `${child.path}[${index}]` } : sources[index]!,
+            );
           }
         }
-        return { value: elements.map((element) => element.value), path: child.path, elements };
+        return { value: values, path: child.path, elements };
       };
     }
     case "Projection":
@@ -404,13 +412,17 @@ function compileTracer(node: Node): Tracer {
         const left = leftTracer(input, unknowns);
         if (isUnknown(left.value)) return { value: left.value, path: left.path };
         if (!Array.isArray(left.value)) return { value: null, path: left.path };
-        const sources =
-          left.elements ?? left.value.map((value, index) => ({ value, path: `${left.path}[${index}]` }));
+        const sources = left.elements;
+        const count = sources === undefined ? left.value.length : sources.length;
         const elements: Located[] = [];
-        for (const source of sources) {
+        for (let index = 0; index < count; index++) {
+          const source =
+            sources === undefined
+              ? { value: left.value[index]!, path: `${left.path}[${index}]` }
+              : sources[index]!;
           if (condition && !filterKeepsTraced(condition, source, unknowns, elements)) continue;
           const projected = right(source, unknowns);
-          if (projected.elements) elements.push(...projected.elements);
+          if (projected.elements) for (const element of projected.elements) elements.push(element);
           else if (projected.value !== null) elements.push(projected);
         }
         return { value: elements.map((element) => element.value), path: left.path, elements };
