@@ -118,6 +118,44 @@ describe("the fast path, the traced path and the JMESPath interpreter agree", ()
   });
 
   it.each([
+    ...expressions,
+    "related.Policies[].Document",
+    "related.Roles[].related.Policies[]",
+    "related.Policies[].Document.Statement",
+    "A[*]",
+    "A[].length(@)",
+    "B.C[0].D",
+  ])("%s is located where the traced path finds it, without its elements", (expression) => {
+    const policy = { Document: { Statement: [{ Effect: "Allow" }] } };
+    const located = [
+      ...documents,
+      { related: { Policies: [policy, { Document: null }, unknownValue("policy"), "text", policy] } },
+      { related: { Roles: [{ related: { Policies: [policy] } }, unknownValue("role"), { related: {} }] } },
+      { related: { Policies: unknownValue("policies") } },
+      { related: unknownValue("relations") },
+      { A: [[1], { B: 2 }, "x"] },
+    ];
+    for (const document of located) {
+      for (const mayHoldUnknowns of [false, true]) {
+        const root = { value: document as JsonObject, path: "X" };
+        const scope: PathScope = { root, params: {}, bindings: null, mayHoldUnknowns };
+        const path = compilePath(expression);
+        let traced;
+        try {
+          traced = path.evaluate(root, scope);
+        } catch (error) {
+          expect(() => path.locate(root, scope)).toThrow((error as Error).message);
+          continue;
+        }
+        expect(path.locate(root, scope), `${expression} on ${JSON.stringify(document)}`).toEqual({
+          value: traced.value,
+          path: traced.path,
+        });
+      }
+    }
+  });
+
+  it.each([
     ["port_range(@)", { IpProtocol: "tcp", FromPort: 22, ToPort: 22 }],
     ["permission_sources(@)", { IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }] }],
     ["statement_name(@)", { Sid: "Open", Effect: "Allow" }],

@@ -775,7 +775,7 @@ function compileTest(
       return verdict;
     },
     explain(state, decided) {
-      const selected = path ? path.evaluate(state.current, state.scope) : state.current;
+      const selected = path ? path.locate(state.current, state.scope) : state.current;
       // The fast decision judged this very value without throwing: only where it lies is new.
       const verdict = knownVerdict(state, decided);
       if (verdict !== undefined)

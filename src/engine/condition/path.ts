@@ -111,6 +111,11 @@ export interface CompiledPath {
   readonly base: string;
   /** The selected value with the path of every element: for evidence. */
   evaluate(current: Located, scope: PathScope): Selection;
+  /**
+   * The selected value and where it is, without the place of every element: the evidence of a
+   * test, which names the list it judged, not each of its items.
+   */
+  locate(current: Located, scope: PathScope): Located;
   /** The selected value only: the fast path, when no evidence is needed. */
   valueOf(current: Located, scope: PathScope): JsonValue;
   /**
@@ -161,6 +166,7 @@ export function compilePath(text: string): CompiledPath {
   const selector = traceable ? compileSelector(ast as unknown as Node) : undefined;
   const tracer = traceable ? compileTracer(ast as unknown as Node) : undefined;
   const walker = traceable ? compileWalker(ast as unknown as Node) : undefined;
+  const locator = traceable ? compileLocator(ast as unknown as Node) : undefined;
   return {
     text,
     base,
@@ -176,6 +182,11 @@ export function compilePath(text: string): CompiledPath {
             elements: value.map((element, index) => ({ value: element, path: `${path}[${index}]` })),
           }
         : { value, path };
+    },
+    locate(current, scope) {
+      const start = resolveBase(base, current, scope);
+      if (locator) return locator(start, scope.mayHoldUnknowns === true);
+      return { value: opaque(start.value, scope), path: joinOpaque(start.path, expression) };
     },
     valueOf(current, scope) {
       const start = baseValue(base, current, scope);
@@ -431,6 +442,66 @@ function compileTracer(node: Node): Tracer {
     default:
       throw new Error(`untraceable expression node ${node.type}`);
   }
+}
+
+type Locator = (input: Located, unknowns: boolean) => Located;
+
+/**
+ * What the tracer finds, without the place of each element: `A[]` and `A[].B.C`, the lists
+ * tests judge whole, are read where they lie; other forms are traced and their elements dropped.
+ */
+function compileLocator(node: Node): Locator {
+  const fields = fieldChain(node);
+  if (fields !== undefined && fields.length > 0 && !readsCurrent(node)) return fieldChainTracer(fields);
+  if (node.type === "Flatten") {
+    const child = compileLocator(node.child as Node);
+    return (input, unknowns) => {
+      const list = child(input, unknowns);
+      if (isUnknown(list.value)) return { value: list.value, path: list.path };
+      if (!Array.isArray(list.value)) return { value: null, path: list.path };
+      const values: JsonValue[] = [];
+      for (const item of list.value) {
+        if (Array.isArray(item)) for (const inner of item) values.push(inner);
+        else values.push(item);
+      }
+      return { value: values, path: list.path };
+    };
+  }
+  const projected = node.type === "Projection" ? fieldChain(node.right as Node) : undefined;
+  if (projected !== undefined && projected.length > 0 && !readsCurrent(node.right as Node)) {
+    const left = compileLocator(node.left as Node);
+    const read = fieldChainValue(projected);
+    return (input, unknowns) => {
+      const list = left(input, unknowns);
+      if (isUnknown(list.value)) return { value: list.value, path: list.path };
+      if (!Array.isArray(list.value)) return { value: null, path: list.path };
+      const values: JsonValue[] = [];
+      for (const item of list.value) {
+        const value = read(item);
+        if (value !== null) values.push(value);
+      }
+      return { value: values, path: list.path };
+    };
+  }
+  const tracer = compileTracer(node);
+  return (input, unknowns) => {
+    const selection = tracer(input, unknowns);
+    return selection.elements === undefined ? selection : { value: selection.value, path: selection.path };
+  };
+}
+
+/** The value `fieldChainTracer` finds, without its path. */
+function fieldChainValue(fields: readonly string[]): (value: JsonValue) => JsonValue {
+  return (value) => {
+    let at = value;
+    for (let index = 0; index < fields.length; index++) {
+      if (isUnknown(at)) return at;
+      const field: JsonValue | undefined = isObject(at) ? at[fields[index]!] : undefined;
+      if (field === undefined || field === null) return null;
+      at = field;
+    }
+    return at;
+  };
 }
 
 function readsCurrent(node: Node): boolean {
