@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { DocumentDecisions, ElementVerdicts, Question } from "../../src/engine/condition/decisions.js";
 import type { JsonObject } from "../../src/model/resource.js";
 
@@ -50,6 +50,24 @@ describe("answers about policy documents, kept for a run", () => {
       decisions.decide([], allows, "a", () => false),
     ];
     expect(answers).toEqual([true, false, false, false, false, true, false]);
+  });
+
+  it("finds a document asked about several subjects in a row once, and still tells documents apart", () => {
+    const decisions = new DocumentDecisions();
+    const statement = first.Statement as JsonObject[];
+    const lookups = vi.spyOn(WeakMap.prototype, "get");
+    try {
+      for (const action of ["a", "b", "c", "d", "e"]) {
+        decisions.decide(statement[0]!, denies, action, (_, subject) => subject === "c");
+      }
+      expect(lookups.mock.calls.filter(([key]) => key === statement[0]).length).toBe(1);
+    } finally {
+      lookups.mockRestore();
+    }
+    expect(decisions.decide(statement[0]!, denies, "c", () => false)).toBe(true);
+    expect(decisions.decide(second, denies, "c", () => false)).toBe(false);
+    expect(decisions.decide(statement[0]!, denies, "c", () => false)).toBe(true);
+    expect(decisions.decide([statement[0]!], denies, "c", () => false)).toBe(false);
   });
 
   it("decides every time when an item is not an object it can recognise", () => {

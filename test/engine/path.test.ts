@@ -118,6 +118,44 @@ describe("the fast path, the traced path and the JMESPath interpreter agree", ()
   });
 
   it.each([
+    ...expressions,
+    "related.Policies[].Document",
+    "related.Roles[].related.Policies[]",
+    "related.Policies[].Document.Statement",
+    "A[*]",
+    "A[].length(@)",
+    "B.C[0].D",
+  ])("%s is located where the traced path finds it, without its elements", (expression) => {
+    const policy = { Document: { Statement: [{ Effect: "Allow" }] } };
+    const located = [
+      ...documents,
+      { related: { Policies: [policy, { Document: null }, unknownValue("policy"), "text", policy] } },
+      { related: { Roles: [{ related: { Policies: [policy] } }, unknownValue("role"), { related: {} }] } },
+      { related: { Policies: unknownValue("policies") } },
+      { related: unknownValue("relations") },
+      { A: [[1], { B: 2 }, "x"] },
+    ];
+    for (const document of located) {
+      for (const mayHoldUnknowns of [false, true]) {
+        const root = { value: document as JsonObject, path: "X" };
+        const scope: PathScope = { root, params: {}, bindings: null, mayHoldUnknowns };
+        const path = compilePath(expression);
+        let traced;
+        try {
+          traced = path.evaluate(root, scope);
+        } catch (error) {
+          expect(() => path.locate(root, scope)).toThrow((error as Error).message);
+          continue;
+        }
+        expect(path.locate(root, scope), `${expression} on ${JSON.stringify(document)}`).toEqual({
+          value: traced.value,
+          path: traced.path,
+        });
+      }
+    }
+  });
+
+  it.each([
     ["port_range(@)", { IpProtocol: "tcp", FromPort: 22, ToPort: 22 }],
     ["permission_sources(@)", { IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }] }],
     ["statement_name(@)", { Sid: "Open", Effect: "Allow" }],
@@ -177,6 +215,48 @@ describe("the fast path, the traced path and the JMESPath interpreter agree", ()
       } finally {
         interpreted.mockRestore();
       }
+    },
+  );
+
+  it.each([
+    ["replace(@, ':alias/', ':key/alias/')", "arn:aws:kms:eu-west-1:111122223333:alias/session"],
+    ["replace(@, ':alias/', ':key/alias/')", "arn:aws:kms:eu-west-1:111122223333:key/1234"],
+    ["replace(@, 'a', '')", "banana"],
+    ["replace(@, '', '-')", "abc"],
+  ])(
+    "a string function called on a string with literal arguments, %s, gives what the interpreter gives, without it",
+    async (expression, value) => {
+      const jmespath = await import("@jmespath-community/jmespath");
+      const expected = jmespath.search(value, expression);
+      const root = { value: value as JsonValue, path: "X" };
+      const path = compilePath(expression);
+      const interpreted = vi.spyOn(jmespath.TreeInterpreter, "search");
+      try {
+        const scope: PathScope = { root, params: {}, bindings: null };
+        expect(path.valueOf(root, scope)).toEqual(expected);
+        expect(path.evaluate(root, scope)).toEqual({ value: expected, path: `X.(${expression})` });
+        expect(interpreted).not.toHaveBeenCalled();
+      } finally {
+        interpreted.mockRestore();
+      }
+    },
+  );
+
+  it.each([null, 5, ["a"], { a: 1 }])(
+    "a string function called on %j fails as the interpreter does",
+    async (value) => {
+      const jmespath = await import("@jmespath-community/jmespath");
+      const expression = "replace(@, 'a', 'b')";
+      const expected = (() => {
+        try {
+          return jmespath.search(value, expression);
+        } catch (error) {
+          return (error as Error).message;
+        }
+      })();
+      const root = { value: value as JsonValue, path: "X" };
+      const scope: PathScope = { root, params: {}, bindings: null };
+      expect(() => compilePath(expression).valueOf(root, scope)).toThrow(expected);
     },
   );
 

@@ -678,7 +678,9 @@ function summarizeElement(path: string, inner: Evidence[]): ElementSummary {
       for (const key in named) if (!(key in bindings)) bindings[key] = named[key]!;
     }
     const deepest = item.focus ?? item.path;
-    if (deepest.startsWith(path) && deepest.length > (focus?.length ?? path.length)) {
+    // Lengths first: most evidence is the element itself, and a path made by joining is flattened
+    // to be compared.
+    if (deepest.length > (focus?.length ?? path.length) && deepest.startsWith(path)) {
       focus = deepest;
     }
   }
@@ -773,7 +775,7 @@ function compileTest(
       return verdict;
     },
     explain(state, decided) {
-      const selected = path ? path.evaluate(state.current, state.scope) : state.current;
+      const selected = path ? path.locate(state.current, state.scope) : state.current;
       // The fast decision judged this very value without throwing: only where it lies is new.
       const verdict = knownVerdict(state, decided);
       if (verdict !== undefined)

@@ -71,11 +71,22 @@ export class DocumentDecisions {
     return answer;
   }
 
+  /**
+   * The documents asked about last, with their level: a statement is asked about each action a
+   * rule lists in turn, and finding it again in the table would cost more than the answer.
+   */
+  private lastDocuments: object | undefined;
+  private lastLevel: Level | undefined;
+
   /** One level per document, in order; undefined when an item is not an object to key on. */
   private levelOf(documents: JsonValue): Level | undefined {
     if (!Array.isArray(documents)) {
       if (documents === null || typeof documents !== "object") return undefined;
-      return this.child(this.singles, documents);
+      if (documents === this.lastDocuments) return this.lastLevel;
+      const level = this.child(this.singles, documents);
+      this.lastDocuments = documents;
+      this.lastLevel = level;
+      return level;
     }
     let level = this.lists;
     for (const item of documents) {

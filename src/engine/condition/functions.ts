@@ -130,6 +130,31 @@ export function functionWithArguments(
   return known.accepts(args) ? known.given(args) : undefined;
 }
 
+/**
+ * The library's own string functions that a rule calls with literal arguments (`replace(@,
+ * ':alias/', ':key/alias/')`, on a key named in every session preference), given a string: what
+ * the interpreter computes, without its dispatch and argument checks. On any other value the
+ * interpreter is asked, so that it fails as it always has.
+ */
+const OF_A_STRING: Readonly<
+  Record<string, (args: readonly JsonValue[]) => ((subject: string) => JsonValue) | undefined>
+> = {
+  // Without a count, the library replaces every occurrence by splitting and joining.
+  replace: (args) => {
+    if (args.length !== 2 || !isName(args[0]) || !isName(args[1])) return undefined;
+    const [search, by] = args as [string, string];
+    return (subject) => subject.split(search).join(by);
+  },
+};
+
+/** The built-in function `name` with the literal arguments `args`, of a string it is called on. */
+export function stringFunctionWithArguments(
+  name: string,
+  args: readonly JsonValue[],
+): ((subject: string) => JsonValue) | undefined {
+  return Object.hasOwn(OF_A_STRING, name) ? OF_A_STRING[name]!(args) : undefined;
+}
+
 export function registerDomainFunctions(): void {
   if (registered) return;
   registered = true;

@@ -1,6 +1,11 @@
 import { compile, TreeInterpreter } from "@jmespath-community/jmespath";
 import type { JsonValue } from "../../model/resource.js";
-import { functionOfOneValue, functionWithArguments, registerDomainFunctions } from "./functions.js";
+import {
+  functionOfOneValue,
+  functionWithArguments,
+  registerDomainFunctions,
+  stringFunctionWithArguments,
+} from "./functions.js";
 import { isUnknown, unknownValue, UnknownValueError, type UnknownValue } from "../../model/unknown.js";
 import { searchWithUnknowns } from "./unknown-aware.js";
 import { DocumentDecisions, ElementVerdicts } from "./decisions.js";
@@ -106,6 +111,11 @@ export interface CompiledPath {
   readonly base: string;
   /** The selected value with the path of every element: for evidence. */
   evaluate(current: Located, scope: PathScope): Selection;
+  /**
+   * The selected value and where it is, without the place of every element: the evidence of a
+   * test, which names the list it judged, not each of its items.
+   */
+  locate(current: Located, scope: PathScope): Located;
   /** The selected value only: the fast path, when no evidence is needed. */
   valueOf(current: Located, scope: PathScope): JsonValue;
   /**
@@ -141,15 +151,22 @@ export function compilePath(text: string): CompiledPath {
   const traceable = isTraceable(ast);
   const called = calledOnElement(ast as unknown as Node);
   const calledWithArguments = called ? undefined : calledWithLiterals(ast as unknown as Node);
+  const calledOnString =
+    called || calledWithArguments
+      ? undefined
+      : calledWithLiterals(ast as unknown as Node, stringFunctionWithArguments);
   const opaque = (value: JsonValue, scope: PathScope): JsonValue => {
     if (called) return called(value) ?? null;
     // These functions do not judge unknowns themselves: the interpreter that looks for them does.
     if (calledWithArguments && scope.mayHoldUnknowns !== true) return calledWithArguments(value) ?? null;
+    // A string holds no unknown value; anything else is for the interpreter to refuse.
+    if (calledOnString && typeof value === "string") return calledOnString(value) ?? null;
     return search(ast, value, scope);
   };
   const selector = traceable ? compileSelector(ast as unknown as Node) : undefined;
   const tracer = traceable ? compileTracer(ast as unknown as Node) : undefined;
   const walker = traceable ? compileWalker(ast as unknown as Node) : undefined;
+  const locator = traceable ? compileLocator(ast as unknown as Node) : undefined;
   return {
     text,
     base,
@@ -165,6 +182,11 @@ export function compilePath(text: string): CompiledPath {
             elements: value.map((element, index) => ({ value: element, path: `${path}[${index}]` })),
           }
         : { value, path };
+    },
+    locate(current, scope) {
+      const start = resolveBase(base, current, scope);
+      if (locator) return locator(start, scope.mayHoldUnknowns === true);
+      return { value: opaque(start.value, scope), path: joinOpaque(start.path, expression) };
     },
     valueOf(current, scope) {
       const start = baseValue(base, current, scope);
@@ -199,7 +221,13 @@ function calledOnElement(node: Node): ((value: JsonValue) => JsonValue) | undefi
  * A domain function called on the element with literal arguments (`condition_values(@, 'key',
  * ['StringEquals'])`): the interpreter would evaluate the same arguments for every element.
  */
-function calledWithLiterals(node: Node): ((value: JsonValue) => JsonValue) | undefined {
+function calledWithLiterals<Subject extends JsonValue>(
+  node: Node,
+  given: (
+    name: string,
+    args: readonly JsonValue[],
+  ) => ((value: Subject) => JsonValue) | undefined = functionWithArguments,
+): ((value: Subject) => JsonValue) | undefined {
   if (node.type !== "Function") return undefined;
   const [first, ...rest] = node.children as Node[];
   if (first === undefined || (first.type !== "Current" && first.type !== "Identity")) return undefined;
@@ -209,7 +237,7 @@ function calledWithLiterals(node: Node): ((value: JsonValue) => JsonValue) | und
     if (literal === undefined) return undefined;
     args.push(literal);
   }
-  return functionWithArguments(node.name as string, args);
+  return given(node.name as string, args);
 }
 
 /** The value of a literal argument (`'text'`, a list of them), whatever the element. */
@@ -363,19 +391,27 @@ function compileTracer(node: Node): Tracer {
         const child = childTracer(input, unknowns);
         if (isUnknown(child.value)) return { value: child.value, path: child.path };
         if (!Array.isArray(child.value)) return { value: null, path: child.path };
+        // The values and their places in one pass: explaining a failure lists every element.
+        const values: JsonValue[] = [];
         const elements: Located[] = [];
-        const sources =
-          child.elements ?? child.value.map((value, index) => ({ value, path: `${child.path}[${index}]` }));
-        for (const element of sources) {
-          if (Array.isArray(element.value)) {
-            element.value.forEach((value, index) =>
-              elements.push({ value, path: `${element.path}[${index}]` }),
-            );
+        const sources = child.elements;
+        const count = sources === undefined ? child.value.length : sources.length;
+        for (let index = 0; index < count; index++) {
+          const value = sources === undefined ? child.value[index]! : sources[index]!.value;
+          if (Array.isArray(value)) {
+            const path = sources === undefined ? `${child.path}[${index}]` : sources[index]!.path;
+            for (let inner = 0; inner < value.length; inner++) {
+              values.push(value[inner]!);
+              elements.push({ value: value[inner]!, path: `${path}[${inner}]` });
+            }
           } else {
-            elements.push(element);
+            values.push(value);
+            elements.push(
+              sources === undefined ? { value, path: `${child.path}[${index}]` } : sources[index]!,
+            );
           }
         }
-        return { value: elements.map((element) => element.value), path: child.path, elements };
+        return { value: values, path: child.path, elements };
       };
     }
     case "Projection":
@@ -387,13 +423,17 @@ function compileTracer(node: Node): Tracer {
         const left = leftTracer(input, unknowns);
         if (isUnknown(left.value)) return { value: left.value, path: left.path };
         if (!Array.isArray(left.value)) return { value: null, path: left.path };
-        const sources =
-          left.elements ?? left.value.map((value, index) => ({ value, path: `${left.path}[${index}]` }));
+        const sources = left.elements;
+        const count = sources === undefined ? left.value.length : sources.length;
         const elements: Located[] = [];
-        for (const source of sources) {
+        for (let index = 0; index < count; index++) {
+          const source =
+            sources === undefined
+              ? { value: left.value[index]!, path: `${left.path}[${index}]` }
+              : sources[index]!;
           if (condition && !filterKeepsTraced(condition, source, unknowns, elements)) continue;
           const projected = right(source, unknowns);
-          if (projected.elements) elements.push(...projected.elements);
+          if (projected.elements) for (const element of projected.elements) elements.push(element);
           else if (projected.value !== null) elements.push(projected);
         }
         return { value: elements.map((element) => element.value), path: left.path, elements };
@@ -402,6 +442,66 @@ function compileTracer(node: Node): Tracer {
     default:
       throw new Error(`untraceable expression node ${node.type}`);
   }
+}
+
+type Locator = (input: Located, unknowns: boolean) => Located;
+
+/**
+ * What the tracer finds, without the place of each element: `A[]` and `A[].B.C`, the lists
+ * tests judge whole, are read where they lie; other forms are traced and their elements dropped.
+ */
+function compileLocator(node: Node): Locator {
+  const fields = fieldChain(node);
+  if (fields !== undefined && fields.length > 0 && !readsCurrent(node)) return fieldChainTracer(fields);
+  if (node.type === "Flatten") {
+    const child = compileLocator(node.child as Node);
+    return (input, unknowns) => {
+      const list = child(input, unknowns);
+      if (isUnknown(list.value)) return { value: list.value, path: list.path };
+      if (!Array.isArray(list.value)) return { value: null, path: list.path };
+      const values: JsonValue[] = [];
+      for (const item of list.value) {
+        if (Array.isArray(item)) for (const inner of item) values.push(inner);
+        else values.push(item);
+      }
+      return { value: values, path: list.path };
+    };
+  }
+  const projected = node.type === "Projection" ? fieldChain(node.right as Node) : undefined;
+  if (projected !== undefined && projected.length > 0 && !readsCurrent(node.right as Node)) {
+    const left = compileLocator(node.left as Node);
+    const read = fieldChainValue(projected);
+    return (input, unknowns) => {
+      const list = left(input, unknowns);
+      if (isUnknown(list.value)) return { value: list.value, path: list.path };
+      if (!Array.isArray(list.value)) return { value: null, path: list.path };
+      const values: JsonValue[] = [];
+      for (const item of list.value) {
+        const value = read(item);
+        if (value !== null) values.push(value);
+      }
+      return { value: values, path: list.path };
+    };
+  }
+  const tracer = compileTracer(node);
+  return (input, unknowns) => {
+    const selection = tracer(input, unknowns);
+    return selection.elements === undefined ? selection : { value: selection.value, path: selection.path };
+  };
+}
+
+/** The value `fieldChainTracer` finds, without its path. */
+function fieldChainValue(fields: readonly string[]): (value: JsonValue) => JsonValue {
+  return (value) => {
+    let at = value;
+    for (let index = 0; index < fields.length; index++) {
+      if (isUnknown(at)) return at;
+      const field: JsonValue | undefined = isObject(at) ? at[fields[index]!] : undefined;
+      if (field === undefined || field === null) return null;
+      at = field;
+    }
+    return at;
+  };
 }
 
 function readsCurrent(node: Node): boolean {
