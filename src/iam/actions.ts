@@ -4,7 +4,7 @@
  */
 
 import { globMatches, tokenizeGlob, type GlobToken } from "./glob.js";
-import { normalizeStatement } from "./statements.js";
+import { normalizedAnywhere } from "./statements.js";
 
 /** Whether the action pattern written in a policy matches the concrete action name. */
 export function actionMatches(pattern: string, action: string): boolean {
@@ -32,7 +32,7 @@ const actionPatterns = new Map<string, GlobToken[]>();
  * `statement` may be normalized or as written. A statement with neither element is about nothing.
  */
 export function statementAppliesToAction(statement: unknown, action: string): boolean {
-  const normalized = normalizeStatement(statement);
+  const normalized = normalizedAnywhere(statement);
   if (normalized === undefined) return false;
   if (normalized.Action !== undefined) return anyActionMatches(normalized.Action, action);
   if (normalized.NotAction !== undefined) return !anyActionMatches(normalized.NotAction, action);
@@ -46,12 +46,12 @@ function anyActionMatches(patterns: readonly string[], action: string): boolean 
 
 /** An `Allow` statement about `action`, conditions and resources aside. */
 export function statementAllowsAction(statement: unknown, action: string): boolean {
-  const normalized = normalizeStatement(statement);
+  const normalized = normalizedAnywhere(statement);
   return normalized?.Effect === "Allow" && statementAppliesToAction(normalized, action);
 }
 
 /** A `Deny` statement about `action`, conditions and resources aside. */
 export function statementDeniesAction(statement: unknown, action: string): boolean {
-  const normalized = normalizeStatement(statement);
+  const normalized = normalizedAnywhere(statement);
   return normalized?.Effect === "Deny" && statementAppliesToAction(normalized, action);
 }
