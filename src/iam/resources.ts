@@ -142,6 +142,38 @@ function arnFieldStars(tokens: readonly GlobToken[]): ReadonlySet<number> {
 
 const fieldStarsByTokens = new WeakMap<readonly GlobToken[], ReadonlySet<number>>();
 
+/**
+ * Whether a Resource entry has an ARN in common with a target pattern. The principals of an
+ * account share their policies' entries, and rules name a few targets, so each answer is kept
+ * (bounded, like inclusion answers), filed under the target so that a lookup builds no key.
+ */
+function entryOverlaps(entry: string, target: string, ignoreCase: boolean): boolean {
+  const byTarget = ignoreCase ? overlapsIgnoringCase : overlaps;
+  let answers = byTarget.get(target);
+  if (answers === undefined) byTarget.set(target, (answers = new Map<string, boolean>()));
+  let overlap = answers.get(entry);
+  if (overlap === undefined) {
+    const fold = (text: string): string => (ignoreCase ? text.toLowerCase() : text);
+    const targetTokens = resourceTokens(fold(target));
+    overlap = globsOverlap(resourceTokens(fold(entry)), targetTokens, arnFieldStars(targetTokens));
+    if (++overlapAnswers > OVERLAP_CACHE_LIMIT) {
+      overlaps.clear();
+      overlapsIgnoringCase.clear();
+      byTarget.set(target, (answers = new Map<string, boolean>()));
+      overlapAnswers = 1;
+    }
+    answers.set(entry, overlap);
+  }
+  return overlap;
+}
+
+const OVERLAP_CACHE_LIMIT = 10_000;
+/** Whether an entry overlaps a target, by target, then entry; entries and targets as written. */
+const overlaps = new Map<string, Map<string, boolean>>();
+/** The same, for names compared without regard to letter case. */
+const overlapsIgnoringCase = new Map<string, Map<string, boolean>>();
+let overlapAnswers = 0;
+
 export interface ReachOptions {
   /**
    * Names that differ only in letter case count as the same resource, wherever that widens what
@@ -165,12 +197,9 @@ export function statementMayReach(statement: unknown, target: string, options: R
   if (resources !== undefined) {
     const ignoreCase = options.ignoreCase === true;
     const exceptNamed = options.exceptNamed === true;
-    const targetTokens = resourceTokens(ignoreCase ? target.toLowerCase() : target);
-    const fieldStars = arnFieldStars(targetTokens);
     for (const entry of resources) {
       if (exceptNamed && namesOneResource(entry)) continue;
-      const entryTokens = resourceTokens(ignoreCase ? entry.toLowerCase() : entry);
-      if (globsOverlap(entryTokens, targetTokens, fieldStars)) return true;
+      if (entryOverlaps(entry, target, ignoreCase)) return true;
     }
     return false;
   }
