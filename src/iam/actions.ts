@@ -4,7 +4,7 @@
  */
 
 import { globMatches, tokenizeGlob, type GlobToken } from "./glob.js";
-import { normalizeStatement } from "./statements.js";
+import { normalizedAnywhere } from "./statements.js";
 
 /** Whether the action pattern written in a policy matches the concrete action name. */
 export function actionMatches(pattern: string, action: string): boolean {
@@ -15,16 +15,41 @@ export function actionMatches(pattern: string, action: string): boolean {
   if (!pattern.includes("*") && !pattern.includes("?")) {
     return pattern.length === action.length && pattern.toLowerCase() === action.toLowerCase();
   }
-  let tokens = actionPatterns.get(pattern);
-  if (tokens === undefined) {
-    if (actionPatterns.size >= ACTION_PATTERN_CACHE_LIMIT) actionPatterns.clear();
-    actionPatterns.set(pattern, (tokens = tokenizeGlob(pattern.toLowerCase(), { escapes: false })));
+  // A wildcard such as `ssm:*` is asked about the same few actions by every rule and principal:
+  // its tokens and its answers are kept, all together bounded so that odd policies cannot grow them.
+  let compiled = actionPatterns.get(pattern);
+  if (compiled === undefined) {
+    compiled = { tokens: tokenizeGlob(pattern.toLowerCase(), { escapes: false }), answers: new Map() };
+    keepActionAnswer();
+    actionPatterns.set(pattern, compiled);
   }
-  return globMatches(tokens, action.toLowerCase());
+  let matches = compiled.answers.get(action);
+  if (matches === undefined) {
+    matches = globMatches(compiled.tokens, action.toLowerCase());
+    if (keepActionAnswer()) {
+      compiled.answers.clear();
+      actionPatterns.set(pattern, compiled);
+    }
+    compiled.answers.set(action, matches);
+  }
+  return matches;
 }
 
-const ACTION_PATTERN_CACHE_LIMIT = 10_000;
-const actionPatterns = new Map<string, GlobToken[]>();
+/**
+ * Counts one more pattern or answer kept, first forgetting them all when the bound is reached;
+ * whether it did.
+ */
+function keepActionAnswer(): boolean {
+  if (++actionEntriesKept <= ACTION_CACHE_LIMIT) return false;
+  actionPatterns.clear();
+  actionEntriesKept = 1;
+  return true;
+}
+
+const ACTION_CACHE_LIMIT = 10_000;
+let actionEntriesKept = 0;
+/** A wildcard action pattern's tokens, and its answers by action as asked. */
+const actionPatterns = new Map<string, { tokens: GlobToken[]; answers: Map<string, boolean> }>();
 
 /**
  * Whether the statement speaks about `action`: one of its `Action` patterns matches, or it has
@@ -32,7 +57,7 @@ const actionPatterns = new Map<string, GlobToken[]>();
  * `statement` may be normalized or as written. A statement with neither element is about nothing.
  */
 export function statementAppliesToAction(statement: unknown, action: string): boolean {
-  const normalized = normalizeStatement(statement);
+  const normalized = normalizedAnywhere(statement);
   if (normalized === undefined) return false;
   if (normalized.Action !== undefined) return anyActionMatches(normalized.Action, action);
   if (normalized.NotAction !== undefined) return !anyActionMatches(normalized.NotAction, action);
@@ -46,12 +71,12 @@ function anyActionMatches(patterns: readonly string[], action: string): boolean 
 
 /** An `Allow` statement about `action`, conditions and resources aside. */
 export function statementAllowsAction(statement: unknown, action: string): boolean {
-  const normalized = normalizeStatement(statement);
+  const normalized = normalizedAnywhere(statement);
   return normalized?.Effect === "Allow" && statementAppliesToAction(normalized, action);
 }
 
 /** A `Deny` statement about `action`, conditions and resources aside. */
 export function statementDeniesAction(statement: unknown, action: string): boolean {
-  const normalized = normalizeStatement(statement);
+  const normalized = normalizedAnywhere(statement);
   return normalized?.Effect === "Deny" && statementAppliesToAction(normalized, action);
 }

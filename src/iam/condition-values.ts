@@ -1,5 +1,5 @@
 import { operatorIdentity, operatorKeys } from "./conditions.js";
-import { normalizeStatement } from "./statements.js";
+import { normalizedAnywhere } from "./statements.js";
 
 /**
  * The values a statement's `Condition` gives a key under some operators: for
@@ -52,16 +52,18 @@ export function conditionEntriesReader(
       : (candidate: string) => candidate === lower;
   });
   return (statement) => {
-    const condition = normalizeStatement(statement)?.Condition;
+    const condition = normalizedAnywhere(statement)?.Condition;
     if (condition === undefined) return [];
     const entries: ConditionEntry[] = [];
-    for (const [operatorName, listedKeys] of Object.entries(condition)) {
+    // The condition's records are the statement's own normalized ones, so every key is its own.
+    for (const operatorName in condition) {
       const operator = operatorIdentity(operatorName);
       if (operator === undefined || !wanted.has(operator.key)) continue;
-      for (const [conditionKey, values] of Object.entries(listedKeys)) {
+      const listedKeys = condition[operatorName]!;
+      for (const conditionKey in listedKeys) {
         const lower = conditionKey.toLowerCase();
         if (matchers.some((matches) => matches(lower)))
-          entries.push({ Operator: operatorName, Key: conditionKey, Values: [...values] });
+          entries.push({ Operator: operatorName, Key: conditionKey, Values: [...listedKeys[conditionKey]!] });
       }
     }
     return entries;

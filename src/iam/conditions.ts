@@ -4,7 +4,7 @@
  * against a request.
  */
 
-import { normalizeStatement } from "./statements.js";
+import { normalizedAnywhere } from "./statements.js";
 
 export type SetQualifier = "ForAnyValue" | "ForAllValues";
 
@@ -88,6 +88,29 @@ export function operatorKeys(names: readonly string[]): Set<string> {
   return keys;
 }
 
+/**
+ * The identities of a test's operators. Rules pass the same list for every statement they ask
+ * about, so the identities are kept by list, each checked against the names it was made from in
+ * case the list has changed since.
+ */
+function wantedOperatorKeys(operator: string | readonly string[]): Set<string> {
+  if (!Array.isArray(operator)) return operatorKeys([operator as string]);
+  const names = operator as readonly string[];
+  const kept = wantedByList.get(names);
+  if (kept !== undefined && sameNames(kept.names, names)) return kept.keys;
+  const keys = operatorKeys(names);
+  wantedByList.set(names, { names: [...names], keys });
+  return keys;
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+  return true;
+}
+
+const wantedByList = new WeakMap<readonly string[], { names: readonly string[]; keys: Set<string> }>();
+
 /** Whether two parsed operators are the same, the operator name compared case-insensitively. */
 export function sameOperator(a: ParsedConditionOperator, b: ParsedConditionOperator): boolean {
   return (
@@ -103,18 +126,20 @@ export function sameOperator(a: ParsedConditionOperator, b: ParsedConditionOpera
  * as text and exactly, except under `Bool`, whose `"True"` and `"true"` IAM treats alike.
  */
 export function hasCondition(statement: unknown, test: ConditionTest): boolean {
-  const condition = normalizeStatement(statement)?.Condition;
+  const condition = normalizedAnywhere(statement)?.Condition;
   if (condition === undefined) return false;
-  const wantedOperators = operatorKeys(Array.isArray(test.operator) ? test.operator : [test.operator]);
+  const wantedOperators = wantedOperatorKeys(test.operator);
   const wantedKey = String(test.key).toLowerCase();
   const wantedValues = test.values?.map(String);
 
-  for (const [operatorName, keys] of Object.entries(condition)) {
+  for (const operatorName in condition) {
     const operator = operatorIdentity(operatorName);
     if (operator === undefined || !wantedOperators.has(operator.key)) continue;
     const ignoreCase = operator.base === "bool";
-    for (const [key, values] of Object.entries(keys)) {
+    const keys = condition[operatorName]!;
+    for (const key in keys) {
       if (key.toLowerCase() !== wantedKey) continue;
+      const values = keys[key]!;
       if (wantedValues === undefined) return true;
       const found = values.some((value) =>
         wantedValues.some((wanted) =>

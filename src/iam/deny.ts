@@ -14,7 +14,7 @@ import {
   statementAppliesToAllResources,
   statementResourcesWithin,
 } from "./resources.js";
-import { isConditional, normalizeStatement, statementsOf, type PolicyStatement } from "./statements.js";
+import { isConditional, normalizedAnywhere, rawStatementsOf, type PolicyStatement } from "./statements.js";
 
 /**
  * A `Deny` of `action` that applies to every request for it: no `Condition` (which might not
@@ -41,12 +41,17 @@ export function effectiveResourcesWithin(
   options: { action: string; policies: unknown },
 ): boolean {
   if (statementResourcesWithin(statement, allowed)) return true;
-  return statementsOf(options.policies).some((deny) => {
-    if (!deniesWheneverAsked(deny, options.action)) return false;
+  // Read in place, not listed first: the policies are a principal's every statement, asked
+  // about again for each of its statements.
+  for (const raw of rawStatementsOf(options.policies)) {
+    const deny = normalizedAnywhere(raw);
+    if (deny === undefined || deny.Effect !== "Deny" || !deniesWheneverAsked(deny, options.action)) continue;
     const kept = deny.NotResource;
-    if (deny.Resource !== undefined || kept === undefined || kept.length === 0) return false;
-    return kept.every((pattern) => allowed.some((within) => resourcePatternWithin(pattern, within)));
-  });
+    if (deny.Resource !== undefined || kept === undefined || kept.length === 0) continue;
+    if (kept.every((pattern) => allowed.some((within) => resourcePatternWithin(pattern, within))))
+      return true;
+  }
+  return false;
 }
 
 /**
@@ -149,13 +154,19 @@ export function denyEnforcesCondition(
   policies: unknown,
   options: { action: string; test: ConditionTest },
 ): boolean {
-  const allowStatement = normalizeStatement(allow);
+  const allowStatement = normalizedAnywhere(allow);
   if (allowStatement === undefined) return false;
-  return statementsOf(policies).some(
-    (deny) =>
+  for (const raw of rawStatementsOf(policies)) {
+    const deny = normalizedAnywhere(raw);
+    if (
+      deny !== undefined &&
+      deny.Effect === "Deny" &&
       statementDeniesAction(deny, options.action) &&
       statementAppliesToAllResources(deny) &&
       principalsCovered(deny, allowStatement) &&
-      conditionNegates(deny, options.test),
-  );
+      conditionNegates(deny, options.test)
+    )
+      return true;
+  }
+  return false;
 }

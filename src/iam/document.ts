@@ -3,7 +3,7 @@
  */
 
 import type { JsonObject, JsonValue } from "../model/resource.js";
-import { statementAllowsAction } from "./actions.js";
+import { statementAppliesToAction } from "./actions.js";
 import { deniesWheneverAsked } from "./deny.js";
 import { statementAppliesToAllResources, statementAppliesToResource } from "./resources.js";
 import { normalizeStatement, rawStatementsOf } from "./statements.js";
@@ -69,11 +69,14 @@ export function documentAllowsAction(
   const raws = rawStatementsOf(document);
   for (let index = 0; index < raws.length; index++) {
     const statement = normalizeStatement(raws[index], index);
-    if (statement === undefined) continue;
-    if (statementAllowsAction(statement, action)) {
-      if (resource === undefined || statementAppliesToResource(statement, resource))
+    // A statement without an effect neither allows nor denies anything.
+    if (statement?.Effect === "Allow") {
+      if (
+        statementAppliesToAction(statement, action) &&
+        (resource === undefined || statementAppliesToResource(statement, resource))
+      )
         allowingStatements.push(statement);
-    } else if (deniesDefinitely(statement, action, resource)) {
+    } else if (statement?.Effect === "Deny" && deniesDefinitely(statement, action, resource)) {
       denyingStatements.push(statement);
     }
   }

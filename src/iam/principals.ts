@@ -3,7 +3,7 @@
  */
 
 import { statementAllowsAction } from "./actions.js";
-import { normalizeStatement } from "./statements.js";
+import { normalizedAnywhere } from "./statements.js";
 import type { PolicyPrincipal } from "./statements.js";
 
 export interface StatementPrincipals {
@@ -33,7 +33,7 @@ function entriesOfType(principal: PolicyPrincipal | undefined, type: string): st
  * must not treat it as denying anyone in particular.
  */
 export function principalsOf(statement: unknown): StatementPrincipals {
-  const normalized = normalizeStatement(statement);
+  const normalized = normalizedAnywhere(statement);
   const principals: StatementPrincipals = {
     wildcard: false,
     aws: [],
@@ -59,7 +59,7 @@ export function principalsOf(statement: unknown): StatementPrincipals {
  * assume roles through their own actions and cannot be asked for a session name.
  */
 export function trustsAwsPrincipals(statement: unknown): boolean {
-  const normalized = normalizeStatement(statement);
+  const normalized = normalizedAnywhere(statement);
   if (normalized === undefined || !statementAllowsAction(normalized, "sts:AssumeRole")) return false;
   // What `principalsOf` reads as anyone or as AWS entries, without listing every type: every
   // role's trust policy is asked this.

@@ -8,7 +8,7 @@ import type { GlobToken } from "./glob.js";
 import { globMatches, tokenizeGlob } from "./glob.js";
 import { globIncluded } from "./glob-inclusion.js";
 import { globsOverlap } from "./glob-overlap.js";
-import { normalizeStatement } from "./statements.js";
+import { normalizedAnywhere } from "./statements.js";
 
 /**
  * The tokens of a Resource pattern, read once per text: an account's statements repeat the same
@@ -73,16 +73,22 @@ let inclusionAnswers = 0;
  * bounded, so it is never within.
  */
 export function statementResourcesWithin(statement: unknown, allowed: string | string[]): boolean {
-  const normalized = normalizeStatement(statement);
+  const normalized = normalizedAnywhere(statement);
   if (normalized === undefined || normalized.NotResource !== undefined) return false;
   const resources = normalized.Resource;
   if (resources === undefined || resources.length === 0) return false;
-  const allowedPatterns = (Array.isArray(allowed) ? allowed : [allowed]).filter(
-    (entry): entry is string => typeof entry === "string",
-  );
-  return resources.every((resource) =>
-    allowedPatterns.some((allowedPattern) => resourcePatternWithin(resource, allowedPattern)),
-  );
+  // An entry of `allowed` that is not text lies within nothing (`resourcePatternWithin` says so).
+  const allowedPatterns = Array.isArray(allowed) ? allowed : [allowed];
+  for (const resource of resources) {
+    if (!withinOneOf(resource, allowedPatterns)) return false;
+  }
+  return true;
+}
+
+function withinOneOf(pattern: string, allowedPatterns: readonly string[]): boolean {
+  for (const allowedPattern of allowedPatterns)
+    if (resourcePatternWithin(pattern, allowedPattern)) return true;
+  return false;
 }
 
 /**
@@ -91,7 +97,7 @@ export function statementResourcesWithin(statement: unknown, allowed: string | s
  * policies), the statement is about the resource that holds the policy, so it applies.
  */
 export function statementAppliesToResource(statement: unknown, arn: string): boolean {
-  const normalized = normalizeStatement(statement);
+  const normalized = normalizedAnywhere(statement);
   if (normalized === undefined) return false;
   if (normalized.Resource !== undefined)
     return normalized.Resource.some((pattern) => resourceMatches(pattern, arn));
@@ -103,7 +109,7 @@ export function statementAppliesToResource(statement: unknown, arn: string): boo
 
 /** Whether the statement applies to every resource: a `Resource` entry made only of `*`, or none at all. */
 export function statementAppliesToAllResources(statement: unknown): boolean {
-  const normalized = normalizeStatement(statement);
+  const normalized = normalizedAnywhere(statement);
   if (normalized === undefined || normalized.NotResource !== undefined) return false;
   if (normalized.Resource === undefined) return true;
   return normalized.Resource.some((pattern) => {
@@ -122,11 +128,51 @@ function namesOneResource(pattern: string): boolean {
  * The `*` tokens of a target ARN pattern. Each stands for part of one field of a real ARN, which
  * never holds a `:` (resource ids included: `i-0abc`, `mi-0abc`, a document name).
  */
-function arnFieldStars(tokens: readonly GlobToken[]): Set<number> {
-  const stars = new Set<number>();
-  for (const [index, token] of tokens.entries()) if (token.kind === "star") stars.add(index);
+function arnFieldStars(tokens: readonly GlobToken[]): ReadonlySet<number> {
+  // Kept by the tokens, which a pattern of ARN length keeps for its text: rules ask about the
+  // same few targets for every statement.
+  let stars = fieldStarsByTokens.get(tokens);
+  if (stars === undefined) {
+    const found = new Set<number>();
+    for (let index = 0; index < tokens.length; index++) if (tokens[index]!.kind === "star") found.add(index);
+    fieldStarsByTokens.set(tokens, (stars = found));
+  }
   return stars;
 }
+
+const fieldStarsByTokens = new WeakMap<readonly GlobToken[], ReadonlySet<number>>();
+
+/**
+ * Whether a Resource entry has an ARN in common with a target pattern. The principals of an
+ * account share their policies' entries, and rules name a few targets, so each answer is kept
+ * (bounded, like inclusion answers), filed under the target so that a lookup builds no key.
+ */
+function entryOverlaps(entry: string, target: string, ignoreCase: boolean): boolean {
+  const byTarget = ignoreCase ? overlapsIgnoringCase : overlaps;
+  let answers = byTarget.get(target);
+  if (answers === undefined) byTarget.set(target, (answers = new Map<string, boolean>()));
+  let overlap = answers.get(entry);
+  if (overlap === undefined) {
+    const fold = (text: string): string => (ignoreCase ? text.toLowerCase() : text);
+    const targetTokens = resourceTokens(fold(target));
+    overlap = globsOverlap(resourceTokens(fold(entry)), targetTokens, arnFieldStars(targetTokens));
+    if (++overlapAnswers > OVERLAP_CACHE_LIMIT) {
+      overlaps.clear();
+      overlapsIgnoringCase.clear();
+      byTarget.set(target, (answers = new Map<string, boolean>()));
+      overlapAnswers = 1;
+    }
+    answers.set(entry, overlap);
+  }
+  return overlap;
+}
+
+const OVERLAP_CACHE_LIMIT = 10_000;
+/** Whether an entry overlaps a target, by target, then entry; entries and targets as written. */
+const overlaps = new Map<string, Map<string, boolean>>();
+/** The same, for names compared without regard to letter case. */
+const overlapsIgnoringCase = new Map<string, Map<string, boolean>>();
+let overlapAnswers = 0;
 
 export interface ReachOptions {
   /**
@@ -145,17 +191,17 @@ export interface ReachOptions {
  * for part of one field of a real ARN: it never matches a `:`.
  */
 export function statementMayReach(statement: unknown, target: string, options: ReachOptions = {}): boolean {
-  const normalized = normalizeStatement(statement);
+  const normalized = normalizedAnywhere(statement);
   if (normalized === undefined || typeof target !== "string") return false;
-  if (normalized.Resource !== undefined) {
-    const fold = (text: string) => (options.ignoreCase === true ? text.toLowerCase() : text);
-    const targetTokens = resourceTokens(fold(target));
-    const fieldStars = arnFieldStars(targetTokens);
-    return normalized.Resource.some(
-      (entry) =>
-        !(options.exceptNamed === true && namesOneResource(entry)) &&
-        globsOverlap(resourceTokens(fold(entry)), targetTokens, fieldStars),
-    );
+  const resources = normalized.Resource;
+  if (resources !== undefined) {
+    const ignoreCase = options.ignoreCase === true;
+    const exceptNamed = options.exceptNamed === true;
+    for (const entry of resources) {
+      if (exceptNamed && namesOneResource(entry)) continue;
+      if (entryOverlaps(entry, target, ignoreCase)) return true;
+    }
+    return false;
   }
   if (normalized.NotResource !== undefined) {
     return !normalized.NotResource.some((excluded) => resourcePatternWithin(target, excluded));

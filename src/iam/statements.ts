@@ -91,20 +91,38 @@ function normalizePrincipal(value: unknown): PolicyPrincipal | undefined {
   if (typeof value === "string") return value.trim() === "*" ? "*" : { AWS: [value] };
   if (!isRecord(value)) return undefined;
   const principal: Record<string, string[]> = {};
-  for (const [type, entries] of Object.entries(value)) principal[type] = stringList(entries) ?? [];
+  for (const type in value) {
+    if (Object.hasOwn(value, type)) setEntry(principal, type, stringList(value[type]) ?? []);
+  }
   return principal;
 }
 
 function normalizeCondition(value: unknown): PolicyCondition | undefined {
   if (!isRecord(value)) return undefined;
   const condition: PolicyCondition = {};
-  for (const [operator, block] of Object.entries(value)) {
-    if (!isRecord(block)) continue;
+  for (const operator in value) {
+    const block = value[operator];
+    if (!Object.hasOwn(value, operator) || !isRecord(block)) continue;
     const keys: Record<string, string[]> = {};
-    for (const [key, values] of Object.entries(block)) keys[key] = conditionValueList(values);
-    condition[operator] = keys;
+    for (const key in block) {
+      if (Object.hasOwn(block, key)) setEntry(keys, key, conditionValueList(block[key]));
+    }
+    setEntry(condition, operator, keys);
   }
   return condition;
+}
+
+/**
+ * Adds an entry named as the policy names it. JSON reads `"__proto__"` as an ordinary key, but
+ * assigned as a property it would replace the record's prototype and vanish: a Deny whose only
+ * condition key it is would then count as unconditional.
+ */
+function setEntry<Value>(record: Record<string, Value>, name: string, value: Value): void {
+  if (name === "__proto__") {
+    Object.defineProperty(record, name, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    record[name] = value;
+  }
 }
 
 /**
@@ -130,6 +148,21 @@ export function normalizeStatement(value: unknown, index = 0): PolicyStatement |
     return atPosition(positions, index);
   }
   return kept[index] ?? atPosition(kept, index);
+}
+
+/**
+ * The statement in normalized form, at whichever position it was first read: for questions whose
+ * answer does not depend on the position, so that reading a listed statement alone makes no copy.
+ * `undefined` when the value is not an object.
+ */
+export function normalizedAnywhere(value: unknown): PolicyStatement | undefined {
+  if (value instanceof NormalizedStatement) return value;
+  if (!isRecord(value)) return undefined;
+  const kept = normalizedByRaw.get(value);
+  if (kept === undefined) return normalizeStatement(value, 0);
+  if (kept instanceof NormalizedStatement) return kept;
+  for (const statement of kept) if (statement !== undefined) return statement;
+  return normalizeStatement(value, 0);
 }
 
 /** A copy of a statement already normalized, for another position it is read at. */

@@ -39,6 +39,18 @@ describe("actionMatches", () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
+  it("answers the same for a wildcard asked again, also after many other actions and patterns", () => {
+    expect(actionMatches("ssm:Start*", "ssm:StartSession")).toBe(true);
+    expect(actionMatches("ssm:Start*", "SSM:startSESSION")).toBe(true);
+    for (let index = 0; index < 6_000; index += 1) {
+      expect(actionMatches("ssm:Start*", `ssm:Stop${index}`)).toBe(false);
+      expect(actionMatches(`ssm:Stop${index}*`, `ssm:Stop${index}`)).toBe(true);
+    }
+    expect(actionMatches("ssm:Start*", "ssm:StartSession")).toBe(true);
+    expect(actionMatches("ssm:Start*", "ssm:Stop0")).toBe(false);
+    expect(actionMatches("ssm:Stop1*", "ssm:Stop1")).toBe(true);
+  });
+
   it.each([
     [undefined, "ssm:StartSession"],
     ["ssm:*", 42],

@@ -242,4 +242,16 @@ describe("hasCondition", () => {
   ])("%s", (_name, statement, test, expected) => {
     expect(hasCondition(statement, test)).toBe(expected);
   });
+
+  it("reads the operators a list names now, also when the same list was asked about before", () => {
+    const operators = ["StringEquals"];
+    const test: ConditionTest = { operator: operators, key: "sts:RoleSessionName" };
+    const statement = withCondition({ StringLike: { "sts:RoleSessionName": "${aws:username}" } });
+    expect(hasCondition(statement, test)).toBe(false);
+    operators[0] = "StringLike";
+    expect(hasCondition(statement, test)).toBe(true);
+    operators.push("StringEquals");
+    operators[0] = "StringNotLike";
+    expect(hasCondition(statement, test)).toBe(false);
+  });
 });

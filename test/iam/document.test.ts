@@ -155,4 +155,17 @@ describe("documentAllowsAction", () => {
     expect(decision).toMatchObject({ allowed: true, denyingStatements: [] });
     expect(decision.allowingStatements).toHaveLength(1);
   });
+
+  it.each([
+    ["an operator", '{"__proto__": {"aws:SourceIp": "203.0.113.0/24"}}'],
+    ["a key", '{"StringEquals": {"__proto__": "x"}}'],
+  ])("does not count a Deny as definite when its condition has %s named __proto__", (_, condition) => {
+    const deny = JSON.parse(
+      `{"Effect": "Deny", "Action": "ssm:StartSession", "Resource": "*", "Condition": ${condition}}`,
+    ) as unknown;
+    expect(documentAllowsAction(policy(allowStart, deny), "ssm:StartSession")).toMatchObject({
+      allowed: true,
+      denyingStatements: [],
+    });
+  });
 });

@@ -51,6 +51,19 @@ describe("patterns read again", () => {
     expect(resourceMatches(long, `${arn}${"x".repeat(400)}`)).toBe(true);
     expect(statementMayReach({ Resource: long }, "arn:*:ec2:*:*:instance/*")).toBe(true);
   });
+
+  it("reach a target alike whether its letter case was ignored before or not", () => {
+    const statement = { Resource: "arn:aws:ssm:*:*:document/aws-startsshsession" };
+    const target = "arn:*:ssm:*:*:document/AWS-StartSSHSession";
+    expect(statementMayReach(statement, target)).toBe(false);
+    expect(statementMayReach(statement, target, { ignoreCase: true })).toBe(true);
+    expect(statementMayReach(statement, target)).toBe(false);
+    for (let index = 0; index < 6_000; index += 1) {
+      expect(statementMayReach({ Resource: `arn:aws:ssm:*:*:document/d${index}` }, target)).toBe(false);
+    }
+    expect(statementMayReach(statement, target, { ignoreCase: true })).toBe(true);
+    expect(statementMayReach(statement, target)).toBe(false);
+  });
 });
 
 describe("resourcePatternWithin", () => {

@@ -79,6 +79,23 @@ describe("statementsOf", () => {
     expect(statementsOf({ Statement: [{}, raw] })[1]).toBe(listed);
   });
 
+  it("keeps a condition operator, condition key or principal type named __proto__ as an entry", () => {
+    // JSON.parse makes "__proto__" an ordinary key; assigned as a property it would set the
+    // prototype instead and vanish from the statement.
+    const [statement] = statementsOf(
+      JSON.parse(
+        '{"Statement": [{"Effect": "Deny", "Action": "*", "Principal": {"__proto__": ["x"]},' +
+          ' "Condition": {"__proto__": {"k": "v"}, "StringEquals": {"__proto__": "y"}}}]}',
+      ),
+    );
+    expect(Object.entries(statement!.Principal as Record<string, string[]>)).toEqual([["__proto__", ["x"]]]);
+    expect(Object.entries(statement!.Condition!)).toEqual([
+      ["__proto__", { k: ["v"] }],
+      ["StringEquals", JSON.parse('{"__proto__": ["y"]}')],
+    ]);
+    expect(Object.keys(statement!.Condition!["StringEquals"]!)).toEqual(["__proto__"]);
+  });
+
   it.each([undefined, null, "{}", 42, [], {}, { Statement: null }, { Statement: "text" }])(
     "finds no statements in %j",
     (document) => {

@@ -67,6 +67,14 @@ export function eventPatternMatches(pattern: unknown, event: JsonValue): boolean
   return compileEventPattern(pattern)(event);
 }
 
+/**
+ * The event's own field: a pattern naming `constructor` or `toString` must not find what every
+ * object inherits, or `exists: true` would hold for a field the event lacks.
+ */
+function fieldOf(event: JsonValue | undefined, key: string): JsonValue | undefined {
+  return isRecord(event) && Object.hasOwn(event, key) ? event[key] : undefined;
+}
+
 function compileObject(pattern: JsonRecord, at: string): ObjectTest {
   const keys = Object.keys(pattern);
   if (keys.length === 0) throw new InvalidEventPatternError("an empty object matches nothing", at);
@@ -77,14 +85,14 @@ function compileObject(pattern: JsonRecord, at: string): ObjectTest {
     if (Array.isArray(value)) {
       const leaf = compileLeaf(value, where);
       return (event) => {
-        const field = isRecord(event) ? event[key] : undefined;
+        const field = fieldOf(event, key);
         return leaf(field === undefined ? [] : Array.isArray(field) ? field : [field], field !== undefined);
       };
     }
     if (isRecord(value)) {
       const nested = compileObject(value, where);
       return (event) => {
-        const field = isRecord(event) ? event[key] : undefined;
+        const field = fieldOf(event, key);
         // An event's list of objects matches when one of its objects does.
         return Array.isArray(field) ? field.some((item) => nested(item)) : nested(field);
       };

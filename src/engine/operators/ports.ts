@@ -89,8 +89,8 @@ function portOf(value: unknown): number | undefined | null {
   return Number.isInteger(port) && port >= -1 && port <= HIGHEST_PORT ? port : null;
 }
 
-function requirePort(permission: Record<string, unknown>, field: "FromPort" | "ToPort"): number | undefined {
-  const raw = permission[field];
+/** `raw` is the bound as read by its caller, each by name: a load by a varying key costs more. */
+function requirePort(raw: unknown, field: "FromPort" | "ToPort"): number | undefined {
   const port = portOf(raw);
   if (port === null) throw new InvalidValueError(raw, EXPECTED_PORT, field);
   return port;
@@ -108,13 +108,13 @@ function portRangeOf(permission: Record<string, unknown>): { from: number; to: n
 }
 
 function lowestPortOf(permission: Record<string, unknown>): number {
-  const from = requirePort(permission, "FromPort");
+  const from = requirePort(permission["FromPort"], "FromPort");
   return from === undefined || from === -1 ? LOWEST_PORT : from;
 }
 
 /** The range's upper end, which must not lie below `from`. */
 function highestPortOf(permission: Record<string, unknown>, from: number): number {
-  const port = requirePort(permission, "ToPort");
+  const port = requirePort(permission["ToPort"], "ToPort");
   const to = port === undefined || port === -1 ? HIGHEST_PORT : port;
   if (from > to) {
     throw new InvalidValueError(permission["ToPort"], `a port at or above FromPort ${from}`, "ToPort");

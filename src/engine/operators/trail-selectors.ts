@@ -114,7 +114,8 @@ function advancedSelectorMatches(selector: JsonValue, event: ManagementEvent, in
     const value = fieldValue(fieldSelector.Field, event);
     return Object.entries(fieldSelector).every(([name, operands]) => {
       if (name === "Field") return true;
-      const condition = CONDITIONS[name];
+      // Own entries only: `toString` or `constructor` must be refused, not found on the prototype.
+      const condition = Object.hasOwn(CONDITIONS, name) ? CONDITIONS[name] : undefined;
       if (
         condition === undefined ||
         !Array.isArray(operands) ||

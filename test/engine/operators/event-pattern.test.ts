@@ -137,6 +137,19 @@ describe("EventBridge event patterns against the StartSession event", () => {
     );
     expect(eventPatternMatches({ detail: { errorCode: [null] } }, { detail: {} })).toBe(false);
   });
+
+  it("finds no field the event lacks, also one named like a property every object has", () => {
+    for (const name of ["constructor", "toString", "__proto__"]) {
+      const pattern = JSON.parse(
+        `{"source": ["aws.ssm"], "detail": {"${name}": [{"exists": true}]}}`,
+      ) as unknown;
+      expect(eventPatternMatches(pattern, START_SESSION), name).toBe(false);
+      const nested = JSON.parse(
+        `{"source": ["aws.ssm"], "${name}": {"name": [{"exists": false}]}}`,
+      ) as unknown;
+      expect(eventPatternMatches(nested, START_SESSION), name).toBe(true);
+    }
+  });
 });
 
 describe("invalid event patterns are errors, never a non-match", () => {

@@ -164,6 +164,15 @@ describe("whether a trail's selectors record a management event", () => {
     }
   });
 
+  it("refuses a field selector condition named like a property every object has", () => {
+    for (const name of ["toString", "constructor", "hasOwnProperty", "__proto__"]) {
+      const trail = JSON.parse(
+        `{"AdvancedEventSelectors": [{"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"], "${name}": ["x"]}]}]}`,
+      ) as JsonValue;
+      expect(() => trailRecordsEvent(trail, START_SESSION), name).toThrow(InvalidValueError);
+    }
+  });
+
   it("cannot decide on selectors that are not known", () => {
     expect(() => trailRecordsEvent({ EventSelectors: { $unknown: "not recorded" } }, START_SESSION)).toThrow(
       UnknownValueError,
