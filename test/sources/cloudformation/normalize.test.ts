@@ -850,6 +850,35 @@ Resources:
   });
 });
 
+describe("language extensions in a JSON template", () => {
+  it("locate what a loop writes where the loop writes it", () => {
+    const text = [
+      "{",
+      '  "Transform": "AWS::LanguageExtensions",',
+      '  "Resources": {',
+      '    "Fn::ForEach::Groups": ["Name", ["Web", "Db"], {',
+      '      "${Name}Group": {',
+      '        "Type": "AWS::EC2::SecurityGroup",',
+      '        "Properties": {',
+      '          "GroupDescription": "${Name} servers",',
+      '          "SecurityGroupIngress": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": "10.0.0.0/8"}]',
+      "        }",
+      "      }",
+      "    }]",
+      "  }",
+      "}",
+    ].join("\n");
+    const { resources } = normalizeTemplate(readTemplate(parseJson(text) as MapNode), "t.json", PLACEHOLDERS);
+    const group = find(resources, "AWS::EC2::SecurityGroup", "DbGroup");
+    expect(group.properties.Description).toBe("Db servers");
+    expect(group.source.line).toBe(5);
+    expect(group.source.positions).toMatchObject({
+      Description: { line: 8, column: 11 },
+      "IpPermissions[0].IpRanges[0].CidrIp": { line: 9 },
+    });
+  });
+});
+
 describe("CloudFormation trails and event rules", () => {
   const template = `
 Resources:
