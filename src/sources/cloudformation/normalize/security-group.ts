@@ -388,9 +388,9 @@ interface PermissionPaths {
   groupId: string;
   groupName: string;
   /** The last located paths built (`keyedPermissionPaths`), and what for. */
-  keyedFor?: Int32Array;
-  keyedParts?: number;
-  keyed?: KeyedPaths;
+  keyedFor: Int32Array | undefined;
+  keyedParts: number;
+  keyed: KeyedPaths | undefined;
 }
 
 const PERMISSION_PATHS = new Map<string, PermissionPaths>();
@@ -415,6 +415,10 @@ function permissionPaths(path: string): PermissionPaths {
       groupPair,
       groupId: fieldPath(groupPair, "GroupId"),
       groupName: fieldPath(groupPair, "GroupName"),
+      // Present from the start, so that every permission's paths have one shape.
+      keyedFor: undefined,
+      keyedParts: 0,
+      keyed: undefined,
     };
     PERMISSION_PATHS.set(path, paths);
   }
