@@ -78,23 +78,38 @@ export function indexPath(base: string, index: number): string {
 }
 
 /**
+ * Paths located together, each at the key with the same index in `keys` of one mapping: the parts
+ * of a security group rule are a handful of paths at its keys, and tens of thousands of rules in
+ * a large template share a few such layouts. Recorded as one entry (`setKeysAt`).
+ */
+export interface KeyedPaths {
+  readonly paths: readonly string[];
+  readonly keys: readonly number[];
+}
+
+/**
  * The recorded positions of many resources, one after another: the resources of one file record
  * into one store, so that each does not grow lists of its own (ten thousand groups of a large
  * template would otherwise keep twenty thousand half-empty lists).
  */
 export class PositionStore {
-  readonly paths: string[] = [];
+  /** The path of each entry, or the paths it holds the positions of together. */
+  readonly paths: (string | KeyedPaths)[] = [];
   /**
    * The line and column of each path as `line * COLUMNS + column` (a column of 0 stands for
    * none), exact for every file this tool reads; a position beyond that range is kept in `wide`
-   * and stands here as `-1 - its index there`. Typed, and grown by doubling, so that the garbage
-   * collector neither scans nor moves them; filled up to the length of `paths`.
+   * and stands here as `-1 - its index there`. For an entry of several paths, where their lines
+   * and columns start in `lines`. Typed, and grown by doubling, so that the garbage collector
+   * neither scans nor moves them; filled up to the length of `paths`.
    */
   places = new Float64Array(256);
   readonly wide: SourcePosition[] = [];
+  /** Line and column, interleaved, of each path of the entries of several paths. */
+  lines = new Int32Array(256);
+  linesFilled = 0;
 
   /** Stores `path` at `place`; returns its entry. */
-  push(path: string, place: number): number {
+  push(path: string | KeyedPaths, place: number): number {
     const entry = this.paths.length;
     if (entry === this.places.length) {
       const larger = new Float64Array(2 * entry);
@@ -104,6 +119,18 @@ export class PositionStore {
     this.places[entry] = place;
     this.paths.push(path);
     return entry;
+  }
+
+  /** Room for `count` more numbers in `lines`; returns where they go. */
+  reserveLines(count: number): number {
+    const start = this.linesFilled;
+    if (start + count > this.lines.length) {
+      const larger = new Int32Array(Math.max(2 * this.lines.length, start + count));
+      larger.set(this.lines);
+      this.lines = larger;
+    }
+    this.linesFilled = start + count;
+    return start;
   }
 }
 
@@ -138,12 +165,34 @@ export class PositionRecorder {
     this.add(path, node.positions[at] ?? node.line, node.positions[at + 1] ?? node.column);
   }
 
+  /**
+   * Records each of `located.paths` at the key with the same index in `located.keys` of `map`: the
+   * same as a `setAt` for each in turn, as one entry of the store.
+   */
+  setKeysAt(located: KeyedPaths, map: MapNode): void {
+    const { paths, keys } = located;
+    if (this.record !== undefined) {
+      for (let index = 0; index < paths.length; index += 1) this.setAt(paths[index]!, map, keys[index]!);
+      return;
+    }
+    const { store } = this;
+    const start = store.reserveLines(2 * paths.length);
+    const { lines } = store;
+    const { positions, offset } = map;
+    for (let index = 0; index < paths.length; index += 1) {
+      const at = offset + 2 * keys[index]!;
+      lines[start + 2 * index] = positions[at] ?? map.line;
+      lines[start + 2 * index + 1] = positions[at + 1] ?? map.column;
+    }
+    this.extendRuns(store.push(located, start));
+  }
+
   private add(path: string, line: number, column: number): void {
     if (this.record !== undefined) {
       if (!(path in this.record)) this.record[path] = place(line, column);
       return;
     }
-    const { store, runs } = this;
+    const { store } = this;
     let entry: number;
     if (line >= 0 && line < MAX_PACKED_LINE && column >= 0 && column < COLUMNS)
       entry = store.push(path, line * COLUMNS + column);
@@ -151,6 +200,11 @@ export class PositionRecorder {
       store.wide.push(place(line, column));
       entry = store.push(path, -store.wide.length);
     }
+    this.extendRuns(entry);
+  }
+
+  private extendRuns(entry: number): void {
+    const { runs } = this;
     // The entry continues this recorder's last run when nothing was stored in between.
     if (runs.length > 0 && runs[runs.length - 1] === entry) runs[runs.length - 1] = entry + 1;
     else runs.push(entry, entry + 1);
@@ -161,10 +215,18 @@ export class PositionRecorder {
     if (this.record === undefined) {
       const record = Object.create(null) as Record<string, SourcePosition>;
       const { runs } = this;
-      const { paths, places, wide } = this.store;
+      const { paths, places, wide, lines } = this.store;
       for (let run = 0; run < runs.length; run += 2) {
         for (let entry = runs[run]!; entry < runs[run + 1]!; entry += 1) {
           const path = paths[entry]!;
+          if (typeof path !== "string") {
+            const start = places[entry]!;
+            path.paths.forEach((each, index) => {
+              if (!(each in record))
+                record[each] = place(lines[start + 2 * index]!, lines[start + 2 * index + 1]!);
+            });
+            continue;
+          }
           if (path in record) continue;
           const packed = places[entry]!;
           if (packed < 0) {

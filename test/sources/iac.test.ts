@@ -20,6 +20,33 @@ describe("PositionRecorder", () => {
     );
   });
 
+  it("records paths located at keys of one mapping as one entry, each as if recorded on its own", () => {
+    const entry = parseJson('{\n  "IpProtocol": "tcp",\n    "CidrIp": "10.0.0.0/8"\n}') as MapNode;
+    const located = { paths: ["IpRanges[0]", "IpRanges[0].CidrIp", "IpProtocol"], keys: [1, 1, 0] };
+    const store = new PositionStore();
+    const recorder = new PositionRecorder(store);
+    const other = new PositionRecorder(store);
+    recorder.set("IpProtocol", { line: 1, column: 1 });
+    recorder.setKeysAt(located, entry);
+    other.setKeysAt(located, entry);
+    recorder.set("Later", { line: 9, column: 2 });
+    expect(store.paths).toHaveLength(4);
+    expect(JSON.stringify(recorder.positions)).toBe(
+      '{"IpProtocol":{"line":1,"column":1},"IpRanges[0]":{"line":3,"column":5},"IpRanges[0].CidrIp":{"line":3,"column":5},"Later":{"line":9,"column":2}}',
+    );
+    // Once the positions have been read, recording goes on path by path.
+    recorder.setKeysAt({ paths: ["Late", "IpProtocol"], keys: [0, 1] }, entry);
+    expect(recorded(recorder)).toMatchObject({
+      Late: { line: 2, column: 3 },
+      IpProtocol: { line: 1, column: 1 },
+    });
+    expect(recorded(other)).toEqual({
+      "IpRanges[0]": { line: 3, column: 5 },
+      "IpRanges[0].CidrIp": { line: 3, column: 5 },
+      IpProtocol: { line: 2, column: 3 },
+    });
+  });
+
   it("gives back every line and column as recorded, from the smallest to the largest a file can hold", () => {
     const positions = {
       first: { line: 1, column: 1 },

@@ -5,6 +5,8 @@ import {
   positionAt,
   type MapNode,
   type PositionedValue,
+  withItems,
+  withMembers,
 } from "../positioned/node.js";
 import type { SourcePosition } from "../../util/source-position.js";
 
@@ -154,7 +156,7 @@ function substitute(value: PositionedValue, bindings: ReadonlyMap<string, string
   if (typeof value === "string") return substituteText(value, bindings);
   if (isSeqNode(value)) {
     const items = value.items.map((item) => substitute(item, bindings));
-    return items.every((item, index) => item === value.items[index]) ? value : { ...value, items };
+    return items.every((item, index) => item === value.items[index]) ? value : withItems(value, items);
   }
   if (isMapNode(value)) {
     if (value.keys.length === 1 && value.keys[0] === "Ref" && typeof value.values[0] === "string") {
@@ -169,7 +171,7 @@ function substitute(value: PositionedValue, bindings: ReadonlyMap<string, string
     const unchanged =
       keys.every((key, index) => key === value.keys[index]) &&
       values.every((item, index) => item === value.values[index]);
-    return unchanged ? value : { ...value, keys, values };
+    return unchanged ? value : withMembers(value, keys, values);
   }
   return value;
 }

@@ -1,12 +1,4 @@
-import {
-  MAX_DEPTH,
-  ParseProblem,
-  newMap,
-  newSeq,
-  type MapNode,
-  type PositionedValue,
-  type SeqNode,
-} from "./node.js";
+import { MAX_DEPTH, ParseProblem, type MapNode, type PositionedValue, type SeqNode } from "./node.js";
 
 /**
  * A JSON reader that keeps the line and column of every key and item. JSON.parse cannot say where
@@ -35,6 +27,53 @@ const SHARED_SLOTS = 1024;
  */
 const FIRST_CHUNK = 1024;
 const LARGEST_CHUNK = 65536;
+
+/**
+ * A mapping read by this reader. A large template is a hundred thousand mappings and sequences,
+ * all kept until it is read, so each holds only what differs from one to the next: its kind is
+ * on the prototype, and its own line and column are in its positions chunk, just before its
+ * members' (at `offset - 2`). Copies of a node must therefore be built field by field
+ * (`withMembers`, `withItems`), never spread.
+ */
+class JsonMap implements MapNode {
+  declare readonly kind: "map";
+
+  constructor(
+    readonly keys: string[],
+    readonly values: PositionedValue[],
+    readonly positions: Int32Array,
+    readonly offset: number,
+  ) {}
+
+  get line(): number {
+    return this.positions[this.offset - 2]!;
+  }
+
+  get column(): number {
+    return this.positions[this.offset - 1]!;
+  }
+}
+Object.defineProperty(JsonMap.prototype, "kind", { value: "map" });
+
+/** A sequence read by this reader, laid out as `JsonMap` is. */
+class JsonSeq implements SeqNode {
+  declare readonly kind: "seq";
+
+  constructor(
+    readonly items: PositionedValue[],
+    readonly positions: Int32Array,
+    readonly offset: number,
+  ) {}
+
+  get line(): number {
+    return this.positions[this.offset - 2]!;
+  }
+
+  get column(): number {
+    return this.positions[this.offset - 1]!;
+  }
+}
+Object.defineProperty(JsonSeq.prototype, "kind", { value: "seq" });
 
 /** Digits, '-', '+', '.', 'e' and 'E': what a number token is cut from, its shape checked after. */
 function continuesNumber(code: number): boolean {
@@ -110,24 +149,25 @@ class JsonScanner {
 
   private object(depth: number): MapNode {
     if (depth > MAX_DEPTH) throw this.problem(`nesting deeper than ${MAX_DEPTH} levels`);
-    const line = this.line;
-    const column = this.column();
-    this.cursor += 1;
-    this.skipWhitespace();
-    if (this.text.charCodeAt(this.cursor) === 0x7d /* } */) {
-      this.cursor += 1;
-      return newMap(line, column);
-    }
     // Members go on shared stacks and are copied out once the object ends: growing three arrays
     // per object one push at a time is what made the first version of this reader slow. The
     // stacks keep their length (their tops say where they end), so they are never shrunk and
-    // grown again.
+    // grown again. The object's own position goes first, just before its members'.
     const keys = this.keyStack;
     const values = this.valueStack;
     const positions = this.positionStack;
     const base = this.keyTop;
     const valueBase = this.valueTop;
     const positionBase = this.positionTop;
+    const memberBase = positionBase + 2;
+    positions[this.positionTop++] = this.line;
+    positions[this.positionTop++] = this.column();
+    this.cursor += 1;
+    this.skipWhitespace();
+    if (this.text.charCodeAt(this.cursor) === 0x7d /* } */) {
+      this.cursor += 1;
+      return new JsonMap([], [], this.chunk, this.keep(positionBase) + 2);
+    }
     let seen: Set<string> | undefined;
     for (;;) {
       if (this.cursor >= this.text.length) throw this.ended("an object");
@@ -141,7 +181,7 @@ class JsonScanner {
       if (top - base < 16) {
         for (let index = base; index < top; index += 1) {
           if (keys[index] === key)
-            throw this.duplicate(key, positions[positionBase + 2 * (index - base)], keyLine, keyColumn);
+            throw this.duplicate(key, positions[memberBase + 2 * (index - base)], keyLine, keyColumn);
         }
       } else {
         if (!seen) {
@@ -151,7 +191,7 @@ class JsonScanner {
         if (seen.has(key)) {
           let first = base;
           while (keys[first] !== key) first += 1;
-          throw this.duplicate(key, positions[positionBase + 2 * (first - base)], keyLine, keyColumn);
+          throw this.duplicate(key, positions[memberBase + 2 * (first - base)], keyLine, keyColumn);
         }
         seen.add(key);
       }
@@ -177,16 +217,13 @@ class JsonScanner {
       }
       if (next === 0x7d /* } */) {
         this.cursor += 1;
-        const offset = this.keep(positionBase);
-        const node: MapNode = {
-          kind: "map",
-          line,
-          column,
-          keys: this.keyList(base, this.keyTop),
-          values: values.slice(valueBase, this.valueTop),
-          positions: this.chunk,
+        const offset = this.keep(positionBase) + 2;
+        const node = new JsonMap(
+          this.keyList(base, this.keyTop),
+          values.slice(valueBase, this.valueTop),
+          this.chunk,
           offset,
-        };
+        );
         this.keyTop = base;
         this.valueTop = valueBase;
         return node;
@@ -198,18 +235,18 @@ class JsonScanner {
 
   private array(depth: number): SeqNode {
     if (depth > MAX_DEPTH) throw this.problem(`nesting deeper than ${MAX_DEPTH} levels`);
-    const line = this.line;
-    const column = this.column();
-    this.cursor += 1;
-    this.skipWhitespace();
-    if (this.text.charCodeAt(this.cursor) === 0x5d /* ] */) {
-      this.cursor += 1;
-      return newSeq(line, column);
-    }
     const values = this.valueStack;
     const positions = this.positionStack;
     const base = this.valueTop;
     const positionBase = this.positionTop;
+    positions[this.positionTop++] = this.line;
+    positions[this.positionTop++] = this.column();
+    this.cursor += 1;
+    this.skipWhitespace();
+    if (this.text.charCodeAt(this.cursor) === 0x5d /* ] */) {
+      this.cursor += 1;
+      return new JsonSeq([], this.chunk, this.keep(positionBase) + 2);
+    }
     for (;;) {
       if (this.cursor >= this.text.length) throw this.ended("an array");
       positions[this.positionTop++] = this.line;
@@ -225,15 +262,8 @@ class JsonScanner {
       }
       if (next === 0x5d /* ] */) {
         this.cursor += 1;
-        const offset = this.keep(positionBase);
-        const node: SeqNode = {
-          kind: "seq",
-          line,
-          column,
-          items: values.slice(base, this.valueTop),
-          positions: this.chunk,
-          offset,
-        };
+        const offset = this.keep(positionBase) + 2;
+        const node = new JsonSeq(values.slice(base, this.valueTop), this.chunk, offset);
         this.valueTop = base;
         return node;
       }

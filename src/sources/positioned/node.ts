@@ -64,6 +64,35 @@ export function newSeq(line: number, column: number): GrowingSeq {
   return { kind: "seq", line, column, items: [], positions: [], offset: 0 };
 }
 
+/**
+ * A copy of `map` with other keys and values, one for one with its own (so that its positions
+ * still apply). Built field by field: a node read from JSON keeps its kind and own position
+ * outside its own fields, where spreading it would lose them.
+ */
+export function withMembers(map: MapNode, keys: string[], values: PositionedValue[]): MapNode {
+  return {
+    kind: "map",
+    line: map.line,
+    column: map.column,
+    keys,
+    values,
+    positions: map.positions,
+    offset: map.offset,
+  };
+}
+
+/** A copy of `seq` with other items, one for one with its own (see `withMembers`). */
+export function withItems(seq: SeqNode, items: PositionedValue[]): SeqNode {
+  return {
+    kind: "seq",
+    line: seq.line,
+    column: seq.column,
+    items,
+    positions: seq.positions,
+    offset: seq.offset,
+  };
+}
+
 /** The index of `key` in a mapping, or -1. The last of duplicate keys wins, as in JSON.parse. */
 export function indexOfKey(map: MapNode, key: string): number {
   return map.keys.lastIndexOf(key);

@@ -850,6 +850,86 @@ Resources:
   });
 });
 
+describe("security group rule positions", () => {
+  it("locate each part of each kind of rule at the key it is written at", () => {
+    const text = [
+      "{",
+      '  "Resources": {',
+      '    "Sg": {',
+      '      "Type": "AWS::EC2::SecurityGroup",',
+      '      "Properties": {',
+      '        "GroupDescription": "mixed",',
+      '        "SecurityGroupIngress": [',
+      '          {"SourceSecurityGroupName": "peers", "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22},',
+      '          {"IpProtocol": "-1", "CidrIpv6": "::/0", "Description": "v6"},',
+      '          {"IpProtocol": "tcp", "ToPort": 443, "SourcePrefixListId": "pl-1", "FromPort": 443}',
+      "        ],",
+      '        "SecurityGroupEgress": [',
+      '          {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "DestinationSecurityGroupId": "sg-db"},',
+      '          {"DestinationPrefixListId": "pl-2", "IpProtocol": "-1"}',
+      "        ]",
+      "      }",
+      "    }",
+      "  }",
+      "}",
+    ].join("\n");
+    const { resources } = normalizeTemplate(readTemplate(parseJson(text) as MapNode), "t.json", PLACEHOLDERS);
+    const at = (line: number, key: string) => ({
+      line,
+      column: text.split("\n")[line - 1]!.indexOf(`"${key}"`) + 1,
+    });
+    expect(find(resources, "AWS::EC2::SecurityGroup", "Sg").source.positions).toMatchObject({
+      "IpPermissions[0]": { line: 8, column: 11 },
+      "IpPermissions[0].IpProtocol": at(8, "IpProtocol"),
+      "IpPermissions[0].ToPort": at(8, "ToPort"),
+      "IpPermissions[0].UserIdGroupPairs[0]": at(8, "SourceSecurityGroupName"),
+      "IpPermissions[0].UserIdGroupPairs[0].GroupName": at(8, "SourceSecurityGroupName"),
+      "IpPermissions[1].IpProtocol": at(9, "IpProtocol"),
+      "IpPermissions[1].Ipv6Ranges[0]": at(9, "CidrIpv6"),
+      "IpPermissions[1].Ipv6Ranges[0].CidrIpv6": at(9, "CidrIpv6"),
+      "IpPermissions[2].FromPort": at(10, "FromPort"),
+      "IpPermissions[2].ToPort": at(10, "ToPort"),
+      "IpPermissions[2].PrefixListIds[0].PrefixListId": at(10, "SourcePrefixListId"),
+      "IpPermissionsEgress[0].FromPort": at(13, "FromPort"),
+      "IpPermissionsEgress[0].UserIdGroupPairs[0].GroupId": at(13, "DestinationSecurityGroupId"),
+      "IpPermissionsEgress[1].IpProtocol": at(14, "IpProtocol"),
+      "IpPermissionsEgress[1].PrefixListIds[0]": at(14, "DestinationPrefixListId"),
+    });
+    const paths = Object.keys(find(resources, "AWS::EC2::SecurityGroup", "Sg").source.positions ?? {});
+    expect(paths).not.toContain("IpPermissions[1].FromPort");
+    expect(paths).not.toContain("IpPermissions[0].UserIdGroupPairs[0].GroupId");
+  });
+});
+
+describe("language extensions in a JSON template", () => {
+  it("locate what a loop writes where the loop writes it", () => {
+    const text = [
+      "{",
+      '  "Transform": "AWS::LanguageExtensions",',
+      '  "Resources": {',
+      '    "Fn::ForEach::Groups": ["Name", ["Web", "Db"], {',
+      '      "${Name}Group": {',
+      '        "Type": "AWS::EC2::SecurityGroup",',
+      '        "Properties": {',
+      '          "GroupDescription": "${Name} servers",',
+      '          "SecurityGroupIngress": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": "10.0.0.0/8"}]',
+      "        }",
+      "      }",
+      "    }]",
+      "  }",
+      "}",
+    ].join("\n");
+    const { resources } = normalizeTemplate(readTemplate(parseJson(text) as MapNode), "t.json", PLACEHOLDERS);
+    const group = find(resources, "AWS::EC2::SecurityGroup", "DbGroup");
+    expect(group.properties.Description).toBe("Db servers");
+    expect(group.source.line).toBe(5);
+    expect(group.source.positions).toMatchObject({
+      Description: { line: 8, column: 11 },
+      "IpPermissions[0].IpRanges[0].CidrIp": { line: 9 },
+    });
+  });
+});
+
 describe("CloudFormation trails and event rules", () => {
   const template = `
 Resources:

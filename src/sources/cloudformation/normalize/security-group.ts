@@ -1,6 +1,6 @@
 import { ResourceTypes, type JsonObject, type JsonValue } from "../../../model/resource.js";
 import { isUnknown } from "../../../model/unknown.js";
-import { fieldPath, indexPath, standInSecurityGroup } from "../../iac.js";
+import { fieldPath, indexPath, standInSecurityGroup, type KeyedPaths } from "../../iac.js";
 import { isMapNode, isSeqNode, type MapNode, type SeqNode } from "../../positioned/node.js";
 import { NO_VALUE, type Resolved } from "../intrinsics.js";
 import type { TemplateResource } from "../template.js";
@@ -227,15 +227,17 @@ function ipPermission(
   // where their shape is known, which is much cheaper than adding fields by computed names.
   const found = fieldIndexes(resolved.keys);
   const paths = permissionPaths(path);
+  const ingress = direction === "ingress";
+  // The parts located, as `Located` bits: their positions are recorded together at the end.
+  let located = ingress ? 0 : Located.Egress;
   const rawProtocol = fieldValue(context, resolved, found[Field.IpProtocol]!);
   const protocol = typeof rawProtocol === "number" ? String(rawProtocol) : rawProtocol;
-  if (protocol !== undefined) rec.setAt(paths.protocol, resolved, found[Field.IpProtocol]!);
+  if (protocol !== undefined) located |= Located.Protocol;
   const from = portValue(fieldValue(context, resolved, found[Field.FromPort]!));
-  if (from !== undefined) rec.setAt(paths.fromPort, resolved, found[Field.FromPort]!);
+  if (from !== undefined) located |= Located.FromPort;
   const to = portValue(fieldValue(context, resolved, found[Field.ToPort]!));
-  if (to !== undefined) rec.setAt(paths.toPort, resolved, found[Field.ToPort]!);
+  if (to !== undefined) located |= Located.ToPort;
   const description = fieldValue(context, resolved, found[Field.Description]!);
-  const ingress = direction === "ingress";
   const owner = ingress ? fieldValue(context, resolved, found[Field.SourceSecurityGroupOwnerId]!) : undefined;
 
   const cidrAt = found[Field.CidrIp]!;
@@ -243,8 +245,7 @@ function ipPermission(
   let ipRanges = NONE;
   if (cidr !== undefined) {
     ipRanges = [description === undefined ? { CidrIp: cidr } : { CidrIp: cidr, Description: description }];
-    rec.setAt(paths.ipRange, resolved, cidrAt);
-    rec.setAt(paths.cidrIp, resolved, cidrAt);
+    located |= Located.IpRange;
   }
   const cidrIpv6At = found[Field.CidrIpv6]!;
   const cidrIpv6 = fieldValue(context, resolved, cidrIpv6At);
@@ -253,8 +254,7 @@ function ipPermission(
     ipv6Ranges = [
       description === undefined ? { CidrIpv6: cidrIpv6 } : { CidrIpv6: cidrIpv6, Description: description },
     ];
-    rec.setAt(paths.ipv6Range, resolved, cidrIpv6At);
-    rec.setAt(paths.cidrIpv6, resolved, cidrIpv6At);
+    located |= Located.Ipv6Range;
   }
   const prefixListAt = found[ingress ? Field.SourcePrefixListId : Field.DestinationPrefixListId]!;
   const prefixList = fieldValue(context, resolved, prefixListAt);
@@ -265,8 +265,7 @@ function ipPermission(
         ? { PrefixListId: prefixList }
         : { PrefixListId: prefixList, Description: description },
     ];
-    rec.setAt(paths.prefixList, resolved, prefixListAt);
-    rec.setAt(paths.prefixListId, resolved, prefixListAt);
+    located |= Located.PrefixList;
   }
   // A group named by id, else (ingress only) by name.
   let groupAt = found[ingress ? Field.SourceSecurityGroupId : Field.DestinationSecurityGroupId]!;
@@ -283,9 +282,9 @@ function ipPermission(
     if (owner !== undefined) pair.UserId = owner;
     if (description !== undefined) pair.Description = description;
     userIdGroupPairs = [pair];
-    rec.setAt(paths.groupPair, resolved, groupAt);
-    rec.setAt(groupKey === "GroupId" ? paths.groupId : paths.groupName, resolved, groupAt);
+    located |= groupKey === "GroupId" ? Located.GroupPair : Located.GroupPair | Located.ByGroupName;
   }
+  if ((located & ~Located.Egress) !== 0) rec.setKeysAt(keyedPermissionPaths(paths, found, located), resolved);
 
   if (protocol !== undefined && from !== undefined && to !== undefined)
     return {
@@ -308,6 +307,67 @@ function ipPermission(
   return permission;
 }
 
+/** Which parts of a permission were written, and so are located; and where its group came from. */
+const enum Located {
+  Protocol = 1,
+  FromPort = 2,
+  ToPort = 4,
+  IpRange = 8,
+  Ipv6Range = 16,
+  PrefixList = 32,
+  GroupPair = 64,
+  /** The group is named by `SourceSecurityGroupName` rather than by id. */
+  ByGroupName = 128,
+  /** An egress rule, whose prefix list and group are the `Destination…` keys. */
+  Egress = 256,
+}
+
+/**
+ * The paths of a permission's located parts, each with the index of the key it was written at:
+ * in a large template, entries at the same index of their lists are written alike, so this is
+ * built once per shape of entry (`found`) and set of parts, and kept with the paths.
+ */
+function keyedPermissionPaths(paths: PermissionPaths, found: Int32Array, located: number): KeyedPaths {
+  if (paths.keyedFor === found && paths.keyedParts === located) return paths.keyed!;
+  const list: string[] = [];
+  const keys: number[] = [];
+  const add = (path: string, field: Field): void => {
+    list.push(path);
+    keys.push(found[field]!);
+  };
+  const ingress = (located & Located.Egress) === 0;
+  if (located & Located.Protocol) add(paths.protocol, Field.IpProtocol);
+  if (located & Located.FromPort) add(paths.fromPort, Field.FromPort);
+  if (located & Located.ToPort) add(paths.toPort, Field.ToPort);
+  if (located & Located.IpRange) {
+    add(paths.ipRange, Field.CidrIp);
+    add(paths.cidrIp, Field.CidrIp);
+  }
+  if (located & Located.Ipv6Range) {
+    add(paths.ipv6Range, Field.CidrIpv6);
+    add(paths.cidrIpv6, Field.CidrIpv6);
+  }
+  if (located & Located.PrefixList) {
+    const field = ingress ? Field.SourcePrefixListId : Field.DestinationPrefixListId;
+    add(paths.prefixList, field);
+    add(paths.prefixListId, field);
+  }
+  if (located & Located.GroupPair) {
+    const byName = (located & Located.ByGroupName) !== 0;
+    const field = byName
+      ? Field.SourceSecurityGroupName
+      : ingress
+        ? Field.SourceSecurityGroupId
+        : Field.DestinationSecurityGroupId;
+    add(paths.groupPair, field);
+    add(byName ? paths.groupName : paths.groupId, field);
+  }
+  paths.keyedFor = found;
+  paths.keyedParts = located;
+  paths.keyed = { paths: list, keys };
+  return paths.keyed;
+}
+
 /** A port as written, text that is a whole number read as that number. */
 function portValue(port: JsonValue | undefined): JsonValue | undefined {
   return typeof port === "string" && /^-?\d+$/.test(port.trim()) ? Number(port) : port;
@@ -327,6 +387,10 @@ interface PermissionPaths {
   groupPair: string;
   groupId: string;
   groupName: string;
+  /** The last located paths built (`keyedPermissionPaths`), and what for. */
+  keyedFor: Int32Array | undefined;
+  keyedParts: number;
+  keyed: KeyedPaths | undefined;
 }
 
 const PERMISSION_PATHS = new Map<string, PermissionPaths>();
@@ -351,6 +415,10 @@ function permissionPaths(path: string): PermissionPaths {
       groupPair,
       groupId: fieldPath(groupPair, "GroupId"),
       groupName: fieldPath(groupPair, "GroupName"),
+      // Present from the start, so that every permission's paths have one shape.
+      keyedFor: undefined,
+      keyedParts: 0,
+      keyed: undefined,
     };
     PERMISSION_PATHS.set(path, paths);
   }
