@@ -166,7 +166,9 @@ class JsonScanner {
     this.skipWhitespace();
     if (this.text.charCodeAt(this.cursor) === 0x7d /* } */) {
       this.cursor += 1;
-      return new JsonMap([], [], this.chunk, this.keep(positionBase) + 2);
+      // Kept first: keeping may start a new chunk, which is the one the node must hold.
+      const offset = this.keep(positionBase) + 2;
+      return new JsonMap([], [], this.chunk, offset);
     }
     let seen: Set<string> | undefined;
     for (;;) {
@@ -245,7 +247,8 @@ class JsonScanner {
     this.skipWhitespace();
     if (this.text.charCodeAt(this.cursor) === 0x5d /* ] */) {
       this.cursor += 1;
-      return new JsonSeq([], this.chunk, this.keep(positionBase) + 2);
+      const offset = this.keep(positionBase) + 2;
+      return new JsonSeq([], this.chunk, offset);
     }
     for (;;) {
       if (this.cursor >= this.text.length) throw this.ended("an array");

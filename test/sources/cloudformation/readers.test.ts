@@ -134,6 +134,26 @@ describe("the position-keeping JSON reader", () => {
     expect(positionAt(list, 1)).toEqual({ line: 3, column: 9 });
   });
 
+  it("places every empty mapping and list, also where the positions it is kept with run over into a new block", () => {
+    // Two thousand lines of small objects fill several blocks of positions; an empty `{}` or `[]`
+    // at the end of one must point at its own line, not into the block before.
+    const lines = Array.from({ length: 2000 }, () => '{"a": 1, "e": {}, "s": []},');
+    const list = parseJson(`[\n${lines.join("\n")}\n{"a": 1}\n]`);
+    if (!isSeqNode(list)) throw new Error("not a list");
+    const misplaced: string[] = [];
+    list.items.slice(0, lines.length).forEach((item, index) => {
+      const entry = map(item);
+      for (const name of ["e", "s"]) {
+        const node = member(entry, name);
+        const column = name === "e" ? 15 : 24;
+        if (!isMapNode(node) && !isSeqNode(node)) misplaced.push(`${index}.${name} is not a node`);
+        else if (node.line !== index + 2 || node.column !== column)
+          misplaced.push(`${index}.${name} at ${node.line}:${node.column}`);
+      }
+    });
+    expect(misplaced).toEqual([]);
+  });
+
   it("keeps the line and column of every key and item", () => {
     const root = map(parseJson(text));
     expect(keyPosition(root, "a")).toEqual({ line: 2, column: 3 });
