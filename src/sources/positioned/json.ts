@@ -37,6 +37,8 @@ const LARGEST_CHUNK = 65536;
  */
 class JsonMap implements MapNode {
   declare readonly kind: "map";
+  declare readonly line: number;
+  declare readonly column: number;
 
   constructor(
     readonly keys: string[],
@@ -44,36 +46,36 @@ class JsonMap implements MapNode {
     readonly positions: Int32Array,
     readonly offset: number,
   ) {}
-
-  get line(): number {
-    return this.positions[this.offset - 2]!;
-  }
-
-  get column(): number {
-    return this.positions[this.offset - 1]!;
-  }
 }
-Object.defineProperty(JsonMap.prototype, "kind", { value: "map" });
 
 /** A sequence read by this reader, laid out as `JsonMap` is. */
 class JsonSeq implements SeqNode {
   declare readonly kind: "seq";
+  declare readonly line: number;
+  declare readonly column: number;
 
   constructor(
     readonly items: PositionedValue[],
     readonly positions: Int32Array,
     readonly offset: number,
   ) {}
-
-  get line(): number {
-    return this.positions[this.offset - 2]!;
-  }
-
-  get column(): number {
-    return this.positions[this.offset - 1]!;
-  }
 }
-Object.defineProperty(JsonSeq.prototype, "kind", { value: "seq" });
+
+/** A node's own line and column, read from just before its members' positions. */
+const PLACE: PropertyDescriptorMap = {
+  line: {
+    get(this: JsonMap | JsonSeq): number {
+      return this.positions[this.offset - 2]!;
+    },
+  },
+  column: {
+    get(this: JsonMap | JsonSeq): number {
+      return this.positions[this.offset - 1]!;
+    },
+  },
+};
+Object.defineProperties(JsonMap.prototype, { kind: { value: "map" }, ...PLACE });
+Object.defineProperties(JsonSeq.prototype, { kind: { value: "seq" }, ...PLACE });
 
 /** Digits, '-', '+', '.', 'e' and 'E': what a number token is cut from, its shape checked after. */
 function continuesNumber(code: number): boolean {
