@@ -79,6 +79,7 @@ describe("the fast path, the traced path and the JMESPath interpreter agree", ()
     group,
     { A: [[1, 2], [3], 4, null], B: { C: [{ D: 1 }, { D: null }, {}] }, E: "text" },
     { Statement: [{ Effect: "Allow", Action: ["a", "b"] }, { Effect: "Deny" }] },
+    { G: [{ H: [1, 2] }, { H: [] }, { H: "x" }, { H: [{ I: 3 }, { J: 4 }] }, {}] },
     {},
   ];
   const expressions = [
@@ -98,6 +99,11 @@ describe("the fast path, the traced path and the JMESPath interpreter agree", ()
     "Statement[?Effect=='Allow'].Action[]",
     "Statement[].Action",
     "Missing[].Thing",
+    // A projection inside a projection keeps one list per element; only `[]` flattens.
+    "G[*].H[*]",
+    "G[*].H[*].I",
+    "G[?H].H[*]",
+    "G[].H[*]",
   ];
   it.each(expressions)("%s", async (expression) => {
     const { search } = await import("@jmespath-community/jmespath");

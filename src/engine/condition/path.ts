@@ -432,9 +432,13 @@ function compileTracer(node: Node): Tracer {
               ? { value: left.value[index]!, path: `${left.path}[${index}]` }
               : sources[index]!;
           if (condition && !filterKeepsTraced(condition, source, unknowns, elements)) continue;
+          // What the right-hand side gives is one element, a list too when it projects again
+          // (`A[*].B[*]` keeps a list per element, as JMESPath does; only `[]` flattens).
           const projected = right(source, unknowns);
-          if (projected.elements) for (const element of projected.elements) elements.push(element);
-          else if (projected.value !== null) elements.push(projected);
+          if (projected.value === null) continue;
+          elements.push(
+            projected.elements === undefined ? projected : { value: projected.value, path: projected.path },
+          );
         }
         return { value: elements.map((element) => element.value), path: left.path, elements };
       };
