@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { open, readFile, stat } from "node:fs/promises";
 
 /**
  * Every input file — templates, plans, snapshots, rules, configuration, baselines — is decoded
@@ -56,4 +56,36 @@ export function decodeText(bytes: Uint8Array): string {
 /** Reads and decodes a file. File-system errors are thrown as they are; undecodable bytes as `NotTextError`. */
 export async function readTextFile(path: string): Promise<string> {
   return decodeText(await readFile(path));
+}
+
+/**
+ * The bytes of a regular file, or undefined for anything else (a pipe, a terminal, a device), for
+ * a file that cannot be read, and for one that changed size while it was read.
+ */
+export async function readRegularFile(path: string): Promise<Uint8Array | undefined> {
+  try {
+    // Opening a FIFO for reading waits for a writer, so the path is looked at first.
+    if (!(await stat(path)).isFile()) return undefined;
+    const handle = await open(path, "r");
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) return undefined;
+      // One read for the whole file where the system allows: `readFile` asks for 512 KiB at a
+      // time, each step started from the main thread, so it stood still while that was busy.
+      const bytes = Buffer.allocUnsafe(info.size);
+      let read = 0;
+      while (read < bytes.length) {
+        const { bytesRead } = await handle.read(bytes, read, bytes.length - read, read);
+        if (bytesRead === 0) return undefined;
+        read += bytesRead;
+      }
+      // A file that grew while it was read is not returned: the caller reads it its own way.
+      const { bytesRead: beyond } = await handle.read(Buffer.alloc(1), 0, 1, read);
+      return beyond === 0 ? bytes : undefined;
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return undefined;
+  }
 }
