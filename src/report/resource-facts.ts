@@ -23,7 +23,7 @@ export interface ResourceFacts {
   securityGroups?: string[];
 }
 
-const INSTANCE = "AWS::EC2::Instance";
+export const INSTANCE = "AWS::EC2::Instance";
 const SECURITY_GROUP = "AWS::EC2::SecurityGroup";
 const MANAGED_INSTANCE = "AWS::SSM::ManagedInstanceInventory";
 
@@ -79,6 +79,14 @@ export function* eachFactForFindings(
   results: readonly RuleResult[],
   resources: readonly Resource[],
 ): Generator<ResourceFacts> {
+  for (const resource of eachResourceForFindings(results, resources)) yield resourceFacts(resource);
+}
+
+/** The resources whose facts `factsForFindings` keeps, in inventory order. */
+export function* eachResourceForFindings(
+  results: readonly RuleResult[],
+  resources: readonly Resource[],
+): Generator<Resource> {
   const wanted = new IdsByScope();
   const groupsWithFindings = new IdsByScope();
   for (const result of results) {
@@ -100,7 +108,7 @@ export function* eachFactForFindings(
           (group) => isObject(group) && typeof group.GroupId === "string" && groups.has(group.GroupId),
         );
     }
-    if (kept) yield resourceFacts(resource);
+    if (kept) yield resource;
   }
 }
 
@@ -110,19 +118,36 @@ export function* eachFactForFindings(
  */
 class IdsByScope {
   private readonly byType = new Map<string, Map<string, Map<string, Set<string>>>>();
+  /**
+   * The scope looked up last and its ids: findings come grouped by rule and resources in
+   * inventory order, both in runs of one type, account and region.
+   */
+  private last: { type: string; account: string; region: string; ids: Set<string> | undefined } = {
+    type: "",
+    account: "",
+    region: "",
+    ids: undefined,
+  };
 
   add(type: string, account: string, region: string, id: string): void {
-    let accounts = this.byType.get(type);
-    if (!accounts) this.byType.set(type, (accounts = new Map<string, Map<string, Set<string>>>()));
-    let regions = accounts.get(account);
-    if (!regions) accounts.set(account, (regions = new Map<string, Set<string>>()));
-    let ids = regions.get(region);
-    if (!ids) regions.set(region, (ids = new Set<string>()));
+    let ids = this.idsIn(type, account, region);
+    if (ids === undefined) {
+      let accounts = this.byType.get(type);
+      if (!accounts) this.byType.set(type, (accounts = new Map<string, Map<string, Set<string>>>()));
+      let regions = accounts.get(account);
+      if (!regions) accounts.set(account, (regions = new Map<string, Set<string>>()));
+      regions.set(region, (ids = new Set<string>()));
+      this.last.ids = ids;
+    }
     ids.add(id);
   }
 
-  idsIn(type: string, account: string, region: string): ReadonlySet<string> | undefined {
-    return this.byType.get(type)?.get(account)?.get(region);
+  idsIn(type: string, account: string, region: string): Set<string> | undefined {
+    const last = this.last;
+    if (type !== last.type || account !== last.account || region !== last.region) {
+      this.last = { type, account, region, ids: this.byType.get(type)?.get(account)?.get(region) };
+    }
+    return this.last.ids;
   }
 
   has(type: string, account: string, region: string, id: string): boolean {
@@ -138,7 +163,7 @@ function textOf(value: JsonValue | undefined): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 
-function tagsOf(value: JsonValue | undefined): Record<string, string> | undefined {
+export function tagsOf(value: JsonValue | undefined): Record<string, string> | undefined {
   if (!Array.isArray(value)) return undefined;
   const tags: Record<string, string> = {};
   for (const tag of value) {
@@ -148,6 +173,6 @@ function tagsOf(value: JsonValue | undefined): Record<string, string> | undefine
   return Object.keys(tags).length > 0 ? tags : undefined;
 }
 
-function isObject(value: JsonValue | undefined): value is { [key: string]: JsonValue } {
+export function isObject(value: JsonValue | undefined): value is { [key: string]: JsonValue } {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
