@@ -193,17 +193,17 @@ export function* renderJsonChunks(report: Report, options: JsonOptions = {}): Ge
   let chunk = head.slice(0, at);
   if (report.resources !== undefined) {
     chunk += '"resources": ';
-    let separator = "[\n";
+    let separator = "[\n    ";
     const facts = new FactsJsonWriter();
     for (const resource of eachResourceForFindings(report.results, report.resources)) {
-      chunk += `${separator}    ${facts.factJson(resource)}`;
-      separator = ",\n";
+      chunk += separator + facts.factJson(resource);
+      separator = ",\n    ";
       if (chunk.length >= JSON_CHUNK_SIZE) {
         yield chunk;
         chunk = "";
       }
     }
-    chunk += separator === "[\n" ? "[],\n  " : "\n  ],\n  ";
+    chunk += separator === "[\n    " ? "[],\n  " : "\n  ],\n  ";
   }
   if (report.results.length === 0) {
     yield `${chunk}${head.slice(at)}\n`;
@@ -235,7 +235,7 @@ export function* renderJsonChunks(report: Report, options: JsonOptions = {}): Ge
     }
     // The same sequence as `fingerprintResults`: findings, in report order.
     context.fingerprint = isFinding(result) ? fingerprints.next(result) : undefined;
-    chunk += `${separator}${resultLine(result, context)}`;
+    chunk += separator + resultLine(result, context);
     separator = ",\n    ";
     if (chunk.length >= JSON_CHUNK_SIZE) {
       yield chunk;

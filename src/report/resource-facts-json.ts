@@ -23,37 +23,48 @@ export class FactsJsonWriter {
     const { type, account, region, properties } = resource;
     if (type !== this.type) {
       this.type = type;
-      this.opening = `{\n${FIELD}"type": ${quote(type)},\n${FIELD}"id": `;
+      this.opening = `{\n      "type": ${quote(type)},\n      "id": `;
     }
     if (account !== this.account || region !== this.region) {
       this.account = account;
       this.region = region;
-      this.scope = `,\n${FIELD}"account": ${quote(account)},\n${FIELD}"region": ${quote(region)}`;
+      this.scope = `,\n      "account": ${quote(account)},\n      "region": ${quote(region)}`;
     }
-    let text = `${this.opening}${quote(resource.id)}${this.scope}`;
+    let text = this.opening + quote(resource.id) + this.scope;
     const tags = tagsJson(properties.Tags);
-    if (tags !== undefined) text += `,\n${FIELD}"tags": ${tags}`;
+    if (tags !== undefined) text += TAGS + tags;
     if (type === INSTANCE) {
-      text += textField("instanceType", properties.InstanceType);
+      text += textField(INSTANCE_TYPE, properties.InstanceType);
       const state = properties.State;
-      if (isObject(state)) text += textField("state", state.Name);
-      text += textField("publicIp", properties.PublicIpAddress);
-      text += textField("privateIp", properties.PrivateIpAddress);
-      text += textField("keyName", properties.KeyName);
+      if (isObject(state)) text += textField(STATE, state.Name);
+      text += textField(PUBLIC_IP, properties.PublicIpAddress);
+      text += textField(PRIVATE_IP, properties.PrivateIpAddress);
+      text += textField(KEY_NAME, properties.KeyName);
       text += groupsJson(properties.SecurityGroups);
     }
-    return `${text}\n${FACT}}`;
+    return text + FACT_CLOSING;
   }
 }
 
-/** Where a fact's braces go: the envelope's fields are indented once, the array's elements twice. */
-const FACT = "    ";
-const FIELD = `${FACT}  `;
-const MEMBER = `${FIELD}  `;
+// Each field's text up to its value, written out whole: one piece to join rather than four. A
+// fact's fields are indented three levels (envelope, `resources` array, fact), its tags' and
+// groups' members four.
+const TAGS = ',\n      "tags": ';
+const INSTANCE_TYPE = ',\n      "instanceType": ';
+const STATE = ',\n      "state": ';
+const PUBLIC_IP = ',\n      "publicIp": ';
+const PRIVATE_IP = ',\n      "privateIp": ';
+const KEY_NAME = ',\n      "keyName": ';
+const GROUPS = ',\n      "securityGroups": [';
+const FIRST_MEMBER = "\n        ";
+const NEXT_MEMBER = ",\n        ";
+const MEMBERS_CLOSING_OBJECT = "\n      }";
+const MEMBERS_CLOSING_ARRAY = "\n      ]";
+const FACT_CLOSING = "\n    }";
 
 /** A string field of the facts, left out when the value is not a non-empty string. */
-function textField(name: string, value: JsonValue | undefined): string {
-  return typeof value === "string" && value !== "" ? `,\n${FIELD}"${name}": ${quote(value)}` : "";
+function textField(opening: string, value: JsonValue | undefined): string {
+  return typeof value === "string" && value !== "" ? opening + quote(value) : "";
 }
 
 function groupsJson(value: JsonValue | undefined): string {
@@ -61,9 +72,9 @@ function groupsJson(value: JsonValue | undefined): string {
   let members = "";
   for (const group of value) {
     if (!isObject(group) || typeof group.GroupId !== "string") continue;
-    members += `${members === "" ? "" : ","}\n${MEMBER}${quote(group.GroupId)}`;
+    members += (members === "" ? FIRST_MEMBER : NEXT_MEMBER) + quote(group.GroupId);
   }
-  return members === "" ? "" : `,\n${FIELD}"securityGroups": [${members}\n${FIELD}]`;
+  return members === "" ? "" : GROUPS + members + MEMBERS_CLOSING_ARRAY;
 }
 
 /**
@@ -80,9 +91,9 @@ function tagsJson(value: JsonValue | undefined): string | undefined {
     const tag = value[index];
     if (!isTag(tag)) continue;
     if (!isPlainKey(tag.Key) || keyRepeats(value, index)) return objectJson(tagsOf(value));
-    members += `${members === "" ? "" : ","}\n${MEMBER}${quote(tag.Key)}: ${quote(tag.Value)}`;
+    members += `${members === "" ? FIRST_MEMBER : NEXT_MEMBER}${quote(tag.Key)}: ${quote(tag.Value)}`;
   }
-  return members === "" ? undefined : `{${members}\n${FIELD}}`;
+  return members === "" ? undefined : `{${members}${MEMBERS_CLOSING_OBJECT}`;
 }
 
 /** AWS allows 50 tags; a longer list goes through `tagsOf` rather than be compared key by key. */
@@ -111,7 +122,7 @@ function objectJson(tags: Record<string, string> | undefined): string | undefine
   if (tags === undefined) return undefined;
   let members = "";
   for (const [key, tag] of Object.entries(tags)) {
-    members += `${members === "" ? "" : ","}\n${MEMBER}${quote(key)}: ${quote(tag)}`;
+    members += `${members === "" ? FIRST_MEMBER : NEXT_MEMBER}${quote(key)}: ${quote(tag)}`;
   }
-  return `{${members}\n${FIELD}}`;
+  return `{${members}${MEMBERS_CLOSING_OBJECT}`;
 }

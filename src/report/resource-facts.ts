@@ -118,36 +118,19 @@ export function* eachResourceForFindings(
  */
 class IdsByScope {
   private readonly byType = new Map<string, Map<string, Map<string, Set<string>>>>();
-  /**
-   * The scope looked up last and its ids: findings come grouped by rule and resources in
-   * inventory order, both in runs of one type, account and region.
-   */
-  private last: { type: string; account: string; region: string; ids: Set<string> | undefined } = {
-    type: "",
-    account: "",
-    region: "",
-    ids: undefined,
-  };
 
   add(type: string, account: string, region: string, id: string): void {
-    let ids = this.idsIn(type, account, region);
-    if (ids === undefined) {
-      let accounts = this.byType.get(type);
-      if (!accounts) this.byType.set(type, (accounts = new Map<string, Map<string, Set<string>>>()));
-      let regions = accounts.get(account);
-      if (!regions) accounts.set(account, (regions = new Map<string, Set<string>>()));
-      regions.set(region, (ids = new Set<string>()));
-      this.last.ids = ids;
-    }
+    let accounts = this.byType.get(type);
+    if (!accounts) this.byType.set(type, (accounts = new Map<string, Map<string, Set<string>>>()));
+    let regions = accounts.get(account);
+    if (!regions) accounts.set(account, (regions = new Map<string, Set<string>>()));
+    let ids = regions.get(region);
+    if (!ids) regions.set(region, (ids = new Set<string>()));
     ids.add(id);
   }
 
-  idsIn(type: string, account: string, region: string): Set<string> | undefined {
-    const last = this.last;
-    if (type !== last.type || account !== last.account || region !== last.region) {
-      this.last = { type, account, region, ids: this.byType.get(type)?.get(account)?.get(region) };
-    }
-    return this.last.ids;
+  idsIn(type: string, account: string, region: string): ReadonlySet<string> | undefined {
+    return this.byType.get(type)?.get(account)?.get(region);
   }
 
   has(type: string, account: string, region: string, id: string): boolean {
