@@ -58,10 +58,11 @@ export function fingerprintResults(
 export class FingerprintSequence {
   /** Occurrences by run and identity: one map per run rather than a key joined for each finding. */
   private readonly occurrences = new Map<RunKind, Map<string, number>>();
+  private readonly identities = new IdentityTexts();
 
   next(result: RuleResult): string {
     const kind = runKindOf(result);
-    const identity = identityHash(result, kind);
+    const identity = this.identities.hash(result, kind);
     let counts = this.occurrences.get(kind);
     if (counts === undefined) this.occurrences.set(kind, (counts = new Map<string, number>()));
     const occurrence = (counts.get(identity) ?? 0) + 1;
@@ -76,17 +77,44 @@ export class FingerprintSequence {
  * or a time — so an alert survives edits around it. Template resources add their file and
  * address, because their account and region are placeholders; live resources do not, because a
  * snapshot's file name may change from run to run.
+ *
+ * The identity is the JSON text of the array of these strings, written by hand (stringifying an
+ * array of them cost more than the hash). Findings come grouped by rule, and a few accounts,
+ * regions and types recur among tens of thousands of findings: the text of those parts is made
+ * once and looked up after that.
  */
-function identityHash(result: RuleResult, kind: RunKind): string {
-  const { resource } = result;
-  // The JSON text of the array of these strings, written by hand: stringifying an array of them
-  // cost more than the hash.
-  let identity = `[${quote(result.ruleId)},${quote(resource.account)},${quote(resource.region)},${quote(
-    resource.type,
-  )},${quote(resource.id)}`;
-  if (kind === "iac") {
-    identity += `,${quote(locateResult(resource, []).uri)},${quote(resource.source.address ?? "")}`;
+class IdentityTexts {
+  private ruleId: string | undefined;
+  private quotedRuleId = "";
+  /** `,"<account>","<region>","<type>",` by account, region and type. */
+  private readonly scopes = new Map<string, Map<string, Map<string, string>>>();
+
+  hash(result: RuleResult, kind: RunKind): string {
+    const { resource } = result;
+    if (result.ruleId !== this.ruleId) {
+      this.ruleId = result.ruleId;
+      this.quotedRuleId = `[${quote(result.ruleId)}`;
+    }
+    let identity = `${this.quotedRuleId}${this.scopeOf(resource.account, resource.region, resource.type)}${quote(
+      resource.id,
+    )}`;
+    if (kind === "iac") {
+      identity += `,${quote(locateResult(resource, []).uri)},${quote(resource.source.address ?? "")}`;
+    }
+    // The one-shot hash: a large account has tens of thousands of findings, each hashed once per output.
+    return hash("sha256", `${identity}]`, "hex").slice(0, 32);
   }
-  // The one-shot hash: a large account has tens of thousands of findings, each hashed once per output.
-  return hash("sha256", `${identity}]`, "hex").slice(0, 32);
+
+  private scopeOf(account: string, region: string, type: string): string {
+    let regions = this.scopes.get(account);
+    if (regions === undefined) this.scopes.set(account, (regions = new Map<string, Map<string, string>>()));
+    let types = regions.get(region);
+    if (types === undefined) regions.set(region, (types = new Map<string, string>()));
+    let scope = types.get(type);
+    if (scope === undefined) {
+      scope = `,${quote(account)},${quote(region)},${quote(type)},`;
+      types.set(type, scope);
+    }
+    return scope;
+  }
 }

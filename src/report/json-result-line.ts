@@ -55,6 +55,13 @@ export class RepeatedFragments {
   /** `","account":…,"region":…,"sourceKind":…` of the last line's resource, from the end of its id. */
   scope = "";
 
+  /** `resourceOpening` of each type. */
+  private readonly resourceOpenings = new Map<string, string>();
+  /** `compactOpening` of each type, for the current `opening`. */
+  private compactOpenings = new Map<string, string>();
+  /** `scope` of each account, region and source kind. */
+  private readonly scopes = new Map<string, Map<string, Map<string, string>>>();
+
   update(result: RuleResult): void {
     const { resource } = result;
     let opened = false;
@@ -63,22 +70,50 @@ export class RepeatedFragments {
       this.status = result.status;
       // The status is a word of this tool's own vocabulary, which JSON writes as it is.
       this.opening = `{"ruleId":${quote(result.ruleId)},"status":"${result.status}"`;
+      this.compactOpenings = new Map();
       opened = true;
     }
+    // A rule's results follow the inventory, whose types, accounts and regions come interleaved:
+    // the text of each is made once and looked up after that.
     if (resource.type !== this.type) {
       this.type = resource.type;
-      this.resourceOpening = `{"type":${quote(resource.type)},"id":"`;
+      let resourceOpening = this.resourceOpenings.get(resource.type);
+      if (resourceOpening === undefined) {
+        resourceOpening = `{"type":${quote(resource.type)},"id":"`;
+        this.resourceOpenings.set(resource.type, resourceOpening);
+      }
+      this.resourceOpening = resourceOpening;
       opened = true;
     }
-    if (opened) this.compactOpening = `${this.opening},"resource":${this.resourceOpening}`;
+    if (opened) {
+      let compactOpening = this.compactOpenings.get(resource.type);
+      if (compactOpening === undefined) {
+        compactOpening = `${this.opening},"resource":${this.resourceOpening}`;
+        this.compactOpenings.set(resource.type, compactOpening);
+      }
+      this.compactOpening = compactOpening;
+    }
     const kind = resource.source.kind;
     if (resource.account !== this.account || resource.region !== this.region || kind !== this.sourceKind) {
       this.account = resource.account;
       this.region = resource.region;
       this.sourceKind = kind;
-      // The source kind, too, is of the tool's vocabulary.
-      this.scope = `","account":${quote(resource.account)},"region":${quote(resource.region)},"sourceKind":"${kind}"`;
+      this.scope = this.scopeOf(resource.account, resource.region, kind);
     }
+  }
+
+  private scopeOf(account: string, region: string, kind: string): string {
+    let regions = this.scopes.get(account);
+    if (regions === undefined) this.scopes.set(account, (regions = new Map<string, Map<string, string>>()));
+    let kinds = regions.get(region);
+    if (kinds === undefined) regions.set(region, (kinds = new Map<string, string>()));
+    let scope = kinds.get(kind);
+    if (scope === undefined) {
+      // The source kind, too, is of the tool's vocabulary.
+      scope = `","account":${quote(account)},"region":${quote(region)},"sourceKind":"${kind}"`;
+      kinds.set(kind, scope);
+    }
+    return scope;
   }
 }
 

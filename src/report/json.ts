@@ -18,7 +18,8 @@ import type { InputProblem } from "../model/input-problem.js";
 import { frameworkEntries, type RuleFrameworks } from "../engine/frameworks.js";
 import type { SourceKind } from "../model/resource.js";
 import { reportedEvidence } from "./evidence.js";
-import { eachFactForFindings, factsForFindings, type ResourceFacts } from "./resource-facts.js";
+import { eachResourceForFindings, factsForFindings, type ResourceFacts } from "./resource-facts.js";
+import { FactsJsonWriter } from "./resource-facts-json.js";
 import { FingerprintSequence, fingerprintResults, isFinding } from "./fingerprint.js";
 import { resultLine, type ResultLineContext } from "./json-result-line.js";
 import { locateResult, type ResultLocation } from "./location.js";
@@ -176,27 +177,39 @@ export function renderJson(report: Report, options: JsonOptions = {}): string {
 }
 
 /**
- * `renderJson` in chunks, one result at a time, so that a writer can send the report on while it
- * is produced and no result is held as JSON longer than it takes to write it.
+ * `renderJson` in chunks of about `JSON_CHUNK_SIZE` characters (a chunk ends at the end of a
+ * result or a resource's facts), so that a writer can send the report on while it is produced
+ * and no result is held as JSON longer than it takes to write a chunk. Lines are gathered here
+ * rather than handed on one by one: a large account has a hundred thousand results, and each
+ * chunk passed on costs more than joining the line to the one before.
  */
 export function* renderJsonChunks(report: Report, options: JsonOptions = {}): Generator<string> {
-  // The resource facts, the one large part of the envelope, are written as they are made, a few
-  // hundred at a time, rather than stringified with the rest: a large account has tens of
-  // thousands, which would be held as one string.
+  // The resource facts, the one large part of the envelope, are written as they are made rather
+  // than stringified with the rest: a large account has tens of thousands, which would be held
+  // as one string.
   const head = JSON.stringify({ ...buildEnvelope(report, { facts: false }), results: [] }, null, 2);
   // `results` is the envelope's last field, and `resources` the one before it.
   const at = head.lastIndexOf(RESULTS_MARKER);
-  yield head.slice(0, at);
+  let chunk = head.slice(0, at);
   if (report.resources !== undefined) {
-    yield '"resources": ';
-    yield* factsJsonChunks(eachFactForFindings(report.results, report.resources));
-    yield ",\n  ";
+    chunk += '"resources": ';
+    let separator = "[\n    ";
+    const facts = new FactsJsonWriter();
+    for (const resource of eachResourceForFindings(report.results, report.resources)) {
+      chunk += separator + facts.factJson(resource);
+      separator = ",\n    ";
+      if (chunk.length >= JSON_CHUNK_SIZE) {
+        yield chunk;
+        chunk = "";
+      }
+    }
+    chunk += separator === "[\n    " ? "[],\n  " : "\n  ],\n  ";
   }
   if (report.results.length === 0) {
-    yield `${head.slice(at)}\n`;
+    yield `${chunk}${head.slice(at)}\n`;
     return;
   }
-  yield '"results": [\n';
+  chunk += '"results": [\n';
   const fingerprints = new FingerprintSequence();
   const docUris = ruleDocUris(report.rules);
   const controls = controlsByRule(report.rules);
@@ -213,7 +226,7 @@ export function* renderJsonChunks(report: Report, options: JsonOptions = {}): Ge
     writtenValues: new Map(),
   };
   let ruleId: string | undefined;
-  let separator = "";
+  let separator = "    ";
   for (const result of report.results) {
     if (result.ruleId !== ruleId) {
       ruleId = result.ruleId;
@@ -222,44 +235,23 @@ export function* renderJsonChunks(report: Report, options: JsonOptions = {}): Ge
     }
     // The same sequence as `fingerprintResults`: findings, in report order.
     context.fingerprint = isFinding(result) ? fingerprints.next(result) : undefined;
-    yield `${separator}    ${resultLine(result, context)}`;
-    separator = ",\n";
-  }
-  yield `\n  ]${head.slice(at + RESULTS_MARKER.length)}\n`;
-}
-
-const RESULTS_MARKER = '"results": []';
-
-/**
- * An array of facts as `JSON.stringify` indents it as a field of the envelope, written a few
- * hundred facts at a time: each group is stringified as the same field of an object of its own,
- * which indents it the same, and its elements are taken out of that text.
- */
-function* factsJsonChunks(facts: Iterable<ResourceFacts>): Generator<string> {
-  let group: ResourceFacts[] = [];
-  let separator = "[\n";
-  const elements = () => {
-    const text = JSON.stringify({ resources: group }, null, 2);
-    group = [];
-    return text.slice(FACTS_OPENING.length, -FACTS_CLOSING.length);
-  };
-  for (const fact of facts) {
-    group.push(fact);
-    if (group.length === FACTS_GROUP) {
-      yield separator + elements();
-      separator = ",\n";
+    chunk += separator + resultLine(result, context);
+    separator = ",\n    ";
+    if (chunk.length >= JSON_CHUNK_SIZE) {
+      yield chunk;
+      chunk = "";
     }
   }
-  if (group.length > 0) {
-    yield separator + elements();
-    separator = ",\n";
-  }
-  yield separator === "[\n" ? "[]" : "\n  ]";
+  yield `${chunk}\n  ]${head.slice(at + RESULTS_MARKER.length)}\n`;
 }
 
-const FACTS_GROUP = 500;
-const FACTS_OPENING = '{\n  "resources": [\n';
-const FACTS_CLOSING = "\n  ]\n}";
+/**
+ * About how many characters `renderJsonChunks` gathers into a chunk: enough lines that handing
+ * them on costs little, few enough that a chunk stays a small piece of a large report.
+ */
+export const JSON_CHUNK_SIZE = 1 << 14;
+
+const RESULTS_MARKER = '"results": []';
 
 export function buildJsonReport(report: Report, options: JsonOptions = {}): JsonReport {
   const fingerprints = fingerprintResults(report.results);

@@ -43,34 +43,42 @@ export function locateResult(resource: ResourceRef, evidence: readonly Evidence[
  */
 export function liveResourceUri(resource: Pick<ResourceRef, "account" | "region" | "type" | "id">): string {
   const { account, region, type } = resource;
-  // Findings come in inventory order, grouped by type, account and region: the last prefix is
-  // usually the one needed.
+  // Findings come in runs of one type, account and region (a rule's results follow the
+  // inventory): the last prefix is often the one needed, and every other was made before.
   if (account !== lastScope.account || region !== lastScope.region || type !== lastScope.type) {
-    let typeSegment = typeSegments.get(type);
-    if (typeSegment === undefined) {
-      typeSegment = encodeSegment(
-        type
-          .split("::")
-          .filter((part) => part !== "")
-          .join("-"),
-      );
-      typeSegments.set(type, typeSegment);
-    }
-    lastScope = {
-      account,
-      region,
-      type,
-      prefix: `aws/${encodeSegment(account)}/${encodeSegment(region)}/${typeSegment}/`,
-    };
+    lastScope.account = account;
+    lastScope.region = region;
+    lastScope.type = type;
+    lastScope.prefix = scopePrefix(account, region, type);
   }
   return `${lastScope.prefix}${encodeSegment(resource.id)}`;
 }
 
-/** Each resource type's segment, encoded: a large account has a few types and tens of thousands of findings. */
-const typeSegments = new Map<string, string>();
+/** `aws/<account>/<region>/<type>/`, each made once: a large account has a few scopes and tens of thousands of findings. */
+function scopePrefix(account: string, region: string, type: string): string {
+  let regions = scopePrefixes.get(account);
+  if (regions === undefined) scopePrefixes.set(account, (regions = new Map<string, Map<string, string>>()));
+  let types = regions.get(region);
+  if (types === undefined) regions.set(region, (types = new Map<string, string>()));
+  let prefix = types.get(type);
+  if (prefix === undefined) {
+    const typeSegment = encodeSegment(
+      type
+        .split("::")
+        .filter((part) => part !== "")
+        .join("-"),
+    );
+    prefix = `aws/${encodeSegment(account)}/${encodeSegment(region)}/${typeSegment}/`;
+    types.set(type, prefix);
+  }
+  return prefix;
+}
+
+/** The prefixes made so far, by account, region and type. */
+const scopePrefixes = new Map<string, Map<string, Map<string, string>>>();
 
 /** The path up to the id of the last live resource located, and what it was made of. */
-let lastScope = { account: "", region: "", type: "", prefix: "aws/_/_/_/" };
+const lastScope = { account: "", region: "", type: "", prefix: "aws/_/_/_/" };
 
 /**
  * `locateResult` as JSON text. A live resource's location is only its path, which percent-encoding

@@ -23,7 +23,7 @@ export interface ResourceFacts {
   securityGroups?: string[];
 }
 
-const INSTANCE = "AWS::EC2::Instance";
+export const INSTANCE = "AWS::EC2::Instance";
 const SECURITY_GROUP = "AWS::EC2::SecurityGroup";
 const MANAGED_INSTANCE = "AWS::SSM::ManagedInstanceInventory";
 
@@ -79,6 +79,14 @@ export function* eachFactForFindings(
   results: readonly RuleResult[],
   resources: readonly Resource[],
 ): Generator<ResourceFacts> {
+  for (const resource of eachResourceForFindings(results, resources)) yield resourceFacts(resource);
+}
+
+/** The resources whose facts `factsForFindings` keeps, in inventory order. */
+export function* eachResourceForFindings(
+  results: readonly RuleResult[],
+  resources: readonly Resource[],
+): Generator<Resource> {
   const wanted = new IdsByScope();
   const groupsWithFindings = new IdsByScope();
   for (const result of results) {
@@ -100,7 +108,7 @@ export function* eachFactForFindings(
           (group) => isObject(group) && typeof group.GroupId === "string" && groups.has(group.GroupId),
         );
     }
-    if (kept) yield resourceFacts(resource);
+    if (kept) yield resource;
   }
 }
 
@@ -138,7 +146,7 @@ function textOf(value: JsonValue | undefined): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 
-function tagsOf(value: JsonValue | undefined): Record<string, string> | undefined {
+export function tagsOf(value: JsonValue | undefined): Record<string, string> | undefined {
   if (!Array.isArray(value)) return undefined;
   const tags: Record<string, string> = {};
   for (const tag of value) {
@@ -148,6 +156,6 @@ function tagsOf(value: JsonValue | undefined): Record<string, string> | undefine
   return Object.keys(tags).length > 0 ? tags : undefined;
 }
 
-function isObject(value: JsonValue | undefined): value is { [key: string]: JsonValue } {
+export function isObject(value: JsonValue | undefined): value is { [key: string]: JsonValue } {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -6,6 +6,7 @@ import {
   buildJsonReport,
   renderJson,
   renderJsonChunks,
+  JSON_CHUNK_SIZE,
   type JsonResult,
   RESULTS_FORMAT,
   RESULTS_FORMAT_VERSION,
@@ -170,11 +171,28 @@ describe("renderJson", () => {
     expect(output.results[0]!.location.uri).toMatch(/^aws\//);
   });
 
-  it("is produced one result per chunk, the same text as the whole", () => {
-    const report = mixedReport();
+  it("is produced in chunks of a bounded size, ending at whole lines, the same text as the whole", () => {
+    // Enough results and facts for many chunks: no chunk may hold more than its size and the one
+    // line that crossed it, so that the writer never holds much more than a chunk of the report.
+    const mixed = mixedReport();
+    const results = Array.from({ length: 400 }, () => mixed.results.map((result) => ({ ...result }))).flat();
+    const groups = Array.from({ length: 300 }, (_, index): Resource => ({
+      type: "AWS::EC2::SecurityGroup",
+      id: `sg-${index}`,
+      account: LIVE_FAIL.resource.account,
+      region: LIVE_FAIL.resource.region,
+      source: { kind: "aws-live" },
+      properties: { Tags: [{ Key: "Name", Value: `group ${index}` }] },
+    }));
+    const failing = groups.map((group): RuleResult => ({ ...LIVE_FAIL, resource: group }));
+    const report = { ...mixed, results: [...failing, ...results], resources: groups };
+    const text = renderJson(report);
     const chunks = [...renderJsonChunks(report)];
-    expect(chunks.length).toBeGreaterThan(report.results.length);
-    expect(chunks.join("")).toBe(renderJson(report));
+    expect(chunks.join("")).toBe(text);
+    expect(chunks.length).toBeGreaterThan(text.length / (2 * JSON_CHUNK_SIZE));
+    const longestLine = Math.max(...text.split("\n").map((line) => line.length + 1));
+    for (const chunk of chunks) expect(chunk.length).toBeLessThan(JSON_CHUNK_SIZE + longestLine);
+    for (const chunk of chunks.slice(0, -1)) expect(chunk.endsWith("}")).toBe(true);
     expect([...renderJsonChunks(buildReport())].join("")).toBe(renderJson(buildReport()));
   });
 

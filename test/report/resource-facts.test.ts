@@ -1,7 +1,9 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { RuleResult } from "../../src/engine/result.js";
-import type { JsonObject, Resource, ResourceType } from "../../src/model/resource.js";
+import type { JsonObject, JsonValue, Resource, ResourceType } from "../../src/model/resource.js";
 import { factsForFindings, resourceFacts } from "../../src/report/resource-facts.js";
+import { FactsJsonWriter } from "../../src/report/resource-facts-json.js";
 
 const resource = (type: ResourceType, id: string, region: string, properties: JsonObject = {}): Resource => ({
   type,
@@ -160,5 +162,79 @@ describe("factsForFindings with ids that several resources share", () => {
       "AWS::EC2::SecurityGroup 111122223333 sg-1",
       "AWS::EC2::Instance 111122223333 i-2",
     ]);
+  });
+});
+
+describe("FactsJsonWriter", () => {
+  /** A fact as `JSON.stringify` indents it as an element of the envelope's `resources` array. */
+  const indented = (subject: Resource) =>
+    JSON.stringify(resourceFacts(subject), null, 2).replaceAll("\n", "\n    ");
+
+  it("writes each resource's facts as their object form, indented as in the envelope", () => {
+    // Keys an object orders or keeps its own way (array indexes, __proto__, repeats), and text
+    // JSON escapes, among ordinary tags.
+    const text = fc.constantFrom(
+      "Name",
+      "1",
+      "01",
+      "4294967295",
+      "__proto__",
+      "",
+      'a"b',
+      "\\",
+      "\u0007",
+      "\ud800",
+      "é",
+    );
+    const tag = fc.oneof(
+      fc.record({ Key: text, Value: text }),
+      fc.record({ Key: text }),
+      fc.constantFrom<JsonValue>(null, "Name", { Key: 1, Value: "x" }),
+    );
+    const properties = fc.record(
+      {
+        Tags: fc.oneof(fc.array(tag, { maxLength: 6 }), fc.constant<JsonValue>("not a list")),
+        InstanceType: fc.constantFrom<JsonValue>("t3.micro", "", 3),
+        State: fc.constantFrom<JsonValue>({ Name: "running" }, { Name: "" }, "running", null),
+        PublicIpAddress: text,
+        PrivateIpAddress: fc.constantFrom<JsonValue>("10.0.0.1", ""),
+        KeyName: text,
+        SecurityGroups: fc.oneof(
+          fc.array(fc.oneof(fc.record({ GroupId: text }), fc.constant<JsonValue>({ GroupName: "g" })), {
+            maxLength: 3,
+          }),
+          fc.constant<JsonValue>({}),
+        ),
+      },
+      { requiredKeys: [] },
+    );
+    const subject = fc.record({
+      type: fc.constantFrom<ResourceType>("AWS::EC2::Instance", "AWS::IAM::Role"),
+      id: text,
+      account: fc.constantFrom("111122223333", 'acc"ount'),
+      region: fc.constantFrom("eu-west-1", "us-east-1"),
+      properties,
+    });
+    fc.assert(
+      fc.property(fc.array(subject, { minLength: 1, maxLength: 5 }), (subjects) => {
+        // One writer for a run of resources: it carries lines over from one fact to the next.
+        const writer = new FactsJsonWriter();
+        for (const fields of subjects) {
+          const written = resource(fields.type, fields.id, fields.region, fields.properties);
+          written.account = fields.account;
+          expect(writer.factJson(written)).toBe(indented(written));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("writes a list of many tags, repeats among them, as an object keeps them", () => {
+    const tags: JsonValue[] = Array.from({ length: 80 }, (_, index) => ({
+      Key: `k${index % 70}`,
+      Value: `${index}`,
+    }));
+    const subject = resource("AWS::IAM::Role", "role-1", "global", { Tags: tags });
+    expect(new FactsJsonWriter().factJson(subject)).toBe(indented(subject));
   });
 });
