@@ -160,3 +160,40 @@ describe("resources-within confined by the Deny statements of a principal's poli
     expect(decide(resume, { Documents: [own, guard] }, memo)).toBe(false);
   });
 });
+
+describe("resources-within with patterns from the rule's parameters", () => {
+  it("decides with the patterns of the parameters each resource is judged under", () => {
+    const condition = compileCondition(
+      {
+        path: "Documents[0].Statement[0]",
+        "resources-within": {
+          patterns: ["$params.ownSessions", "arn:aws:ec2:*"],
+          action: "ssm:TerminateSession",
+          policies: "$root.Documents",
+        },
+      },
+      new Set(["ownSessions"]),
+    );
+    const documents = {
+      Documents: [
+        {
+          Statement: [
+            { Effect: "Allow", Action: "ssm:TerminateSession", Resource: "arn:aws:ssm:*:*:session/ops-*" },
+          ],
+        },
+      ],
+    };
+    const memo = new ResourceVerdicts();
+    const judged = (ownSessions: string) => {
+      memo.clear();
+      const root = { value: documents, path: "" };
+      return condition.holds({
+        current: root,
+        scope: { root, params: { ownSessions }, bindings: null, memo },
+      });
+    };
+    expect(judged("arn:aws:ssm:*:*:session/ops-*")).toBe(true);
+    expect(judged("arn:aws:ssm:*:*:session/${aws:username}-*")).toBe(false);
+    expect(judged("arn:aws:ssm:*:*:session/*")).toBe(true);
+  });
+});

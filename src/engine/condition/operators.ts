@@ -241,6 +241,32 @@ function itemStanceOnResource(item: object, subject: string): number {
   return actionStance(statementsIn(item as JsonValue), action, resource);
 }
 
+/**
+ * The subject of `resources-within` questions, `[action, ...patterns]` in JSON: a test's patterns
+ * and action are its arguments and parameters, the same for every statement of a run, so the
+ * text is made again only when they change.
+ */
+class WithinSubjects {
+  private action: string | undefined;
+  private within: readonly string[] = [];
+  private subject = "";
+
+  of(action: string, within: readonly string[]): string {
+    if (action !== this.action || !sameTexts(within, this.within)) {
+      this.action = action;
+      this.within = within;
+      this.subject = JSON.stringify([action, ...within]);
+    }
+    return this.subject;
+  }
+}
+
+function sameTexts(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+  return true;
+}
+
 /** Whether the Deny statements of a principal's policies confine a statement, the subject being `[action, ...patterns]`. */
 function confinedByPolicies(statement: JsonValue, policies: JsonValue, subject: string): boolean {
   const [action, ...within] = JSON.parse(subject) as string[];
@@ -410,6 +436,7 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
     unknowns: "deep",
     compile(argument, context) {
       const { patterns, action, policies } = withinArgument(argument, context);
+      const subjects = new WithinSubjects();
       return (value, current, scope) => {
         const allowed = patterns(current, scope);
         const within = (Array.isArray(allowed) ? allowed : [allowed]).map((pattern) =>
@@ -421,7 +448,7 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
           // A principal's statements are asked with the same policies by every rule and resource
           // that reads them: each statement is decided once for the run.
           const listed = policies(current, scope);
-          const subject = JSON.stringify([toText(action(current, scope), "the action"), ...within]);
+          const subject = subjects.of(toText(action(current, scope), "the action"), within);
           return decisions.decideAbout(value, listed, CONFINED_WITHIN, subject, confinedByPolicies);
         }
         const { document, unknown } = toDocument(policies(current, scope), scope.mayHoldUnknowns === true);
