@@ -6,7 +6,7 @@ import type { JsonObject, JsonValue } from "../model/resource.js";
 import { statementAppliesToAction } from "./actions.js";
 import { deniesWheneverAsked } from "./deny.js";
 import { statementAppliesToAllResources, statementAppliesToResource } from "./resources.js";
-import { normalizeStatement, rawStatementsOf } from "./statements.js";
+import { normalizedAnywhere, normalizeStatement, rawStatementsOf } from "./statements.js";
 import type { PolicyStatement } from "./statements.js";
 
 export type NormalizedPolicyDocument = JsonObject & { Statement: JsonValue[] };
@@ -85,4 +85,32 @@ export function documentAllowsAction(
     allowingStatements,
     denyingStatements,
   };
+}
+
+/** A statement among `statements` allows the action (see {@link actionStance}). */
+export const ALLOWS = 1;
+/** A statement among `statements` definitely denies the action (see {@link actionStance}). */
+export const DENIES = 2;
+
+/**
+ * What statements say about `action` (on `resource` when given), as the bits `ALLOWS` and
+ * `DENIES`, judged as {@link documentAllowsAction} judges them. Documents read together allow the
+ * action when one of them allows it and none denies it, so what each says can be found once and
+ * combined for every list that holds it.
+ */
+export function actionStance(statements: readonly unknown[], action: string, resource?: string): number {
+  let stance = 0;
+  for (const raw of statements) {
+    const statement = normalizedAnywhere(raw);
+    if (statement?.Effect === "Allow") {
+      if (
+        statementAppliesToAction(statement, action) &&
+        (resource === undefined || statementAppliesToResource(statement, resource))
+      )
+        stance |= ALLOWS;
+    } else if (statement?.Effect === "Deny" && deniesDefinitely(statement, action, resource)) {
+      stance |= DENIES;
+    }
+  }
+  return stance;
 }

@@ -26,5 +26,5 @@ export { hasCondition, parseConditionOperator } from "./conditions.js";
 export type { StatementPrincipals } from "./principals.js";
 export { principalsOf, trustsAwsPrincipals } from "./principals.js";
 export type { ActionDecision, NormalizedPolicyDocument } from "./document.js";
-export { documentAllowsAction, normalizePolicyDocument } from "./document.js";
+export { actionStance, ALLOWS, DENIES, documentAllowsAction, normalizePolicyDocument } from "./document.js";
 export { denyEnforcesCondition, deniesWheneverAsked, effectiveResourcesWithin } from "./deny.js";

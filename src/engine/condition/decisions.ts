@@ -48,27 +48,95 @@ export class DocumentDecisions {
 
   /**
    * The answer to `question` on `subject` about `documents`, deciding it with `decide` the first
-   * time. `decide` is given both, so that callers can pass one function made once, not one per call.
+   * time. `decide` is given them all, so that callers can pass one function made once, not one per
+   * call; and these decisions, to keep what single documents say (`stanceOf`).
    */
   decide(
     documents: JsonValue,
     question: Question,
     subject: string,
-    decide: (documents: JsonValue, subject: string) => boolean,
+    decide: (documents: JsonValue, subject: string, decisions: DocumentDecisions) => boolean,
   ): boolean {
+    const trial = this.trialOf(question);
+    if (!worthKeeping(trial)) return decide(documents, subject, this);
+    const level = this.levelOf(documents);
+    if (level === undefined) return decide(documents, subject, this);
+    trial.asked++;
+    const answers = this.answersAt(level, question);
+    let answer = answers.get(subject);
+    if (answer === undefined) answers.set(subject, (answer = decide(documents, subject, this)));
+    else trial.found++;
+    return answer;
+  }
+
+  /**
+   * The answer to `question` on `subject` about one statement read with a list of documents (a
+   * statement confined by the Deny statements of its principal's policies), deciding it with
+   * `decide` the first time. Lists are the only documents kept here.
+   */
+  decideAbout(
+    statement: JsonValue,
+    documents: JsonValue,
+    question: Question,
+    subject: string,
+    decide: (statement: JsonValue, documents: JsonValue, subject: string) => boolean,
+  ): boolean {
+    const trial = this.trialOf(question);
+    if (
+      !worthKeeping(trial) ||
+      statement === null ||
+      typeof statement !== "object" ||
+      !Array.isArray(documents)
+    )
+      return decide(statement, documents, subject);
+    const level = this.listLevel(this.child(this.statements, statement), documents);
+    if (level === undefined) return decide(statement, documents, subject);
+    trial.asked++;
+    const answers = this.answersAt(level, question);
+    let answer = answers.get(subject);
+    if (answer === undefined) answers.set(subject, (answer = decide(statement, documents, subject)));
+    else trial.found++;
+    return answer;
+  }
+
+  /**
+   * What one document (or statement) of a list says about `subject`, as the bits the question
+   * defines, read with `read` the first time. A question about a list is answered from what each
+   * of its documents says, so a list never seen before (a role's own policy beside the managed
+   * policies it attaches) reads only the documents that are new.
+   */
+  stanceOf(
+    document: object,
+    question: Question,
+    subject: string,
+    read: (document: object, subject: string) => number,
+  ): number {
+    let byQuestion = this.stances.get(document);
+    if (byQuestion === undefined)
+      this.stances.set(document, (byQuestion = new Map<Question, Map<string, number>>()));
+    let bySubject = byQuestion.get(question);
+    if (bySubject === undefined) byQuestion.set(question, (bySubject = new Map<string, number>()));
+    let stance = bySubject.get(subject);
+    if (stance === undefined) bySubject.set(subject, (stance = read(document, subject)));
+    return stance;
+  }
+
+  /** Statements asked about with the documents they are read with: see `decideAbout`. */
+  private readonly statements: Level = {};
+  /** What single documents say, by question and subject: see `stanceOf`. */
+  private readonly stances = new WeakMap<object, Map<Question, Map<string, number>>>();
+
+  private trialOf(question: Question): Trial {
     let trial = this.trials.get(question);
     if (trial === undefined) this.trials.set(question, (trial = { asked: 0, found: 0 }));
-    if (!worthKeeping(trial)) return decide(documents, subject);
-    const level = this.levelOf(documents);
-    if (level === undefined) return decide(documents, subject);
-    trial.asked++;
+    return trial;
+  }
+
+  private answersAt(level: Level, question: Question): Map<string, boolean> {
     level.answers ??= new Map();
     let answers = level.answers.get(question);
     if (answers === undefined) level.answers.set(question, (answers = new Map<string, boolean>()));
-    let answer = answers.get(subject);
-    if (answer === undefined) answers.set(subject, (answer = decide(documents, subject)));
-    else trial.found++;
-    return answer;
+    return answers;
   }
 
   /**
@@ -88,7 +156,12 @@ export class DocumentDecisions {
       this.lastLevel = level;
       return level;
     }
-    let level = this.lists;
+    return this.listLevel(this.lists, documents);
+  }
+
+  /** The level below `from` for each document of a list, in order; undefined as `levelOf`. */
+  private listLevel(from: Level, documents: readonly JsonValue[]): Level | undefined {
+    let level = from;
     for (const item of documents) {
       if (item === null || typeof item !== "object") return undefined;
       level = this.child(level, item);

@@ -7,6 +7,9 @@ import { compareVersionParts, parseVersion } from "../operators/version.js";
 import { compileEventPattern, InvalidEventPatternError } from "../operators/event-pattern.js";
 import { trailRecordsEvent, type ManagementEvent } from "../operators/trail-selectors.js";
 import {
+  actionStance,
+  ALLOWS,
+  DENIES,
   denyEnforcesCondition,
   documentAllowsAction,
   effectiveResourcesWithin,
@@ -20,7 +23,7 @@ import {
 import { firstUnknown, isUnknown, UNKNOWN_KEY, UnknownValueError } from "../../model/unknown.js";
 import { compileOperand, OperandError, type Operand, type OperandContext } from "./operand.js";
 import { isTruthy, type Located, type PathScope } from "./path.js";
-import { Question } from "./decisions.js";
+import { Question, type DocumentDecisions } from "./decisions.js";
 
 /**
  * The test operators of the rule language. Each one compares the value selected by the
@@ -188,20 +191,95 @@ function compileLinearPattern(argument: unknown): RE2JS {
 }
 
 /** Whether documents allow an action, for `DocumentDecisions` (which passes the action as the subject). */
-function documentsAllow(documents: JsonValue, action: string): boolean {
-  return documentAllowsAction(mergeDocuments(documents), action).allowed;
+function documentsAllow(documents: JsonValue, action: string, decisions: DocumentDecisions): boolean {
+  if (!Array.isArray(documents)) return documentAllowsAction(documents, action).allowed;
+  return listAllows(documents, decisions, ITEM_STANCE, action, itemStance);
 }
 
 /** Whether documents allow an action on a resource, the two given as `[action, resource]` in JSON. */
-function documentsAllowOnResource(documents: JsonValue, subject: string): boolean {
+function documentsAllowOnResource(
+  documents: JsonValue,
+  subject: string,
+  decisions: DocumentDecisions,
+): boolean {
+  if (!Array.isArray(documents)) {
+    const [action, resource] = JSON.parse(subject) as [string, string];
+    return documentAllowsAction(documents, action, { resource }).allowed;
+  }
+  return listAllows(documents, decisions, ITEM_STANCE_ON, subject, itemStanceOnResource);
+}
+
+/**
+ * Whether a list of documents (or statements) allows what `subject` names, from what each item
+ * says, as if they were one document: one allows it and none denies it.
+ */
+function listAllows(
+  documents: readonly JsonValue[],
+  decisions: DocumentDecisions,
+  question: Question,
+  subject: string,
+  read: (item: object, subject: string) => number,
+): boolean {
+  let allows = false;
+  for (const item of documents) {
+    // An item that is not an object is not a statement: it neither allows nor denies.
+    if (item === null || typeof item !== "object") continue;
+    const stance = decisions.stanceOf(item, question, subject, read);
+    if ((stance & DENIES) !== 0) return false;
+    if ((stance & ALLOWS) !== 0) allows = true;
+  }
+  return allows;
+}
+
+/** What an item of a list says about an action: a document's statements, or the item as a statement. */
+function itemStance(item: object, action: string): number {
+  return actionStance(statementsIn(item as JsonValue), action);
+}
+
+function itemStanceOnResource(item: object, subject: string): number {
   const [action, resource] = JSON.parse(subject) as [string, string];
-  return documentAllowsAction(mergeDocuments(documents), action, { resource }).allowed;
+  return actionStance(statementsIn(item as JsonValue), action, resource);
+}
+
+/**
+ * The subject of `resources-within` questions, `[action, ...patterns]` in JSON: a test's patterns
+ * and action are its arguments and parameters, the same for every statement of a run, so the
+ * text is made again only when they change.
+ */
+class WithinSubjects {
+  private action: string | undefined;
+  private within: readonly string[] = [];
+  private subject = "";
+
+  of(action: string, within: readonly string[]): string {
+    if (action !== this.action || !sameTexts(within, this.within)) {
+      this.action = action;
+      this.within = within;
+      this.subject = JSON.stringify([action, ...within]);
+    }
+    return this.subject;
+  }
+}
+
+function sameTexts(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+  return true;
+}
+
+/** Whether the Deny statements of a principal's policies confine a statement, the subject being `[action, ...patterns]`. */
+function confinedByPolicies(statement: JsonValue, policies: JsonValue, subject: string): boolean {
+  const [action, ...within] = JSON.parse(subject) as string[];
+  return effectiveResourcesWithin(statement, within, { action: action!, policies: mergeDocuments(policies) });
 }
 
 const STATEMENT_ALLOWS = new Question("statement allows");
 const STATEMENT_DENIES = new Question("statement denies");
 const DOCUMENT_ALLOWS = new Question("document allows");
 const DOCUMENT_ALLOWS_ON = new Question("document allows on a resource");
+const ITEM_STANCE = new Question("what a document says about an action");
+const ITEM_STANCE_ON = new Question("what a document says about an action on a resource");
+const CONFINED_WITHIN = new Question("statement confined within patterns");
 
 export const TEST_OPERATORS: Record<string, TestOperator> = {
   exists: {
@@ -358,12 +436,21 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
     unknowns: "deep",
     compile(argument, context) {
       const { patterns, action, policies } = withinArgument(argument, context);
+      const subjects = new WithinSubjects();
       return (value, current, scope) => {
         const allowed = patterns(current, scope);
         const within = (Array.isArray(allowed) ? allowed : [allowed]).map((pattern) =>
           toText(pattern, "an ARN pattern"),
         );
         if (action === undefined || policies === undefined) return statementResourcesWithin(value, within);
+        const decisions = scope.mayHoldUnknowns ? undefined : scope.memo?.documents;
+        if (decisions !== undefined) {
+          // A principal's statements are asked with the same policies by every rule and resource
+          // that reads them: each statement is decided once for the run.
+          const listed = policies(current, scope);
+          const subject = subjects.of(toText(action(current, scope), "the action"), within);
+          return decisions.decideAbout(value, listed, CONFINED_WITHIN, subject, confinedByPolicies);
+        }
         const { document, unknown } = toDocument(policies(current, scope), scope.mayHoldUnknowns === true);
         const confined = effectiveResourcesWithin(value, within, {
           action: toText(action(current, scope), "the action"),
