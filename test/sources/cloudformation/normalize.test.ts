@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Resource } from "../../../src/model/resource.js";
 import { normalizeTemplate } from "../../../src/sources/cloudformation/normalize.js";
-import { allNormalizers } from "../../../src/sources/cloudformation/normalize/table.js";
+import { allNormalizers, normalizersFor } from "../../../src/sources/cloudformation/normalize/table.js";
 import { readTemplate } from "../../../src/sources/cloudformation/template.js";
 import { parseCloudFormationYaml } from "../../../src/sources/cloudformation/yaml.js";
 import { placeholderAccount } from "../../../src/sources/iac.js";
@@ -634,6 +634,38 @@ Resources:
       $unknown:
         'Content comes from the document content, which is not valid YAML: duplicate key "a" (first written at line 2) (line 3, column 3 of the content)',
     });
+  });
+});
+
+describe("normalizers loaded with the first template that needs them", () => {
+  const template = `
+Resources:
+  Preferences:
+    Type: AWS::SSM::Document
+    Properties: { DocumentType: Session, Content: '{"inputs": {}}' }
+  Trail:
+    Type: AWS::CloudTrail::Trail
+    Properties: { IsLogging: true, S3BucketName: logs }
+`;
+  const read = (table: Awaited<ReturnType<typeof normalizersFor>>) =>
+    normalizeTemplate(
+      readTemplate(parseCloudFormationYaml(template).value as MapNode),
+      "t.yaml",
+      PLACEHOLDERS,
+      table,
+    );
+
+  it("are loaded for the types a template has, and the template's resources are all read", async () => {
+    const table = await normalizersFor(["AWS::SSM::Document", "AWS::CloudTrail::Trail"]);
+    expect(read(table).resources.map((resource) => resource.type)).toEqual([
+      "AWS::SSM::Document",
+      "AWS::CloudTrail::Trail",
+    ]);
+  });
+
+  it("refuse a template read with a table made for other types, rather than leave its resources out", async () => {
+    const table = await normalizersFor(["AWS::EC2::SecurityGroup"]);
+    expect(() => read(table)).toThrow(/AWS::SSM::Document was not loaded/);
   });
 });
 
