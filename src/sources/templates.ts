@@ -56,7 +56,7 @@ async function readTemplatesAndPlans(
         // Each reader is loaded with the first file of its kind: a run over templates never loads the
         // plan reader, nor a run over plans the template one.
         const { readCloudFormationFile } = await import("./cloudformation/file.js");
-        const read = readCloudFormationFile(file, classified.document);
+        const read = await readCloudFormationFile(file, classified.document);
         for (const tag of classified.unknownTags)
           say(
             `${file.display}: the YAML tag ${tag} is not a CloudFormation function; its value is read as written`,

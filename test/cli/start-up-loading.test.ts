@@ -95,6 +95,56 @@ describe("start-up", () => {
     }
   });
 
+  it("checking a JSON template without SSM documents loads no YAML parser; one with a document loads it", async () => {
+    const groups = join(dir, "groups.json");
+    await writeFile(
+      groups,
+      JSON.stringify({
+        Resources: {
+          Web: { Type: "AWS::EC2::SecurityGroup", Properties: { GroupDescription: "web" } },
+        },
+      }),
+    );
+    const yamlParser = (loaded: string[]): string[] =>
+      loaded.filter(
+        (module) =>
+          module.includes("node_modules/yaml/") ||
+          module === "src/util/yaml-position.ts" ||
+          module === "src/sources/aws/normalize.ts" ||
+          module === "src/sources/cloudformation/normalize/ssm-document.ts",
+      );
+    const withoutDocuments = await modulesLoaded(
+      ["check", groups, "--fail-on", "never"],
+      join(dir, "groups.log"),
+    );
+    expect(withoutDocuments).toContain("src/sources/cloudformation/normalize/security-group.ts");
+    expect(yamlParser(withoutDocuments)).toEqual([]);
+
+    const preferences = join(dir, "preferences.json");
+    await writeFile(
+      preferences,
+      JSON.stringify({
+        Resources: {
+          Preferences: {
+            Type: "AWS::SSM::Document",
+            Properties: {
+              Name: "SSM-SessionManagerRunShell",
+              DocumentType: "Session",
+              DocumentFormat: "YAML",
+              Content: "schemaVersion: '1.0'\nsessionType: Standard_Stream\ninputs: {}\n",
+            },
+          },
+        },
+      }),
+    );
+    const withDocument = await modulesLoaded(
+      ["check", preferences, "--fail-on", "never"],
+      join(dir, "preferences.log"),
+    );
+    expect(withDocument).toContain("src/sources/cloudformation/normalize/ssm-document.ts");
+    expect(withDocument).toContain("src/util/yaml-position.ts");
+  });
+
   it("the program's help still lists every command", () => {
     const result = spawnSync(process.execPath, [join(REPO, "dist/cli/bin.js"), "--debug", "--help"], {
       cwd: REPO,

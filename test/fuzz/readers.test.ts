@@ -202,10 +202,10 @@ function inputFile(display: string): InputFile {
   return { path: `/nonexistent/${display}`, display, explicit: true, argument: display };
 }
 
-function readTemplateText(text: string, asYaml: boolean) {
+async function readTemplateText(text: string, asYaml: boolean) {
   const document = asYaml ? parseCloudFormationYaml(text).value : parseJson(text);
   if (!isMapNode(document)) return undefined;
-  return readCloudFormationFile(inputFile(asYaml ? "fuzz.yaml" : "fuzz.json"), document);
+  return await readCloudFormationFile(inputFile(asYaml ? "fuzz.yaml" : "fuzz.json"), document);
 }
 
 describe("readers never fail with anything but their own errors", () => {
@@ -260,15 +260,15 @@ describe("readers never fail with anything but their own errors", () => {
 
   it(
     "CloudFormation templates and their intrinsic functions (JSON and YAML)",
-    () => {
-      fc.assert(
-        fc.property(
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
           fc.oneof(templateWithIntrinsics, templateWithLoop, mutatedDocument(OPEN_TEMPLATE)),
           fc.boolean(),
-          (template, asYaml) => {
+          async (template, asYaml) => {
             // JSON is YAML: the YAML reader takes the same text, through its other code path.
             const text = JSON.stringify(template, null, asYaml ? undefined : 1);
-            expectOnlyOwnFailures(() => readTemplateText(text, asYaml));
+            await expectOnlyOwnFailuresAsync(() => readTemplateText(text, asYaml));
           },
         ),
         fuzzParameters(400),

@@ -3,7 +3,12 @@ import { iacResource, recordRelatedPolicyPositions } from "../iac.js";
 import { isMapNode, isSeqNode, member, positionAt, toPlain } from "../positioned/node.js";
 import type { Placeholders } from "./intrinsics.js";
 import { NormalizeContext, type TemplateNote } from "./normalize/context.js";
-import { NORMALIZERS, READ_THROUGH_OTHERS, type Normalize } from "./normalize/table.js";
+import {
+  normalizerNotLoaded,
+  READ_THROUGH_OTHERS,
+  type Normalize,
+  type NormalizerTable,
+} from "./normalize/table.js";
 import type { Template, TemplateResource } from "./template.js";
 
 /**
@@ -53,12 +58,14 @@ function metadataWaivers(resource: TemplateResource): SourceWaiver[] {
   });
 }
 
+/** Reads `template` with `normalizers`, made for its types (`normalizersFor` in `normalize/table.ts`). */
 export function normalizeTemplate(
   template: Template,
   file: string,
   placeholders: Placeholders,
+  normalizers: NormalizerTable,
 ): NormalizedTemplate {
-  return run(new NormalizeContext(template, file, placeholders));
+  return run(new NormalizeContext(template, file, placeholders), normalizers);
 }
 
 /** The resources a pass reads, each with the step that reads it. */
@@ -67,7 +74,7 @@ interface PassSteps {
   normalizers: Normalize[];
 }
 
-function run(context: NormalizeContext): NormalizedTemplate {
+function run(context: NormalizeContext, table: NormalizerTable): NormalizedTemplate {
   const { template, placeholders } = context;
   for (const transform of template.transforms) {
     // The language extensions are applied here (loops expanded, their functions resolved), so
@@ -86,7 +93,7 @@ function run(context: NormalizeContext): NormalizedTemplate {
   const passes: PassSteps[] = [];
   const notChecked: TemplateResource[] = [];
   for (const resource of created) {
-    const normalizers = NORMALIZERS.get(resource.type);
+    const normalizers = table.get(resource.type);
     if (normalizers) {
       for (const { pass, normalize } of normalizers) {
         const steps = (passes[pass] ??= { resources: [], normalizers: [] });
@@ -96,6 +103,8 @@ function run(context: NormalizeContext): NormalizedTemplate {
       continue;
     }
     if (READ_THROUGH_OTHERS.has(resource.type)) continue;
+    if (normalizerNotLoaded(table, resource.type))
+      throw new Error(`the normalizer of ${resource.type} was not loaded before the template was read`);
     notChecked.push(resource);
   }
   for (const steps of passes) {

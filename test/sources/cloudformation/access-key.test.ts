@@ -4,11 +4,13 @@ import { evaluateRule } from "../../../src/engine/evaluate.js";
 import { loadRuleDirectories } from "../../../src/engine/rule-loader.js";
 import { relate } from "../../../src/pipeline/run.js";
 import { normalizeTemplate } from "../../../src/sources/cloudformation/normalize.js";
+import { allNormalizers } from "../../../src/sources/cloudformation/normalize/table.js";
 import { readTemplate } from "../../../src/sources/cloudformation/template.js";
 import { parseCloudFormationYaml } from "../../../src/sources/cloudformation/yaml.js";
 import type { MapNode } from "../../../src/sources/positioned/node.js";
 
 const PLACEHOLDERS = { account: "000012345678", region: "unknown", partition: "aws", stackName: "stack" };
+const NORMALIZERS = await allNormalizers();
 
 const TEMPLATE = `
 Parameters:
@@ -54,6 +56,7 @@ function read(text: string) {
     readTemplate(parseCloudFormationYaml(text).value as MapNode),
     "t.yaml",
     PLACEHOLDERS,
+    NORMALIZERS,
   );
 }
 

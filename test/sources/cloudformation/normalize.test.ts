@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Resource } from "../../../src/model/resource.js";
 import { normalizeTemplate } from "../../../src/sources/cloudformation/normalize.js";
+import { allNormalizers, normalizersFor } from "../../../src/sources/cloudformation/normalize/table.js";
 import { readTemplate } from "../../../src/sources/cloudformation/template.js";
 import { parseCloudFormationYaml } from "../../../src/sources/cloudformation/yaml.js";
 import { placeholderAccount } from "../../../src/sources/iac.js";
@@ -11,11 +12,12 @@ import type { MapNode } from "../../../src/sources/positioned/node.js";
 import { FIXTURES } from "../../support/cli.js";
 
 const PLACEHOLDERS = { account: "000012345678", region: "unknown", partition: "aws", stackName: "stack" };
+const NORMALIZERS = await allNormalizers();
 
 async function normalizeFixture(name: string) {
   const text = await readFile(join(FIXTURES, "templates", name), "utf8");
   const document = name.endsWith(".json") ? parseJson(text) : parseCloudFormationYaml(text).value;
-  return normalizeTemplate(readTemplate(document as MapNode), `templates/${name}`, PLACEHOLDERS);
+  return normalizeTemplate(readTemplate(document as MapNode), `templates/${name}`, PLACEHOLDERS, NORMALIZERS);
 }
 
 function normalizeText(text: string) {
@@ -23,6 +25,7 @@ function normalizeText(text: string) {
     readTemplate(parseCloudFormationYaml(text).value as MapNode),
     "t.yaml",
     PLACEHOLDERS,
+    NORMALIZERS,
   );
 }
 
@@ -128,7 +131,12 @@ describe("CloudFormation security groups", () => {
         },
       },
     });
-    const { resources } = normalizeTemplate(readTemplate(parseJson(text) as MapNode), "t.json", PLACEHOLDERS);
+    const { resources } = normalizeTemplate(
+      readTemplate(parseJson(text) as MapNode),
+      "t.json",
+      PLACEHOLDERS,
+      NORMALIZERS,
+    );
     expect(find(resources, "AWS::EC2::SecurityGroup", "First").properties.IpPermissions).toEqual([
       perm("tcp", 22, { IpRanges: [{ CidrIp: "0.0.0.0/0" }] }),
       perm("tcp", 80, { IpRanges: [{ CidrIp: "10.0.0.0/8" }] }),
@@ -629,6 +637,38 @@ Resources:
   });
 });
 
+describe("normalizers loaded with the first template that needs them", () => {
+  const template = `
+Resources:
+  Preferences:
+    Type: AWS::SSM::Document
+    Properties: { DocumentType: Session, Content: '{"inputs": {}}' }
+  Trail:
+    Type: AWS::CloudTrail::Trail
+    Properties: { IsLogging: true, S3BucketName: logs }
+`;
+  const read = (table: Awaited<ReturnType<typeof normalizersFor>>) =>
+    normalizeTemplate(
+      readTemplate(parseCloudFormationYaml(template).value as MapNode),
+      "t.yaml",
+      PLACEHOLDERS,
+      table,
+    );
+
+  it("are loaded for the types a template has, and the template's resources are all read", async () => {
+    const table = await normalizersFor(["AWS::SSM::Document", "AWS::CloudTrail::Trail"]);
+    expect(read(table).resources.map((resource) => resource.type)).toEqual([
+      "AWS::SSM::Document",
+      "AWS::CloudTrail::Trail",
+    ]);
+  });
+
+  it("refuse a template read with a table made for other types, rather than leave its resources out", async () => {
+    const table = await normalizersFor(["AWS::EC2::SecurityGroup"]);
+    expect(() => read(table)).toThrow(/AWS::SSM::Document was not loaded/);
+  });
+});
+
 describe("placeholder accounts", () => {
   it("differ between files and stay the same from run to run", () => {
     expect(placeholderAccount("templates/a.yaml")).toMatch(/^0000\d{8}$/);
@@ -873,7 +913,12 @@ describe("security group rule positions", () => {
       "  }",
       "}",
     ].join("\n");
-    const { resources } = normalizeTemplate(readTemplate(parseJson(text) as MapNode), "t.json", PLACEHOLDERS);
+    const { resources } = normalizeTemplate(
+      readTemplate(parseJson(text) as MapNode),
+      "t.json",
+      PLACEHOLDERS,
+      NORMALIZERS,
+    );
     const at = (line: number, key: string) => ({
       line,
       column: text.split("\n")[line - 1]!.indexOf(`"${key}"`) + 1,
@@ -919,7 +964,12 @@ describe("language extensions in a JSON template", () => {
       "  }",
       "}",
     ].join("\n");
-    const { resources } = normalizeTemplate(readTemplate(parseJson(text) as MapNode), "t.json", PLACEHOLDERS);
+    const { resources } = normalizeTemplate(
+      readTemplate(parseJson(text) as MapNode),
+      "t.json",
+      PLACEHOLDERS,
+      NORMALIZERS,
+    );
     const group = find(resources, "AWS::EC2::SecurityGroup", "DbGroup");
     expect(group.properties.Description).toBe("Db servers");
     expect(group.source.line).toBe(5);

@@ -6,8 +6,6 @@ import { principal } from "./iam-principal.js";
 import { instanceProfile } from "./instance-profile.js";
 import { instance } from "./instance.js";
 import { securityGroup, separateRule } from "./security-group.js";
-import { ssmDocument } from "./ssm-document.js";
-import { eventRule, trail } from "./alerting.js";
 
 /**
  * The CloudFormation resource types this tool reads, each with its normalizer. A step runs for
@@ -18,14 +16,17 @@ import { eventRule, trail } from "./alerting.js";
 
 export type Normalize = (context: NormalizeContext, resource: TemplateResource) => void;
 
-interface Step {
+export interface Step {
   pass: number;
   normalize: Normalize;
 }
 
 const inlinePolicy: Step = { pass: 5, normalize: inlinePolicyResource };
 
-export const NORMALIZERS: ReadonlyMap<string, readonly Step[]> = new Map<string, readonly Step[]>([
+/** The steps that read each resource type. */
+export type NormalizerTable = ReadonlyMap<string, readonly Step[]>;
+
+const LOADED_WITH_THE_READER: NormalizerTable = new Map<string, readonly Step[]>([
   ["AWS::EC2::SecurityGroup", [{ pass: 0, normalize: securityGroup }]],
   ["AWS::EC2::SecurityGroupIngress", [{ pass: 1, normalize: (c, r) => separateRule(c, r, "ingress") }]],
   ["AWS::EC2::SecurityGroupEgress", [{ pass: 1, normalize: (c, r) => separateRule(c, r, "egress") }]],
@@ -46,11 +47,49 @@ export const NORMALIZERS: ReadonlyMap<string, readonly Step[]> = new Map<string,
   ["AWS::IAM::UserToGroupAddition", [{ pass: 6, normalize: groupMembership }]],
   ["AWS::IAM::InstanceProfile", [{ pass: 7, normalize: instanceProfile }]],
   ["AWS::EC2::Instance", [{ pass: 8, normalize: instance }]],
-  ["AWS::SSM::Document", [{ pass: 9, normalize: ssmDocument }]],
   ["AWS::IAM::AccessKey", [{ pass: 10, normalize: accessKey }]],
-  ["AWS::CloudTrail::Trail", [{ pass: 10, normalize: trail }]],
-  ["AWS::Events::Rule", [{ pass: 10, normalize: eventRule }]],
 ]);
+
+/**
+ * Types whose normalizer is loaded only for a template that has a resource of the type: they
+ * share code with other readers that pulls in the YAML parser (an SSM document's content written
+ * as text is YAML or JSON; trails and event rules are decoded as the live reader decodes them),
+ * which a template of security groups would otherwise load and compile for nothing, between
+ * parsing the file and reading it.
+ */
+const LOADED_WHEN_USED: ReadonlyMap<string, () => Promise<readonly Step[]>> = new Map([
+  [
+    "AWS::SSM::Document",
+    async () => [{ pass: 9, normalize: (await import("./ssm-document.js")).ssmDocument }],
+  ],
+  ["AWS::CloudTrail::Trail", async () => [{ pass: 10, normalize: (await import("./alerting.js")).trail }]],
+  ["AWS::Events::Rule", async () => [{ pass: 10, normalize: (await import("./alerting.js")).eventRule }]],
+]);
+
+/** The normalizers of the resource types given, loading those that are not loaded yet. */
+export async function normalizersFor(types: Iterable<string>): Promise<NormalizerTable> {
+  let table: Map<string, readonly Step[]> | undefined;
+  for (const type of types) {
+    const load = LOADED_WHEN_USED.get(type);
+    if (load === undefined || table?.has(type)) continue;
+    table ??= new Map(LOADED_WITH_THE_READER);
+    table.set(type, await load());
+  }
+  return table ?? LOADED_WITH_THE_READER;
+}
+
+/** Every type's normalizer, for readers of templates whose types are not known in advance. */
+export function allNormalizers(): Promise<NormalizerTable> {
+  return normalizersFor(LOADED_WHEN_USED.keys());
+}
+
+/**
+ * Whether a type is read by a normalizer that `table` lacks because it was not loaded: reading a
+ * template with a table made for other types must fail loudly, not leave its resources out.
+ */
+export function normalizerNotLoaded(table: NormalizerTable, type: string): boolean {
+  return LOADED_WHEN_USED.has(type) && !table.has(type);
+}
 
 /**
  * Types no rule reads on their own, whose properties the normalizers above read into the
