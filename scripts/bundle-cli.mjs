@@ -13,13 +13,6 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import * as esbuild from "esbuild";
 
-/** @param {string} path */
-const posixDir = (path) =>
-  path
-    .split(sep)
-    .join("/")
-    .replace(/\/[^/]*$/, "");
-
 /** @param {string} root the package root */
 export async function bundleCli(root) {
   const outdir = join(root, "dist", "cli");
@@ -28,12 +21,7 @@ export async function bundleCli(root) {
   await rm(chunks, { recursive: true, force: true });
   const result = await esbuild.build({
     absWorkingDir: root,
-    // The second thread that checks a large snapshot is an entry of its own
-    // (src/sources/snapshot-check-thread.ts).
-    entryPoints: {
-      bin: join(root, "src", "cli", "bin.ts"),
-      "snapshot-checker": join(root, "src", "sources", "snapshot-checker.ts"),
-    },
+    entryPoints: { bin: join(root, "src", "cli", "bin.ts") },
     outdir,
     entryNames: "[name]",
     chunkNames: "chunks/[name]-[hash]",
@@ -57,22 +45,6 @@ export async function bundleCli(root) {
       js: 'import{createRequire as __accessBaselineRequire}from"node:module";const require=__accessBaselineRequire(import.meta.url);',
     },
   });
-  // The chunk that starts the second thread finds it one folder up (src/sources/snapshot-check-thread.ts).
-  const outputs = Object.entries(result.metafile.outputs);
-  const starter = outputs.find(([, { inputs }]) =>
-    Object.keys(inputs).some((input) => input.endsWith("src/sources/snapshot-check-thread.ts")),
-  )?.[0];
-  const secondThread = outputs.find(([, { entryPoint }]) =>
-    entryPoint?.endsWith("src/sources/snapshot-checker.ts"),
-  )?.[0];
-  if (
-    starter === undefined ||
-    secondThread === undefined ||
-    posixDir(posixDir(starter)) !== posixDir(secondThread)
-  )
-    throw new Error(
-      `the bundle's second thread (${secondThread}) is not one folder above the chunk that starts it (${starter})`,
-    );
   await mkdir(chunks, { recursive: true });
   for (const file of result.outputFiles) await writeFile(file.path, file.contents);
   const posix = (path) => path.split(sep).join("/");

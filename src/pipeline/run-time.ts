@@ -1,5 +1,4 @@
 import { ConfigError } from "../errors.js";
-import type { ThreadSetting } from "../sources/source.js";
 
 /** The variable that fixes a run's timestamp, as ACCESS_BASELINE_TODAY fixes its date. */
 export const NOW_VARIABLE = "ACCESS_BASELINE_NOW";
@@ -19,20 +18,4 @@ export function runTimestamp(env: Readonly<Record<string, string | undefined>>, 
     throw new ConfigError(`${NOW_VARIABLE}="${fixed}" is not a timestamp (such as 2026-11-20T09:30:00Z)`);
   }
   return new Date(time).toISOString();
-}
-
-/** The variable that sets how many threads a run uses (`ACCESS_BASELINE_THREADS=1`: one). */
-export const THREADS_VARIABLE = "ACCESS_BASELINE_THREADS";
-
-/**
- * The threads a run may use: 1; 2, a second thread whenever the input allows, however small;
- * unset, a second one for a large input on a machine with two processors. Anything else is
- * refused, never guessed at.
- */
-export function threadSetting(env: Readonly<Record<string, string | undefined>>): ThreadSetting {
-  const value = env[THREADS_VARIABLE];
-  if (value === undefined || value === "") return undefined;
-  if (value === "1") return 1;
-  if (value === "2") return 2;
-  throw new ConfigError(`${THREADS_VARIABLE}="${value}" is not a number of threads this tool uses (1 or 2)`);
 }

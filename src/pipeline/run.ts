@@ -9,7 +9,7 @@ import { exitCodeFor, type FailThreshold } from "../engine/summary.js";
 import { Inventory } from "../model/inventory.js";
 import type { Resource } from "../model/resource.js";
 import type { Baseline } from "../report/baseline.js";
-import type { Source, SourceData, ThreadSetting } from "../sources/source.js";
+import type { Source, SourceData } from "../sources/source.js";
 import { applyGate } from "./gate.js";
 
 /**
@@ -31,8 +31,6 @@ export interface CheckRequest {
   baseline?: Baseline;
   /** When the run started (RFC 3339 UTC), written into the report to date it. */
   createdAt?: string;
-  /** 1 keeps the run on one thread; by default a large snapshot is checked on a second one. */
-  threads?: ThreadSetting;
 }
 
 export interface CheckOutcome {
@@ -49,9 +47,10 @@ export async function runCheck(request: CheckRequest): Promise<CheckOutcome> {
     request.configuration,
     request.paramOverrides,
   );
-  const { data, inventory, results } = await judge(request, enabled, settings);
+  const data = await readInputs(request.source);
+  const inventory = relate(data, request.today);
   const gate = applyGate({
-    results,
+    results: evaluateRules(enabled, inventory, settings),
     configuration: request.configuration,
     resources: inventory.resources,
     ruleIds: request.rules.map((rule) => rule.metadata.id),
@@ -82,34 +81,6 @@ export async function runCheck(request: CheckRequest): Promise<CheckOutcome> {
     data,
     exitCode: (failOn) => exitCodeFor(gate.results, inventory.collectionErrors, failOn, inputProblems),
   };
-}
-
-/**
- * The inputs, relations and evaluation stages. The source may hand its data over before every
- * check on it is done (a large snapshot is checked on a second thread meanwhile): nothing is
- * reported until the checks are, and an input that fails them fails the run with its own error,
- * whatever judging it did.
- */
-async function judge(
-  request: CheckRequest,
-  rules: readonly Rule[],
-  settings: EvaluationSettings,
-): Promise<{ data: SourceData; inventory: Inventory; results: RuleResult[] }> {
-  const data = await request.source.read({
-    checksMayFinishLater: true,
-    ...(request.threads !== undefined ? { threads: request.threads } : {}),
-  });
-  let judged: { inventory: Inventory; results: RuleResult[] } | undefined;
-  let failure: unknown;
-  try {
-    const inventory = relate(data, request.today);
-    judged = { inventory, results: evaluateRules(rules, inventory, settings) };
-  } catch (error) {
-    failure = error;
-  }
-  await data.checked;
-  if (judged === undefined) throw failure;
-  return { data, ...judged };
 }
 
 /** The inputs stage: what `collect` writes and `check` evaluates. */

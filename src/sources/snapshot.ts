@@ -3,18 +3,9 @@ import { InputError, UserError, formatLocation } from "../errors.js";
 import type { CollectionError, Scope } from "../model/collection-error.js";
 import type { Resource } from "../model/resource.js";
 import { writeOutputFile } from "../util/atomic-write.js";
-import { availableParallelism } from "node:os";
-import { arrayMemberLayout } from "../util/json-layout.js";
-import { startSnapshotChecker } from "./snapshot-check-thread.js";
-import {
-  emptySourceData,
-  type ReadOptions,
-  type Source,
-  type SourceData,
-  type ThreadSetting,
-} from "./source.js";
+import { emptySourceData, type Source, type SourceData } from "./source.js";
 import { describeFileError } from "../util/file-errors.js";
-import { findDuplicateKey, hasDuplicateKey } from "../util/json-duplicates.js";
+import { findDuplicateKey } from "../util/json-duplicates.js";
 import { mostSpecificSchemaError } from "../util/schema-errors.js";
 import { decodeText, NotTextError, readTextFile } from "../util/text-file.js";
 import type { SourcePosition } from "../util/source-position.js";
@@ -57,131 +48,19 @@ export function snapshotSource(
   takeBytes?: () => Promise<Uint8Array | undefined>,
 ): Source {
   return {
-    async read(options?: ReadOptions): Promise<SourceData> {
-      if (options?.checksMayFinishLater === true && takeBytes !== undefined) {
-        const bytes = await takeBytes();
-        if (bytes !== undefined) return readSnapshotBytes(bytes, shown, options.threads);
-      }
-      return snapshotData(await readSnapshot(path, shown, takeBytes), shown);
+    async read(): Promise<SourceData> {
+      const snapshot = await readSnapshot(path, shown, takeBytes);
+      return {
+        ...emptySourceData(),
+        resources: snapshot.resources,
+        scopes: snapshot.scopes,
+        collectionErrors: snapshot.collectionErrors,
+        inputs: [shown],
+        shapesChecked: true,
+      };
     },
   };
 }
-
-function snapshotData(snapshot: Snapshot, shown: string): SourceData {
-  return {
-    ...emptySourceData(),
-    resources: snapshot.resources,
-    scopes: snapshot.scopes,
-    collectionErrors: snapshot.collectionErrors,
-    inputs: [shown],
-    shapesChecked: true,
-  };
-}
-
-/** Below this size a snapshot is checked sooner than a second thread starts. */
-const MIN_BYTES_FOR_SECOND_THREAD = 8 * 1024 * 1024;
-
-/**
- * A snapshot's bytes, for a caller that awaits `checked` before it reports anything. A large one
- * is checked on a second thread (`snapshot-checker.ts`) while this one parses the same bytes
- * without the checks and hands them on: checking takes about as long as parsing. When the second
- * thread does not say the bytes passed (they did not, or it could not tell), they are checked
- * here, as `readSnapshot` checks them, and `checked` rejects with its error.
- */
-function readSnapshotBytes(bytes: Uint8Array, shown: string, threads: ThreadSetting): SourceData {
-  const wanted =
-    threads === 2 ||
-    (threads === undefined && bytes.length >= MIN_BYTES_FOR_SECOND_THREAD && availableParallelism() >= 2);
-  const checker = wanted ? startSnapshotChecker(bytes) : undefined;
-  const unchecked = checker !== undefined ? uncheckedSnapshot(bytes) : undefined;
-  if (checker === undefined || unchecked === undefined) {
-    checker?.stop();
-    return checkedSnapshotData(bytes, shown);
-  }
-  const checked = checker.passed().then((passed) => {
-    if (passed !== true) checkedSnapshotData(bytes, shown);
-  });
-  // Awaited by the caller; marked as handled so that a run that stops before it never crashes on it.
-  checked.catch(() => undefined);
-  return { ...snapshotData(unchecked, shown), checked };
-}
-
-/** A snapshot's bytes read as `readSnapshot` reads its file: every check made, any problem thrown. */
-function checkedSnapshotData(bytes: Uint8Array, shown: string): SourceData {
-  let text: string;
-  try {
-    text = decodeText(bytes);
-  } catch (error) {
-    if (error instanceof NotTextError) throw new InputError(`${shown}: ${error.message}`);
-    throw error;
-  }
-  return snapshotData(parseSnapshot(text, shown), shown);
-}
-
-/**
- * The snapshot in the bytes without checking them, or undefined when they are not even JSON
- * shaped like one (an object with the three lists): nothing to start judging before the checks.
- */
-function uncheckedSnapshot(bytes: Uint8Array): Snapshot | undefined {
-  let document: unknown;
-  try {
-    document = JSON.parse(withoutByteOrderMark(decodeText(bytes)));
-  } catch {
-    return undefined;
-  }
-  if (!isPlainObject(document)) return undefined;
-  const { resources, scopes, collectionErrors } = document;
-  if (!Array.isArray(resources) || !Array.isArray(scopes) || !Array.isArray(collectionErrors))
-    return undefined;
-  return snapshotOf(document);
-}
-
-/**
- * Whether a snapshot's bytes pass every check `readSnapshot` makes, found a part at a time so that
- * the whole snapshot is never held (`util/json-layout.ts`): the envelope with no resources, then
- * the resources a group at a time in its place. The schema constrains each resource on its own
- * (the list has no constraint of its own), so the snapshot passes it exactly when every group
- * does. Undefined when the bytes cannot be cut so (the whole-document check then decides).
- */
-export function snapshotBytesPass(bytes: Uint8Array): boolean | undefined {
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return undefined;
-  // UTF-8 text holds no NUL byte: `decodeText` refuses them.
-  if (bytes.includes(0)) return false;
-  const layout = arrayMemberLayout(bytes, "resources");
-  if (layout === undefined) return undefined;
-  const decoder = new TextDecoder("utf-8", { fatal: true });
-  try {
-    const envelopeText =
-      decoder.decode(bytes.subarray(layout.start, layout.open)) +
-      "[]" +
-      decoder.decode(bytes.subarray(layout.close + 1));
-    const envelope = JSON.parse(envelopeText) as unknown;
-    if (hasDuplicateKey(envelopeText, envelope)) return false;
-    checkFormatAndVersion(envelope, "");
-    const group = { ...(envelope as SnapshotDocument) };
-    if (!passesSchema(group)) return false;
-    const identities: Pick<Resource, "type" | "account" | "region" | "id">[] = [];
-    for (let first = 0; first < layout.items.length;) {
-      let last = first;
-      const limit = layout.items[first]!.start + RESOURCE_GROUP_BYTES;
-      while (last + 1 < layout.items.length && layout.items[last + 1]!.end <= limit) last++;
-      const text = `[${decoder.decode(bytes.subarray(layout.items[first]!.start, layout.items[last]!.end))}]`;
-      const resources = JSON.parse(text) as Resource[];
-      if (hasDuplicateKey(text, resources)) return false;
-      group.resources = resources;
-      if (!passesSchema(group)) return false;
-      for (const { type, account, region, id } of resources) identities.push({ type, account, region, id });
-      first = last + 1;
-    }
-    group.resources = identities as Resource[];
-    return findDuplicates(group) === undefined;
-  } catch {
-    return false;
-  }
-}
-
-/** About how much of a snapshot's text is checked at once. */
-const RESOURCE_GROUP_BYTES = 1024 * 1024;
 
 /**
  * Reads and validates a snapshot; messages name it as `shown` (the path as the user gave it). The

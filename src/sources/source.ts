@@ -23,11 +23,6 @@ export interface SourceData {
   shapesChecked?: boolean;
   /** API calls made, by service and operation (live sources). */
   apiCalls?: Record<string, Record<string, number>>;
-  /**
-   * Given only when `checksMayFinishLater` was asked for: settles once every check on the data is
-   * done, rejecting with the error reading would have thrown. Until then the data may be anything.
-   */
-  checked?: Promise<void>;
 }
 
 /**
@@ -37,21 +32,8 @@ export interface SourceData {
  * errors); it throws only when nothing could be read at all (a `UserError` with one line).
  */
 export interface Source {
-  read(options?: ReadOptions): Promise<SourceData>;
+  read(): Promise<SourceData>;
 }
-
-export interface ReadOptions {
-  /**
-   * The caller awaits `SourceData.checked` before it reports anything: a source may then hand over
-   * its data before every check on it is done, and finish them on a second thread meanwhile.
-   */
-  checksMayFinishLater?: boolean;
-  /** 1 keeps reading on one thread; 2 uses a second one whenever it can, however small the input. */
-  threads?: ThreadSetting;
-}
-
-/** How many threads reading may use: 1, 2, or undefined to decide from the input and the machine. */
-export type ThreadSetting = 1 | 2 | undefined;
 
 export type { InputProblem } from "../model/input-problem.js";
 

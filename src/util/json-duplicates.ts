@@ -17,12 +17,8 @@ export interface DuplicateKey {
 
 /** The first duplicate key of `text`, which must be valid JSON that parsed to `value`. */
 export function findDuplicateKey(text: string, value: unknown): DuplicateKey | undefined {
-  return hasDuplicateKey(text, value) ? locateDuplicateKey(text) : undefined;
-}
-
-/** Whether `text`, valid JSON that parsed to `value`, writes a key twice in one object. */
-export function hasDuplicateKey(text: string, value: unknown): boolean {
-  return countWrittenKeys(text) !== countParsedKeys(value);
+  if (countWrittenKeys(text) === countParsedKeys(value)) return undefined;
+  return locateDuplicateKey(text);
 }
 
 /**

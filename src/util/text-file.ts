@@ -60,13 +60,9 @@ export async function readTextFile(path: string): Promise<string> {
 
 /**
  * The bytes of a regular file, or undefined for anything else (a pipe, a terminal, a device), for
- * a file that cannot be read, and for one that changed size while it was read. `shared` puts them
- * in memory other threads can read too, so that a second thread reads the very bytes this one did.
+ * a file that cannot be read, and for one that changed size while it was read.
  */
-export async function readRegularFile(
-  path: string,
-  { shared = false }: { shared?: boolean } = {},
-): Promise<Uint8Array | undefined> {
+export async function readRegularFile(path: string): Promise<Uint8Array | undefined> {
   try {
     // Opening a FIFO for reading waits for a writer, so the path is looked at first.
     if (!(await stat(path)).isFile()) return undefined;
@@ -76,7 +72,7 @@ export async function readRegularFile(
       if (!info.isFile()) return undefined;
       // One read for the whole file where the system allows: `readFile` asks for 512 KiB at a
       // time, each step started from the main thread, so it stood still while that was busy.
-      const bytes = shared ? new Uint8Array(new SharedArrayBuffer(info.size)) : Buffer.allocUnsafe(info.size);
+      const bytes = Buffer.allocUnsafe(info.size);
       let read = 0;
       while (read < bytes.length) {
         const { bytesRead } = await handle.read(bytes, read, bytes.length - read, read);

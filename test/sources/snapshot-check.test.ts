@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import checkSnapshotSchema from "../../src/sources/snapshot-check.generated.js";
 import validateSnapshotSchema from "../../src/sources/snapshot-validator.generated.js";
-import { containers } from "../support/json-containers.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const example = (): Record<string, unknown> =>
@@ -11,6 +10,16 @@ const example = (): Record<string, unknown> =>
 
 const check = checkSnapshotSchema as (value: unknown) => boolean;
 const validate = validateSnapshotSchema as (value: unknown) => boolean;
+
+type Container = Record<string, unknown> | unknown[];
+
+/** Every object and array in `value` with the keys it holds, the document itself first. */
+function containers(value: unknown, found: Container[] = []): Container[] {
+  if (value === null || typeof value !== "object") return found;
+  found.push(value as Container);
+  for (const item of Object.values(value)) containers(item, found);
+  return found;
+}
 
 /** Values of every JSON kind, each wrong somewhere in a snapshot. */
 const REPLACEMENTS: unknown[] = [null, 0, 1.5, "", "x", [], { x: 1 }];

@@ -16,7 +16,7 @@ import { DEFAULT_TEXT_WIDTH } from "../../report/wrap.js";
 import { addAccountOptions } from "../inputs/account-options.js";
 import { loadBaseline } from "../../pipeline/gate.js";
 import { runCheck as runPipeline } from "../../pipeline/run.js";
-import { runTimestamp, threadSetting } from "../../pipeline/run-time.js";
+import { runTimestamp } from "../../pipeline/run-time.js";
 import { inputSource, type InputOptions } from "../inputs/index.js";
 import type { CliIo } from "../io.js";
 import { appendFile } from "node:fs/promises";
@@ -132,7 +132,6 @@ export async function runCheck(options: CheckOptions, paths: readonly string[], 
     source,
     today: todayFrom(io.env),
     createdAt: runTimestamp(io.env),
-    threads: threadSetting(io.env),
     ...(baseline !== undefined ? { baseline } : {}),
   });
 

@@ -39,17 +39,16 @@ export function inputSource(options: InputOptions, paths: readonly string[], io:
     // off the disk. A pipe, a terminal or a file that cannot be read is left to the snapshot
     // reader, which reports why (a pipe read ahead would keep a run its rules stop waiting). The
     // bytes are handed over once and forgotten here, so they are let go as soon as they are decoded.
-    // In memory that threads share: a large snapshot is checked on a second thread meanwhile.
-    let reading: Promise<Uint8Array | undefined> | undefined = readRegularFile(path, { shared: true });
+    let reading: Promise<Uint8Array | undefined> | undefined = readRegularFile(path);
     const takeBytes = () => {
       const bytes = reading ?? Promise.resolve(undefined);
       reading = undefined;
       return bytes;
     };
     return {
-      async read(options) {
+      async read() {
         const { snapshotSource } = await import("../../sources/snapshot.js");
-        return snapshotSource(path, snapshot, takeBytes).read(options);
+        return snapshotSource(path, snapshot, takeBytes).read();
       },
     };
   }
