@@ -1,7 +1,7 @@
 import { hash } from "node:crypto";
 import type { RuleResult } from "../engine/result.js";
 import { sourceKindSpec, type RunKind } from "../model/source-kinds.js";
-import { quote } from "./json-text.js";
+import { flatText, quote } from "./json-text.js";
 import { locateResult } from "./location.js";
 
 /**
@@ -93,7 +93,7 @@ class IdentityTexts {
     const { resource } = result;
     if (result.ruleId !== this.ruleId) {
       this.ruleId = result.ruleId;
-      this.quotedRuleId = `[${quote(result.ruleId)}`;
+      this.quotedRuleId = flatText(`[${quote(result.ruleId)}`);
     }
     let identity = `${this.quotedRuleId}${this.scopeOf(resource.account, resource.region, resource.type)}${quote(
       resource.id,
@@ -112,7 +112,7 @@ class IdentityTexts {
     if (types === undefined) regions.set(region, (types = new Map<string, string>()));
     let scope = types.get(type);
     if (scope === undefined) {
-      scope = `,${quote(account)},${quote(region)},${quote(type)},`;
+      scope = flatText(`,${quote(account)},${quote(region)},${quote(type)},`);
       types.set(type, scope);
     }
     return scope;

@@ -2,7 +2,7 @@ import type { AppliedWaiver, Evidence, RuleResult } from "../engine/result.js";
 import type { JsonValue } from "../model/resource.js";
 import { boundedValueJson } from "./evidence.js";
 import { isFinding } from "./fingerprint.js";
-import { inQuotes, quote } from "./json-text.js";
+import { flatText, inQuotes, quote } from "./json-text.js";
 import { locationJson } from "./location.js";
 
 /**
@@ -57,7 +57,11 @@ export class RepeatedFragments {
 
   /** `resourceOpening` of each type. */
   private readonly resourceOpenings = new Map<string, string>();
-  /** `compactOpening` of each type, for the current `opening`. */
+  /**
+   * The openings of each status of the current rule: a rule's passes and failures come
+   * interleaved, as its resources pass or fail.
+   */
+  private statusOpenings = new Map<string, StatusOpenings>();
   private compactOpenings = new Map<string, string>();
   /** `scope` of each account, region and source kind. */
   private readonly scopes = new Map<string, Map<string, Map<string, string>>>();
@@ -65,12 +69,22 @@ export class RepeatedFragments {
   update(result: RuleResult): void {
     const { resource } = result;
     let opened = false;
-    if (result.ruleId !== this.ruleId || result.status !== this.status) {
+    if (result.ruleId !== this.ruleId) {
       this.ruleId = result.ruleId;
+      this.status = undefined;
+      this.statusOpenings = new Map();
+    }
+    if (result.status !== this.status) {
       this.status = result.status;
-      // The status is a word of this tool's own vocabulary, which JSON writes as it is.
-      this.opening = `{"ruleId":${quote(result.ruleId)},"status":"${result.status}"`;
-      this.compactOpenings = new Map();
+      let openings = this.statusOpenings.get(result.status);
+      if (openings === undefined) {
+        // The status is a word of this tool's own vocabulary, which JSON writes as it is.
+        const opening = flatText(`{"ruleId":${quote(result.ruleId)},"status":"${result.status}"`);
+        openings = { opening, compactOpenings: new Map() };
+        this.statusOpenings.set(result.status, openings);
+      }
+      this.opening = openings.opening;
+      this.compactOpenings = openings.compactOpenings;
       opened = true;
     }
     // A rule's results follow the inventory, whose types, accounts and regions come interleaved:
@@ -79,7 +93,7 @@ export class RepeatedFragments {
       this.type = resource.type;
       let resourceOpening = this.resourceOpenings.get(resource.type);
       if (resourceOpening === undefined) {
-        resourceOpening = `{"type":${quote(resource.type)},"id":"`;
+        resourceOpening = flatText(`{"type":${quote(resource.type)},"id":"`);
         this.resourceOpenings.set(resource.type, resourceOpening);
       }
       this.resourceOpening = resourceOpening;
@@ -88,7 +102,7 @@ export class RepeatedFragments {
     if (opened) {
       let compactOpening = this.compactOpenings.get(resource.type);
       if (compactOpening === undefined) {
-        compactOpening = `${this.opening},"resource":${this.resourceOpening}`;
+        compactOpening = flatText(`${this.opening},"resource":${this.resourceOpening}`);
         this.compactOpenings.set(resource.type, compactOpening);
       }
       this.compactOpening = compactOpening;
@@ -110,11 +124,17 @@ export class RepeatedFragments {
     let scope = kinds.get(kind);
     if (scope === undefined) {
       // The source kind, too, is of the tool's vocabulary.
-      scope = `","account":${quote(account)},"region":${quote(region)},"sourceKind":"${kind}"`;
+      scope = flatText(`","account":${quote(account)},"region":${quote(region)},"sourceKind":"${kind}"`);
       kinds.set(kind, scope);
     }
     return scope;
   }
+}
+
+/** A line's opening for one rule and status, and its compact openings by resource type. */
+interface StatusOpenings {
+  opening: string;
+  compactOpenings: Map<string, string>;
 }
 
 export function resultLine(result: RuleResult, context: ResultLineContext): string {

@@ -22,3 +22,13 @@ export function quote(text: string): string {
 export function inQuotes(text: string): string {
   return NEEDS_ESCAPE.test(text) ? JSON.stringify(text).slice(1, -1) : text;
 }
+
+/**
+ * `text` as one flat string. Text put together with `+` or a template is a tree of its pieces,
+ * which encoding walks piece by piece: a fragment kept to be repeated on a hundred thousand
+ * lines would be walked again on each of them. A copy read back from JSON is one piece, and
+ * JSON gives back every code unit as it was, lone surrogates included.
+ */
+export function flatText(text: string): string {
+  return JSON.parse(JSON.stringify(text)) as string;
+}

@@ -1,5 +1,6 @@
 import type { Evidence, ResourceRef } from "../engine/result.js";
 import type { SourcePosition } from "../util/source-position.js";
+import { flatText } from "./json-text.js";
 
 /**
  * Where a result points, shared by every reporter so that the JSON `location`, the SARIF
@@ -68,7 +69,7 @@ function scopePrefix(account: string, region: string, type: string): string {
         .filter((part) => part !== "")
         .join("-"),
     );
-    prefix = `aws/${encodeSegment(account)}/${encodeSegment(region)}/${typeSegment}/`;
+    prefix = flatText(`aws/${encodeSegment(account)}/${encodeSegment(region)}/${typeSegment}/`);
     types.set(type, prefix);
   }
   return prefix;

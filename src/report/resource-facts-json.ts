@@ -1,5 +1,5 @@
 import type { JsonValue, Resource } from "../model/resource.js";
-import { quote } from "./json-text.js";
+import { flatText, inQuotes, quote } from "./json-text.js";
 import { INSTANCE, isObject, tagsOf } from "./resource-facts.js";
 
 /**
@@ -15,22 +15,34 @@ export class FactsJsonWriter {
   private region: string | undefined;
   /** `{`, then the `"type"` line of the last fact written, up to its id's value. */
   private opening = "";
-  /** The `"account"` and `"region"` lines of the last fact written. */
+  /** The `"account"` and `"region"` lines of the last fact written, from the end of its id. */
   private scope = "";
+  /** `opening` of each type. */
+  private readonly openings = new Map<string, string>();
+  /** `scope` of each account and region. */
+  private readonly scopes = new Map<string, Map<string, string>>();
 
-  /** Facts come in inventory order, grouped by type, account and region: those lines repeat. */
+  /**
+   * Facts come in inventory order, grouped by type and, within a type, interleaved accounts and
+   * regions: the text of each is made once and looked up after that.
+   */
   factJson(resource: Resource): string {
     const { type, account, region, properties } = resource;
     if (type !== this.type) {
       this.type = type;
-      this.opening = `{\n      "type": ${quote(type)},\n      "id": `;
+      let opening = this.openings.get(type);
+      if (opening === undefined) {
+        opening = flatText(`{\n      "type": ${quote(type)},\n      "id": "`);
+        this.openings.set(type, opening);
+      }
+      this.opening = opening;
     }
     if (account !== this.account || region !== this.region) {
       this.account = account;
       this.region = region;
-      this.scope = `,\n      "account": ${quote(account)},\n      "region": ${quote(region)}`;
+      this.scope = this.scopeOf(account, region);
     }
-    let text = this.opening + quote(resource.id) + this.scope;
+    let text = this.opening + inQuotes(resource.id) + this.scope;
     const tags = tagsJson(properties.Tags);
     if (tags !== undefined) text += TAGS + tags;
     if (type === INSTANCE) {
@@ -43,6 +55,17 @@ export class FactsJsonWriter {
       text += groupsJson(properties.SecurityGroups);
     }
     return text + FACT_CLOSING;
+  }
+
+  private scopeOf(account: string, region: string): string {
+    let regions = this.scopes.get(account);
+    if (regions === undefined) this.scopes.set(account, (regions = new Map<string, string>()));
+    let scope = regions.get(region);
+    if (scope === undefined) {
+      scope = flatText(`",\n      "account": ${quote(account)},\n      "region": ${quote(region)}`);
+      regions.set(region, scope);
+    }
+    return scope;
   }
 }
 

@@ -273,6 +273,39 @@ describe("renderJson", () => {
     }
   });
 
+  it("writes each line right when a rule's statuses alternate over types and come back", () => {
+    // Openings are kept for each status of a rule and each type: a status must never show the
+    // opening made for another, nor a rule's the one of the rule before.
+    const withType = (result: RuleResult, type: RuleResult["resource"]["type"]): RuleResult => ({
+      ...result,
+      resource: { ...result.resource, type },
+    });
+    const results: RuleResult[] = [
+      LIVE_PASS,
+      LIVE_FAIL,
+      withType(LIVE_PASS, "AWS::IAM::Role"),
+      withType(LIVE_FAIL, "AWS::IAM::Role"),
+      LIVE_PASS,
+      { ...LIVE_PASS, status: "not_applicable" as const },
+      withType({ ...LIVE_PASS, status: "not_applicable" as const }, "AWS::IAM::Role"),
+      LIVE_PASS,
+      { ...LIVE_PASS, ruleId: ROLE_RULE.id },
+      { ...LIVE_FAIL, ruleId: ROLE_RULE.id },
+      { ...LIVE_PASS, ruleId: ROLE_RULE.id },
+      LIVE_PASS,
+    ];
+    const report = buildReport({ results, resources: [] });
+    for (const verbosePasses of [false, true]) {
+      const lines = renderJson(report, { verbosePasses })
+        .split("\n")
+        .filter((line) => line.startsWith(`    {"ruleId"`))
+        .map((line) => line.trim().replace(/,$/, ""));
+      expect(lines).toEqual(
+        buildJsonReport(report, { verbosePasses }).results.map((result) => JSON.stringify(result)),
+      );
+    }
+  });
+
   it("writes fingerprints, links and controls right when results of rules alternate and findings repeat", () => {
     // The writer looks a rule's parts up when the rule changes and counts fingerprints as it
     // goes: results out of rule order and a finding twice on one resource must not confuse it.
