@@ -21,7 +21,8 @@ import { reportedEvidence } from "./evidence.js";
 import { eachResourceForFindings, factsForFindings, type ResourceFacts } from "./resource-facts.js";
 import { FactsJsonWriter } from "./resource-facts-json.js";
 import { FingerprintSequence, fingerprintResults, isFinding } from "./fingerprint.js";
-import { resultLine, type ResultLineContext } from "./json-result-line.js";
+import { appendResultLine, type ResultLineContext } from "./json-result-line.js";
+import { flatText } from "./json-text.js";
 import { locateResult, type ResultLocation } from "./location.js";
 import { ruleDocUri, ruleDocUris } from "./rule-docs.js";
 
@@ -213,14 +214,22 @@ export function* renderJsonChunks(report: Report, options: JsonOptions = {}): Ge
   const fingerprints = new FingerprintSequence();
   const docUris = ruleDocUris(report.rules);
   const controls = controlsByRule(report.rules);
-  const helpUrisJson = new Map([...docUris].map(([id, uri]) => [id, JSON.stringify(uri)]));
-  const controlsJson = new Map([...controls].map(([id, mapping]) => [id, JSON.stringify(mapping)]));
+  // Findings say where to learn how to fix them, and which controls they fail: the end of a
+  // finding's line is the same for all of a rule's findings.
+  const findingClosings = new Map(
+    report.rules.map((rule) => {
+      const helpUri = docUris.get(rule.id);
+      const mapping = controls.get(rule.id);
+      let closing = helpUri !== undefined ? `,"helpUri":${JSON.stringify(helpUri)}` : "";
+      if (mapping !== undefined) closing += `,"frameworks":${JSON.stringify(mapping)}`;
+      return [rule.id, flatText(`${closing}}`)];
+    }),
+  );
   // One context, updated for each result: results come grouped by rule, so the rule's parts
   // are looked up when the rule changes.
   const context: ResultLineContext = {
     fingerprint: undefined,
-    helpUriJson: undefined,
-    frameworksJson: undefined,
+    findingClosing: "}",
     verbosePasses: options.verbosePasses === true,
     waiverJson: (waiver: AppliedWaiver) => JSON.stringify(jsonAppliedWaiver(waiver)),
     writtenValues: new Map(),
@@ -230,12 +239,12 @@ export function* renderJsonChunks(report: Report, options: JsonOptions = {}): Ge
   for (const result of report.results) {
     if (result.ruleId !== ruleId) {
       ruleId = result.ruleId;
-      context.helpUriJson = helpUrisJson.get(ruleId);
-      context.frameworksJson = controlsJson.get(ruleId);
+      context.findingClosing = findingClosings.get(ruleId) ?? "}";
     }
     // The same sequence as `fingerprintResults`: findings, in report order.
     context.fingerprint = isFinding(result) ? fingerprints.next(result) : undefined;
-    chunk += separator + resultLine(result, context);
+    chunk += separator;
+    chunk = appendResultLine(chunk, result, context);
     separator = ",\n    ";
     if (chunk.length >= JSON_CHUNK_SIZE) {
       yield chunk;

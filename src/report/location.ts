@@ -43,6 +43,22 @@ export function locateResult(resource: ResourceRef, evidence: readonly Evidence[
  * It depends on identity only, so the same resource gets the same path on every run.
  */
 export function liveResourceUri(resource: Pick<ResourceRef, "account" | "region" | "type" | "id">): string {
+  return `${liveScopePrefix(resource)}${encodeSegment(resource.id)}`;
+}
+
+/**
+ * `text`, then `liveResourceUri(resource)`: its two pieces appended to `text` rather than joined
+ * first, for a writer that puts a long text together piece by piece.
+ */
+export function appendLiveResourceUri(
+  text: string,
+  resource: Pick<ResourceRef, "account" | "region" | "type" | "id">,
+): string {
+  text += liveScopePrefix(resource);
+  return text + encodeSegment(resource.id);
+}
+
+function liveScopePrefix(resource: Pick<ResourceRef, "account" | "region" | "type">): string {
   const { account, region, type } = resource;
   // Findings come in runs of one type, account and region (a rule's results follow the
   // inventory): the last prefix is often the one needed, and every other was made before.
@@ -52,7 +68,7 @@ export function liveResourceUri(resource: Pick<ResourceRef, "account" | "region"
     lastScope.type = type;
     lastScope.prefix = scopePrefix(account, region, type);
   }
-  return `${lastScope.prefix}${encodeSegment(resource.id)}`;
+  return lastScope.prefix;
 }
 
 /** `aws/<account>/<region>/<type>/`, each made once: a large account has a few scopes and tens of thousands of findings. */

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { loadSchema } from "../../src/assets.js";
 import type { Report, RuleResult } from "../../src/engine/result.js";
@@ -14,7 +15,7 @@ import {
 import { EVIDENCE_VALUE_LIMIT } from "../../src/report/evidence.js";
 import { fingerprintResults } from "../../src/report/fingerprint.js";
 import { factsForFindings, type ResourceFacts } from "../../src/report/resource-facts.js";
-import type { Resource } from "../../src/model/resource.js";
+import type { JsonValue, Resource } from "../../src/model/resource.js";
 import { locateResult } from "../../src/report/location.js";
 import { buildSarifLog } from "../../src/report/sarif.js";
 import {
@@ -271,6 +272,63 @@ describe("renderJson", () => {
         buildJsonReport(report, { verbosePasses }).results.map((result) => JSON.stringify(result)),
       );
     }
+  });
+
+  it("writes each line right for every mix of arn, address, file, evidence, bindings and focus", () => {
+    // A line is put together piece by piece, the text between two values as one piece: each
+    // field present or absent changes which pieces meet.
+    const text = fc.constantFrom("x", 'q"', "\\", "\u0007", "\ud800", "é");
+    const evidence = fc.record(
+      {
+        path: text,
+        value: fc.constantFrom<JsonValue | undefined>(undefined, null, 1, "v", { a: 1 }, ["b"]),
+        bindings: fc.dictionary(
+          fc.constantFrom("n", "m", 'k"'),
+          fc.constantFrom<JsonValue | undefined>(undefined, "w", { c: [2] }),
+          { maxKeys: 3 },
+        ),
+        focus: text,
+      },
+      { requiredKeys: ["path"] },
+    );
+    const result = fc.record({
+      status: fc.constantFrom<RuleResult["status"]>("pass", "fail", "error", "not_applicable"),
+      arn: fc.option(text, { nil: undefined }),
+      address: fc.option(text, { nil: undefined }),
+      file: fc.constantFrom(undefined, "", "templates/a b.yaml"),
+      evidence: fc.array(evidence, { maxLength: 3 }),
+      fingerprinted: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(result, { minLength: 1, maxLength: 4 }), fc.boolean(), (shapes, verbosePasses) => {
+        const results: RuleResult[] = shapes.map((shape) => {
+          const base = shape.fingerprinted ? LIVE_FAIL : { ...LIVE_FAIL, ruleId: ROLE_RULE.id };
+          const source: RuleResult["resource"]["source"] = {
+            kind: shape.file ? "cloudformation" : "aws-live",
+          };
+          if (shape.file !== undefined) source.file = shape.file;
+          if (shape.address !== undefined) source.address = shape.address;
+          const resource: RuleResult["resource"] = { ...base.resource, source };
+          delete resource.arn;
+          if (shape.arn !== undefined) resource.arn = shape.arn;
+          return {
+            ...base,
+            status: shape.status,
+            resource,
+            evidence: shape.evidence as RuleResult["evidence"],
+          };
+        });
+        const report = buildReport({ results, resources: [] });
+        const lines = renderJson(report, { verbosePasses })
+          .split("\n")
+          .filter((line) => line.startsWith(`    {"ruleId"`))
+          .map((line) => line.trim().replace(/,$/, ""));
+        expect(lines).toEqual(
+          buildJsonReport(report, { verbosePasses }).results.map((line) => JSON.stringify(line)),
+        );
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it("writes each line right when a rule's statuses alternate over types and come back", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Evidence, ResourceRef } from "../../src/engine/result.js";
 import {
+  appendLiveResourceUri,
   fileUri,
   liveResourceUri,
   locateResult,
@@ -158,6 +159,19 @@ describe("liveResourceUri in a run of resources", () => {
       "aws/_/_/_/r6",
       "aws/a%2Fb/eu-west-1/AWS-EC2-SecurityGroup/r7",
     ]);
+  });
+});
+
+describe("appendLiveResourceUri", () => {
+  it("appends what liveResourceUri gives, for each resource of a run", () => {
+    const resources = [
+      { type: "AWS::IAM::Role", account: "111122223333", region: "global", id: "r/1" },
+      { type: "AWS::IAM::Role", account: "111122223333", region: "global", id: "\ud800" },
+      { type: "AWS::EC2::Instance", account: "111122223333", region: "eu-west-1", id: "" },
+    ] as const;
+    for (const resource of resources) {
+      expect(appendLiveResourceUri("before:", resource)).toBe(`before:${liveResourceUri(resource)}`);
+    }
   });
 });
 
