@@ -105,8 +105,11 @@ function str(value: JsonValue | undefined): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 
-function list(value: JsonValue | undefined): JsonValue[] {
-  return Array.isArray(value) ? value : [];
+// Shared by every value that holds no list: most instances have no instance profile, so no roles.
+const NO_ITEMS: readonly JsonValue[] = [];
+
+function list(value: JsonValue | undefined): readonly JsonValue[] {
+  return Array.isArray(value) ? value : NO_ITEMS;
 }
 
 function obj(value: JsonValue | undefined): Document | undefined {
