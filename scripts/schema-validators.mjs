@@ -102,6 +102,49 @@ function withoutEvaluatedReset(code, name) {
   return reset;
 }
 
+/**
+ * A yes-or-no check may state a rule in any form that accepts the same values. A non-empty string
+ * written as `not: { const: "" }` (so that the validator's message says the string is empty) makes
+ * ajv record an error for every string that passes, and throw it away; `minLength: 1` records
+ * nothing. And with no length limit but that one, a string's length in UTF-16 units says what its
+ * length in code points would: either is zero only for the empty string.
+ */
+function asYesOrNo(schema) {
+  if (Array.isArray(schema)) return schema.map(asYesOrNo);
+  if (schema === null || typeof schema !== "object") return schema;
+  const copy = Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, asYesOrNo(value)]));
+  const { not, ...rest } = copy;
+  const notEmpty =
+    copy.type === "string" &&
+    not !== null &&
+    typeof not === "object" &&
+    Object.keys(not).length === 1 &&
+    not.const === "" &&
+    copy.minLength === undefined;
+  return notEmpty ? { ...rest, minLength: 1 } : copy;
+}
+
+/** Whether no string length limit of the schemas is one a string's UTF-16 length could misjudge. */
+function onlyEmptinessLimits(schemas) {
+  const text = JSON.stringify(schemas);
+  return (
+    !/"maxLength"/.test(text) &&
+    [...text.matchAll(/"minLength":(\d+)/g)].every(([, limit]) => Number(limit) <= 1)
+  );
+}
+
+/**
+ * ajv still honours `unicode: false` but calls it deprecated at every compile; that one notice is
+ * expected here, and any other goes on to the console.
+ */
+const LOGGER = {
+  log: console.log,
+  warn: (...args) => {
+    if (!/^DEPRECATED: option unicode\b/.test(String(args[0]))) console.warn(...args);
+  },
+  error: console.error,
+};
+
 const RUNTIME = {
   'require("ajv/dist/runtime/ucs2length").default': "ucs2length",
   'require("ajv/dist/runtime/equal").default': "jsonEqual",
@@ -116,11 +159,16 @@ export function generateSchemaValidator({
   references = [],
   passOnly = false,
 }) {
-  const read = (file) => JSON.parse(readFileSync(`${ROOT}/schemas/${file}`, "utf8"));
+  const read = (file) => {
+    const parsed = JSON.parse(readFileSync(`${ROOT}/schemas/${file}`, "utf8"));
+    return passOnly ? asYesOrNo(parsed) : parsed;
+  };
   const schema = read(name);
+  const referenced = references.map(read);
   const ajv = new Ajv2020({
     ...options,
-    schemas: references.map(read),
+    ...(passOnly && onlyEmptinessLimits([schema, ...referenced]) ? { unicode: false, logger: LOGGER } : {}),
+    schemas: referenced,
     code: { source: true, esm: true, lines: true, formats: _`require("schema-runtime").formats` },
   });
   // The check itself is the run-time one (`formats.uri`); this only declares the format.

@@ -105,8 +105,11 @@ function str(value: JsonValue | undefined): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 
-function list(value: JsonValue | undefined): JsonValue[] {
-  return Array.isArray(value) ? value : [];
+// Shared by every value that holds no list: most instances have no instance profile, so no roles.
+const NO_ITEMS: readonly JsonValue[] = [];
+
+function list(value: JsonValue | undefined): readonly JsonValue[] {
+  return Array.isArray(value) ? value : NO_ITEMS;
 }
 
 function obj(value: JsonValue | undefined): Document | undefined {
@@ -408,7 +411,14 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
 }
 
 function withRelated(resource: Resource, related: Document): JsonObject {
-  return { ...resource.properties, related };
+  const { properties } = resource;
+  // Assigning to an own `__proto__` key would set the copy's prototype instead: such properties
+  // (which JSON.parse can produce) are spread, the rest copied by Object.assign, which takes half
+  // the time of a spread for the tens of thousands of documents of a large account.
+  if (Object.hasOwn(properties, "__proto__")) return { ...properties, related };
+  const document: Document = Object.assign({}, properties);
+  document.related = related;
+  return document;
 }
 
 function instanceSummary(instance: Resource): JsonValue {

@@ -127,6 +127,21 @@ describe("relations", () => {
     expect(actions).toContain("ssmmessages:OpenDataChannel");
   });
 
+  it("copies a resource's properties into its document as they are, a key named __proto__ included", () => {
+    const properties = JSON.parse(
+      '{"GroupId":"sg-odd","IpPermissions":[],"__proto__":{"Polluted":true},"related":"kept in place"}',
+    ) as JsonObject;
+    const odd = resource("AWS::EC2::SecurityGroup", "sg-odd", "us-east-1", properties);
+    const seen = new Inventory({ resources: [odd] }).documentOf(odd);
+    expect(Object.getPrototypeOf(seen)).toBe(Object.prototype);
+    expect(Object.keys(seen)).toEqual(["GroupId", "IpPermissions", "__proto__", "related"]);
+    expect(Object.getOwnPropertyDescriptor(seen, "__proto__")?.value).toEqual({ Polluted: true });
+    expect((seen as Record<string, unknown>).Polluted).toBeUndefined();
+    expect(seen.related).toEqual({ Instances: [] });
+    // The resource's own properties are left as they were.
+    expect(properties.related).toBe("kept in place");
+  });
+
   it("links a security group to the instances using it", () => {
     const related = inventory.documentOf(group).related as JsonObject;
     expect(related.Instances).toEqual([

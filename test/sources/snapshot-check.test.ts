@@ -70,4 +70,13 @@ describe("the yes-or-no snapshot check", () => {
     // Nor does each call look up what the schema, without unevaluated keywords, never tracks.
     expect(text).not.toMatch(/= validate\d+\.evaluated;/);
   });
+
+  it("makes nothing for a string that passes: no discarded error for a non-empty one, no count of its code points", () => {
+    const text = readFileSync(join(root, "src", "sources", "snapshot-check.generated.ts"), "utf8");
+    // A `not` that fails as it should records an error, and a snapshot holds millions of strings.
+    expect(text).not.toMatch(/\bconst err\d+ = \{\};/);
+    // Only emptiness is asked of a string's length, which its UTF-16 length tells as well.
+    expect(text).not.toMatch(/ucs2length/);
+    expect(text).toMatch(/\.length < 1\b/);
+  });
 });
