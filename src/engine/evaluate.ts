@@ -1,7 +1,7 @@
 import type { CollectionError } from "../model/collection-error.js";
 import type { JsonObject, JsonValue, Resource, ResourceType } from "../model/resource.js";
 import { isPlanned } from "../model/source-kinds.js";
-import { CannotDecideError } from "../model/unknown.js";
+import { CannotDecideError, firstUnknown, isUnknown } from "../model/unknown.js";
 import { InvalidValueError } from "./operators/invalid-value.js";
 import type { CompiledCondition, EvaluationState, Outcome } from "./condition/compile.js";
 import { ResourceVerdicts, type Located, type PathScope, type VerdictMemo } from "./condition/path.js";
@@ -121,10 +121,14 @@ class RuleJudging {
    */
   compiled(): CompiledParts {
     const rule = this.rule;
-    return (this.parts ??= {
-      appliesWhen: rule.appliesWhen,
-      condition: rule.condition,
+    if (this.parts !== undefined) return this.parts;
+    const appliesWhen = rule.appliesWhen;
+    const condition = rule.condition;
+    return (this.parts = {
+      appliesWhen,
+      condition,
       message: rule.message,
+      rootFields: fieldsReadByBoth(appliesWhen, condition),
     });
   }
 }
@@ -133,6 +137,17 @@ interface CompiledParts {
   appliesWhen: CompiledCondition | undefined;
   condition: CompiledCondition;
   message: RuleMessages;
+  /** The top-level fields of the resource the rule's conditions read; undefined when any. */
+  rootFields: readonly string[] | undefined;
+}
+
+function fieldsReadByBoth(
+  appliesWhen: CompiledCondition | undefined,
+  condition: CompiledCondition,
+): readonly string[] | undefined {
+  if (appliesWhen === undefined) return condition.rootFields;
+  if (appliesWhen.rootFields === undefined || condition.rootFields === undefined) return undefined;
+  return [...new Set([...appliesWhen.rootFields, ...condition.rootFields])];
 }
 
 interface JudgedResources {
@@ -206,7 +221,45 @@ class JudgingFrame {
   at(document: JsonObject, params: Record<string, JsonValue>): EvaluationState {
     this.root.value = document;
     this.scope.params = params;
+    this.scope.mayHoldUnknowns = this.mayHoldUnknowns;
     return this.state;
+  }
+
+  /**
+   * Judges the document in the state as known data when none of `fields` (all of it, when
+   * undefined) holds an unknown value: a template resource whose only unknown is its VPC is read
+   * by the security-group rules as a snapshot's is, with the verdicts and explanations that known
+   * data allows to keep and reuse.
+   */
+  readingOnly(fields: readonly string[] | undefined): void {
+    if (!this.mayHoldUnknowns) return;
+    this.scope.mayHoldUnknowns = this.holdUnknowns(this.root.value as JsonObject, fields);
+  }
+
+  /** The document whose fields `unknownFields` tells about: all the rules of a type read it in turn. */
+  private fieldsOf: JsonObject | undefined;
+  private readonly unknownFields = new Map<string, boolean>();
+
+  /** Whether the document in `fieldsOf` is itself unknown (a resource whose properties are). */
+  private wholeUnknown = false;
+
+  private holdUnknowns(document: JsonObject, fields: readonly string[] | undefined): boolean {
+    if (fields === undefined) return true;
+    if (this.fieldsOf !== document) {
+      this.fieldsOf = document;
+      this.unknownFields.clear();
+      this.wholeUnknown = isUnknown(document);
+    }
+    if (this.wholeUnknown) return true;
+    for (const field of fields) {
+      let holds = this.unknownFields.get(field);
+      if (holds === undefined) {
+        holds = Object.hasOwn(document, field) && firstUnknown(document[field]) !== undefined;
+        this.unknownFields.set(field, holds);
+      }
+      if (holds) return true;
+    }
+    return false;
   }
 }
 
@@ -289,7 +342,8 @@ function judge(
   }
   const state = frame.at(document, params);
   try {
-    const { appliesWhen, condition, message: messages } = judging.compiled();
+    const { appliesWhen, condition, message: messages, rootFields } = judging.compiled();
+    frame.readingOnly(rootFields);
     if (appliesWhen && !appliesWhen.holds(state)) {
       return result(judging, ref, "not_applicable", "not applicable");
     }

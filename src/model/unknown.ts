@@ -80,9 +80,20 @@ function ownUnknownReason(value: JsonValue | undefined): string | undefined {
 /** The reason of the first unknown anywhere inside `value`, without allocating for values that hold none. */
 export function firstUnknown(value: unknown): string | undefined {
   if (value === null || typeof value !== "object") return undefined;
+  return unknownInside(value);
+}
+
+/**
+ * `firstUnknown` of an object or list. The engine asks it of a template's resources, a few
+ * thousand of them before it is optimized: lists are walked by index rather than by iterator,
+ * and only values that can hold an unknown are visited.
+ */
+function unknownInside(value: object): string | undefined {
   if (Array.isArray(value)) {
-    for (const item of value) {
-      const reason = firstUnknown(item);
+    for (let index = 0; index < value.length; index += 1) {
+      const item: unknown = value[index];
+      if (item === null || typeof item !== "object") continue;
+      const reason = unknownInside(item);
       if (reason !== undefined) return reason;
     }
     return undefined;
@@ -91,7 +102,9 @@ export function firstUnknown(value: unknown): string | undefined {
   const reason = record[UNKNOWN_KEY];
   if (typeof reason === "string") return reason;
   for (const key in record) {
-    const inner = firstUnknown(record[key]);
+    const field = record[key];
+    if (field === null || typeof field !== "object") continue;
+    const inner = unknownInside(field);
     if (inner !== undefined) return inner;
   }
   return undefined;

@@ -590,3 +590,40 @@ describe("equals", () => {
     );
   });
 });
+
+describe("the fields of the resource a condition reads", () => {
+  const fieldsOf = (condition: unknown) => compileCondition(condition, new Set(["port"])).rootFields;
+
+  it("names the first field of each path read from the resource, not what is read inside elements", () => {
+    expect(
+      fieldsOf({
+        all: [
+          { path: "GroupName", "starts-with": "web" },
+          {
+            none: {
+              in: "IpPermissions[]",
+              as: "permission",
+              where: {
+                all: [
+                  { "covers-port": { port: "$params.port" } },
+                  { some: { in: "$permission.IpRanges[].CidrIp", where: { "cidr-is-public": true } } },
+                  { path: "$root.Tags[?Key=='team'].Value", equals: "$root.Owner.Team" },
+                ],
+              },
+            },
+          },
+        ],
+      }),
+    ).toEqual(["GroupName", "IpPermissions", "Tags", "Owner"]);
+  });
+
+  it("names none when a part may read the whole resource", () => {
+    expect(fieldsOf({ empty: false })).toBeUndefined();
+    expect(fieldsOf({ path: "@", exists: true })).toBeUndefined();
+    expect(fieldsOf({ path: "length(IpPermissions)", equals: 0 })).toBeUndefined();
+    expect(fieldsOf({ path: "IpPermissions[?FromPort == $.Port]", empty: true })).toBeUndefined();
+    expect(
+      fieldsOf({ none: { in: "IpPermissions[]", where: { path: "$root", exists: true } } }),
+    ).toBeUndefined();
+  });
+});

@@ -581,3 +581,74 @@ describe("a policy whose document is not in the data", () => {
     );
   });
 });
+
+describe("unknown values where a rule does not read", () => {
+  /** A permission that counts how often its fields are read. */
+  function countedPermission(): { value: Record<string, unknown>; reads: () => number } {
+    let reads = 0;
+    const value = new Proxy(
+      { IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: "10.0.0.0/8" }] },
+      {
+        get(target, key, receiver) {
+          if (typeof key === "string") reads++;
+          return Reflect.get(target, key, receiver) as unknown;
+        },
+      },
+    );
+    return { value, reads: () => reads };
+  }
+
+  function withUnknownVpc(id: string, permissions: unknown[]): Resource {
+    const resource = group(id, "us-east-1", permissions);
+    resource.properties.VpcId = unknownValue("VpcId comes from parameter VpcId, which has no default");
+    return resource;
+  }
+
+  it("judges a template's element once for the run when what the rule reads holds no unknown", () => {
+    const permission = countedPermission();
+    const rule = ruleFrom(`
+id: no-ssh
+resource: AWS::EC2::SecurityGroup
+condition:
+  none: { in: "IpPermissions[]", where: { covers-port: 22 } }
+message: open
+`);
+    const judgeBoth = (resources: Resource[]) =>
+      evaluateRules([rule], new Inventory({ resources, mayHoldUnknowns: true }), { params: new Map() });
+    judgeBoth([withUnknownVpc("sg-1", [permission.value])]);
+    const readsForOne = permission.reads();
+    const results = judgeBoth([
+      withUnknownVpc("sg-1", [permission.value]),
+      withUnknownVpc("sg-2", [permission.value]),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["pass", "pass"]);
+    // The second group only has its ingress looked over for unknowns; its element is not judged again.
+    const readsForTwo = permission.reads() - readsForOne;
+    expect(readsForTwo - readsForOne).toBeLessThan(readsForOne);
+  });
+
+  it("still cannot decide where a rule reads an unknown through $root inside an element, or reads the whole resource", () => {
+    const insideElement = ruleFrom(`
+id: vpc-inside
+resource: AWS::EC2::SecurityGroup
+condition:
+  none: { in: "IpPermissions[]", where: { path: "$root.VpcId", equals: "vpc-1" } }
+message: in the VPC
+`);
+    const whole = ruleFrom(`
+id: whole
+resource: AWS::EC2::SecurityGroup
+condition: { empty: false }
+message: empty
+`);
+    const results = evaluateRules(
+      [insideElement, whole],
+      new Inventory({ resources: [withUnknownVpc("sg-1", [open])], mayHoldUnknowns: true }),
+      { params: new Map() },
+    );
+    expect(results.map((r) => [r.ruleId, r.status])).toEqual([
+      ["vpc-inside", "error"],
+      ["whole", "error"],
+    ]);
+  });
+});

@@ -57,6 +57,12 @@ export interface CompiledCondition {
    * that holds no unknown values: the explanation then skips deciding again what that settles.
    */
   explain(state: EvaluationState, decided?: boolean): Outcome;
+  /**
+   * The top-level fields of the resource the condition may read (`IpPermissions` for a condition
+   * on `IpPermissions[]` and its elements); undefined when it may read any part of the resource.
+   * A resource whose unknown values all lie elsewhere is judged as known data.
+   */
+  readonly rootFields?: readonly string[];
 }
 
 /** The fast decision's verdict, where it may spare deciding again (never on data with unknowns). */
@@ -89,6 +95,20 @@ interface CompileContext {
   uses: Set<string>;
   /** Whether the node is judged on a quantifier's element rather than on the resource itself. */
   withinElement: boolean;
+  /** What the whole condition reads of the resource (see `CompiledCondition.rootFields`). */
+  rootReads: RootReads;
+}
+
+/** The top-level fields of the resource a condition reads, or `whole` when it may read any. */
+interface RootReads {
+  fields: Set<string>;
+  whole: boolean;
+}
+
+/** Notes that a path starting at the resource reads into `field` (undefined: the resource as a whole). */
+function readsOfRoot(reads: RootReads, field: string | undefined): void {
+  if (field === undefined) reads.whole = true;
+  else reads.fields.add(field);
 }
 
 const QUANTIFIERS = ["some", "every", "none"] as const;
@@ -105,7 +125,8 @@ export function compileCondition(
   pointer: (string | number)[] = [],
   messages?: MessageBranches,
 ): CompiledCondition {
-  return compileNode(raw, {
+  const rootReads: RootReads = { fields: new Set(), whole: false };
+  const compiled = compileNode(raw, {
     pointer,
     bindings: new Set(),
     params,
@@ -113,7 +134,9 @@ export function compileCondition(
     messages,
     uses: new Set(),
     withinElement: false,
+    rootReads,
   });
+  return rootReads.whole ? compiled : { ...compiled, rootFields: [...rootReads.fields] };
 }
 
 function compileNode(raw: unknown, context: CompileContext): CompiledCondition {
@@ -383,6 +406,10 @@ function compilePathAt(text: unknown, context: CompileContext, key: string): Com
   try {
     const path = compilePath(text);
     context.uses.add(path.base);
+    // Inside an element, `@` and bound names are parts of what the quantifier's own path read.
+    if (path.base === "root" || (path.base === "@" && !context.withinElement)) {
+      readsOfRoot(context.rootReads, path.firstField);
+    }
     if (
       path.base !== "@" &&
       path.base !== "root" &&
@@ -721,6 +748,27 @@ function addReferences(argument: unknown, uses: Set<string>): void {
   }
 }
 
+/** The fields of the resource an operator's argument reads (`$root.…`), into `reads`. */
+function addRootReferences(argument: unknown, reads: RootReads): void {
+  if (typeof argument === "string") {
+    if (!ROOT_REFERENCE.test(argument)) return;
+    let field: string | undefined;
+    try {
+      field = compilePath(argument).firstField;
+    } catch {
+      // Not an argument the operator reads as a path: nothing is known of what it reads.
+      field = undefined;
+    }
+    readsOfRoot(reads, field);
+  } else if (Array.isArray(argument)) {
+    for (const item of argument) addRootReferences(item, reads);
+  } else if (argument !== null && typeof argument === "object") {
+    for (const item of Object.values(argument)) addRootReferences(item, reads);
+  }
+}
+
+const ROOT_REFERENCE = /^\$root(?:[.[]|$)/;
+
 /** Whether an operator's argument names an element bound by an enclosing quantifier. */
 function refersToBindings(argument: unknown, bindings: ReadonlySet<string>): boolean {
   if (typeof argument === "string") {
@@ -741,6 +789,7 @@ function compileTest(
 ): CompiledCondition {
   const path = node.path === undefined ? undefined : compilePathAt(node.path, context, "path");
   if (path === undefined) context.uses.add("@");
+  if (path === undefined && !context.withinElement) readsOfRoot(context.rootReads, undefined);
   addReferences(node[operator], context.uses);
   let test: Test;
   try {
@@ -754,6 +803,7 @@ function compileTest(
     }
     throw error;
   }
+  addRootReferences(node[operator], context.rootReads);
   const unknowns = TEST_OPERATORS[operator]!.unknowns ?? "shallow";
   const checkKnown = unknowns === "own" ? undefined : unknowns === "deep" ? assertWhollyKnown : assertKnown;
   const decide = (state: EvaluationState): boolean => {

@@ -109,6 +109,11 @@ export interface CompiledPath {
   readonly text: string;
   /** The reference the path starts from: `@` (the current element), `$root`, `$params` or a binding. */
   readonly base: string;
+  /**
+   * The field of its base the path reads first, all else it reads lying inside that field
+   * (`IpPermissions` of `IpPermissions[].IpRanges`); undefined when it may read the base as a whole.
+   */
+  readonly firstField: string | undefined;
   /** The selected value with the path of every element: for evidence. */
   evaluate(current: Located, scope: PathScope): Selection;
   /**
@@ -170,6 +175,7 @@ export function compilePath(text: string): CompiledPath {
   return {
     text,
     base,
+    firstField: readsRoot(ast) ? undefined : firstFieldOf(ast as unknown as Node),
     evaluate(current, scope) {
       const start = resolveBase(base, current, scope);
       if (tracer) return tracer(start, scope.mayHoldUnknowns === true);
@@ -705,6 +711,35 @@ function compileSelector(node: Node): Selector {
     }
     default:
       throw new Error(`unselectable expression node ${node.type}`);
+  }
+}
+
+/** Whether the expression reads its input as a whole from anywhere inside it (`$`, JMESPath's root). */
+function readsRoot(node: unknown): boolean {
+  if (node === null || typeof node !== "object") return false;
+  if (Array.isArray(node)) return node.some(readsRoot);
+  if ((node as Node).type === "Root") return true;
+  return Object.values(node).some(readsRoot);
+}
+
+/**
+ * The field an expression reads first: every form that reads its left side (or child) first and
+ * then only inside what that gave, down to a field. Anything else (`@`, functions, multi-selects,
+ * comparisons) may read the whole input.
+ */
+function firstFieldOf(node: Node): string | undefined {
+  switch (node.type) {
+    case "Field":
+      return node.name as string;
+    case "Subexpression":
+    case "IndexExpression":
+    case "Projection":
+    case "FilterProjection":
+      return firstFieldOf(node.left as Node);
+    case "Flatten":
+      return firstFieldOf(node.child as Node);
+    default:
+      return undefined;
   }
 }
 
