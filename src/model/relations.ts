@@ -219,10 +219,9 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
     return keys;
   };
 
-  const rolesByName = new ScopedIndex<Resource>();
-  const roleDocuments = new Map<Resource, JsonObject>();
+  // Each role's document by its name: instances' profiles name their roles.
+  const roleDocumentsByName = new ScopedIndex<JsonObject>();
   for (const role of inventory.ofType(ResourceTypes.Role)) {
-    rolesByName.set(role.account, "", role.id, role);
     const policies = [
       ...list(role.properties.RolePolicyList).map((p) => inlinePolicy(p, "inline", null)),
       ...list(role.properties.AttachedManagedPolicies).map((p) => managedPolicy(p, "managed", null)),
@@ -231,7 +230,7 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
       Policies: policies as unknown as JsonValue,
       SessionKmsKeys: keysOf(role.account),
     });
-    roleDocuments.set(role, document);
+    roleDocumentsByName.set(role.account, "", role.id, document);
     documents.set(role, document);
   }
 
@@ -312,42 +311,49 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
       }
     }
 
-    const managedInstances = new ScopedIndex<Resource>();
-    for (const managed of inventory.ofType(ResourceTypes.ManagedInstance)) {
-      managedInstances.set(managed.account, managed.region, managed.id, managed);
-    }
-    const securityGroups = new ScopedIndex<Resource>();
-    for (const group of inventory.ofType(ResourceTypes.SecurityGroup)) {
-      securityGroups.set(group.account, group.region, group.id, group);
-    }
+    // Each managed node and security group with what linking the instances finds for it, in the
+    // order of the inventory: found through the index, an entry takes it without a lookup by
+    // resource. Each managed node's instance is found from the instance's side: the instance
+    // looks its node up anyway, and indexing every instance by id as well cost as much as linking
+    // them.
+    const nodes = inventory.ofType(ResourceTypes.ManagedInstance).map((managed): NodeLinks => ({
+      managed,
+      instance: undefined,
+    }));
+    const managedInstances = new ScopedIndex<NodeLinks>();
+    for (const node of nodes)
+      managedInstances.set(node.managed.account, node.managed.region, node.managed.id, node);
+    const groupLinks = inventory.ofType(ResourceTypes.SecurityGroup).map((group): GroupLinks => ({
+      group,
+      instances: undefined,
+    }));
+    const securityGroups = new ScopedIndex<GroupLinks>();
+    for (const links of groupLinks)
+      securityGroups.set(links.group.account, links.group.region, links.group.id, links);
 
-    const instancesByGroup = new Map<Resource, JsonValue[]>();
-    // Each managed node's instance, found from the instance's side: the instance looks its node
-    // up anyway, and indexing every instance by id as well cost as much as linking them.
-    const instanceOfNode = new Map<Resource, Resource>();
     for (const instance of inventory.ofType(ResourceTypes.Instance)) {
       const { account, region } = instance;
       const profileArn = str(obj(instance.properties.IamInstanceProfile)?.Arn);
       const profile = profileArn ? (profilesByArn.get(profileArn) ?? null) : null;
       const roles: JsonValue[] = [];
       for (const entry of list(profile?.Roles)) {
-        const role = rolesByName.get(account, "", str(obj(entry)?.RoleName));
-        if (role !== undefined) roles.push(roleDocuments.get(role) ?? role.properties);
+        const role = roleDocumentsByName.get(account, "", str(obj(entry)?.RoleName));
+        if (role !== undefined) roles.push(role);
       }
       const groups: JsonValue[] = [];
       // One summary for every group the instance is in: the groups' documents share it.
       let summary: JsonValue | undefined;
       for (const entry of list(instance.properties.SecurityGroups)) {
-        const group = securityGroups.get(account, region, str(obj(entry)?.GroupId));
-        if (group === undefined) continue;
-        groups.push(group.properties);
+        const links = securityGroups.get(account, region, str(obj(entry)?.GroupId));
+        if (links === undefined) continue;
+        groups.push(links.group.properties);
         summary ??= instanceSummary(instance);
-        const users = instancesByGroup.get(group);
-        if (users) users.push(summary);
-        else instancesByGroup.set(group, [summary]);
+        if (links.instances) links.instances.push(summary);
+        else links.instances = [summary];
       }
-      const managed = managedInstances.get(account, region, instance.id);
-      if (managed !== undefined) instanceOfNode.set(managed, instance);
+      const node = managedInstances.get(account, region, instance.id);
+      if (node !== undefined) node.instance = instance;
+      const managed = node?.managed;
       documents.set(
         instance,
         withRelated(instance, {
@@ -359,14 +365,12 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
       );
     }
 
-    for (const group of inventory.ofType(ResourceTypes.SecurityGroup)) {
-      documents.set(group, withRelated(group, { Instances: instancesByGroup.get(group) ?? [] }));
+    for (const { group, instances } of groupLinks) {
+      documents.set(group, withRelated(group, { Instances: instances ?? [] }));
     }
-    for (const managed of inventory.ofType(ResourceTypes.ManagedInstance)) {
+    for (const { managed, instance: linked } of nodes) {
       // A node listed twice is only in the index once; the other listing has the same instance.
-      const instance =
-        instanceOfNode.get(managed) ??
-        instanceOfNode.get(managedInstances.get(managed.account, managed.region, managed.id)!);
+      const instance = linked ?? managedInstances.get(managed.account, managed.region, managed.id)!.instance;
       documents.set(managed, withRelated(managed, { Instance: instance ? instanceSummary(instance) : null }));
     }
   };
@@ -408,6 +412,18 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
     },
     holdsUnknowns,
   };
+}
+
+interface NodeLinks {
+  managed: Resource;
+  /** The instance that names the node's id, once one has. */
+  instance: Resource | undefined;
+}
+
+interface GroupLinks {
+  group: Resource;
+  /** Summaries of the instances in the group, once one is. */
+  instances: JsonValue[] | undefined;
 }
 
 function withRelated(resource: Resource, related: Document): JsonObject {

@@ -308,6 +308,23 @@ describe("relations", () => {
     expect((twice.documentOf(first).related as JsonObject).ManagedInstance).toEqual(nodes[1]!.properties);
   });
 
+  it("lists an instance in the last of a security group listed twice, and in the group of its own region", () => {
+    const groups = ["first", "last"].map((copy) =>
+      resource("AWS::EC2::SecurityGroup", "sg-5", "us-east-1", { GroupId: "sg-5", Copy: copy }),
+    );
+    const elsewhere = resource("AWS::EC2::SecurityGroup", "sg-5", "eu-west-1", { GroupId: "sg-5" });
+    const server = resource("AWS::EC2::Instance", "i-6", "us-east-1", {
+      InstanceId: "i-6",
+      SecurityGroups: [{ GroupId: "sg-5" }],
+    });
+    const twice = new Inventory({ resources: [...groups, elsewhere, server], today: "2026-12-07" });
+    const listed = [...groups, elsewhere].map(
+      (group) => ((twice.documentOf(group).related as JsonObject).Instances as JsonObject[]).length,
+    );
+    expect(listed).toEqual([0, 1, 0]);
+    expect((twice.documentOf(server).related as JsonObject).SecurityGroups).toEqual([groups[1]!.properties]);
+  });
+
   it("lists the resources read, then the stand-ins, each type in the order read", () => {
     const key = resource("AWS::IAM::AccessKey", "AKIA1", "global", { UserName: "bob", Status: "Active" });
     const carol = resource("AWS::IAM::User", "carol", "global", { UserName: "carol" });
