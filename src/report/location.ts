@@ -132,8 +132,14 @@ function encodePath(path: string): string {
 // A lone surrogate (an id read from JSON with a broken `\ud800` escape) has no UTF-8 form, which
 // encodeURIComponent refuses with an error; it becomes U+FFFD, as a UTF-8 decoder would show it.
 function encodeSegment(segment: string): string {
+  // Most ids (`i-0abc…`, `sg-0abc…`) hold only what percent-encoding leaves as it is: they are the
+  // segment, without a pass for lone surrogates and a new string from encodeURIComponent.
+  if (UNRESERVED.test(segment)) return segment;
   return segment === "" ? "_" : encodeURIComponent(segment.replace(LONE_SURROGATE, "\uFFFD"));
 }
+
+/** A non-empty segment of only the characters encodeURIComponent does not escape. */
+const UNRESERVED = /^[A-Za-z0-9\-_.!~*'()]+$/;
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 

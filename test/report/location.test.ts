@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Evidence, ResourceRef } from "../../src/engine/result.js";
 import {
@@ -132,6 +133,44 @@ describe("liveResourceUri", () => {
     ],
   ] as const)("%s", (_name, resource, expected) => {
     expect(liveResourceUri(resource)).toBe(expected);
+  });
+});
+
+describe("liveResourceUri of any id", () => {
+  it("percent-encodes the id as encodeURIComponent does, lone surrogates as U+FFFD, an empty one as _", () => {
+    // Ids of only unreserved characters are written as they are, without encoding: the two ways
+    // must give the same path for every id.
+    const reference = (id: string): string =>
+      id === "" ? "_" : encodeURIComponent(id.replace(/\p{Surrogate}/gu, "\uFFFD"));
+    const piece = fc.oneof(
+      fc.constantFrom(
+        "i-0abc",
+        "sg-",
+        "_",
+        ".",
+        "!",
+        "~",
+        "*",
+        "'",
+        "(",
+        ")",
+        "-",
+        "/",
+        ":",
+        "%",
+        " ",
+        "\ud800",
+        "\udfff",
+      ),
+      fc.string({ unit: "binary", maxLength: 3 }),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 6 }), (pieces) => {
+        const id = pieces.join("");
+        const resource = { type: "AWS::EC2::Instance" as const, id, account: "1", region: "r" };
+        expect(liveResourceUri(resource)).toBe(`aws/1/r/AWS-EC2-Instance/${reference(id)}`);
+      }),
+    );
   });
 });
 
