@@ -23,7 +23,7 @@ export function generateCanonicalValidators() {
     strict: true,
     code: { source: true, esm: true, lines: true },
   });
-  ajv.addSchema(schema);
+  ajv.addSchema(withReferencesInlined(schema));
   const refs = {};
   for (const name of Object.keys(schema.$defs)) refs[name] = `${schema.$id}#/$defs/${name}`;
   const code = standaloneCode(ajv, refs);
@@ -39,6 +39,35 @@ export function generateCanonicalValidators() {
     code,
     "",
   ].join("\n");
+}
+
+/**
+ * The schema with every `$ref` to one of its `$defs` replaced by a copy of that definition. Ajv
+ * inlines a referenced schema only when it holds no reference itself, and calls any other as a
+ * function of its own: a security group's rules were a call each, with an object of options and a
+ * path built for every rule of every group. Written out in place, every validator is one function.
+ * The definitions do not refer to themselves, and a `$ref` here has no sibling keywords, so the copy
+ * validates exactly as the reference did (and reports the same errors, but for `schemaPath`).
+ */
+function withReferencesInlined(schema) {
+  const prefix = "#/$defs/";
+  const inline = (node, seen) => {
+    if (Array.isArray(node)) return node.map((item) => inline(item, seen));
+    if (node === null || typeof node !== "object") return node;
+    if (typeof node.$ref === "string") {
+      const name = node.$ref.slice(prefix.length);
+      const target = schema.$defs[name];
+      if (!node.$ref.startsWith(prefix) || target === undefined || Object.keys(node).length !== 1)
+        throw new Error(`cannot write out the reference ${JSON.stringify(node)}`);
+      if (seen.includes(name)) throw new Error(`the definition ${name} refers to itself`);
+      return inline(target, [...seen, name]);
+    }
+    return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, inline(value, seen)]));
+  };
+  const $defs = Object.fromEntries(
+    Object.entries(schema.$defs).map(([name, definition]) => [name, inline(definition, [name])]),
+  );
+  return { ...schema, $defs };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

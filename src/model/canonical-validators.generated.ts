@@ -197,7 +197,7 @@ return errors === 0;
 validate23.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 export const ipPermission = validate24;
-const schema35 = {"type":"object","required":["IpProtocol"],"properties":{"IpProtocol":{"type":"string"},"FromPort":{"$ref":"#/$defs/port"},"ToPort":{"$ref":"#/$defs/port"},"IpRanges":{"type":"array","items":{"type":"object","required":["CidrIp"],"properties":{"CidrIp":{"type":"string"},"Description":{}}}},"Ipv6Ranges":{"type":"array","items":{"type":"object","required":["CidrIpv6"],"properties":{"CidrIpv6":{"type":"string"},"Description":{}}}},"PrefixListIds":{"type":"array","items":{"type":"object","required":["PrefixListId"],"properties":{"PrefixListId":{"type":"string"},"Description":{}}}},"UserIdGroupPairs":{"type":"array","items":{"type":"object","properties":{"GroupId":{"type":"string"},"GroupName":{"type":"string"},"UserId":{"type":"string"},"VpcId":{"type":"string"},"Description":{"type":"string"},"VpcPeeringConnectionId":{},"PeeringStatus":{}}}}}};
+const schema35 = {"type":"object","required":["IpProtocol"],"properties":{"IpProtocol":{"type":"string"},"FromPort":{"type":"integer","minimum":-1,"maximum":65535},"ToPort":{"type":"integer","minimum":-1,"maximum":65535},"IpRanges":{"type":"array","items":{"type":"object","required":["CidrIp"],"properties":{"CidrIp":{"type":"string"},"Description":{}}}},"Ipv6Ranges":{"type":"array","items":{"type":"object","required":["CidrIpv6"],"properties":{"CidrIpv6":{"type":"string"},"Description":{}}}},"PrefixListIds":{"type":"array","items":{"type":"object","required":["PrefixListId"],"properties":{"PrefixListId":{"type":"string"},"Description":{}}}},"UserIdGroupPairs":{"type":"array","items":{"type":"object","properties":{"GroupId":{"type":"string"},"GroupName":{"type":"string"},"UserId":{"type":"string"},"VpcId":{"type":"string"},"Description":{"type":"string"},"VpcPeeringConnectionId":{},"PeeringStatus":{}}}}}};
 
 function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -236,7 +236,7 @@ errors++;
 if(data.FromPort !== undefined){
 let data1 = data.FromPort;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err2 = {instancePath:instancePath+"/FromPort",schemaPath:"#/$defs/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema34.type,parentSchema:schema34,data:data1};
+const err2 = {instancePath:instancePath+"/FromPort",schemaPath:"#/properties/FromPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.FromPort.type,parentSchema:schema35.properties.FromPort,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -247,7 +247,7 @@ errors++;
 }
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 > 65535 || isNaN(data1)){
-const err3 = {instancePath:instancePath+"/FromPort",schemaPath:"#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema34,data:data1};
+const err3 = {instancePath:instancePath+"/FromPort",schemaPath:"#/properties/FromPort/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema35.properties.FromPort,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -257,7 +257,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data1 < -1 || isNaN(data1)){
-const err4 = {instancePath:instancePath+"/FromPort",schemaPath:"#/$defs/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1",schema:-1,parentSchema:schema34,data:data1};
+const err4 = {instancePath:instancePath+"/FromPort",schemaPath:"#/properties/FromPort/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1",schema:-1,parentSchema:schema35.properties.FromPort,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -271,7 +271,7 @@ errors++;
 if(data.ToPort !== undefined){
 let data2 = data.ToPort;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-const err5 = {instancePath:instancePath+"/ToPort",schemaPath:"#/$defs/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema34.type,parentSchema:schema34,data:data2};
+const err5 = {instancePath:instancePath+"/ToPort",schemaPath:"#/properties/ToPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.ToPort.type,parentSchema:schema35.properties.ToPort,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -282,7 +282,7 @@ errors++;
 }
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 > 65535 || isNaN(data2)){
-const err6 = {instancePath:instancePath+"/ToPort",schemaPath:"#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema34,data:data2};
+const err6 = {instancePath:instancePath+"/ToPort",schemaPath:"#/properties/ToPort/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema35.properties.ToPort,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -292,7 +292,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data2 < -1 || isNaN(data2)){
-const err7 = {instancePath:instancePath+"/ToPort",schemaPath:"#/$defs/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1",schema:-1,parentSchema:schema34,data:data2};
+const err7 = {instancePath:instancePath+"/ToPort",schemaPath:"#/properties/ToPort/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1",schema:-1,parentSchema:schema35.properties.ToPort,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -578,7 +578,7 @@ return errors === 0;
 validate24.evaluated = {"props":{"IpProtocol":true,"FromPort":true,"ToPort":true,"IpRanges":true,"Ipv6Ranges":true,"PrefixListIds":true,"UserIdGroupPairs":true},"dynamicProps":false,"dynamicItems":false};
 
 export const securityGroup = validate25;
-const schema38 = {"type":"object","required":["GroupId","IpPermissions"],"properties":{"GroupId":{"$ref":"#/$defs/nonEmptyString"},"GroupName":{"type":"string"},"VpcId":{"type":"string"},"IpPermissions":{"type":"array","items":{"$ref":"#/$defs/ipPermission"}},"IpPermissionsEgress":{"type":"array","items":{"type":"object"}},"Tags":{"$ref":"#/$defs/tags"},"Description":{},"OwnerId":{},"SecurityGroupArn":{}}};
+const schema36 = {"type":"object","required":["GroupId","IpPermissions"],"properties":{"GroupId":{"type":"string","not":{"const":""}},"GroupName":{"type":"string"},"VpcId":{"type":"string"},"IpPermissions":{"type":"array","items":{"type":"object","required":["IpProtocol"],"properties":{"IpProtocol":{"type":"string"},"FromPort":{"type":"integer","minimum":-1,"maximum":65535},"ToPort":{"type":"integer","minimum":-1,"maximum":65535},"IpRanges":{"type":"array","items":{"type":"object","required":["CidrIp"],"properties":{"CidrIp":{"type":"string"},"Description":{}}}},"Ipv6Ranges":{"type":"array","items":{"type":"object","required":["CidrIpv6"],"properties":{"CidrIpv6":{"type":"string"},"Description":{}}}},"PrefixListIds":{"type":"array","items":{"type":"object","required":["PrefixListId"],"properties":{"PrefixListId":{"type":"string"},"Description":{}}}},"UserIdGroupPairs":{"type":"array","items":{"type":"object","properties":{"GroupId":{"type":"string"},"GroupName":{"type":"string"},"UserId":{"type":"string"},"VpcId":{"type":"string"},"Description":{"type":"string"},"VpcPeeringConnectionId":{},"PeeringStatus":{}}}}}}},"IpPermissionsEgress":{"type":"array","items":{"type":"object"}},"Tags":{"type":"array","items":{"type":"object","required":["Key"],"properties":{"Key":{"type":"string"},"Value":{"type":"string"}}}},"Description":{},"OwnerId":{},"SecurityGroupArn":{}}};
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -592,7 +592,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.GroupId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "GroupId"},message:"must have required property '"+"GroupId"+"'",schema:schema38.required,parentSchema:schema38,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "GroupId"},message:"must have required property '"+"GroupId"+"'",schema:schema36.required,parentSchema:schema36,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -602,7 +602,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.IpPermissions === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "IpPermissions"},message:"must have required property '"+"IpPermissions"+"'",schema:schema38.required,parentSchema:schema38,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "IpPermissions"},message:"must have required property '"+"IpPermissions"+"'",schema:schema36.required,parentSchema:schema36,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -614,7 +614,7 @@ errors++;
 if(data.GroupId !== undefined){
 let data0 = data.GroupId;
 if(typeof data0 !== "string"){
-const err2 = {instancePath:instancePath+"/GroupId",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data0};
+const err2 = {instancePath:instancePath+"/GroupId",schemaPath:"#/properties/GroupId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.GroupId.type,parentSchema:schema36.properties.GroupId,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -623,8 +623,8 @@ vErrors.push(err2);
 }
 errors++;
 }
+const _errs3 = errors;
 const _errs4 = errors;
-const _errs5 = errors;
 if("" !== data0){
 const err3 = {};
 if(vErrors === null){
@@ -635,9 +635,9 @@ vErrors.push(err3);
 }
 errors++;
 }
-var valid2 = _errs5 === errors;
-if(valid2){
-const err4 = {instancePath:instancePath+"/GroupId",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema32.not,parentSchema:schema32,data:data0};
+var valid1 = _errs4 === errors;
+if(valid1){
+const err4 = {instancePath:instancePath+"/GroupId",schemaPath:"#/properties/GroupId/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema36.properties.GroupId.not,parentSchema:schema36.properties.GroupId,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -647,10 +647,10 @@ vErrors.push(err4);
 errors++;
 }
 else {
-errors = _errs4;
+errors = _errs3;
 if(vErrors !== null){
-if(_errs4){
-vErrors.length = _errs4;
+if(_errs3){
+vErrors.length = _errs3;
 }
 else {
 vErrors = null;
@@ -661,7 +661,7 @@ vErrors = null;
 if(data.GroupName !== undefined){
 let data1 = data.GroupName;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/GroupName",schemaPath:"#/properties/GroupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.GroupName.type,parentSchema:schema38.properties.GroupName,data:data1};
+const err5 = {instancePath:instancePath+"/GroupName",schemaPath:"#/properties/GroupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.GroupName.type,parentSchema:schema36.properties.GroupName,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -674,7 +674,7 @@ errors++;
 if(data.VpcId !== undefined){
 let data2 = data.VpcId;
 if(typeof data2 !== "string"){
-const err6 = {instancePath:instancePath+"/VpcId",schemaPath:"#/properties/VpcId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.VpcId.type,parentSchema:schema38.properties.VpcId,data:data2};
+const err6 = {instancePath:instancePath+"/VpcId",schemaPath:"#/properties/VpcId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.VpcId.type,parentSchema:schema36.properties.VpcId,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -689,14 +689,10 @@ let data3 = data.IpPermissions;
 if(Array.isArray(data3)){
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate24(data3[i0], {instancePath:instancePath+"/IpPermissions/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/IpPermissions",schemaPath:"#/properties/IpPermissions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema38.properties.IpPermissions.type,parentSchema:schema38.properties.IpPermissions,data:data3};
+let data4 = data3[i0];
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(data4.IpProtocol === undefined){
+const err7 = {instancePath:instancePath+"/IpPermissions/" + i0,schemaPath:"#/properties/IpPermissions/items/required",keyword:"required",params:{missingProperty: "IpProtocol"},message:"must have required property '"+"IpProtocol"+"'",schema:schema36.properties.IpPermissions.items.required,parentSchema:schema36.properties.IpPermissions.items,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -705,15 +701,10 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-if(data.IpPermissionsEgress !== undefined){
-let data5 = data.IpPermissionsEgress;
-if(Array.isArray(data5)){
-const len1 = data5.length;
-for(let i1=0; i1<len1; i1++){
-let data6 = data5[i1];
-if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
-const err8 = {instancePath:instancePath+"/IpPermissionsEgress/" + i1,schemaPath:"#/properties/IpPermissionsEgress/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.IpPermissionsEgress.items.type,parentSchema:schema38.properties.IpPermissionsEgress.items,data:data6};
+if(data4.IpProtocol !== undefined){
+let data5 = data4.IpProtocol;
+if(typeof data5 !== "string"){
+const err8 = {instancePath:instancePath+"/IpPermissions/" + i0+"/IpProtocol",schemaPath:"#/properties/IpPermissions/items/properties/IpProtocol/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.IpPermissions.items.properties.IpProtocol.type,parentSchema:schema36.properties.IpPermissions.items.properties.IpProtocol,data:data5};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -723,9 +714,10 @@ vErrors.push(err8);
 errors++;
 }
 }
-}
-else {
-const err9 = {instancePath:instancePath+"/IpPermissionsEgress",schemaPath:"#/properties/IpPermissionsEgress/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema38.properties.IpPermissionsEgress.type,parentSchema:schema38.properties.IpPermissionsEgress,data:data5};
+if(data4.FromPort !== undefined){
+let data6 = data4.FromPort;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+const err9 = {instancePath:instancePath+"/IpPermissions/" + i0+"/FromPort",schemaPath:"#/properties/IpPermissions/items/properties/FromPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.IpPermissions.items.properties.FromPort.type,parentSchema:schema36.properties.IpPermissions.items.properties.FromPort,data:data6};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -734,16 +726,9 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
-if(data.Tags !== undefined){
-let data7 = data.Tags;
-if(Array.isArray(data7)){
-const len2 = data7.length;
-for(let i2=0; i2<len2; i2++){
-let data8 = data7[i2];
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-if(data8.Key === undefined){
-const err10 = {instancePath:instancePath+"/Tags/" + i2,schemaPath:"#/$defs/tags/items/required",keyword:"required",params:{missingProperty: "Key"},message:"must have required property '"+"Key"+"'",schema:schema33.items.required,parentSchema:schema33.items,data:data8};
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 > 65535 || isNaN(data6)){
+const err10 = {instancePath:instancePath+"/IpPermissions/" + i0+"/FromPort",schemaPath:"#/properties/IpPermissions/items/properties/FromPort/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema36.properties.IpPermissions.items.properties.FromPort,data:data6};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -752,10 +737,8 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(data8.Key !== undefined){
-let data9 = data8.Key;
-if(typeof data9 !== "string"){
-const err11 = {instancePath:instancePath+"/Tags/" + i2+"/Key",schemaPath:"#/$defs/tags/items/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.items.properties.Key.type,parentSchema:schema33.items.properties.Key,data:data9};
+if(data6 < -1 || isNaN(data6)){
+const err11 = {instancePath:instancePath+"/IpPermissions/" + i0+"/FromPort",schemaPath:"#/properties/IpPermissions/items/properties/FromPort/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1",schema:-1,parentSchema:schema36.properties.IpPermissions.items.properties.FromPort,data:data6};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -765,10 +748,11 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data8.Value !== undefined){
-let data10 = data8.Value;
-if(typeof data10 !== "string"){
-const err12 = {instancePath:instancePath+"/Tags/" + i2+"/Value",schemaPath:"#/$defs/tags/items/properties/Value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.items.properties.Value.type,parentSchema:schema33.items.properties.Value,data:data10};
+}
+if(data4.ToPort !== undefined){
+let data7 = data4.ToPort;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+const err12 = {instancePath:instancePath+"/IpPermissions/" + i0+"/ToPort",schemaPath:"#/properties/IpPermissions/items/properties/ToPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.IpPermissions.items.properties.ToPort.type,parentSchema:schema36.properties.IpPermissions.items.properties.ToPort,data:data7};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -777,10 +761,9 @@ vErrors.push(err12);
 }
 errors++;
 }
-}
-}
-else {
-const err13 = {instancePath:instancePath+"/Tags/" + i2,schemaPath:"#/$defs/tags/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.items.type,parentSchema:schema33.items,data:data8};
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 > 65535 || isNaN(data7)){
+const err13 = {instancePath:instancePath+"/IpPermissions/" + i0+"/ToPort",schemaPath:"#/properties/IpPermissions/items/properties/ToPort/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema36.properties.IpPermissions.items.properties.ToPort,data:data7};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -789,10 +772,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema33.type,parentSchema:schema33,data:data7};
+if(data7 < -1 || isNaN(data7)){
+const err14 = {instancePath:instancePath+"/IpPermissions/" + i0+"/ToPort",schemaPath:"#/properties/IpPermissions/items/properties/ToPort/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1",schema:-1,parentSchema:schema36.properties.IpPermissions.items.properties.ToPort,data:data7};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -803,8 +784,15 @@ errors++;
 }
 }
 }
-else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.type,parentSchema:schema38,data};
+if(data4.IpRanges !== undefined){
+let data8 = data4.IpRanges;
+if(Array.isArray(data8)){
+const len1 = data8.length;
+for(let i1=0; i1<len1; i1++){
+let data9 = data8[i1];
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.CidrIp === undefined){
+const err15 = {instancePath:instancePath+"/IpPermissions/" + i0+"/IpRanges/" + i1,schemaPath:"#/properties/IpPermissions/items/properties/IpRanges/items/required",keyword:"required",params:{missingProperty: "CidrIp"},message:"must have required property '"+"CidrIp"+"'",schema:schema36.properties.IpPermissions.items.properties.IpRanges.items.required,parentSchema:schema36.properties.IpPermissions.items.properties.IpRanges.items,data:data9};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -813,18 +801,390 @@ vErrors.push(err15);
 }
 errors++;
 }
+if(data9.CidrIp !== undefined){
+let data10 = data9.CidrIp;
+if(typeof data10 !== "string"){
+const err16 = {instancePath:instancePath+"/IpPermissions/" + i0+"/IpRanges/" + i1+"/CidrIp",schemaPath:"#/properties/IpPermissions/items/properties/IpRanges/items/properties/CidrIp/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.IpPermissions.items.properties.IpRanges.items.properties.CidrIp.type,parentSchema:schema36.properties.IpPermissions.items.properties.IpRanges.items.properties.CidrIp,data:data10};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/IpPermissions/" + i0+"/IpRanges/" + i1,schemaPath:"#/properties/IpPermissions/items/properties/IpRanges/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.IpPermissions.items.properties.IpRanges.items.type,parentSchema:schema36.properties.IpPermissions.items.properties.IpRanges.items,data:data9};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/IpPermissions/" + i0+"/IpRanges",schemaPath:"#/properties/IpPermissions/items/properties/IpRanges/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.IpPermissions.items.properties.IpRanges.type,parentSchema:schema36.properties.IpPermissions.items.properties.IpRanges,data:data8};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data4.Ipv6Ranges !== undefined){
+let data11 = data4.Ipv6Ranges;
+if(Array.isArray(data11)){
+const len2 = data11.length;
+for(let i2=0; i2<len2; i2++){
+let data12 = data11[i2];
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+if(data12.CidrIpv6 === undefined){
+const err19 = {instancePath:instancePath+"/IpPermissions/" + i0+"/Ipv6Ranges/" + i2,schemaPath:"#/properties/IpPermissions/items/properties/Ipv6Ranges/items/required",keyword:"required",params:{missingProperty: "CidrIpv6"},message:"must have required property '"+"CidrIpv6"+"'",schema:schema36.properties.IpPermissions.items.properties.Ipv6Ranges.items.required,parentSchema:schema36.properties.IpPermissions.items.properties.Ipv6Ranges.items,data:data12};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(data12.CidrIpv6 !== undefined){
+let data13 = data12.CidrIpv6;
+if(typeof data13 !== "string"){
+const err20 = {instancePath:instancePath+"/IpPermissions/" + i0+"/Ipv6Ranges/" + i2+"/CidrIpv6",schemaPath:"#/properties/IpPermissions/items/properties/Ipv6Ranges/items/properties/CidrIpv6/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.IpPermissions.items.properties.Ipv6Ranges.items.properties.CidrIpv6.type,parentSchema:schema36.properties.IpPermissions.items.properties.Ipv6Ranges.items.properties.CidrIpv6,data:data13};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/IpPermissions/" + i0+"/Ipv6Ranges/" + i2,schemaPath:"#/properties/IpPermissions/items/properties/Ipv6Ranges/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.IpPermissions.items.properties.Ipv6Ranges.items.type,parentSchema:schema36.properties.IpPermissions.items.properties.Ipv6Ranges.items,data:data12};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/IpPermissions/" + i0+"/Ipv6Ranges",schemaPath:"#/properties/IpPermissions/items/properties/Ipv6Ranges/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.IpPermissions.items.properties.Ipv6Ranges.type,parentSchema:schema36.properties.IpPermissions.items.properties.Ipv6Ranges,data:data11};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data4.PrefixListIds !== undefined){
+let data14 = data4.PrefixListIds;
+if(Array.isArray(data14)){
+const len3 = data14.length;
+for(let i3=0; i3<len3; i3++){
+let data15 = data14[i3];
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+if(data15.PrefixListId === undefined){
+const err23 = {instancePath:instancePath+"/IpPermissions/" + i0+"/PrefixListIds/" + i3,schemaPath:"#/properties/IpPermissions/items/properties/PrefixListIds/items/required",keyword:"required",params:{missingProperty: "PrefixListId"},message:"must have required property '"+"PrefixListId"+"'",schema:schema36.properties.IpPermissions.items.properties.PrefixListIds.items.required,parentSchema:schema36.properties.IpPermissions.items.properties.PrefixListIds.items,data:data15};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(data15.PrefixListId !== undefined){
+let data16 = data15.PrefixListId;
+if(typeof data16 !== "string"){
+const err24 = {instancePath:instancePath+"/IpPermissions/" + i0+"/PrefixListIds/" + i3+"/PrefixListId",schemaPath:"#/properties/IpPermissions/items/properties/PrefixListIds/items/properties/PrefixListId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.IpPermissions.items.properties.PrefixListIds.items.properties.PrefixListId.type,parentSchema:schema36.properties.IpPermissions.items.properties.PrefixListIds.items.properties.PrefixListId,data:data16};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/IpPermissions/" + i0+"/PrefixListIds/" + i3,schemaPath:"#/properties/IpPermissions/items/properties/PrefixListIds/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.IpPermissions.items.properties.PrefixListIds.items.type,parentSchema:schema36.properties.IpPermissions.items.properties.PrefixListIds.items,data:data15};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/IpPermissions/" + i0+"/PrefixListIds",schemaPath:"#/properties/IpPermissions/items/properties/PrefixListIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.IpPermissions.items.properties.PrefixListIds.type,parentSchema:schema36.properties.IpPermissions.items.properties.PrefixListIds,data:data14};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+if(data4.UserIdGroupPairs !== undefined){
+let data17 = data4.UserIdGroupPairs;
+if(Array.isArray(data17)){
+const len4 = data17.length;
+for(let i4=0; i4<len4; i4++){
+let data18 = data17[i4];
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.GroupId !== undefined){
+let data19 = data18.GroupId;
+if(typeof data19 !== "string"){
+const err27 = {instancePath:instancePath+"/IpPermissions/" + i0+"/UserIdGroupPairs/" + i4+"/GroupId",schemaPath:"#/properties/IpPermissions/items/properties/UserIdGroupPairs/items/properties/GroupId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items.properties.GroupId.type,parentSchema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items.properties.GroupId,data:data19};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data18.GroupName !== undefined){
+let data20 = data18.GroupName;
+if(typeof data20 !== "string"){
+const err28 = {instancePath:instancePath+"/IpPermissions/" + i0+"/UserIdGroupPairs/" + i4+"/GroupName",schemaPath:"#/properties/IpPermissions/items/properties/UserIdGroupPairs/items/properties/GroupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items.properties.GroupName.type,parentSchema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items.properties.GroupName,data:data20};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(data18.UserId !== undefined){
+let data21 = data18.UserId;
+if(typeof data21 !== "string"){
+const err29 = {instancePath:instancePath+"/IpPermissions/" + i0+"/UserIdGroupPairs/" + i4+"/UserId",schemaPath:"#/properties/IpPermissions/items/properties/UserIdGroupPairs/items/properties/UserId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items.properties.UserId.type,parentSchema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items.properties.UserId,data:data21};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data18.VpcId !== undefined){
+let data22 = data18.VpcId;
+if(typeof data22 !== "string"){
+const err30 = {instancePath:instancePath+"/IpPermissions/" + i0+"/UserIdGroupPairs/" + i4+"/VpcId",schemaPath:"#/properties/IpPermissions/items/properties/UserIdGroupPairs/items/properties/VpcId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items.properties.VpcId.type,parentSchema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items.properties.VpcId,data:data22};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+if(data18.Description !== undefined){
+let data23 = data18.Description;
+if(typeof data23 !== "string"){
+const err31 = {instancePath:instancePath+"/IpPermissions/" + i0+"/UserIdGroupPairs/" + i4+"/Description",schemaPath:"#/properties/IpPermissions/items/properties/UserIdGroupPairs/items/properties/Description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items.properties.Description.type,parentSchema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items.properties.Description,data:data23};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/IpPermissions/" + i0+"/UserIdGroupPairs/" + i4,schemaPath:"#/properties/IpPermissions/items/properties/UserIdGroupPairs/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items.type,parentSchema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items,data:data18};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/IpPermissions/" + i0+"/UserIdGroupPairs",schemaPath:"#/properties/IpPermissions/items/properties/UserIdGroupPairs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.type,parentSchema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs,data:data17};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/IpPermissions/" + i0,schemaPath:"#/properties/IpPermissions/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.IpPermissions.items.type,parentSchema:schema36.properties.IpPermissions.items,data:data4};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/IpPermissions",schemaPath:"#/properties/IpPermissions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.IpPermissions.type,parentSchema:schema36.properties.IpPermissions,data:data3};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+if(data.IpPermissionsEgress !== undefined){
+let data24 = data.IpPermissionsEgress;
+if(Array.isArray(data24)){
+const len5 = data24.length;
+for(let i5=0; i5<len5; i5++){
+let data25 = data24[i5];
+if(!(data25 && typeof data25 == "object" && !Array.isArray(data25))){
+const err36 = {instancePath:instancePath+"/IpPermissionsEgress/" + i5,schemaPath:"#/properties/IpPermissionsEgress/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.IpPermissionsEgress.items.type,parentSchema:schema36.properties.IpPermissionsEgress.items,data:data25};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+}
+else {
+const err37 = {instancePath:instancePath+"/IpPermissionsEgress",schemaPath:"#/properties/IpPermissionsEgress/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.IpPermissionsEgress.type,parentSchema:schema36.properties.IpPermissionsEgress,data:data24};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+if(data.Tags !== undefined){
+let data26 = data.Tags;
+if(Array.isArray(data26)){
+const len6 = data26.length;
+for(let i6=0; i6<len6; i6++){
+let data27 = data26[i6];
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+if(data27.Key === undefined){
+const err38 = {instancePath:instancePath+"/Tags/" + i6,schemaPath:"#/properties/Tags/items/required",keyword:"required",params:{missingProperty: "Key"},message:"must have required property '"+"Key"+"'",schema:schema36.properties.Tags.items.required,parentSchema:schema36.properties.Tags.items,data:data27};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+if(data27.Key !== undefined){
+let data28 = data27.Key;
+if(typeof data28 !== "string"){
+const err39 = {instancePath:instancePath+"/Tags/" + i6+"/Key",schemaPath:"#/properties/Tags/items/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.Tags.items.properties.Key.type,parentSchema:schema36.properties.Tags.items.properties.Key,data:data28};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+if(data27.Value !== undefined){
+let data29 = data27.Value;
+if(typeof data29 !== "string"){
+const err40 = {instancePath:instancePath+"/Tags/" + i6+"/Value",schemaPath:"#/properties/Tags/items/properties/Value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.Tags.items.properties.Value.type,parentSchema:schema36.properties.Tags.items.properties.Value,data:data29};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+}
+else {
+const err41 = {instancePath:instancePath+"/Tags/" + i6,schemaPath:"#/properties/Tags/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.Tags.items.type,parentSchema:schema36.properties.Tags.items,data:data27};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.Tags.type,parentSchema:schema36.properties.Tags,data:data26};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+}
+else {
+const err43 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
 validate25.errors = vErrors;
 return errors === 0;
 }
 validate25.evaluated = {"props":{"GroupId":true,"GroupName":true,"VpcId":true,"IpPermissions":true,"IpPermissionsEgress":true,"Tags":true,"Description":true,"OwnerId":true,"SecurityGroupArn":true},"dynamicProps":false,"dynamicItems":false};
 
-export const instance = validate27;
-const schema41 = {"type":"object","required":["InstanceId","State"],"properties":{"InstanceId":{"$ref":"#/$defs/nonEmptyString"},"KeyName":{"type":"string"},"State":{"type":"object","required":["Name"],"properties":{"Code":{"type":"integer"},"Name":{"type":"string"}}},"PublicIpAddress":{"type":"string"},"PrivateIpAddress":{"type":"string"},"IamInstanceProfile":{"type":"object","required":["Arn"],"properties":{"Arn":{"type":"string"},"Id":{"type":"string"}}},"SecurityGroups":{"type":"array","items":{"type":"object","required":["GroupId"],"properties":{"GroupId":{"type":"string"},"GroupName":{"type":"string"}}}},"Tags":{"$ref":"#/$defs/tags"},"AmiLaunchIndex":{},"ImageId":{},"InstanceType":{},"KernelId":{},"LaunchTime":{},"Monitoring":{},"Placement":{},"Platform":{},"PrivateDnsName":{},"ProductCodes":{},"PublicDnsName":{},"RamdiskId":{},"StateTransitionReason":{},"SubnetId":{},"VpcId":{},"Architecture":{},"BlockDeviceMappings":{},"ClientToken":{},"EbsOptimized":{},"EnaSupport":{},"Hypervisor":{},"InstanceLifecycle":{},"ElasticGpuAssociations":{},"ElasticInferenceAcceleratorAssociations":{},"NetworkInterfaces":{},"OutpostArn":{},"RootDeviceName":{},"RootDeviceType":{},"SourceDestCheck":{},"SpotInstanceRequestId":{},"SriovNetSupport":{},"StateReason":{},"VirtualizationType":{},"CpuOptions":{},"CapacityReservationId":{},"CapacityReservationSpecification":{},"HibernationOptions":{},"Licenses":{},"MetadataOptions":{"type":"object","properties":{"State":{},"HttpTokens":{},"HttpPutResponseHopLimit":{},"HttpEndpoint":{},"HttpProtocolIpv6":{},"InstanceMetadataTags":{}}},"EnclaveOptions":{},"BootMode":{},"PlatformDetails":{},"UsageOperation":{},"UsageOperationUpdateTime":{},"PrivateDnsNameOptions":{},"Ipv6Address":{},"TpmSupport":{},"MaintenanceOptions":{},"CurrentInstanceBootMode":{},"NetworkPerformanceOptions":{},"Operator":{}}};
+export const instance = validate26;
+const schema37 = {"type":"object","required":["InstanceId","State"],"properties":{"InstanceId":{"type":"string","not":{"const":""}},"KeyName":{"type":"string"},"State":{"type":"object","required":["Name"],"properties":{"Code":{"type":"integer"},"Name":{"type":"string"}}},"PublicIpAddress":{"type":"string"},"PrivateIpAddress":{"type":"string"},"IamInstanceProfile":{"type":"object","required":["Arn"],"properties":{"Arn":{"type":"string"},"Id":{"type":"string"}}},"SecurityGroups":{"type":"array","items":{"type":"object","required":["GroupId"],"properties":{"GroupId":{"type":"string"},"GroupName":{"type":"string"}}}},"Tags":{"type":"array","items":{"type":"object","required":["Key"],"properties":{"Key":{"type":"string"},"Value":{"type":"string"}}}},"AmiLaunchIndex":{},"ImageId":{},"InstanceType":{},"KernelId":{},"LaunchTime":{},"Monitoring":{},"Placement":{},"Platform":{},"PrivateDnsName":{},"ProductCodes":{},"PublicDnsName":{},"RamdiskId":{},"StateTransitionReason":{},"SubnetId":{},"VpcId":{},"Architecture":{},"BlockDeviceMappings":{},"ClientToken":{},"EbsOptimized":{},"EnaSupport":{},"Hypervisor":{},"InstanceLifecycle":{},"ElasticGpuAssociations":{},"ElasticInferenceAcceleratorAssociations":{},"NetworkInterfaces":{},"OutpostArn":{},"RootDeviceName":{},"RootDeviceType":{},"SourceDestCheck":{},"SpotInstanceRequestId":{},"SriovNetSupport":{},"StateReason":{},"VirtualizationType":{},"CpuOptions":{},"CapacityReservationId":{},"CapacityReservationSpecification":{},"HibernationOptions":{},"Licenses":{},"MetadataOptions":{"type":"object","properties":{"State":{},"HttpTokens":{},"HttpPutResponseHopLimit":{},"HttpEndpoint":{},"HttpProtocolIpv6":{},"InstanceMetadataTags":{}}},"EnclaveOptions":{},"BootMode":{},"PlatformDetails":{},"UsageOperation":{},"UsageOperationUpdateTime":{},"PrivateDnsNameOptions":{},"Ipv6Address":{},"TpmSupport":{},"MaintenanceOptions":{},"CurrentInstanceBootMode":{},"NetworkPerformanceOptions":{},"Operator":{}}};
 
-function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate27.evaluated;
+const evaluated0 = validate26.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -833,7 +1193,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.InstanceId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "InstanceId"},message:"must have required property '"+"InstanceId"+"'",schema:schema41.required,parentSchema:schema41,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "InstanceId"},message:"must have required property '"+"InstanceId"+"'",schema:schema37.required,parentSchema:schema37,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -843,7 +1203,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.State === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "State"},message:"must have required property '"+"State"+"'",schema:schema41.required,parentSchema:schema41,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "State"},message:"must have required property '"+"State"+"'",schema:schema37.required,parentSchema:schema37,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -855,7 +1215,7 @@ errors++;
 if(data.InstanceId !== undefined){
 let data0 = data.InstanceId;
 if(typeof data0 !== "string"){
-const err2 = {instancePath:instancePath+"/InstanceId",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data0};
+const err2 = {instancePath:instancePath+"/InstanceId",schemaPath:"#/properties/InstanceId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.InstanceId.type,parentSchema:schema37.properties.InstanceId,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -864,8 +1224,8 @@ vErrors.push(err2);
 }
 errors++;
 }
+const _errs3 = errors;
 const _errs4 = errors;
-const _errs5 = errors;
 if("" !== data0){
 const err3 = {};
 if(vErrors === null){
@@ -876,9 +1236,9 @@ vErrors.push(err3);
 }
 errors++;
 }
-var valid2 = _errs5 === errors;
-if(valid2){
-const err4 = {instancePath:instancePath+"/InstanceId",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema32.not,parentSchema:schema32,data:data0};
+var valid1 = _errs4 === errors;
+if(valid1){
+const err4 = {instancePath:instancePath+"/InstanceId",schemaPath:"#/properties/InstanceId/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema37.properties.InstanceId.not,parentSchema:schema37.properties.InstanceId,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -888,10 +1248,10 @@ vErrors.push(err4);
 errors++;
 }
 else {
-errors = _errs4;
+errors = _errs3;
 if(vErrors !== null){
-if(_errs4){
-vErrors.length = _errs4;
+if(_errs3){
+vErrors.length = _errs3;
 }
 else {
 vErrors = null;
@@ -902,7 +1262,7 @@ vErrors = null;
 if(data.KeyName !== undefined){
 let data1 = data.KeyName;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/KeyName",schemaPath:"#/properties/KeyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.KeyName.type,parentSchema:schema41.properties.KeyName,data:data1};
+const err5 = {instancePath:instancePath+"/KeyName",schemaPath:"#/properties/KeyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.KeyName.type,parentSchema:schema37.properties.KeyName,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -916,7 +1276,7 @@ if(data.State !== undefined){
 let data2 = data.State;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2.Name === undefined){
-const err6 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema41.properties.State.required,parentSchema:schema41.properties.State,data:data2};
+const err6 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema37.properties.State.required,parentSchema:schema37.properties.State,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -928,7 +1288,7 @@ errors++;
 if(data2.Code !== undefined){
 let data3 = data2.Code;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err7 = {instancePath:instancePath+"/State/Code",schemaPath:"#/properties/State/properties/Code/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema41.properties.State.properties.Code.type,parentSchema:schema41.properties.State.properties.Code,data:data3};
+const err7 = {instancePath:instancePath+"/State/Code",schemaPath:"#/properties/State/properties/Code/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.State.properties.Code.type,parentSchema:schema37.properties.State.properties.Code,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -941,7 +1301,7 @@ errors++;
 if(data2.Name !== undefined){
 let data4 = data2.Name;
 if(typeof data4 !== "string"){
-const err8 = {instancePath:instancePath+"/State/Name",schemaPath:"#/properties/State/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.State.properties.Name.type,parentSchema:schema41.properties.State.properties.Name,data:data4};
+const err8 = {instancePath:instancePath+"/State/Name",schemaPath:"#/properties/State/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.State.properties.Name.type,parentSchema:schema37.properties.State.properties.Name,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -953,7 +1313,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.State.type,parentSchema:schema41.properties.State,data:data2};
+const err9 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.State.type,parentSchema:schema37.properties.State,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -966,7 +1326,7 @@ errors++;
 if(data.PublicIpAddress !== undefined){
 let data5 = data.PublicIpAddress;
 if(typeof data5 !== "string"){
-const err10 = {instancePath:instancePath+"/PublicIpAddress",schemaPath:"#/properties/PublicIpAddress/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.PublicIpAddress.type,parentSchema:schema41.properties.PublicIpAddress,data:data5};
+const err10 = {instancePath:instancePath+"/PublicIpAddress",schemaPath:"#/properties/PublicIpAddress/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.PublicIpAddress.type,parentSchema:schema37.properties.PublicIpAddress,data:data5};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -979,7 +1339,7 @@ errors++;
 if(data.PrivateIpAddress !== undefined){
 let data6 = data.PrivateIpAddress;
 if(typeof data6 !== "string"){
-const err11 = {instancePath:instancePath+"/PrivateIpAddress",schemaPath:"#/properties/PrivateIpAddress/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.PrivateIpAddress.type,parentSchema:schema41.properties.PrivateIpAddress,data:data6};
+const err11 = {instancePath:instancePath+"/PrivateIpAddress",schemaPath:"#/properties/PrivateIpAddress/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.PrivateIpAddress.type,parentSchema:schema37.properties.PrivateIpAddress,data:data6};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -993,7 +1353,7 @@ if(data.IamInstanceProfile !== undefined){
 let data7 = data.IamInstanceProfile;
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(data7.Arn === undefined){
-const err12 = {instancePath:instancePath+"/IamInstanceProfile",schemaPath:"#/properties/IamInstanceProfile/required",keyword:"required",params:{missingProperty: "Arn"},message:"must have required property '"+"Arn"+"'",schema:schema41.properties.IamInstanceProfile.required,parentSchema:schema41.properties.IamInstanceProfile,data:data7};
+const err12 = {instancePath:instancePath+"/IamInstanceProfile",schemaPath:"#/properties/IamInstanceProfile/required",keyword:"required",params:{missingProperty: "Arn"},message:"must have required property '"+"Arn"+"'",schema:schema37.properties.IamInstanceProfile.required,parentSchema:schema37.properties.IamInstanceProfile,data:data7};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1005,7 +1365,7 @@ errors++;
 if(data7.Arn !== undefined){
 let data8 = data7.Arn;
 if(typeof data8 !== "string"){
-const err13 = {instancePath:instancePath+"/IamInstanceProfile/Arn",schemaPath:"#/properties/IamInstanceProfile/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.IamInstanceProfile.properties.Arn.type,parentSchema:schema41.properties.IamInstanceProfile.properties.Arn,data:data8};
+const err13 = {instancePath:instancePath+"/IamInstanceProfile/Arn",schemaPath:"#/properties/IamInstanceProfile/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.IamInstanceProfile.properties.Arn.type,parentSchema:schema37.properties.IamInstanceProfile.properties.Arn,data:data8};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1018,7 +1378,7 @@ errors++;
 if(data7.Id !== undefined){
 let data9 = data7.Id;
 if(typeof data9 !== "string"){
-const err14 = {instancePath:instancePath+"/IamInstanceProfile/Id",schemaPath:"#/properties/IamInstanceProfile/properties/Id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.IamInstanceProfile.properties.Id.type,parentSchema:schema41.properties.IamInstanceProfile.properties.Id,data:data9};
+const err14 = {instancePath:instancePath+"/IamInstanceProfile/Id",schemaPath:"#/properties/IamInstanceProfile/properties/Id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.IamInstanceProfile.properties.Id.type,parentSchema:schema37.properties.IamInstanceProfile.properties.Id,data:data9};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1030,7 +1390,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/IamInstanceProfile",schemaPath:"#/properties/IamInstanceProfile/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.IamInstanceProfile.type,parentSchema:schema41.properties.IamInstanceProfile,data:data7};
+const err15 = {instancePath:instancePath+"/IamInstanceProfile",schemaPath:"#/properties/IamInstanceProfile/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.IamInstanceProfile.type,parentSchema:schema37.properties.IamInstanceProfile,data:data7};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1048,7 +1408,7 @@ for(let i0=0; i0<len0; i0++){
 let data11 = data10[i0];
 if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
 if(data11.GroupId === undefined){
-const err16 = {instancePath:instancePath+"/SecurityGroups/" + i0,schemaPath:"#/properties/SecurityGroups/items/required",keyword:"required",params:{missingProperty: "GroupId"},message:"must have required property '"+"GroupId"+"'",schema:schema41.properties.SecurityGroups.items.required,parentSchema:schema41.properties.SecurityGroups.items,data:data11};
+const err16 = {instancePath:instancePath+"/SecurityGroups/" + i0,schemaPath:"#/properties/SecurityGroups/items/required",keyword:"required",params:{missingProperty: "GroupId"},message:"must have required property '"+"GroupId"+"'",schema:schema37.properties.SecurityGroups.items.required,parentSchema:schema37.properties.SecurityGroups.items,data:data11};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1060,7 +1420,7 @@ errors++;
 if(data11.GroupId !== undefined){
 let data12 = data11.GroupId;
 if(typeof data12 !== "string"){
-const err17 = {instancePath:instancePath+"/SecurityGroups/" + i0+"/GroupId",schemaPath:"#/properties/SecurityGroups/items/properties/GroupId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.SecurityGroups.items.properties.GroupId.type,parentSchema:schema41.properties.SecurityGroups.items.properties.GroupId,data:data12};
+const err17 = {instancePath:instancePath+"/SecurityGroups/" + i0+"/GroupId",schemaPath:"#/properties/SecurityGroups/items/properties/GroupId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.SecurityGroups.items.properties.GroupId.type,parentSchema:schema37.properties.SecurityGroups.items.properties.GroupId,data:data12};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1073,7 +1433,7 @@ errors++;
 if(data11.GroupName !== undefined){
 let data13 = data11.GroupName;
 if(typeof data13 !== "string"){
-const err18 = {instancePath:instancePath+"/SecurityGroups/" + i0+"/GroupName",schemaPath:"#/properties/SecurityGroups/items/properties/GroupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.SecurityGroups.items.properties.GroupName.type,parentSchema:schema41.properties.SecurityGroups.items.properties.GroupName,data:data13};
+const err18 = {instancePath:instancePath+"/SecurityGroups/" + i0+"/GroupName",schemaPath:"#/properties/SecurityGroups/items/properties/GroupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.SecurityGroups.items.properties.GroupName.type,parentSchema:schema37.properties.SecurityGroups.items.properties.GroupName,data:data13};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1085,7 +1445,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/SecurityGroups/" + i0,schemaPath:"#/properties/SecurityGroups/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.SecurityGroups.items.type,parentSchema:schema41.properties.SecurityGroups.items,data:data11};
+const err19 = {instancePath:instancePath+"/SecurityGroups/" + i0,schemaPath:"#/properties/SecurityGroups/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.SecurityGroups.items.type,parentSchema:schema37.properties.SecurityGroups.items,data:data11};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1097,7 +1457,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/SecurityGroups",schemaPath:"#/properties/SecurityGroups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema41.properties.SecurityGroups.type,parentSchema:schema41.properties.SecurityGroups,data:data10};
+const err20 = {instancePath:instancePath+"/SecurityGroups",schemaPath:"#/properties/SecurityGroups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema37.properties.SecurityGroups.type,parentSchema:schema37.properties.SecurityGroups,data:data10};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1115,7 +1475,7 @@ for(let i1=0; i1<len1; i1++){
 let data15 = data14[i1];
 if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
 if(data15.Key === undefined){
-const err21 = {instancePath:instancePath+"/Tags/" + i1,schemaPath:"#/$defs/tags/items/required",keyword:"required",params:{missingProperty: "Key"},message:"must have required property '"+"Key"+"'",schema:schema33.items.required,parentSchema:schema33.items,data:data15};
+const err21 = {instancePath:instancePath+"/Tags/" + i1,schemaPath:"#/properties/Tags/items/required",keyword:"required",params:{missingProperty: "Key"},message:"must have required property '"+"Key"+"'",schema:schema37.properties.Tags.items.required,parentSchema:schema37.properties.Tags.items,data:data15};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1127,7 +1487,7 @@ errors++;
 if(data15.Key !== undefined){
 let data16 = data15.Key;
 if(typeof data16 !== "string"){
-const err22 = {instancePath:instancePath+"/Tags/" + i1+"/Key",schemaPath:"#/$defs/tags/items/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.items.properties.Key.type,parentSchema:schema33.items.properties.Key,data:data16};
+const err22 = {instancePath:instancePath+"/Tags/" + i1+"/Key",schemaPath:"#/properties/Tags/items/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.Tags.items.properties.Key.type,parentSchema:schema37.properties.Tags.items.properties.Key,data:data16};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1140,7 +1500,7 @@ errors++;
 if(data15.Value !== undefined){
 let data17 = data15.Value;
 if(typeof data17 !== "string"){
-const err23 = {instancePath:instancePath+"/Tags/" + i1+"/Value",schemaPath:"#/$defs/tags/items/properties/Value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.items.properties.Value.type,parentSchema:schema33.items.properties.Value,data:data17};
+const err23 = {instancePath:instancePath+"/Tags/" + i1+"/Value",schemaPath:"#/properties/Tags/items/properties/Value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.Tags.items.properties.Value.type,parentSchema:schema37.properties.Tags.items.properties.Value,data:data17};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1152,7 +1512,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/Tags/" + i1,schemaPath:"#/$defs/tags/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.items.type,parentSchema:schema33.items,data:data15};
+const err24 = {instancePath:instancePath+"/Tags/" + i1,schemaPath:"#/properties/Tags/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.Tags.items.type,parentSchema:schema37.properties.Tags.items,data:data15};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1164,7 +1524,7 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema33.type,parentSchema:schema33,data:data14};
+const err25 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema37.properties.Tags.type,parentSchema:schema37.properties.Tags,data:data14};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1177,7 +1537,7 @@ errors++;
 if(data.MetadataOptions !== undefined){
 let data18 = data.MetadataOptions;
 if(!(data18 && typeof data18 == "object" && !Array.isArray(data18))){
-const err26 = {instancePath:instancePath+"/MetadataOptions",schemaPath:"#/properties/MetadataOptions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.MetadataOptions.type,parentSchema:schema41.properties.MetadataOptions,data:data18};
+const err26 = {instancePath:instancePath+"/MetadataOptions",schemaPath:"#/properties/MetadataOptions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.MetadataOptions.type,parentSchema:schema37.properties.MetadataOptions,data:data18};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1189,7 +1549,7 @@ errors++;
 }
 }
 else {
-const err27 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.type,parentSchema:schema41,data};
+const err27 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1198,18 +1558,18 @@ vErrors.push(err27);
 }
 errors++;
 }
-validate27.errors = vErrors;
+validate26.errors = vErrors;
 return errors === 0;
 }
-validate27.evaluated = {"props":{"InstanceId":true,"KeyName":true,"State":true,"PublicIpAddress":true,"PrivateIpAddress":true,"IamInstanceProfile":true,"SecurityGroups":true,"Tags":true,"AmiLaunchIndex":true,"ImageId":true,"InstanceType":true,"KernelId":true,"LaunchTime":true,"Monitoring":true,"Placement":true,"Platform":true,"PrivateDnsName":true,"ProductCodes":true,"PublicDnsName":true,"RamdiskId":true,"StateTransitionReason":true,"SubnetId":true,"VpcId":true,"Architecture":true,"BlockDeviceMappings":true,"ClientToken":true,"EbsOptimized":true,"EnaSupport":true,"Hypervisor":true,"InstanceLifecycle":true,"ElasticGpuAssociations":true,"ElasticInferenceAcceleratorAssociations":true,"NetworkInterfaces":true,"OutpostArn":true,"RootDeviceName":true,"RootDeviceType":true,"SourceDestCheck":true,"SpotInstanceRequestId":true,"SriovNetSupport":true,"StateReason":true,"VirtualizationType":true,"CpuOptions":true,"CapacityReservationId":true,"CapacityReservationSpecification":true,"HibernationOptions":true,"Licenses":true,"MetadataOptions":true,"EnclaveOptions":true,"BootMode":true,"PlatformDetails":true,"UsageOperation":true,"UsageOperationUpdateTime":true,"PrivateDnsNameOptions":true,"Ipv6Address":true,"TpmSupport":true,"MaintenanceOptions":true,"CurrentInstanceBootMode":true,"NetworkPerformanceOptions":true,"Operator":true},"dynamicProps":false,"dynamicItems":false};
+validate26.evaluated = {"props":{"InstanceId":true,"KeyName":true,"State":true,"PublicIpAddress":true,"PrivateIpAddress":true,"IamInstanceProfile":true,"SecurityGroups":true,"Tags":true,"AmiLaunchIndex":true,"ImageId":true,"InstanceType":true,"KernelId":true,"LaunchTime":true,"Monitoring":true,"Placement":true,"Platform":true,"PrivateDnsName":true,"ProductCodes":true,"PublicDnsName":true,"RamdiskId":true,"StateTransitionReason":true,"SubnetId":true,"VpcId":true,"Architecture":true,"BlockDeviceMappings":true,"ClientToken":true,"EbsOptimized":true,"EnaSupport":true,"Hypervisor":true,"InstanceLifecycle":true,"ElasticGpuAssociations":true,"ElasticInferenceAcceleratorAssociations":true,"NetworkInterfaces":true,"OutpostArn":true,"RootDeviceName":true,"RootDeviceType":true,"SourceDestCheck":true,"SpotInstanceRequestId":true,"SriovNetSupport":true,"StateReason":true,"VirtualizationType":true,"CpuOptions":true,"CapacityReservationId":true,"CapacityReservationSpecification":true,"HibernationOptions":true,"Licenses":true,"MetadataOptions":true,"EnclaveOptions":true,"BootMode":true,"PlatformDetails":true,"UsageOperation":true,"UsageOperationUpdateTime":true,"PrivateDnsNameOptions":true,"Ipv6Address":true,"TpmSupport":true,"MaintenanceOptions":true,"CurrentInstanceBootMode":true,"NetworkPerformanceOptions":true,"Operator":true},"dynamicProps":false,"dynamicItems":false};
 
-export const policyDocument = validate28;
-const schema44 = {"description":"a decoded IAM policy document whose Statement is an array","type":"object","required":["Statement"],"properties":{"Version":{"type":"string"},"Statement":{"type":"array","items":{"type":"object"}},"Id":{}}};
+export const policyDocument = validate27;
+const schema38 = {"description":"a decoded IAM policy document whose Statement is an array","type":"object","required":["Statement"],"properties":{"Version":{"type":"string"},"Statement":{"type":"array","items":{"type":"object"}},"Id":{}}};
 
-function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate28.evaluated;
+const evaluated0 = validate27.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1218,7 +1578,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.Statement === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Statement"},message:"must have required property '"+"Statement"+"'",schema:schema44.required,parentSchema:schema44,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Statement"},message:"must have required property '"+"Statement"+"'",schema:schema38.required,parentSchema:schema38,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1230,7 +1590,7 @@ errors++;
 if(data.Version !== undefined){
 let data0 = data.Version;
 if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/Version",schemaPath:"#/properties/Version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.Version.type,parentSchema:schema44.properties.Version,data:data0};
+const err1 = {instancePath:instancePath+"/Version",schemaPath:"#/properties/Version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.Version.type,parentSchema:schema38.properties.Version,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1247,7 +1607,7 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
-const err2 = {instancePath:instancePath+"/Statement/" + i0,schemaPath:"#/properties/Statement/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.Statement.items.type,parentSchema:schema44.properties.Statement.items,data:data2};
+const err2 = {instancePath:instancePath+"/Statement/" + i0,schemaPath:"#/properties/Statement/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.Statement.items.type,parentSchema:schema38.properties.Statement.items,data:data2};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1259,7 +1619,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/Statement",schemaPath:"#/properties/Statement/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema44.properties.Statement.type,parentSchema:schema44.properties.Statement,data:data1};
+const err3 = {instancePath:instancePath+"/Statement",schemaPath:"#/properties/Statement/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema38.properties.Statement.type,parentSchema:schema38.properties.Statement,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1271,7 +1631,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data};
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.type,parentSchema:schema38,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1280,18 +1640,18 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate28.errors = vErrors;
+validate27.errors = vErrors;
 return errors === 0;
 }
-validate28.evaluated = {"props":{"Version":true,"Statement":true,"Id":true},"dynamicProps":false,"dynamicItems":false};
+validate27.evaluated = {"props":{"Version":true,"Statement":true,"Id":true},"dynamicProps":false,"dynamicItems":false};
 
-export const inlinePolicies = validate29;
-const schema45 = {"type":"array","items":{"type":"object","required":["PolicyName","PolicyDocument"],"properties":{"PolicyName":{"type":"string"},"PolicyDocument":{"$ref":"#/$defs/policyDocument"}}}};
+export const inlinePolicies = validate28;
+const schema39 = {"type":"array","items":{"type":"object","required":["PolicyName","PolicyDocument"],"properties":{"PolicyName":{"type":"string"},"PolicyDocument":{"description":"a decoded IAM policy document whose Statement is an array","type":"object","required":["Statement"],"properties":{"Version":{"type":"string"},"Statement":{"type":"array","items":{"type":"object"}},"Id":{}}}}}};
 
-function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate29.evaluated;
+const evaluated0 = validate28.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1304,7 +1664,7 @@ for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.PolicyName === undefined){
-const err0 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: "PolicyName"},message:"must have required property '"+"PolicyName"+"'",schema:schema45.items.required,parentSchema:schema45.items,data:data0};
+const err0 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: "PolicyName"},message:"must have required property '"+"PolicyName"+"'",schema:schema39.items.required,parentSchema:schema39.items,data:data0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1314,7 +1674,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data0.PolicyDocument === undefined){
-const err1 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: "PolicyDocument"},message:"must have required property '"+"PolicyDocument"+"'",schema:schema45.items.required,parentSchema:schema45.items,data:data0};
+const err1 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: "PolicyDocument"},message:"must have required property '"+"PolicyDocument"+"'",schema:schema39.items.required,parentSchema:schema39.items,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1326,7 +1686,7 @@ errors++;
 if(data0.PolicyName !== undefined){
 let data1 = data0.PolicyName;
 if(typeof data1 !== "string"){
-const err2 = {instancePath:instancePath+"/" + i0+"/PolicyName",schemaPath:"#/items/properties/PolicyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.items.properties.PolicyName.type,parentSchema:schema45.items.properties.PolicyName,data:data1};
+const err2 = {instancePath:instancePath+"/" + i0+"/PolicyName",schemaPath:"#/items/properties/PolicyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.items.properties.PolicyName.type,parentSchema:schema39.items.properties.PolicyName,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1340,7 +1700,7 @@ if(data0.PolicyDocument !== undefined){
 let data2 = data0.PolicyDocument;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2.Statement === undefined){
-const err3 = {instancePath:instancePath+"/" + i0+"/PolicyDocument",schemaPath:"#/$defs/policyDocument/required",keyword:"required",params:{missingProperty: "Statement"},message:"must have required property '"+"Statement"+"'",schema:schema44.required,parentSchema:schema44,data:data2};
+const err3 = {instancePath:instancePath+"/" + i0+"/PolicyDocument",schemaPath:"#/items/properties/PolicyDocument/required",keyword:"required",params:{missingProperty: "Statement"},message:"must have required property '"+"Statement"+"'",schema:schema39.items.properties.PolicyDocument.required,parentSchema:schema39.items.properties.PolicyDocument,data:data2};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1352,7 +1712,7 @@ errors++;
 if(data2.Version !== undefined){
 let data3 = data2.Version;
 if(typeof data3 !== "string"){
-const err4 = {instancePath:instancePath+"/" + i0+"/PolicyDocument/Version",schemaPath:"#/$defs/policyDocument/properties/Version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.Version.type,parentSchema:schema44.properties.Version,data:data3};
+const err4 = {instancePath:instancePath+"/" + i0+"/PolicyDocument/Version",schemaPath:"#/items/properties/PolicyDocument/properties/Version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.items.properties.PolicyDocument.properties.Version.type,parentSchema:schema39.items.properties.PolicyDocument.properties.Version,data:data3};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1369,7 +1729,7 @@ const len1 = data4.length;
 for(let i1=0; i1<len1; i1++){
 let data5 = data4[i1];
 if(!(data5 && typeof data5 == "object" && !Array.isArray(data5))){
-const err5 = {instancePath:instancePath+"/" + i0+"/PolicyDocument/Statement/" + i1,schemaPath:"#/$defs/policyDocument/properties/Statement/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.Statement.items.type,parentSchema:schema44.properties.Statement.items,data:data5};
+const err5 = {instancePath:instancePath+"/" + i0+"/PolicyDocument/Statement/" + i1,schemaPath:"#/items/properties/PolicyDocument/properties/Statement/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.items.properties.PolicyDocument.properties.Statement.items.type,parentSchema:schema39.items.properties.PolicyDocument.properties.Statement.items,data:data5};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1381,7 +1741,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/" + i0+"/PolicyDocument/Statement",schemaPath:"#/$defs/policyDocument/properties/Statement/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema44.properties.Statement.type,parentSchema:schema44.properties.Statement,data:data4};
+const err6 = {instancePath:instancePath+"/" + i0+"/PolicyDocument/Statement",schemaPath:"#/items/properties/PolicyDocument/properties/Statement/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema39.items.properties.PolicyDocument.properties.Statement.type,parentSchema:schema39.items.properties.PolicyDocument.properties.Statement,data:data4};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1393,7 +1753,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/" + i0+"/PolicyDocument",schemaPath:"#/$defs/policyDocument/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data:data2};
+const err7 = {instancePath:instancePath+"/" + i0+"/PolicyDocument",schemaPath:"#/items/properties/PolicyDocument/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.items.properties.PolicyDocument.type,parentSchema:schema39.items.properties.PolicyDocument,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1405,7 +1765,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.items.type,parentSchema:schema45.items,data:data0};
+const err8 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.items.type,parentSchema:schema39.items,data:data0};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1417,7 +1777,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema45.type,parentSchema:schema45,data};
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema39.type,parentSchema:schema39,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1426,18 +1786,18 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate29.errors = vErrors;
+validate28.errors = vErrors;
 return errors === 0;
 }
-validate29.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate28.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
-export const attachedPolicies = validate30;
-const schema47 = {"type":"array","items":{"type":"object","required":["PolicyArn"],"properties":{"PolicyName":{"type":"string"},"PolicyArn":{"type":"string"}}}};
+export const attachedPolicies = validate29;
+const schema40 = {"type":"array","items":{"type":"object","required":["PolicyArn"],"properties":{"PolicyName":{"type":"string"},"PolicyArn":{"type":"string"}}}};
 
-function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate30.evaluated;
+const evaluated0 = validate29.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1450,7 +1810,7 @@ for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.PolicyArn === undefined){
-const err0 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: "PolicyArn"},message:"must have required property '"+"PolicyArn"+"'",schema:schema47.items.required,parentSchema:schema47.items,data:data0};
+const err0 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: "PolicyArn"},message:"must have required property '"+"PolicyArn"+"'",schema:schema40.items.required,parentSchema:schema40.items,data:data0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1462,7 +1822,7 @@ errors++;
 if(data0.PolicyName !== undefined){
 let data1 = data0.PolicyName;
 if(typeof data1 !== "string"){
-const err1 = {instancePath:instancePath+"/" + i0+"/PolicyName",schemaPath:"#/items/properties/PolicyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.items.properties.PolicyName.type,parentSchema:schema47.items.properties.PolicyName,data:data1};
+const err1 = {instancePath:instancePath+"/" + i0+"/PolicyName",schemaPath:"#/items/properties/PolicyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.items.properties.PolicyName.type,parentSchema:schema40.items.properties.PolicyName,data:data1};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1475,7 +1835,7 @@ errors++;
 if(data0.PolicyArn !== undefined){
 let data2 = data0.PolicyArn;
 if(typeof data2 !== "string"){
-const err2 = {instancePath:instancePath+"/" + i0+"/PolicyArn",schemaPath:"#/items/properties/PolicyArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.items.properties.PolicyArn.type,parentSchema:schema47.items.properties.PolicyArn,data:data2};
+const err2 = {instancePath:instancePath+"/" + i0+"/PolicyArn",schemaPath:"#/items/properties/PolicyArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.items.properties.PolicyArn.type,parentSchema:schema40.items.properties.PolicyArn,data:data2};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1487,7 +1847,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.items.type,parentSchema:schema47.items,data:data0};
+const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.items.type,parentSchema:schema40.items,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1499,7 +1859,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema47.type,parentSchema:schema47,data};
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema40.type,parentSchema:schema40,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1508,18 +1868,18 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate30.errors = vErrors;
+validate29.errors = vErrors;
 return errors === 0;
 }
-validate30.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate29.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
-export const role = validate31;
-const schema48 = {"type":"object","required":["RoleName","Arn","AssumeRolePolicyDocument"],"properties":{"RoleName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"$ref":"#/$defs/nonEmptyString"},"AssumeRolePolicyDocument":{"$ref":"#/$defs/policyDocument"},"RolePolicyList":{"$ref":"#/$defs/inlinePolicies"},"AttachedManagedPolicies":{"$ref":"#/$defs/attachedPolicies"},"InstanceProfileList":{"type":"array","items":{"type":"object"}},"Tags":{"$ref":"#/$defs/tags"},"Path":{},"RoleId":{},"CreateDate":{},"PermissionsBoundary":{},"RoleLastUsed":{}}};
+export const role = validate30;
+const schema41 = {"type":"object","required":["RoleName","Arn","AssumeRolePolicyDocument"],"properties":{"RoleName":{"type":"string","not":{"const":""}},"Arn":{"type":"string","not":{"const":""}},"AssumeRolePolicyDocument":{"description":"a decoded IAM policy document whose Statement is an array","type":"object","required":["Statement"],"properties":{"Version":{"type":"string"},"Statement":{"type":"array","items":{"type":"object"}},"Id":{}}},"RolePolicyList":{"type":"array","items":{"type":"object","required":["PolicyName","PolicyDocument"],"properties":{"PolicyName":{"type":"string"},"PolicyDocument":{"description":"a decoded IAM policy document whose Statement is an array","type":"object","required":["Statement"],"properties":{"Version":{"type":"string"},"Statement":{"type":"array","items":{"type":"object"}},"Id":{}}}}}},"AttachedManagedPolicies":{"type":"array","items":{"type":"object","required":["PolicyArn"],"properties":{"PolicyName":{"type":"string"},"PolicyArn":{"type":"string"}}}},"InstanceProfileList":{"type":"array","items":{"type":"object"}},"Tags":{"type":"array","items":{"type":"object","required":["Key"],"properties":{"Key":{"type":"string"},"Value":{"type":"string"}}}},"Path":{},"RoleId":{},"CreateDate":{},"PermissionsBoundary":{},"RoleLastUsed":{}}};
 
-function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate31.evaluated;
+const evaluated0 = validate30.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1528,7 +1888,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.RoleName === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "RoleName"},message:"must have required property '"+"RoleName"+"'",schema:schema48.required,parentSchema:schema48,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "RoleName"},message:"must have required property '"+"RoleName"+"'",schema:schema41.required,parentSchema:schema41,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1538,7 +1898,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.Arn === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Arn"},message:"must have required property '"+"Arn"+"'",schema:schema48.required,parentSchema:schema48,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Arn"},message:"must have required property '"+"Arn"+"'",schema:schema41.required,parentSchema:schema41,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1548,7 +1908,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.AssumeRolePolicyDocument === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "AssumeRolePolicyDocument"},message:"must have required property '"+"AssumeRolePolicyDocument"+"'",schema:schema48.required,parentSchema:schema48,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "AssumeRolePolicyDocument"},message:"must have required property '"+"AssumeRolePolicyDocument"+"'",schema:schema41.required,parentSchema:schema41,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1560,7 +1920,7 @@ errors++;
 if(data.RoleName !== undefined){
 let data0 = data.RoleName;
 if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/RoleName",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data0};
+const err3 = {instancePath:instancePath+"/RoleName",schemaPath:"#/properties/RoleName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.RoleName.type,parentSchema:schema41.properties.RoleName,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1569,8 +1929,8 @@ vErrors.push(err3);
 }
 errors++;
 }
+const _errs3 = errors;
 const _errs4 = errors;
-const _errs5 = errors;
 if("" !== data0){
 const err4 = {};
 if(vErrors === null){
@@ -1581,9 +1941,9 @@ vErrors.push(err4);
 }
 errors++;
 }
-var valid2 = _errs5 === errors;
-if(valid2){
-const err5 = {instancePath:instancePath+"/RoleName",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema32.not,parentSchema:schema32,data:data0};
+var valid1 = _errs4 === errors;
+if(valid1){
+const err5 = {instancePath:instancePath+"/RoleName",schemaPath:"#/properties/RoleName/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema41.properties.RoleName.not,parentSchema:schema41.properties.RoleName,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1593,10 +1953,10 @@ vErrors.push(err5);
 errors++;
 }
 else {
-errors = _errs4;
+errors = _errs3;
 if(vErrors !== null){
-if(_errs4){
-vErrors.length = _errs4;
+if(_errs3){
+vErrors.length = _errs3;
 }
 else {
 vErrors = null;
@@ -1607,7 +1967,7 @@ vErrors = null;
 if(data.Arn !== undefined){
 let data1 = data.Arn;
 if(typeof data1 !== "string"){
-const err6 = {instancePath:instancePath+"/Arn",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data1};
+const err6 = {instancePath:instancePath+"/Arn",schemaPath:"#/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.Arn.type,parentSchema:schema41.properties.Arn,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1616,8 +1976,8 @@ vErrors.push(err6);
 }
 errors++;
 }
-const _errs9 = errors;
-const _errs10 = errors;
+const _errs7 = errors;
+const _errs8 = errors;
 if("" !== data1){
 const err7 = {};
 if(vErrors === null){
@@ -1628,9 +1988,9 @@ vErrors.push(err7);
 }
 errors++;
 }
-var valid4 = _errs10 === errors;
-if(valid4){
-const err8 = {instancePath:instancePath+"/Arn",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema32.not,parentSchema:schema32,data:data1};
+var valid2 = _errs8 === errors;
+if(valid2){
+const err8 = {instancePath:instancePath+"/Arn",schemaPath:"#/properties/Arn/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema41.properties.Arn.not,parentSchema:schema41.properties.Arn,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1640,10 +2000,10 @@ vErrors.push(err8);
 errors++;
 }
 else {
-errors = _errs9;
+errors = _errs7;
 if(vErrors !== null){
-if(_errs9){
-vErrors.length = _errs9;
+if(_errs7){
+vErrors.length = _errs7;
 }
 else {
 vErrors = null;
@@ -1655,7 +2015,7 @@ if(data.AssumeRolePolicyDocument !== undefined){
 let data2 = data.AssumeRolePolicyDocument;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2.Statement === undefined){
-const err9 = {instancePath:instancePath+"/AssumeRolePolicyDocument",schemaPath:"#/$defs/policyDocument/required",keyword:"required",params:{missingProperty: "Statement"},message:"must have required property '"+"Statement"+"'",schema:schema44.required,parentSchema:schema44,data:data2};
+const err9 = {instancePath:instancePath+"/AssumeRolePolicyDocument",schemaPath:"#/properties/AssumeRolePolicyDocument/required",keyword:"required",params:{missingProperty: "Statement"},message:"must have required property '"+"Statement"+"'",schema:schema41.properties.AssumeRolePolicyDocument.required,parentSchema:schema41.properties.AssumeRolePolicyDocument,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1667,7 +2027,7 @@ errors++;
 if(data2.Version !== undefined){
 let data3 = data2.Version;
 if(typeof data3 !== "string"){
-const err10 = {instancePath:instancePath+"/AssumeRolePolicyDocument/Version",schemaPath:"#/$defs/policyDocument/properties/Version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.Version.type,parentSchema:schema44.properties.Version,data:data3};
+const err10 = {instancePath:instancePath+"/AssumeRolePolicyDocument/Version",schemaPath:"#/properties/AssumeRolePolicyDocument/properties/Version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.AssumeRolePolicyDocument.properties.Version.type,parentSchema:schema41.properties.AssumeRolePolicyDocument.properties.Version,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1684,7 +2044,7 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 if(!(data5 && typeof data5 == "object" && !Array.isArray(data5))){
-const err11 = {instancePath:instancePath+"/AssumeRolePolicyDocument/Statement/" + i0,schemaPath:"#/$defs/policyDocument/properties/Statement/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.Statement.items.type,parentSchema:schema44.properties.Statement.items,data:data5};
+const err11 = {instancePath:instancePath+"/AssumeRolePolicyDocument/Statement/" + i0,schemaPath:"#/properties/AssumeRolePolicyDocument/properties/Statement/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.AssumeRolePolicyDocument.properties.Statement.items.type,parentSchema:schema41.properties.AssumeRolePolicyDocument.properties.Statement.items,data:data5};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1696,7 +2056,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/AssumeRolePolicyDocument/Statement",schemaPath:"#/$defs/policyDocument/properties/Statement/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema44.properties.Statement.type,parentSchema:schema44.properties.Statement,data:data4};
+const err12 = {instancePath:instancePath+"/AssumeRolePolicyDocument/Statement",schemaPath:"#/properties/AssumeRolePolicyDocument/properties/Statement/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema41.properties.AssumeRolePolicyDocument.properties.Statement.type,parentSchema:schema41.properties.AssumeRolePolicyDocument.properties.Statement,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1708,7 +2068,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/AssumeRolePolicyDocument",schemaPath:"#/$defs/policyDocument/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data:data2};
+const err13 = {instancePath:instancePath+"/AssumeRolePolicyDocument",schemaPath:"#/properties/AssumeRolePolicyDocument/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.AssumeRolePolicyDocument.type,parentSchema:schema41.properties.AssumeRolePolicyDocument,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1719,20 +2079,14 @@ errors++;
 }
 }
 if(data.RolePolicyList !== undefined){
-if(!(validate29(data.RolePolicyList, {instancePath:instancePath+"/RolePolicyList",parentData:data,parentDataProperty:"RolePolicyList",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
-errors = vErrors.length;
-}
-}
-if(data.AttachedManagedPolicies !== undefined){
-let data7 = data.AttachedManagedPolicies;
-if(Array.isArray(data7)){
-const len1 = data7.length;
+let data6 = data.RolePolicyList;
+if(Array.isArray(data6)){
+const len1 = data6.length;
 for(let i1=0; i1<len1; i1++){
-let data8 = data7[i1];
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-if(data8.PolicyArn === undefined){
-const err14 = {instancePath:instancePath+"/AttachedManagedPolicies/" + i1,schemaPath:"#/$defs/attachedPolicies/items/required",keyword:"required",params:{missingProperty: "PolicyArn"},message:"must have required property '"+"PolicyArn"+"'",schema:schema47.items.required,parentSchema:schema47.items,data:data8};
+let data7 = data6[i1];
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(data7.PolicyName === undefined){
+const err14 = {instancePath:instancePath+"/RolePolicyList/" + i1,schemaPath:"#/properties/RolePolicyList/items/required",keyword:"required",params:{missingProperty: "PolicyName"},message:"must have required property '"+"PolicyName"+"'",schema:schema41.properties.RolePolicyList.items.required,parentSchema:schema41.properties.RolePolicyList.items,data:data7};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1741,10 +2095,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data8.PolicyName !== undefined){
-let data9 = data8.PolicyName;
-if(typeof data9 !== "string"){
-const err15 = {instancePath:instancePath+"/AttachedManagedPolicies/" + i1+"/PolicyName",schemaPath:"#/$defs/attachedPolicies/items/properties/PolicyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.items.properties.PolicyName.type,parentSchema:schema47.items.properties.PolicyName,data:data9};
+if(data7.PolicyDocument === undefined){
+const err15 = {instancePath:instancePath+"/RolePolicyList/" + i1,schemaPath:"#/properties/RolePolicyList/items/required",keyword:"required",params:{missingProperty: "PolicyDocument"},message:"must have required property '"+"PolicyDocument"+"'",schema:schema41.properties.RolePolicyList.items.required,parentSchema:schema41.properties.RolePolicyList.items,data:data7};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1753,11 +2105,10 @@ vErrors.push(err15);
 }
 errors++;
 }
-}
-if(data8.PolicyArn !== undefined){
-let data10 = data8.PolicyArn;
-if(typeof data10 !== "string"){
-const err16 = {instancePath:instancePath+"/AttachedManagedPolicies/" + i1+"/PolicyArn",schemaPath:"#/$defs/attachedPolicies/items/properties/PolicyArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.items.properties.PolicyArn.type,parentSchema:schema47.items.properties.PolicyArn,data:data10};
+if(data7.PolicyName !== undefined){
+let data8 = data7.PolicyName;
+if(typeof data8 !== "string"){
+const err16 = {instancePath:instancePath+"/RolePolicyList/" + i1+"/PolicyName",schemaPath:"#/properties/RolePolicyList/items/properties/PolicyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.RolePolicyList.items.properties.PolicyName.type,parentSchema:schema41.properties.RolePolicyList.items.properties.PolicyName,data:data8};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1767,9 +2118,11 @@ vErrors.push(err16);
 errors++;
 }
 }
-}
-else {
-const err17 = {instancePath:instancePath+"/AttachedManagedPolicies/" + i1,schemaPath:"#/$defs/attachedPolicies/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.items.type,parentSchema:schema47.items,data:data8};
+if(data7.PolicyDocument !== undefined){
+let data9 = data7.PolicyDocument;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.Statement === undefined){
+const err17 = {instancePath:instancePath+"/RolePolicyList/" + i1+"/PolicyDocument",schemaPath:"#/properties/RolePolicyList/items/properties/PolicyDocument/required",keyword:"required",params:{missingProperty: "Statement"},message:"must have required property '"+"Statement"+"'",schema:schema41.properties.RolePolicyList.items.properties.PolicyDocument.required,parentSchema:schema41.properties.RolePolicyList.items.properties.PolicyDocument,data:data9};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1778,10 +2131,10 @@ vErrors.push(err17);
 }
 errors++;
 }
-}
-}
-else {
-const err18 = {instancePath:instancePath+"/AttachedManagedPolicies",schemaPath:"#/$defs/attachedPolicies/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema47.type,parentSchema:schema47,data:data7};
+if(data9.Version !== undefined){
+let data10 = data9.Version;
+if(typeof data10 !== "string"){
+const err18 = {instancePath:instancePath+"/RolePolicyList/" + i1+"/PolicyDocument/Version",schemaPath:"#/properties/RolePolicyList/items/properties/PolicyDocument/properties/Version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.RolePolicyList.items.properties.PolicyDocument.properties.Version.type,parentSchema:schema41.properties.RolePolicyList.items.properties.PolicyDocument.properties.Version,data:data10};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1791,14 +2144,14 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data.InstanceProfileList !== undefined){
-let data11 = data.InstanceProfileList;
+if(data9.Statement !== undefined){
+let data11 = data9.Statement;
 if(Array.isArray(data11)){
 const len2 = data11.length;
 for(let i2=0; i2<len2; i2++){
 let data12 = data11[i2];
 if(!(data12 && typeof data12 == "object" && !Array.isArray(data12))){
-const err19 = {instancePath:instancePath+"/InstanceProfileList/" + i2,schemaPath:"#/properties/InstanceProfileList/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema48.properties.InstanceProfileList.items.type,parentSchema:schema48.properties.InstanceProfileList.items,data:data12};
+const err19 = {instancePath:instancePath+"/RolePolicyList/" + i1+"/PolicyDocument/Statement/" + i2,schemaPath:"#/properties/RolePolicyList/items/properties/PolicyDocument/properties/Statement/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.RolePolicyList.items.properties.PolicyDocument.properties.Statement.items.type,parentSchema:schema41.properties.RolePolicyList.items.properties.PolicyDocument.properties.Statement.items,data:data12};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1810,7 +2163,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/InstanceProfileList",schemaPath:"#/properties/InstanceProfileList/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema48.properties.InstanceProfileList.type,parentSchema:schema48.properties.InstanceProfileList,data:data11};
+const err20 = {instancePath:instancePath+"/RolePolicyList/" + i1+"/PolicyDocument/Statement",schemaPath:"#/properties/RolePolicyList/items/properties/PolicyDocument/properties/Statement/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema41.properties.RolePolicyList.items.properties.PolicyDocument.properties.Statement.type,parentSchema:schema41.properties.RolePolicyList.items.properties.PolicyDocument.properties.Statement,data:data11};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1820,15 +2173,9 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data.Tags !== undefined){
-let data13 = data.Tags;
-if(Array.isArray(data13)){
-const len3 = data13.length;
-for(let i3=0; i3<len3; i3++){
-let data14 = data13[i3];
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-if(data14.Key === undefined){
-const err21 = {instancePath:instancePath+"/Tags/" + i3,schemaPath:"#/$defs/tags/items/required",keyword:"required",params:{missingProperty: "Key"},message:"must have required property '"+"Key"+"'",schema:schema33.items.required,parentSchema:schema33.items,data:data14};
+}
+else {
+const err21 = {instancePath:instancePath+"/RolePolicyList/" + i1+"/PolicyDocument",schemaPath:"#/properties/RolePolicyList/items/properties/PolicyDocument/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.RolePolicyList.items.properties.PolicyDocument.type,parentSchema:schema41.properties.RolePolicyList.items.properties.PolicyDocument,data:data9};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1837,10 +2184,10 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(data14.Key !== undefined){
-let data15 = data14.Key;
-if(typeof data15 !== "string"){
-const err22 = {instancePath:instancePath+"/Tags/" + i3+"/Key",schemaPath:"#/$defs/tags/items/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.items.properties.Key.type,parentSchema:schema33.items.properties.Key,data:data15};
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/RolePolicyList/" + i1,schemaPath:"#/properties/RolePolicyList/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.RolePolicyList.items.type,parentSchema:schema41.properties.RolePolicyList.items,data:data7};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1850,10 +2197,9 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data14.Value !== undefined){
-let data16 = data14.Value;
-if(typeof data16 !== "string"){
-const err23 = {instancePath:instancePath+"/Tags/" + i3+"/Value",schemaPath:"#/$defs/tags/items/properties/Value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.items.properties.Value.type,parentSchema:schema33.items.properties.Value,data:data16};
+}
+else {
+const err23 = {instancePath:instancePath+"/RolePolicyList",schemaPath:"#/properties/RolePolicyList/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema41.properties.RolePolicyList.type,parentSchema:schema41.properties.RolePolicyList,data:data6};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1863,9 +2209,530 @@ vErrors.push(err23);
 errors++;
 }
 }
+if(data.AttachedManagedPolicies !== undefined){
+let data13 = data.AttachedManagedPolicies;
+if(Array.isArray(data13)){
+const len3 = data13.length;
+for(let i3=0; i3<len3; i3++){
+let data14 = data13[i3];
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+if(data14.PolicyArn === undefined){
+const err24 = {instancePath:instancePath+"/AttachedManagedPolicies/" + i3,schemaPath:"#/properties/AttachedManagedPolicies/items/required",keyword:"required",params:{missingProperty: "PolicyArn"},message:"must have required property '"+"PolicyArn"+"'",schema:schema41.properties.AttachedManagedPolicies.items.required,parentSchema:schema41.properties.AttachedManagedPolicies.items,data:data14};
+if(vErrors === null){
+vErrors = [err24];
 }
 else {
-const err24 = {instancePath:instancePath+"/Tags/" + i3,schemaPath:"#/$defs/tags/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.items.type,parentSchema:schema33.items,data:data14};
+vErrors.push(err24);
+}
+errors++;
+}
+if(data14.PolicyName !== undefined){
+let data15 = data14.PolicyName;
+if(typeof data15 !== "string"){
+const err25 = {instancePath:instancePath+"/AttachedManagedPolicies/" + i3+"/PolicyName",schemaPath:"#/properties/AttachedManagedPolicies/items/properties/PolicyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.AttachedManagedPolicies.items.properties.PolicyName.type,parentSchema:schema41.properties.AttachedManagedPolicies.items.properties.PolicyName,data:data15};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data14.PolicyArn !== undefined){
+let data16 = data14.PolicyArn;
+if(typeof data16 !== "string"){
+const err26 = {instancePath:instancePath+"/AttachedManagedPolicies/" + i3+"/PolicyArn",schemaPath:"#/properties/AttachedManagedPolicies/items/properties/PolicyArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.AttachedManagedPolicies.items.properties.PolicyArn.type,parentSchema:schema41.properties.AttachedManagedPolicies.items.properties.PolicyArn,data:data16};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/AttachedManagedPolicies/" + i3,schemaPath:"#/properties/AttachedManagedPolicies/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.AttachedManagedPolicies.items.type,parentSchema:schema41.properties.AttachedManagedPolicies.items,data:data14};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/AttachedManagedPolicies",schemaPath:"#/properties/AttachedManagedPolicies/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema41.properties.AttachedManagedPolicies.type,parentSchema:schema41.properties.AttachedManagedPolicies,data:data13};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(data.InstanceProfileList !== undefined){
+let data17 = data.InstanceProfileList;
+if(Array.isArray(data17)){
+const len4 = data17.length;
+for(let i4=0; i4<len4; i4++){
+let data18 = data17[i4];
+if(!(data18 && typeof data18 == "object" && !Array.isArray(data18))){
+const err29 = {instancePath:instancePath+"/InstanceProfileList/" + i4,schemaPath:"#/properties/InstanceProfileList/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.InstanceProfileList.items.type,parentSchema:schema41.properties.InstanceProfileList.items,data:data18};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/InstanceProfileList",schemaPath:"#/properties/InstanceProfileList/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema41.properties.InstanceProfileList.type,parentSchema:schema41.properties.InstanceProfileList,data:data17};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+if(data.Tags !== undefined){
+let data19 = data.Tags;
+if(Array.isArray(data19)){
+const len5 = data19.length;
+for(let i5=0; i5<len5; i5++){
+let data20 = data19[i5];
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+if(data20.Key === undefined){
+const err31 = {instancePath:instancePath+"/Tags/" + i5,schemaPath:"#/properties/Tags/items/required",keyword:"required",params:{missingProperty: "Key"},message:"must have required property '"+"Key"+"'",schema:schema41.properties.Tags.items.required,parentSchema:schema41.properties.Tags.items,data:data20};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+if(data20.Key !== undefined){
+let data21 = data20.Key;
+if(typeof data21 !== "string"){
+const err32 = {instancePath:instancePath+"/Tags/" + i5+"/Key",schemaPath:"#/properties/Tags/items/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.Tags.items.properties.Key.type,parentSchema:schema41.properties.Tags.items.properties.Key,data:data21};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data20.Value !== undefined){
+let data22 = data20.Value;
+if(typeof data22 !== "string"){
+const err33 = {instancePath:instancePath+"/Tags/" + i5+"/Value",schemaPath:"#/properties/Tags/items/properties/Value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.Tags.items.properties.Value.type,parentSchema:schema41.properties.Tags.items.properties.Value,data:data22};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/Tags/" + i5,schemaPath:"#/properties/Tags/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.properties.Tags.items.type,parentSchema:schema41.properties.Tags.items,data:data20};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema41.properties.Tags.type,parentSchema:schema41.properties.Tags,data:data19};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+}
+else {
+const err36 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.type,parentSchema:schema41,data};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+validate30.errors = vErrors;
+return errors === 0;
+}
+validate30.evaluated = {"props":{"RoleName":true,"Arn":true,"AssumeRolePolicyDocument":true,"RolePolicyList":true,"AttachedManagedPolicies":true,"InstanceProfileList":true,"Tags":true,"Path":true,"RoleId":true,"CreateDate":true,"PermissionsBoundary":true,"RoleLastUsed":true},"dynamicProps":false,"dynamicItems":false};
+
+export const user = validate31;
+const schema42 = {"type":"object","required":["UserName"],"properties":{"UserName":{"type":"string","not":{"const":""}},"Arn":{"type":"string"},"UserPolicyList":{"type":"array","items":{"type":"object","required":["PolicyName","PolicyDocument"],"properties":{"PolicyName":{"type":"string"},"PolicyDocument":{"description":"a decoded IAM policy document whose Statement is an array","type":"object","required":["Statement"],"properties":{"Version":{"type":"string"},"Statement":{"type":"array","items":{"type":"object"}},"Id":{}}}}}},"GroupList":{"type":"array","items":{"type":"string"}},"AttachedManagedPolicies":{"type":"array","items":{"type":"object","required":["PolicyArn"],"properties":{"PolicyName":{"type":"string"},"PolicyArn":{"type":"string"}}}},"Path":{"type":"string"},"UserId":{},"CreateDate":{},"PermissionsBoundary":{},"Tags":{"type":"array","items":{"type":"object","required":["Key"],"properties":{"Key":{"type":"string"},"Value":{"type":"string"}}}}}};
+
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate31.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.UserName === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "UserName"},message:"must have required property '"+"UserName"+"'",schema:schema42.required,parentSchema:schema42,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.UserName !== undefined){
+let data0 = data.UserName;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/UserName",schemaPath:"#/properties/UserName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.UserName.type,parentSchema:schema42.properties.UserName,data:data0};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+const _errs3 = errors;
+const _errs4 = errors;
+if("" !== data0){
+const err2 = {};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var valid1 = _errs4 === errors;
+if(valid1){
+const err3 = {instancePath:instancePath+"/UserName",schemaPath:"#/properties/UserName/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema42.properties.UserName.not,parentSchema:schema42.properties.UserName,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.Arn !== undefined){
+let data1 = data.Arn;
+if(typeof data1 !== "string"){
+const err4 = {instancePath:instancePath+"/Arn",schemaPath:"#/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.Arn.type,parentSchema:schema42.properties.Arn,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.UserPolicyList !== undefined){
+let data2 = data.UserPolicyList;
+if(Array.isArray(data2)){
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+let data3 = data2[i0];
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.PolicyName === undefined){
+const err5 = {instancePath:instancePath+"/UserPolicyList/" + i0,schemaPath:"#/properties/UserPolicyList/items/required",keyword:"required",params:{missingProperty: "PolicyName"},message:"must have required property '"+"PolicyName"+"'",schema:schema42.properties.UserPolicyList.items.required,parentSchema:schema42.properties.UserPolicyList.items,data:data3};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data3.PolicyDocument === undefined){
+const err6 = {instancePath:instancePath+"/UserPolicyList/" + i0,schemaPath:"#/properties/UserPolicyList/items/required",keyword:"required",params:{missingProperty: "PolicyDocument"},message:"must have required property '"+"PolicyDocument"+"'",schema:schema42.properties.UserPolicyList.items.required,parentSchema:schema42.properties.UserPolicyList.items,data:data3};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data3.PolicyName !== undefined){
+let data4 = data3.PolicyName;
+if(typeof data4 !== "string"){
+const err7 = {instancePath:instancePath+"/UserPolicyList/" + i0+"/PolicyName",schemaPath:"#/properties/UserPolicyList/items/properties/PolicyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.UserPolicyList.items.properties.PolicyName.type,parentSchema:schema42.properties.UserPolicyList.items.properties.PolicyName,data:data4};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data3.PolicyDocument !== undefined){
+let data5 = data3.PolicyDocument;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.Statement === undefined){
+const err8 = {instancePath:instancePath+"/UserPolicyList/" + i0+"/PolicyDocument",schemaPath:"#/properties/UserPolicyList/items/properties/PolicyDocument/required",keyword:"required",params:{missingProperty: "Statement"},message:"must have required property '"+"Statement"+"'",schema:schema42.properties.UserPolicyList.items.properties.PolicyDocument.required,parentSchema:schema42.properties.UserPolicyList.items.properties.PolicyDocument,data:data5};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data5.Version !== undefined){
+let data6 = data5.Version;
+if(typeof data6 !== "string"){
+const err9 = {instancePath:instancePath+"/UserPolicyList/" + i0+"/PolicyDocument/Version",schemaPath:"#/properties/UserPolicyList/items/properties/PolicyDocument/properties/Version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.UserPolicyList.items.properties.PolicyDocument.properties.Version.type,parentSchema:schema42.properties.UserPolicyList.items.properties.PolicyDocument.properties.Version,data:data6};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data5.Statement !== undefined){
+let data7 = data5.Statement;
+if(Array.isArray(data7)){
+const len1 = data7.length;
+for(let i1=0; i1<len1; i1++){
+let data8 = data7[i1];
+if(!(data8 && typeof data8 == "object" && !Array.isArray(data8))){
+const err10 = {instancePath:instancePath+"/UserPolicyList/" + i0+"/PolicyDocument/Statement/" + i1,schemaPath:"#/properties/UserPolicyList/items/properties/PolicyDocument/properties/Statement/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.UserPolicyList.items.properties.PolicyDocument.properties.Statement.items.type,parentSchema:schema42.properties.UserPolicyList.items.properties.PolicyDocument.properties.Statement.items,data:data8};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/UserPolicyList/" + i0+"/PolicyDocument/Statement",schemaPath:"#/properties/UserPolicyList/items/properties/PolicyDocument/properties/Statement/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema42.properties.UserPolicyList.items.properties.PolicyDocument.properties.Statement.type,parentSchema:schema42.properties.UserPolicyList.items.properties.PolicyDocument.properties.Statement,data:data7};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/UserPolicyList/" + i0+"/PolicyDocument",schemaPath:"#/properties/UserPolicyList/items/properties/PolicyDocument/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.UserPolicyList.items.properties.PolicyDocument.type,parentSchema:schema42.properties.UserPolicyList.items.properties.PolicyDocument,data:data5};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/UserPolicyList/" + i0,schemaPath:"#/properties/UserPolicyList/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.UserPolicyList.items.type,parentSchema:schema42.properties.UserPolicyList.items,data:data3};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/UserPolicyList",schemaPath:"#/properties/UserPolicyList/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema42.properties.UserPolicyList.type,parentSchema:schema42.properties.UserPolicyList,data:data2};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.GroupList !== undefined){
+let data9 = data.GroupList;
+if(Array.isArray(data9)){
+const len2 = data9.length;
+for(let i2=0; i2<len2; i2++){
+let data10 = data9[i2];
+if(typeof data10 !== "string"){
+const err15 = {instancePath:instancePath+"/GroupList/" + i2,schemaPath:"#/properties/GroupList/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.GroupList.items.type,parentSchema:schema42.properties.GroupList.items,data:data10};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/GroupList",schemaPath:"#/properties/GroupList/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema42.properties.GroupList.type,parentSchema:schema42.properties.GroupList,data:data9};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data.AttachedManagedPolicies !== undefined){
+let data11 = data.AttachedManagedPolicies;
+if(Array.isArray(data11)){
+const len3 = data11.length;
+for(let i3=0; i3<len3; i3++){
+let data12 = data11[i3];
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+if(data12.PolicyArn === undefined){
+const err17 = {instancePath:instancePath+"/AttachedManagedPolicies/" + i3,schemaPath:"#/properties/AttachedManagedPolicies/items/required",keyword:"required",params:{missingProperty: "PolicyArn"},message:"must have required property '"+"PolicyArn"+"'",schema:schema42.properties.AttachedManagedPolicies.items.required,parentSchema:schema42.properties.AttachedManagedPolicies.items,data:data12};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(data12.PolicyName !== undefined){
+let data13 = data12.PolicyName;
+if(typeof data13 !== "string"){
+const err18 = {instancePath:instancePath+"/AttachedManagedPolicies/" + i3+"/PolicyName",schemaPath:"#/properties/AttachedManagedPolicies/items/properties/PolicyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.AttachedManagedPolicies.items.properties.PolicyName.type,parentSchema:schema42.properties.AttachedManagedPolicies.items.properties.PolicyName,data:data13};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data12.PolicyArn !== undefined){
+let data14 = data12.PolicyArn;
+if(typeof data14 !== "string"){
+const err19 = {instancePath:instancePath+"/AttachedManagedPolicies/" + i3+"/PolicyArn",schemaPath:"#/properties/AttachedManagedPolicies/items/properties/PolicyArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.AttachedManagedPolicies.items.properties.PolicyArn.type,parentSchema:schema42.properties.AttachedManagedPolicies.items.properties.PolicyArn,data:data14};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/AttachedManagedPolicies/" + i3,schemaPath:"#/properties/AttachedManagedPolicies/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.AttachedManagedPolicies.items.type,parentSchema:schema42.properties.AttachedManagedPolicies.items,data:data12};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/AttachedManagedPolicies",schemaPath:"#/properties/AttachedManagedPolicies/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema42.properties.AttachedManagedPolicies.type,parentSchema:schema42.properties.AttachedManagedPolicies,data:data11};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data.Path !== undefined){
+let data15 = data.Path;
+if(typeof data15 !== "string"){
+const err22 = {instancePath:instancePath+"/Path",schemaPath:"#/properties/Path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.Path.type,parentSchema:schema42.properties.Path,data:data15};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data.Tags !== undefined){
+let data16 = data.Tags;
+if(Array.isArray(data16)){
+const len4 = data16.length;
+for(let i4=0; i4<len4; i4++){
+let data17 = data16[i4];
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+if(data17.Key === undefined){
+const err23 = {instancePath:instancePath+"/Tags/" + i4,schemaPath:"#/properties/Tags/items/required",keyword:"required",params:{missingProperty: "Key"},message:"must have required property '"+"Key"+"'",schema:schema42.properties.Tags.items.required,parentSchema:schema42.properties.Tags.items,data:data17};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(data17.Key !== undefined){
+let data18 = data17.Key;
+if(typeof data18 !== "string"){
+const err24 = {instancePath:instancePath+"/Tags/" + i4+"/Key",schemaPath:"#/properties/Tags/items/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.Tags.items.properties.Key.type,parentSchema:schema42.properties.Tags.items.properties.Key,data:data18};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1875,9 +2742,10 @@ vErrors.push(err24);
 errors++;
 }
 }
-}
-else {
-const err25 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema33.type,parentSchema:schema33,data:data13};
+if(data17.Value !== undefined){
+let data19 = data17.Value;
+if(typeof data19 !== "string"){
+const err25 = {instancePath:instancePath+"/Tags/" + i4+"/Value",schemaPath:"#/properties/Tags/items/properties/Value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.Tags.items.properties.Value.type,parentSchema:schema42.properties.Tags.items.properties.Value,data:data19};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1889,7 +2757,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema48.type,parentSchema:schema48,data};
+const err26 = {instancePath:instancePath+"/Tags/" + i4,schemaPath:"#/properties/Tags/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.Tags.items.type,parentSchema:schema42.properties.Tags.items,data:data17};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1898,13 +2766,335 @@ vErrors.push(err26);
 }
 errors++;
 }
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema42.properties.Tags.type,parentSchema:schema42.properties.Tags,data:data16};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+}
+else {
+const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.type,parentSchema:schema42,data};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
 validate31.errors = vErrors;
 return errors === 0;
 }
-validate31.evaluated = {"props":{"RoleName":true,"Arn":true,"AssumeRolePolicyDocument":true,"RolePolicyList":true,"AttachedManagedPolicies":true,"InstanceProfileList":true,"Tags":true,"Path":true,"RoleId":true,"CreateDate":true,"PermissionsBoundary":true,"RoleLastUsed":true},"dynamicProps":false,"dynamicItems":false};
+validate31.evaluated = {"props":{"UserName":true,"Arn":true,"UserPolicyList":true,"GroupList":true,"AttachedManagedPolicies":true,"Path":true,"UserId":true,"CreateDate":true,"PermissionsBoundary":true,"Tags":true},"dynamicProps":false,"dynamicItems":false};
 
-export const user = validate33;
-const schema54 = {"type":"object","required":["UserName"],"properties":{"UserName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"UserPolicyList":{"$ref":"#/$defs/inlinePolicies"},"GroupList":{"type":"array","items":{"type":"string"}},"AttachedManagedPolicies":{"$ref":"#/$defs/attachedPolicies"},"Path":{"type":"string"},"UserId":{},"CreateDate":{},"PermissionsBoundary":{},"Tags":{"$ref":"#/$defs/tags"}}};
+export const group = validate32;
+const schema43 = {"type":"object","required":["GroupName"],"properties":{"GroupName":{"type":"string","not":{"const":""}},"Arn":{"type":"string"},"GroupPolicyList":{"type":"array","items":{"type":"object","required":["PolicyName","PolicyDocument"],"properties":{"PolicyName":{"type":"string"},"PolicyDocument":{"description":"a decoded IAM policy document whose Statement is an array","type":"object","required":["Statement"],"properties":{"Version":{"type":"string"},"Statement":{"type":"array","items":{"type":"object"}},"Id":{}}}}}},"AttachedManagedPolicies":{"type":"array","items":{"type":"object","required":["PolicyArn"],"properties":{"PolicyName":{"type":"string"},"PolicyArn":{"type":"string"}}}},"Path":{},"GroupId":{},"CreateDate":{}}};
+
+function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate32.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.GroupName === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "GroupName"},message:"must have required property '"+"GroupName"+"'",schema:schema43.required,parentSchema:schema43,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.GroupName !== undefined){
+let data0 = data.GroupName;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/GroupName",schemaPath:"#/properties/GroupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.GroupName.type,parentSchema:schema43.properties.GroupName,data:data0};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+const _errs3 = errors;
+const _errs4 = errors;
+if("" !== data0){
+const err2 = {};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var valid1 = _errs4 === errors;
+if(valid1){
+const err3 = {instancePath:instancePath+"/GroupName",schemaPath:"#/properties/GroupName/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema43.properties.GroupName.not,parentSchema:schema43.properties.GroupName,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.Arn !== undefined){
+let data1 = data.Arn;
+if(typeof data1 !== "string"){
+const err4 = {instancePath:instancePath+"/Arn",schemaPath:"#/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.Arn.type,parentSchema:schema43.properties.Arn,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.GroupPolicyList !== undefined){
+let data2 = data.GroupPolicyList;
+if(Array.isArray(data2)){
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+let data3 = data2[i0];
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.PolicyName === undefined){
+const err5 = {instancePath:instancePath+"/GroupPolicyList/" + i0,schemaPath:"#/properties/GroupPolicyList/items/required",keyword:"required",params:{missingProperty: "PolicyName"},message:"must have required property '"+"PolicyName"+"'",schema:schema43.properties.GroupPolicyList.items.required,parentSchema:schema43.properties.GroupPolicyList.items,data:data3};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data3.PolicyDocument === undefined){
+const err6 = {instancePath:instancePath+"/GroupPolicyList/" + i0,schemaPath:"#/properties/GroupPolicyList/items/required",keyword:"required",params:{missingProperty: "PolicyDocument"},message:"must have required property '"+"PolicyDocument"+"'",schema:schema43.properties.GroupPolicyList.items.required,parentSchema:schema43.properties.GroupPolicyList.items,data:data3};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data3.PolicyName !== undefined){
+let data4 = data3.PolicyName;
+if(typeof data4 !== "string"){
+const err7 = {instancePath:instancePath+"/GroupPolicyList/" + i0+"/PolicyName",schemaPath:"#/properties/GroupPolicyList/items/properties/PolicyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.GroupPolicyList.items.properties.PolicyName.type,parentSchema:schema43.properties.GroupPolicyList.items.properties.PolicyName,data:data4};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data3.PolicyDocument !== undefined){
+let data5 = data3.PolicyDocument;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.Statement === undefined){
+const err8 = {instancePath:instancePath+"/GroupPolicyList/" + i0+"/PolicyDocument",schemaPath:"#/properties/GroupPolicyList/items/properties/PolicyDocument/required",keyword:"required",params:{missingProperty: "Statement"},message:"must have required property '"+"Statement"+"'",schema:schema43.properties.GroupPolicyList.items.properties.PolicyDocument.required,parentSchema:schema43.properties.GroupPolicyList.items.properties.PolicyDocument,data:data5};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data5.Version !== undefined){
+let data6 = data5.Version;
+if(typeof data6 !== "string"){
+const err9 = {instancePath:instancePath+"/GroupPolicyList/" + i0+"/PolicyDocument/Version",schemaPath:"#/properties/GroupPolicyList/items/properties/PolicyDocument/properties/Version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.GroupPolicyList.items.properties.PolicyDocument.properties.Version.type,parentSchema:schema43.properties.GroupPolicyList.items.properties.PolicyDocument.properties.Version,data:data6};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data5.Statement !== undefined){
+let data7 = data5.Statement;
+if(Array.isArray(data7)){
+const len1 = data7.length;
+for(let i1=0; i1<len1; i1++){
+let data8 = data7[i1];
+if(!(data8 && typeof data8 == "object" && !Array.isArray(data8))){
+const err10 = {instancePath:instancePath+"/GroupPolicyList/" + i0+"/PolicyDocument/Statement/" + i1,schemaPath:"#/properties/GroupPolicyList/items/properties/PolicyDocument/properties/Statement/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.properties.GroupPolicyList.items.properties.PolicyDocument.properties.Statement.items.type,parentSchema:schema43.properties.GroupPolicyList.items.properties.PolicyDocument.properties.Statement.items,data:data8};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/GroupPolicyList/" + i0+"/PolicyDocument/Statement",schemaPath:"#/properties/GroupPolicyList/items/properties/PolicyDocument/properties/Statement/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema43.properties.GroupPolicyList.items.properties.PolicyDocument.properties.Statement.type,parentSchema:schema43.properties.GroupPolicyList.items.properties.PolicyDocument.properties.Statement,data:data7};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/GroupPolicyList/" + i0+"/PolicyDocument",schemaPath:"#/properties/GroupPolicyList/items/properties/PolicyDocument/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.properties.GroupPolicyList.items.properties.PolicyDocument.type,parentSchema:schema43.properties.GroupPolicyList.items.properties.PolicyDocument,data:data5};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/GroupPolicyList/" + i0,schemaPath:"#/properties/GroupPolicyList/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.properties.GroupPolicyList.items.type,parentSchema:schema43.properties.GroupPolicyList.items,data:data3};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/GroupPolicyList",schemaPath:"#/properties/GroupPolicyList/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema43.properties.GroupPolicyList.type,parentSchema:schema43.properties.GroupPolicyList,data:data2};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.AttachedManagedPolicies !== undefined){
+let data9 = data.AttachedManagedPolicies;
+if(Array.isArray(data9)){
+const len2 = data9.length;
+for(let i2=0; i2<len2; i2++){
+let data10 = data9[i2];
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+if(data10.PolicyArn === undefined){
+const err15 = {instancePath:instancePath+"/AttachedManagedPolicies/" + i2,schemaPath:"#/properties/AttachedManagedPolicies/items/required",keyword:"required",params:{missingProperty: "PolicyArn"},message:"must have required property '"+"PolicyArn"+"'",schema:schema43.properties.AttachedManagedPolicies.items.required,parentSchema:schema43.properties.AttachedManagedPolicies.items,data:data10};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(data10.PolicyName !== undefined){
+let data11 = data10.PolicyName;
+if(typeof data11 !== "string"){
+const err16 = {instancePath:instancePath+"/AttachedManagedPolicies/" + i2+"/PolicyName",schemaPath:"#/properties/AttachedManagedPolicies/items/properties/PolicyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.AttachedManagedPolicies.items.properties.PolicyName.type,parentSchema:schema43.properties.AttachedManagedPolicies.items.properties.PolicyName,data:data11};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data10.PolicyArn !== undefined){
+let data12 = data10.PolicyArn;
+if(typeof data12 !== "string"){
+const err17 = {instancePath:instancePath+"/AttachedManagedPolicies/" + i2+"/PolicyArn",schemaPath:"#/properties/AttachedManagedPolicies/items/properties/PolicyArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.AttachedManagedPolicies.items.properties.PolicyArn.type,parentSchema:schema43.properties.AttachedManagedPolicies.items.properties.PolicyArn,data:data12};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/AttachedManagedPolicies/" + i2,schemaPath:"#/properties/AttachedManagedPolicies/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.properties.AttachedManagedPolicies.items.type,parentSchema:schema43.properties.AttachedManagedPolicies.items,data:data10};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/AttachedManagedPolicies",schemaPath:"#/properties/AttachedManagedPolicies/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema43.properties.AttachedManagedPolicies.type,parentSchema:schema43.properties.AttachedManagedPolicies,data:data9};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+else {
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.type,parentSchema:schema43,data};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+validate32.errors = vErrors;
+return errors === 0;
+}
+validate32.evaluated = {"props":{"GroupName":true,"Arn":true,"GroupPolicyList":true,"AttachedManagedPolicies":true,"Path":true,"GroupId":true,"CreateDate":true},"dynamicProps":false,"dynamicItems":false};
+
+export const managedPolicy = validate33;
+const schema44 = {"type":"object","required":["Arn","PolicyVersionList"],"properties":{"PolicyName":{"type":"string"},"Arn":{"type":"string","not":{"const":""}},"DefaultVersionId":{"type":"string"},"PolicyVersionList":{"type":"array","items":{"type":"object","required":["Document"],"properties":{"Document":{"description":"a decoded IAM policy document whose Statement is an array","type":"object","required":["Statement"],"properties":{"Version":{"type":"string"},"Statement":{"type":"array","items":{"type":"object"}},"Id":{}}},"VersionId":{"type":"string"},"IsDefaultVersion":{"type":"boolean"},"CreateDate":{}}}},"PolicyId":{},"Path":{},"AttachmentCount":{},"PermissionsBoundaryUsageCount":{},"IsAttachable":{},"Description":{},"CreateDate":{},"UpdateDate":{}}};
 
 function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1917,463 +3107,8 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.UserName === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "UserName"},message:"must have required property '"+"UserName"+"'",schema:schema54.required,parentSchema:schema54,data};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.UserName !== undefined){
-let data0 = data.UserName;
-if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/UserName",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data0};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-const _errs4 = errors;
-const _errs5 = errors;
-if("" !== data0){
-const err2 = {};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-var valid2 = _errs5 === errors;
-if(valid2){
-const err3 = {instancePath:instancePath+"/UserName",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema32.not,parentSchema:schema32,data:data0};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-else {
-errors = _errs4;
-if(vErrors !== null){
-if(_errs4){
-vErrors.length = _errs4;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.Arn !== undefined){
-let data1 = data.Arn;
-if(typeof data1 !== "string"){
-const err4 = {instancePath:instancePath+"/Arn",schemaPath:"#/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.Arn.type,parentSchema:schema54.properties.Arn,data:data1};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.UserPolicyList !== undefined){
-if(!(validate29(data.UserPolicyList, {instancePath:instancePath+"/UserPolicyList",parentData:data,parentDataProperty:"UserPolicyList",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
-errors = vErrors.length;
-}
-}
-if(data.GroupList !== undefined){
-let data3 = data.GroupList;
-if(Array.isArray(data3)){
-const len0 = data3.length;
-for(let i0=0; i0<len0; i0++){
-let data4 = data3[i0];
-if(typeof data4 !== "string"){
-const err5 = {instancePath:instancePath+"/GroupList/" + i0,schemaPath:"#/properties/GroupList/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.GroupList.items.type,parentSchema:schema54.properties.GroupList.items,data:data4};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-}
-else {
-const err6 = {instancePath:instancePath+"/GroupList",schemaPath:"#/properties/GroupList/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema54.properties.GroupList.type,parentSchema:schema54.properties.GroupList,data:data3};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.AttachedManagedPolicies !== undefined){
-let data5 = data.AttachedManagedPolicies;
-if(Array.isArray(data5)){
-const len1 = data5.length;
-for(let i1=0; i1<len1; i1++){
-let data6 = data5[i1];
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.PolicyArn === undefined){
-const err7 = {instancePath:instancePath+"/AttachedManagedPolicies/" + i1,schemaPath:"#/$defs/attachedPolicies/items/required",keyword:"required",params:{missingProperty: "PolicyArn"},message:"must have required property '"+"PolicyArn"+"'",schema:schema47.items.required,parentSchema:schema47.items,data:data6};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-if(data6.PolicyName !== undefined){
-let data7 = data6.PolicyName;
-if(typeof data7 !== "string"){
-const err8 = {instancePath:instancePath+"/AttachedManagedPolicies/" + i1+"/PolicyName",schemaPath:"#/$defs/attachedPolicies/items/properties/PolicyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.items.properties.PolicyName.type,parentSchema:schema47.items.properties.PolicyName,data:data7};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data6.PolicyArn !== undefined){
-let data8 = data6.PolicyArn;
-if(typeof data8 !== "string"){
-const err9 = {instancePath:instancePath+"/AttachedManagedPolicies/" + i1+"/PolicyArn",schemaPath:"#/$defs/attachedPolicies/items/properties/PolicyArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.items.properties.PolicyArn.type,parentSchema:schema47.items.properties.PolicyArn,data:data8};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/AttachedManagedPolicies/" + i1,schemaPath:"#/$defs/attachedPolicies/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.items.type,parentSchema:schema47.items,data:data6};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-}
-else {
-const err11 = {instancePath:instancePath+"/AttachedManagedPolicies",schemaPath:"#/$defs/attachedPolicies/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema47.type,parentSchema:schema47,data:data5};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-if(data.Path !== undefined){
-let data9 = data.Path;
-if(typeof data9 !== "string"){
-const err12 = {instancePath:instancePath+"/Path",schemaPath:"#/properties/Path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.Path.type,parentSchema:schema54.properties.Path,data:data9};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-if(data.Tags !== undefined){
-let data10 = data.Tags;
-if(Array.isArray(data10)){
-const len2 = data10.length;
-for(let i2=0; i2<len2; i2++){
-let data11 = data10[i2];
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-if(data11.Key === undefined){
-const err13 = {instancePath:instancePath+"/Tags/" + i2,schemaPath:"#/$defs/tags/items/required",keyword:"required",params:{missingProperty: "Key"},message:"must have required property '"+"Key"+"'",schema:schema33.items.required,parentSchema:schema33.items,data:data11};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-if(data11.Key !== undefined){
-let data12 = data11.Key;
-if(typeof data12 !== "string"){
-const err14 = {instancePath:instancePath+"/Tags/" + i2+"/Key",schemaPath:"#/$defs/tags/items/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.items.properties.Key.type,parentSchema:schema33.items.properties.Key,data:data12};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data11.Value !== undefined){
-let data13 = data11.Value;
-if(typeof data13 !== "string"){
-const err15 = {instancePath:instancePath+"/Tags/" + i2+"/Value",schemaPath:"#/$defs/tags/items/properties/Value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.items.properties.Value.type,parentSchema:schema33.items.properties.Value,data:data13};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-}
-else {
-const err16 = {instancePath:instancePath+"/Tags/" + i2,schemaPath:"#/$defs/tags/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.items.type,parentSchema:schema33.items,data:data11};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-}
-else {
-const err17 = {instancePath:instancePath+"/Tags",schemaPath:"#/$defs/tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema33.type,parentSchema:schema33,data:data10};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-}
-else {
-const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema54.type,parentSchema:schema54,data};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-validate33.errors = vErrors;
-return errors === 0;
-}
-validate33.evaluated = {"props":{"UserName":true,"Arn":true,"UserPolicyList":true,"GroupList":true,"AttachedManagedPolicies":true,"Path":true,"UserId":true,"CreateDate":true,"PermissionsBoundary":true,"Tags":true},"dynamicProps":false,"dynamicItems":false};
-
-export const group = validate35;
-const schema58 = {"type":"object","required":["GroupName"],"properties":{"GroupName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"GroupPolicyList":{"$ref":"#/$defs/inlinePolicies"},"AttachedManagedPolicies":{"$ref":"#/$defs/attachedPolicies"},"Path":{},"GroupId":{},"CreateDate":{}}};
-
-function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate35.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.GroupName === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "GroupName"},message:"must have required property '"+"GroupName"+"'",schema:schema58.required,parentSchema:schema58,data};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.GroupName !== undefined){
-let data0 = data.GroupName;
-if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/GroupName",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data0};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-const _errs4 = errors;
-const _errs5 = errors;
-if("" !== data0){
-const err2 = {};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-var valid2 = _errs5 === errors;
-if(valid2){
-const err3 = {instancePath:instancePath+"/GroupName",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema32.not,parentSchema:schema32,data:data0};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-else {
-errors = _errs4;
-if(vErrors !== null){
-if(_errs4){
-vErrors.length = _errs4;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.Arn !== undefined){
-let data1 = data.Arn;
-if(typeof data1 !== "string"){
-const err4 = {instancePath:instancePath+"/Arn",schemaPath:"#/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.Arn.type,parentSchema:schema58.properties.Arn,data:data1};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.GroupPolicyList !== undefined){
-if(!(validate29(data.GroupPolicyList, {instancePath:instancePath+"/GroupPolicyList",parentData:data,parentDataProperty:"GroupPolicyList",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
-errors = vErrors.length;
-}
-}
-if(data.AttachedManagedPolicies !== undefined){
-let data3 = data.AttachedManagedPolicies;
-if(Array.isArray(data3)){
-const len0 = data3.length;
-for(let i0=0; i0<len0; i0++){
-let data4 = data3[i0];
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-if(data4.PolicyArn === undefined){
-const err5 = {instancePath:instancePath+"/AttachedManagedPolicies/" + i0,schemaPath:"#/$defs/attachedPolicies/items/required",keyword:"required",params:{missingProperty: "PolicyArn"},message:"must have required property '"+"PolicyArn"+"'",schema:schema47.items.required,parentSchema:schema47.items,data:data4};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(data4.PolicyName !== undefined){
-let data5 = data4.PolicyName;
-if(typeof data5 !== "string"){
-const err6 = {instancePath:instancePath+"/AttachedManagedPolicies/" + i0+"/PolicyName",schemaPath:"#/$defs/attachedPolicies/items/properties/PolicyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.items.properties.PolicyName.type,parentSchema:schema47.items.properties.PolicyName,data:data5};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data4.PolicyArn !== undefined){
-let data6 = data4.PolicyArn;
-if(typeof data6 !== "string"){
-const err7 = {instancePath:instancePath+"/AttachedManagedPolicies/" + i0+"/PolicyArn",schemaPath:"#/$defs/attachedPolicies/items/properties/PolicyArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.items.properties.PolicyArn.type,parentSchema:schema47.items.properties.PolicyArn,data:data6};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/AttachedManagedPolicies/" + i0,schemaPath:"#/$defs/attachedPolicies/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.items.type,parentSchema:schema47.items,data:data4};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/AttachedManagedPolicies",schemaPath:"#/$defs/attachedPolicies/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema47.type,parentSchema:schema47,data:data3};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-}
-else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.type,parentSchema:schema58,data};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-validate35.errors = vErrors;
-return errors === 0;
-}
-validate35.evaluated = {"props":{"GroupName":true,"Arn":true,"GroupPolicyList":true,"AttachedManagedPolicies":true,"Path":true,"GroupId":true,"CreateDate":true},"dynamicProps":false,"dynamicItems":false};
-
-export const managedPolicy = validate37;
-const schema61 = {"type":"object","required":["Arn","PolicyVersionList"],"properties":{"PolicyName":{"type":"string"},"Arn":{"$ref":"#/$defs/nonEmptyString"},"DefaultVersionId":{"type":"string"},"PolicyVersionList":{"type":"array","items":{"type":"object","required":["Document"],"properties":{"Document":{"$ref":"#/$defs/policyDocument"},"VersionId":{"type":"string"},"IsDefaultVersion":{"type":"boolean"},"CreateDate":{}}}},"PolicyId":{},"Path":{},"AttachmentCount":{},"PermissionsBoundaryUsageCount":{},"IsAttachable":{},"Description":{},"CreateDate":{},"UpdateDate":{}}};
-
-function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate37.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.Arn === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Arn"},message:"must have required property '"+"Arn"+"'",schema:schema61.required,parentSchema:schema61,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Arn"},message:"must have required property '"+"Arn"+"'",schema:schema44.required,parentSchema:schema44,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2383,7 +3118,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.PolicyVersionList === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "PolicyVersionList"},message:"must have required property '"+"PolicyVersionList"+"'",schema:schema61.required,parentSchema:schema61,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "PolicyVersionList"},message:"must have required property '"+"PolicyVersionList"+"'",schema:schema44.required,parentSchema:schema44,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2395,7 +3130,7 @@ errors++;
 if(data.PolicyName !== undefined){
 let data0 = data.PolicyName;
 if(typeof data0 !== "string"){
-const err2 = {instancePath:instancePath+"/PolicyName",schemaPath:"#/properties/PolicyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.PolicyName.type,parentSchema:schema61.properties.PolicyName,data:data0};
+const err2 = {instancePath:instancePath+"/PolicyName",schemaPath:"#/properties/PolicyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.PolicyName.type,parentSchema:schema44.properties.PolicyName,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2408,7 +3143,7 @@ errors++;
 if(data.Arn !== undefined){
 let data1 = data.Arn;
 if(typeof data1 !== "string"){
-const err3 = {instancePath:instancePath+"/Arn",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data1};
+const err3 = {instancePath:instancePath+"/Arn",schemaPath:"#/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.Arn.type,parentSchema:schema44.properties.Arn,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2417,8 +3152,8 @@ vErrors.push(err3);
 }
 errors++;
 }
+const _errs5 = errors;
 const _errs6 = errors;
-const _errs7 = errors;
 if("" !== data1){
 const err4 = {};
 if(vErrors === null){
@@ -2429,9 +3164,9 @@ vErrors.push(err4);
 }
 errors++;
 }
-var valid2 = _errs7 === errors;
-if(valid2){
-const err5 = {instancePath:instancePath+"/Arn",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema32.not,parentSchema:schema32,data:data1};
+var valid1 = _errs6 === errors;
+if(valid1){
+const err5 = {instancePath:instancePath+"/Arn",schemaPath:"#/properties/Arn/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema44.properties.Arn.not,parentSchema:schema44.properties.Arn,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2441,10 +3176,10 @@ vErrors.push(err5);
 errors++;
 }
 else {
-errors = _errs6;
+errors = _errs5;
 if(vErrors !== null){
-if(_errs6){
-vErrors.length = _errs6;
+if(_errs5){
+vErrors.length = _errs5;
 }
 else {
 vErrors = null;
@@ -2455,7 +3190,7 @@ vErrors = null;
 if(data.DefaultVersionId !== undefined){
 let data2 = data.DefaultVersionId;
 if(typeof data2 !== "string"){
-const err6 = {instancePath:instancePath+"/DefaultVersionId",schemaPath:"#/properties/DefaultVersionId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.DefaultVersionId.type,parentSchema:schema61.properties.DefaultVersionId,data:data2};
+const err6 = {instancePath:instancePath+"/DefaultVersionId",schemaPath:"#/properties/DefaultVersionId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.DefaultVersionId.type,parentSchema:schema44.properties.DefaultVersionId,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2473,7 +3208,7 @@ for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 if(data4.Document === undefined){
-const err7 = {instancePath:instancePath+"/PolicyVersionList/" + i0,schemaPath:"#/properties/PolicyVersionList/items/required",keyword:"required",params:{missingProperty: "Document"},message:"must have required property '"+"Document"+"'",schema:schema61.properties.PolicyVersionList.items.required,parentSchema:schema61.properties.PolicyVersionList.items,data:data4};
+const err7 = {instancePath:instancePath+"/PolicyVersionList/" + i0,schemaPath:"#/properties/PolicyVersionList/items/required",keyword:"required",params:{missingProperty: "Document"},message:"must have required property '"+"Document"+"'",schema:schema44.properties.PolicyVersionList.items.required,parentSchema:schema44.properties.PolicyVersionList.items,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2486,7 +3221,7 @@ if(data4.Document !== undefined){
 let data5 = data4.Document;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(data5.Statement === undefined){
-const err8 = {instancePath:instancePath+"/PolicyVersionList/" + i0+"/Document",schemaPath:"#/$defs/policyDocument/required",keyword:"required",params:{missingProperty: "Statement"},message:"must have required property '"+"Statement"+"'",schema:schema44.required,parentSchema:schema44,data:data5};
+const err8 = {instancePath:instancePath+"/PolicyVersionList/" + i0+"/Document",schemaPath:"#/properties/PolicyVersionList/items/properties/Document/required",keyword:"required",params:{missingProperty: "Statement"},message:"must have required property '"+"Statement"+"'",schema:schema44.properties.PolicyVersionList.items.properties.Document.required,parentSchema:schema44.properties.PolicyVersionList.items.properties.Document,data:data5};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2498,7 +3233,7 @@ errors++;
 if(data5.Version !== undefined){
 let data6 = data5.Version;
 if(typeof data6 !== "string"){
-const err9 = {instancePath:instancePath+"/PolicyVersionList/" + i0+"/Document/Version",schemaPath:"#/$defs/policyDocument/properties/Version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.Version.type,parentSchema:schema44.properties.Version,data:data6};
+const err9 = {instancePath:instancePath+"/PolicyVersionList/" + i0+"/Document/Version",schemaPath:"#/properties/PolicyVersionList/items/properties/Document/properties/Version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.PolicyVersionList.items.properties.Document.properties.Version.type,parentSchema:schema44.properties.PolicyVersionList.items.properties.Document.properties.Version,data:data6};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2515,7 +3250,7 @@ const len1 = data7.length;
 for(let i1=0; i1<len1; i1++){
 let data8 = data7[i1];
 if(!(data8 && typeof data8 == "object" && !Array.isArray(data8))){
-const err10 = {instancePath:instancePath+"/PolicyVersionList/" + i0+"/Document/Statement/" + i1,schemaPath:"#/$defs/policyDocument/properties/Statement/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.Statement.items.type,parentSchema:schema44.properties.Statement.items,data:data8};
+const err10 = {instancePath:instancePath+"/PolicyVersionList/" + i0+"/Document/Statement/" + i1,schemaPath:"#/properties/PolicyVersionList/items/properties/Document/properties/Statement/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.PolicyVersionList.items.properties.Document.properties.Statement.items.type,parentSchema:schema44.properties.PolicyVersionList.items.properties.Document.properties.Statement.items,data:data8};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2527,7 +3262,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/PolicyVersionList/" + i0+"/Document/Statement",schemaPath:"#/$defs/policyDocument/properties/Statement/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema44.properties.Statement.type,parentSchema:schema44.properties.Statement,data:data7};
+const err11 = {instancePath:instancePath+"/PolicyVersionList/" + i0+"/Document/Statement",schemaPath:"#/properties/PolicyVersionList/items/properties/Document/properties/Statement/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema44.properties.PolicyVersionList.items.properties.Document.properties.Statement.type,parentSchema:schema44.properties.PolicyVersionList.items.properties.Document.properties.Statement,data:data7};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2539,7 +3274,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/PolicyVersionList/" + i0+"/Document",schemaPath:"#/$defs/policyDocument/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data:data5};
+const err12 = {instancePath:instancePath+"/PolicyVersionList/" + i0+"/Document",schemaPath:"#/properties/PolicyVersionList/items/properties/Document/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.PolicyVersionList.items.properties.Document.type,parentSchema:schema44.properties.PolicyVersionList.items.properties.Document,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2552,7 +3287,7 @@ errors++;
 if(data4.VersionId !== undefined){
 let data9 = data4.VersionId;
 if(typeof data9 !== "string"){
-const err13 = {instancePath:instancePath+"/PolicyVersionList/" + i0+"/VersionId",schemaPath:"#/properties/PolicyVersionList/items/properties/VersionId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.PolicyVersionList.items.properties.VersionId.type,parentSchema:schema61.properties.PolicyVersionList.items.properties.VersionId,data:data9};
+const err13 = {instancePath:instancePath+"/PolicyVersionList/" + i0+"/VersionId",schemaPath:"#/properties/PolicyVersionList/items/properties/VersionId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.PolicyVersionList.items.properties.VersionId.type,parentSchema:schema44.properties.PolicyVersionList.items.properties.VersionId,data:data9};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2565,7 +3300,7 @@ errors++;
 if(data4.IsDefaultVersion !== undefined){
 let data10 = data4.IsDefaultVersion;
 if(typeof data10 !== "boolean"){
-const err14 = {instancePath:instancePath+"/PolicyVersionList/" + i0+"/IsDefaultVersion",schemaPath:"#/properties/PolicyVersionList/items/properties/IsDefaultVersion/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema61.properties.PolicyVersionList.items.properties.IsDefaultVersion.type,parentSchema:schema61.properties.PolicyVersionList.items.properties.IsDefaultVersion,data:data10};
+const err14 = {instancePath:instancePath+"/PolicyVersionList/" + i0+"/IsDefaultVersion",schemaPath:"#/properties/PolicyVersionList/items/properties/IsDefaultVersion/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema44.properties.PolicyVersionList.items.properties.IsDefaultVersion.type,parentSchema:schema44.properties.PolicyVersionList.items.properties.IsDefaultVersion,data:data10};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2577,7 +3312,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/PolicyVersionList/" + i0,schemaPath:"#/properties/PolicyVersionList/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.properties.PolicyVersionList.items.type,parentSchema:schema61.properties.PolicyVersionList.items,data:data4};
+const err15 = {instancePath:instancePath+"/PolicyVersionList/" + i0,schemaPath:"#/properties/PolicyVersionList/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.properties.PolicyVersionList.items.type,parentSchema:schema44.properties.PolicyVersionList.items,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2589,7 +3324,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/PolicyVersionList",schemaPath:"#/properties/PolicyVersionList/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema61.properties.PolicyVersionList.type,parentSchema:schema61.properties.PolicyVersionList,data:data3};
+const err16 = {instancePath:instancePath+"/PolicyVersionList",schemaPath:"#/properties/PolicyVersionList/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema44.properties.PolicyVersionList.type,parentSchema:schema44.properties.PolicyVersionList,data:data3};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2601,7 +3336,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.type,parentSchema:schema61,data};
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2610,18 +3345,18 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate37.errors = vErrors;
+validate33.errors = vErrors;
 return errors === 0;
 }
-validate37.evaluated = {"props":{"PolicyName":true,"Arn":true,"DefaultVersionId":true,"PolicyVersionList":true,"PolicyId":true,"Path":true,"AttachmentCount":true,"PermissionsBoundaryUsageCount":true,"IsAttachable":true,"Description":true,"CreateDate":true,"UpdateDate":true},"dynamicProps":false,"dynamicItems":false};
+validate33.evaluated = {"props":{"PolicyName":true,"Arn":true,"DefaultVersionId":true,"PolicyVersionList":true,"PolicyId":true,"Path":true,"AttachmentCount":true,"PermissionsBoundaryUsageCount":true,"IsAttachable":true,"Description":true,"CreateDate":true,"UpdateDate":true},"dynamicProps":false,"dynamicItems":false};
 
-export const instanceProfile = validate38;
-const schema64 = {"type":"object","required":["InstanceProfileName","Roles"],"properties":{"InstanceProfileName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"Roles":{"type":"array","items":{"type":"object","required":["RoleName"],"properties":{"RoleName":{"type":"string"},"Path":{},"RoleId":{},"Arn":{},"CreateDate":{},"AssumeRolePolicyDocument":{},"Description":{},"MaxSessionDuration":{},"PermissionsBoundary":{},"Tags":{},"RoleLastUsed":{}}}},"Path":{},"InstanceProfileId":{},"CreateDate":{},"Tags":{}}};
+export const instanceProfile = validate34;
+const schema45 = {"type":"object","required":["InstanceProfileName","Roles"],"properties":{"InstanceProfileName":{"type":"string","not":{"const":""}},"Arn":{"type":"string"},"Roles":{"type":"array","items":{"type":"object","required":["RoleName"],"properties":{"RoleName":{"type":"string"},"Path":{},"RoleId":{},"Arn":{},"CreateDate":{},"AssumeRolePolicyDocument":{},"Description":{},"MaxSessionDuration":{},"PermissionsBoundary":{},"Tags":{},"RoleLastUsed":{}}}},"Path":{},"InstanceProfileId":{},"CreateDate":{},"Tags":{}}};
 
-function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate38.evaluated;
+const evaluated0 = validate34.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2630,7 +3365,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.InstanceProfileName === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "InstanceProfileName"},message:"must have required property '"+"InstanceProfileName"+"'",schema:schema64.required,parentSchema:schema64,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "InstanceProfileName"},message:"must have required property '"+"InstanceProfileName"+"'",schema:schema45.required,parentSchema:schema45,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2640,7 +3375,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.Roles === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Roles"},message:"must have required property '"+"Roles"+"'",schema:schema64.required,parentSchema:schema64,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Roles"},message:"must have required property '"+"Roles"+"'",schema:schema45.required,parentSchema:schema45,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2652,7 +3387,7 @@ errors++;
 if(data.InstanceProfileName !== undefined){
 let data0 = data.InstanceProfileName;
 if(typeof data0 !== "string"){
-const err2 = {instancePath:instancePath+"/InstanceProfileName",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data0};
+const err2 = {instancePath:instancePath+"/InstanceProfileName",schemaPath:"#/properties/InstanceProfileName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.InstanceProfileName.type,parentSchema:schema45.properties.InstanceProfileName,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2661,8 +3396,8 @@ vErrors.push(err2);
 }
 errors++;
 }
+const _errs3 = errors;
 const _errs4 = errors;
-const _errs5 = errors;
 if("" !== data0){
 const err3 = {};
 if(vErrors === null){
@@ -2673,9 +3408,9 @@ vErrors.push(err3);
 }
 errors++;
 }
-var valid2 = _errs5 === errors;
-if(valid2){
-const err4 = {instancePath:instancePath+"/InstanceProfileName",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema32.not,parentSchema:schema32,data:data0};
+var valid1 = _errs4 === errors;
+if(valid1){
+const err4 = {instancePath:instancePath+"/InstanceProfileName",schemaPath:"#/properties/InstanceProfileName/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema45.properties.InstanceProfileName.not,parentSchema:schema45.properties.InstanceProfileName,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2685,10 +3420,10 @@ vErrors.push(err4);
 errors++;
 }
 else {
-errors = _errs4;
+errors = _errs3;
 if(vErrors !== null){
-if(_errs4){
-vErrors.length = _errs4;
+if(_errs3){
+vErrors.length = _errs3;
 }
 else {
 vErrors = null;
@@ -2699,7 +3434,7 @@ vErrors = null;
 if(data.Arn !== undefined){
 let data1 = data.Arn;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/Arn",schemaPath:"#/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.Arn.type,parentSchema:schema64.properties.Arn,data:data1};
+const err5 = {instancePath:instancePath+"/Arn",schemaPath:"#/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.Arn.type,parentSchema:schema45.properties.Arn,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2717,7 +3452,7 @@ for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.RoleName === undefined){
-const err6 = {instancePath:instancePath+"/Roles/" + i0,schemaPath:"#/properties/Roles/items/required",keyword:"required",params:{missingProperty: "RoleName"},message:"must have required property '"+"RoleName"+"'",schema:schema64.properties.Roles.items.required,parentSchema:schema64.properties.Roles.items,data:data3};
+const err6 = {instancePath:instancePath+"/Roles/" + i0,schemaPath:"#/properties/Roles/items/required",keyword:"required",params:{missingProperty: "RoleName"},message:"must have required property '"+"RoleName"+"'",schema:schema45.properties.Roles.items.required,parentSchema:schema45.properties.Roles.items,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2729,7 +3464,7 @@ errors++;
 if(data3.RoleName !== undefined){
 let data4 = data3.RoleName;
 if(typeof data4 !== "string"){
-const err7 = {instancePath:instancePath+"/Roles/" + i0+"/RoleName",schemaPath:"#/properties/Roles/items/properties/RoleName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.Roles.items.properties.RoleName.type,parentSchema:schema64.properties.Roles.items.properties.RoleName,data:data4};
+const err7 = {instancePath:instancePath+"/Roles/" + i0+"/RoleName",schemaPath:"#/properties/Roles/items/properties/RoleName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.Roles.items.properties.RoleName.type,parentSchema:schema45.properties.Roles.items.properties.RoleName,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2741,7 +3476,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/Roles/" + i0,schemaPath:"#/properties/Roles/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.properties.Roles.items.type,parentSchema:schema64.properties.Roles.items,data:data3};
+const err8 = {instancePath:instancePath+"/Roles/" + i0,schemaPath:"#/properties/Roles/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.Roles.items.type,parentSchema:schema45.properties.Roles.items,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2753,7 +3488,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/Roles",schemaPath:"#/properties/Roles/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema64.properties.Roles.type,parentSchema:schema64.properties.Roles,data:data2};
+const err9 = {instancePath:instancePath+"/Roles",schemaPath:"#/properties/Roles/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema45.properties.Roles.type,parentSchema:schema45.properties.Roles,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2765,7 +3500,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.type,parentSchema:schema64,data};
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2774,18 +3509,18 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate38.errors = vErrors;
+validate34.errors = vErrors;
 return errors === 0;
 }
-validate38.evaluated = {"props":{"InstanceProfileName":true,"Arn":true,"Roles":true,"Path":true,"InstanceProfileId":true,"CreateDate":true,"Tags":true},"dynamicProps":false,"dynamicItems":false};
+validate34.evaluated = {"props":{"InstanceProfileName":true,"Arn":true,"Roles":true,"Path":true,"InstanceProfileId":true,"CreateDate":true,"Tags":true},"dynamicProps":false,"dynamicItems":false};
 
-export const managedInstance = validate39;
-const schema66 = {"type":"object","required":["InstanceId"],"properties":{"InstanceId":{"$ref":"#/$defs/nonEmptyString"},"PingStatus":{"type":"string"},"AgentVersion":{"type":"string"},"PlatformType":{"type":"string"},"ResourceType":{"type":"string"},"LastPingDateTime":{},"IsLatestVersion":{},"PlatformName":{},"PlatformVersion":{},"ActivationId":{},"IamRole":{},"RegistrationDate":{},"Name":{},"IPAddress":{},"ComputerName":{},"AssociationStatus":{},"LastAssociationExecutionDate":{},"LastSuccessfulAssociationExecutionDate":{},"AssociationOverview":{},"SourceId":{},"SourceType":{}}};
+export const managedInstance = validate35;
+const schema46 = {"type":"object","required":["InstanceId"],"properties":{"InstanceId":{"type":"string","not":{"const":""}},"PingStatus":{"type":"string"},"AgentVersion":{"type":"string"},"PlatformType":{"type":"string"},"ResourceType":{"type":"string"},"LastPingDateTime":{},"IsLatestVersion":{},"PlatformName":{},"PlatformVersion":{},"ActivationId":{},"IamRole":{},"RegistrationDate":{},"Name":{},"IPAddress":{},"ComputerName":{},"AssociationStatus":{},"LastAssociationExecutionDate":{},"LastSuccessfulAssociationExecutionDate":{},"AssociationOverview":{},"SourceId":{},"SourceType":{}}};
 
-function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate39.evaluated;
+const evaluated0 = validate35.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2794,7 +3529,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.InstanceId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "InstanceId"},message:"must have required property '"+"InstanceId"+"'",schema:schema66.required,parentSchema:schema66,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "InstanceId"},message:"must have required property '"+"InstanceId"+"'",schema:schema46.required,parentSchema:schema46,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2806,7 +3541,7 @@ errors++;
 if(data.InstanceId !== undefined){
 let data0 = data.InstanceId;
 if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/InstanceId",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data0};
+const err1 = {instancePath:instancePath+"/InstanceId",schemaPath:"#/properties/InstanceId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.InstanceId.type,parentSchema:schema46.properties.InstanceId,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2815,8 +3550,8 @@ vErrors.push(err1);
 }
 errors++;
 }
+const _errs3 = errors;
 const _errs4 = errors;
-const _errs5 = errors;
 if("" !== data0){
 const err2 = {};
 if(vErrors === null){
@@ -2827,9 +3562,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-var valid2 = _errs5 === errors;
-if(valid2){
-const err3 = {instancePath:instancePath+"/InstanceId",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema32.not,parentSchema:schema32,data:data0};
+var valid1 = _errs4 === errors;
+if(valid1){
+const err3 = {instancePath:instancePath+"/InstanceId",schemaPath:"#/properties/InstanceId/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema46.properties.InstanceId.not,parentSchema:schema46.properties.InstanceId,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2839,10 +3574,10 @@ vErrors.push(err3);
 errors++;
 }
 else {
-errors = _errs4;
+errors = _errs3;
 if(vErrors !== null){
-if(_errs4){
-vErrors.length = _errs4;
+if(_errs3){
+vErrors.length = _errs3;
 }
 else {
 vErrors = null;
@@ -2853,7 +3588,7 @@ vErrors = null;
 if(data.PingStatus !== undefined){
 let data1 = data.PingStatus;
 if(typeof data1 !== "string"){
-const err4 = {instancePath:instancePath+"/PingStatus",schemaPath:"#/properties/PingStatus/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema66.properties.PingStatus.type,parentSchema:schema66.properties.PingStatus,data:data1};
+const err4 = {instancePath:instancePath+"/PingStatus",schemaPath:"#/properties/PingStatus/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.PingStatus.type,parentSchema:schema46.properties.PingStatus,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2866,7 +3601,7 @@ errors++;
 if(data.AgentVersion !== undefined){
 let data2 = data.AgentVersion;
 if(typeof data2 !== "string"){
-const err5 = {instancePath:instancePath+"/AgentVersion",schemaPath:"#/properties/AgentVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema66.properties.AgentVersion.type,parentSchema:schema66.properties.AgentVersion,data:data2};
+const err5 = {instancePath:instancePath+"/AgentVersion",schemaPath:"#/properties/AgentVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.AgentVersion.type,parentSchema:schema46.properties.AgentVersion,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2879,7 +3614,7 @@ errors++;
 if(data.PlatformType !== undefined){
 let data3 = data.PlatformType;
 if(typeof data3 !== "string"){
-const err6 = {instancePath:instancePath+"/PlatformType",schemaPath:"#/properties/PlatformType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema66.properties.PlatformType.type,parentSchema:schema66.properties.PlatformType,data:data3};
+const err6 = {instancePath:instancePath+"/PlatformType",schemaPath:"#/properties/PlatformType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.PlatformType.type,parentSchema:schema46.properties.PlatformType,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2892,7 +3627,7 @@ errors++;
 if(data.ResourceType !== undefined){
 let data4 = data.ResourceType;
 if(typeof data4 !== "string"){
-const err7 = {instancePath:instancePath+"/ResourceType",schemaPath:"#/properties/ResourceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema66.properties.ResourceType.type,parentSchema:schema66.properties.ResourceType,data:data4};
+const err7 = {instancePath:instancePath+"/ResourceType",schemaPath:"#/properties/ResourceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.ResourceType.type,parentSchema:schema46.properties.ResourceType,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2904,7 +3639,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema66.type,parentSchema:schema66,data};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2913,18 +3648,18 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate39.errors = vErrors;
+validate35.errors = vErrors;
 return errors === 0;
 }
-validate39.evaluated = {"props":{"InstanceId":true,"PingStatus":true,"AgentVersion":true,"PlatformType":true,"ResourceType":true,"LastPingDateTime":true,"IsLatestVersion":true,"PlatformName":true,"PlatformVersion":true,"ActivationId":true,"IamRole":true,"RegistrationDate":true,"Name":true,"IPAddress":true,"ComputerName":true,"AssociationStatus":true,"LastAssociationExecutionDate":true,"LastSuccessfulAssociationExecutionDate":true,"AssociationOverview":true,"SourceId":true,"SourceType":true},"dynamicProps":false,"dynamicItems":false};
+validate35.evaluated = {"props":{"InstanceId":true,"PingStatus":true,"AgentVersion":true,"PlatformType":true,"ResourceType":true,"LastPingDateTime":true,"IsLatestVersion":true,"PlatformName":true,"PlatformVersion":true,"ActivationId":true,"IamRole":true,"RegistrationDate":true,"Name":true,"IPAddress":true,"ComputerName":true,"AssociationStatus":true,"LastAssociationExecutionDate":true,"LastSuccessfulAssociationExecutionDate":true,"AssociationOverview":true,"SourceId":true,"SourceType":true},"dynamicProps":false,"dynamicItems":false};
 
-export const sessionDocument = validate40;
-const schema68 = {"type":"object","required":["Name","Content"],"properties":{"Name":{"$ref":"#/$defs/nonEmptyString"},"DocumentType":{"type":"string"},"Content":{"description":"the parsed document content (an object, not the JSON or YAML text)","type":"object","properties":{"inputs":{"description":"Session Manager preferences, each input as the Session document schema names it; rules read unset inputs as Session Manager's defaults (src/model/session-preferences.ts). Values are not typed here: templates write numbers and booleans as text, and may leave them unknown.","type":"object","properties":{"s3BucketName":{},"s3KeyPrefix":{},"s3EncryptionEnabled":{},"cloudWatchLogGroupName":{},"cloudWatchEncryptionEnabled":{},"cloudWatchStreamingEnabled":{},"kmsKeyId":{},"runAsEnabled":{},"runAsDefaultUser":{},"idleSessionTimeout":{},"maxSessionDuration":{},"shellProfile":{}}}},"additionalProperties":true},"CreatedDate":{},"DisplayName":{},"VersionName":{},"DocumentVersion":{},"Status":{},"StatusInformation":{},"DocumentFormat":{},"Requires":{},"AttachmentsContent":{},"ReviewStatus":{}}};
+export const sessionDocument = validate36;
+const schema47 = {"type":"object","required":["Name","Content"],"properties":{"Name":{"type":"string","not":{"const":""}},"DocumentType":{"type":"string"},"Content":{"description":"the parsed document content (an object, not the JSON or YAML text)","type":"object","properties":{"inputs":{"description":"Session Manager preferences, each input as the Session document schema names it; rules read unset inputs as Session Manager's defaults (src/model/session-preferences.ts). Values are not typed here: templates write numbers and booleans as text, and may leave them unknown.","type":"object","properties":{"s3BucketName":{},"s3KeyPrefix":{},"s3EncryptionEnabled":{},"cloudWatchLogGroupName":{},"cloudWatchEncryptionEnabled":{},"cloudWatchStreamingEnabled":{},"kmsKeyId":{},"runAsEnabled":{},"runAsDefaultUser":{},"idleSessionTimeout":{},"maxSessionDuration":{},"shellProfile":{}}}},"additionalProperties":true},"CreatedDate":{},"DisplayName":{},"VersionName":{},"DocumentVersion":{},"Status":{},"StatusInformation":{},"DocumentFormat":{},"Requires":{},"AttachmentsContent":{},"ReviewStatus":{}}};
 
-function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate40.evaluated;
+const evaluated0 = validate36.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2933,7 +3668,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.Name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema68.required,parentSchema:schema68,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema47.required,parentSchema:schema47,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2943,7 +3678,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.Content === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Content"},message:"must have required property '"+"Content"+"'",schema:schema68.required,parentSchema:schema68,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Content"},message:"must have required property '"+"Content"+"'",schema:schema47.required,parentSchema:schema47,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2955,7 +3690,7 @@ errors++;
 if(data.Name !== undefined){
 let data0 = data.Name;
 if(typeof data0 !== "string"){
-const err2 = {instancePath:instancePath+"/Name",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data0};
+const err2 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.Name.type,parentSchema:schema47.properties.Name,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2964,8 +3699,8 @@ vErrors.push(err2);
 }
 errors++;
 }
+const _errs3 = errors;
 const _errs4 = errors;
-const _errs5 = errors;
 if("" !== data0){
 const err3 = {};
 if(vErrors === null){
@@ -2976,9 +3711,9 @@ vErrors.push(err3);
 }
 errors++;
 }
-var valid2 = _errs5 === errors;
-if(valid2){
-const err4 = {instancePath:instancePath+"/Name",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema32.not,parentSchema:schema32,data:data0};
+var valid1 = _errs4 === errors;
+if(valid1){
+const err4 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema47.properties.Name.not,parentSchema:schema47.properties.Name,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2988,10 +3723,10 @@ vErrors.push(err4);
 errors++;
 }
 else {
-errors = _errs4;
+errors = _errs3;
 if(vErrors !== null){
-if(_errs4){
-vErrors.length = _errs4;
+if(_errs3){
+vErrors.length = _errs3;
 }
 else {
 vErrors = null;
@@ -3002,7 +3737,7 @@ vErrors = null;
 if(data.DocumentType !== undefined){
 let data1 = data.DocumentType;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/DocumentType",schemaPath:"#/properties/DocumentType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema68.properties.DocumentType.type,parentSchema:schema68.properties.DocumentType,data:data1};
+const err5 = {instancePath:instancePath+"/DocumentType",schemaPath:"#/properties/DocumentType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.DocumentType.type,parentSchema:schema47.properties.DocumentType,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3018,7 +3753,7 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2.inputs !== undefined){
 let data3 = data2.inputs;
 if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-const err6 = {instancePath:instancePath+"/Content/inputs",schemaPath:"#/properties/Content/properties/inputs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema68.properties.Content.properties.inputs.type,parentSchema:schema68.properties.Content.properties.inputs,data:data3};
+const err6 = {instancePath:instancePath+"/Content/inputs",schemaPath:"#/properties/Content/properties/inputs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.properties.Content.properties.inputs.type,parentSchema:schema47.properties.Content.properties.inputs,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3030,7 +3765,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/Content",schemaPath:"#/properties/Content/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema68.properties.Content.type,parentSchema:schema68.properties.Content,data:data2};
+const err7 = {instancePath:instancePath+"/Content",schemaPath:"#/properties/Content/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.properties.Content.type,parentSchema:schema47.properties.Content,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3042,7 +3777,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema68.type,parentSchema:schema68,data};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3051,20 +3786,19 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate40.errors = vErrors;
+validate36.errors = vErrors;
 return errors === 0;
 }
-validate40.evaluated = {"props":{"Name":true,"DocumentType":true,"Content":true,"CreatedDate":true,"DisplayName":true,"VersionName":true,"DocumentVersion":true,"Status":true,"StatusInformation":true,"DocumentFormat":true,"Requires":true,"AttachmentsContent":true,"ReviewStatus":true},"dynamicProps":false,"dynamicItems":false};
+validate36.evaluated = {"props":{"Name":true,"DocumentType":true,"Content":true,"CreatedDate":true,"DisplayName":true,"VersionName":true,"DocumentVersion":true,"Status":true,"StatusInformation":true,"DocumentFormat":true,"Requires":true,"AttachmentsContent":true,"ReviewStatus":true},"dynamicProps":false,"dynamicItems":false};
 
-export const accessKey = validate41;
-const schema70 = {"description":"An IAM user's access key. Name identifies it: `<user>/access_key_1` or `<user>/access_key_2` as the credential report numbers a user's keys (it gives no key ids), `<user>/<AccessKeyId>` when the id is known, the logical id or address of a key a template or plan would create. CreateDate (the report's access_key_N_last_rotated: when the key was created) and AccessKeyLastUsed only an observed key has.","type":"object","required":["Name","UserName","Status"],"properties":{"Name":{"$ref":"#/$defs/nonEmptyString"},"UserName":{"$ref":"#/$defs/nonEmptyString"},"AccessKeyId":{"$ref":"#/$defs/nonEmptyString"},"Status":{"enum":["Active","Inactive","Expired"]},"CreateDate":{"$ref":"#/$defs/timestamp"},"AccessKeyLastUsed":{"type":"object","properties":{"LastUsedDate":{"$ref":"#/$defs/timestamp"},"ServiceName":{"type":"string"},"Region":{"type":"string"}}}}};
-const schema74 = {"description":"an ISO 8601 date and time (2024-05-01T09:30:00Z), as the AWS SDK's dates are written in JSON","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"};
+export const accessKey = validate37;
+const schema48 = {"description":"An IAM user's access key. Name identifies it: `<user>/access_key_1` or `<user>/access_key_2` as the credential report numbers a user's keys (it gives no key ids), `<user>/<AccessKeyId>` when the id is known, the logical id or address of a key a template or plan would create. CreateDate (the report's access_key_N_last_rotated: when the key was created) and AccessKeyLastUsed only an observed key has.","type":"object","required":["Name","UserName","Status"],"properties":{"Name":{"type":"string","not":{"const":""}},"UserName":{"type":"string","not":{"const":""}},"AccessKeyId":{"type":"string","not":{"const":""}},"Status":{"enum":["Active","Inactive","Expired"]},"CreateDate":{"description":"an ISO 8601 date and time (2024-05-01T09:30:00Z), as the AWS SDK's dates are written in JSON","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},"AccessKeyLastUsed":{"type":"object","properties":{"LastUsedDate":{"description":"an ISO 8601 date and time (2024-05-01T09:30:00Z), as the AWS SDK's dates are written in JSON","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},"ServiceName":{"type":"string"},"Region":{"type":"string"}}}}};
 const pattern4 = new RegExp("^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$", "u");
 
-function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate41.evaluated;
+const evaluated0 = validate37.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3073,7 +3807,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.Name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema70.required,parentSchema:schema70,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema48.required,parentSchema:schema48,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3083,7 +3817,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.UserName === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "UserName"},message:"must have required property '"+"UserName"+"'",schema:schema70.required,parentSchema:schema70,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "UserName"},message:"must have required property '"+"UserName"+"'",schema:schema48.required,parentSchema:schema48,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3093,7 +3827,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.Status === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Status"},message:"must have required property '"+"Status"+"'",schema:schema70.required,parentSchema:schema70,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Status"},message:"must have required property '"+"Status"+"'",schema:schema48.required,parentSchema:schema48,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3105,7 +3839,7 @@ errors++;
 if(data.Name !== undefined){
 let data0 = data.Name;
 if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/Name",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data0};
+const err3 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.properties.Name.type,parentSchema:schema48.properties.Name,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3114,8 +3848,8 @@ vErrors.push(err3);
 }
 errors++;
 }
+const _errs3 = errors;
 const _errs4 = errors;
-const _errs5 = errors;
 if("" !== data0){
 const err4 = {};
 if(vErrors === null){
@@ -3126,9 +3860,9 @@ vErrors.push(err4);
 }
 errors++;
 }
-var valid2 = _errs5 === errors;
-if(valid2){
-const err5 = {instancePath:instancePath+"/Name",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema32.not,parentSchema:schema32,data:data0};
+var valid1 = _errs4 === errors;
+if(valid1){
+const err5 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema48.properties.Name.not,parentSchema:schema48.properties.Name,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3138,10 +3872,10 @@ vErrors.push(err5);
 errors++;
 }
 else {
-errors = _errs4;
+errors = _errs3;
 if(vErrors !== null){
-if(_errs4){
-vErrors.length = _errs4;
+if(_errs3){
+vErrors.length = _errs3;
 }
 else {
 vErrors = null;
@@ -3152,7 +3886,7 @@ vErrors = null;
 if(data.UserName !== undefined){
 let data1 = data.UserName;
 if(typeof data1 !== "string"){
-const err6 = {instancePath:instancePath+"/UserName",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data1};
+const err6 = {instancePath:instancePath+"/UserName",schemaPath:"#/properties/UserName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.properties.UserName.type,parentSchema:schema48.properties.UserName,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3161,8 +3895,8 @@ vErrors.push(err6);
 }
 errors++;
 }
-const _errs9 = errors;
-const _errs10 = errors;
+const _errs7 = errors;
+const _errs8 = errors;
 if("" !== data1){
 const err7 = {};
 if(vErrors === null){
@@ -3173,9 +3907,9 @@ vErrors.push(err7);
 }
 errors++;
 }
-var valid4 = _errs10 === errors;
-if(valid4){
-const err8 = {instancePath:instancePath+"/UserName",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema32.not,parentSchema:schema32,data:data1};
+var valid2 = _errs8 === errors;
+if(valid2){
+const err8 = {instancePath:instancePath+"/UserName",schemaPath:"#/properties/UserName/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema48.properties.UserName.not,parentSchema:schema48.properties.UserName,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3185,10 +3919,10 @@ vErrors.push(err8);
 errors++;
 }
 else {
-errors = _errs9;
+errors = _errs7;
 if(vErrors !== null){
-if(_errs9){
-vErrors.length = _errs9;
+if(_errs7){
+vErrors.length = _errs7;
 }
 else {
 vErrors = null;
@@ -3199,7 +3933,7 @@ vErrors = null;
 if(data.AccessKeyId !== undefined){
 let data2 = data.AccessKeyId;
 if(typeof data2 !== "string"){
-const err9 = {instancePath:instancePath+"/AccessKeyId",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data2};
+const err9 = {instancePath:instancePath+"/AccessKeyId",schemaPath:"#/properties/AccessKeyId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.properties.AccessKeyId.type,parentSchema:schema48.properties.AccessKeyId,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3208,8 +3942,8 @@ vErrors.push(err9);
 }
 errors++;
 }
-const _errs14 = errors;
-const _errs15 = errors;
+const _errs11 = errors;
+const _errs12 = errors;
 if("" !== data2){
 const err10 = {};
 if(vErrors === null){
@@ -3220,9 +3954,9 @@ vErrors.push(err10);
 }
 errors++;
 }
-var valid6 = _errs15 === errors;
-if(valid6){
-const err11 = {instancePath:instancePath+"/AccessKeyId",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema32.not,parentSchema:schema32,data:data2};
+var valid3 = _errs12 === errors;
+if(valid3){
+const err11 = {instancePath:instancePath+"/AccessKeyId",schemaPath:"#/properties/AccessKeyId/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema48.properties.AccessKeyId.not,parentSchema:schema48.properties.AccessKeyId,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3232,10 +3966,10 @@ vErrors.push(err11);
 errors++;
 }
 else {
-errors = _errs14;
+errors = _errs11;
 if(vErrors !== null){
-if(_errs14){
-vErrors.length = _errs14;
+if(_errs11){
+vErrors.length = _errs11;
 }
 else {
 vErrors = null;
@@ -3246,7 +3980,7 @@ vErrors = null;
 if(data.Status !== undefined){
 let data3 = data.Status;
 if(!(((data3 === "Active") || (data3 === "Inactive")) || (data3 === "Expired"))){
-const err12 = {instancePath:instancePath+"/Status",schemaPath:"#/properties/Status/enum",keyword:"enum",params:{allowedValues: schema70.properties.Status.enum},message:"must be equal to one of the allowed values",schema:schema70.properties.Status.enum,parentSchema:schema70.properties.Status,data:data3};
+const err12 = {instancePath:instancePath+"/Status",schemaPath:"#/properties/Status/enum",keyword:"enum",params:{allowedValues: schema48.properties.Status.enum},message:"must be equal to one of the allowed values",schema:schema48.properties.Status.enum,parentSchema:schema48.properties.Status,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3260,7 +3994,7 @@ if(data.CreateDate !== undefined){
 let data4 = data.CreateDate;
 if(typeof data4 === "string"){
 if(!pattern4.test(data4)){
-const err13 = {instancePath:instancePath+"/CreateDate",schemaPath:"#/$defs/timestamp/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$",parentSchema:schema74,data:data4};
+const err13 = {instancePath:instancePath+"/CreateDate",schemaPath:"#/properties/CreateDate/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$",parentSchema:schema48.properties.CreateDate,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3271,7 +4005,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/CreateDate",schemaPath:"#/$defs/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.type,parentSchema:schema74,data:data4};
+const err14 = {instancePath:instancePath+"/CreateDate",schemaPath:"#/properties/CreateDate/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.properties.CreateDate.type,parentSchema:schema48.properties.CreateDate,data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3288,7 +4022,7 @@ if(data5.LastUsedDate !== undefined){
 let data6 = data5.LastUsedDate;
 if(typeof data6 === "string"){
 if(!pattern4.test(data6)){
-const err15 = {instancePath:instancePath+"/AccessKeyLastUsed/LastUsedDate",schemaPath:"#/$defs/timestamp/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$",parentSchema:schema74,data:data6};
+const err15 = {instancePath:instancePath+"/AccessKeyLastUsed/LastUsedDate",schemaPath:"#/properties/AccessKeyLastUsed/properties/LastUsedDate/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$",parentSchema:schema48.properties.AccessKeyLastUsed.properties.LastUsedDate,data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3299,7 +4033,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/AccessKeyLastUsed/LastUsedDate",schemaPath:"#/$defs/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.type,parentSchema:schema74,data:data6};
+const err16 = {instancePath:instancePath+"/AccessKeyLastUsed/LastUsedDate",schemaPath:"#/properties/AccessKeyLastUsed/properties/LastUsedDate/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.properties.AccessKeyLastUsed.properties.LastUsedDate.type,parentSchema:schema48.properties.AccessKeyLastUsed.properties.LastUsedDate,data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3312,7 +4046,7 @@ errors++;
 if(data5.ServiceName !== undefined){
 let data7 = data5.ServiceName;
 if(typeof data7 !== "string"){
-const err17 = {instancePath:instancePath+"/AccessKeyLastUsed/ServiceName",schemaPath:"#/properties/AccessKeyLastUsed/properties/ServiceName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.AccessKeyLastUsed.properties.ServiceName.type,parentSchema:schema70.properties.AccessKeyLastUsed.properties.ServiceName,data:data7};
+const err17 = {instancePath:instancePath+"/AccessKeyLastUsed/ServiceName",schemaPath:"#/properties/AccessKeyLastUsed/properties/ServiceName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.properties.AccessKeyLastUsed.properties.ServiceName.type,parentSchema:schema48.properties.AccessKeyLastUsed.properties.ServiceName,data:data7};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3325,7 +4059,7 @@ errors++;
 if(data5.Region !== undefined){
 let data8 = data5.Region;
 if(typeof data8 !== "string"){
-const err18 = {instancePath:instancePath+"/AccessKeyLastUsed/Region",schemaPath:"#/properties/AccessKeyLastUsed/properties/Region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.AccessKeyLastUsed.properties.Region.type,parentSchema:schema70.properties.AccessKeyLastUsed.properties.Region,data:data8};
+const err18 = {instancePath:instancePath+"/AccessKeyLastUsed/Region",schemaPath:"#/properties/AccessKeyLastUsed/properties/Region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.properties.AccessKeyLastUsed.properties.Region.type,parentSchema:schema48.properties.AccessKeyLastUsed.properties.Region,data:data8};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3337,7 +4071,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/AccessKeyLastUsed",schemaPath:"#/properties/AccessKeyLastUsed/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.properties.AccessKeyLastUsed.type,parentSchema:schema70.properties.AccessKeyLastUsed,data:data5};
+const err19 = {instancePath:instancePath+"/AccessKeyLastUsed",schemaPath:"#/properties/AccessKeyLastUsed/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema48.properties.AccessKeyLastUsed.type,parentSchema:schema48.properties.AccessKeyLastUsed,data:data5};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3349,7 +4083,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.type,parentSchema:schema70,data};
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema48.type,parentSchema:schema48,data};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3358,17 +4092,18 @@ vErrors.push(err20);
 }
 errors++;
 }
-validate41.errors = vErrors;
+validate37.errors = vErrors;
 return errors === 0;
 }
-validate41.evaluated = {"props":{"Name":true,"UserName":true,"AccessKeyId":true,"Status":true,"CreateDate":true,"AccessKeyLastUsed":true},"dynamicProps":false,"dynamicItems":false};
+validate37.evaluated = {"props":{"Name":true,"UserName":true,"AccessKeyId":true,"Status":true,"CreateDate":true,"AccessKeyLastUsed":true},"dynamicProps":false,"dynamicItems":false};
 
-export const timestamp = validate42;
+export const timestamp = validate38;
+const schema49 = {"description":"an ISO 8601 date and time (2024-05-01T09:30:00Z), as the AWS SDK's dates are written in JSON","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"};
 
-function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate42.evaluated;
+const evaluated0 = validate38.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3377,7 +4112,7 @@ evaluated0.items = undefined;
 }
 if(typeof data === "string"){
 if(!pattern4.test(data)){
-const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$",parentSchema:schema74,data};
+const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$",parentSchema:schema49,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3388,7 +4123,7 @@ errors++;
 }
 }
 else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.type,parentSchema:schema74,data};
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.type,parentSchema:schema49,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3397,18 +4132,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate42.errors = vErrors;
+validate38.errors = vErrors;
 return errors === 0;
 }
-validate42.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate38.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-export const trail = validate43;
-const schema77 = {"type":"object","description":"DescribeTrails' trail, with IsLogging from GetTrailStatus and the selectors from GetEventSelectors. A trail without EventSelectors and AdvancedEventSelectors records every management event, as CloudTrail's defaults do.","required":["Name"],"properties":{"Name":{"$ref":"#/$defs/nonEmptyString"},"TrailARN":{"type":"string"},"HomeRegion":{"type":"string"},"IsMultiRegionTrail":{"type":"boolean"},"IsOrganizationTrail":{"type":"boolean"},"IncludeGlobalServiceEvents":{"type":"boolean"},"IsLogging":{"type":"boolean"},"S3BucketName":{"type":"string"},"EventSelectors":{"type":"array","items":{"type":"object","properties":{"ReadWriteType":{"enum":["All","ReadOnly","WriteOnly"]},"IncludeManagementEvents":{"type":"boolean"},"DataResources":{"type":"array"},"ExcludeManagementEventSources":{"type":"array","items":{"type":"string"}}}}},"AdvancedEventSelectors":{"type":"array","items":{"type":"object","required":["FieldSelectors"],"properties":{"Name":{"type":"string"},"FieldSelectors":{"type":"array","items":{"type":"object","required":["Field"],"properties":{"Field":{"$ref":"#/$defs/nonEmptyString"},"Equals":{"type":"array","items":{"type":"string"}},"StartsWith":{"type":"array","items":{"type":"string"}},"EndsWith":{"type":"array","items":{"type":"string"}},"NotEquals":{"type":"array","items":{"type":"string"}},"NotStartsWith":{"type":"array","items":{"type":"string"}},"NotEndsWith":{"type":"array","items":{"type":"string"}}}}}}}}}};
+export const trail = validate39;
+const schema50 = {"type":"object","description":"DescribeTrails' trail, with IsLogging from GetTrailStatus and the selectors from GetEventSelectors. A trail without EventSelectors and AdvancedEventSelectors records every management event, as CloudTrail's defaults do.","required":["Name"],"properties":{"Name":{"type":"string","not":{"const":""}},"TrailARN":{"type":"string"},"HomeRegion":{"type":"string"},"IsMultiRegionTrail":{"type":"boolean"},"IsOrganizationTrail":{"type":"boolean"},"IncludeGlobalServiceEvents":{"type":"boolean"},"IsLogging":{"type":"boolean"},"S3BucketName":{"type":"string"},"EventSelectors":{"type":"array","items":{"type":"object","properties":{"ReadWriteType":{"enum":["All","ReadOnly","WriteOnly"]},"IncludeManagementEvents":{"type":"boolean"},"DataResources":{"type":"array"},"ExcludeManagementEventSources":{"type":"array","items":{"type":"string"}}}}},"AdvancedEventSelectors":{"type":"array","items":{"type":"object","required":["FieldSelectors"],"properties":{"Name":{"type":"string"},"FieldSelectors":{"type":"array","items":{"type":"object","required":["Field"],"properties":{"Field":{"type":"string","not":{"const":""}},"Equals":{"type":"array","items":{"type":"string"}},"StartsWith":{"type":"array","items":{"type":"string"}},"EndsWith":{"type":"array","items":{"type":"string"}},"NotEquals":{"type":"array","items":{"type":"string"}},"NotStartsWith":{"type":"array","items":{"type":"string"}},"NotEndsWith":{"type":"array","items":{"type":"string"}}}}}}}}}};
 
-function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate43.evaluated;
+const evaluated0 = validate39.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3417,7 +4152,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.Name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema77.required,parentSchema:schema77,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema50.required,parentSchema:schema50,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3429,7 +4164,7 @@ errors++;
 if(data.Name !== undefined){
 let data0 = data.Name;
 if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/Name",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data0};
+const err1 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.Name.type,parentSchema:schema50.properties.Name,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3438,8 +4173,8 @@ vErrors.push(err1);
 }
 errors++;
 }
+const _errs3 = errors;
 const _errs4 = errors;
-const _errs5 = errors;
 if("" !== data0){
 const err2 = {};
 if(vErrors === null){
@@ -3450,9 +4185,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-var valid2 = _errs5 === errors;
-if(valid2){
-const err3 = {instancePath:instancePath+"/Name",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema32.not,parentSchema:schema32,data:data0};
+var valid1 = _errs4 === errors;
+if(valid1){
+const err3 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema50.properties.Name.not,parentSchema:schema50.properties.Name,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3462,10 +4197,10 @@ vErrors.push(err3);
 errors++;
 }
 else {
-errors = _errs4;
+errors = _errs3;
 if(vErrors !== null){
-if(_errs4){
-vErrors.length = _errs4;
+if(_errs3){
+vErrors.length = _errs3;
 }
 else {
 vErrors = null;
@@ -3476,7 +4211,7 @@ vErrors = null;
 if(data.TrailARN !== undefined){
 let data1 = data.TrailARN;
 if(typeof data1 !== "string"){
-const err4 = {instancePath:instancePath+"/TrailARN",schemaPath:"#/properties/TrailARN/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.TrailARN.type,parentSchema:schema77.properties.TrailARN,data:data1};
+const err4 = {instancePath:instancePath+"/TrailARN",schemaPath:"#/properties/TrailARN/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.TrailARN.type,parentSchema:schema50.properties.TrailARN,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3489,7 +4224,7 @@ errors++;
 if(data.HomeRegion !== undefined){
 let data2 = data.HomeRegion;
 if(typeof data2 !== "string"){
-const err5 = {instancePath:instancePath+"/HomeRegion",schemaPath:"#/properties/HomeRegion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.HomeRegion.type,parentSchema:schema77.properties.HomeRegion,data:data2};
+const err5 = {instancePath:instancePath+"/HomeRegion",schemaPath:"#/properties/HomeRegion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.HomeRegion.type,parentSchema:schema50.properties.HomeRegion,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3502,7 +4237,7 @@ errors++;
 if(data.IsMultiRegionTrail !== undefined){
 let data3 = data.IsMultiRegionTrail;
 if(typeof data3 !== "boolean"){
-const err6 = {instancePath:instancePath+"/IsMultiRegionTrail",schemaPath:"#/properties/IsMultiRegionTrail/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema77.properties.IsMultiRegionTrail.type,parentSchema:schema77.properties.IsMultiRegionTrail,data:data3};
+const err6 = {instancePath:instancePath+"/IsMultiRegionTrail",schemaPath:"#/properties/IsMultiRegionTrail/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema50.properties.IsMultiRegionTrail.type,parentSchema:schema50.properties.IsMultiRegionTrail,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3515,7 +4250,7 @@ errors++;
 if(data.IsOrganizationTrail !== undefined){
 let data4 = data.IsOrganizationTrail;
 if(typeof data4 !== "boolean"){
-const err7 = {instancePath:instancePath+"/IsOrganizationTrail",schemaPath:"#/properties/IsOrganizationTrail/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema77.properties.IsOrganizationTrail.type,parentSchema:schema77.properties.IsOrganizationTrail,data:data4};
+const err7 = {instancePath:instancePath+"/IsOrganizationTrail",schemaPath:"#/properties/IsOrganizationTrail/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema50.properties.IsOrganizationTrail.type,parentSchema:schema50.properties.IsOrganizationTrail,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3528,7 +4263,7 @@ errors++;
 if(data.IncludeGlobalServiceEvents !== undefined){
 let data5 = data.IncludeGlobalServiceEvents;
 if(typeof data5 !== "boolean"){
-const err8 = {instancePath:instancePath+"/IncludeGlobalServiceEvents",schemaPath:"#/properties/IncludeGlobalServiceEvents/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema77.properties.IncludeGlobalServiceEvents.type,parentSchema:schema77.properties.IncludeGlobalServiceEvents,data:data5};
+const err8 = {instancePath:instancePath+"/IncludeGlobalServiceEvents",schemaPath:"#/properties/IncludeGlobalServiceEvents/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema50.properties.IncludeGlobalServiceEvents.type,parentSchema:schema50.properties.IncludeGlobalServiceEvents,data:data5};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3541,7 +4276,7 @@ errors++;
 if(data.IsLogging !== undefined){
 let data6 = data.IsLogging;
 if(typeof data6 !== "boolean"){
-const err9 = {instancePath:instancePath+"/IsLogging",schemaPath:"#/properties/IsLogging/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema77.properties.IsLogging.type,parentSchema:schema77.properties.IsLogging,data:data6};
+const err9 = {instancePath:instancePath+"/IsLogging",schemaPath:"#/properties/IsLogging/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema50.properties.IsLogging.type,parentSchema:schema50.properties.IsLogging,data:data6};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3554,7 +4289,7 @@ errors++;
 if(data.S3BucketName !== undefined){
 let data7 = data.S3BucketName;
 if(typeof data7 !== "string"){
-const err10 = {instancePath:instancePath+"/S3BucketName",schemaPath:"#/properties/S3BucketName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.S3BucketName.type,parentSchema:schema77.properties.S3BucketName,data:data7};
+const err10 = {instancePath:instancePath+"/S3BucketName",schemaPath:"#/properties/S3BucketName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.S3BucketName.type,parentSchema:schema50.properties.S3BucketName,data:data7};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3574,7 +4309,7 @@ if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.ReadWriteType !== undefined){
 let data10 = data9.ReadWriteType;
 if(!(((data10 === "All") || (data10 === "ReadOnly")) || (data10 === "WriteOnly"))){
-const err11 = {instancePath:instancePath+"/EventSelectors/" + i0+"/ReadWriteType",schemaPath:"#/properties/EventSelectors/items/properties/ReadWriteType/enum",keyword:"enum",params:{allowedValues: schema77.properties.EventSelectors.items.properties.ReadWriteType.enum},message:"must be equal to one of the allowed values",schema:schema77.properties.EventSelectors.items.properties.ReadWriteType.enum,parentSchema:schema77.properties.EventSelectors.items.properties.ReadWriteType,data:data10};
+const err11 = {instancePath:instancePath+"/EventSelectors/" + i0+"/ReadWriteType",schemaPath:"#/properties/EventSelectors/items/properties/ReadWriteType/enum",keyword:"enum",params:{allowedValues: schema50.properties.EventSelectors.items.properties.ReadWriteType.enum},message:"must be equal to one of the allowed values",schema:schema50.properties.EventSelectors.items.properties.ReadWriteType.enum,parentSchema:schema50.properties.EventSelectors.items.properties.ReadWriteType,data:data10};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3587,7 +4322,7 @@ errors++;
 if(data9.IncludeManagementEvents !== undefined){
 let data11 = data9.IncludeManagementEvents;
 if(typeof data11 !== "boolean"){
-const err12 = {instancePath:instancePath+"/EventSelectors/" + i0+"/IncludeManagementEvents",schemaPath:"#/properties/EventSelectors/items/properties/IncludeManagementEvents/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema77.properties.EventSelectors.items.properties.IncludeManagementEvents.type,parentSchema:schema77.properties.EventSelectors.items.properties.IncludeManagementEvents,data:data11};
+const err12 = {instancePath:instancePath+"/EventSelectors/" + i0+"/IncludeManagementEvents",schemaPath:"#/properties/EventSelectors/items/properties/IncludeManagementEvents/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema50.properties.EventSelectors.items.properties.IncludeManagementEvents.type,parentSchema:schema50.properties.EventSelectors.items.properties.IncludeManagementEvents,data:data11};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3600,7 +4335,7 @@ errors++;
 if(data9.DataResources !== undefined){
 let data12 = data9.DataResources;
 if(!(Array.isArray(data12))){
-const err13 = {instancePath:instancePath+"/EventSelectors/" + i0+"/DataResources",schemaPath:"#/properties/EventSelectors/items/properties/DataResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema77.properties.EventSelectors.items.properties.DataResources.type,parentSchema:schema77.properties.EventSelectors.items.properties.DataResources,data:data12};
+const err13 = {instancePath:instancePath+"/EventSelectors/" + i0+"/DataResources",schemaPath:"#/properties/EventSelectors/items/properties/DataResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema50.properties.EventSelectors.items.properties.DataResources.type,parentSchema:schema50.properties.EventSelectors.items.properties.DataResources,data:data12};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3617,7 +4352,7 @@ const len1 = data13.length;
 for(let i1=0; i1<len1; i1++){
 let data14 = data13[i1];
 if(typeof data14 !== "string"){
-const err14 = {instancePath:instancePath+"/EventSelectors/" + i0+"/ExcludeManagementEventSources/" + i1,schemaPath:"#/properties/EventSelectors/items/properties/ExcludeManagementEventSources/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.EventSelectors.items.properties.ExcludeManagementEventSources.items.type,parentSchema:schema77.properties.EventSelectors.items.properties.ExcludeManagementEventSources.items,data:data14};
+const err14 = {instancePath:instancePath+"/EventSelectors/" + i0+"/ExcludeManagementEventSources/" + i1,schemaPath:"#/properties/EventSelectors/items/properties/ExcludeManagementEventSources/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.EventSelectors.items.properties.ExcludeManagementEventSources.items.type,parentSchema:schema50.properties.EventSelectors.items.properties.ExcludeManagementEventSources.items,data:data14};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3629,7 +4364,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/EventSelectors/" + i0+"/ExcludeManagementEventSources",schemaPath:"#/properties/EventSelectors/items/properties/ExcludeManagementEventSources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema77.properties.EventSelectors.items.properties.ExcludeManagementEventSources.type,parentSchema:schema77.properties.EventSelectors.items.properties.ExcludeManagementEventSources,data:data13};
+const err15 = {instancePath:instancePath+"/EventSelectors/" + i0+"/ExcludeManagementEventSources",schemaPath:"#/properties/EventSelectors/items/properties/ExcludeManagementEventSources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema50.properties.EventSelectors.items.properties.ExcludeManagementEventSources.type,parentSchema:schema50.properties.EventSelectors.items.properties.ExcludeManagementEventSources,data:data13};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3641,7 +4376,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/EventSelectors/" + i0,schemaPath:"#/properties/EventSelectors/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema77.properties.EventSelectors.items.type,parentSchema:schema77.properties.EventSelectors.items,data:data9};
+const err16 = {instancePath:instancePath+"/EventSelectors/" + i0,schemaPath:"#/properties/EventSelectors/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema50.properties.EventSelectors.items.type,parentSchema:schema50.properties.EventSelectors.items,data:data9};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3653,7 +4388,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/EventSelectors",schemaPath:"#/properties/EventSelectors/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema77.properties.EventSelectors.type,parentSchema:schema77.properties.EventSelectors,data:data8};
+const err17 = {instancePath:instancePath+"/EventSelectors",schemaPath:"#/properties/EventSelectors/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema50.properties.EventSelectors.type,parentSchema:schema50.properties.EventSelectors,data:data8};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3671,7 +4406,7 @@ for(let i2=0; i2<len2; i2++){
 let data16 = data15[i2];
 if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
 if(data16.FieldSelectors === undefined){
-const err18 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2,schemaPath:"#/properties/AdvancedEventSelectors/items/required",keyword:"required",params:{missingProperty: "FieldSelectors"},message:"must have required property '"+"FieldSelectors"+"'",schema:schema77.properties.AdvancedEventSelectors.items.required,parentSchema:schema77.properties.AdvancedEventSelectors.items,data:data16};
+const err18 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2,schemaPath:"#/properties/AdvancedEventSelectors/items/required",keyword:"required",params:{missingProperty: "FieldSelectors"},message:"must have required property '"+"FieldSelectors"+"'",schema:schema50.properties.AdvancedEventSelectors.items.required,parentSchema:schema50.properties.AdvancedEventSelectors.items,data:data16};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3683,7 +4418,7 @@ errors++;
 if(data16.Name !== undefined){
 let data17 = data16.Name;
 if(typeof data17 !== "string"){
-const err19 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/Name",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.AdvancedEventSelectors.items.properties.Name.type,parentSchema:schema77.properties.AdvancedEventSelectors.items.properties.Name,data:data17};
+const err19 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/Name",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.AdvancedEventSelectors.items.properties.Name.type,parentSchema:schema50.properties.AdvancedEventSelectors.items.properties.Name,data:data17};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3701,7 +4436,7 @@ for(let i3=0; i3<len3; i3++){
 let data19 = data18[i3];
 if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
 if(data19.Field === undefined){
-const err20 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/required",keyword:"required",params:{missingProperty: "Field"},message:"must have required property '"+"Field"+"'",schema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.required,parentSchema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items,data:data19};
+const err20 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/required",keyword:"required",params:{missingProperty: "Field"},message:"must have required property '"+"Field"+"'",schema:schema50.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.required,parentSchema:schema50.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items,data:data19};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3713,7 +4448,7 @@ errors++;
 if(data19.Field !== undefined){
 let data20 = data19.Field;
 if(typeof data20 !== "string"){
-const err21 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/Field",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data20};
+const err21 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/Field",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/Field/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.Field.type,parentSchema:schema50.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.Field,data:data20};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3722,8 +4457,8 @@ vErrors.push(err21);
 }
 errors++;
 }
-const _errs46 = errors;
-const _errs47 = errors;
+const _errs44 = errors;
+const _errs45 = errors;
 if("" !== data20){
 const err22 = {};
 if(vErrors === null){
@@ -3734,9 +4469,9 @@ vErrors.push(err22);
 }
 errors++;
 }
-var valid15 = _errs47 === errors;
-if(valid15){
-const err23 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/Field",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema32.not,parentSchema:schema32,data:data20};
+var valid13 = _errs45 === errors;
+if(valid13){
+const err23 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/Field",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/Field/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema50.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.Field.not,parentSchema:schema50.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.Field,data:data20};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -3746,10 +4481,10 @@ vErrors.push(err23);
 errors++;
 }
 else {
-errors = _errs46;
+errors = _errs44;
 if(vErrors !== null){
-if(_errs46){
-vErrors.length = _errs46;
+if(_errs44){
+vErrors.length = _errs44;
 }
 else {
 vErrors = null;
@@ -3764,7 +4499,7 @@ const len4 = data21.length;
 for(let i4=0; i4<len4; i4++){
 let data22 = data21[i4];
 if(typeof data22 !== "string"){
-const err24 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/Equals/" + i4,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/Equals/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.Equals.items.type,parentSchema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.Equals.items,data:data22};
+const err24 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/Equals/" + i4,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/Equals/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.Equals.items.type,parentSchema:schema50.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.Equals.items,data:data22};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -3776,7 +4511,7 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/Equals",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/Equals/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.Equals.type,parentSchema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.Equals,data:data21};
+const err25 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/Equals",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/Equals/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema50.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.Equals.type,parentSchema:schema50.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.Equals,data:data21};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -3793,7 +4528,7 @@ const len5 = data23.length;
 for(let i5=0; i5<len5; i5++){
 let data24 = data23[i5];
 if(typeof data24 !== "string"){
-const err26 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/StartsWith/" + i5,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/StartsWith/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.StartsWith.items.type,parentSchema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.StartsWith.items,data:data24};
+const err26 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/StartsWith/" + i5,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/StartsWith/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.StartsWith.items.type,parentSchema:schema50.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.StartsWith.items,data:data24};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -3805,7 +4540,7 @@ errors++;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/StartsWith",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/StartsWith/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.StartsWith.type,parentSchema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.StartsWith,data:data23};
+const err27 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/StartsWith",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/StartsWith/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema50.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.StartsWith.type,parentSchema:schema50.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.StartsWith,data:data23};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -3822,7 +4557,7 @@ const len6 = data25.length;
 for(let i6=0; i6<len6; i6++){
 let data26 = data25[i6];
 if(typeof data26 !== "string"){
-const err28 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/EndsWith/" + i6,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/EndsWith/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.EndsWith.items.type,parentSchema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.EndsWith.items,data:data26};
+const err28 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/EndsWith/" + i6,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/EndsWith/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.EndsWith.items.type,parentSchema:schema50.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.EndsWith.items,data:data26};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -3834,7 +4569,7 @@ errors++;
 }
 }
 else {
-const err29 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/EndsWith",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/EndsWith/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.EndsWith.type,parentSchema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.EndsWith,data:data25};
+const err29 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/EndsWith",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/EndsWith/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema50.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.EndsWith.type,parentSchema:schema50.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.EndsWith,data:data25};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -3851,7 +4586,7 @@ const len7 = data27.length;
 for(let i7=0; i7<len7; i7++){
 let data28 = data27[i7];
 if(typeof data28 !== "string"){
-const err30 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotEquals/" + i7,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotEquals/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEquals.items.type,parentSchema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEquals.items,data:data28};
+const err30 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotEquals/" + i7,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotEquals/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEquals.items.type,parentSchema:schema50.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEquals.items,data:data28};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -3863,7 +4598,7 @@ errors++;
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotEquals",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotEquals/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEquals.type,parentSchema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEquals,data:data27};
+const err31 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotEquals",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotEquals/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema50.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEquals.type,parentSchema:schema50.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEquals,data:data27};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -3880,7 +4615,7 @@ const len8 = data29.length;
 for(let i8=0; i8<len8; i8++){
 let data30 = data29[i8];
 if(typeof data30 !== "string"){
-const err32 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotStartsWith/" + i8,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotStartsWith/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotStartsWith.items.type,parentSchema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotStartsWith.items,data:data30};
+const err32 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotStartsWith/" + i8,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotStartsWith/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotStartsWith.items.type,parentSchema:schema50.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotStartsWith.items,data:data30};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -3892,7 +4627,7 @@ errors++;
 }
 }
 else {
-const err33 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotStartsWith",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotStartsWith/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotStartsWith.type,parentSchema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotStartsWith,data:data29};
+const err33 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotStartsWith",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotStartsWith/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema50.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotStartsWith.type,parentSchema:schema50.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotStartsWith,data:data29};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -3909,7 +4644,7 @@ const len9 = data31.length;
 for(let i9=0; i9<len9; i9++){
 let data32 = data31[i9];
 if(typeof data32 !== "string"){
-const err34 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotEndsWith/" + i9,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotEndsWith/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEndsWith.items.type,parentSchema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEndsWith.items,data:data32};
+const err34 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotEndsWith/" + i9,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotEndsWith/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEndsWith.items.type,parentSchema:schema50.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEndsWith.items,data:data32};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -3921,7 +4656,7 @@ errors++;
 }
 }
 else {
-const err35 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotEndsWith",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotEndsWith/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEndsWith.type,parentSchema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEndsWith,data:data31};
+const err35 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotEndsWith",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotEndsWith/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema50.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEndsWith.type,parentSchema:schema50.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEndsWith,data:data31};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -3933,7 +4668,7 @@ errors++;
 }
 }
 else {
-const err36 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.type,parentSchema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items,data:data19};
+const err36 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema50.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.type,parentSchema:schema50.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items,data:data19};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -3945,7 +4680,7 @@ errors++;
 }
 }
 else {
-const err37 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors.type,parentSchema:schema77.properties.AdvancedEventSelectors.items.properties.FieldSelectors,data:data18};
+const err37 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema50.properties.AdvancedEventSelectors.items.properties.FieldSelectors.type,parentSchema:schema50.properties.AdvancedEventSelectors.items.properties.FieldSelectors,data:data18};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -3957,7 +4692,7 @@ errors++;
 }
 }
 else {
-const err38 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2,schemaPath:"#/properties/AdvancedEventSelectors/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema77.properties.AdvancedEventSelectors.items.type,parentSchema:schema77.properties.AdvancedEventSelectors.items,data:data16};
+const err38 = {instancePath:instancePath+"/AdvancedEventSelectors/" + i2,schemaPath:"#/properties/AdvancedEventSelectors/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema50.properties.AdvancedEventSelectors.items.type,parentSchema:schema50.properties.AdvancedEventSelectors.items,data:data16};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -3969,7 +4704,7 @@ errors++;
 }
 }
 else {
-const err39 = {instancePath:instancePath+"/AdvancedEventSelectors",schemaPath:"#/properties/AdvancedEventSelectors/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema77.properties.AdvancedEventSelectors.type,parentSchema:schema77.properties.AdvancedEventSelectors,data:data15};
+const err39 = {instancePath:instancePath+"/AdvancedEventSelectors",schemaPath:"#/properties/AdvancedEventSelectors/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema50.properties.AdvancedEventSelectors.type,parentSchema:schema50.properties.AdvancedEventSelectors,data:data15};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -3981,7 +4716,7 @@ errors++;
 }
 }
 else {
-const err40 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema77.type,parentSchema:schema77,data};
+const err40 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema50.type,parentSchema:schema50,data};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -3990,18 +4725,18 @@ vErrors.push(err40);
 }
 errors++;
 }
-validate43.errors = vErrors;
+validate39.errors = vErrors;
 return errors === 0;
 }
-validate43.evaluated = {"props":{"Name":true,"TrailARN":true,"HomeRegion":true,"IsMultiRegionTrail":true,"IsOrganizationTrail":true,"IncludeGlobalServiceEvents":true,"IsLogging":true,"S3BucketName":true,"EventSelectors":true,"AdvancedEventSelectors":true},"dynamicProps":false,"dynamicItems":false};
+validate39.evaluated = {"props":{"Name":true,"TrailARN":true,"HomeRegion":true,"IsMultiRegionTrail":true,"IsOrganizationTrail":true,"IncludeGlobalServiceEvents":true,"IsLogging":true,"S3BucketName":true,"EventSelectors":true,"AdvancedEventSelectors":true},"dynamicProps":false,"dynamicItems":false};
 
-export const eventRule = validate44;
-const schema80 = {"type":"object","description":"ListRules' rule with its targets from ListTargetsByRule. EventPattern is the decoded pattern object; a pattern text that is not JSON stays text, and the rules that read it report it as invalid.","required":["Name"],"properties":{"Name":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"EventBusName":{"type":"string"},"State":{"type":"string"},"EventPattern":{"anyOf":[{"type":"object"},{"type":"string"}]},"ScheduleExpression":{"type":"string"},"Targets":{"type":"array","items":{"type":"object","required":["Id","Arn"],"properties":{"Id":{"type":"string"},"Arn":{"type":"string"}}}}}};
+export const eventRule = validate40;
+const schema51 = {"type":"object","description":"ListRules' rule with its targets from ListTargetsByRule. EventPattern is the decoded pattern object; a pattern text that is not JSON stays text, and the rules that read it report it as invalid.","required":["Name"],"properties":{"Name":{"type":"string","not":{"const":""}},"Arn":{"type":"string"},"EventBusName":{"type":"string"},"State":{"type":"string"},"EventPattern":{"anyOf":[{"type":"object"},{"type":"string"}]},"ScheduleExpression":{"type":"string"},"Targets":{"type":"array","items":{"type":"object","required":["Id","Arn"],"properties":{"Id":{"type":"string"},"Arn":{"type":"string"}}}}}};
 
-function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate44.evaluated;
+const evaluated0 = validate40.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4010,7 +4745,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.Name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema80.required,parentSchema:schema80,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema51.required,parentSchema:schema51,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4022,7 +4757,7 @@ errors++;
 if(data.Name !== undefined){
 let data0 = data.Name;
 if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/Name",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.type,parentSchema:schema32,data:data0};
+const err1 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.properties.Name.type,parentSchema:schema51.properties.Name,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4031,8 +4766,8 @@ vErrors.push(err1);
 }
 errors++;
 }
+const _errs3 = errors;
 const _errs4 = errors;
-const _errs5 = errors;
 if("" !== data0){
 const err2 = {};
 if(vErrors === null){
@@ -4043,9 +4778,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-var valid2 = _errs5 === errors;
-if(valid2){
-const err3 = {instancePath:instancePath+"/Name",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema32.not,parentSchema:schema32,data:data0};
+var valid1 = _errs4 === errors;
+if(valid1){
+const err3 = {instancePath:instancePath+"/Name",schemaPath:"#/properties/Name/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema51.properties.Name.not,parentSchema:schema51.properties.Name,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4055,10 +4790,10 @@ vErrors.push(err3);
 errors++;
 }
 else {
-errors = _errs4;
+errors = _errs3;
 if(vErrors !== null){
-if(_errs4){
-vErrors.length = _errs4;
+if(_errs3){
+vErrors.length = _errs3;
 }
 else {
 vErrors = null;
@@ -4069,7 +4804,7 @@ vErrors = null;
 if(data.Arn !== undefined){
 let data1 = data.Arn;
 if(typeof data1 !== "string"){
-const err4 = {instancePath:instancePath+"/Arn",schemaPath:"#/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.Arn.type,parentSchema:schema80.properties.Arn,data:data1};
+const err4 = {instancePath:instancePath+"/Arn",schemaPath:"#/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.properties.Arn.type,parentSchema:schema51.properties.Arn,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4082,7 +4817,7 @@ errors++;
 if(data.EventBusName !== undefined){
 let data2 = data.EventBusName;
 if(typeof data2 !== "string"){
-const err5 = {instancePath:instancePath+"/EventBusName",schemaPath:"#/properties/EventBusName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.EventBusName.type,parentSchema:schema80.properties.EventBusName,data:data2};
+const err5 = {instancePath:instancePath+"/EventBusName",schemaPath:"#/properties/EventBusName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.properties.EventBusName.type,parentSchema:schema51.properties.EventBusName,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4095,7 +4830,7 @@ errors++;
 if(data.State !== undefined){
 let data3 = data.State;
 if(typeof data3 !== "string"){
-const err6 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.State.type,parentSchema:schema80.properties.State,data:data3};
+const err6 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.properties.State.type,parentSchema:schema51.properties.State,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4107,11 +4842,11 @@ errors++;
 }
 if(data.EventPattern !== undefined){
 let data4 = data.EventPattern;
+const _errs12 = errors;
+let valid2 = false;
 const _errs13 = errors;
-let valid3 = false;
-const _errs14 = errors;
 if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-const err7 = {instancePath:instancePath+"/EventPattern",schemaPath:"#/properties/EventPattern/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema80.properties.EventPattern.anyOf[0].type,parentSchema:schema80.properties.EventPattern.anyOf[0],data:data4};
+const err7 = {instancePath:instancePath+"/EventPattern",schemaPath:"#/properties/EventPattern/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema51.properties.EventPattern.anyOf[0].type,parentSchema:schema51.properties.EventPattern.anyOf[0],data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4120,11 +4855,11 @@ vErrors.push(err7);
 }
 errors++;
 }
-var _valid0 = _errs14 === errors;
-valid3 = valid3 || _valid0;
-const _errs16 = errors;
+var _valid0 = _errs13 === errors;
+valid2 = valid2 || _valid0;
+const _errs15 = errors;
 if(typeof data4 !== "string"){
-const err8 = {instancePath:instancePath+"/EventPattern",schemaPath:"#/properties/EventPattern/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.EventPattern.anyOf[1].type,parentSchema:schema80.properties.EventPattern.anyOf[1],data:data4};
+const err8 = {instancePath:instancePath+"/EventPattern",schemaPath:"#/properties/EventPattern/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.properties.EventPattern.anyOf[1].type,parentSchema:schema51.properties.EventPattern.anyOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4133,10 +4868,10 @@ vErrors.push(err8);
 }
 errors++;
 }
-var _valid0 = _errs16 === errors;
-valid3 = valid3 || _valid0;
-if(!valid3){
-const err9 = {instancePath:instancePath+"/EventPattern",schemaPath:"#/properties/EventPattern/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema80.properties.EventPattern.anyOf,parentSchema:schema80.properties.EventPattern,data:data4};
+var _valid0 = _errs15 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err9 = {instancePath:instancePath+"/EventPattern",schemaPath:"#/properties/EventPattern/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema51.properties.EventPattern.anyOf,parentSchema:schema51.properties.EventPattern,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4146,10 +4881,10 @@ vErrors.push(err9);
 errors++;
 }
 else {
-errors = _errs13;
+errors = _errs12;
 if(vErrors !== null){
-if(_errs13){
-vErrors.length = _errs13;
+if(_errs12){
+vErrors.length = _errs12;
 }
 else {
 vErrors = null;
@@ -4160,7 +4895,7 @@ vErrors = null;
 if(data.ScheduleExpression !== undefined){
 let data5 = data.ScheduleExpression;
 if(typeof data5 !== "string"){
-const err10 = {instancePath:instancePath+"/ScheduleExpression",schemaPath:"#/properties/ScheduleExpression/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.ScheduleExpression.type,parentSchema:schema80.properties.ScheduleExpression,data:data5};
+const err10 = {instancePath:instancePath+"/ScheduleExpression",schemaPath:"#/properties/ScheduleExpression/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.properties.ScheduleExpression.type,parentSchema:schema51.properties.ScheduleExpression,data:data5};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4178,7 +4913,7 @@ for(let i0=0; i0<len0; i0++){
 let data7 = data6[i0];
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(data7.Id === undefined){
-const err11 = {instancePath:instancePath+"/Targets/" + i0,schemaPath:"#/properties/Targets/items/required",keyword:"required",params:{missingProperty: "Id"},message:"must have required property '"+"Id"+"'",schema:schema80.properties.Targets.items.required,parentSchema:schema80.properties.Targets.items,data:data7};
+const err11 = {instancePath:instancePath+"/Targets/" + i0,schemaPath:"#/properties/Targets/items/required",keyword:"required",params:{missingProperty: "Id"},message:"must have required property '"+"Id"+"'",schema:schema51.properties.Targets.items.required,parentSchema:schema51.properties.Targets.items,data:data7};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4188,7 +4923,7 @@ vErrors.push(err11);
 errors++;
 }
 if(data7.Arn === undefined){
-const err12 = {instancePath:instancePath+"/Targets/" + i0,schemaPath:"#/properties/Targets/items/required",keyword:"required",params:{missingProperty: "Arn"},message:"must have required property '"+"Arn"+"'",schema:schema80.properties.Targets.items.required,parentSchema:schema80.properties.Targets.items,data:data7};
+const err12 = {instancePath:instancePath+"/Targets/" + i0,schemaPath:"#/properties/Targets/items/required",keyword:"required",params:{missingProperty: "Arn"},message:"must have required property '"+"Arn"+"'",schema:schema51.properties.Targets.items.required,parentSchema:schema51.properties.Targets.items,data:data7};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4200,7 +4935,7 @@ errors++;
 if(data7.Id !== undefined){
 let data8 = data7.Id;
 if(typeof data8 !== "string"){
-const err13 = {instancePath:instancePath+"/Targets/" + i0+"/Id",schemaPath:"#/properties/Targets/items/properties/Id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.Targets.items.properties.Id.type,parentSchema:schema80.properties.Targets.items.properties.Id,data:data8};
+const err13 = {instancePath:instancePath+"/Targets/" + i0+"/Id",schemaPath:"#/properties/Targets/items/properties/Id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.properties.Targets.items.properties.Id.type,parentSchema:schema51.properties.Targets.items.properties.Id,data:data8};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4213,7 +4948,7 @@ errors++;
 if(data7.Arn !== undefined){
 let data9 = data7.Arn;
 if(typeof data9 !== "string"){
-const err14 = {instancePath:instancePath+"/Targets/" + i0+"/Arn",schemaPath:"#/properties/Targets/items/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.Targets.items.properties.Arn.type,parentSchema:schema80.properties.Targets.items.properties.Arn,data:data9};
+const err14 = {instancePath:instancePath+"/Targets/" + i0+"/Arn",schemaPath:"#/properties/Targets/items/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.properties.Targets.items.properties.Arn.type,parentSchema:schema51.properties.Targets.items.properties.Arn,data:data9};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4225,7 +4960,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/Targets/" + i0,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema80.properties.Targets.items.type,parentSchema:schema80.properties.Targets.items,data:data7};
+const err15 = {instancePath:instancePath+"/Targets/" + i0,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema51.properties.Targets.items.type,parentSchema:schema51.properties.Targets.items,data:data7};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4237,7 +4972,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema80.properties.Targets.type,parentSchema:schema80.properties.Targets,data:data6};
+const err16 = {instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema51.properties.Targets.type,parentSchema:schema51.properties.Targets,data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4249,7 +4984,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema80.type,parentSchema:schema80,data};
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema51.type,parentSchema:schema51,data};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4258,8 +4993,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate44.errors = vErrors;
+validate40.errors = vErrors;
 return errors === 0;
 }
-validate44.evaluated = {"props":{"Name":true,"Arn":true,"EventBusName":true,"State":true,"EventPattern":true,"ScheduleExpression":true,"Targets":true},"dynamicProps":false,"dynamicItems":false};
+validate40.evaluated = {"props":{"Name":true,"Arn":true,"EventBusName":true,"State":true,"EventPattern":true,"ScheduleExpression":true,"Targets":true},"dynamicProps":false,"dynamicItems":false};
 

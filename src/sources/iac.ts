@@ -145,8 +145,15 @@ export class PositionStore {
  * of `SourcePosition`s is built the first time it is read.
  */
 export class PositionRecorder {
-  /** Where this recorder's entries are in the store: start and end of each run, in order. */
-  private runs: number[] = [];
+  /**
+   * Where this recorder's entries are in the store: the first run of entries (from `runStart` up
+   * to `runEnd`, -1 for none), then the start and end of each further run, in order. A resource's
+   * entries are mostly one run, recorded while its normalizer runs; a list of runs for each of ten
+   * thousand groups was an array of sixteen slots apiece, all kept until the run ends.
+   */
+  private runStart = -1;
+  private runEnd = -1;
+  private moreRuns: number[] | undefined = undefined;
   private record: Record<string, SourcePosition> | undefined;
 
   constructor(private readonly store: PositionStore = new PositionStore()) {}
@@ -204,17 +211,23 @@ export class PositionRecorder {
   }
 
   private extendRuns(entry: number): void {
-    const { runs } = this;
     // The entry continues this recorder's last run when nothing was stored in between.
-    if (runs.length > 0 && runs[runs.length - 1] === entry) runs[runs.length - 1] = entry + 1;
-    else runs.push(entry, entry + 1);
+    const more = this.moreRuns;
+    if (more === undefined) {
+      if (this.runEnd === entry) this.runEnd = entry + 1;
+      else if (this.runEnd === -1) {
+        this.runStart = entry;
+        this.runEnd = entry + 1;
+      } else this.moreRuns = [entry, entry + 1];
+    } else if (more[more.length - 1] === entry) more[more.length - 1] = entry + 1;
+    else more.push(entry, entry + 1);
   }
 
   /** The positions recorded so far, by path (built once, then kept up to date). */
   get positions(): Readonly<Record<string, SourcePosition>> {
     if (this.record === undefined) {
       const record = Object.create(null) as Record<string, SourcePosition>;
-      const { runs } = this;
+      const runs = this.runEnd === -1 ? [] : [this.runStart, this.runEnd, ...(this.moreRuns ?? [])];
       const { paths, places, wide, lines } = this.store;
       for (let run = 0; run < runs.length; run += 2) {
         for (let entry = runs[run]!; entry < runs[run + 1]!; entry += 1) {
@@ -238,7 +251,9 @@ export class PositionRecorder {
         }
       }
       this.record = record;
-      this.runs = [];
+      this.runStart = -1;
+      this.runEnd = -1;
+      this.moreRuns = undefined;
     }
     return this.record;
   }

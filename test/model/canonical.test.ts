@@ -72,6 +72,17 @@ describe("the canonical shape, checked at the boundary", () => {
     expect(problem).toContain(expected);
   });
 
+  it("checks every rule of a group in place, each at its own index", () => {
+    const rule = { IpProtocol: "tcp", FromPort: 22, ToPort: 22 };
+    const problem = canonicalShapeProblem(
+      group({ GroupId: "sg-1", IpPermissions: [rule, rule, { ...rule, ToPort: 70_000 }, rule] }),
+    );
+    expect(problem).toContain("IpPermissions[2].ToPort");
+    expect(
+      canonicalShapeProblem(group({ GroupId: "sg-1", IpPermissions: [rule, rule, rule] })),
+    ).toBeUndefined();
+  });
+
   it("names the file and line of a template resource", () => {
     const problem = canonicalShapeProblem(
       group(
@@ -175,5 +186,15 @@ describe("the compiled validators", () => {
       onDisk === (generateCanonicalValidators() as string),
       `${GENERATED_PATH as string} is stale: run npm run validators`,
     ).toBe(true);
+  });
+
+  it("are one function each, the definitions they refer to written out in place", () => {
+    // A referenced definition compiled as a function of its own is called once per value it
+    // checks, with an object of options and a path built each time: once per rule of every group.
+    const source = readFileSync(`${PACKAGE_ROOT}/${GENERATED_PATH as string}`, "utf8");
+    const defined = source.match(/function validate\d+\(/g) ?? [];
+    const called = source.match(/validate\d+\(/g) ?? [];
+    expect(defined.length).toBeGreaterThan(10);
+    expect(called.length).toBe(defined.length);
   });
 });

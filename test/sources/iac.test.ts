@@ -102,6 +102,37 @@ describe("PositionRecorder", () => {
     });
   });
 
+  it("keeps a recorder's positions in order across three runs and more, each run extended", () => {
+    const store = new PositionStore();
+    const group = new PositionRecorder(store);
+    const other = new PositionRecorder(store);
+    group.set("A", { line: 1, column: 1 });
+    other.set("X", { line: 2, column: 1 });
+    group.set("B", { line: 3, column: 1 });
+    group.set("C", { line: 4, column: 1 });
+    other.set("Y", { line: 5, column: 1 });
+    group.set("D", { line: 6, column: 1 });
+    group.set("E", { line: 7, column: 1 });
+    other.set("Z", { line: 8, column: 1 });
+    group.set("A", { line: 9, column: 1 });
+    group.set("F", { line: 10, column: 1 });
+    expect(JSON.stringify(group.positions)).toBe(
+      JSON.stringify({
+        A: { line: 1, column: 1 },
+        B: { line: 3, column: 1 },
+        C: { line: 4, column: 1 },
+        D: { line: 6, column: 1 },
+        E: { line: 7, column: 1 },
+        F: { line: 10, column: 1 },
+      }),
+    );
+    expect(recorded(other)).toEqual({
+      X: { line: 2, column: 1 },
+      Y: { line: 5, column: 1 },
+      Z: { line: 8, column: 1 },
+    });
+  });
+
   it("records a member's position from its node as positionAt gives it", () => {
     const document = parseJson('{\n  "a": [1,\n    {"b": 2}],\n  "c": 3\n}') as MapNode;
     const list = document.values[0] as SeqNode;

@@ -96,6 +96,10 @@ class JsonScanner {
   private keyTop = 0;
   private valueTop = 0;
   private positionTop = 0;
+  /** The containers being read (see `read`), four numbers each. */
+  private readonly openStack = new Int32Array(4 * MAX_DEPTH);
+  /** The keys of each large mapping being read, once it has enough for a set to be worth it. */
+  private readonly seenStack: (Set<string> | undefined)[] = [];
   /** The chunk that members' positions are moved to when their node ends, filled up to `filled`. */
   private chunk = new Int32Array(FIRST_CHUNK);
   private filled = 0;
@@ -121,160 +125,189 @@ class JsonScanner {
   document(): PositionedValue {
     this.skipWhitespace();
     if (this.cursor >= this.text.length) throw this.problem("the file is empty");
-    const value = this.value(0);
+    const value = this.read();
     this.skipWhitespace();
     if (this.cursor < this.text.length) throw this.unexpected("expected the end of the file");
     return value;
   }
 
-  private value(depth: number): PositionedValue {
-    const code = this.text.charCodeAt(this.cursor);
-    switch (code) {
-      case 0x7b /* { */:
-        return this.object(depth + 1);
-      case 0x5b /* [ */:
-        return this.array(depth + 1);
-      case 0x22 /* " */:
-        return this.string();
-      case 0x74 /* t */:
-        return this.literal("true", true);
-      case 0x66 /* f */:
-        return this.literal("false", false);
-      case 0x6e /* n */:
-        return this.literal("null", null);
-      default:
-        if (code === 0x2d || (code >= 0x30 && code <= 0x39)) return this.number();
-        if (Number.isNaN(code)) throw this.ended();
-        throw this.unexpected("expected a value");
+  /**
+   * The value at the cursor, with everything inside it. Containers being read are kept on a stack
+   * of their own rather than in recursive calls: one loop over a large template's hundred thousand
+   * containers is optimized within its first few, where a function per kind of value waits to be
+   * called often enough, each on its own, and runs slowly until then.
+   *
+   * Members go on shared stacks and are copied out once their container ends: growing three
+   * arrays per object one push at a time is what made the first version of this reader slow. The
+   * stacks keep their length (their tops say where they end), so they are never shrunk and grown
+   * again. A container's own position goes first, just before its members'.
+   */
+  private read(): PositionedValue {
+    const text = this.text;
+    const values = this.valueStack;
+    const positions = this.positionStack;
+    // Per open container: whether it is a mapping (1) or a sequence (0), and where its keys,
+    // values and positions start on the stacks.
+    const open = this.openStack;
+    const seen = this.seenStack;
+    let depth = 0;
+    let value: PositionedValue;
+    for (;;) {
+      const code = text.charCodeAt(this.cursor);
+      if (code === 0x7b /* { */ || code === 0x5b /* [ */) {
+        if (depth >= MAX_DEPTH) throw this.problem(`nesting deeper than ${MAX_DEPTH} levels`);
+        const isMap = code === 0x7b;
+        const frame = 4 * depth;
+        open[frame] = isMap ? 1 : 0;
+        open[frame + 1] = this.keyTop;
+        open[frame + 2] = this.valueTop;
+        open[frame + 3] = this.positionTop;
+        const positionBase = this.positionTop;
+        positions[this.positionTop++] = this.line;
+        positions[this.positionTop++] = this.column();
+        this.cursor += 1;
+        this.skipWhitespace();
+        const next = text.charCodeAt(this.cursor);
+        if (isMap) {
+          if (next === 0x7d /* } */) {
+            this.cursor += 1;
+            // Kept first: keeping may start a new chunk, which is the one the node must hold.
+            const offset = this.keep(positionBase) + 2;
+            value = new JsonMap([], [], this.chunk, offset);
+          } else {
+            seen[depth] = undefined;
+            depth += 1;
+            this.member(depth - 1);
+            continue;
+          }
+        } else if (next === 0x5d /* ] */) {
+          this.cursor += 1;
+          const offset = this.keep(positionBase) + 2;
+          value = new JsonSeq([], this.chunk, offset);
+        } else {
+          depth += 1;
+          this.item();
+          continue;
+        }
+      } else if (code === 0x22 /* " */) value = this.string();
+      else if (code === 0x74 /* t */) value = this.literal("true", true);
+      else if (code === 0x66 /* f */) value = this.literal("false", false);
+      else if (code === 0x6e /* n */) value = this.literal("null", null);
+      else if (code === 0x2d || (code >= 0x30 && code <= 0x39)) value = this.number();
+      else if (Number.isNaN(code)) throw this.ended();
+      else throw this.unexpected("expected a value");
+
+      // The value is read: it goes to the container it is in, which then goes on to its next
+      // member or ends, becoming the value read in its turn.
+      for (;;) {
+        if (depth === 0) return value;
+        const frame = 4 * (depth - 1);
+        values[this.valueTop++] = value;
+        this.skipWhitespace();
+        const next = text.charCodeAt(this.cursor);
+        if (open[frame] === 1) {
+          if (next === 0x2c /* , */) {
+            this.cursor += 1;
+            this.skipWhitespace();
+            this.member(depth - 1);
+            break;
+          }
+          if (next === 0x7d /* } */) {
+            this.cursor += 1;
+            const base = open[frame + 1]!;
+            const valueBase = open[frame + 2]!;
+            const offset = this.keep(open[frame + 3]!) + 2;
+            value = new JsonMap(
+              this.keyList(base, this.keyTop),
+              values.slice(valueBase, this.valueTop),
+              this.chunk,
+              offset,
+            );
+            this.keyTop = base;
+            this.valueTop = valueBase;
+            seen[depth - 1] = undefined;
+            depth -= 1;
+            continue;
+          }
+          if (Number.isNaN(next)) throw this.ended("an object");
+          throw this.unexpected("expected ',' or '}' after a property value");
+        }
+        if (next === 0x2c /* , */) {
+          this.cursor += 1;
+          this.skipWhitespace();
+          this.item();
+          break;
+        }
+        if (next === 0x5d /* ] */) {
+          this.cursor += 1;
+          const valueBase = open[frame + 2]!;
+          const offset = this.keep(open[frame + 3]!) + 2;
+          value = new JsonSeq(values.slice(valueBase, this.valueTop), this.chunk, offset);
+          this.valueTop = valueBase;
+          depth -= 1;
+          continue;
+        }
+        if (Number.isNaN(next)) throw this.ended("an array");
+        throw this.unexpected("expected ',' or ']' after an array element");
+      }
     }
   }
 
-  private object(depth: number): MapNode {
-    if (depth > MAX_DEPTH) throw this.problem(`nesting deeper than ${MAX_DEPTH} levels`);
-    // Members go on shared stacks and are copied out once the object ends: growing three arrays
-    // per object one push at a time is what made the first version of this reader slow. The
-    // stacks keep their length (their tops say where they end), so they are never shrunk and
-    // grown again. The object's own position goes first, just before its members'.
+  /**
+   * Reads a member's key, up to where its value starts, for the mapping open at `level`: the key
+   * and its position go on the stacks, a key the mapping already has is refused.
+   */
+  private member(level: number): void {
+    const text = this.text;
+    if (this.cursor >= text.length) throw this.ended("an object");
+    if (text.charCodeAt(this.cursor) !== 0x22)
+      throw this.unexpected("expected a property name in double quotes");
     const keys = this.keyStack;
-    const values = this.valueStack;
     const positions = this.positionStack;
-    const base = this.keyTop;
-    const valueBase = this.valueTop;
-    const positionBase = this.positionTop;
-    const memberBase = positionBase + 2;
-    positions[this.positionTop++] = this.line;
-    positions[this.positionTop++] = this.column();
+    const base = this.openStack[4 * level + 1]!;
+    const memberBase = this.openStack[4 * level + 3]! + 2;
+    const keyLine = this.line;
+    const keyColumn = this.column();
+    const key = this.string();
+    const top = this.keyTop;
+    // Small objects are checked by scanning; large ones (a template's Resources) by a set.
+    if (top - base < 16) {
+      for (let index = base; index < top; index += 1) {
+        if (keys[index] === key)
+          throw this.duplicate(key, positions[memberBase + 2 * (index - base)], keyLine, keyColumn);
+      }
+    } else {
+      let known = this.seenStack[level];
+      if (known === undefined) {
+        known = new Set();
+        for (let index = base; index < top; index += 1) known.add(keys[index]!);
+        this.seenStack[level] = known;
+      }
+      if (known.has(key)) {
+        let first = base;
+        while (keys[first] !== key) first += 1;
+        throw this.duplicate(key, positions[memberBase + 2 * (first - base)], keyLine, keyColumn);
+      }
+      known.add(key);
+    }
+    this.skipWhitespace();
+    if (text.charCodeAt(this.cursor) !== 0x3a /* : */) {
+      if (this.cursor >= text.length) throw this.ended("an object");
+      throw this.unexpected("expected ':' after a property name");
+    }
     this.cursor += 1;
     this.skipWhitespace();
-    if (this.text.charCodeAt(this.cursor) === 0x7d /* } */) {
-      this.cursor += 1;
-      // Kept first: keeping may start a new chunk, which is the one the node must hold.
-      const offset = this.keep(positionBase) + 2;
-      return new JsonMap([], [], this.chunk, offset);
-    }
-    let seen: Set<string> | undefined;
-    for (;;) {
-      if (this.cursor >= this.text.length) throw this.ended("an object");
-      if (this.text.charCodeAt(this.cursor) !== 0x22)
-        throw this.unexpected("expected a property name in double quotes");
-      const keyLine = this.line;
-      const keyColumn = this.column();
-      const key = this.string();
-      const top = this.keyTop;
-      // Small objects are checked by scanning; large ones (a template's Resources) by a set.
-      if (top - base < 16) {
-        for (let index = base; index < top; index += 1) {
-          if (keys[index] === key)
-            throw this.duplicate(key, positions[memberBase + 2 * (index - base)], keyLine, keyColumn);
-        }
-      } else {
-        if (!seen) {
-          seen = new Set();
-          for (let index = base; index < top; index += 1) seen.add(keys[index]!);
-        }
-        if (seen.has(key)) {
-          let first = base;
-          while (keys[first] !== key) first += 1;
-          throw this.duplicate(key, positions[memberBase + 2 * (first - base)], keyLine, keyColumn);
-        }
-        seen.add(key);
-      }
-      this.skipWhitespace();
-      if (this.text.charCodeAt(this.cursor) !== 0x3a /* : */) {
-        if (this.cursor >= this.text.length) throw this.ended("an object");
-        throw this.unexpected("expected ':' after a property name");
-      }
-      this.cursor += 1;
-      this.skipWhitespace();
-      if (this.cursor >= this.text.length) throw this.ended("an object");
-      keys[this.keyTop++] = key;
-      positions[this.positionTop++] = keyLine;
-      positions[this.positionTop++] = keyColumn;
-      const value = this.value(depth);
-      values[this.valueTop++] = value;
-      this.skipWhitespace();
-      const next = this.text.charCodeAt(this.cursor);
-      if (next === 0x2c /* , */) {
-        this.cursor += 1;
-        this.skipWhitespace();
-        continue;
-      }
-      if (next === 0x7d /* } */) {
-        this.cursor += 1;
-        const offset = this.keep(positionBase) + 2;
-        const node = new JsonMap(
-          this.keyList(base, this.keyTop),
-          values.slice(valueBase, this.valueTop),
-          this.chunk,
-          offset,
-        );
-        this.keyTop = base;
-        this.valueTop = valueBase;
-        return node;
-      }
-      if (Number.isNaN(next)) throw this.ended("an object");
-      throw this.unexpected("expected ',' or '}' after a property value");
-    }
+    if (this.cursor >= text.length) throw this.ended("an object");
+    keys[this.keyTop++] = key;
+    positions[this.positionTop++] = keyLine;
+    positions[this.positionTop++] = keyColumn;
   }
 
-  private array(depth: number): SeqNode {
-    if (depth > MAX_DEPTH) throw this.problem(`nesting deeper than ${MAX_DEPTH} levels`);
-    const values = this.valueStack;
-    const positions = this.positionStack;
-    const base = this.valueTop;
-    const positionBase = this.positionTop;
-    positions[this.positionTop++] = this.line;
-    positions[this.positionTop++] = this.column();
-    this.cursor += 1;
-    this.skipWhitespace();
-    if (this.text.charCodeAt(this.cursor) === 0x5d /* ] */) {
-      this.cursor += 1;
-      const offset = this.keep(positionBase) + 2;
-      return new JsonSeq([], this.chunk, offset);
-    }
-    for (;;) {
-      if (this.cursor >= this.text.length) throw this.ended("an array");
-      positions[this.positionTop++] = this.line;
-      positions[this.positionTop++] = this.column();
-      const value = this.value(depth);
-      values[this.valueTop++] = value;
-      this.skipWhitespace();
-      const next = this.text.charCodeAt(this.cursor);
-      if (next === 0x2c /* , */) {
-        this.cursor += 1;
-        this.skipWhitespace();
-        continue;
-      }
-      if (next === 0x5d /* ] */) {
-        this.cursor += 1;
-        const offset = this.keep(positionBase) + 2;
-        const node = new JsonSeq(values.slice(base, this.valueTop), this.chunk, offset);
-        this.valueTop = base;
-        return node;
-      }
-      if (Number.isNaN(next)) throw this.ended("an array");
-      throw this.unexpected("expected ',' or ']' after an array element");
-    }
+  /** Records where an item starts, for the sequence open at the top. */
+  private item(): void {
+    if (this.cursor >= this.text.length) throw this.ended("an array");
+    this.positionStack[this.positionTop++] = this.line;
+    this.positionStack[this.positionTop++] = this.column();
   }
 
   /**

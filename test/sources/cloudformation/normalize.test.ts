@@ -946,6 +946,46 @@ describe("security group rule positions", () => {
   });
 });
 
+describe("security group rule list positions", () => {
+  it("locate a rule list at its key, and rules a function makes where the list is written", () => {
+    const text = [
+      "{",
+      '  "Conditions": {"InIreland": {"Fn::Equals": [{"Ref": "AWS::Region"}, "eu-west-1"]}},',
+      '  "Resources": {',
+      '    "Written": {',
+      '      "Type": "AWS::EC2::SecurityGroup",',
+      '      "Properties": {',
+      '        "GroupDescription": "written",',
+      '        "SecurityGroupIngress": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22}]',
+      "      }",
+      "    },",
+      '    "Made": {',
+      '      "Type": "AWS::EC2::SecurityGroup",',
+      '      "Properties": {',
+      '        "GroupDescription": "made",',
+      '        "SecurityGroupIngress": {"Fn::If": ["InIreland", [{"IpProtocol": "-1"}], [{"IpProtocol": "-1"}]]}',
+      "      }",
+      "    }",
+      "  }",
+      "}",
+    ].join("\n");
+    const { resources } = normalizeTemplate(
+      readTemplate(parseJson(text) as MapNode),
+      "t.json",
+      PLACEHOLDERS,
+      NORMALIZERS,
+    );
+    expect(find(resources, "AWS::EC2::SecurityGroup", "Written").source.positions).toMatchObject({
+      IpPermissions: { line: 8, column: 9 },
+      "IpPermissions[0]": { line: 8, column: 34 },
+    });
+    expect(find(resources, "AWS::EC2::SecurityGroup", "Made").source.positions).toMatchObject({
+      IpPermissions: { line: 15, column: 9 },
+      "IpPermissions[0]": { line: 15, column: 9 },
+    });
+  });
+});
+
 describe("language extensions in a JSON template", () => {
   it("locate what a loop writes where the loop writes it", () => {
     const text = [

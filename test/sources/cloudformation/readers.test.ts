@@ -246,6 +246,24 @@ describe("the position-keeping JSON reader", () => {
     expect(problemOf(() => parseJson(many)).message).toBe('duplicate key "k7" (first written at line 1)');
   });
 
+  it("checks the keys of each mapping apart from those of the mappings around and inside it", () => {
+    const keys = (count: number, value: (index: number) => string): string =>
+      Array.from({ length: count }, (_, index) => `"k${index}": ${value(index)}`).join(", ");
+    // Large mappings (checked with a set) and small ones (checked by scanning), nested both ways.
+    const inner = `{${keys(20, () => `{${keys(3, String)}}`)}}`;
+    const nested = `{${keys(20, (index) => (index === 5 ? `[${inner}, ${inner}]` : String(index)))}}`;
+    expect(toPlain(parseJson(nested))).toEqual(JSON.parse(nested));
+    const twice = `{${keys(20, (index) => (index === 5 ? inner : "0"))}, "k5": 1}`;
+    expect(problemOf(() => parseJson(twice))).toEqual({
+      message: 'duplicate key "k5" (first written at line 1)',
+      line: 1,
+      column: twice.lastIndexOf('"k5"') + 1,
+    });
+    expect(problemOf(() => parseJson(`[{"a": {"b": 1, "a": 2}, "b": {"a": 1}, "a": 3}]`)).message).toBe(
+      'duplicate key "a" (first written at line 1)',
+    );
+  });
+
   it("bounds nesting depth", () => {
     const deep = `${"[".repeat(129)}${"]".repeat(129)}`;
     expect(problemOf(() => parseJson(deep))).toEqual({

@@ -103,6 +103,9 @@ export class NormalizeContext {
 
   /** `Tags`, which templates write in the describe shape already: `[{Key, Value}]`. */
   tags(resource: TemplateResource, build: Build): void {
+    // Looked up first: most resources of a large template have none, and resolving nothing still
+    // costs a walk through the resolver for each.
+    if (resource.properties === undefined || resource.properties.keys.lastIndexOf("Tags") === -1) return;
     const tags = this.value(resource, "Tags", build);
     if (Array.isArray(tags) || isUnknown(tags)) build.properties.Tags = tags;
   }

@@ -122,16 +122,17 @@ export function securityGroup(context: NormalizeContext, resource: TemplateResou
       if (direction === "egress") properties.IpPermissionsEgress = [ALL_TRAFFIC_EGRESS];
       continue;
     }
-    const position = context.propPosition(resource, property);
-    build.recorder.set(target, position);
+    context.locateProp(build, target, resource, property);
     if (!Array.isArray(entries)) {
       properties[target] = entries;
       continue;
     }
     const list = properties[target] as JsonValue[];
-    // The entries' own positions, when the list is written out rather than made by a function.
+    // The entries' own positions, when the list is written out rather than made by a function;
+    // else where the list is.
     const node = isSeqNode(written) ? written : context.r.shallow(written, property);
     const located = isSeqNode(node) ? node : undefined;
+    const position = located === undefined ? context.propPosition(resource, property) : resource.position;
     for (let index = 0; index < entries.length; index += 1) {
       const path = indexPath(target, list.length);
       const entry = entries[index];
