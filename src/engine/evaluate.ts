@@ -23,6 +23,8 @@ export interface EvaluationData {
   readonly mayHoldUnknowns: boolean;
   ofType(type: ResourceType): readonly Resource[];
   documentOf(resource: Resource): JsonObject;
+  /** The documents of every resource of a type, in the order of `ofType`, when it has them at hand. */
+  documentsOfType?(type: ResourceType): readonly JsonObject[];
   errorsAffecting(types: readonly ResourceType[], account: string, region: string): CollectionError[];
   /** Why a resource does not have its type's canonical shape (`model/canonical.ts`). */
   misfitOf?(resource: Resource): string | undefined;
@@ -95,6 +97,9 @@ function typeJudging(
   only: ReadonlySet<Resource> | undefined,
 ): TypeJudging {
   const all = inventory.ofType(type);
+  if (only === undefined && inventory.documentsOfType !== undefined) {
+    return { ...judgedResources(inventory, all, inventory.documentsOfType(type)), rules: [] };
+  }
   const resources = only === undefined ? all : all.filter((resource) => only.has(resource));
   return { ...judgedResources(inventory, resources), rules: [] };
 }
@@ -152,14 +157,18 @@ function fieldsReadByBoth(
 
 interface JudgedResources {
   resources: readonly Resource[];
-  documents: JsonObject[];
+  documents: readonly JsonObject[];
   refs: ResourceRef[];
 }
 
-function judgedResources(inventory: EvaluationData, resources: readonly Resource[]): JudgedResources {
+function judgedResources(
+  inventory: EvaluationData,
+  resources: readonly Resource[],
+  documents: readonly JsonObject[] = resources.map((resource) => inventory.documentOf(resource)),
+): JudgedResources {
   return {
     resources,
-    documents: resources.map((resource) => inventory.documentOf(resource)),
+    documents,
     // One identity per resource for the run, shared by all its results; a table that outlives the
     // run (refOf) is for resources judged one at a time.
     refs: resources.map(makeRef),

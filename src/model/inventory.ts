@@ -100,6 +100,13 @@ export class Inventory {
     return this.relations.documentOf(resource) ?? resource.properties;
   }
 
+  /** What the rules see of every resource of a type, in the order of `ofType`. */
+  documentsOfType(type: ResourceType): readonly JsonObject[] {
+    return (
+      this.relations.documentsOfType(type) ?? this.ofType(type).map((resource) => this.documentOf(resource))
+    );
+  }
+
   /** Why `resource` does not have its type's canonical shape, or undefined when it does. */
   misfitOf(resource: Resource): string | undefined {
     return this.misfits.size === 0 ? undefined : this.misfits.get(resource);

@@ -49,6 +49,11 @@ export interface Relations {
   documents: Map<Resource, JsonObject>;
   /** The document of a resource whose type has relations; undefined for other types. */
   documentOf(resource: Resource): JsonObject | undefined;
+  /**
+   * The documents of the resources of a type linked on demand (instances, security groups,
+   * managed nodes), in the order `ofType` gives them; undefined for other types.
+   */
+  documentsOfType(type: ResourceType): readonly JsonObject[] | undefined;
   /** Whether some document holds an unknown value put there here (a policy document not in the data). */
   holdsUnknowns: boolean;
 }
@@ -293,8 +298,13 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
     );
   }
 
-  // Filled in by `linkInstances` below the first time a document of its types is asked for.
+  // Filled in by `linkInstances` below the first time a document of its types is asked for, in
+  // the order of the inventory: a run judges them in that order, and lists spare it a lookup by
+  // resource in a table of tens of thousands of them. They go into `documents` only when one of
+  // them is asked for by resource.
   let instancesLinked = false;
+  const linkedDocuments = new Map<ResourceType, JsonObject[]>();
+  let linkedInDocuments = false;
   const linkInstances = (): void => {
     instancesLinked = true;
     // Instance profiles come from their own resources or, as GetAccountAuthorizationDetails gives
@@ -331,6 +341,7 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
     for (const links of groupLinks)
       securityGroups.set(links.group.account, links.group.region, links.group.id, links);
 
+    const instanceDocuments: JsonObject[] = [];
     for (const instance of inventory.ofType(ResourceTypes.Instance)) {
       const { account, region } = instance;
       const profileArn = str(obj(instance.properties.IamInstanceProfile)?.Arn);
@@ -354,8 +365,7 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
       const node = managedInstances.get(account, region, instance.id);
       if (node !== undefined) node.instance = instance;
       const managed = node?.managed;
-      documents.set(
-        instance,
+      instanceDocuments.push(
         withRelated(instance, {
           InstanceProfile: profile,
           Roles: roles,
@@ -364,15 +374,24 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
         }),
       );
     }
-
-    for (const { group, instances } of groupLinks) {
-      documents.set(group, withRelated(group, { Instances: instances ?? [] }));
-    }
-    for (const { managed, instance: linked } of nodes) {
-      // A node listed twice is only in the index once; the other listing has the same instance.
-      const instance = linked ?? managedInstances.get(managed.account, managed.region, managed.id)!.instance;
-      documents.set(managed, withRelated(managed, { Instance: instance ? instanceSummary(instance) : null }));
-    }
+    linkedDocuments.set(ResourceTypes.Instance, instanceDocuments);
+    linkedDocuments.set(
+      ResourceTypes.SecurityGroup,
+      groupLinks.map(({ group, instances }) => withRelated(group, { Instances: instances ?? [] })),
+    );
+    linkedDocuments.set(
+      ResourceTypes.ManagedInstance,
+      nodes.map(({ managed, instance: linked }) => {
+        // A node listed twice is only in the index once; the other listing has the same instance.
+        const instance =
+          linked ?? managedInstances.get(managed.account, managed.region, managed.id)!.instance;
+        return withRelated(managed, { Instance: instance ? instanceSummary(instance) : null });
+      }),
+    );
+  };
+  const linkedDocumentsOf = (type: ResourceType): readonly JsonObject[] => {
+    if (!instancesLinked) linkInstances();
+    return linkedDocuments.get(type)!;
   };
 
   // EventBridge receives a session's StartSession call in the region it was made in, and only
@@ -406,9 +425,17 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
     documents,
     documentOf(resource: Resource): JsonObject | undefined {
       const document = documents.get(resource);
-      if (document !== undefined || instancesLinked || !LINKED_ON_DEMAND.has(resource.type)) return document;
-      linkInstances();
+      if (document !== undefined || linkedInDocuments || !LINKED_ON_DEMAND.has(resource.type))
+        return document;
+      linkedInDocuments = true;
+      for (const type of LINKED_ON_DEMAND) {
+        const linked = linkedDocumentsOf(type);
+        inventory.ofType(type).forEach((each, index) => documents.set(each, linked[index]!));
+      }
       return documents.get(resource);
+    },
+    documentsOfType(type: ResourceType): readonly JsonObject[] | undefined {
+      return LINKED_ON_DEMAND.has(type) ? linkedDocumentsOf(type) : undefined;
     },
     holdsUnknowns,
   };

@@ -205,6 +205,42 @@ describe("relations", () => {
     ]);
   });
 
+  it("gives the documents of a type in the order of its resources, the same objects as one by one", () => {
+    const web = resource("AWS::EC2::SecurityGroup", "sg-web", "us-east-1", { GroupId: "sg-web" });
+    const ops = resource("AWS::EC2::SecurityGroup", "sg-ops", "us-east-1", { GroupId: "sg-ops" });
+    const first = resource("AWS::EC2::Instance", "i-8", "us-east-1", {
+      SecurityGroups: [{ GroupId: "sg-web" }],
+    });
+    const second = resource("AWS::EC2::Instance", "i-9", "us-east-1", {
+      SecurityGroups: [{ GroupId: "sg-ops" }],
+    });
+    const node = resource("AWS::SSM::ManagedInstanceInventory", "i-9", "us-east-1", { InstanceId: "i-9" });
+    const resources = [web, second, node, ops, first, role, preferences];
+    const types: ResourceType[] = [
+      "AWS::EC2::Instance",
+      "AWS::EC2::SecurityGroup",
+      "AWS::SSM::ManagedInstanceInventory",
+      "AWS::IAM::Role",
+      "AWS::SSM::Document",
+    ];
+    // Asked for by type first, then resource by resource, and the other way round.
+    const byTypeFirst = new Inventory({ resources, today: "2026-12-07" });
+    const listed = types.map((type) => byTypeFirst.documentsOfType(type));
+    const oneByOneFirst = new Inventory({ resources, today: "2026-12-07" });
+    const single = types.map((type) =>
+      oneByOneFirst.ofType(type).map((each) => oneByOneFirst.documentOf(each)),
+    );
+    types.forEach((type, index) => {
+      const ofType = byTypeFirst.ofType(type);
+      expect(listed[index]).toHaveLength(ofType.length);
+      ofType.forEach((each, at) => expect(byTypeFirst.documentOf(each)).toBe(listed[index]![at]));
+      expect(oneByOneFirst.documentsOfType(type)).toEqual(single[index]);
+      expect(single[index]).toEqual(listed[index]);
+    });
+    expect((listed[0]![1]!.related as JsonObject).SecurityGroups).toEqual([web.properties]);
+    expect((listed[2]![0]!.related as JsonObject).Instance).toMatchObject({ InstanceId: "i-9" });
+  });
+
   it("links each instance to the group of its own account and region when the same id is in several", () => {
     const at = (account: string, region: string, type: ResourceType, id: string, properties: JsonObject) => ({
       ...resource(type, id, region, properties),
