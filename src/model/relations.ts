@@ -341,16 +341,28 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
     for (const links of groupLinks)
       securityGroups.set(links.group.account, links.group.region, links.group.id, links);
 
+    // The role documents a profile gives, found once for each profile and account: a few thousand
+    // profiles serve tens of thousands of instances. Each instance gets a list of its own.
+    const profileRoles = new Map<Document, { account: string; roles: JsonValue[] }>();
+    const rolesOfProfile = (profile: Document, account: string): readonly JsonValue[] => {
+      let known = profileRoles.get(profile);
+      if (known === undefined || known.account !== account) {
+        const roles: JsonValue[] = [];
+        for (const entry of list(profile.Roles)) {
+          const role = roleDocumentsByName.get(account, "", str(obj(entry)?.RoleName));
+          if (role !== undefined) roles.push(role);
+        }
+        profileRoles.set(profile, (known = { account, roles }));
+      }
+      return known.roles;
+    };
+
     const instanceDocuments: JsonObject[] = [];
     for (const instance of inventory.ofType(ResourceTypes.Instance)) {
       const { account, region } = instance;
       const profileArn = str(obj(instance.properties.IamInstanceProfile)?.Arn);
       const profile = profileArn ? (profilesByArn.get(profileArn) ?? null) : null;
-      const roles: JsonValue[] = [];
-      for (const entry of list(profile?.Roles)) {
-        const role = roleDocumentsByName.get(account, "", str(obj(entry)?.RoleName));
-        if (role !== undefined) roles.push(role);
-      }
+      const roles = profile === null ? [] : rolesOfProfile(profile, account).slice();
       const groups: JsonValue[] = [];
       // One summary for every group the instance is in: the groups' documents share it.
       let summary: JsonValue | undefined;

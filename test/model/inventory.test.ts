@@ -296,6 +296,38 @@ describe("relations", () => {
     ).toEqual([undefined, "i-0"]);
   });
 
+  it("gives instances that share a profile its roles of their own account, each in a list of its own", () => {
+    const other = "444455556666";
+    const profileArn = `arn:aws:iam::${ACCOUNT}:instance-profile/shared`;
+    const profile = resource("AWS::IAM::InstanceProfile", "shared", "global", {
+      Arn: profileArn,
+      Roles: [{ RoleName: "web" }, { RoleName: "missing" }, { RoleName: "batch" }],
+    });
+    const roleIn = (account: string, name: string) => ({
+      ...resource("AWS::IAM::Role", name, "global", { RoleName: name, Marker: `${account} ${name}` }),
+      account,
+    });
+    const roles = [roleIn(ACCOUNT, "web"), roleIn(ACCOUNT, "batch"), roleIn(other, "web")];
+    // Instances of the two accounts alternate, so each account's roles are found again after the other's.
+    const instances = [ACCOUNT, other, ACCOUNT, other].map((account, index) => ({
+      ...resource("AWS::EC2::Instance", `i-${index}`, "us-east-1", {
+        InstanceId: `i-${index}`,
+        IamInstanceProfile: { Arn: profileArn },
+      }),
+      account,
+    }));
+    const shared = new Inventory({ resources: [profile, ...roles, ...instances], today: "2026-12-07" });
+    const rolesOf = (index: number) =>
+      (shared.documentOf(instances[index]!).related as JsonObject).Roles as JsonObject[];
+    const markers = (index: number) => rolesOf(index).map((role) => role.Marker);
+    expect(markers(0)).toEqual([`${ACCOUNT} web`, `${ACCOUNT} batch`]);
+    expect(markers(1)).toEqual([`${other} web`]);
+    expect(markers(2)).toEqual(markers(0));
+    expect(markers(3)).toEqual(markers(1));
+    expect(rolesOf(2)).not.toBe(rolesOf(0));
+    expect(rolesOf(2)[0]).toBe(rolesOf(0)[0]);
+  });
+
   it("links instances, security groups and managed nodes only once one of them is asked for", () => {
     // Rules on principals alone (access keys, policies) must not pay for linking every instance.
     let reads = 0;
