@@ -49,6 +49,7 @@ describe("unknown values in messages", () => {
     ["{match.length(UserIdGroupPairs[].GroupId)}", shown],
     ["{match.UserIdGroupPairs[0].GroupId || 'none'}", shown],
     ["{match.IpRanges[0].CidrIp}", "10.0.0.0/8"],
+    ["{match.permission_sources(@)}", shown],
   ])("%s shows the unknown's reason, never the engine's internals", (template, expected) => {
     const match = { IpRanges: [{ CidrIp: "10.0.0.0/8" }], UserIdGroupPairs: [{ GroupId: pending }] };
     expect(compileMessage(template, new Set())({ ...context, match })).toBe(expected);

@@ -2,7 +2,7 @@ import { search } from "@jmespath-community/jmespath";
 import { describe, expect, it, vi } from "vitest";
 import { compilePath, LISTED, PathSyntaxError, type PathScope } from "../../src/engine/condition/path.js";
 import type { JsonObject, JsonValue } from "../../src/model/resource.js";
-import { unknownValue } from "../../src/model/unknown.js";
+import { unknownValue, UnknownValueError } from "../../src/model/unknown.js";
 
 const group = {
   GroupId: "sg-1",
@@ -183,6 +183,28 @@ describe("the fast path, the traced path and the JMESPath interpreter agree", ()
       }
     },
   );
+
+  it("a domain function of a permission looks for unknown values where the data may hold them, and only there", () => {
+    const pending = { $unknown: "known only after apply" };
+    const cases: [string, JsonValue, string][] = [
+      ["port_range(@)", { IpProtocol: "tcp", FromPort: pending, ToPort: 22 }, "tcp (unreadable port range)"],
+      [
+        "permission_sources(@)",
+        { IpProtocol: "-1", IpRanges: [{ CidrIp: "10.0.0.0/8" }], UserIdGroupPairs: [{ GroupId: pending }] },
+        "10.0.0.0/8",
+      ],
+      ["permission_sources(@)", { IpProtocol: "-1", IpRanges: pending }, "a source the data does not show"],
+    ];
+    for (const [expression, value, known] of cases) {
+      const root = { value, path: "X" };
+      const path = compilePath(expression);
+      expect(() => path.valueOf(root, { root, params: {}, bindings: null, mayHoldUnknowns: true })).toThrow(
+        UnknownValueError,
+      );
+      // Data that holds no unknown values (a snapshot) is described as it is.
+      expect(path.valueOf(root, { root, params: {}, bindings: null, mayHoldUnknowns: false })).toBe(known);
+    }
+  });
 
   const conditioned = {
     Effect: "Allow",

@@ -63,9 +63,25 @@ const OF_ONE_VALUE: Readonly<Record<string, (value: JsonValue) => JsonValue>> = 
   statement_principals: (value) => describeStatementPrincipals(value),
 };
 
+/**
+ * The same functions on data that holds no unknown values (snapshots, accounts), which the engine
+ * reads as known throughout: looking for unknowns in every field of a permission cost more than
+ * describing it, and a message names the permission of every failing security group.
+ */
+const OF_ONE_KNOWN_VALUE: Readonly<Record<string, (value: JsonValue) => JsonValue>> = {
+  ...OF_ONE_VALUE,
+  port_range: (value) => describePortRange(value),
+  permission_sources: (value) => describePermissionSources(value, false),
+};
+
 /** The function `name` of one value, when it is one of the domain functions taking any value. */
 export function functionOfOneValue(name: string): ((value: JsonValue) => JsonValue) | undefined {
   return Object.hasOwn(OF_ONE_VALUE, name) ? OF_ONE_VALUE[name] : undefined;
+}
+
+/** `functionOfOneValue` for data that holds no unknown values, where it need not look for them. */
+export function functionOfOneKnownValue(name: string): ((value: JsonValue) => JsonValue) | undefined {
+  return Object.hasOwn(OF_ONE_KNOWN_VALUE, name) ? OF_ONE_KNOWN_VALUE[name] : undefined;
 }
 
 /** A name, or a list of names, as `condition_values` and `condition_entries` take them. */

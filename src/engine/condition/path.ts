@@ -1,6 +1,7 @@
 import { compile, TreeInterpreter } from "@jmespath-community/jmespath";
 import type { JsonValue } from "../../model/resource.js";
 import {
+  functionOfOneKnownValue,
   functionOfOneValue,
   functionWithArguments,
   registerDomainFunctions,
@@ -155,13 +156,14 @@ export function compilePath(text: string): CompiledPath {
   }
   const traceable = isTraceable(ast);
   const called = calledOnElement(ast as unknown as Node);
+  const calledOnKnown = called && calledOnElement(ast as unknown as Node, functionOfOneKnownValue);
   const calledWithArguments = called ? undefined : calledWithLiterals(ast as unknown as Node);
   const calledOnString =
     called || calledWithArguments
       ? undefined
       : calledWithLiterals(ast as unknown as Node, stringFunctionWithArguments);
   const opaque = (value: JsonValue, scope: PathScope): JsonValue => {
-    if (called) return called(value) ?? null;
+    if (called) return (scope.mayHoldUnknowns === true ? called : calledOnKnown!)(value) ?? null;
     // These functions do not judge unknowns themselves: the interpreter that looks for them does.
     if (calledWithArguments && scope.mayHoldUnknowns !== true) return calledWithArguments(value) ?? null;
     // A string holds no unknown value; anything else is for the interpreter to refuse.
@@ -214,13 +216,16 @@ export function compilePath(text: string): CompiledPath {
  * interpreter would call, without its dispatch and argument checks (the function takes any value,
  * and judges unknowns itself).
  */
-function calledOnElement(node: Node): ((value: JsonValue) => JsonValue) | undefined {
+function calledOnElement(
+  node: Node,
+  given: (name: string) => ((value: JsonValue) => JsonValue) | undefined = functionOfOneValue,
+): ((value: JsonValue) => JsonValue) | undefined {
   if (node.type !== "Function") return undefined;
   const children = node.children as Node[];
   if (children.length !== 1 || (children[0]!.type !== "Current" && children[0]!.type !== "Identity")) {
     return undefined;
   }
-  return functionOfOneValue(node.name as string);
+  return given(node.name as string);
 }
 
 /**

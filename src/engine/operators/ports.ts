@@ -168,18 +168,22 @@ export function describePortRange(permission: unknown): string {
   return /^\d+$/.test(protocol) ? `protocol ${protocol}` : protocol;
 }
 
-/** The sources a permission opens to: CIDRs, prefix lists and security groups, as listed. */
-export function describePermissionSources(permission: unknown): string {
+/**
+ * The sources a permission opens to: CIDRs, prefix lists and security groups, as listed.
+ * `mayHoldUnknowns` false says the data holds no unknown values (a snapshot, an account), which
+ * are then not looked for.
+ */
+export function describePermissionSources(permission: unknown, mayHoldUnknowns = true): string {
   if (!isRecord(permission)) return "a source the data does not show";
   const sources: string[] = [];
   // A source a template leaves unknown is shown as unknown, never left out of the list.
   const collect = (list: unknown, key: string): void => {
-    assertKnown(list as JsonValue);
+    if (mayHoldUnknowns) assertKnown(list as JsonValue);
     if (!Array.isArray(list)) return;
     for (const entry of list) {
-      assertKnown(entry as JsonValue);
+      if (mayHoldUnknowns) assertKnown(entry as JsonValue);
       const value = isRecord(entry) ? entry[key] : undefined;
-      assertKnown(value as JsonValue);
+      if (mayHoldUnknowns) assertKnown(value as JsonValue);
       if (typeof value === "string" && value !== "") sources.push(value);
     }
   };
