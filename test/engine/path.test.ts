@@ -337,6 +337,20 @@ describe("the fast path, the traced path and the JMESPath interpreter agree", ()
     }
   });
 
+  it.each([
+    [{ A: [[1, null], 2, null, [3]] }, [1, 2, 3], ["A[0][0]", "A[1]", "A[3][0]"]],
+    [{ A: [[1], 2, [3, 4]] }, [1, 2, 3, 4], ["A[0][0]", "A[1]", "A[2][0]", "A[2][1]"]],
+  ])(
+    "a flattened list traced in %j keeps each element's place, its nulls dropped",
+    (document, values, paths) => {
+      const root = { value: document as JsonObject, path: "" };
+      const selection = compilePath("A[]").evaluate(root, { root, params: {}, bindings: null });
+      expect(selection.value).toEqual(values);
+      expect(selection.elements?.map((element) => element.value)).toEqual(values);
+      expect(selection.elements?.map((element) => element.path)).toEqual(paths);
+    },
+  );
+
   it("walking a list stops at the element the visitor settles on", () => {
     const root = { value: group as JsonObject, path: "" };
     const scope: PathScope = { root, params: {}, bindings: null };

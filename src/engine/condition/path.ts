@@ -430,11 +430,14 @@ function compileTracer(node: Node): Tracer {
       const leftTracer = compileTracer(node.left as Node);
       const right = compileTracer(node.right as Node);
       const condition = node.type === "FilterProjection" ? (node.condition as ExpressionNode) : undefined;
+      // `A[]`: projecting a flattened list onto its elements only drops its nulls.
+      const onItself = condition === undefined && (node.right as Node).type === "Identity";
       return (input, unknowns) => {
         const left = leftTracer(input, unknowns);
         if (isUnknown(left.value)) return { value: left.value, path: left.path };
         if (!Array.isArray(left.value)) return { value: null, path: left.path };
         const sources = left.elements;
+        if (onItself && sources !== undefined && !left.value.includes(null)) return left;
         const count = sources === undefined ? left.value.length : sources.length;
         const elements: Located[] = [];
         for (let index = 0; index < count; index++) {
