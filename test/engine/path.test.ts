@@ -184,7 +184,7 @@ describe("the fast path, the traced path and the JMESPath interpreter agree", ()
     },
   );
 
-  it("a domain function of a permission looks for unknown values where the data may hold them, and only there", () => {
+  it("a domain function of an element looks for unknown values where the data may hold them, and only there", () => {
     const pending = { $unknown: "known only after apply" };
     const cases: [string, JsonValue, string][] = [
       ["port_range(@)", { IpProtocol: "tcp", FromPort: pending, ToPort: 22 }, "tcp (unreadable port range)"],
@@ -194,6 +194,26 @@ describe("the fast path, the traced path and the JMESPath interpreter agree", ()
         "10.0.0.0/8",
       ],
       ["permission_sources(@)", { IpProtocol: "-1", IpRanges: pending }, "a source the data does not show"],
+      [
+        "statement_name(@)",
+        { Sid: pending, Effect: "Allow" },
+        'statement {"$unknown":"known only after apply"}',
+      ],
+      [
+        "policy_name(@)",
+        { PolicyName: "P", Group: pending },
+        'policy P of group {"$unknown":"known only after apply"}',
+      ],
+      [
+        "statement_resources(@)",
+        { Effect: "Allow", Resource: [pending] },
+        '{"$unknown":"known only after apply"}',
+      ],
+      [
+        "statement_principals(@)",
+        { Effect: "Allow", Principal: { AWS: pending } },
+        '{"$unknown":"known only after apply"}',
+      ],
     ];
     for (const [expression, value, known] of cases) {
       const root = { value, path: "X" };

@@ -65,13 +65,17 @@ const OF_ONE_VALUE: Readonly<Record<string, (value: JsonValue) => JsonValue>> = 
 
 /**
  * The same functions on data that holds no unknown values (snapshots, accounts), which the engine
- * reads as known throughout: looking for unknowns in every field of a permission cost more than
- * describing it, and a message names the permission of every failing security group.
+ * reads as known throughout: looking for unknowns in every field of a permission or statement
+ * cost more than describing it, and a message names one for every failure.
  */
 const OF_ONE_KNOWN_VALUE: Readonly<Record<string, (value: JsonValue) => JsonValue>> = {
   ...OF_ONE_VALUE,
   port_range: (value) => describePortRange(value),
   permission_sources: (value) => describePermissionSources(value, false),
+  statement_name: (value) => describeStatement(value, undefined, false),
+  policy_name: (value) => describePolicyEntry(value, false),
+  statement_resources: (value) => describeStatementResources(value, false),
+  statement_principals: (value) => describeStatementPrincipals(value, false),
 };
 
 /** The function `name` of one value, when it is one of the domain functions taking any value. */
@@ -111,10 +115,11 @@ interface FunctionWithArguments {
 const WITH_ARGUMENTS: Readonly<Record<string, FunctionWithArguments>> = {
   statement_name: {
     accepts: (args) => args.length <= 1 && args.every(isName),
+    // Called so only on data that holds no unknown values (see `path.ts`).
     given:
       ([noun]) =>
       (value) =>
-        describeStatement(value, noun as string | undefined),
+        describeStatement(value, noun as string | undefined, false),
   },
   condition_values: {
     accepts: (args) => args.length === 2 && isName(args[0]) && isNameOrNames(args[1]),
