@@ -102,5 +102,5 @@ function count(resources: number): string {
 
 /** `push(...items)` overflows the stack for very large arrays. */
 function pushAll<T>(target: T[], items: readonly T[]): void {
-  for (const item of items) target.push(item);
+  for (let index = 0; index < items.length; index += 1) target.push(items[index]!);
 }

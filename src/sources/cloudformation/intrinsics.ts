@@ -102,6 +102,12 @@ export class Resolver {
   private comparing = false;
   /** Resolutions under way, one inside another. */
   private nesting = 0;
+  /**
+   * The last `Fn::FindInMap` written with three plain keys, and the value it found: a large
+   * template repeats one lookup (a network's CIDR) in thousands of rules, and the mappings do not
+   * change while the template is read.
+   */
+  private lastLookup: FoundInMap | undefined = undefined;
 
   constructor(
     readonly template: Template,
@@ -159,13 +165,15 @@ export class Resolver {
 
   /** Applies the intrinsic functions at the top of `value` until a plain value is left. */
   shallow(value: Resolved | undefined, what: string): Resolved | undefined {
+    // Most values asked for are plain text and numbers, which hold no function to apply.
+    if (typeof value !== "object" || value === null) return value;
     // A value that refers to itself through nested functions (a parameter whose default is
     // `!Sub "${Itself}"`) would otherwise recurse until the stack overflows.
     if (this.nesting > MAX_NESTING)
       return this.unknown(what, "a chain of intrinsic functions", "refers to itself or nests too deeply");
     this.nesting += 1;
     try {
-      let current = value;
+      let current: Resolved | undefined = value;
       for (let steps = 0; isMapNode(current) && isIntrinsic(current); steps += 1) {
         if (steps > 64) return this.unknown(what, "a chain of intrinsic functions", "does not end");
         current = this.apply(current.keys[0]!, current.values[0]!, what);
@@ -215,6 +223,7 @@ export class Resolver {
 
   /** A string (numbers and booleans are written as text), or an unknown marker. */
   string(value: Resolved | undefined, what: string, fn = "the value"): string | UnknownValue | undefined {
+    if (typeof value === "string") return value;
     const resolved = this.shallow(value, what);
     if (resolved === undefined || resolved === NO_VALUE || resolved === null) return undefined;
     if (typeof resolved === "string") return resolved;
@@ -537,9 +546,10 @@ export class Resolver {
       if (variables && variable !== -1)
         part = this.string(variables.values[variable], what, `Fn::Sub variable ${name}`);
       else if (
+        // Pseudo parameters first: they are the most common, and cost no lookup by name.
+        name.startsWith("AWS::") ||
         this.template.parameters.has(name) ||
-        this.template.resources.has(name) ||
-        name.startsWith("AWS::")
+        this.template.resources.has(name)
       )
         part = this.string(this.ref(name, what), what, `Fn::Sub variable ${name}`);
       else if (name.includes("."))
@@ -635,6 +645,15 @@ export class Resolver {
     const firstArgument = items[1];
     const secondArgument = items[2];
     const fallback = items[3];
+    const last = this.lastLookup;
+    if (
+      last !== undefined &&
+      items.length === 3 &&
+      mapArgument === last.mapName &&
+      firstArgument === last.first &&
+      secondArgument === last.second
+    )
+      return last.value;
     const mapName = this.string(mapArgument, what, "Fn::FindInMap");
     if (typeof mapName !== "string")
       return mapName ?? this.malformed(what, "Fn::FindInMap", "it needs a mapping name");
@@ -670,7 +689,13 @@ export class Resolver {
       return first ?? this.malformed(what, "Fn::FindInMap", "it needs a first key");
     const entry = member(mapping, first);
     const value = isMapNode(entry) ? member(entry, second) : undefined;
-    if (value !== undefined) return value;
+    if (value !== undefined) {
+      // Only a lookup by keys written as text is kept: one keyed by a function may give another
+      // key next time, and what was not found becomes an unknown phrased for its property.
+      if (items.length === 3 && typeof mapArgument === "string" && typeof firstArgument === "string")
+        this.lastLookup = { mapName, first, second, value };
+      return value;
+    }
     if (fallbackValue !== undefined) return fallbackValue;
     return this.unknown(what, `mapping ${mapName}`, `has no entry ${first}.${second}`);
   }
@@ -752,6 +777,13 @@ export class Resolver {
         return this.unknown("", fn, "is not a condition function");
     }
   }
+}
+
+interface FoundInMap {
+  mapName: string;
+  first: string;
+  second: string;
+  value: PositionedValue;
 }
 
 function isIntrinsic(node: MapNode): boolean {

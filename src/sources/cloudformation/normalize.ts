@@ -35,18 +35,19 @@ export interface NormalizedTemplate {
  * Waivers written next to a resource, in `Metadata: { access-baseline: { waivers: [...] } }`,
  * passed on as written (with their lines) for the engine to check and apply. Anything other than
  * a list of entries is passed as one entry, which the engine reports as malformed at its line.
+ * Undefined when there is no list, as for most resources: no empty list is made for each.
  */
-function metadataWaivers(resource: TemplateResource): SourceWaiver[] {
+function metadataWaivers(resource: TemplateResource): SourceWaiver[] | undefined {
   const metadata = member(resource.node, "Metadata");
-  if (!isMapNode(metadata)) return [];
+  if (!isMapNode(metadata)) return undefined;
   const index = metadata.keys.lastIndexOf("access-baseline");
-  if (index === -1) return [];
+  if (index === -1) return undefined;
   const settings = metadata.values[index]!;
   const at = positionAt(metadata, index);
   if (!isMapNode(settings))
     return [{ entry: toPlain(settings) as JsonValue, line: at.line, column: at.column }];
   const waiversIndex = settings.keys.lastIndexOf("waivers");
-  if (waiversIndex === -1) return [];
+  if (waiversIndex === -1) return undefined;
   const waivers = settings.values[waiversIndex]!;
   if (!isSeqNode(waivers)) {
     const { line, column } = positionAt(settings, waiversIndex);
@@ -92,10 +93,14 @@ function run(context: NormalizeContext, table: NormalizerTable): NormalizedTempl
   // apart by pass rather than sorted: a template of ten thousand groups is ten thousand steps.
   const passes: PassSteps[] = [];
   const notChecked: TemplateResource[] = [];
-  for (const resource of created) {
+  // Loops over a template's resources are indexed: a loop by iterator makes an object per step
+  // until it is optimized, and ten thousand resources go by before that.
+  for (let index = 0; index < created.length; index += 1) {
+    const resource = created[index]!;
     const normalizers = table.get(resource.type);
     if (normalizers) {
-      for (const { pass, normalize } of normalizers) {
+      for (let each = 0; each < normalizers.length; each += 1) {
+        const { pass, normalize } = normalizers[each]!;
         const steps = (passes[pass] ??= { resources: [], normalizers: [] });
         steps.resources.push(resource);
         steps.normalizers.push(normalize);
@@ -137,8 +142,9 @@ function run(context: NormalizeContext, table: NormalizerTable): NormalizedTempl
     );
     // The registration stand-in shares its instance's logical id, not its waivers: a waiver
     // copied to it would be reported as matching nothing.
-    const waivers = build.type === ResourceTypes.ManagedInstance ? [] : metadataWaivers(build.resource);
-    if (waivers.length > 0) resource.source.waivers = waivers;
+    const waivers =
+      build.type === ResourceTypes.ManagedInstance ? undefined : metadataWaivers(build.resource);
+    if (waivers !== undefined && waivers.length > 0) resource.source.waivers = waivers;
     return resource;
   });
   return { resources, notes: context.notes, notChecked: notChecked.length };

@@ -101,7 +101,9 @@ export function readTemplate(document: MapNode): Template {
       throw new TemplateShapeError(error.message, error.position, error.invalid);
     throw error;
   }
-  for (const { logicalId, value: node, position } of entries) {
+  // Indexed rather than by iterator, which makes an object per entry until it is optimized.
+  for (let index = 0; index < entries.length; index += 1) {
+    const { logicalId, value: node, position } = entries[index]!;
     if (!isMapNode(node)) throw new TemplateShapeError(`resource ${logicalId} must be a mapping`, position);
     const type = member(node, "Type");
     if (typeof type !== "string") throw new TemplateShapeError(`resource ${logicalId} has no Type`, position);

@@ -247,6 +247,43 @@ describe("intrinsic functions", () => {
     expect(resolver.explain(verb)).toBe("parameter Cidr has no default");
   });
 
+  it("answers each lookup in a mapping by its own keys, whatever was looked up just before", () => {
+    const { value } = parseCloudFormationYaml(`
+Parameters:
+  Environment: { Type: String, Default: dev }
+Mappings:
+  Networks:
+    prod: { Cidr: 10.20.0.0/16, Ports: [443] }
+    dev: { Cidr: 10.30.0.0/16 }
+Resources:
+  Probe:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Prod: !FindInMap [Networks, prod, Cidr]
+      Dev: !FindInMap [Networks, dev, Cidr]
+      DevByParameter: !FindInMap [Networks, !Ref Environment, Cidr]
+      Ports: !FindInMap [Networks, prod, Ports]
+      Missing: !FindInMap [Networks, dev, Ports]
+      WithDefault: !FindInMap [Networks, dev, Ports, { DefaultValue: [22] }]
+`);
+    const template = readTemplate(value as MapNode);
+    const resolver = new Resolver(template, PLACEHOLDERS);
+    const properties = template.resources.get("Probe")!.properties!;
+    const resolve = (name: string): unknown => resolver.deep(member(properties, name), name);
+    const order = ["Prod", "Prod", "Dev", "Prod", "DevByParameter", "Dev", "Ports", "Missing", "WithDefault"];
+    expect(order.map(resolve)).toEqual([
+      "10.20.0.0/16",
+      "10.20.0.0/16",
+      "10.30.0.0/16",
+      "10.20.0.0/16",
+      "10.30.0.0/16",
+      "10.30.0.0/16",
+      [443],
+      { $unknown: "Missing comes from mapping Networks, which has no entry dev.Ports" },
+      [22],
+    ]);
+  });
+
   it("evaluates conditions, leaving the undecidable ones unknown", () => {
     const { resolver } = probe();
     expect(resolver.condition("IsProd")).toBe(true);

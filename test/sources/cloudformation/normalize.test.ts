@@ -986,6 +986,59 @@ describe("security group rule list positions", () => {
   });
 });
 
+describe("security group rules of several shapes in a JSON template", () => {
+  it("locate each part at its own key, whichever shape was read before", () => {
+    const group = (id: string, entry: string): string =>
+      `    "${id}": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": "${id}", "SecurityGroupIngress": [${entry}]}}`;
+    const ports = '{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": "10.0.0.0/8"}';
+    const lines = [
+      "{",
+      '  "Resources": {',
+      group("A", ports) + ",",
+      group("B", '{"CidrIpv6": "::/0", "IpProtocol": "-1"}') + ",",
+      group("C", ports) + ",",
+      group("D", '{"CidrIp": "10.0.0.0/8", "ToPort": 22, "IpProtocol": "tcp", "FromPort": 22}') + ",",
+      group("E", ports),
+      "  }",
+      "}",
+    ];
+    const { resources } = normalizeTemplate(
+      readTemplate(parseJson(lines.join("\n")) as MapNode),
+      "t.json",
+      PLACEHOLDERS,
+      NORMALIZERS,
+    );
+    const at = (line: number, key: string) => ({ line, column: lines[line - 1]!.indexOf(`"${key}"`) + 1 });
+    const located = (line: number, parts: Record<string, string>) =>
+      Object.fromEntries(
+        Object.entries(parts).map(([path, key]) => [`IpPermissions[0].${path}`, at(line, key)]),
+      );
+    const withPorts = {
+      IpProtocol: "IpProtocol",
+      FromPort: "FromPort",
+      ToPort: "ToPort",
+      "IpRanges[0]": "CidrIp",
+      "IpRanges[0].CidrIp": "CidrIp",
+    };
+    for (const [id, line] of [
+      ["A", 3],
+      ["C", 5],
+      ["D", 6],
+      ["E", 7],
+    ] as const)
+      expect(find(resources, "AWS::EC2::SecurityGroup", id).source.positions).toMatchObject(
+        located(line, withPorts),
+      );
+    expect(find(resources, "AWS::EC2::SecurityGroup", "B").source.positions).toMatchObject(
+      located(4, {
+        IpProtocol: "IpProtocol",
+        "Ipv6Ranges[0]": "CidrIpv6",
+        "Ipv6Ranges[0].CidrIpv6": "CidrIpv6",
+      }),
+    );
+  });
+});
+
 describe("language extensions in a JSON template", () => {
   it("locate what a loop writes where the loop writes it", () => {
     const text = [

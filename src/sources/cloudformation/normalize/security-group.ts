@@ -53,19 +53,27 @@ const FIELD_NAMES = [
 const FIELD_COUNT = FIELD_NAMES.length;
 const FIELD_INDEX = new Map<string, number>(FIELD_NAMES.map((name, index) => [name, index]));
 /**
- * Where each field is in the entries with the last key list seen. The JSON reader gives entries
- * written with the same keys in the same order one shared key list, so a large template's
- * thousands of entries are indexed once per shape rather than once each.
+ * Where each field is in the entries with each key list seen, and with the last one. The JSON
+ * reader gives entries written with the same keys in the same order one shared key list, so a
+ * large template's thousands of entries are indexed once per shape rather than once each. Kept
+ * for every shape, not only the last: a shape written now and then among the common one (a rule
+ * without ports) would otherwise index the common one anew after each, and give it new indexes,
+ * which the located paths of every permission index are then built again for.
  */
+const FIELDS_BY_KEYS = new WeakMap<readonly string[], Int32Array>();
 let indexedKeys: readonly string[] | undefined;
 let indexedFields: Int32Array = new Int32Array(FIELD_COUNT);
 
 function fieldIndexes(keys: readonly string[]): Int32Array {
   if (keys === indexedKeys) return indexedFields;
-  const found = new Int32Array(FIELD_COUNT).fill(-1);
-  for (let key = 0; key < keys.length; key += 1) {
-    const field = FIELD_INDEX.get(keys[key]!);
-    if (field !== undefined) found[field] = key;
+  let found = FIELDS_BY_KEYS.get(keys);
+  if (found === undefined) {
+    found = new Int32Array(FIELD_COUNT).fill(-1);
+    for (let key = 0; key < keys.length; key += 1) {
+      const field = FIELD_INDEX.get(keys[key]!);
+      if (field !== undefined) found[field] = key;
+    }
+    FIELDS_BY_KEYS.set(keys, found);
   }
   indexedKeys = keys;
   indexedFields = found;
@@ -329,7 +337,11 @@ const enum Located {
  * built once per shape of entry (`found`) and set of parts, and kept with the paths.
  */
 function keyedPermissionPaths(paths: PermissionPaths, found: Int32Array, located: number): KeyedPaths {
-  if (paths.keyedFor === found && paths.keyedParts === located) return paths.keyed!;
+  const built = paths.keyed;
+  for (let index = 0; index < built.length; index += 1) {
+    const each = built[index]!;
+    if (each.found === found && each.parts === located) return each.keyed;
+  }
   const list: string[] = [];
   const keys: number[] = [];
   const add = (path: string, field: Field): void => {
@@ -363,10 +375,21 @@ function keyedPermissionPaths(paths: PermissionPaths, found: Int32Array, located
     add(paths.groupPair, field);
     add(byName ? paths.groupName : paths.groupId, field);
   }
-  paths.keyedFor = found;
-  paths.keyedParts = located;
-  paths.keyed = { paths: list, keys };
-  return paths.keyed;
+  const keyed: KeyedPaths = { paths: list, keys };
+  // A few shapes of entry at each index are kept; entries read as YAML each have a key list of
+  // their own, and would otherwise add one for each.
+  if (built.length === MAX_KEYED_SHAPES) built.shift();
+  built.push({ found, parts: located, keyed });
+  return keyed;
+}
+
+const MAX_KEYED_SHAPES = 8;
+
+/** Located paths built for the entries of one shape (`found`) with the parts `parts`. */
+interface KeyedFor {
+  found: Int32Array;
+  parts: number;
+  keyed: KeyedPaths;
 }
 
 /** A port as written, text that is a whole number read as that number. */
@@ -388,10 +411,8 @@ interface PermissionPaths {
   groupPair: string;
   groupId: string;
   groupName: string;
-  /** The last located paths built (`keyedPermissionPaths`), and what for. */
-  keyedFor: Int32Array | undefined;
-  keyedParts: number;
-  keyed: KeyedPaths | undefined;
+  /** The located paths built (`keyedPermissionPaths`), for the last few shapes of entry. */
+  keyed: KeyedFor[];
 }
 
 const PERMISSION_PATHS = new Map<string, PermissionPaths>();
@@ -416,10 +437,7 @@ function permissionPaths(path: string): PermissionPaths {
       groupPair,
       groupId: fieldPath(groupPair, "GroupId"),
       groupName: fieldPath(groupPair, "GroupName"),
-      // Present from the start, so that every permission's paths have one shape.
-      keyedFor: undefined,
-      keyedParts: 0,
-      keyed: undefined,
+      keyed: [],
     };
     PERMISSION_PATHS.set(path, paths);
   }

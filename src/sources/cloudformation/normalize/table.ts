@@ -67,9 +67,12 @@ const LOADED_WHEN_USED: ReadonlyMap<string, () => Promise<readonly Step[]>> = ne
 ]);
 
 /** The normalizers of the resource types given, loading those that are not loaded yet. */
-export async function normalizersFor(types: Iterable<string>): Promise<NormalizerTable> {
+export async function normalizersFor(types: readonly string[]): Promise<NormalizerTable> {
   let table: Map<string, readonly Step[]> | undefined;
-  for (const type of types) {
+  // Indexed: a template's list has a type for each of its resources, which a loop by iterator
+  // would go through making an object for each.
+  for (let index = 0; index < types.length; index += 1) {
+    const type = types[index]!;
     const load = LOADED_WHEN_USED.get(type);
     if (load === undefined || table?.has(type)) continue;
     table ??= new Map(LOADED_WITH_THE_READER);
@@ -80,7 +83,7 @@ export async function normalizersFor(types: Iterable<string>): Promise<Normalize
 
 /** Every type's normalizer, for readers of templates whose types are not known in advance. */
 export function allNormalizers(): Promise<NormalizerTable> {
-  return normalizersFor(LOADED_WHEN_USED.keys());
+  return normalizersFor([...LOADED_WHEN_USED.keys()]);
 }
 
 /**
