@@ -126,8 +126,11 @@ const ENCODE_GROUP = 1 << 14;
  */
 export class BatchPool {
   private readonly free: Buffer[] = [];
-  /** The memory of each buffer handed out and not given back. */
-  private readonly lent = new Set<ArrayBufferLike>();
+  /**
+   * The memory of each buffer handed out and not given back, held weakly: a caller that keeps no
+   * batch and gives none back lets each go as before, not all of them until the last is made.
+   */
+  private readonly lent = new WeakSet<ArrayBufferLike>();
 
   take(): Buffer {
     // Each buffer has memory of its own (no slice of Node's shared pool), which it is known by.
