@@ -89,7 +89,10 @@ export function* eachResourceForFindings(
 ): Generator<Resource> {
   const wanted = new IdsByScope();
   const groupsWithFindings = new IdsByScope();
-  for (const result of results) {
+  // By index: in a generator, `for…of` over an array goes through its iterator, a call and a
+  // result object for each result and each resource of a large account.
+  for (let index = 0; index < results.length; index += 1) {
+    const result = results[index]!;
     if (!isFinding(result)) continue;
     const { type, account, region, id } = result.resource;
     wanted.add(type, account, region, id);
@@ -97,7 +100,8 @@ export function* eachResourceForFindings(
     if (type === MANAGED_INSTANCE) wanted.add(INSTANCE, account, region, id);
   }
   if (wanted.isEmpty()) return;
-  for (const resource of resources) {
+  for (let index = 0; index < resources.length; index += 1) {
+    const resource = resources[index]!;
     const { type, account, region, id } = resource;
     let kept = wanted.has(type, account, region, id);
     if (!kept && type === INSTANCE && Array.isArray(resource.properties.SecurityGroups)) {

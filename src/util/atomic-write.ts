@@ -82,19 +82,19 @@ export function* batchOutput(data: OutputData): Generator<string | Uint8Array> {
  * rather than copying them: one call per line costs more than the encoding. A chunk too large
  * for a batch goes out on its own.
  */
-export function* byteBatches(data: OutputData): Generator<string | Uint8Array> {
+export function* byteBatches(data: OutputData, pool = new BatchPool()): Generator<string | Uint8Array> {
   if (typeof data === "string" || data instanceof Uint8Array) {
     yield data;
     return;
   }
-  let batch = Buffer.allocUnsafe(WRITE_BATCH);
+  let batch = pool.take();
   let used = 0;
   function* encode(text: string): Generator<string | Uint8Array> {
     // No UTF-16 code unit takes more than three bytes of UTF-8.
     const mostBytes = text.length * 3;
     if (used > 0 && used + mostBytes > batch.length) {
       yield batch.subarray(0, used);
-      batch = Buffer.allocUnsafe(WRITE_BATCH);
+      batch = pool.take();
       used = 0;
     }
     if (mostBytes > batch.length) yield text;
@@ -118,16 +118,49 @@ export function* byteBatches(data: OutputData): Generator<string | Uint8Array> {
 /** Up to how many characters of small chunks are joined before they are encoded together. */
 const ENCODE_GROUP = 1 << 14;
 
+/**
+ * The buffers `byteBatches` encodes into, each filled again once its batch has been written and
+ * given back, rather than a new one allocated for each batch: a new buffer's memory is fresh
+ * pages, which the system faults in and zeroes one by one as the batch is encoded (a large
+ * report is eighty batches). A batch that is not given back is never handed out again.
+ */
+export class BatchPool {
+  private readonly free: Buffer[] = [];
+  /**
+   * The memory of each buffer handed out and not given back, held weakly: a caller that keeps no
+   * batch and gives none back lets each go as before, not all of them until the last is made.
+   */
+  private readonly lent = new WeakSet<ArrayBufferLike>();
+
+  take(): Buffer {
+    // Each buffer has memory of its own (no slice of Node's shared pool), which it is known by.
+    const buffer = this.free.pop() ?? Buffer.allocUnsafeSlow(WRITE_BATCH);
+    this.lent.add(buffer.buffer);
+    return buffer;
+  }
+
+  /**
+   * Gives back a batch `byteBatches` yielded, once it is written and nothing reads it any more.
+   * Anything else (a string, bytes of another origin, a batch given back already) is ignored.
+   */
+  give(batch: string | Uint8Array): void {
+    if (typeof batch === "string" || !this.lent.delete(batch.buffer)) return;
+    this.free.push(Buffer.from(batch.buffer, 0, WRITE_BATCH));
+  }
+}
+
 async function writeThroughHandle(path: string, flags: string, data: OutputData): Promise<void> {
   const handle: FileHandle = await open(path, flags);
   // One batch is written while the next is rendered: the write runs on libuv's threads, and
   // waiting for each before rendering more left the program idle for a tenth of a large run.
   let writing: Promise<void> | undefined;
+  const pool = new BatchPool();
   try {
-    // Each batch starts once the one before it has finished, so the batches are appended in order.
-    for (const batch of byteBatches(data)) {
+    // Each batch starts once the one before it has finished, so the batches are appended in order,
+    // and a batch's buffer is encoded into again once it is written.
+    for (const batch of byteBatches(data, pool)) {
       if (writing !== undefined) await writing;
-      writing = writeAll(handle, batch);
+      writing = writeAll(handle, batch).then(() => pool.give(batch));
     }
     if (writing !== undefined) await writing;
   } finally {

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { batchOutput, byteBatches, writeOutputFile } from "../../src/util/atomic-write.js";
+import { BatchPool, batchOutput, byteBatches, writeOutputFile } from "../../src/util/atomic-write.js";
 
 let dir: string;
 beforeEach(async () => {
@@ -84,5 +84,50 @@ describe("byteBatches", () => {
     );
     expect(bytes.equals(Buffer.from(chunks.join("")))).toBe(true);
     expect(batches.filter((batch) => typeof batch === "string")).toHaveLength(4);
+  });
+
+  it("encodes into the buffers given back, and never into one still lent", () => {
+    const chunks = Array.from({ length: 12_000 }, (_, index) => `${"é".repeat(index % 700)}${index}\n`);
+    const pool = new BatchPool();
+    const written: Buffer[] = [];
+    const memories = new Set<ArrayBufferLike>();
+    let held: Uint8Array | undefined;
+    let heldCopy: Buffer | undefined;
+    for (const batch of byteBatches(chunks, pool)) {
+      expect(typeof batch).not.toBe("string");
+      const bytes = batch as Uint8Array;
+      written.push(Buffer.from(bytes));
+      memories.add(bytes.buffer);
+      // The first batch is kept and never given back: what it holds must stay as it was.
+      if (held === undefined) {
+        held = bytes;
+        heldCopy = Buffer.from(bytes);
+      } else pool.give(bytes);
+    }
+    expect(Buffer.concat(written).equals(Buffer.from(chunks.join("")))).toBe(true);
+    expect(written.length).toBeGreaterThan(3);
+    // The kept batch's buffer, and one more that every later batch was encoded into once given back.
+    expect(memories.size).toBe(2);
+    expect(Buffer.from(held!).equals(heldCopy!)).toBe(true);
+  });
+});
+
+describe("BatchPool", () => {
+  it("hands out a buffer again only once it is given back, and ignores what it did not lend", () => {
+    const pool = new BatchPool();
+    const first = pool.take();
+    const second = pool.take();
+    expect(second.buffer).not.toBe(first.buffer);
+    pool.give("text");
+    pool.give(new Uint8Array(8));
+    pool.give(Buffer.from(first));
+    expect(pool.take().buffer).not.toBe(first.buffer);
+    pool.give(first.subarray(0, 10));
+    pool.give(first.subarray(0, 10));
+    const again = pool.take();
+    expect(again.buffer).toBe(first.buffer);
+    expect(again.length).toBe(first.length);
+    // Given back twice, it was lent out once: the next one is new.
+    expect(pool.take().buffer).not.toBe(first.buffer);
   });
 });
