@@ -5,13 +5,13 @@ import { renderGithub } from "./github.js";
 import { renderJson, renderJsonChunks } from "./json.js";
 import { renderJunit } from "./junit.js";
 import { checkFormat, renderChunksWith, type RenderOptions, type Renderers } from "./options.js";
-import { renderSarif } from "./sarif.js";
+import { renderSarif, renderSarifChunks } from "./sarif.js";
 import { renderText } from "./text.js";
 
 const RENDERERS: Renderers = {
   text: renderText,
   json: renderJsonChunks,
-  sarif: renderSarif,
+  sarif: renderSarifChunks,
   junit: renderJunit,
   csv: renderCsv,
   github: renderGithub,

@@ -21,7 +21,7 @@ async function loadRenderer(format: Format): Promise<Partial<Renderers>> {
     case "json":
       return { json: (await import("./json.js")).renderJsonChunks };
     case "sarif":
-      return { sarif: (await import("./sarif.js")).renderSarif };
+      return { sarif: (await import("./sarif.js")).renderSarifChunks };
     case "junit":
       return { junit: (await import("./junit.js")).renderJunit };
     case "csv":

@@ -6,7 +6,7 @@ import type { renderCsv } from "./csv.js";
 import type { renderGithub } from "./github.js";
 import type { renderJsonChunks } from "./json.js";
 import type { renderJunit } from "./junit.js";
-import type { renderSarif } from "./sarif.js";
+import type { renderSarifChunks } from "./sarif.js";
 import type { renderText } from "./text.js";
 
 /**
@@ -65,7 +65,7 @@ export function checkFormat(format: string): Format {
 export interface Renderers {
   text: typeof renderText;
   json: typeof renderJsonChunks;
-  sarif: typeof renderSarif;
+  sarif: typeof renderSarifChunks;
   junit: typeof renderJunit;
   csv: typeof renderCsv;
   github: typeof renderGithub;
@@ -75,8 +75,8 @@ export interface Renderers {
 /**
  * Renders `report` as a sequence of chunks with `renderers[format]`, produced as they are taken, so
  * that a large report goes to its destination while it is rendered instead of being built as one
- * string first. The JSON output comes one result at a time; the other formats, whose size follows
- * the findings rather than every result, in one piece.
+ * string first. JSON and SARIF come a result at a time (a large account's SARIF holds tens of
+ * thousands of findings); the other formats in one piece.
  */
 export function renderChunksWith(
   renderers: Partial<Renderers>,
@@ -92,6 +92,12 @@ export function renderChunksWith(
   if (format === "json") {
     return renderer("json")(report, options.verbosePasses === true ? { verbosePasses: true } : {});
   }
+  if (format === "sarif") {
+    return renderer("sarif")(report, {
+      ...(options.category !== undefined ? { category: options.category } : {}),
+      ...(options.waived !== undefined ? { waived: options.waived } : {}),
+    });
+  }
   const whole = (): string => {
     switch (format) {
       case "text":
@@ -99,11 +105,6 @@ export function renderChunksWith(
           color: options.color ?? false,
           groupBy: options.groupBy ?? "rule",
           ...(options.width !== undefined ? { width: options.width } : {}),
-        });
-      case "sarif":
-        return renderer("sarif")(report, {
-          ...(options.category !== undefined ? { category: options.category } : {}),
-          ...(options.waived !== undefined ? { waived: options.waived } : {}),
         });
       case "junit":
         return renderer("junit")(report);

@@ -178,10 +178,64 @@ interface RunGroup {
 }
 
 export function renderSarif(report: Report, options: SarifOptions = {}): string {
-  return `${JSON.stringify(buildSarifLog(report, options), null, 2)}\n`;
+  return [...renderSarifChunks(report, options)].join("");
+}
+
+/**
+ * The text of `buildSarifLog`'s document, as `JSON.stringify` indents it, in pieces: the log up to
+ * each run's results, then one result at a time, each made and stringified only when it is taken.
+ * A large account's log (tens of thousands of findings, each with its location, fingerprint and
+ * evidence) was built whole as objects and then as one string of a hundred megabytes before a byte
+ * was written.
+ */
+export function renderSarifChunks(report: Report, options: SarifOptions = {}): Iterable<string> {
+  // Made before the first piece is asked for, so that a category the report cannot take is refused
+  // when the renderer is called, as the other formats refuse their options.
+  return sarifText(sarifLogParts(report, options));
+}
+
+function* sarifText({ runs, resultsOfRun }: SarifLogParts): Generator<string> {
+  yield `{\n  "$schema": ${JSON.stringify(SARIF_SCHEMA_URI)},\n  "version": "2.1.0",\n  "runs": [`;
+  for (let index = 0; index < runs.length; index += 1) {
+    // A run at depth two, without its results, which come last: its text up to the closing brace.
+    const run = indentJson(JSON.stringify(runs[index], null, 2), RUN_INDENT);
+    yield `${index === 0 ? "" : ","}\n${RUN_INDENT}${run.slice(0, -(RUN_INDENT.length + 2))},\n${RESULTS_INDENT}"results": [`;
+    let empty = true;
+    for (const result of resultsOfRun(index)) {
+      yield `${empty ? "" : ","}\n${RESULT_INDENT}${indentJson(JSON.stringify(result, null, 2), RESULT_INDENT)}`;
+      empty = false;
+    }
+    yield empty ? `]\n${RUN_INDENT}}` : `\n${RESULTS_INDENT}]\n${RUN_INDENT}}`;
+  }
+  yield "\n  ]\n}\n";
+}
+
+/** Where `JSON.stringify(log, null, 2)` puts a run, a run's members, and a result. */
+const RUN_INDENT = " ".repeat(4);
+const RESULTS_INDENT = " ".repeat(6);
+const RESULT_INDENT = " ".repeat(8);
+
+/** Text stringified at depth zero, moved to `indent`: no string in JSON holds a raw line break. */
+function indentJson(text: string, indent: string): string {
+  return text.replaceAll("\n", `\n${indent}`);
 }
 
 export function buildSarifLog(report: Report, options: SarifOptions = {}): SarifLog {
+  const { runs, resultsOfRun } = sarifLogParts(report, options);
+  return {
+    $schema: SARIF_SCHEMA_URI,
+    version: "2.1.0",
+    runs: runs.map((run, index) => ({ ...run, results: [...resultsOfRun(index)] })),
+  };
+}
+
+/** The log's runs without their results, and each run's results, made as they are taken. */
+interface SarifLogParts {
+  runs: Omit<SarifRun, "results">[];
+  resultsOfRun: (index: number) => Iterable<SarifResult>;
+}
+
+function sarifLogParts(report: Report, options: SarifOptions): SarifLogParts {
   const groups = groupRuns(report);
   if (options.category !== undefined && groups.length > 1) {
     throw new ConfigError(
@@ -193,6 +247,7 @@ export function buildSarifLog(report: Report, options: SarifOptions = {}): Sarif
   const driver = sarifDriver(report);
   const ruleIndex = new Map(report.rules.map((rule, index) => [rule.id, index]));
   const fingerprints = fingerprintResults(report.results);
+  const docUris = ruleDocUris(report.rules);
   const runs = groups.map((group) => ({
     tool: { driver },
     automationDetails: {
@@ -207,15 +262,12 @@ export function buildSarifLog(report: Report, options: SarifOptions = {}): Sarif
       },
     ],
     columnKind: "utf16CodeUnits" as const,
-    results: sarifResults(
-      group,
-      ruleIndex,
-      fingerprints,
-      options.waived ?? "suppress",
-      ruleDocUris(report.rules),
-    ),
   }));
-  return { $schema: SARIF_SCHEMA_URI, version: "2.1.0", runs };
+  const waived = options.waived ?? "suppress";
+  return {
+    runs,
+    resultsOfRun: (index) => sarifResults(groups[index]!, ruleIndex, fingerprints, waived, docUris),
+  };
 }
 
 function groupRuns(report: Report): RunGroup[] {
@@ -463,20 +515,20 @@ function sarifNotification(error: CollectionError): SarifNotification {
   return notification;
 }
 
-function sarifResults(
+function* sarifResults(
   group: RunGroup,
   ruleIndex: ReadonlyMap<string, number>,
   fingerprints: ReadonlyMap<RuleResult, string>,
   waived: WaivedInSarif,
   docUris: ReadonlyMap<string, string>,
-): SarifResult[] {
+): Generator<SarifResult> {
   // Fingerprints were computed over every finding, so leaving waived results out changes no other.
   const findings = group.results
     .filter(isFinding)
     .filter((result) => waived === "suppress" || result.status !== "waived");
   // SARIF wants suppression information on every result of a run or on none.
   const suppressions = findings.some((result) => result.status === "waived");
-  return findings.map((result) => {
+  for (const result of findings) {
     const index = ruleIndex.get(result.ruleId);
     if (index === undefined) {
       throw new Error(`result for rule ${result.ruleId}, which is not among the report's rules`);
@@ -488,8 +540,8 @@ function sarifResults(
       sarif.suppressions =
         result.status === "waived" && result.waiver ? [sarifSuppression(result.waiver)] : [];
     }
-    return sarif;
-  });
+    yield sarif;
+  }
 }
 
 function sarifResult(result: RuleResult, ruleIndex: number, fingerprint: string): SarifResult {

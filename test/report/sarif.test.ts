@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { Report, RuleResult } from "../../src/engine/result.js";
 import { ConfigError, RuleError } from "../../src/errors.js";
-import { buildSarifLog, renderSarif, ruleName, type SarifLog } from "../../src/report/sarif.js";
+import {
+  buildSarifLog,
+  renderSarif,
+  renderSarifChunks,
+  ruleName,
+  type SarifLog,
+} from "../../src/report/sarif.js";
 import {
   ACCOUNT_A,
   ACCOUNT_B,
@@ -15,6 +21,7 @@ import {
   liveReport,
   mixedReport,
   templateReport,
+  waiverReport,
 } from "./fixtures.js";
 import { sarifSchemaValidator } from "./validators.js";
 
@@ -221,6 +228,40 @@ describe("renderSarif: runs and categories", () => {
     ["is empty", templateReport(), " "],
   ])("the category option is refused when the report %s", (_name, report, category) => {
     expect(() => buildSarifLog(report, { category })).toThrow(ConfigError);
+  });
+});
+
+describe("renderSarifChunks: the log written a result at a time", () => {
+  // Line breaks, a line separator, quotes and a backslash in the values: none may reach the text
+  // as a raw line break, which the pieces' indentation relies on.
+  const oddValues: RuleResult = {
+    ...LIVE_FAIL,
+    message: 'sg-1 "allows"\ntcp/22\u2028from\r\n::/0 \\ ',
+    resource: { ...LIVE_FAIL.resource, id: "sg-1\n  }\n]" },
+    evidence: [{ path: "IpPermissions[0]", value: { Description: "line\nbreak\t\u0000" } }],
+  };
+  const cases: [string, Report, Parameters<typeof renderSarif>[1]][] = [
+    ...REPORTS.map(([name, report]): [string, Report, undefined] => [name, report, undefined]),
+    ["waived, suppressed", waiverReport(), { waived: "suppress" }],
+    ["waived, omitted", waiverReport(), { waived: "omit" }],
+    ["with a category", templateReport(), { category: "pr" }],
+    ["odd values", buildReport({ results: [oddValues, LIVE_FAIL, LIVE_PASS] }), undefined],
+  ];
+
+  it.each(cases)("%s: the same text as the whole log stringified", (_name, report, options) => {
+    const whole = `${JSON.stringify(buildSarifLog(report, options), null, 2)}\n`;
+    expect([...renderSarifChunks(report, options)].join("")).toBe(whole);
+    expect(renderSarif(report, options)).toBe(whole);
+  });
+
+  it("gives each result as a piece of its own, made when it is taken", () => {
+    const report = buildReport({ results: [LIVE_FAIL, { ...LIVE_FAIL, message: "second" }, LIVE_PASS] });
+    const pieces = [...renderSarifChunks(report)];
+    expect(pieces.filter((piece) => piece.includes('"ruleId"'))).toHaveLength(2);
+  });
+
+  it("refuses a category the report cannot take when called, before any piece is asked for", () => {
+    expect(() => renderSarifChunks(mixedReport(), { category: "iac/" })).toThrow(ConfigError);
   });
 });
 
