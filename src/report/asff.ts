@@ -73,58 +73,78 @@ export function asffResourceType(type: string): string {
 }
 
 export function renderAsff(report: Report, options: AsffOptions): string {
-  return `${JSON.stringify(buildAsffFindings(report, options), null, 2)}\n`;
+  return [...renderAsffChunks(report, options)].join("");
+}
+
+/**
+ * The text of `buildAsffFindings`' list, as `JSON.stringify` indents it, a finding at a time: an
+ * account's findings hold every pass as well as every failure, over a hundred megabytes for a
+ * large one, which were built whole as objects and then as one string before a byte was written.
+ */
+export function* renderAsffChunks(report: Report, options: AsffOptions): Generator<string> {
+  let empty = true;
+  for (const finding of asffFindings(report, options)) {
+    // No string in JSON holds a raw line break: each one is the indentation's.
+    yield `${empty ? "[" : ","}\n  ${JSON.stringify(finding, null, 2).replaceAll("\n", "\n  ")}`;
+    empty = false;
+  }
+  yield empty ? "[]\n" : "\n]\n";
 }
 
 export function buildAsffFindings(report: Report, options: AsffOptions): AsffFinding[] {
+  return [...asffFindings(report, options)];
+}
+
+/** The findings of `report`, each made when it is taken, then those of `previous` now resolved. */
+function* asffFindings(report: Report, options: AsffOptions): Generator<AsffFinding> {
   const fingerprints = fingerprintResults(report.results, (result) => result.status !== "not_applicable");
   const rules = new Map(report.rules.map((rule) => [rule.id, rule]));
   const docUris = ruleDocUris(report.rules);
   const time = options.now.toISOString();
-  const findings = report.results
-    .filter((result) => result.status !== "not_applicable")
-    .map((result) => {
-      const rule = rules.get(result.ruleId);
-      const finding = baseFinding(
-        {
-          ruleId: result.ruleId,
-          resourceType: result.resource.type,
-          resourceId: result.resource.id,
-          account: result.resource.account,
-          region: result.resource.region,
-          ...(result.resource.arn !== undefined ? { arn: result.resource.arn } : {}),
+  const current = new Set<string>();
+  for (const result of report.results) {
+    if (result.status === "not_applicable") continue;
+    const rule = rules.get(result.ruleId);
+    const fingerprint = fingerprints.get(result)!;
+    const finding = baseFinding(
+      {
+        ruleId: result.ruleId,
+        resourceType: result.resource.type,
+        resourceId: result.resource.id,
+        account: result.resource.account,
+        region: result.resource.region,
+        ...(result.resource.arn !== undefined ? { arn: result.resource.arn } : {}),
+      },
+      fingerprint,
+      rule,
+      time,
+      options.homeRegion,
+    );
+    finding.Severity = { Label: result.status === "pass" ? "INFORMATIONAL" : severityLabel(rule) };
+    if (rule !== undefined) finding.Severity.Original = rule.securitySeverity.toFixed(1);
+    finding.Description = truncate(descriptionOf(result), MAX_DESCRIPTION);
+    finding.Compliance = { Status: COMPLIANCE[result.status] };
+    if (result.status === "waived") finding.Workflow = { Status: "SUPPRESSED" };
+    const docs = docUris.get(result.ruleId);
+    if (rule !== undefined && result.status !== "pass") {
+      finding.Remediation = {
+        Recommendation: {
+          Text: truncate(rule.remediation.replace(/\s+/g, " "), MAX_RECOMMENDATION),
+          ...(docs !== undefined ? { Url: docs } : {}),
         },
-        fingerprints.get(result)!,
-        rule,
-        time,
-        options.homeRegion,
-      );
-      finding.Severity = { Label: result.status === "pass" ? "INFORMATIONAL" : severityLabel(rule) };
-      if (rule !== undefined) finding.Severity.Original = rule.securitySeverity.toFixed(1);
-      finding.Description = truncate(descriptionOf(result), MAX_DESCRIPTION);
-      finding.Compliance = { Status: COMPLIANCE[result.status] };
-      if (result.status === "waived") finding.Workflow = { Status: "SUPPRESSED" };
-      const docs = docUris.get(result.ruleId);
-      if (rule !== undefined && result.status !== "pass") {
-        finding.Remediation = {
-          Recommendation: {
-            Text: truncate(rule.remediation.replace(/\s+/g, " "), MAX_RECOMMENDATION),
-            ...(docs !== undefined ? { Url: docs } : {}),
-          },
-        };
-      }
-      return finding;
-    });
-  const current = new Set(findings.map((finding) => finding.ProductFields["access-baseline/Fingerprint"]));
+      };
+    }
+    current.add(fingerprint);
+    yield finding;
+  }
   for (const [fingerprint, gone] of options.previous?.findings ?? []) {
     if (current.has(fingerprint)) continue;
     const finding = baseFinding(gone, fingerprint, rules.get(gone.ruleId), time, options.homeRegion);
     finding.Compliance = { Status: "PASSED" };
     finding.Workflow = { Status: "RESOLVED" };
     finding.RecordState = "ARCHIVED";
-    findings.push(finding);
+    yield finding;
   }
-  return findings;
 }
 
 // Not-applicable results are left out before this table is used.

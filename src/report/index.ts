@@ -1,5 +1,5 @@
 import type { Report } from "../engine/result.js";
-import { renderAsff } from "./asff.js";
+import { renderAsffChunks } from "./asff.js";
 import { renderCsv } from "./csv.js";
 import { renderGithub } from "./github.js";
 import { renderJson, renderJsonChunks } from "./json.js";
@@ -15,7 +15,7 @@ const RENDERERS: Renderers = {
   junit: renderJunit,
   csv: renderCsv,
   github: renderGithub,
-  asff: renderAsff,
+  asff: renderAsffChunks,
 };
 
 /** Renders `report` in the format named `format`; an unknown name is a configuration error. */

@@ -29,6 +29,6 @@ async function loadRenderer(format: Format): Promise<Partial<Renderers>> {
     case "github":
       return { github: (await import("./github.js")).renderGithub };
     case "asff":
-      return { asff: (await import("./asff.js")).renderAsff };
+      return { asff: (await import("./asff.js")).renderAsffChunks };
   }
 }

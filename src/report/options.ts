@@ -1,6 +1,6 @@
 import { ConfigError } from "../errors.js";
 import type { Report } from "../engine/result.js";
-import type { renderAsff } from "./asff.js";
+import type { renderAsffChunks } from "./asff.js";
 import type { Baseline } from "./baseline.js";
 import type { renderCsv } from "./csv.js";
 import type { renderGithub } from "./github.js";
@@ -69,14 +69,15 @@ export interface Renderers {
   junit: typeof renderJunit;
   csv: typeof renderCsv;
   github: typeof renderGithub;
-  asff: typeof renderAsff;
+  asff: typeof renderAsffChunks;
 }
 
 /**
  * Renders `report` as a sequence of chunks with `renderers[format]`, produced as they are taken, so
  * that a large report goes to its destination while it is rendered instead of being built as one
- * string first. JSON and SARIF come a result at a time (a large account's SARIF holds tens of
- * thousands of findings); the other formats in one piece.
+ * string first. JSON, SARIF and ASFF come a result at a time (a large account's SARIF and ASFF
+ * hold tens of thousands of findings); the other formats, whose size follows the findings in
+ * short lines, in one piece.
  */
 export function renderChunksWith(
   renderers: Partial<Renderers>,
@@ -98,6 +99,13 @@ export function renderChunksWith(
       ...(options.waived !== undefined ? { waived: options.waived } : {}),
     });
   }
+  if (format === "asff") {
+    return renderer("asff")(report, {
+      now: options.now ?? new Date(),
+      homeRegion: options.homeRegion ?? "us-east-1",
+      ...(options.previous !== undefined ? { previous: options.previous } : {}),
+    });
+  }
   const whole = (): string => {
     switch (format) {
       case "text":
@@ -112,12 +120,6 @@ export function renderChunksWith(
         return renderer("csv")(report);
       case "github":
         return renderer("github")(report, options.repositoryPath ?? "");
-      case "asff":
-        return renderer("asff")(report, {
-          now: options.now ?? new Date(),
-          homeRegion: options.homeRegion ?? "us-east-1",
-          ...(options.previous !== undefined ? { previous: options.previous } : {}),
-        });
     }
   };
   return {

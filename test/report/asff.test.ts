@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { asffResourceType, buildAsffFindings, renderAsff } from "../../src/report/asff.js";
+import { asffResourceType, buildAsffFindings, renderAsff, renderAsffChunks } from "../../src/report/asff.js";
 import { parseBaseline } from "../../src/report/baseline.js";
 import { fingerprintResults } from "../../src/report/fingerprint.js";
 import { renderJson } from "../../src/report/json.js";
@@ -21,6 +21,37 @@ const validate = compileSchema(
   JSON.parse(readFileSync(new URL("../fixtures/report/asff.schema.json", import.meta.url), "utf8")) as object,
 );
 const OPTIONS = { now: new Date("2026-12-06T10:00:00.000Z"), homeRegion: "eu-central-1" };
+
+describe("renderAsffChunks: the findings written one at a time", () => {
+  const oddValues = {
+    ...LIVE_FAIL,
+    message: 'sg-1 "allows"\ntcp/22\u2028from\r\n::/0 \\ ',
+    resource: { ...LIVE_FAIL.resource, id: "sg-1\n  }\n]" },
+  };
+  const previous = parseBaseline(renderJson(mixedReport()), "previous");
+  it.each([
+    ["mixed", mixedReport(), OPTIONS],
+    ["waivers", waiverReport(), OPTIONS],
+    ["clean", buildReport(), OPTIONS],
+    ["odd values", buildReport({ results: [oddValues, LIVE_PASS] }), OPTIONS],
+    [
+      "with resolved findings of a previous run",
+      buildReport({ results: [LIVE_PASS] }),
+      { ...OPTIONS, previous },
+    ],
+    ["with only resolved findings", buildReport(), { ...OPTIONS, previous }],
+  ])("%s: the same text as the whole list stringified", (_name, report, options) => {
+    const whole = `${JSON.stringify(buildAsffFindings(report, options), null, 2)}\n`;
+    expect([...renderAsffChunks(report, options)].join("")).toBe(whole);
+    expect(renderAsff(report, options)).toBe(whole);
+  });
+
+  it("gives each finding as a piece of its own", () => {
+    const report = buildReport({ results: [LIVE_FAIL, LIVE_PASS, LIVE_ERROR] });
+    const pieces = [...renderAsffChunks(report, OPTIONS)];
+    expect(pieces.filter((piece) => piece.includes('"SchemaVersion"'))).toHaveLength(3);
+  });
+});
 
 describe("renderAsff", () => {
   it.each([
