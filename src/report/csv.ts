@@ -26,10 +26,16 @@ export const CSV_COLUMNS = [
 ] as const;
 
 export function renderCsv(report: Report): string {
+  return [...renderCsvChunks(report)].join("");
+}
+
+/** The CSV text a row at a time: a large account has a row for each of its hundred thousand results. */
+export function* renderCsvChunks(report: Report): Generator<string> {
   const fingerprints = fingerprintResults(report.results);
-  const rows = report.results.map((result) => {
+  yield csvRow(CSV_COLUMNS);
+  for (const result of report.results) {
     const location = locateResult(result.resource, result.evidence);
-    return [
+    yield csvRow([
       result.ruleId,
       result.severity,
       result.status,
@@ -41,9 +47,12 @@ export function renderCsv(report: Report): string {
       location.line !== undefined ? String(location.line) : "",
       resultMessage(result),
       fingerprints.get(result) ?? "",
-    ];
-  });
-  return [CSV_COLUMNS, ...rows].map((row) => `${row.map(csvField).join(",")}\r\n`).join("");
+    ]);
+  }
+}
+
+function csvRow(fields: readonly string[]): string {
+  return `${fields.map(csvField).join(",")}\r\n`;
 }
 
 export function csvField(value: string): string {

@@ -1,6 +1,6 @@
 import type { Report } from "../engine/result.js";
 import { renderAsffChunks } from "./asff.js";
-import { renderCsv } from "./csv.js";
+import { renderCsv, renderCsvChunks } from "./csv.js";
 import { renderGithub } from "./github.js";
 import { renderJson, renderJsonChunks } from "./json.js";
 import { renderJunit } from "./junit.js";
@@ -13,7 +13,7 @@ const RENDERERS: Renderers = {
   json: renderJsonChunks,
   sarif: renderSarifChunks,
   junit: renderJunit,
-  csv: renderCsv,
+  csv: renderCsvChunks,
   github: renderGithub,
   asff: renderAsffChunks,
 };

@@ -25,7 +25,7 @@ async function loadRenderer(format: Format): Promise<Partial<Renderers>> {
     case "junit":
       return { junit: (await import("./junit.js")).renderJunit };
     case "csv":
-      return { csv: (await import("./csv.js")).renderCsv };
+      return { csv: (await import("./csv.js")).renderCsvChunks };
     case "github":
       return { github: (await import("./github.js")).renderGithub };
     case "asff":

@@ -2,7 +2,7 @@ import { ConfigError } from "../errors.js";
 import type { Report } from "../engine/result.js";
 import type { renderAsffChunks } from "./asff.js";
 import type { Baseline } from "./baseline.js";
-import type { renderCsv } from "./csv.js";
+import type { renderCsvChunks } from "./csv.js";
 import type { renderGithub } from "./github.js";
 import type { renderJsonChunks } from "./json.js";
 import type { renderJunit } from "./junit.js";
@@ -67,7 +67,7 @@ export interface Renderers {
   json: typeof renderJsonChunks;
   sarif: typeof renderSarifChunks;
   junit: typeof renderJunit;
-  csv: typeof renderCsv;
+  csv: typeof renderCsvChunks;
   github: typeof renderGithub;
   asff: typeof renderAsffChunks;
 }
@@ -75,9 +75,8 @@ export interface Renderers {
 /**
  * Renders `report` as a sequence of chunks with `renderers[format]`, produced as they are taken, so
  * that a large report goes to its destination while it is rendered instead of being built as one
- * string first. JSON, SARIF and ASFF come a result at a time (a large account's SARIF and ASFF
- * hold tens of thousands of findings); the other formats, whose size follows the findings in
- * short lines, in one piece.
+ * string first. JSON, SARIF, ASFF and CSV come a result at a time (a large account has a hundred
+ * thousand results); the other formats in one piece.
  */
 export function renderChunksWith(
   renderers: Partial<Renderers>,
@@ -99,6 +98,7 @@ export function renderChunksWith(
       ...(options.waived !== undefined ? { waived: options.waived } : {}),
     });
   }
+  if (format === "csv") return renderer("csv")(report);
   if (format === "asff") {
     return renderer("asff")(report, {
       now: options.now ?? new Date(),
@@ -116,8 +116,6 @@ export function renderChunksWith(
         });
       case "junit":
         return renderer("junit")(report);
-      case "csv":
-        return renderer("csv")(report);
       case "github":
         return renderer("github")(report, options.repositoryPath ?? "");
     }

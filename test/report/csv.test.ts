@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CSV_COLUMNS, csvField, renderCsv } from "../../src/report/csv.js";
+import { CSV_COLUMNS, csvField, renderCsv, renderCsvChunks } from "../../src/report/csv.js";
 import { fingerprintResults } from "../../src/report/fingerprint.js";
 import { LIVE_FAIL, SSH_RULE, TEMPLATE_FAIL, buildReport, mixedReport } from "./fixtures.js";
 
@@ -73,4 +73,15 @@ describe("renderCsv", () => {
       expect(rows[1]![4]).toBe(`'${value}`);
     },
   );
+});
+
+describe("renderCsvChunks", () => {
+  it("gives the header, then each result's row as a piece of its own, in the order of renderCsv", () => {
+    const report = mixedReport();
+    const pieces = [...renderCsvChunks(report)];
+    expect(pieces).toHaveLength(report.results.length + 1);
+    expect(parseCsv(pieces[0]!)).toEqual([[...CSV_COLUMNS]]);
+    for (const piece of pieces.slice(1)) expect(parseCsv(piece)).toHaveLength(1);
+    expect(pieces.join("")).toBe(renderCsv(report));
+  });
 });
