@@ -2,6 +2,7 @@ import type { Report, ResultStatus, RuleMetadata, RuleResult } from "../engine/r
 import { partitionOfArn } from "../model/resource-types.js";
 import type { Baseline, BaselineFinding } from "./baseline.js";
 import { fingerprintResults } from "./fingerprint.js";
+import { stringifyAt } from "./json-text.js";
 import { resultMessage } from "./message.js";
 import { ruleDocUri, ruleDocUris } from "./rule-docs.js";
 
@@ -84,8 +85,7 @@ export function renderAsff(report: Report, options: AsffOptions): string {
 export function* renderAsffChunks(report: Report, options: AsffOptions): Generator<string> {
   let empty = true;
   for (const finding of asffFindings(report, options)) {
-    // No string in JSON holds a raw line break: each one is the indentation's.
-    yield `${empty ? "[" : ","}\n  ${JSON.stringify(finding, null, 2).replaceAll("\n", "\n  ")}`;
+    yield `${empty ? "[" : ","}\n  ${stringifyAt(finding, "  ")}`;
     empty = false;
   }
   yield empty ? "[]\n" : "\n]\n";

@@ -32,3 +32,12 @@ export function inQuotes(text: string): string {
 export function flatText(text: string): string {
   return JSON.parse(JSON.stringify(text)) as string;
 }
+
+/**
+ * `value` as `JSON.stringify(value, null, 2)` writes it where it stands `indent` deep in a larger
+ * document, for writers that stringify a document a part at a time: every line after the first is
+ * moved right. No string in JSON holds a raw line break, so each one is the indentation's.
+ */
+export function stringifyAt(value: unknown, indent: string): string {
+  return JSON.stringify(value, null, 2).replaceAll("\n", `\n${indent}`);
+}

@@ -15,6 +15,7 @@ import type { CollectionError } from "../model/collection-error.js";
 import type { InputProblem } from "../model/input-problem.js";
 import { reportedEvidence } from "./evidence.js";
 import { fingerprintResults, isFinding, runKindOf, type RunKind } from "./fingerprint.js";
+import { stringifyAt } from "./json-text.js";
 import { fileUri, locateResult } from "./location.js";
 import { resultMessage } from "./message.js";
 import { ruleDocUri, ruleDocUris } from "./rule-docs.js";
@@ -198,11 +199,11 @@ function* sarifText({ runs, resultsOfRun }: SarifLogParts): Generator<string> {
   yield `{\n  "$schema": ${JSON.stringify(SARIF_SCHEMA_URI)},\n  "version": "2.1.0",\n  "runs": [`;
   for (let index = 0; index < runs.length; index += 1) {
     // A run at depth two, without its results, which come last: its text up to the closing brace.
-    const run = indentJson(JSON.stringify(runs[index], null, 2), RUN_INDENT);
+    const run = stringifyAt(runs[index], RUN_INDENT);
     yield `${index === 0 ? "" : ","}\n${RUN_INDENT}${run.slice(0, -(RUN_INDENT.length + 2))},\n${RESULTS_INDENT}"results": [`;
     let empty = true;
     for (const result of resultsOfRun(index)) {
-      yield `${empty ? "" : ","}\n${RESULT_INDENT}${indentJson(JSON.stringify(result, null, 2), RESULT_INDENT)}`;
+      yield `${empty ? "" : ","}\n${RESULT_INDENT}${stringifyAt(result, RESULT_INDENT)}`;
       empty = false;
     }
     yield empty ? `]\n${RUN_INDENT}}` : `\n${RESULTS_INDENT}]\n${RUN_INDENT}}`;
@@ -214,11 +215,6 @@ function* sarifText({ runs, resultsOfRun }: SarifLogParts): Generator<string> {
 const RUN_INDENT = " ".repeat(4);
 const RESULTS_INDENT = " ".repeat(6);
 const RESULT_INDENT = " ".repeat(8);
-
-/** Text stringified at depth zero, moved to `indent`: no string in JSON holds a raw line break. */
-function indentJson(text: string, indent: string): string {
-  return text.replaceAll("\n", `\n${indent}`);
-}
 
 export function buildSarifLog(report: Report, options: SarifOptions = {}): SarifLog {
   const { runs, resultsOfRun } = sarifLogParts(report, options);
