@@ -69,6 +69,17 @@ const ASSIGNED_IDS: ReadonlySet<ResourceType> = new Set([
 const MAX_NESTING = 256;
 
 const PSEUDO_UNKNOWN = new Set(["AWS::NotificationARNs"]);
+/**
+ * The pseudo parameters `pseudo` gives a value for, each mapped to itself: a name read from the
+ * template is a string of its own, which the cases of a switch compare character by character
+ * (four names of the same length before `AWS::StackName`, for every group named with
+ * `${AWS::StackName}`); the name found here is the constant itself, compared by identity.
+ */
+const PSEUDO_NAMES: ReadonlyMap<string, string> = new Map(
+  ["AWS::AccountId", "AWS::Region", "AWS::Partition", "AWS::URLSuffix", "AWS::StackName", "AWS::StackId"].map(
+    (name) => [name, name],
+  ),
+);
 const DEPLOYMENT_VALUES = new Set(["AWS::AccountId", "AWS::Region", "AWS::StackName", "AWS::StackId"]);
 
 /** Resource types whose `Ref` is a name they take from a property (else the logical id). */
@@ -194,6 +205,8 @@ export class Resolver {
     path?: string,
     recorder?: PositionRecorder,
   ): JsonValue | undefined {
+    // Text and numbers, most values of a template, are already whole.
+    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
     const resolved = this.shallow(value, what);
     if (resolved === NO_VALUE || resolved === undefined) return undefined;
     if (isMapNode(resolved)) {
@@ -313,7 +326,7 @@ export class Resolver {
     // region or account would be decided by the placeholder: there, they are unknown.
     if (this.comparing && DEPLOYMENT_VALUES.has(name))
       return this.unknown(what, name, "is known only at deployment");
-    switch (name) {
+    switch (PSEUDO_NAMES.get(name)) {
       case "AWS::AccountId":
         return account;
       case "AWS::Region":

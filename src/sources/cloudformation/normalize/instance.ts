@@ -178,7 +178,7 @@ export function instance(context: NormalizeContext, resource: TemplateResource):
       const groupId = context.r.string(item, "GroupId");
       if (groupId === undefined) return;
       const entry: JsonObject = { GroupId: groupId };
-      const group = typeof groupId === "string" ? context.refs.securityGroups.get(groupId) : undefined;
+      const group = typeof groupId === "string" ? context.refs.securityGroup(groupId) : undefined;
       if (group) entry.GroupName = group.properties.GroupName as string;
       build.recorder.set(
         indexPath("SecurityGroups", groups.length),

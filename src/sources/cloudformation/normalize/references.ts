@@ -23,7 +23,16 @@ export interface LaunchTemplateReference {
 }
 
 export class References {
-  readonly securityGroups = new Map<string, Build>();
+  /**
+   * The groups, by logical id, in the order they were built; indexed by id only when one is looked
+   * up (by a separate rule or an instance), up to the last one built: a template of ten thousand
+   * groups and no such resource would otherwise fill a table of them that nothing reads.
+   */
+  private readonly groupIds: string[] = [];
+  private readonly groupBuilds: Build[] = [];
+  private readonly groupsById = new Map<string, Build>();
+  /** How many of the groups built are in `groupsById`. */
+  private groupsIndexed = 0;
   readonly roles = new Map<string, Build>();
   readonly users = new Map<string, Build>();
   readonly groups = new Map<string, Build>();
@@ -31,6 +40,20 @@ export class References {
   readonly instanceProfiles = new Map<string, Build>();
 
   constructor(private readonly context: NormalizeContext) {}
+
+  addSecurityGroup(id: string, build: Build): void {
+    this.groupIds.push(id);
+    this.groupBuilds.push(build);
+  }
+
+  /** The group built with logical id `id` (the last, if two were), or undefined. */
+  securityGroup(id: string): Build | undefined {
+    const { groupIds, groupBuilds, groupsById } = this;
+    for (let index = this.groupsIndexed; index < groupIds.length; index += 1)
+      groupsById.set(groupIds[index]!, groupBuilds[index]!);
+    this.groupsIndexed = groupIds.length;
+    return groupsById.get(id);
+  }
 
   principals(kind: PrincipalKind): Map<string, Build> {
     return kind === "Roles" ? this.roles : kind === "Users" ? this.users : this.groups;

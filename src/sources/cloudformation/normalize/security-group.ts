@@ -88,6 +88,8 @@ const DIRECTIONS = [
   ["SecurityGroupIngress", "IpPermissions", "ingress"],
   ["SecurityGroupEgress", "IpPermissionsEgress", "egress"],
 ] as const;
+/** What a build holds until its properties are made; never written to. */
+const NO_PROPERTIES: JsonObject = Object.freeze({});
 const ALL_TRAFFIC_EGRESS: JsonValue = {
   IpProtocol: "-1",
   IpRanges: [{ CidrIp: "0.0.0.0/0" }],
@@ -99,22 +101,40 @@ const ALL_TRAFFIC_EGRESS: JsonValue = {
 export function securityGroup(context: NormalizeContext, resource: TemplateResource): void {
   const id = resource.logicalId;
   const name = context.text(resource, "GroupName");
-  const properties: JsonObject = {
-    GroupId: id,
-    GroupName: typeof name === "string" && name !== "" ? name : id,
-    OwnerId: context.placeholders.account,
-    IpPermissions: [],
-    IpPermissionsEgress: [],
-  };
-  const build = context.add(resource, ResourceTypes.SecurityGroup, id, properties);
+  const groupName = typeof name === "string" && name !== "" ? name : id;
+  const { account } = context.placeholders;
+  // The properties are given to the build once the description and VPC are read (the VPC's
+  // positions go to its recorder), so that a group that has both, as most do, is made as one
+  // literal rather than grown by two fields, each a change of shape and the second a store of
+  // its own for the fields that do not fit.
+  const build = context.add(resource, ResourceTypes.SecurityGroup, id, NO_PROPERTIES);
   context.locateProp(build, "GroupName", resource, "GroupName");
   const description = context.value(resource, "GroupDescription");
-  if (description !== undefined) {
-    properties.Description = description;
-    context.locateProp(build, "Description", resource, "GroupDescription");
-  }
+  if (description !== undefined) context.locateProp(build, "Description", resource, "GroupDescription");
   const vpc = context.value(resource, "VpcId", build);
-  if (vpc !== undefined) properties.VpcId = vpc;
+  let properties: JsonObject;
+  if (description !== undefined && vpc !== undefined)
+    properties = {
+      GroupId: id,
+      GroupName: groupName,
+      OwnerId: account,
+      IpPermissions: [],
+      IpPermissionsEgress: [],
+      Description: description,
+      VpcId: vpc,
+    };
+  else {
+    properties = {
+      GroupId: id,
+      GroupName: groupName,
+      OwnerId: account,
+      IpPermissions: [],
+      IpPermissionsEgress: [],
+    };
+    if (description !== undefined) properties.Description = description;
+    if (vpc !== undefined) properties.VpcId = vpc;
+  }
+  build.properties = properties;
   context.tags(resource, build);
 
   // Indexed rather than destructured from an iterator: this runs for each of thousands of groups,
@@ -159,7 +179,7 @@ export function securityGroup(context: NormalizeContext, resource: TemplateResou
     }
   }
   context.keepUnmapped(resource, build, SECURITY_GROUP_PROPERTIES);
-  context.refs.securityGroups.set(id, build);
+  context.refs.addSecurityGroup(id, build);
 }
 
 /** `AWS::EC2::SecurityGroupIngress` / `Egress`: joins its group, or stands for one of its own. */
@@ -171,7 +191,7 @@ export function separateRule(
   const reference =
     context.text(resource, "GroupId") ??
     (direction === "ingress" ? context.text(resource, "GroupName") : undefined);
-  const target = typeof reference === "string" ? context.refs.securityGroups.get(reference) : undefined;
+  const target = typeof reference === "string" ? context.refs.securityGroup(reference) : undefined;
   const list = direction === "ingress" ? "IpPermissions" : "IpPermissionsEgress";
   let build = target;
   if (!build) {
@@ -223,7 +243,10 @@ function ipPermission(
   list?: SeqNode,
   index = 0,
 ): JsonValue | undefined {
-  const resolved = context.r.shallow(entry, what);
+  // An entry written out as a mapping of several keys holds no function at its top (a function
+  // is a mapping of one key), so it is its own resolved value: most entries are, fifty thousand
+  // in a large template, and a call to resolve each costs more than the test.
+  const resolved = isMapNode(entry) && entry.keys.length !== 1 ? entry : context.r.shallow(entry, what);
   if (resolved === NO_VALUE || resolved === undefined) return undefined;
   const rec = build.recorder;
   if (list) rec.setAt(path, list, index);
@@ -239,25 +262,31 @@ function ipPermission(
   const ingress = direction === "ingress";
   // The parts located, as `Located` bits: their positions are recorded together at the end.
   let located = ingress ? 0 : Located.Egress;
-  const rawProtocol = fieldValue(context, resolved, found[Field.IpProtocol]!);
+  // Fields not written (-1) are most of them: they are passed over here rather than in a call.
+  const protocolAt = found[Field.IpProtocol]!;
+  const rawProtocol = protocolAt === -1 ? undefined : fieldValue(context, resolved, protocolAt);
   const protocol = typeof rawProtocol === "number" ? String(rawProtocol) : rawProtocol;
   if (protocol !== undefined) located |= Located.Protocol;
-  const from = portValue(fieldValue(context, resolved, found[Field.FromPort]!));
+  const fromAt = found[Field.FromPort]!;
+  const from = fromAt === -1 ? undefined : portValue(fieldValue(context, resolved, fromAt));
   if (from !== undefined) located |= Located.FromPort;
-  const to = portValue(fieldValue(context, resolved, found[Field.ToPort]!));
+  const toAt = found[Field.ToPort]!;
+  const to = toAt === -1 ? undefined : portValue(fieldValue(context, resolved, toAt));
   if (to !== undefined) located |= Located.ToPort;
-  const description = fieldValue(context, resolved, found[Field.Description]!);
-  const owner = ingress ? fieldValue(context, resolved, found[Field.SourceSecurityGroupOwnerId]!) : undefined;
+  const descriptionAt = found[Field.Description]!;
+  const description = descriptionAt === -1 ? undefined : fieldValue(context, resolved, descriptionAt);
+  const ownerAt = ingress ? found[Field.SourceSecurityGroupOwnerId]! : -1;
+  const owner = ownerAt === -1 ? undefined : fieldValue(context, resolved, ownerAt);
 
   const cidrAt = found[Field.CidrIp]!;
-  const cidr = fieldValue(context, resolved, cidrAt);
+  const cidr = cidrAt === -1 ? undefined : fieldValue(context, resolved, cidrAt);
   let ipRanges = NONE;
   if (cidr !== undefined) {
     ipRanges = [description === undefined ? { CidrIp: cidr } : { CidrIp: cidr, Description: description }];
     located |= Located.IpRange;
   }
   const cidrIpv6At = found[Field.CidrIpv6]!;
-  const cidrIpv6 = fieldValue(context, resolved, cidrIpv6At);
+  const cidrIpv6 = cidrIpv6At === -1 ? undefined : fieldValue(context, resolved, cidrIpv6At);
   let ipv6Ranges = NONE;
   if (cidrIpv6 !== undefined) {
     ipv6Ranges = [
@@ -266,7 +295,7 @@ function ipPermission(
     located |= Located.Ipv6Range;
   }
   const prefixListAt = found[ingress ? Field.SourcePrefixListId : Field.DestinationPrefixListId]!;
-  const prefixList = fieldValue(context, resolved, prefixListAt);
+  const prefixList = prefixListAt === -1 ? undefined : fieldValue(context, resolved, prefixListAt);
   let prefixListIds = NONE;
   if (prefixList !== undefined) {
     prefixListIds = [
@@ -279,11 +308,11 @@ function ipPermission(
   // A group named by id, else (ingress only) by name.
   let groupAt = found[ingress ? Field.SourceSecurityGroupId : Field.DestinationSecurityGroupId]!;
   let groupKey: "GroupId" | "GroupName" = "GroupId";
-  let group = fieldValue(context, resolved, groupAt);
+  let group = groupAt === -1 ? undefined : fieldValue(context, resolved, groupAt);
   if (group === undefined && ingress) {
     groupAt = found[Field.SourceSecurityGroupName]!;
     groupKey = "GroupName";
-    group = fieldValue(context, resolved, groupAt);
+    group = groupAt === -1 ? undefined : fieldValue(context, resolved, groupAt);
   }
   let userIdGroupPairs = NONE;
   if (group !== undefined) {
@@ -444,9 +473,8 @@ function permissionPaths(path: string): PermissionPaths {
   return paths;
 }
 
-/** The value of the entry's member at `index` (-1: not written), its functions applied. */
+/** The value of the entry's member at `index` (a key it has), its functions applied. */
 function fieldValue(context: NormalizeContext, entry: MapNode, index: number): JsonValue | undefined {
-  if (index === -1) return undefined;
   const raw = entry.values[index]!;
   return typeof raw === "object" && raw !== null ? context.r.deep(raw, entry.keys[index]!) : raw;
 }
