@@ -264,6 +264,50 @@ describe("the position-keeping JSON reader", () => {
     );
   });
 
+  it("refuses a repeated key however the mappings before it were written", () => {
+    // Mappings written alike are read along a path of the keys seen before; a duplicate must be
+    // refused whether it ends a path taken before, starts a new one, or is written with escapes.
+    const cases: [string, number, string][] = [
+      ['[{"a": 1, "b": 2},\n {"a": 1, "a": 2}]', 2, '"a": 2'],
+      ['[{"a": 1, "b": 2},\n {"a": 1, "b": 2, "a": 3}]', 2, '"a": 3'],
+      ['[{"a": 1, "a": 2}]', 1, '"a": 2'],
+      ['[{"a": 1},\n {"\\u0061": 1, "a": 2}]', 2, '"a": 2'],
+      ['[{"a": 1},\n {"a": 1, "\\u0061": 2}]', 2, '"\\u0061": 2'],
+    ];
+    for (const [text, line, duplicate] of cases)
+      expect(problemOf(() => parseJson(text))).toEqual({
+        message: `duplicate key "a" (first written at line ${line})`,
+        line,
+        column: text.split("\n")[line - 1]!.indexOf(duplicate) + 1,
+      });
+  });
+
+  it("reads keys that start alike, or are written with escapes, as the keys they are", () => {
+    const text = JSON.stringify([
+      { ab: 1 },
+      { a: 2 },
+      { ab: 3, a: 4 },
+      { a: 5, ab: 6 },
+      { "": 7 },
+      { "": 8, a: 9 },
+    ]);
+    const escaped =
+      '[{"\\u0061": 1, "b": 2}, {"a": 3, "b": 4}, {"a": 5, "\\u0062": 6}, {"a\\"": 7}, {"a": 8}]';
+    for (const each of [text, escaped]) {
+      expect(toPlain(parseJson(each))).toEqual(JSON.parse(each));
+      const items = (parseJson(each) as { items: MapNode[] }).items;
+      expect(items.map((item) => item.keys)).toEqual((JSON.parse(each) as object[]).map(Object.keys));
+    }
+    const many = Array.from(
+      { length: 3 },
+      () => `{${Array.from({ length: 40 }, (_, i) => `"k${i}": ${i}`).join(", ")}}`,
+    );
+    const read = parseJson(`[${many.join(",")}]`);
+    if (!isSeqNode(read)) throw new Error("not a list");
+    expect(read.items.map((item) => map(item).keys.length)).toEqual([40, 40, 40]);
+    expect(toPlain(read)).toEqual(JSON.parse(`[${many.join(",")}]`));
+  });
+
   it("bounds nesting depth", () => {
     const deep = `${"[".repeat(129)}${"]".repeat(129)}`;
     expect(problemOf(() => parseJson(deep))).toEqual({
