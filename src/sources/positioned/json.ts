@@ -90,6 +90,9 @@ function continuesNumber(code: number): boolean {
 
 /** Mappings with more keys than this are checked for duplicates by a set and share no key list. */
 const MAX_PATH_KEYS = 32;
+/** Paths of keys made in one document at most (see `KeyPath`). */
+export const MAX_PATHS = 65536;
+const MAX_LOOKED_UP_BRANCHES = 1024;
 
 /**
  * The keys read so far in a mapping, as one path in a tree of every key sequence read: mappings
@@ -135,6 +138,11 @@ class JsonScanner {
   private filled = 0;
   /** The keys read so far in each mapping being read; undefined once it has too many (see `seenStack`). */
   private readonly pathStack: (KeyPath | undefined)[] = [];
+  /**
+   * How many more paths may be made: a document whose mappings each have keys of their own (as
+   * generated names can be) would otherwise make a path per key, all kept until it is read.
+   */
+  private pathsLeft = MAX_PATHS;
   private readonly emptyPath = new KeyPath("", 0, -1, -1, undefined);
   private readonly shared: (string | undefined)[] = new Array<string | undefined>(SHARED_SLOTS).fill(
     undefined,
@@ -302,9 +310,10 @@ class JsonScanner {
     const keyColumn = this.column();
     const path = this.pathStack[level];
     let key: string;
+    let next: KeyPath | undefined;
     if (path !== undefined) {
       // Most often the key that followed last time: compared with the text it was read from.
-      let next = path.next;
+      next = path.next;
       if (next !== undefined && this.writtenAgain(next)) {
         key = next.key;
         this.cursor += key.length + 2;
@@ -313,24 +322,34 @@ class JsonScanner {
         key = this.string();
         next = this.follow(path, key, this.cursor - start - 2 === key.length ? start + 1 : -1);
       }
+    } else key = this.string();
+    if (next !== undefined) {
       if (next.earlier !== -1)
         throw this.duplicate(key, positions[memberBase + 2 * next.earlier], keyLine, keyColumn);
       this.pathStack[level] = next.count < MAX_PATH_KEYS ? next : undefined;
     } else {
-      key = this.string();
+      // A mapping off the paths: too many keys, or too many paths already.
+      this.pathStack[level] = undefined;
       const top = this.keyTop;
-      let known = this.seenStack[level];
-      if (known === undefined) {
-        known = new Set();
-        for (let index = base; index < top; index += 1) known.add(keys[index]!);
-        this.seenStack[level] = known;
+      if (top - base < 16) {
+        for (let index = base; index < top; index += 1) {
+          if (keys[index] === key)
+            throw this.duplicate(key, positions[memberBase + 2 * (index - base)], keyLine, keyColumn);
+        }
+      } else {
+        let known = this.seenStack[level];
+        if (known === undefined) {
+          known = new Set();
+          for (let index = base; index < top; index += 1) known.add(keys[index]!);
+          this.seenStack[level] = known;
+        }
+        if (known.has(key)) {
+          let first = base;
+          while (keys[first] !== key) first += 1;
+          throw this.duplicate(key, positions[memberBase + 2 * (first - base)], keyLine, keyColumn);
+        }
+        known.add(key);
       }
-      if (known.has(key)) {
-        let first = base;
-        while (keys[first] !== key) first += 1;
-        throw this.duplicate(key, positions[memberBase + 2 * (first - base)], keyLine, keyColumn);
-      }
-      known.add(key);
     }
     this.skipWhitespace();
     if (text.charCodeAt(this.cursor) !== 0x3a /* : */) {
@@ -363,10 +382,18 @@ class JsonScanner {
    * the path's own is found, once for every mapping that takes it. `at` is where the key was
    * read without escapes, or -1.
    */
-  private follow(path: KeyPath, key: string, at: number): KeyPath {
+  private follow(path: KeyPath, key: string, at: number): KeyPath | undefined {
     const last = path.next;
-    let next = last !== undefined && last.key === key ? last : path.branches?.get(key);
+    if (last !== undefined && last.key === key) return this.taken(path, last, at);
+    const branches = path.branches;
+    // Once no more paths may be made, a path followed by thousands of keys (each mapping with
+    // keys of its own) is not looked up: hashing each new key would cost more than it saves.
+    if (this.pathsLeft === 0 && (branches === undefined || branches.size > MAX_LOOKED_UP_BRANCHES))
+      return undefined;
+    let next = branches?.get(key);
     if (next === undefined) {
+      if (this.pathsLeft === 0) return undefined;
+      this.pathsLeft -= 1;
       let earlier = -1;
       for (let before: KeyPath | undefined = path; before.count > 0; before = before.parent!)
         if (before.key === key) {
@@ -375,7 +402,13 @@ class JsonScanner {
         }
       next = new KeyPath(key, path.count + 1, at, earlier, path);
       if (last !== undefined) (path.branches ??= new Map([[last.key, last]])).set(key, next);
-    } else if (next.at === -1) next.at = at;
+    }
+    return this.taken(path, next, at);
+  }
+
+  /** `next` taken from `path`, as the guess for the next mapping there. */
+  private taken(path: KeyPath, next: KeyPath, at: number): KeyPath {
+    if (next.at === -1) next.at = at;
     path.next = next;
     return next;
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseCloudFormationYaml } from "../../../src/sources/cloudformation/yaml.js";
 import { MAX_ALIAS_NODES } from "../../../src/util/yaml-position.js";
-import { parseJson } from "../../../src/sources/positioned/json.js";
+import { MAX_PATHS, parseJson } from "../../../src/sources/positioned/json.js";
 import {
   isMapNode,
   isSeqNode,
@@ -306,6 +306,35 @@ describe("the position-keeping JSON reader", () => {
     if (!isSeqNode(read)) throw new Error("not a list");
     expect(read.items.map((item) => map(item).keys.length)).toEqual([40, 40, 40]);
     expect(toPlain(read)).toEqual(JSON.parse(`[${many.join(",")}]`));
+  });
+
+  it("reads and checks mappings alike once it has made as many paths of keys as it keeps", () => {
+    // Each of these mappings has a key of its own, so every one makes a path until there are too
+    // many; the mappings after that are read and checked without one.
+    const own = Array.from({ length: MAX_PATHS + 10 }, (_, index) => `{"u${index}": ${index}}`);
+    const many = (count: number, last: string): string =>
+      `{${Array.from({ length: count }, (_, index) => `"f${index}": ${index}`).join(", ")}, ${last}}`;
+    const after = ['{"fresh": 1, "other": [2], "more": {"x": 3}}', '{"u0": 1, "u1": 2}', many(20, '"g": 0')];
+    const text = `[${[...own, ...after].join(",\n")}]`;
+    const read = parseJson(text);
+    if (!isSeqNode(read)) throw new Error("not a list");
+    expect(toPlain(read)).toEqual(JSON.parse(text));
+    const fresh = map(read.items[own.length]);
+    expect(fresh.keys).toEqual(["fresh", "other", "more"]);
+    expect(keyPosition(fresh, "more")).toEqual({ line: own.length + 1, column: 28 });
+    const line = own.length + 1;
+    for (const [last, duplicate] of [
+      ['{"fresh": 1, "other": 2, "fresh": 3}', '"fresh": 3'],
+      ['{"u0": 1, "u0": 2}', '"u0": 2'],
+      [many(20, '"f7": 0'), '"f7": 0'],
+    ] as const) {
+      const twice = `[${[...own, last].join(",\n")}]`;
+      expect(problemOf(() => parseJson(twice))).toEqual({
+        message: `duplicate key ${JSON.stringify(duplicate.slice(1, duplicate.indexOf('"', 1)))} (first written at line ${line})`,
+        line,
+        column: last.indexOf(duplicate) + 1,
+      });
+    }
   });
 
   it("bounds nesting depth", () => {
