@@ -88,6 +88,39 @@ function continuesNumber(code: number): boolean {
   );
 }
 
+/** Mappings with more keys than this are checked for duplicates by a set and share no key list. */
+const MAX_PATH_KEYS = 32;
+/** Paths of keys made in one document at most (see `KeyPath`). */
+export const MAX_PATHS = 65536;
+const MAX_LOOKED_UP_BRANCHES = 1024;
+
+/**
+ * The keys read so far in a mapping, as one path in a tree of every key sequence read: mappings
+ * written alike (a large template's ten thousand resources and their rules) follow one path, so
+ * that each key is checked against the text where it was last read rather than read anew, each
+ * mapping's keys are one shared list, and whether a key repeats one before it is known once per
+ * path rather than checked for each mapping.
+ */
+class KeyPath {
+  /** The path's keys as a list, shared by every mapping whose keys they are. */
+  list: string[] | undefined = undefined;
+  /** The key that last followed this path: the next mapping written alike takes it too. */
+  next: KeyPath | undefined = undefined;
+  /** Every key that has followed, once more than one has. */
+  branches: Map<string, KeyPath> | undefined = undefined;
+
+  constructor(
+    readonly key: string,
+    /** How many keys the path has, `key` the last of them. */
+    readonly count: number,
+    /** Where `key` is written in the text without escapes, or -1 (then it is only read). */
+    public at: number,
+    /** The index in the path of the same key before, which makes the mapping invalid; or -1. */
+    readonly earlier: number,
+    readonly parent: KeyPath | undefined,
+  ) {}
+}
+
 class JsonScanner {
   private cursor = 0;
   private readonly keyStack: string[] = [];
@@ -103,9 +136,14 @@ class JsonScanner {
   /** The chunk that members' positions are moved to when their node ends, filled up to `filled`. */
   private chunk = new Int32Array(FIRST_CHUNK);
   private filled = 0;
-  private readonly sharedKeys: (string[] | undefined)[] = new Array<string[] | undefined>(SHARED_SLOTS).fill(
-    undefined,
-  );
+  /** The keys read so far in each mapping being read; undefined once it has too many (see `seenStack`). */
+  private readonly pathStack: (KeyPath | undefined)[] = [];
+  /**
+   * How many more paths may be made: a document whose mappings each have keys of their own (as
+   * generated names can be) would otherwise make a path per key, all kept until it is read.
+   */
+  private pathsLeft = MAX_PATHS;
+  private readonly emptyPath = new KeyPath("", 0, -1, -1, undefined);
   private readonly shared: (string | undefined)[] = new Array<string | undefined>(SHARED_SLOTS).fill(
     undefined,
   );
@@ -150,6 +188,7 @@ class JsonScanner {
     // values and positions start on the stacks.
     const open = this.openStack;
     const seen = this.seenStack;
+    const paths = this.pathStack;
     let depth = 0;
     let value: PositionedValue;
     for (;;) {
@@ -173,8 +212,9 @@ class JsonScanner {
             this.cursor += 1;
             // Kept first: keeping may start a new chunk, which is the one the node must hold.
             const offset = this.keep(positionBase) + 2;
-            value = new JsonMap([], [], this.chunk, offset);
+            value = new JsonMap((this.emptyPath.list ??= []), [], this.chunk, offset);
           } else {
+            paths[depth] = this.emptyPath;
             seen[depth] = undefined;
             depth += 1;
             this.member(depth - 1);
@@ -217,12 +257,12 @@ class JsonScanner {
             const base = open[frame + 1]!;
             const valueBase = open[frame + 2]!;
             const offset = this.keep(open[frame + 3]!) + 2;
-            value = new JsonMap(
-              this.keyList(base, this.keyTop),
-              values.slice(valueBase, this.valueTop),
-              this.chunk,
-              offset,
-            );
+            const path = paths[depth - 1];
+            const keys =
+              path === undefined
+                ? this.keyStack.slice(base, this.keyTop)
+                : (path.list ??= this.keyStack.slice(base, this.keyTop));
+            value = new JsonMap(keys, values.slice(valueBase, this.valueTop), this.chunk, offset);
             this.keyTop = base;
             this.valueTop = valueBase;
             seen[depth - 1] = undefined;
@@ -268,27 +308,48 @@ class JsonScanner {
     const memberBase = this.openStack[4 * level + 3]! + 2;
     const keyLine = this.line;
     const keyColumn = this.column();
-    const key = this.string();
-    const top = this.keyTop;
-    // Small objects are checked by scanning; large ones (a template's Resources) by a set.
-    if (top - base < 16) {
-      for (let index = base; index < top; index += 1) {
-        if (keys[index] === key)
-          throw this.duplicate(key, positions[memberBase + 2 * (index - base)], keyLine, keyColumn);
+    const path = this.pathStack[level];
+    let key: string;
+    let next: KeyPath | undefined;
+    if (path !== undefined) {
+      // Most often the key that followed last time: compared with the text it was read from.
+      next = path.next;
+      if (next !== undefined && this.writtenAgain(next)) {
+        key = next.key;
+        this.cursor += key.length + 2;
+      } else {
+        const start = this.cursor;
+        key = this.string();
+        next = this.follow(path, key, this.cursor - start - 2 === key.length ? start + 1 : -1);
       }
+    } else key = this.string();
+    if (next !== undefined) {
+      if (next.earlier !== -1)
+        throw this.duplicate(key, positions[memberBase + 2 * next.earlier], keyLine, keyColumn);
+      this.pathStack[level] = next.count < MAX_PATH_KEYS ? next : undefined;
     } else {
-      let known = this.seenStack[level];
-      if (known === undefined) {
-        known = new Set();
-        for (let index = base; index < top; index += 1) known.add(keys[index]!);
-        this.seenStack[level] = known;
+      // A mapping off the paths: too many keys, or too many paths already.
+      this.pathStack[level] = undefined;
+      const top = this.keyTop;
+      if (top - base < 16) {
+        for (let index = base; index < top; index += 1) {
+          if (keys[index] === key)
+            throw this.duplicate(key, positions[memberBase + 2 * (index - base)], keyLine, keyColumn);
+        }
+      } else {
+        let known = this.seenStack[level];
+        if (known === undefined) {
+          known = new Set();
+          for (let index = base; index < top; index += 1) known.add(keys[index]!);
+          this.seenStack[level] = known;
+        }
+        if (known.has(key)) {
+          let first = base;
+          while (keys[first] !== key) first += 1;
+          throw this.duplicate(key, positions[memberBase + 2 * (first - base)], keyLine, keyColumn);
+        }
+        known.add(key);
       }
-      if (known.has(key)) {
-        let first = base;
-        while (keys[first] !== key) first += 1;
-        throw this.duplicate(key, positions[memberBase + 2 * (first - base)], keyLine, keyColumn);
-      }
-      known.add(key);
     }
     this.skipWhitespace();
     if (text.charCodeAt(this.cursor) !== 0x3a /* : */) {
@@ -303,36 +364,60 @@ class JsonScanner {
     positions[this.positionTop++] = keyColumn;
   }
 
+  /** Whether the string at the cursor is `path`'s key, written as where it was read before. */
+  private writtenAgain(path: KeyPath): boolean {
+    const at = path.at;
+    if (at === -1) return false;
+    const text = this.text;
+    const from = this.cursor + 1;
+    const length = path.key.length;
+    if (text.charCodeAt(from + length) !== 0x22) return false;
+    for (let index = 0; index < length; index += 1)
+      if (text.charCodeAt(from + index) !== text.charCodeAt(at + index)) return false;
+    return true;
+  }
+
+  /**
+   * The path that `key` takes from `path`, made the first time: then whether the key is one of
+   * the path's own is found, once for every mapping that takes it. `at` is where the key was
+   * read without escapes, or -1.
+   */
+  private follow(path: KeyPath, key: string, at: number): KeyPath | undefined {
+    const last = path.next;
+    if (last !== undefined && last.key === key) return this.taken(path, last, at);
+    const branches = path.branches;
+    // Once no more paths may be made, a path followed by thousands of keys (each mapping with
+    // keys of its own) is not looked up: hashing each new key would cost more than it saves.
+    if (this.pathsLeft === 0 && (branches === undefined || branches.size > MAX_LOOKED_UP_BRANCHES))
+      return undefined;
+    let next = branches?.get(key);
+    if (next === undefined) {
+      if (this.pathsLeft === 0) return undefined;
+      this.pathsLeft -= 1;
+      let earlier = -1;
+      for (let before: KeyPath | undefined = path; before.count > 0; before = before.parent!)
+        if (before.key === key) {
+          earlier = before.count - 1;
+          break;
+        }
+      next = new KeyPath(key, path.count + 1, at, earlier, path);
+      if (last !== undefined) (path.branches ??= new Map([[last.key, last]])).set(key, next);
+    }
+    return this.taken(path, next, at);
+  }
+
+  /** `next` taken from `path`, as the guess for the next mapping there. */
+  private taken(path: KeyPath, next: KeyPath, at: number): KeyPath {
+    if (next.at === -1) next.at = at;
+    path.next = next;
+    return next;
+  }
+
   /** Records where an item starts, for the sequence open at the top. */
   private item(): void {
     if (this.cursor >= this.text.length) throw this.ended("an array");
     this.positionStack[this.positionTop++] = this.line;
     this.positionStack[this.positionTop++] = this.column();
-  }
-
-  /**
-   * The keys from `start` to `end` on the stack as a list, the same list as the last object with
-   * the same keys in the same order had: the entries of a large template repeat a few key lists
-   * thousands of times. Readers never change a parsed mapping's keys. (Not frozen: builtins such
-   * as `lastIndexOf` take a path several times slower on frozen arrays.)
-   */
-  private keyList(start: number, end: number): string[] {
-    const keys = this.keyStack;
-    let hash = end - start;
-    for (let index = start; index < end; index += 1) {
-      const key = keys[index]!;
-      hash = (hash * 31 + key.length * 7 + key.charCodeAt(0)) | 0;
-    }
-    const slot = hash & (SHARED_SLOTS - 1);
-    const known = this.sharedKeys[slot];
-    if (known !== undefined && known.length === end - start) {
-      let same = true;
-      for (let index = start; index < end && same; index += 1) same = known[index - start] === keys[index];
-      if (same) return known;
-    }
-    const list = keys.slice(start, end);
-    this.sharedKeys[slot] = list;
-    return list;
   }
 
   /**

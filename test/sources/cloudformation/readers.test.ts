@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseCloudFormationYaml } from "../../../src/sources/cloudformation/yaml.js";
 import { MAX_ALIAS_NODES } from "../../../src/util/yaml-position.js";
-import { parseJson } from "../../../src/sources/positioned/json.js";
+import { MAX_PATHS, parseJson } from "../../../src/sources/positioned/json.js";
 import {
   isMapNode,
   isSeqNode,
@@ -262,6 +262,79 @@ describe("the position-keeping JSON reader", () => {
     expect(problemOf(() => parseJson(`[{"a": {"b": 1, "a": 2}, "b": {"a": 1}, "a": 3}]`)).message).toBe(
       'duplicate key "a" (first written at line 1)',
     );
+  });
+
+  it("refuses a repeated key however the mappings before it were written", () => {
+    // Mappings written alike are read along a path of the keys seen before; a duplicate must be
+    // refused whether it ends a path taken before, starts a new one, or is written with escapes.
+    const cases: [string, number, string][] = [
+      ['[{"a": 1, "b": 2},\n {"a": 1, "a": 2}]', 2, '"a": 2'],
+      ['[{"a": 1, "b": 2},\n {"a": 1, "b": 2, "a": 3}]', 2, '"a": 3'],
+      ['[{"a": 1, "a": 2}]', 1, '"a": 2'],
+      ['[{"a": 1},\n {"\\u0061": 1, "a": 2}]', 2, '"a": 2'],
+      ['[{"a": 1},\n {"a": 1, "\\u0061": 2}]', 2, '"\\u0061": 2'],
+    ];
+    for (const [text, line, duplicate] of cases)
+      expect(problemOf(() => parseJson(text))).toEqual({
+        message: `duplicate key "a" (first written at line ${line})`,
+        line,
+        column: text.split("\n")[line - 1]!.indexOf(duplicate) + 1,
+      });
+  });
+
+  it("reads keys that start alike, or are written with escapes, as the keys they are", () => {
+    const text = JSON.stringify([
+      { ab: 1 },
+      { a: 2 },
+      { ab: 3, a: 4 },
+      { a: 5, ab: 6 },
+      { "": 7 },
+      { "": 8, a: 9 },
+    ]);
+    const escaped =
+      '[{"\\u0061": 1, "b": 2}, {"a": 3, "b": 4}, {"a": 5, "\\u0062": 6}, {"a\\"": 7}, {"a": 8}]';
+    for (const each of [text, escaped]) {
+      expect(toPlain(parseJson(each))).toEqual(JSON.parse(each));
+      const items = (parseJson(each) as { items: MapNode[] }).items;
+      expect(items.map((item) => item.keys)).toEqual((JSON.parse(each) as object[]).map(Object.keys));
+    }
+    const many = Array.from(
+      { length: 3 },
+      () => `{${Array.from({ length: 40 }, (_, i) => `"k${i}": ${i}`).join(", ")}}`,
+    );
+    const read = parseJson(`[${many.join(",")}]`);
+    if (!isSeqNode(read)) throw new Error("not a list");
+    expect(read.items.map((item) => map(item).keys.length)).toEqual([40, 40, 40]);
+    expect(toPlain(read)).toEqual(JSON.parse(`[${many.join(",")}]`));
+  });
+
+  it("reads and checks mappings alike once it has made as many paths of keys as it keeps", () => {
+    // Each of these mappings has a key of its own, so every one makes a path until there are too
+    // many; the mappings after that are read and checked without one.
+    const own = Array.from({ length: MAX_PATHS + 10 }, (_, index) => `{"u${index}": ${index}}`);
+    const many = (count: number, last: string): string =>
+      `{${Array.from({ length: count }, (_, index) => `"f${index}": ${index}`).join(", ")}, ${last}}`;
+    const after = ['{"fresh": 1, "other": [2], "more": {"x": 3}}', '{"u0": 1, "u1": 2}', many(20, '"g": 0')];
+    const text = `[${[...own, ...after].join(",\n")}]`;
+    const read = parseJson(text);
+    if (!isSeqNode(read)) throw new Error("not a list");
+    expect(toPlain(read)).toEqual(JSON.parse(text));
+    const fresh = map(read.items[own.length]);
+    expect(fresh.keys).toEqual(["fresh", "other", "more"]);
+    expect(keyPosition(fresh, "more")).toEqual({ line: own.length + 1, column: 28 });
+    const line = own.length + 1;
+    for (const [last, duplicate] of [
+      ['{"fresh": 1, "other": 2, "fresh": 3}', '"fresh": 3'],
+      ['{"u0": 1, "u0": 2}', '"u0": 2'],
+      [many(20, '"f7": 0'), '"f7": 0'],
+    ] as const) {
+      const twice = `[${[...own, last].join(",\n")}]`;
+      expect(problemOf(() => parseJson(twice))).toEqual({
+        message: `duplicate key ${JSON.stringify(duplicate.slice(1, duplicate.indexOf('"', 1)))} (first written at line ${line})`,
+        line,
+        column: last.indexOf(duplicate) + 1,
+      });
+    }
   });
 
   it("bounds nesting depth", () => {
