@@ -627,3 +627,26 @@ describe("the fields of the resource a condition reads", () => {
     ).toBeUndefined();
   });
 });
+
+describe("one compiled condition explaining resource after resource", () => {
+  const compiled = compileCondition(
+    { none: { in: "IpPermissions[]", where: { path: "IpProtocol", equals: "tcp" } } },
+    new Set(),
+  );
+  const reportedPaths = (document: JsonObject): string[] => {
+    const root = { value: document, path: "" };
+    const state = { current: root, scope: { root, params: {}, bindings: null } };
+    expect(compiled.holds(state)).toBe(false);
+    const outcome = compiled.explain(state, false);
+    expect(outcome.ok).toBe(false);
+    return outcome.evidence.map((item) => item.path);
+  };
+
+  it("reports each resource's own elements, however many the one before reported", () => {
+    expect(reportedPaths(group)).toEqual(["IpPermissions[0]", "IpPermissions[1]"]);
+    expect(reportedPaths({ IpPermissions: [{ IpProtocol: "udp" }, { IpProtocol: "tcp" }] })).toEqual([
+      "IpPermissions[1]",
+    ]);
+    expect(reportedPaths(group)).toEqual(["IpPermissions[0]", "IpPermissions[1]"]);
+  });
+});
