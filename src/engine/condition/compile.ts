@@ -525,6 +525,36 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
   const reported: Located[] = [];
 
   /**
+   * The state a reported element is explained in, refilled for each in turn as the fast
+   * decision's frame is: explaining keeps no state once it returns (evidence holds paths and
+   * values), and a fresh state, scope and binding for each of 35k reported elements add up.
+   */
+  const reportedBinding: Binding | null = name ? { name, element, outer: null } : null;
+  const reportedScope: PathScope = {
+    root: element,
+    params: {},
+    bindings: reportedBinding,
+    mayHoldUnknowns: false,
+    memo: undefined,
+  };
+  const reportedState: EvaluationState = { current: element, scope: reportedScope };
+  const reportedStateFor = (state: EvaluationState, candidate: Located): EvaluationState => {
+    reportedState.current = candidate;
+    if (reportedBinding === null) {
+      reportedState.scope = state.scope;
+      return reportedState;
+    }
+    const scope = state.scope;
+    reportedBinding.element = candidate;
+    reportedBinding.outer = scope.bindings;
+    reportedScope.root = scope.root;
+    reportedScope.params = scope.params;
+    reportedScope.mayHoldUnknowns = scope.mayHoldUnknowns;
+    reportedScope.memo = scope.memo;
+    return reportedState;
+  };
+
+  /**
    * Explains only the elements the verdict reports (those that matched for `some` and `none`, those
    * that did not for `every`), having judged each with the fast decision. Undefined when that
    * cannot be relied on (a value that may be unknown, an error, a disagreement): the caller then
@@ -574,7 +604,7 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
         explained !== undefined && candidate.path !== "" && value !== null && typeof value === "object";
       let summary = shared ? (explained.get(value) as ElementSummary | undefined) : undefined;
       if (summary === undefined) {
-        const outcome = where.explain(stateFor(state, candidate), settling);
+        const outcome = where.explain(reportedStateFor(state, candidate), settling);
         if (outcome.ok !== settling) return undefined;
         summary = summarizeElement(candidate.path, outcome.evidence);
         if (shared) explained.set(value, summary);
