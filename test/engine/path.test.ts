@@ -1,12 +1,6 @@
 import { search } from "@jmespath-community/jmespath";
 import { describe, expect, it, vi } from "vitest";
-import {
-  compilePath,
-  joinIndex,
-  LISTED,
-  PathSyntaxError,
-  type PathScope,
-} from "../../src/engine/condition/path.js";
+import { compilePath, LISTED, PathSyntaxError, type PathScope } from "../../src/engine/condition/path.js";
 import type { JsonObject, JsonValue } from "../../src/model/resource.js";
 import { unknownValue, UnknownValueError } from "../../src/model/unknown.js";
 
@@ -376,13 +370,6 @@ describe("the fast path, the traced path and the JMESPath interpreter agree", ()
       expect(selection.elements?.map((element) => element.path)).toEqual(paths);
     },
   );
-
-  it("joins an index to any path, the same index to each", () => {
-    expect(joinIndex("A", 1)).toBe("A[1]");
-    expect(joinIndex("B.C", 1)).toBe("B.C[1]");
-    expect(joinIndex("", 12)).toBe("[12]");
-    expect(joinIndex("A", 0)).toBe("A[0]");
-  });
 
   // A list that holds no list is flattened without a copy; the places must still be each element's.
   it.each([

@@ -8,7 +8,6 @@ import { TEST_OPERATORS, type Test } from "./operators.js";
 import {
   bind,
   compilePath,
-  joinIndex,
   LISTED,
   PathSyntaxError,
   type Binding,
@@ -684,7 +683,7 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
       const elements =
         selection.elements ??
         (Array.isArray(selection.value)
-          ? selection.value.map((value, index) => ({ value, path: joinIndex(selection.path, index) }))
+          ? selection.value.map((value, index) => ({ value, path: `${selection.path}[${index}]` }))
           : []);
       const reported = explainReported(state, selection, elements, knownVerdict(state, decided));
       if (reported !== undefined) return reported;

@@ -187,7 +187,7 @@ export function compilePath(text: string): CompiledPath {
         ? {
             value,
             path,
-            elements: value.map((element, index) => ({ value: element, path: joinIndex(path, index) })),
+            elements: value.map((element, index) => ({ value: element, path: `${path}[${index}]` })),
           }
         : { value, path };
     },
@@ -325,20 +325,6 @@ function joinField(path: string, name: string): string {
   return path ? `${path}.${segment}` : segment;
 }
 
-/**
- * `[0]`, `[1]`…, made once (as many as the longest list traced holds): each element's path is
- * then one join, where `${path}[${index}]` makes three strings, and explaining a failure makes a
- * path for every element of the list it reads.
- */
-const indexSuffixes: string[] = [];
-
-/** The path of an element of the list at `path`. */
-export function joinIndex(path: string, index: number): string {
-  let suffix = indexSuffixes[index];
-  if (suffix === undefined) indexSuffixes[index] = suffix = `[${index}]`;
-  return path + suffix;
-}
-
 function joinOpaque(path: string, expression: string): string {
   if (expression === "@") return path;
   return path ? `${path}.(${expression})` : expression;
@@ -407,7 +393,7 @@ function compileTracer(node: Node): Tracer {
         if (isUnknown(input.value)) return { value: input.value, path: input.path };
         if (!Array.isArray(input.value)) return { value: null, path: input.path };
         const index = wanted < 0 ? wanted + input.value.length : wanted;
-        return { value: input.value[index] ?? null, path: joinIndex(input.path, index) };
+        return { value: input.value[index] ?? null, path: `${input.path}[${index}]` };
       };
     }
     case "Flatten": {
@@ -427,7 +413,7 @@ function compileTracer(node: Node): Tracer {
           return {
             value: list,
             path,
-            elements: list.map((value, index) => ({ value, path: joinIndex(path, index) })),
+            elements: list.map((value, index) => ({ value, path: `${path}[${index}]` })),
           };
         }
         // The values and their places in one pass: explaining a failure lists every element.
@@ -437,15 +423,15 @@ function compileTracer(node: Node): Tracer {
         for (let index = 0; index < count; index++) {
           const value = list[index]!;
           if (Array.isArray(value)) {
-            const path = sources === undefined ? joinIndex(child.path, index) : sources[index]!.path;
+            const path = sources === undefined ? `${child.path}[${index}]` : sources[index]!.path;
             for (let inner = 0; inner < value.length; inner++) {
               values.push(value[inner]!);
-              elements.push({ value: value[inner]!, path: joinIndex(path, inner) });
+              elements.push({ value: value[inner]!, path: `${path}[${inner}]` });
             }
           } else {
             values.push(value);
             elements.push(
-              sources === undefined ? { value, path: joinIndex(child.path, index) } : sources[index]!,
+              sources === undefined ? { value, path: `${child.path}[${index}]` } : sources[index]!,
             );
           }
         }
@@ -470,7 +456,7 @@ function compileTracer(node: Node): Tracer {
         for (let index = 0; index < count; index++) {
           const source =
             sources === undefined
-              ? { value: left.value[index]!, path: joinIndex(left.path, index) }
+              ? { value: left.value[index]!, path: `${left.path}[${index}]` }
               : sources[index]!;
           if (condition && !filterKeepsTraced(condition, source, unknowns, elements)) continue;
           // What the right-hand side gives is one element, a list too when it projects again
@@ -563,11 +549,9 @@ function fieldChainTracer(fields: readonly string[]): Tracer {
   // The path below the input after each field: `A`, `A.B`, `A.B.C`.
   const below: string[] = [];
   for (const name of fields) below.push(joinField(below.at(-1) ?? "", name));
-  // The same after a dot, to be joined to a path in one step: `.A`, `.A.B`, `.A.B.C`.
-  const dotted = below.map((tail) => `.${tail}`);
   const pathAfter = (input: Selection, count: number): string => {
     if (count === 0) return input.path;
-    return input.path ? input.path + dotted[count - 1]! : below[count - 1]!;
+    return input.path ? `${input.path}.${below[count - 1]!}` : below[count - 1]!;
   };
   return (input) => {
     let at = input.value;
