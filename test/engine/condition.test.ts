@@ -627,3 +627,71 @@ describe("the fields of the resource a condition reads", () => {
     ).toBeUndefined();
   });
 });
+
+describe("one compiled condition explaining resource after resource", () => {
+  const compiled = compileCondition(
+    { none: { in: "IpPermissions[]", where: { path: "IpProtocol", equals: "tcp" } } },
+    new Set(),
+  );
+  const reportedPaths = (document: JsonObject): string[] => {
+    const root = { value: document, path: "" };
+    const state = { current: root, scope: { root, params: {}, bindings: null } };
+    expect(compiled.holds(state)).toBe(false);
+    const outcome = compiled.explain(state, false);
+    expect(outcome.ok).toBe(false);
+    return outcome.evidence.map((item) => item.path);
+  };
+
+  it("reports each resource's own elements, however many the one before reported", () => {
+    expect(reportedPaths(group)).toEqual(["IpPermissions[0]", "IpPermissions[1]"]);
+    expect(reportedPaths({ IpPermissions: [{ IpProtocol: "udp" }, { IpProtocol: "tcp" }] })).toEqual([
+      "IpPermissions[1]",
+    ]);
+    expect(reportedPaths(group)).toEqual(["IpPermissions[0]", "IpPermissions[1]"]);
+  });
+});
+
+describe("explaining the reported elements one after another", () => {
+  it("binds each to its own name, inner quantifiers reading it", () => {
+    const compiled = compileCondition(
+      {
+        none: {
+          in: "IpPermissions[]",
+          as: "permission",
+          where: {
+            some: {
+              in: "$permission.IpRanges[]",
+              where: {
+                all: [
+                  { path: "CidrIp", equals: "0.0.0.0/0" },
+                  { path: "$permission.IpProtocol", equals: "tcp" },
+                ],
+              },
+            },
+          },
+        },
+      },
+      new Set(),
+    );
+    const root = { value: group, path: "" };
+    const state = { current: root, scope: { root, params: {}, bindings: null } };
+    expect(compiled.holds(state)).toBe(false);
+    const outcome = compiled.explain(state, false);
+    expect(outcome.ok).toBe(false);
+    const permissions = group.IpPermissions as JsonValue[];
+    expect(outcome.evidence).toEqual([
+      {
+        path: "IpPermissions[0]",
+        value: permissions[0],
+        bindings: { permission: permissions[0] },
+        focus: "IpPermissions[0].IpRanges[0].CidrIp",
+      },
+      {
+        path: "IpPermissions[1]",
+        value: permissions[1],
+        bindings: { permission: permissions[1] },
+        focus: "IpPermissions[1].IpRanges[1].CidrIp",
+      },
+    ]);
+  });
+});

@@ -371,6 +371,22 @@ describe("the fast path, the traced path and the JMESPath interpreter agree", ()
     },
   );
 
+  // A list that holds no list is flattened without a copy; the places must still be each element's.
+  it.each([
+    ["A[]", { A: [1, 2, 3] }, [1, 2, 3], ["A[0]", "A[1]", "A[2]"]],
+    ["A[]", { A: [1, null, 3] }, [1, 3], ["A[0]", "A[2]"]],
+    ["A[].B", { A: [{ B: 1 }, { C: 2 }, { B: 3 }] }, [1, 3], ["A[0].B", "A[2].B"]],
+    ["A[*].B[]", { A: [{ B: 1 }, { C: 2 }, { B: 3 }] }, [1, 3], ["A[0].B", "A[2].B"]],
+    ["A[*].B[]", { A: [{ B: [1] }, { B: 2 }] }, [1, 2], ["A[0].B[0]", "A[1].B"]],
+  ])("%s traced in %j keeps each element's place", (expression, document, values, paths) => {
+    const root = { value: document as JsonObject, path: "" };
+    const selection = compilePath(expression).evaluate(root, { root, params: {}, bindings: null });
+    expect(selection.value).toEqual(values);
+    expect(selection.value).toEqual(search(document as JsonObject, expression));
+    expect(selection.elements?.map((element) => element.value)).toEqual(values);
+    expect(selection.elements?.map((element) => element.path)).toEqual(paths);
+  });
+
   it("walking a list stops at the element the visitor settles on", () => {
     const root = { value: group as JsonObject, path: "" };
     const scope: PathScope = { root, params: {}, bindings: null };

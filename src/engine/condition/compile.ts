@@ -344,6 +344,11 @@ function explainFailing(
     return undefined;
   }
   if (failing === undefined) return undefined;
+  // Most failures fail one child: its evidence is the whole evidence, without a copy.
+  if (failing.length === 1) {
+    const outcome = failing[0]!.explain(state, false);
+    return outcome.ok ? undefined : { ok: false, evidence: outcome.evidence };
+  }
   const evidence: Evidence[] = [];
   for (const child of failing) {
     const outcome = child.explain(state, false);
@@ -512,6 +517,44 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
   };
 
   /**
+   * The elements `explainReported` reports, in its first `count` places: made once, as the frame
+   * is, since a list grown from empty reserves 16 places and most failures report one or two
+   * elements. Places past the count may still hold elements of an earlier resource, kept alive
+   * with the model anyway until overwritten.
+   */
+  const reported: Located[] = [];
+
+  /**
+   * The state a reported element is explained in, refilled for each in turn as the fast
+   * decision's frame is: explaining keeps no state once it returns (evidence holds paths and
+   * values), and a fresh state, scope and binding for each of 35k reported elements add up.
+   */
+  const reportedBinding: Binding | null = name ? { name, element, outer: null } : null;
+  const reportedScope: PathScope = {
+    root: element,
+    params: {},
+    bindings: reportedBinding,
+    mayHoldUnknowns: false,
+    memo: undefined,
+  };
+  const reportedState: EvaluationState = { current: element, scope: reportedScope };
+  const reportedStateFor = (state: EvaluationState, candidate: Located): EvaluationState => {
+    reportedState.current = candidate;
+    if (reportedBinding === null) {
+      reportedState.scope = state.scope;
+      return reportedState;
+    }
+    const scope = state.scope;
+    reportedBinding.element = candidate;
+    reportedBinding.outer = scope.bindings;
+    reportedScope.root = scope.root;
+    reportedScope.params = scope.params;
+    reportedScope.mayHoldUnknowns = scope.mayHoldUnknowns;
+    reportedScope.memo = scope.memo;
+    return reportedState;
+  };
+
+  /**
    * Explains only the elements the verdict reports (those that matched for `some` and `none`, those
    * that did not for `every`), having judged each with the fast decision. Undefined when that
    * cannot be relied on (a value that may be unknown, an error, a disagreement): the caller then
@@ -528,30 +571,32 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
     if (decided !== undefined && decided !== (kind === "some")) {
       return { ok: decided, evidence: [{ path: selection.path, value: selection.value }] };
     }
-    const reported: Located[] = [];
+    let count = 0;
     // The elements before the one that settled the fast decision did not settle it.
     let from = 0;
     if (stop?.found(state) === true && elements[stop.index]?.value === stop.value) {
-      reported.push(elements[stop.index]!);
+      reported[count++] = elements[stop.index]!;
       from = stop.index + 1;
     }
     try {
       const kept = enter(state.scope);
       for (let index = from; index < elements.length; index++) {
         const candidate = elements[index]!;
-        if (matches(candidate.value, kept) === settling) reported.push(candidate);
+        if (matches(candidate.value, kept) === settling) reported[count++] = candidate;
       }
     } catch {
       return undefined;
     }
-    if (reported.length === 0) {
+    if (count === 0) {
       return { ok: kind !== "some", evidence: [{ path: selection.path, value: selection.value }] };
     }
     const keptExplanations =
       part === undefined ? undefined : state.scope.memo?.elements?.explanationsOf(part, state.scope.params);
     const explained = keptExplanations?.pays() === true ? keptExplanations : undefined;
-    const evidence: Evidence[] = [];
-    for (const candidate of reported) {
+    // Each place is filled before the list is returned.
+    const evidence = new Array<Evidence>(count);
+    for (let index = 0; index < count; index++) {
+      const candidate = reported[index]!;
       const value = candidate.value;
       // Explained at one path, an element is explained at any other: what is found inside it
       // lies under its own path, whatever resource holds it.
@@ -559,12 +604,12 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
         explained !== undefined && candidate.path !== "" && value !== null && typeof value === "object";
       let summary = shared ? (explained.get(value) as ElementSummary | undefined) : undefined;
       if (summary === undefined) {
-        const outcome = where.explain(stateFor(state, candidate), settling);
+        const outcome = where.explain(reportedStateFor(state, candidate), settling);
         if (outcome.ok !== settling) return undefined;
         summary = summarizeElement(candidate.path, outcome.evidence);
         if (shared) explained.set(value, summary);
       }
-      evidence.push(evidenceOfElement(candidate, name, summary));
+      evidence[index] = evidenceOfElement(candidate, name, summary);
     }
     return { ok: kind === "some", evidence };
   };

@@ -402,13 +402,26 @@ function compileTracer(node: Node): Tracer {
         const child = childTracer(input, unknowns);
         if (isUnknown(child.value)) return { value: child.value, path: child.path };
         if (!Array.isArray(child.value)) return { value: null, path: child.path };
+        const list = child.value;
+        const sources = child.elements;
+        // Most lists hold no list, and flattening one would only copy it: explaining a failure
+        // traces every element of a list, and a list grown by pushing reserves 16 places. The list
+        // is the resource's own, as any value a path selects is.
+        if (!list.some(Array.isArray)) {
+          if (sources !== undefined) return child;
+          const path = child.path;
+          return {
+            value: list,
+            path,
+            elements: list.map((value, index) => ({ value, path: `${path}[${index}]` })),
+          };
+        }
         // The values and their places in one pass: explaining a failure lists every element.
         const values: JsonValue[] = [];
         const elements: Located[] = [];
-        const sources = child.elements;
-        const count = sources === undefined ? child.value.length : sources.length;
+        const count = list.length;
         for (let index = 0; index < count; index++) {
-          const value = sources === undefined ? child.value[index]! : sources[index]!.value;
+          const value = list[index]!;
           if (Array.isArray(value)) {
             const path = sources === undefined ? `${child.path}[${index}]` : sources[index]!.path;
             for (let inner = 0; inner < value.length; inner++) {
