@@ -330,16 +330,12 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
       managed,
       instance: undefined,
     }));
-    const managedInstances = new ScopedIndex<NodeLinks>();
-    for (const node of nodes)
-      managedInstances.set(node.managed.account, node.managed.region, node.managed.id, node);
+    const managedInstances = indexedByResource(nodes, (node) => node.managed);
     const groupLinks = inventory.ofType(ResourceTypes.SecurityGroup).map((group): GroupLinks => ({
       group,
       instances: undefined,
     }));
-    const securityGroups = new ScopedIndex<GroupLinks>();
-    for (const links of groupLinks)
-      securityGroups.set(links.group.account, links.group.region, links.group.id, links);
+    const securityGroups = indexedByResource(groupLinks, (links) => links.group);
 
     // The role documents a profile gives, found once for each profile and account: a few thousand
     // profiles serve tens of thousands of instances. Each instance gets a list of its own.
@@ -451,6 +447,16 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
     },
     holdsUnknowns,
   };
+}
+
+/** `entries` by the account, region and id of the resource each is about. */
+function indexedByResource<T>(entries: readonly T[], resourceOf: (entry: T) => Resource): ScopedIndex<T> {
+  const index = new ScopedIndex<T>();
+  for (const entry of entries) {
+    const { account, region, id } = resourceOf(entry);
+    index.set(account, region, id, entry);
+  }
+  return index;
 }
 
 interface NodeLinks {

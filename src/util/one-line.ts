@@ -4,15 +4,16 @@
  */
 const ESCAPES: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
-// eslint-disable-next-line no-control-regex -- control characters are what this finds
-const BREAKS_LINE = /[\u0000-\u001f\u2028\u2029]/;
+// eslint-disable-next-line no-control-regex -- control characters are what this finds and replaces
+const LINE_BREAKING = /[\u0000-\u001f\u2028\u2029]/g;
+/** The same characters, for a test: a global expression's test moves on from where it last matched. */
+const BREAKS_LINE = new RegExp(LINE_BREAKING.source);
 
 export function oneLine(text: string): string {
   // Most values hold nothing to escape: testing for one costs a fraction of a replacing pass.
   if (!BREAKS_LINE.test(text)) return text;
   return text.replace(
-    // eslint-disable-next-line no-control-regex -- control characters are what this replaces
-    /[\u0000-\u001f\u2028\u2029]/g,
+    LINE_BREAKING,
     (character) => ESCAPES[character] ?? `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
 }

@@ -88,8 +88,6 @@ const DIRECTIONS = [
   ["SecurityGroupIngress", "IpPermissions", "ingress"],
   ["SecurityGroupEgress", "IpPermissionsEgress", "egress"],
 ] as const;
-/** What a build holds until its properties are made; never written to. */
-const NO_PROPERTIES: JsonObject = Object.freeze({});
 const ALL_TRAFFIC_EGRESS: JsonValue = {
   IpProtocol: "-1",
   IpRanges: [{ CidrIp: "0.0.0.0/0" }],
@@ -101,40 +99,22 @@ const ALL_TRAFFIC_EGRESS: JsonValue = {
 export function securityGroup(context: NormalizeContext, resource: TemplateResource): void {
   const id = resource.logicalId;
   const name = context.text(resource, "GroupName");
-  const groupName = typeof name === "string" && name !== "" ? name : id;
-  const { account } = context.placeholders;
-  // The properties are given to the build once the description and VPC are read (the VPC's
-  // positions go to its recorder), so that a group that has both, as most do, is made as one
-  // literal rather than grown by two fields, each a change of shape and the second a store of
-  // its own for the fields that do not fit.
-  const build = context.add(resource, ResourceTypes.SecurityGroup, id, NO_PROPERTIES);
+  const properties: JsonObject = {
+    GroupId: id,
+    GroupName: typeof name === "string" && name !== "" ? name : id,
+    OwnerId: context.placeholders.account,
+    IpPermissions: [],
+    IpPermissionsEgress: [],
+  };
+  const build = context.add(resource, ResourceTypes.SecurityGroup, id, properties);
   context.locateProp(build, "GroupName", resource, "GroupName");
   const description = context.value(resource, "GroupDescription");
-  if (description !== undefined) context.locateProp(build, "Description", resource, "GroupDescription");
-  const vpc = context.value(resource, "VpcId", build);
-  let properties: JsonObject;
-  if (description !== undefined && vpc !== undefined)
-    properties = {
-      GroupId: id,
-      GroupName: groupName,
-      OwnerId: account,
-      IpPermissions: [],
-      IpPermissionsEgress: [],
-      Description: description,
-      VpcId: vpc,
-    };
-  else {
-    properties = {
-      GroupId: id,
-      GroupName: groupName,
-      OwnerId: account,
-      IpPermissions: [],
-      IpPermissionsEgress: [],
-    };
-    if (description !== undefined) properties.Description = description;
-    if (vpc !== undefined) properties.VpcId = vpc;
+  if (description !== undefined) {
+    properties.Description = description;
+    context.locateProp(build, "Description", resource, "GroupDescription");
   }
-  build.properties = properties;
+  const vpc = context.value(resource, "VpcId", build);
+  if (vpc !== undefined) properties.VpcId = vpc;
   context.tags(resource, build);
 
   // Indexed rather than destructured from an iterator: this runs for each of thousands of groups,
