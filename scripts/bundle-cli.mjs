@@ -45,6 +45,10 @@ export async function bundleCli(root) {
     outdir,
     entryNames: "[name]",
     chunkNames: "chunks/[name]-[hash]",
+    // Chunks are named .mjs: Node takes such a file for an ES module by its name, where for a .js
+    // file it looks for the package.json that says so, at every chunk. The entry keeps its name
+    // (package.json's bin), see `outputPath`.
+    outExtension: { ".js": ".mjs" },
     bundle: true,
     splitting: true,
     platform: "node",
@@ -63,14 +67,17 @@ export async function bundleCli(root) {
     banner: { js: REQUIRE_BANNER },
   });
   await mkdir(chunks, { recursive: true });
+  const entry = join(outdir, "bin.mjs");
+  const outputPath = (path) => (path === entry ? join(outdir, "bin.js") : path);
   for (const file of result.outputFiles) {
-    await writeFile(file.path, file.path.endsWith(".js") ? withRequireWhereNamed(file.text) : file.contents);
+    const path = outputPath(file.path);
+    await writeFile(path, file.path.endsWith(".mjs") ? withRequireWhereNamed(file.text) : file.contents);
   }
   const posix = (path) => path.split(sep).join("/");
   const bundle = {
     outputs: Object.fromEntries(
       Object.entries(result.metafile.outputs).map(([output, { inputs }]) => [
-        posix(relative(outdir, join(root, output))),
+        posix(relative(outdir, outputPath(join(root, output)))),
         Object.keys(inputs).map(posix).sort(),
       ]),
     ),

@@ -34,7 +34,7 @@ describe("the require line of the bundled command", () => {
     const files = [
       join(dir, "bin.js"),
       ...readdirSync(join(dir, "chunks"))
-        .filter((name) => name.endsWith(".js"))
+        .filter((name) => name.endsWith(".mjs"))
         .map((name) => join(dir, "chunks", name)),
     ];
     const holdsRequireHelper = files.filter((file) => readFileSync(file, "utf8").includes("__require="));
@@ -44,5 +44,26 @@ describe("the require line of the bundled command", () => {
       const body = text.replace(REQUIRE_BANNER, "");
       if (/(?<![\w$])require(?![\w$])/u.test(body)) expect(text, file).toContain(REQUIRE_BANNER);
     }
+  });
+});
+
+describe("the bundled command's files", () => {
+  it("are the entry bin.js and chunks named .mjs, which Node loads as ES modules without a package.json lookup", () => {
+    const dir = join(REPO, "dist", "cli");
+    const bundle = JSON.parse(readFileSync(join(dir, "bundle.json"), "utf8")) as {
+      outputs: Record<string, string[]>;
+    };
+    const outputs = Object.keys(bundle.outputs);
+    expect(outputs).toContain("bin.js");
+    expect(outputs.filter((output) => output !== "bin.js" && !/^chunks\/[^/]+\.mjs$/u.test(output))).toEqual(
+      [],
+    );
+    expect(readdirSync(join(dir, "chunks")).sort()).toEqual(
+      outputs
+        .filter((output) => output.startsWith("chunks/"))
+        .map((output) => output.slice("chunks/".length))
+        .sort(),
+    );
+    expect(readFileSync(join(dir, "bin.js"), "utf8")).toMatch(/from"\.\/chunks\/[^"]+\.mjs"/u);
   });
 });
