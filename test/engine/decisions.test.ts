@@ -126,6 +126,10 @@ describe("explanations of elements, kept for a run", () => {
     // Given up, the table holds nothing, and the same part and parameters stay given up.
     expect(explanations.get(kept)).toBeUndefined();
     expect(verdicts.explanationsOf(0, params).pays()).toBe(false);
+    // Nor does it keep anything again, however much it is asked.
+    explanations.set(kept, "explained");
+    for (let index = 0; index < 1000; index++) expect(explanations.get(kept)).toBeUndefined();
+    expect(explanations.pays()).toBe(false);
   });
 
   it("starts again for other parameters", () => {

@@ -210,12 +210,22 @@ export class ElementVerdicts {
 /** Elements seen before this many lookups decide whether a part's elements recur at all. */
 const TRIAL_LOOKUPS = 2000;
 
-/** Answers kept by an element's identity, as long as elements are found again often enough. */
+/** What `lookups` holds once keeping answers is given up. */
+const GIVEN_UP = -1;
+
+/**
+ * Answers kept by an element's identity, as long as elements are found again often enough.
+ *
+ * Giving up happens in the middle of a run, once per part: it writes only fields that are written
+ * from the start (the table is made by the first answer kept), since the engine takes a field
+ * written once for a constant, and writing it again would throw away the compiled code of every
+ * part that read it.
+ */
 class KeptByElement<Answer> {
-  private answers = new WeakMap<object, Answer>();
+  private answers: WeakMap<object, Answer> | undefined = undefined;
+  /** How many answers were looked up, or `GIVEN_UP`. */
   private lookups = 0;
   private hits = 0;
-  private given = false;
 
   constructor(readonly params: object) {}
 
@@ -224,14 +234,19 @@ class KeptByElement<Answer> {
    * of them only costs memory and collection time, so it is dropped after a trial.
    */
   pays(): boolean {
-    if (this.given) return false;
-    if (this.lookups < TRIAL_LOOKUPS || this.hits * 4 >= this.lookups) return true;
-    this.given = true;
-    this.answers = new WeakMap();
+    const lookups = this.lookups;
+    if (lookups === GIVEN_UP) return false;
+    if (lookups < TRIAL_LOOKUPS || this.hits * 4 >= lookups) return true;
+    this.lookups = GIVEN_UP;
+    this.answers = undefined;
     return false;
   }
 
   get(element: object): Answer | undefined {
+    if (this.answers === undefined) {
+      if (this.lookups !== GIVEN_UP) this.lookups++;
+      return undefined;
+    }
     this.lookups++;
     const answer = this.answers.get(element);
     if (answer !== undefined) this.hits++;
@@ -239,7 +254,8 @@ class KeptByElement<Answer> {
   }
 
   set(element: object, answer: Answer): void {
-    this.answers.set(element, answer);
+    if (this.lookups === GIVEN_UP) return;
+    (this.answers ??= new WeakMap()).set(element, answer);
   }
 }
 
