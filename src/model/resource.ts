@@ -76,6 +76,9 @@ export interface SourceWaiver {
 /** The global pseudo-region IAM resources live in. */
 export const GLOBAL_REGION = "global";
 
+/** The region of template and plan resources whose file does not name one: deployed to a region it does not say. */
+export const UNKNOWN_REGION = "unknown";
+
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 

@@ -1,3 +1,4 @@
+import { FRAMEWORKS, frameworkEntries } from "../engine/frameworks.js";
 import type { Report, ResultStatus, RuleMetadata, RuleResult } from "../engine/result.js";
 import { partitionOfArn } from "../model/resource-types.js";
 import type { Baseline, BaselineFinding } from "./baseline.js";
@@ -23,6 +24,8 @@ export const ASFF_TYPE = "Software and Configuration Checks/AWS Security Best Pr
 const MAX_TITLE = 256;
 const MAX_DESCRIPTION = 1024;
 const MAX_RECOMMENDATION = 512;
+/** BatchImportFindings takes at most this many related requirements per finding. */
+const MAX_RELATED_REQUIREMENTS = 32;
 
 export interface AsffOptions {
   /** When the findings were produced (CreatedAt, UpdatedAt). */
@@ -51,7 +54,7 @@ export interface AsffFinding {
   Remediation?: { Recommendation: { Text: string; Url?: string } };
   ProductFields: Record<string, string>;
   Resources: [{ Type: string; Id: string; Partition: string; Region: string }];
-  Compliance: { Status: AsffComplianceStatus };
+  Compliance: { Status: AsffComplianceStatus; RelatedRequirements?: string[] };
   Workflow?: { Status: "NEW" | "SUPPRESSED" | "RESOLVED" };
   RecordState: "ACTIVE" | "ARCHIVED";
 }
@@ -124,6 +127,8 @@ function* asffFindings(report: Report, options: AsffOptions): Generator<AsffFind
     if (rule !== undefined) finding.Severity.Original = rule.securitySeverity.toFixed(1);
     finding.Description = truncate(descriptionOf(result), MAX_DESCRIPTION);
     finding.Compliance = { Status: COMPLIANCE[result.status] };
+    const requirements = relatedRequirements(rule);
+    if (requirements.length > 0) finding.Compliance.RelatedRequirements = requirements;
     if (result.status === "waived") finding.Workflow = { Status: "SUPPRESSED" };
     const docs = docUris.get(result.ruleId);
     if (rule !== undefined && result.status !== "pass") {
@@ -145,6 +150,18 @@ function* asffFindings(report: Report, options: AsffOptions): Generator<AsffFind
     finding.RecordState = "ARCHIVED";
     yield finding;
   }
+}
+
+/**
+ * The framework controls the rule implements, as Security Hub writes related requirements:
+ * `CIS Amazon Web Services Foundations Benchmark v7.0.0/6.3`. A rule mapped to no control has none.
+ */
+function relatedRequirements(rule: RuleMetadata | undefined): string[] {
+  return frameworkEntries(rule?.frameworks)
+    .flatMap(([id, entry]) =>
+      entry.controls.map((control) => `${FRAMEWORKS[id].name} v${entry.version}/${control}`),
+    )
+    .slice(0, MAX_RELATED_REQUIREMENTS);
 }
 
 // Not-applicable results are left out before this table is used.

@@ -3,7 +3,7 @@ import { renderAsffChunks } from "./asff.js";
 import { renderCsv, renderCsvChunks } from "./csv.js";
 import { renderGithub } from "./github.js";
 import { renderJson, renderJsonChunks } from "./json.js";
-import { renderJunit } from "./junit.js";
+import { renderJunit, renderJunitChunks } from "./junit.js";
 import { checkFormat, renderChunksWith, type RenderOptions, type Renderers } from "./options.js";
 import { renderSarif, renderSarifChunks } from "./sarif.js";
 import { renderText } from "./text.js";
@@ -12,7 +12,7 @@ const RENDERERS: Renderers = {
   text: renderText,
   json: renderJsonChunks,
   sarif: renderSarifChunks,
-  junit: renderJunit,
+  junit: renderJunitChunks,
   csv: renderCsvChunks,
   github: renderGithub,
   asff: renderAsffChunks,

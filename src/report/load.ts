@@ -23,7 +23,7 @@ async function loadRenderer(format: Format): Promise<Partial<Renderers>> {
     case "sarif":
       return { sarif: (await import("./sarif.js")).renderSarifChunks };
     case "junit":
-      return { junit: (await import("./junit.js")).renderJunit };
+      return { junit: (await import("./junit.js")).renderJunitChunks };
     case "csv":
       return { csv: (await import("./csv.js")).renderCsvChunks };
     case "github":

@@ -5,7 +5,7 @@ import type { Baseline } from "./baseline.js";
 import type { renderCsvChunks } from "./csv.js";
 import type { renderGithub } from "./github.js";
 import type { renderJsonChunks } from "./json.js";
-import type { renderJunit } from "./junit.js";
+import type { renderJunitChunks } from "./junit.js";
 import type { renderSarifChunks } from "./sarif.js";
 import type { renderText } from "./text.js";
 
@@ -66,7 +66,7 @@ export interface Renderers {
   text: typeof renderText;
   json: typeof renderJsonChunks;
   sarif: typeof renderSarifChunks;
-  junit: typeof renderJunit;
+  junit: typeof renderJunitChunks;
   csv: typeof renderCsvChunks;
   github: typeof renderGithub;
   asff: typeof renderAsffChunks;
@@ -75,8 +75,8 @@ export interface Renderers {
 /**
  * Renders `report` as a sequence of chunks with `renderers[format]`, produced as they are taken, so
  * that a large report goes to its destination while it is rendered instead of being built as one
- * string first. JSON, SARIF, ASFF and CSV come a result at a time (a large account has a hundred
- * thousand results); the other formats in one piece.
+ * string first. JSON, SARIF, ASFF, CSV and JUnit come a result at a time (a large account has a
+ * hundred thousand results); the other formats in one piece.
  */
 export function renderChunksWith(
   renderers: Partial<Renderers>,
@@ -99,6 +99,7 @@ export function renderChunksWith(
     });
   }
   if (format === "csv") return renderer("csv")(report);
+  if (format === "junit") return renderer("junit")(report);
   if (format === "asff") {
     return renderer("asff")(report, {
       now: options.now ?? new Date(),
@@ -114,8 +115,6 @@ export function renderChunksWith(
           groupBy: options.groupBy ?? "rule",
           ...(options.width !== undefined ? { width: options.width } : {}),
         });
-      case "junit":
-        return renderer("junit")(report);
       case "github":
         return renderer("github")(report, options.repositoryPath ?? "");
     }

@@ -9,7 +9,7 @@ import {
 } from "../engine/result.js";
 import type { CollectionError } from "../model/collection-error.js";
 import type { InputProblem } from "../model/input-problem.js";
-import { resourceIdentity } from "../model/resource.js";
+import { resourceIdentity, UNKNOWN_REGION } from "../model/resource.js";
 import { formatLocation } from "../errors.js";
 import { locateResult, type ResultLocation } from "./location.js";
 import { resultMessage } from "./message.js";
@@ -106,6 +106,11 @@ function groupByRule(report: Report, findings: readonly Finding[], colors: Color
         rule !== undefined && group.some(({ result }) => result.status === "fail")
           ? remediationLines(rule, colors, width, "  ")
           : [];
+      // A template's resources have no region, only the placeholder: their file and line say where
+      // they are, and a row reading "unknown" would look like a verdict.
+      const regionCell = group.some(({ result }) => result.resource.region !== UNKNOWN_REGION)
+        ? (region: string): Cell[] => [{ text: region === UNKNOWN_REGION ? "" : region, style: colors.dim }]
+        : (): Cell[] => [];
       return {
         heading,
         lines: [
@@ -113,7 +118,7 @@ function groupByRule(report: Report, findings: readonly Finding[], colors: Color
           ...table(
             group.map(({ result, location }) => [
               { text: result.resource.id },
-              { text: result.resource.region, style: colors.dim },
+              ...regionCell(result.resource.region),
               messageCell(result, colors),
               fileCell(location, colors),
             ]),

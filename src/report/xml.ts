@@ -23,9 +23,17 @@ export function element(
   children: readonly string[] = [],
   indent = "",
 ): string[] {
-  const attrs = Object.entries(attributes)
+  if (children.length === 0) return [`${indent}<${name}${attributeText(attributes)}/>`];
+  return [startTag(name, attributes, indent), ...children, `${indent}</${name}>`];
+}
+
+/** The start tag of an element whose children are written one by one after it. */
+export function startTag(name: string, attributes: Record<string, string | number>, indent = ""): string {
+  return `${indent}<${name}${attributeText(attributes)}>`;
+}
+
+function attributeText(attributes: Record<string, string | number>): string {
+  return Object.entries(attributes)
     .map(([key, value]) => ` ${key}="${escapeXml(String(value))}"`)
     .join("");
-  if (children.length === 0) return [`${indent}<${name}${attrs}/>`];
-  return [`${indent}<${name}${attrs}>`, ...children, `${indent}</${name}>`];
 }

@@ -22,9 +22,6 @@ import type { MapNode, SeqNode } from "./positioned/node.js";
  */
 export const PLACEHOLDER_PARTITION = "aws";
 
-/** The region of template resources: a template is deployed to a region it does not name. */
-export const UNKNOWN_REGION = "unknown";
-
 /**
  * The placeholder account of one template or plan: twelve digits starting with `0000`, derived
  * from the file's path. Each file gets its own, so that two stacks which both define an

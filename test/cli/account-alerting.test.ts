@@ -94,3 +94,22 @@ describe("session-start alerting from live data", () => {
     }
   });
 });
+
+describe("a trail whose selectors say nothing", () => {
+  it("is an error naming the trail when GetEventSelectors answers an empty list, exit 2", async () => {
+    const world = exampleWorld();
+    const regions = world.accounts[0]!.regions;
+    regions["us-east-1"]!.trails = [trail(ACCOUNT, "management-events", "us-east-1", { EventSelectors: [] })];
+    for (const region of ["us-east-1", "eu-west-1"])
+      regions[region]!.eventRules = [eventRule(ACCOUNT, region, "session-start-alert")];
+    const { run, byRegion } = await alertingResults(world);
+    expect(run.code).toBe(2);
+    expect(byRegion.size).toBe(2);
+    for (const result of byRegion.values()) {
+      expect(result.status).toBe("error");
+      expect(result.message).toContain(
+        "GetEventSelectors answered no event selectors for trail management-events",
+      );
+    }
+  });
+});

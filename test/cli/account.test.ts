@@ -264,13 +264,16 @@ describe("collect, then check --snapshot", () => {
     const url = await serve(exampleWorld());
     const dir = await tempDir();
     const snapshot = join(dir, "clean.json");
-    const run = await runCli(["collect", "--account", "--endpoint-url", url, "-o", snapshot]);
+    const run = await runCli(["collect", "--account", "--endpoint-url", url, "-o", snapshot], {
+      env: { ACCESS_BASELINE_NOW: "2026-11-19T10:00:00Z" },
+    });
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/0 collection errors; wrote /);
     const text = await readFile(snapshot, "utf8");
     expect(JSON.parse(text)).toMatchObject({
       format: "access-baseline/snapshot",
       version: 1,
+      createdAt: "2026-11-19T10:00:00.000Z",
       scopes: [
         { account: ACCOUNT, region: "eu-west-1" },
         { account: ACCOUNT, region: "us-east-1" },

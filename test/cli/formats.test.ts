@@ -41,6 +41,20 @@ describe("check --format, repeated", () => {
     expect(passes(verbose)).toHaveLength(passes(compact).length);
   });
 
+  it("stamps the JSON report and the ASFF findings with one run time, fixed by ACCESS_BASELINE_NOW", async () => {
+    const env = { ACCESS_BASELINE_NOW: "2026-11-19T10:00:00+01:00" };
+    const run = await runCli([...CHECK, "--format", "asff", "--format", "json=out.json"], { cwd: dir, env });
+    expect(run.code).toBe(1);
+    const findings = JSON.parse(run.stdout) as { CreatedAt: string; UpdatedAt: string }[];
+    expect(findings.length).toBeGreaterThan(0);
+    for (const finding of findings) {
+      expect(finding.CreatedAt).toBe("2026-11-19T09:00:00.000Z");
+      expect(finding.UpdatedAt).toBe("2026-11-19T09:00:00.000Z");
+    }
+    const json = JSON.parse(await readFile(join(dir, "out.json"), "utf8")) as { createdAt: string };
+    expect(json.createdAt).toBe("2026-11-19T09:00:00.000Z");
+  });
+
   it("sends the bare format to --output", async () => {
     const run = await runCli(
       [...CHECK, "--format", "csv", "--output", "out.csv", "--format", "junit=out.xml"],

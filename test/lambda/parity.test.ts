@@ -130,6 +130,21 @@ describe("parity with the CLI", () => {
         source: { kind: "aws-live" },
         properties: { Name: "management-events", IsMultiRegionTrail: true, IsLogging: true },
       },
+      // Rules that do not alert, listed first: with pages of one rule, the alert is on the fourth.
+      ...["build-failed", "nightly-report", "ssm-disabled"].map((name): Resource => ({
+        type: "AWS::Events::Rule",
+        id: name,
+        arn: `arn:aws:events:us-east-1:${account}:rule/${name}`,
+        account,
+        region: "us-east-1",
+        source: { kind: "aws-live" },
+        properties: {
+          Name: name,
+          State: name === "ssm-disabled" ? "DISABLED" : "ENABLED",
+          EventPattern: { source: [name === "ssm-disabled" ? "aws.ssm" : "aws.codebuild"] },
+          Targets: [{ Id: "notify", Arn: `arn:aws:sns:us-east-1:${account}:other` }],
+        },
+      })),
       {
         type: "AWS::Events::Rule",
         id: "session-start-alert",
@@ -164,8 +179,10 @@ describe("parity with the CLI", () => {
     const regions = [...new Set(snapshot.scopes.map((scope) => scope.region))];
     const actual = new Map<string, string>();
     for (const region of regions) {
-      const handler = harness.reset({ resources: world.resources, regions }, {}, region);
+      const handler = harness.reset({ resources: world.resources, regions, pageSize: 1 }, {}, region);
       await handler(scheduledEvent(account, JSON.stringify({ rules: "session-start-alerting" })));
+      if (region === "us-east-1")
+        expect(harness.fake.reads.filter((read) => read === "events:ListRules")).toHaveLength(4);
       loggedVerdicts(
         actual,
         () => "AWS::SSM::Document",

@@ -108,6 +108,43 @@ describe("renderAsff", () => {
     expect(error.ProductArn).toContain(":securityhub:eu-central-1:");
   });
 
+  it("names the framework controls a rule implements as related requirements, at most 32", () => {
+    const mapped = {
+      ...SSH_RULE,
+      frameworks: {
+        "aws-fsbp": { version: "1.0.0", controls: ["EC2.13"] },
+        "cis-aws-foundations": { version: "7.0.0", controls: ["6.3", "6.4"] },
+      },
+    };
+    const [finding] = buildAsffFindings(buildReport({ rules: [mapped], results: [LIVE_FAIL] }), OPTIONS);
+    expect(finding!.Compliance).toEqual({
+      Status: "FAILED",
+      RelatedRequirements: [
+        "CIS Amazon Web Services Foundations Benchmark v7.0.0/6.3",
+        "CIS Amazon Web Services Foundations Benchmark v7.0.0/6.4",
+        "AWS Foundational Security Best Practices v1.0.0/EC2.13",
+      ],
+    });
+    expect(validate([finding])).toBe(true);
+    const many = {
+      ...SSH_RULE,
+      frameworks: {
+        "cis-aws-foundations": {
+          version: "7.0.0",
+          controls: Array.from({ length: 40 }, (_, i) => `1.${i + 1}`),
+        },
+      },
+    };
+    const [capped] = buildAsffFindings(buildReport({ rules: [many], results: [LIVE_FAIL] }), OPTIONS);
+    expect(capped!.Compliance.RelatedRequirements).toHaveLength(32);
+    expect(validate([capped])).toBe(true);
+    const unmapped = buildAsffFindings(
+      buildReport({ rules: [{ ...SSH_RULE, frameworks: {} }], results: [LIVE_FAIL] }),
+      OPTIONS,
+    );
+    expect(unmapped[0]!.Compliance).toEqual({ Status: "FAILED" });
+  });
+
   it("suppresses waived failures rather than passing them", () => {
     const waived = buildAsffFindings(waiverReport(), OPTIONS).filter(
       (entry) => entry.Workflow?.Status === "SUPPRESSED",

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { validateXML } from "xmllint-wasm";
-import { renderJunit } from "../../src/report/junit.js";
+import { renderJunit, renderJunitChunks } from "../../src/report/junit.js";
 import {
   LIVE_ERROR,
   LIVE_FAIL,
@@ -50,6 +50,25 @@ describe("renderJunit", () => {
   it("reports collection errors as errors of their own suite, so an incomplete run is never green", () => {
     expect(renderJunit(mixedReport())).toMatch(
       /<testsuite name="access-baseline" tests="1" failures="0" errors="1"[\s\S]*AccessDenied/,
+    );
+  });
+
+  it("comes a test case at a time, each case whole, with every count known before it", () => {
+    const report = mixedReport();
+    const chunks = [...renderJunitChunks(report)];
+    expect(chunks.join("")).toBe(renderJunit(report));
+    const cases = chunks.filter((chunk) => chunk.startsWith("    <testcase "));
+    expect(cases).toHaveLength(report.results.length + report.collectionErrors.length);
+    for (const chunk of cases)
+      expect(chunk).toMatch(/^ {4}<testcase [^\n]*(\/>\n|>\n[\s\S]*<\/testcase>\n)$/);
+    expect(chunks[1]).toBe(
+      '<testsuites name="access-baseline" tests="5" failures="2" errors="2" skipped="0" time="0">\n',
+    );
+  });
+
+  it("writes an empty run as one empty element", () => {
+    expect(renderJunit(buildReport({ rules: [] }))).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="access-baseline" tests="0" failures="0" errors="0" skipped="0" time="0"/>\n',
     );
   });
 

@@ -44,6 +44,18 @@ describe("renderText grouped by rule", () => {
     ]);
   });
 
+  it("shows no placeholder region for template resources, which their file places", () => {
+    const unplaced = { ...TEMPLATE_FAIL, resource: { ...TEMPLATE_FAIL.resource, region: "unknown" } };
+    const alone = lines(renderText(buildReport({ results: [unplaced] }), { color: false }));
+    expect(alone).toContain(`  WebSecurityGroup  ${TEMPLATE_FAIL.message}  templates/web stack.yaml:14:13`);
+    const mixed = lines(renderText(buildReport({ results: [unplaced, LIVE_FAIL] }), { color: false }));
+    expect(mixed).toContain(`  sg-0123456789abcdef0  eu-west-1  ${LIVE_FAIL.message}`);
+    expect(mixed).toContain(
+      `  WebSecurityGroup                 ${TEMPLATE_FAIL.message}  templates/web stack.yaml:14:13`,
+    );
+    expect(mixed.join("\n")).not.toContain("unknown");
+  });
+
   it("says plainly when a rule could not be evaluated", () => {
     expect(text).toContain(`  web-instance-role  global  could not evaluate: ${LIVE_ERROR.message}`);
   });

@@ -125,13 +125,16 @@ export async function runCheck(options: CheckOptions, paths: readonly string[], 
   const paramOverrides = parseParamOptions(options.param);
   const rules = await loadRulesOrFail(options, io.cwd);
   const baseline = options.baseline !== undefined ? await loadBaseline(options.baseline, io.cwd) : undefined;
+  // One timestamp for the whole run: the JSON report's createdAt and the ASFF findings' times agree,
+  // and ACCESS_BASELINE_NOW fixes both.
+  const createdAt = runTimestamp(io.env);
   const { report, exitCode } = await runPipeline({
     rules,
     configuration,
     paramOverrides,
     source,
     today: todayFrom(io.env),
-    createdAt: runTimestamp(io.env),
+    createdAt,
     ...(baseline !== undefined ? { baseline } : {}),
   });
 
@@ -146,6 +149,7 @@ export async function runCheck(options: CheckOptions, paths: readonly string[], 
           : DEFAULT_TEXT_WIDTH,
       groupBy: options.groupBy,
       homeRegion: homeRegion(io.env),
+      now: new Date(createdAt),
       repositoryPath: repositoryPath(io),
       verbosePasses: options.verbosePasses === true,
       ...(baseline !== undefined ? { previous: baseline } : {}),
@@ -155,7 +159,9 @@ export async function runCheck(options: CheckOptions, paths: readonly string[], 
   );
   await writeJobSummary(requests, report, io);
   const imported =
-    options.securityHub === true ? await sendToSecurityHub(report, baseline, options, io) : true;
+    options.securityHub === true
+      ? await sendToSecurityHub(report, baseline, options, io, new Date(createdAt))
+      : true;
   const files = requests.flatMap((request) => (request.file !== undefined ? [request.file] : []));
   const toFile = files.length > 0 && requests.every((request) => request.file !== undefined);
   const failOn = options.failOn ?? configuration.failOn ?? "error";
@@ -224,10 +230,11 @@ async function sendToSecurityHub(
   baseline: Baseline | undefined,
   options: CheckOptions,
   io: CliIo,
+  now: Date,
 ): Promise<boolean> {
   const { buildAsffFindings } = await import("../../report/asff.js");
   const findings = buildAsffFindings(report, {
-    now: new Date(),
+    now,
     homeRegion: homeRegion(io.env),
     ...(baseline !== undefined ? { previous: baseline } : {}),
   });

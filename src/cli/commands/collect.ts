@@ -4,6 +4,7 @@ import { PACKAGE } from "../../assets.js";
 import { ConfigError } from "../../errors.js";
 import { EXIT_INCOMPLETE, EXIT_OK } from "../../engine/summary.js";
 import { readInputs, snapshotInputs } from "../../pipeline/run.js";
+import { runTimestamp } from "../../pipeline/run-time.js";
 import { addAccountOptions, liveSettings, type AccountInputOptions } from "../inputs/account-options.js";
 import type { CliIo } from "../io.js";
 
@@ -50,7 +51,7 @@ export async function runCollect(options: CollectOptions, io: CliIo): Promise<nu
   const { accountSource } = await import("../inputs/account.js");
   const collection = snapshotInputs(await readInputs(accountSource(settings, io)));
   const snapshot = {
-    createdAt: new Date().toISOString(),
+    createdAt: runTimestamp(io.env),
     tool: { name: PACKAGE.name, version: PACKAGE.version },
     scopes: collection.scopes,
     resources: collection.resources,

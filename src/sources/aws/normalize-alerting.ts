@@ -1,5 +1,6 @@
 import { arnOf } from "../../model/resource-types.js";
 import { ResourceTypes, type JsonObject, type JsonValue, type Resource } from "../../model/resource.js";
+import { unknownValue } from "../../model/unknown.js";
 import { toJson, type AccountScope } from "./normalize.js";
 
 /**
@@ -32,13 +33,25 @@ export function trailResource(answers: TrailAnswers, scope: AccountScope, region
   const properties = record(answers.trail);
   const status = answers.status?.IsLogging;
   if (typeof status === "boolean") properties.IsLogging = status;
+  let answered = false;
   for (const field of ["EventSelectors", "AdvancedEventSelectors"] as const) {
     const selectors = toJson(answers.selectors?.[field]);
     // GetEventSelectors answers with the kind of selectors the trail uses; an empty list of the
     // other kind says nothing.
-    if (Array.isArray(selectors) && selectors.length > 0) properties[field] = selectors;
+    if (Array.isArray(selectors) && selectors.length > 0) {
+      properties[field] = selectors;
+      answered = true;
+    }
   }
   const name = typeof properties.Name === "string" ? properties.Name : "";
+  // A trail nobody configured is answered with CloudTrail's default selector, never with none.
+  // An answer with no selector at all could mean a trail that records nothing (an event that
+  // matches no selector is not logged) as well as a partial answer: neither is a pass.
+  if (answers.selectors !== undefined && !answered) {
+    properties.EventSelectors = unknownValue(
+      `GetEventSelectors answered no event selectors for trail ${name}, so what it records cannot be told`,
+    );
+  }
   const home =
     typeof properties.HomeRegion === "string" && properties.HomeRegion ? properties.HomeRegion : region;
   const arn =

@@ -1,8 +1,8 @@
 import { basename, extname } from "node:path";
 import type { InputProblem } from "../../model/input-problem.js";
-import type { Resource } from "../../model/resource.js";
+import { UNKNOWN_REGION, type Resource } from "../../model/resource.js";
 import type { InputFile } from "../files.js";
-import { PLACEHOLDER_PARTITION, placeholderAccount, UNKNOWN_REGION } from "../iac.js";
+import { PLACEHOLDER_PARTITION, placeholderAccount } from "../iac.js";
 import { normalizeTemplate } from "./normalize.js";
 import { normalizersFor } from "./normalize/table.js";
 import { readTemplate, TemplateShapeError, type Template } from "./template.js";

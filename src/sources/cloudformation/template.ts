@@ -1,4 +1,5 @@
 import { isMapNode, member, positionAt, type MapNode, type PositionedValue } from "../positioned/node.js";
+import { conditionSectionProblem } from "./conditions.js";
 import { expandResources, ForEachError, FOR_EACH_PREFIX } from "./for-each.js";
 import type { SourcePosition } from "../../util/source-position.js";
 
@@ -141,10 +142,14 @@ export function readTemplate(document: MapNode): Template {
           : []
   ).map((name) => (typeof name === "string" ? name : "a macro"));
 
+  const conditions = section("Conditions");
+  const conditionProblem = conditions && conditionSectionProblem(conditions);
+  if (conditionProblem) throw new TemplateShapeError(conditionProblem.message, conditionProblem.position);
+
   return {
     parameters,
     mappings: section("Mappings"),
-    conditions: section("Conditions"),
+    conditions,
     resources,
     resourceList,
     transforms,

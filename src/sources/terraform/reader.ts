@@ -1,8 +1,8 @@
 import type { ArnScope } from "../../model/resource-types.js";
-import type { JsonValue } from "../../model/resource.js";
+import { UNKNOWN_REGION, type JsonValue } from "../../model/resource.js";
 import { isUnknown, unknownValue, type UnknownValue } from "../../model/unknown.js";
 import type { InputFile } from "../files.js";
-import { PLACEHOLDER_PARTITION, placeholderAccount, UNKNOWN_REGION } from "../iac.js";
+import { PLACEHOLDER_PARTITION, placeholderAccount } from "../iac.js";
 import {
   isMapNode,
   isSeqNode,

@@ -42,6 +42,11 @@ export interface FakeOptions {
    * misbehaving endpoint may send instead of the API's answer.
    */
   answers?: Record<string, { body: string; contentType?: string }>;
+  /**
+   * The most items a page of ListRules or ListTargetsByRule holds, below the caller's `Limit`, so
+   * that a few rules take several pages.
+   */
+  pageSize?: number;
   /** `service:Operation` of calls never answered: the client gives up at its request timeout. */
   hangs?: string[];
   /** Decides which evaluations of a PutEvaluations call Config "fails". */
@@ -189,9 +194,9 @@ export class FakeAws {
       case "cloudtrail:GetEventSelectors":
         return this.eventSelectors(params.TrailName);
       case "events:ListRules":
-        return this.listRules(region);
+        return this.listRules(region, params);
       case "events:ListTargetsByRule":
-        return this.listTargets(region, params.Rule);
+        return this.listTargets(region, params);
       case "ec2:DescribeRegions":
         return node(
           "regionInfo",
@@ -290,9 +295,21 @@ export class FakeAws {
     );
   }
 
-  private listRules(region: string): unknown {
+  /** One page of `items`, from the NextToken the caller sent, as EventBridge pages its lists. */
+  private page<T>(items: T[], params: Record<string, unknown>): { items: T[]; next?: string } {
+    const start = params.NextToken === undefined ? 0 : Number(params.NextToken);
+    if (!Number.isInteger(start) || start < 0 || start > items.length)
+      throw new FakeError("ValidationException", `invalid NextToken ${String(params.NextToken)}`);
+    const size = Math.min(Number(params.Limit ?? 100), this.options.pageSize ?? 100);
+    const next = start + size < items.length ? String(start + size) : undefined;
+    return { items: items.slice(start, start + size), ...(next !== undefined ? { next } : {}) };
+  }
+
+  private listRules(region: string, params: Record<string, unknown>): unknown {
+    const page = this.page(this.rulesOf(region), params);
     return {
-      Rules: this.rulesOf(region).map((resource) => {
+      ...(page.next !== undefined ? { NextToken: page.next } : {}),
+      Rules: page.items.map((resource) => {
         const { Targets: _targets, EventPattern, ...rule } = resource.properties;
         return {
           ...rule,
@@ -307,10 +324,12 @@ export class FakeAws {
     };
   }
 
-  private listTargets(region: string, name: unknown): unknown {
-    const rule = this.rulesOf(region).find((resource) => resource.id === name);
-    if (!rule) throw new FakeError("ResourceNotFoundException", `Rule ${String(name)} does not exist.`);
-    return { Targets: list(rule.properties.Targets) };
+  private listTargets(region: string, params: Record<string, unknown>): unknown {
+    const rule = this.rulesOf(region).find((resource) => resource.id === params.Rule);
+    if (!rule)
+      throw new FakeError("ResourceNotFoundException", `Rule ${String(params.Rule)} does not exist.`);
+    const page = this.page(list(rule.properties.Targets), params);
+    return { Targets: page.items, ...(page.next !== undefined ? { NextToken: page.next } : {}) };
   }
 
   // ------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { canonicalShapeProblem } from "../../../src/model/canonical.js";
+import { isUnknown } from "../../../src/model/unknown.js";
 import { eventRuleResource, trailResource } from "../../../src/sources/aws/normalize-alerting.js";
 
 const scope = { account: "111122223333", partition: "aws" };
@@ -43,6 +44,33 @@ describe("trails from DescribeTrails, GetTrailStatus and GetEventSelectors", () 
       "arn:aws:cloudtrail:eu-west-1:999988887777:trail/organization-trail",
     );
     expect(canonicalShapeProblem(trail)).toBeUndefined();
+  });
+
+  it("leaves the selectors unknown when GetEventSelectors answers none of either kind", () => {
+    for (const selectors of [
+      { TrailARN: "arn:aws:cloudtrail:eu-west-1:111122223333:trail/quiet" },
+      { EventSelectors: [], AdvancedEventSelectors: [] },
+      { EventSelectors: null },
+    ]) {
+      const trail = trailResource({ trail: { Name: "quiet" }, selectors: selectors }, scope, "eu-west-1");
+      expect(isUnknown(trail.properties.EventSelectors), JSON.stringify(selectors)).toBe(true);
+      expect(trail.properties.EventSelectors).toEqual({
+        $unknown:
+          "GetEventSelectors answered no event selectors for trail quiet, so what it records cannot be told",
+      });
+      expect(trail.properties.AdvancedEventSelectors).toBeUndefined();
+    }
+  });
+
+  it("keeps advanced selectors alone when the basic list is empty", () => {
+    const advanced = [{ FieldSelectors: [{ Field: "eventCategory", Equals: ["Management"] }] }];
+    const trail = trailResource(
+      { trail: { Name: "t" }, selectors: { EventSelectors: [], AdvancedEventSelectors: advanced } },
+      scope,
+      "eu-west-1",
+    );
+    expect(trail.properties.AdvancedEventSelectors).toEqual(advanced);
+    expect(trail.properties.EventSelectors).toBeUndefined();
   });
 
   it("builds the ARN when the answer lacks it", () => {

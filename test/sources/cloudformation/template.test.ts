@@ -167,3 +167,59 @@ Resources:
     ).toEqual({ message: "Fn::ForEach::Topics generates the logical id ATopic twice", line: 2 });
   });
 });
+
+describe("the Conditions section, checked as CloudFormation checks it", () => {
+  const RESOURCES = "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n    Condition: A\n";
+
+  it.each([
+    [
+      "a condition naming itself",
+      "Conditions:\n  A: !Condition A\n",
+      "condition A depends on itself (A → A)",
+      2,
+    ],
+    [
+      "a cycle through Fn::Not and Fn::And",
+      'Conditions:\n  A: !Not [!Condition B]\n  B: !And [!Equals [x, x], !Condition C]\n  C: { "Fn::Or": [{ Condition: A }, !Equals [y, z]] }\n',
+      "condition A depends on itself (A → B → C → A)",
+      2,
+    ],
+    [
+      "a cycle away from the first condition",
+      "Conditions:\n  A: !Condition B\n  B: !Equals [x, x]\n  C: !Condition D\n  D: !Condition C\n",
+      "condition C depends on itself (C → D → C)",
+      4,
+    ],
+    [
+      "a condition that is not defined",
+      "Conditions:\n  A: !Not [!Condition Missing]\n",
+      "condition A refers to condition Missing, which is not defined in Conditions",
+      2,
+    ],
+  ])("refuses %s, at the condition", (_name, conditions, message, line) => {
+    expect(shapeError(conditions + RESOURCES)).toEqual({ message, line });
+  });
+
+  it("reads conditions that share others, and values that only look like references", () => {
+    const text =
+      "Conditions:\n  A: !And [!Condition B, !Condition C]\n  B: !Condition D\n  C: !Condition D\n" +
+      "  D: !Equals [Condition, { Ref: AWS::Region }]\n" +
+      RESOURCES;
+    expect(read(text).conditions?.keys).toEqual(["A", "B", "C", "D"]);
+  });
+
+  it("walks a long chain without exhausting the stack, and finds the cycle at its end", () => {
+    const chain = (closed: boolean) => {
+      const names = Array.from({ length: 50_000 }, (_, index) => `C${index}`);
+      const lines = names.map(
+        (name, index) =>
+          `  ${name}: !Condition ${index + 1 < names.length ? names[index + 1] : closed ? "C49990" : "Leaf"}\n`,
+      );
+      return `Conditions:\n${lines.join("")}  Leaf: !Equals [a, b]\n${RESOURCES.replace("Condition: A", "Condition: C0")}`;
+    };
+    expect(read(chain(false)).conditions?.keys).toHaveLength(50_001);
+    expect(shapeError(chain(true)).message).toMatch(
+      /^condition C49990 depends on itself \(C49990 → C49991 → /,
+    );
+  });
+});

@@ -1,0 +1,94 @@
+import { isMapNode, isSeqNode, positionAt, type MapNode, type PositionedValue } from "../positioned/node.js";
+import type { SourcePosition } from "../../util/source-position.js";
+
+/**
+ * The static check of a template's `Conditions` section that CloudFormation makes before it
+ * deploys anything: every `{"Condition": name}` inside a condition names a condition of the
+ * section, and no condition depends on itself. A template that breaks either is refused by
+ * CloudFormation, so it is one input problem here too, located at the condition, rather than a
+ * "cannot decide" on every resource the condition guards.
+ */
+export interface ConditionProblem {
+  message: string;
+  position: SourcePosition;
+}
+
+export function conditionSectionProblem(conditions: MapNode): ConditionProblem | undefined {
+  const index = new Map<string, number>();
+  conditions.keys.forEach((name, at) => index.set(name, at));
+  const references: number[][] = [];
+  for (let at = 0; at < conditions.keys.length; at += 1) {
+    const named: number[] = [];
+    for (const name of referencedConditions(conditions.values[at]!)) {
+      const target = index.get(name);
+      if (target === undefined) {
+        return {
+          message: `condition ${conditions.keys[at]!} refers to condition ${name}, which is not defined in Conditions`,
+          position: positionAt(conditions, at),
+        };
+      }
+      named.push(target);
+    }
+    references.push(named);
+  }
+  const cycle = firstCycle(references);
+  if (cycle === undefined) return undefined;
+  const path = [...cycle, cycle[0]!].map((at) => conditions.keys[at]!).join(" → ");
+  return {
+    message: `condition ${conditions.keys[cycle[0]!]!} depends on itself (${path})`,
+    position: positionAt(conditions, cycle[0]!),
+  };
+}
+
+/** The names of the conditions `value` refers to with `{"Condition": name}`, at any depth. */
+function referencedConditions(value: PositionedValue): string[] {
+  const names: string[] = [];
+  const pending: PositionedValue[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop()!;
+    if (isSeqNode(next)) pending.push(...next.items);
+    else if (isMapNode(next)) {
+      if (next.keys.length === 1 && next.keys[0] === "Condition" && typeof next.values[0] === "string")
+        names.push(next.values[0]);
+      else pending.push(...next.values);
+    }
+  }
+  return names;
+}
+
+/**
+ * The first cycle of the graph `edges` (by node index, in the section's order), as the nodes on
+ * it from where it closes. Depth-first without recursion, so that a long chain of conditions in
+ * a hostile template cannot exhaust the stack.
+ */
+function firstCycle(edges: readonly number[][]): number[] | undefined {
+  const UNSEEN = 0;
+  const ON_PATH = 1;
+  const DONE = 2;
+  const state = new Uint8Array(edges.length);
+  for (let root = 0; root < edges.length; root += 1) {
+    if (state[root] !== UNSEEN) continue;
+    const path: number[] = [root];
+    const nextEdge: number[] = [0];
+    state[root] = ON_PATH;
+    while (path.length > 0) {
+      const node = path[path.length - 1]!;
+      const edge = nextEdge[nextEdge.length - 1]!;
+      if (edge === edges[node]!.length) {
+        state[node] = DONE;
+        path.pop();
+        nextEdge.pop();
+        continue;
+      }
+      nextEdge[nextEdge.length - 1] = edge + 1;
+      const target = edges[node]![edge]!;
+      if (state[target] === ON_PATH) return path.slice(path.indexOf(target));
+      if (state[target] === UNSEEN) {
+        state[target] = ON_PATH;
+        path.push(target);
+        nextEdge.push(0);
+      }
+    }
+  }
+  return undefined;
+}
