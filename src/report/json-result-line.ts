@@ -2,7 +2,7 @@ import type { AppliedWaiver, Evidence, RuleResult } from "../engine/result.js";
 import type { JsonValue } from "../model/resource.js";
 import { boundedValueJson } from "./evidence.js";
 import { isFinding } from "./fingerprint.js";
-import { flatText, inQuotes, quote } from "./json-text.js";
+import { flatText, inQuotes, needsEscape, quote } from "./json-text.js";
 import { appendLiveResourceUri, locationJson } from "./location.js";
 
 /**
@@ -227,17 +227,25 @@ function appendResourceFields(
   valueClosing: string,
   scopeClosing: string,
 ): string {
-  text += inQuotes(resource.id);
+  const { id, arn } = resource;
   const { address } = resource.source;
-  if (resource.arn !== undefined) {
-    text += fragments.scopeThenArn;
-    text += inQuotes(resource.arn);
-  } else {
+  if (arn === undefined) {
+    text += inQuotes(id);
     text += fragments.scope;
     if (address === undefined) return text + scopeClosing;
+  } else if (arn.endsWith(id) && !needsEscape(arn)) {
+    // An ARN most often ends with its resource's id: a scan of the ARN then clears both, and the
+    // id, every line's, need not be scanned on its own.
+    text += id;
+    text += fragments.scopeThenArn;
+    text += arn;
+  } else {
+    text += inQuotes(id);
+    text += fragments.scopeThenArn;
+    text += inQuotes(arn);
   }
   if (address !== undefined) {
-    text += resource.arn !== undefined ? '","address":"' : ',"address":"';
+    text += arn !== undefined ? '","address":"' : ',"address":"';
     text += inQuotes(address);
   }
   return text + valueClosing;

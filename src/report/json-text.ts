@@ -10,6 +10,11 @@
 // eslint-disable-next-line no-control-regex -- control characters are among what JSON escapes
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
+/** Whether JSON writes `text` otherwise than as it is, between quotes. */
+export function needsEscape(text: string): boolean {
+  return NEEDS_ESCAPE.test(text);
+}
+
 /** A string as JSON: most ids and names need no escape, and quoting them is cheaper than a call. */
 export function quote(text: string): string {
   return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;

@@ -274,6 +274,29 @@ describe("renderJson", () => {
     }
   });
 
+  it("escapes an id that ends its ARN as the ARN's own scan decides, and any other id on its own", () => {
+    // An ARN that ends with the id is scanned for both: an escape in either part must show, and
+    // an id that the ARN does not end with is scanned by itself.
+    const parts = ["sg-1", 'sg-"q"', "sg-\\", "sg-\u0007", "sg-\ud800", "é"];
+    const results: RuleResult[] = parts.flatMap((prefix) =>
+      parts.flatMap((id) =>
+        [`arn:${prefix}/${id}`, `arn:${prefix}/${id}-not-the-end`, `arn:${prefix}`, id].map((arn) => ({
+          ...LIVE_FAIL,
+          resource: { ...LIVE_FAIL.resource, id, arn },
+        })),
+      ),
+    );
+    const report = buildReport({
+      results: [...results, ...results.map((r) => ({ ...r, status: "pass" as const }))],
+    });
+    const lines = renderJson(report)
+      .split("\n")
+      .filter((line) => line.startsWith(`    {"ruleId"`))
+      .map((line) => line.trim().replace(/,$/, ""));
+    expect(lines).toHaveLength(report.results.length);
+    expect(lines).toEqual(buildJsonReport(report).results.map((result) => JSON.stringify(result)));
+  });
+
   it("writes each line right for every mix of arn, address, file, evidence, bindings and focus", () => {
     // A line is put together piece by piece, the text between two values as one piece: each
     // field present or absent changes which pieces meet.
