@@ -77,12 +77,23 @@ describe("session-start alerting from live data", () => {
     expect([...byRegion.values()].map((result) => result.status)).toEqual(["fail", "fail"]);
   });
 
-  it("cannot decide on an organization trail the account may not read: error, exit 2", async () => {
+  it.each([
+    [
+      "an organization trail the account may not read",
+      "eu-west-1",
+      () => trail(MANAGEMENT, "organization-trail", "eu-west-1", { IsOrganizationTrail: true }),
+      "organization-trail",
+    ],
+    [
+      "a trail whose GetEventSelectors answers an empty list",
+      "us-east-1",
+      () => trail(ACCOUNT, "management-events", "us-east-1", { EventSelectors: [] }),
+      "GetEventSelectors answered no event selectors for trail management-events",
+    ],
+  ])("cannot decide on %s: error naming it, exit 2", async (_name, home, made, named) => {
     const world = exampleWorld();
     const regions = world.accounts[0]!.regions;
-    regions["eu-west-1"]!.trails = [
-      trail(MANAGEMENT, "organization-trail", "eu-west-1", { IsOrganizationTrail: true }),
-    ];
+    regions[home]!.trails = [made()];
     for (const region of ["us-east-1", "eu-west-1"])
       regions[region]!.eventRules = [eventRule(ACCOUNT, region, "session-start-alert")];
     const { run, byRegion } = await alertingResults(world);
@@ -90,26 +101,7 @@ describe("session-start alerting from live data", () => {
     expect(byRegion.size).toBe(2);
     for (const result of byRegion.values()) {
       expect(result.status).toBe("error");
-      expect(result.message).toContain("organization-trail");
-    }
-  });
-});
-
-describe("a trail whose selectors say nothing", () => {
-  it("is an error naming the trail when GetEventSelectors answers an empty list, exit 2", async () => {
-    const world = exampleWorld();
-    const regions = world.accounts[0]!.regions;
-    regions["us-east-1"]!.trails = [trail(ACCOUNT, "management-events", "us-east-1", { EventSelectors: [] })];
-    for (const region of ["us-east-1", "eu-west-1"])
-      regions[region]!.eventRules = [eventRule(ACCOUNT, region, "session-start-alert")];
-    const { run, byRegion } = await alertingResults(world);
-    expect(run.code).toBe(2);
-    expect(byRegion.size).toBe(2);
-    for (const result of byRegion.values()) {
-      expect(result.status).toBe("error");
-      expect(result.message).toContain(
-        "GetEventSelectors answered no event selectors for trail management-events",
-      );
+      expect(result.message).toContain(named);
     }
   });
 });
