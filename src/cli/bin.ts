@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 import { main } from "./main.js";
 import { processIo } from "./io.js";
+import { tuneForShortRun } from "./jit.js";
+
+// Before any of the command's code is hot enough to be optimized.
+tuneForShortRun();
 
 // A report that could not be written (a full disk, a reader that closed the pipe) is reported by
 // the command that wrote it, in one line, with exit code 2. The streams' own error events must
