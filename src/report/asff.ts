@@ -103,6 +103,14 @@ function* asffFindings(report: Report, options: AsffOptions): Generator<AsffFind
   const fingerprints = fingerprintResults(report.results, (result) => result.status !== "not_applicable");
   const rules = new Map(report.rules.map((rule) => [rule.id, rule]));
   const docUris = ruleDocUris(report.rules);
+  // What every finding of a rule repeats, worked out once per rule rather than per finding.
+  const recommendations = new Map(
+    report.rules.map((rule) => [
+      rule.id,
+      truncate(rule.remediation.replace(/\s+/g, " "), MAX_RECOMMENDATION),
+    ]),
+  );
+  const requirementsOf = new Map(report.rules.map((rule) => [rule.id, relatedRequirements(rule)]));
   const time = options.now.toISOString();
   const current = new Set<string>();
   for (const result of report.results) {
@@ -127,14 +135,14 @@ function* asffFindings(report: Report, options: AsffOptions): Generator<AsffFind
     if (rule !== undefined) finding.Severity.Original = rule.securitySeverity.toFixed(1);
     finding.Description = truncate(descriptionOf(result), MAX_DESCRIPTION);
     finding.Compliance = { Status: COMPLIANCE[result.status] };
-    const requirements = relatedRequirements(rule);
-    if (requirements.length > 0) finding.Compliance.RelatedRequirements = requirements;
+    const requirements = requirementsOf.get(result.ruleId) ?? [];
+    if (requirements.length > 0) finding.Compliance.RelatedRequirements = [...requirements];
     if (result.status === "waived") finding.Workflow = { Status: "SUPPRESSED" };
     const docs = docUris.get(result.ruleId);
     if (rule !== undefined && result.status !== "pass") {
       finding.Remediation = {
         Recommendation: {
-          Text: truncate(rule.remediation.replace(/\s+/g, " "), MAX_RECOMMENDATION),
+          Text: recommendations.get(result.ruleId)!,
           ...(docs !== undefined ? { Url: docs } : {}),
         },
       };
@@ -238,6 +246,9 @@ function isRegion(region: string): boolean {
 }
 
 function truncate(text: string, limit: number): string {
+  // A text of no more code units than the limit has no more characters either: most texts are
+  // that short, and splitting each into characters cost most of the time of a large report.
+  if (text.length <= limit) return text;
   const characters = Array.from(text);
   return characters.length <= limit ? text : `${characters.slice(0, limit - 1).join("")}…`;
 }

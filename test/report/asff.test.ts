@@ -145,6 +145,23 @@ describe("renderAsff", () => {
     expect(unmapped[0]!.Compliance).toEqual({ Status: "FAILED" });
   });
 
+  it("cuts long texts to ASFF's limits by characters, never inside one", () => {
+    const description = (message: string) =>
+      buildAsffFindings(buildReport({ results: [{ ...LIVE_FAIL, message }] }), OPTIONS)[0]!.Description;
+    expect(description("a".repeat(1024))).toBe("a".repeat(1024));
+    expect(description("a".repeat(1025))).toBe(`${"a".repeat(1023)}…`);
+    // 1,024 characters outside the Basic Multilingual Plane are 2,048 code units, and fit.
+    expect(description("🔑".repeat(1024))).toBe("🔑".repeat(1024));
+    expect(description("🔑".repeat(1025))).toBe(`${"🔑".repeat(1023)}…`);
+    const wordy = { ...SSH_RULE, remediation: `Close\n\n  the port. ${"x ".repeat(300)}` };
+    const [finding] = buildAsffFindings(buildReport({ rules: [wordy], results: [LIVE_FAIL] }), OPTIONS);
+    const text = finding!.Remediation!.Recommendation.Text;
+    expect(text.startsWith("Close the port. x x")).toBe(true);
+    expect(Array.from(text)).toHaveLength(512);
+    expect(text.endsWith("…")).toBe(true);
+    expect(validate([finding])).toBe(true);
+  });
+
   it("suppresses waived failures rather than passing them", () => {
     const waived = buildAsffFindings(waiverReport(), OPTIONS).filter(
       (entry) => entry.Workflow?.Status === "SUPPRESSED",
