@@ -6,8 +6,9 @@ import { setFlagsFromString } from "node:v8";
  * two: most of what gets optimized is compiled on the second core while the main thread waits on
  * it, and competes there with the garbage collector's helpers. A smaller budget compiles less and
  * sooner. Measured on a 2-core machine (medians of alternating runs): the 10,000-group template
- * 0.71 → 0.64 s, the 50,000-resource account 2.04 → 1.88 s, with less CPU in all; the 200 MB
- * snapshot, which runs long enough for inlining to pay, within noise. The Config rule Lambda, which
+ * 0.71 → 0.64 s, the 50,000-resource account 2.04 → 1.86–1.88 s (budgets from none to 300), with
+ * less CPU in all; the 200 MB snapshot, which runs long enough for inlining to pay, within noise
+ * at 300 but slower with none. The Config rule Lambda, which
  * stays warm between events, keeps V8's defaults.
  */
 export const SHORT_RUN_V8_FLAGS = "--max-inlined-bytecode-size-cumulative=200";
