@@ -46,11 +46,12 @@ function referencedConditions(value: PositionedValue): string[] {
   const pending: PositionedValue[] = [value];
   while (pending.length > 0) {
     const next = pending.pop()!;
-    if (isSeqNode(next)) pending.push(...next.items);
+    // Pushed one by one: spreading a list of a few hundred thousand items overflows the stack.
+    if (isSeqNode(next)) for (const item of next.items) pending.push(item);
     else if (isMapNode(next)) {
       if (next.keys.length === 1 && next.keys[0] === "Condition" && typeof next.values[0] === "string")
         names.push(next.values[0]);
-      else pending.push(...next.values);
+      else for (const value of next.values) pending.push(value);
     }
   }
   return names;

@@ -208,6 +208,12 @@ describe("the Conditions section, checked as CloudFormation checks it", () => {
     expect(read(text).conditions?.keys).toEqual(["A", "B", "C", "D"]);
   });
 
+  it("reads a condition holding a list of 300,000 values", () => {
+    const values = Array.from({ length: 300_000 }, (_, index) => index).join(", ");
+    const text = `Conditions:\n  A: !Equals [[${values}], x]\n${RESOURCES}`;
+    expect(read(text).conditions?.keys).toEqual(["A"]);
+  });
+
   it("walks a long chain without exhausting the stack, and finds the cycle at its end", () => {
     const chain = (closed: boolean) => {
       const names = Array.from({ length: 50_000 }, (_, index) => `C${index}`);
