@@ -21,6 +21,12 @@ export function tuneForShortRun(
   userFlags: readonly string[] = [...process.execArgv, process.env.NODE_OPTIONS ?? ""],
 ): boolean {
   if (userFlags.some((flag) => USER_INLINING_FLAG.test(flag.replaceAll("_", "-")))) return false;
-  setFlags(SHORT_RUN_V8_FLAGS);
+  try {
+    setFlags(SHORT_RUN_V8_FLAGS);
+  } catch {
+    // A runtime that refuses V8 flags (another JavaScript engine behind node's API) runs the
+    // check untuned: the budget is a matter of speed, never a reason not to check.
+    return false;
+  }
   return true;
 }

@@ -22,6 +22,13 @@ describe("V8's inlining budget for a short run", () => {
     expect(set).toEqual([]);
   });
 
+  it("is given up, not an error, where V8 flags cannot be set", () => {
+    const refuse = () => {
+      throw new Error("setFlagsFromString is not implemented");
+    };
+    expect(tuneForShortRun(refuse, [])).toBe(false);
+  });
+
   it("is set by the command's entry before it runs the command", () => {
     const source = readFileSync(join(REPO, "src", "cli", "bin.ts"), "utf8");
     expect(source.indexOf("tuneForShortRun();")).toBeGreaterThan(-1);
