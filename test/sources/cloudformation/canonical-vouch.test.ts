@@ -183,7 +183,11 @@ function generatedTemplate(seed: number): unknown {
     if (often(0.3)) properties.Tags = tags();
     if (often(0.9)) properties.SecurityGroupIngress = rules();
     if (often(0.4)) properties.SecurityGroupEgress = rules();
-    if (often(0.1)) properties.Unmapped = text();
+    // Properties the reader does not map, some named as canonical properties are.
+    if (often(0.2))
+      properties[
+        pick(["Unmapped", "Description", "SecurityGroupArn", "GroupId", "IpPermissions", "OwnerId"])
+      ] = text();
     resources[`Group${index}`] = { Type: GROUP, Properties: properties };
   }
   const separate = Math.floor(next() * 3);
