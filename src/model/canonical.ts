@@ -5,6 +5,7 @@ import type { Resource } from "./resource.js";
 import { resourceTypeSpec } from "./resource-types.js";
 import { sourceKindSpec } from "./source-kinds.js";
 import { isUnknown } from "./unknown.js";
+import { vouchedCanonical } from "./vouched-shapes.js";
 
 /**
  * The boundary every source's resources cross before any rule runs: each resource's properties
@@ -12,7 +13,9 @@ import { isUnknown } from "./unknown.js";
  * compiled ahead of time into `canonical-validators.generated.ts`). A resource that does not fit
  * is not judged on what it seems to say: every rule that reads it reports `error`, naming where
  * it came from, and the run exits with 2. A source that could not read something says so with an
- * unknown value; an error that only an unknown value causes is not a misfit.
+ * unknown value; an error that only an unknown value causes is not a misfit. Properties a source
+ * checked value by value as it built them, and vouched for, are not walked again
+ * (`vouched-shapes.ts`).
  */
 
 type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
@@ -21,6 +24,12 @@ const VALIDATORS = validators as unknown as Record<string, Validator>;
 
 /** Why a resource does not have its type's canonical shape, or undefined when it does. */
 export function canonicalShapeProblem(resource: Resource): string | undefined {
+  if (vouchedCanonical(resource)) return undefined;
+  return schemaShapeProblem(resource);
+}
+
+/** `canonicalShapeProblem` without the vouches: the schema's own verdict, always walked. */
+export function schemaShapeProblem(resource: Resource): string | undefined {
   const spec = resourceTypeSpec(resource.type);
   const validate = VALIDATORS[spec.schema];
   if (validate === undefined) throw new Error(`no canonical validator for ${resource.type} (${spec.schema})`);

@@ -3,10 +3,11 @@ import { describe, expect, it } from "vitest";
 import { BUILTIN_RULES_DIR, PACKAGE_ROOT } from "../../src/assets.js";
 import { evaluateRules } from "../../src/engine/evaluate.js";
 import { loadRuleDirectories } from "../../src/engine/rule-loader.js";
-import { canonicalShapeProblem } from "../../src/model/canonical.js";
+import { canonicalShapeProblem, schemaShapeProblem } from "../../src/model/canonical.js";
 import { Inventory } from "../../src/model/inventory.js";
 import type { JsonObject, Resource, ResourceSource } from "../../src/model/resource.js";
 import { unknownValue } from "../../src/model/unknown.js";
+import { vouchedCanonical, vouchForCanonicalShape } from "../../src/model/vouched-shapes.js";
 // @ts-expect-error: a build script written in JavaScript, without type declarations
 import { generateCanonicalValidators, GENERATED_PATH } from "../../scripts/canonical-validators.mjs";
 
@@ -138,6 +139,28 @@ describe("the canonical shape, checked at the boundary", () => {
         group({ GroupId: unknownValue("after apply"), IpPermissions: [{ FromPort: 22 }] }),
       ),
     ).toContain('missing required key "IpProtocol"');
+  });
+});
+
+describe("shapes a source vouches for", () => {
+  it("are not walked again, for the object and type vouched for only", () => {
+    // Vouched for wrongly on purpose: what shows that the walk was skipped.
+    const misfit = { GroupId: "sg-1", IpPermissions: {} };
+    const resource = group(misfit);
+    expect(canonicalShapeProblem(resource)).toContain("IpPermissions: expected array");
+    vouchForCanonicalShape(misfit, "AWS::EC2::SecurityGroup");
+    expect(vouchedCanonical(resource)).toBe(true);
+    expect(canonicalShapeProblem(resource)).toBeUndefined();
+    // The schema's own verdict is unchanged; the tests of each source that vouches compare the two.
+    expect(schemaShapeProblem(resource)).toContain("IpPermissions: expected array");
+
+    // Equal properties in another object, or the same object read as another type, are walked.
+    const copy = group({ ...misfit });
+    expect(vouchedCanonical(copy)).toBe(false);
+    expect(canonicalShapeProblem(copy)).toContain("IpPermissions: expected array");
+    const asInstance: Resource = { ...resource, type: "AWS::EC2::Instance" };
+    expect(vouchedCanonical(asInstance)).toBe(false);
+    expect(canonicalShapeProblem(asInstance)).toContain("does not have the shape of AWS::EC2::Instance");
   });
 });
 

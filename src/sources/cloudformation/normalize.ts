@@ -1,3 +1,4 @@
+import { vouchForCanonicalShape } from "../../model/vouched-shapes.js";
 import { ResourceTypes, type JsonValue, type Resource, type SourceWaiver } from "../../model/resource.js";
 import { iacResource, recordRelatedPolicyPositions } from "../iac.js";
 import { isMapNode, isSeqNode, member, positionAt, toPlain } from "../positioned/node.js";
@@ -125,6 +126,8 @@ function run(context: NormalizeContext, table: NormalizerTable): NormalizedTempl
     context.refs.managedPolicies,
   );
   const resources = context.builds.map((build) => {
+    // Every pass has run: nothing changes the properties after this.
+    if (build.canonical) vouchForCanonicalShape(build.properties, build.type);
     const resource = iacResource(
       {
         type: build.type,

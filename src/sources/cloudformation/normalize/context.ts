@@ -22,6 +22,13 @@ export interface Build extends PolicyHolder {
   properties: JsonObject;
   recorder: PositionRecorder;
   global: boolean;
+  /**
+   * Set by a normalizer that checks each value it puts into `properties` against its type's
+   * canonical shape, and cleared by the first it cannot vouch for: when still set once the
+   * template is read, the shape is not walked again (`vouchForCanonicalShape`). Left unset by
+   * normalizers that do not check, whose resources are held to the schema.
+   */
+  canonical: boolean;
 }
 
 export class NormalizeContext {
@@ -61,6 +68,7 @@ export class NormalizeContext {
       properties,
       recorder: new PositionRecorder(this.positions),
       global,
+      canonical: false,
       file: this.file,
     };
     this.builds.push(build);

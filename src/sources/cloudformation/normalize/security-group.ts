@@ -107,6 +107,9 @@ export function securityGroup(context: NormalizeContext, resource: TemplateResou
     IpPermissionsEgress: [],
   };
   const build = context.add(resource, ResourceTypes.SecurityGroup, id, properties);
+  // Vouched for as far as the group's own values go (GroupName is text here, Description and
+  // OwnerId may be anything); each value read below, and each rule, is checked as it is put in.
+  build.canonical = id !== "";
   context.locateProp(build, "GroupName", resource, "GroupName");
   const description = context.value(resource, "GroupDescription");
   if (description !== undefined) {
@@ -114,8 +117,12 @@ export function securityGroup(context: NormalizeContext, resource: TemplateResou
     context.locateProp(build, "Description", resource, "GroupDescription");
   }
   const vpc = context.value(resource, "VpcId", build);
-  if (vpc !== undefined) properties.VpcId = vpc;
+  if (vpc !== undefined) {
+    properties.VpcId = vpc;
+    if (!isTextOrUnknown(vpc)) build.canonical = false;
+  }
   context.tags(resource, build);
+  if (properties.Tags !== undefined && !areCanonicalTags(properties.Tags)) build.canonical = false;
 
   // Indexed rather than destructured from an iterator: this runs for each of thousands of groups,
   // mostly before the engine has optimized it.
@@ -192,6 +199,7 @@ export function separateRule(
       resource.logicalId,
       standInSecurityGroup(groupId, context.placeholders.account),
     );
+    build.canonical = groupId !== "";
   }
   const permissions = build.properties[list];
   if (!Array.isArray(permissions)) return; // the group's own list is unknown: it already cannot be judged
@@ -303,6 +311,25 @@ function ipPermission(
     located |= groupKey === "GroupId" ? Located.GroupPair : Located.GroupPair | Located.ByGroupName;
   }
   if ((located & ~Located.Egress) !== 0) rec.setKeysAt(keyedPermissionPaths(paths, found, located), resolved);
+  // What the canonical shape asks of an ingress rule, checked while its values are at hand (an
+  // egress rule need only be an object). The values come from the template as written, so any of
+  // them may be of the wrong kind; one that is leaves the group to the schema, which names it.
+  if (
+    ingress &&
+    !(
+      isTextOrUnknown(protocol) &&
+      isPortOrAbsent(from) &&
+      isPortOrAbsent(to) &&
+      (cidr === undefined || isTextOrUnknown(cidr)) &&
+      (cidrIpv6 === undefined || isTextOrUnknown(cidrIpv6)) &&
+      (prefixList === undefined || isTextOrUnknown(prefixList)) &&
+      (group === undefined ||
+        (isTextOrUnknown(group) &&
+          (owner === undefined || isTextOrUnknown(owner)) &&
+          (description === undefined || isTextOrUnknown(description))))
+    )
+  )
+    build.canonical = false;
 
   if (protocol !== undefined && from !== undefined && to !== undefined)
     return {
@@ -399,6 +426,38 @@ interface KeyedFor {
   found: Int32Array;
   parts: number;
   keyed: KeyedPaths;
+}
+
+/**
+ * The checks behind a group's vouch (`Build.canonical`), each what the canonical schema asks of a
+ * value there (`schemas/resources.schema.json`, `securityGroup` and the definitions it names), an
+ * unknown value passing as it does there. Tested against the schema's own verdict.
+ */
+function isTextOrUnknown(value: JsonValue | undefined): boolean {
+  return typeof value === "string" || isUnknown(value);
+}
+
+function isPortOrAbsent(value: JsonValue | undefined): boolean {
+  return (
+    value === undefined ||
+    (typeof value === "number" && Number.isInteger(value) && value >= -1 && value <= 65535) ||
+    isUnknown(value)
+  );
+}
+
+/** `Tags` as `context.tags` puts them: a list of `{Key, Value}`, or unknown. */
+function areCanonicalTags(tags: JsonValue): boolean {
+  if (!Array.isArray(tags)) return isUnknown(tags);
+  for (let index = 0; index < tags.length; index += 1) {
+    const tag = tags[index]!;
+    if (isUnknown(tag)) continue;
+    if (tag === null || typeof tag !== "object" || Array.isArray(tag)) return false;
+    const key = tag.Key;
+    const value = tag.Value;
+    if (key === undefined || !isTextOrUnknown(key)) return false;
+    if (value !== undefined && !isTextOrUnknown(value)) return false;
+  }
+  return true;
 }
 
 /** A port as written, text that is a whole number read as that number. */
