@@ -354,18 +354,22 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
     };
 
     const instanceDocuments: JsonObject[] = [];
+    // The groups of each instance are gathered here, then copied out at their number: an array
+    // grown by push from empty makes room for sixteen, and tens of thousands of instances each
+    // keep one for a group or two.
+    const gathered: JsonValue[] = [];
     for (const instance of inventory.ofType(ResourceTypes.Instance)) {
       const { account, region } = instance;
       const profileArn = str(obj(instance.properties.IamInstanceProfile)?.Arn);
       const profile = profileArn ? (profilesByArn.get(profileArn) ?? null) : null;
       const roles = profile === null ? [] : rolesOfProfile(profile, account).slice();
-      const groups: JsonValue[] = [];
+      let groupCount = 0;
       // One summary for every group the instance is in: the groups' documents share it.
       let summary: JsonValue | undefined;
       for (const entry of list(instance.properties.SecurityGroups)) {
         const links = securityGroups.get(account, region, str(obj(entry)?.GroupId));
         if (links === undefined) continue;
-        groups.push(links.group.properties);
+        gathered[groupCount++] = links.group.properties;
         summary ??= instanceSummary(instance);
         if (links.instances) links.instances.push(summary);
         else links.instances = [summary];
@@ -378,7 +382,7 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
           InstanceProfile: profile,
           Roles: roles,
           ManagedInstance: managed ? managed.properties : null,
-          SecurityGroups: groups,
+          SecurityGroups: gathered.slice(0, groupCount),
         }),
       );
     }

@@ -205,6 +205,30 @@ describe("relations", () => {
     ]);
   });
 
+  it("gives each instance a list of its own groups only, however many the instances before it had", () => {
+    const groups = ["sg-a", "sg-b", "sg-c"].map((id) =>
+      resource("AWS::EC2::SecurityGroup", id, "us-east-1", { GroupId: id }),
+    );
+    const [a, b, c] = groups.map((each) => each.properties);
+    const listing = (id: string, groupIds: string[]) =>
+      resource("AWS::EC2::Instance", id, "us-east-1", {
+        SecurityGroups: groupIds.map((GroupId) => ({ GroupId })),
+      });
+    const instances = [
+      listing("i-1", ["sg-a", "sg-gone", "sg-b", "sg-c"]),
+      listing("i-2", ["sg-c"]),
+      listing("i-3", []),
+      listing("i-4", ["sg-gone"]),
+      listing("i-5", ["sg-b", "sg-a"]),
+    ];
+    const inventory = new Inventory({ resources: [...groups, ...instances], today: "2026-12-07" });
+    const lists = inventory
+      .documentsOfType("AWS::EC2::Instance")
+      .map((each) => (each.related as JsonObject).SecurityGroups as JsonObject[]);
+    expect(lists).toEqual([[a, b, c], [c], [], [], [b, a]]);
+    expect(new Set(lists).size).toBe(lists.length);
+  });
+
   it("gives the documents of a type in the order of its resources, the same objects as one by one", () => {
     const web = resource("AWS::EC2::SecurityGroup", "sg-web", "us-east-1", { GroupId: "sg-web" });
     const ops = resource("AWS::EC2::SecurityGroup", "sg-ops", "us-east-1", { GroupId: "sg-ops" });
