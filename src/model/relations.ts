@@ -75,19 +75,23 @@ const LINKED_ON_DEMAND: ReadonlySet<ResourceType> = new Set([
  */
 class ScopedIndex<T> {
   private readonly accounts = new Map<string, Map<string, Map<string, T>>>();
-  // The ids of the account and region asked for last: resources come grouped by account and
-  // region, so most calls in a row ask for the same ones.
+  // The regions of the account asked for last, and the ids of the region asked for last:
+  // resources come grouped by account, and often by region, so most calls in a row ask for the
+  // same ones. The account is compared, not looked up: JSON.parse gives each resource an account
+  // string of its own, a lookup computes the hash of each, and an account's instances take turns
+  // in its regions.
   private lastAccount: string | undefined;
+  private lastRegions: Map<string, Map<string, T>> | undefined;
   private lastRegion: string | undefined;
   private lastIds: Map<string, T> | undefined;
 
   set(account: string, region: string, id: string, value: T): void {
     let ids = this.idsIn(account, region);
     if (!ids) {
-      let regions = this.accounts.get(account);
-      if (!regions) this.accounts.set(account, (regions = new Map<string, Map<string, T>>()));
-      regions.set(region, (ids = new Map<string, T>()));
-      this.lastIds = ids;
+      let regions = this.lastRegions;
+      if (!regions)
+        this.accounts.set(account, (regions = this.lastRegions = new Map<string, Map<string, T>>()));
+      regions.set(region, (ids = this.lastIds = new Map<string, T>()));
     }
     ids.set(id, value);
   }
@@ -97,10 +101,14 @@ class ScopedIndex<T> {
   }
 
   private idsIn(account: string, region: string): Map<string, T> | undefined {
-    if (account !== this.lastAccount || region !== this.lastRegion) {
+    if (account !== this.lastAccount) {
       this.lastAccount = account;
+      this.lastRegions = this.accounts.get(account);
       this.lastRegion = region;
-      this.lastIds = this.accounts.get(account)?.get(region);
+      this.lastIds = this.lastRegions?.get(region);
+    } else if (region !== this.lastRegion) {
+      this.lastRegion = region;
+      this.lastIds = this.lastRegions?.get(region);
     }
     return this.lastIds;
   }

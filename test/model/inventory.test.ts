@@ -265,6 +265,43 @@ describe("relations", () => {
     expect((listed[2]![0]!.related as JsonObject).Instance).toMatchObject({ InstanceId: "i-9" });
   });
 
+  it("links instances that take turns in the regions of an account other than the first", () => {
+    const other = "444455556666";
+    const scoped = (
+      account: string,
+      region: string,
+      type: ResourceType,
+      id: string,
+      properties: JsonObject,
+    ) => ({
+      ...resource(type, id, region, properties),
+      account,
+    });
+    const scopes = [
+      [ACCOUNT, "us-east-1"],
+      [ACCOUNT, "eu-west-1"],
+      [other, "us-east-1"],
+      [other, "eu-west-1"],
+    ] as const;
+    const groups = scopes.map(([account, region]) =>
+      scoped(account, region, "AWS::EC2::SecurityGroup", "sg-1", {
+        GroupId: "sg-1",
+        Description: `${account} ${region}`,
+      }),
+    );
+    const instances = [2, 3, 2, 3, 1, 0].map((scope, index) =>
+      scoped(scopes[scope]![0], scopes[scope]![1], "AWS::EC2::Instance", `i-${index}`, {
+        SecurityGroups: [{ GroupId: "sg-1" }],
+      }),
+    );
+    const inventory = new Inventory({ resources: [...groups, ...instances], today: "2026-12-07" });
+    for (const instance of instances) {
+      expect((inventory.documentOf(instance).related as JsonObject).SecurityGroups).toEqual([
+        { GroupId: "sg-1", Description: `${instance.account} ${instance.region}` },
+      ]);
+    }
+  });
+
   it("links each instance to the group of its own account and region when the same id is in several", () => {
     const at = (account: string, region: string, type: ResourceType, id: string, properties: JsonObject) => ({
       ...resource(type, id, region, properties),
