@@ -75,19 +75,23 @@ const LINKED_ON_DEMAND: ReadonlySet<ResourceType> = new Set([
  */
 class ScopedIndex<T> {
   private readonly accounts = new Map<string, Map<string, Map<string, T>>>();
-  // The ids of the account and region asked for last: resources come grouped by account and
-  // region, so most calls in a row ask for the same ones.
+  // The regions of the account asked for last, and the ids of the region asked for last:
+  // resources come grouped by account, and often by region, so most calls in a row ask for the
+  // same ones. The account is compared, not looked up: JSON.parse gives each resource an account
+  // string of its own, a lookup computes the hash of each, and an account's instances take turns
+  // in its regions.
   private lastAccount: string | undefined;
+  private lastRegions: Map<string, Map<string, T>> | undefined;
   private lastRegion: string | undefined;
   private lastIds: Map<string, T> | undefined;
 
   set(account: string, region: string, id: string, value: T): void {
     let ids = this.idsIn(account, region);
     if (!ids) {
-      let regions = this.accounts.get(account);
-      if (!regions) this.accounts.set(account, (regions = new Map<string, Map<string, T>>()));
-      regions.set(region, (ids = new Map<string, T>()));
-      this.lastIds = ids;
+      let regions = this.lastRegions;
+      if (!regions)
+        this.accounts.set(account, (regions = this.lastRegions = new Map<string, Map<string, T>>()));
+      regions.set(region, (ids = this.lastIds = new Map<string, T>()));
     }
     ids.set(id, value);
   }
@@ -97,10 +101,14 @@ class ScopedIndex<T> {
   }
 
   private idsIn(account: string, region: string): Map<string, T> | undefined {
-    if (account !== this.lastAccount || region !== this.lastRegion) {
+    if (account !== this.lastAccount) {
       this.lastAccount = account;
+      this.lastRegions = this.accounts.get(account);
       this.lastRegion = region;
-      this.lastIds = this.accounts.get(account)?.get(region);
+      this.lastIds = this.lastRegions?.get(region);
+    } else if (region !== this.lastRegion) {
+      this.lastRegion = region;
+      this.lastIds = this.lastRegions?.get(region);
     }
     return this.lastIds;
   }
@@ -354,18 +362,22 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
     };
 
     const instanceDocuments: JsonObject[] = [];
+    // The groups of each instance are gathered here, then copied out at their number: an array
+    // grown by push from empty makes room for sixteen, and tens of thousands of instances each
+    // keep one for a group or two.
+    const gathered: JsonValue[] = [];
     for (const instance of inventory.ofType(ResourceTypes.Instance)) {
       const { account, region } = instance;
       const profileArn = str(obj(instance.properties.IamInstanceProfile)?.Arn);
       const profile = profileArn ? (profilesByArn.get(profileArn) ?? null) : null;
       const roles = profile === null ? [] : rolesOfProfile(profile, account).slice();
-      const groups: JsonValue[] = [];
+      let groupCount = 0;
       // One summary for every group the instance is in: the groups' documents share it.
       let summary: JsonValue | undefined;
       for (const entry of list(instance.properties.SecurityGroups)) {
         const links = securityGroups.get(account, region, str(obj(entry)?.GroupId));
         if (links === undefined) continue;
-        groups.push(links.group.properties);
+        gathered[groupCount++] = links.group.properties;
         summary ??= instanceSummary(instance);
         if (links.instances) links.instances.push(summary);
         else links.instances = [summary];
@@ -378,7 +390,7 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
           InstanceProfile: profile,
           Roles: roles,
           ManagedInstance: managed ? managed.properties : null,
-          SecurityGroups: groups,
+          SecurityGroups: gathered.slice(0, groupCount),
         }),
       );
     }

@@ -376,26 +376,35 @@ function findDuplicates(document: SnapshotDocument): Problem | undefined {
 
   // Positions by type, account, region and id in nested maps: joining the four into one key
   // for each of hundreds of thousands of resources costs more than the lookups. Resources come
-  // grouped by type, account and region, so the ids of the last three are kept at hand.
+  // grouped by type and account, and an account's instances take turns in its regions, so the
+  // regions of the last type and account are kept at hand, and the ids of the last region. The
+  // type and account are compared, not looked up: JSON.parse gives each resource strings of its
+  // own, and a lookup computes the hash of each.
   const seenResources = new Map<string, Map<string, Map<string, Map<string, number>>>>();
+  let regions = new Map<string, Map<string, number>>();
+  let regionsOf: Pick<Resource, "type" | "account"> | undefined;
   let ids = new Map<string, number>();
-  let idsOf: Pick<Resource, "type" | "account" | "region"> | undefined;
+  let idsRegion: string | undefined;
   // An index loop: an iterator's [index, value] pair for each of hundreds of thousands of
   // resources is work the collector pays for while the whole snapshot is held.
   for (let index = 0; index < resources.length; index += 1) {
     const resource = resources[index]!;
     if (
-      idsOf === undefined ||
-      resource.type !== idsOf.type ||
-      resource.account !== idsOf.account ||
-      resource.region !== idsOf.region
+      regionsOf === undefined ||
+      resource.type !== regionsOf.type ||
+      resource.account !== regionsOf.account
     ) {
-      idsOf = resource;
+      regionsOf = resource;
+      idsRegion = undefined;
       let accounts = seenResources.get(resource.type);
       if (!accounts)
         seenResources.set(resource.type, (accounts = new Map<string, Map<string, Map<string, number>>>()));
-      let regions = accounts.get(resource.account);
-      if (!regions) accounts.set(resource.account, (regions = new Map<string, Map<string, number>>()));
+      const known = accounts.get(resource.account);
+      if (known) regions = known;
+      else accounts.set(resource.account, (regions = new Map<string, Map<string, number>>()));
+    }
+    if (resource.region !== idsRegion) {
+      idsRegion = resource.region;
       const known = regions.get(resource.region);
       if (known) ids = known;
       else regions.set(resource.region, (ids = new Map<string, number>()));

@@ -33,12 +33,15 @@ export function findDuplicateKey(text: string, value: unknown): DuplicateKey | u
  * (`"CidrIpv6":"::/0"`), one after a colon inside a string closes it (`"a:":`). A quote after `{`,
  * `[` or `,` is left undecided: a key or list item that opens with a colon, or a key that ends in
  * one of those. A snapshot holds half as many colons as quotes, most of them decided by two or
- * three characters, so this costs less than `countWrittenKeys`, which reads every string.
+ * three characters, so this costs less than `countWrittenKeys`, which reads every string. A colon
+ * found inside a string says that the string's other colons are no key's either: the search goes
+ * on after its closing quote, which passes over the rest of an ARN's five colons in one step.
  */
 export function countKeyColons(text: string): number | undefined {
   let keys = 0;
   let previousAfterKey = false;
-  for (let colon = text.indexOf(":"); colon !== -1; colon = text.indexOf(":", colon + 1)) {
+  let colon = text.indexOf(":");
+  while (colon !== -1) {
     let quote = colon - 1;
     let code = text.charCodeAt(quote);
     while (isWhitespace(code)) code = text.charCodeAt(--quote);
@@ -63,7 +66,15 @@ export function countKeyColons(text: string): number | undefined {
         else afterKey = true;
       }
     }
-    if (afterKey) keys += 1;
+    if (afterKey) {
+      keys += 1;
+      colon = text.indexOf(":", colon + 1);
+    } else {
+      // This colon is inside a string, and so are the string's other colons. `previousAfterKey`
+      // is false for them all, as it is for this one: in `"a:b:":1` the colon after the closing
+      // quote still reads the colon before that quote as one inside a string.
+      colon = text.indexOf(":", stringEnd(text, colon));
+    }
     previousAfterKey = afterKey;
   }
   return keys;

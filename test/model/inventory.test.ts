@@ -205,6 +205,30 @@ describe("relations", () => {
     ]);
   });
 
+  it("gives each instance a list of its own groups only, however many the instances before it had", () => {
+    const groups = ["sg-a", "sg-b", "sg-c"].map((id) =>
+      resource("AWS::EC2::SecurityGroup", id, "us-east-1", { GroupId: id }),
+    );
+    const [a, b, c] = groups.map((each) => each.properties);
+    const listing = (id: string, groupIds: string[]) =>
+      resource("AWS::EC2::Instance", id, "us-east-1", {
+        SecurityGroups: groupIds.map((GroupId) => ({ GroupId })),
+      });
+    const instances = [
+      listing("i-1", ["sg-a", "sg-gone", "sg-b", "sg-c"]),
+      listing("i-2", ["sg-c"]),
+      listing("i-3", []),
+      listing("i-4", ["sg-gone"]),
+      listing("i-5", ["sg-b", "sg-a"]),
+    ];
+    const inventory = new Inventory({ resources: [...groups, ...instances], today: "2026-12-07" });
+    const lists = inventory
+      .documentsOfType("AWS::EC2::Instance")
+      .map((each) => (each.related as JsonObject).SecurityGroups as JsonObject[]);
+    expect(lists).toEqual([[a, b, c], [c], [], [], [b, a]]);
+    expect(new Set(lists).size).toBe(lists.length);
+  });
+
   it("gives the documents of a type in the order of its resources, the same objects as one by one", () => {
     const web = resource("AWS::EC2::SecurityGroup", "sg-web", "us-east-1", { GroupId: "sg-web" });
     const ops = resource("AWS::EC2::SecurityGroup", "sg-ops", "us-east-1", { GroupId: "sg-ops" });
@@ -239,6 +263,43 @@ describe("relations", () => {
     });
     expect((listed[0]![1]!.related as JsonObject).SecurityGroups).toEqual([web.properties]);
     expect((listed[2]![0]!.related as JsonObject).Instance).toMatchObject({ InstanceId: "i-9" });
+  });
+
+  it("links instances that take turns in the regions of an account other than the first", () => {
+    const other = "444455556666";
+    const scoped = (
+      account: string,
+      region: string,
+      type: ResourceType,
+      id: string,
+      properties: JsonObject,
+    ) => ({
+      ...resource(type, id, region, properties),
+      account,
+    });
+    const scopes = [
+      [ACCOUNT, "us-east-1"],
+      [ACCOUNT, "eu-west-1"],
+      [other, "us-east-1"],
+      [other, "eu-west-1"],
+    ] as const;
+    const groups = scopes.map(([account, region]) =>
+      scoped(account, region, "AWS::EC2::SecurityGroup", "sg-1", {
+        GroupId: "sg-1",
+        Description: `${account} ${region}`,
+      }),
+    );
+    const instances = [2, 3, 2, 3, 1, 0].map((scope, index) =>
+      scoped(scopes[scope]![0], scopes[scope]![1], "AWS::EC2::Instance", `i-${index}`, {
+        SecurityGroups: [{ GroupId: "sg-1" }],
+      }),
+    );
+    const inventory = new Inventory({ resources: [...groups, ...instances], today: "2026-12-07" });
+    for (const instance of instances) {
+      expect((inventory.documentOf(instance).related as JsonObject).SecurityGroups).toEqual([
+        { GroupId: "sg-1", Description: `${instance.account} ${instance.region}` },
+      ]);
+    }
   });
 
   it("links each instance to the group of its own account and region when the same id is in several", () => {

@@ -237,6 +237,29 @@ describe("duplicate resources", () => {
     );
   });
 
+  it("tells regions apart when an account's resources take turns in them, and types in one region", () => {
+    const group = "AWS::IAM::Group";
+    const alternating = [
+      user("alice", A, undefined, "us-east-1"),
+      user("alice", A, undefined, "eu-west-1"),
+      user("bob", A, undefined, "us-east-1"),
+      user("bob", A, undefined, "eu-west-1"),
+      // Another type in the region the last one was in, then another account there.
+      user("bob", A, group, "eu-west-1"),
+      user("bob", B, undefined, "eu-west-1"),
+      user("carol", A, undefined, "eu-west-1"),
+    ];
+    expect(parseSnapshot(text(alternating), "s.json").resources).toHaveLength(7);
+    expect(() =>
+      parseSnapshot(text([...alternating, user("bob", A, undefined, "us-east-1")]), "s.json"),
+    ).toThrow(
+      "invalid snapshot at /resources/7 (AWS::IAM::User bob): duplicate resource: /resources/2 has the same type and id in account 111122223333, region us-east-1",
+    );
+    expect(() => parseSnapshot(text([...alternating, user("bob", A, group, "eu-west-1")]), "s.json")).toThrow(
+      "invalid snapshot at /resources/7 (AWS::IAM::Group bob): duplicate resource: /resources/4 has the same type and id in account 111122223333, region eu-west-1",
+    );
+  });
+
   it("accepts the same id in another account, type or region", () => {
     const resources = [
       user("alice", A),

@@ -148,6 +148,27 @@ describe("countKeyColons", () => {
     expect(countKeyColons('{"CidrIpv6":"::/0"}')).toBe(1);
   });
 
+  it("passes over the rest of a string from its first colon, escaped quotes and backslashes included", () => {
+    for (const text of [
+      '{"arn":"arn:aws:iam::123456789012:role/x","k":"2026-11-20T09:30:00Z"}',
+      '{"a":"x:\\":y:\\\\","b:c:":":\\"d\\":e","f":1}',
+      '{"s":"a: \\"b\\" : \\"c","t":{"u:v":"w:"}}',
+      '{"v":"x:\\\\","w":"::"}',
+      '[{"a":":"},"b:",{"c::":"::d","e":"f"}]',
+    ]) {
+      JSON.parse(text);
+      expect(countKeyColons(text)).toBe(countWrittenKeys(text));
+    }
+    // Strings that read like keys and values hide no key, and hide no duplicate written after them.
+    expect(
+      findDuplicateKey('{"s":"a:\\"b\\":1,\\"b\\":2","b":1}', { s: 'a:"b":1,"b":2', b: 1 }),
+    ).toBeUndefined();
+    expect(duplicateIn('{"s":"a:\\"b\\":1","b":1,"b":2}')?.key).toBe("b");
+    expect(duplicateIn('{"v":"x:\\\\","v":1}')?.key).toBe("v");
+    expect(duplicateIn('{"a:b:":1,"a:b:":2}')?.key).toBe("a:b:");
+    expect(duplicateIn('{"a":"b:c","a:":"b:c","a":"d"}')?.key).toBe("a");
+  });
+
   it("leaves undecided a quote after a bracket, brace or comma before a colon", () => {
     expect(countKeyColons('[":x"]')).toBeUndefined();
     expect(countKeyColons('["a", " :x"]')).toBeUndefined();
