@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PACKAGE_ROOT } from "../../../src/assets.js";
 import { canonicalShapeProblem, schemaShapeProblem } from "../../../src/model/canonical.js";
@@ -137,81 +138,126 @@ const RULE_FIELDS = [
   "Description",
 ];
 
-/** A small deterministic generator (mulberry32), so that a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/**
+ * Templates of one to four groups and up to two separate rules, mostly well-formed, so that most
+ * groups are vouched for and some are not.
+ */
+function templates(): fc.Arbitrary<unknown> {
+  const text = fc.oneof(
+    { weight: 7, arbitrary: fc.constantFrom<unknown>("tcp", "10.1.0.0/16", "-1", { Ref: "NoDefault" }) },
+    { weight: 3, arbitrary: fc.constantFrom(...TEXTS) },
+  );
+  const port = fc.oneof(
+    { weight: 7, arbitrary: fc.constantFrom<unknown>(22, "443", -1, { Ref: "NoDefault" }) },
+    { weight: 3, arbitrary: fc.constantFrom(...PORTS) },
+  );
+  /** `value` in `share` of the cases, else absent. */
+  const optional = <T>(share: number, value: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> =>
+    fc.oneof(
+      { weight: Math.round(share * 20), arbitrary: value },
+      { weight: Math.round((1 - share) * 20), arbitrary: fc.constant(undefined) },
+    );
+  const entry = fc.record(
+    Object.fromEntries(
+      RULE_FIELDS.map((field) => [
+        field,
+        optional(
+          field === "IpProtocol" ? 0.95 : field.endsWith("Port") ? 0.8 : 0.25,
+          field.endsWith("Port") ? port : text,
+        ),
+      ]),
+    ),
+  );
+  const rule = fc.oneof({ weight: 19, arbitrary: entry.map(written) }, { weight: 1, arbitrary: text });
+  const rules = fc.oneof(
+    { weight: 9, arbitrary: fc.array(rule, { maxLength: 3 }) },
+    { weight: 1, arbitrary: text },
+  );
+  const tag = fc.oneof(
+    {
+      weight: 4,
+      arbitrary: fc
+        .record({
+          Key: fc.oneof({ weight: 4, arbitrary: fc.constant<unknown>("Name") }, text),
+          Value: optional(0.8, text),
+        })
+        .map(written),
+    },
+    { weight: 1, arbitrary: fc.constantFrom(...TEXTS) },
+  );
+  const tags = fc.oneof(
+    { weight: 3, arbitrary: fc.array(tag, { maxLength: 2 }) },
+    { weight: 2, arbitrary: text },
+  );
+  // Properties the reader does not map, some named as canonical properties are.
+  const unmapped = fc.constantFrom(
+    "Unmapped",
+    "Description",
+    "SecurityGroupArn",
+    "GroupId",
+    "IpPermissions",
+    "OwnerId",
+  );
+  const group = fc
+    .record({
+      GroupName: optional(0.7, text),
+      GroupDescription: optional(0.7, text),
+      VpcId: optional(0.7, text),
+      Tags: optional(0.3, tags),
+      SecurityGroupIngress: optional(0.9, rules),
+      SecurityGroupEgress: optional(0.4, rules),
+      extra: optional(0.2, fc.tuple(unmapped, text)),
+    })
+    .map(({ extra, ...properties }) => {
+      const all: Record<string, unknown> = written(properties);
+      if (extra !== undefined) all[extra[0]] = extra[1];
+      return { Type: GROUP, Properties: all };
+    });
+  const target = fc.constantFrom<unknown>(
+    { Ref: "Group0" },
+    "Group0",
+    "sg-elsewhere",
+    "",
+    { Ref: "NoDefault" },
+    5,
+  );
+  const separate = fc.tuple(rule, target, fc.boolean()).map(([properties, groupId, ingress]) => ({
+    Type: ingress ? "AWS::EC2::SecurityGroupIngress" : "AWS::EC2::SecurityGroupEgress",
+    Properties:
+      typeof properties === "object" && properties !== null && !Array.isArray(properties)
+        ? { ...properties, GroupId: groupId }
+        : {},
+  }));
+  return fc
+    .tuple(fc.array(group, { minLength: 1, maxLength: 4 }), fc.array(separate, { maxLength: 2 }))
+    .map(([groups, rules]) => ({
+      Parameters: PARAMETERS,
+      Conditions: CONDITIONS,
+      Mappings: MAPPINGS,
+      Resources: Object.fromEntries([
+        ...groups.map((each, index) => [`Group${index}`, each]),
+        ...rules.map((each, index) => [`Rule${index}`, each]),
+      ]),
+    }));
 }
 
-function generatedTemplate(seed: number): unknown {
-  const next = random(seed);
-  const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)]!;
-  const often = (share: number) => next() < share;
-  // Mostly well-formed values, so that most rules and groups are vouched for and some are not.
-  const text = () => (often(0.7) ? pick(["tcp", "10.1.0.0/16", "-1", { Ref: "NoDefault" }]) : pick(TEXTS));
-  const port = () => (often(0.7) ? pick([22, "443", -1, { Ref: "NoDefault" }]) : pick(PORTS));
-  const rule = () => {
-    if (often(0.05)) return pick(TEXTS);
-    const entry: Record<string, unknown> = {};
-    for (const field of RULE_FIELDS)
-      if (often(field === "IpProtocol" ? 0.95 : field.endsWith("Port") ? 0.8 : 0.25))
-        entry[field] = field.endsWith("Port") ? port() : text();
-    return entry;
-  };
-  const rules = () => (often(0.9) ? Array.from({ length: Math.floor(next() * 4) }, rule) : pick(TEXTS));
-  const tags = () =>
-    often(0.6)
-      ? Array.from({ length: Math.floor(next() * 3) }, () =>
-          often(0.8)
-            ? { Key: often(0.8) ? "Name" : pick(TEXTS), ...(often(0.8) ? { Value: text() } : {}) }
-            : pick(TEXTS),
-        )
-      : pick(TEXTS);
-  const resources: Record<string, unknown> = {};
-  const groups = 1 + Math.floor(next() * 4);
-  for (let index = 0; index < groups; index += 1) {
-    const properties: Record<string, unknown> = {};
-    if (often(0.7)) properties.GroupName = text();
-    if (often(0.7)) properties.GroupDescription = text();
-    if (often(0.7)) properties.VpcId = text();
-    if (often(0.3)) properties.Tags = tags();
-    if (often(0.9)) properties.SecurityGroupIngress = rules();
-    if (often(0.4)) properties.SecurityGroupEgress = rules();
-    // Properties the reader does not map, some named as canonical properties are.
-    if (often(0.2))
-      properties[
-        pick(["Unmapped", "Description", "SecurityGroupArn", "GroupId", "IpPermissions", "OwnerId"])
-      ] = text();
-    resources[`Group${index}`] = { Type: GROUP, Properties: properties };
-  }
-  const separate = Math.floor(next() * 3);
-  for (let index = 0; index < separate; index += 1) {
-    const properties = rule() as Record<string, unknown>;
-    const target = pick([{ Ref: "Group0" }, "Group0", "sg-elsewhere", "", { Ref: "NoDefault" }, 5]);
-    resources[`Rule${index}`] = {
-      Type: often(0.7) ? "AWS::EC2::SecurityGroupIngress" : "AWS::EC2::SecurityGroupEgress",
-      Properties:
-        typeof properties === "object" && properties !== null ? { ...properties, GroupId: target } : {},
-    };
-  }
-  return { Parameters: PARAMETERS, Conditions: CONDITIONS, Mappings: MAPPINGS, Resources: resources };
+/** The fields of a record that were written: an absent one is left out, not written as null. */
+function written(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
 }
 
 describe("security groups a template's reader vouches for", () => {
   it("get the schema's own verdict, for every value a template may write", () => {
     let vouched = 0;
     let misfits = 0;
-    for (let seed = 1; seed <= 600; seed += 1) {
-      const counts = compareVerdicts(normalizeJson(generatedTemplate(seed)));
-      vouched += counts.vouched;
-      misfits += counts.misfits;
-    }
+    fc.assert(
+      fc.property(templates(), (template) => {
+        const counts = compareVerdicts(normalizeJson(template));
+        vouched += counts.vouched;
+        misfits += counts.misfits;
+      }),
+      { numRuns: 600 },
+    );
     // Both ways are taken many times, or the comparison would prove little.
     expect(vouched).toBeGreaterThan(200);
     expect(misfits).toBeGreaterThan(200);
