@@ -104,5 +104,7 @@ function describeType(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
+  // JSON writes a number it cannot hold (a template's 1e400 reads as Infinity) as null.
+  if (typeof value === "number" && !Number.isFinite(value)) return `number ${String(value)}`;
   return `${typeof value} ${JSON.stringify(value)}`;
 }

@@ -84,6 +84,17 @@ describe("the canonical shape, checked at the boundary", () => {
     ).toBeUndefined();
   });
 
+  it("names a number JSON cannot write as the number it is", () => {
+    // A template's -1e400 reads as -Infinity, which JSON.stringify would show as null.
+    const rule = { IpProtocol: "tcp", FromPort: -Infinity, ToPort: 22 };
+    expect(canonicalShapeProblem(group({ GroupId: "sg-1", IpPermissions: [rule] }))).toContain(
+      "IpPermissions[0].FromPort: expected integer, found number -Infinity",
+    );
+    expect(
+      canonicalShapeProblem(group({ GroupId: "sg-1", IpPermissions: [{ ...rule, FromPort: NaN }] })),
+    ).toContain("found number NaN");
+  });
+
   it("names the file and line of a template resource", () => {
     const problem = canonicalShapeProblem(
       group(
