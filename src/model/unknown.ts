@@ -19,7 +19,9 @@ export function isUnknown(value: unknown): value is UnknownValue {
     value !== null &&
     typeof value === "object" &&
     !Array.isArray(value) &&
-    typeof (value as Record<string, unknown>)[UNKNOWN_KEY] === "string"
+    typeof (value as Record<string, unknown>)[UNKNOWN_KEY] === "string" &&
+    // Only a marker of its own: an object must never pass for unknown through its prototype.
+    Object.hasOwn(value, UNKNOWN_KEY)
   );
 }
 

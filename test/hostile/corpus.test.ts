@@ -1106,6 +1106,22 @@ const TABLE: Entry[] = [
     /^templates\/properties-string\.yaml:5:5: not a valid CloudFormation template: the Properties of resource Bastion must be a mapping$/,
     true,
   ],
+  // A property named `__proto__` once replaced the properties' prototype with an unknown marker,
+  // which excused every misfit in them: the list KeyName passed instance-key-pair.
+  [
+    "templates/proto-property.json",
+    template,
+    2,
+    /^templates\/proto-property\.json:4:5: instance-key-pair error: cannot decide: .*KeyName: expected string, found a list$/,
+    true,
+  ],
+  [
+    "templates/proto-property.yaml",
+    template,
+    2,
+    /^templates\/proto-property\.yaml:2:3: instance-key-pair error: cannot decide: .*KeyName: expected string, found a list$/,
+    true,
+  ],
   [
     "templates/protocol-leading-zero.yaml",
     template,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assertKnown, unknownValue, UnknownValueError } from "../../src/model/unknown.js";
+import { assertKnown, isUnknown, unknownValue, UnknownValueError } from "../../src/model/unknown.js";
 
 function reasonOf(check: () => void): string | undefined {
   try {
@@ -35,5 +35,16 @@ describe("assertKnown", () => {
       "first",
     );
     expect(reasonOf(() => assertKnown({ $unknown: "own", a: unknownValue("field") }))).toBe("own");
+  });
+});
+
+describe("isUnknown", () => {
+  it("holds for a marker of its own, never for one an object inherits", () => {
+    expect(isUnknown(unknownValue("why"))).toBe(true);
+    // What assigning a key named `__proto__` made of a template resource's properties.
+    const properties: Record<string, unknown> = { KeyName: [] };
+    Object.setPrototypeOf(properties, unknownValue("an unread property"));
+    expect(isUnknown(properties)).toBe(false);
+    expect(isUnknown(Object.create(unknownValue("inherited")))).toBe(false);
   });
 });

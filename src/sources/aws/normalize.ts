@@ -18,6 +18,7 @@ import {
   type Resource,
   type ResourceType,
 } from "../../model/resource.js";
+import { defineField } from "../../util/own-field.js";
 
 /**
  * From SDK output to canonical resources. The SDK already returns the describe-API shape; what
@@ -70,7 +71,7 @@ export function toJson(value: unknown): JsonValue | undefined {
         // `$metadata` and other SDK bookkeeping are not part of the describe-API shape.
         if (key.startsWith("$")) continue;
         const json = toJson(member);
-        if (json !== undefined) result[key] = json;
+        if (json !== undefined) defineField(result, key, json);
       }
       return result;
     }

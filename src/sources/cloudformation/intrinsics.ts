@@ -4,6 +4,7 @@ import { isUnknown, unknownValue, type UnknownValue } from "../../model/unknown.
 import { fieldPath, indexPath, type PositionRecorder } from "../iac.js";
 import { isMapNode, isSeqNode, member, type MapNode, type PositionedValue } from "../positioned/node.js";
 import type { Template, TemplateResource } from "./template.js";
+import { defineField } from "../../util/own-field.js";
 
 /**
  * Intrinsic functions, resolved as far as the template itself allows before deployment. What
@@ -821,11 +822,4 @@ function comparable(value: JsonValue | undefined): string {
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return JSON.stringify(value ?? null);
-}
-
-/** Sets a field even when it is named `__proto__`, as JSON.parse does. */
-export function defineField(target: { [key: string]: JsonValue }, key: string, value: JsonValue): void {
-  if (key === "__proto__")
-    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else target[key] = value;
 }

@@ -1,4 +1,5 @@
 import type { JsonObject, JsonValue } from "../../model/resource.js";
+import { defineField } from "../../util/own-field.js";
 
 /**
  * AWS Config configuration items, in the shape change notifications carry them (the "event
@@ -106,7 +107,7 @@ function toPlainJson(value: unknown): JsonValue {
   if (isObject(value)) {
     const result: JsonObject = {};
     for (const [key, member] of Object.entries(value)) {
-      if (member !== undefined) result[key] = toPlainJson(member);
+      if (member !== undefined) defineField(result, key, toPlainJson(member));
     }
     return result;
   }

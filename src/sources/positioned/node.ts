@@ -1,4 +1,5 @@
 import type { SourcePosition } from "../../util/source-position.js";
+import { defineField } from "../../util/own-field.js";
 /**
  * A parsed JSON or YAML document that remembers where each value was written, so that template
  * findings can point at the line of the offending property. Scalars are plain values; mappings
@@ -133,15 +134,7 @@ export function toPlain(value: PositionedValue | undefined): unknown {
   for (let index = 0; index < keys.length; index += 1) {
     const key = keys[index]!;
     const plain = toPlain(values[index]);
-    // Defined rather than assigned, so that a key named `__proto__` stays a plain key.
-    if (key === "__proto__")
-      Object.defineProperty(result, key, {
-        value: plain,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    else result[key] = plain;
+    defineField(result, key, plain);
   }
   return result;
 }

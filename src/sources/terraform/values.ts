@@ -1,5 +1,6 @@
 import type { JsonObject, JsonValue } from "../../model/resource.js";
 import type { UnknownValue } from "../../model/unknown.js";
+import { defineField } from "../../util/own-field.js";
 
 /** A step path into a resource's planned attributes: `["ingress", 0, "cidr_blocks"]`. */
 export type Path = readonly (string | number)[];
@@ -84,8 +85,8 @@ function merge(
     const mergeKey = (key: string): void => {
       const flag = flags[key];
       path.push(key);
-      if (flag === true) result[key] = marker(path.slice());
-      else if (key in record) result[key] = merge(record[key], flag, path, marker);
+      if (flag === true) defineField(result, key, marker(path.slice()));
+      else if (Object.hasOwn(record, key)) defineField(result, key, merge(record[key], flag, path, marker));
       path.pop();
     };
     // The value's own keys first, then those only the flags name, each once.

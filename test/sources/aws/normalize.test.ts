@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { isUnknown } from "../../../src/model/unknown.js";
 import {
   authorizationDetailsResources,
   decodePolicyDocument,
@@ -206,5 +207,15 @@ describe("preferencesResource", () => {
         },
       },
     });
+  });
+});
+
+describe("toJson and a field named __proto__", () => {
+  it("keeps it as a field: the answer does not inherit from what it holds", () => {
+    const answer = JSON.parse('{"GroupId": "sg-1", "__proto__": {"$unknown": "x"}}') as unknown;
+    const json = toJson(answer) as object;
+    expect(Object.getPrototypeOf(json)).toBe(Object.prototype);
+    expect(Object.keys(json)).toEqual(["GroupId", "__proto__"]);
+    expect(isUnknown(json)).toBe(false);
   });
 });

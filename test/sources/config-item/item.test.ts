@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { isUnknown } from "../../../src/model/unknown.js";
 import {
   ConfigurationItemError,
   readConfigurationItem,
@@ -129,5 +130,15 @@ describe("readConfigurationItem", () => {
       account: "111122223333",
       region: "us-east-1",
     });
+  });
+});
+
+describe("a configuration holding a field named __proto__", () => {
+  it("keeps it as a field, so the configuration never inherits from it", () => {
+    const configuration = JSON.parse('{"groupId": "sg-1", "__proto__": {"$unknown": "x"}}') as unknown;
+    const item = readConfigurationItem({ ...EVENT_MODEL, configuration });
+    expect(Object.getPrototypeOf(item.configuration)).toBe(Object.prototype);
+    expect(Object.keys(item.configuration as object)).toEqual(["groupId", "__proto__"]);
+    expect(isUnknown(item.configuration)).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { unknownValue } from "../../../src/model/unknown.js";
+import { isUnknown, unknownValue } from "../../../src/model/unknown.js";
 import { parseJson } from "../../../src/sources/positioned/json.js";
 import { toPlain } from "../../../src/sources/positioned/node.js";
 import { mergeUnknown } from "../../../src/sources/terraform/values.js";
@@ -50,5 +50,24 @@ describe("toPlain", () => {
     expect(Object.getOwnPropertyDescriptor(plain, "__proto__")?.value).toEqual({ polluted: true });
     expect(plain.a).toEqual([1, { b: null }]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe("mergeUnknown and keys named like Object's own", () => {
+  const marker = (path: (string | number)[]) => unknownValue(path.join("."));
+
+  it("keeps a key named __proto__ as a field, known or unknown", () => {
+    const after = JSON.parse('{"__proto__": "x", "key_name": []}') as unknown;
+    const merged = mergeUnknown(after, JSON.parse('{"__proto__": true, "tags": true}'), marker) as object;
+    expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
+    expect(Object.keys(merged)).toEqual(["__proto__", "key_name", "tags"]);
+    expect(Object.getOwnPropertyDescriptor(merged, "__proto__")?.value).toEqual(unknownValue("__proto__"));
+    expect(isUnknown(merged)).toBe(false);
+  });
+
+  it("does not take a value from Object's prototype for a flag the value does not hold", () => {
+    const merged = mergeUnknown({ ami: "ami-1" }, { toString: {}, constructor: [] }, marker);
+    expect(merged).toEqual({ ami: "ami-1" });
+    expect(Object.keys(merged as object)).toEqual(["ami"]);
   });
 });

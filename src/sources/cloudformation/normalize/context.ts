@@ -6,6 +6,7 @@ import { type Placeholders, type Resolved, Resolver } from "../intrinsics.js";
 import type { Template, TemplateResource } from "../template.js";
 import { References } from "./references.js";
 import type { SourcePosition } from "../../../util/source-position.js";
+import { defineField } from "../../../util/own-field.js";
 
 /** What reading one template shares between the normalizers of its resource types. */
 
@@ -130,10 +131,14 @@ export class NormalizeContext {
     for (let index = 0; index < keys.length; index += 1) {
       const name = keys[index]!;
       if (mapped.has(name) || Object.hasOwn(build.properties, name)) continue;
-      build.properties[name] = this.r.unknown(
-        "",
-        `${resource.type} property ${name}`,
-        "is not read by this tool, so its value as AWS describes it is not known",
+      defineField(
+        build.properties,
+        name,
+        this.r.unknown(
+          "",
+          `${resource.type} property ${name}`,
+          "is not read by this tool, so its value as AWS describes it is not known",
+        ),
       );
       build.recorder.setAt(name, properties, index);
     }

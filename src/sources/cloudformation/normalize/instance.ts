@@ -7,6 +7,7 @@ import type { TemplateResource } from "../template.js";
 import type { Build, NormalizeContext } from "./context.js";
 import type { LaunchTemplateReference } from "./references.js";
 import type { SourcePosition } from "../../../util/source-position.js";
+import { defineField } from "../../../util/own-field.js";
 
 /**
  * `AWS::EC2::Instance` as `aws ec2 describe-instances` shows it, with what a launch template of
@@ -539,7 +540,7 @@ function metadataOptions(
         build.recorder,
       );
       if (value === undefined) return;
-      options[key] = value;
+      defineField(options, key, value);
       build.recorder.set(fieldPath("MetadataOptions", key), positionAt(spec, index));
     });
   }

@@ -2,8 +2,9 @@ import { normalizePolicyDocument } from "../../../iam/document.js";
 import type { JsonObject, JsonValue } from "../../../model/resource.js";
 import { fieldPath, indexPath, type PositionRecorder } from "../../iac.js";
 import { isMapNode, positionAt } from "../../positioned/node.js";
-import { NO_VALUE, defineField, type Resolved } from "../intrinsics.js";
+import { NO_VALUE, type Resolved } from "../intrinsics.js";
 import type { NormalizeContext } from "./context.js";
+import { defineField } from "../../../util/own-field.js";
 
 /**
  * An IAM policy document (a mapping, or a JSON string) as the IAM API returns it decoded: with
