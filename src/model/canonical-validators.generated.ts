@@ -1179,7 +1179,7 @@ return errors === 0;
 validate25.evaluated = {"props":{"GroupId":true,"GroupName":true,"VpcId":true,"IpPermissions":true,"IpPermissionsEgress":true,"Tags":true,"Description":true,"OwnerId":true,"SecurityGroupArn":true},"dynamicProps":false,"dynamicItems":false};
 
 export const instance = validate26;
-const schema37 = {"type":"object","required":["InstanceId","State"],"properties":{"InstanceId":{"type":"string","not":{"const":""}},"KeyName":{"type":"string"},"State":{"type":"object","required":["Name"],"properties":{"Code":{"type":"integer"},"Name":{"type":"string"}}},"PublicIpAddress":{"type":"string"},"PrivateIpAddress":{"type":"string"},"IamInstanceProfile":{"type":"object","required":["Arn"],"properties":{"Arn":{"type":"string"},"Id":{"type":"string"}}},"SecurityGroups":{"type":"array","items":{"type":"object","required":["GroupId"],"properties":{"GroupId":{"type":"string"},"GroupName":{"type":"string"}}}},"Tags":{"type":"array","items":{"type":"object","required":["Key"],"properties":{"Key":{"type":"string"},"Value":{"type":"string"}}}},"AmiLaunchIndex":{},"ImageId":{},"InstanceType":{},"KernelId":{},"LaunchTime":{},"Monitoring":{},"Placement":{},"Platform":{},"PrivateDnsName":{},"ProductCodes":{},"PublicDnsName":{},"RamdiskId":{},"StateTransitionReason":{},"SubnetId":{},"VpcId":{},"Architecture":{},"BlockDeviceMappings":{},"ClientToken":{},"EbsOptimized":{},"EnaSupport":{},"Hypervisor":{},"InstanceLifecycle":{},"ElasticGpuAssociations":{},"ElasticInferenceAcceleratorAssociations":{},"NetworkInterfaces":{},"OutpostArn":{},"RootDeviceName":{},"RootDeviceType":{},"SourceDestCheck":{},"SpotInstanceRequestId":{},"SriovNetSupport":{},"StateReason":{},"VirtualizationType":{},"CpuOptions":{},"CapacityReservationId":{},"CapacityReservationSpecification":{},"HibernationOptions":{},"Licenses":{},"MetadataOptions":{"type":"object","properties":{"State":{},"HttpTokens":{},"HttpPutResponseHopLimit":{},"HttpEndpoint":{},"HttpProtocolIpv6":{},"InstanceMetadataTags":{}}},"EnclaveOptions":{},"BootMode":{},"PlatformDetails":{},"UsageOperation":{},"UsageOperationUpdateTime":{},"PrivateDnsNameOptions":{},"Ipv6Address":{},"TpmSupport":{},"MaintenanceOptions":{},"CurrentInstanceBootMode":{},"NetworkPerformanceOptions":{},"Operator":{}}};
+const schema37 = {"type":"object","required":["InstanceId","State","SecurityGroups"],"properties":{"InstanceId":{"type":"string","not":{"const":""}},"KeyName":{"type":"string"},"State":{"type":"object","required":["Name"],"properties":{"Code":{"type":"integer"},"Name":{"type":"string"}}},"PublicIpAddress":{"type":"string"},"PrivateIpAddress":{"type":"string"},"IamInstanceProfile":{"type":"object","required":["Arn"],"properties":{"Arn":{"type":"string"},"Id":{"type":"string"}}},"SecurityGroups":{"type":"array","items":{"type":"object","required":["GroupId"],"properties":{"GroupId":{"type":"string"},"GroupName":{"type":"string"}}}},"Tags":{"type":"array","items":{"type":"object","required":["Key"],"properties":{"Key":{"type":"string"},"Value":{"type":"string"}}}},"AmiLaunchIndex":{},"ImageId":{},"InstanceType":{},"KernelId":{},"LaunchTime":{},"Monitoring":{},"Placement":{},"Platform":{},"PrivateDnsName":{},"ProductCodes":{},"PublicDnsName":{},"RamdiskId":{},"StateTransitionReason":{},"SubnetId":{},"VpcId":{},"Architecture":{},"BlockDeviceMappings":{},"ClientToken":{},"EbsOptimized":{},"EnaSupport":{},"Hypervisor":{},"InstanceLifecycle":{},"ElasticGpuAssociations":{},"ElasticInferenceAcceleratorAssociations":{},"NetworkInterfaces":{},"OutpostArn":{},"RootDeviceName":{},"RootDeviceType":{},"SourceDestCheck":{},"SpotInstanceRequestId":{},"SriovNetSupport":{},"StateReason":{},"VirtualizationType":{},"CpuOptions":{},"CapacityReservationId":{},"CapacityReservationSpecification":{},"HibernationOptions":{},"Licenses":{},"MetadataOptions":{"type":"object","properties":{"State":{},"HttpTokens":{},"HttpPutResponseHopLimit":{},"HttpEndpoint":{},"HttpProtocolIpv6":{},"InstanceMetadataTags":{}}},"EnclaveOptions":{},"BootMode":{},"PlatformDetails":{},"UsageOperation":{},"UsageOperationUpdateTime":{},"PrivateDnsNameOptions":{},"Ipv6Address":{},"TpmSupport":{},"MaintenanceOptions":{},"CurrentInstanceBootMode":{},"NetworkPerformanceOptions":{},"Operator":{}}};
 
 function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1212,10 +1212,8 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.InstanceId !== undefined){
-let data0 = data.InstanceId;
-if(typeof data0 !== "string"){
-const err2 = {instancePath:instancePath+"/InstanceId",schemaPath:"#/properties/InstanceId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.InstanceId.type,parentSchema:schema37.properties.InstanceId,data:data0};
+if(data.SecurityGroups === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "SecurityGroups"},message:"must have required property '"+"SecurityGroups"+"'",schema:schema37.required,parentSchema:schema37,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1224,10 +1222,10 @@ vErrors.push(err2);
 }
 errors++;
 }
-const _errs3 = errors;
-const _errs4 = errors;
-if("" !== data0){
-const err3 = {};
+if(data.InstanceId !== undefined){
+let data0 = data.InstanceId;
+if(typeof data0 !== "string"){
+const err3 = {instancePath:instancePath+"/InstanceId",schemaPath:"#/properties/InstanceId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.InstanceId.type,parentSchema:schema37.properties.InstanceId,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1236,14 +1234,26 @@ vErrors.push(err3);
 }
 errors++;
 }
-var valid1 = _errs4 === errors;
-if(valid1){
-const err4 = {instancePath:instancePath+"/InstanceId",schemaPath:"#/properties/InstanceId/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema37.properties.InstanceId.not,parentSchema:schema37.properties.InstanceId,data:data0};
+const _errs3 = errors;
+const _errs4 = errors;
+if("" !== data0){
+const err4 = {};
 if(vErrors === null){
 vErrors = [err4];
 }
 else {
 vErrors.push(err4);
+}
+errors++;
+}
+var valid1 = _errs4 === errors;
+if(valid1){
+const err5 = {instancePath:instancePath+"/InstanceId",schemaPath:"#/properties/InstanceId/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema37.properties.InstanceId.not,parentSchema:schema37.properties.InstanceId,data:data0};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
 }
 errors++;
 }
@@ -1262,21 +1272,7 @@ vErrors = null;
 if(data.KeyName !== undefined){
 let data1 = data.KeyName;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/KeyName",schemaPath:"#/properties/KeyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.KeyName.type,parentSchema:schema37.properties.KeyName,data:data1};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.State !== undefined){
-let data2 = data.State;
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-if(data2.Name === undefined){
-const err6 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema37.properties.State.required,parentSchema:schema37.properties.State,data:data2};
+const err6 = {instancePath:instancePath+"/KeyName",schemaPath:"#/properties/KeyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.KeyName.type,parentSchema:schema37.properties.KeyName,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1285,10 +1281,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data2.Code !== undefined){
-let data3 = data2.Code;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err7 = {instancePath:instancePath+"/State/Code",schemaPath:"#/properties/State/properties/Code/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.State.properties.Code.type,parentSchema:schema37.properties.State.properties.Code,data:data3};
+}
+if(data.State !== undefined){
+let data2 = data.State;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.Name === undefined){
+const err7 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema37.properties.State.required,parentSchema:schema37.properties.State,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1297,11 +1295,10 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-if(data2.Name !== undefined){
-let data4 = data2.Name;
-if(typeof data4 !== "string"){
-const err8 = {instancePath:instancePath+"/State/Name",schemaPath:"#/properties/State/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.State.properties.Name.type,parentSchema:schema37.properties.State.properties.Name,data:data4};
+if(data2.Code !== undefined){
+let data3 = data2.Code;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err8 = {instancePath:instancePath+"/State/Code",schemaPath:"#/properties/State/properties/Code/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema37.properties.State.properties.Code.type,parentSchema:schema37.properties.State.properties.Code,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1311,9 +1308,10 @@ vErrors.push(err8);
 errors++;
 }
 }
-}
-else {
-const err9 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.State.type,parentSchema:schema37.properties.State,data:data2};
+if(data2.Name !== undefined){
+let data4 = data2.Name;
+if(typeof data4 !== "string"){
+const err9 = {instancePath:instancePath+"/State/Name",schemaPath:"#/properties/State/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.State.properties.Name.type,parentSchema:schema37.properties.State.properties.Name,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1323,10 +1321,9 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.PublicIpAddress !== undefined){
-let data5 = data.PublicIpAddress;
-if(typeof data5 !== "string"){
-const err10 = {instancePath:instancePath+"/PublicIpAddress",schemaPath:"#/properties/PublicIpAddress/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.PublicIpAddress.type,parentSchema:schema37.properties.PublicIpAddress,data:data5};
+}
+else {
+const err10 = {instancePath:instancePath+"/State",schemaPath:"#/properties/State/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.State.type,parentSchema:schema37.properties.State,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1336,10 +1333,10 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.PrivateIpAddress !== undefined){
-let data6 = data.PrivateIpAddress;
-if(typeof data6 !== "string"){
-const err11 = {instancePath:instancePath+"/PrivateIpAddress",schemaPath:"#/properties/PrivateIpAddress/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.PrivateIpAddress.type,parentSchema:schema37.properties.PrivateIpAddress,data:data6};
+if(data.PublicIpAddress !== undefined){
+let data5 = data.PublicIpAddress;
+if(typeof data5 !== "string"){
+const err11 = {instancePath:instancePath+"/PublicIpAddress",schemaPath:"#/properties/PublicIpAddress/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.PublicIpAddress.type,parentSchema:schema37.properties.PublicIpAddress,data:data5};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1349,11 +1346,10 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.IamInstanceProfile !== undefined){
-let data7 = data.IamInstanceProfile;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.Arn === undefined){
-const err12 = {instancePath:instancePath+"/IamInstanceProfile",schemaPath:"#/properties/IamInstanceProfile/required",keyword:"required",params:{missingProperty: "Arn"},message:"must have required property '"+"Arn"+"'",schema:schema37.properties.IamInstanceProfile.required,parentSchema:schema37.properties.IamInstanceProfile,data:data7};
+if(data.PrivateIpAddress !== undefined){
+let data6 = data.PrivateIpAddress;
+if(typeof data6 !== "string"){
+const err12 = {instancePath:instancePath+"/PrivateIpAddress",schemaPath:"#/properties/PrivateIpAddress/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.PrivateIpAddress.type,parentSchema:schema37.properties.PrivateIpAddress,data:data6};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1362,10 +1358,12 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(data7.Arn !== undefined){
-let data8 = data7.Arn;
-if(typeof data8 !== "string"){
-const err13 = {instancePath:instancePath+"/IamInstanceProfile/Arn",schemaPath:"#/properties/IamInstanceProfile/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.IamInstanceProfile.properties.Arn.type,parentSchema:schema37.properties.IamInstanceProfile.properties.Arn,data:data8};
+}
+if(data.IamInstanceProfile !== undefined){
+let data7 = data.IamInstanceProfile;
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(data7.Arn === undefined){
+const err13 = {instancePath:instancePath+"/IamInstanceProfile",schemaPath:"#/properties/IamInstanceProfile/required",keyword:"required",params:{missingProperty: "Arn"},message:"must have required property '"+"Arn"+"'",schema:schema37.properties.IamInstanceProfile.required,parentSchema:schema37.properties.IamInstanceProfile,data:data7};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1374,11 +1372,10 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-if(data7.Id !== undefined){
-let data9 = data7.Id;
-if(typeof data9 !== "string"){
-const err14 = {instancePath:instancePath+"/IamInstanceProfile/Id",schemaPath:"#/properties/IamInstanceProfile/properties/Id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.IamInstanceProfile.properties.Id.type,parentSchema:schema37.properties.IamInstanceProfile.properties.Id,data:data9};
+if(data7.Arn !== undefined){
+let data8 = data7.Arn;
+if(typeof data8 !== "string"){
+const err14 = {instancePath:instancePath+"/IamInstanceProfile/Arn",schemaPath:"#/properties/IamInstanceProfile/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.IamInstanceProfile.properties.Arn.type,parentSchema:schema37.properties.IamInstanceProfile.properties.Arn,data:data8};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1388,14 +1385,27 @@ vErrors.push(err14);
 errors++;
 }
 }
-}
-else {
-const err15 = {instancePath:instancePath+"/IamInstanceProfile",schemaPath:"#/properties/IamInstanceProfile/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.IamInstanceProfile.type,parentSchema:schema37.properties.IamInstanceProfile,data:data7};
+if(data7.Id !== undefined){
+let data9 = data7.Id;
+if(typeof data9 !== "string"){
+const err15 = {instancePath:instancePath+"/IamInstanceProfile/Id",schemaPath:"#/properties/IamInstanceProfile/properties/Id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.IamInstanceProfile.properties.Id.type,parentSchema:schema37.properties.IamInstanceProfile.properties.Id,data:data9};
 if(vErrors === null){
 vErrors = [err15];
 }
 else {
 vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/IamInstanceProfile",schemaPath:"#/properties/IamInstanceProfile/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.IamInstanceProfile.type,parentSchema:schema37.properties.IamInstanceProfile,data:data7};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
 }
 errors++;
 }
@@ -1408,19 +1418,7 @@ for(let i0=0; i0<len0; i0++){
 let data11 = data10[i0];
 if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
 if(data11.GroupId === undefined){
-const err16 = {instancePath:instancePath+"/SecurityGroups/" + i0,schemaPath:"#/properties/SecurityGroups/items/required",keyword:"required",params:{missingProperty: "GroupId"},message:"must have required property '"+"GroupId"+"'",schema:schema37.properties.SecurityGroups.items.required,parentSchema:schema37.properties.SecurityGroups.items,data:data11};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-if(data11.GroupId !== undefined){
-let data12 = data11.GroupId;
-if(typeof data12 !== "string"){
-const err17 = {instancePath:instancePath+"/SecurityGroups/" + i0+"/GroupId",schemaPath:"#/properties/SecurityGroups/items/properties/GroupId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.SecurityGroups.items.properties.GroupId.type,parentSchema:schema37.properties.SecurityGroups.items.properties.GroupId,data:data12};
+const err17 = {instancePath:instancePath+"/SecurityGroups/" + i0,schemaPath:"#/properties/SecurityGroups/items/required",keyword:"required",params:{missingProperty: "GroupId"},message:"must have required property '"+"GroupId"+"'",schema:schema37.properties.SecurityGroups.items.required,parentSchema:schema37.properties.SecurityGroups.items,data:data11};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1429,11 +1427,10 @@ vErrors.push(err17);
 }
 errors++;
 }
-}
-if(data11.GroupName !== undefined){
-let data13 = data11.GroupName;
-if(typeof data13 !== "string"){
-const err18 = {instancePath:instancePath+"/SecurityGroups/" + i0+"/GroupName",schemaPath:"#/properties/SecurityGroups/items/properties/GroupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.SecurityGroups.items.properties.GroupName.type,parentSchema:schema37.properties.SecurityGroups.items.properties.GroupName,data:data13};
+if(data11.GroupId !== undefined){
+let data12 = data11.GroupId;
+if(typeof data12 !== "string"){
+const err18 = {instancePath:instancePath+"/SecurityGroups/" + i0+"/GroupId",schemaPath:"#/properties/SecurityGroups/items/properties/GroupId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.SecurityGroups.items.properties.GroupId.type,parentSchema:schema37.properties.SecurityGroups.items.properties.GroupId,data:data12};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1443,9 +1440,10 @@ vErrors.push(err18);
 errors++;
 }
 }
-}
-else {
-const err19 = {instancePath:instancePath+"/SecurityGroups/" + i0,schemaPath:"#/properties/SecurityGroups/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.SecurityGroups.items.type,parentSchema:schema37.properties.SecurityGroups.items,data:data11};
+if(data11.GroupName !== undefined){
+let data13 = data11.GroupName;
+if(typeof data13 !== "string"){
+const err19 = {instancePath:instancePath+"/SecurityGroups/" + i0+"/GroupName",schemaPath:"#/properties/SecurityGroups/items/properties/GroupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.SecurityGroups.items.properties.GroupName.type,parentSchema:schema37.properties.SecurityGroups.items.properties.GroupName,data:data13};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1457,12 +1455,24 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/SecurityGroups",schemaPath:"#/properties/SecurityGroups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema37.properties.SecurityGroups.type,parentSchema:schema37.properties.SecurityGroups,data:data10};
+const err20 = {instancePath:instancePath+"/SecurityGroups/" + i0,schemaPath:"#/properties/SecurityGroups/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.SecurityGroups.items.type,parentSchema:schema37.properties.SecurityGroups.items,data:data11};
 if(vErrors === null){
 vErrors = [err20];
 }
 else {
 vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/SecurityGroups",schemaPath:"#/properties/SecurityGroups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema37.properties.SecurityGroups.type,parentSchema:schema37.properties.SecurityGroups,data:data10};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
 }
 errors++;
 }
@@ -1475,19 +1485,7 @@ for(let i1=0; i1<len1; i1++){
 let data15 = data14[i1];
 if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
 if(data15.Key === undefined){
-const err21 = {instancePath:instancePath+"/Tags/" + i1,schemaPath:"#/properties/Tags/items/required",keyword:"required",params:{missingProperty: "Key"},message:"must have required property '"+"Key"+"'",schema:schema37.properties.Tags.items.required,parentSchema:schema37.properties.Tags.items,data:data15};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-if(data15.Key !== undefined){
-let data16 = data15.Key;
-if(typeof data16 !== "string"){
-const err22 = {instancePath:instancePath+"/Tags/" + i1+"/Key",schemaPath:"#/properties/Tags/items/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.Tags.items.properties.Key.type,parentSchema:schema37.properties.Tags.items.properties.Key,data:data16};
+const err22 = {instancePath:instancePath+"/Tags/" + i1,schemaPath:"#/properties/Tags/items/required",keyword:"required",params:{missingProperty: "Key"},message:"must have required property '"+"Key"+"'",schema:schema37.properties.Tags.items.required,parentSchema:schema37.properties.Tags.items,data:data15};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1496,11 +1494,10 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-if(data15.Value !== undefined){
-let data17 = data15.Value;
-if(typeof data17 !== "string"){
-const err23 = {instancePath:instancePath+"/Tags/" + i1+"/Value",schemaPath:"#/properties/Tags/items/properties/Value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.Tags.items.properties.Value.type,parentSchema:schema37.properties.Tags.items.properties.Value,data:data17};
+if(data15.Key !== undefined){
+let data16 = data15.Key;
+if(typeof data16 !== "string"){
+const err23 = {instancePath:instancePath+"/Tags/" + i1+"/Key",schemaPath:"#/properties/Tags/items/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.Tags.items.properties.Key.type,parentSchema:schema37.properties.Tags.items.properties.Key,data:data16};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1510,9 +1507,10 @@ vErrors.push(err23);
 errors++;
 }
 }
-}
-else {
-const err24 = {instancePath:instancePath+"/Tags/" + i1,schemaPath:"#/properties/Tags/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.Tags.items.type,parentSchema:schema37.properties.Tags.items,data:data15};
+if(data15.Value !== undefined){
+let data17 = data15.Value;
+if(typeof data17 !== "string"){
+const err24 = {instancePath:instancePath+"/Tags/" + i1+"/Value",schemaPath:"#/properties/Tags/items/properties/Value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.Tags.items.properties.Value.type,parentSchema:schema37.properties.Tags.items.properties.Value,data:data17};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1524,7 +1522,7 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema37.properties.Tags.type,parentSchema:schema37.properties.Tags,data:data14};
+const err25 = {instancePath:instancePath+"/Tags/" + i1,schemaPath:"#/properties/Tags/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.Tags.items.type,parentSchema:schema37.properties.Tags.items,data:data15};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1534,10 +1532,9 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data.MetadataOptions !== undefined){
-let data18 = data.MetadataOptions;
-if(!(data18 && typeof data18 == "object" && !Array.isArray(data18))){
-const err26 = {instancePath:instancePath+"/MetadataOptions",schemaPath:"#/properties/MetadataOptions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.MetadataOptions.type,parentSchema:schema37.properties.MetadataOptions,data:data18};
+}
+else {
+const err26 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema37.properties.Tags.type,parentSchema:schema37.properties.Tags,data:data14};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1547,14 +1544,27 @@ vErrors.push(err26);
 errors++;
 }
 }
-}
-else {
-const err27 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data};
+if(data.MetadataOptions !== undefined){
+let data18 = data.MetadataOptions;
+if(!(data18 && typeof data18 == "object" && !Array.isArray(data18))){
+const err27 = {instancePath:instancePath+"/MetadataOptions",schemaPath:"#/properties/MetadataOptions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.MetadataOptions.type,parentSchema:schema37.properties.MetadataOptions,data:data18};
 if(vErrors === null){
 vErrors = [err27];
 }
 else {
 vErrors.push(err27);
+}
+errors++;
+}
+}
+}
+else {
+const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
 }
 errors++;
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { LAMBDA_OPERATIONS } from "../../../src/lambda/operations.js";
+import { canonicalShapeProblem } from "../../../src/model/canonical.js";
 import { AwsSetupError, collectLive } from "../../../src/sources/aws/index.js";
 import { OPERATIONS } from "../../../src/sources/aws/operations.js";
 import { awsTestEnv } from "../../support/aws-endpoint/env.js";
@@ -168,6 +169,23 @@ describe("a 200 answer without the API's result is a collection error", () => {
       },
     ]);
     expect(endpoint.counts()["iam:GetAccountAuthorizationDetails"]).toBe(1);
+  });
+
+  it("an instance answered without its security groups is refused at the boundary, not read as having none", async () => {
+    // EC2 always answers an instance's groupSet; an AWS-compatible endpoint that leaves it out
+    // would otherwise make every rule over the instance's groups hold for no groups at all.
+    const body =
+      '<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><reservationSet><item>' +
+      "<reservationId>r-1</reservationId><ownerId>" +
+      ACCOUNT +
+      "</ownerId><instancesSet><item><instanceId>i-0000000000000abcd</instanceId>" +
+      "<instanceState><code>16</code><name>running</name></instanceState><ipAddress>203.0.113.9</ipAddress>" +
+      "</item></instancesSet></item></reservationSet></DescribeInstancesResponse>";
+    const fault = { service: "ec2", operation: "DescribeInstances", region: "eu-west-1", body };
+    const { result } = await collectFrom(exampleWorld({ faults: [fault] }));
+    const instance = result.resources.find((resource) => resource.id === "i-0000000000000abcd");
+    expect(instance?.properties.SecurityGroups).toBeUndefined();
+    expect(canonicalShapeProblem(instance!)).toContain('missing required key "SecurityGroups"');
   });
 
   it("an EC2 region listing that is a login page marks every region but the home one missing", async () => {
