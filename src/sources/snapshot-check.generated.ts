@@ -893,7 +893,7 @@ return errors === 0;
 }
 validate27.evaluated = {"props":{"GroupId":true,"GroupName":true,"VpcId":true,"IpPermissions":true,"IpPermissionsEgress":true,"Tags":true,"Description":true,"OwnerId":true,"SecurityGroupArn":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema54 = {"type":"object","required":["InstanceId","State","SecurityGroups"],"properties":{"InstanceId":{"$ref":"#/$defs/nonEmptyString"},"KeyName":{"type":"string"},"State":{"type":"object","required":["Name"],"properties":{"Code":{"type":"integer"},"Name":{"type":"string"}}},"PublicIpAddress":{"type":"string"},"PrivateIpAddress":{"type":"string"},"IamInstanceProfile":{"type":"object","required":["Arn"],"properties":{"Arn":{"type":"string"},"Id":{"type":"string"}}},"SecurityGroups":{"type":"array","items":{"type":"object","required":["GroupId"],"properties":{"GroupId":{"type":"string"},"GroupName":{"type":"string"}}}},"Tags":{"$ref":"#/$defs/tags"},"AmiLaunchIndex":{},"ImageId":{},"InstanceType":{},"KernelId":{},"LaunchTime":{},"Monitoring":{},"Placement":{},"Platform":{},"PrivateDnsName":{},"ProductCodes":{},"PublicDnsName":{},"RamdiskId":{},"StateTransitionReason":{},"SubnetId":{},"VpcId":{},"Architecture":{},"BlockDeviceMappings":{},"ClientToken":{},"EbsOptimized":{},"EnaSupport":{},"Hypervisor":{},"InstanceLifecycle":{},"ElasticGpuAssociations":{},"ElasticInferenceAcceleratorAssociations":{},"NetworkInterfaces":{},"OutpostArn":{},"RootDeviceName":{},"RootDeviceType":{},"SourceDestCheck":{},"SpotInstanceRequestId":{},"SriovNetSupport":{},"StateReason":{},"VirtualizationType":{},"CpuOptions":{},"CapacityReservationId":{},"CapacityReservationSpecification":{},"HibernationOptions":{},"Licenses":{},"MetadataOptions":{"type":"object","properties":{"State":{},"HttpTokens":{},"HttpPutResponseHopLimit":{},"HttpEndpoint":{},"HttpProtocolIpv6":{},"InstanceMetadataTags":{}}},"EnclaveOptions":{},"BootMode":{},"PlatformDetails":{},"UsageOperation":{},"UsageOperationUpdateTime":{},"PrivateDnsNameOptions":{},"Ipv6Address":{},"TpmSupport":{},"MaintenanceOptions":{},"CurrentInstanceBootMode":{},"NetworkPerformanceOptions":{},"Operator":{}}};
+const schema54 = {"type":"object","required":["InstanceId","State","SecurityGroups"],"properties":{"InstanceId":{"$ref":"#/$defs/nonEmptyString"},"KeyName":{"type":"string"},"State":{"type":"object","required":["Name"],"properties":{"Code":{"type":"integer"},"Name":{"type":"string"}}},"PublicIpAddress":{"type":"string"},"PrivateIpAddress":{"type":"string"},"IamInstanceProfile":{"type":"object","required":["Arn"],"properties":{"Arn":{"type":"string"},"Id":{"type":"string"}}},"SecurityGroups":{"type":"array","minItems":1,"items":{"type":"object","required":["GroupId"],"properties":{"GroupId":{"type":"string"},"GroupName":{"type":"string"}}}},"Tags":{"$ref":"#/$defs/tags"},"AmiLaunchIndex":{},"ImageId":{},"InstanceType":{},"KernelId":{},"LaunchTime":{},"Monitoring":{},"Placement":{},"Platform":{},"PrivateDnsName":{},"ProductCodes":{},"PublicDnsName":{},"RamdiskId":{},"StateTransitionReason":{},"SubnetId":{},"VpcId":{},"Architecture":{},"BlockDeviceMappings":{},"ClientToken":{},"EbsOptimized":{},"EnaSupport":{},"Hypervisor":{},"InstanceLifecycle":{},"ElasticGpuAssociations":{},"ElasticInferenceAcceleratorAssociations":{},"NetworkInterfaces":{},"OutpostArn":{},"RootDeviceName":{},"RootDeviceType":{},"SourceDestCheck":{},"SpotInstanceRequestId":{},"SriovNetSupport":{},"StateReason":{},"VirtualizationType":{},"CpuOptions":{},"CapacityReservationId":{},"CapacityReservationSpecification":{},"HibernationOptions":{},"Licenses":{},"MetadataOptions":{"type":"object","properties":{"State":{},"HttpTokens":{},"HttpPutResponseHopLimit":{},"HttpEndpoint":{},"HttpProtocolIpv6":{},"InstanceMetadataTags":{}}},"EnclaveOptions":{},"BootMode":{},"PlatformDetails":{},"UsageOperation":{},"UsageOperationUpdateTime":{},"PrivateDnsNameOptions":{},"Ipv6Address":{},"TpmSupport":{},"MaintenanceOptions":{},"CurrentInstanceBootMode":{},"NetworkPerformanceOptions":{},"Operator":{}}};
 
 function validate31(data){
 let vErrors = null;
@@ -1066,6 +1066,11 @@ let data10 = data.SecurityGroups;
 const _errs22 = errors;
 if(errors === _errs22){
 if(Array.isArray(data10)){
+if(data10.length < 1){
+validate31.errors = [{instancePath:instancePath+"/SecurityGroups",schemaPath:"#/properties/SecurityGroups/minItems",keyword:"minItems",params:{limit: 1}}];
+return false;
+}
+else {
 var valid4 = true;
 const len0 = data10.length;
 for(let i0=0; i0<len0; i0++){
@@ -1113,6 +1118,7 @@ return false;
 var valid4 = _errs24 === errors;
 if(!valid4){
 break;
+}
 }
 }
 }

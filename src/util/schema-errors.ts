@@ -80,6 +80,15 @@ function explain(error: ErrorObject, all: readonly ErrorObject[]): ExplainedErro
       return { pointer, message: `missing required key "${String(params.missingProperty)}"` };
     case "type":
       return { pointer, message: `expected ${String(params.type)}, found ${describeType(error.data)}` };
+    case "minItems": {
+      const least = Number(params.limit);
+      const found = Array.isArray(error.data) ? error.data.length : undefined;
+      const items = `${least} ${least === 1 ? "item" : "items"}`;
+      return {
+        pointer,
+        message: `expected at least ${items}, found ${found === 0 ? "an empty list" : `${found ?? "fewer"}`}`,
+      };
+    }
     case "pattern":
       return {
         pointer,

@@ -174,7 +174,7 @@ message: "{resource.InstanceId} is not managed"
       account: ACCOUNT,
       region,
       source: { kind: "aws-live" },
-      properties: { InstanceId: id, State: { Name: "running" }, SecurityGroups: [] },
+      properties: { InstanceId: id, State: { Name: "running" }, SecurityGroups: [{ GroupId: "sg-default" }] },
     };
   }
 
@@ -305,8 +305,13 @@ message: "{id} has a key"
       source: { kind: "aws-live" },
       properties:
         key === undefined
-          ? { InstanceId: id, State: { Name: "running" }, SecurityGroups: [] }
-          : { InstanceId: id, State: { Name: "running" }, SecurityGroups: [], KeyName: key },
+          ? { InstanceId: id, State: { Name: "running" }, SecurityGroups: [{ GroupId: "sg-default" }] }
+          : {
+              InstanceId: id,
+              State: { Name: "running" },
+              SecurityGroups: [{ GroupId: "sg-default" }],
+              KeyName: key,
+            },
     };
   }
 
@@ -398,7 +403,11 @@ message: not registered
       account: ACCOUNT,
       region: "unknown",
       source: { kind: "cloudformation", file: "stack.yaml", line: 3 },
-      properties: { InstanceId: "WebServer", State: { Name: "running" }, SecurityGroups: [] },
+      properties: {
+        InstanceId: "WebServer",
+        State: { Name: "running" },
+        SecurityGroups: [{ GroupId: "sg-default" }],
+      },
     };
     const live: Resource = { ...fromTemplate, id: "i-1", region: "us-east-1", source: { kind: "aws-live" } };
     const results = evaluateRules([rule], new Inventory({ resources: [fromTemplate, live] }), {

@@ -11,7 +11,12 @@ function instance(id: string, properties: Record<string, unknown>): Resource {
     account: "111122223333",
     region: "us-east-1",
     source: { kind: "aws-live" },
-    properties: { InstanceId: id, State: { Name: "running" }, SecurityGroups: [], ...properties },
+    properties: {
+      InstanceId: id,
+      State: { Name: "running" },
+      SecurityGroups: [{ GroupId: "sg-default" }],
+      ...properties,
+    },
   };
 }
 

@@ -171,22 +171,33 @@ describe("a 200 answer without the API's result is a collection error", () => {
     expect(endpoint.counts()["iam:GetAccountAuthorizationDetails"]).toBe(1);
   });
 
-  it("an instance answered without its security groups is refused at the boundary, not read as having none", async () => {
-    // EC2 always answers an instance's groupSet; an AWS-compatible endpoint that leaves it out
-    // would otherwise make every rule over the instance's groups hold for no groups at all.
-    const body =
-      '<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><reservationSet><item>' +
-      "<reservationId>r-1</reservationId><ownerId>" +
-      ACCOUNT +
-      "</ownerId><instancesSet><item><instanceId>i-0000000000000abcd</instanceId>" +
-      "<instanceState><code>16</code><name>running</name></instanceState><ipAddress>203.0.113.9</ipAddress>" +
-      "</item></instancesSet></item></reservationSet></DescribeInstancesResponse>";
-    const fault = { service: "ec2", operation: "DescribeInstances", region: "eu-west-1", body };
-    const { result } = await collectFrom(exampleWorld({ faults: [fault] }));
-    const instance = result.resources.find((resource) => resource.id === "i-0000000000000abcd");
-    expect(instance?.properties.SecurityGroups).toBeUndefined();
-    expect(canonicalShapeProblem(instance!)).toContain('missing required key "SecurityGroups"');
-  });
+  it.each([
+    ["without its security groups", "", 'missing required key "SecurityGroups"'],
+    [
+      "with an empty list of security groups",
+      "<groupSet/>",
+      "SecurityGroups: expected at least 1 item, found an empty list",
+    ],
+  ])(
+    "an instance answered %s is refused at the boundary, not read as having none",
+    async (_, groupSet, named) => {
+      // EC2 always answers at least one group for an instance; an AWS-compatible endpoint that
+      // answers none would otherwise make every rule over the instance's groups hold for no group.
+      const body =
+        '<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><reservationSet><item>' +
+        "<reservationId>r-1</reservationId><ownerId>" +
+        ACCOUNT +
+        "</ownerId><instancesSet><item><instanceId>i-0000000000000abcd</instanceId>" +
+        "<instanceState><code>16</code><name>running</name></instanceState><ipAddress>203.0.113.9</ipAddress>" +
+        groupSet +
+        "</item></instancesSet></item></reservationSet></DescribeInstancesResponse>";
+      const fault = { service: "ec2", operation: "DescribeInstances", region: "eu-west-1", body };
+      const { result } = await collectFrom(exampleWorld({ faults: [fault] }));
+      const instance = result.resources.find((resource) => resource.id === "i-0000000000000abcd");
+      expect(instance).toBeDefined();
+      expect(canonicalShapeProblem(instance!)).toContain(named);
+    },
+  );
 
   it("an EC2 region listing that is a login page marks every region but the home one missing", async () => {
     const fault = { operation: "DescribeRegions", body: HTML, contentType: "text/html" };

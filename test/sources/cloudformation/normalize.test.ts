@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Resource } from "../../../src/model/resource.js";
+import type { JsonObject, Resource } from "../../../src/model/resource.js";
+import { isUnknown } from "../../../src/model/unknown.js";
 import { normalizeTemplate } from "../../../src/sources/cloudformation/normalize.js";
 import { allNormalizers, normalizersFor } from "../../../src/sources/cloudformation/normalize/table.js";
 import { readTemplate } from "../../../src/sources/cloudformation/template.js";
@@ -546,6 +547,27 @@ Resources:
       ${line}${eip}
 `);
     expect(find(resources, "AWS::EC2::Instance", "Host").properties.PublicIpAddress).toEqual(expected);
+  });
+
+  it("are in their VPC's default group, unknown here, when given no group or an empty list", () => {
+    const { resources } = normalizeText(`
+Resources:
+  NoGroup:
+    Type: AWS::EC2::Instance
+    Properties: { ImageId: ami-1 }
+  EmptyList:
+    Type: AWS::EC2::Instance
+    Properties: { ImageId: ami-1, SecurityGroupIds: [] }
+  NoValue:
+    Type: AWS::EC2::Instance
+    Properties: { ImageId: ami-1, SecurityGroupIds: !Ref AWS::NoValue }
+`);
+    // Never no group at all: every rule over an instance's groups would hold for none.
+    for (const id of ["NoGroup", "EmptyList", "NoValue"]) {
+      const groups = find(resources, "AWS::EC2::Instance", id).properties.SecurityGroups as JsonObject[];
+      expect(groups, id).toHaveLength(1);
+      expect(isUnknown(groups[0]!.GroupId), id).toBe(true);
+    }
   });
 
   it("take what a launch template in the same template supplies", () => {

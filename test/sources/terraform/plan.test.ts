@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Resource } from "../../../src/model/resource.js";
+import type { JsonObject, Resource } from "../../../src/model/resource.js";
+import { isUnknown } from "../../../src/model/unknown.js";
 import type { InputFile } from "../../../src/sources/files.js";
 import { parseJson } from "../../../src/sources/positioned/json.js";
 import type { MapNode } from "../../../src/sources/positioned/node.js";
@@ -319,6 +320,26 @@ describe("Terraform plans: the envelope", () => {
         ],
       },
     ]);
+  });
+
+  it("puts an instance given an empty list of groups in its VPC's default group, unknown here", async () => {
+    const { resources } = await readText({
+      format_version: "1.2",
+      terraform_version: "1.9.8",
+      planned_values: { root_module: {} },
+      resource_changes: [
+        change("aws_instance.bare", ["create"], { ami: "ami-1", vpc_security_group_ids: [] }),
+        change("aws_instance.existing", ["update"], { ami: "ami-1", security_groups: [] }),
+      ],
+    });
+    // Never no group at all: every rule over an instance's groups would hold for none.
+    const instances = resources.filter((resource) => resource.type === "AWS::EC2::Instance");
+    expect(instances).toHaveLength(2);
+    for (const instance of instances) {
+      const groups = instance.properties.SecurityGroups as JsonObject[];
+      expect(groups, instance.id).toHaveLength(1);
+      expect(isUnknown(groups[0]!.GroupId), instance.id).toBe(true);
+    }
   });
 
   it("reads planned values when the plan has no resource changes", async () => {

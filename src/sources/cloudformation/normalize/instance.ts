@@ -209,18 +209,13 @@ export function instance(context: NormalizeContext, resource: TemplateResource):
   if (!groupsGiven && launchTemplate) {
     for (const name of ["SecurityGroupIds", "SecurityGroups"]) {
       const given = fromLaunchTemplate(name);
-      if (given) {
-        groupsGiven = true;
-        addGroups(given.value, given.at, name);
-      }
+      if (given) addGroups(given.value, given.at, name);
     }
-    if (launchTemplate.data === undefined) {
-      groupsGiven = true;
-      groups.push({ GroupId: externalLaunchTemplate("GroupId")! });
-    }
+    if (launchTemplate.data === undefined) groups.push({ GroupId: externalLaunchTemplate("GroupId")! });
   }
-  if (!groupsGiven) {
-    // An instance given no group gets its VPC's default group, which the template does not hold.
+  if (groups.length === 0) {
+    // An instance given no group, or an empty list, gets its VPC's default group, which the
+    // template does not hold: never no group at all, which every rule over its groups would pass.
     groups.push({
       GroupId: context.r.unknown(
         "GroupId",

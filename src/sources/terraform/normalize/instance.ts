@@ -317,13 +317,15 @@ export function ec2Instance(n: Normalization, instance: PlanInstance): void {
     // Known for an instance that already exists; otherwise the VPC's default group, not in the plan.
     const ids = n.plan.value(instance, ["vpc_security_group_ids"]);
     if (Array.isArray(ids)) for (const groupId of ids) groups.push({ GroupId: groupId });
-    else
-      groups.push({
-        GroupId: unknownValue(
-          `the security groups of ${instance.address} are its VPC's default group, which is not in the plan`,
-        ),
-      });
   }
+  // No group, or an empty list, is the VPC's default group: never no group at all, which every
+  // rule over the instance's groups would pass.
+  if (groups.length === 0)
+    groups.push({
+      GroupId: unknownValue(
+        `the security groups of ${instance.address} are its VPC's default group, which is not in the plan`,
+      ),
+    });
   properties.SecurityGroups = groups;
   n.locate(build, "SecurityGroups", instance, ["vpc_security_group_ids"]);
 
