@@ -341,6 +341,12 @@ function schemaProblem(error: ErrorObject, document: unknown): Problem {
     case "minLength":
       expected = params.limit === 1 ? `expected a non-empty string` : `${error.message ?? "too short"}`;
       break;
+    case "minItems":
+      expected =
+        params.limit === 1
+          ? "expected a non-empty list"
+          : `expected at least ${String(params.limit)} items, found ${(error.data as unknown[]).length}`;
+      break;
     default:
       expected = `${error.message ?? "does not match the schema"}, ${found}`;
   }

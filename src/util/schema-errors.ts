@@ -81,12 +81,13 @@ function explain(error: ErrorObject, all: readonly ErrorObject[]): ExplainedErro
     case "type":
       return { pointer, message: `expected ${String(params.type)}, found ${describeType(error.data)}` };
     case "minItems": {
+      // ajv reports minItems only of a list.
       const least = Number(params.limit);
-      const found = Array.isArray(error.data) ? error.data.length : undefined;
+      const found = (error.data as unknown[]).length;
       const items = `${least} ${least === 1 ? "item" : "items"}`;
       return {
         pointer,
-        message: `expected at least ${items}, found ${found === 0 ? "an empty list" : `${found ?? "fewer"}`}`,
+        message: `expected at least ${items}, found ${found === 0 ? "an empty list" : found}`,
       };
     }
     case "pattern":

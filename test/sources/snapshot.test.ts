@@ -189,6 +189,19 @@ describe("readSnapshot", () => {
     );
   });
 
+  it("refuses an instance with an empty list of security groups, saying so", async () => {
+    const text = (await readFile(fixture("wrong-protocol-type.json"), "utf8")).replace(
+      '"SecurityGroups": [{ "GroupId": "sg-default" }]',
+      '"SecurityGroups": []',
+    );
+
+    const error = await inputError(() => parseSnapshot(text, "s.json"));
+
+    expect(error.message).toMatch(
+      /^s\.json:\d+:\d+: invalid snapshot at \/resources\/0\/properties\/SecurityGroups \(AWS::EC2::Instance i-0a1b2c3d4e5f60718\): expected a non-empty list$/,
+    );
+  });
+
   it("reports a duplicate resource", async () => {
     const path = fixture("duplicate-resource.json");
 
