@@ -1179,7 +1179,7 @@ return errors === 0;
 validate25.evaluated = {"props":{"GroupId":true,"GroupName":true,"VpcId":true,"IpPermissions":true,"IpPermissionsEgress":true,"Tags":true,"Description":true,"OwnerId":true,"SecurityGroupArn":true},"dynamicProps":false,"dynamicItems":false};
 
 export const instance = validate26;
-const schema37 = {"type":"object","required":["InstanceId","State","SecurityGroups"],"properties":{"InstanceId":{"type":"string","not":{"const":""}},"KeyName":{"type":"string"},"State":{"type":"object","required":["Name"],"properties":{"Code":{"type":"integer"},"Name":{"type":"string"}}},"PublicIpAddress":{"type":"string"},"PrivateIpAddress":{"type":"string"},"IamInstanceProfile":{"type":"object","required":["Arn"],"properties":{"Arn":{"type":"string"},"Id":{"type":"string"}}},"SecurityGroups":{"type":"array","minItems":1,"items":{"type":"object","required":["GroupId"],"properties":{"GroupId":{"type":"string"},"GroupName":{"type":"string"}}}},"Tags":{"type":"array","items":{"type":"object","required":["Key"],"properties":{"Key":{"type":"string"},"Value":{"type":"string"}}}},"AmiLaunchIndex":{},"ImageId":{},"InstanceType":{},"KernelId":{},"LaunchTime":{},"Monitoring":{},"Placement":{},"Platform":{},"PrivateDnsName":{},"ProductCodes":{},"PublicDnsName":{},"RamdiskId":{},"StateTransitionReason":{},"SubnetId":{},"VpcId":{},"Architecture":{},"BlockDeviceMappings":{},"ClientToken":{},"EbsOptimized":{},"EnaSupport":{},"Hypervisor":{},"InstanceLifecycle":{},"ElasticGpuAssociations":{},"ElasticInferenceAcceleratorAssociations":{},"NetworkInterfaces":{},"OutpostArn":{},"RootDeviceName":{},"RootDeviceType":{},"SourceDestCheck":{},"SpotInstanceRequestId":{},"SriovNetSupport":{},"StateReason":{},"VirtualizationType":{},"CpuOptions":{},"CapacityReservationId":{},"CapacityReservationSpecification":{},"HibernationOptions":{},"Licenses":{},"MetadataOptions":{"type":"object","properties":{"State":{},"HttpTokens":{},"HttpPutResponseHopLimit":{},"HttpEndpoint":{},"HttpProtocolIpv6":{},"InstanceMetadataTags":{}}},"EnclaveOptions":{},"BootMode":{},"PlatformDetails":{},"UsageOperation":{},"UsageOperationUpdateTime":{},"PrivateDnsNameOptions":{},"Ipv6Address":{},"TpmSupport":{},"MaintenanceOptions":{},"CurrentInstanceBootMode":{},"NetworkPerformanceOptions":{},"Operator":{}}};
+const schema37 = {"type":"object","required":["InstanceId","State","SecurityGroups"],"properties":{"InstanceId":{"type":"string","not":{"const":""}},"KeyName":{"type":"string"},"State":{"type":"object","required":["Name"],"properties":{"Code":{"type":"integer"},"Name":{"type":"string"}}},"PublicIpAddress":{"type":"string"},"PrivateIpAddress":{"type":"string"},"IamInstanceProfile":{"type":"object","required":["Arn"],"properties":{"Arn":{"type":"string"},"Id":{"type":"string"}}},"SecurityGroups":{"type":"array","minItems":1,"items":{"type":"object","required":["GroupId"],"properties":{"GroupId":{"type":"string","not":{"const":""}},"GroupName":{"type":"string"}}}},"Tags":{"type":"array","items":{"type":"object","required":["Key"],"properties":{"Key":{"type":"string"},"Value":{"type":"string"}}}},"AmiLaunchIndex":{},"ImageId":{},"InstanceType":{},"KernelId":{},"LaunchTime":{},"Monitoring":{},"Placement":{},"Platform":{},"PrivateDnsName":{},"ProductCodes":{},"PublicDnsName":{},"RamdiskId":{},"StateTransitionReason":{},"SubnetId":{},"VpcId":{},"Architecture":{},"BlockDeviceMappings":{},"ClientToken":{},"EbsOptimized":{},"EnaSupport":{},"Hypervisor":{},"InstanceLifecycle":{},"ElasticGpuAssociations":{},"ElasticInferenceAcceleratorAssociations":{},"NetworkInterfaces":{},"OutpostArn":{},"RootDeviceName":{},"RootDeviceType":{},"SourceDestCheck":{},"SpotInstanceRequestId":{},"SriovNetSupport":{},"StateReason":{},"VirtualizationType":{},"CpuOptions":{},"CapacityReservationId":{},"CapacityReservationSpecification":{},"HibernationOptions":{},"Licenses":{},"MetadataOptions":{"type":"object","properties":{"State":{},"HttpTokens":{},"HttpPutResponseHopLimit":{},"HttpEndpoint":{},"HttpProtocolIpv6":{},"InstanceMetadataTags":{}}},"EnclaveOptions":{},"BootMode":{},"PlatformDetails":{},"UsageOperation":{},"UsageOperationUpdateTime":{},"PrivateDnsNameOptions":{},"Ipv6Address":{},"TpmSupport":{},"MaintenanceOptions":{},"CurrentInstanceBootMode":{},"NetworkPerformanceOptions":{},"Operator":{}}};
 
 function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1449,11 +1449,10 @@ vErrors.push(err19);
 }
 errors++;
 }
-}
-if(data11.GroupName !== undefined){
-let data13 = data11.GroupName;
-if(typeof data13 !== "string"){
-const err20 = {instancePath:instancePath+"/SecurityGroups/" + i0+"/GroupName",schemaPath:"#/properties/SecurityGroups/items/properties/GroupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.SecurityGroups.items.properties.GroupName.type,parentSchema:schema37.properties.SecurityGroups.items.properties.GroupName,data:data13};
+const _errs29 = errors;
+const _errs30 = errors;
+if("" !== data12){
+const err20 = {};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1462,10 +1461,9 @@ vErrors.push(err20);
 }
 errors++;
 }
-}
-}
-else {
-const err21 = {instancePath:instancePath+"/SecurityGroups/" + i0,schemaPath:"#/properties/SecurityGroups/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.SecurityGroups.items.type,parentSchema:schema37.properties.SecurityGroups.items,data:data11};
+var valid7 = _errs30 === errors;
+if(valid7){
+const err21 = {instancePath:instancePath+"/SecurityGroups/" + i0+"/GroupId",schemaPath:"#/properties/SecurityGroups/items/properties/GroupId/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema37.properties.SecurityGroups.items.properties.GroupId.not,parentSchema:schema37.properties.SecurityGroups.items.properties.GroupId,data:data12};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1474,15 +1472,51 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
+else {
+errors = _errs29;
+if(vErrors !== null){
+if(_errs29){
+vErrors.length = _errs29;
 }
 else {
-const err22 = {instancePath:instancePath+"/SecurityGroups",schemaPath:"#/properties/SecurityGroups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema37.properties.SecurityGroups.type,parentSchema:schema37.properties.SecurityGroups,data:data10};
+vErrors = null;
+}
+}
+}
+}
+if(data11.GroupName !== undefined){
+let data13 = data11.GroupName;
+if(typeof data13 !== "string"){
+const err22 = {instancePath:instancePath+"/SecurityGroups/" + i0+"/GroupName",schemaPath:"#/properties/SecurityGroups/items/properties/GroupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.SecurityGroups.items.properties.GroupName.type,parentSchema:schema37.properties.SecurityGroups.items.properties.GroupName,data:data13};
 if(vErrors === null){
 vErrors = [err22];
 }
 else {
 vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/SecurityGroups/" + i0,schemaPath:"#/properties/SecurityGroups/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.SecurityGroups.items.type,parentSchema:schema37.properties.SecurityGroups.items,data:data11};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/SecurityGroups",schemaPath:"#/properties/SecurityGroups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema37.properties.SecurityGroups.type,parentSchema:schema37.properties.SecurityGroups,data:data10};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
 }
 errors++;
 }
@@ -1495,32 +1529,7 @@ for(let i1=0; i1<len1; i1++){
 let data15 = data14[i1];
 if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
 if(data15.Key === undefined){
-const err23 = {instancePath:instancePath+"/Tags/" + i1,schemaPath:"#/properties/Tags/items/required",keyword:"required",params:{missingProperty: "Key"},message:"must have required property '"+"Key"+"'",schema:schema37.properties.Tags.items.required,parentSchema:schema37.properties.Tags.items,data:data15};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-if(data15.Key !== undefined){
-let data16 = data15.Key;
-if(typeof data16 !== "string"){
-const err24 = {instancePath:instancePath+"/Tags/" + i1+"/Key",schemaPath:"#/properties/Tags/items/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.Tags.items.properties.Key.type,parentSchema:schema37.properties.Tags.items.properties.Key,data:data16};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
-if(data15.Value !== undefined){
-let data17 = data15.Value;
-if(typeof data17 !== "string"){
-const err25 = {instancePath:instancePath+"/Tags/" + i1+"/Value",schemaPath:"#/properties/Tags/items/properties/Value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.Tags.items.properties.Value.type,parentSchema:schema37.properties.Tags.items.properties.Value,data:data17};
+const err25 = {instancePath:instancePath+"/Tags/" + i1,schemaPath:"#/properties/Tags/items/required",keyword:"required",params:{missingProperty: "Key"},message:"must have required property '"+"Key"+"'",schema:schema37.properties.Tags.items.required,parentSchema:schema37.properties.Tags.items,data:data15};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1529,10 +1538,10 @@ vErrors.push(err25);
 }
 errors++;
 }
-}
-}
-else {
-const err26 = {instancePath:instancePath+"/Tags/" + i1,schemaPath:"#/properties/Tags/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.Tags.items.type,parentSchema:schema37.properties.Tags.items,data:data15};
+if(data15.Key !== undefined){
+let data16 = data15.Key;
+if(typeof data16 !== "string"){
+const err26 = {instancePath:instancePath+"/Tags/" + i1+"/Key",schemaPath:"#/properties/Tags/items/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.Tags.items.properties.Key.type,parentSchema:schema37.properties.Tags.items.properties.Key,data:data16};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1542,9 +1551,10 @@ vErrors.push(err26);
 errors++;
 }
 }
-}
-else {
-const err27 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema37.properties.Tags.type,parentSchema:schema37.properties.Tags,data:data14};
+if(data15.Value !== undefined){
+let data17 = data15.Value;
+if(typeof data17 !== "string"){
+const err27 = {instancePath:instancePath+"/Tags/" + i1+"/Value",schemaPath:"#/properties/Tags/items/properties/Value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.Tags.items.properties.Value.type,parentSchema:schema37.properties.Tags.items.properties.Value,data:data17};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1554,10 +1564,9 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data.MetadataOptions !== undefined){
-let data18 = data.MetadataOptions;
-if(!(data18 && typeof data18 == "object" && !Array.isArray(data18))){
-const err28 = {instancePath:instancePath+"/MetadataOptions",schemaPath:"#/properties/MetadataOptions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.MetadataOptions.type,parentSchema:schema37.properties.MetadataOptions,data:data18};
+}
+else {
+const err28 = {instancePath:instancePath+"/Tags/" + i1,schemaPath:"#/properties/Tags/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.Tags.items.type,parentSchema:schema37.properties.Tags.items,data:data15};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1569,12 +1578,37 @@ errors++;
 }
 }
 else {
-const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data};
+const err29 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema37.properties.Tags.type,parentSchema:schema37.properties.Tags,data:data14};
 if(vErrors === null){
 vErrors = [err29];
 }
 else {
 vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data.MetadataOptions !== undefined){
+let data18 = data.MetadataOptions;
+if(!(data18 && typeof data18 == "object" && !Array.isArray(data18))){
+const err30 = {instancePath:instancePath+"/MetadataOptions",schemaPath:"#/properties/MetadataOptions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.MetadataOptions.type,parentSchema:schema37.properties.MetadataOptions,data:data18};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+}
+else {
+const err31 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
 }
 errors++;
 }

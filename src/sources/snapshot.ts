@@ -6,7 +6,7 @@ import { writeOutputFile } from "../util/atomic-write.js";
 import { emptySourceData, type Source, type SourceData } from "./source.js";
 import { describeFileError } from "../util/file-errors.js";
 import { findDuplicateKey } from "../util/json-duplicates.js";
-import { mostSpecificSchemaError } from "../util/schema-errors.js";
+import { mostSpecificSchemaError, refusedEmptyString } from "../util/schema-errors.js";
 import { decodeText, NotTextError, readTextFile } from "../util/text-file.js";
 import type { SourcePosition } from "../util/source-position.js";
 import checkSnapshotSchema from "./snapshot-check.generated.js";
@@ -340,6 +340,9 @@ function schemaProblem(error: ErrorObject, document: unknown): Problem {
       break;
     case "minLength":
       expected = params.limit === 1 ? `expected a non-empty string` : `${error.message ?? "too short"}`;
+      break;
+    case "not":
+      expected = refusedEmptyString(error) ?? `${error.message ?? "does not match the schema"}, ${found}`;
       break;
     case "minItems":
       expected =

@@ -95,9 +95,23 @@ function explain(error: ErrorObject, all: readonly ErrorObject[]): ExplainedErro
         pointer,
         message: `${quote(error.data)} does not match the pattern ${String(params.pattern)}`,
       };
+    case "not": {
+      const refused = refusedEmptyString(error);
+      if (refused !== undefined) return { pointer, message: `${refused}, found an empty string` };
+      return { pointer, message: `${quote(error.data)} is not allowed here` };
+    }
     default:
       return { pointer, message: error.message ?? `fails "${error.keyword}"` };
   }
+}
+
+/**
+ * What a `not` error says when it refuses the empty string: the schemas write a text that must not
+ * be empty as "a string, and not the const \"\"" (`nonEmptyString`), whose error ajv words as
+ * "must NOT be valid".
+ */
+export function refusedEmptyString(error: ErrorObject): string | undefined {
+  return error.keyword === "not" && error.data === "" ? "expected a non-empty string" : undefined;
 }
 
 function findPropertyName(all: readonly ErrorObject[], instancePath: string): unknown {

@@ -61,6 +61,11 @@ describe("the canonical shape, checked at the boundary", () => {
       'IpPermissions[0]: missing required key "IpProtocol"',
     ],
     [
+      "an empty group id",
+      { GroupId: "", IpPermissions: [] },
+      "GroupId: expected a non-empty string, found an empty string",
+    ],
+    [
       "a port written as text",
       { GroupId: "sg-1", IpPermissions: [{ IpProtocol: "tcp", FromPort: "22", ToPort: 22 }] },
       "IpPermissions[0].FromPort: expected integer",
@@ -93,6 +98,20 @@ describe("the canonical shape, checked at the boundary", () => {
     expect(
       canonicalShapeProblem(group({ GroupId: "sg-1", IpPermissions: [{ ...rule, FromPort: NaN }] })),
     ).toContain("found number NaN");
+  });
+
+  it("refuses an instance's group without an id, rather than naming a group (none)", () => {
+    const instance: Resource = {
+      type: "AWS::EC2::Instance",
+      id: "i-1",
+      account: ACCOUNT,
+      region: "eu-west-1",
+      source: { kind: "config-item" },
+      properties: { InstanceId: "i-1", State: { Name: "running" }, SecurityGroups: [{ GroupId: "" }] },
+    };
+    expect(canonicalShapeProblem(instance)).toContain(
+      "SecurityGroups[0].GroupId: expected a non-empty string, found an empty string",
+    );
   });
 
   it("names the file and line of a template resource", () => {

@@ -202,6 +202,27 @@ describe("readSnapshot", () => {
     );
   });
 
+  it("refuses an empty group id, on a group and in an instance's list of groups, saying so", async () => {
+    const original = await readFile(fixture("wrong-protocol-type.json"), "utf8");
+    const attached = original.replace(
+      '"SecurityGroups": [{ "GroupId": "sg-default" }]',
+      '"SecurityGroups": [{ "GroupId": "" }]',
+    );
+    const group = original.replace('"GroupId": "sg-0f1e2d3c4b5a69788"', '"GroupId": ""');
+    expect(attached).not.toBe(original);
+    expect(group).not.toBe(original);
+
+    const inInstance = await inputError(() => parseSnapshot(attached, "s.json"));
+    const onGroup = await inputError(() => parseSnapshot(group, "s.json"));
+
+    expect(inInstance.message).toMatch(
+      /^s\.json:\d+:\d+: invalid snapshot at \/resources\/0\/properties\/SecurityGroups\/0\/GroupId \(AWS::EC2::Instance i-0a1b2c3d4e5f60718\): expected a non-empty string$/,
+    );
+    expect(onGroup.message).toMatch(
+      /\/resources\/1\/properties\/GroupId \(AWS::EC2::SecurityGroup sg-0f1e2d3c4b5a69788\): expected a non-empty string$/,
+    );
+  });
+
   it("reports a duplicate resource", async () => {
     const path = fixture("duplicate-resource.json");
 
