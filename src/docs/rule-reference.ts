@@ -35,8 +35,14 @@ async function examplesOf(rule: Rule): Promise<{ pass?: Example; fail?: Example 
   }
 }
 
+/**
+ * Written out in full wherever a value repeats: the page must not depend on whether the rule was
+ * read from its YAML, where an alias makes one object of two places, or from the built rule pack,
+ * where every place has its own copy (`npm run docs` and the staleness test read one each).
+ */
 function yamlBlock(value: unknown): string {
-  return ["```yaml", stringify(value, { lineWidth: 0 }).trimEnd(), "```"].join("\n");
+  const text = stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
+  return ["```yaml", text.trimEnd(), "```"].join("\n");
 }
 
 export async function renderRulePage(rule: Rule): Promise<string> {

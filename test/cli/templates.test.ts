@@ -96,11 +96,11 @@ describe("check on a CloudFormation YAML template", () => {
       "BastionSecurityGroup (prod-bastion) allows tcp 22 from 0.0.0.0/0, which includes port 22",
     );
     expect(result(report, "ssh-from-internet", "RangeSecurityGroup").message).toBe(
-      "RangeSecurityGroup (RangeSecurityGroup) allows tcp 0-1024 from 198.51.100.0/24, which includes port 22",
+      "RangeSecurityGroup allows tcp 0-1024 from 198.51.100.0/24, which includes port 22",
     );
     expect(result(report, "ssh-from-internet", "AppSecurityGroup").status).toBe("pass");
     expect(result(report, "ssh-from-any-source", "AppSecurityGroup").message).toBe(
-      "AppSecurityGroup (AppSecurityGroup) allows tcp 22 from BastionSecurityGroup, which includes port 22",
+      "AppSecurityGroup allows tcp 22 from BastionSecurityGroup, which includes port 22",
     );
     expect(report.results.some((item) => item.resource.id === "DevOnlyGroup")).toBe(false);
   });
@@ -118,7 +118,7 @@ describe("check on a CloudFormation YAML template", () => {
     const anySource = result(report, "ssh-from-any-source", "AdminSecurityGroup");
     expect([anySource.status, anySource.message]).toEqual([
       "fail",
-      "AdminSecurityGroup (AdminSecurityGroup) allows tcp 22 from (unknown: CidrIp comes from parameter AllowedCidr, which has no default), which includes port 22",
+      "AdminSecurityGroup allows tcp 22 from (unknown: CidrIp comes from parameter AllowedCidr, which has no default), which includes port 22",
     ]);
   });
 
@@ -236,7 +236,7 @@ describe("check on a Terraform plan", () => {
     const { report } = await check([WEB_PLAN]);
     // security_group_id = aws_security_group.app.id joins the rule to its group.
     expect(result(report, "ssh-from-any-source", "aws_security_group.app").message).toBe(
-      "aws_security_group.app (aws_security_group.app) allows tcp 22 from aws_security_group.bastion, which includes port 22 (and 1 more)",
+      "aws_security_group.app allows tcp 22 from aws_security_group.bastion, which includes port 22 (and 1 more)",
     );
     // iam_instance_profile → role → policy_arn = aws_iam_policy.instance_core.arn
     expect(result(report, "instance-role-ssm-permissions", "aws_instance.app[0]").status).toBe("pass");

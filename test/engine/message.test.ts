@@ -55,3 +55,45 @@ describe("unknown values in messages", () => {
     expect(compileMessage(template, new Set())({ ...context, match })).toBe(expected);
   });
 });
+
+describe("security_group_name", () => {
+  const name = (match: unknown, mayHoldUnknowns?: boolean) =>
+    compileMessage(
+      "{match.security_group_name(@)}",
+      new Set(),
+    )({
+      ...context,
+      match: match as never,
+      ...(mayHoldUnknowns === undefined ? {} : { mayHoldUnknowns }),
+    });
+
+  it.each([
+    ["id and name", { GroupId: "sg-1", GroupName: "web" }, "sg-1 (web)"],
+    ["an id alone (a template's or plan's attached group)", { GroupId: "sg-1" }, "sg-1"],
+    ["an empty name", { GroupId: "sg-1", GroupName: "" }, "sg-1"],
+    [
+      "a name that is the id (a template's group named by its logical id)",
+      { GroupId: "Sg", GroupName: "Sg" },
+      "Sg",
+    ],
+    ["a name that is not text", { GroupId: "sg-1", GroupName: ["web"] }, "sg-1"],
+    ["no id", { GroupName: "web" }, "a group without an id"],
+    ["not a group", "sg-1", "a group the data does not show"],
+  ])("%s", (_, match, expected) => {
+    expect(name(match)).toBe(expected);
+    expect(name(match, false)).toBe(expected);
+  });
+
+  it("shows an unknown id's reason, and leaves an unknown name out", () => {
+    const pending = { $unknown: "GroupId comes from the default security group of the instance's VPC" };
+    expect(name({ GroupId: pending })).toBe(`(unknown: ${pending.$unknown})`);
+    expect(name(pending)).toBe(`(unknown: ${pending.$unknown})`);
+    expect(name({ GroupId: "sg-1", GroupName: { $unknown: "GroupName comes from parameter Name" } })).toBe(
+      "sg-1",
+    );
+    // A group whose VPC is unknown is still named by its id and name.
+    expect(
+      name({ GroupId: "sg-1", GroupName: "web", VpcId: { $unknown: "VpcId comes from a parameter" } }),
+    ).toBe("sg-1 (web)");
+  });
+});

@@ -963,7 +963,7 @@ const TABLE: Entry[] = [
     "templates/huge-string.json",
     template,
     1,
-    /^templates\/huge-string\.json:13:13: ssh-from-internet fail: Bastion \(Bastion\) allows tcp 22 from 0\.0\.0/,
+    /^templates\/huge-string\.json:13:13: ssh-from-internet fail: Bastion allows tcp 22 from 0\.0\.0/,
     true,
   ],
   [
@@ -1005,7 +1005,7 @@ const TABLE: Entry[] = [
     "templates/lone-surrogate.json",
     template,
     1,
-    /^templates\/lone-surrogate\.json:13:13: ssh-from-internet fail: Bastion \(Bastion\) allows tcp 22 from 0\./,
+    /^templates\/lone-surrogate\.json:13:13: ssh-from-internet fail: Bastion allows tcp 22 from 0\./,
     true,
   ],
   [
@@ -1040,14 +1040,14 @@ const TABLE: Entry[] = [
     "templates/open-ssh.json",
     template,
     1,
-    /^templates\/open-ssh\.json:13:13: ssh-from-internet fail: Bastion \(Bastion\) allows tcp 22 from 0\.0\.0\.0\//,
+    /^templates\/open-ssh\.json:13:13: ssh-from-internet fail: Bastion allows tcp 22 from 0\.0\.0\.0\//,
     true,
   ],
   [
     "templates/open-ssh.yaml",
     template,
     1,
-    /^templates\/open-ssh\.yaml:11:11: ssh-from-internet fail: Bastion \(Bastion\) allows tcp 22 from 0\.0\.0\.0\//,
+    /^templates\/open-ssh\.yaml:11:11: ssh-from-internet fail: Bastion allows tcp 22 from 0\.0\.0\.0\//,
     true,
   ],
   [
@@ -1082,7 +1082,7 @@ const TABLE: Entry[] = [
     "templates/port-leading-zero.yaml",
     template,
     1,
-    /^templates\/port-leading-zero\.yaml:11:11: ssh-from-internet fail: Bastion \(Bastion\) allows tcp 22 from/,
+    /^templates\/port-leading-zero\.yaml:11:11: ssh-from-internet fail: Bastion allows tcp 22 from/,
     true,
   ],
   [
@@ -1096,7 +1096,7 @@ const TABLE: Entry[] = [
     "templates/port-string-22.yaml",
     template,
     1,
-    /^templates\/port-string-22\.yaml:11:11: ssh-from-internet fail: Bastion \(Bastion\) allows tcp 22 from 0\./,
+    /^templates\/port-string-22\.yaml:11:11: ssh-from-internet fail: Bastion allows tcp 22 from 0\./,
     true,
   ],
   [
@@ -1294,14 +1294,14 @@ const TABLE: Entry[] = [
     "templates/unknown-tag.yaml",
     template,
     1,
-    /^templates\/unknown-tag\.yaml:11:11: ssh-from-internet fail: Bastion \(Bastion\) allows tcp 22 from 0\.0\.0/,
+    /^templates\/unknown-tag\.yaml:11:11: ssh-from-internet fail: Bastion allows tcp 22 from 0\.0\.0/,
     true,
   ],
   [
     "templates/utf16be-with-bom.json",
     template,
     1,
-    /^templates\/utf16be-with-bom\.json:13:13: ssh-from-internet fail: Bastion \(Bastion\) allows tcp 22 from /,
+    /^templates\/utf16be-with-bom\.json:13:13: ssh-from-internet fail: Bastion allows tcp 22 from /,
     true,
   ],
   [
@@ -1315,7 +1315,7 @@ const TABLE: Entry[] = [
     "templates/utf16le-with-bom.yaml",
     template,
     1,
-    /^templates\/utf16le-with-bom\.yaml:11:11: ssh-from-internet fail: Bastion \(Bastion\) allows tcp 22 from /,
+    /^templates\/utf16le-with-bom\.yaml:11:11: ssh-from-internet fail: Bastion allows tcp 22 from /,
     true,
   ],
   [
@@ -1336,7 +1336,7 @@ const TABLE: Entry[] = [
     "templates/utf8-with-bom.yaml",
     template,
     1,
-    /^templates\/utf8-with-bom\.yaml:11:11: ssh-from-internet fail: Bastion \(Bastion\) allows tcp 22 from 0\.0/,
+    /^templates\/utf8-with-bom\.yaml:11:11: ssh-from-internet fail: Bastion allows tcp 22 from 0\.0/,
     true,
   ],
   [

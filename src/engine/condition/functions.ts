@@ -9,11 +9,13 @@ import {
   describeStatementResources,
 } from "../../iam/describe.js";
 import { describePermissionSources, describePortRange } from "../operators/ports.js";
+import { describeSecurityGroup } from "../operators/security-group-name.js";
 
 /**
  * Domain functions added to JMESPath, usable in paths and message placeholders:
  * `port_range(@)` describes a security-group permission ("tcp 22", "tcp 0-65535", "all traffic"),
- * `permission_sources(@)` the sources it opens to; `statement_name(@)` names an IAM statement
+ * `permission_sources(@)` the sources it opens to, `security_group_name(@)` a group ("sg-1 (web)");
+ * `statement_name(@)` names an IAM statement
  * ("statement Sid", "a statement without a Sid"; an optional second argument replaces the noun),
  * `policy_name(@)` an entry of `related.Policies` ("policy P of group G"), `statement_resources(@)`
  * and `statement_principals(@)` what a statement covers. They hold the cases a message would
@@ -33,6 +35,7 @@ let registered = false;
 const CHECKING_THEIR_OWN_UNKNOWNS: ReadonlySet<string> = new Set([
   "port_range",
   "permission_sources",
+  "security_group_name",
   "statement_name",
   "policy_name",
   "statement_resources",
@@ -57,6 +60,7 @@ const OF_ONE_VALUE: Readonly<Record<string, (value: JsonValue) => JsonValue>> = 
     assertKnown(value);
     return describePermissionSources(value);
   },
+  security_group_name: (value) => describeSecurityGroup(value),
   statement_name: (value) => describeStatement(value, undefined),
   policy_name: (value) => describePolicyEntry(value),
   statement_resources: (value) => describeStatementResources(value),
@@ -72,6 +76,7 @@ const OF_ONE_KNOWN_VALUE: Readonly<Record<string, (value: JsonValue) => JsonValu
   ...OF_ONE_VALUE,
   port_range: (value) => describePortRange(value),
   permission_sources: (value) => describePermissionSources(value, false),
+  security_group_name: (value) => describeSecurityGroup(value, false),
   statement_name: (value) => describeStatement(value, undefined, false),
   policy_name: (value) => describePolicyEntry(value, false),
   statement_resources: (value) => describeStatementResources(value, false),
@@ -182,6 +187,7 @@ export function registerDomainFunctions(): void {
   for (const name of [
     "port_range",
     "permission_sources",
+    "security_group_name",
     "policy_name",
     "statement_resources",
     "statement_principals",
