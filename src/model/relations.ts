@@ -9,6 +9,7 @@ import {
   type ResourceType,
 } from "./resource.js";
 import { firstUnknown, isUnknown, unknownValue } from "./unknown.js";
+import { ScopedIndex } from "../util/scoped-index.js";
 
 /**
  * Resolves relations once, before rules run, so that rules stay declarative: each resource that
@@ -68,51 +69,6 @@ const LINKED_ON_DEMAND: ReadonlySet<ResourceType> = new Set([
   ResourceTypes.SecurityGroup,
   ResourceTypes.ManagedInstance,
 ]);
-
-/**
- * Resources by account, region and id. Nested maps rather than one map of joined keys: building
- * tens of thousands of composite strings is what made relation resolution slow.
- */
-class ScopedIndex<T> {
-  private readonly accounts = new Map<string, Map<string, Map<string, T>>>();
-  // The regions of the account asked for last, and the ids of the region asked for last:
-  // resources come grouped by account, and often by region, so most calls in a row ask for the
-  // same ones. The account is compared, not looked up: JSON.parse gives each resource an account
-  // string of its own, a lookup computes the hash of each, and an account's instances take turns
-  // in its regions.
-  private lastAccount: string | undefined;
-  private lastRegions: Map<string, Map<string, T>> | undefined;
-  private lastRegion: string | undefined;
-  private lastIds: Map<string, T> | undefined;
-
-  set(account: string, region: string, id: string, value: T): void {
-    let ids = this.idsIn(account, region);
-    if (!ids) {
-      let regions = this.lastRegions;
-      if (!regions)
-        this.accounts.set(account, (regions = this.lastRegions = new Map<string, Map<string, T>>()));
-      regions.set(region, (ids = this.lastIds = new Map<string, T>()));
-    }
-    ids.set(id, value);
-  }
-
-  get(account: string, region: string, id: string | undefined): T | undefined {
-    return id === undefined ? undefined : this.idsIn(account, region)?.get(id);
-  }
-
-  private idsIn(account: string, region: string): Map<string, T> | undefined {
-    if (account !== this.lastAccount) {
-      this.lastAccount = account;
-      this.lastRegions = this.accounts.get(account);
-      this.lastRegion = region;
-      this.lastIds = this.lastRegions?.get(region);
-    } else if (region !== this.lastRegion) {
-      this.lastRegion = region;
-      this.lastIds = this.lastRegions?.get(region);
-    }
-    return this.lastIds;
-  }
-}
 
 function str(value: JsonValue | undefined): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;

@@ -7,6 +7,7 @@ import { emptySourceData, type Source, type SourceData } from "./source.js";
 import { describeFileError } from "../util/file-errors.js";
 import { findDuplicateKey } from "../util/json-duplicates.js";
 import { mostSpecificSchemaError, refusedEmptyString } from "../util/schema-errors.js";
+import { ScopedIndex } from "../util/scoped-index.js";
 import { decodeText, NotTextError, readTextFile } from "../util/text-file.js";
 import type { SourcePosition } from "../util/source-position.js";
 import checkSnapshotSchema from "./snapshot-check.generated.js";
@@ -383,42 +384,22 @@ function findDuplicates(document: SnapshotDocument): Problem | undefined {
     seenScopes.set(key, index);
   }
 
-  // Positions by type, account, region and id in nested maps: joining the four into one key
-  // for each of hundreds of thousands of resources costs more than the lookups. Resources come
-  // grouped by type and account, and an account's instances take turns in its regions, so the
-  // regions of the last type and account are kept at hand, and the ids of the last region. The
-  // type and account are compared, not looked up: JSON.parse gives each resource strings of its
-  // own, and a lookup computes the hash of each.
-  const seenResources = new Map<string, Map<string, Map<string, Map<string, number>>>>();
-  let regions = new Map<string, Map<string, number>>();
-  let regionsOf: Pick<Resource, "type" | "account"> | undefined;
-  let ids = new Map<string, number>();
-  let idsRegion: string | undefined;
+  // Positions by type, then by account, region and id. Resources come grouped by type, and the
+  // type is compared, not looked up: JSON.parse gives each resource strings of its own, and a
+  // lookup computes the hash of each.
+  const seenResources = new Map<string, ScopedIndex<number>>();
+  let typeSeen: ScopedIndex<number> | undefined;
+  let lastType: string | undefined;
   // An index loop: an iterator's [index, value] pair for each of hundreds of thousands of
   // resources is work the collector pays for while the whole snapshot is held.
   for (let index = 0; index < resources.length; index += 1) {
     const resource = resources[index]!;
-    if (
-      regionsOf === undefined ||
-      resource.type !== regionsOf.type ||
-      resource.account !== regionsOf.account
-    ) {
-      regionsOf = resource;
-      idsRegion = undefined;
-      let accounts = seenResources.get(resource.type);
-      if (!accounts)
-        seenResources.set(resource.type, (accounts = new Map<string, Map<string, Map<string, number>>>()));
-      const known = accounts.get(resource.account);
-      if (known) regions = known;
-      else accounts.set(resource.account, (regions = new Map<string, Map<string, number>>()));
+    if (typeSeen === undefined || resource.type !== lastType) {
+      lastType = resource.type;
+      typeSeen = seenResources.get(resource.type);
+      if (!typeSeen) seenResources.set(resource.type, (typeSeen = new ScopedIndex<number>()));
     }
-    if (resource.region !== idsRegion) {
-      idsRegion = resource.region;
-      const known = regions.get(resource.region);
-      if (known) ids = known;
-      else regions.set(resource.region, (ids = new Map<string, number>()));
-    }
-    const first = ids.get(resource.id);
+    const first = typeSeen.setIfAbsent(resource.account, resource.region, resource.id, index);
     if (first !== undefined) {
       const pointer = `/resources/${index}`;
       const detail =
@@ -426,7 +407,6 @@ function findDuplicates(document: SnapshotDocument): Problem | undefined {
         `in account ${resource.account}, region ${resource.region}`;
       return { pointer, locate: pointer, atKey: false, resource: `${resource.type} ${resource.id}`, detail };
     }
-    ids.set(resource.id, index);
   }
   return undefined;
 }
