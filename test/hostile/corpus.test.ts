@@ -806,6 +806,13 @@ const TABLE: Entry[] = [
     true,
   ],
   [
+    "templates/binary-cidr.yaml",
+    template,
+    2,
+    /^templates\/binary-cidr\.yaml:7:11: ssh-from-any-source fail: Sg allows tcp 22 from MC4wLjAuMC8w, which/,
+    true,
+  ],
+  [
     "templates/cidr-list.yaml",
     template,
     2,

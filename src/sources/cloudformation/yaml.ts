@@ -234,6 +234,9 @@ class KeySet {
  * text, and an account id must not lose its zero.
  */
 function scalarOf(node: Node & { value: unknown; source?: unknown }): PositionedValue {
+  // A `!!binary` value is its base64 text as written: the bytes it decodes to are not a value a
+  // template property holds, and their JSON (`{"type":"Buffer",…}`) is no text anyone wrote.
+  if (node.value instanceof Uint8Array && typeof node.source === "string") return node.source;
   const value = scalarValue(node.value);
   if (typeof value === "number" && typeof node.source === "string" && String(value) !== node.source)
     return node.source;
