@@ -1,6 +1,7 @@
 import type { RuleResult } from "../engine/result.js";
 import type { JsonValue, Resource } from "../model/resource.js";
 import { isFinding } from "./fingerprint.js";
+import { ScopedIndex } from "../util/scoped-index.js";
 
 /**
  * What a reader of the results needs to know about a resource beyond its identity: its tags (to
@@ -116,29 +117,22 @@ export function* eachResourceForFindings(
   }
 }
 
-/**
- * Resource ids by type, account and region. Nested maps rather than one set of joined keys: a
- * large account has a key to build and hash for every finding and every resource otherwise.
- */
+/** Resource ids by type, then by account, region and id. */
 class IdsByScope {
-  private readonly byType = new Map<string, Map<string, Map<string, Set<string>>>>();
+  private readonly byType = new Map<string, ScopedIndex<true>>();
 
   add(type: string, account: string, region: string, id: string): void {
-    let accounts = this.byType.get(type);
-    if (!accounts) this.byType.set(type, (accounts = new Map<string, Map<string, Set<string>>>()));
-    let regions = accounts.get(account);
-    if (!regions) accounts.set(account, (regions = new Map<string, Set<string>>()));
-    let ids = regions.get(region);
-    if (!ids) regions.set(region, (ids = new Set<string>()));
-    ids.add(id);
+    let ids = this.byType.get(type);
+    if (!ids) this.byType.set(type, (ids = new ScopedIndex<true>()));
+    ids.set(account, region, id, true);
   }
 
-  idsIn(type: string, account: string, region: string): ReadonlySet<string> | undefined {
-    return this.byType.get(type)?.get(account)?.get(region);
+  idsIn(type: string, account: string, region: string): ReadonlyMap<string, true> | undefined {
+    return this.byType.get(type)?.inScope(account, region);
   }
 
   has(type: string, account: string, region: string, id: string): boolean {
-    return this.idsIn(type, account, region)?.has(id) === true;
+    return this.byType.get(type)?.get(account, region, id) === true;
   }
 
   isEmpty(): boolean {

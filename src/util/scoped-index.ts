@@ -31,6 +31,11 @@ export class ScopedIndex<T> {
     return id === undefined ? undefined : this.idsIn(account, region)?.get(id);
   }
 
+  /** The values of one account and region, by id. */
+  inScope(account: string, region: string): ReadonlyMap<string, T> | undefined {
+    return this.idsIn(account, region);
+  }
+
   private idsFor(account: string, region: string): Map<string, T> {
     let ids = this.idsIn(account, region);
     if (!ids) {

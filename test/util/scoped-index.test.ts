@@ -18,6 +18,8 @@ describe("ScopedIndex", () => {
     expect(index.get("333", "eu-west-1", "a")).toBeUndefined();
     expect(index.get("111", "ap-south-1", "a")).toBeUndefined();
     expect(index.get("111", "eu-west-1", undefined)).toBeUndefined();
+    expect([...(index.inScope("111", "eu-west-1")?.keys() ?? [])]).toEqual(["a", "b"]);
+    expect(index.inScope("222", "us-east-1")).toBeUndefined();
   });
 
   it("gives the value already present, and sets one only where there is none", () => {
