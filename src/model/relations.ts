@@ -217,7 +217,19 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
   // The KMS keys Session Manager encrypts sessions with, per account: principals who may start
   // sessions need kms:GenerateDataKey on them.
   const sessionKeys = new Map<string, Set<string>>();
+  // A key a template leaves unknown (a parameter without a default, another stack's export) may
+  // be any key, or none: its account's principals get it as an unknown value, so that none of
+  // them is taken not to need a grant.
+  const unknownSessionKeys = new Map<string, JsonValue[]>();
   for (const preferences of inventory.ofType(ResourceTypes.SessionPreferences)) {
+    const unknownKey = unknownSessionKey(preferences);
+    if (unknownKey !== undefined) {
+      const keys = unknownSessionKeys.get(accountOf(preferences)) ?? [];
+      keys.push(unknownKey);
+      unknownSessionKeys.set(accountOf(preferences), keys);
+      holdsUnknowns = true;
+      continue;
+    }
     const kmsKeyId = str(obj(obj(preferences.properties.Content)?.inputs)?.kmsKeyId);
     if (!kmsKeyId) continue;
     let keys = sessionKeys.get(accountOf(preferences));
@@ -225,10 +237,17 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
     keys.add(kmsKeyArn(kmsKeyId, preferences));
   }
   // One list per account, which its principals' documents share.
-  const keyLists = new Map<string, string[]>();
-  const keysOf = (account: string): string[] => {
+  const keyLists = new Map<string, JsonValue[]>();
+  const keysOf = (account: string): JsonValue[] => {
     let keys = keyLists.get(account);
-    if (!keys) keyLists.set(account, (keys = [...(sessionKeys.get(account) ?? [])].sort()));
+    if (!keys)
+      keyLists.set(
+        account,
+        (keys = [
+          ...[...(sessionKeys.get(account) ?? [])].sort(),
+          ...(unknownSessionKeys.get(account) ?? []),
+        ]),
+      );
     return keys;
   };
 
@@ -502,6 +521,21 @@ function instanceSummary(instance: Resource): JsonValue {
     PublicIpAddress: PublicIpAddress ?? null,
     KeyName: KeyName ?? null,
   };
+}
+
+/**
+ * The session key of preferences whose content, inputs or `kmsKeyId` the data leaves unknown, as
+ * an unknown value naming the document; `undefined` when the key (or its absence) is known.
+ */
+function unknownSessionKey(preferences: Resource): JsonValue | undefined {
+  const content = preferences.properties.Content;
+  const inputs = obj(content)?.inputs;
+  const kmsKeyId = obj(inputs)?.kmsKeyId;
+  const unknown = [content, inputs, kmsKeyId].find((value) => isUnknown(value));
+  if (unknown === undefined) return undefined;
+  return unknownValue(
+    `the session key of Session Manager preferences ${preferences.id} is not known: ${unknown.$unknown}`,
+  );
 }
 
 /** `kmsKeyId` may be a key id, an alias or an ARN; policies name keys by ARN. */

@@ -167,6 +167,32 @@ describe("relations", () => {
     expect(related.SessionKmsKeys).toEqual([`arn:aws:kms:us-east-1:${ACCOUNT}:alias/sessions`]);
   });
 
+  it("gives principals a session key the data leaves unknown as an unknown value, after the known ones", () => {
+    const unknownKey = resource("AWS::SSM::Document", "SSM-SessionManagerRunShell", "eu-west-1", {
+      Name: "SSM-SessionManagerRunShell",
+      Content: {
+        inputs: { kmsKeyId: { $unknown: "kmsKeyId comes from parameter Key, which has no default" } },
+      },
+    });
+    const unknownContent = resource("AWS::SSM::Document", "SessionPreferences", "eu-west-2", {
+      Name: "SessionPreferences",
+      Content: { $unknown: "Content comes from parameter Prefs, which has no default" },
+    });
+    const both = new Inventory({ resources: [alice, operators, preferences, unknownKey, unknownContent] });
+    expect((both.documentOf(alice).related as JsonObject).SessionKmsKeys).toEqual([
+      `arn:aws:kms:us-east-1:${ACCOUNT}:alias/sessions`,
+      {
+        $unknown:
+          "the session key of Session Manager preferences SSM-SessionManagerRunShell is not known: kmsKeyId comes from parameter Key, which has no default",
+      },
+      {
+        $unknown:
+          "the session key of Session Manager preferences SessionPreferences is not known: Content comes from parameter Prefs, which has no default",
+      },
+    ]);
+    expect(both.mayHoldUnknowns).toBe(true);
+  });
+
   it("links a managed node to its instance only in the same region", () => {
     expect((inventory.documentOf(managed).related as JsonObject).Instance).toMatchObject({
       InstanceId: "i-1",
