@@ -19,6 +19,7 @@ import {
   statementDeniesAction,
   statementResourcesWithin,
   trustsAwsPrincipals,
+  wildcardPatternCovers,
 } from "../../iam/index.js";
 import { firstUnknown, isUnknown, UNKNOWN_KEY, UnknownValueError } from "../../model/unknown.js";
 import { compileOperand, OperandError, type Operand, type OperandContext } from "./operand.js";
@@ -382,6 +383,16 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
         }
         return cidrContains(value, range);
       };
+    },
+  },
+  "pattern-covers": {
+    summary:
+      "the value is a wildcard pattern (`*`, `?`, as in a StringLike condition) that matches every string the argument's pattern matches",
+    compile(argument, context) {
+      const inner = compileOperand(argument, context);
+      return (value, current, scope) =>
+        typeof value === "string" &&
+        wildcardPatternCovers(value, toText(inner(current, scope), "the pattern"));
     },
   },
   "allows-action": {
