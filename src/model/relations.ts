@@ -132,10 +132,18 @@ function obj(value: JsonValue | undefined): Document | undefined {
 /** The default version's document of a managed policy, in the shape GetAccountAuthorizationDetails gives. */
 function defaultVersionDocument(policy: Resource): JsonValue | undefined {
   const versions = list(policy.properties.PolicyVersionList);
+  const defaultVersionId = policy.properties.DefaultVersionId;
+  // A version the data marks as not the default, or that another id names as the default, is not
+  // the document in force: without the default, the document is unknown rather than guessed.
+  const lone = versions.length === 1 ? obj(versions[0]) : undefined;
+  const loneMayBeDefault =
+    lone !== undefined &&
+    lone.IsDefaultVersion !== false &&
+    (typeof defaultVersionId !== "string" || typeof lone.VersionId !== "string");
   const chosen =
     versions.find((version) => obj(version)?.IsDefaultVersion === true) ??
-    versions.find((version) => obj(version)?.VersionId === policy.properties.DefaultVersionId) ??
-    versions[0];
+    versions.find((version) => obj(version)?.VersionId === defaultVersionId) ??
+    (loneMayBeDefault ? lone : undefined);
   const document = obj(chosen)?.Document;
   return document === null ? undefined : document;
 }

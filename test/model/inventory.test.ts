@@ -167,6 +167,50 @@ describe("relations", () => {
     expect(related.SessionKmsKeys).toEqual([`arn:aws:kms:us-east-1:${ACCOUNT}:alias/sessions`]);
   });
 
+  it("takes no version but the default as a managed policy's document, and knows when the default is missing", () => {
+    const arn = `arn:aws:iam::${ACCOUNT}:policy/sessions`;
+    const versions = (DefaultVersionId: string | undefined, list: JsonObject[]) =>
+      resource("AWS::IAM::Policy", arn, "global", {
+        Arn: arn,
+        ...(DefaultVersionId === undefined ? {} : { DefaultVersionId }),
+        PolicyVersionList: list,
+      });
+    const user = resource("AWS::IAM::User", "carol", "global", {
+      UserName: "carol",
+      UserPolicyList: [],
+      AttachedManagedPolicies: [{ PolicyName: "sessions", PolicyArn: arn }],
+    });
+    const documentFor = (policy: Resource) => {
+      const related = new Inventory({ resources: [policy, user] }).documentOf(user).related as JsonObject;
+      return (related.Policies as JsonObject[])[0]!.Document;
+    };
+    const missing = { $unknown: `the document of managed policy ${arn} is not in the data` };
+    // The only version, marked as not the default, or named otherwise than the default.
+    expect(
+      documentFor(
+        versions("v2", [{ VersionId: "v1", IsDefaultVersion: false, Document: document("ssm:Old") }]),
+      ),
+    ).toEqual(missing);
+    expect(documentFor(versions("v2", [{ VersionId: "v1", Document: document("ssm:Old") }]))).toEqual(
+      missing,
+    );
+    expect(
+      documentFor(
+        versions(undefined, [
+          { VersionId: "v1", Document: document("ssm:Old") },
+          { VersionId: "v2", Document: document("ssm:New") },
+        ]),
+      ),
+    ).toEqual(missing);
+    // A lone version the data says nothing against is the default.
+    expect(documentFor(versions(undefined, [{ Document: document("ssm:StartSession") }]))).toEqual(
+      document("ssm:StartSession"),
+    );
+    expect(
+      documentFor(versions("v3", [{ VersionId: "v3", Document: document("ssm:StartSession") }])),
+    ).toEqual(document("ssm:StartSession"));
+  });
+
   it("gives principals a session key the data leaves unknown as an unknown value, after the known ones", () => {
     const unknownKey = resource("AWS::SSM::Document", "SSM-SessionManagerRunShell", "eu-west-1", {
       Name: "SSM-SessionManagerRunShell",
