@@ -4,6 +4,8 @@
  * list form, so each question is answered once.
  */
 
+import { CannotDecideError } from "../model/unknown.js";
+
 export type PolicyEffect = "Allow" | "Deny";
 
 /** `"*"` for everyone, otherwise principal type (`AWS`, `Service`, `Federated`, …) to its values. */
@@ -75,12 +77,20 @@ function conditionValueList(value: unknown): string[] {
   return values;
 }
 
-function normalizeEffect(value: unknown): PolicyEffect | undefined {
+function normalizeEffect(value: unknown, sid: unknown): PolicyEffect | undefined {
   // As IAM writes them, without a copy in lowercase: every statement of every policy has one.
   if (value === "Allow" || value === "Deny") return value;
   if (typeof value !== "string") return undefined;
   const effect = value.trim().toLowerCase();
-  return effect === "allow" ? "Allow" : effect === "deny" ? "Deny" : undefined;
+  // IAM reads Effect case-sensitively: "deny" is not a Deny, and read as one it would take away
+  // an Allow that IAM keeps. What IAM makes of such a statement is not this checker's to guess.
+  if (effect === "allow" || effect === "deny") {
+    const statement = typeof sid === "string" ? `statement ${sid}` : "a statement without a Sid";
+    throw new CannotDecideError(
+      `${statement} has Effect ${JSON.stringify(value)}, which IAM does not read as Allow or Deny (it reads Effect case-sensitively)`,
+    );
+  }
+  return undefined;
 }
 
 /**
@@ -185,7 +195,7 @@ const normalizedByRaw = new WeakMap<object, NormalizedStatement | NormalizedStat
 function normalizeFresh(value: Record<string, unknown>, index: number): NormalizedStatement {
   const statement = new NormalizedStatement(index);
   if (typeof value["Sid"] === "string") statement.Sid = value["Sid"];
-  const effect = normalizeEffect(value["Effect"]);
+  const effect = normalizeEffect(value["Effect"], value["Sid"]);
   if (effect !== undefined) statement.Effect = effect;
   const action = stringList(value["Action"]);
   if (action !== undefined) statement.Action = action;
