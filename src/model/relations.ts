@@ -306,13 +306,35 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
   ];
 
   for (const user of inventory.ofType(ResourceTypes.User)) {
-    const groups = list(user.properties.GroupList)
-      .map((name) => groupsByName.get(user.account, "", str(name)))
-      .filter((group): group is Resource => group !== undefined);
+    const groups: Resource[] = [];
+    // A group the data does not hold (one a template names but another stack or the console made)
+    // may grant anything: its policies are an unknown value, never none.
+    const groupsNotHeld: EffectivePolicy[] = [];
+    for (const listed of list(user.properties.GroupList)) {
+      const group = groupsByName.get(user.account, "", str(listed));
+      if (group !== undefined) {
+        groups.push(group);
+        continue;
+      }
+      const name = str(listed) ?? JSON.stringify(listed);
+      holdsUnknowns = true;
+      groupsNotHeld.push({
+        PolicyName: "",
+        PolicyArn: null,
+        Kind: "group-inline",
+        Group: name,
+        Document: isUnknown(listed)
+          ? listed
+          : unknownValue(
+              `the policies of group ${name}, of which user ${user.id} is a member, are not in the data`,
+            ),
+      });
+    }
     const policies = [
       ...list(user.properties.UserPolicyList).map((p) => inlinePolicy(p, "inline", null)),
       ...list(user.properties.AttachedManagedPolicies).map((p) => managedPolicy(p, "managed", null)),
       ...groups.flatMap((group) => groupPolicies(group, false)),
+      ...groupsNotHeld,
     ];
     documents.set(
       user,

@@ -108,7 +108,10 @@ describe("relations", () => {
     const [policy] = (withUnreadable.documentOf(user).related as JsonObject).Policies as JsonObject[];
     expect(policy!.Document).toEqual({ $unknown: "the document of inline policy bad is not in the data" });
     expect(withUnreadable.mayHoldUnknowns).toBe(true);
-    expect(new Inventory({ resources: [alice, operators] }).mayHoldUnknowns).toBe(false);
+    const inOperatorsOnly = { ...alice, properties: { ...alice.properties, GroupList: ["operators"] } };
+    expect(new Inventory({ resources: [inOperatorsOnly, operators] }).mayHoldUnknowns).toBe(false);
+    // A group the data does not hold is one whose policies are unknown.
+    expect(new Inventory({ resources: [alice, operators] }).mayHoldUnknowns).toBe(true);
   });
 
   it("knows the published documents of common AWS-managed policies the data lacks", () => {
@@ -149,7 +152,7 @@ describe("relations", () => {
     ]);
   });
 
-  it("gives users their groups' policies, naming the group", () => {
+  it("gives users their groups' policies, naming the group, and those of a group not in the data as unknown", () => {
     const policies = (inventory.documentOf(alice).related as JsonObject).Policies as JsonObject[];
     expect(policies).toEqual([
       {
@@ -158,6 +161,16 @@ describe("relations", () => {
         Kind: "group-inline",
         Group: "operators",
         Document: document("ssm:StartSession"),
+      },
+      {
+        PolicyName: "",
+        PolicyArn: null,
+        Kind: "group-inline",
+        Group: "missing-group",
+        Document: {
+          $unknown:
+            "the policies of group missing-group, of which user alice is a member, are not in the data",
+        },
       },
     ]);
   });
@@ -477,7 +490,7 @@ describe("relations", () => {
       shapesChecked: true,
       today: "2026-12-07",
     });
-    expect((lazy.documentOf(alice).related as JsonObject).Policies).toHaveLength(1);
+    expect((lazy.documentOf(alice).related as JsonObject).Policies).toHaveLength(2);
     expect(reads).toBe(0);
     expect((lazy.documentOf(sg).related as JsonObject).Instances).toEqual([
       { InstanceId: "i-7", State: null, PublicIpAddress: null, KeyName: null },
