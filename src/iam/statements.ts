@@ -102,9 +102,24 @@ function normalizePrincipal(value: unknown): PolicyPrincipal | undefined {
   if (!isRecord(value)) return undefined;
   const principal: Record<string, string[]> = {};
   for (const type in value) {
-    if (Object.hasOwn(value, type)) setEntry(principal, type, stringList(value[type]) ?? []);
+    if (Object.hasOwn(value, type)) setEntry(principal, type, principalValues(value[type]));
   }
   return principal;
+}
+
+/**
+ * A principal type's values as text. An account id written as a number (`AWS: 111122223333`,
+ * unquoted in a YAML template) names that account, as a condition value `1` is `"1"`: dropped,
+ * it would leave a trust statement that lets the account in trusting nobody.
+ */
+function principalValues(value: unknown): string[] {
+  const entries = Array.isArray(value) ? (value as unknown[]) : [value];
+  const values: string[] = [];
+  for (const entry of entries) {
+    if (typeof entry === "string") values.push(entry);
+    else if (typeof entry === "number" && Number.isFinite(entry)) values.push(String(entry));
+  }
+  return values;
 }
 
 function normalizeCondition(value: unknown): PolicyCondition | undefined {

@@ -67,6 +67,15 @@ describe("statementsOf", () => {
     expect(statement!.Effect).toBeUndefined();
   });
 
+  it("reads an account id written as a number as its text, in a principal", () => {
+    const [statement] = statementsOf({
+      Statement: [{ Effect: "Allow", Principal: { AWS: [111122223333, "arn:aws:iam::444455556666:root"] } }],
+    });
+    expect(statement!.Principal).toEqual({ AWS: ["111122223333", "arn:aws:iam::444455556666:root"] });
+    const [single] = statementsOf({ Statement: [{ Effect: "Allow", Principal: { AWS: 111122223333 } }] });
+    expect(single!.Principal).toEqual({ AWS: ["111122223333"] });
+  });
+
   it("holds only the elements the statement has, also when read at another position", () => {
     const raw = { Action: "ssm:StartSession", Effect: "Allow" };
     const [statement] = statementsOf({ Statement: [raw] });
