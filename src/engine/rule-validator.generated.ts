@@ -5,7 +5,7 @@ import { formats, jsonEqual, ucs2length } from "../util/schema-runtime.js";
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://access-baseline.dev/schemas/rule.schema.json","title":"access-baseline rule","description":"One rule of the SSH-free access baseline. See docs/rule-language.md.","type":"object","additionalProperties":false,"required":["id","title","severity","security-severity","description","rationale","remediation","tags","resource","condition"],"properties":{"$schema":{"type":"string"},"id":{"description":"Stable kebab-case identifier; never reuse or rename one that has shipped.","type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":80},"title":{"type":"string","minLength":1,"maxLength":200},"severity":{"enum":["error","warning","note"]},"security-severity":{"description":"Score in (0, 10] that GitHub shows as critical (>= 9), high (7-8.9), medium (4-6.9) or low.","type":"number","exclusiveMinimum":0,"maximum":10},"precision":{"enum":["very-high","high","medium","low"],"default":"high"},"description":{"type":"string","minLength":1,"maxLength":1024},"rationale":{"type":"string","minLength":1},"remediation":{"type":"string","minLength":1},"help-uri":{"type":"string","format":"uri"},"tags":{"type":"array","items":{"type":"string","minLength":1},"maxItems":19,"uniqueItems":true},"frameworks":{"description":"The public compliance controls the rule implements, by framework (see docs/compliance-frameworks.md). {} says no public control matches the rule; leaving the key out leaves the rule unmapped.","type":"object","additionalProperties":false,"properties":{"cis-aws-foundations":{"description":"CIS Amazon Web Services Foundations Benchmark recommendation numbers (the built-in rules use v7.0.0).","$ref":"#/$defs/frameworkControls","properties":{"controls":{"items":{"pattern":"^[1-9][0-9]*(\\.[0-9]+)*$"}}}},"aws-fsbp":{"description":"AWS Security Hub Foundational Security Best Practices control ids, such as EC2.13 (standard v1.0.0).","$ref":"#/$defs/frameworkControls","properties":{"controls":{"items":{"pattern":"^[A-Za-z][A-Za-z0-9]*\\.[1-9][0-9]*$"}}}}}},"resource":{"description":"The resource type(s) the rule applies to, named by their CloudFormation type.","oneOf":[{"$ref":"#/$defs/resourceType"},{"type":"array","items":{"$ref":"#/$defs/resourceType"},"minItems":1,"uniqueItems":true}]},"uses":{"description":"Other resource types the rule reads through relations; missing data for them makes the result an error.","type":"array","items":{"$ref":"#/$defs/resourceType"},"uniqueItems":true},"applies-when":{"description":"Applicability filter: resources for which it is false are not applicable.","$ref":"#/$defs/condition"},"params":{"type":"object","propertyNames":{"pattern":"^[a-z][a-zA-Z0-9]*$"},"additionalProperties":{"$ref":"#/$defs/param"}},"condition":{"description":"What compliance looks like: true passes, false fails.","$ref":"#/$defs/condition"},"message":{"description":"Message of a failing result, for a rule with one; {placeholders} are filled from the resource, the match and named elements. A rule has either `message` or `messages`.","type":"string","minLength":1},"messages":{"description":"Messages of failing results by id, for a rule whose failures need different words: each condition branch that decides a failure names one with `message: <id>`, and the top of the condition names the one for failures no branch names. Every declared message must be named by a branch.","type":"object","minProperties":2,"propertyNames":{"pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},"additionalProperties":{"type":"string","minLength":1}},"live-only":{"description":"The rule judges what only a running account shows (an instance's registration with Systems Manager, its agent version). Resources read from templates and plans are not applicable to it.","type":"boolean","default":false}},"$defs":{"resourceType":{"enum":["AWS::EC2::SecurityGroup","AWS::EC2::Instance","AWS::IAM::Role","AWS::IAM::User","AWS::IAM::Group","AWS::IAM::Policy","AWS::IAM::InstanceProfile","AWS::SSM::ManagedInstanceInventory","AWS::SSM::Document","AWS::IAM::AccessKey","AWS::CloudTrail::Trail","AWS::Events::Rule"]},"param":{"type":"object","additionalProperties":false,"required":["type","default","description"],"properties":{"type":{"enum":["string","number","integer","boolean","version","string-list"]},"default":{},"description":{"type":"string","minLength":1},"minimum":{"type":"number"},"maximum":{"type":"number"}}},"path":{"description":"A JMESPath expression, optionally starting with $root, $params or a name bound by 'as'.","type":"string","minLength":1},"operand":{"description":"A literal, or a reference: \"$params.name\", \"$name\" (an element bound by 'as'), \"$root.path\"."},"quantifier":{"type":"object","additionalProperties":false,"required":["in"],"properties":{"in":{"$ref":"#/$defs/path"},"as":{"type":"string","pattern":"^[a-z][a-zA-Z0-9]*$"},"where":{"$ref":"#/$defs/condition"}}},"condition":{"type":"object","minProperties":1,"propertyNames":{"enum":["all","any","not","some","every","none","path","exists","empty","equals","not-equals","one-of","matches","starts-with","greater-than","at-least","less-than","at-most","version-at-least","version-below","covers-port","cidr-is-world","cidr-is-public","cidr-contains","allows-action","denies-action","has-condition","resources-within","trusts-aws-principals","document-allows","denied-unless-condition","reaches-resources","message","pattern-matches-event","trail-records-event"]},"properties":{"all":{"type":"array","items":{"$ref":"#/$defs/condition"},"minItems":1},"any":{"type":"array","items":{"$ref":"#/$defs/condition"},"minItems":1},"not":{"$ref":"#/$defs/condition"},"some":{"$ref":"#/$defs/quantifier"},"every":{"$ref":"#/$defs/quantifier"},"none":{"$ref":"#/$defs/quantifier"},"path":{"$ref":"#/$defs/path"},"exists":{"type":"boolean"},"empty":{"type":"boolean"},"equals":{"$ref":"#/$defs/operand"},"not-equals":{"$ref":"#/$defs/operand"},"one-of":{"anyOf":[{"type":"array"},{"type":"string","pattern":"^\\$"}]},"matches":{"type":"string"},"starts-with":{"type":"string"},"greater-than":{"type":["number","string"]},"at-least":{"type":["number","string"]},"less-than":{"type":["number","string"]},"at-most":{"type":["number","string"]},"version-at-least":{"type":"string"},"version-below":{"type":"string"},"covers-port":{"oneOf":[{"type":["integer","string"]},{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"type":["integer","string"]},"protocol":{"enum":["tcp","udp"]}}}]},"cidr-is-world":{"type":"boolean"},"cidr-is-public":{"type":"boolean"},"cidr-contains":{"type":"string"},"allows-action":{"type":"string","minLength":1},"denies-action":{"type":"string","minLength":1},"has-condition":{"type":"object","additionalProperties":false,"required":["operator","key"],"properties":{"operator":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]},"key":{"type":"string","minLength":1},"values":{"type":"array","items":{"type":["string","boolean","number"]},"minItems":1}}},"resources-within":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"required":["patterns","action","policies"],"properties":{"patterns":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]},"action":{"type":"string","minLength":1},"policies":{"type":"string","minLength":1}}}]},"trusts-aws-principals":{"type":"boolean"},"document-allows":{"oneOf":[{"type":"string","minLength":1},{"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","minLength":1},"resource":{"type":"string","minLength":1}}}]},"denied-unless-condition":{"type":"object","additionalProperties":false,"required":["policies","action","operator","key","values"],"properties":{"policies":{"type":"string","minLength":1},"action":{"type":"string","minLength":1},"operator":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]},"key":{"type":"string","minLength":1},"values":{"type":"array","items":{"type":["string","boolean","number"]},"minItems":1}}},"reaches-resources":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"required":["patterns"],"properties":{"patterns":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]},"ignore-case":{"type":"boolean"},"except-named":{"type":"boolean"}}}]},"message":{"description":"The id of the rule message (declared in `messages`) that a failure of this branch shows.","type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},"pattern-matches-event":{"type":"object","minProperties":1,"description":"the event the pattern must match, as EventBridge delivers it"},"trail-records-event":{"type":"object","additionalProperties":false,"required":["eventSource","eventName","readOnly"],"properties":{"eventSource":{"type":"string","minLength":1},"eventName":{"type":"string","minLength":1},"readOnly":{"type":"boolean"}}}}},"frameworkControls":{"type":"object","additionalProperties":false,"required":["version","controls"],"properties":{"version":{"description":"The framework version the control ids come from.","type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"controls":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"uniqueItems":true}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://access-baseline.dev/schemas/rule.schema.json","title":"access-baseline rule","description":"One rule of the SSH-free access baseline. See docs/rule-language.md.","type":"object","additionalProperties":false,"required":["id","title","severity","security-severity","description","rationale","remediation","tags","resource","condition"],"properties":{"$schema":{"type":"string"},"id":{"description":"Stable kebab-case identifier; never reuse or rename one that has shipped.","type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$","maxLength":80},"title":{"type":"string","minLength":1,"maxLength":200},"severity":{"enum":["error","warning","note"]},"security-severity":{"description":"Score in (0, 10] that GitHub shows as critical (>= 9), high (7-8.9), medium (4-6.9) or low.","type":"number","exclusiveMinimum":0,"maximum":10},"precision":{"enum":["very-high","high","medium","low"],"default":"high"},"description":{"type":"string","minLength":1,"maxLength":1024},"rationale":{"type":"string","minLength":1},"remediation":{"type":"string","minLength":1},"help-uri":{"type":"string","format":"uri"},"tags":{"type":"array","items":{"type":"string","minLength":1},"maxItems":19,"uniqueItems":true},"frameworks":{"description":"The public compliance controls the rule implements, by framework (see docs/compliance-frameworks.md). {} says no public control matches the rule; leaving the key out leaves the rule unmapped.","type":"object","additionalProperties":false,"properties":{"cis-aws-foundations":{"description":"CIS Amazon Web Services Foundations Benchmark recommendation numbers (the built-in rules use v7.0.0).","$ref":"#/$defs/frameworkControls","properties":{"controls":{"items":{"pattern":"^[1-9][0-9]*(\\.[0-9]+)*$"}}}},"aws-fsbp":{"description":"AWS Security Hub Foundational Security Best Practices control ids, such as EC2.13 (standard v1.0.0).","$ref":"#/$defs/frameworkControls","properties":{"controls":{"items":{"pattern":"^[A-Za-z][A-Za-z0-9]*\\.[1-9][0-9]*$"}}}}}},"resource":{"description":"The resource type(s) the rule applies to, named by their CloudFormation type.","oneOf":[{"$ref":"#/$defs/resourceType"},{"type":"array","items":{"$ref":"#/$defs/resourceType"},"minItems":1,"uniqueItems":true}]},"uses":{"description":"Other resource types the rule reads through relations; missing data for them makes the result an error.","type":"array","items":{"$ref":"#/$defs/resourceType"},"uniqueItems":true},"applies-when":{"description":"Applicability filter: resources for which it is false are not applicable.","$ref":"#/$defs/condition"},"params":{"type":"object","propertyNames":{"pattern":"^[a-z][a-zA-Z0-9]*$"},"additionalProperties":{"$ref":"#/$defs/param"}},"condition":{"description":"What compliance looks like: true passes, false fails.","$ref":"#/$defs/condition"},"message":{"description":"Message of a failing result, for a rule with one; {placeholders} are filled from the resource, the match and named elements. A rule has either `message` or `messages`.","type":"string","minLength":1},"messages":{"description":"Messages of failing results by id, for a rule whose failures need different words: each condition branch that decides a failure names one with `message: <id>`, and the top of the condition names the one for failures no branch names. Every declared message must be named by a branch.","type":"object","minProperties":2,"propertyNames":{"pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},"additionalProperties":{"type":"string","minLength":1}},"live-only":{"description":"The rule judges what only a running account shows (an instance's registration with Systems Manager, its agent version). Resources read from templates and plans are not applicable to it.","type":"boolean","default":false}},"$defs":{"resourceType":{"enum":["AWS::EC2::SecurityGroup","AWS::EC2::Instance","AWS::IAM::Role","AWS::IAM::User","AWS::IAM::Group","AWS::IAM::Policy","AWS::IAM::InstanceProfile","AWS::SSM::ManagedInstanceInventory","AWS::SSM::Document","AWS::IAM::AccessKey","AWS::CloudTrail::Trail","AWS::Events::Rule"]},"param":{"type":"object","additionalProperties":false,"required":["type","default","description"],"properties":{"type":{"enum":["string","number","integer","boolean","version","string-list"]},"default":{},"description":{"type":"string","minLength":1},"minimum":{"type":"number"},"maximum":{"type":"number"}}},"path":{"description":"A JMESPath expression, optionally starting with $root, $params or a name bound by 'as'.","type":"string","minLength":1},"operand":{"description":"A literal, or a reference: \"$params.name\", \"$name\" (an element bound by 'as'), \"$root.path\"."},"quantifier":{"type":"object","additionalProperties":false,"required":["in"],"properties":{"in":{"$ref":"#/$defs/path"},"as":{"type":"string","pattern":"^[a-z][a-zA-Z0-9]*$"},"where":{"$ref":"#/$defs/condition"}}},"condition":{"type":"object","minProperties":1,"propertyNames":{"enum":["all","any","not","some","every","none","path","exists","empty","equals","not-equals","one-of","matches","starts-with","greater-than","at-least","less-than","at-most","version-at-least","version-below","covers-port","cidr-is-world","cidrs-cover-world","cidr-is-public","cidr-contains","pattern-covers","allows-action","denies-action","has-condition","resources-within","trusts-aws-principals","document-allows","denied-unless-condition","reaches-resources","message","pattern-matches-event","trail-records-event"]},"properties":{"all":{"type":"array","items":{"$ref":"#/$defs/condition"},"minItems":1},"any":{"type":"array","items":{"$ref":"#/$defs/condition"},"minItems":1},"not":{"$ref":"#/$defs/condition"},"some":{"$ref":"#/$defs/quantifier"},"every":{"$ref":"#/$defs/quantifier"},"none":{"$ref":"#/$defs/quantifier"},"path":{"$ref":"#/$defs/path"},"exists":{"type":"boolean"},"empty":{"type":"boolean"},"equals":{"$ref":"#/$defs/operand"},"not-equals":{"$ref":"#/$defs/operand"},"one-of":{"anyOf":[{"type":"array"},{"type":"string","pattern":"^\\$"}]},"matches":{"type":"string"},"starts-with":{"type":"string"},"greater-than":{"type":["number","string"]},"at-least":{"type":["number","string"]},"less-than":{"type":["number","string"]},"at-most":{"type":["number","string"]},"version-at-least":{"type":"string"},"version-below":{"type":"string"},"covers-port":{"oneOf":[{"type":["integer","string"]},{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"type":["integer","string"]},"protocol":{"enum":["tcp","udp"]}}}]},"cidr-is-world":{"type":"boolean"},"cidrs-cover-world":{"type":"boolean"},"cidr-is-public":{"type":"boolean"},"cidr-contains":{"type":"string"},"pattern-covers":{"type":"string","minLength":1},"allows-action":{"type":"string","minLength":1},"denies-action":{"type":"string","minLength":1},"has-condition":{"type":"object","additionalProperties":false,"required":["operator","key"],"properties":{"operator":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]},"key":{"type":"string","minLength":1},"values":{"type":"array","items":{"type":["string","boolean","number"]},"minItems":1}}},"resources-within":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"required":["patterns","action","policies"],"properties":{"patterns":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]},"action":{"type":"string","minLength":1},"policies":{"type":"string","minLength":1}}}]},"trusts-aws-principals":{"type":"boolean"},"document-allows":{"oneOf":[{"type":"string","minLength":1},{"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","minLength":1},"resource":{"type":"string","minLength":1}}}]},"denied-unless-condition":{"type":"object","additionalProperties":false,"required":["policies","action","operator","key","values"],"properties":{"policies":{"type":"string","minLength":1},"action":{"type":"string","minLength":1},"operator":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]},"key":{"type":"string","minLength":1},"values":{"type":"array","items":{"type":["string","boolean","number"]},"minItems":1}}},"reaches-resources":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"required":["patterns"],"properties":{"patterns":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]},"ignore-case":{"type":"boolean"},"except-named":{"type":"boolean"}}}]},"message":{"description":"The id of the rule message (declared in `messages`) that a failure of this branch shows.","type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},"pattern-matches-event":{"type":"object","minProperties":1,"description":"the event the pattern must match, as EventBridge delivers it"},"trail-records-event":{"type":"object","additionalProperties":false,"required":["eventSource","eventName","readOnly"],"properties":{"eventSource":{"type":"string","minLength":1},"eventName":{"type":"string","minLength":1},"readOnly":{"type":"boolean"}}}}},"frameworkControls":{"type":"object","additionalProperties":false,"required":["version","controls"],"properties":{"version":{"description":"The framework version the control ids come from.","type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"controls":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"uniqueItems":true}}}}};
 const schema32 = {"type":"object","additionalProperties":false,"required":["version","controls"],"properties":{"version":{"description":"The framework version the control ids come from.","type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"controls":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"uniqueItems":true}}};
 const schema34 = {"enum":["AWS::EC2::SecurityGroup","AWS::EC2::Instance","AWS::IAM::Role","AWS::IAM::User","AWS::IAM::Group","AWS::IAM::Policy","AWS::IAM::InstanceProfile","AWS::SSM::ManagedInstanceInventory","AWS::SSM::Document","AWS::IAM::AccessKey","AWS::CloudTrail::Trail","AWS::Events::Rule"]};
 const schema43 = {"type":"object","additionalProperties":false,"required":["type","default","description"],"properties":{"type":{"enum":["string","number","integer","boolean","version","string-list"]},"default":{},"description":{"type":"string","minLength":1},"minimum":{"type":"number"},"maximum":{"type":"number"}}};
@@ -18,7 +18,7 @@ const pattern6 = new RegExp("^[1-9][0-9]*(\\.[0-9]+)*$", "u");
 const pattern8 = new RegExp("^[A-Za-z][A-Za-z0-9]*\\.[1-9][0-9]*$", "u");
 const pattern9 = new RegExp("^[a-z][a-zA-Z0-9]*$", "u");
 const formats0 = formats.uri;
-const schema37 = {"type":"object","minProperties":1,"propertyNames":{"enum":["all","any","not","some","every","none","path","exists","empty","equals","not-equals","one-of","matches","starts-with","greater-than","at-least","less-than","at-most","version-at-least","version-below","covers-port","cidr-is-world","cidr-is-public","cidr-contains","allows-action","denies-action","has-condition","resources-within","trusts-aws-principals","document-allows","denied-unless-condition","reaches-resources","message","pattern-matches-event","trail-records-event"]},"properties":{"all":{"type":"array","items":{"$ref":"#/$defs/condition"},"minItems":1},"any":{"type":"array","items":{"$ref":"#/$defs/condition"},"minItems":1},"not":{"$ref":"#/$defs/condition"},"some":{"$ref":"#/$defs/quantifier"},"every":{"$ref":"#/$defs/quantifier"},"none":{"$ref":"#/$defs/quantifier"},"path":{"$ref":"#/$defs/path"},"exists":{"type":"boolean"},"empty":{"type":"boolean"},"equals":{"$ref":"#/$defs/operand"},"not-equals":{"$ref":"#/$defs/operand"},"one-of":{"anyOf":[{"type":"array"},{"type":"string","pattern":"^\\$"}]},"matches":{"type":"string"},"starts-with":{"type":"string"},"greater-than":{"type":["number","string"]},"at-least":{"type":["number","string"]},"less-than":{"type":["number","string"]},"at-most":{"type":["number","string"]},"version-at-least":{"type":"string"},"version-below":{"type":"string"},"covers-port":{"oneOf":[{"type":["integer","string"]},{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"type":["integer","string"]},"protocol":{"enum":["tcp","udp"]}}}]},"cidr-is-world":{"type":"boolean"},"cidr-is-public":{"type":"boolean"},"cidr-contains":{"type":"string"},"allows-action":{"type":"string","minLength":1},"denies-action":{"type":"string","minLength":1},"has-condition":{"type":"object","additionalProperties":false,"required":["operator","key"],"properties":{"operator":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]},"key":{"type":"string","minLength":1},"values":{"type":"array","items":{"type":["string","boolean","number"]},"minItems":1}}},"resources-within":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"required":["patterns","action","policies"],"properties":{"patterns":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]},"action":{"type":"string","minLength":1},"policies":{"type":"string","minLength":1}}}]},"trusts-aws-principals":{"type":"boolean"},"document-allows":{"oneOf":[{"type":"string","minLength":1},{"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","minLength":1},"resource":{"type":"string","minLength":1}}}]},"denied-unless-condition":{"type":"object","additionalProperties":false,"required":["policies","action","operator","key","values"],"properties":{"policies":{"type":"string","minLength":1},"action":{"type":"string","minLength":1},"operator":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]},"key":{"type":"string","minLength":1},"values":{"type":"array","items":{"type":["string","boolean","number"]},"minItems":1}}},"reaches-resources":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"required":["patterns"],"properties":{"patterns":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]},"ignore-case":{"type":"boolean"},"except-named":{"type":"boolean"}}}]},"message":{"description":"The id of the rule message (declared in `messages`) that a failure of this branch shows.","type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},"pattern-matches-event":{"type":"object","minProperties":1,"description":"the event the pattern must match, as EventBridge delivers it"},"trail-records-event":{"type":"object","additionalProperties":false,"required":["eventSource","eventName","readOnly"],"properties":{"eventSource":{"type":"string","minLength":1},"eventName":{"type":"string","minLength":1},"readOnly":{"type":"boolean"}}}}};
+const schema37 = {"type":"object","minProperties":1,"propertyNames":{"enum":["all","any","not","some","every","none","path","exists","empty","equals","not-equals","one-of","matches","starts-with","greater-than","at-least","less-than","at-most","version-at-least","version-below","covers-port","cidr-is-world","cidrs-cover-world","cidr-is-public","cidr-contains","pattern-covers","allows-action","denies-action","has-condition","resources-within","trusts-aws-principals","document-allows","denied-unless-condition","reaches-resources","message","pattern-matches-event","trail-records-event"]},"properties":{"all":{"type":"array","items":{"$ref":"#/$defs/condition"},"minItems":1},"any":{"type":"array","items":{"$ref":"#/$defs/condition"},"minItems":1},"not":{"$ref":"#/$defs/condition"},"some":{"$ref":"#/$defs/quantifier"},"every":{"$ref":"#/$defs/quantifier"},"none":{"$ref":"#/$defs/quantifier"},"path":{"$ref":"#/$defs/path"},"exists":{"type":"boolean"},"empty":{"type":"boolean"},"equals":{"$ref":"#/$defs/operand"},"not-equals":{"$ref":"#/$defs/operand"},"one-of":{"anyOf":[{"type":"array"},{"type":"string","pattern":"^\\$"}]},"matches":{"type":"string"},"starts-with":{"type":"string"},"greater-than":{"type":["number","string"]},"at-least":{"type":["number","string"]},"less-than":{"type":["number","string"]},"at-most":{"type":["number","string"]},"version-at-least":{"type":"string"},"version-below":{"type":"string"},"covers-port":{"oneOf":[{"type":["integer","string"]},{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"type":["integer","string"]},"protocol":{"enum":["tcp","udp"]}}}]},"cidr-is-world":{"type":"boolean"},"cidrs-cover-world":{"type":"boolean"},"cidr-is-public":{"type":"boolean"},"cidr-contains":{"type":"string"},"pattern-covers":{"type":"string","minLength":1},"allows-action":{"type":"string","minLength":1},"denies-action":{"type":"string","minLength":1},"has-condition":{"type":"object","additionalProperties":false,"required":["operator","key"],"properties":{"operator":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]},"key":{"type":"string","minLength":1},"values":{"type":"array","items":{"type":["string","boolean","number"]},"minItems":1}}},"resources-within":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"required":["patterns","action","policies"],"properties":{"patterns":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]},"action":{"type":"string","minLength":1},"policies":{"type":"string","minLength":1}}}]},"trusts-aws-principals":{"type":"boolean"},"document-allows":{"oneOf":[{"type":"string","minLength":1},{"type":"object","additionalProperties":false,"required":["action"],"properties":{"action":{"type":"string","minLength":1},"resource":{"type":"string","minLength":1}}}]},"denied-unless-condition":{"type":"object","additionalProperties":false,"required":["policies","action","operator","key","values"],"properties":{"policies":{"type":"string","minLength":1},"action":{"type":"string","minLength":1},"operator":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]},"key":{"type":"string","minLength":1},"values":{"type":"array","items":{"type":["string","boolean","number"]},"minItems":1}}},"reaches-resources":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"required":["patterns"],"properties":{"patterns":{"oneOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]},"ignore-case":{"type":"boolean"},"except-named":{"type":"boolean"}}}]},"message":{"description":"The id of the rule message (declared in `messages`) that a failure of this branch shows.","type":"string","pattern":"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},"pattern-matches-event":{"type":"object","minProperties":1,"description":"the event the pattern must match, as EventBridge delivers it"},"trail-records-event":{"type":"object","additionalProperties":false,"required":["eventSource","eventName","readOnly"],"properties":{"eventSource":{"type":"string","minLength":1},"eventName":{"type":"string","minLength":1},"readOnly":{"type":"boolean"}}}}};
 const schema39 = {"description":"A JMESPath expression, optionally starting with $root, $params or a name bound by 'as'.","type":"string","minLength":1};
 const schema41 = {"description":"A literal, or a reference: \"$params.name\", \"$name\" (an element bound by 'as'), \"$root.path\"."};
 const wrapper0 = {validate: validate21};
@@ -154,7 +154,7 @@ errors++;
 }
 for(const key0 in data){
 const _errs1 = errors;
-if(!(((((((((((((((((((((((((((((((((((key0 === "all") || (key0 === "any")) || (key0 === "not")) || (key0 === "some")) || (key0 === "every")) || (key0 === "none")) || (key0 === "path")) || (key0 === "exists")) || (key0 === "empty")) || (key0 === "equals")) || (key0 === "not-equals")) || (key0 === "one-of")) || (key0 === "matches")) || (key0 === "starts-with")) || (key0 === "greater-than")) || (key0 === "at-least")) || (key0 === "less-than")) || (key0 === "at-most")) || (key0 === "version-at-least")) || (key0 === "version-below")) || (key0 === "covers-port")) || (key0 === "cidr-is-world")) || (key0 === "cidr-is-public")) || (key0 === "cidr-contains")) || (key0 === "allows-action")) || (key0 === "denies-action")) || (key0 === "has-condition")) || (key0 === "resources-within")) || (key0 === "trusts-aws-principals")) || (key0 === "document-allows")) || (key0 === "denied-unless-condition")) || (key0 === "reaches-resources")) || (key0 === "message")) || (key0 === "pattern-matches-event")) || (key0 === "trail-records-event"))){
+if(!(((((((((((((((((((((((((((((((((((((key0 === "all") || (key0 === "any")) || (key0 === "not")) || (key0 === "some")) || (key0 === "every")) || (key0 === "none")) || (key0 === "path")) || (key0 === "exists")) || (key0 === "empty")) || (key0 === "equals")) || (key0 === "not-equals")) || (key0 === "one-of")) || (key0 === "matches")) || (key0 === "starts-with")) || (key0 === "greater-than")) || (key0 === "at-least")) || (key0 === "less-than")) || (key0 === "at-most")) || (key0 === "version-at-least")) || (key0 === "version-below")) || (key0 === "covers-port")) || (key0 === "cidr-is-world")) || (key0 === "cidrs-cover-world")) || (key0 === "cidr-is-public")) || (key0 === "cidr-contains")) || (key0 === "pattern-covers")) || (key0 === "allows-action")) || (key0 === "denies-action")) || (key0 === "has-condition")) || (key0 === "resources-within")) || (key0 === "trusts-aws-principals")) || (key0 === "document-allows")) || (key0 === "denied-unless-condition")) || (key0 === "reaches-resources")) || (key0 === "message")) || (key0 === "pattern-matches-event")) || (key0 === "trail-records-event"))){
 const err1 = {instancePath,schemaPath:"#/propertyNames/enum",keyword:"enum",params:{allowedValues: schema37.propertyNames.enum},message:"must be equal to one of the allowed values",schema:schema37.propertyNames.enum,parentSchema:schema37.propertyNames,data:key0,propertyName:key0};
 if(vErrors === null){
 vErrors = [err1];
@@ -611,10 +611,10 @@ vErrors.push(err30);
 errors++;
 }
 }
-if(data["cidr-is-public"] !== undefined){
-let data26 = data["cidr-is-public"];
+if(data["cidrs-cover-world"] !== undefined){
+let data26 = data["cidrs-cover-world"];
 if(typeof data26 !== "boolean"){
-const err31 = {instancePath:instancePath+"/cidr-is-public",schemaPath:"#/properties/cidr-is-public/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema37.properties["cidr-is-public"].type,parentSchema:schema37.properties["cidr-is-public"],data:data26};
+const err31 = {instancePath:instancePath+"/cidrs-cover-world",schemaPath:"#/properties/cidrs-cover-world/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema37.properties["cidrs-cover-world"].type,parentSchema:schema37.properties["cidrs-cover-world"],data:data26};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -624,10 +624,10 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data["cidr-contains"] !== undefined){
-let data27 = data["cidr-contains"];
-if(typeof data27 !== "string"){
-const err32 = {instancePath:instancePath+"/cidr-contains",schemaPath:"#/properties/cidr-contains/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["cidr-contains"].type,parentSchema:schema37.properties["cidr-contains"],data:data27};
+if(data["cidr-is-public"] !== undefined){
+let data27 = data["cidr-is-public"];
+if(typeof data27 !== "boolean"){
+const err32 = {instancePath:instancePath+"/cidr-is-public",schemaPath:"#/properties/cidr-is-public/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema37.properties["cidr-is-public"].type,parentSchema:schema37.properties["cidr-is-public"],data:data27};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -637,11 +637,10 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data["allows-action"] !== undefined){
-let data28 = data["allows-action"];
-if(typeof data28 === "string"){
-if(func2(data28) < 1){
-const err33 = {instancePath:instancePath+"/allows-action",schemaPath:"#/properties/allows-action/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["allows-action"],data:data28};
+if(data["cidr-contains"] !== undefined){
+let data28 = data["cidr-contains"];
+if(typeof data28 !== "string"){
+const err33 = {instancePath:instancePath+"/cidr-contains",schemaPath:"#/properties/cidr-contains/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["cidr-contains"].type,parentSchema:schema37.properties["cidr-contains"],data:data28};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -651,8 +650,11 @@ vErrors.push(err33);
 errors++;
 }
 }
-else {
-const err34 = {instancePath:instancePath+"/allows-action",schemaPath:"#/properties/allows-action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["allows-action"].type,parentSchema:schema37.properties["allows-action"],data:data28};
+if(data["pattern-covers"] !== undefined){
+let data29 = data["pattern-covers"];
+if(typeof data29 === "string"){
+if(func2(data29) < 1){
+const err34 = {instancePath:instancePath+"/pattern-covers",schemaPath:"#/properties/pattern-covers/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["pattern-covers"],data:data29};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -662,11 +664,8 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data["denies-action"] !== undefined){
-let data29 = data["denies-action"];
-if(typeof data29 === "string"){
-if(func2(data29) < 1){
-const err35 = {instancePath:instancePath+"/denies-action",schemaPath:"#/properties/denies-action/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["denies-action"],data:data29};
+else {
+const err35 = {instancePath:instancePath+"/pattern-covers",schemaPath:"#/properties/pattern-covers/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["pattern-covers"].type,parentSchema:schema37.properties["pattern-covers"],data:data29};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -676,8 +675,11 @@ vErrors.push(err35);
 errors++;
 }
 }
-else {
-const err36 = {instancePath:instancePath+"/denies-action",schemaPath:"#/properties/denies-action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["denies-action"].type,parentSchema:schema37.properties["denies-action"],data:data29};
+if(data["allows-action"] !== undefined){
+let data30 = data["allows-action"];
+if(typeof data30 === "string"){
+if(func2(data30) < 1){
+const err36 = {instancePath:instancePath+"/allows-action",schemaPath:"#/properties/allows-action/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["allows-action"],data:data30};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -687,11 +689,8 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data["has-condition"] !== undefined){
-let data30 = data["has-condition"];
-if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
-if(data30.operator === undefined){
-const err37 = {instancePath:instancePath+"/has-condition",schemaPath:"#/properties/has-condition/required",keyword:"required",params:{missingProperty: "operator"},message:"must have required property '"+"operator"+"'",schema:schema37.properties["has-condition"].required,parentSchema:schema37.properties["has-condition"],data:data30};
+else {
+const err37 = {instancePath:instancePath+"/allows-action",schemaPath:"#/properties/allows-action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["allows-action"].type,parentSchema:schema37.properties["allows-action"],data:data30};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -700,8 +699,12 @@ vErrors.push(err37);
 }
 errors++;
 }
-if(data30.key === undefined){
-const err38 = {instancePath:instancePath+"/has-condition",schemaPath:"#/properties/has-condition/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema37.properties["has-condition"].required,parentSchema:schema37.properties["has-condition"],data:data30};
+}
+if(data["denies-action"] !== undefined){
+let data31 = data["denies-action"];
+if(typeof data31 === "string"){
+if(func2(data31) < 1){
+const err38 = {instancePath:instancePath+"/denies-action",schemaPath:"#/properties/denies-action/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["denies-action"],data:data31};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -710,9 +713,9 @@ vErrors.push(err38);
 }
 errors++;
 }
-for(const key2 in data30){
-if(!(((key2 === "operator") || (key2 === "key")) || (key2 === "values"))){
-const err39 = {instancePath:instancePath+"/has-condition",schemaPath:"#/properties/has-condition/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema37.properties["has-condition"],data:data30};
+}
+else {
+const err39 = {instancePath:instancePath+"/denies-action",schemaPath:"#/properties/denies-action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["denies-action"].type,parentSchema:schema37.properties["denies-action"],data:data31};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -722,15 +725,11 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data30.operator !== undefined){
-let data31 = data30.operator;
-const _errs67 = errors;
-let valid13 = false;
-let passing1 = null;
-const _errs68 = errors;
-if(typeof data31 === "string"){
-if(func2(data31) < 1){
-const err40 = {instancePath:instancePath+"/has-condition/operator",schemaPath:"#/properties/has-condition/properties/operator/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["has-condition"].properties.operator.oneOf[0],data:data31};
+if(data["has-condition"] !== undefined){
+let data32 = data["has-condition"];
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+if(data32.operator === undefined){
+const err40 = {instancePath:instancePath+"/has-condition",schemaPath:"#/properties/has-condition/required",keyword:"required",params:{missingProperty: "operator"},message:"must have required property '"+"operator"+"'",schema:schema37.properties["has-condition"].required,parentSchema:schema37.properties["has-condition"],data:data32};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -739,9 +738,8 @@ vErrors.push(err40);
 }
 errors++;
 }
-}
-else {
-const err41 = {instancePath:instancePath+"/has-condition/operator",schemaPath:"#/properties/has-condition/properties/operator/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["has-condition"].properties.operator.oneOf[0].type,parentSchema:schema37.properties["has-condition"].properties.operator.oneOf[0],data:data31};
+if(data32.key === undefined){
+const err41 = {instancePath:instancePath+"/has-condition",schemaPath:"#/properties/has-condition/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema37.properties["has-condition"].required,parentSchema:schema37.properties["has-condition"],data:data32};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -750,15 +748,9 @@ vErrors.push(err41);
 }
 errors++;
 }
-var _valid2 = _errs68 === errors;
-if(_valid2){
-valid13 = true;
-passing1 = 0;
-}
-const _errs70 = errors;
-if(Array.isArray(data31)){
-if(data31.length < 1){
-const err42 = {instancePath:instancePath+"/has-condition/operator",schemaPath:"#/properties/has-condition/properties/operator/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema37.properties["has-condition"].properties.operator.oneOf[1],data:data31};
+for(const key2 in data32){
+if(!(((key2 === "operator") || (key2 === "key")) || (key2 === "values"))){
+const err42 = {instancePath:instancePath+"/has-condition",schemaPath:"#/properties/has-condition/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema37.properties["has-condition"],data:data32};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -767,12 +759,16 @@ vErrors.push(err42);
 }
 errors++;
 }
-const len2 = data31.length;
-for(let i2=0; i2<len2; i2++){
-let data32 = data31[i2];
-if(typeof data32 === "string"){
-if(func2(data32) < 1){
-const err43 = {instancePath:instancePath+"/has-condition/operator/" + i2,schemaPath:"#/properties/has-condition/properties/operator/oneOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["has-condition"].properties.operator.oneOf[1].items,data:data32};
+}
+if(data32.operator !== undefined){
+let data33 = data32.operator;
+const _errs71 = errors;
+let valid13 = false;
+let passing1 = null;
+const _errs72 = errors;
+if(typeof data33 === "string"){
+if(func2(data33) < 1){
+const err43 = {instancePath:instancePath+"/has-condition/operator",schemaPath:"#/properties/has-condition/properties/operator/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["has-condition"].properties.operator.oneOf[0],data:data33};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -783,7 +779,7 @@ errors++;
 }
 }
 else {
-const err44 = {instancePath:instancePath+"/has-condition/operator/" + i2,schemaPath:"#/properties/has-condition/properties/operator/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["has-condition"].properties.operator.oneOf[1].items.type,parentSchema:schema37.properties["has-condition"].properties.operator.oneOf[1].items,data:data32};
+const err44 = {instancePath:instancePath+"/has-condition/operator",schemaPath:"#/properties/has-condition/properties/operator/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["has-condition"].properties.operator.oneOf[0].type,parentSchema:schema37.properties["has-condition"].properties.operator.oneOf[0],data:data33};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -792,10 +788,15 @@ vErrors.push(err44);
 }
 errors++;
 }
+var _valid2 = _errs72 === errors;
+if(_valid2){
+valid13 = true;
+passing1 = 0;
 }
-}
-else {
-const err45 = {instancePath:instancePath+"/has-condition/operator",schemaPath:"#/properties/has-condition/properties/operator/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema37.properties["has-condition"].properties.operator.oneOf[1].type,parentSchema:schema37.properties["has-condition"].properties.operator.oneOf[1],data:data31};
+const _errs74 = errors;
+if(Array.isArray(data33)){
+if(data33.length < 1){
+const err45 = {instancePath:instancePath+"/has-condition/operator",schemaPath:"#/properties/has-condition/properties/operator/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema37.properties["has-condition"].properties.operator.oneOf[1],data:data33};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -804,7 +805,44 @@ vErrors.push(err45);
 }
 errors++;
 }
-var _valid2 = _errs70 === errors;
+const len2 = data33.length;
+for(let i2=0; i2<len2; i2++){
+let data34 = data33[i2];
+if(typeof data34 === "string"){
+if(func2(data34) < 1){
+const err46 = {instancePath:instancePath+"/has-condition/operator/" + i2,schemaPath:"#/properties/has-condition/properties/operator/oneOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["has-condition"].properties.operator.oneOf[1].items,data:data34};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+else {
+const err47 = {instancePath:instancePath+"/has-condition/operator/" + i2,schemaPath:"#/properties/has-condition/properties/operator/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["has-condition"].properties.operator.oneOf[1].items.type,parentSchema:schema37.properties["has-condition"].properties.operator.oneOf[1].items,data:data34};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+}
+else {
+const err48 = {instancePath:instancePath+"/has-condition/operator",schemaPath:"#/properties/has-condition/properties/operator/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema37.properties["has-condition"].properties.operator.oneOf[1].type,parentSchema:schema37.properties["has-condition"].properties.operator.oneOf[1],data:data33};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+var _valid2 = _errs74 === errors;
 if(_valid2 && valid13){
 valid13 = false;
 passing1 = [passing1, 1];
@@ -816,57 +854,7 @@ passing1 = 1;
 }
 }
 if(!valid13){
-const err46 = {instancePath:instancePath+"/has-condition/operator",schemaPath:"#/properties/has-condition/properties/operator/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema37.properties["has-condition"].properties.operator.oneOf,parentSchema:schema37.properties["has-condition"].properties.operator,data:data31};
-if(vErrors === null){
-vErrors = [err46];
-}
-else {
-vErrors.push(err46);
-}
-errors++;
-}
-else {
-errors = _errs67;
-if(vErrors !== null){
-if(_errs67){
-vErrors.length = _errs67;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data30.key !== undefined){
-let data33 = data30.key;
-if(typeof data33 === "string"){
-if(func2(data33) < 1){
-const err47 = {instancePath:instancePath+"/has-condition/key",schemaPath:"#/properties/has-condition/properties/key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["has-condition"].properties.key,data:data33};
-if(vErrors === null){
-vErrors = [err47];
-}
-else {
-vErrors.push(err47);
-}
-errors++;
-}
-}
-else {
-const err48 = {instancePath:instancePath+"/has-condition/key",schemaPath:"#/properties/has-condition/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["has-condition"].properties.key.type,parentSchema:schema37.properties["has-condition"].properties.key,data:data33};
-if(vErrors === null){
-vErrors = [err48];
-}
-else {
-vErrors.push(err48);
-}
-errors++;
-}
-}
-if(data30.values !== undefined){
-let data34 = data30.values;
-if(Array.isArray(data34)){
-if(data34.length < 1){
-const err49 = {instancePath:instancePath+"/has-condition/values",schemaPath:"#/properties/has-condition/properties/values/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema37.properties["has-condition"].properties.values,data:data34};
+const err49 = {instancePath:instancePath+"/has-condition/operator",schemaPath:"#/properties/has-condition/properties/operator/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema37.properties["has-condition"].properties.operator.oneOf,parentSchema:schema37.properties["has-condition"].properties.operator,data:data33};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -875,11 +863,23 @@ vErrors.push(err49);
 }
 errors++;
 }
-const len3 = data34.length;
-for(let i3=0; i3<len3; i3++){
-let data35 = data34[i3];
-if(((typeof data35 !== "string") && (typeof data35 !== "boolean")) && (!(typeof data35 == "number"))){
-const err50 = {instancePath:instancePath+"/has-condition/values/" + i3,schemaPath:"#/properties/has-condition/properties/values/items/type",keyword:"type",params:{type: schema37.properties["has-condition"].properties.values.items.type},message:"must be string,boolean,number",schema:schema37.properties["has-condition"].properties.values.items.type,parentSchema:schema37.properties["has-condition"].properties.values.items,data:data35};
+else {
+errors = _errs71;
+if(vErrors !== null){
+if(_errs71){
+vErrors.length = _errs71;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data32.key !== undefined){
+let data35 = data32.key;
+if(typeof data35 === "string"){
+if(func2(data35) < 1){
+const err50 = {instancePath:instancePath+"/has-condition/key",schemaPath:"#/properties/has-condition/properties/key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["has-condition"].properties.key,data:data35};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -889,9 +889,8 @@ vErrors.push(err50);
 errors++;
 }
 }
-}
 else {
-const err51 = {instancePath:instancePath+"/has-condition/values",schemaPath:"#/properties/has-condition/properties/values/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema37.properties["has-condition"].properties.values.type,parentSchema:schema37.properties["has-condition"].properties.values,data:data34};
+const err51 = {instancePath:instancePath+"/has-condition/key",schemaPath:"#/properties/has-condition/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["has-condition"].properties.key.type,parentSchema:schema37.properties["has-condition"].properties.key,data:data35};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -901,9 +900,11 @@ vErrors.push(err51);
 errors++;
 }
 }
-}
-else {
-const err52 = {instancePath:instancePath+"/has-condition",schemaPath:"#/properties/has-condition/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties["has-condition"].type,parentSchema:schema37.properties["has-condition"],data:data30};
+if(data32.values !== undefined){
+let data36 = data32.values;
+if(Array.isArray(data36)){
+if(data36.length < 1){
+const err52 = {instancePath:instancePath+"/has-condition/values",schemaPath:"#/properties/has-condition/properties/values/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema37.properties["has-condition"].properties.values,data:data36};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -912,16 +913,11 @@ vErrors.push(err52);
 }
 errors++;
 }
-}
-if(data["resources-within"] !== undefined){
-let data36 = data["resources-within"];
-const _errs81 = errors;
-let valid18 = false;
-let passing2 = null;
-const _errs82 = errors;
-if(typeof data36 === "string"){
-if(func2(data36) < 1){
-const err53 = {instancePath:instancePath+"/resources-within",schemaPath:"#/properties/resources-within/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["resources-within"].oneOf[0],data:data36};
+const len3 = data36.length;
+for(let i3=0; i3<len3; i3++){
+let data37 = data36[i3];
+if(((typeof data37 !== "string") && (typeof data37 !== "boolean")) && (!(typeof data37 == "number"))){
+const err53 = {instancePath:instancePath+"/has-condition/values/" + i3,schemaPath:"#/properties/has-condition/properties/values/items/type",keyword:"type",params:{type: schema37.properties["has-condition"].properties.values.items.type},message:"must be string,boolean,number",schema:schema37.properties["has-condition"].properties.values.items.type,parentSchema:schema37.properties["has-condition"].properties.values.items,data:data37};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -931,8 +927,9 @@ vErrors.push(err53);
 errors++;
 }
 }
+}
 else {
-const err54 = {instancePath:instancePath+"/resources-within",schemaPath:"#/properties/resources-within/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["resources-within"].oneOf[0].type,parentSchema:schema37.properties["resources-within"].oneOf[0],data:data36};
+const err54 = {instancePath:instancePath+"/has-condition/values",schemaPath:"#/properties/has-condition/properties/values/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema37.properties["has-condition"].properties.values.type,parentSchema:schema37.properties["has-condition"].properties.values,data:data36};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -941,15 +938,10 @@ vErrors.push(err54);
 }
 errors++;
 }
-var _valid3 = _errs82 === errors;
-if(_valid3){
-valid18 = true;
-passing2 = 0;
 }
-const _errs84 = errors;
-if(Array.isArray(data36)){
-if(data36.length < 1){
-const err55 = {instancePath:instancePath+"/resources-within",schemaPath:"#/properties/resources-within/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema37.properties["resources-within"].oneOf[1],data:data36};
+}
+else {
+const err55 = {instancePath:instancePath+"/has-condition",schemaPath:"#/properties/has-condition/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties["has-condition"].type,parentSchema:schema37.properties["has-condition"],data:data32};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -958,12 +950,16 @@ vErrors.push(err55);
 }
 errors++;
 }
-const len4 = data36.length;
-for(let i4=0; i4<len4; i4++){
-let data37 = data36[i4];
-if(typeof data37 === "string"){
-if(func2(data37) < 1){
-const err56 = {instancePath:instancePath+"/resources-within/" + i4,schemaPath:"#/properties/resources-within/oneOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["resources-within"].oneOf[1].items,data:data37};
+}
+if(data["resources-within"] !== undefined){
+let data38 = data["resources-within"];
+const _errs85 = errors;
+let valid18 = false;
+let passing2 = null;
+const _errs86 = errors;
+if(typeof data38 === "string"){
+if(func2(data38) < 1){
+const err56 = {instancePath:instancePath+"/resources-within",schemaPath:"#/properties/resources-within/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["resources-within"].oneOf[0],data:data38};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -974,7 +970,7 @@ errors++;
 }
 }
 else {
-const err57 = {instancePath:instancePath+"/resources-within/" + i4,schemaPath:"#/properties/resources-within/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["resources-within"].oneOf[1].items.type,parentSchema:schema37.properties["resources-within"].oneOf[1].items,data:data37};
+const err57 = {instancePath:instancePath+"/resources-within",schemaPath:"#/properties/resources-within/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["resources-within"].oneOf[0].type,parentSchema:schema37.properties["resources-within"].oneOf[0],data:data38};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -983,10 +979,15 @@ vErrors.push(err57);
 }
 errors++;
 }
+var _valid3 = _errs86 === errors;
+if(_valid3){
+valid18 = true;
+passing2 = 0;
 }
-}
-else {
-const err58 = {instancePath:instancePath+"/resources-within",schemaPath:"#/properties/resources-within/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema37.properties["resources-within"].oneOf[1].type,parentSchema:schema37.properties["resources-within"].oneOf[1],data:data36};
+const _errs88 = errors;
+if(Array.isArray(data38)){
+if(data38.length < 1){
+const err58 = {instancePath:instancePath+"/resources-within",schemaPath:"#/properties/resources-within/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema37.properties["resources-within"].oneOf[1],data:data38};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -995,7 +996,44 @@ vErrors.push(err58);
 }
 errors++;
 }
-var _valid3 = _errs84 === errors;
+const len4 = data38.length;
+for(let i4=0; i4<len4; i4++){
+let data39 = data38[i4];
+if(typeof data39 === "string"){
+if(func2(data39) < 1){
+const err59 = {instancePath:instancePath+"/resources-within/" + i4,schemaPath:"#/properties/resources-within/oneOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["resources-within"].oneOf[1].items,data:data39};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/resources-within/" + i4,schemaPath:"#/properties/resources-within/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["resources-within"].oneOf[1].items.type,parentSchema:schema37.properties["resources-within"].oneOf[1].items,data:data39};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+}
+else {
+const err61 = {instancePath:instancePath+"/resources-within",schemaPath:"#/properties/resources-within/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema37.properties["resources-within"].oneOf[1].type,parentSchema:schema37.properties["resources-within"].oneOf[1],data:data38};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+var _valid3 = _errs88 === errors;
 if(_valid3 && valid18){
 valid18 = false;
 passing2 = [passing2, 1];
@@ -1005,41 +1043,10 @@ if(_valid3){
 valid18 = true;
 passing2 = 1;
 }
-const _errs88 = errors;
-if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
-if(data36.patterns === undefined){
-const err59 = {instancePath:instancePath+"/resources-within",schemaPath:"#/properties/resources-within/oneOf/2/required",keyword:"required",params:{missingProperty: "patterns"},message:"must have required property '"+"patterns"+"'",schema:schema37.properties["resources-within"].oneOf[2].required,parentSchema:schema37.properties["resources-within"].oneOf[2],data:data36};
-if(vErrors === null){
-vErrors = [err59];
-}
-else {
-vErrors.push(err59);
-}
-errors++;
-}
-if(data36.action === undefined){
-const err60 = {instancePath:instancePath+"/resources-within",schemaPath:"#/properties/resources-within/oneOf/2/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema37.properties["resources-within"].oneOf[2].required,parentSchema:schema37.properties["resources-within"].oneOf[2],data:data36};
-if(vErrors === null){
-vErrors = [err60];
-}
-else {
-vErrors.push(err60);
-}
-errors++;
-}
-if(data36.policies === undefined){
-const err61 = {instancePath:instancePath+"/resources-within",schemaPath:"#/properties/resources-within/oneOf/2/required",keyword:"required",params:{missingProperty: "policies"},message:"must have required property '"+"policies"+"'",schema:schema37.properties["resources-within"].oneOf[2].required,parentSchema:schema37.properties["resources-within"].oneOf[2],data:data36};
-if(vErrors === null){
-vErrors = [err61];
-}
-else {
-vErrors.push(err61);
-}
-errors++;
-}
-for(const key3 in data36){
-if(!(((key3 === "patterns") || (key3 === "action")) || (key3 === "policies"))){
-const err62 = {instancePath:instancePath+"/resources-within",schemaPath:"#/properties/resources-within/oneOf/2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema37.properties["resources-within"].oneOf[2],data:data36};
+const _errs92 = errors;
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+if(data38.patterns === undefined){
+const err62 = {instancePath:instancePath+"/resources-within",schemaPath:"#/properties/resources-within/oneOf/2/required",keyword:"required",params:{missingProperty: "patterns"},message:"must have required property '"+"patterns"+"'",schema:schema37.properties["resources-within"].oneOf[2].required,parentSchema:schema37.properties["resources-within"].oneOf[2],data:data38};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -1048,16 +1055,8 @@ vErrors.push(err62);
 }
 errors++;
 }
-}
-if(data36.patterns !== undefined){
-let data38 = data36.patterns;
-const _errs92 = errors;
-let valid22 = false;
-let passing3 = null;
-const _errs93 = errors;
-if(typeof data38 === "string"){
-if(func2(data38) < 1){
-const err63 = {instancePath:instancePath+"/resources-within/patterns",schemaPath:"#/properties/resources-within/oneOf/2/properties/patterns/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["resources-within"].oneOf[2].properties.patterns.oneOf[0],data:data38};
+if(data38.action === undefined){
+const err63 = {instancePath:instancePath+"/resources-within",schemaPath:"#/properties/resources-within/oneOf/2/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema37.properties["resources-within"].oneOf[2].required,parentSchema:schema37.properties["resources-within"].oneOf[2],data:data38};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -1066,9 +1065,8 @@ vErrors.push(err63);
 }
 errors++;
 }
-}
-else {
-const err64 = {instancePath:instancePath+"/resources-within/patterns",schemaPath:"#/properties/resources-within/oneOf/2/properties/patterns/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["resources-within"].oneOf[2].properties.patterns.oneOf[0].type,parentSchema:schema37.properties["resources-within"].oneOf[2].properties.patterns.oneOf[0],data:data38};
+if(data38.policies === undefined){
+const err64 = {instancePath:instancePath+"/resources-within",schemaPath:"#/properties/resources-within/oneOf/2/required",keyword:"required",params:{missingProperty: "policies"},message:"must have required property '"+"policies"+"'",schema:schema37.properties["resources-within"].oneOf[2].required,parentSchema:schema37.properties["resources-within"].oneOf[2],data:data38};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -1077,15 +1075,9 @@ vErrors.push(err64);
 }
 errors++;
 }
-var _valid4 = _errs93 === errors;
-if(_valid4){
-valid22 = true;
-passing3 = 0;
-}
-const _errs95 = errors;
-if(Array.isArray(data38)){
-if(data38.length < 1){
-const err65 = {instancePath:instancePath+"/resources-within/patterns",schemaPath:"#/properties/resources-within/oneOf/2/properties/patterns/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema37.properties["resources-within"].oneOf[2].properties.patterns.oneOf[1],data:data38};
+for(const key3 in data38){
+if(!(((key3 === "patterns") || (key3 === "action")) || (key3 === "policies"))){
+const err65 = {instancePath:instancePath+"/resources-within",schemaPath:"#/properties/resources-within/oneOf/2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema37.properties["resources-within"].oneOf[2],data:data38};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -1094,12 +1086,16 @@ vErrors.push(err65);
 }
 errors++;
 }
-const len5 = data38.length;
-for(let i5=0; i5<len5; i5++){
-let data39 = data38[i5];
-if(typeof data39 === "string"){
-if(func2(data39) < 1){
-const err66 = {instancePath:instancePath+"/resources-within/patterns/" + i5,schemaPath:"#/properties/resources-within/oneOf/2/properties/patterns/oneOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["resources-within"].oneOf[2].properties.patterns.oneOf[1].items,data:data39};
+}
+if(data38.patterns !== undefined){
+let data40 = data38.patterns;
+const _errs96 = errors;
+let valid22 = false;
+let passing3 = null;
+const _errs97 = errors;
+if(typeof data40 === "string"){
+if(func2(data40) < 1){
+const err66 = {instancePath:instancePath+"/resources-within/patterns",schemaPath:"#/properties/resources-within/oneOf/2/properties/patterns/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["resources-within"].oneOf[2].properties.patterns.oneOf[0],data:data40};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -1110,7 +1106,7 @@ errors++;
 }
 }
 else {
-const err67 = {instancePath:instancePath+"/resources-within/patterns/" + i5,schemaPath:"#/properties/resources-within/oneOf/2/properties/patterns/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["resources-within"].oneOf[2].properties.patterns.oneOf[1].items.type,parentSchema:schema37.properties["resources-within"].oneOf[2].properties.patterns.oneOf[1].items,data:data39};
+const err67 = {instancePath:instancePath+"/resources-within/patterns",schemaPath:"#/properties/resources-within/oneOf/2/properties/patterns/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["resources-within"].oneOf[2].properties.patterns.oneOf[0].type,parentSchema:schema37.properties["resources-within"].oneOf[2].properties.patterns.oneOf[0],data:data40};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -1119,10 +1115,15 @@ vErrors.push(err67);
 }
 errors++;
 }
+var _valid4 = _errs97 === errors;
+if(_valid4){
+valid22 = true;
+passing3 = 0;
 }
-}
-else {
-const err68 = {instancePath:instancePath+"/resources-within/patterns",schemaPath:"#/properties/resources-within/oneOf/2/properties/patterns/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema37.properties["resources-within"].oneOf[2].properties.patterns.oneOf[1].type,parentSchema:schema37.properties["resources-within"].oneOf[2].properties.patterns.oneOf[1],data:data38};
+const _errs99 = errors;
+if(Array.isArray(data40)){
+if(data40.length < 1){
+const err68 = {instancePath:instancePath+"/resources-within/patterns",schemaPath:"#/properties/resources-within/oneOf/2/properties/patterns/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema37.properties["resources-within"].oneOf[2].properties.patterns.oneOf[1],data:data40};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -1131,7 +1132,44 @@ vErrors.push(err68);
 }
 errors++;
 }
-var _valid4 = _errs95 === errors;
+const len5 = data40.length;
+for(let i5=0; i5<len5; i5++){
+let data41 = data40[i5];
+if(typeof data41 === "string"){
+if(func2(data41) < 1){
+const err69 = {instancePath:instancePath+"/resources-within/patterns/" + i5,schemaPath:"#/properties/resources-within/oneOf/2/properties/patterns/oneOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["resources-within"].oneOf[2].properties.patterns.oneOf[1].items,data:data41};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+}
+else {
+const err70 = {instancePath:instancePath+"/resources-within/patterns/" + i5,schemaPath:"#/properties/resources-within/oneOf/2/properties/patterns/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["resources-within"].oneOf[2].properties.patterns.oneOf[1].items.type,parentSchema:schema37.properties["resources-within"].oneOf[2].properties.patterns.oneOf[1].items,data:data41};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+}
+else {
+const err71 = {instancePath:instancePath+"/resources-within/patterns",schemaPath:"#/properties/resources-within/oneOf/2/properties/patterns/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema37.properties["resources-within"].oneOf[2].properties.patterns.oneOf[1].type,parentSchema:schema37.properties["resources-within"].oneOf[2].properties.patterns.oneOf[1],data:data40};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+var _valid4 = _errs99 === errors;
 if(_valid4 && valid22){
 valid22 = false;
 passing3 = [passing3, 1];
@@ -1143,57 +1181,7 @@ passing3 = 1;
 }
 }
 if(!valid22){
-const err69 = {instancePath:instancePath+"/resources-within/patterns",schemaPath:"#/properties/resources-within/oneOf/2/properties/patterns/oneOf",keyword:"oneOf",params:{passingSchemas: passing3},message:"must match exactly one schema in oneOf",schema:schema37.properties["resources-within"].oneOf[2].properties.patterns.oneOf,parentSchema:schema37.properties["resources-within"].oneOf[2].properties.patterns,data:data38};
-if(vErrors === null){
-vErrors = [err69];
-}
-else {
-vErrors.push(err69);
-}
-errors++;
-}
-else {
-errors = _errs92;
-if(vErrors !== null){
-if(_errs92){
-vErrors.length = _errs92;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data36.action !== undefined){
-let data40 = data36.action;
-if(typeof data40 === "string"){
-if(func2(data40) < 1){
-const err70 = {instancePath:instancePath+"/resources-within/action",schemaPath:"#/properties/resources-within/oneOf/2/properties/action/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["resources-within"].oneOf[2].properties.action,data:data40};
-if(vErrors === null){
-vErrors = [err70];
-}
-else {
-vErrors.push(err70);
-}
-errors++;
-}
-}
-else {
-const err71 = {instancePath:instancePath+"/resources-within/action",schemaPath:"#/properties/resources-within/oneOf/2/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["resources-within"].oneOf[2].properties.action.type,parentSchema:schema37.properties["resources-within"].oneOf[2].properties.action,data:data40};
-if(vErrors === null){
-vErrors = [err71];
-}
-else {
-vErrors.push(err71);
-}
-errors++;
-}
-}
-if(data36.policies !== undefined){
-let data41 = data36.policies;
-if(typeof data41 === "string"){
-if(func2(data41) < 1){
-const err72 = {instancePath:instancePath+"/resources-within/policies",schemaPath:"#/properties/resources-within/oneOf/2/properties/policies/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["resources-within"].oneOf[2].properties.policies,data:data41};
+const err72 = {instancePath:instancePath+"/resources-within/patterns",schemaPath:"#/properties/resources-within/oneOf/2/properties/patterns/oneOf",keyword:"oneOf",params:{passingSchemas: passing3},message:"must match exactly one schema in oneOf",schema:schema37.properties["resources-within"].oneOf[2].properties.patterns.oneOf,parentSchema:schema37.properties["resources-within"].oneOf[2].properties.patterns,data:data40};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -1202,9 +1190,23 @@ vErrors.push(err72);
 }
 errors++;
 }
+else {
+errors = _errs96;
+if(vErrors !== null){
+if(_errs96){
+vErrors.length = _errs96;
 }
 else {
-const err73 = {instancePath:instancePath+"/resources-within/policies",schemaPath:"#/properties/resources-within/oneOf/2/properties/policies/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["resources-within"].oneOf[2].properties.policies.type,parentSchema:schema37.properties["resources-within"].oneOf[2].properties.policies,data:data41};
+vErrors = null;
+}
+}
+}
+}
+if(data38.action !== undefined){
+let data42 = data38.action;
+if(typeof data42 === "string"){
+if(func2(data42) < 1){
+const err73 = {instancePath:instancePath+"/resources-within/action",schemaPath:"#/properties/resources-within/oneOf/2/properties/action/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["resources-within"].oneOf[2].properties.action,data:data42};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -1214,9 +1216,8 @@ vErrors.push(err73);
 errors++;
 }
 }
-}
 else {
-const err74 = {instancePath:instancePath+"/resources-within",schemaPath:"#/properties/resources-within/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties["resources-within"].oneOf[2].type,parentSchema:schema37.properties["resources-within"].oneOf[2],data:data36};
+const err74 = {instancePath:instancePath+"/resources-within/action",schemaPath:"#/properties/resources-within/oneOf/2/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["resources-within"].oneOf[2].properties.action.type,parentSchema:schema37.properties["resources-within"].oneOf[2].properties.action,data:data42};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -1225,7 +1226,44 @@ vErrors.push(err74);
 }
 errors++;
 }
-var _valid3 = _errs88 === errors;
+}
+if(data38.policies !== undefined){
+let data43 = data38.policies;
+if(typeof data43 === "string"){
+if(func2(data43) < 1){
+const err75 = {instancePath:instancePath+"/resources-within/policies",schemaPath:"#/properties/resources-within/oneOf/2/properties/policies/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["resources-within"].oneOf[2].properties.policies,data:data43};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+}
+else {
+const err76 = {instancePath:instancePath+"/resources-within/policies",schemaPath:"#/properties/resources-within/oneOf/2/properties/policies/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["resources-within"].oneOf[2].properties.policies.type,parentSchema:schema37.properties["resources-within"].oneOf[2].properties.policies,data:data43};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+}
+}
+else {
+const err77 = {instancePath:instancePath+"/resources-within",schemaPath:"#/properties/resources-within/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties["resources-within"].oneOf[2].type,parentSchema:schema37.properties["resources-within"].oneOf[2],data:data38};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+var _valid3 = _errs92 === errors;
 if(_valid3 && valid18){
 valid18 = false;
 passing2 = [passing2, 2];
@@ -1238,60 +1276,7 @@ passing2 = 2;
 }
 }
 if(!valid18){
-const err75 = {instancePath:instancePath+"/resources-within",schemaPath:"#/properties/resources-within/oneOf",keyword:"oneOf",params:{passingSchemas: passing2},message:"must match exactly one schema in oneOf",schema:schema37.properties["resources-within"].oneOf,parentSchema:schema37.properties["resources-within"],data:data36};
-if(vErrors === null){
-vErrors = [err75];
-}
-else {
-vErrors.push(err75);
-}
-errors++;
-}
-else {
-errors = _errs81;
-if(vErrors !== null){
-if(_errs81){
-vErrors.length = _errs81;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data["trusts-aws-principals"] !== undefined){
-let data42 = data["trusts-aws-principals"];
-if(typeof data42 !== "boolean"){
-const err76 = {instancePath:instancePath+"/trusts-aws-principals",schemaPath:"#/properties/trusts-aws-principals/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema37.properties["trusts-aws-principals"].type,parentSchema:schema37.properties["trusts-aws-principals"],data:data42};
-if(vErrors === null){
-vErrors = [err76];
-}
-else {
-vErrors.push(err76);
-}
-errors++;
-}
-}
-if(data["document-allows"] !== undefined){
-let data43 = data["document-allows"];
-const _errs106 = errors;
-let valid25 = false;
-let passing4 = null;
-const _errs107 = errors;
-if(typeof data43 === "string"){
-if(func2(data43) < 1){
-const err77 = {instancePath:instancePath+"/document-allows",schemaPath:"#/properties/document-allows/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["document-allows"].oneOf[0],data:data43};
-if(vErrors === null){
-vErrors = [err77];
-}
-else {
-vErrors.push(err77);
-}
-errors++;
-}
-}
-else {
-const err78 = {instancePath:instancePath+"/document-allows",schemaPath:"#/properties/document-allows/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["document-allows"].oneOf[0].type,parentSchema:schema37.properties["document-allows"].oneOf[0],data:data43};
+const err78 = {instancePath:instancePath+"/resources-within",schemaPath:"#/properties/resources-within/oneOf",keyword:"oneOf",params:{passingSchemas: passing2},message:"must match exactly one schema in oneOf",schema:schema37.properties["resources-within"].oneOf,parentSchema:schema37.properties["resources-within"],data:data38};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1300,15 +1285,22 @@ vErrors.push(err78);
 }
 errors++;
 }
-var _valid5 = _errs107 === errors;
-if(_valid5){
-valid25 = true;
-passing4 = 0;
+else {
+errors = _errs85;
+if(vErrors !== null){
+if(_errs85){
+vErrors.length = _errs85;
 }
-const _errs109 = errors;
-if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-if(data43.action === undefined){
-const err79 = {instancePath:instancePath+"/document-allows",schemaPath:"#/properties/document-allows/oneOf/1/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema37.properties["document-allows"].oneOf[1].required,parentSchema:schema37.properties["document-allows"].oneOf[1],data:data43};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data["trusts-aws-principals"] !== undefined){
+let data44 = data["trusts-aws-principals"];
+if(typeof data44 !== "boolean"){
+const err79 = {instancePath:instancePath+"/trusts-aws-principals",schemaPath:"#/properties/trusts-aws-principals/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema37.properties["trusts-aws-principals"].type,parentSchema:schema37.properties["trusts-aws-principals"],data:data44};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1317,9 +1309,16 @@ vErrors.push(err79);
 }
 errors++;
 }
-for(const key4 in data43){
-if(!((key4 === "action") || (key4 === "resource"))){
-const err80 = {instancePath:instancePath+"/document-allows",schemaPath:"#/properties/document-allows/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema37.properties["document-allows"].oneOf[1],data:data43};
+}
+if(data["document-allows"] !== undefined){
+let data45 = data["document-allows"];
+const _errs110 = errors;
+let valid25 = false;
+let passing4 = null;
+const _errs111 = errors;
+if(typeof data45 === "string"){
+if(func2(data45) < 1){
+const err80 = {instancePath:instancePath+"/document-allows",schemaPath:"#/properties/document-allows/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["document-allows"].oneOf[0],data:data45};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1329,11 +1328,8 @@ vErrors.push(err80);
 errors++;
 }
 }
-if(data43.action !== undefined){
-let data44 = data43.action;
-if(typeof data44 === "string"){
-if(func2(data44) < 1){
-const err81 = {instancePath:instancePath+"/document-allows/action",schemaPath:"#/properties/document-allows/oneOf/1/properties/action/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["document-allows"].oneOf[1].properties.action,data:data44};
+else {
+const err81 = {instancePath:instancePath+"/document-allows",schemaPath:"#/properties/document-allows/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["document-allows"].oneOf[0].type,parentSchema:schema37.properties["document-allows"].oneOf[0],data:data45};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1342,9 +1338,15 @@ vErrors.push(err81);
 }
 errors++;
 }
+var _valid5 = _errs111 === errors;
+if(_valid5){
+valid25 = true;
+passing4 = 0;
 }
-else {
-const err82 = {instancePath:instancePath+"/document-allows/action",schemaPath:"#/properties/document-allows/oneOf/1/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["document-allows"].oneOf[1].properties.action.type,parentSchema:schema37.properties["document-allows"].oneOf[1].properties.action,data:data44};
+const _errs113 = errors;
+if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
+if(data45.action === undefined){
+const err82 = {instancePath:instancePath+"/document-allows",schemaPath:"#/properties/document-allows/oneOf/1/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema37.properties["document-allows"].oneOf[1].required,parentSchema:schema37.properties["document-allows"].oneOf[1],data:data45};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1353,12 +1355,9 @@ vErrors.push(err82);
 }
 errors++;
 }
-}
-if(data43.resource !== undefined){
-let data45 = data43.resource;
-if(typeof data45 === "string"){
-if(func2(data45) < 1){
-const err83 = {instancePath:instancePath+"/document-allows/resource",schemaPath:"#/properties/document-allows/oneOf/1/properties/resource/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["document-allows"].oneOf[1].properties.resource,data:data45};
+for(const key4 in data45){
+if(!((key4 === "action") || (key4 === "resource"))){
+const err83 = {instancePath:instancePath+"/document-allows",schemaPath:"#/properties/document-allows/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema37.properties["document-allows"].oneOf[1],data:data45};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1368,8 +1367,11 @@ vErrors.push(err83);
 errors++;
 }
 }
-else {
-const err84 = {instancePath:instancePath+"/document-allows/resource",schemaPath:"#/properties/document-allows/oneOf/1/properties/resource/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["document-allows"].oneOf[1].properties.resource.type,parentSchema:schema37.properties["document-allows"].oneOf[1].properties.resource,data:data45};
+if(data45.action !== undefined){
+let data46 = data45.action;
+if(typeof data46 === "string"){
+if(func2(data46) < 1){
+const err84 = {instancePath:instancePath+"/document-allows/action",schemaPath:"#/properties/document-allows/oneOf/1/properties/action/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["document-allows"].oneOf[1].properties.action,data:data46};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1379,9 +1381,8 @@ vErrors.push(err84);
 errors++;
 }
 }
-}
 else {
-const err85 = {instancePath:instancePath+"/document-allows",schemaPath:"#/properties/document-allows/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties["document-allows"].oneOf[1].type,parentSchema:schema37.properties["document-allows"].oneOf[1],data:data43};
+const err85 = {instancePath:instancePath+"/document-allows/action",schemaPath:"#/properties/document-allows/oneOf/1/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["document-allows"].oneOf[1].properties.action.type,parentSchema:schema37.properties["document-allows"].oneOf[1].properties.action,data:data46};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1390,7 +1391,44 @@ vErrors.push(err85);
 }
 errors++;
 }
-var _valid5 = _errs109 === errors;
+}
+if(data45.resource !== undefined){
+let data47 = data45.resource;
+if(typeof data47 === "string"){
+if(func2(data47) < 1){
+const err86 = {instancePath:instancePath+"/document-allows/resource",schemaPath:"#/properties/document-allows/oneOf/1/properties/resource/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["document-allows"].oneOf[1].properties.resource,data:data47};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+}
+else {
+const err87 = {instancePath:instancePath+"/document-allows/resource",schemaPath:"#/properties/document-allows/oneOf/1/properties/resource/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["document-allows"].oneOf[1].properties.resource.type,parentSchema:schema37.properties["document-allows"].oneOf[1].properties.resource,data:data47};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+}
+}
+else {
+const err88 = {instancePath:instancePath+"/document-allows",schemaPath:"#/properties/document-allows/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties["document-allows"].oneOf[1].type,parentSchema:schema37.properties["document-allows"].oneOf[1],data:data45};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+var _valid5 = _errs113 === errors;
 if(_valid5 && valid25){
 valid25 = false;
 passing4 = [passing4, 1];
@@ -1402,52 +1440,7 @@ passing4 = 1;
 }
 }
 if(!valid25){
-const err86 = {instancePath:instancePath+"/document-allows",schemaPath:"#/properties/document-allows/oneOf",keyword:"oneOf",params:{passingSchemas: passing4},message:"must match exactly one schema in oneOf",schema:schema37.properties["document-allows"].oneOf,parentSchema:schema37.properties["document-allows"],data:data43};
-if(vErrors === null){
-vErrors = [err86];
-}
-else {
-vErrors.push(err86);
-}
-errors++;
-}
-else {
-errors = _errs106;
-if(vErrors !== null){
-if(_errs106){
-vErrors.length = _errs106;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data["denied-unless-condition"] !== undefined){
-let data46 = data["denied-unless-condition"];
-if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
-if(data46.policies === undefined){
-const err87 = {instancePath:instancePath+"/denied-unless-condition",schemaPath:"#/properties/denied-unless-condition/required",keyword:"required",params:{missingProperty: "policies"},message:"must have required property '"+"policies"+"'",schema:schema37.properties["denied-unless-condition"].required,parentSchema:schema37.properties["denied-unless-condition"],data:data46};
-if(vErrors === null){
-vErrors = [err87];
-}
-else {
-vErrors.push(err87);
-}
-errors++;
-}
-if(data46.action === undefined){
-const err88 = {instancePath:instancePath+"/denied-unless-condition",schemaPath:"#/properties/denied-unless-condition/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema37.properties["denied-unless-condition"].required,parentSchema:schema37.properties["denied-unless-condition"],data:data46};
-if(vErrors === null){
-vErrors = [err88];
-}
-else {
-vErrors.push(err88);
-}
-errors++;
-}
-if(data46.operator === undefined){
-const err89 = {instancePath:instancePath+"/denied-unless-condition",schemaPath:"#/properties/denied-unless-condition/required",keyword:"required",params:{missingProperty: "operator"},message:"must have required property '"+"operator"+"'",schema:schema37.properties["denied-unless-condition"].required,parentSchema:schema37.properties["denied-unless-condition"],data:data46};
+const err89 = {instancePath:instancePath+"/document-allows",schemaPath:"#/properties/document-allows/oneOf",keyword:"oneOf",params:{passingSchemas: passing4},message:"must match exactly one schema in oneOf",schema:schema37.properties["document-allows"].oneOf,parentSchema:schema37.properties["document-allows"],data:data45};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1456,8 +1449,23 @@ vErrors.push(err89);
 }
 errors++;
 }
-if(data46.key === undefined){
-const err90 = {instancePath:instancePath+"/denied-unless-condition",schemaPath:"#/properties/denied-unless-condition/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema37.properties["denied-unless-condition"].required,parentSchema:schema37.properties["denied-unless-condition"],data:data46};
+else {
+errors = _errs110;
+if(vErrors !== null){
+if(_errs110){
+vErrors.length = _errs110;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data["denied-unless-condition"] !== undefined){
+let data48 = data["denied-unless-condition"];
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+if(data48.policies === undefined){
+const err90 = {instancePath:instancePath+"/denied-unless-condition",schemaPath:"#/properties/denied-unless-condition/required",keyword:"required",params:{missingProperty: "policies"},message:"must have required property '"+"policies"+"'",schema:schema37.properties["denied-unless-condition"].required,parentSchema:schema37.properties["denied-unless-condition"],data:data48};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1466,8 +1474,8 @@ vErrors.push(err90);
 }
 errors++;
 }
-if(data46.values === undefined){
-const err91 = {instancePath:instancePath+"/denied-unless-condition",schemaPath:"#/properties/denied-unless-condition/required",keyword:"required",params:{missingProperty: "values"},message:"must have required property '"+"values"+"'",schema:schema37.properties["denied-unless-condition"].required,parentSchema:schema37.properties["denied-unless-condition"],data:data46};
+if(data48.action === undefined){
+const err91 = {instancePath:instancePath+"/denied-unless-condition",schemaPath:"#/properties/denied-unless-condition/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema37.properties["denied-unless-condition"].required,parentSchema:schema37.properties["denied-unless-condition"],data:data48};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1476,9 +1484,8 @@ vErrors.push(err91);
 }
 errors++;
 }
-for(const key5 in data46){
-if(!(((((key5 === "policies") || (key5 === "action")) || (key5 === "operator")) || (key5 === "key")) || (key5 === "values"))){
-const err92 = {instancePath:instancePath+"/denied-unless-condition",schemaPath:"#/properties/denied-unless-condition/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema37.properties["denied-unless-condition"],data:data46};
+if(data48.operator === undefined){
+const err92 = {instancePath:instancePath+"/denied-unless-condition",schemaPath:"#/properties/denied-unless-condition/required",keyword:"required",params:{missingProperty: "operator"},message:"must have required property '"+"operator"+"'",schema:schema37.properties["denied-unless-condition"].required,parentSchema:schema37.properties["denied-unless-condition"],data:data48};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1487,12 +1494,8 @@ vErrors.push(err92);
 }
 errors++;
 }
-}
-if(data46.policies !== undefined){
-let data47 = data46.policies;
-if(typeof data47 === "string"){
-if(func2(data47) < 1){
-const err93 = {instancePath:instancePath+"/denied-unless-condition/policies",schemaPath:"#/properties/denied-unless-condition/properties/policies/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["denied-unless-condition"].properties.policies,data:data47};
+if(data48.key === undefined){
+const err93 = {instancePath:instancePath+"/denied-unless-condition",schemaPath:"#/properties/denied-unless-condition/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema37.properties["denied-unless-condition"].required,parentSchema:schema37.properties["denied-unless-condition"],data:data48};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1501,9 +1504,8 @@ vErrors.push(err93);
 }
 errors++;
 }
-}
-else {
-const err94 = {instancePath:instancePath+"/denied-unless-condition/policies",schemaPath:"#/properties/denied-unless-condition/properties/policies/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["denied-unless-condition"].properties.policies.type,parentSchema:schema37.properties["denied-unless-condition"].properties.policies,data:data47};
+if(data48.values === undefined){
+const err94 = {instancePath:instancePath+"/denied-unless-condition",schemaPath:"#/properties/denied-unless-condition/required",keyword:"required",params:{missingProperty: "values"},message:"must have required property '"+"values"+"'",schema:schema37.properties["denied-unless-condition"].required,parentSchema:schema37.properties["denied-unless-condition"],data:data48};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1512,12 +1514,9 @@ vErrors.push(err94);
 }
 errors++;
 }
-}
-if(data46.action !== undefined){
-let data48 = data46.action;
-if(typeof data48 === "string"){
-if(func2(data48) < 1){
-const err95 = {instancePath:instancePath+"/denied-unless-condition/action",schemaPath:"#/properties/denied-unless-condition/properties/action/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["denied-unless-condition"].properties.action,data:data48};
+for(const key5 in data48){
+if(!(((((key5 === "policies") || (key5 === "action")) || (key5 === "operator")) || (key5 === "key")) || (key5 === "values"))){
+const err95 = {instancePath:instancePath+"/denied-unless-condition",schemaPath:"#/properties/denied-unless-condition/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema37.properties["denied-unless-condition"],data:data48};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1527,8 +1526,11 @@ vErrors.push(err95);
 errors++;
 }
 }
-else {
-const err96 = {instancePath:instancePath+"/denied-unless-condition/action",schemaPath:"#/properties/denied-unless-condition/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["denied-unless-condition"].properties.action.type,parentSchema:schema37.properties["denied-unless-condition"].properties.action,data:data48};
+if(data48.policies !== undefined){
+let data49 = data48.policies;
+if(typeof data49 === "string"){
+if(func2(data49) < 1){
+const err96 = {instancePath:instancePath+"/denied-unless-condition/policies",schemaPath:"#/properties/denied-unless-condition/properties/policies/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["denied-unless-condition"].properties.policies,data:data49};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1538,15 +1540,8 @@ vErrors.push(err96);
 errors++;
 }
 }
-if(data46.operator !== undefined){
-let data49 = data46.operator;
-const _errs124 = errors;
-let valid28 = false;
-let passing5 = null;
-const _errs125 = errors;
-if(typeof data49 === "string"){
-if(func2(data49) < 1){
-const err97 = {instancePath:instancePath+"/denied-unless-condition/operator",schemaPath:"#/properties/denied-unless-condition/properties/operator/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["denied-unless-condition"].properties.operator.oneOf[0],data:data49};
+else {
+const err97 = {instancePath:instancePath+"/denied-unless-condition/policies",schemaPath:"#/properties/denied-unless-condition/properties/policies/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["denied-unless-condition"].properties.policies.type,parentSchema:schema37.properties["denied-unless-condition"].properties.policies,data:data49};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1556,8 +1551,11 @@ vErrors.push(err97);
 errors++;
 }
 }
-else {
-const err98 = {instancePath:instancePath+"/denied-unless-condition/operator",schemaPath:"#/properties/denied-unless-condition/properties/operator/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["denied-unless-condition"].properties.operator.oneOf[0].type,parentSchema:schema37.properties["denied-unless-condition"].properties.operator.oneOf[0],data:data49};
+if(data48.action !== undefined){
+let data50 = data48.action;
+if(typeof data50 === "string"){
+if(func2(data50) < 1){
+const err98 = {instancePath:instancePath+"/denied-unless-condition/action",schemaPath:"#/properties/denied-unless-condition/properties/action/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["denied-unless-condition"].properties.action,data:data50};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1566,15 +1564,9 @@ vErrors.push(err98);
 }
 errors++;
 }
-var _valid6 = _errs125 === errors;
-if(_valid6){
-valid28 = true;
-passing5 = 0;
 }
-const _errs127 = errors;
-if(Array.isArray(data49)){
-if(data49.length < 1){
-const err99 = {instancePath:instancePath+"/denied-unless-condition/operator",schemaPath:"#/properties/denied-unless-condition/properties/operator/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema37.properties["denied-unless-condition"].properties.operator.oneOf[1],data:data49};
+else {
+const err99 = {instancePath:instancePath+"/denied-unless-condition/action",schemaPath:"#/properties/denied-unless-condition/properties/action/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["denied-unless-condition"].properties.action.type,parentSchema:schema37.properties["denied-unless-condition"].properties.action,data:data50};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1583,12 +1575,16 @@ vErrors.push(err99);
 }
 errors++;
 }
-const len6 = data49.length;
-for(let i6=0; i6<len6; i6++){
-let data50 = data49[i6];
-if(typeof data50 === "string"){
-if(func2(data50) < 1){
-const err100 = {instancePath:instancePath+"/denied-unless-condition/operator/" + i6,schemaPath:"#/properties/denied-unless-condition/properties/operator/oneOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["denied-unless-condition"].properties.operator.oneOf[1].items,data:data50};
+}
+if(data48.operator !== undefined){
+let data51 = data48.operator;
+const _errs128 = errors;
+let valid28 = false;
+let passing5 = null;
+const _errs129 = errors;
+if(typeof data51 === "string"){
+if(func2(data51) < 1){
+const err100 = {instancePath:instancePath+"/denied-unless-condition/operator",schemaPath:"#/properties/denied-unless-condition/properties/operator/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["denied-unless-condition"].properties.operator.oneOf[0],data:data51};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1599,7 +1595,7 @@ errors++;
 }
 }
 else {
-const err101 = {instancePath:instancePath+"/denied-unless-condition/operator/" + i6,schemaPath:"#/properties/denied-unless-condition/properties/operator/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["denied-unless-condition"].properties.operator.oneOf[1].items.type,parentSchema:schema37.properties["denied-unless-condition"].properties.operator.oneOf[1].items,data:data50};
+const err101 = {instancePath:instancePath+"/denied-unless-condition/operator",schemaPath:"#/properties/denied-unless-condition/properties/operator/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["denied-unless-condition"].properties.operator.oneOf[0].type,parentSchema:schema37.properties["denied-unless-condition"].properties.operator.oneOf[0],data:data51};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1608,10 +1604,15 @@ vErrors.push(err101);
 }
 errors++;
 }
+var _valid6 = _errs129 === errors;
+if(_valid6){
+valid28 = true;
+passing5 = 0;
 }
-}
-else {
-const err102 = {instancePath:instancePath+"/denied-unless-condition/operator",schemaPath:"#/properties/denied-unless-condition/properties/operator/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema37.properties["denied-unless-condition"].properties.operator.oneOf[1].type,parentSchema:schema37.properties["denied-unless-condition"].properties.operator.oneOf[1],data:data49};
+const _errs131 = errors;
+if(Array.isArray(data51)){
+if(data51.length < 1){
+const err102 = {instancePath:instancePath+"/denied-unless-condition/operator",schemaPath:"#/properties/denied-unless-condition/properties/operator/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema37.properties["denied-unless-condition"].properties.operator.oneOf[1],data:data51};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1620,7 +1621,44 @@ vErrors.push(err102);
 }
 errors++;
 }
-var _valid6 = _errs127 === errors;
+const len6 = data51.length;
+for(let i6=0; i6<len6; i6++){
+let data52 = data51[i6];
+if(typeof data52 === "string"){
+if(func2(data52) < 1){
+const err103 = {instancePath:instancePath+"/denied-unless-condition/operator/" + i6,schemaPath:"#/properties/denied-unless-condition/properties/operator/oneOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["denied-unless-condition"].properties.operator.oneOf[1].items,data:data52};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+}
+}
+else {
+const err104 = {instancePath:instancePath+"/denied-unless-condition/operator/" + i6,schemaPath:"#/properties/denied-unless-condition/properties/operator/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["denied-unless-condition"].properties.operator.oneOf[1].items.type,parentSchema:schema37.properties["denied-unless-condition"].properties.operator.oneOf[1].items,data:data52};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
+}
+errors++;
+}
+}
+}
+else {
+const err105 = {instancePath:instancePath+"/denied-unless-condition/operator",schemaPath:"#/properties/denied-unless-condition/properties/operator/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema37.properties["denied-unless-condition"].properties.operator.oneOf[1].type,parentSchema:schema37.properties["denied-unless-condition"].properties.operator.oneOf[1],data:data51};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
+}
+errors++;
+}
+var _valid6 = _errs131 === errors;
 if(_valid6 && valid28){
 valid28 = false;
 passing5 = [passing5, 1];
@@ -1632,57 +1670,7 @@ passing5 = 1;
 }
 }
 if(!valid28){
-const err103 = {instancePath:instancePath+"/denied-unless-condition/operator",schemaPath:"#/properties/denied-unless-condition/properties/operator/oneOf",keyword:"oneOf",params:{passingSchemas: passing5},message:"must match exactly one schema in oneOf",schema:schema37.properties["denied-unless-condition"].properties.operator.oneOf,parentSchema:schema37.properties["denied-unless-condition"].properties.operator,data:data49};
-if(vErrors === null){
-vErrors = [err103];
-}
-else {
-vErrors.push(err103);
-}
-errors++;
-}
-else {
-errors = _errs124;
-if(vErrors !== null){
-if(_errs124){
-vErrors.length = _errs124;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data46.key !== undefined){
-let data51 = data46.key;
-if(typeof data51 === "string"){
-if(func2(data51) < 1){
-const err104 = {instancePath:instancePath+"/denied-unless-condition/key",schemaPath:"#/properties/denied-unless-condition/properties/key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["denied-unless-condition"].properties.key,data:data51};
-if(vErrors === null){
-vErrors = [err104];
-}
-else {
-vErrors.push(err104);
-}
-errors++;
-}
-}
-else {
-const err105 = {instancePath:instancePath+"/denied-unless-condition/key",schemaPath:"#/properties/denied-unless-condition/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["denied-unless-condition"].properties.key.type,parentSchema:schema37.properties["denied-unless-condition"].properties.key,data:data51};
-if(vErrors === null){
-vErrors = [err105];
-}
-else {
-vErrors.push(err105);
-}
-errors++;
-}
-}
-if(data46.values !== undefined){
-let data52 = data46.values;
-if(Array.isArray(data52)){
-if(data52.length < 1){
-const err106 = {instancePath:instancePath+"/denied-unless-condition/values",schemaPath:"#/properties/denied-unless-condition/properties/values/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema37.properties["denied-unless-condition"].properties.values,data:data52};
+const err106 = {instancePath:instancePath+"/denied-unless-condition/operator",schemaPath:"#/properties/denied-unless-condition/properties/operator/oneOf",keyword:"oneOf",params:{passingSchemas: passing5},message:"must match exactly one schema in oneOf",schema:schema37.properties["denied-unless-condition"].properties.operator.oneOf,parentSchema:schema37.properties["denied-unless-condition"].properties.operator,data:data51};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1691,11 +1679,23 @@ vErrors.push(err106);
 }
 errors++;
 }
-const len7 = data52.length;
-for(let i7=0; i7<len7; i7++){
-let data53 = data52[i7];
-if(((typeof data53 !== "string") && (typeof data53 !== "boolean")) && (!(typeof data53 == "number"))){
-const err107 = {instancePath:instancePath+"/denied-unless-condition/values/" + i7,schemaPath:"#/properties/denied-unless-condition/properties/values/items/type",keyword:"type",params:{type: schema37.properties["denied-unless-condition"].properties.values.items.type},message:"must be string,boolean,number",schema:schema37.properties["denied-unless-condition"].properties.values.items.type,parentSchema:schema37.properties["denied-unless-condition"].properties.values.items,data:data53};
+else {
+errors = _errs128;
+if(vErrors !== null){
+if(_errs128){
+vErrors.length = _errs128;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data48.key !== undefined){
+let data53 = data48.key;
+if(typeof data53 === "string"){
+if(func2(data53) < 1){
+const err107 = {instancePath:instancePath+"/denied-unless-condition/key",schemaPath:"#/properties/denied-unless-condition/properties/key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["denied-unless-condition"].properties.key,data:data53};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1705,9 +1705,8 @@ vErrors.push(err107);
 errors++;
 }
 }
-}
 else {
-const err108 = {instancePath:instancePath+"/denied-unless-condition/values",schemaPath:"#/properties/denied-unless-condition/properties/values/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema37.properties["denied-unless-condition"].properties.values.type,parentSchema:schema37.properties["denied-unless-condition"].properties.values,data:data52};
+const err108 = {instancePath:instancePath+"/denied-unless-condition/key",schemaPath:"#/properties/denied-unless-condition/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["denied-unless-condition"].properties.key.type,parentSchema:schema37.properties["denied-unless-condition"].properties.key,data:data53};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1717,9 +1716,11 @@ vErrors.push(err108);
 errors++;
 }
 }
-}
-else {
-const err109 = {instancePath:instancePath+"/denied-unless-condition",schemaPath:"#/properties/denied-unless-condition/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties["denied-unless-condition"].type,parentSchema:schema37.properties["denied-unless-condition"],data:data46};
+if(data48.values !== undefined){
+let data54 = data48.values;
+if(Array.isArray(data54)){
+if(data54.length < 1){
+const err109 = {instancePath:instancePath+"/denied-unless-condition/values",schemaPath:"#/properties/denied-unless-condition/properties/values/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema37.properties["denied-unless-condition"].properties.values,data:data54};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1728,16 +1729,11 @@ vErrors.push(err109);
 }
 errors++;
 }
-}
-if(data["reaches-resources"] !== undefined){
-let data54 = data["reaches-resources"];
-const _errs138 = errors;
-let valid33 = false;
-let passing6 = null;
-const _errs139 = errors;
-if(typeof data54 === "string"){
-if(func2(data54) < 1){
-const err110 = {instancePath:instancePath+"/reaches-resources",schemaPath:"#/properties/reaches-resources/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["reaches-resources"].oneOf[0],data:data54};
+const len7 = data54.length;
+for(let i7=0; i7<len7; i7++){
+let data55 = data54[i7];
+if(((typeof data55 !== "string") && (typeof data55 !== "boolean")) && (!(typeof data55 == "number"))){
+const err110 = {instancePath:instancePath+"/denied-unless-condition/values/" + i7,schemaPath:"#/properties/denied-unless-condition/properties/values/items/type",keyword:"type",params:{type: schema37.properties["denied-unless-condition"].properties.values.items.type},message:"must be string,boolean,number",schema:schema37.properties["denied-unless-condition"].properties.values.items.type,parentSchema:schema37.properties["denied-unless-condition"].properties.values.items,data:data55};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1747,8 +1743,9 @@ vErrors.push(err110);
 errors++;
 }
 }
+}
 else {
-const err111 = {instancePath:instancePath+"/reaches-resources",schemaPath:"#/properties/reaches-resources/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["reaches-resources"].oneOf[0].type,parentSchema:schema37.properties["reaches-resources"].oneOf[0],data:data54};
+const err111 = {instancePath:instancePath+"/denied-unless-condition/values",schemaPath:"#/properties/denied-unless-condition/properties/values/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema37.properties["denied-unless-condition"].properties.values.type,parentSchema:schema37.properties["denied-unless-condition"].properties.values,data:data54};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1757,15 +1754,10 @@ vErrors.push(err111);
 }
 errors++;
 }
-var _valid7 = _errs139 === errors;
-if(_valid7){
-valid33 = true;
-passing6 = 0;
 }
-const _errs141 = errors;
-if(Array.isArray(data54)){
-if(data54.length < 1){
-const err112 = {instancePath:instancePath+"/reaches-resources",schemaPath:"#/properties/reaches-resources/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema37.properties["reaches-resources"].oneOf[1],data:data54};
+}
+else {
+const err112 = {instancePath:instancePath+"/denied-unless-condition",schemaPath:"#/properties/denied-unless-condition/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties["denied-unless-condition"].type,parentSchema:schema37.properties["denied-unless-condition"],data:data48};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1774,12 +1766,16 @@ vErrors.push(err112);
 }
 errors++;
 }
-const len8 = data54.length;
-for(let i8=0; i8<len8; i8++){
-let data55 = data54[i8];
-if(typeof data55 === "string"){
-if(func2(data55) < 1){
-const err113 = {instancePath:instancePath+"/reaches-resources/" + i8,schemaPath:"#/properties/reaches-resources/oneOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["reaches-resources"].oneOf[1].items,data:data55};
+}
+if(data["reaches-resources"] !== undefined){
+let data56 = data["reaches-resources"];
+const _errs142 = errors;
+let valid33 = false;
+let passing6 = null;
+const _errs143 = errors;
+if(typeof data56 === "string"){
+if(func2(data56) < 1){
+const err113 = {instancePath:instancePath+"/reaches-resources",schemaPath:"#/properties/reaches-resources/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["reaches-resources"].oneOf[0],data:data56};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1790,7 +1786,7 @@ errors++;
 }
 }
 else {
-const err114 = {instancePath:instancePath+"/reaches-resources/" + i8,schemaPath:"#/properties/reaches-resources/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["reaches-resources"].oneOf[1].items.type,parentSchema:schema37.properties["reaches-resources"].oneOf[1].items,data:data55};
+const err114 = {instancePath:instancePath+"/reaches-resources",schemaPath:"#/properties/reaches-resources/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["reaches-resources"].oneOf[0].type,parentSchema:schema37.properties["reaches-resources"].oneOf[0],data:data56};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1799,10 +1795,15 @@ vErrors.push(err114);
 }
 errors++;
 }
+var _valid7 = _errs143 === errors;
+if(_valid7){
+valid33 = true;
+passing6 = 0;
 }
-}
-else {
-const err115 = {instancePath:instancePath+"/reaches-resources",schemaPath:"#/properties/reaches-resources/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema37.properties["reaches-resources"].oneOf[1].type,parentSchema:schema37.properties["reaches-resources"].oneOf[1],data:data54};
+const _errs145 = errors;
+if(Array.isArray(data56)){
+if(data56.length < 1){
+const err115 = {instancePath:instancePath+"/reaches-resources",schemaPath:"#/properties/reaches-resources/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema37.properties["reaches-resources"].oneOf[1],data:data56};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1811,20 +1812,12 @@ vErrors.push(err115);
 }
 errors++;
 }
-var _valid7 = _errs141 === errors;
-if(_valid7 && valid33){
-valid33 = false;
-passing6 = [passing6, 1];
-}
-else {
-if(_valid7){
-valid33 = true;
-passing6 = 1;
-}
-const _errs145 = errors;
-if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
-if(data54.patterns === undefined){
-const err116 = {instancePath:instancePath+"/reaches-resources",schemaPath:"#/properties/reaches-resources/oneOf/2/required",keyword:"required",params:{missingProperty: "patterns"},message:"must have required property '"+"patterns"+"'",schema:schema37.properties["reaches-resources"].oneOf[2].required,parentSchema:schema37.properties["reaches-resources"].oneOf[2],data:data54};
+const len8 = data56.length;
+for(let i8=0; i8<len8; i8++){
+let data57 = data56[i8];
+if(typeof data57 === "string"){
+if(func2(data57) < 1){
+const err116 = {instancePath:instancePath+"/reaches-resources/" + i8,schemaPath:"#/properties/reaches-resources/oneOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["reaches-resources"].oneOf[1].items,data:data57};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1833,9 +1826,9 @@ vErrors.push(err116);
 }
 errors++;
 }
-for(const key6 in data54){
-if(!(((key6 === "patterns") || (key6 === "ignore-case")) || (key6 === "except-named"))){
-const err117 = {instancePath:instancePath+"/reaches-resources",schemaPath:"#/properties/reaches-resources/oneOf/2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema37.properties["reaches-resources"].oneOf[2],data:data54};
+}
+else {
+const err117 = {instancePath:instancePath+"/reaches-resources/" + i8,schemaPath:"#/properties/reaches-resources/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["reaches-resources"].oneOf[1].items.type,parentSchema:schema37.properties["reaches-resources"].oneOf[1].items,data:data57};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1845,15 +1838,9 @@ vErrors.push(err117);
 errors++;
 }
 }
-if(data54.patterns !== undefined){
-let data56 = data54.patterns;
-const _errs149 = errors;
-let valid37 = false;
-let passing7 = null;
-const _errs150 = errors;
-if(typeof data56 === "string"){
-if(func2(data56) < 1){
-const err118 = {instancePath:instancePath+"/reaches-resources/patterns",schemaPath:"#/properties/reaches-resources/oneOf/2/properties/patterns/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["reaches-resources"].oneOf[2].properties.patterns.oneOf[0],data:data56};
+}
+else {
+const err118 = {instancePath:instancePath+"/reaches-resources",schemaPath:"#/properties/reaches-resources/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema37.properties["reaches-resources"].oneOf[1].type,parentSchema:schema37.properties["reaches-resources"].oneOf[1],data:data56};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1862,9 +1849,20 @@ vErrors.push(err118);
 }
 errors++;
 }
+var _valid7 = _errs145 === errors;
+if(_valid7 && valid33){
+valid33 = false;
+passing6 = [passing6, 1];
 }
 else {
-const err119 = {instancePath:instancePath+"/reaches-resources/patterns",schemaPath:"#/properties/reaches-resources/oneOf/2/properties/patterns/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["reaches-resources"].oneOf[2].properties.patterns.oneOf[0].type,parentSchema:schema37.properties["reaches-resources"].oneOf[2].properties.patterns.oneOf[0],data:data56};
+if(_valid7){
+valid33 = true;
+passing6 = 1;
+}
+const _errs149 = errors;
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+if(data56.patterns === undefined){
+const err119 = {instancePath:instancePath+"/reaches-resources",schemaPath:"#/properties/reaches-resources/oneOf/2/required",keyword:"required",params:{missingProperty: "patterns"},message:"must have required property '"+"patterns"+"'",schema:schema37.properties["reaches-resources"].oneOf[2].required,parentSchema:schema37.properties["reaches-resources"].oneOf[2],data:data56};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1873,15 +1871,9 @@ vErrors.push(err119);
 }
 errors++;
 }
-var _valid8 = _errs150 === errors;
-if(_valid8){
-valid37 = true;
-passing7 = 0;
-}
-const _errs152 = errors;
-if(Array.isArray(data56)){
-if(data56.length < 1){
-const err120 = {instancePath:instancePath+"/reaches-resources/patterns",schemaPath:"#/properties/reaches-resources/oneOf/2/properties/patterns/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema37.properties["reaches-resources"].oneOf[2].properties.patterns.oneOf[1],data:data56};
+for(const key6 in data56){
+if(!(((key6 === "patterns") || (key6 === "ignore-case")) || (key6 === "except-named"))){
+const err120 = {instancePath:instancePath+"/reaches-resources",schemaPath:"#/properties/reaches-resources/oneOf/2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema37.properties["reaches-resources"].oneOf[2],data:data56};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1890,12 +1882,16 @@ vErrors.push(err120);
 }
 errors++;
 }
-const len9 = data56.length;
-for(let i9=0; i9<len9; i9++){
-let data57 = data56[i9];
-if(typeof data57 === "string"){
-if(func2(data57) < 1){
-const err121 = {instancePath:instancePath+"/reaches-resources/patterns/" + i9,schemaPath:"#/properties/reaches-resources/oneOf/2/properties/patterns/oneOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["reaches-resources"].oneOf[2].properties.patterns.oneOf[1].items,data:data57};
+}
+if(data56.patterns !== undefined){
+let data58 = data56.patterns;
+const _errs153 = errors;
+let valid37 = false;
+let passing7 = null;
+const _errs154 = errors;
+if(typeof data58 === "string"){
+if(func2(data58) < 1){
+const err121 = {instancePath:instancePath+"/reaches-resources/patterns",schemaPath:"#/properties/reaches-resources/oneOf/2/properties/patterns/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["reaches-resources"].oneOf[2].properties.patterns.oneOf[0],data:data58};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1906,7 +1902,7 @@ errors++;
 }
 }
 else {
-const err122 = {instancePath:instancePath+"/reaches-resources/patterns/" + i9,schemaPath:"#/properties/reaches-resources/oneOf/2/properties/patterns/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["reaches-resources"].oneOf[2].properties.patterns.oneOf[1].items.type,parentSchema:schema37.properties["reaches-resources"].oneOf[2].properties.patterns.oneOf[1].items,data:data57};
+const err122 = {instancePath:instancePath+"/reaches-resources/patterns",schemaPath:"#/properties/reaches-resources/oneOf/2/properties/patterns/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["reaches-resources"].oneOf[2].properties.patterns.oneOf[0].type,parentSchema:schema37.properties["reaches-resources"].oneOf[2].properties.patterns.oneOf[0],data:data58};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1915,10 +1911,15 @@ vErrors.push(err122);
 }
 errors++;
 }
+var _valid8 = _errs154 === errors;
+if(_valid8){
+valid37 = true;
+passing7 = 0;
 }
-}
-else {
-const err123 = {instancePath:instancePath+"/reaches-resources/patterns",schemaPath:"#/properties/reaches-resources/oneOf/2/properties/patterns/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema37.properties["reaches-resources"].oneOf[2].properties.patterns.oneOf[1].type,parentSchema:schema37.properties["reaches-resources"].oneOf[2].properties.patterns.oneOf[1],data:data56};
+const _errs156 = errors;
+if(Array.isArray(data58)){
+if(data58.length < 1){
+const err123 = {instancePath:instancePath+"/reaches-resources/patterns",schemaPath:"#/properties/reaches-resources/oneOf/2/properties/patterns/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema37.properties["reaches-resources"].oneOf[2].properties.patterns.oneOf[1],data:data58};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1927,7 +1928,44 @@ vErrors.push(err123);
 }
 errors++;
 }
-var _valid8 = _errs152 === errors;
+const len9 = data58.length;
+for(let i9=0; i9<len9; i9++){
+let data59 = data58[i9];
+if(typeof data59 === "string"){
+if(func2(data59) < 1){
+const err124 = {instancePath:instancePath+"/reaches-resources/patterns/" + i9,schemaPath:"#/properties/reaches-resources/oneOf/2/properties/patterns/oneOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["reaches-resources"].oneOf[2].properties.patterns.oneOf[1].items,data:data59};
+if(vErrors === null){
+vErrors = [err124];
+}
+else {
+vErrors.push(err124);
+}
+errors++;
+}
+}
+else {
+const err125 = {instancePath:instancePath+"/reaches-resources/patterns/" + i9,schemaPath:"#/properties/reaches-resources/oneOf/2/properties/patterns/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["reaches-resources"].oneOf[2].properties.patterns.oneOf[1].items.type,parentSchema:schema37.properties["reaches-resources"].oneOf[2].properties.patterns.oneOf[1].items,data:data59};
+if(vErrors === null){
+vErrors = [err125];
+}
+else {
+vErrors.push(err125);
+}
+errors++;
+}
+}
+}
+else {
+const err126 = {instancePath:instancePath+"/reaches-resources/patterns",schemaPath:"#/properties/reaches-resources/oneOf/2/properties/patterns/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema37.properties["reaches-resources"].oneOf[2].properties.patterns.oneOf[1].type,parentSchema:schema37.properties["reaches-resources"].oneOf[2].properties.patterns.oneOf[1],data:data58};
+if(vErrors === null){
+vErrors = [err126];
+}
+else {
+vErrors.push(err126);
+}
+errors++;
+}
+var _valid8 = _errs156 === errors;
 if(_valid8 && valid37){
 valid37 = false;
 passing7 = [passing7, 1];
@@ -1939,56 +1977,7 @@ passing7 = 1;
 }
 }
 if(!valid37){
-const err124 = {instancePath:instancePath+"/reaches-resources/patterns",schemaPath:"#/properties/reaches-resources/oneOf/2/properties/patterns/oneOf",keyword:"oneOf",params:{passingSchemas: passing7},message:"must match exactly one schema in oneOf",schema:schema37.properties["reaches-resources"].oneOf[2].properties.patterns.oneOf,parentSchema:schema37.properties["reaches-resources"].oneOf[2].properties.patterns,data:data56};
-if(vErrors === null){
-vErrors = [err124];
-}
-else {
-vErrors.push(err124);
-}
-errors++;
-}
-else {
-errors = _errs149;
-if(vErrors !== null){
-if(_errs149){
-vErrors.length = _errs149;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data54["ignore-case"] !== undefined){
-let data58 = data54["ignore-case"];
-if(typeof data58 !== "boolean"){
-const err125 = {instancePath:instancePath+"/reaches-resources/ignore-case",schemaPath:"#/properties/reaches-resources/oneOf/2/properties/ignore-case/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema37.properties["reaches-resources"].oneOf[2].properties["ignore-case"].type,parentSchema:schema37.properties["reaches-resources"].oneOf[2].properties["ignore-case"],data:data58};
-if(vErrors === null){
-vErrors = [err125];
-}
-else {
-vErrors.push(err125);
-}
-errors++;
-}
-}
-if(data54["except-named"] !== undefined){
-let data59 = data54["except-named"];
-if(typeof data59 !== "boolean"){
-const err126 = {instancePath:instancePath+"/reaches-resources/except-named",schemaPath:"#/properties/reaches-resources/oneOf/2/properties/except-named/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema37.properties["reaches-resources"].oneOf[2].properties["except-named"].type,parentSchema:schema37.properties["reaches-resources"].oneOf[2].properties["except-named"],data:data59};
-if(vErrors === null){
-vErrors = [err126];
-}
-else {
-vErrors.push(err126);
-}
-errors++;
-}
-}
-}
-else {
-const err127 = {instancePath:instancePath+"/reaches-resources",schemaPath:"#/properties/reaches-resources/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties["reaches-resources"].oneOf[2].type,parentSchema:schema37.properties["reaches-resources"].oneOf[2],data:data54};
+const err127 = {instancePath:instancePath+"/reaches-resources/patterns",schemaPath:"#/properties/reaches-resources/oneOf/2/properties/patterns/oneOf",keyword:"oneOf",params:{passingSchemas: passing7},message:"must match exactly one schema in oneOf",schema:schema37.properties["reaches-resources"].oneOf[2].properties.patterns.oneOf,parentSchema:schema37.properties["reaches-resources"].oneOf[2].properties.patterns,data:data58};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1997,7 +1986,56 @@ vErrors.push(err127);
 }
 errors++;
 }
-var _valid7 = _errs145 === errors;
+else {
+errors = _errs153;
+if(vErrors !== null){
+if(_errs153){
+vErrors.length = _errs153;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data56["ignore-case"] !== undefined){
+let data60 = data56["ignore-case"];
+if(typeof data60 !== "boolean"){
+const err128 = {instancePath:instancePath+"/reaches-resources/ignore-case",schemaPath:"#/properties/reaches-resources/oneOf/2/properties/ignore-case/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema37.properties["reaches-resources"].oneOf[2].properties["ignore-case"].type,parentSchema:schema37.properties["reaches-resources"].oneOf[2].properties["ignore-case"],data:data60};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
+}
+errors++;
+}
+}
+if(data56["except-named"] !== undefined){
+let data61 = data56["except-named"];
+if(typeof data61 !== "boolean"){
+const err129 = {instancePath:instancePath+"/reaches-resources/except-named",schemaPath:"#/properties/reaches-resources/oneOf/2/properties/except-named/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema37.properties["reaches-resources"].oneOf[2].properties["except-named"].type,parentSchema:schema37.properties["reaches-resources"].oneOf[2].properties["except-named"],data:data61};
+if(vErrors === null){
+vErrors = [err129];
+}
+else {
+vErrors.push(err129);
+}
+errors++;
+}
+}
+}
+else {
+const err130 = {instancePath:instancePath+"/reaches-resources",schemaPath:"#/properties/reaches-resources/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties["reaches-resources"].oneOf[2].type,parentSchema:schema37.properties["reaches-resources"].oneOf[2],data:data56};
+if(vErrors === null){
+vErrors = [err130];
+}
+else {
+vErrors.push(err130);
+}
+errors++;
+}
+var _valid7 = _errs149 === errors;
 if(_valid7 && valid33){
 valid33 = false;
 passing6 = [passing6, 2];
@@ -2010,57 +2048,7 @@ passing6 = 2;
 }
 }
 if(!valid33){
-const err128 = {instancePath:instancePath+"/reaches-resources",schemaPath:"#/properties/reaches-resources/oneOf",keyword:"oneOf",params:{passingSchemas: passing6},message:"must match exactly one schema in oneOf",schema:schema37.properties["reaches-resources"].oneOf,parentSchema:schema37.properties["reaches-resources"],data:data54};
-if(vErrors === null){
-vErrors = [err128];
-}
-else {
-vErrors.push(err128);
-}
-errors++;
-}
-else {
-errors = _errs138;
-if(vErrors !== null){
-if(_errs138){
-vErrors.length = _errs138;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.message !== undefined){
-let data60 = data.message;
-if(typeof data60 === "string"){
-if(!pattern4.test(data60)){
-const err129 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"+"\"",schema:"^[a-z][a-z0-9]*(-[a-z0-9]+)*$",parentSchema:schema37.properties.message,data:data60};
-if(vErrors === null){
-vErrors = [err129];
-}
-else {
-vErrors.push(err129);
-}
-errors++;
-}
-}
-else {
-const err130 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.message.type,parentSchema:schema37.properties.message,data:data60};
-if(vErrors === null){
-vErrors = [err130];
-}
-else {
-vErrors.push(err130);
-}
-errors++;
-}
-}
-if(data["pattern-matches-event"] !== undefined){
-let data61 = data["pattern-matches-event"];
-if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
-if(Object.keys(data61).length < 1){
-const err131 = {instancePath:instancePath+"/pattern-matches-event",schemaPath:"#/properties/pattern-matches-event/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema37.properties["pattern-matches-event"],data:data61};
+const err131 = {instancePath:instancePath+"/reaches-resources",schemaPath:"#/properties/reaches-resources/oneOf",keyword:"oneOf",params:{passingSchemas: passing6},message:"must match exactly one schema in oneOf",schema:schema37.properties["reaches-resources"].oneOf,parentSchema:schema37.properties["reaches-resources"],data:data56};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -2069,9 +2057,23 @@ vErrors.push(err131);
 }
 errors++;
 }
+else {
+errors = _errs142;
+if(vErrors !== null){
+if(_errs142){
+vErrors.length = _errs142;
 }
 else {
-const err132 = {instancePath:instancePath+"/pattern-matches-event",schemaPath:"#/properties/pattern-matches-event/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties["pattern-matches-event"].type,parentSchema:schema37.properties["pattern-matches-event"],data:data61};
+vErrors = null;
+}
+}
+}
+}
+if(data.message !== undefined){
+let data62 = data.message;
+if(typeof data62 === "string"){
+if(!pattern4.test(data62)){
+const err132 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"+"\"",schema:"^[a-z][a-z0-9]*(-[a-z0-9]+)*$",parentSchema:schema37.properties.message,data:data62};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -2081,11 +2083,8 @@ vErrors.push(err132);
 errors++;
 }
 }
-if(data["trail-records-event"] !== undefined){
-let data62 = data["trail-records-event"];
-if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
-if(data62.eventSource === undefined){
-const err133 = {instancePath:instancePath+"/trail-records-event",schemaPath:"#/properties/trail-records-event/required",keyword:"required",params:{missingProperty: "eventSource"},message:"must have required property '"+"eventSource"+"'",schema:schema37.properties["trail-records-event"].required,parentSchema:schema37.properties["trail-records-event"],data:data62};
+else {
+const err133 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.message.type,parentSchema:schema37.properties.message,data:data62};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -2094,8 +2093,12 @@ vErrors.push(err133);
 }
 errors++;
 }
-if(data62.eventName === undefined){
-const err134 = {instancePath:instancePath+"/trail-records-event",schemaPath:"#/properties/trail-records-event/required",keyword:"required",params:{missingProperty: "eventName"},message:"must have required property '"+"eventName"+"'",schema:schema37.properties["trail-records-event"].required,parentSchema:schema37.properties["trail-records-event"],data:data62};
+}
+if(data["pattern-matches-event"] !== undefined){
+let data63 = data["pattern-matches-event"];
+if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+if(Object.keys(data63).length < 1){
+const err134 = {instancePath:instancePath+"/pattern-matches-event",schemaPath:"#/properties/pattern-matches-event/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema37.properties["pattern-matches-event"],data:data63};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -2104,8 +2107,9 @@ vErrors.push(err134);
 }
 errors++;
 }
-if(data62.readOnly === undefined){
-const err135 = {instancePath:instancePath+"/trail-records-event",schemaPath:"#/properties/trail-records-event/required",keyword:"required",params:{missingProperty: "readOnly"},message:"must have required property '"+"readOnly"+"'",schema:schema37.properties["trail-records-event"].required,parentSchema:schema37.properties["trail-records-event"],data:data62};
+}
+else {
+const err135 = {instancePath:instancePath+"/pattern-matches-event",schemaPath:"#/properties/pattern-matches-event/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties["pattern-matches-event"].type,parentSchema:schema37.properties["pattern-matches-event"],data:data63};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -2114,9 +2118,12 @@ vErrors.push(err135);
 }
 errors++;
 }
-for(const key7 in data62){
-if(!(((key7 === "eventSource") || (key7 === "eventName")) || (key7 === "readOnly"))){
-const err136 = {instancePath:instancePath+"/trail-records-event",schemaPath:"#/properties/trail-records-event/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema37.properties["trail-records-event"],data:data62};
+}
+if(data["trail-records-event"] !== undefined){
+let data64 = data["trail-records-event"];
+if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
+if(data64.eventSource === undefined){
+const err136 = {instancePath:instancePath+"/trail-records-event",schemaPath:"#/properties/trail-records-event/required",keyword:"required",params:{missingProperty: "eventSource"},message:"must have required property '"+"eventSource"+"'",schema:schema37.properties["trail-records-event"].required,parentSchema:schema37.properties["trail-records-event"],data:data64};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -2125,12 +2132,8 @@ vErrors.push(err136);
 }
 errors++;
 }
-}
-if(data62.eventSource !== undefined){
-let data63 = data62.eventSource;
-if(typeof data63 === "string"){
-if(func2(data63) < 1){
-const err137 = {instancePath:instancePath+"/trail-records-event/eventSource",schemaPath:"#/properties/trail-records-event/properties/eventSource/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["trail-records-event"].properties.eventSource,data:data63};
+if(data64.eventName === undefined){
+const err137 = {instancePath:instancePath+"/trail-records-event",schemaPath:"#/properties/trail-records-event/required",keyword:"required",params:{missingProperty: "eventName"},message:"must have required property '"+"eventName"+"'",schema:schema37.properties["trail-records-event"].required,parentSchema:schema37.properties["trail-records-event"],data:data64};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -2139,9 +2142,8 @@ vErrors.push(err137);
 }
 errors++;
 }
-}
-else {
-const err138 = {instancePath:instancePath+"/trail-records-event/eventSource",schemaPath:"#/properties/trail-records-event/properties/eventSource/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["trail-records-event"].properties.eventSource.type,parentSchema:schema37.properties["trail-records-event"].properties.eventSource,data:data63};
+if(data64.readOnly === undefined){
+const err138 = {instancePath:instancePath+"/trail-records-event",schemaPath:"#/properties/trail-records-event/required",keyword:"required",params:{missingProperty: "readOnly"},message:"must have required property '"+"readOnly"+"'",schema:schema37.properties["trail-records-event"].required,parentSchema:schema37.properties["trail-records-event"],data:data64};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -2150,12 +2152,9 @@ vErrors.push(err138);
 }
 errors++;
 }
-}
-if(data62.eventName !== undefined){
-let data64 = data62.eventName;
-if(typeof data64 === "string"){
-if(func2(data64) < 1){
-const err139 = {instancePath:instancePath+"/trail-records-event/eventName",schemaPath:"#/properties/trail-records-event/properties/eventName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["trail-records-event"].properties.eventName,data:data64};
+for(const key7 in data64){
+if(!(((key7 === "eventSource") || (key7 === "eventName")) || (key7 === "readOnly"))){
+const err139 = {instancePath:instancePath+"/trail-records-event",schemaPath:"#/properties/trail-records-event/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema37.properties["trail-records-event"],data:data64};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -2165,8 +2164,11 @@ vErrors.push(err139);
 errors++;
 }
 }
-else {
-const err140 = {instancePath:instancePath+"/trail-records-event/eventName",schemaPath:"#/properties/trail-records-event/properties/eventName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["trail-records-event"].properties.eventName.type,parentSchema:schema37.properties["trail-records-event"].properties.eventName,data:data64};
+if(data64.eventSource !== undefined){
+let data65 = data64.eventSource;
+if(typeof data65 === "string"){
+if(func2(data65) < 1){
+const err140 = {instancePath:instancePath+"/trail-records-event/eventSource",schemaPath:"#/properties/trail-records-event/properties/eventSource/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["trail-records-event"].properties.eventSource,data:data65};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -2176,10 +2178,8 @@ vErrors.push(err140);
 errors++;
 }
 }
-if(data62.readOnly !== undefined){
-let data65 = data62.readOnly;
-if(typeof data65 !== "boolean"){
-const err141 = {instancePath:instancePath+"/trail-records-event/readOnly",schemaPath:"#/properties/trail-records-event/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema37.properties["trail-records-event"].properties.readOnly.type,parentSchema:schema37.properties["trail-records-event"].properties.readOnly,data:data65};
+else {
+const err141 = {instancePath:instancePath+"/trail-records-event/eventSource",schemaPath:"#/properties/trail-records-event/properties/eventSource/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["trail-records-event"].properties.eventSource.type,parentSchema:schema37.properties["trail-records-event"].properties.eventSource,data:data65};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -2189,9 +2189,11 @@ vErrors.push(err141);
 errors++;
 }
 }
-}
-else {
-const err142 = {instancePath:instancePath+"/trail-records-event",schemaPath:"#/properties/trail-records-event/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties["trail-records-event"].type,parentSchema:schema37.properties["trail-records-event"],data:data62};
+if(data64.eventName !== undefined){
+let data66 = data64.eventName;
+if(typeof data66 === "string"){
+if(func2(data66) < 1){
+const err142 = {instancePath:instancePath+"/trail-records-event/eventName",schemaPath:"#/properties/trail-records-event/properties/eventName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties["trail-records-event"].properties.eventName,data:data66};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -2201,9 +2203,8 @@ vErrors.push(err142);
 errors++;
 }
 }
-}
 else {
-const err143 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data};
+const err143 = {instancePath:instancePath+"/trail-records-event/eventName",schemaPath:"#/properties/trail-records-event/properties/eventName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties["trail-records-event"].properties.eventName.type,parentSchema:schema37.properties["trail-records-event"].properties.eventName,data:data66};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -2212,10 +2213,47 @@ vErrors.push(err143);
 }
 errors++;
 }
+}
+if(data64.readOnly !== undefined){
+let data67 = data64.readOnly;
+if(typeof data67 !== "boolean"){
+const err144 = {instancePath:instancePath+"/trail-records-event/readOnly",schemaPath:"#/properties/trail-records-event/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema37.properties["trail-records-event"].properties.readOnly.type,parentSchema:schema37.properties["trail-records-event"].properties.readOnly,data:data67};
+if(vErrors === null){
+vErrors = [err144];
+}
+else {
+vErrors.push(err144);
+}
+errors++;
+}
+}
+}
+else {
+const err145 = {instancePath:instancePath+"/trail-records-event",schemaPath:"#/properties/trail-records-event/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties["trail-records-event"].type,parentSchema:schema37.properties["trail-records-event"],data:data64};
+if(vErrors === null){
+vErrors = [err145];
+}
+else {
+vErrors.push(err145);
+}
+errors++;
+}
+}
+}
+else {
+const err146 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data};
+if(vErrors === null){
+vErrors = [err146];
+}
+else {
+vErrors.push(err146);
+}
+errors++;
+}
 validate21.errors = vErrors;
 return errors === 0;
 }
-validate21.evaluated = {"props":{"all":true,"any":true,"not":true,"some":true,"every":true,"none":true,"path":true,"exists":true,"empty":true,"equals":true,"not-equals":true,"one-of":true,"matches":true,"starts-with":true,"greater-than":true,"at-least":true,"less-than":true,"at-most":true,"version-at-least":true,"version-below":true,"covers-port":true,"cidr-is-world":true,"cidr-is-public":true,"cidr-contains":true,"allows-action":true,"denies-action":true,"has-condition":true,"resources-within":true,"trusts-aws-principals":true,"document-allows":true,"denied-unless-condition":true,"reaches-resources":true,"message":true,"pattern-matches-event":true,"trail-records-event":true},"dynamicProps":false,"dynamicItems":false};
+validate21.evaluated = {"props":{"all":true,"any":true,"not":true,"some":true,"every":true,"none":true,"path":true,"exists":true,"empty":true,"equals":true,"not-equals":true,"one-of":true,"matches":true,"starts-with":true,"greater-than":true,"at-least":true,"less-than":true,"at-most":true,"version-at-least":true,"version-below":true,"covers-port":true,"cidr-is-world":true,"cidrs-cover-world":true,"cidr-is-public":true,"cidr-contains":true,"pattern-covers":true,"allows-action":true,"denies-action":true,"has-condition":true,"resources-within":true,"trusts-aws-principals":true,"document-allows":true,"denied-unless-condition":true,"reaches-resources":true,"message":true,"pattern-matches-event":true,"trail-records-event":true},"dynamicProps":false,"dynamicItems":false};
 
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){

@@ -14,7 +14,7 @@
  * `inner`'s positions that a pattern full of `*` produces.
  */
 
-import type { GlobToken } from "./glob.js";
+import { tokenizeGlob, type GlobToken } from "./glob.js";
 
 /**
  * Pairs of an `inner` position and an `outer` position set, and distinct `outer` position sets,
@@ -156,4 +156,13 @@ export function globIncluded(inner: readonly GlobToken[], outer: readonly GlobTo
     }
   }
   return true;
+}
+
+/**
+ * Whether the wildcard pattern `outer` matches every string `inner` matches, both written as in a
+ * StringLike condition value (`*` and `?`, no escapes): `*` and `vpce-*` cover `vpce-*`, while
+ * `vpce-0a1b*` does not.
+ */
+export function wildcardPatternCovers(outer: string, inner: string): boolean {
+  return globIncluded(tokenizeGlob(inner, { escapes: false }), tokenizeGlob(outer, { escapes: false }));
 }

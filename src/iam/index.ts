@@ -27,4 +27,5 @@ export type { StatementPrincipals } from "./principals.js";
 export { principalsOf, trustsAwsPrincipals } from "./principals.js";
 export type { ActionDecision, NormalizedPolicyDocument } from "./document.js";
 export { actionStance, ALLOWS, DENIES, documentAllowsAction, normalizePolicyDocument } from "./document.js";
+export { wildcardPatternCovers } from "./glob-inclusion.js";
 export { denyEnforcesCondition, deniesWheneverAsked, effectiveResourcesWithin } from "./deny.js";

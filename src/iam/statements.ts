@@ -4,6 +4,8 @@
  * list form, so each question is answered once.
  */
 
+import { CannotDecideError } from "../model/unknown.js";
+
 export type PolicyEffect = "Allow" | "Deny";
 
 /** `"*"` for everyone, otherwise principal type (`AWS`, `Service`, `Federated`, …) to its values. */
@@ -75,12 +77,20 @@ function conditionValueList(value: unknown): string[] {
   return values;
 }
 
-function normalizeEffect(value: unknown): PolicyEffect | undefined {
+function normalizeEffect(value: unknown, sid: unknown): PolicyEffect | undefined {
   // As IAM writes them, without a copy in lowercase: every statement of every policy has one.
   if (value === "Allow" || value === "Deny") return value;
   if (typeof value !== "string") return undefined;
   const effect = value.trim().toLowerCase();
-  return effect === "allow" ? "Allow" : effect === "deny" ? "Deny" : undefined;
+  // IAM reads Effect case-sensitively: "deny" is not a Deny, and read as one it would take away
+  // an Allow that IAM keeps. What IAM makes of such a statement is not this checker's to guess.
+  if (effect === "allow" || effect === "deny") {
+    const statement = typeof sid === "string" ? `statement ${sid}` : "a statement without a Sid";
+    throw new CannotDecideError(
+      `${statement} has Effect ${JSON.stringify(value)}, which IAM does not read as Allow or Deny (it reads Effect case-sensitively)`,
+    );
+  }
+  return undefined;
 }
 
 /**
@@ -92,9 +102,24 @@ function normalizePrincipal(value: unknown): PolicyPrincipal | undefined {
   if (!isRecord(value)) return undefined;
   const principal: Record<string, string[]> = {};
   for (const type in value) {
-    if (Object.hasOwn(value, type)) setEntry(principal, type, stringList(value[type]) ?? []);
+    if (Object.hasOwn(value, type)) setEntry(principal, type, principalValues(value[type]));
   }
   return principal;
+}
+
+/**
+ * A principal type's values as text. An account id written as a number (`AWS: 111122223333`,
+ * unquoted in a YAML template) names that account, as a condition value `1` is `"1"`: dropped,
+ * it would leave a trust statement that lets the account in trusting nobody.
+ */
+function principalValues(value: unknown): string[] {
+  const entries = Array.isArray(value) ? (value as unknown[]) : [value];
+  const values: string[] = [];
+  for (const entry of entries) {
+    if (typeof entry === "string") values.push(entry);
+    else if (typeof entry === "number" && Number.isFinite(entry)) values.push(String(entry));
+  }
+  return values;
 }
 
 function normalizeCondition(value: unknown): PolicyCondition | undefined {
@@ -185,7 +210,7 @@ const normalizedByRaw = new WeakMap<object, NormalizedStatement | NormalizedStat
 function normalizeFresh(value: Record<string, unknown>, index: number): NormalizedStatement {
   const statement = new NormalizedStatement(index);
   if (typeof value["Sid"] === "string") statement.Sid = value["Sid"];
-  const effect = normalizeEffect(value["Effect"]);
+  const effect = normalizeEffect(value["Effect"], value["Sid"]);
   if (effect !== undefined) statement.Effect = effect;
   const action = stringList(value["Action"]);
   if (action !== undefined) statement.Action = action;

@@ -88,10 +88,18 @@ function obj(value: JsonValue | undefined): Document | undefined {
 /** The default version's document of a managed policy, in the shape GetAccountAuthorizationDetails gives. */
 function defaultVersionDocument(policy: Resource): JsonValue | undefined {
   const versions = list(policy.properties.PolicyVersionList);
+  const defaultVersionId = policy.properties.DefaultVersionId;
+  // A version the data marks as not the default, or that another id names as the default, is not
+  // the document in force: without the default, the document is unknown rather than guessed.
+  const lone = versions.length === 1 ? obj(versions[0]) : undefined;
+  const loneMayBeDefault =
+    lone !== undefined &&
+    lone.IsDefaultVersion !== false &&
+    (typeof defaultVersionId !== "string" || typeof lone.VersionId !== "string");
   const chosen =
     versions.find((version) => obj(version)?.IsDefaultVersion === true) ??
-    versions.find((version) => obj(version)?.VersionId === policy.properties.DefaultVersionId) ??
-    versions[0];
+    versions.find((version) => obj(version)?.VersionId === defaultVersionId) ??
+    (loneMayBeDefault ? lone : undefined);
   const document = obj(chosen)?.Document;
   return document === null ? undefined : document;
 }
@@ -173,7 +181,19 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
   // The KMS keys Session Manager encrypts sessions with, per account: principals who may start
   // sessions need kms:GenerateDataKey on them.
   const sessionKeys = new Map<string, Set<string>>();
+  // A key a template leaves unknown (a parameter without a default, another stack's export) may
+  // be any key, or none: its account's principals get it as an unknown value, so that none of
+  // them is taken not to need a grant.
+  const unknownSessionKeys = new Map<string, JsonValue[]>();
   for (const preferences of inventory.ofType(ResourceTypes.SessionPreferences)) {
+    const unknownKey = unknownSessionKey(preferences);
+    if (unknownKey !== undefined) {
+      const keys = unknownSessionKeys.get(accountOf(preferences)) ?? [];
+      keys.push(unknownKey);
+      unknownSessionKeys.set(accountOf(preferences), keys);
+      holdsUnknowns = true;
+      continue;
+    }
     const kmsKeyId = str(obj(obj(preferences.properties.Content)?.inputs)?.kmsKeyId);
     if (!kmsKeyId) continue;
     let keys = sessionKeys.get(accountOf(preferences));
@@ -181,10 +201,17 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
     keys.add(kmsKeyArn(kmsKeyId, preferences));
   }
   // One list per account, which its principals' documents share.
-  const keyLists = new Map<string, string[]>();
-  const keysOf = (account: string): string[] => {
+  const keyLists = new Map<string, JsonValue[]>();
+  const keysOf = (account: string): JsonValue[] => {
     let keys = keyLists.get(account);
-    if (!keys) keyLists.set(account, (keys = [...(sessionKeys.get(account) ?? [])].sort()));
+    if (!keys)
+      keyLists.set(
+        account,
+        (keys = [
+          ...[...(sessionKeys.get(account) ?? [])].sort(),
+          ...(unknownSessionKeys.get(account) ?? []),
+        ]),
+      );
     return keys;
   };
 
@@ -235,13 +262,35 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
   ];
 
   for (const user of inventory.ofType(ResourceTypes.User)) {
-    const groups = list(user.properties.GroupList)
-      .map((name) => groupsByName.get(user.account, "", str(name)))
-      .filter((group): group is Resource => group !== undefined);
+    const groups: Resource[] = [];
+    // A group the data does not hold (one a template names but another stack or the console made)
+    // may grant anything: its policies are an unknown value, never none.
+    const groupsNotHeld: EffectivePolicy[] = [];
+    for (const listed of list(user.properties.GroupList)) {
+      const group = groupsByName.get(user.account, "", str(listed));
+      if (group !== undefined) {
+        groups.push(group);
+        continue;
+      }
+      const name = str(listed) ?? JSON.stringify(listed);
+      holdsUnknowns = true;
+      groupsNotHeld.push({
+        PolicyName: "",
+        PolicyArn: null,
+        Kind: "group-inline",
+        Group: name,
+        Document: isUnknown(listed)
+          ? listed
+          : unknownValue(
+              `the policies of group ${name}, of which user ${user.id} is a member, are not in the data`,
+            ),
+      });
+    }
     const policies = [
       ...list(user.properties.UserPolicyList).map((p) => inlinePolicy(p, "inline", null)),
       ...list(user.properties.AttachedManagedPolicies).map((p) => managedPolicy(p, "managed", null)),
       ...groups.flatMap((group) => groupPolicies(group, false)),
+      ...groupsNotHeld,
     ];
     documents.set(
       user,
@@ -458,6 +507,21 @@ function instanceSummary(instance: Resource): JsonValue {
     PublicIpAddress: PublicIpAddress ?? null,
     KeyName: KeyName ?? null,
   };
+}
+
+/**
+ * The session key of preferences whose content, inputs or `kmsKeyId` the data leaves unknown, as
+ * an unknown value naming the document; `undefined` when the key (or its absence) is known.
+ */
+function unknownSessionKey(preferences: Resource): JsonValue | undefined {
+  const content = preferences.properties.Content;
+  const inputs = obj(content)?.inputs;
+  const kmsKeyId = obj(inputs)?.kmsKeyId;
+  const unknown = [content, inputs, kmsKeyId].find((value) => isUnknown(value));
+  if (unknown === undefined) return undefined;
+  return unknownValue(
+    `the session key of Session Manager preferences ${preferences.id} is not known: ${unknown.$unknown}`,
+  );
 }
 
 /** `kmsKeyId` may be a key id, an alias or an ARN; policies name keys by ARN. */

@@ -16,6 +16,14 @@ export interface DuplicateKey {
   firstLine: number;
 }
 
+/**
+ * How a JSON text embedded in another file (a policy document written as a string) is described
+ * when it writes a key twice: lines are counted within that text.
+ */
+export function duplicateKeyState(duplicate: DuplicateKey): string {
+  return `writes the key ${JSON.stringify(duplicate.key)} twice (again at line ${duplicate.line}, column ${duplicate.column} of its text), and readers differ on which one counts`;
+}
+
 /** The first duplicate key of `text`, which must be valid JSON that parsed to `value`. */
 export function findDuplicateKey(text: string, value: unknown): DuplicateKey | undefined {
   const written = countKeyColons(text) ?? countWrittenKeys(text);

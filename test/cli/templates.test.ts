@@ -211,6 +211,8 @@ describe("check on a Terraform plan", () => {
         `ssh-from-internet aws_security_group.bastion fail ${dir}/main.tf:48:5`,
         `ssh-from-internet aws_security_group.ci error ${dir}/main.tf:77:1`,
         `session-kms-encryption SSM-SessionManagerRunShell error ${dir}/ssm.tf:6:1`,
+        // The session key is known only after apply: whether the operator may use it cannot be told.
+        `session-kms-permission session-operator error ${dir}/iam.tf:38:1`,
         `session-logging-enabled SSM-SessionManagerRunShell error ${dir}/ssm.tf:6:1`,
         `session-logs-encrypted SSM-SessionManagerRunShell error ${dir}/ssm.tf:6:1`,
         `session-run-as SSM-SessionManagerRunShell error ${dir}/ssm.tf:6:1`,

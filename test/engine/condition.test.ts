@@ -168,6 +168,11 @@ describe("test operators", () => {
     [{ path: "Cidr", "cidr-contains": "10.1.2.0/24" }, { Cidr: "10.0.0.0/8" }, true],
     [{ path: "Cidr", "cidr-is-public": true }, { Cidr: "10.0.0.0/8" }, false],
     [{ path: "Cidr", "cidr-is-world": false }, { Cidr: "10.0.0.0/8" }, true],
+    [{ path: "Vpce", "pattern-covers": "vpce-*" }, { Vpce: "*" }, true],
+    [{ path: "Vpce", "pattern-covers": "vpce-*" }, { Vpce: "*-*" }, true],
+    [{ path: "Vpce", "pattern-covers": "vpce-*" }, { Vpce: "vpce-0123*" }, false],
+    [{ path: "Vpce", "pattern-covers": "vpce-*" }, { Vpce: "vpce-0123456789abcdef0" }, false],
+    [{ path: "Vpce", "pattern-covers": "vpce-*" }, { Vpce: ["*"] }, false],
     [{ "allows-action": "ssm:StartSession" }, { Effect: "Allow", Action: "ssm:Start*", Resource: "*" }, true],
     [{ "denies-action": "ssm:StartSession" }, { Effect: "Allow", Action: "ssm:*", Resource: "*" }, false],
     [

@@ -80,7 +80,7 @@ describe("document-allows on a list of documents some principals share (managed 
 
   const statement = fc.record(
     {
-      Effect: fc.constantFrom("Allow", "Deny", "allow", "Other"),
+      Effect: fc.constantFrom("Allow", "Deny", "Permit", "Other"),
       Action: fc.constantFrom("ssm:StartSession", "ssm:*", "s3:GetObject", ["ec2:*", "ssm:Start*"]),
       Resource: fc.constantFrom("*", "arn:aws:ec2:*:*:instance/*", "arn:aws:s3:::b/*"),
       Condition: fc.constant({ Bool: { "aws:SecureTransport": "true" } }),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { normalizePolicyDocument, normalizeStatement, statementsOf } from "../../src/iam/index.js";
+import { CannotDecideError } from "../../src/model/unknown.js";
 
 describe("statementsOf", () => {
   it("reads a single statement object as a list of one", () => {
@@ -30,7 +31,7 @@ describe("statementsOf", () => {
     const [statement] = statementsOf({
       Statement: [
         {
-          Effect: "allow",
+          Effect: "Allow",
           NotAction: "iam:*",
           NotResource: "arn:aws:iam::*:*",
           Principal: { AWS: "111122223333", Service: ["ec2.amazonaws.com"] },
@@ -52,6 +53,27 @@ describe("statementsOf", () => {
         NumericLessThan: { "aws:Age": ["5", "6"] },
       },
     });
+  });
+
+  it("refuses an Effect that differs from Allow or Deny only in case or spaces, and reads another as none", () => {
+    for (const effect of ["allow", "DENY", " Deny", "deny"]) {
+      expect(() => statementsOf({ Statement: [{ Sid: "Odd", Effect: effect, Action: "ssm:*" }] })).toThrow(
+        new CannotDecideError(
+          `statement Odd has Effect ${JSON.stringify(effect)}, which IAM does not read as Allow or Deny (it reads Effect case-sensitively)`,
+        ),
+      );
+    }
+    const [statement] = statementsOf({ Statement: [{ Effect: "Permit", Action: "ssm:*" }] });
+    expect(statement!.Effect).toBeUndefined();
+  });
+
+  it("reads an account id written as a number as its text, in a principal", () => {
+    const [statement] = statementsOf({
+      Statement: [{ Effect: "Allow", Principal: { AWS: [111122223333, "arn:aws:iam::444455556666:root"] } }],
+    });
+    expect(statement!.Principal).toEqual({ AWS: ["111122223333", "arn:aws:iam::444455556666:root"] });
+    const [single] = statementsOf({ Statement: [{ Effect: "Allow", Principal: { AWS: 111122223333 } }] });
+    expect(single!.Principal).toEqual({ AWS: ["111122223333"] });
   });
 
   it("holds only the elements the statement has, also when read at another position", () => {

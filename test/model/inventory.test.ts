@@ -108,7 +108,10 @@ describe("relations", () => {
     const [policy] = (withUnreadable.documentOf(user).related as JsonObject).Policies as JsonObject[];
     expect(policy!.Document).toEqual({ $unknown: "the document of inline policy bad is not in the data" });
     expect(withUnreadable.mayHoldUnknowns).toBe(true);
-    expect(new Inventory({ resources: [alice, operators] }).mayHoldUnknowns).toBe(false);
+    const inOperatorsOnly = { ...alice, properties: { ...alice.properties, GroupList: ["operators"] } };
+    expect(new Inventory({ resources: [inOperatorsOnly, operators] }).mayHoldUnknowns).toBe(false);
+    // A group the data does not hold is one whose policies are unknown.
+    expect(new Inventory({ resources: [alice, operators] }).mayHoldUnknowns).toBe(true);
   });
 
   it("knows the published documents of common AWS-managed policies the data lacks", () => {
@@ -149,7 +152,7 @@ describe("relations", () => {
     ]);
   });
 
-  it("gives users their groups' policies, naming the group", () => {
+  it("gives users their groups' policies, naming the group, and those of a group not in the data as unknown", () => {
     const policies = (inventory.documentOf(alice).related as JsonObject).Policies as JsonObject[];
     expect(policies).toEqual([
       {
@@ -159,12 +162,92 @@ describe("relations", () => {
         Group: "operators",
         Document: document("ssm:StartSession"),
       },
+      {
+        PolicyName: "",
+        PolicyArn: null,
+        Kind: "group-inline",
+        Group: "missing-group",
+        Document: {
+          $unknown:
+            "the policies of group missing-group, of which user alice is a member, are not in the data",
+        },
+      },
     ]);
   });
 
   it("gives principals the session KMS keys of their account, as ARNs", () => {
     const related = inventory.documentOf(alice).related as JsonObject;
     expect(related.SessionKmsKeys).toEqual([`arn:aws:kms:us-east-1:${ACCOUNT}:alias/sessions`]);
+  });
+
+  it("takes no version but the default as a managed policy's document, and knows when the default is missing", () => {
+    const arn = `arn:aws:iam::${ACCOUNT}:policy/sessions`;
+    const versions = (DefaultVersionId: string | undefined, list: JsonObject[]) =>
+      resource("AWS::IAM::Policy", arn, "global", {
+        Arn: arn,
+        ...(DefaultVersionId === undefined ? {} : { DefaultVersionId }),
+        PolicyVersionList: list,
+      });
+    const user = resource("AWS::IAM::User", "carol", "global", {
+      UserName: "carol",
+      UserPolicyList: [],
+      AttachedManagedPolicies: [{ PolicyName: "sessions", PolicyArn: arn }],
+    });
+    const documentFor = (policy: Resource) => {
+      const related = new Inventory({ resources: [policy, user] }).documentOf(user).related as JsonObject;
+      return (related.Policies as JsonObject[])[0]!.Document;
+    };
+    const missing = { $unknown: `the document of managed policy ${arn} is not in the data` };
+    // The only version, marked as not the default, or named otherwise than the default.
+    expect(
+      documentFor(
+        versions("v2", [{ VersionId: "v1", IsDefaultVersion: false, Document: document("ssm:Old") }]),
+      ),
+    ).toEqual(missing);
+    expect(documentFor(versions("v2", [{ VersionId: "v1", Document: document("ssm:Old") }]))).toEqual(
+      missing,
+    );
+    expect(
+      documentFor(
+        versions(undefined, [
+          { VersionId: "v1", Document: document("ssm:Old") },
+          { VersionId: "v2", Document: document("ssm:New") },
+        ]),
+      ),
+    ).toEqual(missing);
+    // A lone version the data says nothing against is the default.
+    expect(documentFor(versions(undefined, [{ Document: document("ssm:StartSession") }]))).toEqual(
+      document("ssm:StartSession"),
+    );
+    expect(
+      documentFor(versions("v3", [{ VersionId: "v3", Document: document("ssm:StartSession") }])),
+    ).toEqual(document("ssm:StartSession"));
+  });
+
+  it("gives principals a session key the data leaves unknown as an unknown value, after the known ones", () => {
+    const unknownKey = resource("AWS::SSM::Document", "SSM-SessionManagerRunShell", "eu-west-1", {
+      Name: "SSM-SessionManagerRunShell",
+      Content: {
+        inputs: { kmsKeyId: { $unknown: "kmsKeyId comes from parameter Key, which has no default" } },
+      },
+    });
+    const unknownContent = resource("AWS::SSM::Document", "SessionPreferences", "eu-west-2", {
+      Name: "SessionPreferences",
+      Content: { $unknown: "Content comes from parameter Prefs, which has no default" },
+    });
+    const both = new Inventory({ resources: [alice, operators, preferences, unknownKey, unknownContent] });
+    expect((both.documentOf(alice).related as JsonObject).SessionKmsKeys).toEqual([
+      `arn:aws:kms:us-east-1:${ACCOUNT}:alias/sessions`,
+      {
+        $unknown:
+          "the session key of Session Manager preferences SSM-SessionManagerRunShell is not known: kmsKeyId comes from parameter Key, which has no default",
+      },
+      {
+        $unknown:
+          "the session key of Session Manager preferences SessionPreferences is not known: Content comes from parameter Prefs, which has no default",
+      },
+    ]);
+    expect(both.mayHoldUnknowns).toBe(true);
   });
 
   it("links a managed node to its instance only in the same region", () => {
@@ -407,7 +490,7 @@ describe("relations", () => {
       shapesChecked: true,
       today: "2026-12-07",
     });
-    expect((lazy.documentOf(alice).related as JsonObject).Policies).toHaveLength(1);
+    expect((lazy.documentOf(alice).related as JsonObject).Policies).toHaveLength(2);
     expect(reads).toBe(0);
     expect((lazy.documentOf(sg).related as JsonObject).Instances).toEqual([
       { InstanceId: "i-7", State: null, PublicIpAddress: null, KeyName: null },

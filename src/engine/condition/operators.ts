@@ -1,7 +1,7 @@
 import { RE2JS, RE2JSException } from "re2js";
 import type { JsonValue } from "../../model/resource.js";
 import { coversPort } from "../operators/ports.js";
-import { cidrContains, cidrIsPublic, cidrIsWorld, parseCidr } from "../operators/cidr.js";
+import { cidrContains, cidrIsPublic, cidrIsWorld, cidrsCoverWorld, parseCidr } from "../operators/cidr.js";
 import { InvalidValueError } from "../operators/invalid-value.js";
 import { compareVersionParts, parseVersion } from "../operators/version.js";
 import { compileEventPattern, InvalidEventPatternError } from "../operators/event-pattern.js";
@@ -19,6 +19,7 @@ import {
   statementDeniesAction,
   statementResourcesWithin,
   trustsAwsPrincipals,
+  wildcardPatternCovers,
 } from "../../iam/index.js";
 import { firstUnknown, isUnknown, UNKNOWN_KEY, UnknownValueError } from "../../model/unknown.js";
 import { compileOperand, OperandError, type Operand, type OperandContext } from "./operand.js";
@@ -367,6 +368,11 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
     summary: "the value is `0.0.0.0/0` or `::/0`",
     compile: (argument) => constant(argument, cidrIsWorld),
   },
+  "cidrs-cover-world": {
+    summary:
+      "the value is a CIDR or a list of them that together span every IPv4 or every IPv6 address (`0.0.0.0/1` with `128.0.0.0/1`) — or, with `false`, it is not",
+    compile: (argument) => constant(argument, cidrsCoverWorld),
+  },
   "cidr-is-public": {
     summary: "the value is a CIDR that includes at least one public (not private or reserved) address",
     compile: (argument) => constant(argument, cidrIsPublic),
@@ -382,6 +388,16 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
         }
         return cidrContains(value, range);
       };
+    },
+  },
+  "pattern-covers": {
+    summary:
+      "the value is a wildcard pattern (`*`, `?`, as in a StringLike condition) that matches every string the argument's pattern matches",
+    compile(argument, context) {
+      const inner = compileOperand(argument, context);
+      return (value, current, scope) =>
+        typeof value === "string" &&
+        wildcardPatternCovers(value, toText(inner(current, scope), "the pattern"));
     },
   },
   "allows-action": {

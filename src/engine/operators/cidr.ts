@@ -135,6 +135,24 @@ export function cidrIsWorld(text: unknown): boolean {
 }
 
 /**
+ * Whether the ranges listed (one value is a list of one) together span every address of their
+ * family, as `0.0.0.0/1` with `128.0.0.0/1` do as surely as `0.0.0.0/0`. Invalid text throws
+ * `InvalidValueError`.
+ */
+export function cidrsCoverWorld(values: unknown): boolean {
+  const ranges: Record<AddressFamily, Cidr[]> = { 4: [], 6: [] };
+  for (const value of Array.isArray(values) ? (values as unknown[]) : [values]) {
+    const cidr = requireCidr(value);
+    if (cidr !== undefined) ranges[cidr.family].push(cidr);
+  }
+  return ([4, 6] as const).some((family) => {
+    const [only, ...more] = mergeIntervals(ranges[family]);
+    const lastAddress = (1n << BigInt(ADDRESS_BITS[family])) - 1n;
+    return only !== undefined && more.length === 0 && only.first === 0n && only.last === lastAddress;
+  });
+}
+
+/**
  * Whether `inner` lies entirely inside `outer`; ranges of different families never contain each
  * other. Throws `InvalidValueError` when either does not parse.
  */

@@ -19,6 +19,7 @@ import {
   type ResourceType,
 } from "../../model/resource.js";
 import { defineField } from "../../util/own-field.js";
+import { duplicateKeyState, findDuplicateKey } from "../../util/json-duplicates.js";
 
 /**
  * From SDK output to canonical resources. The SDK already returns the describe-API shape; what
@@ -113,6 +114,11 @@ export function decodePolicyDocument(text: string): Decoded<JsonObject> {
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     return { ok: false, problem: "the policy document is not a JSON object" };
   }
+  // IAM keeps a document as it was written, a key written twice included, and JSON.parse keeps
+  // the last of the two: a reader that keeps the first would see another statement.
+  const duplicate = findDuplicateKey(json, parsed);
+  if (duplicate !== undefined)
+    return { ok: false, problem: `the policy document ${duplicateKeyState(duplicate)}` };
   return { ok: true, value: normalizePolicyDocument(parsed as JsonObject) };
 }
 

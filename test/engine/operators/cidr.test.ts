@@ -1,6 +1,12 @@
 import { isIP } from "node:net";
 import { describe, expect, it } from "vitest";
-import { cidrContains, cidrIsPublic, cidrIsWorld, parseCidr } from "../../../src/engine/operators/cidr.js";
+import {
+  cidrContains,
+  cidrIsPublic,
+  cidrIsWorld,
+  cidrsCoverWorld,
+  parseCidr,
+} from "../../../src/engine/operators/cidr.js";
 import { InvalidValueError } from "../../../src/engine/operators/invalid-value.js";
 
 describe("parseCidr", () => {
@@ -99,6 +105,27 @@ describe("cidrIsWorld", () => {
     [null, false],
   ])("%j → %s", (text, expected) => {
     expect(cidrIsWorld(text)).toBe(expected);
+  });
+});
+
+describe("cidrsCoverWorld", () => {
+  it.each([
+    [["0.0.0.0/1", "128.0.0.0/1"], true],
+    [["128.0.0.0/1", "10.0.0.0/8", "0.0.0.0/2", "64.0.0.0/2"], true],
+    [["::/1", "8000::/1"], true],
+    ["0.0.0.0/0", true],
+    [["0.0.0.0/1", "128.0.0.0/2"], false],
+    // Halves of different families cover neither family.
+    [["0.0.0.0/1", "8000::/1"], false],
+    [["0.0.0.0/1", "128.0.0.0/1", "::/1"], true],
+    [[], false],
+    [null, false],
+  ])("%j → %s", (values, expected) => {
+    expect(cidrsCoverWorld(values)).toBe(expected);
+  });
+
+  it("refuses a list holding a range that does not parse", () => {
+    expect(() => cidrsCoverWorld(["0.0.0.0/1", "128.0.0.0/01"])).toThrow(InvalidValueError);
   });
 });
 

@@ -69,6 +69,15 @@ describe("decodePolicyDocument", () => {
     expect(decodePolicyDocument(text)).toEqual({ ok: true, value: JSON.parse(text) });
   });
 
+  it("reports a key written twice as a problem, never keeping one of the two", () => {
+    const text = '{"Statement": [{"Effect": "Allow", "Effect": "Deny", "Action": "ssm:StartSession"}]}';
+    expect(decodePolicyDocument(encodeURIComponent(text))).toEqual({
+      ok: false,
+      problem:
+        'the policy document writes the key "Effect" twice (again at line 1, column 36 of its text), and readers differ on which one counts',
+    });
+  });
+
   it("reports invalid escapes, invalid JSON and non-objects as problems", () => {
     expect(decodePolicyDocument("%E0%A4%A")).toMatchObject({
       ok: false,

@@ -443,6 +443,27 @@ describe("CloudFormation IAM", () => {
     });
   });
 
+  it("never chooses between two equal keys of a policy document written as text", () => {
+    const { resources } = normalizeText(`
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: { Statement: [] }
+      Policies:
+        - PolicyName: sessions
+          PolicyDocument: |
+            {"Statement": [{"Effect": "Allow", "Action": "ssm:StartSession", "Resource": "*",
+              "Condition": {"Bool": {"aws:SecureTransport": "true"}},
+              "Condition": {"BoolIfExists": {"ssm:SessionDocumentAccessCheck": "true"}}}]}
+`);
+    const role = find(resources, "AWS::IAM::Role", "Role");
+    expect((role.properties.RolePolicyList as JsonObject[])[0]!.PolicyDocument).toEqual({
+      $unknown:
+        'PolicyDocument comes from the policy document, which writes the key "Condition" twice (again at line 3, column 3 of its text), and readers differ on which one counts',
+    });
+  });
+
   it("attaches policy resources to the principals they name, and notes the others", () => {
     const { resources, notes } = normalizeText(`
 Resources:

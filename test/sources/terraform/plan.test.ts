@@ -322,6 +322,23 @@ describe("Terraform plans: the envelope", () => {
     ]);
   });
 
+  it("never chooses between two equal keys of a policy written as text: the document is unknown", async () => {
+    const policy = `{"Statement": [{"Effect": "Allow", "Action": "ssm:StartSession", "Resource": "*",
+  "Condition": {"Bool": {"aws:SecureTransport": "true"}},
+  "Condition": {"BoolIfExists": {"ssm:SessionDocumentAccessCheck": "true"}}}]}`;
+    const { resources } = await readText({
+      format_version: "1.2",
+      terraform_version: "1.9.8",
+      planned_values: { root_module: {} },
+      resource_changes: [change("aws_iam_policy.sessions", ["create"], { name: "sessions", policy })],
+    });
+    const managed = resources.find((resource) => resource.type === "AWS::IAM::Policy")!;
+    expect((managed.properties.PolicyVersionList as JsonObject[])[0]!.Document).toEqual({
+      $unknown:
+        'policy of aws_iam_policy.sessions writes the key "Condition" twice (again at line 3, column 3 of its text), and readers differ on which one counts',
+    });
+  });
+
   it("puts an instance given an empty list of groups in its VPC's default group, unknown here", async () => {
     const { resources } = await readText({
       format_version: "1.2",
