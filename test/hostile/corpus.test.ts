@@ -610,6 +610,20 @@ const TABLE: Entry[] = [
     true,
   ],
   [
+    "snapshots/instance-public-ip-empty.json",
+    snapshot,
+    2,
+    /^(?:.*\/)?snapshots\/instance-public-ip-empty\.json:55:28: invalid snapshot at \/resources\/1\/properties\/PublicIpAddress /,
+    false,
+  ],
+  [
+    "snapshots/instance-state-capitalised.json",
+    snapshot,
+    2,
+    /^(?:.*\/)?snapshots\/instance-state-capitalised\.json:53:19: invalid snapshot at \/resources\/1\/properties\/State\/Name .*found "Running"/,
+    false,
+  ],
+  [
     "snapshots/invalid-utf8.json",
     snapshot,
     2,
@@ -636,6 +650,13 @@ const TABLE: Entry[] = [
     1,
     /^sg-0123456789abcdef0: ssh-from-internet fail: sg-0123456789abcdef0 \(bastion\) allows tcp 22 from 0\.0\./,
     true,
+  ],
+  [
+    "snapshots/permission-ipv4ranges.json",
+    snapshot,
+    2,
+    /^(?:.*\/)?snapshots\/permission-ipv4ranges\.json:32:13: invalid snapshot at \/resources\/0\/properties\/IpPermissions\/0\/Ipv4Ranges .*not allowed/,
+    false,
   ],
   [
     "snapshots/port-huge-number.json",
@@ -684,6 +705,13 @@ const TABLE: Entry[] = [
     snapshot,
     2,
     /^(?:.*\/)?snapshots\/random-high-bytes\.json: not UTF-8 or UTF-16 text \(invalid UTF-8\)$/,
+    false,
+  ],
+  [
+    "snapshots/range-lowercase-key.json",
+    snapshot,
+    2,
+    /^(?:.*\/)?snapshots\/range-lowercase-key\.json:35:17: invalid snapshot at \/resources\/0\/properties\/IpPermissions\/0\/IpRanges\/0\/cidrIp .*not allowed/,
     false,
   ],
   [
