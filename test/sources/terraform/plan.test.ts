@@ -384,6 +384,39 @@ describe("Terraform plans: the envelope", () => {
   });
 });
 
+describe("Terraform plans: a rule resource whose direction is not known", () => {
+  const rule = (type: unknown) => ({
+    address: "aws_security_group_rule.ssh",
+    mode: "managed",
+    type: "aws_security_group_rule",
+    name: "ssh",
+    change: {
+      actions: ["create"],
+      before: null,
+      after: {
+        ...(type === undefined ? {} : { type }),
+        security_group_id: "sg-1",
+        protocol: "tcp",
+        from_port: 22,
+        to_port: 22,
+        cidr_blocks: ["0.0.0.0/0"],
+      },
+      after_unknown: type === null ? { type: true } : {},
+    },
+  });
+
+  it.each([
+    ["known only after apply", null, "type of aws_security_group_rule.ssh is known only after apply"],
+    ["missing", undefined, "type of aws_security_group_rule.ssh is missing, not ingress or egress"],
+    ["not a direction", "Ingress", 'type of aws_security_group_rule.ssh is "Ingress", not ingress or egress'],
+  ])("stands in both lists of its group as unreadable when its type is %s", async (_, type, reason) => {
+    const { resources } = await readText({ format_version: "1.2", resource_changes: [rule(type)] });
+    const group = find(resources, "AWS::EC2::SecurityGroup", "aws_security_group_rule.ssh");
+    expect(group.properties.IpPermissions).toEqual([{ $unknown: reason }]);
+    expect(group.properties.IpPermissionsEgress).toEqual([{ $unknown: reason }]);
+  });
+});
+
 describe("Terraform plans: trails, event rules and their targets", () => {
   const created = (address: string, after: unknown, afterUnknown: unknown = {}) => ({
     address,
