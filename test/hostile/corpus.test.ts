@@ -406,6 +406,13 @@ const TABLE: Entry[] = [
     true,
   ],
   [
+    "plans/resource-changes-empty.json",
+    template,
+    2,
+    /^plans\/resource-changes-empty\.json:7:9: aws_security_group\.bastion is in planned_values but not in resource_ch/,
+    true,
+  ],
+  [
     "plans/resources-not-list.json",
     template,
     2,
