@@ -358,6 +358,39 @@ Resources:
       },
     ]);
   });
+
+  it("joins a rule to a group it names by GroupName, or may name through a condition", () => {
+    const { resources } = normalizeText(`
+Parameters:
+  Env: { Type: String }
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  Named:
+    Type: AWS::EC2::SecurityGroup
+    Properties: { GroupName: legacy-ssh, GroupDescription: default VPC }
+  Maybe:
+    Type: AWS::EC2::SecurityGroup
+    Properties: { GroupDescription: maybe, VpcId: vpc-1 }
+  ByName:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties: { GroupName: legacy-ssh, IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0 }
+  ByCondition:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties:
+      GroupId: !If [IsProd, !Ref Maybe, sg-0123456789abcdef0]
+      IpProtocol: tcp
+      FromPort: 22
+      ToPort: 22
+      CidrIp: 0.0.0.0/0
+`);
+    const ssh = perm("tcp", 22, { IpRanges: [{ CidrIp: "0.0.0.0/0" }] });
+    expect(find(resources, "AWS::EC2::SecurityGroup", "Named").properties.IpPermissions).toEqual([ssh]);
+    expect(find(resources, "AWS::EC2::SecurityGroup", "Maybe").properties.IpPermissions).toEqual([ssh]);
+    // The other group it may be is outside the template: the rule is still judged on its own.
+    expect(find(resources, "AWS::EC2::SecurityGroup", "ByCondition").properties.IpPermissions).toEqual([ssh]);
+    expect(resources.some((resource) => resource.id === "ByName")).toBe(false);
+  });
 });
 
 describe("CloudFormation IAM", () => {

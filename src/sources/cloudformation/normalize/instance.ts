@@ -5,7 +5,7 @@ import { isMapNode, isSeqNode, member, positionAt, type MapNode } from "../../po
 import { NO_VALUE, type Resolved } from "../intrinsics.js";
 import type { TemplateResource } from "../template.js";
 import type { Build, NormalizeContext } from "./context.js";
-import type { LaunchTemplateReference } from "./references.js";
+import { namesResource, type LaunchTemplateReference } from "./references.js";
 import type { SourcePosition } from "../../../util/source-position.js";
 import { defineField } from "../../../util/own-field.js";
 
@@ -387,17 +387,6 @@ function flag(
   if (resolved === false || resolved === "false") return false;
   if (isUnknown(resolved)) return resolved;
   return context.r.unknown("", `${name} ${JSON.stringify(resolved)}`, "is neither true nor false");
-}
-
-/** Whether a value as written refers to the resource `id` anywhere: by `Ref`, `Fn::GetAtt` or `Fn::Sub`. */
-function namesResource(value: Resolved | undefined, id: string): boolean {
-  if (typeof value === "string")
-    return (
-      value === id || value.startsWith(`${id}.`) || value.includes(`\${${id}}`) || value.includes(`\${${id}.`)
-    );
-  if (isMapNode(value)) return value.values.some((member) => namesResource(member, id));
-  if (isSeqNode(value)) return value.items.some((item) => namesResource(item, id));
-  return false;
 }
 
 /** `Placement`, from the instance's own properties, else its launch template's `Placement`. */

@@ -178,8 +178,37 @@ export function separateRule(
   const reference =
     context.text(resource, "GroupId") ??
     (direction === "ingress" ? context.text(resource, "GroupName") : undefined);
-  const target = typeof reference === "string" ? context.refs.securityGroup(reference) : undefined;
+  const target =
+    typeof reference === "string"
+      ? (context.refs.securityGroup(reference) ??
+        (direction === "ingress" && context.text(resource, "GroupId") === undefined
+          ? context.refs.securityGroupNamed(reference)
+          : undefined))
+      : undefined;
   const list = direction === "ingress" ? "IpPermissions" : "IpPermissionsEgress";
+  if (target === undefined && reference !== undefined && typeof reference !== "string") {
+    // A group decided at deployment (`!If [Cond, !Ref Sg, …]`) may be one of the template's: the
+    // rule is checked on each it may be, as a resource under an undecided condition is.
+    const written = context.prop(resource, "GroupId") ?? context.prop(resource, "GroupName");
+    for (const candidate of context.refs.securityGroupsNamedIn(written)) {
+      const permissions = candidate.properties[list];
+      if (!Array.isArray(permissions)) continue;
+      context.note(
+        resource.position.line,
+        `${resource.logicalId} may add its rule to security group ${candidate.id} (${reference.$unknown}); it is checked there too`,
+      );
+      const permission = ipPermission(
+        context,
+        resource.properties ?? null,
+        resource.position,
+        direction,
+        candidate,
+        indexPath(list, permissions.length),
+        resource.logicalId,
+      );
+      if (permission !== undefined) permissions.push(permission);
+    }
+  }
   let build = target;
   if (!build) {
     const target =
