@@ -406,10 +406,17 @@ const TABLE: Entry[] = [
     true,
   ],
   [
+    "plans/resource-changes-delete.json",
+    template,
+    2,
+    /^plans\/resource-changes-delete\.json:7:9: aws_security_group\.bastion is in planned_values, but resource_chang/,
+    true,
+  ],
+  [
     "plans/resource-changes-empty.json",
     template,
     2,
-    /^plans\/resource-changes-empty\.json:7:9: aws_security_group\.bastion is in planned_values but not in resource_ch/,
+    /^plans\/resource-changes-empty\.json:7:9: aws_security_group\.bastion is in planned_values, but resource_changes/,
     true,
   ],
   [

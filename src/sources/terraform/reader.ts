@@ -240,7 +240,7 @@ export class PlanReader {
 
   /**
    * Terraform lists every managed resource it keeps in resource_changes, unchanged ones as no-op;
-   * the values read are those. A resource that planned_values holds and resource_changes does not
+   * the values read are those, and planned_values never holds a resource the plan deletes. A resource that planned_values holds and resource_changes does not
    * would go unread, so a plan edited into that shape is refused rather than passed.
    */
   private checkPlannedAgainstChanges(): void {
@@ -248,7 +248,12 @@ export class PlanReader {
     const changes = member(this.document, "resource_changes");
     if (isSeqNode(changes))
       for (const entry of changes.items) {
-        const address = isMapNode(entry) ? member(entry, "address") : undefined;
+        if (!isMapNode(entry)) continue;
+        // A resource the plan deletes is not read, so it cannot account for planned values.
+        const change = member(entry, "change");
+        const actions = isMapNode(change) ? toPlain(member(change, "actions")) : undefined;
+        if (Array.isArray(actions) && actions.length === 1 && actions[0] === "delete") continue;
+        const address = member(entry, "address");
         if (typeof address === "string") changed.add(address);
       }
     const visit = (module: PositionedValue | undefined): void => {
@@ -261,7 +266,7 @@ export class PlanReader {
           if (typeof address !== "string" || changed.has(address)) return;
           this.problem(
             positionAt(resources, index),
-            `${address} is in planned_values but not in resource_changes, which lists every resource a plan keeps: the plan contradicts itself, and the resource would go unchecked`,
+            `${address} is in planned_values, but resource_changes, which lists every resource a plan keeps, does not keep it: the plan contradicts itself, and the resource would go unchecked`,
           );
         });
       const children = member(module, "child_modules");
