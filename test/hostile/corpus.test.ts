@@ -1221,6 +1221,13 @@ const TABLE: Entry[] = [
     true,
   ],
   [
+    "templates/rule-key-lowercase.yaml",
+    template,
+    2,
+    /^templates\/rule-key-lowercase\.yaml:3:3: ssh-from-internet error: cannot decide: the key "cidrIp" of Secu/,
+    true,
+  ],
+  [
     "templates/select-out-of-range.yaml",
     template,
     2,
