@@ -197,7 +197,7 @@ return errors === 0;
 validate23.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 export const ipPermission = validate24;
-const schema35 = {"type":"object","required":["IpProtocol"],"properties":{"IpProtocol":{"type":"string"},"FromPort":{"type":"integer","minimum":-1,"maximum":65535},"ToPort":{"type":"integer","minimum":-1,"maximum":65535},"IpRanges":{"type":"array","items":{"type":"object","required":["CidrIp"],"properties":{"CidrIp":{"type":"string"},"Description":{}}}},"Ipv6Ranges":{"type":"array","items":{"type":"object","required":["CidrIpv6"],"properties":{"CidrIpv6":{"type":"string"},"Description":{}}}},"PrefixListIds":{"type":"array","items":{"type":"object","required":["PrefixListId"],"properties":{"PrefixListId":{"type":"string"},"Description":{}}}},"UserIdGroupPairs":{"type":"array","items":{"type":"object","properties":{"GroupId":{"type":"string"},"GroupName":{"type":"string"},"UserId":{"type":"string"},"VpcId":{"type":"string"},"Description":{"type":"string"},"VpcPeeringConnectionId":{},"PeeringStatus":{}}}}}};
+const schema35 = {"type":"object","required":["IpProtocol"],"properties":{"IpProtocol":{"type":"string"},"FromPort":{"type":"integer","minimum":-1,"maximum":65535},"ToPort":{"type":"integer","minimum":-1,"maximum":65535},"IpRanges":{"type":"array","items":{"type":"object","required":["CidrIp"],"properties":{"CidrIp":{"type":"string"},"Description":{}},"additionalProperties":false}},"Ipv6Ranges":{"type":"array","items":{"type":"object","required":["CidrIpv6"],"properties":{"CidrIpv6":{"type":"string"},"Description":{}},"additionalProperties":false}},"PrefixListIds":{"type":"array","items":{"type":"object","required":["PrefixListId"],"properties":{"PrefixListId":{"type":"string"},"Description":{}},"additionalProperties":false}},"UserIdGroupPairs":{"type":"array","items":{"type":"object","properties":{"GroupId":{"type":"string"},"GroupName":{"type":"string"},"UserId":{"type":"string"},"VpcId":{"type":"string"},"Description":{"type":"string"},"VpcPeeringConnectionId":{},"PeeringStatus":{}},"additionalProperties":false}}},"additionalProperties":false};
 
 function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -220,10 +220,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.IpProtocol !== undefined){
-let data0 = data.IpProtocol;
-if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/IpProtocol",schemaPath:"#/properties/IpProtocol/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.IpProtocol.type,parentSchema:schema35.properties.IpProtocol,data:data0};
+for(const key0 in data){
+if(!(((((((key0 === "IpProtocol") || (key0 === "FromPort")) || (key0 === "ToPort")) || (key0 === "IpRanges")) || (key0 === "Ipv6Ranges")) || (key0 === "PrefixListIds")) || (key0 === "UserIdGroupPairs"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema35,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -233,10 +232,10 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.FromPort !== undefined){
-let data1 = data.FromPort;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err2 = {instancePath:instancePath+"/FromPort",schemaPath:"#/properties/FromPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.FromPort.type,parentSchema:schema35.properties.FromPort,data:data1};
+if(data.IpProtocol !== undefined){
+let data0 = data.IpProtocol;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/IpProtocol",schemaPath:"#/properties/IpProtocol/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.IpProtocol.type,parentSchema:schema35.properties.IpProtocol,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -245,9 +244,11 @@ vErrors.push(err2);
 }
 errors++;
 }
-if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 65535 || isNaN(data1)){
-const err3 = {instancePath:instancePath+"/FromPort",schemaPath:"#/properties/FromPort/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema35.properties.FromPort,data:data1};
+}
+if(data.FromPort !== undefined){
+let data1 = data.FromPort;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+const err3 = {instancePath:instancePath+"/FromPort",schemaPath:"#/properties/FromPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.FromPort.type,parentSchema:schema35.properties.FromPort,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -256,8 +257,9 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data1 < -1 || isNaN(data1)){
-const err4 = {instancePath:instancePath+"/FromPort",schemaPath:"#/properties/FromPort/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1",schema:-1,parentSchema:schema35.properties.FromPort,data:data1};
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 > 65535 || isNaN(data1)){
+const err4 = {instancePath:instancePath+"/FromPort",schemaPath:"#/properties/FromPort/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema35.properties.FromPort,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -266,12 +268,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-}
-if(data.ToPort !== undefined){
-let data2 = data.ToPort;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-const err5 = {instancePath:instancePath+"/ToPort",schemaPath:"#/properties/ToPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.ToPort.type,parentSchema:schema35.properties.ToPort,data:data2};
+if(data1 < -1 || isNaN(data1)){
+const err5 = {instancePath:instancePath+"/FromPort",schemaPath:"#/properties/FromPort/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1",schema:-1,parentSchema:schema35.properties.FromPort,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -280,9 +278,12 @@ vErrors.push(err5);
 }
 errors++;
 }
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 65535 || isNaN(data2)){
-const err6 = {instancePath:instancePath+"/ToPort",schemaPath:"#/properties/ToPort/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema35.properties.ToPort,data:data2};
+}
+}
+if(data.ToPort !== undefined){
+let data2 = data.ToPort;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err6 = {instancePath:instancePath+"/ToPort",schemaPath:"#/properties/ToPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.ToPort.type,parentSchema:schema35.properties.ToPort,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -291,13 +292,24 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data2 < -1 || isNaN(data2)){
-const err7 = {instancePath:instancePath+"/ToPort",schemaPath:"#/properties/ToPort/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1",schema:-1,parentSchema:schema35.properties.ToPort,data:data2};
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 65535 || isNaN(data2)){
+const err7 = {instancePath:instancePath+"/ToPort",schemaPath:"#/properties/ToPort/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema35.properties.ToPort,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
 else {
 vErrors.push(err7);
+}
+errors++;
+}
+if(data2 < -1 || isNaN(data2)){
+const err8 = {instancePath:instancePath+"/ToPort",schemaPath:"#/properties/ToPort/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1",schema:-1,parentSchema:schema35.properties.ToPort,data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
 }
 errors++;
 }
@@ -311,19 +323,7 @@ for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 if(data4.CidrIp === undefined){
-const err8 = {instancePath:instancePath+"/IpRanges/" + i0,schemaPath:"#/properties/IpRanges/items/required",keyword:"required",params:{missingProperty: "CidrIp"},message:"must have required property '"+"CidrIp"+"'",schema:schema35.properties.IpRanges.items.required,parentSchema:schema35.properties.IpRanges.items,data:data4};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-if(data4.CidrIp !== undefined){
-let data5 = data4.CidrIp;
-if(typeof data5 !== "string"){
-const err9 = {instancePath:instancePath+"/IpRanges/" + i0+"/CidrIp",schemaPath:"#/properties/IpRanges/items/properties/CidrIp/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.IpRanges.items.properties.CidrIp.type,parentSchema:schema35.properties.IpRanges.items.properties.CidrIp,data:data5};
+const err9 = {instancePath:instancePath+"/IpRanges/" + i0,schemaPath:"#/properties/IpRanges/items/required",keyword:"required",params:{missingProperty: "CidrIp"},message:"must have required property '"+"CidrIp"+"'",schema:schema35.properties.IpRanges.items.required,parentSchema:schema35.properties.IpRanges.items,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -332,10 +332,9 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/IpRanges/" + i0,schemaPath:"#/properties/IpRanges/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.properties.IpRanges.items.type,parentSchema:schema35.properties.IpRanges.items,data:data4};
+for(const key1 in data4){
+if(!((key1 === "CidrIp") || (key1 === "Description"))){
+const err10 = {instancePath:instancePath+"/IpRanges/" + i0,schemaPath:"#/properties/IpRanges/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema35.properties.IpRanges.items,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -345,14 +344,39 @@ vErrors.push(err10);
 errors++;
 }
 }
-}
-else {
-const err11 = {instancePath:instancePath+"/IpRanges",schemaPath:"#/properties/IpRanges/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema35.properties.IpRanges.type,parentSchema:schema35.properties.IpRanges,data:data3};
+if(data4.CidrIp !== undefined){
+let data5 = data4.CidrIp;
+if(typeof data5 !== "string"){
+const err11 = {instancePath:instancePath+"/IpRanges/" + i0+"/CidrIp",schemaPath:"#/properties/IpRanges/items/properties/CidrIp/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.IpRanges.items.properties.CidrIp.type,parentSchema:schema35.properties.IpRanges.items.properties.CidrIp,data:data5};
 if(vErrors === null){
 vErrors = [err11];
 }
 else {
 vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/IpRanges/" + i0,schemaPath:"#/properties/IpRanges/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.properties.IpRanges.items.type,parentSchema:schema35.properties.IpRanges.items,data:data4};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/IpRanges",schemaPath:"#/properties/IpRanges/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema35.properties.IpRanges.type,parentSchema:schema35.properties.IpRanges,data:data3};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
 }
 errors++;
 }
@@ -365,31 +389,7 @@ for(let i1=0; i1<len1; i1++){
 let data7 = data6[i1];
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(data7.CidrIpv6 === undefined){
-const err12 = {instancePath:instancePath+"/Ipv6Ranges/" + i1,schemaPath:"#/properties/Ipv6Ranges/items/required",keyword:"required",params:{missingProperty: "CidrIpv6"},message:"must have required property '"+"CidrIpv6"+"'",schema:schema35.properties.Ipv6Ranges.items.required,parentSchema:schema35.properties.Ipv6Ranges.items,data:data7};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-if(data7.CidrIpv6 !== undefined){
-let data8 = data7.CidrIpv6;
-if(typeof data8 !== "string"){
-const err13 = {instancePath:instancePath+"/Ipv6Ranges/" + i1+"/CidrIpv6",schemaPath:"#/properties/Ipv6Ranges/items/properties/CidrIpv6/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.Ipv6Ranges.items.properties.CidrIpv6.type,parentSchema:schema35.properties.Ipv6Ranges.items.properties.CidrIpv6,data:data8};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-}
-else {
-const err14 = {instancePath:instancePath+"/Ipv6Ranges/" + i1,schemaPath:"#/properties/Ipv6Ranges/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.properties.Ipv6Ranges.items.type,parentSchema:schema35.properties.Ipv6Ranges.items,data:data7};
+const err14 = {instancePath:instancePath+"/Ipv6Ranges/" + i1,schemaPath:"#/properties/Ipv6Ranges/items/required",keyword:"required",params:{missingProperty: "CidrIpv6"},message:"must have required property '"+"CidrIpv6"+"'",schema:schema35.properties.Ipv6Ranges.items.required,parentSchema:schema35.properties.Ipv6Ranges.items,data:data7};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -398,15 +398,51 @@ vErrors.push(err14);
 }
 errors++;
 }
-}
-}
-else {
-const err15 = {instancePath:instancePath+"/Ipv6Ranges",schemaPath:"#/properties/Ipv6Ranges/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema35.properties.Ipv6Ranges.type,parentSchema:schema35.properties.Ipv6Ranges,data:data6};
+for(const key2 in data7){
+if(!((key2 === "CidrIpv6") || (key2 === "Description"))){
+const err15 = {instancePath:instancePath+"/Ipv6Ranges/" + i1,schemaPath:"#/properties/Ipv6Ranges/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema35.properties.Ipv6Ranges.items,data:data7};
 if(vErrors === null){
 vErrors = [err15];
 }
 else {
 vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data7.CidrIpv6 !== undefined){
+let data8 = data7.CidrIpv6;
+if(typeof data8 !== "string"){
+const err16 = {instancePath:instancePath+"/Ipv6Ranges/" + i1+"/CidrIpv6",schemaPath:"#/properties/Ipv6Ranges/items/properties/CidrIpv6/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.Ipv6Ranges.items.properties.CidrIpv6.type,parentSchema:schema35.properties.Ipv6Ranges.items.properties.CidrIpv6,data:data8};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/Ipv6Ranges/" + i1,schemaPath:"#/properties/Ipv6Ranges/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.properties.Ipv6Ranges.items.type,parentSchema:schema35.properties.Ipv6Ranges.items,data:data7};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/Ipv6Ranges",schemaPath:"#/properties/Ipv6Ranges/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema35.properties.Ipv6Ranges.type,parentSchema:schema35.properties.Ipv6Ranges,data:data6};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
 }
 errors++;
 }
@@ -419,48 +455,60 @@ for(let i2=0; i2<len2; i2++){
 let data10 = data9[i2];
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 if(data10.PrefixListId === undefined){
-const err16 = {instancePath:instancePath+"/PrefixListIds/" + i2,schemaPath:"#/properties/PrefixListIds/items/required",keyword:"required",params:{missingProperty: "PrefixListId"},message:"must have required property '"+"PrefixListId"+"'",schema:schema35.properties.PrefixListIds.items.required,parentSchema:schema35.properties.PrefixListIds.items,data:data10};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-if(data10.PrefixListId !== undefined){
-let data11 = data10.PrefixListId;
-if(typeof data11 !== "string"){
-const err17 = {instancePath:instancePath+"/PrefixListIds/" + i2+"/PrefixListId",schemaPath:"#/properties/PrefixListIds/items/properties/PrefixListId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.PrefixListIds.items.properties.PrefixListId.type,parentSchema:schema35.properties.PrefixListIds.items.properties.PrefixListId,data:data11};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-}
-else {
-const err18 = {instancePath:instancePath+"/PrefixListIds/" + i2,schemaPath:"#/properties/PrefixListIds/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.properties.PrefixListIds.items.type,parentSchema:schema35.properties.PrefixListIds.items,data:data10};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-}
-else {
-const err19 = {instancePath:instancePath+"/PrefixListIds",schemaPath:"#/properties/PrefixListIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema35.properties.PrefixListIds.type,parentSchema:schema35.properties.PrefixListIds,data:data9};
+const err19 = {instancePath:instancePath+"/PrefixListIds/" + i2,schemaPath:"#/properties/PrefixListIds/items/required",keyword:"required",params:{missingProperty: "PrefixListId"},message:"must have required property '"+"PrefixListId"+"'",schema:schema35.properties.PrefixListIds.items.required,parentSchema:schema35.properties.PrefixListIds.items,data:data10};
 if(vErrors === null){
 vErrors = [err19];
 }
 else {
 vErrors.push(err19);
+}
+errors++;
+}
+for(const key3 in data10){
+if(!((key3 === "PrefixListId") || (key3 === "Description"))){
+const err20 = {instancePath:instancePath+"/PrefixListIds/" + i2,schemaPath:"#/properties/PrefixListIds/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema35.properties.PrefixListIds.items,data:data10};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data10.PrefixListId !== undefined){
+let data11 = data10.PrefixListId;
+if(typeof data11 !== "string"){
+const err21 = {instancePath:instancePath+"/PrefixListIds/" + i2+"/PrefixListId",schemaPath:"#/properties/PrefixListIds/items/properties/PrefixListId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.PrefixListIds.items.properties.PrefixListId.type,parentSchema:schema35.properties.PrefixListIds.items.properties.PrefixListId,data:data11};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/PrefixListIds/" + i2,schemaPath:"#/properties/PrefixListIds/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.properties.PrefixListIds.items.type,parentSchema:schema35.properties.PrefixListIds.items,data:data10};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/PrefixListIds",schemaPath:"#/properties/PrefixListIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema35.properties.PrefixListIds.type,parentSchema:schema35.properties.PrefixListIds,data:data9};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
 }
 errors++;
 }
@@ -472,62 +520,9 @@ const len3 = data12.length;
 for(let i3=0; i3<len3; i3++){
 let data13 = data12[i3];
 if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
-if(data13.GroupId !== undefined){
-let data14 = data13.GroupId;
-if(typeof data14 !== "string"){
-const err20 = {instancePath:instancePath+"/UserIdGroupPairs/" + i3+"/GroupId",schemaPath:"#/properties/UserIdGroupPairs/items/properties/GroupId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.UserIdGroupPairs.items.properties.GroupId.type,parentSchema:schema35.properties.UserIdGroupPairs.items.properties.GroupId,data:data14};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-if(data13.GroupName !== undefined){
-let data15 = data13.GroupName;
-if(typeof data15 !== "string"){
-const err21 = {instancePath:instancePath+"/UserIdGroupPairs/" + i3+"/GroupName",schemaPath:"#/properties/UserIdGroupPairs/items/properties/GroupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.UserIdGroupPairs.items.properties.GroupName.type,parentSchema:schema35.properties.UserIdGroupPairs.items.properties.GroupName,data:data15};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-}
-if(data13.UserId !== undefined){
-let data16 = data13.UserId;
-if(typeof data16 !== "string"){
-const err22 = {instancePath:instancePath+"/UserIdGroupPairs/" + i3+"/UserId",schemaPath:"#/properties/UserIdGroupPairs/items/properties/UserId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.UserIdGroupPairs.items.properties.UserId.type,parentSchema:schema35.properties.UserIdGroupPairs.items.properties.UserId,data:data16};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-}
-if(data13.VpcId !== undefined){
-let data17 = data13.VpcId;
-if(typeof data17 !== "string"){
-const err23 = {instancePath:instancePath+"/UserIdGroupPairs/" + i3+"/VpcId",schemaPath:"#/properties/UserIdGroupPairs/items/properties/VpcId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.UserIdGroupPairs.items.properties.VpcId.type,parentSchema:schema35.properties.UserIdGroupPairs.items.properties.VpcId,data:data17};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-}
-if(data13.Description !== undefined){
-let data18 = data13.Description;
-if(typeof data18 !== "string"){
-const err24 = {instancePath:instancePath+"/UserIdGroupPairs/" + i3+"/Description",schemaPath:"#/properties/UserIdGroupPairs/items/properties/Description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.UserIdGroupPairs.items.properties.Description.type,parentSchema:schema35.properties.UserIdGroupPairs.items.properties.Description,data:data18};
+for(const key4 in data13){
+if(!(((((((key4 === "GroupId") || (key4 === "GroupName")) || (key4 === "UserId")) || (key4 === "VpcId")) || (key4 === "Description")) || (key4 === "VpcPeeringConnectionId")) || (key4 === "PeeringStatus"))){
+const err24 = {instancePath:instancePath+"/UserIdGroupPairs/" + i3,schemaPath:"#/properties/UserIdGroupPairs/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema35.properties.UserIdGroupPairs.items,data:data13};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -537,9 +532,10 @@ vErrors.push(err24);
 errors++;
 }
 }
-}
-else {
-const err25 = {instancePath:instancePath+"/UserIdGroupPairs/" + i3,schemaPath:"#/properties/UserIdGroupPairs/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.properties.UserIdGroupPairs.items.type,parentSchema:schema35.properties.UserIdGroupPairs.items,data:data13};
+if(data13.GroupId !== undefined){
+let data14 = data13.GroupId;
+if(typeof data14 !== "string"){
+const err25 = {instancePath:instancePath+"/UserIdGroupPairs/" + i3+"/GroupId",schemaPath:"#/properties/UserIdGroupPairs/items/properties/GroupId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.UserIdGroupPairs.items.properties.GroupId.type,parentSchema:schema35.properties.UserIdGroupPairs.items.properties.GroupId,data:data14};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -549,9 +545,10 @@ vErrors.push(err25);
 errors++;
 }
 }
-}
-else {
-const err26 = {instancePath:instancePath+"/UserIdGroupPairs",schemaPath:"#/properties/UserIdGroupPairs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema35.properties.UserIdGroupPairs.type,parentSchema:schema35.properties.UserIdGroupPairs,data:data12};
+if(data13.GroupName !== undefined){
+let data15 = data13.GroupName;
+if(typeof data15 !== "string"){
+const err26 = {instancePath:instancePath+"/UserIdGroupPairs/" + i3+"/GroupName",schemaPath:"#/properties/UserIdGroupPairs/items/properties/GroupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.UserIdGroupPairs.items.properties.GroupName.type,parentSchema:schema35.properties.UserIdGroupPairs.items.properties.GroupName,data:data15};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -561,9 +558,10 @@ vErrors.push(err26);
 errors++;
 }
 }
-}
-else {
-const err27 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.type,parentSchema:schema35,data};
+if(data13.UserId !== undefined){
+let data16 = data13.UserId;
+if(typeof data16 !== "string"){
+const err27 = {instancePath:instancePath+"/UserIdGroupPairs/" + i3+"/UserId",schemaPath:"#/properties/UserIdGroupPairs/items/properties/UserId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.UserIdGroupPairs.items.properties.UserId.type,parentSchema:schema35.properties.UserIdGroupPairs.items.properties.UserId,data:data16};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -572,13 +570,75 @@ vErrors.push(err27);
 }
 errors++;
 }
+}
+if(data13.VpcId !== undefined){
+let data17 = data13.VpcId;
+if(typeof data17 !== "string"){
+const err28 = {instancePath:instancePath+"/UserIdGroupPairs/" + i3+"/VpcId",schemaPath:"#/properties/UserIdGroupPairs/items/properties/VpcId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.UserIdGroupPairs.items.properties.VpcId.type,parentSchema:schema35.properties.UserIdGroupPairs.items.properties.VpcId,data:data17};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(data13.Description !== undefined){
+let data18 = data13.Description;
+if(typeof data18 !== "string"){
+const err29 = {instancePath:instancePath+"/UserIdGroupPairs/" + i3+"/Description",schemaPath:"#/properties/UserIdGroupPairs/items/properties/Description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.UserIdGroupPairs.items.properties.Description.type,parentSchema:schema35.properties.UserIdGroupPairs.items.properties.Description,data:data18};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/UserIdGroupPairs/" + i3,schemaPath:"#/properties/UserIdGroupPairs/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.properties.UserIdGroupPairs.items.type,parentSchema:schema35.properties.UserIdGroupPairs.items,data:data13};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/UserIdGroupPairs",schemaPath:"#/properties/UserIdGroupPairs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema35.properties.UserIdGroupPairs.type,parentSchema:schema35.properties.UserIdGroupPairs,data:data12};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+}
+else {
+const err32 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.type,parentSchema:schema35,data};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
 validate24.errors = vErrors;
 return errors === 0;
 }
-validate24.evaluated = {"props":{"IpProtocol":true,"FromPort":true,"ToPort":true,"IpRanges":true,"Ipv6Ranges":true,"PrefixListIds":true,"UserIdGroupPairs":true},"dynamicProps":false,"dynamicItems":false};
+validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const securityGroup = validate25;
-const schema36 = {"type":"object","required":["GroupId","IpPermissions"],"properties":{"GroupId":{"type":"string","not":{"const":""}},"GroupName":{"type":"string"},"VpcId":{"type":"string"},"IpPermissions":{"type":"array","items":{"type":"object","required":["IpProtocol"],"properties":{"IpProtocol":{"type":"string"},"FromPort":{"type":"integer","minimum":-1,"maximum":65535},"ToPort":{"type":"integer","minimum":-1,"maximum":65535},"IpRanges":{"type":"array","items":{"type":"object","required":["CidrIp"],"properties":{"CidrIp":{"type":"string"},"Description":{}}}},"Ipv6Ranges":{"type":"array","items":{"type":"object","required":["CidrIpv6"],"properties":{"CidrIpv6":{"type":"string"},"Description":{}}}},"PrefixListIds":{"type":"array","items":{"type":"object","required":["PrefixListId"],"properties":{"PrefixListId":{"type":"string"},"Description":{}}}},"UserIdGroupPairs":{"type":"array","items":{"type":"object","properties":{"GroupId":{"type":"string"},"GroupName":{"type":"string"},"UserId":{"type":"string"},"VpcId":{"type":"string"},"Description":{"type":"string"},"VpcPeeringConnectionId":{},"PeeringStatus":{}}}}}}},"IpPermissionsEgress":{"type":"array","items":{"type":"object"}},"Tags":{"type":"array","items":{"type":"object","required":["Key"],"properties":{"Key":{"type":"string"},"Value":{"type":"string"}}}},"Description":{},"OwnerId":{},"SecurityGroupArn":{}}};
+const schema36 = {"type":"object","required":["GroupId","IpPermissions"],"properties":{"GroupId":{"type":"string","not":{"const":""}},"GroupName":{"type":"string"},"VpcId":{"type":"string"},"IpPermissions":{"type":"array","items":{"type":"object","required":["IpProtocol"],"properties":{"IpProtocol":{"type":"string"},"FromPort":{"type":"integer","minimum":-1,"maximum":65535},"ToPort":{"type":"integer","minimum":-1,"maximum":65535},"IpRanges":{"type":"array","items":{"type":"object","required":["CidrIp"],"properties":{"CidrIp":{"type":"string"},"Description":{}},"additionalProperties":false}},"Ipv6Ranges":{"type":"array","items":{"type":"object","required":["CidrIpv6"],"properties":{"CidrIpv6":{"type":"string"},"Description":{}},"additionalProperties":false}},"PrefixListIds":{"type":"array","items":{"type":"object","required":["PrefixListId"],"properties":{"PrefixListId":{"type":"string"},"Description":{}},"additionalProperties":false}},"UserIdGroupPairs":{"type":"array","items":{"type":"object","properties":{"GroupId":{"type":"string"},"GroupName":{"type":"string"},"UserId":{"type":"string"},"VpcId":{"type":"string"},"Description":{"type":"string"},"VpcPeeringConnectionId":{},"PeeringStatus":{}},"additionalProperties":false}}},"additionalProperties":false}},"IpPermissionsEgress":{"type":"array","items":{"type":"object"}},"Tags":{"type":"array","items":{"type":"object","required":["Key"],"properties":{"Key":{"type":"string"},"Value":{"type":"string"}}}},"Description":{},"OwnerId":{},"SecurityGroupArn":{}}};
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -701,10 +761,9 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(data4.IpProtocol !== undefined){
-let data5 = data4.IpProtocol;
-if(typeof data5 !== "string"){
-const err8 = {instancePath:instancePath+"/IpPermissions/" + i0+"/IpProtocol",schemaPath:"#/properties/IpPermissions/items/properties/IpProtocol/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.IpPermissions.items.properties.IpProtocol.type,parentSchema:schema36.properties.IpPermissions.items.properties.IpProtocol,data:data5};
+for(const key0 in data4){
+if(!(((((((key0 === "IpProtocol") || (key0 === "FromPort")) || (key0 === "ToPort")) || (key0 === "IpRanges")) || (key0 === "Ipv6Ranges")) || (key0 === "PrefixListIds")) || (key0 === "UserIdGroupPairs"))){
+const err8 = {instancePath:instancePath+"/IpPermissions/" + i0,schemaPath:"#/properties/IpPermissions/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.IpPermissions.items,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -714,10 +773,10 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data4.FromPort !== undefined){
-let data6 = data4.FromPort;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err9 = {instancePath:instancePath+"/IpPermissions/" + i0+"/FromPort",schemaPath:"#/properties/IpPermissions/items/properties/FromPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.IpPermissions.items.properties.FromPort.type,parentSchema:schema36.properties.IpPermissions.items.properties.FromPort,data:data6};
+if(data4.IpProtocol !== undefined){
+let data5 = data4.IpProtocol;
+if(typeof data5 !== "string"){
+const err9 = {instancePath:instancePath+"/IpPermissions/" + i0+"/IpProtocol",schemaPath:"#/properties/IpPermissions/items/properties/IpProtocol/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.IpPermissions.items.properties.IpProtocol.type,parentSchema:schema36.properties.IpPermissions.items.properties.IpProtocol,data:data5};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -726,9 +785,11 @@ vErrors.push(err9);
 }
 errors++;
 }
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 65535 || isNaN(data6)){
-const err10 = {instancePath:instancePath+"/IpPermissions/" + i0+"/FromPort",schemaPath:"#/properties/IpPermissions/items/properties/FromPort/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema36.properties.IpPermissions.items.properties.FromPort,data:data6};
+}
+if(data4.FromPort !== undefined){
+let data6 = data4.FromPort;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+const err10 = {instancePath:instancePath+"/IpPermissions/" + i0+"/FromPort",schemaPath:"#/properties/IpPermissions/items/properties/FromPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.IpPermissions.items.properties.FromPort.type,parentSchema:schema36.properties.IpPermissions.items.properties.FromPort,data:data6};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -737,8 +798,9 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(data6 < -1 || isNaN(data6)){
-const err11 = {instancePath:instancePath+"/IpPermissions/" + i0+"/FromPort",schemaPath:"#/properties/IpPermissions/items/properties/FromPort/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1",schema:-1,parentSchema:schema36.properties.IpPermissions.items.properties.FromPort,data:data6};
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 > 65535 || isNaN(data6)){
+const err11 = {instancePath:instancePath+"/IpPermissions/" + i0+"/FromPort",schemaPath:"#/properties/IpPermissions/items/properties/FromPort/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema36.properties.IpPermissions.items.properties.FromPort,data:data6};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -747,12 +809,8 @@ vErrors.push(err11);
 }
 errors++;
 }
-}
-}
-if(data4.ToPort !== undefined){
-let data7 = data4.ToPort;
-if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-const err12 = {instancePath:instancePath+"/IpPermissions/" + i0+"/ToPort",schemaPath:"#/properties/IpPermissions/items/properties/ToPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.IpPermissions.items.properties.ToPort.type,parentSchema:schema36.properties.IpPermissions.items.properties.ToPort,data:data7};
+if(data6 < -1 || isNaN(data6)){
+const err12 = {instancePath:instancePath+"/IpPermissions/" + i0+"/FromPort",schemaPath:"#/properties/IpPermissions/items/properties/FromPort/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1",schema:-1,parentSchema:schema36.properties.IpPermissions.items.properties.FromPort,data:data6};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -761,9 +819,12 @@ vErrors.push(err12);
 }
 errors++;
 }
-if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 65535 || isNaN(data7)){
-const err13 = {instancePath:instancePath+"/IpPermissions/" + i0+"/ToPort",schemaPath:"#/properties/IpPermissions/items/properties/ToPort/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema36.properties.IpPermissions.items.properties.ToPort,data:data7};
+}
+}
+if(data4.ToPort !== undefined){
+let data7 = data4.ToPort;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+const err13 = {instancePath:instancePath+"/IpPermissions/" + i0+"/ToPort",schemaPath:"#/properties/IpPermissions/items/properties/ToPort/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.IpPermissions.items.properties.ToPort.type,parentSchema:schema36.properties.IpPermissions.items.properties.ToPort,data:data7};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -772,13 +833,24 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(data7 < -1 || isNaN(data7)){
-const err14 = {instancePath:instancePath+"/IpPermissions/" + i0+"/ToPort",schemaPath:"#/properties/IpPermissions/items/properties/ToPort/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1",schema:-1,parentSchema:schema36.properties.IpPermissions.items.properties.ToPort,data:data7};
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 > 65535 || isNaN(data7)){
+const err14 = {instancePath:instancePath+"/IpPermissions/" + i0+"/ToPort",schemaPath:"#/properties/IpPermissions/items/properties/ToPort/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema36.properties.IpPermissions.items.properties.ToPort,data:data7};
 if(vErrors === null){
 vErrors = [err14];
 }
 else {
 vErrors.push(err14);
+}
+errors++;
+}
+if(data7 < -1 || isNaN(data7)){
+const err15 = {instancePath:instancePath+"/IpPermissions/" + i0+"/ToPort",schemaPath:"#/properties/IpPermissions/items/properties/ToPort/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1",schema:-1,parentSchema:schema36.properties.IpPermissions.items.properties.ToPort,data:data7};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
 }
 errors++;
 }
@@ -792,19 +864,7 @@ for(let i1=0; i1<len1; i1++){
 let data9 = data8[i1];
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.CidrIp === undefined){
-const err15 = {instancePath:instancePath+"/IpPermissions/" + i0+"/IpRanges/" + i1,schemaPath:"#/properties/IpPermissions/items/properties/IpRanges/items/required",keyword:"required",params:{missingProperty: "CidrIp"},message:"must have required property '"+"CidrIp"+"'",schema:schema36.properties.IpPermissions.items.properties.IpRanges.items.required,parentSchema:schema36.properties.IpPermissions.items.properties.IpRanges.items,data:data9};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-if(data9.CidrIp !== undefined){
-let data10 = data9.CidrIp;
-if(typeof data10 !== "string"){
-const err16 = {instancePath:instancePath+"/IpPermissions/" + i0+"/IpRanges/" + i1+"/CidrIp",schemaPath:"#/properties/IpPermissions/items/properties/IpRanges/items/properties/CidrIp/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.IpPermissions.items.properties.IpRanges.items.properties.CidrIp.type,parentSchema:schema36.properties.IpPermissions.items.properties.IpRanges.items.properties.CidrIp,data:data10};
+const err16 = {instancePath:instancePath+"/IpPermissions/" + i0+"/IpRanges/" + i1,schemaPath:"#/properties/IpPermissions/items/properties/IpRanges/items/required",keyword:"required",params:{missingProperty: "CidrIp"},message:"must have required property '"+"CidrIp"+"'",schema:schema36.properties.IpPermissions.items.properties.IpRanges.items.required,parentSchema:schema36.properties.IpPermissions.items.properties.IpRanges.items,data:data9};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -813,10 +873,9 @@ vErrors.push(err16);
 }
 errors++;
 }
-}
-}
-else {
-const err17 = {instancePath:instancePath+"/IpPermissions/" + i0+"/IpRanges/" + i1,schemaPath:"#/properties/IpPermissions/items/properties/IpRanges/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.IpPermissions.items.properties.IpRanges.items.type,parentSchema:schema36.properties.IpPermissions.items.properties.IpRanges.items,data:data9};
+for(const key1 in data9){
+if(!((key1 === "CidrIp") || (key1 === "Description"))){
+const err17 = {instancePath:instancePath+"/IpPermissions/" + i0+"/IpRanges/" + i1,schemaPath:"#/properties/IpPermissions/items/properties/IpRanges/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.IpPermissions.items.properties.IpRanges.items,data:data9};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -826,14 +885,39 @@ vErrors.push(err17);
 errors++;
 }
 }
-}
-else {
-const err18 = {instancePath:instancePath+"/IpPermissions/" + i0+"/IpRanges",schemaPath:"#/properties/IpPermissions/items/properties/IpRanges/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.IpPermissions.items.properties.IpRanges.type,parentSchema:schema36.properties.IpPermissions.items.properties.IpRanges,data:data8};
+if(data9.CidrIp !== undefined){
+let data10 = data9.CidrIp;
+if(typeof data10 !== "string"){
+const err18 = {instancePath:instancePath+"/IpPermissions/" + i0+"/IpRanges/" + i1+"/CidrIp",schemaPath:"#/properties/IpPermissions/items/properties/IpRanges/items/properties/CidrIp/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.IpPermissions.items.properties.IpRanges.items.properties.CidrIp.type,parentSchema:schema36.properties.IpPermissions.items.properties.IpRanges.items.properties.CidrIp,data:data10};
 if(vErrors === null){
 vErrors = [err18];
 }
 else {
 vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/IpPermissions/" + i0+"/IpRanges/" + i1,schemaPath:"#/properties/IpPermissions/items/properties/IpRanges/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.IpPermissions.items.properties.IpRanges.items.type,parentSchema:schema36.properties.IpPermissions.items.properties.IpRanges.items,data:data9};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/IpPermissions/" + i0+"/IpRanges",schemaPath:"#/properties/IpPermissions/items/properties/IpRanges/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.IpPermissions.items.properties.IpRanges.type,parentSchema:schema36.properties.IpPermissions.items.properties.IpRanges,data:data8};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
 }
 errors++;
 }
@@ -846,31 +930,7 @@ for(let i2=0; i2<len2; i2++){
 let data12 = data11[i2];
 if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
 if(data12.CidrIpv6 === undefined){
-const err19 = {instancePath:instancePath+"/IpPermissions/" + i0+"/Ipv6Ranges/" + i2,schemaPath:"#/properties/IpPermissions/items/properties/Ipv6Ranges/items/required",keyword:"required",params:{missingProperty: "CidrIpv6"},message:"must have required property '"+"CidrIpv6"+"'",schema:schema36.properties.IpPermissions.items.properties.Ipv6Ranges.items.required,parentSchema:schema36.properties.IpPermissions.items.properties.Ipv6Ranges.items,data:data12};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-if(data12.CidrIpv6 !== undefined){
-let data13 = data12.CidrIpv6;
-if(typeof data13 !== "string"){
-const err20 = {instancePath:instancePath+"/IpPermissions/" + i0+"/Ipv6Ranges/" + i2+"/CidrIpv6",schemaPath:"#/properties/IpPermissions/items/properties/Ipv6Ranges/items/properties/CidrIpv6/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.IpPermissions.items.properties.Ipv6Ranges.items.properties.CidrIpv6.type,parentSchema:schema36.properties.IpPermissions.items.properties.Ipv6Ranges.items.properties.CidrIpv6,data:data13};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-}
-else {
-const err21 = {instancePath:instancePath+"/IpPermissions/" + i0+"/Ipv6Ranges/" + i2,schemaPath:"#/properties/IpPermissions/items/properties/Ipv6Ranges/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.IpPermissions.items.properties.Ipv6Ranges.items.type,parentSchema:schema36.properties.IpPermissions.items.properties.Ipv6Ranges.items,data:data12};
+const err21 = {instancePath:instancePath+"/IpPermissions/" + i0+"/Ipv6Ranges/" + i2,schemaPath:"#/properties/IpPermissions/items/properties/Ipv6Ranges/items/required",keyword:"required",params:{missingProperty: "CidrIpv6"},message:"must have required property '"+"CidrIpv6"+"'",schema:schema36.properties.IpPermissions.items.properties.Ipv6Ranges.items.required,parentSchema:schema36.properties.IpPermissions.items.properties.Ipv6Ranges.items,data:data12};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -879,15 +939,51 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-}
-else {
-const err22 = {instancePath:instancePath+"/IpPermissions/" + i0+"/Ipv6Ranges",schemaPath:"#/properties/IpPermissions/items/properties/Ipv6Ranges/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.IpPermissions.items.properties.Ipv6Ranges.type,parentSchema:schema36.properties.IpPermissions.items.properties.Ipv6Ranges,data:data11};
+for(const key2 in data12){
+if(!((key2 === "CidrIpv6") || (key2 === "Description"))){
+const err22 = {instancePath:instancePath+"/IpPermissions/" + i0+"/Ipv6Ranges/" + i2,schemaPath:"#/properties/IpPermissions/items/properties/Ipv6Ranges/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.IpPermissions.items.properties.Ipv6Ranges.items,data:data12};
 if(vErrors === null){
 vErrors = [err22];
 }
 else {
 vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data12.CidrIpv6 !== undefined){
+let data13 = data12.CidrIpv6;
+if(typeof data13 !== "string"){
+const err23 = {instancePath:instancePath+"/IpPermissions/" + i0+"/Ipv6Ranges/" + i2+"/CidrIpv6",schemaPath:"#/properties/IpPermissions/items/properties/Ipv6Ranges/items/properties/CidrIpv6/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.IpPermissions.items.properties.Ipv6Ranges.items.properties.CidrIpv6.type,parentSchema:schema36.properties.IpPermissions.items.properties.Ipv6Ranges.items.properties.CidrIpv6,data:data13};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/IpPermissions/" + i0+"/Ipv6Ranges/" + i2,schemaPath:"#/properties/IpPermissions/items/properties/Ipv6Ranges/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.IpPermissions.items.properties.Ipv6Ranges.items.type,parentSchema:schema36.properties.IpPermissions.items.properties.Ipv6Ranges.items,data:data12};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/IpPermissions/" + i0+"/Ipv6Ranges",schemaPath:"#/properties/IpPermissions/items/properties/Ipv6Ranges/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.IpPermissions.items.properties.Ipv6Ranges.type,parentSchema:schema36.properties.IpPermissions.items.properties.Ipv6Ranges,data:data11};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
 }
 errors++;
 }
@@ -900,48 +996,60 @@ for(let i3=0; i3<len3; i3++){
 let data15 = data14[i3];
 if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
 if(data15.PrefixListId === undefined){
-const err23 = {instancePath:instancePath+"/IpPermissions/" + i0+"/PrefixListIds/" + i3,schemaPath:"#/properties/IpPermissions/items/properties/PrefixListIds/items/required",keyword:"required",params:{missingProperty: "PrefixListId"},message:"must have required property '"+"PrefixListId"+"'",schema:schema36.properties.IpPermissions.items.properties.PrefixListIds.items.required,parentSchema:schema36.properties.IpPermissions.items.properties.PrefixListIds.items,data:data15};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-if(data15.PrefixListId !== undefined){
-let data16 = data15.PrefixListId;
-if(typeof data16 !== "string"){
-const err24 = {instancePath:instancePath+"/IpPermissions/" + i0+"/PrefixListIds/" + i3+"/PrefixListId",schemaPath:"#/properties/IpPermissions/items/properties/PrefixListIds/items/properties/PrefixListId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.IpPermissions.items.properties.PrefixListIds.items.properties.PrefixListId.type,parentSchema:schema36.properties.IpPermissions.items.properties.PrefixListIds.items.properties.PrefixListId,data:data16};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
-}
-else {
-const err25 = {instancePath:instancePath+"/IpPermissions/" + i0+"/PrefixListIds/" + i3,schemaPath:"#/properties/IpPermissions/items/properties/PrefixListIds/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.IpPermissions.items.properties.PrefixListIds.items.type,parentSchema:schema36.properties.IpPermissions.items.properties.PrefixListIds.items,data:data15};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-}
-}
-else {
-const err26 = {instancePath:instancePath+"/IpPermissions/" + i0+"/PrefixListIds",schemaPath:"#/properties/IpPermissions/items/properties/PrefixListIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.IpPermissions.items.properties.PrefixListIds.type,parentSchema:schema36.properties.IpPermissions.items.properties.PrefixListIds,data:data14};
+const err26 = {instancePath:instancePath+"/IpPermissions/" + i0+"/PrefixListIds/" + i3,schemaPath:"#/properties/IpPermissions/items/properties/PrefixListIds/items/required",keyword:"required",params:{missingProperty: "PrefixListId"},message:"must have required property '"+"PrefixListId"+"'",schema:schema36.properties.IpPermissions.items.properties.PrefixListIds.items.required,parentSchema:schema36.properties.IpPermissions.items.properties.PrefixListIds.items,data:data15};
 if(vErrors === null){
 vErrors = [err26];
 }
 else {
 vErrors.push(err26);
+}
+errors++;
+}
+for(const key3 in data15){
+if(!((key3 === "PrefixListId") || (key3 === "Description"))){
+const err27 = {instancePath:instancePath+"/IpPermissions/" + i0+"/PrefixListIds/" + i3,schemaPath:"#/properties/IpPermissions/items/properties/PrefixListIds/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.IpPermissions.items.properties.PrefixListIds.items,data:data15};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data15.PrefixListId !== undefined){
+let data16 = data15.PrefixListId;
+if(typeof data16 !== "string"){
+const err28 = {instancePath:instancePath+"/IpPermissions/" + i0+"/PrefixListIds/" + i3+"/PrefixListId",schemaPath:"#/properties/IpPermissions/items/properties/PrefixListIds/items/properties/PrefixListId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.IpPermissions.items.properties.PrefixListIds.items.properties.PrefixListId.type,parentSchema:schema36.properties.IpPermissions.items.properties.PrefixListIds.items.properties.PrefixListId,data:data16};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/IpPermissions/" + i0+"/PrefixListIds/" + i3,schemaPath:"#/properties/IpPermissions/items/properties/PrefixListIds/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.IpPermissions.items.properties.PrefixListIds.items.type,parentSchema:schema36.properties.IpPermissions.items.properties.PrefixListIds.items,data:data15};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/IpPermissions/" + i0+"/PrefixListIds",schemaPath:"#/properties/IpPermissions/items/properties/PrefixListIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.IpPermissions.items.properties.PrefixListIds.type,parentSchema:schema36.properties.IpPermissions.items.properties.PrefixListIds,data:data14};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
 }
 errors++;
 }
@@ -953,62 +1061,9 @@ const len4 = data17.length;
 for(let i4=0; i4<len4; i4++){
 let data18 = data17[i4];
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-if(data18.GroupId !== undefined){
-let data19 = data18.GroupId;
-if(typeof data19 !== "string"){
-const err27 = {instancePath:instancePath+"/IpPermissions/" + i0+"/UserIdGroupPairs/" + i4+"/GroupId",schemaPath:"#/properties/IpPermissions/items/properties/UserIdGroupPairs/items/properties/GroupId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items.properties.GroupId.type,parentSchema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items.properties.GroupId,data:data19};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
-}
-errors++;
-}
-}
-if(data18.GroupName !== undefined){
-let data20 = data18.GroupName;
-if(typeof data20 !== "string"){
-const err28 = {instancePath:instancePath+"/IpPermissions/" + i0+"/UserIdGroupPairs/" + i4+"/GroupName",schemaPath:"#/properties/IpPermissions/items/properties/UserIdGroupPairs/items/properties/GroupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items.properties.GroupName.type,parentSchema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items.properties.GroupName,data:data20};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
-}
-}
-if(data18.UserId !== undefined){
-let data21 = data18.UserId;
-if(typeof data21 !== "string"){
-const err29 = {instancePath:instancePath+"/IpPermissions/" + i0+"/UserIdGroupPairs/" + i4+"/UserId",schemaPath:"#/properties/IpPermissions/items/properties/UserIdGroupPairs/items/properties/UserId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items.properties.UserId.type,parentSchema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items.properties.UserId,data:data21};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
-}
-}
-if(data18.VpcId !== undefined){
-let data22 = data18.VpcId;
-if(typeof data22 !== "string"){
-const err30 = {instancePath:instancePath+"/IpPermissions/" + i0+"/UserIdGroupPairs/" + i4+"/VpcId",schemaPath:"#/properties/IpPermissions/items/properties/UserIdGroupPairs/items/properties/VpcId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items.properties.VpcId.type,parentSchema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items.properties.VpcId,data:data22};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-}
-}
-if(data18.Description !== undefined){
-let data23 = data18.Description;
-if(typeof data23 !== "string"){
-const err31 = {instancePath:instancePath+"/IpPermissions/" + i0+"/UserIdGroupPairs/" + i4+"/Description",schemaPath:"#/properties/IpPermissions/items/properties/UserIdGroupPairs/items/properties/Description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items.properties.Description.type,parentSchema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items.properties.Description,data:data23};
+for(const key4 in data18){
+if(!(((((((key4 === "GroupId") || (key4 === "GroupName")) || (key4 === "UserId")) || (key4 === "VpcId")) || (key4 === "Description")) || (key4 === "VpcPeeringConnectionId")) || (key4 === "PeeringStatus"))){
+const err31 = {instancePath:instancePath+"/IpPermissions/" + i0+"/UserIdGroupPairs/" + i4,schemaPath:"#/properties/IpPermissions/items/properties/UserIdGroupPairs/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items,data:data18};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1018,9 +1073,10 @@ vErrors.push(err31);
 errors++;
 }
 }
-}
-else {
-const err32 = {instancePath:instancePath+"/IpPermissions/" + i0+"/UserIdGroupPairs/" + i4,schemaPath:"#/properties/IpPermissions/items/properties/UserIdGroupPairs/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items.type,parentSchema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items,data:data18};
+if(data18.GroupId !== undefined){
+let data19 = data18.GroupId;
+if(typeof data19 !== "string"){
+const err32 = {instancePath:instancePath+"/IpPermissions/" + i0+"/UserIdGroupPairs/" + i4+"/GroupId",schemaPath:"#/properties/IpPermissions/items/properties/UserIdGroupPairs/items/properties/GroupId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items.properties.GroupId.type,parentSchema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items.properties.GroupId,data:data19};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -1030,9 +1086,10 @@ vErrors.push(err32);
 errors++;
 }
 }
-}
-else {
-const err33 = {instancePath:instancePath+"/IpPermissions/" + i0+"/UserIdGroupPairs",schemaPath:"#/properties/IpPermissions/items/properties/UserIdGroupPairs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.type,parentSchema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs,data:data17};
+if(data18.GroupName !== undefined){
+let data20 = data18.GroupName;
+if(typeof data20 !== "string"){
+const err33 = {instancePath:instancePath+"/IpPermissions/" + i0+"/UserIdGroupPairs/" + i4+"/GroupName",schemaPath:"#/properties/IpPermissions/items/properties/UserIdGroupPairs/items/properties/GroupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items.properties.GroupName.type,parentSchema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items.properties.GroupName,data:data20};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -1042,9 +1099,10 @@ vErrors.push(err33);
 errors++;
 }
 }
-}
-else {
-const err34 = {instancePath:instancePath+"/IpPermissions/" + i0,schemaPath:"#/properties/IpPermissions/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.IpPermissions.items.type,parentSchema:schema36.properties.IpPermissions.items,data:data4};
+if(data18.UserId !== undefined){
+let data21 = data18.UserId;
+if(typeof data21 !== "string"){
+const err34 = {instancePath:instancePath+"/IpPermissions/" + i0+"/UserIdGroupPairs/" + i4+"/UserId",schemaPath:"#/properties/IpPermissions/items/properties/UserIdGroupPairs/items/properties/UserId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items.properties.UserId.type,parentSchema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items.properties.UserId,data:data21};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -1054,9 +1112,10 @@ vErrors.push(err34);
 errors++;
 }
 }
-}
-else {
-const err35 = {instancePath:instancePath+"/IpPermissions",schemaPath:"#/properties/IpPermissions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.IpPermissions.type,parentSchema:schema36.properties.IpPermissions,data:data3};
+if(data18.VpcId !== undefined){
+let data22 = data18.VpcId;
+if(typeof data22 !== "string"){
+const err35 = {instancePath:instancePath+"/IpPermissions/" + i0+"/UserIdGroupPairs/" + i4+"/VpcId",schemaPath:"#/properties/IpPermissions/items/properties/UserIdGroupPairs/items/properties/VpcId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items.properties.VpcId.type,parentSchema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items.properties.VpcId,data:data22};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -1066,14 +1125,10 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data.IpPermissionsEgress !== undefined){
-let data24 = data.IpPermissionsEgress;
-if(Array.isArray(data24)){
-const len5 = data24.length;
-for(let i5=0; i5<len5; i5++){
-let data25 = data24[i5];
-if(!(data25 && typeof data25 == "object" && !Array.isArray(data25))){
-const err36 = {instancePath:instancePath+"/IpPermissionsEgress/" + i5,schemaPath:"#/properties/IpPermissionsEgress/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.IpPermissionsEgress.items.type,parentSchema:schema36.properties.IpPermissionsEgress.items,data:data25};
+if(data18.Description !== undefined){
+let data23 = data18.Description;
+if(typeof data23 !== "string"){
+const err36 = {instancePath:instancePath+"/IpPermissions/" + i0+"/UserIdGroupPairs/" + i4+"/Description",schemaPath:"#/properties/IpPermissions/items/properties/UserIdGroupPairs/items/properties/Description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items.properties.Description.type,parentSchema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items.properties.Description,data:data23};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -1085,12 +1140,77 @@ errors++;
 }
 }
 else {
-const err37 = {instancePath:instancePath+"/IpPermissionsEgress",schemaPath:"#/properties/IpPermissionsEgress/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.IpPermissionsEgress.type,parentSchema:schema36.properties.IpPermissionsEgress,data:data24};
+const err37 = {instancePath:instancePath+"/IpPermissions/" + i0+"/UserIdGroupPairs/" + i4,schemaPath:"#/properties/IpPermissions/items/properties/UserIdGroupPairs/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items.type,parentSchema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.items,data:data18};
 if(vErrors === null){
 vErrors = [err37];
 }
 else {
 vErrors.push(err37);
+}
+errors++;
+}
+}
+}
+else {
+const err38 = {instancePath:instancePath+"/IpPermissions/" + i0+"/UserIdGroupPairs",schemaPath:"#/properties/IpPermissions/items/properties/UserIdGroupPairs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs.type,parentSchema:schema36.properties.IpPermissions.items.properties.UserIdGroupPairs,data:data17};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+}
+else {
+const err39 = {instancePath:instancePath+"/IpPermissions/" + i0,schemaPath:"#/properties/IpPermissions/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.IpPermissions.items.type,parentSchema:schema36.properties.IpPermissions.items,data:data4};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+}
+else {
+const err40 = {instancePath:instancePath+"/IpPermissions",schemaPath:"#/properties/IpPermissions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.IpPermissions.type,parentSchema:schema36.properties.IpPermissions,data:data3};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+if(data.IpPermissionsEgress !== undefined){
+let data24 = data.IpPermissionsEgress;
+if(Array.isArray(data24)){
+const len5 = data24.length;
+for(let i5=0; i5<len5; i5++){
+let data25 = data24[i5];
+if(!(data25 && typeof data25 == "object" && !Array.isArray(data25))){
+const err41 = {instancePath:instancePath+"/IpPermissionsEgress/" + i5,schemaPath:"#/properties/IpPermissionsEgress/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.IpPermissionsEgress.items.type,parentSchema:schema36.properties.IpPermissionsEgress.items,data:data25};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/IpPermissionsEgress",schemaPath:"#/properties/IpPermissionsEgress/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.IpPermissionsEgress.type,parentSchema:schema36.properties.IpPermissionsEgress,data:data24};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
 }
 errors++;
 }
@@ -1103,24 +1223,24 @@ for(let i6=0; i6<len6; i6++){
 let data27 = data26[i6];
 if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
 if(data27.Key === undefined){
-const err38 = {instancePath:instancePath+"/Tags/" + i6,schemaPath:"#/properties/Tags/items/required",keyword:"required",params:{missingProperty: "Key"},message:"must have required property '"+"Key"+"'",schema:schema36.properties.Tags.items.required,parentSchema:schema36.properties.Tags.items,data:data27};
+const err43 = {instancePath:instancePath+"/Tags/" + i6,schemaPath:"#/properties/Tags/items/required",keyword:"required",params:{missingProperty: "Key"},message:"must have required property '"+"Key"+"'",schema:schema36.properties.Tags.items.required,parentSchema:schema36.properties.Tags.items,data:data27};
 if(vErrors === null){
-vErrors = [err38];
+vErrors = [err43];
 }
 else {
-vErrors.push(err38);
+vErrors.push(err43);
 }
 errors++;
 }
 if(data27.Key !== undefined){
 let data28 = data27.Key;
 if(typeof data28 !== "string"){
-const err39 = {instancePath:instancePath+"/Tags/" + i6+"/Key",schemaPath:"#/properties/Tags/items/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.Tags.items.properties.Key.type,parentSchema:schema36.properties.Tags.items.properties.Key,data:data28};
+const err44 = {instancePath:instancePath+"/Tags/" + i6+"/Key",schemaPath:"#/properties/Tags/items/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.Tags.items.properties.Key.type,parentSchema:schema36.properties.Tags.items.properties.Key,data:data28};
 if(vErrors === null){
-vErrors = [err39];
+vErrors = [err44];
 }
 else {
-vErrors.push(err39);
+vErrors.push(err44);
 }
 errors++;
 }
@@ -1128,48 +1248,48 @@ errors++;
 if(data27.Value !== undefined){
 let data29 = data27.Value;
 if(typeof data29 !== "string"){
-const err40 = {instancePath:instancePath+"/Tags/" + i6+"/Value",schemaPath:"#/properties/Tags/items/properties/Value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.Tags.items.properties.Value.type,parentSchema:schema36.properties.Tags.items.properties.Value,data:data29};
+const err45 = {instancePath:instancePath+"/Tags/" + i6+"/Value",schemaPath:"#/properties/Tags/items/properties/Value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.Tags.items.properties.Value.type,parentSchema:schema36.properties.Tags.items.properties.Value,data:data29};
 if(vErrors === null){
-vErrors = [err40];
+vErrors = [err45];
 }
 else {
-vErrors.push(err40);
+vErrors.push(err45);
 }
 errors++;
 }
 }
 }
 else {
-const err41 = {instancePath:instancePath+"/Tags/" + i6,schemaPath:"#/properties/Tags/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.Tags.items.type,parentSchema:schema36.properties.Tags.items,data:data27};
+const err46 = {instancePath:instancePath+"/Tags/" + i6,schemaPath:"#/properties/Tags/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.Tags.items.type,parentSchema:schema36.properties.Tags.items,data:data27};
 if(vErrors === null){
-vErrors = [err41];
+vErrors = [err46];
 }
 else {
-vErrors.push(err41);
+vErrors.push(err46);
 }
 errors++;
 }
 }
 }
 else {
-const err42 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.Tags.type,parentSchema:schema36.properties.Tags,data:data26};
+const err47 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.Tags.type,parentSchema:schema36.properties.Tags,data:data26};
 if(vErrors === null){
-vErrors = [err42];
+vErrors = [err47];
 }
 else {
-vErrors.push(err42);
+vErrors.push(err47);
 }
 errors++;
 }
 }
 }
 else {
-const err43 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data};
+const err48 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data};
 if(vErrors === null){
-vErrors = [err43];
+vErrors = [err48];
 }
 else {
-vErrors.push(err43);
+vErrors.push(err48);
 }
 errors++;
 }
@@ -1179,7 +1299,7 @@ return errors === 0;
 validate25.evaluated = {"props":{"GroupId":true,"GroupName":true,"VpcId":true,"IpPermissions":true,"IpPermissionsEgress":true,"Tags":true,"Description":true,"OwnerId":true,"SecurityGroupArn":true},"dynamicProps":false,"dynamicItems":false};
 
 export const instance = validate26;
-const schema37 = {"type":"object","required":["InstanceId","State","SecurityGroups"],"properties":{"InstanceId":{"type":"string","not":{"const":""}},"KeyName":{"type":"string"},"State":{"type":"object","required":["Name"],"properties":{"Code":{"type":"integer"},"Name":{"type":"string"}}},"PublicIpAddress":{"type":"string"},"PrivateIpAddress":{"type":"string"},"IamInstanceProfile":{"type":"object","required":["Arn"],"properties":{"Arn":{"type":"string"},"Id":{"type":"string"}}},"SecurityGroups":{"type":"array","minItems":1,"items":{"type":"object","required":["GroupId"],"properties":{"GroupId":{"type":"string","not":{"const":""}},"GroupName":{"type":"string"}}}},"Tags":{"type":"array","items":{"type":"object","required":["Key"],"properties":{"Key":{"type":"string"},"Value":{"type":"string"}}}},"AmiLaunchIndex":{},"ImageId":{},"InstanceType":{},"KernelId":{},"LaunchTime":{},"Monitoring":{},"Placement":{},"Platform":{},"PrivateDnsName":{},"ProductCodes":{},"PublicDnsName":{},"RamdiskId":{},"StateTransitionReason":{},"SubnetId":{},"VpcId":{},"Architecture":{},"BlockDeviceMappings":{},"ClientToken":{},"EbsOptimized":{},"EnaSupport":{},"Hypervisor":{},"InstanceLifecycle":{},"ElasticGpuAssociations":{},"ElasticInferenceAcceleratorAssociations":{},"NetworkInterfaces":{},"OutpostArn":{},"RootDeviceName":{},"RootDeviceType":{},"SourceDestCheck":{},"SpotInstanceRequestId":{},"SriovNetSupport":{},"StateReason":{},"VirtualizationType":{},"CpuOptions":{},"CapacityReservationId":{},"CapacityReservationSpecification":{},"HibernationOptions":{},"Licenses":{},"MetadataOptions":{"type":"object","properties":{"State":{},"HttpTokens":{},"HttpPutResponseHopLimit":{},"HttpEndpoint":{},"HttpProtocolIpv6":{},"InstanceMetadataTags":{}}},"EnclaveOptions":{},"BootMode":{},"PlatformDetails":{},"UsageOperation":{},"UsageOperationUpdateTime":{},"PrivateDnsNameOptions":{},"Ipv6Address":{},"TpmSupport":{},"MaintenanceOptions":{},"CurrentInstanceBootMode":{},"NetworkPerformanceOptions":{},"Operator":{}}};
+const schema37 = {"type":"object","required":["InstanceId","State","SecurityGroups"],"properties":{"InstanceId":{"type":"string","not":{"const":""}},"KeyName":{"type":"string"},"State":{"type":"object","required":["Name"],"properties":{"Code":{"type":"integer"},"Name":{"enum":["pending","running","shutting-down","terminated","stopping","stopped"]}}},"PublicIpAddress":{"type":"string","not":{"const":""}},"PrivateIpAddress":{"type":"string"},"IamInstanceProfile":{"type":"object","required":["Arn"],"properties":{"Arn":{"type":"string"},"Id":{"type":"string"}}},"SecurityGroups":{"type":"array","minItems":1,"items":{"type":"object","required":["GroupId"],"properties":{"GroupId":{"type":"string","not":{"const":""}},"GroupName":{"type":"string"}}}},"Tags":{"type":"array","items":{"type":"object","required":["Key"],"properties":{"Key":{"type":"string"},"Value":{"type":"string"}}}},"AmiLaunchIndex":{},"ImageId":{},"InstanceType":{},"KernelId":{},"LaunchTime":{},"Monitoring":{},"Placement":{},"Platform":{},"PrivateDnsName":{},"ProductCodes":{},"PublicDnsName":{},"RamdiskId":{},"StateTransitionReason":{},"SubnetId":{},"VpcId":{},"Architecture":{},"BlockDeviceMappings":{},"ClientToken":{},"EbsOptimized":{},"EnaSupport":{},"Hypervisor":{},"InstanceLifecycle":{},"ElasticGpuAssociations":{},"ElasticInferenceAcceleratorAssociations":{},"NetworkInterfaces":{},"OutpostArn":{},"RootDeviceName":{},"RootDeviceType":{},"SourceDestCheck":{},"SpotInstanceRequestId":{},"SriovNetSupport":{},"StateReason":{},"VirtualizationType":{},"CpuOptions":{},"CapacityReservationId":{},"CapacityReservationSpecification":{},"HibernationOptions":{},"Licenses":{},"MetadataOptions":{"type":"object","properties":{"State":{},"HttpTokens":{},"HttpPutResponseHopLimit":{},"HttpEndpoint":{},"HttpProtocolIpv6":{},"InstanceMetadataTags":{}}},"EnclaveOptions":{},"BootMode":{},"PlatformDetails":{},"UsageOperation":{},"UsageOperationUpdateTime":{},"PrivateDnsNameOptions":{},"Ipv6Address":{},"TpmSupport":{},"MaintenanceOptions":{},"CurrentInstanceBootMode":{},"NetworkPerformanceOptions":{},"Operator":{}}};
 
 function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1310,8 +1430,8 @@ errors++;
 }
 if(data2.Name !== undefined){
 let data4 = data2.Name;
-if(typeof data4 !== "string"){
-const err9 = {instancePath:instancePath+"/State/Name",schemaPath:"#/properties/State/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.State.properties.Name.type,parentSchema:schema37.properties.State.properties.Name,data:data4};
+if(!((((((data4 === "pending") || (data4 === "running")) || (data4 === "shutting-down")) || (data4 === "terminated")) || (data4 === "stopping")) || (data4 === "stopped"))){
+const err9 = {instancePath:instancePath+"/State/Name",schemaPath:"#/properties/State/properties/Name/enum",keyword:"enum",params:{allowedValues: schema37.properties.State.properties.Name.enum},message:"must be equal to one of the allowed values",schema:schema37.properties.State.properties.Name.enum,parentSchema:schema37.properties.State.properties.Name,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1345,11 +1465,10 @@ vErrors.push(err11);
 }
 errors++;
 }
-}
-if(data.PrivateIpAddress !== undefined){
-let data6 = data.PrivateIpAddress;
-if(typeof data6 !== "string"){
-const err12 = {instancePath:instancePath+"/PrivateIpAddress",schemaPath:"#/properties/PrivateIpAddress/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.PrivateIpAddress.type,parentSchema:schema37.properties.PrivateIpAddress,data:data6};
+const _errs14 = errors;
+const _errs15 = errors;
+if("" !== data5){
+const err12 = {};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1358,12 +1477,9 @@ vErrors.push(err12);
 }
 errors++;
 }
-}
-if(data.IamInstanceProfile !== undefined){
-let data7 = data.IamInstanceProfile;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.Arn === undefined){
-const err13 = {instancePath:instancePath+"/IamInstanceProfile",schemaPath:"#/properties/IamInstanceProfile/required",keyword:"required",params:{missingProperty: "Arn"},message:"must have required property '"+"Arn"+"'",schema:schema37.properties.IamInstanceProfile.required,parentSchema:schema37.properties.IamInstanceProfile,data:data7};
+var valid3 = _errs15 === errors;
+if(valid3){
+const err13 = {instancePath:instancePath+"/PublicIpAddress",schemaPath:"#/properties/PublicIpAddress/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema37.properties.PublicIpAddress.not,parentSchema:schema37.properties.PublicIpAddress,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1372,10 +1488,22 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(data7.Arn !== undefined){
-let data8 = data7.Arn;
-if(typeof data8 !== "string"){
-const err14 = {instancePath:instancePath+"/IamInstanceProfile/Arn",schemaPath:"#/properties/IamInstanceProfile/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.IamInstanceProfile.properties.Arn.type,parentSchema:schema37.properties.IamInstanceProfile.properties.Arn,data:data8};
+else {
+errors = _errs14;
+if(vErrors !== null){
+if(_errs14){
+vErrors.length = _errs14;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.PrivateIpAddress !== undefined){
+let data6 = data.PrivateIpAddress;
+if(typeof data6 !== "string"){
+const err14 = {instancePath:instancePath+"/PrivateIpAddress",schemaPath:"#/properties/PrivateIpAddress/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.PrivateIpAddress.type,parentSchema:schema37.properties.PrivateIpAddress,data:data6};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1385,10 +1513,11 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data7.Id !== undefined){
-let data9 = data7.Id;
-if(typeof data9 !== "string"){
-const err15 = {instancePath:instancePath+"/IamInstanceProfile/Id",schemaPath:"#/properties/IamInstanceProfile/properties/Id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.IamInstanceProfile.properties.Id.type,parentSchema:schema37.properties.IamInstanceProfile.properties.Id,data:data9};
+if(data.IamInstanceProfile !== undefined){
+let data7 = data.IamInstanceProfile;
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(data7.Arn === undefined){
+const err15 = {instancePath:instancePath+"/IamInstanceProfile",schemaPath:"#/properties/IamInstanceProfile/required",keyword:"required",params:{missingProperty: "Arn"},message:"must have required property '"+"Arn"+"'",schema:schema37.properties.IamInstanceProfile.required,parentSchema:schema37.properties.IamInstanceProfile,data:data7};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1397,10 +1526,10 @@ vErrors.push(err15);
 }
 errors++;
 }
-}
-}
-else {
-const err16 = {instancePath:instancePath+"/IamInstanceProfile",schemaPath:"#/properties/IamInstanceProfile/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.IamInstanceProfile.type,parentSchema:schema37.properties.IamInstanceProfile,data:data7};
+if(data7.Arn !== undefined){
+let data8 = data7.Arn;
+if(typeof data8 !== "string"){
+const err16 = {instancePath:instancePath+"/IamInstanceProfile/Arn",schemaPath:"#/properties/IamInstanceProfile/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.IamInstanceProfile.properties.Arn.type,parentSchema:schema37.properties.IamInstanceProfile.properties.Arn,data:data8};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1410,11 +1539,10 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data.SecurityGroups !== undefined){
-let data10 = data.SecurityGroups;
-if(Array.isArray(data10)){
-if(data10.length < 1){
-const err17 = {instancePath:instancePath+"/SecurityGroups",schemaPath:"#/properties/SecurityGroups/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema37.properties.SecurityGroups,data:data10};
+if(data7.Id !== undefined){
+let data9 = data7.Id;
+if(typeof data9 !== "string"){
+const err17 = {instancePath:instancePath+"/IamInstanceProfile/Id",schemaPath:"#/properties/IamInstanceProfile/properties/Id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.IamInstanceProfile.properties.Id.type,parentSchema:schema37.properties.IamInstanceProfile.properties.Id,data:data9};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1423,12 +1551,10 @@ vErrors.push(err17);
 }
 errors++;
 }
-const len0 = data10.length;
-for(let i0=0; i0<len0; i0++){
-let data11 = data10[i0];
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-if(data11.GroupId === undefined){
-const err18 = {instancePath:instancePath+"/SecurityGroups/" + i0,schemaPath:"#/properties/SecurityGroups/items/required",keyword:"required",params:{missingProperty: "GroupId"},message:"must have required property '"+"GroupId"+"'",schema:schema37.properties.SecurityGroups.items.required,parentSchema:schema37.properties.SecurityGroups.items,data:data11};
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/IamInstanceProfile",schemaPath:"#/properties/IamInstanceProfile/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.IamInstanceProfile.type,parentSchema:schema37.properties.IamInstanceProfile,data:data7};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1437,10 +1563,12 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(data11.GroupId !== undefined){
-let data12 = data11.GroupId;
-if(typeof data12 !== "string"){
-const err19 = {instancePath:instancePath+"/SecurityGroups/" + i0+"/GroupId",schemaPath:"#/properties/SecurityGroups/items/properties/GroupId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.SecurityGroups.items.properties.GroupId.type,parentSchema:schema37.properties.SecurityGroups.items.properties.GroupId,data:data12};
+}
+if(data.SecurityGroups !== undefined){
+let data10 = data.SecurityGroups;
+if(Array.isArray(data10)){
+if(data10.length < 1){
+const err19 = {instancePath:instancePath+"/SecurityGroups",schemaPath:"#/properties/SecurityGroups/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema37.properties.SecurityGroups,data:data10};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1449,10 +1577,12 @@ vErrors.push(err19);
 }
 errors++;
 }
-const _errs29 = errors;
-const _errs30 = errors;
-if("" !== data12){
-const err20 = {};
+const len0 = data10.length;
+for(let i0=0; i0<len0; i0++){
+let data11 = data10[i0];
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+if(data11.GroupId === undefined){
+const err20 = {instancePath:instancePath+"/SecurityGroups/" + i0,schemaPath:"#/properties/SecurityGroups/items/required",keyword:"required",params:{missingProperty: "GroupId"},message:"must have required property '"+"GroupId"+"'",schema:schema37.properties.SecurityGroups.items.required,parentSchema:schema37.properties.SecurityGroups.items,data:data11};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1461,9 +1591,10 @@ vErrors.push(err20);
 }
 errors++;
 }
-var valid7 = _errs30 === errors;
-if(valid7){
-const err21 = {instancePath:instancePath+"/SecurityGroups/" + i0+"/GroupId",schemaPath:"#/properties/SecurityGroups/items/properties/GroupId/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema37.properties.SecurityGroups.items.properties.GroupId.not,parentSchema:schema37.properties.SecurityGroups.items.properties.GroupId,data:data12};
+if(data11.GroupId !== undefined){
+let data12 = data11.GroupId;
+if(typeof data12 !== "string"){
+const err21 = {instancePath:instancePath+"/SecurityGroups/" + i0+"/GroupId",schemaPath:"#/properties/SecurityGroups/items/properties/GroupId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.SecurityGroups.items.properties.GroupId.type,parentSchema:schema37.properties.SecurityGroups.items.properties.GroupId,data:data12};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1472,11 +1603,34 @@ vErrors.push(err21);
 }
 errors++;
 }
+const _errs30 = errors;
+const _errs31 = errors;
+if("" !== data12){
+const err22 = {};
+if(vErrors === null){
+vErrors = [err22];
+}
 else {
-errors = _errs29;
+vErrors.push(err22);
+}
+errors++;
+}
+var valid8 = _errs31 === errors;
+if(valid8){
+const err23 = {instancePath:instancePath+"/SecurityGroups/" + i0+"/GroupId",schemaPath:"#/properties/SecurityGroups/items/properties/GroupId/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema37.properties.SecurityGroups.items.properties.GroupId.not,parentSchema:schema37.properties.SecurityGroups.items.properties.GroupId,data:data12};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+else {
+errors = _errs30;
 if(vErrors !== null){
-if(_errs29){
-vErrors.length = _errs29;
+if(_errs30){
+vErrors.length = _errs30;
 }
 else {
 vErrors = null;
@@ -1487,36 +1641,36 @@ vErrors = null;
 if(data11.GroupName !== undefined){
 let data13 = data11.GroupName;
 if(typeof data13 !== "string"){
-const err22 = {instancePath:instancePath+"/SecurityGroups/" + i0+"/GroupName",schemaPath:"#/properties/SecurityGroups/items/properties/GroupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.SecurityGroups.items.properties.GroupName.type,parentSchema:schema37.properties.SecurityGroups.items.properties.GroupName,data:data13};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-}
-}
-else {
-const err23 = {instancePath:instancePath+"/SecurityGroups/" + i0,schemaPath:"#/properties/SecurityGroups/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.SecurityGroups.items.type,parentSchema:schema37.properties.SecurityGroups.items,data:data11};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-}
-}
-else {
-const err24 = {instancePath:instancePath+"/SecurityGroups",schemaPath:"#/properties/SecurityGroups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema37.properties.SecurityGroups.type,parentSchema:schema37.properties.SecurityGroups,data:data10};
+const err24 = {instancePath:instancePath+"/SecurityGroups/" + i0+"/GroupName",schemaPath:"#/properties/SecurityGroups/items/properties/GroupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.SecurityGroups.items.properties.GroupName.type,parentSchema:schema37.properties.SecurityGroups.items.properties.GroupName,data:data13};
 if(vErrors === null){
 vErrors = [err24];
 }
 else {
 vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/SecurityGroups/" + i0,schemaPath:"#/properties/SecurityGroups/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.SecurityGroups.items.type,parentSchema:schema37.properties.SecurityGroups.items,data:data11};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/SecurityGroups",schemaPath:"#/properties/SecurityGroups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema37.properties.SecurityGroups.type,parentSchema:schema37.properties.SecurityGroups,data:data10};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
 }
 errors++;
 }
@@ -1529,32 +1683,7 @@ for(let i1=0; i1<len1; i1++){
 let data15 = data14[i1];
 if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
 if(data15.Key === undefined){
-const err25 = {instancePath:instancePath+"/Tags/" + i1,schemaPath:"#/properties/Tags/items/required",keyword:"required",params:{missingProperty: "Key"},message:"must have required property '"+"Key"+"'",schema:schema37.properties.Tags.items.required,parentSchema:schema37.properties.Tags.items,data:data15};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-if(data15.Key !== undefined){
-let data16 = data15.Key;
-if(typeof data16 !== "string"){
-const err26 = {instancePath:instancePath+"/Tags/" + i1+"/Key",schemaPath:"#/properties/Tags/items/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.Tags.items.properties.Key.type,parentSchema:schema37.properties.Tags.items.properties.Key,data:data16};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-}
-if(data15.Value !== undefined){
-let data17 = data15.Value;
-if(typeof data17 !== "string"){
-const err27 = {instancePath:instancePath+"/Tags/" + i1+"/Value",schemaPath:"#/properties/Tags/items/properties/Value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.Tags.items.properties.Value.type,parentSchema:schema37.properties.Tags.items.properties.Value,data:data17};
+const err27 = {instancePath:instancePath+"/Tags/" + i1,schemaPath:"#/properties/Tags/items/required",keyword:"required",params:{missingProperty: "Key"},message:"must have required property '"+"Key"+"'",schema:schema37.properties.Tags.items.required,parentSchema:schema37.properties.Tags.items,data:data15};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1563,10 +1692,10 @@ vErrors.push(err27);
 }
 errors++;
 }
-}
-}
-else {
-const err28 = {instancePath:instancePath+"/Tags/" + i1,schemaPath:"#/properties/Tags/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.Tags.items.type,parentSchema:schema37.properties.Tags.items,data:data15};
+if(data15.Key !== undefined){
+let data16 = data15.Key;
+if(typeof data16 !== "string"){
+const err28 = {instancePath:instancePath+"/Tags/" + i1+"/Key",schemaPath:"#/properties/Tags/items/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.Tags.items.properties.Key.type,parentSchema:schema37.properties.Tags.items.properties.Key,data:data16};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1576,9 +1705,10 @@ vErrors.push(err28);
 errors++;
 }
 }
-}
-else {
-const err29 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema37.properties.Tags.type,parentSchema:schema37.properties.Tags,data:data14};
+if(data15.Value !== undefined){
+let data17 = data15.Value;
+if(typeof data17 !== "string"){
+const err29 = {instancePath:instancePath+"/Tags/" + i1+"/Value",schemaPath:"#/properties/Tags/items/properties/Value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.Tags.items.properties.Value.type,parentSchema:schema37.properties.Tags.items.properties.Value,data:data17};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1588,10 +1718,9 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data.MetadataOptions !== undefined){
-let data18 = data.MetadataOptions;
-if(!(data18 && typeof data18 == "object" && !Array.isArray(data18))){
-const err30 = {instancePath:instancePath+"/MetadataOptions",schemaPath:"#/properties/MetadataOptions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.MetadataOptions.type,parentSchema:schema37.properties.MetadataOptions,data:data18};
+}
+else {
+const err30 = {instancePath:instancePath+"/Tags/" + i1,schemaPath:"#/properties/Tags/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.Tags.items.type,parentSchema:schema37.properties.Tags.items,data:data15};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1603,12 +1732,37 @@ errors++;
 }
 }
 else {
-const err31 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data};
+const err31 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema37.properties.Tags.type,parentSchema:schema37.properties.Tags,data:data14};
 if(vErrors === null){
 vErrors = [err31];
 }
 else {
 vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data.MetadataOptions !== undefined){
+let data18 = data.MetadataOptions;
+if(!(data18 && typeof data18 == "object" && !Array.isArray(data18))){
+const err32 = {instancePath:instancePath+"/MetadataOptions",schemaPath:"#/properties/MetadataOptions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.MetadataOptions.type,parentSchema:schema37.properties.MetadataOptions,data:data18};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+}
+else {
+const err33 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
 }
 errors++;
 }

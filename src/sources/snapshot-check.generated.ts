@@ -350,7 +350,7 @@ validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 const schema48 = {"type":"object","required":["GroupId","IpPermissions"],"properties":{"GroupId":{"$ref":"#/$defs/nonEmptyString"},"GroupName":{"type":"string"},"VpcId":{"type":"string"},"IpPermissions":{"type":"array","items":{"$ref":"#/$defs/ipPermission"}},"IpPermissionsEgress":{"type":"array","items":{"type":"object"}},"Tags":{"$ref":"#/$defs/tags"},"Description":{},"OwnerId":{},"SecurityGroupArn":{}}};
 const schema49 = {"type":"string","minLength":1};
 const schema53 = {"type":"array","items":{"type":"object","required":["Key"],"properties":{"Key":{"type":"string"},"Value":{"type":"string"}}}};
-const schema50 = {"type":"object","required":["IpProtocol"],"properties":{"IpProtocol":{"type":"string"},"FromPort":{"$ref":"#/$defs/port"},"ToPort":{"$ref":"#/$defs/port"},"IpRanges":{"type":"array","items":{"type":"object","required":["CidrIp"],"properties":{"CidrIp":{"type":"string"},"Description":{}}}},"Ipv6Ranges":{"type":"array","items":{"type":"object","required":["CidrIpv6"],"properties":{"CidrIpv6":{"type":"string"},"Description":{}}}},"PrefixListIds":{"type":"array","items":{"type":"object","required":["PrefixListId"],"properties":{"PrefixListId":{"type":"string"},"Description":{}}}},"UserIdGroupPairs":{"type":"array","items":{"type":"object","properties":{"GroupId":{"type":"string"},"GroupName":{"type":"string"},"UserId":{"type":"string"},"VpcId":{"type":"string"},"Description":{"type":"string"},"VpcPeeringConnectionId":{},"PeeringStatus":{}}}}}};
+const schema50 = {"type":"object","required":["IpProtocol"],"properties":{"IpProtocol":{"type":"string"},"FromPort":{"$ref":"#/$defs/port"},"ToPort":{"$ref":"#/$defs/port"},"IpRanges":{"type":"array","items":{"type":"object","required":["CidrIp"],"properties":{"CidrIp":{"type":"string"},"Description":{}},"additionalProperties":false}},"Ipv6Ranges":{"type":"array","items":{"type":"object","required":["CidrIpv6"],"properties":{"CidrIpv6":{"type":"string"},"Description":{}},"additionalProperties":false}},"PrefixListIds":{"type":"array","items":{"type":"object","required":["PrefixListId"],"properties":{"PrefixListId":{"type":"string"},"Description":{}},"additionalProperties":false}},"UserIdGroupPairs":{"type":"array","items":{"type":"object","properties":{"GroupId":{"type":"string"},"GroupName":{"type":"string"},"UserId":{"type":"string"},"VpcId":{"type":"string"},"Description":{"type":"string"},"VpcPeeringConnectionId":{},"PeeringStatus":{}},"additionalProperties":false}}},"additionalProperties":false};
 const schema51 = {"type":"integer","minimum":-1,"maximum":65535};
 
 function validate28(data){
@@ -364,13 +364,22 @@ validate28.errors = [{instancePath,schemaPath:"#/required",keyword:"required",pa
 return false;
 }
 else {
-if(data.IpProtocol !== undefined){
 const _errs1 = errors;
+for(const key0 in data){
+if(!(((((((key0 === "IpProtocol") || (key0 === "FromPort")) || (key0 === "ToPort")) || (key0 === "IpRanges")) || (key0 === "Ipv6Ranges")) || (key0 === "PrefixListIds")) || (key0 === "UserIdGroupPairs"))){
+validate28.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.IpProtocol !== undefined){
+const _errs2 = errors;
 if(typeof data.IpProtocol !== "string"){
 validate28.errors = [{instancePath:instancePath+"/IpProtocol",schemaPath:"#/properties/IpProtocol/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid0 = _errs1 === errors;
+var valid0 = _errs2 === errors;
 }
 else {
 var valid0 = true;
@@ -378,13 +387,13 @@ var valid0 = true;
 if(valid0){
 if(data.FromPort !== undefined){
 let data1 = data.FromPort;
-const _errs3 = errors;
 const _errs4 = errors;
+const _errs5 = errors;
 if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
 validate28.errors = [{instancePath:instancePath+"/FromPort",schemaPath:"#/$defs/port/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
-if(errors === _errs4){
+if(errors === _errs5){
 if(typeof data1 == "number"){
 if(data1 > 65535 || isNaN(data1)){
 validate28.errors = [{instancePath:instancePath+"/FromPort",schemaPath:"#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
@@ -398,7 +407,7 @@ return false;
 }
 }
 }
-var valid0 = _errs3 === errors;
+var valid0 = _errs4 === errors;
 }
 else {
 var valid0 = true;
@@ -406,13 +415,13 @@ var valid0 = true;
 if(valid0){
 if(data.ToPort !== undefined){
 let data2 = data.ToPort;
-const _errs6 = errors;
 const _errs7 = errors;
+const _errs8 = errors;
 if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
 validate28.errors = [{instancePath:instancePath+"/ToPort",schemaPath:"#/$defs/port/type",keyword:"type",params:{type: "integer"}}];
 return false;
 }
-if(errors === _errs7){
+if(errors === _errs8){
 if(typeof data2 == "number"){
 if(data2 > 65535 || isNaN(data2)){
 validate28.errors = [{instancePath:instancePath+"/ToPort",schemaPath:"#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535}}];
@@ -426,7 +435,7 @@ return false;
 }
 }
 }
-var valid0 = _errs6 === errors;
+var valid0 = _errs7 === errors;
 }
 else {
 var valid0 = true;
@@ -434,15 +443,15 @@ var valid0 = true;
 if(valid0){
 if(data.IpRanges !== undefined){
 let data3 = data.IpRanges;
-const _errs9 = errors;
-if(errors === _errs9){
+const _errs10 = errors;
+if(errors === _errs10){
 if(Array.isArray(data3)){
 var valid3 = true;
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
-const _errs11 = errors;
-if(errors === _errs11){
+const _errs12 = errors;
+if(errors === _errs12){
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 let missing1;
 if((data4.CidrIp === undefined) && (missing1 = "CidrIp")){
@@ -450,10 +459,20 @@ validate28.errors = [{instancePath:instancePath+"/IpRanges/" + i0,schemaPath:"#/
 return false;
 }
 else {
+const _errs14 = errors;
+for(const key1 in data4){
+if(!((key1 === "CidrIp") || (key1 === "Description"))){
+validate28.errors = [{instancePath:instancePath+"/IpRanges/" + i0,schemaPath:"#/properties/IpRanges/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1}}];
+return false;
+break;
+}
+}
+if(_errs14 === errors){
 if(data4.CidrIp !== undefined){
 if(typeof data4.CidrIp !== "string"){
 validate28.errors = [{instancePath:instancePath+"/IpRanges/" + i0+"/CidrIp",schemaPath:"#/properties/IpRanges/items/properties/CidrIp/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
 }
 }
 }
@@ -463,7 +482,7 @@ validate28.errors = [{instancePath:instancePath+"/IpRanges/" + i0,schemaPath:"#/
 return false;
 }
 }
-var valid3 = _errs11 === errors;
+var valid3 = _errs12 === errors;
 if(!valid3){
 break;
 }
@@ -474,7 +493,7 @@ validate28.errors = [{instancePath:instancePath+"/IpRanges",schemaPath:"#/proper
 return false;
 }
 }
-var valid0 = _errs9 === errors;
+var valid0 = _errs10 === errors;
 }
 else {
 var valid0 = true;
@@ -482,15 +501,15 @@ var valid0 = true;
 if(valid0){
 if(data.Ipv6Ranges !== undefined){
 let data6 = data.Ipv6Ranges;
-const _errs15 = errors;
-if(errors === _errs15){
+const _errs17 = errors;
+if(errors === _errs17){
 if(Array.isArray(data6)){
 var valid5 = true;
 const len1 = data6.length;
 for(let i1=0; i1<len1; i1++){
 let data7 = data6[i1];
-const _errs17 = errors;
-if(errors === _errs17){
+const _errs19 = errors;
+if(errors === _errs19){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 let missing2;
 if((data7.CidrIpv6 === undefined) && (missing2 = "CidrIpv6")){
@@ -498,10 +517,20 @@ validate28.errors = [{instancePath:instancePath+"/Ipv6Ranges/" + i1,schemaPath:"
 return false;
 }
 else {
+const _errs21 = errors;
+for(const key2 in data7){
+if(!((key2 === "CidrIpv6") || (key2 === "Description"))){
+validate28.errors = [{instancePath:instancePath+"/Ipv6Ranges/" + i1,schemaPath:"#/properties/Ipv6Ranges/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2}}];
+return false;
+break;
+}
+}
+if(_errs21 === errors){
 if(data7.CidrIpv6 !== undefined){
 if(typeof data7.CidrIpv6 !== "string"){
 validate28.errors = [{instancePath:instancePath+"/Ipv6Ranges/" + i1+"/CidrIpv6",schemaPath:"#/properties/Ipv6Ranges/items/properties/CidrIpv6/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
 }
 }
 }
@@ -511,7 +540,7 @@ validate28.errors = [{instancePath:instancePath+"/Ipv6Ranges/" + i1,schemaPath:"
 return false;
 }
 }
-var valid5 = _errs17 === errors;
+var valid5 = _errs19 === errors;
 if(!valid5){
 break;
 }
@@ -522,7 +551,7 @@ validate28.errors = [{instancePath:instancePath+"/Ipv6Ranges",schemaPath:"#/prop
 return false;
 }
 }
-var valid0 = _errs15 === errors;
+var valid0 = _errs17 === errors;
 }
 else {
 var valid0 = true;
@@ -530,15 +559,15 @@ var valid0 = true;
 if(valid0){
 if(data.PrefixListIds !== undefined){
 let data9 = data.PrefixListIds;
-const _errs21 = errors;
-if(errors === _errs21){
+const _errs24 = errors;
+if(errors === _errs24){
 if(Array.isArray(data9)){
 var valid7 = true;
 const len2 = data9.length;
 for(let i2=0; i2<len2; i2++){
 let data10 = data9[i2];
-const _errs23 = errors;
-if(errors === _errs23){
+const _errs26 = errors;
+if(errors === _errs26){
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 let missing3;
 if((data10.PrefixListId === undefined) && (missing3 = "PrefixListId")){
@@ -546,10 +575,20 @@ validate28.errors = [{instancePath:instancePath+"/PrefixListIds/" + i2,schemaPat
 return false;
 }
 else {
+const _errs28 = errors;
+for(const key3 in data10){
+if(!((key3 === "PrefixListId") || (key3 === "Description"))){
+validate28.errors = [{instancePath:instancePath+"/PrefixListIds/" + i2,schemaPath:"#/properties/PrefixListIds/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3}}];
+return false;
+break;
+}
+}
+if(_errs28 === errors){
 if(data10.PrefixListId !== undefined){
 if(typeof data10.PrefixListId !== "string"){
 validate28.errors = [{instancePath:instancePath+"/PrefixListIds/" + i2+"/PrefixListId",schemaPath:"#/properties/PrefixListIds/items/properties/PrefixListId/type",keyword:"type",params:{type: "string"}}];
 return false;
+}
 }
 }
 }
@@ -559,7 +598,7 @@ validate28.errors = [{instancePath:instancePath+"/PrefixListIds/" + i2,schemaPat
 return false;
 }
 }
-var valid7 = _errs23 === errors;
+var valid7 = _errs26 === errors;
 if(!valid7){
 break;
 }
@@ -570,7 +609,7 @@ validate28.errors = [{instancePath:instancePath+"/PrefixListIds",schemaPath:"#/p
 return false;
 }
 }
-var valid0 = _errs21 === errors;
+var valid0 = _errs24 === errors;
 }
 else {
 var valid0 = true;
@@ -578,74 +617,84 @@ var valid0 = true;
 if(valid0){
 if(data.UserIdGroupPairs !== undefined){
 let data12 = data.UserIdGroupPairs;
-const _errs27 = errors;
-if(errors === _errs27){
+const _errs31 = errors;
+if(errors === _errs31){
 if(Array.isArray(data12)){
 var valid9 = true;
 const len3 = data12.length;
 for(let i3=0; i3<len3; i3++){
 let data13 = data12[i3];
-const _errs29 = errors;
-if(errors === _errs29){
+const _errs33 = errors;
+if(errors === _errs33){
 if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+const _errs35 = errors;
+for(const key4 in data13){
+if(!(((((((key4 === "GroupId") || (key4 === "GroupName")) || (key4 === "UserId")) || (key4 === "VpcId")) || (key4 === "Description")) || (key4 === "VpcPeeringConnectionId")) || (key4 === "PeeringStatus"))){
+validate28.errors = [{instancePath:instancePath+"/UserIdGroupPairs/" + i3,schemaPath:"#/properties/UserIdGroupPairs/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4}}];
+return false;
+break;
+}
+}
+if(_errs35 === errors){
 if(data13.GroupId !== undefined){
-const _errs31 = errors;
+const _errs36 = errors;
 if(typeof data13.GroupId !== "string"){
 validate28.errors = [{instancePath:instancePath+"/UserIdGroupPairs/" + i3+"/GroupId",schemaPath:"#/properties/UserIdGroupPairs/items/properties/GroupId/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid10 = _errs31 === errors;
+var valid10 = _errs36 === errors;
 }
 else {
 var valid10 = true;
 }
 if(valid10){
 if(data13.GroupName !== undefined){
-const _errs33 = errors;
+const _errs38 = errors;
 if(typeof data13.GroupName !== "string"){
 validate28.errors = [{instancePath:instancePath+"/UserIdGroupPairs/" + i3+"/GroupName",schemaPath:"#/properties/UserIdGroupPairs/items/properties/GroupName/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid10 = _errs33 === errors;
+var valid10 = _errs38 === errors;
 }
 else {
 var valid10 = true;
 }
 if(valid10){
 if(data13.UserId !== undefined){
-const _errs35 = errors;
+const _errs40 = errors;
 if(typeof data13.UserId !== "string"){
 validate28.errors = [{instancePath:instancePath+"/UserIdGroupPairs/" + i3+"/UserId",schemaPath:"#/properties/UserIdGroupPairs/items/properties/UserId/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid10 = _errs35 === errors;
+var valid10 = _errs40 === errors;
 }
 else {
 var valid10 = true;
 }
 if(valid10){
 if(data13.VpcId !== undefined){
-const _errs37 = errors;
+const _errs42 = errors;
 if(typeof data13.VpcId !== "string"){
 validate28.errors = [{instancePath:instancePath+"/UserIdGroupPairs/" + i3+"/VpcId",schemaPath:"#/properties/UserIdGroupPairs/items/properties/VpcId/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid10 = _errs37 === errors;
+var valid10 = _errs42 === errors;
 }
 else {
 var valid10 = true;
 }
 if(valid10){
 if(data13.Description !== undefined){
-const _errs39 = errors;
+const _errs44 = errors;
 if(typeof data13.Description !== "string"){
 validate28.errors = [{instancePath:instancePath+"/UserIdGroupPairs/" + i3+"/Description",schemaPath:"#/properties/UserIdGroupPairs/items/properties/Description/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid10 = _errs39 === errors;
+var valid10 = _errs44 === errors;
 }
 else {
 var valid10 = true;
+}
 }
 }
 }
@@ -657,7 +706,7 @@ validate28.errors = [{instancePath:instancePath+"/UserIdGroupPairs/" + i3,schema
 return false;
 }
 }
-var valid9 = _errs29 === errors;
+var valid9 = _errs33 === errors;
 if(!valid9){
 break;
 }
@@ -668,10 +717,11 @@ validate28.errors = [{instancePath:instancePath+"/UserIdGroupPairs",schemaPath:"
 return false;
 }
 }
-var valid0 = _errs27 === errors;
+var valid0 = _errs31 === errors;
 }
 else {
 var valid0 = true;
+}
 }
 }
 }
@@ -689,7 +739,7 @@ return false;
 validate28.errors = vErrors;
 return errors === 0;
 }
-validate28.evaluated = {"props":{"IpProtocol":true,"FromPort":true,"ToPort":true,"IpRanges":true,"Ipv6Ranges":true,"PrefixListIds":true,"UserIdGroupPairs":true},"dynamicProps":false,"dynamicItems":false};
+validate28.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 function validate27(data){
@@ -893,7 +943,7 @@ return errors === 0;
 }
 validate27.evaluated = {"props":{"GroupId":true,"GroupName":true,"VpcId":true,"IpPermissions":true,"IpPermissionsEgress":true,"Tags":true,"Description":true,"OwnerId":true,"SecurityGroupArn":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema54 = {"type":"object","required":["InstanceId","State","SecurityGroups"],"properties":{"InstanceId":{"$ref":"#/$defs/nonEmptyString"},"KeyName":{"type":"string"},"State":{"type":"object","required":["Name"],"properties":{"Code":{"type":"integer"},"Name":{"type":"string"}}},"PublicIpAddress":{"type":"string"},"PrivateIpAddress":{"type":"string"},"IamInstanceProfile":{"type":"object","required":["Arn"],"properties":{"Arn":{"type":"string"},"Id":{"type":"string"}}},"SecurityGroups":{"type":"array","minItems":1,"items":{"type":"object","required":["GroupId"],"properties":{"GroupId":{"$ref":"#/$defs/nonEmptyString"},"GroupName":{"type":"string"}}}},"Tags":{"$ref":"#/$defs/tags"},"AmiLaunchIndex":{},"ImageId":{},"InstanceType":{},"KernelId":{},"LaunchTime":{},"Monitoring":{},"Placement":{},"Platform":{},"PrivateDnsName":{},"ProductCodes":{},"PublicDnsName":{},"RamdiskId":{},"StateTransitionReason":{},"SubnetId":{},"VpcId":{},"Architecture":{},"BlockDeviceMappings":{},"ClientToken":{},"EbsOptimized":{},"EnaSupport":{},"Hypervisor":{},"InstanceLifecycle":{},"ElasticGpuAssociations":{},"ElasticInferenceAcceleratorAssociations":{},"NetworkInterfaces":{},"OutpostArn":{},"RootDeviceName":{},"RootDeviceType":{},"SourceDestCheck":{},"SpotInstanceRequestId":{},"SriovNetSupport":{},"StateReason":{},"VirtualizationType":{},"CpuOptions":{},"CapacityReservationId":{},"CapacityReservationSpecification":{},"HibernationOptions":{},"Licenses":{},"MetadataOptions":{"type":"object","properties":{"State":{},"HttpTokens":{},"HttpPutResponseHopLimit":{},"HttpEndpoint":{},"HttpProtocolIpv6":{},"InstanceMetadataTags":{}}},"EnclaveOptions":{},"BootMode":{},"PlatformDetails":{},"UsageOperation":{},"UsageOperationUpdateTime":{},"PrivateDnsNameOptions":{},"Ipv6Address":{},"TpmSupport":{},"MaintenanceOptions":{},"CurrentInstanceBootMode":{},"NetworkPerformanceOptions":{},"Operator":{}}};
+const schema54 = {"type":"object","required":["InstanceId","State","SecurityGroups"],"properties":{"InstanceId":{"$ref":"#/$defs/nonEmptyString"},"KeyName":{"type":"string"},"State":{"type":"object","required":["Name"],"properties":{"Code":{"type":"integer"},"Name":{"enum":["pending","running","shutting-down","terminated","stopping","stopped"]}}},"PublicIpAddress":{"$ref":"#/$defs/nonEmptyString"},"PrivateIpAddress":{"type":"string"},"IamInstanceProfile":{"type":"object","required":["Arn"],"properties":{"Arn":{"type":"string"},"Id":{"type":"string"}}},"SecurityGroups":{"type":"array","minItems":1,"items":{"type":"object","required":["GroupId"],"properties":{"GroupId":{"$ref":"#/$defs/nonEmptyString"},"GroupName":{"type":"string"}}}},"Tags":{"$ref":"#/$defs/tags"},"AmiLaunchIndex":{},"ImageId":{},"InstanceType":{},"KernelId":{},"LaunchTime":{},"Monitoring":{},"Placement":{},"Platform":{},"PrivateDnsName":{},"ProductCodes":{},"PublicDnsName":{},"RamdiskId":{},"StateTransitionReason":{},"SubnetId":{},"VpcId":{},"Architecture":{},"BlockDeviceMappings":{},"ClientToken":{},"EbsOptimized":{},"EnaSupport":{},"Hypervisor":{},"InstanceLifecycle":{},"ElasticGpuAssociations":{},"ElasticInferenceAcceleratorAssociations":{},"NetworkInterfaces":{},"OutpostArn":{},"RootDeviceName":{},"RootDeviceType":{},"SourceDestCheck":{},"SpotInstanceRequestId":{},"SriovNetSupport":{},"StateReason":{},"VirtualizationType":{},"CpuOptions":{},"CapacityReservationId":{},"CapacityReservationSpecification":{},"HibernationOptions":{},"Licenses":{},"MetadataOptions":{"type":"object","properties":{"State":{},"HttpTokens":{},"HttpPutResponseHopLimit":{},"HttpEndpoint":{},"HttpProtocolIpv6":{},"InstanceMetadataTags":{}}},"EnclaveOptions":{},"BootMode":{},"PlatformDetails":{},"UsageOperation":{},"UsageOperationUpdateTime":{},"PrivateDnsNameOptions":{},"Ipv6Address":{},"TpmSupport":{},"MaintenanceOptions":{},"CurrentInstanceBootMode":{},"NetworkPerformanceOptions":{},"Operator":{}}};
 
 function validate31(data){
 let vErrors = null;
@@ -965,9 +1015,10 @@ var valid2 = true;
 }
 if(valid2){
 if(data2.Name !== undefined){
+let data4 = data2.Name;
 const _errs10 = errors;
-if(typeof data2.Name !== "string"){
-validate31.errors = [{instancePath:instancePath+"/State/Name",schemaPath:"#/properties/State/properties/Name/type",keyword:"type",params:{type: "string"}}];
+if(!((((((data4 === "pending") || (data4 === "running")) || (data4 === "shutting-down")) || (data4 === "terminated")) || (data4 === "stopping")) || (data4 === "stopped"))){
+validate31.errors = [{instancePath:instancePath+"/State/Name",schemaPath:"#/properties/State/properties/Name/enum",keyword:"enum",params:{allowedValues: schema54.properties.State.properties.Name.enum}}];
 return false;
 }
 var valid2 = _errs10 === errors;
@@ -990,12 +1041,22 @@ var valid0 = true;
 }
 if(valid0){
 if(data.PublicIpAddress !== undefined){
+let data5 = data.PublicIpAddress;
+const _errs11 = errors;
 const _errs12 = errors;
-if(typeof data.PublicIpAddress !== "string"){
-validate31.errors = [{instancePath:instancePath+"/PublicIpAddress",schemaPath:"#/properties/PublicIpAddress/type",keyword:"type",params:{type: "string"}}];
+if(errors === _errs12){
+if(typeof data5 === "string"){
+if(data5.length < 1){
+validate31.errors = [{instancePath:instancePath+"/PublicIpAddress",schemaPath:"#/$defs/nonEmptyString/minLength",keyword:"minLength",params:{limit: 1}}];
 return false;
 }
-var valid0 = _errs12 === errors;
+}
+else {
+validate31.errors = [{instancePath:instancePath+"/PublicIpAddress",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
 }
 else {
 var valid0 = true;
@@ -1030,22 +1091,22 @@ if(typeof data7.Arn !== "string"){
 validate31.errors = [{instancePath:instancePath+"/IamInstanceProfile/Arn",schemaPath:"#/properties/IamInstanceProfile/properties/Arn/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid3 = _errs18 === errors;
+var valid4 = _errs18 === errors;
 }
 else {
-var valid3 = true;
+var valid4 = true;
 }
-if(valid3){
+if(valid4){
 if(data7.Id !== undefined){
 const _errs20 = errors;
 if(typeof data7.Id !== "string"){
 validate31.errors = [{instancePath:instancePath+"/IamInstanceProfile/Id",schemaPath:"#/properties/IamInstanceProfile/properties/Id/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid3 = _errs20 === errors;
+var valid4 = _errs20 === errors;
 }
 else {
-var valid3 = true;
+var valid4 = true;
 }
 }
 }
@@ -1071,7 +1132,7 @@ validate31.errors = [{instancePath:instancePath+"/SecurityGroups",schemaPath:"#/
 return false;
 }
 else {
-var valid4 = true;
+var valid5 = true;
 const len0 = data10.length;
 for(let i0=0; i0<len0; i0++){
 let data11 = data10[i0];
@@ -1100,22 +1161,22 @@ validate31.errors = [{instancePath:instancePath+"/SecurityGroups/" + i0+"/GroupI
 return false;
 }
 }
-var valid5 = _errs26 === errors;
+var valid6 = _errs26 === errors;
 }
 else {
-var valid5 = true;
+var valid6 = true;
 }
-if(valid5){
+if(valid6){
 if(data11.GroupName !== undefined){
 const _errs29 = errors;
 if(typeof data11.GroupName !== "string"){
 validate31.errors = [{instancePath:instancePath+"/SecurityGroups/" + i0+"/GroupName",schemaPath:"#/properties/SecurityGroups/items/properties/GroupName/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid5 = _errs29 === errors;
+var valid6 = _errs29 === errors;
 }
 else {
-var valid5 = true;
+var valid6 = true;
 }
 }
 }
@@ -1125,8 +1186,8 @@ validate31.errors = [{instancePath:instancePath+"/SecurityGroups/" + i0,schemaPa
 return false;
 }
 }
-var valid4 = _errs24 === errors;
-if(!valid4){
+var valid5 = _errs24 === errors;
+if(!valid5){
 break;
 }
 }
@@ -1149,7 +1210,7 @@ const _errs31 = errors;
 const _errs32 = errors;
 if(errors === _errs32){
 if(Array.isArray(data14)){
-var valid8 = true;
+var valid9 = true;
 const len1 = data14.length;
 for(let i1=0; i1<len1; i1++){
 let data15 = data14[i1];
@@ -1168,22 +1229,22 @@ if(typeof data15.Key !== "string"){
 validate31.errors = [{instancePath:instancePath+"/Tags/" + i1+"/Key",schemaPath:"#/$defs/tags/items/properties/Key/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid9 = _errs36 === errors;
+var valid10 = _errs36 === errors;
 }
 else {
-var valid9 = true;
+var valid10 = true;
 }
-if(valid9){
+if(valid10){
 if(data15.Value !== undefined){
 const _errs38 = errors;
 if(typeof data15.Value !== "string"){
 validate31.errors = [{instancePath:instancePath+"/Tags/" + i1+"/Value",schemaPath:"#/$defs/tags/items/properties/Value/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid9 = _errs38 === errors;
+var valid10 = _errs38 === errors;
 }
 else {
-var valid9 = true;
+var valid10 = true;
 }
 }
 }
@@ -1193,8 +1254,8 @@ validate31.errors = [{instancePath:instancePath+"/Tags/" + i1,schemaPath:"#/$def
 return false;
 }
 }
-var valid8 = _errs34 === errors;
-if(!valid8){
+var valid9 = _errs34 === errors;
+if(!valid9){
 break;
 }
 }
@@ -1244,10 +1305,10 @@ return errors === 0;
 }
 validate31.evaluated = {"props":{"InstanceId":true,"KeyName":true,"State":true,"PublicIpAddress":true,"PrivateIpAddress":true,"IamInstanceProfile":true,"SecurityGroups":true,"Tags":true,"AmiLaunchIndex":true,"ImageId":true,"InstanceType":true,"KernelId":true,"LaunchTime":true,"Monitoring":true,"Placement":true,"Platform":true,"PrivateDnsName":true,"ProductCodes":true,"PublicDnsName":true,"RamdiskId":true,"StateTransitionReason":true,"SubnetId":true,"VpcId":true,"Architecture":true,"BlockDeviceMappings":true,"ClientToken":true,"EbsOptimized":true,"EnaSupport":true,"Hypervisor":true,"InstanceLifecycle":true,"ElasticGpuAssociations":true,"ElasticInferenceAcceleratorAssociations":true,"NetworkInterfaces":true,"OutpostArn":true,"RootDeviceName":true,"RootDeviceType":true,"SourceDestCheck":true,"SpotInstanceRequestId":true,"SriovNetSupport":true,"StateReason":true,"VirtualizationType":true,"CpuOptions":true,"CapacityReservationId":true,"CapacityReservationSpecification":true,"HibernationOptions":true,"Licenses":true,"MetadataOptions":true,"EnclaveOptions":true,"BootMode":true,"PlatformDetails":true,"UsageOperation":true,"UsageOperationUpdateTime":true,"PrivateDnsNameOptions":true,"Ipv6Address":true,"TpmSupport":true,"MaintenanceOptions":true,"CurrentInstanceBootMode":true,"NetworkPerformanceOptions":true,"Operator":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema58 = {"type":"object","required":["RoleName","Arn","AssumeRolePolicyDocument"],"properties":{"RoleName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"$ref":"#/$defs/nonEmptyString"},"AssumeRolePolicyDocument":{"$ref":"#/$defs/policyDocument"},"RolePolicyList":{"$ref":"#/$defs/inlinePolicies"},"AttachedManagedPolicies":{"$ref":"#/$defs/attachedPolicies"},"InstanceProfileList":{"type":"array","items":{"type":"object"}},"Tags":{"$ref":"#/$defs/tags"},"Path":{},"RoleId":{},"CreateDate":{},"PermissionsBoundary":{},"RoleLastUsed":{}}};
-const schema61 = {"description":"a decoded IAM policy document whose Statement is an array","type":"object","required":["Statement"],"properties":{"Version":{"type":"string"},"Statement":{"type":"array","items":{"type":"object"}},"Id":{}}};
-const schema64 = {"type":"array","items":{"type":"object","required":["PolicyArn"],"properties":{"PolicyName":{"type":"string"},"PolicyArn":{"type":"string"}}}};
-const schema62 = {"type":"array","items":{"type":"object","required":["PolicyName","PolicyDocument"],"properties":{"PolicyName":{"type":"string"},"PolicyDocument":{"$ref":"#/$defs/policyDocument"}}}};
+const schema59 = {"type":"object","required":["RoleName","Arn","AssumeRolePolicyDocument"],"properties":{"RoleName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"$ref":"#/$defs/nonEmptyString"},"AssumeRolePolicyDocument":{"$ref":"#/$defs/policyDocument"},"RolePolicyList":{"$ref":"#/$defs/inlinePolicies"},"AttachedManagedPolicies":{"$ref":"#/$defs/attachedPolicies"},"InstanceProfileList":{"type":"array","items":{"type":"object"}},"Tags":{"$ref":"#/$defs/tags"},"Path":{},"RoleId":{},"CreateDate":{},"PermissionsBoundary":{},"RoleLastUsed":{}}};
+const schema62 = {"description":"a decoded IAM policy document whose Statement is an array","type":"object","required":["Statement"],"properties":{"Version":{"type":"string"},"Statement":{"type":"array","items":{"type":"object"}},"Id":{}}};
+const schema65 = {"type":"array","items":{"type":"object","required":["PolicyArn"],"properties":{"PolicyName":{"type":"string"},"PolicyArn":{"type":"string"}}}};
+const schema63 = {"type":"array","items":{"type":"object","required":["PolicyName","PolicyDocument"],"properties":{"PolicyName":{"type":"string"},"PolicyDocument":{"$ref":"#/$defs/policyDocument"}}}};
 
 function validate34(data){
 let vErrors = null;
@@ -1688,7 +1749,7 @@ return errors === 0;
 }
 validate33.evaluated = {"props":{"RoleName":true,"Arn":true,"AssumeRolePolicyDocument":true,"RolePolicyList":true,"AttachedManagedPolicies":true,"InstanceProfileList":true,"Tags":true,"Path":true,"RoleId":true,"CreateDate":true,"PermissionsBoundary":true,"RoleLastUsed":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema66 = {"type":"object","required":["UserName"],"properties":{"UserName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"UserPolicyList":{"$ref":"#/$defs/inlinePolicies"},"GroupList":{"type":"array","items":{"type":"string"}},"AttachedManagedPolicies":{"$ref":"#/$defs/attachedPolicies"},"Path":{"type":"string"},"UserId":{},"CreateDate":{},"PermissionsBoundary":{},"Tags":{"$ref":"#/$defs/tags"}}};
+const schema67 = {"type":"object","required":["UserName"],"properties":{"UserName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"UserPolicyList":{"$ref":"#/$defs/inlinePolicies"},"GroupList":{"type":"array","items":{"type":"string"}},"AttachedManagedPolicies":{"$ref":"#/$defs/attachedPolicies"},"Path":{"type":"string"},"UserId":{},"CreateDate":{},"PermissionsBoundary":{},"Tags":{"$ref":"#/$defs/tags"}}};
 
 function validate37(data){
 let vErrors = null;
@@ -1940,7 +2001,7 @@ return errors === 0;
 }
 validate37.evaluated = {"props":{"UserName":true,"Arn":true,"UserPolicyList":true,"GroupList":true,"AttachedManagedPolicies":true,"Path":true,"UserId":true,"CreateDate":true,"PermissionsBoundary":true,"Tags":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema70 = {"type":"object","required":["GroupName"],"properties":{"GroupName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"GroupPolicyList":{"$ref":"#/$defs/inlinePolicies"},"AttachedManagedPolicies":{"$ref":"#/$defs/attachedPolicies"},"Path":{},"GroupId":{},"CreateDate":{}}};
+const schema71 = {"type":"object","required":["GroupName"],"properties":{"GroupName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"GroupPolicyList":{"$ref":"#/$defs/inlinePolicies"},"AttachedManagedPolicies":{"$ref":"#/$defs/attachedPolicies"},"Path":{},"GroupId":{},"CreateDate":{}}};
 
 function validate40(data){
 let vErrors = null;
@@ -2080,7 +2141,7 @@ return errors === 0;
 }
 validate40.evaluated = {"props":{"GroupName":true,"Arn":true,"GroupPolicyList":true,"AttachedManagedPolicies":true,"Path":true,"GroupId":true,"CreateDate":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema73 = {"type":"object","required":["Arn","PolicyVersionList"],"properties":{"PolicyName":{"type":"string"},"Arn":{"$ref":"#/$defs/nonEmptyString"},"DefaultVersionId":{"type":"string"},"PolicyVersionList":{"type":"array","items":{"type":"object","required":["Document"],"properties":{"Document":{"$ref":"#/$defs/policyDocument"},"VersionId":{"type":"string"},"IsDefaultVersion":{"type":"boolean"},"CreateDate":{}}}},"PolicyId":{},"Path":{},"AttachmentCount":{},"PermissionsBoundaryUsageCount":{},"IsAttachable":{},"Description":{},"CreateDate":{},"UpdateDate":{}}};
+const schema74 = {"type":"object","required":["Arn","PolicyVersionList"],"properties":{"PolicyName":{"type":"string"},"Arn":{"$ref":"#/$defs/nonEmptyString"},"DefaultVersionId":{"type":"string"},"PolicyVersionList":{"type":"array","items":{"type":"object","required":["Document"],"properties":{"Document":{"$ref":"#/$defs/policyDocument"},"VersionId":{"type":"string"},"IsDefaultVersion":{"type":"boolean"},"CreateDate":{}}}},"PolicyId":{},"Path":{},"AttachmentCount":{},"PermissionsBoundaryUsageCount":{},"IsAttachable":{},"Description":{},"CreateDate":{},"UpdateDate":{}}};
 
 function validate43(data){
 let vErrors = null;
@@ -2288,7 +2349,7 @@ return errors === 0;
 }
 validate43.evaluated = {"props":{"PolicyName":true,"Arn":true,"DefaultVersionId":true,"PolicyVersionList":true,"PolicyId":true,"Path":true,"AttachmentCount":true,"PermissionsBoundaryUsageCount":true,"IsAttachable":true,"Description":true,"CreateDate":true,"UpdateDate":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema76 = {"type":"object","required":["InstanceProfileName","Roles"],"properties":{"InstanceProfileName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"Roles":{"type":"array","items":{"type":"object","required":["RoleName"],"properties":{"RoleName":{"type":"string"},"Path":{},"RoleId":{},"Arn":{},"CreateDate":{},"AssumeRolePolicyDocument":{},"Description":{},"MaxSessionDuration":{},"PermissionsBoundary":{},"Tags":{},"RoleLastUsed":{}}}},"Path":{},"InstanceProfileId":{},"CreateDate":{},"Tags":{}}};
+const schema77 = {"type":"object","required":["InstanceProfileName","Roles"],"properties":{"InstanceProfileName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"Roles":{"type":"array","items":{"type":"object","required":["RoleName"],"properties":{"RoleName":{"type":"string"},"Path":{},"RoleId":{},"Arn":{},"CreateDate":{},"AssumeRolePolicyDocument":{},"Description":{},"MaxSessionDuration":{},"PermissionsBoundary":{},"Tags":{},"RoleLastUsed":{}}}},"Path":{},"InstanceProfileId":{},"CreateDate":{},"Tags":{}}};
 
 function validate45(data){
 let vErrors = null;
@@ -2396,7 +2457,7 @@ return errors === 0;
 }
 validate45.evaluated = {"props":{"InstanceProfileName":true,"Arn":true,"Roles":true,"Path":true,"InstanceProfileId":true,"CreateDate":true,"Tags":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema78 = {"type":"object","required":["InstanceId"],"properties":{"InstanceId":{"$ref":"#/$defs/nonEmptyString"},"PingStatus":{"type":"string"},"AgentVersion":{"type":"string"},"PlatformType":{"type":"string"},"ResourceType":{"type":"string"},"LastPingDateTime":{},"IsLatestVersion":{},"PlatformName":{},"PlatformVersion":{},"ActivationId":{},"IamRole":{},"RegistrationDate":{},"Name":{},"IPAddress":{},"ComputerName":{},"AssociationStatus":{},"LastAssociationExecutionDate":{},"LastSuccessfulAssociationExecutionDate":{},"AssociationOverview":{},"SourceId":{},"SourceType":{}}};
+const schema79 = {"type":"object","required":["InstanceId"],"properties":{"InstanceId":{"$ref":"#/$defs/nonEmptyString"},"PingStatus":{"type":"string"},"AgentVersion":{"type":"string"},"PlatformType":{"type":"string"},"ResourceType":{"type":"string"},"LastPingDateTime":{},"IsLatestVersion":{},"PlatformName":{},"PlatformVersion":{},"ActivationId":{},"IamRole":{},"RegistrationDate":{},"Name":{},"IPAddress":{},"ComputerName":{},"AssociationStatus":{},"LastAssociationExecutionDate":{},"LastSuccessfulAssociationExecutionDate":{},"AssociationOverview":{},"SourceId":{},"SourceType":{}}};
 
 function validate47(data){
 let vErrors = null;
@@ -2494,7 +2555,7 @@ return errors === 0;
 }
 validate47.evaluated = {"props":{"InstanceId":true,"PingStatus":true,"AgentVersion":true,"PlatformType":true,"ResourceType":true,"LastPingDateTime":true,"IsLatestVersion":true,"PlatformName":true,"PlatformVersion":true,"ActivationId":true,"IamRole":true,"RegistrationDate":true,"Name":true,"IPAddress":true,"ComputerName":true,"AssociationStatus":true,"LastAssociationExecutionDate":true,"LastSuccessfulAssociationExecutionDate":true,"AssociationOverview":true,"SourceId":true,"SourceType":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema80 = {"type":"object","required":["Name","Content"],"properties":{"Name":{"$ref":"#/$defs/nonEmptyString"},"DocumentType":{"type":"string"},"Content":{"description":"the parsed document content (an object, not the JSON or YAML text)","type":"object","properties":{"inputs":{"description":"Session Manager preferences, each input as the Session document schema names it; rules read unset inputs as Session Manager's defaults (src/model/session-preferences.ts). Values are not typed here: templates write numbers and booleans as text, and may leave them unknown.","type":"object","properties":{"s3BucketName":{},"s3KeyPrefix":{},"s3EncryptionEnabled":{},"cloudWatchLogGroupName":{},"cloudWatchEncryptionEnabled":{},"cloudWatchStreamingEnabled":{},"kmsKeyId":{},"runAsEnabled":{},"runAsDefaultUser":{},"idleSessionTimeout":{},"maxSessionDuration":{},"shellProfile":{}}}},"additionalProperties":true},"CreatedDate":{},"DisplayName":{},"VersionName":{},"DocumentVersion":{},"Status":{},"StatusInformation":{},"DocumentFormat":{},"Requires":{},"AttachmentsContent":{},"ReviewStatus":{}}};
+const schema81 = {"type":"object","required":["Name","Content"],"properties":{"Name":{"$ref":"#/$defs/nonEmptyString"},"DocumentType":{"type":"string"},"Content":{"description":"the parsed document content (an object, not the JSON or YAML text)","type":"object","properties":{"inputs":{"description":"Session Manager preferences, each input as the Session document schema names it; rules read unset inputs as Session Manager's defaults (src/model/session-preferences.ts). Values are not typed here: templates write numbers and booleans as text, and may leave them unknown.","type":"object","properties":{"s3BucketName":{},"s3KeyPrefix":{},"s3EncryptionEnabled":{},"cloudWatchLogGroupName":{},"cloudWatchEncryptionEnabled":{},"cloudWatchStreamingEnabled":{},"kmsKeyId":{},"runAsEnabled":{},"runAsDefaultUser":{},"idleSessionTimeout":{},"maxSessionDuration":{},"shellProfile":{}}}},"additionalProperties":true},"CreatedDate":{},"DisplayName":{},"VersionName":{},"DocumentVersion":{},"Status":{},"StatusInformation":{},"DocumentFormat":{},"Requires":{},"AttachmentsContent":{},"ReviewStatus":{}}};
 
 function validate49(data){
 let vErrors = null;
@@ -2581,8 +2642,8 @@ return errors === 0;
 }
 validate49.evaluated = {"props":{"Name":true,"DocumentType":true,"Content":true,"CreatedDate":true,"DisplayName":true,"VersionName":true,"DocumentVersion":true,"Status":true,"StatusInformation":true,"DocumentFormat":true,"Requires":true,"AttachmentsContent":true,"ReviewStatus":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema82 = {"description":"An IAM user's access key. Name identifies it: `<user>/access_key_1` or `<user>/access_key_2` as the credential report numbers a user's keys (it gives no key ids), `<user>/<AccessKeyId>` when the id is known, the logical id or address of a key a template or plan would create. CreateDate (the report's access_key_N_last_rotated: when the key was created) and AccessKeyLastUsed only an observed key has.","type":"object","required":["Name","UserName","Status"],"properties":{"Name":{"$ref":"#/$defs/nonEmptyString"},"UserName":{"$ref":"#/$defs/nonEmptyString"},"AccessKeyId":{"$ref":"#/$defs/nonEmptyString"},"Status":{"enum":["Active","Inactive","Expired"]},"CreateDate":{"$ref":"#/$defs/timestamp"},"AccessKeyLastUsed":{"type":"object","properties":{"LastUsedDate":{"$ref":"#/$defs/timestamp"},"ServiceName":{"type":"string"},"Region":{"type":"string"}}}}};
-const schema86 = {"description":"an ISO 8601 date and time (2024-05-01T09:30:00Z), as the AWS SDK's dates are written in JSON","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"};
+const schema83 = {"description":"An IAM user's access key. Name identifies it: `<user>/access_key_1` or `<user>/access_key_2` as the credential report numbers a user's keys (it gives no key ids), `<user>/<AccessKeyId>` when the id is known, the logical id or address of a key a template or plan would create. CreateDate (the report's access_key_N_last_rotated: when the key was created) and AccessKeyLastUsed only an observed key has.","type":"object","required":["Name","UserName","Status"],"properties":{"Name":{"$ref":"#/$defs/nonEmptyString"},"UserName":{"$ref":"#/$defs/nonEmptyString"},"AccessKeyId":{"$ref":"#/$defs/nonEmptyString"},"Status":{"enum":["Active","Inactive","Expired"]},"CreateDate":{"$ref":"#/$defs/timestamp"},"AccessKeyLastUsed":{"type":"object","properties":{"LastUsedDate":{"$ref":"#/$defs/timestamp"},"ServiceName":{"type":"string"},"Region":{"type":"string"}}}}};
+const schema87 = {"description":"an ISO 8601 date and time (2024-05-01T09:30:00Z), as the AWS SDK's dates are written in JSON","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"};
 const pattern8 = new RegExp("^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$", "u");
 
 function validate51(data){
@@ -2666,7 +2727,7 @@ if(data.Status !== undefined){
 let data3 = data.Status;
 const _errs10 = errors;
 if(!(((data3 === "Active") || (data3 === "Inactive")) || (data3 === "Expired"))){
-validate51.errors = [{instancePath:instancePath+"/Status",schemaPath:"#/properties/Status/enum",keyword:"enum",params:{allowedValues: schema82.properties.Status.enum}}];
+validate51.errors = [{instancePath:instancePath+"/Status",schemaPath:"#/properties/Status/enum",keyword:"enum",params:{allowedValues: schema83.properties.Status.enum}}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -2777,7 +2838,7 @@ return errors === 0;
 }
 validate51.evaluated = {"props":{"Name":true,"UserName":true,"AccessKeyId":true,"Status":true,"CreateDate":true,"AccessKeyLastUsed":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema88 = {"type":"object","description":"DescribeTrails' trail, with IsLogging from GetTrailStatus and the selectors from GetEventSelectors. A trail without EventSelectors and AdvancedEventSelectors records every management event, as CloudTrail's defaults do.","required":["Name"],"properties":{"Name":{"$ref":"#/$defs/nonEmptyString"},"TrailARN":{"type":"string"},"HomeRegion":{"type":"string"},"IsMultiRegionTrail":{"type":"boolean"},"IsOrganizationTrail":{"type":"boolean"},"IncludeGlobalServiceEvents":{"type":"boolean"},"IsLogging":{"type":"boolean"},"S3BucketName":{"type":"string"},"EventSelectors":{"type":"array","items":{"type":"object","properties":{"ReadWriteType":{"enum":["All","ReadOnly","WriteOnly"]},"IncludeManagementEvents":{"type":"boolean"},"DataResources":{"type":"array"},"ExcludeManagementEventSources":{"type":"array","items":{"type":"string"}}}}},"AdvancedEventSelectors":{"type":"array","items":{"type":"object","required":["FieldSelectors"],"properties":{"Name":{"type":"string"},"FieldSelectors":{"type":"array","items":{"type":"object","required":["Field"],"properties":{"Field":{"$ref":"#/$defs/nonEmptyString"},"Equals":{"type":"array","items":{"type":"string"}},"StartsWith":{"type":"array","items":{"type":"string"}},"EndsWith":{"type":"array","items":{"type":"string"}},"NotEquals":{"type":"array","items":{"type":"string"}},"NotStartsWith":{"type":"array","items":{"type":"string"}},"NotEndsWith":{"type":"array","items":{"type":"string"}}}}}}}}}};
+const schema89 = {"type":"object","description":"DescribeTrails' trail, with IsLogging from GetTrailStatus and the selectors from GetEventSelectors. A trail without EventSelectors and AdvancedEventSelectors records every management event, as CloudTrail's defaults do.","required":["Name"],"properties":{"Name":{"$ref":"#/$defs/nonEmptyString"},"TrailARN":{"type":"string"},"HomeRegion":{"type":"string"},"IsMultiRegionTrail":{"type":"boolean"},"IsOrganizationTrail":{"type":"boolean"},"IncludeGlobalServiceEvents":{"type":"boolean"},"IsLogging":{"type":"boolean"},"S3BucketName":{"type":"string"},"EventSelectors":{"type":"array","items":{"type":"object","properties":{"ReadWriteType":{"enum":["All","ReadOnly","WriteOnly"]},"IncludeManagementEvents":{"type":"boolean"},"DataResources":{"type":"array"},"ExcludeManagementEventSources":{"type":"array","items":{"type":"string"}}}}},"AdvancedEventSelectors":{"type":"array","items":{"type":"object","required":["FieldSelectors"],"properties":{"Name":{"type":"string"},"FieldSelectors":{"type":"array","items":{"type":"object","required":["Field"],"properties":{"Field":{"$ref":"#/$defs/nonEmptyString"},"Equals":{"type":"array","items":{"type":"string"}},"StartsWith":{"type":"array","items":{"type":"string"}},"EndsWith":{"type":"array","items":{"type":"string"}},"NotEquals":{"type":"array","items":{"type":"string"}},"NotStartsWith":{"type":"array","items":{"type":"string"}},"NotEndsWith":{"type":"array","items":{"type":"string"}}}}}}}}}};
 
 function validate53(data){
 let vErrors = null;
@@ -2912,7 +2973,7 @@ if(data9.ReadWriteType !== undefined){
 let data10 = data9.ReadWriteType;
 const _errs22 = errors;
 if(!(((data10 === "All") || (data10 === "ReadOnly")) || (data10 === "WriteOnly"))){
-validate53.errors = [{instancePath:instancePath+"/EventSelectors/" + i0+"/ReadWriteType",schemaPath:"#/properties/EventSelectors/items/properties/ReadWriteType/enum",keyword:"enum",params:{allowedValues: schema88.properties.EventSelectors.items.properties.ReadWriteType.enum}}];
+validate53.errors = [{instancePath:instancePath+"/EventSelectors/" + i0+"/ReadWriteType",schemaPath:"#/properties/EventSelectors/items/properties/ReadWriteType/enum",keyword:"enum",params:{allowedValues: schema89.properties.EventSelectors.items.properties.ReadWriteType.enum}}];
 return false;
 }
 var valid3 = _errs22 === errors;
@@ -3323,7 +3384,7 @@ return errors === 0;
 }
 validate53.evaluated = {"props":{"Name":true,"TrailARN":true,"HomeRegion":true,"IsMultiRegionTrail":true,"IsOrganizationTrail":true,"IncludeGlobalServiceEvents":true,"IsLogging":true,"S3BucketName":true,"EventSelectors":true,"AdvancedEventSelectors":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema91 = {"type":"object","description":"ListRules' rule with its targets from ListTargetsByRule. EventPattern is the decoded pattern object; a pattern text that is not JSON stays text, and the rules that read it report it as invalid.","required":["Name"],"properties":{"Name":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"EventBusName":{"type":"string"},"State":{"type":"string"},"EventPattern":{"anyOf":[{"type":"object"},{"type":"string"}]},"ScheduleExpression":{"type":"string"},"Targets":{"type":"array","items":{"type":"object","required":["Id","Arn"],"properties":{"Id":{"type":"string"},"Arn":{"type":"string"}}}}}};
+const schema92 = {"type":"object","description":"ListRules' rule with its targets from ListTargetsByRule. EventPattern is the decoded pattern object; a pattern text that is not JSON stays text, and the rules that read it report it as invalid.","required":["Name"],"properties":{"Name":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"EventBusName":{"type":"string"},"State":{"type":"string"},"EventPattern":{"anyOf":[{"type":"object"},{"type":"string"}]},"ScheduleExpression":{"type":"string"},"Targets":{"type":"array","items":{"type":"object","required":["Id","Arn"],"properties":{"Id":{"type":"string"},"Arn":{"type":"string"}}}}}};
 
 function validate55(data){
 let vErrors = null;
@@ -4063,7 +4124,7 @@ return errors === 0;
 }
 validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema93 = {"type":"object","additionalProperties":false,"required":["account","region","service","operation","code","message","resourceTypes"],"properties":{"account":{"$ref":"#/$defs/accountId"},"region":{"$ref":"#/$defs/region"},"service":{"$ref":"#/$defs/nonEmptyString"},"operation":{"$ref":"#/$defs/nonEmptyString"},"code":{"$ref":"#/$defs/nonEmptyString"},"message":{"type":"string"},"iamAction":{"$ref":"#/$defs/nonEmptyString"},"resourceTypes":{"type":"array","items":{"$ref":"#/$defs/resourceType"}}}};
+const schema94 = {"type":"object","additionalProperties":false,"required":["account","region","service","operation","code","message","resourceTypes"],"properties":{"account":{"$ref":"#/$defs/accountId"},"region":{"$ref":"#/$defs/region"},"service":{"$ref":"#/$defs/nonEmptyString"},"operation":{"$ref":"#/$defs/nonEmptyString"},"code":{"$ref":"#/$defs/nonEmptyString"},"message":{"type":"string"},"iamAction":{"$ref":"#/$defs/nonEmptyString"},"resourceTypes":{"type":"array","items":{"$ref":"#/$defs/resourceType"}}}};
 
 function validate58(data){
 let vErrors = null;

@@ -365,7 +365,7 @@ validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 const schema48 = {"type":"object","required":["GroupId","IpPermissions"],"properties":{"GroupId":{"$ref":"#/$defs/nonEmptyString"},"GroupName":{"type":"string"},"VpcId":{"type":"string"},"IpPermissions":{"type":"array","items":{"$ref":"#/$defs/ipPermission"}},"IpPermissionsEgress":{"type":"array","items":{"type":"object"}},"Tags":{"$ref":"#/$defs/tags"},"Description":{},"OwnerId":{},"SecurityGroupArn":{}}};
 const schema49 = {"type":"string","not":{"const":""}};
 const schema53 = {"type":"array","items":{"type":"object","required":["Key"],"properties":{"Key":{"type":"string"},"Value":{"type":"string"}}}};
-const schema50 = {"type":"object","required":["IpProtocol"],"properties":{"IpProtocol":{"type":"string"},"FromPort":{"$ref":"#/$defs/port"},"ToPort":{"$ref":"#/$defs/port"},"IpRanges":{"type":"array","items":{"type":"object","required":["CidrIp"],"properties":{"CidrIp":{"type":"string"},"Description":{}}}},"Ipv6Ranges":{"type":"array","items":{"type":"object","required":["CidrIpv6"],"properties":{"CidrIpv6":{"type":"string"},"Description":{}}}},"PrefixListIds":{"type":"array","items":{"type":"object","required":["PrefixListId"],"properties":{"PrefixListId":{"type":"string"},"Description":{}}}},"UserIdGroupPairs":{"type":"array","items":{"type":"object","properties":{"GroupId":{"type":"string"},"GroupName":{"type":"string"},"UserId":{"type":"string"},"VpcId":{"type":"string"},"Description":{"type":"string"},"VpcPeeringConnectionId":{},"PeeringStatus":{}}}}}};
+const schema50 = {"type":"object","required":["IpProtocol"],"properties":{"IpProtocol":{"type":"string"},"FromPort":{"$ref":"#/$defs/port"},"ToPort":{"$ref":"#/$defs/port"},"IpRanges":{"type":"array","items":{"type":"object","required":["CidrIp"],"properties":{"CidrIp":{"type":"string"},"Description":{}},"additionalProperties":false}},"Ipv6Ranges":{"type":"array","items":{"type":"object","required":["CidrIpv6"],"properties":{"CidrIpv6":{"type":"string"},"Description":{}},"additionalProperties":false}},"PrefixListIds":{"type":"array","items":{"type":"object","required":["PrefixListId"],"properties":{"PrefixListId":{"type":"string"},"Description":{}},"additionalProperties":false}},"UserIdGroupPairs":{"type":"array","items":{"type":"object","properties":{"GroupId":{"type":"string"},"GroupName":{"type":"string"},"UserId":{"type":"string"},"VpcId":{"type":"string"},"Description":{"type":"string"},"VpcPeeringConnectionId":{},"PeeringStatus":{}},"additionalProperties":false}}},"additionalProperties":false};
 const schema51 = {"type":"integer","minimum":-1,"maximum":65535};
 
 function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -386,14 +386,23 @@ validate28.errors = [{instancePath,schemaPath:"#/required",keyword:"required",pa
 return false;
 }
 else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((((key0 === "IpProtocol") || (key0 === "FromPort")) || (key0 === "ToPort")) || (key0 === "IpRanges")) || (key0 === "Ipv6Ranges")) || (key0 === "PrefixListIds")) || (key0 === "UserIdGroupPairs"))){
+validate28.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema50,data}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
 if(data.IpProtocol !== undefined){
 let data0 = data.IpProtocol;
-const _errs1 = errors;
+const _errs2 = errors;
 if(typeof data0 !== "string"){
 validate28.errors = [{instancePath:instancePath+"/IpProtocol",schemaPath:"#/properties/IpProtocol/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.IpProtocol.type,parentSchema:schema50.properties.IpProtocol,data:data0}];
 return false;
 }
-var valid0 = _errs1 === errors;
+var valid0 = _errs2 === errors;
 }
 else {
 var valid0 = true;
@@ -401,13 +410,13 @@ var valid0 = true;
 if(valid0){
 if(data.FromPort !== undefined){
 let data1 = data.FromPort;
-const _errs3 = errors;
 const _errs4 = errors;
+const _errs5 = errors;
 if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
 validate28.errors = [{instancePath:instancePath+"/FromPort",schemaPath:"#/$defs/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema51.type,parentSchema:schema51,data:data1}];
 return false;
 }
-if(errors === _errs4){
+if(errors === _errs5){
 if(typeof data1 == "number"){
 if(data1 > 65535 || isNaN(data1)){
 validate28.errors = [{instancePath:instancePath+"/FromPort",schemaPath:"#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema51,data:data1}];
@@ -421,7 +430,7 @@ return false;
 }
 }
 }
-var valid0 = _errs3 === errors;
+var valid0 = _errs4 === errors;
 }
 else {
 var valid0 = true;
@@ -429,13 +438,13 @@ var valid0 = true;
 if(valid0){
 if(data.ToPort !== undefined){
 let data2 = data.ToPort;
-const _errs6 = errors;
 const _errs7 = errors;
+const _errs8 = errors;
 if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
 validate28.errors = [{instancePath:instancePath+"/ToPort",schemaPath:"#/$defs/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema51.type,parentSchema:schema51,data:data2}];
 return false;
 }
-if(errors === _errs7){
+if(errors === _errs8){
 if(typeof data2 == "number"){
 if(data2 > 65535 || isNaN(data2)){
 validate28.errors = [{instancePath:instancePath+"/ToPort",schemaPath:"#/$defs/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema51,data:data2}];
@@ -449,7 +458,7 @@ return false;
 }
 }
 }
-var valid0 = _errs6 === errors;
+var valid0 = _errs7 === errors;
 }
 else {
 var valid0 = true;
@@ -457,15 +466,15 @@ var valid0 = true;
 if(valid0){
 if(data.IpRanges !== undefined){
 let data3 = data.IpRanges;
-const _errs9 = errors;
-if(errors === _errs9){
+const _errs10 = errors;
+if(errors === _errs10){
 if(Array.isArray(data3)){
 var valid3 = true;
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
-const _errs11 = errors;
-if(errors === _errs11){
+const _errs12 = errors;
+if(errors === _errs12){
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 let missing1;
 if((data4.CidrIp === undefined) && (missing1 = "CidrIp")){
@@ -473,6 +482,15 @@ validate28.errors = [{instancePath:instancePath+"/IpRanges/" + i0,schemaPath:"#/
 return false;
 }
 else {
+const _errs14 = errors;
+for(const key1 in data4){
+if(!((key1 === "CidrIp") || (key1 === "Description"))){
+validate28.errors = [{instancePath:instancePath+"/IpRanges/" + i0,schemaPath:"#/properties/IpRanges/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema50.properties.IpRanges.items,data:data4}];
+return false;
+break;
+}
+}
+if(_errs14 === errors){
 if(data4.CidrIp !== undefined){
 let data5 = data4.CidrIp;
 if(typeof data5 !== "string"){
@@ -482,12 +500,13 @@ return false;
 }
 }
 }
+}
 else {
 validate28.errors = [{instancePath:instancePath+"/IpRanges/" + i0,schemaPath:"#/properties/IpRanges/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema50.properties.IpRanges.items.type,parentSchema:schema50.properties.IpRanges.items,data:data4}];
 return false;
 }
 }
-var valid3 = _errs11 === errors;
+var valid3 = _errs12 === errors;
 if(!valid3){
 break;
 }
@@ -498,7 +517,7 @@ validate28.errors = [{instancePath:instancePath+"/IpRanges",schemaPath:"#/proper
 return false;
 }
 }
-var valid0 = _errs9 === errors;
+var valid0 = _errs10 === errors;
 }
 else {
 var valid0 = true;
@@ -506,15 +525,15 @@ var valid0 = true;
 if(valid0){
 if(data.Ipv6Ranges !== undefined){
 let data6 = data.Ipv6Ranges;
-const _errs15 = errors;
-if(errors === _errs15){
+const _errs17 = errors;
+if(errors === _errs17){
 if(Array.isArray(data6)){
 var valid5 = true;
 const len1 = data6.length;
 for(let i1=0; i1<len1; i1++){
 let data7 = data6[i1];
-const _errs17 = errors;
-if(errors === _errs17){
+const _errs19 = errors;
+if(errors === _errs19){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 let missing2;
 if((data7.CidrIpv6 === undefined) && (missing2 = "CidrIpv6")){
@@ -522,6 +541,15 @@ validate28.errors = [{instancePath:instancePath+"/Ipv6Ranges/" + i1,schemaPath:"
 return false;
 }
 else {
+const _errs21 = errors;
+for(const key2 in data7){
+if(!((key2 === "CidrIpv6") || (key2 === "Description"))){
+validate28.errors = [{instancePath:instancePath+"/Ipv6Ranges/" + i1,schemaPath:"#/properties/Ipv6Ranges/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema50.properties.Ipv6Ranges.items,data:data7}];
+return false;
+break;
+}
+}
+if(_errs21 === errors){
 if(data7.CidrIpv6 !== undefined){
 let data8 = data7.CidrIpv6;
 if(typeof data8 !== "string"){
@@ -531,12 +559,13 @@ return false;
 }
 }
 }
+}
 else {
 validate28.errors = [{instancePath:instancePath+"/Ipv6Ranges/" + i1,schemaPath:"#/properties/Ipv6Ranges/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema50.properties.Ipv6Ranges.items.type,parentSchema:schema50.properties.Ipv6Ranges.items,data:data7}];
 return false;
 }
 }
-var valid5 = _errs17 === errors;
+var valid5 = _errs19 === errors;
 if(!valid5){
 break;
 }
@@ -547,7 +576,7 @@ validate28.errors = [{instancePath:instancePath+"/Ipv6Ranges",schemaPath:"#/prop
 return false;
 }
 }
-var valid0 = _errs15 === errors;
+var valid0 = _errs17 === errors;
 }
 else {
 var valid0 = true;
@@ -555,15 +584,15 @@ var valid0 = true;
 if(valid0){
 if(data.PrefixListIds !== undefined){
 let data9 = data.PrefixListIds;
-const _errs21 = errors;
-if(errors === _errs21){
+const _errs24 = errors;
+if(errors === _errs24){
 if(Array.isArray(data9)){
 var valid7 = true;
 const len2 = data9.length;
 for(let i2=0; i2<len2; i2++){
 let data10 = data9[i2];
-const _errs23 = errors;
-if(errors === _errs23){
+const _errs26 = errors;
+if(errors === _errs26){
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 let missing3;
 if((data10.PrefixListId === undefined) && (missing3 = "PrefixListId")){
@@ -571,6 +600,15 @@ validate28.errors = [{instancePath:instancePath+"/PrefixListIds/" + i2,schemaPat
 return false;
 }
 else {
+const _errs28 = errors;
+for(const key3 in data10){
+if(!((key3 === "PrefixListId") || (key3 === "Description"))){
+validate28.errors = [{instancePath:instancePath+"/PrefixListIds/" + i2,schemaPath:"#/properties/PrefixListIds/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema50.properties.PrefixListIds.items,data:data10}];
+return false;
+break;
+}
+}
+if(_errs28 === errors){
 if(data10.PrefixListId !== undefined){
 let data11 = data10.PrefixListId;
 if(typeof data11 !== "string"){
@@ -580,12 +618,13 @@ return false;
 }
 }
 }
+}
 else {
 validate28.errors = [{instancePath:instancePath+"/PrefixListIds/" + i2,schemaPath:"#/properties/PrefixListIds/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema50.properties.PrefixListIds.items.type,parentSchema:schema50.properties.PrefixListIds.items,data:data10}];
 return false;
 }
 }
-var valid7 = _errs23 === errors;
+var valid7 = _errs26 === errors;
 if(!valid7){
 break;
 }
@@ -596,7 +635,7 @@ validate28.errors = [{instancePath:instancePath+"/PrefixListIds",schemaPath:"#/p
 return false;
 }
 }
-var valid0 = _errs21 === errors;
+var valid0 = _errs24 === errors;
 }
 else {
 var valid0 = true;
@@ -604,24 +643,33 @@ var valid0 = true;
 if(valid0){
 if(data.UserIdGroupPairs !== undefined){
 let data12 = data.UserIdGroupPairs;
-const _errs27 = errors;
-if(errors === _errs27){
+const _errs31 = errors;
+if(errors === _errs31){
 if(Array.isArray(data12)){
 var valid9 = true;
 const len3 = data12.length;
 for(let i3=0; i3<len3; i3++){
 let data13 = data12[i3];
-const _errs29 = errors;
-if(errors === _errs29){
+const _errs33 = errors;
+if(errors === _errs33){
 if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+const _errs35 = errors;
+for(const key4 in data13){
+if(!(((((((key4 === "GroupId") || (key4 === "GroupName")) || (key4 === "UserId")) || (key4 === "VpcId")) || (key4 === "Description")) || (key4 === "VpcPeeringConnectionId")) || (key4 === "PeeringStatus"))){
+validate28.errors = [{instancePath:instancePath+"/UserIdGroupPairs/" + i3,schemaPath:"#/properties/UserIdGroupPairs/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema50.properties.UserIdGroupPairs.items,data:data13}];
+return false;
+break;
+}
+}
+if(_errs35 === errors){
 if(data13.GroupId !== undefined){
 let data14 = data13.GroupId;
-const _errs31 = errors;
+const _errs36 = errors;
 if(typeof data14 !== "string"){
 validate28.errors = [{instancePath:instancePath+"/UserIdGroupPairs/" + i3+"/GroupId",schemaPath:"#/properties/UserIdGroupPairs/items/properties/GroupId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.UserIdGroupPairs.items.properties.GroupId.type,parentSchema:schema50.properties.UserIdGroupPairs.items.properties.GroupId,data:data14}];
 return false;
 }
-var valid10 = _errs31 === errors;
+var valid10 = _errs36 === errors;
 }
 else {
 var valid10 = true;
@@ -629,12 +677,12 @@ var valid10 = true;
 if(valid10){
 if(data13.GroupName !== undefined){
 let data15 = data13.GroupName;
-const _errs33 = errors;
+const _errs38 = errors;
 if(typeof data15 !== "string"){
 validate28.errors = [{instancePath:instancePath+"/UserIdGroupPairs/" + i3+"/GroupName",schemaPath:"#/properties/UserIdGroupPairs/items/properties/GroupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.UserIdGroupPairs.items.properties.GroupName.type,parentSchema:schema50.properties.UserIdGroupPairs.items.properties.GroupName,data:data15}];
 return false;
 }
-var valid10 = _errs33 === errors;
+var valid10 = _errs38 === errors;
 }
 else {
 var valid10 = true;
@@ -642,12 +690,12 @@ var valid10 = true;
 if(valid10){
 if(data13.UserId !== undefined){
 let data16 = data13.UserId;
-const _errs35 = errors;
+const _errs40 = errors;
 if(typeof data16 !== "string"){
 validate28.errors = [{instancePath:instancePath+"/UserIdGroupPairs/" + i3+"/UserId",schemaPath:"#/properties/UserIdGroupPairs/items/properties/UserId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.UserIdGroupPairs.items.properties.UserId.type,parentSchema:schema50.properties.UserIdGroupPairs.items.properties.UserId,data:data16}];
 return false;
 }
-var valid10 = _errs35 === errors;
+var valid10 = _errs40 === errors;
 }
 else {
 var valid10 = true;
@@ -655,12 +703,12 @@ var valid10 = true;
 if(valid10){
 if(data13.VpcId !== undefined){
 let data17 = data13.VpcId;
-const _errs37 = errors;
+const _errs42 = errors;
 if(typeof data17 !== "string"){
 validate28.errors = [{instancePath:instancePath+"/UserIdGroupPairs/" + i3+"/VpcId",schemaPath:"#/properties/UserIdGroupPairs/items/properties/VpcId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.UserIdGroupPairs.items.properties.VpcId.type,parentSchema:schema50.properties.UserIdGroupPairs.items.properties.VpcId,data:data17}];
 return false;
 }
-var valid10 = _errs37 === errors;
+var valid10 = _errs42 === errors;
 }
 else {
 var valid10 = true;
@@ -668,15 +716,16 @@ var valid10 = true;
 if(valid10){
 if(data13.Description !== undefined){
 let data18 = data13.Description;
-const _errs39 = errors;
+const _errs44 = errors;
 if(typeof data18 !== "string"){
 validate28.errors = [{instancePath:instancePath+"/UserIdGroupPairs/" + i3+"/Description",schemaPath:"#/properties/UserIdGroupPairs/items/properties/Description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.UserIdGroupPairs.items.properties.Description.type,parentSchema:schema50.properties.UserIdGroupPairs.items.properties.Description,data:data18}];
 return false;
 }
-var valid10 = _errs39 === errors;
+var valid10 = _errs44 === errors;
 }
 else {
 var valid10 = true;
+}
 }
 }
 }
@@ -688,7 +737,7 @@ validate28.errors = [{instancePath:instancePath+"/UserIdGroupPairs/" + i3,schema
 return false;
 }
 }
-var valid9 = _errs29 === errors;
+var valid9 = _errs33 === errors;
 if(!valid9){
 break;
 }
@@ -699,10 +748,11 @@ validate28.errors = [{instancePath:instancePath+"/UserIdGroupPairs",schemaPath:"
 return false;
 }
 }
-var valid0 = _errs27 === errors;
+var valid0 = _errs31 === errors;
 }
 else {
 var valid0 = true;
+}
 }
 }
 }
@@ -720,7 +770,7 @@ return false;
 validate28.errors = vErrors;
 return errors === 0;
 }
-validate28.evaluated = {"props":{"IpProtocol":true,"FromPort":true,"ToPort":true,"IpRanges":true,"Ipv6Ranges":true,"PrefixListIds":true,"UserIdGroupPairs":true},"dynamicProps":false,"dynamicItems":false};
+validate28.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -954,7 +1004,7 @@ return errors === 0;
 }
 validate27.evaluated = {"props":{"GroupId":true,"GroupName":true,"VpcId":true,"IpPermissions":true,"IpPermissionsEgress":true,"Tags":true,"Description":true,"OwnerId":true,"SecurityGroupArn":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema54 = {"type":"object","required":["InstanceId","State","SecurityGroups"],"properties":{"InstanceId":{"$ref":"#/$defs/nonEmptyString"},"KeyName":{"type":"string"},"State":{"type":"object","required":["Name"],"properties":{"Code":{"type":"integer"},"Name":{"type":"string"}}},"PublicIpAddress":{"type":"string"},"PrivateIpAddress":{"type":"string"},"IamInstanceProfile":{"type":"object","required":["Arn"],"properties":{"Arn":{"type":"string"},"Id":{"type":"string"}}},"SecurityGroups":{"type":"array","minItems":1,"items":{"type":"object","required":["GroupId"],"properties":{"GroupId":{"$ref":"#/$defs/nonEmptyString"},"GroupName":{"type":"string"}}}},"Tags":{"$ref":"#/$defs/tags"},"AmiLaunchIndex":{},"ImageId":{},"InstanceType":{},"KernelId":{},"LaunchTime":{},"Monitoring":{},"Placement":{},"Platform":{},"PrivateDnsName":{},"ProductCodes":{},"PublicDnsName":{},"RamdiskId":{},"StateTransitionReason":{},"SubnetId":{},"VpcId":{},"Architecture":{},"BlockDeviceMappings":{},"ClientToken":{},"EbsOptimized":{},"EnaSupport":{},"Hypervisor":{},"InstanceLifecycle":{},"ElasticGpuAssociations":{},"ElasticInferenceAcceleratorAssociations":{},"NetworkInterfaces":{},"OutpostArn":{},"RootDeviceName":{},"RootDeviceType":{},"SourceDestCheck":{},"SpotInstanceRequestId":{},"SriovNetSupport":{},"StateReason":{},"VirtualizationType":{},"CpuOptions":{},"CapacityReservationId":{},"CapacityReservationSpecification":{},"HibernationOptions":{},"Licenses":{},"MetadataOptions":{"type":"object","properties":{"State":{},"HttpTokens":{},"HttpPutResponseHopLimit":{},"HttpEndpoint":{},"HttpProtocolIpv6":{},"InstanceMetadataTags":{}}},"EnclaveOptions":{},"BootMode":{},"PlatformDetails":{},"UsageOperation":{},"UsageOperationUpdateTime":{},"PrivateDnsNameOptions":{},"Ipv6Address":{},"TpmSupport":{},"MaintenanceOptions":{},"CurrentInstanceBootMode":{},"NetworkPerformanceOptions":{},"Operator":{}}};
+const schema54 = {"type":"object","required":["InstanceId","State","SecurityGroups"],"properties":{"InstanceId":{"$ref":"#/$defs/nonEmptyString"},"KeyName":{"type":"string"},"State":{"type":"object","required":["Name"],"properties":{"Code":{"type":"integer"},"Name":{"enum":["pending","running","shutting-down","terminated","stopping","stopped"]}}},"PublicIpAddress":{"$ref":"#/$defs/nonEmptyString"},"PrivateIpAddress":{"type":"string"},"IamInstanceProfile":{"type":"object","required":["Arn"],"properties":{"Arn":{"type":"string"},"Id":{"type":"string"}}},"SecurityGroups":{"type":"array","minItems":1,"items":{"type":"object","required":["GroupId"],"properties":{"GroupId":{"$ref":"#/$defs/nonEmptyString"},"GroupName":{"type":"string"}}}},"Tags":{"$ref":"#/$defs/tags"},"AmiLaunchIndex":{},"ImageId":{},"InstanceType":{},"KernelId":{},"LaunchTime":{},"Monitoring":{},"Placement":{},"Platform":{},"PrivateDnsName":{},"ProductCodes":{},"PublicDnsName":{},"RamdiskId":{},"StateTransitionReason":{},"SubnetId":{},"VpcId":{},"Architecture":{},"BlockDeviceMappings":{},"ClientToken":{},"EbsOptimized":{},"EnaSupport":{},"Hypervisor":{},"InstanceLifecycle":{},"ElasticGpuAssociations":{},"ElasticInferenceAcceleratorAssociations":{},"NetworkInterfaces":{},"OutpostArn":{},"RootDeviceName":{},"RootDeviceType":{},"SourceDestCheck":{},"SpotInstanceRequestId":{},"SriovNetSupport":{},"StateReason":{},"VirtualizationType":{},"CpuOptions":{},"CapacityReservationId":{},"CapacityReservationSpecification":{},"HibernationOptions":{},"Licenses":{},"MetadataOptions":{"type":"object","properties":{"State":{},"HttpTokens":{},"HttpPutResponseHopLimit":{},"HttpEndpoint":{},"HttpProtocolIpv6":{},"InstanceMetadataTags":{}}},"EnclaveOptions":{},"BootMode":{},"PlatformDetails":{},"UsageOperation":{},"UsageOperationUpdateTime":{},"PrivateDnsNameOptions":{},"Ipv6Address":{},"TpmSupport":{},"MaintenanceOptions":{},"CurrentInstanceBootMode":{},"NetworkPerformanceOptions":{},"Operator":{}}};
 
 function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1055,8 +1105,8 @@ if(valid3){
 if(data2.Name !== undefined){
 let data4 = data2.Name;
 const _errs12 = errors;
-if(typeof data4 !== "string"){
-validate31.errors = [{instancePath:instancePath+"/State/Name",schemaPath:"#/properties/State/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.State.properties.Name.type,parentSchema:schema54.properties.State.properties.Name,data:data4}];
+if(!((((((data4 === "pending") || (data4 === "running")) || (data4 === "shutting-down")) || (data4 === "terminated")) || (data4 === "stopping")) || (data4 === "stopped"))){
+validate31.errors = [{instancePath:instancePath+"/State/Name",schemaPath:"#/properties/State/properties/Name/enum",keyword:"enum",params:{allowedValues: schema54.properties.State.properties.Name.enum},message:"must be equal to one of the allowed values",schema:schema54.properties.State.properties.Name.enum,parentSchema:schema54.properties.State.properties.Name,data:data4}];
 return false;
 }
 var valid3 = _errs12 === errors;
@@ -1080,113 +1130,14 @@ var valid0 = true;
 if(valid0){
 if(data.PublicIpAddress !== undefined){
 let data5 = data.PublicIpAddress;
-const _errs14 = errors;
+const _errs13 = errors;
 if(typeof data5 !== "string"){
-validate31.errors = [{instancePath:instancePath+"/PublicIpAddress",schemaPath:"#/properties/PublicIpAddress/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.PublicIpAddress.type,parentSchema:schema54.properties.PublicIpAddress,data:data5}];
+validate31.errors = [{instancePath:instancePath+"/PublicIpAddress",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.type,parentSchema:schema49,data:data5}];
 return false;
 }
-var valid0 = _errs14 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.PrivateIpAddress !== undefined){
-let data6 = data.PrivateIpAddress;
 const _errs16 = errors;
-if(typeof data6 !== "string"){
-validate31.errors = [{instancePath:instancePath+"/PrivateIpAddress",schemaPath:"#/properties/PrivateIpAddress/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.PrivateIpAddress.type,parentSchema:schema54.properties.PrivateIpAddress,data:data6}];
-return false;
-}
-var valid0 = _errs16 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.IamInstanceProfile !== undefined){
-let data7 = data.IamInstanceProfile;
-const _errs18 = errors;
-if(errors === _errs18){
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-let missing2;
-if((data7.Arn === undefined) && (missing2 = "Arn")){
-validate31.errors = [{instancePath:instancePath+"/IamInstanceProfile",schemaPath:"#/properties/IamInstanceProfile/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'",schema:schema54.properties.IamInstanceProfile.required,parentSchema:schema54.properties.IamInstanceProfile,data:data7}];
-return false;
-}
-else {
-if(data7.Arn !== undefined){
-let data8 = data7.Arn;
-const _errs20 = errors;
-if(typeof data8 !== "string"){
-validate31.errors = [{instancePath:instancePath+"/IamInstanceProfile/Arn",schemaPath:"#/properties/IamInstanceProfile/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.IamInstanceProfile.properties.Arn.type,parentSchema:schema54.properties.IamInstanceProfile.properties.Arn,data:data8}];
-return false;
-}
-var valid4 = _errs20 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data7.Id !== undefined){
-let data9 = data7.Id;
-const _errs22 = errors;
-if(typeof data9 !== "string"){
-validate31.errors = [{instancePath:instancePath+"/IamInstanceProfile/Id",schemaPath:"#/properties/IamInstanceProfile/properties/Id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.IamInstanceProfile.properties.Id.type,parentSchema:schema54.properties.IamInstanceProfile.properties.Id,data:data9}];
-return false;
-}
-var valid4 = _errs22 === errors;
-}
-else {
-var valid4 = true;
-}
-}
-}
-}
-else {
-validate31.errors = [{instancePath:instancePath+"/IamInstanceProfile",schemaPath:"#/properties/IamInstanceProfile/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema54.properties.IamInstanceProfile.type,parentSchema:schema54.properties.IamInstanceProfile,data:data7}];
-return false;
-}
-}
-var valid0 = _errs18 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.SecurityGroups !== undefined){
-let data10 = data.SecurityGroups;
-const _errs24 = errors;
-if(errors === _errs24){
-if(Array.isArray(data10)){
-if(data10.length < 1){
-validate31.errors = [{instancePath:instancePath+"/SecurityGroups",schemaPath:"#/properties/SecurityGroups/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema54.properties.SecurityGroups,data:data10}];
-return false;
-}
-else {
-var valid5 = true;
-const len0 = data10.length;
-for(let i0=0; i0<len0; i0++){
-let data11 = data10[i0];
-const _errs26 = errors;
-if(errors === _errs26){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing3;
-if((data11.GroupId === undefined) && (missing3 = "GroupId")){
-validate31.errors = [{instancePath:instancePath+"/SecurityGroups/" + i0,schemaPath:"#/properties/SecurityGroups/items/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'",schema:schema54.properties.SecurityGroups.items.required,parentSchema:schema54.properties.SecurityGroups.items,data:data11}];
-return false;
-}
-else {
-if(data11.GroupId !== undefined){
-let data12 = data11.GroupId;
-const _errs28 = errors;
-if(typeof data12 !== "string"){
-validate31.errors = [{instancePath:instancePath+"/SecurityGroups/" + i0+"/GroupId",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.type,parentSchema:schema49,data:data12}];
-return false;
-}
-const _errs31 = errors;
-const _errs32 = errors;
-if("" !== data12){
+const _errs17 = errors;
+if("" !== data5){
 const err1 = {};
 if(vErrors === null){
 vErrors = [err1];
@@ -1196,39 +1147,166 @@ vErrors.push(err1);
 }
 errors++;
 }
-var valid8 = _errs32 === errors;
-if(valid8){
-validate31.errors = [{instancePath:instancePath+"/SecurityGroups/" + i0+"/GroupId",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema49.not,parentSchema:schema49,data:data12}];
+var valid5 = _errs17 === errors;
+if(valid5){
+validate31.errors = [{instancePath:instancePath+"/PublicIpAddress",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema49.not,parentSchema:schema49,data:data5}];
 return false;
 }
 else {
-errors = _errs31;
+errors = _errs16;
 if(vErrors !== null){
-if(_errs31){
-vErrors.length = _errs31;
+if(_errs16){
+vErrors.length = _errs16;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid6 = _errs28 === errors;
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.PrivateIpAddress !== undefined){
+let data6 = data.PrivateIpAddress;
+const _errs18 = errors;
+if(typeof data6 !== "string"){
+validate31.errors = [{instancePath:instancePath+"/PrivateIpAddress",schemaPath:"#/properties/PrivateIpAddress/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.PrivateIpAddress.type,parentSchema:schema54.properties.PrivateIpAddress,data:data6}];
+return false;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.IamInstanceProfile !== undefined){
+let data7 = data.IamInstanceProfile;
+const _errs20 = errors;
+if(errors === _errs20){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+let missing2;
+if((data7.Arn === undefined) && (missing2 = "Arn")){
+validate31.errors = [{instancePath:instancePath+"/IamInstanceProfile",schemaPath:"#/properties/IamInstanceProfile/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'",schema:schema54.properties.IamInstanceProfile.required,parentSchema:schema54.properties.IamInstanceProfile,data:data7}];
+return false;
+}
+else {
+if(data7.Arn !== undefined){
+let data8 = data7.Arn;
+const _errs22 = errors;
+if(typeof data8 !== "string"){
+validate31.errors = [{instancePath:instancePath+"/IamInstanceProfile/Arn",schemaPath:"#/properties/IamInstanceProfile/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.IamInstanceProfile.properties.Arn.type,parentSchema:schema54.properties.IamInstanceProfile.properties.Arn,data:data8}];
+return false;
+}
+var valid6 = _errs22 === errors;
 }
 else {
 var valid6 = true;
 }
 if(valid6){
+if(data7.Id !== undefined){
+let data9 = data7.Id;
+const _errs24 = errors;
+if(typeof data9 !== "string"){
+validate31.errors = [{instancePath:instancePath+"/IamInstanceProfile/Id",schemaPath:"#/properties/IamInstanceProfile/properties/Id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.IamInstanceProfile.properties.Id.type,parentSchema:schema54.properties.IamInstanceProfile.properties.Id,data:data9}];
+return false;
+}
+var valid6 = _errs24 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+else {
+validate31.errors = [{instancePath:instancePath+"/IamInstanceProfile",schemaPath:"#/properties/IamInstanceProfile/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema54.properties.IamInstanceProfile.type,parentSchema:schema54.properties.IamInstanceProfile,data:data7}];
+return false;
+}
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.SecurityGroups !== undefined){
+let data10 = data.SecurityGroups;
+const _errs26 = errors;
+if(errors === _errs26){
+if(Array.isArray(data10)){
+if(data10.length < 1){
+validate31.errors = [{instancePath:instancePath+"/SecurityGroups",schemaPath:"#/properties/SecurityGroups/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema54.properties.SecurityGroups,data:data10}];
+return false;
+}
+else {
+var valid7 = true;
+const len0 = data10.length;
+for(let i0=0; i0<len0; i0++){
+let data11 = data10[i0];
+const _errs28 = errors;
+if(errors === _errs28){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing3;
+if((data11.GroupId === undefined) && (missing3 = "GroupId")){
+validate31.errors = [{instancePath:instancePath+"/SecurityGroups/" + i0,schemaPath:"#/properties/SecurityGroups/items/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'",schema:schema54.properties.SecurityGroups.items.required,parentSchema:schema54.properties.SecurityGroups.items,data:data11}];
+return false;
+}
+else {
+if(data11.GroupId !== undefined){
+let data12 = data11.GroupId;
+const _errs30 = errors;
+if(typeof data12 !== "string"){
+validate31.errors = [{instancePath:instancePath+"/SecurityGroups/" + i0+"/GroupId",schemaPath:"#/$defs/nonEmptyString/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.type,parentSchema:schema49,data:data12}];
+return false;
+}
+const _errs33 = errors;
+const _errs34 = errors;
+if("" !== data12){
+const err2 = {};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var valid10 = _errs34 === errors;
+if(valid10){
+validate31.errors = [{instancePath:instancePath+"/SecurityGroups/" + i0+"/GroupId",schemaPath:"#/$defs/nonEmptyString/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema49.not,parentSchema:schema49,data:data12}];
+return false;
+}
+else {
+errors = _errs33;
+if(vErrors !== null){
+if(_errs33){
+vErrors.length = _errs33;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid8 = _errs30 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
 if(data11.GroupName !== undefined){
 let data13 = data11.GroupName;
-const _errs33 = errors;
+const _errs35 = errors;
 if(typeof data13 !== "string"){
 validate31.errors = [{instancePath:instancePath+"/SecurityGroups/" + i0+"/GroupName",schemaPath:"#/properties/SecurityGroups/items/properties/GroupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.SecurityGroups.items.properties.GroupName.type,parentSchema:schema54.properties.SecurityGroups.items.properties.GroupName,data:data13}];
 return false;
 }
-var valid6 = _errs33 === errors;
+var valid8 = _errs35 === errors;
 }
 else {
-var valid6 = true;
+var valid8 = true;
 }
 }
 }
@@ -1238,8 +1316,8 @@ validate31.errors = [{instancePath:instancePath+"/SecurityGroups/" + i0,schemaPa
 return false;
 }
 }
-var valid5 = _errs26 === errors;
-if(!valid5){
+var valid7 = _errs28 === errors;
+if(!valid7){
 break;
 }
 }
@@ -1250,7 +1328,7 @@ validate31.errors = [{instancePath:instancePath+"/SecurityGroups",schemaPath:"#/
 return false;
 }
 }
-var valid0 = _errs24 === errors;
+var valid0 = _errs26 === errors;
 }
 else {
 var valid0 = true;
@@ -1258,16 +1336,16 @@ var valid0 = true;
 if(valid0){
 if(data.Tags !== undefined){
 let data14 = data.Tags;
-const _errs35 = errors;
-const _errs36 = errors;
-if(errors === _errs36){
+const _errs37 = errors;
+const _errs38 = errors;
+if(errors === _errs38){
 if(Array.isArray(data14)){
-var valid10 = true;
+var valid12 = true;
 const len1 = data14.length;
 for(let i1=0; i1<len1; i1++){
 let data15 = data14[i1];
-const _errs38 = errors;
-if(errors === _errs38){
+const _errs40 = errors;
+if(errors === _errs40){
 if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
 let missing4;
 if((data15.Key === undefined) && (missing4 = "Key")){
@@ -1277,28 +1355,28 @@ return false;
 else {
 if(data15.Key !== undefined){
 let data16 = data15.Key;
-const _errs40 = errors;
+const _errs42 = errors;
 if(typeof data16 !== "string"){
 validate31.errors = [{instancePath:instancePath+"/Tags/" + i1+"/Key",schemaPath:"#/$defs/tags/items/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.items.properties.Key.type,parentSchema:schema53.items.properties.Key,data:data16}];
 return false;
 }
-var valid11 = _errs40 === errors;
+var valid13 = _errs42 === errors;
 }
 else {
-var valid11 = true;
+var valid13 = true;
 }
-if(valid11){
+if(valid13){
 if(data15.Value !== undefined){
 let data17 = data15.Value;
-const _errs42 = errors;
+const _errs44 = errors;
 if(typeof data17 !== "string"){
 validate31.errors = [{instancePath:instancePath+"/Tags/" + i1+"/Value",schemaPath:"#/$defs/tags/items/properties/Value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.items.properties.Value.type,parentSchema:schema53.items.properties.Value,data:data17}];
 return false;
 }
-var valid11 = _errs42 === errors;
+var valid13 = _errs44 === errors;
 }
 else {
-var valid11 = true;
+var valid13 = true;
 }
 }
 }
@@ -1308,8 +1386,8 @@ validate31.errors = [{instancePath:instancePath+"/Tags/" + i1,schemaPath:"#/$def
 return false;
 }
 }
-var valid10 = _errs38 === errors;
-if(!valid10){
+var valid12 = _errs40 === errors;
+if(!valid12){
 break;
 }
 }
@@ -1319,7 +1397,7 @@ validate31.errors = [{instancePath:instancePath+"/Tags",schemaPath:"#/$defs/tags
 return false;
 }
 }
-var valid0 = _errs35 === errors;
+var valid0 = _errs37 === errors;
 }
 else {
 var valid0 = true;
@@ -1327,14 +1405,14 @@ var valid0 = true;
 if(valid0){
 if(data.MetadataOptions !== undefined){
 let data18 = data.MetadataOptions;
-const _errs44 = errors;
-if(errors === _errs44){
+const _errs46 = errors;
+if(errors === _errs46){
 if(!(data18 && typeof data18 == "object" && !Array.isArray(data18))){
 validate31.errors = [{instancePath:instancePath+"/MetadataOptions",schemaPath:"#/properties/MetadataOptions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema54.properties.MetadataOptions.type,parentSchema:schema54.properties.MetadataOptions,data:data18}];
 return false;
 }
 }
-var valid0 = _errs44 === errors;
+var valid0 = _errs46 === errors;
 }
 else {
 var valid0 = true;
@@ -1359,10 +1437,10 @@ return errors === 0;
 }
 validate31.evaluated = {"props":{"InstanceId":true,"KeyName":true,"State":true,"PublicIpAddress":true,"PrivateIpAddress":true,"IamInstanceProfile":true,"SecurityGroups":true,"Tags":true,"AmiLaunchIndex":true,"ImageId":true,"InstanceType":true,"KernelId":true,"LaunchTime":true,"Monitoring":true,"Placement":true,"Platform":true,"PrivateDnsName":true,"ProductCodes":true,"PublicDnsName":true,"RamdiskId":true,"StateTransitionReason":true,"SubnetId":true,"VpcId":true,"Architecture":true,"BlockDeviceMappings":true,"ClientToken":true,"EbsOptimized":true,"EnaSupport":true,"Hypervisor":true,"InstanceLifecycle":true,"ElasticGpuAssociations":true,"ElasticInferenceAcceleratorAssociations":true,"NetworkInterfaces":true,"OutpostArn":true,"RootDeviceName":true,"RootDeviceType":true,"SourceDestCheck":true,"SpotInstanceRequestId":true,"SriovNetSupport":true,"StateReason":true,"VirtualizationType":true,"CpuOptions":true,"CapacityReservationId":true,"CapacityReservationSpecification":true,"HibernationOptions":true,"Licenses":true,"MetadataOptions":true,"EnclaveOptions":true,"BootMode":true,"PlatformDetails":true,"UsageOperation":true,"UsageOperationUpdateTime":true,"PrivateDnsNameOptions":true,"Ipv6Address":true,"TpmSupport":true,"MaintenanceOptions":true,"CurrentInstanceBootMode":true,"NetworkPerformanceOptions":true,"Operator":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema58 = {"type":"object","required":["RoleName","Arn","AssumeRolePolicyDocument"],"properties":{"RoleName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"$ref":"#/$defs/nonEmptyString"},"AssumeRolePolicyDocument":{"$ref":"#/$defs/policyDocument"},"RolePolicyList":{"$ref":"#/$defs/inlinePolicies"},"AttachedManagedPolicies":{"$ref":"#/$defs/attachedPolicies"},"InstanceProfileList":{"type":"array","items":{"type":"object"}},"Tags":{"$ref":"#/$defs/tags"},"Path":{},"RoleId":{},"CreateDate":{},"PermissionsBoundary":{},"RoleLastUsed":{}}};
-const schema61 = {"description":"a decoded IAM policy document whose Statement is an array","type":"object","required":["Statement"],"properties":{"Version":{"type":"string"},"Statement":{"type":"array","items":{"type":"object"}},"Id":{}}};
-const schema64 = {"type":"array","items":{"type":"object","required":["PolicyArn"],"properties":{"PolicyName":{"type":"string"},"PolicyArn":{"type":"string"}}}};
-const schema62 = {"type":"array","items":{"type":"object","required":["PolicyName","PolicyDocument"],"properties":{"PolicyName":{"type":"string"},"PolicyDocument":{"$ref":"#/$defs/policyDocument"}}}};
+const schema59 = {"type":"object","required":["RoleName","Arn","AssumeRolePolicyDocument"],"properties":{"RoleName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"$ref":"#/$defs/nonEmptyString"},"AssumeRolePolicyDocument":{"$ref":"#/$defs/policyDocument"},"RolePolicyList":{"$ref":"#/$defs/inlinePolicies"},"AttachedManagedPolicies":{"$ref":"#/$defs/attachedPolicies"},"InstanceProfileList":{"type":"array","items":{"type":"object"}},"Tags":{"$ref":"#/$defs/tags"},"Path":{},"RoleId":{},"CreateDate":{},"PermissionsBoundary":{},"RoleLastUsed":{}}};
+const schema62 = {"description":"a decoded IAM policy document whose Statement is an array","type":"object","required":["Statement"],"properties":{"Version":{"type":"string"},"Statement":{"type":"array","items":{"type":"object"}},"Id":{}}};
+const schema65 = {"type":"array","items":{"type":"object","required":["PolicyArn"],"properties":{"PolicyName":{"type":"string"},"PolicyArn":{"type":"string"}}}};
+const schema63 = {"type":"array","items":{"type":"object","required":["PolicyName","PolicyDocument"],"properties":{"PolicyName":{"type":"string"},"PolicyDocument":{"$ref":"#/$defs/policyDocument"}}}};
 
 function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1385,7 +1463,7 @@ if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing0;
 if(((data0.PolicyName === undefined) && (missing0 = "PolicyName")) || ((data0.PolicyDocument === undefined) && (missing0 = "PolicyDocument"))){
-validate34.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema62.items.required,parentSchema:schema62.items,data:data0}];
+validate34.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema63.items.required,parentSchema:schema63.items,data:data0}];
 return false;
 }
 else {
@@ -1393,7 +1471,7 @@ if(data0.PolicyName !== undefined){
 let data1 = data0.PolicyName;
 const _errs3 = errors;
 if(typeof data1 !== "string"){
-validate34.errors = [{instancePath:instancePath+"/" + i0+"/PolicyName",schemaPath:"#/items/properties/PolicyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.items.properties.PolicyName.type,parentSchema:schema62.items.properties.PolicyName,data:data1}];
+validate34.errors = [{instancePath:instancePath+"/" + i0+"/PolicyName",schemaPath:"#/items/properties/PolicyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema63.items.properties.PolicyName.type,parentSchema:schema63.items.properties.PolicyName,data:data1}];
 return false;
 }
 var valid1 = _errs3 === errors;
@@ -1410,7 +1488,7 @@ if(errors === _errs6){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing1;
 if((data2.Statement === undefined) && (missing1 = "Statement")){
-validate34.errors = [{instancePath:instancePath+"/" + i0+"/PolicyDocument",schemaPath:"#/$defs/policyDocument/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'",schema:schema61.required,parentSchema:schema61,data:data2}];
+validate34.errors = [{instancePath:instancePath+"/" + i0+"/PolicyDocument",schemaPath:"#/$defs/policyDocument/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'",schema:schema62.required,parentSchema:schema62,data:data2}];
 return false;
 }
 else {
@@ -1418,7 +1496,7 @@ if(data2.Version !== undefined){
 let data3 = data2.Version;
 const _errs8 = errors;
 if(typeof data3 !== "string"){
-validate34.errors = [{instancePath:instancePath+"/" + i0+"/PolicyDocument/Version",schemaPath:"#/$defs/policyDocument/properties/Version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.Version.type,parentSchema:schema61.properties.Version,data:data3}];
+validate34.errors = [{instancePath:instancePath+"/" + i0+"/PolicyDocument/Version",schemaPath:"#/$defs/policyDocument/properties/Version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.Version.type,parentSchema:schema62.properties.Version,data:data3}];
 return false;
 }
 var valid3 = _errs8 === errors;
@@ -1438,7 +1516,7 @@ for(let i1=0; i1<len1; i1++){
 let data5 = data4[i1];
 const _errs12 = errors;
 if(!(data5 && typeof data5 == "object" && !Array.isArray(data5))){
-validate34.errors = [{instancePath:instancePath+"/" + i0+"/PolicyDocument/Statement/" + i1,schemaPath:"#/$defs/policyDocument/properties/Statement/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.properties.Statement.items.type,parentSchema:schema61.properties.Statement.items,data:data5}];
+validate34.errors = [{instancePath:instancePath+"/" + i0+"/PolicyDocument/Statement/" + i1,schemaPath:"#/$defs/policyDocument/properties/Statement/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.properties.Statement.items.type,parentSchema:schema62.properties.Statement.items,data:data5}];
 return false;
 }
 var valid4 = _errs12 === errors;
@@ -1448,7 +1526,7 @@ break;
 }
 }
 else {
-validate34.errors = [{instancePath:instancePath+"/" + i0+"/PolicyDocument/Statement",schemaPath:"#/$defs/policyDocument/properties/Statement/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema61.properties.Statement.type,parentSchema:schema61.properties.Statement,data:data4}];
+validate34.errors = [{instancePath:instancePath+"/" + i0+"/PolicyDocument/Statement",schemaPath:"#/$defs/policyDocument/properties/Statement/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema62.properties.Statement.type,parentSchema:schema62.properties.Statement,data:data4}];
 return false;
 }
 }
@@ -1461,7 +1539,7 @@ var valid3 = true;
 }
 }
 else {
-validate34.errors = [{instancePath:instancePath+"/" + i0+"/PolicyDocument",schemaPath:"#/$defs/policyDocument/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.type,parentSchema:schema61,data:data2}];
+validate34.errors = [{instancePath:instancePath+"/" + i0+"/PolicyDocument",schemaPath:"#/$defs/policyDocument/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.type,parentSchema:schema62,data:data2}];
 return false;
 }
 }
@@ -1474,7 +1552,7 @@ var valid1 = true;
 }
 }
 else {
-validate34.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.items.type,parentSchema:schema62.items,data:data0}];
+validate34.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema63.items.type,parentSchema:schema63.items,data:data0}];
 return false;
 }
 }
@@ -1485,7 +1563,7 @@ break;
 }
 }
 else {
-validate34.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema62.type,parentSchema:schema62,data}];
+validate34.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema63.type,parentSchema:schema63,data}];
 return false;
 }
 }
@@ -1509,7 +1587,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.RoleName === undefined) && (missing0 = "RoleName")) || ((data.Arn === undefined) && (missing0 = "Arn"))) || ((data.AssumeRolePolicyDocument === undefined) && (missing0 = "AssumeRolePolicyDocument"))){
-validate33.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema58.required,parentSchema:schema58,data}];
+validate33.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema59.required,parentSchema:schema59,data}];
 return false;
 }
 else {
@@ -1603,7 +1681,7 @@ if(errors === _errs12){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing1;
 if((data2.Statement === undefined) && (missing1 = "Statement")){
-validate33.errors = [{instancePath:instancePath+"/AssumeRolePolicyDocument",schemaPath:"#/$defs/policyDocument/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'",schema:schema61.required,parentSchema:schema61,data:data2}];
+validate33.errors = [{instancePath:instancePath+"/AssumeRolePolicyDocument",schemaPath:"#/$defs/policyDocument/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'",schema:schema62.required,parentSchema:schema62,data:data2}];
 return false;
 }
 else {
@@ -1611,7 +1689,7 @@ if(data2.Version !== undefined){
 let data3 = data2.Version;
 const _errs14 = errors;
 if(typeof data3 !== "string"){
-validate33.errors = [{instancePath:instancePath+"/AssumeRolePolicyDocument/Version",schemaPath:"#/$defs/policyDocument/properties/Version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.Version.type,parentSchema:schema61.properties.Version,data:data3}];
+validate33.errors = [{instancePath:instancePath+"/AssumeRolePolicyDocument/Version",schemaPath:"#/$defs/policyDocument/properties/Version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.Version.type,parentSchema:schema62.properties.Version,data:data3}];
 return false;
 }
 var valid6 = _errs14 === errors;
@@ -1631,7 +1709,7 @@ for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 const _errs18 = errors;
 if(!(data5 && typeof data5 == "object" && !Array.isArray(data5))){
-validate33.errors = [{instancePath:instancePath+"/AssumeRolePolicyDocument/Statement/" + i0,schemaPath:"#/$defs/policyDocument/properties/Statement/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.properties.Statement.items.type,parentSchema:schema61.properties.Statement.items,data:data5}];
+validate33.errors = [{instancePath:instancePath+"/AssumeRolePolicyDocument/Statement/" + i0,schemaPath:"#/$defs/policyDocument/properties/Statement/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.properties.Statement.items.type,parentSchema:schema62.properties.Statement.items,data:data5}];
 return false;
 }
 var valid7 = _errs18 === errors;
@@ -1641,7 +1719,7 @@ break;
 }
 }
 else {
-validate33.errors = [{instancePath:instancePath+"/AssumeRolePolicyDocument/Statement",schemaPath:"#/$defs/policyDocument/properties/Statement/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema61.properties.Statement.type,parentSchema:schema61.properties.Statement,data:data4}];
+validate33.errors = [{instancePath:instancePath+"/AssumeRolePolicyDocument/Statement",schemaPath:"#/$defs/policyDocument/properties/Statement/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema62.properties.Statement.type,parentSchema:schema62.properties.Statement,data:data4}];
 return false;
 }
 }
@@ -1654,7 +1732,7 @@ var valid6 = true;
 }
 }
 else {
-validate33.errors = [{instancePath:instancePath+"/AssumeRolePolicyDocument",schemaPath:"#/$defs/policyDocument/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.type,parentSchema:schema61,data:data2}];
+validate33.errors = [{instancePath:instancePath+"/AssumeRolePolicyDocument",schemaPath:"#/$defs/policyDocument/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.type,parentSchema:schema62,data:data2}];
 return false;
 }
 }
@@ -1691,7 +1769,7 @@ if(errors === _errs24){
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 let missing2;
 if((data8.PolicyArn === undefined) && (missing2 = "PolicyArn")){
-validate33.errors = [{instancePath:instancePath+"/AttachedManagedPolicies/" + i1,schemaPath:"#/$defs/attachedPolicies/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'",schema:schema64.items.required,parentSchema:schema64.items,data:data8}];
+validate33.errors = [{instancePath:instancePath+"/AttachedManagedPolicies/" + i1,schemaPath:"#/$defs/attachedPolicies/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'",schema:schema65.items.required,parentSchema:schema65.items,data:data8}];
 return false;
 }
 else {
@@ -1699,7 +1777,7 @@ if(data8.PolicyName !== undefined){
 let data9 = data8.PolicyName;
 const _errs26 = errors;
 if(typeof data9 !== "string"){
-validate33.errors = [{instancePath:instancePath+"/AttachedManagedPolicies/" + i1+"/PolicyName",schemaPath:"#/$defs/attachedPolicies/items/properties/PolicyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.items.properties.PolicyName.type,parentSchema:schema64.items.properties.PolicyName,data:data9}];
+validate33.errors = [{instancePath:instancePath+"/AttachedManagedPolicies/" + i1+"/PolicyName",schemaPath:"#/$defs/attachedPolicies/items/properties/PolicyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.items.properties.PolicyName.type,parentSchema:schema65.items.properties.PolicyName,data:data9}];
 return false;
 }
 var valid10 = _errs26 === errors;
@@ -1712,7 +1790,7 @@ if(data8.PolicyArn !== undefined){
 let data10 = data8.PolicyArn;
 const _errs28 = errors;
 if(typeof data10 !== "string"){
-validate33.errors = [{instancePath:instancePath+"/AttachedManagedPolicies/" + i1+"/PolicyArn",schemaPath:"#/$defs/attachedPolicies/items/properties/PolicyArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.items.properties.PolicyArn.type,parentSchema:schema64.items.properties.PolicyArn,data:data10}];
+validate33.errors = [{instancePath:instancePath+"/AttachedManagedPolicies/" + i1+"/PolicyArn",schemaPath:"#/$defs/attachedPolicies/items/properties/PolicyArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.items.properties.PolicyArn.type,parentSchema:schema65.items.properties.PolicyArn,data:data10}];
 return false;
 }
 var valid10 = _errs28 === errors;
@@ -1724,7 +1802,7 @@ var valid10 = true;
 }
 }
 else {
-validate33.errors = [{instancePath:instancePath+"/AttachedManagedPolicies/" + i1,schemaPath:"#/$defs/attachedPolicies/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.items.type,parentSchema:schema64.items,data:data8}];
+validate33.errors = [{instancePath:instancePath+"/AttachedManagedPolicies/" + i1,schemaPath:"#/$defs/attachedPolicies/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.items.type,parentSchema:schema65.items,data:data8}];
 return false;
 }
 }
@@ -1735,7 +1813,7 @@ break;
 }
 }
 else {
-validate33.errors = [{instancePath:instancePath+"/AttachedManagedPolicies",schemaPath:"#/$defs/attachedPolicies/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema64.type,parentSchema:schema64,data:data7}];
+validate33.errors = [{instancePath:instancePath+"/AttachedManagedPolicies",schemaPath:"#/$defs/attachedPolicies/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema65.type,parentSchema:schema65,data:data7}];
 return false;
 }
 }
@@ -1756,7 +1834,7 @@ for(let i2=0; i2<len2; i2++){
 let data12 = data11[i2];
 const _errs32 = errors;
 if(!(data12 && typeof data12 == "object" && !Array.isArray(data12))){
-validate33.errors = [{instancePath:instancePath+"/InstanceProfileList/" + i2,schemaPath:"#/properties/InstanceProfileList/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.properties.InstanceProfileList.items.type,parentSchema:schema58.properties.InstanceProfileList.items,data:data12}];
+validate33.errors = [{instancePath:instancePath+"/InstanceProfileList/" + i2,schemaPath:"#/properties/InstanceProfileList/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema59.properties.InstanceProfileList.items.type,parentSchema:schema59.properties.InstanceProfileList.items,data:data12}];
 return false;
 }
 var valid11 = _errs32 === errors;
@@ -1766,7 +1844,7 @@ break;
 }
 }
 else {
-validate33.errors = [{instancePath:instancePath+"/InstanceProfileList",schemaPath:"#/properties/InstanceProfileList/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema58.properties.InstanceProfileList.type,parentSchema:schema58.properties.InstanceProfileList,data:data11}];
+validate33.errors = [{instancePath:instancePath+"/InstanceProfileList",schemaPath:"#/properties/InstanceProfileList/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema59.properties.InstanceProfileList.type,parentSchema:schema59.properties.InstanceProfileList,data:data11}];
 return false;
 }
 }
@@ -1853,7 +1931,7 @@ var valid0 = true;
 }
 }
 else {
-validate33.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.type,parentSchema:schema58,data}];
+validate33.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema59.type,parentSchema:schema59,data}];
 return false;
 }
 }
@@ -1862,7 +1940,7 @@ return errors === 0;
 }
 validate33.evaluated = {"props":{"RoleName":true,"Arn":true,"AssumeRolePolicyDocument":true,"RolePolicyList":true,"AttachedManagedPolicies":true,"InstanceProfileList":true,"Tags":true,"Path":true,"RoleId":true,"CreateDate":true,"PermissionsBoundary":true,"RoleLastUsed":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema66 = {"type":"object","required":["UserName"],"properties":{"UserName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"UserPolicyList":{"$ref":"#/$defs/inlinePolicies"},"GroupList":{"type":"array","items":{"type":"string"}},"AttachedManagedPolicies":{"$ref":"#/$defs/attachedPolicies"},"Path":{"type":"string"},"UserId":{},"CreateDate":{},"PermissionsBoundary":{},"Tags":{"$ref":"#/$defs/tags"}}};
+const schema67 = {"type":"object","required":["UserName"],"properties":{"UserName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"UserPolicyList":{"$ref":"#/$defs/inlinePolicies"},"GroupList":{"type":"array","items":{"type":"string"}},"AttachedManagedPolicies":{"$ref":"#/$defs/attachedPolicies"},"Path":{"type":"string"},"UserId":{},"CreateDate":{},"PermissionsBoundary":{},"Tags":{"$ref":"#/$defs/tags"}}};
 
 function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1878,7 +1956,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.UserName === undefined) && (missing0 = "UserName")){
-validate37.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema66.required,parentSchema:schema66,data}];
+validate37.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema67.required,parentSchema:schema67,data}];
 return false;
 }
 else {
@@ -1927,7 +2005,7 @@ if(data.Arn !== undefined){
 let data1 = data.Arn;
 const _errs6 = errors;
 if(typeof data1 !== "string"){
-validate37.errors = [{instancePath:instancePath+"/Arn",schemaPath:"#/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema66.properties.Arn.type,parentSchema:schema66.properties.Arn,data:data1}];
+validate37.errors = [{instancePath:instancePath+"/Arn",schemaPath:"#/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.Arn.type,parentSchema:schema67.properties.Arn,data:data1}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -1959,7 +2037,7 @@ for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 const _errs11 = errors;
 if(typeof data4 !== "string"){
-validate37.errors = [{instancePath:instancePath+"/GroupList/" + i0,schemaPath:"#/properties/GroupList/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema66.properties.GroupList.items.type,parentSchema:schema66.properties.GroupList.items,data:data4}];
+validate37.errors = [{instancePath:instancePath+"/GroupList/" + i0,schemaPath:"#/properties/GroupList/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.GroupList.items.type,parentSchema:schema67.properties.GroupList.items,data:data4}];
 return false;
 }
 var valid3 = _errs11 === errors;
@@ -1969,7 +2047,7 @@ break;
 }
 }
 else {
-validate37.errors = [{instancePath:instancePath+"/GroupList",schemaPath:"#/properties/GroupList/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema66.properties.GroupList.type,parentSchema:schema66.properties.GroupList,data:data3}];
+validate37.errors = [{instancePath:instancePath+"/GroupList",schemaPath:"#/properties/GroupList/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema67.properties.GroupList.type,parentSchema:schema67.properties.GroupList,data:data3}];
 return false;
 }
 }
@@ -1994,7 +2072,7 @@ if(errors === _errs16){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 let missing1;
 if((data6.PolicyArn === undefined) && (missing1 = "PolicyArn")){
-validate37.errors = [{instancePath:instancePath+"/AttachedManagedPolicies/" + i1,schemaPath:"#/$defs/attachedPolicies/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'",schema:schema64.items.required,parentSchema:schema64.items,data:data6}];
+validate37.errors = [{instancePath:instancePath+"/AttachedManagedPolicies/" + i1,schemaPath:"#/$defs/attachedPolicies/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'",schema:schema65.items.required,parentSchema:schema65.items,data:data6}];
 return false;
 }
 else {
@@ -2002,7 +2080,7 @@ if(data6.PolicyName !== undefined){
 let data7 = data6.PolicyName;
 const _errs18 = errors;
 if(typeof data7 !== "string"){
-validate37.errors = [{instancePath:instancePath+"/AttachedManagedPolicies/" + i1+"/PolicyName",schemaPath:"#/$defs/attachedPolicies/items/properties/PolicyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.items.properties.PolicyName.type,parentSchema:schema64.items.properties.PolicyName,data:data7}];
+validate37.errors = [{instancePath:instancePath+"/AttachedManagedPolicies/" + i1+"/PolicyName",schemaPath:"#/$defs/attachedPolicies/items/properties/PolicyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.items.properties.PolicyName.type,parentSchema:schema65.items.properties.PolicyName,data:data7}];
 return false;
 }
 var valid6 = _errs18 === errors;
@@ -2015,7 +2093,7 @@ if(data6.PolicyArn !== undefined){
 let data8 = data6.PolicyArn;
 const _errs20 = errors;
 if(typeof data8 !== "string"){
-validate37.errors = [{instancePath:instancePath+"/AttachedManagedPolicies/" + i1+"/PolicyArn",schemaPath:"#/$defs/attachedPolicies/items/properties/PolicyArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.items.properties.PolicyArn.type,parentSchema:schema64.items.properties.PolicyArn,data:data8}];
+validate37.errors = [{instancePath:instancePath+"/AttachedManagedPolicies/" + i1+"/PolicyArn",schemaPath:"#/$defs/attachedPolicies/items/properties/PolicyArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.items.properties.PolicyArn.type,parentSchema:schema65.items.properties.PolicyArn,data:data8}];
 return false;
 }
 var valid6 = _errs20 === errors;
@@ -2027,7 +2105,7 @@ var valid6 = true;
 }
 }
 else {
-validate37.errors = [{instancePath:instancePath+"/AttachedManagedPolicies/" + i1,schemaPath:"#/$defs/attachedPolicies/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.items.type,parentSchema:schema64.items,data:data6}];
+validate37.errors = [{instancePath:instancePath+"/AttachedManagedPolicies/" + i1,schemaPath:"#/$defs/attachedPolicies/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.items.type,parentSchema:schema65.items,data:data6}];
 return false;
 }
 }
@@ -2038,7 +2116,7 @@ break;
 }
 }
 else {
-validate37.errors = [{instancePath:instancePath+"/AttachedManagedPolicies",schemaPath:"#/$defs/attachedPolicies/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema64.type,parentSchema:schema64,data:data5}];
+validate37.errors = [{instancePath:instancePath+"/AttachedManagedPolicies",schemaPath:"#/$defs/attachedPolicies/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema65.type,parentSchema:schema65,data:data5}];
 return false;
 }
 }
@@ -2052,7 +2130,7 @@ if(data.Path !== undefined){
 let data9 = data.Path;
 const _errs22 = errors;
 if(typeof data9 !== "string"){
-validate37.errors = [{instancePath:instancePath+"/Path",schemaPath:"#/properties/Path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema66.properties.Path.type,parentSchema:schema66.properties.Path,data:data9}];
+validate37.errors = [{instancePath:instancePath+"/Path",schemaPath:"#/properties/Path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.Path.type,parentSchema:schema67.properties.Path,data:data9}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -2138,7 +2216,7 @@ var valid0 = true;
 }
 }
 else {
-validate37.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema66.type,parentSchema:schema66,data}];
+validate37.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema67.type,parentSchema:schema67,data}];
 return false;
 }
 }
@@ -2147,7 +2225,7 @@ return errors === 0;
 }
 validate37.evaluated = {"props":{"UserName":true,"Arn":true,"UserPolicyList":true,"GroupList":true,"AttachedManagedPolicies":true,"Path":true,"UserId":true,"CreateDate":true,"PermissionsBoundary":true,"Tags":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema70 = {"type":"object","required":["GroupName"],"properties":{"GroupName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"GroupPolicyList":{"$ref":"#/$defs/inlinePolicies"},"AttachedManagedPolicies":{"$ref":"#/$defs/attachedPolicies"},"Path":{},"GroupId":{},"CreateDate":{}}};
+const schema71 = {"type":"object","required":["GroupName"],"properties":{"GroupName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"GroupPolicyList":{"$ref":"#/$defs/inlinePolicies"},"AttachedManagedPolicies":{"$ref":"#/$defs/attachedPolicies"},"Path":{},"GroupId":{},"CreateDate":{}}};
 
 function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2163,7 +2241,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.GroupName === undefined) && (missing0 = "GroupName")){
-validate40.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema70.required,parentSchema:schema70,data}];
+validate40.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema71.required,parentSchema:schema71,data}];
 return false;
 }
 else {
@@ -2212,7 +2290,7 @@ if(data.Arn !== undefined){
 let data1 = data.Arn;
 const _errs6 = errors;
 if(typeof data1 !== "string"){
-validate40.errors = [{instancePath:instancePath+"/Arn",schemaPath:"#/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema70.properties.Arn.type,parentSchema:schema70.properties.Arn,data:data1}];
+validate40.errors = [{instancePath:instancePath+"/Arn",schemaPath:"#/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema71.properties.Arn.type,parentSchema:schema71.properties.Arn,data:data1}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -2248,7 +2326,7 @@ if(errors === _errs12){
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 let missing1;
 if((data4.PolicyArn === undefined) && (missing1 = "PolicyArn")){
-validate40.errors = [{instancePath:instancePath+"/AttachedManagedPolicies/" + i0,schemaPath:"#/$defs/attachedPolicies/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'",schema:schema64.items.required,parentSchema:schema64.items,data:data4}];
+validate40.errors = [{instancePath:instancePath+"/AttachedManagedPolicies/" + i0,schemaPath:"#/$defs/attachedPolicies/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'",schema:schema65.items.required,parentSchema:schema65.items,data:data4}];
 return false;
 }
 else {
@@ -2256,7 +2334,7 @@ if(data4.PolicyName !== undefined){
 let data5 = data4.PolicyName;
 const _errs14 = errors;
 if(typeof data5 !== "string"){
-validate40.errors = [{instancePath:instancePath+"/AttachedManagedPolicies/" + i0+"/PolicyName",schemaPath:"#/$defs/attachedPolicies/items/properties/PolicyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.items.properties.PolicyName.type,parentSchema:schema64.items.properties.PolicyName,data:data5}];
+validate40.errors = [{instancePath:instancePath+"/AttachedManagedPolicies/" + i0+"/PolicyName",schemaPath:"#/$defs/attachedPolicies/items/properties/PolicyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.items.properties.PolicyName.type,parentSchema:schema65.items.properties.PolicyName,data:data5}];
 return false;
 }
 var valid5 = _errs14 === errors;
@@ -2269,7 +2347,7 @@ if(data4.PolicyArn !== undefined){
 let data6 = data4.PolicyArn;
 const _errs16 = errors;
 if(typeof data6 !== "string"){
-validate40.errors = [{instancePath:instancePath+"/AttachedManagedPolicies/" + i0+"/PolicyArn",schemaPath:"#/$defs/attachedPolicies/items/properties/PolicyArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.items.properties.PolicyArn.type,parentSchema:schema64.items.properties.PolicyArn,data:data6}];
+validate40.errors = [{instancePath:instancePath+"/AttachedManagedPolicies/" + i0+"/PolicyArn",schemaPath:"#/$defs/attachedPolicies/items/properties/PolicyArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.items.properties.PolicyArn.type,parentSchema:schema65.items.properties.PolicyArn,data:data6}];
 return false;
 }
 var valid5 = _errs16 === errors;
@@ -2281,7 +2359,7 @@ var valid5 = true;
 }
 }
 else {
-validate40.errors = [{instancePath:instancePath+"/AttachedManagedPolicies/" + i0,schemaPath:"#/$defs/attachedPolicies/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.items.type,parentSchema:schema64.items,data:data4}];
+validate40.errors = [{instancePath:instancePath+"/AttachedManagedPolicies/" + i0,schemaPath:"#/$defs/attachedPolicies/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.items.type,parentSchema:schema65.items,data:data4}];
 return false;
 }
 }
@@ -2292,7 +2370,7 @@ break;
 }
 }
 else {
-validate40.errors = [{instancePath:instancePath+"/AttachedManagedPolicies",schemaPath:"#/$defs/attachedPolicies/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema64.type,parentSchema:schema64,data:data3}];
+validate40.errors = [{instancePath:instancePath+"/AttachedManagedPolicies",schemaPath:"#/$defs/attachedPolicies/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema65.type,parentSchema:schema65,data:data3}];
 return false;
 }
 }
@@ -2307,7 +2385,7 @@ var valid0 = true;
 }
 }
 else {
-validate40.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.type,parentSchema:schema70,data}];
+validate40.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema71.type,parentSchema:schema71,data}];
 return false;
 }
 }
@@ -2316,7 +2394,7 @@ return errors === 0;
 }
 validate40.evaluated = {"props":{"GroupName":true,"Arn":true,"GroupPolicyList":true,"AttachedManagedPolicies":true,"Path":true,"GroupId":true,"CreateDate":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema73 = {"type":"object","required":["Arn","PolicyVersionList"],"properties":{"PolicyName":{"type":"string"},"Arn":{"$ref":"#/$defs/nonEmptyString"},"DefaultVersionId":{"type":"string"},"PolicyVersionList":{"type":"array","items":{"type":"object","required":["Document"],"properties":{"Document":{"$ref":"#/$defs/policyDocument"},"VersionId":{"type":"string"},"IsDefaultVersion":{"type":"boolean"},"CreateDate":{}}}},"PolicyId":{},"Path":{},"AttachmentCount":{},"PermissionsBoundaryUsageCount":{},"IsAttachable":{},"Description":{},"CreateDate":{},"UpdateDate":{}}};
+const schema74 = {"type":"object","required":["Arn","PolicyVersionList"],"properties":{"PolicyName":{"type":"string"},"Arn":{"$ref":"#/$defs/nonEmptyString"},"DefaultVersionId":{"type":"string"},"PolicyVersionList":{"type":"array","items":{"type":"object","required":["Document"],"properties":{"Document":{"$ref":"#/$defs/policyDocument"},"VersionId":{"type":"string"},"IsDefaultVersion":{"type":"boolean"},"CreateDate":{}}}},"PolicyId":{},"Path":{},"AttachmentCount":{},"PermissionsBoundaryUsageCount":{},"IsAttachable":{},"Description":{},"CreateDate":{},"UpdateDate":{}}};
 
 function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2332,7 +2410,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.Arn === undefined) && (missing0 = "Arn")) || ((data.PolicyVersionList === undefined) && (missing0 = "PolicyVersionList"))){
-validate43.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema73.required,parentSchema:schema73,data}];
+validate43.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema74.required,parentSchema:schema74,data}];
 return false;
 }
 else {
@@ -2340,7 +2418,7 @@ if(data.PolicyName !== undefined){
 let data0 = data.PolicyName;
 const _errs1 = errors;
 if(typeof data0 !== "string"){
-validate43.errors = [{instancePath:instancePath+"/PolicyName",schemaPath:"#/properties/PolicyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.properties.PolicyName.type,parentSchema:schema73.properties.PolicyName,data:data0}];
+validate43.errors = [{instancePath:instancePath+"/PolicyName",schemaPath:"#/properties/PolicyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.properties.PolicyName.type,parentSchema:schema74.properties.PolicyName,data:data0}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -2394,7 +2472,7 @@ if(data.DefaultVersionId !== undefined){
 let data2 = data.DefaultVersionId;
 const _errs8 = errors;
 if(typeof data2 !== "string"){
-validate43.errors = [{instancePath:instancePath+"/DefaultVersionId",schemaPath:"#/properties/DefaultVersionId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.properties.DefaultVersionId.type,parentSchema:schema73.properties.DefaultVersionId,data:data2}];
+validate43.errors = [{instancePath:instancePath+"/DefaultVersionId",schemaPath:"#/properties/DefaultVersionId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.properties.DefaultVersionId.type,parentSchema:schema74.properties.DefaultVersionId,data:data2}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -2417,7 +2495,7 @@ if(errors === _errs12){
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 let missing1;
 if((data4.Document === undefined) && (missing1 = "Document")){
-validate43.errors = [{instancePath:instancePath+"/PolicyVersionList/" + i0,schemaPath:"#/properties/PolicyVersionList/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'",schema:schema73.properties.PolicyVersionList.items.required,parentSchema:schema73.properties.PolicyVersionList.items,data:data4}];
+validate43.errors = [{instancePath:instancePath+"/PolicyVersionList/" + i0,schemaPath:"#/properties/PolicyVersionList/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'",schema:schema74.properties.PolicyVersionList.items.required,parentSchema:schema74.properties.PolicyVersionList.items,data:data4}];
 return false;
 }
 else {
@@ -2429,7 +2507,7 @@ if(errors === _errs15){
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 let missing2;
 if((data5.Statement === undefined) && (missing2 = "Statement")){
-validate43.errors = [{instancePath:instancePath+"/PolicyVersionList/" + i0+"/Document",schemaPath:"#/$defs/policyDocument/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'",schema:schema61.required,parentSchema:schema61,data:data5}];
+validate43.errors = [{instancePath:instancePath+"/PolicyVersionList/" + i0+"/Document",schemaPath:"#/$defs/policyDocument/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'",schema:schema62.required,parentSchema:schema62,data:data5}];
 return false;
 }
 else {
@@ -2437,7 +2515,7 @@ if(data5.Version !== undefined){
 let data6 = data5.Version;
 const _errs17 = errors;
 if(typeof data6 !== "string"){
-validate43.errors = [{instancePath:instancePath+"/PolicyVersionList/" + i0+"/Document/Version",schemaPath:"#/$defs/policyDocument/properties/Version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.Version.type,parentSchema:schema61.properties.Version,data:data6}];
+validate43.errors = [{instancePath:instancePath+"/PolicyVersionList/" + i0+"/Document/Version",schemaPath:"#/$defs/policyDocument/properties/Version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.Version.type,parentSchema:schema62.properties.Version,data:data6}];
 return false;
 }
 var valid6 = _errs17 === errors;
@@ -2457,7 +2535,7 @@ for(let i1=0; i1<len1; i1++){
 let data8 = data7[i1];
 const _errs21 = errors;
 if(!(data8 && typeof data8 == "object" && !Array.isArray(data8))){
-validate43.errors = [{instancePath:instancePath+"/PolicyVersionList/" + i0+"/Document/Statement/" + i1,schemaPath:"#/$defs/policyDocument/properties/Statement/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.properties.Statement.items.type,parentSchema:schema61.properties.Statement.items,data:data8}];
+validate43.errors = [{instancePath:instancePath+"/PolicyVersionList/" + i0+"/Document/Statement/" + i1,schemaPath:"#/$defs/policyDocument/properties/Statement/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.properties.Statement.items.type,parentSchema:schema62.properties.Statement.items,data:data8}];
 return false;
 }
 var valid7 = _errs21 === errors;
@@ -2467,7 +2545,7 @@ break;
 }
 }
 else {
-validate43.errors = [{instancePath:instancePath+"/PolicyVersionList/" + i0+"/Document/Statement",schemaPath:"#/$defs/policyDocument/properties/Statement/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema61.properties.Statement.type,parentSchema:schema61.properties.Statement,data:data7}];
+validate43.errors = [{instancePath:instancePath+"/PolicyVersionList/" + i0+"/Document/Statement",schemaPath:"#/$defs/policyDocument/properties/Statement/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema62.properties.Statement.type,parentSchema:schema62.properties.Statement,data:data7}];
 return false;
 }
 }
@@ -2480,7 +2558,7 @@ var valid6 = true;
 }
 }
 else {
-validate43.errors = [{instancePath:instancePath+"/PolicyVersionList/" + i0+"/Document",schemaPath:"#/$defs/policyDocument/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.type,parentSchema:schema61,data:data5}];
+validate43.errors = [{instancePath:instancePath+"/PolicyVersionList/" + i0+"/Document",schemaPath:"#/$defs/policyDocument/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.type,parentSchema:schema62,data:data5}];
 return false;
 }
 }
@@ -2494,7 +2572,7 @@ if(data4.VersionId !== undefined){
 let data9 = data4.VersionId;
 const _errs23 = errors;
 if(typeof data9 !== "string"){
-validate43.errors = [{instancePath:instancePath+"/PolicyVersionList/" + i0+"/VersionId",schemaPath:"#/properties/PolicyVersionList/items/properties/VersionId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema73.properties.PolicyVersionList.items.properties.VersionId.type,parentSchema:schema73.properties.PolicyVersionList.items.properties.VersionId,data:data9}];
+validate43.errors = [{instancePath:instancePath+"/PolicyVersionList/" + i0+"/VersionId",schemaPath:"#/properties/PolicyVersionList/items/properties/VersionId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema74.properties.PolicyVersionList.items.properties.VersionId.type,parentSchema:schema74.properties.PolicyVersionList.items.properties.VersionId,data:data9}];
 return false;
 }
 var valid4 = _errs23 === errors;
@@ -2507,7 +2585,7 @@ if(data4.IsDefaultVersion !== undefined){
 let data10 = data4.IsDefaultVersion;
 const _errs25 = errors;
 if(typeof data10 !== "boolean"){
-validate43.errors = [{instancePath:instancePath+"/PolicyVersionList/" + i0+"/IsDefaultVersion",schemaPath:"#/properties/PolicyVersionList/items/properties/IsDefaultVersion/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema73.properties.PolicyVersionList.items.properties.IsDefaultVersion.type,parentSchema:schema73.properties.PolicyVersionList.items.properties.IsDefaultVersion,data:data10}];
+validate43.errors = [{instancePath:instancePath+"/PolicyVersionList/" + i0+"/IsDefaultVersion",schemaPath:"#/properties/PolicyVersionList/items/properties/IsDefaultVersion/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema74.properties.PolicyVersionList.items.properties.IsDefaultVersion.type,parentSchema:schema74.properties.PolicyVersionList.items.properties.IsDefaultVersion,data:data10}];
 return false;
 }
 var valid4 = _errs25 === errors;
@@ -2520,7 +2598,7 @@ var valid4 = true;
 }
 }
 else {
-validate43.errors = [{instancePath:instancePath+"/PolicyVersionList/" + i0,schemaPath:"#/properties/PolicyVersionList/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema73.properties.PolicyVersionList.items.type,parentSchema:schema73.properties.PolicyVersionList.items,data:data4}];
+validate43.errors = [{instancePath:instancePath+"/PolicyVersionList/" + i0,schemaPath:"#/properties/PolicyVersionList/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema74.properties.PolicyVersionList.items.type,parentSchema:schema74.properties.PolicyVersionList.items,data:data4}];
 return false;
 }
 }
@@ -2531,7 +2609,7 @@ break;
 }
 }
 else {
-validate43.errors = [{instancePath:instancePath+"/PolicyVersionList",schemaPath:"#/properties/PolicyVersionList/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema73.properties.PolicyVersionList.type,parentSchema:schema73.properties.PolicyVersionList,data:data3}];
+validate43.errors = [{instancePath:instancePath+"/PolicyVersionList",schemaPath:"#/properties/PolicyVersionList/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema74.properties.PolicyVersionList.type,parentSchema:schema74.properties.PolicyVersionList,data:data3}];
 return false;
 }
 }
@@ -2546,7 +2624,7 @@ var valid0 = true;
 }
 }
 else {
-validate43.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema73.type,parentSchema:schema73,data}];
+validate43.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema74.type,parentSchema:schema74,data}];
 return false;
 }
 }
@@ -2555,7 +2633,7 @@ return errors === 0;
 }
 validate43.evaluated = {"props":{"PolicyName":true,"Arn":true,"DefaultVersionId":true,"PolicyVersionList":true,"PolicyId":true,"Path":true,"AttachmentCount":true,"PermissionsBoundaryUsageCount":true,"IsAttachable":true,"Description":true,"CreateDate":true,"UpdateDate":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema76 = {"type":"object","required":["InstanceProfileName","Roles"],"properties":{"InstanceProfileName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"Roles":{"type":"array","items":{"type":"object","required":["RoleName"],"properties":{"RoleName":{"type":"string"},"Path":{},"RoleId":{},"Arn":{},"CreateDate":{},"AssumeRolePolicyDocument":{},"Description":{},"MaxSessionDuration":{},"PermissionsBoundary":{},"Tags":{},"RoleLastUsed":{}}}},"Path":{},"InstanceProfileId":{},"CreateDate":{},"Tags":{}}};
+const schema77 = {"type":"object","required":["InstanceProfileName","Roles"],"properties":{"InstanceProfileName":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"Roles":{"type":"array","items":{"type":"object","required":["RoleName"],"properties":{"RoleName":{"type":"string"},"Path":{},"RoleId":{},"Arn":{},"CreateDate":{},"AssumeRolePolicyDocument":{},"Description":{},"MaxSessionDuration":{},"PermissionsBoundary":{},"Tags":{},"RoleLastUsed":{}}}},"Path":{},"InstanceProfileId":{},"CreateDate":{},"Tags":{}}};
 
 function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2571,7 +2649,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.InstanceProfileName === undefined) && (missing0 = "InstanceProfileName")) || ((data.Roles === undefined) && (missing0 = "Roles"))){
-validate45.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema76.required,parentSchema:schema76,data}];
+validate45.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema77.required,parentSchema:schema77,data}];
 return false;
 }
 else {
@@ -2620,7 +2698,7 @@ if(data.Arn !== undefined){
 let data1 = data.Arn;
 const _errs6 = errors;
 if(typeof data1 !== "string"){
-validate45.errors = [{instancePath:instancePath+"/Arn",schemaPath:"#/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema76.properties.Arn.type,parentSchema:schema76.properties.Arn,data:data1}];
+validate45.errors = [{instancePath:instancePath+"/Arn",schemaPath:"#/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.Arn.type,parentSchema:schema77.properties.Arn,data:data1}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -2643,21 +2721,21 @@ if(errors === _errs10){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing1;
 if((data3.RoleName === undefined) && (missing1 = "RoleName")){
-validate45.errors = [{instancePath:instancePath+"/Roles/" + i0,schemaPath:"#/properties/Roles/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'",schema:schema76.properties.Roles.items.required,parentSchema:schema76.properties.Roles.items,data:data3}];
+validate45.errors = [{instancePath:instancePath+"/Roles/" + i0,schemaPath:"#/properties/Roles/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'",schema:schema77.properties.Roles.items.required,parentSchema:schema77.properties.Roles.items,data:data3}];
 return false;
 }
 else {
 if(data3.RoleName !== undefined){
 let data4 = data3.RoleName;
 if(typeof data4 !== "string"){
-validate45.errors = [{instancePath:instancePath+"/Roles/" + i0+"/RoleName",schemaPath:"#/properties/Roles/items/properties/RoleName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema76.properties.Roles.items.properties.RoleName.type,parentSchema:schema76.properties.Roles.items.properties.RoleName,data:data4}];
+validate45.errors = [{instancePath:instancePath+"/Roles/" + i0+"/RoleName",schemaPath:"#/properties/Roles/items/properties/RoleName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema77.properties.Roles.items.properties.RoleName.type,parentSchema:schema77.properties.Roles.items.properties.RoleName,data:data4}];
 return false;
 }
 }
 }
 }
 else {
-validate45.errors = [{instancePath:instancePath+"/Roles/" + i0,schemaPath:"#/properties/Roles/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema76.properties.Roles.items.type,parentSchema:schema76.properties.Roles.items,data:data3}];
+validate45.errors = [{instancePath:instancePath+"/Roles/" + i0,schemaPath:"#/properties/Roles/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema77.properties.Roles.items.type,parentSchema:schema77.properties.Roles.items,data:data3}];
 return false;
 }
 }
@@ -2668,7 +2746,7 @@ break;
 }
 }
 else {
-validate45.errors = [{instancePath:instancePath+"/Roles",schemaPath:"#/properties/Roles/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema76.properties.Roles.type,parentSchema:schema76.properties.Roles,data:data2}];
+validate45.errors = [{instancePath:instancePath+"/Roles",schemaPath:"#/properties/Roles/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema77.properties.Roles.type,parentSchema:schema77.properties.Roles,data:data2}];
 return false;
 }
 }
@@ -2682,7 +2760,7 @@ var valid0 = true;
 }
 }
 else {
-validate45.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema76.type,parentSchema:schema76,data}];
+validate45.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema77.type,parentSchema:schema77,data}];
 return false;
 }
 }
@@ -2691,7 +2769,7 @@ return errors === 0;
 }
 validate45.evaluated = {"props":{"InstanceProfileName":true,"Arn":true,"Roles":true,"Path":true,"InstanceProfileId":true,"CreateDate":true,"Tags":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema78 = {"type":"object","required":["InstanceId"],"properties":{"InstanceId":{"$ref":"#/$defs/nonEmptyString"},"PingStatus":{"type":"string"},"AgentVersion":{"type":"string"},"PlatformType":{"type":"string"},"ResourceType":{"type":"string"},"LastPingDateTime":{},"IsLatestVersion":{},"PlatformName":{},"PlatformVersion":{},"ActivationId":{},"IamRole":{},"RegistrationDate":{},"Name":{},"IPAddress":{},"ComputerName":{},"AssociationStatus":{},"LastAssociationExecutionDate":{},"LastSuccessfulAssociationExecutionDate":{},"AssociationOverview":{},"SourceId":{},"SourceType":{}}};
+const schema79 = {"type":"object","required":["InstanceId"],"properties":{"InstanceId":{"$ref":"#/$defs/nonEmptyString"},"PingStatus":{"type":"string"},"AgentVersion":{"type":"string"},"PlatformType":{"type":"string"},"ResourceType":{"type":"string"},"LastPingDateTime":{},"IsLatestVersion":{},"PlatformName":{},"PlatformVersion":{},"ActivationId":{},"IamRole":{},"RegistrationDate":{},"Name":{},"IPAddress":{},"ComputerName":{},"AssociationStatus":{},"LastAssociationExecutionDate":{},"LastSuccessfulAssociationExecutionDate":{},"AssociationOverview":{},"SourceId":{},"SourceType":{}}};
 
 function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2707,7 +2785,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.InstanceId === undefined) && (missing0 = "InstanceId")){
-validate47.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema78.required,parentSchema:schema78,data}];
+validate47.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema79.required,parentSchema:schema79,data}];
 return false;
 }
 else {
@@ -2756,7 +2834,7 @@ if(data.PingStatus !== undefined){
 let data1 = data.PingStatus;
 const _errs6 = errors;
 if(typeof data1 !== "string"){
-validate47.errors = [{instancePath:instancePath+"/PingStatus",schemaPath:"#/properties/PingStatus/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema78.properties.PingStatus.type,parentSchema:schema78.properties.PingStatus,data:data1}];
+validate47.errors = [{instancePath:instancePath+"/PingStatus",schemaPath:"#/properties/PingStatus/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema79.properties.PingStatus.type,parentSchema:schema79.properties.PingStatus,data:data1}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -2769,7 +2847,7 @@ if(data.AgentVersion !== undefined){
 let data2 = data.AgentVersion;
 const _errs8 = errors;
 if(typeof data2 !== "string"){
-validate47.errors = [{instancePath:instancePath+"/AgentVersion",schemaPath:"#/properties/AgentVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema78.properties.AgentVersion.type,parentSchema:schema78.properties.AgentVersion,data:data2}];
+validate47.errors = [{instancePath:instancePath+"/AgentVersion",schemaPath:"#/properties/AgentVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema79.properties.AgentVersion.type,parentSchema:schema79.properties.AgentVersion,data:data2}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -2782,7 +2860,7 @@ if(data.PlatformType !== undefined){
 let data3 = data.PlatformType;
 const _errs10 = errors;
 if(typeof data3 !== "string"){
-validate47.errors = [{instancePath:instancePath+"/PlatformType",schemaPath:"#/properties/PlatformType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema78.properties.PlatformType.type,parentSchema:schema78.properties.PlatformType,data:data3}];
+validate47.errors = [{instancePath:instancePath+"/PlatformType",schemaPath:"#/properties/PlatformType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema79.properties.PlatformType.type,parentSchema:schema79.properties.PlatformType,data:data3}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -2795,7 +2873,7 @@ if(data.ResourceType !== undefined){
 let data4 = data.ResourceType;
 const _errs12 = errors;
 if(typeof data4 !== "string"){
-validate47.errors = [{instancePath:instancePath+"/ResourceType",schemaPath:"#/properties/ResourceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema78.properties.ResourceType.type,parentSchema:schema78.properties.ResourceType,data:data4}];
+validate47.errors = [{instancePath:instancePath+"/ResourceType",schemaPath:"#/properties/ResourceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema79.properties.ResourceType.type,parentSchema:schema79.properties.ResourceType,data:data4}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -2810,7 +2888,7 @@ var valid0 = true;
 }
 }
 else {
-validate47.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema78.type,parentSchema:schema78,data}];
+validate47.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema79.type,parentSchema:schema79,data}];
 return false;
 }
 }
@@ -2819,7 +2897,7 @@ return errors === 0;
 }
 validate47.evaluated = {"props":{"InstanceId":true,"PingStatus":true,"AgentVersion":true,"PlatformType":true,"ResourceType":true,"LastPingDateTime":true,"IsLatestVersion":true,"PlatformName":true,"PlatformVersion":true,"ActivationId":true,"IamRole":true,"RegistrationDate":true,"Name":true,"IPAddress":true,"ComputerName":true,"AssociationStatus":true,"LastAssociationExecutionDate":true,"LastSuccessfulAssociationExecutionDate":true,"AssociationOverview":true,"SourceId":true,"SourceType":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema80 = {"type":"object","required":["Name","Content"],"properties":{"Name":{"$ref":"#/$defs/nonEmptyString"},"DocumentType":{"type":"string"},"Content":{"description":"the parsed document content (an object, not the JSON or YAML text)","type":"object","properties":{"inputs":{"description":"Session Manager preferences, each input as the Session document schema names it; rules read unset inputs as Session Manager's defaults (src/model/session-preferences.ts). Values are not typed here: templates write numbers and booleans as text, and may leave them unknown.","type":"object","properties":{"s3BucketName":{},"s3KeyPrefix":{},"s3EncryptionEnabled":{},"cloudWatchLogGroupName":{},"cloudWatchEncryptionEnabled":{},"cloudWatchStreamingEnabled":{},"kmsKeyId":{},"runAsEnabled":{},"runAsDefaultUser":{},"idleSessionTimeout":{},"maxSessionDuration":{},"shellProfile":{}}}},"additionalProperties":true},"CreatedDate":{},"DisplayName":{},"VersionName":{},"DocumentVersion":{},"Status":{},"StatusInformation":{},"DocumentFormat":{},"Requires":{},"AttachmentsContent":{},"ReviewStatus":{}}};
+const schema81 = {"type":"object","required":["Name","Content"],"properties":{"Name":{"$ref":"#/$defs/nonEmptyString"},"DocumentType":{"type":"string"},"Content":{"description":"the parsed document content (an object, not the JSON or YAML text)","type":"object","properties":{"inputs":{"description":"Session Manager preferences, each input as the Session document schema names it; rules read unset inputs as Session Manager's defaults (src/model/session-preferences.ts). Values are not typed here: templates write numbers and booleans as text, and may leave them unknown.","type":"object","properties":{"s3BucketName":{},"s3KeyPrefix":{},"s3EncryptionEnabled":{},"cloudWatchLogGroupName":{},"cloudWatchEncryptionEnabled":{},"cloudWatchStreamingEnabled":{},"kmsKeyId":{},"runAsEnabled":{},"runAsDefaultUser":{},"idleSessionTimeout":{},"maxSessionDuration":{},"shellProfile":{}}}},"additionalProperties":true},"CreatedDate":{},"DisplayName":{},"VersionName":{},"DocumentVersion":{},"Status":{},"StatusInformation":{},"DocumentFormat":{},"Requires":{},"AttachmentsContent":{},"ReviewStatus":{}}};
 
 function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2835,7 +2913,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.Name === undefined) && (missing0 = "Name")) || ((data.Content === undefined) && (missing0 = "Content"))){
-validate49.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema80.required,parentSchema:schema80,data}];
+validate49.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema81.required,parentSchema:schema81,data}];
 return false;
 }
 else {
@@ -2884,7 +2962,7 @@ if(data.DocumentType !== undefined){
 let data1 = data.DocumentType;
 const _errs6 = errors;
 if(typeof data1 !== "string"){
-validate49.errors = [{instancePath:instancePath+"/DocumentType",schemaPath:"#/properties/DocumentType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema80.properties.DocumentType.type,parentSchema:schema80.properties.DocumentType,data:data1}];
+validate49.errors = [{instancePath:instancePath+"/DocumentType",schemaPath:"#/properties/DocumentType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema81.properties.DocumentType.type,parentSchema:schema81.properties.DocumentType,data:data1}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -2903,14 +2981,14 @@ let data3 = data2.inputs;
 const _errs11 = errors;
 if(errors === _errs11){
 if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-validate49.errors = [{instancePath:instancePath+"/Content/inputs",schemaPath:"#/properties/Content/properties/inputs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema80.properties.Content.properties.inputs.type,parentSchema:schema80.properties.Content.properties.inputs,data:data3}];
+validate49.errors = [{instancePath:instancePath+"/Content/inputs",schemaPath:"#/properties/Content/properties/inputs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema81.properties.Content.properties.inputs.type,parentSchema:schema81.properties.Content.properties.inputs,data:data3}];
 return false;
 }
 }
 }
 }
 else {
-validate49.errors = [{instancePath:instancePath+"/Content",schemaPath:"#/properties/Content/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema80.properties.Content.type,parentSchema:schema80.properties.Content,data:data2}];
+validate49.errors = [{instancePath:instancePath+"/Content",schemaPath:"#/properties/Content/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema81.properties.Content.type,parentSchema:schema81.properties.Content,data:data2}];
 return false;
 }
 }
@@ -2924,7 +3002,7 @@ var valid0 = true;
 }
 }
 else {
-validate49.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema80.type,parentSchema:schema80,data}];
+validate49.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema81.type,parentSchema:schema81,data}];
 return false;
 }
 }
@@ -2933,8 +3011,8 @@ return errors === 0;
 }
 validate49.evaluated = {"props":{"Name":true,"DocumentType":true,"Content":true,"CreatedDate":true,"DisplayName":true,"VersionName":true,"DocumentVersion":true,"Status":true,"StatusInformation":true,"DocumentFormat":true,"Requires":true,"AttachmentsContent":true,"ReviewStatus":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema82 = {"description":"An IAM user's access key. Name identifies it: `<user>/access_key_1` or `<user>/access_key_2` as the credential report numbers a user's keys (it gives no key ids), `<user>/<AccessKeyId>` when the id is known, the logical id or address of a key a template or plan would create. CreateDate (the report's access_key_N_last_rotated: when the key was created) and AccessKeyLastUsed only an observed key has.","type":"object","required":["Name","UserName","Status"],"properties":{"Name":{"$ref":"#/$defs/nonEmptyString"},"UserName":{"$ref":"#/$defs/nonEmptyString"},"AccessKeyId":{"$ref":"#/$defs/nonEmptyString"},"Status":{"enum":["Active","Inactive","Expired"]},"CreateDate":{"$ref":"#/$defs/timestamp"},"AccessKeyLastUsed":{"type":"object","properties":{"LastUsedDate":{"$ref":"#/$defs/timestamp"},"ServiceName":{"type":"string"},"Region":{"type":"string"}}}}};
-const schema86 = {"description":"an ISO 8601 date and time (2024-05-01T09:30:00Z), as the AWS SDK's dates are written in JSON","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"};
+const schema83 = {"description":"An IAM user's access key. Name identifies it: `<user>/access_key_1` or `<user>/access_key_2` as the credential report numbers a user's keys (it gives no key ids), `<user>/<AccessKeyId>` when the id is known, the logical id or address of a key a template or plan would create. CreateDate (the report's access_key_N_last_rotated: when the key was created) and AccessKeyLastUsed only an observed key has.","type":"object","required":["Name","UserName","Status"],"properties":{"Name":{"$ref":"#/$defs/nonEmptyString"},"UserName":{"$ref":"#/$defs/nonEmptyString"},"AccessKeyId":{"$ref":"#/$defs/nonEmptyString"},"Status":{"enum":["Active","Inactive","Expired"]},"CreateDate":{"$ref":"#/$defs/timestamp"},"AccessKeyLastUsed":{"type":"object","properties":{"LastUsedDate":{"$ref":"#/$defs/timestamp"},"ServiceName":{"type":"string"},"Region":{"type":"string"}}}}};
+const schema87 = {"description":"an ISO 8601 date and time (2024-05-01T09:30:00Z), as the AWS SDK's dates are written in JSON","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"};
 const pattern8 = new RegExp("^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$", "u");
 
 function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -2951,7 +3029,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.Name === undefined) && (missing0 = "Name")) || ((data.UserName === undefined) && (missing0 = "UserName"))) || ((data.Status === undefined) && (missing0 = "Status"))){
-validate51.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema82.required,parentSchema:schema82,data}];
+validate51.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema83.required,parentSchema:schema83,data}];
 return false;
 }
 else {
@@ -3082,7 +3160,7 @@ if(data.Status !== undefined){
 let data3 = data.Status;
 const _errs16 = errors;
 if(!(((data3 === "Active") || (data3 === "Inactive")) || (data3 === "Expired"))){
-validate51.errors = [{instancePath:instancePath+"/Status",schemaPath:"#/properties/Status/enum",keyword:"enum",params:{allowedValues: schema82.properties.Status.enum},message:"must be equal to one of the allowed values",schema:schema82.properties.Status.enum,parentSchema:schema82.properties.Status,data:data3}];
+validate51.errors = [{instancePath:instancePath+"/Status",schemaPath:"#/properties/Status/enum",keyword:"enum",params:{allowedValues: schema83.properties.Status.enum},message:"must be equal to one of the allowed values",schema:schema83.properties.Status.enum,parentSchema:schema83.properties.Status,data:data3}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -3098,12 +3176,12 @@ const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data4 === "string"){
 if(!pattern8.test(data4)){
-validate51.errors = [{instancePath:instancePath+"/CreateDate",schemaPath:"#/$defs/timestamp/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$",parentSchema:schema86,data:data4}];
+validate51.errors = [{instancePath:instancePath+"/CreateDate",schemaPath:"#/$defs/timestamp/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$",parentSchema:schema87,data:data4}];
 return false;
 }
 }
 else {
-validate51.errors = [{instancePath:instancePath+"/CreateDate",schemaPath:"#/$defs/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema86.type,parentSchema:schema86,data:data4}];
+validate51.errors = [{instancePath:instancePath+"/CreateDate",schemaPath:"#/$defs/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema87.type,parentSchema:schema87,data:data4}];
 return false;
 }
 }
@@ -3125,12 +3203,12 @@ const _errs23 = errors;
 if(errors === _errs23){
 if(typeof data6 === "string"){
 if(!pattern8.test(data6)){
-validate51.errors = [{instancePath:instancePath+"/AccessKeyLastUsed/LastUsedDate",schemaPath:"#/$defs/timestamp/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$",parentSchema:schema86,data:data6}];
+validate51.errors = [{instancePath:instancePath+"/AccessKeyLastUsed/LastUsedDate",schemaPath:"#/$defs/timestamp/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\"",schema:"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$",parentSchema:schema87,data:data6}];
 return false;
 }
 }
 else {
-validate51.errors = [{instancePath:instancePath+"/AccessKeyLastUsed/LastUsedDate",schemaPath:"#/$defs/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema86.type,parentSchema:schema86,data:data6}];
+validate51.errors = [{instancePath:instancePath+"/AccessKeyLastUsed/LastUsedDate",schemaPath:"#/$defs/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema87.type,parentSchema:schema87,data:data6}];
 return false;
 }
 }
@@ -3144,7 +3222,7 @@ if(data5.ServiceName !== undefined){
 let data7 = data5.ServiceName;
 const _errs25 = errors;
 if(typeof data7 !== "string"){
-validate51.errors = [{instancePath:instancePath+"/AccessKeyLastUsed/ServiceName",schemaPath:"#/properties/AccessKeyLastUsed/properties/ServiceName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema82.properties.AccessKeyLastUsed.properties.ServiceName.type,parentSchema:schema82.properties.AccessKeyLastUsed.properties.ServiceName,data:data7}];
+validate51.errors = [{instancePath:instancePath+"/AccessKeyLastUsed/ServiceName",schemaPath:"#/properties/AccessKeyLastUsed/properties/ServiceName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.properties.AccessKeyLastUsed.properties.ServiceName.type,parentSchema:schema83.properties.AccessKeyLastUsed.properties.ServiceName,data:data7}];
 return false;
 }
 var valid8 = _errs25 === errors;
@@ -3157,7 +3235,7 @@ if(data5.Region !== undefined){
 let data8 = data5.Region;
 const _errs27 = errors;
 if(typeof data8 !== "string"){
-validate51.errors = [{instancePath:instancePath+"/AccessKeyLastUsed/Region",schemaPath:"#/properties/AccessKeyLastUsed/properties/Region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema82.properties.AccessKeyLastUsed.properties.Region.type,parentSchema:schema82.properties.AccessKeyLastUsed.properties.Region,data:data8}];
+validate51.errors = [{instancePath:instancePath+"/AccessKeyLastUsed/Region",schemaPath:"#/properties/AccessKeyLastUsed/properties/Region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema83.properties.AccessKeyLastUsed.properties.Region.type,parentSchema:schema83.properties.AccessKeyLastUsed.properties.Region,data:data8}];
 return false;
 }
 var valid8 = _errs27 === errors;
@@ -3169,7 +3247,7 @@ var valid8 = true;
 }
 }
 else {
-validate51.errors = [{instancePath:instancePath+"/AccessKeyLastUsed",schemaPath:"#/properties/AccessKeyLastUsed/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema82.properties.AccessKeyLastUsed.type,parentSchema:schema82.properties.AccessKeyLastUsed,data:data5}];
+validate51.errors = [{instancePath:instancePath+"/AccessKeyLastUsed",schemaPath:"#/properties/AccessKeyLastUsed/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema83.properties.AccessKeyLastUsed.type,parentSchema:schema83.properties.AccessKeyLastUsed,data:data5}];
 return false;
 }
 }
@@ -3186,7 +3264,7 @@ var valid0 = true;
 }
 }
 else {
-validate51.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema82.type,parentSchema:schema82,data}];
+validate51.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema83.type,parentSchema:schema83,data}];
 return false;
 }
 }
@@ -3195,7 +3273,7 @@ return errors === 0;
 }
 validate51.evaluated = {"props":{"Name":true,"UserName":true,"AccessKeyId":true,"Status":true,"CreateDate":true,"AccessKeyLastUsed":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema88 = {"type":"object","description":"DescribeTrails' trail, with IsLogging from GetTrailStatus and the selectors from GetEventSelectors. A trail without EventSelectors and AdvancedEventSelectors records every management event, as CloudTrail's defaults do.","required":["Name"],"properties":{"Name":{"$ref":"#/$defs/nonEmptyString"},"TrailARN":{"type":"string"},"HomeRegion":{"type":"string"},"IsMultiRegionTrail":{"type":"boolean"},"IsOrganizationTrail":{"type":"boolean"},"IncludeGlobalServiceEvents":{"type":"boolean"},"IsLogging":{"type":"boolean"},"S3BucketName":{"type":"string"},"EventSelectors":{"type":"array","items":{"type":"object","properties":{"ReadWriteType":{"enum":["All","ReadOnly","WriteOnly"]},"IncludeManagementEvents":{"type":"boolean"},"DataResources":{"type":"array"},"ExcludeManagementEventSources":{"type":"array","items":{"type":"string"}}}}},"AdvancedEventSelectors":{"type":"array","items":{"type":"object","required":["FieldSelectors"],"properties":{"Name":{"type":"string"},"FieldSelectors":{"type":"array","items":{"type":"object","required":["Field"],"properties":{"Field":{"$ref":"#/$defs/nonEmptyString"},"Equals":{"type":"array","items":{"type":"string"}},"StartsWith":{"type":"array","items":{"type":"string"}},"EndsWith":{"type":"array","items":{"type":"string"}},"NotEquals":{"type":"array","items":{"type":"string"}},"NotStartsWith":{"type":"array","items":{"type":"string"}},"NotEndsWith":{"type":"array","items":{"type":"string"}}}}}}}}}};
+const schema89 = {"type":"object","description":"DescribeTrails' trail, with IsLogging from GetTrailStatus and the selectors from GetEventSelectors. A trail without EventSelectors and AdvancedEventSelectors records every management event, as CloudTrail's defaults do.","required":["Name"],"properties":{"Name":{"$ref":"#/$defs/nonEmptyString"},"TrailARN":{"type":"string"},"HomeRegion":{"type":"string"},"IsMultiRegionTrail":{"type":"boolean"},"IsOrganizationTrail":{"type":"boolean"},"IncludeGlobalServiceEvents":{"type":"boolean"},"IsLogging":{"type":"boolean"},"S3BucketName":{"type":"string"},"EventSelectors":{"type":"array","items":{"type":"object","properties":{"ReadWriteType":{"enum":["All","ReadOnly","WriteOnly"]},"IncludeManagementEvents":{"type":"boolean"},"DataResources":{"type":"array"},"ExcludeManagementEventSources":{"type":"array","items":{"type":"string"}}}}},"AdvancedEventSelectors":{"type":"array","items":{"type":"object","required":["FieldSelectors"],"properties":{"Name":{"type":"string"},"FieldSelectors":{"type":"array","items":{"type":"object","required":["Field"],"properties":{"Field":{"$ref":"#/$defs/nonEmptyString"},"Equals":{"type":"array","items":{"type":"string"}},"StartsWith":{"type":"array","items":{"type":"string"}},"EndsWith":{"type":"array","items":{"type":"string"}},"NotEquals":{"type":"array","items":{"type":"string"}},"NotStartsWith":{"type":"array","items":{"type":"string"}},"NotEndsWith":{"type":"array","items":{"type":"string"}}}}}}}}}};
 
 function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3211,7 +3289,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.Name === undefined) && (missing0 = "Name")){
-validate53.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema88.required,parentSchema:schema88,data}];
+validate53.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema89.required,parentSchema:schema89,data}];
 return false;
 }
 else {
@@ -3260,7 +3338,7 @@ if(data.TrailARN !== undefined){
 let data1 = data.TrailARN;
 const _errs6 = errors;
 if(typeof data1 !== "string"){
-validate53.errors = [{instancePath:instancePath+"/TrailARN",schemaPath:"#/properties/TrailARN/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema88.properties.TrailARN.type,parentSchema:schema88.properties.TrailARN,data:data1}];
+validate53.errors = [{instancePath:instancePath+"/TrailARN",schemaPath:"#/properties/TrailARN/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema89.properties.TrailARN.type,parentSchema:schema89.properties.TrailARN,data:data1}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -3273,7 +3351,7 @@ if(data.HomeRegion !== undefined){
 let data2 = data.HomeRegion;
 const _errs8 = errors;
 if(typeof data2 !== "string"){
-validate53.errors = [{instancePath:instancePath+"/HomeRegion",schemaPath:"#/properties/HomeRegion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema88.properties.HomeRegion.type,parentSchema:schema88.properties.HomeRegion,data:data2}];
+validate53.errors = [{instancePath:instancePath+"/HomeRegion",schemaPath:"#/properties/HomeRegion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema89.properties.HomeRegion.type,parentSchema:schema89.properties.HomeRegion,data:data2}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -3286,7 +3364,7 @@ if(data.IsMultiRegionTrail !== undefined){
 let data3 = data.IsMultiRegionTrail;
 const _errs10 = errors;
 if(typeof data3 !== "boolean"){
-validate53.errors = [{instancePath:instancePath+"/IsMultiRegionTrail",schemaPath:"#/properties/IsMultiRegionTrail/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema88.properties.IsMultiRegionTrail.type,parentSchema:schema88.properties.IsMultiRegionTrail,data:data3}];
+validate53.errors = [{instancePath:instancePath+"/IsMultiRegionTrail",schemaPath:"#/properties/IsMultiRegionTrail/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema89.properties.IsMultiRegionTrail.type,parentSchema:schema89.properties.IsMultiRegionTrail,data:data3}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -3299,7 +3377,7 @@ if(data.IsOrganizationTrail !== undefined){
 let data4 = data.IsOrganizationTrail;
 const _errs12 = errors;
 if(typeof data4 !== "boolean"){
-validate53.errors = [{instancePath:instancePath+"/IsOrganizationTrail",schemaPath:"#/properties/IsOrganizationTrail/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema88.properties.IsOrganizationTrail.type,parentSchema:schema88.properties.IsOrganizationTrail,data:data4}];
+validate53.errors = [{instancePath:instancePath+"/IsOrganizationTrail",schemaPath:"#/properties/IsOrganizationTrail/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema89.properties.IsOrganizationTrail.type,parentSchema:schema89.properties.IsOrganizationTrail,data:data4}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -3312,7 +3390,7 @@ if(data.IncludeGlobalServiceEvents !== undefined){
 let data5 = data.IncludeGlobalServiceEvents;
 const _errs14 = errors;
 if(typeof data5 !== "boolean"){
-validate53.errors = [{instancePath:instancePath+"/IncludeGlobalServiceEvents",schemaPath:"#/properties/IncludeGlobalServiceEvents/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema88.properties.IncludeGlobalServiceEvents.type,parentSchema:schema88.properties.IncludeGlobalServiceEvents,data:data5}];
+validate53.errors = [{instancePath:instancePath+"/IncludeGlobalServiceEvents",schemaPath:"#/properties/IncludeGlobalServiceEvents/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema89.properties.IncludeGlobalServiceEvents.type,parentSchema:schema89.properties.IncludeGlobalServiceEvents,data:data5}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -3325,7 +3403,7 @@ if(data.IsLogging !== undefined){
 let data6 = data.IsLogging;
 const _errs16 = errors;
 if(typeof data6 !== "boolean"){
-validate53.errors = [{instancePath:instancePath+"/IsLogging",schemaPath:"#/properties/IsLogging/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema88.properties.IsLogging.type,parentSchema:schema88.properties.IsLogging,data:data6}];
+validate53.errors = [{instancePath:instancePath+"/IsLogging",schemaPath:"#/properties/IsLogging/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema89.properties.IsLogging.type,parentSchema:schema89.properties.IsLogging,data:data6}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -3338,7 +3416,7 @@ if(data.S3BucketName !== undefined){
 let data7 = data.S3BucketName;
 const _errs18 = errors;
 if(typeof data7 !== "string"){
-validate53.errors = [{instancePath:instancePath+"/S3BucketName",schemaPath:"#/properties/S3BucketName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema88.properties.S3BucketName.type,parentSchema:schema88.properties.S3BucketName,data:data7}];
+validate53.errors = [{instancePath:instancePath+"/S3BucketName",schemaPath:"#/properties/S3BucketName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema89.properties.S3BucketName.type,parentSchema:schema89.properties.S3BucketName,data:data7}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -3363,7 +3441,7 @@ if(data9.ReadWriteType !== undefined){
 let data10 = data9.ReadWriteType;
 const _errs24 = errors;
 if(!(((data10 === "All") || (data10 === "ReadOnly")) || (data10 === "WriteOnly"))){
-validate53.errors = [{instancePath:instancePath+"/EventSelectors/" + i0+"/ReadWriteType",schemaPath:"#/properties/EventSelectors/items/properties/ReadWriteType/enum",keyword:"enum",params:{allowedValues: schema88.properties.EventSelectors.items.properties.ReadWriteType.enum},message:"must be equal to one of the allowed values",schema:schema88.properties.EventSelectors.items.properties.ReadWriteType.enum,parentSchema:schema88.properties.EventSelectors.items.properties.ReadWriteType,data:data10}];
+validate53.errors = [{instancePath:instancePath+"/EventSelectors/" + i0+"/ReadWriteType",schemaPath:"#/properties/EventSelectors/items/properties/ReadWriteType/enum",keyword:"enum",params:{allowedValues: schema89.properties.EventSelectors.items.properties.ReadWriteType.enum},message:"must be equal to one of the allowed values",schema:schema89.properties.EventSelectors.items.properties.ReadWriteType.enum,parentSchema:schema89.properties.EventSelectors.items.properties.ReadWriteType,data:data10}];
 return false;
 }
 var valid4 = _errs24 === errors;
@@ -3376,7 +3454,7 @@ if(data9.IncludeManagementEvents !== undefined){
 let data11 = data9.IncludeManagementEvents;
 const _errs25 = errors;
 if(typeof data11 !== "boolean"){
-validate53.errors = [{instancePath:instancePath+"/EventSelectors/" + i0+"/IncludeManagementEvents",schemaPath:"#/properties/EventSelectors/items/properties/IncludeManagementEvents/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema88.properties.EventSelectors.items.properties.IncludeManagementEvents.type,parentSchema:schema88.properties.EventSelectors.items.properties.IncludeManagementEvents,data:data11}];
+validate53.errors = [{instancePath:instancePath+"/EventSelectors/" + i0+"/IncludeManagementEvents",schemaPath:"#/properties/EventSelectors/items/properties/IncludeManagementEvents/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema89.properties.EventSelectors.items.properties.IncludeManagementEvents.type,parentSchema:schema89.properties.EventSelectors.items.properties.IncludeManagementEvents,data:data11}];
 return false;
 }
 var valid4 = _errs25 === errors;
@@ -3389,7 +3467,7 @@ if(data9.DataResources !== undefined){
 let data12 = data9.DataResources;
 const _errs27 = errors;
 if(!(Array.isArray(data12))){
-validate53.errors = [{instancePath:instancePath+"/EventSelectors/" + i0+"/DataResources",schemaPath:"#/properties/EventSelectors/items/properties/DataResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema88.properties.EventSelectors.items.properties.DataResources.type,parentSchema:schema88.properties.EventSelectors.items.properties.DataResources,data:data12}];
+validate53.errors = [{instancePath:instancePath+"/EventSelectors/" + i0+"/DataResources",schemaPath:"#/properties/EventSelectors/items/properties/DataResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema89.properties.EventSelectors.items.properties.DataResources.type,parentSchema:schema89.properties.EventSelectors.items.properties.DataResources,data:data12}];
 return false;
 }
 var valid4 = _errs27 === errors;
@@ -3409,7 +3487,7 @@ for(let i1=0; i1<len1; i1++){
 let data14 = data13[i1];
 const _errs31 = errors;
 if(typeof data14 !== "string"){
-validate53.errors = [{instancePath:instancePath+"/EventSelectors/" + i0+"/ExcludeManagementEventSources/" + i1,schemaPath:"#/properties/EventSelectors/items/properties/ExcludeManagementEventSources/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema88.properties.EventSelectors.items.properties.ExcludeManagementEventSources.items.type,parentSchema:schema88.properties.EventSelectors.items.properties.ExcludeManagementEventSources.items,data:data14}];
+validate53.errors = [{instancePath:instancePath+"/EventSelectors/" + i0+"/ExcludeManagementEventSources/" + i1,schemaPath:"#/properties/EventSelectors/items/properties/ExcludeManagementEventSources/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema89.properties.EventSelectors.items.properties.ExcludeManagementEventSources.items.type,parentSchema:schema89.properties.EventSelectors.items.properties.ExcludeManagementEventSources.items,data:data14}];
 return false;
 }
 var valid5 = _errs31 === errors;
@@ -3419,7 +3497,7 @@ break;
 }
 }
 else {
-validate53.errors = [{instancePath:instancePath+"/EventSelectors/" + i0+"/ExcludeManagementEventSources",schemaPath:"#/properties/EventSelectors/items/properties/ExcludeManagementEventSources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema88.properties.EventSelectors.items.properties.ExcludeManagementEventSources.type,parentSchema:schema88.properties.EventSelectors.items.properties.ExcludeManagementEventSources,data:data13}];
+validate53.errors = [{instancePath:instancePath+"/EventSelectors/" + i0+"/ExcludeManagementEventSources",schemaPath:"#/properties/EventSelectors/items/properties/ExcludeManagementEventSources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema89.properties.EventSelectors.items.properties.ExcludeManagementEventSources.type,parentSchema:schema89.properties.EventSelectors.items.properties.ExcludeManagementEventSources,data:data13}];
 return false;
 }
 }
@@ -3433,7 +3511,7 @@ var valid4 = true;
 }
 }
 else {
-validate53.errors = [{instancePath:instancePath+"/EventSelectors/" + i0,schemaPath:"#/properties/EventSelectors/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema88.properties.EventSelectors.items.type,parentSchema:schema88.properties.EventSelectors.items,data:data9}];
+validate53.errors = [{instancePath:instancePath+"/EventSelectors/" + i0,schemaPath:"#/properties/EventSelectors/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema89.properties.EventSelectors.items.type,parentSchema:schema89.properties.EventSelectors.items,data:data9}];
 return false;
 }
 }
@@ -3444,7 +3522,7 @@ break;
 }
 }
 else {
-validate53.errors = [{instancePath:instancePath+"/EventSelectors",schemaPath:"#/properties/EventSelectors/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema88.properties.EventSelectors.type,parentSchema:schema88.properties.EventSelectors,data:data8}];
+validate53.errors = [{instancePath:instancePath+"/EventSelectors",schemaPath:"#/properties/EventSelectors/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema89.properties.EventSelectors.type,parentSchema:schema89.properties.EventSelectors,data:data8}];
 return false;
 }
 }
@@ -3468,7 +3546,7 @@ if(errors === _errs35){
 if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
 let missing1;
 if((data16.FieldSelectors === undefined) && (missing1 = "FieldSelectors")){
-validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2,schemaPath:"#/properties/AdvancedEventSelectors/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'",schema:schema88.properties.AdvancedEventSelectors.items.required,parentSchema:schema88.properties.AdvancedEventSelectors.items,data:data16}];
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2,schemaPath:"#/properties/AdvancedEventSelectors/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'",schema:schema89.properties.AdvancedEventSelectors.items.required,parentSchema:schema89.properties.AdvancedEventSelectors.items,data:data16}];
 return false;
 }
 else {
@@ -3476,7 +3554,7 @@ if(data16.Name !== undefined){
 let data17 = data16.Name;
 const _errs37 = errors;
 if(typeof data17 !== "string"){
-validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/Name",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema88.properties.AdvancedEventSelectors.items.properties.Name.type,parentSchema:schema88.properties.AdvancedEventSelectors.items.properties.Name,data:data17}];
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/Name",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema89.properties.AdvancedEventSelectors.items.properties.Name.type,parentSchema:schema89.properties.AdvancedEventSelectors.items.properties.Name,data:data17}];
 return false;
 }
 var valid7 = _errs37 === errors;
@@ -3499,7 +3577,7 @@ if(errors === _errs41){
 if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
 let missing2;
 if((data19.Field === undefined) && (missing2 = "Field")){
-validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'",schema:schema88.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.required,parentSchema:schema88.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items,data:data19}];
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'",schema:schema89.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.required,parentSchema:schema89.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items,data:data19}];
 return false;
 }
 else {
@@ -3555,7 +3633,7 @@ for(let i4=0; i4<len4; i4++){
 let data22 = data21[i4];
 const _errs50 = errors;
 if(typeof data22 !== "string"){
-validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/Equals/" + i4,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/Equals/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema88.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.Equals.items.type,parentSchema:schema88.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.Equals.items,data:data22}];
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/Equals/" + i4,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/Equals/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema89.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.Equals.items.type,parentSchema:schema89.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.Equals.items,data:data22}];
 return false;
 }
 var valid12 = _errs50 === errors;
@@ -3565,7 +3643,7 @@ break;
 }
 }
 else {
-validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/Equals",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/Equals/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema88.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.Equals.type,parentSchema:schema88.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.Equals,data:data21}];
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/Equals",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/Equals/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema89.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.Equals.type,parentSchema:schema89.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.Equals,data:data21}];
 return false;
 }
 }
@@ -3586,7 +3664,7 @@ for(let i5=0; i5<len5; i5++){
 let data24 = data23[i5];
 const _errs54 = errors;
 if(typeof data24 !== "string"){
-validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/StartsWith/" + i5,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/StartsWith/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema88.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.StartsWith.items.type,parentSchema:schema88.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.StartsWith.items,data:data24}];
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/StartsWith/" + i5,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/StartsWith/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema89.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.StartsWith.items.type,parentSchema:schema89.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.StartsWith.items,data:data24}];
 return false;
 }
 var valid13 = _errs54 === errors;
@@ -3596,7 +3674,7 @@ break;
 }
 }
 else {
-validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/StartsWith",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/StartsWith/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema88.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.StartsWith.type,parentSchema:schema88.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.StartsWith,data:data23}];
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/StartsWith",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/StartsWith/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema89.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.StartsWith.type,parentSchema:schema89.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.StartsWith,data:data23}];
 return false;
 }
 }
@@ -3617,7 +3695,7 @@ for(let i6=0; i6<len6; i6++){
 let data26 = data25[i6];
 const _errs58 = errors;
 if(typeof data26 !== "string"){
-validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/EndsWith/" + i6,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/EndsWith/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema88.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.EndsWith.items.type,parentSchema:schema88.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.EndsWith.items,data:data26}];
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/EndsWith/" + i6,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/EndsWith/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema89.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.EndsWith.items.type,parentSchema:schema89.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.EndsWith.items,data:data26}];
 return false;
 }
 var valid14 = _errs58 === errors;
@@ -3627,7 +3705,7 @@ break;
 }
 }
 else {
-validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/EndsWith",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/EndsWith/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema88.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.EndsWith.type,parentSchema:schema88.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.EndsWith,data:data25}];
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/EndsWith",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/EndsWith/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema89.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.EndsWith.type,parentSchema:schema89.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.EndsWith,data:data25}];
 return false;
 }
 }
@@ -3648,7 +3726,7 @@ for(let i7=0; i7<len7; i7++){
 let data28 = data27[i7];
 const _errs62 = errors;
 if(typeof data28 !== "string"){
-validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotEquals/" + i7,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotEquals/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema88.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEquals.items.type,parentSchema:schema88.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEquals.items,data:data28}];
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotEquals/" + i7,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotEquals/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema89.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEquals.items.type,parentSchema:schema89.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEquals.items,data:data28}];
 return false;
 }
 var valid15 = _errs62 === errors;
@@ -3658,7 +3736,7 @@ break;
 }
 }
 else {
-validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotEquals",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotEquals/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema88.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEquals.type,parentSchema:schema88.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEquals,data:data27}];
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotEquals",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotEquals/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema89.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEquals.type,parentSchema:schema89.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEquals,data:data27}];
 return false;
 }
 }
@@ -3679,7 +3757,7 @@ for(let i8=0; i8<len8; i8++){
 let data30 = data29[i8];
 const _errs66 = errors;
 if(typeof data30 !== "string"){
-validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotStartsWith/" + i8,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotStartsWith/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema88.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotStartsWith.items.type,parentSchema:schema88.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotStartsWith.items,data:data30}];
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotStartsWith/" + i8,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotStartsWith/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema89.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotStartsWith.items.type,parentSchema:schema89.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotStartsWith.items,data:data30}];
 return false;
 }
 var valid16 = _errs66 === errors;
@@ -3689,7 +3767,7 @@ break;
 }
 }
 else {
-validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotStartsWith",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotStartsWith/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema88.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotStartsWith.type,parentSchema:schema88.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotStartsWith,data:data29}];
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotStartsWith",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotStartsWith/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema89.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotStartsWith.type,parentSchema:schema89.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotStartsWith,data:data29}];
 return false;
 }
 }
@@ -3710,7 +3788,7 @@ for(let i9=0; i9<len9; i9++){
 let data32 = data31[i9];
 const _errs70 = errors;
 if(typeof data32 !== "string"){
-validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotEndsWith/" + i9,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotEndsWith/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema88.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEndsWith.items.type,parentSchema:schema88.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEndsWith.items,data:data32}];
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotEndsWith/" + i9,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotEndsWith/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema89.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEndsWith.items.type,parentSchema:schema89.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEndsWith.items,data:data32}];
 return false;
 }
 var valid17 = _errs70 === errors;
@@ -3720,7 +3798,7 @@ break;
 }
 }
 else {
-validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotEndsWith",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotEndsWith/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema88.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEndsWith.type,parentSchema:schema88.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEndsWith,data:data31}];
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3+"/NotEndsWith",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/properties/NotEndsWith/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema89.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEndsWith.type,parentSchema:schema89.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.properties.NotEndsWith,data:data31}];
 return false;
 }
 }
@@ -3738,7 +3816,7 @@ var valid9 = true;
 }
 }
 else {
-validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema88.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.type,parentSchema:schema88.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items,data:data19}];
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors/" + i3,schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema89.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items.type,parentSchema:schema89.properties.AdvancedEventSelectors.items.properties.FieldSelectors.items,data:data19}];
 return false;
 }
 }
@@ -3749,7 +3827,7 @@ break;
 }
 }
 else {
-validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema88.properties.AdvancedEventSelectors.items.properties.FieldSelectors.type,parentSchema:schema88.properties.AdvancedEventSelectors.items.properties.FieldSelectors,data:data18}];
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2+"/FieldSelectors",schemaPath:"#/properties/AdvancedEventSelectors/items/properties/FieldSelectors/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema89.properties.AdvancedEventSelectors.items.properties.FieldSelectors.type,parentSchema:schema89.properties.AdvancedEventSelectors.items.properties.FieldSelectors,data:data18}];
 return false;
 }
 }
@@ -3762,7 +3840,7 @@ var valid7 = true;
 }
 }
 else {
-validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2,schemaPath:"#/properties/AdvancedEventSelectors/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema88.properties.AdvancedEventSelectors.items.type,parentSchema:schema88.properties.AdvancedEventSelectors.items,data:data16}];
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors/" + i2,schemaPath:"#/properties/AdvancedEventSelectors/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema89.properties.AdvancedEventSelectors.items.type,parentSchema:schema89.properties.AdvancedEventSelectors.items,data:data16}];
 return false;
 }
 }
@@ -3773,7 +3851,7 @@ break;
 }
 }
 else {
-validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors",schemaPath:"#/properties/AdvancedEventSelectors/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema88.properties.AdvancedEventSelectors.type,parentSchema:schema88.properties.AdvancedEventSelectors,data:data15}];
+validate53.errors = [{instancePath:instancePath+"/AdvancedEventSelectors",schemaPath:"#/properties/AdvancedEventSelectors/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema89.properties.AdvancedEventSelectors.type,parentSchema:schema89.properties.AdvancedEventSelectors,data:data15}];
 return false;
 }
 }
@@ -3794,7 +3872,7 @@ var valid0 = true;
 }
 }
 else {
-validate53.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema88.type,parentSchema:schema88,data}];
+validate53.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema89.type,parentSchema:schema89,data}];
 return false;
 }
 }
@@ -3803,7 +3881,7 @@ return errors === 0;
 }
 validate53.evaluated = {"props":{"Name":true,"TrailARN":true,"HomeRegion":true,"IsMultiRegionTrail":true,"IsOrganizationTrail":true,"IncludeGlobalServiceEvents":true,"IsLogging":true,"S3BucketName":true,"EventSelectors":true,"AdvancedEventSelectors":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema91 = {"type":"object","description":"ListRules' rule with its targets from ListTargetsByRule. EventPattern is the decoded pattern object; a pattern text that is not JSON stays text, and the rules that read it report it as invalid.","required":["Name"],"properties":{"Name":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"EventBusName":{"type":"string"},"State":{"type":"string"},"EventPattern":{"anyOf":[{"type":"object"},{"type":"string"}]},"ScheduleExpression":{"type":"string"},"Targets":{"type":"array","items":{"type":"object","required":["Id","Arn"],"properties":{"Id":{"type":"string"},"Arn":{"type":"string"}}}}}};
+const schema92 = {"type":"object","description":"ListRules' rule with its targets from ListTargetsByRule. EventPattern is the decoded pattern object; a pattern text that is not JSON stays text, and the rules that read it report it as invalid.","required":["Name"],"properties":{"Name":{"$ref":"#/$defs/nonEmptyString"},"Arn":{"type":"string"},"EventBusName":{"type":"string"},"State":{"type":"string"},"EventPattern":{"anyOf":[{"type":"object"},{"type":"string"}]},"ScheduleExpression":{"type":"string"},"Targets":{"type":"array","items":{"type":"object","required":["Id","Arn"],"properties":{"Id":{"type":"string"},"Arn":{"type":"string"}}}}}};
 
 function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3819,7 +3897,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.Name === undefined) && (missing0 = "Name")){
-validate55.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema91.required,parentSchema:schema91,data}];
+validate55.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema92.required,parentSchema:schema92,data}];
 return false;
 }
 else {
@@ -3868,7 +3946,7 @@ if(data.Arn !== undefined){
 let data1 = data.Arn;
 const _errs6 = errors;
 if(typeof data1 !== "string"){
-validate55.errors = [{instancePath:instancePath+"/Arn",schemaPath:"#/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.Arn.type,parentSchema:schema91.properties.Arn,data:data1}];
+validate55.errors = [{instancePath:instancePath+"/Arn",schemaPath:"#/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.properties.Arn.type,parentSchema:schema92.properties.Arn,data:data1}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -3881,7 +3959,7 @@ if(data.EventBusName !== undefined){
 let data2 = data.EventBusName;
 const _errs8 = errors;
 if(typeof data2 !== "string"){
-validate55.errors = [{instancePath:instancePath+"/EventBusName",schemaPath:"#/properties/EventBusName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.EventBusName.type,parentSchema:schema91.properties.EventBusName,data:data2}];
+validate55.errors = [{instancePath:instancePath+"/EventBusName",schemaPath:"#/properties/EventBusName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.properties.EventBusName.type,parentSchema:schema92.properties.EventBusName,data:data2}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -3894,7 +3972,7 @@ if(data.State !== undefined){
 let data3 = data.State;
 const _errs10 = errors;
 if(typeof data3 !== "string"){
-validate55.errors = [{instancePath:instancePath+"/State",schemaPath:"#/properties/State/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.State.type,parentSchema:schema91.properties.State,data:data3}];
+validate55.errors = [{instancePath:instancePath+"/State",schemaPath:"#/properties/State/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.properties.State.type,parentSchema:schema92.properties.State,data:data3}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -3910,7 +3988,7 @@ const _errs13 = errors;
 let valid3 = false;
 const _errs14 = errors;
 if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-const err1 = {instancePath:instancePath+"/EventPattern",schemaPath:"#/properties/EventPattern/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema91.properties.EventPattern.anyOf[0].type,parentSchema:schema91.properties.EventPattern.anyOf[0],data:data4};
+const err1 = {instancePath:instancePath+"/EventPattern",schemaPath:"#/properties/EventPattern/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema92.properties.EventPattern.anyOf[0].type,parentSchema:schema92.properties.EventPattern.anyOf[0],data:data4};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3923,7 +4001,7 @@ var _valid0 = _errs14 === errors;
 valid3 = valid3 || _valid0;
 const _errs16 = errors;
 if(typeof data4 !== "string"){
-const err2 = {instancePath:instancePath+"/EventPattern",schemaPath:"#/properties/EventPattern/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.EventPattern.anyOf[1].type,parentSchema:schema91.properties.EventPattern.anyOf[1],data:data4};
+const err2 = {instancePath:instancePath+"/EventPattern",schemaPath:"#/properties/EventPattern/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.properties.EventPattern.anyOf[1].type,parentSchema:schema92.properties.EventPattern.anyOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3935,7 +4013,7 @@ errors++;
 var _valid0 = _errs16 === errors;
 valid3 = valid3 || _valid0;
 if(!valid3){
-const err3 = {instancePath:instancePath+"/EventPattern",schemaPath:"#/properties/EventPattern/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema91.properties.EventPattern.anyOf,parentSchema:schema91.properties.EventPattern,data:data4};
+const err3 = {instancePath:instancePath+"/EventPattern",schemaPath:"#/properties/EventPattern/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema92.properties.EventPattern.anyOf,parentSchema:schema92.properties.EventPattern,data:data4};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3967,7 +4045,7 @@ if(data.ScheduleExpression !== undefined){
 let data5 = data.ScheduleExpression;
 const _errs18 = errors;
 if(typeof data5 !== "string"){
-validate55.errors = [{instancePath:instancePath+"/ScheduleExpression",schemaPath:"#/properties/ScheduleExpression/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.ScheduleExpression.type,parentSchema:schema91.properties.ScheduleExpression,data:data5}];
+validate55.errors = [{instancePath:instancePath+"/ScheduleExpression",schemaPath:"#/properties/ScheduleExpression/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.properties.ScheduleExpression.type,parentSchema:schema92.properties.ScheduleExpression,data:data5}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -3990,7 +4068,7 @@ if(errors === _errs22){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 let missing1;
 if(((data7.Id === undefined) && (missing1 = "Id")) || ((data7.Arn === undefined) && (missing1 = "Arn"))){
-validate55.errors = [{instancePath:instancePath+"/Targets/" + i0,schemaPath:"#/properties/Targets/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'",schema:schema91.properties.Targets.items.required,parentSchema:schema91.properties.Targets.items,data:data7}];
+validate55.errors = [{instancePath:instancePath+"/Targets/" + i0,schemaPath:"#/properties/Targets/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'",schema:schema92.properties.Targets.items.required,parentSchema:schema92.properties.Targets.items,data:data7}];
 return false;
 }
 else {
@@ -3998,7 +4076,7 @@ if(data7.Id !== undefined){
 let data8 = data7.Id;
 const _errs24 = errors;
 if(typeof data8 !== "string"){
-validate55.errors = [{instancePath:instancePath+"/Targets/" + i0+"/Id",schemaPath:"#/properties/Targets/items/properties/Id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.Targets.items.properties.Id.type,parentSchema:schema91.properties.Targets.items.properties.Id,data:data8}];
+validate55.errors = [{instancePath:instancePath+"/Targets/" + i0+"/Id",schemaPath:"#/properties/Targets/items/properties/Id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.properties.Targets.items.properties.Id.type,parentSchema:schema92.properties.Targets.items.properties.Id,data:data8}];
 return false;
 }
 var valid5 = _errs24 === errors;
@@ -4011,7 +4089,7 @@ if(data7.Arn !== undefined){
 let data9 = data7.Arn;
 const _errs26 = errors;
 if(typeof data9 !== "string"){
-validate55.errors = [{instancePath:instancePath+"/Targets/" + i0+"/Arn",schemaPath:"#/properties/Targets/items/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.Targets.items.properties.Arn.type,parentSchema:schema91.properties.Targets.items.properties.Arn,data:data9}];
+validate55.errors = [{instancePath:instancePath+"/Targets/" + i0+"/Arn",schemaPath:"#/properties/Targets/items/properties/Arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.properties.Targets.items.properties.Arn.type,parentSchema:schema92.properties.Targets.items.properties.Arn,data:data9}];
 return false;
 }
 var valid5 = _errs26 === errors;
@@ -4023,7 +4101,7 @@ var valid5 = true;
 }
 }
 else {
-validate55.errors = [{instancePath:instancePath+"/Targets/" + i0,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema91.properties.Targets.items.type,parentSchema:schema91.properties.Targets.items,data:data7}];
+validate55.errors = [{instancePath:instancePath+"/Targets/" + i0,schemaPath:"#/properties/Targets/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema92.properties.Targets.items.type,parentSchema:schema92.properties.Targets.items,data:data7}];
 return false;
 }
 }
@@ -4034,7 +4112,7 @@ break;
 }
 }
 else {
-validate55.errors = [{instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema91.properties.Targets.type,parentSchema:schema91.properties.Targets,data:data6}];
+validate55.errors = [{instancePath:instancePath+"/Targets",schemaPath:"#/properties/Targets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema92.properties.Targets.type,parentSchema:schema92.properties.Targets,data:data6}];
 return false;
 }
 }
@@ -4052,7 +4130,7 @@ var valid0 = true;
 }
 }
 else {
-validate55.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema91.type,parentSchema:schema91,data}];
+validate55.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema92.type,parentSchema:schema92,data}];
 return false;
 }
 }
@@ -4594,7 +4672,7 @@ return errors === 0;
 }
 validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema93 = {"type":"object","additionalProperties":false,"required":["account","region","service","operation","code","message","resourceTypes"],"properties":{"account":{"$ref":"#/$defs/accountId"},"region":{"$ref":"#/$defs/region"},"service":{"$ref":"#/$defs/nonEmptyString"},"operation":{"$ref":"#/$defs/nonEmptyString"},"code":{"$ref":"#/$defs/nonEmptyString"},"message":{"type":"string"},"iamAction":{"$ref":"#/$defs/nonEmptyString"},"resourceTypes":{"type":"array","items":{"$ref":"#/$defs/resourceType"}}}};
+const schema94 = {"type":"object","additionalProperties":false,"required":["account","region","service","operation","code","message","resourceTypes"],"properties":{"account":{"$ref":"#/$defs/accountId"},"region":{"$ref":"#/$defs/region"},"service":{"$ref":"#/$defs/nonEmptyString"},"operation":{"$ref":"#/$defs/nonEmptyString"},"code":{"$ref":"#/$defs/nonEmptyString"},"message":{"type":"string"},"iamAction":{"$ref":"#/$defs/nonEmptyString"},"resourceTypes":{"type":"array","items":{"$ref":"#/$defs/resourceType"}}}};
 
 function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -4610,14 +4688,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((((data.account === undefined) && (missing0 = "account")) || ((data.region === undefined) && (missing0 = "region"))) || ((data.service === undefined) && (missing0 = "service"))) || ((data.operation === undefined) && (missing0 = "operation"))) || ((data.code === undefined) && (missing0 = "code"))) || ((data.message === undefined) && (missing0 = "message"))) || ((data.resourceTypes === undefined) && (missing0 = "resourceTypes"))){
-validate58.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema93.required,parentSchema:schema93,data}];
+validate58.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'",schema:schema94.required,parentSchema:schema94,data}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((((key0 === "account") || (key0 === "region")) || (key0 === "service")) || (key0 === "operation")) || (key0 === "code")) || (key0 === "message")) || (key0 === "iamAction")) || (key0 === "resourceTypes"))){
-validate58.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema93,data}];
+validate58.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema94,data}];
 return false;
 break;
 }
@@ -4737,7 +4815,7 @@ if(data.message !== undefined){
 let data5 = data.message;
 const _errs17 = errors;
 if(typeof data5 !== "string"){
-validate58.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.properties.message.type,parentSchema:schema93.properties.message,data:data5}];
+validate58.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema94.properties.message.type,parentSchema:schema94.properties.message,data:data5}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -4789,7 +4867,7 @@ break;
 }
 }
 else {
-validate58.errors = [{instancePath:instancePath+"/resourceTypes",schemaPath:"#/properties/resourceTypes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema93.properties.resourceTypes.type,parentSchema:schema93.properties.resourceTypes,data:data7}];
+validate58.errors = [{instancePath:instancePath+"/resourceTypes",schemaPath:"#/properties/resourceTypes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema94.properties.resourceTypes.type,parentSchema:schema94.properties.resourceTypes,data:data7}];
 return false;
 }
 }
@@ -4809,7 +4887,7 @@ var valid0 = true;
 }
 }
 else {
-validate58.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema93.type,parentSchema:schema93,data}];
+validate58.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema94.type,parentSchema:schema94,data}];
 return false;
 }
 }

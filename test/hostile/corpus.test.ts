@@ -406,6 +406,20 @@ const TABLE: Entry[] = [
     true,
   ],
   [
+    "plans/resource-changes-delete.json",
+    template,
+    2,
+    /^plans\/resource-changes-delete\.json:7:9: aws_security_group\.bastion is in planned_values, but resource_chang/,
+    true,
+  ],
+  [
+    "plans/resource-changes-empty.json",
+    template,
+    2,
+    /^plans\/resource-changes-empty\.json:7:9: aws_security_group\.bastion is in planned_values, but resource_changes/,
+    true,
+  ],
+  [
     "plans/resources-not-list.json",
     template,
     2,
@@ -610,6 +624,20 @@ const TABLE: Entry[] = [
     true,
   ],
   [
+    "snapshots/instance-public-ip-empty.json",
+    snapshot,
+    2,
+    /^(?:.*\/)?snapshots\/instance-public-ip-empty\.json:55:28: invalid snapshot at \/resources\/1\/properties\/PublicIpAddress /,
+    false,
+  ],
+  [
+    "snapshots/instance-state-capitalised.json",
+    snapshot,
+    2,
+    /^(?:.*\/)?snapshots\/instance-state-capitalised\.json:53:19: invalid snapshot at \/resources\/1\/properties\/State\/Name .*found "Running"/,
+    false,
+  ],
+  [
     "snapshots/invalid-utf8.json",
     snapshot,
     2,
@@ -636,6 +664,13 @@ const TABLE: Entry[] = [
     1,
     /^sg-0123456789abcdef0: ssh-from-internet fail: sg-0123456789abcdef0 \(bastion\) allows tcp 22 from 0\.0\./,
     true,
+  ],
+  [
+    "snapshots/permission-ipv4ranges.json",
+    snapshot,
+    2,
+    /^(?:.*\/)?snapshots\/permission-ipv4ranges\.json:32:13: invalid snapshot at \/resources\/0\/properties\/IpPermissions\/0\/Ipv4Ranges .*not allowed/,
+    false,
   ],
   [
     "snapshots/port-huge-number.json",
@@ -684,6 +719,13 @@ const TABLE: Entry[] = [
     snapshot,
     2,
     /^(?:.*\/)?snapshots\/random-high-bytes\.json: not UTF-8 or UTF-16 text \(invalid UTF-8\)$/,
+    false,
+  ],
+  [
+    "snapshots/range-lowercase-key.json",
+    snapshot,
+    2,
+    /^(?:.*\/)?snapshots\/range-lowercase-key\.json:35:17: invalid snapshot at \/resources\/0\/properties\/IpPermissions\/0\/IpRanges\/0\/cidrIp .*not allowed/,
     false,
   ],
   [
@@ -1183,6 +1225,13 @@ const TABLE: Entry[] = [
     template,
     2,
     /^templates\/resources-list\.yaml:2:1: not a valid CloudFormation template: Resources must be a mapping$/,
+    true,
+  ],
+  [
+    "templates/rule-key-lowercase.yaml",
+    template,
+    2,
+    /^templates\/rule-key-lowercase\.yaml:3:3: ssh-from-internet error: cannot decide: the key "cidrIp" of Secu/,
     true,
   ],
   [

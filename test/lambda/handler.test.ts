@@ -687,6 +687,24 @@ describe("what cannot be decided is never recorded as compliant", () => {
     expect(sent.filter((entry) => entry.ComplianceType === "COMPLIANT")).toEqual([]);
   });
 
+  it.each([
+    ["ipRanges written as one string", { ipRanges: "0.0.0.0/0" }],
+    ["ipv4Ranges written as one string", { ipv4Ranges: "0.0.0.0/0" }],
+    ["an ipv4Ranges entry whose CIDR key is misspelt", { ipv4Ranges: [{ cidrIP: "0.0.0.0/0" }] }],
+    ["an ipv4Ranges entry whose CIDR is a number", { ipv4Ranges: [{ cidrIp: 0 }] }],
+    ["an ipRanges entry that is a number", { ipRanges: [0] }],
+    ["ipProtocol written twice, once capitalised", { IpProtocol: "icmp", ipRanges: ["0.0.0.0/0"] }],
+  ])("a port-22 permission with %s is never COMPLIANT: the invocation fails", async (_, sources) => {
+    const handler = world();
+    const event = withItem("sg-compliant.json", (item) => {
+      const configuration = item.configuration as Record<string, unknown>;
+      configuration.ipPermissions = [{ ipProtocol: "tcp", fromPort: 22, toPort: 22, ...sources }];
+    });
+    await expect(handler(event)).rejects.toThrow(/AWS::EC2::SecurityGroup/);
+    const sent = harness.fake.putEvaluations.flatMap((call) => call.Evaluations);
+    expect(sent.filter((entry) => entry.ComplianceType === "COMPLIANT")).toEqual([]);
+  });
+
   it("an item whose document cannot be decoded is bad input: nothing is sent", async () => {
     const handler = world();
     const event = withItem("role-trust-without-session-name.json", (item) => {

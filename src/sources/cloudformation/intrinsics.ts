@@ -486,6 +486,7 @@ export class Resolver {
       );
     switch (`${resource.type}.${attribute}`) {
       case "AWS::EC2::SecurityGroup.GroupId":
+      case "AWS::EC2::Instance.InstanceId":
         return resource.logicalId;
       case "AWS::EC2::SecurityGroup.VpcId":
       case "AWS::EC2::VPC.CidrBlock":

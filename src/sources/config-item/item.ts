@@ -50,6 +50,17 @@ export interface ConfigurationItem {
 /** The statuses of an item that describes a resource that exists and is recorded. */
 export const EVALUABLE_STATUSES: ReadonlySet<string> = new Set(["OK", "ResourceDiscovered"]);
 
+/**
+ * Every status AWS Config writes. Any other text is refused rather than read as "not evaluable":
+ * a status the handler took for a deleted resource would report an open group as not applicable.
+ */
+const KNOWN_STATUSES: ReadonlySet<string> = new Set([
+  ...EVALUABLE_STATUSES,
+  "ResourceNotRecorded",
+  "ResourceDeleted",
+  "ResourceDeletedNotRecorded",
+]);
+
 /** An item that cannot be used: a required field is missing, or its configuration is not JSON. */
 export class ConfigurationItemError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -76,6 +87,17 @@ function text(raw: Raw, ...names: string[]): string | undefined {
 
 function timestamp(value: Date): string | undefined {
   return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
+}
+
+function itemStatus(raw: Raw): string {
+  const status = required(raw, "status", "configurationItemStatus");
+  if (!KNOWN_STATUSES.has(status)) {
+    const kind = text(raw, "resourceType") ?? "configuration item";
+    throw new ConfigurationItemError(
+      `${kind} has configurationItemStatus ${JSON.stringify(status)}, which is not one AWS Config writes (${[...KNOWN_STATUSES].join(", ")})`,
+    );
+  }
+  return status;
 }
 
 function required(raw: Raw, field: string, ...names: string[]): string {
@@ -122,7 +144,7 @@ function toPlainJson(value: unknown): JsonValue {
 export function readConfigurationItem(input: unknown): ConfigurationItem {
   if (!isObject(input)) throw new ConfigurationItemError("the configuration item is not an object");
   const raw = input;
-  const status = required(raw, "status", "configurationItemStatus");
+  const status = itemStatus(raw);
   const resourceType = required(raw, "resource type", "resourceType");
   const item: ConfigurationItem = {
     configurationItemCaptureTime: required(raw, "capture time", "configurationItemCaptureTime"),
@@ -200,7 +222,7 @@ export function readItemSummary(input: unknown): ItemIdentity & { account: strin
     resourceType: required(input, "resource type", "resourceType"),
     resourceId: required(input, "resource id", "resourceId"),
     captureTime: required(input, "capture time", "configurationItemCaptureTime"),
-    status: required(input, "status", "configurationItemStatus"),
+    status: itemStatus(input),
     account: required(input, "account id", "awsAccountId", "accountId"),
     region: required(input, "region", "awsRegion"),
   };

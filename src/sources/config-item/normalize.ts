@@ -86,7 +86,7 @@ export function resourceFromItem(item: ConfigurationItem): ItemConversion {
   let converted: { resource?: Resource; carried: Resource[] };
   switch (type) {
     case ResourceTypes.SecurityGroup:
-      converted = { resource: securityGroup(configuration, item, scope), carried: [] };
+      converted = { resource: securityGroup(configuration, item, scope, problems), carried: [] };
       break;
     case ResourceTypes.Instance: {
       const properties = pascalizeObject(configuration, problems, false);
@@ -148,6 +148,12 @@ function pascalizeObject(object: JsonObject, problems: string[], documents: bool
   for (const [key, member] of Object.entries(object)) {
     if (member === null) continue;
     const name = pascalCase(key);
+    // `ipProtocol` and `IpProtocol` side by side leave one of two values to be chosen: refused,
+    // since whichever is dropped might be the one that opens a port.
+    if (Object.hasOwn(result, name)) {
+      problems.push(`the item has both ${name} and ${key}, which name the same field`);
+      continue;
+    }
     result[name] =
       documents && DOCUMENT_FIELDS.has(name)
         ? policyDocument(member, name, problems)
@@ -182,8 +188,13 @@ function object(value: JsonValue | undefined): JsonObject | undefined {
 // ---------------------------------------------------------------------------------------------
 // Security groups
 
-function securityGroup(configuration: JsonObject, item: ConfigurationItem, scope: AccountScope): Resource {
-  const group = pascalizeObject(configuration, [], false);
+function securityGroup(
+  configuration: JsonObject,
+  item: ConfigurationItem,
+  scope: AccountScope,
+  problems: string[],
+): Resource {
+  const group = pascalizeObject(configuration, problems, false);
   group.GroupId ??= item.resourceId;
   for (const field of ["IpPermissions", "IpPermissionsEgress"]) {
     if (Array.isArray(group[field])) group[field] = group[field].map(permission);
@@ -194,32 +205,32 @@ function securityGroup(configuration: JsonObject, item: ConfigurationItem, scope
 /**
  * One permission in the API's shape. Items list IPv4 sources twice — `ipRanges` as plain CIDR
  * strings and `ipv4Ranges` as objects with descriptions — or, in older items, only as strings.
+ * A source in neither form (a number, an object without a CIDR), or a list that is not a list, is
+ * kept as it is for the shape check to name: dropped, it would leave a port open to a source
+ * nobody sees.
  */
 function permission(value: JsonValue): JsonValue {
   const entry = object(value);
   if (!entry) return value;
   const result: JsonObject = { ...entry };
-  const ranges: JsonObject[] = [];
+  const ranges: JsonValue[] = [];
   const seen = new Set<string>();
-  const add = (range: JsonObject) => {
-    const cidr = range.CidrIp;
-    if (typeof cidr !== "string" || seen.has(cidr)) return;
+  const add = (range: JsonValue) => {
+    const cidr = object(range)?.CidrIp;
+    if (typeof cidr !== "string") {
+      ranges.push(range);
+      return;
+    }
+    if (seen.has(cidr)) return;
     seen.add(cidr);
     ranges.push(range);
   };
-  for (const range of list(entry.Ipv4Ranges)) {
-    const fields = object(range);
-    if (fields) add(fields);
-  }
-  for (const range of list(entry.IpRanges)) {
-    if (typeof range === "string") add({ CidrIp: range });
-    else {
-      const fields = object(range);
-      if (fields) add(fields);
-    }
-  }
+  for (const range of list(entry.Ipv4Ranges)) add(range);
+  for (const range of list(entry.IpRanges)) add(typeof range === "string" ? { CidrIp: range } : range);
   delete result.Ipv4Ranges;
   if (entry.IpRanges !== undefined || entry.Ipv4Ranges !== undefined) result.IpRanges = ranges;
+  for (const given of [entry.Ipv4Ranges, entry.IpRanges])
+    if (given !== undefined && !Array.isArray(given)) result.IpRanges = given;
   // All traffic has no port range in the API; items may carry -1 or nothing.
   if (entry.IpProtocol === "-1" || entry.IpProtocol === -1) {
     delete result.FromPort;

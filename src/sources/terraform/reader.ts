@@ -99,6 +99,7 @@ export class PlanReader {
     const entries = this.document.keys.includes("resource_changes")
       ? this.resourceChanges()
       : this.plannedValues();
+    if (this.document.keys.includes("resource_changes")) this.checkPlannedAgainstChanges();
 
     for (const { entry, afterNode, afterUnknown } of entries) {
       const text = (key: string) => {
@@ -235,6 +236,44 @@ export class PlanReader {
         planned,
       );
     return entries;
+  }
+
+  /**
+   * Terraform lists every managed resource it keeps in resource_changes, unchanged ones as no-op;
+   * the values read are those, and planned_values never holds a resource the plan deletes. A resource that planned_values holds and resource_changes does not
+   * would go unread, so a plan edited into that shape is refused rather than passed.
+   */
+  private checkPlannedAgainstChanges(): void {
+    const changed = new Set<string>();
+    const changes = member(this.document, "resource_changes");
+    if (isSeqNode(changes))
+      for (const entry of changes.items) {
+        if (!isMapNode(entry)) continue;
+        // A resource the plan deletes is not read, so it cannot account for planned values.
+        const change = member(entry, "change");
+        const actions = isMapNode(change) ? toPlain(member(change, "actions")) : undefined;
+        if (Array.isArray(actions) && actions.length === 1 && actions[0] === "delete") continue;
+        const address = member(entry, "address");
+        if (typeof address === "string") changed.add(address);
+      }
+    const visit = (module: PositionedValue | undefined): void => {
+      if (!isMapNode(module)) return;
+      const resources = member(module, "resources");
+      if (isSeqNode(resources))
+        resources.items.forEach((entry, index) => {
+          if (!isMapNode(entry) || member(entry, "mode") !== "managed") return;
+          const address = member(entry, "address");
+          if (typeof address !== "string" || changed.has(address)) return;
+          this.problem(
+            positionAt(resources, index),
+            `${address} is in planned_values, but resource_changes, which lists every resource a plan keeps, does not keep it: the plan contradicts itself, and the resource would go unchecked`,
+          );
+        });
+      const children = member(module, "child_modules");
+      if (isSeqNode(children)) for (const child of children.items) visit(child);
+    };
+    const planned = member(this.document, "planned_values");
+    if (isMapNode(planned)) visit(member(planned, "root_module"));
   }
 
   /** Whether a resource entry is a managed resource; one that says neither managed nor data is a problem. */

@@ -358,6 +358,39 @@ Resources:
       },
     ]);
   });
+
+  it("joins a rule to a group it names by GroupName, or may name through a condition", () => {
+    const { resources } = normalizeText(`
+Parameters:
+  Env: { Type: String }
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  Named:
+    Type: AWS::EC2::SecurityGroup
+    Properties: { GroupName: legacy-ssh, GroupDescription: default VPC }
+  Maybe:
+    Type: AWS::EC2::SecurityGroup
+    Properties: { GroupDescription: maybe, VpcId: vpc-1 }
+  ByName:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties: { GroupName: legacy-ssh, IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0 }
+  ByCondition:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties:
+      GroupId: !If [IsProd, !Ref Maybe, sg-0123456789abcdef0]
+      IpProtocol: tcp
+      FromPort: 22
+      ToPort: 22
+      CidrIp: 0.0.0.0/0
+`);
+    const ssh = perm("tcp", 22, { IpRanges: [{ CidrIp: "0.0.0.0/0" }] });
+    expect(find(resources, "AWS::EC2::SecurityGroup", "Named").properties.IpPermissions).toEqual([ssh]);
+    expect(find(resources, "AWS::EC2::SecurityGroup", "Maybe").properties.IpPermissions).toEqual([ssh]);
+    // The other group it may be is outside the template: the rule is still judged on its own.
+    expect(find(resources, "AWS::EC2::SecurityGroup", "ByCondition").properties.IpPermissions).toEqual([ssh]);
+    expect(resources.some((resource) => resource.id === "ByName")).toBe(false);
+  });
 });
 
 describe("CloudFormation IAM", () => {
@@ -568,6 +601,75 @@ Resources:
       ${line}${eip}
 `);
     expect(find(resources, "AWS::EC2::Instance", "Host").properties.PublicIpAddress).toEqual(expected);
+  });
+
+  it.each([
+    [
+      'MapPublicIpOnLaunch: "TRUE"',
+      "SubnetId: !Ref Subnet",
+      /^MapPublicIpOnLaunch "TRUE" is neither true nor false$/,
+    ],
+    [
+      "MapPublicIpOnLaunch: yes",
+      "SubnetId: !Ref Subnet",
+      /^MapPublicIpOnLaunch "yes" is neither true nor false$/,
+    ],
+    [
+      'AssociatePublicIpAddress: "TRUE"',
+      'NetworkInterfaces: [{ DeviceIndex: "0", SubnetId: !Ref Subnet, AssociatePublicIpAddress: "TRUE" }]',
+      /^AssociatePublicIpAddress "TRUE" is neither true nor false$/,
+    ],
+  ])("leave the public IP unknown, never private, given %s", (written, line, reason) => {
+    const mapPublic = written.startsWith("MapPublicIpOnLaunch") ? `, ${written}` : "";
+    const { resources } = normalizeText(`
+Resources:
+  Subnet:
+    Type: AWS::EC2::Subnet
+    Properties: { VpcId: vpc-1, CidrBlock: 10.0.0.0/24${mapPublic} }
+  Host:
+    Type: AWS::EC2::Instance
+    Properties:
+      ${line}
+`);
+    expect(find(resources, "AWS::EC2::Instance", "Host").properties.PublicIpAddress).toEqual({
+      $unknown: expect.stringMatching(reason),
+    });
+  });
+
+  it("take an Elastic IP's instance by Fn::GetAtt, and one decided by a condition as maybe theirs", () => {
+    const { resources } = normalizeText(`
+Parameters:
+  Env: { Type: String }
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  Subnet:
+    Type: AWS::EC2::Subnet
+    Properties: { VpcId: vpc-1, CidrBlock: 10.0.0.0/24 }
+  ByAttribute:
+    Type: AWS::EC2::Instance
+    Properties: { SubnetId: !Ref Subnet }
+  ByCondition:
+    Type: AWS::EC2::Instance
+    Properties: { SubnetId: !Ref Subnet }
+  Unrelated:
+    Type: AWS::EC2::Instance
+    Properties: { SubnetId: !Ref Subnet }
+  AttributeAddress:
+    Type: AWS::EC2::EIP
+    Properties: { InstanceId: !GetAtt ByAttribute.InstanceId }
+  ConditionAddress:
+    Type: AWS::EC2::EIPAssociation
+    Properties: { InstanceId: !If [IsProd, !Ref ByCondition, !Ref AWS::NoValue] }
+`);
+    const address = (id: string) => find(resources, "AWS::EC2::Instance", id).properties.PublicIpAddress;
+    expect(address("ByAttribute")).toBe("(Elastic IP AttributeAddress)");
+    expect(address("ByCondition")).toEqual({
+      $unknown: expect.stringMatching(
+        /^PublicIpAddress depends on Elastic IP ConditionAddress, which may be associated with ByCondition \(condition IsProd/,
+      ),
+    });
+    expect(address("Unrelated")).toBeUndefined();
   });
 
   it("are in their VPC's default group, unknown here, when given no group or an empty list", () => {

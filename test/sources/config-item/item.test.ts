@@ -112,6 +112,24 @@ describe("readConfigurationItem", () => {
     );
   });
 
+  it("refuses a status AWS Config does not write, rather than take it for a deleted resource", () => {
+    for (const status of ["Whatever", "ok", "OK ", "resourceDeleted"]) {
+      expect(() => readConfigurationItem({ ...EVENT_MODEL, configurationItemStatus: status })).toThrow(
+        `AWS::EC2::SecurityGroup has configurationItemStatus ${JSON.stringify(status)}, which is not one AWS Config writes`,
+      );
+      expect(() =>
+        readItemSummary({
+          configurationItemCaptureTime: "2026-11-20T12:00:00.000Z",
+          accountId: "111122223333",
+          configurationItemStatus: status,
+          resourceType: "AWS::EC2::SecurityGroup",
+          resourceId: "sg-1",
+          awsRegion: "us-east-1",
+        }),
+      ).toThrow(ConfigurationItemError);
+    }
+  });
+
   it("reads an oversized notification's summary in either model", () => {
     expect(
       readItemSummary({

@@ -401,6 +401,192 @@ describe("Terraform plans: the envelope", () => {
   });
 });
 
+describe("Terraform plans: a rule resource whose direction is not known", () => {
+  const rule = (type: unknown) => ({
+    address: "aws_security_group_rule.ssh",
+    mode: "managed",
+    type: "aws_security_group_rule",
+    name: "ssh",
+    change: {
+      actions: ["create"],
+      before: null,
+      after: {
+        ...(type === undefined ? {} : { type }),
+        security_group_id: "sg-1",
+        protocol: "tcp",
+        from_port: 22,
+        to_port: 22,
+        cidr_blocks: ["0.0.0.0/0"],
+      },
+      after_unknown: type === null ? { type: true } : {},
+    },
+  });
+
+  it.each([
+    ["known only after apply", null, "type of aws_security_group_rule.ssh is known only after apply"],
+    ["missing", undefined, "type of aws_security_group_rule.ssh is missing, not ingress or egress"],
+    ["not a direction", "Ingress", 'type of aws_security_group_rule.ssh is "Ingress", not ingress or egress'],
+  ])("stands in both lists of its group as unreadable when its type is %s", async (_, type, reason) => {
+    const { resources } = await readText({ format_version: "1.2", resource_changes: [rule(type)] });
+    const group = find(resources, "AWS::EC2::SecurityGroup", "aws_security_group_rule.ssh");
+    expect(group.properties.IpPermissions).toEqual([{ $unknown: reason }]);
+    expect(group.properties.IpPermissionsEgress).toEqual([{ $unknown: reason }]);
+  });
+});
+
+describe("Terraform plans: an instance's public address through what the plan cannot name", () => {
+  const created = (address: string, after: unknown, afterUnknown: unknown = {}, index?: number) => ({
+    address,
+    mode: "managed",
+    type: address.split(".")[0],
+    name: address.split(".")[1]!.split("[")[0],
+    ...(index === undefined ? {} : { index }),
+    change: { actions: ["create"], before: null, after, after_unknown: afterUnknown },
+  });
+  const configured = (address: string, expressions: unknown, count?: number) => ({
+    address,
+    mode: "managed",
+    type: address.split(".")[0],
+    name: address.split(".")[1],
+    expressions,
+    ...(count === undefined ? {} : { count_expression: { constant_value: count } }),
+  });
+  const subnet = created("aws_subnet.private", { map_public_ip_on_launch: false }, { id: true });
+  const instanceExpressions = { subnet_id: { references: ["aws_subnet.private.id", "aws_subnet.private"] } };
+  const publicIps = async (changes: unknown[], resources: unknown[]) => {
+    const { resources: read, problems } = await readText({
+      format_version: "1.2",
+      resource_changes: changes,
+      configuration: { root_module: { resources } },
+    });
+    return {
+      problems: problems.map((problem) => problem.message),
+      addresses: read
+        .filter((resource) => resource.type === "AWS::EC2::Instance")
+        .map((resource) => [resource.id, resource.properties.PublicIpAddress]),
+    };
+  };
+
+  it("leaves it unknown when an Elastic IP of a counted instance, or of its interface, cannot be named", async () => {
+    const counted = await publicIps(
+      [
+        subnet,
+        created("aws_instance.web[0]", { ami: "ami-1" }, { id: true, subnet_id: true }, 0),
+        created("aws_eip.ip[0]", { domain: "vpc" }, { instance: true }, 0),
+      ],
+      [
+        configured("aws_subnet.private", {}),
+        configured("aws_instance.web", instanceExpressions, 1),
+        configured(
+          "aws_eip.ip",
+          {
+            instance: {
+              references: [
+                "aws_instance.web[count.index].id",
+                "aws_instance.web[count.index]",
+                "aws_instance.web",
+                "count.index",
+              ],
+            },
+          },
+          1,
+        ),
+      ],
+    );
+    expect(counted.addresses).toEqual([
+      [
+        "aws_instance.web[0]",
+        {
+          $unknown:
+            "PublicIpAddress of aws_instance.web[0] depends on Elastic IP aws_eip.ip[0], whose instance may be aws_instance.web[0]'s and is known only after apply",
+        },
+      ],
+    ]);
+    const byInterface = await publicIps(
+      [
+        subnet,
+        created("aws_instance.web", { ami: "ami-1" }, { id: true, subnet_id: true }),
+        created("aws_instance.other", { ami: "ami-1" }, { id: true, subnet_id: true }),
+        created("aws_eip_association.a", {}, { network_interface_id: true }),
+      ],
+      [
+        configured("aws_subnet.private", {}),
+        configured("aws_instance.web", instanceExpressions),
+        configured("aws_instance.other", instanceExpressions),
+        configured("aws_eip_association.a", {
+          network_interface_id: {
+            references: ["aws_instance.web.primary_network_interface_id", "aws_instance.web"],
+          },
+        }),
+      ],
+    );
+    expect(byInterface.addresses).toEqual([
+      [
+        "aws_instance.web",
+        {
+          $unknown:
+            "PublicIpAddress of aws_instance.web depends on Elastic IP aws_eip_association.a, whose network_interface_id may be aws_instance.web's and is known only after apply",
+        },
+      ],
+      ["aws_instance.other", undefined],
+    ]);
+  });
+
+  it("refuses a subnet flag of the wrong type, and a launch template flag that is neither true nor false", async () => {
+    const mistyped = await publicIps(
+      [
+        created("aws_subnet.private", { map_public_ip_on_launch: "true" }, { id: true }),
+        created("aws_instance.web", { ami: "ami-1" }, { id: true, subnet_id: true }),
+      ],
+      [configured("aws_subnet.private", {}), configured("aws_instance.web", instanceExpressions)],
+    );
+    expect(mistyped.problems).toEqual([
+      "map_public_ip_on_launch of aws_subnet.private must be a boolean, not a string",
+    ]);
+    expect(mistyped.addresses).toEqual([
+      [
+        "aws_instance.web",
+        { $unknown: "map_public_ip_on_launch of aws_subnet.private must be a boolean, not a string" },
+      ],
+    ]);
+    const templated = await publicIps(
+      [
+        subnet,
+        created(
+          "aws_launch_template.web",
+          { network_interfaces: [{ associate_public_ip_address: "TRUE" }] },
+          { id: true },
+        ),
+        created(
+          "aws_instance.web",
+          { ami: "ami-1", launch_template: [{ name: "web" }] },
+          { id: true, subnet_id: true },
+        ),
+      ],
+      [
+        configured("aws_subnet.private", {}),
+        configured("aws_launch_template.web", { name: { constant_value: "web" } }),
+        configured("aws_instance.web", {
+          ...instanceExpressions,
+          launch_template: [
+            { id: { references: ["aws_launch_template.web.id", "aws_launch_template.web"] } },
+          ],
+        }),
+      ],
+    );
+    expect(templated.addresses).toEqual([
+      [
+        "aws_instance.web",
+        {
+          $unknown: expect.stringMatching(
+            /^PublicIpAddress of aws_instance\.web depends on associate_public_ip_address "TRUE" of launch template .*, which is neither true nor false$/,
+          ),
+        },
+      ],
+    ]);
+  });
+});
+
 describe("Terraform plans: trails, event rules and their targets", () => {
   const created = (address: string, after: unknown, afterUnknown: unknown = {}) => ({
     address,

@@ -5,7 +5,7 @@ import { isMapNode, isSeqNode, member, positionAt, type MapNode } from "../../po
 import { NO_VALUE, type Resolved } from "../intrinsics.js";
 import type { TemplateResource } from "../template.js";
 import type { Build, NormalizeContext } from "./context.js";
-import type { LaunchTemplateReference } from "./references.js";
+import { namesResource, type LaunchTemplateReference } from "./references.js";
 import type { SourcePosition } from "../../../util/source-position.js";
 import { defineField } from "../../../util/own-field.js";
 
@@ -283,8 +283,20 @@ function publicIp(
   const id = resource.logicalId;
   for (const candidate of context.created) {
     if (candidate.type !== "AWS::EC2::EIP" && candidate.type !== "AWS::EC2::EIPAssociation") continue;
-    if (context.text(candidate, "InstanceId") === id)
-      return { value: `(Elastic IP ${candidate.logicalId})`, at: candidate.position };
+    const target = context.text(candidate, "InstanceId");
+    if (target === id) return { value: `(Elastic IP ${candidate.logicalId})`, at: candidate.position };
+    // An address whose instance is decided at deployment (`!If [Cond, !Ref Host, …]`) may be this
+    // instance's: reading it as another's would make the instance look private.
+    if (isUnknown(target) && namesResource(context.prop(candidate, "InstanceId"), id))
+      return {
+        value: context.r.unknown(
+          "PublicIpAddress",
+          `Elastic IP ${candidate.logicalId}`,
+          `may be associated with ${id} (${context.r.explain(target)})`,
+          "depends on",
+        ),
+        at: candidate.position,
+      };
   }
   let primary = interfaces.find((entry) => entry.primary);
   let subnet: Resolved | undefined = context.prop(resource, "SubnetId");
@@ -301,10 +313,10 @@ function publicIp(
     const index = primary.node.keys.lastIndexOf("AssociatePublicIpAddress");
     if (index !== -1) {
       const at = positionAt(primary.node, index);
-      const associate = context.r.deep(primary.node.values[index], "AssociatePublicIpAddress");
-      if (associate === true || associate === "true") return { value: ASSIGNED_AT_LAUNCH, at };
-      if (associate === false || associate === "false") return undefined;
-      if (isUnknown(associate)) return { value: associate, at };
+      const associate = flag(context, primary.node.values[index], "AssociatePublicIpAddress");
+      if (associate === true) return { value: ASSIGNED_AT_LAUNCH, at };
+      if (associate === false) return undefined;
+      if (associate !== undefined) return { value: associate, at };
     }
     const interfaceSubnet = member(primary.node, "SubnetId");
     if (interfaceSubnet !== undefined) {
@@ -338,14 +350,15 @@ function publicIp(
     };
   const subnetResource = context.template.resources.get(subnetId);
   if (subnetResource?.type === "AWS::EC2::Subnet") {
-    const mapPublic = context.r.deep(
+    const mapPublic = flag(
+      context,
       context.prop(subnetResource, "MapPublicIpOnLaunch"),
       "MapPublicIpOnLaunch",
     );
-    if (mapPublic === true || mapPublic === "true")
+    if (mapPublic === true)
       return { value: ASSIGNED_AT_LAUNCH, at: context.propPosition(subnetResource, "MapPublicIpOnLaunch") };
-    if (isUnknown(mapPublic)) return { value: mapPublic, at: subnetAt };
-    return undefined;
+    if (mapPublic === false || mapPublic === undefined) return undefined;
+    return { value: mapPublic, at: subnetAt };
   }
   return {
     value: context.r.unknown(
@@ -356,6 +369,24 @@ function publicIp(
     ),
     at: subnetAt,
   };
+}
+
+/**
+ * A boolean that decides whether an address is public, as written (a boolean, or the text `true` /
+ * `false`). Anything else is unknown rather than false: `"TRUE"`, `yes` or `1` read as false would
+ * make a public instance look private.
+ */
+function flag(
+  context: NormalizeContext,
+  value: Resolved | undefined,
+  name: string,
+): boolean | UnknownValue | undefined {
+  const resolved = context.r.deep(value, name);
+  if (resolved === undefined || resolved === null) return undefined;
+  if (resolved === true || resolved === "true") return true;
+  if (resolved === false || resolved === "false") return false;
+  if (isUnknown(resolved)) return resolved;
+  return context.r.unknown("", `${name} ${JSON.stringify(resolved)}`, "is neither true nor false");
 }
 
 /** `Placement`, from the instance's own properties, else its launch template's `Placement`. */

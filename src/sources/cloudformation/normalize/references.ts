@@ -2,6 +2,7 @@ import { ResourceTypes } from "../../../model/resource.js";
 import { arnOf } from "../../../model/resource-types.js";
 import type { UnknownValue } from "../../../model/unknown.js";
 import { isMapNode, isSeqNode, member, positionAt, type MapNode } from "../../positioned/node.js";
+import type { Resolved } from "../intrinsics.js";
 import type { TemplateResource } from "../template.js";
 import type { Build, NormalizeContext } from "./context.js";
 import type { SourcePosition } from "../../../util/source-position.js";
@@ -53,6 +54,19 @@ export class References {
       groupsById.set(groupIds[index]!, groupBuilds[index]!);
     this.groupsIndexed = groupIds.length;
     return groupsById.get(id);
+  }
+
+  /**
+   * The group a separate rule names by `GroupName`: one whose template gives it that name (a
+   * default-VPC group, which a rule may name so), when no group has it as logical id.
+   */
+  securityGroupNamed(name: string): Build | undefined {
+    return this.groupBuilds.findLast((build) => this.context.text(build.resource, "GroupName") === name);
+  }
+
+  /** The groups a value as written refers to (`Ref`, `Fn::GetAtt`, `Fn::Sub`), in template order. */
+  securityGroupsNamedIn(value: Resolved | undefined): Build[] {
+    return this.groupBuilds.filter((build, index) => namesResource(value, this.groupIds[index]!));
   }
 
   principals(kind: PrincipalKind): Map<string, Build> {
@@ -117,4 +131,15 @@ export class References {
       : undefined;
     return { name, data: isMapNode(data) ? data : undefined };
   }
+}
+
+/** Whether a value as written refers to the resource `id` anywhere: by `Ref`, `Fn::GetAtt` or `Fn::Sub`. */
+export function namesResource(value: Resolved | undefined, id: string): boolean {
+  if (typeof value === "string")
+    return (
+      value === id || value.startsWith(`${id}.`) || value.includes(`\${${id}}`) || value.includes(`\${${id}.`)
+    );
+  if (isMapNode(value)) return value.values.some((member) => namesResource(member, id));
+  if (isSeqNode(value)) return value.items.some((item) => namesResource(item, id));
+  return false;
 }

@@ -52,6 +52,10 @@ const FIELD_NAMES = [
 ] as const;
 const FIELD_COUNT = FIELD_NAMES.length;
 const FIELD_INDEX = new Map<string, number>(FIELD_NAMES.map((name, index) => [name, index]));
+/** The slot after the fields: the index of the entry's first key that is no rule property, or -1. */
+const STRAY_KEY = FIELD_COUNT;
+/** Keys a separate rule resource has besides the fields of an entry: they name its group. */
+const GROUP_KEYS = new Set(["GroupId", "GroupName"]);
 /**
  * Where each field is in the entries with each key list seen, and with the last one. The JSON
  * reader gives entries written with the same keys in the same order one shared key list, so a
@@ -62,16 +66,17 @@ const FIELD_INDEX = new Map<string, number>(FIELD_NAMES.map((name, index) => [na
  */
 const FIELDS_BY_KEYS = new WeakMap<readonly string[], Int32Array>();
 let indexedKeys: readonly string[] | undefined;
-let indexedFields: Int32Array = new Int32Array(FIELD_COUNT);
+let indexedFields: Int32Array = new Int32Array(FIELD_COUNT + 1);
 
 function fieldIndexes(keys: readonly string[]): Int32Array {
   if (keys === indexedKeys) return indexedFields;
   let found = FIELDS_BY_KEYS.get(keys);
   if (found === undefined) {
-    found = new Int32Array(FIELD_COUNT).fill(-1);
+    found = new Int32Array(FIELD_COUNT + 1).fill(-1);
     for (let key = 0; key < keys.length; key += 1) {
       const field = FIELD_INDEX.get(keys[key]!);
       if (field !== undefined) found[field] = key;
+      else if (found[STRAY_KEY] === -1 && !GROUP_KEYS.has(keys[key]!)) found[STRAY_KEY] = key;
     }
     FIELDS_BY_KEYS.set(keys, found);
   }
@@ -178,8 +183,37 @@ export function separateRule(
   const reference =
     context.text(resource, "GroupId") ??
     (direction === "ingress" ? context.text(resource, "GroupName") : undefined);
-  const target = typeof reference === "string" ? context.refs.securityGroup(reference) : undefined;
+  const target =
+    typeof reference === "string"
+      ? (context.refs.securityGroup(reference) ??
+        (direction === "ingress" && context.text(resource, "GroupId") === undefined
+          ? context.refs.securityGroupNamed(reference)
+          : undefined))
+      : undefined;
   const list = direction === "ingress" ? "IpPermissions" : "IpPermissionsEgress";
+  if (target === undefined && reference !== undefined && typeof reference !== "string") {
+    // A group decided at deployment (`!If [Cond, !Ref Sg, …]`) may be one of the template's: the
+    // rule is checked on each it may be, as a resource under an undecided condition is.
+    const written = context.prop(resource, "GroupId") ?? context.prop(resource, "GroupName");
+    for (const candidate of context.refs.securityGroupsNamedIn(written)) {
+      const permissions = candidate.properties[list];
+      if (!Array.isArray(permissions)) continue;
+      context.note(
+        resource.position.line,
+        `${resource.logicalId} may add its rule to security group ${candidate.id} (${reference.$unknown}); it is checked there too`,
+      );
+      const permission = ipPermission(
+        context,
+        resource.properties ?? null,
+        resource.position,
+        direction,
+        candidate,
+        indexPath(list, permissions.length),
+        resource.logicalId,
+      );
+      if (permission !== undefined) permissions.push(permission);
+    }
+  }
   let build = target;
   if (!build) {
     const target =
@@ -246,6 +280,15 @@ function ipPermission(
   // entries each make this the hot path of a large template. Objects are written as literals
   // where their shape is known, which is much cheaper than adding fields by computed names.
   const found = fieldIndexes(resolved.keys);
+  // A key that is no property of a rule (`CidrIP`, `cidrIp`) may hold the rule's only source:
+  // dropped, it would leave a port open to nobody the rules can see. CloudFormation refuses it too.
+  const strayAt = found[STRAY_KEY]!;
+  if (strayAt !== -1)
+    return context.r.unknown(
+      "",
+      `the key ${JSON.stringify(resolved.keys[strayAt])} of ${what}`,
+      "is not a property of a security group rule",
+    );
   const paths = permissionPaths(path);
   const ingress = direction === "ingress";
   // The parts located, as `Located` bits: their positions are recorded together at the end.

@@ -86,8 +86,18 @@ const NORMALIZERS: ReadonlyMap<string, TypeNormalizer> = new Map<string, TypeNor
   ["aws_cloudwatch_event_target", { schema: EVENT_TARGET_SCHEMA, normalize: eventTarget }],
 ]);
 
+/**
+ * Types no normalizer turns into a resource, whose attributes an instance's public address is read
+ * from: a value of the wrong type there would otherwise read as "not public".
+ */
+const READ_THROUGH_SCHEMAS: ReadonlyMap<string, AttributeSchema> = new Map<string, AttributeSchema>([
+  ["aws_subnet", { id: "string", map_public_ip_on_launch: "bool" }],
+  ["aws_eip", { instance: "string", network_interface: "string" }],
+  ["aws_eip_association", { instance_id: "string", network_interface_id: "string" }],
+]);
+
 export function attributeSchema(type: string): AttributeSchema | undefined {
-  return NORMALIZERS.get(type)?.schema;
+  return NORMALIZERS.get(type)?.schema ?? READ_THROUGH_SCHEMAS.get(type);
 }
 
 /**

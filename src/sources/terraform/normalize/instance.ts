@@ -1,5 +1,5 @@
 import { ResourceTypes, type JsonObject, type JsonValue } from "../../../model/resource.js";
-import { isUnknown, unknownValue } from "../../../model/unknown.js";
+import { isUnknown, unknownValue, type UnknownValue } from "../../../model/unknown.js";
 import { indexPath, notYetRegistered } from "../../iac.js";
 import type { AttributeSchema } from "../attributes.js";
 import type { PlanInstance } from "../reader.js";
@@ -369,6 +369,30 @@ function launchTemplateOf(
   return { name, target };
 }
 
+/** The attributes by which an Elastic IP, or its association, names an instance or an interface. */
+const ELASTIC_IP_TARGETS: Readonly<Record<string, { instance: string; networkInterface: string }>> = {
+  aws_eip: { instance: "instance", networkInterface: "network_interface" },
+  aws_eip_association: { instance: "instance_id", networkInterface: "network_interface_id" },
+};
+
+/**
+ * Whether the expression of `attribute` may refer to `instance`: it names the instance's resource
+ * in the same module, or the plan has no configuration to tell.
+ */
+function mayReferTo(candidate: PlanInstance, attribute: string, instance: PlanInstance): boolean {
+  if (candidate.config === undefined) return true;
+  if (candidate.moduleAddress !== instance.moduleAddress) return false;
+  const expression = asRecord(asRecord(candidate.config.expressions)?.[attribute]);
+  const resource = `${instance.type}.${instance.name}`;
+  return asArray(expression?.references).some(
+    (reference) =>
+      typeof reference === "string" &&
+      (reference === resource ||
+        reference.startsWith(`${resource}.`) ||
+        reference.startsWith(`${resource}[`)),
+  );
+}
+
 /** Whether the instance will have a public IPv4 address (see docs/templates.md). */
 function publicIp(
   n: Normalization,
@@ -378,11 +402,23 @@ function publicIp(
   const known = n.plan.value(instance, ["public_ip"]);
   if (typeof known === "string" && known !== "") return known;
   const id = n.refs.identity(instance).id;
+  let maybeElastic: UnknownValue | undefined;
   for (const candidate of n.plan.instances) {
-    if (candidate.type !== "aws_eip" && candidate.type !== "aws_eip_association") continue;
-    const target = n.refs.reference(candidate, candidate.type === "aws_eip" ? "instance" : "instance_id");
+    const attributes = ELASTIC_IP_TARGETS[candidate.type];
+    if (attributes === undefined) continue;
+    const target = n.refs.reference(candidate, attributes.instance);
     if (target === id) return `(Elastic IP ${candidate.address})`;
+    // An address given to an instance (or its interface) that the plan cannot name until apply
+    // (`aws_instance.web[count.index].id`, `primary_network_interface_id`) may be this one's.
+    for (const attribute of [attributes.instance, attributes.networkInterface]) {
+      const value = attribute === attributes.instance ? target : n.refs.reference(candidate, attribute);
+      if (!isUnknown(value) || !mayReferTo(candidate, attribute, instance)) continue;
+      maybeElastic ??= unknownValue(
+        `PublicIpAddress of ${instance.address} depends on Elastic IP ${candidate.address}, whose ${attribute} may be ${instance.address}'s and is known only after apply`,
+      );
+    }
   }
+  if (maybeElastic) return maybeElastic;
   if (n.plan.given(instance, "associate_public_ip_address")) {
     const associate = n.plan.value(instance, ["associate_public_ip_address"]);
     if (associate === true) return ASSIGNED_AT_LAUNCH;
@@ -402,6 +438,12 @@ function publicIp(
     if (associate === true || associate === "true") return ASSIGNED_AT_LAUNCH;
     if (associate === false || associate === "false") return undefined;
     if (isUnknown(associate)) return associate;
+    // The provider also takes "1", "TRUE" and the like here; read as unset they would make a
+    // public instance private.
+    if (associate !== undefined && associate !== null && associate !== "")
+      return unknownValue(
+        `PublicIpAddress of ${instance.address} depends on associate_public_ip_address ${JSON.stringify(associate)} of launch template ${launchTemplate.name}, which is neither true nor false`,
+      );
   }
   if (!n.plan.given(instance, "subnet_id")) return "(assigned at launch in the default VPC)";
   const subnet = n.refs.reference(instance, "subnet_id");

@@ -1,5 +1,5 @@
 import { ResourceTypes, type JsonObject, type JsonValue } from "../../../model/resource.js";
-import { isUnknown } from "../../../model/unknown.js";
+import { isUnknown, unknownValue } from "../../../model/unknown.js";
 import { fieldPath, indexPath, standInSecurityGroup } from "../../iac.js";
 import type { AttributeSchema } from "../attributes.js";
 import type { PlanInstance } from "../reader.js";
@@ -198,13 +198,16 @@ export function separateRule(n: Normalization, instance: PlanInstance): void {
       : instance.type === "aws_vpc_security_group_ingress_rule"
         ? "ingress"
         : n.plan.value(instance, ["type"]);
-  if (direction !== "ingress" && direction !== "egress") {
-    n.note(
-      instance,
-      `${instance.address} has no known type (ingress or egress) before apply and is not checked`,
-    );
-    return;
-  }
+  // A rule whose direction is not known may be an ingress rule: it stands in both lists as a
+  // permission nobody can read, so that the group's rules cannot pass it by.
+  const undecided =
+    direction === "ingress" || direction === "egress"
+      ? undefined
+      : isUnknown(direction)
+        ? direction
+        : unknownValue(
+            `type of ${instance.address} is ${direction === undefined || direction === null ? "missing" : JSON.stringify(direction)}, not ingress or egress`,
+          );
   const reference = n.refs.reference(instance, "security_group_id");
   let build = typeof reference === "string" ? n.groups.get(reference) : undefined;
   if (!build) {
@@ -223,6 +226,15 @@ export function separateRule(n: Normalization, instance: PlanInstance): void {
       instance.address,
       standInSecurityGroup(groupId, n.plan.account),
     );
+  }
+  if (undecided !== undefined) {
+    for (const target of ["IpPermissions", "IpPermissionsEgress"]) {
+      const list = build.properties[target];
+      if (!Array.isArray(list)) continue;
+      n.locate(build, indexPath(target, list.length), instance, ["type"]);
+      list.push(undecided);
+    }
+    return;
   }
   const target = direction === "ingress" ? "IpPermissions" : "IpPermissionsEgress";
   const list = build.properties[target];
