@@ -2,6 +2,7 @@ import { ParamError, resolveParams } from "../engine/params.js";
 import type { JsonValue } from "../model/resource.js";
 import { InputParametersError } from "./errors.js";
 import type { RuleCatalog } from "./rule-catalog.js";
+import { duplicateKeyState, findDuplicateKey } from "../util/json-duplicates.js";
 
 /**
  * A Config rule's `InputParameters` (the event's `ruleParameters`): which of the pack's rules the
@@ -47,6 +48,10 @@ export function parseRuleParameters(raw: unknown): Record<string, unknown> {
         cause: error,
       });
     }
+    // Two values for one parameter: the rule would run with whichever JSON.parse kept.
+    const duplicate = findDuplicateKey(raw, value);
+    if (duplicate !== undefined)
+      throw new InputParametersError(`ruleParameters ${duplicateKeyState(duplicate)}`);
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new InputParametersError("ruleParameters must be a JSON object");

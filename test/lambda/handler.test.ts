@@ -562,6 +562,10 @@ describe("rule parameters", () => {
       ],
       [JSON.stringify({ "ssm-agent-version.minimumVersion": "latest" }), /must be a dotted version/],
       ["{not json", /ruleParameters is not valid JSON/],
+      [
+        '{"ssh-from-internet.port": 22, "ssh-from-internet.port": 2222}',
+        /ruleParameters writes the key "ssh-from-internet\.port" twice/,
+      ],
     ];
     for (const [parameters, message] of cases) {
       const handler = world();
@@ -735,6 +739,23 @@ describe("events and logs", () => {
         invokingEvent: JSON.stringify({ messageType: "ComplianceChangeNotification" }),
       }),
     ).rejects.toThrow(/unsupported messageType "ComplianceChangeNotification"/);
+    expect(harness.fake.requests).toEqual([]);
+  });
+
+  it("refuses an invokingEvent that writes a key twice, rather than judge one of its two values", async () => {
+    const handler = world();
+    const event = loadEvent("sg-world-open.json");
+    const text = event.invokingEvent as string;
+    const doubled = text.replace(
+      '"configurationItem":{',
+      '"configurationItem":{"resourceType":"AWS::IAM::User",',
+    );
+    expect(doubled).not.toBe(text);
+    const failure = handler({ ...event, invokingEvent: doubled });
+    await expect(failure).rejects.toBeInstanceOf(InvalidEventError);
+    await expect(handler({ ...event, invokingEvent: doubled })).rejects.toThrow(
+      /^invokingEvent writes the key "resourceType" twice \(again at line 1, column \d+ of its text\)/,
+    );
     expect(harness.fake.requests).toEqual([]);
   });
 

@@ -110,6 +110,12 @@ describe("readConfigurationItem", () => {
     expect(() => readConfigurationItem({ ...EVENT_MODEL, configuration: "{" })).toThrow(
       "configuration is not valid JSON",
     );
+    expect(() =>
+      readConfigurationItem({
+        ...EVENT_MODEL,
+        configuration: '{"groupId":"sg-1","ipPermissions":[],"ipPermissions":[]}',
+      }),
+    ).toThrow('AWS::EC2::SecurityGroup configuration writes the key "ipPermissions" twice');
   });
 
   it("refuses a status AWS Config does not write, rather than take it for a deleted resource", () => {
