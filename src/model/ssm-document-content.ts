@@ -1,3 +1,4 @@
+import { findDuplicateKey } from "../util/json-duplicates.js";
 import { parseYaml, toJs } from "../util/yaml-position.js";
 import type { JsonObject } from "./resource.js";
 
@@ -28,6 +29,9 @@ export function parseDocumentContent(text: string, format: string | undefined): 
     const parsed = attempt === "JSON" ? parseJson(text) : parseYamlContent(text);
     if ("reason" in parsed) {
       reason = parsed.reason;
+      // Text that is JSON is not read again as YAML: the YAML reading would report the same
+      // problem as if the document were YAML.
+      if (parsed.isJson === true) break;
       continue;
     }
     const { value } = parsed;
@@ -38,15 +42,25 @@ export function parseDocumentContent(text: string, format: string | undefined): 
   return { ok: false, reason, problem: `${SUBJECT} ${reason}` };
 }
 
-function parseJson(text: string): { value: unknown } | { reason: string } {
+function parseJson(text: string): { value: unknown } | { reason: string; isJson?: true } {
+  let value: unknown;
   try {
-    return { value: JSON.parse(text) as unknown };
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     return { reason: `is not valid JSON: ${oneLine((error as Error).message)}` };
   }
+  // JSON.parse keeps the last of two equal keys; Systems Manager's reading of such a document is
+  // not documented, so a flag written both off and on is refused rather than read as on.
+  const duplicate = findDuplicateKey(text, value);
+  if (duplicate)
+    return {
+      reason: `is not valid JSON: duplicate key ${JSON.stringify(duplicate.key)} (first written at line ${duplicate.firstLine}) (line ${duplicate.line}, column ${duplicate.column} of the content)`,
+      isJson: true,
+    };
+  return { value };
 }
 
-function parseYamlContent(text: string): { value: unknown } | { reason: string } {
+function parseYamlContent(text: string): { value: unknown } | { reason: string; isJson?: true } {
   const parsed = parseYaml(text);
   if (parsed.problem) {
     const { message, line, column } = parsed.problem;

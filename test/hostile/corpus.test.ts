@@ -413,6 +413,13 @@ const TABLE: Entry[] = [
     true,
   ],
   [
+    "plans/session-preferences-duplicate-key.json",
+    template,
+    2,
+    /^plans\/session-preferences-duplicate-key\.json:7:9: session-kms-encryption error: cannot decide: content of aws_ssm_document\.session_preferences is not valid JSON: duplicate key "s3EncryptionEnabled"/,
+    true,
+  ],
+  [
     "plans/state-not-plan.json",
     template,
     2,
@@ -1197,6 +1204,13 @@ const TABLE: Entry[] = [
     template,
     2,
     /^templates\/self-referencing-default\.json:12:5: ssh-from-internet error: cannot decide: CidrIp comes from a chain of intrinsic functions, which refers to itself or nests too deeply$/,
+    true,
+  ],
+  [
+    "templates/session-preferences-duplicate-key.json",
+    template,
+    2,
+    /^templates\/session-preferences-duplicate-key\.json:3:5: session-logs-encrypted error: cannot decide: Content comes from the document content, which is not valid JSON: duplicate key "s3EncryptionEnabled"/,
     true,
   ],
   [

@@ -40,6 +40,18 @@ describe("parseDocumentContent", () => {
       problem:
         'the document content is not valid YAML: duplicate key "a" (first written at line 2) (line 3, column 3 of the content)',
     });
+    const twice = '{"inputs": {"s3EncryptionEnabled": false,\n  "s3EncryptionEnabled": true}}';
+    expect(parseDocumentContent(twice, "JSON")).toEqual({
+      ok: false,
+      reason:
+        'is not valid JSON: duplicate key "s3EncryptionEnabled" (first written at line 1) (line 2, column 3 of the content)',
+      problem:
+        'the document content is not valid JSON: duplicate key "s3EncryptionEnabled" (first written at line 1) (line 2, column 3 of the content)',
+    });
+    expect(parseDocumentContent(twice, undefined)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^is not valid JSON: duplicate key "s3EncryptionEnabled"/),
+    });
     const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
     for (let level = 1; level <= 6; level += 1)
       bomb.push(
