@@ -708,6 +708,13 @@ const TABLE: Entry[] = [
     false,
   ],
   [
+    "snapshots/session-preferences-misnamed.json",
+    snapshot,
+    2,
+    /^(?:.*\/)?snapshots\/session-preferences-misnamed\.json:26:17: invalid snapshot at \/resources\/0\/properties\/Name \(AWS::SSM::Document SSM-SessionManagerRunShell\): the document's Name "ssm-sessionmanagerrunshell" is not its id/,
+    false,
+  ],
+  [
     "snapshots/top-level-array.json",
     snapshot,
     2,
