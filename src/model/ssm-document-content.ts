@@ -1,5 +1,6 @@
 import { findDuplicateKey } from "../util/json-duplicates.js";
-import { parseYaml, toJs } from "../util/yaml-position.js";
+import { isScalar, visit } from "yaml";
+import { parseYaml, positionAt, toJs, type ParsedYaml } from "../util/yaml-position.js";
 import type { JsonObject } from "./resource.js";
 
 /**
@@ -68,7 +69,34 @@ function parseYamlContent(text: string): { value: unknown } | { reason: string; 
       reason: `is not valid YAML: ${oneLine(message)} (line ${line}, column ${column} of the content)`,
     };
   }
+  const merge = mergeKeyOffset(parsed);
+  if (merge !== undefined) {
+    const { line, column } = positionAt(parsed, merge);
+    return {
+      reason: `uses a YAML merge key (<<), which Systems Manager may or may not apply (line ${line}, column ${column} of the content)`,
+    };
+  }
   return { value: toJs(parsed) };
+}
+
+/**
+ * Where the first merge key (`<<: *shared`) is. Read as a plain key, as here, the inputs it
+ * brings in are missing and take Session Manager's defaults (an idle timeout of 20 minutes);
+ * read as YAML 1.1 readers do, they hold whatever the anchor says. Which one Systems Manager does
+ * is not documented, so the content is not read either way.
+ */
+function mergeKeyOffset(parsed: ParsedYaml): number | undefined {
+  let offset: number | undefined;
+  visit(parsed.document, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && pair.key.type === "PLAIN" && pair.key.source === "<<") {
+        offset = pair.key.range?.[0] ?? 0;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return offset;
 }
 
 function oneLine(text: string): string {

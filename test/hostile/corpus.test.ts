@@ -1221,6 +1221,13 @@ const TABLE: Entry[] = [
     true,
   ],
   [
+    "templates/session-preferences-merge-key.yaml",
+    template,
+    2,
+    /^templates\/session-preferences-merge-key\.yaml:2:3: session-timeouts error: cannot decide: Content comes from the document content, which uses a YAML merge key \(<<\)/,
+    true,
+  ],
+  [
     "templates/several-documents.yaml",
     template,
     2,

@@ -66,6 +66,23 @@ describe("parseDocumentContent", () => {
     });
   });
 
+  it("refuses a merge key, which YAML readers apply or not", () => {
+    const merged =
+      'shared: &shared\n  idleSessionTimeout: "60"\ninputs:\n  <<: *shared\n  maxSessionDuration: "60"\n';
+    expect(parseDocumentContent(merged, "YAML")).toEqual({
+      ok: false,
+      reason:
+        "uses a YAML merge key (<<), which Systems Manager may or may not apply (line 4, column 3 of the content)",
+      problem:
+        "the document content uses a YAML merge key (<<), which Systems Manager may or may not apply (line 4, column 3 of the content)",
+    });
+    // A quoted "<<" is an ordinary key for every reader.
+    expect(parseDocumentContent('inputs:\n  "<<": x\n', "YAML")).toEqual({
+      ok: true,
+      value: { inputs: { "<<": "x" } },
+    });
+  });
+
   it("accepts more than a hundred aliases, as every other YAML input does", () => {
     const lines = ["shared: &shared standard", "inputs:"];
     for (let index = 0; index < 150; index += 1) lines.push(`  key${index}: *shared`);
