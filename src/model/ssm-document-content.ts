@@ -1,4 +1,6 @@
-import { parseYaml, toJs } from "../util/yaml-position.js";
+import { findDuplicateKey } from "../util/json-duplicates.js";
+import { isScalar, visit } from "yaml";
+import { parseYaml, positionAt, toJs, type ParsedYaml } from "../util/yaml-position.js";
 import type { JsonObject } from "./resource.js";
 
 /**
@@ -28,6 +30,9 @@ export function parseDocumentContent(text: string, format: string | undefined): 
     const parsed = attempt === "JSON" ? parseJson(text) : parseYamlContent(text);
     if ("reason" in parsed) {
       reason = parsed.reason;
+      // Text that is JSON is not read again as YAML: the YAML reading would report the same
+      // problem as if the document were YAML.
+      if (parsed.isJson === true) break;
       continue;
     }
     const { value } = parsed;
@@ -38,15 +43,25 @@ export function parseDocumentContent(text: string, format: string | undefined): 
   return { ok: false, reason, problem: `${SUBJECT} ${reason}` };
 }
 
-function parseJson(text: string): { value: unknown } | { reason: string } {
+function parseJson(text: string): { value: unknown } | { reason: string; isJson?: true } {
+  let value: unknown;
   try {
-    return { value: JSON.parse(text) as unknown };
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     return { reason: `is not valid JSON: ${oneLine((error as Error).message)}` };
   }
+  // JSON.parse keeps the last of two equal keys; Systems Manager's reading of such a document is
+  // not documented, so a flag written both off and on is refused rather than read as on.
+  const duplicate = findDuplicateKey(text, value);
+  if (duplicate)
+    return {
+      reason: `is not valid JSON: duplicate key ${JSON.stringify(duplicate.key)} (first written at line ${duplicate.firstLine}) (line ${duplicate.line}, column ${duplicate.column} of the content)`,
+      isJson: true,
+    };
+  return { value };
 }
 
-function parseYamlContent(text: string): { value: unknown } | { reason: string } {
+function parseYamlContent(text: string): { value: unknown } | { reason: string; isJson?: true } {
   const parsed = parseYaml(text);
   if (parsed.problem) {
     const { message, line, column } = parsed.problem;
@@ -54,7 +69,34 @@ function parseYamlContent(text: string): { value: unknown } | { reason: string }
       reason: `is not valid YAML: ${oneLine(message)} (line ${line}, column ${column} of the content)`,
     };
   }
+  const merge = mergeKeyOffset(parsed);
+  if (merge !== undefined) {
+    const { line, column } = positionAt(parsed, merge);
+    return {
+      reason: `uses a YAML merge key (<<), which Systems Manager may or may not apply (line ${line}, column ${column} of the content)`,
+    };
+  }
   return { value: toJs(parsed) };
+}
+
+/**
+ * Where the first merge key (`<<: *shared`) is. Read as a plain key, as here, the inputs it
+ * brings in are missing and take Session Manager's defaults (an idle timeout of 20 minutes);
+ * read as YAML 1.1 readers do, they hold whatever the anchor says. Which one Systems Manager does
+ * is not documented, so the content is not read either way.
+ */
+function mergeKeyOffset(parsed: ParsedYaml): number | undefined {
+  let offset: number | undefined;
+  visit(parsed.document, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && pair.key.type === "PLAIN" && pair.key.source === "<<") {
+        offset = pair.key.range?.[0] ?? 0;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return offset;
 }
 
 function oneLine(text: string): string {

@@ -1,7 +1,7 @@
 import type { ErrorObject } from "ajv";
 import { InputError, UserError, formatLocation } from "../errors.js";
 import type { CollectionError, Scope } from "../model/collection-error.js";
-import type { Resource } from "../model/resource.js";
+import { ResourceTypes, type Resource } from "../model/resource.js";
 import { writeOutputFile } from "../util/atomic-write.js";
 import { emptySourceData, type Source, type SourceData } from "./source.js";
 import { describeFileError } from "../util/file-errors.js";
@@ -288,7 +288,7 @@ function findProblem(document: unknown): Problem | undefined {
   if (!passesSchema(document) && !validate(document)) {
     return schemaProblem(mostSpecificSchemaError(validate.errors ?? []), document);
   }
-  return findDuplicates(document as SnapshotDocument);
+  return findDuplicates(document as SnapshotDocument) ?? findMisnamedDocument(document as SnapshotDocument);
 }
 
 function schemaProblem(error: ErrorObject, document: unknown): Problem {
@@ -407,6 +407,30 @@ function findDuplicates(document: SnapshotDocument): Problem | undefined {
         `in account ${resource.account}, region ${resource.region}`;
       return { pointer, locate: pointer, atKey: false, resource: `${resource.type} ${resource.id}`, detail };
     }
+  }
+  return undefined;
+}
+
+/**
+ * An SSM document is its Name: the inventory knows a region's Session Manager preferences by the
+ * id, the rules by the Name. A document whose two disagree would be judged by neither, and keep
+ * the region's defaults from being judged too, so it is refused rather than read one way.
+ */
+function findMisnamedDocument(document: SnapshotDocument): Problem | undefined {
+  const { resources } = document;
+  for (let index = 0; index < resources.length; index += 1) {
+    const resource = resources[index]!;
+    if (resource.type !== ResourceTypes.SessionPreferences) continue;
+    const name = resource.properties.Name;
+    if (name === resource.id) continue;
+    const pointer = `/resources/${index}/properties/Name`;
+    return {
+      pointer,
+      locate: pointer,
+      atKey: false,
+      resource: `${resource.type} ${resource.id}`,
+      detail: `the document's Name ${JSON.stringify(name)} is not its id ${JSON.stringify(resource.id)}`,
+    };
   }
   return undefined;
 }

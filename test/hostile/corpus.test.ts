@@ -427,6 +427,13 @@ const TABLE: Entry[] = [
     true,
   ],
   [
+    "plans/session-preferences-duplicate-key.json",
+    template,
+    2,
+    /^plans\/session-preferences-duplicate-key\.json:7:9: session-kms-encryption error: cannot decide: content of aws_ssm_document\.session_preferences is not valid JSON: duplicate key "s3EncryptionEnabled"/,
+    true,
+  ],
+  [
     "plans/state-not-plan.json",
     template,
     2,
@@ -740,6 +747,13 @@ const TABLE: Entry[] = [
     snapshot,
     2,
     /^(?:.*\/)?snapshots\/resources-string\.json:15:16: invalid snapshot at \/resources: expected an array, found "all/,
+    false,
+  ],
+  [
+    "snapshots/session-preferences-misnamed.json",
+    snapshot,
+    2,
+    /^(?:.*\/)?snapshots\/session-preferences-misnamed\.json:26:17: invalid snapshot at \/resources\/0\/properties\/Name \(AWS::SSM::Document SSM-SessionManagerRunShell\): the document's Name "ssm-sessionmanagerrunshell" is not its id/,
     false,
   ],
   [
@@ -1246,6 +1260,20 @@ const TABLE: Entry[] = [
     template,
     2,
     /^templates\/self-referencing-default\.json:12:5: ssh-from-internet error: cannot decide: CidrIp comes from a chain of intrinsic functions, which refers to itself or nests too deeply$/,
+    true,
+  ],
+  [
+    "templates/session-preferences-duplicate-key.json",
+    template,
+    2,
+    /^templates\/session-preferences-duplicate-key\.json:3:5: session-logs-encrypted error: cannot decide: Content comes from the document content, which is not valid JSON: duplicate key "s3EncryptionEnabled"/,
+    true,
+  ],
+  [
+    "templates/session-preferences-merge-key.yaml",
+    template,
+    2,
+    /^templates\/session-preferences-merge-key\.yaml:2:3: session-timeouts error: cannot decide: Content comes from the document content, which uses a YAML merge key \(<<\)/,
     true,
   ],
   [

@@ -40,6 +40,18 @@ describe("parseDocumentContent", () => {
       problem:
         'the document content is not valid YAML: duplicate key "a" (first written at line 2) (line 3, column 3 of the content)',
     });
+    const twice = '{"inputs": {"s3EncryptionEnabled": false,\n  "s3EncryptionEnabled": true}}';
+    expect(parseDocumentContent(twice, "JSON")).toEqual({
+      ok: false,
+      reason:
+        'is not valid JSON: duplicate key "s3EncryptionEnabled" (first written at line 1) (line 2, column 3 of the content)',
+      problem:
+        'the document content is not valid JSON: duplicate key "s3EncryptionEnabled" (first written at line 1) (line 2, column 3 of the content)',
+    });
+    expect(parseDocumentContent(twice, undefined)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^is not valid JSON: duplicate key "s3EncryptionEnabled"/),
+    });
     const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
     for (let level = 1; level <= 6; level += 1)
       bomb.push(
@@ -51,6 +63,23 @@ describe("parseDocumentContent", () => {
     expect(refused).toMatchObject({
       ok: false,
       reason: expect.stringContaining(`more than ${MAX_ALIAS_NODES} nodes`),
+    });
+  });
+
+  it("refuses a merge key, which YAML readers apply or not", () => {
+    const merged =
+      'shared: &shared\n  idleSessionTimeout: "60"\ninputs:\n  <<: *shared\n  maxSessionDuration: "60"\n';
+    expect(parseDocumentContent(merged, "YAML")).toEqual({
+      ok: false,
+      reason:
+        "uses a YAML merge key (<<), which Systems Manager may or may not apply (line 4, column 3 of the content)",
+      problem:
+        "the document content uses a YAML merge key (<<), which Systems Manager may or may not apply (line 4, column 3 of the content)",
+    });
+    // A quoted "<<" is an ordinary key for every reader.
+    expect(parseDocumentContent('inputs:\n  "<<": x\n', "YAML")).toEqual({
+      ok: true,
+      value: { inputs: { "<<": "x" } },
     });
   });
 

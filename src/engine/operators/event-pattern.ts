@@ -12,6 +12,7 @@
  */
 
 import type { JsonValue } from "../../model/resource.js";
+import { findDuplicateKey } from "../../util/json-duplicates.js";
 import { cidrContains, parseCidr } from "./cidr.js";
 
 export class InvalidEventPatternError extends Error {
@@ -55,6 +56,14 @@ export function compileEventPattern(pattern: unknown): (event: JsonValue) => boo
     } catch {
       throw new InvalidEventPatternError("the text is not JSON", "");
     }
+    // JSON.parse keeps the last of two equal keys without a word; which one EventBridge keeps is
+    // not documented, so neither reading is taken.
+    const duplicate = findDuplicateKey(pattern, parsed);
+    if (duplicate)
+      throw new InvalidEventPatternError(
+        `the key ${show(duplicate.key)} is written twice (line ${duplicate.firstLine} and line ${duplicate.line})`,
+        "",
+      );
   }
   if (!isRecord(parsed))
     throw new InvalidEventPatternError(`a pattern is an object, got ${show(parsed)}`, "");

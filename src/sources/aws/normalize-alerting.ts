@@ -1,6 +1,7 @@
 import { arnOf } from "../../model/resource-types.js";
 import { ResourceTypes, type JsonObject, type JsonValue, type Resource } from "../../model/resource.js";
 import { unknownValue } from "../../model/unknown.js";
+import { findDuplicateKey } from "../../util/json-duplicates.js";
 import { toJson, type AccountScope } from "./normalize.js";
 
 /**
@@ -70,17 +71,20 @@ export function trailResource(answers: TrailAnswers, scope: AccountScope, region
 }
 
 /**
- * An event pattern as AWS stores it, JSON text, decoded; text that is not a JSON object stays as
- * it is, so that the rules that read it report it as an invalid pattern instead of skipping it.
+ * An event pattern as AWS stores it, JSON text, decoded; text that is not a JSON object, or that
+ * writes a key twice (decoding would keep only the last), stays as it is, so that the rules that
+ * read it report it as an invalid pattern instead of skipping it or reading one of the two.
  */
 export function decodeEventPattern(pattern: JsonValue | undefined): JsonValue | undefined {
   if (typeof pattern !== "string") return pattern;
+  let decoded: JsonValue;
   try {
-    const decoded = JSON.parse(pattern) as JsonValue;
-    return decoded !== null && typeof decoded === "object" && !Array.isArray(decoded) ? decoded : pattern;
+    decoded = JSON.parse(pattern) as JsonValue;
   } catch {
     return pattern;
   }
+  if (decoded === null || typeof decoded !== "object" || Array.isArray(decoded)) return pattern;
+  return findDuplicateKey(pattern, decoded) === undefined ? decoded : pattern;
 }
 
 /** An EventBridge rule with its targets and its pattern decoded. */

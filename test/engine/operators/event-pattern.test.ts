@@ -155,6 +155,11 @@ describe("EventBridge event patterns against the StartSession event", () => {
 describe("invalid event patterns are errors, never a non-match", () => {
   const invalid: [string, unknown, RegExp][] = [
     ["text that is not JSON", '{"source": ["aws.ssm"', /the text is not JSON/],
+    [
+      "text that writes a key twice",
+      '{"source": ["aws.ssm"], "detail": {"eventName": ["Nothing"],\n "eventName": ["StartSession"]}}',
+      /the key "eventName" is written twice \(line 1 and line 2\)/,
+    ],
     ["a list at the top", [CANONICAL], /a pattern is an object/],
     [
       "a value not in a list",

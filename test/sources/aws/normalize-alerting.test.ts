@@ -104,8 +104,14 @@ describe("event rules from ListRules and ListTargetsByRule", () => {
     expect(canonicalShapeProblem(rule)).toBeUndefined();
   });
 
-  it("keeps a pattern that is not a JSON object as text", () => {
-    for (const pattern of ["{", '["aws.ssm"]', "null"]) {
+  it("keeps a pattern that is not a JSON object, or writes a key twice, as text", () => {
+    for (const pattern of [
+      "{",
+      '["aws.ssm"]',
+      "null",
+      // Decoded, it would keep only the second eventName, and pass for a pattern EventBridge may read otherwise.
+      '{"source":["aws.ssm"],"detail":{"eventName":["Nothing"],"eventName":["StartSession"]}}',
+    ]) {
       const rule = eventRuleResource({ Name: "r", EventPattern: pattern }, [], scope, "eu-west-1");
       expect(rule.properties.EventPattern).toBe(pattern);
     }
