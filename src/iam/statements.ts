@@ -4,7 +4,7 @@
  * list form, so each question is answered once.
  */
 
-import { CannotDecideError } from "../model/unknown.js";
+import { CannotDecideError, isUnknown, UnknownValueError } from "../model/unknown.js";
 
 export type PolicyEffect = "Allow" | "Deny";
 
@@ -56,25 +56,53 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** A string or list of strings as a list; entries of other types cannot name anything and are dropped. */
-function stringList(value: unknown): string[] | undefined {
+/**
+ * A string or list of strings as a list. Anything else (a nested list, a mapping, a number) names
+ * no action or resource IAM would read, and IAM refuses the document: dropped, an Allow of
+ * `[[ssm:StartSession]]` would grant nothing in the checker's eyes, so the statement cannot be
+ * judged. A value a template or plan leaves unknown is unknown here too.
+ */
+function stringList(value: unknown, element: string, sid: unknown): string[] | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === "string") return [value];
+  if (!Array.isArray(value)) throw unreadable(value, sid, `its ${element} is not text or a list of text`);
   const strings: string[] = [];
-  if (!Array.isArray(value)) return strings;
-  for (const entry of value as unknown[]) if (typeof entry === "string") strings.push(entry);
+  for (const entry of value as unknown[]) {
+    if (typeof entry !== "string")
+      throw unreadable(entry, sid, `its ${element} lists a value that is not text`);
+    strings.push(entry);
+  }
   return strings;
 }
 
 /** Condition values compare as text, so JSON `true` and `"true"`, `1` and `"1"` are the same value. */
-function conditionValueList(value: unknown): string[] {
+function conditionValueList(value: unknown, sid: unknown): string[] {
   const entries = Array.isArray(value) ? (value as unknown[]) : [value];
   const values: string[] = [];
   for (const entry of entries) {
     if (typeof entry === "string") values.push(entry);
     else if (typeof entry === "number" || typeof entry === "boolean") values.push(String(entry));
+    else
+      throw unreadable(
+        entry,
+        sid,
+        "its Condition gives a key a value that is not text, a number or a boolean",
+      );
   }
   return values;
+}
+
+/**
+ * Why a statement cannot be judged: a value a template leaves unknown says so; a value of a kind
+ * IAM refuses is named, with the statement.
+ */
+function unreadable(value: unknown, sid: unknown, problem: string): CannotDecideError {
+  if (isUnknown(value)) return new UnknownValueError(value.$unknown);
+  return new CannotDecideError(`${statementName(sid)}: ${problem}, which IAM does not accept`);
+}
+
+function statementName(sid: unknown): string {
+  return typeof sid === "string" ? `statement ${sid}` : "a statement without a Sid";
 }
 
 function normalizeEffect(value: unknown, sid: unknown): PolicyEffect | undefined {
@@ -85,9 +113,8 @@ function normalizeEffect(value: unknown, sid: unknown): PolicyEffect | undefined
   // IAM reads Effect case-sensitively: "deny" is not a Deny, and read as one it would take away
   // an Allow that IAM keeps. What IAM makes of such a statement is not this checker's to guess.
   if (effect === "allow" || effect === "deny") {
-    const statement = typeof sid === "string" ? `statement ${sid}` : "a statement without a Sid";
     throw new CannotDecideError(
-      `${statement} has Effect ${JSON.stringify(value)}, which IAM does not read as Allow or Deny (it reads Effect case-sensitively)`,
+      `${statementName(sid)} has Effect ${JSON.stringify(value)}, which IAM does not read as Allow or Deny (it reads Effect case-sensitively)`,
     );
   }
   return undefined;
@@ -122,15 +149,23 @@ function principalValues(value: unknown): string[] {
   return values;
 }
 
-function normalizeCondition(value: unknown): PolicyCondition | undefined {
-  if (!isRecord(value)) return undefined;
+/**
+ * A `Condition` that is not a mapping of operators to mappings of keys is refused by IAM; read as
+ * no condition, a Deny would deny without one and hide the Allow it was meant to narrow.
+ */
+function normalizeCondition(value: unknown, sid: unknown): PolicyCondition | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isRecord(value) || isUnknown(value))
+    throw unreadable(value, sid, "its Condition is not a mapping of operators");
   const condition: PolicyCondition = {};
   for (const operator in value) {
+    if (!Object.hasOwn(value, operator)) continue;
     const block = value[operator];
-    if (!Object.hasOwn(value, operator) || !isRecord(block)) continue;
+    if (!isRecord(block) || isUnknown(block))
+      throw unreadable(block, sid, `its Condition operator ${operator} is not a mapping of keys`);
     const keys: Record<string, string[]> = {};
     for (const key in block) {
-      if (Object.hasOwn(block, key)) setEntry(keys, key, conditionValueList(block[key]));
+      if (Object.hasOwn(block, key)) setEntry(keys, key, conditionValueList(block[key], sid));
     }
     setEntry(condition, operator, keys);
   }
@@ -212,19 +247,19 @@ function normalizeFresh(value: Record<string, unknown>, index: number): Normaliz
   if (typeof value["Sid"] === "string") statement.Sid = value["Sid"];
   const effect = normalizeEffect(value["Effect"], value["Sid"]);
   if (effect !== undefined) statement.Effect = effect;
-  const action = stringList(value["Action"]);
+  const action = stringList(value["Action"], "Action", value["Sid"]);
   if (action !== undefined) statement.Action = action;
-  const notAction = stringList(value["NotAction"]);
+  const notAction = stringList(value["NotAction"], "NotAction", value["Sid"]);
   if (notAction !== undefined) statement.NotAction = notAction;
-  const resource = stringList(value["Resource"]);
+  const resource = stringList(value["Resource"], "Resource", value["Sid"]);
   if (resource !== undefined) statement.Resource = resource;
-  const notResource = stringList(value["NotResource"]);
+  const notResource = stringList(value["NotResource"], "NotResource", value["Sid"]);
   if (notResource !== undefined) statement.NotResource = notResource;
   const principal = normalizePrincipal(value["Principal"]);
   if (principal !== undefined) statement.Principal = principal;
   const notPrincipal = normalizePrincipal(value["NotPrincipal"]);
   if (notPrincipal !== undefined) statement.NotPrincipal = notPrincipal;
-  const condition = normalizeCondition(value["Condition"]);
+  const condition = normalizeCondition(value["Condition"], value["Sid"]);
   if (condition !== undefined) statement.Condition = condition;
   return statement;
 }

@@ -1114,6 +1114,20 @@ const TABLE: Entry[] = [
     true,
   ],
   [
+    "templates/policy-action-nested-list.yaml",
+    template,
+    2,
+    /^templates\/policy-action-nested-list\.yaml:5:3: start-session-document-access-check error: cannot decide: a statement without a Sid: its Action lists a value that is not text/,
+    true,
+  ],
+  [
+    "templates/policy-condition-text.yaml",
+    template,
+    2,
+    /^templates\/policy-condition-text\.yaml:5:3: start-session-document-access-check error: cannot decide: a statement without a Sid: its Condition is not a mapping/,
+    true,
+  ],
+  [
     "templates/png-image.yaml",
     template,
     2,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { CannotDecideError, UnknownValueError } from "../../src/model/unknown.js";
 import {
   actionMatches,
   statementAllowsAction,
@@ -122,12 +123,6 @@ describe("statement and action", () => {
       { applies: true, allows: false, denies: false },
     ],
     [
-      "non-text entries in Action are ignored",
-      { Effect: "Allow", Action: [42, null, "ssm:StartSession"], Resource: "*" },
-      "ssm:StartSession",
-      { applies: true, allows: true, denies: false },
-    ],
-    [
       "not an object",
       "ssm:StartSession",
       "ssm:StartSession",
@@ -139,5 +134,27 @@ describe("statement and action", () => {
     expect(statementAppliesToAction(statement, action)).toBe(expected.applies);
     expect(statementAllowsAction(statement, action)).toBe(expected.allows);
     expect(statementDeniesAction(statement, action)).toBe(expected.denies);
+  });
+
+  it.each([
+    ["a number among the actions", { Action: [42, "ssm:StartSession"] }, /lists a value that is not text/],
+    ["a nested list", { Action: [["ssm:StartSession"]] }, /lists a value that is not text/],
+    ["a mapping", { NotAction: { ssm: "StartSession" } }, /its NotAction is not text or a list of text/],
+    ["a number as the resource", { Action: "ssm:StartSession", Resource: 7 }, /its Resource is not text/],
+  ])("cannot judge a statement whose actions or resources are not text: %s", (_name, elements, message) => {
+    // IAM refuses such a document; read without the odd entry, an Allow would grant nothing.
+    for (const effect of ["Allow", "Deny"]) {
+      const statement = { Sid: "Odd", Effect: effect, Resource: "*", ...elements };
+      expect(() => statementAppliesToAction(statement, "ssm:StartSession")).toThrow(CannotDecideError);
+      expect(() => statementAppliesToAction(statement, "ssm:StartSession")).toThrow(message);
+      expect(() => statementAppliesToAction(statement, "ssm:StartSession")).toThrow(/^cannot decide: statement Odd: /);
+    }
+  });
+
+  it("says a template's unknown action is unknown, not that it is not text", () => {
+    const reason = "Action comes from parameter Act, which has no default";
+    const statement = { Effect: "Allow", Action: [{ $unknown: reason }], Resource: "*" };
+    expect(() => statementAllowsAction(statement, "ssm:StartSession")).toThrow(UnknownValueError);
+    expect(() => statementAllowsAction(statement, "ssm:StartSession")).toThrow(reason);
   });
 });

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { CannotDecideError } from "../../src/model/unknown.js";
 import type { ConditionTest } from "../../src/iam/index.js";
 import { hasCondition, parseConditionOperator } from "../../src/iam/index.js";
 import { operatorIdentity, sameOperator } from "../../src/iam/conditions.js";
@@ -228,12 +229,6 @@ describe("hasCondition", () => {
       true,
     ],
     [
-      "an operator block that is not an object is ignored",
-      withCondition({ BoolIfExists: "ssm:SessionDocumentAccessCheck" }),
-      DOCUMENT_CHECK,
-      false,
-    ],
-    [
       "an empty values list matches nothing",
       withCondition({ BoolIfExists: { "ssm:SessionDocumentAccessCheck": "true" } }),
       { ...DOCUMENT_CHECK, values: [] },
@@ -241,6 +236,29 @@ describe("hasCondition", () => {
     ],
   ])("%s", (_name, statement, test, expected) => {
     expect(hasCondition(statement, test)).toBe(expected);
+  });
+
+  it.each([
+    [
+      "an operator block that is not a mapping",
+      { BoolIfExists: "ssm:SessionDocumentAccessCheck" },
+      /operator BoolIfExists is not a mapping of keys/,
+    ],
+    [
+      "a Condition that is text",
+      "ssm:SessionDocumentAccessCheck",
+      /its Condition is not a mapping of operators/,
+    ],
+    [
+      "a condition value that is a mapping",
+      { Bool: { "ssm:SessionDocumentAccessCheck": { value: "true" } } },
+      /a value that is not text, a number or a boolean/,
+    ],
+  ])("cannot judge a statement whose Condition IAM would refuse: %s", (_name, condition, message) => {
+    // Read as no condition, a Deny would deny without one and hide the Allow it narrows.
+    const statement = { Effect: "Deny", Action: "ssm:StartSession", Resource: "*", Condition: condition };
+    expect(() => hasCondition(statement, DOCUMENT_CHECK)).toThrow(CannotDecideError);
+    expect(() => hasCondition(statement, DOCUMENT_CHECK)).toThrow(message);
   });
 
   it("reads the operators a list names now, also when the same list was asked about before", () => {
