@@ -136,7 +136,15 @@ class Converter {
         throw this.problem(keyNode!, "a mapping key must be a plain value, not a list or a mapping");
       const key = keyValue === null ? "" : typeof keyValue === "string" ? keyValue : `${keyValue}`;
       const valueNode = pair.value as Node | null;
-      if (key === "<<" && keyNode !== null && isScalar(keyNode) && keyNode.source === "<<") {
+      // Only a plain, untagged `<<` merges: `"<<"` and `!!str <<` are keys named "<<", as YAML says.
+      if (
+        key === "<<" &&
+        keyNode !== null &&
+        isScalar(keyNode) &&
+        keyNode.type === "PLAIN" &&
+        keyNode.tag === undefined &&
+        keyNode.source === "<<"
+      ) {
         this.merge(map, written, valueNode, depth);
         continue;
       }

@@ -427,6 +427,17 @@ describe("the CloudFormation YAML reader", () => {
     });
   });
 
+  it("merges only a plain <<: a quoted or tagged one is a key named <<", () => {
+    const { value } = parseCloudFormationYaml(
+      'base: &base {CidrIp: 10.0.0.0/8}\nquoted:\n  "<<": *base\n  CidrIp: 0.0.0.0/0\ntagged:\n  !!str <<: *base\n',
+    );
+    expect(toPlain(value)).toEqual({
+      base: { CidrIp: "10.0.0.0/8" },
+      quoted: { "<<": { CidrIp: "10.0.0.0/8" }, CidrIp: "0.0.0.0/0" },
+      tagged: { "<<": { CidrIp: "10.0.0.0/8" } },
+    });
+  });
+
   it("keeps a mapping's own keys over merged ones, and the later of keys equal as text, in long mappings too", () => {
     const own = Array.from({ length: 40 }, (_, index) => `  k${index}: own${index}`).join("\n");
     const base = Array.from({ length: 40 }, (_, index) => `k${index * 2}: base${index}`).join(", ");
