@@ -1,7 +1,8 @@
 import type { ErrorObject } from "ajv";
 import { InputError, UserError, formatLocation } from "../errors.js";
 import type { CollectionError, Scope } from "../model/collection-error.js";
-import { ResourceTypes, type Resource } from "../model/resource.js";
+import type { Resource } from "../model/resource.js";
+import { resourceTypeSpec } from "../model/resource-types.js";
 import { writeOutputFile } from "../util/atomic-write.js";
 import { emptySourceData, type Source, type SourceData } from "./source.js";
 import { describeFileError } from "../util/file-errors.js";
@@ -288,7 +289,7 @@ function findProblem(document: unknown): Problem | undefined {
   if (!passesSchema(document) && !validate(document)) {
     return schemaProblem(mostSpecificSchemaError(validate.errors ?? []), document);
   }
-  return findDuplicates(document as SnapshotDocument) ?? findMisnamedDocument(document as SnapshotDocument);
+  return findDuplicates(document as SnapshotDocument) ?? findMisnamedResource(document as SnapshotDocument);
 }
 
 function schemaProblem(error: ErrorObject, document: unknown): Problem {
@@ -412,24 +413,31 @@ function findDuplicates(document: SnapshotDocument): Problem | undefined {
 }
 
 /**
- * An SSM document is its Name: the inventory knows a region's Session Manager preferences by the
- * id, the rules by the Name. A document whose two disagree would be judged by neither, and keep
- * the region's defaults from being judged too, so it is refused rather than read one way.
+ * A resource is known by its id to the inventory and the relations, and by its id property
+ * (`GroupId`, `RoleName`, an SSM document's `Name`, …) to the rules and messages. A resource whose
+ * two disagree would be judged as one thing and linked as another: an SSM document whose Name is
+ * not its id kept a region's Session Manager preferences from being judged at all. Such a
+ * snapshot is refused rather than read one way; the collector always writes the two alike.
  */
-function findMisnamedDocument(document: SnapshotDocument): Problem | undefined {
+function findMisnamedResource(document: SnapshotDocument): Problem | undefined {
   const { resources } = document;
+  let lastType: string | undefined;
+  let idField = "";
   for (let index = 0; index < resources.length; index += 1) {
     const resource = resources[index]!;
-    if (resource.type !== ResourceTypes.SessionPreferences) continue;
-    const name = resource.properties.Name;
-    if (name === resource.id) continue;
-    const pointer = `/resources/${index}/properties/Name`;
+    if (resource.type !== lastType) {
+      lastType = resource.type;
+      idField = resourceTypeSpec(resource.type).idField;
+    }
+    const named = resource.properties[idField];
+    if (named === resource.id) continue;
+    const pointer = `/resources/${index}/properties/${escapePointerToken(idField)}`;
     return {
       pointer,
       locate: pointer,
       atKey: false,
       resource: `${resource.type} ${resource.id}`,
-      detail: `the document's Name ${JSON.stringify(name)} is not its id ${JSON.stringify(resource.id)}`,
+      detail: `its ${idField} ${JSON.stringify(named)} is not its id ${JSON.stringify(resource.id)}`,
     };
   }
   return undefined;

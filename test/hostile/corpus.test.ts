@@ -753,7 +753,7 @@ const TABLE: Entry[] = [
     "snapshots/session-preferences-misnamed.json",
     snapshot,
     2,
-    /^(?:.*\/)?snapshots\/session-preferences-misnamed\.json:26:17: invalid snapshot at \/resources\/0\/properties\/Name \(AWS::SSM::Document SSM-SessionManagerRunShell\): the document's Name "ssm-sessionmanagerrunshell" is not its id/,
+    /^(?:.*\/)?snapshots\/session-preferences-misnamed\.json:26:17: invalid snapshot at \/resources\/0\/properties\/Name \(AWS::SSM::Document SSM-SessionManagerRunShell\): its Name "ssm-sessionmanagerrunshell" is not its id/,
     false,
   ],
   [

@@ -223,6 +223,21 @@ describe("readSnapshot", () => {
     );
   });
 
+  it("refuses a resource whose id property is not its id", async () => {
+    const original = await readFile(fixture("minimal.json"), "utf8");
+    const renamed = original.replace(
+      '"GroupId": "sg-0f1e2d3c4b5a69788"',
+      '"GroupId": "sg-0000000000000000a"',
+    );
+    expect(renamed).not.toBe(original);
+
+    const error = await inputError(() => parseSnapshot(renamed, "s.json"));
+
+    expect(error.message).toMatch(
+      /^s\.json:\d+:\d+: invalid snapshot at \/resources\/0\/properties\/GroupId \(AWS::EC2::SecurityGroup sg-0f1e2d3c4b5a69788\): its GroupId "sg-0000000000000000a" is not its id "sg-0f1e2d3c4b5a69788"$/,
+    );
+  });
+
   it("reports a duplicate resource", async () => {
     const path = fixture("duplicate-resource.json");
 
