@@ -160,6 +160,10 @@ export class PlanReader {
   private resourceChanges(): PlannedEntry[] {
     const entries: PlannedEntry[] = [];
     const changes = this.list(this.document, "resource_changes", "resource_changes");
+    // Terraform lists each resource once (and each deposed object of it once more, marked with
+    // its key): a second entry for an address would be a second resource with the same name,
+    // related and judged as if it were the only one.
+    const listedAt = new Map<string, number>();
     changes?.items.forEach((entry, index) => {
       const shown = `resource_changes[${index}]`;
       if (!isMapNode(entry)) {
@@ -168,6 +172,20 @@ export class PlanReader {
           `${shown} of the Terraform plan must be an object, not ${typeName(entry)}`,
         );
         return;
+      }
+      const address = member(entry, "address");
+      const deposed = member(entry, "deposed");
+      if (typeof address === "string") {
+        const key = typeof deposed === "string" ? `${address} deposed ${deposed}` : address;
+        const first = listedAt.get(key);
+        if (first !== undefined) {
+          this.problem(
+            positionAt(changes, index),
+            `${shown} of the Terraform plan lists ${address} again (first at resource_changes[${first}]): the plan contradicts itself`,
+          );
+          return;
+        }
+        listedAt.set(key, index);
       }
       if (!this.managed(entry, shown, positionAt(changes, index))) return;
       const change = member(entry, "change");

@@ -288,6 +288,35 @@ describe("Terraform plans: the envelope", () => {
     ]);
   });
 
+  it("refuses a second entry for one address, but reads a deposed object beside its resource", async () => {
+    const closed = { name: "web", description: "web", ingress: [] };
+    const open = {
+      name: "web",
+      description: "web",
+      ingress: [{ from_port: 22, to_port: 22, protocol: "tcp", cidr_blocks: ["0.0.0.0/0"], self: false }],
+    };
+    const twice = await readText({
+      format_version: "1.2",
+      resource_changes: [
+        change("aws_security_group.web", ["create"], closed),
+        change("aws_security_group.web", ["create"], open),
+      ],
+    });
+    expect(twice.problems.map((problem) => problem.message)).toEqual([
+      "resource_changes[1] of the Terraform plan lists aws_security_group.web again (first at resource_changes[0]): the plan contradicts itself",
+    ]);
+
+    const deposed = await readText({
+      format_version: "1.2",
+      resource_changes: [
+        change("aws_security_group.web", ["create"], open),
+        { ...change("aws_security_group.web", ["delete"], null), deposed: "00000001" },
+      ],
+    });
+    expect(deposed.problems).toEqual([]);
+    expect(deposed.resources.map((resource) => resource.id)).toEqual(["aws_security_group.web"]);
+  });
+
   it("skips resources the plan deletes, and keeps elements of a list that are known", async () => {
     const group = (name: string) => ({
       name,
