@@ -147,7 +147,9 @@ describe("statement and action", () => {
       const statement = { Sid: "Odd", Effect: effect, Resource: "*", ...elements };
       expect(() => statementAppliesToAction(statement, "ssm:StartSession")).toThrow(CannotDecideError);
       expect(() => statementAppliesToAction(statement, "ssm:StartSession")).toThrow(message);
-      expect(() => statementAppliesToAction(statement, "ssm:StartSession")).toThrow(/^cannot decide: statement Odd: /);
+      expect(() => statementAppliesToAction(statement, "ssm:StartSession")).toThrow(
+        /^cannot decide: statement Odd: /,
+      );
     }
   });
 
