@@ -181,10 +181,18 @@ function toolName(run: Record<string, unknown>): string {
   return typeof driver.name === "string" ? driver.name : "(unnamed)";
 }
 
+/**
+ * SARIF counts a suppression without a status as accepted: only `underReview` and `rejected` leave
+ * the result open. Reading a status-less one as open would take a result that was suppressed then
+ * for accepted debt, and excuse it when it fails now.
+ */
 function isSuppressed(result: Record<string, unknown>): boolean {
   return (
     Array.isArray(result.suppressions) &&
-    result.suppressions.some((suppression) => isObject(suppression) && suppression.status === "accepted")
+    result.suppressions.some(
+      (suppression) =>
+        isObject(suppression) && (suppression.status === undefined || suppression.status === "accepted"),
+    )
   );
 }
 
