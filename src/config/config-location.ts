@@ -3,6 +3,8 @@ import { dirname, join, resolve } from "node:path";
 import type { Waiver } from "../engine/result.js";
 import type { RuleConfiguration, RuleSettings } from "../engine/rule-set.js";
 import type { FailThreshold } from "../engine/summary.js";
+import { ConfigError } from "../errors.js";
+import { describeFileError } from "../util/file-errors.js";
 
 /**
  * Where the configuration file is and what a configuration holds, apart from reading one
@@ -46,8 +48,14 @@ export async function findConfigFile(start: string): Promise<string | undefined>
       try {
         await readFile(candidate);
         return candidate;
-      } catch {
-        // Not here; keep looking upward.
+      } catch (error) {
+        // Only a missing file means "not here". One that is there but cannot be read (a directory,
+        // no permission) is not skipped: the run would go on with another file's settings, or
+        // none, and its stricter parameters and severities would silently not apply.
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== "ENOENT" && code !== "ENOTDIR") {
+          throw new ConfigError(`cannot read configuration file ${candidate}: ${describeFileError(error)}`);
+        }
       }
     }
     if (await exists(join(dir, ".git"))) return undefined;

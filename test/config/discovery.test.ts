@@ -36,6 +36,18 @@ describe("configuration discovery", () => {
     expect(await findConfigFile(join(repo, "templates", "network"))).toBe(join(repo, ".access-baseline.yml"));
   });
 
+  it("refuses a configuration file it finds but cannot read rather than looking further up", async () => {
+    const repo = join(root, "repo");
+    await mkdir(join(repo, "templates"), { recursive: true });
+    await mkdir(join(repo, ".git"));
+    await writeFile(join(repo, ".access-baseline.yml"), "fail-on: never\n");
+    // A directory where the file should be: what EACCES would be, without needing to be non-root.
+    await mkdir(join(repo, "templates", ".access-baseline.yml"));
+    await expect(findConfigFile(join(repo, "templates"))).rejects.toThrow(
+      /^cannot read configuration file .*\.access-baseline\.yml: it is a directory$/,
+    );
+  });
+
   it("treats a .git file (a worktree or submodule) as the repository root too", async () => {
     await writeFile(join(root, ".access-baseline.yml"), "fail-on: never\n");
     const worktree = join(root, "worktree");
