@@ -43,11 +43,12 @@ export const EMPTY_CONFIGURATION: Configuration = {
 export async function findConfigFile(start: string): Promise<string | undefined> {
   let dir = resolve(start);
   for (;;) {
+    const found: string[] = [];
     for (const name of CONFIG_FILE_NAMES) {
       const candidate = join(dir, name);
       try {
         await readFile(candidate);
-        return candidate;
+        found.push(candidate);
       } catch (error) {
         // Only a missing file means "not here". One that is there but cannot be read (a directory,
         // no permission) is not skipped: the run would go on with another file's settings, or
@@ -58,6 +59,11 @@ export async function findConfigFile(start: string): Promise<string | undefined>
         }
       }
     }
+    // Two files side by side: whichever were read, the other's settings would silently not apply.
+    if (found.length > 1) {
+      throw new ConfigError(`two configuration files in one directory: ${found.join(" and ")}; keep one`);
+    }
+    if (found[0] !== undefined) return found[0];
     if (await exists(join(dir, ".git"))) return undefined;
     const parent = dirname(dir);
     if (parent === dir) return undefined;

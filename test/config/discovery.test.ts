@@ -48,6 +48,15 @@ describe("configuration discovery", () => {
     );
   });
 
+  it("refuses two configuration files in one directory rather than choosing one", async () => {
+    await mkdir(join(root, ".git"));
+    await writeFile(join(root, ".access-baseline.yml"), "fail-on: error\n");
+    await writeFile(join(root, ".access-baseline.yaml"), "fail-on: never\n");
+    await expect(findConfigFile(root)).rejects.toThrow(
+      /^two configuration files in one directory: .*\.access-baseline\.yml and .*\.access-baseline\.yaml; keep one$/,
+    );
+  });
+
   it("treats a .git file (a worktree or submodule) as the repository root too", async () => {
     await writeFile(join(root, ".access-baseline.yml"), "fail-on: never\n");
     const worktree = join(root, "worktree");
