@@ -7,6 +7,7 @@ import { renderJson } from "../../src/report/json.js";
 import { renderSarif } from "../../src/report/sarif.js";
 import {
   ACCOUNT_A,
+  COLLECTION_ERROR,
   LIVE_ERROR,
   LIVE_FAIL,
   LIVE_PASS,
@@ -193,5 +194,27 @@ describe("renderAsff", () => {
     );
     expect(archived.every((entry) => entry.Compliance.Status === "PASSED")).toBe(true);
     expect(validate(findings), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it.each([
+    ["a collection error", buildReport({ collectionErrors: [COLLECTION_ERROR] })],
+    [
+      "an input problem",
+      buildReport({ inputProblems: [{ file: "templates/web.yaml", message: "unreadable" }] }),
+    ],
+    [
+      "the rule not evaluated in the account",
+      buildReport({
+        results: [
+          { ...LIVE_ERROR, ruleId: SSH_RULE.id, resource: { ...LIVE_ERROR.resource, account: ACCOUNT_A } },
+        ],
+      }),
+    ],
+  ])("archives no previous failure the run may not have seen, after %s", (_why, incomplete) => {
+    const previous = parseBaseline(renderJson(buildReport({ results: [LIVE_FAIL] })), "previous");
+    const findings = buildAsffFindings(incomplete, { ...OPTIONS, previous });
+    expect(findings.filter((entry) => entry.RecordState === "ARCHIVED")).toEqual([]);
+    const seen = buildAsffFindings(buildReport({ results: [LIVE_PASS] }), { ...OPTIONS, previous });
+    expect(seen.filter((entry) => entry.RecordState === "ARCHIVED")).toHaveLength(1);
   });
 });
