@@ -164,15 +164,21 @@ function* asffFindings(report: Report, options: AsffOptions): Generator<AsffFind
 /**
  * Whether this run could have missed a previous failure rather than seen it fixed: archiving marks
  * the finding PASSED and RESOLVED in Security Hub, so a failure hidden by a denied API call, an
- * input that could not be read, or a rule that could not be evaluated in its account stays open.
+ * input that could not be read, a rule that could not be evaluated in its account, or an account
+ * and region the run did not cover stays open.
  */
 function unseenScope(report: Report): (gone: BaselineFinding) => boolean {
   if (report.collectionErrors.length > 0 || report.inputProblems.length > 0) return () => true;
   const unevaluated = new Set<string>();
-  for (const result of report.results) {
-    if (result.status === "error") unevaluated.add(`${result.ruleId}\n${result.resource.account}`);
+  // A baseline of another account or region (or of live resources, for a template run) says
+  // nothing about what this run looked at.
+  const scanned = new Set<string>();
+  for (const { status, ruleId, resource } of report.results) {
+    if (status === "error") unevaluated.add(`${ruleId}\n${resource.account}`);
+    scanned.add(`${resource.account}\n${resource.region}`);
   }
-  return (gone) => unevaluated.has(`${gone.ruleId}\n${gone.account}`);
+  return (gone) =>
+    unevaluated.has(`${gone.ruleId}\n${gone.account}`) || !scanned.has(`${gone.account}\n${gone.region}`);
 }
 
 /**

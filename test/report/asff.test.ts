@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { asffResourceType, buildAsffFindings, renderAsff, renderAsffChunks } from "../../src/report/asff.js";
+import type { RuleResult } from "../../src/engine/result.js";
 import { parseBaseline } from "../../src/report/baseline.js";
 import { fingerprintResults } from "../../src/report/fingerprint.js";
 import { renderJson } from "../../src/report/json.js";
@@ -12,6 +13,7 @@ import {
   LIVE_FAIL,
   LIVE_PASS,
   SSH_RULE,
+  TEMPLATE_FAIL,
   buildReport,
   mixedReport,
   waiverReport,
@@ -182,7 +184,12 @@ describe("renderAsff", () => {
     ["SARIF", (report: ReturnType<typeof mixedReport>) => renderSarif(report)],
   ])("archives the failures of a previous %s run that are gone", (_kind, render) => {
     const previous = parseBaseline(render(mixedReport()), "previous");
-    const fixed = buildReport({ results: [LIVE_PASS] });
+    // Passes on other resources in the accounts and regions of the previous failures: the run covered them.
+    const passIn = (result: RuleResult): RuleResult => ({
+      ...LIVE_PASS,
+      resource: { ...result.resource, id: "sg-0bbbbbbbbbbbbbbbb" },
+    });
+    const fixed = buildReport({ results: [LIVE_PASS, passIn(TEMPLATE_FAIL), passIn(LIVE_FAIL)] });
     const findings = buildAsffFindings(fixed, { ...OPTIONS, previous });
     const archived = findings.filter((entry) => entry.RecordState === "ARCHIVED");
     const fingerprints = fingerprintResults(mixedReport().results);
@@ -210,11 +217,13 @@ describe("renderAsff", () => {
         ],
       }),
     ],
+    ["a run over another account", buildReport({ results: [LIVE_PASS] })],
   ])("archives no previous failure the run may not have seen, after %s", (_why, incomplete) => {
     const previous = parseBaseline(renderJson(buildReport({ results: [LIVE_FAIL] })), "previous");
     const findings = buildAsffFindings(incomplete, { ...OPTIONS, previous });
     expect(findings.filter((entry) => entry.RecordState === "ARCHIVED")).toEqual([]);
-    const seen = buildAsffFindings(buildReport({ results: [LIVE_PASS] }), { ...OPTIONS, previous });
+    const sameScope = { ...LIVE_PASS, resource: { ...LIVE_FAIL.resource, id: "sg-0aaaaaaaaaaaaaaaa" } };
+    const seen = buildAsffFindings(buildReport({ results: [sameScope] }), { ...OPTIONS, previous });
     expect(seen.filter((entry) => entry.RecordState === "ARCHIVED")).toHaveLength(1);
   });
 });
