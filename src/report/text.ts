@@ -26,6 +26,7 @@ import { firstSentence, visibleLength, wrapText } from "./wrap.js";
 export const EXPIRING_SOON_DAYS = 30;
 
 import type { GroupBy } from "./options.js";
+import { oneLine } from "../util/one-line.js";
 export { GROUP_BY, type GroupBy } from "./options.js";
 
 export interface TextOptions {
@@ -190,7 +191,11 @@ function groupByResource(findings: readonly Finding[], colors: Colors, width: nu
       resource.source.file !== undefined && resource.source.file !== ""
         ? formatLocation(resource.source.file, resource.source.line)
         : `${resource.account} ${resource.region}`;
-    const heading = fitHeading([colors.bold(resource.id)], [resource.type, colors.dim(where)], width);
+    const heading = fitHeading(
+      [colors.bold(oneLine(resource.id))],
+      [oneLine(resource.type), colors.dim(oneLine(where))],
+      width,
+    );
     return {
       heading,
       lines: table(
@@ -245,7 +250,10 @@ interface Cell {
  * `width` is stacked instead: its first cell (an id or ARN, never cut) on a line of its own, then
  * each other cell wrapped below it.
  */
-function table(rows: readonly Cell[][], width: number = Infinity): string[] {
+function table(cellRows: readonly Cell[][], width: number = Infinity): string[] {
+  // Cells hold values from the inputs: a carriage return or an escape sequence in a resource id or
+  // a file name would otherwise reach the terminal and could overwrite the finding's own line.
+  const rows = cellRows.map((row) => row.map((cell) => ({ ...cell, text: oneLine(cell.text) })));
   const widths: number[] = [];
   for (const row of rows) {
     row.forEach((cell, column) => {

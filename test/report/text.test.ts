@@ -161,3 +161,23 @@ describe("shouldUseColor", () => {
     expect(shouldUseColor(stream, env)).toBe(expected);
   });
 });
+
+describe("renderText with control characters in the inputs", () => {
+  // A carriage return and "erase line, cursor up" would let a resource id wipe its own finding off a terminal.
+  const hostileId = "sg-1\r\u001b[2K\u001b[1Ahidden";
+  const hostile = {
+    ...TEMPLATE_FAIL,
+    resource: {
+      ...TEMPLATE_FAIL.resource,
+      id: hostileId,
+      source: { ...TEMPLATE_FAIL.resource.source, file: "templates/a\rb.yaml" },
+    },
+  };
+  it.each(["rule", "resource"] as const)("shows them escaped, grouped by %s", (groupBy) => {
+    const text = renderText(buildReport({ results: [hostile] }), { color: false, groupBy });
+    expect(text).not.toContain("\r");
+    expect(text).not.toContain("\u001b");
+    expect(text).toContain("sg-1\\r\\u001b[2K\\u001b[1Ahidden");
+    expect(text).toContain("templates/a\\rb.yaml");
+  });
+});
