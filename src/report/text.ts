@@ -401,9 +401,10 @@ function collectionErrorLines(errors: readonly CollectionError[], colors: Colors
     colors.bold(colors.magenta(`${plural(errors.length, "collection error")}:`)),
     ...errors.map((error) => {
       const permission = error.iamAction !== undefined ? ` (requires ${error.iamAction})` : "";
+      // A snapshot's collection errors are data like its resources: shown escaped, never raw.
       return (
-        `  ${error.account} ${error.region}  ${colors.bold(`${error.service} ${error.operation}`)}  ` +
-        `${error.code}: ${error.message}${permission}`
+        `  ${oneLine(`${error.account} ${error.region}`)}  ${colors.bold(oneLine(`${error.service} ${error.operation}`))}  ` +
+        oneLine(`${error.code}: ${error.message}${permission}`)
       );
     }),
   ];
@@ -413,7 +414,8 @@ function inputProblemLines(problems: readonly InputProblem[], colors: Colors): s
   return [
     colors.bold(colors.magenta(`${plural(problems.length, "input problem")}:`)),
     ...problems.map(
-      (problem) => `  ${formatLocation(problem.file, problem.line, problem.column)}: ${problem.message}`,
+      (problem) =>
+        `  ${oneLine(formatLocation(problem.file, problem.line, problem.column))}: ${problem.message}`,
     ),
   ];
 }

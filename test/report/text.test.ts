@@ -6,6 +6,7 @@ import { renderText } from "../../src/report/text.js";
 import {
   ACCOUNT_A,
   ACCOUNT_B,
+  COLLECTION_ERROR,
   LIVE_ERROR,
   LIVE_FAIL,
   ROLE_RULE,
@@ -179,5 +180,19 @@ describe("renderText with control characters in the inputs", () => {
     expect(text).not.toContain("\u001b");
     expect(text).toContain("sg-1\\r\\u001b[2K\\u001b[1Ahidden");
     expect(text).toContain("templates/a\\rb.yaml");
+  });
+});
+
+describe("renderText with control characters in a snapshot's collection errors", () => {
+  it("shows them escaped", () => {
+    const report = buildReport({
+      collectionErrors: [
+        { ...COLLECTION_ERROR, message: "denied\r\u001b[2K\u001b[1A", code: "Denied\u001b[8m" },
+      ],
+    });
+    const text = renderText(report, { color: false });
+    expect(text).not.toContain("\r");
+    expect(text).not.toContain("\u001b");
+    expect(text).toContain("Denied\\u001b[8m: denied\\r\\u001b[2K\\u001b[1A");
   });
 });
