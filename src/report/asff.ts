@@ -13,7 +13,7 @@ import { ruleDocUri, ruleDocUris } from "./rule-docs.js";
  * fixed), waived failures (suppressed) and rules that could not be evaluated (NOT_AVAILABLE, never
  * PASSED). Not-applicable results are left out. The Id is the result's fingerprint, so the same
  * finding is updated from run to run; with a baseline, the baseline's failures that are gone are
- * written once more with RecordState ARCHIVED.
+ * written once more with RecordState ARCHIVED — unless the run may simply not have seen them.
  *
  * Each finding goes to the Security Hub of its resource's region; resources without one (IAM, the
  * account) to `homeRegion`.
@@ -150,14 +150,35 @@ function* asffFindings(report: Report, options: AsffOptions): Generator<AsffFind
     current.add(fingerprint);
     yield finding;
   }
+  const unseen = unseenScope(report);
   for (const [fingerprint, gone] of options.previous?.findings ?? []) {
-    if (current.has(fingerprint)) continue;
+    if (current.has(fingerprint) || unseen(gone)) continue;
     const finding = baseFinding(gone, fingerprint, rules.get(gone.ruleId), time, options.homeRegion);
     finding.Compliance = { Status: "PASSED" };
     finding.Workflow = { Status: "RESOLVED" };
     finding.RecordState = "ARCHIVED";
     yield finding;
   }
+}
+
+/**
+ * Whether this run could have missed a previous failure rather than seen it fixed: archiving marks
+ * the finding PASSED and RESOLVED in Security Hub, so a failure hidden by a denied API call, an
+ * input that could not be read, a rule that could not be evaluated in its account, or an account
+ * and region the run did not cover stays open.
+ */
+function unseenScope(report: Report): (gone: BaselineFinding) => boolean {
+  if (report.collectionErrors.length > 0 || report.inputProblems.length > 0) return () => true;
+  const unevaluated = new Set<string>();
+  // A baseline of another account or region (or of live resources, for a template run) says
+  // nothing about what this run looked at.
+  const scanned = new Set<string>();
+  for (const { status, ruleId, resource } of report.results) {
+    if (status === "error") unevaluated.add(`${ruleId}\n${resource.account}`);
+    scanned.add(`${resource.account}\n${resource.region}`);
+  }
+  return (gone) =>
+    unevaluated.has(`${gone.ruleId}\n${gone.account}`) || !scanned.has(`${gone.account}\n${gone.region}`);
 }
 
 /**

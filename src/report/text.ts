@@ -26,6 +26,7 @@ import { firstSentence, visibleLength, wrapText } from "./wrap.js";
 export const EXPIRING_SOON_DAYS = 30;
 
 import type { GroupBy } from "./options.js";
+import { oneLine } from "../util/one-line.js";
 export { GROUP_BY, type GroupBy } from "./options.js";
 
 export interface TextOptions {
@@ -190,7 +191,11 @@ function groupByResource(findings: readonly Finding[], colors: Colors, width: nu
       resource.source.file !== undefined && resource.source.file !== ""
         ? formatLocation(resource.source.file, resource.source.line)
         : `${resource.account} ${resource.region}`;
-    const heading = fitHeading([colors.bold(resource.id)], [resource.type, colors.dim(where)], width);
+    const heading = fitHeading(
+      [colors.bold(oneLine(resource.id))],
+      [oneLine(resource.type), colors.dim(oneLine(where))],
+      width,
+    );
     return {
       heading,
       lines: table(
@@ -245,7 +250,10 @@ interface Cell {
  * `width` is stacked instead: its first cell (an id or ARN, never cut) on a line of its own, then
  * each other cell wrapped below it.
  */
-function table(rows: readonly Cell[][], width: number = Infinity): string[] {
+function table(cellRows: readonly Cell[][], width: number = Infinity): string[] {
+  // Cells hold values from the inputs: a carriage return or an escape sequence in a resource id or
+  // a file name would otherwise reach the terminal and could overwrite the finding's own line.
+  const rows = cellRows.map((row) => row.map((cell) => ({ ...cell, text: oneLine(cell.text) })));
   const widths: number[] = [];
   for (const row of rows) {
     row.forEach((cell, column) => {
@@ -393,9 +401,10 @@ function collectionErrorLines(errors: readonly CollectionError[], colors: Colors
     colors.bold(colors.magenta(`${plural(errors.length, "collection error")}:`)),
     ...errors.map((error) => {
       const permission = error.iamAction !== undefined ? ` (requires ${error.iamAction})` : "";
+      // A snapshot's collection errors are data like its resources: shown escaped, never raw.
       return (
-        `  ${error.account} ${error.region}  ${colors.bold(`${error.service} ${error.operation}`)}  ` +
-        `${error.code}: ${error.message}${permission}`
+        `  ${oneLine(`${error.account} ${error.region}`)}  ${colors.bold(oneLine(`${error.service} ${error.operation}`))}  ` +
+        oneLine(`${error.code}: ${error.message}${permission}`)
       );
     }),
   ];
@@ -405,7 +414,8 @@ function inputProblemLines(problems: readonly InputProblem[], colors: Colors): s
   return [
     colors.bold(colors.magenta(`${plural(problems.length, "input problem")}:`)),
     ...problems.map(
-      (problem) => `  ${formatLocation(problem.file, problem.line, problem.column)}: ${problem.message}`,
+      (problem) =>
+        `  ${oneLine(formatLocation(problem.file, problem.line, problem.column))}: ${problem.message}`,
     ),
   ];
 }

@@ -172,7 +172,7 @@ async function writeThroughHandle(path: string, flags: string, data: OutputData)
 }
 
 /** The path a chain of symbolic links leads to, whether or not the last one exists yet. */
-async function followLinks(path: string): Promise<string> {
+export async function followLinks(path: string): Promise<string> {
   const info = await lstat(path).catch(() => undefined);
   if (info === undefined || !info.isSymbolicLink()) return path;
   try {

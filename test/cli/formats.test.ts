@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
+import { link, mkdir, mkdtemp, readFile, readdir, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -92,6 +92,37 @@ describe("check --format, repeated", () => {
     expect(run.stderr.trimEnd().split("\n")).toHaveLength(1);
     expect(run.stdout).toBe("");
     expect(await readdir(dir)).toEqual([]);
+  });
+
+  it("refuses two names for one file, which would have the second report replace the first", async () => {
+    await symlink("out.json", join(dir, "link-to-new.json"));
+    await mkdir(join(dir, "reports"));
+    await symlink("reports", join(dir, "reports-link"));
+    const refused = async (formats: string[], message: RegExp) => {
+      const run = await runCli([...CHECK, ...formats], { cwd: dir });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(message);
+    };
+    await refused(
+      ["--format", "json=out.json", "--format", "sarif=link-to-new.json"],
+      /link-to-new.json is already the destination of --format json/,
+    );
+    await refused(
+      ["--format", "json=reports/out.json", "--format", "sarif=reports-link/out.json"],
+      /reports-link\/out.json is already the destination of --format json/,
+    );
+    await writeFile(join(dir, "out.json"), "old");
+    await link(join(dir, "out.json"), join(dir, "hard.json"));
+    await refused(
+      ["--format", "json=out.json", "--format", "sarif=hard.json"],
+      /hard.json is already the destination of --format json/,
+    );
+    await refused(
+      ["--format", "json=out.json", "--format", "sarif=link-to-new.json"],
+      /link-to-new.json is already the destination of --format json/,
+    );
+    expect(await readFile(join(dir, "out.json"), "utf8")).toBe("old");
+    expect(await readdir(join(dir, "reports"))).toEqual([]);
   });
 
   it("wraps text to 100 columns off a terminal and teaches how to fix each failing rule", async () => {

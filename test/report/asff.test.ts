@@ -1,16 +1,19 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { asffResourceType, buildAsffFindings, renderAsff, renderAsffChunks } from "../../src/report/asff.js";
+import type { RuleResult } from "../../src/engine/result.js";
 import { parseBaseline } from "../../src/report/baseline.js";
 import { fingerprintResults } from "../../src/report/fingerprint.js";
 import { renderJson } from "../../src/report/json.js";
 import { renderSarif } from "../../src/report/sarif.js";
 import {
   ACCOUNT_A,
+  COLLECTION_ERROR,
   LIVE_ERROR,
   LIVE_FAIL,
   LIVE_PASS,
   SSH_RULE,
+  TEMPLATE_FAIL,
   buildReport,
   mixedReport,
   waiverReport,
@@ -181,7 +184,12 @@ describe("renderAsff", () => {
     ["SARIF", (report: ReturnType<typeof mixedReport>) => renderSarif(report)],
   ])("archives the failures of a previous %s run that are gone", (_kind, render) => {
     const previous = parseBaseline(render(mixedReport()), "previous");
-    const fixed = buildReport({ results: [LIVE_PASS] });
+    // Passes on other resources in the accounts and regions of the previous failures: the run covered them.
+    const passIn = (result: RuleResult): RuleResult => ({
+      ...LIVE_PASS,
+      resource: { ...result.resource, id: "sg-0bbbbbbbbbbbbbbbb" },
+    });
+    const fixed = buildReport({ results: [LIVE_PASS, passIn(TEMPLATE_FAIL), passIn(LIVE_FAIL)] });
     const findings = buildAsffFindings(fixed, { ...OPTIONS, previous });
     const archived = findings.filter((entry) => entry.RecordState === "ARCHIVED");
     const fingerprints = fingerprintResults(mixedReport().results);
@@ -193,5 +201,29 @@ describe("renderAsff", () => {
     );
     expect(archived.every((entry) => entry.Compliance.Status === "PASSED")).toBe(true);
     expect(validate(findings), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it.each([
+    ["a collection error", buildReport({ collectionErrors: [COLLECTION_ERROR] })],
+    [
+      "an input problem",
+      buildReport({ inputProblems: [{ file: "templates/web.yaml", message: "unreadable" }] }),
+    ],
+    [
+      "the rule not evaluated in the account",
+      buildReport({
+        results: [
+          { ...LIVE_ERROR, ruleId: SSH_RULE.id, resource: { ...LIVE_ERROR.resource, account: ACCOUNT_A } },
+        ],
+      }),
+    ],
+    ["a run over another account", buildReport({ results: [LIVE_PASS] })],
+  ])("archives no previous failure the run may not have seen, after %s", (_why, incomplete) => {
+    const previous = parseBaseline(renderJson(buildReport({ results: [LIVE_FAIL] })), "previous");
+    const findings = buildAsffFindings(incomplete, { ...OPTIONS, previous });
+    expect(findings.filter((entry) => entry.RecordState === "ARCHIVED")).toEqual([]);
+    const sameScope = { ...LIVE_PASS, resource: { ...LIVE_FAIL.resource, id: "sg-0aaaaaaaaaaaaaaaa" } };
+    const seen = buildAsffFindings(buildReport({ results: [sameScope] }), { ...OPTIONS, previous });
+    expect(seen.filter((entry) => entry.RecordState === "ARCHIVED")).toHaveLength(1);
   });
 });

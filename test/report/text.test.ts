@@ -6,6 +6,7 @@ import { renderText } from "../../src/report/text.js";
 import {
   ACCOUNT_A,
   ACCOUNT_B,
+  COLLECTION_ERROR,
   LIVE_ERROR,
   LIVE_FAIL,
   ROLE_RULE,
@@ -159,5 +160,39 @@ describe("shouldUseColor", () => {
     ["NO_COLOR and FORCE_COLOR together", { isTTY: true }, { NO_COLOR: "1", FORCE_COLOR: "1" }, false],
   ])("%s", (_name, stream, env, expected) => {
     expect(shouldUseColor(stream, env)).toBe(expected);
+  });
+});
+
+describe("renderText with control characters in the inputs", () => {
+  // A carriage return and "erase line, cursor up" would let a resource id wipe its own finding off a terminal.
+  const hostileId = "sg-1\r\u001b[2K\u001b[1Ahidden";
+  const hostile = {
+    ...TEMPLATE_FAIL,
+    resource: {
+      ...TEMPLATE_FAIL.resource,
+      id: hostileId,
+      source: { ...TEMPLATE_FAIL.resource.source, file: "templates/a\rb.yaml" },
+    },
+  };
+  it.each(["rule", "resource"] as const)("shows them escaped, grouped by %s", (groupBy) => {
+    const text = renderText(buildReport({ results: [hostile] }), { color: false, groupBy });
+    expect(text).not.toContain("\r");
+    expect(text).not.toContain("\u001b");
+    expect(text).toContain("sg-1\\r\\u001b[2K\\u001b[1Ahidden");
+    expect(text).toContain("templates/a\\rb.yaml");
+  });
+});
+
+describe("renderText with control characters in a snapshot's collection errors", () => {
+  it("shows them escaped", () => {
+    const report = buildReport({
+      collectionErrors: [
+        { ...COLLECTION_ERROR, message: "denied\r\u001b[2K\u001b[1A", code: "Denied\u001b[8m" },
+      ],
+    });
+    const text = renderText(report, { color: false });
+    expect(text).not.toContain("\r");
+    expect(text).not.toContain("\u001b");
+    expect(text).toContain("Denied\\u001b[8m: denied\\r\\u001b[2K\\u001b[1A");
   });
 });

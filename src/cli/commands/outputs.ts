@@ -1,8 +1,9 @@
-import { stat } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import type { Stats } from "node:fs";
+import { realpath, stat } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
 import { ConfigError, UserError } from "../../errors.js";
 import { FORMATS, isFormat, type Format } from "../../report/options.js";
-import { writeOutputFile, type OutputData } from "../../util/atomic-write.js";
+import { followLinks, writeOutputFile, type OutputData } from "../../util/atomic-write.js";
 import { describeFileError } from "../../util/file-errors.js";
 import type { CliIo } from "../io.js";
 import { emit } from "./shared.js";
@@ -56,16 +57,19 @@ export async function checkDestinations(
   for (const { format, file } of requests) {
     if (file === undefined) continue;
     const path = resolve(cwd, file);
-    const previous = seen.get(path);
-    if (previous !== undefined) {
-      throw new ConfigError(`--format ${format}: ${file} is already the destination of --format ${previous}`);
-    }
-    seen.set(path, format);
     const fail = (reason: string) => new UserError(`cannot write output file ${file}: ${reason}`);
     const target = await stat(path).catch((error: NodeJS.ErrnoException) => {
       if (error.code === "ENOENT") return undefined;
       throw fail(describeFileError(error));
     });
+    // Two names for one file (a symbolic link, a hard link, a linked directory) would have the
+    // second report silently replace the first, so each destination is known by what it writes.
+    const identity = await destinationIdentity(path, target);
+    const previous = seen.get(identity);
+    if (previous !== undefined) {
+      throw new ConfigError(`--format ${format}: ${file} is already the destination of --format ${previous}`);
+    }
+    seen.set(identity, format);
     if (target?.isDirectory()) throw fail("it is a directory");
     if (target !== undefined) continue;
     const parent = await stat(dirname(path)).catch((error: unknown) => {
@@ -73,6 +77,14 @@ export async function checkDestinations(
     });
     if (!parent.isDirectory()) throw fail(`${dirname(file)} is not a directory`);
   }
+}
+
+/** What a destination writes to: an existing file by its inode, a new one by its real path. */
+async function destinationIdentity(path: string, target: Stats | undefined): Promise<string> {
+  if (target !== undefined) return `inode ${target.dev}:${target.ino}`;
+  const created = await followLinks(path).catch(() => path);
+  const parent = await realpath(dirname(created)).catch(() => dirname(created));
+  return `path ${join(parent, basename(created))}`;
 }
 
 /**
