@@ -1,4 +1,5 @@
 import { findDuplicateKey } from "../util/json-duplicates.js";
+import { singleSpaced } from "../util/one-line.js";
 import { isScalar, visit } from "yaml";
 import { parseYaml, positionAt, toJs, type ParsedYaml } from "../util/yaml-position.js";
 import type { JsonObject } from "./resource.js";
@@ -48,7 +49,7 @@ function parseJson(text: string): { value: unknown } | { reason: string; isJson?
   try {
     value = JSON.parse(text) as unknown;
   } catch (error) {
-    return { reason: `is not valid JSON: ${oneLine((error as Error).message)}` };
+    return { reason: `is not valid JSON: ${singleSpaced((error as Error).message)}` };
   }
   // JSON.parse keeps the last of two equal keys; Systems Manager's reading of such a document is
   // not documented, so a flag written both off and on is refused rather than read as on.
@@ -66,7 +67,7 @@ function parseYamlContent(text: string): { value: unknown } | { reason: string; 
   if (parsed.problem) {
     const { message, line, column } = parsed.problem;
     return {
-      reason: `is not valid YAML: ${oneLine(message)} (line ${line}, column ${column} of the content)`,
+      reason: `is not valid YAML: ${singleSpaced(message)} (line ${line}, column ${column} of the content)`,
     };
   }
   const merge = mergeKeyOffset(parsed);
@@ -97,8 +98,4 @@ function mergeKeyOffset(parsed: ParsedYaml): number | undefined {
     },
   });
   return offset;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
 }

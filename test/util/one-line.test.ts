@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { oneLine } from "../../src/util/one-line.js";
+import { oneLine, singleSpaced } from "../../src/util/one-line.js";
 
 describe("oneLine", () => {
   it("gives back a value that holds nothing to escape as it is", () => {
@@ -14,6 +14,14 @@ describe("oneLine", () => {
     expect(oneLine("\u0000start")).toBe("\\u0000start");
     expect(oneLine("end\u001f")).toBe("end\\u001f");
     expect(oneLine("bell \u0007 and escape \u001b")).toBe("bell \\u0007 and escape \\u001b");
+  });
+
+  it("escapes DEL and the C1 controls, which a terminal can read as an escape sequence", () => {
+    expect(oneLine("del \u007f")).toBe("del \\u007f");
+    expect(oneLine("\u009b2Jerased")).toBe("\\u009b2Jerased");
+    expect(oneLine("next line \u0085 and \u009f")).toBe("next line \\u0085 and \\u009f");
+    // The first character after them is shown as it is.
+    expect(oneLine("no-break \u00a0 space")).toBe("no-break \u00a0 space");
   });
 
   it("escapes the Unicode line and paragraph separators", () => {
@@ -34,13 +42,27 @@ describe("oneLine", () => {
       let shown = "";
       for (const unit of value.split("")) {
         const code = unit.charCodeAt(0);
-        const escaped = code < 0x20 || code === 0x2028 || code === 0x2029;
+        const escaped = code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029;
         shown += escaped ? (named[unit] ?? `\\u${code.toString(16).padStart(4, "0")}`) : unit;
       }
       return shown;
     };
     const piece = fc.oneof(
-      fc.constantFrom("\n", "\r", "\t", "\u0000", "\u001f", "\u2028", "\u2029", "\u007f", "\\", '"'),
+      fc.constantFrom(
+        "\n",
+        "\r",
+        "\t",
+        "\u0000",
+        "\u001f",
+        "\u2028",
+        "\u2029",
+        "\u007f",
+        "\u0085",
+        "\u009b",
+        "\u00a0",
+        "\\",
+        '"',
+      ),
       fc.string({ unit: "binary", maxLength: 3 }),
     );
     fc.assert(
@@ -49,5 +71,11 @@ describe("oneLine", () => {
         expect(oneLine(value)).toBe(expected(value));
       }),
     );
+  });
+
+  it("puts a message from elsewhere on one line: white space runs as one space, controls escaped", () => {
+    expect(singleSpaced("  Access denied\n  for   user\t")).toBe("Access denied for user");
+    expect(singleSpaced("bad \u001b[2K\u009b2J value")).toBe("bad \\u001b[2K\\u009b2J value");
+    expect(singleSpaced("")).toBe("");
   });
 });

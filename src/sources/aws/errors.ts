@@ -1,5 +1,6 @@
 import { UserError } from "../../errors.js";
 import type { CollectionError } from "../../model/collection-error.js";
+import { singleSpaced } from "../../util/one-line.js";
 import { OPERATIONS, type OperationKey } from "./operations.js";
 import { UNEXPECTED_RESPONSE } from "./response-check.js";
 
@@ -66,7 +67,7 @@ export interface DescribedError {
 
 /** The code and a one-line message of whatever an SDK call threw. */
 export function describeAwsError(error: unknown): DescribedError {
-  if (!(error instanceof Error)) return { code: "UnknownError", message: oneLine(String(error)) };
+  if (!(error instanceof Error)) return { code: "UnknownError", message: singleSpaced(String(error)) };
   const nodeCode = (error as NodeJS.ErrnoException).code;
   // Service errors carry their code as the name; network errors are plain Errors with a code.
   const code =
@@ -76,7 +77,7 @@ export function describeAwsError(error: unknown): DescribedError {
         ? nodeCode
         : "UnknownError";
   const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts;
-  const message = oneLine(error.message || code);
+  const message = singleSpaced(error.message || code);
   return { code, message: attempts && attempts > 1 ? `${message} (after ${attempts} attempts)` : message };
 }
 
@@ -131,8 +132,4 @@ export function setupError(key: OperationKey, error: unknown, context: string): 
     `${context}: ${spec.service}:${spec.operation} failed: ${code}: ${message}${advice}`,
     { cause: error },
   );
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
 }
