@@ -86,24 +86,35 @@ function fromJson(report: Record<string, unknown>, display: string): Set<string>
 }
 
 function fromSarif(runs: unknown[], display: string): Set<string> {
-  const ours = runs.filter(isObject).filter((run) => toolName(run) === TOOL_NAME);
-  if (ours.length === 0) {
+  if (!runs.some((run) => isObject(run) && toolName(run) === TOOL_NAME)) {
     const tools = [...new Set(runs.filter(isObject).map(toolName))].join(", ") || "none";
     throw new InputError(`baseline ${display}: no run of ${TOOL_NAME} in this SARIF file (tools: ${tools})`);
   }
-  const failing: unknown[] = [];
-  for (const run of ours) {
+  return fingerprintsOf(
+    failingSarifResults(runs).map((result) => {
+      const fingerprints = isObject(result.partialFingerprints) ? result.partialFingerprints : {};
+      return fingerprints.primaryLocationLineHash;
+    }),
+    display,
+  );
+}
+
+/**
+ * The results of this tool's runs that were failures. The fingerprints and the findings that the
+ * ASFF output archives are both read from these, so that the two never disagree on a result.
+ */
+function failingSarifResults(runs: unknown[]): Record<string, unknown>[] {
+  const failing: Record<string, unknown>[] = [];
+  for (const run of runs.filter(isObject).filter((run) => toolName(run) === TOOL_NAME)) {
     if (!Array.isArray(run.results)) continue;
     for (const result of run.results.filter(isObject)) {
       const properties = isObject(result.properties) ? result.properties : {};
       // Older files have no status for waived results; a suppression says the same.
       const status = properties.status ?? (isSuppressed(result) ? "waived" : "fail");
-      if (status !== "fail") continue;
-      const fingerprints = isObject(result.partialFingerprints) ? result.partialFingerprints : {};
-      failing.push(fingerprints.primaryLocationLineHash);
+      if (status === "fail") failing.push(result);
     }
   }
-  return fingerprintsOf(failing, display);
+  return failing;
 }
 
 function fingerprintsOf(values: readonly unknown[], display: string): Set<string> {
@@ -140,23 +151,19 @@ function jsonFindings(report: Record<string, unknown>): Map<string, BaselineFind
 
 function sarifFindings(runs: unknown[]): Map<string, BaselineFinding> {
   const findings = new Map<string, BaselineFinding>();
-  for (const run of runs.filter(isObject).filter((run) => toolName(run) === TOOL_NAME)) {
-    for (const result of Array.isArray(run.results) ? run.results.filter(isObject) : []) {
-      const properties = isObject(result.properties) ? result.properties : {};
-      const fingerprints = isObject(result.partialFingerprints) ? result.partialFingerprints : {};
-      const fingerprint = fingerprints.primaryLocationLineHash;
-      const finding = baselineFinding(
-        result.ruleId,
-        properties.resourceType,
-        properties.resourceId,
-        properties.arn,
-        properties.account,
-        properties.region,
-      );
-      if ((properties.status ?? "fail") === "fail" && typeof fingerprint === "string" && finding) {
-        findings.set(fingerprint, finding);
-      }
-    }
+  for (const result of failingSarifResults(runs)) {
+    const properties = isObject(result.properties) ? result.properties : {};
+    const fingerprints = isObject(result.partialFingerprints) ? result.partialFingerprints : {};
+    const fingerprint = fingerprints.primaryLocationLineHash;
+    const finding = baselineFinding(
+      result.ruleId,
+      properties.resourceType,
+      properties.resourceId,
+      properties.arn,
+      properties.account,
+      properties.region,
+    );
+    if (typeof fingerprint === "string" && finding) findings.set(fingerprint, finding);
   }
   return findings;
 }

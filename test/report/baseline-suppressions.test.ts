@@ -12,6 +12,12 @@ function sarifWith(suppressions: unknown[] | undefined): string {
         results: [
           {
             ruleId: "ssh-from-internet",
+            properties: {
+              resourceType: "AWS::EC2::SecurityGroup",
+              resourceId: "sg-0123",
+              account: "111122223333",
+              region: "eu-west-1",
+            },
             partialFingerprints: { primaryLocationLineHash: "0123456789abcdef0123456789abcdef:1" },
             ...(suppressions === undefined ? {} : { suppressions }),
           },
@@ -38,5 +44,33 @@ describe("SARIF baseline suppressions", () => {
     for (const status of ["underReview", "rejected"]) {
       expect(parseBaseline(sarifWith([{ kind: "external", status }]), "b.sarif").fingerprints.size).toBe(1);
     }
+  });
+
+  it("lists for the ASFF output the same failures as it fingerprints, whatever the suppression", () => {
+    // A status-less suppression listed as a failure would be archived in Security Hub as resolved
+    // when the finding is no longer there, though the baseline had accepted it.
+    const cases: (unknown[] | undefined)[] = [
+      undefined,
+      [],
+      [{ kind: "external" }],
+      [{ kind: "inSource", status: "accepted" }],
+      [{ kind: "external", status: "underReview" }],
+      [{ kind: "external", status: "rejected" }],
+    ];
+    for (const suppressions of cases) {
+      const baseline = parseBaseline(sarifWith(suppressions), "b.sarif");
+      expect([...(baseline.findings?.keys() ?? [])], JSON.stringify(suppressions)).toEqual([
+        ...baseline.fingerprints,
+      ]);
+    }
+    expect(
+      parseBaseline(sarifWith(undefined), "b.sarif").findings?.get("0123456789abcdef0123456789abcdef:1"),
+    ).toEqual({
+      ruleId: "ssh-from-internet",
+      resourceType: "AWS::EC2::SecurityGroup",
+      resourceId: "sg-0123",
+      account: "111122223333",
+      region: "eu-west-1",
+    });
   });
 });
