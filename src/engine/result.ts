@@ -119,8 +119,17 @@ export interface BaselineComparison {
   new: number;
   /** Failing results whose fingerprint was already failing in the baseline. */
   unchanged: number;
-  /** Fingerprints failing in the baseline that no longer fail (fixed, waived or gone). */
+  /**
+   * Fingerprints failing in the baseline that no longer fail where this run looked: fixed, waived,
+   * or their resource is gone.
+   */
   absent: number;
+  /**
+   * Fingerprints failing in the baseline that do not fail now, but which this run could not have
+   * seen fail: it was incomplete (a collection error, an input problem), their rule could not be
+   * evaluated in their account, or it did not cover their account and region.
+   */
+  unseen: number;
 }
 
 /** What reporters need to know about a rule, from its YAML file. */

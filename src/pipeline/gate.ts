@@ -44,6 +44,8 @@ export interface GateInput {
   ruleIds: readonly string[];
   today: string;
   baseline?: Baseline;
+  /** Whether the inputs could not all be read (collection errors, input problems). */
+  incomplete?: boolean;
 }
 
 export interface GateOutcome {
@@ -63,6 +65,7 @@ export function applyGate(input: GateInput): GateOutcome {
     today: input.today,
   });
   if (input.baseline === undefined) return waived;
-  const { results, comparison } = compareWithBaseline(waived.results, input.baseline);
+  const incomplete = (input.incomplete ?? false) || waived.problems.length > 0;
+  const { results, comparison } = compareWithBaseline(waived.results, input.baseline, incomplete);
   return { ...waived, results, baseline: comparison };
 }

@@ -56,6 +56,7 @@ export async function runCheck(request: CheckRequest): Promise<CheckOutcome> {
     ruleIds: request.rules.map((rule) => rule.metadata.id),
     today: request.today,
     ...(request.baseline !== undefined ? { baseline: request.baseline } : {}),
+    incomplete: inventory.collectionErrors.length > 0 || data.inputProblems.length > 0,
   });
   const inputProblems = [...data.inputProblems, ...gate.problems];
   const built = buildReport({

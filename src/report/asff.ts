@@ -1,7 +1,7 @@
 import { FRAMEWORKS, frameworkEntries } from "../engine/frameworks.js";
 import type { Report, ResultStatus, RuleMetadata, RuleResult } from "../engine/result.js";
 import { partitionOfArn } from "../model/resource-types.js";
-import type { Baseline, BaselineFinding } from "./baseline.js";
+import { missedByRun, type Baseline, type BaselineFinding } from "./baseline.js";
 import { fingerprintResults } from "./fingerprint.js";
 import { stringifyAt } from "./json-text.js";
 import { resultMessage } from "./message.js";
@@ -150,7 +150,10 @@ function* asffFindings(report: Report, options: AsffOptions): Generator<AsffFind
     current.add(fingerprint);
     yield finding;
   }
-  const unseen = unseenScope(report);
+  const unseen = missedByRun(
+    report.results,
+    report.collectionErrors.length > 0 || report.inputProblems.length > 0,
+  );
   for (const [fingerprint, gone] of options.previous?.findings ?? []) {
     if (current.has(fingerprint) || unseen(gone)) continue;
     const finding = baseFinding(gone, fingerprint, rules.get(gone.ruleId), time, options.homeRegion);
@@ -159,26 +162,6 @@ function* asffFindings(report: Report, options: AsffOptions): Generator<AsffFind
     finding.RecordState = "ARCHIVED";
     yield finding;
   }
-}
-
-/**
- * Whether this run could have missed a previous failure rather than seen it fixed: archiving marks
- * the finding PASSED and RESOLVED in Security Hub, so a failure hidden by a denied API call, an
- * input that could not be read, a rule that could not be evaluated in its account, or an account
- * and region the run did not cover stays open.
- */
-function unseenScope(report: Report): (gone: BaselineFinding) => boolean {
-  if (report.collectionErrors.length > 0 || report.inputProblems.length > 0) return () => true;
-  const unevaluated = new Set<string>();
-  // A baseline of another account or region (or of live resources, for a template run) says
-  // nothing about what this run looked at.
-  const scanned = new Set<string>();
-  for (const { status, ruleId, resource } of report.results) {
-    if (status === "error") unevaluated.add(`${ruleId}\n${resource.account}`);
-    scanned.add(`${resource.account}\n${resource.region}`);
-  }
-  return (gone) =>
-    unevaluated.has(`${gone.ruleId}\n${gone.account}`) || !scanned.has(`${gone.account}\n${gone.region}`);
 }
 
 /**

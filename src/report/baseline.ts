@@ -208,16 +208,44 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
+ * Whether a run could have missed a previous failure rather than seen it fixed: a failure hidden
+ * by a denied API call, an input that could not be read (`incomplete`), a rule that could not be
+ * evaluated in its account, or an account and region the run did not cover. The ASFF output
+ * leaves these open in Security Hub, and the comparison does not count them as no longer failing.
+ */
+export function missedByRun(
+  results: readonly RuleResult[],
+  incomplete: boolean,
+): (gone: BaselineFinding | undefined) => boolean {
+  if (incomplete) return () => true;
+  const unevaluated = new Set<string>();
+  // A baseline of another account or region (or of live resources, for a template run) says
+  // nothing about what this run looked at.
+  const scanned = new Set<string>();
+  for (const { status, ruleId, resource } of results) {
+    if (status === "error") unevaluated.add(`${ruleId}\n${resource.account}`);
+    scanned.add(`${resource.account}\n${resource.region}`);
+  }
+  // A baseline failure whose resource the file does not name cannot be placed in a scope.
+  return (gone) =>
+    gone === undefined ||
+    unevaluated.has(`${gone.ruleId}\n${gone.account}`) ||
+    !scanned.has(`${gone.account}\n${gone.region}`);
+}
+
+/**
  * Marks each failure `new` or `unchanged` against the baseline, and counts the baseline's failures
- * that no longer fail. The results keep their order, so their fingerprints stay the same.
+ * that no longer fail, apart from those the run could not see (`incomplete`: see `missedByRun`).
+ * The results keep their order, so their fingerprints stay the same.
  */
 export function compareWithBaseline(
   results: readonly RuleResult[],
   baseline: Baseline,
+  incomplete: boolean,
 ): { results: RuleResult[]; comparison: BaselineComparison } {
   const fingerprints = fingerprintResults(results);
   const failingNow = new Set<string>();
-  const comparison: BaselineComparison = { file: baseline.file, new: 0, unchanged: 0, absent: 0 };
+  const comparison: BaselineComparison = { file: baseline.file, new: 0, unchanged: 0, absent: 0, unseen: 0 };
   const marked = results.map((result) => {
     if (result.status !== "fail") return result;
     const fingerprint = fingerprints.get(result)!;
@@ -226,8 +254,10 @@ export function compareWithBaseline(
     comparison[known ? "unchanged" : "new"] += 1;
     return { ...result, baselineState: known ? ("unchanged" as const) : ("new" as const) };
   });
+  const missed = missedByRun(results, incomplete);
   for (const fingerprint of baseline.fingerprints) {
-    if (!failingNow.has(fingerprint)) comparison.absent += 1;
+    if (failingNow.has(fingerprint)) continue;
+    comparison[missed(baseline.findings?.get(fingerprint)) ? "unseen" : "absent"] += 1;
   }
   return { results: marked, comparison };
 }

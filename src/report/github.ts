@@ -90,7 +90,8 @@ export function renderGithubSummary(report: Report): string {
     lines.push(
       "",
       `Baseline \`${markdownCell(report.baseline.file)}\`: ${report.baseline.new} new, ` +
-        `${report.baseline.unchanged} unchanged, ${report.baseline.absent} no longer failing`,
+        `${report.baseline.unchanged} unchanged, ${report.baseline.absent} no longer failing` +
+        (report.baseline.unseen > 0 ? `, ${report.baseline.unseen} not seen by this run` : ""),
     );
   }
   const problems = report.inputProblems.length + report.collectionErrors.length;

@@ -351,7 +351,8 @@ function summaryLines(report: Report, colors: Colors): string[] {
   if (baseline !== undefined) {
     lines.push(
       `${colors.bold(`Baseline ${baseline.file}:`)} ${colors.red(`${baseline.new} new`)}, ` +
-        `${baseline.unchanged} unchanged (not listed), ${colors.green(`${baseline.absent} no longer failing`)}`,
+        `${baseline.unchanged} unchanged (not listed), ${colors.green(`${baseline.absent} no longer failing`)}` +
+        (baseline.unseen > 0 ? `, ${colors.yellow(`${baseline.unseen} not seen by this run`)}` : ""),
     );
   }
   if (byStatus.error === 0 && (byStatus.fail === 0 || (baseline !== undefined && baseline.new === 0))) {

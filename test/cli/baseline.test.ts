@@ -1,10 +1,10 @@
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadSchema } from "../../src/assets.js";
 import { compileSchema } from "../report/validators.js";
 import { runCli } from "../support/cli.js";
-import { checkArgs, tempDir, writeGroups, type JsonOutput } from "../support/gate.js";
+import { ACCOUNT, checkArgs, tempDir, writeGroups, type JsonOutput } from "../support/gate.js";
 
 /**
  * `--baseline`: only findings whose fingerprint is new fail the run. The baseline is a previous
@@ -37,7 +37,7 @@ describe.each(["sarif", "json"] as const)("a %s baseline", (format) => {
       ["sg-0aaa", "unchanged"],
       ["sg-0bbb", "new"],
     ]);
-    expect(json.baseline).toEqual({ file: baseline, new: 1, unchanged: 1, absent: 0 });
+    expect(json.baseline).toEqual({ file: baseline, new: 1, unchanged: 1, absent: 0, unseen: 0 });
     const validate = compileSchema(loadSchema("results.schema.json"));
     expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
     // Passes are not findings: no fingerprint and no baseline state.
@@ -61,7 +61,40 @@ describe.each(["sarif", "json"] as const)("a %s baseline", (format) => {
       new: 0,
       unchanged: 0,
       absent: 1,
+      unseen: 0,
     });
+  });
+
+  it("does not count as no longer failing a failure the run could not see", async () => {
+    const { dir, baseline } = await previousRun(format);
+    // The same account and region, but the groups could not be read there this time.
+    const snapshot = await writeGroups(dir, ["sg-0ccc"], ["sg-0ccc"], "after.json");
+    const data = JSON.parse(await readFile(snapshot, "utf8")) as { collectionErrors: unknown[] };
+    data.collectionErrors.push({
+      account: ACCOUNT,
+      region: "eu-west-1",
+      service: "ec2",
+      operation: "DescribeSecurityGroups",
+      code: "UnauthorizedOperation",
+      message: "You are not authorized to perform this operation.",
+      resourceTypes: ["AWS::EC2::SecurityGroup"],
+    });
+    await writeFile(snapshot, JSON.stringify(data));
+    const run = await runCli(checkArgs(snapshot, "--format", "json", "--baseline", baseline), { cwd: dir });
+    expect(run.code).toBe(2);
+    expect((JSON.parse(run.stdout) as JsonOutput).baseline).toMatchObject({ absent: 0, unseen: 1 });
+    const text = await runCli(checkArgs(snapshot, "--baseline", baseline), { cwd: dir });
+    expect(text.stdout).toContain("0 no longer failing, 1 not seen by this run");
+  });
+
+  it("does not count as no longer failing a failure in an account and region the run did not cover", async () => {
+    const { dir, baseline } = await previousRun(format);
+    const snapshot = await writeGroups(dir, ["sg-0ccc"], ["sg-0ccc"], "after.json");
+    const moved = (await readFile(snapshot, "utf8")).replaceAll("eu-west-1", "eu-central-1");
+    await writeFile(snapshot, moved);
+    const run = await runCli(checkArgs(snapshot, "--format", "json", "--baseline", baseline), { cwd: dir });
+    expect(run.code).toBe(0);
+    expect((JSON.parse(run.stdout) as JsonOutput).baseline).toMatchObject({ absent: 0, unseen: 1 });
   });
 });
 

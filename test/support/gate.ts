@@ -65,7 +65,7 @@ export function checkArgs(snapshot: string, ...extra: string[]): string[] {
 
 export interface JsonOutput {
   summary: { byStatus: Record<string, number> };
-  baseline?: { file: string; new: number; unchanged: number; absent: number };
+  baseline?: { file: string; new: number; unchanged: number; absent: number; unseen: number };
   results: {
     ruleId: string;
     status: string;
