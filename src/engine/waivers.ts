@@ -238,6 +238,12 @@ function expiredFinding(result: RuleResult, waiver: Waiver): RuleResult {
 
 const SOURCE_WAIVER_KEYS = ["rule", "reason", "owner", "expires"] as const;
 
+/**
+ * A waiver's reason and owner say who accepted what and why: white space, or an invisible
+ * character such as a zero-width space, says nothing, as in the configuration file's schema.
+ */
+const HAS_WORD = /[\p{L}\p{N}]/u;
+
 /** A source waiver as a `Waiver`, or what is wrong with it. */
 function parseSourceWaiver(
   written: SourceWaiver,
@@ -260,8 +266,8 @@ function parseSourceWaiver(
   for (const key of SOURCE_WAIVER_KEYS) {
     const value = entry[key];
     if (value === undefined) return `missing required key "${key}"`;
-    if (typeof value !== "string" || value.trim() === "") {
-      return `"${key}" must be a non-empty string, found ${describe(value)}`;
+    if (typeof value !== "string" || !HAS_WORD.test(value)) {
+      return `"${key}" must be text with a letter or digit, found ${describe(value)}`;
     }
     values[key] = value.trim();
   }

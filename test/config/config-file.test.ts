@@ -90,6 +90,16 @@ describe("waivers in the configuration file", () => {
       /^\.access-baseline\.yml:4:13: waivers\.0\.reason: " " does not match the pattern/,
     ],
     [
+      "a reason of a zero-width space",
+      'waivers:\n  - rule: ssh-from-internet\n    resource: sg-1\n    reason: "\\u200B"\n    owner: o\n    expires: 2026-01-01\n',
+      /^\.access-baseline\.yml:4:13: waivers\.0\.reason: .* does not match the pattern/,
+    ],
+    [
+      "an owner of punctuation alone",
+      'waivers:\n  - rule: ssh-from-internet\n    resource: sg-1\n    reason: r\n    owner: "-"\n    expires: 2026-01-01\n',
+      /^\.access-baseline\.yml:5:12: waivers\.0\.owner: "-" does not match the pattern/,
+    ],
+    [
       "a rule that is not an id or glob",
       "waivers:\n  - rule: SSH From Internet\n    resource: sg-1\n    reason: r\n    owner: o\n    expires: 2026-01-01\n",
       /^\.access-baseline\.yml:2:11: waivers\.0\.rule: "SSH From Internet" does not match the pattern/,

@@ -309,7 +309,17 @@ describe("waivers in CloudFormation Metadata (source.waivers)", () => {
     [
       "a blank owner",
       { rule: "no-ssh", reason: "r", owner: " ", expires: "2026-12-01" },
-      /"owner" must be a non-empty string/,
+      /"owner" must be text with a letter or digit/,
+    ],
+    [
+      "a reason of a zero-width space",
+      { rule: "no-ssh", reason: "\u200b", owner: "o", expires: "2026-12-01" },
+      /"reason" must be text with a letter or digit/,
+    ],
+    [
+      "an owner of punctuation alone",
+      { rule: "no-ssh", reason: "r", owner: "-", expires: "2026-12-01" },
+      /"owner" must be text with a letter or digit/,
     ],
     [
       "a date that does not exist",
