@@ -251,6 +251,7 @@ function parseSourceWaiver(
   ruleIds: readonly string[],
 ): Waiver | string {
   const { entry } = written;
+  if (written.problem !== undefined) return written.problem;
   if (!isMapping(entry)) {
     return `expected a mapping with ${SOURCE_WAIVER_KEYS.join(", ")}, found ${describe(entry)}`;
   }

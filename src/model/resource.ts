@@ -68,6 +68,11 @@ export interface ResourceSource {
  */
 export interface SourceWaiver {
   entry: JsonValue;
+  /**
+   * What is wrong with where the entry was written, when the source found it: reported as the
+   * waiver's problem, in place of reading the entry.
+   */
+  problem?: string;
   /** Position of the entry in `ResourceSource.file`. */
   line?: number;
   column?: number;

@@ -358,6 +358,19 @@ describe("waivers in a template's Metadata", () => {
       "        waivers: not-a-list",
       "    Properties:",
       "      GroupDescription: Other",
+      "  Misspelt:",
+      "    Type: AWS::EC2::SecurityGroup",
+      "    Metadata:",
+      "      access-baseline:",
+      "        waiver:",
+      "          - rule: ssh-from-internet",
+      "            reason: Jump host",
+      "            owner: sre",
+      "            expires: 2026-12-31",
+      "    Properties:",
+      "      GroupDescription: Misspelt",
+      "      SecurityGroupIngress:",
+      "        - { IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0 }",
       "",
     ].join("\n");
     await writeFile(join(dir, "stack.yaml"), template);
@@ -376,7 +389,16 @@ describe("waivers in a template's Metadata", () => {
         column: 9,
         message: expect.stringMatching(/^invalid waiver on Other: /),
       },
+      {
+        file: "stack.yaml",
+        line: 26,
+        column: 9,
+        message:
+          'invalid waiver on Misspelt: Metadata.access-baseline: unexpected key "waiver"; expected "waivers"',
+      },
     ]);
+    // The waiver the author meant is not read, so the failure stays.
+    expect(result(report, "ssh-from-internet", "Misspelt").status).toBe("fail");
   });
 });
 

@@ -47,6 +47,14 @@ function metadataWaivers(resource: TemplateResource): SourceWaiver[] | undefined
   const at = positionAt(metadata, index);
   if (!isMapNode(settings))
     return [{ entry: toPlain(settings) as JsonValue, line: at.line, column: at.column }];
+  // A misspelt key (`waiver:`) would leave the waivers the author meant unread without a word.
+  const stray = settings.keys.findIndex((key) => key !== "waivers");
+  if (stray !== -1) {
+    const { line, column } = positionAt(settings, stray);
+    const key = JSON.stringify(settings.keys[stray]);
+    const problem = `Metadata.access-baseline: unexpected key ${key}; expected "waivers"`;
+    return [{ entry: toPlain(settings) as JsonValue, problem, line, column }];
+  }
   const waiversIndex = settings.keys.lastIndexOf("waivers");
   if (waiversIndex === -1) return undefined;
   const waivers = settings.values[waiversIndex]!;
