@@ -614,6 +614,59 @@ describe("Terraform plans: an instance's public address through what the plan ca
       ],
     ]);
   });
+
+  it("reads a launch template's public address flag from the interface at device index 0", async () => {
+    const throughTemplate = (interfaces: unknown[], unknown: unknown = {}) =>
+      publicIps(
+        [
+          subnet,
+          created(
+            "aws_launch_template.web",
+            { network_interfaces: interfaces },
+            { id: true, ...(unknown as object) },
+          ),
+          created(
+            "aws_instance.web",
+            { ami: "ami-1", launch_template: [{ name: "web" }] },
+            { id: true, subnet_id: true },
+          ),
+        ],
+        [
+          configured("aws_subnet.private", {}),
+          configured("aws_launch_template.web", { name: { constant_value: "web" } }),
+          configured("aws_instance.web", {
+            ...instanceExpressions,
+            launch_template: [
+              { id: { references: ["aws_launch_template.web.id", "aws_launch_template.web"] } },
+            ],
+          }),
+        ],
+      );
+    // The primary interface listed second: its flag decides, not the first entry's.
+    const second = await throughTemplate([
+      { device_index: 1, associate_public_ip_address: false },
+      { device_index: 0, associate_public_ip_address: true },
+    ]);
+    expect(second.addresses).toEqual([["aws_instance.web", "(assigned at launch)"]]);
+    const unset = await throughTemplate([{ device_index: null, associate_public_ip_address: true }]);
+    expect(unset.addresses).toEqual([["aws_instance.web", "(assigned at launch)"]]);
+    const twice = await throughTemplate([
+      { device_index: 0, associate_public_ip_address: false },
+      { device_index: 0, associate_public_ip_address: true },
+    ]);
+    expect(twice.addresses).toEqual([
+      [
+        "aws_instance.web",
+        { $unknown: expect.stringMatching(/lists more than one network interface at device index 0$/) },
+      ],
+    ]);
+    const later = await throughTemplate([{ associate_public_ip_address: true }, {}], {
+      network_interfaces: [{ device_index: true }, {}],
+    });
+    expect(later.addresses).toEqual([
+      ["aws_instance.web", { $unknown: expect.stringMatching(/device_index.* is known only after apply$/) }],
+    ]);
+  });
 });
 
 describe("Terraform plans: trails, event rules and their targets", () => {

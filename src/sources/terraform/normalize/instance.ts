@@ -379,6 +379,40 @@ const ELASTIC_IP_TARGETS: Readonly<Record<string, { instance: string; networkInt
  * Whether the expression of `attribute` may refer to `instance`: it names the instance's resource
  * in the same module, or the plan has no configuration to tell.
  */
+/**
+ * Which of a launch template's network interfaces decides an instance's public address: EC2
+ * assigns one only to the interface at device index 0, wherever the list puts it. The provider
+ * writes an unset device index as 0 or null. Unknown when a device index is known only after
+ * apply or is not a number, or when two interfaces claim index 0.
+ */
+function primaryInterface(
+  n: Normalization,
+  template: PlanInstance,
+  address: string,
+  name: string,
+): number | UnknownValue | undefined {
+  const interfaces = n.plan.value(template, ["network_interfaces"]);
+  if (isUnknown(interfaces)) return interfaces;
+  if (!Array.isArray(interfaces)) return undefined;
+  let primary: number | undefined;
+  for (let index = 0; index < interfaces.length; index += 1) {
+    const deviceIndex = n.plan.value(template, ["network_interfaces", index, "device_index"]);
+    if (isUnknown(deviceIndex)) return deviceIndex;
+    if (deviceIndex !== 0 && deviceIndex !== null && deviceIndex !== undefined) {
+      if (typeof deviceIndex === "number" && Number.isInteger(deviceIndex) && deviceIndex > 0) continue;
+      return unknownValue(
+        `PublicIpAddress of ${address} depends on device_index ${JSON.stringify(deviceIndex)} of a network interface of launch template ${name}, which is not a device index`,
+      );
+    }
+    if (primary !== undefined)
+      return unknownValue(
+        `PublicIpAddress of ${address} depends on launch template ${name}, which lists more than one network interface at device index 0`,
+      );
+    primary = index;
+  }
+  return primary;
+}
+
 function mayReferTo(candidate: PlanInstance, attribute: string, instance: PlanInstance): boolean {
   if (candidate.config === undefined) return true;
   if (candidate.moduleAddress !== instance.moduleAddress) return false;
@@ -430,11 +464,12 @@ function publicIp(
       return unknownValue(
         `PublicIpAddress of ${instance.address} depends on launch template ${launchTemplate.name}, which is not in the plan`,
       );
-    const associate = n.plan.value(launchTemplate.target, [
-      "network_interfaces",
-      0,
-      "associate_public_ip_address",
-    ]);
+    const primary = primaryInterface(n, launchTemplate.target, instance.address, launchTemplate.name);
+    if (isUnknown(primary)) return primary;
+    const associate =
+      primary === undefined
+        ? undefined
+        : n.plan.value(launchTemplate.target, ["network_interfaces", primary, "associate_public_ip_address"]);
     if (associate === true || associate === "true") return ASSIGNED_AT_LAUNCH;
     if (associate === false || associate === "false") return undefined;
     if (isUnknown(associate)) return associate;
