@@ -36,6 +36,17 @@ export class PaginationLoopError extends Error {
 }
 
 /**
+ * A page that says more follow but gives no token to ask for them: stopping there would read the
+ * listing as complete, so it ends with an error instead.
+ */
+export class PaginationTokenMissingError extends Error {
+  constructor(truncatedField: string, tokenField: string) {
+    super(`the response had ${truncatedField} true but no ${tokenField}; the listing is incomplete`);
+    this.name = "PaginationTokenMissing";
+  }
+}
+
+/**
  * One regional listing, page by page, into canonical resources. A failure keeps what the pages
  * before it gave and becomes a collection error for `operation` in that account and region.
  */

@@ -171,6 +171,32 @@ describe("a 200 answer without the API's result is a collection error", () => {
     expect(endpoint.counts()["iam:GetAccountAuthorizationDetails"]).toBe(1);
   });
 
+  it("IAM (query): a page that says it is truncated but gives no Marker leaves IAM unjudged", async () => {
+    // Stopping at that page would read the account as having only the entities it held.
+    const body =
+      "<GetAccountAuthorizationDetailsResponse><GetAccountAuthorizationDetailsResult>" +
+      "<UserDetailList/><GroupDetailList/><RoleDetailList/><Policies/><IsTruncated>true</IsTruncated>" +
+      "</GetAccountAuthorizationDetailsResult></GetAccountAuthorizationDetailsResponse>";
+    const fault = {
+      service: "iam",
+      operation: "GetAccountAuthorizationDetails",
+      body,
+      contentType: "text/xml",
+    };
+    const { result } = await collectFrom(exampleWorld({ faults: [fault] }));
+    expect(result.collectionErrors).toEqual([
+      {
+        account: ACCOUNT,
+        region: "global",
+        service: "iam",
+        operation: "GetAccountAuthorizationDetails",
+        code: "PaginationTokenMissing",
+        message: "the response had IsTruncated true but no Marker; the listing is incomplete",
+        resourceTypes: [...OPERATIONS["iam:GetAccountAuthorizationDetails"].resourceTypes],
+      },
+    ]);
+  });
+
   it.each([
     ["without its security groups", "", 'missing required key "SecurityGroups"'],
     [
