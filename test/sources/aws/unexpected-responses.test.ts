@@ -240,6 +240,37 @@ describe("a 200 answer without the API's result is a collection error", () => {
   });
 });
 
+describe("a region listing that names no region to scan is not an account without regions", () => {
+  it.each([
+    ["no region at all", "<regionInfo/>", "the response listed no enabled region (0 regions in all)"],
+    [
+      "only regions the account has not opted in to",
+      "<regionInfo><item><regionName>ap-east-1</regionName><optInStatus>not-opted-in</optInStatus></item></regionInfo>",
+      "the response listed no enabled region (1 region in all)",
+    ],
+    [
+      "a region without its name",
+      "<regionInfo><item><regionName>us-east-1</regionName></item><item><optInStatus>opted-in</optInStatus></item></regionInfo>",
+      "the response listed a region without its RegionName",
+    ],
+  ])("%s: only the home region is scanned, and every other is marked missing", async (_, list, message) => {
+    const body = `<DescribeRegionsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>1</requestId>${list}</DescribeRegionsResponse>`;
+    const { result } = await collectFrom(exampleWorld({ faults: [{ operation: "DescribeRegions", body }] }));
+    expect(result.scopes).toEqual([{ account: ACCOUNT, region: "us-east-1", partition: "aws" }]);
+    expect(result.collectionErrors).toEqual([
+      {
+        account: ACCOUNT,
+        region: "global",
+        service: "ec2",
+        operation: "DescribeRegions",
+        code: "UnexpectedResponse",
+        message,
+        resourceTypes: [...OPERATIONS["ec2:DescribeRegions"].resourceTypes],
+      },
+    ]);
+  });
+});
+
 describe("a 200 answer without the result stops the run where nothing can be collected", () => {
   it("STS (query): a login page instead of the caller's identity", async () => {
     const world = exampleWorld({
