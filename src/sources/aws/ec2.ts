@@ -80,7 +80,15 @@ export async function readInstances(
     (page: DescribeInstancesCommandOutput) => page.NextToken,
     (page) =>
       (page.Reservations ?? [])
-        .flatMap((reservation) => reservation.Instances ?? [])
+        .flatMap((reservation) => {
+          // EC2 lists a reservation with its instances; one without them would hide them.
+          if (reservation.Instances === undefined) {
+            throw new UnexpectedResponseError(
+              `the response listed reservation ${reservation.ReservationId ?? "(no id)"} without its Instances`,
+            );
+          }
+          return reservation.Instances;
+        })
         // Filtered on the server already; an endpoint that ignores filters is caught here.
         .filter((instance) => instance.State?.Name !== "terminated")
         .map((instance) => instanceResource(instance, scope, region)),

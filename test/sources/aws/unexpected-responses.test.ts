@@ -85,6 +85,16 @@ const REGIONAL_CASES: Case[] = [
     message: "the response had no SecurityGroups",
   },
   {
+    name: "EC2: a reservation without its instances",
+    fault: {
+      service: "ec2",
+      operation: "DescribeInstances",
+      region: "eu-west-1",
+      body: '<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><reservationSet><item><reservationId>r-0e00000000000e101</reservationId><ownerId>111122223333</ownerId></item></reservationSet></DescribeInstancesResponse>',
+    },
+    message: "the response listed reservation r-0e00000000000e101 without its Instances",
+  },
+  {
     name: "SSM (JSON 1.1): an empty JSON object",
     fault: { service: "ssm", operation: "DescribeInstanceInformation", region: "eu-west-1", body: "{}" },
     message: "the response had no InstanceInformationList (an empty JSON object)",
