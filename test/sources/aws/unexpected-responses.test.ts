@@ -296,6 +296,38 @@ describe("a 200 answer without the result stops the run where nothing can be col
   });
 });
 
+describe("the caller's identity must say which account and partition it is in", () => {
+  it.each([
+    [
+      "without its ARN",
+      "<Account>111122223333</Account>",
+      'GetCallerIdentity returned no ARN of the identity ("")',
+    ],
+    [
+      "with an ARN that is not one",
+      "<Account>111122223333</Account><Arn>scanner</Arn>",
+      'GetCallerIdentity returned no ARN of the identity ("scanner")',
+    ],
+    [
+      "without its account id",
+      "<Arn>arn:aws:iam::111122223333:user/scanner</Arn><Account>x</Account>",
+      "GetCallerIdentity returned no account id (x)",
+    ],
+  ])("an answer %s stops the run instead of guessing the partition", async (_, fields, why) => {
+    // Every ARN the scan builds takes its partition from this ARN: without one, `aws` would be
+    // a guess, wrong for an account in China or GovCloud.
+    const body = `<GetCallerIdentityResponse><GetCallerIdentityResult>${fields}</GetCallerIdentityResult></GetCallerIdentityResponse>`;
+    const world = exampleWorld({
+      faults: [{ operation: "GetCallerIdentity", body, contentType: "text/xml" }],
+    });
+    const failure = await collectFrom(world).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(AwsSetupError);
+    expect((failure as Error).message).toBe(
+      `cannot identify the account of the credentials: sts:GetCallerIdentity failed: UnknownError: ${why}`,
+    );
+  });
+});
+
 describe("every declared operation says what its answer must hold", () => {
   it.each([
     ...Object.values(OPERATIONS).map(
