@@ -100,6 +100,27 @@ const REGIONAL_CASES: Case[] = [
     message: "the response had no InstanceInformationList (an empty JSON object)",
   },
   {
+    name: "SSM (JSON 1.1): another document's content",
+    fault: {
+      service: "ssm",
+      operation: "GetDocument",
+      region: "eu-west-1",
+      body: JSON.stringify({ Name: "AWS-StartPortForwardingSession", Content: "{}", DocumentFormat: "JSON" }),
+    },
+    message:
+      'the response was for the document "AWS-StartPortForwardingSession", not SSM-SessionManagerRunShell',
+  },
+  {
+    name: "SSM (JSON 1.1): a document without its name",
+    fault: {
+      service: "ssm",
+      operation: "GetDocument",
+      region: "eu-west-1",
+      body: JSON.stringify({ Content: JSON.stringify({ inputs: {} }), DocumentFormat: "JSON" }),
+    },
+    message: "the response was a document without its Name, not SSM-SessionManagerRunShell",
+  },
+  {
     name: "SSM (JSON 1.1): an empty body",
     fault: { service: "ssm", operation: "GetDocument", region: "eu-west-1", body: "" },
     message: "the response was not a JSON object (an empty body)",
