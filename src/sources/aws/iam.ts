@@ -10,7 +10,7 @@ import { GLOBAL_REGION, ResourceTypes } from "../../model/resource.js";
 import { accessKeysFromReport, MalformedCredentialReport } from "./credential-report.js";
 import { collectionError } from "./errors.js";
 import { authorizationDetailsResources, type AccountScope } from "./normalize.js";
-import { paginate, PaginationTokenMissingError } from "./paginate.js";
+import { nextIamMarker, paginate } from "./paginate.js";
 import type { PageListener, ReadResult } from "./types.js";
 
 /**
@@ -37,11 +37,7 @@ export async function readAuthorizationDetails(
         iam.send(
           new GetAccountAuthorizationDetailsCommand({ Filter: FILTERS, MaxItems: PAGE, Marker: marker }),
         ),
-      (page: GetAccountAuthorizationDetailsCommandOutput) => {
-        if (!page.IsTruncated) return undefined;
-        if (!page.Marker) throw new PaginationTokenMissingError("IsTruncated", "Marker");
-        return page.Marker;
-      },
+      (page: GetAccountAuthorizationDetailsCommandOutput) => nextIamMarker(page),
       (page) => {
         const { resources, problems } = authorizationDetailsResources(page, scope, seenProfiles);
         result.resources.push(...resources);

@@ -46,6 +46,13 @@ export class PaginationTokenMissingError extends Error {
   }
 }
 
+/** The `Marker` of the next page of an IAM listing, which says more follow with `IsTruncated`. */
+export function nextIamMarker(page: { IsTruncated?: boolean; Marker?: string }): string | undefined {
+  if (!page.IsTruncated) return undefined;
+  if (!page.Marker) throw new PaginationTokenMissingError("IsTruncated", "Marker");
+  return page.Marker;
+}
+
 /**
  * One regional listing, page by page, into canonical resources. A failure keeps what the pages
  * before it gave and becomes a collection error for `operation` in that account and region.
