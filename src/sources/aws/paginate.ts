@@ -4,19 +4,30 @@ import type { OperationKey } from "./operations.js";
 import type { PageListener, ReadResult } from "./types.js";
 
 /**
+ * Pages one listing may take. The listing with the smallest pages, DescribeInstanceInformation
+ * at 50, would hold 500,000 managed nodes by then; an endpoint still handing out new tokens is
+ * not paging through an account.
+ */
+export const MAX_PAGES = 10_000;
+
+/**
  * Follows an API's pagination token until the last page, handing each page over as it arrives
  * so that what was read before a failure is kept. A token that comes back twice would loop
- * forever; it ends the listing with an error instead.
+ * forever, and so would new tokens without end; either ends the listing with an error instead.
  */
 export async function paginate<P>(
   fetchPage: (token: string | undefined) => Promise<P>,
   nextToken: (page: P) => string | undefined,
   onPage: (page: P) => void,
+  maxPages: number = MAX_PAGES,
 ): Promise<void> {
   const seen = new Set<string>();
   let token: string | undefined;
+  let pages = 0;
   do {
+    if (pages === maxPages) throw new PaginationLimitError(maxPages);
     const page = await fetchPage(token);
+    pages += 1;
     onPage(page);
     token = nextToken(page) || undefined;
     if (token !== undefined) {
@@ -24,6 +35,13 @@ export async function paginate<P>(
       seen.add(token);
     }
   } while (token !== undefined);
+}
+
+export class PaginationLimitError extends Error {
+  constructor(pages: number) {
+    super(`the API still gave a pagination token after ${pages} pages; the listing is incomplete`);
+    this.name = "PaginationLimit";
+  }
 }
 
 export class PaginationLoopError extends Error {
