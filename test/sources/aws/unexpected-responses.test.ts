@@ -4,7 +4,7 @@ import { canonicalShapeProblem } from "../../../src/model/canonical.js";
 import { AwsSetupError, collectLive } from "../../../src/sources/aws/index.js";
 import { OPERATIONS } from "../../../src/sources/aws/operations.js";
 import { awsTestEnv } from "../../support/aws-endpoint/env.js";
-import { ACCOUNT, exampleWorld } from "../../support/aws-endpoint/fixtures.js";
+import { ACCOUNT, exampleWorld, managedInstance } from "../../support/aws-endpoint/fixtures.js";
 import { startAwsEndpoint } from "../../support/aws-endpoint/server.js";
 import type { Fault, FakeWorld } from "../../support/aws-endpoint/world.js";
 
@@ -268,6 +268,53 @@ describe("a 200 answer without the API's result is a collection error", () => {
         message: "the response had no DescribeRegionsResponse element (an HTML page, content-type text/html)",
       },
     ]);
+  });
+});
+
+describe("a listing that names one resource twice, differently, is not read as either", () => {
+  // DescribeInstanceInformation's wire form: dates are epoch seconds.
+  const node = (state: string) => ({
+    ...managedInstance("i-0a12c3e5f7b9d4002", "3.3.1142.0", state),
+    LastPingDateTime: 1_795_000_000,
+  });
+
+  it.each([
+    ["ConnectionLost then Online", ["ConnectionLost", "Online"]],
+    ["Online then ConnectionLost", ["Online", "ConnectionLost"]],
+  ])("a managed node %s: the managed-node rules cannot judge the region", async (_, states) => {
+    // Whichever listing came last decided instance-managed-by-ssm before: Online made it pass.
+    const [first, second] = states.map((state) => node(state));
+    const fault = {
+      service: "ssm",
+      operation: "DescribeInstanceInformation",
+      region: "us-east-1",
+      body: JSON.stringify({ InstanceInformationList: [first, second] }),
+    };
+    const { result } = await collectFrom(exampleWorld({ faults: [fault] }));
+    expect(result.collectionErrors).toEqual([
+      {
+        account: ACCOUNT,
+        region: "us-east-1",
+        service: "ssm",
+        operation: "DescribeInstanceInformation",
+        code: "InconsistentListing",
+        message:
+          "AWS::SSM::ManagedInstanceInventory i-0a12c3e5f7b9d4002 is listed twice with different contents; " +
+          "the listing changed while it was read, or is not one listing",
+        resourceTypes: [...OPERATIONS["ssm:DescribeInstanceInformation"].resourceTypes],
+      },
+    ]);
+  });
+
+  it("the same listing twice is not an error", async () => {
+    const fault = {
+      service: "ssm",
+      operation: "DescribeInstanceInformation",
+      region: "us-east-1",
+      body: JSON.stringify({ InstanceInformationList: [node("Online"), node("Online")] }),
+    };
+    const { result } = await collectFrom(exampleWorld({ faults: [fault] }));
+    expect(result.collectionErrors).toEqual([]);
   });
 });
 
