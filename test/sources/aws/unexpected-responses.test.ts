@@ -306,6 +306,42 @@ describe("a listing that names one resource twice, differently, is not read as e
     ]);
   });
 
+  it("IAM: a role listed twice with two trust policies leaves the IAM rules unjudged", async () => {
+    // The second listing's trust policy requires the session name: role-session-name-condition
+    // both failed and passed the one role, and an instance's role was whichever listing came last.
+    const world = exampleWorld();
+    const roles = world.accounts[0]!.iam.roles;
+    const operators = roles.find((role) => role.RoleName === "session-operators")!;
+    roles.push({
+      ...operators,
+      AssumeRolePolicyDocument: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+            Action: "sts:AssumeRole",
+            Condition: { StringLike: { "sts:RoleSessionName": "${aws:username}" } },
+          },
+        ],
+      },
+    });
+    const { result } = await collectFrom(world);
+    expect(result.collectionErrors).toEqual([
+      {
+        account: ACCOUNT,
+        region: "global",
+        service: "iam",
+        operation: "GetAccountAuthorizationDetails",
+        code: "InconsistentListing",
+        message:
+          "AWS::IAM::Role session-operators is listed twice with different contents; " +
+          "the listing changed while it was read, or is not one listing",
+        resourceTypes: [...OPERATIONS["iam:GetAccountAuthorizationDetails"].resourceTypes],
+      },
+    ]);
+  });
+
   it("the same listing twice is not an error", async () => {
     const fault = {
       service: "ssm",
