@@ -637,6 +637,20 @@ describe("what cannot be decided is never recorded as compliant", () => {
     expect(sent.some((entry) => entry.ComplianceType === "COMPLIANT")).toBe(false);
   });
 
+  it("a policy listing that says it is truncated but gives no Marker fails instead of reading as complete", async () => {
+    const body =
+      "<ListRolePoliciesResponse><ListRolePoliciesResult><PolicyNames/><IsTruncated>true</IsTruncated>" +
+      "</ListRolePoliciesResult></ListRolePoliciesResponse>";
+    const handler = world({ answers: { "iam:ListRolePolicies": { body, contentType: "text/xml" } } });
+    const failure = await handler(loadEvent("instance.json")).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(EvaluationIncompleteError);
+    expect((failure as Error).message).toMatch(
+      /instance-role-ssm-permissions on AWS::EC2::Instance i-0b45e1a7c3d9f2001: could not evaluate: iam:ListRolePolicies failed in 111122223333\/global \(PaginationTokenMissing: the response had IsTruncated true but no Marker; the listing is incomplete\)/,
+    );
+    const sent = harness.fake.putEvaluations.flatMap((call) => call.Evaluations);
+    expect(sent.some((entry) => entry.ComplianceType === "COMPLIANT")).toBe(false);
+  });
+
   it("but a failure is certain: NON_COMPLIANT is sent, then the invocation fails for the undecided rule", async () => {
     const handler = world({
       failures: {

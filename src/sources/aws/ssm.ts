@@ -9,6 +9,7 @@ import { ResourceTypes } from "../../model/resource.js";
 import { collectionError, describeAwsError } from "./errors.js";
 import { managedInstanceResource, preferencesResource, type AccountScope } from "./normalize.js";
 import { readPages } from "./paginate.js";
+import { UNEXPECTED_RESPONSE } from "./response-check.js";
 import type { PageListener, ReadResult } from "./types.js";
 
 /** DescribeInstanceInformation allows at most 50 per page. */
@@ -55,20 +56,28 @@ export async function readPreferences(
     if (describeAwsError(error).code === "InvalidDocument") return { resources: [], errors: [] };
     return { resources: [], errors: [collectionError("ssm:GetDocument", where, error)] };
   }
-  const { $metadata: _metadata, ...document } = output;
-  const resource = preferencesResource(document, scope, region);
-  if (resource.ok) return { resources: [resource.value], errors: [] };
-  return {
+  const failure = (code: string, message: string): ReadResult => ({
     resources: [],
     errors: [
       {
         ...where,
         service: "ssm",
         operation: "GetDocument",
-        code: "InvalidDocumentContent",
-        message: `${PREFERENCES_DOCUMENT}: ${resource.problem}`,
+        code,
+        message,
         resourceTypes: [ResourceTypes.SessionPreferences],
       },
     ],
-  };
+  });
+  // Another document's answer would leave the region without preferences, judged on defaults.
+  if (output.Name !== PREFERENCES_DOCUMENT) {
+    return failure(
+      UNEXPECTED_RESPONSE,
+      `the response was ${output.Name === undefined ? "a document without its Name" : `for the document ${JSON.stringify(output.Name)}`}, not ${PREFERENCES_DOCUMENT}`,
+    );
+  }
+  const { $metadata: _metadata, ...document } = output;
+  const resource = preferencesResource(document, scope, region);
+  if (resource.ok) return { resources: [resource.value], errors: [] };
+  return failure("InvalidDocumentContent", `${PREFERENCES_DOCUMENT}: ${resource.problem}`);
 }

@@ -15,6 +15,11 @@ export async function readCallerIdentity(sts: STSClient): Promise<CallerIdentity
   const account = output.Account ?? "";
   const arn = output.Arn ?? "";
   if (!/^\d{12}$/.test(account)) throw new Error(`GetCallerIdentity returned no account id (${account})`);
+  // The partition of every ARN the scan builds comes from here; guessing `aws` for an identity
+  // of another partition would build ARNs no policy of the account names.
+  if (!/^arn:aws[a-z-]*:/.test(arn)) {
+    throw new Error(`GetCallerIdentity returned no ARN of the identity (${JSON.stringify(arn)})`);
+  }
   return { account, arn, partition: partitionOfArn(arn) };
 }
 

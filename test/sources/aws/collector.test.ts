@@ -474,6 +474,56 @@ describe("organizations", () => {
     ).toBe(true);
   });
 
+  it.each([
+    [
+      "no account",
+      { Accounts: [] },
+      "the response listed no active account, not even the management account",
+    ],
+    [
+      "only suspended accounts",
+      { Accounts: [{ Id: MEMBER_OK, State: "SUSPENDED" }] },
+      "the response listed no active account, not even the management account",
+    ],
+    [
+      "an account without its id",
+      {
+        Accounts: [
+          { Id: ACCOUNT, State: "ACTIVE" },
+          { Name: "payments", State: "ACTIVE" },
+        ],
+      },
+      "the response listed an account without its Id",
+    ],
+    [
+      "an account without a state",
+      { Accounts: [{ Id: ACCOUNT, State: "ACTIVE" }, { Id: MEMBER_OK }] },
+      `account ${MEMBER_OK} is listed with no State, which says neither that it is active nor that it is not`,
+    ],
+    [
+      "an account in a state Organizations does not use",
+      {
+        Accounts: [
+          { Id: ACCOUNT, State: "ACTIVE" },
+          { Id: MEMBER_OK, State: "active" },
+        ],
+      },
+      `account ${MEMBER_OK} is listed with the State "active", which says neither that it is active nor that it is not`,
+    ],
+  ])(
+    "fails in one line when the listing holds %s, rather than scan fewer accounts",
+    async (_, answer, why) => {
+      const world = organizationWorld({
+        faults: [{ service: "organizations", operation: "ListAccounts", body: JSON.stringify(answer) }],
+      });
+      await expect(
+        collectFrom(world, { organization: { roleName: "OrganizationAccountAccessRole" } }),
+      ).rejects.toThrow(
+        `cannot list the organization's accounts: organizations:ListAccounts failed: UnexpectedResponse: ${why}`,
+      );
+    },
+  );
+
   it("fails in one line when the organization cannot be listed", async () => {
     const world = exampleWorld();
     await expect(

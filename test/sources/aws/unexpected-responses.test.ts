@@ -4,7 +4,7 @@ import { canonicalShapeProblem } from "../../../src/model/canonical.js";
 import { AwsSetupError, collectLive } from "../../../src/sources/aws/index.js";
 import { OPERATIONS } from "../../../src/sources/aws/operations.js";
 import { awsTestEnv } from "../../support/aws-endpoint/env.js";
-import { ACCOUNT, exampleWorld } from "../../support/aws-endpoint/fixtures.js";
+import { ACCOUNT, exampleWorld, managedInstance } from "../../support/aws-endpoint/fixtures.js";
 import { startAwsEndpoint } from "../../support/aws-endpoint/server.js";
 import type { Fault, FakeWorld } from "../../support/aws-endpoint/world.js";
 
@@ -85,9 +85,40 @@ const REGIONAL_CASES: Case[] = [
     message: "the response had no SecurityGroups",
   },
   {
+    name: "EC2: a reservation without its instances",
+    fault: {
+      service: "ec2",
+      operation: "DescribeInstances",
+      region: "eu-west-1",
+      body: '<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><reservationSet><item><reservationId>r-0e00000000000e101</reservationId><ownerId>111122223333</ownerId></item></reservationSet></DescribeInstancesResponse>',
+    },
+    message: "the response listed reservation r-0e00000000000e101 without its Instances",
+  },
+  {
     name: "SSM (JSON 1.1): an empty JSON object",
     fault: { service: "ssm", operation: "DescribeInstanceInformation", region: "eu-west-1", body: "{}" },
     message: "the response had no InstanceInformationList (an empty JSON object)",
+  },
+  {
+    name: "SSM (JSON 1.1): another document's content",
+    fault: {
+      service: "ssm",
+      operation: "GetDocument",
+      region: "eu-west-1",
+      body: JSON.stringify({ Name: "AWS-StartPortForwardingSession", Content: "{}", DocumentFormat: "JSON" }),
+    },
+    message:
+      'the response was for the document "AWS-StartPortForwardingSession", not SSM-SessionManagerRunShell',
+  },
+  {
+    name: "SSM (JSON 1.1): a document without its name",
+    fault: {
+      service: "ssm",
+      operation: "GetDocument",
+      region: "eu-west-1",
+      body: JSON.stringify({ Content: JSON.stringify({ inputs: {} }), DocumentFormat: "JSON" }),
+    },
+    message: "the response was a document without its Name, not SSM-SessionManagerRunShell",
   },
   {
     name: "SSM (JSON 1.1): an empty body",
@@ -171,6 +202,32 @@ describe("a 200 answer without the API's result is a collection error", () => {
     expect(endpoint.counts()["iam:GetAccountAuthorizationDetails"]).toBe(1);
   });
 
+  it("IAM (query): a page that says it is truncated but gives no Marker leaves IAM unjudged", async () => {
+    // Stopping at that page would read the account as having only the entities it held.
+    const body =
+      "<GetAccountAuthorizationDetailsResponse><GetAccountAuthorizationDetailsResult>" +
+      "<UserDetailList/><GroupDetailList/><RoleDetailList/><Policies/><IsTruncated>true</IsTruncated>" +
+      "</GetAccountAuthorizationDetailsResult></GetAccountAuthorizationDetailsResponse>";
+    const fault = {
+      service: "iam",
+      operation: "GetAccountAuthorizationDetails",
+      body,
+      contentType: "text/xml",
+    };
+    const { result } = await collectFrom(exampleWorld({ faults: [fault] }));
+    expect(result.collectionErrors).toEqual([
+      {
+        account: ACCOUNT,
+        region: "global",
+        service: "iam",
+        operation: "GetAccountAuthorizationDetails",
+        code: "PaginationTokenMissing",
+        message: "the response had IsTruncated true but no Marker; the listing is incomplete",
+        resourceTypes: [...OPERATIONS["iam:GetAccountAuthorizationDetails"].resourceTypes],
+      },
+    ]);
+  });
+
   it.each([
     ["without its security groups", "", 'missing required key "SecurityGroups"'],
     [
@@ -214,6 +271,120 @@ describe("a 200 answer without the API's result is a collection error", () => {
   });
 });
 
+describe("a listing that names one resource twice, differently, is not read as either", () => {
+  // DescribeInstanceInformation's wire form: dates are epoch seconds.
+  const node = (state: string) => ({
+    ...managedInstance("i-0a12c3e5f7b9d4002", "3.3.1142.0", state),
+    LastPingDateTime: 1_795_000_000,
+  });
+
+  it.each([
+    ["ConnectionLost then Online", ["ConnectionLost", "Online"]],
+    ["Online then ConnectionLost", ["Online", "ConnectionLost"]],
+  ])("a managed node %s: the managed-node rules cannot judge the region", async (_, states) => {
+    // Whichever listing came last decided instance-managed-by-ssm before: Online made it pass.
+    const [first, second] = states.map((state) => node(state));
+    const fault = {
+      service: "ssm",
+      operation: "DescribeInstanceInformation",
+      region: "us-east-1",
+      body: JSON.stringify({ InstanceInformationList: [first, second] }),
+    };
+    const { result } = await collectFrom(exampleWorld({ faults: [fault] }));
+    expect(result.collectionErrors).toEqual([
+      {
+        account: ACCOUNT,
+        region: "us-east-1",
+        service: "ssm",
+        operation: "DescribeInstanceInformation",
+        code: "InconsistentListing",
+        message:
+          "AWS::SSM::ManagedInstanceInventory i-0a12c3e5f7b9d4002 is listed twice with different contents; " +
+          "the listing changed while it was read, or is not one listing",
+        resourceTypes: [...OPERATIONS["ssm:DescribeInstanceInformation"].resourceTypes],
+      },
+    ]);
+  });
+
+  it("IAM: a role listed twice with two trust policies leaves the IAM rules unjudged", async () => {
+    // The second listing's trust policy requires the session name: role-session-name-condition
+    // both failed and passed the one role, and an instance's role was whichever listing came last.
+    const world = exampleWorld();
+    const roles = world.accounts[0]!.iam.roles;
+    const operators = roles.find((role) => role.RoleName === "session-operators")!;
+    roles.push({
+      ...operators,
+      AssumeRolePolicyDocument: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+            Action: "sts:AssumeRole",
+            Condition: { StringLike: { "sts:RoleSessionName": "${aws:username}" } },
+          },
+        ],
+      },
+    });
+    const { result } = await collectFrom(world);
+    expect(result.collectionErrors).toEqual([
+      {
+        account: ACCOUNT,
+        region: "global",
+        service: "iam",
+        operation: "GetAccountAuthorizationDetails",
+        code: "InconsistentListing",
+        message:
+          "AWS::IAM::Role session-operators is listed twice with different contents; " +
+          "the listing changed while it was read, or is not one listing",
+        resourceTypes: [...OPERATIONS["iam:GetAccountAuthorizationDetails"].resourceTypes],
+      },
+    ]);
+  });
+
+  it("the same listing twice is not an error", async () => {
+    const fault = {
+      service: "ssm",
+      operation: "DescribeInstanceInformation",
+      region: "us-east-1",
+      body: JSON.stringify({ InstanceInformationList: [node("Online"), node("Online")] }),
+    };
+    const { result } = await collectFrom(exampleWorld({ faults: [fault] }));
+    expect(result.collectionErrors).toEqual([]);
+  });
+});
+
+describe("a region listing that names no region to scan is not an account without regions", () => {
+  it.each([
+    ["no region at all", "<regionInfo/>", "the response listed no enabled region (0 regions in all)"],
+    [
+      "only regions the account has not opted in to",
+      "<regionInfo><item><regionName>ap-east-1</regionName><optInStatus>not-opted-in</optInStatus></item></regionInfo>",
+      "the response listed no enabled region (1 region in all)",
+    ],
+    [
+      "a region without its name",
+      "<regionInfo><item><regionName>us-east-1</regionName></item><item><optInStatus>opted-in</optInStatus></item></regionInfo>",
+      "the response listed a region without its RegionName",
+    ],
+  ])("%s: only the home region is scanned, and every other is marked missing", async (_, list, message) => {
+    const body = `<DescribeRegionsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>1</requestId>${list}</DescribeRegionsResponse>`;
+    const { result } = await collectFrom(exampleWorld({ faults: [{ operation: "DescribeRegions", body }] }));
+    expect(result.scopes).toEqual([{ account: ACCOUNT, region: "us-east-1", partition: "aws" }]);
+    expect(result.collectionErrors).toEqual([
+      {
+        account: ACCOUNT,
+        region: "global",
+        service: "ec2",
+        operation: "DescribeRegions",
+        code: "UnexpectedResponse",
+        message,
+        resourceTypes: [...OPERATIONS["ec2:DescribeRegions"].resourceTypes],
+      },
+    ]);
+  });
+});
+
 describe("a 200 answer without the result stops the run where nothing can be collected", () => {
   it("STS (query): a login page instead of the caller's identity", async () => {
     const world = exampleWorld({
@@ -225,6 +396,38 @@ describe("a 200 answer without the result stops the run where nothing can be col
       "cannot identify the account of the credentials: sts:GetCallerIdentity failed: UnexpectedResponse: " +
         "the response had no GetCallerIdentityResponse element (an HTML page, content-type text/html) " +
         "(is the endpoint an AWS API? a proxy or captive portal may have answered instead)",
+    );
+  });
+});
+
+describe("the caller's identity must say which account and partition it is in", () => {
+  it.each([
+    [
+      "without its ARN",
+      "<Account>111122223333</Account>",
+      'GetCallerIdentity returned no ARN of the identity ("")',
+    ],
+    [
+      "with an ARN that is not one",
+      "<Account>111122223333</Account><Arn>scanner</Arn>",
+      'GetCallerIdentity returned no ARN of the identity ("scanner")',
+    ],
+    [
+      "without its account id",
+      "<Arn>arn:aws:iam::111122223333:user/scanner</Arn><Account>x</Account>",
+      "GetCallerIdentity returned no account id (x)",
+    ],
+  ])("an answer %s stops the run instead of guessing the partition", async (_, fields, why) => {
+    // Every ARN the scan builds takes its partition from this ARN: without one, `aws` would be
+    // a guess, wrong for an account in China or GovCloud.
+    const body = `<GetCallerIdentityResponse><GetCallerIdentityResult>${fields}</GetCallerIdentityResult></GetCallerIdentityResponse>`;
+    const world = exampleWorld({
+      faults: [{ operation: "GetCallerIdentity", body, contentType: "text/xml" }],
+    });
+    const failure = await collectFrom(world).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(AwsSetupError);
+    expect((failure as Error).message).toBe(
+      `cannot identify the account of the credentials: sts:GetCallerIdentity failed: UnknownError: ${why}`,
     );
   });
 });

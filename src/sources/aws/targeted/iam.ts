@@ -20,7 +20,7 @@ import type { CollectionError } from "../../../model/collection-error.js";
 import { GLOBAL_REGION, ResourceTypes, type ResourceType } from "../../../model/resource.js";
 import { mapLimit } from "../concurrency.js";
 import { authorizationDetailsResources, type AccountScope, type AuthorizationDetails } from "../normalize.js";
-import { paginate } from "../paginate.js";
+import { nextIamMarker, paginate } from "../paginate.js";
 import type { ReadResult } from "../types.js";
 import { errorCode, readError } from "./errors.js";
 
@@ -160,7 +160,7 @@ async function readPrincipalPolicies(
   try {
     await paginate(
       (marker) => calls.listInline(marker),
-      (page) => (page.IsTruncated ? page.Marker : undefined),
+      nextIamMarker,
       (page) => names.push(...(page.PolicyNames ?? [])),
     );
     step = getOperation;
@@ -171,7 +171,7 @@ async function readPrincipalPolicies(
     step = attachedOperation;
     await paginate(
       (marker) => calls.listAttached(marker),
-      (page) => (page.IsTruncated ? page.Marker : undefined),
+      nextIamMarker,
       (page) => result.attached.push(...(page.AttachedPolicies ?? [])),
     );
   } catch (error) {
