@@ -53,7 +53,7 @@ export async function readPreferences(
   try {
     output = await ssm.send(new GetDocumentCommand({ Name: PREFERENCES_DOCUMENT }));
   } catch (error) {
-    if (describeAwsError(error).code === "InvalidDocument") return { resources: [], errors: [] };
+    if (isMissingDocument(error)) return { resources: [], errors: [] };
     return { resources: [], errors: [collectionError("ssm:GetDocument", where, error)] };
   }
   const failure = (code: string, message: string): ReadResult => ({
@@ -80,4 +80,15 @@ export async function readPreferences(
   const resource = preferencesResource(document, scope, region);
   if (resource.ok) return { resources: [resource.value], errors: [] };
   return failure("InvalidDocumentContent", `${PREFERENCES_DOCUMENT}: ${resource.problem}`);
+}
+
+/**
+ * SSM says a document does not exist with `InvalidDocument` and HTTP 400. The same code with any
+ * other status (a server error, a proxy's answer) says nothing about the region's preferences, so
+ * it stays a failure of the call rather than a reason to judge Session Manager's defaults.
+ */
+function isMissingDocument(error: unknown): boolean {
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata
+    ?.httpStatusCode;
+  return describeAwsError(error).code === "InvalidDocument" && status === 400;
 }

@@ -312,6 +312,25 @@ describe("throttling", () => {
 });
 
 describe("partial failures", () => {
+  it("reads InvalidDocument as no preferences only with HTTP 400, as SSM sends it", async () => {
+    const world = exampleWorld({
+      faults: [
+        {
+          service: "ssm",
+          operation: "GetDocument",
+          region: "eu-west-1",
+          code: "InvalidDocument",
+          message: "upstream failed",
+          status: 502,
+        },
+      ],
+    });
+    const { result } = await collectFrom(world, { maxAttempts: 1 });
+    expect(result.collectionErrors).toMatchObject([
+      { region: "eu-west-1", service: "ssm", operation: "GetDocument", code: "InvalidDocument" },
+    ]);
+  });
+
   it("reports AccessDenied on SSM in one region, naming the IAM action, and collects the rest", async () => {
     const denied = "User: arn:aws:iam::111122223333:user/scanner is not authorized to perform this operation";
     const world = exampleWorld({
