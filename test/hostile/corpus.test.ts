@@ -1030,6 +1030,20 @@ const TABLE: Entry[] = [
     true,
   ],
   [
+    "templates/include-in-properties.yaml",
+    template,
+    2,
+    /^templates\/include-in-properties\.yaml:7:7: the Properties of resource Bastion are written with Fn::Transform, which is exp/,
+    true,
+  ],
+  [
+    "templates/include-in-resources.yaml",
+    template,
+    2,
+    /^templates\/include-in-resources\.yaml:2:3: Resources are written with Fn::Transform, which is expanded at deplo/,
+    true,
+  ],
+  [
     "templates/ingress-entry-string.yaml",
     template,
     2,
@@ -1174,6 +1188,13 @@ const TABLE: Entry[] = [
     template,
     1,
     /^templates\/port-string-22\.yaml:11:11: ssh-from-internet fail: Bastion allows tcp 22 from 0\./,
+    true,
+  ],
+  [
+    "templates/properties-if.yaml",
+    template,
+    2,
+    /^templates\/properties-if\.yaml:12:7: the Properties of resource Bastion are written with Fn::If, which this t/,
     true,
   ],
   [

@@ -44,7 +44,7 @@ export function looksLikeTemplate(document: PositionedValue): document is MapNod
   if (!isMapNode(resources)) return false;
   if (resources.keys.length === 0) return true;
   return resources.keys.some((key, index) => {
-    if (key.startsWith(FOR_EACH_PREFIX)) return true;
+    if (key.startsWith(FOR_EACH_PREFIX) || key === TRANSFORM) return true;
     const resource = resources.values[index];
     return isMapNode(resource) && typeof member(resource, "Type") === "string";
   });
@@ -63,6 +63,30 @@ export class TemplateShapeError extends Error {
   ) {
     super(message);
   }
+}
+
+/** The key of `AWS::Include` and of macros written inside a template rather than at its top. */
+const TRANSFORM = "Fn::Transform";
+
+/**
+ * A function that decides a resource's Properties as a whole: `Fn::Transform` (`AWS::Include`, a
+ * macro) merges what it returns among them at deployment, a loop (`Fn::ForEach::…`) adds
+ * properties, and `Properties: !If […]` chooses them whole. Reading the mapping by its other keys
+ * would find properties missing that the deployed resource has, so the template cannot be judged.
+ * (A `Ref` written beside properties is only a property this tool does not know.)
+ */
+function functionKey(map: MapNode): number {
+  if (map.keys.length === 1 && (map.keys[0] === "Ref" || map.keys[0]!.startsWith("Fn::"))) return 0;
+  return map.keys.findIndex((key) => key === TRANSFORM || key.startsWith(FOR_EACH_PREFIX));
+}
+
+function unexpanded(what: string, map: MapNode, index: number): TemplateShapeError {
+  const key = map.keys[index]!;
+  const reason =
+    key === TRANSFORM
+      ? "which is expanded at deployment (AWS::Include or a macro) and not by this tool"
+      : "which this tool does not evaluate there";
+  return new TemplateShapeError(`${what} written with ${key}, ${reason}`, positionAt(map, index), false);
 }
 
 export function readTemplate(document: MapNode): Template {
@@ -94,6 +118,8 @@ export function readTemplate(document: MapNode): Template {
       index === -1 ? { line: document.line, column: document.column } : positionAt(document, index),
     );
   }
+  const transformed = resourceSection.keys.indexOf(TRANSFORM);
+  if (transformed !== -1) throw unexpanded("Resources are", resourceSection, transformed);
   let entries;
   try {
     entries = expandResources(resourceSection, parameters);
@@ -110,6 +136,8 @@ export function readTemplate(document: MapNode): Template {
     if (typeof type !== "string") throw new TemplateShapeError(`resource ${logicalId} has no Type`, position);
     if (resources.has(logicalId))
       throw new TemplateShapeError(`the logical id ${logicalId} is used twice`, position);
+    const transformedResource = node.keys.indexOf(TRANSFORM);
+    if (transformedResource !== -1) throw unexpanded(`resource ${logicalId} is`, node, transformedResource);
     const properties = member(node, "Properties");
     // Properties that are text or a list would otherwise be read as no properties at all, and a
     // group written that way would pass every rule; CloudFormation refuses such a template.
@@ -118,6 +146,11 @@ export function readTemplate(document: MapNode): Template {
         `the Properties of resource ${logicalId} must be a mapping`,
         positionAt(node, node.keys.lastIndexOf("Properties")),
       );
+    if (isMapNode(properties)) {
+      const written = functionKey(properties);
+      if (written !== -1)
+        throw unexpanded(`the Properties of resource ${logicalId} are`, properties, written);
+    }
     const condition = member(node, "Condition");
     const resource: TemplateResource = {
       logicalId,
