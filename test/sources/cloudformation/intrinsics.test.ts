@@ -81,6 +81,10 @@ Resources:
       FindInMapByRegionDiffers: !FindInMap [Regional, !Ref "AWS::Region", Differs]
       FindInMapMissing: !FindInMap [Networks, staging, Cidr]
       FindInMapDefault: !FindInMap [Networks, staging, Cidr, { DefaultValue: 10.0.0.0/8 }]
+      FindInMapByRegionSameDefault: !FindInMap [Regional, !Ref "AWS::Region", Same, { DefaultValue: shared }]
+      FindInMapByRegionOtherDefault: !FindInMap [Regional, !Ref "AWS::Region", Same, { DefaultValue: other }]
+      FindInMapBySubRegion: !FindInMap [Regional, !Sub "\${AWS::Region}", Same, { DefaultValue: other }]
+      FindInMapSecondKeyByRegion: !FindInMap [Networks, prod, !Ref "AWS::Region", { DefaultValue: x }]
       IfTrue: !If [IsProd, yes, no]
       IfFalse: !If [IsDev, yes, no]
       IfUnknown: !If [HasCidr, yes, no]
@@ -133,6 +137,7 @@ describe("intrinsic functions", () => {
     ["FindInMap", "10.20.0.0/16"],
     ["FindInMapByRegionSame", "shared"],
     ["FindInMapDefault", "10.0.0.0/8"],
+    ["FindInMapByRegionSameDefault", "shared"],
     ["IfTrue", "yes"],
     ["IfFalse", "no"],
     ["IfUnknownSame", "same"],
@@ -180,6 +185,20 @@ describe("intrinsic functions", () => {
       "FindInMapByRegionDiffers comes from mapping Regional looked up by AWS::Region, which is known only at deployment",
     ],
     ["FindInMapMissing", "FindInMapMissing comes from mapping Networks, which has no entry staging.Cidr"],
+    // A region the mapping does not list gets the default value.
+    [
+      "FindInMapByRegionOtherDefault",
+      "FindInMapByRegionOtherDefault comes from mapping Regional looked up by AWS::Region, which is known only at deployment",
+    ],
+    // Looked up by the region's placeholder, these found no entry and gave the default value.
+    [
+      "FindInMapBySubRegion",
+      "FindInMapBySubRegion comes from AWS::Region, which is known only at deployment",
+    ],
+    [
+      "FindInMapSecondKeyByRegion",
+      "FindInMapSecondKeyByRegion comes from AWS::Region, which is known only at deployment",
+    ],
     [
       "IfUnknown",
       "IfUnknown depends on condition HasCidr, which cannot be evaluated before deployment (parameter Cidr has no default)",
