@@ -1396,6 +1396,20 @@ const TABLE: Entry[] = [
     true,
   ],
   [
+    "templates/type-lookalike-case.yaml",
+    template,
+    2,
+    /^templates\/type-lookalike-case\.yaml:4:5: resource Bastion has the type "AWS::EC2::Securitygroup", which differs from AWS::EC2::SecurityGroup only in case or spaces/,
+    true,
+  ],
+  [
+    "templates/type-lookalike-space.yaml",
+    template,
+    2,
+    /^templates\/type-lookalike-space\.yaml:4:5: resource Bastion has the type "AWS::EC2::SecurityGroup ", which differs from AWS::EC2::SecurityGroup only in case or spaces/,
+    true,
+  ],
+  [
     "templates/type-number.yaml",
     template,
     2,
