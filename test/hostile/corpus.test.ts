@@ -1072,6 +1072,13 @@ const TABLE: Entry[] = [
     true,
   ],
   [
+    "templates/launch-template-key-lowercase.yaml",
+    template,
+    2,
+    /^templates\/launch-template-key-lowercase\.yaml:7:9: the launch template setting keyName differs from KeyName only in case/,
+    true,
+  ],
+  [
     "templates/leading-zero-number.json",
     template,
     2,
@@ -1202,6 +1209,13 @@ const TABLE: Entry[] = [
     template,
     2,
     /^templates\/properties-string\.yaml:5:5: not a valid CloudFormation template: the Properties of resource Bastion must be a mapping$/,
+    true,
+  ],
+  [
+    "templates/property-lowercase.yaml",
+    template,
+    2,
+    /^templates\/property-lowercase\.yaml:7:7: the property securityGroupIngress of resource Bastion differs from SecurityGroupIngress only in case/,
     true,
   ],
   // A property named `__proto__` once replaced the properties' prototype with an unknown marker,
