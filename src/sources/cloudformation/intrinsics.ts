@@ -609,8 +609,10 @@ export class Resolver {
     const items = this.list(argument.items[1], what);
     if (items === undefined) return this.malformed(what, "Fn::Select", "it needs a list");
     if (!Array.isArray(items)) return items;
-    const position = Number(index);
-    const item = Number.isInteger(position) ? items[position] : undefined;
+    // Digits only: Number() reads "" and " " as 0 and "0x1" as 1, which CloudFormation does not.
+    if (!/^[0-9]+$/.test(index))
+      return this.malformed(what, "Fn::Select", `index ${JSON.stringify(index)} is not a whole number`);
+    const item = items[Number(index)];
     if (item === undefined) return this.malformed(what, "Fn::Select", `index ${index} is outside the list`);
     return item;
   }

@@ -75,6 +75,8 @@ Resources:
       Join: !Join ["-", [a, !Ref Environment, 3]]
       Select: !Select [1, !Ref Ports]
       SelectOutOfRange: !Select [5, [a, b]]
+      SelectEmptyIndex: !Select ["", [a, b]]
+      SelectHexIndex: !Select ["0x1", [a, b]]
       Split: !Split [",", "a,b,c"]
       FindInMap: !FindInMap [Networks, !Ref Environment, Cidr]
       FindInMapByRegionSame: !FindInMap [Regional, !Ref "AWS::Region", Same]
@@ -179,6 +181,15 @@ describe("intrinsic functions", () => {
     [
       "SelectOutOfRange",
       "SelectOutOfRange comes from Fn::Select, which cannot be evaluated: index 5 is outside the list",
+    ],
+    // Number() reads "" as 0 and "0x1" as 1: each picked an item CloudFormation would not.
+    [
+      "SelectEmptyIndex",
+      'SelectEmptyIndex comes from Fn::Select, which cannot be evaluated: index "" is not a whole number',
+    ],
+    [
+      "SelectHexIndex",
+      'SelectHexIndex comes from Fn::Select, which cannot be evaluated: index "0x1" is not a whole number',
     ],
     [
       "FindInMapByRegionDiffers",
