@@ -84,6 +84,13 @@ describe("files found in a directory", () => {
       "not valid JSON: the file ends unexpectedly inside an object (is it truncated?)",
     ],
     ["YAML that does not parse", "stack.yaml", () => "Description: [unclosed\n", "not valid YAML: "],
+    // Skipped as several documents, a template followed by a stray `---` passed unread.
+    [
+      "a template followed by a second YAML document",
+      "stack.yaml",
+      () => "Resources:\n  Bastion:\n    Type: AWS::EC2::SecurityGroup\n---\n",
+      "not a single YAML document (a template is one document)",
+    ],
     [
       "a plan cut down to its header",
       "plan.json",
