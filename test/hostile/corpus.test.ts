@@ -1205,6 +1205,13 @@ const TABLE: Entry[] = [
     true,
   ],
   [
+    "templates/properties-lowercase.yaml",
+    template,
+    2,
+    /^templates\/properties-lowercase\.yaml:5:5: the key properties of resource Bastion differs from Properties only in case/,
+    true,
+  ],
+  [
     "templates/properties-string.yaml",
     template,
     2,
@@ -1288,6 +1295,13 @@ const TABLE: Entry[] = [
     template,
     2,
     /^templates\/resources-list\.yaml:2:1: not a valid CloudFormation template: Resources must be a mapping$/,
+    true,
+  ],
+  [
+    "templates/resources-lowercase.yaml",
+    template,
+    2,
+    /^templates\/resources-lowercase\.yaml:1:1: the section resources differs from Resources only in case/,
     true,
   ],
   [

@@ -33,6 +33,15 @@ describe("recognising a template by its structure", () => {
       "Resources:\n  Fn::ForEach::Topics:\n    - Name\n    - [a, b]\n    - Topic${Name}:\n        Type: AWS::SNS::Topic\n",
     ],
     ["only a format version", 'AWSTemplateFormatVersion: "2010-09-09"\nDescription: empty for now\n'],
+    // Skipped as someone else's file, a template with this typo passed unread.
+    [
+      "a Resources section written in lower case",
+      "resources:\n  Bastion:\n    Type: AWS::EC2::SecurityGroup\n",
+    ],
+    [
+      "an AWS::Include at the top of its Resources",
+      "Resources:\n  Fn::Transform:\n    Name: AWS::Include\n    Parameters: { Location: s3://b/r.yaml }\n",
+    ],
   ])("knows %s found in a directory", async (_name, text) => {
     const name = text.startsWith("{") ? "stack.json" : "stack.yaml";
     expect(kindOf(await classify(name, text))).toBe("cloudformation");

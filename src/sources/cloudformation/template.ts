@@ -40,7 +40,10 @@ export interface Template {
 export function looksLikeTemplate(document: PositionedValue): document is MapNode {
   if (!isMapNode(document)) return false;
   if (typeof member(document, "AWSTemplateFormatVersion") === "string") return true;
-  const resources = member(document, "Resources");
+  // Found whatever its case: `resources:` is a template CloudFormation refuses, which
+  // `readTemplate` reports, not someone else's file to skip.
+  const resourcesKey = document.keys.findIndex((key) => key.toLowerCase() === "resources");
+  const resources = resourcesKey === -1 ? undefined : document.values[resourcesKey];
   if (!isMapNode(resources)) return false;
   if (resources.keys.length === 0) return true;
   return resources.keys.some((key, index) => {
@@ -62,6 +65,51 @@ export class TemplateShapeError extends Error {
     readonly invalid = true,
   ) {
     super(message);
+  }
+}
+
+/** The sections of a template, and the keys of a resource, as CloudFormation spells them. */
+const SECTIONS = [
+  "AWSTemplateFormatVersion",
+  "Description",
+  "Metadata",
+  "Parameters",
+  "Rules",
+  "Mappings",
+  "Conditions",
+  "Transform",
+  "Resources",
+  "Outputs",
+];
+const RESOURCE_KEYS = [
+  "Type",
+  "Properties",
+  "Condition",
+  "DependsOn",
+  "Metadata",
+  "DeletionPolicy",
+  "UpdateReplacePolicy",
+  "UpdatePolicy",
+  "CreationPolicy",
+];
+const SECTION_BY_FOLDED_NAME = new Map(SECTIONS.map((name) => [name.toLowerCase(), name]));
+const RESOURCE_KEY_BY_FOLDED_NAME = new Map(RESOURCE_KEYS.map((name) => [name.toLowerCase(), name]));
+
+/**
+ * A key of `map` that is one of `names` only when case is ignored: `properties:` under a resource
+ * would be read as no properties, and the group it opens would pass. CloudFormation refuses it.
+ */
+function miscasedKey(what: (key: string) => string, map: MapNode, names: ReadonlyMap<string, string>): void {
+  const { keys } = map;
+  for (let index = 0; index < keys.length; index += 1) {
+    const key = keys[index]!;
+    const meant = names.get(key.toLowerCase());
+    if (meant !== undefined && meant !== key)
+      throw new TemplateShapeError(
+        `${what(key)} differs from ${meant} only in case; write it exactly`,
+        positionAt(map, index),
+        false,
+      );
   }
 }
 
@@ -90,6 +138,7 @@ function unexpanded(what: string, map: MapNode, index: number): TemplateShapeErr
 }
 
 export function readTemplate(document: MapNode): Template {
+  miscasedKey((key) => `the section ${key}`, document, SECTION_BY_FOLDED_NAME);
   const section = (name: string): MapNode | undefined => {
     const index = document.keys.lastIndexOf(name);
     if (index === -1) return undefined;
@@ -132,6 +181,7 @@ export function readTemplate(document: MapNode): Template {
   for (let index = 0; index < entries.length; index += 1) {
     const { logicalId, value: node, position } = entries[index]!;
     if (!isMapNode(node)) throw new TemplateShapeError(`resource ${logicalId} must be a mapping`, position);
+    miscasedKey((key) => `the key ${key} of resource ${logicalId}`, node, RESOURCE_KEY_BY_FOLDED_NAME);
     const type = member(node, "Type");
     if (typeof type !== "string") throw new TemplateShapeError(`resource ${logicalId} has no Type`, position);
     if (resources.has(logicalId))
