@@ -359,6 +359,21 @@ export class Resolver {
     if (index === -1) return this.withoutDefault(name, what);
     const value = parameter.values[index]!;
     const isList = typeof type === "string" && (type === "CommaDelimitedList" || type.startsWith("List<"));
+    // CloudFormation refuses a default its AllowedValues do not list: a deployment must then give
+    // one of those, and judging the default would judge a value that is never deployed.
+    const allowed = member(parameter, "AllowedValues");
+    if (
+      !isList &&
+      isSeqNode(allowed) &&
+      (typeof value === "string" || typeof value === "number" || typeof value === "boolean") &&
+      allowed.items.every((item) => typeof item === "string" || typeof item === "number") &&
+      !allowed.items.some((item) => String(item) === String(value))
+    )
+      return this.unknown(
+        what,
+        `parameter ${name}`,
+        "has a default that is not among its AllowedValues, so a deployment gives another value",
+      );
     if (isList && (typeof value === "string" || typeof value === "number")) {
       const text = String(value);
       return text === "" ? [] : text.split(",").map((part) => part.trim());

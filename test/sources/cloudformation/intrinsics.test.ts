@@ -13,6 +13,8 @@ Parameters:
   Ports: { Type: CommaDelimitedList, Default: "22, 3389" }
   Ami: { Type: "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>", Default: /aws/service/ami }
   Empty: { Type: String, Default: "" }
+  Allowed: { Type: String, Default: 10.0.0.0/8, AllowedValues: [0.0.0.0/0, 192.0.2.0/24] }
+  AllowedDefault: { Type: String, Default: 192.0.2.0/24, AllowedValues: [0.0.0.0/0, 192.0.2.0/24] }
 Mappings:
   Networks:
     prod: { Cidr: 10.20.0.0/16 }
@@ -56,6 +58,8 @@ Resources:
     Type: AWS::SSM::Parameter
     Properties:
       RefDefault: !Ref Environment
+      RefDefaultNotAllowed: !Ref Allowed
+      RefDefaultAllowed: !Ref AllowedDefault
       RefNoDefault: !Ref Cidr
       RefList: !Ref Ports
       RefSsm: !Ref Ami
@@ -124,6 +128,7 @@ describe("intrinsic functions", () => {
 
   it.each([
     ["RefDefault", "prod"],
+    ["RefDefaultAllowed", "192.0.2.0/24"],
     ["RefList", ["22", "3389"]],
     ["RefGroup", "Group"],
     ["RefRole", "prod-operator"],
@@ -160,6 +165,10 @@ describe("intrinsic functions", () => {
 
   it.each([
     ["RefNoDefault", "RefNoDefault comes from parameter Cidr, which has no default"],
+    [
+      "RefDefaultNotAllowed",
+      "RefDefaultNotAllowed comes from parameter Allowed, which has a default that is not among its AllowedValues, so a deployment gives another value",
+    ],
     [
       "RefSsm",
       "RefSsm comes from parameter Ami, which is read from Systems Manager Parameter Store at deployment",
