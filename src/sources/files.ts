@@ -196,11 +196,14 @@ export async function classifyFile(file: InputFile): Promise<Classified> {
     }
   } catch (error) {
     if (!(error instanceof ParseProblem)) throw error;
-    // Several documents in one file parse well, and a template is never more than one.
+    // Several documents in one file parse well, and a template is never more than one; but one
+    // with a template's top-level keys (a template followed by a stray `---`) is a template this
+    // run cannot read, not someone else's file.
     if (
       !asJson &&
       !file.explicit &&
-      error.message === (await import("./cloudformation/yaml.js")).NOT_ONE_DOCUMENT
+      error.message === (await import("./cloudformation/yaml.js")).NOT_ONE_DOCUMENT &&
+      !looksLikeYamlTemplate(text)
     )
       return { kind: "skip", reason: "several YAML documents, and a template is one" };
     // CloudFormation and Terraform never take comments in JSON, so a file with them (a tsconfig.json,

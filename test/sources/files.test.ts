@@ -33,6 +33,15 @@ describe("recognising a template by its structure", () => {
       "Resources:\n  Fn::ForEach::Topics:\n    - Name\n    - [a, b]\n    - Topic${Name}:\n        Type: AWS::SNS::Topic\n",
     ],
     ["only a format version", 'AWSTemplateFormatVersion: "2010-09-09"\nDescription: empty for now\n'],
+    // Skipped as someone else's file, a template with this typo passed unread.
+    [
+      "a Resources section written in lower case",
+      "resources:\n  Bastion:\n    Type: AWS::EC2::SecurityGroup\n",
+    ],
+    [
+      "an AWS::Include at the top of its Resources",
+      "Resources:\n  Fn::Transform:\n    Name: AWS::Include\n    Parameters: { Location: s3://b/r.yaml }\n",
+    ],
   ])("knows %s found in a directory", async (_name, text) => {
     const name = text.startsWith("{") ? "stack.json" : "stack.yaml";
     expect(kindOf(await classify(name, text))).toBe("cloudformation");
@@ -84,6 +93,13 @@ describe("files found in a directory", () => {
       "not valid JSON: the file ends unexpectedly inside an object (is it truncated?)",
     ],
     ["YAML that does not parse", "stack.yaml", () => "Description: [unclosed\n", "not valid YAML: "],
+    // Skipped as several documents, a template followed by a stray `---` passed unread.
+    [
+      "a template followed by a second YAML document",
+      "stack.yaml",
+      () => "Resources:\n  Bastion:\n    Type: AWS::EC2::SecurityGroup\n---\n",
+      "not a single YAML document (a template is one document)",
+    ],
     [
       "a plan cut down to its header",
       "plan.json",

@@ -18,6 +18,12 @@ export function conditionSectionProblem(conditions: MapNode): ConditionProblem |
   conditions.keys.forEach((name, at) => index.set(name, at));
   const references: number[][] = [];
   for (let at = 0; at < conditions.keys.length; at += 1) {
+    const misuse = misusedFunction(conditions.values[at]!);
+    if (misuse !== undefined)
+      return {
+        message: `condition ${conditions.keys[at]!}: ${misuse}`,
+        position: positionAt(conditions, at),
+      };
     const named: number[] = [];
     for (const name of referencedConditions(conditions.values[at]!)) {
       const target = index.get(name);
@@ -38,6 +44,37 @@ export function conditionSectionProblem(conditions: MapNode): ConditionProblem |
     message: `condition ${conditions.keys[cycle[0]!]!} depends on itself (${path})`,
     position: positionAt(conditions, cycle[0]!),
   };
+}
+
+/** How many operands each condition function takes, as CloudFormation counts them. */
+const OPERANDS: Readonly<Record<string, readonly [number, number, string]>> = {
+  "Fn::And": [2, 10, "a list of 2 to 10 conditions"],
+  "Fn::Or": [2, 10, "a list of 2 to 10 conditions"],
+  "Fn::Not": [1, 1, "a list of one condition"],
+  "Fn::Equals": [2, 2, "a list of two values"],
+};
+
+/**
+ * A condition function given other than the operands CloudFormation requires, found through
+ * `Fn::And`, `Fn::Or` and `Fn::Not`. Evaluated as written, `Fn::Or` over a mapping has no operand
+ * that holds and is false, so the resources it guards would be left out of the check; the
+ * template is refused instead, as CloudFormation refuses it.
+ */
+function misusedFunction(value: PositionedValue): string | undefined {
+  const pending: PositionedValue[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop()!;
+    if (!isMapNode(next) || next.keys.length !== 1) continue;
+    const fn = next.keys[0]!;
+    const operands = OPERANDS[fn];
+    if (operands === undefined) continue;
+    const argument = next.values[0]!;
+    const [fewest, most, expected] = operands;
+    if (!isSeqNode(argument) || argument.items.length < fewest || argument.items.length > most)
+      return `${fn} takes ${expected}`;
+    if (fn !== "Fn::Equals") for (const item of argument.items) pending.push(item);
+  }
+  return undefined;
 }
 
 /** The names of the conditions `value` refers to with `{"Condition": name}`, at any depth. */

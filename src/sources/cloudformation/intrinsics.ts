@@ -359,6 +359,21 @@ export class Resolver {
     if (index === -1) return this.withoutDefault(name, what);
     const value = parameter.values[index]!;
     const isList = typeof type === "string" && (type === "CommaDelimitedList" || type.startsWith("List<"));
+    // CloudFormation refuses a default its AllowedValues do not list: a deployment must then give
+    // one of those, and judging the default would judge a value that is never deployed.
+    const allowed = member(parameter, "AllowedValues");
+    if (
+      !isList &&
+      isSeqNode(allowed) &&
+      (typeof value === "string" || typeof value === "number" || typeof value === "boolean") &&
+      allowed.items.every((item) => typeof item === "string" || typeof item === "number") &&
+      !allowed.items.some((item) => String(item) === String(value))
+    )
+      return this.unknown(
+        what,
+        `parameter ${name}`,
+        "has a default that is not among its AllowedValues, so a deployment gives another value",
+      );
     if (isList && (typeof value === "string" || typeof value === "number")) {
       const text = String(value);
       return text === "" ? [] : text.split(",").map((part) => part.trim());
@@ -609,8 +624,10 @@ export class Resolver {
     const items = this.list(argument.items[1], what);
     if (items === undefined) return this.malformed(what, "Fn::Select", "it needs a list");
     if (!Array.isArray(items)) return items;
-    const position = Number(index);
-    const item = Number.isInteger(position) ? items[position] : undefined;
+    // Digits only: Number() reads "" and " " as 0 and "0x1" as 1, which CloudFormation does not.
+    if (!/^[0-9]+$/.test(index))
+      return this.malformed(what, "Fn::Select", `index ${JSON.stringify(index)} is not a whole number`);
+    const item = items[Number(index)];
     if (item === undefined) return this.malformed(what, "Fn::Select", `index ${index} is outside the list`);
     return item;
   }
@@ -669,13 +686,13 @@ export class Resolver {
       secondArgument === last.second
     )
       return last.value;
-    const mapName = this.string(mapArgument, what, "Fn::FindInMap");
+    const mapName = this.lookupKey(mapArgument, what);
     if (typeof mapName !== "string")
       return mapName ?? this.malformed(what, "Fn::FindInMap", "it needs a mapping name");
     const mapping = this.template.mappings ? member(this.template.mappings, mapName) : undefined;
     if (!isMapNode(mapping))
       return this.unknown(what, `Fn::FindInMap ${mapName}`, "names a mapping that is not in the template");
-    const second = this.string(secondArgument, what, "Fn::FindInMap");
+    const second = this.lookupKey(secondArgument, what);
     if (typeof second !== "string")
       return second ?? this.malformed(what, "Fn::FindInMap", "it needs a second key");
     const fallbackValue = isMapNode(fallback) ? member(fallback, "DefaultValue") : undefined;
@@ -695,11 +712,13 @@ export class Resolver {
       const plain = candidates.map((candidate) =>
         JSON.stringify(this.deep(candidate ?? fallbackValue, what) ?? null),
       );
+      // A region or account the mapping does not list gets the default value.
+      if (fallbackValue !== undefined) plain.push(JSON.stringify(this.deep(fallbackValue, what) ?? null));
       if (candidates.length > 0 && candidates[0] !== undefined && plain.every((text) => text === plain[0]))
         return candidates[0];
       return this.unknown(what, `mapping ${mapName} looked up by ${keyedBy}`, "is known only at deployment");
     }
-    const first = this.string(firstArgument, what, "Fn::FindInMap");
+    const first = this.lookupKey(firstArgument, what);
     if (typeof first !== "string")
       return first ?? this.malformed(what, "Fn::FindInMap", "it needs a first key");
     const entry = member(mapping, first);
@@ -713,6 +732,21 @@ export class Resolver {
     }
     if (fallbackValue !== undefined) return fallbackValue;
     return this.unknown(what, `mapping ${mapName}`, `has no entry ${first}.${second}`);
+  }
+
+  /**
+   * A key of `Fn::FindInMap`. The region, account and stack name stand for placeholders, which a
+   * lookup would decide by (`${AWS::Region}` found no entry and gave the default value): here,
+   * as in a condition, they are unknown.
+   */
+  private lookupKey(value: PositionedValue | undefined, what: string): string | UnknownValue | undefined {
+    const comparing = this.comparing;
+    this.comparing = true;
+    try {
+      return this.string(value, what, "Fn::FindInMap");
+    } finally {
+      this.comparing = comparing;
+    }
   }
 
   private malformed(what: string, fn: string, detail: string): UnknownValue {
@@ -776,13 +810,14 @@ export class Resolver {
       }
       case "Fn::Equals": {
         if (items.length !== 2) return this.unknown("", "Fn::Equals", "takes two values");
+        const comparing = this.comparing;
         this.comparing = true;
         let left: JsonValue | undefined;
         let right: JsonValue | undefined;
         try {
           [left, right] = items.map((item) => this.deep(item, ""));
         } finally {
-          this.comparing = false;
+          this.comparing = comparing;
         }
         const unknown = findUnknown(left) ?? findUnknown(right);
         if (unknown) return unknown;

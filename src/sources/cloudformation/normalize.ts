@@ -5,12 +5,13 @@ import { isMapNode, isSeqNode, member, positionAt, toPlain } from "../positioned
 import type { Placeholders } from "./intrinsics.js";
 import { NormalizeContext, type TemplateNote } from "./normalize/context.js";
 import {
+  lookalikeOfReadType,
   normalizerNotLoaded,
   READ_THROUGH_OTHERS,
   type Normalize,
   type NormalizerTable,
 } from "./normalize/table.js";
-import type { Template, TemplateResource } from "./template.js";
+import { TemplateShapeError, type Template, type TemplateResource } from "./template.js";
 
 /**
  * CloudFormation resources in the canonical (describe-API) shapes the rules read, with the
@@ -117,6 +118,14 @@ function run(context: NormalizeContext, table: NormalizerTable): NormalizedTempl
       continue;
     }
     if (READ_THROUGH_OTHERS.has(resource.type)) continue;
+    const meant = lookalikeOfReadType(resource.type);
+    // Not called invalid: whether CloudFormation trims the spaces is not this tool's to say.
+    if (meant !== undefined)
+      throw new TemplateShapeError(
+        `resource ${resource.logicalId} has the type ${JSON.stringify(resource.type)}, which differs from ${meant} only in case or spaces; write the type exactly`,
+        positionAt(resource.node, resource.node.keys.lastIndexOf("Type")),
+        false,
+      );
     if (normalizerNotLoaded(table, resource.type))
       throw new Error(`the normalizer of ${resource.type} was not loaded before the template was read`);
     notChecked.push(resource);

@@ -40,11 +40,14 @@ export interface Template {
 export function looksLikeTemplate(document: PositionedValue): document is MapNode {
   if (!isMapNode(document)) return false;
   if (typeof member(document, "AWSTemplateFormatVersion") === "string") return true;
-  const resources = member(document, "Resources");
+  // Found whatever its case: `resources:` is a template CloudFormation refuses, which
+  // `readTemplate` reports, not someone else's file to skip.
+  const resourcesKey = document.keys.findIndex((key) => key.toLowerCase() === "resources");
+  const resources = resourcesKey === -1 ? undefined : document.values[resourcesKey];
   if (!isMapNode(resources)) return false;
   if (resources.keys.length === 0) return true;
   return resources.keys.some((key, index) => {
-    if (key.startsWith(FOR_EACH_PREFIX)) return true;
+    if (key.startsWith(FOR_EACH_PREFIX) || key === TRANSFORM) return true;
     const resource = resources.values[index];
     return isMapNode(resource) && typeof member(resource, "Type") === "string";
   });
@@ -65,7 +68,77 @@ export class TemplateShapeError extends Error {
   }
 }
 
+/** The sections of a template, and the keys of a resource, as CloudFormation spells them. */
+const SECTIONS = [
+  "AWSTemplateFormatVersion",
+  "Description",
+  "Metadata",
+  "Parameters",
+  "Rules",
+  "Mappings",
+  "Conditions",
+  "Transform",
+  "Resources",
+  "Outputs",
+];
+const RESOURCE_KEYS = [
+  "Type",
+  "Properties",
+  "Condition",
+  "DependsOn",
+  "Metadata",
+  "DeletionPolicy",
+  "UpdateReplacePolicy",
+  "UpdatePolicy",
+  "CreationPolicy",
+];
+const SECTION_BY_FOLDED_NAME = new Map(SECTIONS.map((name) => [name.toLowerCase(), name]));
+const RESOURCE_KEY_BY_FOLDED_NAME = new Map(RESOURCE_KEYS.map((name) => [name.toLowerCase(), name]));
+
+/**
+ * A key of `map` that is one of `names` only when case is ignored: `properties:` under a resource
+ * would be read as no properties, and the group it opens would pass. CloudFormation refuses it.
+ */
+function miscasedKey(what: (key: string) => string, map: MapNode, names: ReadonlyMap<string, string>): void {
+  const { keys } = map;
+  for (let index = 0; index < keys.length; index += 1) {
+    const key = keys[index]!;
+    const meant = names.get(key.toLowerCase());
+    if (meant !== undefined && meant !== key)
+      throw new TemplateShapeError(
+        `${what(key)} differs from ${meant} only in case; write it exactly`,
+        positionAt(map, index),
+        false,
+      );
+  }
+}
+
+/** The key of `AWS::Include` and of macros written inside a template rather than at its top. */
+const TRANSFORM = "Fn::Transform";
+
+/**
+ * A function that decides a resource's Properties as a whole: `Fn::Transform` (`AWS::Include`, a
+ * macro) merges what it returns among them at deployment, a loop (`Fn::ForEach::…`) adds
+ * properties, and `Properties: !If […]` chooses them whole. Reading the mapping by its other keys
+ * would find properties missing that the deployed resource has, so the template cannot be judged.
+ * (A `Ref` written beside properties is only a property this tool does not know.)
+ */
+function functionKey(map: MapNode): number {
+  if (map.keys.length === 1 && (map.keys[0] === "Ref" || map.keys[0]!.startsWith("Fn::"))) return 0;
+  return map.keys.findIndex((key) => key === TRANSFORM || key.startsWith(FOR_EACH_PREFIX));
+}
+
+function unexpanded(what: string, map: MapNode, index: number): TemplateShapeError {
+  const key = map.keys[index]!;
+  const reason =
+    key === TRANSFORM
+      ? "which is expanded at deployment (AWS::Include or a macro) and not by this tool"
+      : "which this tool does not evaluate there";
+  return new TemplateShapeError(`${what} written with ${key}, ${reason}`, positionAt(map, index), false);
+}
+
 export function readTemplate(document: MapNode): Template {
+  miscasedKey((key) => `the section ${key}`, document, SECTION_BY_FOLDED_NAME);
   const section = (name: string): MapNode | undefined => {
     const index = document.keys.lastIndexOf(name);
     if (index === -1) return undefined;
@@ -94,6 +167,8 @@ export function readTemplate(document: MapNode): Template {
       index === -1 ? { line: document.line, column: document.column } : positionAt(document, index),
     );
   }
+  const transformed = resourceSection.keys.indexOf(TRANSFORM);
+  if (transformed !== -1) throw unexpanded("Resources are", resourceSection, transformed);
   let entries;
   try {
     entries = expandResources(resourceSection, parameters);
@@ -106,10 +181,13 @@ export function readTemplate(document: MapNode): Template {
   for (let index = 0; index < entries.length; index += 1) {
     const { logicalId, value: node, position } = entries[index]!;
     if (!isMapNode(node)) throw new TemplateShapeError(`resource ${logicalId} must be a mapping`, position);
+    miscasedKey((key) => `the key ${key} of resource ${logicalId}`, node, RESOURCE_KEY_BY_FOLDED_NAME);
     const type = member(node, "Type");
     if (typeof type !== "string") throw new TemplateShapeError(`resource ${logicalId} has no Type`, position);
     if (resources.has(logicalId))
       throw new TemplateShapeError(`the logical id ${logicalId} is used twice`, position);
+    const transformedResource = node.keys.indexOf(TRANSFORM);
+    if (transformedResource !== -1) throw unexpanded(`resource ${logicalId} is`, node, transformedResource);
     const properties = member(node, "Properties");
     // Properties that are text or a list would otherwise be read as no properties at all, and a
     // group written that way would pass every rule; CloudFormation refuses such a template.
@@ -118,6 +196,11 @@ export function readTemplate(document: MapNode): Template {
         `the Properties of resource ${logicalId} must be a mapping`,
         positionAt(node, node.keys.lastIndexOf("Properties")),
       );
+    if (isMapNode(properties)) {
+      const written = functionKey(properties);
+      if (written !== -1)
+        throw unexpanded(`the Properties of resource ${logicalId} are`, properties, written);
+    }
     const condition = member(node, "Condition");
     const resource: TemplateResource = {
       logicalId,

@@ -13,6 +13,8 @@ Parameters:
   Ports: { Type: CommaDelimitedList, Default: "22, 3389" }
   Ami: { Type: "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>", Default: /aws/service/ami }
   Empty: { Type: String, Default: "" }
+  Allowed: { Type: String, Default: 10.0.0.0/8, AllowedValues: [0.0.0.0/0, 192.0.2.0/24] }
+  AllowedDefault: { Type: String, Default: 192.0.2.0/24, AllowedValues: [0.0.0.0/0, 192.0.2.0/24] }
 Mappings:
   Networks:
     prod: { Cidr: 10.20.0.0/16 }
@@ -56,6 +58,8 @@ Resources:
     Type: AWS::SSM::Parameter
     Properties:
       RefDefault: !Ref Environment
+      RefDefaultNotAllowed: !Ref Allowed
+      RefDefaultAllowed: !Ref AllowedDefault
       RefNoDefault: !Ref Cidr
       RefList: !Ref Ports
       RefSsm: !Ref Ami
@@ -75,12 +79,18 @@ Resources:
       Join: !Join ["-", [a, !Ref Environment, 3]]
       Select: !Select [1, !Ref Ports]
       SelectOutOfRange: !Select [5, [a, b]]
+      SelectEmptyIndex: !Select ["", [a, b]]
+      SelectHexIndex: !Select ["0x1", [a, b]]
       Split: !Split [",", "a,b,c"]
       FindInMap: !FindInMap [Networks, !Ref Environment, Cidr]
       FindInMapByRegionSame: !FindInMap [Regional, !Ref "AWS::Region", Same]
       FindInMapByRegionDiffers: !FindInMap [Regional, !Ref "AWS::Region", Differs]
       FindInMapMissing: !FindInMap [Networks, staging, Cidr]
       FindInMapDefault: !FindInMap [Networks, staging, Cidr, { DefaultValue: 10.0.0.0/8 }]
+      FindInMapByRegionSameDefault: !FindInMap [Regional, !Ref "AWS::Region", Same, { DefaultValue: shared }]
+      FindInMapByRegionOtherDefault: !FindInMap [Regional, !Ref "AWS::Region", Same, { DefaultValue: other }]
+      FindInMapBySubRegion: !FindInMap [Regional, !Sub "\${AWS::Region}", Same, { DefaultValue: other }]
+      FindInMapSecondKeyByRegion: !FindInMap [Networks, prod, !Ref "AWS::Region", { DefaultValue: x }]
       IfTrue: !If [IsProd, yes, no]
       IfFalse: !If [IsDev, yes, no]
       IfUnknown: !If [HasCidr, yes, no]
@@ -118,6 +128,7 @@ describe("intrinsic functions", () => {
 
   it.each([
     ["RefDefault", "prod"],
+    ["RefDefaultAllowed", "192.0.2.0/24"],
     ["RefList", ["22", "3389"]],
     ["RefGroup", "Group"],
     ["RefRole", "prod-operator"],
@@ -133,6 +144,7 @@ describe("intrinsic functions", () => {
     ["FindInMap", "10.20.0.0/16"],
     ["FindInMapByRegionSame", "shared"],
     ["FindInMapDefault", "10.0.0.0/8"],
+    ["FindInMapByRegionSameDefault", "shared"],
     ["IfTrue", "yes"],
     ["IfFalse", "no"],
     ["IfUnknownSame", "same"],
@@ -153,6 +165,10 @@ describe("intrinsic functions", () => {
 
   it.each([
     ["RefNoDefault", "RefNoDefault comes from parameter Cidr, which has no default"],
+    [
+      "RefDefaultNotAllowed",
+      "RefDefaultNotAllowed comes from parameter Allowed, which has a default that is not among its AllowedValues, so a deployment gives another value",
+    ],
     [
       "RefSsm",
       "RefSsm comes from parameter Ami, which is read from Systems Manager Parameter Store at deployment",
@@ -175,11 +191,34 @@ describe("intrinsic functions", () => {
       "SelectOutOfRange",
       "SelectOutOfRange comes from Fn::Select, which cannot be evaluated: index 5 is outside the list",
     ],
+    // Number() reads "" as 0 and "0x1" as 1: each picked an item CloudFormation would not.
+    [
+      "SelectEmptyIndex",
+      'SelectEmptyIndex comes from Fn::Select, which cannot be evaluated: index "" is not a whole number',
+    ],
+    [
+      "SelectHexIndex",
+      'SelectHexIndex comes from Fn::Select, which cannot be evaluated: index "0x1" is not a whole number',
+    ],
     [
       "FindInMapByRegionDiffers",
       "FindInMapByRegionDiffers comes from mapping Regional looked up by AWS::Region, which is known only at deployment",
     ],
     ["FindInMapMissing", "FindInMapMissing comes from mapping Networks, which has no entry staging.Cidr"],
+    // A region the mapping does not list gets the default value.
+    [
+      "FindInMapByRegionOtherDefault",
+      "FindInMapByRegionOtherDefault comes from mapping Regional looked up by AWS::Region, which is known only at deployment",
+    ],
+    // Looked up by the region's placeholder, these found no entry and gave the default value.
+    [
+      "FindInMapBySubRegion",
+      "FindInMapBySubRegion comes from AWS::Region, which is known only at deployment",
+    ],
+    [
+      "FindInMapSecondKeyByRegion",
+      "FindInMapSecondKeyByRegion comes from AWS::Region, which is known only at deployment",
+    ],
     [
       "IfUnknown",
       "IfUnknown depends on condition HasCidr, which cannot be evaluated before deployment (parameter Cidr has no default)",

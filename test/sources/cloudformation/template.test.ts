@@ -196,6 +196,26 @@ describe("the Conditions section, checked as CloudFormation checks it", () => {
       "condition A refers to condition Missing, which is not defined in Conditions",
       2,
     ],
+    // Evaluated as written, an Fn::Or without a list was false, and the resources it guarded
+    // were left out of the check.
+    [
+      "Fn::Or over a mapping rather than a list",
+      'Conditions:\n  A: { "Fn::Or": { "Fn::Equals": [x, y] } }\n',
+      "condition A: Fn::Or takes a list of 2 to 10 conditions",
+      2,
+    ],
+    [
+      "Fn::And of no conditions, inside Fn::Not",
+      "Conditions:\n  B: !Equals [x, x]\n  A: !Not [!And []]\n",
+      "condition A: Fn::And takes a list of 2 to 10 conditions",
+      3,
+    ],
+    [
+      "Fn::Equals of three values",
+      "Conditions:\n  A: !Or [!Equals [x, x, y], !Equals [a, b]]\n",
+      "condition A: Fn::Equals takes a list of two values",
+      2,
+    ],
   ])("refuses %s, at the condition", (_name, conditions, message, line) => {
     expect(shapeError(conditions + RESOURCES)).toEqual({ message, line });
   });

@@ -3,7 +3,7 @@ import { isUnknown, type UnknownValue } from "../../../model/unknown.js";
 import { PositionRecorder, PositionStore, type PolicyHolder } from "../../iac.js";
 import { member, positionAt } from "../../positioned/node.js";
 import { type Placeholders, type Resolved, Resolver } from "../intrinsics.js";
-import type { Template, TemplateResource } from "../template.js";
+import { TemplateShapeError, type Template, type TemplateResource } from "../template.js";
 import { References } from "./references.js";
 import type { SourcePosition } from "../../../util/source-position.js";
 import { defineField } from "../../../util/own-field.js";
@@ -131,6 +131,13 @@ export class NormalizeContext {
     for (let index = 0; index < keys.length; index += 1) {
       const name = keys[index]!;
       if (mapped.has(name) || Object.hasOwn(build.properties, name)) continue;
+      const meant = byFoldedName(mapped).get(name.toLowerCase());
+      if (meant !== undefined)
+        throw new TemplateShapeError(
+          `the property ${name} of resource ${resource.logicalId} differs from ${meant} only in case; write it exactly`,
+          positionAt(properties, index),
+          false,
+        );
       defineField(
         build.properties,
         name,
@@ -143,4 +150,21 @@ export class NormalizeContext {
       build.recorder.setAt(name, properties, index);
     }
   }
+}
+
+const FOLDED_NAMES = new WeakMap<ReadonlySet<string>, ReadonlyMap<string, string>>();
+
+/**
+ * The properties a normalizer maps, by their names in lower case: a property written
+ * `securityGroupIngress` would otherwise be kept as an unknown property no rule reads, and the
+ * group it opens would be judged as having no rules at all. CloudFormation property names are
+ * exact.
+ */
+function byFoldedName(mapped: ReadonlySet<string>): ReadonlyMap<string, string> {
+  let folded = FOLDED_NAMES.get(mapped);
+  if (folded === undefined) {
+    folded = new Map([...mapped].map((name) => [name.toLowerCase(), name]));
+    FOLDED_NAMES.set(mapped, folded);
+  }
+  return folded;
 }

@@ -3,7 +3,7 @@ import { isUnknown, type UnknownValue } from "../../../model/unknown.js";
 import { fieldPath, indexPath, notYetRegistered } from "../../iac.js";
 import { isMapNode, isSeqNode, member, positionAt, type MapNode } from "../../positioned/node.js";
 import { NO_VALUE, type Resolved } from "../intrinsics.js";
-import type { TemplateResource } from "../template.js";
+import { TemplateShapeError, type TemplateResource } from "../template.js";
 import type { Build, NormalizeContext } from "./context.js";
 import { namesResource, type LaunchTemplateReference } from "./references.js";
 import type { SourcePosition } from "../../../util/source-position.js";
@@ -92,10 +92,21 @@ export function instance(context: NormalizeContext, resource: TemplateResource):
   const fromLaunchTemplate = (name: string): Setting | undefined => {
     if (!launchTemplate) return undefined;
     if (launchTemplate.data === undefined) return undefined;
-    const index = launchTemplate.data.keys.lastIndexOf(name);
-    return index === -1
-      ? undefined
-      : { value: launchTemplate.data.values[index], at: positionAt(launchTemplate.data, index) };
+    const { data } = launchTemplate;
+    const index = data.keys.lastIndexOf(name);
+    if (index === -1) {
+      // `keyName` is no setting of a launch template: read as unset, the key pair would pass.
+      const folded = name.toLowerCase();
+      const misspelt = data.keys.findIndex((key) => key.toLowerCase() === folded);
+      if (misspelt !== -1)
+        throw new TemplateShapeError(
+          `the launch template setting ${data.keys[misspelt]!} differs from ${name} only in case; write it exactly`,
+          positionAt(data, misspelt),
+          false,
+        );
+      return undefined;
+    }
+    return { value: data.values[index], at: positionAt(data, index) };
   };
   const own = (name: string): Setting | undefined =>
     context.prop(resource, name) !== undefined

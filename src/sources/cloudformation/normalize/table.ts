@@ -104,3 +104,25 @@ export const READ_THROUGH_OTHERS: ReadonlySet<string> = new Set([
   "AWS::EC2::EIP",
   "AWS::EC2::EIPAssociation",
 ]);
+
+/** The types this tool reads, by the form `lookalikeOfReadType` compares them in. */
+const READ_TYPES_BY_FOLDED_NAME: ReadonlyMap<string, string> = new Map(
+  [...LOADED_WITH_THE_READER.keys(), ...LOADED_WHEN_USED.keys(), ...READ_THROUGH_OTHERS].map((type) => [
+    foldTypeName(type),
+    type,
+  ]),
+);
+
+function foldTypeName(type: string): string {
+  return type.replace(/\s+/g, "").toLowerCase();
+}
+
+/**
+ * The type this tool reads that `type` differs from only in case or spaces
+ * (`AWS::EC2::Securitygroup`, `"AWS::EC2::SecurityGroup "`), if any. CloudFormation refuses such a
+ * name; read as some other type, the resource would be left out of the check and pass.
+ */
+export function lookalikeOfReadType(type: string): string | undefined {
+  const read = READ_TYPES_BY_FOLDED_NAME.get(foldTypeName(type));
+  return read === type ? undefined : read;
+}
