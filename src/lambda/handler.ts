@@ -206,7 +206,7 @@ interface Invocation {
 async function evaluateChange(invocation: Invocation): Promise<Outcome> {
   const { event } = invocation;
   const outcome: Outcome = { verdicts: [], results: [], problems: [] };
-  let identity: ItemIdentity;
+  let identity: OversizedSummary | ItemIdentity;
   let item: ConfigurationItem | undefined;
   if (event.invokingEvent.messageType === CHANGE) {
     item = readItem(() =>
@@ -250,7 +250,7 @@ async function evaluateChange(invocation: Invocation): Promise<Outcome> {
   const ids = idsFor(invocation, type);
   if (ids.length === 0) return notApplicable(`none of this Config rule's rules applies to ${type}`);
 
-  if (!item) item = await fetchOversizedItem(invocation, identity);
+  if (!item) item = await fetchOversizedItem(invocation, identity as OversizedSummary);
 
   let target: Resource;
   let carried: Resource[] = [];
@@ -542,9 +542,11 @@ function runOf(invocation: Invocation, id: string): RuleRun {
   };
 }
 
+type OversizedSummary = ReturnType<typeof readItemSummary>;
+
 async function fetchOversizedItem(
   invocation: Invocation,
-  identity: ItemIdentity,
+  identity: OversizedSummary,
 ): Promise<ConfigurationItem> {
   const { GetResourceConfigHistoryCommand } = await import("@aws-sdk/client-config-service");
   const config = await invocation.clients.config();
@@ -579,6 +581,26 @@ async function fetchOversizedItem(
     throw new EvaluationIncompleteError(
       `GetResourceConfigHistory returned ${item.resourceType} ${item.resourceId} ` +
         `for the oversized item ${identity.resourceType} ${identity.resourceId}`,
+      [],
+    );
+  }
+  if (item.awsAccountId !== identity.account || item.awsRegion !== identity.region) {
+    throw new EvaluationIncompleteError(
+      `GetResourceConfigHistory returned ${item.resourceType} ${item.resourceId} of ${item.awsAccountId}/${item.awsRegion} ` +
+        `for the oversized item of ${identity.account}/${identity.region}`,
+      [],
+    );
+  }
+  // The history answers with the newest item up to the capture time: while the notified version is
+  // not in it yet, that is the version before the change, and its verdict would be recorded as the
+  // verdict on the change.
+  const fetched = timestampOf(item.configurationItemCaptureTime, "configurationItemCaptureTime");
+  const notified = timestampOf(identity.captureTime, "configurationItemCaptureTime");
+  if (fetched.getTime() !== notified.getTime()) {
+    throw new EvaluationIncompleteError(
+      `GetResourceConfigHistory returned the item of ${item.resourceType} ${item.resourceId} captured at ` +
+        `${fetched.toISOString()} for the oversized item captured at ${notified.toISOString()}: ` +
+        "only the notified version is judged",
       [],
     );
   }

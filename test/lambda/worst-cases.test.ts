@@ -138,6 +138,44 @@ describe("oversized items", () => {
     );
     expect(harness.fake.putEvaluations).toEqual([]);
   });
+  it("an older version of the item in the answer (the notified one not yet in the history): nothing is sent, the invocation fails", async () => {
+    // The version before the change: only a private range on port 8000, which passes every rule.
+    const older = structuredClone(fixture("sg-oversized.history.json"));
+    older.configurationItemCaptureTime = epoch("2026-11-19T08:00:00.000Z");
+    older.configurationStateId = "1763539200000";
+    older.configuration = JSON.stringify({
+      groupName: "many-rules",
+      groupId: "sg-0a1b2c3d4e5f60005",
+      vpcId: "vpc-0c4f7a2e9b1d30a11",
+      ipPermissions: [
+        { fromPort: 8000, ipProtocol: "tcp", toPort: 8000, ipv4Ranges: [{ cidrIp: "10.0.0.0/8" }] },
+      ],
+      ipPermissionsEgress: [],
+    });
+    const handler = world({ history: { "AWS::EC2::SecurityGroup/sg-0a1b2c3d4e5f60005": older } });
+    const failure = await handler(loadEvent("sg-oversized.json")).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(EvaluationIncompleteError);
+    expect((failure as Error).message).toBe(
+      "GetResourceConfigHistory returned the item of AWS::EC2::SecurityGroup sg-0a1b2c3d4e5f60005 captured at " +
+        "2026-11-19T08:00:00.000Z for the oversized item captured at 2026-11-20T12:00:00.000Z: " +
+        "only the notified version is judged",
+    );
+    expect(harness.fake.putEvaluations).toEqual([]);
+  });
+
+  it("the item of another account or region in the answer: nothing is sent, the invocation fails", async () => {
+    for (const [field, value] of [
+      ["accountId", "444455556666"],
+      ["awsRegion", "eu-west-1"],
+    ] as const) {
+      const other = structuredClone(fixture("sg-oversized.history.json"));
+      other[field] = value;
+      const handler = world({ history: { "AWS::EC2::SecurityGroup/sg-0a1b2c3d4e5f60005": other } });
+      const failure = await handler(loadEvent("sg-oversized.json")).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(EvaluationIncompleteError);
+      expect(harness.fake.putEvaluations).toEqual([]);
+    }
+  });
 });
 
 describe("Config does not take the verdicts", () => {
