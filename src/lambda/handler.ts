@@ -20,7 +20,7 @@ import { resourceFromItem } from "../sources/config-item/normalize.js";
 import { builtinRuleSources } from "./builtin-rules.js";
 import { LambdaClients } from "./clients.js";
 import { EvaluationIncompleteError, InvalidEventError } from "./errors.js";
-import { combine, putEvaluations, type Verdict } from "./evaluations.js";
+import { combine, onePerResource, putEvaluations, type Verdict } from "./evaluations.js";
 import { loadReaders } from "./load-readers.js";
 import { CHANGE, OVERSIZED, SCHEDULED, parseEvent, timestampOf, type ConfigRuleEvent } from "./event.js";
 import { Logger, STDOUT_SINK, type LogSink } from "./log.js";
@@ -138,6 +138,19 @@ export function createHandler(options: HandlerOptions = {}): Handler {
       };
       const outcome =
         messageType === SCHEDULED ? await evaluateScheduled(invocation) : await evaluateChange(invocation);
+      const single = onePerResource(outcome.verdicts);
+      outcome.verdicts = single.verdicts;
+      for (const conflict of single.conflicts) {
+        const problem =
+          `${conflict.resourceType} ${conflict.resourceId} was judged more than once, ` +
+          `with different verdicts (${conflict.compliance.join(", ")}): none is sent`;
+        log.error("not-evaluated", {
+          resourceType: conflict.resourceType,
+          resourceId: conflict.resourceId,
+          message: problem,
+        });
+        outcome.problems.push(problem);
+      }
 
       let batches = 0;
       if (outcome.verdicts.length > 0) {

@@ -178,6 +178,23 @@ describe("oversized items", () => {
   });
 });
 
+describe("one resource judged twice in an invocation", () => {
+  it("a role listed twice with different trust policies: neither verdict is sent, the invocation fails", async () => {
+    const [open, conditioned] = rolesWithAndWithoutCondition(2).map((role) => ({
+      ...role,
+      properties: { ...role.properties, RoleId: "AROAEXAMPLE000000777" },
+    }));
+    const others = fixtureWorld().filter((resource) => resource.type !== "AWS::IAM::Role");
+    const handler = world({ resources: [...others, conditioned!, open!] });
+    const failure = await handler(scheduledRoles()).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(EvaluationIncompleteError);
+    expect((failure as Error).message).toContain(
+      "AWS::IAM::Role AROAEXAMPLE000000777 was judged more than once, with different verdicts (NON_COMPLIANT, COMPLIANT): none is sent",
+    );
+    expect(harness.fake.putEvaluations).toEqual([]);
+  });
+});
+
 describe("Config does not take the verdicts", () => {
   it("FailedEvaluations in the first of three batches: all three are sent, then the invocation fails", async () => {
     const handler = world({
