@@ -49,8 +49,8 @@ import {
  * - A change notification (or an oversized one, whose item is fetched with
  *   GetResourceConfigHistory) is judged by every selected rule for the item's type: the item
  *   becomes a canonical resource, the data its rules need beyond it is read, and the engine
- *   evaluates it exactly as the CLI would. Deleted, unrecorded or out-of-scope items are
- *   NOT_APPLICABLE, decided from the status alone.
+ *   evaluates it exactly as the CLI would. Deleted or out-of-scope items are NOT_APPLICABLE,
+ *   decided from the status alone; an item that exists but is not recorded is not judged.
  * - A scheduled notification judges the region's Session Manager preferences (reported on the
  *   account, since a region may have no preferences document at all) and every role, user and
  *   group of the account (users with their access keys, from the credential report: AWS Config
@@ -256,6 +256,20 @@ async function evaluateChange(invocation: Invocation): Promise<Outcome> {
   // Applicability comes from the status and the scope flag alone: a deleted item's configuration
   // is null and is never read.
   if (event.eventLeftScope) return notApplicable("the resource is no longer in the rule's scope");
+  if (identity.status === "ResourceNotRecorded") {
+    // The resource exists, but the recorder keeps none of its configuration: NOT_APPLICABLE would
+    // replace a NON_COMPLIANT verdict on a resource that may still be open, so nothing is sent.
+    const message =
+      `${identity.resourceType} ${identity.resourceId} exists but its configuration is not recorded ` +
+      "(ResourceNotRecorded): record this resource type to have it judged";
+    outcome.problems.push(message);
+    invocation.log.error("not-evaluated", {
+      resourceType: identity.resourceType,
+      resourceId: identity.resourceId,
+      message,
+    });
+    return outcome;
+  }
   if (!EVALUABLE_STATUSES.has(identity.status))
     return notApplicable(`the item's status is ${identity.status}`);
   const type = identity.resourceType;
