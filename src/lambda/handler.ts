@@ -4,7 +4,13 @@ import type { RuleResult } from "../engine/result.js";
 import type { CollectionError } from "../model/collection-error.js";
 import { PREFERENCES_DOCUMENT, type Inventory } from "../model/inventory.js";
 import { evaluateResources, relate } from "../pipeline/run.js";
-import { ResourceTypes, isResourceType, type Resource, type ResourceType } from "../model/resource.js";
+import {
+  GLOBAL_REGION,
+  ResourceTypes,
+  isResourceType,
+  type Resource,
+  type ResourceType,
+} from "../model/resource.js";
 import { ApiCallCounter, type ApiCallCounts } from "../sources/aws/call-counter.js";
 import type { AccountScope } from "../sources/aws/normalize.js";
 import {
@@ -278,6 +284,13 @@ async function evaluateChange(invocation: Invocation): Promise<Outcome> {
   if (ids.length === 0) return notApplicable(`none of this Config rule's rules applies to ${type}`);
 
   if (!item) item = await fetchOversizedItem(invocation, identity as OversizedSummary);
+  const contradiction = itemContradiction(item, event.accountId);
+  if (contradiction !== undefined) {
+    const message = `${type} ${identity.resourceId}: ${contradiction}`;
+    outcome.problems.push(message);
+    invocation.log.error("not-evaluated", { resourceType: type, resourceId: identity.resourceId, message });
+    return outcome;
+  }
 
   let target: Resource;
   let carried: Resource[] = [];
@@ -337,6 +350,15 @@ async function evaluateChange(invocation: Invocation): Promise<Outcome> {
     }
     target = conversion.resource;
     carried = conversion.carried;
+    const idField = CONFIGURATION_ID_FIELDS.get(type);
+    const configured = idField !== undefined ? target.properties[idField] : undefined;
+    if (typeof configured === "string" && configured !== identity.resourceId) {
+      // The verdict is recorded on the item's resource id: it must be about that resource.
+      const message = `${type} ${identity.resourceId}: the configuration is of ${idField} ${configured}`;
+      outcome.problems.push(message);
+      invocation.log.error("not-evaluated", { resourceType: type, resourceId: identity.resourceId, message });
+      return outcome;
+    }
   }
 
   const runs = ids.map((id) => runOf(invocation, id));
@@ -567,6 +589,49 @@ function runOf(invocation: Invocation, id: string): RuleRun {
     rule: invocation.catalog.rule(id),
     params: paramsFor(invocation.selection, invocation.catalog, id),
   };
+}
+
+/**
+ * The field of a converted resource that holds the id AWS Config records it by, for the types
+ * whose configuration repeats that id (trails and event rules are known by name, and their items
+ * are not known to repeat it in the same form).
+ */
+const CONFIGURATION_ID_FIELDS: ReadonlyMap<string, string> = new Map([
+  [ResourceTypes.SecurityGroup, "GroupId"],
+  [ResourceTypes.Instance, "InstanceId"],
+  [ResourceTypes.Role, "RoleId"],
+  [ResourceTypes.User, "UserId"],
+  [ResourceTypes.Group, "GroupId"],
+  [ResourceTypes.ManagedPolicy, "PolicyId"],
+  [ResourceTypes.ManagedInstance, "InstanceId"],
+]);
+
+/**
+ * Why an item cannot be the resource a verdict would be recorded on: of another account than the
+ * event, or with an ARN of another account, region or resource. Such an item was not written by
+ * AWS Config for this rule, and judging it would put one resource's verdict on another.
+ */
+function itemContradiction(item: ConfigurationItem, eventAccount: string | undefined): string | undefined {
+  if (eventAccount !== undefined && item.awsAccountId !== eventAccount) {
+    return `the item is of account ${item.awsAccountId}, the event of ${eventAccount}`;
+  }
+  if (item.ARN === undefined) return undefined;
+  const [prefix, , , region, account, ...rest] = item.ARN.split(":");
+  const resource = rest.join(":");
+  if (prefix !== "arn" || resource === "") return `the ARN ${item.ARN} is not an ARN`;
+  // AWS managed policies carry "aws" where an account would be.
+  if (/^\d{12}$/.test(account!) && account !== item.awsAccountId) {
+    return `the ARN names account ${account}, the item ${item.awsAccountId}`;
+  }
+  if (region !== "" && item.awsRegion !== GLOBAL_REGION && region !== item.awsRegion) {
+    return `the ARN names region ${region}, the item ${item.awsRegion}`;
+  }
+  const names = [item.resourceId, item.resourceName].filter((name): name is string => name !== undefined);
+  const last = resource.split(/[/:]/).at(-1);
+  if (!names.some((name) => resource === name || last === name || resource.endsWith(`/${name}`))) {
+    return `the ARN ${item.ARN} does not name the resource`;
+  }
+  return undefined;
 }
 
 type OversizedSummary = ReturnType<typeof readItemSummary>;

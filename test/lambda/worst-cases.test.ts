@@ -107,6 +107,52 @@ describe("items that say nothing about the resource", () => {
   });
 });
 
+describe("items that contradict themselves or the event", () => {
+  const compliantConfiguration = () => {
+    const invoking = fixture("sg-compliant.json").invokingEvent as {
+      configurationItem: { configuration: unknown };
+    };
+    return structuredClone(invoking.configurationItem.configuration);
+  };
+
+  it.each([
+    [
+      "the configuration of another group",
+      (item: Record<string, unknown>) => (item.configuration = compliantConfiguration()),
+      "AWS::EC2::SecurityGroup sg-0a1b2c3d4e5f60001: the configuration is of GroupId sg-0a1b2c3d4e5f60002",
+    ],
+    [
+      "an ARN of another account",
+      (item: Record<string, unknown>) =>
+        (item.ARN = "arn:aws:ec2:us-east-1:444455556666:security-group/sg-0a1b2c3d4e5f60001"),
+      "AWS::EC2::SecurityGroup sg-0a1b2c3d4e5f60001: the ARN names account 444455556666, the item 111122223333",
+    ],
+    [
+      "an ARN of another region",
+      (item: Record<string, unknown>) =>
+        (item.ARN = "arn:aws:ec2:eu-west-1:111122223333:security-group/sg-0a1b2c3d4e5f60001"),
+      "AWS::EC2::SecurityGroup sg-0a1b2c3d4e5f60001: the ARN names region eu-west-1, the item us-east-1",
+    ],
+    [
+      "an ARN of another resource",
+      (item: Record<string, unknown>) =>
+        (item.ARN = "arn:aws:ec2:us-east-1:111122223333:security-group/sg-0a1b2c3d4e5f60002"),
+      "AWS::EC2::SecurityGroup sg-0a1b2c3d4e5f60001: the ARN arn:aws:ec2:us-east-1:111122223333:security-group/sg-0a1b2c3d4e5f60002 does not name the resource",
+    ],
+    [
+      "an item of another account than the event's",
+      (item: Record<string, unknown>) => (item.awsAccountId = "444455556666"),
+      "AWS::EC2::SecurityGroup sg-0a1b2c3d4e5f60001: the item is of account 444455556666, the event of 111122223333",
+    ],
+  ])("%s: nothing is sent, the invocation fails", async (_, change, message) => {
+    const handler = world();
+    const failure = await handler(withItem("sg-world-open.json", change)).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(EvaluationIncompleteError);
+    expect((failure as Error).message).toContain(message);
+    expect(harness.fake.putEvaluations).toEqual([]);
+  });
+});
+
 describe("oversized items", () => {
   it("GetResourceConfigHistory throttled until retries run out: nothing is sent, the invocation fails", async () => {
     process.env.AWS_MAX_ATTEMPTS = "2";
