@@ -1,4 +1,4 @@
-import type { HeadlineFigure } from "./view.js";
+import type { HeadlineFigure, OwnerView } from "./view.js";
 
 /** Shared wording of the renderers: dates, changes, money. */
 
@@ -24,4 +24,15 @@ export function money(amount: number, currency: string): string {
 
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count.toLocaleString("en-US")} ${count === 1 ? one : many}`;
+}
+
+/**
+ * An owner's progress: "done", how many of its items are closed, or, when it has no open item but
+ * a listing failed where its resources are, that nothing can be said: never "done" then.
+ */
+export function ownerStatus(owner: OwnerView): string {
+  if (owner.done) return "done";
+  if (owner.openItems === 0)
+    return `not known: ${plural(owner.unjudged, "result")} not evaluated where its resources are`;
+  return `${owner.peak - owner.openItems} of ${owner.peak} closed`;
 }

@@ -1,4 +1,4 @@
-import { change, day, money, plural } from "./format.js";
+import { change, day, money, ownerStatus, plural } from "./format.js";
 import type { CampaignView } from "./view.js";
 
 /**
@@ -31,7 +31,7 @@ export function renderCampaignMarkdown(view: CampaignView): string {
   lines.push("| owner | open items | resources | status |", "| --- | ---: | ---: | --- |");
   const shown = [...view.owners].sort((a, b) => b.openItems - a.openItems || a.owner.localeCompare(b.owner));
   for (const owner of shown.slice(0, MAX_OWNERS)) {
-    const status = owner.done ? "done ✓" : `${owner.peak - owner.openItems} of ${owner.peak} closed`;
+    const status = owner.done ? "done ✓" : ownerStatus(owner);
     lines.push(`| ${cell(owner.owner)} | ${owner.openItems} | ${owner.resources} | ${status} |`);
   }
   if (shown.length > MAX_OWNERS) lines.push(`| … and ${shown.length - MAX_OWNERS} more owners | | | |`);

@@ -52,6 +52,8 @@ export function resourceKey(resource: ResourceKeyFields): string {
 export const INSTANCE = "AWS::EC2::Instance";
 export const SECURITY_GROUP = "AWS::EC2::SecurityGroup";
 export const MANAGED_INSTANCE = "AWS::SSM::ManagedInstanceInventory";
+/** What a result is reported on when a whole account and region could not be read. */
+export const ACCOUNT = "AWS::::Account";
 
 /** The owner of resources whose owner tags are all missing. */
 export const NO_OWNER = "no owner";

@@ -2,7 +2,7 @@ import type { ResourceFacts } from "../report/resource-facts.js";
 import { hostCosts, type CostSummary } from "./cost.js";
 import { HEADLINE_METRICS, headlineCounts, type HeadlineCounts } from "./headline.js";
 import type { Campaign, CampaignPoint } from "./history.js";
-import { resourceKey, type CampaignRule, type OpenItem } from "./model.js";
+import { ACCOUNT, NO_OWNER, resourceKey, type CampaignRule, type OpenItem } from "./model.js";
 import { agentUpdateCommands, nextSteps, sessionManagerReplacements, type NextStep } from "./next-steps.js";
 import { factsFor, nameOf, ownerOf } from "./owners.js";
 
@@ -58,6 +58,13 @@ export interface OwnerView {
   resources: number;
   /** Open items at the first point where the owner had any. */
   peak: number;
+  /**
+   * Results of the newest state that could not be evaluated for a whole account and region (a
+   * listing that failed, reported on the account) where this owner has had resources: what they
+   * would say about the owner's resources is unknown.
+   */
+  unjudged: number;
+  /** No open items, and nothing unjudged where its resources were. */
   done: boolean;
   groups: RegionGroup[];
 }
@@ -99,6 +106,8 @@ export function buildCampaignView(campaign: Campaign, options: CampaignOptions):
 
   // The burn-down: open items per owner at every point; an owner once seen stays, at zero when done.
   const owners = new Set<string>();
+  // Where each owner's resources have been, to know whose resources a failed listing may hide.
+  const ownerScopes = new Map<string, Set<string>>();
   const perPoint = points.map((point) => {
     const facts = pointFacts(point);
     const counts = new Map<string, number>();
@@ -106,9 +115,15 @@ export function buildCampaignView(campaign: Campaign, options: CampaignOptions):
       const owner = ownerOfItem(item, facts);
       owners.add(owner);
       counts.set(owner, (counts.get(owner) ?? 0) + 1);
+      if (item.resource.type === ACCOUNT) continue;
+      const scopes = ownerScopes.get(owner) ?? new Set<string>();
+      ownerScopes.set(owner, scopes.add(scopeKey(item.resource)));
     }
     return counts;
   });
+  // A listing that failed is reported on the account, per region: it has no owner, and the
+  // resources it did not list are missing from the newest run rather than fixed.
+  const unlisted = latest.items.filter((item) => item.status === "error" && item.resource.type === ACCOUNT);
   const ownerNames = [...owners].sort(compareOwners);
   const burnDown: BurnDownPoint[] = points.flatMap((point, index) =>
     ownerNames.map((owner) => ({
@@ -191,12 +206,16 @@ export function buildCampaignView(campaign: Campaign, options: CampaignOptions):
         };
       });
     const openItems = perPoint.at(-1)!.get(owner) ?? 0;
+    const scopes = ownerScopes.get(owner);
+    const unjudged =
+      owner === NO_OWNER ? 0 : unlisted.filter((item) => scopes?.has(scopeKey(item.resource))).length;
     return {
       owner,
       openItems,
       resources: groups.reduce((sum, group) => sum + group.resources.length, 0),
       peak: Math.max(...perPoint.map((counts) => counts.get(owner) ?? 0)),
-      done: openItems === 0,
+      unjudged,
+      done: openItems === 0 && unjudged === 0,
       groups,
     };
   });
@@ -238,9 +257,13 @@ interface OpenGroup {
 
 /** Owners alphabetically, "no owner" last. */
 function compareOwners(a: string, b: string): number {
-  const noOwnerA = a === "no owner" ? 1 : 0;
-  const noOwnerB = b === "no owner" ? 1 : 0;
+  const noOwnerA = a === NO_OWNER ? 1 : 0;
+  const noOwnerB = b === NO_OWNER ? 1 : 0;
   return noOwnerA - noOwnerB || a.localeCompare(b);
+}
+
+function scopeKey(resource: { account: string; region: string }): string {
+  return `${resource.account}\u0000${resource.region}`;
 }
 
 function itemKey(item: OpenItem): string {
