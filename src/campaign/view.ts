@@ -4,7 +4,7 @@ import { HEADLINE_METRICS, headlineCounts, type HeadlineCounts } from "./headlin
 import type { Campaign, CampaignPoint } from "./history.js";
 import { ACCOUNT, NO_OWNER, resourceKey, type CampaignRule, type OpenItem } from "./model.js";
 import { agentUpdateCommands, nextSteps, sessionManagerReplacements, type NextStep } from "./next-steps.js";
-import { factsFor, nameOf, ownerOf } from "./owners.js";
+import { factsFor, nameOf, ownerKey, ownerOf } from "./owners.js";
 
 /**
  * Everything the renderers show, computed once from the merged history: the headline with its
@@ -101,8 +101,11 @@ export function buildCampaignView(campaign: Campaign, options: CampaignOptions):
       : undefined;
 
   const seen = firstAndLastSeen(points);
-  const ownerOfItem = (item: OpenItem, facts: ReadonlyMap<string, ResourceFacts>) =>
-    ownerOf(factsFor(item.resource, facts), options.ownerTags);
+  const spellings = ownerSpellings(points, options.ownerTags);
+  const ownerOfItem = (item: OpenItem, facts: ReadonlyMap<string, ResourceFacts>) => {
+    const owner = ownerOf(factsFor(item.resource, facts), options.ownerTags);
+    return owner === NO_OWNER ? owner : spellings.get(ownerKey(owner))!;
+  };
 
   // The burn-down: open items per owner at every point; an owner once seen stays, at zero when done.
   const owners = new Set<string>();
@@ -246,6 +249,34 @@ export function buildCampaignView(campaign: Campaign, options: CampaignOptions):
     ownerTags: options.ownerTags,
     notEvaluated: latest.items.filter((item) => item.status === "error").length,
   };
+}
+
+/**
+ * The name each owner is shown under, by `ownerKey`: of the spellings of its tag, the one on most
+ * items of the newest state (else of all states), then the first alphabetically.
+ */
+function ownerSpellings(points: readonly CampaignPoint[], ownerTags: readonly string[]): Map<string, string> {
+  const counts = new Map<string, Map<string, [newest: number, all: number]>>();
+  points.forEach((point, index) => {
+    const facts = pointFacts(point);
+    for (const item of point.items) {
+      const owner = ownerOf(factsFor(item.resource, facts), ownerTags);
+      if (owner === NO_OWNER) continue;
+      const key = ownerKey(owner);
+      const forKey = counts.get(key) ?? new Map<string, [number, number]>();
+      counts.set(key, forKey);
+      const count = forKey.get(owner) ?? [0, 0];
+      forKey.set(owner, [count[0] + (index === points.length - 1 ? 1 : 0), count[1] + 1]);
+    }
+  });
+  const names = new Map<string, string>();
+  for (const [key, forKey] of counts) {
+    const [best] = [...forKey].sort(
+      ([a, [newestA, allA]], [b, [newestB, allB]]) => newestB - newestA || allB - allA || a.localeCompare(b),
+    );
+    names.set(key, best![0]);
+  }
+  return names;
 }
 
 /** The open items of one owner in one account and region, by resource. */

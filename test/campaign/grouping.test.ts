@@ -158,3 +158,28 @@ describe("an owner whose resources a failed listing may hide", () => {
     expect(owners.data).toMatchObject({ openItems: 0, unjudged: 0, done: true });
   });
 });
+
+describe("spellings of one owner", () => {
+  const before = instance("i-0000000000000001", { tags: { Team: "web" } });
+  const spellings = ["Web", "web\u00a0", "\uff57\uff45\uff42", "web\u200b", "WEB"];
+
+  it.each(spellings)("%j is the same owner as web: web is not shown as done", (spelling) => {
+    const after = instance("i-0000000000000001", { tags: { Team: spelling } });
+    const view = buildCampaignView(
+      mergeRuns([
+        run("1.json", "2026-11-01T00:00:00Z", [item("instance-key-pair", after.type, after.id)], [before]),
+        run("2.json", "2026-11-08T00:00:00Z", [item("instance-key-pair", after.type, after.id)], [after]),
+      ]),
+      { ownerTags: OWNER_TAGS },
+    );
+    expect(view.owners).toHaveLength(1);
+    expect(view.owners[0]).toMatchObject({ openItems: 1, done: false });
+    // Shown under the spelling of the newest state.
+    expect(view.owners[0]!.owner).toBe(spelling.trim());
+  });
+
+  it("a tag of invisible characters only is no owner", () => {
+    expect(ownerOf(instance("i-01", { tags: { Team: "\u200b", Owner: "alice" } }), OWNER_TAGS)).toBe("alice");
+    expect(ownerOf(instance("i-01", { tags: { Team: "\u200b\u2060" } }), OWNER_TAGS)).toBe("no owner");
+  });
+});
