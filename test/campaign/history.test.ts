@@ -93,6 +93,23 @@ describe("mergeRuns", () => {
     expect(majorVersion("3.1.0")).toBe("3");
   });
 
+  it("refuses a run that did not run a rule the account had open items of", () => {
+    const keyPair = item("instance-key-pair", "AWS::EC2::Instance", "i-0000000000000001");
+    const skipped = run("skipped.json", "2026-11-08T00:00:00Z", []);
+    skipped.rules.delete("instance-key-pair");
+    expect(() => mergeRuns([run("first.json", "2026-11-01T00:00:00Z", [keyPair]), skipped])).toThrow(
+      "skipped.json: rule instance-key-pair did not run for account 111122223333, which had open items of it in first.json",
+    );
+    // Another account's items, or a rule without open items, do not stop the merge.
+    const theirs = item("instance-key-pair", "AWS::EC2::Instance", "i-0000000000000002", {
+      account: OTHER_ACCOUNT,
+    });
+    const first = run("org.json", "2026-11-01T00:00:00Z", [theirs], [], {
+      accounts: [ACCOUNT, OTHER_ACCOUNT],
+    });
+    expect(mergeRuns([first, skipped]).points).toHaveLength(2);
+  });
+
   it("needs at least one run", () => {
     expect(() => mergeRuns([])).toThrow(/at least one run/);
   });
