@@ -14,8 +14,8 @@ import { recogniseRunFile, runFromReport, runFromResults } from "./run-file.js";
  * account seen so far, the newest run that judged that account; a run that covers several
  * accounts counts for each of them. Two runs of one account at the same instant are refused (which
  * one holds is unknowable), and so are runs written by different major versions of the tool,
- * whose rules and results may not mean the same thing, and a run that did not run a rule the
- * account's previous run had open items of.
+ * whose rules and results may not mean the same thing, and a run that did not run a rule, or
+ * scan a region, that the account's previous run had open items of.
  */
 
 export interface RunFile {
@@ -126,6 +126,20 @@ export function mergeRuns(runs: readonly CampaignRun[]): Campaign {
           `${run.file}: rule ${unrun.ruleId} did not run for account ${account}, which had open items of it in ` +
             `${before!.file} (${unrun.resource.type} ${unrun.resource.id}); an item of a rule that did not run ` +
             "is not fixed: run the rule again, or leave one of the runs out",
+        );
+      }
+      // Likewise a region the new run did not scan (--regions): no result at all there is not a fix.
+      const unscanned = before?.items.find(
+        (item) =>
+          item.resource.account === account &&
+          run.regions !== undefined &&
+          !run.regions.has(`${account}\u0000${item.resource.region}`),
+      );
+      if (unscanned !== undefined) {
+        throw new InputError(
+          `${run.file}: no result in ${account}/${unscanned.resource.region}, which had open items in ` +
+            `${before!.file} (${unscanned.resource.type} ${unscanned.resource.id}); a region that was not scanned ` +
+            "is not fixed: scan it again, or leave one of the runs out",
         );
       }
       current.set(account, run);

@@ -39,6 +39,11 @@ export interface CampaignRun {
   toolVersion: string;
   /** Every account the run judged a resource of, open item or not. */
   accounts: string[];
+  /**
+   * Every account and region (`account\u0000region`) the run judged a resource in, open item or
+   * not. A scanned region always has results (its Session Manager preferences, at least).
+   */
+  regions?: Set<string>;
   rules: Map<string, CampaignRule>;
   items: OpenItem[];
   /** Facts by `resourceKey`. */

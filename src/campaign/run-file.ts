@@ -83,6 +83,7 @@ export function runFromResults(json: JsonReport, shown: string): CampaignRun {
     });
   }
   const accounts = new Set<string>();
+  const regions = new Set<string>();
   const items: OpenItem[] = [];
   json.results.forEach((result, index) => {
     const resource = isRecord(result) ? result.resource : undefined;
@@ -101,6 +102,7 @@ export function runFromResults(json: JsonReport, shown: string): CampaignRun {
       );
     }
     accounts.add(resource.account);
+    regions.add(`${resource.account}\u0000${resource.region}`);
     if (result.status !== "fail" && result.status !== "error") return;
     items.push({
       ruleId: result.ruleId,
@@ -126,6 +128,7 @@ export function runFromResults(json: JsonReport, shown: string): CampaignRun {
     createdAt: new Date(json.createdAt ?? 0).toISOString(),
     toolVersion: json.tool.version,
     accounts: [...accounts].sort(),
+    regions,
     rules,
     items,
     facts,

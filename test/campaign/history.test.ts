@@ -110,6 +110,19 @@ describe("mergeRuns", () => {
     expect(mergeRuns([first, skipped]).points).toHaveLength(2);
   });
 
+  it("refuses a run that did not scan a region the account had open items in", () => {
+    const europe = item("instance-key-pair", "AWS::EC2::Instance", "i-0000000000000001", {
+      region: "eu-west-1",
+    });
+    const usOnly = run("us-only.json", "2026-11-08T00:00:00Z", []);
+    usOnly.regions = new Set([`${ACCOUNT}\u0000us-east-1`, `${ACCOUNT}\u0000global`]);
+    expect(() => mergeRuns([run("first.json", "2026-11-01T00:00:00Z", [europe]), usOnly])).toThrow(
+      "us-only.json: no result in 111122223333/eu-west-1, which had open items in first.json",
+    );
+    usOnly.regions.add(`${ACCOUNT}\u0000eu-west-1`);
+    expect(mergeRuns([run("first.json", "2026-11-01T00:00:00Z", [europe]), usOnly]).points).toHaveLength(2);
+  });
+
   it("needs at least one run", () => {
     expect(() => mergeRuns([])).toThrow(/at least one run/);
   });
