@@ -48,11 +48,13 @@ export function renderCampaignMarkdown(view: CampaignView): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** A table cell: no pipe or line break from a tag value can break the table. */
-function cell(text: string): string {
+/**
+ * A table cell: no pipe or line break from a tag value can break the table, and no markup in it
+ * (an image that loads from elsewhere, a link, emphasis) is rendered where the comment is read.
+ */
+export function cell(text: string): string {
   return text
-    .replace(/\\/g, "\\\\")
-    .replace(/\|/g, "\\|")
+    .replace(/[\\|`*_[\]!~]/g, (c) => `\\${c}`)
     .replace(/[\r\n]+/g, " ")
     .replace(/[<>]/g, (c) => (c === "<" ? "&lt;" : "&gt;"));
 }
