@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { historyDirectoryFiles, majorVersion, mergeRuns } from "../../src/campaign/history.js";
-import { recogniseRunFile } from "../../src/campaign/run-file.js";
+import { recogniseRunFile, runFromResults } from "../../src/campaign/run-file.js";
 import { ACCOUNT, OTHER_ACCOUNT, item, run } from "./builders.js";
 
 describe("mergeRuns", () => {
@@ -196,6 +196,42 @@ describe("recogniseRunFile", () => {
     expect(error?.message).toMatch(message);
     expect(error?.message).toContain(file);
     expect(error?.message).not.toContain("\n");
+  });
+});
+
+describe("runFromResults", () => {
+  const result = (status: string) => ({
+    ruleId: "instance-key-pair",
+    severity: "warning",
+    status,
+    resource: { type: "AWS::EC2::Instance", id: "i-0000000000000001", account: ACCOUNT, region: "us-east-1" },
+  });
+  const file = (status: string) =>
+    recogniseRunFile(
+      JSON.stringify({
+        format: "access-baseline/results",
+        version: 1,
+        tool: { name: "access-baseline", version: "0.1.0" },
+        createdAt: "2026-11-01T00:00:00Z",
+        rules: [{ id: "instance-key-pair", title: "Key pair", severity: "warning" }],
+        results: [result(status)],
+      }),
+      "run.json",
+    ) as { kind: "results"; json: Parameters<typeof runFromResults>[0] };
+
+  it.each(["FAIL", "failed", "fail ", "warning", ""])(
+    "refuses a result of status %j rather than count it as closed",
+    (status) => {
+      expect(() => runFromResults(file(status).json, "run.json")).toThrow(
+        `run.json: results[0] has status ${JSON.stringify(status)} (expected one of pass, fail, not_applicable, error, waived)`,
+      );
+    },
+  );
+
+  it("reads fail and error as open, the other statuses as not", () => {
+    expect(runFromResults(file("fail").json, "run.json").items).toHaveLength(1);
+    expect(runFromResults(file("error").json, "run.json").items).toHaveLength(1);
+    expect(runFromResults(file("waived").json, "run.json").items).toHaveLength(0);
   });
 });
 
