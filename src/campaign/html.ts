@@ -1,5 +1,5 @@
 import { renderCampaignCharts, type RenderedChart } from "./charts.js";
-import { change, day, minute, money, ownerStatus, plural } from "./format.js";
+import { change, day, figureNow, minute, money, ownerStatus, plural } from "./format.js";
 import type { NextStep } from "./next-steps.js";
 import type { CampaignView, OwnerView, RegionGroup, ResourceRow } from "./view.js";
 
@@ -63,10 +63,10 @@ function headlineSection(view: CampaignView): string {
   const rows = view.headline
     .map((figure) => {
       const delta = figure.previous === undefined ? 0 : figure.current - figure.previous;
-      const trend = delta < 0 ? "better" : delta > 0 ? "worse" : "same";
+      const trend = figure.notEvaluated > 0 ? "unknown" : delta < 0 ? "better" : delta > 0 ? "worse" : "same";
       return (
         `<tr data-metric="${escapeHtml(figure.id)}"><th scope="row">${escapeHtml(figure.label)}</th>` +
-        `<td class="num">${figure.current}</td><td class="${trend}">${escapeHtml(change(figure))}</td></tr>`
+        `<td class="num">${escapeHtml(figureNow(figure))}</td><td class="${trend}">${escapeHtml(change(figure))}</td></tr>`
       );
     })
     .join("");

@@ -1,4 +1,4 @@
-import { change, day, money, ownerStatus, plural } from "./format.js";
+import { change, day, figureNow, money, ownerStatus, plural } from "./format.js";
 import type { CampaignView } from "./view.js";
 
 /**
@@ -20,7 +20,7 @@ export function renderCampaignMarkdown(view: CampaignView): string {
   );
   lines.push("| | now | since the previous run |", "| --- | ---: | --- |");
   for (const figure of view.headline)
-    lines.push(`| ${cell(figure.label)} | ${figure.current} | ${change(figure)} |`);
+    lines.push(`| ${cell(figure.label)} | ${figureNow(figure)} | ${change(figure)} |`);
   lines.push("");
   if (view.notEvaluated > 0) {
     lines.push(

@@ -1,6 +1,6 @@
 import type { ResourceFacts } from "../report/resource-facts.js";
 import { hostCosts, type CostSummary } from "./cost.js";
-import { HEADLINE_METRICS, headlineCounts, type HeadlineCounts } from "./headline.js";
+import { HEADLINE_METRICS, headlineCounts, headlineNotEvaluated, type HeadlineCounts } from "./headline.js";
 import type { Campaign, CampaignPoint } from "./history.js";
 import { ACCOUNT, NO_OWNER, resourceKey, type CampaignRule, type OpenItem } from "./model.js";
 import { agentUpdateCommands, nextSteps, sessionManagerReplacements, type NextStep } from "./next-steps.js";
@@ -22,6 +22,11 @@ export interface HeadlineFigure {
   current: number;
   /** Undefined for a single run. */
   previous?: number;
+  /**
+   * Resources (or accounts and regions) whose results behind the figure could not be evaluated
+   * in the newest state: `current` is then a lower bound, and the change is not known.
+   */
+  notEvaluated: number;
 }
 
 export interface OpenItemRow {
@@ -95,6 +100,7 @@ export function buildCampaignView(campaign: Campaign, options: CampaignOptions):
   const currentFacts = pointFacts(latest);
   const currentRules = pointRules(latest);
   const now = headlineCounts(latest.items, currentFacts.values(), currentRules);
+  const unknown = headlineNotEvaluated(latest.items, currentRules);
   const before: HeadlineCounts | undefined =
     previous !== undefined
       ? headlineCounts(previous.items, pointFacts(previous).values(), pointRules(previous))
@@ -241,6 +247,7 @@ export function buildCampaignView(campaign: Campaign, options: CampaignOptions):
       id: metric.id,
       label: metric.label,
       current: now[metric.id],
+      notEvaluated: unknown[metric.id],
       ...(before !== undefined ? { previous: before[metric.id] } : {}),
     })),
     owners: ownerViews,
