@@ -628,7 +628,9 @@ function itemContradiction(item: ConfigurationItem, eventAccount: string | undef
   }
   const names = [item.resourceId, item.resourceName].filter((name): name is string => name !== undefined);
   const last = resource.split(/[/:]/).at(-1);
-  if (!names.some((name) => resource === name || last === name || resource.endsWith(`/${name}`))) {
+  const named = names.some((name) => resource === name || last === name || resource.endsWith(`/${name}`));
+  // IAM ARNs hold the name, not the id: without resourceName there is nothing to compare.
+  if (!named && item.resourceName !== undefined) {
     return `the ARN ${item.ARN} does not name the resource`;
   }
   return undefined;

@@ -151,6 +151,14 @@ describe("items that contradict themselves or the event", () => {
     expect((failure as Error).message).toContain(message);
     expect(harness.fake.putEvaluations).toEqual([]);
   });
+
+  it("a role item without resourceName: its ARN holds the name, not the id, and is not compared", async () => {
+    const handler = world();
+    await handler(withItem("role-compliant.json", (item) => delete item.resourceName));
+    expect(harness.fake.putEvaluations[0]!.Evaluations).toEqual([
+      expect.objectContaining({ ComplianceResourceId: "AROAEXAMPLESESSIONOP1", ComplianceType: "COMPLIANT" }),
+    ]);
+  });
 });
 
 describe("oversized items", () => {
