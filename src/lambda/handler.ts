@@ -392,11 +392,20 @@ async function evaluateChange(invocation: Invocation): Promise<Outcome> {
 async function evaluateScheduled(invocation: Invocation): Promise<Outcome> {
   const { event, clients, log } = invocation;
   const invoking = event.invokingEvent as { awsAccountId?: string; notificationCreationTime: string };
-  const account =
-    invoking.awsAccountId ??
-    event.accountId ??
-    /^arn:[^:]+:config:[^:]*:(\d+):/.exec(event.configRuleArn ?? "")?.[1];
+  const named = [
+    ["invokingEvent.awsAccountId", invoking.awsAccountId],
+    ["accountId", event.accountId],
+    ["configRuleArn", /^arn:[^:]+:config:[^:]*:(\d+):/.exec(event.configRuleArn ?? "")?.[1]],
+  ].filter((entry): entry is [string, string] => entry[1] !== undefined);
+  const account = named[0]?.[1];
   if (!account) throw new InvalidEventError(`${SCHEDULED} without an account id`);
+  // The verdicts are recorded on the account the event names: two accounts leave that a guess.
+  const other = named.find(([, id]) => id !== account);
+  if (other !== undefined) {
+    throw new InvalidEventError(
+      `${SCHEDULED} names two accounts: ${named[0]![0]} ${account} and ${other[0]} ${other[1]}`,
+    );
+  }
   const timestamp = timestampOf(invoking.notificationCreationTime, "notificationCreationTime");
   const scope: AccountScope = { account, partition: partitionOfArn(event.configRuleArn) };
   const region = clients.region;

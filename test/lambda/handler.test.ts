@@ -740,6 +740,21 @@ describe("events and logs", () => {
     expect(harness.fake.putEvaluations[0]).toMatchObject({ ResultToken: "TESTMODE", TestMode: true });
   });
 
+  it("refuses a scheduled event that names two accounts", async () => {
+    const event = loadEvent("scheduled-preferences.json");
+    const handler = world();
+    await expect(handler({ ...event, accountId: "444455556666" })).rejects.toThrow(
+      "ScheduledNotification names two accounts: invokingEvent.awsAccountId 111122223333 and accountId 444455556666",
+    );
+    await expect(
+      handler({
+        ...event,
+        configRuleArn: "arn:aws:config:us-east-1:444455556666:config-rule/config-rule-0abc12",
+      }),
+    ).rejects.toThrow(InvalidEventError);
+    expect(harness.fake.putEvaluations).toEqual([]);
+  });
+
   it("refuses what is not a Config rule event", async () => {
     const handler = world();
     await expect(handler({ hello: "world" })).rejects.toBeInstanceOf(InvalidEventError);
