@@ -44,7 +44,7 @@ export async function renderCampaignCharts(view: CampaignView): Promise<Rendered
   const ownerDescription = view.owners
     .map(
       (owner) =>
-        `${owner.owner}: ${owner.peak} at most, ${owner.openItems} now${owner.done ? " (done)" : ""}`,
+        `${owner.owner}: ${owner.peak} at most, ${owner.openItems} now${owner.done ? " (done)" : owner.openItems === 0 ? " (not known)" : ""}`,
     )
     .join("; ");
   charts.push({
@@ -103,6 +103,7 @@ function burnDownSpec(view: CampaignView): VegaLiteSpec {
       .map((owner) => owner.owner),
   );
   const last = view.points.at(-1)!.createdAt;
+  const done = new Set(view.owners.filter((owner) => owner.done).map((owner) => owner.owner));
   const values = view.burnDown
     .filter((point) => charted.has(point.owner))
     .map((point) => ({ owner: point.owner, run: point.createdAt, open: point.open, label: "" }));
@@ -112,7 +113,17 @@ function burnDownSpec(view: CampaignView): VegaLiteSpec {
     byCount.set(value.open, [...(byCount.get(value.open) ?? []), value]);
   }
   for (const tied of byCount.values()) {
-    tied[0]!.label = tied.map((value) => value.owner).join(", ") + (tied[0]!.open === 0 ? " — done" : "");
+    const names = (values: typeof tied) => values.map((value) => value.owner).join(", ");
+    if (tied[0]!.open !== 0) tied[0]!.label = names(tied);
+    else {
+      // At zero, an owner whose resources a failed listing may hide is not done: labelled apart.
+      const finished = tied.filter((value) => done.has(value.owner));
+      const unknown = tied.filter((value) => !done.has(value.owner));
+      tied[0]!.label = [
+        ...(finished.length > 0 ? [`${names(finished)} — done`] : []),
+        ...(unknown.length > 0 ? [`${names(unknown)} — not known`] : []),
+      ].join("; ");
+    }
   }
   // UTC throughout, and a tick at each run: the axis names the runs, whatever the time zone.
   const x = {

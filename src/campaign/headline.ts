@@ -1,5 +1,5 @@
 import type { ResourceFacts } from "../report/resource-facts.js";
-import { INSTANCE, SECURITY_GROUP, type CampaignRule, type OpenItem } from "./model.js";
+import { ACCOUNT, INSTANCE, SECURITY_GROUP, type CampaignRule, type OpenItem } from "./model.js";
 
 /**
  * The campaign's headline figures for one point of the history. Each counts distinct resources
@@ -71,5 +71,62 @@ export function headlineCounts(
     "key-pairs": ids(["instance-key-pair"]).size,
     bastions: ids(["exposed-bastion"]).size,
     attribution: principals.size,
+  };
+}
+
+/** Rules about instances: an error of one on an account means its instances were not listed. */
+const INSTANCE_RULES: readonly string[] = [
+  "instance-managed-by-ssm",
+  "instance-key-pair",
+  "instance-role-ssm-permissions",
+  "exposed-bastion",
+];
+
+/** The rules behind each figure: a result of theirs that could not be evaluated leaves it unknown. */
+const METRIC_RULES: Record<Exclude<HeadlineMetricId, "attribution">, readonly string[]> = {
+  "ssh-internet": ["ssh-from-internet"],
+  "ssh-anywhere": ["ssh-from-internet", "ssh-from-any-source"],
+  unmanaged: ["instance-managed-by-ssm"],
+  "agent-outdated": ["ssm-agent-version"],
+  "key-pairs": ["instance-key-pair"],
+  bastions: ["exposed-bastion"],
+};
+
+/**
+ * For each figure, the resources (or whole accounts and regions, when a listing failed) whose
+ * results behind it could not be evaluated: the figure counts what failed, and these may fail too.
+ */
+export function headlineNotEvaluated(
+  items: readonly OpenItem[],
+  rules: ReadonlyMap<string, CampaignRule>,
+): HeadlineCounts {
+  const errors = items.filter((item) => item.status === "error");
+  const count = (ruleIds: readonly string[]) =>
+    new Set(
+      errors
+        .filter((item) => ruleIds.includes(item.ruleId))
+        .map(
+          (item) =>
+            `${item.resource.type}/${item.resource.account}/${item.resource.region}/${item.resource.id}`,
+        ),
+    ).size;
+  const attributionRules = [...rules.values()]
+    .filter((rule) => rule.tags.includes("attribution"))
+    .map((rule) => rule.id);
+  // The SSH figures count instances in failing groups: where instances could not be listed (an
+  // instance rule's error on the account), the instances in those groups are unknown too.
+  const unlistedInstances = new Set(
+    errors
+      .filter((item) => item.resource.type === ACCOUNT && INSTANCE_RULES.includes(item.ruleId))
+      .map((item) => `${item.resource.account}/${item.resource.region}`),
+  ).size;
+  return {
+    "ssh-internet": count(METRIC_RULES["ssh-internet"]) + unlistedInstances,
+    "ssh-anywhere": count(METRIC_RULES["ssh-anywhere"]) + unlistedInstances,
+    unmanaged: count(METRIC_RULES.unmanaged),
+    "agent-outdated": count(METRIC_RULES["agent-outdated"]),
+    "key-pairs": count(METRIC_RULES["key-pairs"]),
+    bastions: count(METRIC_RULES.bastions),
+    attribution: count(attributionRules),
   };
 }

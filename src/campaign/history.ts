@@ -14,7 +14,8 @@ import { recogniseRunFile, runFromReport, runFromResults } from "./run-file.js";
  * account seen so far, the newest run that judged that account; a run that covers several
  * accounts counts for each of them. Two runs of one account at the same instant are refused (which
  * one holds is unknowable), and so are runs written by different major versions of the tool,
- * whose rules and results may not mean the same thing.
+ * whose rules and results may not mean the same thing, and a run that did not run a rule, or
+ * scan a region, that the account's previous run had open items of.
  */
 
 export interface RunFile {
@@ -113,7 +114,36 @@ export function mergeRuns(runs: readonly CampaignRun[]): Campaign {
   const points: CampaignPoint[] = [];
   const current = new Map<string, CampaignRun>();
   for (const run of sorted) {
-    for (const account of run.accounts) current.set(account, run);
+    for (const account of run.accounts) {
+      const before = current.get(account);
+      // A rule the new run did not run (--rule, --skip-rule, a configuration that turns it off)
+      // would make every open item of it look fixed.
+      const unrun = before?.items.find(
+        (item) => item.resource.account === account && !run.rules.has(item.ruleId),
+      );
+      if (unrun !== undefined) {
+        throw new InputError(
+          `${run.file}: rule ${unrun.ruleId} did not run for account ${account}, which had open items of it in ` +
+            `${before!.file} (${unrun.resource.type} ${unrun.resource.id}); an item of a rule that did not run ` +
+            "is not fixed: run the rule again, or leave one of the runs out",
+        );
+      }
+      // Likewise a region the new run did not scan (--regions): no result at all there is not a fix.
+      const unscanned = before?.items.find(
+        (item) =>
+          item.resource.account === account &&
+          run.regions !== undefined &&
+          !run.regions.has(`${account}\u0000${item.resource.region}`),
+      );
+      if (unscanned !== undefined) {
+        throw new InputError(
+          `${run.file}: no result in ${account}/${unscanned.resource.region}, which had open items in ` +
+            `${before!.file} (${unscanned.resource.type} ${unscanned.resource.id}); a region that was not scanned ` +
+            "is not fixed: scan it again, or leave one of the runs out",
+        );
+      }
+      current.set(account, run);
+    }
     const last = points.at(-1);
     const byAccount = new Map(current);
     const items = [...byAccount].flatMap(([account, holder]) =>

@@ -1,5 +1,5 @@
 import { renderCampaignCharts, type RenderedChart } from "./charts.js";
-import { change, day, minute, money, plural } from "./format.js";
+import { change, day, figureNow, minute, money, ownerStatus, plural } from "./format.js";
 import type { NextStep } from "./next-steps.js";
 import type { CampaignView, OwnerView, RegionGroup, ResourceRow } from "./view.js";
 
@@ -63,10 +63,10 @@ function headlineSection(view: CampaignView): string {
   const rows = view.headline
     .map((figure) => {
       const delta = figure.previous === undefined ? 0 : figure.current - figure.previous;
-      const trend = delta < 0 ? "better" : delta > 0 ? "worse" : "same";
+      const trend = figure.notEvaluated > 0 ? "unknown" : delta < 0 ? "better" : delta > 0 ? "worse" : "same";
       return (
         `<tr data-metric="${escapeHtml(figure.id)}"><th scope="row">${escapeHtml(figure.label)}</th>` +
-        `<td class="num">${figure.current}</td><td class="${trend}">${escapeHtml(change(figure))}</td></tr>`
+        `<td class="num">${escapeHtml(figureNow(figure))}</td><td class="${trend}">${escapeHtml(change(figure))}</td></tr>`
       );
     })
     .join("");
@@ -116,7 +116,7 @@ function progressSection(view: CampaignView, charts: RenderedChart[]): string {
         return (
           `<tr data-owner="${escapeHtml(owner.owner)}"><th scope="row">${escapeHtml(owner.owner)}</th>` +
           counts.map((count) => `<td class="num">${count}</td>`).join("") +
-          `<td>${owner.done ? '<span class="done">✓ done</span>' : escapeHtml(`${owner.openItems} open`)}</td></tr>`
+          `<td>${owner.done ? '<span class="done">✓ done</span>' : escapeHtml(owner.openItems > 0 ? `${owner.openItems} open` : ownerStatus(owner))}</td></tr>`
         );
       })
       .join("") +
@@ -126,7 +126,7 @@ function progressSection(view: CampaignView, charts: RenderedChart[]): string {
     '<section aria-labelledby="progress"><h2 id="progress">Progress over time</h2>' +
     `<p>${escapeHtml(
       done.length > 0
-        ? `At zero: ${done.join(", ")}. ${plural(view.owners.length - done.length, "owner")} still with open items.`
+        ? `At zero: ${done.join(", ")}. ${plural(view.owners.length - done.length, "owner")} still with open items or not evaluated.`
         : `${plural(view.owners.length, "owner")} with open items; none at zero yet.`,
     )}</p>` +
     chartFigure(burnDown!, burnDownTable) +
@@ -145,7 +145,7 @@ function ownersSection(view: CampaignView): string {
         (owner) =>
           `<tr data-owner="${escapeHtml(owner.owner)}" data-open-items="${owner.openItems}" data-resources="${owner.resources}">` +
           `<th scope="row"><a href="#${ownerAnchor(owner)}">${escapeHtml(owner.owner)}</a></th><td class="num">${owner.openItems}</td><td class="num">${owner.resources}</td>` +
-          `<td>${owner.done ? '<span class="done">✓ done</span>' : escapeHtml(`${owner.peak - owner.openItems} of ${owner.peak} closed`)}</td></tr>`,
+          `<td>${owner.done ? '<span class="done">✓ done</span>' : escapeHtml(ownerStatus(owner))}</td></tr>`,
       )
       .join("") +
     `</tbody><tfoot><tr data-total-open-items="${totalOpen}" data-total-resources="${totalResources}"><th scope="row">Total</th><td class="num">${totalOpen}</td><td class="num">${totalResources}</td><td></td></tr></tfoot></table>`;
@@ -166,6 +166,9 @@ function ownerSection(owner: OwnerView, collapsed: boolean): string {
   const heading = `<h3 id="${anchor}">${escapeHtml(owner.owner)}${owner.done ? " — done" : ""}</h3>`;
   if (owner.done) {
     return `<section aria-labelledby="${anchor}" data-owner="${escapeHtml(owner.owner)}">${heading}<p class="done">✓ No open items: every item this owner had is closed.</p></section>`;
+  }
+  if (owner.openItems === 0) {
+    return `<section aria-labelledby="${anchor}" data-owner="${escapeHtml(owner.owner)}">${heading}<p class="warning">${escapeHtml(`No open items in the newest runs, but ${plural(owner.unjudged, "result")} could not be evaluated in the accounts and regions of this owner's resources (a listing failed): whether they are fixed is not known.`)}</p></section>`;
   }
   return (
     `<section aria-labelledby="${anchor}" data-owner="${escapeHtml(owner.owner)}">${heading}` +

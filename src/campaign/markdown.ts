@@ -1,4 +1,4 @@
-import { change, day, money, plural } from "./format.js";
+import { change, day, figureNow, money, ownerStatus, plural } from "./format.js";
 import type { CampaignView } from "./view.js";
 
 /**
@@ -20,7 +20,7 @@ export function renderCampaignMarkdown(view: CampaignView): string {
   );
   lines.push("| | now | since the previous run |", "| --- | ---: | --- |");
   for (const figure of view.headline)
-    lines.push(`| ${cell(figure.label)} | ${figure.current} | ${change(figure)} |`);
+    lines.push(`| ${cell(figure.label)} | ${figureNow(figure)} | ${change(figure)} |`);
   lines.push("");
   if (view.notEvaluated > 0) {
     lines.push(
@@ -31,7 +31,7 @@ export function renderCampaignMarkdown(view: CampaignView): string {
   lines.push("| owner | open items | resources | status |", "| --- | ---: | ---: | --- |");
   const shown = [...view.owners].sort((a, b) => b.openItems - a.openItems || a.owner.localeCompare(b.owner));
   for (const owner of shown.slice(0, MAX_OWNERS)) {
-    const status = owner.done ? "done ✓" : `${owner.peak - owner.openItems} of ${owner.peak} closed`;
+    const status = owner.done ? "done ✓" : ownerStatus(owner);
     lines.push(`| ${cell(owner.owner)} | ${owner.openItems} | ${owner.resources} | ${status} |`);
   }
   if (shown.length > MAX_OWNERS) lines.push(`| … and ${shown.length - MAX_OWNERS} more owners | | | |`);
@@ -48,11 +48,13 @@ export function renderCampaignMarkdown(view: CampaignView): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** A table cell: no pipe or line break from a tag value can break the table. */
-function cell(text: string): string {
+/**
+ * A table cell: no pipe or line break from a tag value can break the table, and no markup in it
+ * (an image that loads from elsewhere, a link, emphasis) is rendered where the comment is read.
+ */
+export function cell(text: string): string {
   return text
-    .replace(/\\/g, "\\\\")
-    .replace(/\|/g, "\\|")
+    .replace(/[\\|`*_[\]!~]/g, (c) => `\\${c}`)
     .replace(/[\r\n]+/g, " ")
     .replace(/[<>]/g, (c) => (c === "<" ? "&lt;" : "&gt;"));
 }

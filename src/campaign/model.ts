@@ -39,6 +39,11 @@ export interface CampaignRun {
   toolVersion: string;
   /** Every account the run judged a resource of, open item or not. */
   accounts: string[];
+  /**
+   * Every account and region (`account\u0000region`) the run judged a resource in, open item or
+   * not. A scanned region always has results (its Session Manager preferences, at least).
+   */
+  regions?: Set<string>;
   rules: Map<string, CampaignRule>;
   items: OpenItem[];
   /** Facts by `resourceKey`. */
@@ -52,6 +57,8 @@ export function resourceKey(resource: ResourceKeyFields): string {
 export const INSTANCE = "AWS::EC2::Instance";
 export const SECURITY_GROUP = "AWS::EC2::SecurityGroup";
 export const MANAGED_INSTANCE = "AWS::SSM::ManagedInstanceInventory";
+/** What a result is reported on when a whole account and region could not be read. */
+export const ACCOUNT = "AWS::::Account";
 
 /** The owner of resources whose owner tags are all missing. */
 export const NO_OWNER = "no owner";

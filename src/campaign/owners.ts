@@ -3,7 +3,7 @@ import { INSTANCE, MANAGED_INSTANCE, NO_OWNER, resourceKey, type ResourceKeyFiel
 
 /**
  * Who owns a resource: the first owner tag it carries (`--owner-tag`, by default Team, then
- * Owner), else "no owner". A managed node (the agent-version rule's resource) has no tags of its
+ * Owner), else "no owner"; a tag of blanks or invisible characters only counts as none. A managed node (the agent-version rule's resource) has no tags of its
  * own: it belongs to the owner of the instance with the same id.
  */
 export function factsFor(
@@ -18,9 +18,23 @@ export function factsFor(
 export function ownerOf(facts: ResourceFacts | undefined, ownerTags: readonly string[]): string {
   for (const key of ownerTags) {
     const value = facts?.tags?.[key]?.trim();
-    if (value) return value;
+    if (value && ownerKey(value) !== "") return value;
   }
   return NO_OWNER;
+}
+
+/**
+ * What identifies an owner among spellings of its tag: "web", "Web", "web " with a no-break space,
+ * "ｗｅｂ" and "web" with a zero-width space are one team. Told apart, the team's old spelling
+ * would show as done while its items sat under the new one.
+ */
+export function ownerKey(owner: string): string {
+  return owner
+    .normalize("NFKC")
+    .replace(/\p{Cf}/gu, "")
+    .replace(/\s+/g, " ")
+    .trim()
+    .toLowerCase();
 }
 
 export function nameOf(facts: ResourceFacts | undefined): string {

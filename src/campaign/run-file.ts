@@ -1,5 +1,5 @@
 import { InputError } from "../errors.js";
-import type { Report } from "../engine/result.js";
+import type { Report, ResultStatus } from "../engine/result.js";
 import { buildJsonReport, RESULTS_FORMAT, RESULTS_FORMAT_VERSION, type JsonReport } from "../report/json.js";
 import type { ResourceFacts } from "../report/resource-facts.js";
 import { resourceKey, type CampaignRule, type CampaignRun, type OpenItem } from "./model.js";
@@ -68,6 +68,14 @@ export function recogniseRunFile(text: string, shown: string): RunFileKind {
   return { kind: "results", json: parsed as unknown as JsonReport };
 }
 
+const RESULT_STATUSES: ReadonlySet<string> = new Set<ResultStatus>([
+  "pass",
+  "fail",
+  "not_applicable",
+  "error",
+  "waived",
+]);
+
 /** The campaign view of a results file. */
 export function runFromResults(json: JsonReport, shown: string): CampaignRun {
   const rules = new Map<string, CampaignRule>();
@@ -83,6 +91,7 @@ export function runFromResults(json: JsonReport, shown: string): CampaignRun {
     });
   }
   const accounts = new Set<string>();
+  const regions = new Set<string>();
   const items: OpenItem[] = [];
   json.results.forEach((result, index) => {
     const resource = isRecord(result) ? result.resource : undefined;
@@ -100,7 +109,14 @@ export function runFromResults(json: JsonReport, shown: string): CampaignRun {
         `${shown}: results[${index}] is not a result (ruleId, status and resource expected)`,
       );
     }
+    if (!RESULT_STATUSES.has(result.status)) {
+      // Any other status would be read as "not open", and its item counted as fixed.
+      throw new InputError(
+        `${shown}: results[${index}] has status ${JSON.stringify(result.status)} (expected one of ${[...RESULT_STATUSES].join(", ")})`,
+      );
+    }
     accounts.add(resource.account);
+    regions.add(`${resource.account}\u0000${resource.region}`);
     if (result.status !== "fail" && result.status !== "error") return;
     items.push({
       ruleId: result.ruleId,
@@ -126,6 +142,7 @@ export function runFromResults(json: JsonReport, shown: string): CampaignRun {
     createdAt: new Date(json.createdAt ?? 0).toISOString(),
     toolVersion: json.tool.version,
     accounts: [...accounts].sort(),
+    regions,
     rules,
     items,
     facts,

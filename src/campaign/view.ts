@@ -1,10 +1,10 @@
 import type { ResourceFacts } from "../report/resource-facts.js";
 import { hostCosts, type CostSummary } from "./cost.js";
-import { HEADLINE_METRICS, headlineCounts, type HeadlineCounts } from "./headline.js";
+import { HEADLINE_METRICS, headlineCounts, headlineNotEvaluated, type HeadlineCounts } from "./headline.js";
 import type { Campaign, CampaignPoint } from "./history.js";
-import { resourceKey, type CampaignRule, type OpenItem } from "./model.js";
+import { ACCOUNT, NO_OWNER, resourceKey, type CampaignRule, type OpenItem } from "./model.js";
 import { agentUpdateCommands, nextSteps, sessionManagerReplacements, type NextStep } from "./next-steps.js";
-import { factsFor, nameOf, ownerOf } from "./owners.js";
+import { factsFor, nameOf, ownerKey, ownerOf } from "./owners.js";
 
 /**
  * Everything the renderers show, computed once from the merged history: the headline with its
@@ -22,6 +22,11 @@ export interface HeadlineFigure {
   current: number;
   /** Undefined for a single run. */
   previous?: number;
+  /**
+   * Resources (or accounts and regions) whose results behind the figure could not be evaluated
+   * in the newest state: `current` is then a lower bound, and the change is not known.
+   */
+  notEvaluated: number;
 }
 
 export interface OpenItemRow {
@@ -58,6 +63,13 @@ export interface OwnerView {
   resources: number;
   /** Open items at the first point where the owner had any. */
   peak: number;
+  /**
+   * Results of the newest state that could not be evaluated for a whole account and region (a
+   * listing that failed, reported on the account) where this owner has had resources: what they
+   * would say about the owner's resources is unknown.
+   */
+  unjudged: number;
+  /** No open items, and nothing unjudged where its resources were. */
   done: boolean;
   groups: RegionGroup[];
 }
@@ -88,17 +100,23 @@ export function buildCampaignView(campaign: Campaign, options: CampaignOptions):
   const currentFacts = pointFacts(latest);
   const currentRules = pointRules(latest);
   const now = headlineCounts(latest.items, currentFacts.values(), currentRules);
+  const unknown = headlineNotEvaluated(latest.items, currentRules);
   const before: HeadlineCounts | undefined =
     previous !== undefined
       ? headlineCounts(previous.items, pointFacts(previous).values(), pointRules(previous))
       : undefined;
 
   const seen = firstAndLastSeen(points);
-  const ownerOfItem = (item: OpenItem, facts: ReadonlyMap<string, ResourceFacts>) =>
-    ownerOf(factsFor(item.resource, facts), options.ownerTags);
+  const spellings = ownerSpellings(points, options.ownerTags);
+  const ownerOfItem = (item: OpenItem, facts: ReadonlyMap<string, ResourceFacts>) => {
+    const owner = ownerOf(factsFor(item.resource, facts), options.ownerTags);
+    return owner === NO_OWNER ? owner : spellings.get(ownerKey(owner))!;
+  };
 
   // The burn-down: open items per owner at every point; an owner once seen stays, at zero when done.
   const owners = new Set<string>();
+  // Where each owner's resources have been, to know whose resources a failed listing may hide.
+  const ownerScopes = new Map<string, Set<string>>();
   const perPoint = points.map((point) => {
     const facts = pointFacts(point);
     const counts = new Map<string, number>();
@@ -106,9 +124,15 @@ export function buildCampaignView(campaign: Campaign, options: CampaignOptions):
       const owner = ownerOfItem(item, facts);
       owners.add(owner);
       counts.set(owner, (counts.get(owner) ?? 0) + 1);
+      if (item.resource.type === ACCOUNT) continue;
+      const scopes = ownerScopes.get(owner) ?? new Set<string>();
+      ownerScopes.set(owner, scopes.add(scopeKey(item.resource)));
     }
     return counts;
   });
+  // A listing that failed is reported on the account, per region: it has no owner, and the
+  // resources it did not list are missing from the newest run rather than fixed.
+  const unlisted = latest.items.filter((item) => item.status === "error" && item.resource.type === ACCOUNT);
   const ownerNames = [...owners].sort(compareOwners);
   const burnDown: BurnDownPoint[] = points.flatMap((point, index) =>
     ownerNames.map((owner) => ({
@@ -191,12 +215,16 @@ export function buildCampaignView(campaign: Campaign, options: CampaignOptions):
         };
       });
     const openItems = perPoint.at(-1)!.get(owner) ?? 0;
+    const scopes = ownerScopes.get(owner);
+    const unjudged =
+      owner === NO_OWNER ? 0 : unlisted.filter((item) => scopes?.has(scopeKey(item.resource))).length;
     return {
       owner,
       openItems,
       resources: groups.reduce((sum, group) => sum + group.resources.length, 0),
       peak: Math.max(...perPoint.map((counts) => counts.get(owner) ?? 0)),
-      done: openItems === 0,
+      unjudged,
+      done: openItems === 0 && unjudged === 0,
       groups,
     };
   });
@@ -219,6 +247,7 @@ export function buildCampaignView(campaign: Campaign, options: CampaignOptions):
       id: metric.id,
       label: metric.label,
       current: now[metric.id],
+      notEvaluated: unknown[metric.id],
       ...(before !== undefined ? { previous: before[metric.id] } : {}),
     })),
     owners: ownerViews,
@@ -227,6 +256,34 @@ export function buildCampaignView(campaign: Campaign, options: CampaignOptions):
     ownerTags: options.ownerTags,
     notEvaluated: latest.items.filter((item) => item.status === "error").length,
   };
+}
+
+/**
+ * The name each owner is shown under, by `ownerKey`: of the spellings of its tag, the one on most
+ * items of the newest state (else of all states), then the first alphabetically.
+ */
+function ownerSpellings(points: readonly CampaignPoint[], ownerTags: readonly string[]): Map<string, string> {
+  const counts = new Map<string, Map<string, [newest: number, all: number]>>();
+  points.forEach((point, index) => {
+    const facts = pointFacts(point);
+    for (const item of point.items) {
+      const owner = ownerOf(factsFor(item.resource, facts), ownerTags);
+      if (owner === NO_OWNER) continue;
+      const key = ownerKey(owner);
+      const forKey = counts.get(key) ?? new Map<string, [number, number]>();
+      counts.set(key, forKey);
+      const count = forKey.get(owner) ?? [0, 0];
+      forKey.set(owner, [count[0] + (index === points.length - 1 ? 1 : 0), count[1] + 1]);
+    }
+  });
+  const names = new Map<string, string>();
+  for (const [key, forKey] of counts) {
+    const [best] = [...forKey].sort(
+      ([a, [newestA, allA]], [b, [newestB, allB]]) => newestB - newestA || allB - allA || a.localeCompare(b),
+    );
+    names.set(key, best![0]);
+  }
+  return names;
 }
 
 /** The open items of one owner in one account and region, by resource. */
@@ -238,9 +295,13 @@ interface OpenGroup {
 
 /** Owners alphabetically, "no owner" last. */
 function compareOwners(a: string, b: string): number {
-  const noOwnerA = a === "no owner" ? 1 : 0;
-  const noOwnerB = b === "no owner" ? 1 : 0;
+  const noOwnerA = a === NO_OWNER ? 1 : 0;
+  const noOwnerB = b === NO_OWNER ? 1 : 0;
   return noOwnerA - noOwnerB || a.localeCompare(b);
+}
+
+function scopeKey(resource: { account: string; region: string }): string {
+  return `${resource.account}\u0000${resource.region}`;
 }
 
 function itemKey(item: OpenItem): string {

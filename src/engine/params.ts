@@ -18,6 +18,8 @@ export interface ParamSpec {
 
 export class ParamError extends Error {}
 
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 export function coerceParam(name: string, spec: ParamSpec, raw: unknown): JsonValue {
   const fail = (expected: string): never => {
     throw new ParamError(`parameter "${name}" must be ${expected}, got ${JSON.stringify(raw)}`);
@@ -32,7 +34,8 @@ export function coerceParam(name: string, spec: ParamSpec, raw: unknown): JsonVa
       return fail("true or false");
     case "number":
     case "integer": {
-      const number = typeof raw === "string" && raw.trim() !== "" ? Number(raw) : raw;
+      // Decimal text only: Number() also reads "0x16" (22) and "0b1", which nobody writes as a port.
+      const number = typeof raw === "string" && DECIMAL.test(raw.trim()) ? Number(raw) : raw;
       if (typeof number !== "number" || !Number.isFinite(number)) return fail("a number");
       if (spec.type === "integer" && !Number.isInteger(number)) fail("a whole number");
       const value = number;

@@ -77,6 +77,44 @@ export function annotationOf(text: string): string | undefined {
   return `${characters.slice(0, room).join("").trimEnd()}${TRUNCATED}`;
 }
 
+/**
+ * One verdict per resource. Config keeps one evaluation per resource and rule, so two for one
+ * resource in an invocation (a principal listed twice, in two states, while it changed) would leave
+ * whichever Config applied last: verdicts that agree are sent once, verdicts that differ are not
+ * sent at all and come back as conflicts, for the invocation to fail on.
+ */
+export function onePerResource(verdicts: readonly Verdict[]): {
+  verdicts: Verdict[];
+  conflicts: { resourceType: string; resourceId: string; compliance: ComplianceType[] }[];
+} {
+  const byResource = new Map<string, Verdict[]>();
+  for (const verdict of verdicts) {
+    const key = `${verdict.resourceType}\u0000${verdict.resourceId}`;
+    const same = byResource.get(key);
+    if (same) same.push(verdict);
+    else byResource.set(key, [verdict]);
+  }
+  const kept: Verdict[] = [];
+  const conflicts: { resourceType: string; resourceId: string; compliance: ComplianceType[] }[] = [];
+  for (const same of byResource.values()) {
+    const first = same[0]!;
+    const agree = same.every(
+      (verdict) =>
+        verdict.compliance === first.compliance &&
+        verdict.annotation === first.annotation &&
+        verdict.timestamp.getTime() === first.timestamp.getTime(),
+    );
+    if (agree) kept.push(first);
+    else
+      conflicts.push({
+        resourceType: first.resourceType,
+        resourceId: first.resourceId,
+        compliance: same.map((verdict) => verdict.compliance),
+      });
+  }
+  return { verdicts: kept, conflicts };
+}
+
 export interface FailedEvaluation {
   resourceType: string;
   resourceId: string;

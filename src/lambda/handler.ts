@@ -4,7 +4,13 @@ import type { RuleResult } from "../engine/result.js";
 import type { CollectionError } from "../model/collection-error.js";
 import { PREFERENCES_DOCUMENT, type Inventory } from "../model/inventory.js";
 import { evaluateResources, relate } from "../pipeline/run.js";
-import { ResourceTypes, isResourceType, type Resource, type ResourceType } from "../model/resource.js";
+import {
+  GLOBAL_REGION,
+  ResourceTypes,
+  isResourceType,
+  type Resource,
+  type ResourceType,
+} from "../model/resource.js";
 import { ApiCallCounter, type ApiCallCounts } from "../sources/aws/call-counter.js";
 import type { AccountScope } from "../sources/aws/normalize.js";
 import {
@@ -20,7 +26,7 @@ import { resourceFromItem } from "../sources/config-item/normalize.js";
 import { builtinRuleSources } from "./builtin-rules.js";
 import { LambdaClients } from "./clients.js";
 import { EvaluationIncompleteError, InvalidEventError } from "./errors.js";
-import { combine, putEvaluations, type Verdict } from "./evaluations.js";
+import { combine, onePerResource, putEvaluations, type Verdict } from "./evaluations.js";
 import { loadReaders } from "./load-readers.js";
 import { CHANGE, OVERSIZED, SCHEDULED, parseEvent, timestampOf, type ConfigRuleEvent } from "./event.js";
 import { Logger, STDOUT_SINK, type LogSink } from "./log.js";
@@ -49,8 +55,8 @@ import {
  * - A change notification (or an oversized one, whose item is fetched with
  *   GetResourceConfigHistory) is judged by every selected rule for the item's type: the item
  *   becomes a canonical resource, the data its rules need beyond it is read, and the engine
- *   evaluates it exactly as the CLI would. Deleted, unrecorded or out-of-scope items are
- *   NOT_APPLICABLE, decided from the status alone.
+ *   evaluates it exactly as the CLI would. Deleted or out-of-scope items are NOT_APPLICABLE,
+ *   decided from the status alone; an item that exists but is not recorded is not judged.
  * - A scheduled notification judges the region's Session Manager preferences (reported on the
  *   account, since a region may have no preferences document at all) and every role, user and
  *   group of the account (users with their access keys, from the credential report: AWS Config
@@ -138,6 +144,19 @@ export function createHandler(options: HandlerOptions = {}): Handler {
       };
       const outcome =
         messageType === SCHEDULED ? await evaluateScheduled(invocation) : await evaluateChange(invocation);
+      const single = onePerResource(outcome.verdicts);
+      outcome.verdicts = single.verdicts;
+      for (const conflict of single.conflicts) {
+        const problem =
+          `${conflict.resourceType} ${conflict.resourceId} was judged more than once, ` +
+          `with different verdicts (${conflict.compliance.join(", ")}): none is sent`;
+        log.error("not-evaluated", {
+          resourceType: conflict.resourceType,
+          resourceId: conflict.resourceId,
+          message: problem,
+        });
+        outcome.problems.push(problem);
+      }
 
       let batches = 0;
       if (outcome.verdicts.length > 0) {
@@ -206,7 +225,7 @@ interface Invocation {
 async function evaluateChange(invocation: Invocation): Promise<Outcome> {
   const { event } = invocation;
   const outcome: Outcome = { verdicts: [], results: [], problems: [] };
-  let identity: ItemIdentity;
+  let identity: OversizedSummary | ItemIdentity;
   let item: ConfigurationItem | undefined;
   if (event.invokingEvent.messageType === CHANGE) {
     item = readItem(() =>
@@ -243,6 +262,20 @@ async function evaluateChange(invocation: Invocation): Promise<Outcome> {
   // Applicability comes from the status and the scope flag alone: a deleted item's configuration
   // is null and is never read.
   if (event.eventLeftScope) return notApplicable("the resource is no longer in the rule's scope");
+  if (identity.status === "ResourceNotRecorded") {
+    // The resource exists, but the recorder keeps none of its configuration: NOT_APPLICABLE would
+    // replace a NON_COMPLIANT verdict on a resource that may still be open, so nothing is sent.
+    const message =
+      `${identity.resourceType} ${identity.resourceId} exists but its configuration is not recorded ` +
+      "(ResourceNotRecorded): record this resource type to have it judged";
+    outcome.problems.push(message);
+    invocation.log.error("not-evaluated", {
+      resourceType: identity.resourceType,
+      resourceId: identity.resourceId,
+      message,
+    });
+    return outcome;
+  }
   if (!EVALUABLE_STATUSES.has(identity.status))
     return notApplicable(`the item's status is ${identity.status}`);
   const type = identity.resourceType;
@@ -250,7 +283,14 @@ async function evaluateChange(invocation: Invocation): Promise<Outcome> {
   const ids = idsFor(invocation, type);
   if (ids.length === 0) return notApplicable(`none of this Config rule's rules applies to ${type}`);
 
-  if (!item) item = await fetchOversizedItem(invocation, identity);
+  if (!item) item = await fetchOversizedItem(invocation, identity as OversizedSummary);
+  const contradiction = itemContradiction(item, event.accountId);
+  if (contradiction !== undefined) {
+    const message = `${type} ${identity.resourceId}: ${contradiction}`;
+    outcome.problems.push(message);
+    invocation.log.error("not-evaluated", { resourceType: type, resourceId: identity.resourceId, message });
+    return outcome;
+  }
 
   let target: Resource;
   let carried: Resource[] = [];
@@ -310,6 +350,15 @@ async function evaluateChange(invocation: Invocation): Promise<Outcome> {
     }
     target = conversion.resource;
     carried = conversion.carried;
+    const idField = CONFIGURATION_ID_FIELDS.get(type);
+    const configured = idField !== undefined ? target.properties[idField] : undefined;
+    if (typeof configured === "string" && configured !== identity.resourceId) {
+      // The verdict is recorded on the item's resource id: it must be about that resource.
+      const message = `${type} ${identity.resourceId}: the configuration is of ${idField} ${configured}`;
+      outcome.problems.push(message);
+      invocation.log.error("not-evaluated", { resourceType: type, resourceId: identity.resourceId, message });
+      return outcome;
+    }
   }
 
   const runs = ids.map((id) => runOf(invocation, id));
@@ -343,11 +392,20 @@ async function evaluateChange(invocation: Invocation): Promise<Outcome> {
 async function evaluateScheduled(invocation: Invocation): Promise<Outcome> {
   const { event, clients, log } = invocation;
   const invoking = event.invokingEvent as { awsAccountId?: string; notificationCreationTime: string };
-  const account =
-    invoking.awsAccountId ??
-    event.accountId ??
-    /^arn:[^:]+:config:[^:]*:(\d+):/.exec(event.configRuleArn ?? "")?.[1];
+  const named = [
+    ["invokingEvent.awsAccountId", invoking.awsAccountId],
+    ["accountId", event.accountId],
+    ["configRuleArn", /^arn:[^:]+:config:[^:]*:(\d+):/.exec(event.configRuleArn ?? "")?.[1]],
+  ].filter((entry): entry is [string, string] => entry[1] !== undefined);
+  const account = named[0]?.[1];
   if (!account) throw new InvalidEventError(`${SCHEDULED} without an account id`);
+  // The verdicts are recorded on the account the event names: two accounts leave that a guess.
+  const other = named.find(([, id]) => id !== account);
+  if (other !== undefined) {
+    throw new InvalidEventError(
+      `${SCHEDULED} names two accounts: ${named[0]![0]} ${account} and ${other[0]} ${other[1]}`,
+    );
+  }
   const timestamp = timestampOf(invoking.notificationCreationTime, "notificationCreationTime");
   const scope: AccountScope = { account, partition: partitionOfArn(event.configRuleArn) };
   const region = clients.region;
@@ -542,9 +600,56 @@ function runOf(invocation: Invocation, id: string): RuleRun {
   };
 }
 
+/**
+ * The field of a converted resource that holds the id AWS Config records it by, for the types
+ * whose configuration repeats that id (trails and event rules are known by name, and their items
+ * are not known to repeat it in the same form).
+ */
+const CONFIGURATION_ID_FIELDS: ReadonlyMap<string, string> = new Map([
+  [ResourceTypes.SecurityGroup, "GroupId"],
+  [ResourceTypes.Instance, "InstanceId"],
+  [ResourceTypes.Role, "RoleId"],
+  [ResourceTypes.User, "UserId"],
+  [ResourceTypes.Group, "GroupId"],
+  [ResourceTypes.ManagedPolicy, "PolicyId"],
+  [ResourceTypes.ManagedInstance, "InstanceId"],
+]);
+
+/**
+ * Why an item cannot be the resource a verdict would be recorded on: of another account than the
+ * event, or with an ARN of another account, region or resource. Such an item was not written by
+ * AWS Config for this rule, and judging it would put one resource's verdict on another.
+ */
+function itemContradiction(item: ConfigurationItem, eventAccount: string | undefined): string | undefined {
+  if (eventAccount !== undefined && item.awsAccountId !== eventAccount) {
+    return `the item is of account ${item.awsAccountId}, the event of ${eventAccount}`;
+  }
+  if (item.ARN === undefined) return undefined;
+  const [prefix, , , region, account, ...rest] = item.ARN.split(":");
+  const resource = rest.join(":");
+  if (prefix !== "arn" || resource === "") return `the ARN ${item.ARN} is not an ARN`;
+  // AWS managed policies carry "aws" where an account would be.
+  if (/^\d{12}$/.test(account!) && account !== item.awsAccountId) {
+    return `the ARN names account ${account}, the item ${item.awsAccountId}`;
+  }
+  if (region !== "" && item.awsRegion !== GLOBAL_REGION && region !== item.awsRegion) {
+    return `the ARN names region ${region}, the item ${item.awsRegion}`;
+  }
+  const names = [item.resourceId, item.resourceName].filter((name): name is string => name !== undefined);
+  const last = resource.split(/[/:]/).at(-1);
+  const named = names.some((name) => resource === name || last === name || resource.endsWith(`/${name}`));
+  // IAM ARNs hold the name, not the id: without resourceName there is nothing to compare.
+  if (!named && item.resourceName !== undefined) {
+    return `the ARN ${item.ARN} does not name the resource`;
+  }
+  return undefined;
+}
+
+type OversizedSummary = ReturnType<typeof readItemSummary>;
+
 async function fetchOversizedItem(
   invocation: Invocation,
-  identity: ItemIdentity,
+  identity: OversizedSummary,
 ): Promise<ConfigurationItem> {
   const { GetResourceConfigHistoryCommand } = await import("@aws-sdk/client-config-service");
   const config = await invocation.clients.config();
@@ -579,6 +684,26 @@ async function fetchOversizedItem(
     throw new EvaluationIncompleteError(
       `GetResourceConfigHistory returned ${item.resourceType} ${item.resourceId} ` +
         `for the oversized item ${identity.resourceType} ${identity.resourceId}`,
+      [],
+    );
+  }
+  if (item.awsAccountId !== identity.account || item.awsRegion !== identity.region) {
+    throw new EvaluationIncompleteError(
+      `GetResourceConfigHistory returned ${item.resourceType} ${item.resourceId} of ${item.awsAccountId}/${item.awsRegion} ` +
+        `for the oversized item of ${identity.account}/${identity.region}`,
+      [],
+    );
+  }
+  // The history answers with the newest item up to the capture time: while the notified version is
+  // not in it yet, that is the version before the change, and its verdict would be recorded as the
+  // verdict on the change.
+  const fetched = timestampOf(item.configurationItemCaptureTime, "configurationItemCaptureTime");
+  const notified = timestampOf(identity.captureTime, "configurationItemCaptureTime");
+  if (fetched.getTime() !== notified.getTime()) {
+    throw new EvaluationIncompleteError(
+      `GetResourceConfigHistory returned the item of ${item.resourceType} ${item.resourceId} captured at ` +
+        `${fetched.toISOString()} for the oversized item captured at ${notified.toISOString()}: ` +
+        "only the notified version is judged",
       [],
     );
   }

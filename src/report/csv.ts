@@ -8,7 +8,8 @@ import { resultMessage } from "./message.js";
  * not-applicable results included, like the JSON output, so that a sheet can count coverage as
  * well as failures. Rows end with CRLF; a field with a comma, a quote or a line break is quoted,
  * its quotes doubled. A field that a spreadsheet would read as a formula (starting with `=`, `+`,
- * `-`, `@`, a tab or a carriage return) gets a leading `'`, so a resource name cannot run code.
+ * `-`, `@` or their full-width forms, after any blanks, or with a tab or a carriage return) gets
+ * a leading `'`, so a resource name cannot run code.
  */
 
 export const CSV_COLUMNS = [
@@ -55,7 +56,13 @@ function csvRow(fields: readonly string[]): string {
   return `${fields.map(csvField).join(",")}\r\n`;
 }
 
+/**
+ * Spreadsheets skip leading blanks (and invisible format characters) before reading a formula,
+ * and some read the full-width signs (＝ ＋ － ＠) as their ASCII forms, so those start a formula too.
+ */
+const FORMULA_START = /^[\t\r]|^[\s\p{Cf}]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]/u;
+
 export function csvField(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  const safe = FORMULA_START.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

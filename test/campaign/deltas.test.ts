@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import { headlineCounts } from "../../src/campaign/headline.js";
 import { mergeRuns } from "../../src/campaign/history.js";
 import { buildCampaignView } from "../../src/campaign/view.js";
-import { change } from "../../src/campaign/format.js";
-import { group, instance, item, run, RULES, SSH_22_FROM_ANYWHERE } from "./builders.js";
+import { change, figureNow } from "../../src/campaign/format.js";
+import { renderCampaignMarkdown } from "../../src/campaign/markdown.js";
+import { ACCOUNT, group, instance, item, run, RULES, SSH_22_FROM_ANYWHERE } from "./builders.js";
 
 const rules = new Map(RULES.map((rule) => [rule.id, rule]));
 const internet = group("sg-0000000000000001");
@@ -77,6 +78,36 @@ describe("the headline's change since the previous run", () => {
     expect(change(figures["ssh-internet"]!)).toBe("down 1 (from 1)");
     expect(change(figures["key-pairs"]!)).toBe("up 1 (from 1)");
     expect(change(figures.bastions!)).toBe("no change");
+  });
+
+  it("gives no change, only a lower bound, for a figure whose results could not be evaluated", () => {
+    const view = buildCampaignView(
+      mergeRuns([
+        run(
+          "1.json",
+          "2026-11-01T00:00:00Z",
+          [ssh(internet.id), item("instance-key-pair", "AWS::EC2::Instance", exposed.id)],
+          [internet, exposed],
+        ),
+        // DescribeInstances denied: the instance rules' errors are on the account, and no instance is known.
+        run(
+          "2.json",
+          "2026-11-08T00:00:00Z",
+          [ssh(internet.id), item("instance-key-pair", "AWS::::Account", ACCOUNT, { status: "error" })],
+          [internet],
+        ),
+      ]),
+      { ownerTags: ["Team"] },
+    );
+    const figures = Object.fromEntries(view.headline.map((figure) => [figure.id, figure]));
+    expect(figures["key-pairs"]).toMatchObject({ current: 0, previous: 1, notEvaluated: 1 });
+    expect(figures["ssh-internet"]).toMatchObject({ current: 0, previous: 1, notEvaluated: 1 });
+    expect(change(figures["key-pairs"]!)).toBe("not known: 1 not evaluated");
+    expect(figureNow(figures["key-pairs"]!)).toBe("at least 0");
+    expect(figures.attribution).toMatchObject({ notEvaluated: 0 });
+    expect(renderCampaignMarkdown(view)).toContain(
+      "| Instances launched with a key pair | at least 0 | not known: 1 not evaluated |",
+    );
   });
 
   it("has no previous value with a single run", () => {

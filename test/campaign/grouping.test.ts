@@ -3,6 +3,7 @@ import { mergeRuns } from "../../src/campaign/history.js";
 import { factsFor, ownerOf } from "../../src/campaign/owners.js";
 import { buildCampaignView } from "../../src/campaign/view.js";
 import { resourceKey } from "../../src/campaign/model.js";
+import { renderCampaignMarkdown } from "../../src/campaign/markdown.js";
 import { ACCOUNT, group, instance, item, run, SSH_22_FROM_ANYWHERE } from "./builders.js";
 
 const OWNER_TAGS = ["Team", "Owner"];
@@ -121,5 +122,64 @@ describe("the campaign view", () => {
       [5, 0],
       [3, 1],
     ]);
+  });
+});
+
+describe("an owner whose resources a failed listing may hide", () => {
+  const web = instance("i-0000000000000001", { tags: { Team: "web" } });
+  const data = instance("i-0000000000000002", { tags: { Team: "data" }, region: "eu-west-1" });
+  const first = run(
+    "1.json",
+    "2026-11-01T00:00:00Z",
+    [
+      item("instance-key-pair", "AWS::EC2::Instance", web.id),
+      item("instance-key-pair", "AWS::EC2::Instance", data.id, { region: "eu-west-1" }),
+    ],
+    [web, data],
+  );
+  // The next week DescribeInstances was denied in us-east-1: no instance there, an error on the account.
+  const second = run(
+    "2.json",
+    "2026-11-08T00:00:00Z",
+    [item("instance-key-pair", "AWS::::Account", ACCOUNT, { status: "error" })],
+    [],
+  );
+  const view = buildCampaignView(mergeRuns([first, second]), { ownerTags: OWNER_TAGS });
+  const owners = Object.fromEntries(view.owners.map((owner) => [owner.owner, owner]));
+
+  it("is not done, and says why", () => {
+    expect(owners.web).toMatchObject({ openItems: 0, unjudged: 1, done: false });
+    expect(renderCampaignMarkdown(view)).toContain(
+      "| web | 0 | 0 | not known: 1 result not evaluated where its resources are |",
+    );
+  });
+
+  it("but an owner whose resources are elsewhere is done", () => {
+    expect(owners.data).toMatchObject({ openItems: 0, unjudged: 0, done: true });
+  });
+});
+
+describe("spellings of one owner", () => {
+  const before = instance("i-0000000000000001", { tags: { Team: "web" } });
+  const spellings = ["Web", "web\u00a0", "\uff57\uff45\uff42", "web\u200b", "WEB"];
+
+  it.each(spellings)("%j is the same owner as web: web is not shown as done", (spelling) => {
+    const after = instance("i-0000000000000001", { tags: { Team: spelling } });
+    const view = buildCampaignView(
+      mergeRuns([
+        run("1.json", "2026-11-01T00:00:00Z", [item("instance-key-pair", after.type, after.id)], [before]),
+        run("2.json", "2026-11-08T00:00:00Z", [item("instance-key-pair", after.type, after.id)], [after]),
+      ]),
+      { ownerTags: OWNER_TAGS },
+    );
+    expect(view.owners).toHaveLength(1);
+    expect(view.owners[0]).toMatchObject({ openItems: 1, done: false });
+    // Shown under the spelling of the newest state.
+    expect(view.owners[0]!.owner).toBe(spelling.trim());
+  });
+
+  it("a tag of invisible characters only is no owner", () => {
+    expect(ownerOf(instance("i-01", { tags: { Team: "\u200b", Owner: "alice" } }), OWNER_TAGS)).toBe("alice");
+    expect(ownerOf(instance("i-01", { tags: { Team: "\u200b\u2060" } }), OWNER_TAGS)).toBe("no owner");
   });
 });

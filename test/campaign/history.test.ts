@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { historyDirectoryFiles, majorVersion, mergeRuns } from "../../src/campaign/history.js";
-import { recogniseRunFile } from "../../src/campaign/run-file.js";
+import { recogniseRunFile, runFromResults } from "../../src/campaign/run-file.js";
 import { ACCOUNT, OTHER_ACCOUNT, item, run } from "./builders.js";
 
 describe("mergeRuns", () => {
@@ -93,6 +93,36 @@ describe("mergeRuns", () => {
     expect(majorVersion("3.1.0")).toBe("3");
   });
 
+  it("refuses a run that did not run a rule the account had open items of", () => {
+    const keyPair = item("instance-key-pair", "AWS::EC2::Instance", "i-0000000000000001");
+    const skipped = run("skipped.json", "2026-11-08T00:00:00Z", []);
+    skipped.rules.delete("instance-key-pair");
+    expect(() => mergeRuns([run("first.json", "2026-11-01T00:00:00Z", [keyPair]), skipped])).toThrow(
+      "skipped.json: rule instance-key-pair did not run for account 111122223333, which had open items of it in first.json",
+    );
+    // Another account's items, or a rule without open items, do not stop the merge.
+    const theirs = item("instance-key-pair", "AWS::EC2::Instance", "i-0000000000000002", {
+      account: OTHER_ACCOUNT,
+    });
+    const first = run("org.json", "2026-11-01T00:00:00Z", [theirs], [], {
+      accounts: [ACCOUNT, OTHER_ACCOUNT],
+    });
+    expect(mergeRuns([first, skipped]).points).toHaveLength(2);
+  });
+
+  it("refuses a run that did not scan a region the account had open items in", () => {
+    const europe = item("instance-key-pair", "AWS::EC2::Instance", "i-0000000000000001", {
+      region: "eu-west-1",
+    });
+    const usOnly = run("us-only.json", "2026-11-08T00:00:00Z", []);
+    usOnly.regions = new Set([`${ACCOUNT}\u0000us-east-1`, `${ACCOUNT}\u0000global`]);
+    expect(() => mergeRuns([run("first.json", "2026-11-01T00:00:00Z", [europe]), usOnly])).toThrow(
+      "us-only.json: no result in 111122223333/eu-west-1, which had open items in first.json",
+    );
+    usOnly.regions.add(`${ACCOUNT}\u0000eu-west-1`);
+    expect(mergeRuns([run("first.json", "2026-11-01T00:00:00Z", [europe]), usOnly]).points).toHaveLength(2);
+  });
+
   it("needs at least one run", () => {
     expect(() => mergeRuns([])).toThrow(/at least one run/);
   });
@@ -166,6 +196,42 @@ describe("recogniseRunFile", () => {
     expect(error?.message).toMatch(message);
     expect(error?.message).toContain(file);
     expect(error?.message).not.toContain("\n");
+  });
+});
+
+describe("runFromResults", () => {
+  const result = (status: string) => ({
+    ruleId: "instance-key-pair",
+    severity: "warning",
+    status,
+    resource: { type: "AWS::EC2::Instance", id: "i-0000000000000001", account: ACCOUNT, region: "us-east-1" },
+  });
+  const file = (status: string) =>
+    recogniseRunFile(
+      JSON.stringify({
+        format: "access-baseline/results",
+        version: 1,
+        tool: { name: "access-baseline", version: "0.1.0" },
+        createdAt: "2026-11-01T00:00:00Z",
+        rules: [{ id: "instance-key-pair", title: "Key pair", severity: "warning" }],
+        results: [result(status)],
+      }),
+      "run.json",
+    ) as { kind: "results"; json: Parameters<typeof runFromResults>[0] };
+
+  it.each(["FAIL", "failed", "fail ", "warning", ""])(
+    "refuses a result of status %j rather than count it as closed",
+    (status) => {
+      expect(() => runFromResults(file(status).json, "run.json")).toThrow(
+        `run.json: results[0] has status ${JSON.stringify(status)} (expected one of pass, fail, not_applicable, error, waived)`,
+      );
+    },
+  );
+
+  it("reads fail and error as open, the other statuses as not", () => {
+    expect(runFromResults(file("fail").json, "run.json").items).toHaveLength(1);
+    expect(runFromResults(file("error").json, "run.json").items).toHaveLength(1);
+    expect(runFromResults(file("waived").json, "run.json").items).toHaveLength(0);
   });
 });
 

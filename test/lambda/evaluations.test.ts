@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RuleResult } from "../../src/engine/result.js";
-import { MAX_ANNOTATION, annotationOf, combine } from "../../src/lambda/evaluations.js";
+import { MAX_ANNOTATION, annotationOf, combine, onePerResource } from "../../src/lambda/evaluations.js";
 
 function result(ruleId: string, status: RuleResult["status"], message = "", path = ""): RuleResult {
   return {
@@ -80,5 +80,28 @@ describe("annotationOf", () => {
     expect(Array.from(annotation)).toHaveLength(MAX_ANNOTATION);
     expect(annotation.startsWith("🔑".repeat(10))).toBe(true);
     expect(annotation).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+  });
+});
+
+describe("onePerResource", () => {
+  const at = new Date("2026-11-20T10:00:00.000Z");
+  const verdict = (id: string, compliance: "COMPLIANT" | "NON_COMPLIANT") => ({
+    resourceType: "AWS::IAM::Role",
+    resourceId: id,
+    compliance,
+    timestamp: at,
+  });
+
+  it("sends verdicts that agree once, and none of those that differ", () => {
+    const { verdicts, conflicts } = onePerResource([
+      verdict("A", "COMPLIANT"),
+      verdict("B", "NON_COMPLIANT"),
+      verdict("A", "COMPLIANT"),
+      verdict("B", "COMPLIANT"),
+    ]);
+    expect(verdicts).toEqual([verdict("A", "COMPLIANT")]);
+    expect(conflicts).toEqual([
+      { resourceType: "AWS::IAM::Role", resourceId: "B", compliance: ["NON_COMPLIANT", "COMPLIANT"] },
+    ]);
   });
 });

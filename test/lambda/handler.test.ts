@@ -245,7 +245,7 @@ describe("configuration item change notifications", () => {
     expect(harness.fake.reads).toEqual([]);
   });
 
-  it("an item that left the rule's scope, or is not recorded: NOT_APPLICABLE", async () => {
+  it("an item that left the rule's scope, or was deleted without being recorded: NOT_APPLICABLE", async () => {
     await world()({ ...loadEvent("sg-world-open.json"), eventLeftScope: true });
     expect(harness.fake.putEvaluations[0]!.Evaluations).toEqual([
       evaluation(
@@ -257,12 +257,25 @@ describe("configuration item change notifications", () => {
       ),
     ]);
     await world()(
-      withItem("sg-world-open.json", (item) => (item.configurationItemStatus = "ResourceNotRecorded")),
+      withItem("sg-world-open.json", (item) => (item.configurationItemStatus = "ResourceDeletedNotRecorded")),
     );
     expect(harness.fake.putEvaluations[0]!.Evaluations[0]).toMatchObject({
       ComplianceType: "NOT_APPLICABLE",
-      Annotation: "the item's status is ResourceNotRecorded",
+      Annotation: "the item's status is ResourceDeletedNotRecorded",
     });
+  });
+
+  it("an item that exists but is not recorded: nothing is sent, the invocation fails", async () => {
+    const handler = world();
+    const failure = await handler(
+      withItem("sg-world-open.json", (item) => (item.configurationItemStatus = "ResourceNotRecorded")),
+    ).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(EvaluationIncompleteError);
+    expect((failure as Error).message).toContain(
+      "AWS::EC2::SecurityGroup sg-0a1b2c3d4e5f60001 exists but its configuration is not recorded (ResourceNotRecorded)",
+    );
+    expect(harness.fake.putEvaluations).toEqual([]);
+    expect(harness.fake.reads).toEqual([]);
   });
 
   it("an item in the API model with a decoded trust policy, as published samples show it", async () => {
@@ -739,6 +752,21 @@ describe("events and logs", () => {
   it("sends TestMode when the token is TESTMODE", async () => {
     await world()({ ...loadEvent("sg-compliant.json"), resultToken: "TESTMODE" });
     expect(harness.fake.putEvaluations[0]).toMatchObject({ ResultToken: "TESTMODE", TestMode: true });
+  });
+
+  it("refuses a scheduled event that names two accounts", async () => {
+    const event = loadEvent("scheduled-preferences.json");
+    const handler = world();
+    await expect(handler({ ...event, accountId: "444455556666" })).rejects.toThrow(
+      "ScheduledNotification names two accounts: invokingEvent.awsAccountId 111122223333 and accountId 444455556666",
+    );
+    await expect(
+      handler({
+        ...event,
+        configRuleArn: "arn:aws:config:us-east-1:444455556666:config-rule/config-rule-0abc12",
+      }),
+    ).rejects.toThrow(InvalidEventError);
+    expect(harness.fake.putEvaluations).toEqual([]);
   });
 
   it("refuses what is not a Config rule event", async () => {

@@ -107,6 +107,60 @@ describe("items that say nothing about the resource", () => {
   });
 });
 
+describe("items that contradict themselves or the event", () => {
+  const compliantConfiguration = () => {
+    const invoking = fixture("sg-compliant.json").invokingEvent as {
+      configurationItem: { configuration: unknown };
+    };
+    return structuredClone(invoking.configurationItem.configuration);
+  };
+
+  it.each([
+    [
+      "the configuration of another group",
+      (item: Record<string, unknown>) => (item.configuration = compliantConfiguration()),
+      "AWS::EC2::SecurityGroup sg-0a1b2c3d4e5f60001: the configuration is of GroupId sg-0a1b2c3d4e5f60002",
+    ],
+    [
+      "an ARN of another account",
+      (item: Record<string, unknown>) =>
+        (item.ARN = "arn:aws:ec2:us-east-1:444455556666:security-group/sg-0a1b2c3d4e5f60001"),
+      "AWS::EC2::SecurityGroup sg-0a1b2c3d4e5f60001: the ARN names account 444455556666, the item 111122223333",
+    ],
+    [
+      "an ARN of another region",
+      (item: Record<string, unknown>) =>
+        (item.ARN = "arn:aws:ec2:eu-west-1:111122223333:security-group/sg-0a1b2c3d4e5f60001"),
+      "AWS::EC2::SecurityGroup sg-0a1b2c3d4e5f60001: the ARN names region eu-west-1, the item us-east-1",
+    ],
+    [
+      "an ARN of another resource",
+      (item: Record<string, unknown>) =>
+        (item.ARN = "arn:aws:ec2:us-east-1:111122223333:security-group/sg-0a1b2c3d4e5f60002"),
+      "AWS::EC2::SecurityGroup sg-0a1b2c3d4e5f60001: the ARN arn:aws:ec2:us-east-1:111122223333:security-group/sg-0a1b2c3d4e5f60002 does not name the resource",
+    ],
+    [
+      "an item of another account than the event's",
+      (item: Record<string, unknown>) => (item.awsAccountId = "444455556666"),
+      "AWS::EC2::SecurityGroup sg-0a1b2c3d4e5f60001: the item is of account 444455556666, the event of 111122223333",
+    ],
+  ])("%s: nothing is sent, the invocation fails", async (_, change, message) => {
+    const handler = world();
+    const failure = await handler(withItem("sg-world-open.json", change)).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(EvaluationIncompleteError);
+    expect((failure as Error).message).toContain(message);
+    expect(harness.fake.putEvaluations).toEqual([]);
+  });
+
+  it("a role item without resourceName: its ARN holds the name, not the id, and is not compared", async () => {
+    const handler = world();
+    await handler(withItem("role-compliant.json", (item) => delete item.resourceName));
+    expect(harness.fake.putEvaluations[0]!.Evaluations).toEqual([
+      expect.objectContaining({ ComplianceResourceId: "AROAEXAMPLESESSIONOP1", ComplianceType: "COMPLIANT" }),
+    ]);
+  });
+});
+
 describe("oversized items", () => {
   it("GetResourceConfigHistory throttled until retries run out: nothing is sent, the invocation fails", async () => {
     process.env.AWS_MAX_ATTEMPTS = "2";
@@ -135,6 +189,61 @@ describe("oversized items", () => {
     expect((failure as Error).message).toBe(
       "GetResourceConfigHistory returned AWS::EC2::SecurityGroup sg-0a1b2c3d4e5f60002 " +
         "for the oversized item AWS::EC2::SecurityGroup sg-0a1b2c3d4e5f60005",
+    );
+    expect(harness.fake.putEvaluations).toEqual([]);
+  });
+  it("an older version of the item in the answer (the notified one not yet in the history): nothing is sent, the invocation fails", async () => {
+    // The version before the change: only a private range on port 8000, which passes every rule.
+    const older = structuredClone(fixture("sg-oversized.history.json"));
+    older.configurationItemCaptureTime = epoch("2026-11-19T08:00:00.000Z");
+    older.configurationStateId = "1763539200000";
+    older.configuration = JSON.stringify({
+      groupName: "many-rules",
+      groupId: "sg-0a1b2c3d4e5f60005",
+      vpcId: "vpc-0c4f7a2e9b1d30a11",
+      ipPermissions: [
+        { fromPort: 8000, ipProtocol: "tcp", toPort: 8000, ipv4Ranges: [{ cidrIp: "10.0.0.0/8" }] },
+      ],
+      ipPermissionsEgress: [],
+    });
+    const handler = world({ history: { "AWS::EC2::SecurityGroup/sg-0a1b2c3d4e5f60005": older } });
+    const failure = await handler(loadEvent("sg-oversized.json")).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(EvaluationIncompleteError);
+    expect((failure as Error).message).toBe(
+      "GetResourceConfigHistory returned the item of AWS::EC2::SecurityGroup sg-0a1b2c3d4e5f60005 captured at " +
+        "2026-11-19T08:00:00.000Z for the oversized item captured at 2026-11-20T12:00:00.000Z: " +
+        "only the notified version is judged",
+    );
+    expect(harness.fake.putEvaluations).toEqual([]);
+  });
+
+  it("the item of another account or region in the answer: nothing is sent, the invocation fails", async () => {
+    for (const [field, value] of [
+      ["accountId", "444455556666"],
+      ["awsRegion", "eu-west-1"],
+    ] as const) {
+      const other = structuredClone(fixture("sg-oversized.history.json"));
+      other[field] = value;
+      const handler = world({ history: { "AWS::EC2::SecurityGroup/sg-0a1b2c3d4e5f60005": other } });
+      const failure = await handler(loadEvent("sg-oversized.json")).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(EvaluationIncompleteError);
+      expect(harness.fake.putEvaluations).toEqual([]);
+    }
+  });
+});
+
+describe("one resource judged twice in an invocation", () => {
+  it("a role listed twice with different trust policies: neither verdict is sent, the invocation fails", async () => {
+    const [open, conditioned] = rolesWithAndWithoutCondition(2).map((role) => ({
+      ...role,
+      properties: { ...role.properties, RoleId: "AROAEXAMPLE000000777" },
+    }));
+    const others = fixtureWorld().filter((resource) => resource.type !== "AWS::IAM::Role");
+    const handler = world({ resources: [...others, conditioned!, open!] });
+    const failure = await handler(scheduledRoles()).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(EvaluationIncompleteError);
+    expect((failure as Error).message).toContain(
+      "AWS::IAM::Role AROAEXAMPLE000000777 was judged more than once, with different verdicts (NON_COMPLIANT, COMPLIANT): none is sent",
     );
     expect(harness.fake.putEvaluations).toEqual([]);
   });

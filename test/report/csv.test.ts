@@ -64,15 +64,32 @@ describe("renderCsv", () => {
     expect(rows[1]![9]).toBe('one, "two"\r\nthree');
   });
 
-  it.each(['=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "\tx"])(
-    "defuses a cell a spreadsheet would run as a formula: %j",
-    (value) => {
-      expect(csvField(value).replace(/^"|"$/g, "").startsWith("'")).toBe(true);
-      const hostile = { ...LIVE_FAIL, resource: { ...LIVE_FAIL.resource, id: value } };
-      const rows = parseCsv(renderCsv(buildReport({ rules: [SSH_RULE], results: [hostile] })));
-      expect(rows[1]![4]).toBe(`'${value}`);
-    },
-  );
+  it.each([
+    '=HYPERLINK("http://x")',
+    "+1",
+    "-2+3",
+    "@SUM(A1)",
+    "\tx",
+    // Full-width signs and leading blanks: spreadsheets read these as formulas too.
+    '\uFF1DHYPERLINK("http://x")',
+    "\uFF0B1",
+    "\uFF0D1",
+    "\uFF20SUM(A1)",
+    ' =HYPERLINK("http://x")',
+    "\u00A0=1+1",
+    "\u3000\uFF1D1+1",
+    "\u200B=1+1",
+    "\n=1+1",
+  ])("defuses a cell a spreadsheet would run as a formula: %j", (value) => {
+    expect(csvField(value).replace(/^"|"$/g, "").startsWith("'")).toBe(true);
+    const hostile = { ...LIVE_FAIL, resource: { ...LIVE_FAIL.resource, id: value } };
+    const rows = parseCsv(renderCsv(buildReport({ rules: [SSH_RULE], results: [hostile] })));
+    expect(rows[1]![4]).toBe(`'${value}`);
+  });
+
+  it.each(["web team", "a=b", "1-2", "sg-0123 (ssh)"])("leaves an ordinary cell as it is: %j", (value) => {
+    expect(csvField(value)).toBe(value);
+  });
 });
 
 describe("renderCsvChunks", () => {
