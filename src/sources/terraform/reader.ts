@@ -16,7 +16,7 @@ import {
 import type { InputProblem } from "../source.js";
 import { mistypedAttributes, typeName, type AttributeSchema } from "./attributes.js";
 import { ConfigurationSources, positionInBlock, type SourceBlock } from "./locations.js";
-import { asArray, asRecord, mergeUnknown, moduleOf, pathText, type Path } from "./values.js";
+import { asArray, asRecord, mergeUnknown, moduleCalls, moduleOf, pathText, type Path } from "./values.js";
 import type { SourcePosition } from "../../util/source-position.js";
 
 /**
@@ -122,8 +122,22 @@ export class PlanReader {
       const name = text("name");
       const givenModule = text("module_address");
       const moduleAddress = givenModule !== "" ? givenModule : moduleOf(address);
+      // The module path picks the configuration a resource is read with (which blocks it sets,
+      // what its references name): a module address that does not read as one, or that is not
+      // the one its address starts with, would have it read with another module's configuration.
+      const calls = moduleCalls(moduleAddress);
+      if (calls.length !== moduleAddress.length || moduleOf(address) !== moduleAddress) {
+        const index = entry.keys.lastIndexOf("module_address");
+        this.problem(
+          index === -1 ? nodePosition(entry) : positionAt(entry, index),
+          calls.length !== moduleAddress.length
+            ? `${address} in the Terraform plan has module address ${JSON.stringify(moduleAddress)}, which is not a module address`
+            : `${address} in the Terraform plan has module address ${JSON.stringify(moduleAddress)}, yet its address says ${JSON.stringify(moduleOf(address))}: the plan contradicts itself`,
+        );
+        continue;
+      }
       const indexValue = member(entry, "index");
-      const modulePath = [...moduleAddress.matchAll(/module\.([A-Za-z0-9_-]+)/g)].map((match) => match[1]!);
+      const modulePath = calls.calls.map((call) => call.name);
       const after = asRecord(toPlain(afterNode)) ?? {};
       if (afterNode !== undefined && afterNode !== null && !isMapNode(afterNode))
         this.problem(

@@ -30,8 +30,54 @@ export function scalarText(value: JsonValue): string {
 
 /** `module.a.module.b.aws_x.y[0]` → `module.a.module.b`. */
 export function moduleOf(address: string): string {
-  const match = /^((?:module\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.?)*)/.exec(address);
-  return (match?.[1] ?? "").replace(/\.$/, "");
+  return address.slice(0, moduleCalls(address).length);
+}
+
+/** A module call in a module address: its name, and its instance key as written (`["a"]`, `[0]`, or none). */
+export interface ModuleCall {
+  name: string;
+  key: string;
+}
+
+/**
+ * The module calls an address starts with, and how much of the text they take. A `for_each` key
+ * is any string, dots, brackets and `module.` included, so it is read to its closing quote:
+ * `module.a["module.b"]` is one call, never two.
+ */
+export function moduleCalls(address: string): { calls: ModuleCall[]; length: number } {
+  const calls: ModuleCall[] = [];
+  let length = 0;
+  let at = 0;
+  while (address.startsWith("module.", at)) {
+    const name = /^[A-Za-z0-9_-]+/.exec(address.slice(at + "module.".length))?.[0];
+    if (name === undefined) break;
+    let end = at + "module.".length + name.length;
+    let key = "";
+    if (address[end] === "[") {
+      const close = instanceKeyEnd(address, end);
+      if (close === undefined) break;
+      key = address.slice(end, close);
+      end = close;
+    }
+    calls.push({ name, key });
+    length = end;
+    if (address[end] !== ".") break;
+    at = end + 1;
+  }
+  return { calls, length };
+}
+
+/** Where the instance key that opens at `open` (`[0]`, `["a\"]b"]`) ends, or nothing when it does not close. */
+function instanceKeyEnd(text: string, open: number): number | undefined {
+  if (text[open + 1] !== '"') {
+    const digits = /^\[\d+\]/.exec(text.slice(open))?.[0];
+    return digits === undefined ? undefined : open + digits.length;
+  }
+  for (let at = open + 2; at < text.length; at += 1) {
+    if (text[at] === "\\") at += 1;
+    else if (text[at] === '"') return text[at + 1] === "]" ? at + 2 : undefined;
+  }
+  return undefined;
 }
 
 /** `ingress[0].cidr_blocks` */

@@ -282,6 +282,70 @@ describe("Terraform plans: values of the wrong JSON type", () => {
   });
 });
 
+describe("Terraform plans: module addresses", () => {
+  const group = (name: string) =>
+    configured("aws_security_group.bastion", { name: { constant_value: name } });
+  /** Module `a` writes the group's ingress (dynamically); module `a.b` has a group of that name without one. */
+  const configuration = {
+    root_module: {
+      module_calls: {
+        a: {
+          source: "./a",
+          module: {
+            resources: [
+              configured("aws_security_group.bastion", { name: { constant_value: "a" }, ingress: {} }),
+            ],
+            module_calls: { b: { source: "./b", module: { resources: [group("b")] } } },
+          },
+        },
+      },
+    },
+  };
+  function moduleChange(address: string, moduleAddress: string) {
+    return {
+      ...change("aws_security_group.bastion", { name: "a", ingress: null }, { ingress: true }),
+      address,
+      module_address: moduleAddress,
+    };
+  }
+
+  it("read a for_each key that holds `module.` as part of one module call, not as a second call", async () => {
+    const address = 'module.a["module.b"].aws_security_group.bastion';
+    const { resources, problems } = await read({
+      format_version: "1.2",
+      configuration,
+      resource_changes: [moduleChange(address, 'module.a["module.b"]')],
+    });
+    expect(problems).toEqual([]);
+    expect(only(resources, "AWS::EC2::SecurityGroup").properties.IpPermissions).toEqual({
+      $unknown: `ingress of ${address} is known only after apply`,
+    });
+  });
+
+  it("report a module address that contradicts the resource's address, or is none, instead of reading it", async () => {
+    const plan = {
+      format_version: "1.2",
+      configuration,
+      resource_changes: [
+        moduleChange("module.a.aws_security_group.bastion", "module.a.module.b"),
+        moduleChange('module.a["x"].aws_security_group.bastion', 'module.a["x'),
+      ],
+    };
+    const { resources, problems } = await read(plan);
+    expect(resources).toEqual([]);
+    expect(problems.map((problem) => [problem.line, problem.message])).toEqual([
+      [
+        lineOf(plan, /"module_address": "module.a.module.b"/),
+        'module.a.aws_security_group.bastion in the Terraform plan has module address "module.a.module.b", yet its address says "module.a": the plan contradicts itself',
+      ],
+      [
+        lineOf(plan, /"module_address": "module.a\[\\"x"/),
+        'module.a["x"].aws_security_group.bastion in the Terraform plan has module address "module.a[\\"x", which is not a module address',
+      ],
+    ]);
+  });
+});
+
 describe("Terraform plans: sources known only after apply", () => {
   it("map security groups unknown until apply to group pairs with an unknown id, never to CIDR ranges", async () => {
     const { resources } = await read({
