@@ -549,6 +549,9 @@ export class PlanReader {
    */
   given(instance: PlanInstance, attribute: string): boolean {
     if (this.configured(instance, attribute)) return true;
+    // Unknown and unset look alike in the planned values; only the configuration tells a key
+    // pair set from another resource's output apart from none, so without it the value stays.
+    if (instance.config === undefined && isUnknown(this.value(instance, [attribute]))) return true;
     const planned = instance.after[attribute];
     if (planned === undefined || planned === null || planned === "") return false;
     return !Array.isArray(planned) || planned.length > 0;

@@ -511,4 +511,26 @@ describe("Terraform plans: instances in the describe-instances shape", () => {
       $unknown: "metadata_options of aws_instance.web is known only after apply",
     });
   });
+
+  it("keep a key pair known only after apply unknown when the plan has no configuration to say it is unset", async () => {
+    // `key_name = aws_key_pair.admin.key_name` and no key_name at all both plan as unknown.
+    const { resources } = await read({
+      format_version: "1.2",
+      resource_changes: [change("aws_instance.web", { ami: "ami-1", key_name: null }, { key_name: true })],
+    });
+    expect(only(resources, "AWS::EC2::Instance").properties.KeyName).toEqual({
+      $unknown: "key_name of aws_instance.web is known only after apply",
+    });
+  });
+
+  it("read a key pair known only after apply as unset when the configuration does not set one", async () => {
+    const { resources } = await read({
+      format_version: "1.2",
+      configuration: {
+        root_module: { resources: [configured("aws_instance.web", { ami: { constant_value: "ami-1" } })] },
+      },
+      resource_changes: [change("aws_instance.web", { ami: "ami-1", key_name: null }, { key_name: true })],
+    });
+    expect(only(resources, "AWS::EC2::Instance").properties.KeyName).toBeUndefined();
+  });
 });
