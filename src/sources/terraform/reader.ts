@@ -16,7 +16,17 @@ import {
 import type { InputProblem } from "../source.js";
 import { mistypedAttributes, typeName, type AttributeSchema } from "./attributes.js";
 import { ConfigurationSources, positionInBlock, type SourceBlock } from "./locations.js";
-import { asArray, asRecord, mergeUnknown, moduleCalls, moduleOf, pathText, type Path } from "./values.js";
+import {
+  asArray,
+  asRecord,
+  childOf,
+  mergeUnknown,
+  moduleCalls,
+  moduleOf,
+  pathText,
+  redactions,
+  type Path,
+} from "./values.js";
 import type { SourcePosition } from "../../util/source-position.js";
 
 /**
@@ -44,6 +54,8 @@ export interface PlanInstance {
   index: string | number | undefined;
   after: Record<string, unknown>;
   afterUnknown: unknown;
+  /** Which planned values are sensitive (`after_sensitive`, `sensitive_values`): `true` where one is. */
+  afterSensitive: unknown;
   config: Record<string, unknown> | undefined;
   /** Nested blocks the `.tf` source writes with `dynamic`, which the plan's configuration leaves out. */
   dynamicBlocks: ReadonlySet<string>;
@@ -54,6 +66,7 @@ interface PlannedEntry {
   entry: MapNode;
   afterNode: PositionedValue | undefined;
   afterUnknown: unknown;
+  afterSensitive: unknown;
 }
 
 export class PlanReader {
@@ -101,7 +114,7 @@ export class PlanReader {
       : this.plannedValues();
     if (this.document.keys.includes("resource_changes")) this.checkPlannedAgainstChanges();
 
-    for (const { entry, afterNode, afterUnknown } of entries) {
+    for (const { entry, afterNode, afterUnknown, afterSensitive } of entries) {
       const text = (key: string) => {
         const value = member(entry, key);
         if (value === undefined || value === null || typeof value === "string") return value ?? "";
@@ -153,6 +166,7 @@ export class PlanReader {
         index: typeof indexValue === "string" || typeof indexValue === "number" ? indexValue : undefined,
         after,
         afterUnknown,
+        afterSensitive,
         config: this.configResources.get(`${modulePath.join(".")}|${type}.${name}`),
         dynamicBlocks: new Set(),
         locator: this.planLocator(entry, afterNode),
@@ -221,7 +235,12 @@ export class PlanReader {
         this.missingValues(entry, change, "after", shown);
         return;
       }
-      entries.push({ entry, afterNode, afterUnknown: toPlain(member(change, "after_unknown")) });
+      entries.push({
+        entry,
+        afterNode,
+        afterUnknown: toPlain(member(change, "after_unknown")),
+        afterSensitive: toPlain(member(change, "after_sensitive")),
+      });
     });
     return entries;
   }
@@ -251,7 +270,13 @@ export class PlanReader {
         if (!this.managed(entry, shown, positionAt(resources, index))) return;
         const afterNode = member(entry, "values");
         if (afterNode === undefined || afterNode === null) this.missingValues(entry, entry, "values", shown);
-        else entries.push({ entry, afterNode, afterUnknown: {} });
+        else
+          entries.push({
+            entry,
+            afterNode,
+            afterUnknown: {},
+            afterSensitive: toPlain(member(entry, "sensitive_values")),
+          });
       });
       this.list(module, "child_modules", `${path}.child_modules`)?.items.forEach((child, index) =>
         visit(child, `${path}.child_modules[${index}]`),
@@ -495,23 +520,43 @@ export class PlanReader {
   /** The value at `path` in the planned attributes, or a marker when Terraform knows it only after apply. */
   value(instance: PlanInstance, path: Path): JsonValue | undefined {
     let unknown: unknown = instance.afterUnknown;
+    let sensitive: unknown = instance.afterSensitive;
     let value: unknown = instance.after;
+    // The sensitivity marks where the value first goes missing: a value Terraform marks
+    // sensitive is always in its plan, so one that is not was taken out (a redacted plan).
+    let missingMarks: unknown;
+    let missing = false;
     for (const step of path) {
       if (unknown === true) return this.unknownAt(instance, path);
       if (isUnknown(value)) return value;
-      unknown =
-        unknown !== null && typeof unknown === "object"
-          ? (unknown as Record<string | number, unknown>)[step]
-          : undefined;
-      value =
-        value !== null && typeof value === "object"
-          ? (value as Record<string | number, unknown>)[step]
-          : undefined;
+      if (!missing && (value === undefined || value === null)) {
+        missing = true;
+        missingMarks = sensitive;
+      }
+      unknown = childOf(unknown, step);
+      sensitive = childOf(sensitive, step);
+      value = childOf(value, step);
     }
     if (unknown === true) return this.unknownAt(instance, path);
-    return value === undefined
-      ? undefined
-      : mergeUnknown(value, unknown, (inner) => this.unknownAt(instance, [...path, ...inner]));
+    if (!missing && (value === undefined || value === null)) {
+      missing = true;
+      missingMarks = sensitive;
+    }
+    if (missing)
+      return redactions(undefined, missingMarks) !== undefined
+        ? this.redactedAt(instance, path)
+        : (value as null | undefined);
+    const merged = mergeUnknown(value, unknown, (inner) => this.unknownAt(instance, [...path, ...inner]));
+    const redacted = redactions(merged, sensitive);
+    return redacted === undefined
+      ? merged
+      : mergeUnknown(merged, redacted, (inner) => this.redactedAt(instance, [...path, ...inner]));
+  }
+
+  private redactedAt(instance: PlanInstance, path: Path): UnknownValue {
+    return unknownValue(
+      `${pathText(path)} of ${instance.address} is sensitive, and the plan holds no value for it (give the plan as \`terraform show -json\` prints it, sensitive values included)`,
+    );
   }
 
   private unknownAt(instance: PlanInstance, path: Path): UnknownValue {

@@ -88,6 +88,43 @@ export function pathText(path: Path): string {
   );
 }
 
+/** The part of a value, or of its marks, at one step; nothing when there is none. */
+export function childOf(value: unknown, step: string | number): unknown {
+  return value !== null && typeof value === "object" && Object.hasOwn(value, step)
+    ? (value as Record<string | number, unknown>)[step]
+    : undefined;
+}
+
+/**
+ * Where sensitivity marks (`after_sensitive`) say a value is sensitive and the value holds none,
+ * as `true` in the shape of `after_unknown`; nothing when there is no such place. A redacted plan
+ * takes sensitive values out, and what is taken out must not read as not set.
+ */
+export function redactions(value: unknown, marks: unknown): unknown {
+  if (marks === true) return value === undefined || value === null ? true : undefined;
+  if (marks === null || typeof marks !== "object") return undefined;
+  if (value === undefined || value === null) return marksSome(marks) ? true : undefined;
+  if (typeof value !== "object") return undefined;
+  const found: Record<string, unknown> = {};
+  let any = false;
+  for (const [step, mark] of Object.entries(marks)) {
+    const inner = redactions(childOf(value, step), mark);
+    if (inner === undefined) continue;
+    defineField(found, step, inner as JsonValue);
+    any = true;
+  }
+  if (!any) return undefined;
+  if (!Array.isArray(value)) return found;
+  // Elements the marks name past the end of the list were taken out too.
+  const length = Math.max(value.length, ...Object.keys(found).map((step) => Number(step) + 1));
+  return Array.from({ length }, (_, index) => found[index]);
+}
+
+function marksSome(marks: unknown): boolean {
+  if (marks === true) return true;
+  return marks !== null && typeof marks === "object" && Object.values(marks).some(marksSome);
+}
+
 /**
  * The planned value with markers where `after_unknown` says a nested part is unknown: a list of
  * CIDR blocks with one element computed keeps its known elements.

@@ -282,6 +282,78 @@ describe("Terraform plans: values of the wrong JSON type", () => {
   });
 });
 
+describe("Terraform plans: sensitive values taken out", () => {
+  function sensitiveChange(after: unknown, afterSensitive: unknown) {
+    const entry = change("aws_security_group.bastion", after);
+    return { ...entry, change: { ...entry.change, after_sensitive: afterSensitive } };
+  }
+
+  it("read a sensitive value the plan holds none of as unknown, not as unset", async () => {
+    const { resources } = await read({
+      format_version: "1.2",
+      resource_changes: [
+        sensitiveChange(
+          { name: "bastion", ingress: [{ ...SSH_FROM_WORLD, cidr_blocks: null }] },
+          { ingress: [{ cidr_blocks: true }] },
+        ),
+      ],
+    });
+    const [permission] = only(resources, "AWS::EC2::SecurityGroup").properties.IpPermissions as {
+      IpRanges: unknown;
+    }[];
+    expect(permission!.IpRanges).toEqual({
+      $unknown:
+        "ingress[0].cidr_blocks of aws_security_group.bastion is sensitive, and the plan holds no value for it (give the plan as `terraform show -json` prints it, sensitive values included)",
+    });
+  });
+
+  it("read sensitive blocks taken out whole, and list elements taken out, as unknown", async () => {
+    const { resources } = await read({
+      format_version: "1.2",
+      resource_changes: [
+        sensitiveChange({ name: "bastion" }, { ingress: true }),
+        {
+          ...sensitiveChange(
+            { name: "other", ingress: [{ ...SSH_FROM_WORLD, cidr_blocks: [] }] },
+            { ingress: [{ cidr_blocks: [true] }] },
+          ),
+          address: "aws_security_group.other",
+          name: "other",
+        },
+      ],
+    });
+    const [bastion, other] = resources.map((resource) => resource.properties.IpPermissions) as [
+      unknown,
+      { IpRanges: unknown }[],
+    ];
+    expect(bastion).toEqual({
+      $unknown: expect.stringMatching(/^ingress of aws_security_group.bastion is sensitive/),
+    });
+    expect(other[0]!.IpRanges).toEqual([
+      {
+        CidrIp: {
+          $unknown: expect.stringMatching(
+            /^ingress\[0\]\.cidr_blocks\[0\] of aws_security_group.other is sensitive/,
+          ),
+        },
+      },
+    ]);
+  });
+
+  it("read a sensitive value the plan holds as it is", async () => {
+    const { resources } = await read({
+      format_version: "1.2",
+      resource_changes: [
+        sensitiveChange({ name: "bastion", ingress: [SSH_FROM_WORLD] }, { ingress: [{ cidr_blocks: true }] }),
+      ],
+    });
+    const [permission] = only(resources, "AWS::EC2::SecurityGroup").properties.IpPermissions as {
+      IpRanges: unknown;
+    }[];
+    expect(permission!.IpRanges).toEqual([{ CidrIp: "0.0.0.0/0" }]);
+  });
+});
+
 describe("Terraform plans: module addresses", () => {
   const group = (name: string) =>
     configured("aws_security_group.bastion", { name: { constant_value: name } });
