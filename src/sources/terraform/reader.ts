@@ -113,6 +113,8 @@ export class PlanReader {
       ? this.resourceChanges()
       : this.plannedValues();
     if (this.document.keys.includes("resource_changes")) this.checkPlannedAgainstChanges();
+    else this.checkPriorStateAgainstPlanned(entries);
+    this.checkDeferred();
 
     for (const { entry, afterNode, afterUnknown, afterSensitive } of entries) {
       const text = (key: string) => {
@@ -331,6 +333,57 @@ export class PlanReader {
     };
     const planned = member(this.document, "planned_values");
     if (isMapNode(planned)) visit(member(planned, "root_module"));
+  }
+
+  /**
+   * A plan without resource changes whose prior state holds resources it does not plan is a
+   * refresh-only plan (`terraform plan -refresh-only`): it leaves them as they are and says
+   * nothing of them but in prior_state, which is not read. Passing it would pass resources no
+   * rule saw.
+   */
+  private checkPriorStateAgainstPlanned(entries: readonly PlannedEntry[]): void {
+    const planned = new Set(entries.map(({ entry }) => member(entry, "address")));
+    const prior = member(this.document, "prior_state");
+    const values = isMapNode(prior) ? member(prior, "values") : undefined;
+    const visit = (module: PositionedValue | undefined): void => {
+      if (!isMapNode(module)) return;
+      const resources = member(module, "resources");
+      if (isSeqNode(resources))
+        resources.items.forEach((entry, index) => {
+          if (!isMapNode(entry) || member(entry, "mode") !== "managed") return;
+          if (typeof member(entry, "deposed_key") === "string") return;
+          const address = member(entry, "address");
+          if (typeof address !== "string" || planned.has(address)) return;
+          this.problem(
+            positionAt(resources, index),
+            `${address} is in prior_state, but the plan neither keeps nor deletes it (a plan made with -refresh-only plans no resources): it would go unchecked; check a plan made without -refresh-only`,
+          );
+        });
+      const children = member(module, "child_modules");
+      if (isSeqNode(children)) for (const child of children.items) visit(child);
+    };
+    if (isMapNode(values)) visit(member(values, "root_module"));
+  }
+
+  /**
+   * Resources whose planning Terraform deferred (`deferred_changes`, a plan that is not complete)
+   * are in no resource change: what they will be is decided by a later plan, so this one cannot
+   * pass them.
+   */
+  private checkDeferred(): void {
+    const deferred = this.list(this.document, "deferred_changes", "deferred_changes");
+    deferred?.items.forEach((item, index) => {
+      const change = isMapNode(item) ? member(item, "resource_change") : undefined;
+      const address = isMapNode(change) ? member(change, "address") : undefined;
+      const type = isMapNode(change) ? member(change, "type") : undefined;
+      if (isMapNode(change) && member(change, "mode") === "data") return;
+      const reason = isMapNode(item) ? member(item, "reason") : undefined;
+      const shown = typeof address === "string" ? address : `deferred_changes[${index}]`;
+      const message = `${shown} is deferred${typeof reason === "string" ? ` (${reason})` : ""}: the plan does not say yet what it will be, so it is not checked`;
+      if (typeof type === "string" && this.schemaOf(type) === undefined)
+        this.notes.push(`${this.file.display}: ${message}`);
+      else this.problem(positionAt(deferred, index), message);
+    });
   }
 
   /** Whether a resource entry is a managed resource; one that says neither managed nor data is a problem. */

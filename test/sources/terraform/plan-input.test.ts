@@ -354,6 +354,68 @@ describe("Terraform plans: sensitive values taken out", () => {
   });
 });
 
+describe("Terraform plans: resources the plan does not plan", () => {
+  it("report resources of a refresh-only plan, which are only in prior_state", async () => {
+    const plan = {
+      format_version: "1.2",
+      planned_values: { root_module: {} },
+      prior_state: {
+        format_version: "1.0",
+        values: {
+          root_module: {
+            resources: [
+              {
+                address: "aws_security_group.bastion",
+                mode: "managed",
+                type: "aws_security_group",
+                name: "bastion",
+                values: { name: "bastion", ingress: [SSH_FROM_WORLD] },
+              },
+              { address: "data.aws_vpc.main", mode: "data", type: "aws_vpc", name: "main", values: {} },
+            ],
+          },
+        },
+      },
+    };
+    const { resources, problems } = await read(plan);
+    expect(resources).toEqual([]);
+    expect(problems.map((problem) => [problem.line, problem.message])).toEqual([
+      [
+        lineOf(plan, /"address": "aws_security_group.bastion"/) - 1,
+        "aws_security_group.bastion is in prior_state, but the plan neither keeps nor deletes it (a plan made with -refresh-only plans no resources): it would go unchecked; check a plan made without -refresh-only",
+      ],
+    ]);
+  });
+
+  it("report deferred resources of types the rules read, and note the others", async () => {
+    const plan = {
+      format_version: "1.2",
+      complete: false,
+      resource_changes: [],
+      deferred_changes: [
+        {
+          reason: "provider_config_unknown",
+          resource_change: change("aws_security_group.bastion", {
+            name: "bastion",
+            ingress: [SSH_FROM_WORLD],
+          }),
+        },
+        { reason: "instance_count_unknown", resource_change: change("aws_s3_bucket.logs", {}) },
+      ],
+    };
+    const { problems, notes } = await read(plan);
+    expect(problems.map((problem) => [problem.line, problem.message])).toEqual([
+      [
+        lineOf(plan, /"reason": "provider_config_unknown"/) - 1,
+        "aws_security_group.bastion is deferred (provider_config_unknown): the plan does not say yet what it will be, so it is not checked",
+      ],
+    ]);
+    expect(notes).toEqual([
+      `${FILE}: aws_s3_bucket.logs is deferred (instance_count_unknown): the plan does not say yet what it will be, so it is not checked`,
+    ]);
+  });
+});
+
 describe("Terraform plans: module addresses", () => {
   const group = (name: string) =>
     configured("aws_security_group.bastion", { name: { constant_value: name } });
