@@ -80,6 +80,7 @@ export class PlanReader {
     return { partition: PLACEHOLDER_PARTITION, region: this.region, account: this.account };
   }
   region = UNKNOWN_REGION;
+  private configuration: Record<string, unknown> | undefined;
   private readonly byConfigAddress = new Map<string, PlanInstance[]>();
   private readonly configResources = new Map<string, Record<string, unknown>>();
   private readonly moduleConfigs = new Map<string, Record<string, unknown>>();
@@ -101,6 +102,7 @@ export class PlanReader {
   async load(): Promise<void> {
     this.checkConfiguration();
     const configuration = asRecord(toPlain(member(this.document, "configuration")));
+    this.configuration = configuration;
     this.indexModule(asRecord(configuration?.root_module), []);
     this.region = this.providerRegion(configuration);
     if (member(this.document, "errored") === true)
@@ -517,20 +519,49 @@ export class PlanReader {
     }
   }
 
-  /** The region of the default `aws` provider, when the plan states it. */
-  private providerRegion(configuration: Record<string, unknown> | undefined): string {
-    const provider = asRecord(asRecord(configuration?.provider_config)?.aws);
-    const region = asRecord(asRecord(provider?.expressions)?.region);
-    if (typeof region?.constant_value === "string") return region.constant_value;
-    const reference = asArray(region?.references).find(
-      (item): item is string => typeof item === "string" && item.startsWith("var."),
-    );
-    if (reference) {
-      const variables = asRecord(toPlain(member(this.document, "variables")));
-      const value = asRecord(variables?.[reference.slice(4)])?.value;
-      if (typeof value === "string") return value;
+  /**
+   * The region of a provider configuration (`aws` by default, `aws.west` for an alias,
+   * `module.a:aws` for one a module declares), when the plan states it; one a module is passed
+   * names its parent by `parent_key`.
+   */
+  private providerRegion(configuration: Record<string, unknown> | undefined, key = "aws"): string {
+    const providers = asRecord(configuration?.provider_config);
+    let provider = asRecord(providers?.[key]);
+    let providerKey = key;
+    for (let depth = 0; depth < 16 && provider; depth += 1) {
+      const region = asRecord(asRecord(provider.expressions)?.region);
+      if (region !== undefined) {
+        if (typeof region.constant_value === "string") return region.constant_value;
+        // Only the root module's variables are in the plan.
+        const reference = asArray(region.references).find(
+          (item): item is string => typeof item === "string" && item.startsWith("var."),
+        );
+        if (reference && !providerKey.includes(":")) {
+          const variables = asRecord(toPlain(member(this.document, "variables")));
+          const value = asRecord(variables?.[reference.slice(4)])?.value;
+          if (typeof value === "string") return value;
+        }
+        return UNKNOWN_REGION;
+      }
+      if (typeof provider.parent_key !== "string") break;
+      providerKey = provider.parent_key;
+      provider = asRecord(providers?.[providerKey]);
     }
     return UNKNOWN_REGION;
+  }
+
+  /**
+   * The region an instance is deployed to: its own `region` (AWS provider 6 has one on each
+   * resource), else that of the provider configuration it uses, which need not be the default:
+   * a document or key deployed through `provider = aws.west` is in that provider's region.
+   */
+  regionOf(instance: PlanInstance): string {
+    const own = this.value(instance, ["region"]);
+    if (typeof own === "string" && own !== "") return own;
+    if (isUnknown(own)) return UNKNOWN_REGION;
+    const key = instance.config?.provider_config_key;
+    if (typeof key !== "string" || key === "aws") return this.region;
+    return this.providerRegion(this.configuration, key);
   }
 
   private planLocator(entry: MapNode, afterNode: PositionedValue | undefined): Locator {

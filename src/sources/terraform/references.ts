@@ -214,7 +214,7 @@ export class PlanReferences {
           key_id: keyId,
           arn:
             text("arn") ??
-            `arn:${PLACEHOLDER_PARTITION}:kms:${this.plan.region}:${this.plan.account}:key/${keyId}`,
+            `arn:${PLACEHOLDER_PARTITION}:kms:${this.plan.regionOf(instance)}:${this.plan.account}:key/${keyId}`,
         };
         break;
       }
@@ -225,7 +225,7 @@ export class PlanReferences {
           name,
           arn:
             text("arn") ??
-            `arn:${PLACEHOLDER_PARTITION}:kms:${this.plan.region}:${this.plan.account}:${name}`,
+            `arn:${PLACEHOLDER_PARTITION}:kms:${this.plan.regionOf(instance)}:${this.plan.account}:${name}`,
         };
         break;
       }

@@ -416,6 +416,61 @@ describe("Terraform plans: resources the plan does not plan", () => {
   });
 });
 
+describe("Terraform plans: regions", () => {
+  const provider = (region: unknown, extra: Record<string, unknown> = {}) => ({
+    name: "aws",
+    full_name: "registry.terraform.io/hashicorp/aws",
+    ...extra,
+    ...(region === undefined ? {} : { expressions: { region } }),
+  });
+  const usingProvider = (address: string, key: string) => ({
+    ...configured(address, { name: { constant_value: address } }),
+    provider_config_key: key,
+  });
+
+  it("place each resource in the region of the provider configuration it uses, or its own region", async () => {
+    const { resources } = await read({
+      format_version: "1.2",
+      configuration: {
+        provider_config: {
+          aws: provider({ constant_value: "eu-west-1" }),
+          "aws.west": provider({ constant_value: "us-west-2" }, { alias: "west" }),
+          "aws.env": provider(undefined, { alias: "env" }),
+          "aws.variable": provider({ references: ["var.region"] }, { alias: "variable" }),
+          "module.net:aws": provider({ references: ["var.region"] }, { module_address: "module.net" }),
+        },
+        root_module: {
+          resources: [
+            usingProvider("aws_ssm_document.default", "aws"),
+            usingProvider("aws_ssm_document.west", "aws.west"),
+            usingProvider("aws_ssm_document.env", "aws.env"),
+            usingProvider("aws_ssm_document.variable", "aws.variable"),
+            usingProvider("aws_ssm_document.module", "module.net:aws"),
+            usingProvider("aws_ssm_document.own", "aws.west"),
+          ],
+        },
+      },
+      variables: { region: { value: "ap-south-1" } },
+      resource_changes: [
+        change("aws_ssm_document.default", { name: "default" }),
+        change("aws_ssm_document.west", { name: "west" }),
+        change("aws_ssm_document.env", { name: "env" }),
+        change("aws_ssm_document.variable", { name: "variable" }),
+        change("aws_ssm_document.module", { name: "module" }),
+        change("aws_ssm_document.own", { name: "own", region: "sa-east-1" }),
+      ],
+    });
+    expect(resources.map((resource) => [resource.id, resource.region])).toEqual([
+      ["default", "eu-west-1"],
+      ["west", "us-west-2"],
+      ["env", "unknown"],
+      ["variable", "ap-south-1"],
+      ["module", "unknown"],
+      ["own", "sa-east-1"],
+    ]);
+  });
+});
+
 describe("Terraform plans: module addresses", () => {
   const group = (name: string) =>
     configured("aws_security_group.bastion", { name: { constant_value: name } });
