@@ -392,7 +392,17 @@ export class PlanReader {
   private managed(entry: MapNode, shown: string, at: SourcePosition): boolean {
     const mode = member(entry, "mode");
     if (mode === "managed") return true;
-    if (mode === "data") return false;
+    if (mode === "data") {
+      // Data sources are read, not deployed, and are skipped; Terraform gives each an address in
+      // `data.`, so a resource called data by its mode alone would be skipped on the plan's word.
+      const address = member(entry, "address");
+      if (typeof address !== "string" || isDataAddress(address)) return false;
+      this.problem(
+        at,
+        `${shown} of the Terraform plan has mode "data", but ${address} is not a data source's address (data.…): the plan contradicts itself, and the resource would go unchecked`,
+      );
+      return false;
+    }
     this.problem(
       at,
       mode === undefined
@@ -701,4 +711,10 @@ export class PlanReader {
   instancesOf(moduleAddress: string, typeAndName: string): readonly PlanInstance[] {
     return this.byConfigAddress.get(`${moduleAddress}|${typeAndName}`) ?? [];
   }
+}
+
+/** `data.aws_iam_policy_document.x`, `module.a["k"].data.aws_vpc.main`. */
+function isDataAddress(address: string): boolean {
+  const module = moduleOf(address);
+  return address.startsWith(module === "" ? "data." : `${module}.data.`);
 }

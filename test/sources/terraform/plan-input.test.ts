@@ -262,6 +262,26 @@ describe("Terraform plans: values of the wrong JSON type", () => {
     ]);
   });
 
+  it("report a resource called data by its mode whose address is not a data source's", async () => {
+    const open = change("aws_security_group.bastion", { name: "bastion", ingress: [SSH_FROM_WORLD] });
+    const plan = {
+      format_version: "1.2",
+      resource_changes: [
+        { ...open, mode: "data" },
+        { ...open, mode: "data", address: "data.aws_security_group.bastion" },
+        { ...open, mode: "data", address: 'module.a["b"].data.aws_security_group.bastion' },
+      ],
+    };
+    const { resources, problems } = await read(plan);
+    expect(resources).toEqual([]);
+    expect(problems.map((problem) => [problem.line, problem.message])).toEqual([
+      [
+        lineOf(plan, /"address": "aws_security_group.bastion"/) - 1,
+        'resource_changes[0] of the Terraform plan has mode "data", but aws_security_group.bastion is not a data source\'s address (data.…): the plan contradicts itself, and the resource would go unchecked',
+      ],
+    ]);
+  });
+
   it("report a configuration whose parts are not what Terraform writes", async () => {
     const plan = {
       format_version: "1.2",
