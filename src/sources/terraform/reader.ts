@@ -153,6 +153,17 @@ export class PlanReader {
         );
         continue;
       }
+      // The type picks the normalizer and the name the configuration; the address is what
+      // findings name. A resource whose type or name its address contradicts would be judged
+      // as, or skipped as, something its address does not say it is.
+      const local = address.slice(moduleAddress === "" ? 0 : moduleAddress.length + 1);
+      if (address !== "" && local !== `${type}.${name}` && !local.startsWith(`${type}.${name}[`)) {
+        this.problem(
+          nodePosition(entry),
+          `${address} in the Terraform plan has type ${JSON.stringify(type)} and name ${JSON.stringify(name)}, which its address does not say: the plan contradicts itself`,
+        );
+        continue;
+      }
       const indexValue = member(entry, "index");
       const modulePath = calls.calls.map((call) => call.name);
       const after = asRecord(toPlain(afterNode)) ?? {};

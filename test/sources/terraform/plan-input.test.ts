@@ -282,6 +282,27 @@ describe("Terraform plans: values of the wrong JSON type", () => {
     ]);
   });
 
+  it("report a resource whose type or name its address contradicts, instead of reading it as that type", async () => {
+    const open = change("aws_security_group.bastion", { name: "bastion", ingress: [SSH_FROM_WORLD] });
+    const plan = {
+      format_version: "1.2",
+      resource_changes: [
+        { ...open, type: "aws_s3_bucket" },
+        { ...open, address: 'aws_security_group.bastion["a.b"]', index: "a.b" },
+      ],
+    };
+    const { resources, problems } = await read(plan);
+    expect(resources.map((resource) => resource.source.address)).toEqual([
+      'aws_security_group.bastion["a.b"]',
+    ]);
+    expect(problems.map((problem) => [problem.line, problem.message])).toEqual([
+      [
+        lineOf(plan, /"address": "aws_security_group.bastion"/) - 1,
+        'aws_security_group.bastion in the Terraform plan has type "aws_s3_bucket" and name "bastion", which its address does not say: the plan contradicts itself',
+      ],
+    ]);
+  });
+
   it("report a configuration whose parts are not what Terraform writes", async () => {
     const plan = {
       format_version: "1.2",
