@@ -250,12 +250,24 @@ export class PlanReader {
         this.missingValues(entry, change, "after", shown);
         return;
       }
-      entries.push({
-        entry,
-        afterNode,
-        afterUnknown: toPlain(member(change, "after_unknown")),
-        afterSensitive: toPlain(member(change, "after_sensitive")),
-      });
+      const afterUnknown = toPlain(member(change, "after_unknown"));
+      const afterSensitive = toPlain(member(change, "after_sensitive"));
+      // Marks of another kind would read as "known" and "not sensitive": what is unknown or
+      // taken out would then read as the value the plan holds, or as not set.
+      for (const [key, marks] of [
+        ["after_unknown", afterUnknown],
+        ["after_sensitive", afterSensitive],
+      ] as const) {
+        const bad = badMark(marks, []);
+        if (bad === undefined) continue;
+        const address = member(entry, "address");
+        this.problem(
+          positionAt(change, change.keys.lastIndexOf(key)),
+          `${key} of ${typeof address === "string" ? address : shown} holds ${typeName(bad.mark as PositionedValue)}${bad.path.length > 0 ? ` at ${pathText(bad.path)}` : ""}, where Terraform writes true, false, an object or a list: the plan cannot say which values are ${key === "after_unknown" ? "unknown" : "sensitive"}`,
+        );
+        return;
+      }
+      entries.push({ entry, afterNode, afterUnknown, afterSensitive });
     });
     return entries;
   }
@@ -728,4 +740,15 @@ export class PlanReader {
 function isDataAddress(address: string): boolean {
   const module = moduleOf(address);
   return address.startsWith(module === "" ? "data." : `${module}.data.`);
+}
+
+/** The first mark that is not true, false, an object or a list (what Terraform writes), and where. */
+function badMark(marks: unknown, path: (string | number)[]): { mark: unknown; path: Path } | undefined {
+  if (marks === undefined || typeof marks === "boolean") return undefined;
+  if (marks === null || typeof marks !== "object") return { mark: marks, path };
+  for (const [step, mark] of Object.entries(marks)) {
+    const bad = badMark(mark, [...path, Array.isArray(marks) ? Number(step) : step]);
+    if (bad) return bad;
+  }
+  return undefined;
 }

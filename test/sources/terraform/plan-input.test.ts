@@ -303,6 +303,34 @@ describe("Terraform plans: values of the wrong JSON type", () => {
     ]);
   });
 
+  it("report unknown and sensitive marks that are not what Terraform writes, instead of reading values as known", async () => {
+    const open = change("aws_security_group.bastion", { name: "bastion", ingress: null });
+    const plan = {
+      format_version: "1.2",
+      resource_changes: [
+        { ...open, change: { ...open.change, after_unknown: "ingress" } },
+        {
+          ...open,
+          address: "aws_security_group.other",
+          name: "other",
+          change: { ...open.change, after_unknown: { cidr: [false, true] }, after_sensitive: { ingress: 1 } },
+        },
+      ],
+    };
+    const { resources, problems } = await read(plan);
+    expect(resources).toEqual([]);
+    expect(problems.map((problem) => [problem.line, problem.message])).toEqual([
+      [
+        lineOf(plan, /"after_unknown": "ingress"/),
+        "after_unknown of aws_security_group.bastion holds a string, where Terraform writes true, false, an object or a list: the plan cannot say which values are unknown",
+      ],
+      [
+        lineOf(plan, /"ingress": 1/) - 1,
+        "after_sensitive of aws_security_group.other holds a number at ingress, where Terraform writes true, false, an object or a list: the plan cannot say which values are sensitive",
+      ],
+    ]);
+  });
+
   it("report a configuration whose parts are not what Terraform writes", async () => {
     const plan = {
       format_version: "1.2",
