@@ -252,21 +252,8 @@ export class PlanReader {
       }
       const afterUnknown = toPlain(member(change, "after_unknown"));
       const afterSensitive = toPlain(member(change, "after_sensitive"));
-      // Marks of another kind would read as "known" and "not sensitive": what is unknown or
-      // taken out would then read as the value the plan holds, or as not set.
-      for (const [key, marks] of [
-        ["after_unknown", afterUnknown],
-        ["after_sensitive", afterSensitive],
-      ] as const) {
-        const bad = badMark(marks, []);
-        if (bad === undefined) continue;
-        const address = member(entry, "address");
-        this.problem(
-          positionAt(change, change.keys.lastIndexOf(key)),
-          `${key} of ${typeof address === "string" ? address : shown} holds ${typeName(bad.mark as PositionedValue)}${bad.path.length > 0 ? ` at ${pathText(bad.path)}` : ""}, where Terraform writes true, false, an object or a list: the plan cannot say which values are ${key === "after_unknown" ? "unknown" : "sensitive"}`,
-        );
-        return;
-      }
+      if (!this.goodMarks(change, "after_unknown", afterUnknown, shown, entry)) return;
+      if (!this.goodMarks(change, "after_sensitive", afterSensitive, shown, entry)) return;
       entries.push({ entry, afterNode, afterUnknown, afterSensitive });
     });
     return entries;
@@ -296,14 +283,13 @@ export class PlanReader {
         }
         if (!this.managed(entry, shown, positionAt(resources, index))) return;
         const afterNode = member(entry, "values");
-        if (afterNode === undefined || afterNode === null) this.missingValues(entry, entry, "values", shown);
-        else
-          entries.push({
-            entry,
-            afterNode,
-            afterUnknown: {},
-            afterSensitive: toPlain(member(entry, "sensitive_values")),
-          });
+        if (afterNode === undefined || afterNode === null) {
+          this.missingValues(entry, entry, "values", shown);
+          return;
+        }
+        const afterSensitive = toPlain(member(entry, "sensitive_values"));
+        if (!this.goodMarks(entry, "sensitive_values", afterSensitive, shown)) return;
+        entries.push({ entry, afterNode, afterUnknown: {}, afterSensitive });
       });
       this.list(module, "child_modules", `${path}.child_modules`)?.items.forEach((child, index) =>
         visit(child, `${path}.child_modules[${index}]`),
@@ -409,6 +395,22 @@ export class PlanReader {
         this.notes.push(`${this.file.display}: ${message}`);
       else this.problem(positionAt(deferred, index), message);
     });
+  }
+
+  /**
+   * Whether the unknown or sensitive marks under `key` are what Terraform writes (true, false,
+   * objects and lists). Marks of another kind would read as "known" and "not sensitive": what is
+   * unknown or taken out would then read as the value the plan holds, or as not set.
+   */
+  private goodMarks(holder: MapNode, key: string, marks: unknown, shown: string, entry = holder): boolean {
+    const bad = badMark(marks, []);
+    if (bad === undefined) return true;
+    const address = member(entry, "address");
+    this.problem(
+      positionAt(holder, holder.keys.lastIndexOf(key)),
+      `${key} of ${typeof address === "string" ? address : shown} holds ${typeName(bad.mark as PositionedValue)}${bad.path.length > 0 ? ` at ${pathText(bad.path)}` : ""}, where Terraform writes true, false, an object or a list: the plan cannot say which values are ${key === "after_unknown" ? "unknown" : "sensitive"}`,
+    );
+    return false;
   }
 
   /** Whether a resource entry is a managed resource; one that says neither managed nor data is a problem. */

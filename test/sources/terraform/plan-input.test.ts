@@ -331,6 +331,34 @@ describe("Terraform plans: values of the wrong JSON type", () => {
     ]);
   });
 
+  it("report sensitive marks of planned values that are not what Terraform writes", async () => {
+    const plan = {
+      format_version: "1.2",
+      planned_values: {
+        root_module: {
+          resources: [
+            {
+              address: "aws_security_group.bastion",
+              mode: "managed",
+              type: "aws_security_group",
+              name: "bastion",
+              values: { name: "bastion", ingress: null },
+              sensitive_values: { ingress: "yes" },
+            },
+          ],
+        },
+      },
+    };
+    const { resources, problems } = await read(plan);
+    expect(resources).toEqual([]);
+    expect(problems.map((problem) => [problem.line, problem.message])).toEqual([
+      [
+        lineOf(plan, /"sensitive_values"/),
+        "sensitive_values of aws_security_group.bastion holds a string at ingress, where Terraform writes true, false, an object or a list: the plan cannot say which values are sensitive",
+      ],
+    ]);
+  });
+
   it("report a configuration whose parts are not what Terraform writes", async () => {
     const plan = {
       format_version: "1.2",
