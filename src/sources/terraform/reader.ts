@@ -16,7 +16,17 @@ import {
 import type { InputProblem } from "../source.js";
 import { mistypedAttributes, typeName, type AttributeSchema } from "./attributes.js";
 import { ConfigurationSources, positionInBlock, type SourceBlock } from "./locations.js";
-import { asArray, asRecord, mergeUnknown, moduleOf, pathText, type Path } from "./values.js";
+import {
+  asArray,
+  asRecord,
+  childOf,
+  mergeUnknown,
+  moduleCalls,
+  moduleOf,
+  pathText,
+  redactions,
+  type Path,
+} from "./values.js";
 import type { SourcePosition } from "../../util/source-position.js";
 
 /**
@@ -44,6 +54,8 @@ export interface PlanInstance {
   index: string | number | undefined;
   after: Record<string, unknown>;
   afterUnknown: unknown;
+  /** Which planned values are sensitive (`after_sensitive`, `sensitive_values`): `true` where one is. */
+  afterSensitive: unknown;
   config: Record<string, unknown> | undefined;
   /** Nested blocks the `.tf` source writes with `dynamic`, which the plan's configuration leaves out. */
   dynamicBlocks: ReadonlySet<string>;
@@ -54,6 +66,7 @@ interface PlannedEntry {
   entry: MapNode;
   afterNode: PositionedValue | undefined;
   afterUnknown: unknown;
+  afterSensitive: unknown;
 }
 
 export class PlanReader {
@@ -67,6 +80,7 @@ export class PlanReader {
     return { partition: PLACEHOLDER_PARTITION, region: this.region, account: this.account };
   }
   region = UNKNOWN_REGION;
+  private configuration: Record<string, unknown> | undefined;
   private readonly byConfigAddress = new Map<string, PlanInstance[]>();
   private readonly configResources = new Map<string, Record<string, unknown>>();
   private readonly moduleConfigs = new Map<string, Record<string, unknown>>();
@@ -88,6 +102,7 @@ export class PlanReader {
   async load(): Promise<void> {
     this.checkConfiguration();
     const configuration = asRecord(toPlain(member(this.document, "configuration")));
+    this.configuration = configuration;
     this.indexModule(asRecord(configuration?.root_module), []);
     this.region = this.providerRegion(configuration);
     if (member(this.document, "errored") === true)
@@ -100,8 +115,10 @@ export class PlanReader {
       ? this.resourceChanges()
       : this.plannedValues();
     if (this.document.keys.includes("resource_changes")) this.checkPlannedAgainstChanges();
+    else this.checkPriorStateAgainstPlanned(entries);
+    this.checkDeferred();
 
-    for (const { entry, afterNode, afterUnknown } of entries) {
+    for (const { entry, afterNode, afterUnknown, afterSensitive } of entries) {
       const text = (key: string) => {
         const value = member(entry, key);
         if (value === undefined || value === null || typeof value === "string") return value ?? "";
@@ -122,8 +139,33 @@ export class PlanReader {
       const name = text("name");
       const givenModule = text("module_address");
       const moduleAddress = givenModule !== "" ? givenModule : moduleOf(address);
+      // The module path picks the configuration a resource is read with (which blocks it sets,
+      // what its references name): a module address that does not read as one, or that is not
+      // the one its address starts with, would have it read with another module's configuration.
+      const calls = moduleCalls(moduleAddress);
+      if (calls.length !== moduleAddress.length || moduleOf(address) !== moduleAddress) {
+        const index = entry.keys.lastIndexOf("module_address");
+        this.problem(
+          index === -1 ? nodePosition(entry) : positionAt(entry, index),
+          calls.length !== moduleAddress.length
+            ? `${address} in the Terraform plan has module address ${JSON.stringify(moduleAddress)}, which is not a module address`
+            : `${address} in the Terraform plan has module address ${JSON.stringify(moduleAddress)}, yet its address says ${JSON.stringify(moduleOf(address))}: the plan contradicts itself`,
+        );
+        continue;
+      }
+      // The type picks the normalizer and the name the configuration; the address is what
+      // findings name. A resource whose type or name its address contradicts would be judged
+      // as, or skipped as, something its address does not say it is.
+      const local = address.slice(moduleAddress === "" ? 0 : moduleAddress.length + 1);
+      if (address !== "" && local !== `${type}.${name}` && !local.startsWith(`${type}.${name}[`)) {
+        this.problem(
+          nodePosition(entry),
+          `${address} in the Terraform plan has type ${JSON.stringify(type)} and name ${JSON.stringify(name)}, which its address does not say: the plan contradicts itself`,
+        );
+        continue;
+      }
       const indexValue = member(entry, "index");
-      const modulePath = [...moduleAddress.matchAll(/module\.([A-Za-z0-9_-]+)/g)].map((match) => match[1]!);
+      const modulePath = calls.calls.map((call) => call.name);
       const after = asRecord(toPlain(afterNode)) ?? {};
       if (afterNode !== undefined && afterNode !== null && !isMapNode(afterNode))
         this.problem(
@@ -139,6 +181,7 @@ export class PlanReader {
         index: typeof indexValue === "string" || typeof indexValue === "number" ? indexValue : undefined,
         after,
         afterUnknown,
+        afterSensitive,
         config: this.configResources.get(`${modulePath.join(".")}|${type}.${name}`),
         dynamicBlocks: new Set(),
         locator: this.planLocator(entry, afterNode),
@@ -207,7 +250,11 @@ export class PlanReader {
         this.missingValues(entry, change, "after", shown);
         return;
       }
-      entries.push({ entry, afterNode, afterUnknown: toPlain(member(change, "after_unknown")) });
+      const afterUnknown = toPlain(member(change, "after_unknown"));
+      const afterSensitive = toPlain(member(change, "after_sensitive"));
+      if (!this.goodMarks(change, "after_unknown", afterUnknown, shown, entry)) return;
+      if (!this.goodMarks(change, "after_sensitive", afterSensitive, shown, entry)) return;
+      entries.push({ entry, afterNode, afterUnknown, afterSensitive });
     });
     return entries;
   }
@@ -236,8 +283,13 @@ export class PlanReader {
         }
         if (!this.managed(entry, shown, positionAt(resources, index))) return;
         const afterNode = member(entry, "values");
-        if (afterNode === undefined || afterNode === null) this.missingValues(entry, entry, "values", shown);
-        else entries.push({ entry, afterNode, afterUnknown: {} });
+        if (afterNode === undefined || afterNode === null) {
+          this.missingValues(entry, entry, "values", shown);
+          return;
+        }
+        const afterSensitive = toPlain(member(entry, "sensitive_values"));
+        if (!this.goodMarks(entry, "sensitive_values", afterSensitive, shown)) return;
+        entries.push({ entry, afterNode, afterUnknown: {}, afterSensitive });
       });
       this.list(module, "child_modules", `${path}.child_modules`)?.items.forEach((child, index) =>
         visit(child, `${path}.child_modules[${index}]`),
@@ -294,11 +346,88 @@ export class PlanReader {
     if (isMapNode(planned)) visit(member(planned, "root_module"));
   }
 
+  /**
+   * A plan without resource changes whose prior state holds resources it does not plan is a
+   * refresh-only plan (`terraform plan -refresh-only`): it leaves them as they are and says
+   * nothing of them but in prior_state, which is not read. Passing it would pass resources no
+   * rule saw.
+   */
+  private checkPriorStateAgainstPlanned(entries: readonly PlannedEntry[]): void {
+    const planned = new Set(entries.map(({ entry }) => member(entry, "address")));
+    const prior = member(this.document, "prior_state");
+    const values = isMapNode(prior) ? member(prior, "values") : undefined;
+    const visit = (module: PositionedValue | undefined): void => {
+      if (!isMapNode(module)) return;
+      const resources = member(module, "resources");
+      if (isSeqNode(resources))
+        resources.items.forEach((entry, index) => {
+          if (!isMapNode(entry) || member(entry, "mode") !== "managed") return;
+          if (typeof member(entry, "deposed_key") === "string") return;
+          const address = member(entry, "address");
+          if (typeof address !== "string" || planned.has(address)) return;
+          this.problem(
+            positionAt(resources, index),
+            `${address} is in prior_state, but the plan neither keeps nor deletes it (a plan made with -refresh-only plans no resources): it would go unchecked; check a plan made without -refresh-only`,
+          );
+        });
+      const children = member(module, "child_modules");
+      if (isSeqNode(children)) for (const child of children.items) visit(child);
+    };
+    if (isMapNode(values)) visit(member(values, "root_module"));
+  }
+
+  /**
+   * Resources whose planning Terraform deferred (`deferred_changes`, a plan that is not complete)
+   * are in no resource change: what they will be is decided by a later plan, so this one cannot
+   * pass them.
+   */
+  private checkDeferred(): void {
+    const deferred = this.list(this.document, "deferred_changes", "deferred_changes");
+    deferred?.items.forEach((item, index) => {
+      const change = isMapNode(item) ? member(item, "resource_change") : undefined;
+      const address = isMapNode(change) ? member(change, "address") : undefined;
+      const type = isMapNode(change) ? member(change, "type") : undefined;
+      if (isMapNode(change) && member(change, "mode") === "data") return;
+      const reason = isMapNode(item) ? member(item, "reason") : undefined;
+      const shown = typeof address === "string" ? address : `deferred_changes[${index}]`;
+      const message = `${shown} is deferred${typeof reason === "string" ? ` (${reason})` : ""}: the plan does not say yet what it will be, so it is not checked`;
+      if (typeof type === "string" && this.schemaOf(type) === undefined)
+        this.notes.push(`${this.file.display}: ${message}`);
+      else this.problem(positionAt(deferred, index), message);
+    });
+  }
+
+  /**
+   * Whether the unknown or sensitive marks under `key` are what Terraform writes (true, false,
+   * objects and lists). Marks of another kind would read as "known" and "not sensitive": what is
+   * unknown or taken out would then read as the value the plan holds, or as not set.
+   */
+  private goodMarks(holder: MapNode, key: string, marks: unknown, shown: string, entry = holder): boolean {
+    const bad = badMark(marks, []);
+    if (bad === undefined) return true;
+    const address = member(entry, "address");
+    this.problem(
+      positionAt(holder, holder.keys.lastIndexOf(key)),
+      `${key} of ${typeof address === "string" ? address : shown} holds ${typeName(bad.mark as PositionedValue)}${bad.path.length > 0 ? ` at ${pathText(bad.path)}` : ""}, where Terraform writes true, false, an object or a list: the plan cannot say which values are ${key === "after_unknown" ? "unknown" : "sensitive"}`,
+    );
+    return false;
+  }
+
   /** Whether a resource entry is a managed resource; one that says neither managed nor data is a problem. */
   private managed(entry: MapNode, shown: string, at: SourcePosition): boolean {
     const mode = member(entry, "mode");
     if (mode === "managed") return true;
-    if (mode === "data") return false;
+    if (mode === "data") {
+      // Data sources are read, not deployed, and are skipped; Terraform gives each an address in
+      // `data.`, so a resource called data by its mode alone would be skipped on the plan's word.
+      const address = member(entry, "address");
+      if (typeof address !== "string" || isDataAddress(address)) return false;
+      this.problem(
+        at,
+        `${shown} of the Terraform plan has mode "data", but ${address} is not a data source's address (data.…): the plan contradicts itself, and the resource would go unchecked`,
+      );
+      return false;
+    }
     this.problem(
       at,
       mode === undefined
@@ -425,20 +554,49 @@ export class PlanReader {
     }
   }
 
-  /** The region of the default `aws` provider, when the plan states it. */
-  private providerRegion(configuration: Record<string, unknown> | undefined): string {
-    const provider = asRecord(asRecord(configuration?.provider_config)?.aws);
-    const region = asRecord(asRecord(provider?.expressions)?.region);
-    if (typeof region?.constant_value === "string") return region.constant_value;
-    const reference = asArray(region?.references).find(
-      (item): item is string => typeof item === "string" && item.startsWith("var."),
-    );
-    if (reference) {
-      const variables = asRecord(toPlain(member(this.document, "variables")));
-      const value = asRecord(variables?.[reference.slice(4)])?.value;
-      if (typeof value === "string") return value;
+  /**
+   * The region of a provider configuration (`aws` by default, `aws.west` for an alias,
+   * `module.a:aws` for one a module declares), when the plan states it; one a module is passed
+   * names its parent by `parent_key`.
+   */
+  private providerRegion(configuration: Record<string, unknown> | undefined, key = "aws"): string {
+    const providers = asRecord(configuration?.provider_config);
+    let provider = asRecord(providers?.[key]);
+    let providerKey = key;
+    for (let depth = 0; depth < 16 && provider; depth += 1) {
+      const region = asRecord(asRecord(provider.expressions)?.region);
+      if (region !== undefined) {
+        if (typeof region.constant_value === "string") return region.constant_value;
+        // Only the root module's variables are in the plan.
+        const reference = asArray(region.references).find(
+          (item): item is string => typeof item === "string" && item.startsWith("var."),
+        );
+        if (reference && !providerKey.includes(":")) {
+          const variables = asRecord(toPlain(member(this.document, "variables")));
+          const value = asRecord(variables?.[reference.slice(4)])?.value;
+          if (typeof value === "string") return value;
+        }
+        return UNKNOWN_REGION;
+      }
+      if (typeof provider.parent_key !== "string") break;
+      providerKey = provider.parent_key;
+      provider = asRecord(providers?.[providerKey]);
     }
     return UNKNOWN_REGION;
+  }
+
+  /**
+   * The region an instance is deployed to: its own `region` (AWS provider 6 has one on each
+   * resource), else that of the provider configuration it uses, which need not be the default:
+   * a document or key deployed through `provider = aws.west` is in that provider's region.
+   */
+  regionOf(instance: PlanInstance): string {
+    const own = this.value(instance, ["region"]);
+    if (typeof own === "string" && own !== "") return own;
+    if (isUnknown(own)) return UNKNOWN_REGION;
+    const key = instance.config?.provider_config_key;
+    if (typeof key !== "string" || key === "aws") return this.region;
+    return this.providerRegion(this.configuration, key);
   }
 
   private planLocator(entry: MapNode, afterNode: PositionedValue | undefined): Locator {
@@ -481,23 +639,43 @@ export class PlanReader {
   /** The value at `path` in the planned attributes, or a marker when Terraform knows it only after apply. */
   value(instance: PlanInstance, path: Path): JsonValue | undefined {
     let unknown: unknown = instance.afterUnknown;
+    let sensitive: unknown = instance.afterSensitive;
     let value: unknown = instance.after;
+    // The sensitivity marks where the value first goes missing: a value Terraform marks
+    // sensitive is always in its plan, so one that is not was taken out (a redacted plan).
+    let missingMarks: unknown;
+    let missing = false;
     for (const step of path) {
       if (unknown === true) return this.unknownAt(instance, path);
       if (isUnknown(value)) return value;
-      unknown =
-        unknown !== null && typeof unknown === "object"
-          ? (unknown as Record<string | number, unknown>)[step]
-          : undefined;
-      value =
-        value !== null && typeof value === "object"
-          ? (value as Record<string | number, unknown>)[step]
-          : undefined;
+      if (!missing && (value === undefined || value === null)) {
+        missing = true;
+        missingMarks = sensitive;
+      }
+      unknown = childOf(unknown, step);
+      sensitive = childOf(sensitive, step);
+      value = childOf(value, step);
     }
     if (unknown === true) return this.unknownAt(instance, path);
-    return value === undefined
-      ? undefined
-      : mergeUnknown(value, unknown, (inner) => this.unknownAt(instance, [...path, ...inner]));
+    if (!missing && (value === undefined || value === null)) {
+      missing = true;
+      missingMarks = sensitive;
+    }
+    if (missing)
+      return redactions(undefined, missingMarks) !== undefined
+        ? this.redactedAt(instance, path)
+        : (value as null | undefined);
+    const merged = mergeUnknown(value, unknown, (inner) => this.unknownAt(instance, [...path, ...inner]));
+    const redacted = redactions(merged, sensitive);
+    return redacted === undefined
+      ? merged
+      : mergeUnknown(merged, redacted, (inner) => this.redactedAt(instance, [...path, ...inner]));
+  }
+
+  private redactedAt(instance: PlanInstance, path: Path): UnknownValue {
+    return unknownValue(
+      `${pathText(path)} of ${instance.address} is sensitive, and the plan holds no value for it (give the plan as \`terraform show -json\` prints it, sensitive values included)`,
+    );
   }
 
   private unknownAt(instance: PlanInstance, path: Path): UnknownValue {
@@ -535,6 +713,9 @@ export class PlanReader {
    */
   given(instance: PlanInstance, attribute: string): boolean {
     if (this.configured(instance, attribute)) return true;
+    // Unknown and unset look alike in the planned values; only the configuration tells a key
+    // pair set from another resource's output apart from none, so without it the value stays.
+    if (instance.config === undefined && isUnknown(this.value(instance, [attribute]))) return true;
     const planned = instance.after[attribute];
     if (planned === undefined || planned === null || planned === "") return false;
     return !Array.isArray(planned) || planned.length > 0;
@@ -555,4 +736,21 @@ export class PlanReader {
   instancesOf(moduleAddress: string, typeAndName: string): readonly PlanInstance[] {
     return this.byConfigAddress.get(`${moduleAddress}|${typeAndName}`) ?? [];
   }
+}
+
+/** `data.aws_iam_policy_document.x`, `module.a["k"].data.aws_vpc.main`. */
+function isDataAddress(address: string): boolean {
+  const module = moduleOf(address);
+  return address.startsWith(module === "" ? "data." : `${module}.data.`);
+}
+
+/** The first mark that is not true, false, an object or a list (what Terraform writes), and where. */
+function badMark(marks: unknown, path: (string | number)[]): { mark: unknown; path: Path } | undefined {
+  if (marks === undefined || typeof marks === "boolean") return undefined;
+  if (marks === null || typeof marks !== "object") return { mark: marks, path };
+  for (const [step, mark] of Object.entries(marks)) {
+    const bad = badMark(mark, [...path, Array.isArray(marks) ? Number(step) : step]);
+    if (bad) return bad;
+  }
+  return undefined;
 }

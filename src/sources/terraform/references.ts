@@ -1,7 +1,7 @@
 import { PLACEHOLDER_PARTITION } from "../iac.js";
 import { isUnknown, type UnknownValue } from "../../model/unknown.js";
 import type { PlanInstance, PlanReader } from "./reader.js";
-import { asArray, asRecord, scalarText } from "./values.js";
+import { asArray, asRecord, moduleCalls, scalarText } from "./values.js";
 
 /**
  * What one resource of a plan says about another. Terraform computes ids and ARNs at apply, so
@@ -97,7 +97,10 @@ export class PlanReferences {
           (item): item is string => typeof item === "string",
         );
         if (inner.length === 0) return undefined;
-        const parentAddress = moduleAddress.replace(/\.?module\.[A-Za-z0-9_-]+(\[[^\]]*\])?$/, "");
+        const parentAddress = moduleCalls(moduleAddress)
+          .calls.slice(0, -1)
+          .map((call) => `module.${call.name}${call.key}`)
+          .join(".");
         const followed = this.follow(inner, parentAddress, parentPath, undefined, depth + 1);
         if (!followed) return undefined;
         result.push(...followed);
@@ -211,7 +214,7 @@ export class PlanReferences {
           key_id: keyId,
           arn:
             text("arn") ??
-            `arn:${PLACEHOLDER_PARTITION}:kms:${this.plan.region}:${this.plan.account}:key/${keyId}`,
+            `arn:${PLACEHOLDER_PARTITION}:kms:${this.plan.regionOf(instance)}:${this.plan.account}:key/${keyId}`,
         };
         break;
       }
@@ -222,7 +225,7 @@ export class PlanReferences {
           name,
           arn:
             text("arn") ??
-            `arn:${PLACEHOLDER_PARTITION}:kms:${this.plan.region}:${this.plan.account}:${name}`,
+            `arn:${PLACEHOLDER_PARTITION}:kms:${this.plan.regionOf(instance)}:${this.plan.account}:${name}`,
         };
         break;
       }

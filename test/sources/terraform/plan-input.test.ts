@@ -262,6 +262,103 @@ describe("Terraform plans: values of the wrong JSON type", () => {
     ]);
   });
 
+  it("report a resource called data by its mode whose address is not a data source's", async () => {
+    const open = change("aws_security_group.bastion", { name: "bastion", ingress: [SSH_FROM_WORLD] });
+    const plan = {
+      format_version: "1.2",
+      resource_changes: [
+        { ...open, mode: "data" },
+        { ...open, mode: "data", address: "data.aws_security_group.bastion" },
+        { ...open, mode: "data", address: 'module.a["b"].data.aws_security_group.bastion' },
+      ],
+    };
+    const { resources, problems } = await read(plan);
+    expect(resources).toEqual([]);
+    expect(problems.map((problem) => [problem.line, problem.message])).toEqual([
+      [
+        lineOf(plan, /"address": "aws_security_group.bastion"/) - 1,
+        'resource_changes[0] of the Terraform plan has mode "data", but aws_security_group.bastion is not a data source\'s address (data.…): the plan contradicts itself, and the resource would go unchecked',
+      ],
+    ]);
+  });
+
+  it("report a resource whose type or name its address contradicts, instead of reading it as that type", async () => {
+    const open = change("aws_security_group.bastion", { name: "bastion", ingress: [SSH_FROM_WORLD] });
+    const plan = {
+      format_version: "1.2",
+      resource_changes: [
+        { ...open, type: "aws_s3_bucket" },
+        { ...open, address: 'aws_security_group.bastion["a.b"]', index: "a.b" },
+      ],
+    };
+    const { resources, problems } = await read(plan);
+    expect(resources.map((resource) => resource.source.address)).toEqual([
+      'aws_security_group.bastion["a.b"]',
+    ]);
+    expect(problems.map((problem) => [problem.line, problem.message])).toEqual([
+      [
+        lineOf(plan, /"address": "aws_security_group.bastion"/) - 1,
+        'aws_security_group.bastion in the Terraform plan has type "aws_s3_bucket" and name "bastion", which its address does not say: the plan contradicts itself',
+      ],
+    ]);
+  });
+
+  it("report unknown and sensitive marks that are not what Terraform writes, instead of reading values as known", async () => {
+    const open = change("aws_security_group.bastion", { name: "bastion", ingress: null });
+    const plan = {
+      format_version: "1.2",
+      resource_changes: [
+        { ...open, change: { ...open.change, after_unknown: "ingress" } },
+        {
+          ...open,
+          address: "aws_security_group.other",
+          name: "other",
+          change: { ...open.change, after_unknown: { cidr: [false, true] }, after_sensitive: { ingress: 1 } },
+        },
+      ],
+    };
+    const { resources, problems } = await read(plan);
+    expect(resources).toEqual([]);
+    expect(problems.map((problem) => [problem.line, problem.message])).toEqual([
+      [
+        lineOf(plan, /"after_unknown": "ingress"/),
+        "after_unknown of aws_security_group.bastion holds a string, where Terraform writes true, false, an object or a list: the plan cannot say which values are unknown",
+      ],
+      [
+        lineOf(plan, /"ingress": 1/) - 1,
+        "after_sensitive of aws_security_group.other holds a number at ingress, where Terraform writes true, false, an object or a list: the plan cannot say which values are sensitive",
+      ],
+    ]);
+  });
+
+  it("report sensitive marks of planned values that are not what Terraform writes", async () => {
+    const plan = {
+      format_version: "1.2",
+      planned_values: {
+        root_module: {
+          resources: [
+            {
+              address: "aws_security_group.bastion",
+              mode: "managed",
+              type: "aws_security_group",
+              name: "bastion",
+              values: { name: "bastion", ingress: null },
+              sensitive_values: { ingress: "yes" },
+            },
+          ],
+        },
+      },
+    };
+    const { resources, problems } = await read(plan);
+    expect(resources).toEqual([]);
+    expect(problems.map((problem) => [problem.line, problem.message])).toEqual([
+      [
+        lineOf(plan, /"sensitive_values"/),
+        "sensitive_values of aws_security_group.bastion holds a string at ingress, where Terraform writes true, false, an object or a list: the plan cannot say which values are sensitive",
+      ],
+    ]);
+  });
+
   it("report a configuration whose parts are not what Terraform writes", async () => {
     const plan = {
       format_version: "1.2",
@@ -277,6 +374,259 @@ describe("Terraform plans: values of the wrong JSON type", () => {
       [
         lineOf(plan, /"module_calls"/),
         "configuration.root_module.module_calls of the Terraform plan must be an object, not a list",
+      ],
+    ]);
+  });
+});
+
+describe("Terraform plans: sensitive values taken out", () => {
+  function sensitiveChange(after: unknown, afterSensitive: unknown) {
+    const entry = change("aws_security_group.bastion", after);
+    return { ...entry, change: { ...entry.change, after_sensitive: afterSensitive } };
+  }
+
+  it("read a sensitive value the plan holds none of as unknown, not as unset", async () => {
+    const { resources } = await read({
+      format_version: "1.2",
+      resource_changes: [
+        sensitiveChange(
+          { name: "bastion", ingress: [{ ...SSH_FROM_WORLD, cidr_blocks: null }] },
+          { ingress: [{ cidr_blocks: true }] },
+        ),
+      ],
+    });
+    const [permission] = only(resources, "AWS::EC2::SecurityGroup").properties.IpPermissions as {
+      IpRanges: unknown;
+    }[];
+    expect(permission!.IpRanges).toEqual({
+      $unknown:
+        "ingress[0].cidr_blocks of aws_security_group.bastion is sensitive, and the plan holds no value for it (give the plan as `terraform show -json` prints it, sensitive values included)",
+    });
+  });
+
+  it("read sensitive blocks taken out whole, and list elements taken out, as unknown", async () => {
+    const { resources } = await read({
+      format_version: "1.2",
+      resource_changes: [
+        sensitiveChange({ name: "bastion" }, { ingress: true }),
+        {
+          ...sensitiveChange(
+            { name: "other", ingress: [{ ...SSH_FROM_WORLD, cidr_blocks: [] }] },
+            { ingress: [{ cidr_blocks: [true] }] },
+          ),
+          address: "aws_security_group.other",
+          name: "other",
+        },
+      ],
+    });
+    const [bastion, other] = resources.map((resource) => resource.properties.IpPermissions) as [
+      unknown,
+      { IpRanges: unknown }[],
+    ];
+    expect(bastion).toEqual({
+      $unknown: expect.stringMatching(/^ingress of aws_security_group.bastion is sensitive/),
+    });
+    expect(other[0]!.IpRanges).toEqual([
+      {
+        CidrIp: {
+          $unknown: expect.stringMatching(
+            /^ingress\[0\]\.cidr_blocks\[0\] of aws_security_group.other is sensitive/,
+          ),
+        },
+      },
+    ]);
+  });
+
+  it("read a sensitive value the plan holds as it is", async () => {
+    const { resources } = await read({
+      format_version: "1.2",
+      resource_changes: [
+        sensitiveChange({ name: "bastion", ingress: [SSH_FROM_WORLD] }, { ingress: [{ cidr_blocks: true }] }),
+      ],
+    });
+    const [permission] = only(resources, "AWS::EC2::SecurityGroup").properties.IpPermissions as {
+      IpRanges: unknown;
+    }[];
+    expect(permission!.IpRanges).toEqual([{ CidrIp: "0.0.0.0/0" }]);
+  });
+});
+
+describe("Terraform plans: resources the plan does not plan", () => {
+  it("report resources of a refresh-only plan, which are only in prior_state", async () => {
+    const plan = {
+      format_version: "1.2",
+      planned_values: { root_module: {} },
+      prior_state: {
+        format_version: "1.0",
+        values: {
+          root_module: {
+            resources: [
+              {
+                address: "aws_security_group.bastion",
+                mode: "managed",
+                type: "aws_security_group",
+                name: "bastion",
+                values: { name: "bastion", ingress: [SSH_FROM_WORLD] },
+              },
+              { address: "data.aws_vpc.main", mode: "data", type: "aws_vpc", name: "main", values: {} },
+            ],
+          },
+        },
+      },
+    };
+    const { resources, problems } = await read(plan);
+    expect(resources).toEqual([]);
+    expect(problems.map((problem) => [problem.line, problem.message])).toEqual([
+      [
+        lineOf(plan, /"address": "aws_security_group.bastion"/) - 1,
+        "aws_security_group.bastion is in prior_state, but the plan neither keeps nor deletes it (a plan made with -refresh-only plans no resources): it would go unchecked; check a plan made without -refresh-only",
+      ],
+    ]);
+  });
+
+  it("report deferred resources of types the rules read, and note the others", async () => {
+    const plan = {
+      format_version: "1.2",
+      complete: false,
+      resource_changes: [],
+      deferred_changes: [
+        {
+          reason: "provider_config_unknown",
+          resource_change: change("aws_security_group.bastion", {
+            name: "bastion",
+            ingress: [SSH_FROM_WORLD],
+          }),
+        },
+        { reason: "instance_count_unknown", resource_change: change("aws_s3_bucket.logs", {}) },
+      ],
+    };
+    const { problems, notes } = await read(plan);
+    expect(problems.map((problem) => [problem.line, problem.message])).toEqual([
+      [
+        lineOf(plan, /"reason": "provider_config_unknown"/) - 1,
+        "aws_security_group.bastion is deferred (provider_config_unknown): the plan does not say yet what it will be, so it is not checked",
+      ],
+    ]);
+    expect(notes).toEqual([
+      `${FILE}: aws_s3_bucket.logs is deferred (instance_count_unknown): the plan does not say yet what it will be, so it is not checked`,
+    ]);
+  });
+});
+
+describe("Terraform plans: regions", () => {
+  const provider = (region: unknown, extra: Record<string, unknown> = {}) => ({
+    name: "aws",
+    full_name: "registry.terraform.io/hashicorp/aws",
+    ...extra,
+    ...(region === undefined ? {} : { expressions: { region } }),
+  });
+  const usingProvider = (address: string, key: string) => ({
+    ...configured(address, { name: { constant_value: address } }),
+    provider_config_key: key,
+  });
+
+  it("place each resource in the region of the provider configuration it uses, or its own region", async () => {
+    const { resources } = await read({
+      format_version: "1.2",
+      configuration: {
+        provider_config: {
+          aws: provider({ constant_value: "eu-west-1" }),
+          "aws.west": provider({ constant_value: "us-west-2" }, { alias: "west" }),
+          "aws.env": provider(undefined, { alias: "env" }),
+          "aws.variable": provider({ references: ["var.region"] }, { alias: "variable" }),
+          "module.net:aws": provider({ references: ["var.region"] }, { module_address: "module.net" }),
+        },
+        root_module: {
+          resources: [
+            usingProvider("aws_ssm_document.default", "aws"),
+            usingProvider("aws_ssm_document.west", "aws.west"),
+            usingProvider("aws_ssm_document.env", "aws.env"),
+            usingProvider("aws_ssm_document.variable", "aws.variable"),
+            usingProvider("aws_ssm_document.module", "module.net:aws"),
+            usingProvider("aws_ssm_document.own", "aws.west"),
+          ],
+        },
+      },
+      variables: { region: { value: "ap-south-1" } },
+      resource_changes: [
+        change("aws_ssm_document.default", { name: "default" }),
+        change("aws_ssm_document.west", { name: "west" }),
+        change("aws_ssm_document.env", { name: "env" }),
+        change("aws_ssm_document.variable", { name: "variable" }),
+        change("aws_ssm_document.module", { name: "module" }),
+        change("aws_ssm_document.own", { name: "own", region: "sa-east-1" }),
+      ],
+    });
+    expect(resources.map((resource) => [resource.id, resource.region])).toEqual([
+      ["default", "eu-west-1"],
+      ["west", "us-west-2"],
+      ["env", "unknown"],
+      ["variable", "ap-south-1"],
+      ["module", "unknown"],
+      ["own", "sa-east-1"],
+    ]);
+  });
+});
+
+describe("Terraform plans: module addresses", () => {
+  const group = (name: string) =>
+    configured("aws_security_group.bastion", { name: { constant_value: name } });
+  /** Module `a` writes the group's ingress (dynamically); module `a.b` has a group of that name without one. */
+  const configuration = {
+    root_module: {
+      module_calls: {
+        a: {
+          source: "./a",
+          module: {
+            resources: [
+              configured("aws_security_group.bastion", { name: { constant_value: "a" }, ingress: {} }),
+            ],
+            module_calls: { b: { source: "./b", module: { resources: [group("b")] } } },
+          },
+        },
+      },
+    },
+  };
+  function moduleChange(address: string, moduleAddress: string) {
+    return {
+      ...change("aws_security_group.bastion", { name: "a", ingress: null }, { ingress: true }),
+      address,
+      module_address: moduleAddress,
+    };
+  }
+
+  it("read a for_each key that holds `module.` as part of one module call, not as a second call", async () => {
+    const address = 'module.a["module.b"].aws_security_group.bastion';
+    const { resources, problems } = await read({
+      format_version: "1.2",
+      configuration,
+      resource_changes: [moduleChange(address, 'module.a["module.b"]')],
+    });
+    expect(problems).toEqual([]);
+    expect(only(resources, "AWS::EC2::SecurityGroup").properties.IpPermissions).toEqual({
+      $unknown: `ingress of ${address} is known only after apply`,
+    });
+  });
+
+  it("report a module address that contradicts the resource's address, or is none, instead of reading it", async () => {
+    const plan = {
+      format_version: "1.2",
+      configuration,
+      resource_changes: [
+        moduleChange("module.a.aws_security_group.bastion", "module.a.module.b"),
+        moduleChange('module.a["x"].aws_security_group.bastion', 'module.a["x'),
+      ],
+    };
+    const { resources, problems } = await read(plan);
+    expect(resources).toEqual([]);
+    expect(problems.map((problem) => [problem.line, problem.message])).toEqual([
+      [
+        lineOf(plan, /"module_address": "module.a.module.b"/),
+        'module.a.aws_security_group.bastion in the Terraform plan has module address "module.a.module.b", yet its address says "module.a": the plan contradicts itself',
+      ],
+      [
+        lineOf(plan, /"module_address": "module.a\[\\"x"/),
+        'module.a["x"].aws_security_group.bastion in the Terraform plan has module address "module.a[\\"x", which is not a module address',
       ],
     ]);
   });
@@ -446,5 +796,27 @@ describe("Terraform plans: instances in the describe-instances shape", () => {
     expect(only(resources, "AWS::EC2::Instance").properties.MetadataOptions).toEqual({
       $unknown: "metadata_options of aws_instance.web is known only after apply",
     });
+  });
+
+  it("keep a key pair known only after apply unknown when the plan has no configuration to say it is unset", async () => {
+    // `key_name = aws_key_pair.admin.key_name` and no key_name at all both plan as unknown.
+    const { resources } = await read({
+      format_version: "1.2",
+      resource_changes: [change("aws_instance.web", { ami: "ami-1", key_name: null }, { key_name: true })],
+    });
+    expect(only(resources, "AWS::EC2::Instance").properties.KeyName).toEqual({
+      $unknown: "key_name of aws_instance.web is known only after apply",
+    });
+  });
+
+  it("read a key pair known only after apply as unset when the configuration does not set one", async () => {
+    const { resources } = await read({
+      format_version: "1.2",
+      configuration: {
+        root_module: { resources: [configured("aws_instance.web", { ami: { constant_value: "ami-1" } })] },
+      },
+      resource_changes: [change("aws_instance.web", { ami: "ami-1", key_name: null }, { key_name: true })],
+    });
+    expect(only(resources, "AWS::EC2::Instance").properties.KeyName).toBeUndefined();
   });
 });

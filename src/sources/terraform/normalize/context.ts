@@ -139,7 +139,7 @@ export class Normalization {
           kind: "terraform-plan",
           file: build.file,
           account: this.plan.account,
-          region: this.plan.region,
+          region: this.plan.regionOf(build.instance),
           address: build.instance.address,
           position: build.instance.locator.position,
           properties: build.properties,
