@@ -820,3 +820,83 @@ describe("Terraform plans: instances in the describe-instances shape", () => {
     expect(only(resources, "AWS::EC2::Instance").properties.KeyName).toBeUndefined();
   });
 });
+
+describe("Terraform plans: policies whose principal is known only after apply", () => {
+  const policy = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: "ssm:StartSession", Resource: "*" }],
+  });
+  const plan = (configuration: Record<string, unknown>[]) => ({
+    format_version: "1.2",
+    terraform_version: "1.9.8",
+    planned_values: { root_module: {} },
+    resource_changes: [
+      change("aws_iam_role.app", { name: "app", assume_role_policy: "{}" }, { arn: true, id: true }),
+      change("aws_iam_role.ops", { name: "ops", assume_role_policy: "{}" }, { arn: true, id: true }),
+      change("aws_iam_role_policy.sessions", { name: "sessions", policy }, { role: true, id: true }),
+      change(
+        "aws_iam_role_policy_attachment.admin",
+        { policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess" },
+        { role: true, id: true },
+      ),
+    ],
+    configuration: { root_module: { resources: configuration } },
+  });
+
+  it("gives each role of the plan the policy as an unknown when the configuration cannot say whose it is", async () => {
+    // The role comes from a local: the plan's references do not lead to a resource.
+    const { resources, problems } = await read(
+      plan([
+        configured("aws_iam_role.app", {}),
+        configured("aws_iam_role.ops", {}),
+        configured("aws_iam_role_policy.sessions", { role: { references: ["local.role_name"] } }),
+        configured("aws_iam_role_policy_attachment.admin", { role: { references: ["local.role_name"] } }),
+      ]),
+    );
+    expect(problems).toEqual([]);
+    const roles = resources.filter((resource) => resource.type === "AWS::IAM::Role");
+    expect(roles.map((role) => role.id).sort()).toEqual(["app", "ops"]);
+    for (const role of roles) {
+      expect(role.properties.RolePolicyList).toEqual([
+        {
+          PolicyName: "sessions",
+          PolicyDocument: {
+            $unknown: expect.stringMatching(
+              /^aws_iam_role_policy\.sessions applies to a role whose name is known only after apply \(.*\), which may be this one$/,
+            ),
+          },
+        },
+      ]);
+      expect(role.properties.AttachedManagedPolicies).toMatchObject([
+        {
+          PolicyArn: {
+            $unknown: expect.stringMatching(
+              /^aws_iam_role_policy_attachment\.admin applies to a role whose name/,
+            ),
+          },
+        },
+      ]);
+    }
+  });
+
+  it("gives the policy to its role alone when the configuration refers to it", async () => {
+    const { resources } = await read(
+      plan([
+        configured("aws_iam_role.app", {}),
+        configured("aws_iam_role.ops", {}),
+        configured("aws_iam_role_policy.sessions", {
+          role: { references: ["aws_iam_role.app.name", "aws_iam_role.app"] },
+        }),
+        configured("aws_iam_role_policy_attachment.admin", {
+          role: { references: ["aws_iam_role.app.name", "aws_iam_role.app"] },
+        }),
+      ]),
+    );
+    const role = (id: string) =>
+      resources.find((resource) => resource.type === "AWS::IAM::Role" && resource.id === id)!;
+    expect(role("app").properties.RolePolicyList).toHaveLength(1);
+    expect(role("app").properties.AttachedManagedPolicies).toHaveLength(1);
+    expect(role("ops").properties.RolePolicyList).toEqual([]);
+    expect(role("ops").properties.AttachedManagedPolicies).toEqual([]);
+  });
+});

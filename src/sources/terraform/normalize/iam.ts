@@ -8,7 +8,7 @@ import { fieldPath, indexPath } from "../../iac.js";
 import type { AttributeSchema } from "../attributes.js";
 import type { PlanInstance } from "../reader.js";
 import { asArray, asList, pathText, type Path } from "../values.js";
-import type { Normalization, PrincipalKind } from "./context.js";
+import type { Build, Normalization, PrincipalKind } from "./context.js";
 
 /**
  * IAM in the `get-account-authorization-details` shape: roles, users and groups with their inline
@@ -168,21 +168,44 @@ export function managedPolicy(n: Normalization, instance: PlanInstance): void {
   n.managedPolicies.set(arn!, build);
 }
 
+/**
+ * The principals of the plan a policy resource applies to. When the principal's name is known
+ * only after apply and the configuration's references do not say which resource gives it (a
+ * local, a module's output), the policy may apply to any principal of its kind in the plan: each
+ * of them gets it as an unknown (`maybe`), so that the rules reading their permissions cannot
+ * decide, rather than judge them without a policy that may be theirs.
+ */
+function appliesTo(
+  n: Normalization,
+  kind: PrincipalKind,
+  name: string | UnknownValue | undefined,
+  from: PlanInstance,
+): { build: Build; maybe?: UnknownValue }[] {
+  if (!isUnknown(name)) {
+    const build = n.principal(kind, name, from);
+    return build ? [{ build }] : [];
+  }
+  const maybe = unknownValue(
+    `${from.address} applies to a ${kind} whose name is known only after apply (${name.$unknown}), which may be this one`,
+  );
+  return [...n.principals[kind].values()].map((build) => ({ build, maybe }));
+}
+
 /** Policies and memberships given as resources of their own. */
 export function attachment(n: Normalization, instance: PlanInstance): void {
   const inline = (kind: PrincipalKind) => {
-    const build = n.principal(kind, n.refs.reference(instance, kind), instance);
-    if (!build) return;
-    const { inlineKey } = principalSpec(kind);
-    const list = build.properties[inlineKey] as JsonValue[];
-    const itemPath = indexPath(inlineKey, list.length);
-    n.locate(build, itemPath, instance, []);
-    n.locate(build, fieldPath(itemPath, "PolicyDocument"), instance, ["policy"]);
-    const name = n.plan.value(instance, ["name"]);
-    list.push({
-      PolicyName: typeof name === "string" ? name : instance.address,
-      PolicyDocument: policyDocument(n, instance, ["policy"]) ?? null,
-    });
+    for (const { build, maybe } of appliesTo(n, kind, n.refs.reference(instance, kind), instance)) {
+      const { inlineKey } = principalSpec(kind);
+      const list = build.properties[inlineKey] as JsonValue[];
+      const itemPath = indexPath(inlineKey, list.length);
+      n.locate(build, itemPath, instance, []);
+      n.locate(build, fieldPath(itemPath, "PolicyDocument"), instance, ["policy"]);
+      const name = n.plan.value(instance, ["name"]);
+      list.push({
+        PolicyName: typeof name === "string" ? name : instance.address,
+        PolicyDocument: maybe ?? policyDocument(n, instance, ["policy"]) ?? null,
+      });
+    }
   };
   const attached = (
     kind: PrincipalKind,
@@ -191,8 +214,8 @@ export function attachment(n: Normalization, instance: PlanInstance): void {
     const policyArn = n.refs.reference(instance, "policy_arn");
     if (policyArn === undefined) return;
     for (const name of asList(names)) {
-      const build = n.principal(kind, name, instance);
-      if (build) n.attach(build, policyArn, instance, ["policy_arn"]);
+      for (const { build, maybe } of appliesTo(n, kind, name, instance))
+        n.attach(build, maybe ?? policyArn, instance, ["policy_arn"]);
     }
   };
   switch (instance.type) {
