@@ -154,11 +154,34 @@ function shapeOf(node: Node, input: Shape): Shape {
     case "Root":
     case "ExpressionReference":
       return ANY;
+    case "Function":
+      checkArguments(node.children as Node[], input);
+      return ANY;
+    case "KeyValuePair":
+      return shapeOf(child("value"), input);
+    case "LetExpression":
+      for (const binding of node.bindings as Node[]) shapeOf(binding.reference as Node, input);
+      return shapeOf(child("expression"), input);
     default:
-      // Functions, comparisons, multi-selects, arithmetic: their operands are read from `input`.
+      // Comparisons, multi-selects, arithmetic: their operands are read from `input`.
       for (const key of ["left", "right", "child", "condition"]) if (node[key]) shapeOf(child(key), input);
       for (const argument of (node.children as Node[] | undefined) ?? []) shapeOf(argument, input);
       return ANY;
+  }
+}
+
+/**
+ * A function's arguments are read from `input`, except an expression reference (`&FromPort` in
+ * `sort_by`, `map`, `max_by`), which the function applies to each element of the list it is given:
+ * unchecked, `map(&FromPrt, IpPermissions)` would be a list of nulls that no test ever matches.
+ */
+function checkArguments(argumentsOf: readonly Node[], input: Shape): void {
+  const lists = argumentsOf
+    .filter((argument) => argument.type !== "ExpressionReference")
+    .map((argument) => shapeOf(argument, input));
+  const each = lists.length === 0 ? ANY : unionShape(lists.map(element));
+  for (const argument of argumentsOf) {
+    if (argument.type === "ExpressionReference") shapeOf(argument.child as Node, each);
   }
 }
 
