@@ -137,6 +137,24 @@ describe("quantifiers", () => {
     expect(evaluate({ none: { in: "IpPermissions[]", where: { "covers-port": 22 } } }, empty).ok).toBe(true);
   });
 
+  it("cannot decide a quantifier whose list is there but is not a list", () => {
+    const document: JsonObject = { GroupName: "admin", IpPermissions: [{ FromPort: 22 }] };
+    const state = {
+      current: { value: document, path: "" },
+      scope: { root: { value: document, path: "" }, params: {}, bindings: null },
+    };
+    for (const [kind, path, shown] of [
+      ["none", "GroupName", "'admin'"],
+      ["every", "IpPermissions[0]", "an object"],
+      ["some", "IpPermissions[0].FromPort", "the number 22"],
+    ] as const) {
+      const compiled = compileCondition({ [kind]: { in: path, where: { equals: "admin" } } }, new Set());
+      const expected = `cannot decide: ${path} is ${shown}, not a list`;
+      expect(() => compiled.holds(state), kind).toThrow(expected);
+      expect(() => compiled.explain(state), kind).toThrow(expected);
+    }
+  });
+
   it("lets an inner condition refer to an outer element and to the root", () => {
     const document: JsonObject = { Allowed: ["a", "b"], Items: [{ Name: "a" }, { Name: "c" }] };
     const outcome = evaluate(
