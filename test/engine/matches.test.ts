@@ -41,6 +41,22 @@ describe("matches", () => {
     expect(judge({ path: "Port", matches: "^22$" }, { Port: 22 })).toBe(false);
   });
 
+  it("cannot decide a value that is not a string where not matching would pass", () => {
+    const group: JsonObject = { Cidrs: ["0.0.0.0/0"], Port: 22 };
+    const world = "^0\\.0\\.0\\.0/0$";
+    expect(() => judge({ not: { path: "Cidrs", matches: world } }, group)).toThrow(
+      "cannot decide: Cidrs is a list, not a string",
+    );
+    expect(() => judge({ not: { path: "Port", "starts-with": "2" } }, group)).toThrow(
+      "cannot decide: Port is the number 22, not a string",
+    );
+    expect(() => judge({ none: { in: "[Port]", where: { matches: "^22$" } } }, group)).toThrow(
+      "not a string",
+    );
+    // A missing value is no text: it does not match, wherever the test stands.
+    expect(judge({ not: { path: "Name", matches: "^x" } }, group)).toBe(true);
+  });
+
   it.each([
     ["(a)\\1", "backreference"],
     ["a(?=b)", "lookahead"],

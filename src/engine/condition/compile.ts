@@ -855,6 +855,7 @@ function compileTest(
     test = TEST_OPERATORS[operator]!.compile(node[operator], {
       bindings: context.bindings,
       params: context.params,
+      negated: context.negated,
     });
   } catch (error) {
     if (error instanceof OperandError || error instanceof SyntaxError) {

@@ -94,6 +94,20 @@ function toText(value: JsonValue, what: string): string {
   return value;
 }
 
+/**
+ * Whether a string test can look at the value. A number, list or object does not match — which
+ * fails a rule that asks for a match — but where not matching leans towards a pass (`not:
+ * {matches}`, a `none` over names) it cannot be read as "no match": a list of CIDRs given to
+ * `not: {matches: "^0\\.0\\.0\\.0/0$"}` would pass without one of them being looked at.
+ */
+function stringTest(context: OperandContext): (value: JsonValue) => boolean {
+  if (context.negated !== true) return (value) => typeof value === "string";
+  return (value) => {
+    if (value !== null && typeof value !== "string") throw new InvalidValueError(value, "a string");
+    return typeof value === "string";
+  };
+}
+
 function isEmpty(value: JsonValue): boolean {
   return !isTruthy(value) && value !== false && value !== 0;
 }
@@ -319,18 +333,20 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
   matches: {
     summary:
       "the value is a string matching the regular expression (RE2 syntax: no backreferences or lookaround)",
-    compile(argument) {
+    compile(argument, context) {
       const pattern = compileLinearPattern(argument);
-      return (value) => typeof value === "string" && pattern.test(value);
+      const text = stringTest(context);
+      return (value) => text(value) && pattern.test(value as string);
     },
   },
   "starts-with": {
     summary: "the value is a string starting with the argument",
     compile(argument, context) {
       const prefix = compileOperand(argument, context);
+      const text = stringTest(context);
       return (value, current, scope) => {
         const expected = prefix(current, scope);
-        return typeof value === "string" && typeof expected === "string" && value.startsWith(expected);
+        return text(value) && typeof expected === "string" && (value as string).startsWith(expected);
       };
     },
   },
