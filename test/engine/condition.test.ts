@@ -137,6 +137,21 @@ describe("quantifiers", () => {
     expect(evaluate({ none: { in: "IpPermissions[]", where: { "covers-port": 22 } } }, empty).ok).toBe(true);
   });
 
+  it("cannot decide a number compared with text that reads as a number", () => {
+    const permission: JsonObject = { FromPort: 22, IpProtocol: "-1" };
+    expect(() => evaluate({ path: "FromPort", "not-equals": "22" }, permission)).toThrow(
+      'compares the number 22 with the text "22"',
+    );
+    expect(() => evaluate({ not: { path: "FromPort", "one-of": ["22", "3389"] } }, permission)).toThrow(
+      'compares the number 22 with the text "22"',
+    );
+    expect(() => evaluate({ path: "IpProtocol", "not-equals": -1 }, permission)).toThrow(
+      "IpProtocol is '-1', not the number -1 the rule compares it with",
+    );
+    expect(evaluate({ path: "IpProtocol", "one-of": ["tcp", "-1"] }, permission).ok).toBe(true);
+    expect(evaluate({ path: "FromPort", "not-equals": "ssh" }, permission).ok).toBe(true);
+  });
+
   it("cannot decide a quantifier whose list is there but is not a list", () => {
     const document: JsonObject = { GroupName: "admin", IpPermissions: [{ FromPort: 22 }] };
     const state = {

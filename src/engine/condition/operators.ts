@@ -133,6 +133,23 @@ function deepEqual(a: JsonValue, b: JsonValue): boolean {
   return aCount === bCount;
 }
 
+/**
+ * Equality as a rule means it: the number 22 and the text "22" are different values, so that
+ * `not-equals: "22"` would pass a port of 22. A number compared with text that reads as a number
+ * is taken to be that mistake, in the rule or the data, and cannot be decided.
+ */
+function sameValue(value: JsonValue, expected: JsonValue): boolean {
+  if (typeof value === "number" && typeof expected === "string" && readNumber(expected) !== undefined) {
+    throw new Error(
+      `compares the number ${value} with the text "${expected}": write the argument as a number`,
+    );
+  }
+  if (typeof value === "string" && typeof expected === "number" && readNumber(value) !== undefined) {
+    throw new InvalidValueError(value, `the number ${expected} the rule compares it with`);
+  }
+  return deepEqual(value, expected);
+}
+
 function numeric(compare: (actual: number, limit: number) => boolean, name: string): TestOperator {
   return {
     summary: `the value, a number or numeric string, ${name} the argument`,
@@ -309,14 +326,14 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
     summary: "the value equals the argument (deep equality for lists and objects)",
     compile(argument, context) {
       const expected = compileOperand(argument, context);
-      return (value, current, scope) => deepEqual(value, expected(current, scope));
+      return (value, current, scope) => sameValue(value, expected(current, scope));
     },
   },
   "not-equals": {
     summary: "the value does not equal the argument",
     compile(argument, context) {
       const expected = compileOperand(argument, context);
-      return (value, current, scope) => !deepEqual(value, expected(current, scope));
+      return (value, current, scope) => !sameValue(value, expected(current, scope));
     },
   },
   "one-of": {
@@ -326,7 +343,7 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
       return (value, current, scope) => {
         const list = options(current, scope);
         if (!Array.isArray(list)) throw new Error(`"one-of" needs a list, got ${describe(list)}`);
-        return list.some((option) => deepEqual(value, option));
+        return list.some((option) => sameValue(value, option));
       };
     },
   },
