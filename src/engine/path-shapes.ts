@@ -3,6 +3,7 @@ import { loadSchema } from "../assets.js";
 import { documentShapeOf, type ShapeSchema } from "../model/related-shapes.js";
 import type { ResourceType } from "../model/resource.js";
 import { resourceTypeSpec } from "../model/resource-types.js";
+import { isUnknown } from "../model/unknown.js";
 
 /**
  * What a path can select, worked out from the canonical schema (`schemas/resources.schema.json`)
@@ -205,4 +206,37 @@ export function elementShape(shape: Shape): Shape {
 export function unionShape(shapes: readonly Shape[]): Shape {
   if (shapes.length === 0 || shapes.includes(ANY)) return ANY;
   return shapes.length === 1 ? shapes[0]! : { anyOf: shapes };
+}
+
+/**
+ * The first field of `value` that `shape` has no place for, as a path (`IpPermission`,
+ * `IpPermissions[0].CidrIp`), or undefined. For documents written by hand, like a rule's test
+ * cases, which must not hold a field that no resource can have.
+ */
+export function fieldThatCannotExist(value: unknown, shape: Shape, path = ""): string | undefined {
+  // An unknown is a source's marker, not a field; a mapping where a list belongs is the wrong
+  // type, which the rule's operators judge, not a field that cannot exist.
+  if (shape === ANY || value === null || typeof value !== "object" || isUnknown(value)) return undefined;
+  if (Array.isArray(value)) {
+    const each = element(shape);
+    for (const [index, item] of value.entries()) {
+      const found = fieldThatCannotExist(item, each, `${path}[${index}]`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (resolve(shape).items !== undefined) return undefined;
+  for (const [name, item] of Object.entries(value)) {
+    const at = path === "" ? name : `${path}.${name}`;
+    let inner: Shape;
+    try {
+      inner = field(shape, name);
+    } catch (error) {
+      if (error instanceof PathShapeError) return `${at}: ${error.message}`;
+      throw error;
+    }
+    const found = fieldThatCannotExist(item, inner, at);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
