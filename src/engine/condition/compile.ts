@@ -124,13 +124,14 @@ export function compileCondition(
   params: ReadonlySet<string>,
   pointer: (string | number)[] = [],
   messages?: MessageBranches,
+  options: { leansToPass?: boolean } = {},
 ): CompiledCondition {
   const rootReads: RootReads = { fields: new Set(), whole: false };
   const compiled = compileNode(raw, {
     pointer,
     bindings: new Set(),
     params,
-    negated: false,
+    negated: options.leansToPass === true,
     messages,
     uses: new Set(),
     withinElement: false,
