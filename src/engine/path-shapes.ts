@@ -3,6 +3,7 @@ import { loadSchema } from "../assets.js";
 import { documentShapeOf, type ShapeSchema } from "../model/related-shapes.js";
 import type { ResourceType } from "../model/resource.js";
 import { resourceTypeSpec } from "../model/resource-types.js";
+import { isUnknown } from "../model/unknown.js";
 
 /**
  * What a path can select, worked out from the canonical schema (`schemas/resources.schema.json`)
@@ -154,11 +155,34 @@ function shapeOf(node: Node, input: Shape): Shape {
     case "Root":
     case "ExpressionReference":
       return ANY;
+    case "Function":
+      checkArguments(node.children as Node[], input);
+      return ANY;
+    case "KeyValuePair":
+      return shapeOf(child("value"), input);
+    case "LetExpression":
+      for (const binding of node.bindings as Node[]) shapeOf(binding.reference as Node, input);
+      return shapeOf(child("expression"), input);
     default:
-      // Functions, comparisons, multi-selects, arithmetic: their operands are read from `input`.
+      // Comparisons, multi-selects, arithmetic: their operands are read from `input`.
       for (const key of ["left", "right", "child", "condition"]) if (node[key]) shapeOf(child(key), input);
       for (const argument of (node.children as Node[] | undefined) ?? []) shapeOf(argument, input);
       return ANY;
+  }
+}
+
+/**
+ * A function's arguments are read from `input`, except an expression reference (`&FromPort` in
+ * `sort_by`, `map`, `max_by`), which the function applies to each element of the list it is given:
+ * unchecked, `map(&FromPrt, IpPermissions)` would be a list of nulls that no test ever matches.
+ */
+function checkArguments(argumentsOf: readonly Node[], input: Shape): void {
+  const lists = argumentsOf
+    .filter((argument) => argument.type !== "ExpressionReference")
+    .map((argument) => shapeOf(argument, input));
+  const each = lists.length === 0 ? ANY : unionShape(lists.map(element));
+  for (const argument of argumentsOf) {
+    if (argument.type === "ExpressionReference") shapeOf(argument.child as Node, each);
   }
 }
 
@@ -182,4 +206,37 @@ export function elementShape(shape: Shape): Shape {
 export function unionShape(shapes: readonly Shape[]): Shape {
   if (shapes.length === 0 || shapes.includes(ANY)) return ANY;
   return shapes.length === 1 ? shapes[0]! : { anyOf: shapes };
+}
+
+/**
+ * The first field of `value` that `shape` has no place for, as a path (`IpPermission`,
+ * `IpPermissions[0].CidrIp`), or undefined. For documents written by hand, like a rule's test
+ * cases, which must not hold a field that no resource can have.
+ */
+export function fieldThatCannotExist(value: unknown, shape: Shape, path = ""): string | undefined {
+  // An unknown is a source's marker, not a field; a mapping where a list belongs is the wrong
+  // type, which the rule's operators judge, not a field that cannot exist.
+  if (shape === ANY || value === null || typeof value !== "object" || isUnknown(value)) return undefined;
+  if (Array.isArray(value)) {
+    const each = element(shape);
+    for (const [index, item] of value.entries()) {
+      const found = fieldThatCannotExist(item, each, `${path}[${index}]`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (resolve(shape).items !== undefined) return undefined;
+  for (const [name, item] of Object.entries(value)) {
+    const at = path === "" ? name : `${path}.${name}`;
+    let inner: Shape;
+    try {
+      inner = field(shape, name);
+    } catch (error) {
+      if (error instanceof PathShapeError) return `${at}: ${error.message}`;
+      throw error;
+    }
+    const found = fieldThatCannotExist(item, inner, at);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }

@@ -172,7 +172,11 @@ function compileParts(definition: RuleDefinition, paramNames: Set<string>): Comp
     const appliesWhen =
       definition["applies-when"] === undefined
         ? undefined
-        : compileCondition(definition["applies-when"], paramNames, ["applies-when"]);
+        : // A filter that is false makes a resource not applicable: there, as under `not`, a value
+          // a test cannot read must not count as "does not match".
+          compileCondition(definition["applies-when"], paramNames, ["applies-when"], undefined, {
+            leansToPass: true,
+          });
     const names = collectBindings(definition.condition);
     let message: RuleMessages;
     if (definition.messages && branches) {

@@ -2,6 +2,7 @@ import { relative } from "node:path";
 import type { ErrorObject } from "ajv";
 import type { JsonObject, Resource, ResourceType } from "../model/resource.js";
 import { resourceTypeSpec } from "../model/resource-types.js";
+import { documentShape, fieldThatCannotExist } from "./path-shapes.js";
 import { withPreferenceDefaults } from "../model/session-preferences.js";
 import { UNKNOWN_KEY } from "../model/unknown.js";
 import { explainSchemaErrors } from "../util/schema-errors.js";
@@ -128,6 +129,8 @@ export function runCase(rule: Rule, expected: ResultStatus, testCase: TestCase):
     source: { kind: "snapshot" },
     properties: testCase.resource,
   };
+  const misfit = fieldThatCannotExist(testCase.resource, documentShape([type]));
+  if (misfit !== undefined) return { ...outcome, failure: `the case's resource holds ${misfit}` };
   const data: EvaluationData = {
     collectionErrors: [],
     mayHoldUnknowns: JSON.stringify(testCase.resource).includes(`"${UNKNOWN_KEY}"`),

@@ -137,6 +137,39 @@ describe("quantifiers", () => {
     expect(evaluate({ none: { in: "IpPermissions[]", where: { "covers-port": 22 } } }, empty).ok).toBe(true);
   });
 
+  it("cannot decide a number compared with text that reads as a number", () => {
+    const permission: JsonObject = { FromPort: 22, IpProtocol: "-1" };
+    expect(() => evaluate({ path: "FromPort", "not-equals": "22" }, permission)).toThrow(
+      'compares the number 22 with the text "22"',
+    );
+    expect(() => evaluate({ not: { path: "FromPort", "one-of": ["22", "3389"] } }, permission)).toThrow(
+      'compares the number 22 with the text "22"',
+    );
+    expect(() => evaluate({ path: "IpProtocol", "not-equals": -1 }, permission)).toThrow(
+      "IpProtocol is '-1', not the number -1 the rule compares it with",
+    );
+    expect(evaluate({ path: "IpProtocol", "one-of": ["tcp", "-1"] }, permission).ok).toBe(true);
+    expect(evaluate({ path: "FromPort", "not-equals": "ssh" }, permission).ok).toBe(true);
+  });
+
+  it("cannot decide a quantifier whose list is there but is not a list", () => {
+    const document: JsonObject = { GroupName: "admin", IpPermissions: [{ FromPort: 22 }] };
+    const state = {
+      current: { value: document, path: "" },
+      scope: { root: { value: document, path: "" }, params: {}, bindings: null },
+    };
+    for (const [kind, path, shown] of [
+      ["none", "GroupName", "'admin'"],
+      ["every", "IpPermissions[0]", "an object"],
+      ["some", "IpPermissions[0].FromPort", "the number 22"],
+    ] as const) {
+      const compiled = compileCondition({ [kind]: { in: path, where: { equals: "admin" } } }, new Set());
+      const expected = `cannot decide: ${path} is ${shown}, not a list`;
+      expect(() => compiled.holds(state), kind).toThrow(expected);
+      expect(() => compiled.explain(state), kind).toThrow(expected);
+    }
+  });
+
   it("lets an inner condition refer to an outer element and to the root", () => {
     const document: JsonObject = { Allowed: ["a", "b"], Items: [{ Name: "a" }, { Name: "c" }] };
     const outcome = evaluate(

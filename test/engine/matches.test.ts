@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compileCondition, ConditionError } from "../../src/engine/condition/compile.js";
 import { loadRuleDirectories } from "../../src/engine/rule-loader.js";
+import { testRule } from "../../src/engine/rule-tester.js";
 import type { JsonObject } from "../../src/model/resource.js";
 
 /**
@@ -39,6 +40,69 @@ describe("matches", () => {
 
   it("does not match what is not a string", () => {
     expect(judge({ path: "Port", matches: "^22$" }, { Port: 22 })).toBe(false);
+  });
+
+  it("cannot decide a value that is not a string in applies-when, where not matching is not applicable", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "matches-applies-when-"));
+    await writeFile(
+      join(dir, "open-groups.yaml"),
+      `id: open-groups
+title: t
+severity: error
+security-severity: 5
+description: d
+rationale: r
+remediation: m
+tags: [test]
+resource: AWS::EC2::SecurityGroup
+applies-when: { path: Description, matches: "^web" }
+condition: { path: GroupName, exists: true }
+message: "{id}"
+`,
+    );
+    await writeFile(
+      join(dir, "open-groups.test.yaml"),
+      `pass:
+  - name: a web group with a name
+    resource: { GroupId: sg-1, Description: web, GroupName: w }
+fail:
+  - name: a web group without one
+    resource: { GroupId: sg-2, Description: web }
+not_applicable:
+  - name: another group
+    resource: { GroupId: sg-3, Description: db }
+error:
+  - name: a list of descriptions is not one
+    resource: { GroupId: sg-4, Description: [db, web] }
+    message: "Description is a list, not a string"
+`,
+    );
+    const { rules, problems } = await loadRuleDirectories([dir], dir);
+    expect(problems).toEqual([]);
+    const report = await testRule(rules[0]!, dir);
+    expect(report.problems).toEqual([]);
+    expect(report.cases.map((outcome) => outcome.failure)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it("cannot decide a value that is not a string where not matching would pass", () => {
+    const group: JsonObject = { Cidrs: ["0.0.0.0/0"], Port: 22 };
+    const world = "^0\\.0\\.0\\.0/0$";
+    expect(() => judge({ not: { path: "Cidrs", matches: world } }, group)).toThrow(
+      "cannot decide: Cidrs is a list, not a string",
+    );
+    expect(() => judge({ not: { path: "Port", "starts-with": "2" } }, group)).toThrow(
+      "cannot decide: Port is the number 22, not a string",
+    );
+    expect(() => judge({ none: { in: "[Port]", where: { matches: "^22$" } } }, group)).toThrow(
+      "not a string",
+    );
+    // A missing value is no text: it does not match, wherever the test stands.
+    expect(judge({ not: { path: "Name", matches: "^x" } }, group)).toBe(true);
   });
 
   it.each([

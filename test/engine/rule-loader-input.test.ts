@@ -101,4 +101,31 @@ describe("reading rule tests", () => {
       },
     ]);
   });
+
+  it("fails a case whose resource holds a field its type cannot have", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "access-baseline-rule-tests-"));
+    await copyFile(join(GOOD, RULE), join(dir, RULE));
+    const { rules } = await loadRuleDirectories([dir], dir);
+    await writeFile(
+      join(dir, "group-has-description.test.yaml"),
+      `pass:
+  - name: misspelt
+    resource: { GroupId: sg-1, Descripton: web servers, Description: web }
+  - name: misspelt inside a permission
+    resource: { GroupId: sg-1, Description: web, IpPermissions: [{ IpRanges: [{ CidrIP: 0.0.0.0/0 }] }] }
+  - name: an unknown and a field of an open object are fine
+    resource: { GroupId: sg-1, Description: web, VpcId: { $unknown: "known after apply" } }
+fail:
+  - name: no description
+    resource: { GroupId: sg-2 }
+`,
+    );
+    const report = await testRule(rules[0]!, dir);
+    expect(report.cases.map((outcome) => outcome.failure)).toEqual([
+      expect.stringMatching(/^the case's resource holds Descripton: no field "Descripton" can exist there/),
+      expect.stringMatching(/holds IpPermissions\[0\]\.IpRanges\[0\]\.CidrIP: .*did you mean CidrIp\?/),
+      undefined,
+      undefined,
+    ]);
+  });
 });

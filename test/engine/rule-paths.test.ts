@@ -90,6 +90,33 @@ message: "x"
     expect(noRelations?.message).toMatch(/no field "related" can exist there/);
   });
 
+  it("refuses a misspelt field inside a multi-select hash, an expression reference and a let binding", async () => {
+    for (const path of [
+      "IpPermissions[*].{port: FromPrt}[?port==`22`]",
+      "map(&FromPrt, IpPermissions)",
+      "sort_by(IpPermissions, &FromPrt)[0].ToPort",
+      "let $first = IpPermissions[0].FromPrt in $first",
+    ]) {
+      const [problem] = await problemsOf(`id: typo
+resource: AWS::EC2::SecurityGroup
+condition: { path: ${JSON.stringify(path)}, empty: true }
+message: "x"
+`);
+      expect(problem?.message, path).toMatch(/no field "FromPrt" can exist there/);
+    }
+    expect(
+      await problemsOf(`id: fine
+resource: AWS::EC2::SecurityGroup
+condition:
+  all:
+    - none: { in: "map(&FromPort, IpPermissions)", where: { equals: 22 } }
+    - { path: "sort_by(IpPermissions, &FromPort)[0].{port: ToPort}.port", exists: true }
+    - { path: "max_by(IpPermissions, &to_number(FromPort)).IpProtocol", exists: true }
+message: "x"
+`),
+    ).toEqual([]);
+  });
+
   it("accepts deep paths, relations of relations, open objects and the fields of any of several types", async () => {
     expect(
       await problemsOf(`id: deep

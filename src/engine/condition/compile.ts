@@ -124,13 +124,14 @@ export function compileCondition(
   params: ReadonlySet<string>,
   pointer: (string | number)[] = [],
   messages?: MessageBranches,
+  options: { leansToPass?: boolean } = {},
 ): CompiledCondition {
   const rootReads: RootReads = { fields: new Set(), whole: false };
   const compiled = compileNode(raw, {
     pointer,
     bindings: new Set(),
     params,
-    negated: false,
+    negated: options.leansToPass === true,
     messages,
     uses: new Set(),
     withinElement: false,
@@ -439,6 +440,7 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
   }
   const spec = raw as { in?: unknown; as?: unknown; where?: unknown };
   const source = compilePathAt(spec.in, context, "in");
+  const inText = String(spec.in);
   const name = typeof spec.as === "string" ? spec.as : undefined;
   if (name && (name === "root" || name === "params")) {
     throw new ConditionError(`"as: ${name}" is reserved`, [...context.pointer, "as"]);
@@ -666,6 +668,7 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
       const unknown = pass.unknown;
       if (selected !== LISTED) {
         if (unknowns && isUnknown(selected)) throw new UnknownValueError(selected.$unknown);
+        notAList(selected, inText);
         return kind !== "some";
       }
       if (pass.settled) {
@@ -680,6 +683,7 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
       if (state.scope.mayHoldUnknowns && isUnknown(selection.value)) {
         throw new UnknownValueError(selection.value.$unknown);
       }
+      if (selection.elements === undefined) notAList(selection.value, selection.path);
       const elements =
         selection.elements ??
         (Array.isArray(selection.value)
@@ -721,6 +725,17 @@ function compileQuantifier(kind: Quantifier, raw: unknown, context: CompileConte
 }
 
 let nextPartId = 0;
+
+/**
+ * A missing list is empty, but a value that is there and is not a list (`in: GroupName`, an
+ * object, a number) is a mistake in the rule or the data: judged as empty, `none` and `every`
+ * would pass a resource no element of which was ever looked at.
+ */
+function notAList(value: JsonValue, location: string): void {
+  if (value !== null && !Array.isArray(value)) {
+    throw new InvalidValueError(value, "a list", undefined, location || "the value");
+  }
+}
 
 /**
  * The evidence for one element: the element itself (what a message's `{match}` shows), with the
@@ -841,6 +856,7 @@ function compileTest(
     test = TEST_OPERATORS[operator]!.compile(node[operator], {
       bindings: context.bindings,
       params: context.params,
+      negated: context.negated,
     });
   } catch (error) {
     if (error instanceof OperandError || error instanceof SyntaxError) {

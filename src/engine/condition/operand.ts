@@ -14,6 +14,11 @@ export interface OperandContext {
   /** Names bound by enclosing quantifiers. */
   bindings: ReadonlySet<string>;
   params: ReadonlySet<string>;
+  /**
+   * Whether the test stands where its being false leans towards a pass (under `not`, in the
+   * `where` of `none`): there a value the test cannot read must not count as "does not match".
+   */
+  negated?: boolean;
 }
 
 export class OperandError extends Error {}

@@ -94,6 +94,20 @@ function toText(value: JsonValue, what: string): string {
   return value;
 }
 
+/**
+ * Whether a string test can look at the value. A number, list or object does not match — which
+ * fails a rule that asks for a match — but where not matching leans towards a pass (`not:
+ * {matches}`, a `none` over names) it cannot be read as "no match": a list of CIDRs given to
+ * `not: {matches: "^0\\.0\\.0\\.0/0$"}` would pass without one of them being looked at.
+ */
+function stringTest(context: OperandContext): (value: JsonValue) => boolean {
+  if (context.negated !== true) return (value) => typeof value === "string";
+  return (value) => {
+    if (value !== null && typeof value !== "string") throw new InvalidValueError(value, "a string");
+    return typeof value === "string";
+  };
+}
+
 function isEmpty(value: JsonValue): boolean {
   return !isTruthy(value) && value !== false && value !== 0;
 }
@@ -117,6 +131,23 @@ function deepEqual(a: JsonValue, b: JsonValue): boolean {
   let bCount = 0;
   for (const _ in bRecord) bCount++;
   return aCount === bCount;
+}
+
+/**
+ * Equality as a rule means it: the number 22 and the text "22" are different values, so that
+ * `not-equals: "22"` would pass a port of 22. A number compared with text that reads as a number
+ * is taken to be that mistake, in the rule or the data, and cannot be decided.
+ */
+function sameValue(value: JsonValue, expected: JsonValue): boolean {
+  if (typeof value === "number" && typeof expected === "string" && readNumber(expected) !== undefined) {
+    throw new Error(
+      `compares the number ${value} with the text "${expected}": write the argument as a number`,
+    );
+  }
+  if (typeof value === "string" && typeof expected === "number" && readNumber(value) !== undefined) {
+    throw new InvalidValueError(value, `the number ${expected} the rule compares it with`);
+  }
+  return deepEqual(value, expected);
 }
 
 function numeric(compare: (actual: number, limit: number) => boolean, name: string): TestOperator {
@@ -295,14 +326,14 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
     summary: "the value equals the argument (deep equality for lists and objects)",
     compile(argument, context) {
       const expected = compileOperand(argument, context);
-      return (value, current, scope) => deepEqual(value, expected(current, scope));
+      return (value, current, scope) => sameValue(value, expected(current, scope));
     },
   },
   "not-equals": {
     summary: "the value does not equal the argument",
     compile(argument, context) {
       const expected = compileOperand(argument, context);
-      return (value, current, scope) => !deepEqual(value, expected(current, scope));
+      return (value, current, scope) => !sameValue(value, expected(current, scope));
     },
   },
   "one-of": {
@@ -312,25 +343,27 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
       return (value, current, scope) => {
         const list = options(current, scope);
         if (!Array.isArray(list)) throw new Error(`"one-of" needs a list, got ${describe(list)}`);
-        return list.some((option) => deepEqual(value, option));
+        return list.some((option) => sameValue(value, option));
       };
     },
   },
   matches: {
     summary:
       "the value is a string matching the regular expression (RE2 syntax: no backreferences or lookaround)",
-    compile(argument) {
+    compile(argument, context) {
       const pattern = compileLinearPattern(argument);
-      return (value) => typeof value === "string" && pattern.test(value);
+      const text = stringTest(context);
+      return (value) => text(value) && pattern.test(value as string);
     },
   },
   "starts-with": {
     summary: "the value is a string starting with the argument",
     compile(argument, context) {
       const prefix = compileOperand(argument, context);
+      const text = stringTest(context);
       return (value, current, scope) => {
         const expected = prefix(current, scope);
-        return typeof value === "string" && typeof expected === "string" && value.startsWith(expected);
+        return text(value) && typeof expected === "string" && (value as string).startsWith(expected);
       };
     },
   },
