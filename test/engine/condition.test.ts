@@ -150,6 +150,9 @@ describe("quantifiers", () => {
     );
     expect(evaluate({ path: "IpProtocol", "one-of": ["tcp", "-1"] }, permission).ok).toBe(true);
     expect(evaluate({ path: "FromPort", "not-equals": "ssh" }, permission).ok).toBe(true);
+    // A list that holds both forms matches either, whichever comes first.
+    expect(evaluate({ path: "FromPort", "one-of": ["22", 22] }, permission).ok).toBe(true);
+    expect(evaluate({ path: "IpProtocol", "one-of": [-1, "-1"] }, permission).ok).toBe(true);
   });
 
   it("cannot decide a quantifier whose list is there but is not a list", () => {

@@ -343,7 +343,11 @@ export const TEST_OPERATORS: Record<string, TestOperator> = {
       return (value, current, scope) => {
         const list = options(current, scope);
         if (!Array.isArray(list)) throw new Error(`"one-of" needs a list, got ${describe(list)}`);
-        return list.some((option) => sameValue(value, option));
+        // An option equal to the value decides it, wherever it stands in the list; only when none
+        // is does an option of the other kind (22 against "22") make the test undecidable.
+        return (
+          list.some((option) => deepEqual(value, option)) || list.some((option) => sameValue(value, option))
+        );
       };
     },
   },
