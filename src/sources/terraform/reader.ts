@@ -326,24 +326,15 @@ export class PlanReader {
         const address = member(entry, "address");
         if (typeof address === "string") changed.add(address);
       }
-    const visit = (module: PositionedValue | undefined): void => {
-      if (!isMapNode(module)) return;
-      const resources = member(module, "resources");
-      if (isSeqNode(resources))
-        resources.items.forEach((entry, index) => {
-          if (!isMapNode(entry) || member(entry, "mode") !== "managed") return;
-          const address = member(entry, "address");
-          if (typeof address !== "string" || changed.has(address)) return;
-          this.problem(
-            positionAt(resources, index),
-            `${address} is in planned_values, but resource_changes, which lists every resource a plan keeps, does not keep it: the plan contradicts itself, and the resource would go unchecked`,
-          );
-        });
-      const children = member(module, "child_modules");
-      if (isSeqNode(children)) for (const child of children.items) visit(child);
-    };
     const planned = member(this.document, "planned_values");
-    if (isMapNode(planned)) visit(member(planned, "root_module"));
+    forEachManagedResource(isMapNode(planned) ? member(planned, "root_module") : undefined, (entry, at) => {
+      const address = member(entry, "address");
+      if (typeof address !== "string" || changed.has(address)) return;
+      this.problem(
+        at,
+        `${address} is in planned_values, but resource_changes, which lists every resource a plan keeps, does not keep it: the plan contradicts itself, and the resource would go unchecked`,
+      );
+    });
   }
 
   /**
@@ -356,24 +347,15 @@ export class PlanReader {
     const planned = new Set(entries.map(({ entry }) => member(entry, "address")));
     const prior = member(this.document, "prior_state");
     const values = isMapNode(prior) ? member(prior, "values") : undefined;
-    const visit = (module: PositionedValue | undefined): void => {
-      if (!isMapNode(module)) return;
-      const resources = member(module, "resources");
-      if (isSeqNode(resources))
-        resources.items.forEach((entry, index) => {
-          if (!isMapNode(entry) || member(entry, "mode") !== "managed") return;
-          if (typeof member(entry, "deposed_key") === "string") return;
-          const address = member(entry, "address");
-          if (typeof address !== "string" || planned.has(address)) return;
-          this.problem(
-            positionAt(resources, index),
-            `${address} is in prior_state, but the plan neither keeps nor deletes it (a plan made with -refresh-only plans no resources): it would go unchecked; check a plan made without -refresh-only`,
-          );
-        });
-      const children = member(module, "child_modules");
-      if (isSeqNode(children)) for (const child of children.items) visit(child);
-    };
-    if (isMapNode(values)) visit(member(values, "root_module"));
+    forEachManagedResource(isMapNode(values) ? member(values, "root_module") : undefined, (entry, at) => {
+      if (typeof member(entry, "deposed_key") === "string") return;
+      const address = member(entry, "address");
+      if (typeof address !== "string" || planned.has(address)) return;
+      this.problem(
+        at,
+        `${address} is in prior_state, but the plan neither keeps nor deletes it (a plan made with -refresh-only plans no resources): it would go unchecked; check a plan made without -refresh-only`,
+      );
+    });
   }
 
   /**
@@ -753,4 +735,22 @@ function badMark(marks: unknown, path: (string | number)[]): { mark: unknown; pa
     if (bad) return bad;
   }
   return undefined;
+}
+
+/**
+ * Each managed resource of a module of planned values or prior state, and of its child modules,
+ * with where it is written. Entries that are not mappings are left to the readers of those parts.
+ */
+function forEachManagedResource(
+  module: PositionedValue | undefined,
+  each: (entry: MapNode, at: SourcePosition) => void,
+): void {
+  if (!isMapNode(module)) return;
+  const resources = member(module, "resources");
+  if (isSeqNode(resources))
+    resources.items.forEach((entry, index) => {
+      if (isMapNode(entry) && member(entry, "mode") === "managed") each(entry, positionAt(resources, index));
+    });
+  const children = member(module, "child_modules");
+  if (isSeqNode(children)) for (const child of children.items) forEachManagedResource(child, each);
 }
