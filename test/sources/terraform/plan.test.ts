@@ -561,30 +561,15 @@ describe("Terraform plans: an instance's public address through what the plan ca
     ]);
   });
 
-  it("refuses a subnet flag of the wrong type, and a launch template flag that is neither true nor false", async () => {
-    const mistyped = await publicIps(
-      [
-        created("aws_subnet.private", { map_public_ip_on_launch: "true" }, { id: true }),
-        created("aws_instance.web", { ami: "ami-1" }, { id: true, subnet_id: true }),
-      ],
-      [configured("aws_subnet.private", {}), configured("aws_instance.web", instanceExpressions)],
-    );
-    expect(mistyped.problems).toEqual([
-      "map_public_ip_on_launch of aws_subnet.private must be a boolean, not a string",
-    ]);
-    expect(mistyped.addresses).toEqual([
-      [
-        "aws_instance.web",
-        { $unknown: "map_public_ip_on_launch of aws_subnet.private must be a boolean, not a string" },
-      ],
-    ]);
-    const templated = await publicIps(
+  /** An instance whose public address a launch template of the plan decides. */
+  const throughTemplate = (interfaces: unknown[], unknown: unknown = {}) =>
+    publicIps(
       [
         subnet,
         created(
           "aws_launch_template.web",
-          { network_interfaces: [{ associate_public_ip_address: "TRUE" }] },
-          { id: true },
+          { network_interfaces: interfaces },
+          { id: true, ...(unknown as object) },
         ),
         created(
           "aws_instance.web",
@@ -603,6 +588,25 @@ describe("Terraform plans: an instance's public address through what the plan ca
         }),
       ],
     );
+
+  it("refuses a subnet flag of the wrong type, and a launch template flag that is neither true nor false", async () => {
+    const mistyped = await publicIps(
+      [
+        created("aws_subnet.private", { map_public_ip_on_launch: "true" }, { id: true }),
+        created("aws_instance.web", { ami: "ami-1" }, { id: true, subnet_id: true }),
+      ],
+      [configured("aws_subnet.private", {}), configured("aws_instance.web", instanceExpressions)],
+    );
+    expect(mistyped.problems).toEqual([
+      "map_public_ip_on_launch of aws_subnet.private must be a boolean, not a string",
+    ]);
+    expect(mistyped.addresses).toEqual([
+      [
+        "aws_instance.web",
+        { $unknown: "map_public_ip_on_launch of aws_subnet.private must be a boolean, not a string" },
+      ],
+    ]);
+    const templated = await throughTemplate([{ associate_public_ip_address: "TRUE" }]);
     expect(templated.addresses).toEqual([
       [
         "aws_instance.web",
@@ -616,32 +620,6 @@ describe("Terraform plans: an instance's public address through what the plan ca
   });
 
   it("reads a launch template's public address flag from the interface at device index 0", async () => {
-    const throughTemplate = (interfaces: unknown[], unknown: unknown = {}) =>
-      publicIps(
-        [
-          subnet,
-          created(
-            "aws_launch_template.web",
-            { network_interfaces: interfaces },
-            { id: true, ...(unknown as object) },
-          ),
-          created(
-            "aws_instance.web",
-            { ami: "ami-1", launch_template: [{ name: "web" }] },
-            { id: true, subnet_id: true },
-          ),
-        ],
-        [
-          configured("aws_subnet.private", {}),
-          configured("aws_launch_template.web", { name: { constant_value: "web" } }),
-          configured("aws_instance.web", {
-            ...instanceExpressions,
-            launch_template: [
-              { id: { references: ["aws_launch_template.web.id", "aws_launch_template.web"] } },
-            ],
-          }),
-        ],
-      );
     // The primary interface listed second: its flag decides, not the first entry's.
     const second = await throughTemplate([
       { device_index: 1, associate_public_ip_address: false },
