@@ -92,6 +92,8 @@ export function runFromResults(json: JsonReport, shown: string): CampaignRun {
   }
   const accounts = new Set<string>();
   const regions = new Set<string>();
+  let lastAccount: string | undefined;
+  let lastRegion: string | undefined;
   const items: OpenItem[] = [];
   json.results.forEach((result, index) => {
     const resource = isRecord(result) ? result.resource : undefined;
@@ -115,8 +117,14 @@ export function runFromResults(json: JsonReport, shown: string): CampaignRun {
         `${shown}: results[${index}] has status ${JSON.stringify(result.status)} (expected one of ${[...RESULT_STATUSES].join(", ")})`,
       );
     }
-    accounts.add(resource.account);
-    regions.add(`${resource.account}\u0000${resource.region}`);
+    // Results come in runs of one account and region: a pair is added when it changes, rather
+    // than a key built for each of a large run's hundreds of thousands of results.
+    if (resource.account !== lastAccount || resource.region !== lastRegion) {
+      lastAccount = resource.account;
+      lastRegion = resource.region;
+      accounts.add(lastAccount);
+      regions.add(`${lastAccount}\u0000${lastRegion}`);
+    }
     if (result.status !== "fail" && result.status !== "error") return;
     items.push({
       ruleId: result.ruleId,

@@ -107,21 +107,24 @@ export function buildCampaignView(campaign: Campaign, options: CampaignOptions):
       : undefined;
 
   const seen = firstAndLastSeen(points);
-  const spellings = ownerSpellings(points, options.ownerTags);
-  const ownerOfItem = (item: OpenItem, facts: ReadonlyMap<string, ResourceFacts>) => {
-    const owner = ownerOf(factsFor(item.resource, facts), options.ownerTags);
-    return owner === NO_OWNER ? owner : spellings.get(ownerKey(owner))!;
-  };
+  // Each item's owner as its tag spells it, point by point, read once; shown under one spelling.
+  const tagged = points.map((point) => {
+    const facts = pointFacts(point);
+    return point.items.map((item) => ownerOf(factsFor(item.resource, facts), options.ownerTags));
+  });
+  const spellings = ownerSpellings(tagged);
+  const shownOwner = (owner: string) => (owner === NO_OWNER ? owner : spellings.get(ownerKey(owner))!);
 
   // The burn-down: open items per owner at every point; an owner once seen stays, at zero when done.
   const owners = new Set<string>();
   // Where each owner's resources have been, to know whose resources a failed listing may hide.
   const ownerScopes = new Map<string, Set<string>>();
-  const perPoint = points.map((point) => {
-    const facts = pointFacts(point);
+  const perPoint = points.map((point, index) => {
     const counts = new Map<string, number>();
-    for (const item of point.items) {
-      const owner = ownerOfItem(item, facts);
+    const owned = tagged[index]!;
+    for (let at = 0; at < point.items.length; at += 1) {
+      const item = point.items[at]!;
+      const owner = shownOwner(owned[at]!);
       owners.add(owner);
       counts.set(owner, (counts.get(owner) ?? 0) + 1);
       if (item.resource.type === ACCOUNT) continue;
@@ -143,8 +146,10 @@ export function buildCampaignView(campaign: Campaign, options: CampaignOptions):
   );
 
   const byOwner = new Map<string, Map<string, OpenGroup>>();
-  for (const item of latest.items) {
-    const owner = ownerOfItem(item, currentFacts);
+  const latestOwners = tagged.at(-1)!;
+  for (let at = 0; at < latest.items.length; at += 1) {
+    const item = latest.items[at]!;
+    const owner = shownOwner(latestOwners[at]!);
     const groups = byOwner.get(owner) ?? new Map<string, OpenGroup>();
     byOwner.set(owner, groups);
     const groupKey = `${item.resource.account}\u0000${item.resource.region}`;
@@ -259,21 +264,20 @@ export function buildCampaignView(campaign: Campaign, options: CampaignOptions):
 }
 
 /**
- * The name each owner is shown under, by `ownerKey`: of the spellings of its tag, the one on most
- * items of the newest state (else of all states), then the first alphabetically.
+ * The name each owner is shown under, by `ownerKey`: of the spellings of its tag (`tagged`, the
+ * owner of each item of each point), the one on most items of the newest state (else of all
+ * states), then the first alphabetically.
  */
-function ownerSpellings(points: readonly CampaignPoint[], ownerTags: readonly string[]): Map<string, string> {
+function ownerSpellings(tagged: readonly (readonly string[])[]): Map<string, string> {
   const counts = new Map<string, Map<string, [newest: number, all: number]>>();
-  points.forEach((point, index) => {
-    const facts = pointFacts(point);
-    for (const item of point.items) {
-      const owner = ownerOf(factsFor(item.resource, facts), ownerTags);
+  tagged.forEach((owners, index) => {
+    for (const owner of owners) {
       if (owner === NO_OWNER) continue;
       const key = ownerKey(owner);
       const forKey = counts.get(key) ?? new Map<string, [number, number]>();
       counts.set(key, forKey);
       const count = forKey.get(owner) ?? [0, 0];
-      forKey.set(owner, [count[0] + (index === points.length - 1 ? 1 : 0), count[1] + 1]);
+      forKey.set(owner, [count[0] + (index === tagged.length - 1 ? 1 : 0), count[1] + 1]);
     }
   });
   const names = new Map<string, string>();
