@@ -619,6 +619,11 @@ Resources:
       'NetworkInterfaces: [{ DeviceIndex: "0", SubnetId: !Ref Subnet, AssociatePublicIpAddress: "TRUE" }]',
       /^AssociatePublicIpAddress "TRUE" is neither true nor false$/,
     ],
+    [
+      "two interfaces at device index 0",
+      'NetworkInterfaces: [{ DeviceIndex: "0", SubnetId: !Ref Subnet, AssociatePublicIpAddress: false }, { DeviceIndex: 0, SubnetId: !Ref Subnet, AssociatePublicIpAddress: true }]',
+      /^PublicIpAddress depends on Host, which lists more than one network interface that may be at device index 0$/,
+    ],
   ])("leave the public IP unknown, never private, given %s", (written, line, reason) => {
     const mapPublic = written.startsWith("MapPublicIpOnLaunch") ? `, ${written}` : "";
     const { resources } = normalizeText(`

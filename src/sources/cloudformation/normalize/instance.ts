@@ -309,17 +309,32 @@ function publicIp(
         at: candidate.position,
       };
   }
-  let primary = interfaces.find((entry) => entry.primary);
+  let candidates = interfaces.filter((entry) => entry.primary);
   let subnet: Resolved | undefined = context.prop(resource, "SubnetId");
   let subnetAt = context.propPosition(resource, "SubnetId");
-  if (!primary && launchTemplate?.data) {
+  let owner = id;
+  if (candidates.length === 0 && launchTemplate?.data) {
     const fromTemplate = networkInterfaces(
       context,
       member(launchTemplate.data, "NetworkInterfaces"),
       launchTemplate.data,
     );
-    primary = fromTemplate.find((entry) => entry.primary);
+    candidates = fromTemplate.filter((entry) => entry.primary);
+    owner = `launch template ${launchTemplate.name}`;
   }
+  // Two interfaces at device index 0 (or whose index is not known): which one EC2 would take for
+  // the primary, and so whose flag decides, cannot be told.
+  if (candidates.length > 1)
+    return {
+      value: context.r.unknown(
+        "PublicIpAddress",
+        owner,
+        "lists more than one network interface that may be at device index 0",
+        "depends on",
+      ),
+      at: candidates[1]!.at,
+    };
+  const primary = candidates[0];
   if (primary?.node) {
     const index = primary.node.keys.lastIndexOf("AssociatePublicIpAddress");
     if (index !== -1) {
