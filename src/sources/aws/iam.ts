@@ -10,7 +10,7 @@ import { GLOBAL_REGION, ResourceTypes } from "../../model/resource.js";
 import { accessKeysFromReport, MalformedCredentialReport } from "./credential-report.js";
 import { collectionError } from "./errors.js";
 import { authorizationDetailsResources, type AccountScope } from "./normalize.js";
-import { InconsistentListingError, nextIamMarker, paginate } from "./paginate.js";
+import { ListedOnce, nextIamMarker, paginate } from "./paginate.js";
 import type { PageListener, ReadResult } from "./types.js";
 
 /**
@@ -32,7 +32,7 @@ export async function readAuthorizationDetails(
   const where = { account: scope.account, region: GLOBAL_REGION };
   const seenProfiles = new Set<string>();
   // A role listed twice with two trust policies would be judged on whichever came last.
-  const listed = new Map<string, string>();
+  const listed = new ListedOnce();
   try {
     await paginate(
       (marker) =>
@@ -42,13 +42,7 @@ export async function readAuthorizationDetails(
       (page: GetAccountAuthorizationDetailsCommandOutput) => nextIamMarker(page),
       (page) => {
         const { resources, problems } = authorizationDetailsResources(page, scope, seenProfiles);
-        for (const resource of resources) {
-          const key = `${resource.type} ${resource.id}`;
-          const text = JSON.stringify(resource.properties);
-          const before = listed.get(key);
-          if (before !== undefined && before !== text) throw new InconsistentListingError(resource);
-          listed.set(key, text);
-        }
+        for (const resource of resources) listed.add(`${resource.type} ${resource.id}`, resource);
         result.resources.push(...resources);
         for (const problem of problems) {
           result.errors.push({

@@ -82,6 +82,23 @@ export class InconsistentListingError extends Error {
 }
 
 /**
+ * The resources of one listing by key. Two different listings of one resource (a node Online on
+ * one page, ConnectionLost on the next) leave its state a guess: which of the two the rules would
+ * read is an accident, so the second ends the listing with an error. Only a resource listed again
+ * is compared, so a listing of thousands serializes nothing.
+ */
+export class ListedOnce {
+  private readonly first = new Map<string, Resource>();
+
+  add(key: string, resource: Resource): void {
+    const before = this.first.get(key);
+    if (before === undefined) this.first.set(key, resource);
+    else if (JSON.stringify(before.properties) !== JSON.stringify(resource.properties))
+      throw new InconsistentListingError(resource);
+  }
+}
+
+/**
  * One regional listing, page by page, into canonical resources. A failure keeps what the pages
  * before it gave and becomes a collection error for `operation` in that account and region.
  */
@@ -94,18 +111,12 @@ export async function readPages<P>(
   onPage: PageListener,
 ): Promise<ReadResult> {
   const result: ReadResult = { resources: [], errors: [] };
-  const listed = new Map<string, Resource>();
+  const listed = new ListedOnce();
   try {
     await paginate(fetchPage, nextToken, (page) => {
       const resources = resourcesOf(page);
       for (const resource of resources) {
-        // Two different listings of one resource (a node Online on one page, ConnectionLost on
-        // the next) leave its state a guess: which of the two the rules would read is an accident.
-        // Only a resource listed again is compared, so a listing of thousands serializes nothing.
-        const before = listed.get(resource.id);
-        if (before === undefined) listed.set(resource.id, resource);
-        else if (JSON.stringify(before.properties) !== JSON.stringify(resource.properties))
-          throw new InconsistentListingError(resource);
+        listed.add(resource.id, resource);
       }
       result.resources.push(...resources);
       onPage(resources.length);
