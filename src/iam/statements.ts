@@ -124,12 +124,15 @@ function normalizeEffect(value: unknown, sid: unknown): PolicyEffect | undefined
  * A bare string other than `"*"` is not valid IAM, but reading it as an AWS principal keeps a
  * hand-written trust policy from silently trusting nobody in the checker's eyes.
  */
-function normalizePrincipal(value: unknown): PolicyPrincipal | undefined {
+function normalizePrincipal(value: unknown, element: string, sid: unknown): PolicyPrincipal | undefined {
+  if (value === undefined || value === null) return undefined;
   if (typeof value === "string") return value.trim() === "*" ? "*" : { AWS: [value] };
-  if (!isRecord(value)) return undefined;
+  // Read as no principal, a statement IAM refuses would trust nobody in the checker's eyes.
+  if (!isRecord(value) || isUnknown(value))
+    throw unreadable(value, sid, `its ${element} is not "*" or a mapping of principal types`);
   const principal: Record<string, string[]> = {};
   for (const type in value) {
-    if (Object.hasOwn(value, type)) setEntry(principal, type, principalValues(value[type]));
+    if (Object.hasOwn(value, type)) setEntry(principal, type, principalValues(value[type], element, sid));
   }
   return principal;
 }
@@ -139,12 +142,14 @@ function normalizePrincipal(value: unknown): PolicyPrincipal | undefined {
  * unquoted in a YAML template) names that account, as a condition value `1` is `"1"`: dropped,
  * it would leave a trust statement that lets the account in trusting nobody.
  */
-function principalValues(value: unknown): string[] {
+function principalValues(value: unknown, element: string, sid: unknown): string[] {
   const entries = Array.isArray(value) ? (value as unknown[]) : [value];
   const values: string[] = [];
   for (const entry of entries) {
     if (typeof entry === "string") values.push(entry);
     else if (typeof entry === "number" && Number.isFinite(entry)) values.push(String(entry));
+    // A nested list or a mapping is refused by IAM; dropped, it would leave the principal out.
+    else throw unreadable(entry, sid, `its ${element} lists a value that is not text or an account number`);
   }
   return values;
 }
@@ -255,9 +260,9 @@ function normalizeFresh(value: Record<string, unknown>, index: number): Normaliz
   if (resource !== undefined) statement.Resource = resource;
   const notResource = stringList(value["NotResource"], "NotResource", value["Sid"]);
   if (notResource !== undefined) statement.NotResource = notResource;
-  const principal = normalizePrincipal(value["Principal"]);
+  const principal = normalizePrincipal(value["Principal"], "Principal", value["Sid"]);
   if (principal !== undefined) statement.Principal = principal;
-  const notPrincipal = normalizePrincipal(value["NotPrincipal"]);
+  const notPrincipal = normalizePrincipal(value["NotPrincipal"], "NotPrincipal", value["Sid"]);
   if (notPrincipal !== undefined) statement.NotPrincipal = notPrincipal;
   const condition = normalizeCondition(value["Condition"], value["Sid"]);
   if (condition !== undefined) statement.Condition = condition;

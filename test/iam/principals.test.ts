@@ -48,6 +48,32 @@ describe("principalsOf", () => {
   ])("%s", (_name, statement, expected) => {
     expect(principalsOf(statement)).toEqual(expected);
   });
+
+  it.each([
+    [
+      "a nested list",
+      trust({ AWS: [["arn:aws:iam::111122223333:root"]] }),
+      /its Principal lists a value that is not text/,
+    ],
+    [
+      "a mapping among the values",
+      trust({ AWS: [{ Ref: "Trusted" }] }),
+      /its Principal lists a value that is not text/,
+    ],
+    [
+      "a list instead of a mapping",
+      trust(["arn:aws:iam::111122223333:root"]),
+      /its Principal is not "\*" or a mapping/,
+    ],
+    [
+      "a number as NotPrincipal",
+      { Effect: "Deny", NotPrincipal: 7, Action: "*" },
+      /its NotPrincipal is not "\*" or a mapping/,
+    ],
+  ])("cannot judge a principal IAM refuses: %s", (_name, statement, message) => {
+    // Dropped, the value would leave the statement trusting nobody, and a trust rule would pass.
+    expect(() => principalsOf(statement)).toThrow(message);
+  });
 });
 
 describe("trustsAwsPrincipals", () => {
