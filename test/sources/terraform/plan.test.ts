@@ -496,6 +496,23 @@ describe("Terraform plans: an instance's public address through what the plan ca
     };
   };
 
+  it("takes an Elastic IP given to an existing instance's primary interface by its id", async () => {
+    const byInterface = await publicIps(
+      [
+        subnet,
+        created(
+          "aws_instance.web",
+          { ami: "ami-1", id: "i-0abc", primary_network_interface_id: "eni-0abc" },
+          { subnet_id: true },
+        ),
+        created("aws_eip.ip", { domain: "vpc", network_interface: "eni-0abc" }, { id: true }),
+        created("aws_eip.other", { domain: "vpc", network_interface: "eni-0def" }, { id: true }),
+      ],
+      [configured("aws_subnet.private", {}), configured("aws_instance.web", instanceExpressions)],
+    );
+    expect(byInterface.addresses).toEqual([["i-0abc", "(Elastic IP aws_eip.ip)"]]);
+  });
+
   it("leaves it unknown when an Elastic IP of a counted instance, or of its interface, cannot be named", async () => {
     const counted = await publicIps(
       [

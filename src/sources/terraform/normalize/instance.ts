@@ -376,10 +376,6 @@ const ELASTIC_IP_TARGETS: Readonly<Record<string, { instance: string; networkInt
 };
 
 /**
- * Whether the expression of `attribute` may refer to `instance`: it names the instance's resource
- * in the same module, or the plan has no configuration to tell.
- */
-/**
  * Which of a launch template's network interfaces decides an instance's public address: EC2
  * assigns one only to the interface at device index 0, wherever the list puts it. The provider
  * writes an unset device index as 0 or null. Unknown when a device index is known only after
@@ -413,6 +409,10 @@ function primaryInterface(
   return primary;
 }
 
+/**
+ * Whether the expression of `attribute` may refer to `instance`: it names the instance's resource
+ * in the same module, or the plan has no configuration to tell.
+ */
 function mayReferTo(candidate: PlanInstance, attribute: string, instance: PlanInstance): boolean {
   if (candidate.config === undefined) return true;
   if (candidate.moduleAddress !== instance.moduleAddress) return false;
@@ -436,21 +436,28 @@ function publicIp(
   const known = n.plan.value(instance, ["public_ip"]);
   if (typeof known === "string" && known !== "") return known;
   const id = n.refs.identity(instance).id;
+  const primaryInterfaceId = n.plan.value(instance, ["primary_network_interface_id"]);
   let maybeElastic: UnknownValue | undefined;
   for (const candidate of n.plan.instances) {
     const attributes = ELASTIC_IP_TARGETS[candidate.type];
     if (attributes === undefined) continue;
     const target = n.refs.reference(candidate, attributes.instance);
     if (target === id) return `(Elastic IP ${candidate.address})`;
+    // An address given to the instance's primary interface by its id: an existing instance's
+    // interface id is known when the plan is made.
+    const networkInterface = n.refs.reference(candidate, attributes.networkInterface);
+    if (typeof networkInterface === "string" && networkInterface === primaryInterfaceId)
+      return `(Elastic IP ${candidate.address})`;
     // An address given to an instance (or its interface) that the plan cannot name until apply
     // (`aws_instance.web[count.index].id`, `primary_network_interface_id`) may be this one's.
-    for (const attribute of [attributes.instance, attributes.networkInterface]) {
-      const value = attribute === attributes.instance ? target : n.refs.reference(candidate, attribute);
-      if (!isUnknown(value) || !mayReferTo(candidate, attribute, instance)) continue;
-      maybeElastic ??= unknownValue(
+    const maybe = (attribute: string) =>
+      unknownValue(
         `PublicIpAddress of ${instance.address} depends on Elastic IP ${candidate.address}, whose ${attribute} may be ${instance.address}'s and is known only after apply`,
       );
-    }
+    if (isUnknown(target) && mayReferTo(candidate, attributes.instance, instance))
+      maybeElastic ??= maybe(attributes.instance);
+    if (isUnknown(networkInterface) && mayReferTo(candidate, attributes.networkInterface, instance))
+      maybeElastic ??= maybe(attributes.networkInterface);
   }
   if (maybeElastic) return maybeElastic;
   if (n.plan.given(instance, "associate_public_ip_address")) {
