@@ -150,11 +150,13 @@ function* asffFindings(report: Report, options: AsffOptions): Generator<AsffFind
     current.add(fingerprint);
     yield finding;
   }
+  const previous = options.previous?.findings;
+  if (previous === undefined || previous.size === 0) return;
   const unseen = missedByRun(
     report.results,
     report.collectionErrors.length > 0 || report.inputProblems.length > 0,
   );
-  for (const [fingerprint, gone] of options.previous?.findings ?? []) {
+  for (const [fingerprint, gone] of previous) {
     if (current.has(fingerprint) || unseen(gone)) continue;
     const finding = baseFinding(gone, fingerprint, rules.get(gone.ruleId), time, options.homeRegion);
     finding.Compliance = { Status: "PASSED" };
