@@ -1,5 +1,5 @@
 import type { ResourceFacts } from "../report/resource-facts.js";
-import { ACCOUNT, INSTANCE, SECURITY_GROUP, type CampaignRule, type OpenItem } from "./model.js";
+import { ACCOUNT, INSTANCE, resourceKey, SECURITY_GROUP, type CampaignRule, type OpenItem } from "./model.js";
 
 /**
  * The campaign's headline figures for one point of the history. Each counts distinct resources
@@ -42,8 +42,8 @@ export function headlineCounts(
         )
         .map((item) => `${item.resource.account}/${item.resource.region}/${item.resource.id}`),
     );
-  const internetGroups = ids(["ssh-from-internet"], SECURITY_GROUP);
-  const anyGroups = ids(["ssh-from-internet", "ssh-from-any-source"], SECURITY_GROUP);
+  const internetGroups = ids(METRIC_RULES["ssh-internet"], SECURITY_GROUP);
+  const anyGroups = ids(METRIC_RULES["ssh-anywhere"], SECURITY_GROUP);
   const internet = new Set<string>();
   const anywhere = new Set<string>();
   for (const fact of facts) {
@@ -66,10 +66,10 @@ export function headlineCounts(
   return {
     "ssh-internet": internet.size,
     "ssh-anywhere": anywhere.size,
-    unmanaged: ids(["instance-managed-by-ssm"]).size,
-    "agent-outdated": ids(["ssm-agent-version"]).size,
-    "key-pairs": ids(["instance-key-pair"]).size,
-    bastions: ids(["exposed-bastion"]).size,
+    unmanaged: ids(METRIC_RULES.unmanaged).size,
+    "agent-outdated": ids(METRIC_RULES["agent-outdated"]).size,
+    "key-pairs": ids(METRIC_RULES["key-pairs"]).size,
+    bastions: ids(METRIC_RULES.bastions).size,
     attribution: principals.size,
   };
 }
@@ -82,7 +82,10 @@ const INSTANCE_RULES: readonly string[] = [
   "exposed-bastion",
 ];
 
-/** The rules behind each figure: a result of theirs that could not be evaluated leaves it unknown. */
+/**
+ * The rules behind each figure: what it counts the failures of, and where a result of theirs
+ * that could not be evaluated leaves it unknown.
+ */
 const METRIC_RULES: Record<Exclude<HeadlineMetricId, "attribution">, readonly string[]> = {
   "ssh-internet": ["ssh-from-internet"],
   "ssh-anywhere": ["ssh-from-internet", "ssh-from-any-source"],
@@ -102,14 +105,8 @@ export function headlineNotEvaluated(
 ): HeadlineCounts {
   const errors = items.filter((item) => item.status === "error");
   const count = (ruleIds: readonly string[]) =>
-    new Set(
-      errors
-        .filter((item) => ruleIds.includes(item.ruleId))
-        .map(
-          (item) =>
-            `${item.resource.type}/${item.resource.account}/${item.resource.region}/${item.resource.id}`,
-        ),
-    ).size;
+    new Set(errors.filter((item) => ruleIds.includes(item.ruleId)).map((item) => resourceKey(item.resource)))
+      .size;
   const attributionRules = [...rules.values()]
     .filter((rule) => rule.tags.includes("attribution"))
     .map((rule) => rule.id);
