@@ -677,6 +677,51 @@ Resources:
     expect(address("Unrelated")).toBeUndefined();
   });
 
+  it("take the first address in the template that names them or may name them", () => {
+    // Addresses are indexed by instance as lookups reach them: the template's order must still
+    // decide between one that names an instance and one decided at deployment that may name it.
+    const { resources } = normalizeText(`
+Parameters:
+  Env: { Type: String }
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  Late:
+    Type: AWS::EC2::Instance
+    Properties: { SubnetId: subnet-1 }
+  Early:
+    Type: AWS::EC2::Instance
+    Properties: { SubnetId: subnet-1 }
+  Both:
+    Type: AWS::EC2::Instance
+    Properties: { SubnetId: subnet-1 }
+  ForLate:
+    Type: AWS::EC2::EIP
+    Properties: { InstanceId: !Ref Late }
+  MaybeEarlyOrBoth:
+    Type: AWS::EC2::EIPAssociation
+    Properties: { InstanceId: !If [IsProd, !Ref Early, !Ref Both] }
+  ForEarly:
+    Type: AWS::EC2::EIP
+    Properties: { InstanceId: !Ref Early }
+  ForBoth:
+    Type: AWS::EC2::EIP
+    Properties: { InstanceId: !Ref Both }
+`);
+    const address = (id: string) => find(resources, "AWS::EC2::Instance", id).properties.PublicIpAddress;
+    expect(address("Late")).toBe("(Elastic IP ForLate)");
+    expect(address("Early")).toEqual({
+      $unknown: expect.stringMatching(
+        /^PublicIpAddress depends on Elastic IP MaybeEarlyOrBoth, which may be/,
+      ),
+    });
+    expect(address("Both")).toEqual({
+      $unknown: expect.stringMatching(
+        /^PublicIpAddress depends on Elastic IP MaybeEarlyOrBoth, which may be/,
+      ),
+    });
+  });
+
   it("are in their VPC's default group, unknown here, when given no group or an empty list", () => {
     const { resources } = normalizeText(`
 Resources:
@@ -726,6 +771,46 @@ Resources:
     expect(find(resources, "AWS::EC2::Instance", "Host").properties.PublicIpAddress).toBeUndefined();
     expect(find(resources, "AWS::EC2::Instance", "Elsewhere").properties.KeyName).toEqual({
       $unknown: "KeyName may come from launch template shared-template, which is not in the template",
+    });
+  });
+  it("take the first launch template in the template whose logical id or name the instance gives", () => {
+    // Each lookup after the first goes through an index of the names resolved so far: the order
+    // of the template must still decide between a logical id and a name that are the same text.
+    const { resources } = normalizeText(`
+Resources:
+  Early:
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateName: Late
+      LaunchTemplateData: { KeyName: from-early }
+  Late:
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateName: late-name
+      LaunchTemplateData: { KeyName: from-late }
+  ByLateName:
+    Type: AWS::EC2::Instance
+    Properties:
+      LaunchTemplate: { LaunchTemplateName: late-name, Version: "1" }
+  ByEitherFirst:
+    Type: AWS::EC2::Instance
+    Properties:
+      LaunchTemplate: { LaunchTemplateName: Late, Version: "1" }
+  ByEarlyId:
+    Type: AWS::EC2::Instance
+    Properties:
+      LaunchTemplate: { LaunchTemplateId: !Ref Early, Version: "1" }
+  ByNone:
+    Type: AWS::EC2::Instance
+    Properties:
+      LaunchTemplate: { LaunchTemplateName: absent, Version: "1" }
+`);
+    const keyOf = (id: string) => find(resources, "AWS::EC2::Instance", id).properties.KeyName;
+    expect(keyOf("ByLateName")).toBe("from-late");
+    expect(keyOf("ByEitherFirst")).toBe("from-early");
+    expect(keyOf("ByEarlyId")).toBe("from-early");
+    expect(keyOf("ByNone")).toEqual({
+      $unknown: "KeyName may come from launch template absent, which is not in the template",
     });
   });
 });

@@ -5,7 +5,7 @@ import { isMapNode, isSeqNode, member, positionAt, type MapNode } from "../../po
 import { NO_VALUE, type Resolved } from "../intrinsics.js";
 import { TemplateShapeError, type TemplateResource } from "../template.js";
 import type { Build, NormalizeContext } from "./context.js";
-import { namesResource, type LaunchTemplateReference } from "./references.js";
+import type { LaunchTemplateReference } from "./references.js";
 import type { SourcePosition } from "../../../util/source-position.js";
 import { defineField } from "../../../util/own-field.js";
 
@@ -292,22 +292,21 @@ function publicIp(
   launchTemplate: LaunchTemplateReference | undefined,
 ): { value: JsonValue; at: SourcePosition } | undefined {
   const id = resource.logicalId;
-  for (const candidate of context.created) {
-    if (candidate.type !== "AWS::EC2::EIP" && candidate.type !== "AWS::EC2::EIPAssociation") continue;
-    const target = context.text(candidate, "InstanceId");
-    if (target === id) return { value: `(Elastic IP ${candidate.logicalId})`, at: candidate.position };
+  const elasticIp = context.refs.elasticIpOf(id);
+  if (elasticIp !== undefined) {
+    const { address, undecided } = elasticIp;
+    if (undecided === undefined) return { value: `(Elastic IP ${address.logicalId})`, at: address.position };
     // An address whose instance is decided at deployment (`!If [Cond, !Ref Host, …]`) may be this
     // instance's: reading it as another's would make the instance look private.
-    if (isUnknown(target) && namesResource(context.prop(candidate, "InstanceId"), id))
-      return {
-        value: context.r.unknown(
-          "PublicIpAddress",
-          `Elastic IP ${candidate.logicalId}`,
-          `may be associated with ${id} (${context.r.explain(target)})`,
-          "depends on",
-        ),
-        at: candidate.position,
-      };
+    return {
+      value: context.r.unknown(
+        "PublicIpAddress",
+        `Elastic IP ${address.logicalId}`,
+        `may be associated with ${id} (${context.r.explain(undecided)})`,
+        "depends on",
+      ),
+      at: address.position,
+    };
   }
   let candidates = interfaces.filter((entry) => entry.primary);
   let subnet: Resolved | undefined = context.prop(resource, "SubnetId");

@@ -171,7 +171,7 @@ export function securityGroup(context: NormalizeContext, resource: TemplateResou
     }
   }
   context.keepUnmapped(resource, build, SECURITY_GROUP_PROPERTIES);
-  context.refs.addSecurityGroup(id, build);
+  context.refs.addSecurityGroup(id, build, name);
 }
 
 /** `AWS::EC2::SecurityGroupIngress` / `Egress`: joins its group, or stands for one of its own. */
