@@ -513,6 +513,53 @@ describe("Terraform plans: an instance's public address through what the plan ca
     expect(byInterface.addresses).toEqual([["i-0abc", "(Elastic IP aws_eip.ip)"]]);
   });
 
+  it("takes the first address, subnet or launch template in the plan's order that the instance names", async () => {
+    // Each is found through an index built once per plan: the plan's order must still decide
+    // between an address for the instance and an earlier one for its interface, and between two
+    // subnets or launch templates that answer to one id or name.
+    const read = await publicIps(
+      [
+        created("aws_instance.a", { ami: "ami-1", id: "i-a", primary_network_interface_id: "eni-a" }),
+        created("aws_instance.b", { ami: "ami-1", id: "i-b", primary_network_interface_id: "eni-b" }),
+        created("aws_instance.c", { ami: "ami-1", id: "i-c", subnet_id: "subnet-1" }),
+        created("aws_instance.d", {
+          ami: "ami-1",
+          id: "i-d",
+          launch_template: [{ id: null, name: "shared", version: "1" }],
+        }),
+        created("aws_eip.for_a_interface", { domain: "vpc", network_interface: "eni-a" }),
+        created("aws_eip.for_a", { domain: "vpc", instance: "i-a" }),
+        created("aws_eip.for_b", { domain: "vpc", instance: "i-b" }),
+        created("aws_eip.for_b_interface", { domain: "vpc", network_interface: "eni-b" }),
+        created("aws_subnet.public", { id: "subnet-1", map_public_ip_on_launch: true }),
+        created("aws_subnet.private", { id: "subnet-1", map_public_ip_on_launch: false }),
+        created("aws_launch_template.first", {
+          id: "lt-first",
+          name: "shared",
+          network_interfaces: [{ device_index: 0, associate_public_ip_address: "false" }],
+        }),
+        created("aws_launch_template.second", {
+          id: "lt-second",
+          name: "shared",
+          network_interfaces: [{ device_index: 0, associate_public_ip_address: "true" }],
+        }),
+      ],
+      [
+        configured("aws_instance.a", {}),
+        configured("aws_instance.b", {}),
+        configured("aws_instance.c", { subnet_id: { constant_value: "subnet-1" } }),
+        configured("aws_instance.d", { launch_template: [{ name: { constant_value: "shared" } }] }),
+      ],
+    );
+    expect(read.problems).toEqual([]);
+    expect(read.addresses).toEqual([
+      ["i-a", "(Elastic IP aws_eip.for_a_interface)"],
+      ["i-b", "(Elastic IP aws_eip.for_b)"],
+      ["i-c", "(assigned at launch)"],
+      ["i-d", undefined],
+    ]);
+  });
+
   it("leaves it unknown when an Elastic IP of a counted instance, or of its interface, cannot be named", async () => {
     const counted = await publicIps(
       [

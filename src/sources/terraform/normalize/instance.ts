@@ -354,11 +354,9 @@ function launchTemplateOf(
       : undefined;
   const target =
     followed?.[0]?.target ??
-    n.plan.instances.find(
-      (candidate) =>
-        candidate.type === "aws_launch_template" &&
-        ((typeof spec?.id === "string" && candidate.after.id === spec.id) ||
-          (typeof spec?.name === "string" && candidate.after.name === spec.name)),
+    neighboursOf(n).launchTemplate(
+      typeof spec?.id === "string" ? spec.id : undefined,
+      typeof spec?.name === "string" ? spec.name : undefined,
     );
   const name =
     typeof spec?.name === "string"
@@ -367,6 +365,119 @@ function launchTemplateOf(
         ? spec.id
         : "(known only after apply)";
   return { name, target };
+}
+
+/** What instances look up in the rest of a plan, indexed once for every instance of the plan. */
+const NEIGHBOURS = new WeakMap<Normalization, InstanceNeighbours>();
+
+function neighboursOf(n: Normalization): InstanceNeighbours {
+  let neighbours = NEIGHBOURS.get(n);
+  if (neighbours === undefined) NEIGHBOURS.set(n, (neighbours = new InstanceNeighbours(n)));
+  return neighbours;
+}
+
+interface ElasticIp {
+  candidate: PlanInstance;
+  /** Where the address is in the plan's order. */
+  order: number;
+  attributes: { instance: string; networkInterface: string };
+  target: string | UnknownValue | undefined;
+  networkInterface: string | UnknownValue | undefined;
+}
+
+/**
+ * The Elastic IPs, subnets and launch templates of a plan, by what instances name them by. Each
+ * lookup gives what a search of the plan in its order gives, the first that matches; a plan of
+ * thousands of instances searched every resource of the plan for each instance, three times, and
+ * took time that grew with the square of its size.
+ */
+class InstanceNeighbours {
+  private elasticIps: { byInstance: Map<string, ElasticIp>; byInterface: Map<string, ElasticIp> } | undefined;
+  /** The addresses whose instance or interface the plan leaves to apply, in the plan's order. */
+  private undecided: ElasticIp[] = [];
+  private subnets: Map<string, PlanInstance> | undefined;
+  private launchTemplates:
+    | {
+        byId: Map<unknown, PlanInstance>;
+        byName: Map<unknown, PlanInstance>;
+        order: Map<PlanInstance, number>;
+      }
+    | undefined;
+
+  constructor(private readonly n: Normalization) {}
+
+  /** The first address that names the instance `id` or its primary interface. */
+  elasticIpNaming(id: string | undefined, primaryInterfaceId: string | undefined): PlanInstance | undefined {
+    const { byInstance, byInterface } = this.indexElasticIps();
+    const byId = id === undefined ? undefined : byInstance.get(id);
+    const byPrimary = primaryInterfaceId === undefined ? undefined : byInterface.get(primaryInterfaceId);
+    if (byId === undefined || byPrimary === undefined) return (byId ?? byPrimary)?.candidate;
+    return byId.order <= byPrimary.order ? byId.candidate : byPrimary.candidate;
+  }
+
+  get undecidedElasticIps(): readonly ElasticIp[] {
+    this.indexElasticIps();
+    return this.undecided;
+  }
+
+  /** The first subnet of the plan with the id `id`. */
+  subnet(id: string): PlanInstance | undefined {
+    if (this.subnets === undefined) {
+      this.subnets = new Map();
+      for (const candidate of this.n.plan.instances) {
+        if (candidate.type !== "aws_subnet") continue;
+        const subnetId = this.n.refs.identity(candidate).id;
+        if (subnetId !== undefined && !this.subnets.has(subnetId)) this.subnets.set(subnetId, candidate);
+      }
+    }
+    return this.subnets.get(id);
+  }
+
+  /** The first launch template of the plan with the id `id` or the name `name`. */
+  launchTemplate(id: string | undefined, name: string | undefined): PlanInstance | undefined {
+    if (this.launchTemplates === undefined) {
+      const byId = new Map<unknown, PlanInstance>();
+      const byName = new Map<unknown, PlanInstance>();
+      const order = new Map<PlanInstance, number>();
+      this.n.plan.instances.forEach((candidate, index) => {
+        if (candidate.type !== "aws_launch_template") return;
+        order.set(candidate, index);
+        if (!byId.has(candidate.after.id)) byId.set(candidate.after.id, candidate);
+        if (!byName.has(candidate.after.name)) byName.set(candidate.after.name, candidate);
+      });
+      this.launchTemplates = { byId, byName, order };
+    }
+    const { byId, byName, order } = this.launchTemplates;
+    const withId = id === undefined ? undefined : byId.get(id);
+    const withName = name === undefined ? undefined : byName.get(name);
+    if (withId === undefined || withName === undefined) return withId ?? withName;
+    return order.get(withId)! <= order.get(withName)! ? withId : withName;
+  }
+
+  private indexElasticIps(): { byInstance: Map<string, ElasticIp>; byInterface: Map<string, ElasticIp> } {
+    if (this.elasticIps === undefined) {
+      const byInstance = new Map<string, ElasticIp>();
+      const byInterface = new Map<string, ElasticIp>();
+      this.n.plan.instances.forEach((candidate, order) => {
+        const attributes = ELASTIC_IP_TARGETS[candidate.type];
+        if (attributes === undefined) return;
+        const address: ElasticIp = {
+          candidate,
+          order,
+          attributes,
+          target: this.n.refs.reference(candidate, attributes.instance),
+          networkInterface: this.n.refs.reference(candidate, attributes.networkInterface),
+        };
+        if (typeof address.target === "string" && !byInstance.has(address.target))
+          byInstance.set(address.target, address);
+        if (typeof address.networkInterface === "string" && !byInterface.has(address.networkInterface))
+          byInterface.set(address.networkInterface, address);
+        if (isUnknown(address.target) || isUnknown(address.networkInterface)) this.undecided.push(address);
+      });
+      this.elasticIps = { byInstance, byInterface };
+    }
+    return this.elasticIps;
+  }
 }
 
 /** The attributes by which an Elastic IP, or its association, names an instance or an interface. */
@@ -437,29 +548,28 @@ function publicIp(
   if (typeof known === "string" && known !== "") return known;
   const id = n.refs.identity(instance).id;
   const primaryInterfaceId = n.plan.value(instance, ["primary_network_interface_id"]);
-  let maybeElastic: UnknownValue | undefined;
-  for (const candidate of n.plan.instances) {
-    const attributes = ELASTIC_IP_TARGETS[candidate.type];
-    if (attributes === undefined) continue;
-    const target = n.refs.reference(candidate, attributes.instance);
-    if (target === id) return `(Elastic IP ${candidate.address})`;
-    // An address given to the instance's primary interface by its id: an existing instance's
-    // interface id is known when the plan is made.
-    const networkInterface = n.refs.reference(candidate, attributes.networkInterface);
-    if (typeof networkInterface === "string" && networkInterface === primaryInterfaceId)
-      return `(Elastic IP ${candidate.address})`;
-    // An address given to an instance (or its interface) that the plan cannot name until apply
-    // (`aws_instance.web[count.index].id`, `primary_network_interface_id`) may be this one's.
-    const maybe = (attribute: string) =>
-      unknownValue(
+  const neighbours = neighboursOf(n);
+  // An address given to the instance, or to its primary interface by its id: an existing
+  // instance's interface id is known when the plan is made.
+  const elasticIp = neighbours.elasticIpNaming(
+    id,
+    typeof primaryInterfaceId === "string" ? primaryInterfaceId : undefined,
+  );
+  if (elasticIp !== undefined) return `(Elastic IP ${elasticIp.address})`;
+  // An address given to an instance (or its interface) that the plan cannot name until apply
+  // (`aws_instance.web[count.index].id`, `primary_network_interface_id`) may be this one's.
+  for (const { candidate, attributes, target, networkInterface } of neighbours.undecidedElasticIps) {
+    const attribute =
+      isUnknown(target) && mayReferTo(candidate, attributes.instance, instance)
+        ? attributes.instance
+        : isUnknown(networkInterface) && mayReferTo(candidate, attributes.networkInterface, instance)
+          ? attributes.networkInterface
+          : undefined;
+    if (attribute !== undefined)
+      return unknownValue(
         `PublicIpAddress of ${instance.address} depends on Elastic IP ${candidate.address}, whose ${attribute} may be ${instance.address}'s and is known only after apply`,
       );
-    if (isUnknown(target) && mayReferTo(candidate, attributes.instance, instance))
-      maybeElastic ??= maybe(attributes.instance);
-    if (isUnknown(networkInterface) && mayReferTo(candidate, attributes.networkInterface, instance))
-      maybeElastic ??= maybe(attributes.networkInterface);
   }
-  if (maybeElastic) return maybeElastic;
   if (n.plan.given(instance, "associate_public_ip_address")) {
     const associate = n.plan.value(instance, ["associate_public_ip_address"]);
     if (associate === true) return ASSIGNED_AT_LAUNCH;
@@ -489,9 +599,7 @@ function publicIp(
   }
   if (!n.plan.given(instance, "subnet_id")) return "(assigned at launch in the default VPC)";
   const subnet = n.refs.reference(instance, "subnet_id");
-  const subnetInstance = n.plan.instances.find(
-    (candidate) => candidate.type === "aws_subnet" && n.refs.identity(candidate).id === subnet,
-  );
+  const subnetInstance = typeof subnet === "string" ? neighbours.subnet(subnet) : undefined;
   if (subnetInstance) {
     const mapPublic = n.plan.value(subnetInstance, ["map_public_ip_on_launch"]);
     if (mapPublic === true) return ASSIGNED_AT_LAUNCH;
