@@ -44,13 +44,29 @@ export class ForEachError extends Error {
   }
 }
 
+/**
+ * How many values loops may write out in one template, counting each generated resource and
+ * every value copied into it. Three loops nested over a list of 300 items make 27 million
+ * resources from a template of two kilobytes: expanded without a bound, they held a check until
+ * it ran out of memory. CloudFormation accepts at most 500 resources in a template; this leaves
+ * room for far larger generated templates and still ends in a second.
+ */
+export const MAX_EXPANDED_VALUES = 2_000_000;
+
+/** What is left of `MAX_EXPANDED_VALUES` while one template's loops are expanded. */
+interface Budget {
+  left: number;
+  /** The loop written in `Resources` itself that is being expanded, which a refusal names. */
+  loop?: { key: string; position: SourcePosition };
+}
+
 /** The entries of a `Resources` mapping, loops expanded, in template order. */
 export function expandResources(
   resources: MapNode,
   parameters: ReadonlyMap<string, MapNode>,
 ): ExpandedEntry[] {
   const entries: ExpandedEntry[] = [];
-  expandInto(resources, new Map(), parameters, entries);
+  expandInto(resources, new Map(), parameters, entries, { left: MAX_EXPANDED_VALUES });
   return entries;
 }
 
@@ -59,6 +75,7 @@ function expandInto(
   bindings: ReadonlyMap<string, string>,
   parameters: ReadonlyMap<string, MapNode>,
   entries: ExpandedEntry[],
+  budget: Budget,
 ): void {
   const { keys, values } = map;
   for (let index = 0; index < keys.length; index += 1) {
@@ -68,17 +85,26 @@ function expandInto(
     if (!key.startsWith(FOR_EACH_PREFIX)) {
       entries.push({
         logicalId: bindings.size === 0 ? key : substituteText(key, bindings),
-        value: substitute(value, bindings),
+        value: substitute(value, bindings, budget),
         position,
       });
+      budget.left -= 1;
       continue;
     }
-    const loop = readLoop(key, value, position, bindings, parameters);
+    const loop = readLoop(key, value, position, bindings, parameters, budget);
+    if (bindings.size === 0) budget.loop = { key, position };
     const generated: ExpandedEntry[] = [];
     for (const item of loop.collection) {
       const inner = new Map(bindings);
       inner.set(loop.identifier, item);
-      expandInto(loop.outputs, inner, parameters, generated);
+      expandInto(loop.outputs, inner, parameters, generated, budget);
+      if (budget.left < 0) {
+        const outermost = budget.loop ?? { key, position };
+        throw new ForEachError(
+          `${outermost.key} writes out more than ${MAX_EXPANDED_VALUES.toLocaleString("en-US")} resources and values with the loops inside it (CloudFormation accepts at most 500 resources in a template), so its resources are not checked`,
+          outermost.position,
+        );
+      }
     }
     const seen = new Set<string>();
     for (const entry of generated) {
@@ -96,6 +122,7 @@ function readLoop(
   position: SourcePosition,
   bindings: ReadonlyMap<string, string>,
   parameters: ReadonlyMap<string, MapNode>,
+  budget: Budget,
 ): { identifier: string; collection: string[]; outputs: MapNode } {
   const [identifier, collection, outputs] = isSeqNode(value) ? value.items : [];
   if (!isSeqNode(value) || value.items.length !== 3 || typeof identifier !== "string" || !isMapNode(outputs))
@@ -103,7 +130,7 @@ function readLoop(
       `${key} must be a list of an identifier, a collection and a mapping of output keys to resources`,
       position,
     );
-  const items = collectionItems(substitute(collection!, bindings), parameters);
+  const items = collectionItems(substitute(collection!, bindings, budget), parameters);
   if (typeof items === "string")
     throw new ForEachError(
       `the collection of ${key} cannot be known before deployment (${items}), so the resources it generates cannot be checked`,
@@ -150,12 +177,20 @@ function parameterList(name: string, parameters: ReadonlyMap<string, MapNode>): 
   return text === "" ? [] : text.split(",").map((part) => part.trim());
 }
 
-/** `value` with the loop identifiers in `bindings` replaced; nodes are copied only where they change. */
-function substitute(value: PositionedValue, bindings: ReadonlyMap<string, string>): PositionedValue {
+/**
+ * `value` with the loop identifiers in `bindings` replaced; nodes are copied only where they
+ * change. Each value looked at is taken from `budget`.
+ */
+function substitute(
+  value: PositionedValue,
+  bindings: ReadonlyMap<string, string>,
+  budget: Budget,
+): PositionedValue {
   if (bindings.size === 0) return value;
+  budget.left -= 1;
   if (typeof value === "string") return substituteText(value, bindings);
   if (isSeqNode(value)) {
-    const items = value.items.map((item) => substitute(item, bindings));
+    const items = value.items.map((item) => substitute(item, bindings, budget));
     return items.every((item, index) => item === value.items[index]) ? value : withItems(value, items);
   }
   if (isMapNode(value)) {
@@ -167,7 +202,7 @@ function substitute(value: PositionedValue, bindings: ReadonlyMap<string, string
     const keys = value.keys.map((key) =>
       key.startsWith(FOR_EACH_PREFIX) ? key : substituteText(key, bindings),
     );
-    const values = value.values.map((item) => substitute(item, bindings));
+    const values = value.values.map((item) => substitute(item, bindings, budget));
     const unchanged =
       keys.every((key, index) => key === value.keys[index]) &&
       values.every((item, index) => item === value.values[index]);

@@ -125,6 +125,46 @@ Resources:
     });
   });
 
+  it("refuses loops that write out more than it can hold, at the loop where the bound is passed", () => {
+    // 300 × 300 × 300 resources from a few lines: expanded without a bound, the check never ended.
+    const names = Array.from({ length: 300 }, (_, index) => `n${index}`).join(",");
+    const problem = shapeError(`Transform: AWS::LanguageExtensions
+Parameters:
+  Names: { Type: CommaDelimitedList, Default: "${names}" }
+Resources:
+  Fn::ForEach::Outer:
+    - A
+    - !Ref Names
+    - Fn::ForEach::Middle:
+        - B
+        - !Ref Names
+        - Fn::ForEach::Inner:
+            - C
+            - !Ref Names
+            - Group\${A}\${B}\${C}: { Type: AWS::EC2::SecurityGroup, Properties: { GroupDescription: x } }
+`);
+    expect(problem.message).toMatch(
+      /^Fn::ForEach::Outer writes out more than 2,000,000 resources and values with the loops inside it \(CloudFormation accepts at most 500 resources in a template\), so its resources are not checked$/,
+    );
+    expect(problem.line).toBe(5);
+
+    // Large but bounded loops are expanded in full.
+    const hundred = Array.from({ length: 100 }, (_, index) => `n${index}`).join(",");
+    const template = read(`Transform: AWS::LanguageExtensions
+Parameters:
+  Names: { Type: CommaDelimitedList, Default: "${hundred}" }
+Resources:
+  Fn::ForEach::Outer:
+    - A
+    - !Ref Names
+    - Fn::ForEach::Inner:
+        - B
+        - !Ref Names
+        - Group\${A}\${B}: { Type: AWS::EC2::SecurityGroup, Properties: { GroupDescription: x } }
+`);
+    expect(template.resources.size).toBe(10_000);
+  });
+
   it("reports a collection that cannot be known at the loop's line, rather than dropping resources", () => {
     expect(
       shapeError(`Parameters:
