@@ -11,6 +11,10 @@ import { asArray, asRecord, moduleCalls, scalarText } from "./values.js";
  */
 export class PlanReferences {
   private readonly identities = new Map<PlanInstance, Record<string, string>>();
+  /** The instances of each resource of the plan, by address and by index, made when first asked. */
+  private readonly instanceIndexes = new WeakMap<readonly PlanInstance[], InstanceIndex>();
+  /** Every module instance address of the plan, each once, in the plan's order. */
+  private moduleAddresses: readonly string[] | undefined;
 
   constructor(private readonly plan: PlanReader) {}
 
@@ -122,12 +126,10 @@ export class PlanReferences {
         if (inner.length === 0) return undefined;
         const prefix = `${moduleAddress === "" ? "" : `${moduleAddress}.`}module.${child}`;
         const childAddresses = new Set(
-          this.plan.instances
-            .map((instance) => instance.moduleAddress)
-            .filter(
-              (address) =>
-                address === prefix + (key ?? "") || (key === undefined && address.startsWith(`${prefix}[`)),
-            ),
+          this.allModuleAddresses().filter(
+            (address) =>
+              address === prefix + (key ?? "") || (key === undefined && address.startsWith(`${prefix}[`)),
+          ),
         );
         const childAddress =
           key !== undefined
@@ -156,16 +158,52 @@ export class PlanReferences {
       }
       const candidates = this.plan.instancesOf(moduleAddress, `${type}.${name}`);
       let target: PlanInstance | undefined;
-      if (key !== undefined)
-        target = candidates.find((candidate) => `${candidate.address}`.endsWith(`${type}.${name}${key}`));
-      else if (candidates.length === 1) target = candidates[0];
-      else if (perInstance && index !== undefined)
-        target = candidates.find((candidate) => candidate.index === index);
+      if (key !== undefined) {
+        // Looked up by the address the reference spells out, before the search by its end that
+        // decides when that address is written some other way.
+        const written = `${moduleAddress === "" ? "" : `${moduleAddress}.`}${type}.${name}${key}`;
+        const { byAddress, byEnd } = this.indexOf(candidates);
+        target = byAddress.get(written);
+        if (target === undefined) {
+          const end = `${type}.${name}${key}`;
+          let found = byEnd.get(end);
+          if (found === undefined) {
+            found = candidates.find((candidate) => `${candidate.address}`.endsWith(end)) ?? null;
+            byEnd.set(end, found);
+          }
+          target = found ?? undefined;
+        }
+      } else if (candidates.length === 1) target = candidates[0];
+      else if (perInstance && index !== undefined) target = this.indexOf(candidates).byIndex.get(index);
       if (!target) return undefined;
       if (!result.some((entry) => entry.target === target && entry.attribute === attribute))
         result.push({ target, attribute });
     }
     return result;
+  }
+
+  /**
+   * The instances of one resource by address and by index, the first of each: a plan of thousands
+   * of counted rules, each naming the group of its own index, searched all the groups for each.
+   */
+  private indexOf(candidates: readonly PlanInstance[]): InstanceIndex {
+    let index = this.instanceIndexes.get(candidates);
+    if (index === undefined) {
+      index = { byAddress: new Map(), byIndex: new Map(), byEnd: new Map() };
+      for (const candidate of candidates) {
+        const address = `${candidate.address}`;
+        if (!index.byAddress.has(address)) index.byAddress.set(address, candidate);
+        if (candidate.index !== undefined && !index.byIndex.has(candidate.index))
+          index.byIndex.set(candidate.index, candidate);
+      }
+      this.instanceIndexes.set(candidates, index);
+    }
+    return index;
+  }
+
+  private allModuleAddresses(): readonly string[] {
+    this.moduleAddresses ??= [...new Set(this.plan.instances.map((instance) => instance.moduleAddress))];
+    return this.moduleAddresses;
   }
 
   /** The identities of an instance other resources refer to it by (`id`, `arn`, `name`, …). */
@@ -244,4 +282,11 @@ export class PlanReferences {
     this.identities.set(instance, identity);
     return identity;
   }
+}
+
+interface InstanceIndex {
+  byAddress: Map<string, PlanInstance>;
+  byIndex: Map<string | number, PlanInstance>;
+  /** What the search by the end of the address found for each end searched, or null for nothing. */
+  byEnd: Map<string, PlanInstance | null>;
 }

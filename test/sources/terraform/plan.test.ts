@@ -38,6 +38,84 @@ const WEB = "test/fixtures/plans/web/plan.json";
 const STANDALONE = "test/fixtures/plans/standalone/plan.json";
 
 describe("Terraform plans: security groups", () => {
+  it("join separate rules to the instance of a counted group their reference names, by key or by their own index", async () => {
+    const group = (index: number) => ({
+      address: `aws_security_group.sg[${index}]`,
+      mode: "managed",
+      type: "aws_security_group",
+      name: "sg",
+      index,
+      change: {
+        actions: ["create"],
+        before: null,
+        after: { name: `sg-${index}`, ingress: [], egress: [] },
+        after_unknown: { id: true },
+      },
+    });
+    const rule = (address: string, port: number, index?: number) => ({
+      address,
+      mode: "managed",
+      type: "aws_security_group_rule",
+      name: address.split(".")[1]!.split("[")[0],
+      ...(index === undefined ? {} : { index }),
+      change: {
+        actions: ["create"],
+        before: null,
+        after: {
+          type: "ingress",
+          from_port: port,
+          to_port: port,
+          protocol: "tcp",
+          cidr_blocks: ["0.0.0.0/0"],
+        },
+        after_unknown: { security_group_id: true, id: true },
+      },
+    });
+    const { resources, problems } = await readText({
+      format_version: "1.2",
+      resource_changes: [
+        group(0),
+        group(1),
+        group(2),
+        rule("aws_security_group_rule.second", 22),
+        rule("aws_security_group_rule.own[0]", 3389, 0),
+        rule("aws_security_group_rule.own[1]", 3390, 1),
+        rule("aws_security_group_rule.own[2]", 3391, 2),
+      ],
+      configuration: {
+        root_module: {
+          resources: [
+            { address: "aws_security_group.sg", mode: "managed", type: "aws_security_group", name: "sg" },
+            {
+              address: "aws_security_group_rule.second",
+              mode: "managed",
+              type: "aws_security_group_rule",
+              name: "second",
+              expressions: {
+                security_group_id: { references: ["aws_security_group.sg[1].id", "aws_security_group.sg"] },
+              },
+            },
+            {
+              address: "aws_security_group_rule.own",
+              mode: "managed",
+              type: "aws_security_group_rule",
+              name: "own",
+              expressions: { security_group_id: { references: ["aws_security_group.sg.id", "count.index"] } },
+              count_expression: { constant_value: 3 },
+            },
+          ],
+        },
+      },
+    });
+    expect(problems).toEqual([]);
+    const ports = (index: number) =>
+      (
+        find(resources, "AWS::EC2::SecurityGroup", `aws_security_group.sg[${index}]`).properties
+          .IpPermissions as JsonObject[]
+      ).map((permission) => permission.FromPort);
+    expect([ports(0), ports(1), ports(2)]).toEqual([[3389], [22, 3390], [3391]]);
+  });
+
   it("join separate rule resources to their group through the configuration's references", async () => {
     const { resources, problems } = await readFixture(WEB);
     expect(problems).toEqual([]);
