@@ -75,6 +75,26 @@ function stringList(value: unknown, element: string, sid: unknown): string[] | u
   return strings;
 }
 
+/**
+ * Action names hold no spaces, but IAM accepts a document whose action has one around it
+ * (`"ssm:StartSession "`) and does not say what it makes of it: the action without the space, or
+ * none. Either reading could be the wrong one (an Allow that grants nothing, a NotAction that
+ * excludes nothing), so such a statement cannot be judged.
+ */
+function actionList(value: unknown, element: string, sid: unknown): string[] | undefined {
+  const actions = stringList(value, element, sid);
+  if (actions === undefined) return undefined;
+  for (const action of actions) {
+    if (SPACE.test(action))
+      throw new CannotDecideError(
+        `${statementName(sid)}: its ${element} lists ${JSON.stringify(action)}, with a space in it, which IAM may read as the action without the space or as no action at all`,
+      );
+  }
+  return actions;
+}
+
+const SPACE = /\s/;
+
 /** Condition values compare as text, so JSON `true` and `"true"`, `1` and `"1"` are the same value. */
 function conditionValueList(value: unknown, sid: unknown): string[] {
   const entries = Array.isArray(value) ? (value as unknown[]) : [value];
@@ -252,9 +272,9 @@ function normalizeFresh(value: Record<string, unknown>, index: number): Normaliz
   if (typeof value["Sid"] === "string") statement.Sid = value["Sid"];
   const effect = normalizeEffect(value["Effect"], value["Sid"]);
   if (effect !== undefined) statement.Effect = effect;
-  const action = stringList(value["Action"], "Action", value["Sid"]);
+  const action = actionList(value["Action"], "Action", value["Sid"]);
   if (action !== undefined) statement.Action = action;
-  const notAction = stringList(value["NotAction"], "NotAction", value["Sid"]);
+  const notAction = actionList(value["NotAction"], "NotAction", value["Sid"]);
   if (notAction !== undefined) statement.NotAction = notAction;
   const resource = stringList(value["Resource"], "Resource", value["Sid"]);
   if (resource !== undefined) statement.Resource = resource;
