@@ -218,6 +218,27 @@ describe("statementMayReach", () => {
       false,
     ],
     ["a look-alike", { Resource: "arn:aws:ssm:*::document/AWS-StartSSHSessionX" }, SSH, {}, false],
+    [
+      "a document named by a policy variable, which may hold the document's name",
+      { Resource: "arn:aws:ssm:*:*:document/${aws:PrincipalTag/SessionDocument}" },
+      SSH,
+      {},
+      true,
+    ],
+    [
+      "a policy variable standing for more than one field",
+      { Resource: "arn:aws:ssm:${aws:PrincipalTag/Where}/AWS-StartSSHSession" },
+      SSH,
+      {},
+      true,
+    ],
+    [
+      "an escaped wildcard is the character, not a variable",
+      { Resource: "arn:aws:ssm:*::document/AWS-Start${*}" },
+      SSH,
+      {},
+      false,
+    ],
     ["instances only", { Resource: "arn:aws:ec2:*:111122223333:instance/*" }, SSH, {}, false],
     [
       "another case, compared exactly",
