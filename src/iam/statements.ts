@@ -76,10 +76,12 @@ function stringList(value: unknown, element: string, sid: unknown): string[] | u
 }
 
 /**
- * Action names hold no spaces, but IAM accepts a document whose action has one around it
- * (`"ssm:StartSession "`) and does not say what it makes of it: the action without the space, or
- * none. Either reading could be the wrong one (an Allow that grants nothing, a NotAction that
- * excludes nothing), so such a statement cannot be judged.
+ * Action names hold no spaces or commas, but IAM accepts a document whose action has a space
+ * around it (`"ssm:StartSession "`), and may accept one with a comma in it
+ * (`"ssm:DescribeSessions,StartSession"`), without saying what it makes of them: the action
+ * without the space or none, one action or a list. Either reading could be the wrong one (an
+ * Allow that grants nothing, a NotAction that excludes nothing), so such a statement cannot be
+ * judged.
  */
 function actionList(value: unknown, element: string, sid: unknown): string[] | undefined {
   const actions = stringList(value, element, sid);
@@ -88,6 +90,10 @@ function actionList(value: unknown, element: string, sid: unknown): string[] | u
     if (SPACE.test(action))
       throw new CannotDecideError(
         `${statementName(sid)}: its ${element} lists ${JSON.stringify(action)}, with a space in it, which IAM may read as the action without the space or as no action at all`,
+      );
+    if (action.includes(","))
+      throw new CannotDecideError(
+        `${statementName(sid)}: its ${element} lists ${JSON.stringify(action)}, with a comma in it, which IAM may read as one action or as a list of actions`,
       );
   }
   return actions;

@@ -84,6 +84,18 @@ describe("statementsOf", () => {
     }
   });
 
+  it("refuses an action written with a comma, which IAM may read as one action or as several", () => {
+    expect(() =>
+      statementsOf({
+        Statement: [{ Sid: "Listed", Effect: "Allow", Action: "ssm:DescribeSessions,StartSession" }],
+      }),
+    ).toThrow(
+      new CannotDecideError(
+        'statement Listed: its Action lists "ssm:DescribeSessions,StartSession", with a comma in it, which IAM may read as one action or as a list of actions',
+      ),
+    );
+  });
+
   it("reads an account id written as a number as its text, in a principal", () => {
     const [statement] = statementsOf({
       Statement: [{ Effect: "Allow", Principal: { AWS: [111122223333, "arn:aws:iam::444455556666:root"] } }],
