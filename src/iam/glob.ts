@@ -54,11 +54,19 @@ export function tokenizeGlob(
   return tokens;
 }
 
-/** The position of the `}` closing a policy variable that opens at `position`, or -1. */
+/**
+ * The position of the `}` closing a policy variable that opens at `position`, or -1. A `}` inside
+ * the quotes of a default value (`${aws:PrincipalTag/team, 'a}b'}`) does not close it.
+ */
 function variableEnd(characters: readonly string[], position: number): number {
   if (characters[position + 1] !== "{") return -1;
-  const end = characters.indexOf("}", position + 2);
-  return end === -1 ? -1 : end;
+  let quoted = false;
+  for (let index = position + 2; index < characters.length; index++) {
+    const character = characters[index];
+    if (character === "'") quoted = !quoted;
+    else if (character === "}" && !quoted) return index;
+  }
+  return -1;
 }
 
 /** Whether `text` is matched by the tokens, greedy with backtracking to the latest `*`. */

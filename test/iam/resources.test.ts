@@ -233,6 +233,13 @@ describe("statementMayReach", () => {
       true,
     ],
     [
+      "a policy variable whose default value holds a closing brace",
+      { Resource: "arn:aws:ssm:*:*:document/${aws:PrincipalTag/SessionDocument, 'x}y'}" },
+      SSH,
+      {},
+      true,
+    ],
+    [
       "an escaped wildcard is the character, not a variable",
       { Resource: "arn:aws:ssm:*::document/AWS-Start${*}" },
       SSH,
