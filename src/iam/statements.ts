@@ -134,7 +134,10 @@ function statementName(sid: unknown): string {
 function normalizeEffect(value: unknown, sid: unknown): PolicyEffect | undefined {
   // As IAM writes them, without a copy in lowercase: every statement of every policy has one.
   if (value === "Allow" || value === "Deny") return value;
-  if (typeof value !== "string") return undefined;
+  if (value === undefined || value === null) return undefined;
+  // A list (`[Allow]`), a number or a mapping is refused by IAM; read as no effect, an Allow of
+  // ssm:StartSession written so would grant nothing in the checker's eyes.
+  if (typeof value !== "string") throw unreadable(value, sid, "its Effect is not text");
   const effect = value.trim().toLowerCase();
   // IAM reads Effect case-sensitively: "deny" is not a Deny, and read as one it would take away
   // an Allow that IAM keeps. What IAM makes of such a statement is not this checker's to guess.

@@ -67,6 +67,16 @@ describe("statementsOf", () => {
     expect(statement!.Effect).toBeUndefined();
   });
 
+  it("refuses an Effect that is not text, such as a list of one", () => {
+    for (const effect of [["Allow"], { Allow: true }, 1, true]) {
+      expect(() => statementsOf({ Statement: [{ Sid: "Listed", Effect: effect, Action: "ssm:*" }] })).toThrow(
+        new CannotDecideError("statement Listed: its Effect is not text, which IAM does not accept"),
+      );
+    }
+    const [missing] = statementsOf({ Statement: [{ Effect: null, Action: "ssm:*" }] });
+    expect(missing!.Effect).toBeUndefined();
+  });
+
   it("refuses an action written with spaces, which IAM may read as the action or as no action", () => {
     for (const [element, action] of [
       ["Action", "ssm:StartSession "],
