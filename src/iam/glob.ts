@@ -16,9 +16,14 @@ const ESCAPED_CHARACTERS: Readonly<Record<string, string>> = { "${*}": "*", "${?
 /**
  * Splits a pattern into tokens, by code point. With `escapes`, the `${*}`-style escapes become
  * literal characters; every other `${…}` (policy variables such as `${aws:username}`) stays
- * literal text, because the checker judges policies as written, not for one particular caller.
+ * literal text, because the checker judges policies as written, not for one particular caller,
+ * unless `variables` is `"any"`: then each stands for whatever text it may be replaced with, as
+ * a `*` does, for questions about what some caller may reach.
  */
-export function tokenizeGlob(pattern: string, options: { escapes: boolean }): GlobToken[] {
+export function tokenizeGlob(
+  pattern: string,
+  options: { escapes: boolean; variables?: "literal" | "any" },
+): GlobToken[] {
   const tokens: GlobToken[] = [];
   const characters = Array.from(pattern);
   for (let position = 0; position < characters.length; position++) {
@@ -28,6 +33,12 @@ export function tokenizeGlob(pattern: string, options: { escapes: boolean }): Gl
       if (escaped !== undefined) {
         tokens.push({ kind: "literal", char: escaped });
         position += 3;
+        continue;
+      }
+      const end = options.variables === "any" ? variableEnd(characters, position) : -1;
+      if (end !== -1) {
+        if (tokens.at(-1)?.kind !== "star") tokens.push(STAR);
+        position = end;
         continue;
       }
     }
@@ -41,6 +52,21 @@ export function tokenizeGlob(pattern: string, options: { escapes: boolean }): Gl
     }
   }
   return tokens;
+}
+
+/**
+ * The position of the `}` closing a policy variable that opens at `position`, or -1. A `}` inside
+ * the quotes of a default value (`${aws:PrincipalTag/team, 'a}b'}`) does not close it.
+ */
+function variableEnd(characters: readonly string[], position: number): number {
+  if (characters[position + 1] !== "{") return -1;
+  let quoted = false;
+  for (let index = position + 2; index < characters.length; index++) {
+    const character = characters[index];
+    if (character === "'") quoted = !quoted;
+    else if (character === "}" && !quoted) return index;
+  }
+  return -1;
 }
 
 /** Whether `text` is matched by the tokens, greedy with backtracking to the latest `*`. */

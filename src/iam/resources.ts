@@ -1,7 +1,8 @@
 /**
  * Resource ARNs in statements. Unlike actions, ARNs match case-sensitively. Policy variables
  * (`${aws:username}`) are kept as literal text: the checker reasons about a policy for every
- * caller at once, so it can only compare variables with the same variables.
+ * caller at once, so it can only compare variables with the same variables. Asked what a
+ * statement may reach, it takes a variable for any text, since some caller's may be that text.
  */
 
 import type { GlobToken } from "./glob.js";
@@ -155,7 +156,12 @@ function entryOverlaps(entry: string, target: string, ignoreCase: boolean): bool
   if (overlap === undefined) {
     const fold = (text: string): string => (ignoreCase ? text.toLowerCase() : text);
     const targetTokens = resourceTokens(fold(target));
-    overlap = globsOverlap(resourceTokens(fold(entry)), targetTokens, arnFieldStars(targetTokens));
+    // A policy variable in the entry is replaced, for some caller, with text the checker does not
+    // know (a principal tag, a user name): for what that caller may reach it is any text.
+    const entryTokens = entry.includes("${")
+      ? tokenizeGlob(fold(entry), { escapes: true, variables: "any" })
+      : resourceTokens(fold(entry));
+    overlap = globsOverlap(entryTokens, targetTokens, arnFieldStars(targetTokens));
     if (++overlapAnswers > OVERLAP_CACHE_LIMIT) {
       overlaps.clear();
       overlapsIgnoringCase.clear();

@@ -75,6 +75,32 @@ function stringList(value: unknown, element: string, sid: unknown): string[] | u
   return strings;
 }
 
+/**
+ * Action names hold no spaces or commas, but IAM accepts a document whose action has a space
+ * around it (`"ssm:StartSession "`), and may accept one with a comma in it
+ * (`"ssm:DescribeSessions,StartSession"`), without saying what it makes of them: the action
+ * without the space or none, one action or a list. Either reading could be the wrong one (an
+ * Allow that grants nothing, a NotAction that excludes nothing), so such a statement cannot be
+ * judged.
+ */
+function actionList(value: unknown, element: string, sid: unknown): string[] | undefined {
+  const actions = stringList(value, element, sid);
+  if (actions === undefined) return undefined;
+  for (const action of actions) {
+    if (SPACE.test(action))
+      throw new CannotDecideError(
+        `${statementName(sid)}: its ${element} lists ${JSON.stringify(action)}, with a space in it, which IAM may read as the action without the space or as no action at all`,
+      );
+    if (action.includes(","))
+      throw new CannotDecideError(
+        `${statementName(sid)}: its ${element} lists ${JSON.stringify(action)}, with a comma in it, which IAM may read as one action or as a list of actions`,
+      );
+  }
+  return actions;
+}
+
+const SPACE = /\s/;
+
 /** Condition values compare as text, so JSON `true` and `"true"`, `1` and `"1"` are the same value. */
 function conditionValueList(value: unknown, sid: unknown): string[] {
   const entries = Array.isArray(value) ? (value as unknown[]) : [value];
@@ -108,7 +134,10 @@ function statementName(sid: unknown): string {
 function normalizeEffect(value: unknown, sid: unknown): PolicyEffect | undefined {
   // As IAM writes them, without a copy in lowercase: every statement of every policy has one.
   if (value === "Allow" || value === "Deny") return value;
-  if (typeof value !== "string") return undefined;
+  if (value === undefined || value === null) return undefined;
+  // A list (`[Allow]`), a number or a mapping is refused by IAM; read as no effect, an Allow of
+  // ssm:StartSession written so would grant nothing in the checker's eyes.
+  if (typeof value !== "string") throw unreadable(value, sid, "its Effect is not text");
   const effect = value.trim().toLowerCase();
   // IAM reads Effect case-sensitively: "deny" is not a Deny, and read as one it would take away
   // an Allow that IAM keeps. What IAM makes of such a statement is not this checker's to guess.
@@ -252,9 +281,9 @@ function normalizeFresh(value: Record<string, unknown>, index: number): Normaliz
   if (typeof value["Sid"] === "string") statement.Sid = value["Sid"];
   const effect = normalizeEffect(value["Effect"], value["Sid"]);
   if (effect !== undefined) statement.Effect = effect;
-  const action = stringList(value["Action"], "Action", value["Sid"]);
+  const action = actionList(value["Action"], "Action", value["Sid"]);
   if (action !== undefined) statement.Action = action;
-  const notAction = stringList(value["NotAction"], "NotAction", value["Sid"]);
+  const notAction = actionList(value["NotAction"], "NotAction", value["Sid"]);
   if (notAction !== undefined) statement.NotAction = notAction;
   const resource = stringList(value["Resource"], "Resource", value["Sid"]);
   if (resource !== undefined) statement.Resource = resource;

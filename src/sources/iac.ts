@@ -329,6 +329,26 @@ export function iacResource(input: IacResourceInput, global: boolean): Resource 
   };
 }
 
+/**
+ * IAM users, roles or groups of a template or plan by name. IAM keeps names unique regardless of
+ * case and finds `sessionoperator` as the role SessionOperator, so a policy or membership that
+ * names a principal in another case applies to it: looked up only by the exact name, the policy
+ * would be left out and the principal judged without it.
+ */
+export class PrincipalNames<Value> extends Map<string, Value> {
+  private readonly byFoldedName = new Map<string, Value>();
+
+  override set(name: string, value: Value): this {
+    this.byFoldedName.set(name.toLowerCase(), value);
+    return super.set(name, value);
+  }
+
+  /** The principal named `name`, in this case or another. */
+  named(name: string): Value | undefined {
+    return super.get(name) ?? this.byFoldedName.get(name.toLowerCase());
+  }
+}
+
 /** What `recordRelatedPolicyPositions` needs of a principal or managed policy being built. */
 export interface PolicyHolder {
   type: ResourceType;

@@ -67,6 +67,45 @@ describe("statementsOf", () => {
     expect(statement!.Effect).toBeUndefined();
   });
 
+  it("refuses an Effect that is not text, such as a list of one", () => {
+    for (const effect of [["Allow"], { Allow: true }, 1, true]) {
+      expect(() => statementsOf({ Statement: [{ Sid: "Listed", Effect: effect, Action: "ssm:*" }] })).toThrow(
+        new CannotDecideError("statement Listed: its Effect is not text, which IAM does not accept"),
+      );
+    }
+    const [missing] = statementsOf({ Statement: [{ Effect: null, Action: "ssm:*" }] });
+    expect(missing!.Effect).toBeUndefined();
+  });
+
+  it("refuses an action written with spaces, which IAM may read as the action or as no action", () => {
+    for (const [element, action] of [
+      ["Action", "ssm:StartSession "],
+      ["Action", " ssm:StartSession"],
+      ["NotAction", "ssm: StartSession"],
+      ["Action", "ssm:StartSession\u00a0"],
+    ] as const) {
+      expect(() =>
+        statementsOf({ Statement: [{ Sid: "Spaced", Effect: "Allow", [element]: ["ssm:*", action] }] }),
+      ).toThrow(
+        new CannotDecideError(
+          `statement Spaced: its ${element} lists ${JSON.stringify(action)}, with a space in it, which IAM may read as the action without the space or as no action at all`,
+        ),
+      );
+    }
+  });
+
+  it("refuses an action written with a comma, which IAM may read as one action or as several", () => {
+    expect(() =>
+      statementsOf({
+        Statement: [{ Sid: "Listed", Effect: "Allow", Action: "ssm:DescribeSessions,StartSession" }],
+      }),
+    ).toThrow(
+      new CannotDecideError(
+        'statement Listed: its Action lists "ssm:DescribeSessions,StartSession", with a comma in it, which IAM may read as one action or as a list of actions',
+      ),
+    );
+  });
+
   it("reads an account id written as a number as its text, in a principal", () => {
     const [statement] = statementsOf({
       Statement: [{ Effect: "Allow", Principal: { AWS: [111122223333, "arn:aws:iam::444455556666:root"] } }],

@@ -542,6 +542,40 @@ Resources:
       },
     ]);
   });
+
+  it("gives a policy to the principal it names in another case, as IAM finds names regardless of case", () => {
+    const { resources, notes } = normalizeText(`
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: SessionOperator
+      AssumeRolePolicyDocument: { Statement: [] }
+  User:
+    Type: AWS::IAM::User
+    Properties: { UserName: Alice }
+  Sessions:
+    Type: AWS::IAM::RolePolicy
+    Properties:
+      RoleName: sessionoperator
+      PolicyName: sessions
+      PolicyDocument: { Statement: [{ Effect: Allow, Action: ssm:StartSession, Resource: "*" }] }
+  Shared:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: shared
+      PolicyDocument: { Statement: [] }
+      Users: [ALICE]
+`);
+    expect(notes).toEqual([]);
+    expect(find(resources, "AWS::IAM::Role", "SessionOperator").properties.RolePolicyList).toEqual([
+      {
+        PolicyName: "sessions",
+        PolicyDocument: { Statement: [{ Effect: "Allow", Action: "ssm:StartSession", Resource: "*" }] },
+      },
+    ]);
+    expect(find(resources, "AWS::IAM::User", "Alice").properties.UserPolicyList).toHaveLength(1);
+  });
 });
 
 describe("CloudFormation instances", () => {

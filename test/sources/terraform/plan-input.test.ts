@@ -879,6 +879,29 @@ describe("Terraform plans: policies whose principal is known only after apply", 
     }
   });
 
+  it("gives a policy to the role it names in another case, as IAM finds names regardless of case", async () => {
+    const { resources, notes } = await read({
+      format_version: "1.2",
+      terraform_version: "1.9.8",
+      planned_values: { root_module: {} },
+      resource_changes: [
+        change(
+          "aws_iam_role.ops",
+          { name: "SessionOperator", assume_role_policy: "{}" },
+          { arn: true, id: true },
+        ),
+        change(
+          "aws_iam_role_policy.sessions",
+          { name: "sessions", role: "sessionoperator", policy },
+          { id: true },
+        ),
+      ],
+    });
+    expect(notes).toEqual([]);
+    const role = resources.find((resource) => resource.type === "AWS::IAM::Role")!;
+    expect(role.properties.RolePolicyList).toHaveLength(1);
+  });
+
   it("gives the policy to its role alone when the configuration refers to it", async () => {
     const { resources } = await read(
       plan([

@@ -32,7 +32,7 @@ export function instanceProfile(context: NormalizeContext, resource: TemplateRes
       roles.push({ RoleName: roleName });
       continue;
     }
-    const role = context.refs.roles.get(roleName);
+    const role = context.refs.roles.named(roleName);
     roles.push({
       RoleName: roleName,
       Arn: role ? (role.properties.Arn as string) : arnOf(ResourceTypes.Role, context.placeholders, roleName),

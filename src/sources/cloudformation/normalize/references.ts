@@ -6,6 +6,7 @@ import type { Resolved } from "../intrinsics.js";
 import type { TemplateResource } from "../template.js";
 import type { Build, NormalizeContext } from "./context.js";
 import type { SourcePosition } from "../../../util/source-position.js";
+import { PrincipalNames } from "../../iac.js";
 
 /**
  * References between the resources of one template, once `Ref` and `Fn::GetAtt` are resolved to
@@ -43,9 +44,9 @@ export class References {
   private launchTemplates: LaunchTemplateIndex | undefined;
   /** The Elastic IPs and associations the template creates, by the instance each names. */
   private elasticIps: ElasticIpIndex | undefined;
-  readonly roles = new Map<string, Build>();
-  readonly users = new Map<string, Build>();
-  readonly groups = new Map<string, Build>();
+  readonly roles = new PrincipalNames<Build>();
+  readonly users = new PrincipalNames<Build>();
+  readonly groups = new PrincipalNames<Build>();
   readonly managedPolicies = new Map<string, Build>();
   readonly instanceProfiles = new Map<string, Build>();
 
@@ -87,13 +88,13 @@ export class References {
     return this.groupBuilds.filter((build, index) => namesResource(value, this.groupIds[index]!));
   }
 
-  principals(kind: PrincipalKind): Map<string, Build> {
+  principals(kind: PrincipalKind): PrincipalNames<Build> {
     return kind === "Roles" ? this.roles : kind === "Users" ? this.users : this.groups;
   }
 
   /** The principal a policy or membership names, or a note that it is not in the template. */
   principal(kind: PrincipalKind, name: string | UnknownValue, resource: TemplateResource): Build | undefined {
-    const found = typeof name === "string" ? this.principals(kind).get(name) : undefined;
+    const found = typeof name === "string" ? this.principals(kind).named(name) : undefined;
     if (!found) {
       const shown = typeof name === "string" ? name : `whose name is unknown (${name.$unknown})`;
       this.context.note(

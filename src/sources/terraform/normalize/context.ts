@@ -13,6 +13,7 @@ import {
   iacResource,
   indexPath,
   PositionRecorder,
+  PrincipalNames,
   recordRelatedPolicyPositions,
   type PolicyHolder,
 } from "../../iac.js";
@@ -37,10 +38,10 @@ export type PrincipalKind = "role" | "user" | "group";
 export class Normalization {
   readonly builds: Build[] = [];
   readonly groups = new Map<string, Build>();
-  readonly principals: Record<PrincipalKind, Map<string, Build>> = {
-    role: new Map(),
-    user: new Map(),
-    group: new Map(),
+  readonly principals: Record<PrincipalKind, PrincipalNames<Build>> = {
+    role: new PrincipalNames(),
+    user: new PrincipalNames(),
+    group: new PrincipalNames(),
   };
   readonly managedPolicies = new Map<string, Build>();
   readonly profiles = new Map<string, Build>();
@@ -106,7 +107,7 @@ export class Normalization {
     name: string | UnknownValue | undefined,
     from: PlanInstance,
   ): Build | undefined {
-    const found = typeof name === "string" ? this.principals[kind].get(name) : undefined;
+    const found = typeof name === "string" ? this.principals[kind].named(name) : undefined;
     if (!found && name !== undefined) {
       const shown = typeof name === "string" ? name : `whose name is known only after apply`;
       this.note(

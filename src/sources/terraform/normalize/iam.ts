@@ -272,7 +272,7 @@ export function instanceProfile(n: Normalization, instance: PlanInstance): void 
   n.locate(build, "Roles", instance, ["role"]);
   const roleName = n.refs.reference(instance, "role");
   if (roleName !== undefined) {
-    const role = typeof roleName === "string" ? n.principals.role.get(roleName) : undefined;
+    const role = typeof roleName === "string" ? n.principals.role.named(roleName) : undefined;
     roles.push(
       typeof roleName === "string"
         ? {
