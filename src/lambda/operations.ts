@@ -1,6 +1,7 @@
 import { PREFERENCES_DOCUMENT } from "../model/inventory.js";
 import { ResourceTypes } from "../model/resource.js";
 import { arnOf } from "../model/resource-types.js";
+import type { ResultFields } from "../sources/aws/response-check.js";
 
 /**
  * Every AWS call the Config rule Lambda can make, declared once with the IAM action it needs and
@@ -23,10 +24,11 @@ export interface LambdaOperation {
   /** When the handler makes the call. */
   purpose: string;
   /**
-   * The output fields every successful answer holds; an answer without them did not come from
-   * the API, and the response check (`src/sources/aws/response-check.ts`) makes it an error.
+   * The output fields every successful answer holds, with the kind of value each is; an answer
+   * without them did not come from the API, and the response check
+   * (`src/sources/aws/response-check.ts`) makes it an error.
    */
-  resultFields: readonly string[];
+  resultFields: ResultFields;
 }
 
 const ANY = "*";
@@ -47,7 +49,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     resource: ANY,
     purpose: "every invocation: the verdicts",
     // Config need not list FailedEvaluations when none failed: `{}` is an answer, an empty body is not.
-    resultFields: [],
+    resultFields: {},
   },
   {
     service: "config",
@@ -55,7 +57,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "config:GetResourceConfigHistory",
     resource: ANY,
     purpose: "oversized change notifications: the item itself",
-    resultFields: ["configurationItems"],
+    resultFields: { configurationItems: "list" },
   },
   {
     service: "iam",
@@ -63,7 +65,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "iam:GetInstanceProfile",
     resource: INSTANCE_PROFILES,
     purpose: "instances: the role behind the instance profile",
-    resultFields: ["InstanceProfile"],
+    resultFields: { InstanceProfile: "object" },
   },
   {
     service: "iam",
@@ -71,7 +73,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "iam:ListRolePolicies",
     resource: ROLES,
     purpose: "instances: the instance role's inline policies",
-    resultFields: ["IsTruncated"],
+    resultFields: { IsTruncated: "boolean" },
   },
   {
     service: "iam",
@@ -79,7 +81,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "iam:GetRolePolicy",
     resource: ROLES,
     purpose: "instances: the instance role's inline policy documents",
-    resultFields: ["PolicyDocument"],
+    resultFields: { PolicyDocument: "text" },
   },
   {
     service: "iam",
@@ -87,7 +89,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "iam:ListAttachedRolePolicies",
     resource: ROLES,
     purpose: "instances: the instance role's managed policies",
-    resultFields: ["IsTruncated"],
+    resultFields: { IsTruncated: "boolean" },
   },
   {
     service: "iam",
@@ -95,7 +97,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "iam:ListGroupPolicies",
     resource: GROUPS,
     purpose: "users: their groups' inline policies",
-    resultFields: ["IsTruncated"],
+    resultFields: { IsTruncated: "boolean" },
   },
   {
     service: "iam",
@@ -103,7 +105,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "iam:GetGroupPolicy",
     resource: GROUPS,
     purpose: "users: their groups' inline policy documents",
-    resultFields: ["PolicyDocument"],
+    resultFields: { PolicyDocument: "text" },
   },
   {
     service: "iam",
@@ -111,7 +113,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "iam:ListAttachedGroupPolicies",
     resource: GROUPS,
     purpose: "users: their groups' managed policies",
-    resultFields: ["IsTruncated"],
+    resultFields: { IsTruncated: "boolean" },
   },
   {
     service: "iam",
@@ -119,7 +121,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "iam:GetPolicy",
     resource: POLICIES,
     purpose: "roles, users, groups and instance roles: each attached managed policy's default version",
-    resultFields: ["Policy"],
+    resultFields: { Policy: "object" },
   },
   {
     service: "iam",
@@ -127,7 +129,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "iam:GetPolicyVersion",
     resource: POLICIES,
     purpose: "roles, users, groups and instance roles: each attached managed policy's document",
-    resultFields: ["PolicyVersion"],
+    resultFields: { PolicyVersion: "object" },
   },
   {
     service: "iam",
@@ -135,7 +137,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "iam:GetAccountAuthorizationDetails",
     resource: ANY,
     purpose: "periodic IAM evaluation: every role, user and group with its policies",
-    resultFields: ["IsTruncated"],
+    resultFields: { IsTruncated: "boolean" },
   },
   {
     service: "ec2",
@@ -143,7 +145,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "ec2:DescribeSecurityGroups",
     resource: ANY,
     purpose: "instances with a public address: their security groups",
-    resultFields: ["SecurityGroups"],
+    resultFields: { SecurityGroups: "list" },
   },
   {
     service: "ec2",
@@ -151,7 +153,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "ec2:DescribeRegions",
     resource: ANY,
     purpose: "the regions whose Session Manager preferences name KMS keys (unless PREFERENCE_REGIONS is set)",
-    resultFields: ["Regions"],
+    resultFields: { Regions: "list" },
   },
   {
     service: "ssm",
@@ -159,7 +161,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "ssm:DescribeInstanceInformation",
     resource: ANY,
     purpose: "running instances: whether Systems Manager manages them",
-    resultFields: ["InstanceInformationList"],
+    resultFields: { InstanceInformationList: "list" },
   },
   {
     service: "ssm",
@@ -167,7 +169,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "ssm:GetDocument",
     resource: PREFERENCES,
     purpose: "periodic preferences evaluation, and the session KMS keys IAM rules check",
-    resultFields: ["Content"],
+    resultFields: { Content: "text" },
   },
   {
     service: "iam",
@@ -175,7 +177,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "iam:GenerateCredentialReport",
     resource: ANY,
     purpose: "users: asks for the account's credential report, which holds their access keys",
-    resultFields: ["State"],
+    resultFields: { State: "text" },
   },
   {
     service: "iam",
@@ -183,7 +185,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "iam:GetCredentialReport",
     resource: ANY,
     purpose: "users: their access keys, whether active, and when each was created and last used",
-    resultFields: ["Content"],
+    resultFields: { Content: "bytes" },
   },
   {
     service: "cloudtrail",
@@ -192,7 +194,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     resource: ANY,
     purpose:
       "periodic session-start alerting: the trails that record the region, organization trails included",
-    resultFields: ["trailList"],
+    resultFields: { trailList: "list" },
   },
   {
     service: "cloudtrail",
@@ -200,7 +202,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "cloudtrail:GetTrailStatus",
     resource: ANY,
     purpose: "periodic session-start alerting: whether each trail is logging",
-    resultFields: ["IsLogging"],
+    resultFields: { IsLogging: "boolean" },
   },
   {
     service: "cloudtrail",
@@ -208,7 +210,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "cloudtrail:GetEventSelectors",
     resource: ANY,
     purpose: "periodic session-start alerting: which management events each trail records",
-    resultFields: ["TrailARN"],
+    resultFields: { TrailARN: "text" },
   },
   {
     service: "events",
@@ -216,7 +218,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "events:ListRules",
     resource: ANY,
     purpose: "periodic session-start alerting: the rules of the region's default event bus",
-    resultFields: ["Rules"],
+    resultFields: { Rules: "list" },
   },
   {
     service: "events",
@@ -224,7 +226,7 @@ export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
     iamAction: "events:ListTargetsByRule",
     resource: EVENT_RULES,
     purpose: "periodic session-start alerting: the targets of each rule",
-    resultFields: ["Targets"],
+    resultFields: { Targets: "list" },
   },
 ];
 

@@ -139,6 +139,29 @@ describe("a 200 answer without the API's result", () => {
     expect(managed?.status).toBe("error");
   });
 
+  it.each([
+    ["text", '{"InstanceInformationList": "i-0e00000000000e101"}'],
+    ["a structure", '{"InstanceInformationList": {"InstanceId": "i-0e00000000000e101"}}'],
+    ["a number", '{"InstanceInformationList": 1}'],
+  ])("SSM, a result list that is %s: an error of the call that says so, exit 2", async (kind, body) => {
+    const fault = { service: "ssm", operation: "DescribeInstanceInformation", region: "eu-west-1", body };
+    const { run } = await checkAgainst(fault);
+    expect(run.code).toBe(2);
+    const report = JSON.parse(run.stdout) as JsonReport;
+    expect(report.collectionErrors).toEqual([
+      expect.objectContaining({
+        operation: "DescribeInstanceInformation",
+        region: "eu-west-1",
+        code: "UnexpectedResponse",
+        message: `the response's InstanceInformationList was ${kind}, not a list`,
+      }),
+    ]);
+    const managed = report.results.find(
+      (result) => result.ruleId === "instance-managed-by-ssm" && result.resource.id === "i-0e00000000000e101",
+    );
+    expect(managed?.status).toBe("error");
+  });
+
   it("STS, a login page instead of the account's identity: one line, exit 2", async () => {
     const fault = { operation: "GetCallerIdentity", body: HTML, contentType: "text/html" };
     const { run } = await checkAgainst(fault, "text");

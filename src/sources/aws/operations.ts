@@ -1,4 +1,5 @@
 import { ALL_RESOURCE_TYPES, ResourceTypes, type ResourceType } from "../../model/resource.js";
+import type { ResultFields } from "./response-check.js";
 
 /**
  * Every AWS API operation the live collector can send, declared once: the IAM action it needs,
@@ -36,10 +37,11 @@ export interface OperationSpec {
   policy: "scanner" | "organization";
   /**
    * The output fields every successful answer holds, even when there is nothing to list (AWS
-   * sends empty lists). An answer without them did not come from the API, however it parsed: the
-   * response check (`response-check.ts`) makes it an error of the call.
+   * sends empty lists), with the kind of value each is. An answer without them, or with one of
+   * another kind, did not come from the API, however it parsed: the response check
+   * (`response-check.ts`) makes it an error of the call.
    */
-  resultFields: readonly string[];
+  resultFields: ResultFields;
 }
 
 const IAM_TYPES: readonly ResourceType[] = [
@@ -70,7 +72,7 @@ export const OPERATIONS = {
     regional: false,
     policy: "scanner",
     purpose: "the account id and partition of the credentials (needs no permission)",
-    resultFields: ["Account"],
+    resultFields: { Account: "text" },
   },
   "sts:AssumeRole": {
     service: "sts",
@@ -81,7 +83,7 @@ export const OPERATIONS = {
     regional: false,
     policy: "organization",
     purpose: "--role-arn, and the --org-role in each account of the organization",
-    resultFields: ["Credentials"],
+    resultFields: { Credentials: "object" },
   },
   "organizations:ListAccounts": {
     service: "organizations",
@@ -92,7 +94,7 @@ export const OPERATIONS = {
     regional: false,
     policy: "organization",
     purpose: "--org: the organization's accounts (only active ones are scanned)",
-    resultFields: ["Accounts"],
+    resultFields: { Accounts: "list" },
   },
   "ec2:DescribeRegions": {
     service: "ec2",
@@ -103,7 +105,7 @@ export const OPERATIONS = {
     regional: false,
     policy: "scanner",
     purpose: "the regions enabled in the account, when --regions is not given",
-    resultFields: ["Regions"],
+    resultFields: { Regions: "list" },
   },
   "iam:GetAccountAuthorizationDetails": {
     service: "iam",
@@ -114,7 +116,7 @@ export const OPERATIONS = {
     regional: false,
     policy: "scanner",
     purpose: "users, groups, roles, instance profiles and managed policies with their documents",
-    resultFields: ["IsTruncated"],
+    resultFields: { IsTruncated: "boolean" },
   },
   "ec2:DescribeSecurityGroups": {
     service: "ec2",
@@ -125,7 +127,7 @@ export const OPERATIONS = {
     regional: true,
     policy: "scanner",
     purpose: "security groups and their ingress rules",
-    resultFields: ["SecurityGroups"],
+    resultFields: { SecurityGroups: "list" },
   },
   "ec2:DescribeInstances": {
     service: "ec2",
@@ -136,7 +138,7 @@ export const OPERATIONS = {
     regional: true,
     policy: "scanner",
     purpose: "instances that are not terminated: key pair, public address, profile, groups",
-    resultFields: ["Reservations"],
+    resultFields: { Reservations: "list" },
   },
   "ssm:DescribeInstanceInformation": {
     service: "ssm",
@@ -147,7 +149,7 @@ export const OPERATIONS = {
     regional: true,
     policy: "scanner",
     purpose: "managed nodes: agent version, ping status, platform",
-    resultFields: ["InstanceInformationList"],
+    resultFields: { InstanceInformationList: "list" },
   },
   "ssm:GetDocument": {
     service: "ssm",
@@ -158,7 +160,7 @@ export const OPERATIONS = {
     regional: true,
     policy: "scanner",
     purpose: "the region's Session Manager preferences (SSM-SessionManagerRunShell)",
-    resultFields: ["Content"],
+    resultFields: { Content: "text" },
   },
   "iam:GenerateCredentialReport": {
     service: "iam",
@@ -169,7 +171,7 @@ export const OPERATIONS = {
     regional: false,
     policy: "scanner",
     purpose: "asks IAM for a fresh credential report (polled, a bounded number of times, until it is ready)",
-    resultFields: ["State"],
+    resultFields: { State: "text" },
   },
   "iam:GetCredentialReport": {
     service: "iam",
@@ -181,7 +183,7 @@ export const OPERATIONS = {
     policy: "scanner",
     purpose:
       "the credential report: each user's access keys, whether active, created and last used when, where and by which service",
-    resultFields: ["Content"],
+    resultFields: { Content: "bytes" },
   },
   "cloudtrail:DescribeTrails": {
     service: "cloudtrail",
@@ -192,7 +194,7 @@ export const OPERATIONS = {
     regional: true,
     policy: "scanner",
     purpose: "the trails that record the region, organization trails included",
-    resultFields: ["trailList"],
+    resultFields: { trailList: "list" },
   },
   "cloudtrail:GetTrailStatus": {
     service: "cloudtrail",
@@ -204,7 +206,7 @@ export const OPERATIONS = {
     regional: true,
     policy: "scanner",
     purpose: "whether each trail is logging",
-    resultFields: ["IsLogging"],
+    resultFields: { IsLogging: "boolean" },
   },
   "cloudtrail:GetEventSelectors": {
     service: "cloudtrail",
@@ -215,7 +217,7 @@ export const OPERATIONS = {
     regional: true,
     policy: "scanner",
     purpose: "which management events each trail records (basic or advanced event selectors)",
-    resultFields: ["TrailARN"],
+    resultFields: { TrailARN: "text" },
   },
   "events:ListRules": {
     service: "events",
@@ -226,7 +228,7 @@ export const OPERATIONS = {
     regional: true,
     policy: "scanner",
     purpose: "the EventBridge rules of the default event bus, which alone receives AWS API calls",
-    resultFields: ["Rules"],
+    resultFields: { Rules: "list" },
   },
   "events:ListTargetsByRule": {
     service: "events",
@@ -237,7 +239,7 @@ export const OPERATIONS = {
     regional: true,
     policy: "scanner",
     purpose: "the targets of each rule",
-    resultFields: ["Targets"],
+    resultFields: { Targets: "list" },
   },
 } as const satisfies Record<string, OperationSpec>;
 

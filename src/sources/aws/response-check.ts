@@ -31,6 +31,51 @@ const PROTOCOLS: Record<string, WireProtocol> = {
 
 export const UNEXPECTED_RESPONSE = "UnexpectedResponse";
 
+/**
+ * The kind of value an output field holds as the SDK parses the API's answer: a JSON protocol's
+ * parser passes a field through as the body wrote it, so `"InstanceInformationList": "x"` arrives
+ * as text where the collector reads a list.
+ */
+export type ResultKind = "list" | "text" | "boolean" | "object" | "bytes";
+
+/** An operation's result fields, by name, with their kinds. */
+export type ResultFields = Readonly<Record<string, ResultKind>>;
+
+function isOfKind(value: unknown, kind: ResultKind): boolean {
+  switch (kind) {
+    case "list":
+      return Array.isArray(value);
+    case "text":
+      return typeof value === "string";
+    case "boolean":
+      return typeof value === "boolean";
+    case "object":
+      return (
+        typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array)
+      );
+    case "bytes":
+      return value instanceof Uint8Array;
+  }
+}
+
+const KIND_NAMES: Record<ResultKind, string> = {
+  list: "a list",
+  text: "text",
+  boolean: "true or false",
+  object: "a structure",
+  bytes: "bytes",
+};
+
+/** What a value that is not of its field's kind is, for the message. */
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return "a list";
+  if (value instanceof Uint8Array) return "bytes";
+  if (typeof value === "string") return "text";
+  if (typeof value === "boolean") return "true or false";
+  if (typeof value === "number") return "a number";
+  return "a structure";
+}
+
 /** A 200 answer that does not hold what the operation returns. */
 export class UnexpectedResponseError extends Error {
   constructor(message: string) {
@@ -53,7 +98,7 @@ interface RawResponse {
 export function addResponseCheck(
   stack: MiddlewareStack,
   service: string,
-  resultFieldsOf: (operation: string) => readonly string[] | undefined,
+  resultFieldsOf: (operation: string) => ResultFields | undefined,
 ): void {
   const protocol = PROTOCOLS[service];
   if (protocol === undefined) throw new Error(`no wire protocol is known for the service ${service}`);
@@ -79,12 +124,21 @@ export function addResponseCheck(
   stack.add(
     (next, context) => async (args) => {
       const result = (await next(args)) as { output?: Record<string, unknown> };
-      const fields = resultFieldsOf(operationOf(context)) ?? [];
+      const fields = Object.entries(resultFieldsOf(operationOf(context)) ?? {});
       const output = result.output ?? {};
-      const missing = fields.filter((field) => output[field] === undefined || output[field] === null);
+      const missing = fields
+        .filter(([field]) => output[field] === undefined || output[field] === null)
+        .map(([field]) => field);
       if (missing.length > 0) {
         throw new UnexpectedResponseError(
           `the response had no ${missing.join(" or ")}${describeOutput(protocol, output)}`,
+        );
+      }
+      const wrong = fields.find(([field, kind]) => !isOfKind(output[field], kind));
+      if (wrong !== undefined) {
+        const [field, kind] = wrong;
+        throw new UnexpectedResponseError(
+          `the response's ${field} was ${kindOf(output[field])}, not ${KIND_NAMES[kind]}`,
         );
       }
       return result;
