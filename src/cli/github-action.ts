@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-import { appendFile, readFile } from "node:fs/promises";
+import { appendFile, mkdtemp, readFile } from "node:fs/promises";
 import { existsSync, realpathSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { EXIT_INCOMPLETE } from "../engine/summary.js";
@@ -66,9 +67,13 @@ export async function runAction(io: CliIo): Promise<number> {
     return EXIT_INCOMPLETE;
   }
   const checkIo: CliIo = { ...io, cwd: inputs.workingDirectory };
+  // The snapshot and the annotations go to a directory of this run's own: the runner's temporary
+  // directory outlives a step, and a file an earlier step of the job left there (another
+  // account's snapshot) would otherwise be taken for this run's when this run wrote none.
+  const runFiles = await mkdtemp(join(io.env.RUNNER_TEMP ?? tmpdir(), "access-baseline-"));
   let source = inputs.paths;
   if (inputs.account) {
-    const snapshot = join(io.env.RUNNER_TEMP ?? inputs.workingDirectory, "access-baseline-snapshot.json");
+    const snapshot = join(runFiles, "snapshot.json");
     const collected = await main(
       [
         "collect",
@@ -79,7 +84,7 @@ export async function runAction(io: CliIo): Promise<number> {
       ],
       checkIo,
     );
-    if (!existsSync(snapshot)) return collected || EXIT_INCOMPLETE;
+    if (!existsSync(snapshot)) return incomplete(io, collected);
     source = ["--snapshot", snapshot];
   }
   const settings = [
@@ -89,7 +94,7 @@ export async function runAction(io: CliIo): Promise<number> {
   ];
   // One run writes everything: SARIF for code scanning, the annotations (and, through
   // GITHUB_STEP_SUMMARY, the job summary) of `--format github`, and the report for the log.
-  const annotationsFile = join(io.env.RUNNER_TEMP ?? inputs.workingDirectory, "access-baseline.annotations");
+  const annotationsFile = join(runFiles, "annotations");
   const logFormat = inputs.format === "github" ? [] : ["--format", inputs.format];
   const exitCode = await main(
     [
@@ -106,15 +111,20 @@ export async function runAction(io: CliIo): Promise<number> {
   );
   if (!existsSync(inputs.sarifFile)) {
     // The check stopped before writing a report (its one-line reason is in the log above).
-    await writeSummary(
-      io,
-      `## access-baseline\n\nThe check could not complete (exit code ${exitCode}); see the log.\n`,
-    );
-    return exitCode === 0 ? EXIT_INCOMPLETE : exitCode;
+    return incomplete(io, exitCode);
   }
   if (existsSync(annotationsFile)) io.stdout.write(await readFile(annotationsFile, "utf8"));
   await setOutputs(io, { "sarif-file": inputs.sarifFile, "exit-code": String(exitCode) });
   return exitCode;
+}
+
+/** A collection or check that wrote nothing: the job summary says so, and the step fails. */
+async function incomplete(io: CliIo, exitCode: number): Promise<number> {
+  await writeSummary(
+    io,
+    `## access-baseline\n\nThe check could not complete (exit code ${exitCode}); see the log.\n`,
+  );
+  return exitCode === 0 ? EXIT_INCOMPLETE : exitCode;
 }
 
 async function writeSummary(io: CliIo, markdown: string): Promise<void> {

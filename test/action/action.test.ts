@@ -221,6 +221,32 @@ describe("the Action's entry, run as the runner runs it", () => {
     expect(await read("summary.md")).toContain("the run is incomplete");
   });
 
+  it("an account that could not be collected is not judged by what an earlier step of the job left", async () => {
+    // An earlier use of the action in the same job (another account, other credentials) left its
+    // snapshot, annotations and SARIF file in the runner's temporary directory.
+    await copyFile(join(FIXTURES, "passing.yaml"), join(workspace, "web.yaml"));
+    expect(runEntry({ paths: "web.yaml" }).code).toBe(0);
+    const snapshot = JSON.parse(await readFile(join(REPO, "examples", "snapshot.json"), "utf8")) as {
+      scopes: unknown[];
+      resources: unknown[];
+    };
+    await writeFile(
+      join(runnerTemp, "access-baseline-snapshot.json"),
+      JSON.stringify({ ...snapshot, scopes: [], resources: [] }),
+    );
+    await writeFile(
+      join(runnerTemp, "access-baseline.annotations"),
+      "::notice title=earlier step::not this run\n",
+    );
+
+    // This collection fails before it writes anything.
+    const run = runEntry({ account: "true", regions: "not-a-region" });
+    expect(run.stderr).toContain('--regions: "not-a-region" is not a region name');
+    expect(run.code).toBe(2);
+    expect(run.stdout).not.toContain("earlier step");
+    expect(await read("summary.md")).toContain("The check could not complete");
+  });
+
   it.each([
     [{ paths: "templates", account: "true" }, "inputs paths and account: give one, not both"],
     [{ account: "yes" }, 'input account: expected true or false, got "yes"'],
