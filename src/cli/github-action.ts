@@ -109,11 +109,11 @@ export async function runAction(io: CliIo): Promise<number> {
     ],
     checkIo,
   );
-  if (!existsSync(inputs.sarifFile)) {
-    // The check stopped before writing a report (its one-line reason is in the log above).
-    return incomplete(io, exitCode);
-  }
-  if (existsSync(annotationsFile)) io.stdout.write(await readFile(annotationsFile, "utf8"));
+  // The annotations are written after the SARIF file, and only by this run: without them, the
+  // check stopped before writing a report (its one-line reason is in the log above), and a SARIF
+  // file at the same path is an earlier step's.
+  if (!existsSync(annotationsFile)) return incomplete(io, exitCode);
+  io.stdout.write(await readFile(annotationsFile, "utf8"));
   await setOutputs(io, { "sarif-file": inputs.sarifFile, "exit-code": String(exitCode) });
   return exitCode;
 }

@@ -247,6 +247,17 @@ describe("the Action's entry, run as the runner runs it", () => {
     expect(await read("summary.md")).toContain("The check could not complete");
   });
 
+  it("a check that wrote no SARIF file does not hand on the one an earlier step of the job wrote", async () => {
+    await copyFile(join(FIXTURES, "passing.yaml"), join(workspace, "web.yaml"));
+    expect(runEntry({ paths: "web.yaml" }).code).toBe(0);
+    await writeFile(join(runnerTemp, "output"), "");
+
+    const run = runEntry({ paths: "web.yaml", config: "missing.yml" });
+    expect(run.code).toBe(2);
+    expect(await read("output")).toBe("");
+    expect(await read("summary.md")).toContain("The check could not complete (exit code 2)");
+  });
+
   it.each([
     [{ paths: "templates", account: "true" }, "inputs paths and account: give one, not both"],
     [{ account: "yes" }, 'input account: expected true or false, got "yes"'],
