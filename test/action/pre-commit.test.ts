@@ -69,6 +69,17 @@ describe(".pre-commit-hooks.yaml", () => {
     expect(run.stdout).toContain("templates/bastion.template:12:11");
   });
 
+  it("a staged file whose name reads as an option is checked as a file, not obeyed", async () => {
+    // A configuration that fails nothing, and a file at the root named as the option that loads it.
+    await writeFile(join(repo, "lax.yaml"), "fail-on: never\n");
+    await writeFile(join(repo, "--config=lax.yaml"), "");
+    const run = runHook(["templates/bastion.template", "--config=lax.yaml"]);
+    expect(run.passed).toEqual(["templates/bastion.template", "--config=lax.yaml"]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain("templates/bastion.template:12:11");
+    expect(run.stdout).toMatch(/--config=lax\.yaml: /);
+  });
+
   it("exit 0 when the staged templates pass", () => {
     const run = runHook(["templates/web.yaml"]);
     expect(run.stderr).toBe("");
