@@ -71,7 +71,9 @@ export async function runAction(io: CliIo): Promise<number> {
   // directory outlives a step, and a file an earlier step of the job left there (another
   // account's snapshot) would otherwise be taken for this run's when this run wrote none.
   const runFiles = await mkdtemp(join(io.env.RUNNER_TEMP ?? tmpdir(), "access-baseline-"));
-  let source = inputs.paths;
+  // The paths come last, after `--`: a path named like an option (a changed file called
+  // `--config=lax.yaml`) is a file to check, never an option that changes the verdict.
+  let source = ["--", ...inputs.paths];
   if (inputs.account) {
     const snapshot = join(runFiles, "snapshot.json");
     const collected = await main(
@@ -99,13 +101,13 @@ export async function runAction(io: CliIo): Promise<number> {
   const exitCode = await main(
     [
       "check",
-      ...source,
       ...settings,
       "--format",
       `sarif=${inputs.sarifFile}`,
       "--format",
       `github=${annotationsFile}`,
       ...logFormat,
+      ...source,
     ],
     checkIo,
   );

@@ -210,6 +210,18 @@ describe("the Action's entry, run as the runner runs it", () => {
     expect(run.stdout).toContain("::error file=bastion.yaml,line=12,col=11,");
   });
 
+  it("a path whose name reads as an option is checked as a file, not obeyed", async () => {
+    // As a list of a pull request's changed files may give it: a configuration that fails
+    // nothing, and a file named as the option that loads it.
+    await copyFile(join(FIXTURES, "failing.yaml"), join(workspace, "bastion.yaml"));
+    await writeFile(join(workspace, "lax.yaml"), "fail-on: never\n");
+    await writeFile(join(workspace, "--config=lax.yaml"), "");
+    const run = runEntry({ paths: "bastion.yaml --config=lax.yaml" });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain("::error file=bastion.yaml,line=12,col=11,");
+    expect(run.stdout).toMatch(/--config=lax\.yaml: /);
+  });
+
   it("a check that cannot complete: exit 2, its one-line reason in the log, a summary that says so", async () => {
     await writeFile(join(workspace, "broken.yaml"), "AWSTemplateFormatVersion: '2010-09-09'\nResources: [\n");
     const run = runEntry({ paths: "broken.yaml" });
