@@ -414,9 +414,10 @@ function collectionErrorLines(errors: readonly CollectionError[], colors: Colors
 function inputProblemLines(problems: readonly InputProblem[], colors: Colors): string[] {
   return [
     colors.bold(colors.magenta(`${plural(problems.length, "input problem")}:`)),
+    // A message quotes what the input holds (a condition's name): shown escaped, never raw.
     ...problems.map(
       (problem) =>
-        `  ${oneLine(formatLocation(problem.file, problem.line, problem.column))}: ${problem.message}`,
+        `  ${oneLine(formatLocation(problem.file, problem.line, problem.column))}: ${oneLine(problem.message)}`,
     ),
   ];
 }

@@ -196,3 +196,26 @@ describe("renderText with control characters in a snapshot's collection errors",
     expect(text).toContain("Denied\\u001b[8m: denied\\r\\u001b[2K\\u001b[1A");
   });
 });
+
+describe("renderText with control characters in an input problem's message", () => {
+  it("shows them escaped", () => {
+    // A template's own names (a condition's) are quoted in the message about them.
+    const name = "C\r\u001b[2K\u001b[1A\n::stop-commands::token\n";
+    const report = buildReport({
+      inputProblems: [
+        {
+          file: "templates/a.yaml",
+          line: 3,
+          message: `condition ${name} refers to condition Missing, which is not defined in Conditions`,
+        },
+      ],
+    });
+    const text = renderText(report, { color: false });
+    expect(text).not.toContain("\r");
+    expect(text).not.toContain("\u001b");
+    expect(text).not.toMatch(/^::/m);
+    expect(text).toContain(
+      "  templates/a.yaml:3: condition C\\r\\u001b[2K\\u001b[1A\\n::stop-commands::token\\n refers to",
+    );
+  });
+});
