@@ -356,7 +356,14 @@ function summaryLines(report: Report, colors: Colors): string[] {
     );
   }
   if (byStatus.error === 0 && (byStatus.fail === 0 || (baseline !== undefined && baseline.new === 0))) {
-    lines.unshift(colors.green(byStatus.fail === 0 ? "No failing results." : "No new failing results."), "");
+    // Nothing failed in what could be read: with an input or a scope unread, that is no verdict.
+    const incomplete = report.inputProblems.length > 0 || report.collectionErrors.length > 0;
+    lines.unshift(
+      incomplete
+        ? colors.magenta("Incomplete run: some inputs could not be read (listed below).")
+        : colors.green(byStatus.fail === 0 ? "No failing results." : "No new failing results."),
+      "",
+    );
   }
   return lines;
 }

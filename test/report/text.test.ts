@@ -143,6 +143,20 @@ describe("renderText colour", () => {
   it("says so when nothing failed", () => {
     expect(renderText(buildReport(), { color: false })).toMatch(/^No failing results\.\n\nResults: 0 failed/);
   });
+
+  it.each([
+    [
+      "an input problem",
+      buildReport({ inputProblems: [{ file: "stack.yaml", line: 3, message: "not valid YAML" }] }),
+    ],
+    ["a collection error", buildReport({ collectionErrors: [COLLECTION_ERROR] })],
+  ])("does not say nothing failed when the run is incomplete: %s", (_name, report) => {
+    const text = renderText(report, { color: false });
+    expect(text).not.toContain("No failing results");
+    expect(text).toMatch(
+      /^Incomplete run: some inputs could not be read \(listed below\)\.\n\nResults: 0 failed/,
+    );
+  });
 });
 
 describe("shouldUseColor", () => {
