@@ -170,8 +170,16 @@ export async function runCheck(options: CheckOptions, paths: readonly string[], 
     const { byStatus } = report.summary;
     const newFailures = report.baseline !== undefined ? ` (${report.baseline.new} new)` : "";
     const waived = byStatus.waived > 0 ? `, ${byStatus.waived} waived` : "";
+    // The only line on the terminal: what made the run incomplete must be in it, not only in the files.
+    const unread = [
+      ...(report.inputProblems.length > 0 ? [plural(report.inputProblems.length, "input problem")] : []),
+      ...(report.collectionErrors.length > 0
+        ? [plural(report.collectionErrors.length, "collection error")]
+        : []),
+    ];
+    const incomplete = unread.length > 0 ? `, ${unread.join(", ")} (the run is incomplete)` : "";
     io.stderr.write(
-      `access-baseline: ${byStatus.fail} failing${newFailures}${waived}, ${byStatus.error} not evaluated, ${byStatus.pass} passing; wrote ${files.join(", ")}\n`,
+      `access-baseline: ${byStatus.fail} failing${newFailures}${waived}, ${byStatus.error} not evaluated, ${byStatus.pass} passing${incomplete}; wrote ${files.join(", ")}\n`,
     );
   }
   return imported ? code : 2;
@@ -210,6 +218,10 @@ async function writeJobSummary(
       },
     );
   }
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
 /** Where findings about resources without a region (IAM, the account) go in Security Hub. */
