@@ -139,7 +139,7 @@ export async function runCheck(options: CheckOptions, paths: readonly string[], 
   });
 
   const toTerminal = io.stdout.isTTY === true;
-  await checkDestinations(requests, io.cwd);
+  await checkDestinations(requests, io.cwd, inputFiles(report, configuration.file, options.snapshot));
   await writeOutputs(io, requests, (request) =>
     renderReportLazily(request.format, report, {
       color: request.file === undefined && shouldUseColor(io.stdout, io.env),
@@ -183,6 +183,20 @@ export async function runCheck(options: CheckOptions, paths: readonly string[], 
     );
   }
   return imported ? code : 2;
+}
+
+/**
+ * The files the run read, which no report may be written over: the snapshot, the configuration,
+ * and each template or plan (those that could not be used included). The baseline is not among
+ * them: writing this run's results where the previous ones were is how a baseline is kept.
+ */
+function* inputFiles(report: Report, configuration: string | undefined, snapshot: string | undefined) {
+  if (snapshot !== undefined) yield snapshot;
+  if (configuration !== undefined) yield configuration;
+  for (const problem of report.inputProblems) yield problem.file;
+  for (const resource of report.resources ?? []) {
+    if (resource.source.file !== undefined) yield resource.source.file;
+  }
 }
 
 /**
