@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { EXIT_INCOMPLETE } from "../engine/summary.js";
+import { escapeData } from "../report/github.js";
 import { processIo, type CliIo } from "./io.js";
 import { main } from "./main.js";
 
@@ -63,7 +64,8 @@ export function readInputs(env: NodeJS.ProcessEnv, cwd: string): ActionInputs | 
 export async function runAction(io: CliIo): Promise<number> {
   const inputs = readInputs(io.env, io.cwd);
   if (typeof inputs === "string") {
-    io.stdout.write(`::error title=access-baseline::${inputs}\n`);
+    // The message quotes the input: escaped, so that a line break in it cannot start a command.
+    io.stdout.write(`::error title=access-baseline::${escapeData(inputs)}\n`);
     return EXIT_INCOMPLETE;
   }
   const checkIo: CliIo = { ...io, cwd: inputs.workingDirectory };

@@ -278,4 +278,12 @@ describe("the Action's entry, run as the runner runs it", () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toBe(`::error title=access-baseline::${message}\n`);
   });
+
+  it("an input quoted in the error annotation cannot add a workflow command of its own", () => {
+    const run = runEntry({ account: "yes\n::stop-commands::token\n100%" });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe(
+      '::error title=access-baseline::input account: expected true or false, got "yes%0A::stop-commands::token%0A100%25"\n',
+    );
+  });
 });
