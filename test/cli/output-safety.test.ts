@@ -131,6 +131,7 @@ describe("an output that is one of the run's inputs", () => {
     ["the snapshot", (copy: string) => ["check", "--snapshot", copy, "--format", `json=${copy}`]],
     ["a template in a directory", () => ["check", "infra", "--format", "sarif=infra/stack.yaml"]],
     ["the configuration", () => ["check", "infra", "--config", "lax.yml", "--output", "lax.yml"]],
+    ["report: a run", (copy: string) => ["report", copy, "--format", `csv=${copy}`]],
   ])("is refused, and the input kept: %s", async (_name, args) => {
     const copy = join(dir, "snapshot.json");
     await writeFile(copy, await readFile(EXAMPLE_SNAPSHOT));
