@@ -192,6 +192,12 @@ describe("bad input: one clear line, exit 2, no stack trace, no partial output",
       /must be a dotted version/,
     ],
     ["no input", [], /check needs an input/],
+    [
+      // Only one would be checked: a failing snapshot must not be dropped for the one after it.
+      "two snapshots",
+      ["--snapshot", EXAMPLE_SNAPSHOT, "--snapshot", join(FIXTURES, "cli/truncated.json")],
+      /^access-baseline: --snapshot given twice \(.*snapshot\.json, .*truncated\.json\): check one snapshot per run\n$/,
+    ],
   ])("%s", async (_name, args, expected) => {
     const run = await runCli(["check", ...args]);
     expect(run.code).toBe(2);

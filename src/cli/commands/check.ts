@@ -20,7 +20,7 @@ import { runTimestamp } from "../../pipeline/run-time.js";
 import { inputSource, type InputOptions } from "../inputs/index.js";
 import type { CliIo } from "../io.js";
 import { appendFile } from "node:fs/promises";
-import { UserError } from "../../errors.js";
+import { ConfigError, UserError } from "../../errors.js";
 import { describeFileError } from "../../util/file-errors.js";
 import type { Baseline } from "../../report/baseline.js";
 import type { Report } from "../../engine/result.js";
@@ -48,7 +48,11 @@ export function registerCheck(program: Command, io: CliIo, done: (code: number) 
     .command("check")
     .argument("[paths...]", "CloudFormation templates and Terraform plans (files or directories) to check")
     .description("Evaluate the baseline rules and report findings.")
-    .addOption(new Option("--snapshot <file>", "evaluate a snapshot file written by `collect` (or by hand)"));
+    .addOption(
+      new Option("--snapshot <file>", "evaluate a snapshot file written by `collect` (or by hand)").argParser(
+        oneSnapshot,
+      ),
+    );
   addAccountOptions(command)
     .option(
       "-f, --format <format[=file]>",
@@ -111,6 +115,17 @@ Live collection (--account) is described in docs/live-scanning.md, templates and
 (PATH…) in docs/templates.md.`,
     )
     .action(async (paths: string[], options: CheckOptions) => done(await runCheck(options, paths, io)));
+}
+
+/**
+ * `--snapshot` takes one file. Given again, the last would replace the first, as other options
+ * are, and the first snapshot would go unchecked without a word.
+ */
+function oneSnapshot(file: string, previous: string | undefined): string {
+  if (previous !== undefined) {
+    throw new ConfigError(`--snapshot given twice (${previous}, ${file}): check one snapshot per run`);
+  }
+  return file;
 }
 
 export async function runCheck(options: CheckOptions, paths: readonly string[], io: CliIo): Promise<number> {
