@@ -109,7 +109,8 @@ export function renderGithubSummary(report: Report): string {
       lines.push(`| ${rule.severity} | ${name} | ${count} | ${fix} |`);
     }
   } else if (byStatus.error === 0 && problems === 0) {
-    lines.push("", "No failing results.");
+    // Failures the baseline already had are not listed, but they still fail: only nothing new does not.
+    lines.push("", byStatus.fail === 0 ? "No failing results." : "No new failing results.");
   }
   return `${lines.join("\n")}\n`;
 }

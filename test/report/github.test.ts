@@ -82,4 +82,15 @@ describe("renderGithubSummary", () => {
   it("says so when nothing fails", () => {
     expect(renderGithubSummary(buildReport())).toContain("No failing results.");
   });
+
+  it("says only that nothing new fails when every failure is one the baseline had", () => {
+    const report = buildReport({
+      results: [{ ...LIVE_FAIL, baselineState: "unchanged" }],
+      baseline: { file: "base.sarif", new: 0, unchanged: 1, absent: 0, unseen: 0 },
+    });
+    const summary = renderGithubSummary(report);
+    expect(summary).toContain("**1** failed");
+    expect(summary).not.toContain("No failing results.");
+    expect(summary).toContain("No new failing results.");
+  });
 });
