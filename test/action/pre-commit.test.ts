@@ -57,8 +57,19 @@ describe(".pre-commit-hooks.yaml", () => {
   it("declares a node hook that receives the staged templates and plans", () => {
     expect(hook).toMatchObject({ name: "access-baseline", language: "node", pass_filenames: true });
     const files = new RegExp(hook.files);
-    for (const name of ["a.json", "b.yaml", "c.yml", "d.template", "stacks/e.yaml"])
-      expect(files.test(name)).toBe(true);
+    // Whatever the case of the extension, as the check itself reads a directory.
+    for (const name of [
+      "a.json",
+      "b.yaml",
+      "c.yml",
+      "d.template",
+      "stacks/e.yaml",
+      "F.YAML",
+      "g.Json",
+      "h.YML",
+      "i.Template",
+    ])
+      expect(files.test(name), name).toBe(true);
     for (const name of ["README.md", "main.tf", "yaml.txt"]) expect(files.test(name)).toBe(false);
   });
 
