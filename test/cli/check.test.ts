@@ -191,6 +191,18 @@ describe("bad input: one clear line, exit 2, no stack trace, no partial output",
       ["--snapshot", EXAMPLE_SNAPSHOT, "--param", "ssm-agent-version.minimumVersion=new"],
       /must be a dotted version/,
     ],
+    [
+      "a --param given twice with two values",
+      [
+        "--snapshot",
+        EXAMPLE_SNAPSHOT,
+        "--param",
+        "ssm-agent-version.minimumVersion=9.0.0.0",
+        "--param",
+        "ssm-agent-version.minimumVersion=1.0.0.0",
+      ],
+      /^access-baseline: --param ssm-agent-version\.minimumVersion given twice, as "9\.0\.0\.0" and as "1\.0\.0\.0"\n$/,
+    ],
     ["no input", [], /check needs an input/],
     [
       // Only one would be checked: a failing snapshot must not be dropped for the one after it.
