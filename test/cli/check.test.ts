@@ -203,6 +203,11 @@ describe("bad input: one clear line, exit 2, no stack trace, no partial output",
       ],
       /^access-baseline: --param ssm-agent-version\.minimumVersion given twice, as "9\.0\.0\.0" and as "1\.0\.0\.0"\n$/,
     ],
+    [
+      "a --param for a name every object has, which no rule declares",
+      ["--snapshot", EXAMPLE_SNAPSHOT, "--param", "ssm-agent-version.constructor=1"],
+      /rule ssm-agent-version has no parameter "constructor" \(it has: minimumVersion\)/,
+    ],
     ["no input", [], /check needs an input/],
     [
       // Only one would be checked: a failing snapshot must not be dropped for the one after it.
