@@ -1,6 +1,7 @@
 import { posix } from "node:path";
 import type { Report, RuleResult, Severity } from "../engine/result.js";
 import { formatLocation } from "../errors.js";
+import { oneLine } from "../util/one-line.js";
 import { locateResult } from "./location.js";
 import { resultMessage } from "./message.js";
 import { ruleDocUri } from "./rule-docs.js";
@@ -32,7 +33,8 @@ export function renderGithub(report: Report, repositoryPath = ""): string {
       if (location.line !== undefined) properties.push(["line", String(location.line)]);
       if (location.column !== undefined) properties.push(["col", String(location.column)]);
     }
-    properties.push(["title", `${result.ruleId}: ${result.resource.id}`]);
+    // The id is shown escaped, as in the message: a control character in it stays out of the log.
+    properties.push(["title", `${result.ruleId}: ${oneLine(result.resource.id)}`]);
     const props = properties.map(([key, value]) => `${key}=${escapeProperty(value)}`).join(",");
     return `::${command} ${props}::${escapeData(resultMessage(result))}`;
   });

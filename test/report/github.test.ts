@@ -69,6 +69,18 @@ describe("renderGithub", () => {
   });
 });
 
+describe("renderGithub with control characters in a resource id", () => {
+  it("shows them escaped in the title, as in the message", () => {
+    const hostile = {
+      ...LIVE_FAIL,
+      resource: { ...LIVE_FAIL.resource, id: "sg-1\u001b[2K\u0000x" },
+    };
+    const [line] = renderGithub(buildReport({ rules: [SSH_RULE], results: [hostile] })).split("\n");
+    expect(line).not.toMatch(/[\u0000-\u001f]/);
+    expect(line!.startsWith(`::error title=${SSH_RULE.id}%3A sg-1\\u001b[2K\\u0000x::`)).toBe(true);
+  });
+});
+
 describe("renderGithubSummary", () => {
   it("counts the results and tells how to fix each failing rule, linking its docs", () => {
     const summary = renderGithubSummary(mixedReport());
