@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-import { appendFile, readFile } from "node:fs/promises";
+import { appendFile, mkdtemp, readFile } from "node:fs/promises";
 import { existsSync, realpathSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { EXIT_INCOMPLETE } from "../engine/summary.js";
+import { escapeData } from "../report/github.js";
 import { processIo, type CliIo } from "./io.js";
 import { main } from "./main.js";
 
@@ -62,13 +64,20 @@ export function readInputs(env: NodeJS.ProcessEnv, cwd: string): ActionInputs | 
 export async function runAction(io: CliIo): Promise<number> {
   const inputs = readInputs(io.env, io.cwd);
   if (typeof inputs === "string") {
-    io.stdout.write(`::error title=access-baseline::${inputs}\n`);
+    // The message quotes the input: escaped, so that a line break in it cannot start a command.
+    io.stdout.write(`::error title=access-baseline::${escapeData(inputs)}\n`);
     return EXIT_INCOMPLETE;
   }
   const checkIo: CliIo = { ...io, cwd: inputs.workingDirectory };
-  let source = inputs.paths;
+  // The snapshot and the annotations go to a directory of this run's own: the runner's temporary
+  // directory outlives a step, and a file an earlier step of the job left there (another
+  // account's snapshot) would otherwise be taken for this run's when this run wrote none.
+  const runFiles = await mkdtemp(join(io.env.RUNNER_TEMP ?? tmpdir(), "access-baseline-"));
+  // The paths come last, after `--`: a path named like an option (a changed file called
+  // `--config=lax.yaml`) is a file to check, never an option that changes the verdict.
+  let source = ["--", ...inputs.paths];
   if (inputs.account) {
-    const snapshot = join(io.env.RUNNER_TEMP ?? inputs.workingDirectory, "access-baseline-snapshot.json");
+    const snapshot = join(runFiles, "snapshot.json");
     const collected = await main(
       [
         "collect",
@@ -79,7 +88,7 @@ export async function runAction(io: CliIo): Promise<number> {
       ],
       checkIo,
     );
-    if (!existsSync(snapshot)) return collected || EXIT_INCOMPLETE;
+    if (!existsSync(snapshot)) return incomplete(io, collected);
     source = ["--snapshot", snapshot];
   }
   const settings = [
@@ -89,32 +98,37 @@ export async function runAction(io: CliIo): Promise<number> {
   ];
   // One run writes everything: SARIF for code scanning, the annotations (and, through
   // GITHUB_STEP_SUMMARY, the job summary) of `--format github`, and the report for the log.
-  const annotationsFile = join(io.env.RUNNER_TEMP ?? inputs.workingDirectory, "access-baseline.annotations");
+  const annotationsFile = join(runFiles, "annotations");
   const logFormat = inputs.format === "github" ? [] : ["--format", inputs.format];
   const exitCode = await main(
     [
       "check",
-      ...source,
       ...settings,
       "--format",
       `sarif=${inputs.sarifFile}`,
       "--format",
       `github=${annotationsFile}`,
       ...logFormat,
+      ...source,
     ],
     checkIo,
   );
-  if (!existsSync(inputs.sarifFile)) {
-    // The check stopped before writing a report (its one-line reason is in the log above).
-    await writeSummary(
-      io,
-      `## access-baseline\n\nThe check could not complete (exit code ${exitCode}); see the log.\n`,
-    );
-    return exitCode === 0 ? EXIT_INCOMPLETE : exitCode;
-  }
-  if (existsSync(annotationsFile)) io.stdout.write(await readFile(annotationsFile, "utf8"));
+  // The annotations are written after the SARIF file, and only by this run: without them, the
+  // check stopped before writing a report (its one-line reason is in the log above), and a SARIF
+  // file at the same path is an earlier step's.
+  if (!existsSync(annotationsFile)) return incomplete(io, exitCode);
+  io.stdout.write(await readFile(annotationsFile, "utf8"));
   await setOutputs(io, { "sarif-file": inputs.sarifFile, "exit-code": String(exitCode) });
   return exitCode;
+}
+
+/** A collection or check that wrote nothing: the job summary says so, and the step fails. */
+async function incomplete(io: CliIo, exitCode: number): Promise<number> {
+  await writeSummary(
+    io,
+    `## access-baseline\n\nThe check could not complete (exit code ${exitCode}); see the log.\n`,
+  );
+  return exitCode === 0 ? EXIT_INCOMPLETE : exitCode;
 }
 
 async function writeSummary(io: CliIo, markdown: string): Promise<void> {

@@ -74,7 +74,8 @@ export function resolveParams(
   for (const [name, spec] of Object.entries(specs)) params[name] = spec.default;
   for (const layer of layers) {
     for (const [name, raw] of Object.entries(layer)) {
-      const spec = specs[name];
+      // Own keys only: `constructor` or `toString` is on every object, and no parameter of a rule.
+      const spec = Object.hasOwn(specs, name) ? specs[name] : undefined;
       if (!spec) {
         const declared = Object.keys(specs);
         throw new ParamError(

@@ -61,6 +61,15 @@ export function parseParamOptions(options: readonly string[]): Map<string, Recor
       );
     }
     const [, ruleId, name, value] = match as unknown as [string, string, string, string];
+    // Two values for one parameter: which one the user meant would be a guess, as with a key
+    // written twice in a file.
+    const given = byRule.get(ruleId);
+    const earlier = given !== undefined && Object.hasOwn(given, name) ? given[name] : undefined;
+    if (earlier !== undefined && earlier !== value) {
+      throw new ConfigError(
+        `--param ${ruleId}.${name} given twice, as ${JSON.stringify(earlier)} and as ${JSON.stringify(value)}`,
+      );
+    }
     byRule.set(ruleId, { ...byRule.get(ruleId), [name]: value });
   }
   return byRule;

@@ -6,7 +6,7 @@ import { resultMessage } from "./message.js";
 /**
  * CSV (RFC 4180), for spreadsheets: a header row, then one row per result — passes and
  * not-applicable results included, like the JSON output, so that a sheet can count coverage as
- * well as failures. Rows end with CRLF; a field with a comma, a quote or a line break is quoted,
+ * well as failures — then an error row per input problem and collection error. Rows end with CRLF; a field with a comma, a quote or a line break is quoted,
  * its quotes doubled. A field that a spreadsheet would read as a formula (starting with `=`, `+`,
  * `-`, `@` or their full-width forms, after any blanks, or with a tab or a carriage return) gets
  * a leading `'`, so a resource name cannot run code.
@@ -48,6 +48,39 @@ export function* renderCsvChunks(report: Report): Generator<string> {
       location.line !== undefined ? String(location.line) : "",
       resultMessage(result),
       fingerprints.get(result) ?? "",
+    ]);
+  }
+  // What the run could not read is no result, but a sheet of results alone would look complete:
+  // each becomes an error row, as JUnit gives them a suite of errors.
+  for (const problem of report.inputProblems) {
+    yield csvRow([
+      "",
+      "error",
+      "error",
+      "",
+      "",
+      "",
+      "",
+      problem.file,
+      problem.line !== undefined ? String(problem.line) : "",
+      `cannot use ${problem.file}: ${problem.message}`,
+      "",
+    ]);
+  }
+  for (const error of report.collectionErrors) {
+    const permission = error.iamAction !== undefined ? ` (requires ${error.iamAction})` : "";
+    yield csvRow([
+      "",
+      "error",
+      "error",
+      error.resourceTypes.join(" "),
+      "",
+      error.account,
+      error.region,
+      "",
+      "",
+      `could not collect ${error.service} ${error.operation}: ${error.code}: ${error.message}${permission}`,
+      "",
     ]);
   }
 }

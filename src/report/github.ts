@@ -1,6 +1,7 @@
 import { posix } from "node:path";
 import type { Report, RuleResult, Severity } from "../engine/result.js";
 import { formatLocation } from "../errors.js";
+import { oneLine } from "../util/one-line.js";
 import { locateResult } from "./location.js";
 import { resultMessage } from "./message.js";
 import { ruleDocUri } from "./rule-docs.js";
@@ -32,7 +33,8 @@ export function renderGithub(report: Report, repositoryPath = ""): string {
       if (location.line !== undefined) properties.push(["line", String(location.line)]);
       if (location.column !== undefined) properties.push(["col", String(location.column)]);
     }
-    properties.push(["title", `${result.ruleId}: ${result.resource.id}`]);
+    // The id is shown escaped, as in the message: a control character in it stays out of the log.
+    properties.push(["title", `${result.ruleId}: ${oneLine(result.resource.id)}`]);
     const props = properties.map(([key, value]) => `${key}=${escapeProperty(value)}`).join(",");
     return `::${command} ${props}::${escapeData(resultMessage(result))}`;
   });
@@ -109,7 +111,8 @@ export function renderGithubSummary(report: Report): string {
       lines.push(`| ${rule.severity} | ${name} | ${count} | ${fix} |`);
     }
   } else if (byStatus.error === 0 && problems === 0) {
-    lines.push("", "No failing results.");
+    // Failures the baseline already had are not listed, but they still fail: only nothing new does not.
+    lines.push("", byStatus.fail === 0 ? "No failing results." : "No new failing results.");
   }
   return `${lines.join("\n")}\n`;
 }

@@ -356,7 +356,14 @@ function summaryLines(report: Report, colors: Colors): string[] {
     );
   }
   if (byStatus.error === 0 && (byStatus.fail === 0 || (baseline !== undefined && baseline.new === 0))) {
-    lines.unshift(colors.green(byStatus.fail === 0 ? "No failing results." : "No new failing results."), "");
+    // Nothing failed in what could be read: with an input or a scope unread, that is no verdict.
+    const incomplete = report.inputProblems.length > 0 || report.collectionErrors.length > 0;
+    lines.unshift(
+      incomplete
+        ? colors.magenta("Incomplete run: some inputs could not be read (listed below).")
+        : colors.green(byStatus.fail === 0 ? "No failing results." : "No new failing results."),
+      "",
+    );
   }
   return lines;
 }
@@ -414,9 +421,10 @@ function collectionErrorLines(errors: readonly CollectionError[], colors: Colors
 function inputProblemLines(problems: readonly InputProblem[], colors: Colors): string[] {
   return [
     colors.bold(colors.magenta(`${plural(problems.length, "input problem")}:`)),
+    // A message quotes what the input holds (a condition's name): shown escaped, never raw.
     ...problems.map(
       (problem) =>
-        `  ${oneLine(formatLocation(problem.file, problem.line, problem.column))}: ${problem.message}`,
+        `  ${oneLine(formatLocation(problem.file, problem.line, problem.column))}: ${oneLine(problem.message)}`,
     ),
   ];
 }

@@ -102,16 +102,30 @@ async function walk(
       await walk(path, argument, cwd, discovery, seen);
       continue;
     }
+    const candidate = CANDIDATE_EXTENSIONS.has(extname(entry.name).toLowerCase());
     if (entry.isSymbolicLink()) {
       // Followed for files only, so that a link cannot make the walk go round in circles.
-      const target = await stat(path).catch(() => undefined);
-      if (target?.isDirectory())
+      let target;
+      try {
+        target = await stat(path);
+      } catch (error) {
+        // A link named as a template whose target is gone (moved, or in a submodule this checkout
+        // lacks) may be the template the run was meant to check: never skipped unseen.
+        if (candidate) {
+          discovery.problems.push({
+            file: displayPath(cwd, path),
+            message: `cannot read it: ${describeFileError(error)}`,
+          });
+        }
+        continue;
+      }
+      if (target.isDirectory())
         discovery.notes.push(
           `skipped ${displayPath(cwd, path)}: a link to a directory (name it to check it)`,
         );
-      if (!target?.isFile()) continue;
+      if (!target.isFile()) continue;
     } else if (!entry.isFile()) continue;
-    if (!CANDIDATE_EXTENSIONS.has(extname(entry.name).toLowerCase()) || seen.has(path)) continue;
+    if (!candidate || seen.has(path)) continue;
     seen.add(path);
     discovery.files.push({ path, display: displayPath(cwd, path), explicit: false, argument });
   }

@@ -7,6 +7,7 @@ import { writeOutputFile } from "../util/atomic-write.js";
 import { emptySourceData, type Source, type SourceData } from "./source.js";
 import { describeFileError } from "../util/file-errors.js";
 import { findDuplicateKey } from "../util/json-duplicates.js";
+import { oneLine } from "../util/one-line.js";
 import { mostSpecificSchemaError, refusedEmptyString } from "../util/schema-errors.js";
 import { ScopedIndex } from "../util/scoped-index.js";
 import { decodeText, NotTextError, readTextFile } from "../util/text-file.js";
@@ -264,7 +265,9 @@ interface Problem {
 
 function describeProblem(problem: Problem): string {
   const pointer = problem.pointer === "" ? "the top level" : problem.pointer;
-  const resource = problem.resource ? ` (${problem.resource})` : "";
+  // The resource is named by its type and id as the file writes them: escaped, so that a line
+  // break or an escape sequence in an id cannot split or erase the one-line error.
+  const resource = problem.resource ? ` (${oneLine(problem.resource)})` : "";
   return `${pointer}${resource}: ${problem.detail}`;
 }
 

@@ -210,6 +210,18 @@ describe("the Action's entry, run as the runner runs it", () => {
     expect(run.stdout).toContain("::error file=bastion.yaml,line=12,col=11,");
   });
 
+  it("a path whose name reads as an option is checked as a file, not obeyed", async () => {
+    // As a list of a pull request's changed files may give it: a configuration that fails
+    // nothing, and a file named as the option that loads it.
+    await copyFile(join(FIXTURES, "failing.yaml"), join(workspace, "bastion.yaml"));
+    await writeFile(join(workspace, "lax.yaml"), "fail-on: never\n");
+    await writeFile(join(workspace, "--config=lax.yaml"), "");
+    const run = runEntry({ paths: "bastion.yaml --config=lax.yaml" });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain("::error file=bastion.yaml,line=12,col=11,");
+    expect(run.stdout).toMatch(/--config=lax\.yaml: /);
+  });
+
   it("a check that cannot complete: exit 2, its one-line reason in the log, a summary that says so", async () => {
     await writeFile(join(workspace, "broken.yaml"), "AWSTemplateFormatVersion: '2010-09-09'\nResources: [\n");
     const run = runEntry({ paths: "broken.yaml" });
@@ -221,6 +233,43 @@ describe("the Action's entry, run as the runner runs it", () => {
     expect(await read("summary.md")).toContain("the run is incomplete");
   });
 
+  it("an account that could not be collected is not judged by what an earlier step of the job left", async () => {
+    // An earlier use of the action in the same job (another account, other credentials) left its
+    // snapshot, annotations and SARIF file in the runner's temporary directory.
+    await copyFile(join(FIXTURES, "passing.yaml"), join(workspace, "web.yaml"));
+    expect(runEntry({ paths: "web.yaml" }).code).toBe(0);
+    const snapshot = JSON.parse(await readFile(join(REPO, "examples", "snapshot.json"), "utf8")) as {
+      scopes: unknown[];
+      resources: unknown[];
+    };
+    await writeFile(
+      join(runnerTemp, "access-baseline-snapshot.json"),
+      JSON.stringify({ ...snapshot, scopes: [], resources: [] }),
+    );
+    await writeFile(
+      join(runnerTemp, "access-baseline.annotations"),
+      "::notice title=earlier step::not this run\n",
+    );
+
+    // This collection fails before it writes anything.
+    const run = runEntry({ account: "true", regions: "not-a-region" });
+    expect(run.stderr).toContain('--regions: "not-a-region" is not a region name');
+    expect(run.code).toBe(2);
+    expect(run.stdout).not.toContain("earlier step");
+    expect(await read("summary.md")).toContain("The check could not complete");
+  });
+
+  it("a check that wrote no SARIF file does not hand on the one an earlier step of the job wrote", async () => {
+    await copyFile(join(FIXTURES, "passing.yaml"), join(workspace, "web.yaml"));
+    expect(runEntry({ paths: "web.yaml" }).code).toBe(0);
+    await writeFile(join(runnerTemp, "output"), "");
+
+    const run = runEntry({ paths: "web.yaml", config: "missing.yml" });
+    expect(run.code).toBe(2);
+    expect(await read("output")).toBe("");
+    expect(await read("summary.md")).toContain("The check could not complete (exit code 2)");
+  });
+
   it.each([
     [{ paths: "templates", account: "true" }, "inputs paths and account: give one, not both"],
     [{ account: "yes" }, 'input account: expected true or false, got "yes"'],
@@ -228,5 +277,13 @@ describe("the Action's entry, run as the runner runs it", () => {
     const run = runEntry(inputs);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe(`::error title=access-baseline::${message}\n`);
+  });
+
+  it("an input quoted in the error annotation cannot add a workflow command of its own", () => {
+    const run = runEntry({ account: "yes\n::stop-commands::token\n100%" });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe(
+      '::error title=access-baseline::input account: expected true or false, got "yes%0A::stop-commands::token%0A100%25"\n',
+    );
   });
 });

@@ -57,8 +57,19 @@ describe(".pre-commit-hooks.yaml", () => {
   it("declares a node hook that receives the staged templates and plans", () => {
     expect(hook).toMatchObject({ name: "access-baseline", language: "node", pass_filenames: true });
     const files = new RegExp(hook.files);
-    for (const name of ["a.json", "b.yaml", "c.yml", "d.template", "stacks/e.yaml"])
-      expect(files.test(name)).toBe(true);
+    // Whatever the case of the extension, as the check itself reads a directory.
+    for (const name of [
+      "a.json",
+      "b.yaml",
+      "c.yml",
+      "d.template",
+      "stacks/e.yaml",
+      "F.YAML",
+      "g.Json",
+      "h.YML",
+      "i.Template",
+    ])
+      expect(files.test(name), name).toBe(true);
     for (const name of ["README.md", "main.tf", "yaml.txt"]) expect(files.test(name)).toBe(false);
   });
 
@@ -67,6 +78,17 @@ describe(".pre-commit-hooks.yaml", () => {
     expect(run.passed).toEqual(["templates/bastion.template", "templates/web.yaml"]);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain("templates/bastion.template:12:11");
+  });
+
+  it("a staged file whose name reads as an option is checked as a file, not obeyed", async () => {
+    // A configuration that fails nothing, and a file at the root named as the option that loads it.
+    await writeFile(join(repo, "lax.yaml"), "fail-on: never\n");
+    await writeFile(join(repo, "--config=lax.yaml"), "");
+    const run = runHook(["templates/bastion.template", "--config=lax.yaml"]);
+    expect(run.passed).toEqual(["templates/bastion.template", "--config=lax.yaml"]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain("templates/bastion.template:12:11");
+    expect(run.stdout).toMatch(/--config=lax\.yaml: /);
   });
 
   it("exit 0 when the staged templates pass", () => {

@@ -302,6 +302,30 @@ describe("collect -o -", () => {
       scopes: [{ region: "us-east-1" }],
     });
   });
+
+  it("exits 2 when standard output does not take the snapshot (a reader that closed the pipe)", async () => {
+    const url = await serve(exampleWorld());
+    let stderr = "";
+    const code = await main(
+      ["collect", "--account", "--endpoint-url", url, "--regions", "us-east-1", "-o", "-"],
+      {
+        stdout: {
+          write: (_text: string, done?: (error?: Error | null) => void) => {
+            done?.(Object.assign(new Error("write EPIPE"), { code: "EPIPE" }));
+            return false;
+          },
+        },
+        stderr: { write: (text: string) => (stderr += text) },
+        env: {},
+        cwd: REPO,
+      },
+    );
+    expect(code).toBe(2);
+    expect(stderr).toMatch(
+      /\naccess-baseline: cannot write to standard output: the reader closed the pipe\n$/,
+    );
+    expect(stderr).not.toContain("wrote the snapshot");
+  });
 });
 
 describe("bad input: one line, exit 2, no stack trace", () => {

@@ -191,7 +191,30 @@ describe("bad input: one clear line, exit 2, no stack trace, no partial output",
       ["--snapshot", EXAMPLE_SNAPSHOT, "--param", "ssm-agent-version.minimumVersion=new"],
       /must be a dotted version/,
     ],
+    [
+      "a --param given twice with two values",
+      [
+        "--snapshot",
+        EXAMPLE_SNAPSHOT,
+        "--param",
+        "ssm-agent-version.minimumVersion=9.0.0.0",
+        "--param",
+        "ssm-agent-version.minimumVersion=1.0.0.0",
+      ],
+      /^access-baseline: --param ssm-agent-version\.minimumVersion given twice, as "9\.0\.0\.0" and as "1\.0\.0\.0"\n$/,
+    ],
+    [
+      "a --param for a name every object has, which no rule declares",
+      ["--snapshot", EXAMPLE_SNAPSHOT, "--param", "ssm-agent-version.constructor=1"],
+      /rule ssm-agent-version has no parameter "constructor" \(it has: minimumVersion\)/,
+    ],
     ["no input", [], /check needs an input/],
+    [
+      // Only one would be checked: a failing snapshot must not be dropped for the one after it.
+      "two snapshots",
+      ["--snapshot", EXAMPLE_SNAPSHOT, "--snapshot", join(FIXTURES, "cli/truncated.json")],
+      /^access-baseline: --snapshot given twice \(.*snapshot\.json, .*truncated\.json\): check one snapshot per run\n$/,
+    ],
   ])("%s", async (_name, args, expected) => {
     const run = await runCli(["check", ...args]);
     expect(run.code).toBe(2);

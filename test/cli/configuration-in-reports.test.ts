@@ -62,3 +62,16 @@ describe("the configuration file in each report", () => {
     expect((await check("text", bare)).stdout).toMatch(/^Configuration: none \(built-in defaults\)$/m);
   });
 });
+
+describe("an empty --config", () => {
+  // As `--config "$CONFIG"` gives it when the variable is unset: the file meant is not known.
+  it.each([
+    ["check", ["check", "--snapshot", EXAMPLE_SNAPSHOT, "--config", ""]],
+    ["rules list", ["rules", "list", "--config", ""]],
+  ])("%s: is refused, not replaced by the file found upward", async (_command, args) => {
+    const run = await runCli(args, { cwd: repo });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe("access-baseline: --config: the file name is empty\n");
+  });
+});

@@ -55,6 +55,21 @@ describe("check --format, repeated", () => {
     expect(json.createdAt).toBe("2026-11-19T09:00:00.000Z");
   });
 
+  it.each(["2026-02-30T10:00:00Z", "2026-04-31T12:00:00+02:00"])(
+    "refuses an ACCESS_BASELINE_NOW on a day the calendar does not have: %s",
+    async (now) => {
+      const run = await runCli([...CHECK, "--format", "json"], {
+        cwd: dir,
+        env: { ACCESS_BASELINE_NOW: now },
+      });
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toBe(
+        `access-baseline: ACCESS_BASELINE_NOW="${now}" is not a timestamp (such as 2026-11-20T09:30:00Z)\n`,
+      );
+    },
+  );
+
   it("sends the bare format to --output", async () => {
     const run = await runCli(
       [...CHECK, "--format", "csv", "--output", "out.csv", "--format", "junit=out.xml"],

@@ -4,7 +4,7 @@ import { lstat, mkdir, mkdtemp, readFile, readlink, symlink, writeFile } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { EXAMPLE_SNAPSHOT, REPO, runBinary } from "../support/cli.js";
+import { EXAMPLE_SNAPSHOT, REPO, runBinary, runCli } from "../support/cli.js";
 
 /**
  * `--output` never destroys what it names, and a report that could not be written is never a run
@@ -123,6 +123,36 @@ describe("--output", () => {
         closeSync(fd);
       }
     });
+  });
+});
+
+describe("an output that is one of the run's inputs", () => {
+  it.each([
+    ["the snapshot", (copy: string) => ["check", "--snapshot", copy, "--format", `json=${copy}`]],
+    ["a template in a directory", () => ["check", "infra", "--format", "sarif=infra/stack.yaml"]],
+    ["the configuration", () => ["check", "infra", "--config", "lax.yml", "--output", "lax.yml"]],
+    ["report: a run", (copy: string) => ["report", copy, "--format", `csv=${copy}`]],
+  ])("is refused, and the input kept: %s", async (_name, args) => {
+    const copy = join(dir, "snapshot.json");
+    await writeFile(copy, await readFile(EXAMPLE_SNAPSHOT));
+    await mkdir(join(dir, "infra"));
+    const template = join(REPO, "test", "action", "fixtures", "failing.yaml");
+    await writeFile(join(dir, "infra", "stack.yaml"), await readFile(template));
+    await writeFile(join(dir, "lax.yml"), "fail-on: never\n");
+    const before = await Promise.all(
+      ["snapshot.json", "infra/stack.yaml", "lax.yml"].map((file) => readFile(join(dir, file), "utf8")),
+    );
+
+    const result = await runCli(args(copy), { cwd: dir });
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^access-baseline: cannot write output file .*: it is an input of this run\n$/,
+    );
+    const after = await Promise.all(
+      ["snapshot.json", "infra/stack.yaml", "lax.yml"].map((file) => readFile(join(dir, file), "utf8")),
+    );
+    expect(after).toEqual(before);
   });
 });
 

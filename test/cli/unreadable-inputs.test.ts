@@ -67,6 +67,16 @@ describe("files in a directory that cannot be read", () => {
     );
   });
 
+  it("are counted in the line that says what was written, when every report goes to a file", async () => {
+    const cwd = await infrastructure();
+    const run = await runCli(["check", "infra", "--format", "sarif=out.sarif"], { cwd });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe(
+      "access-baseline: 1 failing, 0 not evaluated, 2 passing, 3 input problems (the run is incomplete); wrote out.sarif\n",
+    );
+  });
+
   it("are tool execution notifications in SARIF, and the run is not successful", async () => {
     const cwd = await infrastructure();
     const run = await runCli(["check", "infra", "--format", "sarif"], { cwd });

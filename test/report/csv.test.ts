@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { CSV_COLUMNS, csvField, renderCsv, renderCsvChunks } from "../../src/report/csv.js";
 import { fingerprintResults } from "../../src/report/fingerprint.js";
-import { LIVE_FAIL, SSH_RULE, TEMPLATE_FAIL, buildReport, mixedReport } from "./fixtures.js";
+import {
+  COLLECTION_ERROR,
+  LIVE_FAIL,
+  SSH_RULE,
+  TEMPLATE_FAIL,
+  buildReport,
+  mixedReport,
+} from "./fixtures.js";
 
 /** A small RFC 4180 reader: enough to prove the output parses back into the same fields. */
 function parseCsv(text: string): string[][] {
@@ -40,7 +47,7 @@ describe("renderCsv", () => {
     expect(text.endsWith("\r\n")).toBe(true);
     const rows = parseCsv(text);
     expect(rows[0]).toEqual([...CSV_COLUMNS]);
-    expect(rows).toHaveLength(report.results.length + 1);
+    expect(rows).toHaveLength(report.results.length + report.collectionErrors.length + 1);
     expect(rows.every((row) => row.length === CSV_COLUMNS.length)).toBe(true);
     const fingerprint = fingerprintResults(report.results).get(TEMPLATE_FAIL)!;
     expect(rows[1]).toEqual([
@@ -55,6 +62,44 @@ describe("renderCsv", () => {
       "14",
       TEMPLATE_FAIL.message,
       fingerprint,
+    ]);
+  });
+
+  it("adds an error row for each input problem and collection error, so an incomplete run shows", () => {
+    const report = buildReport({
+      results: [LIVE_FAIL],
+      inputProblems: [{ file: "templates/db.yaml", line: 7, column: 3, message: "not valid YAML" }],
+      collectionErrors: [COLLECTION_ERROR],
+    });
+    const rows = parseCsv(renderCsv(report));
+    expect(rows).toHaveLength(4);
+    expect(rows.slice(2)).toEqual([
+      [
+        "",
+        "error",
+        "error",
+        "",
+        "",
+        "",
+        "",
+        "templates/db.yaml",
+        "7",
+        "cannot use templates/db.yaml: not valid YAML",
+        "",
+      ],
+      [
+        "",
+        "error",
+        "error",
+        "AWS::IAM::Role",
+        "",
+        COLLECTION_ERROR.account,
+        "global",
+        "",
+        "",
+        "could not collect iam ListAttachedRolePolicies: AccessDenied: User is not authorized to perform iam:ListAttachedRolePolicies (requires iam:ListAttachedRolePolicies)",
+        "",
+      ],
     ]);
   });
 
@@ -96,7 +141,7 @@ describe("renderCsvChunks", () => {
   it("gives the header, then each result's row as a piece of its own, in the order of renderCsv", () => {
     const report = mixedReport();
     const pieces = [...renderCsvChunks(report)];
-    expect(pieces).toHaveLength(report.results.length + 1);
+    expect(pieces).toHaveLength(report.results.length + report.collectionErrors.length + 1);
     expect(parseCsv(pieces[0]!)).toEqual([[...CSV_COLUMNS]]);
     for (const piece of pieces.slice(1)) expect(parseCsv(piece)).toHaveLength(1);
     expect(pieces.join("")).toBe(renderCsv(report));

@@ -69,6 +69,19 @@ describe("renderGithub", () => {
   });
 });
 
+describe("renderGithub with control characters in a resource id", () => {
+  it("shows them escaped in the title, as in the message", () => {
+    const hostile = {
+      ...LIVE_FAIL,
+      resource: { ...LIVE_FAIL.resource, id: "sg-1\u001b[2K\u0000x" },
+    };
+    const [line] = renderGithub(buildReport({ rules: [SSH_RULE], results: [hostile] })).split("\n");
+    expect(line).not.toContain("\u001b");
+    expect(line).not.toContain("\u0000");
+    expect(line!.startsWith(`::error title=${SSH_RULE.id}%3A sg-1\\u001b[2K\\u0000x::`)).toBe(true);
+  });
+});
+
 describe("renderGithubSummary", () => {
   it("counts the results and tells how to fix each failing rule, linking its docs", () => {
     const summary = renderGithubSummary(mixedReport());
@@ -81,5 +94,16 @@ describe("renderGithubSummary", () => {
 
   it("says so when nothing fails", () => {
     expect(renderGithubSummary(buildReport())).toContain("No failing results.");
+  });
+
+  it("says only that nothing new fails when every failure is one the baseline had", () => {
+    const report = buildReport({
+      results: [{ ...LIVE_FAIL, baselineState: "unchanged" }],
+      baseline: { file: "base.sarif", new: 0, unchanged: 1, absent: 0, unseen: 0 },
+    });
+    const summary = renderGithubSummary(report);
+    expect(summary).toContain("**1** failed");
+    expect(summary).not.toContain("No failing results.");
+    expect(summary).toContain("No new failing results.");
   });
 });

@@ -143,6 +143,20 @@ describe("renderText colour", () => {
   it("says so when nothing failed", () => {
     expect(renderText(buildReport(), { color: false })).toMatch(/^No failing results\.\n\nResults: 0 failed/);
   });
+
+  it.each([
+    [
+      "an input problem",
+      buildReport({ inputProblems: [{ file: "stack.yaml", line: 3, message: "not valid YAML" }] }),
+    ],
+    ["a collection error", buildReport({ collectionErrors: [COLLECTION_ERROR] })],
+  ])("does not say nothing failed when the run is incomplete: %s", (_name, report) => {
+    const text = renderText(report, { color: false });
+    expect(text).not.toContain("No failing results");
+    expect(text).toMatch(
+      /^Incomplete run: some inputs could not be read \(listed below\)\.\n\nResults: 0 failed/,
+    );
+  });
 });
 
 describe("shouldUseColor", () => {
@@ -194,5 +208,28 @@ describe("renderText with control characters in a snapshot's collection errors",
     expect(text).not.toContain("\r");
     expect(text).not.toContain("\u001b");
     expect(text).toContain("Denied\\u001b[8m: denied\\r\\u001b[2K\\u001b[1A");
+  });
+});
+
+describe("renderText with control characters in an input problem's message", () => {
+  it("shows them escaped", () => {
+    // A template's own names (a condition's) are quoted in the message about them.
+    const name = "C\r\u001b[2K\u001b[1A\n::stop-commands::token\n";
+    const report = buildReport({
+      inputProblems: [
+        {
+          file: "templates/a.yaml",
+          line: 3,
+          message: `condition ${name} refers to condition Missing, which is not defined in Conditions`,
+        },
+      ],
+    });
+    const text = renderText(report, { color: false });
+    expect(text).not.toContain("\r");
+    expect(text).not.toContain("\u001b");
+    expect(text).not.toMatch(/^::/m);
+    expect(text).toContain(
+      "  templates/a.yaml:3: condition C\\r\\u001b[2K\\u001b[1A\\n::stop-commands::token\\n refers to",
+    );
   });
 });

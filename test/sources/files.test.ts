@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -144,5 +144,22 @@ describe("discoverFiles", () => {
 
     expect(problems.map((problem) => problem.file)).toEqual([join("stacks", "missing.yaml"), "gone.json"]);
     expect(problems.every((problem) => problem.message.startsWith("cannot read it: "))).toBe(true);
+  });
+});
+
+describe("discoverFiles walking a directory", () => {
+  it("reports a link named as a template whose target cannot be read, rather than skip it", async () => {
+    const cwd = await mkdtemp(join(tmpdir(), "access-baseline-discover-"));
+    await mkdir(join(cwd, "stacks"));
+    // A template moved away, or one in a submodule this checkout does not have.
+    await symlink(join("..", "shared", "network.yaml"), join(cwd, "stacks", "network.yaml"));
+    await symlink("notes.txt", join(cwd, "stacks", "notes.md"));
+
+    const { files, problems } = await discoverFiles(["stacks"], cwd);
+
+    expect(files).toEqual([]);
+    expect(problems).toEqual([
+      { file: join("stacks", "network.yaml"), message: "cannot read it: no such file or directory" },
+    ]);
   });
 });

@@ -286,6 +286,22 @@ describe("duplicate resources", () => {
     );
   });
 
+  it("names a repeated resource whose id holds control characters with them escaped", () => {
+    // The message goes to a terminal or a CI log on one line: a raw line break could start a
+    // workflow command, a carriage return and an escape sequence could erase the line.
+    const id = "alice\r\u001b[2K\n::stop-commands::token";
+    const error = (() => {
+      try {
+        parseSnapshot(text([user(id, A), user(id, A)]), "s.json");
+      } catch (thrown) {
+        return thrown as Error;
+      }
+    })();
+    expect(error?.message).toMatch(
+      /^s\.json:\d+:\d+: invalid snapshot at \/resources\/1 \(AWS::IAM::User alice\\r\\u001b\[2K\\n::stop-commands::token\): duplicate resource: /,
+    );
+  });
+
   it("tells regions apart when an account's resources take turns in them, and types in one region", () => {
     const group = "AWS::IAM::Group";
     const alternating = [

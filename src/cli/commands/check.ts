@@ -20,7 +20,7 @@ import { runTimestamp } from "../../pipeline/run-time.js";
 import { inputSource, type InputOptions } from "../inputs/index.js";
 import type { CliIo } from "../io.js";
 import { appendFile } from "node:fs/promises";
-import { UserError } from "../../errors.js";
+import { ConfigError, UserError } from "../../errors.js";
 import { describeFileError } from "../../util/file-errors.js";
 import type { Baseline } from "../../report/baseline.js";
 import type { Report } from "../../engine/result.js";
@@ -48,7 +48,11 @@ export function registerCheck(program: Command, io: CliIo, done: (code: number) 
     .command("check")
     .argument("[paths...]", "CloudFormation templates and Terraform plans (files or directories) to check")
     .description("Evaluate the baseline rules and report findings.")
-    .addOption(new Option("--snapshot <file>", "evaluate a snapshot file written by `collect` (or by hand)"));
+    .addOption(
+      new Option("--snapshot <file>", "evaluate a snapshot file written by `collect` (or by hand)").argParser(
+        oneSnapshot,
+      ),
+    );
   addAccountOptions(command)
     .option(
       "-f, --format <format[=file]>",
@@ -113,6 +117,17 @@ Live collection (--account) is described in docs/live-scanning.md, templates and
     .action(async (paths: string[], options: CheckOptions) => done(await runCheck(options, paths, io)));
 }
 
+/**
+ * `--snapshot` takes one file. Given again, the last would replace the first, as other options
+ * are, and the first snapshot would go unchecked without a word.
+ */
+function oneSnapshot(file: string, previous: string | undefined): string {
+  if (previous !== undefined) {
+    throw new ConfigError(`--snapshot given twice (${previous}, ${file}): check one snapshot per run`);
+  }
+  return file;
+}
+
 export async function runCheck(options: CheckOptions, paths: readonly string[], io: CliIo): Promise<number> {
   // Bad format options fail before any collection starts.
   const requests = parseFormatOptions(options.format, options.output);
@@ -139,7 +154,7 @@ export async function runCheck(options: CheckOptions, paths: readonly string[], 
   });
 
   const toTerminal = io.stdout.isTTY === true;
-  await checkDestinations(requests, io.cwd);
+  await checkDestinations(requests, io.cwd, inputFiles(report, configuration.file, options.snapshot));
   await writeOutputs(io, requests, (request) =>
     renderReportLazily(request.format, report, {
       color: request.file === undefined && shouldUseColor(io.stdout, io.env),
@@ -170,11 +185,33 @@ export async function runCheck(options: CheckOptions, paths: readonly string[], 
     const { byStatus } = report.summary;
     const newFailures = report.baseline !== undefined ? ` (${report.baseline.new} new)` : "";
     const waived = byStatus.waived > 0 ? `, ${byStatus.waived} waived` : "";
+    // The only line on the terminal: what made the run incomplete must be in it, not only in the files.
+    const unread = [
+      ...(report.inputProblems.length > 0 ? [plural(report.inputProblems.length, "input problem")] : []),
+      ...(report.collectionErrors.length > 0
+        ? [plural(report.collectionErrors.length, "collection error")]
+        : []),
+    ];
+    const incomplete = unread.length > 0 ? `, ${unread.join(", ")} (the run is incomplete)` : "";
     io.stderr.write(
-      `access-baseline: ${byStatus.fail} failing${newFailures}${waived}, ${byStatus.error} not evaluated, ${byStatus.pass} passing; wrote ${files.join(", ")}\n`,
+      `access-baseline: ${byStatus.fail} failing${newFailures}${waived}, ${byStatus.error} not evaluated, ${byStatus.pass} passing${incomplete}; wrote ${files.join(", ")}\n`,
     );
   }
   return imported ? code : 2;
+}
+
+/**
+ * The files the run read, which no report may be written over: the snapshot, the configuration,
+ * and each template or plan (those that could not be used included). The baseline is not among
+ * them: writing this run's results where the previous ones were is how a baseline is kept.
+ */
+function* inputFiles(report: Report, configuration: string | undefined, snapshot: string | undefined) {
+  if (snapshot !== undefined) yield snapshot;
+  if (configuration !== undefined) yield configuration;
+  for (const problem of report.inputProblems) yield problem.file;
+  for (const resource of report.resources ?? []) {
+    if (resource.source.file !== undefined) yield resource.source.file;
+  }
 }
 
 /**
@@ -210,6 +247,10 @@ async function writeJobSummary(
       },
     );
   }
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
 /** Where findings about resources without a region (IAM, the account) go in Security Hub. */

@@ -7,6 +7,7 @@ import { readInputs, snapshotInputs } from "../../pipeline/run.js";
 import { runTimestamp } from "../../pipeline/run-time.js";
 import { addAccountOptions, liveSettings, type AccountInputOptions } from "../inputs/account-options.js";
 import type { CliIo } from "../io.js";
+import { emit } from "./shared.js";
 
 interface CollectOptions extends AccountInputOptions {
   output: string;
@@ -60,7 +61,9 @@ export async function runCollect(options: CollectOptions, io: CliIo): Promise<nu
   // `-o -` writes to standard output, for piping; a file is written atomically.
   // The snapshot module (and its schema's validator) is loaded by the commands that use it.
   const { serializeSnapshot, writeSnapshot } = await import("../../sources/snapshot.js");
-  if (options.output === "-") io.stdout.write(serializeSnapshot(snapshot));
+  // To standard output through `emit`, which waits for the stream to take it: a reader that
+  // closed the pipe is a snapshot not delivered (exit 2), not a run that looks done.
+  if (options.output === "-") await emit(io, serializeSnapshot(snapshot), undefined);
   else await writeSnapshot(resolve(io.cwd, options.output), snapshot);
   const calls = Object.values(collection.apiCalls ?? {})
     .flatMap((operations) => Object.values(operations))

@@ -48,12 +48,24 @@ export function parseFormatOptions(specs: readonly string[], output: string | un
   );
 }
 
-/** Checks that each file destination can be written: its directory exists and it is no directory. */
+/**
+ * Checks that each file destination can be written: its directory exists, it is no directory,
+ * and it is none of `inputs` (the files the run read, as paths from `cwd`): a report written over
+ * the snapshot, a template or the configuration would destroy what it judged.
+ */
 export async function checkDestinations(
   requests: readonly { format: string; file?: string }[],
   cwd: string,
+  inputs: Iterable<string> = [],
 ): Promise<void> {
   const seen = new Map<string, string>();
+  const read = new Set<string>();
+  if (requests.some((request) => request.file !== undefined)) {
+    for (const input of new Set(inputs)) {
+      const info = await stat(resolve(cwd, input)).catch(() => undefined);
+      if (info !== undefined) read.add(`inode ${info.dev}:${info.ino}`);
+    }
+  }
   for (const { format, file } of requests) {
     if (file === undefined) continue;
     const path = resolve(cwd, file);
@@ -65,6 +77,7 @@ export async function checkDestinations(
     // Two names for one file (a symbolic link, a hard link, a linked directory) would have the
     // second report silently replace the first, so each destination is known by what it writes.
     const identity = await destinationIdentity(path, target);
+    if (read.has(identity)) throw fail("it is an input of this run");
     const previous = seen.get(identity);
     if (previous !== undefined) {
       throw new ConfigError(`--format ${format}: ${file} is already the destination of --format ${previous}`);

@@ -134,7 +134,12 @@ export async function runReport(
   // Every output is rendered before anything is written: a failure leaves no partial report.
   const rendered = new Map<CampaignOutput, string>();
   for (const request of outputs) rendered.set(request, await renderCampaign(request.format, view));
-  await checkDestinations(outputs, io.cwd);
+  // No report replaces a run it was made from, nor the configuration.
+  const inputs = [
+    ...files.map((file) => file.path),
+    ...(options.config !== undefined ? [options.config] : []),
+  ];
+  await checkDestinations(outputs, io.cwd, inputs);
   await writeOutputs(io, outputs, (request) => rendered.get(request)!);
   const written = outputs.flatMap((output) => (output.file !== undefined ? [output.file] : []));
   if (written.length > 0) {

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { BUILTIN_RULES_DIR } from "../../assets.js";
 import { EMPTY_CONFIGURATION, findConfigFile, type Configuration } from "../../config/config-location.js";
-import { RuleError } from "../../errors.js";
+import { ConfigError, RuleError } from "../../errors.js";
 import { readBuiltinRulePack } from "../../engine/builtin-rule-pack.js";
 import { formatProblem } from "../../engine/rule-compile.js";
 import { loadRuleDirectories, type LoadedRules } from "../../engine/rule-directories.js";
@@ -44,7 +44,10 @@ export async function loadConfigurationFor(
   configPath: string | undefined,
   cwd: string,
 ): Promise<Configuration> {
-  const path = configPath ? resolve(cwd, configPath) : await findConfigFile(cwd);
+  // An empty name (`--config "$CONFIG"` with the variable unset) names no file: taking the one
+  // found upward instead would judge by a configuration nobody asked for.
+  if (configPath === "") throw new ConfigError("--config: the file name is empty");
+  const path = configPath !== undefined ? resolve(cwd, configPath) : await findConfigFile(cwd);
   if (path === undefined) return EMPTY_CONFIGURATION;
   // The configuration reader (and the YAML parser) is loaded only when there is a file to read.
   const { loadConfiguration } = await import("../../config/config-file.js");
