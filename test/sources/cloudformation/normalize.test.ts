@@ -566,8 +566,15 @@ Resources:
       PolicyName: shared
       PolicyDocument: { Statement: [] }
       Users: [ALICE]
+  Profile:
+    Type: AWS::IAM::InstanceProfile
+    Properties: { InstanceProfileName: ops, Roles: [SESSIONOPERATOR] }
 `);
     expect(notes).toEqual([]);
+    // Listed under the role's own name, by which relations find the role for the instance.
+    expect(find(resources, "AWS::IAM::InstanceProfile", "ops").properties.Roles).toMatchObject([
+      { RoleName: "SessionOperator", Arn: "arn:aws:iam::000012345678:role/SessionOperator" },
+    ]);
     expect(find(resources, "AWS::IAM::Role", "SessionOperator").properties.RolePolicyList).toEqual([
       {
         PolicyName: "sessions",

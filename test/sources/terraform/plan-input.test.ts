@@ -895,11 +895,19 @@ describe("Terraform plans: policies whose principal is known only after apply", 
           { name: "sessions", role: "sessionoperator", policy },
           { id: true },
         ),
+        change(
+          "aws_iam_instance_profile.ops",
+          { name: "ops", role: "SESSIONOPERATOR" },
+          { arn: true, id: true },
+        ),
       ],
     });
     expect(notes).toEqual([]);
     const role = resources.find((resource) => resource.type === "AWS::IAM::Role")!;
     expect(role.properties.RolePolicyList).toHaveLength(1);
+    // Listed under the role's own name, by which relations find the role for the instance.
+    const profile = resources.find((resource) => resource.type === "AWS::IAM::InstanceProfile")!;
+    expect(profile.properties.Roles).toMatchObject([{ RoleName: "SessionOperator" }]);
   });
 
   it("gives the policy to its role alone when the configuration refers to it", async () => {

@@ -33,8 +33,10 @@ export function instanceProfile(context: NormalizeContext, resource: TemplateRes
       continue;
     }
     const role = context.refs.roles.named(roleName);
+    // The role's own name, which IAM lists whatever the case a profile names it in: relations
+    // find the role's document by it.
     roles.push({
-      RoleName: roleName,
+      RoleName: role ? (role.properties.RoleName as string) : roleName,
       Arn: role ? (role.properties.Arn as string) : arnOf(ResourceTypes.Role, context.placeholders, roleName),
       Path: role ? (role.properties.Path as string) : "/",
     });

@@ -276,7 +276,8 @@ export function instanceProfile(n: Normalization, instance: PlanInstance): void 
     roles.push(
       typeof roleName === "string"
         ? {
-            RoleName: roleName,
+            // The role's own name, which IAM lists whatever the case the profile names it in.
+            RoleName: role ? (role.properties.RoleName as string) : roleName,
             Arn: role
               ? (role.properties.Arn as string)
               : arnOf(ResourceTypes.Role, n.plan.arnScope, roleName),
