@@ -166,6 +166,19 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
   for (const group of inventory.ofType(ResourceTypes.Group)) {
     groupsByName.set(group.account, "", group.id, group);
   }
+  // IAM finds a group whatever the case it is named in (no two groups of an account differ only in
+  // case), and a template may name a user's group so: indexed that way only when a name misses.
+  let groupsByFoldedName: ScopedIndex<Resource> | undefined;
+  const groupNamed = (account: string, name: string | undefined): Resource | undefined => {
+    const exact = groupsByName.get(account, "", name);
+    if (exact !== undefined || name === undefined) return exact;
+    if (groupsByFoldedName === undefined) {
+      groupsByFoldedName = new ScopedIndex<Resource>();
+      for (const group of inventory.ofType(ResourceTypes.Group))
+        groupsByFoldedName.set(group.account, "", group.id.toLowerCase(), group);
+    }
+    return groupsByFoldedName.get(account, "", name.toLowerCase());
+  };
   const groupPolicies = (group: Resource, direct: boolean): EffectivePolicy[] => {
     const name = direct ? null : group.id;
     return [
@@ -267,7 +280,7 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
     // may grant anything: its policies are an unknown value, never none.
     const groupsNotHeld: EffectivePolicy[] = [];
     for (const listed of list(user.properties.GroupList)) {
-      const group = groupsByName.get(user.account, "", str(listed));
+      const group = groupNamed(user.account, str(listed));
       if (group !== undefined) {
         groups.push(group);
         continue;

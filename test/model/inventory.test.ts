@@ -114,6 +114,14 @@ describe("relations", () => {
     expect(new Inventory({ resources: [alice, operators] }).mayHoldUnknowns).toBe(true);
   });
 
+  it("finds a user's group named in another case, as IAM does", () => {
+    const inOperators = { ...alice, properties: { ...alice.properties, GroupList: ["OPERATORS"] } };
+    const withGroup = new Inventory({ resources: [inOperators, operators] });
+    const policies = (withGroup.documentOf(inOperators).related as JsonObject).Policies as JsonObject[];
+    expect(policies.map((policy) => [policy.PolicyName, policy.Group])).toEqual([["sessions", "operators"]]);
+    expect(withGroup.mayHoldUnknowns).toBe(false);
+  });
+
   it("knows the published documents of common AWS-managed policies the data lacks", () => {
     const templateRole = resource("AWS::IAM::Role", "InstanceRole", "global", {
       RoleName: "InstanceRole",
