@@ -1,5 +1,5 @@
 import { InvalidEventError } from "./errors.js";
-import { duplicateKeyState, findDuplicateKey } from "../util/json-duplicates.js";
+import { duplicateKeyState, readJsonText } from "../util/json-duplicates.js";
 
 /**
  * The event AWS Config invokes a custom rule's function with. `invokingEvent` and
@@ -42,17 +42,12 @@ export function parseEvent(raw: unknown): ConfigRuleEvent {
   if (!isObject(raw)) throw new InvalidEventError("the event is not an object");
   let invoking: unknown = raw.invokingEvent;
   if (typeof invoking === "string") {
-    const text = invoking;
-    try {
-      invoking = JSON.parse(text);
-    } catch (error) {
-      throw new InvalidEventError(`invokingEvent is not valid JSON: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
+    const read = readJsonText(invoking);
+    if ("syntax" in read) throw new InvalidEventError(`invokingEvent is not valid JSON: ${read.syntax}`);
     // A configuration item that writes a field twice would be judged on one of its two values.
-    const duplicate = findDuplicateKey(text, invoking);
-    if (duplicate !== undefined) throw new InvalidEventError(`invokingEvent ${duplicateKeyState(duplicate)}`);
+    if ("duplicate" in read)
+      throw new InvalidEventError(`invokingEvent ${duplicateKeyState(read.duplicate)}`);
+    invoking = read.value;
   }
   if (!isObject(invoking))
     throw new InvalidEventError("the event has no invokingEvent: is this an AWS Config rule event?");

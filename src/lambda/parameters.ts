@@ -2,7 +2,7 @@ import { ParamError, resolveParams } from "../engine/params.js";
 import type { JsonValue } from "../model/resource.js";
 import { InputParametersError } from "./errors.js";
 import type { RuleCatalog } from "./rule-catalog.js";
-import { duplicateKeyState, findDuplicateKey } from "../util/json-duplicates.js";
+import { duplicateKeyState, readJsonText } from "../util/json-duplicates.js";
 
 /**
  * A Config rule's `InputParameters` (the event's `ruleParameters`): which of the pack's rules the
@@ -41,17 +41,12 @@ export function parseRuleParameters(raw: unknown): Record<string, unknown> {
   let value: unknown = raw;
   if (typeof raw === "string") {
     if (raw.trim() === "") return {};
-    try {
-      value = JSON.parse(raw) as unknown;
-    } catch (error) {
-      throw new InputParametersError(`ruleParameters is not valid JSON: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
+    const read = readJsonText(raw);
+    if ("syntax" in read) throw new InputParametersError(`ruleParameters is not valid JSON: ${read.syntax}`);
     // Two values for one parameter: the rule would run with whichever JSON.parse kept.
-    const duplicate = findDuplicateKey(raw, value);
-    if (duplicate !== undefined)
-      throw new InputParametersError(`ruleParameters ${duplicateKeyState(duplicate)}`);
+    if ("duplicate" in read)
+      throw new InputParametersError(`ruleParameters ${duplicateKeyState(read.duplicate)}`);
+    value = read.value;
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new InputParametersError("ruleParameters must be a JSON object");

@@ -1,4 +1,4 @@
-import { findDuplicateKey } from "../util/json-duplicates.js";
+import { readJsonText } from "../util/json-duplicates.js";
 import { singleSpaced } from "../util/one-line.js";
 import { isScalar, visit } from "yaml";
 import { parseYaml, positionAt, toJs, type ParsedYaml } from "../util/yaml-position.js";
@@ -45,21 +45,18 @@ export function parseDocumentContent(text: string, format: string | undefined): 
 }
 
 function parseJson(text: string): { value: unknown } | { reason: string; isJson?: true } {
-  let value: unknown;
-  try {
-    value = JSON.parse(text) as unknown;
-  } catch (error) {
-    return { reason: `is not valid JSON: ${singleSpaced((error as Error).message)}` };
-  }
-  // JSON.parse keeps the last of two equal keys; Systems Manager's reading of such a document is
-  // not documented, so a flag written both off and on is refused rather than read as on.
-  const duplicate = findDuplicateKey(text, value);
-  if (duplicate)
+  const read = readJsonText(text);
+  if ("syntax" in read) return { reason: `is not valid JSON: ${singleSpaced(read.syntax)}` };
+  // Systems Manager's reading of a key written twice is not documented, so a flag written both
+  // off and on is refused rather than read as on.
+  if ("duplicate" in read) {
+    const { duplicate } = read;
     return {
       reason: `is not valid JSON: duplicate key ${JSON.stringify(duplicate.key)} (first written at line ${duplicate.firstLine}) (line ${duplicate.line}, column ${duplicate.column} of the content)`,
       isJson: true,
     };
-  return { value };
+  }
+  return { value: read.value };
 }
 
 function parseYamlContent(text: string): { value: unknown } | { reason: string; isJson?: true } {

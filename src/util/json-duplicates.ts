@@ -24,6 +24,23 @@ export function duplicateKeyState(duplicate: DuplicateKey): string {
   return `writes the key ${JSON.stringify(duplicate.key)} twice (again at line ${duplicate.line}, column ${duplicate.column} of its text), and readers differ on which one counts`;
 }
 
+/**
+ * JSON text as JSON.parse reads it, refusing what JSON.parse would settle without a word: a key
+ * written twice. `syntax` is JSON.parse's own message.
+ */
+export type JsonReading = { value: unknown } | { syntax: string } | { duplicate: DuplicateKey };
+
+export function readJsonText(text: string): JsonReading {
+  let value: unknown;
+  try {
+    value = JSON.parse(text) as unknown;
+  } catch (error) {
+    return { syntax: (error as Error).message };
+  }
+  const duplicate = findDuplicateKey(text, value);
+  return duplicate === undefined ? { value } : { duplicate };
+}
+
 /** The first duplicate key of `text`, which must be valid JSON that parsed to `value`. */
 export function findDuplicateKey(text: string, value: unknown): DuplicateKey | undefined {
   const written = countKeyColons(text) ?? countWrittenKeys(text);

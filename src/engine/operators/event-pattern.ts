@@ -12,7 +12,7 @@
  */
 
 import type { JsonValue } from "../../model/resource.js";
-import { findDuplicateKey } from "../../util/json-duplicates.js";
+import { readJsonText } from "../../util/json-duplicates.js";
 import { cidrContains, parseCidr } from "./cidr.js";
 
 export class InvalidEventPatternError extends Error {
@@ -51,19 +51,15 @@ function show(value: unknown): string {
 export function compileEventPattern(pattern: unknown): (event: JsonValue) => boolean {
   let parsed: unknown = pattern;
   if (typeof pattern === "string") {
-    try {
-      parsed = JSON.parse(pattern) as unknown;
-    } catch {
-      throw new InvalidEventPatternError("the text is not JSON", "");
-    }
-    // JSON.parse keeps the last of two equal keys without a word; which one EventBridge keeps is
-    // not documented, so neither reading is taken.
-    const duplicate = findDuplicateKey(pattern, parsed);
-    if (duplicate)
+    const read = readJsonText(pattern);
+    if ("syntax" in read) throw new InvalidEventPatternError("the text is not JSON", "");
+    // Which of two equal keys EventBridge keeps is not documented, so neither reading is taken.
+    if ("duplicate" in read)
       throw new InvalidEventPatternError(
-        `the key ${show(duplicate.key)} is written twice (line ${duplicate.firstLine} and line ${duplicate.line})`,
+        `the key ${show(read.duplicate.key)} is written twice (line ${read.duplicate.firstLine} and line ${read.duplicate.line})`,
         "",
       );
+    parsed = read.value;
   }
   if (!isRecord(parsed))
     throw new InvalidEventPatternError(`a pattern is an object, got ${show(parsed)}`, "");

@@ -19,7 +19,7 @@ import {
   type ResourceType,
 } from "../../model/resource.js";
 import { defineField } from "../../util/own-field.js";
-import { duplicateKeyState, findDuplicateKey } from "../../util/json-duplicates.js";
+import { duplicateKeyState, readJsonText } from "../../util/json-duplicates.js";
 
 /**
  * From SDK output to canonical resources. The SDK already returns the describe-API shape; what
@@ -105,20 +105,17 @@ export function decodePolicyDocument(text: string): Decoded<JsonObject> {
       };
     }
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch (error) {
-    return { ok: false, problem: `the policy document is not valid JSON: ${(error as Error).message}` };
-  }
+  const read = readJsonText(json);
+  if ("syntax" in read)
+    return { ok: false, problem: `the policy document is not valid JSON: ${read.syntax}` };
+  // IAM keeps a document as it was written, a key written twice included: a reader that keeps
+  // the first of the two would see another statement.
+  if ("duplicate" in read)
+    return { ok: false, problem: `the policy document ${duplicateKeyState(read.duplicate)}` };
+  const parsed = read.value;
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     return { ok: false, problem: "the policy document is not a JSON object" };
   }
-  // IAM keeps a document as it was written, a key written twice included, and JSON.parse keeps
-  // the last of the two: a reader that keeps the first would see another statement.
-  const duplicate = findDuplicateKey(json, parsed);
-  if (duplicate !== undefined)
-    return { ok: false, problem: `the policy document ${duplicateKeyState(duplicate)}` };
   return { ok: true, value: normalizePolicyDocument(parsed as JsonObject) };
 }
 

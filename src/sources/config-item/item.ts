@@ -1,6 +1,6 @@
 import type { JsonObject, JsonValue } from "../../model/resource.js";
 import { defineField } from "../../util/own-field.js";
-import { duplicateKeyState, findDuplicateKey } from "../../util/json-duplicates.js";
+import { duplicateKeyState, readJsonText } from "../../util/json-duplicates.js";
 
 /**
  * AWS Config configuration items, in the shape change notifications carry them (the "event
@@ -113,18 +113,11 @@ function required(raw: Raw, field: string, ...names: string[]): string {
 /** JSON text parsed, or the value as it is; text that is not JSON is an error naming `what`. */
 function parsed(value: unknown, what: string): JsonValue {
   if (typeof value !== "string") return toPlainJson(value);
-  let result: JsonValue;
-  try {
-    result = JSON.parse(value) as JsonValue;
-  } catch (error) {
-    throw new ConfigurationItemError(`${what} is not valid JSON: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
+  const read = readJsonText(value);
+  if ("syntax" in read) throw new ConfigurationItemError(`${what} is not valid JSON: ${read.syntax}`);
   // JSON.parse keeps the last of two equal keys, another reader the first: neither is taken.
-  const duplicate = findDuplicateKey(value, result);
-  if (duplicate !== undefined) throw new ConfigurationItemError(`${what} ${duplicateKeyState(duplicate)}`);
-  return result;
+  if ("duplicate" in read) throw new ConfigurationItemError(`${what} ${duplicateKeyState(read.duplicate)}`);
+  return read.value as JsonValue;
 }
 
 /** Dates as RFC 3339 strings, undefined members dropped: what JSON would have carried. */

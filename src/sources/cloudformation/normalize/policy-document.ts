@@ -5,7 +5,7 @@ import { isMapNode, positionAt } from "../../positioned/node.js";
 import { NO_VALUE, type Resolved } from "../intrinsics.js";
 import type { NormalizeContext } from "./context.js";
 import { defineField } from "../../../util/own-field.js";
-import { duplicateKeyState, findDuplicateKey } from "../../../util/json-duplicates.js";
+import { duplicateKeyState, readJsonText } from "../../../util/json-duplicates.js";
 
 /**
  * An IAM policy document (a mapping, or a JSON string) as the IAM API returns it decoded: with
@@ -21,18 +21,14 @@ export function policyDocument(
   const resolved = context.r.shallow(value, what);
   if (resolved === undefined || resolved === NO_VALUE) return undefined;
   if (typeof resolved === "string") {
-    let parsed: JsonValue;
-    try {
-      parsed = JSON.parse(resolved) as JsonValue;
-    } catch {
+    const read = readJsonText(resolved);
+    if ("syntax" in read)
       return context.r.unknown(what, "the policy document", "is text that is not valid JSON");
-    }
-    // JSON.parse keeps the last of two equal keys; a reader that keeps the first would see
-    // another statement (a Condition without the safeguard), so neither reading is taken.
-    const duplicate = findDuplicateKey(resolved, parsed);
-    if (duplicate !== undefined)
-      return context.r.unknown(what, "the policy document", duplicateKeyState(duplicate));
-    return normalizePolicyDocument(parsed) as JsonValue;
+    // A reader that keeps the first of two equal keys would see another statement (a Condition
+    // without the safeguard), so neither reading is taken.
+    if ("duplicate" in read)
+      return context.r.unknown(what, "the policy document", duplicateKeyState(read.duplicate));
+    return normalizePolicyDocument(read.value as JsonValue) as JsonValue;
   }
   if (!isMapNode(resolved)) return context.r.deep(resolved, what, path, recorder);
   const document: JsonObject = {};

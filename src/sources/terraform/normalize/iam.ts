@@ -3,7 +3,7 @@ import { principalSpec } from "../../../model/resource-types.js";
 import { normalizePolicyDocument } from "../../../iam/document.js";
 import { ResourceTypes, type JsonObject, type JsonValue } from "../../../model/resource.js";
 import { isUnknown, unknownValue, type UnknownValue } from "../../../model/unknown.js";
-import { duplicateKeyState, findDuplicateKey } from "../../../util/json-duplicates.js";
+import { duplicateKeyState, readJsonText } from "../../../util/json-duplicates.js";
 import { fieldPath, indexPath } from "../../iac.js";
 import type { AttributeSchema } from "../attributes.js";
 import type { PlanInstance } from "../reader.js";
@@ -73,18 +73,14 @@ export function policyDocument(
   if (value === undefined || value === null || value === "") return undefined;
   if (typeof value !== "string")
     return isUnknown(value) ? value : (normalizePolicyDocument(value) as JsonValue);
-  let parsed: JsonValue;
-  try {
-    parsed = JSON.parse(value) as JsonValue;
-  } catch {
+  const read = readJsonText(value);
+  if ("syntax" in read)
     return unknownValue(`${pathText(attribute)} of ${instance.address} is not valid JSON`);
-  }
-  // A policy written as a heredoc keeps a key written twice, which JSON.parse would settle by
-  // keeping the last: a reader that keeps the first sees another statement.
-  const duplicate = findDuplicateKey(value, parsed);
-  if (duplicate !== undefined)
-    return unknownValue(`${pathText(attribute)} of ${instance.address} ${duplicateKeyState(duplicate)}`);
-  return normalizePolicyDocument(parsed) as JsonValue;
+  // A policy written as a heredoc keeps a key written twice: a reader that keeps the first of the
+  // two sees another statement.
+  if ("duplicate" in read)
+    return unknownValue(`${pathText(attribute)} of ${instance.address} ${duplicateKeyState(read.duplicate)}`);
+  return normalizePolicyDocument(read.value as JsonValue) as JsonValue;
 }
 
 export function principal(n: Normalization, instance: PlanInstance): void {
