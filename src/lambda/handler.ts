@@ -225,19 +225,24 @@ interface Invocation {
 async function evaluateChange(invocation: Invocation): Promise<Outcome> {
   const { event } = invocation;
   const outcome: Outcome = { verdicts: [], results: [], problems: [] };
-  let identity: OversizedSummary | ItemIdentity;
-  let item: ConfigurationItem | undefined;
+  // The item itself, or, for an oversized one, its summary: the item is then fetched, once the
+  // summary shows it is to be judged.
+  let identity: ItemIdentity;
+  let notified: { item: ConfigurationItem } | { summary: OversizedSummary };
   if (event.invokingEvent.messageType === CHANGE) {
-    item = readItem(() =>
+    const item = readItem(() =>
       readConfigurationItem((event.invokingEvent as { configurationItem: unknown }).configurationItem),
     );
     identity = identityOf(item);
+    notified = { item };
   } else if (event.invokingEvent.messageType === OVERSIZED) {
-    identity = readItem(() =>
+    const summary = readItem(() =>
       readItemSummary(
         (event.invokingEvent as { configurationItemSummary: unknown }).configurationItemSummary,
       ),
     );
+    identity = summary;
+    notified = { summary };
   } else {
     throw new InvalidEventError(`unexpected ${event.invokingEvent.messageType}`);
   }
@@ -258,16 +263,8 @@ async function evaluateChange(invocation: Invocation): Promise<Outcome> {
     });
     return outcome;
   };
-
-  // Applicability comes from the status and the scope flag alone: a deleted item's configuration
-  // is null and is never read.
-  if (event.eventLeftScope) return notApplicable("the resource is no longer in the rule's scope");
-  if (identity.status === "ResourceNotRecorded") {
-    // The resource exists, but the recorder keeps none of its configuration: NOT_APPLICABLE would
-    // replace a NON_COMPLIANT verdict on a resource that may still be open, so nothing is sent.
-    const message =
-      `${identity.resourceType} ${identity.resourceId} exists but its configuration is not recorded ` +
-      "(ResourceNotRecorded): record this resource type to have it judged";
+  // No verdict is sent: the resource keeps the one it had, and the invocation fails.
+  const notEvaluated = (message: string) => {
     outcome.problems.push(message);
     invocation.log.error("not-evaluated", {
       resourceType: identity.resourceType,
@@ -275,6 +272,18 @@ async function evaluateChange(invocation: Invocation): Promise<Outcome> {
       message,
     });
     return outcome;
+  };
+
+  // Applicability comes from the status and the scope flag alone: a deleted item's configuration
+  // is null and is never read.
+  if (event.eventLeftScope) return notApplicable("the resource is no longer in the rule's scope");
+  if (identity.status === "ResourceNotRecorded") {
+    // The resource exists, but the recorder keeps none of its configuration: NOT_APPLICABLE would
+    // replace a NON_COMPLIANT verdict on a resource that may still be open, so nothing is sent.
+    return notEvaluated(
+      `${identity.resourceType} ${identity.resourceId} exists but its configuration is not recorded ` +
+        "(ResourceNotRecorded): record this resource type to have it judged",
+    );
   }
   if (!EVALUABLE_STATUSES.has(identity.status))
     return notApplicable(`the item's status is ${identity.status}`);
@@ -283,14 +292,9 @@ async function evaluateChange(invocation: Invocation): Promise<Outcome> {
   const ids = idsFor(invocation, type);
   if (ids.length === 0) return notApplicable(`none of this Config rule's rules applies to ${type}`);
 
-  if (!item) item = await fetchOversizedItem(invocation, identity as OversizedSummary);
+  const item = "item" in notified ? notified.item : await fetchOversizedItem(invocation, notified.summary);
   const contradiction = itemContradiction(item, event.accountId);
-  if (contradiction !== undefined) {
-    const message = `${type} ${identity.resourceId}: ${contradiction}`;
-    outcome.problems.push(message);
-    invocation.log.error("not-evaluated", { resourceType: type, resourceId: identity.resourceId, message });
-    return outcome;
-  }
+  if (contradiction !== undefined) return notEvaluated(`${type} ${identity.resourceId}: ${contradiction}`);
 
   let target: Resource;
   let carried: Resource[] = [];
@@ -321,15 +325,7 @@ async function evaluateChange(invocation: Invocation): Promise<Outcome> {
       collectionErrors: preferences.errors,
     });
     const found = inventory.ofType(ResourceTypes.SessionPreferences)[0];
-    if (!found) {
-      outcome.problems.push(describeMissing(preferences.errors));
-      invocation.log.error("not-evaluated", {
-        resourceType: type,
-        resourceId: identity.resourceId,
-        message: describeMissing(preferences.errors),
-      });
-      return outcome;
-    }
+    if (!found) return notEvaluated(describeMissing(preferences.errors));
     target = found;
     extra = {
       resources: inventory.resources.filter((resource) => resource !== found),
@@ -340,13 +336,7 @@ async function evaluateChange(invocation: Invocation): Promise<Outcome> {
     const conversion = resourceFromItem(item);
     if (!conversion.ok) {
       if (conversion.unsupported) return notApplicable(conversion.message);
-      outcome.problems.push(conversion.message);
-      invocation.log.error("not-evaluated", {
-        resourceType: type,
-        resourceId: identity.resourceId,
-        message: conversion.message,
-      });
-      return outcome;
+      return notEvaluated(conversion.message);
     }
     target = conversion.resource;
     carried = conversion.carried;
@@ -354,10 +344,7 @@ async function evaluateChange(invocation: Invocation): Promise<Outcome> {
     const configured = idField !== undefined ? target.properties[idField] : undefined;
     if (typeof configured === "string" && configured !== identity.resourceId) {
       // The verdict is recorded on the item's resource id: it must be about that resource.
-      const message = `${type} ${identity.resourceId}: the configuration is of ${idField} ${configured}`;
-      outcome.problems.push(message);
-      invocation.log.error("not-evaluated", { resourceType: type, resourceId: identity.resourceId, message });
-      return outcome;
+      return notEvaluated(`${type} ${identity.resourceId}: the configuration is of ${idField} ${configured}`);
     }
   }
 
