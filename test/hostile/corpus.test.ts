@@ -1198,6 +1198,13 @@ const TABLE: Entry[] = [
     true,
   ],
   [
+    "templates/port-yaml11-octal.yaml",
+    template,
+    1,
+    /^templates\/port-yaml11-octal\.yaml:12:11: ssh-from-internet fail: Bastion allows tcp 22 from 0\./,
+    true,
+  ],
+  [
     "templates/properties-if.yaml",
     template,
     2,

@@ -239,12 +239,17 @@ class KeySet {
 /**
  * A plain scalar that reads as a number but is not written as one (`012345678901`, an account id
  * with its leading zero; `1.0`; `0x1F`) is kept as written: CloudFormation treats such values as
- * text, and an account id must not lose its zero.
+ * text, and an account id must not lose its zero. The exceptions are the plain scalars YAML 1.1,
+ * which CloudFormation reads, gives another meaning than YAML 1.2 does (see `yaml11Plain`).
  */
-function scalarOf(node: Node & { value: unknown; source?: unknown }): PositionedValue {
+function scalarOf(node: Node & { value: unknown; source?: unknown; type?: unknown }): PositionedValue {
   // A `!!binary` value is its base64 text as written: the bytes it decodes to are not a value a
   // template property holds, and their JSON (`{"type":"Buffer",…}`) is no text anyone wrote.
   if (node.value instanceof Uint8Array && typeof node.source === "string") return node.source;
+  if (node.type === "PLAIN" && node.tag === undefined && typeof node.source === "string") {
+    const yaml11 = yaml11Plain(node.source);
+    if (yaml11 !== undefined) return yaml11;
+  }
   const value = scalarValue(node.value);
   if (typeof value === "number" && typeof node.source === "string" && String(value) !== node.source)
     return node.source;
@@ -259,4 +264,24 @@ function scalarValue(value: unknown): PositionedValue {
   if (typeof value === "bigint") return Number(value);
   if (value instanceof Date) return value.toISOString();
   return JSON.stringify(value) ?? "";
+}
+
+/** YAML 1.1's octal integers: a leading zero, then octal digits (underscores are spacing). */
+const YAML_11_OCTAL = /^[-+]?0[0-7_]+$/;
+
+/**
+ * The value CloudFormation's YAML 1.1 gives a plain, untagged scalar where YAML 1.2 (which the
+ * parser follows) reads it otherwise, or undefined where the two agree. `FromPort: 026` is port
+ * 22 to CloudFormation, as `mode: 000400` is 256: read as the decimal 26 (or the text "026",
+ * which a port reads as 26), it would pass a rule about port 22 that the stack breaks.
+ */
+function yaml11Plain(source: string): PositionedValue | undefined {
+  const first = source.charCodeAt(0);
+  // Only a scalar that starts with a zero or a sign can be octal; most start otherwise.
+  if ((first === 0x30 || first === 0x2b || first === 0x2d) && YAML_11_OCTAL.test(source)) {
+    const digits = source.replace(/[-+_]/g, "");
+    const magnitude = parseInt(digits, 8);
+    return first === 0x2d && magnitude !== 0 ? -magnitude : magnitude;
+  }
+  return undefined;
 }

@@ -410,6 +410,26 @@ describe("the CloudFormation YAML reader", () => {
     });
   });
 
+  it("reads a plain number with a leading zero as YAML 1.1 does, octal, as CloudFormation reads it", () => {
+    const { value } = parseCloudFormationYaml(
+      "A: { Port: 026, Signed: -026, Spaced: 02_6, Zeros: 00, Zero: 0, Quoted: '026', Tagged: !!str 026, Ref: !Ref 026 }\n",
+    );
+    expect(toPlain(value)).toEqual({
+      A: {
+        Port: 22,
+        Signed: -22,
+        Spaced: 22,
+        Zeros: 0,
+        Zero: 0,
+        Quoted: "026",
+        Tagged: "026",
+        Ref: { Ref: "026" },
+      },
+    });
+    // The same under a %YAML 1.1 directive, which makes the parser itself read 026 as 22.
+    expect(toPlain(parseCloudFormationYaml("%YAML 1.1\n---\nPort: 026\n").value)).toEqual({ Port: 22 });
+  });
+
   it("reads values of unknown tags as written, and lists the tags", () => {
     const { value, unknownTags } = parseCloudFormationYaml("A: !Custom value\n");
     expect(toPlain(value)).toEqual({ A: "value" });
