@@ -925,6 +925,13 @@ const TABLE: Entry[] = [
     true,
   ],
   [
+    "templates/condition-yaml11-boolean.yaml",
+    template,
+    1,
+    /^templates\/condition-yaml11-boolean\.yaml:20:11: ssh-from-internet fail: Bastion allows tcp 22 from/,
+    true,
+  ],
+  [
     "templates/comment-only.yaml",
     template,
     2,

@@ -270,13 +270,34 @@ function scalarValue(value: unknown): PositionedValue {
 const YAML_11_OCTAL = /^[-+]?0[0-7_]+$/;
 
 /**
+ * YAML 1.1's boolean words that YAML 1.2 reads as text (`true` and `false` it reads alike). `y`
+ * and `n` are left as text, as the YAML 1.1 parsers in use (PyYAML, SnakeYAML) leave them.
+ */
+const YAML_11_BOOLEANS: ReadonlyMap<string, boolean> = new Map([
+  ...["yes", "Yes", "YES", "on", "On", "ON"].map((word) => [word, true] as const),
+  ...["no", "No", "NO", "off", "Off", "OFF"].map((word) => [word, false] as const),
+]);
+
+/**
  * The value CloudFormation's YAML 1.1 gives a plain, untagged scalar where YAML 1.2 (which the
  * parser follows) reads it otherwise, or undefined where the two agree. `FromPort: 026` is port
  * 22 to CloudFormation, as `mode: 000400` is 256: read as the decimal 26 (or the text "026",
- * which a port reads as 26), it would pass a rule about port 22 that the stack breaks.
+ * which a port reads as 26), it would pass a rule about port 22 that the stack breaks. And
+ * `!Equals [!Ref AllowSsh, yes]` holds for the default "true": read as the text "yes", it was false,
+ * and the open group it guards was left out as not created.
  */
 function yaml11Plain(source: string): PositionedValue | undefined {
   const first = source.charCodeAt(0);
+  // y, Y, n, N, o, O: the first letters of the boolean words.
+  if (
+    first === 0x79 ||
+    first === 0x59 ||
+    first === 0x6e ||
+    first === 0x4e ||
+    first === 0x6f ||
+    first === 0x4f
+  )
+    return YAML_11_BOOLEANS.get(source);
   // Only a scalar that starts with a zero or a sign can be octal; most start otherwise.
   if ((first === 0x30 || first === 0x2b || first === 0x2d) && YAML_11_OCTAL.test(source)) {
     const digits = source.replace(/[-+_]/g, "");

@@ -430,6 +430,19 @@ describe("the CloudFormation YAML reader", () => {
     expect(toPlain(parseCloudFormationYaml("%YAML 1.1\n---\nPort: 026\n").value)).toEqual({ Port: 22 });
   });
 
+  it("reads plain yes, no, on and off as YAML 1.1 does, booleans, as CloudFormation reads them", () => {
+    const { value } = parseCloudFormationYaml(
+      "A: [yes, Yes, YES, on, On, ON, no, No, NO, off, Off, OFF, y, n, 'yes', !!str off, !Ref on, yess]\nOn: key\n",
+    );
+    expect(toPlain(value)).toEqual({
+      A: [
+        ...[true, true, true, true, true, true, false, false, false, false, false, false],
+        ...["y", "n", "yes", "off", { Ref: "on" }, "yess"],
+      ],
+      true: "key",
+    });
+  });
+
   it("reads values of unknown tags as written, and lists the tags", () => {
     const { value, unknownTags } = parseCloudFormationYaml("A: !Custom value\n");
     expect(toPlain(value)).toEqual({ A: "value" });
