@@ -988,6 +988,13 @@ const TABLE: Entry[] = [
     true,
   ],
   [
+    "templates/duplicate-resource-typed-key.yaml",
+    template,
+    2,
+    /^templates\/duplicate-resource-typed-key\.yaml:13:3: duplicate key "1" \(first written at line 4, as a YAML va/,
+    true,
+  ],
+  [
     "templates/empty.json",
     template,
     2,

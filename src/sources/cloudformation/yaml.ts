@@ -125,6 +125,8 @@ class Converter {
   private map(node: Node & { items: unknown[] }, depth: number): MapNode {
     const map = this.at(newMap, node);
     const written = new KeySet(map);
+    // The keys a merge key gave, which the mapping's own keys may then replace (once each).
+    let merged: Set<string> | undefined;
     for (const pair of node.items) {
       if (!isPair(pair)) continue;
       const keyNode = pair.key as Node | null;
@@ -145,14 +147,22 @@ class Converter {
         keyNode.tag === undefined &&
         keyNode.source === "<<"
       ) {
-        this.merge(map, written, valueNode, depth);
+        this.merge(map, written, valueNode, depth, (merged ??= new Set()));
         continue;
       }
       const { line, column } = keyNode ? this.position(keyNode) : this.position(node);
       if (written.has(key)) {
-        // Only possible through a merge key, or keys that differ only in type (`1` and `"1"`):
-        // the mapping's own keys, and later keys, win.
         const existing = map.keys.indexOf(key);
+        // The parser refused keys written twice alike; these differ only in type (`1` and `"1"`,
+        // `true` and `yes`), which CloudFormation reads as one key, as JSON would have it twice:
+        // keeping either would drop what the other says (an open group under the same logical id).
+        if (merged === undefined || !merged.delete(key))
+          throw new ParseProblem(
+            `duplicate key ${JSON.stringify(key)} (first written at line ${positionAt(map, existing).line}, as a YAML value of another type)`,
+            line,
+            column,
+          );
+        // A key a merge key gave: the mapping's own key wins.
         map.keys.splice(existing, 1);
         map.values.splice(existing, 1);
         map.positions.splice(2 * existing, 2);
@@ -165,8 +175,17 @@ class Converter {
     return map;
   }
 
-  /** `<<: *base` (or a list of them) copies the keys the mapping does not set itself. */
-  private merge(map: GrowingMap, written: KeySet, value: Node | null, depth: number): void {
+  /**
+   * `<<: *base` (or a list of them) copies the keys the mapping does not set itself, each added to
+   * `given`.
+   */
+  private merge(
+    map: GrowingMap,
+    written: KeySet,
+    value: Node | null,
+    depth: number,
+    given: Set<string>,
+  ): void {
     const sources = value !== null && isSeq(value) ? (value.items as Node[]) : value === null ? [] : [value];
     for (const source of sources) {
       const merged = this.convert(source, depth + 1);
@@ -175,6 +194,7 @@ class Converter {
       merged.keys.forEach((key, index) => {
         if (written.has(key)) return;
         written.add(key);
+        given.add(key);
         map.keys.push(key);
         const { line, column = merged.column } = positionAt(merged, index);
         map.positions.push(line, column);

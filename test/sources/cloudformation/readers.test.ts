@@ -471,19 +471,47 @@ describe("the CloudFormation YAML reader", () => {
     });
   });
 
-  it("keeps a mapping's own keys over merged ones, and the later of keys equal as text, in long mappings too", () => {
+  it("keeps a mapping's own keys over merged ones, in long mappings too", () => {
     const own = Array.from({ length: 40 }, (_, index) => `  k${index}: own${index}`).join("\n");
     const base = Array.from({ length: 40 }, (_, index) => `k${index * 2}: base${index}`).join(", ");
     const { value } = parseCloudFormationYaml(
-      `base: &base {${base}}\nrule:\n${own}\n  <<: *base\n  1: number\n  "1": text\n`,
+      `base: &base {${base}, 1: merged}\nrule:\n${own}\n  <<: *base\n  "1": own\n`,
     );
     const rule = map(member(map(value), "rule"));
     expect(rule.keys).toHaveLength(40 + 20 + 1);
     expect(member(rule, "k2")).toBe("own2");
     expect(member(rule, "k78")).toBe("base39");
-    expect(member(rule, "1")).toBe("text");
+    expect(member(rule, "1")).toBe("own");
     expect(rule.keys.filter((key) => key === "1")).toHaveLength(1);
-    expect(keyPosition(rule, "1")).toEqual({ line: 45, column: 3 });
+    expect(keyPosition(rule, "1")).toEqual({ line: 44, column: 3 });
+  });
+
+  it.each([
+    ['1 and "1"', '1: number\n"1": text\n'],
+    ['true and "true"', 'true: a\n"true": b\n'],
+    ["yes and true", "yes: a\ntrue: b\n"],
+    ['null and ""', '~: a\n"": b\n'],
+    [
+      '0x1 and "0x1", in a long mapping',
+      `${Array.from({ length: 20 }, (_, i) => `k${i}: v`).join("\n")}\n0x1: a\n"0x1": b\n`,
+    ],
+  ])("refuses two keys CloudFormation reads as one: %s", (_name, text) => {
+    const lines = text.trimEnd().split("\n").length;
+    const problem = problemOf(() => parseCloudFormationYaml(`${text}`));
+    expect(problem.message).toMatch(
+      /^duplicate key ".*" \(first written at line \d+, as a YAML value of another type\)$/,
+    );
+    expect([problem.line, problem.column]).toEqual([lines, 1]);
+  });
+
+  it("refuses a key written twice in two types after a merge key gave it", () => {
+    const problem = problemOf(() =>
+      parseCloudFormationYaml('base: &base {1: merged}\nrule:\n  <<: *base\n  1: own\n  "1": again\n'),
+    );
+    expect(problem.message).toBe(
+      'duplicate key "1" (first written at line 4, as a YAML value of another type)',
+    );
+    expect([problem.line, problem.column]).toEqual([5, 3]);
   });
 
   it("refuses an alias bomb", () => {
