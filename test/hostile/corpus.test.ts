@@ -848,6 +848,13 @@ const TABLE: Entry[] = [
     true,
   ],
   [
+    "templates/alias-key-repeats-key.yaml",
+    template,
+    2,
+    /^templates\/alias-key-repeats-key\.yaml:15:11: duplicate key "CidrIp" \(first written at line 14, as another YAML/,
+    true,
+  ],
+  [
     "templates/bad-escape.json",
     template,
     2,
@@ -991,7 +998,7 @@ const TABLE: Entry[] = [
     "templates/duplicate-resource-typed-key.yaml",
     template,
     2,
-    /^templates\/duplicate-resource-typed-key\.yaml:13:3: duplicate key "1" \(first written at line 4, as a YAML va/,
+    /^templates\/duplicate-resource-typed-key\.yaml:13:3: duplicate key "1" \(first written at line 4, as another Y/,
     true,
   ],
   [

@@ -158,7 +158,7 @@ class Converter {
         // keeping either would drop what the other says (an open group under the same logical id).
         if (merged === undefined || !merged.delete(key))
           throw new ParseProblem(
-            `duplicate key ${JSON.stringify(key)} (first written at line ${positionAt(map, existing).line}, as a YAML value of another type)`,
+            `duplicate key ${JSON.stringify(key)} (first written at line ${positionAt(map, existing).line}, as another YAML type or through an alias)`,
             line,
             column,
           );

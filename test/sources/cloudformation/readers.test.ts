@@ -499,9 +499,20 @@ describe("the CloudFormation YAML reader", () => {
     const lines = text.trimEnd().split("\n").length;
     const problem = problemOf(() => parseCloudFormationYaml(`${text}`));
     expect(problem.message).toMatch(
-      /^duplicate key ".*" \(first written at line \d+, as a YAML value of another type\)$/,
+      /^duplicate key ".*" \(first written at line \d+, as another YAML type or through an alias\)$/,
     );
     expect([problem.line, problem.column]).toEqual([lines, 1]);
+  });
+
+  it("refuses an alias as a key that repeats a key of its mapping", () => {
+    const problem = problemOf(() =>
+      parseCloudFormationYaml("name: &key CidrIp\nrule:\n  CidrIp: 0.0.0.0/0\n  *key : 10.0.0.0/8\n"),
+    );
+    expect(problem).toEqual({
+      message: 'duplicate key "CidrIp" (first written at line 3, as another YAML type or through an alias)',
+      line: 4,
+      column: 3,
+    });
   });
 
   it("refuses a key written twice in two types after a merge key gave it", () => {
@@ -509,7 +520,7 @@ describe("the CloudFormation YAML reader", () => {
       parseCloudFormationYaml('base: &base {1: merged}\nrule:\n  <<: *base\n  1: own\n  "1": again\n'),
     );
     expect(problem.message).toBe(
-      'duplicate key "1" (first written at line 4, as a YAML value of another type)',
+      'duplicate key "1" (first written at line 4, as another YAML type or through an alias)',
     );
     expect([problem.line, problem.column]).toEqual([5, 3]);
   });
