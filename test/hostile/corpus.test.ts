@@ -1114,6 +1114,13 @@ const TABLE: Entry[] = [
     true,
   ],
   [
+    "templates/merge-key-tagged.yaml",
+    template,
+    1,
+    /^templates\/merge-key-tagged\.yaml:9:9: ssh-from-internet fail: Bastion allows tcp 22 from 0\.0\.0\.0/,
+    true,
+  ],
+  [
     "templates/mutual-conditions.yaml",
     template,
     2,

@@ -42,6 +42,9 @@ const SHORT_FORMS: Readonly<Record<string, string>> = {
   "!Transform": "Fn::Transform",
 };
 
+/** The tag YAML 1.1 gives a merge key, `!!merge`. */
+const MERGE_TAG = "tag:yaml.org,2002:merge";
+
 export interface YamlReadResult {
   value: PositionedValue;
   /** Tags that are neither YAML's own nor CloudFormation's short forms (read as their value). */
@@ -132,24 +135,24 @@ class Converter {
       const keyNode = pair.key as Node | null;
       if (keyNode !== null && !isScalar(keyNode) && !isAlias(keyNode))
         throw this.problem(keyNode, "a mapping key must be a plain value, not a list or a mapping");
+      const valueNode = pair.value as Node | null;
+      // A plain, untagged `<<` merges, and so does one tagged `!!merge` (the parser gives both a
+      // merge marker, not the text, under a %YAML 1.1 directive): `"<<"` and `!!str <<` are keys
+      // named "<<", as YAML says.
+      if (
+        keyNode !== null &&
+        isScalar(keyNode) &&
+        keyNode.source === "<<" &&
+        (keyNode.tag === MERGE_TAG || (keyNode.type === "PLAIN" && keyNode.tag === undefined))
+      ) {
+        this.merge(map, written, valueNode, depth, (merged ??= new Set()));
+        continue;
+      }
       const keyValue =
         keyNode === null ? null : isAlias(keyNode) ? this.convert(keyNode, depth + 1) : scalarOf(keyNode);
       if (typeof keyValue === "object" && keyValue !== null)
         throw this.problem(keyNode!, "a mapping key must be a plain value, not a list or a mapping");
       const key = keyValue === null ? "" : typeof keyValue === "string" ? keyValue : `${keyValue}`;
-      const valueNode = pair.value as Node | null;
-      // Only a plain, untagged `<<` merges: `"<<"` and `!!str <<` are keys named "<<", as YAML says.
-      if (
-        key === "<<" &&
-        keyNode !== null &&
-        isScalar(keyNode) &&
-        keyNode.type === "PLAIN" &&
-        keyNode.tag === undefined &&
-        keyNode.source === "<<"
-      ) {
-        this.merge(map, written, valueNode, depth, (merged ??= new Set()));
-        continue;
-      }
       const { line, column } = keyNode ? this.position(keyNode) : this.position(node);
       if (written.has(key)) {
         const existing = map.keys.indexOf(key);
@@ -266,6 +269,8 @@ function scalarOf(node: Node & { value: unknown; source?: unknown; type?: unknow
   // A `!!binary` value is its base64 text as written: the bytes it decodes to are not a value a
   // template property holds, and their JSON (`{"type":"Buffer",…}`) is no text anyone wrote.
   if (node.value instanceof Uint8Array && typeof node.source === "string") return node.source;
+  // A `<<` that is not a key (`Value: !!merge <<`) merges nothing: it is the text written.
+  if (typeof node.value === "symbol" && typeof node.source === "string") return node.source;
   if (node.type === "PLAIN" && node.tag === undefined && typeof node.source === "string") {
     const yaml11 = yaml11Plain(node.source);
     if (yaml11 !== undefined) return yaml11;

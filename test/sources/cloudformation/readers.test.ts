@@ -471,6 +471,22 @@ describe("the CloudFormation YAML reader", () => {
     });
   });
 
+  it("merges a << the parser reads as a merge: tagged !!merge, or plain under a %YAML 1.1 directive", () => {
+    const base = "base: &base {CidrIp: 0.0.0.0/0, FromPort: 22}\n";
+    for (const text of [
+      `${base}rule:\n  !!merge <<: *base\n  ToPort: 22\n`,
+      `%YAML 1.1\n---\n${base}rule:\n  <<: *base\n  ToPort: 22\n`,
+      `%YAML 1.1\n---\n${base}rule:\n  !!merge <<: *base\n  ToPort: 22\n`,
+    ]) {
+      expect(toPlain(member(map(parseCloudFormationYaml(text).value), "rule")), text).toEqual({
+        CidrIp: "0.0.0.0/0",
+        FromPort: 22,
+        ToPort: 22,
+      });
+    }
+    expect(toPlain(parseCloudFormationYaml("Value: !!merge <<\n").value)).toEqual({ Value: "<<" });
+  });
+
   it("keeps a mapping's own keys over merged ones, in long mappings too", () => {
     const own = Array.from({ length: 40 }, (_, index) => `  k${index}: own${index}`).join("\n");
     const base = Array.from({ length: 40 }, (_, index) => `k${index * 2}: base${index}`).join(", ");
