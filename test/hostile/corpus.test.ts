@@ -1263,6 +1263,13 @@ const TABLE: Entry[] = [
   // A property named `__proto__` once replaced the properties' prototype with an unknown marker,
   // which excused every misfit in them: the list KeyName passed instance-key-pair.
   [
+    "templates/property-zero-width.json",
+    template,
+    2,
+    /^templates\/property-zero-width\.json:8:9: the property Security\u200bGroupIngress of resource Bastion differs from SecurityGroupIngress only in case or in invisible characters \(U\+200B\); write it exactly$/,
+    true,
+  ],
+  [
     "templates/proto-property.json",
     template,
     2,

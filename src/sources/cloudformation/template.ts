@@ -113,6 +113,32 @@ function miscasedKey(what: (key: string) => string, map: MapNode, names: Readonl
   }
 }
 
+/** Unicode's format characters, which show as nothing: zero-width spaces and joiners, soft hyphens. */
+const INVISIBLE = /\p{Cf}/u;
+const EVERY_INVISIBLE = /\p{Cf}/gu;
+
+/**
+ * The name among `names` (keyed by their lower-case form) that `key` differs from only in case or
+ * in invisible characters, and how it differs; undefined when `key` is one of them, or like none.
+ * `Security\u200bGroupIngress` looks like the property on screen, yet is another key:
+ * read as an unknown property, the group it opens would pass. CloudFormation refuses both.
+ */
+export function lookalikeKey(
+  key: string,
+  names: ReadonlyMap<string, string>,
+): { meant: string; how: string } | undefined {
+  const meant = names.get(key.toLowerCase());
+  if (meant !== undefined) return meant === key ? undefined : { meant, how: "only in case" };
+  // Looked for only when the key is like no name: most keys are one of them, or plainly another.
+  if (!INVISIBLE.test(key)) return undefined;
+  const visible = names.get(key.replace(EVERY_INVISIBLE, "").toLowerCase());
+  if (visible === undefined) return undefined;
+  const codes = [...new Set(key.match(EVERY_INVISIBLE))].map(
+    (character) => `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`,
+  );
+  return { meant: visible, how: `only in case or in invisible characters (${codes.join(", ")})` };
+}
+
 /** The key of `AWS::Include` and of macros written inside a template rather than at its top. */
 const TRANSFORM = "Fn::Transform";
 
