@@ -1247,6 +1247,13 @@ const TABLE: Entry[] = [
     true,
   ],
   [
+    "templates/properties-zero-width.yaml",
+    template,
+    2,
+    /^templates\/properties-zero-width\.yaml:6:5: the key Propert\u200bies of resource Bastion differs from Properties only in case or in invisible characters \(U\+200B\); write it exactly$/,
+    true,
+  ],
+  [
     "templates/properties-string.yaml",
     template,
     2,

@@ -42,7 +42,9 @@ export function looksLikeTemplate(document: PositionedValue): document is MapNod
   if (typeof member(document, "AWSTemplateFormatVersion") === "string") return true;
   // Found whatever its case: `resources:` is a template CloudFormation refuses, which
   // `readTemplate` reports, not someone else's file to skip.
-  const resourcesKey = document.keys.findIndex((key) => key.toLowerCase() === "resources");
+  const resourcesKey = document.keys.findIndex(
+    (key) => key.toLowerCase() === "resources" || lookalikeKey(key, RESOURCES_BY_FOLDED_NAME) !== undefined,
+  );
   const resources = resourcesKey === -1 ? undefined : document.values[resourcesKey];
   if (!isMapNode(resources)) return false;
   if (resources.keys.length === 0) return true;
@@ -95,18 +97,21 @@ const RESOURCE_KEYS = [
 const SECTION_BY_FOLDED_NAME = new Map(SECTIONS.map((name) => [name.toLowerCase(), name]));
 const RESOURCE_KEY_BY_FOLDED_NAME = new Map(RESOURCE_KEYS.map((name) => [name.toLowerCase(), name]));
 
+const RESOURCES_BY_FOLDED_NAME = new Map([["resources", "Resources"]]);
+
 /**
- * A key of `map` that is one of `names` only when case is ignored: `properties:` under a resource
- * would be read as no properties, and the group it opens would pass. CloudFormation refuses it.
+ * A key of `map` that is one of `names` only when case (or an invisible character) is ignored:
+ * `properties:` under a resource would be read as no properties, and the group it opens would
+ * pass. CloudFormation refuses it.
  */
 function miscasedKey(what: (key: string) => string, map: MapNode, names: ReadonlyMap<string, string>): void {
   const { keys } = map;
   for (let index = 0; index < keys.length; index += 1) {
     const key = keys[index]!;
-    const meant = names.get(key.toLowerCase());
-    if (meant !== undefined && meant !== key)
+    const lookalike = lookalikeKey(key, names);
+    if (lookalike !== undefined)
       throw new TemplateShapeError(
-        `${what(key)} differs from ${meant} only in case; write it exactly`,
+        `${what(key)} differs from ${lookalike.meant} ${lookalike.how}; write it exactly`,
         positionAt(map, index),
         false,
       );

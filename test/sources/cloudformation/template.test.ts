@@ -51,6 +51,18 @@ describe("recognising a template", () => {
   });
 });
 
+describe("a Resources key with an invisible character", () => {
+  it("is a template still, which the reader refuses", () => {
+    const { value } = parseCloudFormationYaml(
+      '"Resour\\u200bces":\n  Bastion:\n    Type: AWS::EC2::SecurityGroup\n',
+    );
+    expect(looksLikeTemplate(value)).toBe(true);
+    expect(() => readTemplate(value as MapNode)).toThrow(
+      "the section Resour\u200bces differs from Resources only in case or in invisible characters (U+200B); write it exactly",
+    );
+  });
+});
+
 describe("a template without resources", () => {
   it("is refused as CloudFormation refuses it, at its Resources", () => {
     expect(shapeError("Parameters: {}\nResources: {}\n")).toEqual({
