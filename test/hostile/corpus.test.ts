@@ -1487,6 +1487,13 @@ const TABLE: Entry[] = [
     true,
   ],
   [
+    "templates/type-lookalike-zero-width.yaml",
+    template,
+    2,
+    /^templates\/type-lookalike-zero-width\.yaml:4:5: resource Bastion has the type "AWS::EC2::Security\u200bGroup", which differs from AWS::EC2::SecurityGroup only in case or spaces/,
+    true,
+  ],
+  [
     "templates/type-number.yaml",
     template,
     2,
