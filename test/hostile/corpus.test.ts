@@ -1100,6 +1100,13 @@ const TABLE: Entry[] = [
     true,
   ],
   [
+    "templates/launch-template-key-zero-width.yaml",
+    template,
+    2,
+    /^templates\/launch-template-key-zero-width\.yaml:7:9: the launch template setting Key\u200bName differs from KeyName only in case or in invisible characters \(U\+200B\); write it exactly$/,
+    true,
+  ],
+  [
     "templates/leading-zero-number.json",
     template,
     2,
