@@ -848,6 +848,13 @@ const TABLE: Entry[] = [
     true,
   ],
   [
+    "templates/alias-key-repeats-key.yaml",
+    template,
+    2,
+    /^templates\/alias-key-repeats-key\.yaml:15:11: duplicate key "CidrIp" \(first written at line 14, as another YAML/,
+    true,
+  ],
+  [
     "templates/bad-escape.json",
     template,
     2,
@@ -925,6 +932,13 @@ const TABLE: Entry[] = [
     true,
   ],
   [
+    "templates/condition-yaml11-boolean.yaml",
+    template,
+    1,
+    /^templates\/condition-yaml11-boolean\.yaml:20:11: ssh-from-internet fail: Bastion allows tcp 22 from/,
+    true,
+  ],
+  [
     "templates/comment-only.yaml",
     template,
     2,
@@ -978,6 +992,13 @@ const TABLE: Entry[] = [
     template,
     2,
     /^templates\/duplicate-resource\.yaml:12:3: not valid YAML: duplicate key "Bastion" \(first written at li/,
+    true,
+  ],
+  [
+    "templates/duplicate-resource-typed-key.yaml",
+    template,
+    2,
+    /^templates\/duplicate-resource-typed-key\.yaml:13:3: duplicate key "1" \(first written at line 4, as another Y/,
     true,
   ],
   [
@@ -1079,6 +1100,13 @@ const TABLE: Entry[] = [
     true,
   ],
   [
+    "templates/launch-template-key-zero-width.yaml",
+    template,
+    2,
+    /^templates\/launch-template-key-zero-width\.yaml:7:9: the launch template setting Key\u200bName differs from KeyName only in case or in invisible characters \(U\+200B\); write it exactly$/,
+    true,
+  ],
+  [
     "templates/leading-zero-number.json",
     template,
     2,
@@ -1090,6 +1118,13 @@ const TABLE: Entry[] = [
     template,
     1,
     /^templates\/lone-surrogate\.json:13:13: ssh-from-internet fail: Bastion allows tcp 22 from 0\./,
+    true,
+  ],
+  [
+    "templates/merge-key-tagged.yaml",
+    template,
+    1,
+    /^templates\/merge-key-tagged\.yaml:9:9: ssh-from-internet fail: Bastion allows tcp 22 from 0\.0\.0\.0/,
     true,
   ],
   [
@@ -1198,6 +1233,13 @@ const TABLE: Entry[] = [
     true,
   ],
   [
+    "templates/port-yaml11-octal.yaml",
+    template,
+    1,
+    /^templates\/port-yaml11-octal\.yaml:12:11: ssh-from-internet fail: Bastion allows tcp 22 from 0\./,
+    true,
+  ],
+  [
     "templates/properties-if.yaml",
     template,
     2,
@@ -1209,6 +1251,13 @@ const TABLE: Entry[] = [
     template,
     2,
     /^templates\/properties-lowercase\.yaml:5:5: the key properties of resource Bastion differs from Properties only in case/,
+    true,
+  ],
+  [
+    "templates/properties-zero-width.yaml",
+    template,
+    2,
+    /^templates\/properties-zero-width\.yaml:6:5: the key Propert\u200bies of resource Bastion differs from Properties only in case or in invisible characters \(U\+200B\); write it exactly$/,
     true,
   ],
   [
@@ -1227,6 +1276,13 @@ const TABLE: Entry[] = [
   ],
   // A property named `__proto__` once replaced the properties' prototype with an unknown marker,
   // which excused every misfit in them: the list KeyName passed instance-key-pair.
+  [
+    "templates/property-zero-width.json",
+    template,
+    2,
+    /^templates\/property-zero-width\.json:8:9: the property Security\u200bGroupIngress of resource Bastion differs from SecurityGroupIngress only in case or in invisible characters \(U\+200B\); write it exactly$/,
+    true,
+  ],
   [
     "templates/proto-property.json",
     template,
@@ -1435,6 +1491,13 @@ const TABLE: Entry[] = [
     template,
     2,
     /^templates\/type-lookalike-space\.yaml:4:5: resource Bastion has the type "AWS::EC2::SecurityGroup ", which differs from AWS::EC2::SecurityGroup only in case or spaces/,
+    true,
+  ],
+  [
+    "templates/type-lookalike-zero-width.yaml",
+    template,
+    2,
+    /^templates\/type-lookalike-zero-width\.yaml:4:5: resource Bastion has the type "AWS::EC2::Security\u200bGroup", which differs from AWS::EC2::SecurityGroup only in case or spaces/,
     true,
   ],
   [

@@ -42,7 +42,9 @@ export function looksLikeTemplate(document: PositionedValue): document is MapNod
   if (typeof member(document, "AWSTemplateFormatVersion") === "string") return true;
   // Found whatever its case: `resources:` is a template CloudFormation refuses, which
   // `readTemplate` reports, not someone else's file to skip.
-  const resourcesKey = document.keys.findIndex((key) => key.toLowerCase() === "resources");
+  const resourcesKey = document.keys.findIndex(
+    (key) => key.toLowerCase() === "resources" || lookalikeKey(key, RESOURCES_BY_FOLDED_NAME) !== undefined,
+  );
   const resources = resourcesKey === -1 ? undefined : document.values[resourcesKey];
   if (!isMapNode(resources)) return false;
   if (resources.keys.length === 0) return true;
@@ -95,22 +97,51 @@ const RESOURCE_KEYS = [
 const SECTION_BY_FOLDED_NAME = new Map(SECTIONS.map((name) => [name.toLowerCase(), name]));
 const RESOURCE_KEY_BY_FOLDED_NAME = new Map(RESOURCE_KEYS.map((name) => [name.toLowerCase(), name]));
 
+const RESOURCES_BY_FOLDED_NAME = new Map([["resources", "Resources"]]);
+
 /**
- * A key of `map` that is one of `names` only when case is ignored: `properties:` under a resource
- * would be read as no properties, and the group it opens would pass. CloudFormation refuses it.
+ * A key of `map` that is one of `names` only when case (or an invisible character) is ignored:
+ * `properties:` under a resource would be read as no properties, and the group it opens would
+ * pass. CloudFormation refuses it.
  */
 function miscasedKey(what: (key: string) => string, map: MapNode, names: ReadonlyMap<string, string>): void {
   const { keys } = map;
   for (let index = 0; index < keys.length; index += 1) {
     const key = keys[index]!;
-    const meant = names.get(key.toLowerCase());
-    if (meant !== undefined && meant !== key)
+    const lookalike = lookalikeKey(key, names);
+    if (lookalike !== undefined)
       throw new TemplateShapeError(
-        `${what(key)} differs from ${meant} only in case; write it exactly`,
+        `${what(key)} differs from ${lookalike.meant} ${lookalike.how}; write it exactly`,
         positionAt(map, index),
         false,
       );
   }
+}
+
+/** Unicode's format characters, which show as nothing: zero-width spaces and joiners, soft hyphens. */
+const INVISIBLE = /\p{Cf}/u;
+const EVERY_INVISIBLE = /\p{Cf}/gu;
+
+/**
+ * The name among `names` (keyed by their lower-case form) that `key` differs from only in case or
+ * in invisible characters, and how it differs; undefined when `key` is one of them, or like none.
+ * `Security\u200bGroupIngress` looks like the property on screen, yet is another key:
+ * read as an unknown property, the group it opens would pass. CloudFormation refuses both.
+ */
+export function lookalikeKey(
+  key: string,
+  names: ReadonlyMap<string, string>,
+): { meant: string; how: string } | undefined {
+  const meant = names.get(key.toLowerCase());
+  if (meant !== undefined) return meant === key ? undefined : { meant, how: "only in case" };
+  // Looked for only when the key is like no name: most keys are one of them, or plainly another.
+  if (!INVISIBLE.test(key)) return undefined;
+  const visible = names.get(key.replace(EVERY_INVISIBLE, "").toLowerCase());
+  if (visible === undefined) return undefined;
+  const codes = [...new Set(key.match(EVERY_INVISIBLE))].map(
+    (character) => `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`,
+  );
+  return { meant: visible, how: `only in case or in invisible characters (${codes.join(", ")})` };
 }
 
 /** The key of `AWS::Include` and of macros written inside a template rather than at its top. */

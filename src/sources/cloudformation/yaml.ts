@@ -42,6 +42,9 @@ const SHORT_FORMS: Readonly<Record<string, string>> = {
   "!Transform": "Fn::Transform",
 };
 
+/** The tag YAML 1.1 gives a merge key, `!!merge`. */
+const MERGE_TAG = "tag:yaml.org,2002:merge";
+
 export interface YamlReadResult {
   value: PositionedValue;
   /** Tags that are neither YAML's own nor CloudFormation's short forms (read as their value). */
@@ -125,34 +128,44 @@ class Converter {
   private map(node: Node & { items: unknown[] }, depth: number): MapNode {
     const map = this.at(newMap, node);
     const written = new KeySet(map);
+    // The keys a merge key gave, which the mapping's own keys may then replace (once each).
+    let merged: Set<string> | undefined;
     for (const pair of node.items) {
       if (!isPair(pair)) continue;
       const keyNode = pair.key as Node | null;
       if (keyNode !== null && !isScalar(keyNode) && !isAlias(keyNode))
         throw this.problem(keyNode, "a mapping key must be a plain value, not a list or a mapping");
+      const valueNode = pair.value as Node | null;
+      // A plain, untagged `<<` merges, and so does one tagged `!!merge` (the parser gives both a
+      // merge marker, not the text, under a %YAML 1.1 directive): `"<<"` and `!!str <<` are keys
+      // named "<<", as YAML says.
+      if (
+        keyNode !== null &&
+        isScalar(keyNode) &&
+        keyNode.source === "<<" &&
+        (keyNode.tag === MERGE_TAG || (keyNode.type === "PLAIN" && keyNode.tag === undefined))
+      ) {
+        this.merge(map, written, valueNode, depth, (merged ??= new Set()));
+        continue;
+      }
       const keyValue =
         keyNode === null ? null : isAlias(keyNode) ? this.convert(keyNode, depth + 1) : scalarOf(keyNode);
       if (typeof keyValue === "object" && keyValue !== null)
         throw this.problem(keyNode!, "a mapping key must be a plain value, not a list or a mapping");
       const key = keyValue === null ? "" : typeof keyValue === "string" ? keyValue : `${keyValue}`;
-      const valueNode = pair.value as Node | null;
-      // Only a plain, untagged `<<` merges: `"<<"` and `!!str <<` are keys named "<<", as YAML says.
-      if (
-        key === "<<" &&
-        keyNode !== null &&
-        isScalar(keyNode) &&
-        keyNode.type === "PLAIN" &&
-        keyNode.tag === undefined &&
-        keyNode.source === "<<"
-      ) {
-        this.merge(map, written, valueNode, depth);
-        continue;
-      }
       const { line, column } = keyNode ? this.position(keyNode) : this.position(node);
       if (written.has(key)) {
-        // Only possible through a merge key, or keys that differ only in type (`1` and `"1"`):
-        // the mapping's own keys, and later keys, win.
         const existing = map.keys.indexOf(key);
+        // The parser refused keys written twice alike; these differ only in type (`1` and `"1"`,
+        // `true` and `yes`), which CloudFormation reads as one key, as JSON would have it twice:
+        // keeping either would drop what the other says (an open group under the same logical id).
+        if (merged === undefined || !merged.delete(key))
+          throw new ParseProblem(
+            `duplicate key ${JSON.stringify(key)} (first written at line ${positionAt(map, existing).line}, as another YAML type or through an alias)`,
+            line,
+            column,
+          );
+        // A key a merge key gave: the mapping's own key wins.
         map.keys.splice(existing, 1);
         map.values.splice(existing, 1);
         map.positions.splice(2 * existing, 2);
@@ -165,8 +178,17 @@ class Converter {
     return map;
   }
 
-  /** `<<: *base` (or a list of them) copies the keys the mapping does not set itself. */
-  private merge(map: GrowingMap, written: KeySet, value: Node | null, depth: number): void {
+  /**
+   * `<<: *base` (or a list of them) copies the keys the mapping does not set itself, each added to
+   * `given`.
+   */
+  private merge(
+    map: GrowingMap,
+    written: KeySet,
+    value: Node | null,
+    depth: number,
+    given: Set<string>,
+  ): void {
     const sources = value !== null && isSeq(value) ? (value.items as Node[]) : value === null ? [] : [value];
     for (const source of sources) {
       const merged = this.convert(source, depth + 1);
@@ -175,6 +197,7 @@ class Converter {
       merged.keys.forEach((key, index) => {
         if (written.has(key)) return;
         written.add(key);
+        given.add(key);
         map.keys.push(key);
         const { line, column = merged.column } = positionAt(merged, index);
         map.positions.push(line, column);
@@ -239,12 +262,19 @@ class KeySet {
 /**
  * A plain scalar that reads as a number but is not written as one (`012345678901`, an account id
  * with its leading zero; `1.0`; `0x1F`) is kept as written: CloudFormation treats such values as
- * text, and an account id must not lose its zero.
+ * text, and an account id must not lose its zero. The exceptions are the plain scalars YAML 1.1,
+ * which CloudFormation reads, gives another meaning than YAML 1.2 does (see `yaml11Plain`).
  */
-function scalarOf(node: Node & { value: unknown; source?: unknown }): PositionedValue {
+function scalarOf(node: Node & { value: unknown; source?: unknown; type?: unknown }): PositionedValue {
   // A `!!binary` value is its base64 text as written: the bytes it decodes to are not a value a
   // template property holds, and their JSON (`{"type":"Buffer",…}`) is no text anyone wrote.
   if (node.value instanceof Uint8Array && typeof node.source === "string") return node.source;
+  // A `<<` that is not a key (`Value: !!merge <<`) merges nothing: it is the text written.
+  if (typeof node.value === "symbol" && typeof node.source === "string") return node.source;
+  if (node.type === "PLAIN" && node.tag === undefined && typeof node.source === "string") {
+    const yaml11 = yaml11Plain(node.source);
+    if (yaml11 !== undefined) return yaml11;
+  }
   const value = scalarValue(node.value);
   if (typeof value === "number" && typeof node.source === "string" && String(value) !== node.source)
     return node.source;
@@ -259,4 +289,45 @@ function scalarValue(value: unknown): PositionedValue {
   if (typeof value === "bigint") return Number(value);
   if (value instanceof Date) return value.toISOString();
   return JSON.stringify(value) ?? "";
+}
+
+/** YAML 1.1's octal integers: a leading zero, then octal digits (underscores are spacing). */
+const YAML_11_OCTAL = /^[-+]?0[0-7_]+$/;
+
+/**
+ * YAML 1.1's boolean words that YAML 1.2 reads as text (`true` and `false` it reads alike). `y`
+ * and `n` are left as text, as the YAML 1.1 parsers in use (PyYAML, SnakeYAML) leave them.
+ */
+const YAML_11_BOOLEANS: ReadonlyMap<string, boolean> = new Map([
+  ...["yes", "Yes", "YES", "on", "On", "ON"].map((word) => [word, true] as const),
+  ...["no", "No", "NO", "off", "Off", "OFF"].map((word) => [word, false] as const),
+]);
+
+/**
+ * The value CloudFormation's YAML 1.1 gives a plain, untagged scalar where YAML 1.2 (which the
+ * parser follows) reads it otherwise, or undefined where the two agree. `FromPort: 026` is port
+ * 22 to CloudFormation, as `mode: 000400` is 256: read as the decimal 26 (or the text "026",
+ * which a port reads as 26), it would pass a rule about port 22 that the stack breaks. And
+ * `!Equals [!Ref AllowSsh, yes]` holds for the default "true": read as the text "yes", it was false,
+ * and the open group it guards was left out as not created.
+ */
+function yaml11Plain(source: string): PositionedValue | undefined {
+  const first = source.charCodeAt(0);
+  // y, Y, n, N, o, O: the first letters of the boolean words.
+  if (
+    first === 0x79 ||
+    first === 0x59 ||
+    first === 0x6e ||
+    first === 0x4e ||
+    first === 0x6f ||
+    first === 0x4f
+  )
+    return YAML_11_BOOLEANS.get(source);
+  // Only a scalar that starts with a zero or a sign can be octal; most start otherwise.
+  if ((first === 0x30 || first === 0x2b || first === 0x2d) && YAML_11_OCTAL.test(source)) {
+    const digits = source.replace(/[-+_]/g, "");
+    const magnitude = parseInt(digits, 8);
+    return first === 0x2d && magnitude !== 0 ? -magnitude : magnitude;
+  }
+  return undefined;
 }

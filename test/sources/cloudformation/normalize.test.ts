@@ -651,7 +651,7 @@ Resources:
       /^MapPublicIpOnLaunch "TRUE" is neither true nor false$/,
     ],
     [
-      "MapPublicIpOnLaunch: yes",
+      'MapPublicIpOnLaunch: "yes"',
       "SubnetId: !Ref Subnet",
       /^MapPublicIpOnLaunch "yes" is neither true nor false$/,
     ],

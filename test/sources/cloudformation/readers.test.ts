@@ -410,6 +410,39 @@ describe("the CloudFormation YAML reader", () => {
     });
   });
 
+  it("reads a plain number with a leading zero as YAML 1.1 does, octal, as CloudFormation reads it", () => {
+    const { value } = parseCloudFormationYaml(
+      "A: { Port: 026, Signed: -026, Spaced: 02_6, Zeros: 00, Zero: 0, Quoted: '026', Tagged: !!str 026, Ref: !Ref 026 }\n",
+    );
+    expect(toPlain(value)).toEqual({
+      A: {
+        Port: 22,
+        Signed: -22,
+        Spaced: 22,
+        Zeros: 0,
+        Zero: 0,
+        Quoted: "026",
+        Tagged: "026",
+        Ref: { Ref: "026" },
+      },
+    });
+    // The same under a %YAML 1.1 directive, which makes the parser itself read 026 as 22.
+    expect(toPlain(parseCloudFormationYaml("%YAML 1.1\n---\nPort: 026\n").value)).toEqual({ Port: 22 });
+  });
+
+  it("reads plain yes, no, on and off as YAML 1.1 does, booleans, as CloudFormation reads them", () => {
+    const { value } = parseCloudFormationYaml(
+      "A: [yes, Yes, YES, on, On, ON, no, No, NO, off, Off, OFF, y, n, 'yes', !!str off, !Ref on, yess]\nOn: key\n",
+    );
+    expect(toPlain(value)).toEqual({
+      A: [
+        ...[true, true, true, true, true, true, false, false, false, false, false, false],
+        ...["y", "n", "yes", "off", { Ref: "on" }, "yess"],
+      ],
+      true: "key",
+    });
+  });
+
   it("reads values of unknown tags as written, and lists the tags", () => {
     const { value, unknownTags } = parseCloudFormationYaml("A: !Custom value\n");
     expect(toPlain(value)).toEqual({ A: "value" });
@@ -438,19 +471,74 @@ describe("the CloudFormation YAML reader", () => {
     });
   });
 
-  it("keeps a mapping's own keys over merged ones, and the later of keys equal as text, in long mappings too", () => {
+  it("merges a << the parser reads as a merge: tagged !!merge, or plain under a %YAML 1.1 directive", () => {
+    const base = "base: &base {CidrIp: 0.0.0.0/0, FromPort: 22}\n";
+    for (const text of [
+      `${base}rule:\n  !!merge <<: *base\n  ToPort: 22\n`,
+      `%YAML 1.1\n---\n${base}rule:\n  <<: *base\n  ToPort: 22\n`,
+      `%YAML 1.1\n---\n${base}rule:\n  !!merge <<: *base\n  ToPort: 22\n`,
+    ]) {
+      expect(toPlain(member(map(parseCloudFormationYaml(text).value), "rule")), text).toEqual({
+        CidrIp: "0.0.0.0/0",
+        FromPort: 22,
+        ToPort: 22,
+      });
+    }
+    expect(toPlain(parseCloudFormationYaml("Value: !!merge <<\n").value)).toEqual({ Value: "<<" });
+  });
+
+  it("keeps a mapping's own keys over merged ones, in long mappings too", () => {
     const own = Array.from({ length: 40 }, (_, index) => `  k${index}: own${index}`).join("\n");
     const base = Array.from({ length: 40 }, (_, index) => `k${index * 2}: base${index}`).join(", ");
     const { value } = parseCloudFormationYaml(
-      `base: &base {${base}}\nrule:\n${own}\n  <<: *base\n  1: number\n  "1": text\n`,
+      `base: &base {${base}, 1: merged}\nrule:\n${own}\n  <<: *base\n  "1": own\n`,
     );
     const rule = map(member(map(value), "rule"));
     expect(rule.keys).toHaveLength(40 + 20 + 1);
     expect(member(rule, "k2")).toBe("own2");
     expect(member(rule, "k78")).toBe("base39");
-    expect(member(rule, "1")).toBe("text");
+    expect(member(rule, "1")).toBe("own");
     expect(rule.keys.filter((key) => key === "1")).toHaveLength(1);
-    expect(keyPosition(rule, "1")).toEqual({ line: 45, column: 3 });
+    expect(keyPosition(rule, "1")).toEqual({ line: 44, column: 3 });
+  });
+
+  it.each([
+    ['1 and "1"', '1: number\n"1": text\n'],
+    ['true and "true"', 'true: a\n"true": b\n'],
+    ["yes and true", "yes: a\ntrue: b\n"],
+    ['null and ""', '~: a\n"": b\n'],
+    [
+      '0x1 and "0x1", in a long mapping',
+      `${Array.from({ length: 20 }, (_, i) => `k${i}: v`).join("\n")}\n0x1: a\n"0x1": b\n`,
+    ],
+  ])("refuses two keys CloudFormation reads as one: %s", (_name, text) => {
+    const lines = text.trimEnd().split("\n").length;
+    const problem = problemOf(() => parseCloudFormationYaml(`${text}`));
+    expect(problem.message).toMatch(
+      /^duplicate key ".*" \(first written at line \d+, as another YAML type or through an alias\)$/,
+    );
+    expect([problem.line, problem.column]).toEqual([lines, 1]);
+  });
+
+  it("refuses an alias as a key that repeats a key of its mapping", () => {
+    const problem = problemOf(() =>
+      parseCloudFormationYaml("name: &key CidrIp\nrule:\n  CidrIp: 0.0.0.0/0\n  *key : 10.0.0.0/8\n"),
+    );
+    expect(problem).toEqual({
+      message: 'duplicate key "CidrIp" (first written at line 3, as another YAML type or through an alias)',
+      line: 4,
+      column: 3,
+    });
+  });
+
+  it("refuses a key written twice in two types after a merge key gave it", () => {
+    const problem = problemOf(() =>
+      parseCloudFormationYaml('base: &base {1: merged}\nrule:\n  <<: *base\n  1: own\n  "1": again\n'),
+    );
+    expect(problem.message).toBe(
+      'duplicate key "1" (first written at line 4, as another YAML type or through an alias)',
+    );
+    expect([problem.line, problem.column]).toEqual([5, 3]);
   });
 
   it("refuses an alias bomb", () => {

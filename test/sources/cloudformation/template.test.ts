@@ -3,6 +3,7 @@ import {
   looksLikeTemplate,
   readTemplate,
   TemplateShapeError,
+  lookalikeKey,
 } from "../../../src/sources/cloudformation/template.js";
 import { parseCloudFormationYaml } from "../../../src/sources/cloudformation/yaml.js";
 import { toPlain, type MapNode } from "../../../src/sources/positioned/node.js";
@@ -47,6 +48,18 @@ describe("recognising a template", () => {
     ["a list", "- Resources\n"],
   ])("and not: %s", (_name, text) => {
     expect(looksLikeTemplate(parse(text))).toBe(false);
+  });
+});
+
+describe("a Resources key with an invisible character", () => {
+  it("is a template still, which the reader refuses", () => {
+    const { value } = parseCloudFormationYaml(
+      '"Resour\\u200bces":\n  Bastion:\n    Type: AWS::EC2::SecurityGroup\n',
+    );
+    expect(looksLikeTemplate(value)).toBe(true);
+    expect(() => readTemplate(value as MapNode)).toThrow(
+      "the section Resour\u200bces differs from Resources only in case or in invisible characters (U+200B); write it exactly",
+    );
   });
 });
 
@@ -287,5 +300,23 @@ describe("the Conditions section, checked as CloudFormation checks it", () => {
     expect(shapeError(chain(true)).message).toMatch(
       /^condition C49990 depends on itself \(C49990 → C49991 → /,
     );
+  });
+});
+
+describe("keys that look like a name they are not", () => {
+  const names = new Map([["securitygroupingress", "SecurityGroupIngress"]]);
+
+  it("tell case and invisible characters, naming the characters", () => {
+    expect(lookalikeKey("SecurityGroupIngress", names)).toBeUndefined();
+    expect(lookalikeKey("GroupDescription", names)).toBeUndefined();
+    expect(lookalikeKey("securityGroupIngress", names)).toEqual({
+      meant: "SecurityGroupIngress",
+      how: "only in case",
+    });
+    expect(lookalikeKey("Security\u200bGroup\u00adIngress\u200b", names)).toEqual({
+      meant: "SecurityGroupIngress",
+      how: "only in case or in invisible characters (U+200B, U+00AD)",
+    });
+    expect(lookalikeKey("Other\u200bName", names)).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@ import { isUnknown, type UnknownValue } from "../../../model/unknown.js";
 import { PositionRecorder, PositionStore, type PolicyHolder } from "../../iac.js";
 import { member, positionAt } from "../../positioned/node.js";
 import { type Placeholders, type Resolved, Resolver } from "../intrinsics.js";
-import { TemplateShapeError, type Template, type TemplateResource } from "../template.js";
+import { lookalikeKey, TemplateShapeError, type Template, type TemplateResource } from "../template.js";
 import { References } from "./references.js";
 import type { SourcePosition } from "../../../util/source-position.js";
 import { defineField } from "../../../util/own-field.js";
@@ -131,10 +131,10 @@ export class NormalizeContext {
     for (let index = 0; index < keys.length; index += 1) {
       const name = keys[index]!;
       if (mapped.has(name) || Object.hasOwn(build.properties, name)) continue;
-      const meant = byFoldedName(mapped).get(name.toLowerCase());
-      if (meant !== undefined)
+      const lookalike = lookalikeKey(name, byFoldedName(mapped));
+      if (lookalike !== undefined)
         throw new TemplateShapeError(
-          `the property ${name} of resource ${resource.logicalId} differs from ${meant} only in case; write it exactly`,
+          `the property ${name} of resource ${resource.logicalId} differs from ${lookalike.meant} ${lookalike.how}; write it exactly`,
           positionAt(properties, index),
           false,
         );

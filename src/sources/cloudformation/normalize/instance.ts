@@ -3,7 +3,7 @@ import { isUnknown, type UnknownValue } from "../../../model/unknown.js";
 import { fieldPath, indexPath, notYetRegistered } from "../../iac.js";
 import { isMapNode, isSeqNode, member, positionAt, type MapNode } from "../../positioned/node.js";
 import { NO_VALUE, type Resolved } from "../intrinsics.js";
-import { TemplateShapeError, type TemplateResource } from "../template.js";
+import { lookalikeKey, TemplateShapeError, type TemplateResource } from "../template.js";
 import type { Build, NormalizeContext } from "./context.js";
 import type { LaunchTemplateReference } from "./references.js";
 import type { SourcePosition } from "../../../util/source-position.js";
@@ -95,15 +95,18 @@ export function instance(context: NormalizeContext, resource: TemplateResource):
     const { data } = launchTemplate;
     const index = data.keys.lastIndexOf(name);
     if (index === -1) {
-      // `keyName` is no setting of a launch template: read as unset, the key pair would pass.
-      const folded = name.toLowerCase();
-      const misspelt = data.keys.findIndex((key) => key.toLowerCase() === folded);
-      if (misspelt !== -1)
-        throw new TemplateShapeError(
-          `the launch template setting ${data.keys[misspelt]!} differs from ${name} only in case; write it exactly`,
-          positionAt(data, misspelt),
-          false,
-        );
+      // `keyName` (or `Key\u200bName`) is no setting of a launch template: read as unset, the key
+      // pair would pass.
+      const meant = settingByFoldedName(name);
+      for (let misspelt = 0; misspelt < data.keys.length; misspelt += 1) {
+        const lookalike = lookalikeKey(data.keys[misspelt]!, meant);
+        if (lookalike !== undefined)
+          throw new TemplateShapeError(
+            `the launch template setting ${data.keys[misspelt]!} differs from ${name} ${lookalike.how}; write it exactly`,
+            positionAt(data, misspelt),
+            false,
+          );
+      }
       return undefined;
     }
     return { value: data.values[index], at: positionAt(data, index) };
@@ -662,4 +665,16 @@ function networkInterfaceList(
     list.push(entry);
   }
   build.properties.NetworkInterfaces = list;
+}
+
+const SETTINGS_BY_FOLDED_NAME = new Map<string, ReadonlyMap<string, string>>();
+
+/** A launch template setting by its lower-case name, for `lookalikeKey`; made once per setting. */
+function settingByFoldedName(name: string): ReadonlyMap<string, string> {
+  let byFoldedName = SETTINGS_BY_FOLDED_NAME.get(name);
+  if (byFoldedName === undefined) {
+    byFoldedName = new Map([[name.toLowerCase(), name]]);
+    SETTINGS_BY_FOLDED_NAME.set(name, byFoldedName);
+  }
+  return byFoldedName;
 }

@@ -113,12 +113,13 @@ const READ_TYPES_BY_FOLDED_NAME: ReadonlyMap<string, string> = new Map(
   ]),
 );
 
+/** Without case, spaces, or the format characters that show as nothing (a zero-width space). */
 function foldTypeName(type: string): string {
-  return type.replace(/\s+/g, "").toLowerCase();
+  return type.replace(/[\s\p{Cf}]+/gu, "").toLowerCase();
 }
 
 /**
- * The type this tool reads that `type` differs from only in case or spaces
+ * The type this tool reads that `type` differs from only in case or spaces, zero-width ones too
  * (`AWS::EC2::Securitygroup`, `"AWS::EC2::SecurityGroup "`), if any. CloudFormation refuses such a
  * name; read as some other type, the resource would be left out of the check and pass.
  */
