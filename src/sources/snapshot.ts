@@ -1,7 +1,7 @@
 import type { ErrorObject } from "ajv";
 import { InputError, UserError, formatLocation } from "../errors.js";
 import type { CollectionError, Scope } from "../model/collection-error.js";
-import type { Resource } from "../model/resource.js";
+import { ResourceTypes, type Resource } from "../model/resource.js";
 import { resourceTypeSpec } from "../model/resource-types.js";
 import { writeOutputFile } from "../util/atomic-write.js";
 import { emptySourceData, type Source, type SourceData } from "./source.js";
@@ -289,7 +289,8 @@ function findProblem(document: unknown): Problem | undefined {
   if (!passesSchema(document) && !validate(document)) {
     return schemaProblem(mostSpecificSchemaError(validate.errors ?? []), document);
   }
-  return findDuplicates(document as SnapshotDocument) ?? findMisnamedResource(document as SnapshotDocument);
+  const snapshot = document as SnapshotDocument;
+  return findDuplicates(snapshot) ?? findMisnamedResource(snapshot) ?? findUnlistedRegion(snapshot);
 }
 
 function schemaProblem(error: ErrorObject, document: unknown): Problem {
@@ -438,6 +439,38 @@ function findMisnamedResource(document: SnapshotDocument): Problem | undefined {
       atKey: false,
       resource: `${resource.type} ${resource.id}`,
       detail: `its ${idField} ${JSON.stringify(named)} is not its id ${JSON.stringify(resource.id)}`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Scopes say which regions were collected, and a listed region without a preferences document is
+ * judged on Session Manager's defaults. A region the snapshot holds resources of but does not list
+ * would have its preferences judged on nothing at all, so every regional resource must be in a
+ * listed account and region, as the collector writes them. A trail is the exception: it is placed
+ * in its home region, which a collection limited to other regions still finds it from.
+ */
+function findUnlistedRegion(document: SnapshotDocument): Problem | undefined {
+  const { scopes, resources } = document;
+  const listed = new ScopedIndex<true>();
+  for (const scope of scopes) listed.set(scope.account, scope.region, "", true);
+  let lastType: string | undefined;
+  let placed = false;
+  for (let index = 0; index < resources.length; index += 1) {
+    const resource = resources[index]!;
+    if (resource.type !== lastType) {
+      lastType = resource.type;
+      placed = resourceTypeSpec(resource.type).regional && resource.type !== ResourceTypes.Trail;
+    }
+    if (!placed || listed.inScope(resource.account, resource.region) !== undefined) continue;
+    const pointer = `/resources/${index}`;
+    return {
+      pointer,
+      locate: pointer,
+      atKey: false,
+      resource: `${resource.type} ${resource.id}`,
+      detail: `account ${resource.account} region ${resource.region} is not listed in /scopes, the regions that were collected`,
     };
   }
   return undefined;

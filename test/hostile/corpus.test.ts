@@ -736,6 +736,13 @@ const TABLE: Entry[] = [
     false,
   ],
   [
+    "snapshots/region-not-in-scopes.json",
+    snapshot,
+    2,
+    /^(?:.*\/)?snapshots\/region-not-in-scopes\.json:11:5: invalid snapshot at \/resources\/0 \(AWS::EC2::SecurityGroup sg-0123456789abcdef0\): account 111122223333 region eu-west-1 is not listed in \/scopes/,
+    false,
+  ],
+  [
     "snapshots/resource-without-type.json",
     snapshot,
     2,

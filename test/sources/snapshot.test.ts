@@ -481,6 +481,44 @@ describe("parseSnapshot", () => {
     );
   });
 
+  it("refuses a regional resource of an account and region the scopes do not list", async () => {
+    // eu-central-1 left out of the scopes: its groups would be judged, its Session Manager
+    // preferences not at all, since only a listed region gets the defaults.
+    const text = (await minimalText()).replace(
+      '"scopes": [{ "account": "444455556666", "region": "eu-central-1" }]',
+      '"scopes": [{ "account": "444455556666", "region": "eu-west-1" }]',
+    );
+
+    expect(() => parseSnapshot(text, "m.json")).toThrow(
+      new InputError(
+        "m.json:9:5: invalid snapshot at /resources/0 (AWS::EC2::SecurityGroup sg-0f1e2d3c4b5a69788): " +
+          "account 444455556666 region eu-central-1 is not listed in /scopes, the regions that were collected",
+      ),
+    );
+  });
+
+  it("accepts IAM resources in any listed account, and a trail in a home region that was not collected", () => {
+    const trail: Resource = {
+      type: "AWS::CloudTrail::Trail",
+      id: "management",
+      account: "444455556666",
+      region: "us-east-1",
+      source: { kind: "aws-live" },
+      properties: { Name: "management", HomeRegion: "us-east-1", IsMultiRegionTrail: true },
+    };
+    const user: Resource = {
+      type: "AWS::IAM::User",
+      id: "alice",
+      account: "444455556666",
+      region: "global",
+      source: { kind: "aws-live" },
+      properties: { UserName: "alice" },
+    };
+    const text = JSON.stringify(documentOf({ resources: [trail, user] }));
+
+    expect(parseSnapshot(text, "t.json").resources).toHaveLength(2);
+  });
+
   it("locates values under escaped pointer tokens", () => {
     const text = [
       "{",
