@@ -631,6 +631,13 @@ const TABLE: Entry[] = [
     true,
   ],
   [
+    "snapshots/instance-planned-kind.json",
+    snapshot,
+    2,
+    /^(?:.*\/)?snapshots\/instance-planned-kind\.json:22:17: invalid snapshot at \/resources\/0\/source\/kind \(AWS::EC2::Instance i-0123456789abcdef0\): expected one of "aws-live", "config-item", "snapshot"; found "cloudformation"$/,
+    false,
+  ],
+  [
     "snapshots/instance-public-ip-empty.json",
     snapshot,
     2,

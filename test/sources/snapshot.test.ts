@@ -519,6 +519,20 @@ describe("parseSnapshot", () => {
     expect(parseSnapshot(text, "t.json").resources).toHaveLength(2);
   });
 
+  it.each(["cloudformation", "terraform-plan"])(
+    "refuses a resource whose source is of the planned kind %s, to which live-only rules do not apply",
+    async (kind) => {
+      const text = (await minimalText()).replace('"kind": "aws-live"', `"kind": "${kind}"`);
+
+      expect(() => parseSnapshot(text, "m.json")).toThrow(
+        new InputError(
+          "m.json:14:27: invalid snapshot at /resources/0/source/kind (AWS::EC2::SecurityGroup sg-0f1e2d3c4b5a69788): " +
+            `expected one of "aws-live", "config-item", "snapshot"; found "${kind}"`,
+        ),
+      );
+    },
+  );
+
   it("locates values under escaped pointer tokens", () => {
     const text = [
       "{",
