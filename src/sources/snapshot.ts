@@ -1,7 +1,7 @@
 import type { ErrorObject } from "ajv";
 import { InputError, UserError, formatLocation } from "../errors.js";
 import type { CollectionError, Scope } from "../model/collection-error.js";
-import { ResourceTypes, type Resource } from "../model/resource.js";
+import { GLOBAL_REGION, ResourceTypes, type Resource } from "../model/resource.js";
 import { resourceTypeSpec } from "../model/resource-types.js";
 import { writeOutputFile } from "../util/atomic-write.js";
 import { emptySourceData, type Source, type SourceData } from "./source.js";
@@ -290,7 +290,7 @@ function findProblem(document: unknown): Problem | undefined {
     return schemaProblem(mostSpecificSchemaError(validate.errors ?? []), document);
   }
   const snapshot = document as SnapshotDocument;
-  return findDuplicates(snapshot) ?? findMisnamedResource(snapshot) ?? findUnlistedRegion(snapshot);
+  return findDuplicates(snapshot) ?? findMisnamedResource(snapshot) ?? findMisplacedResource(snapshot);
 }
 
 function schemaProblem(error: ErrorObject, document: unknown): Problem {
@@ -450,28 +450,35 @@ function findMisnamedResource(document: SnapshotDocument): Problem | undefined {
  * would have its preferences judged on nothing at all, so every regional resource must be in a
  * listed account and region, as the collector writes them. A trail is the exception: it is placed
  * in its home region, which a collection limited to other regions still finds it from.
+ *
+ * IAM resources are global, and relations find them by account and name (a managed policy by its
+ * ARN), whatever their region: a second copy under another region was no duplicate to the check
+ * above, yet took the first one's place for every principal it is attached to.
  */
-function findUnlistedRegion(document: SnapshotDocument): Problem | undefined {
+function findMisplacedResource(document: SnapshotDocument): Problem | undefined {
   const { scopes, resources } = document;
   const listed = new ScopedIndex<true>();
   for (const scope of scopes) listed.set(scope.account, scope.region, "", true);
   let lastType: string | undefined;
+  let regional = false;
   let placed = false;
   for (let index = 0; index < resources.length; index += 1) {
     const resource = resources[index]!;
     if (resource.type !== lastType) {
       lastType = resource.type;
-      placed = resourceTypeSpec(resource.type).regional && resource.type !== ResourceTypes.Trail;
+      regional = resourceTypeSpec(resource.type).regional;
+      placed = regional && resource.type !== ResourceTypes.Trail;
     }
-    if (!placed || listed.inScope(resource.account, resource.region) !== undefined) continue;
-    const pointer = `/resources/${index}`;
-    return {
-      pointer,
-      locate: pointer,
-      atKey: false,
-      resource: `${resource.type} ${resource.id}`,
-      detail: `account ${resource.account} region ${resource.region} is not listed in /scopes, the regions that were collected`,
-    };
+    const inPlace = regional
+      ? !placed || listed.inScope(resource.account, resource.region) !== undefined
+      : resource.region === GLOBAL_REGION;
+    if (inPlace) continue;
+    const at = `/resources/${index}`;
+    const pointer = regional ? at : `${at}/region`;
+    const detail = regional
+      ? `account ${resource.account} region ${resource.region} is not listed in /scopes, the regions that were collected`
+      : `${resource.type} is global: its region must be "${GLOBAL_REGION}", found ${JSON.stringify(resource.region)}`;
+    return { pointer, locate: pointer, atKey: false, resource: `${resource.type} ${resource.id}`, detail };
   }
   return undefined;
 }

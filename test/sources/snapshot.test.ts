@@ -251,26 +251,32 @@ describe("readSnapshot", () => {
 });
 
 describe("duplicate resources", () => {
+  const idFields: Record<string, string> = {
+    "AWS::IAM::User": "UserName",
+    "AWS::IAM::Group": "GroupName",
+    "AWS::Events::Rule": "Name",
+    "AWS::SSM::ManagedInstanceInventory": "InstanceId",
+  };
   const user = (id: string, account: string, type = "AWS::IAM::User", region = "global") => ({
     type,
     id,
     account,
     region,
     source: { kind: "aws-live" },
-    properties: type === "AWS::IAM::User" ? { UserName: id } : { GroupName: id },
+    properties: { [idFields[type]!]: id },
   });
+  const A = "111122223333";
+  const B = "444455556666";
   const text = (resources: unknown[]) =>
     JSON.stringify({
       format: SNAPSHOT_FORMAT,
       version: SNAPSHOT_VERSION,
       createdAt: "2026-12-07T00:00:00Z",
       tool: { name: "access-baseline", version: "1" },
-      scopes: [],
+      scopes: [A, B].flatMap((account) => ["us-east-1", "eu-west-1"].map((region) => ({ account, region }))),
       resources,
       collectionErrors: [],
     });
-  const A = "111122223333";
-  const B = "444455556666";
 
   it("finds a resource repeated after resources of other accounts, types and regions", () => {
     const resources = [
@@ -278,7 +284,7 @@ describe("duplicate resources", () => {
       user("alice", B),
       user("alice", A, "AWS::IAM::Group"),
       user("bob", A),
-      user("alice", A, "AWS::IAM::User", "us-east-1"),
+      user("alice", A, "AWS::Events::Rule", "us-east-1"),
       user("alice", A),
     ];
     expect(() => parseSnapshot(text(resources), "s.json")).toThrow(
@@ -287,25 +293,54 @@ describe("duplicate resources", () => {
   });
 
   it("tells regions apart when an account's resources take turns in them, and types in one region", () => {
-    const group = "AWS::IAM::Group";
+    const rule = "AWS::Events::Rule";
+    const node = "AWS::SSM::ManagedInstanceInventory";
     const alternating = [
-      user("alice", A, undefined, "us-east-1"),
-      user("alice", A, undefined, "eu-west-1"),
-      user("bob", A, undefined, "us-east-1"),
-      user("bob", A, undefined, "eu-west-1"),
+      user("alice", A, rule, "us-east-1"),
+      user("alice", A, rule, "eu-west-1"),
+      user("bob", A, rule, "us-east-1"),
+      user("bob", A, rule, "eu-west-1"),
       // Another type in the region the last one was in, then another account there.
-      user("bob", A, group, "eu-west-1"),
-      user("bob", B, undefined, "eu-west-1"),
-      user("carol", A, undefined, "eu-west-1"),
+      user("bob", A, node, "eu-west-1"),
+      user("bob", B, rule, "eu-west-1"),
+      user("carol", A, rule, "eu-west-1"),
     ];
     expect(parseSnapshot(text(alternating), "s.json").resources).toHaveLength(7);
-    expect(() =>
-      parseSnapshot(text([...alternating, user("bob", A, undefined, "us-east-1")]), "s.json"),
-    ).toThrow(
-      "invalid snapshot at /resources/7 (AWS::IAM::User bob): duplicate resource: /resources/2 has the same type and id in account 111122223333, region us-east-1",
+    expect(() => parseSnapshot(text([...alternating, user("bob", A, rule, "us-east-1")]), "s.json")).toThrow(
+      "invalid snapshot at /resources/7 (AWS::Events::Rule bob): duplicate resource: /resources/2 has the same type and id in account 111122223333, region us-east-1",
     );
-    expect(() => parseSnapshot(text([...alternating, user("bob", A, group, "eu-west-1")]), "s.json")).toThrow(
-      "invalid snapshot at /resources/7 (AWS::IAM::Group bob): duplicate resource: /resources/4 has the same type and id in account 111122223333, region eu-west-1",
+    expect(() => parseSnapshot(text([...alternating, user("bob", A, node, "eu-west-1")]), "s.json")).toThrow(
+      "invalid snapshot at /resources/7 (AWS::SSM::ManagedInstanceInventory bob): duplicate resource: /resources/4 has the same type and id in account 111122223333, region eu-west-1",
+    );
+  });
+
+  it("refuses an IAM resource outside the global region, where a second copy was no duplicate", () => {
+    // The copy in us-east-1 took the place of the global one for every principal it is attached to.
+    const policy = (region: string, action: string) => ({
+      type: "AWS::IAM::Policy",
+      id: "arn:aws:iam::111122223333:policy/sessions",
+      account: A,
+      region,
+      source: { kind: "aws-live" },
+      properties: {
+        Arn: "arn:aws:iam::111122223333:policy/sessions",
+        PolicyVersionList: [
+          {
+            VersionId: "v1",
+            IsDefaultVersion: true,
+            Document: { Statement: [{ Effect: "Allow", Action: action, Resource: "*" }] },
+          },
+        ],
+      },
+    });
+
+    expect(() =>
+      parseSnapshot(
+        text([policy("global", "ssm:StartSession"), policy("us-east-1", "s3:GetObject")]),
+        "s.json",
+      ),
+    ).toThrow(
+      'invalid snapshot at /resources/1/region (AWS::IAM::Policy arn:aws:iam::111122223333:policy/sessions): AWS::IAM::Policy is global: its region must be "global", found "us-east-1"',
     );
   });
 
