@@ -452,8 +452,11 @@ function findMisnamedResource(document: SnapshotDocument): Problem | undefined {
  * in its home region, which a collection limited to other regions still finds it from.
  *
  * IAM resources are global, and relations find them by account and name (a managed policy by its
- * ARN), whatever their region: a second copy under another region was no duplicate to the check
- * above, yet took the first one's place for every principal it is attached to.
+ * ARN), whatever their region: a second copy under another region was no duplicate to
+ * `findDuplicates`, yet took the first one's place for every principal it is attached to. For the same
+ * reason their ARNs must name their own account (AWS-managed policies name `aws`): managed
+ * policies and instance profiles are found by ARN alone, so a copy kept under another account
+ * stood in for the real one too.
  */
 function findMisplacedResource(document: SnapshotDocument): Problem | undefined {
   const { scopes, resources } = document;
@@ -472,15 +475,50 @@ function findMisplacedResource(document: SnapshotDocument): Problem | undefined 
     const inPlace = regional
       ? !placed || listed.inScope(resource.account, resource.region) !== undefined
       : resource.region === GLOBAL_REGION;
-    if (inPlace) continue;
-    const at = `/resources/${index}`;
-    const pointer = regional ? at : `${at}/region`;
-    const detail = regional
-      ? `account ${resource.account} region ${resource.region} is not listed in /scopes, the regions that were collected`
-      : `${resource.type} is global: its region must be "${GLOBAL_REGION}", found ${JSON.stringify(resource.region)}`;
-    return { pointer, locate: pointer, atKey: false, resource: `${resource.type} ${resource.id}`, detail };
+    if (!inPlace) {
+      const pointer = `/resources/${index}${regional ? "" : "/region"}`;
+      const detail = regional
+        ? `account ${resource.account} region ${resource.region} is not listed in /scopes, the regions that were collected`
+        : `${resource.type} is global: its region must be "${GLOBAL_REGION}", found ${JSON.stringify(resource.region)}`;
+      return { pointer, locate: pointer, atKey: false, resource: `${resource.type} ${resource.id}`, detail };
+    }
+    if (regional) continue;
+    const foreign = arnOfAnotherAccount(resource);
+    if (foreign === undefined) continue;
+    const pointer = `/resources/${index}/${foreign.field}`;
+    return {
+      pointer,
+      locate: pointer,
+      atKey: false,
+      resource: `${resource.type} ${resource.id}`,
+      detail: `its ARN ${foreign.arn} does not name its account ${resource.account}`,
+    };
   }
   return undefined;
+}
+
+/** The field of an IAM resource that holds an ARN of another account than its own, if one does. */
+function arnOfAnotherAccount(resource: Resource): { field: string; arn: string } | undefined {
+  const awsOwned = resource.type === ResourceTypes.ManagedPolicy;
+  const { arn } = resource;
+  if (typeof arn === "string" && !arnNamesAccount(arn, resource.account, awsOwned))
+    return { field: "arn", arn };
+  const named = resource.properties.Arn;
+  if (typeof named === "string" && !arnNamesAccount(named, resource.account, awsOwned))
+    return { field: "properties/Arn", arn: named };
+  return undefined;
+}
+
+/** Whether the account field of `arn` (`arn:partition:service:region:account:…`) is `account`, or `aws` when AWS may own it. */
+function arnNamesAccount(arn: string, account: string, awsOwned: boolean): boolean {
+  let start = 0;
+  for (let field = 0; field < 4; field += 1) {
+    start = arn.indexOf(":", start) + 1;
+    if (start === 0) return false;
+  }
+  const length = arn.indexOf(":", start) - start;
+  if (length === account.length && arn.startsWith(account, start)) return true;
+  return awsOwned && length === 3 && arn.startsWith("aws", start);
 }
 
 function schemaProperties(schema: unknown): Record<string, unknown> {

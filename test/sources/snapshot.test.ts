@@ -344,6 +344,63 @@ describe("duplicate resources", () => {
     );
   });
 
+  it("refuses an IAM resource whose ARN names another account, where a copy stood in for the real one", () => {
+    const policy = (account: string, action: string) => ({
+      type: "AWS::IAM::Policy",
+      id: "arn:aws:iam::111122223333:policy/sessions",
+      account,
+      region: "global",
+      source: { kind: "aws-live" },
+      properties: {
+        Arn: "arn:aws:iam::111122223333:policy/sessions",
+        PolicyVersionList: [
+          {
+            VersionId: "v1",
+            IsDefaultVersion: true,
+            Document: { Statement: [{ Effect: "Allow", Action: action, Resource: "*" }] },
+          },
+        ],
+      },
+    });
+    const profile = (arn: string) => ({
+      type: "AWS::IAM::InstanceProfile",
+      id: "app",
+      account: B,
+      region: "global",
+      source: { kind: "aws-live" },
+      properties: { InstanceProfileName: "app", Arn: arn, Roles: [{ RoleName: "app" }] },
+    });
+
+    expect(() =>
+      parseSnapshot(text([policy(A, "ssm:StartSession"), policy(B, "s3:GetObject")]), "s.json"),
+    ).toThrow(
+      "invalid snapshot at /resources/1/properties/Arn (AWS::IAM::Policy arn:aws:iam::111122223333:policy/sessions): its ARN arn:aws:iam::111122223333:policy/sessions does not name its account 444455556666",
+    );
+    expect(() =>
+      parseSnapshot(
+        text([
+          {
+            ...profile("arn:aws:iam::444455556666:instance-profile/app"),
+            arn: "arn:aws:iam::111122223333:instance-profile/app",
+          },
+        ]),
+        "s.json",
+      ),
+    ).toThrow(
+      "invalid snapshot at /resources/0/arn (AWS::IAM::InstanceProfile app): its ARN arn:aws:iam::111122223333:instance-profile/app does not name its account 444455556666",
+    );
+    expect(() => parseSnapshot(text([profile("app")]), "s.json")).toThrow(
+      "invalid snapshot at /resources/0/properties/Arn (AWS::IAM::InstanceProfile app): its ARN app does not name its account 444455556666",
+    );
+    // AWS-managed policies are AWS's own in every account.
+    const managed = { ...policy(B, "s3:GetObject"), id: "arn:aws:iam::aws:policy/ReadOnlyAccess" };
+    managed.properties = { ...managed.properties, Arn: managed.id };
+    expect(
+      parseSnapshot(text([managed, profile("arn:aws:iam::444455556666:instance-profile/app")]), "s.json")
+        .resources,
+    ).toHaveLength(2);
+  });
+
   it("accepts the same id in another account, type or region", () => {
     const resources = [
       user("alice", A),
