@@ -1,4 +1,5 @@
 import type { ErrorObject } from "ajv";
+import { loadSchema } from "../assets.js";
 import { InputError, UserError, formatLocation } from "../errors.js";
 import type { CollectionError, Scope } from "../model/collection-error.js";
 import { GLOBAL_REGION, ResourceTypes, type Resource } from "../model/resource.js";
@@ -290,7 +291,12 @@ function findProblem(document: unknown): Problem | undefined {
     return schemaProblem(mostSpecificSchemaError(validate.errors ?? []), document);
   }
   const snapshot = document as SnapshotDocument;
-  return findDuplicates(snapshot) ?? findMisnamedResource(snapshot) ?? findMisplacedResource(snapshot);
+  return (
+    findDuplicates(snapshot) ??
+    findMisnamedResource(snapshot) ??
+    findMisplacedResource(snapshot) ??
+    findMisspeltProperty(snapshot)
+  );
 }
 
 function schemaProblem(error: ErrorObject, document: unknown): Problem {
@@ -495,6 +501,70 @@ function findMisplacedResource(document: SnapshotDocument): Problem | undefined 
     };
   }
   return undefined;
+}
+
+/**
+ * A resource's properties take the describe API's names, and the canonical schema lists them
+ * without closing the list (new API fields must not make a snapshot unreadable). A key that is
+ * not listed but reads as a listed one once case, width and invisible characters are set aside
+ * (`keyName`, `PublicIPAddress`, `ＫｅｙＮａｍｅ`) holds a value the rules never see: an instance
+ * whose key pair or public address was written so was judged to have none. Such a snapshot is
+ * refused. Keys are looked up as they are; only one that is not listed is folded.
+ */
+function findMisspeltProperty(document: SnapshotDocument): Problem | undefined {
+  const { resources } = document;
+  let lastType: string | undefined;
+  let listed: TypeProperties | undefined;
+  for (let index = 0; index < resources.length; index += 1) {
+    const resource = resources[index]!;
+    if (resource.type !== lastType) {
+      lastType = resource.type;
+      listed = listedPropertiesOf(resource.type);
+    }
+    const { names, folded } = listed!;
+    for (const key in resource.properties) {
+      if (names.has(key)) continue;
+      const meant = folded.get(foldPropertyName(key));
+      if (meant === undefined) continue;
+      const pointer = `/resources/${index}/properties/${escapePointerToken(key)}`;
+      return {
+        pointer,
+        locate: pointer,
+        atKey: true,
+        resource: `${resource.type} ${resource.id}`,
+        detail: `property ${JSON.stringify(key)} is ${meant} written another way (the rules read ${meant} only)`,
+      };
+    }
+  }
+  return undefined;
+}
+
+interface TypeProperties {
+  names: ReadonlySet<string>;
+  /** Each listed name by its folded form. */
+  folded: ReadonlyMap<string, string>;
+}
+
+const typeProperties = new Map<string, TypeProperties>();
+
+/** The top-level properties the canonical schema lists for a type. */
+function listedPropertiesOf(type: Resource["type"]): TypeProperties {
+  let known = typeProperties.get(type);
+  if (known === undefined) {
+    const schema = loadSchema("resources.schema.json") as { $defs: Record<string, unknown> };
+    const names = Object.keys(schemaProperties(schema.$defs[resourceTypeSpec(type).schema]));
+    known = { names: new Set(names), folded: new Map(names.map((name) => [foldPropertyName(name), name])) };
+    typeProperties.set(type, known);
+  }
+  return known;
+}
+
+/** A name without case, with full-width letters as ASCII, and without whitespace or invisible characters. */
+function foldPropertyName(name: string): string {
+  return name
+    .normalize("NFKC")
+    .replace(/[\s\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]/gu, "")
+    .toLowerCase();
 }
 
 /** The field of an IAM resource that holds an ARN of another account than its own, if one does. */

@@ -631,6 +631,13 @@ const TABLE: Entry[] = [
     true,
   ],
   [
+    "snapshots/instance-camel-case-key.json",
+    snapshot,
+    2,
+    /^(?:.*\/)?snapshots\/instance-camel-case-key\.json:29:9: invalid snapshot at \/resources\/0\/properties\/keyName \(AWS::EC2::Instance i-0123456789abcdef0\): property "keyName" is KeyName written another way/,
+    false,
+  ],
+  [
     "snapshots/instance-planned-kind.json",
     snapshot,
     2,

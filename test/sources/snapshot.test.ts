@@ -625,6 +625,44 @@ describe("parseSnapshot", () => {
     },
   );
 
+  it.each([
+    ["keyName", "KeyName"],
+    ["PublicIPAddress", "PublicIpAddress"],
+    ["\uff2b\uff45\uff59\uff2e\uff41\uff4d\uff45", "KeyName"],
+    ["Key\u200bName", "KeyName"],
+    ["Key Name", "KeyName"],
+  ])("refuses an instance property %j, which the rules would not read as %s", (written, meant) => {
+    // An instance whose key pair or public address was written so was judged to have none.
+    const instance: Resource = {
+      type: "AWS::EC2::Instance",
+      id: "i-0123456789abcdef0",
+      account: "444455556666",
+      region: "eu-central-1",
+      source: { kind: "aws-live" },
+      properties: {
+        InstanceId: "i-0123456789abcdef0",
+        State: { Name: "running" },
+        SecurityGroups: [{ GroupId: "sg-0f1e2d3c4b5a69788" }],
+        [written]: meant === "KeyName" ? "bastion-key" : "203.0.113.10",
+      },
+    };
+    const text = JSON.stringify(documentOf({ resources: [instance] }), null, 2);
+
+    expect(() => parseSnapshot(text, "s.json")).toThrow(
+      new InputError(
+        `s.json:34:9: invalid snapshot at /resources/0/properties/${written} (AWS::EC2::Instance i-0123456789abcdef0): ` +
+          `property ${JSON.stringify(written)} is ${meant} written another way (the rules read ${meant} only)`,
+      ),
+    );
+  });
+
+  it("accepts properties the schema does not list: a field a newer API returns, a name only another type has", () => {
+    const group = securityGroup({ GroupId: "sg-1", IpPermissions: [], SecurityGroupRules: [], keyName: "x" });
+    const text = JSON.stringify(documentOf({ resources: [group] }));
+
+    expect(parseSnapshot(text, "s.json").resources[0]!.properties).toHaveProperty("SecurityGroupRules");
+  });
+
   it("locates values under escaped pointer tokens", () => {
     const text = [
       "{",
