@@ -460,9 +460,9 @@ function findMisnamedResource(document: SnapshotDocument): Problem | undefined {
  * IAM resources are global, and relations find them by account and name (a managed policy by its
  * ARN), whatever their region: a second copy under another region was no duplicate to
  * `findDuplicates`, yet took the first one's place for every principal it is attached to. For the same
- * reason their ARNs must name their own account (AWS-managed policies name `aws`): managed
- * policies and instance profiles are found by ARN alone, so a copy kept under another account
- * stood in for the real one too.
+ * reason their ARNs must name their own account (AWS-managed policies name `aws`) and
+ * themselves: managed policies and instance profiles are found by ARN alone, so a copy kept under
+ * another account, or under another name, stood in for the real one too.
  */
 function findMisplacedResource(document: SnapshotDocument): Problem | undefined {
   const { scopes, resources } = document;
@@ -489,7 +489,7 @@ function findMisplacedResource(document: SnapshotDocument): Problem | undefined 
       return { pointer, locate: pointer, atKey: false, resource: `${resource.type} ${resource.id}`, detail };
     }
     if (regional) continue;
-    const foreign = arnOfAnotherAccount(resource);
+    const foreign = foreignArn(resource);
     if (foreign === undefined) continue;
     const pointer = `/resources/${index}/${foreign.field}`;
     return {
@@ -497,7 +497,7 @@ function findMisplacedResource(document: SnapshotDocument): Problem | undefined 
       locate: pointer,
       atKey: false,
       resource: `${resource.type} ${resource.id}`,
-      detail: `its ARN ${foreign.arn} does not name its account ${resource.account}`,
+      detail: `its ARN ${foreign.arn} is not that of ${resource.id} in account ${resource.account}`,
     };
   }
   return undefined;
@@ -567,16 +567,26 @@ function foldPropertyName(name: string): string {
     .toLowerCase();
 }
 
-/** The field of an IAM resource that holds an ARN of another account than its own, if one does. */
-function arnOfAnotherAccount(resource: Resource): { field: string; arn: string } | undefined {
-  const awsOwned = resource.type === ResourceTypes.ManagedPolicy;
+/** An ARN an IAM resource holds (`arn`, or the `Arn` property) that is not its own, with the field that holds it. */
+function foreignArn(resource: Resource): { field: string; arn: string } | undefined {
   const { arn } = resource;
-  if (typeof arn === "string" && !arnNamesAccount(arn, resource.account, awsOwned))
-    return { field: "arn", arn };
+  if (typeof arn === "string" && !isOwnArn(arn, resource)) return { field: "arn", arn };
   const named = resource.properties.Arn;
-  if (typeof named === "string" && !arnNamesAccount(named, resource.account, awsOwned))
-    return { field: "properties/Arn", arn: named };
+  if (typeof named === "string" && !isOwnArn(named, resource)) return { field: "properties/Arn", arn: named };
   return undefined;
+}
+
+/**
+ * Whether an IAM resource's ARN names its account and its name: `…:role/path/<id>`. A managed
+ * policy's ARN is its id, and may name `aws` (AWS-managed); an access key is named by its user's.
+ */
+function isOwnArn(arn: string, resource: Resource): boolean {
+  const { type, id, account } = resource;
+  if (type === ResourceTypes.ManagedPolicy) return arn === id && arnNamesAccount(arn, account, true);
+  if (!arnNamesAccount(arn, account, false)) return false;
+  if (type === ResourceTypes.AccessKey) return true;
+  const nameStart = arn.length - id.length;
+  return nameStart > 0 && arn.charCodeAt(nameStart - 1) === 0x2f /* / */ && arn.endsWith(id);
 }
 
 /** Whether the account field of `arn` (`arn:partition:service:region:account:…`) is `account`, or `aws` when AWS may own it. */

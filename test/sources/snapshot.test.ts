@@ -374,7 +374,7 @@ describe("duplicate resources", () => {
     expect(() =>
       parseSnapshot(text([policy(A, "ssm:StartSession"), policy(B, "s3:GetObject")]), "s.json"),
     ).toThrow(
-      "invalid snapshot at /resources/1/properties/Arn (AWS::IAM::Policy arn:aws:iam::111122223333:policy/sessions): its ARN arn:aws:iam::111122223333:policy/sessions does not name its account 444455556666",
+      "invalid snapshot at /resources/1/properties/Arn (AWS::IAM::Policy arn:aws:iam::111122223333:policy/sessions): its ARN arn:aws:iam::111122223333:policy/sessions is not that of arn:aws:iam::111122223333:policy/sessions in account 444455556666",
     );
     expect(() =>
       parseSnapshot(
@@ -387,10 +387,10 @@ describe("duplicate resources", () => {
         "s.json",
       ),
     ).toThrow(
-      "invalid snapshot at /resources/0/arn (AWS::IAM::InstanceProfile app): its ARN arn:aws:iam::111122223333:instance-profile/app does not name its account 444455556666",
+      "invalid snapshot at /resources/0/arn (AWS::IAM::InstanceProfile app): its ARN arn:aws:iam::111122223333:instance-profile/app is not that of app in account 444455556666",
     );
     expect(() => parseSnapshot(text([profile("app")]), "s.json")).toThrow(
-      "invalid snapshot at /resources/0/properties/Arn (AWS::IAM::InstanceProfile app): its ARN app does not name its account 444455556666",
+      "invalid snapshot at /resources/0/properties/Arn (AWS::IAM::InstanceProfile app): its ARN app is not that of app in account 444455556666",
     );
     // AWS-managed policies are AWS's own in every account.
     const managed = { ...policy(B, "s3:GetObject"), id: "arn:aws:iam::aws:policy/ReadOnlyAccess" };
@@ -398,6 +398,32 @@ describe("duplicate resources", () => {
     expect(
       parseSnapshot(text([managed, profile("arn:aws:iam::444455556666:instance-profile/app")]), "s.json")
         .resources,
+    ).toHaveLength(2);
+  });
+
+  it("refuses an IAM resource whose ARN names another resource, where a copy stood in for the real one", () => {
+    // A second profile holding the ARN of "app" took its place for the instances that name it.
+    const profile = (id: string, arn: string) => ({
+      type: "AWS::IAM::InstanceProfile",
+      id,
+      account: A,
+      region: "global",
+      source: { kind: "aws-live" },
+      properties: { InstanceProfileName: id, Arn: arn, Roles: [{ RoleName: "ssm-role" }] },
+    });
+    const app = "arn:aws:iam::111122223333:instance-profile/app";
+
+    expect(() => parseSnapshot(text([profile("app", app), profile("copy", app)]), "s.json")).toThrow(
+      `invalid snapshot at /resources/1/properties/Arn (AWS::IAM::InstanceProfile copy): its ARN ${app} is not that of copy in account 111122223333`,
+    );
+    expect(() => parseSnapshot(text([profile("p", app.replace("/app", "/map"))]), "s.json")).toThrow(
+      "its ARN arn:aws:iam::111122223333:instance-profile/map is not that of p in account 111122223333",
+    );
+    expect(
+      parseSnapshot(
+        text([profile("app", app), profile("web", `${app.replace("/app", "/team/")}web`)]),
+        "s.json",
+      ).resources,
     ).toHaveLength(2);
   });
 
