@@ -459,8 +459,8 @@ function findMisnamedResource(document: SnapshotDocument): Problem | undefined {
  *
  * IAM resources are global, and relations find them by account and name (a managed policy by its
  * ARN), whatever their region: a second copy under another region was no duplicate to
- * `findDuplicates`, yet took the first one's place for every principal it is attached to. For the same
- * reason their ARNs must name their own account (AWS-managed policies name `aws`) and
+ * `findDuplicates`, yet took the first one's place for every principal it is attached to. For the
+ * same reason their ARNs must name their own account (AWS-managed policies name `aws`) and
  * themselves: managed policies and instance profiles are found by ARN alone, so a copy kept under
  * another account, or under another name, stood in for the real one too.
  */
@@ -559,7 +559,7 @@ function listedPropertiesOf(type: Resource["type"]): TypeProperties {
   return known;
 }
 
-/** A name without case, with full-width letters as ASCII, and without whitespace or invisible characters. */
+/** A name without case, full-width letters as ASCII, and without whitespace or invisible characters. */
 function foldPropertyName(name: string): string {
   return name
     .normalize("NFKC")
@@ -567,7 +567,7 @@ function foldPropertyName(name: string): string {
     .toLowerCase();
 }
 
-/** An ARN an IAM resource holds (`arn`, or the `Arn` property) that is not its own, with the field that holds it. */
+/** An ARN an IAM resource holds (`arn` or its `Arn` property) that is not its own, and where. */
 function foreignArn(resource: Resource): { field: string; arn: string } | undefined {
   const { arn } = resource;
   if (typeof arn === "string" && !isOwnArn(arn, resource)) return { field: "arn", arn };
@@ -589,7 +589,7 @@ function isOwnArn(arn: string, resource: Resource): boolean {
   return nameStart > 0 && arn.charCodeAt(nameStart - 1) === 0x2f /* / */ && arn.endsWith(id);
 }
 
-/** Whether the account field of `arn` (`arn:partition:service:region:account:…`) is `account`, or `aws` when AWS may own it. */
+/** Whether the account field of `arn:partition:service:region:account:…` is `account` (or `aws`, if allowed). */
 function arnNamesAccount(arn: string, account: string, awsOwned: boolean): boolean {
   let start = 0;
   for (let field = 0; field < 4; field += 1) {
