@@ -2,7 +2,7 @@ import type { ErrorObject } from "ajv";
 import { loadSchema } from "../assets.js";
 import { InputError, UserError, formatLocation } from "../errors.js";
 import type { CollectionError, Scope } from "../model/collection-error.js";
-import { GLOBAL_REGION, ResourceTypes, type Resource } from "../model/resource.js";
+import { GLOBAL_REGION, ResourceTypes, type JsonObject, type Resource } from "../model/resource.js";
 import { resourceTypeSpec } from "../model/resource-types.js";
 import { writeOutputFile } from "../util/atomic-write.js";
 import { emptySourceData, type Source, type SourceData } from "./source.js";
@@ -508,55 +508,91 @@ function findMisplacedResource(document: SnapshotDocument): Problem | undefined 
  * without closing the list (new API fields must not make a snapshot unreadable). A key that is
  * not listed but reads as a listed one once case, width and invisible characters are set aside
  * (`keyName`, `PublicIPAddress`, `ＫｅｙＮａｍｅ`) holds a value the rules never see: an instance
- * whose key pair or public address was written so was judged to have none. Such a snapshot is
- * refused. Keys are looked up as they are; only one that is not listed is folded.
+ * whose key pair or public address was written so was judged to have none, and preferences whose
+ * `S3BucketName` input was capitalised were judged not to log at all. Such a snapshot is refused.
+ * The objects the schema lists properties of are checked too (`State`, `Content.inputs`), not
+ * lists of them. Keys are looked up as they are; only one that is not listed is folded.
  */
 function findMisspeltProperty(document: SnapshotDocument): Problem | undefined {
   const { resources } = document;
   let lastType: string | undefined;
-  let listed: TypeProperties | undefined;
+  let listed: ListedProperties | undefined;
   for (let index = 0; index < resources.length; index += 1) {
     const resource = resources[index]!;
     if (resource.type !== lastType) {
       lastType = resource.type;
       listed = listedPropertiesOf(resource.type);
     }
-    const { names, folded } = listed!;
-    for (const key in resource.properties) {
-      if (names.has(key)) continue;
-      const meant = folded.get(foldPropertyName(key));
-      if (meant === undefined) continue;
-      const pointer = `/resources/${index}/properties/${escapePointerToken(key)}`;
-      return {
-        pointer,
-        locate: pointer,
-        atKey: true,
-        resource: `${resource.type} ${resource.id}`,
-        detail: `property ${JSON.stringify(key)} is ${meant} written another way (the rules read ${meant} only)`,
-      };
-    }
+    const found = misspeltKey(resource.properties, listed!);
+    if (found === undefined) continue;
+    const pointer = `/resources/${index}/properties/${found.path.map(escapePointerToken).join("/")}`;
+    return {
+      pointer,
+      locate: pointer,
+      atKey: true,
+      resource: `${resource.type} ${resource.id}`,
+      detail: `property ${JSON.stringify(found.path.at(-1))} is ${found.meant} written another way (the rules read ${found.meant} only)`,
+    };
   }
   return undefined;
 }
 
-interface TypeProperties {
+/** The first key of `object`, or of a listed object inside it, that is a listed name written another way. */
+function misspeltKey(
+  object: JsonObject,
+  listed: ListedProperties,
+): { path: string[]; meant: string } | undefined {
+  const { names, folded, objects } = listed;
+  for (const key in object) {
+    if (names.has(key)) continue;
+    const meant = folded.get(foldPropertyName(key));
+    if (meant !== undefined) return { path: [key], meant };
+  }
+  // By index: most resources list no such object, and those that do are judged by the thousand.
+  for (let index = 0; index < objects.length; index += 1) {
+    const name = objects[index]![0];
+    const value = object[name];
+    if (!isPlainObject(value)) continue;
+    const found = misspeltKey(value, objects[index]![1]);
+    if (found !== undefined) return { path: [name, ...found.path], meant: found.meant };
+  }
+  return undefined;
+}
+
+interface ListedProperties {
   names: ReadonlySet<string>;
   /** Each listed name by its folded form. */
   folded: ReadonlyMap<string, string>;
+  /** The listed properties that are objects listing properties of their own. */
+  objects: readonly (readonly [string, ListedProperties])[];
 }
 
-const typeProperties = new Map<string, TypeProperties>();
+const typeProperties = new Map<string, ListedProperties>();
 
-/** The top-level properties the canonical schema lists for a type. */
-function listedPropertiesOf(type: Resource["type"]): TypeProperties {
+/** The properties the canonical schema lists for a type. */
+function listedPropertiesOf(type: Resource["type"]): ListedProperties {
   let known = typeProperties.get(type);
   if (known === undefined) {
     const schema = loadSchema("resources.schema.json") as { $defs: Record<string, unknown> };
-    const names = Object.keys(schemaProperties(schema.$defs[resourceTypeSpec(type).schema]));
-    known = { names: new Set(names), folded: new Map(names.map((name) => [foldPropertyName(name), name])) };
+    known = listedIn(schema.$defs[resourceTypeSpec(type).schema]);
     typeProperties.set(type, known);
   }
   return known;
+}
+
+function listedIn(schema: unknown): ListedProperties {
+  const properties = schemaProperties(schema);
+  const names = Object.keys(properties);
+  const objects: (readonly [string, ListedProperties])[] = [];
+  for (const name of names) {
+    const inner = properties[name];
+    if (Object.keys(schemaProperties(inner)).length > 0) objects.push([name, listedIn(inner)]);
+  }
+  return {
+    names: new Set(names),
+    folded: new Map(names.map((name) => [foldPropertyName(name), name])),
+    objects,
+  };
 }
 
 /** A name without case, full-width letters as ASCII, and without whitespace or invisible characters. */

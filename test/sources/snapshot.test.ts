@@ -682,6 +682,28 @@ describe("parseSnapshot", () => {
     );
   });
 
+  it("refuses a preferences input written another way, which left the region judged not to log", () => {
+    const preferences: Resource = {
+      type: "AWS::SSM::Document",
+      id: "SSM-SessionManagerRunShell",
+      account: "444455556666",
+      region: "eu-central-1",
+      source: { kind: "aws-live" },
+      properties: {
+        Name: "SSM-SessionManagerRunShell",
+        Content: {
+          schemaVersion: "1.0",
+          inputs: { S3BucketName: "session-logs", s3EncryptionEnabled: false },
+        },
+      },
+    };
+    const text = JSON.stringify(documentOf({ resources: [preferences] }));
+
+    expect(() => parseSnapshot(text, "s.json")).toThrow(
+      'invalid snapshot at /resources/0/properties/Content/inputs/S3BucketName (AWS::SSM::Document SSM-SessionManagerRunShell): property "S3BucketName" is s3BucketName written another way (the rules read s3BucketName only)',
+    );
+  });
+
   it("accepts properties the schema does not list: a field a newer API returns, a name only another type has", () => {
     const group = securityGroup({ GroupId: "sg-1", IpPermissions: [], SecurityGroupRules: [], keyName: "x" });
     const text = JSON.stringify(documentOf({ resources: [group] }));
