@@ -1,7 +1,8 @@
 import type { ErrorObject } from "ajv";
+import { loadSchema } from "../assets.js";
 import { InputError, UserError, formatLocation } from "../errors.js";
 import type { CollectionError, Scope } from "../model/collection-error.js";
-import type { Resource } from "../model/resource.js";
+import { GLOBAL_REGION, ResourceTypes, type JsonObject, type Resource } from "../model/resource.js";
 import { resourceTypeSpec } from "../model/resource-types.js";
 import { writeOutputFile } from "../util/atomic-write.js";
 import { emptySourceData, type Source, type SourceData } from "./source.js";
@@ -292,7 +293,13 @@ function findProblem(document: unknown): Problem | undefined {
   if (!passesSchema(document) && !validate(document)) {
     return schemaProblem(mostSpecificSchemaError(validate.errors ?? []), document);
   }
-  return findDuplicates(document as SnapshotDocument) ?? findMisnamedResource(document as SnapshotDocument);
+  const snapshot = document as SnapshotDocument;
+  return (
+    findDuplicates(snapshot) ??
+    findMisnamedResource(snapshot) ??
+    findMisplacedResource(snapshot) ??
+    findMisspeltProperty(snapshot)
+  );
 }
 
 function schemaProblem(error: ErrorObject, document: unknown): Problem {
@@ -444,6 +451,193 @@ function findMisnamedResource(document: SnapshotDocument): Problem | undefined {
     };
   }
   return undefined;
+}
+
+/**
+ * Scopes say which regions were collected, and a listed region without a preferences document is
+ * judged on Session Manager's defaults. A region the snapshot holds resources of but does not list
+ * would have its preferences judged on nothing at all, so every regional resource must be in a
+ * listed account and region, as the collector writes them. A trail is the exception: it is placed
+ * in its home region, which a collection limited to other regions still finds it from.
+ *
+ * IAM resources are global, and relations find them by account and name (a managed policy by its
+ * ARN), whatever their region: a second copy under another region was no duplicate to
+ * `findDuplicates`, yet took the first one's place for every principal it is attached to. For the
+ * same reason their ARNs must name their own account (AWS-managed policies name `aws`) and
+ * themselves: managed policies and instance profiles are found by ARN alone, so a copy kept under
+ * another account, or under another name, stood in for the real one too.
+ */
+function findMisplacedResource(document: SnapshotDocument): Problem | undefined {
+  const { scopes, resources } = document;
+  const listed = new ScopedIndex<true>();
+  for (const scope of scopes) listed.set(scope.account, scope.region, "", true);
+  let lastType: string | undefined;
+  let regional = false;
+  let placed = false;
+  for (let index = 0; index < resources.length; index += 1) {
+    const resource = resources[index]!;
+    if (resource.type !== lastType) {
+      lastType = resource.type;
+      regional = resourceTypeSpec(resource.type).regional;
+      placed = regional && resource.type !== ResourceTypes.Trail;
+    }
+    const inPlace = regional
+      ? !placed || listed.inScope(resource.account, resource.region) !== undefined
+      : resource.region === GLOBAL_REGION;
+    if (!inPlace) {
+      const pointer = `/resources/${index}${regional ? "" : "/region"}`;
+      const detail = regional
+        ? `account ${resource.account} region ${resource.region} is not listed in /scopes, the regions that were collected`
+        : `${resource.type} is global: its region must be "${GLOBAL_REGION}", found ${JSON.stringify(resource.region)}`;
+      return { pointer, locate: pointer, atKey: false, resource: `${resource.type} ${resource.id}`, detail };
+    }
+    if (regional) continue;
+    const foreign = foreignArn(resource);
+    if (foreign === undefined) continue;
+    const pointer = `/resources/${index}/${foreign.field}`;
+    return {
+      pointer,
+      locate: pointer,
+      atKey: false,
+      resource: `${resource.type} ${resource.id}`,
+      detail: `its ARN ${foreign.arn} is not that of ${resource.id} in account ${resource.account}`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * A resource's properties take the describe API's names, and the canonical schema lists them
+ * without closing the list (new API fields must not make a snapshot unreadable). A key that is
+ * not listed but reads as a listed one once case, width and invisible characters are set aside
+ * (`keyName`, `PublicIPAddress`, `ＫｅｙＮａｍｅ`) holds a value the rules never see: an instance
+ * whose key pair or public address was written so was judged to have none, and preferences whose
+ * `S3BucketName` input was capitalised were judged not to log at all. Such a snapshot is refused.
+ * The objects the schema lists properties of are checked too (`State`, `Content.inputs`), not
+ * lists of them. Keys are looked up as they are; only one that is not listed is folded.
+ */
+function findMisspeltProperty(document: SnapshotDocument): Problem | undefined {
+  const { resources } = document;
+  let lastType: string | undefined;
+  let listed: ListedProperties | undefined;
+  for (let index = 0; index < resources.length; index += 1) {
+    const resource = resources[index]!;
+    if (resource.type !== lastType) {
+      lastType = resource.type;
+      listed = listedPropertiesOf(resource.type);
+    }
+    const found = misspeltKey(resource.properties, listed!);
+    if (found === undefined) continue;
+    const pointer = `/resources/${index}/properties/${found.path.map(escapePointerToken).join("/")}`;
+    return {
+      pointer,
+      locate: pointer,
+      atKey: true,
+      resource: `${resource.type} ${resource.id}`,
+      detail: `property ${JSON.stringify(found.path.at(-1))} is ${found.meant} written another way (the rules read ${found.meant} only)`,
+    };
+  }
+  return undefined;
+}
+
+/** The first key of `object`, or of a listed object inside it, that is a listed name written another way. */
+function misspeltKey(
+  object: JsonObject,
+  listed: ListedProperties,
+): { path: string[]; meant: string } | undefined {
+  const { names, folded, objects } = listed;
+  for (const key in object) {
+    if (names.has(key)) continue;
+    const meant = folded.get(foldPropertyName(key));
+    if (meant !== undefined) return { path: [key], meant };
+  }
+  // By index: most resources list no such object, and those that do are judged by the thousand.
+  for (let index = 0; index < objects.length; index += 1) {
+    const name = objects[index]![0];
+    const value = object[name];
+    if (!isPlainObject(value)) continue;
+    const found = misspeltKey(value, objects[index]![1]);
+    if (found !== undefined) return { path: [name, ...found.path], meant: found.meant };
+  }
+  return undefined;
+}
+
+interface ListedProperties {
+  names: ReadonlySet<string>;
+  /** Each listed name by its folded form. */
+  folded: ReadonlyMap<string, string>;
+  /** The listed properties that are objects listing properties of their own. */
+  objects: readonly (readonly [string, ListedProperties])[];
+}
+
+const typeProperties = new Map<string, ListedProperties>();
+
+/** The properties the canonical schema lists for a type. */
+function listedPropertiesOf(type: Resource["type"]): ListedProperties {
+  let known = typeProperties.get(type);
+  if (known === undefined) {
+    const schema = loadSchema("resources.schema.json") as { $defs: Record<string, unknown> };
+    known = listedIn(schema.$defs[resourceTypeSpec(type).schema]);
+    typeProperties.set(type, known);
+  }
+  return known;
+}
+
+function listedIn(schema: unknown): ListedProperties {
+  const properties = schemaProperties(schema);
+  const names = Object.keys(properties);
+  const objects: (readonly [string, ListedProperties])[] = [];
+  for (const name of names) {
+    const inner = properties[name];
+    if (Object.keys(schemaProperties(inner)).length > 0) objects.push([name, listedIn(inner)]);
+  }
+  return {
+    names: new Set(names),
+    folded: new Map(names.map((name) => [foldPropertyName(name), name])),
+    objects,
+  };
+}
+
+/** A name without case, full-width letters as ASCII, and without whitespace or invisible characters. */
+function foldPropertyName(name: string): string {
+  return name
+    .normalize("NFKC")
+    .replace(/[\s\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]/gu, "")
+    .toLowerCase();
+}
+
+/** An ARN an IAM resource holds (`arn` or its `Arn` property) that is not its own, and where. */
+function foreignArn(resource: Resource): { field: string; arn: string } | undefined {
+  const { arn } = resource;
+  if (typeof arn === "string" && !isOwnArn(arn, resource)) return { field: "arn", arn };
+  const named = resource.properties.Arn;
+  if (typeof named === "string" && !isOwnArn(named, resource)) return { field: "properties/Arn", arn: named };
+  return undefined;
+}
+
+/**
+ * Whether an IAM resource's ARN names its account and its name: `…:role/path/<id>`. A managed
+ * policy's ARN is its id, and may name `aws` (AWS-managed); an access key is named by its user's.
+ */
+function isOwnArn(arn: string, resource: Resource): boolean {
+  const { type, id, account } = resource;
+  if (type === ResourceTypes.ManagedPolicy) return arn === id && arnNamesAccount(arn, account, true);
+  if (!arnNamesAccount(arn, account, false)) return false;
+  if (type === ResourceTypes.AccessKey) return true;
+  const nameStart = arn.length - id.length;
+  return nameStart > 0 && arn.charCodeAt(nameStart - 1) === 0x2f /* / */ && arn.endsWith(id);
+}
+
+/** Whether the account field of `arn:partition:service:region:account:…` is `account` (or `aws`, if allowed). */
+function arnNamesAccount(arn: string, account: string, awsOwned: boolean): boolean {
+  let start = 0;
+  for (let field = 0; field < 4; field += 1) {
+    start = arn.indexOf(":", start) + 1;
+    if (start === 0) return false;
+  }
+  const length = arn.indexOf(":", start) - start;
+  if (length === account.length && arn.startsWith(account, start)) return true;
+  return awsOwned && length === 3 && arn.startsWith("aws", start);
 }
 
 function schemaProperties(schema: unknown): Record<string, unknown> {

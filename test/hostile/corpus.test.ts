@@ -631,6 +631,20 @@ const TABLE: Entry[] = [
     true,
   ],
   [
+    "snapshots/instance-camel-case-key.json",
+    snapshot,
+    2,
+    /^(?:.*\/)?snapshots\/instance-camel-case-key\.json:29:9: invalid snapshot at \/resources\/0\/properties\/keyName \(AWS::EC2::Instance i-0123456789abcdef0\): property "keyName" is KeyName written another way/,
+    false,
+  ],
+  [
+    "snapshots/instance-planned-kind.json",
+    snapshot,
+    2,
+    /^(?:.*\/)?snapshots\/instance-planned-kind\.json:22:17: invalid snapshot at \/resources\/0\/source\/kind \(AWS::EC2::Instance i-0123456789abcdef0\): expected one of "aws-live", "config-item", "snapshot"; found "cloudformation"$/,
+    false,
+  ],
+  [
     "snapshots/instance-public-ip-empty.json",
     snapshot,
     2,
@@ -733,6 +747,13 @@ const TABLE: Entry[] = [
     snapshot,
     2,
     /^(?:.*\/)?snapshots\/range-lowercase-key\.json:35:17: invalid snapshot at \/resources\/0\/properties\/IpPermissions\/0\/IpRanges\/0\/cidrIp .*not allowed/,
+    false,
+  ],
+  [
+    "snapshots/region-not-in-scopes.json",
+    snapshot,
+    2,
+    /^(?:.*\/)?snapshots\/region-not-in-scopes\.json:11:5: invalid snapshot at \/resources\/0 \(AWS::EC2::SecurityGroup sg-0123456789abcdef0\): account 111122223333 region eu-west-1 is not listed in \/scopes/,
     false,
   ],
   [

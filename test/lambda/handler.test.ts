@@ -736,6 +736,20 @@ describe("what cannot be decided is never recorded as compliant", () => {
     expect(sent.filter((entry) => entry.ComplianceType === "COMPLIANT")).toEqual([]);
   });
 
+  it("an old agent's record written as a list is never NOT_APPLICABLE: the invocation fails", async () => {
+    const handler = world();
+    const event = withItem("inventory-old-agent.json", (item) => {
+      const information = (item.configuration as Record<string, { Content: Record<string, unknown> }>)[
+        "AWS:InstanceInformation"
+      ]!;
+      information.Content = Object.values(information.Content) as never;
+    });
+    await expect(handler(event)).rejects.toThrow(
+      /AWS::SSM::ManagedInstanceInventory i-0c78e9a1b3d5f6003: AWS:InstanceInformation is not an object/,
+    );
+    expect(harness.fake.putEvaluations.flatMap((call) => call.Evaluations)).toEqual([]);
+  });
+
   it("an item whose document cannot be decoded is bad input: nothing is sent", async () => {
     const handler = world();
     const event = withItem("role-trust-without-session-name.json", (item) => {

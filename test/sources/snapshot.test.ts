@@ -251,26 +251,32 @@ describe("readSnapshot", () => {
 });
 
 describe("duplicate resources", () => {
+  const idFields: Record<string, string> = {
+    "AWS::IAM::User": "UserName",
+    "AWS::IAM::Group": "GroupName",
+    "AWS::Events::Rule": "Name",
+    "AWS::SSM::ManagedInstanceInventory": "InstanceId",
+  };
   const user = (id: string, account: string, type = "AWS::IAM::User", region = "global") => ({
     type,
     id,
     account,
     region,
     source: { kind: "aws-live" },
-    properties: type === "AWS::IAM::User" ? { UserName: id } : { GroupName: id },
+    properties: { [idFields[type]!]: id },
   });
+  const A = "111122223333";
+  const B = "444455556666";
   const text = (resources: unknown[]) =>
     JSON.stringify({
       format: SNAPSHOT_FORMAT,
       version: SNAPSHOT_VERSION,
       createdAt: "2026-12-07T00:00:00Z",
       tool: { name: "access-baseline", version: "1" },
-      scopes: [],
+      scopes: [A, B].flatMap((account) => ["us-east-1", "eu-west-1"].map((region) => ({ account, region }))),
       resources,
       collectionErrors: [],
     });
-  const A = "111122223333";
-  const B = "444455556666";
 
   it("finds a resource repeated after resources of other accounts, types and regions", () => {
     const resources = [
@@ -278,7 +284,7 @@ describe("duplicate resources", () => {
       user("alice", B),
       user("alice", A, "AWS::IAM::Group"),
       user("bob", A),
-      user("alice", A, "AWS::IAM::User", "us-east-1"),
+      user("alice", A, "AWS::Events::Rule", "us-east-1"),
       user("alice", A),
     ];
     expect(() => parseSnapshot(text(resources), "s.json")).toThrow(
@@ -303,26 +309,138 @@ describe("duplicate resources", () => {
   });
 
   it("tells regions apart when an account's resources take turns in them, and types in one region", () => {
-    const group = "AWS::IAM::Group";
+    const rule = "AWS::Events::Rule";
+    const node = "AWS::SSM::ManagedInstanceInventory";
     const alternating = [
-      user("alice", A, undefined, "us-east-1"),
-      user("alice", A, undefined, "eu-west-1"),
-      user("bob", A, undefined, "us-east-1"),
-      user("bob", A, undefined, "eu-west-1"),
+      user("alice", A, rule, "us-east-1"),
+      user("alice", A, rule, "eu-west-1"),
+      user("bob", A, rule, "us-east-1"),
+      user("bob", A, rule, "eu-west-1"),
       // Another type in the region the last one was in, then another account there.
-      user("bob", A, group, "eu-west-1"),
-      user("bob", B, undefined, "eu-west-1"),
-      user("carol", A, undefined, "eu-west-1"),
+      user("bob", A, node, "eu-west-1"),
+      user("bob", B, rule, "eu-west-1"),
+      user("carol", A, rule, "eu-west-1"),
     ];
     expect(parseSnapshot(text(alternating), "s.json").resources).toHaveLength(7);
+    expect(() => parseSnapshot(text([...alternating, user("bob", A, rule, "us-east-1")]), "s.json")).toThrow(
+      "invalid snapshot at /resources/7 (AWS::Events::Rule bob): duplicate resource: /resources/2 has the same type and id in account 111122223333, region us-east-1",
+    );
+    expect(() => parseSnapshot(text([...alternating, user("bob", A, node, "eu-west-1")]), "s.json")).toThrow(
+      "invalid snapshot at /resources/7 (AWS::SSM::ManagedInstanceInventory bob): duplicate resource: /resources/4 has the same type and id in account 111122223333, region eu-west-1",
+    );
+  });
+
+  it("refuses an IAM resource outside the global region, where a second copy was no duplicate", () => {
+    // The copy in us-east-1 took the place of the global one for every principal it is attached to.
+    const policy = (region: string, action: string) => ({
+      type: "AWS::IAM::Policy",
+      id: "arn:aws:iam::111122223333:policy/sessions",
+      account: A,
+      region,
+      source: { kind: "aws-live" },
+      properties: {
+        Arn: "arn:aws:iam::111122223333:policy/sessions",
+        PolicyVersionList: [
+          {
+            VersionId: "v1",
+            IsDefaultVersion: true,
+            Document: { Statement: [{ Effect: "Allow", Action: action, Resource: "*" }] },
+          },
+        ],
+      },
+    });
+
     expect(() =>
-      parseSnapshot(text([...alternating, user("bob", A, undefined, "us-east-1")]), "s.json"),
+      parseSnapshot(
+        text([policy("global", "ssm:StartSession"), policy("us-east-1", "s3:GetObject")]),
+        "s.json",
+      ),
     ).toThrow(
-      "invalid snapshot at /resources/7 (AWS::IAM::User bob): duplicate resource: /resources/2 has the same type and id in account 111122223333, region us-east-1",
+      'invalid snapshot at /resources/1/region (AWS::IAM::Policy arn:aws:iam::111122223333:policy/sessions): AWS::IAM::Policy is global: its region must be "global", found "us-east-1"',
     );
-    expect(() => parseSnapshot(text([...alternating, user("bob", A, group, "eu-west-1")]), "s.json")).toThrow(
-      "invalid snapshot at /resources/7 (AWS::IAM::Group bob): duplicate resource: /resources/4 has the same type and id in account 111122223333, region eu-west-1",
+  });
+
+  it("refuses an IAM resource whose ARN names another account, where a copy stood in for the real one", () => {
+    const policy = (account: string, action: string) => ({
+      type: "AWS::IAM::Policy",
+      id: "arn:aws:iam::111122223333:policy/sessions",
+      account,
+      region: "global",
+      source: { kind: "aws-live" },
+      properties: {
+        Arn: "arn:aws:iam::111122223333:policy/sessions",
+        PolicyVersionList: [
+          {
+            VersionId: "v1",
+            IsDefaultVersion: true,
+            Document: { Statement: [{ Effect: "Allow", Action: action, Resource: "*" }] },
+          },
+        ],
+      },
+    });
+    const profile = (arn: string) => ({
+      type: "AWS::IAM::InstanceProfile",
+      id: "app",
+      account: B,
+      region: "global",
+      source: { kind: "aws-live" },
+      properties: { InstanceProfileName: "app", Arn: arn, Roles: [{ RoleName: "app" }] },
+    });
+
+    expect(() =>
+      parseSnapshot(text([policy(A, "ssm:StartSession"), policy(B, "s3:GetObject")]), "s.json"),
+    ).toThrow(
+      "invalid snapshot at /resources/1/properties/Arn (AWS::IAM::Policy arn:aws:iam::111122223333:policy/sessions): its ARN arn:aws:iam::111122223333:policy/sessions is not that of arn:aws:iam::111122223333:policy/sessions in account 444455556666",
     );
+    expect(() =>
+      parseSnapshot(
+        text([
+          {
+            ...profile("arn:aws:iam::444455556666:instance-profile/app"),
+            arn: "arn:aws:iam::111122223333:instance-profile/app",
+          },
+        ]),
+        "s.json",
+      ),
+    ).toThrow(
+      "invalid snapshot at /resources/0/arn (AWS::IAM::InstanceProfile app): its ARN arn:aws:iam::111122223333:instance-profile/app is not that of app in account 444455556666",
+    );
+    expect(() => parseSnapshot(text([profile("app")]), "s.json")).toThrow(
+      "invalid snapshot at /resources/0/properties/Arn (AWS::IAM::InstanceProfile app): its ARN app is not that of app in account 444455556666",
+    );
+    // AWS-managed policies are AWS's own in every account.
+    const managed = { ...policy(B, "s3:GetObject"), id: "arn:aws:iam::aws:policy/ReadOnlyAccess" };
+    managed.properties = { ...managed.properties, Arn: managed.id };
+    expect(
+      parseSnapshot(text([managed, profile("arn:aws:iam::444455556666:instance-profile/app")]), "s.json")
+        .resources,
+    ).toHaveLength(2);
+  });
+
+  it("refuses an IAM resource whose ARN names another resource, where a copy stood in for the real one", () => {
+    // A second profile holding the ARN of "app" took its place for the instances that name it.
+    const profile = (id: string, arn: string) => ({
+      type: "AWS::IAM::InstanceProfile",
+      id,
+      account: A,
+      region: "global",
+      source: { kind: "aws-live" },
+      properties: { InstanceProfileName: id, Arn: arn, Roles: [{ RoleName: "ssm-role" }] },
+    });
+    const app = "arn:aws:iam::111122223333:instance-profile/app";
+
+    expect(() => parseSnapshot(text([profile("app", app), profile("copy", app)]), "s.json")).toThrow(
+      `invalid snapshot at /resources/1/properties/Arn (AWS::IAM::InstanceProfile copy): its ARN ${app} is not that of copy in account 111122223333`,
+    );
+    expect(() => parseSnapshot(text([profile("p", app.replace("/app", "/map"))]), "s.json")).toThrow(
+      "its ARN arn:aws:iam::111122223333:instance-profile/map is not that of p in account 111122223333",
+    );
+    expect(
+      parseSnapshot(
+        text([profile("app", app), profile("web", `${app.replace("/app", "/team/")}web`)]),
+        "s.json",
+      ).resources,
+    ).toHaveLength(2);
   });
 
   it("accepts the same id in another account, type or region", () => {
@@ -495,6 +613,118 @@ describe("parseSnapshot", () => {
     expect(() => parseSnapshot(text, "s.json")).toThrow(
       "s.json:14:5: invalid snapshot at /scopes/1: account 444455556666 region eu-central-1 is already listed at /scopes/0",
     );
+  });
+
+  it("refuses a regional resource of an account and region the scopes do not list", async () => {
+    // eu-central-1 left out of the scopes: its groups would be judged, its Session Manager
+    // preferences not at all, since only a listed region gets the defaults.
+    const text = (await minimalText()).replace(
+      '"scopes": [{ "account": "444455556666", "region": "eu-central-1" }]',
+      '"scopes": [{ "account": "444455556666", "region": "eu-west-1" }]',
+    );
+
+    expect(() => parseSnapshot(text, "m.json")).toThrow(
+      new InputError(
+        "m.json:9:5: invalid snapshot at /resources/0 (AWS::EC2::SecurityGroup sg-0f1e2d3c4b5a69788): " +
+          "account 444455556666 region eu-central-1 is not listed in /scopes, the regions that were collected",
+      ),
+    );
+  });
+
+  it("accepts IAM resources in any listed account, and a trail in a home region that was not collected", () => {
+    const trail: Resource = {
+      type: "AWS::CloudTrail::Trail",
+      id: "management",
+      account: "444455556666",
+      region: "us-east-1",
+      source: { kind: "aws-live" },
+      properties: { Name: "management", HomeRegion: "us-east-1", IsMultiRegionTrail: true },
+    };
+    const user: Resource = {
+      type: "AWS::IAM::User",
+      id: "alice",
+      account: "444455556666",
+      region: "global",
+      source: { kind: "aws-live" },
+      properties: { UserName: "alice" },
+    };
+    const text = JSON.stringify(documentOf({ resources: [trail, user] }));
+
+    expect(parseSnapshot(text, "t.json").resources).toHaveLength(2);
+  });
+
+  it.each(["cloudformation", "terraform-plan"])(
+    "refuses a resource whose source is of the planned kind %s, to which live-only rules do not apply",
+    async (kind) => {
+      const text = (await minimalText()).replace('"kind": "aws-live"', `"kind": "${kind}"`);
+
+      expect(() => parseSnapshot(text, "m.json")).toThrow(
+        new InputError(
+          "m.json:14:27: invalid snapshot at /resources/0/source/kind (AWS::EC2::SecurityGroup sg-0f1e2d3c4b5a69788): " +
+            `expected one of "aws-live", "config-item", "snapshot"; found "${kind}"`,
+        ),
+      );
+    },
+  );
+
+  it.each([
+    ["keyName", "KeyName"],
+    ["PublicIPAddress", "PublicIpAddress"],
+    ["\uff2b\uff45\uff59\uff2e\uff41\uff4d\uff45", "KeyName"],
+    ["Key\u200bName", "KeyName"],
+    ["Key Name", "KeyName"],
+  ])("refuses an instance property %j, which the rules would not read as %s", (written, meant) => {
+    // An instance whose key pair or public address was written so was judged to have none.
+    const instance: Resource = {
+      type: "AWS::EC2::Instance",
+      id: "i-0123456789abcdef0",
+      account: "444455556666",
+      region: "eu-central-1",
+      source: { kind: "aws-live" },
+      properties: {
+        InstanceId: "i-0123456789abcdef0",
+        State: { Name: "running" },
+        SecurityGroups: [{ GroupId: "sg-0f1e2d3c4b5a69788" }],
+        [written]: meant === "KeyName" ? "bastion-key" : "203.0.113.10",
+      },
+    };
+    const text = JSON.stringify(documentOf({ resources: [instance] }), null, 2);
+
+    expect(() => parseSnapshot(text, "s.json")).toThrow(
+      new InputError(
+        `s.json:34:9: invalid snapshot at /resources/0/properties/${written} (AWS::EC2::Instance i-0123456789abcdef0): ` +
+          `property ${JSON.stringify(written)} is ${meant} written another way (the rules read ${meant} only)`,
+      ),
+    );
+  });
+
+  it("refuses a preferences input written another way, which left the region judged not to log", () => {
+    const preferences: Resource = {
+      type: "AWS::SSM::Document",
+      id: "SSM-SessionManagerRunShell",
+      account: "444455556666",
+      region: "eu-central-1",
+      source: { kind: "aws-live" },
+      properties: {
+        Name: "SSM-SessionManagerRunShell",
+        Content: {
+          schemaVersion: "1.0",
+          inputs: { S3BucketName: "session-logs", s3EncryptionEnabled: false },
+        },
+      },
+    };
+    const text = JSON.stringify(documentOf({ resources: [preferences] }));
+
+    expect(() => parseSnapshot(text, "s.json")).toThrow(
+      'invalid snapshot at /resources/0/properties/Content/inputs/S3BucketName (AWS::SSM::Document SSM-SessionManagerRunShell): property "S3BucketName" is s3BucketName written another way (the rules read s3BucketName only)',
+    );
+  });
+
+  it("accepts properties the schema does not list: a field a newer API returns, a name only another type has", () => {
+    const group = securityGroup({ GroupId: "sg-1", IpPermissions: [], SecurityGroupRules: [], keyName: "x" });
+    const text = JSON.stringify(documentOf({ resources: [group] }));
+
+    expect(parseSnapshot(text, "s.json").resources[0]!.properties).toHaveProperty("SecurityGroupRules");
   });
 
   it("locates values under escaped pointer tokens", () => {

@@ -244,16 +244,46 @@ function permission(value: JsonValue): JsonValue {
 
 const INSTANCE_INFORMATION = "AWS:InstanceInformation";
 
+/**
+ * The records of `AWS:InstanceInformation`'s content map. Absent (or null, as items write absent
+ * members), it gives none, and the node has no agent version, which ssm-agent-version does not
+ * judge; so information in any other form, which may hold an old agent, is a problem rather than
+ * none.
+ */
+function instanceRecords(
+  configuration: JsonObject,
+  problems: string[],
+): (readonly [string, JsonObject])[] | undefined {
+  const information = configuration[INSTANCE_INFORMATION];
+  if (information === undefined || information === null) return [];
+  const content = object(information)?.Content;
+  if (content === null) return [];
+  const map = object(content);
+  if (map === undefined) {
+    problems.push(`${INSTANCE_INFORMATION} is not an object whose Content maps instances to their records`);
+    return undefined;
+  }
+  const records: (readonly [string, JsonObject])[] = [];
+  for (const [key, value] of Object.entries(map)) {
+    if (value === null) continue;
+    const record = object(value);
+    if (record === undefined) {
+      problems.push(`${INSTANCE_INFORMATION} holds no object for ${key}`);
+      return undefined;
+    }
+    records.push([key, record]);
+  }
+  return records;
+}
+
 function managedInstance(
   configuration: JsonObject,
   item: ConfigurationItem,
   scope: AccountScope,
   problems: string[],
 ): Resource | undefined {
-  const content = object(object(configuration[INSTANCE_INFORMATION])?.Content) ?? {};
-  const entries = Object.entries(content)
-    .map(([key, value]) => [key, object(value)] as const)
-    .filter((entry): entry is readonly [string, JsonObject] => entry[1] !== undefined);
+  const entries = instanceRecords(configuration, problems);
+  if (entries === undefined) return undefined;
   const chosen =
     entries.find(([key, value]) => value.InstanceId === item.resourceId || key === item.resourceId) ??
     (entries.length === 1 ? entries[0] : undefined);

@@ -312,6 +312,27 @@ describe("managed-instance inventory", () => {
     expect(!ambiguous.ok && ambiguous.message).toContain("lists 2 instances and none of them is i-c");
   });
 
+  it.each([
+    [
+      "a list as its content",
+      { SchemaVersion: "1.0", Content: [{ InstanceId: "i-e", AgentVersion: "2.0.0.0" }] },
+    ],
+    ["text as its content", { SchemaVersion: "1.0", Content: '{"i-e": {"AgentVersion": "2.0.0.0"}}' }],
+    ["an entry of text", { SchemaVersion: "1.0", Content: { "i-e": '{"AgentVersion": "2.0.0.0"}' } }],
+    ["text in its place", '{"Content": {"i-e": {"AgentVersion": "2.0.0.0"}}}'],
+  ])("refuses instance information with %s, rather than read a node without an agent version", (_, given) => {
+    // A record without AgentVersion is not applicable to ssm-agent-version: an old agent written
+    // in a form the reader skipped would have been reported as such.
+    const result = resourceFromItem(
+      item("AWS::SSM::ManagedInstanceInventory", "i-e", { "AWS:InstanceInformation": given }),
+    );
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.unsupported).toBe(false);
+    expect(!result.ok && result.message).toMatch(
+      /^AWS::SSM::ManagedInstanceInventory i-e: AWS:InstanceInformation /,
+    );
+  });
+
   it("gives a record without an agent version when the item has no instance information", () => {
     expect(convert("AWS::SSM::ManagedInstanceInventory", "i-d", { "AWS:Network": {} }).properties).toEqual({
       InstanceId: "i-d",
