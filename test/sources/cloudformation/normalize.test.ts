@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { JsonObject, Resource } from "../../../src/model/resource.js";
+import { schemaShapeProblem } from "../../../src/model/canonical.js";
 import { isUnknown } from "../../../src/model/unknown.js";
 import { normalizeTemplate } from "../../../src/sources/cloudformation/normalize.js";
 import { allNormalizers, normalizersFor } from "../../../src/sources/cloudformation/normalize/table.js";
@@ -390,6 +391,27 @@ Resources:
     // The other group it may be is outside the template: the rule is still judged on its own.
     expect(find(resources, "AWS::EC2::SecurityGroup", "ByCondition").properties.IpPermissions).toEqual([ssh]);
     expect(resources.some((resource) => resource.id === "ByName")).toBe(false);
+  });
+});
+
+describe("CloudFormation tags", () => {
+  it("are text, as CloudFormation passes a key or value written as a number or a boolean", () => {
+    const { resources } = normalizeText(`
+Resources:
+  Group:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: tagged
+      Tags: [{ Key: port, Value: 22 }, { Key: 7, Value: yes }, { Key: team, Value: ops }]
+`);
+    const group = find(resources, "AWS::EC2::SecurityGroup", "Group");
+    expect(group.properties.Tags).toEqual([
+      { Key: "port", Value: "22" },
+      { Key: "7", Value: "true" },
+      { Key: "team", Value: "ops" },
+    ]);
+    // Read as written, the group did not have its type's shape, and no rule could decide on it.
+    expect(schemaShapeProblem(group)).toBeUndefined();
   });
 });
 

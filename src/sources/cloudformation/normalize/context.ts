@@ -116,7 +116,8 @@ export class NormalizeContext {
     // costs a walk through the resolver for each.
     if (resource.properties === undefined || resource.properties.keys.lastIndexOf("Tags") === -1) return;
     const tags = this.value(resource, "Tags", build);
-    if (Array.isArray(tags) || isUnknown(tags)) build.properties.Tags = tags;
+    if (Array.isArray(tags)) build.properties.Tags = tags.map(tagAsText);
+    else if (isUnknown(tags)) build.properties.Tags = tags;
   }
 
   /**
@@ -167,4 +168,23 @@ function byFoldedName(mapped: ReadonlySet<string>): ReadonlyMap<string, string> 
     FOLDED_NAMES.set(mapped, folded);
   }
   return folded;
+}
+
+/**
+ * A tag whose key or value is written as a number or a boolean (`Value: 22`, YAML's `Value: yes`)
+ * as CloudFormation passes it on, as text: read as written, it left the resource without the
+ * shape of its type, and every rule could only say it cannot decide.
+ */
+function tagAsText(tag: JsonValue): JsonValue {
+  if (tag === null || typeof tag !== "object" || Array.isArray(tag) || isUnknown(tag)) return tag;
+  const { Key, Value } = tag;
+  if (!isScalarOtherThanText(Key) && !isScalarOtherThanText(Value)) return tag;
+  const text: JsonObject = { ...tag };
+  if (isScalarOtherThanText(Key)) text.Key = String(Key);
+  if (isScalarOtherThanText(Value)) text.Value = String(Value);
+  return text;
+}
+
+function isScalarOtherThanText(value: JsonValue | undefined): value is number | boolean {
+  return typeof value === "number" || typeof value === "boolean";
 }
