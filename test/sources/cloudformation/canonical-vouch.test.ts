@@ -328,7 +328,7 @@ describe("security groups a template's reader vouches for", () => {
       "Description",
     ],
     ["a tag without a key", { Tags: [{ Value: "x" }] }, "Key"],
-    ["a tag whose value is a number", { Tags: [{ Key: "a", Value: 1 }] }, "Value"],
+    ["a tag whose value is a list", { Tags: [{ Key: "a", Value: [1] }] }, "Value"],
     ["a tag that is text", { Tags: ["Name"] }, "Tags[0]"],
   ])("are not vouched for with %s, which the schema names", (_, properties, named) => {
     const [group] = normalizeJson({ Resources: { Web: { Type: GROUP, Properties: properties } } });
