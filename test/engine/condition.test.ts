@@ -364,12 +364,47 @@ describe("unknown values", () => {
     values: ["${aws:username}"],
   };
 
+  // Keys no user could be found for stand, unknown, on every user of their account: thousands of
+  // them in a list, where only the first one's reason is reported and a known element still decides.
+  const unplacedKeys = {
+    Keys: [
+      pending("the first key's user"),
+      pending("the second key's user"),
+      pending("the third key's user"),
+    ],
+  };
+  const unplacedKeysThenOwn = { Keys: [...unplacedKeys.Keys, "AKIAOWN"] };
+
   it.each<[string, unknown, JsonObject, boolean | string]>([
     [
       "join over a list holding an unknown",
       { path: "join(', ', Groups)", equals: "sg-1, sg-3" },
       groups,
       "cannot decide: the second group is known only after apply",
+    ],
+    [
+      "some over a list of unknowns, reporting the first",
+      { some: { in: "Keys[]", where: { equals: "AKIAOWN" } } },
+      unplacedKeys,
+      "cannot decide: the first key's user is known only after apply",
+    ],
+    [
+      "some over unknowns then a known element that matches",
+      { some: { in: "Keys[]", where: { equals: "AKIAOWN" } } },
+      unplacedKeysThenOwn,
+      true,
+    ],
+    [
+      "every over unknowns then a known element that does not match",
+      { every: { in: "Keys[]", where: { equals: "AKIAOTHER" } } },
+      unplacedKeysThenOwn,
+      false,
+    ],
+    [
+      "none over unknowns then a known element that does not match",
+      { none: { in: "Keys[]", where: { equals: "AKIAOTHER" } } },
+      unplacedKeysThenOwn,
+      "cannot decide: the first key's user is known only after apply",
     ],
     [
       "contains over a list holding an unknown",

@@ -13,8 +13,8 @@ export class PlanReferences {
   private readonly identities = new Map<PlanInstance, Record<string, string>>();
   /** The instances of each resource of the plan, by address and by index, made when first asked. */
   private readonly instanceIndexes = new WeakMap<readonly PlanInstance[], InstanceIndex>();
-  /** Every module instance address of the plan, each once, in the plan's order. */
-  private moduleAddresses: readonly string[] | undefined;
+  /** Every module instance address of the plan, each once, sorted (see `moduleAddressesUnder`). */
+  private sortedModuleAddresses: string[] | undefined;
 
   constructor(private readonly plan: PlanReader) {}
 
@@ -125,18 +125,12 @@ export class PlanReferences {
         );
         if (inner.length === 0) return undefined;
         const prefix = `${moduleAddress === "" ? "" : `${moduleAddress}.`}module.${child}`;
-        const childAddresses = new Set(
-          this.allModuleAddresses().filter(
-            (address) =>
-              address === prefix + (key ?? "") || (key === undefined && address.startsWith(`${prefix}[`)),
-          ),
-        );
-        const childAddress =
-          key !== undefined
-            ? prefix + key
-            : childAddresses.size <= 1
-              ? ([...childAddresses][0] ?? prefix)
-              : undefined;
+        let childAddress: string | undefined;
+        if (key !== undefined) childAddress = prefix + key;
+        else {
+          const childAddresses = this.moduleAddressesUnder(prefix);
+          childAddress = childAddresses.length <= 1 ? (childAddresses[0] ?? prefix) : undefined;
+        }
         if (childAddress === undefined) return undefined;
         const followed = this.follow(inner, childAddress, childPath, undefined, depth + 1);
         if (!followed) return undefined;
@@ -201,9 +195,41 @@ export class PlanReferences {
     return index;
   }
 
-  private allModuleAddresses(): readonly string[] {
-    this.moduleAddresses ??= [...new Set(this.plan.instances.map((instance) => instance.moduleAddress))];
-    return this.moduleAddresses;
+  /**
+   * Up to two of the module instance addresses that are `prefix` itself or an instance of it
+   * (`prefix[…]`, and what lies inside one): enough to tell whether there is exactly one. The
+   * instances of `prefix` lie together in the sorted addresses, found by a binary search rather
+   * than a search of every module address of the plan for each resource naming a module output.
+   */
+  private moduleAddressesUnder(prefix: string): string[] {
+    let sorted = this.sortedModuleAddresses;
+    if (sorted === undefined) {
+      const distinct = new Set(this.plan.instances.map((instance) => instance.moduleAddress));
+      // Sorted by UTF-16 code units, the order of `<`, so that the search below agrees with it.
+      sorted = this.sortedModuleAddresses = [...distinct].sort();
+    }
+    const found: string[] = [];
+    const opening = `${prefix}[`;
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (sorted[middle]! < prefix) low = middle + 1;
+      else high = middle;
+    }
+    if (sorted[low] === prefix) found.push(prefix);
+    low = 0;
+    high = sorted.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (sorted[middle]! < opening) low = middle + 1;
+      else high = middle;
+    }
+    for (let index = low; index < sorted.length && found.length < 2; index++) {
+      if (!sorted[index]!.startsWith(opening)) break;
+      found.push(sorted[index]!);
+    }
+    return found;
   }
 
   /** The identities of an instance other resources refer to it by (`id`, `arn`, `name`, …). */

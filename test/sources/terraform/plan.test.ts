@@ -116,6 +116,99 @@ describe("Terraform plans: security groups", () => {
     expect([ports(0), ports(1), ports(2)]).toEqual([[3389], [22, 3390], [3391]]);
   });
 
+  it("join separate rules to a group through a module's output, by the module instance the reference names", async () => {
+    const group = (module: string) => ({
+      address: `${module}.aws_security_group.g`,
+      module_address: module,
+      mode: "managed",
+      type: "aws_security_group",
+      name: "g",
+      change: {
+        actions: ["create"],
+        before: null,
+        after: { name: `group of ${module}`, ingress: [], egress: [] },
+        after_unknown: { id: true },
+      },
+    });
+    const rule = (name: string, port: number) => ({
+      address: `aws_security_group_rule.${name}`,
+      mode: "managed",
+      type: "aws_security_group_rule",
+      name,
+      change: {
+        actions: ["create"],
+        before: null,
+        after: {
+          type: "ingress",
+          from_port: port,
+          to_port: port,
+          protocol: "tcp",
+          cidr_blocks: ["0.0.0.0/0"],
+        },
+        after_unknown: { security_group_id: true, id: true },
+      },
+    });
+    const configuredRule = (name: string, references: string[]) => ({
+      address: `aws_security_group_rule.${name}`,
+      mode: "managed",
+      type: "aws_security_group_rule",
+      name,
+      expressions: { security_group_id: { references } },
+    });
+    const groupModule = {
+      outputs: { id: { expression: { references: ["aws_security_group.g.id", "aws_security_group.g"] } } },
+      resources: [
+        { address: "aws_security_group.g", mode: "managed", type: "aws_security_group", name: "g" },
+      ],
+    };
+    const { resources, problems } = await readText({
+      format_version: "1.2",
+      resource_changes: [
+        group('module.each["a"]'),
+        group('module.each["b"]'),
+        // The one instance of `module.solo`; `module.soloist` is another module, not an instance of it.
+        group('module.solo["x"]'),
+        group("module.soloist"),
+        rule("keyed", 22),
+        rule("single", 3389),
+        rule("unkeyed", 2222),
+      ],
+      configuration: {
+        root_module: {
+          resources: [
+            configuredRule("keyed", ['module.each["b"].id', 'module.each["b"]']),
+            configuredRule("single", ["module.solo.id", "module.solo"]),
+            // Which instance of `module.each`? The plan cannot say.
+            configuredRule("unkeyed", ["module.each.id", "module.each"]),
+          ],
+          module_calls: {
+            each: { source: "./group", module: groupModule },
+            solo: { source: "./group", module: groupModule },
+            soloist: { source: "./group", module: groupModule },
+          },
+        },
+      },
+    });
+    const ports = (module: string) =>
+      (
+        find(resources, "AWS::EC2::SecurityGroup", `${module}.aws_security_group.g`).properties
+          .IpPermissions as JsonObject[]
+      ).map((permission) => permission.FromPort);
+    expect([
+      ports('module.each["a"]'),
+      ports('module.each["b"]'),
+      ports('module.solo["x"]'),
+      ports("module.soloist"),
+    ]).toEqual([[], [22], [3389], []]);
+    // The rule of an unknown group is not lost: it is reported as one that cannot be placed.
+    expect(problems).toEqual([]);
+    // A rule whose group cannot be named is judged on its own, as a group of its own.
+    const standIn = find(resources, "AWS::EC2::SecurityGroup", "aws_security_group_rule.unkeyed");
+    expect(
+      (standIn.properties.IpPermissions as JsonObject[]).map((permission) => permission.FromPort),
+    ).toEqual([2222]);
+  });
+
   it("join separate rule resources to their group through the configuration's references", async () => {
     const { resources, problems } = await readFixture(WEB);
     expect(problems).toEqual([]);
