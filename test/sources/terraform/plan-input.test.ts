@@ -566,6 +566,40 @@ describe("Terraform plans: regions", () => {
       ["own", "sa-east-1"],
     ]);
   });
+
+  it("join an event target to the rule of that name in its own region, not to the first rule of the name", async () => {
+    // One rule name in two regions; only the eu-west-1 rule has a target.
+    const { resources, notes } = await read({
+      format_version: "1.2",
+      configuration: {
+        provider_config: {
+          aws: provider({ constant_value: "us-east-1" }),
+          "aws.west": provider({ constant_value: "eu-west-1" }, { alias: "west" }),
+        },
+        root_module: {
+          resources: [
+            { ...configured("aws_cloudwatch_event_rule.east", {}), provider_config_key: "aws" },
+            { ...configured("aws_cloudwatch_event_rule.west", {}), provider_config_key: "aws.west" },
+            { ...configured("aws_cloudwatch_event_target.west", {}), provider_config_key: "aws.west" },
+          ],
+        },
+      },
+      resource_changes: [
+        change("aws_cloudwatch_event_rule.east", { name: "session-start", state: "ENABLED" }),
+        change("aws_cloudwatch_event_rule.west", { name: "session-start", state: "ENABLED" }),
+        change("aws_cloudwatch_event_target.west", {
+          rule: "session-start",
+          arn: "arn:aws:sns:eu-west-1:111122223333:alerts",
+        }),
+      ],
+    });
+    expect(notes).toEqual([]);
+    const rules = resources.filter((resource) => resource.type === "AWS::Events::Rule");
+    expect(rules.map((rule) => [rule.region, (rule.properties.Targets as unknown[]).length])).toEqual([
+      ["us-east-1", 0],
+      ["eu-west-1", 1],
+    ]);
+  });
 });
 
 describe("Terraform plans: module addresses", () => {

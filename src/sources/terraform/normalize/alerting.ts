@@ -197,11 +197,15 @@ export const EVENT_TARGET_SCHEMA: AttributeSchema = {
 export function eventTarget(n: Normalization, instance: PlanInstance): void {
   const ruleName = n.refs.reference(instance, "rule");
   const bus = n.plan.value(instance, ["event_bus_name"]);
+  // A rule name is unique per region only: a target joins the rule of its own region, or a rule
+  // without targets elsewhere would seem to have this one.
+  const region = n.plan.regionOf(instance);
   const rule = n.builds.find(
     (build) =>
       build.type === ResourceTypes.EventRule &&
       build.id === ruleName &&
-      (bus === undefined || bus === null || bus === (build.properties.EventBusName ?? "default")),
+      (bus === undefined || bus === null || bus === (build.properties.EventBusName ?? "default")) &&
+      n.plan.regionOf(build.instance) === region,
   );
   if (!rule) {
     const shown = typeof ruleName === "string" ? ruleName : "whose name is known only after apply";
