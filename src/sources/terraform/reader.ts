@@ -74,6 +74,14 @@ export class PlanReader {
   readonly problems: InputProblem[] = [];
   readonly account: string;
   readonly instances: PlanInstance[] = [];
+  /**
+   * What the separate `aws_iam_role_policy_attachment` and `aws_iam_role_policy` resources of the
+   * plan gave each role before it (their `before`), by the role's name in lower case. A role that
+   * leaves `managed_policy_arns` and `inline_policy` to such resources shows them as it has them
+   * now, including what a resource the plan deletes or changes gave it; those are that resource's
+   * to give, not the role's.
+   */
+  readonly priorRoleGrants = new Map<string, { policyArns: Set<string>; inlineNames: Set<string> }>();
 
   /** Where the plan's placeholder ARNs point: a plan names no partition, and its region only maybe. */
   get arnScope(): ArnScope {
@@ -200,6 +208,18 @@ export class PlanReader {
     }
   }
 
+  private notePriorRoleGrant(type: string, beforeNode: PositionedValue | undefined): void {
+    const before = isMapNode(beforeNode) ? asRecord(toPlain(beforeNode)) : undefined;
+    if (typeof before?.role !== "string") return;
+    const key = before.role.toLowerCase();
+    let grants = this.priorRoleGrants.get(key);
+    if (grants === undefined)
+      this.priorRoleGrants.set(key, (grants = { policyArns: new Set(), inlineNames: new Set() }));
+    if (type === "aws_iam_role_policy_attachment") {
+      if (typeof before.policy_arn === "string") grants.policyArns.add(before.policy_arn);
+    } else if (typeof before.name === "string") grants.inlineNames.add(before.name);
+  }
+
   private resourceChanges(): PlannedEntry[] {
     const entries: PlannedEntry[] = [];
     const changes = this.list(this.document, "resource_changes", "resource_changes");
@@ -243,6 +263,9 @@ export class PlanReader {
           );
         return;
       }
+      const type = member(entry, "type");
+      if (type === "aws_iam_role_policy_attachment" || type === "aws_iam_role_policy")
+        this.notePriorRoleGrant(type, member(change, "before"));
       const actions = toPlain(member(change, "actions"));
       if (Array.isArray(actions) && actions.length === 1 && actions[0] === "delete") return;
       const afterNode = member(change, "after");

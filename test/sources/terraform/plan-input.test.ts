@@ -965,3 +965,54 @@ describe("Terraform plans: policies whose principal is known only after apply", 
     expect(role("ops").properties.AttachedManagedPolicies).toEqual([]);
   });
 });
+
+describe("Terraform plans: a role's attachments as the prior state lists them", () => {
+  const SSM_CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
+  const kept = (address: string, after: unknown, before: unknown) => {
+    const [type, name] = address.split(".");
+    return {
+      address,
+      mode: "managed",
+      type,
+      name,
+      change: { actions: ["no-op"], before, after, after_unknown: {}, after_sensitive: {} },
+    };
+  };
+  const deleted = (address: string, before: unknown) => {
+    const [type, name] = address.split(".");
+    return {
+      address,
+      mode: "managed",
+      type,
+      name,
+      change: { actions: ["delete"], before, after: null, after_unknown: {}, after_sensitive: {} },
+    };
+  };
+
+  it("drop a managed policy or inline policy that a separate resource the plan deletes gave the role", async () => {
+    // The role leaves managed_policy_arns and inline_policy to separate resources: the plan shows
+    // them as the role has them now, including what the deleted resources gave it.
+    const role = {
+      name: "app",
+      assume_role_policy: "{}",
+      managed_policy_arns: [SSM_CORE],
+      inline_policy: [{ name: "kms", policy: '{"Statement":[]}' }],
+    };
+    const { resources } = await read({
+      format_version: "1.2",
+      configuration: {
+        root_module: {
+          resources: [configured("aws_iam_role.app", { name: { constant_value: "app" } })],
+        },
+      },
+      resource_changes: [
+        kept("aws_iam_role.app", role, role),
+        deleted("aws_iam_role_policy_attachment.ssm", { role: "app", policy_arn: SSM_CORE }),
+        deleted("aws_iam_role_policy.kms", { role: "app", name: "kms", policy: '{"Statement":[]}' }),
+      ],
+    });
+    const properties = only(resources, "AWS::IAM::Role").properties;
+    expect(properties.AttachedManagedPolicies).toEqual([]);
+    expect(properties.RolePolicyList).toEqual([]);
+  });
+});

@@ -107,6 +107,11 @@ export function principal(n: Normalization, instance: PlanInstance): void {
     if (duration !== undefined && duration !== null) properties.MaxSessionDuration = duration;
     const description = n.plan.value(instance, ["description"]);
     if (description !== undefined && description !== null) properties.Description = description;
+    // A role that leaves its inline and managed policies to separate resources lists those the
+    // plan's separate resources gave it before: they are theirs to give (again or not).
+    const prior = n.plan.priorRoleGrants.get(name!.toLowerCase());
+    const inlineFromPrior = prior !== undefined && !n.plan.configured(instance, "inline_policy");
+    const managedFromPrior = prior !== undefined && !n.plan.configured(instance, "managed_policy_arns");
     const inline = n.plan.valueOrUnset(instance, "inline_policy", []);
     if (isUnknown(inline))
       (properties.RolePolicyList as JsonValue[]).push({
@@ -118,6 +123,7 @@ export function principal(n: Normalization, instance: PlanInstance): void {
         const document = policyDocument(n, instance, ["inline_policy", index, "policy"]);
         if (document === undefined) return;
         const policyName = n.plan.value(instance, ["inline_policy", index, "name"]);
+        if (inlineFromPrior && typeof policyName === "string" && prior.inlineNames.has(policyName)) return;
         const list = properties.RolePolicyList as JsonValue[];
         const itemPath = indexPath("RolePolicyList", list.length);
         n.locate(build, itemPath, instance, ["inline_policy", index]);
@@ -130,7 +136,9 @@ export function principal(n: Normalization, instance: PlanInstance): void {
     const unset = n.plan.valueOrUnset(instance, "managed_policy_arns", []);
     const managed =
       Array.isArray(unset) && unset.length === 0 ? [] : n.refs.references(instance, "managed_policy_arns");
-    for (const policyArn of asList(managed)) n.attach(build, policyArn, instance, ["managed_policy_arns"]);
+    for (const policyArn of asList(managed))
+      if (!(managedFromPrior && typeof policyArn === "string" && prior.policyArns.has(policyArn)))
+        n.attach(build, policyArn, instance, ["managed_policy_arns"]);
   }
   if (kind === "user") properties.GroupList = [];
   const boundary = n.plan.value(instance, ["permissions_boundary"]);
