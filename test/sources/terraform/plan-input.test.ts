@@ -1016,3 +1016,42 @@ describe("Terraform plans: a role's attachments as the prior state lists them", 
     expect(properties.RolePolicyList).toEqual([]);
   });
 });
+
+describe("Terraform plans: memberships whose user is known only after apply", () => {
+  it("gives each user of the plan the group as an unknown when the configuration cannot say who joins it", async () => {
+    // The members come from a local: the plan's references do not lead to a resource.
+    const { resources, problems } = await read({
+      format_version: "1.2",
+      resource_changes: [
+        change("aws_iam_user.alice", { name: "alice" }, { arn: true, id: true }),
+        change("aws_iam_user.bob", { name: "bob" }, { arn: true, id: true }),
+        change("aws_iam_group.ops", { name: "ops" }, { arn: true, id: true }),
+        change("aws_iam_group_membership.ops", { name: "ops", group: "ops" }, { users: true, id: true }),
+        change("aws_iam_user_group_membership.extra", { groups: ["ops"] }, { user: true, id: true }),
+      ],
+      configuration: {
+        root_module: {
+          resources: [
+            configured("aws_iam_user.alice", {}),
+            configured("aws_iam_user.bob", {}),
+            configured("aws_iam_group.ops", {}),
+            configured("aws_iam_group_membership.ops", { users: { references: ["local.operators"] } }),
+            configured("aws_iam_user_group_membership.extra", { user: { references: ["local.operator"] } }),
+          ],
+        },
+      },
+    });
+    expect(problems).toEqual([]);
+    const users = resources.filter((resource) => resource.type === "AWS::IAM::User");
+    expect(users).toHaveLength(2);
+    for (const user of users)
+      expect(user.properties.GroupList).toEqual([
+        { $unknown: expect.stringMatching(/^aws_iam_group_membership\.ops applies to a user whose name/) },
+        {
+          $unknown: expect.stringMatching(
+            /^aws_iam_user_group_membership\.extra applies to a user whose name/,
+          ),
+        },
+      ]);
+  });
+});

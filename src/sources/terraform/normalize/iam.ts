@@ -240,21 +240,24 @@ export function attachment(n: Normalization, instance: PlanInstance): void {
       attached("user", n.refs.references(instance, "users"));
       attached("group", n.refs.references(instance, "groups"));
       return;
+    // A member known only after apply may be any user of the plan, as for policies above: each
+    // of them gets the membership as an unknown group, whose policies the rules cannot know.
     case "aws_iam_user_group_membership": {
-      const user = n.principal("user", n.refs.reference(instance, "user"), instance);
       const groups = n.refs.references(instance, "groups");
-      if (user && Array.isArray(user.properties.GroupList))
-        for (const group of asList(groups)) user.properties.GroupList.push(group);
+      for (const { build, maybe } of appliesTo(n, "user", n.refs.reference(instance, "user"), instance))
+        if (Array.isArray(build.properties.GroupList)) {
+          if (maybe) build.properties.GroupList.push(maybe);
+          else for (const group of asList(groups)) build.properties.GroupList.push(group);
+        }
       return;
     }
     case "aws_iam_group_membership": {
       const group = n.refs.reference(instance, "group");
       const users = n.refs.references(instance, "users");
-      for (const name of asList(users)) {
-        const user = n.principal("user", name, instance);
-        if (user && Array.isArray(user.properties.GroupList) && group !== undefined)
-          user.properties.GroupList.push(group);
-      }
+      if (group === undefined) return;
+      for (const name of asList(users))
+        for (const { build, maybe } of appliesTo(n, "user", name, instance))
+          if (Array.isArray(build.properties.GroupList)) build.properties.GroupList.push(maybe ?? group);
       return;
     }
     default:
