@@ -110,7 +110,10 @@ export function principal(n: Normalization, instance: PlanInstance): void {
     // A role that leaves its inline and managed policies to separate resources lists those the
     // plan's separate resources gave it before: they are theirs to give (again or not).
     const prior = n.plan.priorRoleGrants.get(name!.toLowerCase());
-    const inlineFromPrior = prior !== undefined && !n.plan.configured(instance, "inline_policy");
+    const inlineFromPrior =
+      prior !== undefined &&
+      !n.plan.configured(instance, "inline_policy") &&
+      !instance.dynamicBlocks.has("inline_policy");
     const managedFromPrior = prior !== undefined && !n.plan.configured(instance, "managed_policy_arns");
     const inline = n.plan.valueOrUnset(instance, "inline_policy", []);
     if (isUnknown(inline))
