@@ -75,11 +75,11 @@ export class PlanReader {
   readonly account: string;
   readonly instances: PlanInstance[] = [];
   /**
-   * What the separate `aws_iam_role_policy_attachment` and `aws_iam_role_policy` resources of the
-   * plan gave each role before it (their `before`), by the role's name in lower case. A role that
-   * leaves `managed_policy_arns` and `inline_policy` to such resources shows them as it has them
-   * now, including what a resource the plan deletes or changes gave it; those are that resource's
-   * to give, not the role's.
+   * What the separate `aws_iam_role_policy_attachment`, `aws_iam_policy_attachment` and
+   * `aws_iam_role_policy` resources of the plan gave each role before it (their `before`), by
+   * the role's name in lower case. A role that leaves `managed_policy_arns` and `inline_policy`
+   * to such resources shows them as it has them now, including what a resource the plan deletes
+   * or changes gave it; those are that resource's to give, not the role's.
    */
   readonly priorRoleGrants = new Map<string, { policyArns: Set<string>; inlineNames: Set<string> }>();
 
@@ -210,14 +210,19 @@ export class PlanReader {
 
   private notePriorRoleGrant(type: string, beforeNode: PositionedValue | undefined): void {
     const before = isMapNode(beforeNode) ? asRecord(toPlain(beforeNode)) : undefined;
-    if (typeof before?.role !== "string") return;
-    const key = before.role.toLowerCase();
-    let grants = this.priorRoleGrants.get(key);
-    if (grants === undefined)
-      this.priorRoleGrants.set(key, (grants = { policyArns: new Set(), inlineNames: new Set() }));
-    if (type === "aws_iam_role_policy_attachment") {
-      if (typeof before.policy_arn === "string") grants.policyArns.add(before.policy_arn);
-    } else if (typeof before.name === "string") grants.inlineNames.add(before.name);
+    if (before === undefined) return;
+    // aws_iam_policy_attachment names its roles in a list, the others name one role.
+    const roles = type === "aws_iam_policy_attachment" ? asArray(before.roles) : [before.role];
+    for (const role of roles) {
+      if (typeof role !== "string") continue;
+      const key = role.toLowerCase();
+      let grants = this.priorRoleGrants.get(key);
+      if (grants === undefined)
+        this.priorRoleGrants.set(key, (grants = { policyArns: new Set(), inlineNames: new Set() }));
+      if (type === "aws_iam_role_policy") {
+        if (typeof before.name === "string") grants.inlineNames.add(before.name);
+      } else if (typeof before.policy_arn === "string") grants.policyArns.add(before.policy_arn);
+    }
   }
 
   private resourceChanges(): PlannedEntry[] {
@@ -264,7 +269,11 @@ export class PlanReader {
         return;
       }
       const type = member(entry, "type");
-      if (type === "aws_iam_role_policy_attachment" || type === "aws_iam_role_policy")
+      if (
+        type === "aws_iam_role_policy_attachment" ||
+        type === "aws_iam_role_policy" ||
+        type === "aws_iam_policy_attachment"
+      )
         this.notePriorRoleGrant(type, member(change, "before"));
       const actions = toPlain(member(change, "actions"));
       if (Array.isArray(actions) && actions.length === 1 && actions[0] === "delete") return;

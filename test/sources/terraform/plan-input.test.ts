@@ -1015,6 +1015,34 @@ describe("Terraform plans: a role's attachments as the prior state lists them", 
     expect(properties.AttachedManagedPolicies).toEqual([]);
     expect(properties.RolePolicyList).toEqual([]);
   });
+
+  it("drop a managed policy that a deleted aws_iam_policy_attachment gave the role among others", async () => {
+    const role = {
+      name: "app",
+      assume_role_policy: "{}",
+      managed_policy_arns: [SSM_CORE],
+      inline_policy: [],
+    };
+    const { resources } = await read({
+      format_version: "1.2",
+      configuration: {
+        root_module: {
+          resources: [configured("aws_iam_role.app", { name: { constant_value: "app" } })],
+        },
+      },
+      resource_changes: [
+        kept("aws_iam_role.app", role, role),
+        deleted("aws_iam_policy_attachment.ssm", {
+          name: "ssm",
+          roles: ["web", "App"],
+          users: [],
+          groups: [],
+          policy_arn: SSM_CORE,
+        }),
+      ],
+    });
+    expect(only(resources, "AWS::IAM::Role").properties.AttachedManagedPolicies).toEqual([]);
+  });
 });
 
 describe("Terraform plans: memberships whose user is known only after apply", () => {
