@@ -77,4 +77,20 @@ describe("Terraform plans: access keys", () => {
       ],
     ]);
   });
+
+  it("keep a status other than Active or Inactive unknown rather than read it as inactive", async () => {
+    const { resources } = await readText({
+      format_version: "1.2",
+      resource_changes: [
+        change("aws_iam_access_key.lower", { user: "ci", status: "active" }),
+        change("aws_iam_access_key.spaced", { user: "ci", status: "Active " }),
+      ],
+    });
+    for (const key of resources.filter((resource) => resource.type === "AWS::IAM::AccessKey"))
+      expect(key.properties.Status).toEqual({
+        $unknown: expect.stringMatching(
+          /^status of aws_iam_access_key\.\w+ is ".*", not Active or Inactive$/,
+        ),
+      });
+  });
 });

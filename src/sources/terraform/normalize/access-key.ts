@@ -1,5 +1,5 @@
-import { ResourceTypes, type JsonObject } from "../../../model/resource.js";
-import { unknownValue } from "../../../model/unknown.js";
+import { ResourceTypes, type JsonObject, type JsonValue } from "../../../model/resource.js";
+import { isUnknown, unknownValue } from "../../../model/unknown.js";
 import type { AttributeSchema } from "../attributes.js";
 import type { PlanInstance } from "../reader.js";
 import type { Normalization } from "./context.js";
@@ -24,9 +24,19 @@ export function accessKey(n: Normalization, instance: PlanInstance): void {
       user === undefined || user === null || user === ""
         ? unknownValue(`the user of ${instance.address} is not in the plan`)
         : user,
-    Status: status === undefined || status === null || status === "" ? "Active" : status,
+    Status: keyStatus(instance, status),
   };
   const build = n.add(instance, ResourceTypes.AccessKey, instance.address, properties, true);
   n.locate(build, "UserName", instance, ["user"]);
   n.locate(build, "Status", instance, ["status"]);
+}
+
+/**
+ * The key's status: Active by default. Any text but the two IAM knows ("active", "Active ") is
+ * unknown: the rules compare it with Active exactly, and it would read as an inactive key.
+ */
+function keyStatus(instance: PlanInstance, status: JsonValue | undefined): JsonValue {
+  if (status === undefined || status === null || status === "") return "Active";
+  if (status === "Active" || status === "Inactive" || isUnknown(status)) return status;
+  return unknownValue(`status of ${instance.address} is ${JSON.stringify(status)}, not Active or Inactive`);
 }
