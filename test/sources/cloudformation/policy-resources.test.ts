@@ -134,3 +134,56 @@ describe("CloudFormation inline policies that share a name on one principal", ()
     expect(await verdict(template(SEPARATE_OTHER_NAME))).toMatchObject({ status: "pass" });
   });
 });
+
+describe("CloudFormation policy resources whose condition cannot be evaluated", () => {
+  const guarded = (policy: string) => `
+Parameters:
+  Ssm: { Type: String }
+Conditions:
+  WantSsm: !Equals [!Ref Ssm, "yes"]
+${template(policy).replace("\nResources:", "Resources:")}`;
+  const grant = `
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: [ssm:UpdateInstanceInformation, "ssmmessages:*"]
+            Resource: "*"`;
+  const withoutOwnGrant = (text: string) => text.replace(/\n {6}Policies:\n(?: {8,}.*\n)+/, "\n");
+
+  it("do not grant the instance role what a parameter may withhold", async () => {
+    const inline = `
+  Core:
+    Type: AWS::IAM::RolePolicy
+    Condition: WantSsm
+    Properties:
+      RoleName: !Ref Role
+      PolicyName: core${grant}`;
+    const managed = `
+  Core:
+    Type: AWS::IAM::ManagedPolicy
+    Condition: WantSsm
+    Properties:
+      Roles: [!Ref Role]${grant}`;
+    for (const policy of [inline, managed]) {
+      const text = withoutOwnGrant(guarded(policy));
+      expect(text).not.toContain("PolicyName: core\n          PolicyDocument");
+      expect(await verdict(text)).toMatchObject({
+        status: "error",
+        message: expect.stringMatching(/resource Core, which is created only under condition WantSsm/),
+      });
+    }
+  });
+
+  it("grant it when the condition holds", async () => {
+    const text = withoutOwnGrant(
+      guarded(`
+  Core:
+    Type: AWS::IAM::RolePolicy
+    Condition: WantSsm
+    Properties:
+      RoleName: !Ref Role
+      PolicyName: core${grant}`),
+    ).replace("Ssm: { Type: String }", "Ssm: { Type: String, Default: 'yes' }");
+    expect(await verdict(text)).toMatchObject({ status: "pass" });
+  });
+});
