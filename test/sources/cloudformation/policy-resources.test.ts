@@ -130,6 +130,18 @@ describe("CloudFormation inline policies that share a name on one principal", ()
     expect(await verdict(text)).toMatchObject({ status: "error" });
   });
 
+  it("the same document written twice under one name is read as it is", async () => {
+    const same = THROUGH_POLICY.replace(
+      /PolicyDocument:[\s\S]*$/,
+      `PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: [ssm:UpdateInstanceInformation, "ssmmessages:*"]
+            Resource: "*"`,
+    );
+    expect(await verdict(template(same))).toMatchObject({ status: "pass" });
+  });
+
   it("policies of different names are read as they are", async () => {
     expect(await verdict(template(SEPARATE_OTHER_NAME))).toMatchObject({ status: "pass" });
   });

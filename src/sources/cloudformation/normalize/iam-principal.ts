@@ -203,21 +203,24 @@ export function attach(
 
 /**
  * IAM keeps one inline policy per name on a principal: a name the template writes twice for it
- * (in `Policies` and in a separate `AWS::IAM::RolePolicy` or `AWS::IAM::Policy`, or twice in
- * either) leaves one document, the one CloudFormation writes last, which depends on the order of
- * creation and of later updates. Both documents become unknown, so that a grant one of them may
+ * with two documents (in `Policies` and in a separate `AWS::IAM::RolePolicy` or
+ * `AWS::IAM::Policy`, or twice in either) leaves one, the one CloudFormation writes last, which
+ * depends on the order of creation and of later updates. Both documents become unknown, so that a grant one of them may
  * lose is not read as kept. Run once every policy is attached, on principals with two or more.
  */
 export function settleRepeatedInlineNames(context: NormalizeContext, build: Build): void {
   const list = build.properties[inlineKeyOfPrincipal(build.type)];
   if (!Array.isArray(list) || list.length < 2) return;
-  const seen = new Set<string>();
+  // The first document of each name, as JSON: the same document written twice leaves no doubt.
+  const seen = new Map<string, string>();
   const repeated = new Set<string>();
-  for (const policy of list) {
-    const name = (policy as JsonObject).PolicyName;
+  for (const policy of list as JsonObject[]) {
+    const name = policy.PolicyName;
     if (typeof name !== "string") continue;
-    if (seen.has(name)) repeated.add(name);
-    else seen.add(name);
+    const document = JSON.stringify(policy.PolicyDocument);
+    const first = seen.get(name);
+    if (first === undefined) seen.set(name, document);
+    else if (first !== document) repeated.add(name);
   }
   if (repeated.size === 0) return;
   const kind = build.type.slice(build.type.lastIndexOf(":") + 1).toLowerCase();
