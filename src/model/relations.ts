@@ -136,8 +136,20 @@ export function resolveRelations(inventory: ResourcesByType, today: string): Rel
   }
 
   const managedPolicy = (attached: JsonValue, kind: string, group: string | null): EffectivePolicy => {
-    const arn = str(obj(attached)?.PolicyArn) ?? "";
+    const written = obj(attached)?.PolicyArn;
+    const arn = str(written) ?? "";
     const policy = managedPolicies.get(arn);
+    // An ARN a template leaves unknown says why its document is: that reason is the one shown.
+    if (isUnknown(written)) {
+      holdsUnknowns = true;
+      return {
+        PolicyName: str(obj(attached)?.PolicyName) ?? arn,
+        PolicyArn: arn,
+        Kind: kind,
+        Group: group,
+        Document: written,
+      };
+    }
     return {
       PolicyName: str(obj(attached)?.PolicyName) ?? arn,
       PolicyArn: arn,

@@ -525,7 +525,11 @@ export class Resolver {
     }
   }
 
-  private excluded(resource: TemplateResource, what: string): UnknownValue | undefined {
+  /**
+   * Why `what` of `resource` cannot be relied on when its condition is false or cannot be
+   * evaluated; undefined for a resource that is created.
+   */
+  excluded(resource: TemplateResource, what: string): UnknownValue | undefined {
     const created = this.isCreated(resource);
     if (created === true) return undefined;
     if (created === false)

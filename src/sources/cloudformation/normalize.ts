@@ -4,6 +4,7 @@ import { iacResource, recordRelatedPolicyPositions } from "../iac.js";
 import { isMapNode, isSeqNode, member, positionAt, toPlain } from "../positioned/node.js";
 import type { Placeholders } from "./intrinsics.js";
 import { NormalizeContext, type TemplateNote } from "./normalize/context.js";
+import { settleRepeatedInlineNames } from "./normalize/iam-principal.js";
 import {
   lookalikeOfReadType,
   normalizerNotLoaded,
@@ -136,6 +137,8 @@ function run(context: NormalizeContext, table: NormalizerTable): NormalizedTempl
     for (let step = 0; step < resources.length; step += 1) normalizers[step]!(context, resources[step]!);
   }
   for (const resource of notChecked) context.note(resource.position.line, notCheckedReason(resource));
+  for (const principals of [context.refs.roles, context.refs.users, context.refs.groups])
+    for (const build of principals.values()) settleRepeatedInlineNames(context, build);
 
   recordRelatedPolicyPositions(
     [...context.refs.roles.values(), ...context.refs.users.values(), ...context.refs.groups.values()],

@@ -1445,4 +1445,45 @@ Resources:
       Targets: [],
     });
   });
+  it("leaves a trail's logging and a rule's state unknown when a condition that cannot be evaluated decides whether they exist", () => {
+    // The alert they make counts only if they are created; read as created, a stack whose
+    // parameter turns them off passed session-start-alerting.
+    const { resources } = normalizeText(`
+Parameters:
+  Alerts: { Type: String }
+Conditions:
+  WantAlerts: !Equals [!Ref Alerts, "yes"]
+  Never: !Equals ["a", "b"]
+Resources:
+  Trail:
+    Type: AWS::CloudTrail::Trail
+    Condition: WantAlerts
+    Properties: { IsLogging: true, IsMultiRegionTrail: true, S3BucketName: b }
+  Alert:
+    Type: AWS::Events::Rule
+    Condition: WantAlerts
+    Properties:
+      State: ENABLED
+      EventPattern: { source: [aws.ssm] }
+      Targets: [{ Id: notify, Arn: arn:aws:sns:us-east-1:111122223333:t }]
+  Skipped:
+    Type: AWS::Events::Rule
+    Condition: Never
+    Properties: { EventPattern: { source: [aws.ssm] } }
+`);
+    const unsure = {
+      $unknown: expect.stringMatching(/resource Trail, which is created only under condition WantAlerts/),
+    };
+    expect(find(resources, "AWS::CloudTrail::Trail", "Trail").properties).toMatchObject({
+      IsLogging: unsure,
+      IsMultiRegionTrail: true,
+    });
+    expect(find(resources, "AWS::Events::Rule", "Alert").properties).toMatchObject({
+      State: {
+        $unknown: expect.stringMatching(/resource Alert, which is created only under condition WantAlerts/),
+      },
+      Targets: [{ Id: "notify" }],
+    });
+    expect(resources.some((resource) => resource.id === "Skipped")).toBe(false);
+  });
 });

@@ -68,6 +68,10 @@ export function trail(context: NormalizeContext, resource: TemplateResource): vo
     const value = flag(context.value(resource, field, build));
     if (value !== undefined) properties[field] = value;
   }
+  // A trail that may not be created is evidence of an alert only if it is: judged as created, a
+  // stack whose parameter turns it off would pass.
+  const uncertain = context.r.excluded(resource, "IsLogging");
+  if (uncertain !== undefined) properties.IsLogging = uncertain;
   const basic = context.value(resource, "EventSelectors", build);
   if (basic !== undefined) properties.EventSelectors = basicSelectors(basic);
   copyAll(context, resource, build, [
@@ -111,6 +115,9 @@ export function eventRule(context: NormalizeContext, resource: TemplateResource)
   const pattern = context.value(resource, "EventPattern", build);
   if (pattern !== undefined) properties.EventPattern = decodeEventPattern(pattern) ?? pattern;
   copyAll(context, resource, build, ["State", "EventBusName", "Targets"]);
+  // As for trails: a rule that may not be created cannot be counted on to raise the alert.
+  const uncertain = context.r.excluded(resource, "State");
+  if (uncertain !== undefined) properties.State = uncertain;
   copyAll(context, resource, build, ["Description", "ScheduleExpression", "RoleArn"]);
   context.keepUnmapped(resource, build, RULE_PROPERTIES);
 }

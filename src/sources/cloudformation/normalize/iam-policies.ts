@@ -55,7 +55,9 @@ export function managedPolicy(context: NormalizeContext, resource: TemplateResou
 }
 
 export function attachManagedPolicy(context: NormalizeContext, resource: TemplateResource): void {
-  const arn = context.r.arnOf(resource)!;
+  // A policy that may not be created may not be attached: its grants and denials cannot be
+  // counted on (read as attached, an instance role passed on permissions a parameter may withhold).
+  const arn = context.r.excluded(resource, "PolicyArn") ?? context.r.arnOf(resource)!;
   for (const kind of ["Roles", "Users", "Groups"] as const) {
     for (const { name, at } of context.refs.names(resource, kind)) {
       const build = context.refs.principal(kind, name, resource);
@@ -100,6 +102,8 @@ export function inlinePolicyResource(context: NormalizeContext, resource: Templa
     scratch,
   );
   scratch.set("D", context.propPosition(resource, "PolicyDocument"));
+  // As for managed policies: a document that may not be written cannot be counted on.
+  const uncertain = context.r.excluded(resource, "PolicyDocument");
   for (const { kind, name, at } of targets) {
     const build = context.refs.principal(kind, name, resource);
     if (!build) continue;
@@ -108,7 +112,10 @@ export function inlinePolicyResource(context: NormalizeContext, resource: Templa
     const itemPath = indexPath(inlineKey, list.length);
     build.recorder.set(itemPath, at);
     build.recorder.copyFrom(scratch.positions, "D", fieldPath(itemPath, "PolicyDocument"));
-    list.push({ PolicyName: policyName ?? resource.logicalId, PolicyDocument: document ?? null });
+    list.push({
+      PolicyName: policyName ?? resource.logicalId,
+      PolicyDocument: uncertain ?? document ?? null,
+    });
   }
 }
 

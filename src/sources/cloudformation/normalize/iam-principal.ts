@@ -200,3 +200,37 @@ export function attach(
     ),
   );
 }
+
+/**
+ * IAM keeps one inline policy per name on a principal: a name the template writes twice for it
+ * with two documents (in `Policies` and in a separate `AWS::IAM::RolePolicy` or
+ * `AWS::IAM::Policy`, or twice in either) leaves one, the one CloudFormation writes last, which
+ * depends on the order of creation and of later updates. Both documents become unknown, so that a grant one of them may
+ * lose is not read as kept. Run once every policy is attached, on principals with two or more.
+ */
+export function settleRepeatedInlineNames(context: NormalizeContext, build: Build): void {
+  const list = build.properties[inlineKeyOfPrincipal(build.type)];
+  if (!Array.isArray(list) || list.length < 2) return;
+  // The first document of each name, as JSON: the same document written twice leaves no doubt.
+  const seen = new Map<string, string>();
+  const repeated = new Set<string>();
+  for (const policy of list as JsonObject[]) {
+    const name = policy.PolicyName;
+    if (typeof name !== "string") continue;
+    const document = JSON.stringify(policy.PolicyDocument);
+    const first = seen.get(name);
+    if (first === undefined) seen.set(name, document);
+    else if (first !== document) repeated.add(name);
+  }
+  if (repeated.size === 0) return;
+  const kind = build.type.slice(build.type.lastIndexOf(":") + 1).toLowerCase();
+  for (const policy of list as JsonObject[]) {
+    const name = policy.PolicyName;
+    if (typeof name !== "string" || !repeated.has(name)) continue;
+    policy.PolicyDocument = context.r.unknown(
+      "",
+      `the inline policy ${name} of ${kind} ${build.id}`,
+      "is written more than once in the template; IAM keeps one document per name, the one CloudFormation writes last",
+    );
+  }
+}
