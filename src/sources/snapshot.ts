@@ -3,7 +3,7 @@ import { loadSchema } from "../assets.js";
 import { InputError, UserError, formatLocation } from "../errors.js";
 import type { CollectionError, Scope } from "../model/collection-error.js";
 import { GLOBAL_REGION, ResourceTypes, type JsonObject, type Resource } from "../model/resource.js";
-import { resourceTypeSpec } from "../model/resource-types.js";
+import { inlinePolicyKeyOf, resourceTypeSpec } from "../model/resource-types.js";
 import { writeOutputFile } from "../util/atomic-write.js";
 import { emptySourceData, type Source, type SourceData } from "./source.js";
 import { describeFileError } from "../util/file-errors.js";
@@ -493,15 +493,51 @@ function findMisplacedResource(document: SnapshotDocument): Problem | undefined 
     }
     if (regional) continue;
     const foreign = foreignArn(resource);
-    if (foreign === undefined) continue;
-    const pointer = `/resources/${index}/${foreign.field}`;
-    return {
-      pointer,
-      locate: pointer,
-      atKey: false,
-      resource: `${resource.type} ${resource.id}`,
-      detail: `its ARN ${foreign.arn} is not that of ${resource.id} in account ${resource.account}`,
-    };
+    if (foreign !== undefined) {
+      const pointer = `/resources/${index}/${foreign.field}`;
+      return {
+        pointer,
+        locate: pointer,
+        atKey: false,
+        resource: `${resource.type} ${resource.id}`,
+        detail: `its ARN ${foreign.arn} is not that of ${resource.id} in account ${resource.account}`,
+      };
+    }
+    const repeated = repeatedInlinePolicy(resource);
+    if (repeated !== undefined) {
+      const pointer = `/resources/${index}/properties/${repeated.list}/${repeated.at}`;
+      return {
+        pointer,
+        locate: pointer,
+        atKey: false,
+        resource: `${resource.type} ${resource.id}`,
+        detail: `the inline policy ${JSON.stringify(repeated.name)} is listed again (first at ${repeated.list}/${repeated.first}); IAM keeps one document per name, and which one this principal has cannot be told`,
+      };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A second inline policy of one name on a principal. IAM keeps one document per name, and live
+ * collection lists each once; read as two, their grants were judged together, though the one a
+ * principal has may lack the other's Deny or hold what the other lacks.
+ */
+function repeatedInlinePolicy(
+  resource: Resource,
+): { list: string; name: string; first: number; at: number } | undefined {
+  const list = inlinePolicyKeyOf(resource.type);
+  if (list === undefined) return undefined;
+  const policies = resource.properties[list];
+  if (!Array.isArray(policies) || policies.length < 2) return undefined;
+  const seen = new Map<string, number>();
+  for (let at = 0; at < policies.length; at += 1) {
+    const policy = policies[at];
+    const name = isPlainObject(policy) ? policy.PolicyName : undefined;
+    if (typeof name !== "string") continue;
+    const first = seen.get(name);
+    if (first !== undefined) return { list, name, first, at };
+    seen.set(name, at);
   }
   return undefined;
 }

@@ -417,6 +417,28 @@ describe("duplicate resources", () => {
     ).toHaveLength(2);
   });
 
+  it("refuses a principal with two inline policies of one name, of which IAM keeps one", () => {
+    // Judged together, a Deny in one document would have held back the grant in the other.
+    const role = (names: string[]) => ({
+      type: "AWS::IAM::Role",
+      id: "ops",
+      account: A,
+      region: "global",
+      source: { kind: "aws-live" },
+      properties: {
+        RoleName: "ops",
+        Arn: "arn:aws:iam::111122223333:role/ops",
+        AssumeRolePolicyDocument: { Statement: [] },
+        RolePolicyList: names.map((name) => ({ PolicyName: name, PolicyDocument: { Statement: [] } })),
+      },
+    });
+
+    expect(() => parseSnapshot(text([role(["core", "logs", "core"])]), "s.json")).toThrow(
+      'invalid snapshot at /resources/0/properties/RolePolicyList/2 (AWS::IAM::Role ops): the inline policy "core" is listed again (first at RolePolicyList/0); IAM keeps one document per name, and which one this principal has cannot be told',
+    );
+    expect(parseSnapshot(text([role(["core", "Core", "logs"])]), "s.json").resources).toHaveLength(1);
+  });
+
   it("refuses an IAM resource whose ARN names another resource, where a copy stood in for the real one", () => {
     // A second profile holding the ARN of "app" took its place for the instances that name it.
     const profile = (id: string, arn: string) => ({
